@@ -1,0 +1,31 @@
+package io.berth.agent.runtime;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Starts, watches, signals and deletes containers. Every method is safe to call after an agent restart. */
+public interface ContainerRuntime
+{
+    /**
+     * Creates the bundle, starts the monitor and the container, and returns once the process runs.
+     *
+     * @throws ContainerStartException with a message fit for a container's reason
+     */
+    void start(ContainerLaunch launch)
+            throws ContainerStartException;
+
+    /** What the runtime knows of the container now; empty if nothing of it exists. */
+    Optional<ContainerStatus> status(String containerId);
+
+    /** Sends a signal to the container's init process; no effect if it has exited. */
+    void signal(String containerId, int signal);
+
+    /**
+     * Removes everything of the container: runtime state, cgroup, monitor, bundle. Kills it first if it
+     * still runs. Idempotent.
+     */
+    void delete(String containerId);
+
+    /** Ids of every container this runtime has state for, running or exited. */
+    List<String> containerIds();
+}

@@ -1,0 +1,32 @@
+package io.berth.common.agentprotocol;
+
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One container the agent must run, with the task definition and the RunTask overrides already merged.
+ * Null entryPoint/command/workingDirectory/user mean "take it from the image config".
+ */
+public record ContainerSpec(
+        String name,
+        String image,
+        List<String> entryPoint,
+        List<String> command,
+        Map<String, String> environment,
+        String workingDirectory,
+        String user,
+        boolean essential,
+        Integer cpu,
+        Integer memoryMiB)
+{
+    public ContainerSpec
+    {
+        requireNonNull(name, "name is null");
+        requireNonNull(image, "image is null");
+        entryPoint = entryPoint == null ? null : List.copyOf(entryPoint);
+        command = command == null ? null : List.copyOf(command);
+        environment = environment == null ? Map.of() : Map.copyOf(environment);
+    }
+}

@@ -1,0 +1,16 @@
+package io.berth.common.agentprotocol;
+
+import java.util.List;
+
+/**
+ * The desired state for the host: every task it should hold. A task the agent holds that is not listed
+ * here is to be stopped and cleaned up; a STOPPED report that the control plane has recorded is dropped
+ * from this list, which tells the agent it may forget the task.
+ */
+public record SyncResponse(List<TaskAssignment> tasks)
+{
+    public SyncResponse
+    {
+        tasks = List.copyOf(tasks);
+    }
+}

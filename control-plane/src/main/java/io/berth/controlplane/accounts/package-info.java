@@ -1,0 +1,2 @@
+/** Accounts and their access keys: who owns a resource and whose secret signs a request. */
+package io.berth.controlplane.accounts;

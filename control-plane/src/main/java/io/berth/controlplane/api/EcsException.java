@@ -1,0 +1,53 @@
+package io.berth.controlplane.api;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * An error the caller sees as {"__type": type, "message": message}: HTTP 400, or 500 for ServerException.
+ */
+public class EcsException
+        extends RuntimeException
+{
+    private final String type;
+
+    public EcsException(String type, String message)
+    {
+        super(requireNonNull(message, "message is null"));
+        this.type = requireNonNull(type, "type is null");
+    }
+
+    public String type()
+    {
+        return type;
+    }
+
+    public int httpStatus()
+    {
+        return type.equals("ServerException") ? 500 : 400;
+    }
+
+    public static EcsException clientException(String message)
+    {
+        return new EcsException("ClientException", message);
+    }
+
+    public static EcsException invalidParameter(String message)
+    {
+        return new EcsException("InvalidParameterException", message);
+    }
+
+    public static EcsException clusterNotFound(String message)
+    {
+        return new EcsException("ClusterNotFoundException", message);
+    }
+
+    public static EcsException accessDenied(String message)
+    {
+        return new EcsException("AccessDeniedException", message);
+    }
+
+    public static EcsException unsupportedFeature(String message)
+    {
+        return new EcsException("UnsupportedFeatureException", message);
+    }
+}

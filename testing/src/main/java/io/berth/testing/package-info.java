@@ -1,0 +1,5 @@
+/**
+ * Fixtures for tests that use the real parts: a docker-registry on loopback, test images built from
+ * Debian's busybox-static, a PostgreSQL database. Test scope only.
+ */
+package io.berth.testing;
