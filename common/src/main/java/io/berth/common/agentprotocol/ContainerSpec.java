@@ -7,7 +7,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * One container the agent must run, with the task definition and the RunTask overrides already merged.
- * Null entryPoint/command/workingDirectory/user mean "take it from the image config".
+ * Null entryPoint/command/workingDirectory/user mean "take it from the image config"; a null
+ * stopTimeoutSeconds means the default (30 s, as ECS), the time between SIGTERM and SIGKILL.
  */
 public record ContainerSpec(
         String name,
@@ -19,7 +20,8 @@ public record ContainerSpec(
         String user,
         boolean essential,
         Integer cpu,
-        Integer memoryMiB)
+        Integer memoryMiB,
+        Integer stopTimeoutSeconds)
 {
     public ContainerSpec
     {

@@ -1,0 +1,178 @@
+package io.berth.agent;
+
+import io.berth.agent.tasks.HostServices;
+import io.berth.agent.tasks.TaskReconciler;
+import io.berth.common.agentprotocol.ControlPlaneLink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One host's agent: a reconcile loop that runs on every heartbeat, on every change the control plane
+ * announces and on every change of a local task. Closing the agent leaves containers running.
+ */
+public final class Agent
+        implements AutoCloseable
+{
+    private static final Logger log = LoggerFactory.getLogger(Agent.class);
+    private static final Duration LOG_PURGE_INTERVAL = Duration.ofMinutes(1);
+
+    private final AgentConfig config;
+    private final ControlPlaneLink link;
+    private final HostServices host;
+    private final TaskReconciler reconciler;
+    private final Semaphore wakeUps = new Semaphore(0);
+    private volatile boolean running;
+    private Thread loop;
+    private Thread changeListener;
+    private Instant lastLogPurge = Instant.EPOCH;
+
+    public Agent(AgentConfig config, ControlPlaneLink link, HostServices host)
+    {
+        this.config = requireNonNull(config, "config is null");
+        this.link = requireNonNull(link, "link is null");
+        this.host = requireNonNull(host, "host is null");
+        this.reconciler = new TaskReconciler(config.host(), link, host, this::wakeUp);
+    }
+
+    public synchronized void start()
+    {
+        if (running) {
+            return;
+        }
+        running = true;
+        reconciler.resume();
+        loop = Thread.ofPlatform().name("agent-reconcile").daemon().start(this::reconcileLoop);
+        changeListener = Thread.ofPlatform().name("agent-changes").daemon().start(this::listenForChanges);
+        log.info("agent for host {} started", config.host().hostId());
+    }
+
+    public HostServices host()
+    {
+        return host;
+    }
+
+    public TaskReconciler reconciler()
+    {
+        return reconciler;
+    }
+
+    private void wakeUp()
+    {
+        wakeUps.release();
+    }
+
+    private void reconcileLoop()
+    {
+        while (running) {
+            try {
+                wakeUps.drainPermits();
+                reconciler.reconcile();
+                purgeOldLogs();
+            }
+            catch (RuntimeException e) {
+                log.warn("host {}: reconcile failed, retrying: {}", config.host().hostId(), e.toString());
+            }
+            try {
+                wakeUps.tryAcquire(config.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
+            }
+            catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void listenForChanges()
+    {
+        while (running) {
+            try {
+                link.awaitChange(config.host().hostId(), Duration.ofSeconds(30));
+                wakeUp();
+            }
+            catch (InterruptedException e) {
+                return;
+            }
+            catch (RuntimeException e) {
+                // the control plane is away; the heartbeat loop reports that, so only pace the retries here
+                try {
+                    Thread.sleep(config.heartbeatInterval().toMillis());
+                }
+                catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Logs of tasks this host no longer holds, older than the retention, are deleted. */
+    private void purgeOldLogs()
+    {
+        Instant now = host.clock().instant();
+        if (Duration.between(lastLogPurge, now).compareTo(LOG_PURGE_INTERVAL) < 0) {
+            return;
+        }
+        lastLogPurge = now;
+        Set<String> held = new HashSet<>();
+        reconciler.tasks().forEach(task -> held.add(task.taskId()));
+        Path logs = host.logDirectory();
+        if (!Files.isDirectory(logs)) {
+            return;
+        }
+        try (Stream<Path> taskDirectories = Files.list(logs)) {
+            for (Path directory : taskDirectories.toList()) {
+                if (held.contains(directory.getFileName().toString())) {
+                    continue;
+                }
+                Instant modified = Files.getLastModifiedTime(directory).toInstant();
+                if (modified.plus(config.stoppedTaskRetention()).isBefore(now)) {
+                    deleteRecursively(directory);
+                }
+            }
+        }
+        catch (IOException e) {
+            log.warn("cannot purge old logs: {}", e.getMessage());
+        }
+    }
+
+    private static void deleteRecursively(Path directory)
+            throws IOException
+    {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close()
+    {
+        if (!running) {
+            return;
+        }
+        running = false;
+        loop.interrupt();
+        changeListener.interrupt();
+        reconciler.shutdown();
+        try {
+            loop.join(5_000);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("agent for host {} stopped; its containers keep running", config.host().hostId());
+    }
+}

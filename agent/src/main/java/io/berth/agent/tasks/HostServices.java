@@ -1,0 +1,35 @@
+package io.berth.agent.tasks;
+
+import io.berth.agent.images.ImageService;
+import io.berth.agent.rootfs.Snapshotter;
+import io.berth.agent.runtime.ContainerRuntime;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+import static java.util.Objects.requireNonNull;
+
+/** The host's subsystems a task runs on, and where its logs go. */
+public record HostServices(
+        ImageService images,
+        Snapshotter snapshotter,
+        ContainerRuntime runtime,
+        TaskRecordStore records,
+        Path logDirectory,
+        Clock clock)
+{
+    public HostServices
+    {
+        requireNonNull(images, "images is null");
+        requireNonNull(snapshotter, "snapshotter is null");
+        requireNonNull(runtime, "runtime is null");
+        requireNonNull(records, "records is null");
+        requireNonNull(logDirectory, "logDirectory is null");
+        requireNonNull(clock, "clock is null");
+    }
+
+    public Path logFile(String taskId, String containerName)
+    {
+        return logDirectory.resolve(taskId).resolve(containerName + ".log");
+    }
+}

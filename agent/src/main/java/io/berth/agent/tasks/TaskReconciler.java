@@ -1,0 +1,137 @@
+package io.berth.agent.tasks;
+
+import io.berth.common.agentprotocol.ControlPlaneLink;
+import io.berth.common.agentprotocol.HostInfo;
+import io.berth.common.agentprotocol.SyncRequest;
+import io.berth.common.agentprotocol.SyncResponse;
+import io.berth.common.agentprotocol.TaskAssignment;
+import io.berth.common.agentprotocol.TaskAssignment.DesiredStatus;
+import io.berth.common.agentprotocol.TaskReport.Status;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Converges this host on the control plane's desired state: starts a runner for each new task, asks
+ * runners to stop when the control plane wants their task stopped (or no longer lists it), and forgets a
+ * task once the control plane has recorded that it stopped.
+ */
+public final class TaskReconciler
+{
+    private static final Logger log = LoggerFactory.getLogger(TaskReconciler.class);
+
+    private final HostInfo hostInfo;
+    private final ControlPlaneLink link;
+    private final HostServices host;
+    private final Runnable onChange;
+    private final Map<String, TaskRunner> runners = new ConcurrentHashMap<>();
+    private final ExecutorService lifecycles = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("task-", 0).factory());
+
+    public TaskReconciler(HostInfo hostInfo, ControlPlaneLink link, HostServices host, Runnable onChange)
+    {
+        this.hostInfo = requireNonNull(hostInfo, "hostInfo is null");
+        this.link = requireNonNull(link, "link is null");
+        this.host = requireNonNull(host, "host is null");
+        this.onChange = requireNonNull(onChange, "onChange is null");
+    }
+
+    /** Picks up the tasks recorded on disk by an earlier agent: running containers are adopted, not restarted. */
+    public void resume()
+    {
+        for (TaskRecord record : host.records().loadAll()) {
+            log.info("task {}: resuming in state {}", record.taskId(), record.status());
+            launch(new TaskRunner(record, host, onChange));
+        }
+        removeOrphans();
+    }
+
+    /** One round: report, receive the desired state, act on the differences. */
+    public void reconcile()
+    {
+        SyncResponse response = link.sync(new SyncRequest(hostInfo, runners.values().stream().map(runner -> runner.record().toReport()).toList()));
+        Set<String> desired = new HashSet<>();
+        for (TaskAssignment assignment : response.tasks()) {
+            desired.add(assignment.taskId());
+            TaskRunner runner = runners.get(assignment.taskId());
+            if (runner == null) {
+                TaskRecord record = TaskRecord.fresh(assignment);
+                if (assignment.desiredStatus() == DesiredStatus.STOPPED) {
+                    // never started here: nothing to stop, only to report
+                    record = record.withStopped(host.clock().instant());
+                }
+                host.records().save(record);
+                runner = new TaskRunner(record, host, onChange);
+                launch(runner);
+                log.info("task {}: assigned to this host", assignment.taskId());
+            }
+            else if (assignment.desiredStatus() == DesiredStatus.STOPPED) {
+                runner.requestStop();
+            }
+        }
+        for (TaskRunner runner : List.copyOf(runners.values())) {
+            if (desired.contains(runner.taskId())) {
+                continue;
+            }
+            if (runner.record().status() == Status.STOPPED) {
+                // the control plane has recorded the stop: the record may go (the logs stay until purged)
+                runners.remove(runner.taskId());
+                host.records().delete(runner.taskId());
+            }
+            else {
+                runner.requestStop();
+            }
+        }
+    }
+
+    public List<TaskRecord> tasks()
+    {
+        return runners.values().stream().map(TaskRunner::record).toList();
+    }
+
+    private void launch(TaskRunner runner)
+    {
+        runners.put(runner.taskId(), runner);
+        lifecycles.submit(runner);
+    }
+
+    /** Containers and root filesystems that no recorded task owns: left by a crash between steps. */
+    private void removeOrphans()
+    {
+        Set<String> owned = new HashSet<>();
+        for (TaskRunner runner : runners.values()) {
+            runner.record().containers().forEach(container -> owned.add(container.containerId()));
+        }
+        for (String containerId : host.runtime().containerIds()) {
+            if (!owned.contains(containerId)) {
+                log.info("removing orphan container {}", containerId);
+                host.runtime().delete(containerId);
+            }
+        }
+        try {
+            for (String key : host.snapshotter().keys()) {
+                if (!owned.contains(key)) {
+                    log.info("removing orphan rootfs {}", key);
+                    host.snapshotter().remove(key);
+                }
+            }
+        }
+        catch (java.io.IOException e) {
+            log.warn("cannot list root filesystems for orphan cleanup: {}", e.getMessage());
+        }
+    }
+
+    /** Stops watching; the containers keep running for the next agent to adopt. */
+    public void shutdown()
+    {
+        lifecycles.shutdownNow();
+    }
+}

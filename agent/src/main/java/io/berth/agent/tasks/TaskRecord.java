@@ -1,0 +1,111 @@
+package io.berth.agent.tasks;
+
+import io.berth.common.agentprotocol.TaskAssignment;
+import io.berth.common.agentprotocol.TaskReport;
+import io.berth.common.agentprotocol.TaskReport.Status;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Everything the agent keeps on disk about one task: enough to resume it after an agent restart and to
+ * report it to the control plane. Immutable; every step of the lifecycle writes a new one.
+ */
+public record TaskRecord(
+        TaskAssignment assignment,
+        Status status,
+        Instant pullStartedAt,
+        Instant pullStoppedAt,
+        Instant startedAt,
+        Instant executionStoppedAt,
+        String stopCode,
+        String stoppedReason,
+        List<ContainerRecord> containers)
+{
+    public TaskRecord
+    {
+        requireNonNull(assignment, "assignment is null");
+        requireNonNull(status, "status is null");
+        containers = List.copyOf(containers);
+    }
+
+    public static TaskRecord fresh(TaskAssignment assignment)
+    {
+        List<ContainerRecord> containers = assignment.containers().stream()
+                .map(spec -> new ContainerRecord(spec.name(), containerId(assignment.taskId(), spec.name()), Status.PENDING, null, null, null))
+                .toList();
+        return new TaskRecord(assignment, Status.PENDING, null, null, null, null, null, null, containers);
+    }
+
+    /** runc ids allow letters, digits and _+-. ; ECS container names are letters, digits, - and _. */
+    static String containerId(String taskId, String containerName)
+    {
+        return taskId + "-" + containerName.replaceAll("[^A-Za-z0-9_.-]", "_");
+    }
+
+    public String taskId()
+    {
+        return assignment.taskId();
+    }
+
+    public TaskRecord withStatus(Status newStatus)
+    {
+        return new TaskRecord(assignment, newStatus, pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, stopCode, stoppedReason, containers);
+    }
+
+    public TaskRecord withPullStarted(Instant time)
+    {
+        return new TaskRecord(assignment, status, pullStartedAt == null ? time : pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, stopCode, stoppedReason, containers);
+    }
+
+    public TaskRecord withPullStopped(Instant time)
+    {
+        return new TaskRecord(assignment, status, pullStartedAt, time, startedAt, executionStoppedAt, stopCode, stoppedReason, containers);
+    }
+
+    public TaskRecord withRunning(Instant time)
+    {
+        return new TaskRecord(assignment, Status.RUNNING, pullStartedAt, pullStoppedAt, startedAt == null ? time : startedAt, executionStoppedAt, stopCode, stoppedReason, containers);
+    }
+
+    /** The first stop reason wins: a later one (the cleanup after an essential exit, say) does not overwrite it. */
+    public TaskRecord withStopReason(String code, String reason)
+    {
+        if (stopCode != null) {
+            return this;
+        }
+        return new TaskRecord(assignment, status, pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, code, reason, containers);
+    }
+
+    public TaskRecord withStopped(Instant time)
+    {
+        return new TaskRecord(assignment, Status.STOPPED, pullStartedAt, pullStoppedAt, startedAt, time, stopCode, stoppedReason, containers);
+    }
+
+    public TaskRecord withContainer(String name, UnaryOperator<ContainerRecord> change)
+    {
+        List<ContainerRecord> changed = new ArrayList<>();
+        for (ContainerRecord container : containers) {
+            changed.add(container.name().equals(name) ? change.apply(container) : container);
+        }
+        return new TaskRecord(assignment, status, pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, stopCode, stoppedReason, changed);
+    }
+
+    public TaskReport toReport()
+    {
+        return new TaskReport(
+                taskId(),
+                status,
+                pullStartedAt,
+                pullStoppedAt,
+                startedAt,
+                executionStoppedAt,
+                stopCode,
+                stoppedReason,
+                containers.stream().map(ContainerRecord::toReport).toList());
+    }
+}

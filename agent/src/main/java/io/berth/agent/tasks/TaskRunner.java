@@ -1,0 +1,329 @@
+package io.berth.agent.tasks;
+
+import io.berth.agent.images.ImagePullException;
+import io.berth.agent.images.PulledImage;
+import io.berth.agent.runtime.ContainerLaunch;
+import io.berth.agent.runtime.ContainerStartException;
+import io.berth.agent.runtime.ContainerStatus;
+import io.berth.agent.runtime.ResourceLimits;
+import io.berth.common.agentprotocol.ContainerSpec;
+import io.berth.common.agentprotocol.TaskReport.Status;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Takes one task through its life on this host: pull, root filesystems, start, watch, stop, clean up.
+ * Every step is recorded before the next begins, so a new runner built from the saved record (after an
+ * agent restart) resumes where the old one was: containers that run are adopted, not started again.
+ */
+public final class TaskRunner
+        implements Runnable
+{
+    private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
+
+    public static final String ESSENTIAL_CONTAINER_EXITED = "EssentialContainerExited";
+    public static final String TASK_FAILED_TO_START = "TaskFailedToStart";
+    static final String OOM_REASON = "OutOfMemoryError: Container killed due to memory usage";
+    private static final Duration WATCH_INTERVAL = Duration.ofMillis(100);
+    private static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final int SIGTERM = 15;
+    private static final int SIGKILL = 9;
+
+    private final HostServices host;
+    private final Runnable onChange;
+    private final AtomicReference<TaskRecord> record;
+    private final Object wakeUp = new Object();
+    private volatile boolean stopRequested;
+
+    public TaskRunner(TaskRecord record, HostServices host, Runnable onChange)
+    {
+        this.record = new AtomicReference<>(requireNonNull(record, "record is null"));
+        this.host = requireNonNull(host, "host is null");
+        this.onChange = requireNonNull(onChange, "onChange is null");
+    }
+
+    public String taskId()
+    {
+        return record.get().taskId();
+    }
+
+    public TaskRecord record()
+    {
+        return record.get();
+    }
+
+    /** Asks the task to stop; the reason is the control plane's to tell, so none is recorded here. */
+    public void requestStop()
+    {
+        stopRequested = true;
+        synchronized (wakeUp) {
+            wakeUp.notifyAll();
+        }
+    }
+
+    @Override
+    public void run()
+    {
+        try {
+            if (record.get().status() == Status.PENDING && !stopRequested) {
+                prepareAndStart();
+            }
+            if (record.get().status() != Status.STOPPED) {
+                watchUntilExited();
+                cleanUp();
+            }
+        }
+        catch (InterruptedException e) {
+            // the agent is shutting down: containers keep running and the next agent adopts them
+            Thread.currentThread().interrupt();
+        }
+        catch (RuntimeException e) {
+            log.error("task {}: unexpected failure, stopping it", taskId(), e);
+            update(current -> current.withStopReason(TASK_FAILED_TO_START, "InternalError: " + e.getMessage()));
+            stopAllContainers();
+            cleanUp();
+        }
+    }
+
+    private void prepareAndStart()
+            throws InterruptedException
+    {
+        Map<String, PulledImage> images = new LinkedHashMap<>();
+        update(current -> current.withPullStarted(now()));
+        for (ContainerSpec spec : record.get().assignment().containers()) {
+            try {
+                PulledImage image = host.images().pull(spec.image());
+                images.put(spec.name(), image);
+                update(current -> current.withContainer(spec.name(), container -> container.withImageDigest(image.manifestDigest())));
+            }
+            catch (ImagePullException e) {
+                String reason = "CannotPullContainerError: " + e.getMessage();
+                log.info("task {}: pull of {} failed: {}", taskId(), spec.image(), e.getMessage());
+                update(current -> current.withPullStopped(now())
+                        .withStopReason(TASK_FAILED_TO_START, reason)
+                        .withContainer(spec.name(), container -> container.stopped(null, reason)));
+                finishWithoutStarting(reason);
+                return;
+            }
+        }
+        update(current -> current.withPullStopped(now()));
+
+        for (ContainerSpec spec : record.get().assignment().containers()) {
+            if (stopRequested) {
+                break;
+            }
+            try {
+                startContainer(spec, images.get(spec.name()));
+                update(current -> current.withContainer(spec.name(), ContainerRecord::running));
+            }
+            catch (ContainerStartException | IOException e) {
+                String reason = "CannotStartContainerError: " + e.getMessage();
+                log.info("task {}: container {} did not start: {}", taskId(), spec.name(), e.getMessage());
+                update(current -> current.withStopReason(TASK_FAILED_TO_START, reason)
+                        .withContainer(spec.name(), container -> container.stopped(null, reason)));
+                stopRequested = true;
+                break;
+            }
+        }
+        if (!stopRequested) {
+            update(current -> current.withRunning(now()));
+            log.info("task {}: running", taskId());
+        }
+    }
+
+    private void startContainer(ContainerSpec spec, PulledImage image)
+            throws ContainerStartException, IOException
+    {
+        String containerId = containerRecord(spec.name()).containerId();
+        Optional<ContainerStatus> existing = host.runtime().status(containerId);
+        if (existing.isPresent() && !(existing.get() instanceof ContainerStatus.Created)) {
+            // started before an agent restart: adopt it
+            return;
+        }
+        if (existing.isPresent()) {
+            // created but never started: the start was cut short, so begin again
+            host.runtime().delete(containerId);
+        }
+        Path rootfs = host.snapshotter().prepare(containerId, image.layers());
+        Path logFile = host.logFile(taskId(), spec.name());
+        Files.createDirectories(logFile.getParent());
+        ProcessLaunchPlan plan = ProcessLaunchPlan.of(image.config(), spec, Map.of());
+        if (plan.args().isEmpty()) {
+            throw new ContainerStartException("no command: the image " + spec.image() + " has no Entrypoint or Cmd and the task definition sets no command");
+        }
+        var assignment = record.get().assignment();
+        host.runtime().start(new ContainerLaunch(
+                containerId,
+                rootfs,
+                plan.args(),
+                plan.env(),
+                plan.workingDir(),
+                plan.user(),
+                hostname(),
+                ResourceLimits.fromTaskSize(assignment.cpu(), assignment.memoryMiB()),
+                logFile));
+        log.info("task {}: container {} started", taskId(), spec.name());
+    }
+
+    private String hostname()
+    {
+        String id = taskId();
+        return id.length() > 12 ? id.substring(0, 12) : id;
+    }
+
+    private void watchUntilExited()
+            throws InterruptedException
+    {
+        Instant stopDeadline = null;
+        boolean killed = false;
+        while (true) {
+            boolean anyRunning = false;
+            for (ContainerRecord container : record.get().containers()) {
+                if (container.status() == Status.STOPPED) {
+                    continue;
+                }
+                Optional<ContainerStatus> status = host.runtime().status(container.containerId());
+                if (status.isEmpty() || status.get() instanceof ContainerStatus.Exited || status.get() instanceof ContainerStatus.Created) {
+                    recordExit(container, status);
+                }
+                else {
+                    anyRunning = true;
+                }
+            }
+            if (!anyRunning) {
+                return;
+            }
+            if (stopRequested && stopDeadline == null) {
+                update(current -> current.status() == Status.RUNNING || current.status() == Status.PENDING ? current.withStatus(Status.STOPPING) : current);
+                signalRunning(SIGTERM);
+                stopDeadline = now().plus(stopTimeout());
+            }
+            if (stopDeadline != null && !killed && now().isAfter(stopDeadline)) {
+                log.info("task {}: stop timeout passed, killing", taskId());
+                signalRunning(SIGKILL);
+                killed = true;
+            }
+            synchronized (wakeUp) {
+                if (!stopRequested || stopDeadline != null) {
+                    wakeUp.wait(WATCH_INTERVAL.toMillis());
+                }
+            }
+        }
+    }
+
+    private void recordExit(ContainerRecord container, Optional<ContainerStatus> status)
+    {
+        Integer exitCode = null;
+        String reason = null;
+        if (status.isPresent() && status.get() instanceof ContainerStatus.Exited exited) {
+            exitCode = exited.exitCode();
+            reason = exited.oomKilled() ? OOM_REASON : null;
+        }
+        else if (container.status() == Status.RUNNING) {
+            reason = "the container's state vanished from the host";
+        }
+        Integer code = exitCode;
+        String why = reason;
+        log.info("task {}: container {} exited with {}{}", taskId(), container.name(), code, why == null ? "" : " (" + why + ")");
+        update(current -> current.withContainer(container.name(), c -> c.stopped(code, why)));
+        boolean essential = record.get().assignment().containers().stream()
+                .filter(spec -> spec.name().equals(container.name()))
+                .anyMatch(ContainerSpec::essential);
+        if (essential && !stopRequested) {
+            update(current -> current.withStopReason(ESSENTIAL_CONTAINER_EXITED, "Essential container in task exited"));
+            stopRequested = true;
+        }
+    }
+
+    private void signalRunning(int signal)
+    {
+        for (ContainerRecord container : record.get().containers()) {
+            if (container.status() != Status.STOPPED) {
+                host.runtime().signal(container.containerId(), signal);
+            }
+        }
+    }
+
+    private Duration stopTimeout()
+    {
+        return record.get().assignment().containers().stream()
+                .map(ContainerSpec::stopTimeoutSeconds)
+                .filter(java.util.Objects::nonNull)
+                .map(Duration::ofSeconds)
+                .max(Duration::compareTo)
+                .orElse(DEFAULT_STOP_TIMEOUT);
+    }
+
+    private void stopAllContainers()
+    {
+        for (ContainerRecord container : record.get().containers()) {
+            if (container.status() != Status.STOPPED) {
+                host.runtime().signal(container.containerId(), SIGKILL);
+                update(current -> current.withContainer(container.name(), c -> c.stopped(null, "stopped after an agent error")));
+            }
+        }
+    }
+
+    private void finishWithoutStarting(String reason)
+    {
+        update(current -> {
+            TaskRecord changed = current;
+            for (ContainerRecord container : current.containers()) {
+                if (container.status() != Status.STOPPED) {
+                    changed = changed.withContainer(container.name(), c -> c.stopped(null, reason));
+                }
+            }
+            return changed;
+        });
+        cleanUp();
+    }
+
+    /** Removes every container and rootfs of the task. Idempotent, so a crash in the middle is repaired by the next run. */
+    private void cleanUp()
+    {
+        for (ContainerRecord container : record.get().containers()) {
+            try {
+                host.runtime().delete(container.containerId());
+                host.snapshotter().remove(container.containerId());
+            }
+            catch (IOException | RuntimeException e) {
+                log.warn("task {}: cleanup of container {} failed, will retry on the next agent start: {}", taskId(), container.name(), e.getMessage());
+                return;
+            }
+        }
+        update(current -> current.withStopped(now()));
+        log.info("task {}: stopped ({})", taskId(), record.get().stopCode());
+    }
+
+    private void update(java.util.function.UnaryOperator<TaskRecord> change)
+    {
+        TaskRecord updated = record.updateAndGet(change);
+        host.records().save(updated);
+        onChange.run();
+    }
+
+    private ContainerRecord containerRecord(String name)
+    {
+        return record.get().containers().stream()
+                .filter(container -> container.name().equals(name))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private Instant now()
+    {
+        return host.clock().instant();
+    }
+}

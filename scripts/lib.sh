@@ -1,0 +1,49 @@
+# Shared by Berth's scripts: finding a JDK 21+ and installing Debian packages. Source it; do not run it.
+
+BERTH_DEBIAN_PACKAGES=(
+  maven                       # builds Berth
+  runc conmon                 # the OCI runtime and the per-container monitor
+  docker-registry             # the local OCI registry `berth up` runs
+  containernetworking-plugins # CNI plugins for per-task networks
+  busybox-static umoci skopeo # test images are built from busybox and packed as OCI
+  attr                        # setfattr, for overlayfs opaque-directory whiteouts
+  postgresql                  # the HA store, and the store tests' second database
+  haproxy                     # ingress, for services
+  iproute2 procps util-linux ca-certificates
+)
+
+# Prints the path of a JDK whose major version is 21 or more: JAVA_HOME first, then /usr/lib/jvm.
+berth_find_jdk() {
+  local candidate major
+  for candidate in "${JAVA_HOME:-}" $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV); do
+    candidate="${candidate%/}"
+    [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] && [ -x "$candidate/bin/javac" ] || continue
+    major="$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 \
+      | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')"
+    if [ -n "$major" ] && [ "$major" -ge 21 ]; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  echo "berth: no JDK 21 or newer found (looked at JAVA_HOME and /usr/lib/jvm)." >&2
+  echo "berth: install one, e.g. Temurin 21 (https://adoptium.net) into /usr/lib/jvm, or set JAVA_HOME." >&2
+  return 1
+}
+
+# Installs the Debian packages Berth needs; quiet unless something fails.
+berth_install_packages() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "berth: run as root to install packages (apt-get)" >&2
+    return 1
+  fi
+  local log
+  log="$(mktemp)"
+  echo "berth: installing Debian packages (apt-get update; apt-get install)..."
+  if ! { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      $(printf '%s\n' "${BERTH_DEBIAN_PACKAGES[@]}" | sed 's/#.*//'); } >"$log" 2>&1; then
+    tail -30 "$log" >&2
+    echo "berth: package installation failed (full log: $log)" >&2
+    return 1
+  fi
+  rm -f "$log"
+}
