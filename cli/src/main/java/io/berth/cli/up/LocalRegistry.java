@@ -1,0 +1,131 @@
+package io.berth.cli.up;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Debian's docker-registry (CNCF Distribution) serving plain HTTP on loopback, storing its blobs in the
+ * data directory. Started and stopped with `berth up`; the port is kept in the data directory so image
+ * references stay valid across restarts.
+ */
+public final class LocalRegistry
+        implements AutoCloseable
+{
+    private static final Logger log = LoggerFactory.getLogger(LocalRegistry.class);
+    private static final Path BINARY = Path.of("/usr/bin/docker-registry");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+
+    private final Path directory;
+    private final int port;
+    private Process process;
+
+    public LocalRegistry(Path directory, int port)
+    {
+        this.directory = requireNonNull(directory, "directory is null");
+        this.port = port;
+    }
+
+    public String address()
+    {
+        return "127.0.0.1:" + port;
+    }
+
+    public int port()
+    {
+        return port;
+    }
+
+    public void start()
+            throws IOException
+    {
+        if (!Files.isExecutable(BINARY)) {
+            throw new IOException("the local registry needs " + BINARY + ": apt-get install docker-registry");
+        }
+        Path storage = Files.createDirectories(directory.resolve("storage"));
+        Path config = directory.resolve("config.yml");
+        Files.writeString(config, """
+                version: 0.1
+                log:
+                  level: warn
+                  accesslog:
+                    disabled: true
+                storage:
+                  filesystem:
+                    rootdirectory: %s
+                  delete:
+                    enabled: true
+                http:
+                  addr: %s
+                """.formatted(storage, address()));
+        process = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(directory.resolve("registry.log").toFile())
+                .start();
+        awaitReady();
+        log.info("local registry serving on {}", address());
+    }
+
+    private void awaitReady()
+            throws IOException
+    {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create("http://" + address() + "/v2/")).timeout(Duration.ofSeconds(2)).build();
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IOException("the local registry exited at start (port " + port + " in use?); see " + directory.resolve("registry.log"));
+            }
+            try {
+                if (client.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            }
+            catch (IOException e) {
+                // not listening yet
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the local registry");
+            }
+            try {
+                Thread.sleep(100);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the local registry");
+            }
+        }
+        close();
+        throw new IOException("the local registry did not answer on " + address() + " within " + START_TIMEOUT.toSeconds() + " s");
+    }
+
+    @Override
+    public void close()
+    {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+}

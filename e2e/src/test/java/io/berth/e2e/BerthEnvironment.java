@@ -1,0 +1,122 @@
+package io.berth.e2e;
+
+import io.berth.cli.up.AllInOne;
+import io.berth.cli.up.AllInOneConfig;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
+import software.amazon.awssdk.services.ecs.model.Task;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A real all-in-one Berth for end-to-end tests: control plane, agent and local registry on this machine,
+ * in a temporary data directory, with the busybox test image pushed into its registry. Tests talk to it
+ * with the AWS SDK for Java v2, signed with real SigV4.
+ */
+final class BerthEnvironment
+        implements AutoCloseable
+{
+    private final Path dataDirectory;
+    private final int apiPort;
+    private AllInOne berth;
+    private final String image;
+
+    private BerthEnvironment(Path dataDirectory, int apiPort)
+            throws IOException
+    {
+        this.dataDirectory = dataDirectory;
+        this.apiPort = apiPort;
+        this.berth = start();
+        this.image = TestImagesForBerth.pushBusybox(berth.registryAddress(), "e2e/busybox:latest");
+    }
+
+    static BerthEnvironment start(Path dataDirectory)
+            throws IOException
+    {
+        return new BerthEnvironment(dataDirectory, FreePorts.any());
+    }
+
+    private AllInOne start()
+            throws IOException
+    {
+        AllInOne started = new AllInOne(AllInOneConfig.defaults(dataDirectory).withApiPort(apiPort).withStoppedTaskRetention(Duration.ofHours(1)));
+        started.start();
+        return started;
+    }
+
+    AllInOne berth()
+    {
+        return berth;
+    }
+
+    /** An image reference of the busybox test image in this Berth's registry. */
+    String image()
+    {
+        return image;
+    }
+
+    /** Stops all of Berth (control plane, agent, registry) and starts it again on the same data directory. */
+    void restart()
+            throws IOException
+    {
+        berth.close();
+        berth = start();
+    }
+
+    EcsClient operatorClient()
+    {
+        return client(berth.operatorKey().accessKeyId(), berth.operatorKey().secretAccessKey());
+    }
+
+    EcsClient client(String accessKeyId, String secretAccessKey)
+    {
+        return EcsClient.builder()
+                .endpointOverride(berth.endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
+                .httpClientBuilder(ApacheHttpClient.builder())
+                .build();
+    }
+
+    static Task awaitStatus(EcsClient ecs, String cluster, String taskArn, String status, Duration timeout)
+    {
+        return await().atMost(timeout).pollInterval(Duration.ofMillis(200))
+                .until(() -> describe(ecs, cluster, taskArn), task -> task != null && task.lastStatus().equals(status));
+    }
+
+    static Task describe(EcsClient ecs, String cluster, String taskArn)
+    {
+        DescribeTasksResponse response = ecs.describeTasks(request -> request.cluster(cluster).tasks(taskArn));
+        List<Task> tasks = response.tasks();
+        return tasks.isEmpty() ? null : tasks.get(0);
+    }
+
+    Path dataDirectory()
+    {
+        return dataDirectory;
+    }
+
+    @Override
+    public void close()
+            throws IOException
+    {
+        berth.stopAllTasksAndClose(Duration.ofSeconds(60));
+        try (Stream<Path> paths = Files.walk(dataDirectory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}
