@@ -34,19 +34,26 @@ public final class OciSpecBuilder
             "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
 
     /** Fargate's default open-files limit. */
-    static final int OPEN_FILES_LIMIT = 65535;
+    static final long OPEN_FILES_LIMIT = 65535;
 
     private static final Pattern CGROUP_PARENT = Pattern.compile("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*");
     private static final int MAX_HOSTNAME_LENGTH = 63;
 
     private final String cgroupParent;
     private final CgroupLayout cgroups;
+    private final long openFilesLimit;
 
     /**
      * @param cgroupParent the cgroup (relative to each hierarchy's root, e.g. "berth" or "berth/agent-2")
      * under which every container of this runtime gets its own cgroup, so agents on one host never collide
      */
     public OciSpecBuilder(String cgroupParent, CgroupLayout cgroups)
+    {
+        // raising a hard limit needs CAP_SYS_RESOURCE, which an agent in a container may lack
+        this(cgroupParent, cgroups, Math.min(OPEN_FILES_LIMIT, OpenFilesLimit.hardLimitOfThisProcess()));
+    }
+
+    public OciSpecBuilder(String cgroupParent, CgroupLayout cgroups, long openFilesLimit)
     {
         requireNonNull(cgroupParent, "cgroupParent is null");
         String trimmed = cgroupParent.replaceAll("^/+|/+$", "");
@@ -55,6 +62,7 @@ public final class OciSpecBuilder
         }
         this.cgroupParent = trimmed;
         this.cgroups = requireNonNull(cgroups, "cgroups is null");
+        this.openFilesLimit = openFilesLimit;
     }
 
     /** The container's cgroup path as runc takes it, the same in every hierarchy. */
@@ -94,7 +102,7 @@ public final class OciSpecBuilder
         return hostname.length() > MAX_HOSTNAME_LENGTH ? hostname.substring(0, MAX_HOSTNAME_LENGTH) : hostname;
     }
 
-    private static ObjectNode process(ContainerLaunch launch, ResolvedUser user)
+    private ObjectNode process(ContainerLaunch launch, ResolvedUser user)
             throws ContainerStartException
     {
         ObjectNode process = JsonNodeFactory.instance.objectNode();
@@ -121,8 +129,8 @@ public final class OciSpecBuilder
 
         ObjectNode openFiles = process.putArray("rlimits").addObject();
         openFiles.put("type", "RLIMIT_NOFILE");
-        openFiles.put("hard", OPEN_FILES_LIMIT);
-        openFiles.put("soft", OPEN_FILES_LIMIT);
+        openFiles.put("hard", openFilesLimit);
+        openFiles.put("soft", openFilesLimit);
         process.put("noNewPrivileges", true);
         return process;
     }
