@@ -140,9 +140,13 @@ class RuncConmonRuntimeIntegrationTest
         ContainerStatus.Exited exited = awaitExit("hungry");
         assertThat(exited.exitCode()).isEqualTo(137);
         assertThat(exited.oomKilled()).isTrue();
-        // the verdict survives the cgroup
-        runtime.delete("hungry");
-        assertThat(runtime.status("hungry")).isEmpty();
+
+        // the kernel's OOM counter goes with the cgroup; the verdict taken at the first look must stay
+        Process runcDelete = new ProcessBuilder(RuncConmonRuntime.DEFAULT_RUNC.toString(), "--root", stateDirectory.resolve("runc").toString(), "delete", "hungry")
+                .redirectErrorStream(true).start();
+        assertThat(runcDelete.waitFor()).isZero();
+        assertThat(cgroups.existingDirectories(runtime.cgroupsPath("hungry"))).isEmpty();
+        assertThat(runtime.status("hungry")).contains(exited);
     }
 
     @Test
@@ -283,6 +287,22 @@ class RuncConmonRuntimeIntegrationTest
         assertThat(Integer.parseInt(output.getFirst().strip())).isBetween(1, 4);
         List<String> interfaces = output.stream().filter(line -> line.contains(":")).map(line -> line.substring(0, line.indexOf(':')).strip()).toList();
         assertThat(interfaces).containsExactly("lo");
+    }
+
+    @Test
+    void containersRunWithNarrowedPrivileges()
+            throws Exception
+    {
+        runtime.start(new ContainerLaunch("narrow", rootfs, List.of("sh", "-c", "grep -E '^(CapEff|NoNewPrivs|Seccomp):' /proc/self/status"),
+                List.of(), "/", "app", "h", ResourceLimits.fromTaskSize(256, 128), logFile("narrow")));
+        runtime.start(launch("narrow-root", "sh", "-c", "grep -E '^(CapEff|CapBnd):' /proc/self/status"));
+
+        assertThat(awaitExit("narrow").exitCode()).isZero();
+        assertThat(logText("narrow")).containsExactly("CapEff:\t0000000000000000", "NoNewPrivs:\t1", "Seccomp:\t2");
+        assertThat(awaitExit("narrow-root").exitCode()).isZero();
+        // Docker's default set: chown, dac_override, fowner, fsetid, kill, setgid, setuid, setpcap,
+        // net_bind_service, net_raw, sys_chroot, mknod, audit_write, setfcap
+        assertThat(logText("narrow-root")).containsExactly("CapEff:\t00000000a80425fb", "CapBnd:\t00000000a80425fb");
     }
 
     private RuncConmonRuntime newRuntime()
