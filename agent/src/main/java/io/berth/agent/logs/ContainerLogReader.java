@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -137,7 +138,7 @@ public final class ContainerLogReader
                 Instant time = OffsetDateTime.parse(ascii(bytes, start, timeEnd)).toInstant();
                 String stream = ascii(bytes, timeEnd + 1, streamEnd);
                 boolean partial = ascii(bytes, streamEnd + 1, tagEnd).equals("P");
-                byte[] text = tagEnd < end ? java.util.Arrays.copyOfRange(bytes, tagEnd + 1, end) : new byte[0];
+                byte[] text = tagEnd < end ? Arrays.copyOfRange(bytes, tagEnd + 1, end) : new byte[0];
                 return new Record(time, stream, partial, text);
             }
             catch (DateTimeParseException e) {

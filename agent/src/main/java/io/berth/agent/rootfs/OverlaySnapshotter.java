@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
@@ -100,7 +101,7 @@ public final class OverlaySnapshotter
             // deleting through a live mount would delete the image layers or the container's data
             throw new IOException("cannot remove the root filesystem of " + key + ": still mounted at " + remaining);
         }
-        if (Files.exists(directory, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
             deleteTree(directory);
             log.info("Removed root filesystem of {}", key);
         }

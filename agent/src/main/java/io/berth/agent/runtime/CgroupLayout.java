@@ -1,6 +1,7 @@
 package io.berth.agent.runtime;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -96,7 +97,7 @@ public final class CgroupLayout
                         .sorted(Comparator.comparingInt(Path::getNameCount).reversed())
                         .forEach(result::add);
             }
-            catch (java.io.UncheckedIOException e) {
+            catch (UncheckedIOException e) {
                 if (!(e.getCause() instanceof NoSuchFileException)) {
                     throw e.getCause();
                 }

@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -358,15 +357,6 @@ class RuncConmonRuntimeIntegrationTest
         }
         catch (IOException e) {
             return false;
-        }
-    }
-
-    @SuppressWarnings("unused")
-    private static List<Path> list(Path directory)
-            throws IOException
-    {
-        try (Stream<Path> entries = Files.list(directory)) {
-            return entries.toList();
         }
     }
 }
