@@ -277,7 +277,8 @@ public final class RuncConmonRuntime
     {
         long deadline = System.nanoTime() + CREATE_TIMEOUT.toNanos();
         while (true) {
-            if (runc.state(containerId).isPresent()) {
+            Optional<RuncState> state = runc.state(containerId);
+            if (state.isPresent() && !state.get().status().equals("creating")) {
                 return;
             }
             Optional<String> runcError = RuncMessages.fromJsonLog(readQuietly(layout.runcLog(containerId)));
