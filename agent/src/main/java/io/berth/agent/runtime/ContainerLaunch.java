@@ -8,7 +8,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * Everything needed to start one container. args/env/workingDir/user are final (image config and task
  * overrides already merged); user may be a name or uid[:gid] and is resolved against the rootfs.
- * logFile is where the monitor writes stdout and stderr with timestamps.
+ * logFile is where the monitor writes stdout and stderr with timestamps. networkNamespacePath, when not
+ * null, is the task's network namespace (e.g. /var/run/netns/task-1) to join; when null the container
+ * gets a new network namespace with only loopback.
  */
 public record ContainerLaunch(
         String containerId,
@@ -19,7 +21,8 @@ public record ContainerLaunch(
         String user,
         String hostname,
         ResourceLimits limits,
-        Path logFile)
+        Path logFile,
+        Path networkNamespacePath)
 {
     public ContainerLaunch
     {
@@ -29,5 +32,20 @@ public record ContainerLaunch(
         env = List.copyOf(env);
         requireNonNull(limits, "limits is null");
         requireNonNull(logFile, "logFile is null");
+    }
+
+    /** A container in a network namespace of its own, with only loopback. */
+    public ContainerLaunch(
+            String containerId,
+            Path rootfs,
+            List<String> args,
+            List<String> env,
+            String workingDir,
+            String user,
+            String hostname,
+            ResourceLimits limits,
+            Path logFile)
+    {
+        this(containerId, rootfs, args, env, workingDir, user, hostname, limits, logFile, null);
     }
 }

@@ -1,0 +1,186 @@
+package io.berth.agent.rootfs;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One overlayfs mount per key over shared read-only layers. Per key, under the root directory:
+ * {@code upper} (the container's writes), {@code work} (overlayfs scratch), {@code rootfs} (the mount
+ * point), and {@code l/0..n}, short symlinks to the layers. The mount runs from the key's directory with
+ * relative paths ({@code lowerdir=l/2:l/1:l/0}) so that even a hundred layers stay far below the one page
+ * the kernel accepts for mount options.
+ */
+public final class OverlaySnapshotter
+        implements Snapshotter
+{
+    private static final Logger log = LoggerFactory.getLogger(OverlaySnapshotter.class);
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+    private static final String LAYER_LINKS = "l";
+    private static final String EMPTY_LAYER = "empty";
+
+    private final Path root;
+    private final MountTable mountTable;
+
+    public OverlaySnapshotter(Path root)
+    {
+        this(root, new MountTable());
+    }
+
+    public OverlaySnapshotter(Path root, MountTable mountTable)
+    {
+        this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
+        this.mountTable = requireNonNull(mountTable, "mountTable is null");
+    }
+
+    @Override
+    public Path prepare(String key, List<Path> layers)
+            throws IOException
+    {
+        Path directory = keyDirectory(key);
+        Path rootfs = directory.resolve("rootfs");
+        if (mountTable.isMountPoint(rootfs)) {
+            return rootfs;
+        }
+        for (Path layer : layers) {
+            if (!Files.isDirectory(layer)) {
+                throw new IOException("layer directory " + layer + " does not exist");
+            }
+        }
+        Files.createDirectories(directory.resolve("upper"));
+        Files.createDirectories(directory.resolve("work"));
+        Files.createDirectories(rootfs);
+        Path links = Files.createDirectories(directory.resolve(LAYER_LINKS));
+
+        List<String> lowerDirectories = new ArrayList<>();
+        if (layers.isEmpty()) {
+            // overlayfs needs at least one lower directory; an image without layers gets an empty one
+            Files.createDirectories(directory.resolve(EMPTY_LAYER));
+            lowerDirectories.add(EMPTY_LAYER);
+        }
+        for (int index = 0; index < layers.size(); index++) {
+            Path link = links.resolve(Integer.toString(index));
+            Files.deleteIfExists(link);
+            Files.createSymbolicLink(link, layers.get(index).toAbsolutePath().normalize());
+            // the contract lists layers base first; overlayfs wants the top layer first
+            lowerDirectories.addFirst(LAYER_LINKS + "/" + index);
+        }
+        String options = "lowerdir=" + String.join(":", lowerDirectories) + ",upperdir=upper,workdir=work";
+        CommandResult result = HostCommand.run(directory, List.of("mount", "-t", "overlay", "overlay", "-o", options, "rootfs"));
+        if (!result.succeeded()) {
+            throw new IOException("cannot mount the root filesystem of " + key + ": " + result.output());
+        }
+        log.info("Mounted overlay root filesystem for {} over {} layers", key, layers.size());
+        return rootfs;
+    }
+
+    @Override
+    public void remove(String key)
+            throws IOException
+    {
+        Path directory = keyDirectory(key);
+        for (Path mountPoint : mountTable.mountPointsUnder(directory)) {
+            unmount(key, mountPoint);
+        }
+        List<Path> remaining = mountTable.mountPointsUnder(directory);
+        if (!remaining.isEmpty()) {
+            // deleting through a live mount would delete the image layers or the container's data
+            throw new IOException("cannot remove the root filesystem of " + key + ": still mounted at " + remaining);
+        }
+        if (Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
+            deleteTree(directory);
+            log.info("Removed root filesystem of {}", key);
+        }
+    }
+
+    @Override
+    public List<String> keys()
+            throws IOException
+    {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(root)) {
+            return entries.filter(Files::isDirectory)
+                    .map(path -> path.getFileName().toString())
+                    .filter(name -> KEY.matcher(name).matches())
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    private void unmount(String key, Path mountPoint)
+            throws IOException
+    {
+        CommandResult result = HostCommand.run(root, List.of("umount", mountPoint.toString()));
+        if (result.succeeded()) {
+            return;
+        }
+        // busy (a process still has a file open): detach now, the kernel finishes when it is let go
+        CommandResult lazy = HostCommand.run(root, List.of("umount", "-l", mountPoint.toString()));
+        if (!lazy.succeeded() && mountTable.isMountPoint(mountPoint)) {
+            throw new IOException("cannot unmount " + mountPoint + " of " + key + ": " + lazy.output());
+        }
+        log.warn("Lazily unmounted busy root filesystem {} of {}: {}", mountPoint, key, result.output());
+    }
+
+    private Path keyDirectory(String key)
+    {
+        requireNonNull(key, "key is null");
+        if (!KEY.matcher(key).matches()) {
+            throw new IllegalArgumentException("invalid snapshot key: " + key);
+        }
+        return root.resolve(key);
+    }
+
+    /** Deletes without following symlinks: the layer links must lose the link, never the layer. */
+    private static void deleteTree(Path directory)
+            throws IOException
+    {
+        Files.walkFileTree(directory, new SimpleFileVisitor<>()
+        {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
+                    throws IOException
+            {
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exception)
+                    throws IOException
+            {
+                if (exception instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw exception;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exception)
+                    throws IOException
+            {
+                if (exception != null && !(exception instanceof NoSuchFileException)) {
+                    throw exception;
+                }
+                Files.deleteIfExists(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

@@ -1,0 +1,241 @@
+package io.berth.agent.runtime;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Writes the OCI runtime spec (runc's config.json) for a container: its process, user, mounts, namespaces,
+ * cgroup limits and the narrowed privileges every Berth container gets (Docker's default capabilities, no
+ * new privileges, masked /proc paths, a deny-list seccomp profile).
+ */
+public final class OciSpecBuilder
+{
+    public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /** Docker's default capabilities: enough for ordinary images, none that reach beyond the container. */
+    public static final List<String> DEFAULT_CAPABILITIES = List.of(
+            "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID",
+            "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL",
+            "CAP_AUDIT_WRITE");
+
+    /** The paths `runc spec` hides and makes read-only by default. */
+    static final List<String> MASKED_PATHS = List.of(
+            "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+            "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi");
+    static final List<String> READONLY_PATHS = List.of(
+            "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
+
+    /** Fargate's default open-files limit. */
+    static final long OPEN_FILES_LIMIT = 65535;
+
+    private static final Pattern CGROUP_PARENT = Pattern.compile("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*");
+    private static final int MAX_HOSTNAME_LENGTH = 63;
+
+    private final String cgroupParent;
+    private final CgroupLayout cgroups;
+    private final long openFilesLimit;
+
+    /**
+     * @param cgroupParent the cgroup (relative to each hierarchy's root, e.g. "berth" or "berth/agent-2")
+     * under which every container of this runtime gets its own cgroup, so agents on one host never collide
+     */
+    public OciSpecBuilder(String cgroupParent, CgroupLayout cgroups)
+    {
+        // raising a hard limit needs CAP_SYS_RESOURCE, which an agent in a container may lack
+        this(cgroupParent, cgroups, Math.min(OPEN_FILES_LIMIT, OpenFilesLimit.hardLimitOfThisProcess()));
+    }
+
+    public OciSpecBuilder(String cgroupParent, CgroupLayout cgroups, long openFilesLimit)
+    {
+        requireNonNull(cgroupParent, "cgroupParent is null");
+        String trimmed = cgroupParent.replaceAll("^/+|/+$", "");
+        if (!CGROUP_PARENT.matcher(trimmed).matches() || trimmed.contains("..")) {
+            throw new IllegalArgumentException("invalid cgroup parent: " + cgroupParent);
+        }
+        this.cgroupParent = trimmed;
+        this.cgroups = requireNonNull(cgroups, "cgroups is null");
+        this.openFilesLimit = openFilesLimit;
+    }
+
+    /** The container's cgroup path as runc takes it, the same in every hierarchy. */
+    public String cgroupsPath(String containerId)
+    {
+        return "/" + cgroupParent + "/" + containerId;
+    }
+
+    /**
+     * @param hostsFile the file bind-mounted read-only as the container's /etc/hosts
+     * @param hostnameFile the file bind-mounted read-only as the container's /etc/hostname
+     */
+    public ObjectNode build(ContainerLaunch launch, Path hostsFile, Path hostnameFile)
+            throws ContainerStartException
+    {
+        if (launch.args().isEmpty()) {
+            throw new ContainerStartException("no command to run: the image has no entrypoint or command and the task sets none");
+        }
+        ResolvedUser user = UserResolver.resolve(launch.rootfs(), launch.user());
+
+        JsonNodeFactory json = JsonNodeFactory.instance;
+        ObjectNode spec = json.objectNode();
+        spec.put("ociVersion", "1.0.2");
+        spec.set("process", process(launch, user));
+        ObjectNode root = spec.putObject("root");
+        root.put("path", launch.rootfs().toAbsolutePath().toString());
+        root.put("readonly", false);
+        spec.put("hostname", hostname(launch));
+        spec.set("mounts", mounts(hostsFile, hostnameFile));
+        spec.set("linux", linux(launch));
+        return spec;
+    }
+
+    static String hostname(ContainerLaunch launch)
+    {
+        String hostname = launch.hostname() == null || launch.hostname().isBlank() ? launch.containerId() : launch.hostname();
+        return hostname.length() > MAX_HOSTNAME_LENGTH ? hostname.substring(0, MAX_HOSTNAME_LENGTH) : hostname;
+    }
+
+    private ObjectNode process(ContainerLaunch launch, ResolvedUser user)
+            throws ContainerStartException
+    {
+        ObjectNode process = JsonNodeFactory.instance.objectNode();
+        process.put("terminal", false);
+        ObjectNode userNode = process.putObject("user");
+        userNode.put("uid", user.uid());
+        userNode.put("gid", user.gid());
+        if (!user.additionalGids().isEmpty()) {
+            user.additionalGids().forEach(userNode.putArray("additionalGids")::add);
+        }
+        launch.args().forEach(process.putArray("args")::add);
+        environment(launch, user).forEach(process.putArray("env")::add);
+        process.put("cwd", workingDirectory(launch.workingDir()));
+
+        ObjectNode capabilities = process.putObject("capabilities");
+        // a non-root user keeps the bounding set (so setuid tools inside work as Docker's do) but holds
+        // no capability itself
+        List<String> held = user.uid() == 0 ? DEFAULT_CAPABILITIES : List.of();
+        DEFAULT_CAPABILITIES.forEach(capabilities.putArray("bounding")::add);
+        held.forEach(capabilities.putArray("effective")::add);
+        held.forEach(capabilities.putArray("permitted")::add);
+        capabilities.putArray("inheritable");
+        capabilities.putArray("ambient");
+
+        ObjectNode openFiles = process.putArray("rlimits").addObject();
+        openFiles.put("type", "RLIMIT_NOFILE");
+        openFiles.put("hard", openFilesLimit);
+        openFiles.put("soft", openFilesLimit);
+        process.put("noNewPrivileges", true);
+        return process;
+    }
+
+    static List<String> environment(ContainerLaunch launch, ResolvedUser user)
+            throws ContainerStartException
+    {
+        List<String> environment = new ArrayList<>();
+        for (String entry : launch.env()) {
+            if (entry.indexOf('=') <= 0) {
+                throw new ContainerStartException("environment entry '" + entry + "' is not NAME=value");
+            }
+            environment.add(entry);
+        }
+        addIfMissing(environment, "PATH", DEFAULT_PATH);
+        addIfMissing(environment, "HOSTNAME", hostname(launch));
+        addIfMissing(environment, "HOME", user.home());
+        return environment;
+    }
+
+    private static void addIfMissing(List<String> environment, String name, String value)
+    {
+        if (environment.stream().noneMatch(entry -> entry.startsWith(name + "="))) {
+            environment.add(name + "=" + value);
+        }
+    }
+
+    private static String workingDirectory(String workingDir)
+    {
+        if (workingDir == null || workingDir.isBlank()) {
+            return "/";
+        }
+        // Docker reads a relative working directory from the root
+        return workingDir.startsWith("/") ? workingDir : "/" + workingDir;
+    }
+
+    private static ArrayNode mounts(Path hostsFile, Path hostnameFile)
+    {
+        ArrayNode mounts = JsonNodeFactory.instance.arrayNode();
+        mount(mounts, "/proc", "proc", "proc");
+        mount(mounts, "/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k");
+        mount(mounts, "/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5");
+        mount(mounts, "/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777", "size=65536k");
+        mount(mounts, "/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
+        mount(mounts, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", "ro");
+        mount(mounts, "/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "noexec", "nodev", "relatime", "ro");
+        mount(mounts, "/etc/hosts", "bind", hostsFile.toAbsolutePath().toString(), "rbind", "ro", "nosuid", "nodev", "noexec");
+        mount(mounts, "/etc/hostname", "bind", hostnameFile.toAbsolutePath().toString(), "rbind", "ro", "nosuid", "nodev", "noexec");
+        return mounts;
+    }
+
+    private static void mount(ArrayNode mounts, String destination, String type, String source, String... options)
+    {
+        ObjectNode mount = mounts.addObject();
+        mount.put("destination", destination);
+        mount.put("type", type);
+        mount.put("source", source);
+        if (options.length > 0) {
+            List.of(options).forEach(mount.putArray("options")::add);
+        }
+    }
+
+    private ObjectNode linux(ContainerLaunch launch)
+    {
+        ObjectNode linux = JsonNodeFactory.instance.objectNode();
+        linux.put("cgroupsPath", cgroupsPath(launch.containerId()));
+        linux.set("resources", resources(launch.limits()));
+
+        ArrayNode namespaces = linux.putArray("namespaces");
+        for (String type : List.of("pid", "mount", "ipc", "uts")) {
+            namespaces.addObject().put("type", type);
+        }
+        ObjectNode network = namespaces.addObject().put("type", "network");
+        if (launch.networkNamespacePath() != null) {
+            network.put("path", launch.networkNamespacePath().toAbsolutePath().toString());
+        }
+        MASKED_PATHS.forEach(linux.putArray("maskedPaths")::add);
+        READONLY_PATHS.forEach(linux.putArray("readonlyPaths")::add);
+        linux.set("seccomp", SeccompProfile.build());
+        return linux;
+    }
+
+    private ObjectNode resources(ResourceLimits limits)
+    {
+        ObjectNode resources = JsonNodeFactory.instance.objectNode();
+        // deny every device; runc then allows the standard ones (null, zero, random, tty, ...)
+        ObjectNode denyDevices = resources.putArray("devices").addObject();
+        denyDevices.put("allow", false);
+        denyDevices.put("access", "rwm");
+        if (limits.cpuQuotaMicros() > 0) {
+            ObjectNode cpu = resources.putObject("cpu");
+            cpu.put("quota", limits.cpuQuotaMicros());
+            cpu.put("period", limits.cpuPeriodMicros() > 0 ? limits.cpuPeriodMicros() : ResourceLimits.DEFAULT_PERIOD_MICROS);
+        }
+        if (limits.memoryBytes() > 0) {
+            ObjectNode memory = resources.putObject("memory");
+            memory.put("limit", limits.memoryBytes());
+            if (cgroups.limitsSwap()) {
+                // memory+swap equal to memory: the container cannot swap
+                memory.put("swap", limits.memoryBytes());
+            }
+        }
+        if (limits.pidsLimit() > 0) {
+            resources.putObject("pids").put("limit", limits.pidsLimit());
+        }
+        return resources;
+    }
+}

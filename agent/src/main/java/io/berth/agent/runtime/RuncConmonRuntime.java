@@ -1,0 +1,491 @@
+package io.berth.agent.runtime;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.common.json.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Runs each container with runc under its own conmon. conmon is a session of its own that holds the
+ * container's stdio, writes the log and records the exit code, so containers outlive the agent; a new
+ * instance over the same state directory finds them all again from runc's state, the exit files and the
+ * cgroups.
+ */
+public final class RuncConmonRuntime
+        implements ContainerRuntime
+{
+    /** The exit code reported when a container ended without its monitor recording one (the monitor was killed). */
+    public static final int UNKNOWN_EXIT_CODE = -1;
+
+    public static final Path DEFAULT_RUNC = Path.of("/usr/sbin/runc");
+    public static final Path DEFAULT_CONMON = Path.of("/usr/bin/conmon");
+
+    private static final Logger log = LoggerFactory.getLogger(RuncConmonRuntime.class);
+    private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration EXIT_FILE_GRACE = Duration.ofSeconds(2);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
+    private static final int SIGKILL = 9;
+
+    private final StateLayout layout;
+    private final RuncClient runc;
+    private final Path runcBinary;
+    private final Path conmonBinary;
+    private final CgroupLayout cgroups;
+    private final OciSpecBuilder specBuilder;
+    private final Clock clock;
+
+    /**
+     * @param stateDirectory this runtime's own directory (bundles, exit files, runc root, sockets); give each
+     * agent on a host its own
+     * @param cgroupParent the cgroup under which containers get theirs, e.g. "berth"; give each agent its own
+     */
+    public RuncConmonRuntime(Path stateDirectory, Path runcBinary, Path conmonBinary, String cgroupParent, Clock clock)
+    {
+        this(stateDirectory, runcBinary, conmonBinary, cgroupParent, CgroupLayout.host(), clock);
+    }
+
+    public RuncConmonRuntime(Path stateDirectory, Path runcBinary, Path conmonBinary, String cgroupParent, CgroupLayout cgroups, Clock clock)
+    {
+        this.layout = new StateLayout(stateDirectory);
+        this.runcBinary = requireNonNull(runcBinary, "runcBinary is null");
+        this.conmonBinary = requireNonNull(conmonBinary, "conmonBinary is null");
+        this.runc = new RuncClient(runcBinary, layout.runcRoot());
+        this.cgroups = requireNonNull(cgroups, "cgroups is null");
+        this.specBuilder = new OciSpecBuilder(cgroupParent, cgroups);
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** The container's cgroup path, the same under every hierarchy (see {@link CgroupLayout}). */
+    public String cgroupsPath(String containerId)
+    {
+        return specBuilder.cgroupsPath(StateLayout.checkContainerId(containerId));
+    }
+
+    @Override
+    public void start(ContainerLaunch launch)
+            throws ContainerStartException
+    {
+        String containerId = StateLayout.checkContainerId(launch.containerId());
+        Path bundle = layout.bundle(containerId);
+        if (Files.exists(bundle) || Files.exists(layout.exitFile(containerId)) || runc.state(containerId).isPresent()) {
+            throw new ContainerStartException("container " + containerId + " already exists");
+        }
+        try {
+            writeBundle(launch, bundle);
+            Files.createDirectories(layout.exits());
+            Files.createDirectories(layout.runcRoot());
+            Files.createDirectories(layout.sockets());
+            Path logDirectory = launch.logFile().toAbsolutePath().getParent();
+            if (logDirectory != null) {
+                Files.createDirectories(logDirectory);
+            }
+            launchMonitor(containerId, bundle, launch.logFile());
+            awaitCreated(containerId);
+            startCreated(containerId);
+        }
+        catch (ContainerStartException | RuntimeException e) {
+            removeQuietly(containerId);
+            throw e;
+        }
+        catch (IOException e) {
+            removeQuietly(containerId);
+            throw new ContainerStartException("cannot prepare container " + containerId + ": " + e.getMessage(), e);
+        }
+        log.info("Started container {}", containerId);
+    }
+
+    @Override
+    public Optional<ContainerStatus> status(String containerId)
+    {
+        StateLayout.checkContainerId(containerId);
+        Optional<RuncState> state = runc.state(containerId);
+        if (state.isPresent()) {
+            return Optional.of(switch (state.get().status()) {
+                case "creating", "created" -> new ContainerStatus.Created();
+                case "running", "paused" -> new ContainerStatus.Running(state.get().pid());
+                default -> exited(containerId);
+            });
+        }
+        if (Files.exists(layout.exitFile(containerId))) {
+            return Optional.of(exited(containerId));
+        }
+        if (Files.exists(layout.bundle(containerId))) {
+            // a bundle without runc state: conmon is still creating it, or a crash cut the start short
+            if (MonitorProcess.isAlive(layout.conmonPidFile(containerId), containerId)) {
+                return Optional.of(new ContainerStatus.Created());
+            }
+            return Optional.of(exited(containerId));
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void signal(String containerId, int signal)
+    {
+        StateLayout.checkContainerId(containerId);
+        ProcessOutput output = runc.kill(containerId, signal);
+        if (output.succeeded()) {
+            log.info("Sent signal {} to container {}", signal, containerId);
+            return;
+        }
+        Optional<RuncState> state = runc.state(containerId);
+        if (state.isPresent() && !state.get().status().equals("stopped")) {
+            throw new IllegalStateException("cannot signal container " + containerId + ": " + RuncMessages.fromStderr(output.stderr()));
+        }
+    }
+
+    @Override
+    public void delete(String containerId)
+    {
+        StateLayout.checkContainerId(containerId);
+        Optional<RuncState> state = runc.state(containerId);
+        if (state.isPresent() && !state.get().status().equals("stopped")) {
+            runc.kill(containerId, SIGKILL);
+            awaitStopped(containerId);
+        }
+        // let conmon record the exit and leave by itself before its container's state goes away
+        awaitMonitorExit(containerId, EXIT_FILE_GRACE);
+        ProcessOutput deleted = runc.forceDelete(containerId);
+        if (!deleted.succeeded() && !deleted.stderr().contains("does not exist")) {
+            log.warn("runc delete of container {} failed: {}", containerId, RuncMessages.fromStderr(deleted.stderr()));
+        }
+        MonitorProcess.kill(layout.conmonPidFile(containerId), containerId);
+        awaitMonitorExit(containerId, EXIT_FILE_GRACE);
+        try {
+            removeCgroup(containerId);
+            deleteTree(layout.bundle(containerId));
+            Files.deleteIfExists(layout.exitFile(containerId));
+            Files.deleteIfExists(layout.sockets().resolve(containerId));
+            deleteTree(layout.runcRoot().resolve(containerId));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot delete container " + containerId + ": " + e.getMessage(), e);
+        }
+        log.info("Deleted container {}", containerId);
+    }
+
+    @Override
+    public List<String> containerIds()
+    {
+        TreeSet<String> ids = new TreeSet<>();
+        for (Path directory : List.of(layout.bundles(), layout.exits(), layout.runcRoot())) {
+            if (!Files.isDirectory(directory)) {
+                continue;
+            }
+            try (Stream<Path> entries = Files.list(directory)) {
+                entries.map(entry -> entry.getFileName().toString())
+                        .filter(name -> StateLayout.CONTAINER_ID.matcher(name).matches())
+                        .forEach(ids::add);
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException("cannot list " + directory, e);
+            }
+        }
+        return List.copyOf(ids);
+    }
+
+    private void writeBundle(ContainerLaunch launch, Path bundle)
+            throws IOException, ContainerStartException
+    {
+        Files.createDirectories(bundle);
+        Path hosts = bundle.resolve("hosts");
+        Path hostname = bundle.resolve("hostname");
+        String name = OciSpecBuilder.hostname(launch);
+        writeAtomically(hosts, """
+                127.0.0.1\tlocalhost %s
+                ::1\tlocalhost ip6-localhost ip6-loopback
+                """.formatted(name));
+        writeAtomically(hostname, name + "\n");
+        ObjectNode spec = specBuilder.build(launch, hosts, hostname);
+        writeAtomically(bundle.resolve("config.json"), Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(spec));
+    }
+
+    private void launchMonitor(String containerId, Path bundle, Path logFile)
+            throws IOException, ContainerStartException
+    {
+        List<String> command = new ArrayList<>(List.of(
+                conmonBinary.toString(),
+                "--api-version", "1",
+                "--cid", containerId,
+                "--cuuid", containerId,
+                "--name", containerId,
+                "--runtime", runcBinary.toString(),
+                "--bundle", bundle.toString(),
+                "--container-pidfile", layout.containerPidFile(containerId).toString(),
+                "--conmon-pidfile", layout.conmonPidFile(containerId).toString(),
+                "--log-path", "k8s-file:" + logFile.toAbsolutePath(),
+                "--exit-dir", layout.exits().toString(),
+                "--socket-dir-path", layout.sockets().toString(),
+                "--log-level", "info"));
+        // runc's global options, for the create that conmon runs: our private state root, and errors as JSON
+        // in a file we can read back
+        for (String argument : List.of("--root", layout.runcRoot().toString(), "--log", layout.runcLog(containerId).toString(), "--log-format", "json")) {
+            command.add("--runtime-arg");
+            command.add(argument);
+        }
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(layout.conmonLog(containerId).toFile()))
+                .redirectErrorStream(true);
+        // these would make conmon talk to a parent that is not there
+        builder.environment().keySet().removeIf(name -> name.startsWith("_OCI_"));
+        // conmon forks, makes the child a session leader (so it survives us) and the parent exits at once
+        Process launcher = builder.start();
+        try {
+            if (!launcher.waitFor(CREATE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                launcher.destroyForcibly();
+                throw new ContainerStartException("the container monitor (conmon) did not start within " + CREATE_TIMEOUT.toSeconds() + " s");
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ContainerStartException("interrupted while starting container " + containerId, e);
+        }
+        if (launcher.exitValue() != 0) {
+            throw new ContainerStartException("the container monitor (conmon) failed: " + readQuietly(layout.conmonLog(containerId)).strip());
+        }
+    }
+
+    private void awaitCreated(String containerId)
+            throws ContainerStartException
+    {
+        long deadline = System.nanoTime() + CREATE_TIMEOUT.toNanos();
+        while (true) {
+            Optional<RuncState> state = runc.state(containerId);
+            if (state.isPresent() && !state.get().status().equals("creating")) {
+                return;
+            }
+            Optional<String> runcError = RuncMessages.fromJsonLog(readQuietly(layout.runcLog(containerId)));
+            if (runcError.isPresent()) {
+                throw new ContainerStartException(runcError.get());
+            }
+            boolean monitorGone = Files.exists(layout.conmonPidFile(containerId))
+                    && !MonitorProcess.isAlive(layout.conmonPidFile(containerId), containerId);
+            if (monitorGone && runc.state(containerId).isEmpty()) {
+                String reason = RuncMessages.fromJsonLog(readQuietly(layout.runcLog(containerId)))
+                        .orElse("the container monitor (conmon) exited before the container was created: " + readQuietly(layout.conmonLog(containerId)).strip());
+                throw new ContainerStartException(reason);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new ContainerStartException("runc did not create the container within " + CREATE_TIMEOUT.toSeconds() + " s");
+            }
+            sleep(POLL_INTERVAL);
+        }
+    }
+
+    private void startCreated(String containerId)
+            throws ContainerStartException
+    {
+        ProcessOutput output = runc.start(containerId);
+        if (output.succeeded()) {
+            return;
+        }
+        // a process that ends at once may be gone before `runc start` reports back: that is a start
+        Optional<RuncState> state = runc.state(containerId);
+        if (state.isPresent() && !state.get().status().equals("created") || Files.exists(layout.exitFile(containerId))) {
+            return;
+        }
+        throw new ContainerStartException(RuncMessages.fromStderr(output.stderr()));
+    }
+
+    private ContainerStatus exited(String containerId)
+    {
+        Path exitFile = layout.exitFile(containerId);
+        long deadline = System.nanoTime() + EXIT_FILE_GRACE.toNanos();
+        // runc reports "stopped" as soon as init dies; conmon writes the exit file a moment later
+        while (!Files.exists(exitFile) && MonitorProcess.isAlive(layout.conmonPidFile(containerId), containerId) && System.nanoTime() < deadline) {
+            sleep(POLL_INTERVAL);
+        }
+        int exitCode = UNKNOWN_EXIT_CODE;
+        Instant finishedAt = clock.instant();
+        try {
+            exitCode = Integer.parseInt(Files.readString(exitFile).strip());
+            finishedAt = Files.getLastModifiedTime(exitFile).toInstant();
+        }
+        catch (IOException | NumberFormatException e) {
+            log.warn("Container {} ended without a recorded exit code", containerId);
+        }
+        return new ContainerStatus.Exited(exitCode, oomKilled(containerId, exitCode), finishedAt);
+    }
+
+    /**
+     * Whether the OOM killer struck, decided once when the exit is first seen and kept in the bundle: the
+     * kernel's counter goes away with the cgroup when the container is deleted.
+     */
+    private boolean oomKilled(String containerId, int exitCode)
+    {
+        Path verdict = layout.oomVerdict(containerId);
+        String recorded = readQuietly(verdict).strip();
+        if (!recorded.isEmpty()) {
+            return Boolean.parseBoolean(recorded);
+        }
+        String cgroupsPath = cgroupsPath(containerId);
+        OptionalLong oomKills = cgroups.oomKillCount(cgroupsPath);
+        boolean killed;
+        if (oomKills.isPresent()) {
+            killed = oomKills.getAsLong() > 0;
+        }
+        else {
+            // kernels before 4.13 do not count OOM kills: a SIGKILL after hitting the limit is the best sign
+            killed = exitCode == 128 + SIGKILL && cgroups.memoryLimitHits(cgroupsPath).orElse(0) > 0;
+        }
+        if (Files.isDirectory(layout.bundle(containerId))) {
+            try {
+                writeAtomically(verdict, Boolean.toString(killed));
+            }
+            catch (IOException e) {
+                log.warn("Cannot record the OOM verdict of container {}: {}", containerId, e.getMessage());
+            }
+        }
+        if (killed) {
+            log.info("Container {} was killed by the OOM killer", containerId);
+        }
+        return killed;
+    }
+
+    private void awaitStopped(String containerId)
+    {
+        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<RuncState> state = runc.state(containerId);
+            if (state.isEmpty() || state.get().status().equals("stopped")) {
+                return;
+            }
+            sleep(POLL_INTERVAL);
+        }
+        log.warn("Container {} did not stop within {} s of SIGKILL", containerId, STOP_TIMEOUT.toSeconds());
+    }
+
+    private void awaitMonitorExit(String containerId, Duration timeout)
+    {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (MonitorProcess.isAlive(layout.conmonPidFile(containerId), containerId) && System.nanoTime() < deadline) {
+            sleep(POLL_INTERVAL);
+        }
+    }
+
+    private void removeCgroup(String containerId)
+            throws IOException
+    {
+        String cgroupsPath = cgroupsPath(containerId);
+        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                cgroups.remove(cgroupsPath);
+                return;
+            }
+            catch (IOException e) {
+                // the last processes of a killed container may take a moment to leave the cgroup
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                sleep(POLL_INTERVAL);
+            }
+        }
+    }
+
+    private void removeQuietly(String containerId)
+    {
+        try {
+            delete(containerId);
+        }
+        catch (RuntimeException e) {
+            log.warn("Cleanup after the failed start of container {} failed: {}", containerId, e.getMessage());
+        }
+    }
+
+    private static void writeAtomically(Path file, String content)
+            throws IOException
+    {
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(temporary, content, StandardCharsets.UTF_8);
+        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static String readQuietly(Path file)
+    {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        }
+        catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void sleep(Duration duration)
+    {
+        try {
+            Thread.sleep(duration);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Deletes without following symlinks and without crossing into anything but the bundle's own files. */
+    private static void deleteTree(Path directory)
+            throws IOException
+    {
+        if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(directory, new SimpleFileVisitor<>()
+        {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
+                    throws IOException
+            {
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exception)
+                    throws IOException
+            {
+                if (exception instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw exception;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exception)
+                    throws IOException
+            {
+                if (exception != null && !(exception instanceof NoSuchFileException)) {
+                    throw exception;
+                }
+                Files.deleteIfExists(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}
