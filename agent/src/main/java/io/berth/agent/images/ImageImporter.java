@@ -107,7 +107,7 @@ public final class ImageImporter
                     .orElseThrow(() -> new ImageImportException("%s holds %d images (%s); pass --name REPO:TAG whose tag names one of them".formatted(source, entries.size(), String.join(", ", refNames))));
         }
         String refName = chosen.path("annotations").path(REF_NAME).asText("");
-        ImageReference target = requested.orElseGet(() -> refName.contains(":") || refName.contains("/") ? target(refName) : null);
+        ImageReference target = requested.orElseGet(() -> refName.contains(":") || refName.contains("/") ? target(archiveName(refName)) : null);
         if (target == null) {
             throw new ImageImportException("%s does not name its repository (ref name \"%s\"); pass --name REPO:TAG".formatted(source, refName));
         }
@@ -159,7 +159,7 @@ public final class ImageImporter
             throw new ImageImportException("%s holds %d images; save one image per archive".formatted(source, manifests.size()));
         }
         String repoTag = image.path("RepoTags").path(0).asText("");
-        ImageReference target = name.or(() -> repoTag.isEmpty() ? Optional.empty() : Optional.of(repoTag))
+        ImageReference target = name.or(() -> repoTag.isEmpty() ? Optional.empty() : Optional.of(archiveName(repoTag)))
                 .map(this::target)
                 .orElseThrow(() -> new ImageImportException("%s has no RepoTags; pass --name REPO:TAG".formatted(source)));
 
@@ -195,6 +195,16 @@ public final class ImageImporter
             throws RegistryException
     {
         client.pushBlob(target, digest, file);
+    }
+
+    /**
+     * Tools write names qualified with Docker Hub ({@code docker.io/library/busybox:1}) where {@code docker save}
+     * writes {@code busybox:1}; an import keeps the short name, so it lands in the default registry.
+     */
+    private static String archiveName(String name)
+    {
+        String shortName = name.startsWith("docker.io/") ? name.substring("docker.io/".length()) : name;
+        return shortName.startsWith("library/") ? shortName.substring("library/".length()) : shortName;
     }
 
     /** A name without a registry host goes to the default registry (not Docker Hub: import means "make it local"). */

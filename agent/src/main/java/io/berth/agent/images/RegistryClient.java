@@ -340,7 +340,7 @@ public final class RegistryClient
             return new RegistryException(UNREACHABLE, "registry %s did not answer in time".formatted(host), e);
         }
         if (e instanceof ConnectException) {
-            if (e.getCause() instanceof UnresolvedAddressException) {
+            if (causedBy(e, UnresolvedAddressException.class)) {
                 return new RegistryException(UNREACHABLE, "dial tcp: lookup %s: no such host".formatted(host), e);
             }
             return new RegistryException(UNREACHABLE, "dial tcp %s: connection refused".formatted(host), e);
@@ -349,6 +349,16 @@ public final class RegistryClient
             return new RegistryException(UNREACHABLE, "TLS handshake with %s failed (%s); if it serves plain HTTP, list it as an insecure registry".formatted(host, e.getMessage()), e);
         }
         return new RegistryException(UNREACHABLE, "connection to %s failed: %s".formatted(host, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type)
+    {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void expectStatus(HttpResponse<?> response, int expected, String what)
