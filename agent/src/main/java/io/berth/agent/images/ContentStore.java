@@ -34,6 +34,17 @@ public final class ContentStore
         Files.createDirectories(ingest);
     }
 
+    /** Deletes partial ingests left by a crash; call once at agent start, before any pull. */
+    public void removeInterruptedWork()
+            throws IOException
+    {
+        try (var leftovers = Files.list(ingest)) {
+            for (Path leftover : leftovers.toList()) {
+                Files.deleteIfExists(leftover);
+            }
+        }
+    }
+
     public Path blobPath(Digest digest)
     {
         return blobs.resolve(digest.hex());

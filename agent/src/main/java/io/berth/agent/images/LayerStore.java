@@ -6,8 +6,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -37,6 +35,17 @@ public final class LayerStore
         this.unpacking = root.resolve("layers").resolve("unpacking");
         Files.createDirectories(layers);
         Files.createDirectories(unpacking);
+    }
+
+    /** Deletes what interrupted unpacks left behind; call once at agent start, before any pull. */
+    public void removeInterruptedWork()
+            throws IOException
+    {
+        try (var leftovers = Files.list(unpacking)) {
+            for (Path leftover : leftovers.toList()) {
+                LayerUnpacker.deleteRecursively(leftover);
+            }
+        }
     }
 
     public Path layerPath(Digest diffId)
@@ -74,12 +83,15 @@ public final class LayerStore
             try {
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
             }
-            catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-                // Another process unpacked the same layer first; its copy is as good as ours.
-                log.debug("layer {} appeared while unpacking; keeping the existing copy", diffId);
-            }
             catch (AtomicMoveNotSupportedException e) {
                 throw new IOException("layer unpack directory and layer directory must be on one filesystem", e);
+            }
+            catch (IOException e) {
+                if (!Files.isDirectory(target)) {
+                    throw e;
+                }
+                // Another process unpacked the same layer first (rename fails on a non-empty target); its copy is as good as ours.
+                log.debug("layer {} appeared while unpacking; keeping the existing copy", diffId);
             }
             log.info("layer {} unpacked", diffId);
             return target;

@@ -50,6 +50,17 @@ public final class RegistryImageService
         this.layers = new LayerStore(root, requireNonNull(unpacker, "unpacker is null"));
     }
 
+    /**
+     * Deletes partial downloads and unpacks a crash left behind. Call once when the agent starts, before any
+     * pull; never while another service instance on the same root is pulling.
+     */
+    public void removeInterruptedWork()
+            throws IOException
+    {
+        content.removeInterruptedWork();
+        layers.removeInterruptedWork();
+    }
+
     @Override
     public PulledImage pull(String reference)
             throws ImagePullException

@@ -158,6 +158,22 @@ class RegistryImageServiceTest
     }
 
     @Test
+    void removesWorkThatACrashLeftBehind(@TempDir Path root)
+            throws Exception
+    {
+        RegistryImageService service = new RegistryImageService(root, client);
+        Path halfUnpacked = Files.createDirectories(root.resolve("layers/unpacking/abc-123/usr/bin"));
+        Files.writeString(halfUnpacked.resolve("partial"), "x");
+        Path partialBlob = Files.writeString(root.resolve("ingest/abc.partial"), "x");
+
+        service.removeInterruptedWork();
+
+        assertThat(root.resolve("layers/unpacking")).isEmptyDirectory();
+        assertThat(partialBlob).doesNotExist();
+        assertThat(service.pull(busyboxReference).layers().get(0).resolve("bin/busybox")).isRegularFile();
+    }
+
+    @Test
     void unknownImageFailsClearly(@TempDir Path root)
             throws Exception
     {
