@@ -1,0 +1,103 @@
+package io.berth.agent.images;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Unpacked layers at {@code <root>/layers/sha256/<diff id hex>}, each unpacked once and then shared read-only.
+ * A layer is unpacked into a temporary directory and renamed into place only after its diff id checked out,
+ * so a half-unpacked or wrong layer is never used, even after a crash.
+ */
+public final class LayerStore
+{
+    private static final Logger log = LoggerFactory.getLogger(LayerStore.class);
+
+    private final Path layers;
+    private final Path unpacking;
+    private final LayerUnpacker unpacker;
+
+    public LayerStore(Path root, LayerUnpacker unpacker)
+            throws IOException
+    {
+        requireNonNull(root, "root is null");
+        this.unpacker = requireNonNull(unpacker, "unpacker is null");
+        this.layers = root.resolve("layers").resolve("sha256");
+        this.unpacking = root.resolve("layers").resolve("unpacking");
+        Files.createDirectories(layers);
+        Files.createDirectories(unpacking);
+    }
+
+    /** Deletes what interrupted unpacks left behind; call once at agent start, before any pull. */
+    public void removeInterruptedWork()
+            throws IOException
+    {
+        try (var leftovers = Files.list(unpacking)) {
+            for (Path leftover : leftovers.toList()) {
+                LayerUnpacker.deleteRecursively(leftover);
+            }
+        }
+    }
+
+    public Path layerPath(Digest diffId)
+    {
+        return layers.resolve(diffId.hex());
+    }
+
+    public boolean contains(Digest diffId)
+    {
+        return Files.isDirectory(layerPath(diffId));
+    }
+
+    /**
+     * Unpacks the blob unless the layer is already there; callers serialize calls per diff id. Throws
+     * {@link ContentVerificationException} when the uncompressed content is not the promised diff id.
+     */
+    public Path unpack(Digest diffId, Path blob)
+            throws IOException
+    {
+        Path target = layerPath(diffId);
+        if (Files.isDirectory(target)) {
+            return target;
+        }
+        Path temporary = Files.createTempDirectory(unpacking, diffId.hex().substring(0, 12) + "-");
+        try {
+            // The layer directory becomes "/" in the container: it must be traversable by every user.
+            Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Digest actual;
+            try (InputStream in = Files.newInputStream(blob)) {
+                actual = unpacker.unpack(in, temporary);
+            }
+            if (!actual.equals(diffId)) {
+                throw new ContentVerificationException("layer diff id mismatch: the image config says %s, the layer content is %s".formatted(diffId, actual));
+            }
+            try {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            }
+            catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("layer unpack directory and layer directory must be on one filesystem", e);
+            }
+            catch (IOException e) {
+                if (!Files.isDirectory(target)) {
+                    throw e;
+                }
+                // Another process unpacked the same layer first (rename fails on a non-empty target); its copy is as good as ours.
+                log.debug("layer {} appeared while unpacking; keeping the existing copy", diffId);
+            }
+            log.info("layer {} unpacked", diffId);
+            return target;
+        }
+        finally {
+            LayerUnpacker.deleteRecursively(temporary);
+        }
+    }
+}

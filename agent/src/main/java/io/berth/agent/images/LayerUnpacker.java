@@ -1,0 +1,302 @@
+package io.berth.agent.images;
+
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Unpacks one layer (tar, tar+gzip or tar+zstd, told apart by magic bytes) into an empty directory and returns
+ * the layer's diff id (sha256 of the uncompressed tar).
+ *
+ * <p>Safety: an entry whose path is absolute or climbs with {@code ..} is refused; nothing is ever written
+ * through an existing symbolic link (every parent component is checked without following links, and an
+ * existing final component is removed before the new one is created); hard links must point at an entry
+ * already inside the layer; symbolic links with a relative target must stay inside the layer (absolute
+ * targets are fine: they are resolved inside the container's root at run time). Any of these fails the layer.
+ *
+ * <p>Device nodes and FIFOs are skipped with a log line rather than refused: a container gets its /dev from
+ * the runtime, so the nodes some old base images ship are never used, and creating host devices from an
+ * image would be a privilege the image must not get. Refusing them would make such images unusable for nothing.
+ *
+ * <p>OCI whiteouts become overlayfs whiteouts: {@code .wh.NAME} a 0/0 character device NAME,
+ * {@code .wh..wh..opq} the opaque xattr on its directory.
+ */
+public final class LayerUnpacker
+{
+    private static final Logger log = LoggerFactory.getLogger(LayerUnpacker.class);
+    private static final String WHITEOUT_PREFIX = ".wh.";
+    private static final String OPAQUE_MARKER = ".wh..wh..opq";
+    private static final byte[] GZIP_MAGIC = {0x1f, (byte) 0x8b};
+    private static final byte[] ZSTD_MAGIC = {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd};
+    private static final byte[] XZ_MAGIC = {(byte) 0xfd, '7', 'z', 'X', 'Z', 0};
+    private static final byte[] BZIP2_MAGIC = {'B', 'Z', 'h'};
+
+    private final OverlayWhiteouts whiteouts;
+    private final boolean setOwners;
+
+    public LayerUnpacker()
+    {
+        this(new OverlayWhiteouts(), "root".equals(System.getProperty("user.name")));
+    }
+
+    /** {@code setOwners}: apply the tar's uid/gid (needs root; without it every file belongs to the agent's user). */
+    public LayerUnpacker(OverlayWhiteouts whiteouts, boolean setOwners)
+    {
+        this.whiteouts = requireNonNull(whiteouts, "whiteouts is null");
+        this.setOwners = setOwners;
+    }
+
+    /** Unpacks into {@code target}, an existing empty directory; returns the diff id of the uncompressed tar. */
+    public Digest unpack(InputStream layer, Path target)
+            throws IOException
+    {
+        MessageDigest diffId = Digest.newSha256();
+        try (InputStream uncompressed = new DigestInputStream(decompress(new BufferedInputStream(layer, 65536)), diffId);
+                TarArchiveInputStream tar = new TarArchiveInputStream(uncompressed)) {
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                unpackEntry(tar, entry, target);
+            }
+            // The tar's end-of-archive padding counts in the diff id too.
+            uncompressed.transferTo(OutputStream.nullOutputStream());
+        }
+        return Digest.fromMessageDigest(diffId.digest());
+    }
+
+    private static InputStream decompress(BufferedInputStream in)
+            throws IOException
+    {
+        in.mark(8);
+        byte[] head = in.readNBytes(6);
+        in.reset();
+        if (startsWith(head, GZIP_MAGIC)) {
+            return GzipCompressorInputStream.builder().setInputStream(in).setDecompressConcatenated(true).get();
+        }
+        if (startsWith(head, ZSTD_MAGIC)) {
+            return new ZstdCompressorInputStream(in);
+        }
+        if (startsWith(head, XZ_MAGIC) || startsWith(head, BZIP2_MAGIC)) {
+            throw new LayerRejectedException("layer uses an unsupported compression (xz or bzip2); use gzip, zstd or none");
+        }
+        return in;
+    }
+
+    private static boolean startsWith(byte[] head, byte[] magic)
+    {
+        return head.length >= magic.length && Arrays.equals(head, 0, magic.length, magic, 0, magic.length);
+    }
+
+    private void unpackEntry(TarArchiveInputStream tar, TarArchiveEntry entry, Path root)
+            throws IOException
+    {
+        String name = entry.getName();
+        List<String> components = safeComponents(name, "entry");
+        if (components.isEmpty()) {
+            return; // the layer root itself ("./"): its directory already exists
+        }
+        Path parent = ensureParents(root, components, name);
+        String baseName = components.get(components.size() - 1);
+        if (baseName.startsWith(WHITEOUT_PREFIX)) {
+            applyWhiteout(parent, baseName, name);
+            return;
+        }
+        Path path = parent.resolve(baseName);
+
+        if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
+            log.info("layer entry {} skipped: {} are not unpacked (the runtime provides /dev)", name, entry.isFIFO() ? "FIFOs" : "device nodes");
+            return;
+        }
+        boolean existingDirectory = Files.isDirectory(path, NOFOLLOW_LINKS);
+        if (!(entry.isDirectory() && existingDirectory) && Files.exists(path, NOFOLLOW_LINKS)) {
+            deleteRecursively(path);
+        }
+
+        if (entry.isDirectory()) {
+            if (!existingDirectory) {
+                Files.createDirectory(path);
+            }
+            applyMetadata(path, entry);
+        }
+        else if (entry.isSymbolicLink()) {
+            String linkTarget = entry.getLinkName();
+            if (linkTarget.isEmpty()) {
+                throw new LayerRejectedException("layer entry \"%s\" is a symbolic link without a target".formatted(name));
+            }
+            if (!linkTarget.startsWith("/")) {
+                List<String> resolved = new ArrayList<>(components.subList(0, components.size() - 1));
+                for (String part : linkTarget.split("/")) {
+                    if (part.equals("..")) {
+                        if (resolved.isEmpty()) {
+                            throw new LayerRejectedException("layer entry \"%s\" is a symbolic link to \"%s\", which escapes the layer".formatted(name, linkTarget));
+                        }
+                        resolved.remove(resolved.size() - 1);
+                    }
+                    else if (!part.isEmpty() && !part.equals(".")) {
+                        resolved.add(part);
+                    }
+                }
+            }
+            Files.createSymbolicLink(path, Path.of(linkTarget));
+            applyOwner(path, entry);
+        }
+        else if (entry.isLink()) {
+            List<String> targetComponents = safeComponents(entry.getLinkName(), "hard link target of \"" + name + "\"");
+            if (targetComponents.isEmpty()) {
+                throw new LayerRejectedException("layer entry \"%s\" is a hard link to the layer root".formatted(name));
+            }
+            Path linkParent = root;
+            for (String component : targetComponents.subList(0, targetComponents.size() - 1)) {
+                linkParent = linkParent.resolve(component);
+                if (!Files.isDirectory(linkParent, NOFOLLOW_LINKS)) {
+                    throw new LayerRejectedException("layer entry \"%s\" is a hard link through \"%s\", which is not a directory in the layer".formatted(name, root.relativize(linkParent)));
+                }
+            }
+            Path linkTarget = linkParent.resolve(targetComponents.get(targetComponents.size() - 1));
+            if (!Files.exists(linkTarget, NOFOLLOW_LINKS) || Files.isDirectory(linkTarget, NOFOLLOW_LINKS)) {
+                throw new LayerRejectedException("layer entry \"%s\" is a hard link to \"%s\", which is not a file earlier in the layer".formatted(name, entry.getLinkName()));
+            }
+            Files.createLink(path, linkTarget);
+        }
+        else if (entry.isFile()) {
+            try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, NOFOLLOW_LINKS)) {
+                tar.transferTo(out);
+            }
+            applyMetadata(path, entry);
+        }
+        else {
+            log.info("layer entry {} skipped: unsupported tar entry type {}", name, (char) entry.getLinkFlag());
+        }
+    }
+
+    /** Path components of a tar name, with "." and empty parts dropped; absolute names and ".." are refused. */
+    private static List<String> safeComponents(String name, String what)
+            throws LayerRejectedException
+    {
+        if (name.startsWith("/")) {
+            throw new LayerRejectedException("layer %s \"%s\" is an absolute path".formatted(what, name));
+        }
+        List<String> components = new ArrayList<>();
+        for (String part : name.split("/")) {
+            if (part.equals("..")) {
+                throw new LayerRejectedException("layer %s \"%s\" climbs out with \"..\"".formatted(what, name));
+            }
+            if (part.indexOf('\0') >= 0) {
+                throw new LayerRejectedException("layer %s \"%s\" contains a NUL character".formatted(what, name));
+            }
+            if (!part.isEmpty() && !part.equals(".")) {
+                components.add(part);
+            }
+        }
+        return components;
+    }
+
+    /** Walks (creating as needed) the parent directories without ever passing through a symbolic link. */
+    private static Path ensureParents(Path root, List<String> components, String name)
+            throws IOException
+    {
+        Path current = root;
+        for (String component : components.subList(0, components.size() - 1)) {
+            current = current.resolve(component);
+            if (Files.isSymbolicLink(current)) {
+                throw new LayerRejectedException("layer entry \"%s\" would be written through the symbolic link \"%s\"".formatted(name, root.relativize(current)));
+            }
+            if (!Files.exists(current, NOFOLLOW_LINKS)) {
+                Files.createDirectory(current);
+            }
+            else if (!Files.isDirectory(current, NOFOLLOW_LINKS)) {
+                throw new LayerRejectedException("layer entry \"%s\" needs \"%s\" to be a directory, but it is not".formatted(name, root.relativize(current)));
+            }
+        }
+        return current;
+    }
+
+    private void applyWhiteout(Path parent, String baseName, String name)
+            throws IOException
+    {
+        if (baseName.equals(OPAQUE_MARKER)) {
+            whiteouts.markOpaque(parent);
+            return;
+        }
+        String hidden = baseName.substring(WHITEOUT_PREFIX.length());
+        if (hidden.isEmpty() || hidden.startsWith(WHITEOUT_PREFIX)) {
+            log.debug("layer entry {} skipped: aufs metadata", name);
+            return;
+        }
+        Path whiteout = parent.resolve(hidden);
+        if (Files.exists(whiteout, NOFOLLOW_LINKS)) {
+            deleteRecursively(whiteout);
+        }
+        whiteouts.createWhiteout(whiteout);
+    }
+
+    private void applyMetadata(Path path, TarArchiveEntry entry)
+            throws IOException
+    {
+        // Owner before mode: chown clears setuid/setgid bits.
+        applyOwner(path, entry);
+        Files.setAttribute(path, "unix:mode", entry.getMode() & 07777, NOFOLLOW_LINKS);
+        Files.setLastModifiedTime(path, FileTime.from(entry.getModTime().toInstant()));
+    }
+
+    private void applyOwner(Path path, TarArchiveEntry entry)
+            throws IOException
+    {
+        if (setOwners) {
+            Files.setAttribute(path, "unix:uid", (int) entry.getLongUserId(), NOFOLLOW_LINKS);
+            Files.setAttribute(path, "unix:gid", (int) entry.getLongGroupId(), NOFOLLOW_LINKS);
+        }
+    }
+
+    /** Deletes a file or a tree without following symbolic links; a missing path is fine. */
+    public static void deleteRecursively(Path path)
+            throws IOException
+    {
+        if (!Files.exists(path, NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(path, new SimpleFileVisitor<>()
+        {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
+                    throws IOException
+            {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path directory, IOException failure)
+                    throws IOException
+            {
+                if (failure != null) {
+                    throw failure;
+                }
+                Files.delete(directory);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

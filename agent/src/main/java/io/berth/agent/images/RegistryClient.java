@@ -1,0 +1,417 @@
+package io.berth.agent.images;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.common.json.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import static io.berth.agent.images.RegistryException.Kind.DENIED;
+import static io.berth.agent.images.RegistryException.Kind.INVALID_CONTENT;
+import static io.berth.agent.images.RegistryException.Kind.NOT_FOUND;
+import static io.berth.agent.images.RegistryException.Kind.PROTOCOL;
+import static io.berth.agent.images.RegistryException.Kind.UNAUTHORIZED;
+import static io.berth.agent.images.RegistryException.Kind.UNREACHABLE;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A client for the OCI Distribution (Docker Registry v2) API: pull manifests and blobs, push blobs and
+ * manifests. Authentication follows the registry's challenge: anonymous first; on 401 a Bearer token from the
+ * named realm (anonymous or with the host's credentials) or Basic credentials; then one retry. Redirects are
+ * followed by hand so that credentials are never sent to another host (blob storage often lives elsewhere).
+ */
+public final class RegistryClient
+        implements AutoCloseable
+{
+    private static final Logger log = LoggerFactory.getLogger(RegistryClient.class);
+    private static final int MAX_REDIRECTS = 5;
+    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(60);
+
+    private final RegistryAccessPolicy accessPolicy;
+    private final RegistryCredentials credentials;
+    private final HttpClient httpClient;
+    // Authorization header value per "host/repository": a registry scopes tokens to a repository.
+    private final Map<String, String> authorizations = new ConcurrentHashMap<>();
+
+    public RegistryClient(RegistryAccessPolicy accessPolicy, RegistryCredentials credentials)
+    {
+        this(accessPolicy, credentials, HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build());
+    }
+
+    /** The given client must not follow redirects itself. */
+    public RegistryClient(RegistryAccessPolicy accessPolicy, RegistryCredentials credentials, HttpClient httpClient)
+    {
+        this.accessPolicy = requireNonNull(accessPolicy, "accessPolicy is null");
+        this.credentials = requireNonNull(credentials, "credentials is null");
+        this.httpClient = requireNonNull(httpClient, "httpClient is null");
+    }
+
+    /** Fetches the manifest or index the reference names (its digest if it has one, else its tag). */
+    public FetchedManifest fetchManifest(ImageReference reference)
+            throws RegistryException
+    {
+        return fetchManifest(reference, reference.manifestReference());
+    }
+
+    /** Fetches a manifest by tag or digest; a digest reference is verified against the bytes received. */
+    public FetchedManifest fetchManifest(ImageReference repository, String tagOrDigest)
+            throws RegistryException
+    {
+        URI uri = apiUri(repository, "/manifests/" + tagOrDigest);
+        HttpResponse<byte[]> response = send(repository, uri, authorization -> request(uri, authorization)
+                .header("Accept", String.join(", ", MediaTypes.ACCEPTED_MANIFESTS))
+                .GET()
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        expectStatus(response, 200, "manifest " + tagOrDigest);
+        byte[] content = response.body();
+        Digest digest = Digest.of(content);
+        if (tagOrDigest.startsWith("sha256:") && !digest.toString().equals(tagOrDigest)) {
+            throw new RegistryException(INVALID_CONTENT, "manifest digest mismatch: expected %s, got %s".formatted(tagOrDigest, digest));
+        }
+        try {
+            String mediaType = ManifestParser.mediaType(content, response.headers().firstValue("Content-Type").orElse(null));
+            return new FetchedManifest(mediaType, digest, content);
+        }
+        catch (IOException e) {
+            throw new RegistryException(INVALID_CONTENT, e.getMessage(), e);
+        }
+    }
+
+    /** Streams a blob into the store, which verifies digest and size before the blob becomes visible. */
+    public Path fetchBlob(ImageReference repository, Descriptor descriptor, ContentStore store)
+            throws RegistryException
+    {
+        URI uri = apiUri(repository, "/blobs/" + descriptor.digest());
+        HttpResponse<InputStream> response = send(repository, uri, authorization -> request(uri, authorization).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        response = followRedirects(repository, response);
+        try (InputStream body = response.body()) {
+            expectStatus(response, 200, "blob " + descriptor.digest());
+            return store.ingest(descriptor.digest(), OptionalLong.of(descriptor.size()), body);
+        }
+        catch (ContentVerificationException e) {
+            throw new RegistryException(INVALID_CONTENT, "blob " + descriptor.digest() + ": " + e.getMessage(), e);
+        }
+        catch (IOException e) {
+            throw connectionFailure(repository, e);
+        }
+    }
+
+    public boolean blobExists(ImageReference repository, Digest digest)
+            throws RegistryException
+    {
+        URI uri = apiUri(repository, "/blobs/" + digest);
+        HttpResponse<Void> response = send(repository, uri, authorization -> request(uri, authorization)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build(), HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() == 404) {
+            return false;
+        }
+        if (response.statusCode() / 100 == 3) {
+            return true;
+        }
+        expectStatus(response, 200, "blob " + digest);
+        return true;
+    }
+
+    /** Uploads a blob in one request unless the registry already has it. */
+    public void pushBlob(ImageReference repository, Digest digest, Path content)
+            throws RegistryException
+    {
+        if (blobExists(repository, digest)) {
+            log.debug("blob {} already in {}", digest, repository);
+            return;
+        }
+        URI start = apiUri(repository, "/blobs/uploads/");
+        HttpResponse<byte[]> started = send(repository, start, authorization -> request(start, authorization)
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        expectStatus(started, 202, "blob upload");
+        String location = started.headers().firstValue("Location")
+                .orElseThrow(() -> new RegistryException(PROTOCOL, "registry started a blob upload without a Location"));
+        URI uploadBase = start.resolve(location);
+        String separator = uploadBase.getRawQuery() == null ? "?" : "&";
+        URI upload = URI.create(uploadBase + separator + "digest=" + URLEncoder.encode(digest.toString(), StandardCharsets.UTF_8));
+        HttpResponse<byte[]> finished = send(repository, upload, authorization -> {
+            try {
+                return request(upload, authorization)
+                        .header("Content-Type", "application/octet-stream")
+                        .PUT(HttpRequest.BodyPublishers.ofFile(content))
+                        .build();
+            }
+            catch (java.io.FileNotFoundException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, HttpResponse.BodyHandlers.ofByteArray());
+        expectStatus(finished, 201, "blob upload " + digest);
+    }
+
+    /** Stores a manifest under a tag (or its digest); returns the digest of the bytes sent. */
+    public Digest pushManifest(ImageReference repository, String tagOrDigest, String mediaType, byte[] content)
+            throws RegistryException
+    {
+        URI uri = apiUri(repository, "/manifests/" + tagOrDigest);
+        HttpResponse<byte[]> response = send(repository, uri, authorization -> request(uri, authorization)
+                .header("Content-Type", mediaType)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(content))
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        expectStatus(response, 201, "manifest " + tagOrDigest);
+        return Digest.of(content);
+    }
+
+    @Override
+    public void close()
+    {
+        httpClient.close();
+    }
+
+    private URI apiUri(ImageReference repository, String suffix)
+    {
+        String host = repository.apiHost();
+        return URI.create(accessPolicy.scheme(host) + "://" + host + "/v2/" + repository.repository() + suffix);
+    }
+
+    private static HttpRequest.Builder request(URI uri, Optional<String> authorization)
+    {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(METADATA_TIMEOUT);
+        authorization.ifPresent(value -> builder.header("Authorization", value));
+        return builder;
+    }
+
+    /** Sends with the cached authorization; on 401 answers the challenge and retries (twice: a token may lack a push scope). */
+    private <T> HttpResponse<T> send(ImageReference repository, URI uri, Function<Optional<String>, HttpRequest> requestFactory, HttpResponse.BodyHandler<T> bodyHandler)
+            throws RegistryException
+    {
+        String authorizationKey = repository.apiHost() + "/" + repository.repository();
+        HttpResponse<T> response = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Optional<String> authorization = Optional.ofNullable(authorizations.get(authorizationKey));
+            response = execute(repository, requestFactory.apply(authorization), bodyHandler);
+            if (response.statusCode() != 401) {
+                return response;
+            }
+            String challengeHeader = response.headers().firstValue("WWW-Authenticate").orElse(null);
+            discard(response);
+            Optional<AuthChallenge> challenge = AuthChallenge.parse(challengeHeader);
+            if (challenge.isEmpty() || attempt == 2) {
+                break;
+            }
+            String fresh = answer(repository, challenge.get());
+            if (fresh.equals(authorization.orElse(null)) && attempt > 0) {
+                break;
+            }
+            authorizations.put(authorizationKey, fresh);
+        }
+        Optional<RegistryCredentials.Credential> credential = credentials.lookup(repository.registry());
+        throw new RegistryException(UNAUTHORIZED, credential.isPresent()
+                ? "unauthorized: the registry %s rejected the credentials of user %s for %s".formatted(repository.registry(), credential.get().username(), uri.getPath())
+                : "unauthorized: authentication required (no credentials configured for %s)".formatted(repository.registry()));
+    }
+
+    private String answer(ImageReference repository, AuthChallenge challenge)
+            throws RegistryException
+    {
+        Optional<RegistryCredentials.Credential> credential = credentials.lookup(repository.registry());
+        if (challenge.isBasic()) {
+            return credential
+                    .orElseThrow(() -> new RegistryException(UNAUTHORIZED, "unauthorized: %s requires a username and password; none configured for it".formatted(repository.registry())))
+                    .basicAuthorization();
+        }
+        if (!challenge.isBearer()) {
+            throw new RegistryException(UNAUTHORIZED, "unauthorized: %s asks for unsupported authentication \"%s\"".formatted(repository.registry(), challenge.scheme()));
+        }
+        String realm = challenge.parameter("realm")
+                .orElseThrow(() -> new RegistryException(PROTOCOL, "registry %s sent a Bearer challenge without a realm".formatted(repository.registry())));
+        URI realmUri = URI.create(realm);
+        if (!"https".equals(realmUri.getScheme()) && !("http".equals(realmUri.getScheme()) && accessPolicy.allowsPlainHttp(authority(realmUri)))) {
+            throw new RegistryException(PROTOCOL, "registry %s names a token service over plain HTTP (%s); refusing to send credentials there".formatted(repository.registry(), realm));
+        }
+        StringBuilder query = new StringBuilder();
+        challenge.parameter("service").ifPresent(service -> appendQuery(query, "service", service));
+        challenge.parameter("scope").ifPresent(scope -> {
+            for (String single : scope.split(" ")) {
+                appendQuery(query, "scope", single);
+            }
+        });
+        URI tokenUri = URI.create(realm + (query.isEmpty() ? "" : (realm.contains("?") ? "&" : "?") + query));
+        HttpRequest.Builder tokenRequest = HttpRequest.newBuilder(tokenUri).timeout(METADATA_TIMEOUT).GET();
+        credential.ifPresent(value -> tokenRequest.header("Authorization", value.basicAuthorization()));
+        HttpResponse<byte[]> response = execute(repository, tokenRequest.build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() == 401 || response.statusCode() == 403) {
+            throw new RegistryException(UNAUTHORIZED, credential.isPresent()
+                    ? "unauthorized: the token service of %s rejected user %s".formatted(repository.registry(), credential.get().username())
+                    : "unauthorized: the token service of %s requires credentials; none configured".formatted(repository.registry()));
+        }
+        expectStatus(response, 200, "token");
+        try {
+            JsonNode body = Json.mapper().readTree(response.body());
+            String token = body.path("token").asText(body.path("access_token").asText(""));
+            if (token.isEmpty()) {
+                throw new RegistryException(PROTOCOL, "the token service of %s returned no token".formatted(repository.registry()));
+            }
+            return "Bearer " + token;
+        }
+        catch (IOException e) {
+            throw new RegistryException(PROTOCOL, "the token service of %s returned invalid JSON".formatted(repository.registry()), e);
+        }
+    }
+
+    private HttpResponse<InputStream> followRedirects(ImageReference repository, HttpResponse<InputStream> response)
+            throws RegistryException
+    {
+        URI originalHost = response.uri();
+        for (int redirects = 0; isRedirect(response.statusCode()); redirects++) {
+            if (redirects == MAX_REDIRECTS) {
+                throw new RegistryException(PROTOCOL, "too many redirects fetching " + originalHost.getPath());
+            }
+            URI target = response.uri().resolve(response.headers().firstValue("Location")
+                    .orElseThrow(() -> new RegistryException(PROTOCOL, "redirect without a Location from " + repository.registry())));
+            discard(response);
+            if ("http".equals(target.getScheme()) && !accessPolicy.allowsPlainHttp(authority(target))) {
+                throw new RegistryException(PROTOCOL, "registry %s redirected to plain HTTP (%s); refusing".formatted(repository.registry(), target.getHost()));
+            }
+            HttpRequest.Builder next = HttpRequest.newBuilder(target).timeout(METADATA_TIMEOUT).GET();
+            if (authority(target).equals(authority(originalHost))) {
+                Optional.ofNullable(authorizations.get(repository.apiHost() + "/" + repository.repository()))
+                        .ifPresent(value -> next.header("Authorization", value));
+            }
+            response = execute(repository, next.build(), HttpResponse.BodyHandlers.ofInputStream());
+        }
+        return response;
+    }
+
+    private static boolean isRedirect(int status)
+    {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    private static String authority(URI uri)
+    {
+        return uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+    }
+
+    private <T> HttpResponse<T> execute(ImageReference repository, HttpRequest request, HttpResponse.BodyHandler<T> bodyHandler)
+            throws RegistryException
+    {
+        try {
+            return httpClient.send(request, bodyHandler);
+        }
+        catch (IOException e) {
+            throw connectionFailure(repository, e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException(UNREACHABLE, "interrupted while talking to " + repository.registry(), e);
+        }
+    }
+
+    private static RegistryException connectionFailure(ImageReference repository, IOException e)
+    {
+        String host = repository.apiHost();
+        if (e instanceof HttpConnectTimeoutException) {
+            return new RegistryException(UNREACHABLE, "dial tcp %s: connection timed out".formatted(host), e);
+        }
+        if (e instanceof HttpTimeoutException) {
+            return new RegistryException(UNREACHABLE, "registry %s did not answer in time".formatted(host), e);
+        }
+        if (e instanceof ConnectException) {
+            if (causedBy(e, UnresolvedAddressException.class)) {
+                return new RegistryException(UNREACHABLE, "dial tcp: lookup %s: no such host".formatted(host), e);
+            }
+            return new RegistryException(UNREACHABLE, "dial tcp %s: connection refused".formatted(host), e);
+        }
+        if (e instanceof SSLException) {
+            return new RegistryException(UNREACHABLE, "TLS handshake with %s failed (%s); if it serves plain HTTP, list it as an insecure registry".formatted(host, e.getMessage()), e);
+        }
+        return new RegistryException(UNREACHABLE, "connection to %s failed: %s".formatted(host, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type)
+    {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void expectStatus(HttpResponse<?> response, int expected, String what)
+            throws RegistryException
+    {
+        int status = response.statusCode();
+        if (status == expected) {
+            return;
+        }
+        String detail = errorDetail(response);
+        discard(response);
+        switch (status) {
+            case 404 -> throw new RegistryException(NOT_FOUND, "not found" + detail);
+            case 401 -> throw new RegistryException(UNAUTHORIZED, "unauthorized" + detail);
+            case 403 -> throw new RegistryException(DENIED, "denied: access to %s forbidden%s".formatted(what, detail));
+            case 429 -> throw new RegistryException(PROTOCOL, "too many requests to the registry" + detail);
+            default -> throw new RegistryException(PROTOCOL, "unexpected HTTP status %d for %s%s".formatted(status, what, detail));
+        }
+    }
+
+    /** The registry's own error message ({@code {"errors":[{"code","message"}]}}), as ": message", or empty. */
+    private static String errorDetail(HttpResponse<?> response)
+    {
+        if (!(response.body() instanceof byte[] body) || body.length == 0) {
+            return "";
+        }
+        try {
+            JsonNode first = Json.mapper().readTree(body).path("errors").path(0);
+            String message = first.path("message").asText("");
+            return message.isEmpty() ? "" : ": " + message;
+        }
+        catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void discard(HttpResponse<?> response)
+    {
+        if (response.body() instanceof InputStream stream) {
+            try {
+                stream.close();
+            }
+            catch (IOException ignored) {
+                // the connection is dropped either way
+            }
+        }
+    }
+
+    private static void appendQuery(StringBuilder query, String name, String value)
+    {
+        if (!query.isEmpty()) {
+            query.append('&');
+        }
+        query.append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,204 @@
+package io.berth.agent.images;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Pulls images from OCI Distribution registries into a {@link ContentStore} and a {@link LayerStore} under one
+ * root: {@code <root>/blobs/sha256/...} and {@code <root>/layers/sha256/...}.
+ *
+ * <p>A tag is always resolved against the registry (tags move); everything below the manifest is addressed by
+ * digest and fetched only when missing, so a repeated pull downloads no blob. A digest reference whose content
+ * is all here is served even when the registry is unreachable. Work on one blob or layer is serialized by a
+ * per-digest lock, so concurrent pulls of one image share the work instead of corrupting it.
+ */
+public final class RegistryImageService
+        implements ImageService
+{
+    private static final Logger log = LoggerFactory.getLogger(RegistryImageService.class);
+
+    private final RegistryClient client;
+    private final ContentStore content;
+    private final LayerStore layers;
+    private final Descriptor.Platform platform;
+    private final ConcurrentMap<Digest, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+    public RegistryImageService(Path root, RegistryClient client)
+            throws IOException
+    {
+        this(root, client, new LayerUnpacker(), Descriptor.Platform.LINUX_AMD64);
+    }
+
+    public RegistryImageService(Path root, RegistryClient client, LayerUnpacker unpacker, Descriptor.Platform platform)
+            throws IOException
+    {
+        requireNonNull(root, "root is null");
+        this.client = requireNonNull(client, "client is null");
+        this.platform = requireNonNull(platform, "platform is null");
+        this.content = new ContentStore(root);
+        this.layers = new LayerStore(root, requireNonNull(unpacker, "unpacker is null"));
+    }
+
+    /**
+     * Deletes partial downloads and unpacks a crash left behind. Call once when the agent starts, before any
+     * pull; never while another service instance on the same root is pulling.
+     */
+    public void removeInterruptedWork()
+            throws IOException
+    {
+        content.removeInterruptedWork();
+        layers.removeInterruptedWork();
+    }
+
+    @Override
+    public PulledImage pull(String reference)
+            throws ImagePullException
+    {
+        ImageReference parsed;
+        try {
+            parsed = ImageReference.parse(reference);
+        }
+        catch (IllegalArgumentException e) {
+            throw new ImagePullException(e.getMessage());
+        }
+        FetchedManifest top = resolve(parsed);
+        String failure = "failed to pull and unpack image \"%s\"".formatted(parsed);
+        try {
+            FetchedManifest imageManifest = selectPlatform(parsed, top);
+            ImageManifest manifest = ManifestParser.parseImageManifest(imageManifest.content());
+            byte[] configBytes = java.nio.file.Files.readAllBytes(ensureBlob(parsed, manifest.config()));
+            ManifestParser.ParsedConfig config = ManifestParser.parseConfig(configBytes);
+            if (config.diffIds().size() != manifest.layers().size()) {
+                throw new ImagePullException("%s: the manifest lists %d layers but the image config %d diff ids".formatted(failure, manifest.layers().size(), config.diffIds().size()));
+            }
+            List<Path> layerPaths = new ArrayList<>();
+            int unpacked = 0;
+            for (int index = 0; index < manifest.layers().size(); index++) {
+                Digest diffId = config.diffIds().get(index);
+                Descriptor layer = manifest.layers().get(index);
+                ReentrantLock lock = lockFor(diffId);
+                lock.lock();
+                try {
+                    if (!layers.contains(diffId)) {
+                        Path blob = ensureBlob(parsed, layer);
+                        try {
+                            layers.unpack(diffId, blob);
+                        }
+                        catch (IOException e) {
+                            throw new ImagePullException("%s: failed to extract layer %s: %s".formatted(failure, diffId, e.getMessage()), e);
+                        }
+                        unpacked++;
+                    }
+                    layerPaths.add(layers.layerPath(diffId));
+                }
+                finally {
+                    lock.unlock();
+                }
+            }
+            log.info("image {} ready: manifest {}, {} layers, {} newly unpacked", parsed, top.digest(), layerPaths.size(), unpacked);
+            return new PulledImage(reference, top.digest().toString(), config.config(), layerPaths);
+        }
+        catch (RegistryException e) {
+            throw new ImagePullException(failure + ": " + e.getMessage(), e);
+        }
+        catch (IOException e) {
+            throw new ImagePullException(failure + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The manifest (or index) the reference names, from the registry, or from the store for a known digest offline. */
+    private FetchedManifest resolve(ImageReference reference)
+            throws ImagePullException
+    {
+        String failure = "failed to resolve reference \"%s\"".formatted(reference);
+        try {
+            FetchedManifest fetched = client.fetchManifest(reference);
+            content.write(fetched.content());
+            return fetched;
+        }
+        catch (RegistryException e) {
+            if (e.kind() == RegistryException.Kind.UNREACHABLE && reference.digest().isPresent() && content.contains(reference.digest().get())) {
+                log.info("registry for {} unreachable ({}); using the stored manifest", reference, e.getMessage());
+                try {
+                    return stored(reference.digest().get());
+                }
+                catch (IOException stored) {
+                    throw new ImagePullException(failure + ": " + e.getMessage(), e);
+                }
+            }
+            throw new ImagePullException(failure + ": " + e.getMessage(), e);
+        }
+        catch (IOException e) {
+            throw new ImagePullException(failure + ": cannot store the manifest: " + e.getMessage(), e);
+        }
+    }
+
+    private FetchedManifest selectPlatform(ImageReference reference, FetchedManifest top)
+            throws RegistryException, IOException, ImagePullException
+    {
+        if (MediaTypes.isImageManifest(top.mediaType())) {
+            return top;
+        }
+        if (!MediaTypes.isIndex(top.mediaType())) {
+            throw new ImagePullException("failed to pull and unpack image \"%s\": unsupported manifest media type %s".formatted(reference, top.mediaType()));
+        }
+        List<Descriptor> entries = ManifestParser.parseIndex(top.content());
+        Optional<Descriptor> match = entries.stream()
+                .filter(entry -> entry.platform().map(candidate -> candidate.runsOn(platform)).orElse(false))
+                .findFirst();
+        if (match.isEmpty()) {
+            List<String> available = entries.stream().map(entry -> entry.platform().map(Object::toString).orElse("unknown")).toList();
+            throw new ImagePullException("no matching manifest for %s in the manifest list entries of \"%s\" (available: %s)".formatted(platform, reference, String.join(", ", available)));
+        }
+        Digest digest = match.get().digest();
+        if (content.contains(digest)) {
+            return stored(digest);
+        }
+        FetchedManifest child = client.fetchManifest(reference, digest.toString());
+        content.write(child.content());
+        if (!MediaTypes.isImageManifest(child.mediaType())) {
+            throw new ImagePullException("failed to pull and unpack image \"%s\": the %s entry is a %s, not an image manifest".formatted(reference, platform, child.mediaType()));
+        }
+        return child;
+    }
+
+    private FetchedManifest stored(Digest digest)
+            throws IOException
+    {
+        byte[] bytes = content.read(digest);
+        return new FetchedManifest(ManifestParser.mediaType(bytes, null), digest, bytes);
+    }
+
+    private Path ensureBlob(ImageReference reference, Descriptor descriptor)
+            throws RegistryException
+    {
+        ReentrantLock lock = lockFor(descriptor.digest());
+        lock.lock();
+        try {
+            if (content.contains(descriptor.digest())) {
+                return content.blobPath(descriptor.digest());
+            }
+            log.info("fetching blob {} of {} ({} bytes)", descriptor.digest(), reference, descriptor.size());
+            return client.fetchBlob(reference, descriptor, content);
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    private ReentrantLock lockFor(Digest digest)
+    {
+        return locks.computeIfAbsent(digest, ignored -> new ReentrantLock());
+    }
+}

@@ -1,0 +1,168 @@
+package io.berth.testing;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real CNCF Distribution registry (Debian's {@code /usr/bin/docker-registry}) on 127.0.0.1 with a free port
+ * and a temporary storage directory; {@link #close()} stops it and deletes the storage.
+ */
+public final class TestRegistry
+        implements AutoCloseable
+{
+    private static final Logger log = LoggerFactory.getLogger(TestRegistry.class);
+    private static final String BINARY = "/usr/bin/docker-registry";
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(20);
+
+    private final Path directory;
+    private final Process process;
+    private final int port;
+
+    private TestRegistry(Path directory, Process process, int port)
+    {
+        this.directory = directory;
+        this.process = process;
+        this.port = port;
+    }
+
+    /** Starts a registry and waits until {@code /v2/} answers; retries on a port taken between probe and bind. */
+    public static TestRegistry start()
+            throws IOException
+    {
+        IOException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Path directory = Files.createTempDirectory("berth-registry-");
+            try {
+                return startIn(directory);
+            }
+            catch (IOException e) {
+                last = e;
+                TemporaryDirectories.deleteRecursively(directory);
+            }
+        }
+        throw last;
+    }
+
+    private static TestRegistry startIn(Path directory)
+            throws IOException
+    {
+        int port = freePort();
+        Path storage = Files.createDirectories(directory.resolve("storage"));
+        Path config = directory.resolve("config.yml");
+        Files.writeString(config, """
+                version: 0.1
+                log:
+                  level: warn
+                storage:
+                  filesystem:
+                    rootdirectory: %s
+                  delete:
+                    enabled: true
+                http:
+                  addr: 127.0.0.1:%d
+                """.formatted(storage, port));
+        Path logFile = directory.resolve("registry.log");
+        Process process = new ProcessBuilder(BINARY, "serve", config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(logFile.toFile())
+                .start();
+        TestRegistry registry = new TestRegistry(directory, process, port);
+        try {
+            registry.awaitReady(logFile);
+            log.info("test registry listening on 127.0.0.1:{}", port);
+            return registry;
+        }
+        catch (IOException | RuntimeException e) {
+            registry.stopProcess();
+            throw e;
+        }
+    }
+
+    private void awaitReady(Path logFile)
+            throws IOException
+    {
+        Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
+        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
+            HttpRequest probe = HttpRequest.newBuilder(URI.create("http://" + hostPort() + "/v2/")).timeout(Duration.ofSeconds(2)).build();
+            while (Instant.now().isBefore(deadline)) {
+                if (!process.isAlive()) {
+                    throw new IOException("docker-registry exited with %d: %s".formatted(process.exitValue(), Files.readString(logFile)));
+                }
+                try {
+                    if (client.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        return;
+                    }
+                }
+                catch (IOException e) {
+                    // not listening yet
+                }
+                Thread.sleep(50);
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for docker-registry", e);
+        }
+        throw new IOException("docker-registry did not answer on %s within %s: %s".formatted(hostPort(), STARTUP_TIMEOUT, Files.readString(logFile)));
+    }
+
+    private static int freePort()
+            throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    public int port()
+    {
+        return port;
+    }
+
+    /** {@code 127.0.0.1:PORT}, the registry part of image references. */
+    public String hostPort()
+    {
+        return "127.0.0.1:" + port;
+    }
+
+    /** Where the registry keeps the bytes of a blob ({@code sha256:<hex>}); tests overwrite it to simulate tampering. */
+    public Path blobDataPath(String digest)
+    {
+        String hex = digest.substring(digest.indexOf(':') + 1);
+        return directory.resolve("storage/docker/registry/v2/blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex).resolve("data");
+    }
+
+    private void stopProcess()
+    {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close()
+            throws IOException
+    {
+        stopProcess();
+        TemporaryDirectories.deleteRecursively(directory);
+    }
+}
