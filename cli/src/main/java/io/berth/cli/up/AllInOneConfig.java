@@ -1,0 +1,73 @@
+package io.berth.cli.up;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * How `berth up` runs. storeUrl null means the embedded SQLite store in the data directory; apiPort 0 picks
+ * a free port; registryPort 0 means "the port recorded in the data directory, or a free one the first time".
+ */
+public record AllInOneConfig(
+        Path dataDirectory,
+        String bindAddress,
+        int apiPort,
+        int registryPort,
+        String storeUrl,
+        String region,
+        Set<String> insecureRegistries,
+        Duration stoppedTaskRetention,
+        Duration heartbeatInterval)
+{
+    public AllInOneConfig
+    {
+        requireNonNull(dataDirectory, "dataDirectory is null");
+        requireNonNull(bindAddress, "bindAddress is null");
+        requireNonNull(region, "region is null");
+        insecureRegistries = Set.copyOf(insecureRegistries);
+        requireNonNull(stoppedTaskRetention, "stoppedTaskRetention is null");
+        requireNonNull(heartbeatInterval, "heartbeatInterval is null");
+    }
+
+    public static AllInOneConfig defaults(Path dataDirectory)
+    {
+        return new AllInOneConfig(dataDirectory.toAbsolutePath(), "127.0.0.1", 8686, 0, null, "us-east-1", Set.of(), Duration.ofHours(1), Duration.ofSeconds(2));
+    }
+
+    public AllInOneConfig withApiPort(int port)
+    {
+        return new AllInOneConfig(dataDirectory, bindAddress, port, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval);
+    }
+
+    public AllInOneConfig withBindAddress(String address)
+    {
+        return new AllInOneConfig(dataDirectory, address, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval);
+    }
+
+    public AllInOneConfig withRegistryPort(int port)
+    {
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, port, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval);
+    }
+
+    public AllInOneConfig withStoreUrl(String url)
+    {
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, url, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval);
+    }
+
+    public AllInOneConfig withInsecureRegistries(Set<String> registries)
+    {
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, registries, stoppedTaskRetention, heartbeatInterval);
+    }
+
+    public AllInOneConfig withStoppedTaskRetention(Duration retention)
+    {
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, retention, heartbeatInterval);
+    }
+
+    public String effectiveStoreUrl()
+    {
+        return storeUrl != null ? storeUrl : "jdbc:sqlite:" + dataDirectory.resolve("berth.db");
+    }
+}
