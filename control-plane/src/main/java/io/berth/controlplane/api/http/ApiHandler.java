@@ -69,13 +69,16 @@ final class ApiHandler
             int status;
             try {
                 IncomingRequest request = readRequest(exchange);
+                if (ecs) {
+                    // name the action in log lines even when authentication fails
+                    operation = request.header("x-amz-target").map(target -> target.substring(target.lastIndexOf('.') + 1)).orElse(operation);
+                }
                 RequestAuthenticator.Authenticated caller = authenticator.authenticate(request);
                 accountId = caller.key().account().accountId();
                 RequestContext context = new RequestContext(caller.key().account(), caller.region(), requestId);
                 JsonNode response;
                 if (ecs) {
                     String action = actionName(request);
-                    operation = action;
                     response = handleEcs(context, action, request);
                 }
                 else {
