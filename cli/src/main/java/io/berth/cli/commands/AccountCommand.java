@@ -1,0 +1,22 @@
+package io.berth.cli.commands;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** berth account: groups the account subcommands. */
+@Command(name = "account", mixinStandardHelpOptions = true, description = "Manage accounts (operator only).",
+        subcommands = AccountCreateCommand.class)
+public final class AccountCommand
+        implements Runnable
+{
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run()
+    {
+        throw new ParameterException(spec.commandLine(), "Missing subcommand: use `berth account create NAME`");
+    }
+}

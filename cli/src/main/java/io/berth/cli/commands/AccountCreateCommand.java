@@ -1,0 +1,83 @@
+package io.berth.cli.commands;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.cli.client.BerthClient;
+import io.berth.cli.client.BerthClientFactory;
+import io.berth.common.json.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import static java.util.Objects.requireNonNull;
+
+/** berth account create: a new account and its first access key (POST /berth/accounts). */
+@Command(name = "create", mixinStandardHelpOptions = true, description = "Create an account and print its access key.")
+public final class AccountCreateCommand
+        implements Callable<Integer>
+{
+    enum OutputFormat
+    {
+        text, json
+    }
+
+    private final BerthClientFactory clients;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConnectionOptions connection = new ConnectionOptions();
+
+    @Option(names = {"-o", "--output"}, defaultValue = "text", description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    OutputFormat output;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "Account name")
+    String name;
+
+    public AccountCreateCommand()
+    {
+        this(BerthClientFactory.fromEnvironment());
+    }
+
+    public AccountCreateCommand(BerthClientFactory clients)
+    {
+        this.clients = requireNonNull(clients, "clients is null");
+    }
+
+    @Override
+    public Integer call()
+            throws JsonProcessingException
+    {
+        ObjectNode request = Json.mapper().createObjectNode();
+        request.put("name", name);
+        JsonNode account;
+        try (BerthClient client = clients.connect(connection.endpoint(), connection.region())) {
+            account = client.admin("POST", "/berth/accounts", Map.of(), request);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (output == OutputFormat.json) {
+            out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(account));
+        }
+        else {
+            out.println("Account ID:         " + account.path("accountId").asText());
+            out.println("Name:               " + account.path("name").asText());
+            out.println("Access key ID:      " + account.path("accessKeyId").asText());
+            out.println("Secret access key:  " + account.path("secretAccessKey").asText());
+            out.println();
+            out.println("Use it with:");
+            out.println("  export AWS_ACCESS_KEY_ID=" + account.path("accessKeyId").asText());
+            out.println("  export AWS_SECRET_ACCESS_KEY=" + account.path("secretAccessKey").asText());
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,59 @@
+package io.berth.cli.commands;
+
+import io.berth.cli.client.BerthClientFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.IFactory;
+
+import java.time.Clock;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Creates the commands of this package with their collaborators, so the top-level command can list them by
+ * class: {@code new CommandLine(new BerthCommand(), new BerthCommandFactory(clients, importer))}.
+ */
+public final class BerthCommandFactory
+        implements IFactory
+{
+    private final IFactory fallback = CommandLine.defaultFactory();
+    private final BerthClientFactory clients;
+    private final Optional<ImageImport> imageImport;
+    private final Clock clock;
+
+    public BerthCommandFactory(BerthClientFactory clients, Optional<ImageImport> imageImport, Clock clock)
+    {
+        this.clients = requireNonNull(clients, "clients is null");
+        this.imageImport = requireNonNull(imageImport, "imageImport is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    @Override
+    public <K> K create(Class<K> type)
+            throws Exception
+    {
+        Object command;
+        if (type == RunCommand.class) {
+            command = new RunCommand(clients);
+        }
+        else if (type == PsCommand.class) {
+            command = new PsCommand(clients, clock);
+        }
+        else if (type == LogsCommand.class) {
+            command = new LogsCommand(clients);
+        }
+        else if (type == StopCommand.class) {
+            command = new StopCommand(clients);
+        }
+        else if (type == AccountCreateCommand.class) {
+            command = new AccountCreateCommand(clients);
+        }
+        else if (type == ImageImportCommand.class) {
+            command = imageImport.map(ImageImportCommand::new).orElseGet(ImageImportCommand::new);
+        }
+        else {
+            return fallback.create(type);
+        }
+        return type.cast(command);
+    }
+}

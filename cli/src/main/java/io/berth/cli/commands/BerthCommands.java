@@ -1,0 +1,31 @@
+package io.berth.cli.commands;
+
+import picocli.CommandLine;
+
+import java.util.List;
+
+/** The commands of this package, for the top-level `berth` command to list, and the settings they need. */
+public final class BerthCommands
+{
+    private BerthCommands() {}
+
+    /** run, ps, logs, stop, image (import), account (create). */
+    public static List<Class<?>> subcommandClasses()
+    {
+        return List.of(RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, ImageCommand.class, AccountCommand.class);
+    }
+
+    /**
+     * Applies what the commands rely on to a root command line that has them as subcommands: one-line
+     * errors without stack traces, and `berth run IMAGE cmd -flag` passing -flag to the container.
+     */
+    public static CommandLine configure(CommandLine root)
+    {
+        CommandLine run = root.getSubcommands().get("run");
+        if (run != null) {
+            run.setStopAtPositional(true);
+        }
+        root.setExecutionExceptionHandler(new BerthExceptionHandler());
+        return root;
+    }
+}

@@ -1,0 +1,30 @@
+package io.berth.cli.commands;
+
+import io.berth.cli.client.BerthClientException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns any failure of a command into one line "berth: message" on stderr and a non-zero exit code; users
+ * never see a stack trace. Set BERTH_DEBUG=1 to get one anyway.
+ */
+public final class BerthExceptionHandler
+        implements IExecutionExceptionHandler
+{
+    @Override
+    public int handleExecutionException(Exception exception, CommandLine commandLine, ParseResult parseResult)
+    {
+        String message = switch (exception) {
+            case BerthClientException e -> e.getMessage();
+            case CommandFailedException e -> e.getMessage();
+            default -> "unexpected error: " + exception;
+        };
+        commandLine.getErr().println("berth: " + message);
+        if (System.getenv("BERTH_DEBUG") != null) {
+            exception.printStackTrace(commandLine.getErr());
+        }
+        commandLine.getErr().flush();
+        return exception instanceof CommandFailedException failed ? failed.exitCode() : 1;
+    }
+}

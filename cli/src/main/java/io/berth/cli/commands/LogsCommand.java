@@ -1,0 +1,74 @@
+package io.berth.cli.commands;
+
+import io.berth.cli.client.BerthClient;
+import io.berth.cli.client.BerthClientFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import static java.util.Objects.requireNonNull;
+
+/** berth logs: a task's output so far, or (-f) until the task stops. */
+@Command(name = "logs", mixinStandardHelpOptions = true, description = "Print a task's output; -f follows it until the task stops.")
+public final class LogsCommand
+        implements Callable<Integer>
+{
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(300);
+
+    private final BerthClientFactory clients;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConnectionOptions connection = new ConnectionOptions();
+
+    @Option(names = {"-f", "--follow"}, description = "Keep printing new lines until the task has stopped")
+    boolean follow;
+
+    @Option(names = "--cluster", description = "Cluster (default: from the ARN, else the default cluster)")
+    String cluster;
+
+    @Parameters(index = "0", paramLabel = "TASK", description = "Task id or ARN")
+    String task;
+
+    public LogsCommand()
+    {
+        this(BerthClientFactory.fromEnvironment());
+    }
+
+    public LogsCommand(BerthClientFactory clients)
+    {
+        this.clients = requireNonNull(clients, "clients is null");
+    }
+
+    @Override
+    public Integer call()
+            throws InterruptedException
+    {
+        TaskReference reference = TaskReference.parse(task);
+        Optional<String> clusterName = Optional.ofNullable(cluster).or(reference::cluster);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (BerthClient client = clients.connect(connection.endpoint(), connection.region())) {
+            TaskLogReader logs = new TaskLogReader(client, reference.taskId(), clusterName);
+            while (true) {
+                TaskLogReader.Page page = logs.printNext(out, err);
+                if (page.complete() || (!follow && page.lineCount() == 0)) {
+                    return 0;
+                }
+                if (page.lineCount() == 0) {
+                    Thread.sleep(POLL_INTERVAL);
+                }
+            }
+        }
+    }
+}

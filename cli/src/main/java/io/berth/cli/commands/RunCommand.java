@@ -1,0 +1,323 @@
+package io.berth.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.cli.client.BerthClient;
+import io.berth.cli.client.BerthClientException;
+import io.berth.cli.client.BerthClientFactory;
+import io.berth.common.json.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * berth run: registers (or reuses) a task definition for the image, starts one task, streams its output
+ * and exits with its exit code, like docker run.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run an image as a task, stream its output and exit with its exit code.")
+public final class RunCommand
+        implements Callable<Integer>
+{
+    /** docker run's exit code when the container could not be run at all. */
+    static final int TASK_FAILED_EXIT_CODE = 125;
+    static final Duration POLL_INTERVAL = Duration.ofMillis(300);
+    /** How long to wait for the last log lines after the task stopped, if the log never says it is complete. */
+    static final Duration LOG_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+    private static final Set<String> NOT_FOUND_TYPES = Set.of("ClientException", "InvalidParameterException");
+
+    private final BerthClientFactory clients;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConnectionOptions connection = new ConnectionOptions();
+
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "Image reference, e.g. busybox or 127.0.0.1:5000/app:1")
+    String image;
+
+    @Parameters(index = "1..*", paramLabel = "COMMAND", description = "Command and arguments (put them after --)")
+    List<String> command = new ArrayList<>();
+
+    @Option(names = "--cpu", defaultValue = "256", description = "CPU: units (256), vCPU (0.25) or \"0.5 vCPU\" (default: ${DEFAULT-VALUE})")
+    String cpu;
+
+    @Option(names = "--memory", defaultValue = "512", description = "Memory: MiB (512) or \"1 GB\" (default: ${DEFAULT-VALUE})")
+    String memory;
+
+    @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE", description = "Environment variable (KEY alone copies it from this shell)")
+    List<String> environment = new ArrayList<>();
+
+    @Option(names = "--cluster", description = "Cluster (default: the default cluster)")
+    String cluster;
+
+    @Option(names = "--name", paramLabel = "FAMILY", description = "Task definition family (default: berth-run-<image name>)")
+    String family;
+
+    @Option(names = {"-d", "--detach"}, description = "Print the task ARN and return instead of streaming output")
+    boolean detach;
+
+    public RunCommand()
+    {
+        this(BerthClientFactory.fromEnvironment());
+    }
+
+    public RunCommand(BerthClientFactory clients)
+    {
+        this.clients = requireNonNull(clients, "clients is null");
+    }
+
+    @Override
+    public Integer call()
+    {
+        int cpuUnits;
+        int memoryMiB;
+        try {
+            cpuUnits = TaskSizes.parseCpuUnits(cpu);
+            memoryMiB = TaskSizes.parseMemoryMiB(memory);
+        }
+        catch (IllegalArgumentException e) {
+            throw new CommandFailedException(e.getMessage());
+        }
+        String containerName = ImageNames.shortName(image);
+        String taskFamily = family != null ? family : ImageNames.runFamily(image);
+        Optional<String> clusterName = Optional.ofNullable(cluster);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+
+        try (BerthClient client = clients.connect(connection.endpoint(), connection.region())) {
+            String taskDefinition = new RunTaskDefinitions(client).ensure(taskFamily, containerName, image, cpuUnits, memoryMiB);
+            String taskArn = runTask(client, clusterName, taskDefinition, containerName);
+            if (detach) {
+                out.println(taskArn);
+                out.flush();
+                return 0;
+            }
+            Thread stopOnInterrupt = new Thread(() -> stopQuietly(client, clusterName, taskArn, err), "berth-run-interrupt");
+            Runtime.getRuntime().addShutdownHook(stopOnInterrupt);
+            try {
+                return follow(client, clusterName, taskArn, containerName, out, err);
+            }
+            finally {
+                removeShutdownHook(stopOnInterrupt);
+            }
+        }
+    }
+
+    private String runTask(BerthClient client, Optional<String> clusterName, String taskDefinition, String containerName)
+    {
+        ObjectNode request = Json.mapper().createObjectNode();
+        clusterName.ifPresent(value -> request.put("cluster", value));
+        request.put("taskDefinition", taskDefinition);
+        request.put("count", 1);
+        request.put("launchType", "FARGATE");
+        if (!command.isEmpty() || !environment.isEmpty()) {
+            ObjectNode override = request.putObject("overrides").putArray("containerOverrides").addObject();
+            override.put("name", containerName);
+            if (!command.isEmpty()) {
+                command.forEach(override.putArray("command")::add);
+            }
+            if (!environment.isEmpty()) {
+                ArrayNode variables = override.putArray("environment");
+                for (String variable : environment) {
+                    variables.addObject().put("name", variableName(variable)).put("value", variableValue(variable));
+                }
+            }
+        }
+        JsonNode response = client.ecs("RunTask", request);
+        JsonNode task = response.path("tasks").path(0);
+        if (task.isMissingNode()) {
+            JsonNode failure = response.path("failures").path(0);
+            throw new CommandFailedException("RunTask started no task: " + failure.path("reason").asText("no reason given")
+                    + (failure.hasNonNull("detail") ? " (" + failure.path("detail").asText() + ")" : ""), TASK_FAILED_EXIT_CODE);
+        }
+        return task.path("taskArn").asText();
+    }
+
+    private int follow(BerthClient client, Optional<String> clusterName, String taskArn, String containerName, PrintWriter out, PrintWriter err)
+    {
+        Optional<String> logCluster = clusterName.or(() -> TaskReference.parse(taskArn).cluster());
+        TaskLogReader logs = new TaskLogReader(client, TaskReference.idOf(taskArn), logCluster);
+        JsonNode stoppedTask = null;
+        long stoppedAtNanos = 0;
+        while (true) {
+            TaskLogReader.Page page = logs.printNext(out, err);
+            if (stoppedTask == null) {
+                JsonNode task = TaskDescriptions.describeOne(client, clusterName, taskArn)
+                        .orElseThrow(() -> new CommandFailedException("task " + taskArn + " has disappeared"));
+                if ("STOPPED".equals(task.path("lastStatus").asText())) {
+                    stoppedTask = task;
+                    stoppedAtNanos = System.nanoTime();
+                    // one more read: lines written just before the stop may not have been in this page
+                    continue;
+                }
+            }
+            else if (page.complete() || Duration.ofNanos(System.nanoTime() - stoppedAtNanos).compareTo(LOG_DRAIN_TIMEOUT) > 0) {
+                return exitCode(stoppedTask, containerName, err);
+            }
+            if (page.lineCount() == 0) {
+                sleep(POLL_INTERVAL);
+            }
+        }
+    }
+
+    static int exitCode(JsonNode task, String containerName, PrintWriter err)
+    {
+        Optional<JsonNode> container = TaskDescriptions.container(task, Optional.of(containerName))
+                .or(() -> TaskDescriptions.container(task, Optional.empty()));
+        if (container.isPresent() && container.get().path("exitCode").isNumber()) {
+            return container.get().path("exitCode").asInt();
+        }
+        err.println("berth: task stopped: " + task.path("stopCode").asText("unknown") + ": " + task.path("stoppedReason").asText("no reason given"));
+        err.flush();
+        return TASK_FAILED_EXIT_CODE;
+    }
+
+    private static void stopQuietly(BerthClient client, Optional<String> clusterName, String taskArn, PrintWriter err)
+    {
+        err.println("berth: interrupted, stopping task " + TaskReference.idOf(taskArn));
+        err.flush();
+        try {
+            ObjectNode request = Json.mapper().createObjectNode();
+            clusterName.ifPresent(value -> request.put("cluster", value));
+            request.put("task", taskArn);
+            request.put("reason", "Interrupted by the user (berth run)");
+            client.ecs("StopTask", request);
+        }
+        catch (BerthClientException e) {
+            err.println("berth: could not stop task " + TaskReference.idOf(taskArn) + ": " + e.getMessage());
+            err.flush();
+        }
+    }
+
+    private static void removeShutdownHook(Thread hook)
+    {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+        catch (IllegalStateException e) {
+            // the JVM is already shutting down (Ctrl-C); the hook is running
+        }
+    }
+
+    private static void sleep(Duration duration)
+    {
+        try {
+            Thread.sleep(duration);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommandFailedException("interrupted", 130);
+        }
+    }
+
+    private static String variableName(String variable)
+    {
+        int equals = variable.indexOf('=');
+        String name = equals < 0 ? variable : variable.substring(0, equals);
+        if (name.isEmpty()) {
+            throw new CommandFailedException("environment variable '" + variable + "' has no name: use -e KEY=VALUE");
+        }
+        return name;
+    }
+
+    private static String variableValue(String variable)
+    {
+        int equals = variable.indexOf('=');
+        if (equals >= 0) {
+            return variable.substring(equals + 1);
+        }
+        String value = System.getenv(variable);
+        if (value == null) {
+            throw new CommandFailedException("environment variable " + variable + " is not set in this shell: use -e " + variable + "=VALUE");
+        }
+        return value;
+    }
+
+    /** Finds the latest revision of a family that already runs this image at this size, or registers one. */
+    static final class RunTaskDefinitions
+    {
+        private final BerthClient client;
+
+        RunTaskDefinitions(BerthClient client)
+        {
+            this.client = client;
+        }
+
+        String ensure(String family, String containerName, String image, int cpuUnits, int memoryMiB)
+        {
+            Optional<JsonNode> latest = latestRevision(family);
+            if (latest.isPresent() && matches(latest.get(), containerName, image, cpuUnits, memoryMiB)) {
+                return latest.get().path("taskDefinitionArn").asText();
+            }
+            ObjectNode request = Json.mapper().createObjectNode();
+            request.put("family", family);
+            request.put("networkMode", "awsvpc");
+            request.putArray("requiresCompatibilities").add("FARGATE");
+            request.put("cpu", String.valueOf(cpuUnits));
+            request.put("memory", String.valueOf(memoryMiB));
+            request.putArray("containerDefinitions").addObject()
+                    .put("name", containerName)
+                    .put("image", image)
+                    .put("essential", true);
+            return client.ecs("RegisterTaskDefinition", request).path("taskDefinition").path("taskDefinitionArn").asText();
+        }
+
+        private Optional<JsonNode> latestRevision(String family)
+        {
+            ObjectNode request = Json.mapper().createObjectNode();
+            request.put("taskDefinition", family);
+            try {
+                JsonNode definition = client.ecs("DescribeTaskDefinition", request).path("taskDefinition");
+                return definition.isObject() ? Optional.of(definition) : Optional.empty();
+            }
+            catch (BerthClientException e) {
+                if (e.errorType().filter(NOT_FOUND_TYPES::contains).isPresent()) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+        }
+
+        static boolean matches(JsonNode definition, String containerName, String image, int cpuUnits, int memoryMiB)
+        {
+            JsonNode containers = definition.path("containerDefinitions");
+            if (containers.size() != 1
+                    || !"ACTIVE".equals(definition.path("status").asText("ACTIVE"))
+                    || !String.valueOf(cpuUnits).equals(definition.path("cpu").asText())
+                    || !String.valueOf(memoryMiB).equals(definition.path("memory").asText())) {
+                return false;
+            }
+            JsonNode container = containers.get(0);
+            return containerName.equals(container.path("name").asText())
+                    && image.equals(container.path("image").asText())
+                    && isEmpty(container.get("command"))
+                    && isEmpty(container.get("entryPoint"))
+                    && isEmpty(container.get("environment"))
+                    && isEmpty(container.get("portMappings"))
+                    && (container.path("cpu").asInt(0) == 0)
+                    && isEmpty(container.get("memory"))
+                    && isEmpty(container.get("memoryReservation"));
+        }
+
+        private static boolean isEmpty(JsonNode node)
+        {
+            return node == null || node.isNull() || (node.isContainerNode() && node.isEmpty()) || (node.isNumber() && node.asInt() == 0);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.berth.cli.commands;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.cli.client.BerthClient;
+import io.berth.cli.client.BerthClientException;
+import io.berth.cli.client.BerthClientFactory;
+import io.berth.common.json.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import static java.util.Objects.requireNonNull;
+
+/** berth stop: StopTask for each task named; prints each stopped task's id, goes on past failures. */
+@Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop one or more tasks.")
+public final class StopCommand
+        implements Callable<Integer>
+{
+    private final BerthClientFactory clients;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConnectionOptions connection = new ConnectionOptions();
+
+    @Option(names = "--cluster", description = "Cluster (default: from the ARN, else the default cluster)")
+    String cluster;
+
+    @Option(names = "--reason", defaultValue = "Stopped by the user (berth stop)", description = "Reason recorded on the task")
+    String reason;
+
+    @Parameters(arity = "1..*", paramLabel = "TASK", description = "Task ids or ARNs")
+    List<String> tasks;
+
+    public StopCommand()
+    {
+        this(BerthClientFactory.fromEnvironment());
+    }
+
+    public StopCommand(BerthClientFactory clients)
+    {
+        this.clients = requireNonNull(clients, "clients is null");
+    }
+
+    @Override
+    public Integer call()
+    {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        int failures = 0;
+        try (BerthClient client = clients.connect(connection.endpoint(), connection.region())) {
+            for (String task : tasks) {
+                TaskReference reference = TaskReference.parse(task);
+                ObjectNode request = Json.mapper().createObjectNode();
+                Optional.ofNullable(cluster).or(reference::cluster).ifPresent(value -> request.put("cluster", value));
+                request.put("task", task.strip());
+                request.put("reason", reason);
+                try {
+                    client.ecs("StopTask", request);
+                    out.println(reference.taskId());
+                }
+                catch (BerthClientException e) {
+                    err.println("berth: cannot stop " + task + ": " + e.getMessage());
+                    failures++;
+                }
+            }
+        }
+        out.flush();
+        err.flush();
+        return failures == 0 ? 0 : 1;
+    }
+}

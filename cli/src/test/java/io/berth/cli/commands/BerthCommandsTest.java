@@ -1,0 +1,249 @@
+package io.berth.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.cli.client.BerthClientFactory;
+import io.berth.common.json.Json;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The commands against a real ApiServer serving a fake in-memory ECS, wired as the top-level command will wire them. */
+class BerthCommandsTest
+{
+    @Command(name = "berth", subcommands = {RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, ImageCommand.class, AccountCommand.class})
+    static final class TestRoot
+            implements Runnable
+    {
+        @Override
+        public void run() {}
+    }
+
+    record Result(int exitCode, String out, String err) {}
+
+    private FakeEcs ecs;
+
+    @BeforeEach
+    void start()
+    {
+        ecs = new FakeEcs(Clock.systemUTC());
+    }
+
+    @AfterEach
+    void stop()
+    {
+        ecs.close();
+    }
+
+    private Result berth(String... args)
+    {
+        return berth(ecs.clients(), Optional.empty(), args);
+    }
+
+    private static Result berth(BerthClientFactory clients, Optional<ImageImport> imageImport, String... args)
+    {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = new CommandLine(new TestRoot(), new BerthCommandFactory(clients, imageImport, Clock.systemUTC()));
+        BerthCommands.configure(commandLine);
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        int exitCode = commandLine.execute(args);
+        return new Result(exitCode, out.toString(), err.toString());
+    }
+
+    @Test
+    void subcommandListMatchesWhatTheFactoryBuilds()
+    {
+        assertThat(BerthCommands.subcommandClasses()).containsExactly(
+                RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, ImageCommand.class, AccountCommand.class);
+    }
+
+    @Test
+    void runStreamsOutputAndExitsWithTheContainerExitCode()
+    {
+        Result result = berth("run", "busybox", "--", "out:hello", "err:oops", "out:bye", "exit:3");
+
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.out()).isEqualTo("hello\nbye\n");
+        assertThat(result.err()).isEqualTo("oops\n");
+        JsonNode definition = ecs.taskDefinitions.get("berth-run-busybox").getFirst();
+        assertThat(definition.path("cpu").asText()).isEqualTo("256");
+        assertThat(definition.path("memory").asText()).isEqualTo("512");
+        assertThat(definition.path("containerDefinitions").get(0).path("image").asText()).isEqualTo("busybox");
+    }
+
+    @Test
+    void runPassesEverythingAfterTheImageToTheContainer()
+    {
+        Result result = berth("run", "busybox", "out:hi", "--not-a-berth-option", "exit:4");
+        assertThat(result.exitCode()).isEqualTo(4);
+        assertThat(result.out()).isEqualTo("hi\n");
+    }
+
+    @Test
+    void runPassesEnvironmentVariables()
+    {
+        Result result = berth("run", "-e", "GREETING=hello world", "busybox", "--", "exit:0");
+        assertThat(result.exitCode()).isEqualTo(0);
+        assertThat(result.out()).isEqualTo("env GREETING=hello world\n");
+    }
+
+    @Test
+    void runReusesAnIdenticalTaskDefinitionAndRegistersARevisionOnChange()
+    {
+        assertThat(berth("run", "busybox").exitCode()).isEqualTo(0);
+        assertThat(berth("run", "busybox", "--", "out:again").exitCode()).isEqualTo(0);
+        assertThat(ecs.taskDefinitions.get("berth-run-busybox")).hasSize(1);
+
+        assertThat(berth("run", "--cpu", "0.5 vCPU", "--memory", "1 GB", "busybox").exitCode()).isEqualTo(0);
+        assertThat(ecs.taskDefinitions.get("berth-run-busybox")).hasSize(2);
+        JsonNode second = ecs.taskDefinitions.get("berth-run-busybox").get(1);
+        assertThat(second.path("cpu").asText()).isEqualTo("512");
+        assertThat(second.path("memory").asText()).isEqualTo("1024");
+
+        assertThat(berth("run", "--name", "custom", "busybox").exitCode()).isEqualTo(0);
+        assertThat(ecs.taskDefinitions).containsKey("custom");
+    }
+
+    @Test
+    void runReportsATaskThatCouldNotStartLikeDocker()
+    {
+        Result result = berth("run", "127.0.0.1:5000/missing:1", "--", "pullfail");
+        assertThat(result.exitCode()).isEqualTo(125);
+        assertThat(result.err()).isEqualTo("berth: task stopped: TaskFailedToStart: CannotPullContainerError: 127.0.0.1:5000/missing:1: not found\n");
+    }
+
+    @Test
+    void runRejectsBadSizesInOneLine()
+    {
+        Result result = berth("run", "--memory", "lots", "busybox");
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).isEqualTo("berth: Memory 'lots' is not a size: use MiB (512) or a unit (\"1 GB\", 512MiB)\n");
+    }
+
+    @Test
+    void psListsRunningTasksAndAllWithA()
+    {
+        assertThat(berth("run", "busybox", "--", "exit:7").exitCode()).isEqualTo(7);
+        Result detached = berth("run", "-d", "alpine", "--", "forever");
+        String runningArn = detached.out().strip();
+        assertThat(runningArn).startsWith("arn:aws:ecs:us-east-1:123456789012:task/default/");
+
+        List<String> running = berth("ps").out().lines().toList();
+        assertThat(running).hasSize(2);
+        assertThat(running.get(0)).matches("TASK\\s+IMAGE\\s+STATUS\\s+EXIT\\s+CREATED\\s+FAMILY");
+        assertThat(running.get(1)).matches(TaskReference.shortId(runningArn) + "\\s+alpine\\s+RUNNING\\s+\\d+ seconds? ago\\s+berth-run-alpine");
+
+        List<String> all = berth("ps", "-a").out().lines().toList();
+        assertThat(all).hasSize(3);
+        assertThat(all).anyMatch(line -> line.matches("\\w{12}\\s+busybox\\s+STOPPED\\s+7\\s+\\d+ seconds? ago\\s+berth-run-busybox"));
+
+        JsonNode json = parse(berth("ps", "-a", "-o", "json").out());
+        assertThat(json.isArray()).isTrue();
+        assertThat(json).extracting(task -> task.path("lastStatus").asText()).containsExactlyInAnyOrder("RUNNING", "STOPPED");
+    }
+
+    @Test
+    void logsPrintsWhatATaskWroteAndFollowsUntilItStops()
+    {
+        String arn = berth("run", "-d", "busybox", "--", "out:one", "err:two", "out:three").out().strip();
+
+        Result soFar = berth("logs", TaskReference.idOf(arn));
+        assertThat(soFar.exitCode()).isEqualTo(0);
+        assertThat(soFar.out()).isEqualTo("one\nthree\n");
+        assertThat(soFar.err()).isEqualTo("two\n");
+
+        // the fake stops the task on its second DescribeTasks
+        berth("ps");
+        berth("ps");
+        Result followed = berth("logs", "-f", arn);
+        assertThat(followed.exitCode()).isEqualTo(0);
+        assertThat(followed.out()).isEqualTo("one\nthree\n");
+    }
+
+    @Test
+    void stopStopsTasksAndReportsThoseItCannotStop()
+    {
+        String arn = berth("run", "-d", "busybox", "--", "forever").out().strip();
+
+        Result result = berth("stop", "--reason", "enough", arn, "no-such-task");
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.out()).isEqualTo(TaskReference.idOf(arn) + "\n");
+        assertThat(result.err()).isEqualTo("berth: cannot stop no-such-task: InvalidParameterException: The referenced task was not found.\n");
+        FakeEcs.FakeTask task = ecs.tasks.get(arn);
+        assertThat(task.stopped).isTrue();
+        assertThat(task.stoppedReason).isEqualTo("enough");
+    }
+
+    @Test
+    void accountCreatePrintsTheNewKey()
+    {
+        Result text = berth("account", "create", "team-a");
+        assertThat(text.exitCode()).isEqualTo(0);
+        assertThat(text.out()).contains("Account ID:         210987654321", "Access key ID:      AKIDNEWTEAM-A", "export AWS_SECRET_ACCESS_KEY=new-secret");
+
+        JsonNode json = parse(berth("account", "create", "team-b", "-o", "json").out());
+        assertThat(json.path("accessKeyId").asText()).isEqualTo("AKIDNEWTEAM-B");
+        assertThat(json.path("secretAccessKey").asText()).isEqualTo("new-secret");
+    }
+
+    @Test
+    void apiErrorsAreOneLineWithoutStackTrace()
+    {
+        Result result = berth("ps", "--cluster", "nowhere");
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).isEqualTo("berth: ClusterNotFoundException: Cluster not found.\n");
+    }
+
+    @Test
+    void unreachableControlPlaneSaysWhatToCheck()
+    {
+        String endpoint = ecs.server.endpoint().toString();
+        BerthClientFactory clients = ecs.clients();
+        ecs.close();
+        Result result = berth(clients, Optional.empty(), "ps");
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).isEqualTo("berth: cannot reach Berth at " + endpoint + ": is `berth up` running? (connection refused)\n");
+    }
+
+    @Test
+    void imageImportUsesTheImporter(@org.junit.jupiter.api.io.TempDir Path directory)
+            throws Exception
+    {
+        Path archive = Files.writeString(directory.resolve("app.tar"), "not really a tar");
+        ImageImport importer = (path, reference) -> "127.0.0.1:5000/" + reference.orElse(path.getFileName().toString().replace(".tar", "")) + "@imported";
+
+        Result tagged = berth(ecs.clients(), Optional.of(importer), "image", "import", archive.toString(), "--tag", "myapp:1");
+        assertThat(tagged.exitCode()).isEqualTo(0);
+        assertThat(tagged.out()).isEqualTo("127.0.0.1:5000/myapp:1@imported\n");
+
+        Result missing = berth(ecs.clients(), Optional.of(importer), "image", "import", directory.resolve("nope.tar").toString());
+        assertThat(missing.err()).isEqualTo("berth: no such file: " + directory.resolve("nope.tar") + "\n");
+
+        Result unavailable = berth(ecs.clients(), Optional.empty(), "image", "import", archive.toString());
+        assertThat(unavailable.exitCode()).isEqualTo(1);
+        assertThat(unavailable.err()).isEqualTo("berth: image import is not available in this build of berth\n");
+    }
+
+    private static JsonNode parse(String json)
+    {
+        try {
+            return Json.mapper().readTree(json);
+        }
+        catch (Exception e) {
+            throw new AssertionError("not JSON: " + json, e);
+        }
+    }
+}

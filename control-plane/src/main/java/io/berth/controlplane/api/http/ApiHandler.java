@@ -1,0 +1,249 @@
+package io.berth.controlplane.api.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.berth.common.json.Json;
+import io.berth.controlplane.api.AdminEndpoint;
+import io.berth.controlplane.api.EcsAction;
+import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.api.RequestContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static java.util.Objects.requireNonNull;
+
+/** Decodes one request, authenticates it, dispatches it and writes the response or the ECS error shape. */
+final class ApiHandler
+        implements HttpHandler
+{
+    private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
+
+    static final String TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113.";
+    static final String ECS_CONTENT_TYPE = "application/x-amz-json-1.1";
+    static final String ADMIN_CONTENT_TYPE = "application/json";
+    static final String REQUEST_ID_HEADER = "x-amzn-RequestId";
+
+    private final ObjectMapper mapper = Json.mapper();
+    private final RequestAuthenticator authenticator;
+    private final Map<String, EcsAction> actions;
+    private final List<AdminRoute> adminRoutes;
+    private final int maxBodyBytes;
+
+    ApiHandler(RequestAuthenticator authenticator, List<EcsAction> actions, List<AdminEndpoint> adminEndpoints, int maxBodyBytes)
+    {
+        this.authenticator = requireNonNull(authenticator, "authenticator is null");
+        this.actions = actions.stream().collect(Collectors.toUnmodifiableMap(EcsAction::name, Function.identity()));
+        this.adminRoutes = adminEndpoints.stream().map(AdminRoute::of).toList();
+        if (maxBodyBytes <= 0) {
+            throw new IllegalArgumentException("maxBodyBytes must be positive");
+        }
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange)
+    {
+        String requestId = UUID.randomUUID().toString();
+        long startNanos = System.nanoTime();
+        String operation = exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath();
+        String accountId = "-";
+        boolean ecs = "/".equals(exchange.getRequestURI().getRawPath());
+        try (exchange) {
+            int status;
+            try {
+                IncomingRequest request = readRequest(exchange);
+                if (ecs) {
+                    // name the action in log lines even when authentication fails
+                    operation = request.header("x-amz-target").map(target -> target.substring(target.lastIndexOf('.') + 1)).orElse(operation);
+                }
+                RequestAuthenticator.Authenticated caller = authenticator.authenticate(request);
+                accountId = caller.key().account().accountId();
+                RequestContext context = new RequestContext(caller.key().account(), caller.region(), requestId);
+                JsonNode response;
+                if (ecs) {
+                    String action = actionName(request);
+                    response = handleEcs(context, action, request);
+                }
+                else {
+                    response = handleAdmin(context, request);
+                }
+                status = 200;
+                send(exchange, requestId, status, ecs, response == null ? mapper.createObjectNode() : response);
+            }
+            catch (EcsException e) {
+                status = e.httpStatus();
+                log.warn("{} account={} failed: {} {}: {} requestId={}", operation, accountId, status, e.type(), e.getMessage(), requestId);
+                send(exchange, requestId, status, ecs, errorBody(e.type(), e.getMessage()));
+                return;
+            }
+            catch (RuntimeException e) {
+                EcsException error = ApiErrors.server(requestId);
+                status = error.httpStatus();
+                log.warn("{} account={} failed unexpectedly, requestId={}", operation, accountId, requestId, e);
+                send(exchange, requestId, status, ecs, errorBody(error.type(), error.getMessage()));
+                return;
+            }
+            if (log.isDebugEnabled()) {
+                log.debug("{} account={} {} in {} ms requestId={}", operation, accountId, status, (System.nanoTime() - startNanos) / 1_000_000, requestId);
+            }
+        }
+        catch (IOException e) {
+            // the client went away mid-response; nothing left to tell it
+            log.debug("{} requestId={}: could not write the response: {}", operation, requestId, e.toString());
+        }
+    }
+
+    private IncomingRequest readRequest(HttpExchange exchange)
+            throws IOException
+    {
+        String contentLength = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (contentLength != null) {
+            try {
+                if (Long.parseLong(contentLength.strip()) > maxBodyBytes) {
+                    throw ApiErrors.requestTooLarge(maxBodyBytes);
+                }
+            }
+            catch (NumberFormatException e) {
+                throw ApiErrors.serialization("Content-Length is not a number: " + contentLength);
+            }
+        }
+        byte[] body;
+        try (InputStream input = exchange.getRequestBody()) {
+            body = input.readNBytes(maxBodyBytes + 1);
+        }
+        if (body.length > maxBodyBytes) {
+            throw ApiErrors.requestTooLarge(maxBodyBytes);
+        }
+        Map<String, List<String>> headers = new HashMap<>();
+        exchange.getRequestHeaders().forEach((name, values) ->
+                headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), ignored -> new ArrayList<>()).addAll(values));
+        return new IncomingRequest(
+                exchange.getRequestMethod().toUpperCase(Locale.ROOT),
+                exchange.getRequestURI().getRawPath(),
+                exchange.getRequestURI().getRawQuery(),
+                headers,
+                body);
+    }
+
+    private static String actionName(IncomingRequest request)
+    {
+        if (!request.method().equals("POST")) {
+            throw ApiErrors.methodNotAllowed("ECS actions are called with POST /, not " + request.method() + " /");
+        }
+        String target = request.header("x-amz-target")
+                .orElseThrow(() -> ApiErrors.unknownOperation("Missing X-Amz-Target header: it names the action, e.g. " + TARGET_PREFIX + "ListClusters"));
+        if (!target.startsWith(TARGET_PREFIX) || target.length() == TARGET_PREFIX.length()) {
+            throw ApiErrors.unknownOperation("X-Amz-Target '" + target + "' is not an ECS action; expected " + TARGET_PREFIX + "<Action>");
+        }
+        return target.substring(TARGET_PREFIX.length());
+    }
+
+    private JsonNode handleEcs(RequestContext context, String actionName, IncomingRequest request)
+    {
+        EcsAction action = actions.get(actionName);
+        if (action == null) {
+            throw ApiErrors.unknownOperation("Berth does not support the ECS action " + actionName);
+        }
+        JsonNode body = parseBody(request.body());
+        if (!body.isObject()) {
+            throw ApiErrors.serialization("Request body must be a JSON object, not " + describe(body));
+        }
+        return action.handle(context, body);
+    }
+
+    private JsonNode handleAdmin(RequestContext context, IncomingRequest request)
+    {
+        boolean pathMatched = false;
+        for (AdminRoute route : adminRoutes) {
+            Optional<Map<String, String>> pathParameters = route.match(request.rawPath());
+            if (pathParameters.isEmpty()) {
+                continue;
+            }
+            pathMatched = true;
+            if (route.endpoint().method().equalsIgnoreCase(request.method())) {
+                return route.endpoint().handle(context, pathParameters.get(), QueryParameters.parse(request.rawQuery()), parseBody(request.body()));
+            }
+        }
+        if (pathMatched) {
+            throw ApiErrors.methodNotAllowed("Method " + request.method() + " is not allowed on " + request.rawPath());
+        }
+        throw ApiErrors.notFound("No Berth endpoint at " + request.method() + " " + request.rawPath());
+    }
+
+    private JsonNode parseBody(byte[] body)
+    {
+        if (isBlank(body)) {
+            return mapper.createObjectNode();
+        }
+        try {
+            JsonNode node = mapper.readTree(body);
+            return node == null || node.isMissingNode() ? mapper.createObjectNode() : node;
+        }
+        catch (JsonProcessingException e) {
+            throw ApiErrors.serialization("Request body is not valid JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
+        }
+        catch (IOException e) {
+            throw ApiErrors.serialization("Request body could not be read as JSON: " + e.getMessage());
+        }
+    }
+
+    private static boolean isBlank(byte[] body)
+    {
+        for (byte b : body) {
+            if (!Character.isWhitespace(b)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String describe(JsonNode node)
+    {
+        return switch (node.getNodeType()) {
+            case ARRAY -> "an array";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            default -> node.getNodeType().name().toLowerCase(Locale.ROOT);
+        };
+    }
+
+    private ObjectNode errorBody(String type, String message)
+    {
+        ObjectNode error = mapper.createObjectNode();
+        error.put("__type", type);
+        error.put("message", message);
+        return error;
+    }
+
+    private void send(HttpExchange exchange, String requestId, int status, boolean ecs, JsonNode body)
+            throws IOException
+    {
+        byte[] bytes = mapper.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", ecs ? ECS_CONTENT_TYPE : ADMIN_CONTENT_TYPE);
+        exchange.getResponseHeaders().set(REQUEST_ID_HEADER, requestId);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream output = exchange.getResponseBody()) {
+            output.write(bytes);
+        }
+    }
+}

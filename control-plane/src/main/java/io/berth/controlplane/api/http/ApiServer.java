@@ -1,0 +1,97 @@
+package io.berth.controlplane.api.http;
+
+import com.sun.net.httpserver.HttpServer;
+import io.berth.controlplane.accounts.AccessKeyLookup;
+import io.berth.controlplane.api.AdminEndpoint;
+import io.berth.controlplane.api.EcsAction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The control plane's HTTP API: the ECS JSON 1.1 protocol on {@code POST /} and the admin endpoints under
+ * {@code /berth/}, all SigV4-authenticated. One virtual thread per request.
+ */
+public final class ApiServer
+        implements AutoCloseable
+{
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+
+    /** Large enough for any ECS request (a task definition with many containers); small enough to refuse floods. */
+    public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+    private final InetSocketAddress bind;
+    private final ApiHandler handler;
+    private HttpServer server;
+    private ExecutorService executor;
+
+    public ApiServer(InetSocketAddress bind, AccessKeyLookup keys, List<EcsAction> actions, List<AdminEndpoint> adminEndpoints, Clock clock)
+    {
+        this(bind, keys, actions, adminEndpoints, clock, DEFAULT_MAX_BODY_BYTES);
+    }
+
+    public ApiServer(InetSocketAddress bind, AccessKeyLookup keys, List<EcsAction> actions, List<AdminEndpoint> adminEndpoints, Clock clock, int maxBodyBytes)
+    {
+        this.bind = requireNonNull(bind, "bind is null");
+        this.handler = new ApiHandler(new RequestAuthenticator(keys, clock, "ecs"), actions, adminEndpoints, maxBodyBytes);
+    }
+
+    public synchronized void start()
+    {
+        if (server != null) {
+            throw new IllegalStateException("ApiServer already started");
+        }
+        try {
+            server = HttpServer.create(bind, 0);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot listen on " + bind + ": " + e.getMessage(), e);
+        }
+        executor = Executors.newVirtualThreadPerTaskExecutor();
+        server.setExecutor(executor);
+        server.createContext("/", handler);
+        server.start();
+        log.info("Berth API listening on {}", endpoint());
+    }
+
+    /** The port actually bound (useful when bound to port 0). */
+    public synchronized int port()
+    {
+        if (server == null) {
+            throw new IllegalStateException("ApiServer not started");
+        }
+        return server.getAddress().getPort();
+    }
+
+    /** The URL clients use, e.g. http://127.0.0.1:8080. */
+    public synchronized URI endpoint()
+    {
+        String host = server == null ? bind.getHostString() : server.getAddress().getHostString();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return URI.create("http://" + host + ":" + port());
+    }
+
+    @Override
+    public synchronized void close()
+    {
+        if (server == null) {
+            return;
+        }
+        server.stop(0);
+        executor.close();
+        server = null;
+        executor = null;
+    }
+}
