@@ -1,8 +1,11 @@
 package io.berth.agent;
 
+import io.berth.agent.logs.TaskLogs;
 import io.berth.agent.tasks.HostServices;
 import io.berth.agent.tasks.TaskReconciler;
 import io.berth.common.agentprotocol.ControlPlaneLink;
+import io.berth.common.agentprotocol.TaskLogSource;
+import io.berth.common.agentprotocol.TaskReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +37,7 @@ public final class Agent
     private final ControlPlaneLink link;
     private final HostServices host;
     private final TaskReconciler reconciler;
+    private final TaskLogs logs;
     private final Semaphore wakeUps = new Semaphore(0);
     private volatile boolean running;
     private Thread loop;
@@ -46,6 +50,7 @@ public final class Agent
         this.link = requireNonNull(link, "link is null");
         this.host = requireNonNull(host, "host is null");
         this.reconciler = new TaskReconciler(config.host(), link, host, this::wakeUp);
+        this.logs = new TaskLogs(host.logDirectory(), this::holdsUnstoppedTask);
     }
 
     public synchronized void start()
@@ -68,6 +73,17 @@ public final class Agent
     public TaskReconciler reconciler()
     {
         return reconciler;
+    }
+
+    /** The logs of the tasks on this host, for the control plane to serve. */
+    public TaskLogSource logs()
+    {
+        return logs;
+    }
+
+    private boolean holdsUnstoppedTask(String taskId)
+    {
+        return reconciler.tasks().stream().anyMatch(task -> task.taskId().equals(taskId) && task.status() != TaskReport.Status.STOPPED);
     }
 
     private void wakeUp()

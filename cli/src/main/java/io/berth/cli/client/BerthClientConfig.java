@@ -12,7 +12,7 @@ import static java.util.Objects.requireNonNull;
 public record BerthClientConfig(URI endpoint, SigV4Credentials credentials, String region)
 {
     /** Where `berth up` listens unless told otherwise. */
-    public static final String DEFAULT_ENDPOINT = "http://127.0.0.1:8080";
+    public static final String DEFAULT_ENDPOINT = "http://127.0.0.1:8686";
     public static final String DEFAULT_REGION = "us-east-1";
 
     public BerthClientConfig

@@ -1,0 +1,117 @@
+package io.berth.agent.logs;
+
+import io.berth.common.agentprotocol.LogChunk;
+import io.berth.common.agentprotocol.LogLine;
+import io.berth.common.agentprotocol.TaskLogSource;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The logs of every task on this host: one file per container under {@code <directory>/<taskId>/}. A
+ * token holds the byte offset reached in each container's file ("main=120;sidecar=0"), so readers resume
+ * exactly where they stopped, whichever agent process serves them.
+ */
+public final class TaskLogs
+        implements TaskLogSource
+{
+    private static final String SUFFIX = ".log";
+
+    private final Path directory;
+    private final Predicate<String> taskStillRunning;
+    private final ContainerLogReader reader = new ContainerLogReader();
+
+    /** taskStillRunning tells whether more lines may still come for a task. */
+    public TaskLogs(Path directory, Predicate<String> taskStillRunning)
+    {
+        this.directory = requireNonNull(directory, "directory is null");
+        this.taskStillRunning = requireNonNull(taskStillRunning, "taskStillRunning is null");
+    }
+
+    @Override
+    public Optional<LogChunk> read(String taskId, String token, int maxLines)
+    {
+        if (!taskId.matches("[A-Za-z0-9_-]+")) {
+            return Optional.empty();
+        }
+        Path taskDirectory = directory.resolve(taskId);
+        boolean running = taskStillRunning.test(taskId);
+        if (!Files.isDirectory(taskDirectory)) {
+            return running ? Optional.of(new LogChunk(List.of(), token, false)) : Optional.empty();
+        }
+        // read "running" before the files: lines written before the task stopped are then surely seen
+        Map<String, Long> offsets = parseToken(token);
+        List<LogLine> lines = new ArrayList<>();
+        boolean reachedEnd = true;
+        for (String container : containers(taskDirectory)) {
+            LogPage page;
+            try {
+                page = reader.read(taskDirectory.resolve(container + SUFFIX), container, offsets.getOrDefault(container, 0L), maxLines);
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException("cannot read the log of " + taskId + "/" + container, e);
+            }
+            lines.addAll(page.lines());
+            offsets.put(container, page.nextOffset());
+            if (page.lines().size() >= maxLines) {
+                reachedEnd = false;
+            }
+        }
+        lines.sort(Comparator.comparing(LogLine::time));
+        return Optional.of(new LogChunk(lines, formatToken(offsets), !running && reachedEnd));
+    }
+
+    private static List<String> containers(Path taskDirectory)
+    {
+        try (Stream<Path> files = Files.list(taskDirectory)) {
+            return files.map(file -> file.getFileName().toString())
+                    .filter(name -> name.endsWith(SUFFIX))
+                    .map(name -> name.substring(0, name.length() - SUFFIX.length()))
+                    .sorted()
+                    .toList();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Map<String, Long> parseToken(String token)
+    {
+        Map<String, Long> offsets = new LinkedHashMap<>();
+        if (token == null || token.isBlank()) {
+            return offsets;
+        }
+        for (String part : token.split(";")) {
+            int equals = part.lastIndexOf('=');
+            if (equals <= 0) {
+                continue;
+            }
+            try {
+                offsets.put(part.substring(0, equals), Math.max(0, Long.parseLong(part.substring(equals + 1))));
+            }
+            catch (NumberFormatException e) {
+                // a token we did not make: read that container from the start
+            }
+        }
+        return offsets;
+    }
+
+    static String formatToken(Map<String, Long> offsets)
+    {
+        StringBuilder token = new StringBuilder();
+        offsets.forEach((container, offset) -> token.append(token.isEmpty() ? "" : ";").append(container).append('=').append(offset));
+        return token.toString();
+    }
+}
