@@ -129,6 +129,22 @@ public final class TaskReconciler
         }
     }
 
+    /** Stops every task on this host and waits (up to timeout) until each is cleaned up. */
+    public void stopAll(java.time.Duration timeout)
+    {
+        runners.values().forEach(TaskRunner::requestStop);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && runners.values().stream().anyMatch(runner -> runner.record().status() != Status.STOPPED)) {
+            try {
+                Thread.sleep(100);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** Stops watching; the containers keep running for the next agent to adopt. */
     public void shutdown()
     {

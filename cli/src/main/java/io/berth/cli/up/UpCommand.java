@@ -1,0 +1,94 @@
+package io.berth.cli.up;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+
+/** `berth up`: runs the all-in-one Berth in the foreground until interrupted. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Run Berth on this machine: control plane, an agent for this host and a local registry, in the foreground.")
+public final class UpCommand
+        implements Callable<Integer>
+{
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where all state lives (default: ${DEFAULT-VALUE}).", defaultValue = "/var/lib/berth")
+    Path dataDirectory;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Port of the ECS API (default: ${DEFAULT-VALUE}).", defaultValue = "8686")
+    int port;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address the API listens on (default: ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1")
+    String bindAddress;
+
+    @Option(names = "--store", paramLabel = "JDBC_URL", description = "jdbc:postgresql://... to keep state in PostgreSQL (default: SQLite in the data directory).")
+    String storeUrl;
+
+    @Option(names = "--region", paramLabel = "REGION", description = "Region in ARNs (default: ${DEFAULT-VALUE}).", defaultValue = "us-east-1")
+    String region;
+
+    @Option(names = "--insecure-registry", paramLabel = "HOST:PORT", description = "A registry to reach over plain HTTP (loopback registries always may be).")
+    List<String> insecureRegistries = new ArrayList<>();
+
+    @Option(names = "--stopped-task-retention", paramLabel = "DURATION", description = "How long stopped tasks stay describable, e.g. 1h or 90m (default: ${DEFAULT-VALUE}).", defaultValue = "1h")
+    String stoppedTaskRetention;
+
+    @Override
+    public Integer call()
+            throws Exception
+    {
+        AllInOneConfig config = AllInOneConfig.defaults(dataDirectory)
+                .withApiPort(port)
+                .withBindAddress(bindAddress)
+                .withStoreUrl(storeUrl)
+                .withInsecureRegistries(Set.copyOf(insecureRegistries))
+                .withStoppedTaskRetention(parseDuration(stoppedTaskRetention));
+        config = new AllInOneConfig(config.dataDirectory(), config.bindAddress(), config.apiPort(), config.registryPort(), config.storeUrl(), region,
+                config.insecureRegistries(), config.stoppedTaskRetention(), config.heartbeatInterval());
+        AllInOne berth = new AllInOne(config);
+        berth.start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            berth.close();
+            stopped.countDown();
+        }, "berth-shutdown"));
+        System.out.printf("""
+                Berth is up: API listening on %s, registry on %s, data in %s
+                Use it from this shell:
+                  . %s
+                  berth image import ./image-layout --name app:1     # prints the reference to run
+                  berth run %s/app:1 -- echo hello
+                  aws ecs list-clusters                               # the AWS CLI and SDKs work too
+                Containers keep running when berth up stops; the next berth up adopts them.
+                %n""", berth.endpoint(), berth.registryAddress(), config.dataDirectory(), berth.environmentFile(), berth.registryAddress());
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    static Duration parseDuration(String text)
+    {
+        String value = text.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (value.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
+            }
+            long amount = Long.parseLong(value.substring(0, value.length() - 1));
+            return switch (value.charAt(value.length() - 1)) {
+                case 's' -> Duration.ofSeconds(amount);
+                case 'm' -> Duration.ofMinutes(amount);
+                case 'h' -> Duration.ofHours(amount);
+                case 'd' -> Duration.ofDays(amount);
+                default -> throw new IllegalArgumentException();
+            };
+        }
+        catch (RuntimeException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new UpCommand()), "invalid duration '" + text + "': use e.g. 90s, 30m, 1h");
+        }
+    }
+}
