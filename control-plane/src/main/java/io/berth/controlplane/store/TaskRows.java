@@ -53,6 +53,18 @@ public final class TaskRows
         }
     }
 
+    /**
+     * Stores after if it differs from before (the task as read), bumping the version; true when it wrote.
+     */
+    public boolean updateIfChanged(Task before, Task after)
+    {
+        if (after.equals(before)) {
+            return false;
+        }
+        update(after.withState(after.state().toBuilder().version(before.state().version() + 1).build()));
+        return true;
+    }
+
     /** Any account's task: for agents, which act on ids the control plane gave them. */
     public Optional<Task> find(String taskId)
     {
