@@ -1,0 +1,119 @@
+package io.berth.controlplane;
+
+import io.berth.common.agentprotocol.TaskLogSource;
+import io.berth.controlplane.accounts.AccessKeyLookup;
+import io.berth.controlplane.accounts.AccountService;
+import io.berth.controlplane.agents.AgentGateway;
+import io.berth.controlplane.agents.HostSignals;
+import io.berth.controlplane.agents.LogSourceRegistry;
+import io.berth.controlplane.api.AdminEndpoint;
+import io.berth.controlplane.api.EcsAction;
+import io.berth.controlplane.api.actions.ClusterActions;
+import io.berth.controlplane.api.actions.TaskActions;
+import io.berth.controlplane.api.actions.TaskDefinitionActions;
+import io.berth.controlplane.api.admin.CreateAccountEndpoint;
+import io.berth.controlplane.api.admin.TaskLogsEndpoint;
+import io.berth.controlplane.clusters.ClusterService;
+import io.berth.controlplane.placement.FirstLiveHostPlacement;
+import io.berth.controlplane.placement.Placement;
+import io.berth.controlplane.placement.TaskPlacer;
+import io.berth.controlplane.store.Store;
+import io.berth.controlplane.taskdefinitions.TaskDefinitionService;
+import io.berth.controlplane.tasks.TaskService;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The control plane, wired: store, services, ECS actions, admin endpoints and the agent gateway. The HTTP
+ * server serves {@link #ecsActions()} and {@link #adminEndpoints()}, authenticating with {@link #accessKeys()};
+ * agents talk to {@link #agentGateway()}. The server should call {@link #purgeExpired()} every minute or so.
+ */
+public final class ControlPlane
+        implements AutoCloseable
+{
+    private final ControlPlaneConfig config;
+    private final Store store;
+    private final AccountService accounts;
+    private final TaskService tasks;
+    private final AgentGateway agentGateway;
+    private final LogSourceRegistry logSources = new LogSourceRegistry();
+    private final List<EcsAction> ecsActions;
+    private final List<AdminEndpoint> adminEndpoints;
+
+    public ControlPlane(ControlPlaneConfig config)
+    {
+        this(config, new FirstLiveHostPlacement());
+    }
+
+    public ControlPlane(ControlPlaneConfig config, Placement placement)
+    {
+        this.config = requireNonNull(config, "config is null");
+        requireNonNull(placement, "placement is null");
+        this.store = Store.open(config.storeUrl());
+        this.accounts = new AccountService(store, config.clock());
+        ClusterService clusters = new ClusterService(store, config.region(), config.clock());
+        TaskDefinitionService taskDefinitions = new TaskDefinitionService(store, config.region(), config.clock());
+        HostSignals hostSignals = new HostSignals();
+        TaskPlacer placer = new TaskPlacer(placement, config.hostTimeout());
+        this.tasks = new TaskService(store, clusters, taskDefinitions, placer, hostSignals, config.region(), config.stoppedTaskRetention(), config.clock());
+        this.agentGateway = new AgentGateway(store, placer, hostSignals, config.clock());
+
+        List<EcsAction> actions = new ArrayList<>();
+        actions.addAll(new ClusterActions(clusters).actions());
+        actions.addAll(new TaskDefinitionActions(taskDefinitions).actions());
+        actions.addAll(new TaskActions(tasks).actions());
+        this.ecsActions = List.copyOf(actions);
+        this.adminEndpoints = List.of(new CreateAccountEndpoint(accounts), new TaskLogsEndpoint(tasks, logSources));
+    }
+
+    public ControlPlaneConfig config()
+    {
+        return config;
+    }
+
+    public List<EcsAction> ecsActions()
+    {
+        return ecsActions;
+    }
+
+    public List<AdminEndpoint> adminEndpoints()
+    {
+        return adminEndpoints;
+    }
+
+    public AccessKeyLookup accessKeys()
+    {
+        return accounts;
+    }
+
+    public AccountService accounts()
+    {
+        return accounts;
+    }
+
+    public AgentGateway agentGateway()
+    {
+        return agentGateway;
+    }
+
+    /** Where the logs endpoint reads the logs of tasks on hostId (the all-in-one agent registers itself). */
+    public void registerLogSource(String hostId, TaskLogSource source)
+    {
+        logSources.register(hostId, source);
+    }
+
+    /** Forgets tasks stopped longer ago than the configured retention; returns how many. */
+    public int purgeExpired()
+    {
+        return tasks.purgeExpired();
+    }
+
+    @Override
+    public void close()
+    {
+        store.close();
+    }
+}

@@ -1,0 +1,56 @@
+package io.berth.controlplane;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * How to run the control plane.
+ *
+ * @param storeUrl jdbc:sqlite:/path/berth.db (embedded) or jdbc:postgresql://host:port/db?user=..&password=..
+ * @param region the region in every ARN the control plane makes
+ * @param stoppedTaskRetention how long a STOPPED task stays describable before {@link ControlPlane#purgeExpired()} forgets it
+ * @param hostTimeout a host whose agent has not synced for this long gets no new tasks
+ */
+public record ControlPlaneConfig(String storeUrl, String region, Duration stoppedTaskRetention, Duration hostTimeout, Clock clock)
+{
+    public static final String DEFAULT_REGION = "us-east-1";
+    public static final Duration DEFAULT_STOPPED_TASK_RETENTION = Duration.ofHours(1);
+    public static final Duration DEFAULT_HOST_TIMEOUT = Duration.ofSeconds(60);
+
+    public ControlPlaneConfig
+    {
+        requireNonNull(storeUrl, "storeUrl is null");
+        requireNonNull(region, "region is null");
+        requireNonNull(stoppedTaskRetention, "stoppedTaskRetention is null");
+        requireNonNull(hostTimeout, "hostTimeout is null");
+        requireNonNull(clock, "clock is null");
+    }
+
+    /** Defaults for everything but the store: us-east-1, one hour of stopped tasks, 60 s host timeout, system clock. */
+    public static ControlPlaneConfig of(String storeUrl)
+    {
+        return new ControlPlaneConfig(storeUrl, DEFAULT_REGION, DEFAULT_STOPPED_TASK_RETENTION, DEFAULT_HOST_TIMEOUT, Clock.systemUTC());
+    }
+
+    public ControlPlaneConfig withRegion(String value)
+    {
+        return new ControlPlaneConfig(storeUrl, value, stoppedTaskRetention, hostTimeout, clock);
+    }
+
+    public ControlPlaneConfig withStoppedTaskRetention(Duration value)
+    {
+        return new ControlPlaneConfig(storeUrl, region, value, hostTimeout, clock);
+    }
+
+    public ControlPlaneConfig withHostTimeout(Duration value)
+    {
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, value, clock);
+    }
+
+    public ControlPlaneConfig withClock(Clock value)
+    {
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, value);
+    }
+}

@@ -1,0 +1,125 @@
+package io.berth.controlplane.agents;
+
+import io.berth.common.agentprotocol.ControlPlaneLink;
+import io.berth.common.agentprotocol.SyncRequest;
+import io.berth.common.agentprotocol.SyncResponse;
+import io.berth.common.agentprotocol.TaskAssignment;
+import io.berth.common.agentprotocol.TaskReport;
+import io.berth.controlplane.placement.TaskPlacer;
+import io.berth.controlplane.store.Store;
+import io.berth.controlplane.store.StoreTransaction;
+import io.berth.controlplane.tasks.Task;
+import io.berth.controlplane.tasks.TaskContainer;
+import io.berth.controlplane.tasks.TaskStatus;
+import io.berth.controlplane.tasks.TaskTransitions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Where agents meet the control plane. Each sync records the host's heartbeat, applies its task reports,
+ * places waiting tasks, and answers with every task the host should hold. Reports of tasks the control plane
+ * does not know (or has already recorded as STOPPED) are left out of the answer, which tells the agent to
+ * clean them up and forget them.
+ */
+public final class AgentGateway
+        implements ControlPlaneLink
+{
+    private static final Logger log = LoggerFactory.getLogger(AgentGateway.class);
+
+    private final Store store;
+    private final TaskPlacer placer;
+    private final HostSignals hostSignals;
+    private final Clock clock;
+
+    public AgentGateway(Store store, TaskPlacer placer, HostSignals hostSignals, Clock clock)
+    {
+        this.store = requireNonNull(store, "store is null");
+        this.placer = requireNonNull(placer, "placer is null");
+        this.hostSignals = requireNonNull(hostSignals, "hostSignals is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    @Override
+    public SyncResponse sync(SyncRequest request)
+    {
+        String hostId = request.host().hostId();
+        // cleared before reading: a RunTask/StopTask committed after this point raises it again
+        hostSignals.clear(hostId);
+        Set<String> otherHostsTouched = new HashSet<>();
+        SyncResponse response = store.inTransaction(transaction -> {
+            otherHostsTouched.clear();
+            Instant now = clock.instant();
+            transaction.hosts().recordHeartbeat(request.host(), now);
+            Set<String> reported = new HashSet<>();
+            for (TaskReport report : request.tasks()) {
+                reported.add(report.taskId());
+                applyReport(transaction, hostId, report, now);
+            }
+            stopTasksTheHostNeverTook(transaction, hostId, reported, now);
+            placer.placeWaiting(transaction, now).stream()
+                    .filter(touched -> !touched.equals(hostId))
+                    .forEach(otherHostsTouched::add);
+            return new SyncResponse(transaction.tasks().onHost(hostId).stream().map(AgentGateway::assignment).toList());
+        });
+        otherHostsTouched.forEach(hostSignals::signal);
+        return response;
+    }
+
+    @Override
+    public void awaitChange(String hostId, Duration timeout)
+            throws InterruptedException
+    {
+        hostSignals.await(hostId, timeout);
+    }
+
+    private void applyReport(StoreTransaction transaction, String hostId, TaskReport report, Instant now)
+    {
+        Optional<Task> found = transaction.tasks().find(report.taskId())
+                .filter(task -> hostId.equals(task.state().hostId()));
+        if (found.isEmpty()) {
+            log.info("Host {} reported unknown task {}; telling it to drop the task", hostId, report.taskId());
+            return;
+        }
+        Task task = found.get();
+        Task after = task.withState(TaskTransitions.reported(task.state(), report, now));
+        if (transaction.tasks().updateIfChanged(task, after) && after.state().lastStatus() != task.state().lastStatus()) {
+            log.info("Task {} on host {}: {} -> {}{}", task.taskId(), hostId, task.state().lastStatus(), after.state().lastStatus(),
+                    after.state().lastStatus() == TaskStatus.STOPPED ? " (" + after.state().stopCode() + ": " + after.state().stoppedReason() + ")" : "");
+        }
+    }
+
+    /**
+     * A task placed here and told to stop before the agent ever reported it never started: nothing will report
+     * it, so it stops now. (The agent reports every task it holds, so an unreported PROVISIONING task is not
+     * being worked on.)
+     */
+    private void stopTasksTheHostNeverTook(StoreTransaction transaction, String hostId, Set<String> reported, Instant now)
+    {
+        for (Task task : transaction.tasks().onHost(hostId)) {
+            if (!reported.contains(task.taskId())
+                    && task.state().lastStatus() == TaskStatus.PROVISIONING
+                    && task.state().desiredStatus() == TaskStatus.STOPPED) {
+                transaction.tasks().updateIfChanged(task, task.withState(TaskTransitions.stoppedUnstarted(task.state(), now)));
+                log.info("Task {} stopped before host {} started it", task.taskId(), hostId);
+            }
+        }
+    }
+
+    private static TaskAssignment assignment(Task task)
+    {
+        TaskAssignment.DesiredStatus desired = task.state().desiredStatus() == TaskStatus.STOPPED
+                ? TaskAssignment.DesiredStatus.STOPPED
+                : TaskAssignment.DesiredStatus.RUNNING;
+        return new TaskAssignment(task.taskId(), task.arn(), desired, task.cpu(), task.memory(),
+                task.state().containers().stream().map(TaskContainer::spec).toList());
+    }
+}

@@ -1,0 +1,78 @@
+package io.berth.controlplane.api.actions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.controlplane.api.EcsAction;
+import io.berth.controlplane.api.RequestContext;
+import io.berth.controlplane.clusters.ClusterService;
+import io.berth.controlplane.clusters.ClusterSummary;
+import io.berth.controlplane.resources.Described;
+import io.berth.controlplane.resources.Page;
+import io.berth.controlplane.resources.PageRequest;
+
+import java.util.List;
+
+import static io.berth.controlplane.api.actions.JsonFields.optionalInteger;
+import static io.berth.controlplane.api.actions.JsonFields.optionalString;
+import static io.berth.controlplane.api.actions.JsonFields.optionalStrings;
+import static java.util.Objects.requireNonNull;
+
+/** CreateCluster, DescribeClusters, ListClusters, DeleteCluster. */
+public final class ClusterActions
+{
+    private final ClusterService clusters;
+
+    public ClusterActions(ClusterService clusters)
+    {
+        this.clusters = requireNonNull(clusters, "clusters is null");
+    }
+
+    public List<EcsAction> actions()
+    {
+        return List.of(
+                new SimpleEcsAction("CreateCluster", this::createCluster),
+                new SimpleEcsAction("DescribeClusters", this::describeClusters),
+                new SimpleEcsAction("ListClusters", this::listClusters),
+                new SimpleEcsAction("DeleteCluster", this::deleteCluster));
+    }
+
+    private JsonNode createCluster(RequestContext context, JsonNode request)
+    {
+        ClusterSummary cluster = clusters.create(context.account().accountId(), optionalString(request, "clusterName"));
+        ObjectNode response = JsonFields.object();
+        response.set("cluster", ClusterWire.toJson(cluster));
+        return response;
+    }
+
+    private JsonNode describeClusters(RequestContext context, JsonNode request)
+    {
+        Described<ClusterSummary> described = clusters.describe(context.account().accountId(), optionalStrings(request, "clusters"));
+        ObjectNode response = JsonFields.object();
+        ArrayNode found = response.putArray("clusters");
+        described.found().forEach(cluster -> found.add(ClusterWire.toJson(cluster)));
+        response.set("failures", JsonFields.missingFailures(described.missing()));
+        return response;
+    }
+
+    private JsonNode listClusters(RequestContext context, JsonNode request)
+    {
+        PageRequest pageRequest = PageRequest.of(optionalInteger(request, "maxResults"), optionalString(request, "nextToken"));
+        Page<String> page = clusters.listArns(context.account().accountId(), pageRequest);
+        ObjectNode response = JsonFields.object();
+        response.set("clusterArns", JsonFields.strings(page.items()));
+        JsonFields.putIfNotNull(response, "nextToken", page.nextToken());
+        return response;
+    }
+
+    private JsonNode deleteCluster(RequestContext context, JsonNode request)
+    {
+        String cluster = optionalString(request, "cluster");
+        if (cluster == null || cluster.isEmpty()) {
+            throw io.berth.controlplane.api.EcsException.invalidParameter("cluster is required: give the cluster name or ARN.");
+        }
+        ObjectNode response = JsonFields.object();
+        response.set("cluster", ClusterWire.toJson(clusters.delete(context.account().accountId(), cluster)));
+        return response;
+    }
+}

@@ -1,0 +1,187 @@
+package io.berth.controlplane.api.actions;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.common.json.Json;
+import io.berth.controlplane.api.EcsException;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Reading request fields with type checks, and writing response fields, in the ways every action needs. */
+public final class JsonFields
+{
+    private JsonFields() {}
+
+    public static String optionalString(JsonNode node, String field)
+    {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw EcsException.invalidParameter("'" + field + "' must be a string.");
+        }
+        return value.asText();
+    }
+
+    public static Integer optionalInteger(JsonNode node, String field)
+    {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw EcsException.invalidParameter("'" + field + "' must be an integer.");
+        }
+        return value.asInt();
+    }
+
+    public static Boolean optionalBoolean(JsonNode node, String field)
+    {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isBoolean()) {
+            throw EcsException.invalidParameter("'" + field + "' must be true or false.");
+        }
+        return value.asBoolean();
+    }
+
+    /** Null when absent; a list of strings otherwise. */
+    public static List<String> optionalStrings(JsonNode node, String field)
+    {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isArray()) {
+            throw EcsException.invalidParameter("'" + field + "' must be a list of strings.");
+        }
+        List<String> strings = new ArrayList<>();
+        for (JsonNode element : value) {
+            if (!element.isTextual()) {
+                throw EcsException.invalidParameter("'" + field + "' must be a list of strings.");
+            }
+            strings.add(element.asText());
+        }
+        return strings;
+    }
+
+    public static List<JsonNode> optionalObjects(JsonNode node, String field)
+    {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return List.of();
+        }
+        if (!value.isArray()) {
+            throw EcsException.invalidParameter("'" + field + "' must be a list of objects.");
+        }
+        List<JsonNode> objects = new ArrayList<>();
+        for (JsonNode element : value) {
+            if (!element.isObject()) {
+                throw EcsException.invalidParameter("'" + field + "' must be a list of objects.");
+            }
+            objects.add(element);
+        }
+        return objects;
+    }
+
+    public static JsonNode optionalObject(JsonNode node, String field)
+    {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isObject()) {
+            throw EcsException.invalidParameter("'" + field + "' must be an object.");
+        }
+        return value;
+    }
+
+    /** The fields of an object other than the known ones, as plain values, nulls left out: kept to echo them. */
+    public static Map<String, Object> otherFields(JsonNode node, Set<String> known)
+    {
+        Map<String, Object> other = new LinkedHashMap<>();
+        node.properties().forEach(entry -> {
+            if (!known.contains(entry.getKey()) && !entry.getValue().isNull()) {
+                other.put(entry.getKey(), Json.mapper().convertValue(entry.getValue(), new TypeReference<Object>() {}));
+            }
+        });
+        return other;
+    }
+
+    public static Map<String, Object> asMap(JsonNode node)
+    {
+        if (node == null) {
+            return Map.of();
+        }
+        return otherFields(node, Set.of());
+    }
+
+    public static ObjectNode object()
+    {
+        return JsonNodeFactory.instance.objectNode();
+    }
+
+    public static ArrayNode array()
+    {
+        return JsonNodeFactory.instance.arrayNode();
+    }
+
+    public static ArrayNode strings(Collection<String> values)
+    {
+        ArrayNode array = array();
+        values.forEach(array::add);
+        return array;
+    }
+
+    public static void putIfNotNull(ObjectNode node, String field, String value)
+    {
+        if (value != null) {
+            node.put(field, value);
+        }
+    }
+
+    public static void putIfNotNull(ObjectNode node, String field, Integer value)
+    {
+        if (value != null) {
+            node.put(field, value);
+        }
+    }
+
+    /** ECS timestamps: epoch seconds, with milliseconds as the fraction. */
+    public static void putTime(ObjectNode node, String field, Instant value)
+    {
+        if (value != null) {
+            node.set(field, DecimalNode.valueOf(BigDecimal.valueOf(value.toEpochMilli(), 3)));
+        }
+    }
+
+    public static void putOther(ObjectNode node, Map<String, Object> otherFields)
+    {
+        otherFields.forEach((name, value) -> {
+            if (!node.has(name)) {
+                node.set(name, Json.mapper().valueToTree(value));
+            }
+        });
+    }
+
+    public static ArrayNode missingFailures(List<String> arns)
+    {
+        ArrayNode failures = array();
+        arns.forEach(arn -> failures.addObject().put("arn", arn).put("reason", "MISSING"));
+        return failures;
+    }
+}

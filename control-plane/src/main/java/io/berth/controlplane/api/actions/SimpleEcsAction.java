@@ -1,0 +1,26 @@
+package io.berth.controlplane.api.actions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.controlplane.api.EcsAction;
+import io.berth.controlplane.api.RequestContext;
+
+import java.util.function.BiFunction;
+
+import static java.util.Objects.requireNonNull;
+
+/** An ECS action from its name and a handler method, so each feature keeps its actions in one small class. */
+record SimpleEcsAction(String name, BiFunction<RequestContext, JsonNode, JsonNode> handler)
+        implements EcsAction
+{
+    SimpleEcsAction
+    {
+        requireNonNull(name, "name is null");
+        requireNonNull(handler, "handler is null");
+    }
+
+    @Override
+    public JsonNode handle(RequestContext context, JsonNode request)
+    {
+        return handler.apply(context, request);
+    }
+}

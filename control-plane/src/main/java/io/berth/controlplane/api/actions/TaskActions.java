@@ -1,0 +1,114 @@
+package io.berth.controlplane.api.actions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.controlplane.api.EcsAction;
+import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.api.RequestContext;
+import io.berth.controlplane.resources.Described;
+import io.berth.controlplane.resources.Page;
+import io.berth.controlplane.resources.PageRequest;
+import io.berth.controlplane.tasks.RunTaskCommand;
+import io.berth.controlplane.tasks.Task;
+import io.berth.controlplane.tasks.TaskListFilter;
+import io.berth.controlplane.tasks.TaskService;
+import io.berth.controlplane.tasks.TaskStatus;
+
+import java.util.List;
+
+import static io.berth.controlplane.api.actions.JsonFields.optionalInteger;
+import static io.berth.controlplane.api.actions.JsonFields.optionalObject;
+import static io.berth.controlplane.api.actions.JsonFields.optionalString;
+import static io.berth.controlplane.api.actions.JsonFields.optionalStrings;
+import static java.util.Objects.requireNonNull;
+
+/** RunTask, StopTask, DescribeTasks, ListTasks. */
+public final class TaskActions
+{
+    private final TaskService tasks;
+
+    public TaskActions(TaskService tasks)
+    {
+        this.tasks = requireNonNull(tasks, "tasks is null");
+    }
+
+    public List<EcsAction> actions()
+    {
+        return List.of(
+                new SimpleEcsAction("RunTask", this::runTask),
+                new SimpleEcsAction("StopTask", this::stopTask),
+                new SimpleEcsAction("DescribeTasks", this::describeTasks),
+                new SimpleEcsAction("ListTasks", this::listTasks));
+    }
+
+    private JsonNode runTask(RequestContext context, JsonNode request)
+    {
+        Integer count = optionalInteger(request, "count");
+        // tags, placement, propagateTags, enableECSManagedTags, capacityProviderStrategy: accepted and ignored
+        RunTaskCommand command = new RunTaskCommand(
+                optionalString(request, "cluster"),
+                optionalString(request, "taskDefinition"),
+                count == null ? 1 : count,
+                TaskWire.overrides(optionalObject(request, "overrides")),
+                optionalString(request, "startedBy"),
+                optionalString(request, "group"),
+                optionalString(request, "launchType"),
+                optionalString(request, "platformVersion"),
+                JsonFields.asMap(optionalObject(request, "networkConfiguration")));
+        List<Task> started = tasks.run(context.account().accountId(), command);
+        ObjectNode response = JsonFields.object();
+        ArrayNode array = response.putArray("tasks");
+        started.forEach(task -> array.add(TaskWire.toJson(task)));
+        response.putArray("failures");
+        return response;
+    }
+
+    private JsonNode stopTask(RequestContext context, JsonNode request)
+    {
+        Task task = tasks.stop(context.account().accountId(), optionalString(request, "cluster"), optionalString(request, "task"),
+                optionalString(request, "reason"));
+        ObjectNode response = JsonFields.object();
+        response.set("task", TaskWire.toJson(task));
+        return response;
+    }
+
+    private JsonNode describeTasks(RequestContext context, JsonNode request)
+    {
+        Described<Task> described = tasks.describe(context.account().accountId(), optionalString(request, "cluster"), optionalStrings(request, "tasks"));
+        ObjectNode response = JsonFields.object();
+        ArrayNode array = response.putArray("tasks");
+        described.found().forEach(task -> array.add(TaskWire.toJson(task)));
+        response.set("failures", JsonFields.missingFailures(described.missing()));
+        return response;
+    }
+
+    private JsonNode listTasks(RequestContext context, JsonNode request)
+    {
+        PageRequest pageRequest = PageRequest.of(optionalInteger(request, "maxResults"), optionalString(request, "nextToken"));
+        String desiredStatus = optionalString(request, "desiredStatus");
+        if (desiredStatus != null && !desiredStatus.equals("RUNNING") && !desiredStatus.equals("STOPPED") && !desiredStatus.equals("PENDING")) {
+            throw EcsException.invalidParameter("desiredStatus must be RUNNING, PENDING or STOPPED.");
+        }
+        // desiredStatus PENDING never occurs in Berth (tasks are created wanting RUNNING), and no task belongs to a
+        // service yet: both filters match nothing
+        if ("PENDING".equals(desiredStatus) || optionalString(request, "serviceName") != null) {
+            ObjectNode response = JsonFields.object();
+            response.putArray("taskArns");
+            return response;
+        }
+        if (optionalString(request, "containerInstance") != null) {
+            throw EcsException.invalidParameter("containerInstance is not supported: Berth runs tasks on hosts it manages itself (Fargate-style).");
+        }
+        TaskListFilter filter = new TaskListFilter(
+                optionalString(request, "cluster"),
+                optionalString(request, "family"),
+                optionalString(request, "startedBy"),
+                desiredStatus == null ? null : TaskStatus.valueOf(desiredStatus));
+        Page<String> page = tasks.listArns(context.account().accountId(), filter, pageRequest);
+        ObjectNode response = JsonFields.object();
+        response.set("taskArns", JsonFields.strings(page.items()));
+        JsonFields.putIfNotNull(response, "nextToken", page.nextToken());
+        return response;
+    }
+}

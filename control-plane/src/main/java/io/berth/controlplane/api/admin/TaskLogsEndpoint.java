@@ -1,0 +1,114 @@
+package io.berth.controlplane.api.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.common.agentprotocol.LogChunk;
+import io.berth.common.agentprotocol.TaskLogSource;
+import io.berth.controlplane.agents.LogSources;
+import io.berth.controlplane.api.AdminEndpoint;
+import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.api.RequestContext;
+import io.berth.controlplane.api.actions.JsonFields;
+import io.berth.controlplane.tasks.Task;
+import io.berth.controlplane.tasks.TaskService;
+import io.berth.controlplane.tasks.TaskStatus;
+
+import java.util.Map;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * GET /berth/tasks/{taskId}/logs?cluster=&nextToken=&limit=: a page of a task's log lines, read from the
+ * host that runs (or ran) it. Only the task's own account can read them.
+ */
+public final class TaskLogsEndpoint
+        implements AdminEndpoint
+{
+    static final int DEFAULT_LIMIT = 1000;
+    static final int MAX_LIMIT = 10000;
+
+    private final TaskService tasks;
+    private final LogSources logSources;
+
+    public TaskLogsEndpoint(TaskService tasks, LogSources logSources)
+    {
+        this.tasks = requireNonNull(tasks, "tasks is null");
+        this.logSources = requireNonNull(logSources, "logSources is null");
+    }
+
+    @Override
+    public String method()
+    {
+        return "GET";
+    }
+
+    @Override
+    public String pathPattern()
+    {
+        return "/berth/tasks/{taskId}/logs";
+    }
+
+    @Override
+    public JsonNode handle(RequestContext context, Map<String, String> pathParameters, Map<String, String> query, JsonNode body)
+    {
+        String taskId = pathParameters.get("taskId");
+        if (taskId == null || taskId.isEmpty()) {
+            throw EcsException.invalidParameter("The task id is missing from the path: GET /berth/tasks/{taskId}/logs.");
+        }
+        int limit = limit(query.get("limit"));
+        String token = emptyToNull(query.get("nextToken"));
+        Task task = tasks.find(context.account().accountId(), query.get("cluster"), taskId)
+                .orElseThrow(() -> EcsException.invalidParameter("The referenced task was not found."));
+        boolean stopped = task.state().lastStatus() == TaskStatus.STOPPED;
+        String hostId = task.state().hostId();
+        if (hostId == null) {
+            // never placed: nothing was ever written
+            return response(new LogChunk(java.util.List.of(), token, stopped));
+        }
+        TaskLogSource source = logSources.forHost(hostId)
+                .orElseThrow(() -> new EcsException("ServerException", "The logs of task " + task.taskId() + " are on host " + hostId
+                        + ", which is not connected to the control plane right now. Try again once the host is back."));
+        Optional<LogChunk> chunk = source.read(task.taskId(), token, limit);
+        return response(chunk.orElseGet(() -> new LogChunk(java.util.List.of(), token, stopped)));
+    }
+
+    private static int limit(String value)
+    {
+        if (value == null || value.isEmpty()) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int limit = Integer.parseInt(value);
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        }
+        catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw EcsException.invalidParameter("limit must be a number from 1 to " + MAX_LIMIT + ", got '" + value + "'.");
+    }
+
+    private static JsonNode response(LogChunk chunk)
+    {
+        ObjectNode response = JsonFields.object();
+        ArrayNode lines = response.putArray("lines");
+        chunk.lines().forEach(line -> {
+            ObjectNode entry = lines.addObject();
+            JsonFields.putTime(entry, "time", line.time());
+            JsonFields.putIfNotNull(entry, "container", line.container());
+            JsonFields.putIfNotNull(entry, "stream", line.stream());
+            entry.put("text", line.text());
+        });
+        JsonFields.putIfNotNull(response, "nextToken", chunk.nextToken());
+        response.put("complete", chunk.complete());
+        return response;
+    }
+
+    private static String emptyToNull(String value)
+    {
+        return value == null || value.isEmpty() ? null : value;
+    }
+}

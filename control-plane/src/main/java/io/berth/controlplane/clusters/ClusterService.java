@@ -1,0 +1,137 @@
+package io.berth.controlplane.clusters;
+
+import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.resources.Arns;
+import io.berth.controlplane.resources.Described;
+import io.berth.controlplane.resources.Page;
+import io.berth.controlplane.resources.PageRequest;
+import io.berth.controlplane.store.Store;
+import io.berth.controlplane.store.StoreTransaction;
+import io.berth.controlplane.tasks.TaskStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/** CreateCluster, DescribeClusters, ListClusters, DeleteCluster, and resolving the cluster a request names. */
+public final class ClusterService
+{
+    private static final Logger log = LoggerFactory.getLogger(ClusterService.class);
+    private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_-]{1,255}");
+    private static final List<TaskStatus> PENDING_STATUSES = List.of(TaskStatus.PROVISIONING, TaskStatus.PENDING, TaskStatus.ACTIVATING);
+
+    private final Store store;
+    private final String region;
+    private final Clock clock;
+
+    public ClusterService(Store store, String region, Clock clock)
+    {
+        this.store = requireNonNull(store, "store is null");
+        this.region = requireNonNull(region, "region is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** Creates the cluster, or returns the existing one of that name: CreateCluster is idempotent in ECS. */
+    public ClusterSummary create(String accountId, String clusterName)
+    {
+        String name = clusterName == null ? Cluster.DEFAULT_NAME : clusterName;
+        if (!NAME.matcher(name).matches()) {
+            throw EcsException.invalidParameter("Cluster name can have up to 255 characters: letters (uppercase and lowercase), numbers, underscores and hyphens. Got '" + name + "'.");
+        }
+        return store.inTransaction(transaction -> summary(transaction, ensureActive(transaction, accountId, name)));
+    }
+
+    public Described<ClusterSummary> describe(String accountId, List<String> references)
+    {
+        List<String> wanted = references == null || references.isEmpty() ? List.of(Cluster.DEFAULT_NAME) : references;
+        return store.inTransaction(transaction -> {
+            List<ClusterSummary> found = new ArrayList<>();
+            List<String> missing = new ArrayList<>();
+            for (String reference : wanted) {
+                Optional<Cluster> cluster = Arns.resourceId(reference, "cluster", accountId)
+                        .flatMap(name -> transaction.clusters().find(accountId, name));
+                if (cluster.isPresent()) {
+                    found.add(summary(transaction, cluster.get()));
+                }
+                else {
+                    missing.add(reference.startsWith("arn:") ? reference : Arns.cluster(region, accountId, reference));
+                }
+            }
+            return new Described<>(found, missing);
+        });
+    }
+
+    public Page<String> listArns(String accountId, PageRequest page)
+    {
+        return store.inTransaction(transaction -> {
+            List<String> arns = transaction.clusters().listActive(accountId, page.offset(), page.maxResults() + 1).stream()
+                    .map(Cluster::arn)
+                    .toList();
+            return Page.of(arns, page.offset(), page.maxResults());
+        });
+    }
+
+    /** Marks the cluster INACTIVE; refused while it holds tasks that have not stopped. */
+    public ClusterSummary delete(String accountId, String reference)
+    {
+        ClusterSummary deleted = store.inTransaction(transaction -> {
+            Cluster cluster = findActive(transaction, accountId, reference);
+            if (transaction.tasks().countNotStopped(accountId, cluster.name()) > 0) {
+                throw new EcsException("ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active.");
+            }
+            transaction.clusters().setStatus(accountId, cluster.name(), Cluster.Status.INACTIVE);
+            Cluster inactive = new Cluster(cluster.accountId(), cluster.name(), cluster.arn(), Cluster.Status.INACTIVE, cluster.createdAt());
+            return summary(transaction, inactive);
+        });
+        log.info("Deleted cluster {} of account {}", deleted.cluster().name(), accountId);
+        return deleted;
+    }
+
+    /**
+     * The active cluster a request names by name or ARN, inside the caller's transaction. No name means
+     * "default", which is created on first use as ECS does.
+     */
+    public Cluster resolve(StoreTransaction transaction, String accountId, String reference)
+    {
+        if (reference == null || reference.isEmpty()) {
+            return ensureActive(transaction, accountId, Cluster.DEFAULT_NAME);
+        }
+        return findActive(transaction, accountId, reference);
+    }
+
+    private Cluster findActive(StoreTransaction transaction, String accountId, String reference)
+    {
+        if (reference == null || reference.isEmpty()) {
+            reference = Cluster.DEFAULT_NAME;
+        }
+        return Arns.resourceId(reference, "cluster", accountId)
+                .flatMap(name -> transaction.clusters().find(accountId, name))
+                .filter(Cluster::isActive)
+                .orElseThrow(() -> EcsException.clusterNotFound("Cluster not found."));
+    }
+
+    private Cluster ensureActive(StoreTransaction transaction, String accountId, String name)
+    {
+        Optional<Cluster> existing = transaction.clusters().find(accountId, name).filter(Cluster::isActive);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        Cluster cluster = new Cluster(accountId, name, Arns.cluster(region, accountId, name), Cluster.Status.ACTIVE, clock.instant());
+        transaction.clusters().upsertActive(cluster);
+        log.info("Created cluster {} of account {}", name, accountId);
+        return transaction.clusters().find(accountId, name).orElseThrow();
+    }
+
+    private static ClusterSummary summary(StoreTransaction transaction, Cluster cluster)
+    {
+        long running = transaction.tasks().countWithLastStatus(cluster.accountId(), cluster.name(), List.of(TaskStatus.RUNNING));
+        long pending = transaction.tasks().countWithLastStatus(cluster.accountId(), cluster.name(), PENDING_STATUSES);
+        return new ClusterSummary(cluster, running, pending);
+    }
+}

@@ -1,0 +1,61 @@
+package io.berth.controlplane.store;
+
+import io.berth.controlplane.clusters.Cluster;
+import io.berth.controlplane.store.jdbc.Sql;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/** Clusters, keyed by account and name. */
+public final class ClusterRows
+{
+    private static final String COLUMNS = "account_id, name, arn, status, created_at";
+
+    private final Sql sql;
+
+    ClusterRows(Sql sql)
+    {
+        this.sql = requireNonNull(sql, "sql is null");
+    }
+
+    /** Inserts the cluster, or reactivates a deleted one of the same name; a live cluster is left as is. */
+    public void upsertActive(Cluster cluster)
+    {
+        sql.update("INSERT INTO clusters (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?) "
+                        + "ON CONFLICT (account_id, name) DO UPDATE SET status = excluded.status, created_at = excluded.created_at "
+                        + "WHERE clusters.status <> excluded.status",
+                cluster.accountId(), cluster.name(), cluster.arn(), cluster.status().name(), cluster.createdAt().toEpochMilli());
+    }
+
+    public Optional<Cluster> find(String accountId, String name)
+    {
+        return sql.queryOne("SELECT " + COLUMNS + " FROM clusters WHERE account_id = ? AND name = ?", ClusterRows::cluster, accountId, name);
+    }
+
+    public List<Cluster> listActive(String accountId, int offset, int limit)
+    {
+        return sql.query("SELECT " + COLUMNS + " FROM clusters WHERE account_id = ? AND status = ? ORDER BY name LIMIT ? OFFSET ?",
+                ClusterRows::cluster, accountId, Cluster.Status.ACTIVE.name(), limit, offset);
+    }
+
+    public void setStatus(String accountId, String name, Cluster.Status status)
+    {
+        sql.update("UPDATE clusters SET status = ? WHERE account_id = ? AND name = ?", status.name(), accountId, name);
+    }
+
+    private static Cluster cluster(ResultSet row)
+            throws SQLException
+    {
+        return new Cluster(
+                row.getString("account_id"),
+                row.getString("name"),
+                row.getString("arn"),
+                Cluster.Status.valueOf(row.getString("status")),
+                Instant.ofEpochMilli(row.getLong("created_at")));
+    }
+}

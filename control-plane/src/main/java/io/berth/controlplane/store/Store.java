@@ -1,0 +1,114 @@
+package io.berth.controlplane.store;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.berth.controlplane.store.jdbc.DataSources;
+import io.berth.controlplane.store.jdbc.Migrations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The control plane's database: SQLite (embedded, one file) or PostgreSQL, chosen by the JDBC URL. Every
+ * operation runs in one transaction; a transaction that lost an optimistic-concurrency race runs again.
+ */
+public final class Store
+        implements AutoCloseable
+{
+    private static final Logger log = LoggerFactory.getLogger(Store.class);
+    private static final int MAX_ATTEMPTS = 20;
+
+    private final HikariDataSource dataSource;
+
+    private Store(HikariDataSource dataSource)
+    {
+        this.dataSource = requireNonNull(dataSource, "dataSource is null");
+    }
+
+    /** Opens the store at jdbc:sqlite:/path/berth.db or jdbc:postgresql://..., migrating the schema first. */
+    public static Store open(String jdbcUrl)
+    {
+        requireNonNull(jdbcUrl, "jdbcUrl is null");
+        HikariDataSource dataSource = DataSources.create(jdbcUrl);
+        try {
+            Migrations.migrate(jdbcUrl);
+        }
+        catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+        log.info("Store opened at {}", redacted(jdbcUrl));
+        return new Store(dataSource);
+    }
+
+    public <T> T inTransaction(Function<StoreTransaction, T> work)
+    {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return runOnce(work);
+            }
+            catch (ConcurrentUpdateException e) {
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw new StoreException("Gave up after " + attempt + " concurrent update conflicts", e);
+                }
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    public void useTransaction(Consumer<StoreTransaction> work)
+    {
+        inTransaction(transaction -> {
+            work.accept(transaction);
+            return null;
+        });
+    }
+
+    private <T> T runOnce(Function<StoreTransaction, T> work)
+    {
+        try (Connection connection = dataSource.getConnection()) {
+            try {
+                T result = work.apply(new StoreTransaction(connection));
+                connection.commit();
+                return result;
+            }
+            catch (RuntimeException | Error e) {
+                rollback(connection, e);
+                throw e;
+            }
+            catch (SQLException e) {
+                rollback(connection, e);
+                throw StoreException.of("COMMIT", e);
+            }
+        }
+        catch (SQLException e) {
+            throw StoreException.of("connect", e);
+        }
+    }
+
+    private static void rollback(Connection connection, Throwable cause)
+    {
+        try {
+            connection.rollback();
+        }
+        catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        dataSource.close();
+    }
+
+    private static String redacted(String jdbcUrl)
+    {
+        return jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+}

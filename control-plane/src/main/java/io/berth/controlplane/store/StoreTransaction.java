@@ -1,0 +1,41 @@
+package io.berth.controlplane.store;
+
+import io.berth.controlplane.store.jdbc.Sql;
+
+import java.sql.Connection;
+
+/** The tables, as seen inside one transaction. */
+public final class StoreTransaction
+{
+    private final Sql sql;
+
+    StoreTransaction(Connection connection)
+    {
+        this.sql = new Sql(connection);
+    }
+
+    public AccountRows accounts()
+    {
+        return new AccountRows(sql);
+    }
+
+    public ClusterRows clusters()
+    {
+        return new ClusterRows(sql);
+    }
+
+    public TaskDefinitionRows taskDefinitions()
+    {
+        return new TaskDefinitionRows(sql);
+    }
+
+    public TaskRows tasks()
+    {
+        return new TaskRows(sql);
+    }
+
+    public HostRows hosts()
+    {
+        return new HostRows(sql);
+    }
+}

@@ -1,0 +1,142 @@
+package io.berth.controlplane.store;
+
+import io.berth.controlplane.store.jdbc.Sql;
+import io.berth.controlplane.tasks.Task;
+import io.berth.controlplane.tasks.TaskState;
+import io.berth.controlplane.tasks.TaskStatus;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Tasks: the columns lookups filter on, and the whole task as a JSON body. Updates carry the version they
+ * read; a row changed meanwhile raises {@link ConcurrentUpdateException} and the transaction runs again.
+ */
+public final class TaskRows
+{
+    private final Sql sql;
+
+    TaskRows(Sql sql)
+    {
+        this.sql = requireNonNull(sql, "sql is null");
+    }
+
+    public void insert(Task task)
+    {
+        TaskState state = task.state();
+        sql.update("INSERT INTO tasks (task_id, account_id, cluster_name, arn, family, started_by, desired_status, last_status, host_id, "
+                        + "created_at, stopped_at, version, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                task.taskId(), task.accountId(), task.clusterName(), task.arn(), task.family(), task.startedBy(),
+                state.desiredStatus().name(), state.lastStatus().name(), state.hostId(),
+                task.createdAt().toEpochMilli(), epochMillis(state.stoppedAt()), state.version(), JsonBodies.write(task));
+    }
+
+    /**
+     * Writes task, whose state must carry the next version of the one read. Throws ConcurrentUpdateException
+     * when another writer got there first.
+     */
+    public void update(Task task)
+    {
+        TaskState state = task.state();
+        int updated = sql.update("UPDATE tasks SET desired_status = ?, last_status = ?, host_id = ?, stopped_at = ?, version = ?, body = ? "
+                        + "WHERE task_id = ? AND version = ?",
+                state.desiredStatus().name(), state.lastStatus().name(), state.hostId(), epochMillis(state.stoppedAt()), state.version(),
+                JsonBodies.write(task), task.taskId(), state.version() - 1);
+        if (updated != 1) {
+            throw new ConcurrentUpdateException("Task " + task.taskId() + " changed concurrently");
+        }
+    }
+
+    /**
+     * Stores after if it differs from before (the task as read), bumping the version; true when it wrote.
+     */
+    public boolean updateIfChanged(Task before, Task after)
+    {
+        if (after.equals(before)) {
+            return false;
+        }
+        update(after.withState(after.state().toBuilder().version(before.state().version() + 1).build()));
+        return true;
+    }
+
+    /** Any account's task: for agents, which act on ids the control plane gave them. */
+    public Optional<Task> find(String taskId)
+    {
+        return sql.queryOne("SELECT body FROM tasks WHERE task_id = ?", TaskRows::task, taskId);
+    }
+
+    public Optional<Task> find(String accountId, String taskId)
+    {
+        return sql.queryOne("SELECT body FROM tasks WHERE account_id = ? AND task_id = ?", TaskRows::task, accountId, taskId);
+    }
+
+    /** Task ARNs of a cluster, oldest first; family and startedBy may be null (no filter). */
+    public List<String> listArns(String accountId, String clusterName, String family, String startedBy, TaskStatus desiredStatus, int offset, int limit)
+    {
+        List<Object> parameters = new ArrayList<>(List.of(accountId, clusterName, desiredStatus.name()));
+        StringBuilder where = new StringBuilder("account_id = ? AND cluster_name = ? AND desired_status = ?");
+        if (family != null) {
+            where.append(" AND family = ?");
+            parameters.add(family);
+        }
+        if (startedBy != null) {
+            where.append(" AND started_by = ?");
+            parameters.add(startedBy);
+        }
+        parameters.add(limit);
+        parameters.add(offset);
+        return sql.query("SELECT arn FROM tasks WHERE " + where + " ORDER BY created_at, task_id LIMIT ? OFFSET ?",
+                row -> row.getString(1), parameters.toArray());
+    }
+
+    public long countWithLastStatus(String accountId, String clusterName, List<TaskStatus> statuses)
+    {
+        List<Object> parameters = new ArrayList<>(List.of(accountId, clusterName));
+        statuses.forEach(status -> parameters.add(status.name()));
+        String placeholders = String.join(", ", statuses.stream().map(status -> "?").toList());
+        return sql.count("SELECT COUNT(*) FROM tasks WHERE account_id = ? AND cluster_name = ? AND last_status IN (" + placeholders + ")",
+                parameters.toArray());
+    }
+
+    public long countNotStopped(String accountId, String clusterName)
+    {
+        return sql.count("SELECT COUNT(*) FROM tasks WHERE account_id = ? AND cluster_name = ? AND last_status <> ?",
+                accountId, clusterName, TaskStatus.STOPPED.name());
+    }
+
+    /** Every task the host holds or should hold: placed there and not yet STOPPED. */
+    public List<Task> onHost(String hostId)
+    {
+        return sql.query("SELECT body FROM tasks WHERE host_id = ? AND last_status <> ? ORDER BY created_at, task_id",
+                TaskRows::task, hostId, TaskStatus.STOPPED.name());
+    }
+
+    /** Tasks waiting for a host, oldest first. */
+    public List<Task> unplaced(int limit)
+    {
+        return sql.query("SELECT body FROM tasks WHERE host_id IS NULL AND last_status = ? AND desired_status = ? ORDER BY created_at, task_id LIMIT ?",
+                TaskRows::task, TaskStatus.PROVISIONING.name(), TaskStatus.RUNNING.name(), limit);
+    }
+
+    public int deleteStoppedBefore(Instant cutoff)
+    {
+        return sql.update("DELETE FROM tasks WHERE last_status = ? AND stopped_at < ?", TaskStatus.STOPPED.name(), cutoff.toEpochMilli());
+    }
+
+    private static Long epochMillis(Instant instant)
+    {
+        return instant == null ? null : instant.toEpochMilli();
+    }
+
+    private static Task task(ResultSet row)
+            throws SQLException
+    {
+        return JsonBodies.read(row.getString("body"), Task.class);
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * The control plane's persistent state: accounts, clusters, task definitions, tasks and hosts in one SQL
+ * schema that runs on SQLite and PostgreSQL. One {@link io.berth.controlplane.store.StoreTransaction} per
+ * operation; tasks are updated with an optimistic version check.
+ */
+package io.berth.controlplane.store;

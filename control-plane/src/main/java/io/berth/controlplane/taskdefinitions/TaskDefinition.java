@@ -1,0 +1,55 @@
+package io.berth.controlplane.taskdefinitions;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A registered revision of a family. cpu (ECS units) and memory (MiB) are the task size, always set: derived
+ * at registration when the request gave none (see {@link TaskSize#derive}). otherFields keeps the top-level
+ * fields Berth stores and echoes without acting on them (volumes, runtimePlatform, ...).
+ */
+public record TaskDefinition(
+        String accountId,
+        String arn,
+        String family,
+        int revision,
+        Status status,
+        List<ContainerDefinition> containerDefinitions,
+        int cpu,
+        int memory,
+        String networkMode,
+        String taskRoleArn,
+        String executionRoleArn,
+        List<String> requiresCompatibilities,
+        Map<String, Object> otherFields,
+        Instant registeredAt,
+        Instant deregisteredAt)
+{
+    public enum Status { ACTIVE, INACTIVE }
+
+    public TaskDefinition
+    {
+        requireNonNull(accountId, "accountId is null");
+        requireNonNull(arn, "arn is null");
+        requireNonNull(family, "family is null");
+        requireNonNull(status, "status is null");
+        containerDefinitions = List.copyOf(containerDefinitions);
+        requiresCompatibilities = requiresCompatibilities == null ? List.of() : List.copyOf(requiresCompatibilities);
+        otherFields = otherFields == null ? Map.of() : Map.copyOf(otherFields);
+        requireNonNull(registeredAt, "registeredAt is null");
+    }
+
+    public TaskSize size()
+    {
+        return new TaskSize(cpu, memory);
+    }
+
+    public TaskDefinition deregistered(Instant now)
+    {
+        return new TaskDefinition(accountId, arn, family, revision, Status.INACTIVE, containerDefinitions, cpu, memory, networkMode,
+                taskRoleArn, executionRoleArn, requiresCompatibilities, otherFields, registeredAt, now);
+    }
+}

@@ -1,0 +1,22 @@
+package io.berth.controlplane.tasks;
+
+import java.util.Map;
+
+/** RunTask's input, decoded. Null cluster means "default"; null launchType means FARGATE. */
+public record RunTaskCommand(
+        String cluster,
+        String taskDefinition,
+        int count,
+        TaskOverrides overrides,
+        String startedBy,
+        String group,
+        String launchType,
+        String platformVersion,
+        Map<String, Object> networkConfiguration)
+{
+    public RunTaskCommand
+    {
+        overrides = overrides == null ? TaskOverrides.NONE : overrides;
+        networkConfiguration = networkConfiguration == null ? Map.of() : Map.copyOf(networkConfiguration);
+    }
+}

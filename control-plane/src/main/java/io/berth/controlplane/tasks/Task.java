@@ -1,0 +1,52 @@
+package io.berth.controlplane.tasks;
+
+import java.time.Instant;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A task of one account: what RunTask fixed at creation (ids, size, overrides) and its changing
+ * {@link TaskState}. cpu is in ECS units, memory in MiB.
+ */
+public record Task(
+        String accountId,
+        String taskId,
+        String arn,
+        String clusterName,
+        String clusterArn,
+        String taskDefinitionArn,
+        String family,
+        int cpu,
+        int memory,
+        TaskOverrides overrides,
+        String startedBy,
+        String group,
+        String launchType,
+        String platformVersion,
+        String availabilityZone,
+        Map<String, Object> networkConfiguration,
+        Instant createdAt,
+        TaskState state)
+{
+    public Task
+    {
+        requireNonNull(accountId, "accountId is null");
+        requireNonNull(taskId, "taskId is null");
+        requireNonNull(arn, "arn is null");
+        requireNonNull(clusterName, "clusterName is null");
+        requireNonNull(clusterArn, "clusterArn is null");
+        requireNonNull(taskDefinitionArn, "taskDefinitionArn is null");
+        requireNonNull(family, "family is null");
+        overrides = overrides == null ? TaskOverrides.NONE : overrides;
+        networkConfiguration = networkConfiguration == null ? Map.of() : Map.copyOf(networkConfiguration);
+        requireNonNull(createdAt, "createdAt is null");
+        requireNonNull(state, "state is null");
+    }
+
+    public Task withState(TaskState newState)
+    {
+        return new Task(accountId, taskId, arn, clusterName, clusterArn, taskDefinitionArn, family, cpu, memory, overrides, startedBy, group,
+                launchType, platformVersion, availabilityZone, networkConfiguration, createdAt, newState);
+    }
+}

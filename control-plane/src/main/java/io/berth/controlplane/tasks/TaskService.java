@@ -1,0 +1,303 @@
+package io.berth.controlplane.tasks;
+
+import io.berth.common.agentprotocol.ContainerSpec;
+import io.berth.controlplane.agents.HostSignals;
+import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.clusters.Cluster;
+import io.berth.controlplane.clusters.ClusterService;
+import io.berth.controlplane.placement.TaskPlacer;
+import io.berth.controlplane.resources.Arns;
+import io.berth.controlplane.resources.Described;
+import io.berth.controlplane.resources.Page;
+import io.berth.controlplane.resources.PageRequest;
+import io.berth.controlplane.store.Store;
+import io.berth.controlplane.store.StoreTransaction;
+import io.berth.controlplane.taskdefinitions.ContainerDefinition;
+import io.berth.controlplane.taskdefinitions.TaskDefinition;
+import io.berth.controlplane.taskdefinitions.TaskDefinitionService;
+import io.berth.controlplane.taskdefinitions.TaskSize;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import static java.util.Objects.requireNonNull;
+
+/** RunTask, StopTask, DescribeTasks, ListTasks, and the purge of long-stopped tasks. */
+public final class TaskService
+{
+    private static final Logger log = LoggerFactory.getLogger(TaskService.class);
+
+    public static final String PLATFORM_VERSION = "1.4.0";
+    public static final String LAUNCH_TYPE = "FARGATE";
+    private static final int MAX_REASON_LENGTH = 255;
+
+    private final Store store;
+    private final ClusterService clusters;
+    private final TaskDefinitionService taskDefinitions;
+    private final TaskPlacer placer;
+    private final HostSignals hostSignals;
+    private final String region;
+    private final Duration stoppedTaskRetention;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    public TaskService(
+            Store store,
+            ClusterService clusters,
+            TaskDefinitionService taskDefinitions,
+            TaskPlacer placer,
+            HostSignals hostSignals,
+            String region,
+            Duration stoppedTaskRetention,
+            Clock clock)
+    {
+        this.store = requireNonNull(store, "store is null");
+        this.clusters = requireNonNull(clusters, "clusters is null");
+        this.taskDefinitions = requireNonNull(taskDefinitions, "taskDefinitions is null");
+        this.placer = requireNonNull(placer, "placer is null");
+        this.hostSignals = requireNonNull(hostSignals, "hostSignals is null");
+        this.region = requireNonNull(region, "region is null");
+        this.stoppedTaskRetention = requireNonNull(stoppedTaskRetention, "stoppedTaskRetention is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    public List<Task> run(String accountId, RunTaskCommand command)
+    {
+        if (command.count() < 1 || command.count() > 10) {
+            throw EcsException.invalidParameter("count must be between 1 and 10, got " + command.count() + ".");
+        }
+        if (command.launchType() != null && !command.launchType().equals(LAUNCH_TYPE)) {
+            throw EcsException.invalidParameter("Berth runs tasks on FARGATE only; launchType " + command.launchType()
+                    + " is not supported. Omit launchType or set it to FARGATE.");
+        }
+        if (command.platformVersion() != null && !command.platformVersion().equals("LATEST") && !command.platformVersion().equals(PLATFORM_VERSION)) {
+            throw EcsException.invalidParameter("Platform version " + command.platformVersion() + " is not supported: use LATEST or " + PLATFORM_VERSION + ".");
+        }
+        if (command.startedBy() != null && command.startedBy().length() > 128) {
+            throw EcsException.invalidParameter("startedBy can have at most 128 characters.");
+        }
+        Set<String> touchedHosts = new HashSet<>();
+        List<String> taskIds = store.inTransaction(transaction -> {
+            touchedHosts.clear();
+            Cluster cluster = clusters.resolve(transaction, accountId, command.cluster());
+            TaskDefinition definition = taskDefinitions.find(transaction, accountId, command.taskDefinition())
+                    .orElseThrow(() -> EcsException.clientException("TaskDefinition not found."));
+            if (definition.status() != TaskDefinition.Status.ACTIVE) {
+                throw EcsException.clientException("TaskDefinition is inactive: " + definition.arn() + ". Register a new revision or run an ACTIVE one.");
+            }
+            TaskSize size = TaskComposition.size(definition, command.overrides());
+            List<ContainerSpec> specs = TaskComposition.containers(definition, command.overrides());
+            checkContainersFit(specs, size);
+            Instant now = clock.instant();
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < command.count(); i++) {
+                Task task = newTask(accountId, cluster, definition, size, specs, command, now);
+                transaction.tasks().insert(task);
+                ids.add(task.taskId());
+            }
+            touchedHosts.addAll(placer.placeWaiting(transaction, now));
+            return ids;
+        });
+        touchedHosts.forEach(hostSignals::signal);
+        List<Task> created = store.inTransaction(transaction -> ids(transaction, accountId, taskIds));
+        created.forEach(task -> log.info("Task {} created from {} for account {} on host {}", task.taskId(), task.taskDefinitionArn(), accountId, task.state().hostId()));
+        return created;
+    }
+
+    public Task stop(String accountId, String clusterReference, String taskReference, String reason)
+    {
+        if (taskReference == null || taskReference.isEmpty()) {
+            throw EcsException.invalidParameter("task is required: give the task id or ARN.");
+        }
+        if (reason != null && reason.length() > MAX_REASON_LENGTH) {
+            throw EcsException.invalidParameter("reason can have at most " + MAX_REASON_LENGTH + " characters.");
+        }
+        Task stopped = store.inTransaction(transaction -> {
+            Cluster cluster = clusters.resolve(transaction, accountId, clusterReference);
+            Task task = findInCluster(transaction, accountId, cluster, taskReference)
+                    .orElseThrow(() -> EcsException.invalidParameter("The referenced task was not found."));
+            Task after = task.withState(TaskTransitions.stopRequested(task.state(), reason, clock.instant()));
+            transaction.tasks().updateIfChanged(task, after);
+            return transaction.tasks().find(accountId, task.taskId()).orElseThrow();
+        });
+        if (stopped.state().hostId() != null) {
+            hostSignals.signal(stopped.state().hostId());
+        }
+        log.info("Stop requested for task {} ({}): {}", stopped.taskId(), stopped.state().lastStatus(), stopped.state().stoppedReason());
+        return stopped;
+    }
+
+    public Described<Task> describe(String accountId, String clusterReference, List<String> taskReferences)
+    {
+        if (taskReferences == null || taskReferences.isEmpty()) {
+            throw EcsException.invalidParameter("Tasks cannot be empty.");
+        }
+        if (taskReferences.size() > 100) {
+            throw EcsException.invalidParameter("At most 100 tasks can be described at once.");
+        }
+        return store.inTransaction(transaction -> {
+            Cluster cluster = clusters.resolve(transaction, accountId, clusterReference);
+            List<Task> found = new ArrayList<>();
+            List<String> missing = new ArrayList<>();
+            for (String reference : taskReferences) {
+                Optional<Task> task = findInCluster(transaction, accountId, cluster, reference);
+                if (task.isPresent()) {
+                    found.add(task.get());
+                }
+                else {
+                    missing.add(reference.startsWith("arn:") ? reference : Arns.task(region, accountId, cluster.name(), reference));
+                }
+            }
+            return new Described<>(found, missing);
+        });
+    }
+
+    public Page<String> listArns(String accountId, TaskListFilter filter, PageRequest page)
+    {
+        if (filter.desiredStatus() != TaskStatus.RUNNING && filter.desiredStatus() != TaskStatus.STOPPED) {
+            throw EcsException.invalidParameter("desiredStatus must be RUNNING or STOPPED.");
+        }
+        return store.inTransaction(transaction -> {
+            Cluster cluster = clusters.resolve(transaction, accountId, filter.cluster());
+            List<String> arns = transaction.tasks().listArns(accountId, cluster.name(), emptyToNull(filter.family()), emptyToNull(filter.startedBy()),
+                    filter.desiredStatus(), page.offset(), page.maxResults() + 1);
+            return Page.of(arns, page.offset(), page.maxResults());
+        });
+    }
+
+    /** A task of the account by id, in any cluster (the logs endpoint names tasks by id alone). */
+    public Optional<Task> find(String accountId, String clusterReference, String taskReference)
+    {
+        return store.inTransaction(transaction -> {
+            if (clusterReference == null || clusterReference.isEmpty()) {
+                return transaction.tasks().find(accountId, taskId(taskReference));
+            }
+            Cluster cluster = clusters.resolve(transaction, accountId, clusterReference);
+            return findInCluster(transaction, accountId, cluster, taskReference);
+        });
+    }
+
+    /** Forgets tasks stopped longer ago than the retention; ECS keeps them describable for about an hour. */
+    public int purgeExpired()
+    {
+        Instant cutoff = clock.instant().minus(stoppedTaskRetention);
+        int purged = store.inTransaction(transaction -> transaction.tasks().deleteStoppedBefore(cutoff));
+        if (purged > 0) {
+            log.info("Purged {} tasks stopped before {}", purged, cutoff);
+        }
+        return purged;
+    }
+
+    private Task newTask(String accountId, Cluster cluster, TaskDefinition definition, TaskSize size, List<ContainerSpec> specs, RunTaskCommand command, Instant now)
+    {
+        String taskId = newTaskId();
+        List<TaskContainer> containers = new ArrayList<>();
+        for (ContainerSpec spec : specs) {
+            ContainerDefinition containerDefinition = definition.containerDefinitions().stream()
+                    .filter(candidate -> candidate.name().equals(spec.name()))
+                    .findFirst()
+                    .orElseThrow();
+            containers.add(new TaskContainer(
+                    Arns.container(region, accountId, cluster.name(), taskId, UUID.randomUUID().toString()),
+                    spec,
+                    TaskComposition.memoryReservation(containerDefinition, command.overrides()),
+                    TaskStatus.PENDING,
+                    null,
+                    null,
+                    null));
+        }
+        TaskState state = new TaskState(TaskStatus.PROVISIONING, TaskStatus.RUNNING, null, null, null, null, null, null, null, null, null, containers, 1);
+        return new Task(
+                accountId,
+                taskId,
+                Arns.task(region, accountId, cluster.name(), taskId),
+                cluster.name(),
+                cluster.arn(),
+                definition.arn(),
+                definition.family(),
+                size.cpu(),
+                size.memory(),
+                command.overrides(),
+                command.startedBy(),
+                command.group() == null ? "family:" + definition.family() : command.group(),
+                LAUNCH_TYPE,
+                PLATFORM_VERSION,
+                region.toLowerCase(Locale.ROOT) + "a",
+                command.networkConfiguration(),
+                now,
+                state);
+    }
+
+    private static void checkContainersFit(List<ContainerSpec> specs, TaskSize size)
+    {
+        int memory = 0;
+        int cpu = 0;
+        for (ContainerSpec spec : specs) {
+            if (spec.memoryMiB() != null) {
+                if (spec.memoryMiB() > size.memory()) {
+                    throw EcsException.invalidParameter("The 'memory' setting for container '" + spec.name() + "' (" + spec.memoryMiB()
+                            + " MiB) is greater than for the task (" + size.memory() + " MiB).");
+                }
+                memory += spec.memoryMiB();
+            }
+            cpu += spec.cpu() == null ? 0 : spec.cpu();
+        }
+        if (memory > size.memory()) {
+            throw EcsException.invalidParameter("The containers' memory adds up to " + memory + " MiB, more than the task's " + size.memory() + " MiB.");
+        }
+        if (cpu > size.cpu()) {
+            throw EcsException.invalidParameter("The containers' cpu adds up to " + cpu + ", more than the task's " + size.cpu() + ".");
+        }
+    }
+
+    private static Optional<Task> findInCluster(StoreTransaction transaction, String accountId, Cluster cluster, String reference)
+    {
+        if (reference.startsWith("arn:")) {
+            Optional<Arns.Arn> arn = Arns.parse(reference)
+                    .filter(candidate -> candidate.resourceType().equals("task") && candidate.accountId().equals(accountId));
+            if (arn.isEmpty()) {
+                return Optional.empty();
+            }
+        }
+        return transaction.tasks().find(accountId, taskId(reference))
+                .filter(task -> task.clusterName().equals(cluster.name()));
+    }
+
+    /** The id at the end of a task ARN (task/CLUSTER/ID or the old task/ID), or the reference itself. */
+    static String taskId(String reference)
+    {
+        if (!reference.startsWith("arn:")) {
+            return reference;
+        }
+        return reference.substring(reference.lastIndexOf('/') + 1);
+    }
+
+    private static List<Task> ids(StoreTransaction transaction, String accountId, List<String> taskIds)
+    {
+        return taskIds.stream().map(id -> transaction.tasks().find(accountId, id).orElseThrow()).toList();
+    }
+
+    private String newTaskId()
+    {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    private static String emptyToNull(String value)
+    {
+        return value == null || value.isEmpty() ? null : value;
+    }
+}

@@ -1,0 +1,296 @@
+package io.berth.controlplane.store;
+
+import io.berth.common.agentprotocol.ContainerSpec;
+import io.berth.common.agentprotocol.HostInfo;
+import io.berth.controlplane.accounts.AccessKey;
+import io.berth.controlplane.accounts.Account;
+import io.berth.controlplane.clusters.Cluster;
+import io.berth.controlplane.taskdefinitions.ContainerDefinition;
+import io.berth.controlplane.taskdefinitions.EnvironmentVariable;
+import io.berth.controlplane.taskdefinitions.PortMapping;
+import io.berth.controlplane.taskdefinitions.TaskDefinition;
+import io.berth.controlplane.tasks.Task;
+import io.berth.controlplane.tasks.TaskContainer;
+import io.berth.controlplane.tasks.TaskOverrides;
+import io.berth.controlplane.tasks.TaskState;
+import io.berth.controlplane.tasks.TaskStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What every store must do; run against SQLite and PostgreSQL by the subclasses. */
+abstract class StoreContractTest
+{
+    private static final Instant T0 = Instant.parse("2025-01-01T00:00:00.123Z");
+
+    private Store store;
+    private String accountId;
+
+    protected abstract String jdbcUrl();
+
+    @BeforeEach
+    void openStore()
+    {
+        store = Store.open(jdbcUrl());
+        accountId = String.valueOf(100_000_000_000L + ThreadLocalRandom.current().nextLong(899_999_999_999L));
+        store.useTransaction(transaction -> transaction.accounts().insert(new Account(accountId, "account-" + accountId, false), T0));
+    }
+
+    @AfterEach
+    void closeStore()
+    {
+        store.close();
+    }
+
+    @Test
+    void opensTwiceWithoutMigratingAgain()
+    {
+        try (Store again = Store.open(jdbcUrl())) {
+            assertThat(again.inTransaction((StoreTransaction transaction) -> transaction.accounts().findById(accountId))).isPresent();
+        }
+    }
+
+    @Test
+    void accountsAndAccessKeys()
+    {
+        Account account = store.inTransaction((StoreTransaction transaction) -> transaction.accounts().findById(accountId)).orElseThrow();
+        AccessKey key = new AccessKey("AKIA" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase(), "secret", account);
+        store.useTransaction(transaction -> transaction.accounts().insertAccessKey(key, T0));
+
+        AccessKey found = store.inTransaction((StoreTransaction transaction) -> transaction.accounts().findAccessKey(key.accessKeyId())).orElseThrow();
+        assertThat(found.secretAccessKey()).isEqualTo("secret");
+        assertThat(found.account()).isEqualTo(account);
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.accounts().findAccessKey("AKIAUNKNOWN"))).isEmpty();
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.accounts().findByName("account-" + accountId))).contains(account);
+    }
+
+    @Test
+    void aFailedTransactionLeavesNothingBehind()
+    {
+        assertThatThrownBy(() -> store.useTransaction(transaction -> {
+            transaction.clusters().upsertActive(cluster("rolled-back"));
+            throw new IllegalStateException("boom");
+        })).hasMessage("boom");
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.clusters().find(accountId, "rolled-back"))).isEmpty();
+    }
+
+    @Test
+    void clustersAreUpsertedAndListedInPages()
+    {
+        store.useTransaction(transaction -> {
+            transaction.clusters().upsertActive(cluster("b"));
+            transaction.clusters().upsertActive(cluster("a"));
+            transaction.clusters().upsertActive(cluster("a"));
+            transaction.clusters().upsertActive(cluster("c"));
+            transaction.clusters().setStatus(accountId, "c", Cluster.Status.INACTIVE);
+        });
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.clusters().listActive(accountId, 0, 10)))
+                .extracting(Cluster::name).containsExactly("a", "b");
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.clusters().listActive(accountId, 1, 10)))
+                .extracting(Cluster::name).containsExactly("b");
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.clusters().find(accountId, "c")).orElseThrow().status())
+                .isEqualTo(Cluster.Status.INACTIVE);
+
+        store.useTransaction(transaction -> transaction.clusters().upsertActive(cluster("c")));
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.clusters().find(accountId, "c")).orElseThrow().status())
+                .isEqualTo(Cluster.Status.ACTIVE);
+    }
+
+    @Test
+    void taskDefinitionsRoundTripAndFilter()
+    {
+        TaskDefinition web1 = definition("web_app", 1);
+        store.useTransaction(transaction -> {
+            transaction.taskDefinitions().insert(web1);
+            transaction.taskDefinitions().insert(definition("web_app", 2));
+            transaction.taskDefinitions().insert(definition("webXapp", 1));
+            transaction.taskDefinitions().update(definition("web_app", 2).deregistered(T0));
+        });
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.taskDefinitions().find(accountId, "web_app", 1))).contains(web1);
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.taskDefinitions().latestRevision(accountId, "web_app"))).isEqualTo(2);
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.taskDefinitions().latestRevision(accountId, "none"))).isEqualTo(0);
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.taskDefinitions().findLatestActive(accountId, "web_app"))).contains(web1);
+        // '_' is not a wildcard in a prefix
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.taskDefinitions().listArns(accountId, "web_", null, false, 0, 10)))
+                .containsExactly(web1.arn(), definition("web_app", 2).arn());
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.taskDefinitions().listArns(accountId, null, TaskDefinition.Status.ACTIVE, true, 0, 10)))
+                .containsExactly(web1.arn(), definition("webXapp", 1).arn());
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.taskDefinitions().listFamilies(accountId, "web", null, 0, 10)))
+                .containsExactly("webXapp", "web_app");
+    }
+
+    @Test
+    void concurrentRegistrationsGetDistinctRevisions()
+            throws Exception
+    {
+        int writers = 6;
+        ExecutorService executor = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<Integer>> revisions = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                revisions.add(executor.submit(() -> store.inTransaction((StoreTransaction transaction) -> {
+                    int revision = transaction.taskDefinitions().latestRevision(accountId, "busy") + 1;
+                    transaction.taskDefinitions().insert(definition("busy", revision));
+                    return revision;
+                })));
+            }
+            List<Integer> values = new ArrayList<>();
+            for (Future<Integer> revision : revisions) {
+                values.add(revision.get());
+            }
+            assertThat(values).containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6);
+        }
+        finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void tasksRoundTripAndAreFoundByAccountClusterAndHost()
+    {
+        Task task = task("prod", "starter");
+        store.useTransaction(transaction -> transaction.tasks().insert(task));
+
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().find(accountId, task.taskId()))).contains(task);
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().find("999999999999", task.taskId()))).isEmpty();
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().listArns(accountId, "prod", null, "starter", TaskStatus.RUNNING, 0, 10)))
+                .containsExactly(task.arn());
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().listArns(accountId, "prod", "other", null, TaskStatus.RUNNING, 0, 10))).isEmpty();
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().unplaced(1000))).extracting(Task::taskId).contains(task.taskId());
+
+        String hostId = "host-" + UUID.randomUUID();
+        store.useTransaction(transaction -> transaction.tasks().updateIfChanged(task, task.withState(task.state().toBuilder().hostId(hostId).build())));
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().onHost(hostId))).extracting(Task::taskId).containsExactly(task.taskId());
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().countWithLastStatus(accountId, "prod", List.of(TaskStatus.PROVISIONING)))).isEqualTo(1);
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().countNotStopped(accountId, "prod"))).isEqualTo(1);
+    }
+
+    @Test
+    void staleUpdatesAreRefused()
+    {
+        Task task = task("prod", null);
+        store.useTransaction(transaction -> transaction.tasks().insert(task));
+        Task first = task.withState(task.state().toBuilder().stoppedReason("first").build());
+        Task second = task.withState(task.state().toBuilder().stoppedReason("second").build());
+        store.useTransaction(transaction -> transaction.tasks().updateIfChanged(task, first));
+
+        StoreTransactionRunner stale = () -> store.useTransaction(transaction -> transaction.tasks().updateIfChanged(task, second));
+        assertThatThrownBy(stale::run).isInstanceOf(StoreException.class).hasMessageContaining("concurrent");
+        Task stored = store.inTransaction((StoreTransaction transaction) -> transaction.tasks().find(accountId, task.taskId())).orElseThrow();
+        assertThat(stored.state().stoppedReason()).isEqualTo("first");
+        assertThat(stored.state().version()).isEqualTo(2);
+    }
+
+    @Test
+    void concurrentReadModifyWriteLosesNoUpdate()
+            throws Exception
+    {
+        Task task = task("prod", null);
+        store.useTransaction(transaction -> transaction.tasks().insert(task));
+        int writers = 8;
+        ExecutorService executor = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                String mark = "writer-" + i;
+                futures.add(executor.submit(() -> store.useTransaction(transaction -> {
+                    Task current = transaction.tasks().find(accountId, task.taskId()).orElseThrow();
+                    String reasons = current.state().stoppedReason() == null ? mark : current.state().stoppedReason() + "," + mark;
+                    transaction.tasks().updateIfChanged(current, current.withState(current.state().toBuilder().stoppedReason(reasons).build()));
+                })));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        }
+        finally {
+            executor.shutdownNow();
+        }
+        Task stored = store.inTransaction((StoreTransaction transaction) -> transaction.tasks().find(accountId, task.taskId())).orElseThrow();
+        assertThat(stored.state().version()).isEqualTo(1 + writers);
+        assertThat(stored.state().stoppedReason().split(",")).hasSize(writers).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void stoppedTasksArePurgedAfterTheCutoff()
+    {
+        Task old = task("prod", null);
+        Task recent = task("prod", null);
+        Task running = task("prod", null);
+        store.useTransaction(transaction -> {
+            transaction.tasks().insert(stopped(old, T0));
+            transaction.tasks().insert(stopped(recent, T0.plusSeconds(3600)));
+            transaction.tasks().insert(running);
+        });
+        int purged = store.inTransaction((StoreTransaction transaction) -> transaction.tasks().deleteStoppedBefore(T0.plusSeconds(60)));
+        assertThat(purged).isGreaterThanOrEqualTo(1);
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().find(accountId, old.taskId()))).isEmpty();
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().find(accountId, recent.taskId()))).isPresent();
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().find(accountId, running.taskId()))).isPresent();
+    }
+
+    @Test
+    void hostsRecordHeartbeats()
+    {
+        String hostId = "host-" + UUID.randomUUID();
+        HostInfo info = new HostInfo(hostId, "127.0.0.1", 2048, 4096, Map.of("zone", "a"));
+        store.useTransaction(transaction -> transaction.hosts().recordHeartbeat(info, T0));
+        store.useTransaction(transaction -> transaction.hosts().recordHeartbeat(info, T0.plusSeconds(30)));
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.hosts().find(hostId)).orElseThrow().lastHeartbeat()).isEqualTo(T0.plusSeconds(30));
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.hosts().find(hostId)).orElseThrow().info()).isEqualTo(info);
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.hosts().heardSince(T0.plusSeconds(10))))
+                .extracting(host -> host.hostId()).contains(hostId);
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.hosts().heardSince(T0.plusSeconds(31))))
+                .extracting(host -> host.hostId()).doesNotContain(hostId);
+    }
+
+    @FunctionalInterface
+    private interface StoreTransactionRunner
+    {
+        void run();
+    }
+
+    private Cluster cluster(String name)
+    {
+        return new Cluster(accountId, name, "arn:aws:ecs:us-east-1:" + accountId + ":cluster/" + name, Cluster.Status.ACTIVE, T0);
+    }
+
+    private TaskDefinition definition(String family, int revision)
+    {
+        ContainerDefinition container = new ContainerDefinition("app", "busybox", 128, 256, null, true, List.of("sh"), List.of("-c", "echo hi"),
+                List.of(new EnvironmentVariable("A", "1")), "/", "root", List.of(new PortMapping(80, 80, "tcp", null)),
+                Map.of("logConfiguration", Map.of("logDriver", "awslogs")));
+        return new TaskDefinition(accountId, "arn:aws:ecs:us-east-1:" + accountId + ":task-definition/" + family + ":" + revision, family, revision,
+                TaskDefinition.Status.ACTIVE, List.of(container), 256, 512, "awsvpc", null, "arn:aws:iam::1:role/x", List.of("FARGATE"),
+                Map.of("volumes", List.of()), T0, null);
+    }
+
+    private Task task(String cluster, String startedBy)
+    {
+        String taskId = UUID.randomUUID().toString().replace("-", "");
+        ContainerSpec spec = new ContainerSpec("app", "busybox", null, List.of("sleep", "1"), Map.of("A", "1"), null, null, true, null, 256);
+        TaskState state = new TaskState(TaskStatus.PROVISIONING, TaskStatus.RUNNING, null, null, null, null, null, null, null, null, null,
+                List.of(new TaskContainer("arn:container/" + taskId, spec, null, TaskStatus.PENDING, null, null, null)), 1);
+        return new Task(accountId, taskId, "arn:aws:ecs:us-east-1:" + accountId + ":task/" + cluster + "/" + taskId, cluster,
+                "arn:aws:ecs:us-east-1:" + accountId + ":cluster/" + cluster, "arn:td", "family", 256, 512, TaskOverrides.NONE, startedBy, "family:family",
+                "FARGATE", "1.4.0", "us-east-1a", Map.of("awsvpcConfiguration", Map.of("subnets", List.of("subnet-1"))), T0, state);
+    }
+
+    private static Task stopped(Task task, Instant stoppedAt)
+    {
+        return task.withState(task.state().toBuilder().lastStatus(TaskStatus.STOPPED).desiredStatus(TaskStatus.STOPPED).stoppedAt(stoppedAt).build());
+    }
+}
