@@ -34,4 +34,10 @@ public record ContainerDefinition(
         portMappings = portMappings == null ? List.of() : List.copyOf(portMappings);
         otherFields = otherFields == null ? Map.of() : Map.copyOf(otherFields);
     }
+
+    /** ECS's stopTimeout: seconds between SIGTERM and SIGKILL when the task stops; null for the default. */
+    public Integer stopTimeout()
+    {
+        return otherFields.get("stopTimeout") instanceof Number seconds ? seconds.intValue() : null;
+    }
 }

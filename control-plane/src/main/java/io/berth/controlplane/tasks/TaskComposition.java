@@ -88,6 +88,7 @@ public final class TaskComposition
                 container.user(),
                 container.essential(),
                 cpu,
-                memory);
+                memory,
+                container.stopTimeout());
     }
 }
