@@ -97,7 +97,14 @@ public final class TestImages
     public static String push(OciLayoutImage image, TestRegistry registry, String repoTag)
             throws IOException
     {
-        String reference = registry.hostPort() + "/" + repoTag;
+        return push(image, registry.hostPort(), repoTag);
+    }
+
+    /** Copies the layout's image (all platforms) to the plain-HTTP registry at hostPort as {@code repoTag}. */
+    public static String push(OciLayoutImage image, String registryHostPort, String repoTag)
+            throws IOException
+    {
+        String reference = registryHostPort + "/" + repoTag;
         ProcessRunner.run(List.of("skopeo", "--insecure-policy", "copy", "--all", "--preserve-digests", "--quiet",
                 "--dest-tls-verify=false", "oci:" + image.layout() + ":" + image.tag(), "docker://" + reference));
         return reference;

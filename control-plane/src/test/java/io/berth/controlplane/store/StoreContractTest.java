@@ -281,7 +281,7 @@ abstract class StoreContractTest
     private Task task(String cluster, String startedBy)
     {
         String taskId = UUID.randomUUID().toString().replace("-", "");
-        ContainerSpec spec = new ContainerSpec("app", "busybox", null, List.of("sleep", "1"), Map.of("A", "1"), null, null, true, null, 256);
+        ContainerSpec spec = new ContainerSpec("app", "busybox", null, List.of("sleep", "1"), Map.of("A", "1"), null, null, true, null, 256, null);
         TaskState state = new TaskState(TaskStatus.PROVISIONING, TaskStatus.RUNNING, null, null, null, null, null, null, null, null, null,
                 List.of(new TaskContainer("arn:container/" + taskId, spec, null, TaskStatus.PENDING, null, null, null)), 1);
         return new Task(accountId, taskId, "arn:aws:ecs:us-east-1:" + accountId + ":task/" + cluster + "/" + taskId, cluster,

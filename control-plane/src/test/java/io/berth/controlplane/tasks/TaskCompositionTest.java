@@ -30,8 +30,8 @@ class TaskCompositionTest
     {
         List<ContainerSpec> specs = TaskComposition.containers(DEFINITION, TaskOverrides.NONE);
         assertThat(specs).containsExactly(
-                new ContainerSpec("app", "registry/app:1", List.of("/bin/sh", "-c"), List.of("serve"), Map.of("MODE", "prod", "PORT", "80"), "/srv", "nobody", true, 128, 256),
-                new ContainerSpec("sidecar", "registry/sidecar:1", null, null, Map.of(), null, null, false, null, null));
+                new ContainerSpec("app", "registry/app:1", List.of("/bin/sh", "-c"), List.of("serve"), Map.of("MODE", "prod", "PORT", "80"), "/srv", "nobody", true, 128, 256, null),
+                new ContainerSpec("sidecar", "registry/sidecar:1", null, null, Map.of(), null, null, false, null, null, null));
         assertThat(TaskComposition.size(DEFINITION, TaskOverrides.NONE)).isEqualTo(new TaskSize(512, 1024));
     }
 

@@ -1,0 +1,21 @@
+package io.berth.e2e;
+
+import io.berth.cli.client.BerthClient;
+import io.berth.cli.client.BerthClientConfig;
+import io.berth.common.sigv4.SigV4Credentials;
+
+import java.time.Clock;
+
+/** The berth CLI's own signed client, for the Berth endpoints the AWS SDK does not know (logs, accounts). */
+final class SignedClients
+{
+    private SignedClients() {}
+
+    static BerthClient operator(BerthEnvironment environment)
+    {
+        return new BerthClient(new BerthClientConfig(
+                environment.berth().endpoint(),
+                new SigV4Credentials(environment.berth().operatorKey().accessKeyId(), environment.berth().operatorKey().secretAccessKey()),
+                "us-east-1"), Clock.systemUTC());
+    }
+}
