@@ -132,8 +132,8 @@ class RunTaskEndToEndTest
     @Test
     void memoryHogIsKilledAsOutOfMemory()
     {
-        // tail keeps its whole input in memory when it has no newlines, so this grows until the 512 MiB limit
-        String definition = register("oom", "256", "512", List.of("sh", "-c", "head -c 2000m /dev/zero | tail -c 1"), null);
+        // the shell keeps the whole output of the substitution in memory, so this grows past the 512 MiB limit
+        String definition = register("oom", "256", "512", List.of("sh", "-c", "x=$(head -c 800m /dev/zero | tr \"\\0\" a); echo survived"), null);
         Task task = runAndAwaitStop(definition);
 
         assertThat(task.containers().get(0).exitCode()).isEqualTo(137);
