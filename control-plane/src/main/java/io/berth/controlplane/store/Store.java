@@ -34,13 +34,23 @@ public final class Store
     public static Store open(String jdbcUrl)
     {
         requireNonNull(jdbcUrl, "jdbcUrl is null");
-        HikariDataSource dataSource = DataSources.create(jdbcUrl);
+        HikariDataSource dataSource;
+        try {
+            dataSource = DataSources.create(jdbcUrl);
+        }
+        catch (IllegalArgumentException e) {
+            throw e;
+        }
+        catch (RuntimeException e) {
+            throw new StoreException("Cannot open the store at " + redacted(jdbcUrl) + ": " + rootMessage(e)
+                    + ". Check that the database is running and the URL, user and password are right.", e);
+        }
         try {
             Migrations.migrate(jdbcUrl);
         }
         catch (RuntimeException e) {
             dataSource.close();
-            throw e;
+            throw new StoreException("Cannot bring the store schema at " + redacted(jdbcUrl) + " up to date: " + rootMessage(e), e);
         }
         log.info("Store opened at {}", redacted(jdbcUrl));
         return new Store(dataSource);
@@ -105,6 +115,15 @@ public final class Store
     public void close()
     {
         dataSource.close();
+    }
+
+    private static String rootMessage(Throwable throwable)
+    {
+        Throwable root = throwable;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return String.valueOf(root.getMessage());
     }
 
     private static String redacted(String jdbcUrl)

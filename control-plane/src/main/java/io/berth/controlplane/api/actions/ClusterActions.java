@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.controlplane.api.EcsAction;
+import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.api.RequestContext;
 import io.berth.controlplane.clusters.ClusterService;
 import io.berth.controlplane.clusters.ClusterSummary;
@@ -69,7 +70,7 @@ public final class ClusterActions
     {
         String cluster = optionalString(request, "cluster");
         if (cluster == null || cluster.isEmpty()) {
-            throw io.berth.controlplane.api.EcsException.invalidParameter("cluster is required: give the cluster name or ARN.");
+            throw EcsException.invalidParameter("cluster is required: give the cluster name or ARN.");
         }
         ObjectNode response = JsonFields.object();
         response.set("cluster", ClusterWire.toJson(clusters.delete(context.account().accountId(), cluster)));

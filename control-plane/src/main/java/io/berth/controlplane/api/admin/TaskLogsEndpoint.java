@@ -14,6 +14,7 @@ import io.berth.controlplane.tasks.Task;
 import io.berth.controlplane.tasks.TaskService;
 import io.berth.controlplane.tasks.TaskStatus;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -65,13 +66,13 @@ public final class TaskLogsEndpoint
         String hostId = task.state().hostId();
         if (hostId == null) {
             // never placed: nothing was ever written
-            return response(new LogChunk(java.util.List.of(), token, stopped));
+            return response(new LogChunk(List.of(), token, stopped));
         }
         TaskLogSource source = logSources.forHost(hostId)
                 .orElseThrow(() -> new EcsException("ServerException", "The logs of task " + task.taskId() + " are on host " + hostId
                         + ", which is not connected to the control plane right now. Try again once the host is back."));
         Optional<LogChunk> chunk = source.read(task.taskId(), token, limit);
-        return response(chunk.orElseGet(() -> new LogChunk(java.util.List.of(), token, stopped)));
+        return response(chunk.orElseGet(() -> new LogChunk(List.of(), token, stopped)));
     }
 
     private static int limit(String value)

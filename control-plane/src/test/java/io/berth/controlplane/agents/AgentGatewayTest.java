@@ -1,0 +1,230 @@
+package io.berth.controlplane.agents;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.common.agentprotocol.ContainerReport;
+import io.berth.common.agentprotocol.ContainerSpec;
+import io.berth.common.agentprotocol.HostInfo;
+import io.berth.common.agentprotocol.SyncRequest;
+import io.berth.common.agentprotocol.SyncResponse;
+import io.berth.common.agentprotocol.TaskAssignment;
+import io.berth.common.agentprotocol.TaskReport;
+import io.berth.controlplane.ControlPlane;
+import io.berth.controlplane.ControlPlaneConfig;
+import io.berth.controlplane.TestingClock;
+import io.berth.controlplane.api.actions.EcsClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class AgentGatewayTest
+{
+    private static final HostInfo HOST = new HostInfo("host-1", "127.0.0.1", 2048, 4096, Map.of());
+    private static final String DEFINITION = """
+            {"family": "job", "cpu": "256", "memory": "512", "containerDefinitions": [
+              {"name": "main", "image": "127.0.0.1:5000/busybox:1", "entryPoint": ["sh", "-c"], "command": ["echo hi"], "memory": 256,
+               "environment": [{"name": "A", "value": "1"}]},
+              {"name": "side", "image": "127.0.0.1:5000/busybox:1", "essential": false}]}
+            """;
+
+    @TempDir
+    Path directory;
+
+    private final TestingClock clock = new TestingClock();
+    private ControlPlane controlPlane;
+    private AgentGateway gateway;
+    private EcsClient ecs;
+
+    @BeforeEach
+    void start()
+    {
+        controlPlane = new ControlPlane(ControlPlaneConfig.of("jdbc:sqlite:" + directory.resolve("berth.db")).withClock(clock));
+        gateway = controlPlane.agentGateway();
+        ecs = new EcsClient(controlPlane, controlPlane.accounts().createAccount("tenant"));
+        ecs.call("RegisterTaskDefinition", DEFINITION);
+    }
+
+    @AfterEach
+    void stop()
+    {
+        controlPlane.close();
+    }
+
+    @Test
+    void taskRunsThroughItsLifecycle()
+    {
+        assertThat(sync().tasks()).isEmpty();
+        String taskId = runTask("{\"taskDefinition\": \"job\", \"overrides\": {\"containerOverrides\": [{\"name\": \"main\", \"environment\": [{\"name\": \"B\", \"value\": \"2\"}]}]}}");
+
+        TaskAssignment assignment = sync().tasks().getFirst();
+        assertThat(assignment.taskId()).isEqualTo(taskId);
+        assertThat(assignment.desiredStatus()).isEqualTo(TaskAssignment.DesiredStatus.RUNNING);
+        assertThat(assignment.cpu()).isEqualTo(256);
+        assertThat(assignment.memoryMiB()).isEqualTo(512);
+        assertThat(assignment.containers()).containsExactly(
+                new ContainerSpec("main", "127.0.0.1:5000/busybox:1", List.of("sh", "-c"), List.of("echo hi"), Map.of("A", "1", "B", "2"), null, null, true, null, 256),
+                new ContainerSpec("side", "127.0.0.1:5000/busybox:1", null, null, Map.of(), null, null, false, null, null));
+
+        Instant pullStart = clock.instant();
+        clock.advance(Duration.ofSeconds(2));
+        Instant pullStop = clock.instant();
+        sync(new TaskReport(taskId, TaskReport.Status.PENDING, pullStart, pullStop, null, null, null, null, List.of()));
+        JsonNode pending = describe(taskId);
+        assertThat(pending.get("lastStatus").asText()).isEqualTo("PENDING");
+        assertThat(pending.get("pullStartedAt").asDouble()).isEqualTo(pullStart.toEpochMilli() / 1000.0);
+        assertThat(pending.get("pullStoppedAt").asDouble()).isEqualTo(pullStop.toEpochMilli() / 1000.0);
+
+        clock.advance(Duration.ofSeconds(1));
+        Instant started = clock.instant();
+        sync(new TaskReport(taskId, TaskReport.Status.RUNNING, pullStart, pullStop, started, null, null, null, List.of(
+                new ContainerReport("main", TaskReport.Status.RUNNING, "sha256:1111", null, null),
+                new ContainerReport("side", TaskReport.Status.RUNNING, "sha256:1111", null, null))));
+        JsonNode running = describe(taskId);
+        assertThat(running.get("lastStatus").asText()).isEqualTo("RUNNING");
+        assertThat(running.get("startedAt").asDouble()).isEqualTo(started.toEpochMilli() / 1000.0);
+        assertThat(running.get("containers").get(0).get("lastStatus").asText()).isEqualTo("RUNNING");
+        assertThat(running.get("containers").get(0).get("imageDigest").asText()).isEqualTo("sha256:1111");
+        JsonNode cluster = ecs.call("DescribeClusters", "{}").get("clusters").get(0);
+        assertThat(cluster.get("runningTasksCount").asInt()).isEqualTo(1);
+
+        clock.advance(Duration.ofSeconds(5));
+        Instant exited = clock.instant();
+        SyncResponse afterStop = sync(new TaskReport(taskId, TaskReport.Status.STOPPED, pullStart, pullStop, started, exited,
+                "EssentialContainerExited", "Essential container in task exited", List.of(
+                new ContainerReport("main", TaskReport.Status.STOPPED, "sha256:1111", 0, null),
+                new ContainerReport("side", TaskReport.Status.STOPPED, "sha256:1111", 137, "killed with the task"))));
+        assertThat(afterStop.tasks()).isEmpty(); // recorded: the agent may forget the task
+        JsonNode stopped = describe(taskId);
+        assertThat(stopped.get("lastStatus").asText()).isEqualTo("STOPPED");
+        assertThat(stopped.get("desiredStatus").asText()).isEqualTo("STOPPED");
+        assertThat(stopped.get("stopCode").asText()).isEqualTo("EssentialContainerExited");
+        assertThat(stopped.get("executionStoppedAt").asDouble()).isEqualTo(exited.toEpochMilli() / 1000.0);
+        assertThat(stopped.get("stoppedAt").isNumber()).isTrue();
+        assertThat(stopped.get("containers").get(0).get("exitCode").asInt()).isZero();
+        assertThat(stopped.get("containers").get(1).get("exitCode").asInt()).isEqualTo(137);
+        assertThat(stopped.get("containers").get(1).get("reason").asText()).isEqualTo("killed with the task");
+    }
+
+    @Test
+    void userStopKeepsTheUsersCodeAndReason()
+    {
+        sync();
+        String taskId = runTask("{\"taskDefinition\": \"job\"}");
+        sync(new TaskReport(taskId, TaskReport.Status.RUNNING, null, null, clock.instant(), null, null, null, List.of()));
+
+        JsonNode stopping = ecs.call("StopTask", "{\"task\": \"" + taskId + "\", \"reason\": \"scaling down\"}").get("task");
+        assertThat(stopping.get("lastStatus").asText()).isEqualTo("RUNNING");
+        assertThat(stopping.get("desiredStatus").asText()).isEqualTo("STOPPED");
+        TaskAssignment assignment = sync(new TaskReport(taskId, TaskReport.Status.RUNNING, null, null, clock.instant(), null, null, null, List.of()))
+                .tasks().getFirst();
+        assertThat(assignment.desiredStatus()).isEqualTo(TaskAssignment.DesiredStatus.STOPPED);
+
+        sync(new TaskReport(taskId, TaskReport.Status.STOPPED, null, null, null, clock.instant(), "EssentialContainerExited", "Essential container in task exited",
+                List.of(new ContainerReport("main", TaskReport.Status.STOPPED, null, 143, null))));
+        JsonNode stopped = describe(taskId);
+        assertThat(stopped.get("lastStatus").asText()).isEqualTo("STOPPED");
+        assertThat(stopped.get("stopCode").asText()).isEqualTo("UserInitiated");
+        assertThat(stopped.get("stoppedReason").asText()).isEqualTo("scaling down");
+    }
+
+    @Test
+    void taskWaitsForAHostAndIsPlacedWhenOneSyncs()
+    {
+        String taskId = runTask("{\"taskDefinition\": \"job\"}");
+        assertThat(describe(taskId).get("lastStatus").asText()).isEqualTo("PROVISIONING");
+        assertThat(sync().tasks()).extracting(TaskAssignment::taskId).containsExactly(taskId);
+    }
+
+    @Test
+    void silentHostsGetNoTasks()
+    {
+        sync();
+        clock.advance(ControlPlaneConfig.DEFAULT_HOST_TIMEOUT.plusSeconds(1));
+        HostInfo other = new HostInfo("host-2", "127.0.0.2", 2048, 4096, Map.of());
+        gateway.sync(new SyncRequest(other, List.of()));
+        String taskId = runTask("{\"taskDefinition\": \"job\"}");
+        // host-1 comes first by id but has been silent too long: the task goes to host-2
+        assertThat(sync().tasks()).isEmpty();
+        assertThat(gateway.sync(new SyncRequest(other, List.of())).tasks()).extracting(TaskAssignment::taskId).containsExactly(taskId);
+    }
+
+    @Test
+    void reportsOfUnknownTasksAreLeftOut()
+    {
+        SyncResponse response = sync(new TaskReport("0123456789abcdef0123456789abcdef", TaskReport.Status.RUNNING, null, null, null, null, null, null, List.of()));
+        assertThat(response.tasks()).isEmpty();
+    }
+
+    @Test
+    void aTaskStoppedBeforeTheHostTookItStopsWithoutTheHost()
+    {
+        sync();
+        String taskId = runTask("{\"taskDefinition\": \"job\"}");
+        ecs.call("StopTask", "{\"task\": \"" + taskId + "\"}");
+        assertThat(describe(taskId).get("lastStatus").asText()).isEqualTo("PROVISIONING");
+        assertThat(sync().tasks()).isEmpty();
+        JsonNode stopped = describe(taskId);
+        assertThat(stopped.get("lastStatus").asText()).isEqualTo("STOPPED");
+        assertThat(stopped.get("stopCode").asText()).isEqualTo("UserInitiated");
+    }
+
+    @Test
+    void awaitChangeWakesUpWhenATaskIsRunOrStopped()
+    {
+        sync();
+        CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> awaitChange(Duration.ofMinutes(10)));
+        String taskId = runTask("{\"taskDefinition\": \"job\"}");
+        await().atMost(Duration.ofMinutes(1)).until(waiting::isDone);
+
+        sync();
+        CompletableFuture<Void> waitingForStop = CompletableFuture.runAsync(() -> awaitChange(Duration.ofMinutes(10)));
+        ecs.call("StopTask", "{\"task\": \"" + taskId + "\"}");
+        await().atMost(Duration.ofMinutes(1)).until(waitingForStop::isDone);
+    }
+
+    @Test
+    void awaitChangeReturnsAtOnceForAChangeMadeBeforeTheWait()
+    {
+        sync();
+        runTask("{\"taskDefinition\": \"job\"}");
+        CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> awaitChange(Duration.ofMinutes(10)));
+        await().atMost(Duration.ofMinutes(1)).until(waiting::isDone);
+    }
+
+    private void awaitChange(Duration timeout)
+    {
+        try {
+            gateway.awaitChange(HOST.hostId(), timeout);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RuntimeException(e);
+        }
+    }
+
+    private String runTask(String request)
+    {
+        String arn = ecs.call("RunTask", request).get("tasks").get(0).get("taskArn").asText();
+        return arn.substring(arn.lastIndexOf('/') + 1);
+    }
+
+    private JsonNode describe(String taskId)
+    {
+        return ecs.call("DescribeTasks", "{\"tasks\": [\"" + taskId + "\"]}").get("tasks").get(0);
+    }
+
+    private SyncResponse sync(TaskReport... reports)
+    {
+        return gateway.sync(new SyncRequest(HOST, List.of(reports)));
+    }
+}

@@ -1,0 +1,122 @@
+package io.berth.controlplane.api.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.common.agentprotocol.HostInfo;
+import io.berth.common.agentprotocol.LogChunk;
+import io.berth.common.agentprotocol.LogLine;
+import io.berth.common.agentprotocol.SyncRequest;
+import io.berth.common.agentprotocol.TaskLogSource;
+import io.berth.controlplane.ControlPlane;
+import io.berth.controlplane.ControlPlaneConfig;
+import io.berth.controlplane.TestingClock;
+import io.berth.controlplane.accounts.AccessKey;
+import io.berth.controlplane.api.AdminEndpoint;
+import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.api.RequestContext;
+import io.berth.controlplane.api.actions.EcsClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class AdminEndpointsTest
+{
+    @TempDir
+    Path directory;
+
+    private ControlPlane controlPlane;
+    private AccessKey operator;
+
+    @BeforeEach
+    void start()
+    {
+        controlPlane = new ControlPlane(ControlPlaneConfig.of("jdbc:sqlite:" + directory.resolve("berth.db")).withClock(new TestingClock()));
+        operator = controlPlane.accounts().bootstrapOperator();
+    }
+
+    @AfterEach
+    void stop()
+    {
+        controlPlane.close();
+    }
+
+    @Test
+    void operatorCreatesAccounts()
+    {
+        JsonNode created = call(operator, "POST", "/berth/accounts", Map.of(), Map.of(), "{\"name\": \"team-a\"}");
+        assertThat(created.get("accountId").asText()).matches("[0-9]{12}");
+        assertThat(created.get("name").asText()).isEqualTo("team-a");
+        assertThat(created.get("accessKeyId").asText()).startsWith("AKIA");
+        assertThat(created.get("secretAccessKey").asText()).hasSize(40);
+        AccessKey tenant = controlPlane.accessKeys().findAccessKey(created.get("accessKeyId").asText()).orElseThrow();
+        assertThat(tenant.secretAccessKey()).isEqualTo(created.get("secretAccessKey").asText());
+
+        assertThat(fails(operator, "POST", "/berth/accounts", Map.of(), Map.of(), "{\"name\": \"team-a\"}").type()).isEqualTo("ClientException");
+        assertThat(fails(tenant, "POST", "/berth/accounts", Map.of(), Map.of(), "{\"name\": \"team-b\"}").type()).isEqualTo("AccessDeniedException");
+    }
+
+    @Test
+    void taskLogsAreReadFromTheTasksHostByItsOwnerOnly()
+    {
+        AccessKey owner = controlPlane.accounts().createAccount("owner");
+        AccessKey stranger = controlPlane.accounts().createAccount("stranger");
+        EcsClient ecs = new EcsClient(controlPlane, owner);
+        ecs.call("RegisterTaskDefinition", "{\"family\": \"job\", \"containerDefinitions\": [{\"name\": \"main\", \"image\": \"busybox\"}]}");
+        controlPlane.agentGateway().sync(new SyncRequest(new HostInfo("host-1", "127.0.0.1", 2048, 4096, Map.of()), List.of()));
+        String arn = ecs.call("RunTask", "{\"taskDefinition\": \"job\"}").get("tasks").get(0).get("taskArn").asText();
+        String taskId = arn.substring(arn.lastIndexOf('/') + 1);
+
+        List<String> reads = new ArrayList<>();
+        TaskLogSource source = (id, token, maxLines) -> {
+            reads.add(id + " " + token + " " + maxLines);
+            if (!id.equals(taskId)) {
+                return Optional.empty();
+            }
+            return Optional.of(new LogChunk(List.of(new LogLine(Instant.parse("2025-01-01T00:00:01.500Z"), "main", "stdout", "hello")), "t-1", false));
+        };
+        controlPlane.registerLogSource("host-1", source);
+
+        Map<String, String> query = new HashMap<>();
+        query.put("nextToken", "t-0");
+        query.put("limit", "50");
+        JsonNode logs = call(owner, "GET", "/berth/tasks/{taskId}/logs", Map.of("taskId", taskId), query, "{}");
+        assertThat(reads).containsExactly(taskId + " t-0 50");
+        assertThat(logs.get("lines").get(0).get("time").asDouble()).isEqualTo(1735689601.5);
+        assertThat(logs.get("lines").get(0).get("container").asText()).isEqualTo("main");
+        assertThat(logs.get("lines").get(0).get("stream").asText()).isEqualTo("stdout");
+        assertThat(logs.get("lines").get(0).get("text").asText()).isEqualTo("hello");
+        assertThat(logs.get("nextToken").asText()).isEqualTo("t-1");
+        assertThat(logs.get("complete").asBoolean()).isFalse();
+
+        assertThat(fails(stranger, "GET", "/berth/tasks/{taskId}/logs", Map.of("taskId", taskId), Map.of(), "{}").type())
+                .isEqualTo("InvalidParameterException");
+        assertThat(fails(owner, "GET", "/berth/tasks/{taskId}/logs", Map.of("taskId", taskId), Map.of("limit", "0"), "{}").type())
+                .isEqualTo("InvalidParameterException");
+        assertThat(reads).hasSize(1);
+    }
+
+    private JsonNode call(AccessKey key, String method, String path, Map<String, String> pathParameters, Map<String, String> query, String body)
+    {
+        AdminEndpoint endpoint = controlPlane.adminEndpoints().stream()
+                .filter(candidate -> candidate.method().equals(method) && candidate.pathPattern().equals(path))
+                .findFirst()
+                .orElseThrow();
+        return endpoint.handle(new RequestContext(key.account(), "us-east-1", "request"), pathParameters, query, EcsClient.parse(body));
+    }
+
+    private EcsException fails(AccessKey key, String method, String path, Map<String, String> pathParameters, Map<String, String> query, String body)
+    {
+        return catchThrowableOfType(EcsException.class, () -> call(key, method, path, pathParameters, query, body));
+    }
+}
