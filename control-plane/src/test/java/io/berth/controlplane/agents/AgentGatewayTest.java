@@ -72,8 +72,8 @@ class AgentGatewayTest
         assertThat(assignment.cpu()).isEqualTo(256);
         assertThat(assignment.memoryMiB()).isEqualTo(512);
         assertThat(assignment.containers()).containsExactly(
-                new ContainerSpec("main", "127.0.0.1:5000/busybox:1", List.of("sh", "-c"), List.of("echo hi"), Map.of("A", "1", "B", "2"), null, null, true, null, 256),
-                new ContainerSpec("side", "127.0.0.1:5000/busybox:1", null, null, Map.of(), null, null, false, null, null));
+                new ContainerSpec("main", "127.0.0.1:5000/busybox:1", List.of("sh", "-c"), List.of("echo hi"), Map.of("A", "1", "B", "2"), null, null, true, null, 256, null),
+                new ContainerSpec("side", "127.0.0.1:5000/busybox:1", null, null, Map.of(), null, null, false, null, null, null));
 
         Instant pullStart = clock.instant();
         clock.advance(Duration.ofSeconds(2));
