@@ -148,6 +148,13 @@ public final class TaskReconciler
     /** Stops watching; the containers keep running for the next agent to adopt. */
     public void shutdown()
     {
+        runners.values().forEach(TaskRunner::detach);
         lifecycles.shutdownNow();
+        try {
+            lifecycles.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

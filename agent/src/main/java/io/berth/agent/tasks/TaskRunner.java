@@ -46,6 +46,7 @@ public final class TaskRunner
     private final AtomicReference<TaskRecord> record;
     private final Object wakeUp = new Object();
     private volatile boolean stopRequested;
+    private volatile boolean detached;
 
     public TaskRunner(TaskRecord record, HostServices host, Runnable onChange)
     {
@@ -73,6 +74,15 @@ public final class TaskRunner
         }
     }
 
+    /**
+     * Lets go of the task without touching it, as an agent shutting down does: nothing more is recorded
+     * or done, so the next agent's runner alone decides what happens to the containers.
+     */
+    public void detach()
+    {
+        detached = true;
+    }
+
     @Override
     public void run()
     {
@@ -90,6 +100,10 @@ public final class TaskRunner
             Thread.currentThread().interrupt();
         }
         catch (RuntimeException e) {
+            if (detached || Thread.currentThread().isInterrupted()) {
+                // interrupted by the agent's shutdown, not a failure of the task
+                return;
+            }
             log.error("task {}: unexpected failure, stopping it", taskId(), e);
             update(current -> current.withStopReason(TASK_FAILED_TO_START, "InternalError: " + e.getMessage()));
             stopAllContainers();
@@ -309,9 +323,22 @@ public final class TaskRunner
 
     private void update(java.util.function.UnaryOperator<TaskRecord> change)
     {
+        if (detached) {
+            throw new DetachedException();
+        }
         TaskRecord updated = record.updateAndGet(change);
         host.records().save(updated);
         onChange.run();
+    }
+
+    /** Ends the lifecycle of a runner whose agent has let go of the task. */
+    private static final class DetachedException
+            extends RuntimeException
+    {
+        DetachedException()
+        {
+            super("the agent let go of this task", null, false, false);
+        }
     }
 
     private ContainerRecord containerRecord(String name)
