@@ -57,6 +57,7 @@ public final class RuncConmonRuntime
     private final Path runcBinary;
     private final Path conmonBinary;
     private final CgroupLayout cgroups;
+    private final String cgroupParent;
     private final OciSpecBuilder specBuilder;
     private final Clock clock;
 
@@ -78,6 +79,7 @@ public final class RuncConmonRuntime
         this.runc = new RuncClient(runcBinary, layout.runcRoot());
         this.cgroups = requireNonNull(cgroups, "cgroups is null");
         this.specBuilder = new OciSpecBuilder(cgroupParent, cgroups);
+        this.cgroupParent = requireNonNull(cgroupParent, "cgroupParent is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -487,5 +489,22 @@ public final class RuncConmonRuntime
                 return FileVisitResult.CONTINUE;
             }
         });
+    }
+
+    /**
+     * Removes this runtime's parent cgroup once no container of it is left, as a host leaving the fleet
+     * (or a test) does. Does nothing while containers remain.
+     */
+    public void removeCgroupParent()
+    {
+        if (!containerIds().isEmpty()) {
+            return;
+        }
+        try {
+            cgroups.remove("/" + cgroupParent);
+        }
+        catch (IOException e) {
+            log.warn("cannot remove cgroup parent {}: {}", cgroupParent, e.getMessage());
+        }
     }
 }

@@ -240,6 +240,11 @@ public final class AllInOne
         Agent current = agent();
         if (current != null) {
             current.reconciler().stopAll(timeout);
+            if (current.host().runtime() instanceof RuncConmonRuntime runtime) {
+                close();
+                runtime.removeCgroupParent();
+                return;
+            }
         }
         close();
     }
