@@ -1,0 +1,113 @@
+package io.berth.agent.tasks;
+
+import io.berth.agent.images.ImageConfig;
+import io.berth.agent.images.ImagePullException;
+import io.berth.agent.images.ImageService;
+import io.berth.agent.images.PulledImage;
+import io.berth.agent.rootfs.Snapshotter;
+import io.berth.agent.runtime.ContainerLaunch;
+import io.berth.agent.runtime.ContainerRuntime;
+import io.berth.agent.runtime.ContainerStartException;
+import io.berth.agent.runtime.ContainerStatus;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** In-memory images, snapshots and runtime, for testing the task lifecycle's logic without a host. */
+final class FakeHost
+        implements ImageService, Snapshotter, ContainerRuntime
+{
+    final Map<String, ContainerStatus> containers = new ConcurrentHashMap<>();
+    final List<ContainerLaunch> launches = new CopyOnWriteArrayList<>();
+    final List<String> signals = new CopyOnWriteArrayList<>();
+    final Set<String> snapshots = ConcurrentHashMap.newKeySet();
+    volatile String pullFailure;
+    volatile String startFailure;
+    /** Signals that end the container; others are recorded and ignored, as pid 1 ignores SIGTERM. */
+    volatile Set<Integer> fatalSignals = Set.of(9);
+
+    HostServices services(Path directory)
+    {
+        return new HostServices(this, this, this, new TaskRecordStore(directory.resolve("tasks")), directory.resolve("logs"), Clock.systemUTC());
+    }
+
+    void exit(String containerId, int exitCode, boolean oomKilled)
+    {
+        containers.put(containerId, new ContainerStatus.Exited(exitCode, oomKilled, Instant.now()));
+    }
+
+    @Override
+    public PulledImage pull(String reference)
+            throws ImagePullException
+    {
+        if (pullFailure != null) {
+            throw new ImagePullException(pullFailure);
+        }
+        return new PulledImage(reference, "sha256:" + "a".repeat(64), new ImageConfig(List.of(), List.of("sh"), List.of("PATH=/bin"), "", ""), List.of(Path.of("/layers/1")));
+    }
+
+    @Override
+    public Path prepare(String key, List<Path> layers)
+    {
+        snapshots.add(key);
+        return Path.of("/rootfs", key);
+    }
+
+    @Override
+    public void remove(String key)
+    {
+        snapshots.remove(key);
+    }
+
+    @Override
+    public List<String> keys()
+    {
+        return new ArrayList<>(snapshots);
+    }
+
+    @Override
+    public void start(ContainerLaunch launch)
+            throws ContainerStartException
+    {
+        if (startFailure != null) {
+            throw new ContainerStartException(startFailure);
+        }
+        launches.add(launch);
+        containers.put(launch.containerId(), new ContainerStatus.Running(100 + launches.size()));
+    }
+
+    @Override
+    public Optional<ContainerStatus> status(String containerId)
+    {
+        return Optional.ofNullable(containers.get(containerId));
+    }
+
+    @Override
+    public void signal(String containerId, int signal)
+    {
+        signals.add(containerId + ":" + signal);
+        if (fatalSignals.contains(signal) && containers.get(containerId) instanceof ContainerStatus.Running) {
+            exit(containerId, 128 + signal, false);
+        }
+    }
+
+    @Override
+    public void delete(String containerId)
+    {
+        containers.remove(containerId);
+    }
+
+    @Override
+    public List<String> containerIds()
+    {
+        return new ArrayList<>(containers.keySet());
+    }
+}
