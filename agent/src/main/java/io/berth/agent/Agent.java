@@ -6,6 +6,7 @@ import io.berth.agent.tasks.TaskReconciler;
 import io.berth.common.agentprotocol.ControlPlaneLink;
 import io.berth.common.agentprotocol.TaskLogSource;
 import io.berth.common.agentprotocol.TaskReport;
+import io.berth.common.files.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
@@ -154,7 +154,7 @@ public final class Agent
                 }
                 Instant modified = Files.getLastModifiedTime(directory).toInstant();
                 if (modified.plus(config.stoppedTaskRetention()).isBefore(now)) {
-                    deleteRecursively(directory);
+                    FileTrees.deleteRecursively(directory);
                 }
             }
         }
@@ -163,15 +163,6 @@ public final class Agent
         }
     }
 
-    private static void deleteRecursively(Path directory)
-            throws IOException
-    {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
-    }
 
     @Override
     public synchronized void close()

@@ -1,6 +1,7 @@
 package io.berth.agent.runtime;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.common.files.FileTrees;
 import io.berth.common.json.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -181,10 +182,10 @@ public final class RuncConmonRuntime
         awaitMonitorExit(containerId, EXIT_FILE_GRACE);
         try {
             removeCgroup(containerId);
-            deleteTree(layout.bundle(containerId));
+            FileTrees.deleteRecursively(layout.bundle(containerId));
             Files.deleteIfExists(layout.exitFile(containerId));
             Files.deleteIfExists(layout.sockets().resolve(containerId));
-            deleteTree(layout.runcRoot().resolve(containerId));
+            FileTrees.deleteRecursively(layout.runcRoot().resolve(containerId));
         }
         catch (IOException e) {
             throw new UncheckedIOException("cannot delete container " + containerId + ": " + e.getMessage(), e);
@@ -451,45 +452,6 @@ public final class RuncConmonRuntime
         }
     }
 
-    /** Deletes without following symlinks and without crossing into anything but the bundle's own files. */
-    private static void deleteTree(Path directory)
-            throws IOException
-    {
-        if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(directory, new SimpleFileVisitor<>()
-        {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
-                    throws IOException
-            {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exception)
-                    throws IOException
-            {
-                if (exception instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw exception;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exception)
-                    throws IOException
-            {
-                if (exception != null && !(exception instanceof NoSuchFileException)) {
-                    throw exception;
-                }
-                Files.deleteIfExists(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
 
     /**
      * Removes this runtime's parent cgroup once no container of it is left, as a host leaving the fleet
