@@ -2,6 +2,7 @@ package io.berth.e2e;
 
 import io.berth.cli.up.AllInOne;
 import io.berth.cli.up.AllInOneConfig;
+import io.berth.common.files.FileTrees;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -11,12 +12,9 @@ import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
 
@@ -113,10 +111,6 @@ final class BerthEnvironment
             throws IOException
     {
         berth.stopAllTasksAndClose(Duration.ofSeconds(60));
-        try (Stream<Path> paths = Files.walk(dataDirectory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
+        FileTrees.deleteRecursively(dataDirectory);
     }
 }
