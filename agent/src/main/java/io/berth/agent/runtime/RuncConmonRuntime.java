@@ -149,6 +149,12 @@ public final class RuncConmonRuntime
     }
 
     @Override
+    public Optional<ContainerUsage> usage(String containerId)
+    {
+        return cgroups.usage(cgroupsPath(containerId));
+    }
+
+    @Override
     public void signal(String containerId, int signal)
     {
         StateLayout.checkContainerId(containerId);
