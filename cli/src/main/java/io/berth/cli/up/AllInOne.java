@@ -73,7 +73,8 @@ public final class AllInOne
         try {
             controlPlane = new ControlPlane(ControlPlaneConfig.of(config.effectiveStoreUrl())
                     .withRegion(config.region())
-                    .withStoppedTaskRetention(config.stoppedTaskRetention()));
+                    .withStoppedTaskRetention(config.stoppedTaskRetention())
+                    .withMetering(config.metering()));
             operatorKey = controlPlane.accounts().bootstrapOperator();
             apiServer = new ApiServer(
                     new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.apiPort()),
