@@ -18,7 +18,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A burst: RunTask calls of ten tasks each (ECS's most per call) sent at once, timed until every task is
- * RUNNING; then a StopTask for each, sent at once, timed until every task is STOPPED.
+ * RUNNING; then a StopTask for each, sent at once, timed until every task is STOPPED. Before the burst and
+ * while its tasks run idle, it also records the CPU Berth uses with nothing to do but watch.
  */
 final class BurstBenchmark
 {
@@ -27,6 +28,10 @@ final class BurstBenchmark
     static final String ALL_STOPPED = "Berth burst: StopTask all -> all STOPPED";
     private static final int TASKS_PER_CALL = 10;
     private static final Duration TIMEOUT = Duration.ofSeconds(300);
+    static final Duration IDLE_WINDOW = Duration.ofSeconds(5);
+
+    /** The timings, and the CPU Berth used while idle with no task and with the burst's tasks running. */
+    record Result(List<Measurement> measurements, ProcessCpu.Use idleWithoutTasks, ProcessCpu.Use idleWithTasks) {}
 
     private final BerthUnderTest berth;
     private final int tasks;
@@ -39,9 +44,10 @@ final class BurstBenchmark
         this.pollInterval = requireNonNull(pollInterval, "pollInterval is null");
     }
 
-    List<Measurement> run()
+    Result run()
             throws IOException, InterruptedException
     {
+        ProcessCpu.Use idleWithoutTasks = idleCpu();
         EcsClient ecs = berth.ecs();
         TaskObserver observer = new TaskObserver(ecs, pollInterval);
         List<String> taskArns = new ArrayList<>();
@@ -67,6 +73,7 @@ final class BurstBenchmark
             Map<String, TaskObserver.Observation> running = observer.awaitStatus(taskArns, "RUNNING", TIMEOUT);
             List<Duration> each = running.values().stream().map(observation -> Duration.ofNanos(observation.seenNanos() - sent)).toList();
             long allRunning = running.values().stream().mapToLong(TaskObserver.Observation::seenNanos).max().orElseThrow();
+            ProcessCpu.Use idleWithTasks = idleCpu();
 
             long stopSent = System.nanoTime();
             List<Future<?>> stops = taskArns.stream()
@@ -77,11 +84,22 @@ final class BurstBenchmark
             }
             Map<String, TaskObserver.Observation> stopped = observer.awaitStatus(taskArns, "STOPPED", TIMEOUT);
             long allStopped = stopped.values().stream().mapToLong(TaskObserver.Observation::seenNanos).max().orElseThrow();
-            return List.of(
-                    Measurement.of(ALL_RUNNING + " (" + tasks + " tasks)", List.of(Duration.ofNanos(allRunning - sent))),
-                    Measurement.of(EACH_RUNNING, each),
-                    Measurement.of(ALL_STOPPED, List.of(Duration.ofNanos(allStopped - stopSent))));
+            return new Result(
+                    List.of(
+                            Measurement.of(ALL_RUNNING + " (" + tasks + " tasks)", List.of(Duration.ofNanos(allRunning - sent))),
+                            Measurement.of(EACH_RUNNING, each),
+                            Measurement.of(ALL_STOPPED, List.of(Duration.ofNanos(allStopped - stopSent)))),
+                    idleWithoutTasks,
+                    idleWithTasks);
         }
+    }
+
+    private static ProcessCpu.Use idleCpu()
+            throws IOException, InterruptedException
+    {
+        ProcessCpu before = ProcessCpu.now();
+        Thread.sleep(IDLE_WINDOW);
+        return ProcessCpu.now().since(before);
     }
 
     private static <T> T get(Future<T> call)

@@ -1,5 +1,8 @@
 package io.berth.benchmarks;
 
+import io.berth.agent.runtime.CgroupLayout;
+import io.berth.testing.BusyboxRootfs;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -52,36 +55,57 @@ public final class StartLatencyBenchmark
         Path scratch = ScratchDirectories.create(cleanup, "berth-bench");
         out.println("Berth start latency benchmark");
         MachineDescription.describe(options.runcBinary(), options.conmonBinary(), scratch).forEach(line -> out.println("  " + line));
-        out.printf(Locale.ROOT, "  %d measured iterations after %d warm-up ones, burst of %d tasks, DescribeTasks every %d ms%n",
+        out.printf(Locale.ROOT, "  %d measured rounds after %d warm-up ones, burst of %d tasks, DescribeTasks every %d ms%n",
                 options.iterations(), options.warmups(), options.burstTasks(), options.pollInterval().toMillis());
 
-        out.println("measuring raw runc, conmon + runc, overlay + conmon + runc ...");
-        List<Measurement> baselines = new RuntimeBaselineBenchmark(cleanup, options.runcBinary(), options.conmonBinary(), options.iterations(), options.warmups()).run();
-
-        out.println("starting Berth (control plane, agent, registry) ...");
+        String cgroupParent = "berth-bench-" + ProcessHandle.current().pid();
+        // pushed after the scratch directory, so it runs before it, and after the containers are gone
+        cleanup.push("cgroup " + cgroupParent, () -> CgroupLayout.host().remove(cgroupParent));
+        Path rootfs = BusyboxRootfs.create(scratch.resolve("busybox-rootfs"));
+        out.println("starting Berth (control plane, agent, registry on loopback) ...");
         BerthUnderTest berth = BerthUnderTest.start(cleanup, options.runcBinary(), Math.max(64, options.burstTasks() + 16));
-        out.println("measuring sequential RunTask -> RUNNING ...");
-        SequentialStartBenchmark.Result sequential = new SequentialStartBenchmark(berth, options.iterations(), options.warmups(), options.pollInterval()).run();
+
+        RawRuncStarts rawRunc = new RawRuncStarts(cleanup, options.runcBinary(), scratch, rootfs, cgroupParent + "/raw");
+        MonitoredStarts conmon = new MonitoredStarts(cleanup, "conmon", options.runcBinary(), options.conmonBinary(), scratch, rootfs, cgroupParent + "/conmon", false);
+        MonitoredStarts overlay = new MonitoredStarts(cleanup, "overlay", options.runcBinary(), options.conmonBinary(), scratch, rootfs, cgroupParent + "/overlay", true);
+        BerthSequentialStarts berthStarts = new BerthSequentialStarts(berth, options.pollInterval());
+        List<StartSeries> series = List.of(rawRunc, conmon, overlay, berthStarts);
+
+        out.println("measuring sequential starts: raw runc, conmon + runc, overlay + conmon + runc and Berth, one of each per round ...");
+        for (int round = 0; round < options.warmups() + options.iterations(); round++) {
+            for (StartSeries each : series) {
+                each.startOnce(round, round >= options.warmups());
+            }
+        }
         out.println("measuring a burst of " + options.burstTasks() + " tasks ...");
-        List<Measurement> burst = new BurstBenchmark(berth, options.burstTasks(), options.pollInterval()).run();
+        BurstBenchmark.Result burst = new BurstBenchmark(berth, options.burstTasks(), options.pollInterval()).run();
 
-        Measurement rawRunc = find(baselines, RuntimeBaselineBenchmark.RAW_RUNC_RUNNING);
-        List<Measurement> all = new ArrayList<>(baselines);
-        all.addAll(sequential.measurements());
-        all.addAll(burst);
+        List<Measurement> all = new ArrayList<>();
+        series.forEach(each -> all.addAll(each.measurements()));
+        all.addAll(burst.measurements());
+        Measurement baseline = find(all, RawRuncStarts.STATE_RUNNING);
         ReportTable table = new ReportTable(out);
-        table.print("Results (p50 / rb = p50 divided by raw runc's 'run -d + state running' p50)", all, rawRunc);
+        table.print("Results (p50 / rb = p50 divided by raw runc's 'run -d + state running' p50)", all, baseline);
 
-        Measurement berthStart = find(sequential.measurements(), SequentialStartBenchmark.RUN_TO_RUNNING);
-        double ratio = ReportTable.ratio(berthStart.summary().p50(), rawRunc.summary().p50());
+        Measurement berthStart = find(all, BerthSequentialStarts.RUN_TO_RUNNING);
+        double ratio = ReportTable.ratio(berthStart.summary().p50(), baseline.summary().p50());
         out.println();
         out.printf(Locale.ROOT, "Target: Berth RunTask -> RUNNING p50 within %.0fx raw runc p50: %s ms / %s ms = %.1fx -> %s%n",
-                TARGET_RATIO, ReportTable.millis(berthStart.summary().p50()), ReportTable.millis(rawRunc.summary().p50()), ratio,
+                TARGET_RATIO, ReportTable.millis(berthStart.summary().p50()), ReportTable.millis(baseline.summary().p50()), ratio,
                 ratio <= TARGET_RATIO ? "MET" : "NOT MET");
 
-        table.print("Where a sequential Berth start goes (from DescribeTasks timestamps, millisecond precision)", sequential.breakdown(), null);
+        table.print("Where a sequential Berth start goes (from DescribeTasks timestamps, millisecond precision)", berthStarts.breakdown(), null);
+        out.println();
+        out.println("CPU while idle, over " + BurstBenchmark.IDLE_WINDOW.toSeconds() + " s (Berth's JVM / the runc processes it ran / forks per second on the whole host):");
+        printIdle(out, "no task", burst.idleWithoutTasks());
+        printIdle(out, options.burstTasks() + " idle tasks", burst.idleWithTasks());
         out.println();
         out.println("cleaning up ...");
+    }
+
+    private static void printIdle(PrintStream out, String label, ProcessCpu.Use use)
+    {
+        out.printf(Locale.ROOT, "  %-16s JVM %.2f cores, runc children %.2f cores, %.0f forks/s%n", label, use.ownCores(), use.childCores(), use.forksPerSecond());
     }
 
     private static Measurement find(List<Measurement> measurements, String step)
