@@ -17,14 +17,18 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The agent's own runtime without the rest of Berth: {@link RuncConmonRuntime#start} (conmon launched, runc
- * create awaited, runc start), optionally after an overlayfs snapshot over the rootfs as the agent makes for
- * each task. What Berth adds on top of this is the control plane, the agent loop and the API.
+ * create awaited, runc start); or the agent's whole start sequence for a task's container: the status check
+ * that would adopt a container left by an earlier agent, an overlayfs snapshot over the rootfs, and the
+ * start. What Berth adds on top of that is the control plane, the agent loop and the API.
  */
 final class MonitoredStarts
         implements StartSeries
 {
     static final String CONMON_RUNC = "conmon + runc (RuncConmonRuntime.start)";
-    static final String OVERLAY_CONMON_RUNC = "overlay + conmon + runc (agent start path)";
+    static final String AGENT_START_STEPS = "agent start steps: status + overlay + conmon + runc";
+    static final String STATUS_CHECK = "  of which runtime.status pre-check (runc state)";
+    static final String SNAPSHOT = "  of which overlay snapshot prepare";
+    static final String RUNTIME_START = "  of which RuncConmonRuntime.start";
 
     private final String name;
     private final Path rootfs;
@@ -32,6 +36,9 @@ final class MonitoredStarts
     private final RuncConmonRuntime runtime;
     private final OverlaySnapshotter snapshotter;
     private final List<Duration> samples = new ArrayList<>();
+    private final List<Duration> statusChecks = new ArrayList<>();
+    private final List<Duration> snapshots = new ArrayList<>();
+    private final List<Duration> runtimeStarts = new ArrayList<>();
 
     /** @param overlay whether each start gets an overlay snapshot over rootfs, as a task does, or runs on rootfs itself */
     MonitoredStarts(CleanupStack cleanup, String name, Path runcBinary, Path conmonBinary, Path scratch, Path rootfs, String cgroupParent, boolean overlay)
@@ -57,7 +64,17 @@ final class MonitoredStarts
     {
         String containerId = "bench-" + name + "-" + round;
         long begin = System.nanoTime();
+        if (snapshotter != null) {
+            // the agent's steps for a new task: ask the runtime whether the container exists (adoption after
+            // a restart), prepare the rootfs, start
+            Optional<ContainerStatus> before = runtime.status(containerId);
+            if (before.isPresent()) {
+                throw new IOException(name + " container " + containerId + " exists before its start: " + before.get());
+            }
+        }
+        long checked = System.nanoTime();
         Path containerRootfs = snapshotter != null ? snapshotter.prepare(containerId, List.of(rootfs)) : rootfs;
+        long prepared = System.nanoTime();
         try {
             runtime.start(BenchmarkContainer.launch(containerId, containerRootfs, logs.resolve(containerId + ".log")));
         }
@@ -71,6 +88,9 @@ final class MonitoredStarts
         }
         if (measured) {
             samples.add(Duration.ofNanos(started - begin));
+            statusChecks.add(Duration.ofNanos(checked - begin));
+            snapshots.add(Duration.ofNanos(prepared - checked));
+            runtimeStarts.add(Duration.ofNanos(started - prepared));
         }
         runtime.delete(containerId);
         if (snapshotter != null) {
@@ -81,6 +101,13 @@ final class MonitoredStarts
     @Override
     public List<Measurement> measurements()
     {
-        return List.of(Measurement.of(snapshotter != null ? OVERLAY_CONMON_RUNC : CONMON_RUNC, samples));
+        if (snapshotter == null) {
+            return List.of(Measurement.of(CONMON_RUNC, samples));
+        }
+        return List.of(
+                Measurement.of(AGENT_START_STEPS, samples),
+                Measurement.of(STATUS_CHECK, statusChecks),
+                Measurement.of(SNAPSHOT, snapshots),
+                Measurement.of(RUNTIME_START, runtimeStarts));
     }
 }

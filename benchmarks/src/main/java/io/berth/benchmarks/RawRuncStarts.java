@@ -22,13 +22,15 @@ import static java.util.Objects.requireNonNull;
  * The floor: {@code runc run --detach} of the benchmark container's OCI spec (written by the agent's
  * {@link OciSpecBuilder}) on a plain busybox rootfs, with a runc --root of its own; timed to the return of
  * {@code runc run -d} (runc returns once the container's process runs) and to a {@code runc state} that
- * says running. Each container is deleted with {@code runc delete --force} before the next.
+ * says running; and split into {@code runc create} and {@code runc start}, the two steps the agent's
+ * runtime takes. Each container is deleted with {@code runc delete --force} before the next.
  */
 final class RawRuncStarts
         implements StartSeries
 {
     static final String RUN_RETURNED = "raw runc: run -d returns";
     static final String STATE_RUNNING = "raw runc: run -d + state running";
+    static final String CREATE_START = "raw runc: create, then start (as conmon does)";
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
 
     private final Path runcBinary;
@@ -39,6 +41,7 @@ final class RawRuncStarts
     private final OciSpecBuilder specs;
     private final List<Duration> runReturned = new ArrayList<>();
     private final List<Duration> stateRunning = new ArrayList<>();
+    private final List<Duration> createThenStart = new ArrayList<>();
 
     RawRuncStarts(CleanupStack cleanup, Path runcBinary, Path scratch, Path rootfs, String cgroupParent)
             throws IOException
@@ -86,12 +89,24 @@ final class RawRuncStarts
             stateRunning.add(Duration.ofNanos(confirmed - begin));
         }
         runc("delete", "--force", containerId);
+
+        // the same split into the two steps the agent's runtime takes (conmon runs create, the agent start)
+        String splitId = containerId + "-split";
+        Path splitBundle = writeBundle(bundles.resolve(splitId), BenchmarkContainer.launch(splitId, rootfs, bundles.resolve("unused.log")));
+        long splitBegin = System.nanoTime();
+        runc("create", "--bundle", splitBundle.toString(), splitId);
+        runc("start", splitId);
+        long splitStarted = System.nanoTime();
+        if (measured) {
+            createThenStart.add(Duration.ofNanos(splitStarted - splitBegin));
+        }
+        runc("delete", "--force", splitId);
     }
 
     @Override
     public List<Measurement> measurements()
     {
-        return List.of(Measurement.of(RUN_RETURNED, runReturned), Measurement.of(STATE_RUNNING, stateRunning));
+        return List.of(Measurement.of(RUN_RETURNED, runReturned), Measurement.of(STATE_RUNNING, stateRunning), Measurement.of(CREATE_START, createThenStart));
     }
 
     private String runc(String... arguments)
