@@ -34,18 +34,25 @@ public final class StartLatencyBenchmark
             System.exit(2);
             return;
         }
-        try (CleanupStack cleanup = new CleanupStack()) {
+        CleanupStack cleanup = new CleanupStack();
+        int exitCode = 0;
+        try (cleanup) {
             run(options, cleanup, System.out);
         }
         catch (IOException | RuntimeException e) {
             System.err.println("bench: failed: " + e.getMessage());
-            System.exit(1);
+            exitCode = 1;
         }
         catch (InterruptedException e) {
             System.err.println("bench: interrupted");
-            System.exit(1);
+            exitCode = 1;
         }
-        System.exit(0);
+        if (cleanup.shuttingDown()) {
+            // the JVM is exiting on a signal; System.exit now would block until the cleanup hook gave up
+            System.err.println("bench: stopped by a signal; everything it started is removed");
+            return;
+        }
+        System.exit(exitCode);
     }
 
     private static void run(BenchmarkOptions options, CleanupStack cleanup, PrintStream out)
