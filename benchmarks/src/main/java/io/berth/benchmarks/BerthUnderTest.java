@@ -96,11 +96,6 @@ final class BerthUnderTest
         return taskDefinitionArn;
     }
 
-    AllInOne berth()
-    {
-        return berth;
-    }
-
     private static String pushBusybox(CleanupStack cleanup, String registryAddress)
             throws IOException
     {
