@@ -36,13 +36,11 @@ final class BerthUnderTest
     private static final Duration STOP_ALL_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
 
-    private final AllInOne berth;
     private final EcsClient ecs;
     private final String taskDefinitionArn;
 
-    private BerthUnderTest(AllInOne berth, EcsClient ecs, String taskDefinitionArn)
+    private BerthUnderTest(EcsClient ecs, String taskDefinitionArn)
     {
-        this.berth = requireNonNull(berth, "berth is null");
         this.ecs = requireNonNull(ecs, "ecs is null");
         this.taskDefinitionArn = requireNonNull(taskDefinitionArn, "taskDefinitionArn is null");
     }
@@ -83,7 +81,7 @@ final class BerthUnderTest
                                 .stopTimeout(1)
                                 .build()))
                 .taskDefinition().taskDefinitionArn();
-        return new BerthUnderTest(berth, ecs, taskDefinitionArn);
+        return new BerthUnderTest(ecs, taskDefinitionArn);
     }
 
     EcsClient ecs()
