@@ -19,7 +19,8 @@ public record TaskReport(
         Instant executionStoppedAt,
         String stopCode,
         String stoppedReason,
-        List<ContainerReport> containers)
+        List<ContainerReport> containers,
+        NetworkReport network)
 {
     /** PENDING covers pulling and preparing; STOPPED means everything on the host is cleaned up. */
     public enum Status { PENDING, RUNNING, STOPPING, STOPPED }
@@ -29,5 +30,20 @@ public record TaskReport(
         requireNonNull(taskId, "taskId is null");
         requireNonNull(status, "status is null");
         containers = containers == null ? List.of() : List.copyOf(containers);
+    }
+
+    /** A report without a network: the task has none yet. */
+    public TaskReport(
+            String taskId,
+            Status status,
+            Instant pullStartedAt,
+            Instant pullStoppedAt,
+            Instant startedAt,
+            Instant executionStoppedAt,
+            String stopCode,
+            String stoppedReason,
+            List<ContainerReport> containers)
+    {
+        this(taskId, status, pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, stopCode, stoppedReason, containers, null);
     }
 }
