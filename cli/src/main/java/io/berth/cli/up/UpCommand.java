@@ -1,5 +1,6 @@
 package io.berth.cli.up;
 
+import io.berth.agent.network.CniNetworkConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,6 +39,14 @@ public final class UpCommand
     @Option(names = "--stopped-task-retention", paramLabel = "DURATION", description = "How long stopped tasks stay describable, e.g. 1h or 90m (default: ${DEFAULT-VALUE}).", defaultValue = "1h")
     String stoppedTaskRetention;
 
+    @Option(names = "--bridge", paramLabel = "NAME", description = "Linux bridge the tasks' network interfaces attach to (default: ${DEFAULT-VALUE}).",
+            defaultValue = CniNetworkConfig.DEFAULT_BRIDGE)
+    String bridgeName;
+
+    @Option(names = "--subnet", paramLabel = "CIDR", description = "IPv4 range the tasks' addresses come from (default: ${DEFAULT-VALUE}).",
+            defaultValue = CniNetworkConfig.DEFAULT_SUBNET)
+    String subnet;
+
     @Override
     public Integer call()
             throws Exception
@@ -48,8 +57,13 @@ public final class UpCommand
                 .withStoreUrl(storeUrl)
                 .withInsecureRegistries(Set.copyOf(insecureRegistries))
                 .withStoppedTaskRetention(parseDuration(stoppedTaskRetention));
-        config = new AllInOneConfig(config.dataDirectory(), config.bindAddress(), config.apiPort(), config.registryPort(), config.storeUrl(), region,
-                config.insecureRegistries(), config.stoppedTaskRetention(), config.heartbeatInterval());
+        config = config.withRegion(region);
+        try {
+            config = config.withTaskNetwork(bridgeName, subnet);
+        }
+        catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+        }
         AllInOne berth = new AllInOne(config);
         berth.start();
         CountDownLatch stopped = new CountDownLatch(1);
