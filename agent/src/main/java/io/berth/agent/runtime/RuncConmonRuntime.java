@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -128,6 +129,14 @@ public final class RuncConmonRuntime
     public Optional<ContainerStatus> status(String containerId)
     {
         StateLayout.checkContainerId(containerId);
+        // every runc call spawns a process (5-8 ms of CPU here), and every running task is watched several
+        // times a second: while the started process visibly lives and no exit is recorded, skip runc
+        if (Files.exists(layout.startedMarker(containerId)) && !Files.exists(layout.exitFile(containerId))) {
+            OptionalInt pid = ContainerProcess.livePid(layout.containerPidFile(containerId), containerId);
+            if (pid.isPresent()) {
+                return Optional.of(new ContainerStatus.Running(pid.getAsInt()));
+            }
+        }
         Optional<RuncState> state = runc.state(containerId);
         if (state.isPresent()) {
             return Optional.of(switch (state.get().status()) {
@@ -313,15 +322,20 @@ public final class RuncConmonRuntime
             throws ContainerStartException
     {
         ProcessOutput output = runc.start(containerId);
-        if (output.succeeded()) {
-            return;
+        if (!output.succeeded()) {
+            // a process that ends at once may be gone before `runc start` reports back: that is a start
+            Optional<RuncState> state = runc.state(containerId);
+            if (!(state.isPresent() && !state.get().status().equals("created") || Files.exists(layout.exitFile(containerId)))) {
+                throw new ContainerStartException(RuncMessages.fromStderr(output.stderr()));
+            }
         }
-        // a process that ends at once may be gone before `runc start` reports back: that is a start
-        Optional<RuncState> state = runc.state(containerId);
-        if (state.isPresent() && !state.get().status().equals("created") || Files.exists(layout.exitFile(containerId))) {
-            return;
+        try {
+            Files.writeString(layout.startedMarker(containerId), "");
         }
-        throw new ContainerStartException(RuncMessages.fromStderr(output.stderr()));
+        catch (IOException e) {
+            // only an optimisation is lost: status() then asks runc every time
+            log.warn("cannot mark container {} as started: {}", containerId, e.getMessage());
+        }
     }
 
     private ContainerStatus exited(String containerId)
