@@ -53,6 +53,7 @@ public final class RuncConmonRuntime
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
     private static final int SIGKILL = 9;
+    private static final Path HOST_RESOLV_CONF = Path.of("/etc/resolv.conf");
 
     private final StateLayout layout;
     private final RuncClient runc;
@@ -240,7 +241,13 @@ public final class RuncConmonRuntime
                 ::1\tlocalhost ip6-localhost ip6-loopback
                 """.formatted(name));
         writeAtomically(hostname, name + "\n");
-        ObjectNode spec = specBuilder.build(launch, hosts, hostname);
+        Path resolvConf = null;
+        Optional<String> nameservers = launch.networkNamespacePath() == null ? Optional.empty() : HostResolvConf.usableInContainers(HOST_RESOLV_CONF);
+        if (nameservers.isPresent()) {
+            resolvConf = bundle.resolve("resolv.conf");
+            writeAtomically(resolvConf, nameservers.get());
+        }
+        ObjectNode spec = specBuilder.build(launch, hosts, hostname, resolvConf);
         writeAtomically(bundle.resolve("config.json"), Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(spec));
     }
 

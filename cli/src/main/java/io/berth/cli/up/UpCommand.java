@@ -1,5 +1,6 @@
 package io.berth.cli.up;
 
+import io.berth.agent.network.CniNetworkConfig;
 import io.berth.controlplane.metering.MeteringConfig;
 import io.berth.controlplane.metering.PriceList;
 import picocli.CommandLine.Command;
@@ -47,6 +48,14 @@ public final class UpCommand
     @Option(names = "--price-gb-hour", paramLabel = "USD", description = "Price of one GB (GiB) of memory for one hour in the bill (default: ${DEFAULT-VALUE}, the AWS Fargate us-east-1 Linux/x86 list price).", defaultValue = "0.004445")
     BigDecimal pricePerGbHour;
 
+    @Option(names = "--bridge", paramLabel = "NAME", description = "Linux bridge the tasks' network interfaces attach to (default: ${DEFAULT-VALUE}).",
+            defaultValue = CniNetworkConfig.DEFAULT_BRIDGE)
+    String bridgeName;
+
+    @Option(names = "--subnet", paramLabel = "CIDR", description = "IPv4 range the tasks' addresses come from (default: ${DEFAULT-VALUE}).",
+            defaultValue = CniNetworkConfig.DEFAULT_SUBNET)
+    String subnet;
+
     @Override
     public Integer call()
             throws Exception
@@ -57,9 +66,14 @@ public final class UpCommand
                 .withStoreUrl(storeUrl)
                 .withInsecureRegistries(Set.copyOf(insecureRegistries))
                 .withStoppedTaskRetention(parseDuration(stoppedTaskRetention));
-        config = new AllInOneConfig(config.dataDirectory(), config.bindAddress(), config.apiPort(), config.registryPort(), config.storeUrl(), region,
-                config.insecureRegistries(), config.stoppedTaskRetention(), config.heartbeatInterval(), config.metering());
+        config = config.withRegion(region);
         config = config.withMetering(MeteringConfig.DEFAULTS.withPrices(prices(pricePerVcpuHour, pricePerGbHour)));
+        try {
+            config = config.withTaskNetwork(bridgeName, subnet);
+        }
+        catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+        }
         AllInOne berth = new AllInOne(config);
         berth.start();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -141,7 +141,7 @@ class BillCommandTest
             String taskId = arn.substring(arn.lastIndexOf('/') + 1);
             controlPlane.agentGateway().sync(new SyncRequest(HOST, List.of()));
             controlPlane.agentGateway().sync(new SyncRequest(HOST, List.of(
-                    new TaskReport(taskId, TaskReport.Status.STOPPED, pullStart, pullStart, pullStart, stop, null, null, List.of(), usage))));
+                    new TaskReport(taskId, TaskReport.Status.STOPPED, pullStart, pullStart, pullStart, stop, null, null, List.of(), usage, null))));
             return taskId;
         }
     }

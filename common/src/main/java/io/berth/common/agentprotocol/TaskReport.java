@@ -10,7 +10,7 @@ import static java.util.Objects.requireNonNull;
  * stopCode and stoppedReason are set when the agent itself ended the task (a failed pull, an essential
  * container that exited); a stop the control plane asked for keeps the control plane's reason.
  * usage is what the task's containers have used so far (null before the first sample, or from an agent
- * that does not meter).
+ * that does not meter); network is the task's own network (null until it has one).
  */
 public record TaskReport(
         String taskId,
@@ -22,7 +22,8 @@ public record TaskReport(
         String stopCode,
         String stoppedReason,
         List<ContainerReport> containers,
-        TaskUsage usage)
+        TaskUsage usage,
+        NetworkReport network)
 {
     /** PENDING covers pulling and preparing; STOPPED means everything on the host is cleaned up. */
     public enum Status { PENDING, RUNNING, STOPPING, STOPPED }
@@ -34,7 +35,7 @@ public record TaskReport(
         containers = containers == null ? List.of() : List.copyOf(containers);
     }
 
-    /** A report without usage. */
+    /** A report without usage or network: nothing sampled, no task network yet. */
     public TaskReport(
             String taskId,
             Status status,
@@ -46,11 +47,11 @@ public record TaskReport(
             String stoppedReason,
             List<ContainerReport> containers)
     {
-        this(taskId, status, pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, stopCode, stoppedReason, containers, null);
+        this(taskId, status, pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, stopCode, stoppedReason, containers, null, null);
     }
 
     public TaskReport withUsage(TaskUsage newUsage)
     {
-        return new TaskReport(taskId, status, pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, stopCode, stoppedReason, containers, newUsage);
+        return new TaskReport(taskId, status, pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, stopCode, stoppedReason, containers, newUsage, network);
     }
 }

@@ -161,7 +161,7 @@ class MeteringServiceTest
     private void report(String taskId, TaskReport.Status status, Instant pullStartedAt, Instant stoppedAt, TaskUsage usage)
     {
         controlPlane.agentGateway().sync(new SyncRequest(HOST, List.of(
-                new TaskReport(taskId, status, pullStartedAt, pullStartedAt, pullStartedAt, stoppedAt, null, null, List.of(), usage))));
+                new TaskReport(taskId, status, pullStartedAt, pullStartedAt, pullStartedAt, stoppedAt, null, null, List.of(), usage, null))));
     }
 
     private JsonNode bill(AccessKey key, Map<String, String> query)
