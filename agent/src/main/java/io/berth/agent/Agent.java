@@ -1,10 +1,14 @@
 package io.berth.agent;
 
 import io.berth.agent.logs.TaskLogs;
+import io.berth.agent.metadata.ContainerTokens;
+import io.berth.agent.metadata.TaskMetadataDocuments;
+import io.berth.agent.metadata.TaskMetadataServer;
 import io.berth.agent.metering.MeteredRuntime;
 import io.berth.agent.metering.UsageLedger;
 import io.berth.agent.metering.UsageReportingLink;
 import io.berth.agent.metering.UsageSampler;
+import io.berth.agent.network.NetworkException;
 import io.berth.agent.tasks.HostServices;
 import io.berth.agent.tasks.TaskReconciler;
 import io.berth.common.agentprotocol.ControlPlaneLink;
@@ -20,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +49,7 @@ public final class Agent
     private final TaskReconciler reconciler;
     private final TaskLogs logs;
     private final UsageSampler usageSampler;
+    private final TaskMetadataServer metadataServer;
     private final Semaphore wakeUps = new Semaphore(0);
     private volatile boolean running;
     private Thread loop;
@@ -68,7 +74,14 @@ public final class Agent
         // metering wraps the runtime (a last reading before each delete) and the link (usage in each report)
         UsageLedger usage = new UsageLedger(usageDirectory);
         MeteredRuntime meteredRuntime = new MeteredRuntime(host.runtime(), usage, host.clock());
-        HostServices meteredHost = host.withRuntime(meteredRuntime);
+        // the task metadata endpoint: its URLs go into every container's environment
+        this.metadataServer = new TaskMetadataServer(
+                ContainerTokens.fromSecretFile(host.logDirectory().toAbsolutePath().resolveSibling("metadata").resolve("token-secret")),
+                () -> this.reconciler.tasks(),
+                host.runtime(),
+                new TaskMetadataDocuments(config.host().attributes().getOrDefault("ecs.availability-zone", "local")),
+                host.clock());
+        HostServices meteredHost = host.withRuntime(meteredRuntime).withContainerEnvironment(metadataServer.environment());
         this.reconciler = new TaskReconciler(config.host(), new UsageReportingLink(link, usage), meteredHost, this::wakeUp);
         this.usageSampler = new UsageSampler(meteredRuntime, usage, reconciler::tasks, usageSampleInterval, host.clock());
         this.logs = new TaskLogs(host.logDirectory(), this::holdsUnstoppedTask);
@@ -80,11 +93,40 @@ public final class Agent
             return;
         }
         running = true;
+        // before any container starts, so that each gets the endpoint's URL
+        startMetadataServer();
         reconciler.resume();
         usageSampler.start();
         loop = Thread.ofPlatform().name("agent-reconcile").daemon().start(this::reconcileLoop);
         changeListener = Thread.ofPlatform().name("agent-changes").daemon().start(this::listenForChanges);
         log.info("agent for host {} started", config.host().hostId());
+    }
+
+    /**
+     * Listens on the tasks' gateway address (making the bridge now if no task has yet), never on the host's
+     * outside interfaces. Without it the agent still runs tasks; their containers get no metadata URL.
+     */
+    private void startMetadataServer()
+    {
+        if (config.metadataPort() == AgentConfig.METADATA_OFF) {
+            return;
+        }
+        try {
+            Optional<String> gateway = host.network().prepareGateway();
+            if (gateway.isPresent()) {
+                metadataServer.start(gateway.get(), config.metadataPort());
+            }
+        }
+        catch (NetworkException | IOException e) {
+            log.warn("host {}: no task metadata endpoint, containers get no {}: cannot listen on port {} of the task gateway: {}",
+                    config.host().hostId(), TaskMetadataServer.URI_V4_VARIABLE, config.metadataPort(), e.getMessage());
+        }
+    }
+
+    /** Where tasks on this host read their metadata, e.g. http://10.213.0.1:51680; empty when it does not run. */
+    public Optional<String> metadataEndpoint()
+    {
+        return metadataServer.baseUrl();
     }
 
     public HostServices host()
@@ -197,6 +239,7 @@ public final class Agent
         changeListener.interrupt();
         usageSampler.close();
         reconciler.shutdown();
+        metadataServer.close();
         try {
             loop.join(5_000);
         }

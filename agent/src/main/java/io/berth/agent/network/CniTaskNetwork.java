@@ -129,6 +129,41 @@ public final class CniTaskNetwork
     }
 
     /**
+     * Creates the bridge with the gateway address (the subnet's first host address, which host-local IPAM
+     * gives tasks as their gateway) before any task exists, so host services can listen there from the
+     * agent's start. The bridge plugin adopts a bridge that already has the gateway address.
+     */
+    @Override
+    public synchronized Optional<String> prepareGateway()
+            throws NetworkException
+    {
+        String gateway = gatewayAddress(config.subnet());
+        String prefix = config.subnet().substring(config.subnet().indexOf('/') + 1);
+        String bridge = config.bridgeName();
+        if (!Files.exists(Path.of("/sys/class/net", bridge))) {
+            NetworkNamespaces.run(List.of("/usr/sbin/ip", "link", "add", bridge, "type", "bridge"), "create the bridge " + bridge);
+            log.info("bridge {} created", bridge);
+        }
+        if (!NetworkNamespaces.output(List.of("/usr/sbin/ip", "-4", "-o", "addr", "show", "dev", bridge), "read the addresses of " + bridge).contains(" " + gateway + "/")) {
+            NetworkNamespaces.run(List.of("/usr/sbin/ip", "addr", "add", gateway + "/" + prefix, "dev", bridge), "give the bridge " + bridge + " the address " + gateway);
+        }
+        NetworkNamespaces.run(List.of("/usr/sbin/ip", "link", "set", bridge, "up"), "set the bridge " + bridge + " up");
+        return Optional.of(gateway);
+    }
+
+    /** The first host address of an IPv4 subnet in CIDR form, e.g. 10.213.0.1 for 10.213.0.0/16. */
+    static String gatewayAddress(String subnet)
+    {
+        String[] octets = subnet.substring(0, subnet.indexOf('/')).split("\\.");
+        long address = 0;
+        for (String octet : octets) {
+            address = (address << 8) | Integer.parseInt(octet);
+        }
+        address += 1;
+        return ((address >> 24) & 255) + "." + ((address >> 16) & 255) + "." + ((address >> 8) & 255) + "." + (address & 255);
+    }
+
+    /**
      * Deletes the agent's bridge once no task holds a network on it, for tests and hosts leaving Berth; the
      * bridge plugin makes it again for the next task.
      */

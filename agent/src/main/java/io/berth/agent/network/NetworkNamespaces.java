@@ -44,6 +44,13 @@ final class NetworkNamespaces
     static void run(List<String> command, String purpose)
             throws NetworkException
     {
+        output(command, purpose);
+    }
+
+    /** Runs the command and returns what it printed; fails with the purpose and the output when it fails. */
+    static String output(List<String> command, String purpose)
+            throws NetworkException
+    {
         try {
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
@@ -53,6 +60,7 @@ final class NetworkNamespaces
             if (process.waitFor() != 0) {
                 throw new NetworkException("cannot " + purpose + ": " + output);
             }
+            return output;
         }
         catch (IOException e) {
             throw new NetworkException("cannot " + purpose + ": " + e.getMessage(), e);

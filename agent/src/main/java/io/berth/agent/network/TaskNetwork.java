@@ -25,6 +25,17 @@ public interface TaskNetwork
     /** The tasks that hold a network on this host (set up, or partly set up before a crash). */
     List<String> taskIds();
 
+    /**
+     * Makes sure the host side of the tasks' network exists (the bridge with the tasks' gateway address) and
+     * returns that address: every task on this host reaches it, and nothing beyond the host is routed to it,
+     * so host services for tasks (the task metadata endpoint) listen there. Empty when tasks get no network.
+     */
+    default Optional<String> prepareGateway()
+            throws NetworkException
+    {
+        return Optional.empty();
+    }
+
     /** A host that gives tasks no network of their own. */
     static TaskNetwork none()
     {

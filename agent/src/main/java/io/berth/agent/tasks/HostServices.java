@@ -10,7 +10,10 @@ import java.time.Clock;
 
 import static java.util.Objects.requireNonNull;
 
-/** The host's subsystems a task runs on, and where its logs go. network gives each task its own network. */
+/**
+ * The host's subsystems a task runs on, and where its logs go. network gives each task its own network;
+ * containerEnvironment is what the host adds to every container's environment.
+ */
 public record HostServices(
         ImageService images,
         Snapshotter snapshotter,
@@ -18,7 +21,8 @@ public record HostServices(
         TaskRecordStore records,
         Path logDirectory,
         Clock clock,
-        TaskNetwork network)
+        TaskNetwork network,
+        ContainerEnvironment containerEnvironment)
 {
     public HostServices
     {
@@ -29,6 +33,13 @@ public record HostServices(
         requireNonNull(logDirectory, "logDirectory is null");
         requireNonNull(clock, "clock is null");
         requireNonNull(network, "network is null");
+        requireNonNull(containerEnvironment, "containerEnvironment is null");
+    }
+
+    /** A host that adds nothing to the containers' environment. */
+    public HostServices(ImageService images, Snapshotter snapshotter, ContainerRuntime runtime, TaskRecordStore records, Path logDirectory, Clock clock, TaskNetwork network)
+    {
+        this(images, snapshotter, runtime, records, logDirectory, clock, network, ContainerEnvironment.none());
     }
 
     /** A host whose tasks get no network of their own: each container has only loopback. */
@@ -40,7 +51,13 @@ public record HostServices(
     /** The same host with another runtime in front, e.g. one that meters what it runs. */
     public HostServices withRuntime(ContainerRuntime newRuntime)
     {
-        return new HostServices(images, snapshotter, newRuntime, records, logDirectory, clock, network);
+        return new HostServices(images, snapshotter, newRuntime, records, logDirectory, clock, network, containerEnvironment);
+    }
+
+    /** The same host adding these variables to every container it starts. */
+    public HostServices withContainerEnvironment(ContainerEnvironment environment)
+    {
+        return new HostServices(images, snapshotter, runtime, records, logDirectory, clock, network, environment);
     }
 
     public Path logFile(String taskId, String containerName)

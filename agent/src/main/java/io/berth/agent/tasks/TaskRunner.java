@@ -295,7 +295,7 @@ public final class TaskRunner
         Path rootfs = host.snapshotter().prepare(containerId, image.layers());
         Path logFile = host.logFile(taskId(), spec.name());
         Files.createDirectories(logFile.getParent());
-        ProcessLaunchPlan plan = ProcessLaunchPlan.of(image.config(), spec, Map.of());
+        ProcessLaunchPlan plan = ProcessLaunchPlan.of(image.config(), spec, host.containerEnvironment().forContainer(record.get(), spec.name()));
         if (plan.args().isEmpty()) {
             throw new ContainerStartException("no command: the image " + spec.image() + " has no Entrypoint or Cmd and the task definition sets no command");
         }

@@ -1,12 +1,16 @@
 package io.berth.common.agentprotocol;
 
 import java.util.List;
+import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * A task the control plane wants on a host, in the state it wants it. cpu is in ECS cpu units
  * (1024 = one vCPU), memory in MiB; both are the task-level limits.
+ * clusterArn, taskDefinitionArn, availabilityZone and containerArns (container name to its ARN) are what the
+ * task metadata endpoint shows a task of itself; they are null (empty) from a control plane that does not
+ * send them.
  */
 public record TaskAssignment(
         String taskId,
@@ -14,7 +18,11 @@ public record TaskAssignment(
         DesiredStatus desiredStatus,
         int cpu,
         int memoryMiB,
-        List<ContainerSpec> containers)
+        List<ContainerSpec> containers,
+        String clusterArn,
+        String taskDefinitionArn,
+        String availabilityZone,
+        Map<String, String> containerArns)
 {
     public enum DesiredStatus { RUNNING, STOPPED }
 
@@ -24,5 +32,12 @@ public record TaskAssignment(
         requireNonNull(taskArn, "taskArn is null");
         requireNonNull(desiredStatus, "desiredStatus is null");
         containers = List.copyOf(containers);
+        containerArns = containerArns == null ? Map.of() : Map.copyOf(containerArns);
+    }
+
+    /** An assignment without the task's identity beyond its ARN. */
+    public TaskAssignment(String taskId, String taskArn, DesiredStatus desiredStatus, int cpu, int memoryMiB, List<ContainerSpec> containers)
+    {
+        this(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, null, null, null, Map.of());
     }
 }

@@ -123,6 +123,9 @@ public final class AgentGateway
                 ? TaskAssignment.DesiredStatus.STOPPED
                 : TaskAssignment.DesiredStatus.RUNNING;
         return new TaskAssignment(task.taskId(), task.arn(), desired, task.cpu(), task.memory(),
-                task.state().containers().stream().map(TaskContainer::spec).toList());
+                task.state().containers().stream().map(TaskContainer::spec).toList(),
+                task.clusterArn(), task.taskDefinitionArn(), task.availabilityZone(),
+                // for the task metadata endpoint: what a task may read of itself
+                task.state().containers().stream().collect(java.util.stream.Collectors.toMap(container -> container.spec().name(), TaskContainer::containerArn)));
     }
 }

@@ -1,0 +1,8 @@
+/**
+ * The task metadata endpoint, version 4 (and 3), as Fargate offers it: every container gets
+ * ECS_CONTAINER_METADATA_URI_V4 pointing at an HTTP server of the agent on the task bridge's gateway
+ * address, and reads its own container, its task, and Docker-style stats there with the ECS field names.
+ * A task reads only its own metadata: the URL holds an unguessable per-container token, and a request must
+ * also come from the address of the task that owns the token.
+ */
+package io.berth.agent.metadata;
