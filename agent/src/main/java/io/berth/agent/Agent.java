@@ -11,6 +11,7 @@ import io.berth.agent.metering.UsageSampler;
 import io.berth.agent.network.NetworkException;
 import io.berth.agent.tasks.HostServices;
 import io.berth.agent.tasks.TaskReconciler;
+import io.berth.agent.tasks.TaskRecord;
 import io.berth.common.agentprotocol.ControlPlaneLink;
 import io.berth.common.agentprotocol.TaskLogSource;
 import io.berth.common.agentprotocol.TaskReport;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
@@ -77,7 +79,7 @@ public final class Agent
         // the task metadata endpoint: its URLs go into every container's environment
         this.metadataServer = new TaskMetadataServer(
                 ContainerTokens.fromSecretFile(host.logDirectory().toAbsolutePath().resolveSibling("metadata").resolve("token-secret")),
-                () -> this.reconciler.tasks(),
+                this::heldTasks,
                 host.runtime(),
                 new TaskMetadataDocuments(config.host().attributes().getOrDefault("ecs.availability-zone", "local")),
                 host.clock());
@@ -143,6 +145,11 @@ public final class Agent
     public TaskLogSource logs()
     {
         return logs;
+    }
+
+    private List<TaskRecord> heldTasks()
+    {
+        return reconciler.tasks();
     }
 
     private boolean holdsUnstoppedTask(String taskId)
