@@ -95,6 +95,7 @@ class TaskMetadataIntegrationTest
     {
         // the bridge and its gateway address exist before any task, so the server can listen from the agent's start
         String gateway = network.prepareGateway().orElseThrow();
+        assertThat(network.prepareGateway()).contains(gateway);
         server.start(gateway, 0);
         TaskRecord taskA = task(TASK_A);
         TaskRecord taskB = task(TASK_B);

@@ -305,4 +305,26 @@ class TaskRunnerTest
         lifecycle.get(10, TimeUnit.SECONDS);
         assertThat(runner.record().status()).isEqualTo(Status.STOPPED);
     }
+
+    @Test
+    void hostEnvironmentReachesEachContainerAndTheTaskDefinitionWins()
+            throws Exception
+    {
+        HostServices services = host.services(directory).withContainerEnvironment((task, name) -> Map.of(
+                "ECS_CONTAINER_METADATA_URI_V4", "http://gateway/v4/" + task.taskId() + "-" + name,
+                "MODE", "from-host"));
+        TaskRunner runner = new TaskRunner(TaskRecord.fresh(assignment(container("app", true, null), container("sidecar", false, 1))), services, () -> {});
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);
+
+        assertThat(host.launches).hasSize(2);
+        for (var launch : host.launches) {
+            String name = launch.containerId().substring(TASK_ID.length() + 1);
+            assertThat(launch.env()).contains("ECS_CONTAINER_METADATA_URI_V4=http://gateway/v4/" + TASK_ID + "-" + name, "MODE=test");
+        }
+        runner.requestStop();
+        host.exit(id("app"), 0, false);
+        host.exit(id("sidecar"), 0, false);
+        lifecycle.get(10, TimeUnit.SECONDS);
+    }
 }
