@@ -76,6 +76,12 @@ class AgentGatewayTest
         assertThat(assignment.containers()).containsExactly(
                 new ContainerSpec("main", "127.0.0.1:5000/busybox:1", List.of("sh", "-c"), List.of("echo hi"), Map.of("A", "1", "B", "2"), null, null, true, null, 256, null),
                 new ContainerSpec("side", "127.0.0.1:5000/busybox:1", null, null, Map.of(), null, null, false, null, null, null));
+        // what the task metadata endpoint shows the task of itself
+        assertThat(assignment.clusterArn()).endsWith(":cluster/default");
+        assertThat(assignment.taskDefinitionArn()).matches("arn:aws:ecs:[^:]+:\\d+:task-definition/job:1");
+        assertThat(assignment.availabilityZone()).isNotEmpty();
+        assertThat(assignment.containerArns()).containsOnlyKeys("main", "side");
+        assertThat(assignment.containerArns().get("main")).contains(":container/default/" + taskId + "/");
 
         Instant pullStart = clock.instant();
         clock.advance(Duration.ofSeconds(2));
