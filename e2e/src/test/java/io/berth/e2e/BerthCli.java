@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
@@ -140,7 +141,23 @@ final class BerthCli
         return start(List.of(), arguments);
     }
 
+    /** Starts berth with its output going to files, for a long-running `berth up`. */
+    Process startWithOutputTo(Path stdout, Path stderr, String... arguments)
+    {
+        return start(builder -> builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile()), arguments);
+    }
+
     Process start(List<String> jvmOptions, String... arguments)
+    {
+        return start(jvmOptions, builder -> {}, arguments);
+    }
+
+    private Process start(Consumer<ProcessBuilder> redirects, String... arguments)
+    {
+        return start(List.of(), redirects, arguments);
+    }
+
+    private Process start(List<String> jvmOptions, Consumer<ProcessBuilder> redirects, String... arguments)
     {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -162,6 +179,7 @@ final class BerthCli
             }
         }
         processEnvironment.putAll(environment);
+        redirects.accept(builder);
         try {
             return builder.start();
         }
