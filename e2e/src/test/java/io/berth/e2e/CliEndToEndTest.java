@@ -127,6 +127,34 @@ class CliEndToEndTest
     }
 
     @Test
+    void interruptedRunStopsItsTask()
+            throws Exception
+    {
+        Process process = operator.start(concat(List.of("run", environment.image(), "--"), LONG_TASK));
+        String stderr;
+        try {
+            process.getOutputStream().close();
+            CompletableFuture<String> errors = BerthCli.readAll(process.getErrorStream());
+            BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), UTF_8));
+            assertThat(readLine(stdout)).isEqualTo("started");
+
+            // SIGTERM, as Ctrl-C's SIGINT: both end the JVM through its shutdown hooks. Through the handle:
+            // Process.destroy() would also close the streams this test still reads
+            process.toHandle().destroy();
+            assertThat(process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).isNotZero();
+            stderr = errors.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        }
+        finally {
+            BerthCli.destroyTree(process);
+        }
+        assertThat(stderr).contains("berth: interrupted, stopping task ");
+        String taskId = stderr.replaceAll("(?s).*stopping task ([0-9a-f]+).*", "$1");
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                assertThat(psRow(operator.run("ps", "-a"), taskId.substring(0, 12))).hasValueSatisfying(row -> assertThat(row).contains("STOPPED")));
+    }
+
+    @Test
     void runOfAMissingImageSaysTheImageCannotBePulled()
     {
         BerthCli.Result result = operator.run("run", environment.berth().registryAddress() + "/e2e/no-such-image:1", "--", "true");
