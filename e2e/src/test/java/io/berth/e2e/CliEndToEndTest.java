@@ -52,7 +52,9 @@ class CliEndToEndTest
     {
         try {
             if (environment != null) {
+                String hostId = Files.readString(environment.dataDirectory().resolve("agent/host-id")).strip();
                 environment.close();
+                HostLeftovers.removeHostCgroups(hostId);
             }
         }
         finally {

@@ -94,20 +94,8 @@ final class HostLeftovers
     /** cgroup directories (any hierarchy, v1 or v2) below berth/HOST_ID whose name contains the text. */
     List<Path> cgroups(String nameContains)
     {
-        List<Path> hostDirectories = new ArrayList<>();
-        if (Files.exists(CGROUP_ROOT.resolve("cgroup.controllers"))) {
-            hostDirectories.add(CGROUP_ROOT.resolve("berth").resolve(hostId()));
-        }
-        else {
-            try (Stream<Path> hierarchies = Files.list(CGROUP_ROOT)) {
-                hierarchies.map(hierarchy -> hierarchy.resolve("berth").resolve(hostId())).forEach(hostDirectories::add);
-            }
-            catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
         List<Path> found = new ArrayList<>();
-        for (Path hostDirectory : hostDirectories) {
+        for (Path hostDirectory : hostCgroups(hostId())) {
             if (!Files.isDirectory(hostDirectory)) {
                 continue;
             }
@@ -122,6 +110,43 @@ final class HostLeftovers
             }
         }
         return found;
+    }
+
+    /** The cgroup directories of a host (berth/HOST_ID), one per hierarchy on cgroup v1, that exist. */
+    static List<Path> hostCgroups(String hostId)
+    {
+        List<Path> hostDirectories = new ArrayList<>();
+        if (Files.exists(CGROUP_ROOT.resolve("cgroup.controllers"))) {
+            hostDirectories.add(CGROUP_ROOT.resolve("berth").resolve(hostId));
+        }
+        else {
+            try (Stream<Path> hierarchies = Files.list(CGROUP_ROOT)) {
+                hierarchies.map(hierarchy -> hierarchy.resolve("berth").resolve(hostId)).forEach(hostDirectories::add);
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return hostDirectories.stream().filter(Files::isDirectory).toList();
+    }
+
+    /**
+     * Removes a host's cgroup directories once they are empty. The agent leaves berth/HOST_ID behind when it
+     * stops (harmless on a real host, which keeps its id; each test Berth has a new one).
+     */
+    static void removeHostCgroups(String hostId)
+    {
+        for (Path hostDirectory : hostCgroups(hostId)) {
+            try (Stream<Path> cgroups = Files.walk(hostDirectory)) {
+                // rmdir, deepest first; a cgroup's control files go with it
+                for (Path cgroup : cgroups.filter(Files::isDirectory).sorted(Comparator.comparing(Path::getNameCount).reversed()).toList()) {
+                    Files.deleteIfExists(cgroup);
+                }
+            }
+            catch (IOException e) {
+                // a cgroup with a process left in it: leave it for whoever looks
+            }
+        }
     }
 
     /** Ends everything this Berth left, then deletes the data directory; for after a failed test. */
@@ -143,16 +168,7 @@ final class HostLeftovers
             run("umount", "-l", mountPoint);
         }
         if (Files.exists(dataDirectory.resolve("agent/host-id"))) {
-            List<Path> cgroups = new ArrayList<>(cgroups(""));
-            cgroups.sort(Comparator.comparing(Path::getNameCount).reversed());
-            for (Path cgroup : cgroups) {
-                try {
-                    Files.deleteIfExists(cgroup);
-                }
-                catch (IOException e) {
-                    // a cgroup with a process left in it; nothing more to do from here
-                }
-            }
+            removeHostCgroups(hostId());
         }
         try {
             CliEndToEndTest.deleteRecursively(dataDirectory);
