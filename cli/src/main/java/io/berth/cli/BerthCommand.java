@@ -1,6 +1,7 @@
 package io.berth.cli;
 
 import io.berth.cli.commands.AccountCommand;
+import io.berth.cli.commands.BillCommand;
 import io.berth.cli.commands.ImageCommand;
 import io.berth.cli.commands.LogsCommand;
 import io.berth.cli.commands.PsCommand;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Command;
                 StopCommand.class,
                 ImageCommand.class,
                 AccountCommand.class,
+                BillCommand.class,
         })
 public final class BerthCommand
         implements Runnable

@@ -11,9 +11,12 @@ import io.berth.controlplane.api.EcsAction;
 import io.berth.controlplane.api.actions.ClusterActions;
 import io.berth.controlplane.api.actions.TaskActions;
 import io.berth.controlplane.api.actions.TaskDefinitionActions;
+import io.berth.controlplane.api.admin.BillEndpoint;
 import io.berth.controlplane.api.admin.CreateAccountEndpoint;
 import io.berth.controlplane.api.admin.TaskLogsEndpoint;
 import io.berth.controlplane.clusters.ClusterService;
+import io.berth.controlplane.metering.MeteringService;
+import io.berth.controlplane.metering.RightSizingPolicy;
 import io.berth.controlplane.placement.FirstLiveHostPlacement;
 import io.berth.controlplane.placement.Placement;
 import io.berth.controlplane.placement.TaskPlacer;
@@ -39,6 +42,7 @@ public final class ControlPlane
     private final AccountService accounts;
     private final TaskService tasks;
     private final AgentGateway agentGateway;
+    private final MeteringService metering;
     private final LogSourceRegistry logSources = new LogSourceRegistry();
     private final List<EcsAction> ecsActions;
     private final List<AdminEndpoint> adminEndpoints;
@@ -60,13 +64,14 @@ public final class ControlPlane
         TaskPlacer placer = new TaskPlacer(placement, config.hostTimeout());
         this.tasks = new TaskService(store, clusters, taskDefinitions, placer, hostSignals, config.region(), config.stoppedTaskRetention(), config.clock());
         this.agentGateway = new AgentGateway(store, placer, hostSignals, config.clock());
+        this.metering = new MeteringService(store, config.metering(), RightSizingPolicy.DEFAULT, config.clock());
 
         List<EcsAction> actions = new ArrayList<>();
         actions.addAll(new ClusterActions(clusters).actions());
         actions.addAll(new TaskDefinitionActions(taskDefinitions).actions());
         actions.addAll(new TaskActions(tasks).actions());
         this.ecsActions = List.copyOf(actions);
-        this.adminEndpoints = List.of(new CreateAccountEndpoint(accounts), new TaskLogsEndpoint(tasks, logSources));
+        this.adminEndpoints = List.of(new CreateAccountEndpoint(accounts), new TaskLogsEndpoint(tasks, logSources), new BillEndpoint(metering));
     }
 
     public ControlPlaneConfig config()
@@ -99,6 +104,11 @@ public final class ControlPlane
         return agentGateway;
     }
 
+    public MeteringService metering()
+    {
+        return metering;
+    }
+
     /** Where the logs endpoint reads the logs of tasks on hostId (the all-in-one agent registers itself). */
     public void registerLogSource(String hostId, TaskLogSource source)
     {
@@ -108,6 +118,8 @@ public final class ControlPlane
     /** Forgets tasks stopped longer ago than the configured retention; returns how many. */
     public int purgeExpired()
     {
+        // the metering records of stopped tasks take their stop from the tasks before those are forgotten
+        metering.captureStops();
         return tasks.purgeExpired();
     }
 

@@ -60,7 +60,8 @@ class AccountsAndProtocolEndToEndTest
                     .isInstanceOf(EcsException.class);
             assertThatThrownBy(() -> tenant.runTask(request -> request.taskDefinition(definition)))
                     .isInstanceOf(EcsException.class);
-            assertThat(tenant.describeTasks(request -> request.cluster("private").tasks(taskArn)).tasks()).isEmpty();
+            assertThatThrownBy(() -> tenant.describeTasks(request -> request.cluster("private").tasks(taskArn)))
+                    .isInstanceOf(software.amazon.awssdk.services.ecs.model.ClusterNotFoundException.class);
 
             tenant.createCluster(request -> request.clusterName("private"));
             assertThat(tenant.describeTasks(request -> request.cluster("private").tasks(taskArn)).failures()).singleElement()

@@ -2,6 +2,8 @@ package io.berth.e2e;
 
 import io.berth.cli.up.AllInOne;
 import io.berth.cli.up.AllInOneConfig;
+import io.berth.common.files.FileTrees;
+import io.berth.testing.TestNetworks;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -11,12 +13,9 @@ import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
 
@@ -32,6 +31,9 @@ final class BerthEnvironment
     private final int apiPort;
     private AllInOne berth;
     private final String image;
+    // a bridge and subnet of this environment's own, kept across restarts, so tests never meet a running `berth up`
+    private final String bridgeName = TestNetworks.bridgeName("bte2e");
+    private final String subnet = TestNetworks.subnet();
 
     private BerthEnvironment(Path dataDirectory, int apiPort)
             throws IOException
@@ -51,7 +53,8 @@ final class BerthEnvironment
     private AllInOne start()
             throws IOException
     {
-        AllInOne started = new AllInOne(AllInOneConfig.defaults(dataDirectory).withApiPort(apiPort).withStoppedTaskRetention(Duration.ofHours(1)));
+        AllInOne started = new AllInOne(AllInOneConfig.defaults(dataDirectory).withApiPort(apiPort).withStoppedTaskRetention(Duration.ofHours(1))
+                .withTaskNetwork(bridgeName, subnet));
         started.start();
         return started;
     }
@@ -103,6 +106,16 @@ final class BerthEnvironment
         return tasks.isEmpty() ? null : tasks.get(0);
     }
 
+    String subnet()
+    {
+        return subnet;
+    }
+
+    String bridgeName()
+    {
+        return bridgeName;
+    }
+
     Path dataDirectory()
     {
         return dataDirectory;
@@ -113,10 +126,6 @@ final class BerthEnvironment
             throws IOException
     {
         berth.stopAllTasksAndClose(Duration.ofSeconds(60));
-        try (Stream<Path> paths = Files.walk(dataDirectory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
+        FileTrees.deleteRecursively(dataDirectory);
     }
 }

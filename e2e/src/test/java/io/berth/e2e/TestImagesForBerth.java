@@ -1,5 +1,6 @@
 package io.berth.e2e;
 
+import io.berth.common.files.FileTrees;
 import io.berth.testing.OciLayoutImage;
 import io.berth.testing.TestImageConfig;
 import io.berth.testing.TestImages;
@@ -22,11 +23,7 @@ final class TestImagesForBerth
             return TestImages.push(image, registryAddress, repoTag);
         }
         finally {
-            try (var paths = Files.walk(layout)) {
-                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(path);
-                }
-            }
+            FileTrees.deleteRecursively(layout);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.berth.testing;
 
+import io.berth.common.files.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,7 @@ public final class TestRegistry
             }
             catch (IOException e) {
                 last = e;
-                TemporaryDirectories.deleteRecursively(directory);
+                FileTrees.deleteRecursively(directory);
             }
         }
         throw last;
@@ -163,6 +164,6 @@ public final class TestRegistry
             throws IOException
     {
         stopProcess();
-        TemporaryDirectories.deleteRecursively(directory);
+        FileTrees.deleteRecursively(directory);
     }
 }

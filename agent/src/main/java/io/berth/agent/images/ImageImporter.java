@@ -2,6 +2,7 @@ package io.berth.agent.images;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.common.files.FileTrees;
 import io.berth.common.json.Json;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -61,7 +62,7 @@ public final class ImageImporter
                 return importDirectory(source, extracted, name);
             }
             finally {
-                LayerUnpacker.deleteRecursively(extracted);
+                FileTrees.deleteRecursively(extracted);
             }
         }
         catch (RegistryException e) {

@@ -1,5 +1,6 @@
 package io.berth.agent.images;
 
+import io.berth.common.files.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,7 @@ public final class LayerStore
     {
         try (var leftovers = Files.list(unpacking)) {
             for (Path leftover : leftovers.toList()) {
-                LayerUnpacker.deleteRecursively(leftover);
+                FileTrees.deleteRecursively(leftover);
             }
         }
     }
@@ -97,7 +98,7 @@ public final class LayerStore
             return target;
         }
         finally {
-            LayerUnpacker.deleteRecursively(temporary);
+            FileTrees.deleteRecursively(temporary);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.berth.agent.images;
 
+import io.berth.common.files.FileTrees;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
@@ -131,7 +132,7 @@ public final class LayerUnpacker
         }
         boolean existingDirectory = Files.isDirectory(path, NOFOLLOW_LINKS);
         if (!(entry.isDirectory() && existingDirectory) && Files.exists(path, NOFOLLOW_LINKS)) {
-            deleteRecursively(path);
+            FileTrees.deleteRecursively(path);
         }
 
         if (entry.isDirectory()) {
@@ -247,7 +248,7 @@ public final class LayerUnpacker
         }
         Path whiteout = parent.resolve(hidden);
         if (Files.exists(whiteout, NOFOLLOW_LINKS)) {
-            deleteRecursively(whiteout);
+            FileTrees.deleteRecursively(whiteout);
         }
         whiteouts.createWhiteout(whiteout);
     }
@@ -270,33 +271,4 @@ public final class LayerUnpacker
         }
     }
 
-    /** Deletes a file or a tree without following symbolic links; a missing path is fine. */
-    public static void deleteRecursively(Path path)
-            throws IOException
-    {
-        if (!Files.exists(path, NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(path, new SimpleFileVisitor<>()
-        {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
-                    throws IOException
-            {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path directory, IOException failure)
-                    throws IOException
-            {
-                if (failure != null) {
-                    throw failure;
-                }
-                Files.delete(directory);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
 }

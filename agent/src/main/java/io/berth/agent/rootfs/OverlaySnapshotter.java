@@ -1,5 +1,6 @@
 package io.berth.agent.rootfs;
 
+import io.berth.common.files.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,7 +103,7 @@ public final class OverlaySnapshotter
             throw new IOException("cannot remove the root filesystem of " + key + ": still mounted at " + remaining);
         }
         if (Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
-            deleteTree(directory);
+            FileTrees.deleteRecursively(directory);
             log.info("Removed root filesystem of {}", key);
         }
     }
@@ -147,40 +148,4 @@ public final class OverlaySnapshotter
         return root.resolve(key);
     }
 
-    /** Deletes without following symlinks: the layer links must lose the link, never the layer. */
-    private static void deleteTree(Path directory)
-            throws IOException
-    {
-        Files.walkFileTree(directory, new SimpleFileVisitor<>()
-        {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
-                    throws IOException
-            {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exception)
-                    throws IOException
-            {
-                if (exception instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw exception;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exception)
-                    throws IOException
-            {
-                if (exception != null && !(exception instanceof NoSuchFileException)) {
-                    throw exception;
-                }
-                Files.deleteIfExists(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
 }

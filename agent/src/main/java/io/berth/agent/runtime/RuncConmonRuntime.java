@@ -1,6 +1,7 @@
 package io.berth.agent.runtime;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.common.files.FileTrees;
 import io.berth.common.json.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -51,12 +53,14 @@ public final class RuncConmonRuntime
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
     private static final int SIGKILL = 9;
+    private static final Path HOST_RESOLV_CONF = Path.of("/etc/resolv.conf");
 
     private final StateLayout layout;
     private final RuncClient runc;
     private final Path runcBinary;
     private final Path conmonBinary;
     private final CgroupLayout cgroups;
+    private final String cgroupParent;
     private final OciSpecBuilder specBuilder;
     private final Clock clock;
 
@@ -78,6 +82,7 @@ public final class RuncConmonRuntime
         this.runc = new RuncClient(runcBinary, layout.runcRoot());
         this.cgroups = requireNonNull(cgroups, "cgroups is null");
         this.specBuilder = new OciSpecBuilder(cgroupParent, cgroups);
+        this.cgroupParent = requireNonNull(cgroupParent, "cgroupParent is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -124,6 +129,14 @@ public final class RuncConmonRuntime
     public Optional<ContainerStatus> status(String containerId)
     {
         StateLayout.checkContainerId(containerId);
+        // every runc call spawns a process (5-8 ms of CPU here), and every running task is watched several
+        // times a second: while the started process visibly lives and no exit is recorded, skip runc
+        if (Files.exists(layout.startedMarker(containerId)) && !Files.exists(layout.exitFile(containerId))) {
+            OptionalInt pid = ContainerProcess.livePid(layout.containerPidFile(containerId), containerId);
+            if (pid.isPresent()) {
+                return Optional.of(new ContainerStatus.Running(pid.getAsInt()));
+            }
+        }
         Optional<RuncState> state = runc.state(containerId);
         if (state.isPresent()) {
             return Optional.of(switch (state.get().status()) {
@@ -143,6 +156,12 @@ public final class RuncConmonRuntime
             return Optional.of(exited(containerId));
         }
         return Optional.empty();
+    }
+
+    @Override
+    public Optional<ContainerUsage> usage(String containerId)
+    {
+        return cgroups.usage(cgroupsPath(containerId));
     }
 
     @Override
@@ -179,10 +198,10 @@ public final class RuncConmonRuntime
         awaitMonitorExit(containerId, EXIT_FILE_GRACE);
         try {
             removeCgroup(containerId);
-            deleteTree(layout.bundle(containerId));
+            FileTrees.deleteRecursively(layout.bundle(containerId));
             Files.deleteIfExists(layout.exitFile(containerId));
             Files.deleteIfExists(layout.sockets().resolve(containerId));
-            deleteTree(layout.runcRoot().resolve(containerId));
+            FileTrees.deleteRecursively(layout.runcRoot().resolve(containerId));
         }
         catch (IOException e) {
             throw new UncheckedIOException("cannot delete container " + containerId + ": " + e.getMessage(), e);
@@ -222,7 +241,13 @@ public final class RuncConmonRuntime
                 ::1\tlocalhost ip6-localhost ip6-loopback
                 """.formatted(name));
         writeAtomically(hostname, name + "\n");
-        ObjectNode spec = specBuilder.build(launch, hosts, hostname);
+        Path resolvConf = null;
+        Optional<String> nameservers = launch.networkNamespacePath() == null ? Optional.empty() : HostResolvConf.usableInContainers(HOST_RESOLV_CONF);
+        if (nameservers.isPresent()) {
+            resolvConf = bundle.resolve("resolv.conf");
+            writeAtomically(resolvConf, nameservers.get());
+        }
+        ObjectNode spec = specBuilder.build(launch, hosts, hostname, resolvConf);
         writeAtomically(bundle.resolve("config.json"), Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(spec));
     }
 
@@ -303,15 +328,20 @@ public final class RuncConmonRuntime
             throws ContainerStartException
     {
         ProcessOutput output = runc.start(containerId);
-        if (output.succeeded()) {
-            return;
+        if (!output.succeeded()) {
+            // a process that ends at once may be gone before `runc start` reports back: that is a start
+            Optional<RuncState> state = runc.state(containerId);
+            if (!(state.isPresent() && !state.get().status().equals("created") || Files.exists(layout.exitFile(containerId)))) {
+                throw new ContainerStartException(RuncMessages.fromStderr(output.stderr()));
+            }
         }
-        // a process that ends at once may be gone before `runc start` reports back: that is a start
-        Optional<RuncState> state = runc.state(containerId);
-        if (state.isPresent() && !state.get().status().equals("created") || Files.exists(layout.exitFile(containerId))) {
-            return;
+        try {
+            Files.writeString(layout.startedMarker(containerId), "");
         }
-        throw new ContainerStartException(RuncMessages.fromStderr(output.stderr()));
+        catch (IOException e) {
+            // only an optimisation is lost: status() then asks runc every time
+            log.warn("cannot mark container {} as started: {}", containerId, e.getMessage());
+        }
     }
 
     private ContainerStatus exited(String containerId)
@@ -449,43 +479,21 @@ public final class RuncConmonRuntime
         }
     }
 
-    /** Deletes without following symlinks and without crossing into anything but the bundle's own files. */
-    private static void deleteTree(Path directory)
-            throws IOException
+
+    /**
+     * Removes this runtime's parent cgroup once no container of it is left, as a host leaving the fleet
+     * (or a test) does. Does nothing while containers remain.
+     */
+    public void removeCgroupParent()
     {
-        if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
+        if (!containerIds().isEmpty()) {
             return;
         }
-        Files.walkFileTree(directory, new SimpleFileVisitor<>()
-        {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
-                    throws IOException
-            {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exception)
-                    throws IOException
-            {
-                if (exception instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw exception;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exception)
-                    throws IOException
-            {
-                if (exception != null && !(exception instanceof NoSuchFileException)) {
-                    throw exception;
-                }
-                Files.deleteIfExists(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        try {
+            cgroups.remove("/" + cgroupParent);
+        }
+        catch (IOException e) {
+            log.warn("cannot remove cgroup parent {}: {}", cgroupParent, e.getMessage());
+        }
     }
 }

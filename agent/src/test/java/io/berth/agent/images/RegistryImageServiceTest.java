@@ -1,5 +1,6 @@
 package io.berth.agent.images;
 
+import io.berth.common.files.FileTrees;
 import io.berth.testing.OciLayoutImage;
 import io.berth.testing.TestImageConfig;
 import io.berth.testing.TestImages;
@@ -63,7 +64,7 @@ class RegistryImageServiceTest
             registry.close();
         }
         if (images != null) {
-            LayerUnpacker.deleteRecursively(images);
+            FileTrees.deleteRecursively(images);
         }
     }
 

@@ -48,6 +48,9 @@ public final class BerthCommandFactory
         else if (type == AccountCreateCommand.class) {
             command = new AccountCreateCommand(clients);
         }
+        else if (type == BillCommand.class) {
+            command = new BillCommand(clients);
+        }
         else if (type == ImageImportCommand.class) {
             command = imageImport.map(ImageImportCommand::new).orElseGet(ImageImportCommand::new);
         }

@@ -6,6 +6,9 @@ import io.berth.agent.images.RegistryAccessPolicy;
 import io.berth.agent.images.RegistryClient;
 import io.berth.agent.images.RegistryCredentials;
 import io.berth.agent.images.RegistryImageService;
+import io.berth.agent.network.CniNetworkConfig;
+import io.berth.agent.network.CniTaskNetwork;
+import io.berth.agent.network.NetworkException;
 import io.berth.agent.rootfs.OverlaySnapshotter;
 import io.berth.agent.runtime.RuncConmonRuntime;
 import io.berth.agent.tasks.HostServices;
@@ -77,7 +80,8 @@ public final class AllInOne
             registry.start();
             controlPlane = new ControlPlane(ControlPlaneConfig.of(config.effectiveStoreUrl())
                     .withRegion(config.region())
-                    .withStoppedTaskRetention(config.stoppedTaskRetention()));
+                    .withStoppedTaskRetention(config.stoppedTaskRetention())
+                    .withMetering(config.metering()));
             operatorKey = controlPlane.accounts().bootstrapOperator();
             apiServer = new ApiServer(
                     new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.apiPort()),
@@ -118,7 +122,8 @@ public final class AllInOne
                 new RuncConmonRuntime(agentDirectory.resolve("runtime"), RuncConmonRuntime.DEFAULT_RUNC, RuncConmonRuntime.DEFAULT_CONMON, "berth/" + hostId, clock),
                 new TaskRecordStore(agentDirectory.resolve("tasks")),
                 agentDirectory.resolve("logs"),
-                clock);
+                clock,
+                new CniTaskNetwork(new CniNetworkConfig(agentDirectory.resolve("network"), CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, config.bridgeName(), config.subnet())));
         HostInfo hostInfo = new HostInfo(hostId, "127.0.0.1", HostCapacity.cpuUnits(), HostCapacity.memoryMiB(), Map.of("ecs.availability-zone", "local"));
         agent = new Agent(new AgentConfig(hostInfo, config.heartbeatInterval(), config.stoppedTaskRetention()), controlPlane.agentGateway(), host);
         agent.start();
@@ -259,8 +264,26 @@ public final class AllInOne
         Agent current = agent();
         if (current != null) {
             current.reconciler().stopAll(timeout);
+            if (current.host().runtime() instanceof RuncConmonRuntime runtime) {
+                close();
+                runtime.removeCgroupParent();
+                removeBridge(current);
+                return;
+            }
         }
         close();
+    }
+
+    private static void removeBridge(Agent stopped)
+    {
+        if (stopped.host().network() instanceof CniTaskNetwork network) {
+            try {
+                network.removeBridgeIfUnused();
+            }
+            catch (NetworkException e) {
+                log.warn("cannot remove the task bridge: {}", e.getMessage());
+            }
+        }
     }
 
     @Override

@@ -38,4 +38,9 @@ public final class StoreTransaction
     {
         return new HostRows(sql);
     }
+
+    public TaskUsageRows taskUsage()
+    {
+        return new TaskUsageRows(sql);
+    }
 }

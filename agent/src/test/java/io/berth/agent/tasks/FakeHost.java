@@ -1,0 +1,148 @@
+package io.berth.agent.tasks;
+
+import io.berth.agent.images.ImageConfig;
+import io.berth.agent.images.ImagePullException;
+import io.berth.agent.images.ImageService;
+import io.berth.agent.images.PulledImage;
+import io.berth.agent.network.NetworkAttachment;
+import io.berth.agent.network.NetworkException;
+import io.berth.agent.network.TaskNetwork;
+import io.berth.agent.rootfs.Snapshotter;
+import io.berth.agent.runtime.ContainerLaunch;
+import io.berth.agent.runtime.ContainerRuntime;
+import io.berth.agent.runtime.ContainerStartException;
+import io.berth.agent.runtime.ContainerStatus;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** In-memory images, snapshots, runtime and task networks, for testing the task lifecycle's logic without a host. */
+final class FakeHost
+        implements ImageService, Snapshotter, ContainerRuntime, TaskNetwork
+{
+    /** What happened, in order: "network-up", "start:ID", "delete:ID", "network-down". */
+    final List<String> events = new CopyOnWriteArrayList<>();
+    final Map<String, NetworkAttachment> networks = new ConcurrentHashMap<>();
+    volatile String networkFailure;
+    final Map<String, ContainerStatus> containers = new ConcurrentHashMap<>();
+    final List<ContainerLaunch> launches = new CopyOnWriteArrayList<>();
+    final List<String> signals = new CopyOnWriteArrayList<>();
+    final Set<String> snapshots = ConcurrentHashMap.newKeySet();
+    volatile String pullFailure;
+    volatile String startFailure;
+    /** Signals that end the container; others are recorded and ignored, as pid 1 ignores SIGTERM. */
+    volatile Set<Integer> fatalSignals = Set.of(9);
+
+    HostServices services(Path directory)
+    {
+        return new HostServices(this, this, this, new TaskRecordStore(directory.resolve("tasks")), directory.resolve("logs"), Clock.systemUTC(), this);
+    }
+
+    void exit(String containerId, int exitCode, boolean oomKilled)
+    {
+        containers.put(containerId, new ContainerStatus.Exited(exitCode, oomKilled, Instant.now()));
+    }
+
+    @Override
+    public PulledImage pull(String reference)
+            throws ImagePullException
+    {
+        if (pullFailure != null) {
+            throw new ImagePullException(pullFailure);
+        }
+        return new PulledImage(reference, "sha256:" + "a".repeat(64), new ImageConfig(List.of(), List.of("sh"), List.of("PATH=/bin"), "", ""), List.of(Path.of("/layers/1")));
+    }
+
+    @Override
+    public Path prepare(String key, List<Path> layers)
+    {
+        snapshots.add(key);
+        return Path.of("/rootfs", key);
+    }
+
+    @Override
+    public void remove(String key)
+    {
+        snapshots.remove(key);
+    }
+
+    @Override
+    public List<String> keys()
+    {
+        return new ArrayList<>(snapshots);
+    }
+
+    @Override
+    public void start(ContainerLaunch launch)
+            throws ContainerStartException
+    {
+        if (startFailure != null) {
+            throw new ContainerStartException(startFailure);
+        }
+        launches.add(launch);
+        events.add("start:" + launch.containerId());
+        containers.put(launch.containerId(), new ContainerStatus.Running(100 + launches.size()));
+    }
+
+    @Override
+    public Optional<ContainerStatus> status(String containerId)
+    {
+        return Optional.ofNullable(containers.get(containerId));
+    }
+
+    @Override
+    public void signal(String containerId, int signal)
+    {
+        signals.add(containerId + ":" + signal);
+        if (fatalSignals.contains(signal) && containers.get(containerId) instanceof ContainerStatus.Running) {
+            exit(containerId, 128 + signal, false);
+        }
+    }
+
+    @Override
+    public void delete(String containerId)
+    {
+        if (containers.remove(containerId) != null) {
+            events.add("delete:" + containerId);
+        }
+    }
+
+    @Override
+    public List<String> containerIds()
+    {
+        return new ArrayList<>(containers.keySet());
+    }
+
+    @Override
+    public Optional<NetworkAttachment> setUp(String taskId)
+            throws NetworkException
+    {
+        if (networkFailure != null) {
+            throw new NetworkException(networkFailure);
+        }
+        events.add("network-up");
+        return Optional.of(networks.computeIfAbsent(taskId, id -> new NetworkAttachment("/run/netns/test-" + id, "10.213.0." + (2 + networks.size()), "10.213.0.0/16", "10.213.0.1", "0a:58:0a:d5:00:02", "eth0")));
+    }
+
+    @Override
+    public void tearDown(String taskId)
+    {
+        if (networks.remove(taskId) != null) {
+            events.add("network-down");
+        }
+    }
+
+    @Override
+    public List<String> taskIds()
+    {
+        return new ArrayList<>(networks.keySet());
+    }
+}

@@ -1,0 +1,308 @@
+package io.berth.agent.tasks;
+
+import io.berth.common.agentprotocol.ContainerDependency;
+import io.berth.common.agentprotocol.ContainerDependency.Condition;
+import io.berth.common.agentprotocol.ContainerSpec;
+import io.berth.common.agentprotocol.TaskAssignment;
+import io.berth.common.agentprotocol.TaskAssignment.DesiredStatus;
+import io.berth.common.agentprotocol.TaskReport.Status;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class TaskRunnerTest
+{
+    private static final String TASK_ID = "0123456789abcdef0123456789abcdef";
+
+    @TempDir
+    Path directory;
+
+    private final FakeHost host = new FakeHost();
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+    private static TaskAssignment assignment(ContainerSpec... containers)
+    {
+        return new TaskAssignment(TASK_ID, "arn:aws:ecs:us-east-1:000000000000:task/default/" + TASK_ID, DesiredStatus.RUNNING, 256, 512, List.of(containers));
+    }
+
+    private static ContainerSpec container(String name, boolean essential, Integer stopTimeout)
+    {
+        return new ContainerSpec(name, "registry/app:1", null, List.of("serve"), Map.of("MODE", "test"), null, null, essential, null, null, stopTimeout);
+    }
+
+    private static ContainerSpec dependent(String name, boolean essential, String dependency, Condition condition)
+    {
+        return new ContainerSpec(name, "registry/app:1", null, List.of("serve"), Map.of(), null, null, essential, null, null, 30,
+                List.of(new ContainerDependency(dependency, condition)));
+    }
+
+    private static String id(String containerName)
+    {
+        return TASK_ID + "-" + containerName;
+    }
+
+    private TaskRunner runner(TaskAssignment assignment)
+    {
+        return new TaskRunner(TaskRecord.fresh(assignment), host.services(directory), () -> {});
+    }
+
+    private Future<?> start(TaskRunner runner)
+    {
+        return executor.submit(runner);
+    }
+
+    @Test
+    void failedPullStopsTheTaskWithTheRegistrysReason()
+            throws Exception
+    {
+        host.pullFailure = "failed to resolve reference \"registry/app:1\": not found";
+        TaskRunner runner = runner(assignment(container("app", true, null)));
+        start(runner).get(10, TimeUnit.SECONDS);
+
+        TaskRecord record = runner.record();
+        assertThat(record.status()).isEqualTo(Status.STOPPED);
+        assertThat(record.stopCode()).isEqualTo(TaskRunner.TASK_FAILED_TO_START);
+        assertThat(record.stoppedReason()).isEqualTo("CannotPullContainerError: failed to resolve reference \"registry/app:1\": not found");
+        assertThat(record.containers()).singleElement().satisfies(container -> assertThat(container.exitCode()).isNull());
+        assertThat(host.launches).isEmpty();
+    }
+
+    @Test
+    void containerThatCannotStartStopsTheTask()
+            throws Exception
+    {
+        host.startFailure = "exec: \"serve\": executable file not found in $PATH";
+        TaskRunner runner = runner(assignment(container("app", true, null)));
+        start(runner).get(10, TimeUnit.SECONDS);
+
+        assertThat(runner.record().stopCode()).isEqualTo(TaskRunner.TASK_FAILED_TO_START);
+        assertThat(runner.record().stoppedReason()).startsWith("CannotStartContainerError: exec: \"serve\"");
+        assertThat(host.snapshots).isEmpty();
+    }
+
+    @Test
+    void essentialContainerExitStopsTheOthers()
+            throws Exception
+    {
+        TaskRunner runner = runner(assignment(container("app", true, null), container("sidecar", false, 1)));
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);
+        assertThat(host.launches).extracting(launch -> launch.args()).containsOnly(List.of("serve"));
+        assertThat(host.launches.get(0).env()).contains("PATH=/bin", "MODE=test");
+
+        host.exit(TASK_ID + "-app", 3, false);
+        lifecycle.get(10, TimeUnit.SECONDS);
+
+        TaskRecord record = runner.record();
+        assertThat(record.status()).isEqualTo(Status.STOPPED);
+        assertThat(record.stopCode()).isEqualTo(TaskRunner.ESSENTIAL_CONTAINER_EXITED);
+        assertThat(record.containers()).extracting(ContainerRecord::name, ContainerRecord::exitCode)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("app", 3), org.assertj.core.groups.Tuple.tuple("sidecar", 137));
+        assertThat(host.containers).isEmpty();
+        assertThat(host.snapshots).isEmpty();
+    }
+
+    @Test
+    void stopSendsTermThenKillAfterTheStopTimeout()
+            throws Exception
+    {
+        TaskRunner runner = runner(assignment(container("app", true, 1)));
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);
+
+        runner.requestStop();
+        lifecycle.get(10, TimeUnit.SECONDS);
+
+        assertThat(host.signals).containsExactly(TASK_ID + "-app:15", TASK_ID + "-app:9");
+        assertThat(runner.record().containers().get(0).exitCode()).isEqualTo(137);
+        assertThat(runner.record().status()).isEqualTo(Status.STOPPED);
+    }
+
+    @Test
+    void containerThatHandlesTermIsNotKilled()
+            throws Exception
+    {
+        host.fatalSignals = java.util.Set.of(15, 9);
+        TaskRunner runner = runner(assignment(container("app", true, 30)));
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);
+
+        runner.requestStop();
+        lifecycle.get(10, TimeUnit.SECONDS);
+
+        assertThat(host.signals).containsExactly(TASK_ID + "-app:15");
+        assertThat(runner.record().containers().get(0).exitCode()).isEqualTo(143);
+    }
+
+    @Test
+    void outOfMemoryKillIsReported()
+            throws Exception
+    {
+        TaskRunner runner = runner(assignment(container("app", true, null)));
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);
+
+        host.exit(TASK_ID + "-app", 137, true);
+        lifecycle.get(10, TimeUnit.SECONDS);
+
+        assertThat(runner.record().containers().get(0).reason()).isEqualTo("OutOfMemoryError: Container killed due to memory usage");
+        assertThat(runner.record().containers().get(0).exitCode()).isEqualTo(137);
+    }
+
+    @Test
+    void resumedRunnerAdoptsTheRunningContainerInsteadOfStartingIt()
+            throws Exception
+    {
+        TaskRunner first = runner(assignment(container("app", true, null)));
+        Future<?> firstLifecycle = start(first);
+        await().atMost(Duration.ofSeconds(5)).until(() -> first.record().status() == Status.RUNNING);
+        first.detach();
+        firstLifecycle.cancel(true);
+
+        TaskRecord saved = host.services(directory).records().loadAll().get(0);
+        TaskRunner resumed = new TaskRunner(saved, host.services(directory), () -> {});
+        Future<?> lifecycle = start(resumed);
+        host.exit(TASK_ID + "-app", 0, false);
+        lifecycle.get(10, TimeUnit.SECONDS);
+
+        assertThat(host.launches).hasSize(1);
+        assertThat(resumed.record().containers().get(0).exitCode()).isZero();
+        assertThat(resumed.record().status()).isEqualTo(Status.STOPPED);
+    }
+
+    @Test
+    void networkIsSetUpBeforeTheContainersStartAndReleasedAfterTheyAreDeleted()
+            throws Exception
+    {
+        TaskRunner runner = runner(assignment(container("app", true, null)));
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);
+        assertThat(host.launches).singleElement().satisfies(launch -> assertThat(launch.networkNamespacePath()).isEqualTo(Path.of("/run/netns/test-" + TASK_ID)));
+        assertThat(runner.record().toReport().network().privateIPv4Address()).isEqualTo("10.213.0.2");
+
+        host.exit(id("app"), 0, false);
+        lifecycle.get(10, TimeUnit.SECONDS);
+
+        assertThat(host.events).containsExactly("network-up", "start:" + id("app"), "delete:" + id("app"), "network-down");
+        assertThat(host.networks).isEmpty();
+        assertThat(runner.record().status()).isEqualTo(Status.STOPPED);
+    }
+
+    @Test
+    void networkThatCannotBeSetUpStopsTheTask()
+            throws Exception
+    {
+        host.networkFailure = "CNI bridge ADD failed: no IP addresses available in range set";
+        TaskRunner runner = runner(assignment(container("app", true, null)));
+        start(runner).get(10, TimeUnit.SECONDS);
+
+        assertThat(runner.record().status()).isEqualTo(Status.STOPPED);
+        assertThat(runner.record().stopCode()).isEqualTo(TaskRunner.TASK_FAILED_TO_START);
+        assertThat(runner.record().stoppedReason()).isEqualTo("ResourceInitializationError: cannot set up the task's network: CNI bridge ADD failed: no IP addresses available in range set");
+        assertThat(host.launches).isEmpty();
+    }
+
+    @Test
+    void dependentOnSuccessStartsOnlyAfterItsDependencyExitedWithZero()
+            throws Exception
+    {
+        host.fatalSignals = Set.of(15, 9);
+        TaskRunner runner = runner(assignment(container("init", false, null), dependent("app", true, "init", Condition.SUCCESS)));
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(5)).until(() -> host.launches.size() == 1);
+        assertThat(host.launches.get(0).containerId()).isEqualTo(id("init"));
+        assertThat(runner.record().status()).isEqualTo(Status.PENDING);
+
+        host.exit(id("init"), 0, false);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);
+        assertThat(host.launches).extracting(launch -> launch.containerId()).containsExactly(id("init"), id("app"));
+
+        runner.requestStop();
+        lifecycle.get(10, TimeUnit.SECONDS);
+        assertThat(runner.record().stopCode()).isNull();
+    }
+
+    @Test
+    void dependentOnSuccessNeverStartsWhenItsDependencyFails()
+            throws Exception
+    {
+        TaskRunner runner = runner(assignment(container("init", false, null), dependent("app", true, "init", Condition.SUCCESS)));
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(5)).until(() -> host.launches.size() == 1);
+
+        host.exit(id("init"), 1, false);
+        lifecycle.get(10, TimeUnit.SECONDS);
+
+        TaskRecord record = runner.record();
+        assertThat(host.launches).extracting(launch -> launch.containerId()).containsExactly(id("init"));
+        assertThat(record.status()).isEqualTo(Status.STOPPED);
+        assertThat(record.stopCode()).isEqualTo(TaskRunner.TASK_FAILED_TO_START);
+        assertThat(record.stoppedReason()).isEqualTo("Container 'init' exited with 1, so dependent container 'app' cannot start");
+        assertThat(record.containers()).extracting(ContainerRecord::name, ContainerRecord::exitCode)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("init", 1), org.assertj.core.groups.Tuple.tuple("app", null));
+        assertThat(host.networks).isEmpty();
+    }
+
+    @Test
+    void dependentOnCompleteStartsWhateverTheExitCode()
+            throws Exception
+    {
+        host.fatalSignals = Set.of(15, 9);
+        TaskRunner runner = runner(assignment(container("init", false, null), dependent("app", true, "init", Condition.COMPLETE)));
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(5)).until(() -> host.launches.size() == 1);
+
+        host.exit(id("init"), 3, false);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);
+
+        assertThat(host.launches).extracting(launch -> launch.containerId()).containsExactly(id("init"), id("app"));
+        runner.requestStop();
+        lifecycle.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void dependentOnStartStartsAfterItsDependencyAndStopsBeforeIt()
+            throws Exception
+    {
+        host.fatalSignals = Set.of(15, 9);
+        // listed first, started second: the order comes from dependsOn, not from the list
+        TaskRunner runner = runner(assignment(dependent("app", true, "db", Condition.START), container("db", true, null)));
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);
+        assertThat(host.launches).extracting(launch -> launch.containerId()).containsExactly(id("db"), id("app"));
+
+        runner.requestStop();
+        lifecycle.get(10, TimeUnit.SECONDS);
+
+        assertThat(host.signals).containsExactly(id("app") + ":15", id("db") + ":15");
+    }
+
+    @Test
+    void eachContainerIsKilledAfterItsOwnStopTimeout()
+            throws Exception
+    {
+        TaskRunner runner = runner(assignment(container("quick", true, 1), container("patient", true, 3600)));
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);
+
+        runner.requestStop();
+        await().atMost(Duration.ofSeconds(10)).until(() -> host.signals.contains(id("quick") + ":9"));
+
+        assertThat(host.signals).containsExactlyInAnyOrder(id("quick") + ":15", id("patient") + ":15", id("quick") + ":9");
+        host.exit(id("patient"), 0, false);
+        lifecycle.get(10, TimeUnit.SECONDS);
+        assertThat(runner.record().status()).isEqualTo(Status.STOPPED);
+    }
+}
