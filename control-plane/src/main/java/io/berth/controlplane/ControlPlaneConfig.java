@@ -12,12 +12,23 @@ import static java.util.Objects.requireNonNull;
  * @param region the region in every ARN the control plane makes
  * @param stoppedTaskRetention how long a STOPPED task stays describable before {@link ControlPlane#purgeExpired()} forgets it
  * @param hostTimeout a host whose agent has not synced for this long gets no new tasks
+ * @param hostLostAfter a host whose agent has not synced for this long is marked LOST and its tasks STOPPED
+ * @param placementTimeout how long a task waits in PROVISIONING for a host before it stops with TaskFailedToStart
  */
-public record ControlPlaneConfig(String storeUrl, String region, Duration stoppedTaskRetention, Duration hostTimeout, Clock clock)
+public record ControlPlaneConfig(
+        String storeUrl,
+        String region,
+        Duration stoppedTaskRetention,
+        Duration hostTimeout,
+        Clock clock,
+        Duration hostLostAfter,
+        Duration placementTimeout)
 {
     public static final String DEFAULT_REGION = "us-east-1";
     public static final Duration DEFAULT_STOPPED_TASK_RETENTION = Duration.ofHours(1);
     public static final Duration DEFAULT_HOST_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_HOST_LOST_AFTER = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_PLACEMENT_TIMEOUT = Duration.ofMinutes(5);
 
     public ControlPlaneConfig
     {
@@ -26,9 +37,16 @@ public record ControlPlaneConfig(String storeUrl, String region, Duration stoppe
         requireNonNull(stoppedTaskRetention, "stoppedTaskRetention is null");
         requireNonNull(hostTimeout, "hostTimeout is null");
         requireNonNull(clock, "clock is null");
+        requireNonNull(hostLostAfter, "hostLostAfter is null");
+        requireNonNull(placementTimeout, "placementTimeout is null");
     }
 
-    /** Defaults for everything but the store: us-east-1, one hour of stopped tasks, 60 s host timeout, system clock. */
+    public ControlPlaneConfig(String storeUrl, String region, Duration stoppedTaskRetention, Duration hostTimeout, Clock clock)
+    {
+        this(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, DEFAULT_HOST_LOST_AFTER, DEFAULT_PLACEMENT_TIMEOUT);
+    }
+
+    /** Defaults for everything but the store: us-east-1, one hour of stopped tasks, 60 s host timeout and loss, 5 min placement timeout, system clock. */
     public static ControlPlaneConfig of(String storeUrl)
     {
         return new ControlPlaneConfig(storeUrl, DEFAULT_REGION, DEFAULT_STOPPED_TASK_RETENTION, DEFAULT_HOST_TIMEOUT, Clock.systemUTC());
@@ -36,21 +54,31 @@ public record ControlPlaneConfig(String storeUrl, String region, Duration stoppe
 
     public ControlPlaneConfig withRegion(String value)
     {
-        return new ControlPlaneConfig(storeUrl, value, stoppedTaskRetention, hostTimeout, clock);
+        return new ControlPlaneConfig(storeUrl, value, stoppedTaskRetention, hostTimeout, clock, hostLostAfter, placementTimeout);
     }
 
     public ControlPlaneConfig withStoppedTaskRetention(Duration value)
     {
-        return new ControlPlaneConfig(storeUrl, region, value, hostTimeout, clock);
+        return new ControlPlaneConfig(storeUrl, region, value, hostTimeout, clock, hostLostAfter, placementTimeout);
     }
 
     public ControlPlaneConfig withHostTimeout(Duration value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, value, clock);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, value, clock, hostLostAfter, placementTimeout);
     }
 
     public ControlPlaneConfig withClock(Clock value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, value);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, value, hostLostAfter, placementTimeout);
+    }
+
+    public ControlPlaneConfig withHostLostAfter(Duration value)
+    {
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, value, placementTimeout);
+    }
+
+    public ControlPlaneConfig withPlacementTimeout(Duration value)
+    {
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, hostLostAfter, value);
     }
 }

@@ -35,6 +35,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import static java.util.Objects.requireNonNull;
 
@@ -49,6 +50,7 @@ public final class AllInOne
     private static final Logger log = LoggerFactory.getLogger(AllInOne.class);
 
     private final AllInOneConfig config;
+    private final UnaryOperator<ControlPlaneConfig> controlPlaneTuning;
     private final Clock clock = Clock.systemUTC();
     private LocalRegistry registry;
     private ControlPlane controlPlane;
@@ -60,7 +62,14 @@ public final class AllInOne
 
     public AllInOne(AllInOneConfig config)
     {
+        this(config, UnaryOperator.identity());
+    }
+
+    /** controlPlaneTuning adjusts the control plane's settings, e.g. shorter placement timeouts for tests. */
+    public AllInOne(AllInOneConfig config, UnaryOperator<ControlPlaneConfig> controlPlaneTuning)
+    {
         this.config = requireNonNull(config, "config is null");
+        this.controlPlaneTuning = requireNonNull(controlPlaneTuning, "controlPlaneTuning is null");
     }
 
     public void start()
@@ -71,9 +80,9 @@ public final class AllInOne
         registry = new LocalRegistry(Files.createDirectories(data.resolve("registry")), registryPort(data));
         registry.start();
         try {
-            controlPlane = new ControlPlane(ControlPlaneConfig.of(config.effectiveStoreUrl())
+            controlPlane = new ControlPlane(controlPlaneTuning.apply(ControlPlaneConfig.of(config.effectiveStoreUrl())
                     .withRegion(config.region())
-                    .withStoppedTaskRetention(config.stoppedTaskRetention()));
+                    .withStoppedTaskRetention(config.stoppedTaskRetention())));
             operatorKey = controlPlane.accounts().bootstrapOperator();
             apiServer = new ApiServer(
                     new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.apiPort()),
@@ -84,7 +93,7 @@ public final class AllInOne
             apiServer.start();
             writeEnvironmentFile();
             maintenance = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("berth-maintenance").daemon().factory());
-            maintenance.scheduleWithFixedDelay(this::purgeExpiredTasks, 1, 1, TimeUnit.MINUTES);
+            maintenance.scheduleWithFixedDelay(this::runMaintenance, 1, 1, TimeUnit.SECONDS);
             startAgent();
         }
         catch (IOException | RuntimeException e) {
@@ -221,16 +230,13 @@ public final class AllInOne
         return id;
     }
 
-    private void purgeExpiredTasks()
+    private void runMaintenance()
     {
         try {
-            int purged = controlPlane.purgeExpired();
-            if (purged > 0) {
-                log.info("forgot {} tasks stopped longer than {}", purged, config.stoppedTaskRetention());
-            }
+            controlPlane.runMaintenance();
         }
         catch (RuntimeException e) {
-            log.warn("purging expired tasks failed: {}", e.toString());
+            log.warn("control plane maintenance failed: {}", e.toString());
         }
     }
 

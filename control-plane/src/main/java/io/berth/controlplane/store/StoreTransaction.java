@@ -38,4 +38,9 @@ public final class StoreTransaction
     {
         return new HostRows(sql);
     }
+
+    public PlacementAttemptRows placementAttempts()
+    {
+        return new PlacementAttemptRows(sql);
+    }
 }
