@@ -1,6 +1,8 @@
 package io.berth.cli;
 
 import io.berth.cli.commands.AccountCommand;
+import io.berth.cli.commands.ExplainCommand;
+import io.berth.cli.commands.HostCommand;
 import io.berth.cli.commands.ImageCommand;
 import io.berth.cli.commands.LogsCommand;
 import io.berth.cli.commands.PsCommand;
@@ -23,6 +25,8 @@ import picocli.CommandLine.Command;
                 StopCommand.class,
                 ImageCommand.class,
                 AccountCommand.class,
+                HostCommand.class,
+                ExplainCommand.class,
         })
 public final class BerthCommand
         implements Runnable
