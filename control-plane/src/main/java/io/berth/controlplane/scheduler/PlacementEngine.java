@@ -23,9 +23,13 @@ import static java.util.Objects.requireNonNull;
  * host's capacity and in their group's spread. A task that fits nowhere gets a {@link PlacementFailure} with the
  * reason of every host.
  *
+ * <p>When the last strategy is a spread, hosts still tied go to the one holding the fewest tasks (of any group),
+ * so spreading many groups evens out the whole cluster; otherwise ties go to the first host by id.
+ *
  * <p>Most searches avoid scanning every host: when the first strategy is binpack, or a spread on an attribute
  * followed by binpack (the default), the engine walks a free-capacity index from the smallest host that fits
- * upward and stops at the first feasible one.
+ * upward and stops at the first feasible one; a spread on instanceId walks hosts by task count (or, followed by
+ * binpack, by free capacity) among the hosts holding no task of the group.
  */
 public final class PlacementEngine
 {
@@ -40,7 +44,9 @@ public final class PlacementEngine
 
     public PlacementPlan place(ClusterSnapshot snapshot, List<PlacementRequest> requests)
     {
-        WorkingCluster cluster = new WorkingCluster(snapshot);
+        int smallestCpu = requests.stream().mapToInt(PlacementRequest::cpu).min().orElse(0);
+        long smallestMemory = requests.stream().mapToLong(PlacementRequest::memory).min().orElse(0);
+        WorkingCluster cluster = new WorkingCluster(snapshot, Math.max(smallestCpu, 0), Math.max(smallestMemory, 0));
         List<PlacementPlan.Assignment> assignments = new ArrayList<>();
         List<PlacementFailure> failures = new ArrayList<>();
         for (PlacementRequest request : requests) {
@@ -174,18 +180,40 @@ public final class PlacementEngine
             PlacementStrategy first = strategies.getFirst();
             if (first.type() == PlacementStrategy.Type.BINPACK) {
                 Resource resource = resource(first);
-                return bestInIndex(cluster.clusterIndex(resource), resource, 1);
+                return bestInIndex(cluster.clusterIndex(resource), resource, 1, false);
             }
             if (first.attributeName() != null && strategies.size() >= 2 && strategies.get(1).type() == PlacementStrategy.Type.BINPACK) {
                 return bestSpreadThenBinpack(first.attributeName(), resource(strategies.get(1)));
             }
+            if (first.type() == PlacementStrategy.Type.SPREAD && first.attributeName() == null) {
+                // no task of the group on the host is the best spread score there is: search those hosts first
+                int best = -1;
+                if (strategies.size() == 1) {
+                    best = bestInIndex(cluster.clusterIndex(Resource.TASKS), Resource.TASKS, 1, true);
+                }
+                else if (strategies.get(1).type() == PlacementStrategy.Type.BINPACK) {
+                    Resource resource = resource(strategies.get(1));
+                    best = bestInIndex(cluster.clusterIndex(resource), resource, 2, true);
+                }
+                if (best >= 0) {
+                    return best;
+                }
+            }
             return bestByScan();
         }
 
-        /** Walks hosts from the least free capacity that fits upward; ties on free capacity go to the later strategies. */
-        private int bestInIndex(NavigableSet<Long> index, Resource resource, int tieBreakFrom)
+        /**
+         * Walks hosts from the least free capacity that fits (or the fewest tasks) upward; ties go to the later
+         * strategies. onlyWithoutGroup skips hosts holding a task of the request's group.
+         */
+        private int bestInIndex(NavigableSet<Long> index, Resource resource, int tieBreakFrom, boolean onlyWithoutGroup)
         {
-            long required = resource == Resource.CPU ? request.cpu() : request.memory();
+            long required = switch (resource) {
+                case CPU -> request.cpu();
+                case MEMORY -> request.memory();
+                case TASKS -> 0;
+            };
+            int[] groupCounts = onlyWithoutGroup ? cluster.groupCounts(request.group()) : null;
             int best = -1;
             long bestFree = -1;
             for (long key : index.tailSet(WorkingCluster.indexKey(Math.max(required, 0), 0), true)) {
@@ -194,11 +222,11 @@ public final class PlacementEngine
                     break;
                 }
                 int host = WorkingCluster.hostOf(key);
-                if (rejection(cluster, request, host) != null) {
+                if ((groupCounts != null && groupCounts[host] != 0) || rejection(cluster, request, host) != null) {
                     continue;
                 }
-                if (tieBreakFrom >= strategies.size()) {
-                    // keys with equal free capacity are in host order: the first feasible one wins the final tie-break
+                if (tieBreakFrom >= strategies.size() && (resource == Resource.TASKS || strategies.getLast().type() != PlacementStrategy.Type.SPREAD)) {
+                    // keys with equal value are in host order: the first feasible one wins the final tie-break
                     return host;
                 }
                 if (best < 0 || compare(host, best, tieBreakFrom) < 0) {
@@ -221,7 +249,7 @@ public final class PlacementEngine
                 int end = start;
                 int best = -1;
                 while (end < values.size() && counts.getOrDefault(values.get(end), 0) == tierCount) {
-                    int candidate = bestInIndex(cluster.partitionIndex(attribute, values.get(end), resource), resource, 2);
+                    int candidate = bestInIndex(cluster.partitionIndex(attribute, values.get(end), resource), resource, 2, false);
                     if (candidate >= 0 && (best < 0 || compare(candidate, best, 1) < 0)) {
                         best = candidate;
                     }
@@ -255,6 +283,9 @@ public final class PlacementEngine
                 if (order != 0) {
                     return order;
                 }
+            }
+            if (strategies.getLast().type() == PlacementStrategy.Type.SPREAD && cluster.tasks[a] != cluster.tasks[b]) {
+                return Long.compare(cluster.tasks[a], cluster.tasks[b]);
             }
             return Integer.compare(a, b);
         }

@@ -20,9 +20,10 @@ final class WorkingCluster
     static final int MAX_HOSTS = 1 << HOST_BITS;
     private static final long HOST_MASK = MAX_HOSTS - 1;
 
+    /** What an index orders hosts by: free cpu, free memory, or the number of tasks on the host (for spread). */
     enum Resource
     {
-        CPU, MEMORY
+        CPU, MEMORY, TASKS
     }
 
     final int size;
@@ -31,6 +32,9 @@ final class WorkingCluster
     final List<Map<String, String>> attributes;
     final long[] freeCpu;
     final long[] freeMemory;
+    final long[] tasks;
+    private final int smallestCpu;
+    private final long smallestMemory;
 
     private final Map<String, Map<Integer, Integer>> snapshotGroupCounts = new HashMap<>();
     private final Map<String, int[]> groupCounts = new HashMap<>();
@@ -42,8 +46,14 @@ final class WorkingCluster
     // attribute -> value -> resource -> index of the ACTIVE hosts with that value
     private final Map<String, Map<String, EnumMap<Resource, TreeSet<Long>>>> partitionIndexes = new HashMap<>();
 
-    WorkingCluster(ClusterSnapshot snapshot)
+    /**
+     * smallestCpu and smallestMemory are the least any request of the plan asks for: hosts with less free are left
+     * out of the indexes, so a full host is never walked over again.
+     */
+    WorkingCluster(ClusterSnapshot snapshot, int smallestCpu, long smallestMemory)
     {
+        this.smallestCpu = smallestCpu;
+        this.smallestMemory = smallestMemory;
         List<SnapshotHost> hosts = snapshot.hosts();
         if (hosts.size() > MAX_HOSTS) {
             throw new IllegalArgumentException("At most " + MAX_HOSTS + " hosts can be scheduled at once, got " + hosts.size());
@@ -54,6 +64,7 @@ final class WorkingCluster
         attributes = new ArrayList<>(size);
         freeCpu = new long[size];
         freeMemory = new long[size];
+        tasks = new long[size];
         for (int host = 0; host < size; host++) {
             SnapshotHost snapshotHost = hosts.get(host);
             hostIds[host] = snapshotHost.hostId();
@@ -63,6 +74,7 @@ final class WorkingCluster
             freeMemory[host] = snapshotHost.memoryFree();
             for (Map.Entry<String, Integer> entry : snapshotHost.tasksByGroup().entrySet()) {
                 snapshotGroupCounts.computeIfAbsent(entry.getKey(), ignored -> new HashMap<>()).put(host, entry.getValue());
+                tasks[host] += entry.getValue();
             }
         }
     }
@@ -164,7 +176,11 @@ final class WorkingCluster
 
     long free(Resource resource, int host)
     {
-        return resource == Resource.CPU ? freeCpu[host] : freeMemory[host];
+        return switch (resource) {
+            case CPU -> freeCpu[host];
+            case MEMORY -> freeMemory[host];
+            case TASKS -> tasks[host];
+        };
     }
 
     /** Takes a task's resources off the host and counts it in its group, keeping every index in step. */
@@ -175,6 +191,7 @@ final class WorkingCluster
         }
         freeCpu[host] -= request.cpu();
         freeMemory[host] -= request.memory();
+        tasks[host]++;
         for (Resource resource : Resource.values()) {
             forEachIndexOf(host, resource, index -> addToIndex(index, resource, host));
         }
@@ -201,10 +218,9 @@ final class WorkingCluster
 
     private void addToIndex(TreeSet<Long> index, Resource resource, int host)
     {
-        long free = free(resource, host);
-        // hosts that are not ACTIVE, or already over their capacity, never fit anything
-        if (states[host] == HostState.ACTIVE && free >= 0) {
-            index.add(indexKey(free, host));
+        // hosts that are not ACTIVE, or too full for the smallest request of the plan, can take nothing
+        if (states[host] == HostState.ACTIVE && freeCpu[host] >= smallestCpu && freeMemory[host] >= smallestMemory) {
+            index.add(indexKey(free(resource, host), host));
         }
     }
 }

@@ -57,6 +57,30 @@ class PlacementEngineTest
     }
 
     @Test
+    void spreadOfManyGroupsEvensOutTheWholeCluster()
+    {
+        SchedulerHarness harness = new SchedulerHarness(host("a").build(), host("b").build(), host("c").build());
+        List<PlacementRequest> requests = new ArrayList<>();
+        for (int group = 0; group < 6; group++) {
+            requests.add(task("t" + group).group("family:f" + group).spread("instanceId").build());
+        }
+
+        assertThat(harness.place(requests).countsByHost()).containsExactly(entry("a", 2L), entry("b", 2L), entry("c", 2L));
+    }
+
+    @Test
+    void spreadFallsBackToHostsWithTasksOfTheGroupWhenNoOtherFits()
+    {
+        SchedulerHarness harness = new SchedulerHarness(
+                host("a").tasks("family:app", 1).build(),
+                host("b").tasks("family:app", 2).build(),
+                host("c").allocated(0, 8192).build());
+
+        assertThat(harness.hostOf(task("t").spread("instanceId").build())).isEqualTo("a");
+        assertThat(harness.hostOf(task("t").spread("instanceId").binpack("memory").build())).isEqualTo("a");
+    }
+
+    @Test
     void spreadCountsTasksAlreadyRunningInTheGroupOnly()
     {
         SchedulerHarness harness = new SchedulerHarness(
