@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The scheduler alone, in process: 10,000 simulated hosts (16 vCPU, 64 GiB, three zones) and a stream of 100,000
+ * The scheduler alone, in process: 10,000 simulated hosts (16 vCPU, 48 GiB, three zones) and a stream of 100,000
  * tasks of mixed Fargate sizes in 200 task families, placed in plans of 1,000 tasks (each plan against a fresh
  * snapshot holding everything placed before, as the control plane's placer works). Prints placements per second
  * and packing quality for the default strategy, binpack and spread. Run it with scripts/bench-scheduler.sh.
@@ -20,7 +20,7 @@ public final class SchedulerBenchmark
     private static final int PLAN_SIZE = 1_000;
     private static final int FAMILIES = 200;
     private static final int HOST_CPU = 16 * 1024;
-    private static final long HOST_MEMORY = 64 * 1024;
+    private static final long HOST_MEMORY = 48 * 1024;
     private static final int SMALLEST_CPU = 256;
     private static final long SMALLEST_MEMORY = 512;
 
