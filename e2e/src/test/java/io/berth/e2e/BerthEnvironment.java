@@ -3,6 +3,7 @@ package io.berth.e2e;
 import io.berth.cli.up.AllInOne;
 import io.berth.cli.up.AllInOneConfig;
 import io.berth.common.files.FileTrees;
+import io.berth.controlplane.ControlPlaneConfig;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import static org.awaitility.Awaitility.await;
 
@@ -28,14 +30,16 @@ final class BerthEnvironment
 {
     private final Path dataDirectory;
     private final int apiPort;
+    private final UnaryOperator<ControlPlaneConfig> controlPlaneTuning;
     private AllInOne berth;
     private final String image;
 
-    private BerthEnvironment(Path dataDirectory, int apiPort)
+    private BerthEnvironment(Path dataDirectory, int apiPort, UnaryOperator<ControlPlaneConfig> controlPlaneTuning)
             throws IOException
     {
         this.dataDirectory = dataDirectory;
         this.apiPort = apiPort;
+        this.controlPlaneTuning = controlPlaneTuning;
         this.berth = start();
         this.image = TestImagesForBerth.pushBusybox(berth.registryAddress(), "e2e/busybox:latest");
     }
@@ -43,13 +47,20 @@ final class BerthEnvironment
     static BerthEnvironment start(Path dataDirectory)
             throws IOException
     {
-        return new BerthEnvironment(dataDirectory, FreePorts.any());
+        return new BerthEnvironment(dataDirectory, FreePorts.any(), UnaryOperator.identity());
+    }
+
+    /** With control plane settings adjusted, e.g. a short placement timeout. */
+    static BerthEnvironment start(Path dataDirectory, UnaryOperator<ControlPlaneConfig> controlPlaneTuning)
+            throws IOException
+    {
+        return new BerthEnvironment(dataDirectory, FreePorts.any(), controlPlaneTuning);
     }
 
     private AllInOne start()
             throws IOException
     {
-        AllInOne started = new AllInOne(AllInOneConfig.defaults(dataDirectory).withApiPort(apiPort).withStoppedTaskRetention(Duration.ofHours(1)));
+        AllInOne started = new AllInOne(AllInOneConfig.defaults(dataDirectory).withApiPort(apiPort).withStoppedTaskRetention(Duration.ofHours(1)), controlPlaneTuning);
         started.start();
         return started;
     }
