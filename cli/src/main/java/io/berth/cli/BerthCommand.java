@@ -1,6 +1,7 @@
 package io.berth.cli;
 
 import io.berth.cli.commands.AccountCommand;
+import io.berth.cli.commands.BillCommand;
 import io.berth.cli.commands.ExplainCommand;
 import io.berth.cli.commands.HostCommand;
 import io.berth.cli.commands.ImageCommand;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Command;
                 StopCommand.class,
                 ImageCommand.class,
                 AccountCommand.class,
+                BillCommand.class,
                 HostCommand.class,
                 ExplainCommand.class,
         })

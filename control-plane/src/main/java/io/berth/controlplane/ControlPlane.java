@@ -11,12 +11,15 @@ import io.berth.controlplane.api.EcsAction;
 import io.berth.controlplane.api.actions.ClusterActions;
 import io.berth.controlplane.api.actions.TaskActions;
 import io.berth.controlplane.api.actions.TaskDefinitionActions;
+import io.berth.controlplane.api.admin.BillEndpoint;
 import io.berth.controlplane.api.admin.CreateAccountEndpoint;
 import io.berth.controlplane.api.admin.TaskLogsEndpoint;
 import io.berth.controlplane.clusters.ClusterService;
 import io.berth.controlplane.api.admin.HostEndpoints;
 import io.berth.controlplane.hosts.HostService;
 import io.berth.controlplane.placement.PlacementReports;
+import io.berth.controlplane.metering.MeteringService;
+import io.berth.controlplane.metering.RightSizingPolicy;
 import io.berth.controlplane.placement.TaskPlacer;
 import io.berth.controlplane.scheduler.PlacementEngine;
 import io.berth.controlplane.store.Store;
@@ -26,6 +29,8 @@ import io.berth.controlplane.tasks.TaskService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -52,6 +57,9 @@ public final class ControlPlane
     private final HostService hosts;
     private final TaskPlacer placer;
     private final HostSignals hostSignals;
+    private static final Duration PURGE_INTERVAL = Duration.ofMinutes(1);
+    private Instant lastPurge;
+    private final MeteringService metering;
     private final LogSourceRegistry logSources = new LogSourceRegistry();
     private final List<EcsAction> ecsActions;
     private final List<AdminEndpoint> adminEndpoints;
@@ -74,13 +82,14 @@ public final class ControlPlane
         this.hosts = new HostService(store, hostSignals, config.hostLostAfter(), config.clock());
         this.tasks = new TaskService(store, clusters, taskDefinitions, placer, hostSignals, config.region(), config.stoppedTaskRetention(), config.clock());
         this.agentGateway = new AgentGateway(store, placer, hostSignals, config.clock());
+        this.metering = new MeteringService(store, config.metering(), RightSizingPolicy.DEFAULT, config.clock());
 
         List<EcsAction> actions = new ArrayList<>();
         actions.addAll(new ClusterActions(clusters).actions());
         actions.addAll(new TaskDefinitionActions(taskDefinitions).actions());
         actions.addAll(new TaskActions(tasks).actions());
         this.ecsActions = List.copyOf(actions);
-        List<AdminEndpoint> endpoints = new ArrayList<>(List.of(new CreateAccountEndpoint(accounts), new TaskLogsEndpoint(tasks, logSources)));
+        List<AdminEndpoint> endpoints = new ArrayList<>(List.of(new CreateAccountEndpoint(accounts), new TaskLogsEndpoint(tasks, logSources), new BillEndpoint(metering)));
         endpoints.addAll(new HostEndpoints(hosts, new PlacementReports(store)).endpoints());
         this.adminEndpoints = List.copyOf(endpoints);
     }
@@ -115,6 +124,11 @@ public final class ControlPlane
         return agentGateway;
     }
 
+    public MeteringService metering()
+    {
+        return metering;
+    }
+
     /** Where the logs endpoint reads the logs of tasks on hostId (the all-in-one agent registers itself). */
     public void registerLogSource(String hostId, TaskLogSource source)
     {
@@ -124,6 +138,8 @@ public final class ControlPlane
     /** Forgets tasks stopped longer ago than the configured retention; returns how many. */
     public int purgeExpired()
     {
+        // the metering records of stopped tasks take their stop from the tasks before those are forgotten
+        metering.captureStops();
         return tasks.purgeExpired();
     }
 
@@ -136,11 +152,13 @@ public final class ControlPlane
     /**
      * The periodic work of the control plane, cheap enough to run every second: marks silent hosts LOST (stopping
      * their tasks), stops the tasks of hosts whose drain deadline passed, places waiting tasks (stopping those that
-     * waited longer than the placement timeout), and forgets long-stopped tasks. Each step runs on its own, so one
-     * failing does not hold up the others.
+     * waited longer than the placement timeout), and, at most once a minute, forgets long-stopped tasks (which
+     * reads every running task for metering first). Each step runs on its own, so one failing does not hold up the
+     * others. Called by `berth up` (AllInOne) every second; a standalone server should do the same.
      */
-    public void runMaintenance()
+    public synchronized void runMaintenance()
     {
+        Instant now = config.clock().instant();
         step("marking lost hosts", hosts::markLostHosts);
         step("finishing drains", hosts::finishDrains);
         step("placing waiting tasks", () -> {
@@ -151,10 +169,13 @@ public final class ControlPlane
             });
             touched.forEach(hostSignals::signal);
         });
-        step("purging stopped tasks", () -> {
-            purgeExpired();
-            store.useTransaction(transaction -> transaction.placementAttempts().deleteOrphans());
-        });
+        if (lastPurge == null || !now.isBefore(lastPurge.plus(PURGE_INTERVAL))) {
+            lastPurge = now;
+            step("purging stopped tasks", () -> {
+                purgeExpired();
+                store.useTransaction(transaction -> transaction.placementAttempts().deleteOrphans());
+            });
+        }
     }
 
     private static void step(String name, Runnable work)

@@ -1,5 +1,7 @@
 package io.berth.controlplane;
 
+import io.berth.controlplane.metering.MeteringConfig;
+
 import java.time.Clock;
 import java.time.Duration;
 
@@ -12,6 +14,7 @@ import static java.util.Objects.requireNonNull;
  * @param region the region in every ARN the control plane makes
  * @param stoppedTaskRetention how long a STOPPED task stays describable before {@link ControlPlane#purgeExpired()} forgets it
  * @param hostTimeout a host whose agent has not synced for this long gets no new tasks
+ * @param metering prices and the minimum billed duration
  * @param hostLostAfter a host whose agent has not synced for this long is marked LOST and its tasks STOPPED
  * @param placementTimeout how long a task waits in PROVISIONING for a host before it stops with TaskFailedToStart
  */
@@ -21,6 +24,7 @@ public record ControlPlaneConfig(
         Duration stoppedTaskRetention,
         Duration hostTimeout,
         Clock clock,
+        MeteringConfig metering,
         Duration hostLostAfter,
         Duration placementTimeout)
 {
@@ -37,48 +41,58 @@ public record ControlPlaneConfig(
         requireNonNull(stoppedTaskRetention, "stoppedTaskRetention is null");
         requireNonNull(hostTimeout, "hostTimeout is null");
         requireNonNull(clock, "clock is null");
+        requireNonNull(metering, "metering is null");
         requireNonNull(hostLostAfter, "hostLostAfter is null");
         requireNonNull(placementTimeout, "placementTimeout is null");
     }
 
-    public ControlPlaneConfig(String storeUrl, String region, Duration stoppedTaskRetention, Duration hostTimeout, Clock clock)
+    public ControlPlaneConfig(String storeUrl, String region, Duration stoppedTaskRetention, Duration hostTimeout, Clock clock, MeteringConfig metering)
     {
-        this(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, DEFAULT_HOST_LOST_AFTER, DEFAULT_PLACEMENT_TIMEOUT);
+        this(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, DEFAULT_HOST_LOST_AFTER, DEFAULT_PLACEMENT_TIMEOUT);
     }
 
-    /** Defaults for everything but the store: us-east-1, one hour of stopped tasks, 60 s host timeout and loss, 5 min placement timeout, system clock. */
+    /**
+     * Defaults for everything but the store: us-east-1, one hour of stopped tasks, 60 s host timeout, system
+     * clock, Fargate us-east-1 prices with a one-minute minimum, hosts lost after 60 s of silence, and tasks that
+     * wait up to 5 minutes for a host.
+     */
     public static ControlPlaneConfig of(String storeUrl)
     {
-        return new ControlPlaneConfig(storeUrl, DEFAULT_REGION, DEFAULT_STOPPED_TASK_RETENTION, DEFAULT_HOST_TIMEOUT, Clock.systemUTC());
+        return new ControlPlaneConfig(storeUrl, DEFAULT_REGION, DEFAULT_STOPPED_TASK_RETENTION, DEFAULT_HOST_TIMEOUT, Clock.systemUTC(), MeteringConfig.DEFAULTS);
     }
 
     public ControlPlaneConfig withRegion(String value)
     {
-        return new ControlPlaneConfig(storeUrl, value, stoppedTaskRetention, hostTimeout, clock, hostLostAfter, placementTimeout);
+        return new ControlPlaneConfig(storeUrl, value, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout);
     }
 
     public ControlPlaneConfig withStoppedTaskRetention(Duration value)
     {
-        return new ControlPlaneConfig(storeUrl, region, value, hostTimeout, clock, hostLostAfter, placementTimeout);
+        return new ControlPlaneConfig(storeUrl, region, value, hostTimeout, clock, metering, hostLostAfter, placementTimeout);
     }
 
     public ControlPlaneConfig withHostTimeout(Duration value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, value, clock, hostLostAfter, placementTimeout);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, value, clock, metering, hostLostAfter, placementTimeout);
     }
 
     public ControlPlaneConfig withClock(Clock value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, value, hostLostAfter, placementTimeout);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, value, metering, hostLostAfter, placementTimeout);
+    }
+
+    public ControlPlaneConfig withMetering(MeteringConfig value)
+    {
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, value, hostLostAfter, placementTimeout);
     }
 
     public ControlPlaneConfig withHostLostAfter(Duration value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, value, placementTimeout);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, value, placementTimeout);
     }
 
     public ControlPlaneConfig withPlacementTimeout(Duration value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, hostLostAfter, value);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, value);
     }
 }

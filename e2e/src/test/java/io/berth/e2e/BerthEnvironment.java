@@ -4,6 +4,7 @@ import io.berth.cli.up.AllInOne;
 import io.berth.cli.up.AllInOneConfig;
 import io.berth.common.files.FileTrees;
 import io.berth.controlplane.ControlPlaneConfig;
+import io.berth.testing.TestNetworks;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -33,6 +34,9 @@ final class BerthEnvironment
     private final UnaryOperator<ControlPlaneConfig> controlPlaneTuning;
     private AllInOne berth;
     private final String image;
+    // a bridge and subnet of this environment's own, kept across restarts, so tests never meet a running `berth up`
+    private final String bridgeName = TestNetworks.bridgeName("bte2e");
+    private final String subnet = TestNetworks.subnet();
 
     private BerthEnvironment(Path dataDirectory, int apiPort, UnaryOperator<ControlPlaneConfig> controlPlaneTuning)
             throws IOException
@@ -60,7 +64,8 @@ final class BerthEnvironment
     private AllInOne start()
             throws IOException
     {
-        AllInOne started = new AllInOne(AllInOneConfig.defaults(dataDirectory).withApiPort(apiPort).withStoppedTaskRetention(Duration.ofHours(1)), controlPlaneTuning);
+        AllInOne started = new AllInOne(AllInOneConfig.defaults(dataDirectory).withApiPort(apiPort).withStoppedTaskRetention(Duration.ofHours(1))
+                .withTaskNetwork(bridgeName, subnet), controlPlaneTuning);
         started.start();
         return started;
     }
@@ -110,6 +115,16 @@ final class BerthEnvironment
         DescribeTasksResponse response = ecs.describeTasks(request -> request.cluster(cluster).tasks(taskArn));
         List<Task> tasks = response.tasks();
         return tasks.isEmpty() ? null : tasks.get(0);
+    }
+
+    String subnet()
+    {
+        return subnet;
+    }
+
+    String bridgeName()
+    {
+        return bridgeName;
     }
 
     Path dataDirectory()

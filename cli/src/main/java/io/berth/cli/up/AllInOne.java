@@ -6,6 +6,9 @@ import io.berth.agent.images.RegistryAccessPolicy;
 import io.berth.agent.images.RegistryClient;
 import io.berth.agent.images.RegistryCredentials;
 import io.berth.agent.images.RegistryImageService;
+import io.berth.agent.network.CniNetworkConfig;
+import io.berth.agent.network.CniTaskNetwork;
+import io.berth.agent.network.NetworkException;
 import io.berth.agent.rootfs.OverlaySnapshotter;
 import io.berth.agent.runtime.RuncConmonRuntime;
 import io.berth.agent.tasks.HostServices;
@@ -82,7 +85,8 @@ public final class AllInOne
         try {
             controlPlane = new ControlPlane(controlPlaneTuning.apply(ControlPlaneConfig.of(config.effectiveStoreUrl())
                     .withRegion(config.region())
-                    .withStoppedTaskRetention(config.stoppedTaskRetention())));
+                    .withStoppedTaskRetention(config.stoppedTaskRetention())
+                    .withMetering(config.metering())));
             operatorKey = controlPlane.accounts().bootstrapOperator();
             apiServer = new ApiServer(
                     new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.apiPort()),
@@ -123,8 +127,10 @@ public final class AllInOne
                 new RuncConmonRuntime(agentDirectory.resolve("runtime"), RuncConmonRuntime.DEFAULT_RUNC, RuncConmonRuntime.DEFAULT_CONMON, "berth/" + hostId, clock),
                 new TaskRecordStore(agentDirectory.resolve("tasks")),
                 agentDirectory.resolve("logs"),
-                clock);
-        HostInfo hostInfo = new HostInfo(hostId, "127.0.0.1", HostCapacity.cpuUnits(), HostCapacity.memoryMiB(), Map.of("ecs.availability-zone", "local"));
+                clock,
+                new CniTaskNetwork(new CniNetworkConfig(agentDirectory.resolve("network"), CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, config.bridgeName(), config.subnet())));
+        HostInfo hostInfo = new HostInfo(hostId, "127.0.0.1", HostCapacity.cpuUnits() * HostCapacity.ALL_IN_ONE_CPU_OVERCOMMIT,
+                HostCapacity.memoryMiB() * HostCapacity.ALL_IN_ONE_MEMORY_OVERCOMMIT, Map.of("ecs.availability-zone", "local"));
         agent = new Agent(new AgentConfig(hostInfo, config.heartbeatInterval(), config.stoppedTaskRetention()), controlPlane.agentGateway(), host);
         agent.start();
         controlPlane.registerLogSource(hostId, agent.logs());
@@ -249,10 +255,23 @@ public final class AllInOne
             if (current.host().runtime() instanceof RuncConmonRuntime runtime) {
                 close();
                 runtime.removeCgroupParent();
+                removeBridge(current);
                 return;
             }
         }
         close();
+    }
+
+    private static void removeBridge(Agent stopped)
+    {
+        if (stopped.host().network() instanceof CniTaskNetwork network) {
+            try {
+                network.removeBridgeIfUnused();
+            }
+            catch (NetworkException e) {
+                log.warn("cannot remove the task bridge: {}", e.getMessage());
+            }
+        }
     }
 
     @Override

@@ -22,6 +22,9 @@ final class HostRequirements
         requireExecutable(problems, "/usr/bin/conmon", "conmon");
         requireExecutable(problems, "/usr/bin/docker-registry", "docker-registry");
         requireExecutable(problems, "/usr/bin/setfattr", "attr");
+        requireExecutable(problems, "/usr/lib/cni/bridge", "containernetworking-plugins");
+        requireExecutable(problems, "/usr/sbin/ip", "iproute2");
+        requireExecutable(problems, "/usr/sbin/iptables", "iptables");
         if (!problems.isEmpty()) {
             throw new IOException(String.join("; ", problems));
         }

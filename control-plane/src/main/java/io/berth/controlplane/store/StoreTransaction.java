@@ -43,4 +43,9 @@ public final class StoreTransaction
     {
         return new PlacementAttemptRows(sql);
     }
+
+    public TaskUsageRows taskUsage()
+    {
+        return new TaskUsageRows(sql);
+    }
 }
