@@ -68,7 +68,7 @@ public final class Agent
         // metering wraps the runtime (a last reading before each delete) and the link (usage in each report)
         UsageLedger usage = new UsageLedger(usageDirectory);
         MeteredRuntime meteredRuntime = new MeteredRuntime(host.runtime(), usage, host.clock());
-        HostServices meteredHost = new HostServices(host.images(), host.snapshotter(), meteredRuntime, host.records(), host.logDirectory(), host.clock());
+        HostServices meteredHost = host.withRuntime(meteredRuntime);
         this.reconciler = new TaskReconciler(config.host(), new UsageReportingLink(link, usage), meteredHost, this::wakeUp);
         this.usageSampler = new UsageSampler(meteredRuntime, usage, reconciler::tasks, usageSampleInterval, host.clock());
         this.logs = new TaskLogs(host.logDirectory(), this::holdsUnstoppedTask);

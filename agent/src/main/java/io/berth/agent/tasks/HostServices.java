@@ -37,6 +37,12 @@ public record HostServices(
         this(images, snapshotter, runtime, records, logDirectory, clock, TaskNetwork.none());
     }
 
+    /** The same host with another runtime in front, e.g. one that meters what it runs. */
+    public HostServices withRuntime(ContainerRuntime newRuntime)
+    {
+        return new HostServices(images, snapshotter, newRuntime, records, logDirectory, clock, network);
+    }
+
     public Path logFile(String taskId, String containerName)
     {
         return logDirectory.resolve(taskId).resolve(containerName + ".log");

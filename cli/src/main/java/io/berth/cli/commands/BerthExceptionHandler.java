@@ -5,6 +5,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
 /**
  * Turns any failure of a command into one line "berth: message" on stderr and a non-zero exit code; users
  * never see a stack trace. Set BERTH_DEBUG=1 to get one anyway.
@@ -18,6 +21,8 @@ public final class BerthExceptionHandler
         String message = switch (exception) {
             case BerthClientException e -> e.getMessage();
             case CommandFailedException e -> e.getMessage();
+            case UncheckedIOException e -> messageOf(e.getCause());
+            case IOException e -> messageOf(e);
             default -> "unexpected error: " + exception;
         };
         commandLine.getErr().println("berth: " + message);
@@ -26,5 +31,10 @@ public final class BerthExceptionHandler
         }
         commandLine.getErr().flush();
         return exception instanceof CommandFailedException failed ? failed.exitCode() : 1;
+    }
+
+    private static String messageOf(Exception exception)
+    {
+        return exception.getMessage() == null ? exception.toString() : exception.getMessage();
     }
 }

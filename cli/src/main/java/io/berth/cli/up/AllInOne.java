@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -62,6 +63,7 @@ public final class AllInOne
     private ScheduledExecutorService maintenance;
     private Agent agent;
     private RegistryClient registryClient;
+    private DataDirectoryLock lock;
 
     public AllInOne(AllInOneConfig config)
     {
@@ -80,9 +82,11 @@ public final class AllInOne
     {
         HostRequirements.check();
         Path data = Files.createDirectories(config.dataDirectory());
-        registry = new LocalRegistry(Files.createDirectories(data.resolve("registry")), registryPort(data));
-        registry.start();
+        lock = DataDirectoryLock.acquire(data);
         try {
+            checkApiPortIsFree();
+            registry = new LocalRegistry(Files.createDirectories(data.resolve("registry")), registryPort(data));
+            registry.start();
             controlPlane = new ControlPlane(controlPlaneTuning.apply(ControlPlaneConfig.of(config.effectiveStoreUrl())
                     .withRegion(config.region())
                     .withStoppedTaskRetention(config.stoppedTaskRetention())
@@ -202,6 +206,21 @@ public final class AllInOne
         Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** Fails before anything starts, with a message that says what to do, when another process has the port. */
+    private void checkApiPortIsFree()
+            throws IOException
+    {
+        if (config.apiPort() == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.apiPort()));
+        }
+        catch (BindException e) {
+            throw new IOException("port " + config.apiPort() + " on " + config.bindAddress() + " is already in use (another berth up?): stop what uses it or choose another --port");
+        }
+    }
+
     private int registryPort(Path data)
             throws IOException
     {
@@ -293,6 +312,15 @@ public final class AllInOne
         if (registry != null) {
             registry.close();
             registry = null;
+        }
+        if (lock != null) {
+            try {
+                lock.close();
+            }
+            catch (IOException e) {
+                log.warn("cannot release the lock of {}: {}", config.dataDirectory(), e.toString());
+            }
+            lock = null;
         }
     }
 }
