@@ -2,6 +2,8 @@ package io.berth.cli;
 
 import io.berth.cli.commands.AccountCommand;
 import io.berth.cli.commands.BillCommand;
+import io.berth.cli.commands.ExplainCommand;
+import io.berth.cli.commands.HostCommand;
 import io.berth.cli.commands.ImageCommand;
 import io.berth.cli.commands.LogsCommand;
 import io.berth.cli.commands.PsCommand;
@@ -25,6 +27,8 @@ import picocli.CommandLine.Command;
                 ImageCommand.class,
                 AccountCommand.class,
                 BillCommand.class,
+                HostCommand.class,
+                ExplainCommand.class,
         })
 public final class BerthCommand
         implements Runnable

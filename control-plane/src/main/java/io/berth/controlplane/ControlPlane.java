@@ -15,33 +15,50 @@ import io.berth.controlplane.api.admin.BillEndpoint;
 import io.berth.controlplane.api.admin.CreateAccountEndpoint;
 import io.berth.controlplane.api.admin.TaskLogsEndpoint;
 import io.berth.controlplane.clusters.ClusterService;
+import io.berth.controlplane.api.admin.HostEndpoints;
+import io.berth.controlplane.hosts.HostService;
+import io.berth.controlplane.placement.PlacementReports;
 import io.berth.controlplane.metering.MeteringService;
 import io.berth.controlplane.metering.RightSizingPolicy;
-import io.berth.controlplane.placement.FirstLiveHostPlacement;
-import io.berth.controlplane.placement.Placement;
 import io.berth.controlplane.placement.TaskPlacer;
+import io.berth.controlplane.scheduler.PlacementEngine;
 import io.berth.controlplane.store.Store;
 import io.berth.controlplane.taskdefinitions.TaskDefinitionService;
 import io.berth.controlplane.tasks.TaskService;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * The control plane, wired: store, services, ECS actions, admin endpoints and the agent gateway. The HTTP
  * server serves {@link #ecsActions()} and {@link #adminEndpoints()}, authenticating with {@link #accessKeys()};
- * agents talk to {@link #agentGateway()}. The server should call {@link #purgeExpired()} every minute or so.
+ * agents talk to {@link #agentGateway()}. The server should call {@link #runMaintenance()} about every second.
  */
 public final class ControlPlane
         implements AutoCloseable
 {
+    private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
+
     private final ControlPlaneConfig config;
     private final Store store;
     private final AccountService accounts;
     private final TaskService tasks;
     private final AgentGateway agentGateway;
+    private final HostService hosts;
+    private final TaskPlacer placer;
+    private final HostSignals hostSignals;
+    private static final Duration PURGE_INTERVAL = Duration.ofMinutes(1);
+    private Instant lastPurge;
     private final MeteringService metering;
     private final LogSourceRegistry logSources = new LogSourceRegistry();
     private final List<EcsAction> ecsActions;
@@ -49,19 +66,20 @@ public final class ControlPlane
 
     public ControlPlane(ControlPlaneConfig config)
     {
-        this(config, new FirstLiveHostPlacement());
+        this(config, new PlacementEngine(new Random()));
     }
 
-    public ControlPlane(ControlPlaneConfig config, Placement placement)
+    public ControlPlane(ControlPlaneConfig config, PlacementEngine placementEngine)
     {
         this.config = requireNonNull(config, "config is null");
-        requireNonNull(placement, "placement is null");
+        requireNonNull(placementEngine, "placementEngine is null");
         this.store = Store.open(config.storeUrl());
         this.accounts = new AccountService(store, config.clock());
         ClusterService clusters = new ClusterService(store, config.region(), config.clock());
         TaskDefinitionService taskDefinitions = new TaskDefinitionService(store, config.region(), config.clock());
-        HostSignals hostSignals = new HostSignals();
-        TaskPlacer placer = new TaskPlacer(placement, config.hostTimeout());
+        this.hostSignals = new HostSignals();
+        this.placer = new TaskPlacer(placementEngine, config.hostTimeout(), config.placementTimeout());
+        this.hosts = new HostService(store, hostSignals, config.hostLostAfter(), config.clock());
         this.tasks = new TaskService(store, clusters, taskDefinitions, placer, hostSignals, config.region(), config.stoppedTaskRetention(), config.clock());
         this.agentGateway = new AgentGateway(store, placer, hostSignals, config.clock());
         this.metering = new MeteringService(store, config.metering(), RightSizingPolicy.DEFAULT, config.clock());
@@ -71,7 +89,9 @@ public final class ControlPlane
         actions.addAll(new TaskDefinitionActions(taskDefinitions).actions());
         actions.addAll(new TaskActions(tasks).actions());
         this.ecsActions = List.copyOf(actions);
-        this.adminEndpoints = List.of(new CreateAccountEndpoint(accounts), new TaskLogsEndpoint(tasks, logSources), new BillEndpoint(metering));
+        List<AdminEndpoint> endpoints = new ArrayList<>(List.of(new CreateAccountEndpoint(accounts), new TaskLogsEndpoint(tasks, logSources), new BillEndpoint(metering)));
+        endpoints.addAll(new HostEndpoints(hosts, new PlacementReports(store)).endpoints());
+        this.adminEndpoints = List.copyOf(endpoints);
     }
 
     public ControlPlaneConfig config()
@@ -121,6 +141,51 @@ public final class ControlPlane
         // the metering records of stopped tasks take their stop from the tasks before those are forgotten
         metering.captureStops();
         return tasks.purgeExpired();
+    }
+
+    /** Cordon, drain and the host list, for the operator. */
+    public HostService hosts()
+    {
+        return hosts;
+    }
+
+    /**
+     * The periodic work of the control plane, cheap enough to run every second: marks silent hosts LOST (stopping
+     * their tasks), stops the tasks of hosts whose drain deadline passed, places waiting tasks (stopping those that
+     * waited longer than the placement timeout), and, at most once a minute, forgets long-stopped tasks (which
+     * reads every running task for metering first). Each step runs on its own, so one failing does not hold up the
+     * others. Called by `berth up` (AllInOne) every second; a standalone server should do the same.
+     */
+    public synchronized void runMaintenance()
+    {
+        Instant now = config.clock().instant();
+        step("marking lost hosts", hosts::markLostHosts);
+        step("finishing drains", hosts::finishDrains);
+        step("placing waiting tasks", () -> {
+            Set<String> touched = new HashSet<>();
+            store.useTransaction(transaction -> {
+                touched.clear();
+                touched.addAll(placer.placeWaiting(transaction, config.clock().instant()));
+            });
+            touched.forEach(hostSignals::signal);
+        });
+        if (lastPurge == null || !now.isBefore(lastPurge.plus(PURGE_INTERVAL))) {
+            lastPurge = now;
+            step("purging stopped tasks", () -> {
+                purgeExpired();
+                store.useTransaction(transaction -> transaction.placementAttempts().deleteOrphans());
+            });
+        }
+    }
+
+    private static void step(String name, Runnable work)
+    {
+        try {
+            work.run();
+        }
+        catch (RuntimeException e) {
+            log.warn("Maintenance failed while {}: {}", name, e.toString());
+        }
     }
 
     @Override

@@ -15,12 +15,24 @@ import static java.util.Objects.requireNonNull;
  * @param stoppedTaskRetention how long a STOPPED task stays describable before {@link ControlPlane#purgeExpired()} forgets it
  * @param hostTimeout a host whose agent has not synced for this long gets no new tasks
  * @param metering prices and the minimum billed duration
+ * @param hostLostAfter a host whose agent has not synced for this long is marked LOST and its tasks STOPPED
+ * @param placementTimeout how long a task waits in PROVISIONING for a host before it stops with TaskFailedToStart
  */
-public record ControlPlaneConfig(String storeUrl, String region, Duration stoppedTaskRetention, Duration hostTimeout, Clock clock, MeteringConfig metering)
+public record ControlPlaneConfig(
+        String storeUrl,
+        String region,
+        Duration stoppedTaskRetention,
+        Duration hostTimeout,
+        Clock clock,
+        MeteringConfig metering,
+        Duration hostLostAfter,
+        Duration placementTimeout)
 {
     public static final String DEFAULT_REGION = "us-east-1";
     public static final Duration DEFAULT_STOPPED_TASK_RETENTION = Duration.ofHours(1);
     public static final Duration DEFAULT_HOST_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_HOST_LOST_AFTER = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_PLACEMENT_TIMEOUT = Duration.ofMinutes(5);
 
     public ControlPlaneConfig
     {
@@ -30,11 +42,19 @@ public record ControlPlaneConfig(String storeUrl, String region, Duration stoppe
         requireNonNull(hostTimeout, "hostTimeout is null");
         requireNonNull(clock, "clock is null");
         requireNonNull(metering, "metering is null");
+        requireNonNull(hostLostAfter, "hostLostAfter is null");
+        requireNonNull(placementTimeout, "placementTimeout is null");
+    }
+
+    public ControlPlaneConfig(String storeUrl, String region, Duration stoppedTaskRetention, Duration hostTimeout, Clock clock, MeteringConfig metering)
+    {
+        this(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, DEFAULT_HOST_LOST_AFTER, DEFAULT_PLACEMENT_TIMEOUT);
     }
 
     /**
      * Defaults for everything but the store: us-east-1, one hour of stopped tasks, 60 s host timeout, system
-     * clock, Fargate us-east-1 prices with a one-minute minimum.
+     * clock, Fargate us-east-1 prices with a one-minute minimum, hosts lost after 60 s of silence, and tasks that
+     * wait up to 5 minutes for a host.
      */
     public static ControlPlaneConfig of(String storeUrl)
     {
@@ -43,26 +63,36 @@ public record ControlPlaneConfig(String storeUrl, String region, Duration stoppe
 
     public ControlPlaneConfig withRegion(String value)
     {
-        return new ControlPlaneConfig(storeUrl, value, stoppedTaskRetention, hostTimeout, clock, metering);
+        return new ControlPlaneConfig(storeUrl, value, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout);
     }
 
     public ControlPlaneConfig withStoppedTaskRetention(Duration value)
     {
-        return new ControlPlaneConfig(storeUrl, region, value, hostTimeout, clock, metering);
+        return new ControlPlaneConfig(storeUrl, region, value, hostTimeout, clock, metering, hostLostAfter, placementTimeout);
     }
 
     public ControlPlaneConfig withHostTimeout(Duration value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, value, clock, metering);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, value, clock, metering, hostLostAfter, placementTimeout);
     }
 
     public ControlPlaneConfig withClock(Clock value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, value, metering);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, value, metering, hostLostAfter, placementTimeout);
     }
 
     public ControlPlaneConfig withMetering(MeteringConfig value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, value);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, value, hostLostAfter, placementTimeout);
+    }
+
+    public ControlPlaneConfig withHostLostAfter(Duration value)
+    {
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, value, placementTimeout);
+    }
+
+    public ControlPlaneConfig withPlacementTimeout(Duration value)
+    {
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, value);
     }
 }

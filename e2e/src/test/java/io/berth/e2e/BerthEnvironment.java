@@ -3,6 +3,7 @@ package io.berth.e2e;
 import io.berth.cli.up.AllInOne;
 import io.berth.cli.up.AllInOneConfig;
 import io.berth.common.files.FileTrees;
+import io.berth.controlplane.ControlPlaneConfig;
 import io.berth.testing.TestNetworks;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import static org.awaitility.Awaitility.await;
 
@@ -29,17 +31,19 @@ final class BerthEnvironment
 {
     private final Path dataDirectory;
     private final int apiPort;
+    private final UnaryOperator<ControlPlaneConfig> controlPlaneTuning;
     private AllInOne berth;
     private final String image;
     // a bridge and subnet of this environment's own, kept across restarts, so tests never meet a running `berth up`
     private final String bridgeName = TestNetworks.bridgeName("bte2e");
     private final String subnet = TestNetworks.subnet();
 
-    private BerthEnvironment(Path dataDirectory, int apiPort)
+    private BerthEnvironment(Path dataDirectory, int apiPort, UnaryOperator<ControlPlaneConfig> controlPlaneTuning)
             throws IOException
     {
         this.dataDirectory = dataDirectory;
         this.apiPort = apiPort;
+        this.controlPlaneTuning = controlPlaneTuning;
         this.berth = start();
         this.image = TestImagesForBerth.pushBusybox(berth.registryAddress(), "e2e/busybox:latest");
     }
@@ -47,14 +51,21 @@ final class BerthEnvironment
     static BerthEnvironment start(Path dataDirectory)
             throws IOException
     {
-        return new BerthEnvironment(dataDirectory, FreePorts.any());
+        return new BerthEnvironment(dataDirectory, FreePorts.any(), UnaryOperator.identity());
+    }
+
+    /** With control plane settings adjusted, e.g. a short placement timeout. */
+    static BerthEnvironment start(Path dataDirectory, UnaryOperator<ControlPlaneConfig> controlPlaneTuning)
+            throws IOException
+    {
+        return new BerthEnvironment(dataDirectory, FreePorts.any(), controlPlaneTuning);
     }
 
     private AllInOne start()
             throws IOException
     {
         AllInOne started = new AllInOne(AllInOneConfig.defaults(dataDirectory).withApiPort(apiPort).withStoppedTaskRetention(Duration.ofHours(1))
-                .withTaskNetwork(bridgeName, subnet));
+                .withTaskNetwork(bridgeName, subnet), controlPlaneTuning);
         started.start();
         return started;
     }

@@ -48,6 +48,21 @@ public final class BerthCommandFactory
         else if (type == AccountCreateCommand.class) {
             command = new AccountCreateCommand(clients);
         }
+        else if (type == HostListCommand.class) {
+            command = new HostListCommand(clients, clock);
+        }
+        else if (type == HostCordonCommand.class) {
+            command = new HostCordonCommand(clients);
+        }
+        else if (type == HostUncordonCommand.class) {
+            command = new HostUncordonCommand(clients);
+        }
+        else if (type == HostDrainCommand.class) {
+            command = new HostDrainCommand(clients);
+        }
+        else if (type == ExplainCommand.class) {
+            command = new ExplainCommand(clients);
+        }
         else if (type == BillCommand.class) {
             command = new BillCommand(clients);
         }

@@ -9,10 +9,11 @@ public final class BerthCommands
 {
     private BerthCommands() {}
 
-    /** run, ps, logs, stop, image (import), account (create), bill. */
+    /** run, ps, logs, stop, image (import), account (create), bill, host (ls, cordon, uncordon, drain), explain. */
     public static List<Class<?>> subcommandClasses()
     {
-        return List.of(RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, ImageCommand.class, AccountCommand.class, BillCommand.class);
+        return List.of(RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, ImageCommand.class, AccountCommand.class, BillCommand.class,
+                HostCommand.class, ExplainCommand.class);
     }
 
     /**

@@ -39,6 +39,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import static java.util.Objects.requireNonNull;
 
@@ -53,6 +54,7 @@ public final class AllInOne
     private static final Logger log = LoggerFactory.getLogger(AllInOne.class);
 
     private final AllInOneConfig config;
+    private final UnaryOperator<ControlPlaneConfig> controlPlaneTuning;
     private final Clock clock = Clock.systemUTC();
     private LocalRegistry registry;
     private ControlPlane controlPlane;
@@ -65,7 +67,14 @@ public final class AllInOne
 
     public AllInOne(AllInOneConfig config)
     {
+        this(config, UnaryOperator.identity());
+    }
+
+    /** controlPlaneTuning adjusts the control plane's settings, e.g. shorter placement timeouts for tests. */
+    public AllInOne(AllInOneConfig config, UnaryOperator<ControlPlaneConfig> controlPlaneTuning)
+    {
         this.config = requireNonNull(config, "config is null");
+        this.controlPlaneTuning = requireNonNull(controlPlaneTuning, "controlPlaneTuning is null");
     }
 
     public void start()
@@ -78,10 +87,10 @@ public final class AllInOne
             checkApiPortIsFree();
             registry = new LocalRegistry(Files.createDirectories(data.resolve("registry")), registryPort(data));
             registry.start();
-            controlPlane = new ControlPlane(ControlPlaneConfig.of(config.effectiveStoreUrl())
+            controlPlane = new ControlPlane(controlPlaneTuning.apply(ControlPlaneConfig.of(config.effectiveStoreUrl())
                     .withRegion(config.region())
                     .withStoppedTaskRetention(config.stoppedTaskRetention())
-                    .withMetering(config.metering()));
+                    .withMetering(config.metering())));
             operatorKey = controlPlane.accounts().bootstrapOperator();
             apiServer = new ApiServer(
                     new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.apiPort()),
@@ -92,7 +101,7 @@ public final class AllInOne
             apiServer.start();
             writeEnvironmentFile();
             maintenance = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("berth-maintenance").daemon().factory());
-            maintenance.scheduleWithFixedDelay(this::purgeExpiredTasks, 1, 1, TimeUnit.MINUTES);
+            maintenance.scheduleWithFixedDelay(this::runMaintenance, 1, 1, TimeUnit.SECONDS);
             startAgent();
         }
         catch (IOException | RuntimeException e) {
@@ -124,7 +133,8 @@ public final class AllInOne
                 agentDirectory.resolve("logs"),
                 clock,
                 new CniTaskNetwork(new CniNetworkConfig(agentDirectory.resolve("network"), CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, config.bridgeName(), config.subnet())));
-        HostInfo hostInfo = new HostInfo(hostId, "127.0.0.1", HostCapacity.cpuUnits(), HostCapacity.memoryMiB(), Map.of("ecs.availability-zone", "local"));
+        HostInfo hostInfo = new HostInfo(hostId, "127.0.0.1", HostCapacity.cpuUnits() * HostCapacity.ALL_IN_ONE_CPU_OVERCOMMIT,
+                HostCapacity.memoryMiB() * HostCapacity.ALL_IN_ONE_MEMORY_OVERCOMMIT, Map.of("ecs.availability-zone", "local"));
         agent = new Agent(new AgentConfig(hostInfo, config.heartbeatInterval(), config.stoppedTaskRetention()), controlPlane.agentGateway(), host);
         agent.start();
         controlPlane.registerLogSource(hostId, agent.logs());
@@ -245,16 +255,13 @@ public final class AllInOne
         return id;
     }
 
-    private void purgeExpiredTasks()
+    private void runMaintenance()
     {
         try {
-            int purged = controlPlane.purgeExpired();
-            if (purged > 0) {
-                log.info("forgot {} tasks stopped longer than {}", purged, config.stoppedTaskRetention());
-            }
+            controlPlane.runMaintenance();
         }
         catch (RuntimeException e) {
-            log.warn("purging expired tasks failed: {}", e.toString());
+            log.warn("control plane maintenance failed: {}", e.toString());
         }
     }
 

@@ -59,6 +59,9 @@ public final class AgentGateway
         SyncResponse response = store.inTransaction(transaction -> {
             otherHostsTouched.clear();
             Instant now = clock.instant();
+            transaction.hosts().find(hostId)
+                    .filter(known -> known.lostAt() != null)
+                    .ifPresent(known -> log.info("Host {} is back after being lost at {}; it is told to stop the tasks recorded STOPPED", hostId, known.lostAt()));
             transaction.hosts().recordHeartbeat(request.host(), now);
             Set<String> reported = new HashSet<>();
             for (TaskReport report : request.tasks()) {

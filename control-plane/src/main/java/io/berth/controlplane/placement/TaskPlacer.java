@@ -1,6 +1,10 @@
 package io.berth.controlplane.placement;
 
-import io.berth.controlplane.agents.Host;
+import io.berth.controlplane.scheduler.ClusterSnapshot;
+import io.berth.controlplane.scheduler.PlacementEngine;
+import io.berth.controlplane.scheduler.PlacementFailure;
+import io.berth.controlplane.scheduler.PlacementPlan;
+import io.berth.controlplane.scheduler.PlacementRequest;
 import io.berth.controlplane.store.StoreTransaction;
 import io.berth.controlplane.tasks.Task;
 import io.berth.controlplane.tasks.TaskTransitions;
@@ -10,46 +14,91 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
-/** Gives waiting tasks a host, inside the caller's transaction. A host is live while its agent keeps syncing. */
+/**
+ * Gives waiting tasks a host, inside the caller's transaction: builds a snapshot from the store, asks the
+ * {@link PlacementEngine} for a plan, and applies it. A task that fits nowhere keeps waiting in PROVISIONING,
+ * with the reasons of its latest attempt stored for the operator; once it has waited placementTimeout it stops
+ * with TaskFailedToStart and "Unable to place task: " plus the reason. A host is live while its agent keeps
+ * syncing (hostTimeout).
+ */
 public final class TaskPlacer
 {
     private static final Logger log = LoggerFactory.getLogger(TaskPlacer.class);
     private static final int BATCH = 100;
+    public static final String UNABLE_TO_PLACE = "Unable to place task: ";
 
-    private final Placement placement;
+    private final PlacementEngine engine;
     private final Duration hostTimeout;
+    private final Duration placementTimeout;
 
-    public TaskPlacer(Placement placement, Duration hostTimeout)
+    public TaskPlacer(PlacementEngine engine, Duration hostTimeout, Duration placementTimeout)
     {
-        this.placement = requireNonNull(placement, "placement is null");
+        this.engine = requireNonNull(engine, "engine is null");
         this.hostTimeout = requireNonNull(hostTimeout, "hostTimeout is null");
+        this.placementTimeout = requireNonNull(placementTimeout, "placementTimeout is null");
     }
 
-    /** Places every task still waiting for a host; returns the hosts that received tasks. */
+    /** Places every task still waiting for a host (or stops it when it waited too long); returns the hosts that received tasks. */
     public Set<String> placeWaiting(StoreTransaction transaction, Instant now)
     {
         List<Task> waiting = transaction.tasks().unplaced(BATCH);
         if (waiting.isEmpty()) {
             return Set.of();
         }
-        List<Host> liveHosts = transaction.hosts().heardSince(now.minus(hostTimeout));
+        transaction.hosts().lockForPlacement();
+        // read again under the lock: another placer may have placed some of them meanwhile
+        waiting = transaction.tasks().unplaced(BATCH);
+        ClusterSnapshot snapshot = ClusterSnapshots.of(transaction.hosts().all(), transaction.tasks().placedNotStopped(), now.minus(hostTimeout));
+        Map<String, Task> byId = waiting.stream().collect(Collectors.toMap(Task::taskId, Function.identity(), (first, second) -> first, LinkedHashMap::new));
+        PlacementPlan plan = engine.place(snapshot, waiting.stream().map(TaskPlacer::request).toList());
+
         Set<String> touched = new HashSet<>();
-        for (Task task : waiting) {
-            Optional<String> hostId = placement.choose(task, liveHosts);
-            if (hostId.isEmpty()) {
-                continue;
+        for (PlacementPlan.Assignment assignment : plan.assignments()) {
+            Task task = byId.get(assignment.taskId());
+            transaction.tasks().updateIfChanged(task, task.withState(TaskTransitions.placed(task.state(), assignment.hostId())));
+            transaction.placementAttempts().delete(task.taskId());
+            touched.add(assignment.hostId());
+            log.info("Placed task {} on host {}", task.taskId(), assignment.hostId());
+        }
+        for (PlacementFailure failure : plan.failures()) {
+            Task task = byId.get(failure.taskId());
+            if (!now.isBefore(task.createdAt().plus(placementTimeout))) {
+                String reason = UNABLE_TO_PLACE + failure.message();
+                transaction.tasks().updateIfChanged(task, task.withState(TaskTransitions.unplaceable(task.state(), reason, now)));
+                log.info("Task {} stopped after waiting {} for a host: {}", task.taskId(), placementTimeout, failure.message());
             }
-            Task placed = task.withState(TaskTransitions.placed(task.state(), hostId.get()));
-            transaction.tasks().updateIfChanged(task, placed);
-            touched.add(hostId.get());
-            log.info("Placed task {} on host {}", task.taskId(), hostId.get());
+            else {
+                boolean first = transaction.placementAttempts().find(task.taskId()).isEmpty();
+                transaction.placementAttempts().record(attempt(failure, now));
+                if (first) {
+                    log.info("Task {} waits for a host: {}", task.taskId(), failure.message());
+                }
+            }
         }
         return touched;
+    }
+
+    private static PlacementAttempt attempt(PlacementFailure failure, Instant now)
+    {
+        Map<String, String> hostReasons = new LinkedHashMap<>();
+        failure.hostReasons().entrySet().stream()
+                .limit(PlacementAttempt.MAX_HOSTS)
+                .forEach(entry -> hostReasons.put(entry.getKey(), entry.getValue().code()));
+        return new PlacementAttempt(failure.taskId(), now, failure.reasonCode(), failure.message(), hostReasons);
+    }
+
+    private static PlacementRequest request(Task task)
+    {
+        return new PlacementRequest(task.taskId(), task.cpu(), task.memory(), task.group() == null ? "" : task.group(),
+                task.placement().placementStrategies(), task.placement().placementConstraints());
     }
 }

@@ -1,5 +1,8 @@
 /**
- * Which host runs a task. {@link io.berth.controlplane.placement.Placement} decides from a snapshot of live
- * hosts without I/O; {@link io.berth.controlplane.placement.TaskPlacer} applies its choices in the store.
+ * Applying the scheduler's plans to the store. {@link io.berth.controlplane.placement.TaskPlacer} builds a
+ * snapshot ({@link io.berth.controlplane.placement.ClusterSnapshots}) from the hosts and the tasks that hold their
+ * capacity, asks the {@link io.berth.controlplane.scheduler.PlacementEngine} for a plan, records placements,
+ * keeps the latest failure of each waiting task for the operator, and stops tasks that waited too long;
+ * {@link io.berth.controlplane.placement.PlacementReports} reads those back.
  */
 package io.berth.controlplane.placement;

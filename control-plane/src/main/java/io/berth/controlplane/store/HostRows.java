@@ -1,20 +1,26 @@
 package io.berth.controlplane.store;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.berth.common.agentprotocol.HostInfo;
+import io.berth.common.json.Json;
 import io.berth.controlplane.agents.Host;
+import io.berth.controlplane.scheduler.HostState;
 import io.berth.controlplane.store.jdbc.Sql;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
-/** Hosts that agents have announced, with their last heartbeat. */
+/** Hosts that agents have announced: last heartbeat, operator state, loss and drain deadline. */
 public final class HostRows
 {
+    private static final String COLUMNS = "info, last_heartbeat, state, lost_at, drain_deadline, operator_attributes";
+
     private final Sql sql;
 
     HostRows(Sql sql)
@@ -22,27 +28,93 @@ public final class HostRows
         this.sql = requireNonNull(sql, "sql is null");
     }
 
+    /** Records the agent's sync; a host marked lost is no longer lost (it keeps the state the operator set). */
     public void recordHeartbeat(HostInfo info, Instant now)
     {
         sql.update("INSERT INTO hosts (host_id, info, last_heartbeat) VALUES (?, ?, ?) "
-                        + "ON CONFLICT (host_id) DO UPDATE SET info = excluded.info, last_heartbeat = excluded.last_heartbeat",
+                        + "ON CONFLICT (host_id) DO UPDATE SET info = excluded.info, last_heartbeat = excluded.last_heartbeat, lost_at = NULL",
                 info.hostId(), JsonBodies.write(info), now.toEpochMilli());
     }
 
     public Optional<Host> find(String hostId)
     {
-        return sql.queryOne("SELECT info, last_heartbeat FROM hosts WHERE host_id = ?", HostRows::host, hostId);
+        return sql.queryOne("SELECT " + COLUMNS + " FROM hosts WHERE host_id = ?", HostRows::host, hostId);
+    }
+
+    /** Every host, in id order. */
+    public List<Host> all()
+    {
+        return sql.query("SELECT " + COLUMNS + " FROM hosts ORDER BY host_id", HostRows::host);
     }
 
     /** Hosts heard from at or after since, in id order. */
     public List<Host> heardSince(Instant since)
     {
-        return sql.query("SELECT info, last_heartbeat FROM hosts WHERE last_heartbeat >= ? ORDER BY host_id", HostRows::host, since.toEpochMilli());
+        return sql.query("SELECT " + COLUMNS + " FROM hosts WHERE last_heartbeat >= ? ORDER BY host_id", HostRows::host, since.toEpochMilli());
+    }
+
+    /** Hosts not yet marked lost whose last heartbeat is older than cutoff. */
+    public List<Host> silentSince(Instant cutoff)
+    {
+        return sql.query("SELECT " + COLUMNS + " FROM hosts WHERE lost_at IS NULL AND last_heartbeat < ? ORDER BY host_id", HostRows::host, cutoff.toEpochMilli());
+    }
+
+    /** Hosts the operator is draining, in id order. */
+    public List<Host> draining()
+    {
+        return sql.query("SELECT " + COLUMNS + " FROM hosts WHERE state = ? ORDER BY host_id", HostRows::host, HostState.DRAINING.name());
+    }
+
+    /** Sets the operator's state (ACTIVE, CORDONED or DRAINING) and the drain deadline (null unless draining); false when no such host. */
+    public boolean setOperatorState(String hostId, HostState state, Instant drainDeadline)
+    {
+        if (state == HostState.LOST) {
+            throw new IllegalArgumentException("LOST is not an operator state");
+        }
+        return sql.update("UPDATE hosts SET state = ?, drain_deadline = ? WHERE host_id = ?",
+                state.name(), drainDeadline == null ? null : drainDeadline.toEpochMilli(), hostId) == 1;
+    }
+
+    public void markLost(String hostId, Instant lostAt)
+    {
+        sql.update("UPDATE hosts SET lost_at = ? WHERE host_id = ? AND lost_at IS NULL", lostAt.toEpochMilli(), hostId);
+    }
+
+    public boolean setOperatorAttributes(String hostId, Map<String, String> attributes)
+    {
+        return sql.update("UPDATE hosts SET operator_attributes = ? WHERE host_id = ?", JsonBodies.write(attributes), hostId) == 1;
+    }
+
+    /**
+     * Serializes placement: every placing transaction updates this one row first, so the second waits for the
+     * first to commit and then sees what it placed.
+     */
+    public void lockForPlacement()
+    {
+        sql.update("UPDATE placement_lock SET epoch = epoch + 1 WHERE id = 1");
     }
 
     private static Host host(ResultSet row)
             throws SQLException
     {
-        return new Host(JsonBodies.read(row.getString("info"), HostInfo.class), Instant.ofEpochMilli(row.getLong("last_heartbeat")));
+        Long lostAt = Sql.nullableLong(row, "lost_at");
+        Long drainDeadline = Sql.nullableLong(row, "drain_deadline");
+        return new Host(
+                JsonBodies.read(row.getString("info"), HostInfo.class),
+                Instant.ofEpochMilli(row.getLong("last_heartbeat")),
+                HostState.valueOf(row.getString("state")),
+                lostAt == null ? null : Instant.ofEpochMilli(lostAt),
+                drainDeadline == null ? null : Instant.ofEpochMilli(drainDeadline),
+                readAttributes(row.getString("operator_attributes")));
+    }
+
+    private static Map<String, String> readAttributes(String json)
+    {
+        try {
+            return Json.mapper().readValue(json, new TypeReference<Map<String, String>>() {});
+        }
+        catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new StoreException("Cannot decode stored host attributes: " + e.getOriginalMessage(), e);
+        }
     }
 }

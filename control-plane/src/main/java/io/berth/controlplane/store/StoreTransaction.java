@@ -39,6 +39,11 @@ public final class StoreTransaction
         return new HostRows(sql);
     }
 
+    public PlacementAttemptRows placementAttempts()
+    {
+        return new PlacementAttemptRows(sql);
+    }
+
     public TaskUsageRows taskUsage()
     {
         return new TaskUsageRows(sql);

@@ -117,6 +117,13 @@ public final class TaskRows
                 TaskRows::task, hostId, TaskStatus.STOPPED.name());
     }
 
+    /** Every task placed on a host and not yet STOPPED: what holds the hosts' capacity. */
+    public List<Task> placedNotStopped()
+    {
+        return sql.query("SELECT body FROM tasks WHERE host_id IS NOT NULL AND last_status <> ? ORDER BY host_id, created_at, task_id",
+                TaskRows::task, TaskStatus.STOPPED.name());
+    }
+
     /** Tasks waiting for a host, oldest first. */
     public List<Task> unplaced(int limit)
     {

@@ -12,11 +12,27 @@ public record RunTaskCommand(
         String group,
         String launchType,
         String platformVersion,
-        Map<String, Object> networkConfiguration)
+        Map<String, Object> networkConfiguration,
+        PlacementOptions placement)
 {
     public RunTaskCommand
     {
         overrides = overrides == null ? TaskOverrides.NONE : overrides;
         networkConfiguration = networkConfiguration == null ? Map.of() : Map.copyOf(networkConfiguration);
+        placement = placement == null ? PlacementOptions.NONE : placement;
+    }
+
+    public RunTaskCommand(
+            String cluster,
+            String taskDefinition,
+            int count,
+            TaskOverrides overrides,
+            String startedBy,
+            String group,
+            String launchType,
+            String platformVersion,
+            Map<String, Object> networkConfiguration)
+    {
+        this(cluster, taskDefinition, count, overrides, startedBy, group, launchType, platformVersion, networkConfiguration, PlacementOptions.NONE);
     }
 }

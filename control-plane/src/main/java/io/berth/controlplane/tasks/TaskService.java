@@ -88,6 +88,12 @@ public final class TaskService
         if (command.startedBy() != null && command.startedBy().length() > 128) {
             throw EcsException.invalidParameter("startedBy can have at most 128 characters.");
         }
+        try {
+            command.placement().validate();
+        }
+        catch (IllegalArgumentException e) {
+            throw EcsException.invalidParameter(e.getMessage());
+        }
         Set<String> touchedHosts = new HashSet<>();
         List<String> taskIds = store.inTransaction(transaction -> {
             touchedHosts.clear();
@@ -237,7 +243,8 @@ public final class TaskService
                 region.toLowerCase(Locale.ROOT) + "a",
                 command.networkConfiguration(),
                 now,
-                state);
+                state,
+                command.placement());
     }
 
     private static void checkContainersFit(List<ContainerSpec> specs, TaskSize size)

@@ -60,6 +60,43 @@ public final class TaskTransitions
                 .build();
     }
 
+    /** No host could take the task before the placement timeout: it never started. */
+    public static TaskState unplaceable(TaskState state, String reason, Instant now)
+    {
+        return state.toBuilder()
+                .lastStatus(TaskStatus.STOPPED)
+                .desiredStatus(TaskStatus.STOPPED)
+                .stoppingAt(now)
+                .stoppedAt(now)
+                .stopCode(StopCodes.TASK_FAILED_TO_START)
+                .stoppedReason(reason)
+                .containers(stopContainers(state.containers()))
+                .build();
+    }
+
+    /**
+     * The task's host stopped heartbeating: the control plane records the task STOPPED, TaskFailedToStart if it
+     * never ran and EssentialContainerExited if it did (its containers are gone as far as anyone can tell).
+     */
+    public static TaskState hostLost(TaskState state, String reason, Instant now)
+    {
+        if (state.lastStatus() == TaskStatus.STOPPED) {
+            return state;
+        }
+        String stopCode = state.startedAt() == null ? StopCodes.TASK_FAILED_TO_START : StopCodes.ESSENTIAL_CONTAINER_EXITED;
+        return state.toBuilder()
+                .lastStatus(TaskStatus.STOPPED)
+                .desiredStatus(TaskStatus.STOPPED)
+                .stoppingAt(state.stoppingAt() == null ? now : state.stoppingAt())
+                .executionStoppedAt(state.executionStoppedAt() == null ? now : state.executionStoppedAt())
+                .stoppedAt(now)
+                // a StopTask that came first keeps its code and reason
+                .stopCode(state.stopCode() == null ? stopCode : state.stopCode())
+                .stoppedReason(state.stoppedReason() == null ? reason : state.stoppedReason())
+                .containers(stopContainers(state.containers()))
+                .build();
+    }
+
     public static TaskState reported(TaskState state, TaskReport report, Instant now)
     {
         if (state.lastStatus() == TaskStatus.STOPPED) {

@@ -9,6 +9,7 @@ import io.berth.controlplane.api.RequestContext;
 import io.berth.controlplane.resources.Described;
 import io.berth.controlplane.resources.Page;
 import io.berth.controlplane.resources.PageRequest;
+import io.berth.controlplane.tasks.PlacementOptions;
 import io.berth.controlplane.tasks.RunTaskCommand;
 import io.berth.controlplane.tasks.Task;
 import io.berth.controlplane.tasks.TaskListFilter;
@@ -19,6 +20,7 @@ import java.util.List;
 
 import static io.berth.controlplane.api.actions.JsonFields.optionalInteger;
 import static io.berth.controlplane.api.actions.JsonFields.optionalObject;
+import static io.berth.controlplane.api.actions.JsonFields.optionalObjects;
 import static io.berth.controlplane.api.actions.JsonFields.optionalString;
 import static io.berth.controlplane.api.actions.JsonFields.optionalStrings;
 import static java.util.Objects.requireNonNull;
@@ -45,7 +47,7 @@ public final class TaskActions
     private JsonNode runTask(RequestContext context, JsonNode request)
     {
         Integer count = optionalInteger(request, "count");
-        // tags, placement, propagateTags, enableECSManagedTags, capacityProviderStrategy: accepted and ignored
+        // tags, propagateTags, enableECSManagedTags, capacityProviderStrategy: accepted and ignored
         RunTaskCommand command = new RunTaskCommand(
                 optionalString(request, "cluster"),
                 optionalString(request, "taskDefinition"),
@@ -55,13 +57,25 @@ public final class TaskActions
                 optionalString(request, "group"),
                 optionalString(request, "launchType"),
                 optionalString(request, "platformVersion"),
-                JsonFields.asMap(optionalObject(request, "networkConfiguration")));
+                JsonFields.asMap(optionalObject(request, "networkConfiguration")),
+                placement(request));
         List<Task> started = tasks.run(context.account().accountId(), command);
         ObjectNode response = JsonFields.object();
         ArrayNode array = response.putArray("tasks");
         started.forEach(task -> array.add(TaskWire.toJson(task)));
         response.putArray("failures");
         return response;
+    }
+
+    private static PlacementOptions placement(JsonNode request)
+    {
+        List<PlacementOptions.Strategy> strategies = optionalObjects(request, "placementStrategy").stream()
+                .map(strategy -> new PlacementOptions.Strategy(optionalString(strategy, "type"), optionalString(strategy, "field")))
+                .toList();
+        List<PlacementOptions.Constraint> constraints = optionalObjects(request, "placementConstraints").stream()
+                .map(constraint -> new PlacementOptions.Constraint(optionalString(constraint, "type"), optionalString(constraint, "expression")))
+                .toList();
+        return new PlacementOptions(strategies, constraints);
     }
 
     private JsonNode stopTask(RequestContext context, JsonNode request)

@@ -1,0 +1,22 @@
+package io.berth.cli.commands;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** berth host: groups the host lifecycle subcommands (operator only). */
+@Command(name = "host", mixinStandardHelpOptions = true, description = "Manage hosts: list, cordon, uncordon, drain (operator only).",
+        subcommands = {HostListCommand.class, HostCordonCommand.class, HostUncordonCommand.class, HostDrainCommand.class})
+public final class HostCommand
+        implements Runnable
+{
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run()
+    {
+        throw new ParameterException(spec.commandLine(), "Missing subcommand: use `berth host ls`, `berth host cordon HOST`, `berth host uncordon HOST` or `berth host drain HOST`");
+    }
+}

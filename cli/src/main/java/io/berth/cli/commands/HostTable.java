@@ -1,0 +1,33 @@
+package io.berth.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.List;
+
+/** Prints hosts as returned by /berth/hosts: one row each, capacity as allocated/capacity. */
+final class HostTable
+{
+    private HostTable() {}
+
+    static void print(PrintWriter out, List<JsonNode> hosts, Instant now)
+    {
+        TablePrinter table = new TablePrinter(List.of("HOST ID", "ADDRESS", "STATE", "CPU", "MEMORY (MiB)", "TASKS", "LAST HEARTBEAT"));
+        for (JsonNode host : hosts) {
+            String state = host.path("state").asText();
+            if (host.hasNonNull("drainDeadline")) {
+                state += " (until " + Instant.ofEpochMilli((long) (host.path("drainDeadline").asDouble() * 1000)) + ")";
+            }
+            table.addRow(List.of(
+                    host.path("hostId").asText(),
+                    host.path("address").asText(""),
+                    state,
+                    host.path("cpu").path("allocated").asLong() + "/" + host.path("cpu").path("capacity").asLong(),
+                    host.path("memory").path("allocated").asLong() + "/" + host.path("memory").path("capacity").asLong(),
+                    host.path("runningTasks").asText("0"),
+                    host.hasNonNull("lastHeartbeat") ? AgeFormat.ago(Instant.ofEpochMilli((long) (host.path("lastHeartbeat").asDouble() * 1000)), now) : ""));
+        }
+        table.print(out);
+    }
+}

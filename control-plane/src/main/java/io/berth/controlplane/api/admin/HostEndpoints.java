@@ -1,0 +1,133 @@
+package io.berth.controlplane.api.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.controlplane.agents.Host;
+import io.berth.controlplane.api.AdminEndpoint;
+import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.api.actions.JsonFields;
+import io.berth.controlplane.hosts.HostService;
+import io.berth.controlplane.hosts.HostSummary;
+import io.berth.controlplane.placement.PlacementAttempt;
+import io.berth.controlplane.placement.PlacementReports;
+import io.berth.controlplane.tasks.Task;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.TreeMap;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The operator's host endpoints:
+ * <pre>
+ *   GET  /berth/hosts                       {"hosts": [HOST...]}
+ *   GET  /berth/hosts/{hostId}              HOST
+ *   POST /berth/hosts/{hostId}/cordon       HOST
+ *   POST /berth/hosts/{hostId}/uncordon     HOST
+ *   POST /berth/hosts/{hostId}/drain        {"deadlineSeconds": 300} -> HOST
+ *   GET  /berth/tasks/{taskId}/placement    where a task went, or why it waits
+ * </pre>
+ * HOST is {hostId, address, state, cpu: {capacity, allocated}, memory: {capacity, allocated}, runningTasks,
+ * lastHeartbeat, attributes, drainDeadline?, lostAt?}; times are epoch seconds.
+ */
+public final class HostEndpoints
+{
+    private final HostService hosts;
+    private final PlacementReports placements;
+
+    public HostEndpoints(HostService hosts, PlacementReports placements)
+    {
+        this.hosts = requireNonNull(hosts, "hosts is null");
+        this.placements = requireNonNull(placements, "placements is null");
+    }
+
+    public List<AdminEndpoint> endpoints()
+    {
+        return List.of(
+                new OperatorEndpoint("GET", "/berth/hosts", (path, query, body) -> {
+                    ObjectNode response = JsonFields.object();
+                    ArrayNode array = response.putArray("hosts");
+                    hosts.list().forEach(summary -> array.add(toJson(summary)));
+                    return response;
+                }),
+                new OperatorEndpoint("GET", "/berth/hosts/{hostId}", (path, query, body) -> toJson(hosts.find(path.get("hostId")))),
+                new OperatorEndpoint("POST", "/berth/hosts/{hostId}/cordon", (path, query, body) -> toJson(hosts.cordon(path.get("hostId")))),
+                new OperatorEndpoint("POST", "/berth/hosts/{hostId}/uncordon", (path, query, body) -> toJson(hosts.uncordon(path.get("hostId")))),
+                new OperatorEndpoint("POST", "/berth/hosts/{hostId}/drain", (path, query, body) -> toJson(hosts.drain(path.get("hostId"), deadline(body)))),
+                new OperatorEndpoint("GET", "/berth/tasks/{taskId}/placement", (path, query, body) -> placement(path.get("taskId"))));
+    }
+
+    private static Duration deadline(JsonNode body)
+    {
+        JsonNode value = body.get("deadlineSeconds");
+        if (value == null || value.isNull()) {
+            return HostService.DEFAULT_DRAIN_DEADLINE;
+        }
+        if (!value.canConvertToLong() || value.asLong() < 0) {
+            throw EcsException.invalidParameter("deadlineSeconds must be a whole number of seconds, 0 or more, got " + value + ".");
+        }
+        return Duration.ofSeconds(value.asLong());
+    }
+
+    private JsonNode placement(String taskReference)
+    {
+        String taskId = taskReference.substring(taskReference.lastIndexOf('/') + 1);
+        PlacementReports.Report report = placements.find(taskId)
+                .orElseThrow(() -> EcsException.invalidParameter("The referenced task was not found."));
+        Task task = report.task();
+        ObjectNode response = JsonFields.object();
+        response.put("taskId", task.taskId());
+        response.put("taskArn", task.arn());
+        response.put("lastStatus", task.state().lastStatus().name());
+        response.put("desiredStatus", task.state().desiredStatus().name());
+        JsonFields.putIfNotNull(response, "hostId", task.state().hostId());
+        JsonFields.putIfNotNull(response, "stoppedReason", task.state().stoppedReason());
+        ArrayNode strategies = response.putArray("placementStrategy");
+        task.placement().strategies().forEach(strategy -> {
+            ObjectNode node = strategies.addObject().put("type", strategy.type());
+            JsonFields.putIfNotNull(node, "field", strategy.field());
+        });
+        ArrayNode constraints = response.putArray("placementConstraints");
+        task.placement().constraints().forEach(constraint -> {
+            ObjectNode node = constraints.addObject().put("type", constraint.type());
+            JsonFields.putIfNotNull(node, "expression", constraint.expression());
+        });
+        report.latestFailure().ifPresent(attempt -> response.set("latestFailure", toJson(attempt)));
+        return response;
+    }
+
+    private static ObjectNode toJson(PlacementAttempt attempt)
+    {
+        ObjectNode node = JsonFields.object();
+        JsonFields.putTime(node, "attemptedAt", attempt.attemptedAt());
+        node.put("reason", attempt.reason());
+        node.put("message", attempt.message());
+        ArrayNode hostReasons = node.putArray("hosts");
+        attempt.hostReasons().forEach((hostId, reason) -> hostReasons.addObject().put("hostId", hostId).put("reason", reason));
+        return node;
+    }
+
+    static ObjectNode toJson(HostSummary summary)
+    {
+        Host host = summary.host();
+        ObjectNode node = JsonFields.object();
+        node.put("hostId", host.hostId());
+        JsonFields.putIfNotNull(node, "address", host.info().address());
+        node.put("state", host.state().name());
+        ObjectNode cpu = node.putObject("cpu");
+        cpu.put("capacity", host.info().cpu());
+        cpu.put("allocated", summary.cpuAllocated());
+        ObjectNode memory = node.putObject("memory");
+        memory.put("capacity", host.info().memoryMiB());
+        memory.put("allocated", summary.memoryAllocated());
+        node.put("runningTasks", summary.tasks());
+        JsonFields.putTime(node, "lastHeartbeat", host.lastHeartbeat());
+        JsonFields.putTime(node, "drainDeadline", host.drainDeadline());
+        JsonFields.putTime(node, "lostAt", host.lostAt());
+        ObjectNode attributes = node.putObject("attributes");
+        new TreeMap<>(host.attributes()).forEach(attributes::put);
+        return node;
+    }
+}

@@ -1,0 +1,190 @@
+package io.berth.controlplane.hosts;
+
+import io.berth.controlplane.agents.Host;
+import io.berth.controlplane.agents.HostSignals;
+import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.scheduler.HostState;
+import io.berth.controlplane.store.Store;
+import io.berth.controlplane.store.StoreTransaction;
+import io.berth.controlplane.tasks.Task;
+import io.berth.controlplane.tasks.TaskStatus;
+import io.berth.controlplane.tasks.TaskTransitions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The operator's view of hosts and what maintenance does to them.
+ *
+ * <ul>
+ * <li>cordon: the host gets no new tasks; its tasks keep running. uncordon: ACTIVE again (also ends a drain).</li>
+ * <li>drain: no new tasks; at the deadline every standalone task still on the host is stopped with stopCode
+ * UserInitiated (the operator asked) and stoppedReason "Host H was drained for maintenance"; once the host holds
+ * no task it becomes CORDONED, empty and ready for maintenance.</li>
+ * <li>lost: a host silent for longer than hostLostAfter is marked LOST and its tasks are recorded STOPPED with
+ * "Host H was lost: no heartbeat since T" (TaskFailedToStart if never started, else EssentialContainerExited). If
+ * it syncs again it returns to the operator's state, and the sync answer leaves out the stopped tasks, so its
+ * agent stops them.</li>
+ * </ul>
+ */
+public final class HostService
+{
+    private static final Logger log = LoggerFactory.getLogger(HostService.class);
+    public static final Duration DEFAULT_DRAIN_DEADLINE = Duration.ofMinutes(5);
+
+    private final Store store;
+    private final HostSignals hostSignals;
+    private final Duration hostLostAfter;
+    private final Clock clock;
+
+    public HostService(Store store, HostSignals hostSignals, Duration hostLostAfter, Clock clock)
+    {
+        this.store = requireNonNull(store, "store is null");
+        this.hostSignals = requireNonNull(hostSignals, "hostSignals is null");
+        this.hostLostAfter = requireNonNull(hostLostAfter, "hostLostAfter is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    public List<HostSummary> list()
+    {
+        return store.inTransaction(transaction -> {
+            Map<String, int[]> cpuAndTasks = new HashMap<>();
+            Map<String, long[]> memory = new HashMap<>();
+            for (Task task : transaction.tasks().placedNotStopped()) {
+                int[] counters = cpuAndTasks.computeIfAbsent(task.state().hostId(), ignored -> new int[2]);
+                counters[0] += task.cpu();
+                counters[1]++;
+                memory.computeIfAbsent(task.state().hostId(), ignored -> new long[1])[0] += task.memory();
+            }
+            return transaction.hosts().all().stream()
+                    .map(host -> {
+                        int[] counters = cpuAndTasks.getOrDefault(host.hostId(), new int[2]);
+                        return new HostSummary(host, counters[0], memory.getOrDefault(host.hostId(), new long[1])[0], counters[1]);
+                    })
+                    .toList();
+        });
+    }
+
+    public HostSummary find(String hostId)
+    {
+        return list().stream().filter(summary -> summary.host().hostId().equals(hostId)).findFirst()
+                .orElseThrow(() -> unknownHost(hostId));
+    }
+
+    public HostSummary cordon(String hostId)
+    {
+        setState(hostId, HostState.CORDONED, null);
+        log.info("Host {} cordoned: it gets no new tasks", hostId);
+        return find(hostId);
+    }
+
+    public HostSummary uncordon(String hostId)
+    {
+        setState(hostId, HostState.ACTIVE, null);
+        log.info("Host {} uncordoned: it takes new tasks again", hostId);
+        return find(hostId);
+    }
+
+    public HostSummary drain(String hostId, Duration deadline)
+    {
+        if (deadline.isNegative()) {
+            throw EcsException.invalidParameter("The drain deadline cannot be negative, got " + deadline + ".");
+        }
+        Instant at = clock.instant().plus(deadline);
+        setState(hostId, HostState.DRAINING, at);
+        log.info("Host {} draining: no new tasks; its tasks stop at {}", hostId, at);
+        finishDrains();
+        return find(hostId);
+    }
+
+    /** Marks silent hosts lost and stops their tasks; returns the ids of the hosts marked. */
+    public List<String> markLostHosts()
+    {
+        Instant now = clock.instant();
+        List<String> lost = store.inTransaction(transaction -> {
+            List<String> marked = new ArrayList<>();
+            for (Host host : transaction.hosts().silentSince(now.minus(hostLostAfter))) {
+                transaction.hosts().markLost(host.hostId(), now);
+                String reason = "Host " + host.hostId() + " was lost: no heartbeat since " + host.lastHeartbeat();
+                int stopped = 0;
+                for (Task task : transaction.tasks().onHost(host.hostId())) {
+                    if (transaction.tasks().updateIfChanged(task, task.withState(TaskTransitions.hostLost(task.state(), reason, now)))) {
+                        stopped++;
+                    }
+                }
+                log.warn("Host {} marked LOST: no heartbeat since {}; {} of its tasks recorded STOPPED", host.hostId(), host.lastHeartbeat(), stopped);
+                marked.add(host.hostId());
+            }
+            return marked;
+        });
+        return lost;
+    }
+
+    /**
+     * Stops the tasks of draining hosts whose deadline has passed, and turns draining hosts that hold no task into
+     * CORDONED ones. Returns the hosts told to stop tasks.
+     */
+    public Set<String> finishDrains()
+    {
+        Instant now = clock.instant();
+        Set<String> signalled = store.inTransaction(transaction -> {
+            Set<String> hosts = new HashSet<>();
+            for (Host host : transaction.hosts().draining()) {
+                List<Task> tasks = transaction.tasks().onHost(host.hostId());
+                if (tasks.isEmpty()) {
+                    transaction.hosts().setOperatorState(host.hostId(), HostState.CORDONED, null);
+                    log.info("Host {} drained: it holds no task and stays cordoned", host.hostId());
+                    continue;
+                }
+                if (host.drainDeadline() != null && !now.isBefore(host.drainDeadline())) {
+                    stopForDrain(transaction, host, tasks, now, hosts);
+                }
+            }
+            return hosts;
+        });
+        signalled.forEach(hostSignals::signal);
+        return signalled;
+    }
+
+    private static void stopForDrain(StoreTransaction transaction, Host host, List<Task> tasks, Instant now, Set<String> signalled)
+    {
+        String reason = drainReason(host.hostId());
+        for (Task task : tasks) {
+            if (task.state().desiredStatus() == TaskStatus.STOPPED) {
+                continue;
+            }
+            transaction.tasks().updateIfChanged(task, task.withState(TaskTransitions.stopRequested(task.state(), reason, now)));
+            signalled.add(host.hostId());
+            log.info("Task {} on draining host {} told to stop: drain deadline passed", task.taskId(), host.hostId());
+        }
+    }
+
+    public static String drainReason(String hostId)
+    {
+        return "Host " + hostId + " was drained for maintenance";
+    }
+
+    private void setState(String hostId, HostState state, Instant drainDeadline)
+    {
+        boolean updated = store.inTransaction(transaction -> transaction.hosts().setOperatorState(hostId, state, drainDeadline));
+        if (!updated) {
+            throw unknownHost(hostId);
+        }
+    }
+
+    private static EcsException unknownHost(String hostId)
+    {
+        return EcsException.invalidParameter("No host " + hostId + " has joined this control plane; `berth host ls` lists the hosts.");
+    }
+}
