@@ -6,12 +6,16 @@ import io.berth.controlplane.accounts.AccountService;
 import io.berth.controlplane.agents.AgentGateway;
 import io.berth.controlplane.agents.HostSignals;
 import io.berth.controlplane.agents.LogSourceRegistry;
+import io.berth.controlplane.agents.access.HostAccess;
+import io.berth.controlplane.agents.http.AgentProtocolHandler;
+import io.berth.controlplane.agents.http.HostLogSources;
 import io.berth.controlplane.api.AdminEndpoint;
 import io.berth.controlplane.api.EcsAction;
 import io.berth.controlplane.api.actions.ClusterActions;
 import io.berth.controlplane.api.actions.TaskActions;
 import io.berth.controlplane.api.actions.TaskDefinitionActions;
 import io.berth.controlplane.api.admin.CreateAccountEndpoint;
+import io.berth.controlplane.api.admin.CreateJoinTokenEndpoint;
 import io.berth.controlplane.api.admin.TaskLogsEndpoint;
 import io.berth.controlplane.clusters.ClusterService;
 import io.berth.controlplane.placement.FirstLiveHostPlacement;
@@ -39,6 +43,8 @@ public final class ControlPlane
     private final AccountService accounts;
     private final TaskService tasks;
     private final AgentGateway agentGateway;
+    private final HostAccess hostAccess;
+    private final AgentProtocolHandler agentProtocol;
     private final LogSourceRegistry logSources = new LogSourceRegistry();
     private final List<EcsAction> ecsActions;
     private final List<AdminEndpoint> adminEndpoints;
@@ -60,13 +66,18 @@ public final class ControlPlane
         TaskPlacer placer = new TaskPlacer(placement, config.hostTimeout());
         this.tasks = new TaskService(store, clusters, taskDefinitions, placer, hostSignals, config.region(), config.stoppedTaskRetention(), config.clock());
         this.agentGateway = new AgentGateway(store, placer, hostSignals, config.clock());
+        this.hostAccess = new HostAccess(store, config.clock());
+        this.agentProtocol = new AgentProtocolHandler(agentGateway, hostAccess);
 
         List<EcsAction> actions = new ArrayList<>();
         actions.addAll(new ClusterActions(clusters).actions());
         actions.addAll(new TaskDefinitionActions(taskDefinitions).actions());
         actions.addAll(new TaskActions(tasks).actions());
         this.ecsActions = List.copyOf(actions);
-        this.adminEndpoints = List.of(new CreateAccountEndpoint(accounts), new TaskLogsEndpoint(tasks, logSources));
+        this.adminEndpoints = List.of(
+                new CreateAccountEndpoint(accounts),
+                new TaskLogsEndpoint(tasks, new HostLogSources(logSources, store, hostAccess, config.clock())),
+                new CreateJoinTokenEndpoint(hostAccess));
     }
 
     public ControlPlaneConfig config()
@@ -97,6 +108,21 @@ public final class ControlPlane
     public AgentGateway agentGateway()
     {
         return agentGateway;
+    }
+
+    /** Join tokens and host credentials. */
+    public HostAccess hostAccess()
+    {
+        return hostAccess;
+    }
+
+    /**
+     * The agent protocol over HTTP; the server mounts it at {@link AgentProtocolHandler#PREFIX}, beside the
+     * SigV4-authenticated API, since agents authenticate with their host credential.
+     */
+    public AgentProtocolHandler agentProtocol()
+    {
+        return agentProtocol;
     }
 
     /** Where the logs endpoint reads the logs of tasks on hostId (the all-in-one agent registers itself). */

@@ -48,6 +48,9 @@ public final class BerthCommandFactory
         else if (type == AccountCreateCommand.class) {
             command = new AccountCreateCommand(clients);
         }
+        else if (type == HostTokenCommand.class) {
+            command = new HostTokenCommand(clients);
+        }
         else if (type == ImageImportCommand.class) {
             command = imageImport.map(ImageImportCommand::new).orElseGet(ImageImportCommand::new);
         }

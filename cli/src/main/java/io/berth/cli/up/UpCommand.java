@@ -1,10 +1,10 @@
 package io.berth.cli.up;
 
+import io.berth.cli.commands.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -47,7 +47,7 @@ public final class UpCommand
                 .withBindAddress(bindAddress)
                 .withStoreUrl(storeUrl)
                 .withInsecureRegistries(Set.copyOf(insecureRegistries))
-                .withStoppedTaskRetention(parseDuration(stoppedTaskRetention));
+                .withStoppedTaskRetention(Durations.parse(new picocli.CommandLine(this), stoppedTaskRetention));
         config = new AllInOneConfig(config.dataDirectory(), config.bindAddress(), config.apiPort(), config.registryPort(), config.storeUrl(), region,
                 config.insecureRegistries(), config.stoppedTaskRetention(), config.heartbeatInterval());
         AllInOne berth = new AllInOne(config);
@@ -69,26 +69,5 @@ public final class UpCommand
         System.out.flush();
         stopped.await();
         return 0;
-    }
-
-    static Duration parseDuration(String text)
-    {
-        String value = text.trim().toLowerCase(java.util.Locale.ROOT);
-        try {
-            if (value.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
-            }
-            long amount = Long.parseLong(value.substring(0, value.length() - 1));
-            return switch (value.charAt(value.length() - 1)) {
-                case 's' -> Duration.ofSeconds(amount);
-                case 'm' -> Duration.ofMinutes(amount);
-                case 'h' -> Duration.ofHours(amount);
-                case 'd' -> Duration.ofDays(amount);
-                default -> throw new IllegalArgumentException();
-            };
-        }
-        catch (RuntimeException e) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new UpCommand()), "invalid duration '" + text + "': use e.g. 90s, 30m, 1h");
-        }
     }
 }

@@ -38,4 +38,14 @@ public final class StoreTransaction
     {
         return new HostRows(sql);
     }
+
+    public JoinTokenRows joinTokens()
+    {
+        return new JoinTokenRows(sql);
+    }
+
+    public HostCredentialRows hostCredentials()
+    {
+        return new HostCredentialRows(sql);
+    }
 }

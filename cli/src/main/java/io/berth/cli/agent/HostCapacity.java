@@ -1,20 +1,20 @@
-package io.berth.cli.up;
+package io.berth.cli.agent;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** What this machine can hold, in ECS units: 1024 cpu units per core, memory in MiB. */
-final class HostCapacity
+public final class HostCapacity
 {
     private HostCapacity() {}
 
-    static int cpuUnits()
+    public static int cpuUnits()
     {
         return Runtime.getRuntime().availableProcessors() * 1024;
     }
 
-    static long memoryMiB()
+    public static long memoryMiB()
     {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {

@@ -1,0 +1,22 @@
+package io.berth.cli.commands;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** berth host: groups the host subcommands (operator only). */
+@Command(name = "host", mixinStandardHelpOptions = true, description = "Manage the hosts of the fleet (operator only).",
+        subcommands = HostTokenCommand.class)
+public final class HostCommand
+        implements Runnable
+{
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run()
+    {
+        throw new ParameterException(spec.commandLine(), "Missing subcommand: use `berth host token`");
+    }
+}
