@@ -1,9 +1,13 @@
 package io.berth.cli.commands;
 
+import io.berth.agent.link.ControlPlaneRefusedException;
 import io.berth.cli.client.BerthClientException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * Turns any failure of a command into one line "berth: message" on stderr and a non-zero exit code; users
@@ -18,6 +22,10 @@ public final class BerthExceptionHandler
         String message = switch (exception) {
             case BerthClientException e -> e.getMessage();
             case CommandFailedException e -> e.getMessage();
+            // what `berth up`, `berth server` and `berth agent` raise at start carries a message written for users
+            case ControlPlaneRefusedException e -> e.getMessage();
+            case IOException e -> e.getMessage();
+            case UncheckedIOException e -> e.getMessage();
             default -> "unexpected error: " + exception;
         };
         commandLine.getErr().println("berth: " + message);
