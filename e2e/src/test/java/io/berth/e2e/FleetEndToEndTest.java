@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import static io.berth.e2e.BerthEnvironment.awaitStatus;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -161,7 +160,7 @@ class FleetEndToEndTest
             int index = fleet.indexOfHost(hostId);
             assertThat(fleet.containers(index).values()).anyMatch(status -> status.orElse(null) instanceof ContainerStatus.Running);
 
-            assertThat(awaitLogLine(taskArn, "hello from the fleet")).isTrue();
+            assertThat(awaitLogLine(taskArn, "hello from the fleet")).containsExactly("hello from the fleet");
 
             ecs.stopTask(request -> request.cluster(CLUSTER).task(taskArn));
             Task stopped = awaitStatus(ecs, CLUSTER, taskArn, "STOPPED", TIMEOUT);
@@ -185,7 +184,7 @@ class FleetEndToEndTest
 
             fleet.restartAgent(index);
             // the restarted agent serves the logs again (from a new endpoint port it reports in its heartbeat)
-            assertThat(awaitLogLine(taskArn, "hello from the fleet")).isTrue();
+            assertThat(awaitLogLine(taskArn, "hello from the fleet")).containsExactly("hello from the fleet");
             assertThat(BerthEnvironment.describe(ecs, CLUSTER, taskArn).lastStatus()).isEqualTo("RUNNING");
 
             ecs.stopTask(request -> request.cluster(CLUSTER).task(taskArn));
@@ -214,7 +213,7 @@ class FleetEndToEndTest
 
         try (EcsClient ecs = fleet.operatorClient()) {
             assertThat(BerthEnvironment.describe(ecs, CLUSTER, taskArn).lastStatus()).isEqualTo("RUNNING");
-            assertThat(awaitLogLine(taskArn, "hello from the fleet")).isTrue();
+            assertThat(awaitLogLine(taskArn, "hello from the fleet")).containsExactly("hello from the fleet");
             ecs.stopTask(request -> request.cluster(CLUSTER).task(taskArn));
             assertThat(awaitStatus(ecs, CLUSTER, taskArn, "STOPPED", TIMEOUT).stopCodeAsString()).isEqualTo("UserInitiated");
         }
@@ -236,19 +235,17 @@ class FleetEndToEndTest
         return taskArn;
     }
 
-    /** Whether the task's log, read through the control plane, shows the line (waits for it). */
-    private boolean awaitLogLine(String taskArn, String text)
+    /** The lines of the task's log, read through the control plane, once they include text (fails after 30 s). */
+    private List<String> awaitLogLine(String taskArn, String text)
     {
         String taskId = taskArn.substring(taskArn.lastIndexOf('/') + 1);
         try (BerthClient client = fleet.signedClient()) {
-            List<String> seen = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).ignoreExceptions().until(() -> {
+            return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).ignoreExceptions().until(() -> {
                 JsonNode page = client.admin("GET", "/berth/tasks/" + BerthClient.pathSegment(taskId) + "/logs", Map.of("cluster", CLUSTER), null);
-                seen.clear();
-                page.path("lines").forEach(line -> seen.add(line.path("text").asText()));
-                return seen.contains(text);
-            });
-            return seen.stream().collect(Collectors.toSet()).contains(text);
+                List<String> lines = new ArrayList<>();
+                page.path("lines").forEach(line -> lines.add(line.path("text").asText()));
+                return lines;
+            }, lines -> lines.contains(text));
         }
     }
 }

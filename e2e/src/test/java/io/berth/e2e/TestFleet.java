@@ -234,7 +234,9 @@ final class TestFleet
     void restartAgent(int index)
             throws IOException
     {
-        BerthProcess restarted = BerthProcess.start(Optional.of(host(index)), agentArguments(index), agents.get(index).logFile(), Map.of());
+        List<String> arguments = new ArrayList<>(List.of("agent"));
+        arguments.addAll(agentArguments(index));
+        BerthProcess restarted = BerthProcess.start(Optional.of(host(index)), arguments, agents.get(index).logFile(), Map.of());
         agents.set(index, restarted);
     }
 
@@ -385,6 +387,7 @@ final class TestFleet
             server.close();
         }
         removeWhatTheAgentsLeft();
+        showProcessLogs();
         if (registry != null) {
             registry.close();
         }
@@ -392,6 +395,20 @@ final class TestFleet
             network.close();
         }
         FileTrees.deleteRecursively(root);
+    }
+
+    /** The server's and agents' logs go away with the fleet: their last lines go into the test's output. */
+    private void showProcessLogs()
+    {
+        try (Stream<Path> files = Files.list(root)) {
+            for (Path file : files.filter(path -> path.getFileName().toString().endsWith(".log")).sorted().toList()) {
+                List<String> lines = Files.readAllLines(file);
+                log.info("last lines of {}:\n{}", file.getFileName(), String.join("\n", lines.subList(Math.max(0, lines.size() - 150), lines.size())));
+            }
+        }
+        catch (IOException e) {
+            log.warn("cannot show the fleet's logs: {}", e.toString());
+        }
     }
 
     /** After a failure: containers, root filesystems and cgroups of every agent, removed as an agent would. */
