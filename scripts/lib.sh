@@ -4,7 +4,7 @@ BERTH_DEBIAN_PACKAGES=(
   maven                       # builds Berth
   runc conmon                 # the OCI runtime and the per-container monitor
   docker-registry             # the local OCI registry `berth up` runs
-  containernetworking-plugins # CNI plugins for per-task networks
+  containernetworking-plugins iptables # CNI plugins for per-task networks (iptables: their masquerade rules)
   busybox-static umoci skopeo # test images are built from busybox and packed as OCI
   attr                        # setfattr, for overlayfs opaque-directory whiteouts
   postgresql                  # the HA store, and the store tests' second database

@@ -1,6 +1,10 @@
 package io.berth.agent;
 
 import io.berth.agent.logs.TaskLogs;
+import io.berth.agent.metering.MeteredRuntime;
+import io.berth.agent.metering.UsageLedger;
+import io.berth.agent.metering.UsageReportingLink;
+import io.berth.agent.metering.UsageSampler;
 import io.berth.agent.tasks.HostServices;
 import io.berth.agent.tasks.TaskReconciler;
 import io.berth.common.agentprotocol.ControlPlaneLink;
@@ -32,24 +36,41 @@ public final class Agent
 {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
     private static final Duration LOG_PURGE_INTERVAL = Duration.ofMinutes(1);
+    public static final Duration DEFAULT_USAGE_SAMPLE_INTERVAL = Duration.ofSeconds(5);
 
     private final AgentConfig config;
     private final ControlPlaneLink link;
     private final HostServices host;
     private final TaskReconciler reconciler;
     private final TaskLogs logs;
+    private final UsageSampler usageSampler;
     private final Semaphore wakeUps = new Semaphore(0);
     private volatile boolean running;
     private Thread loop;
     private Thread changeListener;
     private Instant lastLogPurge = Instant.EPOCH;
 
+    /** Keeps task usage in a "usage" directory beside the log directory, sampled every 5 s. */
     public Agent(AgentConfig config, ControlPlaneLink link, HostServices host)
+    {
+        this(config, link, host, host.logDirectory().toAbsolutePath().resolveSibling("usage"), DEFAULT_USAGE_SAMPLE_INTERVAL);
+    }
+
+    /**
+     * @param usageDirectory where the usage of each container is kept across agent restarts
+     * @param usageSampleInterval how often the cgroups of running containers are read
+     */
+    public Agent(AgentConfig config, ControlPlaneLink link, HostServices host, Path usageDirectory, Duration usageSampleInterval)
     {
         this.config = requireNonNull(config, "config is null");
         this.link = requireNonNull(link, "link is null");
         this.host = requireNonNull(host, "host is null");
-        this.reconciler = new TaskReconciler(config.host(), link, host, this::wakeUp);
+        // metering wraps the runtime (a last reading before each delete) and the link (usage in each report)
+        UsageLedger usage = new UsageLedger(usageDirectory);
+        MeteredRuntime meteredRuntime = new MeteredRuntime(host.runtime(), usage, host.clock());
+        HostServices meteredHost = host.withRuntime(meteredRuntime);
+        this.reconciler = new TaskReconciler(config.host(), new UsageReportingLink(link, usage), meteredHost, this::wakeUp);
+        this.usageSampler = new UsageSampler(meteredRuntime, usage, reconciler::tasks, usageSampleInterval, host.clock());
         this.logs = new TaskLogs(host.logDirectory(), this::holdsUnstoppedTask);
     }
 
@@ -60,6 +81,7 @@ public final class Agent
         }
         running = true;
         reconciler.resume();
+        usageSampler.start();
         loop = Thread.ofPlatform().name("agent-reconcile").daemon().start(this::reconcileLoop);
         changeListener = Thread.ofPlatform().name("agent-changes").daemon().start(this::listenForChanges);
         log.info("agent for host {} started", config.host().hostId());
@@ -173,6 +195,7 @@ public final class Agent
         running = false;
         loop.interrupt();
         changeListener.interrupt();
+        usageSampler.close();
         reconciler.shutdown();
         try {
             loop.join(5_000);

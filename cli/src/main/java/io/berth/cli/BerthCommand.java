@@ -3,6 +3,7 @@ package io.berth.cli;
 import io.berth.cli.agent.AgentCommand;
 import io.berth.cli.commands.AccountCommand;
 import io.berth.cli.commands.HostCommand;
+import io.berth.cli.commands.BillCommand;
 import io.berth.cli.commands.ImageCommand;
 import io.berth.cli.commands.LogsCommand;
 import io.berth.cli.commands.PsCommand;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Command;
                 ImageCommand.class,
                 AccountCommand.class,
                 HostCommand.class,
+                BillCommand.class,
         })
 public final class BerthCommand
         implements Runnable

@@ -14,10 +14,13 @@ import io.berth.controlplane.api.EcsAction;
 import io.berth.controlplane.api.actions.ClusterActions;
 import io.berth.controlplane.api.actions.TaskActions;
 import io.berth.controlplane.api.actions.TaskDefinitionActions;
+import io.berth.controlplane.api.admin.BillEndpoint;
 import io.berth.controlplane.api.admin.CreateAccountEndpoint;
 import io.berth.controlplane.api.admin.CreateJoinTokenEndpoint;
 import io.berth.controlplane.api.admin.TaskLogsEndpoint;
 import io.berth.controlplane.clusters.ClusterService;
+import io.berth.controlplane.metering.MeteringService;
+import io.berth.controlplane.metering.RightSizingPolicy;
 import io.berth.controlplane.placement.FirstLiveHostPlacement;
 import io.berth.controlplane.placement.Placement;
 import io.berth.controlplane.placement.TaskPlacer;
@@ -45,6 +48,7 @@ public final class ControlPlane
     private final AgentGateway agentGateway;
     private final HostAccess hostAccess;
     private final AgentProtocolHandler agentProtocol;
+    private final MeteringService metering;
     private final LogSourceRegistry logSources = new LogSourceRegistry();
     private final List<EcsAction> ecsActions;
     private final List<AdminEndpoint> adminEndpoints;
@@ -68,6 +72,7 @@ public final class ControlPlane
         this.agentGateway = new AgentGateway(store, placer, hostSignals, config.clock());
         this.hostAccess = new HostAccess(store, config.clock());
         this.agentProtocol = new AgentProtocolHandler(agentGateway, hostAccess);
+        this.metering = new MeteringService(store, config.metering(), RightSizingPolicy.DEFAULT, config.clock());
 
         List<EcsAction> actions = new ArrayList<>();
         actions.addAll(new ClusterActions(clusters).actions());
@@ -77,6 +82,7 @@ public final class ControlPlane
         this.adminEndpoints = List.of(
                 new CreateAccountEndpoint(accounts),
                 new TaskLogsEndpoint(tasks, new HostLogSources(logSources, store, hostAccess, config.clock())),
+                new BillEndpoint(metering),
                 new CreateJoinTokenEndpoint(hostAccess));
     }
 
@@ -125,6 +131,11 @@ public final class ControlPlane
         return agentProtocol;
     }
 
+    public MeteringService metering()
+    {
+        return metering;
+    }
+
     /** Where the logs endpoint reads the logs of tasks on hostId (the all-in-one agent registers itself). */
     public void registerLogSource(String hostId, TaskLogSource source)
     {
@@ -134,6 +145,8 @@ public final class ControlPlane
     /** Forgets tasks stopped longer ago than the configured retention; returns how many. */
     public int purgeExpired()
     {
+        // the metering records of stopped tasks take their stop from the tasks before those are forgotten
+        metering.captureStops();
         return tasks.purgeExpired();
     }
 

@@ -3,6 +3,7 @@ package io.berth.e2e;
 import io.berth.cli.up.AllInOne;
 import io.berth.cli.up.AllInOneConfig;
 import io.berth.common.files.FileTrees;
+import io.berth.testing.TestNetworks;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -30,6 +31,9 @@ final class BerthEnvironment
     private final int apiPort;
     private AllInOne berth;
     private final String image;
+    // a bridge and subnet of this environment's own, kept across restarts, so tests never meet a running `berth up`
+    private final String bridgeName = TestNetworks.bridgeName("bte2e");
+    private final String subnet = TestNetworks.subnet();
 
     private BerthEnvironment(Path dataDirectory, int apiPort)
             throws IOException
@@ -49,7 +53,8 @@ final class BerthEnvironment
     private AllInOne start()
             throws IOException
     {
-        AllInOne started = new AllInOne(AllInOneConfig.defaults(dataDirectory).withApiPort(apiPort).withStoppedTaskRetention(Duration.ofHours(1)));
+        AllInOne started = new AllInOne(AllInOneConfig.defaults(dataDirectory).withApiPort(apiPort).withStoppedTaskRetention(Duration.ofHours(1))
+                .withTaskNetwork(bridgeName, subnet));
         started.start();
         return started;
     }
@@ -99,6 +104,16 @@ final class BerthEnvironment
         DescribeTasksResponse response = ecs.describeTasks(request -> request.cluster(cluster).tasks(taskArn));
         List<Task> tasks = response.tasks();
         return tasks.isEmpty() ? null : tasks.get(0);
+    }
+
+    String subnet()
+    {
+        return subnet;
+    }
+
+    String bridgeName()
+    {
+        return bridgeName;
     }
 
     Path dataDirectory()

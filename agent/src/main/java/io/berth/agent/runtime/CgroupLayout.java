@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -82,6 +83,35 @@ public final class CgroupLayout
         }
     }
 
+    /**
+     * CPU time and memory of the cgroup now: cpuacct.usage, memory.usage_in_bytes and
+     * memory.max_usage_in_bytes on v1; cpu.stat usage_usec, memory.current and memory.peak on v2. Empty
+     * when the cgroup does not exist (any more).
+     */
+    public Optional<ContainerUsage> usage(String cgroupsPath)
+    {
+        OptionalLong cpuNanos;
+        OptionalLong memory;
+        OptionalLong peak;
+        if (unified) {
+            Path directory = controllerDirectory("cpu", cgroupsPath);
+            OptionalLong micros = readKey(directory.resolve("cpu.stat"), "usage_usec");
+            cpuNanos = micros.isPresent() ? OptionalLong.of(micros.getAsLong() * 1000) : OptionalLong.empty();
+            memory = readNumber(directory.resolve("memory.current"));
+            peak = readNumber(directory.resolve("memory.peak"));
+        }
+        else {
+            cpuNanos = readNumber(controllerDirectory("cpuacct", cgroupsPath).resolve("cpuacct.usage"));
+            Path directory = controllerDirectory("memory", cgroupsPath);
+            memory = readNumber(directory.resolve("memory.usage_in_bytes"));
+            peak = readNumber(directory.resolve("memory.max_usage_in_bytes"));
+        }
+        if (cpuNanos.isEmpty() || memory.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ContainerUsage(cpuNanos.getAsLong(), memory.getAsLong(), peak));
+    }
+
     /** Every directory of the cgroup (and of cgroups below it) that exists in any hierarchy, deepest first. */
     public List<Path> existingDirectories(String cgroupsPath)
             throws IOException
@@ -146,6 +176,16 @@ public final class CgroupLayout
             throw new IllegalArgumentException("invalid cgroup path: " + cgroupsPath);
         }
         return relative;
+    }
+
+    private static OptionalLong readNumber(Path file)
+    {
+        try {
+            return OptionalLong.of(Long.parseLong(Files.readString(file).strip()));
+        }
+        catch (IOException | NumberFormatException e) {
+            return OptionalLong.empty();
+        }
     }
 
     private static OptionalLong readKey(Path file, String key)

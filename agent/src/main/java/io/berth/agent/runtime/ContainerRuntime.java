@@ -26,6 +26,15 @@ public interface ContainerRuntime
      */
     void delete(String containerId);
 
+    /**
+     * The container's CPU and memory counters now; empty when its cgroup is gone or the runtime cannot
+     * read it. Read it before {@link #delete}, which removes the cgroup and its counters.
+     */
+    default Optional<ContainerUsage> usage(String containerId)
+    {
+        return Optional.empty();
+    }
+
     /** Ids of every container this runtime has state for, running or exited. */
     List<String> containerIds();
 }

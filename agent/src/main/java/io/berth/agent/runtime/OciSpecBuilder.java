@@ -78,6 +78,16 @@ public final class OciSpecBuilder
     public ObjectNode build(ContainerLaunch launch, Path hostsFile, Path hostnameFile)
             throws ContainerStartException
     {
+        return build(launch, hostsFile, hostnameFile, null);
+    }
+
+    /**
+     * @param resolvConfFile when not null, bind-mounted read-only as the container's /etc/resolv.conf (for
+     * containers in a task network, which reaches the host's name servers)
+     */
+    public ObjectNode build(ContainerLaunch launch, Path hostsFile, Path hostnameFile, Path resolvConfFile)
+            throws ContainerStartException
+    {
         if (launch.args().isEmpty()) {
             throw new ContainerStartException("no command to run: the image has no entrypoint or command and the task sets none");
         }
@@ -91,7 +101,7 @@ public final class OciSpecBuilder
         root.put("path", launch.rootfs().toAbsolutePath().toString());
         root.put("readonly", false);
         spec.put("hostname", hostname(launch));
-        spec.set("mounts", mounts(hostsFile, hostnameFile));
+        spec.set("mounts", mounts(hostsFile, hostnameFile, resolvConfFile));
         spec.set("linux", linux(launch));
         return spec;
     }
@@ -167,7 +177,7 @@ public final class OciSpecBuilder
         return workingDir.startsWith("/") ? workingDir : "/" + workingDir;
     }
 
-    private static ArrayNode mounts(Path hostsFile, Path hostnameFile)
+    private static ArrayNode mounts(Path hostsFile, Path hostnameFile, Path resolvConfFile)
     {
         ArrayNode mounts = JsonNodeFactory.instance.arrayNode();
         mount(mounts, "/proc", "proc", "proc");
@@ -179,6 +189,9 @@ public final class OciSpecBuilder
         mount(mounts, "/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "noexec", "nodev", "relatime", "ro");
         mount(mounts, "/etc/hosts", "bind", hostsFile.toAbsolutePath().toString(), "rbind", "ro", "nosuid", "nodev", "noexec");
         mount(mounts, "/etc/hostname", "bind", hostnameFile.toAbsolutePath().toString(), "rbind", "ro", "nosuid", "nodev", "noexec");
+        if (resolvConfFile != null) {
+            mount(mounts, "/etc/resolv.conf", "bind", resolvConfFile.toAbsolutePath().toString(), "rbind", "ro", "nosuid", "nodev", "noexec");
+        }
         return mounts;
     }
 

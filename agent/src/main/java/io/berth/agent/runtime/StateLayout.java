@@ -75,6 +75,12 @@ final class StateLayout
         return bundle(containerId).resolve("container.pid");
     }
 
+    /** Written once `runc start` has succeeded, so status checks can skip runc while the process lives. */
+    Path startedMarker(String containerId)
+    {
+        return bundle(containerId).resolve("started");
+    }
+
     Path runcLog(String containerId)
     {
         return bundle(containerId).resolve("runc.log");

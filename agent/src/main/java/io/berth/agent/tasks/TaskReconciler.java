@@ -103,7 +103,7 @@ public final class TaskReconciler
         lifecycles.submit(runner);
     }
 
-    /** Containers and root filesystems that no recorded task owns: left by a crash between steps. */
+    /** Containers, root filesystems and task networks that no recorded task owns: left by a crash between steps. */
     private void removeOrphans()
     {
         Set<String> owned = new HashSet<>();
@@ -126,6 +126,17 @@ public final class TaskReconciler
         }
         catch (java.io.IOException e) {
             log.warn("cannot list root filesystems for orphan cleanup: {}", e.getMessage());
+        }
+        for (String taskId : host.network().taskIds()) {
+            if (!runners.containsKey(taskId)) {
+                log.info("task {}: removing orphan network", taskId);
+                try {
+                    host.network().tearDown(taskId);
+                }
+                catch (io.berth.agent.network.NetworkException e) {
+                    log.warn("task {}: cannot remove orphan network: {}", taskId, e.getMessage());
+                }
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.berth.agent.tasks;
 
+import io.berth.agent.network.NetworkAttachment;
 import io.berth.common.agentprotocol.TaskAssignment;
 import io.berth.common.agentprotocol.TaskReport;
 import io.berth.common.agentprotocol.TaskReport.Status;
@@ -13,7 +14,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Everything the agent keeps on disk about one task: enough to resume it after an agent restart and to
- * report it to the control plane. Immutable; every step of the lifecycle writes a new one.
+ * report it to the control plane. Immutable; every step of the lifecycle writes a new one. network is null
+ * until the task's network is set up (and on hosts that give tasks none).
  */
 public record TaskRecord(
         TaskAssignment assignment,
@@ -24,7 +26,8 @@ public record TaskRecord(
         Instant executionStoppedAt,
         String stopCode,
         String stoppedReason,
-        List<ContainerRecord> containers)
+        List<ContainerRecord> containers,
+        NetworkAttachment network)
 {
     public TaskRecord
     {
@@ -38,7 +41,7 @@ public record TaskRecord(
         List<ContainerRecord> containers = assignment.containers().stream()
                 .map(spec -> new ContainerRecord(spec.name(), containerId(assignment.taskId(), spec.name()), Status.PENDING, null, null, null))
                 .toList();
-        return new TaskRecord(assignment, Status.PENDING, null, null, null, null, null, null, containers);
+        return new TaskRecord(assignment, Status.PENDING, null, null, null, null, null, null, containers, null);
     }
 
     /** runc ids allow letters, digits and _+-. ; ECS container names are letters, digits, - and _. */
@@ -54,22 +57,22 @@ public record TaskRecord(
 
     public TaskRecord withStatus(Status newStatus)
     {
-        return new TaskRecord(assignment, newStatus, pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, stopCode, stoppedReason, containers);
+        return new TaskRecord(assignment, newStatus, pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, stopCode, stoppedReason, containers, network);
     }
 
     public TaskRecord withPullStarted(Instant time)
     {
-        return new TaskRecord(assignment, status, pullStartedAt == null ? time : pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, stopCode, stoppedReason, containers);
+        return new TaskRecord(assignment, status, pullStartedAt == null ? time : pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, stopCode, stoppedReason, containers, network);
     }
 
     public TaskRecord withPullStopped(Instant time)
     {
-        return new TaskRecord(assignment, status, pullStartedAt, time, startedAt, executionStoppedAt, stopCode, stoppedReason, containers);
+        return new TaskRecord(assignment, status, pullStartedAt, time, startedAt, executionStoppedAt, stopCode, stoppedReason, containers, network);
     }
 
     public TaskRecord withRunning(Instant time)
     {
-        return new TaskRecord(assignment, Status.RUNNING, pullStartedAt, pullStoppedAt, startedAt == null ? time : startedAt, executionStoppedAt, stopCode, stoppedReason, containers);
+        return new TaskRecord(assignment, Status.RUNNING, pullStartedAt, pullStoppedAt, startedAt == null ? time : startedAt, executionStoppedAt, stopCode, stoppedReason, containers, network);
     }
 
     /** The first stop reason wins: a later one (the cleanup after an essential exit, say) does not overwrite it. */
@@ -78,12 +81,17 @@ public record TaskRecord(
         if (stopCode != null) {
             return this;
         }
-        return new TaskRecord(assignment, status, pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, code, reason, containers);
+        return new TaskRecord(assignment, status, pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, code, reason, containers, network);
     }
 
     public TaskRecord withStopped(Instant time)
     {
-        return new TaskRecord(assignment, Status.STOPPED, pullStartedAt, pullStoppedAt, startedAt, time, stopCode, stoppedReason, containers);
+        return new TaskRecord(assignment, Status.STOPPED, pullStartedAt, pullStoppedAt, startedAt, time, stopCode, stoppedReason, containers, network);
+    }
+
+    public TaskRecord withNetwork(NetworkAttachment attachment)
+    {
+        return new TaskRecord(assignment, status, pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, stopCode, stoppedReason, containers, attachment);
     }
 
     public TaskRecord withContainer(String name, UnaryOperator<ContainerRecord> change)
@@ -92,7 +100,7 @@ public record TaskRecord(
         for (ContainerRecord container : containers) {
             changed.add(container.name().equals(name) ? change.apply(container) : container);
         }
-        return new TaskRecord(assignment, status, pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, stopCode, stoppedReason, changed);
+        return new TaskRecord(assignment, status, pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, stopCode, stoppedReason, changed, network);
     }
 
     public TaskReport toReport()
@@ -106,6 +114,8 @@ public record TaskRecord(
                 executionStoppedAt,
                 stopCode,
                 stoppedReason,
-                containers.stream().map(ContainerRecord::toReport).toList());
+                containers.stream().map(ContainerRecord::toReport).toList(),
+                null,
+                network == null ? null : network.toReport());
     }
 }

@@ -2,6 +2,8 @@ package io.berth.agent.tasks;
 
 import io.berth.agent.images.ImagePullException;
 import io.berth.agent.images.PulledImage;
+import io.berth.agent.network.NetworkAttachment;
+import io.berth.agent.network.NetworkException;
 import io.berth.agent.runtime.ContainerLaunch;
 import io.berth.agent.runtime.ContainerStartException;
 import io.berth.agent.runtime.ContainerStatus;
@@ -16,15 +18,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Takes one task through its life on this host: pull, root filesystems, start, watch, stop, clean up.
+ * Takes one task through its life on this host: pull, network, root filesystems, start (in dependsOn
+ * order), watch, stop (dependents first), clean up.
  * Every step is recorded before the next begins, so a new runner built from the saved record (after an
  * agent restart) resumes where the old one was: containers that run are adopted, not started again.
  */
@@ -45,6 +50,8 @@ public final class TaskRunner
     private final Runnable onChange;
     private final AtomicReference<TaskRecord> record;
     private final Object wakeUp = new Object();
+    /** Images pulled by this runner, by container name; after an agent restart they are looked up again. */
+    private final Map<String, PulledImage> images = new HashMap<>();
     private volatile boolean stopRequested;
     private volatile boolean detached;
 
@@ -88,10 +95,12 @@ public final class TaskRunner
     {
         try {
             if (record.get().status() == Status.PENDING && !stopRequested) {
-                prepareAndStart();
+                if (!prepare()) {
+                    return;
+                }
             }
             if (record.get().status() != Status.STOPPED) {
-                watchUntilExited();
+                superviseUntilAllExited();
                 cleanUp();
             }
         }
@@ -111,49 +120,162 @@ public final class TaskRunner
         }
     }
 
-    private void prepareAndStart()
-            throws InterruptedException
+    /** Pulls every image and sets up the task's network; false when the task ended because one of them failed. */
+    private boolean prepare()
     {
-        Map<String, PulledImage> images = new LinkedHashMap<>();
         update(current -> current.withPullStarted(now()));
         for (ContainerSpec spec : record.get().assignment().containers()) {
-            try {
-                PulledImage image = host.images().pull(spec.image());
-                images.put(spec.name(), image);
-                update(current -> current.withContainer(spec.name(), container -> container.withImageDigest(image.manifestDigest())));
-            }
-            catch (ImagePullException e) {
-                String reason = "CannotPullContainerError: " + e.getMessage();
-                log.info("task {}: pull of {} failed: {}", taskId(), spec.image(), e.getMessage());
-                update(current -> current.withPullStopped(now())
-                        .withStopReason(TASK_FAILED_TO_START, reason)
-                        .withContainer(spec.name(), container -> container.stopped(null, reason)));
-                finishWithoutStarting(reason);
-                return;
+            if (image(spec).isEmpty()) {
+                finishWithoutStarting(record.get().stoppedReason());
+                return false;
             }
         }
         update(current -> current.withPullStopped(now()));
+        try {
+            NetworkAttachment attachment = host.network().setUp(taskId()).orElse(null);
+            update(current -> current.withNetwork(attachment));
+        }
+        catch (NetworkException e) {
+            String reason = "ResourceInitializationError: cannot set up the task's network: " + e.getMessage();
+            log.warn("task {}: {}", taskId(), reason);
+            update(current -> current.withStopReason(TASK_FAILED_TO_START, reason));
+            finishWithoutStarting(reason);
+            return false;
+        }
+        return true;
+    }
 
-        for (ContainerSpec spec : record.get().assignment().containers()) {
+    /** The container's image, pulled (or found in the local store); empty when the pull failed, recorded as the task's stop reason. */
+    private Optional<PulledImage> image(ContainerSpec spec)
+    {
+        PulledImage known = images.get(spec.name());
+        if (known != null) {
+            return Optional.of(known);
+        }
+        try {
+            PulledImage image = host.images().pull(spec.image());
+            images.put(spec.name(), image);
+            update(current -> current.withContainer(spec.name(), container -> container.withImageDigest(image.manifestDigest())));
+            return Optional.of(image);
+        }
+        catch (ImagePullException e) {
+            String reason = "CannotPullContainerError: " + e.getMessage();
+            log.info("task {}: pull of {} failed: {}", taskId(), spec.image(), e.getMessage());
+            update(current -> current.withPullStopped(current.pullStoppedAt() == null ? now() : current.pullStoppedAt())
+                    .withStopReason(TASK_FAILED_TO_START, reason)
+                    .withContainer(spec.name(), container -> container.stopped(null, reason)));
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Starts containers as their dependencies allow, records exits, and stops the task when asked or when an
+     * essential container exits (dependents first, each with its own stop timeout). Returns when no
+     * container runs and none will start.
+     */
+    private void superviseUntilAllExited()
+            throws InterruptedException
+    {
+        Map<String, Instant> killDeadlines = new HashMap<>();
+        Set<String> killed = new HashSet<>();
+        while (true) {
+            for (ContainerRecord container : record.get().containers()) {
+                if (container.status() != Status.RUNNING) {
+                    continue;
+                }
+                Optional<ContainerStatus> status = host.runtime().status(container.containerId());
+                if (status.isEmpty() || status.get() instanceof ContainerStatus.Exited || status.get() instanceof ContainerStatus.Created) {
+                    recordExit(container, status);
+                }
+            }
+            if (!stopRequested) {
+                startReadyContainers();
+            }
             if (stopRequested) {
-                break;
+                stopInDependencyOrder(killDeadlines, killed);
             }
-            try {
-                startContainer(spec, images.get(spec.name()));
-                update(current -> current.withContainer(spec.name(), ContainerRecord::running));
+            boolean anyActive = record.get().containers().stream().anyMatch(container -> container.status() != Status.STOPPED);
+            if (!anyActive) {
+                return;
             }
-            catch (ContainerStartException | IOException e) {
-                String reason = "CannotStartContainerError: " + e.getMessage();
-                log.info("task {}: container {} did not start: {}", taskId(), spec.name(), e.getMessage());
-                update(current -> current.withStopReason(TASK_FAILED_TO_START, reason)
-                        .withContainer(spec.name(), container -> container.stopped(null, reason)));
-                stopRequested = true;
-                break;
+            synchronized (wakeUp) {
+                wakeUp.wait(WATCH_INTERVAL.toMillis());
             }
         }
-        if (!stopRequested) {
-            update(current -> current.withRunning(now()));
+    }
+
+    private void startReadyContainers()
+    {
+        while (!stopRequested) {
+            TaskRecord current = record.get();
+            ContainerDependencies.StartDecision decision = ContainerDependencies.decide(current.assignment().containers(), current.containers());
+            for (ContainerDependencies.Blocked blocked : decision.blocked()) {
+                log.info("task {}: {}", taskId(), blocked.reason());
+                update(changed -> changed.withStopReason(TASK_FAILED_TO_START, blocked.reason())
+                        .withContainer(blocked.container(), container -> container.stopped(null, blocked.reason())));
+                stopRequested = true;
+            }
+            if (stopRequested || decision.ready().isEmpty()) {
+                break;
+            }
+            for (String name : decision.ready()) {
+                ContainerSpec spec = spec(name);
+                Optional<PulledImage> image = image(spec);
+                if (image.isEmpty()) {
+                    stopRequested = true;
+                    return;
+                }
+                try {
+                    startContainer(spec, image.get());
+                    update(changed -> changed.withContainer(name, ContainerRecord::running));
+                }
+                catch (ContainerStartException | IOException e) {
+                    String reason = "CannotStartContainerError: " + e.getMessage();
+                    log.info("task {}: container {} did not start: {}", taskId(), name, e.getMessage());
+                    update(changed -> changed.withStopReason(TASK_FAILED_TO_START, reason)
+                            .withContainer(name, container -> container.stopped(null, reason)));
+                    stopRequested = true;
+                    return;
+                }
+            }
+        }
+        TaskRecord current = record.get();
+        if (!stopRequested && current.status() == Status.PENDING && current.containers().stream().noneMatch(container -> container.status() == Status.PENDING)) {
+            update(changed -> changed.withRunning(now()));
             log.info("task {}: running", taskId());
+        }
+    }
+
+    /** SIGTERM to each running container once its dependents have exited; SIGKILL when its stop timeout passes. */
+    private void stopInDependencyOrder(Map<String, Instant> killDeadlines, Set<String> killed)
+    {
+        TaskRecord current = record.get();
+        if (current.status() == Status.RUNNING || current.status() == Status.PENDING || current.containers().stream().anyMatch(container -> container.status() == Status.PENDING)) {
+            update(unchanged -> {
+                TaskRecord changed = unchanged.status() == Status.STOPPED ? unchanged : unchanged.withStatus(Status.STOPPING);
+                for (ContainerRecord container : unchanged.containers()) {
+                    if (container.status() == Status.PENDING) {
+                        // never started: the task stops before its turn came
+                        changed = changed.withContainer(container.name(), c -> c.stopped(null, null));
+                    }
+                }
+                return changed;
+            });
+            current = record.get();
+        }
+        for (String name : ContainerDependencies.stoppable(current.assignment().containers(), current.containers())) {
+            if (!killDeadlines.containsKey(name)) {
+                host.runtime().signal(containerRecord(name).containerId(), SIGTERM);
+                killDeadlines.put(name, now().plus(stopTimeout(spec(name))));
+            }
+        }
+        for (Map.Entry<String, Instant> deadline : killDeadlines.entrySet()) {
+            String name = deadline.getKey();
+            if (!killed.contains(name) && now().isAfter(deadline.getValue()) && containerRecord(name).status() == Status.RUNNING) {
+                log.info("task {}: stop timeout of container {} passed, killing it", taskId(), name);
+                host.runtime().signal(containerRecord(name).containerId(), SIGKILL);
+                killed.add(name);
+            }
         }
     }
 
@@ -178,6 +300,7 @@ public final class TaskRunner
             throw new ContainerStartException("no command: the image " + spec.image() + " has no Entrypoint or Cmd and the task definition sets no command");
         }
         var assignment = record.get().assignment();
+        NetworkAttachment network = record.get().network();
         host.runtime().start(new ContainerLaunch(
                 containerId,
                 rootfs,
@@ -187,7 +310,8 @@ public final class TaskRunner
                 plan.user(),
                 hostname(),
                 ResourceLimits.fromTaskSize(assignment.cpu(), assignment.memoryMiB()),
-                logFile));
+                logFile,
+                network == null ? null : Path.of(network.networkNamespacePath())));
         log.info("task {}: container {} started", taskId(), spec.name());
     }
 
@@ -195,46 +319,6 @@ public final class TaskRunner
     {
         String id = taskId();
         return id.length() > 12 ? id.substring(0, 12) : id;
-    }
-
-    private void watchUntilExited()
-            throws InterruptedException
-    {
-        Instant stopDeadline = null;
-        boolean killed = false;
-        while (true) {
-            boolean anyRunning = false;
-            for (ContainerRecord container : record.get().containers()) {
-                if (container.status() == Status.STOPPED) {
-                    continue;
-                }
-                Optional<ContainerStatus> status = host.runtime().status(container.containerId());
-                if (status.isEmpty() || status.get() instanceof ContainerStatus.Exited || status.get() instanceof ContainerStatus.Created) {
-                    recordExit(container, status);
-                }
-                else {
-                    anyRunning = true;
-                }
-            }
-            if (!anyRunning) {
-                return;
-            }
-            if (stopRequested && stopDeadline == null) {
-                update(current -> current.status() == Status.RUNNING || current.status() == Status.PENDING ? current.withStatus(Status.STOPPING) : current);
-                signalRunning(SIGTERM);
-                stopDeadline = now().plus(stopTimeout());
-            }
-            if (stopDeadline != null && !killed && now().isAfter(stopDeadline)) {
-                log.info("task {}: stop timeout passed, killing", taskId());
-                signalRunning(SIGKILL);
-                killed = true;
-            }
-            synchronized (wakeUp) {
-                if (!stopRequested || stopDeadline != null) {
-                    wakeUp.wait(WATCH_INTERVAL.toMillis());
-                }
-            }
-        }
     }
 
     private void recordExit(ContainerRecord container, Optional<ContainerStatus> status)
@@ -252,32 +336,15 @@ public final class TaskRunner
         String why = reason;
         log.info("task {}: container {} exited with {}{}", taskId(), container.name(), code, why == null ? "" : " (" + why + ")");
         update(current -> current.withContainer(container.name(), c -> c.stopped(code, why)));
-        boolean essential = record.get().assignment().containers().stream()
-                .filter(spec -> spec.name().equals(container.name()))
-                .anyMatch(ContainerSpec::essential);
-        if (essential && !stopRequested) {
+        if (spec(container.name()).essential() && !stopRequested) {
             update(current -> current.withStopReason(ESSENTIAL_CONTAINER_EXITED, "Essential container in task exited"));
             stopRequested = true;
         }
     }
 
-    private void signalRunning(int signal)
+    private static Duration stopTimeout(ContainerSpec spec)
     {
-        for (ContainerRecord container : record.get().containers()) {
-            if (container.status() != Status.STOPPED) {
-                host.runtime().signal(container.containerId(), signal);
-            }
-        }
-    }
-
-    private Duration stopTimeout()
-    {
-        return record.get().assignment().containers().stream()
-                .map(ContainerSpec::stopTimeoutSeconds)
-                .filter(java.util.Objects::nonNull)
-                .map(Duration::ofSeconds)
-                .max(Duration::compareTo)
-                .orElse(DEFAULT_STOP_TIMEOUT);
+        return spec.stopTimeoutSeconds() == null ? DEFAULT_STOP_TIMEOUT : Duration.ofSeconds(spec.stopTimeoutSeconds());
     }
 
     private void stopAllContainers()
@@ -304,7 +371,10 @@ public final class TaskRunner
         cleanUp();
     }
 
-    /** Removes every container and rootfs of the task. Idempotent, so a crash in the middle is repaired by the next run. */
+    /**
+     * Removes every container and rootfs of the task, then its network. Idempotent, so a crash in the middle
+     * is repaired by the next run.
+     */
     private void cleanUp()
     {
         for (ContainerRecord container : record.get().containers()) {
@@ -316,6 +386,13 @@ public final class TaskRunner
                 log.warn("task {}: cleanup of container {} failed, will retry on the next agent start: {}", taskId(), container.name(), e.getMessage());
                 return;
             }
+        }
+        try {
+            host.network().tearDown(taskId());
+        }
+        catch (NetworkException e) {
+            log.warn("task {}: releasing the network failed, will retry on the next agent start: {}", taskId(), e.getMessage());
+            return;
         }
         update(current -> current.withStopped(now()));
         log.info("task {}: stopped ({})", taskId(), record.get().stopCode());
@@ -339,6 +416,14 @@ public final class TaskRunner
         {
             super("the agent let go of this task", null, false, false);
         }
+    }
+
+    private ContainerSpec spec(String name)
+    {
+        return record.get().assignment().containers().stream()
+                .filter(spec -> spec.name().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     private ContainerRecord containerRecord(String name)

@@ -4,6 +4,9 @@ import io.berth.agent.images.ImageConfig;
 import io.berth.agent.images.ImagePullException;
 import io.berth.agent.images.ImageService;
 import io.berth.agent.images.PulledImage;
+import io.berth.agent.network.NetworkAttachment;
+import io.berth.agent.network.NetworkException;
+import io.berth.agent.network.TaskNetwork;
 import io.berth.agent.rootfs.Snapshotter;
 import io.berth.agent.runtime.ContainerLaunch;
 import io.berth.agent.runtime.ContainerRuntime;
@@ -21,10 +24,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** In-memory images, snapshots and runtime, for testing the task lifecycle's logic without a host. */
+/** In-memory images, snapshots, runtime and task networks, for testing the task lifecycle's logic without a host. */
 final class FakeHost
-        implements ImageService, Snapshotter, ContainerRuntime
+        implements ImageService, Snapshotter, ContainerRuntime, TaskNetwork
 {
+    /** What happened, in order: "network-up", "start:ID", "delete:ID", "network-down". */
+    final List<String> events = new CopyOnWriteArrayList<>();
+    final Map<String, NetworkAttachment> networks = new ConcurrentHashMap<>();
+    volatile String networkFailure;
     final Map<String, ContainerStatus> containers = new ConcurrentHashMap<>();
     final List<ContainerLaunch> launches = new CopyOnWriteArrayList<>();
     final List<String> signals = new CopyOnWriteArrayList<>();
@@ -36,7 +43,7 @@ final class FakeHost
 
     HostServices services(Path directory)
     {
-        return new HostServices(this, this, this, new TaskRecordStore(directory.resolve("tasks")), directory.resolve("logs"), Clock.systemUTC());
+        return new HostServices(this, this, this, new TaskRecordStore(directory.resolve("tasks")), directory.resolve("logs"), Clock.systemUTC(), this);
     }
 
     void exit(String containerId, int exitCode, boolean oomKilled)
@@ -81,6 +88,7 @@ final class FakeHost
             throw new ContainerStartException(startFailure);
         }
         launches.add(launch);
+        events.add("start:" + launch.containerId());
         containers.put(launch.containerId(), new ContainerStatus.Running(100 + launches.size()));
     }
 
@@ -102,12 +110,39 @@ final class FakeHost
     @Override
     public void delete(String containerId)
     {
-        containers.remove(containerId);
+        if (containers.remove(containerId) != null) {
+            events.add("delete:" + containerId);
+        }
     }
 
     @Override
     public List<String> containerIds()
     {
         return new ArrayList<>(containers.keySet());
+    }
+
+    @Override
+    public Optional<NetworkAttachment> setUp(String taskId)
+            throws NetworkException
+    {
+        if (networkFailure != null) {
+            throw new NetworkException(networkFailure);
+        }
+        events.add("network-up");
+        return Optional.of(networks.computeIfAbsent(taskId, id -> new NetworkAttachment("/run/netns/test-" + id, "10.213.0." + (2 + networks.size()), "10.213.0.0/16", "10.213.0.1", "0a:58:0a:d5:00:02", "eth0")));
+    }
+
+    @Override
+    public void tearDown(String taskId)
+    {
+        if (networks.remove(taskId) != null) {
+            events.add("network-down");
+        }
+    }
+
+    @Override
+    public List<String> taskIds()
+    {
+        return new ArrayList<>(networks.keySet());
     }
 }

@@ -1,5 +1,7 @@
 package io.berth.agent.tasks;
 
+import io.berth.common.agentprotocol.ContainerDependency;
+import io.berth.common.agentprotocol.ContainerDependency.Condition;
 import io.berth.common.agentprotocol.ContainerSpec;
 import io.berth.common.agentprotocol.TaskAssignment;
 import io.berth.common.agentprotocol.TaskAssignment.DesiredStatus;
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -37,6 +40,17 @@ class TaskRunnerTest
     private static ContainerSpec container(String name, boolean essential, Integer stopTimeout)
     {
         return new ContainerSpec(name, "registry/app:1", null, List.of("serve"), Map.of("MODE", "test"), null, null, essential, null, null, stopTimeout);
+    }
+
+    private static ContainerSpec dependent(String name, boolean essential, String dependency, Condition condition)
+    {
+        return new ContainerSpec(name, "registry/app:1", null, List.of("serve"), Map.of(), null, null, essential, null, null, 30,
+                List.of(new ContainerDependency(dependency, condition)));
+    }
+
+    private static String id(String containerName)
+    {
+        return TASK_ID + "-" + containerName;
     }
 
     private TaskRunner runner(TaskAssignment assignment)
@@ -166,5 +180,129 @@ class TaskRunnerTest
         assertThat(host.launches).hasSize(1);
         assertThat(resumed.record().containers().get(0).exitCode()).isZero();
         assertThat(resumed.record().status()).isEqualTo(Status.STOPPED);
+    }
+
+    @Test
+    void networkIsSetUpBeforeTheContainersStartAndReleasedAfterTheyAreDeleted()
+            throws Exception
+    {
+        TaskRunner runner = runner(assignment(container("app", true, null)));
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);
+        assertThat(host.launches).singleElement().satisfies(launch -> assertThat(launch.networkNamespacePath()).isEqualTo(Path.of("/run/netns/test-" + TASK_ID)));
+        assertThat(runner.record().toReport().network().privateIPv4Address()).isEqualTo("10.213.0.2");
+
+        host.exit(id("app"), 0, false);
+        lifecycle.get(10, TimeUnit.SECONDS);
+
+        assertThat(host.events).containsExactly("network-up", "start:" + id("app"), "delete:" + id("app"), "network-down");
+        assertThat(host.networks).isEmpty();
+        assertThat(runner.record().status()).isEqualTo(Status.STOPPED);
+    }
+
+    @Test
+    void networkThatCannotBeSetUpStopsTheTask()
+            throws Exception
+    {
+        host.networkFailure = "CNI bridge ADD failed: no IP addresses available in range set";
+        TaskRunner runner = runner(assignment(container("app", true, null)));
+        start(runner).get(10, TimeUnit.SECONDS);
+
+        assertThat(runner.record().status()).isEqualTo(Status.STOPPED);
+        assertThat(runner.record().stopCode()).isEqualTo(TaskRunner.TASK_FAILED_TO_START);
+        assertThat(runner.record().stoppedReason()).isEqualTo("ResourceInitializationError: cannot set up the task's network: CNI bridge ADD failed: no IP addresses available in range set");
+        assertThat(host.launches).isEmpty();
+    }
+
+    @Test
+    void dependentOnSuccessStartsOnlyAfterItsDependencyExitedWithZero()
+            throws Exception
+    {
+        host.fatalSignals = Set.of(15, 9);
+        TaskRunner runner = runner(assignment(container("init", false, null), dependent("app", true, "init", Condition.SUCCESS)));
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(5)).until(() -> host.launches.size() == 1);
+        assertThat(host.launches.get(0).containerId()).isEqualTo(id("init"));
+        assertThat(runner.record().status()).isEqualTo(Status.PENDING);
+
+        host.exit(id("init"), 0, false);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);
+        assertThat(host.launches).extracting(launch -> launch.containerId()).containsExactly(id("init"), id("app"));
+
+        runner.requestStop();
+        lifecycle.get(10, TimeUnit.SECONDS);
+        assertThat(runner.record().stopCode()).isNull();
+    }
+
+    @Test
+    void dependentOnSuccessNeverStartsWhenItsDependencyFails()
+            throws Exception
+    {
+        TaskRunner runner = runner(assignment(container("init", false, null), dependent("app", true, "init", Condition.SUCCESS)));
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(5)).until(() -> host.launches.size() == 1);
+
+        host.exit(id("init"), 1, false);
+        lifecycle.get(10, TimeUnit.SECONDS);
+
+        TaskRecord record = runner.record();
+        assertThat(host.launches).extracting(launch -> launch.containerId()).containsExactly(id("init"));
+        assertThat(record.status()).isEqualTo(Status.STOPPED);
+        assertThat(record.stopCode()).isEqualTo(TaskRunner.TASK_FAILED_TO_START);
+        assertThat(record.stoppedReason()).isEqualTo("Container 'init' exited with 1, so dependent container 'app' cannot start");
+        assertThat(record.containers()).extracting(ContainerRecord::name, ContainerRecord::exitCode)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("init", 1), org.assertj.core.groups.Tuple.tuple("app", null));
+        assertThat(host.networks).isEmpty();
+    }
+
+    @Test
+    void dependentOnCompleteStartsWhateverTheExitCode()
+            throws Exception
+    {
+        host.fatalSignals = Set.of(15, 9);
+        TaskRunner runner = runner(assignment(container("init", false, null), dependent("app", true, "init", Condition.COMPLETE)));
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(5)).until(() -> host.launches.size() == 1);
+
+        host.exit(id("init"), 3, false);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);
+
+        assertThat(host.launches).extracting(launch -> launch.containerId()).containsExactly(id("init"), id("app"));
+        runner.requestStop();
+        lifecycle.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void dependentOnStartStartsAfterItsDependencyAndStopsBeforeIt()
+            throws Exception
+    {
+        host.fatalSignals = Set.of(15, 9);
+        // listed first, started second: the order comes from dependsOn, not from the list
+        TaskRunner runner = runner(assignment(dependent("app", true, "db", Condition.START), container("db", true, null)));
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);
+        assertThat(host.launches).extracting(launch -> launch.containerId()).containsExactly(id("db"), id("app"));
+
+        runner.requestStop();
+        lifecycle.get(10, TimeUnit.SECONDS);
+
+        assertThat(host.signals).containsExactly(id("app") + ":15", id("db") + ":15");
+    }
+
+    @Test
+    void eachContainerIsKilledAfterItsOwnStopTimeout()
+            throws Exception
+    {
+        TaskRunner runner = runner(assignment(container("quick", true, 1), container("patient", true, 3600)));
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);
+
+        runner.requestStop();
+        await().atMost(Duration.ofSeconds(10)).until(() -> host.signals.contains(id("quick") + ":9"));
+
+        assertThat(host.signals).containsExactlyInAnyOrder(id("quick") + ":15", id("patient") + ":15", id("quick") + ":9");
+        host.exit(id("patient"), 0, false);
+        lifecycle.get(10, TimeUnit.SECONDS);
+        assertThat(runner.record().status()).isEqualTo(Status.STOPPED);
     }
 }

@@ -1,5 +1,6 @@
 package io.berth.cli.agent;
 
+import io.berth.agent.network.CniNetworkConfig;
 import io.berth.cli.commands.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,6 +68,14 @@ public final class AgentCommand
             defaultValue = "1h")
     String stoppedTaskRetention;
 
+    @Option(names = "--bridge", paramLabel = "NAME", description = "Linux bridge the tasks' network interfaces attach to (default: ${DEFAULT-VALUE}).",
+            defaultValue = CniNetworkConfig.DEFAULT_BRIDGE)
+    String bridgeName;
+
+    @Option(names = "--subnet", paramLabel = "CIDR", description = "IPv4 range the tasks' addresses come from (default: ${DEFAULT-VALUE}).",
+            defaultValue = CniNetworkConfig.DEFAULT_SUBNET)
+    String subnet;
+
     @Override
     public Integer call()
             throws Exception
@@ -74,7 +83,14 @@ public final class AgentCommand
         if (agentPort < 0 || agentPort > 65535) {
             throw new ParameterException(spec.commandLine(), "--agent-port must be from 0 to 65535");
         }
-        AgentNodeConfig config = AgentNodeConfig.defaults(dataDirectory)
+        AgentNodeConfig config;
+        try {
+            config = AgentNodeConfig.defaults(dataDirectory).withTaskNetwork(bridgeName, subnet);
+        }
+        catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        config = config
                 .withControlPlane(controlPlane, token)
                 .withInsecureRegistries(Set.copyOf(insecureRegistries))
                 .withEndpoint(address, agentPort)

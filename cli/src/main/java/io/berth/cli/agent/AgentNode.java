@@ -10,6 +10,9 @@ import io.berth.agent.images.RegistryImageService;
 import io.berth.agent.link.ControlPlaneJoin;
 import io.berth.agent.link.CredentialFile;
 import io.berth.agent.link.HttpControlPlaneLink;
+import io.berth.agent.network.CniNetworkConfig;
+import io.berth.agent.network.CniTaskNetwork;
+import io.berth.agent.network.NetworkException;
 import io.berth.agent.rootfs.OverlaySnapshotter;
 import io.berth.agent.runtime.RuncConmonRuntime;
 import io.berth.agent.tasks.HostServices;
@@ -164,7 +167,8 @@ public final class AgentNode
                 new RuncConmonRuntime(directory.resolve("runtime"), RuncConmonRuntime.DEFAULT_RUNC, RuncConmonRuntime.DEFAULT_CONMON, "berth/" + credential.hostId(), clock),
                 new TaskRecordStore(directory.resolve("tasks")),
                 directory.resolve("logs"),
-                clock);
+                clock,
+                new CniTaskNetwork(new CniNetworkConfig(directory.resolve("network"), CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, config.bridgeName(), config.subnet())));
     }
 
     private Optional<LogChunk> readLogs(String taskId, String token, int maxLines)
@@ -173,7 +177,7 @@ public final class AgentNode
         return current == null ? Optional.empty() : current.logs().read(taskId, token, maxLines);
     }
 
-    /** Stops every task on this host (waiting up to timeout), then closes the agent and removes its cgroup parent. */
+    /** Stops every task on this host (waiting up to timeout), then closes the agent and removes its cgroup parent and bridge. */
     public void stopAllTasksAndClose(Duration timeout)
     {
         Agent current = agent;
@@ -185,6 +189,14 @@ public final class AgentNode
         close();
         if (current.host().runtime() instanceof RuncConmonRuntime runtime) {
             runtime.removeCgroupParent();
+        }
+        if (current.host().network() instanceof CniTaskNetwork network) {
+            try {
+                network.removeBridgeIfUnused();
+            }
+            catch (NetworkException e) {
+                log.warn("cannot remove the task bridge: {}", e.getMessage());
+            }
         }
     }
 

@@ -22,6 +22,9 @@ public final class HostRequirements
         requireExecutable(problems, "/usr/sbin/runc", "runc");
         requireExecutable(problems, "/usr/bin/conmon", "conmon");
         requireExecutable(problems, "/usr/bin/setfattr", "attr");
+        requireExecutable(problems, "/usr/lib/cni/bridge", "containernetworking-plugins");
+        requireExecutable(problems, "/usr/sbin/ip", "iproute2");
+        requireExecutable(problems, "/usr/sbin/iptables", "iptables");
         if (!problems.isEmpty()) {
             throw new IOException(String.join("; ", problems));
         }

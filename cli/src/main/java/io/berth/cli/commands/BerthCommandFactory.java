@@ -51,6 +51,9 @@ public final class BerthCommandFactory
         else if (type == HostTokenCommand.class) {
             command = new HostTokenCommand(clients);
         }
+        else if (type == BillCommand.class) {
+            command = new BillCommand(clients);
+        }
         else if (type == ImageImportCommand.class) {
             command = imageImport.map(ImageImportCommand::new).orElseGet(ImageImportCommand::new);
         }

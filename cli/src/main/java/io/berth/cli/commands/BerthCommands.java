@@ -9,10 +9,11 @@ public final class BerthCommands
 {
     private BerthCommands() {}
 
-    /** run, ps, logs, stop, image (import), account (create), host (token). */
+    /** run, ps, logs, stop, image (import), account (create), bill, host (token). */
     public static List<Class<?>> subcommandClasses()
     {
-        return List.of(RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, ImageCommand.class, AccountCommand.class, HostCommand.class);
+        return List.of(RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, ImageCommand.class, AccountCommand.class, BillCommand.class,
+                HostCommand.class);
     }
 
     /**

@@ -51,6 +51,7 @@ public final class BerthServer
             controlPlane = new ControlPlane(ControlPlaneConfig.of(config.effectiveStoreUrl())
                     .withRegion(config.region())
                     .withStoppedTaskRetention(config.stoppedTaskRetention())
+                    .withMetering(config.metering())
                     .withClock(clock));
             operatorKey = controlPlane.accounts().bootstrapOperator();
             apiServer = new ApiServer(

@@ -1,11 +1,16 @@
 package io.berth.cli.server;
 
 import io.berth.cli.commands.Durations;
+import io.berth.controlplane.metering.MeteringConfig;
+import io.berth.controlplane.metering.PriceList;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -40,12 +45,20 @@ public final class ServerCommand
             defaultValue = "1h")
     String stoppedTaskRetention;
 
+    @Option(names = "--price-vcpu-hour", paramLabel = "USD", description = "Price of one vCPU for one hour in the bill (default: ${DEFAULT-VALUE}, the AWS Fargate us-east-1 Linux/x86 list price).",
+            defaultValue = "0.04048")
+    BigDecimal pricePerVcpuHour;
+
+    @Option(names = "--price-gb-hour", paramLabel = "USD", description = "Price of one GB (GiB) of memory for one hour in the bill (default: ${DEFAULT-VALUE}, the AWS Fargate us-east-1 Linux/x86 list price).",
+            defaultValue = "0.004445")
+    BigDecimal pricePerGbHour;
+
     @Override
     public Integer call()
             throws Exception
     {
         ServerConfig config = new ServerConfig(dataDirectory.toAbsolutePath(), bindAddress, port, storeUrl, region,
-                Durations.parse(spec.commandLine(), stoppedTaskRetention), null);
+                Durations.parse(spec.commandLine(), stoppedTaskRetention), null, MeteringConfig.DEFAULTS.withPrices(prices(spec.commandLine(), pricePerVcpuHour, pricePerGbHour)));
         BerthServer server = new BerthServer(config, Clock.systemUTC());
         server.start();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -64,5 +77,14 @@ public final class ServerCommand
         spec.commandLine().getOut().flush();
         stopped.await();
         return 0;
+    }
+
+    /** The bill's prices from the command line (`berth server` and `berth up` take the same options). */
+    public static PriceList prices(CommandLine commandLine, BigDecimal perVcpuHour, BigDecimal perGbHour)
+    {
+        if (perVcpuHour.signum() < 0 || perGbHour.signum() < 0) {
+            throw new ParameterException(commandLine, "prices must not be negative: check --price-vcpu-hour and --price-gb-hour");
+        }
+        return PriceList.FARGATE_US_EAST_1_LINUX_X86.withPrices(perVcpuHour, perGbHour);
     }
 }

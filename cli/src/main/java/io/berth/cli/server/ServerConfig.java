@@ -1,5 +1,7 @@
 package io.berth.cli.server;
 
+import io.berth.controlplane.metering.MeteringConfig;
+
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -7,7 +9,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * How the control plane runs. storeUrl null means the embedded SQLite store in the data directory; apiPort 0
- * picks a free port; registryAddress (may be null) is written into berth.env as BERTH_REGISTRY.
+ * picks a free port; registryAddress (may be null) is written into berth.env as BERTH_REGISTRY; metering holds
+ * the prices of the bill.
  */
 public record ServerConfig(
         Path dataDirectory,
@@ -16,7 +19,8 @@ public record ServerConfig(
         String storeUrl,
         String region,
         Duration stoppedTaskRetention,
-        String registryAddress)
+        String registryAddress,
+        MeteringConfig metering)
 {
     public ServerConfig
     {
@@ -24,6 +28,7 @@ public record ServerConfig(
         requireNonNull(bindAddress, "bindAddress is null");
         requireNonNull(region, "region is null");
         requireNonNull(stoppedTaskRetention, "stoppedTaskRetention is null");
+        requireNonNull(metering, "metering is null");
     }
 
     public String effectiveStoreUrl()

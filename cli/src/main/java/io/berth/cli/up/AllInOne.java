@@ -60,7 +60,7 @@ public final class AllInOne
         registry.start();
         try {
             server = new BerthServer(new ServerConfig(data, config.bindAddress(), config.apiPort(), config.storeUrl(), config.region(),
-                    config.stoppedTaskRetention(), registry.address()), clock);
+                    config.stoppedTaskRetention(), registry.address(), config.metering()), clock);
             server.start();
             startAgent();
         }
@@ -88,6 +88,7 @@ public final class AllInOne
                 .withRegistryAuthFile(config.dataDirectory().resolve("registry-auth.json"))
                 .withEndpoint("127.0.0.1", 0)
                 .withPlacement("local", Map.of())
+                .withTaskNetwork(config.bridgeName(), config.subnet())
                 .withTimings(config.heartbeatInterval(), config.stoppedTaskRetention());
         AgentNode node = new AgentNode(agentConfig, clock);
         node.start();

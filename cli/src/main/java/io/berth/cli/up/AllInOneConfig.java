@@ -1,5 +1,8 @@
 package io.berth.cli.up;
 
+import io.berth.agent.network.CniNetworkConfig;
+import io.berth.controlplane.metering.MeteringConfig;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -8,7 +11,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * How `berth up` runs. storeUrl null means the embedded SQLite store in the data directory; apiPort 0 picks
- * a free port; registryPort 0 means "the port recorded in the data directory, or a free one the first time".
+ * a free port; registryPort 0 means "the port recorded in the data directory, or a free one the first time";
+ * metering holds the prices the bill uses; bridgeName and subnet lay out the tasks' network on this host
+ * (see CniNetworkConfig).
  */
 public record AllInOneConfig(
         Path dataDirectory,
@@ -19,7 +24,10 @@ public record AllInOneConfig(
         String region,
         Set<String> insecureRegistries,
         Duration stoppedTaskRetention,
-        Duration heartbeatInterval)
+        Duration heartbeatInterval,
+        MeteringConfig metering,
+        String bridgeName,
+        String subnet)
 {
     public AllInOneConfig
     {
@@ -29,41 +37,62 @@ public record AllInOneConfig(
         insecureRegistries = Set.copyOf(insecureRegistries);
         requireNonNull(stoppedTaskRetention, "stoppedTaskRetention is null");
         requireNonNull(heartbeatInterval, "heartbeatInterval is null");
+        requireNonNull(metering, "metering is null");
+        CniNetworkConfig.checkBridgeName(bridgeName);
+        CniNetworkConfig.checkSubnet(subnet);
     }
 
     public static AllInOneConfig defaults(Path dataDirectory)
     {
-        return new AllInOneConfig(dataDirectory.toAbsolutePath(), "127.0.0.1", 8686, 0, null, "us-east-1", Set.of(), Duration.ofHours(1), Duration.ofSeconds(2));
+        return new AllInOneConfig(dataDirectory.toAbsolutePath(), "127.0.0.1", 8686, 0, null, "us-east-1", Set.of(), Duration.ofHours(1), Duration.ofSeconds(2),
+                MeteringConfig.DEFAULTS, CniNetworkConfig.DEFAULT_BRIDGE, CniNetworkConfig.DEFAULT_SUBNET);
     }
 
     public AllInOneConfig withApiPort(int port)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, port, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval);
+        return new AllInOneConfig(dataDirectory, bindAddress, port, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet);
     }
 
     public AllInOneConfig withBindAddress(String address)
     {
-        return new AllInOneConfig(dataDirectory, address, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval);
+        return new AllInOneConfig(dataDirectory, address, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet);
     }
 
     public AllInOneConfig withRegistryPort(int port)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, port, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, port, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet);
     }
 
     public AllInOneConfig withStoreUrl(String url)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, url, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, url, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet);
+    }
+
+    public AllInOneConfig withRegion(String newRegion)
+    {
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, newRegion, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet);
     }
 
     public AllInOneConfig withInsecureRegistries(Set<String> registries)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, registries, stoppedTaskRetention, heartbeatInterval);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, registries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet);
     }
 
     public AllInOneConfig withStoppedTaskRetention(Duration retention)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, retention, heartbeatInterval);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, retention, heartbeatInterval, metering, bridgeName, subnet);
+    }
+
+    /** Prices and the minimum billed duration of the bill. */
+    public AllInOneConfig withMetering(MeteringConfig value)
+    {
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, value, bridgeName, subnet);
+    }
+
+    /** The bridge and subnet of this host's task network; give each Berth on one machine its own. */
+    public AllInOneConfig withTaskNetwork(String bridge, String taskSubnet)
+    {
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridge, taskSubnet);
     }
 
     public String effectiveStoreUrl()

@@ -1,9 +1,13 @@
 package io.berth.cli.up;
 
 import io.berth.cli.commands.Durations;
+import io.berth.cli.server.ServerCommand;
+import io.berth.agent.network.CniNetworkConfig;
+import io.berth.controlplane.metering.MeteringConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +42,20 @@ public final class UpCommand
     @Option(names = "--stopped-task-retention", paramLabel = "DURATION", description = "How long stopped tasks stay describable, e.g. 1h or 90m (default: ${DEFAULT-VALUE}).", defaultValue = "1h")
     String stoppedTaskRetention;
 
+    @Option(names = "--price-vcpu-hour", paramLabel = "USD", description = "Price of one vCPU for one hour in the bill (default: ${DEFAULT-VALUE}, the AWS Fargate us-east-1 Linux/x86 list price).", defaultValue = "0.04048")
+    BigDecimal pricePerVcpuHour;
+
+    @Option(names = "--price-gb-hour", paramLabel = "USD", description = "Price of one GB (GiB) of memory for one hour in the bill (default: ${DEFAULT-VALUE}, the AWS Fargate us-east-1 Linux/x86 list price).", defaultValue = "0.004445")
+    BigDecimal pricePerGbHour;
+
+    @Option(names = "--bridge", paramLabel = "NAME", description = "Linux bridge the tasks' network interfaces attach to (default: ${DEFAULT-VALUE}).",
+            defaultValue = CniNetworkConfig.DEFAULT_BRIDGE)
+    String bridgeName;
+
+    @Option(names = "--subnet", paramLabel = "CIDR", description = "IPv4 range the tasks' addresses come from (default: ${DEFAULT-VALUE}).",
+            defaultValue = CniNetworkConfig.DEFAULT_SUBNET)
+    String subnet;
+
     @Override
     public Integer call()
             throws Exception
@@ -48,8 +66,14 @@ public final class UpCommand
                 .withStoreUrl(storeUrl)
                 .withInsecureRegistries(Set.copyOf(insecureRegistries))
                 .withStoppedTaskRetention(Durations.parse(new picocli.CommandLine(this), stoppedTaskRetention));
-        config = new AllInOneConfig(config.dataDirectory(), config.bindAddress(), config.apiPort(), config.registryPort(), config.storeUrl(), region,
-                config.insecureRegistries(), config.stoppedTaskRetention(), config.heartbeatInterval());
+        config = config.withRegion(region);
+        config = config.withMetering(MeteringConfig.DEFAULTS.withPrices(ServerCommand.prices(new picocli.CommandLine(this), pricePerVcpuHour, pricePerGbHour)));
+        try {
+            config = config.withTaskNetwork(bridgeName, subnet);
+        }
+        catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+        }
         AllInOne berth = new AllInOne(config);
         berth.start();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The commands against a real ApiServer serving a fake in-memory ECS, wired as the top-level command will wire them. */
 class BerthCommandsTest
 {
-    @Command(name = "berth", subcommands = {RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, ImageCommand.class, AccountCommand.class})
+    @Command(name = "berth", subcommands = {RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, ImageCommand.class, AccountCommand.class, BillCommand.class})
     static final class TestRoot
             implements Runnable
     {
@@ -67,7 +67,7 @@ class BerthCommandsTest
     void subcommandListMatchesWhatTheFactoryBuilds()
     {
         assertThat(BerthCommands.subcommandClasses()).containsExactly(
-                RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, ImageCommand.class, AccountCommand.class);
+                RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, ImageCommand.class, AccountCommand.class, BillCommand.class);
     }
 
     @Test

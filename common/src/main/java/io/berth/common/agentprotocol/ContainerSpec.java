@@ -8,7 +8,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * One container the agent must run, with the task definition and the RunTask overrides already merged.
  * Null entryPoint/command/workingDirectory/user mean "take it from the image config"; a null
- * stopTimeoutSeconds means the default (30 s, as ECS), the time between SIGTERM and SIGKILL.
+ * stopTimeoutSeconds means the default (30 s, as ECS), the time between SIGTERM and SIGKILL. dependsOn
+ * lists the containers that must reach a condition before this one starts.
  */
 public record ContainerSpec(
         String name,
@@ -21,7 +22,8 @@ public record ContainerSpec(
         boolean essential,
         Integer cpu,
         Integer memoryMiB,
-        Integer stopTimeoutSeconds)
+        Integer stopTimeoutSeconds,
+        List<ContainerDependency> dependsOn)
 {
     public ContainerSpec
     {
@@ -30,5 +32,23 @@ public record ContainerSpec(
         entryPoint = entryPoint == null ? null : List.copyOf(entryPoint);
         command = command == null ? null : List.copyOf(command);
         environment = environment == null ? Map.of() : Map.copyOf(environment);
+        dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
+    }
+
+    /** A container that depends on no other. */
+    public ContainerSpec(
+            String name,
+            String image,
+            List<String> entryPoint,
+            List<String> command,
+            Map<String, String> environment,
+            String workingDirectory,
+            String user,
+            boolean essential,
+            Integer cpu,
+            Integer memoryMiB,
+            Integer stopTimeoutSeconds)
+    {
+        this(name, image, entryPoint, command, environment, workingDirectory, user, essential, cpu, memoryMiB, stopTimeoutSeconds, List.of());
     }
 }

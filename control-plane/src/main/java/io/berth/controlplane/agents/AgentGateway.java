@@ -5,6 +5,7 @@ import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
 import io.berth.common.agentprotocol.TaskAssignment;
 import io.berth.common.agentprotocol.TaskReport;
+import io.berth.controlplane.metering.UsageRecorder;
 import io.berth.controlplane.placement.TaskPlacer;
 import io.berth.controlplane.store.Store;
 import io.berth.controlplane.store.StoreTransaction;
@@ -102,6 +103,8 @@ public final class AgentGateway
             log.info("Task {} on host {}: {} -> {}{}", task.taskId(), hostId, task.state().lastStatus(), after.state().lastStatus(),
                     after.state().lastStatus() == TaskStatus.STOPPED ? " (" + after.state().stopCode() + ": " + after.state().stoppedReason() + ")" : "");
         }
+        // metering: the billed window comes from the task's timestamps, usage from the report (never lowered)
+        UsageRecorder.record(transaction, after, report.usage());
     }
 
     /**

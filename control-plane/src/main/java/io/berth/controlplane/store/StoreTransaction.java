@@ -48,4 +48,9 @@ public final class StoreTransaction
     {
         return new HostCredentialRows(sql);
     }
+
+    public TaskUsageRows taskUsage()
+    {
+        return new TaskUsageRows(sql);
+    }
 }

@@ -82,6 +82,7 @@ final class TaskDefinitionValidator
         if (containers.stream().noneMatch(ContainerDefinition::essential)) {
             throw EcsException.clientException("Task definition must have at least one essential container.");
         }
+        ContainerDependencyRules.check(containers);
     }
 
     /** Containers must fit in the task: cpu and memory of each, and their sums. */

@@ -3,6 +3,7 @@ package io.berth.controlplane.tasks;
 import io.berth.common.agentprotocol.ContainerSpec;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.taskdefinitions.ContainerDefinition;
+import io.berth.controlplane.taskdefinitions.ContainerDependencyRules;
 import io.berth.controlplane.taskdefinitions.EnvironmentVariable;
 import io.berth.controlplane.taskdefinitions.FargateTaskSizes;
 import io.berth.controlplane.taskdefinitions.TaskDefinition;
@@ -89,6 +90,7 @@ public final class TaskComposition
                 container.essential(),
                 cpu,
                 memory,
-                container.stopTimeout());
+                container.stopTimeout(),
+                ContainerDependencyRules.dependencies(container));
     }
 }

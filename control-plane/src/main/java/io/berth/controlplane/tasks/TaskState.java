@@ -1,5 +1,7 @@
 package io.berth.controlplane.tasks;
 
+import io.berth.common.agentprotocol.NetworkReport;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -8,6 +10,7 @@ import static java.util.Objects.requireNonNull;
 /**
  * The changing part of a task: statuses, placement, timestamps, containers. version counts the changes;
  * it is also the optimistic-concurrency check of the store, so two writers never overwrite each other.
+ * network is the task's own network as its host reported it, null until then.
  */
 public record TaskState(
         TaskStatus lastStatus,
@@ -22,13 +25,34 @@ public record TaskState(
         String stopCode,
         String stoppedReason,
         List<TaskContainer> containers,
-        long version)
+        long version,
+        NetworkReport network)
 {
     public TaskState
     {
         requireNonNull(lastStatus, "lastStatus is null");
         requireNonNull(desiredStatus, "desiredStatus is null");
         containers = List.copyOf(containers);
+    }
+
+    /** A task whose host has not reported its network yet. */
+    public TaskState(
+            TaskStatus lastStatus,
+            TaskStatus desiredStatus,
+            String hostId,
+            Instant pullStartedAt,
+            Instant pullStoppedAt,
+            Instant startedAt,
+            Instant stoppingAt,
+            Instant executionStoppedAt,
+            Instant stoppedAt,
+            String stopCode,
+            String stoppedReason,
+            List<TaskContainer> containers,
+            long version)
+    {
+        this(lastStatus, desiredStatus, hostId, pullStartedAt, pullStoppedAt, startedAt, stoppingAt, executionStoppedAt, stoppedAt, stopCode, stoppedReason,
+                containers, version, null);
     }
 
     public Builder toBuilder()
@@ -52,6 +76,7 @@ public record TaskState(
         private String stoppedReason;
         private List<TaskContainer> containers;
         private long version;
+        private NetworkReport network;
 
         private Builder(TaskState state)
         {
@@ -68,6 +93,7 @@ public record TaskState(
             stoppedReason = state.stoppedReason;
             containers = state.containers;
             version = state.version;
+            network = state.network;
         }
 
         public Builder lastStatus(TaskStatus value) { lastStatus = value; return this; }
@@ -96,10 +122,12 @@ public record TaskState(
 
         public Builder version(long value) { version = value; return this; }
 
+        public Builder network(NetworkReport value) { network = value; return this; }
+
         public TaskState build()
         {
             return new TaskState(lastStatus, desiredStatus, hostId, pullStartedAt, pullStoppedAt, startedAt, stoppingAt,
-                    executionStoppedAt, stoppedAt, stopCode, stoppedReason, containers, version);
+                    executionStoppedAt, stoppedAt, stopCode, stoppedReason, containers, version, network);
         }
     }
 }

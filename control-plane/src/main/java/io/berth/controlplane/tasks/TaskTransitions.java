@@ -70,7 +70,8 @@ public final class TaskTransitions
                 .lastStatus(TaskStatus.later(state.lastStatus(), reportedStatus))
                 .pullStartedAt(first(state.pullStartedAt(), report.pullStartedAt()))
                 .pullStoppedAt(first(state.pullStoppedAt(), report.pullStoppedAt()))
-                .startedAt(first(state.startedAt(), report.startedAt()));
+                .startedAt(first(state.startedAt(), report.startedAt()))
+                .network(first(state.network(), report.network()));
         if (reportedStatus == TaskStatus.RUNNING && state.startedAt() == null && report.startedAt() == null) {
             next.startedAt(now);
         }

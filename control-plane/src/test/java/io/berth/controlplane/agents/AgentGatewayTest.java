@@ -1,9 +1,11 @@
 package io.berth.controlplane.agents;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.common.agentprotocol.ContainerDependency;
 import io.berth.common.agentprotocol.ContainerReport;
 import io.berth.common.agentprotocol.ContainerSpec;
 import io.berth.common.agentprotocol.HostInfo;
+import io.berth.common.agentprotocol.NetworkReport;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
 import io.berth.common.agentprotocol.TaskAssignment;
@@ -113,6 +115,51 @@ class AgentGatewayTest
         assertThat(stopped.get("containers").get(0).get("exitCode").asInt()).isZero();
         assertThat(stopped.get("containers").get(1).get("exitCode").asInt()).isEqualTo(137);
         assertThat(stopped.get("containers").get(1).get("reason").asText()).isEqualTo("killed with the task");
+    }
+
+    @Test
+    void reportedNetworkIsDescribedAsAnAttachmentUntilTheTaskStops()
+    {
+        sync();
+        String taskId = runTask("{\"taskDefinition\": \"job\"}");
+        NetworkReport network = new NetworkReport("10.213.0.5", "10.213.0.0/16", "10.213.0.1", "0a:58:0a:d5:00:05");
+        sync(new TaskReport(taskId, TaskReport.Status.RUNNING, null, null, clock.instant(), null, null, null, List.of(), null, network));
+
+        JsonNode running = describe(taskId);
+        JsonNode attachment = running.get("attachments").get(0);
+        assertThat(attachment.get("type").asText()).isEqualTo("ElasticNetworkInterface");
+        assertThat(attachment.get("status").asText()).isEqualTo("ATTACHED");
+        Map<String, String> details = new java.util.HashMap<>();
+        attachment.get("details").forEach(detail -> details.put(detail.get("name").asText(), detail.get("value").asText()));
+        assertThat(details).containsEntry("privateIPv4Address", "10.213.0.5")
+                .containsEntry("macAddress", "0a:58:0a:d5:00:05")
+                .containsEntry("privateDnsName", "ip-10-213-0-5.ec2.internal");
+        assertThat(details.get("networkInterfaceId")).matches("eni-[0-9a-f]{17}");
+        assertThat(details.get("subnetId")).matches("subnet-[0-9a-f]{17}");
+        JsonNode containerInterface = running.get("containers").get(0).get("networkInterfaces").get(0);
+        assertThat(containerInterface.get("attachmentId").asText()).isEqualTo(attachment.get("id").asText());
+        assertThat(containerInterface.get("privateIpv4Address").asText()).isEqualTo("10.213.0.5");
+
+        // later reports without the network (an agent restarted mid-task) keep it
+        sync(new TaskReport(taskId, TaskReport.Status.STOPPED, null, null, null, clock.instant(), "EssentialContainerExited", "Essential container in task exited", List.of()));
+        JsonNode stopped = describe(taskId);
+        assertThat(stopped.get("attachments").get(0).get("status").asText()).isEqualTo("DELETED");
+        assertThat(stopped.get("attachments").get(0).get("id").asText()).isEqualTo(attachment.get("id").asText());
+    }
+
+    @Test
+    void dependsOnReachesTheAgent()
+    {
+        ecs.call("RegisterTaskDefinition", """
+                {"family": "ordered", "cpu": "256", "memory": "512", "containerDefinitions": [
+                  {"name": "init", "image": "busybox", "essential": false},
+                  {"name": "app", "image": "busybox", "dependsOn": [{"containerName": "init", "condition": "SUCCESS"}]}]}
+                """);
+        sync();
+        runTask("{\"taskDefinition\": \"ordered\"}");
+
+        ContainerSpec app = sync().tasks().getFirst().containers().get(1);
+        assertThat(app.dependsOn()).containsExactly(new ContainerDependency("init", ContainerDependency.Condition.SUCCESS));
     }
 
     @Test

@@ -63,7 +63,7 @@ final class TaskWire
     {
         TaskState state = task.state();
         ObjectNode node = JsonFields.object();
-        node.set("attachments", JsonFields.array());
+        node.set("attachments", NetworkInterfaceWire.attachments(task));
         node.set("attributes", JsonFields.array());
         node.put("availabilityZone", task.availabilityZone());
         node.put("clusterArn", task.clusterArn());
@@ -110,7 +110,7 @@ final class TaskWire
         putIfNotNull(node, "exitCode", container.exitCode());
         putIfNotNull(node, "reason", container.reason());
         node.set("networkBindings", JsonFields.array());
-        node.set("networkInterfaces", JsonFields.array());
+        node.set("networkInterfaces", NetworkInterfaceWire.containerNetworkInterfaces(task));
         node.put("healthStatus", "UNKNOWN");
         node.put("cpu", String.valueOf(container.spec().cpu() == null ? 0 : container.spec().cpu()));
         if (container.spec().memoryMiB() != null) {

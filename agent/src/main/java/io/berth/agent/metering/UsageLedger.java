@@ -1,0 +1,153 @@
+package io.berth.agent.metering;
+
+import io.berth.agent.runtime.ContainerUsage;
+import io.berth.common.agentprotocol.TaskUsage;
+import io.berth.common.json.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The accumulated usage of every container on this host, one JSON file per container, written atomically
+ * after each reading so that an agent restart (or crash) resumes from the last reading instead of zero.
+ * Container ids are "taskId-containerName" (see the task records), which is how a task finds its containers.
+ */
+public final class UsageLedger
+{
+    private static final Logger log = LoggerFactory.getLogger(UsageLedger.class);
+    private static final double MIB = 1024.0 * 1024.0;
+    private static final String SUFFIX = ".usage.json";
+
+    private final Path directory;
+    private final Map<String, ContainerMeter> meters = new ConcurrentHashMap<>();
+
+    public UsageLedger(Path directory)
+    {
+        this.directory = requireNonNull(directory, "directory is null");
+        try {
+            Files.createDirectories(directory);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot create the usage directory " + directory, e);
+        }
+        load();
+    }
+
+    /** Adds a reading of the container's cgroup counters, taken at the given time, and saves it. */
+    public synchronized void record(String containerId, ContainerUsage usage, Instant at)
+    {
+        requireNonNull(usage, "usage is null");
+        requireNonNull(at, "at is null");
+        ContainerMeter updated = meters.compute(containerId, (id, meter) -> meter == null ? ContainerMeter.first(id, usage, at) : meter.plus(usage, at));
+        save(updated);
+    }
+
+    /** The usage of a task's containers so far; empty before its first reading. */
+    public Optional<TaskUsage> taskUsage(String taskId)
+    {
+        List<ContainerMeter> containers = meters.values().stream()
+                .filter(meter -> belongsTo(meter.containerId(), taskId))
+                .toList();
+        if (containers.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant first = containers.stream().map(ContainerMeter::firstSampleAt).min(Instant::compareTo).orElseThrow();
+        Instant last = containers.stream().map(ContainerMeter::lastSampleAt).max(Instant::compareTo).orElseThrow();
+        double sampledSeconds = java.time.Duration.between(first, last).toNanos() / 1e9;
+        double cpuSeconds = containers.stream().mapToLong(ContainerMeter::cpuNanos).sum() / 1e9;
+        // a multi-container task's peak is bounded by the sum of its containers' peaks: erring high keeps
+        // right-sizing advice from ever suggesting a size too small
+        double peakMiB = containers.stream().mapToLong(ContainerMeter::peakMemoryBytes).sum() / MIB;
+        double averageMiB = sampledSeconds > 0
+                ? containers.stream().mapToDouble(ContainerMeter::memoryByteSeconds).sum() / sampledSeconds / MIB
+                : containers.stream().mapToLong(ContainerMeter::lastMemoryBytes).sum() / MIB;
+        return Optional.of(new TaskUsage(cpuSeconds, averageMiB, peakMiB, sampledSeconds, last));
+    }
+
+    /** Forgets (and deletes the files of) every container whose id does not pass keep. */
+    public synchronized void retainOnly(Predicate<String> keep)
+    {
+        for (String containerId : List.copyOf(meters.keySet())) {
+            if (!keep.test(containerId)) {
+                meters.remove(containerId);
+                try {
+                    Files.deleteIfExists(file(containerId));
+                }
+                catch (IOException e) {
+                    log.warn("cannot delete the usage record of container {}: {}", containerId, e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** When the container was last read; empty if it has no usage on record. */
+    public Optional<Instant> lastSampleAt(String containerId)
+    {
+        return Optional.ofNullable(meters.get(containerId)).map(ContainerMeter::lastSampleAt);
+    }
+
+    /** The containers with usage on record. */
+    public List<String> containerIds()
+    {
+        return List.copyOf(meters.keySet());
+    }
+
+    static boolean belongsTo(String containerId, String taskId)
+    {
+        return containerId.startsWith(taskId + "-");
+    }
+
+    private void save(ContainerMeter meter)
+    {
+        Path target = file(meter.containerId());
+        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
+        try {
+            Files.write(temporary, Json.mapper().writeValueAsBytes(meter));
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        catch (IOException e) {
+            // the reading stays in memory and the next one tries again
+            log.warn("cannot save the usage of container {}: {}", meter.containerId(), e.getMessage());
+        }
+    }
+
+    private void load()
+    {
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : files.filter(path -> path.getFileName().toString().endsWith(SUFFIX)).toList()) {
+                try {
+                    ContainerMeter meter = Json.mapper().readValue(file.toFile(), ContainerMeter.class);
+                    meters.put(meter.containerId(), meter);
+                }
+                catch (IOException e) {
+                    log.warn("ignoring unreadable usage record {}: {}", file, e.getMessage());
+                }
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot read the usage directory " + directory, e);
+        }
+    }
+
+    private Path file(String containerId)
+    {
+        if (containerId.contains("/") || containerId.startsWith(".")) {
+            throw new IllegalArgumentException("invalid container id: " + containerId);
+        }
+        return directory.resolve(containerId + SUFFIX);
+    }
+}

@@ -1,0 +1,169 @@
+package io.berth.agent.network;
+
+import io.berth.common.files.FileTrees;
+import io.berth.testing.TestNetworks;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The real CNI plugins on a bridge and subnet of the test's own, torn down after each test. */
+class CniTaskNetworkIntegrationTest
+{
+    private static final String TASK_A = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    private static final String TASK_B = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+
+    private Path directory;
+    private CniNetworkConfig config;
+    private CniTaskNetwork network;
+    private final List<Process> processes = new ArrayList<>();
+
+    @BeforeEach
+    void createNetwork()
+            throws IOException
+    {
+        directory = Files.createTempDirectory("berth-network-test");
+        config = new CniNetworkConfig(directory.resolve("network"), CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, TestNetworks.bridgeName("btnet"), TestNetworks.subnet());
+        network = new CniTaskNetwork(config);
+    }
+
+    @AfterEach
+    void removeEverything()
+            throws Exception
+    {
+        for (Process process : processes) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        for (String taskId : network.taskIds()) {
+            network.tearDown(taskId);
+        }
+        network.removeBridgeIfUnused();
+        FileTrees.deleteRecursively(directory);
+    }
+
+    @Test
+    void taskGetsAnAddressInTheSubnetThatIsReleasedOnTearDown()
+            throws Exception
+    {
+        NetworkAttachment attachment = network.setUp(TASK_A).orElseThrow();
+
+        String prefix = config.subnet().substring(0, config.subnet().lastIndexOf('.') + 1);
+        assertThat(attachment.ipv4Address()).startsWith(prefix).isNotEqualTo(attachment.gateway());
+        assertThat(attachment.gateway()).isEqualTo(prefix + "1");
+        assertThat(attachment.subnet()).isEqualTo(config.subnet());
+        assertThat(attachment.macAddress()).matches("([0-9a-f]{2}:){5}[0-9a-f]{2}");
+        assertThat(attachment.interfaceName()).isEqualTo("eth0");
+        assertThat(Path.of(attachment.networkNamespacePath())).exists();
+        assertThat(run("ip", "netns", "exec", network.namespaceName(TASK_A), "ip", "-4", "addr", "show", "eth0")).contains(attachment.ipv4Address() + "/24");
+        assertThat(run("ip", "netns", "exec", network.namespaceName(TASK_A), "ip", "link", "show", "lo")).contains("UP");
+        assertThat(allocatedAddresses()).containsExactly(attachment.ipv4Address());
+        assertThat(network.taskIds()).containsExactly(TASK_A);
+
+        network.tearDown(TASK_A);
+
+        assertThat(Path.of(attachment.networkNamespacePath())).doesNotExist();
+        assertThat(allocatedAddresses()).isEmpty();
+        assertThat(network.taskIds()).isEmpty();
+        assertThat(run("iptables", "-t", "nat", "-S")).doesNotContain(config.networkName());
+        network.tearDown(TASK_A);
+    }
+
+    @Test
+    void setUpTwiceReturnsTheSameAttachment()
+            throws Exception
+    {
+        NetworkAttachment first = network.setUp(TASK_A).orElseThrow();
+        NetworkAttachment again = network.setUp(TASK_A).orElseThrow();
+
+        assertThat(again).isEqualTo(first);
+        assertThat(allocatedAddresses()).containsExactly(first.ipv4Address());
+    }
+
+    @Test
+    void tasksOnTheSameBridgeReachEachOtherByAddress()
+            throws Exception
+    {
+        NetworkAttachment server = network.setUp(TASK_A).orElseThrow();
+        NetworkAttachment client = network.setUp(TASK_B).orElseThrow();
+        assertThat(client.ipv4Address()).isNotEqualTo(server.ipv4Address());
+
+        Path web = Files.createDirectories(directory.resolve("www"));
+        Files.writeString(web.resolve("hello.txt"), "hello from task A\n");
+        processes.add(new ProcessBuilder("ip", "netns", "exec", network.namespaceName(TASK_A), "/bin/busybox", "httpd", "-f", "-p", "8080", "-h", web.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+
+        String url = "http://" + server.ipv4Address() + ":8080/hello.txt";
+        String body = await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                .until(() -> run("ip", "netns", "exec", network.namespaceName(TASK_B), "timeout", "5", "/bin/busybox", "wget", "-q", "-O", "-", url), text -> !text.isEmpty());
+        assertThat(body).isEqualTo("hello from task A\n");
+    }
+
+    @Test
+    void tearDownReleasesTheAddressWhenTheNamespaceIsAlreadyGone()
+            throws Exception
+    {
+        NetworkAttachment attachment = network.setUp(TASK_A).orElseThrow();
+        // as after a reboot: the namespace vanished, the allocation on disk did not
+        run("ip", "netns", "delete", network.namespaceName(TASK_A));
+
+        network.tearDown(TASK_A);
+
+        assertThat(allocatedAddresses()).doesNotContain(attachment.ipv4Address());
+        assertThat(network.taskIds()).isEmpty();
+        assertThat(run("iptables", "-t", "nat", "-S")).doesNotContain(TASK_A);
+    }
+
+    @Test
+    void setUpAfterACrashMidwayStartsAgainCleanly()
+            throws Exception
+    {
+        NetworkAttachment first = network.setUp(TASK_A).orElseThrow();
+        // the namespace went, the state stayed: setUp must not keep a stale attachment or leak the address
+        run("ip", "netns", "delete", network.namespaceName(TASK_A));
+
+        NetworkAttachment second = network.setUp(TASK_A).orElseThrow();
+
+        assertThat(Path.of(second.networkNamespacePath())).exists();
+        assertThat(allocatedAddresses()).containsExactly(second.ipv4Address());
+        assertThat(first.networkNamespacePath()).isEqualTo(second.networkNamespacePath());
+    }
+
+    private List<String> allocatedAddresses()
+            throws IOException
+    {
+        Path allocations = config.stateDirectory().resolve("ipam").resolve(config.networkName());
+        if (!Files.isDirectory(allocations)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(allocations)) {
+            return files.map(file -> file.getFileName().toString())
+                    .filter(name -> name.matches("\\d+\\.\\d+\\.\\d+\\.\\d+"))
+                    .toList();
+        }
+    }
+
+    private static String run(String... command)
+            throws IOException, InterruptedException
+    {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new IOException("failed: " + String.join(" ", command) + "\n" + output);
+        }
+        return output;
+    }
+}

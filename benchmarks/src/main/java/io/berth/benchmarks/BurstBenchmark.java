@@ -1,0 +1,115 @@
+package io.berth.benchmarks;
+
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
+import software.amazon.awssdk.services.ecs.model.Task;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A burst: RunTask calls of ten tasks each (ECS's most per call) sent at once, timed until every task is
+ * RUNNING; then a StopTask for each, sent at once, timed until every task is STOPPED. Before the burst and
+ * while its tasks run idle, it also records the CPU Berth uses with nothing to do but watch.
+ */
+final class BurstBenchmark
+{
+    static final String ALL_RUNNING = "Berth burst: all RUNNING";
+    static final String EACH_RUNNING = "Berth burst: each task RUNNING";
+    static final String ALL_STOPPED = "Berth burst: StopTask all -> all STOPPED";
+    private static final int TASKS_PER_CALL = 10;
+    private static final Duration TIMEOUT = Duration.ofSeconds(300);
+    static final Duration IDLE_WINDOW = Duration.ofSeconds(5);
+
+    /** The timings, and the CPU Berth used while idle with no task and with the burst's tasks running. */
+    record Result(List<Measurement> measurements, ProcessCpu.Use idleWithoutTasks, ProcessCpu.Use idleWithTasks) {}
+
+    private final BerthUnderTest berth;
+    private final int tasks;
+    private final Duration pollInterval;
+
+    BurstBenchmark(BerthUnderTest berth, int tasks, Duration pollInterval)
+    {
+        this.berth = requireNonNull(berth, "berth is null");
+        this.tasks = tasks;
+        this.pollInterval = requireNonNull(pollInterval, "pollInterval is null");
+    }
+
+    Result run()
+            throws IOException, InterruptedException
+    {
+        ProcessCpu.Use idleWithoutTasks = idleCpu();
+        EcsClient ecs = berth.ecs();
+        TaskObserver observer = new TaskObserver(ecs, pollInterval);
+        List<String> taskArns = new ArrayList<>();
+        try (ExecutorService callers = Executors.newFixedThreadPool(TASKS_PER_CALL)) {
+            List<Integer> counts = new ArrayList<>();
+            for (int remaining = tasks; remaining > 0; remaining -= TASKS_PER_CALL) {
+                counts.add(Math.min(TASKS_PER_CALL, remaining));
+            }
+            long sent = System.nanoTime();
+            List<Future<RunTaskResponse>> calls = counts.stream()
+                    .map(count -> callers.submit(() -> ecs.runTask(request -> request
+                            .cluster(BerthUnderTest.CLUSTER)
+                            .taskDefinition(berth.taskDefinitionArn())
+                            .count(count))))
+                    .toList();
+            for (Future<RunTaskResponse> call : calls) {
+                RunTaskResponse response = get(call);
+                if (!response.failures().isEmpty()) {
+                    throw new IOException("RunTask failed: " + response.failures());
+                }
+                response.tasks().stream().map(Task::taskArn).forEach(taskArns::add);
+            }
+            Map<String, TaskObserver.Observation> running = observer.awaitStatus(taskArns, "RUNNING", TIMEOUT);
+            List<Duration> each = running.values().stream().map(observation -> Duration.ofNanos(observation.seenNanos() - sent)).toList();
+            long allRunning = running.values().stream().mapToLong(TaskObserver.Observation::seenNanos).max().orElseThrow();
+            ProcessCpu.Use idleWithTasks = idleCpu();
+
+            long stopSent = System.nanoTime();
+            List<Future<?>> stops = taskArns.stream()
+                    .<Future<?>>map(arn -> callers.submit(() -> ecs.stopTask(request -> request.cluster(BerthUnderTest.CLUSTER).task(arn).reason("benchmark"))))
+                    .toList();
+            for (Future<?> stop : stops) {
+                get(stop);
+            }
+            Map<String, TaskObserver.Observation> stopped = observer.awaitStatus(taskArns, "STOPPED", TIMEOUT);
+            long allStopped = stopped.values().stream().mapToLong(TaskObserver.Observation::seenNanos).max().orElseThrow();
+            return new Result(
+                    List.of(
+                            Measurement.of(ALL_RUNNING + " (" + tasks + " tasks)", List.of(Duration.ofNanos(allRunning - sent))),
+                            Measurement.of(EACH_RUNNING, each),
+                            Measurement.of(ALL_STOPPED, List.of(Duration.ofNanos(allStopped - stopSent)))),
+                    idleWithoutTasks,
+                    idleWithTasks);
+        }
+    }
+
+    private static ProcessCpu.Use idleCpu()
+            throws IOException, InterruptedException
+    {
+        ProcessCpu before = ProcessCpu.now();
+        Thread.sleep(IDLE_WINDOW);
+        return ProcessCpu.now().since(before);
+    }
+
+    private static <T> T get(Future<T> call)
+            throws IOException, InterruptedException
+    {
+        try {
+            return call.get();
+        }
+        catch (ExecutionException e) {
+            throw new IOException("ECS call failed: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+}

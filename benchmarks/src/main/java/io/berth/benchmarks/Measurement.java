@@ -1,0 +1,21 @@
+package io.berth.benchmarks;
+
+import java.time.Duration;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/** One measured step (e.g. "raw runc: run -d") and the summary of its samples. */
+record Measurement(String step, LatencySummary summary)
+{
+    Measurement
+    {
+        requireNonNull(step, "step is null");
+        requireNonNull(summary, "summary is null");
+    }
+
+    static Measurement of(String step, List<Duration> samples)
+    {
+        return new Measurement(step, LatencySummary.of(samples));
+    }
+}

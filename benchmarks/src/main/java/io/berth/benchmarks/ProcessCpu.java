@@ -1,0 +1,44 @@
+package io.berth.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * CPU time of this JVM (Berth's control plane and agent run in it) and of its finished child processes
+ * (every runc the agent runs), from /proc/self/stat, to tell what Berth costs while tasks just sit there.
+ * conmon double-forks away from the JVM, so its time is not counted: it sleeps while its container runs.
+ */
+record ProcessCpu(long ownTicks, long childrenTicks, long nanos, long forks)
+{
+    /** The kernel's USER_HZ, which /proc reports in; 100 on every Linux architecture Berth runs on. */
+    private static final double TICKS_PER_SECOND = 100.0;
+
+    /** CPU used between two samples, in cores (1.0 = one core busy the whole time), and processes forked per second host-wide. */
+    record Use(double ownCores, double childCores, double forksPerSecond) {}
+
+    static ProcessCpu now()
+            throws IOException
+    {
+        String stat = Files.readString(Path.of("/proc/self/stat"));
+        // fields after the command name, which is in parentheses and may hold spaces
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // utime, stime, cutime, cstime are fields 14-17 of the line, 12-15 after the command name
+        long own = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        long children = Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+        long forks = Files.readAllLines(Path.of("/proc/stat")).stream()
+                .filter(line -> line.startsWith("processes "))
+                .mapToLong(line -> Long.parseLong(line.substring("processes ".length()).strip()))
+                .findFirst().orElse(0);
+        return new ProcessCpu(own, children, System.nanoTime(), forks);
+    }
+
+    Use since(ProcessCpu earlier)
+    {
+        double seconds = (nanos - earlier.nanos) / 1e9;
+        return new Use(
+                (ownTicks - earlier.ownTicks) / TICKS_PER_SECOND / seconds,
+                (childrenTicks - earlier.childrenTicks) / TICKS_PER_SECOND / seconds,
+                (forks - earlier.forks) / seconds);
+    }
+}

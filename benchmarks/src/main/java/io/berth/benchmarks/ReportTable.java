@@ -1,0 +1,46 @@
+package io.berth.benchmarks;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+import static java.util.Objects.requireNonNull;
+
+/** Prints measurements as a fixed-width table, with each step's p50 as a multiple of a baseline's p50. */
+final class ReportTable
+{
+    private final PrintStream out;
+
+    ReportTable(PrintStream out)
+    {
+        this.out = requireNonNull(out, "out is null");
+    }
+
+    void print(String title, List<Measurement> measurements, Measurement baseline)
+    {
+        int width = Math.max(20, measurements.stream().mapToInt(measurement -> measurement.step().length()).max().orElse(0));
+        out.println();
+        out.println(title);
+        String header = "%-" + width + "s %4s %9s %9s %9s %9s %9s %8s%n";
+        out.printf(Locale.ROOT, header, "step", "n", "p50 ms", "p90 ms", "p99 ms", "min ms", "max ms", baseline == null ? "" : "p50 / rb");
+        out.println("-".repeat(width + 4 + 6 * 10 + 9));
+        for (Measurement measurement : measurements) {
+            LatencySummary summary = measurement.summary();
+            String ratio = baseline == null ? "" : String.format(Locale.ROOT, "%.1fx", ratio(summary.p50(), baseline.summary().p50()));
+            out.printf(Locale.ROOT, "%-" + width + "s %4d %9s %9s %9s %9s %9s %8s%n",
+                    measurement.step(), summary.count(), millis(summary.p50()), millis(summary.p90()), millis(summary.p99()),
+                    millis(summary.min()), millis(summary.max()), ratio);
+        }
+    }
+
+    static double ratio(Duration value, Duration baseline)
+    {
+        return (double) value.toNanos() / Math.max(1, baseline.toNanos());
+    }
+
+    static String millis(Duration duration)
+    {
+        return String.format(Locale.ROOT, "%.1f", duration.toNanos() / 1_000_000.0);
+    }
+}

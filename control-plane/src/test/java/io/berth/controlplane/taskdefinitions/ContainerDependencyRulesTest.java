@@ -1,0 +1,78 @@
+package io.berth.controlplane.taskdefinitions;
+
+import io.berth.common.agentprotocol.ContainerDependency;
+import io.berth.common.agentprotocol.ContainerDependency.Condition;
+import io.berth.controlplane.api.EcsException;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ContainerDependencyRulesTest
+{
+    private static ContainerDefinition container(String name, boolean essential, Map<String, Object>... dependencies)
+    {
+        Map<String, Object> other = dependencies.length == 0 ? Map.of() : Map.of("dependsOn", List.of(dependencies));
+        return new ContainerDefinition(name, "image", null, null, null, essential, null, null, null, null, null, null, other);
+    }
+
+    private static Map<String, Object> on(String name, String condition)
+    {
+        return Map.of("containerName", name, "condition", condition);
+    }
+
+    @Test
+    void readsTheConditions()
+    {
+        ContainerDefinition app = container("app", true, on("init", "SUCCESS"), on("proxy", "START"));
+
+        assertThat(ContainerDependencyRules.dependencies(app)).containsExactly(
+                new ContainerDependency("init", Condition.SUCCESS), new ContainerDependency("proxy", Condition.START));
+        ContainerDependencyRules.check(List.of(container("init", false), container("proxy", false), app));
+    }
+
+    @Test
+    void refusesAnUnknownContainer()
+    {
+        assertThatThrownBy(() -> ContainerDependencyRules.check(List.of(container("app", true, on("db", "START")))))
+                .isInstanceOf(EcsException.class)
+                .hasMessage("Container 'app' depends on container 'db', which is not in the task definition. Containers are: app.");
+    }
+
+    @Test
+    void refusesACycle()
+    {
+        List<ContainerDefinition> containers = List.of(
+                container("a", true, on("b", "START")),
+                container("b", true, on("c", "START")),
+                container("c", true, on("a", "START")));
+
+        assertThatThrownBy(() -> ContainerDependencyRules.check(containers))
+                .hasMessageContaining("cycle: a -> b -> c -> a");
+    }
+
+    @Test
+    void refusesHealthyUntilHealthChecksExist()
+    {
+        assertThatThrownBy(() -> ContainerDependencyRules.check(List.of(container("db", true), container("app", true, on("db", "HEALTHY")))))
+                .hasMessageContaining("HEALTHY")
+                .hasMessageContaining("not support");
+    }
+
+    @Test
+    void refusesCompleteOrSuccessOnAnEssentialContainer()
+    {
+        assertThatThrownBy(() -> ContainerDependencyRules.check(List.of(container("init", true), container("app", true, on("init", "SUCCESS")))))
+                .hasMessageContaining("essential=false");
+    }
+
+    @Test
+    void refusesAnUnknownCondition()
+    {
+        assertThatThrownBy(() -> ContainerDependencyRules.check(List.of(container("db", true), container("app", true, on("db", "READY")))))
+                .hasMessageContaining("Invalid dependsOn condition 'READY'");
+    }
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Measures how fast Berth starts a task against raw runc on this machine, as root: builds the benchmarks
+# module, then runs io.berth.benchmarks.StartLatencyBenchmark, which starts its own Berth (control plane,
+# agent, registry on loopback) in a temporary directory, prints the figures, and removes everything it started.
+# Options go to the benchmark: --iterations N (50) --warmups N (3) --burst N (50) --poll-ms N (10).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+. "$ROOT/scripts/lib.sh"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "berth bench: run as root (sudo bash scripts/bench.sh): runc, overlay mounts and cgroups need it" >&2
+  exit 1
+fi
+for tool in runc conmon docker-registry skopeo busybox; do
+  command -v "$tool" >/dev/null || {
+    echo "berth bench: $tool not found: install the Debian packages in scripts/lib.sh (bash scripts/test.sh does)" >&2
+    exit 1
+  }
+done
+JAVA_HOME="$(berth_find_jdk)"
+export JAVA_HOME
+
+cd "$ROOT"
+echo "berth bench: building ..."
+mvn -q -B -ntp -DskipTests -pl benchmarks -am package
+TARGET="$ROOT/benchmarks/target"
+LOG="$TARGET/bench-berth.log"
+echo "berth bench: Berth's own log goes to $LOG"
+exec "$JAVA_HOME/bin/java" \
+  -Dorg.slf4j.simpleLogger.logFile="$LOG" \
+  -Dorg.slf4j.simpleLogger.showDateTime=true \
+  -Dorg.slf4j.simpleLogger.dateTimeFormat="HH:mm:ss.SSS" \
+  -cp "$TARGET/berth-benchmarks-0.1.0-SNAPSHOT.jar:$TARGET/lib/*" \
+  io.berth.benchmarks.StartLatencyBenchmark "$@"
