@@ -1,6 +1,8 @@
 package io.berth.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.agent.network.CniNetworkConfig;
+import io.berth.agent.network.CniTaskNetwork;
 import io.berth.agent.rootfs.OverlaySnapshotter;
 import io.berth.agent.runtime.CgroupLayout;
 import io.berth.agent.runtime.ContainerStatus;
@@ -293,13 +295,15 @@ final class TestFleet
         return containers;
     }
 
-    /** Containers, overlay mounts and container cgroups left on any test host: empty when all is clean. */
+    /** Containers, task networks (namespace, address), overlay mounts and container cgroups left on any test host: empty when all is clean. */
     List<String> leftovers()
             throws IOException
     {
         List<String> leftovers = new ArrayList<>();
         for (int i = 0; i < agents.size(); i++) {
             runtime(i).containerIds().forEach(id -> leftovers.add("container " + id));
+            new CniTaskNetwork(CniNetworkConfig.defaults(agentDirectory(i).resolve("network"))).taskIds()
+                    .forEach(taskId -> leftovers.add("network namespace and address of task " + taskId));
             Path cgroupParent = cgroupParent(i);
             if (Files.isDirectory(cgroupParent)) {
                 try (Stream<Path> children = Files.list(cgroupParent)) {
