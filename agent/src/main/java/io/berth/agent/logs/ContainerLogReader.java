@@ -39,6 +39,16 @@ public final class ContainerLogReader
     public LogPage read(Path logFile, String container, long offset, int maxLines)
             throws IOException
     {
+        return read(logFile, container, offset, maxLines, false);
+    }
+
+    /**
+     * As {@link #read(Path, String, long, int)}; streamEnded says the container has exited, so a last
+     * line that never got its newline (conmon writes it as a partial record) is complete as it is.
+     */
+    public LogPage read(Path logFile, String container, long offset, int maxLines, boolean streamEnded)
+            throws IOException
+    {
         requireNonNull(logFile, "logFile is null");
         requireNonNull(container, "container is null");
         if (offset < 0) {
@@ -78,8 +88,10 @@ public final class ContainerLogReader
                 committedOffset = offset + position;
             }
         }
-        if (committed.isEmpty() && bytes.length == MAX_READ_BYTES && !partials.isEmpty()) {
-            // a line longer than one read: hand out what there is, or the reader would never move on
+        boolean readEverything = committed.size() < maxLines;
+        if (!partials.isEmpty() && (committed.isEmpty() && bytes.length == MAX_READ_BYTES || streamEnded && readEverything)) {
+            // a line longer than one read, or the unfinished last line of a stream that has ended: hand out
+            // what there is, or the reader would never move on
             partials.forEach((stream, started) -> held.add(new LogLine(started.time(), container, stream,
                     new String(started.complete(new byte[0]), StandardCharsets.UTF_8))));
             committed.addAll(held);

@@ -58,7 +58,7 @@ public final class TaskLogs
         for (String container : containers(taskDirectory)) {
             LogPage page;
             try {
-                page = reader.read(taskDirectory.resolve(container + SUFFIX), container, offsets.getOrDefault(container, 0L), maxLines);
+                page = reader.read(taskDirectory.resolve(container + SUFFIX), container, offsets.getOrDefault(container, 0L), maxLines, !running);
             }
             catch (IOException e) {
                 throw new UncheckedIOException("cannot read the log of " + taskId + "/" + container, e);

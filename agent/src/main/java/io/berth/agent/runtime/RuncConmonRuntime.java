@@ -98,7 +98,7 @@ public final class RuncConmonRuntime
     {
         String containerId = StateLayout.checkContainerId(launch.containerId());
         Path bundle = layout.bundle(containerId);
-        if (Files.exists(bundle) || Files.exists(layout.exitFile(containerId)) || runc.state(containerId).isPresent()) {
+        if (Files.exists(bundle) || Files.exists(layout.exitFile(containerId)) || Files.exists(layout.runcRoot().resolve(containerId))) {
             throw new ContainerStartException("container " + containerId + " already exists");
         }
         try {
@@ -136,6 +136,10 @@ public final class RuncConmonRuntime
             if (pid.isPresent()) {
                 return Optional.of(new ContainerStatus.Running(pid.getAsInt()));
             }
+        }
+        if (!Files.exists(layout.bundle(containerId)) && !Files.exists(layout.exitFile(containerId)) && !Files.exists(layout.runcRoot().resolve(containerId))) {
+            // runc keeps its state in its root, so nothing there means nothing to ask runc about
+            return Optional.empty();
         }
         Optional<RuncState> state = runc.state(containerId);
         if (state.isPresent()) {

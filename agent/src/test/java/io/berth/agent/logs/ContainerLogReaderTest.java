@@ -92,6 +92,21 @@ class ContainerLogReaderTest
     }
 
     @Test
+    void lastLineWithoutNewlineIsHandedOutOnceTheStreamHasEnded()
+            throws IOException
+    {
+        String first = "2024-01-01T00:00:00Z stdout F one\n";
+        String last = "2024-01-01T00:00:01Z stdout P abc\n";
+        Path log = write(first + last);
+
+        assertThat(reader.read(log, "web", 0, 100, false).lines()).extracting(LogLine::text).containsExactly("one");
+        LogPage ended = reader.read(log, "web", 0, 100, true);
+        assertThat(ended.lines()).extracting(LogLine::text).containsExactly("one", "abc");
+        assertThat(ended.nextOffset()).isEqualTo(first.length() + last.length());
+        assertThat(reader.read(log, "web", ended.nextOffset(), 100, true).lines()).isEmpty();
+    }
+
+    @Test
     void keepsMultiByteCharactersSplitAcrossPieces()
             throws IOException
     {

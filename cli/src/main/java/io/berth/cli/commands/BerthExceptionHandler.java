@@ -24,8 +24,8 @@ public final class BerthExceptionHandler
             case CommandFailedException e -> e.getMessage();
             // what `berth up`, `berth server` and `berth agent` raise at start carries a message written for users
             case ControlPlaneRefusedException e -> e.getMessage();
-            case IOException e -> e.getMessage();
-            case UncheckedIOException e -> e.getMessage();
+            case UncheckedIOException e -> e.getMessage() != null && !e.getMessage().equals(String.valueOf(e.getCause())) ? e.getMessage() : messageOf(e.getCause());
+            case IOException e -> messageOf(e);
             default -> "unexpected error: " + exception;
         };
         commandLine.getErr().println("berth: " + message);
@@ -34,5 +34,10 @@ public final class BerthExceptionHandler
         }
         commandLine.getErr().flush();
         return exception instanceof CommandFailedException failed ? failed.exitCode() : 1;
+    }
+
+    private static String messageOf(Exception exception)
+    {
+        return exception.getMessage() == null ? exception.toString() : exception.getMessage();
     }
 }

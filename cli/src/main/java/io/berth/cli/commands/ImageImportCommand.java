@@ -28,7 +28,7 @@ public final class ImageImportCommand
     @Parameters(index = "0", paramLabel = "FILE", description = "Image archive (.tar) or OCI layout directory")
     Path archive;
 
-    @Option(names = {"-t", "--tag"}, paramLabel = "NAME[:TAG]", description = "Name to give the image (default: the archive's own)")
+    @Option(names = {"-t", "--tag", "--name"}, paramLabel = "NAME[:TAG]", description = "Name to give the image (default: the archive's own)")
     String tag;
 
     /** Without an importer (see {@link BerthCommandFactory}), the command explains that it is unavailable. */

@@ -1,6 +1,7 @@
 package io.berth.cli.commands;
 
 import io.berth.cli.client.BerthClient;
+import io.berth.cli.client.BerthClientException;
 import io.berth.cli.client.BerthClientFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,9 +60,10 @@ public final class LogsCommand
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (BerthClient client = clients.connect(connection.endpoint(), connection.region())) {
-            TaskLogReader logs = new TaskLogReader(client, reference.taskId(), clusterName);
+            String taskId = TaskReference.idOf(TaskResolver.resolve(client, clusterName, reference, task));
+            TaskLogReader logs = new TaskLogReader(client, taskId, clusterName);
             while (true) {
-                TaskLogReader.Page page = logs.printNext(out, err);
+                TaskLogReader.Page page = printNext(logs, out, err);
                 if (page.complete() || (!follow && page.lineCount() == 0)) {
                     return 0;
                 }
@@ -69,6 +71,20 @@ public final class LogsCommand
                     Thread.sleep(POLL_INTERVAL);
                 }
             }
+        }
+    }
+
+    private TaskLogReader.Page printNext(TaskLogReader logs, PrintWriter out, PrintWriter err)
+    {
+        try {
+            return logs.printNext(out, err);
+        }
+        catch (BerthClientException e) {
+            if (e.errorType().isEmpty()) {
+                throw e;
+            }
+            // the API's message does not say which task it could not find
+            throw new CommandFailedException("cannot read the logs of task " + task.strip() + ": " + e.getMessage());
         }
     }
 }

@@ -72,9 +72,9 @@ public final class PsCommand
         Optional<String> clusterName = Optional.ofNullable(cluster);
         List<JsonNode> tasks;
         try (BerthClient client = clients.connect(connection.endpoint(), connection.region())) {
-            Set<String> arns = new LinkedHashSet<>(listTasks(client, clusterName, "RUNNING"));
+            Set<String> arns = new LinkedHashSet<>(TaskDescriptions.list(client, clusterName, "RUNNING"));
             if (all) {
-                arns.addAll(listTasks(client, clusterName, "STOPPED"));
+                arns.addAll(TaskDescriptions.list(client, clusterName, "STOPPED"));
             }
             tasks = new ArrayList<>(TaskDescriptions.describe(client, clusterName, List.copyOf(arns)));
         }
@@ -102,24 +102,5 @@ public final class PsCommand
         }
         table.print(out);
         return 0;
-    }
-
-    private static List<String> listTasks(BerthClient client, Optional<String> clusterName, String desiredStatus)
-    {
-        List<String> arns = new ArrayList<>();
-        String nextToken = null;
-        do {
-            ObjectNode request = Json.mapper().createObjectNode();
-            clusterName.ifPresent(value -> request.put("cluster", value));
-            request.put("desiredStatus", desiredStatus);
-            if (nextToken != null) {
-                request.put("nextToken", nextToken);
-            }
-            JsonNode response = client.ecs("ListTasks", request);
-            response.path("taskArns").forEach(arn -> arns.add(arn.asText()));
-            nextToken = response.hasNonNull("nextToken") ? response.path("nextToken").asText() : null;
-        }
-        while (nextToken != null);
-        return arns;
     }
 }

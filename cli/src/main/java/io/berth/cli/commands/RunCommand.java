@@ -126,11 +126,12 @@ public final class RunCommand
         request.put("taskDefinition", taskDefinition);
         request.put("count", 1);
         request.put("launchType", "FARGATE");
-        if (!command.isEmpty() || !environment.isEmpty()) {
+        List<String> containerCommand = containerCommand();
+        if (!containerCommand.isEmpty() || !environment.isEmpty()) {
             ObjectNode override = request.putObject("overrides").putArray("containerOverrides").addObject();
             override.put("name", containerName);
-            if (!command.isEmpty()) {
-                command.forEach(override.putArray("command")::add);
+            if (!containerCommand.isEmpty()) {
+                containerCommand.forEach(override.putArray("command")::add);
             }
             if (!environment.isEmpty()) {
                 ArrayNode variables = override.putArray("environment");
@@ -147,6 +148,18 @@ public final class RunCommand
                     + (failure.hasNonNull("detail") ? " (" + failure.path("detail").asText() + ")" : ""), TASK_FAILED_EXIT_CODE);
         }
         return task.path("taskArn").asText();
+    }
+
+    /**
+     * The command after IMAGE. Parsing stops at IMAGE (so the command's own flags reach the container), which
+     * leaves the "--" of `berth run IMAGE -- cmd` in the command; it separates, it is not the command.
+     */
+    List<String> containerCommand()
+    {
+        if (!command.isEmpty() && command.getFirst().equals("--")) {
+            return command.subList(1, command.size());
+        }
+        return command;
     }
 
     private int follow(BerthClient client, Optional<String> clusterName, String taskArn, String containerName, PrintWriter out, PrintWriter err)

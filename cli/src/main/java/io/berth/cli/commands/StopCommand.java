@@ -60,16 +60,22 @@ public final class StopCommand
         try (BerthClient client = clients.connect(connection.endpoint(), connection.region())) {
             for (String task : tasks) {
                 TaskReference reference = TaskReference.parse(task);
-                ObjectNode request = Json.mapper().createObjectNode();
-                Optional.ofNullable(cluster).or(reference::cluster).ifPresent(value -> request.put("cluster", value));
-                request.put("task", task.strip());
-                request.put("reason", reason);
+                Optional<String> clusterName = Optional.ofNullable(cluster).or(reference::cluster);
                 try {
+                    String resolved = TaskResolver.resolve(client, clusterName, reference, task);
+                    ObjectNode request = Json.mapper().createObjectNode();
+                    clusterName.ifPresent(value -> request.put("cluster", value));
+                    request.put("task", resolved);
+                    request.put("reason", reason);
                     client.ecs("StopTask", request);
-                    out.println(reference.taskId());
+                    out.println(TaskReference.idOf(resolved));
                 }
                 catch (BerthClientException e) {
-                    err.println("berth: cannot stop " + task + ": " + e.getMessage());
+                    err.println("berth: cannot stop " + task.strip() + ": " + e.getMessage());
+                    failures++;
+                }
+                catch (CommandFailedException e) {
+                    err.println("berth: " + e.getMessage());
                     failures++;
                 }
             }

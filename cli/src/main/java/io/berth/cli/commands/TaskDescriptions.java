@@ -63,4 +63,24 @@ final class TaskDescriptions
         }
         return Optional.empty();
     }
+
+    /** ListTasks, every page: the ARNs of the tasks with this desired status. */
+    static List<String> list(BerthClient client, Optional<String> clusterName, String desiredStatus)
+    {
+        List<String> arns = new ArrayList<>();
+        String nextToken = null;
+        do {
+            ObjectNode request = Json.mapper().createObjectNode();
+            clusterName.ifPresent(value -> request.put("cluster", value));
+            request.put("desiredStatus", desiredStatus);
+            if (nextToken != null) {
+                request.put("nextToken", nextToken);
+            }
+            JsonNode response = client.ecs("ListTasks", request);
+            response.path("taskArns").forEach(arn -> arns.add(arn.asText()));
+            nextToken = response.hasNonNull("nextToken") ? response.path("nextToken").asText() : null;
+        }
+        while (nextToken != null);
+        return arns;
+    }
 }

@@ -14,7 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -45,6 +47,7 @@ public final class AllInOne
     private LocalRegistry registry;
     private BerthServer server;
     private AgentNode agentNode;
+    private DataDirectoryLock lock;
 
     public AllInOne(AllInOneConfig config)
     {
@@ -56,9 +59,11 @@ public final class AllInOne
     {
         HostRequirements.checkAgentHost("berth up");
         Path data = Files.createDirectories(config.dataDirectory());
-        registry = new LocalRegistry(Files.createDirectories(data.resolve("registry")), registryPort(data));
-        registry.start();
+        lock = DataDirectoryLock.acquire(data);
         try {
+            checkApiPortIsFree();
+            registry = new LocalRegistry(Files.createDirectories(data.resolve("registry")), registryPort(data));
+            registry.start();
             server = new BerthServer(new ServerConfig(data, config.bindAddress(), config.apiPort(), config.storeUrl(), config.region(),
                     config.stoppedTaskRetention(), registry.address(), config.metering()), clock);
             server.start();
@@ -160,6 +165,21 @@ public final class AllInOne
         return server.environmentFile();
     }
 
+    /** Fails before anything starts, with a message that says what to do, when another process has the port. */
+    private void checkApiPortIsFree()
+            throws IOException
+    {
+        if (config.apiPort() == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.apiPort()));
+        }
+        catch (BindException e) {
+            throw new IOException("port " + config.apiPort() + " on " + config.bindAddress() + " is already in use (another berth up?): stop what uses it or choose another --port");
+        }
+    }
+
     private int registryPort(Path data)
             throws IOException
     {
@@ -220,6 +240,15 @@ public final class AllInOne
         if (registry != null) {
             registry.close();
             registry = null;
+        }
+        if (lock != null) {
+            try {
+                lock.close();
+            }
+            catch (IOException e) {
+                log.warn("cannot release the lock of {}: {}", config.dataDirectory(), e.toString());
+            }
+            lock = null;
         }
     }
 }

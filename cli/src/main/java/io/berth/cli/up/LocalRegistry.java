@@ -12,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static java.util.Objects.requireNonNull;
 
@@ -69,12 +72,57 @@ public final class LocalRegistry
                 http:
                   addr: %s
                 """.formatted(storage, address()));
+        stopLeftOverRegistry(config);
         process = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(directory.resolve("registry.log").toFile())
                 .start();
+        Files.writeString(pidFile(), Long.toString(process.pid()));
         awaitReady();
         log.info("local registry serving on {}", address());
+    }
+
+    private Path pidFile()
+    {
+        return directory.resolve("registry.pid");
+    }
+
+    /**
+     * A berth up that was killed (kill -9, OOM killer) could not stop its registry, which still holds the
+     * port this one needs. The caller holds the data directory's lock, so a registry serving this directory's
+     * config is such a leftover; it is stopped by the pid recorded for it, only if that pid still runs it.
+     */
+    private void stopLeftOverRegistry(Path config)
+    {
+        Path pidFile = pidFile();
+        long pid;
+        try {
+            if (!Files.exists(pidFile)) {
+                return;
+            }
+            pid = Long.parseLong(Files.readString(pidFile).strip());
+        }
+        catch (IOException | NumberFormatException e) {
+            log.warn("ignoring unreadable {}: {}", pidFile, e.toString());
+            return;
+        }
+        ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
+                .filter(handle -> handle.info().commandLine().map(line -> line.contains(BINARY.toString()) && line.contains(config.toString())).orElse(false))
+                .ifPresent(leftOver -> {
+                    log.info("stopping the registry (pid {}) that an earlier berth up left running", pid);
+                    leftOver.destroy();
+                    try {
+                        leftOver.onExit().get(5, TimeUnit.SECONDS);
+                    }
+                    catch (ExecutionException | TimeoutException e) {
+                        leftOver.destroyForcibly();
+                    }
+                    catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        leftOver.destroyForcibly();
+                    }
+                });
     }
 
     private void awaitReady()
@@ -119,7 +167,7 @@ public final class LocalRegistry
         }
         process.destroy();
         try {
-            if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
         }
@@ -127,5 +175,11 @@ public final class LocalRegistry
             Thread.currentThread().interrupt();
         }
         process = null;
+        try {
+            Files.deleteIfExists(pidFile());
+        }
+        catch (IOException e) {
+            log.warn("cannot remove {}: {}", pidFile(), e.toString());
+        }
     }
 }

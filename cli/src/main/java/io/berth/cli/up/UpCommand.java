@@ -3,11 +3,15 @@ package io.berth.cli.up;
 import io.berth.cli.commands.Durations;
 import io.berth.cli.server.ServerCommand;
 import io.berth.agent.network.CniNetworkConfig;
+import io.berth.cli.commands.CommandFailedException;
 import io.berth.controlplane.metering.MeteringConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.net.BindException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,7 +79,15 @@ public final class UpCommand
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
         }
         AllInOne berth = new AllInOne(config);
-        berth.start();
+        try {
+            berth.start();
+        }
+        catch (IOException e) {
+            throw new CommandFailedException("cannot start Berth: " + e.getMessage());
+        }
+        catch (UncheckedIOException e) {
+            throw new CommandFailedException("cannot start Berth: " + e.getMessage() + (e.getCause() instanceof BindException ? " (choose another --port)" : ""));
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             berth.close();
@@ -85,7 +97,7 @@ public final class UpCommand
                 Berth is up: API listening on %s, registry on %s, data in %s
                 Use it from this shell:
                   . %s
-                  berth image import ./image-layout --name app:1     # prints the reference to run
+                  berth image import ./image-layout --tag app:1      # prints the reference to run
                   berth run %s/app:1 -- echo hello
                   aws ecs list-clusters                               # the AWS CLI and SDKs work too
                 Containers keep running when berth up stops; the next berth up adopts them.

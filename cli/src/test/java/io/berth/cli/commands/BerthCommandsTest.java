@@ -181,10 +181,45 @@ class BerthCommandsTest
         Result result = berth("stop", "--reason", "enough", arn, "no-such-task");
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.out()).isEqualTo(TaskReference.idOf(arn) + "\n");
-        assertThat(result.err()).isEqualTo("berth: cannot stop no-such-task: InvalidParameterException: The referenced task was not found.\n");
+        assertThat(result.err()).isEqualTo("berth: no task no-such-task: see `berth ps -a` for task ids\n");
         FakeEcs.FakeTask task = ecs.tasks.get(arn);
         assertThat(task.stopped).isTrue();
         assertThat(task.stoppedReason).isEqualTo("enough");
+    }
+
+    @Test
+    void logsAndStopTakeTheShortIdThatPsShows()
+    {
+        String first = berth("run", "-d", "busybox", "--", "out:first", "forever").out().strip();
+        String second = berth("run", "-d", "busybox", "--", "out:second", "forever").out().strip();
+        String secondId = TaskReference.idOf(second);
+        assertThat(TaskReference.shortId(first)).isNotEqualTo(TaskReference.shortId(second));
+
+        Result logs = berth("logs", TaskReference.shortId(second));
+        assertThat(logs.exitCode()).isEqualTo(0);
+        assertThat(logs.out()).isEqualTo("second\n");
+
+        Result stop = berth("stop", TaskReference.shortId(second));
+        assertThat(stop.exitCode()).isEqualTo(0);
+        assertThat(stop.out()).isEqualTo(secondId + "\n");
+        assertThat(ecs.tasks.get(second).stopped).isTrue();
+        assertThat(ecs.tasks.get(first).stopped).isFalse();
+
+        // a prefix both ids share names no one task
+        String shared = TaskReference.idOf(first).substring(0, commonPrefixLength(TaskReference.idOf(first), secondId));
+        Result ambiguous = berth("stop", shared);
+        assertThat(ambiguous.exitCode()).isEqualTo(1);
+        assertThat(ambiguous.err()).startsWith("berth: task id " + shared + " is ambiguous");
+        assertThat(ecs.tasks.get(first).stopped).isFalse();
+    }
+
+    private static int commonPrefixLength(String left, String right)
+    {
+        int length = 0;
+        while (length < Math.min(left.length(), right.length()) && left.charAt(length) == right.charAt(length)) {
+            length++;
+        }
+        return length;
     }
 
     @Test

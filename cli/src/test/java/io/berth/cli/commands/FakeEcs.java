@@ -143,7 +143,8 @@ final class FakeEcs
         String cluster = cluster(request);
         ObjectNode definition = findTaskDefinition(request.path("taskDefinition").asText());
         JsonNode container = definition.path("containerDefinitions").get(0);
-        String id = String.format("%032x", nextTaskNumber++);
+        // 32 hex digits as in ECS, with short ids that differ (all start with "a", to test ambiguous prefixes)
+        String id = String.format("a%07x", nextTaskNumber++ * 0x9E3779B1L & 0xfffffffL).repeat(4);
         FakeTask task = new FakeTask(
                 "arn:aws:ecs:" + context.region() + ":" + context.account().accountId() + ":task/" + cluster + "/" + id,
                 definition.path("taskDefinitionArn").asText(),
@@ -170,6 +171,10 @@ final class FakeEcs
             }
             else if (text.equals("forever")) {
                 task.forever = true;
+            }
+            else if (text.equals("--")) {
+                // as a real container whose command is "--", which is no executable: it never starts
+                throw new IllegalArgumentException("the fake task cannot run command '--'");
             }
         }
         tasks.put(task.arn, task);
