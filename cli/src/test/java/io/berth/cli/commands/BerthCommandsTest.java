@@ -67,7 +67,7 @@ class BerthCommandsTest
     void subcommandListMatchesWhatTheFactoryBuilds()
     {
         assertThat(BerthCommands.subcommandClasses()).containsExactly(
-                RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, ImageCommand.class, AccountCommand.class, BillCommand.class);
+                RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, ImageCommand.class, AccountCommand.class, BillCommand.class, HostCommand.class);
     }
 
     @Test
