@@ -1,6 +1,8 @@
 package io.berth.cli;
 
+import io.berth.cli.agent.AgentCommand;
 import io.berth.cli.commands.AccountCommand;
+import io.berth.cli.commands.HostCommand;
 import io.berth.cli.commands.BillCommand;
 import io.berth.cli.commands.ExplainCommand;
 import io.berth.cli.commands.HostCommand;
@@ -9,6 +11,7 @@ import io.berth.cli.commands.LogsCommand;
 import io.berth.cli.commands.PsCommand;
 import io.berth.cli.commands.RunCommand;
 import io.berth.cli.commands.StopCommand;
+import io.berth.cli.server.ServerCommand;
 import io.berth.cli.up.UpCommand;
 import picocli.CommandLine.Command;
 
@@ -20,12 +23,15 @@ import picocli.CommandLine.Command;
         description = "Berth: serverless containers on hosts you own, through the Amazon ECS API.",
         subcommands = {
                 UpCommand.class,
+                ServerCommand.class,
+                AgentCommand.class,
                 RunCommand.class,
                 PsCommand.class,
                 LogsCommand.class,
                 StopCommand.class,
                 ImageCommand.class,
                 AccountCommand.class,
+                HostCommand.class,
                 BillCommand.class,
                 HostCommand.class,
                 ExplainCommand.class,

@@ -6,6 +6,9 @@ import io.berth.controlplane.accounts.AccountService;
 import io.berth.controlplane.agents.AgentGateway;
 import io.berth.controlplane.agents.HostSignals;
 import io.berth.controlplane.agents.LogSourceRegistry;
+import io.berth.controlplane.agents.access.HostAccess;
+import io.berth.controlplane.agents.http.AgentProtocolHandler;
+import io.berth.controlplane.agents.http.HostLogSources;
 import io.berth.controlplane.api.AdminEndpoint;
 import io.berth.controlplane.api.EcsAction;
 import io.berth.controlplane.api.actions.ClusterActions;
@@ -13,6 +16,7 @@ import io.berth.controlplane.api.actions.TaskActions;
 import io.berth.controlplane.api.actions.TaskDefinitionActions;
 import io.berth.controlplane.api.admin.BillEndpoint;
 import io.berth.controlplane.api.admin.CreateAccountEndpoint;
+import io.berth.controlplane.api.admin.CreateJoinTokenEndpoint;
 import io.berth.controlplane.api.admin.TaskLogsEndpoint;
 import io.berth.controlplane.clusters.ClusterService;
 import io.berth.controlplane.api.admin.HostEndpoints;
@@ -47,6 +51,8 @@ import static java.util.Objects.requireNonNull;
 public final class ControlPlane
         implements AutoCloseable
 {
+    private static final Duration PURGE_INTERVAL = Duration.ofMinutes(1);
+
     private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
 
     private final ControlPlaneConfig config;
@@ -57,10 +63,11 @@ public final class ControlPlane
     private final HostService hosts;
     private final TaskPlacer placer;
     private final HostSignals hostSignals;
-    private static final Duration PURGE_INTERVAL = Duration.ofMinutes(1);
-    private Instant lastPurge;
+    private final HostAccess hostAccess;
+    private final AgentProtocolHandler agentProtocol;
     private final MeteringService metering;
     private final LogSourceRegistry logSources = new LogSourceRegistry();
+    private Instant lastPurge;
     private final List<EcsAction> ecsActions;
     private final List<AdminEndpoint> adminEndpoints;
 
@@ -82,6 +89,8 @@ public final class ControlPlane
         this.hosts = new HostService(store, hostSignals, config.hostLostAfter(), config.clock());
         this.tasks = new TaskService(store, clusters, taskDefinitions, placer, hostSignals, config.region(), config.stoppedTaskRetention(), config.clock());
         this.agentGateway = new AgentGateway(store, placer, hostSignals, config.clock());
+        this.hostAccess = new HostAccess(store, config.clock());
+        this.agentProtocol = new AgentProtocolHandler(agentGateway, hostAccess);
         this.metering = new MeteringService(store, config.metering(), RightSizingPolicy.DEFAULT, config.clock());
 
         List<EcsAction> actions = new ArrayList<>();
@@ -89,7 +98,11 @@ public final class ControlPlane
         actions.addAll(new TaskDefinitionActions(taskDefinitions).actions());
         actions.addAll(new TaskActions(tasks).actions());
         this.ecsActions = List.copyOf(actions);
-        List<AdminEndpoint> endpoints = new ArrayList<>(List.of(new CreateAccountEndpoint(accounts), new TaskLogsEndpoint(tasks, logSources), new BillEndpoint(metering)));
+        List<AdminEndpoint> endpoints = new ArrayList<>(List.of(
+                new CreateAccountEndpoint(accounts),
+                new TaskLogsEndpoint(tasks, new HostLogSources(logSources, store, hostAccess, config.clock())),
+                new BillEndpoint(metering),
+                new CreateJoinTokenEndpoint(hostAccess)));
         endpoints.addAll(new HostEndpoints(hosts, new PlacementReports(store)).endpoints());
         this.adminEndpoints = List.copyOf(endpoints);
     }
@@ -122,6 +135,21 @@ public final class ControlPlane
     public AgentGateway agentGateway()
     {
         return agentGateway;
+    }
+
+    /** Join tokens and host credentials. */
+    public HostAccess hostAccess()
+    {
+        return hostAccess;
+    }
+
+    /**
+     * The agent protocol over HTTP; the server mounts it at {@link AgentProtocolHandler#PREFIX}, beside the
+     * SigV4-authenticated API, since agents authenticate with their host credential.
+     */
+    public AgentProtocolHandler agentProtocol()
+    {
+        return agentProtocol;
     }
 
     public MeteringService metering()

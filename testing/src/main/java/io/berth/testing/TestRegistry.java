@@ -17,7 +17,7 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real CNCF Distribution registry (Debian's {@code /usr/bin/docker-registry}) on 127.0.0.1 with a free port
+ * A real CNCF Distribution registry (Debian's {@code /usr/bin/docker-registry}) on 127.0.0.1 (or a given address) with a free port
  * and a temporary storage directory; {@link #close()} stops it and deletes the storage.
  */
 public final class TestRegistry
@@ -29,12 +29,14 @@ public final class TestRegistry
 
     private final Path directory;
     private final Process process;
+    private final String bindAddress;
     private final int port;
 
-    private TestRegistry(Path directory, Process process, int port)
+    private TestRegistry(Path directory, Process process, String bindAddress, int port)
     {
         this.directory = directory;
         this.process = process;
+        this.bindAddress = bindAddress;
         this.port = port;
     }
 
@@ -42,11 +44,18 @@ public final class TestRegistry
     public static TestRegistry start()
             throws IOException
     {
+        return start("127.0.0.1");
+    }
+
+    /** A registry listening on bindAddress, e.g. the host side of a test network that agents in namespaces reach. */
+    public static TestRegistry start(String bindAddress)
+            throws IOException
+    {
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             Path directory = Files.createTempDirectory("berth-registry-");
             try {
-                return startIn(directory);
+                return startIn(directory, bindAddress);
             }
             catch (IOException e) {
                 last = e;
@@ -56,10 +65,10 @@ public final class TestRegistry
         throw last;
     }
 
-    private static TestRegistry startIn(Path directory)
+    private static TestRegistry startIn(Path directory, String bindAddress)
             throws IOException
     {
-        int port = freePort();
+        int port = freePort(bindAddress);
         Path storage = Files.createDirectories(directory.resolve("storage"));
         Path config = directory.resolve("config.yml");
         Files.writeString(config, """
@@ -72,17 +81,17 @@ public final class TestRegistry
                   delete:
                     enabled: true
                 http:
-                  addr: 127.0.0.1:%d
-                """.formatted(storage, port));
+                  addr: %s:%d
+                """.formatted(storage, bindAddress, port));
         Path logFile = directory.resolve("registry.log");
         Process process = new ProcessBuilder(BINARY, "serve", config.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(logFile.toFile())
                 .start();
-        TestRegistry registry = new TestRegistry(directory, process, port);
+        TestRegistry registry = new TestRegistry(directory, process, bindAddress, port);
         try {
             registry.awaitReady(logFile);
-            log.info("test registry listening on 127.0.0.1:{}", port);
+            log.info("test registry listening on {}", registry.hostPort());
             return registry;
         }
         catch (IOException | RuntimeException e) {
@@ -119,10 +128,10 @@ public final class TestRegistry
         throw new IOException("docker-registry did not answer on %s within %s: %s".formatted(hostPort(), STARTUP_TIMEOUT, Files.readString(logFile)));
     }
 
-    private static int freePort()
+    private static int freePort(String bindAddress)
             throws IOException
     {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName(bindAddress))) {
             return socket.getLocalPort();
         }
     }
@@ -132,10 +141,10 @@ public final class TestRegistry
         return port;
     }
 
-    /** {@code 127.0.0.1:PORT}, the registry part of image references. */
+    /** {@code ADDRESS:PORT} (127.0.0.1 unless started on another address), the registry part of image references. */
     public String hostPort()
     {
-        return "127.0.0.1:" + port;
+        return bindAddress + ":" + port;
     }
 
     /** Where the registry keeps the bytes of a blob ({@code sha256:<hex>}); tests overwrite it to simulate tampering. */

@@ -63,6 +63,9 @@ public final class BerthCommandFactory
         else if (type == ExplainCommand.class) {
             command = new ExplainCommand(clients);
         }
+        else if (type == HostTokenCommand.class) {
+            command = new HostTokenCommand(clients);
+        }
         else if (type == BillCommand.class) {
             command = new BillCommand(clients);
         }

@@ -9,7 +9,7 @@ public final class BerthCommands
 {
     private BerthCommands() {}
 
-    /** run, ps, logs, stop, image (import), account (create), bill, host (ls, cordon, uncordon, drain), explain. */
+    /** run, ps, logs, stop, image (import), account (create), bill, host (ls, cordon, uncordon, drain, token), explain. */
     public static List<Class<?>> subcommandClasses()
     {
         return List.of(RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, ImageCommand.class, AccountCommand.class, BillCommand.class,

@@ -1,5 +1,6 @@
 package io.berth.cli.commands;
 
+import io.berth.agent.link.ControlPlaneRefusedException;
 import io.berth.cli.client.BerthClientException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -21,7 +22,9 @@ public final class BerthExceptionHandler
         String message = switch (exception) {
             case BerthClientException e -> e.getMessage();
             case CommandFailedException e -> e.getMessage();
-            case UncheckedIOException e -> messageOf(e.getCause());
+            // what `berth up`, `berth server` and `berth agent` raise at start carries a message written for users
+            case ControlPlaneRefusedException e -> e.getMessage();
+            case UncheckedIOException e -> e.getMessage() != null && !e.getMessage().equals(String.valueOf(e.getCause())) ? e.getMessage() : messageOf(e.getCause());
             case IOException e -> messageOf(e);
             default -> "unexpected error: " + exception;
         };

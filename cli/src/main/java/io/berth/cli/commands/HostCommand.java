@@ -5,9 +5,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** berth host: groups the host lifecycle subcommands (operator only). */
-@Command(name = "host", mixinStandardHelpOptions = true, description = "Manage hosts: list, cordon, uncordon, drain (operator only).",
-        subcommands = {HostListCommand.class, HostCordonCommand.class, HostUncordonCommand.class, HostDrainCommand.class})
+/** berth host: groups the host subcommands (operator only). */
+@Command(name = "host", mixinStandardHelpOptions = true, description = "Manage the hosts of the fleet: list, cordon, uncordon, drain, join tokens (operator only).",
+        subcommands = {HostListCommand.class, HostCordonCommand.class, HostUncordonCommand.class, HostDrainCommand.class, HostTokenCommand.class})
 public final class HostCommand
         implements Runnable
 {
@@ -17,6 +17,6 @@ public final class HostCommand
     @Override
     public void run()
     {
-        throw new ParameterException(spec.commandLine(), "Missing subcommand: use `berth host ls`, `berth host cordon HOST`, `berth host uncordon HOST` or `berth host drain HOST`");
+        throw new ParameterException(spec.commandLine(), "Missing subcommand: use `berth host ls`, `berth host cordon HOST`, `berth host uncordon HOST`, `berth host drain HOST` or `berth host token`");
     }
 }

@@ -1,23 +1,17 @@
 package io.berth.cli.up;
 
 import io.berth.agent.Agent;
-import io.berth.agent.AgentConfig;
-import io.berth.agent.images.RegistryAccessPolicy;
-import io.berth.agent.images.RegistryClient;
-import io.berth.agent.images.RegistryCredentials;
-import io.berth.agent.images.RegistryImageService;
-import io.berth.agent.network.CniNetworkConfig;
-import io.berth.agent.network.CniTaskNetwork;
-import io.berth.agent.network.NetworkException;
-import io.berth.agent.rootfs.OverlaySnapshotter;
-import io.berth.agent.runtime.RuncConmonRuntime;
-import io.berth.agent.tasks.HostServices;
-import io.berth.agent.tasks.TaskRecordStore;
-import io.berth.common.agentprotocol.HostInfo;
+import io.berth.agent.link.CredentialFile;
+import io.berth.cli.agent.AgentNode;
+import io.berth.cli.agent.AgentNodeConfig;
+import io.berth.cli.agent.HostCapacity;
+import io.berth.cli.agent.HostRequirements;
+import io.berth.cli.server.BerthServer;
+import io.berth.cli.server.ServerConfig;
+import io.berth.common.hostauth.HostCredential;
 import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
 import io.berth.controlplane.accounts.AccessKey;
-import io.berth.controlplane.api.http.ApiServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,24 +23,22 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Berth on one machine: a local registry, the control plane with its API server, and one agent for this
- * host, on the same code paths a fleet uses (the agent syncs with the control plane through the gateway).
- * Everything lives in the data directory, so a restart finds its clusters, tasks and containers again.
+ * Berth on one machine: a local registry, the control plane server, and one agent for this host, composed
+ * from the same pieces `berth server` and `berth agent` run. The agent talks to the control plane over HTTP on
+ * loopback exactly as a remote agent does; only its credential is issued directly instead of through a join
+ * token. Everything lives in the data directory, so a restart finds its clusters, tasks and containers again.
  */
 public final class AllInOne
         implements AutoCloseable
@@ -57,12 +49,8 @@ public final class AllInOne
     private final UnaryOperator<ControlPlaneConfig> controlPlaneTuning;
     private final Clock clock = Clock.systemUTC();
     private LocalRegistry registry;
-    private ControlPlane controlPlane;
-    private ApiServer apiServer;
-    private AccessKey operatorKey;
-    private ScheduledExecutorService maintenance;
-    private Agent agent;
-    private RegistryClient registryClient;
+    private BerthServer server;
+    private AgentNode agentNode;
     private DataDirectoryLock lock;
 
     public AllInOne(AllInOneConfig config)
@@ -80,28 +68,16 @@ public final class AllInOne
     public void start()
             throws IOException
     {
-        HostRequirements.check();
+        HostRequirements.checkAgentHost("berth up");
         Path data = Files.createDirectories(config.dataDirectory());
         lock = DataDirectoryLock.acquire(data);
         try {
             checkApiPortIsFree();
             registry = new LocalRegistry(Files.createDirectories(data.resolve("registry")), registryPort(data));
             registry.start();
-            controlPlane = new ControlPlane(controlPlaneTuning.apply(ControlPlaneConfig.of(config.effectiveStoreUrl())
-                    .withRegion(config.region())
-                    .withStoppedTaskRetention(config.stoppedTaskRetention())
-                    .withMetering(config.metering())));
-            operatorKey = controlPlane.accounts().bootstrapOperator();
-            apiServer = new ApiServer(
-                    new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.apiPort()),
-                    controlPlane.accessKeys(),
-                    controlPlane.ecsActions(),
-                    controlPlane.adminEndpoints(),
-                    clock);
-            apiServer.start();
-            writeEnvironmentFile();
-            maintenance = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("berth-maintenance").daemon().factory());
-            maintenance.scheduleWithFixedDelay(this::runMaintenance, 1, 1, TimeUnit.SECONDS);
+            server = new BerthServer(new ServerConfig(data, config.bindAddress(), config.apiPort(), config.storeUrl(), config.region(),
+                    config.stoppedTaskRetention(), registry.address(), config.metering()), clock, controlPlaneTuning);
+            server.start();
             startAgent();
         }
         catch (IOException | RuntimeException e) {
@@ -115,48 +91,65 @@ public final class AllInOne
     public synchronized void startAgent()
             throws IOException
     {
-        if (agent != null) {
+        if (agentNode != null) {
             return;
         }
         Path agentDirectory = Files.createDirectories(config.dataDirectory().resolve("agent"));
-        String hostId = hostId(agentDirectory);
+        ensureCredential(agentDirectory);
         Set<String> insecure = new HashSet<>(config.insecureRegistries());
         insecure.add(registry.address());
-        registryClient = new RegistryClient(new RegistryAccessPolicy(insecure), RegistryCredentials.fromDockerConfig(config.dataDirectory().resolve("registry-auth.json")));
-        RegistryImageService images = new RegistryImageService(agentDirectory.resolve("images"), registryClient);
-        images.removeInterruptedWork();
-        HostServices host = new HostServices(
-                images,
-                new OverlaySnapshotter(agentDirectory.resolve("rootfs")),
-                new RuncConmonRuntime(agentDirectory.resolve("runtime"), RuncConmonRuntime.DEFAULT_RUNC, RuncConmonRuntime.DEFAULT_CONMON, "berth/" + hostId, clock),
-                new TaskRecordStore(agentDirectory.resolve("tasks")),
-                agentDirectory.resolve("logs"),
-                clock,
-                new CniTaskNetwork(new CniNetworkConfig(agentDirectory.resolve("network"), CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, config.bridgeName(), config.subnet())));
-        HostInfo hostInfo = new HostInfo(hostId, "127.0.0.1", HostCapacity.cpuUnits() * HostCapacity.ALL_IN_ONE_CPU_OVERCOMMIT,
-                HostCapacity.memoryMiB() * HostCapacity.ALL_IN_ONE_MEMORY_OVERCOMMIT, Map.of("ecs.availability-zone", "local"));
-        agent = new Agent(new AgentConfig(hostInfo, config.heartbeatInterval(), config.stoppedTaskRetention()), controlPlane.agentGateway(), host);
-        agent.start();
-        controlPlane.registerLogSource(hostId, agent.logs());
+        AgentNodeConfig agentConfig = AgentNodeConfig.defaults(agentDirectory)
+                .withControlPlane(loopbackEndpoint(), null)
+                .withInsecureRegistries(insecure)
+                .withRegistryAuthFile(config.dataDirectory().resolve("registry-auth.json"))
+                .withEndpoint("127.0.0.1", 0)
+                .withPlacement("local", Map.of())
+                .withCapacity(HostCapacity.cpuUnits() * HostCapacity.ALL_IN_ONE_CPU_OVERCOMMIT, HostCapacity.memoryMiB() * HostCapacity.ALL_IN_ONE_MEMORY_OVERCOMMIT)
+                .withTaskNetwork(config.bridgeName(), config.subnet())
+                .withTimings(config.heartbeatInterval(), config.stoppedTaskRetention());
+        AgentNode node = new AgentNode(agentConfig, clock);
+        node.start();
+        agentNode = node;
     }
 
     /** Stops this host's agent as an agent crash or upgrade would: its containers keep running. */
     public synchronized void stopAgent()
     {
-        if (agent != null) {
-            agent.close();
-            agent = null;
+        if (agentNode != null) {
+            agentNode.close();
+            agentNode = null;
         }
-        if (registryClient != null) {
-            registryClient.close();
-            registryClient = null;
+    }
+
+    /**
+     * The operator runs this agent, so it needs no join token: the control plane issues its credential directly,
+     * for the host id an earlier `berth up` recorded (so its tasks stay its own).
+     */
+    private void ensureCredential(Path agentDirectory)
+            throws IOException
+    {
+        CredentialFile file = new CredentialFile(agentDirectory);
+        if (file.load().isPresent()) {
+            return;
         }
+        HostCredential credential = server.controlPlane().hostAccess().issueCredential(hostId(agentDirectory));
+        file.save(credential, null);
+    }
+
+    /** The agent reaches the server on loopback when the server listens there or on all addresses. */
+    private URI loopbackEndpoint()
+    {
+        URI endpoint = server.endpoint();
+        String bind = config.bindAddress();
+        if (bind.equals("0.0.0.0") || bind.equals("::")) {
+            return URI.create("http://127.0.0.1:" + endpoint.getPort());
+        }
+        return endpoint;
     }
 
     public URI endpoint()
     {
-        String host = config.bindAddress().equals("0.0.0.0") || config.bindAddress().equals("::") ? "127.0.0.1" : config.bindAddress();
-        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + apiServer.port());
+        return server.endpoint();
     }
 
     public String registryAddress()
@@ -166,44 +159,22 @@ public final class AllInOne
 
     public AccessKey operatorKey()
     {
-        return operatorKey;
+        return server.operatorKey();
     }
 
     public ControlPlane controlPlane()
     {
-        return controlPlane;
+        return server.controlPlane();
     }
 
     public synchronized Agent agent()
     {
-        return agent;
+        return agentNode == null ? null : agentNode.agent();
     }
 
     public Path environmentFile()
     {
-        return config.dataDirectory().resolve("berth.env");
-    }
-
-    private void writeEnvironmentFile()
-            throws IOException
-    {
-        String endpoint = endpoint().toString();
-        String content = """
-                # Written by `berth up`: source it to point the AWS CLI, the AWS SDKs and berth at this Berth.
-                export AWS_ACCESS_KEY_ID=%s
-                export AWS_SECRET_ACCESS_KEY=%s
-                export AWS_DEFAULT_REGION=%s
-                export AWS_ENDPOINT_URL=%s
-                export BERTH_ENDPOINT=%s
-                export BERTH_REGISTRY=%s
-                """.formatted(operatorKey.accessKeyId(), operatorKey.secretAccessKey(), config.region(), endpoint, endpoint, registry.address());
-        Path file = environmentFile();
-        Path temporary = file.resolveSibling("berth.env.tmp");
-        Files.deleteIfExists(temporary);
-        // the file holds the operator's secret: only its owner may read it
-        Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(temporary, content);
-        Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return server.environmentFile();
     }
 
     /** Fails before anything starts, with a message that says what to do, when another process has the port. */
@@ -241,6 +212,7 @@ public final class AllInOne
         return port;
     }
 
+    /** The host id recorded in the agent directory by an earlier `berth up`, or a new one. */
     private static String hostId(Path agentDirectory)
             throws IOException
     {
@@ -249,65 +221,33 @@ public final class AllInOne
             return Files.readString(file).trim();
         }
         byte[] random = new byte[6];
-        new java.security.SecureRandom().nextBytes(random);
+        new SecureRandom().nextBytes(random);
         String id = "host-" + HexFormat.of().formatHex(random);
         Files.writeString(file, id);
         return id;
     }
 
-    private void runMaintenance()
-    {
-        try {
-            controlPlane.runMaintenance();
-        }
-        catch (RuntimeException e) {
-            log.warn("control plane maintenance failed: {}", e.toString());
-        }
-    }
-
     /** For tests and `berth up --stop-tasks`: stops every task on this host, then closes Berth. */
     public void stopAllTasksAndClose(Duration timeout)
     {
-        Agent current = agent();
-        if (current != null) {
-            current.reconciler().stopAll(timeout);
-            if (current.host().runtime() instanceof RuncConmonRuntime runtime) {
-                close();
-                runtime.removeCgroupParent();
-                removeBridge(current);
-                return;
-            }
+        AgentNode node;
+        synchronized (this) {
+            node = agentNode;
+            agentNode = null;
+        }
+        if (node != null) {
+            node.stopAllTasksAndClose(timeout);
         }
         close();
-    }
-
-    private static void removeBridge(Agent stopped)
-    {
-        if (stopped.host().network() instanceof CniTaskNetwork network) {
-            try {
-                network.removeBridgeIfUnused();
-            }
-            catch (NetworkException e) {
-                log.warn("cannot remove the task bridge: {}", e.getMessage());
-            }
-        }
     }
 
     @Override
     public synchronized void close()
     {
         stopAgent();
-        if (maintenance != null) {
-            maintenance.shutdownNow();
-            maintenance = null;
-        }
-        if (apiServer != null) {
-            apiServer.close();
-            apiServer = null;
-        }
-        if (controlPlane != null) {
-            controlPlane.close();
-            controlPlane = null;
+        if (server != null) {
+            server.close();
+            server = null;
         }
         if (registry != null) {
             registry.close();

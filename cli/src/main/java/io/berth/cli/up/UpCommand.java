@@ -1,9 +1,10 @@
 package io.berth.cli.up;
 
+import io.berth.cli.commands.Durations;
+import io.berth.cli.server.ServerCommand;
 import io.berth.agent.network.CniNetworkConfig;
 import io.berth.cli.commands.CommandFailedException;
 import io.berth.controlplane.metering.MeteringConfig;
-import io.berth.controlplane.metering.PriceList;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -12,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.BindException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -69,9 +69,9 @@ public final class UpCommand
                 .withBindAddress(bindAddress)
                 .withStoreUrl(storeUrl)
                 .withInsecureRegistries(Set.copyOf(insecureRegistries))
-                .withStoppedTaskRetention(parseDuration(stoppedTaskRetention));
+                .withStoppedTaskRetention(Durations.parse(new picocli.CommandLine(this), stoppedTaskRetention));
         config = config.withRegion(region);
-        config = config.withMetering(MeteringConfig.DEFAULTS.withPrices(prices(pricePerVcpuHour, pricePerGbHour)));
+        config = config.withMetering(MeteringConfig.DEFAULTS.withPrices(ServerCommand.prices(new picocli.CommandLine(this), pricePerVcpuHour, pricePerGbHour)));
         try {
             config = config.withTaskNetwork(bridgeName, subnet);
         }
@@ -105,34 +105,5 @@ public final class UpCommand
         System.out.flush();
         stopped.await();
         return 0;
-    }
-
-    static PriceList prices(BigDecimal perVcpuHour, BigDecimal perGbHour)
-    {
-        if (perVcpuHour.signum() < 0 || perGbHour.signum() < 0) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new UpCommand()), "prices must not be negative: check --price-vcpu-hour and --price-gb-hour");
-        }
-        return PriceList.FARGATE_US_EAST_1_LINUX_X86.withPrices(perVcpuHour, perGbHour);
-    }
-
-    static Duration parseDuration(String text)
-    {
-        String value = text.trim().toLowerCase(java.util.Locale.ROOT);
-        try {
-            if (value.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
-            }
-            long amount = Long.parseLong(value.substring(0, value.length() - 1));
-            return switch (value.charAt(value.length() - 1)) {
-                case 's' -> Duration.ofSeconds(amount);
-                case 'm' -> Duration.ofMinutes(amount);
-                case 'h' -> Duration.ofHours(amount);
-                case 'd' -> Duration.ofDays(amount);
-                default -> throw new IllegalArgumentException();
-            };
-        }
-        catch (RuntimeException e) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new UpCommand()), "invalid duration '" + text + "': use e.g. 90s, 30m, 1h");
-        }
     }
 }

@@ -1,5 +1,7 @@
 /**
- * `berth up`: the all-in-one Berth on one machine. Control plane, one agent for this host and a local OCI
- * registry, wired in one process on the same code paths as a fleet, with all state in one data directory.
+ * `berth up`: the all-in-one Berth on one machine. A local OCI registry, the control plane server
+ * ({@link io.berth.cli.server}) and one agent for this host ({@link io.berth.cli.agent}), composed on the same
+ * code paths as a fleet (the agent talks to the control plane over HTTP on loopback), with all state in one
+ * data directory.
  */
 package io.berth.cli.up;

@@ -85,6 +85,13 @@ public final class AgentGateway
         hostSignals.await(hostId, timeout);
     }
 
+    /** As {@link #awaitChange}, telling whether a change arrived (true) or the timeout passed (false). */
+    public boolean waitForChange(String hostId, Duration timeout)
+            throws InterruptedException
+    {
+        return hostSignals.await(hostId, timeout);
+    }
+
     private void applyReport(StoreTransaction transaction, String hostId, TaskReport report, Instant now)
     {
         Optional<Task> found = transaction.tasks().find(report.taskId())

@@ -44,6 +44,16 @@ public final class StoreTransaction
         return new PlacementAttemptRows(sql);
     }
 
+    public JoinTokenRows joinTokens()
+    {
+        return new JoinTokenRows(sql);
+    }
+
+    public HostCredentialRows hostCredentials()
+    {
+        return new HostCredentialRows(sql);
+    }
+
     public TaskUsageRows taskUsage()
     {
         return new TaskUsageRows(sql);

@@ -14,6 +14,7 @@ import io.berth.controlplane.tasks.Task;
 import io.berth.controlplane.tasks.TaskService;
 import io.berth.controlplane.tasks.TaskStatus;
 
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,7 +72,13 @@ public final class TaskLogsEndpoint
         TaskLogSource source = logSources.forHost(hostId)
                 .orElseThrow(() -> new EcsException("ServerException", "The logs of task " + task.taskId() + " are on host " + hostId
                         + ", which is not connected to the control plane right now. Try again once the host is back."));
-        Optional<LogChunk> chunk = source.read(task.taskId(), token, limit);
+        Optional<LogChunk> chunk;
+        try {
+            chunk = source.read(task.taskId(), token, limit);
+        }
+        catch (UncheckedIOException e) {
+            throw new EcsException("ServerException", "The logs of task " + task.taskId() + " cannot be read right now: " + e.getMessage());
+        }
         return response(chunk.orElseGet(() -> new LogChunk(List.of(), token, stopped)));
     }
 

@@ -1,5 +1,6 @@
 package io.berth.controlplane.api.http;
 
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.berth.controlplane.accounts.AccessKeyLookup;
 import io.berth.controlplane.api.AdminEndpoint;
@@ -12,7 +13,9 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -32,6 +35,7 @@ public final class ApiServer
 
     private final InetSocketAddress bind;
     private final ApiHandler handler;
+    private final Map<String, HttpHandler> mounted = new LinkedHashMap<>();
     private HttpServer server;
     private ExecutorService executor;
 
@@ -44,6 +48,22 @@ public final class ApiServer
     {
         this.bind = requireNonNull(bind, "bind is null");
         this.handler = new ApiHandler(new RequestAuthenticator(keys, clock, "ecs"), actions, adminEndpoints, maxBodyBytes);
+    }
+
+    /**
+     * Serves every path under pathPrefix with handler instead of the SigV4 API, for protocols that authenticate
+     * their own way (the agents' host credentials). Call before {@link #start()}.
+     */
+    public synchronized ApiServer mount(String pathPrefix, HttpHandler handler)
+    {
+        if (server != null) {
+            throw new IllegalStateException("mount before start");
+        }
+        if (!pathPrefix.startsWith("/berth/") || !pathPrefix.endsWith("/")) {
+            throw new IllegalArgumentException("mounted paths are /berth/.../ prefixes, got " + pathPrefix);
+        }
+        mounted.put(pathPrefix, requireNonNull(handler, "handler is null"));
+        return this;
     }
 
     public synchronized void start()
@@ -60,6 +80,8 @@ public final class ApiServer
         executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
         server.createContext("/", handler);
+        // the JDK server picks the longest matching context, so a mounted prefix wins over "/"
+        mounted.forEach(server::createContext);
         server.start();
         log.info("Berth API listening on {}", endpoint());
     }

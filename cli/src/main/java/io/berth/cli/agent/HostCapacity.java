@@ -1,28 +1,28 @@
-package io.berth.cli.up;
+package io.berth.cli.agent;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** What this machine can hold, in ECS units: 1024 cpu units per core, memory in MiB. */
-final class HostCapacity
+public final class HostCapacity
 {
     /**
      * The one machine of `berth up` offers the scheduler this many times its cores and memory: a developer's
      * machine runs many mostly idle tasks, and each task's cgroup still caps its own cpu and memory. A fleet's
      * hosts report their real capacity, so Fargate's reservations hold there.
      */
-    static final int ALL_IN_ONE_CPU_OVERCOMMIT = 8;
-    static final int ALL_IN_ONE_MEMORY_OVERCOMMIT = 2;
+    public static final int ALL_IN_ONE_CPU_OVERCOMMIT = 8;
+    public static final int ALL_IN_ONE_MEMORY_OVERCOMMIT = 2;
 
     private HostCapacity() {}
 
-    static int cpuUnits()
+    public static int cpuUnits()
     {
         return Runtime.getRuntime().availableProcessors() * 1024;
     }
 
-    static long memoryMiB()
+    public static long memoryMiB()
     {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {

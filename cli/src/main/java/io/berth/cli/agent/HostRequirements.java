@@ -1,4 +1,4 @@
-package io.berth.cli.up;
+package io.berth.cli.agent;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,20 +7,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Checks, before anything starts, that this machine can run containers, and says what is missing. */
-final class HostRequirements
+public final class HostRequirements
 {
     private HostRequirements() {}
 
-    static void check()
+    /** What an agent needs: root, runc, conmon and setfattr (overlayfs whiteouts). */
+    public static void checkAgentHost(String command)
             throws IOException
     {
         List<String> problems = new ArrayList<>();
         if (!"root".equals(System.getProperty("user.name"))) {
-            problems.add("berth up runs containers with runc and mounts overlayfs: run it as root");
+            problems.add(command + " runs containers with runc and mounts overlayfs: run it as root");
         }
         requireExecutable(problems, "/usr/sbin/runc", "runc");
         requireExecutable(problems, "/usr/bin/conmon", "conmon");
-        requireExecutable(problems, "/usr/bin/docker-registry", "docker-registry");
         requireExecutable(problems, "/usr/bin/setfattr", "attr");
         requireExecutable(problems, "/usr/lib/cni/bridge", "containernetworking-plugins");
         requireExecutable(problems, "/usr/sbin/ip", "iproute2");

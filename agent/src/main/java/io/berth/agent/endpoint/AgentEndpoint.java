@@ -1,0 +1,164 @@
+package io.berth.agent.endpoint;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.berth.common.agentprotocol.LogChunk;
+import io.berth.common.agentprotocol.TaskLogSource;
+import io.berth.common.hostauth.HostRequestSignature;
+import io.berth.common.json.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Serves {@code GET /v1/tasks/{taskId}/logs?token=&max=} with the host's task logs (a LogChunk as JSON; 404 when
+ * the host knows nothing of the task), to callers that sign with this host's credential
+ * ({@link HostRequestSignature}); anyone else gets 401.
+ */
+public final class AgentEndpoint
+        implements AutoCloseable
+{
+    private static final Logger log = LoggerFactory.getLogger(AgentEndpoint.class);
+    private static final int MAX_LINES = 10_000;
+
+    private final InetSocketAddress bind;
+    private final String hostId;
+    private final String secretHash;
+    private final TaskLogSource logs;
+    private final Clock clock;
+    private HttpServer server;
+    private ExecutorService executor;
+
+    /** secretHash: the SHA-256 of this host's secret (see io.berth.common.hostauth.HostSecrets#hash). */
+    public AgentEndpoint(InetSocketAddress bind, String hostId, String secretHash, TaskLogSource logs, Clock clock)
+    {
+        this.bind = requireNonNull(bind, "bind is null");
+        this.hostId = requireNonNull(hostId, "hostId is null");
+        this.secretHash = requireNonNull(secretHash, "secretHash is null");
+        this.logs = requireNonNull(logs, "logs is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    public synchronized void start()
+            throws IOException
+    {
+        if (server != null) {
+            return;
+        }
+        try {
+            server = HttpServer.create(bind, 0);
+        }
+        catch (IOException e) {
+            throw new IOException("the agent endpoint cannot listen on " + bind + ": " + e.getMessage() + " (choose another --agent-port)", e);
+        }
+        executor = Executors.newVirtualThreadPerTaskExecutor();
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+        log.info("agent endpoint of host {} listening on {}", hostId, server.getAddress());
+    }
+
+    public synchronized int port()
+    {
+        if (server == null) {
+            throw new IllegalStateException("not started");
+        }
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange exchange)
+    {
+        try (exchange) {
+            String rawPath = exchange.getRequestURI().getRawPath();
+            String rawQuery = exchange.getRequestURI().getRawQuery();
+            Optional<String> refusal = HostRequestSignature.verify(exchange.getRequestHeaders().getFirst("Authorization"), hostId, secretHash,
+                    exchange.getRequestMethod(), rawPath, rawQuery, clock.instant());
+            if (refusal.isPresent()) {
+                log.warn("agent endpoint: refused {} {} from {}: {}", exchange.getRequestMethod(), rawPath, exchange.getRemoteAddress(), refusal.get());
+                send(exchange, 401, Map.of("message", refusal.get()));
+                return;
+            }
+            String[] segments = rawPath.split("/");
+            // "", "v1", "tasks", taskId, "logs"
+            if (segments.length != 5 || !segments[1].equals("v1") || !segments[2].equals("tasks") || !segments[4].equals("logs")) {
+                send(exchange, 404, Map.of("message", "no agent endpoint at " + rawPath));
+                return;
+            }
+            if (!exchange.getRequestMethod().equals("GET")) {
+                send(exchange, 405, Map.of("message", "use GET"));
+                return;
+            }
+            Map<String, String> query = query(rawQuery);
+            int max;
+            try {
+                max = Math.clamp(Integer.parseInt(query.getOrDefault("max", "1000")), 1, MAX_LINES);
+            }
+            catch (NumberFormatException e) {
+                send(exchange, 400, Map.of("message", "max must be a number"));
+                return;
+            }
+            String taskId = URLDecoder.decode(segments[3], StandardCharsets.UTF_8);
+            Optional<LogChunk> chunk = logs.read(taskId, query.get("token"), max);
+            if (chunk.isEmpty()) {
+                send(exchange, 404, Map.of("message", "host " + hostId + " knows nothing of task " + taskId));
+                return;
+            }
+            send(exchange, 200, chunk.get());
+        }
+        catch (IOException | RuntimeException e) {
+            log.warn("agent endpoint: request failed: {}", e.toString());
+        }
+    }
+
+    private static Map<String, String> query(String rawQuery)
+    {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        if (rawQuery == null) {
+            return parameters;
+        }
+        for (String parameter : rawQuery.split("&")) {
+            int equals = parameter.indexOf('=');
+            if (equals > 0) {
+                parameters.putIfAbsent(URLDecoder.decode(parameter.substring(0, equals), StandardCharsets.UTF_8),
+                        URLDecoder.decode(parameter.substring(equals + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return parameters;
+    }
+
+    private static void send(HttpExchange exchange, int status, Object body)
+            throws IOException
+    {
+        byte[] bytes = Json.mapper().writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream output = exchange.getResponseBody()) {
+            output.write(bytes);
+        }
+    }
+
+    @Override
+    public synchronized void close()
+    {
+        if (server == null) {
+            return;
+        }
+        server.stop(0);
+        executor.close();
+        server = null;
+        executor = null;
+    }
+}

@@ -1,0 +1,111 @@
+package io.berth.agent.link;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.common.json.Json;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import static java.util.Objects.requireNonNull;
+
+/** JSON calls to the control plane's agent endpoints, with every failure turned into one line. */
+final class ControlPlaneHttp
+{
+    static final String PREFIX = "/berth/agent/v1/";
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final URI controlPlane;
+    private final HttpClient http;
+
+    ControlPlaneHttp(URI controlPlane)
+    {
+        this.controlPlane = requireNonNull(controlPlane, "controlPlane is null");
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(CONNECT_TIMEOUT)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+    }
+
+    URI controlPlane()
+    {
+        return controlPlane;
+    }
+
+    /** Sends the request to PREFIX + pathAndQuery and returns the body of a 200 answer. */
+    byte[] call(String method, String pathAndQuery, Object body, String authorization, Duration timeout)
+    {
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint(pathAndQuery)).timeout(timeout);
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        if (body != null) {
+            try {
+                request.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofByteArray(Json.mapper().writeValueAsBytes(body)));
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException("cannot encode the " + pathAndQuery + " request", e);
+            }
+        }
+        else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        }
+        catch (ConnectException e) {
+            throw new UncheckedIOException("cannot reach the control plane at " + controlPlane + " (connection refused): is `berth server` running there?", e);
+        }
+        catch (HttpTimeoutException e) {
+            throw new UncheckedIOException("the control plane at " + controlPlane + " did not answer within " + timeout.toSeconds() + " s", e);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot reach the control plane at " + controlPlane + ": " + e, e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UncheckedIOException(new IOException("interrupted while calling the control plane"));
+        }
+        if (response.statusCode() == 200) {
+            return response.body();
+        }
+        String message = message(response.body());
+        if (response.statusCode() == 401 || response.statusCode() == 403) {
+            throw new ControlPlaneRefusedException(response.statusCode(), "the control plane at " + controlPlane + " refused this host: " + message);
+        }
+        throw new UncheckedIOException(new IOException("the control plane at " + controlPlane + " answered " + response.statusCode() + ": " + message));
+    }
+
+    private URI endpoint(String pathAndQuery)
+    {
+        String base = controlPlane.toString();
+        if (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        return URI.create(base + PREFIX + pathAndQuery);
+    }
+
+    private static String message(byte[] body)
+    {
+        try {
+            JsonNode error = Json.mapper().readTree(body);
+            if (error != null && error.hasNonNull("message")) {
+                return error.get("message").asText();
+            }
+        }
+        catch (IOException e) {
+            // not our error shape: show the text
+        }
+        String text = new String(body, StandardCharsets.UTF_8).strip();
+        return text.length() > 200 ? text.substring(0, 200) + "..." : text;
+    }
+}

@@ -1,0 +1,74 @@
+package io.berth.agent.link;
+
+import io.berth.common.agentprotocol.ControlPlaneLink;
+import io.berth.common.agentprotocol.SyncRequest;
+import io.berth.common.agentprotocol.SyncResponse;
+import io.berth.common.hostauth.HostCredential;
+import io.berth.common.json.Json;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Duration;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The agent protocol over HTTP: sync is {@code POST /berth/agent/v1/sync}, awaitChange a long poll on
+ * {@code GET /berth/agent/v1/changes?timeout=SECONDS}, both with the host's bearer credential. Failures are
+ * UncheckedIOException (the control plane is away: retry) or ControlPlaneRefusedException (this host is not
+ * accepted: retrying will not help).
+ */
+public final class HttpControlPlaneLink
+        implements ControlPlaneLink
+{
+    private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);
+    /** Beyond the long poll's own timeout, time for the answer to travel. */
+    private static final Duration POLL_MARGIN = Duration.ofSeconds(10);
+
+    private final ControlPlaneHttp http;
+    private final HostCredential credential;
+
+    public HttpControlPlaneLink(URI controlPlane, HostCredential credential)
+    {
+        this.http = new ControlPlaneHttp(controlPlane);
+        this.credential = requireNonNull(credential, "credential is null");
+    }
+
+    public URI controlPlane()
+    {
+        return http.controlPlane();
+    }
+
+    @Override
+    public SyncResponse sync(SyncRequest request)
+    {
+        if (!request.host().hostId().equals(credential.hostId())) {
+            throw new IllegalArgumentException("this link speaks for host " + credential.hostId() + ", not " + request.host().hostId());
+        }
+        byte[] body = http.call("POST", "sync", request, credential.authorizationHeader(), SYNC_TIMEOUT);
+        try {
+            return Json.mapper().readValue(body, SyncResponse.class);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("the control plane answered the sync with something else than the desired state: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void awaitChange(String hostId, Duration timeout)
+            throws InterruptedException
+    {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        long seconds = Math.max(0, timeout.toSeconds());
+        http.call("GET", "changes?timeout=" + seconds, null, credential.authorizationHeader(), Duration.ofSeconds(seconds).plus(POLL_MARGIN));
+    }
+
+    /** Checks, without changing anything, that the control plane accepts this host's credential. */
+    public void verifyCredential()
+    {
+        http.call("GET", "changes?timeout=0", null, credential.authorizationHeader(), POLL_MARGIN);
+    }
+}

@@ -1,0 +1,116 @@
+package io.berth.cli.agent;
+
+import io.berth.agent.network.CniNetworkConfig;
+import io.berth.cli.commands.Durations;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** `berth agent`: runs this host's agent in the foreground, joined to a control plane. */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+        description = "Run this host's agent in the foreground: join a control plane (`berth server`) and run the tasks it places here.")
+public final class AgentCommand
+        implements Callable<Integer>
+{
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--join", paramLabel = "URL", description = "The control plane's URL, e.g. http://10.0.0.1:8686 (default: the one this agent joined before).")
+    URI controlPlane;
+
+    @Option(names = "--token", paramLabel = "TOKEN", description = "Join token from `berth host token`; needed only the first time.")
+    String token;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the agent keeps its credential, images, tasks and logs (default: ${DEFAULT-VALUE}).",
+            defaultValue = "/var/lib/berth-agent")
+    Path dataDirectory;
+
+    @Option(names = "--insecure-registry", paramLabel = "HOST:PORT", description = "A registry to reach over plain HTTP (loopback registries always may be).")
+    List<String> insecureRegistries = new ArrayList<>();
+
+    @Option(names = "--registry-auth", paramLabel = "FILE", description = "Docker config.json with registry credentials (default: DIR/registry-auth.json).")
+    Path registryAuthFile;
+
+    @Option(names = "--address", paramLabel = "IP", description = "This host's address as the control plane reaches it (default: the address this host reaches the control plane from).")
+    String address;
+
+    @Option(names = "--agent-port", paramLabel = "PORT", description = "Port of this agent's endpoint, which serves task logs to the control plane (default: a free port).",
+            defaultValue = "0")
+    int agentPort;
+
+    @Option(names = "--zone", paramLabel = "ZONE", description = "This host's availability zone, the attribute ecs.availability-zone (default: ${DEFAULT-VALUE}).",
+            defaultValue = "default")
+    String zone;
+
+    @Option(names = "--attribute", paramLabel = "KEY=VALUE", description = "An attribute of this host for placement constraints; repeatable.")
+    Map<String, String> attributes = new LinkedHashMap<>();
+
+    @Option(names = "--cpu", paramLabel = "UNITS", description = "CPU units this host offers to tasks (default: 1024 per core).")
+    Integer cpuUnits;
+
+    @Option(names = "--memory", paramLabel = "MIB", description = "Memory in MiB this host offers to tasks (default: all of it).")
+    Long memoryMiB;
+
+    @Option(names = "--stopped-task-retention", paramLabel = "DURATION", description = "How long logs of stopped tasks stay on this host, e.g. 1h (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1h")
+    String stoppedTaskRetention;
+
+    @Option(names = "--bridge", paramLabel = "NAME", description = "Linux bridge the tasks' network interfaces attach to (default: ${DEFAULT-VALUE}).",
+            defaultValue = CniNetworkConfig.DEFAULT_BRIDGE)
+    String bridgeName;
+
+    @Option(names = "--subnet", paramLabel = "CIDR", description = "IPv4 range the tasks' addresses come from (default: ${DEFAULT-VALUE}).",
+            defaultValue = CniNetworkConfig.DEFAULT_SUBNET)
+    String subnet;
+
+    @Override
+    public Integer call()
+            throws Exception
+    {
+        if (agentPort < 0 || agentPort > 65535) {
+            throw new ParameterException(spec.commandLine(), "--agent-port must be from 0 to 65535");
+        }
+        AgentNodeConfig config;
+        try {
+            config = AgentNodeConfig.defaults(dataDirectory).withTaskNetwork(bridgeName, subnet);
+        }
+        catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        config = config
+                .withControlPlane(controlPlane, token)
+                .withInsecureRegistries(Set.copyOf(insecureRegistries))
+                .withEndpoint(address, agentPort)
+                .withPlacement(zone, attributes)
+                .withCapacity(cpuUnits, memoryMiB);
+        if (registryAuthFile != null) {
+            config = config.withRegistryAuthFile(registryAuthFile.toAbsolutePath());
+        }
+        config = config.withTimings(config.heartbeatInterval(), Durations.parse(spec.commandLine(), stoppedTaskRetention));
+        AgentNode node = new AgentNode(config, Clock.systemUTC());
+        node.start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "berth-agent-shutdown"));
+        spec.commandLine().getOut().printf("Berth agent for host %s is up, data in %s; its containers keep running when it stops.%n",
+                node.hostId(), config.dataDirectory());
+        spec.commandLine().getOut().flush();
+        stopped.await();
+        return 0;
+    }
+}

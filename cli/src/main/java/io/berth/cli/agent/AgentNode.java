@@ -1,0 +1,219 @@
+package io.berth.cli.agent;
+
+import io.berth.agent.Agent;
+import io.berth.agent.AgentConfig;
+import io.berth.agent.endpoint.AgentEndpoint;
+import io.berth.agent.images.RegistryAccessPolicy;
+import io.berth.agent.images.RegistryClient;
+import io.berth.agent.images.RegistryCredentials;
+import io.berth.agent.images.RegistryImageService;
+import io.berth.agent.link.ControlPlaneJoin;
+import io.berth.agent.link.CredentialFile;
+import io.berth.agent.link.HttpControlPlaneLink;
+import io.berth.agent.network.CniNetworkConfig;
+import io.berth.agent.network.CniTaskNetwork;
+import io.berth.agent.network.NetworkException;
+import io.berth.agent.rootfs.OverlaySnapshotter;
+import io.berth.agent.runtime.RuncConmonRuntime;
+import io.berth.agent.tasks.HostServices;
+import io.berth.agent.tasks.TaskRecordStore;
+import io.berth.common.agentprotocol.HostInfo;
+import io.berth.common.agentprotocol.LogChunk;
+import io.berth.common.hostauth.HostCredential;
+import io.berth.common.hostauth.HostSecrets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One host's agent, wired: its credential (joining with the token the first time), the host services under its
+ * data directory, the HTTP link to the control plane, and the agent endpoint that serves task logs. Closing it
+ * leaves the containers running for the next agent on the same data directory to adopt.
+ */
+public final class AgentNode
+        implements AutoCloseable
+{
+    private static final Logger log = LoggerFactory.getLogger(AgentNode.class);
+
+    private final AgentNodeConfig config;
+    private final Clock clock;
+    private HostCredential credential;
+    private RegistryClient registryClient;
+    private AgentEndpoint endpoint;
+    private volatile Agent agent;
+
+    public AgentNode(AgentNodeConfig config, Clock clock)
+    {
+        this.config = requireNonNull(config, "config is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    public synchronized void start()
+            throws IOException
+    {
+        if (agent != null) {
+            return;
+        }
+        HostRequirements.checkAgentHost("berth agent");
+        Path directory = Files.createDirectories(config.dataDirectory());
+        try {
+            URI controlPlane = joinControlPlane(directory);
+            HttpControlPlaneLink link = new HttpControlPlaneLink(controlPlane, credential);
+            checkCredential(link);
+
+            String address = config.address() != null ? config.address() : HostAddresses.towards(controlPlane);
+            endpoint = new AgentEndpoint(new InetSocketAddress(InetAddress.getByName(address), config.agentPort()), credential.hostId(),
+                    HostSecrets.hash(credential.secret()), this::readLogs, clock);
+            endpoint.start();
+
+            Map<String, String> attributes = new HashMap<>(config.attributes());
+            attributes.put(AgentNodeConfig.ZONE_ATTRIBUTE, config.zone());
+            HostInfo hostInfo = new HostInfo(credential.hostId(), address,
+                    config.cpuUnits() != null ? config.cpuUnits() : HostCapacity.cpuUnits(),
+                    config.memoryMiB() != null ? config.memoryMiB() : HostCapacity.memoryMiB(),
+                    attributes,
+                    endpoint.port());
+            Agent started = new Agent(new AgentConfig(hostInfo, config.heartbeatInterval(), config.stoppedTaskRetention()), link, hostServices(directory));
+            started.start();
+            agent = started;
+            log.info("host {} joined {}: agent endpoint on {}:{}", credential.hostId(), controlPlane, address, endpoint.port());
+        }
+        catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** This host's id; known once started. */
+    public synchronized String hostId()
+    {
+        if (credential == null) {
+            throw new IllegalStateException("not started");
+        }
+        return credential.hostId();
+    }
+
+    public Agent agent()
+    {
+        return agent;
+    }
+
+    public synchronized int agentPort()
+    {
+        return endpoint.port();
+    }
+
+    /** The control plane to talk to, and this host's credential: the stored one, or a new one from joining with the token. */
+    private URI joinControlPlane(Path directory)
+            throws IOException
+    {
+        CredentialFile file = new CredentialFile(directory);
+        Optional<CredentialFile.Stored> stored = file.load();
+        URI controlPlane = config.controlPlane() != null ? config.controlPlane() : stored.map(CredentialFile.Stored::controlPlane).orElse(null);
+        if (controlPlane == null) {
+            throw new IOException("this agent has not joined a control plane yet: run `berth agent --join URL --token TOKEN` (get a token with `berth host token`)");
+        }
+        if (stored.isPresent()) {
+            credential = stored.get().credential();
+            if (!controlPlane.equals(stored.get().controlPlane())) {
+                file.save(credential, controlPlane);
+            }
+            return controlPlane;
+        }
+        if (config.joinToken() == null || config.joinToken().isBlank()) {
+            throw new IOException("this agent has no host credential in " + directory + ": join with --token TOKEN (get one with `berth host token` on the control plane)");
+        }
+        credential = ControlPlaneJoin.join(controlPlane, config.joinToken().strip());
+        file.save(credential, controlPlane);
+        log.info("joined the control plane at {} as host {}", controlPlane, credential.hostId());
+        return controlPlane;
+    }
+
+    /** A refused credential stops the start; an unreachable control plane does not (the agent retries every heartbeat). */
+    private static void checkCredential(HttpControlPlaneLink link)
+    {
+        try {
+            link.verifyCredential();
+        }
+        catch (UncheckedIOException e) {
+            log.warn("{}; the agent starts anyway and keeps trying", e.getMessage());
+        }
+    }
+
+    private HostServices hostServices(Path directory)
+            throws IOException
+    {
+        registryClient = new RegistryClient(new RegistryAccessPolicy(config.insecureRegistries()), RegistryCredentials.fromDockerConfig(config.registryAuthFile()));
+        RegistryImageService images = new RegistryImageService(directory.resolve("images"), registryClient);
+        images.removeInterruptedWork();
+        return new HostServices(
+                images,
+                new OverlaySnapshotter(directory.resolve("rootfs")),
+                // the runtime's state (runc root, bundles, exit files) and the cgroup parent are this agent's own
+                new RuncConmonRuntime(directory.resolve("runtime"), RuncConmonRuntime.DEFAULT_RUNC, RuncConmonRuntime.DEFAULT_CONMON, "berth/" + credential.hostId(), clock),
+                new TaskRecordStore(directory.resolve("tasks")),
+                directory.resolve("logs"),
+                clock,
+                new CniTaskNetwork(new CniNetworkConfig(directory.resolve("network"), CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, config.bridgeName(), config.subnet())));
+    }
+
+    private Optional<LogChunk> readLogs(String taskId, String token, int maxLines)
+    {
+        Agent current = agent;
+        return current == null ? Optional.empty() : current.logs().read(taskId, token, maxLines);
+    }
+
+    /** Stops every task on this host (waiting up to timeout), then closes the agent and removes its cgroup parent and bridge. */
+    public void stopAllTasksAndClose(Duration timeout)
+    {
+        Agent current = agent;
+        if (current == null) {
+            close();
+            return;
+        }
+        current.reconciler().stopAll(timeout);
+        close();
+        if (current.host().runtime() instanceof RuncConmonRuntime runtime) {
+            runtime.removeCgroupParent();
+        }
+        if (current.host().network() instanceof CniTaskNetwork network) {
+            try {
+                network.removeBridgeIfUnused();
+            }
+            catch (NetworkException e) {
+                log.warn("cannot remove the task bridge: {}", e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close()
+    {
+        if (agent != null) {
+            agent.close();
+            agent = null;
+        }
+        if (endpoint != null) {
+            endpoint.close();
+            endpoint = null;
+        }
+        if (registryClient != null) {
+            registryClient.close();
+            registryClient = null;
+        }
+    }
+}

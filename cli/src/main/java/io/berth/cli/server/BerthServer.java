@@ -1,0 +1,133 @@
+package io.berth.cli.server;
+
+import io.berth.controlplane.ControlPlane;
+import io.berth.controlplane.ControlPlaneConfig;
+import io.berth.controlplane.accounts.AccessKey;
+import io.berth.controlplane.agents.http.AgentProtocolHandler;
+import io.berth.controlplane.api.http.ApiServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The control plane as a server: the store, the ECS API and admin endpoints (SigV4), the agent protocol under
+ * /berth/agent/v1/ (host credentials) on the same port, periodic maintenance, and DIR/berth.env.
+ */
+public final class BerthServer
+        implements AutoCloseable
+{
+    private static final Logger log = LoggerFactory.getLogger(BerthServer.class);
+
+    private final ServerConfig config;
+    private final Clock clock;
+    private ControlPlane controlPlane;
+    private ApiServer apiServer;
+    private AccessKey operatorKey;
+    private ScheduledExecutorService maintenance;
+    private final UnaryOperator<ControlPlaneConfig> controlPlaneTuning;
+
+    public BerthServer(ServerConfig config, Clock clock)
+    {
+        this(config, clock, UnaryOperator.identity());
+    }
+
+    /** controlPlaneTuning adjusts the control plane's settings, e.g. shorter placement timeouts for tests. */
+    public BerthServer(ServerConfig config, Clock clock, UnaryOperator<ControlPlaneConfig> controlPlaneTuning)
+    {
+        this.config = requireNonNull(config, "config is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.controlPlaneTuning = requireNonNull(controlPlaneTuning, "controlPlaneTuning is null");
+    }
+
+    public synchronized void start()
+            throws IOException
+    {
+        Path data = Files.createDirectories(config.dataDirectory());
+        try {
+            controlPlane = new ControlPlane(controlPlaneTuning.apply(ControlPlaneConfig.of(config.effectiveStoreUrl())
+                    .withRegion(config.region())
+                    .withStoppedTaskRetention(config.stoppedTaskRetention())
+                    .withMetering(config.metering())
+                    .withClock(clock)));
+            operatorKey = controlPlane.accounts().bootstrapOperator();
+            apiServer = new ApiServer(
+                    new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.apiPort()),
+                    controlPlane.accessKeys(),
+                    controlPlane.ecsActions(),
+                    controlPlane.adminEndpoints(),
+                    clock);
+            apiServer.mount(AgentProtocolHandler.PREFIX, controlPlane.agentProtocol());
+            apiServer.start();
+            EnvironmentFile.write(environmentFile(), operatorKey, config.region(), endpoint(), config.registryAddress());
+            maintenance = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("berth-maintenance").daemon().factory());
+            maintenance.scheduleWithFixedDelay(this::runMaintenance, 1, 1, TimeUnit.SECONDS);
+        }
+        catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        log.info("control plane: API on {}, data in {}", endpoint(), data);
+    }
+
+    /** The URL clients and agents use: the bound address, or a concrete one of this host when bound to all. */
+    public URI endpoint()
+    {
+        String host = ServerAddresses.concrete(config.bindAddress());
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + apiServer.port());
+    }
+
+    public AccessKey operatorKey()
+    {
+        return operatorKey;
+    }
+
+    public ControlPlane controlPlane()
+    {
+        return controlPlane;
+    }
+
+    public Path environmentFile()
+    {
+        return config.dataDirectory().resolve("berth.env");
+    }
+
+    private void runMaintenance()
+    {
+        try {
+            controlPlane.runMaintenance();
+        }
+        catch (RuntimeException e) {
+            log.warn("control plane maintenance failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public synchronized void close()
+    {
+        if (maintenance != null) {
+            maintenance.shutdownNow();
+            maintenance = null;
+        }
+        if (apiServer != null) {
+            apiServer.close();
+            apiServer = null;
+        }
+        if (controlPlane != null) {
+            controlPlane.close();
+            controlPlane = null;
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package io.berth.controlplane.agents.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.berth.common.agentprotocol.SyncRequest;
+import io.berth.common.agentprotocol.SyncResponse;
+import io.berth.common.hostauth.HostCredential;
+import io.berth.common.json.Json;
+import io.berth.controlplane.agents.AgentGateway;
+import io.berth.controlplane.agents.access.HostAccess;
+import io.berth.controlplane.agents.access.HostAccessDeniedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The agent protocol over HTTP, under {@value #PREFIX}:
+ * <ul>
+ * <li>{@code POST join} {"token"} answers {"hostId", "secret"}: the host's identity, for a valid join token;</li>
+ * <li>{@code POST sync} a SyncRequest, answers the SyncResponse (the heartbeat);</li>
+ * <li>{@code GET changes?timeout=SECONDS} returns {"changed": true} as soon as the host's desired state may have
+ * changed, or {"changed": false} after the timeout (a long poll).</li>
+ * </ul>
+ * sync and changes need {@code Authorization: Bearer <hostId>.<secret>}. Refusals are 401 (no valid credential)
+ * or 403 (a valid credential used for another host), with {"__type", "message"} bodies.
+ */
+public final class AgentProtocolHandler
+        implements HttpHandler
+{
+    public static final String PREFIX = "/berth/agent/v1/";
+    static final Duration MAX_WAIT = Duration.ofSeconds(60);
+    private static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+    private static final Logger log = LoggerFactory.getLogger(AgentProtocolHandler.class);
+
+    private final ObjectMapper mapper = Json.mapper();
+    private final AgentGateway gateway;
+    private final HostAccess access;
+
+    public AgentProtocolHandler(AgentGateway gateway, HostAccess access)
+    {
+        this.gateway = requireNonNull(gateway, "gateway is null");
+        this.access = requireNonNull(access, "access is null");
+    }
+
+    @Override
+    public void handle(HttpExchange exchange)
+    {
+        String path = exchange.getRequestURI().getRawPath();
+        String method = exchange.getRequestMethod();
+        try (exchange) {
+            try {
+                String operation = path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : "";
+                Object response = switch (operation) {
+                    case "join" -> join(exchange, method);
+                    case "sync" -> sync(exchange, method);
+                    case "changes" -> changes(exchange, method);
+                    default -> throw new ProtocolError(404, "NotFound", "No agent endpoint at " + method + " " + path);
+                };
+                send(exchange, 200, response);
+            }
+            catch (HostAccessDeniedException e) {
+                log.warn("agent call {} {} from {} refused: {}", method, path, exchange.getRemoteAddress(), e.getMessage());
+                send(exchange, e.unauthenticated() ? 401 : 403, error(e.unauthenticated() ? "UnrecognizedHost" : "AccessDenied", e.getMessage()));
+            }
+            catch (ProtocolError e) {
+                send(exchange, e.status, error(e.type, e.getMessage()));
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            catch (RuntimeException e) {
+                log.warn("agent call {} {} failed", method, path, e);
+                send(exchange, 500, error("ServerException", "The control plane failed to handle the agent call; see its log: " + e));
+            }
+        }
+        catch (IOException e) {
+            log.debug("agent call {} {}: could not write the response: {}", method, path, e.toString());
+        }
+    }
+
+    private Object join(HttpExchange exchange, String method)
+            throws IOException
+    {
+        requireMethod(method, "POST");
+        JsonNode body = readJson(exchange, JsonNode.class);
+        String token = body.path("token").asText("");
+        HostCredential credential = access.join(token);
+        ObjectNode response = mapper.createObjectNode();
+        response.put("hostId", credential.hostId());
+        response.put("secret", credential.secret());
+        return response;
+    }
+
+    private Object sync(HttpExchange exchange, String method)
+            throws IOException
+    {
+        requireMethod(method, "POST");
+        String hostId = authenticate(exchange);
+        SyncRequest request = readJson(exchange, SyncRequest.class);
+        if (!request.host().hostId().equals(hostId)) {
+            throw new HostAccessDeniedException("this credential belongs to host " + hostId + ", not to host " + request.host().hostId(), false);
+        }
+        SyncResponse response = gateway.sync(request);
+        return response;
+    }
+
+    private Object changes(HttpExchange exchange, String method)
+            throws InterruptedException
+    {
+        requireMethod(method, "GET");
+        String hostId = authenticate(exchange);
+        Duration timeout = timeout(exchange.getRequestURI().getRawQuery());
+        // the gateway wakes us the moment the host's desired state changes
+        boolean changed = gateway.waitForChange(hostId, timeout);
+        return Map.of("changed", changed);
+    }
+
+    private String authenticate(HttpExchange exchange)
+    {
+        return access.authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
+    }
+
+    private static Duration timeout(String rawQuery)
+    {
+        if (rawQuery != null) {
+            for (String parameter : rawQuery.split("&")) {
+                if (parameter.startsWith("timeout=")) {
+                    try {
+                        long seconds = Long.parseLong(parameter.substring("timeout=".length()));
+                        if (seconds >= 0) {
+                            return Duration.ofSeconds(Math.min(seconds, MAX_WAIT.toSeconds()));
+                        }
+                    }
+                    catch (NumberFormatException e) {
+                        // reported below
+                    }
+                    throw new ProtocolError(400, "InvalidParameterException", "timeout must be a number of seconds, got '" + parameter.substring(8) + "'");
+                }
+            }
+        }
+        return Duration.ofSeconds(30);
+    }
+
+    private static void requireMethod(String actual, String expected)
+    {
+        if (!actual.equalsIgnoreCase(expected)) {
+            throw new ProtocolError(405, "MethodNotAllowed", "Use " + expected + ", not " + actual);
+        }
+    }
+
+    private <T> T readJson(HttpExchange exchange, Class<T> type)
+            throws IOException
+    {
+        byte[] body;
+        try (InputStream input = exchange.getRequestBody()) {
+            body = input.readNBytes(MAX_BODY_BYTES + 1);
+        }
+        if (body.length > MAX_BODY_BYTES) {
+            throw new ProtocolError(413, "RequestEntityTooLargeException", "Request body is larger than " + MAX_BODY_BYTES + " bytes");
+        }
+        try {
+            T value = mapper.readValue(body, type);
+            if (value == null) {
+                throw new ProtocolError(400, "SerializationException", "The request body is empty");
+            }
+            return value;
+        }
+        catch (IOException | IllegalArgumentException | NullPointerException e) {
+            throw new ProtocolError(400, "SerializationException", "The request body is not a valid " + type.getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private ObjectNode error(String type, String message)
+    {
+        ObjectNode error = mapper.createObjectNode();
+        error.put("__type", type);
+        error.put("message", message);
+        return error;
+    }
+
+    private void send(HttpExchange exchange, int status, Object body)
+            throws IOException
+    {
+        byte[] bytes = mapper.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream output = exchange.getResponseBody()) {
+            output.write(bytes);
+        }
+    }
+
+    private static final class ProtocolError
+            extends RuntimeException
+    {
+        private final int status;
+        private final String type;
+
+        ProtocolError(int status, String type, String message)
+        {
+            super(message);
+            this.status = status;
+            this.type = type;
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package io.berth.controlplane.agents.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.common.agentprotocol.HostInfo;
+import io.berth.common.agentprotocol.SyncRequest;
+import io.berth.common.agentprotocol.SyncResponse;
+import io.berth.common.hostauth.HostCredential;
+import io.berth.common.json.Json;
+import io.berth.controlplane.ControlPlane;
+import io.berth.controlplane.ControlPlaneConfig;
+import io.berth.controlplane.TestingClock;
+import io.berth.controlplane.accounts.AccessKey;
+import io.berth.controlplane.agents.access.IssuedJoinToken;
+import io.berth.controlplane.api.AdminEndpoint;
+import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.api.RequestContext;
+import io.berth.controlplane.api.actions.EcsClient;
+import io.berth.controlplane.api.http.ApiServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** The agent protocol over real HTTP on the API server: join, sync, long poll, and every refusal. */
+class AgentProtocolHttpTest
+{
+    @TempDir
+    Path directory;
+
+    private final TestingClock clock = new TestingClock();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private ControlPlane controlPlane;
+    private ApiServer server;
+    private AccessKey operator;
+
+    @BeforeEach
+    void start()
+    {
+        controlPlane = new ControlPlane(ControlPlaneConfig.of("jdbc:sqlite:" + directory.resolve("berth.db")).withClock(clock));
+        operator = controlPlane.accounts().bootstrapOperator();
+        server = new ApiServer(new InetSocketAddress("127.0.0.1", 0), controlPlane.accessKeys(), controlPlane.ecsActions(), controlPlane.adminEndpoints(), clock)
+                .mount(AgentProtocolHandler.PREFIX, controlPlane.agentProtocol());
+        server.start();
+    }
+
+    @AfterEach
+    void stop()
+    {
+        server.close();
+        controlPlane.close();
+    }
+
+    @Test
+    void aHostJoinsWithAReusableTokenAndSyncsWithItsOwnCredential()
+            throws Exception
+    {
+        String token = controlPlane.hostAccess().issueJoinToken(Optional.empty()).token();
+        HostCredential first = join(token);
+        HostCredential second = join(token);
+        assertThat(first.hostId()).isNotEqualTo(second.hostId());
+
+        HttpResponse<String> synced = post("sync", sync(first.hostId()), first.authorizationHeader());
+        assertThat(synced.statusCode()).isEqualTo(200);
+        assertThat(Json.mapper().readValue(synced.body(), SyncResponse.class).tasks()).isEmpty();
+
+        HttpResponse<String> impersonation = post("sync", sync(second.hostId()), first.authorizationHeader());
+        assertThat(impersonation.statusCode()).isEqualTo(403);
+        assertThat(message(impersonation)).contains(first.hostId()).contains(second.hostId());
+
+        assertThat(post("sync", sync(first.hostId()), null).statusCode()).isEqualTo(401);
+        assertThat(post("sync", sync(first.hostId()), new HostCredential(first.hostId(), "f".repeat(64)).authorizationHeader()).statusCode()).isEqualTo(401);
+        assertThat(post("sync", sync(first.hostId()), "AWS4-HMAC-SHA256 Credential=AKIA/20250101/us-east-1/ecs/aws4_request").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void badAndExpiredTokensAreRefusedWithWhatToDo()
+            throws Exception
+    {
+        IssuedJoinToken token = controlPlane.hostAccess().issueJoinToken(Optional.of(Duration.ofMinutes(10)));
+        String tokenId = token.token().substring(0, token.token().indexOf('.'));
+
+        HttpResponse<String> wrongSecret = post("join", "{\"token\": \"" + tokenId + "." + "0".repeat(64) + "\"}", null);
+        assertThat(wrongSecret.statusCode()).isEqualTo(401);
+        assertThat(message(wrongSecret)).contains("not valid").contains("berth host token");
+        assertThat(post("join", "{\"token\": \"garbage\"}", null).statusCode()).isEqualTo(401);
+        assertThat(post("join", "{}", null).statusCode()).isEqualTo(401);
+        assertThat(post("join", "not json", null).statusCode()).isEqualTo(400);
+
+        assertThat(join(token.token()).hostId()).startsWith("host-");
+        clock.advance(Duration.ofMinutes(11));
+        HttpResponse<String> expired = post("join", "{\"token\": \"" + token.token() + "\"}", null);
+        assertThat(expired.statusCode()).isEqualTo(401);
+        assertThat(message(expired)).contains("expired");
+    }
+
+    @Test
+    void theLongPollReturnsWhenTheHostsDesiredStateChanges()
+            throws Exception
+    {
+        HostCredential host = join(controlPlane.hostAccess().issueJoinToken(Optional.empty()).token());
+        assertThat(post("sync", sync(host.hostId()), host.authorizationHeader()).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> quiet = get("changes?timeout=0", host.authorizationHeader());
+        assertThat(quiet.statusCode()).isEqualTo(200);
+        assertThat(Json.mapper().readTree(quiet.body()).path("changed").asBoolean()).isFalse();
+
+        CompletableFuture<HttpResponse<String>> waiting = http.sendAsync(request("changes?timeout=60", host.authorizationHeader()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        EcsClient ecs = new EcsClient(controlPlane, operator);
+        ecs.call("RegisterTaskDefinition", "{\"family\": \"job\", \"containerDefinitions\": [{\"name\": \"main\", \"image\": \"busybox\"}]}");
+        ecs.call("RunTask", "{\"taskDefinition\": \"job\"}");
+        HttpResponse<String> changed = waiting.get();
+        assertThat(Json.mapper().readTree(changed.body()).path("changed").asBoolean()).isTrue();
+
+        assertThat(get("changes?timeout=0", null).statusCode()).isEqualTo(401);
+        assertThat(get("changes?timeout=soon", host.authorizationHeader()).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void onlyTheOperatorIssuesJoinTokens()
+    {
+        AdminEndpoint endpoint = controlPlane.adminEndpoints().stream().filter(candidate -> candidate.pathPattern().equals("/berth/hosts/tokens")).findFirst().orElseThrow();
+        JsonNode issued = endpoint.handle(new RequestContext(operator.account(), "us-east-1", "r1"), Map.of(), Map.of(), EcsClient.parse("{\"expiresInSeconds\": 60}"));
+        assertThat(issued.path("token").asText()).contains(".");
+        assertThat(issued.path("expiresAt").asDouble()).isEqualTo(clock.instant().plusSeconds(60).toEpochMilli() / 1000.0);
+
+        AccessKey tenant = controlPlane.accounts().createAccount("tenant");
+        EcsException refused = catchThrowableOfType(EcsException.class,
+                () -> endpoint.handle(new RequestContext(tenant.account(), "us-east-1", "r2"), Map.of(), Map.of(), EcsClient.parse("{}")));
+        assertThat(refused.type()).isEqualTo("AccessDeniedException");
+        EcsException invalid = catchThrowableOfType(EcsException.class,
+                () -> endpoint.handle(new RequestContext(operator.account(), "us-east-1", "r3"), Map.of(), Map.of(), EcsClient.parse("{\"expiresInSeconds\": -1}")));
+        assertThat(invalid.type()).isEqualTo("InvalidParameterException");
+    }
+
+    private HostCredential join(String token)
+            throws Exception
+    {
+        HttpResponse<String> joined = post("join", "{\"token\": \"" + token + "\"}", null);
+        assertThat(joined.statusCode()).isEqualTo(200);
+        JsonNode body = Json.mapper().readTree(joined.body());
+        return new HostCredential(body.path("hostId").asText(), body.path("secret").asText());
+    }
+
+    private static String sync(String hostId)
+            throws Exception
+    {
+        return Json.mapper().writeValueAsString(new SyncRequest(new HostInfo(hostId, "127.0.0.1", 1024, 2048, Map.of(), 7000), List.of()));
+    }
+
+    private HttpRequest.Builder request(String path, String authorization)
+    {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.endpoint() + AgentProtocolHandler.PREFIX + path));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return request;
+    }
+
+    private HttpResponse<String> post(String path, String body, String authorization)
+            throws Exception
+    {
+        return http.send(request(path, authorization).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path, String authorization)
+            throws Exception
+    {
+        return http.send(request(path, authorization).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String message(HttpResponse<String> response)
+            throws Exception
+    {
+        return Json.mapper().readTree(response.body()).path("message").asText();
+    }
+}
