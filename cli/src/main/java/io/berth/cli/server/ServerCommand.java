@@ -10,11 +10,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import io.berth.controlplane.ControlPlaneConfig;
+
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
 
 /** `berth server`: runs the control plane alone in the foreground; hosts join it with `berth agent`. */
 @Command(name = "server", mixinStandardHelpOptions = true,
@@ -53,13 +57,23 @@ public final class ServerCommand
             defaultValue = "0.004445")
     BigDecimal pricePerGbHour;
 
+    @Option(names = "--placement-timeout", paramLabel = "DURATION",
+            description = "How long a task waits in PROVISIONING for a host with room before it stops with TaskFailedToStart, e.g. 5m or 30s (default: ${DEFAULT-VALUE}).",
+            defaultValue = "5m")
+    String placementTimeout;
+
+    @Option(names = "--host-lost-after", paramLabel = "DURATION",
+            description = "How long a host may go without a heartbeat before it is marked LOST and its tasks STOPPED, e.g. 60s or 5m (default: ${DEFAULT-VALUE}).",
+            defaultValue = "60s")
+    String hostLostAfter;
+
     @Override
     public Integer call()
             throws Exception
     {
         ServerConfig config = new ServerConfig(dataDirectory.toAbsolutePath(), bindAddress, port, storeUrl, region,
                 Durations.parse(spec.commandLine(), stoppedTaskRetention), null, MeteringConfig.DEFAULTS.withPrices(prices(spec.commandLine(), pricePerVcpuHour, pricePerGbHour)));
-        BerthServer server = new BerthServer(config, Clock.systemUTC());
+        BerthServer server = new BerthServer(config, Clock.systemUTC(), hostTimings(spec.commandLine(), placementTimeout, hostLostAfter));
         server.start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -77,6 +91,22 @@ public final class ServerCommand
         spec.commandLine().getOut().flush();
         stopped.await();
         return 0;
+    }
+
+    /** --placement-timeout and --host-lost-after as settings of the control plane (`berth server` and `berth up` take the same options). */
+    public static UnaryOperator<ControlPlaneConfig> hostTimings(CommandLine commandLine, String placementTimeout, String hostLostAfter)
+    {
+        Duration placement = positive(commandLine, "--placement-timeout", Durations.parse(commandLine, placementTimeout));
+        Duration lost = positive(commandLine, "--host-lost-after", Durations.parse(commandLine, hostLostAfter));
+        return controlPlane -> controlPlane.withPlacementTimeout(placement).withHostLostAfter(lost);
+    }
+
+    private static Duration positive(CommandLine commandLine, String option, Duration value)
+    {
+        if (value.isZero() || value.isNegative()) {
+            throw new ParameterException(commandLine, option + " must be longer than zero, e.g. 30s");
+        }
+        return value;
     }
 
     /** The bill's prices from the command line (`berth server` and `berth up` take the same options). */

@@ -60,6 +60,16 @@ public final class UpCommand
             defaultValue = CniNetworkConfig.DEFAULT_SUBNET)
     String subnet;
 
+    @Option(names = "--placement-timeout", paramLabel = "DURATION",
+            description = "How long a task waits in PROVISIONING for a host with room before it stops with TaskFailedToStart, e.g. 5m or 30s (default: ${DEFAULT-VALUE}).",
+            defaultValue = "5m")
+    String placementTimeout;
+
+    @Option(names = "--host-lost-after", paramLabel = "DURATION",
+            description = "How long a host may go without a heartbeat before it is marked LOST and its tasks STOPPED, e.g. 60s or 5m (default: ${DEFAULT-VALUE}).",
+            defaultValue = "60s")
+    String hostLostAfter;
+
     @Override
     public Integer call()
             throws Exception
@@ -78,7 +88,7 @@ public final class UpCommand
         catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
         }
-        AllInOne berth = new AllInOne(config);
+        AllInOne berth = new AllInOne(config, ServerCommand.hostTimings(new picocli.CommandLine(this), placementTimeout, hostLostAfter));
         try {
             berth.start();
         }

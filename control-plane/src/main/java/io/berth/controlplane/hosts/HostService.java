@@ -32,7 +32,7 @@ import static java.util.Objects.requireNonNull;
  * <li>drain: no new tasks; at the deadline every standalone task still on the host is stopped with stopCode
  * UserInitiated (the operator asked) and stoppedReason "Host H was drained for maintenance"; once the host holds
  * no task it becomes CORDONED, empty and ready for maintenance.</li>
- * <li>lost: a host silent for longer than hostLostAfter is marked LOST and its tasks are recorded STOPPED with
+ * <li>lost: a host silent for longer than hostLostAfter (counted from this control plane's start at the earliest) is marked LOST and its tasks are recorded STOPPED with
  * "Host H was lost: no heartbeat since T" (TaskFailedToStart if never started, else EssentialContainerExited). If
  * it syncs again it returns to the operator's state, and the sync answer leaves out the stopped tasks, so its
  * agent stops them.</li>
@@ -47,6 +47,7 @@ public final class HostService
     private final HostSignals hostSignals;
     private final Duration hostLostAfter;
     private final Clock clock;
+    private final Instant startedAt;
 
     public HostService(Store store, HostSignals hostSignals, Duration hostLostAfter, Clock clock)
     {
@@ -54,6 +55,7 @@ public final class HostService
         this.hostSignals = requireNonNull(hostSignals, "hostSignals is null");
         this.hostLostAfter = requireNonNull(hostLostAfter, "hostLostAfter is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.startedAt = clock.instant();
     }
 
     public List<HostSummary> list()
@@ -108,10 +110,17 @@ public final class HostService
         return find(hostId);
     }
 
-    /** Marks silent hosts lost and stops their tasks; returns the ids of the hosts marked. */
+    /**
+     * Marks silent hosts lost and stops their tasks; returns the ids of the hosts marked. Silence counts from this
+     * control plane's start at the earliest: while it was down no agent could reach it, so after downtime longer
+     * than hostLostAfter every host would look lost and every task would be stopped, though all kept running.
+     */
     public List<String> markLostHosts()
     {
         Instant now = clock.instant();
+        if (now.isBefore(startedAt.plus(hostLostAfter))) {
+            return List.of();
+        }
         List<String> lost = store.inTransaction(transaction -> {
             List<String> marked = new ArrayList<>();
             for (Host host : transaction.hosts().silentSince(now.minus(hostLostAfter))) {

@@ -49,11 +49,7 @@ class HostLifecycleTest
     @BeforeEach
     void start()
     {
-        controlPlane = new ControlPlane(ControlPlaneConfig.of("jdbc:sqlite:" + directory.resolve("berth.db"))
-                .withClock(clock)
-                .withHostTimeout(HOST_LOST_AFTER)
-                .withHostLostAfter(HOST_LOST_AFTER)
-                .withPlacementTimeout(PLACEMENT_TIMEOUT));
+        restartControlPlane();
         operator = controlPlane.accounts().bootstrapOperator();
         tenant = controlPlane.accounts().createAccount("tenant");
         ecs = new EcsClient(controlPlane, tenant);
@@ -61,6 +57,18 @@ class HostLifecycleTest
                 {"family": "small", "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "main", "image": "busybox"}]}""");
         ecs.call("RegisterTaskDefinition", """
                 {"family": "large", "cpu": "1024", "memory": "8192", "containerDefinitions": [{"name": "main", "image": "busybox"}]}""");
+    }
+
+    private void restartControlPlane()
+    {
+        controlPlane = new ControlPlane(ControlPlaneConfig.of("jdbc:sqlite:" + directory.resolve("berth.db"))
+                .withClock(clock)
+                .withHostTimeout(HOST_LOST_AFTER)
+                .withHostLostAfter(HOST_LOST_AFTER)
+                .withPlacementTimeout(PLACEMENT_TIMEOUT));
+        if (ecs != null) {
+            ecs = new EcsClient(controlPlane, tenant);
+        }
     }
 
     @AfterEach
@@ -243,6 +251,32 @@ class HostLifecycleTest
 
         sync(HOST_A);
         assertThat(admin(operator, "GET", "/berth/hosts/{hostId}", Map.of("hostId", "host-a"), "{}").get("state").asText()).isEqualTo("CORDONED");
+    }
+
+    @Test
+    void aControlPlaneBackFromLongDowntimeGivesHostsHostLostAfterToSyncBeforeCallingThemLost()
+    {
+        sync(HOST_A);
+        sync(HOST_B);
+        String taskId = runTask("{\"taskDefinition\": \"small\", \"placementConstraints\": [{\"type\": \"memberOf\", \"expression\": \"instanceId == host-a\"}]}");
+        sync(HOST_A, running(taskId));
+        controlPlane.close();
+
+        // down for far longer than hostLostAfter: the agents kept their tasks running but could not say so
+        clock.advance(HOST_LOST_AFTER.multipliedBy(10));
+        restartControlPlane();
+        controlPlane.runMaintenance();
+        assertThat(describe(taskId).get("lastStatus").asText()).isEqualTo("RUNNING");
+
+        clock.advance(HOST_LOST_AFTER.minusSeconds(1));
+        sync(HOST_A, running(taskId));
+        clock.advance(Duration.ofSeconds(2));
+        controlPlane.runMaintenance();
+        assertThat(describe(taskId).get("lastStatus").asText()).isEqualTo("RUNNING");
+        JsonNode hosts = admin(operator, "GET", "/berth/hosts", Map.of(), "{}").get("hosts");
+        assertThat(hosts.get(0).get("state").asText()).isEqualTo("ACTIVE");
+        // host-b did not come back within hostLostAfter of the restart: it is lost
+        assertThat(hosts.get(1).get("state").asText()).isEqualTo("LOST");
     }
 
     @Test
