@@ -64,6 +64,18 @@ final class TestFleet
     static final String CLUSTER = "fleet";
     private static final Logger log = LoggerFactory.getLogger(TestFleet.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** Cpu units and memory each agent offers: two tasks of 256 cpu units and 512 MiB fill a host's memory. */
+    static final int HOST_CPU = 1024;
+    static final int HOST_MEMORY_MIB = 1024;
+    /** The agent started with --attribute disk=ssd. */
+    static final int SSD_HOST = 2;
+    /** `berth server --placement-timeout`: how long a task waits for a host with room. */
+    static final Duration PLACEMENT_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * `berth server --host-lost-after`: long enough for a SIGKILLed agent to restart and heartbeat again before its
+     * host is called lost, short enough to wait for in a test.
+     */
+    static final Duration HOST_LOST_AFTER = Duration.ofSeconds(10);
 
     private final Path root;
     private final List<BerthProcess> agents = new ArrayList<>();
@@ -104,7 +116,8 @@ final class TestFleet
             apiPort = socket.getLocalPort();
         }
         server = BerthProcess.start(Optional.empty(),
-                List.of("server", "--data-dir", serverDirectory().toString(), "--bind", network.hostAddress(), "--port", Integer.toString(apiPort)),
+                List.of("server", "--data-dir", serverDirectory().toString(), "--bind", network.hostAddress(), "--port", Integer.toString(apiPort),
+                        "--placement-timeout", PLACEMENT_TIMEOUT.toSeconds() + "s", "--host-lost-after", HOST_LOST_AFTER.toSeconds() + "s"),
                 root.resolve("server.log"), Map.of());
         awaitServer();
         operatorEnvironment = readEnvironmentFile(serverDirectory().resolve("berth.env"));
@@ -133,15 +146,25 @@ final class TestFleet
         }
     }
 
-    /** The options every start of agent i gets (the token only on the first). */
+    /**
+     * The options every start of agent i gets (the token only on the first): a small announced capacity, so that a
+     * few tasks show how they were placed, and on the last host the attribute disk=ssd. Each agent's task bridge
+     * (in its own namespace) takes the name of a link the machine's namespace already has, the test network's
+     * bridge: an agent must look up its links in its own namespace, not in a sysfs it inherited.
+     */
     private List<String> agentArguments(int index)
     {
-        return List.of("--data-dir", agentDirectory(index).toString(),
+        List<String> arguments = new ArrayList<>(List.of("--data-dir", agentDirectory(index).toString(),
                 "--insecure-registry", registry.hostPort(),
                 "--zone", "zone-" + index,
                 "--attribute", "rack=rack-" + index,
-                "--cpu", "1024",
-                "--memory", "2048");
+                "--cpu", Integer.toString(HOST_CPU),
+                "--memory", Integer.toString(HOST_MEMORY_MIB),
+                "--bridge", network.bridgeName()));
+        if (index == SSD_HOST) {
+            arguments.addAll(List.of("--attribute", "disk=ssd"));
+        }
+        return arguments;
     }
 
     URI endpoint()
@@ -301,19 +324,28 @@ final class TestFleet
     {
         List<String> leftovers = new ArrayList<>();
         for (int i = 0; i < agents.size(); i++) {
-            runtime(i).containerIds().forEach(id -> leftovers.add("container " + id));
-            new CniTaskNetwork(CniNetworkConfig.defaults(agentDirectory(i).resolve("network"))).taskIds()
-                    .forEach(taskId -> leftovers.add("network namespace and address of task " + taskId));
-            Path cgroupParent = cgroupParent(i);
-            if (Files.isDirectory(cgroupParent)) {
-                try (Stream<Path> children = Files.list(cgroupParent)) {
-                    children.filter(Files::isDirectory).forEach(child -> leftovers.add("cgroup " + child));
-                }
-            }
+            leftovers.addAll(leftovers(i));
         }
         for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
             if (line.contains(root.toString())) {
                 leftovers.add("mount " + line);
+            }
+        }
+        return leftovers;
+    }
+
+    /** Containers, task networks (namespace, address) and container cgroups left on test host i. */
+    List<String> leftovers(int index)
+            throws IOException
+    {
+        List<String> leftovers = new ArrayList<>();
+        runtime(index).containerIds().forEach(id -> leftovers.add("container " + id + " on test host " + index));
+        new CniTaskNetwork(CniNetworkConfig.defaults(agentDirectory(index).resolve("network"))).taskIds()
+                .forEach(taskId -> leftovers.add("network namespace and address of task " + taskId + " on test host " + index));
+        Path cgroupParent = cgroupParent(index);
+        if (Files.isDirectory(cgroupParent)) {
+            try (Stream<Path> children = Files.list(cgroupParent)) {
+                children.filter(Files::isDirectory).forEach(child -> leftovers.add("cgroup " + child));
             }
         }
         return leftovers;

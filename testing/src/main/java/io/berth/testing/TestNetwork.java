@@ -95,6 +95,12 @@ public final class TestNetwork
         return prefix + "1";
     }
 
+    /** The network's bridge, a link of the machine's own (root) network namespace. */
+    public String bridgeName()
+    {
+        return bridge;
+    }
+
     public List<NetnsHost> hosts()
     {
         return List.copyOf(hosts);

@@ -140,7 +140,7 @@ public final class CniTaskNetwork
         String gateway = gatewayAddress(config.subnet());
         String prefix = config.subnet().substring(config.subnet().indexOf('/') + 1);
         String bridge = config.bridgeName();
-        if (!Files.exists(Path.of("/sys/class/net", bridge))) {
+        if (!NetworkNamespaces.linkExists(bridge)) {
             NetworkNamespaces.run(List.of("/usr/sbin/ip", "link", "add", bridge, "type", "bridge"), "create the bridge " + bridge);
             log.info("bridge {} created", bridge);
         }
@@ -170,7 +170,7 @@ public final class CniTaskNetwork
     public synchronized void removeBridgeIfUnused()
             throws NetworkException
     {
-        if (!taskIds().isEmpty() || !Files.exists(Path.of("/sys/class/net", config.bridgeName()))) {
+        if (!taskIds().isEmpty() || !NetworkNamespaces.linkExists(config.bridgeName())) {
             return;
         }
         NetworkNamespaces.run(List.of("/usr/sbin/ip", "link", "delete", config.bridgeName(), "type", "bridge"), "delete the bridge " + config.bridgeName());

@@ -41,6 +41,37 @@ final class NetworkNamespaces
         }
     }
 
+    /**
+     * Whether this process's network namespace has a link of that name. Asks `ip`, not /sys/class/net: a process
+     * that entered its namespace with setns (nsenter --net, as an agent in a test host) still sees the sysfs of
+     * the namespace it came from there.
+     */
+    static boolean linkExists(String name)
+            throws NetworkException
+    {
+        try {
+            Process process = new ProcessBuilder(IP.toString(), "-o", "link", "show", "dev", name)
+                    .redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (process.waitFor() == 0) {
+                return true;
+            }
+            if (output.contains("does not exist")) {
+                return false;
+            }
+            throw new NetworkException("cannot look up the link " + name + ": " + output);
+        }
+        catch (IOException e) {
+            throw new NetworkException("cannot look up the link " + name + ": " + e.getMessage(), e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NetworkException("interrupted while looking up the link " + name, e);
+        }
+    }
+
     static void run(List<String> command, String purpose)
             throws NetworkException
     {
