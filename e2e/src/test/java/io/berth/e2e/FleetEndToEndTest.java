@@ -423,12 +423,13 @@ class FleetEndToEndTest
             assertThat(admin("GET", "/berth/hosts/" + hostId).path("state").asText()).isEqualTo("LOST");
             // nobody was there to stop the container: it still runs on the host
             assertThat(fleet.containers(index).get(taskId(taskArn) + "-main")).hasValueSatisfying(status -> assertThat(status).isInstanceOf(ContainerStatus.Running.class));
+            assertThat(fleet.leftovers()).anyMatch(leftover -> leftover.startsWith("network namespace ") && leftover.endsWith("-" + taskId(taskArn)));
 
             fleet.restartAgent(index);
             await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(300))
                     .until(() -> admin("GET", "/berth/hosts/" + hostId).path("state").asText(), "ACTIVE"::equals);
-            // told it should no longer run the task, the agent removes its container, network and cgroup
-            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> assertThat(fleet.leftovers(index)).isEmpty());
+            // told it should no longer run the task, the agent removes its container, network namespace, address, mounts and cgroup
+            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> assertThat(fleet.leftovers()).isEmpty());
             Task afterwards = BerthEnvironment.describe(ecs, CLUSTER, taskArn);
             assertThat(afterwards.lastStatus()).isEqualTo("STOPPED");
             assertThat(afterwards.stoppedReason()).isEqualTo(stopped.stoppedReason());

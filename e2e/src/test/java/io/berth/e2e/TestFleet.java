@@ -318,13 +318,18 @@ final class TestFleet
         return containers;
     }
 
-    /** Containers, task networks (namespace, address), overlay mounts and container cgroups left on any test host: empty when all is clean. */
+    /** Containers, task networks (state, namespaces), overlay mounts and container cgroups left on any test host: empty when all is clean. */
     List<String> leftovers()
             throws IOException
     {
         List<String> leftovers = new ArrayList<>();
         for (int i = 0; i < agents.size(); i++) {
             leftovers.addAll(leftovers(i));
+        }
+        // the agents name their tasks' namespaces BRIDGE-TASKID
+        try (Stream<Path> namespaces = Files.list(Path.of("/run/netns"))) {
+            namespaces.map(path -> path.getFileName().toString()).filter(name -> name.startsWith(network.bridgeName() + "-"))
+                    .forEach(name -> leftovers.add("network namespace " + name));
         }
         for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
             if (line.contains(root.toString())) {
@@ -335,7 +340,7 @@ final class TestFleet
     }
 
     /** Containers, task networks (namespace, address) and container cgroups left on test host i. */
-    List<String> leftovers(int index)
+    private List<String> leftovers(int index)
             throws IOException
     {
         List<String> leftovers = new ArrayList<>();
