@@ -33,7 +33,6 @@ import picocli.CommandLine.Command;
                 AccountCommand.class,
                 HostCommand.class,
                 BillCommand.class,
-                HostCommand.class,
                 ExplainCommand.class,
         })
 public final class BerthCommand
