@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.ecs.model.PlacementStrategyType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,7 @@ final class FleetUnderTest
         jvmOptions.addAll(LOG_OPTIONS);
         LocalFleet fleet = LocalFleet.start(new LocalFleetOptions(AGENTS, AGENT_CPU_UNITS, AGENT_MEMORY_MIB, "bench/busybox:latest", BerthJvm.current(jvmOptions)));
         cleanup.push("fleet (registry, network namespaces, directory)", fleet::close);
+        cleanup.push("copy of the fleet's logs", () -> keepLogs(fleet));
         cleanup.push("leftovers of the fleet's agents", () -> FleetLeftovers.sweep(fleet));
         cleanup.push("fleet processes", fleet::stopProcesses);
         Map<String, String> operator = fleet.operatorEnvironment();
@@ -94,6 +96,22 @@ final class FleetUnderTest
             }
         }
         return hostId;
+    }
+
+    /** The server's and agents' logs go away with the fleet's directory: copies go beside the benchmark's own log. */
+    private static void keepLogs(LocalFleet fleet)
+            throws IOException
+    {
+        List<Path> ownLog = BenchmarkMain.ownLogFile();
+        if (ownLog.isEmpty() || !Files.isDirectory(fleet.root())) {
+            return;
+        }
+        Path directory = ownLog.get(0).toAbsolutePath().getParent();
+        try (Stream<Path> files = Files.list(fleet.root())) {
+            for (Path file : files.filter(path -> path.getFileName().toString().endsWith(".log")).toList()) {
+                Files.copy(file, directory.resolve("bench-fleet-" + file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
     }
 
     BerthProcess server()
