@@ -31,8 +31,9 @@ final class FleetUnderTest
     static final int AGENTS = 3;
     private static final int AGENT_CPU_UNITS = 8192;
     private static final long AGENT_MEMORY_MIB = 16384;
-    /** Berth logs with a time of day, to the millisecond, for {@link LogTimeline}. */
-    private static final List<String> LOG_OPTIONS = List.of("-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
+    /** Berth logs its steps (info: the berth command logs warnings only by default) with a time of day, to the millisecond, for {@link LogTimeline}. */
+    private static final List<String> LOG_OPTIONS = List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+            "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
 
     private final LocalFleet fleet;
     private final BenchmarkCluster cluster;
