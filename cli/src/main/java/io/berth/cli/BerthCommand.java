@@ -31,7 +31,6 @@ import picocli.CommandLine.Command;
                 ImageCommand.class,
                 AccountCommand.class,
                 BillCommand.class,
-                HostCommand.class,
                 ExplainCommand.class,
         })
 public final class BerthCommand

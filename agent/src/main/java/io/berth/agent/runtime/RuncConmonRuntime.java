@@ -307,6 +307,11 @@ public final class RuncConmonRuntime
         long deadline = System.nanoTime() + CREATE_TIMEOUT.toNanos();
         while (true) {
             Optional<RuncState> state = runc.state(containerId);
+            if (state.isPresent() && state.get().status().equals("stopped")) {
+                // the init process died before `runc start`: creation failed (a missing executable is found
+                // then), and runc's reason reaches its log as runc exits, a moment later
+                throw new ContainerStartException(awaitRuncError(containerId).orElse("the container's process exited before it was started"));
+            }
             if (state.isPresent() && !state.get().status().equals("creating")) {
                 return;
             }
@@ -328,6 +333,18 @@ public final class RuncConmonRuntime
         }
     }
 
+    private Optional<String> awaitRuncError(String containerId)
+    {
+        long deadline = System.nanoTime() + EXIT_FILE_GRACE.toNanos();
+        while (true) {
+            Optional<String> runcError = RuncMessages.fromJsonLog(readQuietly(layout.runcLog(containerId)));
+            if (runcError.isPresent() || System.nanoTime() > deadline || !MonitorProcess.isAlive(layout.conmonPidFile(containerId), containerId)) {
+                return runcError.or(() -> RuncMessages.fromJsonLog(readQuietly(layout.runcLog(containerId))));
+            }
+            sleep(POLL_INTERVAL);
+        }
+    }
+
     private void startCreated(String containerId)
             throws ContainerStartException
     {
@@ -336,7 +353,9 @@ public final class RuncConmonRuntime
             // a process that ends at once may be gone before `runc start` reports back: that is a start
             Optional<RuncState> state = runc.state(containerId);
             if (!(state.isPresent() && !state.get().status().equals("created") || Files.exists(layout.exitFile(containerId)))) {
-                throw new ContainerStartException(RuncMessages.fromStderr(output.stderr()));
+                // when creation failed after all, runc's own reason (in its log) says more than "does not exist"
+                throw new ContainerStartException(RuncMessages.fromJsonLog(readQuietly(layout.runcLog(containerId)))
+                        .orElse(RuncMessages.fromStderr(output.stderr())));
             }
         }
         try {
