@@ -2,6 +2,7 @@ package io.berth.cli;
 
 import io.berth.cli.agent.AgentCommand;
 import io.berth.cli.commands.AccountCommand;
+import io.berth.cli.commands.HostCommand;
 import io.berth.cli.commands.BillCommand;
 import io.berth.cli.commands.ExplainCommand;
 import io.berth.cli.commands.HostCommand;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Command;
                 StopCommand.class,
                 ImageCommand.class,
                 AccountCommand.class,
+                HostCommand.class,
                 BillCommand.class,
                 ExplainCommand.class,
         })
