@@ -3,14 +3,23 @@
 # module, then runs io.berth.benchmarks.StartLatencyBenchmark, which starts its own Berth (control plane,
 # agent, registry on loopback) in a temporary directory, prints the figures, and removes everything it started.
 # Options go to the benchmark: --iterations N (50) --warmups N (3) --burst N (50) --poll-ms N (10).
+# With --fleet first, it runs io.berth.benchmarks.FleetStartBenchmark instead: `berth server` and three
+# `berth agent` processes, each agent in a network namespace of its own, next to raw runc and the all-in-one.
 set -euo pipefail
+BENCHMARK=io.berth.benchmarks.StartLatencyBenchmark
+LOG_NAME=bench-berth.log
+if [ "${1:-}" = "--fleet" ]; then
+  shift
+  BENCHMARK=io.berth.benchmarks.FleetStartBenchmark
+  LOG_NAME=bench-fleet-berth.log
+fi
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 . "$ROOT/scripts/lib.sh"
 if [ "$(id -u)" -ne 0 ]; then
   echo "berth bench: run as root (sudo bash scripts/bench.sh): runc, overlay mounts and cgroups need it" >&2
   exit 1
 fi
-for tool in runc conmon docker-registry skopeo busybox; do
+for tool in runc conmon docker-registry skopeo busybox ip nsenter; do
   command -v "$tool" >/dev/null || {
     echo "berth bench: $tool not found: install the Debian packages in scripts/lib.sh (bash scripts/test.sh does)" >&2
     exit 1
@@ -23,11 +32,11 @@ cd "$ROOT"
 echo "berth bench: building ..."
 mvn -q -B -ntp -DskipTests -pl benchmarks -am package
 TARGET="$ROOT/benchmarks/target"
-LOG="$TARGET/bench-berth.log"
-echo "berth bench: Berth's own log goes to $LOG"
+LOG="$TARGET/$LOG_NAME"
+echo "berth bench: Berth's own log goes to $LOG (the fleet's server and agents log into its temporary directory)"
 exec "$JAVA_HOME/bin/java" \
   -Dorg.slf4j.simpleLogger.logFile="$LOG" \
   -Dorg.slf4j.simpleLogger.showDateTime=true \
   -Dorg.slf4j.simpleLogger.dateTimeFormat="HH:mm:ss.SSS" \
   -cp "$TARGET/berth-benchmarks-0.1.0-SNAPSHOT.jar:$TARGET/lib/*" \
-  io.berth.benchmarks.StartLatencyBenchmark "$@"
+  "$BENCHMARK" "$@"

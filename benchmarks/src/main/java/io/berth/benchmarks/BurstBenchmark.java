@@ -19,37 +19,38 @@ import static java.util.Objects.requireNonNull;
 /**
  * A burst: RunTask calls of ten tasks each (ECS's most per call) sent at once, timed until every task is
  * RUNNING; then a StopTask for each, sent at once, timed until every task is STOPPED. Before the burst and
- * while its tasks run idle, it also records the CPU Berth uses with nothing to do but watch.
+ * while its tasks run idle, it also records the CPU Berth's processes use with nothing to do but watch, and
+ * how many of the tasks each host holds.
  */
 final class BurstBenchmark
 {
-    static final String ALL_RUNNING = "Berth burst: all RUNNING";
-    static final String EACH_RUNNING = "Berth burst: each task RUNNING";
-    static final String ALL_STOPPED = "Berth burst: StopTask all -> all STOPPED";
     private static final int TASKS_PER_CALL = 10;
     private static final Duration TIMEOUT = Duration.ofSeconds(300);
     static final Duration IDLE_WINDOW = Duration.ofSeconds(5);
 
     /** The timings, and the CPU Berth used while idle with no task and with the burst's tasks running. */
-    record Result(List<Measurement> measurements, ProcessCpu.Use idleWithoutTasks, ProcessCpu.Use idleWithTasks) {}
+    record Result(List<Measurement> measurements, ProcessCpu.Use idleWithoutTasks, ProcessCpu.Use idleWithTasks, Map<String, Integer> tasksPerHost) {}
 
-    private final BerthUnderTest berth;
+    private final BenchmarkCluster target;
     private final int tasks;
     private final Duration pollInterval;
+    private final List<Long> berthProcesses;
 
-    BurstBenchmark(BerthUnderTest berth, int tasks, Duration pollInterval)
+    /** berthProcesses: the process ids whose CPU counts as Berth's; empty for this JVM (the all-in-one runs in it). */
+    BurstBenchmark(BenchmarkCluster target, int tasks, Duration pollInterval, List<Long> berthProcesses)
     {
-        this.berth = requireNonNull(berth, "berth is null");
+        this.target = requireNonNull(target, "target is null");
         this.tasks = tasks;
         this.pollInterval = requireNonNull(pollInterval, "pollInterval is null");
+        this.berthProcesses = List.copyOf(berthProcesses);
     }
 
     Result run()
             throws IOException, InterruptedException
     {
         ProcessCpu.Use idleWithoutTasks = idleCpu();
-        EcsClient ecs = berth.ecs();
-        TaskObserver observer = new TaskObserver(ecs, pollInterval);
+        EcsClient ecs = target.ecs();
+        TaskObserver observer = new TaskObserver(target, pollInterval);
         List<String> taskArns = new ArrayList<>();
         try (ExecutorService callers = Executors.newFixedThreadPool(TASKS_PER_CALL)) {
             List<Integer> counts = new ArrayList<>();
@@ -58,10 +59,7 @@ final class BurstBenchmark
             }
             long sent = System.nanoTime();
             List<Future<RunTaskResponse>> calls = counts.stream()
-                    .map(count -> callers.submit(() -> ecs.runTask(request -> request
-                            .cluster(BerthUnderTest.CLUSTER)
-                            .taskDefinition(berth.taskDefinitionArn())
-                            .count(count))))
+                    .map(count -> callers.submit(() -> target.runTask(count)))
                     .toList();
             for (Future<RunTaskResponse> call : calls) {
                 RunTaskResponse response = get(call);
@@ -74,10 +72,11 @@ final class BurstBenchmark
             List<Duration> each = running.values().stream().map(observation -> Duration.ofNanos(observation.seenNanos() - sent)).toList();
             long allRunning = running.values().stream().mapToLong(TaskObserver.Observation::seenNanos).max().orElseThrow();
             ProcessCpu.Use idleWithTasks = idleCpu();
+            Map<String, Integer> tasksPerHost = target.tasksPerHost();
 
             long stopSent = System.nanoTime();
             List<Future<?>> stops = taskArns.stream()
-                    .<Future<?>>map(arn -> callers.submit(() -> ecs.stopTask(request -> request.cluster(BerthUnderTest.CLUSTER).task(arn).reason("benchmark"))))
+                    .<Future<?>>map(arn -> callers.submit(() -> ecs.stopTask(request -> request.cluster(target.cluster()).task(arn).reason("benchmark"))))
                     .toList();
             for (Future<?> stop : stops) {
                 get(stop);
@@ -86,20 +85,21 @@ final class BurstBenchmark
             long allStopped = stopped.values().stream().mapToLong(TaskObserver.Observation::seenNanos).max().orElseThrow();
             return new Result(
                     List.of(
-                            Measurement.of(ALL_RUNNING + " (" + tasks + " tasks)", List.of(Duration.ofNanos(allRunning - sent))),
-                            Measurement.of(EACH_RUNNING, each),
-                            Measurement.of(ALL_STOPPED, List.of(Duration.ofNanos(allStopped - stopSent)))),
+                            Measurement.of(target.name() + " burst: all RUNNING (" + tasks + " tasks)", List.of(Duration.ofNanos(allRunning - sent))),
+                            Measurement.of(target.name() + " burst: each task RUNNING", each),
+                            Measurement.of(target.name() + " burst: StopTask all -> all STOPPED", List.of(Duration.ofNanos(allStopped - stopSent)))),
                     idleWithoutTasks,
-                    idleWithTasks);
+                    idleWithTasks,
+                    tasksPerHost);
         }
     }
 
-    private static ProcessCpu.Use idleCpu()
+    private ProcessCpu.Use idleCpu()
             throws IOException, InterruptedException
     {
-        ProcessCpu before = ProcessCpu.now();
+        ProcessCpu before = ProcessCpu.now(berthProcesses);
         Thread.sleep(IDLE_WINDOW);
-        return ProcessCpu.now().since(before);
+        return ProcessCpu.now(berthProcesses).since(before);
     }
 
     private static <T> T get(Future<T> call)

@@ -14,6 +14,12 @@ record Measurement(String step, LatencySummary summary)
         requireNonNull(summary, "summary is null");
     }
 
+    static Measurement find(List<Measurement> measurements, String step)
+    {
+        return measurements.stream().filter(measurement -> measurement.step().equals(step)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no measurement of " + step));
+    }
+
     static Measurement of(String step, List<Duration> samples)
     {
         return new Measurement(step, LatencySummary.of(samples));

@@ -3,11 +3,13 @@ package io.berth.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
- * CPU time of this JVM (Berth's control plane and agent run in it) and of its finished child processes
- * (every runc the agent runs), from /proc/self/stat, to tell what Berth costs while tasks just sit there.
- * conmon double-forks away from the JVM, so its time is not counted: it sleeps while its container runs.
+ * CPU time of Berth's processes (this JVM, where the all-in-one runs, or the fleet's server and agent JVMs) and
+ * of their finished child processes (every runc an agent runs), from /proc/PID/stat, to tell what Berth costs
+ * while tasks just sit there. conmon double-forks away from the agent, so its time is not counted: it sleeps
+ * while its container runs.
  */
 record ProcessCpu(long ownTicks, long childrenTicks, long nanos, long forks)
 {
@@ -17,15 +19,21 @@ record ProcessCpu(long ownTicks, long childrenTicks, long nanos, long forks)
     /** CPU used between two samples, in cores (1.0 = one core busy the whole time), and processes forked per second host-wide. */
     record Use(double ownCores, double childCores, double forksPerSecond) {}
 
-    static ProcessCpu now()
+    /** The processes' CPU time so far; no process ids means this JVM. */
+    static ProcessCpu now(List<Long> processIds)
             throws IOException
     {
-        String stat = Files.readString(Path.of("/proc/self/stat"));
-        // fields after the command name, which is in parentheses and may hold spaces
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        // utime, stime, cutime, cstime are fields 14-17 of the line, 12-15 after the command name
-        long own = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        long children = Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+        List<String> processes = processIds.isEmpty() ? List.of("self") : processIds.stream().map(String::valueOf).toList();
+        long own = 0;
+        long children = 0;
+        for (String process : processes) {
+            String stat = Files.readString(Path.of("/proc", process, "stat"));
+            // fields after the command name, which is in parentheses and may hold spaces
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // utime, stime, cutime, cstime are fields 14-17 of the line, 12-15 after the command name
+            own += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            children += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+        }
         long forks = Files.readAllLines(Path.of("/proc/stat")).stream()
                 .filter(line -> line.startsWith("processes "))
                 .mapToLong(line -> Long.parseLong(line.substring("processes ".length()).strip()))

@@ -34,6 +34,20 @@ final class ReportTable
         }
     }
 
+    /** The target: a start's p50 within targetRatio times the baseline's. */
+    void printTarget(Measurement start, Measurement baseline, double targetRatio)
+    {
+        double ratio = ratio(start.summary().p50(), baseline.summary().p50());
+        out.printf(Locale.ROOT, "Target: %s p50 within %.0fx raw runc p50: %s ms / %s ms = %.1fx -> %s%n",
+                start.step(), targetRatio, millis(start.summary().p50()), millis(baseline.summary().p50()), ratio, ratio <= targetRatio ? "MET" : "NOT MET");
+    }
+
+    /** One line of CPU use while idle: Berth's processes, the runc processes they ran and waited for, forks host-wide. */
+    void printIdle(String label, ProcessCpu.Use use)
+    {
+        out.printf(Locale.ROOT, "  %-16s JVM %.2f cores, runc children %.2f cores, %.0f forks/s%n", label, use.ownCores(), use.childCores(), use.forksPerSecond());
+    }
+
     static double ratio(Duration value, Duration baseline)
     {
         return (double) value.toNanos() / Math.max(1, baseline.toNanos());

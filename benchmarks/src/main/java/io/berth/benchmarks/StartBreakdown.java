@@ -12,49 +12,84 @@ import java.util.Map;
 /**
  * Where a task's start went, from the timestamps Berth reports (createdAt by the control plane; pullStartedAt,
  * pullStoppedAt and startedAt by the agent) and the client's wall clock at send and at the first RUNNING
- * answer. All clocks are this machine's, so the phases add up to the measured latency (to the millisecond
- * Berth's timestamps carry).
+ * answer; in detail with the times of Berth's own log lines ({@link LogTimeline}) between them. All clocks are
+ * this machine's, so the phases add up to the measured latency (to the millisecond Berth's times carry).
  */
 final class StartBreakdown
 {
     static final String ACCEPTED = "client send -> createdAt (API, auth, store, placement)";
     static final String DISPATCHED = "createdAt -> pullStartedAt (agent wakes, syncs, starts runner)";
     static final String PULLED = "pullStartedAt -> pullStoppedAt (image resolve, cached)";
-    static final String STARTED = "pullStoppedAt -> startedAt (rootfs + conmon + runc)";
+    static final String STARTED = "pullStoppedAt -> startedAt (network + rootfs + conmon + runc)";
     static final String OBSERVED = "startedAt -> RUNNING seen (agent report + client poll)";
 
-    private final Map<String, List<Duration>> phases = new LinkedHashMap<>();
+    private static final String WOKEN = "createdAt -> agent has the task (long-poll wake-up + sync)";
+    private static final String RUNNER = "agent has the task -> pullStartedAt (runner starts)";
+    private static final String NETWORK = "pullStoppedAt -> network ready (CNI: netns, veth, IP)";
+    private static final String ROOTFS = "network ready -> overlay rootfs mounted";
+    private static final String CONTAINER = "rootfs mounted -> startedAt (conmon + runc)";
+    private static final String REPORTED = "startedAt -> control plane has RUNNING (report sync)";
+    private static final String POLLED = "control plane has RUNNING -> client sees it (poll)";
 
-    StartBreakdown()
+    private StartBreakdown() {}
+
+    static List<Measurement> of(List<StartSample> samples)
     {
-        for (String phase : List.of(ACCEPTED, DISPATCHED, PULLED, STARTED, OBSERVED)) {
-            phases.put(phase, new ArrayList<>());
+        Phases phases = new Phases();
+        for (StartSample sample : samples) {
+            Task task = sample.running();
+            phases.add(ACCEPTED, sample.sentAt(), task.createdAt());
+            phases.add(DISPATCHED, task.createdAt(), task.pullStartedAt());
+            phases.add(PULLED, task.pullStartedAt(), task.pullStoppedAt());
+            phases.add(STARTED, task.pullStoppedAt(), task.startedAt());
+            phases.add(OBSERVED, task.startedAt(), sample.seenAt());
         }
+        return phases.measurements();
     }
 
-    void add(Instant sentAt, Task running, Instant seenAt)
+    static List<Measurement> detailed(List<StartSample> samples, LogTimeline timeline)
     {
-        add(ACCEPTED, sentAt, running.createdAt());
-        add(DISPATCHED, running.createdAt(), running.pullStartedAt());
-        add(PULLED, running.pullStartedAt(), running.pullStoppedAt());
-        add(STARTED, running.pullStoppedAt(), running.startedAt());
-        add(OBSERVED, running.startedAt(), seenAt);
-    }
-
-    private void add(String phase, Instant from, Instant to)
-    {
-        if (from != null && to != null) {
-            // Berth's timestamps have millisecond precision: a phase shorter than that may come out negative
-            Duration length = Duration.between(from, to);
-            phases.get(phase).add(length.isNegative() ? Duration.ZERO : length);
+        Phases phases = new Phases();
+        for (StartSample sample : samples) {
+            Task task = sample.running();
+            String id = sample.taskId();
+            Instant agentHasTask = timeline.at(id, LogTimeline.Event.AGENT_HAS_TASK).orElse(null);
+            Instant networkReady = timeline.at(id, LogTimeline.Event.NETWORK_READY).orElse(null);
+            Instant rootfsMounted = timeline.at(id, LogTimeline.Event.ROOTFS_MOUNTED).orElse(null);
+            Instant controlPlaneRunning = timeline.at(id, LogTimeline.Event.CONTROL_PLANE_RUNNING).orElse(null);
+            phases.add(ACCEPTED, sample.sentAt(), task.createdAt());
+            phases.add(WOKEN, task.createdAt(), agentHasTask);
+            phases.add(RUNNER, agentHasTask, task.pullStartedAt());
+            phases.add(PULLED, task.pullStartedAt(), task.pullStoppedAt());
+            phases.add(NETWORK, task.pullStoppedAt(), networkReady);
+            phases.add(ROOTFS, networkReady, rootfsMounted);
+            phases.add(CONTAINER, rootfsMounted, task.startedAt());
+            phases.add(REPORTED, task.startedAt(), controlPlaneRunning);
+            phases.add(POLLED, controlPlaneRunning, sample.seenAt());
         }
+        return phases.measurements();
     }
 
-    List<Measurement> measurements()
+    private static final class Phases
     {
-        return phases.entrySet().stream()
-                .filter(entry -> !entry.getValue().isEmpty())
-                .map(entry -> Measurement.of(entry.getKey(), entry.getValue()))
-                .toList();
+        private final Map<String, List<Duration>> phases = new LinkedHashMap<>();
+
+        void add(String phase, Instant from, Instant to)
+        {
+            List<Duration> samples = phases.computeIfAbsent(phase, name -> new ArrayList<>());
+            if (from != null && to != null) {
+                // Berth's times have millisecond precision: a phase shorter than that may come out negative
+                Duration length = Duration.between(from, to);
+                samples.add(length.isNegative() ? Duration.ZERO : length);
+            }
+        }
+
+        List<Measurement> measurements()
+        {
+            return phases.entrySet().stream()
+                    .filter(entry -> !entry.getValue().isEmpty())
+                    .map(entry -> Measurement.of(entry.getKey(), entry.getValue()))
+                    .toList();
+        }
     }
 }

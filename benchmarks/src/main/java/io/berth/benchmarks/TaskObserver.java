@@ -28,12 +28,14 @@ final class TaskObserver
     record Observation(Task task, long seenNanos, Instant seenAt) {}
 
     private final EcsClient ecs;
+    private final String cluster;
     private final Duration pollInterval;
     private final List<Duration> describeRoundTrips = new ArrayList<>();
 
-    TaskObserver(EcsClient ecs, Duration pollInterval)
+    TaskObserver(BenchmarkCluster target, Duration pollInterval)
     {
-        this.ecs = requireNonNull(ecs, "ecs is null");
+        this.ecs = target.ecs();
+        this.cluster = target.cluster();
         this.pollInterval = requireNonNull(pollInterval, "pollInterval is null");
     }
 
@@ -51,7 +53,7 @@ final class TaskObserver
             for (int from = 0; from < waiting.size(); from += DESCRIBE_LIMIT) {
                 List<String> batch = waiting.subList(from, Math.min(waiting.size(), from + DESCRIBE_LIMIT));
                 long sent = System.nanoTime();
-                DescribeTasksResponse response = ecs.describeTasks(request -> request.cluster(BerthUnderTest.CLUSTER).tasks(batch));
+                DescribeTasksResponse response = ecs.describeTasks(request -> request.cluster(cluster).tasks(batch));
                 long received = System.nanoTime();
                 Instant receivedAt = Instant.now();
                 synchronized (describeRoundTrips) {

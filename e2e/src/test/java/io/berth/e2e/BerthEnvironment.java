@@ -4,6 +4,7 @@ import io.berth.cli.up.AllInOne;
 import io.berth.cli.up.AllInOneConfig;
 import io.berth.common.files.FileTrees;
 import io.berth.controlplane.ControlPlaneConfig;
+import io.berth.testing.TestImages;
 import io.berth.testing.TestNetworks;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -45,7 +46,7 @@ final class BerthEnvironment
         this.apiPort = apiPort;
         this.controlPlaneTuning = controlPlaneTuning;
         this.berth = start();
-        this.image = TestImagesForBerth.pushBusybox(berth.registryAddress(), "e2e/busybox:latest");
+        this.image = TestImages.pushBusybox(berth.registryAddress(), "e2e/busybox:latest");
     }
 
     static BerthEnvironment start(Path dataDirectory)

@@ -8,6 +8,7 @@ import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.hostauth.HostCredential;
 import io.berth.common.json.Json;
 import io.berth.common.files.FileTrees;
+import io.berth.testing.BerthProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;

@@ -3,6 +3,7 @@ package io.berth.testing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.common.files.FileTrees;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -108,6 +109,19 @@ public final class TestImages
         ProcessRunner.run(List.of("skopeo", "--insecure-policy", "copy", "--all", "--preserve-digests", "--quiet",
                 "--dest-tls-verify=false", "oci:" + image.layout() + ":" + image.tag(), "docker://" + reference));
         return reference;
+    }
+
+    /** Builds the busybox test image in a temporary directory and pushes it as {@code repoTag}; returns its reference. */
+    public static String pushBusybox(String registryHostPort, String repoTag)
+            throws IOException
+    {
+        Path layout = Files.createTempDirectory("berth-busybox-image");
+        try {
+            return push(buildOciLayout(layout.resolve("layout"), "latest", TestImageConfig.busybox()), registryHostPort, repoTag);
+        }
+        finally {
+            FileTrees.deleteRecursively(layout);
+        }
     }
 
     /** Writes a {@code docker save}-format tar (manifest.json with RepoTags) of a single-platform layout. */

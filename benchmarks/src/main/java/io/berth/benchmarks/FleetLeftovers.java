@@ -1,0 +1,72 @@
+package io.berth.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.agent.rootfs.OverlaySnapshotter;
+import io.berth.agent.runtime.RuncConmonRuntime;
+import io.berth.common.json.Json;
+import io.berth.testing.LocalFleet;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * After the fleet's processes stopped: what a task stop that failed or timed out leaves on the machine, removed as
+ * an agent would: containers (runc state, conmon), overlay mounts, the agent's cgroups, and the tasks' network
+ * namespaces (the agents' own namespaces, with their bridges, go with the fleet's network).
+ */
+final class FleetLeftovers
+{
+    private FleetLeftovers() {}
+
+    static void sweep(LocalFleet fleet)
+            throws IOException, InterruptedException
+    {
+        for (int i = 0; i < fleet.size(); i++) {
+            Path agent = fleet.agentDirectory(i);
+            if (!Files.exists(agent.resolve("host-credential.json"))) {
+                continue;
+            }
+            RuncConmonRuntime runtime = new RuncConmonRuntime(agent.resolve("runtime"), RuncConmonRuntime.DEFAULT_RUNC, RuncConmonRuntime.DEFAULT_CONMON,
+                    "berth/" + fleet.hostId(i), Clock.systemUTC());
+            for (String containerId : runtime.containerIds()) {
+                System.err.println("bench: deleting container " + containerId + " that agent " + i + " left");
+                runtime.delete(containerId);
+            }
+            OverlaySnapshotter snapshotter = new OverlaySnapshotter(agent.resolve("rootfs"));
+            for (String key : snapshotter.keys()) {
+                snapshotter.remove(key);
+            }
+            runtime.removeCgroupParent();
+            deleteTaskNamespaces(agent.resolve("network"));
+        }
+    }
+
+    /** The network namespace of each task whose network state the agent still holds (a task it could not stop). */
+    private static void deleteTaskNamespaces(Path networkDirectory)
+            throws IOException, InterruptedException
+    {
+        if (!Files.isDirectory(networkDirectory)) {
+            return;
+        }
+        List<Path> states;
+        try (Stream<Path> files = Files.walk(networkDirectory, 2)) {
+            states = files.filter(file -> file.getFileName().toString().endsWith(".json")).toList();
+        }
+        for (Path state : states) {
+            JsonNode namespace = Json.mapper().readTree(state.toFile()).path("namespace");
+            if (namespace.isTextual() && !namespace.asText().isBlank() && !namespace.asText().contains("/")) {
+                System.err.println("bench: deleting network namespace " + namespace.asText() + " that an agent left");
+                Process delete = new ProcessBuilder("ip", "netns", "delete", namespace.asText()).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (!delete.waitFor(30, TimeUnit.SECONDS)) {
+                    delete.destroyForcibly();
+                }
+            }
+        }
+    }
+}

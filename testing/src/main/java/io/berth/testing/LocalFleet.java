@@ -1,0 +1,351 @@
+package io.berth.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.common.files.FileTrees;
+import io.berth.common.hostauth.HostCredential;
+import io.berth.common.json.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A Berth fleet on this machine, made of real processes: a private {@link TestNetwork}, a registry on its host side
+ * holding the busybox test image, `berth server` bound to the host-side address, and one `berth agent` per test
+ * host, each in its own network namespace with its own data directory, joined with a token from `berth host
+ * token`. {@link #start} returns once every agent has joined and heartbeats. What the agents leave on the machine
+ * when killed (containers, mounts, cgroups) is for the caller to sweep between {@link #stopProcesses()} and
+ * {@link #close()}, since that needs the agent's own code; close() removes registry, network and directory.
+ */
+public final class LocalFleet
+        implements AutoCloseable
+{
+    private static final Logger log = LoggerFactory.getLogger(LocalFleet.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
+
+    private final Path root;
+    private final LocalFleetOptions options;
+    private final List<BerthProcess> agents = new ArrayList<>();
+    private TestNetwork network;
+    private TestRegistry registry;
+    private BerthProcess server;
+    private int apiPort;
+    private String image;
+    private String token;
+    private Map<String, String> operatorEnvironment;
+
+    private LocalFleet(Path root, LocalFleetOptions options)
+    {
+        this.root = root;
+        this.options = options;
+    }
+
+    /** Starts the fleet in a new temporary directory; on failure, everything started so far is removed. */
+    public static LocalFleet start(LocalFleetOptions options)
+            throws IOException, InterruptedException
+    {
+        LocalFleet fleet = new LocalFleet(Files.createTempDirectory("berth-fleet").toRealPath(), options);
+        try {
+            fleet.startAll();
+            return fleet;
+        }
+        catch (IOException | InterruptedException | RuntimeException | Error e) {
+            fleet.close();
+            throw e;
+        }
+    }
+
+    private void startAll()
+            throws IOException, InterruptedException
+    {
+        network = TestNetwork.create(options.hostCount());
+        registry = TestRegistry.start(network.hostAddress());
+        image = TestImages.pushBusybox(registry.hostPort(), options.imageRepositoryTag());
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(network.hostAddress()))) {
+            apiPort = socket.getLocalPort();
+        }
+        server = BerthProcess.start(options.jvm(), Optional.empty(),
+                serverArguments(),
+                root.resolve("server.log"), Map.of());
+        awaitServer();
+        operatorEnvironment = readEnvironmentFile(serverDirectory().resolve("berth.env"));
+        BerthProcess.Result issued = BerthProcess.run(options.jvm(), Optional.empty(), List.of("host", "token"), operatorEnvironment);
+        if (issued.exitCode() != 0) {
+            throw new IOException("berth host token failed: " + issued.stderr());
+        }
+        token = issued.stdout().strip();
+        for (int i = 0; i < options.hostCount(); i++) {
+            List<String> arguments = new ArrayList<>(List.of("agent", "--join", endpoint().toString(), "--token", token));
+            arguments.addAll(agentArguments(i));
+            agents.add(BerthProcess.start(options.jvm(), Optional.of(host(i)), arguments, root.resolve("agent-" + i + ".log"), Map.of()));
+        }
+        awaitAgentsJoined();
+        log.info("fleet of {} hosts up: server {}, registry {}, directory {}", options.hostCount(), endpoint(), registry.hostPort(), root);
+    }
+
+    /** The options every start of agent i gets (the join URL and token only on the first). */
+    private List<String> agentArguments(int index)
+    {
+        List<String> arguments = new ArrayList<>(List.of("--data-dir", agentDirectory(index).toString(),
+                "--insecure-registry", registry.hostPort(),
+                "--zone", "zone-" + index,
+                "--attribute", "rack=rack-" + index,
+                "--cpu", Integer.toString(options.agentCpuUnits()),
+                "--memory", Long.toString(options.agentMemoryMiB())));
+        arguments.addAll(options.extraAgentArguments().forAgent(index, network));
+        return arguments;
+    }
+
+    private List<String> serverArguments()
+    {
+        List<String> arguments = new ArrayList<>(List.of("server", "--data-dir", serverDirectory().toString(), "--bind", network.hostAddress(), "--port", Integer.toString(apiPort)));
+        arguments.addAll(options.extraServerArguments());
+        return arguments;
+    }
+
+    /** The test network the fleet's hosts live on. */
+    public TestNetwork network()
+    {
+        return network;
+    }
+
+    public URI endpoint()
+    {
+        return URI.create("http://" + network.hostAddress() + ":" + apiPort);
+    }
+
+    /** The busybox test image's reference in the fleet's registry. */
+    public String image()
+    {
+        return image;
+    }
+
+    public String token()
+    {
+        return token;
+    }
+
+    public NetnsHost host(int index)
+    {
+        return network.hosts().get(index);
+    }
+
+    public int size()
+    {
+        return agents.size();
+    }
+
+    /** The fleet's directory: the server's and agents' data directories and logs are in it. */
+    public Path root()
+    {
+        return root;
+    }
+
+    public Path serverDirectory()
+    {
+        return root.resolve("server");
+    }
+
+    public Path agentDirectory(int index)
+    {
+        return root.resolve("agent-" + index);
+    }
+
+    public BerthProcess server()
+    {
+        return server;
+    }
+
+    public BerthProcess agent(int index)
+    {
+        return agents.get(index);
+    }
+
+    /** AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and the endpoint, as `berth server` wrote them to berth.env. */
+    public Map<String, String> operatorEnvironment()
+    {
+        return operatorEnvironment;
+    }
+
+    public HostCredential credential(int index)
+            throws IOException
+    {
+        JsonNode stored = Json.mapper().readTree(agentDirectory(index).resolve("host-credential.json").toFile());
+        return new HostCredential(stored.path("hostId").asText(), stored.path("secret").asText());
+    }
+
+    public String hostId(int index)
+            throws IOException
+    {
+        return credential(index).hostId();
+    }
+
+    public void killAgent(int index)
+            throws InterruptedException
+    {
+        agents.get(index).kill();
+    }
+
+    /** Starts agent i again on its data directory, without a token: the stored credential must do. */
+    public void restartAgent(int index)
+            throws IOException
+    {
+        List<String> arguments = new ArrayList<>(List.of("agent"));
+        arguments.addAll(agentArguments(index));
+        agents.set(index, BerthProcess.start(options.jvm(), Optional.of(host(index)), arguments, agents.get(index).logFile(), Map.of()));
+    }
+
+    public void killServer()
+            throws InterruptedException
+    {
+        server.kill();
+    }
+
+    public void restartServer()
+            throws IOException, InterruptedException
+    {
+        server.start();
+        awaitServer();
+    }
+
+    /** Waits until each agent has its credential and the control plane lists its host with a heartbeat. */
+    private void awaitAgentsJoined()
+            throws IOException, InterruptedException
+    {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        Set<String> joined = new HashSet<>();
+        while (joined.size() < agents.size()) {
+            for (int i = 0; i < agents.size(); i++) {
+                if (!agents.get(i).isAlive()) {
+                    throw new IOException("agent " + i + " exited: " + Files.readString(agents.get(i).logFile()));
+                }
+            }
+            Set<String> expected = new HashSet<>();
+            for (int i = 0; i < agents.size(); i++) {
+                if (Files.exists(agentDirectory(i).resolve("host-credential.json"))) {
+                    expected.add(hostId(i));
+                }
+            }
+            if (expected.size() == agents.size()) {
+                joined = heartbeatingHosts();
+                joined.retainAll(expected);
+            }
+            if (joined.size() == agents.size()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("only " + joined.size() + " of " + agents.size() + " agents joined within " + START_TIMEOUT.toSeconds() + " s; see the logs in " + root);
+            }
+            Thread.sleep(POLL_INTERVAL);
+        }
+    }
+
+    /** The hosts `berth host ls -o json` shows with a heartbeat. */
+    private Set<String> heartbeatingHosts()
+            throws IOException, InterruptedException
+    {
+        BerthProcess.Result listed = BerthProcess.run(options.jvm(), Optional.empty(), List.of("host", "ls", "-o", "json"), operatorEnvironment);
+        if (listed.exitCode() != 0) {
+            throw new IOException("berth host ls failed: " + listed.stderr());
+        }
+        Set<String> hosts = new HashSet<>();
+        for (JsonNode host : Json.mapper().readTree(listed.stdout())) {
+            if (!host.path("lastHeartbeat").isMissingNode() && !host.path("lastHeartbeat").isNull()) {
+                hosts.add(host.path("hostId").asText());
+            }
+        }
+        return hosts;
+    }
+
+    private void awaitServer()
+            throws IOException, InterruptedException
+    {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
+            HttpRequest probe = HttpRequest.newBuilder(endpoint().resolve("/berth/agent/v1/changes")).timeout(Duration.ofSeconds(2)).build();
+            while (true) {
+                if (!server.isAlive()) {
+                    throw new IOException("berth server exited: " + Files.readString(server.logFile()));
+                }
+                try {
+                    // any answer (401: no host credential) means it listens
+                    if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 401) {
+                        return;
+                    }
+                }
+                catch (IOException e) {
+                    // not listening yet
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("berth server did not answer on " + endpoint() + " within " + START_TIMEOUT.toSeconds() + " s");
+                }
+                Thread.sleep(POLL_INTERVAL);
+            }
+        }
+    }
+
+    private static Map<String, String> readEnvironmentFile(Path file)
+            throws IOException
+    {
+        Map<String, String> environment = new HashMap<>();
+        for (String line : Files.readAllLines(file)) {
+            if (line.startsWith("export ")) {
+                int equals = line.indexOf('=');
+                environment.put(line.substring("export ".length(), equals), line.substring(equals + 1));
+            }
+        }
+        return environment;
+    }
+
+    /** Stops the agents, then the server (SIGTERM, then SIGKILL); containers the agents ran keep running. */
+    public void stopProcesses()
+            throws InterruptedException
+    {
+        for (BerthProcess agent : agents) {
+            agent.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** Stops what still runs, then removes the registry, the network and the fleet's directory. */
+    @Override
+    public void close()
+            throws IOException, InterruptedException
+    {
+        try {
+            stopProcesses();
+        }
+        finally {
+            try {
+                if (registry != null) {
+                    registry.close();
+                }
+            }
+            finally {
+                if (network != null) {
+                    network.close();
+                }
+                FileTrees.deleteRecursively(root);
+            }
+        }
+    }
+}
