@@ -112,7 +112,16 @@ public final class ApiServer
             return;
         }
         server.stop(0);
-        executor.close();
+        // agents' long polls wait up to a minute for a change: interrupt them rather than wait them out
+        executor.shutdownNow();
+        try {
+            if (!executor.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                log.warn("some API requests were still running after the server stopped");
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         server = null;
         executor = null;
     }
