@@ -31,6 +31,10 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BerthUpProcessEndToEndTest
 {
+    /** Its own task bridge and subnet, so the test neither collides with nor leaves behind a real berth up's. */
+    private final String bridgeName = io.berth.testing.TestNetworks.bridgeName("btup");
+    private final String subnet = io.berth.testing.TestNetworks.subnet();
+
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final String LISTENING = "API listening on";
     /** Runs until stopped; stops promptly on SIGTERM (a shell as PID 1 ignores it otherwise). */
@@ -55,6 +59,8 @@ class BerthUpProcessEndToEndTest
         for (Path dataDirectory : dataDirectories) {
             new HostLeftovers(dataDirectory).cleanUpAndDelete();
         }
+        // berth up leaves its task bridge when it stops (tasks may still run); this test's bridge is its own
+        new ProcessBuilder("ip", "link", "delete", bridgeName).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().onExit().join();
         if (workDirectory != null) {
             CliEndToEndTest.deleteRecursively(workDirectory);
         }
@@ -100,7 +106,7 @@ class BerthUpProcessEndToEndTest
 
         // a second berth up on the same data directory would run a second agent over the same containers
         BerthCli.Result duplicate = BerthCli.withoutEnvironment().run(TIMEOUT,
-                "up", "--data-dir", dataDirectory.toString(), "--port", Integer.toString(FreePorts.any()));
+                "up", "--data-dir", dataDirectory.toString(), "--port", Integer.toString(FreePorts.any()), "--bridge", bridgeName, "--subnet", subnet);
         assertThat(duplicate.exitCode()).as(duplicate.toString()).isNotZero();
         assertOneLineError(duplicate, "in use by another berth up");
         assertThat(second.isAlive()).isTrue();
@@ -132,7 +138,7 @@ class BerthUpProcessEndToEndTest
         Path dataDirectory = newDataDirectory("berth-e2e-up-taken");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             BerthCli.Result result = BerthCli.withoutEnvironment().run(TIMEOUT,
-                    "up", "--data-dir", dataDirectory.toString(), "--port", Integer.toString(taken.getLocalPort()));
+                    "up", "--data-dir", dataDirectory.toString(), "--port", Integer.toString(taken.getLocalPort()), "--bridge", bridgeName, "--subnet", subnet);
 
             assertThat(result.exitCode()).as(result.toString()).isNotZero();
             String error = result.stderrLines().stream().filter(line -> line.startsWith("berth: ")).findFirst().orElseThrow(() -> new AssertionError(result.toString()));
@@ -157,7 +163,7 @@ class BerthUpProcessEndToEndTest
         Path stdout = workDirectory.resolve(name + ".out");
         Path stderr = workDirectory.resolve(name + ".err");
         Process process = BerthCli.withoutEnvironment().startWithOutputTo(stdout, stderr,
-                "up", "--data-dir", dataDirectory.toString(), "--port", Integer.toString(port));
+                "up", "--data-dir", dataDirectory.toString(), "--port", Integer.toString(port), "--bridge", bridgeName, "--subnet", subnet);
         berthUps.add(process);
         await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
             if (!process.isAlive()) {
