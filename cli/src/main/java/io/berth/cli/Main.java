@@ -40,6 +40,6 @@ public final class Main
                 new BerthCommand(),
                 new BerthCommandFactory(BerthClientFactory.fromEnvironment(), Optional.of(new RegistryImageImport(System.getenv())), Clock.systemUTC()));
         BerthCommands.configure(commandLine);
-        return commandLine.execute(args);
+        return BerthCommands.execute(commandLine, args);
     }
 }

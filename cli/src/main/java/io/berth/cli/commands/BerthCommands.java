@@ -16,17 +16,16 @@ public final class BerthCommands
                 HostCommand.class, ExplainCommand.class);
     }
 
-    /**
-     * Applies what the commands rely on to a root command line that has them as subcommands: one-line
-     * errors without stack traces, and `berth run IMAGE cmd -flag` passing -flag to the container.
-     */
+    /** Applies what the commands rely on to a root command line that has them as subcommands: one-line errors without stack traces. */
     public static CommandLine configure(CommandLine root)
     {
-        CommandLine run = root.getSubcommands().get("run");
-        if (run != null) {
-            run.setStopAtPositional(true);
-        }
         root.setExecutionExceptionHandler(new BerthExceptionHandler());
         return root;
+    }
+
+    /** Runs a command line on a configured root; see {@link RunArguments} for how `berth run` reads its arguments. */
+    public static int execute(CommandLine root, String... args)
+    {
+        return root.execute(RunArguments.separateCommand(root, args));
     }
 }

@@ -150,15 +150,9 @@ public final class RunCommand
         return task.path("taskArn").asText();
     }
 
-    /**
-     * The command after IMAGE. Parsing stops at IMAGE (so the command's own flags reach the container), which
-     * leaves the "--" of `berth run IMAGE -- cmd` in the command; it separates, it is not the command.
-     */
+    /** The command after IMAGE (after "--", which {@link RunArguments} puts where the command begins). */
     List<String> containerCommand()
     {
-        if (!command.isEmpty() && command.getFirst().equals("--")) {
-            return command.subList(1, command.size());
-        }
         return command;
     }
 

@@ -59,7 +59,7 @@ class BerthCommandsTest
         BerthCommands.configure(commandLine);
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
-        int exitCode = commandLine.execute(args);
+        int exitCode = BerthCommands.execute(commandLine, args);
         return new Result(exitCode, out.toString(), err.toString());
     }
 
@@ -91,6 +91,17 @@ class BerthCommandsTest
         Result result = berth("run", "busybox", "out:hi", "--not-a-berth-option", "exit:4");
         assertThat(result.exitCode()).isEqualTo(4);
         assertThat(result.out()).isEqualTo("hi\n");
+    }
+
+    @Test
+    void runTakesItsOptionsAfterTheImageToo()
+    {
+        Result result = berth("run", "busybox", "--cpu", "0.5", "--memory", "1024", "-e", "GREETING=after", "--", "exit:0");
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(0);
+        assertThat(result.out()).isEqualTo("env GREETING=after\n");
+
+        Result withoutSeparator = berth("run", "busybox", "-e", "GREETING=x", "out:cmd", "-e", "exit:5");
+        assertThat(withoutSeparator.exitCode()).as("-e after the command belongs to the command").isEqualTo(5);
     }
 
     @Test
