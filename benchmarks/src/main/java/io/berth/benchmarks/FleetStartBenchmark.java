@@ -1,15 +1,10 @@
 package io.berth.benchmarks;
 
-import io.berth.agent.runtime.CgroupLayout;
-import io.berth.testing.BusyboxRootfs;
-
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -34,22 +29,14 @@ public final class FleetStartBenchmark
     private static void run(BenchmarkOptions options, CleanupStack cleanup, PrintStream out)
             throws IOException, InterruptedException
     {
-        Path scratch = ScratchDirectories.create(cleanup, "berth-bench");
-        out.println("Berth fleet start latency benchmark");
-        MachineDescription.describe(options.runcBinary(), options.conmonBinary(), scratch).forEach(line -> out.println("  " + line));
-        out.printf(Locale.ROOT, "  %d measured rounds after %d warm-up ones, bursts of %d tasks, DescribeTasks every %d ms%n",
-                options.iterations(), options.warmups(), options.burstTasks(), options.pollInterval().toMillis());
-
-        String cgroupParent = "berth-bench-" + ProcessHandle.current().pid();
-        cleanup.push("cgroup " + cgroupParent, () -> CgroupLayout.host().remove(cgroupParent));
-        Path rootfs = BusyboxRootfs.create(scratch.resolve("busybox-rootfs"));
+        BenchmarkWorkspace workspace = BenchmarkWorkspace.prepare("Berth fleet start latency benchmark", 2, options, cleanup, out);
         int maxConnections = Math.max(64, options.burstTasks() + 16);
         out.println("starting the all-in-one Berth (control plane, agent, registry on loopback, in this JVM) ...");
         BenchmarkCluster allInOne = BerthUnderTest.start(cleanup, options.runcBinary(), maxConnections);
         out.println("starting the fleet (berth server, " + FleetUnderTest.AGENTS + " berth agents in network namespaces, registry) ...");
         FleetUnderTest fleet = FleetUnderTest.start(cleanup, maxConnections);
 
-        RawRuncStarts rawRunc = new RawRuncStarts(cleanup, options.runcBinary(), scratch, rootfs, cgroupParent + "/raw");
+        RawRuncStarts rawRunc = new RawRuncStarts(cleanup, options.runcBinary(), workspace.scratch(), workspace.rootfs(), workspace.cgroupParent() + "/raw");
         BerthSequentialStarts allInOneStarts = new BerthSequentialStarts(allInOne, options.pollInterval(), 0);
         BerthSequentialStarts fleetStarts = new BerthSequentialStarts(fleet.cluster(), options.pollInterval(), FLEET_TASKS_LEFT_RUNNING);
         List<StartSeries> series = List.of(rawRunc, allInOneStarts, fleetStarts);

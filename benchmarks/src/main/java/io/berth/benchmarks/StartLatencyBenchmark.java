@@ -1,16 +1,11 @@
 package io.berth.benchmarks;
 
-import io.berth.agent.runtime.CgroupLayout;
-import io.berth.testing.BusyboxRootfs;
-
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The benchmark's entry point: measures the runtime baselines, then a real Berth (sequential starts, then
@@ -32,22 +27,13 @@ public final class StartLatencyBenchmark
     private static void run(BenchmarkOptions options, CleanupStack cleanup, PrintStream out)
             throws IOException, InterruptedException
     {
-        Path scratch = ScratchDirectories.create(cleanup, "berth-bench");
-        out.println("Berth start latency benchmark");
-        MachineDescription.describe(options.runcBinary(), options.conmonBinary(), scratch).forEach(line -> out.println("  " + line));
-        out.printf(Locale.ROOT, "  %d measured rounds after %d warm-up ones, burst of %d tasks, DescribeTasks every %d ms%n",
-                options.iterations(), options.warmups(), options.burstTasks(), options.pollInterval().toMillis());
-
-        String cgroupParent = "berth-bench-" + ProcessHandle.current().pid();
-        // pushed after the scratch directory, so it runs before it, and after the containers are gone
-        cleanup.push("cgroup " + cgroupParent, () -> CgroupLayout.host().remove(cgroupParent));
-        Path rootfs = BusyboxRootfs.create(scratch.resolve("busybox-rootfs"));
+        BenchmarkWorkspace workspace = BenchmarkWorkspace.prepare("Berth start latency benchmark", 1, options, cleanup, out);
         out.println("starting Berth (control plane, agent, registry on loopback) ...");
         BenchmarkCluster berth = BerthUnderTest.start(cleanup, options.runcBinary(), Math.max(64, options.burstTasks() + 16));
 
-        RawRuncStarts rawRunc = new RawRuncStarts(cleanup, options.runcBinary(), scratch, rootfs, cgroupParent + "/raw");
-        MonitoredStarts conmon = new MonitoredStarts(cleanup, "conmon", options.runcBinary(), options.conmonBinary(), scratch, rootfs, cgroupParent + "/conmon", false);
-        MonitoredStarts overlay = new MonitoredStarts(cleanup, "overlay", options.runcBinary(), options.conmonBinary(), scratch, rootfs, cgroupParent + "/overlay", true);
+        RawRuncStarts rawRunc = new RawRuncStarts(cleanup, options.runcBinary(), workspace.scratch(), workspace.rootfs(), workspace.cgroupParent() + "/raw");
+        MonitoredStarts conmon = new MonitoredStarts(cleanup, "conmon", options.runcBinary(), options.conmonBinary(), workspace.scratch(), workspace.rootfs(), workspace.cgroupParent() + "/conmon", false);
+        MonitoredStarts overlay = new MonitoredStarts(cleanup, "overlay", options.runcBinary(), options.conmonBinary(), workspace.scratch(), workspace.rootfs(), workspace.cgroupParent() + "/overlay", true);
         BerthSequentialStarts berthStarts = new BerthSequentialStarts(berth, options.pollInterval(), 0);
         List<StartSeries> series = List.of(rawRunc, conmon, overlay, berthStarts);
 

@@ -1,83 +1,45 @@
 package io.berth.e2e;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.ecs.model.Compatibility;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
 import software.amazon.awssdk.services.ecs.model.KeyValuePair;
 import software.amazon.awssdk.services.ecs.model.LaunchType;
-import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
 import software.amazon.awssdk.services.ecs.model.Task;
 
-import java.nio.file.Files;
-import java.time.Duration;
 import java.util.List;
 
-import static io.berth.e2e.BerthEnvironment.awaitStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** RunTask through the AWS SDK, on real runc containers from a real registry. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RunTaskEndToEndTest
 {
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final String CLUSTER = "e2e";
 
-    private BerthEnvironment environment;
-    private EcsClient ecs;
-
-    @BeforeAll
-    void startBerth()
-            throws Exception
-    {
-        environment = BerthEnvironment.start(Files.createTempDirectory("berth-e2e-run"));
-        ecs = environment.operatorClient();
-        ecs.createCluster(request -> request.clusterName(CLUSTER));
-    }
-
-    @AfterAll
-    void stopBerth()
-            throws Exception
-    {
-        if (ecs != null) {
-            ecs.close();
-        }
-        if (environment != null) {
-            environment.close();
-        }
-    }
+    @RegisterExtension
+    static final BerthCluster berth = new BerthCluster(CLUSTER);
 
     private String register(String family, String cpu, String memory, List<String> command, Integer stopTimeout)
     {
         ContainerDefinition.Builder container = ContainerDefinition.builder()
                 .name("main")
-                .image(environment.image())
+                .image(berth.environment().image())
                 .essential(true)
                 .command(command);
         if (stopTimeout != null) {
             container.stopTimeout(stopTimeout);
         }
-        return ecs.registerTaskDefinition(request -> request
-                        .family(family)
-                        .cpu(cpu)
-                        .memory(memory)
-                        .networkMode(NetworkMode.AWSVPC)
-                        .requiresCompatibilities(Compatibility.FARGATE)
-                        .containerDefinitions(container.build()))
-                .taskDefinition().taskDefinitionArn();
+        return berth.registerFargate(family, cpu, memory, List.of(container.build()));
     }
 
     private Task runAndAwaitStop(String taskDefinition)
     {
-        RunTaskResponse response = ecs.runTask(request -> request.cluster(CLUSTER).taskDefinition(taskDefinition).launchType(LaunchType.FARGATE));
+        RunTaskResponse response = berth.ecs().runTask(request -> request.cluster(CLUSTER).taskDefinition(taskDefinition).launchType(LaunchType.FARGATE));
         assertThat(response.failures()).isEmpty();
-        return awaitStatus(ecs, CLUSTER, response.tasks().get(0).taskArn(), "STOPPED", TIMEOUT);
+        return berth.awaitStatus(response.tasks().get(0).taskArn(), "STOPPED");
     }
 
     @Test
@@ -97,7 +59,7 @@ class RunTaskEndToEndTest
         assertThat(task.startedAt()).isAfterOrEqualTo(task.pullStoppedAt());
         assertThat(task.stoppedAt()).isAfterOrEqualTo(task.startedAt());
 
-        List<LogLines.Line> lines = LogLines.readAll(environment, CLUSTER, task.taskArn());
+        List<LogLines.Line> lines = LogLines.readAll(berth.environment(), CLUSTER, task.taskArn());
         assertThat(lines).extracting(LogLines.Line::stream, LogLines.Line::text)
                 .contains(org.assertj.core.groups.Tuple.tuple("stdout", "to-stdout"), org.assertj.core.groups.Tuple.tuple("stderr", "to-stderr"));
     }
@@ -106,15 +68,15 @@ class RunTaskEndToEndTest
     void commandAndEnvironmentOverridesApply()
     {
         String definition = register("overrides", "256", "512", List.of("echo", "not-overridden"), null);
-        RunTaskResponse response = ecs.runTask(request -> request.cluster(CLUSTER).taskDefinition(definition)
+        RunTaskResponse response = berth.ecs().runTask(request -> request.cluster(CLUSTER).taskDefinition(definition)
                 .overrides(overrides -> overrides.containerOverrides(container -> container
                         .name("main")
                         .command("sh", "-c", "echo greeting=$GREETING")
                         .environment(KeyValuePair.builder().name("GREETING").value("hello-berth").build()))));
-        Task task = awaitStatus(ecs, CLUSTER, response.tasks().get(0).taskArn(), "STOPPED", TIMEOUT);
+        Task task = berth.awaitStatus(response.tasks().get(0).taskArn(), "STOPPED");
 
         assertThat(task.containers().get(0).exitCode()).isZero();
-        assertThat(LogLines.readAll(environment, CLUSTER, task.taskArn())).extracting(LogLines.Line::text).containsExactly("greeting=hello-berth");
+        assertThat(LogLines.readAll(berth.environment(), CLUSTER, task.taskArn())).extracting(LogLines.Line::text).containsExactly("greeting=hello-berth");
     }
 
     @Test
@@ -126,7 +88,7 @@ class RunTaskEndToEndTest
 
         assertThat(task.containers().get(0).exitCode()).isZero();
         // 512 cpu units are half a vCPU: 50 ms of every 100 ms period
-        assertThat(LogLines.readAll(environment, CLUSTER, task.taskArn())).extracting(LogLines.Line::text).containsExactly("50000");
+        assertThat(LogLines.readAll(berth.environment(), CLUSTER, task.taskArn())).extracting(LogLines.Line::text).containsExactly("50000");
     }
 
     @Test
@@ -144,27 +106,27 @@ class RunTaskEndToEndTest
     void stopTaskStopsARunningContainer()
     {
         String definition = register("stop", "256", "512", List.of("sleep", "600"), 2);
-        RunTaskResponse response = ecs.runTask(request -> request.cluster(CLUSTER).taskDefinition(definition).startedBy("e2e-test"));
+        RunTaskResponse response = berth.ecs().runTask(request -> request.cluster(CLUSTER).taskDefinition(definition).startedBy("e2e-test"));
         String taskArn = response.tasks().get(0).taskArn();
-        awaitStatus(ecs, CLUSTER, taskArn, "RUNNING", TIMEOUT);
+        berth.awaitStatus(taskArn, "RUNNING");
 
-        assertThat(ecs.listTasks(request -> request.cluster(CLUSTER).startedBy("e2e-test").desiredStatus("RUNNING")).taskArns()).contains(taskArn);
-        ecs.stopTask(request -> request.cluster(CLUSTER).task(taskArn).reason("stopped by the test"));
-        Task task = awaitStatus(ecs, CLUSTER, taskArn, "STOPPED", TIMEOUT);
+        assertThat(berth.ecs().listTasks(request -> request.cluster(CLUSTER).startedBy("e2e-test").desiredStatus("RUNNING")).taskArns()).contains(taskArn);
+        berth.ecs().stopTask(request -> request.cluster(CLUSTER).task(taskArn).reason("stopped by the test"));
+        Task task = berth.awaitStatus(taskArn, "STOPPED");
 
         assertThat(task.stopCodeAsString()).isEqualTo("UserInitiated");
         assertThat(task.stoppedReason()).isEqualTo("stopped by the test");
         assertThat(task.desiredStatus()).isEqualTo("STOPPED");
         // sleep as pid 1 ignores SIGTERM, so the stop timeout ends in SIGKILL
         assertThat(task.containers().get(0).exitCode()).isEqualTo(137);
-        assertThat(ecs.listTasks(request -> request.cluster(CLUSTER).desiredStatus("STOPPED")).taskArns()).contains(taskArn);
+        assertThat(berth.ecs().listTasks(request -> request.cluster(CLUSTER).desiredStatus("STOPPED")).taskArns()).contains(taskArn);
     }
 
     @Test
     void unknownImageStopsTheTaskWithAPullError()
     {
-        String definition = ecs.registerTaskDefinition(request -> request.family("unknown-image").cpu("256").memory("512")
-                        .containerDefinitions(ContainerDefinition.builder().name("main").image(environment.berth().registryAddress() + "/no/such-image:latest").build()))
+        String definition = berth.ecs().registerTaskDefinition(request -> request.family("unknown-image").cpu("256").memory("512")
+                        .containerDefinitions(ContainerDefinition.builder().name("main").image(berth.environment().berth().registryAddress() + "/no/such-image:latest").build()))
                 .taskDefinition().taskDefinitionArn();
         Task task = runAndAwaitStop(definition);
 
@@ -176,7 +138,7 @@ class RunTaskEndToEndTest
     @Test
     void unreachableRegistryStopsTheTaskWithAPullError()
     {
-        String definition = ecs.registerTaskDefinition(request -> request.family("unreachable").cpu("256").memory("512")
+        String definition = berth.ecs().registerTaskDefinition(request -> request.family("unreachable").cpu("256").memory("512")
                         .containerDefinitions(ContainerDefinition.builder().name("main").image("127.0.0.1:1/busybox:latest").build()))
                 .taskDefinition().taskDefinitionArn();
         Task task = runAndAwaitStop(definition);
@@ -193,6 +155,6 @@ class RunTaskEndToEndTest
                 .hasMessageContaining("512")
                 .hasMessageContaining("1024")
                 .hasMessageContaining("2048");
-        assertThat(ecs.listTaskDefinitionFamilies(request -> request.familyPrefix("bad-size")).families()).isEmpty();
+        assertThat(berth.ecs().listTaskDefinitionFamilies(request -> request.familyPrefix("bad-size")).families()).isEmpty();
     }
 }

@@ -2,77 +2,38 @@ package io.berth.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.common.json.Json;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.ecs.model.Compatibility;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
-import software.amazon.awssdk.services.ecs.model.LaunchType;
-import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.time.Duration;
 import java.util.List;
 
-import static io.berth.e2e.BerthEnvironment.awaitStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The task metadata endpoint v4 from inside a real container started with RunTask through the AWS SDK. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TaskMetadataEndToEndTest
 {
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final String CLUSTER = "metadata";
     /** One document per line: the container, the task, the container's stats, the task's stats. */
     private static final String PRINT_METADATA = "for path in '' /task /stats /task/stats; do busybox wget -q -O - \"$ECS_CONTAINER_METADATA_URI_V4$path\" || echo wget-failed; echo; done";
 
-    private BerthEnvironment environment;
-    private EcsClient ecs;
-
-    @BeforeAll
-    void startBerth()
-            throws Exception
-    {
-        environment = BerthEnvironment.start(Files.createTempDirectory("berth-e2e-metadata"));
-        ecs = environment.operatorClient();
-        ecs.createCluster(request -> request.clusterName(CLUSTER));
-    }
-
-    @AfterAll
-    void stopBerth()
-            throws Exception
-    {
-        if (ecs != null) {
-            ecs.close();
-        }
-        if (environment != null) {
-            environment.close();
-        }
-    }
+    @RegisterExtension
+    static final BerthCluster berth = new BerthCluster(CLUSTER);
 
     @Test
     void containerReadsItsOwnTaskLimitsAndStats()
             throws IOException
     {
-        String definitionArn = ecs.registerTaskDefinition(request -> request
-                        .family("introspect")
-                        .cpu("256")
-                        .memory("512")
-                        .networkMode(NetworkMode.AWSVPC)
-                        .requiresCompatibilities(Compatibility.FARGATE)
-                        .containerDefinitions(ContainerDefinition.builder().name("app").image(environment.image()).essential(true)
-                                .command("sh", "-c", PRINT_METADATA).build()))
-                .taskDefinition().taskDefinitionArn();
-        String taskArn = ecs.runTask(request -> request.cluster(CLUSTER).taskDefinition(definitionArn).launchType(LaunchType.FARGATE)).tasks().get(0).taskArn();
+        String definitionArn = berth.registerFargate("introspect", "256", "512",
+                List.of(ContainerDefinition.builder().name("app").image(berth.environment().image()).essential(true).command("sh", "-c", PRINT_METADATA).build()));
+        String taskArn = berth.runFargate(definitionArn);
 
-        Task task = awaitStatus(ecs, CLUSTER, taskArn, "STOPPED", TIMEOUT);
+        Task task = berth.awaitStatus(taskArn, "STOPPED");
         assertThat(task.containers().get(0).exitCode()).isZero();
 
-        List<String> output = LogLines.readAll(environment, CLUSTER, taskArn).stream()
+        List<String> output = LogLines.readAll(berth.environment(), CLUSTER, taskArn).stream()
                 .map(LogLines.Line::text)
                 .filter(text -> !text.isBlank())
                 .toList();

@@ -18,7 +18,8 @@ import static java.util.Objects.requireNonNull;
  * the role needs CREATEDB). Without that variable the test is skipped, except under CI (env CI=true), where a
  * missing PostgreSQL is a failure: CI must exercise the PostgreSQL store.
  * <p>
- * Use from {@code @BeforeAll} and close it in {@code @AfterAll}: close drops the database.
+ * Use from {@code @BeforeAll} and close it in {@code @AfterAll} (close drops the database), or through
+ * {@link TestPostgresExtension}.
  */
 public final class TestPostgres
         implements AutoCloseable

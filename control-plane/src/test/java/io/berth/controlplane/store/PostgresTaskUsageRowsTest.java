@@ -1,27 +1,13 @@
 package io.berth.controlplane.store;
 
-import io.berth.testing.TestPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.berth.testing.TestPostgresExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PostgresTaskUsageRowsTest
         extends TaskUsageRowsContractTest
 {
-    private static TestPostgres postgres;
-
-    @BeforeAll
-    static void createDatabase()
-    {
-        postgres = TestPostgres.create();
-    }
-
-    @AfterAll
-    static void dropDatabase()
-    {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
+    @RegisterExtension
+    static final TestPostgresExtension postgres = new TestPostgresExtension();
 
     @Override
     protected String jdbcUrl()

@@ -58,6 +58,13 @@ class ApiServerHttpTest
         return send("POST", "/", headers, body, true, Instant.now(), new SigV4Signer("ecs", false));
     }
 
+    /** ListClusters with an empty body, signed at the given time by the given signer. */
+    private static Response signedListClusters(Instant signingTime, SigV4Signer signer)
+            throws IOException, InterruptedException
+    {
+        return send("POST", "/", Map.of("X-Amz-Target", "AmazonEC2ContainerServiceV20141113.ListClusters"), "{}", true, signingTime, signer);
+    }
+
     private static Response send(String method, String pathAndQuery, Map<String, String> headers, String body, boolean sign, Instant signingTime, SigV4Signer signer)
             throws IOException, InterruptedException
     {
@@ -144,8 +151,7 @@ class ApiServerHttpTest
     void oldSignatureHasExpired()
             throws Exception
     {
-        Response response = send("POST", "/", Map.of("X-Amz-Target", "AmazonEC2ContainerServiceV20141113.ListClusters"), "{}", true,
-                Instant.now().minus(Duration.ofMinutes(20)), new SigV4Signer("ecs", false));
+        Response response = signedListClusters(Instant.now().minus(Duration.ofMinutes(20)), new SigV4Signer("ecs", false));
         assertError(response, 400, "InvalidSignatureException", "Signature expired");
     }
 
@@ -153,8 +159,7 @@ class ApiServerHttpTest
     void signatureFromTheFutureIsRefused()
             throws Exception
     {
-        Response response = send("POST", "/", Map.of("X-Amz-Target", "AmazonEC2ContainerServiceV20141113.ListClusters"), "{}", true,
-                Instant.now().plus(Duration.ofMinutes(20)), new SigV4Signer("ecs", false));
+        Response response = signedListClusters(Instant.now().plus(Duration.ofMinutes(20)), new SigV4Signer("ecs", false));
         assertError(response, 400, "InvalidSignatureException", "Signature not yet current");
     }
 
@@ -162,8 +167,7 @@ class ApiServerHttpTest
     void credentialScopeMustBeEcs()
             throws Exception
     {
-        Response response = send("POST", "/", Map.of("X-Amz-Target", "AmazonEC2ContainerServiceV20141113.ListClusters"), "{}", true,
-                Instant.now(), new SigV4Signer("s3", false));
+        Response response = signedListClusters(Instant.now(), new SigV4Signer("s3", false));
         assertError(response, 400, "InvalidSignatureException", "Credential should be scoped to correct service: 'ecs'");
     }
 
@@ -182,8 +186,7 @@ class ApiServerHttpTest
     void signedContentHashIsAccepted()
             throws Exception
     {
-        Response response = send("POST", "/", Map.of("X-Amz-Target", "AmazonEC2ContainerServiceV20141113.ListClusters"), "{}", true,
-                Instant.now(), new SigV4Signer("ecs", true));
+        Response response = signedListClusters(Instant.now(), new SigV4Signer("ecs", true));
         assertThat(response.status()).isEqualTo(200);
     }
 
