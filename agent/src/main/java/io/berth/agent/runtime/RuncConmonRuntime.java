@@ -52,6 +52,7 @@ public final class RuncConmonRuntime
     private static final Duration EXIT_FILE_GRACE = Duration.ofSeconds(2);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
+    private static final Duration CREATE_POLL_INTERVAL = Duration.ofMillis(2);
     private static final int SIGKILL = 9;
     private static final Path HOST_RESOLV_CONF = Path.of("/etc/resolv.conf");
 
@@ -306,13 +307,9 @@ public final class RuncConmonRuntime
     {
         long deadline = System.nanoTime() + CREATE_TIMEOUT.toNanos();
         while (true) {
-            Optional<RuncState> state = runc.state(containerId);
-            if (state.isPresent() && state.get().status().equals("stopped")) {
-                // the init process died before `runc start`: creation failed (a missing executable is found
-                // then), and runc's reason reaches its log as runc exits, a moment later
-                throw new ContainerStartException(awaitRuncError(containerId).orElse("the container's process exited before it was started"));
-            }
-            if (state.isPresent() && !state.get().status().equals("creating")) {
+            // `runc create` writes the container's pid file (conmon's --container-pidfile) once the container is
+            // created: watching for it costs a stat, where asking `runc state` costs a process
+            if (Files.exists(layout.containerPidFile(containerId))) {
                 return;
             }
             Optional<String> runcError = RuncMessages.fromJsonLog(readQuietly(layout.runcLog(containerId)));
@@ -321,15 +318,15 @@ public final class RuncConmonRuntime
             }
             boolean monitorGone = Files.exists(layout.conmonPidFile(containerId))
                     && !MonitorProcess.isAlive(layout.conmonPidFile(containerId), containerId);
-            if (monitorGone && runc.state(containerId).isEmpty()) {
-                String reason = RuncMessages.fromJsonLog(readQuietly(layout.runcLog(containerId)))
+            if (monitorGone && !Files.exists(layout.containerPidFile(containerId))) {
+                String reason = awaitRuncError(containerId)
                         .orElse("the container monitor (conmon) exited before the container was created: " + readQuietly(layout.conmonLog(containerId)).strip());
                 throw new ContainerStartException(reason);
             }
             if (System.nanoTime() > deadline) {
                 throw new ContainerStartException("runc did not create the container within " + CREATE_TIMEOUT.toSeconds() + " s");
             }
-            sleep(POLL_INTERVAL);
+            sleep(CREATE_POLL_INTERVAL);
         }
     }
 

@@ -42,6 +42,8 @@ public final class TaskRunner
     public static final String TASK_FAILED_TO_START = "TaskFailedToStart";
     static final String OOM_REASON = "OutOfMemoryError: Container killed due to memory usage";
     private static final Duration WATCH_INTERVAL = Duration.ofMillis(100);
+    /** While stopping, exits are looked for more often: a StopTask waits on them, and a look is a file read. */
+    private static final Duration STOPPING_WATCH_INTERVAL = Duration.ofMillis(10);
     private static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final int SIGTERM = 15;
     private static final int SIGKILL = 9;
@@ -199,7 +201,7 @@ public final class TaskRunner
                 return;
             }
             synchronized (wakeUp) {
-                wakeUp.wait(WATCH_INTERVAL.toMillis());
+                wakeUp.wait((stopRequested ? STOPPING_WATCH_INTERVAL : WATCH_INTERVAL).toMillis());
             }
         }
     }

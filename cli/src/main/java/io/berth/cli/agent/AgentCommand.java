@@ -1,8 +1,8 @@
 package io.berth.cli.agent;
 
-import io.berth.agent.network.CniNetworkConfig;
 import io.berth.cli.commands.Durations;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -68,13 +68,8 @@ public final class AgentCommand
             defaultValue = "1h")
     String stoppedTaskRetention;
 
-    @Option(names = "--bridge", paramLabel = "NAME", description = "Linux bridge the tasks' network interfaces attach to (default: ${DEFAULT-VALUE}).",
-            defaultValue = CniNetworkConfig.DEFAULT_BRIDGE)
-    String bridgeName;
-
-    @Option(names = "--subnet", paramLabel = "CIDR", description = "IPv4 range the tasks' addresses come from (default: ${DEFAULT-VALUE}).",
-            defaultValue = CniNetworkConfig.DEFAULT_SUBNET)
-    String subnet;
+    @Mixin
+    TaskNetworkOptions taskNetwork = new TaskNetworkOptions();
 
     @Override
     public Integer call()
@@ -85,7 +80,7 @@ public final class AgentCommand
         }
         AgentNodeConfig config;
         try {
-            config = AgentNodeConfig.defaults(dataDirectory).withTaskNetwork(bridgeName, subnet);
+            config = AgentNodeConfig.defaults(dataDirectory).withTaskNetwork(taskNetwork.bridgeName(), taskNetwork.subnet());
         }
         catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

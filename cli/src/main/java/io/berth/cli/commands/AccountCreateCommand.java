@@ -7,35 +7,21 @@ import io.berth.cli.client.BerthClient;
 import io.berth.cli.client.BerthClientFactory;
 import io.berth.common.json.Json;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.Map;
-import java.util.concurrent.Callable;
-
-import static java.util.Objects.requireNonNull;
 
 /** berth account create: a new account and its first access key (POST /berth/accounts). */
 @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an account and print its access key.")
 public final class AccountCreateCommand
-        implements Callable<Integer>
+        extends ControlPlaneCommand
 {
     enum OutputFormat
     {
         text, json
     }
-
-    private final BerthClientFactory clients;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ConnectionOptions connection = new ConnectionOptions();
 
     @Option(names = {"-o", "--output"}, defaultValue = "text", description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     OutputFormat output;
@@ -43,14 +29,9 @@ public final class AccountCreateCommand
     @Parameters(index = "0", paramLabel = "NAME", description = "Account name")
     String name;
 
-    public AccountCreateCommand()
-    {
-        this(BerthClientFactory.fromEnvironment());
-    }
-
     public AccountCreateCommand(BerthClientFactory clients)
     {
-        this.clients = requireNonNull(clients, "clients is null");
+        super(clients);
     }
 
     @Override
@@ -60,7 +41,7 @@ public final class AccountCreateCommand
         ObjectNode request = Json.mapper().createObjectNode();
         request.put("name", name);
         JsonNode account;
-        try (BerthClient client = clients.connect(connection.endpoint(), connection.region())) {
+        try (BerthClient client = connect()) {
             account = client.admin("POST", "/berth/accounts", Map.of(), request);
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -7,17 +7,11 @@ import io.berth.cli.client.BerthClient;
 import io.berth.cli.client.BerthClientFactory;
 import io.berth.common.json.Json;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
-
-import static java.util.Objects.requireNonNull;
 
 /**
  * berth bill: what the account's tasks cost (per second on their requested size, as Fargate bills), what
@@ -28,7 +22,7 @@ import static java.util.Objects.requireNonNull;
 @Command(name = "bill", mixinStandardHelpOptions = true,
         description = "Show the bill: billed vCPU- and GB-seconds and cost beside the CPU and memory really used, with right-sizing advice.")
 public final class BillCommand
-        implements Callable<Integer>
+        extends ControlPlaneCommand
 {
     enum OutputFormat
     {
@@ -39,14 +33,6 @@ public final class BillCommand
     {
         task, family, service, cluster
     }
-
-    private final BerthClientFactory clients;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ConnectionOptions connection = new ConnectionOptions();
 
     @Option(names = "--since", paramLabel = "DATE", description = "Bill from this UTC date or date-time on, e.g. 2024-05-01 (default: from the first task)")
     String since;
@@ -66,14 +52,9 @@ public final class BillCommand
     @Option(names = "--recommendations", description = "With -o json: print the right-sizing advice instead of the lines")
     boolean recommendations;
 
-    public BillCommand()
-    {
-        this(BerthClientFactory.fromEnvironment());
-    }
-
     public BillCommand(BerthClientFactory clients)
     {
-        this.clients = requireNonNull(clients, "clients is null");
+        super(clients);
     }
 
     @Override
@@ -86,7 +67,7 @@ public final class BillCommand
         query.put("by", by.name());
         query.put("account", account);
         JsonNode bill;
-        try (BerthClient client = clients.connect(connection.endpoint(), connection.region())) {
+        try (BerthClient client = connect()) {
             bill = client.admin("GET", "/berth/bill", query, null);
         }
         PrintWriter out = spec.commandLine().getOut();

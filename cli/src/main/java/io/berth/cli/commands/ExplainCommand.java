@@ -6,37 +6,23 @@ import io.berth.cli.client.BerthClient;
 import io.berth.cli.client.BerthClientFactory;
 import io.berth.common.json.Json;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-
-import static java.util.Objects.requireNonNull;
 
 /** berth explain TASK: where a task went, or why the scheduler has no host for it, host by host (operator only). */
 @Command(name = "explain", mixinStandardHelpOptions = true, description = "Show where a task was placed, or why it is still waiting for a host (operator only).")
 public final class ExplainCommand
-        implements Callable<Integer>
+        extends ControlPlaneCommand
 {
     enum OutputFormat
     {
         text, json
     }
-
-    private final BerthClientFactory clients;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ConnectionOptions connection = new ConnectionOptions();
 
     @Option(names = {"-o", "--output"}, defaultValue = "text", description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     OutputFormat output;
@@ -44,14 +30,9 @@ public final class ExplainCommand
     @Parameters(index = "0", paramLabel = "TASK", description = "Task id or ARN")
     String task;
 
-    public ExplainCommand()
-    {
-        this(BerthClientFactory.fromEnvironment());
-    }
-
     public ExplainCommand(BerthClientFactory clients)
     {
-        this.clients = requireNonNull(clients, "clients is null");
+        super(clients);
     }
 
     @Override
@@ -59,7 +40,7 @@ public final class ExplainCommand
             throws JsonProcessingException
     {
         JsonNode placement;
-        try (BerthClient client = clients.connect(connection.endpoint(), connection.region())) {
+        try (BerthClient client = connect()) {
             placement = client.admin("GET", "/berth/tasks/" + BerthClient.pathSegment(TaskReference.idOf(task)) + "/placement", Map.of(), null);
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -1,21 +1,13 @@
 package io.berth.cli.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.cli.client.BerthClientFactory;
 import io.berth.common.json.Json;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-
-import static java.util.Objects.requireNonNull;
 
 /**
  * berth host drain HOST [--deadline 5m]: the host gets no new tasks; at the deadline its standalone tasks are
@@ -24,30 +16,14 @@ import static java.util.Objects.requireNonNull;
 @Command(name = "drain", mixinStandardHelpOptions = true,
         description = "Drain a host: no new tasks, and its tasks are stopped at the deadline; then it stays cordoned.")
 public final class HostDrainCommand
-        implements Callable<Integer>
+        extends HostStateChangeCommand
 {
-    private final BerthClientFactory clients;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ConnectionOptions connection = new ConnectionOptions();
-
-    @Parameters(index = "0", paramLabel = "HOST", description = "Host id (see `berth host ls`)")
-    String hostId;
-
     @Option(names = "--deadline", defaultValue = "5m", description = "When to stop the host's tasks: 90s, 5m, 1h or seconds (default: ${DEFAULT-VALUE})")
     String deadline;
 
-    public HostDrainCommand()
-    {
-        this(BerthClientFactory.fromEnvironment());
-    }
-
     public HostDrainCommand(BerthClientFactory clients)
     {
-        this.clients = requireNonNull(clients, "clients is null");
+        super(clients);
     }
 
     @Override
@@ -55,9 +31,7 @@ public final class HostDrainCommand
     {
         Duration parsed = parseDuration(deadline);
         ObjectNode body = Json.mapper().createObjectNode().put("deadlineSeconds", parsed.toSeconds());
-        JsonNode host = HostStateCommand.change(clients, connection, hostId, "drain", body);
-        HostStateCommand.print(spec.commandLine().getOut(), host, "is draining: its tasks stop in " + parsed.toSeconds() + " s unless they end before");
-        return 0;
+        return changeState("drain", body, "is draining: its tasks stop in " + parsed.toSeconds() + " s unless they end before");
     }
 
     /** "90s", "5m", "1h", "300" (seconds). */

@@ -6,50 +6,34 @@ import io.berth.cli.client.BerthClient;
 import io.berth.cli.client.BerthClientFactory;
 import io.berth.common.json.Json;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import static java.util.Objects.requireNonNull;
 
 /** berth host ls: every host with its capacity, allocation, tasks, state and last heartbeat (GET /berth/hosts). */
 @Command(name = "ls", aliases = "list", mixinStandardHelpOptions = true, description = "List hosts.")
 public final class HostListCommand
-        implements Callable<Integer>
+        extends ControlPlaneCommand
 {
     enum OutputFormat
     {
         table, json
     }
 
-    private final BerthClientFactory clients;
     private final Clock clock;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ConnectionOptions connection = new ConnectionOptions();
 
     @Option(names = {"-o", "--output"}, defaultValue = "table", description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     OutputFormat output;
 
-    public HostListCommand()
-    {
-        this(BerthClientFactory.fromEnvironment(), Clock.systemUTC());
-    }
-
     public HostListCommand(BerthClientFactory clients, Clock clock)
     {
-        this.clients = requireNonNull(clients, "clients is null");
+        super(clients);
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -58,7 +42,7 @@ public final class HostListCommand
             throws JsonProcessingException
     {
         JsonNode response;
-        try (BerthClient client = clients.connect(connection.endpoint(), connection.region())) {
+        try (BerthClient client = connect()) {
             response = client.admin("GET", "/berth/hosts", Map.of(), null);
         }
         PrintWriter out = spec.commandLine().getOut();

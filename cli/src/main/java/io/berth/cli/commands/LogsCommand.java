@@ -1,36 +1,22 @@
 package io.berth.cli.commands;
 
-import io.berth.cli.client.BerthClient;
 import io.berth.cli.client.BerthClientException;
+import io.berth.cli.client.BerthClient;
 import io.berth.cli.client.BerthClientFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-
-import static java.util.Objects.requireNonNull;
 
 /** berth logs: a task's output so far, or (-f) until the task stops. */
 @Command(name = "logs", mixinStandardHelpOptions = true, description = "Print a task's output; -f follows it until the task stops.")
 public final class LogsCommand
-        implements Callable<Integer>
+        extends ControlPlaneCommand
 {
     private static final Duration POLL_INTERVAL = Duration.ofMillis(300);
-
-    private final BerthClientFactory clients;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ConnectionOptions connection = new ConnectionOptions();
 
     @Option(names = {"-f", "--follow"}, description = "Keep printing new lines until the task has stopped")
     boolean follow;
@@ -41,14 +27,9 @@ public final class LogsCommand
     @Parameters(index = "0", paramLabel = "TASK", description = "Task id or ARN")
     String task;
 
-    public LogsCommand()
-    {
-        this(BerthClientFactory.fromEnvironment());
-    }
-
     public LogsCommand(BerthClientFactory clients)
     {
-        this.clients = requireNonNull(clients, "clients is null");
+        super(clients);
     }
 
     @Override
@@ -59,7 +40,7 @@ public final class LogsCommand
         Optional<String> clusterName = Optional.ofNullable(cluster).or(reference::cluster);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (BerthClient client = clients.connect(connection.endpoint(), connection.region())) {
+        try (BerthClient client = connect()) {
             String taskId = TaskReference.idOf(TaskResolver.resolve(client, clusterName, reference, task));
             TaskLogReader logs = new TaskLogReader(client, taskId, clusterName);
             while (true) {

@@ -8,10 +8,7 @@ import io.berth.cli.client.BerthClient;
 import io.berth.cli.client.BerthClientFactory;
 import io.berth.common.json.Json;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -22,28 +19,20 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
 
 import static java.util.Objects.requireNonNull;
 
 /** berth ps: the account's tasks as a table (or JSON), newest first. */
 @Command(name = "ps", mixinStandardHelpOptions = true, description = "List tasks (running ones, or all with -a).")
 public final class PsCommand
-        implements Callable<Integer>
+        extends ControlPlaneCommand
 {
     enum OutputFormat
     {
         table, json
     }
 
-    private final BerthClientFactory clients;
     private final Clock clock;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ConnectionOptions connection = new ConnectionOptions();
 
     @Option(names = {"-a", "--all"}, description = "Include stopped tasks")
     boolean all;
@@ -54,14 +43,9 @@ public final class PsCommand
     @Option(names = "--cluster", description = "Cluster (default: the default cluster)")
     String cluster;
 
-    public PsCommand()
-    {
-        this(BerthClientFactory.fromEnvironment(), Clock.systemUTC());
-    }
-
     public PsCommand(BerthClientFactory clients, Clock clock)
     {
-        this.clients = requireNonNull(clients, "clients is null");
+        super(clients);
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -71,7 +55,7 @@ public final class PsCommand
     {
         Optional<String> clusterName = Optional.ofNullable(cluster);
         List<JsonNode> tasks;
-        try (BerthClient client = clients.connect(connection.endpoint(), connection.region())) {
+        try (BerthClient client = connect()) {
             Set<String> arns = new LinkedHashSet<>(TaskDescriptions.list(client, clusterName, "RUNNING"));
             if (all) {
                 arns.addAll(TaskDescriptions.list(client, clusterName, "STOPPED"));

@@ -3,16 +3,13 @@ package io.berth.cli.commands;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.cli.client.BerthClient;
 import io.berth.cli.client.BerthClientException;
+import io.berth.cli.client.BerthClient;
 import io.berth.cli.client.BerthClientFactory;
 import io.berth.common.json.Json;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -20,9 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
-
-import static java.util.Objects.requireNonNull;
 
 /**
  * berth run: registers (or reuses) a task definition for the image, starts one task, streams its output
@@ -31,7 +25,7 @@ import static java.util.Objects.requireNonNull;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run an image as a task, stream its output and exit with its exit code.")
 public final class RunCommand
-        implements Callable<Integer>
+        extends ControlPlaneCommand
 {
     /** docker run's exit code when the container could not be run at all. */
     static final int TASK_FAILED_EXIT_CODE = 125;
@@ -39,14 +33,6 @@ public final class RunCommand
     /** How long to wait for the last log lines after the task stopped, if the log never says it is complete. */
     static final Duration LOG_DRAIN_TIMEOUT = Duration.ofSeconds(10);
     private static final Set<String> NOT_FOUND_TYPES = Set.of("ClientException", "InvalidParameterException");
-
-    private final BerthClientFactory clients;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ConnectionOptions connection = new ConnectionOptions();
 
     @Parameters(index = "0", paramLabel = "IMAGE", description = "Image reference, e.g. busybox or 127.0.0.1:5000/app:1")
     String image;
@@ -72,14 +58,9 @@ public final class RunCommand
     @Option(names = {"-d", "--detach"}, description = "Print the task ARN and return instead of streaming output")
     boolean detach;
 
-    public RunCommand()
-    {
-        this(BerthClientFactory.fromEnvironment());
-    }
-
     public RunCommand(BerthClientFactory clients)
     {
-        this.clients = requireNonNull(clients, "clients is null");
+        super(clients);
     }
 
     @Override
@@ -100,7 +81,7 @@ public final class RunCommand
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
 
-        try (BerthClient client = clients.connect(connection.endpoint(), connection.region())) {
+        try (BerthClient client = connect()) {
             String taskDefinition = new RunTaskDefinitions(client).ensure(taskFamily, containerName, image, cpuUnits, memoryMiB);
             String taskArn = runTask(client, clusterName, taskDefinition, containerName);
             if (detach) {

@@ -1,37 +1,23 @@
 package io.berth.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.cli.client.BerthClient;
 import io.berth.cli.client.BerthClientException;
+import io.berth.cli.client.BerthClient;
 import io.berth.cli.client.BerthClientFactory;
 import io.berth.common.json.Json;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-
-import static java.util.Objects.requireNonNull;
 
 /** berth stop: StopTask for each task named; prints each stopped task's id, goes on past failures. */
 @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop one or more tasks.")
 public final class StopCommand
-        implements Callable<Integer>
+        extends ControlPlaneCommand
 {
-    private final BerthClientFactory clients;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ConnectionOptions connection = new ConnectionOptions();
-
     @Option(names = "--cluster", description = "Cluster (default: from the ARN, else the default cluster)")
     String cluster;
 
@@ -41,14 +27,9 @@ public final class StopCommand
     @Parameters(arity = "1..*", paramLabel = "TASK", description = "Task ids or ARNs")
     List<String> tasks;
 
-    public StopCommand()
-    {
-        this(BerthClientFactory.fromEnvironment());
-    }
-
     public StopCommand(BerthClientFactory clients)
     {
-        this.clients = requireNonNull(clients, "clients is null");
+        super(clients);
     }
 
     @Override
@@ -57,7 +38,7 @@ public final class StopCommand
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int failures = 0;
-        try (BerthClient client = clients.connect(connection.endpoint(), connection.region())) {
+        try (BerthClient client = connect()) {
             for (String task : tasks) {
                 TaskReference reference = TaskReference.parse(task);
                 Optional<String> clusterName = Optional.ofNullable(cluster).or(reference::cluster);

@@ -1,16 +1,14 @@
 package io.berth.cli.up;
 
-import io.berth.cli.commands.Durations;
-import io.berth.cli.server.ServerCommand;
-import io.berth.agent.network.CniNetworkConfig;
+import io.berth.cli.agent.TaskNetworkOptions;
+import io.berth.cli.server.ControlPlaneOptions;
 import io.berth.cli.commands.CommandFailedException;
-import io.berth.controlplane.metering.MeteringConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.net.BindException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,41 +32,14 @@ public final class UpCommand
     @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address the API listens on (default: ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1")
     String bindAddress;
 
-    @Option(names = "--store", paramLabel = "JDBC_URL", description = "jdbc:postgresql://... to keep state in PostgreSQL (default: SQLite in the data directory).")
-    String storeUrl;
-
-    @Option(names = "--region", paramLabel = "REGION", description = "Region in ARNs (default: ${DEFAULT-VALUE}).", defaultValue = "us-east-1")
-    String region;
+    @Mixin
+    ControlPlaneOptions controlPlane = new ControlPlaneOptions();
 
     @Option(names = "--insecure-registry", paramLabel = "HOST:PORT", description = "A registry to reach over plain HTTP (loopback registries always may be).")
     List<String> insecureRegistries = new ArrayList<>();
 
-    @Option(names = "--stopped-task-retention", paramLabel = "DURATION", description = "How long stopped tasks stay describable, e.g. 1h or 90m (default: ${DEFAULT-VALUE}).", defaultValue = "1h")
-    String stoppedTaskRetention;
-
-    @Option(names = "--price-vcpu-hour", paramLabel = "USD", description = "Price of one vCPU for one hour in the bill (default: ${DEFAULT-VALUE}, the AWS Fargate us-east-1 Linux/x86 list price).", defaultValue = "0.04048")
-    BigDecimal pricePerVcpuHour;
-
-    @Option(names = "--price-gb-hour", paramLabel = "USD", description = "Price of one GB (GiB) of memory for one hour in the bill (default: ${DEFAULT-VALUE}, the AWS Fargate us-east-1 Linux/x86 list price).", defaultValue = "0.004445")
-    BigDecimal pricePerGbHour;
-
-    @Option(names = "--bridge", paramLabel = "NAME", description = "Linux bridge the tasks' network interfaces attach to (default: ${DEFAULT-VALUE}).",
-            defaultValue = CniNetworkConfig.DEFAULT_BRIDGE)
-    String bridgeName;
-
-    @Option(names = "--subnet", paramLabel = "CIDR", description = "IPv4 range the tasks' addresses come from (default: ${DEFAULT-VALUE}).",
-            defaultValue = CniNetworkConfig.DEFAULT_SUBNET)
-    String subnet;
-
-    @Option(names = "--placement-timeout", paramLabel = "DURATION",
-            description = "How long a task waits in PROVISIONING for a host with room before it stops with TaskFailedToStart, e.g. 5m or 30s (default: ${DEFAULT-VALUE}).",
-            defaultValue = "5m")
-    String placementTimeout;
-
-    @Option(names = "--host-lost-after", paramLabel = "DURATION",
-            description = "How long a host may go without a heartbeat before it is marked LOST and its tasks STOPPED, e.g. 60s or 5m (default: ${DEFAULT-VALUE}).",
-            defaultValue = "60s")
-    String hostLostAfter;
+    @Mixin
+    TaskNetworkOptions taskNetwork = new TaskNetworkOptions();
 
     @Override
     public Integer call()
@@ -77,18 +48,18 @@ public final class UpCommand
         AllInOneConfig config = AllInOneConfig.defaults(dataDirectory)
                 .withApiPort(port)
                 .withBindAddress(bindAddress)
-                .withStoreUrl(storeUrl)
+                .withStoreUrl(controlPlane.storeUrl())
                 .withInsecureRegistries(Set.copyOf(insecureRegistries))
-                .withStoppedTaskRetention(Durations.parse(new picocli.CommandLine(this), stoppedTaskRetention));
-        config = config.withRegion(region);
-        config = config.withMetering(MeteringConfig.DEFAULTS.withPrices(ServerCommand.prices(new picocli.CommandLine(this), pricePerVcpuHour, pricePerGbHour)));
+                .withStoppedTaskRetention(controlPlane.stoppedTaskRetention());
+        config = config.withRegion(controlPlane.region());
+        config = config.withMetering(controlPlane.metering());
         try {
-            config = config.withTaskNetwork(bridgeName, subnet);
+            config = config.withTaskNetwork(taskNetwork.bridgeName(), taskNetwork.subnet());
         }
         catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
         }
-        AllInOne berth = new AllInOne(config, ServerCommand.hostTimings(new picocli.CommandLine(this), placementTimeout, hostLostAfter));
+        AllInOne berth = new AllInOne(config, controlPlane.hostTimings());
         try {
             berth.start();
         }

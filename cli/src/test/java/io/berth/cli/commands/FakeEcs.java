@@ -10,7 +10,6 @@ import io.berth.common.json.Json;
 import io.berth.common.sigv4.SigV4Credentials;
 import io.berth.controlplane.accounts.AccessKey;
 import io.berth.controlplane.accounts.Account;
-import io.berth.controlplane.api.AdminEndpoint;
 import io.berth.controlplane.api.EcsAction;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.api.RequestContext;
@@ -84,8 +83,8 @@ final class FakeEcs
                         action("ListTasks", this::listTasks),
                         action("StopTask", this::stopTask)),
                 List.of(
-                        admin("GET", "/berth/tasks/{taskId}/logs", this::logs),
-                        admin("POST", "/berth/accounts", this::createAccount)),
+                        new LambdaAdminEndpoint("GET", "/berth/tasks/{taskId}/logs", this::logs),
+                        new LambdaAdminEndpoint("POST", "/berth/accounts", this::createAccount)),
                 clock);
         server.start();
     }
@@ -329,35 +328,6 @@ final class FakeEcs
             public JsonNode handle(RequestContext context, JsonNode request)
             {
                 return handler.apply(context, request);
-            }
-        };
-    }
-
-    interface AdminHandler
-    {
-        JsonNode handle(RequestContext context, Map<String, String> path, Map<String, String> query, JsonNode body);
-    }
-
-    private static AdminEndpoint admin(String method, String pattern, AdminHandler handler)
-    {
-        return new AdminEndpoint()
-        {
-            @Override
-            public String method()
-            {
-                return method;
-            }
-
-            @Override
-            public String pathPattern()
-            {
-                return pattern;
-            }
-
-            @Override
-            public JsonNode handle(RequestContext context, Map<String, String> pathParameters, Map<String, String> query, JsonNode body)
-            {
-                return handler.handle(context, pathParameters, query, body);
             }
         };
     }

@@ -12,7 +12,6 @@ import io.berth.controlplane.accounts.AccessKey;
 import io.berth.controlplane.accounts.Account;
 import io.berth.controlplane.api.AdminEndpoint;
 import io.berth.controlplane.api.EcsException;
-import io.berth.controlplane.api.RequestContext;
 import io.berth.controlplane.api.http.ApiServer;
 
 import java.net.InetAddress;
@@ -125,35 +124,18 @@ final class FakeHosts
         JsonNode handle(Map<String, String> path, JsonNode body);
     }
 
+    /** Only the operator may call it, as the real host endpoints; each call is recorded in {@link #calls}. */
     private AdminEndpoint endpoint(String method, String pattern, Handler handler)
     {
-        return new AdminEndpoint()
-        {
-            @Override
-            public String method()
-            {
-                return method;
+        return new LambdaAdminEndpoint(method, pattern, (context, pathParameters, query, body) -> {
+            if (!context.account().operator()) {
+                throw EcsException.accessDenied("Only the operator account can manage hosts and read placement details; sign the request with the operator's access key.");
             }
-
-            @Override
-            public String pathPattern()
-            {
-                return pattern;
+            synchronized (FakeHosts.this) {
+                calls.add(method + " " + pattern.replace("{hostId}", pathParameters.getOrDefault("hostId", "")).replace("{taskId}", pathParameters.getOrDefault("taskId", ""))
+                        + (body.isEmpty() ? "" : " " + body));
             }
-
-            @Override
-            public JsonNode handle(RequestContext context, Map<String, String> pathParameters, Map<String, String> query, JsonNode body)
-            {
-                if (!context.account().operator()) {
-                    throw EcsException.accessDenied("Only the operator account can manage hosts and read placement details; sign the request with the operator's access key.");
-                }
-                synchronized (FakeHosts.this) {
-                    calls.add(method + " " + pattern.replace("{hostId}", pathParameters.getOrDefault("hostId", "")).replace("{taskId}", pathParameters.getOrDefault("taskId", ""))
-                            + (body.isEmpty() ? "" : " " + body));
-                }
-                return handler.handle(pathParameters, body);
-            }
-        };
+            return handler.handle(pathParameters, body);
+        });
     }
-
 }

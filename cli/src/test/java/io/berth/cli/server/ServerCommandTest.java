@@ -12,12 +12,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ServerCommandTest
 {
-    private final CommandLine commandLine = new CommandLine(new ServerCommand());
+    private final ServerCommand server = new ServerCommand();
+    private final CommandLine commandLine = new CommandLine(server);
 
     @Test
     void placementTimeoutAndHostLostAfterBecomeControlPlaneSettings()
     {
-        ControlPlaneConfig config = ServerCommand.hostTimings(commandLine, "30s", "2m").apply(ControlPlaneConfig.of("jdbc:sqlite:/unused"));
+        commandLine.parseArgs("--placement-timeout", "30s", "--host-lost-after", "2m");
+        ControlPlaneConfig config = server.controlPlane.hostTimings().apply(ControlPlaneConfig.of("jdbc:sqlite:/unused"));
 
         assertThat(config.placementTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.hostLostAfter()).isEqualTo(Duration.ofMinutes(2));
@@ -26,10 +28,8 @@ class ServerCommandTest
     @Test
     void theDefaultsAreTheControlPlanesDefaults()
     {
-        CommandLine.Model.CommandSpec spec = commandLine.getCommandSpec();
-        ControlPlaneConfig config = ServerCommand.hostTimings(commandLine,
-                spec.findOption("--placement-timeout").defaultValue(), spec.findOption("--host-lost-after").defaultValue())
-                .apply(ControlPlaneConfig.of("jdbc:sqlite:/unused"));
+        commandLine.parseArgs();
+        ControlPlaneConfig config = server.controlPlane.hostTimings().apply(ControlPlaneConfig.of("jdbc:sqlite:/unused"));
 
         assertThat(config.placementTimeout()).isEqualTo(ControlPlaneConfig.DEFAULT_PLACEMENT_TIMEOUT);
         assertThat(config.hostLostAfter()).isEqualTo(ControlPlaneConfig.DEFAULT_HOST_LOST_AFTER);
@@ -38,10 +38,12 @@ class ServerCommandTest
     @Test
     void zeroOrUnreadableDurationsAreRefusedWithTheOptionToFix()
     {
-        assertThatThrownBy(() -> ServerCommand.hostTimings(commandLine, "0s", "60s"))
+        commandLine.parseArgs("--placement-timeout", "0s", "--host-lost-after", "60s");
+        assertThatThrownBy(() -> server.controlPlane.hostTimings())
                 .isInstanceOf(ParameterException.class)
                 .hasMessage("--placement-timeout must be longer than zero, e.g. 30s");
-        assertThatThrownBy(() -> ServerCommand.hostTimings(commandLine, "5m", "soon"))
+        commandLine.parseArgs("--placement-timeout", "5m", "--host-lost-after", "soon");
+        assertThatThrownBy(() -> server.controlPlane.hostTimings())
                 .isInstanceOf(ParameterException.class)
                 .hasMessage("invalid duration 'soon': use e.g. 90s, 30m, 1h");
     }

@@ -1,0 +1,97 @@
+package io.berth.cli.server;
+
+import io.berth.cli.commands.Durations;
+import io.berth.controlplane.ControlPlaneConfig;
+import io.berth.controlplane.metering.MeteringConfig;
+import io.berth.controlplane.metering.PriceList;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+
+/**
+ * The control plane's options that `berth server` and `berth up` both take (a picocli mixin), so the two
+ * commands spell, default and check them the same way. The listening options stay in each command: their
+ * defaults differ (`berth up` listens on loopback only).
+ */
+public final class ControlPlaneOptions
+{
+    // the command this mixin is part of, so that a bad value is reported against it
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    @Option(names = "--store", paramLabel = "JDBC_URL", description = "jdbc:postgresql://... to keep state in PostgreSQL (default: SQLite in the data directory).")
+    String storeUrl;
+
+    @Option(names = "--region", paramLabel = "REGION", description = "Region in ARNs (default: ${DEFAULT-VALUE}).", defaultValue = "us-east-1")
+    String region;
+
+    @Option(names = "--stopped-task-retention", paramLabel = "DURATION", description = "How long stopped tasks stay describable, e.g. 1h or 90m (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1h")
+    String stoppedTaskRetention;
+
+    @Option(names = "--price-vcpu-hour", paramLabel = "USD", description = "Price of one vCPU for one hour in the bill (default: ${DEFAULT-VALUE}, the AWS Fargate us-east-1 Linux/x86 list price).",
+            defaultValue = "0.04048")
+    BigDecimal pricePerVcpuHour;
+
+    @Option(names = "--price-gb-hour", paramLabel = "USD", description = "Price of one GB (GiB) of memory for one hour in the bill (default: ${DEFAULT-VALUE}, the AWS Fargate us-east-1 Linux/x86 list price).",
+            defaultValue = "0.004445")
+    BigDecimal pricePerGbHour;
+
+    @Option(names = "--placement-timeout", paramLabel = "DURATION",
+            description = "How long a task waits in PROVISIONING for a host with room before it stops with TaskFailedToStart, e.g. 5m or 30s (default: ${DEFAULT-VALUE}).",
+            defaultValue = "5m")
+    String placementTimeout;
+
+    @Option(names = "--host-lost-after", paramLabel = "DURATION",
+            description = "How long a host may go without a heartbeat before it is marked LOST and its tasks STOPPED, e.g. 60s or 5m (default: ${DEFAULT-VALUE}).",
+            defaultValue = "60s")
+    String hostLostAfter;
+
+    /** --store, or null for SQLite in the data directory. */
+    public String storeUrl()
+    {
+        return storeUrl;
+    }
+
+    public String region()
+    {
+        return region;
+    }
+
+    public Duration stoppedTaskRetention()
+    {
+        return Durations.parse(command.commandLine(), stoppedTaskRetention);
+    }
+
+    /** The bill's prices from --price-vcpu-hour and --price-gb-hour. */
+    public MeteringConfig metering()
+    {
+        if (pricePerVcpuHour.signum() < 0 || pricePerGbHour.signum() < 0) {
+            throw new ParameterException(command.commandLine(), "prices must not be negative: check --price-vcpu-hour and --price-gb-hour");
+        }
+        return MeteringConfig.DEFAULTS.withPrices(PriceList.FARGATE_US_EAST_1_LINUX_X86.withPrices(pricePerVcpuHour, pricePerGbHour));
+    }
+
+    /** --placement-timeout and --host-lost-after as settings of the control plane. */
+    public UnaryOperator<ControlPlaneConfig> hostTimings()
+    {
+        CommandLine commandLine = command.commandLine();
+        Duration placement = positive(commandLine, "--placement-timeout", Durations.parse(commandLine, placementTimeout));
+        Duration lost = positive(commandLine, "--host-lost-after", Durations.parse(commandLine, hostLostAfter));
+        return controlPlane -> controlPlane.withPlacementTimeout(placement).withHostLostAfter(lost);
+    }
+
+    private static Duration positive(CommandLine commandLine, String option, Duration value)
+    {
+        if (value.isZero() || value.isNegative()) {
+            throw new ParameterException(commandLine, option + " must be longer than zero, e.g. 30s");
+        }
+        return value;
+    }
+}
