@@ -272,7 +272,9 @@ public final class RuncConmonRuntime
                 "--log-path", "k8s-file:" + logFile.toAbsolutePath(),
                 "--exit-dir", layout.exits().toString(),
                 "--socket-dir-path", layout.sockets().toString(),
-                "--log-level", "info"));
+                "--log-level", "info",
+                // conmon writes an "oom" marker into its persist directory, by default its working directory
+                "--persist-dir", bundle.toString()));
         // runc's global options, for the create that conmon runs: our private state root, and errors as JSON
         // in a file we can read back
         for (String argument : List.of("--root", layout.runcRoot().toString(), "--log", layout.runcLog(containerId).toString(), "--log-format", "json")) {
@@ -280,6 +282,7 @@ public final class RuncConmonRuntime
             command.add(argument);
         }
         ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(bundle.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(layout.conmonLog(containerId).toFile()))
                 .redirectErrorStream(true);
