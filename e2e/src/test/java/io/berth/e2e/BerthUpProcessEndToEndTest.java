@@ -108,7 +108,7 @@ class BerthUpProcessEndToEndTest
         BerthCli.Result duplicate = BerthCli.withoutEnvironment().run(TIMEOUT,
                 "up", "--data-dir", dataDirectory.toString(), "--port", Integer.toString(FreePorts.any()), "--bridge", bridgeName, "--subnet", subnet);
         assertThat(duplicate.exitCode()).as(duplicate.toString()).isNotZero();
-        assertOneLineError(duplicate, "in use by another berth up");
+        assertOneLineError(duplicate, "in use by another berth process");
         assertThat(second.isAlive()).isTrue();
         assertThat(cli.run("ps").stdout()).contains(taskId.substring(0, 12));
 

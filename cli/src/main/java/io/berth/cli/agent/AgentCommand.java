@@ -1,6 +1,7 @@
 package io.berth.cli.agent;
 
 import io.berth.cli.commands.Durations;
+import io.berth.cli.up.DataDirectoryLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -9,6 +10,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -95,6 +97,9 @@ public final class AgentCommand
             config = config.withRegistryAuthFile(registryAuthFile.toAbsolutePath());
         }
         config = config.withTimings(config.heartbeatInterval(), Durations.parse(spec.commandLine(), stoppedTaskRetention));
+        Files.createDirectories(config.dataDirectory());
+        // held until the process ends, however it ends: one agent per data directory
+        DataDirectoryLock lock = DataDirectoryLock.acquire(config.dataDirectory());
         AgentNode node = new AgentNode(config, Clock.systemUTC());
         node.start();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -106,6 +111,7 @@ public final class AgentCommand
                 node.hostId(), config.dataDirectory());
         spec.commandLine().getOut().flush();
         stopped.await();
+        lock.close();
         return 0;
     }
 }

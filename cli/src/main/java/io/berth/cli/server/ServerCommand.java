@@ -1,11 +1,13 @@
 package io.berth.cli.server;
 
+import io.berth.cli.up.DataDirectoryLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -39,6 +41,9 @@ public final class ServerCommand
     {
         ServerConfig config = new ServerConfig(dataDirectory.toAbsolutePath(), bindAddress, port, controlPlane.storeUrl(), controlPlane.region(),
                 controlPlane.stoppedTaskRetention(), null, controlPlane.metering());
+        Files.createDirectories(config.dataDirectory());
+        // held until the process ends, however it ends: one server per data directory
+        DataDirectoryLock lock = DataDirectoryLock.acquire(config.dataDirectory());
         BerthServer server = new BerthServer(config, Clock.systemUTC(), controlPlane.hostTimings());
         server.start();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -56,6 +61,7 @@ public final class ServerCommand
                 %n""", server.endpoint(), config.dataDirectory(), server.environmentFile(), server.endpoint());
         spec.commandLine().getOut().flush();
         stopped.await();
+        lock.close();
         return 0;
     }
 }

@@ -14,11 +14,12 @@ import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 
 /**
- * One Berth per data directory: two would run two agents with the same host id over the same containers.
+ * One Berth process (berth up, server or agent) per data directory: two would run two agents with the same host
+ * id over the same containers, or two servers over one embedded store.
  * The lock is an OS file lock on DATA_DIR/berth.lock, so it goes away with the process however it ends
  * (kill -9 included); the file holds the owner's pid for the error message.
  */
-final class DataDirectoryLock
+public final class DataDirectoryLock
         implements AutoCloseable
 {
     private final FileChannel channel;
@@ -30,7 +31,7 @@ final class DataDirectoryLock
         this.lock = lock;
     }
 
-    static DataDirectoryLock acquire(Path dataDirectory)
+    public static DataDirectoryLock acquire(Path dataDirectory)
             throws IOException
     {
         Path file = dataDirectory.resolve("berth.lock");
@@ -50,7 +51,7 @@ final class DataDirectoryLock
         if (lock == null) {
             channel.close();
             String owner = Files.readString(file, UTF_8).strip();
-            throw new IOException("data directory " + dataDirectory + " is in use by another berth up" + (owner.isEmpty() ? "" : " (pid " + owner + ")")
+            throw new IOException("data directory " + dataDirectory + " is in use by another berth process" + (owner.isEmpty() ? "" : " (pid " + owner + ")")
                     + ": stop it first, or give this one another --data-dir");
         }
         channel.truncate(0);
