@@ -46,31 +46,6 @@ public record Task(
         placement = placement == null ? PlacementOptions.NONE : placement;
     }
 
-    /** A task placed by the scheduler's default strategy. */
-    public Task(
-            String accountId,
-            String taskId,
-            String arn,
-            String clusterName,
-            String clusterArn,
-            String taskDefinitionArn,
-            String family,
-            int cpu,
-            int memory,
-            TaskOverrides overrides,
-            String startedBy,
-            String group,
-            String launchType,
-            String platformVersion,
-            String availabilityZone,
-            Map<String, Object> networkConfiguration,
-            Instant createdAt,
-            TaskState state)
-    {
-        this(accountId, taskId, arn, clusterName, clusterArn, taskDefinitionArn, family, cpu, memory, overrides, startedBy, group, launchType,
-                platformVersion, availabilityZone, networkConfiguration, createdAt, state, PlacementOptions.NONE);
-    }
-
     public Task withState(TaskState newState)
     {
         return new Task(accountId, taskId, arn, clusterName, clusterArn, taskDefinitionArn, family, cpu, memory, overrides, startedBy, group,

@@ -224,7 +224,7 @@ public final class TaskService
                     null,
                     null));
         }
-        TaskState state = new TaskState(TaskStatus.PROVISIONING, TaskStatus.RUNNING, null, null, null, null, null, null, null, null, null, containers, 1);
+        TaskState state = new TaskState(TaskStatus.PROVISIONING, TaskStatus.RUNNING, null, null, null, null, null, null, null, null, null, containers, 1, null);
         return new Task(
                 accountId,
                 taskId,

@@ -35,26 +35,6 @@ public record TaskState(
         containers = List.copyOf(containers);
     }
 
-    /** A task whose host has not reported its network yet. */
-    public TaskState(
-            TaskStatus lastStatus,
-            TaskStatus desiredStatus,
-            String hostId,
-            Instant pullStartedAt,
-            Instant pullStoppedAt,
-            Instant startedAt,
-            Instant stoppingAt,
-            Instant executionStoppedAt,
-            Instant stoppedAt,
-            String stopCode,
-            String stoppedReason,
-            List<TaskContainer> containers,
-            long version)
-    {
-        this(lastStatus, desiredStatus, hostId, pullStartedAt, pullStoppedAt, startedAt, stoppingAt, executionStoppedAt, stoppedAt, stopCode, stoppedReason,
-                containers, version, null);
-    }
-
     public Builder toBuilder()
     {
         return new Builder(this);

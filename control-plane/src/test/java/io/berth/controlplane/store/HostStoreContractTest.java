@@ -151,7 +151,7 @@ abstract class HostStoreContractTest
         String taskId = UUID.randomUUID().toString().replace("-", "");
         ContainerSpec spec = new ContainerSpec("app", "busybox", null, List.of("sleep", "1"), Map.of(), null, null, true, null, 256, null);
         TaskState state = new TaskState(status, status == TaskStatus.STOPPED ? TaskStatus.STOPPED : TaskStatus.RUNNING, hostId, null, null, null, null, null,
-                status == TaskStatus.STOPPED ? T0 : null, null, null, List.of(new TaskContainer("arn:container/" + taskId, spec, null, TaskStatus.PENDING, null, null, null)), 1);
+                status == TaskStatus.STOPPED ? T0 : null, null, null, List.of(new TaskContainer("arn:container/" + taskId, spec, null, TaskStatus.PENDING, null, null, null)), 1, null);
         return new Task(accountId, taskId, "arn:aws:ecs:us-east-1:" + accountId + ":task/default/" + taskId, "default",
                 "arn:aws:ecs:us-east-1:" + accountId + ":cluster/default", "arn:td", "family", 256, 512, TaskOverrides.NONE, null, "family:family",
                 "FARGATE", "1.4.0", "us-east-1a", Map.of(), T0, state, options);

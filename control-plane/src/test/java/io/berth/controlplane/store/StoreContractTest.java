@@ -9,6 +9,7 @@ import io.berth.controlplane.taskdefinitions.ContainerDefinition;
 import io.berth.controlplane.taskdefinitions.EnvironmentVariable;
 import io.berth.controlplane.taskdefinitions.PortMapping;
 import io.berth.controlplane.taskdefinitions.TaskDefinition;
+import io.berth.controlplane.tasks.PlacementOptions;
 import io.berth.controlplane.tasks.Task;
 import io.berth.controlplane.tasks.TaskContainer;
 import io.berth.controlplane.tasks.TaskOverrides;
@@ -283,10 +284,10 @@ abstract class StoreContractTest
         String taskId = UUID.randomUUID().toString().replace("-", "");
         ContainerSpec spec = new ContainerSpec("app", "busybox", null, List.of("sleep", "1"), Map.of("A", "1"), null, null, true, null, 256, null);
         TaskState state = new TaskState(TaskStatus.PROVISIONING, TaskStatus.RUNNING, null, null, null, null, null, null, null, null, null,
-                List.of(new TaskContainer("arn:container/" + taskId, spec, null, TaskStatus.PENDING, null, null, null)), 1);
+                List.of(new TaskContainer("arn:container/" + taskId, spec, null, TaskStatus.PENDING, null, null, null)), 1, null);
         return new Task(accountId, taskId, "arn:aws:ecs:us-east-1:" + accountId + ":task/" + cluster + "/" + taskId, cluster,
                 "arn:aws:ecs:us-east-1:" + accountId + ":cluster/" + cluster, "arn:td", "family", 256, 512, TaskOverrides.NONE, startedBy, "family:family",
-                "FARGATE", "1.4.0", "us-east-1a", Map.of("awsvpcConfiguration", Map.of("subnets", List.of("subnet-1"))), T0, state);
+                "FARGATE", "1.4.0", "us-east-1a", Map.of("awsvpcConfiguration", Map.of("subnets", List.of("subnet-1"))), T0, state, PlacementOptions.NONE);
     }
 
     private static Task stopped(Task task, Instant stoppedAt)

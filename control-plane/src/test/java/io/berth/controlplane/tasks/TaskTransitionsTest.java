@@ -16,7 +16,7 @@ class TaskTransitionsTest
     private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
     private static final ContainerSpec SPEC = new ContainerSpec("app", "img", null, null, Map.of(), null, null, true, null, null, null);
     private static final TaskState NEW = new TaskState(TaskStatus.PROVISIONING, TaskStatus.RUNNING, null, null, null, null, null, null, null, null, null,
-            List.of(new TaskContainer("arn:container", SPEC, null, TaskStatus.PENDING, null, null, null)), 1);
+            List.of(new TaskContainer("arn:container", SPEC, null, TaskStatus.PENDING, null, null, null)), 1, null);
 
     @Test
     void unplacedTaskStopsAtOnce()
