@@ -35,7 +35,8 @@ final class MetadataFixtures
                 REGION_ACCOUNT + "cluster/prod",
                 REGION_ACCOUNT + "task-definition/web:3",
                 "us-east-1a",
-                Map.of("app", REGION_ACCOUNT + "container/prod/" + taskId + "/c-app", "sidecar", REGION_ACCOUNT + "container/prod/" + taskId + "/c-sidecar"));
+                Map.of("app", REGION_ACCOUNT + "container/prod/" + taskId + "/c-app", "sidecar", REGION_ACCOUNT + "container/prod/" + taskId + "/c-sidecar"),
+                "000000000000");
         NetworkAttachment network = new NetworkAttachment("/run/netns/berth0-" + taskId, address, "10.213.0.0/16", "10.213.0.1", "0a:58:0a:d5:00:05", "eth0");
         return TaskRecord.fresh(assignment)
                 .withPullStarted(Instant.parse("2024-05-01T10:00:00Z"))

@@ -10,7 +10,8 @@ import static java.util.Objects.requireNonNull;
  * (1024 = one vCPU), memory in MiB; both are the task-level limits.
  * clusterArn, taskDefinitionArn, availabilityZone and containerArns (container name to its ARN) are what the
  * task metadata endpoint shows a task of itself; they are null (empty) from a control plane that does not
- * send them.
+ * send them. accountId names the account that owns the task: the host keeps tasks of different accounts apart
+ * on its network (null from a control plane that does not send it).
  */
 public record TaskAssignment(
         String taskId,
@@ -22,7 +23,8 @@ public record TaskAssignment(
         String clusterArn,
         String taskDefinitionArn,
         String availabilityZone,
-        Map<String, String> containerArns)
+        Map<String, String> containerArns,
+        String accountId)
 {
     public enum DesiredStatus { RUNNING, STOPPED }
 
@@ -38,6 +40,6 @@ public record TaskAssignment(
     /** An assignment without the task's identity beyond its ARN. */
     public TaskAssignment(String taskId, String taskArn, DesiredStatus desiredStatus, int cpu, int memoryMiB, List<ContainerSpec> containers)
     {
-        this(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, null, null, null, Map.of());
+        this(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, null, null, null, Map.of(), null);
     }
 }
