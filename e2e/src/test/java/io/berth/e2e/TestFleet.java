@@ -40,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
@@ -79,14 +80,21 @@ final class TestFleet
     static TestFleet start(int hostCount)
             throws Exception
     {
-        LocalFleetOptions options = LocalFleetOptions.forTests(hostCount)
+        return start(hostCount, UnaryOperator.identity());
+    }
+
+    /** As {@link #start(int)}, with the fleet's options changed by tuning (more capacity, other server options). */
+    static TestFleet start(int hostCount, UnaryOperator<LocalFleetOptions> tuning)
+            throws Exception
+    {
+        LocalFleetOptions options = tuning.apply(LocalFleetOptions.forTests(hostCount)
                 .withAgentCapacity(HOST_CPU, HOST_MEMORY_MIB)
                 .withServerArguments(List.of("--placement-timeout", PLACEMENT_TIMEOUT.toSeconds() + "s", "--host-lost-after", HOST_LOST_AFTER.toSeconds() + "s"))
                 // each agent's task bridge (in its own namespace) takes the name of a link the machine's namespace already
                 // has, the test network's bridge: an agent must look up its links in its own namespace
                 .withAgentArguments((index, network) -> index == SSD_HOST
                         ? List.of("--bridge", network.bridgeName(), "--attribute", "disk=ssd")
-                        : List.of("--bridge", network.bridgeName()));
+                        : List.of("--bridge", network.bridgeName())));
         TestFleet started = new TestFleet(LocalFleet.start(options));
         try {
             try (EcsClient ecs = started.operatorClient()) {
@@ -220,6 +228,12 @@ final class TestFleet
             }
         }
         return hosts;
+    }
+
+    /** The private test network the hosts are on. */
+    io.berth.testing.TestNetwork network()
+    {
+        return fleet.network();
     }
 
     /** The host the control plane placed the task on. */
