@@ -9,7 +9,9 @@ import static java.util.Objects.requireNonNull;
  * One container the agent must run, with the task definition and the RunTask overrides already merged.
  * Null entryPoint/command/workingDirectory/user mean "take it from the image config"; a null
  * stopTimeoutSeconds means the default (30 s, as ECS), the time between SIGTERM and SIGKILL. dependsOn
- * lists the containers that must reach a condition before this one starts.
+ * lists the containers that must reach a condition before this one starts. memoryMiB is the container's own
+ * hard memory limit (null: only the task's); linux holds the sandbox settings (read-only rootfs, init,
+ * capabilities, ulimits, soft memory limit), never null.
  */
 public record ContainerSpec(
         String name,
@@ -23,7 +25,8 @@ public record ContainerSpec(
         Integer cpu,
         Integer memoryMiB,
         Integer stopTimeoutSeconds,
-        List<ContainerDependency> dependsOn)
+        List<ContainerDependency> dependsOn,
+        ContainerLinuxOptions linux)
 {
     public ContainerSpec
     {
@@ -33,9 +36,29 @@ public record ContainerSpec(
         command = command == null ? null : List.copyOf(command);
         environment = environment == null ? Map.of() : Map.copyOf(environment);
         dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
+        linux = linux == null ? ContainerLinuxOptions.DEFAULT : linux;
     }
 
-    /** A container that depends on no other. */
+    /** A container with the default Linux settings. */
+    public ContainerSpec(
+            String name,
+            String image,
+            List<String> entryPoint,
+            List<String> command,
+            Map<String, String> environment,
+            String workingDirectory,
+            String user,
+            boolean essential,
+            Integer cpu,
+            Integer memoryMiB,
+            Integer stopTimeoutSeconds,
+            List<ContainerDependency> dependsOn)
+    {
+        this(name, image, entryPoint, command, environment, workingDirectory, user, essential, cpu, memoryMiB, stopTimeoutSeconds, dependsOn,
+                ContainerLinuxOptions.DEFAULT);
+    }
+
+    /** A container that depends on no other, with the default Linux settings. */
     public ContainerSpec(
             String name,
             String image,
@@ -49,6 +72,6 @@ public record ContainerSpec(
             Integer memoryMiB,
             Integer stopTimeoutSeconds)
     {
-        this(name, image, entryPoint, command, environment, workingDirectory, user, essential, cpu, memoryMiB, stopTimeoutSeconds, List.of());
+        this(name, image, entryPoint, command, environment, workingDirectory, user, essential, cpu, memoryMiB, stopTimeoutSeconds, List.of(), ContainerLinuxOptions.DEFAULT);
     }
 }

@@ -38,6 +38,6 @@ public record ContainerDefinition(
     /** ECS's stopTimeout: seconds between SIGTERM and SIGKILL when the task stops; null for the default. */
     public Integer stopTimeout()
     {
-        return otherFields.get("stopTimeout") instanceof Number seconds ? seconds.intValue() : null;
+        return ContainerLinuxRules.stopTimeout(otherFields, name);
     }
 }

@@ -77,7 +77,7 @@ public final class FargateTaskSizes
      * that holds the containers (256 cpu / 512 MiB for containers that state nothing). Real ECS refuses a
      * Fargate definition without a task size; Berth fills it in so that short definitions just run.
      */
-    public static TaskSize derive(Integer cpu, Integer memory, int containersCpu, int containersMemory)
+    public static TaskSize derive(Integer cpu, Integer memory, long containersCpu, long containersMemory)
     {
         if (cpu != null && memory != null) {
             return new TaskSize(cpu, memory);

@@ -36,6 +36,7 @@ public final class TaskDefinitionService
         TaskDefinitionValidator.checkFamily(request.family());
         TaskDefinitionValidator.checkContainers(request.containerDefinitions());
         TaskDefinitionValidator.checkCompatibilities(request.requiresCompatibilities());
+        ContainerLinuxRules.checkTaskNamespaces(request.otherFields(), request.containerDefinitions().size());
         String networkMode = TaskDefinitionValidator.networkMode(request.networkMode());
         TaskSize size = FargateTaskSizes.derive(
                 TaskSize.parseCpu(request.cpu()),

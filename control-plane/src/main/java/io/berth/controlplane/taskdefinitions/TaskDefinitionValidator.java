@@ -78,6 +78,7 @@ final class TaskDefinitionValidator
                 throw EcsException.clientException("Invalid setting for container '" + container.name() + "': memoryReservation (" + container.memoryReservation()
                         + ") must be less than or equal to memory (" + container.memory() + ").");
             }
+            ContainerLinuxRules.check(container);
         }
         if (containers.stream().noneMatch(ContainerDefinition::essential)) {
             throw EcsException.clientException("Task definition must have at least one essential container.");
@@ -98,8 +99,8 @@ final class TaskDefinitionValidator
                         + ") is greater than for the task (" + size.cpu() + ").");
             }
         }
-        int cpu = containersCpu(containers);
-        int memory = containersMemory(containers);
+        long cpu = containersCpu(containers);
+        long memory = containersMemory(containers);
         if (cpu > size.cpu()) {
             throw EcsException.clientException("The containers' cpu adds up to " + cpu + ", more than the task's " + size.cpu() + ".");
         }
@@ -108,16 +109,17 @@ final class TaskDefinitionValidator
         }
     }
 
-    static int containersCpu(List<ContainerDefinition> containers)
+    /** A long: the containers' values are ints each, and their sum must not wrap around. */
+    static long containersCpu(List<ContainerDefinition> containers)
     {
-        return containers.stream().mapToInt(container -> container.cpu() == null ? 0 : container.cpu()).sum();
+        return containers.stream().mapToLong(container -> container.cpu() == null ? 0 : container.cpu()).sum();
     }
 
     /** What each container may need at least: its hard limit, else its reservation. */
-    static int containersMemory(List<ContainerDefinition> containers)
+    static long containersMemory(List<ContainerDefinition> containers)
     {
         return containers.stream()
-                .mapToInt(container -> container.memory() != null ? container.memory() : container.memoryReservation() != null ? container.memoryReservation() : 0)
+                .mapToLong(container -> container.memory() != null ? container.memory() : container.memoryReservation() != null ? container.memoryReservation() : 0)
                 .sum();
     }
 }

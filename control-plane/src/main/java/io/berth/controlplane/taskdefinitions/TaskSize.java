@@ -32,11 +32,11 @@ public record TaskSize(int cpu, int memory)
                 case "vcpu" -> number.multiply(BigDecimal.valueOf(1024));
                 default -> null;
             };
-            if (units != null && units.stripTrailingZeros().scale() <= 0 && units.signum() > 0) {
+            if (isWholePositiveInt(units)) {
                 return units.intValueExact();
             }
         }
-        throw EcsException.clientException("Invalid 'cpu' setting for task: '" + value + "'. Give cpu units such as \"256\" or vCPUs such as \"0.25 vCPU\".");
+        throw EcsException.clientException("Invalid 'cpu' setting for task: '" + value + "'. Give cpu units such as \"256\" or vCPUs such as \"0.25 vCPU\"; Fargate's largest is 16384 (16 vCPU).");
     }
 
     /** MiB from "512", "512 MiB" or "1 GB" (GB meaning GiB, as ECS reads it); null stays null. */
@@ -54,10 +54,19 @@ public record TaskSize(int cpu, int memory)
                 case "gb", "gib" -> number.multiply(BigDecimal.valueOf(1024));
                 default -> null;
             };
-            if (mebibytes != null && mebibytes.stripTrailingZeros().scale() <= 0 && mebibytes.signum() > 0) {
+            if (isWholePositiveInt(mebibytes)) {
                 return mebibytes.intValueExact();
             }
         }
-        throw EcsException.clientException("Invalid 'memory' setting for task: '" + value + "'. Give MiB such as \"512\" or GB such as \"1 GB\".");
+        throw EcsException.clientException("Invalid 'memory' setting for task: '" + value + "'. Give MiB such as \"512\" or GB such as \"1 GB\"; Fargate's largest is 122880 (120 GB).");
+    }
+
+    /** A whole number from 1 to Integer.MAX_VALUE: a larger one is a client's mistake, not an overflow to report as a server error. */
+    private static boolean isWholePositiveInt(BigDecimal number)
+    {
+        return number != null
+                && number.signum() > 0
+                && number.stripTrailingZeros().scale() <= 0
+                && number.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0;
     }
 }

@@ -1,9 +1,11 @@
 package io.berth.controlplane.tasks;
 
+import io.berth.common.agentprotocol.ContainerLinuxOptions;
 import io.berth.common.agentprotocol.ContainerSpec;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.taskdefinitions.ContainerDefinition;
 import io.berth.controlplane.taskdefinitions.ContainerDependencyRules;
+import io.berth.controlplane.taskdefinitions.ContainerLinuxRules;
 import io.berth.controlplane.taskdefinitions.EnvironmentVariable;
 import io.berth.controlplane.taskdefinitions.FargateTaskSizes;
 import io.berth.controlplane.taskdefinitions.TaskDefinition;
@@ -34,10 +36,22 @@ public final class TaskComposition
         return size;
     }
 
+    /**
+     * The containers to run, checked against the task size after the overrides: each container's cpu and
+     * memory (hard limit, at least 6 MiB) and memoryReservation (at most memory), and their sums.
+     */
+    public static List<ContainerSpec> containers(TaskDefinition definition, TaskOverrides overrides, TaskSize size)
+    {
+        List<ContainerSpec> specs = containers(definition, overrides);
+        ContainerSizeRules.check(specs, size);
+        return specs;
+    }
+
     public static List<ContainerSpec> containers(TaskDefinition definition, TaskOverrides overrides)
     {
         Set<String> names = definition.containerDefinitions().stream().map(ContainerDefinition::name).collect(Collectors.toSet());
         for (ContainerOverride override : overrides.containerOverrides()) {
+            ContainerSizeRules.checkOverride(override);
             if (!names.contains(override.name())) {
                 throw EcsException.invalidParameter("Override for container named " + override.name()
                         + " is not a container in the TaskDefinition. Containers are: " + String.join(", ", names.stream().sorted().toList()) + ".");
@@ -52,7 +66,7 @@ public final class TaskComposition
                 .toList();
     }
 
-    /** memoryReservation is not part of what the agent runs; keep the overridden value to echo it. */
+    /** The memoryReservation after the override, kept on the task to echo it (the agent gets it in the spec). */
     public static Integer memoryReservation(ContainerDefinition container, TaskOverrides overrides)
     {
         return overrides.containerOverrides().stream()
@@ -71,6 +85,7 @@ public final class TaskComposition
         List<String> command = container.command();
         Integer cpu = container.cpu();
         Integer memory = container.memory();
+        Integer memoryReservation = container.memoryReservation();
         if (override != null) {
             if (override.environment() != null) {
                 override.environment().forEach(variable -> environment.put(variable.name(), variable.value()));
@@ -78,7 +93,9 @@ public final class TaskComposition
             command = override.command() != null ? override.command() : command;
             cpu = override.cpu() != null ? override.cpu() : cpu;
             memory = override.memory() != null ? override.memory() : memory;
+            memoryReservation = override.memoryReservation() != null ? override.memoryReservation() : memoryReservation;
         }
+        ContainerLinuxOptions linux = ContainerLinuxRules.check(container);
         return new ContainerSpec(
                 container.name(),
                 container.image(),
@@ -91,6 +108,8 @@ public final class TaskComposition
                 cpu,
                 memory,
                 container.stopTimeout(),
-                ContainerDependencyRules.dependencies(container));
+                ContainerDependencyRules.dependencies(container),
+                new ContainerLinuxOptions(linux.readonlyRootFilesystem(), linux.initProcessEnabled(), linux.addCapabilities(),
+                        linux.dropCapabilities(), linux.ulimits(), memoryReservation));
     }
 }

@@ -104,7 +104,7 @@ public final class TaskService
                 throw EcsException.clientException("TaskDefinition is inactive: " + definition.arn() + ". Register a new revision or run an ACTIVE one.");
             }
             TaskSize size = TaskComposition.size(definition, command.overrides());
-            List<ContainerSpec> specs = TaskComposition.containers(definition, command.overrides());
+            List<ContainerSpec> specs = TaskComposition.containers(definition, command.overrides(), size);
             checkContainersFit(specs, size);
             Instant now = clock.instant();
             List<String> ids = new ArrayList<>();
