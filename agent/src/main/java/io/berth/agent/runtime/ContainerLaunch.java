@@ -10,7 +10,7 @@ import static java.util.Objects.requireNonNull;
  * overrides already merged); user may be a name or uid[:gid] and is resolved against the rootfs.
  * logFile is where the monitor writes stdout and stderr with timestamps. networkNamespacePath, when not
  * null, is the task's network namespace (e.g. /var/run/netns/task-1) to join; when null the container
- * gets a new network namespace with only loopback.
+ * gets a new network namespace with only loopback. hardening says how the sandbox differs from the default.
  */
 public record ContainerLaunch(
         String containerId,
@@ -22,7 +22,8 @@ public record ContainerLaunch(
         String hostname,
         ResourceLimits limits,
         Path logFile,
-        Path networkNamespacePath)
+        Path networkNamespacePath,
+        ContainerHardening hardening)
 {
     public ContainerLaunch
     {
@@ -32,6 +33,23 @@ public record ContainerLaunch(
         env = List.copyOf(env);
         requireNonNull(limits, "limits is null");
         requireNonNull(logFile, "logFile is null");
+        requireNonNull(hardening, "hardening is null");
+    }
+
+    /** A container in the given network namespace with the default sandbox. */
+    public ContainerLaunch(
+            String containerId,
+            Path rootfs,
+            List<String> args,
+            List<String> env,
+            String workingDir,
+            String user,
+            String hostname,
+            ResourceLimits limits,
+            Path logFile,
+            Path networkNamespacePath)
+    {
+        this(containerId, rootfs, args, env, workingDir, user, hostname, limits, logFile, networkNamespacePath, ContainerHardening.DEFAULT);
     }
 
     /** A container in a network namespace of its own, with only loopback. */
@@ -46,6 +64,6 @@ public record ContainerLaunch(
             ResourceLimits limits,
             Path logFile)
     {
-        this(containerId, rootfs, args, env, workingDir, user, hostname, limits, logFile, null);
+        this(containerId, rootfs, args, env, workingDir, user, hostname, limits, logFile, null, ContainerHardening.DEFAULT);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * Writes the OCI runtime spec (runc's config.json) for a container: its process, user, mounts, namespaces,
  * cgroup limits and the narrowed privileges every Berth container gets (Docker's default capabilities, no
- * new privileges, masked /proc paths, a deny-list seccomp profile).
+ * new privileges, masked /proc paths, a deny-list seccomp profile), narrowed further as the task asks
+ * ({@link ContainerHardening}: read-only root, fewer capabilities, an init as PID 1, resource limits).
  */
 public final class OciSpecBuilder
 {
@@ -36,12 +38,21 @@ public final class OciSpecBuilder
     /** Fargate's default open-files limit. */
     static final long OPEN_FILES_LIMIT = 65535;
 
+    /**
+     * Debian's tini, statically linked: it runs inside the container's root filesystem, which may have no C
+     * library at all (busybox images).
+     */
+    public static final Path DEFAULT_INIT_BINARY = Path.of("/usr/bin/tini-static");
+    /** Where the init binary appears in the container: on /dev, a tmpfs of the container's own, as Podman does, so the image is never touched. */
+    static final String INIT_PATH = "/dev/init";
+
     private static final Pattern CGROUP_PARENT = Pattern.compile("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*");
     private static final int MAX_HOSTNAME_LENGTH = 63;
 
     private final String cgroupParent;
     private final CgroupLayout cgroups;
     private final long openFilesLimit;
+    private final Path initBinary;
 
     /**
      * @param cgroupParent the cgroup (relative to each hierarchy's root, e.g. "berth" or "berth/agent-2")
@@ -55,6 +66,12 @@ public final class OciSpecBuilder
 
     public OciSpecBuilder(String cgroupParent, CgroupLayout cgroups, long openFilesLimit)
     {
+        this(cgroupParent, cgroups, openFilesLimit, DEFAULT_INIT_BINARY);
+    }
+
+    /** @param initBinary the static init (tini) bind-mounted into containers that ask for an init process */
+    public OciSpecBuilder(String cgroupParent, CgroupLayout cgroups, long openFilesLimit, Path initBinary)
+    {
         requireNonNull(cgroupParent, "cgroupParent is null");
         String trimmed = cgroupParent.replaceAll("^/+|/+$", "");
         if (!CGROUP_PARENT.matcher(trimmed).matches() || trimmed.contains("..")) {
@@ -63,6 +80,7 @@ public final class OciSpecBuilder
         this.cgroupParent = trimmed;
         this.cgroups = requireNonNull(cgroups, "cgroups is null");
         this.openFilesLimit = openFilesLimit;
+        this.initBinary = requireNonNull(initBinary, "initBinary is null");
     }
 
     /** The container's cgroup path as runc takes it, the same in every hierarchy. */
@@ -92,6 +110,11 @@ public final class OciSpecBuilder
             throw new ContainerStartException("no command to run: the image has no entrypoint or command and the task sets none");
         }
         ResolvedUser user = UserResolver.resolve(launch.rootfs(), launch.user());
+        ContainerHardening hardening = launch.hardening();
+        if (hardening.runInit() && !Files.isRegularFile(initBinary)) {
+            throw new ContainerStartException("initProcessEnabled needs an init binary, and " + initBinary
+                    + " is missing on this host: install Debian's tini package");
+        }
 
         JsonNodeFactory json = JsonNodeFactory.instance;
         ObjectNode spec = json.objectNode();
@@ -99,9 +122,14 @@ public final class OciSpecBuilder
         spec.set("process", process(launch, user));
         ObjectNode root = spec.putObject("root");
         root.put("path", launch.rootfs().toAbsolutePath().toString());
-        root.put("readonly", false);
+        // runc makes the mounts first and then remounts the root read-only, so the mount points still appear
+        root.put("readonly", hardening.readonlyRootfs());
         spec.put("hostname", hostname(launch));
-        spec.set("mounts", mounts(hostsFile, hostnameFile, resolvConfFile));
+        ArrayNode mounts = mounts(hostsFile, hostnameFile, resolvConfFile);
+        if (hardening.runInit()) {
+            mount(mounts, INIT_PATH, "bind", initBinary.toAbsolutePath().toString(), "rbind", "ro", "nosuid", "nodev");
+        }
+        spec.set("mounts", mounts);
         spec.set("linux", linux(launch));
         return spec;
     }
@@ -123,26 +151,43 @@ public final class OciSpecBuilder
         if (!user.additionalGids().isEmpty()) {
             user.additionalGids().forEach(userNode.putArray("additionalGids")::add);
         }
-        launch.args().forEach(process.putArray("args")::add);
+        ArrayNode args = process.putArray("args");
+        if (launch.hardening().runInit()) {
+            // tini as PID 1 runs the command as its child, forwards signals to it, reaps orphans and exits
+            // with the child's status (128 + signal when a signal killed it), as `docker run --init` does
+            args.add(INIT_PATH).add("--");
+        }
+        launch.args().forEach(args::add);
         environment(launch, user).forEach(process.putArray("env")::add);
         process.put("cwd", workingDirectory(launch.workingDir()));
 
         ObjectNode capabilities = process.putObject("capabilities");
         // a non-root user keeps the bounding set (so setuid tools inside work as Docker's do) but holds
         // no capability itself
-        List<String> held = user.uid() == 0 ? DEFAULT_CAPABILITIES : List.of();
-        DEFAULT_CAPABILITIES.forEach(capabilities.putArray("bounding")::add);
+        List<String> granted = ContainerCapabilities.resolve(DEFAULT_CAPABILITIES, launch.hardening().addCapabilities(), launch.hardening().dropCapabilities());
+        List<String> held = user.uid() == 0 ? granted : List.of();
+        granted.forEach(capabilities.putArray("bounding")::add);
         held.forEach(capabilities.putArray("effective")::add);
         held.forEach(capabilities.putArray("permitted")::add);
         capabilities.putArray("inheritable");
         capabilities.putArray("ambient");
 
-        ObjectNode openFiles = process.putArray("rlimits").addObject();
-        openFiles.put("type", "RLIMIT_NOFILE");
-        openFiles.put("hard", openFilesLimit);
-        openFiles.put("soft", openFilesLimit);
+        ArrayNode rlimits = process.putArray("rlimits");
+        List<ResourceLimit> limits = launch.hardening().resourceLimits();
+        if (limits.stream().noneMatch(limit -> limit.type().equals(ResourceLimit.OPEN_FILES))) {
+            rlimit(rlimits, new ResourceLimit(ResourceLimit.OPEN_FILES, openFilesLimit, openFilesLimit));
+        }
+        limits.forEach(limit -> rlimit(rlimits, limit));
         process.put("noNewPrivileges", true);
         return process;
+    }
+
+    private static void rlimit(ArrayNode rlimits, ResourceLimit limit)
+    {
+        ObjectNode node = rlimits.addObject();
+        node.put("type", limit.type());
+        node.put("hard", limit.hard());
+        node.put("soft", limit.soft());
     }
 
     static List<String> environment(ContainerLaunch launch, ResolvedUser user)
@@ -245,6 +290,11 @@ public final class OciSpecBuilder
                 // memory+swap equal to memory: the container cannot swap
                 memory.put("swap", limits.memoryBytes());
             }
+        }
+        if (limits.memoryReservationBytes() > 0) {
+            // the soft limit (memory.soft_limit_in_bytes on v1, memory.low on v2): what ECS's memoryReservation sets in Docker
+            ObjectNode memory = resources.has("memory") ? (ObjectNode) resources.get("memory") : resources.putObject("memory");
+            memory.put("reservation", limits.memoryReservationBytes());
         }
         if (limits.pidsLimit() > 0) {
             resources.putObject("pids").put("limit", limits.pidsLimit());

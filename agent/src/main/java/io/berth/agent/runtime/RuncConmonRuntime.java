@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -388,8 +387,9 @@ public final class RuncConmonRuntime
     }
 
     /**
-     * Whether the OOM killer struck, decided once when the exit is first seen and kept in the bundle: the
-     * kernel's counter goes away with the cgroup when the container is deleted.
+     * Whether the OOM killer killed the container itself (see {@link OomVerdict}), decided once when the exit is
+     * first seen and kept in the bundle: the kernel's counter goes away with the cgroup when the container is
+     * deleted.
      */
     private boolean oomKilled(String containerId, int exitCode)
     {
@@ -399,15 +399,7 @@ public final class RuncConmonRuntime
             return Boolean.parseBoolean(recorded);
         }
         String cgroupsPath = cgroupsPath(containerId);
-        OptionalLong oomKills = cgroups.oomKillCount(cgroupsPath);
-        boolean killed;
-        if (oomKills.isPresent()) {
-            killed = oomKills.getAsLong() > 0;
-        }
-        else {
-            // kernels before 4.13 do not count OOM kills: a SIGKILL after hitting the limit is the best sign
-            killed = exitCode == 128 + SIGKILL && cgroups.memoryLimitHits(cgroupsPath).orElse(0) > 0;
-        }
+        boolean killed = OomVerdict.containerKilled(exitCode, cgroups.oomKillCount(cgroupsPath), cgroups.memoryLimitHits(cgroupsPath));
         if (Files.isDirectory(layout.bundle(containerId))) {
             try {
                 writeAtomically(verdict, Boolean.toString(killed));

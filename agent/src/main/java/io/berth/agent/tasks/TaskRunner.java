@@ -311,9 +311,10 @@ public final class TaskRunner
                 plan.workingDir(),
                 plan.user(),
                 hostname(),
-                ResourceLimits.fromTaskSize(assignment.cpu(), assignment.memoryMiB()),
+                ResourceLimits.fromTaskSize(assignment.cpu(), assignment.memoryMiB()).forContainer(spec.memoryMiB(), spec.linux().memoryReservationMiB()),
                 logFile,
-                network == null ? null : Path.of(network.networkNamespacePath())));
+                network == null ? null : Path.of(network.networkNamespacePath()),
+                ContainerHardenings.of(spec.linux())));
         log.info("task {}: container {} started", taskId(), spec.name());
     }
 
