@@ -1,5 +1,6 @@
 package io.berth.controlplane.tasks;
 
+import io.berth.common.agentprotocol.ContainerLinuxOptions;
 import io.berth.common.agentprotocol.ContainerSpec;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.taskdefinitions.ContainerDefinition;
@@ -31,7 +32,8 @@ class TaskCompositionTest
         List<ContainerSpec> specs = TaskComposition.containers(DEFINITION, TaskOverrides.NONE);
         assertThat(specs).containsExactly(
                 new ContainerSpec("app", "registry/app:1", List.of("/bin/sh", "-c"), List.of("serve"), Map.of("MODE", "prod", "PORT", "80"), "/srv", "nobody", true, 128, 256, null),
-                new ContainerSpec("sidecar", "registry/sidecar:1", null, null, Map.of(), null, null, false, null, null, null));
+                new ContainerSpec("sidecar", "registry/sidecar:1", null, null, Map.of(), null, null, false, null, null, null, List.of(),
+                        new ContainerLinuxOptions(false, false, List.of(), List.of(), List.of(), 64)));
         assertThat(TaskComposition.size(DEFINITION, TaskOverrides.NONE)).isEqualTo(new TaskSize(512, 1024));
     }
 
@@ -47,6 +49,7 @@ class TaskCompositionTest
         assertThat(app.environment()).isEqualTo(Map.of("MODE", "test", "PORT", "80", "EXTRA", "1"));
         assertThat(app.cpu()).isEqualTo(256);
         assertThat(app.memoryMiB()).isEqualTo(512);
+        assertThat(app.linux().memoryReservationMiB()).as("the override's soft limit reaches the agent").isEqualTo(300);
         assertThat(TaskComposition.memoryReservation(DEFINITION.containerDefinitions().getFirst(), overrides)).isEqualTo(300);
     }
 
