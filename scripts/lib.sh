@@ -3,6 +3,7 @@
 BERTH_DEBIAN_PACKAGES=(
   maven                       # builds Berth
   runc conmon                 # the OCI runtime and the per-container monitor
+  tini                        # initProcessEnabled: its static tini-static runs as PID 1 in any image (reaps, forwards signals)
   docker-registry             # the local OCI registry `berth up` runs
   containernetworking-plugins iptables # CNI plugins for per-task networks (iptables: their masquerade rules)
   busybox-static umoci skopeo # test images are built from busybox and packed as OCI
