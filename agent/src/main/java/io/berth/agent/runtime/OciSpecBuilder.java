@@ -43,7 +43,10 @@ public final class OciSpecBuilder
      * library at all (busybox images).
      */
     public static final Path DEFAULT_INIT_BINARY = Path.of("/usr/bin/tini-static");
-    /** Where the init binary appears in the container: on /dev, a tmpfs of the container's own, as Podman does, so the image is never touched. */
+    /**
+     * Where the init binary appears in the container: on /dev, a tmpfs of the container's own, so the mount
+     * point never lands in the image's files (Docker uses /sbin/docker-init in the writable layer).
+     */
     static final String INIT_PATH = "/dev/init";
 
     private static final Pattern CGROUP_PARENT = Pattern.compile("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*");

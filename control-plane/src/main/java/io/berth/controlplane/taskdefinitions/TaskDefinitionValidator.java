@@ -15,6 +15,7 @@ final class TaskDefinitionValidator
     private static final Pattern CONTAINER_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,255}");
     private static final Set<String> COMPATIBILITIES = Set.of("EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES");
     private static final int MINIMUM_CONTAINER_MEMORY = 6;
+    private static final int MAX_PORT = 65535;
 
     private TaskDefinitionValidator() {}
 
@@ -79,6 +80,12 @@ final class TaskDefinitionValidator
                         + ") must be less than or equal to memory (" + container.memory() + ").");
             }
             ContainerLinuxRules.check(container);
+            for (PortMapping mapping : container.portMappings()) {
+                if (mapping.containerPort() != null && (mapping.containerPort() < 1 || mapping.containerPort() > MAX_PORT)) {
+                    throw EcsException.clientException("Invalid 'containerPort' " + mapping.containerPort() + " in the portMappings of container '"
+                            + container.name() + "': ports are from 1 to " + MAX_PORT + ".");
+                }
+            }
         }
         if (containers.stream().noneMatch(ContainerDefinition::essential)) {
             throw EcsException.clientException("Task definition must have at least one essential container.");

@@ -142,6 +142,8 @@ class SandboxFieldsActionsTest
         assertRefused(container("\"stopTimeout\": -1"), "ClientException", "'stopTimeout'");
         assertRefused(container("\"stopTimeout\": 99999999999999999999"), "ClientException", "'stopTimeout'");
         assertRefused(container("\"cpu\": -1"), "ClientException", "'cpu'");
+        assertRefused(container("\"portMappings\": [{\"containerPort\": 70000}]"), "ClientException", "'containerPort'", "65535");
+        assertRefused(container("\"portMappings\": [{\"containerPort\": -80}]"), "ClientException", "'containerPort'");
 
         client.call("RegisterTaskDefinition", container(""));
         assertRunRefused("{\"taskDefinition\": \"one\", \"overrides\": {\"cpu\": \"2147483648\"}}", "ClientException", "'cpu'");
