@@ -7,7 +7,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * One container of a task definition. Fields Berth does not act on yet (logConfiguration, healthCheck, ...)
- * are kept in otherFields and echoed back unchanged, so existing definitions round-trip.
+ * are kept in otherFields and echoed back unchanged, so existing definitions round-trip. The sandbox fields it
+ * does act on (readonlyRootFilesystem, linuxParameters, ulimits, stopTimeout) are kept there too, so that they
+ * echo exactly as given; {@link ContainerLinuxRules} reads and checks them.
  */
 public record ContainerDefinition(
         String name,
