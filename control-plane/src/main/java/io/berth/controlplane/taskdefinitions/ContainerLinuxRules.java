@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * The container fields that shape its sandbox, checked as Fargate checks them and turned into what the agent
- * applies: privileged (refused), readonlyRootFilesystem, linuxParameters (capabilities: drop any, add only
+ * applies: privileged and dockerSecurityOptions (refused), readonlyRootFilesystem, linuxParameters (capabilities: drop any, add only
  * SYS_PTRACE; initProcessEnabled; the Fargate-refused devices, tmpfs, sharedMemorySize, maxSwap and
  * swappiness), ulimits and stopTimeout. They arrive as the JSON values the request had (kept in otherFields
  * so that DescribeTaskDefinition echoes them as given), hence the type checks here.
@@ -36,6 +36,7 @@ public final class ContainerLinuxRules
     /** Fargate's longest stopTimeout, in seconds. */
     public static final int MAX_STOP_TIMEOUT_SECONDS = 120;
 
+    private static final Set<String> ULIMIT_FIELDS = Set.of("name", "softLimit", "hardLimit");
     private static final Set<String> LINUX_PARAMETERS = Set.of("capabilities", "initProcessEnabled", "devices", "tmpfs", "sharedMemorySize",
             "maxSwap", "swappiness");
     private static final Set<String> FARGATE_REFUSED_LINUX_PARAMETERS = Set.of("devices", "tmpfs", "sharedMemorySize", "maxSwap", "swappiness");
@@ -49,6 +50,10 @@ public final class ContainerLinuxRules
         String name = container.name();
         if (Boolean.TRUE.equals(bool(fields, "privileged", name))) {
             throw EcsException.clientException("Container '" + name + "': privileged containers are not supported on Fargate; remove 'privileged' or set it to false.");
+        }
+        if (!isEmpty(fields.get("dockerSecurityOptions"))) {
+            // seccomp, AppArmor or SELinux labels chosen per container would undo the sandbox Berth sets
+            throw EcsException.clientException("Container '" + name + "': 'dockerSecurityOptions' is not supported on Fargate.");
         }
         boolean readonly = Boolean.TRUE.equals(bool(fields, "readonlyRootFilesystem", name));
         stopTimeout(fields, name);
@@ -69,6 +74,11 @@ public final class ContainerLinuxRules
             init = Boolean.TRUE.equals(bool(linux, "initProcessEnabled", name));
             Map<String, Object> capabilities = object(linux, "capabilities", name);
             if (capabilities != null) {
+                for (String key : capabilities.keySet()) {
+                    if (!key.equals("add") && !key.equals("drop")) {
+                        throw EcsException.clientException("Container '" + name + "': unknown field 'linuxParameters.capabilities." + key + "': use add and drop.");
+                    }
+                }
                 add = capabilities(capabilities, "add", name);
                 drop = capabilities(capabilities, "drop", name);
                 for (String capability : add) {
@@ -137,6 +147,11 @@ public final class ContainerLinuxRules
         for (Object entry : entries) {
             if (!(entry instanceof Map<?, ?> ulimit)) {
                 throw EcsException.invalidParameter("Container '" + name + "': every entry of 'ulimits' must be an object {name, softLimit, hardLimit}.");
+            }
+            for (Object key : ulimit.keySet()) {
+                if (!ULIMIT_FIELDS.contains(key)) {
+                    throw EcsException.clientException("Container '" + name + "': unknown field '" + key + "' in 'ulimits': use name, softLimit and hardLimit.");
+                }
             }
             Object limitName = ulimit.get("name");
             if (!(limitName instanceof String text) || !ULIMIT_NAMES.contains(text)) {

@@ -99,6 +99,9 @@ class SandboxFieldsActionsTest
         assertRefused(container("\"linuxParameters\": {\"sharedMemorySize\": 64}"), "ClientException", "linuxParameters.sharedMemorySize");
         assertRefused(container("\"linuxParameters\": {\"initProcessEnabled\": \"yes\"}"), "InvalidParameterException", "initProcessEnabled");
         assertRefused(container("\"readonlyRootFilesystem\": 1"), "InvalidParameterException", "readonlyRootFilesystem");
+        assertRefused(container("\"linuxParameters\": {\"capabilities\": {\"adds\": [\"SYS_PTRACE\"]}}"), "ClientException", "linuxParameters.capabilities.adds");
+        assertRefused(container("\"linuxParameters\": {\"seccomp\": true}"), "ClientException", "linuxParameters.seccomp");
+        assertRefused(container("\"dockerSecurityOptions\": [\"seccomp=unconfined\"]"), "ClientException", "dockerSecurityOptions");
     }
 
     @Test
@@ -109,6 +112,7 @@ class SandboxFieldsActionsTest
         assertRefused(container(ulimit("nofile", "1024", "2147483648")), "ClientException", "nofile", "hardLimit");
         assertRefused(container(ulimit("nofile", "1024", "2000000")), "ClientException", "nofile", "1048576");
         assertRefused(container(ulimit("files", "1", "1")), "ClientException", "'files'", "ulimits");
+        assertRefused(container("\"ulimits\": [{\"name\": \"nofile\", \"softLimit\": 1, \"hardLimit\": 1, \"limit\": 5}]"), "ClientException", "'limit'", "ulimits");
         assertRefused(container("\"ulimits\": [{\"name\": \"nproc\", \"softLimit\": 1, \"hardLimit\": 1}, {\"name\": \"nproc\", \"softLimit\": 2, \"hardLimit\": 2}]"),
                 "ClientException", "'nproc'", "more than once");
     }
