@@ -77,6 +77,18 @@ class SandboxFieldsEndToEndTest
     }
 
     @Test
+    void initProcessReapsOrphansThatTheCommandLeaves()
+    {
+        // an orphan goes to PID 1: sleep as PID 1 never reaps it, so it shows as a zombie (Z); tini reaps it
+        String script = "(sleep 1 &); (sleep 2; ps -o stat,comm | grep -c '^Z' || true) & exec sleep 3";
+        Task plain = runToEnd("no-init-zombie", script, UnaryOperator.identity());
+        Task init = runToEnd("init-reaps", script, container -> container.linuxParameters(LinuxParameters.builder().initProcessEnabled(true).build()));
+
+        assertThat(logs(plain)).as("zombies without init").containsExactly("1");
+        assertThat(logs(init)).as("zombies under tini").containsExactly("0");
+    }
+
+    @Test
     void ulimitNofileIsHonoured()
     {
         Task task = runToEnd("nofile", "ulimit -n; ulimit -Hn",
