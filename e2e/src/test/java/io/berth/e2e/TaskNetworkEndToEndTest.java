@@ -97,11 +97,12 @@ class TaskNetworkEndToEndTest
             throws Exception
     {
         try {
-            if (tenantA != null) {
-                tenantA.close();
-            }
-            if (tenantB != null) {
-                tenantB.close();
+            // the fleet stops the operator's tasks; the tenants' are stopped here
+            for (EcsClient tenant : new EcsClient[] {tenantA, tenantB}) {
+                if (tenant != null) {
+                    stopAllTasks(tenant);
+                    tenant.close();
+                }
             }
         }
         finally {
@@ -317,6 +318,16 @@ class TaskNetworkEndToEndTest
         WebTask onReturned = placed.stream().filter(task -> task.hostIndex() == lostIndex).findFirst().orElseThrow();
         await().atMost(PROPAGATION).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                 assertThat(survivor.probe().httpGet(onReturned.address(), WEB_PORT, "/")).contains("account-a"));
+    }
+
+    private static void stopAllTasks(EcsClient ecs)
+    {
+        List<String> running = ecs.listTasks(request -> request.cluster(CLUSTER)).taskArns();
+        running.forEach(arn -> ecs.stopTask(request -> request.cluster(CLUSTER).task(arn)));
+        if (!running.isEmpty()) {
+            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() ->
+                    ecs.describeTasks(request -> request.cluster(CLUSTER).tasks(running)).tasks().stream().allMatch(task -> task.lastStatus().equals("STOPPED")));
+        }
     }
 
     private List<WebTask> runWebTasks(EcsClient ecs, String text, int count)
