@@ -76,6 +76,8 @@ record TaskNamespaceProbe(Path namespace)
     void forgeArpReplies(String claimedAddress, String target)
             throws IOException, InterruptedException
     {
+        // arping binds to the address it claims; a hostile process with a raw socket needs no such thing
+        busybox("sysctl", "-w", "net.ipv4.ip_nonlocal_bind=1");
         busybox("arping", "-A", "-c", "3", "-w", "3", "-I", "eth0", "-s", claimedAddress, target);
         busybox("arping", "-U", "-c", "3", "-w", "3", "-I", "eth0", "-s", claimedAddress, target);
     }
