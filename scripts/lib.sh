@@ -9,6 +9,7 @@ BERTH_DEBIAN_PACKAGES=(
   attr                        # setfattr, for overlayfs opaque-directory whiteouts
   postgresql                  # the HA store, and the store tests' second database
   haproxy                     # ingress, for services
+  iperf3                      # the task network benchmark (scripts/bench.sh --network)
   iproute2 procps util-linux ca-certificates
 )
 
