@@ -67,6 +67,7 @@ public final class ControlPlane
     private final TaskPlacer placer;
     private final HostSignals hostSignals;
     private final TaskNetwork taskNetwork;
+    private final EgressPolicies egressPolicies;
     private final HostAccess hostAccess;
     private final AgentProtocolHandler agentProtocol;
     private final MeteringService metering;
@@ -94,6 +95,7 @@ public final class ControlPlane
         this.tasks = new TaskService(store, clusters, taskDefinitions, placer, hostSignals, config.region(), config.stoppedTaskRetention(), config.clock());
         this.taskNetwork = new TaskNetwork(config.taskAddressPlan());
         this.agentGateway = new AgentGateway(store, placer, hostSignals, taskNetwork, config.clock());
+        this.egressPolicies = new EgressPolicies(store, hostSignals);
         this.hostAccess = new HostAccess(store, config.clock());
         this.agentProtocol = new AgentProtocolHandler(agentGateway, hostAccess);
         this.metering = new MeteringService(store, config.metering(), RightSizingPolicy.DEFAULT, config.clock());
@@ -108,7 +110,7 @@ public final class ControlPlane
                 new TaskLogsEndpoint(tasks, new HostLogSources(logSources, store, hostAccess, config.clock())),
                 new BillEndpoint(metering),
                 new CreateJoinTokenEndpoint(hostAccess),
-                new SetEgressEndpoint(new EgressPolicies(store, hostSignals))));
+                new SetEgressEndpoint(egressPolicies)));
         endpoints.addAll(new HostEndpoints(hosts, new PlacementReports(store)).endpoints());
         this.adminEndpoints = List.copyOf(endpoints);
     }
@@ -184,6 +186,12 @@ public final class ControlPlane
     public TaskNetwork taskNetwork()
     {
         return taskNetwork;
+    }
+
+    /** The operator's limits on accounts' egress. */
+    public EgressPolicies egressPolicies()
+    {
+        return egressPolicies;
     }
 
     /** Cordon, drain, removal and the host list, for the operator. */
