@@ -8,6 +8,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static java.util.Objects.requireNonNull;
 
@@ -22,6 +24,8 @@ public final class TaskNetwork
 
     private final TaskAddressPlan addressPlan;
     private volatile List<String> reachableServices = List.of();
+    // a host without a slice asks again at every sync: the operator hears of it once per host and process
+    private final Set<String> warnedWithoutSlice = ConcurrentHashMap.newKeySet();
 
     public TaskNetwork(TaskAddressPlan addressPlan)
     {
@@ -58,7 +62,9 @@ public final class TaskNetwork
             slice = HostSubnetAllocator.allocate(addressPlan, held);
         }
         catch (AddressSpaceExhaustedException e) {
-            log.warn("Host {} gets no task subnet: {}", hostId, e.getMessage());
+            if (warnedWithoutSlice.add(hostId)) {
+                log.warn("Host {} gets no task subnet, so its tasks get no network: {}", hostId, e.getMessage());
+            }
             return false;
         }
         if (!transaction.hosts().assignTaskSubnet(hostId, slice.toString())) {
