@@ -163,6 +163,26 @@ class AgentGatewayNetworkTest
         assertThat(sync(HOST_1).network().egress()).containsExactly(Map.entry(tenant.account().accountId(), EgressPolicy.denyAll()));
     }
 
+    @Test
+    void aHostForWhichNoSliceIsLeftSyncsWithoutANetwork()
+    {
+        controlPlane.close();
+        controlPlane = new ControlPlane(ControlPlaneConfig.of("jdbc:sqlite:" + directory.resolve("small.db")).withClock(clock)
+                .withTaskAddressPlan(TaskAddressPlan.of("10.78.0.0/24", 25)));
+        gateway = controlPlane.agentGateway();
+        assertThat(sync(HOST_1).network().hostSubnet()).isEqualTo("10.78.0.0/25");
+        assertThat(sync(HOST_2).network().hostSubnet()).isEqualTo("10.78.0.128/25");
+
+        SyncResponse third = sync(HOST_3);
+        assertThat(third.network()).isNull();
+        assertThat(third.tasks()).isEmpty();
+        assertThat(controlPlane.hosts().find("host-3").host().taskSubnet()).isNull();
+
+        // a removed host's slice goes to the next host that asks
+        controlPlane.hosts().remove("host-1", false);
+        assertThat(sync(HOST_3).network().hostSubnet()).isEqualTo("10.78.0.0/25");
+    }
+
     private String runTask()
     {
         String arn = ecs.call("RunTask", "{\"taskDefinition\": \"job\"}").get("tasks").get(0).get("taskArn").asText();
