@@ -24,8 +24,8 @@ public final class TaskNetwork
 
     private final TaskAddressPlan addressPlan;
     private volatile List<String> reachableServices = List.of();
-    // a host without a slice asks again at every sync: the operator hears of it once per host and process
-    private final Set<String> warnedWithoutSlice = ConcurrentHashMap.newKeySet();
+    // a host without a fitting slice asks again at every sync: the operator hears of it once per host and process
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     public TaskNetwork(TaskAddressPlan addressPlan)
     {
@@ -46,32 +46,51 @@ public final class TaskNetwork
 
     /**
      * Gives the host the lowest free slice if it has none; true when it got one now (every other host then has a
-     * new peer). A host for which no slice is left keeps syncing without a network, and the log says why.
+     * new peer). A host keeps its slice for life, with one exception: when the operator restarted the control
+     * plane with another task CIDR, a host whose slice lies outside it moves to a slice of the new CIDR as soon as
+     * it holds no task (until then its tasks keep their addresses). A host for which no slice is left keeps
+     * syncing without a network, and the log says why.
      */
     public boolean ensureSlice(StoreTransaction transaction, String hostId)
     {
         Optional<Host> host = transaction.hosts().find(hostId);
-        if (host.isEmpty() || host.get().taskSubnet() != null) {
+        if (host.isEmpty()) {
+            return false;
+        }
+        String current = host.get().taskSubnet();
+        if (current != null && addressPlan.taskCidr().contains(Ipv4Cidr.parse(current))) {
+            return false;
+        }
+        if (current != null && !transaction.tasks().onHost(hostId).isEmpty()) {
+            if (warned.add(hostId + " outside")) {
+                log.warn("Host {} keeps task subnet {} outside the task CIDR {} while it holds tasks; it moves into the CIDR once they are gone",
+                        hostId, current, addressPlan.taskCidr());
+            }
             return false;
         }
         // the placement lock serializes slice assignment too; the unique constraint backs it up
         transaction.hosts().lockForPlacement();
-        List<Ipv4Cidr> held = transaction.hosts().taskSubnets().stream().map(Ipv4Cidr::parse).toList();
+        List<Ipv4Cidr> held = transaction.hosts().taskSubnets().stream()
+                .filter(subnet -> !subnet.equals(current))
+                .map(Ipv4Cidr::parse)
+                .toList();
         Ipv4Cidr slice;
         try {
             slice = HostSubnetAllocator.allocate(addressPlan, held);
         }
         catch (AddressSpaceExhaustedException e) {
-            if (warnedWithoutSlice.add(hostId)) {
+            if (warned.add(hostId + " exhausted")) {
                 log.warn("Host {} gets no task subnet, so its tasks get no network: {}", hostId, e.getMessage());
             }
             return false;
         }
-        if (!transaction.hosts().assignTaskSubnet(hostId, slice.toString())) {
-            return false;
+        boolean assigned = current == null
+                ? transaction.hosts().assignTaskSubnet(hostId, slice.toString())
+                : transaction.hosts().replaceTaskSubnet(hostId, current, slice.toString());
+        if (assigned) {
+            log.info("Host {} got task subnet {} of {}{}", hostId, slice, addressPlan.taskCidr(), current == null ? "" : " in place of " + current);
         }
-        log.info("Host {} got task subnet {} of {}", hostId, slice, addressPlan.taskCidr());
-        return true;
+        return assigned;
     }
 
     /** The host's network plan, read in transaction; empty while the host has no slice. */

@@ -104,6 +104,25 @@ public final class HostRows
         }
     }
 
+    /**
+     * Moves the host from one slice to another (a slice of an earlier plan to one of the current plan); false
+     * when the host no longer holds from. A taken slice is a lost race, as in {@link #assignTaskSubnet}.
+     */
+    public boolean replaceTaskSubnet(String hostId, String from, String to)
+    {
+        requireNonNull(from, "from is null");
+        requireNonNull(to, "to is null");
+        try {
+            return sql.update("UPDATE hosts SET task_subnet = ? WHERE host_id = ? AND task_subnet = ?", to, hostId, from) == 1;
+        }
+        catch (StoreException e) {
+            if (e.getCause() instanceof SQLException cause && StoreException.isUniqueViolation(cause)) {
+                throw new ConcurrentUpdateException("Task subnet " + to + " was taken by another host meanwhile", e);
+            }
+            throw e;
+        }
+    }
+
     /** The task subnets hosts hold, in host id order. */
     public List<String> taskSubnets()
     {

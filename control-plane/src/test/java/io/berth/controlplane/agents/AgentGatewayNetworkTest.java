@@ -183,6 +183,32 @@ class AgentGatewayNetworkTest
         assertThat(sync(HOST_3).network().hostSubnet()).isEqualTo("10.78.0.0/25");
     }
 
+    @Test
+    void afterTheTaskCidrChangedAHostMovesIntoItOnceItHoldsNoTask()
+    {
+        sync(HOST_1);
+        sync(HOST_2);
+        controlPlane.hosts().cordon("host-1");
+        String taskId = runTask();
+        assertThat(sync(HOST_2).tasks()).extracting(assignment -> assignment.taskId()).containsExactly(taskId);
+
+        controlPlane.close();
+        controlPlane = new ControlPlane(ControlPlaneConfig.of("jdbc:sqlite:" + directory.resolve("berth.db")).withClock(clock)
+                .withTaskAddressPlan(TaskAddressPlan.of("10.79.0.0/16", 24)));
+        gateway = controlPlane.agentGateway();
+        NetworkPlan idle = sync(HOST_1).network();
+        assertThat(idle.taskCidr()).isEqualTo("10.79.0.0/16");
+        assertThat(idle.hostSubnet()).isEqualTo("10.79.0.0/24");
+        // host-2's task keeps its address until it stops
+        assertThat(sync(HOST_2).network().hostSubnet()).isEqualTo("10.77.1.0/24");
+
+        ecs = new EcsClient(controlPlane, tenant);
+        ecs.call("StopTask", "{\"task\": \"" + taskId + "\"}");
+        Instant now = clock.instant();
+        sync(HOST_2, new TaskReport(taskId, TaskReport.Status.STOPPED, null, null, null, now, null, null, List.of()));
+        assertThat(sync(HOST_2).network().hostSubnet()).isEqualTo("10.79.1.0/24");
+    }
+
     private String runTask()
     {
         String arn = ecs.call("RunTask", "{\"taskDefinition\": \"job\"}").get("tasks").get(0).get("taskArn").asText();

@@ -68,6 +68,16 @@ abstract class TaskNetworkStoreContractTest
     }
 
     @Test
+    void aSliceOfAnEarlierPlanIsReplacedOnlyWhereItIsStillHeld()
+    {
+        String hostId = newHost();
+        store.useTransaction(transaction -> transaction.hosts().assignTaskSubnet(hostId, "10.35.0.0/24"));
+        assertThat(this.<Boolean>read(transaction -> transaction.hosts().replaceTaskSubnet(hostId, "10.35.9.0/24", "10.36.0.0/24"))).isFalse();
+        assertThat(this.<Boolean>read(transaction -> transaction.hosts().replaceTaskSubnet(hostId, "10.35.0.0/24", "10.36.0.0/24"))).isTrue();
+        assertThat(host(hostId).taskSubnet()).isEqualTo("10.36.0.0/24");
+    }
+
+    @Test
     void aSliceBelongsToOneHostOnly()
     {
         String first = newHost();
