@@ -8,7 +8,7 @@ import static java.util.Objects.requireNonNull;
 /**
  * Picks a new host's slice: the lowest slice of the task CIDR that overlaps no slice a host holds already. Slices
  * held are compared by overlap, not by equality, so slices cut under an earlier plan (another CIDR or host
- * prefix, kept by their hosts for life) still block exactly the addresses they cover.
+ * prefix, kept by their hosts while they hold tasks) still block exactly the addresses they cover.
  */
 public final class HostSubnetAllocator
 {
