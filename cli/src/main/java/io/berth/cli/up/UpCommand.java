@@ -3,6 +3,8 @@ package io.berth.cli.up;
 import io.berth.cli.agent.TaskNetworkOptions;
 import io.berth.cli.server.ControlPlaneOptions;
 import io.berth.cli.commands.CommandFailedException;
+import io.berth.controlplane.ControlPlaneConfig;
+import io.berth.controlplane.network.TaskAddressPlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 
 /** `berth up`: runs the all-in-one Berth in the foreground until interrupted. */
 @Command(name = "up", mixinStandardHelpOptions = true,
@@ -41,6 +44,12 @@ public final class UpCommand
     @Mixin
     TaskNetworkOptions taskNetwork = new TaskNetworkOptions();
 
+    // Until the agent side drops --subnet from TaskNetworkOptions, --subnet arrives through that mixin; once it is
+    // gone, it becomes a second name of this option: names = {"--task-cidr", "--subnet"}, with the default.
+    @Option(names = "--task-cidr", paramLabel = "CIDR",
+            description = "IPv4 range the tasks' addresses come from; this host gets a slice of it (default: " + TaskAddressPlan.DEFAULT_TASK_CIDR + ").")
+    String taskCidr;
+
     @Override
     public Integer call()
             throws Exception
@@ -53,13 +62,16 @@ public final class UpCommand
                 .withStoppedTaskRetention(controlPlane.stoppedTaskRetention());
         config = config.withRegion(controlPlane.region());
         config = config.withMetering(controlPlane.metering());
+        String effectiveTaskCidr = effectiveTaskCidr();
         try {
-            config = config.withTaskNetwork(taskNetwork.bridgeName(), taskNetwork.subnet());
+            config = config.withTaskNetwork(taskNetwork.bridgeName(), effectiveTaskCidr);
         }
         catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
         }
-        AllInOne berth = new AllInOne(config, controlPlane.hostTimings());
+        UnaryOperator<ControlPlaneConfig> timings = controlPlane.hostTimings();
+        UnaryOperator<ControlPlaneConfig> network = controlPlane.taskNetwork(effectiveTaskCidr);
+        AllInOne berth = new AllInOne(config, settings -> network.apply(timings.apply(settings)));
         try {
             berth.start();
         }
@@ -86,5 +98,18 @@ public final class UpCommand
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** --task-cidr, or --subnet (its older name) when only that is given. */
+    String effectiveTaskCidr()
+    {
+        if (taskCidr == null) {
+            return taskNetwork.subnet();
+        }
+        if (!taskCidr.equals(taskNetwork.subnet()) && !taskNetwork.subnet().equals(TaskAddressPlan.DEFAULT_TASK_CIDR)) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--task-cidr " + taskCidr + " and --subnet " + taskNetwork.subnet() + " disagree: --subnet is the older name of --task-cidr, give one");
+        }
+        return taskCidr;
     }
 }
