@@ -122,7 +122,7 @@ final class FakeHost
     }
 
     @Override
-    public Optional<NetworkAttachment> setUp(String taskId)
+    public Optional<NetworkAttachment> setUp(String taskId, String accountId)
             throws NetworkException
     {
         if (networkFailure != null) {
