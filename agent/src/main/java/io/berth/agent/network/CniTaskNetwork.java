@@ -39,7 +39,7 @@ public final class CniTaskNetwork
 
     private final CniNetworkConfig config;
     private final CniPlugins plugins;
-    private final NetworkNamespaces namespaces = new NetworkNamespaces();
+    private final NetworkNamespaces namespaces;
     private final TaskNetworkStates states;
     private final NetworkPlanStore planStore;
     private final HostBridge bridge;
@@ -55,11 +55,13 @@ public final class CniTaskNetwork
     {
         this.config = requireNonNull(config, "config is null");
         this.plugins = new CniPlugins(config.pluginDirectory());
+        NetworkCommands commands = new NetworkCommands();
+        this.namespaces = new NetworkNamespaces(commands);
         this.states = new TaskNetworkStates(config.stateDirectory().resolve("tasks"));
         this.planStore = new NetworkPlanStore(config.stateDirectory());
-        this.bridge = new HostBridge(config.bridgeName());
-        this.links = new VxlanHostLinks(config.bridgeName(), config.underlayAddress());
-        this.firewall = new TenantFirewall(config.bridgeName());
+        this.bridge = new HostBridge(config.bridgeName(), commands);
+        this.links = new VxlanHostLinks(config.bridgeName(), config.underlayAddress(), commands);
+        this.firewall = new TenantFirewall(config.bridgeName(), commands);
     }
 
     public CniNetworkConfig config()
@@ -88,7 +90,7 @@ public final class CniTaskNetwork
                         + " while tasks hold addresses in the old one");
             }
             planStore.save(newPlan);
-            int mtu = HostBridge.taskMtu(newPlan.peers().stream().map(NetworkPeer::underlayAddress).findFirst(), config.underlayAddress());
+            int mtu = bridge.taskMtu(newPlan.peers().stream().map(NetworkPeer::underlayAddress).findFirst(), config.underlayAddress());
             bridge.ensure(slice, mtu);
             links.update(newPlan.link(), slice, newPlan.peers());
             taskMtu = mtu;

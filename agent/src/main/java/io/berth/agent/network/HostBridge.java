@@ -19,32 +19,34 @@ final class HostBridge
     private static final int MAX_UNDERLAY_MTU = 1500;
 
     private final String name;
+    private final NetworkCommands commands;
 
-    HostBridge(String name)
+    HostBridge(String name, NetworkCommands commands)
     {
         this.name = requireNonNull(name, "name is null");
+        this.commands = requireNonNull(commands, "commands is null");
     }
 
     void ensure(Ipv4Cidr slice, int mtu)
             throws NetworkException
     {
         String gateway = slice.firstHost();
-        if (!NetworkCommands.linkExists(name)) {
-            NetworkCommands.run("create the bridge " + name, List.of(NetworkCommands.IP, "link", "add", name, "mtu", Integer.toString(mtu), "type", "bridge"));
+        if (!commands.linkExists(name)) {
+            commands.run("create the bridge " + name, List.of(NetworkCommands.IP, "link", "add", name, "mtu", Integer.toString(mtu), "type", "bridge"));
             log.info("bridge {} created", name);
         }
-        String addresses = NetworkCommands.run("read the addresses of " + name, List.of(NetworkCommands.IP, "-4", "-o", "addr", "show", "dev", name));
+        String addresses = commands.run("read the addresses of " + name, List.of(NetworkCommands.IP, "-4", "-o", "addr", "show", "dev", name));
         if (!addresses.contains(" " + gateway + "/" + slice.prefix() + " ")) {
-            NetworkCommands.run("give the bridge " + name + " the address " + gateway, List.of(NetworkCommands.IP, "addr", "replace", gateway + "/" + slice.prefix(), "dev", name));
+            commands.run("give the bridge " + name + " the address " + gateway, List.of(NetworkCommands.IP, "addr", "replace", gateway + "/" + slice.prefix(), "dev", name));
         }
-        NetworkCommands.run("set the bridge " + name + " up", List.of(NetworkCommands.IP, "link", "set", name, "up"));
+        commands.run("set the bridge " + name + " up", List.of(NetworkCommands.IP, "link", "set", name, "up"));
     }
 
     void remove()
             throws NetworkException
     {
-        if (NetworkCommands.linkExists(name)) {
-            NetworkCommands.run("delete the bridge " + name, List.of(NetworkCommands.IP, "link", "delete", name, "type", "bridge"));
+        if (commands.linkExists(name)) {
+            commands.run("delete the bridge " + name, List.of(NetworkCommands.IP, "link", "delete", name, "type", "bridge"));
             log.info("bridge {} removed", name);
         }
     }
@@ -55,7 +57,7 @@ final class HostBridge
      * else the default route's; read with `ip`, not /sys (an agent that entered its namespace with nsenter sees
      * the sysfs of another).
      */
-    static int taskMtu(Optional<String> peerAddress, String underlayAddress)
+    int taskMtu(Optional<String> peerAddress, String underlayAddress)
             throws NetworkException
     {
         Optional<String> device = Optional.empty();
@@ -72,15 +74,15 @@ final class HostBridge
         }
         int underlay = MAX_UNDERLAY_MTU;
         if (device.isPresent()) {
-            underlay = NetworkCommands.linkMtu(device.get()).orElse(MAX_UNDERLAY_MTU);
+            underlay = commands.linkMtu(device.get()).orElse(MAX_UNDERLAY_MTU);
         }
         return Math.min(underlay, MAX_UNDERLAY_MTU) - VxlanHostLinks.OVERHEAD;
     }
 
-    private static String quietly(List<String> command)
+    private String quietly(List<String> command)
             throws NetworkException
     {
-        var output = NetworkCommands.attempt("look up the underlay interface", command, null);
+        var output = commands.attempt("look up the underlay interface", command, null);
         return output.succeeded() ? output.stdout().lines().findFirst().orElse("") : "";
     }
 }

@@ -6,13 +6,16 @@ import io.berth.agent.process.ProcessOutput;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
  * The host commands of the task network (ip, bridge, nft), each run with a deadline through the agent's one
- * process runner. Failures become {@link NetworkException}s that say what was being done.
+ * process runner. Failures become {@link NetworkException}s that say what was being done. A prefix (such as
+ * `ip netns exec NAME`) runs every command in another network namespace: tests build a host's links and
+ * firewall inside a namespace of their own that way.
  */
 final class NetworkCommands
 {
@@ -21,17 +24,28 @@ final class NetworkCommands
     static final String NFT = "/usr/sbin/nft";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private NetworkCommands() {}
+    private final List<String> prefix;
+
+    /** Commands in this process's own network namespace. */
+    NetworkCommands()
+    {
+        this(List.of());
+    }
+
+    NetworkCommands(List<String> prefix)
+    {
+        this.prefix = List.copyOf(prefix);
+    }
 
     /** Runs the command and returns its stdout; fails with the purpose and the command's message when it fails. */
-    static String run(String purpose, List<String> command)
+    String run(String purpose, List<String> command)
             throws NetworkException
     {
         return run(purpose, command, null);
     }
 
     /** As {@link #run(String, List)}, with the text written to the command's stdin (nft -f -). */
-    static String run(String purpose, List<String> command, String stdin)
+    String run(String purpose, List<String> command, String stdin)
             throws NetworkException
     {
         ProcessOutput output = attempt(purpose, command, stdin);
@@ -42,11 +56,13 @@ final class NetworkCommands
     }
 
     /** Runs the command and returns how it ended, failed or not; only a command that cannot run or hangs throws. */
-    static ProcessOutput attempt(String purpose, List<String> command, String stdin)
+    ProcessOutput attempt(String purpose, List<String> command, String stdin)
             throws NetworkException
     {
         try {
-            return HostProcess.run(command, null, stdin == null ? null : stdin.getBytes(StandardCharsets.UTF_8), TIMEOUT);
+            List<String> full = new ArrayList<>(prefix);
+            full.addAll(command);
+            return HostProcess.run(full, null, stdin == null ? null : stdin.getBytes(StandardCharsets.UTF_8), TIMEOUT);
         }
         catch (UncheckedIOException e) {
             throw new NetworkException("cannot " + purpose + ": " + e.getMessage(), e);
@@ -58,7 +74,7 @@ final class NetworkCommands
      * that entered its namespace with setns (nsenter --net, as an agent in a test host) still sees the sysfs of
      * the namespace it came from there.
      */
-    static boolean linkExists(String name)
+    boolean linkExists(String name)
             throws NetworkException
     {
         ProcessOutput output = attempt("look up the link " + name, List.of(IP, "-o", "link", "show", "dev", name), null);
@@ -72,7 +88,7 @@ final class NetworkCommands
     }
 
     /** The link's MTU as `ip -o link show` prints it, or empty when it cannot be read. */
-    static OptionalInt linkMtu(String name)
+    OptionalInt linkMtu(String name)
             throws NetworkException
     {
         ProcessOutput output = attempt("read the MTU of " + name, List.of(IP, "-o", "link", "show", "dev", name), null);

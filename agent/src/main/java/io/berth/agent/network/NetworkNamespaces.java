@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static java.util.Objects.requireNonNull;
+
 /**
  * Named network namespaces, made and removed with `ip netns` (it bind-mounts the namespace under
  * /run/netns so it outlives the process that made it, and the agent).
@@ -11,6 +13,13 @@ import java.util.List;
 final class NetworkNamespaces
 {
     private static final Path DIRECTORY = Path.of("/run/netns");
+
+    private final NetworkCommands commands;
+
+    NetworkNamespaces(NetworkCommands commands)
+    {
+        this.commands = requireNonNull(commands, "commands is null");
+    }
 
     Path path(String name)
     {
@@ -25,7 +34,7 @@ final class NetworkNamespaces
     void create(String name)
             throws NetworkException
     {
-        NetworkCommands.run("create the network namespace " + name, List.of(NetworkCommands.IP, "netns", "add", name));
+        commands.run("create the network namespace " + name, List.of(NetworkCommands.IP, "netns", "add", name));
     }
 
     /** Removes the namespace; one that is already gone is fine. */
@@ -33,7 +42,7 @@ final class NetworkNamespaces
             throws NetworkException
     {
         if (exists(name)) {
-            NetworkCommands.run("delete the network namespace " + name, List.of(NetworkCommands.IP, "netns", "delete", name));
+            commands.run("delete the network namespace " + name, List.of(NetworkCommands.IP, "netns", "delete", name));
         }
     }
 }

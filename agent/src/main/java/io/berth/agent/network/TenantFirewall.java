@@ -18,12 +18,14 @@ final class TenantFirewall
     private static final List<String> NFT_FROM_STDIN = List.of(NetworkCommands.NFT, "-f", "-");
 
     private final String bridgeName;
+    private final NetworkCommands commands;
     private final ReentrantLock applying = new ReentrantLock();
     private String applied;
 
-    TenantFirewall(String bridgeName)
+    TenantFirewall(String bridgeName, NetworkCommands commands)
     {
         this.bridgeName = requireNonNull(bridgeName, "bridgeName is null");
+        this.commands = requireNonNull(commands, "commands is null");
     }
 
     /** Renders the rules that the source returns once this caller's turn has come, and applies them unless unchanged. */
@@ -36,7 +38,7 @@ final class TenantFirewall
             if (ruleset.equals(applied)) {
                 return;
             }
-            NetworkCommands.run("apply the tenant firewall " + FirewallRuleset.tableName(bridgeName), NFT_FROM_STDIN, ruleset);
+            commands.run("apply the tenant firewall " + FirewallRuleset.tableName(bridgeName), NFT_FROM_STDIN, ruleset);
             if (applied == null) {
                 log.info("tenant firewall {} applied", FirewallRuleset.tableName(bridgeName));
             }
@@ -53,7 +55,7 @@ final class TenantFirewall
     {
         applying.lock();
         try {
-            NetworkCommands.run("remove the tenant firewall " + FirewallRuleset.tableName(bridgeName), NFT_FROM_STDIN, FirewallRuleset.removal(bridgeName));
+            commands.run("remove the tenant firewall " + FirewallRuleset.tableName(bridgeName), NFT_FROM_STDIN, FirewallRuleset.removal(bridgeName));
             applied = null;
         }
         finally {

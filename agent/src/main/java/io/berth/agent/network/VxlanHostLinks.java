@@ -28,15 +28,17 @@ final class VxlanHostLinks
 
     private final String device;
     private final String underlayAddress;
+    private final NetworkCommands commands;
 
     /**
      * @param underlayAddress this host's address the peers send to; null takes the source address of the route
      * towards the first peer
      */
-    VxlanHostLinks(String bridgeName, String underlayAddress)
+    VxlanHostLinks(String bridgeName, String underlayAddress, NetworkCommands commands)
     {
         this.device = deviceName(requireNonNull(bridgeName, "bridgeName is null"));
         this.underlayAddress = underlayAddress;
+        this.commands = requireNonNull(commands, "commands is null");
     }
 
     /** bridge + ".vx" when that fits the kernel's 15 characters, otherwise "vx" + a hash of the bridge name. */
@@ -68,11 +70,11 @@ final class VxlanHostLinks
         }
         ensureDevice(link, hostSubnet, peers.getFirst().underlayAddress());
         VxlanPeerEntries.Current current = new VxlanPeerEntries.Current(
-                VxlanPeerEntries.parseRoutes(NetworkCommands.run("list the routes of " + device, List.of(NetworkCommands.IP, "-o", "-4", "route", "show", "dev", device))),
-                VxlanPeerEntries.parseNeighbours(NetworkCommands.run("list the neighbours of " + device, List.of(NetworkCommands.IP, "-4", "neigh", "show", "dev", device))),
-                VxlanPeerEntries.parseForwardingMacs(NetworkCommands.run("list the forwarding entries of " + device, List.of(NetworkCommands.BRIDGE, "fdb", "show", "dev", device))));
+                VxlanPeerEntries.parseRoutes(commands.run("list the routes of " + device, List.of(NetworkCommands.IP, "-o", "-4", "route", "show", "dev", device))),
+                VxlanPeerEntries.parseNeighbours(commands.run("list the neighbours of " + device, List.of(NetworkCommands.IP, "-4", "neigh", "show", "dev", device))),
+                VxlanPeerEntries.parseForwardingMacs(commands.run("list the forwarding entries of " + device, List.of(NetworkCommands.BRIDGE, "fdb", "show", "dev", device))));
         for (List<String> command : VxlanPeerEntries.commands(device, current, peers)) {
-            NetworkCommands.run("update the peers of " + device + " (" + String.join(" ", command.subList(1, command.size())) + ")", command);
+            commands.run("update the peers of " + device + " (" + String.join(" ", command.subList(1, command.size())) + ")", command);
         }
     }
 
@@ -86,9 +88,9 @@ final class VxlanHostLinks
     public void remove()
             throws NetworkException
     {
-        if (NetworkCommands.linkExists(device)) {
+        if (commands.linkExists(device)) {
             // its routes, neighbours and forwarding entries go with it
-            NetworkCommands.run("delete the host link " + device, List.of(NetworkCommands.IP, "link", "delete", device));
+            commands.run("delete the host link " + device, List.of(NetworkCommands.IP, "link", "delete", device));
             log.info("host link {} removed: no peers", device);
         }
     }
@@ -97,27 +99,27 @@ final class VxlanHostLinks
     private void ensureDevice(HostLinkSettings link, Ipv4Cidr hostSubnet, String anyPeer)
             throws NetworkException
     {
-        String route = NetworkCommands.run("find the route to peer " + anyPeer, List.of(NetworkCommands.IP, "-o", "route", "get", anyPeer));
+        String route = commands.run("find the route to peer " + anyPeer, List.of(NetworkCommands.IP, "-o", "route", "get", anyPeer));
         String local = underlayAddress != null ? underlayAddress : NetworkCommands.wordAfter(route, "src")
                 .orElseThrow(() -> new NetworkException("cannot tell this host's address towards peer " + anyPeer + ": " + route));
         String underlayDevice = NetworkCommands.wordAfter(route, "dev")
                 .orElseThrow(() -> new NetworkException("cannot tell the interface towards peer " + anyPeer + ": " + route));
         String mac = VxlanPeerEntries.macAddress(hostSubnet);
-        if (NetworkCommands.linkExists(device)) {
-            String details = NetworkCommands.run("read the host link " + device, List.of(NetworkCommands.IP, "-d", "-o", "link", "show", "dev", device));
+        if (commands.linkExists(device)) {
+            String details = commands.run("read the host link " + device, List.of(NetworkCommands.IP, "-d", "-o", "link", "show", "dev", device));
             boolean same = details.contains(" id " + link.segmentId() + " ") && details.contains(" local " + local + " ")
                     && details.contains(" dstport " + link.port() + " ") && details.contains(" link/ether " + mac + " ");
             if (same) {
-                NetworkCommands.run("give " + device + " its address", List.of(NetworkCommands.IP, "addr", "replace", hostSubnet.networkAddress() + "/32", "dev", device));
+                commands.run("give " + device + " its address", List.of(NetworkCommands.IP, "addr", "replace", hostSubnet.networkAddress() + "/32", "dev", device));
                 return;
             }
-            NetworkCommands.run("delete the outdated host link " + device, List.of(NetworkCommands.IP, "link", "delete", device));
+            commands.run("delete the outdated host link " + device, List.of(NetworkCommands.IP, "link", "delete", device));
         }
-        int mtu = NetworkCommands.linkMtu(underlayDevice).orElse(1500) - OVERHEAD;
-        NetworkCommands.run("create the host link " + device, List.of(NetworkCommands.IP, "link", "add", device, "address", mac, "mtu", Integer.toString(mtu),
+        int mtu = commands.linkMtu(underlayDevice).orElse(1500) - OVERHEAD;
+        commands.run("create the host link " + device, List.of(NetworkCommands.IP, "link", "add", device, "address", mac, "mtu", Integer.toString(mtu),
                 "type", "vxlan", "id", Integer.toString(link.segmentId()), "dstport", Integer.toString(link.port()), "local", local, "dev", underlayDevice, "nolearning"));
-        NetworkCommands.run("give " + device + " its address", List.of(NetworkCommands.IP, "addr", "replace", hostSubnet.networkAddress() + "/32", "dev", device));
-        NetworkCommands.run("set " + device + " up", List.of(NetworkCommands.IP, "link", "set", device, "up"));
+        commands.run("give " + device + " its address", List.of(NetworkCommands.IP, "addr", "replace", hostSubnet.networkAddress() + "/32", "dev", device));
+        commands.run("set " + device + " up", List.of(NetworkCommands.IP, "link", "set", device, "up"));
         log.info("host link {} created: VXLAN segment {} on port {} from {} via {}", device, link.segmentId(), link.port(), local, underlayDevice);
     }
 }

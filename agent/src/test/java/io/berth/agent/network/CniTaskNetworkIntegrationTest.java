@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The real CNI plugins on a bridge and subnet of the test's own, torn down after each test. */
@@ -26,7 +27,11 @@ class CniTaskNetworkIntegrationTest
     private static final String TASK_B = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 
     private Path directory;
+    private static final String ACCOUNT_1 = "111111111111";
+    private static final String ACCOUNT_2 = "222222222222";
+
     private CniNetworkConfig config;
+    private String subnet;
     private CniTaskNetwork network;
     private final List<Process> processes = new ArrayList<>();
 
@@ -35,8 +40,16 @@ class CniTaskNetworkIntegrationTest
             throws IOException
     {
         directory = Files.createTempDirectory("berth-network-test");
-        config = new CniNetworkConfig(directory.resolve("network"), CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, TestNetworks.bridgeName("btnet"), TestNetworks.subnet());
+        config = new CniNetworkConfig(directory.resolve("network"), CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, TestNetworks.bridgeName("btnet"));
+        subnet = TestNetworks.subnet();
         network = new CniTaskNetwork(config);
+    }
+
+    /** Most tests apply the plan first, as the agent does before it launches any task. */
+    private void applyPlan()
+            throws NetworkException
+    {
+        network.apply(TestPlans.singleHost(subnet));
     }
 
     @AfterEach
@@ -49,7 +62,8 @@ class CniTaskNetworkIntegrationTest
         for (String taskId : network.taskIds()) {
             network.tearDown(taskId);
         }
-        network.removeBridgeIfUnused();
+        network.removeHostNetworkIfUnused();
+        assertThat(run("nft", "list", "tables")).doesNotContain(config.networkName());
         FileTrees.deleteRecursively(directory);
     }
 
@@ -57,12 +71,16 @@ class CniTaskNetworkIntegrationTest
     void taskGetsAnAddressInTheSubnetThatIsReleasedOnTearDown()
             throws Exception
     {
-        NetworkAttachment attachment = network.setUp(TASK_A).orElseThrow();
+        applyPlan();
+        NetworkAttachment attachment = network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
 
-        String prefix = config.subnet().substring(0, config.subnet().lastIndexOf('.') + 1);
+        String prefix = subnet.substring(0, subnet.lastIndexOf('.') + 1);
         assertThat(attachment.ipv4Address()).startsWith(prefix).isNotEqualTo(attachment.gateway());
         assertThat(attachment.gateway()).isEqualTo(prefix + "1");
-        assertThat(attachment.subnet()).isEqualTo(config.subnet());
+        assertThat(attachment.subnet()).isEqualTo(subnet);
+        // the task's identity is in the firewall before the task could send anything
+        String firewall = run("nft", "list", "table", "bridge", config.networkName());
+        assertThat(firewall).contains(attachment.macAddress()).contains(attachment.ipv4Address());
         assertThat(attachment.macAddress()).matches("([0-9a-f]{2}:){5}[0-9a-f]{2}");
         assertThat(attachment.interfaceName()).isEqualTo("eth0");
         assertThat(Path.of(attachment.networkNamespacePath())).exists();
@@ -76,7 +94,7 @@ class CniTaskNetworkIntegrationTest
         assertThat(Path.of(attachment.networkNamespacePath())).doesNotExist();
         assertThat(allocatedAddresses()).isEmpty();
         assertThat(network.taskIds()).isEmpty();
-        assertThat(run("iptables", "-t", "nat", "-S")).doesNotContain(config.networkName());
+        assertThat(run("nft", "list", "table", "bridge", config.networkName())).doesNotContain(attachment.ipv4Address());
         network.tearDown(TASK_A);
     }
 
@@ -84,8 +102,9 @@ class CniTaskNetworkIntegrationTest
     void setUpTwiceReturnsTheSameAttachment()
             throws Exception
     {
-        NetworkAttachment first = network.setUp(TASK_A).orElseThrow();
-        NetworkAttachment again = network.setUp(TASK_A).orElseThrow();
+        applyPlan();
+        NetworkAttachment first = network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
+        NetworkAttachment again = network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
 
         assertThat(again).isEqualTo(first);
         assertThat(allocatedAddresses()).containsExactly(first.ipv4Address());
@@ -95,26 +114,65 @@ class CniTaskNetworkIntegrationTest
     void tasksOnTheSameBridgeReachEachOtherByAddress()
             throws Exception
     {
-        NetworkAttachment server = network.setUp(TASK_A).orElseThrow();
-        NetworkAttachment client = network.setUp(TASK_B).orElseThrow();
+        applyPlan();
+        NetworkAttachment server = network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
+        NetworkAttachment client = network.setUp(TASK_B, ACCOUNT_1).orElseThrow();
         assertThat(client.ipv4Address()).isNotEqualTo(server.ipv4Address());
 
+        assertThat(fetch(server)).isEqualTo("hello from task A\n");
+    }
+
+    @Test
+    void tasksOfAnotherAccountOnTheSameBridgeGetNothing()
+            throws Exception
+    {
+        applyPlan();
+        NetworkAttachment server = network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
+        network.setUp(TASK_B, ACCOUNT_2).orElseThrow();
+        serve(server);
+
+        String url = "http://" + server.ipv4Address() + ":8080/hello.txt";
+        assertThatThrownBy(() -> run("ip", "netns", "exec", network.namespaceName(TASK_B), "timeout", "5", "/bin/busybox", "wget", "-q", "-O", "-", url))
+                .isInstanceOf(IOException.class);
+        // nor ICMP
+        assertThatThrownBy(() -> run("ip", "netns", "exec", network.namespaceName(TASK_B), "timeout", "5", "/bin/busybox", "ping", "-c", "1", "-W", "2", server.ipv4Address()))
+                .isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void setUpWithoutAPlanFailsWithAReason()
+    {
+        assertThatThrownBy(() -> network.setUp(TASK_A, ACCOUNT_1)).isInstanceOf(NetworkException.class).hasMessageContaining("network plan");
+        assertThat(network.taskIds()).isEmpty();
+    }
+
+    private String fetch(NetworkAttachment server)
+            throws Exception
+    {
+        serve(server);
+        String url = "http://" + server.ipv4Address() + ":8080/hello.txt";
+        return await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                .until(() -> run("ip", "netns", "exec", network.namespaceName(TASK_B), "timeout", "5", "/bin/busybox", "wget", "-q", "-O", "-", url), text -> !text.isEmpty());
+    }
+
+    private void serve(NetworkAttachment server)
+            throws Exception
+    {
         Path web = Files.createDirectories(directory.resolve("www"));
         Files.writeString(web.resolve("hello.txt"), "hello from task A\n");
         processes.add(new ProcessBuilder("ip", "netns", "exec", network.namespaceName(TASK_A), "/bin/busybox", "httpd", "-f", "-p", "8080", "-h", web.toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
-
-        String url = "http://" + server.ipv4Address() + ":8080/hello.txt";
-        String body = await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
-                .until(() -> run("ip", "netns", "exec", network.namespaceName(TASK_B), "timeout", "5", "/bin/busybox", "wget", "-q", "-O", "-", url), text -> !text.isEmpty());
-        assertThat(body).isEqualTo("hello from task A\n");
+        // the server is up once a task of its own account can fetch from it through its loopback
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                .until(() -> run("ip", "netns", "exec", network.namespaceName(TASK_A), "timeout", "5", "/bin/busybox", "wget", "-q", "-O", "-", "http://127.0.0.1:8080/hello.txt"), text -> !text.isEmpty());
     }
 
     @Test
     void tearDownReleasesTheAddressWhenTheNamespaceIsAlreadyGone()
             throws Exception
     {
-        NetworkAttachment attachment = network.setUp(TASK_A).orElseThrow();
+        applyPlan();
+        NetworkAttachment attachment = network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
         // as after a reboot: the namespace vanished, the allocation on disk did not
         run("ip", "netns", "delete", network.namespaceName(TASK_A));
 
@@ -122,18 +180,19 @@ class CniTaskNetworkIntegrationTest
 
         assertThat(allocatedAddresses()).doesNotContain(attachment.ipv4Address());
         assertThat(network.taskIds()).isEmpty();
-        assertThat(run("iptables", "-t", "nat", "-S")).doesNotContain(TASK_A);
+
     }
 
     @Test
     void setUpAfterACrashMidwayStartsAgainCleanly()
             throws Exception
     {
-        NetworkAttachment first = network.setUp(TASK_A).orElseThrow();
+        applyPlan();
+        NetworkAttachment first = network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
         // the namespace went, the state stayed: setUp must not keep a stale attachment or leak the address
         run("ip", "netns", "delete", network.namespaceName(TASK_A));
 
-        NetworkAttachment second = network.setUp(TASK_A).orElseThrow();
+        NetworkAttachment second = network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
 
         assertThat(Path.of(second.networkNamespacePath())).exists();
         assertThat(allocatedAddresses()).containsExactly(second.ipv4Address());

@@ -86,14 +86,14 @@ class FirewallRulesetTest
         // local tasks override the plan's stale entry for 10.241.3.2
         assertThat(ruleset).contains("elements = { 10.241.3.2 : 1, 10.241.3.3 : 2, 10.241.4.2 : 1, 10.241.4.3 : 2 }");
         assertThat(ruleset).contains("elements = { 10.241.3.2 . 1, 10.241.3.3 . 2, 10.241.4.2 . 1, 10.241.4.3 . 2 }");
-        assertThat(chain(ruleset, "forward")).startsWith("ct state established,related accept\nip daddr 10.241.0.0/16 jump to_tasks");
+        assertThat(chain(inet(ruleset), "forward")).startsWith("ct state established,related accept\nip daddr 10.241.0.0/16 jump to_tasks");
         assertThat(chain(ruleset, "to_tasks")).isEqualTo("""
                 ip saddr != 10.241.0.0/16 drop
                 meta mark set 0
                 meta mark set ip saddr map @endpoint_account
                 ip daddr . meta mark @endpoint_owner accept
                 drop""");
-        assertThat(chain(ruleset, "forward")).endsWith("oifname \"bnt0\" drop");
+        assertThat(chain(inet(ruleset), "forward")).endsWith("oifname \"bnt0\" drop");
     }
 
     @Test
@@ -162,6 +162,12 @@ class FirewallRulesetTest
         assertThatThrownBy(() -> new FirewallRules("bnt0", Optional.empty(), Ipv4Cidr.parse("10.241.0.0/16"), Ipv4Cidr.parse("10.241.3.0/24"), 0,
                 List.of(), List.of(), List.of(), Map.of(), List.of("10.0.0.1"))).hasMessageContaining("reachable service");
         assertThatThrownBy(() -> Ipv4Cidr.parse("10.241.3.1/24")).hasMessageContaining("host bits");
+    }
+
+    /** The inet table, whose forward chain has the same name as the bridge table's. */
+    static String inet(String ruleset)
+    {
+        return ruleset.substring(ruleset.indexOf("table inet berth-bnt0 {"));
     }
 
     /** The rules of one chain, without its hook line, trimmed. */
