@@ -105,7 +105,7 @@ public final class AllInOne
                 .withEndpoint("127.0.0.1", 0)
                 .withPlacement("local", Map.of())
                 .withCapacity(HostCapacity.cpuUnits() * HostCapacity.ALL_IN_ONE_CPU_OVERCOMMIT, HostCapacity.memoryMiB() * HostCapacity.ALL_IN_ONE_MEMORY_OVERCOMMIT)
-                .withTaskNetwork(config.bridgeName(), config.subnet())
+                .withTaskNetwork(config.bridgeName())
                 .withTimings(config.heartbeatInterval(), config.stoppedTaskRetention());
         AgentNode node = new AgentNode(agentConfig, clock);
         node.start();

@@ -41,6 +41,11 @@ public final class UpCommand
     @Mixin
     TaskNetworkOptions taskNetwork = new TaskNetworkOptions();
 
+    // for `up` the one host's slice is the whole task CIDR; the control plane side wires it as --task-cidr
+    @Option(names = "--subnet", paramLabel = "CIDR", description = "IPv4 range the tasks' addresses come from (default: ${DEFAULT-VALUE}).",
+            defaultValue = io.berth.agent.network.CniNetworkConfig.DEFAULT_SUBNET)
+    String subnet;
+
     @Override
     public Integer call()
             throws Exception
@@ -54,7 +59,7 @@ public final class UpCommand
         config = config.withRegion(controlPlane.region());
         config = config.withMetering(controlPlane.metering());
         try {
-            config = config.withTaskNetwork(taskNetwork.bridgeName(), taskNetwork.subnet());
+            config = config.withTaskNetwork(taskNetwork.bridgeName(), subnet);
         }
         catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
