@@ -25,6 +25,7 @@ class CniTaskNetworkIntegrationTest
 {
     private static final String TASK_A = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
     private static final String TASK_B = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+    private static final String TASK_C = "cccccccccccccccccccccccccccccccc";
 
     private Path directory;
     private static final String ACCOUNT_1 = "111111111111";
@@ -137,6 +138,83 @@ class CniTaskNetworkIntegrationTest
         // nor ICMP
         assertThatThrownBy(() -> run("ip", "netns", "exec", network.namespaceName(TASK_B), "timeout", "5", "/bin/busybox", "ping", "-c", "1", "-W", "2", server.ipv4Address()))
                 .isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void aRestartedAgentRestoresTheStoredPlanWithoutCuttingTasksOff()
+            throws Exception
+    {
+        applyPlan();
+        NetworkAttachment server = network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
+        network.setUp(TASK_B, ACCOUNT_1).orElseThrow();
+        String firewall = run("nft", "list", "table", "bridge", config.networkName());
+
+        // a new agent process on the same state: no plan in memory until it restores the stored one
+        network = new CniTaskNetwork(config);
+        assertThat(network.gateway()).isEmpty();
+        network.restore();
+
+        assertThat(network.gateway()).contains(server.gateway());
+        assertThat(run("nft", "list", "table", "bridge", config.networkName())).isEqualTo(firewall);
+        assertThat(fetch(server)).isEqualTo("hello from task A\n");
+    }
+
+    @Test
+    void theHostIsClosedToTasksExceptTheMetadataPort()
+            throws Exception
+    {
+        applyPlan();
+        NetworkAttachment task = network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
+        String gateway = task.gateway();
+        // a listener in the host's namespace, on the test's own bridge address
+        Path web = Files.createDirectories(directory.resolve("host-www"));
+        Files.writeString(web.resolve("secret.txt"), "host secret\n");
+        processes.add(new ProcessBuilder("/bin/busybox", "httpd", "-f", "-p", gateway + ":18081", "-h", web.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                .until(() -> run("timeout", "5", "/bin/busybox", "wget", "-q", "-O", "-", "http://" + gateway + ":18081/secret.txt"), text -> !text.isEmpty());
+        String url = "http://" + gateway + ":18081/secret.txt";
+
+        assertThatThrownBy(() -> run("ip", "netns", "exec", network.namespaceName(TASK_A), "timeout", "5", "/bin/busybox", "wget", "-q", "-O", "-", url))
+                .isInstanceOf(IOException.class);
+
+        network.openMetadataEndpoint(18081);
+        assertThat(run("ip", "netns", "exec", network.namespaceName(TASK_A), "timeout", "5", "/bin/busybox", "wget", "-q", "-O", "-", url)).isEqualTo("host secret\n");
+    }
+
+    @Test
+    void forgedArpAndForeignSourceAddressesChangeNothing()
+            throws Exception
+    {
+        applyPlan();
+        NetworkAttachment victim = network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
+        NetworkAttachment attacker = network.setUp(TASK_B, ACCOUNT_1).orElseThrow();
+        NetworkAttachment observer = network.setUp(TASK_C, ACCOUNT_1).orElseThrow();
+        String inAttacker = network.namespaceName(TASK_B);
+        // the host learns the victim's MAC first
+        run("timeout", "5", "/bin/busybox", "ping", "-c", "1", "-W", "2", victim.ipv4Address());
+
+        // gratuitous ARP claiming the victim's address, sent with the attacker's MAC
+        run("ip", "netns", "exec", inAttacker, "ip", "addr", "add", victim.ipv4Address() + "/32", "dev", "eth0");
+        runIgnoringFailure("ip", "netns", "exec", inAttacker, "timeout", "5", "/bin/busybox", "arping", "-U", "-c", "2", "-I", "eth0", "-s", victim.ipv4Address(), victim.gateway());
+        assertThat(run("ip", "neigh", "show", victim.ipv4Address(), "dev", config.bridgeName())).doesNotContain(attacker.macAddress()).contains(victim.macAddress());
+
+        // IPv4 with the victim's source address out of the attacker's port (no ARP needed: the observer's MAC is set by hand).
+        // Had it passed, the observer would have asked for the victim's MAC to answer, and would hold a neighbour entry for it.
+        run("ip", "netns", "exec", inAttacker, "ip", "neigh", "replace", observer.ipv4Address(), "lladdr", observer.macAddress(), "dev", "eth0", "nud", "permanent");
+        runIgnoringFailure("ip", "netns", "exec", inAttacker, "timeout", "5", "/bin/busybox", "ping", "-c", "2", "-W", "1", "-I", victim.ipv4Address(), observer.ipv4Address());
+        assertThat(run("ip", "netns", "exec", network.namespaceName(TASK_C), "ip", "neigh", "show", victim.ipv4Address())).isBlank();
+    }
+
+    private static void runIgnoringFailure(String... command)
+            throws InterruptedException
+    {
+        try {
+            run(command);
+        }
+        catch (IOException e) {
+            // the attack is expected to get no answer
+        }
     }
 
     @Test
