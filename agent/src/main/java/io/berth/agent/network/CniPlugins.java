@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -31,10 +32,13 @@ final class CniPlugins
     private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private final Path pluginDirectory;
+    private final List<String> prefix;
 
-    CniPlugins(Path pluginDirectory)
+    /** @param prefix runs the plugins through it, e.g. in another network namespace (see {@link NetworkCommands}) */
+    CniPlugins(Path pluginDirectory, List<String> prefix)
     {
         this.pluginDirectory = requireNonNull(pluginDirectory, "pluginDirectory is null");
+        this.prefix = List.copyOf(prefix);
     }
 
     /** Runs one plugin (config's "type") and returns what it printed: the result of an ADD, often nothing for DEL. */
@@ -54,7 +58,9 @@ final class CniPlugins
                 "CNI_IFNAME", interfaceName,
                 "CNI_PATH", pluginDirectory.toString());
         try {
-            ProcessOutput result = HostProcess.run(List.of(plugin.toString()), environment, Json.mapper().writeValueAsBytes(config), TIMEOUT);
+            List<String> commandLine = new ArrayList<>(prefix);
+            commandLine.add(plugin.toString());
+            ProcessOutput result = HostProcess.run(commandLine, environment, Json.mapper().writeValueAsBytes(config), TIMEOUT);
             String output = result.stdout().strip();
             if (!result.succeeded()) {
                 throw new NetworkException("CNI " + type + " " + command + " failed: " + errorMessage(output, result.stderr().strip()));

@@ -53,10 +53,16 @@ public final class CniTaskNetwork
 
     public CniTaskNetwork(CniNetworkConfig config)
     {
+        this(config, new NetworkCommands());
+    }
+
+    /** commands: how host commands run; tests pass one that runs them in a namespace standing for another host. */
+    CniTaskNetwork(CniNetworkConfig config, NetworkCommands commands)
+    {
         this.config = requireNonNull(config, "config is null");
-        this.plugins = new CniPlugins(config.pluginDirectory());
-        NetworkCommands commands = new NetworkCommands();
-        this.namespaces = new NetworkNamespaces(commands);
+        this.plugins = new CniPlugins(config.pluginDirectory(), commands.prefix());
+        // named namespaces belong to the machine (their bind mounts under /run/netns), not to a network namespace
+        this.namespaces = new NetworkNamespaces(new NetworkCommands());
         this.states = new TaskNetworkStates(config.stateDirectory().resolve("tasks"));
         this.planStore = new NetworkPlanStore(config.stateDirectory());
         this.bridge = new HostBridge(config.bridgeName(), commands);

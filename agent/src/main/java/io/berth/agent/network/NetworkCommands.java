@@ -37,6 +37,12 @@ final class NetworkCommands
         this.prefix = List.copyOf(prefix);
     }
 
+    /** What every command is run through; empty in the agent's own namespace. */
+    List<String> prefix()
+    {
+        return prefix;
+    }
+
     /** Runs the command and returns its stdout; fails with the purpose and the command's message when it fails. */
     String run(String purpose, List<String> command)
             throws NetworkException
