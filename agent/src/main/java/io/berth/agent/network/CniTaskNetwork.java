@@ -96,14 +96,15 @@ public final class CniTaskNetwork
                         + " while tasks hold addresses in the old one");
             }
             planStore.save(newPlan);
-            int mtu = bridge.taskMtu(newPlan.peers().stream().map(NetworkPeer::underlayAddress).findFirst(), config.underlayAddress());
+            List<NetworkPeer> peers = otherHosts(newPlan);
+            int mtu = bridge.taskMtu(peers.stream().map(NetworkPeer::underlayAddress).findFirst(), config.underlayAddress());
             bridge.ensure(slice, mtu);
-            links.update(newPlan.link(), slice, newPlan.peers());
+            links.update(newPlan.link(), slice, peers);
             taskMtu = mtu;
             plan = newPlan;
             applyFirewall();
             if (previous == null || !previous.peers().equals(newPlan.peers())) {
-                log.info("task network on slice {} of {}: {} peer host(s), bridge {}", slice, taskCidr, newPlan.peers().size(), config.bridgeName());
+                log.info("task network on slice {} of {}: {} peer host(s), bridge {}", slice, taskCidr, peers.size(), config.bridgeName());
             }
         }
         finally {
@@ -327,15 +328,21 @@ public final class CniTaskNetwork
         }
         return new FirewallRules(
                 config.bridgeName(),
-                current.peers().isEmpty() ? Optional.empty() : Optional.of(links.deviceName()),
+                otherHosts(current).isEmpty() ? Optional.empty() : Optional.of(links.deviceName()),
                 Ipv4Cidr.parse(current.taskCidr()),
                 Ipv4Cidr.parse(current.hostSubnet()),
                 metadataPort,
                 tasks,
                 current.endpoints(),
-                current.peers().stream().map(NetworkPeer::underlayAddress).toList(),
+                otherHosts(current).stream().map(NetworkPeer::underlayAddress).toList(),
                 current.egress(),
                 current.reachableServices());
+    }
+
+    /** The plan's peers without this host, should the plan list it too: its own slice must not be routed away. */
+    private static List<NetworkPeer> otherHosts(NetworkPlan plan)
+    {
+        return plan.peers().stream().filter(peer -> !peer.hostSubnet().equals(plan.hostSubnet())).toList();
     }
 
     /** The bridge plugin's host-side veth: the interface of its result that is neither in the task's namespace nor the bridge. */

@@ -37,6 +37,10 @@ final class HostBridge
         }
         String addresses = commands.run("read the addresses of " + name, List.of(NetworkCommands.IP, "-4", "-o", "addr", "show", "dev", name));
         if (!addresses.contains(" " + gateway + "/" + slice.prefix() + " ")) {
+            if (!addresses.isBlank()) {
+                // the gateway of an earlier slice (the plan refuses to move a host that still has tasks)
+                commands.run("remove the old addresses of " + name, List.of(NetworkCommands.IP, "-4", "addr", "flush", "dev", name));
+            }
             commands.run("give the bridge " + name + " the address " + gateway, List.of(NetworkCommands.IP, "addr", "replace", gateway + "/" + slice.prefix(), "dev", name));
         }
         commands.run("set the bridge " + name + " up", List.of(NetworkCommands.IP, "link", "set", name, "up"));
