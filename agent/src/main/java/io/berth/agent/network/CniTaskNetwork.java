@@ -50,6 +50,7 @@ public final class CniTaskNetwork
     private volatile NetworkPlan plan;
     private volatile int taskMtu;
     private volatile int metadataPort;
+    private volatile String applyFailure;
 
     public CniTaskNetwork(CniNetworkConfig config)
     {
@@ -77,6 +78,19 @@ public final class CniTaskNetwork
 
     @Override
     public void apply(NetworkPlan newPlan)
+            throws NetworkException
+    {
+        try {
+            applyPlan(newPlan);
+            applyFailure = null;
+        }
+        catch (NetworkException e) {
+            applyFailure = e.getMessage();
+            throw e;
+        }
+    }
+
+    private void applyPlan(NetworkPlan newPlan)
             throws NetworkException
     {
         requireNonNull(newPlan, "newPlan is null");
@@ -148,8 +162,13 @@ public final class CniTaskNetwork
         lock.lock();
         try {
             NetworkPlan current = plan;
+            if (current == null && applyFailure != null) {
+                throw new NetworkException("this host's task network is not set up: " + applyFailure);
+            }
             if (current == null) {
-                throw new NetworkException("this host has no task network yet: the control plane has not sent its network plan");
+                // as the agent protocol says: a control plane that sends no plan gives tasks no network of their own
+                log.warn("task {}: no network plan from the control plane, the task gets no network of its own", taskId);
+                return Optional.empty();
             }
             Optional<TaskNetworkState> existing = states.read(taskId, namespaceName(taskId));
             if (existing.isPresent() && existing.get().addResult() != null && namespaces.exists(existing.get().namespace())) {

@@ -14,7 +14,8 @@ public interface TaskNetwork
     /**
      * Sets up the task's network, or returns the one already set up for it, and lets it reach only what its
      * account may before returning (so before any of its containers starts). Empty when this host gives tasks no
-     * network of their own (each container then gets a namespace with only loopback).
+     * network of their own, or the control plane sent no network plan (each container then gets a namespace with
+     * only loopback).
      *
      * @param accountId the account that owns the task; null for a task without one
      * @throws NetworkException with a message fit for a task's stopped reason

@@ -1,5 +1,6 @@
 package io.berth.agent.network;
 
+import io.berth.common.agentprotocol.NetworkPlan;
 import io.berth.common.files.FileTrees;
 import io.berth.testing.TestNetworks;
 import org.junit.jupiter.api.AfterEach;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -218,9 +220,15 @@ class CniTaskNetworkIntegrationTest
     }
 
     @Test
-    void setUpWithoutAPlanFailsWithAReason()
+    void withoutAPlanTasksGetNoNetworkAndAFailedPlanSaysWhy()
+            throws Exception
     {
-        assertThatThrownBy(() -> network.setUp(TASK_A, ACCOUNT_1)).isInstanceOf(NetworkException.class).hasMessageContaining("network plan");
+        assertThat(network.setUp(TASK_A, ACCOUNT_1)).isEmpty();
+        assertThat(network.taskIds()).isEmpty();
+
+        NetworkPlan outside = new NetworkPlan("10.241.0.0/16", "10.99.0.0/24", TestPlans.singleHost(subnet).link(), List.of(), List.of(), Map.of(), List.of());
+        assertThatThrownBy(() -> network.apply(outside)).isInstanceOf(NetworkException.class).hasMessageContaining("not inside the task CIDR");
+        assertThatThrownBy(() -> network.setUp(TASK_A, ACCOUNT_1)).isInstanceOf(NetworkException.class).hasMessageContaining("not inside the task CIDR");
         assertThat(network.taskIds()).isEmpty();
     }
 
