@@ -142,7 +142,8 @@ final class FirewallRuleset
         List<String> toHost = new ArrayList<>();
         toHost.add("ct state established,related accept");
         if (rules.metadataPort() > 0) {
-            toHost.add("ip daddr " + rules.gateway() + " tcp dport " + rules.metadataPort() + " accept");
+            // only this host's own tasks: another host's tasks have their own host's endpoint
+            toHost.add("iifname " + bridge + " ip daddr " + rules.gateway() + " tcp dport " + rules.metadataPort() + " accept");
         }
         toHost.add("meta l4proto tcp ip daddr . th dport @reachable_services accept");
         toHost.add("drop");

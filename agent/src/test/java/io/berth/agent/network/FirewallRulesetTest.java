@@ -104,7 +104,7 @@ class FirewallRulesetTest
         assertThat(chain(ruleset, "input")).isEqualTo("iifname { \"bnt0\", \"bnt0.vx\" } jump tasks_to_host");
         assertThat(chain(ruleset, "tasks_to_host")).isEqualTo("""
                 ct state established,related accept
-                ip daddr 10.241.3.1 tcp dport 51680 accept
+                iifname "bnt0" ip daddr 10.241.3.1 tcp dport 51680 accept
                 meta l4proto tcp ip daddr . th dport @reachable_services accept
                 drop""");
         assertThat(ruleset).contains("elements = { 10.242.0.1 . 8686 }");

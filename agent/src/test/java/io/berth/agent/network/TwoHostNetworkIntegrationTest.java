@@ -1,5 +1,6 @@
 package io.berth.agent.network;
 
+import io.berth.common.agentprotocol.EgressPolicy;
 import io.berth.common.agentprotocol.HostLinkSettings;
 import io.berth.common.agentprotocol.NetworkPeer;
 import io.berth.common.agentprotocol.NetworkPlan;
@@ -135,9 +136,46 @@ class TwoHostNetworkIntegrationTest
         assertThatThrownBy(() -> fetch(host1.namespaceName(TASK_1A), task2a.ipv4Address())).isInstanceOf(IOException.class);
     }
 
+    @Test
+    void egressPolicyHoldsPerAccountAndTheOtherHostsServicesStayClosed()
+            throws Exception
+    {
+        NetworkPeer peer1 = new NetworkPeer("host-1", "10.242.0.1", "10.241.1.0/24");
+        NetworkPeer peer2 = new NetworkPeer("host-2", "10.242.0.2", "10.241.2.0/24");
+        // a server outside the task network, in host 2's namespace on an address that is no peer's
+        run("ip", "-n", hostNamespaces.get(1), "addr", "add", "10.242.0.9/32", "dev", "u0");
+        run("ip", "-n", hostNamespaces.get(0), "route", "add", "10.242.0.9/32", "dev", "u0");
+        serveOn(hostNamespaces.get(1), "10.242.0.9", "outside");
+        Map<String, EgressPolicy> egress = Map.of(ACCOUNT_2, EgressPolicy.denyAll());
+        host1.apply(new NetworkPlan(TASK_CIDR, peer1.hostSubnet(), LINK, List.of(peer2), List.of(), egress, List.of()));
+        host2.apply(new NetworkPlan(TASK_CIDR, peer2.hostSubnet(), LINK, List.of(peer1), List.of(), egress, List.of()));
+        NetworkAttachment allowed = host1.setUp(TASK_1A, ACCOUNT_1).orElseThrow();
+        host1.setUp(TASK_2B, ACCOUNT_2).orElseThrow();
+
+        // masqueraded to host 1's address on the way out
+        assertThat(fetch(host1.namespaceName(TASK_1A), "10.242.0.9")).isEqualTo("outside\n");
+        assertThat(allowed.ipv4Address()).startsWith("10.241.1.");
+        assertThatThrownBy(() -> fetch(host1.namespaceName(TASK_2B), "10.242.0.9")).isInstanceOf(IOException.class);
+
+        // an allow list lets the account reach just those networks
+        Map<String, EgressPolicy> allowList = Map.of(ACCOUNT_2, new EgressPolicy(List.of("10.242.0.9/32")));
+        host1.apply(new NetworkPlan(TASK_CIDR, peer1.hostSubnet(), LINK, List.of(peer2), List.of(), allowList, List.of()));
+        assertThat(fetch(host1.namespaceName(TASK_2B), "10.242.0.9")).isEqualTo("outside\n");
+    }
+
     private static NetworkPlan plan(NetworkPeer self, NetworkPeer other, List<TaskEndpoint> endpoints)
     {
         return new NetworkPlan(TASK_CIDR, self.hostSubnet(), LINK, List.of(other), endpoints, Map.of(), List.of());
+    }
+
+    private void serveOn(String namespace, String address, String text)
+            throws Exception
+    {
+        Path web = Files.createDirectories(directory.resolve("www-" + namespace + "-" + address));
+        Files.writeString(web.resolve("index.html"), text + "\n");
+        processes.add(new ProcessBuilder("ip", "netns", "exec", namespace, "/bin/busybox", "httpd", "-f", "-p", address + ":8080", "-h", web.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> fetch(namespace, address), body -> !body.isEmpty());
     }
 
     private void serve(String namespace, String text)
