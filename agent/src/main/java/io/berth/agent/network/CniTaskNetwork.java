@@ -1,12 +1,9 @@
 package io.berth.agent.network;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.agent.network.FirewallRules.LocalTask;
 import io.berth.agent.network.TaskNetworkStates.TaskNetworkState;
 import io.berth.common.agentprotocol.NetworkPeer;
 import io.berth.common.agentprotocol.NetworkPlan;
-import io.berth.common.json.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +20,9 @@ import static java.util.Objects.requireNonNull;
  * A network namespace per task on this host's slice of the cluster's task network, made with the CNI plugins
  * (bridge with host-local IPAM, loopback); links to the other hosts ({@link HostLinks}) and the tenant firewall
  * ({@link TenantFirewall}) follow the control plane's plan. The plugins do no NAT: traffic between tasks keeps
- * its addresses, and the firewall masquerades only what leaves the task network.
+ * its addresses, and the firewall masquerades only what leaves the task network. Each task's state file
+ * ({@link TaskNetworkStates}) exists before anything is made for it and goes only after everything is released,
+ * so a crash at any step is finished by the next tear-down or the agent's orphan cleanup.
  *
  * <p>Locks: one per task (its set-up and tear-down never overlap), one for applying plans and removing the host's
  * network; the firewall serializes its own renders. No lock is held across another task's plugin calls.
@@ -32,13 +31,13 @@ public final class CniTaskNetwork
         implements TaskNetwork
 {
     private static final Logger log = LoggerFactory.getLogger(CniTaskNetwork.class);
-    private static final String CNI_VERSION = "1.0.0";
-    private static final String INTERFACE = "eth0";
+    private static final String INTERFACE = CniBridgeConfigs.INTERFACE;
     private static final String NO_ACCOUNT = "-";
     private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
 
     private final CniNetworkConfig config;
     private final CniPlugins plugins;
+    private final CniBridgeConfigs bridgeConfigs;
     private final NetworkNamespaces namespaces;
     private final TaskNetworkStates states;
     private final NetworkPlanStore planStore;
@@ -62,6 +61,7 @@ public final class CniTaskNetwork
     {
         this.config = requireNonNull(config, "config is null");
         this.plugins = new CniPlugins(config.pluginDirectory(), commands.prefix());
+        this.bridgeConfigs = new CniBridgeConfigs(config);
         // named namespaces belong to the machine (their bind mounts under /run/netns), not to a network namespace
         this.namespaces = new NetworkNamespaces(new NetworkCommands());
         this.states = new TaskNetworkStates(config.stateDirectory().resolve("tasks"));
@@ -173,7 +173,7 @@ public final class CniTaskNetwork
             Optional<TaskNetworkState> existing = states.read(taskId, namespaceName(taskId));
             if (existing.isPresent() && existing.get().addResult() != null && namespaces.exists(existing.get().namespace())) {
                 applyFirewall();
-                return Optional.of(attachment(existing.get()));
+                return Optional.of(bridgeConfigs.attachment(existing.get(), namespaces.path(existing.get().namespace())));
             }
             if (existing.isPresent()) {
                 // a set-up cut short by a crash: release what it got, then begin again
@@ -184,9 +184,9 @@ public final class CniTaskNetwork
             try {
                 namespaces.create(state.namespace());
                 String namespacePath = namespaces.path(state.namespace()).toString();
-                plugins.run(CniPlugins.ADD, taskId, namespacePath, "lo", loopbackConfig());
-                state = state.withAddResult(plugins.run(CniPlugins.ADD, taskId, namespacePath, INTERFACE, bridgeConfig(state.subnet(), null)));
-                NetworkAttachment attachment = attachment(state);
+                plugins.run(CniPlugins.ADD, taskId, namespacePath, "lo", CniBridgeConfigs.loopback());
+                state = state.withAddResult(plugins.run(CniPlugins.ADD, taskId, namespacePath, INTERFACE, bridgeConfigs.bridge(state.subnet(), taskMtu, null)));
+                NetworkAttachment attachment = bridgeConfigs.attachment(state, namespaces.path(state.namespace()));
                 states.write(state);
                 // the task's identity is in the firewall before any of its containers can send a packet
                 applyFirewall();
@@ -236,7 +236,7 @@ public final class CniTaskNetwork
         NetworkPlan current = plan;
         String subnet = state.subnet() != null ? state.subnet() : current != null ? current.hostSubnet() : CniNetworkConfig.DEFAULT_SUBNET;
         try {
-            plugins.run(CniPlugins.DEL, taskId, namespaces.path(state.namespace()).toString(), INTERFACE, bridgeConfig(subnet, state.addResult()));
+            plugins.run(CniPlugins.DEL, taskId, namespaces.path(state.namespace()).toString(), INTERFACE, bridgeConfigs.bridge(subnet, taskMtu, state.addResult()));
         }
         catch (NetworkException e) {
             failures.add("its interface and address (" + e.getMessage() + ")");
@@ -336,8 +336,8 @@ public final class CniTaskNetwork
             if (state.isEmpty() || state.get().addResult() == null) {
                 continue;
             }
-            Optional<String> hostInterface = hostInterface(state.get().addResult());
-            NetworkAttachment attachment = attachment(state.get());
+            Optional<String> hostInterface = bridgeConfigs.hostInterface(state.get().addResult());
+            NetworkAttachment attachment = bridgeConfigs.attachment(state.get(), namespaces.path(state.get().namespace()));
             if (hostInterface.isEmpty() || attachment.macAddress() == null) {
                 log.warn("task {}: its network names no host interface or MAC; it gets no anti-spoofing rules", taskId);
                 continue;
@@ -362,78 +362,6 @@ public final class CniTaskNetwork
     private static List<NetworkPeer> otherHosts(NetworkPlan plan)
     {
         return plan.peers().stream().filter(peer -> !peer.hostSubnet().equals(plan.hostSubnet())).toList();
-    }
-
-    /** The bridge plugin's host-side veth: the interface of its result that is neither in the task's namespace nor the bridge. */
-    private Optional<String> hostInterface(JsonNode result)
-    {
-        for (JsonNode node : result.path("interfaces")) {
-            String name = node.path("name").asText("");
-            if (!node.hasNonNull("sandbox") && !name.isEmpty() && !name.equals(config.bridgeName())) {
-                return Optional.of(name);
-            }
-        }
-        return Optional.empty();
-    }
-
-    private ObjectNode loopbackConfig()
-    {
-        ObjectNode loopback = Json.mapper().createObjectNode();
-        loopback.put("cniVersion", CNI_VERSION);
-        loopback.put("name", "loopback");
-        loopback.put("type", "loopback");
-        return loopback;
-    }
-
-    private ObjectNode bridgeConfig(String subnet, JsonNode previousResult)
-    {
-        ObjectNode bridgeNode = Json.mapper().createObjectNode();
-        bridgeNode.put("cniVersion", CNI_VERSION);
-        bridgeNode.put("name", config.networkName());
-        bridgeNode.put("type", "bridge");
-        bridgeNode.put("bridge", config.bridgeName());
-        // isGateway also turns on IPv4 forwarding, which the links to other hosts need
-        bridgeNode.put("isGateway", true);
-        // no NAT between tasks: the tenant firewall masquerades only traffic that leaves the task network
-        bridgeNode.put("ipMasq", false);
-        if (taskMtu > 0) {
-            bridgeNode.put("mtu", taskMtu);
-        }
-        ObjectNode ipam = bridgeNode.putObject("ipam");
-        ipam.put("type", "host-local");
-        ipam.putArray("ranges").addArray().addObject()
-                .put("subnet", subnet)
-                .put("gateway", Ipv4Cidr.parse(subnet).firstHost());
-        ipam.putArray("routes").addObject().put("dst", "0.0.0.0/0");
-        ipam.put("dataDir", config.stateDirectory().resolve("ipam").toAbsolutePath().toString());
-        if (previousResult != null) {
-            bridgeNode.set("prevResult", previousResult);
-        }
-        return bridgeNode;
-    }
-
-    private NetworkAttachment attachment(TaskNetworkState state)
-            throws NetworkException
-    {
-        JsonNode result = state.addResult();
-        for (JsonNode ip : result.path("ips")) {
-            String address = ip.path("address").asText("");
-            if (!address.contains(".") || !address.contains("/")) {
-                continue;
-            }
-            JsonNode interfaceNode = ip.has("interface") ? result.path("interfaces").path(ip.get("interface").asInt()) : null;
-            String mac = interfaceNode == null ? null : interfaceNode.path("mac").asText(null);
-            String name = interfaceNode == null ? INTERFACE : interfaceNode.path("name").asText(INTERFACE);
-            String subnet = state.subnet() != null ? state.subnet() : Ipv4Cidr.parse(address.substring(0, address.indexOf('/')) + "/32").toString();
-            return new NetworkAttachment(
-                    namespaces.path(state.namespace()).toString(),
-                    address.substring(0, address.indexOf('/')),
-                    subnet,
-                    ip.path("gateway").asText(null),
-                    mac,
-                    name);
-        }
-        throw new NetworkException("the CNI bridge plugin gave task " + state.taskId() + " no IPv4 address: " + result);
     }
 
     private static Ipv4Cidr parse(String cidr, String what)
