@@ -72,7 +72,7 @@ final class VxlanHostLinks
         VxlanPeerEntries.Current current = new VxlanPeerEntries.Current(
                 VxlanPeerEntries.parseRoutes(commands.run("list the routes of " + device, List.of(NetworkCommands.IP, "-o", "-4", "route", "show", "dev", device))),
                 VxlanPeerEntries.parseNeighbours(commands.run("list the neighbours of " + device, List.of(NetworkCommands.IP, "-4", "neigh", "show", "dev", device))),
-                VxlanPeerEntries.parseForwardingMacs(commands.run("list the forwarding entries of " + device, List.of(NetworkCommands.BRIDGE, "fdb", "show", "dev", device))));
+                VxlanPeerEntries.parseForwarding(commands.run("list the forwarding entries of " + device, List.of(NetworkCommands.BRIDGE, "fdb", "show", "dev", device))));
         for (List<String> command : VxlanPeerEntries.commands(device, current, peers)) {
             commands.run("update the peers of " + device + " (" + String.join(" ", command.subList(1, command.size())) + ")", command);
         }

@@ -3,9 +3,11 @@ package io.berth.agent.network;
 import io.berth.common.agentprotocol.NetworkPeer;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,14 +21,18 @@ final class VxlanPeerEntries
 {
     private VxlanPeerEntries() {}
 
-    /** What the device holds now, as read back from the kernel. */
-    record Current(Set<String> routes, Set<String> neighbours, Set<String> forwardingMacs)
+    /**
+     * What the device holds now, as read back from the kernel.
+     *
+     * @param forwarding MAC to the underlay address frames for it are sent to
+     */
+    record Current(Set<String> routes, Set<String> neighbours, Map<String, String> forwarding)
     {
         Current
         {
             routes = Set.copyOf(routes);
             neighbours = Set.copyOf(neighbours);
-            forwardingMacs = Set.copyOf(forwardingMacs);
+            forwarding = Map.copyOf(forwarding);
         }
     }
 
@@ -37,7 +43,7 @@ final class VxlanPeerEntries
         return String.format(Locale.ROOT, "02:62:%02x:%02x:%02x:%02x", (address >> 24) & 255, (address >> 16) & 255, (address >> 8) & 255, address & 255);
     }
 
-    /** Commands that remove entries of peers that left, then (re)place every wanted peer's entries. */
+    /** Commands that remove entries of peers that left, then place the entries a wanted peer lacks (or has wrong). */
     static List<List<String>> commands(String device, Current current, List<NetworkPeer> peers)
     {
         Set<String> wantedRoutes = new HashSet<>();
@@ -51,16 +57,23 @@ final class VxlanPeerEntries
             wantedRoutes.add(slice.toString());
             wantedNeighbours.add(via);
             wantedMacs.add(mac);
-            additions.add(List.of(NetworkCommands.BRIDGE, "fdb", "replace", mac, "dev", device, "dst", peer.underlayAddress(), "self", "permanent"));
-            additions.add(List.of(NetworkCommands.IP, "neigh", "replace", via, "lladdr", mac, "dev", device, "nud", "permanent"));
-            additions.add(List.of(NetworkCommands.IP, "route", "replace", slice.toString(), "via", via, "dev", device, "onlink"));
+            if (!peer.underlayAddress().equals(current.forwarding().get(mac))) {
+                additions.add(List.of(NetworkCommands.BRIDGE, "fdb", "replace", mac, "dev", device, "dst", peer.underlayAddress(), "self", "permanent"));
+            }
+            // neighbour and route carry nothing that can change for a slice: present is right
+            if (!current.neighbours().contains(via)) {
+                additions.add(List.of(NetworkCommands.IP, "neigh", "replace", via, "lladdr", mac, "dev", device, "nud", "permanent"));
+            }
+            if (!current.routes().contains(slice.toString())) {
+                additions.add(List.of(NetworkCommands.IP, "route", "replace", slice.toString(), "via", via, "dev", device, "onlink"));
+            }
         }
         List<List<String>> commands = new ArrayList<>();
         current.routes().stream().filter(route -> !wantedRoutes.contains(route)).sorted()
                 .forEach(route -> commands.add(List.of(NetworkCommands.IP, "route", "del", route, "dev", device)));
         current.neighbours().stream().filter(address -> !wantedNeighbours.contains(address)).sorted()
                 .forEach(address -> commands.add(List.of(NetworkCommands.IP, "neigh", "del", address, "dev", device)));
-        current.forwardingMacs().stream().filter(mac -> !wantedMacs.contains(mac)).sorted()
+        current.forwarding().keySet().stream().filter(mac -> !wantedMacs.contains(mac)).sorted()
                 .forEach(mac -> commands.add(List.of(NetworkCommands.BRIDGE, "fdb", "del", mac, "dev", device, "self")));
         commands.addAll(additions);
         return commands;
@@ -89,16 +102,16 @@ final class VxlanPeerEntries
         return neighbours;
     }
 
-    /** The MACs of `bridge fdb show dev X` lines that send to a remote ("02:62:0a:d5:04:00 dst 10.0.0.2 self permanent"). */
-    static Set<String> parseForwardingMacs(String output)
+    /** MAC to remote of `bridge fdb show dev X` lines that send to a remote ("02:62:0a:d5:04:00 dst 10.0.0.2 self permanent"). */
+    static Map<String, String> parseForwarding(String output)
     {
-        Set<String> macs = new HashSet<>();
+        Map<String, String> forwarding = new HashMap<>();
         for (String line : output.lines().map(String::strip).filter(line -> !line.isEmpty()).toList()) {
             String[] words = line.split("\\s+");
             if (words.length > 2 && words[1].equals("dst")) {
-                macs.add(words[0]);
+                forwarding.put(words[0], words[2]);
             }
         }
-        return macs;
+        return forwarding;
     }
 }

@@ -4,6 +4,7 @@ import io.berth.common.agentprotocol.NetworkPeer;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,7 +13,7 @@ class VxlanPeerEntriesTest
 {
     private static final NetworkPeer PEER_2 = new NetworkPeer("host-2", "10.242.0.2", "10.241.4.0/24");
     private static final NetworkPeer PEER_3 = new NetworkPeer("host-3", "10.242.0.3", "10.241.5.0/24");
-    private static final VxlanPeerEntries.Current NOTHING = new VxlanPeerEntries.Current(Set.of(), Set.of(), Set.of());
+    private static final VxlanPeerEntries.Current NOTHING = new VxlanPeerEntries.Current(Set.of(), Set.of(), Map.of());
 
     @Test
     void macDerivesFromTheSlice()
@@ -30,18 +31,27 @@ class VxlanPeerEntriesTest
     }
 
     @Test
-    void aPeerThatLeftLosesEverythingAndTheOthersAreReplacedInPlace()
+    void aPeerThatLeftLosesEverythingAndAPeerInPlaceIsLeftAlone()
     {
         VxlanPeerEntries.Current current = new VxlanPeerEntries.Current(
-                Set.of("10.241.4.0/24", "10.241.5.0/24"), Set.of("10.241.4.0", "10.241.5.0"), Set.of("02:62:0a:f1:04:00", "02:62:0a:f1:05:00"));
+                Set.of("10.241.4.0/24", "10.241.5.0/24"), Set.of("10.241.4.0", "10.241.5.0"),
+                Map.of("02:62:0a:f1:04:00", "10.242.0.2", "02:62:0a:f1:05:00", "10.242.0.3"));
 
         assertThat(commands(current, List.of(PEER_3))).containsExactly(
                 "ip route del 10.241.4.0/24 dev bnt0.vx",
                 "ip neigh del 10.241.4.0 dev bnt0.vx",
-                "bridge fdb del 02:62:0a:f1:04:00 dev bnt0.vx self",
+                "bridge fdb del 02:62:0a:f1:04:00 dev bnt0.vx self");
+    }
+
+    @Test
+    void aPeerThatMovedToAnotherUnderlayAddressOrLostAnEntryIsRepaired()
+    {
+        VxlanPeerEntries.Current current = new VxlanPeerEntries.Current(
+                Set.of("10.241.5.0/24"), Set.of(), Map.of("02:62:0a:f1:05:00", "10.242.0.99"));
+
+        assertThat(commands(current, List.of(PEER_3))).containsExactly(
                 "bridge fdb replace 02:62:0a:f1:05:00 dev bnt0.vx dst 10.242.0.3 self permanent",
-                "ip neigh replace 10.241.5.0 lladdr 02:62:0a:f1:05:00 dev bnt0.vx nud permanent",
-                "ip route replace 10.241.5.0/24 via 10.241.5.0 dev bnt0.vx onlink");
+                "ip neigh replace 10.241.5.0 lladdr 02:62:0a:f1:05:00 dev bnt0.vx nud permanent");
     }
 
     @Test
@@ -51,10 +61,10 @@ class VxlanPeerEntriesTest
                 .containsExactlyInAnyOrder("10.241.4.0/24", "10.241.5.0/24");
         assertThat(VxlanPeerEntries.parseNeighbours("10.241.4.0 lladdr 02:62:0a:f1:04:00 PERMANENT\n")).containsExactly("10.241.4.0");
         // the device's own entries (no dst) are not peers
-        assertThat(VxlanPeerEntries.parseForwardingMacs("""
+        assertThat(VxlanPeerEntries.parseForwarding("""
                 02:62:0a:f1:04:00 dst 10.242.0.2 self permanent
                 33:33:00:00:00:01 self permanent
-                """)).containsExactly("02:62:0a:f1:04:00");
+                """)).containsExactly(Map.entry("02:62:0a:f1:04:00", "10.242.0.2"));
     }
 
     @Test
