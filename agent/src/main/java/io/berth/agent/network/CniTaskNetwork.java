@@ -34,6 +34,8 @@ public final class CniTaskNetwork
     private static final String INTERFACE = CniBridgeConfigs.INTERFACE;
     private static final String NO_ACCOUNT = "-";
     private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
+    /** With a sync every 2 s, a repair about every 30 s. */
+    private static final int REPAIR_EVERY = 15;
 
     private final CniNetworkConfig config;
     private final CniPlugins plugins;
@@ -50,6 +52,7 @@ public final class CniTaskNetwork
     private volatile int taskMtu;
     private volatile int metadataPort;
     private volatile String applyFailure;
+    private int unchangedApplies;
 
     public CniTaskNetwork(CniNetworkConfig config)
     {
@@ -102,9 +105,11 @@ public final class CniTaskNetwork
         planLock.lock();
         try {
             NetworkPlan previous = plan;
-            if (newPlan.equals(previous)) {
+            if (newPlan.equals(previous) && ++unchangedApplies % REPAIR_EVERY != 0) {
                 return;
             }
+            // every REPAIR_EVERY-th unchanged plan is applied anyway: it puts back links and tables removed behind the agent's back
+            boolean repair = newPlan.equals(previous);
             if (previous != null && !previous.hostSubnet().equals(newPlan.hostSubnet()) && !states.taskIds().isEmpty()) {
                 throw new NetworkException("the control plane moved this host from slice " + previous.hostSubnet() + " to " + newPlan.hostSubnet()
                         + " while tasks hold addresses in the old one");
@@ -116,7 +121,7 @@ public final class CniTaskNetwork
             links.update(newPlan.link(), slice, peers);
             taskMtu = mtu;
             plan = newPlan;
-            applyFirewall();
+            firewall.apply(this::firewallRules, repair);
             if (previous == null || !previous.peers().equals(newPlan.peers())) {
                 log.info("task network on slice {} of {}: {} peer host(s), bridge {}", slice, taskCidr, peers.size(), config.bridgeName());
             }

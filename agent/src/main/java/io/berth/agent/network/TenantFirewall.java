@@ -32,10 +32,17 @@ final class TenantFirewall
     void apply(RulesSource source)
             throws NetworkException
     {
+        apply(source, false);
+    }
+
+    /** As {@link #apply(RulesSource)}, and with force also when unchanged: puts back tables someone else removed. */
+    void apply(RulesSource source, boolean force)
+            throws NetworkException
+    {
         applying.lock();
         try {
             String ruleset = FirewallRuleset.render(source.rules());
-            if (ruleset.equals(applied)) {
+            if (!force && ruleset.equals(applied)) {
                 return;
             }
             commands.run("apply the tenant firewall " + FirewallRuleset.tableName(bridgeName), NFT_FROM_STDIN, ruleset);

@@ -220,6 +220,22 @@ class CniTaskNetworkIntegrationTest
     }
 
     @Test
+    void anUnchangedPlanRepairsWhatWasRemovedBehindTheAgentsBack()
+            throws Exception
+    {
+        applyPlan();
+        network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
+        String firewall = run("nft", "list", "table", "inet", config.networkName());
+        run("nft", "delete", "table", "inet", config.networkName());
+
+        for (int sync = 0; sync < 15; sync++) {
+            applyPlan();
+        }
+
+        assertThat(run("nft", "list", "table", "inet", config.networkName())).isEqualTo(firewall);
+    }
+
+    @Test
     void withoutAPlanTasksGetNoNetworkAndAFailedPlanSaysWhy()
             throws Exception
     {
