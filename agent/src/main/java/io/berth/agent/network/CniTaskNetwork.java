@@ -7,6 +7,8 @@ import io.berth.common.agentprotocol.NetworkPlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -40,6 +42,7 @@ public final class CniTaskNetwork
     private final CniNetworkConfig config;
     private final CniPlugins plugins;
     private final CniBridgeConfigs bridgeConfigs;
+    private final NetworkCommands commands;
     private final NetworkNamespaces namespaces;
     private final TaskNetworkStates states;
     private final NetworkPlanStore planStore;
@@ -65,6 +68,7 @@ public final class CniTaskNetwork
         this.config = requireNonNull(config, "config is null");
         this.plugins = new CniPlugins(config.pluginDirectory(), commands.prefix());
         this.bridgeConfigs = new CniBridgeConfigs(config);
+        this.commands = requireNonNull(commands, "commands is null");
         // named namespaces belong to the machine (their bind mounts under /run/netns), not to a network namespace
         this.namespaces = new NetworkNamespaces(new NetworkCommands());
         this.states = new TaskNetworkStates(config.stateDirectory().resolve("tasks"));
@@ -245,6 +249,15 @@ public final class CniTaskNetwork
         }
         catch (NetworkException e) {
             failures.add("its interface and address (" + e.getMessage() + ")");
+        }
+        if (state.subnet() == null && Files.isExecutable(Path.of("/usr/sbin/iptables"))) {
+            // set up by an agent from before the tenant firewall, with the bridge plugin's own masquerade rules
+            try {
+                LegacyMasqueradeRules.remove(commands, config.networkName(), taskId);
+            }
+            catch (NetworkException e) {
+                failures.add("its old masquerade rules (" + e.getMessage() + ")");
+            }
         }
         try {
             namespaces.delete(state.namespace());
