@@ -44,10 +44,10 @@ public final class UpCommand
     @Mixin
     TaskNetworkOptions taskNetwork = new TaskNetworkOptions();
 
-    // Until the agent side drops --subnet from TaskNetworkOptions, --subnet arrives through that mixin; once it is
-    // gone, it becomes a second name of this option: names = {"--task-cidr", "--subnet"}, with the default.
-    @Option(names = "--task-cidr", paramLabel = "CIDR",
-            description = "IPv4 range the tasks' addresses come from; this host gets a slice of it (default: " + TaskAddressPlan.DEFAULT_TASK_CIDR + ").")
+    // for `up` the task CIDR is also this one host's slice unless --host-prefix cuts it (--subnet: its older name)
+    @Option(names = {"--task-cidr", "--subnet"}, paramLabel = "CIDR",
+            description = "IPv4 range the tasks' addresses come from (default: ${DEFAULT-VALUE}).",
+            defaultValue = TaskAddressPlan.DEFAULT_TASK_CIDR)
     String taskCidr;
 
     @Override
@@ -62,15 +62,14 @@ public final class UpCommand
                 .withStoppedTaskRetention(controlPlane.stoppedTaskRetention());
         config = config.withRegion(controlPlane.region());
         config = config.withMetering(controlPlane.metering());
-        String effectiveTaskCidr = effectiveTaskCidr();
         try {
-            config = config.withTaskNetwork(taskNetwork.bridgeName(), effectiveTaskCidr);
+            config = config.withTaskNetwork(taskNetwork.bridgeName(), taskCidr);
         }
         catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
         }
         UnaryOperator<ControlPlaneConfig> timings = controlPlane.hostTimings();
-        UnaryOperator<ControlPlaneConfig> network = controlPlane.taskNetwork(effectiveTaskCidr);
+        UnaryOperator<ControlPlaneConfig> network = controlPlane.taskNetwork(taskCidr);
         AllInOne berth = new AllInOne(config, settings -> network.apply(timings.apply(settings)));
         try {
             berth.start();
@@ -98,18 +97,5 @@ public final class UpCommand
         System.out.flush();
         stopped.await();
         return 0;
-    }
-
-    /** --task-cidr, or --subnet (its older name) when only that is given. */
-    String effectiveTaskCidr()
-    {
-        if (taskCidr == null) {
-            return taskNetwork.subnet();
-        }
-        if (!taskCidr.equals(taskNetwork.subnet()) && !taskNetwork.subnet().equals(TaskAddressPlan.DEFAULT_TASK_CIDR)) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--task-cidr " + taskCidr + " and --subnet " + taskNetwork.subnet() + " disagree: --subnet is the older name of --task-cidr, give one");
-        }
-        return taskCidr;
     }
 }

@@ -50,10 +50,10 @@ class ServerCommandTest
     @Test
     void badTaskCidrsAndHostPrefixesAreRefusedWithTheOptionsToFix()
     {
-        commandLine.parseArgs("--task-cidr", "10.50.0.0/16", "--host-prefix", "16");
+        commandLine.parseArgs("--task-cidr", "10.50.0.0/16", "--host-prefix", "15");
         assertThatThrownBy(() -> server.controlPlaneSettings())
                 .isInstanceOf(ParameterException.class)
-                .hasMessageStartingWith("check --task-cidr and --host-prefix: the host prefix /16 must be longer than the task CIDR's /16");
+                .hasMessageStartingWith("check --task-cidr and --host-prefix: the host prefix /15 must not be shorter than the task CIDR's /16");
         commandLine.parseArgs("--host-prefix", "30");
         assertThatThrownBy(() -> server.controlPlaneSettings()).hasMessageContaining("at most /28");
         commandLine.parseArgs("--task-cidr", "10.50.0.0");

@@ -13,33 +13,29 @@ class UpCommandTest
     private final CommandLine commandLine = new CommandLine(up);
 
     @Test
-    void subnetIsTheTaskCidr()
+    void subnetIsTheTaskCidrsOlderName()
     {
         commandLine.parseArgs();
-        assertThat(up.effectiveTaskCidr()).isEqualTo("10.213.0.0/16");
+        assertThat(up.taskCidr).isEqualTo("10.213.0.0/16");
         commandLine.parseArgs("--subnet", "10.60.0.0/16");
-        assertThat(up.effectiveTaskCidr()).isEqualTo("10.60.0.0/16");
+        assertThat(up.taskCidr).isEqualTo("10.60.0.0/16");
         commandLine.parseArgs("--task-cidr", "10.61.0.0/16");
-        assertThat(up.effectiveTaskCidr()).isEqualTo("10.61.0.0/16");
-        commandLine.parseArgs("--task-cidr", "10.62.0.0/16", "--subnet", "10.62.0.0/16");
-        assertThat(up.effectiveTaskCidr()).isEqualTo("10.62.0.0/16");
+        assertThat(up.taskCidr).isEqualTo("10.61.0.0/16");
     }
 
     @Test
-    void taskCidrAndSubnetMustAgree()
+    void theOneHostMayHoldTheWholeTaskCidr()
     {
-        commandLine.parseArgs("--task-cidr", "10.61.0.0/16", "--subnet", "10.60.0.0/16");
-        assertThatThrownBy(up::effectiveTaskCidr)
-                .isInstanceOf(ParameterException.class)
-                .hasMessageContaining("--task-cidr 10.61.0.0/16 and --subnet 10.60.0.0/16 disagree");
+        commandLine.parseArgs("--subnet", "10.60.0.0/24", "--host-prefix", "24");
+        up.controlPlane.taskNetwork(up.taskCidr);
     }
 
     @Test
     void hostPrefixIsChecked()
     {
-        commandLine.parseArgs("--subnet", "10.60.0.0/24", "--host-prefix", "24");
-        assertThatThrownBy(() -> up.controlPlane.taskNetwork(up.effectiveTaskCidr()))
+        commandLine.parseArgs("--subnet", "10.60.0.0/24", "--host-prefix", "23");
+        assertThatThrownBy(() -> up.controlPlane.taskNetwork(up.taskCidr))
                 .isInstanceOf(ParameterException.class)
-                .hasMessageContaining("must be longer than the task CIDR's /24");
+                .hasMessageContaining("must not be shorter than the task CIDR's /24");
     }
 }

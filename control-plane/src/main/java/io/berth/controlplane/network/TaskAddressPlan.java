@@ -10,7 +10,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The cluster's address space for tasks and how it is cut: taskCidr holds every task address, and each host
- * gets one slice of it with hostPrefix bits (a /24 of a /16 by default: 256 hosts of up to 253 tasks). The
+ * gets one slice of it with hostPrefix bits (a /24 of a /16 by default: 256 hosts of up to 253 tasks; a prefix
+ * equal to the CIDR's gives one host all of it). The
  * prefix is at most 28, so a slice still has room for a gateway and a dozen tasks.
  */
 public record TaskAddressPlan(Ipv4Cidr taskCidr, int hostPrefix)
@@ -23,8 +24,9 @@ public record TaskAddressPlan(Ipv4Cidr taskCidr, int hostPrefix)
     public TaskAddressPlan
     {
         requireNonNull(taskCidr, "taskCidr is null");
-        if (hostPrefix <= taskCidr.prefix()) {
-            throw new IllegalArgumentException("the host prefix /" + hostPrefix + " must be longer than the task CIDR's /" + taskCidr.prefix()
+        // equal is one slice for one host: what an all-in-one Berth (berth up) on a small task CIDR needs
+        if (hostPrefix < taskCidr.prefix()) {
+            throw new IllegalArgumentException("the host prefix /" + hostPrefix + " must not be shorter than the task CIDR's /" + taskCidr.prefix()
                     + " (" + taskCidr + "), so that every host gets a slice of it");
         }
         if (hostPrefix > LONGEST_HOST_PREFIX) {

@@ -17,11 +17,12 @@ class TaskAddressPlanTest
     }
 
     @Test
-    void hostPrefixMustBeLongerThanTheCidrsAndAtMost28()
+    void hostPrefixIsAtLeastTheCidrsAndAtMost28()
     {
-        assertThatThrownBy(() -> TaskAddressPlan.of("10.213.0.0/16", 16))
-                .hasMessageContaining("/16 must be longer than the task CIDR's /16 (10.213.0.0/16)");
-        assertThatThrownBy(() -> TaskAddressPlan.of("10.213.0.0/16", 12)).hasMessageContaining("must be longer");
+        assertThatThrownBy(() -> TaskAddressPlan.of("10.213.0.0/16", 15))
+                .hasMessageContaining("/15 must not be shorter than the task CIDR's /16 (10.213.0.0/16)");
+        assertThatThrownBy(() -> TaskAddressPlan.of("10.213.0.0/16", 12)).hasMessageContaining("must not be shorter");
+        assertThat(TaskAddressPlan.of("10.213.0.0/24", 24).slices()).as("one host holds it all").isEqualTo(1);
         assertThatThrownBy(() -> TaskAddressPlan.of("10.213.0.0/16", 29)).hasMessageContaining("at most /28");
         assertThat(TaskAddressPlan.of("10.213.0.0/16", 28).slices()).isEqualTo(4096);
         assertThatThrownBy(() -> TaskAddressPlan.of("10.213.0.0/33", 24)).isInstanceOf(IllegalArgumentException.class);
