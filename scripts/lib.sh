@@ -4,7 +4,9 @@ BERTH_DEBIAN_PACKAGES=(
   maven                       # builds Berth
   runc conmon                 # the OCI runtime and the per-container monitor
   docker-registry             # the local OCI registry `berth up` runs
-  containernetworking-plugins iptables # CNI plugins for per-task networks (iptables: their masquerade rules)
+  containernetworking-plugins # CNI plugins: a network namespace and an address per task
+  nftables                    # tenants apart on each host, anti-spoofing, the host's protection, masquerade
+  iptables                    # removes the masquerade rules of tasks that earlier versions started
   busybox-static umoci skopeo # test images are built from busybox and packed as OCI
   attr                        # setfattr, for overlayfs opaque-directory whiteouts
   postgresql                  # the HA store, and the store tests' second database
