@@ -5,6 +5,8 @@
 # Options go to the benchmark: --iterations N (50) --warmups N (3) --burst N (50) --poll-ms N (10).
 # With --fleet first, it runs io.berth.benchmarks.FleetStartBenchmark instead: `berth server` and three
 # `berth agent` processes, each agent in a network namespace of its own, next to raw runc and the all-in-one.
+# With --network first, io.berth.benchmarks.TaskNetworkBenchmark: task-to-task throughput and round trip on one
+# host and across hosts of such a fleet, next to the underlay between the hosts' namespaces (needs iperf3).
 set -euo pipefail
 BENCHMARK=io.berth.benchmarks.StartLatencyBenchmark
 LOG_NAME=bench-berth.log
@@ -12,6 +14,10 @@ if [ "${1:-}" = "--fleet" ]; then
   shift
   BENCHMARK=io.berth.benchmarks.FleetStartBenchmark
   LOG_NAME=bench-fleet-berth.log
+elif [ "${1:-}" = "--network" ]; then
+  shift
+  BENCHMARK=io.berth.benchmarks.TaskNetworkBenchmark
+  LOG_NAME=bench-network-berth.log
 fi
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 . "$ROOT/scripts/lib.sh"

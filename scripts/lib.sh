@@ -5,11 +5,14 @@ BERTH_DEBIAN_PACKAGES=(
   runc conmon                 # the OCI runtime and the per-container monitor
   tini                        # initProcessEnabled: its static tini-static runs as PID 1 in any image (reaps, forwards signals)
   docker-registry             # the local OCI registry `berth up` runs
-  containernetworking-plugins iptables # CNI plugins for per-task networks (iptables: their masquerade rules)
+  containernetworking-plugins # CNI plugins: a network namespace and an address per task
+  nftables                    # tenants apart on each host, anti-spoofing, the host's protection, masquerade
+  iptables                    # removes the masquerade rules of tasks that earlier versions started
   busybox-static umoci skopeo # test images are built from busybox and packed as OCI
   attr                        # setfattr, for overlayfs opaque-directory whiteouts
   postgresql                  # the HA store, and the store tests' second database
   haproxy                     # ingress, for services
+  iperf3                      # the task network benchmark (scripts/bench.sh --network)
   iproute2 procps util-linux ca-certificates
 )
 

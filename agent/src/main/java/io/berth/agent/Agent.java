@@ -84,7 +84,7 @@ public final class Agent
                 new TaskMetadataDocuments(config.host().attributes().getOrDefault("ecs.availability-zone", "local")),
                 host.clock());
         HostServices meteredHost = host.withRuntime(meteredRuntime).withContainerEnvironment(metadataServer.environment());
-        this.reconciler = new TaskReconciler(config.host(), new UsageReportingLink(link, usage), meteredHost, this::wakeUp);
+        this.reconciler = new TaskReconciler(config.host(), new UsageReportingLink(link, usage), meteredHost, this::wakeUp, this::startMetadataServer);
         this.usageSampler = new UsageSampler(meteredRuntime, usage, reconciler::tasks, usageSampleInterval, host.clock());
         this.logs = new TaskLogs(host.logDirectory(), this::holdsUnstoppedTask);
     }
@@ -95,7 +95,14 @@ public final class Agent
             return;
         }
         running = true;
-        // before any container starts, so that each gets the endpoint's URL
+        // the network the last plan made, before resumed tasks are checked: running tasks keep their network
+        try {
+            host.network().restore();
+        }
+        catch (NetworkException e) {
+            log.warn("host {}: cannot restore the stored network plan, waiting for the control plane's: {}", config.host().hostId(), e.getMessage());
+        }
+        // before any container starts, so that each gets the endpoint's URL; without a plan yet, once the first arrives
         startMetadataServer();
         reconciler.resume();
         usageSampler.start();
@@ -105,18 +112,20 @@ public final class Agent
     }
 
     /**
-     * Listens on the tasks' gateway address (making the bridge now if no task has yet), never on the host's
-     * outside interfaces. Without it the agent still runs tasks; their containers get no metadata URL.
+     * Listens on the tasks' gateway address as soon as a network plan made it, never on the host's outside
+     * interfaces, and opens the task firewall to it. Without it the agent still runs tasks; their containers get
+     * no metadata URL. Called again after every plan; only the first call with a gateway starts the server.
      */
     private void startMetadataServer()
     {
-        if (config.metadataPort() == AgentConfig.METADATA_OFF) {
+        if (config.metadataPort() == AgentConfig.METADATA_OFF || metadataServer.port().isPresent()) {
             return;
         }
         try {
-            Optional<String> gateway = host.network().prepareGateway();
+            Optional<String> gateway = host.network().gateway();
             if (gateway.isPresent()) {
                 metadataServer.start(gateway.get(), config.metadataPort());
+                host.network().openMetadataEndpoint(metadataServer.port().orElseThrow());
             }
         }
         catch (NetworkException | IOException e) {

@@ -67,6 +67,12 @@ final class FleetUnderTest
         return cluster;
     }
 
+    /** The fleet's processes and test hosts (network namespaces with their addresses). */
+    LocalFleet fleet()
+    {
+        return fleet;
+    }
+
     /** The server's and agents' process ids, whose CPU is the fleet's. */
     List<Long> processIds()
     {

@@ -20,9 +20,12 @@ import io.berth.controlplane.api.admin.CreateJoinTokenEndpoint;
 import io.berth.controlplane.api.admin.TaskLogsEndpoint;
 import io.berth.controlplane.clusters.ClusterService;
 import io.berth.controlplane.api.admin.HostEndpoints;
+import io.berth.controlplane.api.admin.SetEgressEndpoint;
 import io.berth.controlplane.hosts.HostService;
 import io.berth.controlplane.placement.PlacementReports;
 import io.berth.controlplane.metering.MeteringService;
+import io.berth.controlplane.network.EgressPolicies;
+import io.berth.controlplane.network.TaskNetwork;
 import io.berth.controlplane.metering.RightSizingPolicy;
 import io.berth.controlplane.placement.TaskPlacer;
 import io.berth.controlplane.scheduler.PlacementEngine;
@@ -63,6 +66,8 @@ public final class ControlPlane
     private final HostService hosts;
     private final TaskPlacer placer;
     private final HostSignals hostSignals;
+    private final TaskNetwork taskNetwork;
+    private final EgressPolicies egressPolicies;
     private final HostAccess hostAccess;
     private final AgentProtocolHandler agentProtocol;
     private final MeteringService metering;
@@ -88,7 +93,9 @@ public final class ControlPlane
         this.placer = new TaskPlacer(placementEngine, config.hostTimeout(), config.placementTimeout());
         this.hosts = new HostService(store, hostSignals, config.hostLostAfter(), config.clock());
         this.tasks = new TaskService(store, clusters, taskDefinitions, placer, hostSignals, config.region(), config.stoppedTaskRetention(), config.clock());
-        this.agentGateway = new AgentGateway(store, placer, hostSignals, config.clock());
+        this.taskNetwork = new TaskNetwork(config.taskAddressPlan());
+        this.agentGateway = new AgentGateway(store, placer, hostSignals, taskNetwork, config.clock());
+        this.egressPolicies = new EgressPolicies(store, hostSignals);
         this.hostAccess = new HostAccess(store, config.clock());
         this.agentProtocol = new AgentProtocolHandler(agentGateway, hostAccess);
         this.metering = new MeteringService(store, config.metering(), RightSizingPolicy.DEFAULT, config.clock());
@@ -102,7 +109,8 @@ public final class ControlPlane
                 new CreateAccountEndpoint(accounts),
                 new TaskLogsEndpoint(tasks, new HostLogSources(logSources, store, hostAccess, config.clock())),
                 new BillEndpoint(metering),
-                new CreateJoinTokenEndpoint(hostAccess)));
+                new CreateJoinTokenEndpoint(hostAccess),
+                new SetEgressEndpoint(egressPolicies)));
         endpoints.addAll(new HostEndpoints(hosts, new PlacementReports(store)).endpoints());
         this.adminEndpoints = List.copyOf(endpoints);
     }
@@ -171,7 +179,22 @@ public final class ControlPlane
         return tasks.purgeExpired();
     }
 
-    /** Cordon, drain and the host list, for the operator. */
+    /**
+     * The task network: the server publishes its API address here once it listens, so every host's plan lets
+     * tasks reach it.
+     */
+    public TaskNetwork taskNetwork()
+    {
+        return taskNetwork;
+    }
+
+    /** The operator's limits on accounts' egress. */
+    public EgressPolicies egressPolicies()
+    {
+        return egressPolicies;
+    }
+
+    /** Cordon, drain, removal and the host list, for the operator. */
     public HostService hosts()
     {
         return hosts;

@@ -1,6 +1,7 @@
 package io.berth.controlplane;
 
 import io.berth.controlplane.metering.MeteringConfig;
+import io.berth.controlplane.network.TaskAddressPlan;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import static java.util.Objects.requireNonNull;
  * @param metering prices and the minimum billed duration
  * @param hostLostAfter a host whose agent has not synced for this long is marked LOST and its tasks STOPPED
  * @param placementTimeout how long a task waits in PROVISIONING for a host before it stops with TaskFailedToStart
+ * @param taskAddressPlan the task CIDR and the prefix of each host's slice of it
  */
 public record ControlPlaneConfig(
         String storeUrl,
@@ -26,7 +28,8 @@ public record ControlPlaneConfig(
         Clock clock,
         MeteringConfig metering,
         Duration hostLostAfter,
-        Duration placementTimeout)
+        Duration placementTimeout,
+        TaskAddressPlan taskAddressPlan)
 {
     public static final String DEFAULT_REGION = "us-east-1";
     public static final Duration DEFAULT_STOPPED_TASK_RETENTION = Duration.ofHours(1);
@@ -44,17 +47,18 @@ public record ControlPlaneConfig(
         requireNonNull(metering, "metering is null");
         requireNonNull(hostLostAfter, "hostLostAfter is null");
         requireNonNull(placementTimeout, "placementTimeout is null");
+        requireNonNull(taskAddressPlan, "taskAddressPlan is null");
     }
 
     public ControlPlaneConfig(String storeUrl, String region, Duration stoppedTaskRetention, Duration hostTimeout, Clock clock, MeteringConfig metering)
     {
-        this(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, DEFAULT_HOST_LOST_AFTER, DEFAULT_PLACEMENT_TIMEOUT);
+        this(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, DEFAULT_HOST_LOST_AFTER, DEFAULT_PLACEMENT_TIMEOUT, TaskAddressPlan.DEFAULT);
     }
 
     /**
      * Defaults for everything but the store: us-east-1, one hour of stopped tasks, 60 s host timeout, system
-     * clock, Fargate us-east-1 prices with a one-minute minimum, hosts lost after 60 s of silence, and tasks that
-     * wait up to 5 minutes for a host.
+     * clock, Fargate us-east-1 prices with a one-minute minimum, hosts lost after 60 s of silence, tasks that
+     * wait up to 5 minutes for a host, and task addresses from 10.213.0.0/16 in a /24 per host.
      */
     public static ControlPlaneConfig of(String storeUrl)
     {
@@ -63,36 +67,41 @@ public record ControlPlaneConfig(
 
     public ControlPlaneConfig withRegion(String value)
     {
-        return new ControlPlaneConfig(storeUrl, value, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout);
+        return new ControlPlaneConfig(storeUrl, value, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan);
     }
 
     public ControlPlaneConfig withStoppedTaskRetention(Duration value)
     {
-        return new ControlPlaneConfig(storeUrl, region, value, hostTimeout, clock, metering, hostLostAfter, placementTimeout);
+        return new ControlPlaneConfig(storeUrl, region, value, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan);
     }
 
     public ControlPlaneConfig withHostTimeout(Duration value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, value, clock, metering, hostLostAfter, placementTimeout);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, value, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan);
     }
 
     public ControlPlaneConfig withClock(Clock value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, value, metering, hostLostAfter, placementTimeout);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, value, metering, hostLostAfter, placementTimeout, taskAddressPlan);
     }
 
     public ControlPlaneConfig withMetering(MeteringConfig value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, value, hostLostAfter, placementTimeout);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, value, hostLostAfter, placementTimeout, taskAddressPlan);
     }
 
     public ControlPlaneConfig withHostLostAfter(Duration value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, value, placementTimeout);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, value, placementTimeout, taskAddressPlan);
+    }
+
+    public ControlPlaneConfig withTaskAddressPlan(TaskAddressPlan value)
+    {
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, value);
     }
 
     public ControlPlaneConfig withPlacementTimeout(Duration value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, value);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, value, taskAddressPlan);
     }
 }

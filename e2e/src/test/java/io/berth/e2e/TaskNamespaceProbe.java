@@ -34,7 +34,7 @@ record TaskNamespaceProbe(Path namespace)
     String httpGet(String address, int port, String path)
             throws IOException, InterruptedException
     {
-        Result result = busybox("wget", "-q", "-T", "3", "-O", "-", "http://" + address + ":" + port + path);
+        Result result = wget("http://" + address + ":" + port + path);
         return result.exitCode() == 0 ? result.output() : null;
     }
 
@@ -42,7 +42,7 @@ record TaskNamespaceProbe(Path namespace)
     boolean answersHttp(String address, int port)
             throws IOException, InterruptedException
     {
-        Result result = busybox("wget", "-q", "-T", "3", "-O", "-", "http://" + address + ":" + port + "/");
+        Result result = wget("http://" + address + ":" + port + "/");
         return result.exitCode() == 0 || result.output().contains("server returned error");
     }
 
@@ -76,6 +76,8 @@ record TaskNamespaceProbe(Path namespace)
     void forgeArpReplies(String claimedAddress, String target)
             throws IOException, InterruptedException
     {
+        // arping binds to the address it claims; a hostile process with a raw socket needs no such thing
+        busybox("sysctl", "-w", "net.ipv4.ip_nonlocal_bind=1");
         busybox("arping", "-A", "-c", "3", "-w", "3", "-I", "eth0", "-s", claimedAddress, target);
         busybox("arping", "-U", "-c", "3", "-w", "3", "-I", "eth0", "-s", claimedAddress, target);
     }
@@ -112,10 +114,17 @@ record TaskNamespaceProbe(Path namespace)
     {
         java.nio.file.Files.createDirectories(directory);
         java.nio.file.Files.writeString(directory.resolve("index.html"), text);
-        return new ProcessBuilder(List.of("nsenter", "--net=" + namespace, "--", BUSYBOX, "httpd", "-f", "-p", address + ":" + port, "-h", directory.toString()))
+        return cleanEnvironment(new ProcessBuilder(List.of("nsenter", "--net=" + namespace, "--", BUSYBOX, "httpd", "-f", "-p", address + ":" + port, "-h", directory.toString())))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
+    }
+
+    /** busybox 1.35's static wget crashes with -T, so coreutils' timeout gives it its deadline. */
+    private Result wget(String url)
+            throws IOException, InterruptedException
+    {
+        return run(List.of("timeout", "3", BUSYBOX, "wget", "-q", "-O", "-", url));
     }
 
     private Result busybox(String... arguments)
@@ -131,7 +140,7 @@ record TaskNamespaceProbe(Path namespace)
     {
         List<String> wrapped = new ArrayList<>(List.of("nsenter", "--net=" + namespace, "--"));
         wrapped.addAll(command);
-        Process process = new ProcessBuilder(wrapped).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process process = cleanEnvironment(new ProcessBuilder(wrapped)).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         // the output is small; read it on another thread so a hung probe still meets the deadline
         var output = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
@@ -146,6 +155,14 @@ record TaskNamespaceProbe(Path namespace)
             throw new IOException(String.join(" ", wrapped) + " did not finish within " + PROCESS_DEADLINE_SECONDS + " s");
         }
         return new Result(process.exitValue(), output.join());
+    }
+
+    /** busybox's static wget crashes (SIGSEGV) with some environments a test JVM inherits; a task's would be small too. */
+    private static ProcessBuilder cleanEnvironment(ProcessBuilder builder)
+    {
+        builder.environment().clear();
+        builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+        return builder;
     }
 
     private record Result(int exitCode, String output) {}

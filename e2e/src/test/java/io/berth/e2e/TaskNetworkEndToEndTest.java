@@ -97,11 +97,12 @@ class TaskNetworkEndToEndTest
             throws Exception
     {
         try {
-            if (tenantA != null) {
-                tenantA.close();
-            }
-            if (tenantB != null) {
-                tenantB.close();
+            // the fleet stops the operator's tasks; the tenants' are stopped here
+            for (EcsClient tenant : new EcsClient[] {tenantA, tenantB}) {
+                if (tenant != null) {
+                    stopAllTasks(tenant);
+                    tenant.close();
+                }
             }
         }
         finally {
@@ -203,12 +204,20 @@ class TaskNetworkEndToEndTest
 
         // IPv4 with the victim's source address, towards a task of the victim's account on another host
         intruder.probe().ip("addr", "add", victim.address() + "/32", "dev", "eth0");
-        TaskNamespaceProbe target = remoteOfA.probe();
-        long echoesBefore = target.icmpCounter("InEchos");
-        for (int i = 0; i < 3; i++) {
-            intruder.probe().pingsFrom(victim.address(), remoteOfA.address());
+        try {
+            TaskNamespaceProbe target = remoteOfA.probe();
+            long echoesBefore = target.icmpCounter("InEchos");
+            for (int i = 0; i < 3; i++) {
+                intruder.probe().pingsFrom(victim.address(), remoteOfA.address());
+            }
+            assertThat(target.icmpCounter("InEchos")).as("echo requests with a forged source that reached %s", remoteOfA.address()).isEqualTo(echoesBefore);
+            // the intruder now answers ARP requests for the victim's address too: the host must not believe it
+            intruder.probe().forgeArpReplies(victim.address(), gateway);
+            assertThat(victim.probe().httpGet(remoteOfA.address(), WEB_PORT, "/")).as("the victim's traffic still comes back to it").contains("account-a");
         }
-        assertThat(target.icmpCounter("InEchos")).as("echo requests with a forged source that reached %s", remoteOfA.address()).isEqualTo(echoesBefore);
+        finally {
+            intruder.probe().ip("addr", "del", victim.address() + "/32", "dev", "eth0");
+        }
         // IPv6 is not given to tasks, and none leaves them
         assertThat(intruder.probe().ip("-6", "addr", "show", "dev", "eth0")).doesNotContain("scope global");
     }
@@ -317,6 +326,16 @@ class TaskNetworkEndToEndTest
         WebTask onReturned = placed.stream().filter(task -> task.hostIndex() == lostIndex).findFirst().orElseThrow();
         await().atMost(PROPAGATION).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                 assertThat(survivor.probe().httpGet(onReturned.address(), WEB_PORT, "/")).contains("account-a"));
+    }
+
+    private static void stopAllTasks(EcsClient ecs)
+    {
+        List<String> running = ecs.listTasks(request -> request.cluster(CLUSTER)).taskArns();
+        running.forEach(arn -> ecs.stopTask(request -> request.cluster(CLUSTER).task(arn)));
+        if (!running.isEmpty()) {
+            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() ->
+                    ecs.describeTasks(request -> request.cluster(CLUSTER).tasks(running)).tasks().stream().allMatch(task -> task.lastStatus().equals("STOPPED")));
+        }
     }
 
     private List<WebTask> runWebTasks(EcsClient ecs, String text, int count)

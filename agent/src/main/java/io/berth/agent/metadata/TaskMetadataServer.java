@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -91,6 +92,12 @@ public final class TaskMetadataServer
         baseUrl = "http://" + listenAddress + ":" + created.getAddress().getPort();
         server = created;
         log.info("task metadata endpoint listening on {}", baseUrl);
+    }
+
+    /** The port the server listens on; empty until started. */
+    public synchronized OptionalInt port()
+    {
+        return server == null ? OptionalInt.empty() : OptionalInt.of(server.getAddress().getPort());
     }
 
     /** Where the server listens, e.g. http://10.213.0.1:51680; empty until started. */

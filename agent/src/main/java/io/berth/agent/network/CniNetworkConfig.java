@@ -6,39 +6,47 @@ import java.util.regex.Pattern;
 import static java.util.Objects.requireNonNull;
 
 /**
- * How an agent's task network is laid out. Each agent on a machine needs its own bridge name, subnet and
- * state directory (the address allocations live there), so that agents never hand out the same address
- * or tear down each other's namespaces.
+ * How an agent's task network is laid out on its host. The addresses come from the control plane's plan (this
+ * host's slice of the cluster's task CIDR); each agent on a machine needs its own bridge name and state
+ * directory, so that agents never tear down each other's namespaces, links or firewall tables (all named
+ * after the bridge).
  *
- * @param stateDirectory the agent's own directory for the address allocations and per-task network state
+ * @param stateDirectory the agent's own directory for the address allocations, the plan and per-task network state
  * @param pluginDirectory where the CNI plugin binaries are (Debian: /usr/lib/cni)
  * @param bridgeName the Linux bridge the tasks' interfaces attach to, at most 15 characters
- * @param subnet the IPv4 range tasks get addresses from, in CIDR form (e.g. 10.213.0.0/16)
+ * @param underlayAddress this host's address that other hosts' links end at (berth agent --advertise-address);
+ * null takes the source address of the route towards the peers
  */
-public record CniNetworkConfig(Path stateDirectory, Path pluginDirectory, String bridgeName, String subnet)
+public record CniNetworkConfig(Path stateDirectory, Path pluginDirectory, String bridgeName, String underlayAddress)
 {
     public static final Path DEFAULT_PLUGIN_DIRECTORY = Path.of("/usr/lib/cni");
     public static final String DEFAULT_BRIDGE = "berth0";
-    /** Far from Docker's 172.17/16, Podman's 10.88/16 and Kubernetes' usual 10.96/12 and 10.244/16. */
+    /** The default task CIDR: far from Docker's 172.17/16, Podman's 10.88/16 and Kubernetes' usual 10.96/12 and 10.244/16. */
     public static final String DEFAULT_SUBNET = "10.213.0.0/16";
 
     private static final Pattern BRIDGE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
-    private static final Pattern CIDR = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})");
 
     public CniNetworkConfig
     {
         requireNonNull(stateDirectory, "stateDirectory is null");
         requireNonNull(pluginDirectory, "pluginDirectory is null");
         checkBridgeName(bridgeName);
-        checkSubnet(subnet);
+        if (underlayAddress != null) {
+            Ipv4Cidr.parseAddress(underlayAddress);
+        }
+    }
+
+    public CniNetworkConfig(Path stateDirectory, Path pluginDirectory, String bridgeName)
+    {
+        this(stateDirectory, pluginDirectory, bridgeName, null);
     }
 
     public static CniNetworkConfig defaults(Path stateDirectory)
     {
-        return new CniNetworkConfig(stateDirectory, DEFAULT_PLUGIN_DIRECTORY, DEFAULT_BRIDGE, DEFAULT_SUBNET);
+        return new CniNetworkConfig(stateDirectory, DEFAULT_PLUGIN_DIRECTORY, DEFAULT_BRIDGE, null);
     }
 
-    /** The CNI network's name: it names the address allocation directory and the firewall rules' comments. */
+    /** The CNI network's name: it names the address allocation directory and the firewall tables. */
     public String networkName()
     {
         return "berth-" + bridgeName;
@@ -54,32 +62,18 @@ public record CniNetworkConfig(Path stateDirectory, Path pluginDirectory, String
     /** Accepts an IPv4 network in CIDR form with a prefix from /8 to /28 and no host bits set. */
     public static void checkSubnet(String subnet)
     {
-        String problem = "invalid subnet '" + subnet + "': use an IPv4 network in CIDR form with a prefix from /8 to /28, e.g. " + DEFAULT_SUBNET;
-        var matcher = subnet == null ? null : CIDR.matcher(subnet);
-        if (matcher == null || !matcher.matches()) {
-            throw new IllegalArgumentException(problem);
+        Ipv4Cidr cidr;
+        try {
+            cidr = Ipv4Cidr.parse(subnet);
         }
-        long address = 0;
-        for (int octet = 1; octet <= 4; octet++) {
-            int value = Integer.parseInt(matcher.group(octet));
-            if (value > 255) {
-                throw new IllegalArgumentException(problem);
+        catch (IllegalArgumentException e) {
+            if (e.getMessage().contains("host bits")) {
+                throw new IllegalArgumentException("invalid subnet '" + subnet + "': the address has host bits set; use the network's first address");
             }
-            address = (address << 8) | value;
+            throw new IllegalArgumentException("invalid subnet '" + subnet + "': use an IPv4 network in CIDR form with a prefix from /8 to /28, e.g. " + DEFAULT_SUBNET);
         }
-        int prefix = Integer.parseInt(matcher.group(5));
-        if (prefix < 8 || prefix > 28) {
-            throw new IllegalArgumentException(problem);
+        if (cidr.prefix() < 8 || cidr.prefix() > 28) {
+            throw new IllegalArgumentException("invalid subnet '" + subnet + "': use an IPv4 network in CIDR form with a prefix from /8 to /28, e.g. " + DEFAULT_SUBNET);
         }
-        long hostMask = (1L << (32 - prefix)) - 1;
-        if ((address & hostMask) != 0) {
-            throw new IllegalArgumentException("invalid subnet '" + subnet + "': the address has host bits set; use the network's first address, e.g. "
-                    + toDotted(address & ~hostMask & 0xFFFFFFFFL) + "/" + prefix);
-        }
-    }
-
-    private static String toDotted(long address)
-    {
-        return ((address >> 24) & 255) + "." + ((address >> 16) & 255) + "." + ((address >> 8) & 255) + "." + (address & 255);
     }
 }

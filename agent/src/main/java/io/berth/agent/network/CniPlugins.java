@@ -2,18 +2,18 @@ package io.berth.agent.network;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.agent.process.HostProcess;
+import io.berth.agent.process.ProcessOutput;
 import io.berth.common.json.Json;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
 
@@ -32,10 +32,13 @@ final class CniPlugins
     private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private final Path pluginDirectory;
+    private final List<String> prefix;
 
-    CniPlugins(Path pluginDirectory)
+    /** @param prefix runs the plugins through it, e.g. in another network namespace (see {@link NetworkCommands}) */
+    CniPlugins(Path pluginDirectory, List<String> prefix)
     {
         this.pluginDirectory = requireNonNull(pluginDirectory, "pluginDirectory is null");
+        this.prefix = List.copyOf(prefix);
     }
 
     /** Runs one plugin (config's "type") and returns what it printed: the result of an ADD, often nothing for DEL. */
@@ -47,38 +50,28 @@ final class CniPlugins
         if (!Files.isExecutable(plugin)) {
             throw new NetworkException("the CNI plugin " + plugin + " is missing: apt-get install containernetworking-plugins");
         }
-        ProcessBuilder builder = new ProcessBuilder(plugin.toString());
-        Map<String, String> environment = builder.environment();
-        environment.clear();
-        environment.put("PATH", PATH);
-        environment.put("CNI_COMMAND", command);
-        environment.put("CNI_CONTAINERID", containerId);
-        environment.put("CNI_NETNS", networkNamespacePath);
-        environment.put("CNI_IFNAME", interfaceName);
-        environment.put("CNI_PATH", pluginDirectory.toString());
+        Map<String, String> environment = Map.of(
+                "PATH", PATH,
+                "CNI_COMMAND", command,
+                "CNI_CONTAINERID", containerId,
+                "CNI_NETNS", networkNamespacePath,
+                "CNI_IFNAME", interfaceName,
+                "CNI_PATH", pluginDirectory.toString());
         try {
-            Process process = builder.start();
-            CompletableFuture<byte[]> stderr = CompletableFuture.supplyAsync(() -> readQuietly(process.getErrorStream()), Thread::startVirtualThread);
-            try (OutputStream stdin = process.getOutputStream()) {
-                stdin.write(Json.mapper().writeValueAsBytes(config));
-            }
-            byte[] stdout = process.getInputStream().readAllBytes();
-            if (!process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new NetworkException("the CNI plugin " + type + " did not finish " + command + " within " + TIMEOUT.toSeconds() + " s");
-            }
-            String output = new String(stdout, StandardCharsets.UTF_8).strip();
-            if (process.exitValue() != 0) {
-                throw new NetworkException("CNI " + type + " " + command + " failed: " + errorMessage(output, new String(stderr.join(), StandardCharsets.UTF_8).strip()));
+            List<String> commandLine = new ArrayList<>(prefix);
+            commandLine.add(plugin.toString());
+            ProcessOutput result = HostProcess.run(commandLine, environment, Json.mapper().writeValueAsBytes(config), TIMEOUT);
+            String output = result.stdout().strip();
+            if (!result.succeeded()) {
+                throw new NetworkException("CNI " + type + " " + command + " failed: " + errorMessage(output, result.stderr().strip()));
             }
             return output.isEmpty() ? Json.mapper().createObjectNode() : Json.mapper().readTree(output);
         }
-        catch (IOException e) {
-            throw new NetworkException("cannot run the CNI plugin " + type + ": " + e.getMessage(), e);
+        catch (UncheckedIOException e) {
+            throw new NetworkException("the CNI plugin " + type + " failed " + command + ": " + e.getMessage(), e);
         }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new NetworkException("interrupted while the CNI plugin " + type + " ran " + command, e);
+        catch (IOException e) {
+            throw new NetworkException("the CNI plugin " + type + " printed no JSON for " + command + ": " + e.getMessage(), e);
         }
     }
 
@@ -97,15 +90,5 @@ final class CniPlugins
         }
         String text = !stdout.isEmpty() ? stdout : stderr;
         return text.isEmpty() ? "no error message" : text;
-    }
-
-    private static byte[] readQuietly(InputStream stream)
-    {
-        try {
-            return stream.readAllBytes();
-        }
-        catch (IOException e) {
-            return new byte[0];
-        }
     }
 }

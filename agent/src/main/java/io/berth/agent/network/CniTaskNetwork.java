@@ -1,48 +1,81 @@
 package io.berth.agent.network;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.common.json.Json;
+import io.berth.agent.network.FirewallRules.LocalTask;
+import io.berth.agent.network.TaskNetworkStates.TaskNetworkState;
+import io.berth.common.agentprotocol.NetworkPeer;
+import io.berth.common.agentprotocol.NetworkPlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * A network namespace per task, attached to the agent's bridge with an address from host-local IPAM, made
- * with the CNI plugins. Before anything is made for a task, a state file names it, and the file goes only
- * after everything is released: a crash at any step leaves a state file that the next tearDown (or the
- * agent's orphan cleanup) finishes from. The plugins' DEL runs while the namespace still exists (so the
- * bridge plugin can also drop the task's masquerade rules) and releases the address even when the
- * namespace is gone (after a reboot).
+ * A network namespace per task on this host's slice of the cluster's task network, made with the CNI plugins
+ * (bridge with host-local IPAM, loopback); links to the other hosts ({@link HostLinks}) and the tenant firewall
+ * ({@link TenantFirewall}) follow the control plane's plan. The plugins do no NAT: traffic between tasks keeps
+ * its addresses, and the firewall masquerades only what leaves the task network. Each task's state file
+ * ({@link TaskNetworkStates}) exists before anything is made for it and goes only after everything is released,
+ * so a crash at any step is finished by the next tear-down or the agent's orphan cleanup.
+ *
+ * <p>Locks: one per task (its set-up and tear-down never overlap), one for applying plans and removing the host's
+ * network; the firewall serializes its own renders. No lock is held across another task's plugin calls.
  */
 public final class CniTaskNetwork
         implements TaskNetwork
 {
     private static final Logger log = LoggerFactory.getLogger(CniTaskNetwork.class);
-    private static final String CNI_VERSION = "1.0.0";
-    private static final String INTERFACE = "eth0";
+    private static final String INTERFACE = CniBridgeConfigs.INTERFACE;
+    private static final String NO_ACCOUNT = "-";
     private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
+    /** With a sync every 2 s, a repair about every 30 s. */
+    private static final int REPAIR_EVERY = 15;
 
     private final CniNetworkConfig config;
     private final CniPlugins plugins;
-    private final NetworkNamespaces namespaces = new NetworkNamespaces();
-    private final Path stateDirectory;
+    private final CniBridgeConfigs bridgeConfigs;
+    private final NetworkCommands commands;
+    private final NetworkNamespaces namespaces;
+    private final TaskNetworkStates states;
+    private final NetworkPlanStore planStore;
+    private final HostBridge bridge;
+    private final HostLinks links;
+    private final TenantFirewall firewall;
+    private final ReentrantLock planLock = new ReentrantLock();
+    private final ConcurrentHashMap<String, ReentrantLock> taskLocks = new ConcurrentHashMap<>();
+    private volatile NetworkPlan plan;
+    private volatile int taskMtu;
+    private volatile int metadataPort;
+    private volatile String applyFailure;
+    private int unchangedApplies;
 
     public CniTaskNetwork(CniNetworkConfig config)
     {
+        this(config, new NetworkCommands());
+    }
+
+    /** commands: how host commands run; tests pass one that runs them in a namespace standing for another host. */
+    CniTaskNetwork(CniNetworkConfig config, NetworkCommands commands)
+    {
         this.config = requireNonNull(config, "config is null");
-        this.plugins = new CniPlugins(config.pluginDirectory());
-        this.stateDirectory = config.stateDirectory().resolve("tasks");
+        this.plugins = new CniPlugins(config.pluginDirectory(), commands.prefix());
+        this.bridgeConfigs = new CniBridgeConfigs(config);
+        this.commands = requireNonNull(commands, "commands is null");
+        // named namespaces belong to the machine (their bind mounts under /run/netns), not to a network namespace
+        this.namespaces = new NetworkNamespaces(new NetworkCommands());
+        this.states = new TaskNetworkStates(config.stateDirectory().resolve("tasks"));
+        this.planStore = new NetworkPlanStore(config.stateDirectory());
+        this.bridge = new HostBridge(config.bridgeName(), commands);
+        this.links = new VxlanHostLinks(config.bridgeName(), config.underlayAddress(), commands);
+        this.firewall = new TenantFirewall(config.bridgeName(), commands);
     }
 
     public CniNetworkConfig config()
@@ -51,60 +84,194 @@ public final class CniTaskNetwork
     }
 
     @Override
-    public synchronized Optional<NetworkAttachment> setUp(String taskId)
+    public void apply(NetworkPlan newPlan)
             throws NetworkException
     {
-        checkTaskId(taskId);
-        Optional<TaskNetworkState> existing = readState(taskId);
-        if (existing.isPresent() && existing.get().addResult() != null && namespaces.exists(existing.get().namespace())) {
-            return Optional.of(attachment(existing.get()));
-        }
-        if (existing.isPresent()) {
-            // a set-up cut short by a crash: release what it got, then begin again
-            tearDown(taskId);
-        }
-        TaskNetworkState state = new TaskNetworkState(taskId, namespaceName(taskId), null);
-        writeState(state);
         try {
-            namespaces.create(state.namespace());
-            String namespacePath = namespaces.path(state.namespace()).toString();
-            plugins.run(CniPlugins.ADD, taskId, namespacePath, "lo", loopbackConfig());
-            JsonNode result = plugins.run(CniPlugins.ADD, taskId, namespacePath, INTERFACE, bridgeConfig(null));
-            state = new TaskNetworkState(taskId, state.namespace(), result);
-            NetworkAttachment attachment = attachment(state);
-            writeState(state);
-            log.info("task {}: network namespace {} with address {} on bridge {}", taskId, state.namespace(), attachment.ipv4Address(), config.bridgeName());
-            return Optional.of(attachment);
+            applyPlan(newPlan);
+            applyFailure = null;
         }
-        catch (NetworkException | RuntimeException e) {
-            try {
-                tearDown(taskId);
-            }
-            catch (NetworkException cleanup) {
-                e.addSuppressed(cleanup);
-            }
+        catch (NetworkException e) {
+            applyFailure = e.getMessage();
             throw e;
         }
     }
 
+    private void applyPlan(NetworkPlan newPlan)
+            throws NetworkException
+    {
+        requireNonNull(newPlan, "newPlan is null");
+        Ipv4Cidr taskCidr = parse(newPlan.taskCidr(), "task CIDR");
+        Ipv4Cidr slice = parse(newPlan.hostSubnet(), "host subnet");
+        if (slice.prefix() < taskCidr.prefix() || !taskCidr.contains(slice.networkAddress())) {
+            throw new NetworkException("the control plane's plan gives this host the slice " + slice + ", which is not inside the task CIDR " + taskCidr);
+        }
+        planLock.lock();
+        try {
+            NetworkPlan previous = plan;
+            if (newPlan.equals(previous) && ++unchangedApplies % REPAIR_EVERY != 0) {
+                return;
+            }
+            // every REPAIR_EVERY-th unchanged plan is applied anyway: it puts back links and tables removed behind the agent's back
+            boolean repair = newPlan.equals(previous);
+            if (previous != null && !previous.hostSubnet().equals(newPlan.hostSubnet()) && !states.taskIds().isEmpty()) {
+                throw new NetworkException("the control plane moved this host from slice " + previous.hostSubnet() + " to " + newPlan.hostSubnet()
+                        + " while tasks hold addresses in the old one");
+            }
+            planStore.save(newPlan);
+            List<NetworkPeer> peers = otherHosts(newPlan);
+            int mtu = bridge.taskMtu(peers.stream().map(NetworkPeer::underlayAddress).findFirst(), config.underlayAddress());
+            bridge.ensure(slice, mtu);
+            links.update(newPlan.link(), slice, peers);
+            taskMtu = mtu;
+            plan = newPlan;
+            firewall.apply(this::firewallRules, repair);
+            if (previous == null || !previous.peers().equals(newPlan.peers())) {
+                log.info("task network on slice {} of {}: {} peer host(s), bridge {}", slice, taskCidr, peers.size(), config.bridgeName());
+            }
+        }
+        finally {
+            planLock.unlock();
+        }
+    }
+
     @Override
-    public synchronized void tearDown(String taskId)
+    public void restore()
+            throws NetworkException
+    {
+        Optional<NetworkPlan> stored = planStore.load();
+        if (stored.isPresent()) {
+            apply(stored.get());
+        }
+    }
+
+    @Override
+    public Optional<String> gateway()
+    {
+        NetworkPlan current = plan;
+        return current == null ? Optional.empty() : Optional.of(Ipv4Cidr.parse(current.hostSubnet()).firstHost());
+    }
+
+    @Override
+    public void openMetadataEndpoint(int port)
+            throws NetworkException
+    {
+        metadataPort = port;
+        if (plan != null) {
+            applyFirewall();
+        }
+    }
+
+    @Override
+    public Optional<NetworkAttachment> setUp(String taskId, String accountId)
             throws NetworkException
     {
         checkTaskId(taskId);
-        Optional<TaskNetworkState> state = readState(taskId);
-        if (state.isEmpty()) {
+        ReentrantLock lock = taskLock(taskId);
+        lock.lock();
+        try {
+            NetworkPlan current = plan;
+            if (current == null && applyFailure != null) {
+                throw new NetworkException("this host's task network is not set up: " + applyFailure);
+            }
+            if (current == null) {
+                // as the agent protocol says: a control plane that sends no plan gives tasks no network of their own
+                log.warn("task {}: no network plan from the control plane, the task gets no network of its own", taskId);
+                return Optional.empty();
+            }
+            Optional<TaskNetworkState> existing = states.read(taskId, namespaceName(taskId));
+            if (existing.isPresent() && existing.get().addResult() != null && namespaces.exists(existing.get().namespace())) {
+                applyFirewall();
+                return Optional.of(bridgeConfigs.attachment(existing.get(), namespaces.path(existing.get().namespace())));
+            }
+            if (existing.isPresent()) {
+                // a set-up cut short by a crash: release what it got, then begin again
+                tearDownHeld(taskId);
+            }
+            TaskNetworkState state = new TaskNetworkState(taskId, namespaceName(taskId), accountId == null ? NO_ACCOUNT : accountId, current.hostSubnet(), null);
+            states.write(state);
+            try {
+                namespaces.create(state.namespace());
+                String namespacePath = namespaces.path(state.namespace()).toString();
+                plugins.run(CniPlugins.ADD, taskId, namespacePath, "lo", CniBridgeConfigs.loopback());
+                state = state.withAddResult(plugins.run(CniPlugins.ADD, taskId, namespacePath, INTERFACE, bridgeConfigs.bridge(state.subnet(), taskMtu, null)));
+                NetworkAttachment attachment = bridgeConfigs.attachment(state, namespaces.path(state.namespace()));
+                states.write(state);
+                // the task's identity is in the firewall before any of its containers can send a packet
+                applyFirewall();
+                log.info("task {}: network namespace {} with address {} on bridge {}", taskId, state.namespace(), attachment.ipv4Address(), config.bridgeName());
+                return Optional.of(attachment);
+            }
+            catch (NetworkException | RuntimeException e) {
+                try {
+                    tearDownHeld(taskId);
+                }
+                catch (NetworkException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw e;
+            }
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void tearDown(String taskId)
+            throws NetworkException
+    {
+        checkTaskId(taskId);
+        ReentrantLock lock = taskLock(taskId);
+        lock.lock();
+        try {
+            tearDownHeld(taskId);
+        }
+        finally {
+            lock.unlock();
+            taskLocks.remove(taskId, lock);
+        }
+    }
+
+    private void tearDownHeld(String taskId)
+            throws NetworkException
+    {
+        Optional<TaskNetworkState> found = states.read(taskId, namespaceName(taskId));
+        if (found.isEmpty()) {
             return;
         }
-        String namespace = state.get().namespace();
-        plugins.run(CniPlugins.DEL, taskId, namespaces.path(namespace).toString(), INTERFACE, bridgeConfig(state.get().addResult()));
-        MasqueradeRules.removeLeftovers(config.networkName(), taskId);
-        namespaces.delete(namespace);
+        TaskNetworkState state = found.get();
+        List<String> failures = new ArrayList<>();
+        NetworkPlan current = plan;
+        String subnet = state.subnet() != null ? state.subnet() : current != null ? current.hostSubnet() : CniNetworkConfig.DEFAULT_SUBNET;
         try {
-            Files.deleteIfExists(stateFile(taskId));
+            plugins.run(CniPlugins.DEL, taskId, namespaces.path(state.namespace()).toString(), INTERFACE, bridgeConfigs.bridge(subnet, taskMtu, state.addResult()));
         }
-        catch (IOException e) {
-            throw new NetworkException("cannot remove the network state of task " + taskId + ": " + e.getMessage(), e);
+        catch (NetworkException e) {
+            failures.add("its interface and address (" + e.getMessage() + ")");
+        }
+        if (state.subnet() == null && Files.isExecutable(Path.of("/usr/sbin/iptables"))) {
+            // set up by an agent from before the tenant firewall, with the bridge plugin's own masquerade rules
+            try {
+                LegacyMasqueradeRules.remove(commands, config.networkName(), taskId);
+            }
+            catch (NetworkException e) {
+                failures.add("its old masquerade rules (" + e.getMessage() + ")");
+            }
+        }
+        try {
+            namespaces.delete(state.namespace());
+        }
+        catch (NetworkException e) {
+            failures.add("its namespace (" + e.getMessage() + ")");
+        }
+        if (!failures.isEmpty()) {
+            // the state file stays, so the next tear-down (or the agent's orphan cleanup) tries again
+            throw new NetworkException("task " + taskId + ": could not remove " + String.join("; ", failures));
+        }
+        states.delete(taskId);
+        if (current != null) {
+            applyFirewall();
         }
         log.info("task {}: network released", taskId);
     }
@@ -112,69 +279,49 @@ public final class CniTaskNetwork
     @Override
     public List<String> taskIds()
     {
-        if (!Files.isDirectory(stateDirectory)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(stateDirectory)) {
-            return files.map(file -> file.getFileName().toString())
-                    .filter(name -> name.endsWith(".json"))
-                    .map(name -> name.substring(0, name.length() - ".json".length()))
-                    .sorted()
-                    .toList();
-        }
-        catch (IOException e) {
-            log.warn("cannot list task networks in {}: {}", stateDirectory, e.getMessage());
-            return List.of();
-        }
+        return states.taskIds();
     }
 
     /**
-     * Creates the bridge with the gateway address (the subnet's first host address, which host-local IPAM
-     * gives tasks as their gateway) before any task exists, so host services can listen there from the
-     * agent's start. The bridge plugin adopts a bridge that already has the gateway address.
+     * Removes this host's part of the network (the links to other hosts, the firewall tables, the bridge) once no
+     * task holds a network, for tests and hosts leaving Berth; the next plan makes them again. Goes on past a
+     * failed step and then names what it could not remove.
      */
-    @Override
-    public synchronized Optional<String> prepareGateway()
+    public void removeHostNetworkIfUnused()
             throws NetworkException
     {
-        String gateway = gatewayAddress(config.subnet());
-        String prefix = config.subnet().substring(config.subnet().indexOf('/') + 1);
-        String bridge = config.bridgeName();
-        if (!NetworkNamespaces.linkExists(bridge)) {
-            NetworkNamespaces.run(List.of("/usr/sbin/ip", "link", "add", bridge, "type", "bridge"), "create the bridge " + bridge);
-            log.info("bridge {} created", bridge);
+        planLock.lock();
+        try {
+            if (!taskIds().isEmpty()) {
+                return;
+            }
+            plan = null;
+            List<String> failures = new ArrayList<>();
+            try {
+                links.remove();
+            }
+            catch (NetworkException e) {
+                failures.add(e.getMessage());
+            }
+            try {
+                firewall.remove();
+            }
+            catch (NetworkException e) {
+                failures.add(e.getMessage());
+            }
+            try {
+                bridge.remove();
+            }
+            catch (NetworkException e) {
+                failures.add(e.getMessage());
+            }
+            if (!failures.isEmpty()) {
+                throw new NetworkException("the host's task network is partly left: " + String.join("; ", failures));
+            }
         }
-        if (!NetworkNamespaces.output(List.of("/usr/sbin/ip", "-4", "-o", "addr", "show", "dev", bridge), "read the addresses of " + bridge).contains(" " + gateway + "/")) {
-            NetworkNamespaces.run(List.of("/usr/sbin/ip", "addr", "add", gateway + "/" + prefix, "dev", bridge), "give the bridge " + bridge + " the address " + gateway);
+        finally {
+            planLock.unlock();
         }
-        NetworkNamespaces.run(List.of("/usr/sbin/ip", "link", "set", bridge, "up"), "set the bridge " + bridge + " up");
-        return Optional.of(gateway);
-    }
-
-    /** The first host address of an IPv4 subnet in CIDR form, e.g. 10.213.0.1 for 10.213.0.0/16. */
-    static String gatewayAddress(String subnet)
-    {
-        String[] octets = subnet.substring(0, subnet.indexOf('/')).split("\\.");
-        long address = 0;
-        for (String octet : octets) {
-            address = (address << 8) | Integer.parseInt(octet);
-        }
-        address += 1;
-        return ((address >> 24) & 255) + "." + ((address >> 16) & 255) + "." + ((address >> 8) & 255) + "." + (address & 255);
-    }
-
-    /**
-     * Deletes the agent's bridge once no task holds a network on it, for tests and hosts leaving Berth; the
-     * bridge plugin makes it again for the next task.
-     */
-    public synchronized void removeBridgeIfUnused()
-            throws NetworkException
-    {
-        if (!taskIds().isEmpty() || !NetworkNamespaces.linkExists(config.bridgeName())) {
-            return;
-        }
-        NetworkNamespaces.run(List.of("/usr/sbin/ip", "link", "delete", config.bridgeName(), "type", "bridge"), "delete the bridge " + config.bridgeName());
-        log.info("bridge {} removed", config.bridgeName());
     }
 
     /** Named after the bridge too, so an operator sees which agent a namespace belongs to. */
@@ -183,110 +330,73 @@ public final class CniTaskNetwork
         return config.bridgeName() + "-" + taskId;
     }
 
-    private ObjectNode loopbackConfig()
+    private ReentrantLock taskLock(String taskId)
     {
-        ObjectNode loopback = Json.mapper().createObjectNode();
-        loopback.put("cniVersion", CNI_VERSION);
-        loopback.put("name", "loopback");
-        loopback.put("type", "loopback");
-        return loopback;
+        return taskLocks.computeIfAbsent(taskId, id -> new ReentrantLock());
     }
 
-    private ObjectNode bridgeConfig(JsonNode previousResult)
-    {
-        ObjectNode bridge = Json.mapper().createObjectNode();
-        bridge.put("cniVersion", CNI_VERSION);
-        bridge.put("name", config.networkName());
-        bridge.put("type", "bridge");
-        bridge.put("bridge", config.bridgeName());
-        bridge.put("isGateway", true);
-        // tasks reach beyond the host as Fargate tasks do; traffic between tasks stays unmasqueraded
-        bridge.put("ipMasq", true);
-        ObjectNode ipam = bridge.putObject("ipam");
-        ipam.put("type", "host-local");
-        ipam.putArray("ranges").addArray().addObject().put("subnet", config.subnet());
-        ipam.putArray("routes").addObject().put("dst", "0.0.0.0/0");
-        ipam.put("dataDir", config.stateDirectory().resolve("ipam").toAbsolutePath().toString());
-        if (previousResult != null) {
-            bridge.set("prevResult", previousResult);
-        }
-        return bridge;
-    }
-
-    private NetworkAttachment attachment(TaskNetworkState state)
+    private void applyFirewall()
             throws NetworkException
     {
-        JsonNode result = state.addResult();
-        for (JsonNode ip : result.path("ips")) {
-            String address = ip.path("address").asText("");
-            if (!address.contains(".") || !address.contains("/")) {
+        firewall.apply(this::firewallRules);
+    }
+
+    private FirewallRules firewallRules()
+            throws NetworkException
+    {
+        NetworkPlan current = plan;
+        if (current == null) {
+            throw new NetworkException("no network plan to build the firewall from");
+        }
+        List<LocalTask> tasks = new ArrayList<>();
+        for (String taskId : states.taskIds()) {
+            Optional<TaskNetworkState> state = states.read(taskId, namespaceName(taskId));
+            if (state.isEmpty() || state.get().addResult() == null) {
                 continue;
             }
-            JsonNode interfaceNode = ip.has("interface") ? result.path("interfaces").path(ip.get("interface").asInt()) : null;
-            String mac = interfaceNode == null ? null : interfaceNode.path("mac").asText(null);
-            String name = interfaceNode == null ? INTERFACE : interfaceNode.path("name").asText(INTERFACE);
-            return new NetworkAttachment(
-                    namespaces.path(state.namespace()).toString(),
-                    address.substring(0, address.indexOf('/')),
-                    config.subnet(),
-                    ip.path("gateway").asText(null),
-                    mac,
-                    name);
+            Optional<String> hostInterface = bridgeConfigs.hostInterface(state.get().addResult());
+            NetworkAttachment attachment = bridgeConfigs.attachment(state.get(), namespaces.path(state.get().namespace()));
+            if (hostInterface.isEmpty() || attachment.macAddress() == null) {
+                log.warn("task {}: its network names no host interface or MAC; it gets no anti-spoofing rules", taskId);
+                continue;
+            }
+            String account = state.get().accountId() == null ? NO_ACCOUNT : state.get().accountId();
+            tasks.add(new LocalTask(taskId, account, hostInterface.get(), attachment.macAddress(), attachment.ipv4Address()));
         }
-        throw new NetworkException("the CNI bridge plugin gave task " + state.taskId() + " no IPv4 address: " + result);
+        return new FirewallRules(
+                config.bridgeName(),
+                otherHosts(current).isEmpty() ? Optional.empty() : Optional.of(links.deviceName()),
+                Ipv4Cidr.parse(current.taskCidr()),
+                Ipv4Cidr.parse(current.hostSubnet()),
+                metadataPort,
+                tasks,
+                current.endpoints(),
+                otherHosts(current).stream().map(NetworkPeer::underlayAddress).toList(),
+                current.egress(),
+                current.reachableServices());
     }
 
-    private Optional<TaskNetworkState> readState(String taskId)
+    /** The plan's peers without this host, should the plan list it too: its own slice must not be routed away. */
+    private static List<NetworkPeer> otherHosts(NetworkPlan plan)
+    {
+        return plan.peers().stream().filter(peer -> !peer.hostSubnet().equals(plan.hostSubnet())).toList();
+    }
+
+    private static Ipv4Cidr parse(String cidr, String what)
             throws NetworkException
     {
-        Path file = stateFile(taskId);
-        if (!Files.exists(file)) {
-            return Optional.empty();
-        }
         try {
-            return Optional.of(Json.mapper().readValue(file.toFile(), TaskNetworkState.class));
+            return Ipv4Cidr.parse(cidr);
         }
-        catch (IOException e) {
-            // a state file cut short by a crash before the namespace was made: the name is known anyway
-            log.warn("task {}: unreadable network state, tearing down by name: {}", taskId, e.getMessage());
-            return Optional.of(new TaskNetworkState(taskId, namespaceName(taskId), null));
+        catch (IllegalArgumentException e) {
+            throw new NetworkException("the control plane's network plan has an invalid " + what + ": " + e.getMessage());
         }
-    }
-
-    private void writeState(TaskNetworkState state)
-            throws NetworkException
-    {
-        Path file = stateFile(state.taskId());
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        try {
-            Files.createDirectories(stateDirectory);
-            Files.write(temporary, Json.mapper().writeValueAsBytes(state));
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        }
-        catch (IOException e) {
-            throw new NetworkException("cannot record the network state of task " + state.taskId() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private Path stateFile(String taskId)
-    {
-        return stateDirectory.resolve(taskId + ".json");
     }
 
     private static void checkTaskId(String taskId)
     {
         if (taskId == null || !TASK_ID.matcher(taskId).matches()) {
             throw new IllegalArgumentException("invalid task id for a network: " + taskId);
-        }
-    }
-
-    /** What is kept on disk per task: the namespace's name, and the bridge plugin's ADD result once it succeeded. */
-    record TaskNetworkState(String taskId, String namespace, JsonNode addResult)
-    {
-        TaskNetworkState
-        {
-            requireNonNull(taskId, "taskId is null");
-            requireNonNull(namespace, "namespace is null");
         }
     }
 }

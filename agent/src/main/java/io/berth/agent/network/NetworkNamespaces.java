@@ -1,11 +1,10 @@
 package io.berth.agent.network;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * Named network namespaces, made and removed with `ip netns` (it bind-mounts the namespace under
@@ -14,7 +13,13 @@ import java.util.List;
 final class NetworkNamespaces
 {
     private static final Path DIRECTORY = Path.of("/run/netns");
-    private static final Path IP = Path.of("/usr/sbin/ip");
+
+    private final NetworkCommands commands;
+
+    NetworkNamespaces(NetworkCommands commands)
+    {
+        this.commands = requireNonNull(commands, "commands is null");
+    }
 
     Path path(String name)
     {
@@ -29,7 +34,7 @@ final class NetworkNamespaces
     void create(String name)
             throws NetworkException
     {
-        run(List.of(IP.toString(), "netns", "add", name), "create the network namespace " + name);
+        commands.run("create the network namespace " + name, List.of(NetworkCommands.IP, "netns", "add", name));
     }
 
     /** Removes the namespace; one that is already gone is fine. */
@@ -37,68 +42,7 @@ final class NetworkNamespaces
             throws NetworkException
     {
         if (exists(name)) {
-            run(List.of(IP.toString(), "netns", "delete", name), "delete the network namespace " + name);
-        }
-    }
-
-    /**
-     * Whether this process's network namespace has a link of that name. Asks `ip`, not /sys/class/net: a process
-     * that entered its namespace with setns (nsenter --net, as an agent in a test host) still sees the sysfs of
-     * the namespace it came from there.
-     */
-    static boolean linkExists(String name)
-            throws NetworkException
-    {
-        try {
-            Process process = new ProcessBuilder(IP.toString(), "-o", "link", "show", "dev", name)
-                    .redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (process.waitFor() == 0) {
-                return true;
-            }
-            if (output.contains("does not exist")) {
-                return false;
-            }
-            throw new NetworkException("cannot look up the link " + name + ": " + output);
-        }
-        catch (IOException e) {
-            throw new NetworkException("cannot look up the link " + name + ": " + e.getMessage(), e);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new NetworkException("interrupted while looking up the link " + name, e);
-        }
-    }
-
-    static void run(List<String> command, String purpose)
-            throws NetworkException
-    {
-        output(command, purpose);
-    }
-
-    /** Runs the command and returns what it printed; fails with the purpose and the output when it fails. */
-    static String output(List<String> command, String purpose)
-            throws NetworkException
-    {
-        try {
-            Process process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (process.waitFor() != 0) {
-                throw new NetworkException("cannot " + purpose + ": " + output);
-            }
-            return output;
-        }
-        catch (IOException e) {
-            throw new NetworkException("cannot " + purpose + ": " + e.getMessage(), e);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new NetworkException("interrupted while trying to " + purpose, e);
+            commands.run("delete the network namespace " + name, List.of(NetworkCommands.IP, "netns", "delete", name));
         }
     }
 }

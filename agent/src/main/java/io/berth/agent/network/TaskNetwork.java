@@ -1,24 +1,32 @@
 package io.berth.agent.network;
 
+import io.berth.common.agentprotocol.NetworkPlan;
+
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Gives each task its own network namespace and address. Every method is safe to call after an agent
- * restart: the implementation keeps what it needs on disk.
+ * Gives each task its own network namespace and address, in the network the control plane's plan lays out.
+ * Every method is safe to call after an agent restart: the implementation keeps what it needs on disk.
  */
 public interface TaskNetwork
 {
     /**
-     * Sets up the task's network, or returns the one already set up for it. Empty when this host gives tasks
-     * no network of their own (each container then gets a namespace with only loopback).
+     * Sets up the task's network, or returns the one already set up for it, and lets it reach only what its
+     * account may before returning (so before any of its containers starts). Empty when this host gives tasks no
+     * network of their own, or the control plane sent no network plan (each container then gets a namespace with
+     * only loopback).
      *
+     * @param accountId the account that owns the task; null for a task without one
      * @throws NetworkException with a message fit for a task's stopped reason
      */
-    Optional<NetworkAttachment> setUp(String taskId)
+    Optional<NetworkAttachment> setUp(String taskId, String accountId)
             throws NetworkException;
 
-    /** Releases the task's address and removes its namespace. Idempotent: a task without a network is a no-op. */
+    /**
+     * Releases the task's address, its namespace and its firewall identity. Idempotent: a task without a network is
+     * a no-op. Goes on past a failed step, then fails naming what it could not remove.
+     */
     void tearDown(String taskId)
             throws NetworkException;
 
@@ -26,14 +34,34 @@ public interface TaskNetwork
     List<String> taskIds();
 
     /**
-     * Makes sure the host side of the tasks' network exists (the bridge with the tasks' gateway address) and
-     * returns that address: every task on this host reaches it, and nothing beyond the host is routed to it,
-     * so host services for tasks (the task metadata endpoint) listen there. Empty when tasks get no network.
+     * Makes this host's part of the network what the plan says (bridge and gateway on the host's slice, links to
+     * the peers, the tenant firewall) and keeps the plan for {@link #restore()}. Idempotent.
      */
-    default Optional<String> prepareGateway()
+    default void apply(NetworkPlan plan)
             throws NetworkException
     {
+    }
+
+    /** Applies the plan an earlier agent on this host applied last, if any: running tasks keep their network. */
+    default void restore()
+            throws NetworkException
+    {
+    }
+
+    /**
+     * The tasks' gateway address on this host once a plan is applied: every task on this host reaches it, and
+     * nothing beyond the host is routed to it, so host services for tasks (the task metadata endpoint) listen
+     * there. Empty when tasks get no network, or no plan has arrived yet.
+     */
+    default Optional<String> gateway()
+    {
         return Optional.empty();
+    }
+
+    /** Lets tasks reach the task metadata endpoint, which listens on the gateway at this TCP port. */
+    default void openMetadataEndpoint(int port)
+            throws NetworkException
+    {
     }
 
     /** A host that gives tasks no network of their own. */
@@ -42,7 +70,7 @@ public interface TaskNetwork
         return new TaskNetwork()
         {
             @Override
-            public Optional<NetworkAttachment> setUp(String taskId)
+            public Optional<NetworkAttachment> setUp(String taskId, String accountId)
             {
                 return Optional.empty();
             }

@@ -1,7 +1,16 @@
 /**
- * A network of its own for every task, as Fargate's awsvpc mode gives: a named network namespace with one
- * address on a per-agent bridge, set up and torn down through the standard CNI plugins (bridge, host-local
- * IPAM, loopback). {@link io.berth.agent.network.TaskNetwork} is the contract the task lifecycle uses;
- * {@link io.berth.agent.network.CniTaskNetwork} implements it.
+ * The task network on this host, as Fargate's awsvpc mode gives it: a named network namespace per task with one
+ * address from this host's slice of the cluster's task CIDR (the control plane's {@code NetworkPlan}), on a
+ * per-agent bridge, made with the standard CNI plugins (bridge, host-local IPAM, loopback) and without NAT
+ * between tasks.
+ * <ul>
+ * <li>{@link io.berth.agent.network.TaskNetwork} is the contract the agent uses (apply a plan, set up and tear
+ * down a task); {@link io.berth.agent.network.CniTaskNetwork} implements it.</li>
+ * <li>{@code HostLinks} connects this host to the other hosts' slices ({@code VxlanHostLinks} here; an encrypted
+ * link can take its place).</li>
+ * <li>{@code TenantFirewall} keeps accounts apart and the host closed to tasks, with nftables rules that
+ * {@code FirewallRuleset} renders from a {@code FirewallRules} value, a pure function.</li>
+ * <li>Every host command goes through {@code NetworkCommands}, which runs it with a deadline.</li>
+ * </ul>
  */
 package io.berth.agent.network;

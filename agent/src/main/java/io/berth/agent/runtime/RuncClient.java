@@ -1,6 +1,8 @@
 package io.berth.agent.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.agent.process.HostProcess;
+import io.berth.agent.process.ProcessOutput;
 import io.berth.common.json.Json;
 
 import java.io.IOException;

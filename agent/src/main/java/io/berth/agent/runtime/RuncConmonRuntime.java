@@ -1,6 +1,7 @@
 package io.berth.agent.runtime;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.agent.process.ProcessOutput;
 import io.berth.common.files.FileTrees;
 import io.berth.common.json.Json;
 import org.slf4j.Logger;

@@ -1,7 +1,9 @@
 package io.berth.agent.tasks;
 
+import io.berth.agent.network.NetworkException;
 import io.berth.common.agentprotocol.ControlPlaneLink;
 import io.berth.common.agentprotocol.HostInfo;
+import io.berth.common.agentprotocol.NetworkPlan;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
 import io.berth.common.agentprotocol.TaskAssignment;
@@ -33,15 +35,26 @@ public final class TaskReconciler
     private final ControlPlaneLink link;
     private final HostServices host;
     private final Runnable onChange;
+    private final Runnable onNetworkApplied;
     private final Map<String, TaskRunner> runners = new ConcurrentHashMap<>();
     private final ExecutorService lifecycles = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("task-", 0).factory());
 
     public TaskReconciler(HostInfo hostInfo, ControlPlaneLink link, HostServices host, Runnable onChange)
     {
+        this(hostInfo, link, host, onChange, () -> {});
+    }
+
+    /**
+     * @param onNetworkApplied runs after each sync answer's network plan is applied, before any new task of that
+     * answer is launched (the agent starts host services for tasks there once the gateway exists)
+     */
+    public TaskReconciler(HostInfo hostInfo, ControlPlaneLink link, HostServices host, Runnable onChange, Runnable onNetworkApplied)
+    {
         this.hostInfo = requireNonNull(hostInfo, "hostInfo is null");
         this.link = requireNonNull(link, "link is null");
         this.host = requireNonNull(host, "host is null");
         this.onChange = requireNonNull(onChange, "onChange is null");
+        this.onNetworkApplied = requireNonNull(onNetworkApplied, "onNetworkApplied is null");
     }
 
     /** Picks up the tasks recorded on disk by an earlier agent: running containers are adopted, not restarted. */
@@ -54,10 +67,13 @@ public final class TaskReconciler
         removeOrphans();
     }
 
-    /** One round: report, receive the desired state, act on the differences. */
+    /** One round: report, receive the desired state, make the network the plan says, then act on the task differences. */
     public void reconcile()
     {
         SyncResponse response = link.sync(new SyncRequest(hostInfo, runners.values().stream().map(runner -> runner.record().toReport()).toList()));
+        if (response.network() != null) {
+            applyNetwork(response.network());
+        }
         Set<String> desired = new HashSet<>();
         for (TaskAssignment assignment : response.tasks()) {
             desired.add(assignment.taskId());
@@ -90,6 +106,21 @@ public final class TaskReconciler
                 runner.requestStop();
             }
         }
+    }
+
+    /** A plan that cannot be applied is retried on the next round; tasks launched meanwhile fail with the reason. */
+    private void applyNetwork(NetworkPlan plan)
+    {
+        try {
+            host.network().apply(plan);
+        }
+        catch (NetworkException e) {
+            log.warn("host {}: cannot apply the network plan, retrying on the next round: {}", hostInfo.hostId(), e.getMessage());
+        }
+        catch (RuntimeException e) {
+            log.warn("host {}: cannot apply the network plan, retrying on the next round: {}", hostInfo.hostId(), e.toString());
+        }
+        onNetworkApplied.run();
     }
 
     public List<TaskRecord> tasks()
@@ -133,7 +164,7 @@ public final class TaskReconciler
                 try {
                     host.network().tearDown(taskId);
                 }
-                catch (io.berth.agent.network.NetworkException e) {
+                catch (NetworkException e) {
                     log.warn("task {}: cannot remove orphan network: {}", taskId, e.getMessage());
                 }
             }

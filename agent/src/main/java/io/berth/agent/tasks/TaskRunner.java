@@ -134,7 +134,7 @@ public final class TaskRunner
         }
         update(current -> current.withPullStopped(now()));
         try {
-            NetworkAttachment attachment = host.network().setUp(taskId()).orElse(null);
+            NetworkAttachment attachment = host.network().setUp(taskId(), record.get().assignment().accountId()).orElse(null);
             update(current -> current.withNetwork(attachment));
         }
         catch (NetworkException e) {

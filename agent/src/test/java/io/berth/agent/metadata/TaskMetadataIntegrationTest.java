@@ -5,6 +5,7 @@ import io.berth.agent.logs.ContainerLogReader;
 import io.berth.agent.network.CniNetworkConfig;
 import io.berth.agent.network.CniTaskNetwork;
 import io.berth.agent.network.NetworkAttachment;
+import io.berth.agent.network.TestPlans;
 import io.berth.agent.runtime.CgroupLayout;
 import io.berth.agent.runtime.ContainerLaunch;
 import io.berth.agent.runtime.ContainerStatus;
@@ -48,6 +49,7 @@ class TaskMetadataIntegrationTest
     Path directory;
 
     private CniTaskNetwork network;
+    private String subnet;
     private RuncConmonRuntime runtime;
     private String cgroupParent;
     private TaskMetadataServer server;
@@ -59,7 +61,8 @@ class TaskMetadataIntegrationTest
             throws IOException
     {
         rootfs = BusyboxRootfs.create(directory.resolve("rootfs"));
-        network = new CniTaskNetwork(new CniNetworkConfig(directory.resolve("network"), CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, TestNetworks.bridgeName("btmeta"), TestNetworks.subnet()));
+        network = new CniTaskNetwork(new CniNetworkConfig(directory.resolve("network"), CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, TestNetworks.bridgeName("btmeta")));
+        subnet = TestNetworks.subnet();
         cgroupParent = "berth-test-" + UUID.randomUUID().toString().substring(0, 8);
         runtime = new RuncConmonRuntime(directory.resolve("runtime"), RuncConmonRuntime.DEFAULT_RUNC, RuncConmonRuntime.DEFAULT_CONMON, cgroupParent, Clock.systemUTC());
         server = new TaskMetadataServer(ContainerTokens.fromSecretFile(directory.resolve("secret")), () -> List.copyOf(tasks), runtime, new TaskMetadataDocuments("local"), Clock.systemUTC());
@@ -83,7 +86,7 @@ class TaskMetadataIntegrationTest
                 failures.add(e);
             }
         }
-        network.removeBridgeIfUnused();
+        network.removeHostNetworkIfUnused();
         if (!failures.isEmpty()) {
             throw failures.get(0);
         }
@@ -93,10 +96,12 @@ class TaskMetadataIntegrationTest
     void containerReadsItsOwnTaskAndStatsFromTheGatewayAndAnotherTaskCannotUseItsUrl()
             throws Exception
     {
-        // the bridge and its gateway address exist before any task, so the server can listen from the agent's start
-        String gateway = network.prepareGateway().orElseThrow();
-        assertThat(network.prepareGateway()).contains(gateway);
+        // the bridge and its gateway address exist once the plan is applied, before any task, so the server can listen then
+        assertThat(network.gateway()).isEmpty();
+        network.apply(TestPlans.singleHost(subnet));
+        String gateway = network.gateway().orElseThrow();
         server.start(gateway, 0);
+        network.openMetadataEndpoint(server.port().orElseThrow());
         TaskRecord taskA = task(TASK_A);
         TaskRecord taskB = task(TASK_B);
         assertThat(taskA.network().gateway()).isEqualTo(gateway);
@@ -129,7 +134,8 @@ class TaskMetadataIntegrationTest
     private TaskRecord task(String taskId)
             throws Exception
     {
-        NetworkAttachment attachment = network.setUp(taskId).orElseThrow();
+        // one account: B's request reaches the endpoint, which must refuse it by its source address
+        NetworkAttachment attachment = network.setUp(taskId, "111111111111").orElseThrow();
         TaskRecord task = MetadataFixtures.runningTask(taskId, attachment.ipv4Address()).withNetwork(attachment);
         tasks.add(task);
         return task;

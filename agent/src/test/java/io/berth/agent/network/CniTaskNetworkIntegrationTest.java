@@ -1,5 +1,6 @@
 package io.berth.agent.network;
 
+import io.berth.common.agentprotocol.NetworkPlan;
 import io.berth.common.files.FileTrees;
 import io.berth.testing.TestNetworks;
 import org.junit.jupiter.api.AfterEach;
@@ -13,10 +14,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The real CNI plugins on a bridge and subnet of the test's own, torn down after each test. */
@@ -24,9 +27,14 @@ class CniTaskNetworkIntegrationTest
 {
     private static final String TASK_A = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
     private static final String TASK_B = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+    private static final String TASK_C = "cccccccccccccccccccccccccccccccc";
 
     private Path directory;
+    private static final String ACCOUNT_1 = "111111111111";
+    private static final String ACCOUNT_2 = "222222222222";
+
     private CniNetworkConfig config;
+    private String subnet;
     private CniTaskNetwork network;
     private final List<Process> processes = new ArrayList<>();
 
@@ -35,8 +43,16 @@ class CniTaskNetworkIntegrationTest
             throws IOException
     {
         directory = Files.createTempDirectory("berth-network-test");
-        config = new CniNetworkConfig(directory.resolve("network"), CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, TestNetworks.bridgeName("btnet"), TestNetworks.subnet());
+        config = new CniNetworkConfig(directory.resolve("network"), CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, TestNetworks.bridgeName("btnet"));
+        subnet = TestNetworks.subnet();
         network = new CniTaskNetwork(config);
+    }
+
+    /** Most tests apply the plan first, as the agent does before it launches any task. */
+    private void applyPlan()
+            throws NetworkException
+    {
+        network.apply(TestPlans.singleHost(subnet));
     }
 
     @AfterEach
@@ -49,7 +65,8 @@ class CniTaskNetworkIntegrationTest
         for (String taskId : network.taskIds()) {
             network.tearDown(taskId);
         }
-        network.removeBridgeIfUnused();
+        network.removeHostNetworkIfUnused();
+        assertThat(run("nft", "list", "tables")).doesNotContain(config.networkName());
         FileTrees.deleteRecursively(directory);
     }
 
@@ -57,12 +74,16 @@ class CniTaskNetworkIntegrationTest
     void taskGetsAnAddressInTheSubnetThatIsReleasedOnTearDown()
             throws Exception
     {
-        NetworkAttachment attachment = network.setUp(TASK_A).orElseThrow();
+        applyPlan();
+        NetworkAttachment attachment = network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
 
-        String prefix = config.subnet().substring(0, config.subnet().lastIndexOf('.') + 1);
+        String prefix = subnet.substring(0, subnet.lastIndexOf('.') + 1);
         assertThat(attachment.ipv4Address()).startsWith(prefix).isNotEqualTo(attachment.gateway());
         assertThat(attachment.gateway()).isEqualTo(prefix + "1");
-        assertThat(attachment.subnet()).isEqualTo(config.subnet());
+        assertThat(attachment.subnet()).isEqualTo(subnet);
+        // the task's identity is in the firewall before the task could send anything
+        String firewall = run("nft", "list", "table", "bridge", config.networkName());
+        assertThat(firewall).contains(attachment.macAddress()).contains(attachment.ipv4Address());
         assertThat(attachment.macAddress()).matches("([0-9a-f]{2}:){5}[0-9a-f]{2}");
         assertThat(attachment.interfaceName()).isEqualTo("eth0");
         assertThat(Path.of(attachment.networkNamespacePath())).exists();
@@ -76,7 +97,7 @@ class CniTaskNetworkIntegrationTest
         assertThat(Path.of(attachment.networkNamespacePath())).doesNotExist();
         assertThat(allocatedAddresses()).isEmpty();
         assertThat(network.taskIds()).isEmpty();
-        assertThat(run("iptables", "-t", "nat", "-S")).doesNotContain(config.networkName());
+        assertThat(run("nft", "list", "table", "bridge", config.networkName())).doesNotContain(attachment.ipv4Address());
         network.tearDown(TASK_A);
     }
 
@@ -84,8 +105,9 @@ class CniTaskNetworkIntegrationTest
     void setUpTwiceReturnsTheSameAttachment()
             throws Exception
     {
-        NetworkAttachment first = network.setUp(TASK_A).orElseThrow();
-        NetworkAttachment again = network.setUp(TASK_A).orElseThrow();
+        applyPlan();
+        NetworkAttachment first = network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
+        NetworkAttachment again = network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
 
         assertThat(again).isEqualTo(first);
         assertThat(allocatedAddresses()).containsExactly(first.ipv4Address());
@@ -95,26 +117,164 @@ class CniTaskNetworkIntegrationTest
     void tasksOnTheSameBridgeReachEachOtherByAddress()
             throws Exception
     {
-        NetworkAttachment server = network.setUp(TASK_A).orElseThrow();
-        NetworkAttachment client = network.setUp(TASK_B).orElseThrow();
+        applyPlan();
+        NetworkAttachment server = network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
+        NetworkAttachment client = network.setUp(TASK_B, ACCOUNT_1).orElseThrow();
         assertThat(client.ipv4Address()).isNotEqualTo(server.ipv4Address());
 
+        assertThat(fetch(server)).isEqualTo("hello from task A\n");
+    }
+
+    @Test
+    void tasksOfAnotherAccountOnTheSameBridgeGetNothing()
+            throws Exception
+    {
+        applyPlan();
+        NetworkAttachment server = network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
+        network.setUp(TASK_B, ACCOUNT_2).orElseThrow();
+        serve(server);
+
+        String url = "http://" + server.ipv4Address() + ":8080/hello.txt";
+        assertThatThrownBy(() -> run("ip", "netns", "exec", network.namespaceName(TASK_B), "timeout", "5", "/bin/busybox", "wget", "-q", "-O", "-", url))
+                .isInstanceOf(IOException.class);
+        // nor ICMP
+        assertThatThrownBy(() -> run("ip", "netns", "exec", network.namespaceName(TASK_B), "timeout", "5", "/bin/busybox", "ping", "-c", "1", "-W", "2", server.ipv4Address()))
+                .isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void aRestartedAgentRestoresTheStoredPlanWithoutCuttingTasksOff()
+            throws Exception
+    {
+        applyPlan();
+        NetworkAttachment server = network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
+        network.setUp(TASK_B, ACCOUNT_1).orElseThrow();
+        String firewall = run("nft", "list", "table", "bridge", config.networkName());
+
+        // a new agent process on the same state: no plan in memory until it restores the stored one
+        network = new CniTaskNetwork(config);
+        assertThat(network.gateway()).isEmpty();
+        network.restore();
+
+        assertThat(network.gateway()).contains(server.gateway());
+        assertThat(run("nft", "list", "table", "bridge", config.networkName())).isEqualTo(firewall);
+        assertThat(fetch(server)).isEqualTo("hello from task A\n");
+    }
+
+    @Test
+    void theHostIsClosedToTasksExceptTheMetadataPort()
+            throws Exception
+    {
+        applyPlan();
+        NetworkAttachment task = network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
+        String gateway = task.gateway();
+        // a listener in the host's namespace, on the test's own bridge address
+        Path web = Files.createDirectories(directory.resolve("host-www"));
+        Files.writeString(web.resolve("secret.txt"), "host secret\n");
+        processes.add(new ProcessBuilder("/bin/busybox", "httpd", "-f", "-p", gateway + ":18081", "-h", web.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                .until(() -> run("timeout", "5", "/bin/busybox", "wget", "-q", "-O", "-", "http://" + gateway + ":18081/secret.txt"), text -> !text.isEmpty());
+        String url = "http://" + gateway + ":18081/secret.txt";
+
+        assertThatThrownBy(() -> run("ip", "netns", "exec", network.namespaceName(TASK_A), "timeout", "5", "/bin/busybox", "wget", "-q", "-O", "-", url))
+                .isInstanceOf(IOException.class);
+
+        network.openMetadataEndpoint(18081);
+        assertThat(run("ip", "netns", "exec", network.namespaceName(TASK_A), "timeout", "5", "/bin/busybox", "wget", "-q", "-O", "-", url)).isEqualTo("host secret\n");
+    }
+
+    @Test
+    void forgedArpAndForeignSourceAddressesChangeNothing()
+            throws Exception
+    {
+        applyPlan();
+        NetworkAttachment victim = network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
+        NetworkAttachment attacker = network.setUp(TASK_B, ACCOUNT_1).orElseThrow();
+        NetworkAttachment observer = network.setUp(TASK_C, ACCOUNT_1).orElseThrow();
+        String inAttacker = network.namespaceName(TASK_B);
+        // the host learns the victim's MAC first
+        run("timeout", "5", "/bin/busybox", "ping", "-c", "1", "-W", "2", victim.ipv4Address());
+
+        // gratuitous ARP claiming the victim's address, sent with the attacker's MAC
+        run("ip", "netns", "exec", inAttacker, "ip", "addr", "add", victim.ipv4Address() + "/32", "dev", "eth0");
+        runIgnoringFailure("ip", "netns", "exec", inAttacker, "timeout", "5", "/bin/busybox", "arping", "-U", "-c", "2", "-I", "eth0", "-s", victim.ipv4Address(), victim.gateway());
+        assertThat(run("ip", "neigh", "show", victim.ipv4Address(), "dev", config.bridgeName())).doesNotContain(attacker.macAddress()).contains(victim.macAddress());
+
+        // IPv4 with the victim's source address out of the attacker's port (no ARP needed: the observer's MAC is set by hand).
+        // Had it passed, the observer would have asked for the victim's MAC to answer, and would hold a neighbour entry for it.
+        run("ip", "netns", "exec", inAttacker, "ip", "neigh", "replace", observer.ipv4Address(), "lladdr", observer.macAddress(), "dev", "eth0", "nud", "permanent");
+        runIgnoringFailure("ip", "netns", "exec", inAttacker, "timeout", "5", "/bin/busybox", "ping", "-c", "2", "-W", "1", "-I", victim.ipv4Address(), observer.ipv4Address());
+        assertThat(run("ip", "netns", "exec", network.namespaceName(TASK_C), "ip", "neigh", "show", victim.ipv4Address())).isBlank();
+    }
+
+    private static void runIgnoringFailure(String... command)
+            throws InterruptedException
+    {
+        try {
+            run(command);
+        }
+        catch (IOException e) {
+            // the attack is expected to get no answer
+        }
+    }
+
+    @Test
+    void anUnchangedPlanRepairsWhatWasRemovedBehindTheAgentsBack()
+            throws Exception
+    {
+        applyPlan();
+        network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
+        String firewall = run("nft", "list", "table", "inet", config.networkName());
+        run("nft", "delete", "table", "inet", config.networkName());
+
+        for (int sync = 0; sync < 15; sync++) {
+            applyPlan();
+        }
+
+        assertThat(run("nft", "list", "table", "inet", config.networkName())).isEqualTo(firewall);
+    }
+
+    @Test
+    void withoutAPlanTasksGetNoNetworkAndAFailedPlanSaysWhy()
+            throws Exception
+    {
+        assertThat(network.setUp(TASK_A, ACCOUNT_1)).isEmpty();
+        assertThat(network.taskIds()).isEmpty();
+
+        NetworkPlan outside = new NetworkPlan("10.241.0.0/16", "10.99.0.0/24", TestPlans.singleHost(subnet).link(), List.of(), List.of(), Map.of(), List.of());
+        assertThatThrownBy(() -> network.apply(outside)).isInstanceOf(NetworkException.class).hasMessageContaining("not inside the task CIDR");
+        assertThatThrownBy(() -> network.setUp(TASK_A, ACCOUNT_1)).isInstanceOf(NetworkException.class).hasMessageContaining("not inside the task CIDR");
+        assertThat(network.taskIds()).isEmpty();
+    }
+
+    private String fetch(NetworkAttachment server)
+            throws Exception
+    {
+        serve(server);
+        String url = "http://" + server.ipv4Address() + ":8080/hello.txt";
+        return await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                .until(() -> run("ip", "netns", "exec", network.namespaceName(TASK_B), "timeout", "5", "/bin/busybox", "wget", "-q", "-O", "-", url), text -> !text.isEmpty());
+    }
+
+    private void serve(NetworkAttachment server)
+            throws Exception
+    {
         Path web = Files.createDirectories(directory.resolve("www"));
         Files.writeString(web.resolve("hello.txt"), "hello from task A\n");
         processes.add(new ProcessBuilder("ip", "netns", "exec", network.namespaceName(TASK_A), "/bin/busybox", "httpd", "-f", "-p", "8080", "-h", web.toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
-
-        String url = "http://" + server.ipv4Address() + ":8080/hello.txt";
-        String body = await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
-                .until(() -> run("ip", "netns", "exec", network.namespaceName(TASK_B), "timeout", "5", "/bin/busybox", "wget", "-q", "-O", "-", url), text -> !text.isEmpty());
-        assertThat(body).isEqualTo("hello from task A\n");
+        // the server is up once a task of its own account can fetch from it through its loopback
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                .until(() -> run("ip", "netns", "exec", network.namespaceName(TASK_A), "timeout", "5", "/bin/busybox", "wget", "-q", "-O", "-", "http://127.0.0.1:8080/hello.txt"), text -> !text.isEmpty());
     }
 
     @Test
     void tearDownReleasesTheAddressWhenTheNamespaceIsAlreadyGone()
             throws Exception
     {
-        NetworkAttachment attachment = network.setUp(TASK_A).orElseThrow();
+        applyPlan();
+        NetworkAttachment attachment = network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
         // as after a reboot: the namespace vanished, the allocation on disk did not
         run("ip", "netns", "delete", network.namespaceName(TASK_A));
 
@@ -122,18 +282,19 @@ class CniTaskNetworkIntegrationTest
 
         assertThat(allocatedAddresses()).doesNotContain(attachment.ipv4Address());
         assertThat(network.taskIds()).isEmpty();
-        assertThat(run("iptables", "-t", "nat", "-S")).doesNotContain(TASK_A);
+
     }
 
     @Test
     void setUpAfterACrashMidwayStartsAgainCleanly()
             throws Exception
     {
-        NetworkAttachment first = network.setUp(TASK_A).orElseThrow();
+        applyPlan();
+        NetworkAttachment first = network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
         // the namespace went, the state stayed: setUp must not keep a stale attachment or leak the address
         run("ip", "netns", "delete", network.namespaceName(TASK_A));
 
-        NetworkAttachment second = network.setUp(TASK_A).orElseThrow();
+        NetworkAttachment second = network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
 
         assertThat(Path.of(second.networkNamespacePath())).exists();
         assertThat(allocatedAddresses()).containsExactly(second.ipv4Address());

@@ -12,6 +12,7 @@ import io.berth.agent.runtime.ContainerLaunch;
 import io.berth.agent.runtime.ContainerRuntime;
 import io.berth.agent.runtime.ContainerStartException;
 import io.berth.agent.runtime.ContainerStatus;
+import io.berth.common.agentprotocol.NetworkPlan;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,7 +29,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class FakeHost
         implements ImageService, Snapshotter, ContainerRuntime, TaskNetwork
 {
-    /** What happened, in order: "network-up", "start:ID", "delete:ID", "network-down". */
+    /** What happened, in order: "network-plan", "network-up:ACCOUNT", "start:ID", "delete:ID", "network-down". */
     final List<String> events = new CopyOnWriteArrayList<>();
     final Map<String, NetworkAttachment> networks = new ConcurrentHashMap<>();
     volatile String networkFailure;
@@ -122,14 +123,20 @@ final class FakeHost
     }
 
     @Override
-    public Optional<NetworkAttachment> setUp(String taskId)
+    public Optional<NetworkAttachment> setUp(String taskId, String accountId)
             throws NetworkException
     {
         if (networkFailure != null) {
             throw new NetworkException(networkFailure);
         }
-        events.add("network-up");
+        events.add(accountId == null ? "network-up" : "network-up:" + accountId);
         return Optional.of(networks.computeIfAbsent(taskId, id -> new NetworkAttachment("/run/netns/test-" + id, "10.213.0." + (2 + networks.size()), "10.213.0.0/16", "10.213.0.1", "0a:58:0a:d5:00:02", "eth0")));
+    }
+
+    @Override
+    public void apply(NetworkPlan plan)
+    {
+        events.add("network-plan");
     }
 
     @Override

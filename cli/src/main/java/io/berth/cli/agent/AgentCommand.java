@@ -46,8 +46,13 @@ public final class AgentCommand
     @Option(names = "--registry-auth", paramLabel = "FILE", description = "Docker config.json with registry credentials (default: DIR/registry-auth.json).")
     Path registryAuthFile;
 
-    @Option(names = "--address", paramLabel = "IP", description = "This host's address as the control plane reaches it (default: the address this host reaches the control plane from).")
+    @Option(names = {"--advertise-address", "--address"}, paramLabel = "IP",
+            description = "This host's address as the control plane and the other hosts reach it: the agent endpoint listens there and the links between hosts end there (default: the address this host reaches the control plane from).")
     String address;
+
+    /** Gone: kept only to tell whoever still passes it where task addresses come from now. */
+    @Option(names = "--subnet", paramLabel = "CIDR", hidden = true)
+    String subnet;
 
     @Option(names = "--agent-port", paramLabel = "PORT", description = "Port of this agent's endpoint, which serves task logs to the control plane (default: a free port).",
             defaultValue = "0")
@@ -80,9 +85,13 @@ public final class AgentCommand
         if (agentPort < 0 || agentPort > 65535) {
             throw new ParameterException(spec.commandLine(), "--agent-port must be from 0 to 65535");
         }
+        if (subnet != null) {
+            throw new ParameterException(spec.commandLine(), "berth agent no longer takes --subnet: the control plane assigns each host its slice of the task CIDR "
+                    + "(berth server --task-cidr CIDR); drop --subnet from this command");
+        }
         AgentNodeConfig config;
         try {
-            config = AgentNodeConfig.defaults(dataDirectory).withTaskNetwork(taskNetwork.bridgeName(), taskNetwork.subnet());
+            config = AgentNodeConfig.defaults(dataDirectory).withTaskNetwork(taskNetwork.bridgeName());
         }
         catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -87,7 +87,7 @@ public final class AgentNode
                     config.memoryMiB() != null ? config.memoryMiB() : HostCapacity.memoryMiB(),
                     attributes,
                     endpoint.port());
-            Agent started = new Agent(new AgentConfig(hostInfo, config.heartbeatInterval(), config.stoppedTaskRetention()), link, hostServices(directory));
+            Agent started = new Agent(new AgentConfig(hostInfo, config.heartbeatInterval(), config.stoppedTaskRetention()), link, hostServices(directory, address.matches("\\d{1,3}(\\.\\d{1,3}){3}") ? address : null));
             started.start();
             agent = started;
             log.info("host {} joined {}: agent endpoint on {}:{}", credential.hostId(), controlPlane, address, endpoint.port());
@@ -154,7 +154,8 @@ public final class AgentNode
         }
     }
 
-    private HostServices hostServices(Path directory)
+    /** underlayAddress: where the other hosts' links to this host's task network end; null when not an IPv4 address (found from the route then). */
+    private HostServices hostServices(Path directory, String underlayAddress)
             throws IOException
     {
         registryClient = new RegistryClient(new RegistryAccessPolicy(config.insecureRegistries()), RegistryCredentials.fromDockerConfig(config.registryAuthFile()));
@@ -168,7 +169,7 @@ public final class AgentNode
                 new TaskRecordStore(directory.resolve("tasks")),
                 directory.resolve("logs"),
                 clock,
-                new CniTaskNetwork(new CniNetworkConfig(directory.resolve("network"), CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, config.bridgeName(), config.subnet())));
+                new CniTaskNetwork(new CniNetworkConfig(directory.resolve("network"), CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, config.bridgeName(), underlayAddress)));
     }
 
     private Optional<LogChunk> readLogs(String taskId, String token, int maxLines)
@@ -177,7 +178,10 @@ public final class AgentNode
         return current == null ? Optional.empty() : current.logs().read(taskId, token, maxLines);
     }
 
-    /** Stops every task on this host (waiting up to timeout), then closes the agent and removes its cgroup parent and bridge. */
+    /**
+     * Stops every task on this host (waiting up to timeout), then closes the agent and removes its cgroup parent and
+     * its part of the task network (bridge, links to other hosts, firewall tables).
+     */
     public void stopAllTasksAndClose(Duration timeout)
     {
         Agent current = agent;
@@ -192,10 +196,10 @@ public final class AgentNode
         }
         if (current.host().network() instanceof CniTaskNetwork network) {
             try {
-                network.removeBridgeIfUnused();
+                network.removeHostNetworkIfUnused();
             }
             catch (NetworkException e) {
-                log.warn("cannot remove the task bridge: {}", e.getMessage());
+                log.warn("cannot remove the task network: {}", e.getMessage());
             }
         }
     }

@@ -17,13 +17,12 @@ import static java.util.Objects.requireNonNull;
  * @param controlPlane the control plane's URL; null means the one recorded when the agent joined
  * @param joinToken the bootstrap token for the first join; ignored once the agent holds a credential
  * @param registryAuthFile a Docker config.json with registry credentials (may not exist)
- * @param address the address the control plane reaches this host's agent endpoint at; null means the local
- * address this host uses to reach the control plane
+ * @param address the address the control plane reaches this host's agent endpoint at, and where the links from
+ * other hosts' task networks end; null means the local address this host uses to reach the control plane
  * @param agentPort the agent endpoint's port; 0 picks a free one (the heartbeat tells the control plane)
  * @param cpuUnits capacity announced to the scheduler, null for the machine's (1024 per core)
  * @param memoryMiB capacity announced to the scheduler, null for the machine's
- * @param bridgeName the Linux bridge of the tasks' networks on this host
- * @param subnet the IPv4 range the tasks' addresses come from
+ * @param bridgeName the Linux bridge of the tasks' networks on this host (their addresses come from the control plane's plan)
  */
 public record AgentNodeConfig(
         Path dataDirectory,
@@ -39,8 +38,7 @@ public record AgentNodeConfig(
         Long memoryMiB,
         Duration heartbeatInterval,
         Duration stoppedTaskRetention,
-        String bridgeName,
-        String subnet)
+        String bridgeName)
 {
     public static final String ZONE_ATTRIBUTE = "ecs.availability-zone";
 
@@ -54,62 +52,61 @@ public record AgentNodeConfig(
         requireNonNull(heartbeatInterval, "heartbeatInterval is null");
         requireNonNull(stoppedTaskRetention, "stoppedTaskRetention is null");
         CniNetworkConfig.checkBridgeName(bridgeName);
-        CniNetworkConfig.checkSubnet(subnet);
     }
 
     public static AgentNodeConfig defaults(Path dataDirectory)
     {
         Path directory = dataDirectory.toAbsolutePath();
         return new AgentNodeConfig(directory, null, null, Set.of(), directory.resolve("registry-auth.json"), null, 0, "default", Map.of(),
-                null, null, Duration.ofSeconds(2), Duration.ofHours(1), CniNetworkConfig.DEFAULT_BRIDGE, CniNetworkConfig.DEFAULT_SUBNET);
+                null, null, Duration.ofSeconds(2), Duration.ofHours(1), CniNetworkConfig.DEFAULT_BRIDGE);
     }
 
     public AgentNodeConfig withControlPlane(URI url, String token)
     {
         return new AgentNodeConfig(dataDirectory, url, token, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, subnet);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName);
     }
 
     public AgentNodeConfig withInsecureRegistries(Set<String> registries)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, registries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, subnet);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName);
     }
 
     public AgentNodeConfig withRegistryAuthFile(Path file)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, file, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, subnet);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName);
     }
 
     public AgentNodeConfig withEndpoint(String agentAddress, int port)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, agentAddress, port, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, subnet);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName);
     }
 
     public AgentNodeConfig withPlacement(String hostZone, Map<String, String> hostAttributes)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, hostZone, hostAttributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, subnet);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName);
     }
 
     public AgentNodeConfig withCapacity(Integer cpu, Long memory)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpu, memory, heartbeatInterval, stoppedTaskRetention, bridgeName, subnet);
+                cpu, memory, heartbeatInterval, stoppedTaskRetention, bridgeName);
     }
 
     public AgentNodeConfig withTimings(Duration heartbeat, Duration retention)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeat, retention, bridgeName, subnet);
+                cpuUnits, memoryMiB, heartbeat, retention, bridgeName);
     }
 
-    /** The bridge and address range of the tasks' networks; agents sharing a network namespace need their own. */
-    public AgentNodeConfig withTaskNetwork(String bridge, String taskSubnet)
+    /** The bridge of the tasks' networks; agents sharing a network namespace need their own. */
+    public AgentNodeConfig withTaskNetwork(String bridge)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridge, taskSubnet);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridge);
     }
 }

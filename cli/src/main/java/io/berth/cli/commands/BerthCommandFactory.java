@@ -60,6 +60,12 @@ public final class BerthCommandFactory
         else if (type == HostDrainCommand.class) {
             command = new HostDrainCommand(clients);
         }
+        else if (type == HostRemoveCommand.class) {
+            command = new HostRemoveCommand(clients);
+        }
+        else if (type == AccountSetEgressCommand.class) {
+            command = new AccountSetEgressCommand(clients);
+        }
         else if (type == ExplainCommand.class) {
             command = new ExplainCommand(clients);
         }

@@ -6,14 +6,14 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
 
-/** Prints hosts as returned by /berth/hosts: one row each, capacity as allocated/capacity. */
+/** Prints hosts as returned by /berth/hosts: one row each, capacity as allocated/capacity, the task subnet empty until the host's first sync. */
 final class HostTable
 {
     private HostTable() {}
 
     static void print(PrintWriter out, List<JsonNode> hosts, Instant now)
     {
-        TablePrinter table = new TablePrinter(List.of("HOST ID", "ADDRESS", "STATE", "CPU", "MEMORY (MiB)", "TASKS", "LAST HEARTBEAT"));
+        TablePrinter table = new TablePrinter(List.of("HOST ID", "ADDRESS", "SUBNET", "STATE", "CPU", "MEMORY (MiB)", "TASKS", "LAST HEARTBEAT"));
         for (JsonNode host : hosts) {
             String state = host.path("state").asText();
             if (host.hasNonNull("drainDeadline")) {
@@ -22,6 +22,7 @@ final class HostTable
             table.addRow(List.of(
                     host.path("hostId").asText(),
                     host.path("address").asText(""),
+                    host.path("taskSubnet").asText(""),
                     state,
                     host.path("cpu").path("allocated").asLong() + "/" + host.path("cpu").path("capacity").asLong(),
                     host.path("memory").path("allocated").asLong() + "/" + host.path("memory").path("capacity").asLong(),

@@ -71,6 +71,8 @@ public final class BerthServer
                     clock);
             apiServer.mount(AgentProtocolHandler.PREFIX, controlPlane.agentProtocol());
             apiServer.start();
+            // tasks may call the API, as tasks on AWS call ECS: every host's network plan lets them reach it
+            controlPlane.taskNetwork().publishApiAddress(ServerAddresses.concrete(config.bindAddress()), apiServer.port());
             EnvironmentFile.write(environmentFile(), operatorKey, config.region(), endpoint(), config.registryAddress());
             maintenance = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("berth-maintenance").daemon().factory());
             maintenance.scheduleWithFixedDelay(this::runMaintenance, 1, 1, TimeUnit.SECONDS);

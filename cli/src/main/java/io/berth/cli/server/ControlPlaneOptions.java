@@ -4,6 +4,7 @@ import io.berth.cli.commands.Durations;
 import io.berth.controlplane.ControlPlaneConfig;
 import io.berth.controlplane.metering.MeteringConfig;
 import io.berth.controlplane.metering.PriceList;
+import io.berth.controlplane.network.TaskAddressPlan;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -17,7 +18,8 @@ import java.util.function.UnaryOperator;
 /**
  * The control plane's options that `berth server` and `berth up` both take (a picocli mixin), so the two
  * commands spell, default and check them the same way. The listening options stay in each command: their
- * defaults differ (`berth up` listens on loopback only).
+ * defaults differ (`berth up` listens on loopback only). So does --task-cidr: `berth up` also takes it as
+ * --subnet, the name it had before the control plane owned the task network.
  */
 public final class ControlPlaneOptions
 {
@@ -53,6 +55,11 @@ public final class ControlPlaneOptions
             defaultValue = "60s")
     String hostLostAfter;
 
+    @Option(names = "--host-prefix", paramLabel = "N",
+            description = "Prefix length of each host's slice of the task CIDR: longer than the CIDR's, at most 28 (default: ${DEFAULT-VALUE}, a /24 per host).",
+            defaultValue = "24")
+    int hostPrefix;
+
     /** --store, or null for SQLite in the data directory. */
     public String storeUrl()
     {
@@ -85,6 +92,19 @@ public final class ControlPlaneOptions
         Duration placement = positive(commandLine, "--placement-timeout", Durations.parse(commandLine, placementTimeout));
         Duration lost = positive(commandLine, "--host-lost-after", Durations.parse(commandLine, hostLostAfter));
         return controlPlane -> controlPlane.withPlacementTimeout(placement).withHostLostAfter(lost);
+    }
+
+    /** The task CIDR (the command's --task-cidr) cut into slices of --host-prefix, as a setting of the control plane. */
+    public UnaryOperator<ControlPlaneConfig> taskNetwork(String taskCidr)
+    {
+        TaskAddressPlan plan;
+        try {
+            plan = TaskAddressPlan.of(taskCidr, hostPrefix);
+        }
+        catch (IllegalArgumentException e) {
+            throw new ParameterException(command.commandLine(), "check --task-cidr and --host-prefix: " + e.getMessage());
+        }
+        return controlPlane -> controlPlane.withTaskAddressPlan(plan);
     }
 
     private static Duration positive(CommandLine commandLine, String option, Duration value)

@@ -1,6 +1,8 @@
 package io.berth.cli.server;
 
 import io.berth.cli.up.DataDirectoryLock;
+import io.berth.controlplane.ControlPlaneConfig;
+import io.berth.controlplane.network.TaskAddressPlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
 
 /** `berth server`: runs the control plane alone in the foreground; hosts join it with `berth agent`. */
 @Command(name = "server", mixinStandardHelpOptions = true,
@@ -32,6 +35,10 @@ public final class ServerCommand
             defaultValue = "0.0.0.0")
     String bindAddress;
 
+    @Option(names = "--task-cidr", paramLabel = "CIDR", description = "IPv4 range every task address in the cluster comes from; each host gets a slice of it (default: ${DEFAULT-VALUE}).",
+            defaultValue = TaskAddressPlan.DEFAULT_TASK_CIDR)
+    String taskCidr;
+
     @Mixin
     ControlPlaneOptions controlPlane = new ControlPlaneOptions();
 
@@ -44,7 +51,7 @@ public final class ServerCommand
         Files.createDirectories(config.dataDirectory());
         // held until the process ends, however it ends: one server per data directory
         DataDirectoryLock lock = DataDirectoryLock.acquire(config.dataDirectory());
-        BerthServer server = new BerthServer(config, Clock.systemUTC(), controlPlane.hostTimings());
+        BerthServer server = new BerthServer(config, Clock.systemUTC(), controlPlaneSettings());
         server.start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -63,5 +70,13 @@ public final class ServerCommand
         stopped.await();
         lock.close();
         return 0;
+    }
+
+    /** --placement-timeout, --host-lost-after, --task-cidr and --host-prefix as settings of the control plane. */
+    UnaryOperator<ControlPlaneConfig> controlPlaneSettings()
+    {
+        UnaryOperator<ControlPlaneConfig> timings = controlPlane.hostTimings();
+        UnaryOperator<ControlPlaneConfig> network = controlPlane.taskNetwork(taskCidr);
+        return config -> network.apply(timings.apply(config));
     }
 }

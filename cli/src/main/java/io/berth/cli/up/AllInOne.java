@@ -11,6 +11,8 @@ import io.berth.cli.server.ServerConfig;
 import io.berth.common.hostauth.HostCredential;
 import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
+import io.berth.controlplane.network.Ipv4Cidr;
+import io.berth.controlplane.network.TaskAddressPlan;
 import io.berth.controlplane.accounts.AccessKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +64,17 @@ public final class AllInOne
     public AllInOne(AllInOneConfig config, UnaryOperator<ControlPlaneConfig> controlPlaneTuning)
     {
         this.config = requireNonNull(config, "config is null");
-        this.controlPlaneTuning = requireNonNull(controlPlaneTuning, "controlPlaneTuning is null");
+        requireNonNull(controlPlaneTuning, "controlPlaneTuning is null");
+        // the task CIDR first, so that a tuning (berth up --host-prefix) can still cut it in slices
+        TaskAddressPlan addresses = wholeTaskCidr(config.subnet());
+        this.controlPlaneTuning = settings -> controlPlaneTuning.apply(settings.withTaskAddressPlan(addresses));
+    }
+
+    /** The task CIDR for one host: a /24 slice of a larger CIDR (as a fleet's would be), or all of a smaller one. */
+    private static TaskAddressPlan wholeTaskCidr(String taskCidr)
+    {
+        Ipv4Cidr cidr = Ipv4Cidr.parse(taskCidr);
+        return new TaskAddressPlan(cidr, Math.max(TaskAddressPlan.DEFAULT_HOST_PREFIX, cidr.prefix()));
     }
 
     public void start()
@@ -105,7 +117,7 @@ public final class AllInOne
                 .withEndpoint("127.0.0.1", 0)
                 .withPlacement("local", Map.of())
                 .withCapacity(HostCapacity.cpuUnits() * HostCapacity.ALL_IN_ONE_CPU_OVERCOMMIT, HostCapacity.memoryMiB() * HostCapacity.ALL_IN_ONE_MEMORY_OVERCOMMIT)
-                .withTaskNetwork(config.bridgeName(), config.subnet())
+                .withTaskNetwork(config.bridgeName())
                 .withTimings(config.heartbeatInterval(), config.stoppedTaskRetention());
         AgentNode node = new AgentNode(agentConfig, clock);
         node.start();

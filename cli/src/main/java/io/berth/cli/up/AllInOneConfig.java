@@ -12,8 +12,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * How `berth up` runs. storeUrl null means the embedded SQLite store in the data directory; apiPort 0 picks
  * a free port; registryPort 0 means "the port recorded in the data directory, or a free one the first time";
- * metering holds the prices the bill uses; bridgeName and subnet lay out the tasks' network on this host
- * (see CniNetworkConfig).
+ * metering holds the prices the bill uses; bridgeName is the tasks' bridge on this host and subnet the task
+ * CIDR of the control plane, which the one host holds whole unless a control plane tuning cuts it in slices.
  */
 public record AllInOneConfig(
         Path dataDirectory,

@@ -3,6 +3,8 @@ package io.berth.cli.up;
 import io.berth.cli.agent.TaskNetworkOptions;
 import io.berth.cli.server.ControlPlaneOptions;
 import io.berth.cli.commands.CommandFailedException;
+import io.berth.controlplane.ControlPlaneConfig;
+import io.berth.controlplane.network.TaskAddressPlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 
 /** `berth up`: runs the all-in-one Berth in the foreground until interrupted. */
 @Command(name = "up", mixinStandardHelpOptions = true,
@@ -41,6 +44,12 @@ public final class UpCommand
     @Mixin
     TaskNetworkOptions taskNetwork = new TaskNetworkOptions();
 
+    // for `up` the task CIDR is also this one host's slice unless --host-prefix cuts it (--subnet: its older name)
+    @Option(names = {"--task-cidr", "--subnet"}, paramLabel = "CIDR",
+            description = "IPv4 range the tasks' addresses come from (default: ${DEFAULT-VALUE}).",
+            defaultValue = TaskAddressPlan.DEFAULT_TASK_CIDR)
+    String taskCidr;
+
     @Override
     public Integer call()
             throws Exception
@@ -54,12 +63,14 @@ public final class UpCommand
         config = config.withRegion(controlPlane.region());
         config = config.withMetering(controlPlane.metering());
         try {
-            config = config.withTaskNetwork(taskNetwork.bridgeName(), taskNetwork.subnet());
+            config = config.withTaskNetwork(taskNetwork.bridgeName(), taskCidr);
         }
         catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
         }
-        AllInOne berth = new AllInOne(config, controlPlane.hostTimings());
+        UnaryOperator<ControlPlaneConfig> timings = controlPlane.hostTimings();
+        UnaryOperator<ControlPlaneConfig> network = controlPlane.taskNetwork(taskCidr);
+        AllInOne berth = new AllInOne(config, settings -> network.apply(timings.apply(settings)));
         try {
             berth.start();
         }

@@ -247,6 +247,24 @@ class BerthCommandsTest
     }
 
     @Test
+    void accountSetEgressSendsOneChoice()
+    {
+        assertThat(berth("account", "set-egress", "210987654321", "--deny-all").out()).isEqualTo("Account 210987654321: all egress denied\n");
+        assertThat(berth("account", "set-egress", "210987654321", "--allow", "192.0.2.0/24", "--allow", "198.51.100.0/24").out())
+                .isEqualTo("Account 210987654321: egress allowed to 192.0.2.0/24, 198.51.100.0/24 only\n");
+        assertThat(berth("account", "set-egress", "210987654321", "--allow-all").out()).isEqualTo("Account 210987654321: egress unrestricted\n");
+        assertThat(ecs.egressRequests).containsExactly("{\"denyAll\":true}", "{\"allow\":[\"192.0.2.0/24\",\"198.51.100.0/24\"]}", "{\"allowAll\":true}");
+
+        Result both = berth("account", "set-egress", "210987654321", "--deny-all", "--allow-all");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("mutually exclusive");
+        assertThat(berth("account", "set-egress", "210987654321").exitCode()).isEqualTo(2);
+        Result unknown = berth("account", "set-egress", "999999999999", "--deny-all");
+        assertThat(unknown.err()).startsWith("berth: ResourceNotFoundException: No account 999999999999 exists");
+        assertThat(ecs.egressRequests).hasSize(3);
+    }
+
+    @Test
     void apiErrorsAreOneLineWithoutStackTrace()
     {
         Result result = berth("ps", "--cluster", "nowhere");

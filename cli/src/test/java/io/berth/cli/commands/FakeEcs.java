@@ -39,6 +39,7 @@ final class FakeEcs
 
     final Map<String, List<ObjectNode>> taskDefinitions = new LinkedHashMap<>();
     final Map<String, FakeTask> tasks = new LinkedHashMap<>();
+    final List<String> egressRequests = new ArrayList<>();
     final ApiServer server;
     private final Clock clock;
     private int nextTaskNumber = 1;
@@ -84,7 +85,8 @@ final class FakeEcs
                         action("StopTask", this::stopTask)),
                 List.of(
                         new LambdaAdminEndpoint("GET", "/berth/tasks/{taskId}/logs", this::logs),
-                        new LambdaAdminEndpoint("POST", "/berth/accounts", this::createAccount)),
+                        new LambdaAdminEndpoint("POST", "/berth/accounts", this::createAccount),
+                        new LambdaAdminEndpoint("PUT", "/berth/accounts/{accountId}/egress", this::setEgress)),
                 clock);
         server.start();
     }
@@ -274,6 +276,19 @@ final class FakeEcs
         response.put("name", body.path("name").asText());
         response.put("accessKeyId", "AKIDNEW" + body.path("name").asText().toUpperCase());
         response.put("secretAccessKey", "new-secret");
+        return response;
+    }
+
+    /** Echoes the request as the real endpoint does, after checking the account and the choice. */
+    private JsonNode setEgress(RequestContext context, Map<String, String> path, Map<String, String> query, JsonNode body)
+    {
+        if (!path.get("accountId").equals("210987654321")) {
+            throw EcsException.resourceNotFound("No account " + path.get("accountId") + " exists; use the 12-digit account id that `berth account create` printed.");
+        }
+        egressRequests.add(body.toString());
+        ObjectNode response = Json.mapper().createObjectNode();
+        response.put("accountId", path.get("accountId"));
+        response.set("egress", body);
         return response;
     }
 

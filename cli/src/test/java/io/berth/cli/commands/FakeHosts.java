@@ -56,6 +56,7 @@ final class FakeHosts
                         endpoint("POST", "/berth/hosts/{hostId}/cordon", (path, body) -> state(path.get("hostId"), "CORDONED", body)),
                         endpoint("POST", "/berth/hosts/{hostId}/uncordon", (path, body) -> state(path.get("hostId"), "ACTIVE", body)),
                         endpoint("POST", "/berth/hosts/{hostId}/drain", (path, body) -> state(path.get("hostId"), "DRAINING", body)),
+                        endpoint("DELETE", "/berth/hosts/{hostId}", (path, body) -> remove(path.get("hostId"), path.containsKey("force"))),
                         endpoint("GET", "/berth/tasks/{taskId}/placement", (path, body) -> placement(path.get("taskId")))),
                 clock);
         server.start();
@@ -67,6 +68,7 @@ final class FakeHosts
         host.put("hostId", hostId);
         host.put("address", "10.0.0." + (hosts.size() + 1));
         host.put("state", state);
+        host.put("taskSubnet", "10.213." + hosts.size() + ".0/24");
         host.putObject("cpu").put("capacity", 4096).put("allocated", 256 * tasks);
         host.putObject("memory").put("capacity", 8192).put("allocated", 512 * tasks);
         host.put("runningTasks", tasks);
@@ -101,6 +103,25 @@ final class FakeHosts
         return host;
     }
 
+    /** As the real endpoint: refused while the host holds tasks, unless forced. */
+    private synchronized JsonNode remove(String hostId, boolean force)
+    {
+        ObjectNode host = hosts.get(hostId);
+        if (host == null) {
+            throw EcsException.resourceNotFound("No host " + hostId + " has joined this control plane; `berth host ls` lists the hosts.");
+        }
+        int tasks = host.path("runningTasks").asInt();
+        if (tasks > 0 && !force) {
+            throw EcsException.clientException("Host " + hostId + " still holds " + tasks + " tasks that are not STOPPED: drain it first, or remove it with --force.");
+        }
+        hosts.remove(hostId);
+        ObjectNode response = Json.mapper().createObjectNode();
+        response.put("hostId", hostId);
+        response.put("taskSubnet", host.path("taskSubnet").asText());
+        response.put("stoppedTasks", tasks);
+        return response;
+    }
+
     private JsonNode placement(String taskId)
     {
         ObjectNode response = Json.mapper().createObjectNode();
@@ -133,9 +154,13 @@ final class FakeHosts
             }
             synchronized (FakeHosts.this) {
                 calls.add(method + " " + pattern.replace("{hostId}", pathParameters.getOrDefault("hostId", "")).replace("{taskId}", pathParameters.getOrDefault("taskId", ""))
-                        + (body.isEmpty() ? "" : " " + body));
+                        + (query.isEmpty() ? "" : "?" + query.entrySet().iterator().next()) + (body.isEmpty() ? "" : " " + body));
             }
-            return handler.handle(pathParameters, body);
+            Map<String, String> parameters = new LinkedHashMap<>(pathParameters);
+            if ("true".equals(query.get("force"))) {
+                parameters.put("force", "true");
+            }
+            return handler.handle(parameters, body);
         });
     }
 }

@@ -73,9 +73,9 @@ class HostCommandsTest
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.out()).isEqualTo("""
-                HOST ID   ADDRESS    STATE      CPU        MEMORY (MiB)   TASKS   LAST HEARTBEAT
-                host-a    10.0.0.1   ACTIVE     512/4096   1024/8192      2       3 seconds ago
-                host-b    10.0.0.2   CORDONED   0/4096     0/8192         0       2 minutes ago
+                HOST ID   ADDRESS    SUBNET          STATE      CPU        MEMORY (MiB)   TASKS   LAST HEARTBEAT
+                host-a    10.0.0.1   10.213.0.0/24   ACTIVE     512/4096   1024/8192      2       3 seconds ago
+                host-b    10.0.0.2   10.213.1.0/24   CORDONED   0/4096     0/8192         0       2 minutes ago
                 """);
     }
 
@@ -85,7 +85,7 @@ class HostCommandsTest
         Result result = berth("host", "ls", "-o", "json");
 
         assertThat(result.exitCode()).isZero();
-        assertThat(result.out()).contains("\"hostId\" : \"host-a\"").contains("\"state\" : \"CORDONED\"").startsWith("[");
+        assertThat(result.out()).contains("\"hostId\" : \"host-a\"").contains("\"state\" : \"CORDONED\"").contains("\"taskSubnet\" : \"10.213.0.0/24\"").startsWith("[");
     }
 
     @Test
@@ -103,6 +103,22 @@ class HostCommandsTest
                 "POST /berth/hosts/host-a/drain {\"deadlineSeconds\":90}",
                 "POST /berth/hosts/host-b/drain {\"deadlineSeconds\":300}");
         assertThat(berth("host", "ls").out()).contains("DRAINING (until " + NOW.plus(Duration.ofMinutes(5)) + ")");
+    }
+
+    @Test
+    void rmRemovesAnIdleHostAndAHostWithTasksOnlyByForce()
+    {
+        assertThat(berth("host", "rm", "host-b").out()).isEqualTo("Host host-b removed: task subnet 10.213.1.0/24 freed\n");
+
+        Result refused = berth("host", "rm", "host-a");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).isEqualTo("berth: ClientException: Host host-a still holds 2 tasks that are not STOPPED: drain it first, or remove it with --force.\n");
+
+        assertThat(berth("host", "rm", "host-a", "--force").out()).isEqualTo("Host host-a removed: task subnet 10.213.0.0/24 freed, 2 tasks recorded STOPPED\n");
+        assertThat(fake.calls).containsExactly("DELETE /berth/hosts/host-b", "DELETE /berth/hosts/host-a", "DELETE /berth/hosts/host-a?force=true");
+
+        Result unknown = berth("host", "rm", "host-x");
+        assertThat(unknown.err()).isEqualTo("berth: ResourceNotFoundException: No host host-x has joined this control plane; `berth host ls` lists the hosts.\n");
     }
 
     @Test

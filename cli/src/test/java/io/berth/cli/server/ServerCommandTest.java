@@ -1,6 +1,7 @@
 package io.berth.cli.server;
 
 import io.berth.controlplane.ControlPlaneConfig;
+import io.berth.controlplane.network.TaskAddressPlan;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -33,6 +34,30 @@ class ServerCommandTest
 
         assertThat(config.placementTimeout()).isEqualTo(ControlPlaneConfig.DEFAULT_PLACEMENT_TIMEOUT);
         assertThat(config.hostLostAfter()).isEqualTo(ControlPlaneConfig.DEFAULT_HOST_LOST_AFTER);
+    }
+
+    @Test
+    void taskCidrAndHostPrefixBecomeTheTaskAddressPlan()
+    {
+        commandLine.parseArgs("--task-cidr", "10.50.0.0/16", "--host-prefix", "26");
+        ControlPlaneConfig config = server.controlPlaneSettings().apply(ControlPlaneConfig.of("jdbc:sqlite:/unused"));
+        assertThat(config.taskAddressPlan()).isEqualTo(TaskAddressPlan.of("10.50.0.0/16", 26));
+
+        commandLine.parseArgs();
+        assertThat(server.controlPlaneSettings().apply(ControlPlaneConfig.of("jdbc:sqlite:/unused")).taskAddressPlan()).isEqualTo(TaskAddressPlan.DEFAULT);
+    }
+
+    @Test
+    void badTaskCidrsAndHostPrefixesAreRefusedWithTheOptionsToFix()
+    {
+        commandLine.parseArgs("--task-cidr", "10.50.0.0/16", "--host-prefix", "15");
+        assertThatThrownBy(() -> server.controlPlaneSettings())
+                .isInstanceOf(ParameterException.class)
+                .hasMessageStartingWith("check --task-cidr and --host-prefix: the host prefix /15 must not be shorter than the task CIDR's /16");
+        commandLine.parseArgs("--host-prefix", "30");
+        assertThatThrownBy(() -> server.controlPlaneSettings()).hasMessageContaining("at most /28");
+        commandLine.parseArgs("--task-cidr", "10.50.0.0");
+        assertThatThrownBy(() -> server.controlPlaneSettings()).hasMessageContaining("'10.50.0.0' is not an IPv4 CIDR");
     }
 
     @Test

@@ -6,6 +6,8 @@ import io.berth.common.agentprotocol.SyncResponse;
 import io.berth.common.agentprotocol.TaskAssignment;
 import io.berth.common.agentprotocol.TaskReport;
 import io.berth.controlplane.metering.UsageRecorder;
+import io.berth.controlplane.network.NetworkPlanBuilder;
+import io.berth.controlplane.network.TaskNetwork;
 import io.berth.controlplane.placement.TaskPlacer;
 import io.berth.controlplane.store.Store;
 import io.berth.controlplane.store.StoreTransaction;
@@ -20,16 +22,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Where agents meet the control plane. Each sync records the host's heartbeat, applies its task reports,
- * places waiting tasks, and answers with every task the host should hold. Reports of tasks the control plane
- * does not know (or has already recorded as STOPPED) are left out of the answer, which tells the agent to
- * clean them up and forget them.
+ * Where agents meet the control plane. Each sync records the host's heartbeat, gives the host its slice of the
+ * task CIDR the first time, applies its task reports, places waiting tasks, and answers with every task the host
+ * should hold and the task network it is part of. Reports of tasks the control plane does not know (or has
+ * already recorded as STOPPED) are left out of the answer, which tells the agent to clean them up and forget them.
+ * When a sync changes what other hosts' plans hold (a new slice, a host back from LOST, a task address that
+ * appeared or went away), every other host is woken, so their peers and endpoints follow within seconds.
  */
 public final class AgentGateway
         implements ControlPlaneLink
@@ -39,13 +44,15 @@ public final class AgentGateway
     private final Store store;
     private final TaskPlacer placer;
     private final HostSignals hostSignals;
+    private final TaskNetwork taskNetwork;
     private final Clock clock;
 
-    public AgentGateway(Store store, TaskPlacer placer, HostSignals hostSignals, Clock clock)
+    public AgentGateway(Store store, TaskPlacer placer, HostSignals hostSignals, TaskNetwork taskNetwork, Clock clock)
     {
         this.store = requireNonNull(store, "store is null");
         this.placer = requireNonNull(placer, "placer is null");
         this.hostSignals = requireNonNull(hostSignals, "hostSignals is null");
+        this.taskNetwork = requireNonNull(taskNetwork, "taskNetwork is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -59,20 +66,33 @@ public final class AgentGateway
         SyncResponse response = store.inTransaction(transaction -> {
             otherHostsTouched.clear();
             Instant now = clock.instant();
-            transaction.hosts().find(hostId)
-                    .filter(known -> known.lostAt() != null)
-                    .ifPresent(known -> log.info("Host {} is back after being lost at {}; it is told to stop the tasks recorded STOPPED", hostId, known.lostAt()));
+            Optional<Host> known = transaction.hosts().find(hostId);
+            boolean back = known.isPresent() && known.get().lostAt() != null;
+            if (back) {
+                log.info("Host {} is back after being lost at {}; it is told to stop the tasks recorded STOPPED", hostId, known.get().lostAt());
+            }
+            // a new host, or one whose underlay address changed, is a new or moved peer for the others
+            boolean peersChanged = back || known.isEmpty() || !Objects.equals(known.get().info().address(), request.host().address());
             transaction.hosts().recordHeartbeat(request.host(), now);
+            peersChanged |= taskNetwork.ensureSlice(transaction, hostId);
             Set<String> reported = new HashSet<>();
+            boolean endpointsChanged = false;
             for (TaskReport report : request.tasks()) {
                 reported.add(report.taskId());
-                applyReport(transaction, hostId, report, now);
+                endpointsChanged |= applyReport(transaction, hostId, report, now);
             }
             stopTasksTheHostNeverTook(transaction, hostId, reported, now);
             placer.placeWaiting(transaction, now).stream()
                     .filter(touched -> !touched.equals(hostId))
                     .forEach(otherHostsTouched::add);
-            return new SyncResponse(transaction.tasks().onHost(hostId).stream().map(AgentGateway::assignment).toList());
+            if (peersChanged || endpointsChanged) {
+                transaction.hosts().all().stream()
+                        .map(Host::hostId)
+                        .filter(other -> !other.equals(hostId))
+                        .forEach(otherHostsTouched::add);
+            }
+            return new SyncResponse(transaction.tasks().onHost(hostId).stream().map(AgentGateway::assignment).toList(),
+                    taskNetwork.planFor(transaction, hostId).orElse(null));
         });
         otherHostsTouched.forEach(hostSignals::signal);
         return response;
@@ -92,13 +112,14 @@ public final class AgentGateway
         return hostSignals.await(hostId, timeout);
     }
 
-    private void applyReport(StoreTransaction transaction, String hostId, TaskReport report, Instant now)
+    /** Records the report; true when the task's endpoint in the cluster appeared, changed or went away. */
+    private boolean applyReport(StoreTransaction transaction, String hostId, TaskReport report, Instant now)
     {
         Optional<Task> found = transaction.tasks().find(report.taskId())
                 .filter(task -> hostId.equals(task.state().hostId()));
         if (found.isEmpty()) {
             log.info("Host {} reported unknown task {}; telling it to drop the task", hostId, report.taskId());
-            return;
+            return false;
         }
         Task task = found.get();
         Task after = task.withState(TaskTransitions.reported(task.state(), report, now));
@@ -108,6 +129,7 @@ public final class AgentGateway
         }
         // metering: the billed window comes from the task's timestamps, usage from the report (never lowered)
         UsageRecorder.record(transaction, after, report.usage());
+        return !NetworkPlanBuilder.endpoint(task).equals(NetworkPlanBuilder.endpoint(after));
     }
 
     /**

@@ -12,9 +12,11 @@ import static java.util.Objects.requireNonNull;
 /**
  * A host as the control plane knows it: what its agent last said, and when; the state the operator set
  * (ACTIVE, CORDONED or DRAINING, with the drain's deadline); when it was marked lost (null while it heartbeats);
- * and attributes the operator added to the agent's.
+ * attributes the operator added to the agent's; and its slice of the task CIDR (null until its first sync gives
+ * it one; kept for the host's life).
  */
-public record Host(HostInfo info, Instant lastHeartbeat, HostState operatorState, Instant lostAt, Instant drainDeadline, Map<String, String> operatorAttributes)
+public record Host(HostInfo info, Instant lastHeartbeat, HostState operatorState, Instant lostAt, Instant drainDeadline, Map<String, String> operatorAttributes,
+                   String taskSubnet)
 {
     public Host
     {
@@ -26,7 +28,7 @@ public record Host(HostInfo info, Instant lastHeartbeat, HostState operatorState
 
     public Host(HostInfo info, Instant lastHeartbeat)
     {
-        this(info, lastHeartbeat, HostState.ACTIVE, null, null, Map.of());
+        this(info, lastHeartbeat, HostState.ACTIVE, null, null, Map.of(), null);
     }
 
     public String hostId()

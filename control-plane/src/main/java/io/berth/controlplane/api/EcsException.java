@@ -41,6 +41,12 @@ public class EcsException
         return new EcsException("ClusterNotFoundException", message);
     }
 
+    /** ECS's error for a resource that does not exist (an account, a host). */
+    public static EcsException resourceNotFound(String message)
+    {
+        return new EcsException("ResourceNotFoundException", message);
+    }
+
     public static EcsException accessDenied(String message)
     {
         return new EcsException("AccessDeniedException", message);

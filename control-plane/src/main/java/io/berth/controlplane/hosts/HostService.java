@@ -36,7 +36,11 @@ import static java.util.Objects.requireNonNull;
  * "Host H was lost: no heartbeat since T" (TaskFailedToStart if never started, else EssentialContainerExited). If
  * it syncs again it returns to the operator's state, and the sync answer leaves out the stopped tasks, so its
  * agent stops them.</li>
+ * <li>remove: the host is forgotten with its credential (its agent can no longer sync) and its slice of the task
+ * CIDR goes back to the plan. A host holding tasks that are not STOPPED is refused unless forced; forced, its tasks
+ * are recorded STOPPED with "Host H was removed by the operator".</li>
  * </ul>
+ * A host lost, back or removed changes every other host's peers, so the others are woken to sync.
  */
 public final class HostService
 {
@@ -137,7 +141,55 @@ public final class HostService
             }
             return marked;
         });
+        if (!lost.isEmpty()) {
+            signalAllBut(lost);
+        }
         return lost;
+    }
+
+    /**
+     * Forgets the host, its credential and its slice. Refuses (HostHasTasksException) a host holding tasks that
+     * are not STOPPED unless force; with force those tasks are recorded STOPPED. HostNotFoundException for an
+     * unknown host.
+     */
+    public HostRemoval remove(String hostId, boolean force)
+    {
+        Instant now = clock.instant();
+        HostRemoval removal = store.inTransaction(transaction -> {
+            Host host = transaction.hosts().find(hostId).orElseThrow(() -> new HostNotFoundException(hostId));
+            List<Task> tasks = transaction.tasks().onHost(hostId);
+            if (!tasks.isEmpty() && !force) {
+                throw new HostHasTasksException(hostId, tasks.size());
+            }
+            String reason = removalReason(hostId);
+            int stopped = 0;
+            for (Task task : tasks) {
+                if (transaction.tasks().updateIfChanged(task, task.withState(TaskTransitions.hostLost(task.state(), reason, now)))) {
+                    stopped++;
+                }
+            }
+            transaction.hosts().delete(hostId);
+            transaction.hostCredentials().delete(hostId);
+            return new HostRemoval(hostId, host.taskSubnet(), stopped);
+        });
+        log.info("Host {} removed by the operator: credential revoked, task subnet {} freed, {} of its tasks recorded STOPPED",
+                hostId, removal.taskSubnet(), removal.stoppedTasks());
+        signalAllBut(List.of(hostId));
+        return removal;
+    }
+
+    public static String removalReason(String hostId)
+    {
+        return "Host " + hostId + " was removed by the operator";
+    }
+
+    /** Wakes every host but these: their peers (and the task endpoints they know) changed. */
+    private void signalAllBut(List<String> changed)
+    {
+        store.inTransaction(transaction -> transaction.hosts().all()).stream()
+                .map(Host::hostId)
+                .filter(hostId -> !changed.contains(hostId))
+                .forEach(hostSignals::signal);
     }
 
     /**

@@ -1,5 +1,9 @@
 package io.berth.controlplane.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.berth.common.agentprotocol.EgressPolicy;
+import io.berth.common.json.Json;
 import io.berth.controlplane.accounts.AccessKey;
 import io.berth.controlplane.accounts.Account;
 import io.berth.controlplane.store.jdbc.Sql;
@@ -7,12 +11,14 @@ import io.berth.controlplane.store.jdbc.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
-/** Accounts and their access keys. */
+/** Accounts, their access keys and the egress policies the operator set. */
 public final class AccountRows
 {
     private final Sql sql;
@@ -69,6 +75,33 @@ public final class AccountRows
                 SELECT k.access_key_id, k.secret_access_key, a.account_id, a.name, a.operator
                 FROM access_keys k JOIN accounts a ON a.account_id = k.account_id
                 WHERE a.account_id = ? ORDER BY k.created_at, k.access_key_id""", AccountRows::accessKey, accountId);
+    }
+
+    /** Sets the account's egress policy, null for unrestricted; false when no such account. */
+    public boolean setEgress(String accountId, EgressPolicy policy)
+    {
+        return sql.update("UPDATE accounts SET egress_allowed = ? WHERE account_id = ?",
+                policy == null ? null : JsonBodies.write(policy.allowedCidrs()), accountId) == 1;
+    }
+
+    /** The accounts whose egress the operator restricted, by account id. */
+    public Map<String, EgressPolicy> restrictedEgress()
+    {
+        Map<String, EgressPolicy> policies = new LinkedHashMap<>();
+        sql.query("SELECT account_id, egress_allowed FROM accounts WHERE egress_allowed IS NOT NULL ORDER BY account_id",
+                        row -> Map.entry(row.getString("account_id"), new EgressPolicy(readCidrs(row.getString("egress_allowed")))))
+                .forEach(entry -> policies.put(entry.getKey(), entry.getValue()));
+        return policies;
+    }
+
+    private static List<String> readCidrs(String json)
+    {
+        try {
+            return Json.mapper().readValue(json, new TypeReference<List<String>>() {});
+        }
+        catch (JsonProcessingException e) {
+            throw new StoreException("Cannot decode a stored egress policy: " + e.getOriginalMessage(), e);
+        }
     }
 
     private static Account account(ResultSet row)

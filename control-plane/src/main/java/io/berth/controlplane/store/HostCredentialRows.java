@@ -25,6 +25,12 @@ public final class HostCredentialRows
                 hostId, secretHash, joinedWith, now.toEpochMilli());
     }
 
+    /** Forgets the host's credential, so its agent can no longer sync; false when it had none. */
+    public boolean delete(String hostId)
+    {
+        return sql.update("DELETE FROM host_credentials WHERE host_id = ?", hostId) == 1;
+    }
+
     public Optional<String> secretHash(String hostId)
     {
         return sql.queryOne("SELECT secret_hash FROM host_credentials WHERE host_id = ?", row -> row.getString("secret_hash"), hostId);

@@ -16,10 +16,10 @@ import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
-/** Hosts that agents have announced: last heartbeat, operator state, loss and drain deadline. */
+/** Hosts that agents have announced: last heartbeat, operator state, loss, drain deadline and task subnet. */
 public final class HostRows
 {
-    private static final String COLUMNS = "info, last_heartbeat, state, lost_at, drain_deadline, operator_attributes";
+    private static final String COLUMNS = "info, last_heartbeat, state, lost_at, drain_deadline, operator_attributes, task_subnet";
 
     private final Sql sql;
 
@@ -86,6 +86,56 @@ public final class HostRows
     }
 
     /**
+     * Gives the host its slice of the task CIDR if it has none yet; false when it already had one (or no such
+     * host). A slice another host took meanwhile breaks the unique constraint: that is a lost race, so the
+     * transaction runs again and picks another slice.
+     */
+    public boolean assignTaskSubnet(String hostId, String taskSubnet)
+    {
+        requireNonNull(taskSubnet, "taskSubnet is null");
+        try {
+            return sql.update("UPDATE hosts SET task_subnet = ? WHERE host_id = ? AND task_subnet IS NULL", taskSubnet, hostId) == 1;
+        }
+        catch (StoreException e) {
+            if (e.getCause() instanceof SQLException cause && StoreException.isUniqueViolation(cause)) {
+                throw new ConcurrentUpdateException("Task subnet " + taskSubnet + " was taken by another host meanwhile", e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Moves the host from one slice to another (a slice of an earlier plan to one of the current plan); false
+     * when the host no longer holds from. A taken slice is a lost race, as in {@link #assignTaskSubnet}.
+     */
+    public boolean replaceTaskSubnet(String hostId, String from, String to)
+    {
+        requireNonNull(from, "from is null");
+        requireNonNull(to, "to is null");
+        try {
+            return sql.update("UPDATE hosts SET task_subnet = ? WHERE host_id = ? AND task_subnet = ?", to, hostId, from) == 1;
+        }
+        catch (StoreException e) {
+            if (e.getCause() instanceof SQLException cause && StoreException.isUniqueViolation(cause)) {
+                throw new ConcurrentUpdateException("Task subnet " + to + " was taken by another host meanwhile", e);
+            }
+            throw e;
+        }
+    }
+
+    /** The task subnets hosts hold, in host id order. */
+    public List<String> taskSubnets()
+    {
+        return sql.query("SELECT task_subnet FROM hosts WHERE task_subnet IS NOT NULL ORDER BY host_id", row -> row.getString(1));
+    }
+
+    /** Forgets the host (its slice goes back to the plan); false when no such host. */
+    public boolean delete(String hostId)
+    {
+        return sql.update("DELETE FROM hosts WHERE host_id = ?", hostId) == 1;
+    }
+
+    /**
      * Serializes placement: every placing transaction updates this one row first, so the second waits for the
      * first to commit and then sees what it placed.
      */
@@ -105,7 +155,8 @@ public final class HostRows
                 HostState.valueOf(row.getString("state")),
                 lostAt == null ? null : Instant.ofEpochMilli(lostAt),
                 drainDeadline == null ? null : Instant.ofEpochMilli(drainDeadline),
-                readAttributes(row.getString("operator_attributes")));
+                readAttributes(row.getString("operator_attributes")),
+                row.getString("task_subnet"));
     }
 
     private static Map<String, String> readAttributes(String json)

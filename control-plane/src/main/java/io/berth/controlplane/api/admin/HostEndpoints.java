@@ -7,6 +7,9 @@ import io.berth.controlplane.agents.Host;
 import io.berth.controlplane.api.AdminEndpoint;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.api.actions.JsonFields;
+import io.berth.controlplane.hosts.HostHasTasksException;
+import io.berth.controlplane.hosts.HostNotFoundException;
+import io.berth.controlplane.hosts.HostRemoval;
 import io.berth.controlplane.hosts.HostService;
 import io.berth.controlplane.hosts.HostSummary;
 import io.berth.controlplane.placement.PlacementAttempt;
@@ -15,6 +18,7 @@ import io.berth.controlplane.tasks.Task;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 import static java.util.Objects.requireNonNull;
@@ -27,9 +31,10 @@ import static java.util.Objects.requireNonNull;
  *   POST /berth/hosts/{hostId}/cordon       HOST
  *   POST /berth/hosts/{hostId}/uncordon     HOST
  *   POST /berth/hosts/{hostId}/drain        {"deadlineSeconds": 300} -> HOST
+ *   DELETE /berth/hosts/{hostId}[?force=true]  {hostId, taskSubnet?, stoppedTasks}
  *   GET  /berth/tasks/{taskId}/placement    where a task went, or why it waits
  * </pre>
- * HOST is {hostId, address, state, cpu: {capacity, allocated}, memory: {capacity, allocated}, runningTasks,
+ * HOST is {hostId, address, state, taskSubnet?, cpu: {capacity, allocated}, memory: {capacity, allocated}, runningTasks,
  * lastHeartbeat, attributes, drainDeadline?, lostAt?}; times are epoch seconds.
  */
 public final class HostEndpoints
@@ -56,7 +61,39 @@ public final class HostEndpoints
                 new OperatorEndpoint("POST", "/berth/hosts/{hostId}/cordon", (path, query, body) -> toJson(hosts.cordon(path.get("hostId")))),
                 new OperatorEndpoint("POST", "/berth/hosts/{hostId}/uncordon", (path, query, body) -> toJson(hosts.uncordon(path.get("hostId")))),
                 new OperatorEndpoint("POST", "/berth/hosts/{hostId}/drain", (path, query, body) -> toJson(hosts.drain(path.get("hostId"), deadline(body)))),
+                new OperatorEndpoint("DELETE", "/berth/hosts/{hostId}", (path, query, body) -> remove(path.get("hostId"), force(query))),
                 new OperatorEndpoint("GET", "/berth/tasks/{taskId}/placement", (path, query, body) -> placement(path.get("taskId"))));
+    }
+
+    private JsonNode remove(String hostId, boolean force)
+    {
+        HostRemoval removal;
+        try {
+            removal = hosts.remove(hostId, force);
+        }
+        catch (HostNotFoundException e) {
+            throw EcsException.resourceNotFound(e.getMessage());
+        }
+        catch (HostHasTasksException e) {
+            throw EcsException.clientException(e.getMessage());
+        }
+        ObjectNode response = JsonFields.object();
+        response.put("hostId", removal.hostId());
+        JsonFields.putIfNotNull(response, "taskSubnet", removal.taskSubnet());
+        response.put("stoppedTasks", removal.stoppedTasks());
+        return response;
+    }
+
+    private static boolean force(Map<String, String> query)
+    {
+        String value = query.get("force");
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.isEmpty() || value.equals("true")) {
+            return true;
+        }
+        throw EcsException.invalidParameter("force must be true or false, got '" + value + "'.");
     }
 
     private static Duration deadline(JsonNode body)
@@ -116,6 +153,7 @@ public final class HostEndpoints
         node.put("hostId", host.hostId());
         JsonFields.putIfNotNull(node, "address", host.info().address());
         node.put("state", host.state().name());
+        JsonFields.putIfNotNull(node, "taskSubnet", host.taskSubnet());
         ObjectNode cpu = node.putObject("cpu");
         cpu.put("capacity", host.info().cpu());
         cpu.put("allocated", summary.cpuAllocated());

@@ -76,7 +76,11 @@ class AgentProtocolHttpTest
 
         HttpResponse<String> synced = post("sync", sync(first.hostId()), first.authorizationHeader());
         assertThat(synced.statusCode()).isEqualTo(200);
-        assertThat(Json.mapper().readValue(synced.body(), SyncResponse.class).tasks()).isEmpty();
+        SyncResponse answer = Json.mapper().readValue(synced.body(), SyncResponse.class);
+        assertThat(answer.tasks()).isEmpty();
+        // the network plan travels whole: the host's slice and the link to the others
+        assertThat(answer.network().hostSubnet()).isEqualTo("10.213.0.0/24");
+        assertThat(answer.network().link().kind()).isEqualTo("vxlan");
 
         HttpResponse<String> impersonation = post("sync", sync(second.hostId()), first.authorizationHeader());
         assertThat(impersonation.statusCode()).isEqualTo(403);

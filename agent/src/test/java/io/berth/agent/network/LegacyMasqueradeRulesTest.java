@@ -4,14 +4,14 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class MasqueradeRulesTest
+class LegacyMasqueradeRulesTest
 {
     @Test
     void splitsARuleWithAQuotedComment()
     {
         String rule = "-A POSTROUTING -s 10.189.33.2/32 -m comment --comment \"name: \\\"berth-b0\\\" id: \\\"abc\\\"\" -j CNI-02ef61a8";
 
-        assertThat(MasqueradeRules.tokens(rule)).containsExactly(
+        assertThat(LegacyMasqueradeRules.tokens(rule)).containsExactly(
                 "-A", "POSTROUTING", "-s", "10.189.33.2/32", "-m", "comment", "--comment", "name: \"berth-b0\" id: \"abc\"", "-j", "CNI-02ef61a8");
     }
 }

@@ -1,39 +1,37 @@
 package io.berth.agent.network;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The bridge plugin's masquerade rules of one task (a jump from nat POSTROUTING to a chain of the task's
- * own, both commented with the network's name and the task id). The plugin's DEL removes them only while
- * the task's namespace exists; this finds and removes what a DEL without the namespace left behind.
+ * The bridge plugin's masquerade rules of a task set up before the tenant firewall took masquerading over (a
+ * jump from nat POSTROUTING to a chain of the task's own, both commented with the network's name and the task
+ * id). Today's DEL runs without ipMasq and leaves them; this removes them when such a task goes, so an upgraded
+ * agent leaks nothing.
  */
-final class MasqueradeRules
+final class LegacyMasqueradeRules
 {
     private static final String IPTABLES = "/usr/sbin/iptables";
 
-    private MasqueradeRules() {}
+    private LegacyMasqueradeRules() {}
 
-    static void removeLeftovers(String networkName, String taskId)
+    static void remove(NetworkCommands commands, String networkName, String taskId)
             throws NetworkException
     {
         String marker = "name: \\\"" + networkName + "\\\" id: \\\"" + taskId + "\\\"";
-        String rules = iptables("list the NAT rules", "-S", "POSTROUTING");
+        String rules = iptables(commands, "list the NAT rules", "-S", "POSTROUTING");
         for (String rule : rules.lines().toList()) {
             if (!rule.startsWith("-A POSTROUTING ") || !rule.contains(marker)) {
                 continue;
             }
             List<String> arguments = new ArrayList<>(tokens(rule));
             arguments.set(0, "-D");
-            iptables("remove a NAT rule of task " + taskId, arguments.toArray(String[]::new));
+            iptables(commands, "remove a NAT rule of task " + taskId, arguments.toArray(String[]::new));
             int jump = arguments.indexOf("-j");
             if (jump >= 0 && jump + 1 < arguments.size() && arguments.get(jump + 1).startsWith("CNI-")) {
                 String chain = arguments.get(jump + 1);
-                iptables("flush the NAT chain " + chain, "-F", chain);
-                iptables("delete the NAT chain " + chain, "-X", chain);
+                iptables(commands, "flush the NAT chain " + chain, "-F", chain);
+                iptables(commands, "delete the NAT chain " + chain, "-X", chain);
             }
         }
     }
@@ -72,28 +70,11 @@ final class MasqueradeRules
         return tokens;
     }
 
-    private static String iptables(String purpose, String... arguments)
+    private static String iptables(NetworkCommands commands, String purpose, String... arguments)
             throws NetworkException
     {
         List<String> command = new ArrayList<>(List.of(IPTABLES, "-t", "nat", "--wait"));
         command.addAll(List.of(arguments));
-        try {
-            Process process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (process.waitFor() != 0) {
-                throw new NetworkException("cannot " + purpose + ": " + output.strip());
-            }
-            return output;
-        }
-        catch (IOException e) {
-            throw new NetworkException("cannot " + purpose + ": " + e.getMessage(), e);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new NetworkException("interrupted while trying to " + purpose, e);
-        }
+        return commands.run(purpose, command);
     }
 }

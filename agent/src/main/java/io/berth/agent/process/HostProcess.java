@@ -1,0 +1,92 @@
+package io.berth.agent.process;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a short host command (runc, ip, nft, a CNI plugin) to completion within a deadline and captures what it
+ * printed. Both output streams are read on their own threads, so a command that hangs with its pipes open is
+ * still killed at the deadline instead of holding the caller forever.
+ */
+public final class HostProcess
+{
+    private HostProcess() {}
+
+    public static ProcessOutput run(List<String> command, Duration timeout)
+    {
+        return run(command, null, null, timeout);
+    }
+
+    /**
+     * @param environment the command's whole environment; null inherits the agent's
+     * @param stdin what to write to the command's standard input; null gives it /dev/null
+     * @throws UncheckedIOException when the command cannot start, or does not finish within the timeout (it is killed)
+     */
+    public static ProcessOutput run(List<String> command, Map<String, String> environment, byte[] stdin, Duration timeout)
+    {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (environment != null) {
+            builder.environment().clear();
+            builder.environment().putAll(environment);
+        }
+        if (stdin == null) {
+            builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        }
+        try {
+            Process process = builder.start();
+            CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()), Thread::startVirtualThread);
+            CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()), Thread::startVirtualThread);
+            if (stdin != null) {
+                CompletableFuture.runAsync(() -> write(process.getOutputStream(), stdin), Thread::startVirtualThread);
+            }
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new UncheckedIOException(new IOException(describe(command) + " did not finish within " + timeout.toSeconds() + " s"));
+            }
+            // the pipes close when the process ends, unless it left a child holding them: do not wait on that child
+            return new ProcessOutput(process.exitValue(), stdout.completeOnTimeout("", 5, TimeUnit.SECONDS).join(),
+                    stderr.completeOnTimeout("", 5, TimeUnit.SECONDS).join());
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + command.getFirst() + ": " + e.getMessage(), e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UncheckedIOException(new IOException("interrupted while running " + describe(command)));
+        }
+    }
+
+    private static String describe(List<String> command)
+    {
+        return String.join(" ", command.size() > 4 ? command.subList(0, 4) : command) + (command.size() > 4 ? " ..." : "");
+    }
+
+    private static void write(OutputStream stream, byte[] bytes)
+    {
+        try (stream) {
+            stream.write(bytes);
+        }
+        catch (IOException e) {
+            // the command exited without reading all of it: its exit status says what went wrong
+        }
+    }
+
+    private static String readAll(InputStream stream)
+    {
+        try (stream) {
+            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        catch (IOException e) {
+            return "";
+        }
+    }
+}

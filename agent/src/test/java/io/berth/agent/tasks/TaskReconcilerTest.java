@@ -1,0 +1,73 @@
+package io.berth.agent.tasks;
+
+import io.berth.agent.network.TestPlans;
+import io.berth.common.agentprotocol.ContainerSpec;
+import io.berth.common.agentprotocol.ControlPlaneLink;
+import io.berth.common.agentprotocol.HostInfo;
+import io.berth.common.agentprotocol.SyncRequest;
+import io.berth.common.agentprotocol.SyncResponse;
+import io.berth.common.agentprotocol.TaskAssignment;
+import io.berth.common.agentprotocol.TaskAssignment.DesiredStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class TaskReconcilerTest
+{
+    private static final String TASK_ID = "0123456789abcdef0123456789abcdef";
+
+    @TempDir
+    Path directory;
+
+    private final FakeHost host = new FakeHost();
+    private TaskReconciler reconciler;
+
+    @AfterEach
+    void shutdown()
+    {
+        if (reconciler != null) {
+            reconciler.shutdown();
+        }
+    }
+
+    @Test
+    void thePlanIsAppliedBeforeTheAnswersTasksLaunchAndTheTaskCarriesItsAccount()
+    {
+        TaskAssignment assignment = new TaskAssignment(TASK_ID, "arn:aws:ecs:us-east-1:111111111111:task/default/" + TASK_ID, DesiredStatus.RUNNING, 256, 512,
+                List.of(new ContainerSpec("app", "registry/app:1", null, List.of("serve"), Map.of(), null, null, true, null, null, 30)),
+                null, null, null, Map.of(), "111111111111");
+        ControlPlaneLink link = new ControlPlaneLink()
+        {
+            @Override
+            public SyncResponse sync(SyncRequest request)
+            {
+                return new SyncResponse(List.of(assignment), TestPlans.singleHost("10.241.3.0/24"));
+            }
+
+            @Override
+            public void awaitChange(String hostId, Duration timeout) {}
+        };
+        AtomicInteger applied = new AtomicInteger();
+        reconciler = new TaskReconciler(new HostInfo("host-1", "10.242.0.1", 1024, 2048, Map.of()), link, host.services(directory), () -> {},
+                () -> {
+                    // the agent starts the metadata endpoint here: no task may have asked for a network yet
+                    assertThat(host.events).doesNotContain("network-up:111111111111");
+                    applied.incrementAndGet();
+                });
+
+        reconciler.reconcile();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> host.events.contains("start:" + TASK_ID + "-app"));
+        assertThat(applied).hasValue(1);
+        assertThat(host.events.subList(0, 2)).containsExactly("network-plan", "network-up:111111111111");
+    }
+}

@@ -1,0 +1,41 @@
+package io.berth.cli.agent;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AgentCommandTest
+{
+    @TempDir
+    Path directory;
+
+    @Test
+    void subnetIsRefusedWithWhereAddressesComeFromNow()
+    {
+        StringWriter errors = new StringWriter();
+        CommandLine command = new CommandLine(new AgentCommand()).setErr(new PrintWriter(errors));
+
+        int exit = command.execute("--data-dir", directory.toString(), "--subnet", "10.213.0.0/16");
+
+        assertThat(exit).isNotZero();
+        assertThat(errors.toString()).contains("no longer takes --subnet").contains("berth server --task-cidr");
+    }
+
+    @Test
+    void advertiseAddressAndItsOldNameSetTheSameOption()
+    {
+        AgentCommand agent = new AgentCommand();
+        new CommandLine(agent).parseArgs("--advertise-address", "10.0.0.5");
+        assertThat(agent.address).isEqualTo("10.0.0.5");
+
+        AgentCommand old = new AgentCommand();
+        new CommandLine(old).parseArgs("--address", "10.0.0.6");
+        assertThat(old.address).isEqualTo("10.0.0.6");
+    }
+}

@@ -1,0 +1,76 @@
+package io.berth.controlplane.network;
+
+import io.berth.common.agentprotocol.NetworkPeer;
+import io.berth.common.agentprotocol.NetworkPlan;
+import io.berth.common.agentprotocol.NetworkReport;
+import io.berth.common.agentprotocol.TaskEndpoint;
+import io.berth.controlplane.agents.Host;
+import io.berth.controlplane.scheduler.HostState;
+import io.berth.controlplane.tasks.Task;
+import io.berth.controlplane.tasks.TaskStatus;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The network plan one host receives in its sync answer, as a pure function of a snapshot. Peers are the other
+ * hosts that can be linked to: they hold a slice, announced an underlay address and are not LOST (a lost host's
+ * tasks are recorded STOPPED, and traffic to its slice would go nowhere). Endpoints are every task in the
+ * cluster, on any host, that has an address and is not STOPPED, with its account, so each host can keep
+ * accounts apart on traffic from other hosts too.
+ */
+public final class NetworkPlanBuilder
+{
+    private NetworkPlanBuilder() {}
+
+    /** The plan for hostId; empty while the host has no slice (it is then told of no network). */
+    public static Optional<NetworkPlan> planFor(String hostId, NetworkSnapshot snapshot)
+    {
+        Optional<Host> host = snapshot.hosts().stream().filter(candidate -> candidate.hostId().equals(hostId)).findFirst();
+        if (host.isEmpty() || host.get().taskSubnet() == null) {
+            return Optional.empty();
+        }
+        TaskAddressPlan addressPlan = snapshot.addressPlan();
+        return Optional.of(new NetworkPlan(
+                addressPlan.taskCidr().toString(),
+                host.get().taskSubnet(),
+                addressPlan.link(),
+                peers(hostId, snapshot.hosts()),
+                endpoints(snapshot.tasks()),
+                snapshot.egress(),
+                snapshot.reachableServices()));
+    }
+
+    static List<NetworkPeer> peers(String hostId, List<Host> hosts)
+    {
+        return hosts.stream()
+                .filter(host -> !host.hostId().equals(hostId))
+                .filter(host -> host.taskSubnet() != null)
+                .filter(host -> host.info().address() != null && !host.info().address().isBlank())
+                .filter(host -> host.state() != HostState.LOST)
+                .sorted(Comparator.comparing(Host::hostId))
+                .map(host -> new NetworkPeer(host.hostId(), host.info().address(), host.taskSubnet()))
+                .toList();
+    }
+
+    static List<TaskEndpoint> endpoints(List<Task> tasks)
+    {
+        return tasks.stream()
+                .map(task -> endpoint(task).orElse(null))
+                .filter(Objects::nonNull)
+                .sorted(Comparator.comparing(TaskEndpoint::ipv4Address).thenComparing(TaskEndpoint::accountId))
+                .toList();
+    }
+
+    /** The task's address in the cluster with its account; empty while it has none, and once it is STOPPED. */
+    public static Optional<TaskEndpoint> endpoint(Task task)
+    {
+        NetworkReport network = task.state().network();
+        if (task.state().lastStatus() == TaskStatus.STOPPED || network == null || network.privateIPv4Address() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new TaskEndpoint(network.privateIPv4Address(), task.accountId()));
+    }
+}

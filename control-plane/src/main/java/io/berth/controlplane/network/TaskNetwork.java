@@ -1,0 +1,103 @@
+package io.berth.controlplane.network;
+
+import io.berth.common.agentprotocol.NetworkPlan;
+import io.berth.controlplane.agents.Host;
+import io.berth.controlplane.store.StoreTransaction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The task network inside a sync: gives a host its slice the first time it syncs, and reads the snapshot its
+ * network plan is built from. The control plane's API address is published once the server listens (its port
+ * may be picked at start), and goes into every plan from then on.
+ */
+public final class TaskNetwork
+{
+    private static final Logger log = LoggerFactory.getLogger(TaskNetwork.class);
+
+    private final TaskAddressPlan addressPlan;
+    private volatile List<String> reachableServices = List.of();
+    // a host without a fitting slice asks again at every sync: the operator hears of it once per host and process
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+
+    public TaskNetwork(TaskAddressPlan addressPlan)
+    {
+        this.addressPlan = requireNonNull(addressPlan, "addressPlan is null");
+    }
+
+    public TaskAddressPlan addressPlan()
+    {
+        return addressPlan;
+    }
+
+    /** The control plane's API as "ADDRESS:PORT": tasks may reach it, as tasks on AWS reach the ECS API. */
+    public void publishApiAddress(String address, int port)
+    {
+        requireNonNull(address, "address is null");
+        reachableServices = List.of((address.contains(":") ? "[" + address + "]" : address) + ":" + port);
+    }
+
+    /**
+     * Gives the host the lowest free slice if it has none; true when it got one now (every other host then has a
+     * new peer). A host keeps its slice for life, with one exception: when the operator restarted the control
+     * plane with another task CIDR, a host whose slice lies outside it moves to a slice of the new CIDR as soon as
+     * it holds no task (until then its tasks keep their addresses). A host for which no slice is left keeps
+     * syncing without a network, and the log says why.
+     */
+    public boolean ensureSlice(StoreTransaction transaction, String hostId)
+    {
+        Optional<Host> host = transaction.hosts().find(hostId);
+        if (host.isEmpty()) {
+            return false;
+        }
+        String current = host.get().taskSubnet();
+        if (current != null && addressPlan.taskCidr().contains(Ipv4Cidr.parse(current))) {
+            return false;
+        }
+        if (current != null && !transaction.tasks().onHost(hostId).isEmpty()) {
+            if (warned.add(hostId + " outside")) {
+                log.warn("Host {} keeps task subnet {} outside the task CIDR {} while it holds tasks; it moves into the CIDR once they are gone",
+                        hostId, current, addressPlan.taskCidr());
+            }
+            return false;
+        }
+        // the placement lock serializes slice assignment too; the unique constraint backs it up
+        transaction.hosts().lockForPlacement();
+        List<Ipv4Cidr> held = transaction.hosts().taskSubnets().stream()
+                .filter(subnet -> !subnet.equals(current))
+                .map(Ipv4Cidr::parse)
+                .toList();
+        Ipv4Cidr slice;
+        try {
+            slice = HostSubnetAllocator.allocate(addressPlan, held);
+        }
+        catch (AddressSpaceExhaustedException e) {
+            if (warned.add(hostId + " exhausted")) {
+                log.warn("Host {} gets no task subnet, so its tasks get no network: {}", hostId, e.getMessage());
+            }
+            return false;
+        }
+        boolean assigned = current == null
+                ? transaction.hosts().assignTaskSubnet(hostId, slice.toString())
+                : transaction.hosts().replaceTaskSubnet(hostId, current, slice.toString());
+        if (assigned) {
+            log.info("Host {} got task subnet {} of {}{}", hostId, slice, addressPlan.taskCidr(), current == null ? "" : " in place of " + current);
+        }
+        return assigned;
+    }
+
+    /** The host's network plan, read in transaction; empty while the host has no slice. */
+    public Optional<NetworkPlan> planFor(StoreTransaction transaction, String hostId)
+    {
+        NetworkSnapshot snapshot = new NetworkSnapshot(addressPlan, transaction.hosts().all(), transaction.tasks().placedNotStopped(),
+                transaction.accounts().restrictedEgress(), reachableServices);
+        return NetworkPlanBuilder.planFor(hostId, snapshot);
+    }
+}

@@ -1,0 +1,43 @@
+package io.berth.controlplane.network;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class Ipv4CidrTest
+{
+    @Test
+    void parsesAndPrintsOneSpelling()
+    {
+        Ipv4Cidr cidr = Ipv4Cidr.parse("10.213.0.0/16");
+        assertThat(cidr.toString()).isEqualTo("10.213.0.0/16");
+        assertThat(cidr.size()).isEqualTo(65536);
+        assertThat(Ipv4Cidr.parse("0.0.0.0/0").size()).isEqualTo(1L << 32);
+        assertThat(Ipv4Cidr.parse("255.255.255.255/32").toString()).isEqualTo("255.255.255.255/32");
+    }
+
+    @Test
+    void refusesWhatIsNotAnIpv4Network()
+    {
+        assertThatThrownBy(() -> Ipv4Cidr.parse("10.213.0.0")).hasMessageContaining("is not an IPv4 CIDR");
+        assertThatThrownBy(() -> Ipv4Cidr.parse("fd00::/64")).hasMessageContaining("is not an IPv4 CIDR");
+        assertThatThrownBy(() -> Ipv4Cidr.parse("10.256.0.0/16")).hasMessageContaining("256 is not an octet");
+        assertThatThrownBy(() -> Ipv4Cidr.parse("10.0.0.0/33")).hasMessageContaining("at most 32");
+        assertThatThrownBy(() -> Ipv4Cidr.parse("10.213.0.5/16")).hasMessageContaining("has host bits set: its network is 10.213.0.0/16");
+        assertThatThrownBy(() -> Ipv4Cidr.parse(null)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void containsAndOverlaps()
+    {
+        Ipv4Cidr wide = Ipv4Cidr.parse("10.213.0.0/16");
+        Ipv4Cidr slice = Ipv4Cidr.parse("10.213.4.0/24");
+        assertThat(wide.contains(slice)).isTrue();
+        assertThat(slice.contains(wide)).isFalse();
+        assertThat(wide.overlaps(slice)).isTrue();
+        assertThat(slice.overlaps(wide)).isTrue();
+        assertThat(slice.overlaps(Ipv4Cidr.parse("10.213.5.0/24"))).isFalse();
+        assertThat(wide.overlaps(Ipv4Cidr.parse("10.214.0.0/16"))).isFalse();
+    }
+}

@@ -1,0 +1,188 @@
+package io.berth.controlplane.store;
+
+import io.berth.common.agentprotocol.EgressPolicy;
+import io.berth.common.agentprotocol.HostInfo;
+import io.berth.controlplane.accounts.Account;
+import io.berth.controlplane.agents.Host;
+import io.berth.controlplane.network.TaskAddressPlan;
+import io.berth.controlplane.network.TaskNetwork;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Hosts' task subnets and accounts' egress policies in the store; run against SQLite and PostgreSQL by the
+ * subclasses. The tests of one class share a database, so each uses its own hosts, accounts and CIDRs.
+ */
+abstract class TaskNetworkStoreContractTest
+{
+    private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
+
+    private Store store;
+
+    protected abstract String jdbcUrl();
+
+    @BeforeEach
+    void openStore()
+    {
+        store = Store.open(jdbcUrl());
+    }
+
+    @AfterEach
+    void closeStore()
+    {
+        store.close();
+    }
+
+    @Test
+    void aSliceIsAssignedOnceAndKept()
+    {
+        String hostId = newHost();
+        assertThat(host(hostId).taskSubnet()).isNull();
+
+        assertThat(this.<Boolean>read(transaction -> transaction.hosts().assignTaskSubnet(hostId, "10.31.0.0/24"))).isTrue();
+        assertThat(host(hostId).taskSubnet()).isEqualTo("10.31.0.0/24");
+        assertThat(this.<List<String>>read(transaction -> transaction.hosts().taskSubnets())).contains("10.31.0.0/24");
+
+        // kept for the host's life: neither a second assignment nor a heartbeat changes it
+        assertThat(this.<Boolean>read(transaction -> transaction.hosts().assignTaskSubnet(hostId, "10.31.1.0/24"))).isFalse();
+        store.useTransaction(transaction -> transaction.hosts().recordHeartbeat(new HostInfo(hostId, "192.0.2.2", 4096, 8192, Map.of()), T0.plusSeconds(5)));
+        assertThat(host(hostId).taskSubnet()).isEqualTo("10.31.0.0/24");
+        assertThat(host(hostId).info().address()).isEqualTo("192.0.2.2");
+    }
+
+    @Test
+    void aSliceOfAnEarlierPlanIsReplacedOnlyWhereItIsStillHeld()
+    {
+        String hostId = newHost();
+        store.useTransaction(transaction -> transaction.hosts().assignTaskSubnet(hostId, "10.35.0.0/24"));
+        assertThat(this.<Boolean>read(transaction -> transaction.hosts().replaceTaskSubnet(hostId, "10.35.9.0/24", "10.36.0.0/24"))).isFalse();
+        assertThat(this.<Boolean>read(transaction -> transaction.hosts().replaceTaskSubnet(hostId, "10.35.0.0/24", "10.36.0.0/24"))).isTrue();
+        assertThat(host(hostId).taskSubnet()).isEqualTo("10.36.0.0/24");
+    }
+
+    @Test
+    void aSliceBelongsToOneHostOnly()
+    {
+        String first = newHost();
+        String second = newHost();
+        store.useTransaction(transaction -> transaction.hosts().assignTaskSubnet(first, "10.32.0.0/24"));
+        // the transaction runs again on the conflict and keeps losing it, so the store gives up
+        assertThatThrownBy(() -> store.inTransaction(transaction -> transaction.hosts().assignTaskSubnet(second, "10.32.0.0/24")))
+                .isInstanceOf(StoreException.class);
+        assertThat(host(second).taskSubnet()).isNull();
+    }
+
+    @Test
+    void removingAHostFreesItsSliceAndCredential()
+    {
+        String hostId = newHost();
+        store.useTransaction(transaction -> {
+            transaction.hosts().assignTaskSubnet(hostId, "10.33.0.0/24");
+            transaction.hostCredentials().put(hostId, "hash", null, T0);
+        });
+
+        assertThat(this.<Boolean>read(transaction -> transaction.hosts().delete(hostId) && transaction.hostCredentials().delete(hostId))).isTrue();
+        assertThat(this.<Optional<?>>read(transaction -> transaction.hosts().find(hostId))).isEmpty();
+        assertThat(this.<Optional<?>>read(transaction -> transaction.hostCredentials().secretHash(hostId))).isEmpty();
+        assertThat(this.<List<String>>read(transaction -> transaction.hosts().taskSubnets())).doesNotContain("10.33.0.0/24");
+        assertThat(this.<Boolean>read(transaction -> transaction.hosts().delete(hostId))).isFalse();
+
+        String next = newHost();
+        assertThat(this.<Boolean>read(transaction -> transaction.hosts().assignTaskSubnet(next, "10.33.0.0/24"))).isTrue();
+    }
+
+    @Test
+    void concurrentFirstSyncsGetDistinctSlices()
+            throws Exception
+    {
+        TaskNetwork network = new TaskNetwork(TaskAddressPlan.of("10.34.0.0/16", 24));
+        List<String> hosts = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            hosts.add(newHost());
+        }
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService executor = Executors.newFixedThreadPool(hosts.size());
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (String hostId : hosts) {
+                results.add(executor.submit(() -> {
+                    start.await();
+                    return store.inTransaction(transaction -> network.ensureSlice(transaction, hostId));
+                }));
+            }
+            start.countDown();
+            for (Future<Boolean> result : results) {
+                assertThat(result.get()).isTrue();
+            }
+        }
+        finally {
+            executor.shutdownNow();
+        }
+        List<String> slices = hosts.stream().map(hostId -> host(hostId).taskSubnet()).toList();
+        assertThat(slices).doesNotContainNull().doesNotHaveDuplicates().allMatch(slice -> slice.startsWith("10.34."));
+        // a host that has its slice keeps it
+        assertThat(this.<Boolean>read(transaction -> network.ensureSlice(transaction, hosts.getFirst()))).isFalse();
+    }
+
+    @Test
+    void egressPoliciesPersistPerAccount()
+    {
+        String denied = newAccount();
+        String limited = newAccount();
+        String open = newAccount();
+
+        assertThat(this.<Boolean>read(transaction -> transaction.accounts().setEgress(denied, EgressPolicy.denyAll()))).isTrue();
+        assertThat(this.<Boolean>read(transaction -> transaction.accounts().setEgress(limited, new EgressPolicy(List.of("192.0.2.0/24", "198.51.100.0/24"))))).isTrue();
+        Map<String, EgressPolicy> restricted = store.inTransaction(transaction -> transaction.accounts().restrictedEgress());
+        assertThat(restricted.get(denied)).isEqualTo(EgressPolicy.denyAll());
+        assertThat(restricted.get(limited).allowedCidrs()).containsExactly("192.0.2.0/24", "198.51.100.0/24");
+        assertThat(restricted).doesNotContainKey(open);
+
+        // lifting the restriction
+        store.useTransaction(transaction -> transaction.accounts().setEgress(denied, null));
+        assertThat(this.<Map<String, EgressPolicy>>read(transaction -> transaction.accounts().restrictedEgress())).doesNotContainKey(denied);
+
+        assertThat(this.<Boolean>read(transaction -> transaction.accounts().setEgress("999999999999", EgressPolicy.denyAll()))).isFalse();
+    }
+
+    private String newHost()
+    {
+        String hostId = "host-" + UUID.randomUUID();
+        store.useTransaction(transaction -> transaction.hosts().recordHeartbeat(new HostInfo(hostId, "192.0.2.1", 4096, 8192, Map.of()), T0));
+        return hostId;
+    }
+
+    private String newAccount()
+    {
+        String accountId = String.valueOf(100_000_000_000L + ThreadLocalRandom.current().nextLong(899_999_999_999L));
+        store.useTransaction(transaction -> transaction.accounts().insert(new Account(accountId, "account-" + accountId, false), T0));
+        return accountId;
+    }
+
+    private <T> T read(Function<StoreTransaction, T> work)
+    {
+        return store.inTransaction(work);
+    }
+
+    private Host host(String hostId)
+    {
+        return store.inTransaction(transaction -> transaction.hosts().find(hostId)).orElseThrow();
+    }
+}
