@@ -2,7 +2,7 @@ package io.berth.controlplane.taskdefinitions;
 
 import io.berth.common.agentprotocol.ContainerLimit;
 import io.berth.common.agentprotocol.ContainerLinuxOptions;
-import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.resources.InvalidRequestException;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -49,11 +49,11 @@ public final class ContainerLinuxRules
         Map<String, Object> fields = container.otherFields();
         String name = container.name();
         if (Boolean.TRUE.equals(bool(fields, "privileged", name))) {
-            throw EcsException.clientException("Container '" + name + "': privileged containers are not supported on Fargate; remove 'privileged' or set it to false.");
+            throw InvalidRequestException.refused("Container '" + name + "': privileged containers are not supported on Fargate; remove 'privileged' or set it to false.");
         }
         if (!isEmpty(fields.get("dockerSecurityOptions"))) {
             // seccomp, AppArmor or SELinux labels chosen per container would undo the sandbox Berth sets
-            throw EcsException.clientException("Container '" + name + "': 'dockerSecurityOptions' is not supported on Fargate.");
+            throw InvalidRequestException.refused("Container '" + name + "': 'dockerSecurityOptions' is not supported on Fargate.");
         }
         boolean readonly = Boolean.TRUE.equals(bool(fields, "readonlyRootFilesystem", name));
         stopTimeout(fields, name);
@@ -65,10 +65,10 @@ public final class ContainerLinuxRules
         if (linux != null) {
             for (String key : linux.keySet()) {
                 if (!LINUX_PARAMETERS.contains(key)) {
-                    throw EcsException.clientException("Container '" + name + "': unknown field 'linuxParameters." + key + "'.");
+                    throw InvalidRequestException.refused("Container '" + name + "': unknown field 'linuxParameters." + key + "'.");
                 }
                 if (FARGATE_REFUSED_LINUX_PARAMETERS.contains(key) && !isEmpty(linux.get(key))) {
-                    throw EcsException.clientException("Container '" + name + "': 'linuxParameters." + key + "' is not supported on Fargate.");
+                    throw InvalidRequestException.refused("Container '" + name + "': 'linuxParameters." + key + "' is not supported on Fargate.");
                 }
             }
             init = Boolean.TRUE.equals(bool(linux, "initProcessEnabled", name));
@@ -76,14 +76,14 @@ public final class ContainerLinuxRules
             if (capabilities != null) {
                 for (String key : capabilities.keySet()) {
                     if (!key.equals("add") && !key.equals("drop")) {
-                        throw EcsException.clientException("Container '" + name + "': unknown field 'linuxParameters.capabilities." + key + "': use add and drop.");
+                        throw InvalidRequestException.refused("Container '" + name + "': unknown field 'linuxParameters.capabilities." + key + "': use add and drop.");
                     }
                 }
                 add = capabilities(capabilities, "add", name);
                 drop = capabilities(capabilities, "drop", name);
                 for (String capability : add) {
                     if (!capability.equals("SYS_PTRACE")) {
-                        throw EcsException.clientException("Container '" + name + "': the capability '" + capability
+                        throw InvalidRequestException.refused("Container '" + name + "': the capability '" + capability
                                 + "' in 'linuxParameters.capabilities.add' is not supported: Fargate allows adding only SYS_PTRACE.");
                     }
                 }
@@ -98,23 +98,23 @@ public final class ContainerLinuxRules
         Object pidMode = taskFields.get("pidMode");
         if (pidMode != null) {
             if (pidMode.equals("host")) {
-                throw EcsException.clientException("pidMode 'host' is not supported on Fargate: only 'task' is.");
+                throw InvalidRequestException.refused("pidMode 'host' is not supported on Fargate: only 'task' is.");
             }
             if (!pidMode.equals("task")) {
-                throw EcsException.invalidParameter("Invalid pidMode '" + pidMode + "': the valid values are host and task, and Fargate supports only task.");
+                throw InvalidRequestException.invalidValue("Invalid pidMode '" + pidMode + "': the valid values are host and task, and Fargate supports only task.");
             }
             if (containerCount > 1) {
                 // with one container its own PID namespace is the task's; sharing one among several is not built yet
-                throw EcsException.clientException("pidMode 'task' with more than one container is not supported by Berth yet: "
+                throw InvalidRequestException.refused("pidMode 'task' with more than one container is not supported by Berth yet: "
                         + "each container has its own PID namespace. Remove pidMode.");
             }
         }
         Object ipcMode = taskFields.get("ipcMode");
         if (ipcMode != null) {
             if (!(ipcMode.equals("host") || ipcMode.equals("task") || ipcMode.equals("none"))) {
-                throw EcsException.invalidParameter("Invalid ipcMode '" + ipcMode + "': the valid values are host, task and none.");
+                throw InvalidRequestException.invalidValue("Invalid ipcMode '" + ipcMode + "': the valid values are host, task and none.");
             }
-            throw EcsException.clientException("ipcMode '" + ipcMode + "' is not supported on Fargate: remove ipcMode.");
+            throw InvalidRequestException.refused("ipcMode '" + ipcMode + "' is not supported on Fargate: remove ipcMode.");
         }
     }
 
@@ -127,7 +127,7 @@ public final class ContainerLinuxRules
         }
         Long seconds = integer(value);
         if (seconds == null || seconds < 0 || seconds > MAX_STOP_TIMEOUT_SECONDS) {
-            throw EcsException.clientException("Container '" + name + "': 'stopTimeout' must be a whole number of seconds from 0 to "
+            throw InvalidRequestException.refused("Container '" + name + "': 'stopTimeout' must be a whole number of seconds from 0 to "
                     + MAX_STOP_TIMEOUT_SECONDS + ", got " + value + ".");
         }
         return seconds.intValue();
@@ -140,35 +140,35 @@ public final class ContainerLinuxRules
             return List.of();
         }
         if (!(value instanceof List<?> entries)) {
-            throw EcsException.invalidParameter("Container '" + name + "': 'ulimits' must be a list of {name, softLimit, hardLimit}.");
+            throw InvalidRequestException.invalidValue("Container '" + name + "': 'ulimits' must be a list of {name, softLimit, hardLimit}.");
         }
         List<ContainerLimit> limits = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (Object entry : entries) {
             if (!(entry instanceof Map<?, ?> ulimit)) {
-                throw EcsException.invalidParameter("Container '" + name + "': every entry of 'ulimits' must be an object {name, softLimit, hardLimit}.");
+                throw InvalidRequestException.invalidValue("Container '" + name + "': every entry of 'ulimits' must be an object {name, softLimit, hardLimit}.");
             }
             for (Object key : ulimit.keySet()) {
                 if (!ULIMIT_FIELDS.contains(key)) {
-                    throw EcsException.clientException("Container '" + name + "': unknown field '" + key + "' in 'ulimits': use name, softLimit and hardLimit.");
+                    throw InvalidRequestException.refused("Container '" + name + "': unknown field '" + key + "' in 'ulimits': use name, softLimit and hardLimit.");
                 }
             }
             Object limitName = ulimit.get("name");
             if (!(limitName instanceof String text) || !ULIMIT_NAMES.contains(text)) {
-                throw EcsException.clientException("Container '" + name + "': unknown ulimit name '" + limitName + "' in 'ulimits'. Valid names are "
+                throw InvalidRequestException.refused("Container '" + name + "': unknown ulimit name '" + limitName + "' in 'ulimits'. Valid names are "
                         + String.join(", ", ULIMIT_NAMES.stream().sorted().toList()) + ".");
             }
             if (!seen.add(text)) {
-                throw EcsException.clientException("Container '" + name + "': the ulimit '" + text + "' appears more than once in 'ulimits'.");
+                throw InvalidRequestException.refused("Container '" + name + "': the ulimit '" + text + "' appears more than once in 'ulimits'.");
             }
             long soft = limit(ulimit.get("softLimit"), "softLimit", text, name);
             long hard = limit(ulimit.get("hardLimit"), "hardLimit", text, name);
             if (soft > hard) {
-                throw EcsException.clientException("Container '" + name + "': ulimit '" + text + "' has softLimit " + soft
+                throw InvalidRequestException.refused("Container '" + name + "': ulimit '" + text + "' has softLimit " + soft
                         + " greater than its hardLimit " + hard + ".");
             }
             if (text.equals("nofile") && hard > MAX_OPEN_FILES) {
-                throw EcsException.clientException("Container '" + name + "': ulimit 'nofile' hardLimit " + hard + " is above Fargate's maximum of "
+                throw InvalidRequestException.refused("Container '" + name + "': ulimit 'nofile' hardLimit " + hard + " is above Fargate's maximum of "
                         + MAX_OPEN_FILES + ".");
             }
             limits.add(new ContainerLimit(text, soft, hard));
@@ -181,7 +181,7 @@ public final class ContainerLinuxRules
         Long number = integer(value);
         // ECS's model types the limits as 32-bit integers
         if (number == null || number < 0 || number > Integer.MAX_VALUE) {
-            throw EcsException.clientException("Container '" + name + "': ulimit '" + limitName + "' needs '" + field
+            throw InvalidRequestException.refused("Container '" + name + "': ulimit '" + limitName + "' needs '" + field
                     + "' as a whole number from 0 to " + Integer.MAX_VALUE + ", got " + value + ".");
         }
         return number;
@@ -195,12 +195,12 @@ public final class ContainerLinuxRules
         }
         String path = "linuxParameters.capabilities." + field;
         if (!(value instanceof List<?> entries)) {
-            throw EcsException.invalidParameter("Container '" + name + "': '" + path + "' must be a list of capability names.");
+            throw InvalidRequestException.invalidValue("Container '" + name + "': '" + path + "' must be a list of capability names.");
         }
         List<String> names = new ArrayList<>();
         for (Object entry : entries) {
             if (!(entry instanceof String capability) || !(CAPABILITIES.contains(capability) || capability.equals("ALL"))) {
-                throw EcsException.clientException("Container '" + name + "': '" + entry + "' in '" + path
+                throw InvalidRequestException.refused("Container '" + name + "': '" + entry + "' in '" + path
                         + "' is not a Linux capability ECS knows (such as CHOWN, NET_RAW, SYS_PTRACE or ALL; without the CAP_ prefix).");
             }
             names.add(capability);
@@ -214,7 +214,7 @@ public final class ContainerLinuxRules
         if (value == null || value instanceof Boolean) {
             return (Boolean) value;
         }
-        throw EcsException.invalidParameter("Container '" + name + "': '" + field + "' must be true or false.");
+        throw InvalidRequestException.invalidValue("Container '" + name + "': '" + field + "' must be true or false.");
     }
 
     @SuppressWarnings("unchecked")
@@ -224,7 +224,7 @@ public final class ContainerLinuxRules
         if (value == null || value instanceof Map<?, ?>) {
             return (Map<String, Object>) value;
         }
-        throw EcsException.invalidParameter("Container '" + name + "': '" + field + "' must be an object.");
+        throw InvalidRequestException.invalidValue("Container '" + name + "': '" + field + "' must be an object.");
     }
 
     private static boolean isEmpty(Object value)

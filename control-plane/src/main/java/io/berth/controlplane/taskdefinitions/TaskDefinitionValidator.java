@@ -1,6 +1,7 @@
 package io.berth.controlplane.taskdefinitions;
 
 import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.resources.InvalidRequestException;
 
 import java.util.HashSet;
 import java.util.List;
@@ -82,7 +83,7 @@ final class TaskDefinitionValidator
             ContainerLinuxRules.check(container);
             for (PortMapping mapping : container.portMappings()) {
                 if (mapping.containerPort() != null && (mapping.containerPort() < 1 || mapping.containerPort() > MAX_PORT)) {
-                    throw EcsException.clientException("Invalid 'containerPort' " + mapping.containerPort() + " in the portMappings of container '"
+                    throw InvalidRequestException.refused("Invalid 'containerPort' " + mapping.containerPort() + " in the portMappings of container '"
                             + container.name() + "': ports are from 1 to " + MAX_PORT + ".");
                 }
             }

@@ -1,7 +1,7 @@
 package io.berth.controlplane.tasks;
 
 import io.berth.common.agentprotocol.ContainerSpec;
-import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.resources.InvalidRequestException;
 import io.berth.controlplane.taskdefinitions.TaskSize;
 
 import java.util.List;
@@ -23,14 +23,14 @@ final class ContainerSizeRules
     {
         String name = override.name();
         if (override.cpu() != null && override.cpu() < 0) {
-            throw EcsException.clientException("Invalid 'cpu' in the override for container '" + name + "': " + override.cpu() + "; it must not be negative.");
+            throw InvalidRequestException.refused("Invalid 'cpu' in the override for container '" + name + "': " + override.cpu() + "; it must not be negative.");
         }
         if (override.memory() != null && override.memory() < MINIMUM_CONTAINER_MEMORY_MIB) {
-            throw EcsException.clientException("Invalid 'memory' in the override for container '" + name + "': " + override.memory()
+            throw InvalidRequestException.refused("Invalid 'memory' in the override for container '" + name + "': " + override.memory()
                     + " MiB; the minimum is " + MINIMUM_CONTAINER_MEMORY_MIB + " MiB.");
         }
         if (override.memoryReservation() != null && override.memoryReservation() < MINIMUM_CONTAINER_MEMORY_MIB) {
-            throw EcsException.clientException("Invalid 'memoryReservation' in the override for container '" + name + "': " + override.memoryReservation()
+            throw InvalidRequestException.refused("Invalid 'memoryReservation' in the override for container '" + name + "': " + override.memoryReservation()
                     + " MiB; the minimum is " + MINIMUM_CONTAINER_MEMORY_MIB + " MiB.");
         }
     }
@@ -45,28 +45,28 @@ final class ContainerSizeRules
             Integer memory = container.memoryMiB();
             Integer reservation = container.linux().memoryReservationMiB();
             if (cpu != null && (cpu < 0 || cpu > size.cpu())) {
-                throw EcsException.clientException("Invalid 'cpu' for container '" + name + "': " + cpu + "; it must be from 0 to the task's " + size.cpu() + ".");
+                throw InvalidRequestException.refused("Invalid 'cpu' for container '" + name + "': " + cpu + "; it must be from 0 to the task's " + size.cpu() + ".");
             }
             if (memory != null && (memory < MINIMUM_CONTAINER_MEMORY_MIB || memory > size.memory())) {
-                throw EcsException.clientException("Invalid 'memory' for container '" + name + "': " + memory + " MiB; it must be from "
+                throw InvalidRequestException.refused("Invalid 'memory' for container '" + name + "': " + memory + " MiB; it must be from "
                         + MINIMUM_CONTAINER_MEMORY_MIB + " MiB to the task's " + size.memory() + " MiB.");
             }
             if (reservation != null && (reservation < MINIMUM_CONTAINER_MEMORY_MIB || reservation > size.memory())) {
-                throw EcsException.clientException("Invalid 'memoryReservation' for container '" + name + "': " + reservation + " MiB; it must be from "
+                throw InvalidRequestException.refused("Invalid 'memoryReservation' for container '" + name + "': " + reservation + " MiB; it must be from "
                         + MINIMUM_CONTAINER_MEMORY_MIB + " MiB to the task's " + size.memory() + " MiB.");
             }
             if (memory != null && reservation != null && reservation > memory) {
-                throw EcsException.clientException("Invalid setting for container '" + name + "': memoryReservation (" + reservation
+                throw InvalidRequestException.refused("Invalid setting for container '" + name + "': memoryReservation (" + reservation
                         + ") must be less than or equal to memory (" + memory + ").");
             }
             cpuSum += cpu == null ? 0 : cpu;
             memorySum += memory != null ? memory : reservation != null ? reservation : 0;
         }
         if (cpuSum > size.cpu()) {
-            throw EcsException.clientException("The containers' cpu adds up to " + cpuSum + ", more than the task's " + size.cpu() + ".");
+            throw InvalidRequestException.refused("The containers' cpu adds up to " + cpuSum + ", more than the task's " + size.cpu() + ".");
         }
         if (memorySum > size.memory()) {
-            throw EcsException.clientException("The containers' memory adds up to " + memorySum + " MiB, more than the task's " + size.memory() + " MiB.");
+            throw InvalidRequestException.refused("The containers' memory adds up to " + memorySum + " MiB, more than the task's " + size.memory() + " MiB.");
         }
     }
 }

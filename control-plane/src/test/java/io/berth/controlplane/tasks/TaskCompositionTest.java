@@ -3,6 +3,7 @@ package io.berth.controlplane.tasks;
 import io.berth.common.agentprotocol.ContainerLinuxOptions;
 import io.berth.common.agentprotocol.ContainerSpec;
 import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.resources.InvalidRequestException;
 import io.berth.controlplane.taskdefinitions.ContainerDefinition;
 import io.berth.controlplane.taskdefinitions.EnvironmentVariable;
 import io.berth.controlplane.taskdefinitions.TaskDefinition;
@@ -51,6 +52,23 @@ class TaskCompositionTest
         assertThat(app.memoryMiB()).isEqualTo(512);
         assertThat(app.linux().memoryReservationMiB()).as("the override's soft limit reaches the agent").isEqualTo(300);
         assertThat(TaskComposition.memoryReservation(DEFINITION.containerDefinitions().getFirst(), overrides)).isEqualTo(300);
+    }
+
+    @Test
+    void overridesMustFitTheTask()
+    {
+        TaskOverrides tooBig = new TaskOverrides(List.of(new ContainerOverride("app", null, null, null, 2048, null)), null, null, null, null);
+        assertThatThrownBy(() -> TaskComposition.containers(DEFINITION, tooBig, new TaskSize(512, 1024)))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.kind()).isEqualTo(InvalidRequestException.Kind.REFUSED))
+                .hasMessageContaining("'memory'")
+                .hasMessageContaining("1024 MiB");
+        TaskOverrides reservationAboveLimit = new TaskOverrides(List.of(new ContainerOverride("app", null, null, null, 128, 256)), null, null, null, null);
+        assertThatThrownBy(() -> TaskComposition.containers(DEFINITION, reservationAboveLimit, new TaskSize(512, 1024)))
+                .hasMessageContaining("memoryReservation (256)");
+        TaskOverrides sumTooBig = new TaskOverrides(List.of(new ContainerOverride("app", null, null, null, 600, null),
+                new ContainerOverride("sidecar", null, null, null, 600, null)), null, null, null, null);
+        assertThatThrownBy(() -> TaskComposition.containers(DEFINITION, sumTooBig, new TaskSize(512, 1024)))
+                .hasMessageContaining("adds up to 1200 MiB");
     }
 
     @Test

@@ -2,13 +2,18 @@ package io.berth.controlplane.api.actions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.controlplane.api.EcsAction;
+import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.api.RequestContext;
+import io.berth.controlplane.resources.InvalidRequestException;
 
 import java.util.function.BiFunction;
 
 import static java.util.Objects.requireNonNull;
 
-/** An ECS action from its name and a handler method, so each feature keeps its actions in one small class. */
+/**
+ * An ECS action from its name and a handler method, so each feature keeps its actions in one small class. The
+ * domain's {@link InvalidRequestException} becomes ECS's error shape here, at the edge.
+ */
 record SimpleEcsAction(String name, BiFunction<RequestContext, JsonNode, JsonNode> handler)
         implements EcsAction
 {
@@ -21,6 +26,14 @@ record SimpleEcsAction(String name, BiFunction<RequestContext, JsonNode, JsonNod
     @Override
     public JsonNode handle(RequestContext context, JsonNode request)
     {
-        return handler.apply(context, request);
+        try {
+            return handler.apply(context, request);
+        }
+        catch (InvalidRequestException e) {
+            throw switch (e.kind()) {
+                case REFUSED -> EcsException.clientException(e.getMessage());
+                case INVALID_VALUE -> EcsException.invalidParameter(e.getMessage());
+            };
+        }
     }
 }
