@@ -204,6 +204,13 @@ final class TestFleet
         fleet.restartAgent(index);
     }
 
+    /** Starts agent i again as a new host: a new credential from the fleet's join token. */
+    void rejoinAgent(int index)
+            throws IOException
+    {
+        fleet.rejoinAgent(index);
+    }
+
     void killServer()
             throws InterruptedException
     {

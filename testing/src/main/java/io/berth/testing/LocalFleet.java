@@ -212,6 +212,19 @@ public final class LocalFleet
         agents.set(index, BerthProcess.start(options.jvm(), Optional.of(host(index)), arguments, agents.get(index).logFile(), Map.of()));
     }
 
+    /**
+     * Starts agent i again as a new host: its credential is deleted and it joins with the fleet's token, as a
+     * machine the operator removed with `berth host rm` and then joins again would. Its data (tasks, images) stays.
+     */
+    public void rejoinAgent(int index)
+            throws IOException
+    {
+        Files.deleteIfExists(agentDirectory(index).resolve("host-credential.json"));
+        List<String> arguments = new ArrayList<>(List.of("agent", "--join", endpoint().toString(), "--token", token));
+        arguments.addAll(agentArguments(index));
+        agents.set(index, BerthProcess.start(options.jvm(), Optional.of(host(index)), arguments, agents.get(index).logFile(), Map.of()));
+    }
+
     public void killServer()
             throws InterruptedException
     {
