@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.agent.network.TaskNetworkStates.TaskNetworkState;
 import io.berth.common.json.Json;
+import io.berth.common.network.Ipv4Cidr;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -104,8 +105,6 @@ final class CniBridgeConfigs
     {
         int slash = addressWithPrefix.indexOf('/');
         int prefix = Integer.parseInt(addressWithPrefix.substring(slash + 1));
-        long address = Ipv4Cidr.parseAddress(addressWithPrefix.substring(0, slash));
-        long mask = prefix == 0 ? 0 : (0xFFFFFFFFL << (32 - prefix)) & 0xFFFFFFFFL;
-        return new Ipv4Cidr(address & mask, prefix).toString();
+        return Ipv4Cidr.containing(Ipv4Cidr.parseAddress(addressWithPrefix.substring(0, slash)), prefix).toString();
     }
 }

@@ -1,5 +1,7 @@
 package io.berth.agent.network;
 
+import io.berth.common.network.Ipv4Cidr;
+
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 

@@ -4,6 +4,7 @@ import io.berth.agent.network.FirewallRules.LocalTask;
 import io.berth.agent.network.TaskNetworkStates.TaskNetworkState;
 import io.berth.common.agentprotocol.NetworkPeer;
 import io.berth.common.agentprotocol.NetworkPlan;
+import io.berth.common.network.Ipv4Cidr;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,7 +104,7 @@ public final class CniTaskNetwork
         requireNonNull(newPlan, "newPlan is null");
         Ipv4Cidr taskCidr = parse(newPlan.taskCidr(), "task CIDR");
         Ipv4Cidr slice = parse(newPlan.hostSubnet(), "host subnet");
-        if (slice.prefix() < taskCidr.prefix() || !taskCidr.contains(slice.networkAddress())) {
+        if (!taskCidr.contains(slice)) {
             throw new NetworkException("the control plane's plan gives this host the slice " + slice + ", which is not inside the task CIDR " + taskCidr);
         }
         planLock.lock();

@@ -2,6 +2,7 @@ package io.berth.agent.network;
 
 import io.berth.common.agentprotocol.EgressPolicy;
 import io.berth.common.agentprotocol.TaskEndpoint;
+import io.berth.common.network.Ipv4Cidr;
 
 import java.util.List;
 import java.util.Map;

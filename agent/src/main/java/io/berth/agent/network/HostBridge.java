@@ -1,5 +1,6 @@
 package io.berth.agent.network;
 
+import io.berth.common.network.Ipv4Cidr;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,6 +2,7 @@ package io.berth.agent.network;
 
 import io.berth.common.agentprotocol.HostLinkSettings;
 import io.berth.common.agentprotocol.NetworkPeer;
+import io.berth.common.network.Ipv4Cidr;
 
 import java.util.List;
 

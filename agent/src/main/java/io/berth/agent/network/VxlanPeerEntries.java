@@ -1,6 +1,7 @@
 package io.berth.agent.network;
 
 import io.berth.common.agentprotocol.NetworkPeer;
+import io.berth.common.network.Ipv4Cidr;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,7 +40,7 @@ final class VxlanPeerEntries
     /** Locally administered (02:), then 62 for Berth, then the four bytes of the slice's network address. */
     static String macAddress(Ipv4Cidr slice)
     {
-        long address = slice.address();
+        long address = slice.network();
         return String.format(Locale.ROOT, "02:62:%02x:%02x:%02x:%02x", (address >> 24) & 255, (address >> 16) & 255, (address >> 8) & 255, address & 255);
     }
 

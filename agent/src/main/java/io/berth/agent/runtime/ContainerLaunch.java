@@ -36,22 +36,6 @@ public record ContainerLaunch(
         requireNonNull(hardening, "hardening is null");
     }
 
-    /** A container in the given network namespace with the default sandbox. */
-    public ContainerLaunch(
-            String containerId,
-            Path rootfs,
-            List<String> args,
-            List<String> env,
-            String workingDir,
-            String user,
-            String hostname,
-            ResourceLimits limits,
-            Path logFile,
-            Path networkNamespacePath)
-    {
-        this(containerId, rootfs, args, env, workingDir, user, hostname, limits, logFile, networkNamespacePath, ContainerHardening.DEFAULT);
-    }
-
     /** A container in a network namespace of its own, with only loopback. */
     public ContainerLaunch(
             String containerId,

@@ -7,6 +7,7 @@ import io.berth.agent.network.CniTaskNetwork;
 import io.berth.agent.network.NetworkAttachment;
 import io.berth.agent.network.TestPlans;
 import io.berth.agent.runtime.CgroupLayout;
+import io.berth.agent.runtime.ContainerHardening;
 import io.berth.agent.runtime.ContainerLaunch;
 import io.berth.agent.runtime.ContainerStatus;
 import io.berth.agent.runtime.ResourceLimits;
@@ -148,7 +149,7 @@ class TaskMetadataIntegrationTest
         environment.forEach((name, value) -> env.add(name + "=" + value));
         String containerId = task.containers().get(0).containerId();
         runtime.start(new ContainerLaunch(containerId, rootfs, List.of("sh", "-c", script), env, "/", "", "task", ResourceLimits.fromTaskSize(256, 512),
-                logFile(task), Path.of(task.network().networkNamespacePath())));
+                logFile(task), Path.of(task.network().networkNamespacePath()), ContainerHardening.DEFAULT));
     }
 
     private List<String> awaitOutput(TaskRecord task)

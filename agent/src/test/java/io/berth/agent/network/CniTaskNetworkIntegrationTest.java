@@ -8,7 +8,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +17,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static io.berth.agent.network.TestCommands.httpd;
+import static io.berth.agent.network.TestCommands.ping;
+import static io.berth.agent.network.TestCommands.run;
+import static io.berth.agent.network.TestCommands.runIgnoringFailure;
+import static io.berth.agent.network.TestCommands.wget;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -135,11 +139,9 @@ class CniTaskNetworkIntegrationTest
         serve(server);
 
         String url = "http://" + server.ipv4Address() + ":8080/hello.txt";
-        assertThatThrownBy(() -> run("ip", "netns", "exec", network.namespaceName(TASK_B), "timeout", "5", "/bin/busybox", "wget", "-q", "-O", "-", url))
-                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> wget(network.namespaceName(TASK_B), url)).isInstanceOf(IOException.class);
         // nor ICMP
-        assertThatThrownBy(() -> run("ip", "netns", "exec", network.namespaceName(TASK_B), "timeout", "5", "/bin/busybox", "ping", "-c", "1", "-W", "2", server.ipv4Address()))
-                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> ping(network.namespaceName(TASK_B), server.ipv4Address())).isInstanceOf(IOException.class);
     }
 
     @Test
@@ -177,11 +179,10 @@ class CniTaskNetworkIntegrationTest
                 .until(() -> run("timeout", "5", "/bin/busybox", "wget", "-q", "-O", "-", "http://" + gateway + ":18081/secret.txt"), text -> !text.isEmpty());
         String url = "http://" + gateway + ":18081/secret.txt";
 
-        assertThatThrownBy(() -> run("ip", "netns", "exec", network.namespaceName(TASK_A), "timeout", "5", "/bin/busybox", "wget", "-q", "-O", "-", url))
-                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> wget(network.namespaceName(TASK_A), url)).isInstanceOf(IOException.class);
 
         network.openMetadataEndpoint(18081);
-        assertThat(run("ip", "netns", "exec", network.namespaceName(TASK_A), "timeout", "5", "/bin/busybox", "wget", "-q", "-O", "-", url)).isEqualTo("host secret\n");
+        assertThat(wget(network.namespaceName(TASK_A), url)).isEqualTo("host secret\n");
     }
 
     @Test
@@ -206,17 +207,6 @@ class CniTaskNetworkIntegrationTest
         run("ip", "netns", "exec", inAttacker, "ip", "neigh", "replace", observer.ipv4Address(), "lladdr", observer.macAddress(), "dev", "eth0", "nud", "permanent");
         runIgnoringFailure("ip", "netns", "exec", inAttacker, "timeout", "5", "/bin/busybox", "ping", "-c", "2", "-W", "1", "-I", victim.ipv4Address(), observer.ipv4Address());
         assertThat(run("ip", "netns", "exec", network.namespaceName(TASK_C), "ip", "neigh", "show", victim.ipv4Address())).isBlank();
-    }
-
-    private static void runIgnoringFailure(String... command)
-            throws InterruptedException
-    {
-        try {
-            run(command);
-        }
-        catch (IOException e) {
-            // the attack is expected to get no answer
-        }
     }
 
     @Test
@@ -254,7 +244,7 @@ class CniTaskNetworkIntegrationTest
         serve(server);
         String url = "http://" + server.ipv4Address() + ":8080/hello.txt";
         return await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
-                .until(() -> run("ip", "netns", "exec", network.namespaceName(TASK_B), "timeout", "5", "/bin/busybox", "wget", "-q", "-O", "-", url), text -> !text.isEmpty());
+                .until(() -> wget(network.namespaceName(TASK_B), url), text -> !text.isEmpty());
     }
 
     private void serve(NetworkAttachment server)
@@ -262,11 +252,10 @@ class CniTaskNetworkIntegrationTest
     {
         Path web = Files.createDirectories(directory.resolve("www"));
         Files.writeString(web.resolve("hello.txt"), "hello from task A\n");
-        processes.add(new ProcessBuilder("ip", "netns", "exec", network.namespaceName(TASK_A), "/bin/busybox", "httpd", "-f", "-p", "8080", "-h", web.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+        processes.add(httpd(network.namespaceName(TASK_A), "8080", web));
         // the server is up once a task of its own account can fetch from it through its loopback
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
-                .until(() -> run("ip", "netns", "exec", network.namespaceName(TASK_A), "timeout", "5", "/bin/busybox", "wget", "-q", "-O", "-", "http://127.0.0.1:8080/hello.txt"), text -> !text.isEmpty());
+                .until(() -> wget(network.namespaceName(TASK_A), "http://127.0.0.1:8080/hello.txt"), text -> !text.isEmpty());
     }
 
     @Test
@@ -313,18 +302,5 @@ class CniTaskNetworkIntegrationTest
                     .filter(name -> name.matches("\\d+\\.\\d+\\.\\d+\\.\\d+"))
                     .toList();
         }
-    }
-
-    private static String run(String... command)
-            throws IOException, InterruptedException
-    {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getOutputStream().close();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            process.destroyForcibly();
-            throw new IOException("failed: " + String.join(" ", command) + "\n" + output);
-        }
-        return output;
     }
 }

@@ -3,6 +3,7 @@ package io.berth.agent.network;
 import io.berth.agent.network.FirewallRules.LocalTask;
 import io.berth.common.agentprotocol.EgressPolicy;
 import io.berth.common.agentprotocol.TaskEndpoint;
+import io.berth.common.network.Ipv4Cidr;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

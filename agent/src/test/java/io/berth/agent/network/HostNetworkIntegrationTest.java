@@ -3,6 +3,7 @@ package io.berth.agent.network;
 import io.berth.common.agentprotocol.EgressPolicy;
 import io.berth.common.agentprotocol.HostLinkSettings;
 import io.berth.common.agentprotocol.NetworkPeer;
+import io.berth.common.network.Ipv4Cidr;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

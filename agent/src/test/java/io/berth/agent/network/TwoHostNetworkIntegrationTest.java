@@ -11,7 +11,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -22,6 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static io.berth.agent.network.TestCommands.httpd;
+import static io.berth.agent.network.TestCommands.ping;
+import static io.berth.agent.network.TestCommands.run;
+import static io.berth.agent.network.TestCommands.wget;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -121,15 +124,12 @@ class TwoHostNetworkIntegrationTest
         assertThat(await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
                 .until(() -> fetch(host1.namespaceName(TASK_1A), task2a.ipv4Address()), text -> !text.isEmpty()))
                 .isEqualTo("hello from 2a\n");
-        assertThat(run("ip", "netns", "exec", host1.namespaceName(TASK_1A), "timeout", "5", "/bin/busybox", "wget", "-q", "-O", "-",
-                "http://" + task2a.ipv4Address() + ":8080/cgi-bin/client")).isEqualTo("[::ffff:" + task1a.ipv4Address() + "]\n");
+        assertThat(wget(host1.namespaceName(TASK_1A), "http://" + task2a.ipv4Address() + ":8080/cgi-bin/client")).isEqualTo("[::ffff:" + task1a.ipv4Address() + "]\n");
         // another account, from the other host, gets nothing: TCP nor ICMP
         assertThatThrownBy(() -> fetch(host2.namespaceName(TASK_2B), task1a.ipv4Address())).isInstanceOf(IOException.class);
-        assertThatThrownBy(() -> run("ip", "netns", "exec", host2.namespaceName(TASK_2B), "timeout", "5", "/bin/busybox", "ping", "-c", "1", "-W", "2", task1a.ipv4Address()))
-                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> ping(host2.namespaceName(TASK_2B), task1a.ipv4Address())).isInstanceOf(IOException.class);
         // nor the other host itself
-        assertThatThrownBy(() -> run("ip", "netns", "exec", host1.namespaceName(TASK_1A), "timeout", "5", "/bin/busybox", "ping", "-c", "1", "-W", "2", "10.242.0.2"))
-                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> ping(host1.namespaceName(TASK_1A), "10.242.0.2")).isInstanceOf(IOException.class);
 
         // the peer leaves: its slice is no longer routed
         host1.apply(new NetworkPlan(TASK_CIDR, peer1.hostSubnet(), LINK, List.of(), endpoints, Map.of(), List.of()));
@@ -173,8 +173,7 @@ class TwoHostNetworkIntegrationTest
     {
         Path web = Files.createDirectories(directory.resolve("www-" + namespace + "-" + address));
         Files.writeString(web.resolve("index.html"), text + "\n");
-        processes.add(new ProcessBuilder("ip", "netns", "exec", namespace, "/bin/busybox", "httpd", "-f", "-p", address + ":8080", "-h", web.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+        processes.add(httpd(namespace, address + ":8080", web));
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> fetch(namespace, address), body -> !body.isEmpty());
     }
 
@@ -187,27 +186,13 @@ class TwoHostNetworkIntegrationTest
         Path script = Files.createDirectories(web.resolve("cgi-bin")).resolve("client");
         Files.writeString(script, "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n%s\\n' \"$REMOTE_ADDR\"\n");
         script.toFile().setExecutable(true);
-        processes.add(new ProcessBuilder("ip", "netns", "exec", namespace, "/bin/busybox", "httpd", "-f", "-p", "8080", "-h", web.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+        processes.add(httpd(namespace, "8080", web));
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> fetch(namespace, "127.0.0.1"), body -> !body.isEmpty());
     }
 
     private static String fetch(String namespace, String address)
             throws Exception
     {
-        return run("ip", "netns", "exec", namespace, "timeout", "5", "/bin/busybox", "wget", "-q", "-O", "-", "http://" + address + ":8080/index.html");
-    }
-
-    private static String run(String... command)
-            throws IOException, InterruptedException
-    {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getOutputStream().close();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            process.destroyForcibly();
-            throw new IOException("failed: " + String.join(" ", command) + "\n" + output);
-        }
-        return output;
+        return wget(namespace, "http://" + address + ":8080/index.html");
     }
 }

@@ -1,6 +1,7 @@
 package io.berth.agent.network;
 
 import io.berth.common.agentprotocol.NetworkPeer;
+import io.berth.common.network.Ipv4Cidr;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -72,7 +72,7 @@ class OciSpecBuilderTest
     {
         ContainerLaunch base = launch("", List.of("PATH=/opt/bin", "HOME=/data"), "", null);
         ContainerLaunch launch = new ContainerLaunch(base.containerId(), base.rootfs(), base.args(), base.env(), base.workingDir(),
-                base.user(), base.hostname(), base.limits(), base.logFile(), Path.of("/var/run/netns/task-1"));
+                base.user(), base.hostname(), base.limits(), base.logFile(), Path.of("/var/run/netns/task-1"), base.hardening());
 
         ObjectNode spec = build(launch);
 

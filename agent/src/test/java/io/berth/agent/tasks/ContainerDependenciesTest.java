@@ -2,6 +2,7 @@ package io.berth.agent.tasks;
 
 import io.berth.common.agentprotocol.ContainerDependency;
 import io.berth.common.agentprotocol.ContainerDependency.Condition;
+import io.berth.common.agentprotocol.ContainerLinuxOptions;
 import io.berth.common.agentprotocol.ContainerSpec;
 import io.berth.common.agentprotocol.TaskReport.Status;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ class ContainerDependenciesTest
 {
     private static ContainerSpec spec(String name, ContainerDependency... dependencies)
     {
-        return new ContainerSpec(name, "image", null, null, Map.of(), null, null, true, null, null, null, List.of(dependencies));
+        return new ContainerSpec(name, "image", null, null, Map.of(), null, null, true, null, null, null, List.of(dependencies), ContainerLinuxOptions.DEFAULT);
     }
 
     private static ContainerDependency on(String name, Condition condition)

@@ -2,6 +2,7 @@ package io.berth.agent.tasks;
 
 import io.berth.common.agentprotocol.ContainerDependency;
 import io.berth.common.agentprotocol.ContainerDependency.Condition;
+import io.berth.common.agentprotocol.ContainerLinuxOptions;
 import io.berth.common.agentprotocol.ContainerSpec;
 import io.berth.common.agentprotocol.TaskAssignment;
 import io.berth.common.agentprotocol.TaskAssignment.DesiredStatus;
@@ -45,7 +46,7 @@ class TaskRunnerTest
     private static ContainerSpec dependent(String name, boolean essential, String dependency, Condition condition)
     {
         return new ContainerSpec(name, "registry/app:1", null, List.of("serve"), Map.of(), null, null, essential, null, null, 30,
-                List.of(new ContainerDependency(dependency, condition)));
+                List.of(new ContainerDependency(dependency, condition)), ContainerLinuxOptions.DEFAULT);
     }
 
     private static String id(String containerName)

@@ -39,25 +39,6 @@ public record ContainerSpec(
         linux = linux == null ? ContainerLinuxOptions.DEFAULT : linux;
     }
 
-    /** A container with the default Linux settings. */
-    public ContainerSpec(
-            String name,
-            String image,
-            List<String> entryPoint,
-            List<String> command,
-            Map<String, String> environment,
-            String workingDirectory,
-            String user,
-            boolean essential,
-            Integer cpu,
-            Integer memoryMiB,
-            Integer stopTimeoutSeconds,
-            List<ContainerDependency> dependsOn)
-    {
-        this(name, image, entryPoint, command, environment, workingDirectory, user, essential, cpu, memoryMiB, stopTimeoutSeconds, dependsOn,
-                ContainerLinuxOptions.DEFAULT);
-    }
-
     /** A container that depends on no other, with the default Linux settings. */
     public ContainerSpec(
             String name,
@@ -72,6 +53,7 @@ public record ContainerSpec(
             Integer memoryMiB,
             Integer stopTimeoutSeconds)
     {
-        this(name, image, entryPoint, command, environment, workingDirectory, user, essential, cpu, memoryMiB, stopTimeoutSeconds, List.of(), ContainerLinuxOptions.DEFAULT);
+        this(name, image, entryPoint, command, environment, workingDirectory, user, essential, cpu, memoryMiB, stopTimeoutSeconds, List.of(),
+                ContainerLinuxOptions.DEFAULT);
     }
 }

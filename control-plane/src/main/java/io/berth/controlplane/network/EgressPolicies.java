@@ -1,6 +1,7 @@
 package io.berth.controlplane.network;
 
 import io.berth.common.agentprotocol.EgressPolicy;
+import io.berth.common.network.Ipv4Cidr;
 import io.berth.controlplane.accounts.AccountNotFoundException;
 import io.berth.controlplane.agents.Host;
 import io.berth.controlplane.agents.HostSignals;

@@ -1,5 +1,7 @@
 package io.berth.controlplane.network;
 
+import io.berth.common.network.Ipv4Cidr;
+
 import java.util.Collection;
 import java.util.List;
 

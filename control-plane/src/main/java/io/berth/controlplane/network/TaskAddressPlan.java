@@ -1,6 +1,7 @@
 package io.berth.controlplane.network;
 
 import io.berth.common.agentprotocol.HostLinkSettings;
+import io.berth.common.network.Ipv4Cidr;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

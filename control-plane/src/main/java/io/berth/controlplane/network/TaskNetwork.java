@@ -1,6 +1,7 @@
 package io.berth.controlplane.network;
 
 import io.berth.common.agentprotocol.NetworkPlan;
+import io.berth.common.network.Ipv4Cidr;
 import io.berth.controlplane.agents.Host;
 import io.berth.controlplane.store.StoreTransaction;
 import org.slf4j.Logger;

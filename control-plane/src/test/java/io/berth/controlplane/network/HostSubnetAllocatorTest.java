@@ -1,5 +1,6 @@
 package io.berth.controlplane.network;
 
+import io.berth.common.network.Ipv4Cidr;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -10,9 +10,6 @@ import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
 import io.berth.controlplane.TestingClock;
 import io.berth.controlplane.accounts.AccessKey;
-import io.berth.controlplane.api.AdminEndpoint;
-import io.berth.controlplane.api.EcsException;
-import io.berth.controlplane.api.RequestContext;
 import io.berth.controlplane.api.actions.EcsClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class AdminEndpointsTest
 {
@@ -37,12 +33,14 @@ class AdminEndpointsTest
 
     private ControlPlane controlPlane;
     private AccessKey operator;
+    private AdminClient admin;
 
     @BeforeEach
     void start()
     {
         controlPlane = new ControlPlane(ControlPlaneConfig.of("jdbc:sqlite:" + directory.resolve("berth.db")).withClock(new TestingClock()));
         operator = controlPlane.accounts().bootstrapOperator();
+        admin = new AdminClient(controlPlane);
     }
 
     @AfterEach
@@ -54,7 +52,7 @@ class AdminEndpointsTest
     @Test
     void operatorCreatesAccounts()
     {
-        JsonNode created = call(operator, "POST", "/berth/accounts", Map.of(), Map.of(), "{\"name\": \"team-a\"}");
+        JsonNode created = admin.call(operator, "POST", "/berth/accounts", Map.of(), Map.of(), "{\"name\": \"team-a\"}");
         assertThat(created.get("accountId").asText()).matches("[0-9]{12}");
         assertThat(created.get("name").asText()).isEqualTo("team-a");
         assertThat(created.get("accessKeyId").asText()).startsWith("AKIA");
@@ -62,8 +60,8 @@ class AdminEndpointsTest
         AccessKey tenant = controlPlane.accessKeys().findAccessKey(created.get("accessKeyId").asText()).orElseThrow();
         assertThat(tenant.secretAccessKey()).isEqualTo(created.get("secretAccessKey").asText());
 
-        assertThat(fails(operator, "POST", "/berth/accounts", Map.of(), Map.of(), "{\"name\": \"team-a\"}").type()).isEqualTo("ClientException");
-        assertThat(fails(tenant, "POST", "/berth/accounts", Map.of(), Map.of(), "{\"name\": \"team-b\"}").type()).isEqualTo("AccessDeniedException");
+        assertThat(admin.fails(operator, "POST", "/berth/accounts", Map.of(), Map.of(), "{\"name\": \"team-a\"}").type()).isEqualTo("ClientException");
+        assertThat(admin.fails(tenant, "POST", "/berth/accounts", Map.of(), Map.of(), "{\"name\": \"team-b\"}").type()).isEqualTo("AccessDeniedException");
     }
 
     @Test
@@ -90,7 +88,7 @@ class AdminEndpointsTest
         Map<String, String> query = new HashMap<>();
         query.put("nextToken", "t-0");
         query.put("limit", "50");
-        JsonNode logs = call(owner, "GET", "/berth/tasks/{taskId}/logs", Map.of("taskId", taskId), query, "{}");
+        JsonNode logs = admin.call(owner, "GET", "/berth/tasks/{taskId}/logs", Map.of("taskId", taskId), query, "{}");
         assertThat(reads).containsExactly(taskId + " t-0 50");
         assertThat(logs.get("lines").get(0).get("time").asDouble()).isEqualTo(1735689601.5);
         assertThat(logs.get("lines").get(0).get("container").asText()).isEqualTo("main");
@@ -99,24 +97,10 @@ class AdminEndpointsTest
         assertThat(logs.get("nextToken").asText()).isEqualTo("t-1");
         assertThat(logs.get("complete").asBoolean()).isFalse();
 
-        assertThat(fails(stranger, "GET", "/berth/tasks/{taskId}/logs", Map.of("taskId", taskId), Map.of(), "{}").type())
+        assertThat(admin.fails(stranger, "GET", "/berth/tasks/{taskId}/logs", Map.of("taskId", taskId), Map.of(), "{}").type())
                 .isEqualTo("InvalidParameterException");
-        assertThat(fails(owner, "GET", "/berth/tasks/{taskId}/logs", Map.of("taskId", taskId), Map.of("limit", "0"), "{}").type())
+        assertThat(admin.fails(owner, "GET", "/berth/tasks/{taskId}/logs", Map.of("taskId", taskId), Map.of("limit", "0"), "{}").type())
                 .isEqualTo("InvalidParameterException");
         assertThat(reads).hasSize(1);
-    }
-
-    private JsonNode call(AccessKey key, String method, String path, Map<String, String> pathParameters, Map<String, String> query, String body)
-    {
-        AdminEndpoint endpoint = controlPlane.adminEndpoints().stream()
-                .filter(candidate -> candidate.method().equals(method) && candidate.pathPattern().equals(path))
-                .findFirst()
-                .orElseThrow();
-        return endpoint.handle(new RequestContext(key.account(), "us-east-1", "request"), pathParameters, query, EcsClient.parse(body));
-    }
-
-    private EcsException fails(AccessKey key, String method, String path, Map<String, String> pathParameters, Map<String, String> query, String body)
-    {
-        return catchThrowableOfType(EcsException.class, () -> call(key, method, path, pathParameters, query, body));
     }
 }

@@ -9,9 +9,7 @@ import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
 import io.berth.controlplane.TestingClock;
 import io.berth.controlplane.accounts.AccessKey;
-import io.berth.controlplane.api.AdminEndpoint;
 import io.berth.controlplane.api.EcsException;
-import io.berth.controlplane.api.RequestContext;
 import io.berth.controlplane.api.actions.EcsClient;
 import io.berth.controlplane.hosts.HostService;
 import org.junit.jupiter.api.AfterEach;
@@ -24,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** The operator's network endpoints: DELETE /berth/hosts/{hostId} and PUT /berth/accounts/{accountId}/egress. */
 class NetworkAdminEndpointsTest
@@ -37,6 +34,7 @@ class NetworkAdminEndpointsTest
     private ControlPlane controlPlane;
     private AccessKey operator;
     private AccessKey tenant;
+    private AdminClient admin;
 
     @BeforeEach
     void start()
@@ -44,6 +42,7 @@ class NetworkAdminEndpointsTest
         controlPlane = new ControlPlane(ControlPlaneConfig.of("jdbc:sqlite:" + directory.resolve("berth.db")).withClock(new TestingClock()));
         operator = controlPlane.accounts().bootstrapOperator();
         tenant = controlPlane.accounts().createAccount("tenant");
+        admin = new AdminClient(controlPlane);
     }
 
     @AfterEach
@@ -56,7 +55,7 @@ class NetworkAdminEndpointsTest
     void hostListShowsEachHostsSlice()
     {
         sync();
-        JsonNode hosts = call(operator, "GET", "/berth/hosts", Map.of(), Map.of(), "{}").get("hosts");
+        JsonNode hosts = admin.call(operator, "GET", "/berth/hosts", Map.of(), Map.of(), "{}").get("hosts");
         assertThat(hosts.get(0).get("taskSubnet").asText()).isEqualTo("10.213.0.0/24");
     }
 
@@ -65,14 +64,14 @@ class NetworkAdminEndpointsTest
     {
         controlPlane.hostAccess().issueCredential("host-1");
         sync();
-        JsonNode removed = call(operator, "DELETE", "/berth/hosts/{hostId}", Map.of("hostId", "host-1"), Map.of(), "{}");
+        JsonNode removed = admin.call(operator, "DELETE", "/berth/hosts/{hostId}", Map.of("hostId", "host-1"), Map.of(), "{}");
         assertThat(removed.get("hostId").asText()).isEqualTo("host-1");
         assertThat(removed.get("taskSubnet").asText()).isEqualTo("10.213.0.0/24");
         assertThat(removed.get("stoppedTasks").asInt()).isZero();
         assertThat(controlPlane.hostAccess().secretHash("host-1")).isEmpty();
-        assertThat(call(operator, "GET", "/berth/hosts", Map.of(), Map.of(), "{}").get("hosts")).isEmpty();
+        assertThat(admin.call(operator, "GET", "/berth/hosts", Map.of(), Map.of(), "{}").get("hosts")).isEmpty();
 
-        EcsException again = fails(operator, "DELETE", "/berth/hosts/{hostId}", Map.of("hostId", "host-1"), Map.of(), "{}");
+        EcsException again = admin.fails(operator, "DELETE", "/berth/hosts/{hostId}", Map.of("hostId", "host-1"), Map.of(), "{}");
         assertThat(again.type()).isEqualTo("ResourceNotFoundException");
         assertThat(again.getMessage()).contains("No host host-1");
     }
@@ -86,13 +85,13 @@ class NetworkAdminEndpointsTest
         String arn = ecs.call("RunTask", "{\"taskDefinition\": \"job\"}").get("tasks").get(0).get("taskArn").asText();
         sync();
 
-        EcsException refused = fails(operator, "DELETE", "/berth/hosts/{hostId}", Map.of("hostId", "host-1"), Map.of(), "{}");
+        EcsException refused = admin.fails(operator, "DELETE", "/berth/hosts/{hostId}", Map.of("hostId", "host-1"), Map.of(), "{}");
         assertThat(refused.type()).isEqualTo("ClientException");
         assertThat(refused.getMessage()).contains("still holds 1 task that is not STOPPED").contains("--force");
-        assertThat(fails(operator, "DELETE", "/berth/hosts/{hostId}", Map.of("hostId", "host-1"), Map.of("force", "maybe"), "{}").type())
+        assertThat(admin.fails(operator, "DELETE", "/berth/hosts/{hostId}", Map.of("hostId", "host-1"), Map.of("force", "maybe"), "{}").type())
                 .isEqualTo("InvalidParameterException");
 
-        JsonNode removed = call(operator, "DELETE", "/berth/hosts/{hostId}", Map.of("hostId", "host-1"), Map.of("force", "true"), "{}");
+        JsonNode removed = admin.call(operator, "DELETE", "/berth/hosts/{hostId}", Map.of("hostId", "host-1"), Map.of("force", "true"), "{}");
         assertThat(removed.get("stoppedTasks").asInt()).isEqualTo(1);
         JsonNode task = ecs.call("DescribeTasks", "{\"tasks\": [\"" + arn + "\"]}").get("tasks").get(0);
         assertThat(task.get("lastStatus").asText()).isEqualTo("STOPPED");
@@ -103,16 +102,16 @@ class NetworkAdminEndpointsTest
     void operatorSetsAnAccountsEgress()
     {
         String accountId = tenant.account().accountId();
-        JsonNode denied = call(operator, "PUT", "/berth/accounts/{accountId}/egress", Map.of("accountId", accountId), Map.of(), "{\"denyAll\": true}");
+        JsonNode denied = admin.call(operator, "PUT", "/berth/accounts/{accountId}/egress", Map.of("accountId", accountId), Map.of(), "{\"denyAll\": true}");
         assertThat(denied.get("egress").get("denyAll").asBoolean()).isTrue();
         assertThat(restricted()).containsEntry(accountId, EgressPolicy.denyAll());
 
-        JsonNode allowed = call(operator, "PUT", "/berth/accounts/{accountId}/egress", Map.of("accountId", accountId), Map.of(),
+        JsonNode allowed = admin.call(operator, "PUT", "/berth/accounts/{accountId}/egress", Map.of("accountId", accountId), Map.of(),
                 "{\"allow\": [\"192.0.2.0/24\", \"198.51.100.7/32\"]}");
         assertThat(allowed.get("egress").get("allow")).extracting(JsonNode::asText).containsExactly("192.0.2.0/24", "198.51.100.7/32");
         assertThat(restricted().get(accountId).allowedCidrs()).containsExactly("192.0.2.0/24", "198.51.100.7/32");
 
-        call(operator, "PUT", "/berth/accounts/{accountId}/egress", Map.of("accountId", accountId), Map.of(), "{\"allowAll\": true}");
+        admin.call(operator, "PUT", "/berth/accounts/{accountId}/egress", Map.of("accountId", accountId), Map.of(), "{\"allowAll\": true}");
         assertThat(restricted()).doesNotContainKey(accountId);
     }
 
@@ -121,19 +120,19 @@ class NetworkAdminEndpointsTest
     {
         String accountId = tenant.account().accountId();
         Map<String, String> path = Map.of("accountId", accountId);
-        assertThat(fails(tenant, "PUT", "/berth/accounts/{accountId}/egress", path, Map.of(), "{\"allowAll\": true}").type()).isEqualTo("AccessDeniedException");
-        assertThat(fails(operator, "PUT", "/berth/accounts/{accountId}/egress", Map.of("accountId", "999999999999"), Map.of(), "{\"denyAll\": true}").type())
+        assertThat(admin.fails(tenant, "PUT", "/berth/accounts/{accountId}/egress", path, Map.of(), "{\"allowAll\": true}").type()).isEqualTo("AccessDeniedException");
+        assertThat(admin.fails(operator, "PUT", "/berth/accounts/{accountId}/egress", Map.of("accountId", "999999999999"), Map.of(), "{\"denyAll\": true}").type())
                 .isEqualTo("ResourceNotFoundException");
 
-        EcsException notIpv4 = fails(operator, "PUT", "/berth/accounts/{accountId}/egress", path, Map.of(), "{\"allow\": [\"fd00::/8\"]}");
+        EcsException notIpv4 = admin.fails(operator, "PUT", "/berth/accounts/{accountId}/egress", path, Map.of(), "{\"allow\": [\"fd00::/8\"]}");
         assertThat(notIpv4.type()).isEqualTo("InvalidParameterException");
         assertThat(notIpv4.getMessage()).contains("'fd00::/8' is not an IPv4 CIDR");
-        assertThat(fails(operator, "PUT", "/berth/accounts/{accountId}/egress", path, Map.of(), "{\"allow\": [\"10.0.0.1/8\"]}").getMessage())
+        assertThat(admin.fails(operator, "PUT", "/berth/accounts/{accountId}/egress", path, Map.of(), "{\"allow\": [\"10.0.0.1/8\"]}").getMessage())
                 .contains("has host bits set");
-        assertThat(fails(operator, "PUT", "/berth/accounts/{accountId}/egress", path, Map.of(), "{}").getMessage()).contains("exactly one of");
-        assertThat(fails(operator, "PUT", "/berth/accounts/{accountId}/egress", path, Map.of(), "{\"denyAll\": true, \"allowAll\": true}").getMessage())
+        assertThat(admin.fails(operator, "PUT", "/berth/accounts/{accountId}/egress", path, Map.of(), "{}").getMessage()).contains("exactly one of");
+        assertThat(admin.fails(operator, "PUT", "/berth/accounts/{accountId}/egress", path, Map.of(), "{\"denyAll\": true, \"allowAll\": true}").getMessage())
                 .contains("exactly one of");
-        assertThat(fails(operator, "PUT", "/berth/accounts/{accountId}/egress", path, Map.of(), "{\"allow\": []}").getMessage()).contains("denyAll");
+        assertThat(admin.fails(operator, "PUT", "/berth/accounts/{accountId}/egress", path, Map.of(), "{\"allow\": []}").getMessage()).contains("denyAll");
         assertThat(restricted()).isEmpty();
     }
 
@@ -146,19 +145,5 @@ class NetworkAdminEndpointsTest
     private SyncResponse sync()
     {
         return controlPlane.agentGateway().sync(new SyncRequest(HOST, List.of()));
-    }
-
-    private JsonNode call(AccessKey key, String method, String path, Map<String, String> pathParameters, Map<String, String> query, String body)
-    {
-        AdminEndpoint endpoint = controlPlane.adminEndpoints().stream()
-                .filter(candidate -> candidate.method().equals(method) && candidate.pathPattern().equals(path))
-                .findFirst()
-                .orElseThrow();
-        return endpoint.handle(new RequestContext(key.account(), "us-east-1", "request"), pathParameters, query, EcsClient.parse(body));
-    }
-
-    private EcsException fails(AccessKey key, String method, String path, Map<String, String> pathParameters, Map<String, String> query, String body)
-    {
-        return catchThrowableOfType(EcsException.class, () -> call(key, method, path, pathParameters, query, body));
     }
 }

@@ -1,0 +1,5 @@
+/**
+ * IPv4 address arithmetic that the control plane (cutting the task CIDR into host slices, checking egress
+ * policies) and the agent (bridges, links, firewall rules) must agree on, so it is written once.
+ */
+package io.berth.common.network;
