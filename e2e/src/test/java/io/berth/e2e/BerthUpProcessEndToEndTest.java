@@ -1,5 +1,8 @@
 package io.berth.e2e;
 
+import io.berth.agent.network.CniNetworkConfig;
+import io.berth.agent.network.CniTaskNetwork;
+import io.berth.agent.network.NetworkException;
 import io.berth.testing.OciLayoutImage;
 import io.berth.testing.TestImageConfig;
 import io.berth.testing.TestImages;
@@ -59,8 +62,18 @@ class BerthUpProcessEndToEndTest
         for (Path dataDirectory : dataDirectories) {
             new HostLeftovers(dataDirectory).cleanUpAndDelete();
         }
-        // berth up leaves its task bridge when it stops (tasks may still run); this test's bridge is its own
-        new ProcessBuilder("ip", "link", "delete", bridgeName).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().onExit().join();
+        // berth up leaves its task bridge and firewall tables when it stops (tasks may still run); this test's
+        // bridge is its own, so they go the way an agent removes them once no task holds a network
+        Path noTasks = Files.createTempDirectory("berth-e2e-up-network");
+        try {
+            new CniTaskNetwork(new CniNetworkConfig(noTasks, CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, bridgeName)).removeHostNetworkIfUnused();
+        }
+        catch (NetworkException e) {
+            throw new IOException("cannot remove the task network of bridge " + bridgeName + ": " + e.getMessage(), e);
+        }
+        finally {
+            CliEndToEndTest.deleteRecursively(noTasks);
+        }
         if (workDirectory != null) {
             CliEndToEndTest.deleteRecursively(workDirectory);
         }
