@@ -4,6 +4,7 @@ import io.berth.agent.logs.TaskLogs;
 import io.berth.agent.metadata.ContainerTokens;
 import io.berth.agent.metadata.TaskMetadataDocuments;
 import io.berth.agent.metadata.TaskMetadataServer;
+import io.berth.agent.link.ControlPlaneRefusedException;
 import io.berth.agent.metering.MeteredRuntime;
 import io.berth.agent.metering.UsageLedger;
 import io.berth.agent.metering.UsageReportingLink;
@@ -28,6 +29,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -53,7 +55,10 @@ public final class Agent
     private final UsageSampler usageSampler;
     private final TaskMetadataServer metadataServer;
     private final Semaphore wakeUps = new Semaphore(0);
+    private final CompletableFuture<String> removedFromCluster = new CompletableFuture<>();
     private volatile boolean running;
+    /** Whether the control plane has answered a sync of this agent: a host it once knew and then refuses was removed. */
+    private volatile boolean synced;
     private Thread loop;
     private Thread changeListener;
     private Instant lastLogPurge = Instant.EPOCH;
@@ -140,6 +145,16 @@ public final class Agent
         return metadataServer.baseUrl();
     }
 
+    /**
+     * Completes, with the control plane's words, when the control plane refuses this host after having known it:
+     * the operator removed it (`berth host rm`). The agent then stops reconciling; its tasks keep running until
+     * whoever runs it decides (berth agent stops them and removes the host's network).
+     */
+    public CompletableFuture<String> removedFromCluster()
+    {
+        return removedFromCluster;
+    }
+
     public HostServices host()
     {
         return host;
@@ -177,7 +192,17 @@ public final class Agent
             try {
                 wakeUps.drainPermits();
                 reconciler.reconcile();
+                synced = true;
                 purgeOldLogs();
+            }
+            catch (ControlPlaneRefusedException e) {
+                if (e.status() == 401 && synced) {
+                    // `berth host rm`: the host and its credential are gone; reconciling further would only spin
+                    log.error("host {}: the control plane no longer knows this host, it was removed from the cluster: {}", config.host().hostId(), e.getMessage());
+                    removedFromCluster.complete(e.getMessage());
+                    return;
+                }
+                log.warn("host {}: the control plane refused this host, retrying: {}", config.host().hostId(), e.getMessage());
             }
             catch (RuntimeException e) {
                 log.warn("host {}: reconcile failed, retrying: {}", config.host().hostId(), e.toString());

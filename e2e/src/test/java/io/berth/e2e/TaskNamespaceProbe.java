@@ -91,6 +91,15 @@ record TaskNamespaceProbe(Path namespace)
         return run(command).output();
     }
 
+    /** Runs nft with arguments in this namespace and returns what it printed. */
+    String nft(String... arguments)
+            throws IOException, InterruptedException
+    {
+        List<String> command = new ArrayList<>(List.of("nft"));
+        command.addAll(List.of(arguments));
+        return run(command).output();
+    }
+
     /** The TCP connections of this namespace, as netstat -tn prints them (TIME_WAIT ones included). */
     String netstat()
             throws IOException, InterruptedException

@@ -342,13 +342,24 @@ class TaskNetworkEndToEndTest
         TaskNamespaceProbe survivorHost = TaskNamespaceProbe.of(fleet.host(0).namespace());
         assertThat(survivorHost.ip("route", "show", slice)).isNotBlank();
 
-        // the machine is retired: its agent stops, and the operator forgets the host, tasks and all
-        fleet.killAgent(index);
+        // the operator forgets the host, tasks and all
+        List<WebTask> onRemoved = new ArrayList<>(tasksOfA.stream().filter(task -> task.hostIndex() == index).toList());
+        tasksOfB.stream().filter(task -> task.hostIndex() == index).forEach(onRemoved::add);
+        assertThat(onRemoved).isNotEmpty();
         BerthProcess.Result removed = berth("host", "rm", removedHost, "--force");
         assertThat(removed.exitCode()).as(removed.stderr()).isZero();
         assertThat(hostSlices()).doesNotContainKey(removedHost);
         await().atMost(PROPAGATION).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                 assertThat(survivorHost.ip("route", "show", slice)).as("route to the removed host's slice").isBlank());
+        // its agent, refused from then on, stops the tasks, removes the host's network and ends
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() -> !fleet.agentIsAlive(index));
+        TaskNamespaceProbe removedHostNamespace = TaskNamespaceProbe.of(fleet.host(index).namespace());
+        assertThat(removedHostNamespace.ip("-o", "link", "show")).as("links left on the removed host")
+                .doesNotContain(fleet.network().bridgeName() + ":").doesNotContain(fleet.network().bridgeName() + ".vx");
+        assertThat(netnsNames()).as("network namespaces of the removed host's tasks")
+                .doesNotContainAnyElementsOf(onRemoved.stream().map(WebTask::namespace).toList());
+        assertThat(fleet.containerIds(index)).as("containers left on the removed host").isEmpty();
+        assertThat(removedHostNamespace.nft("list", "tables")).as("nftables tables left on the removed host").doesNotContain("berth-");
 
         // it joins again as a new host: it gets a slice, every other host gets it as a peer, and its tasks are reached
         fleet.rejoinAgent(index);

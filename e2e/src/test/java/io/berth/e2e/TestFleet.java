@@ -204,6 +204,19 @@ final class TestFleet
         fleet.restartAgent(index);
     }
 
+    /** The ids of the containers in agent i's runtime, also when the agent has no host id any more. */
+    List<String> containerIds(int index)
+            throws IOException
+    {
+        return new RuncConmonRuntime(agentDirectory(index).resolve("runtime"), RuncConmonRuntime.DEFAULT_RUNC, RuncConmonRuntime.DEFAULT_CONMON,
+                "berth/none", Clock.systemUTC()).containerIds();
+    }
+
+    boolean agentIsAlive(int index)
+    {
+        return fleet.agent(index).isAlive();
+    }
+
     /** Starts agent i again as a new host: a new credential from the fleet's join token. */
     void rejoinAgent(int index)
             throws IOException

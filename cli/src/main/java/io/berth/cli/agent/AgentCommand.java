@@ -1,5 +1,6 @@
 package io.berth.cli.agent;
 
+import io.berth.agent.link.CredentialFile;
 import io.berth.cli.commands.Durations;
 import io.berth.cli.up.DataDirectoryLock;
 import picocli.CommandLine.Command;
@@ -9,16 +10,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
 /** `berth agent`: runs this host's agent in the foreground, joined to a control plane. */
@@ -27,6 +31,9 @@ import java.util.concurrent.CountDownLatch;
 public final class AgentCommand
         implements Callable<Integer>
 {
+    /** How long a removed host's tasks get to stop before it leaves. */
+    private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(60);
+
     @Spec
     CommandSpec spec;
 
@@ -119,8 +126,31 @@ public final class AgentCommand
         spec.commandLine().getOut().printf("Berth agent for host %s is up, data in %s; its containers keep running when it stops.%n",
                 node.hostId(), config.dataDirectory());
         spec.commandLine().getOut().flush();
+        CompletableFuture<String> removed = node.removedFromCluster();
+        removed.thenRun(stopped::countDown);
         stopped.await();
+        if (removed.isDone()) {
+            leaveCluster(node, config, removed.join());
+            lock.close();
+            return 1;
+        }
         lock.close();
         return 0;
+    }
+
+    /**
+     * The operator removed this host (`berth host rm`), which recorded its tasks STOPPED: stop them, remove the
+     * host's network (bridge, links to other hosts, firewall tables) and its now useless credential, and say how
+     * to join again.
+     */
+    private void leaveCluster(AgentNode node, AgentNodeConfig config, String reason)
+            throws IOException
+    {
+        String hostId = node.hostId();
+        node.stopAllTasksAndClose(LEAVE_TIMEOUT);
+        Files.deleteIfExists(new CredentialFile(config.dataDirectory()).path());
+        spec.commandLine().getErr().printf("berth agent: host %s was removed from the cluster (%s); its tasks were stopped and its network removed. "
+                + "To join again: berth agent --join URL --token TOKEN --data-dir %s%n", hostId, reason, config.dataDirectory());
+        spec.commandLine().getErr().flush();
     }
 }

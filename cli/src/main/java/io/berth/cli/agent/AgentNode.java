@@ -107,6 +107,13 @@ public final class AgentNode
         return credential.hostId();
     }
 
+    /** Completes when the control plane no longer knows this host (see {@link Agent#removedFromCluster()}); never before start. */
+    public java.util.concurrent.CompletableFuture<String> removedFromCluster()
+    {
+        Agent current = agent;
+        return current == null ? new java.util.concurrent.CompletableFuture<>() : current.removedFromCluster();
+    }
+
     public Agent agent()
     {
         return agent;
