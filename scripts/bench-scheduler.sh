@@ -3,10 +3,10 @@
 # simulated hosts and 100,000 tasks. Usage: bash scripts/bench-scheduler.sh [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [[ -z "${JAVA_HOME:-}" ]]; then
-    JAVA_HOME=$(ls -d /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*21* /usr/lib/jvm/* 2>/dev/null | head -n 1)
-    export JAVA_HOME
-fi
+. scripts/lib.sh
+# the launcher's lookup: JAVA_HOME if it is 21 or newer, else the newest JDK in /usr/lib/jvm, else it says what to install
+JAVA_HOME="$(berth_find_jdk)"
+export JAVA_HOME
 classpath_file=$(mktemp)
 trap 'rm -f "$classpath_file"' EXIT
 # in one reactor, so sibling modules resolve to their target/classes; control-plane comes last and writes the file

@@ -127,8 +127,11 @@ public final class HostService
         }
         List<String> lost = store.inTransaction(transaction -> {
             List<String> marked = new ArrayList<>();
-            for (Host host : transaction.hosts().silentSince(now.minus(hostLostAfter))) {
-                transaction.hosts().markLost(host.hostId(), now);
+            Instant cutoff = now.minus(hostLostAfter);
+            for (Host host : transaction.hosts().silentSince(cutoff)) {
+                if (!transaction.hosts().markLostIfSilentSince(host.hostId(), cutoff, now)) {
+                    continue; // it heartbeat in between
+                }
                 String reason = "Host " + host.hostId() + " was lost: no heartbeat since " + host.lastHeartbeat();
                 int stopped = 0;
                 for (Task task : transaction.tasks().onHost(host.hostId())) {

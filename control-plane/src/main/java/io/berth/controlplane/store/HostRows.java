@@ -75,9 +75,15 @@ public final class HostRows
                 state.name(), drainDeadline == null ? null : drainDeadline.toEpochMilli(), hostId) == 1;
     }
 
-    public void markLost(String hostId, Instant lostAt)
+    /**
+     * Marks the host lost if it is still silent since cutoff, checked in the same statement: a heartbeat that
+     * committed after the host was listed as silent (several connections on PostgreSQL) keeps it. True when
+     * marked.
+     */
+    public boolean markLostIfSilentSince(String hostId, Instant cutoff, Instant lostAt)
     {
-        sql.update("UPDATE hosts SET lost_at = ? WHERE host_id = ? AND lost_at IS NULL", lostAt.toEpochMilli(), hostId);
+        return sql.update("UPDATE hosts SET lost_at = ? WHERE host_id = ? AND lost_at IS NULL AND last_heartbeat < ?",
+                lostAt.toEpochMilli(), hostId, cutoff.toEpochMilli()) == 1;
     }
 
     public boolean setOperatorAttributes(String hostId, Map<String, String> attributes)

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -22,6 +23,8 @@ public final class Store
 {
     private static final Logger log = LoggerFactory.getLogger(Store.class);
     private static final int MAX_ATTEMPTS = 20;
+    private static final long BACKOFF_BASE_MICROS = 1_000;
+    private static final long BACKOFF_CAP_MICROS = 100_000;
 
     private final HikariDataSource dataSource;
 
@@ -66,8 +69,24 @@ public final class Store
                 if (attempt >= MAX_ATTEMPTS) {
                     throw new StoreException("Gave up after " + attempt + " concurrent update conflicts", e);
                 }
-                Thread.onSpinWait();
+                backOff(attempt);
             }
+        }
+    }
+
+    /**
+     * Waits before attempt + 1: exponential from 1 ms, capped at 100 ms, with jitter (half to all of it), so contending
+     * transactions spread out instead of colliding again at once (20 attempts wait about 1.3 s at the most).
+     */
+    private static void backOff(int attempt)
+    {
+        long ceilingMicros = Math.min(BACKOFF_CAP_MICROS, BACKOFF_BASE_MICROS << Math.min(attempt - 1, 20));
+        try {
+            Thread.sleep(java.time.Duration.ofNanos(1_000 * ThreadLocalRandom.current().nextLong(ceilingMicros / 2, ceilingMicros + 1)));
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("Interrupted while waiting to retry a contended transaction", e);
         }
     }
 

@@ -92,7 +92,8 @@ abstract class HostStoreContractTest
         assertThat(this.<List<Host>>read(transaction -> transaction.hosts().silentSince(T0.plusSeconds(61)))).extracting(Host::hostId).contains(hostId);
         assertThat(this.<List<Host>>read(transaction -> transaction.hosts().silentSince(T0))).extracting(Host::hostId).doesNotContain(hostId);
 
-        store.useTransaction(transaction -> transaction.hosts().markLost(hostId, T0.plusSeconds(61)));
+        assertThat(this.<Boolean>read(transaction -> transaction.hosts().markLostIfSilentSince(hostId, T0.plusSeconds(1), T0.plusSeconds(61)))).isTrue();
+        assertThat(this.<Boolean>read(transaction -> transaction.hosts().markLostIfSilentSince(hostId, T0.plusSeconds(1), T0.plusSeconds(62)))).as("already lost").isFalse();
         assertThat(host().state()).isEqualTo(HostState.LOST);
         assertThat(host().lostAt()).isEqualTo(T0.plusSeconds(61));
         assertThat(this.<List<Host>>read(transaction -> transaction.hosts().silentSince(T0.plusSeconds(120)))).extracting(Host::hostId).doesNotContain(hostId);
@@ -100,6 +101,19 @@ abstract class HostStoreContractTest
         HostInfo info = host().info();
         store.useTransaction(transaction -> transaction.hosts().recordHeartbeat(info, T0.plusSeconds(200)));
         assertThat(host().state()).isEqualTo(HostState.CORDONED);
+        assertThat(host().lostAt()).isNull();
+    }
+
+    @Test
+    void aHeartbeatAfterTheHostWasListedAsSilentKeepsItFromBeingMarkedLost()
+    {
+        assertThat(this.<List<Host>>read(transaction -> transaction.hosts().silentSince(T0.plusSeconds(61)))).extracting(Host::hostId).contains(hostId);
+        // the agent's sync commits between the listing and the marking (another connection on PostgreSQL)
+        HostInfo info = host().info();
+        store.useTransaction(transaction -> transaction.hosts().recordHeartbeat(info, T0.plusSeconds(60)));
+
+        assertThat(this.<Boolean>read(transaction -> transaction.hosts().markLostIfSilentSince(hostId, T0.plusSeconds(1), T0.plusSeconds(61)))).isFalse();
+        assertThat(host().state()).isNotEqualTo(HostState.LOST);
         assertThat(host().lostAt()).isNull();
     }
 
