@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,16 @@ public final class HostProcess
      */
     public static ProcessOutput run(List<String> command, Map<String, String> environment, byte[] stdin, Duration timeout)
     {
+        return run(command, null, environment, stdin, timeout);
+    }
+
+    /** As {@link #run(List, Map, byte[], Duration)}, in workingDirectory (null: the agent's). */
+    public static ProcessOutput run(List<String> command, Path workingDirectory, Map<String, String> environment, byte[] stdin, Duration timeout)
+    {
         ProcessBuilder builder = new ProcessBuilder(command);
+        if (workingDirectory != null) {
+            builder.directory(workingDirectory.toFile());
+        }
         if (environment != null) {
             builder.environment().clear();
             builder.environment().putAll(environment);

@@ -1,33 +1,40 @@
 package io.berth.agent.rootfs;
 
-import java.io.File;
+import io.berth.agent.process.HostProcess;
+import io.berth.agent.process.ProcessOutput;
+
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
-/** Runs mount and umount: the commands do the syscalls for us, so the agent needs no native code. */
+/**
+ * Runs mount and umount: the commands do the syscalls for us, so the agent needs no native code. A mount that
+ * hangs (a wedged filesystem) is killed at the deadline and reported, so no task waits on it forever.
+ */
 final class HostCommand
 {
+    static final Duration DEADLINE = Duration.ofSeconds(30);
+
     private HostCommand() {}
 
     static CommandResult run(Path workingDirectory, List<String> command)
             throws IOException
     {
-        Process process = new ProcessBuilder(command)
-                .directory(workingDirectory.toFile())
-                .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
+        return run(workingDirectory, command, DEADLINE);
+    }
+
+    static CommandResult run(Path workingDirectory, List<String> command, Duration deadline)
+            throws IOException
+    {
         try {
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            return new CommandResult(process.waitFor(), output);
+            ProcessOutput output = HostProcess.run(command, workingDirectory, null, null, deadline);
+            String printed = (output.stdout().strip() + "\n" + output.stderr().strip()).strip();
+            return new CommandResult(output.exitCode(), printed);
         }
-        catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while running " + command.getFirst());
+        catch (UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 }
