@@ -18,8 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -54,14 +56,21 @@ public final class TaskRunner
     private final Object wakeUp = new Object();
     /** Images pulled by this runner, by container name; after an agent restart they are looked up again. */
     private final Map<String, PulledImage> images = new HashMap<>();
+    private final RetryBackoff cleanupRetry;
     private volatile boolean stopRequested;
     private volatile boolean detached;
 
     public TaskRunner(TaskRecord record, HostServices host, Runnable onChange)
     {
+        this(record, host, onChange, RetryBackoff.CLEANUP);
+    }
+
+    TaskRunner(TaskRecord record, HostServices host, Runnable onChange, RetryBackoff cleanupRetry)
+    {
         this.record = new AtomicReference<>(requireNonNull(record, "record is null"));
         this.host = requireNonNull(host, "host is null");
         this.onChange = requireNonNull(onChange, "onChange is null");
+        this.cleanupRetry = requireNonNull(cleanupRetry, "cleanupRetry is null");
     }
 
     public String taskId()
@@ -375,30 +384,63 @@ public final class TaskRunner
     }
 
     /**
-     * Removes every container and rootfs of the task, then its network. Idempotent, so a crash in the middle
-     * is repaired by the next run.
+     * Removes every container and rootfs of the task, then its network, and only then records it STOPPED.
+     * Every step is tried even when an earlier one failed; what failed is retried with backoff (from 1 s, at
+     * most every 30 s) until it is gone, and the task stays STOPPING meanwhile, logged with what could not be
+     * removed. Idempotent, so a crash in the middle is repaired by the next run; an agent shutting down leaves
+     * the rest to the next agent.
      */
     private void cleanUp()
     {
+        Duration wait = cleanupRetry.first();
+        while (true) {
+            List<String> failures = cleanUpOnce();
+            if (failures.isEmpty()) {
+                update(current -> current.withStopped(now()));
+                log.info("task {}: stopped ({})", taskId(), record.get().stopCode());
+                return;
+            }
+            log.warn("task {}: could not remove {}; retrying in {} ms", taskId(), String.join("; ", failures), wait.toMillis());
+            try {
+                Thread.sleep(wait);
+            }
+            catch (InterruptedException e) {
+                // the agent is shutting down: its next start finishes the cleanup from the task's record
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (detached) {
+                return;
+            }
+            wait = cleanupRetry.after(wait);
+        }
+    }
+
+    /** One pass over every step of the cleanup; what could not be removed, each with why. */
+    private List<String> cleanUpOnce()
+    {
+        List<String> failures = new ArrayList<>();
         for (ContainerRecord container : record.get().containers()) {
             try {
                 host.runtime().delete(container.containerId());
+            }
+            catch (RuntimeException e) {
+                failures.add("container " + container.name() + " (" + e.getMessage() + ")");
+            }
+            try {
                 host.snapshotter().remove(container.containerId());
             }
             catch (IOException | RuntimeException e) {
-                log.warn("task {}: cleanup of container {} failed, will retry on the next agent start: {}", taskId(), container.name(), e.getMessage());
-                return;
+                failures.add("the root filesystem of container " + container.name() + " (" + e.getMessage() + ")");
             }
         }
         try {
             host.network().tearDown(taskId());
         }
-        catch (NetworkException e) {
-            log.warn("task {}: releasing the network failed, will retry on the next agent start: {}", taskId(), e.getMessage());
-            return;
+        catch (NetworkException | RuntimeException e) {
+            failures.add("the task's network (" + e.getMessage() + ")");
         }
-        update(current -> current.withStopped(now()));
-        log.info("task {}: stopped ({})", taskId(), record.get().stopCode());
+        return failures;
     }
 
     private void update(java.util.function.UnaryOperator<TaskRecord> change)

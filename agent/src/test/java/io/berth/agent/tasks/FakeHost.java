@@ -39,6 +39,8 @@ final class FakeHost
     final Set<String> snapshots = ConcurrentHashMap.newKeySet();
     volatile String pullFailure;
     volatile String startFailure;
+    /** How many of the next container deletes fail, as a runc that cannot reach a stuck process would. */
+    final java.util.concurrent.atomic.AtomicInteger deleteFailures = new java.util.concurrent.atomic.AtomicInteger();
     /** Signals that end the container; others are recorded and ignored, as pid 1 ignores SIGTERM. */
     volatile Set<Integer> fatalSignals = Set.of(9);
 
@@ -111,6 +113,10 @@ final class FakeHost
     @Override
     public void delete(String containerId)
     {
+        if (deleteFailures.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+            events.add("delete-failed:" + containerId);
+            throw new java.io.UncheckedIOException(new java.io.IOException("runc delete " + containerId + ": device or resource busy"));
+        }
         if (containers.remove(containerId) != null) {
             events.add("delete:" + containerId);
         }

@@ -116,6 +116,29 @@ class TaskRunnerTest
     }
 
     @Test
+    void cleanupGoesOnPastAFailedStepAndRetriesItUntilTheTaskIsStopped()
+            throws Exception
+    {
+        TaskRunner runner = new TaskRunner(TaskRecord.fresh(assignment(container("app", true, 1))), host.services(directory), () -> {},
+                new RetryBackoff(Duration.ofMillis(20), Duration.ofMillis(40)));
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);
+        host.deleteFailures.set(3);
+
+        host.exit(TASK_ID + "-app", 0, false);
+        // the first pass could not delete the container, yet removed the rootfs and the network
+        await().atMost(Duration.ofSeconds(5)).until(() -> host.events.contains("network-down"));
+        assertThat(host.events.indexOf("delete-failed:" + TASK_ID + "-app")).isLessThan(host.events.indexOf("network-down"));
+        assertThat(host.snapshots).isEmpty();
+
+        lifecycle.get(10, TimeUnit.SECONDS);
+        assertThat(host.events).filteredOn(event -> event.startsWith("delete-failed:")).hasSize(3);
+        assertThat(host.events).contains("delete:" + TASK_ID + "-app");
+        assertThat(host.containers).isEmpty();
+        assertThat(runner.record().status()).isEqualTo(Status.STOPPED);
+    }
+
+    @Test
     void stopSendsTermThenKillAfterTheStopTimeout()
             throws Exception
     {
