@@ -170,7 +170,7 @@ abstract class StoreContractTest
         assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().listArns(accountId, "prod", null, "starter", TaskStatus.RUNNING, 0, 10)))
                 .containsExactly(task.arn());
         assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().listArns(accountId, "prod", "other", null, TaskStatus.RUNNING, 0, 10))).isEmpty();
-        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().unplaced(1000))).extracting(Task::taskId).contains(task.taskId());
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().unplaced(task.accountId(), 1000))).extracting(Task::taskId).contains(task.taskId());
 
         String hostId = "host-" + UUID.randomUUID();
         store.useTransaction(transaction -> transaction.tasks().updateIfChanged(task, task.withState(task.state().toBuilder().hostId(hostId).build())));
