@@ -20,11 +20,13 @@ import io.berth.controlplane.api.admin.CreateJoinTokenEndpoint;
 import io.berth.controlplane.api.admin.TaskLogsEndpoint;
 import io.berth.controlplane.clusters.ClusterService;
 import io.berth.controlplane.api.admin.HostEndpoints;
+import io.berth.controlplane.api.admin.SetAccountLimitsEndpoint;
 import io.berth.controlplane.api.admin.SetEgressEndpoint;
 import io.berth.controlplane.hosts.HostService;
 import io.berth.controlplane.placement.PlacementReports;
 import io.berth.controlplane.metering.MeteringService;
 import io.berth.controlplane.network.EgressPolicies;
+import io.berth.controlplane.quotas.AccountLimitsService;
 import io.berth.controlplane.network.TaskNetwork;
 import io.berth.controlplane.metering.RightSizingPolicy;
 import io.berth.controlplane.placement.TaskPlacer;
@@ -68,6 +70,7 @@ public final class ControlPlane
     private final HostSignals hostSignals;
     private final TaskNetwork taskNetwork;
     private final EgressPolicies egressPolicies;
+    private final AccountLimitsService limits;
     private final HostAccess hostAccess;
     private final AgentProtocolHandler agentProtocol;
     private final MeteringService metering;
@@ -92,7 +95,8 @@ public final class ControlPlane
         this.hostSignals = new HostSignals();
         this.placer = new TaskPlacer(placementEngine, config.hostTimeout(), config.placementTimeout());
         this.hosts = new HostService(store, hostSignals, config.hostLostAfter(), config.clock());
-        this.tasks = new TaskService(store, clusters, taskDefinitions, placer, hostSignals, config.region(), config.stoppedTaskRetention(), config.clock());
+        this.limits = new AccountLimitsService(store, config.defaultLimits(), config.clock());
+        this.tasks = new TaskService(store, clusters, taskDefinitions, placer, limits, hostSignals, config.region(), config.stoppedTaskRetention(), config.clock());
         this.taskNetwork = new TaskNetwork(config.taskAddressPlan());
         this.agentGateway = new AgentGateway(store, placer, hostSignals, taskNetwork, config.clock());
         this.egressPolicies = new EgressPolicies(store, hostSignals);
@@ -110,7 +114,8 @@ public final class ControlPlane
                 new TaskLogsEndpoint(tasks, new HostLogSources(logSources, store, hostAccess, config.clock())),
                 new BillEndpoint(metering),
                 new CreateJoinTokenEndpoint(hostAccess),
-                new SetEgressEndpoint(egressPolicies)));
+                new SetEgressEndpoint(egressPolicies),
+                new SetAccountLimitsEndpoint(limits)));
         endpoints.addAll(new HostEndpoints(hosts, new PlacementReports(store)).endpoints());
         this.adminEndpoints = List.copyOf(endpoints);
     }
@@ -189,6 +194,12 @@ public final class ControlPlane
     }
 
     /** The operator's limits on accounts' egress. */
+    /** The per-account quotas; also the API edge's {@link io.berth.controlplane.quotas.RequestRates}. */
+    public AccountLimitsService limits()
+    {
+        return limits;
+    }
+
     public EgressPolicies egressPolicies()
     {
         return egressPolicies;

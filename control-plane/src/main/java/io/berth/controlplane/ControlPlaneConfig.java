@@ -2,6 +2,7 @@ package io.berth.controlplane;
 
 import io.berth.controlplane.metering.MeteringConfig;
 import io.berth.controlplane.network.TaskAddressPlan;
+import io.berth.controlplane.quotas.AccountLimits;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import static java.util.Objects.requireNonNull;
  * @param hostLostAfter a host whose agent has not synced for this long is marked LOST and its tasks STOPPED
  * @param placementTimeout how long a task waits in PROVISIONING for a host before it stops with TaskFailedToStart
  * @param taskAddressPlan the task CIDR and the prefix of each host's slice of it
+ * @param defaultLimits the quotas of an account for which the operator set none (0: unlimited)
  */
 public record ControlPlaneConfig(
         String storeUrl,
@@ -29,7 +31,8 @@ public record ControlPlaneConfig(
         MeteringConfig metering,
         Duration hostLostAfter,
         Duration placementTimeout,
-        TaskAddressPlan taskAddressPlan)
+        TaskAddressPlan taskAddressPlan,
+        AccountLimits defaultLimits)
 {
     public static final String DEFAULT_REGION = "us-east-1";
     public static final Duration DEFAULT_STOPPED_TASK_RETENTION = Duration.ofHours(1);
@@ -48,17 +51,18 @@ public record ControlPlaneConfig(
         requireNonNull(hostLostAfter, "hostLostAfter is null");
         requireNonNull(placementTimeout, "placementTimeout is null");
         requireNonNull(taskAddressPlan, "taskAddressPlan is null");
+        requireNonNull(defaultLimits, "defaultLimits is null");
     }
 
     public ControlPlaneConfig(String storeUrl, String region, Duration stoppedTaskRetention, Duration hostTimeout, Clock clock, MeteringConfig metering)
     {
-        this(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, DEFAULT_HOST_LOST_AFTER, DEFAULT_PLACEMENT_TIMEOUT, TaskAddressPlan.DEFAULT);
+        this(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, DEFAULT_HOST_LOST_AFTER, DEFAULT_PLACEMENT_TIMEOUT, TaskAddressPlan.DEFAULT, AccountLimits.UNLIMITED);
     }
 
     /**
      * Defaults for everything but the store: us-east-1, one hour of stopped tasks, 60 s host timeout, system
      * clock, Fargate us-east-1 prices with a one-minute minimum, hosts lost after 60 s of silence, tasks that
-     * wait up to 5 minutes for a host, and task addresses from 10.213.0.0/16 in a /24 per host.
+     * wait up to 5 minutes for a host, task addresses from 10.213.0.0/16 in a /24 per host, and no quotas.
      */
     public static ControlPlaneConfig of(String storeUrl)
     {
@@ -67,41 +71,46 @@ public record ControlPlaneConfig(
 
     public ControlPlaneConfig withRegion(String value)
     {
-        return new ControlPlaneConfig(storeUrl, value, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan);
+        return new ControlPlaneConfig(storeUrl, value, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits);
     }
 
     public ControlPlaneConfig withStoppedTaskRetention(Duration value)
     {
-        return new ControlPlaneConfig(storeUrl, region, value, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan);
+        return new ControlPlaneConfig(storeUrl, region, value, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits);
     }
 
     public ControlPlaneConfig withHostTimeout(Duration value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, value, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, value, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits);
     }
 
     public ControlPlaneConfig withClock(Clock value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, value, metering, hostLostAfter, placementTimeout, taskAddressPlan);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, value, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits);
     }
 
     public ControlPlaneConfig withMetering(MeteringConfig value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, value, hostLostAfter, placementTimeout, taskAddressPlan);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, value, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits);
     }
 
     public ControlPlaneConfig withHostLostAfter(Duration value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, value, placementTimeout, taskAddressPlan);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, value, placementTimeout, taskAddressPlan, defaultLimits);
     }
 
     public ControlPlaneConfig withTaskAddressPlan(TaskAddressPlan value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, value);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, value, defaultLimits);
     }
 
     public ControlPlaneConfig withPlacementTimeout(Duration value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, value, taskAddressPlan);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, value, taskAddressPlan, defaultLimits);
+    }
+
+    public ControlPlaneConfig withDefaultLimits(AccountLimits value)
+    {
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, value);
     }
 }

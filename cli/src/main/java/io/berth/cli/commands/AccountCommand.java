@@ -7,7 +7,7 @@ import picocli.CommandLine.Spec;
 
 /** berth account: groups the account subcommands. */
 @Command(name = "account", mixinStandardHelpOptions = true, description = "Manage accounts (operator only).",
-        subcommands = {AccountCreateCommand.class, AccountSetEgressCommand.class})
+        subcommands = {AccountCreateCommand.class, AccountSetCommand.class, AccountSetEgressCommand.class})
 public final class AccountCommand
         implements Runnable
 {
@@ -17,6 +17,6 @@ public final class AccountCommand
     @Override
     public void run()
     {
-        throw new ParameterException(spec.commandLine(), "Missing subcommand: use `berth account create NAME` or `berth account set-egress ACCOUNT --deny-all | --allow CIDR... | --allow-all`");
+        throw new ParameterException(spec.commandLine(), "Missing subcommand: use `berth account create NAME`, `berth account set ACCOUNT [--max-vcpu N] [--max-tasks N] [--max-waiting N] [--rate RPS]` or `berth account set-egress ACCOUNT --deny-all | --allow CIDR... | --allow-all`");
     }
 }

@@ -63,6 +63,9 @@ public final class BerthCommandFactory
         else if (type == HostRemoveCommand.class) {
             command = new HostRemoveCommand(clients);
         }
+        else if (type == AccountSetCommand.class) {
+            command = new AccountSetCommand(clients);
+        }
         else if (type == AccountSetEgressCommand.class) {
             command = new AccountSetEgressCommand(clients);
         }

@@ -69,6 +69,7 @@ public final class BerthServer
                     controlPlane.ecsActions(),
                     controlPlane.adminEndpoints(),
                     clock);
+            apiServer.throttle(controlPlane.limits(), clock);
             apiServer.mount(AgentProtocolHandler.PREFIX, controlPlane.agentProtocol());
             apiServer.start();
             // tasks may call the API, as tasks on AWS call ECS: every host's network plan lets them reach it

@@ -5,6 +5,7 @@ import io.berth.controlplane.ControlPlaneConfig;
 import io.berth.controlplane.metering.MeteringConfig;
 import io.berth.controlplane.metering.PriceList;
 import io.berth.controlplane.network.TaskAddressPlan;
+import io.berth.controlplane.quotas.AccountLimits;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -60,6 +61,26 @@ public final class ControlPlaneOptions
             defaultValue = "24")
     int hostPrefix;
 
+    @Option(names = "--default-max-vcpu", paramLabel = "N",
+            description = "Quota of an account the operator set none for: requested vCPU of its tasks not STOPPED, e.g. 16 or 0.5; 0 for unlimited (default: ${DEFAULT-VALUE}).",
+            defaultValue = "0")
+    double defaultMaxVcpu;
+
+    @Option(names = "--default-max-tasks", paramLabel = "N",
+            description = "Quota of an account the operator set none for: its tasks not STOPPED; 0 for unlimited (default: ${DEFAULT-VALUE}).",
+            defaultValue = "0")
+    long defaultMaxTasks;
+
+    @Option(names = "--default-max-waiting", paramLabel = "N",
+            description = "Quota of an account the operator set none for: its tasks waiting for a host (PROVISIONING); 0 for unlimited (default: ${DEFAULT-VALUE}).",
+            defaultValue = "0")
+    long defaultMaxWaiting;
+
+    @Option(names = "--default-rate", paramLabel = "RPS",
+            description = "API requests per second an account the operator set none for may sustain (bursts up to one second's worth); 0 for unlimited (default: ${DEFAULT-VALUE}).",
+            defaultValue = "0")
+    double defaultRate;
+
     /** --store, or null for SQLite in the data directory. */
     public String storeUrl()
     {
@@ -92,6 +113,19 @@ public final class ControlPlaneOptions
         Duration placement = positive(commandLine, "--placement-timeout", Durations.parse(commandLine, placementTimeout));
         Duration lost = positive(commandLine, "--host-lost-after", Durations.parse(commandLine, hostLostAfter));
         return controlPlane -> controlPlane.withPlacementTimeout(placement).withHostLostAfter(lost);
+    }
+
+    /** --default-max-vcpu, --default-max-tasks, --default-max-waiting and --default-rate as the control plane's default quotas. */
+    public UnaryOperator<ControlPlaneConfig> defaultQuotas()
+    {
+        AccountLimits defaults;
+        try {
+            defaults = new AccountLimits(AccountLimits.cpuUnits(defaultMaxVcpu), defaultMaxTasks, defaultMaxWaiting, defaultRate);
+        }
+        catch (IllegalArgumentException e) {
+            throw new ParameterException(command.commandLine(), "check the --default-* quota options: " + e.getMessage());
+        }
+        return controlPlane -> controlPlane.withDefaultLimits(defaults);
     }
 
     /** The task CIDR (the command's --task-cidr) cut into slices of --host-prefix, as a setting of the control plane. */

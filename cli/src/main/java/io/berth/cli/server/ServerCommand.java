@@ -72,11 +72,12 @@ public final class ServerCommand
         return 0;
     }
 
-    /** --placement-timeout, --host-lost-after, --task-cidr and --host-prefix as settings of the control plane. */
+    /** --placement-timeout, --host-lost-after, --task-cidr, --host-prefix and the --default-* quotas as settings of the control plane. */
     UnaryOperator<ControlPlaneConfig> controlPlaneSettings()
     {
         UnaryOperator<ControlPlaneConfig> timings = controlPlane.hostTimings();
         UnaryOperator<ControlPlaneConfig> network = controlPlane.taskNetwork(taskCidr);
-        return config -> network.apply(timings.apply(config));
+        UnaryOperator<ControlPlaneConfig> quotas = controlPlane.defaultQuotas();
+        return config -> quotas.apply(network.apply(timings.apply(config)));
     }
 }

@@ -70,7 +70,8 @@ public final class UpCommand
         }
         UnaryOperator<ControlPlaneConfig> timings = controlPlane.hostTimings();
         UnaryOperator<ControlPlaneConfig> network = controlPlane.taskNetwork(taskCidr);
-        AllInOne berth = new AllInOne(config, settings -> network.apply(timings.apply(settings)));
+        UnaryOperator<ControlPlaneConfig> quotas = controlPlane.defaultQuotas();
+        AllInOne berth = new AllInOne(config, settings -> quotas.apply(network.apply(timings.apply(settings))));
         try {
             berth.start();
         }

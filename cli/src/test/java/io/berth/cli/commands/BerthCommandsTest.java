@@ -265,6 +265,20 @@ class BerthCommandsTest
     }
 
     @Test
+    void accountSetSendsOnlyTheQuotasGiven()
+    {
+        assertThat(berth("account", "set", "210987654321", "--max-tasks", "20", "--rate", "2.5").out())
+                .isEqualTo("Account 210987654321: max-vcpu 16 (default), max-tasks 20, max-waiting unlimited (default), rate 2.5\n");
+        assertThat(ecs.limitsRequests).containsExactly("{\"maxTasks\":20,\"rate\":2.5}");
+
+        Result nothing = berth("account", "set", "210987654321");
+        assertThat(nothing.exitCode()).isEqualTo(2);
+        assertThat(nothing.err()).contains("Give at least one of --max-vcpu, --max-tasks, --max-waiting, --rate");
+        assertThat(berth("account", "set", "210987654321", "--max-tasks", "many").exitCode()).isEqualTo(2);
+        assertThat(ecs.limitsRequests).hasSize(1);
+    }
+
+    @Test
     void apiErrorsAreOneLineWithoutStackTrace()
     {
         Result result = berth("ps", "--cluster", "nowhere");

@@ -40,6 +40,7 @@ final class FakeEcs
     final Map<String, List<ObjectNode>> taskDefinitions = new LinkedHashMap<>();
     final Map<String, FakeTask> tasks = new LinkedHashMap<>();
     final List<String> egressRequests = new ArrayList<>();
+    final List<String> limitsRequests = new ArrayList<>();
     final ApiServer server;
     private final Clock clock;
     private int nextTaskNumber = 1;
@@ -86,7 +87,8 @@ final class FakeEcs
                 List.of(
                         new LambdaAdminEndpoint("GET", "/berth/tasks/{taskId}/logs", this::logs),
                         new LambdaAdminEndpoint("POST", "/berth/accounts", this::createAccount),
-                        new LambdaAdminEndpoint("PUT", "/berth/accounts/{accountId}/egress", this::setEgress)),
+                        new LambdaAdminEndpoint("PUT", "/berth/accounts/{accountId}/egress", this::setEgress),
+                        new LambdaAdminEndpoint("PUT", "/berth/accounts/{accountId}/limits", this::setLimits)),
                 clock);
         server.start();
     }
@@ -289,6 +291,20 @@ final class FakeEcs
         ObjectNode response = Json.mapper().createObjectNode();
         response.put("accountId", path.get("accountId"));
         response.set("egress", body);
+        return response;
+    }
+
+    /** Answers as the control plane does for an account with only maxTasks and rate of its own. */
+    private JsonNode setLimits(RequestContext context, Map<String, String> path, Map<String, String> query, JsonNode body)
+    {
+        limitsRequests.add(body.toString());
+        ObjectNode response = Json.mapper().createObjectNode();
+        response.put("accountId", path.get("accountId"));
+        response.put("maxVcpu", 16.0);
+        response.put("maxTasks", body.path("maxTasks").asLong(0));
+        response.put("maxWaiting", 0);
+        response.put("rate", body.path("rate").asDouble(0));
+        response.putArray("defaults").add("maxVcpu").add("maxWaiting");
         return response;
     }
 

@@ -2,6 +2,7 @@ package io.berth.cli.server;
 
 import io.berth.controlplane.ControlPlaneConfig;
 import io.berth.controlplane.network.TaskAddressPlan;
+import io.berth.controlplane.quotas.AccountLimits;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -34,6 +35,22 @@ class ServerCommandTest
 
         assertThat(config.placementTimeout()).isEqualTo(ControlPlaneConfig.DEFAULT_PLACEMENT_TIMEOUT);
         assertThat(config.hostLostAfter()).isEqualTo(ControlPlaneConfig.DEFAULT_HOST_LOST_AFTER);
+    }
+
+    @Test
+    void defaultQuotasAreUnlimitedUnlessGiven()
+    {
+        commandLine.parseArgs();
+        assertThat(server.controlPlaneSettings().apply(ControlPlaneConfig.of("jdbc:sqlite:/unused")).defaultLimits()).isEqualTo(AccountLimits.UNLIMITED);
+
+        commandLine.parseArgs("--default-max-vcpu", "8.5", "--default-max-tasks", "50", "--default-max-waiting", "20", "--default-rate", "10");
+        assertThat(server.controlPlaneSettings().apply(ControlPlaneConfig.of("jdbc:sqlite:/unused")).defaultLimits())
+                .isEqualTo(new AccountLimits(8704L, 50L, 20L, 10.0));
+
+        commandLine.parseArgs("--default-max-tasks", "-1");
+        assertThatThrownBy(() -> server.controlPlaneSettings())
+                .isInstanceOf(ParameterException.class)
+                .hasMessage("check the --default-* quota options: maxTasks must be >= 0 (0 for unlimited), got -1");
     }
 
     @Test

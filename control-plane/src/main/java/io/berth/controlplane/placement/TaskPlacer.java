@@ -28,12 +28,14 @@ import static java.util.Objects.requireNonNull;
  * {@link PlacementEngine} for a plan, and applies it. A task that fits nowhere keeps waiting in PROVISIONING,
  * with the reasons of its latest attempt stored for the operator; once it has waited placementTimeout it stops
  * with TaskFailedToStart and "Unable to place task: " plus the reason. A host is live while its agent keeps
- * syncing (hostTimeout).
+ * syncing (hostTimeout). Each pass offers at most {@value #BATCH} waiting tasks, chosen fairly across accounts
+ * (one account's waiting tasks never keep another's out) and, within an account, the least recently tried first
+ * (a task that fits nowhere does not keep the account's other tasks waiting).
  */
 public final class TaskPlacer
 {
     private static final Logger log = LoggerFactory.getLogger(TaskPlacer.class);
-    private static final int BATCH = 100;
+    static final int BATCH = 100;
     public static final String UNABLE_TO_PLACE = "Unable to place task: ";
 
     private final PlacementEngine engine;
@@ -50,13 +52,12 @@ public final class TaskPlacer
     /** Places every task still waiting for a host (or stops it when it waited too long); returns the hosts that received tasks. */
     public Set<String> placeWaiting(StoreTransaction transaction, Instant now)
     {
-        List<Task> waiting = transaction.tasks().unplaced(BATCH);
-        if (waiting.isEmpty()) {
+        if (transaction.tasks().accountsWaiting(1).isEmpty()) {
             return Set.of();
         }
         transaction.hosts().lockForPlacement();
-        // read again under the lock: another placer may have placed some of them meanwhile
-        waiting = transaction.tasks().unplaced(BATCH);
+        // read under the lock: another placer may have placed some of them meanwhile
+        List<Task> waiting = waiting(transaction);
         ClusterSnapshot snapshot = ClusterSnapshots.of(transaction.hosts().all(), transaction.tasks().placedNotStopped(), now.minus(hostTimeout));
         Map<String, Task> byId = waiting.stream().collect(Collectors.toMap(Task::taskId, Function.identity(), (first, second) -> first, LinkedHashMap::new));
         PlacementPlan plan = engine.place(snapshot, waiting.stream().map(TaskPlacer::request).toList());
@@ -85,6 +86,15 @@ public final class TaskPlacer
             }
         }
         return touched;
+    }
+
+    /** A bounded batch of waiting tasks, taken account by account (see {@link FairSelection}). */
+    private static List<Task> waiting(StoreTransaction transaction)
+    {
+        List<String> accounts = transaction.tasks().accountsWaiting(BATCH);
+        int perAccount = FairSelection.perAccount(accounts.size(), BATCH);
+        List<List<Task>> queues = accounts.stream().map(accountId -> transaction.tasks().unplaced(accountId, perAccount)).toList();
+        return FairSelection.roundRobin(queues, BATCH);
     }
 
     private static PlacementAttempt attempt(PlacementFailure failure, Instant now)

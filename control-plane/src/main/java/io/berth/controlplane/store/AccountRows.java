@@ -6,6 +6,7 @@ import io.berth.common.agentprotocol.EgressPolicy;
 import io.berth.common.json.Json;
 import io.berth.controlplane.accounts.AccessKey;
 import io.berth.controlplane.accounts.Account;
+import io.berth.controlplane.quotas.AccountLimits;
 import io.berth.controlplane.store.jdbc.Sql;
 
 import java.sql.ResultSet;
@@ -18,7 +19,7 @@ import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
-/** Accounts, their access keys and the egress policies the operator set. */
+/** Accounts, their access keys, and the egress policies and quotas the operator set. */
 public final class AccountRows
 {
     private final Sql sql;
@@ -82,6 +83,38 @@ public final class AccountRows
     {
         return sql.update("UPDATE accounts SET egress_allowed = ? WHERE account_id = ?",
                 policy == null ? null : JsonBodies.write(policy.allowedCidrs()), accountId) == 1;
+    }
+
+    /** The quotas the operator set for the account (fields not set are null); empty when no such account. */
+    public Optional<AccountLimits> limits(String accountId)
+    {
+        return sql.queryOne("SELECT max_cpu_units, max_tasks, max_waiting, requests_per_second FROM accounts WHERE account_id = ?",
+                row -> new AccountLimits(Sql.nullableLong(row, "max_cpu_units"), Sql.nullableLong(row, "max_tasks"), Sql.nullableLong(row, "max_waiting"),
+                        nullableDouble(row, "requests_per_second")),
+                accountId);
+    }
+
+    /** Stores the account's quotas as given (null fields: the server's default); false when no such account. */
+    public boolean setLimits(String accountId, AccountLimits limits)
+    {
+        return sql.update("UPDATE accounts SET max_cpu_units = ?, max_tasks = ?, max_waiting = ?, requests_per_second = ? WHERE account_id = ?",
+                limits.maxCpuUnits(), limits.maxTasks(), limits.maxWaiting(), limits.requestsPerSecond(), accountId) == 1;
+    }
+
+    /**
+     * Holds the account's row until the transaction ends, so that two RunTask calls of one account check its
+     * quotas one after the other (on PostgreSQL; SQLite runs one writer at a time anyway).
+     */
+    public void lockForQuota(String accountId)
+    {
+        sql.update("UPDATE accounts SET account_id = account_id WHERE account_id = ?", accountId);
+    }
+
+    private static Double nullableDouble(ResultSet row, String column)
+            throws SQLException
+    {
+        double value = row.getDouble(column);
+        return row.wasNull() ? null : value;
     }
 
     /** The accounts whose egress the operator restricted, by account id. */

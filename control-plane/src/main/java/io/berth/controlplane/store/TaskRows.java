@@ -124,11 +124,37 @@ public final class TaskRows
                 TaskRows::task, TaskStatus.STOPPED.name());
     }
 
-    /** Tasks waiting for a host, oldest first. */
-    public List<Task> unplaced(int limit)
+    /**
+     * The accounts with tasks waiting for a host, at most limit of them: first those with a task never tried,
+     * then those whose tasks were tried least recently, so that with more accounts than a pass takes every
+     * account gets its turn.
+     */
+    public List<String> accountsWaiting(int limit)
     {
-        return sql.query("SELECT body FROM tasks WHERE host_id IS NULL AND last_status = ? AND desired_status = ? ORDER BY created_at, task_id LIMIT ?",
-                TaskRows::task, TaskStatus.PROVISIONING.name(), TaskStatus.RUNNING.name(), limit);
+        return sql.query("SELECT t.account_id, MIN(COALESCE(p.attempted_at, 0)) AS tried, MIN(t.created_at) AS oldest "
+                        + "FROM tasks t LEFT JOIN placement_attempts p ON p.task_id = t.task_id "
+                        + "WHERE t.host_id IS NULL AND t.last_status = ? AND t.desired_status = ? "
+                        + "GROUP BY t.account_id ORDER BY tried, oldest, t.account_id LIMIT ?",
+                row -> row.getString("account_id"), TaskStatus.PROVISIONING.name(), TaskStatus.RUNNING.name(), limit);
+    }
+
+    /**
+     * Tasks of the account waiting for a host: those never tried first, oldest first, then those tried least
+     * recently, so that tasks that fit nowhere do not keep the account's newer tasks out of a pass.
+     */
+    public List<Task> unplaced(String accountId, int limit)
+    {
+        return sql.query("SELECT t.body FROM tasks t LEFT JOIN placement_attempts p ON p.task_id = t.task_id "
+                        + "WHERE t.account_id = ? AND t.host_id IS NULL AND t.last_status = ? AND t.desired_status = ? "
+                        + "ORDER BY COALESCE(p.attempted_at, 0), t.created_at, t.task_id LIMIT ?",
+                TaskRows::task, accountId, TaskStatus.PROVISIONING.name(), TaskStatus.RUNNING.name(), limit);
+    }
+
+    /** The account's tasks that are not STOPPED: what counts against its quotas. */
+    public List<Task> notStoppedOf(String accountId)
+    {
+        return sql.query("SELECT body FROM tasks WHERE account_id = ? AND last_status <> ? ORDER BY created_at, task_id",
+                TaskRows::task, accountId, TaskStatus.STOPPED.name());
     }
 
     public int deleteStoppedBefore(Instant cutoff)

@@ -6,6 +6,7 @@ import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.clusters.Cluster;
 import io.berth.controlplane.clusters.ClusterService;
 import io.berth.controlplane.placement.TaskPlacer;
+import io.berth.controlplane.quotas.AccountLimitsService;
 import io.berth.controlplane.resources.Arns;
 import io.berth.controlplane.resources.Described;
 import io.berth.controlplane.resources.Page;
@@ -47,6 +48,7 @@ public final class TaskService
     private final ClusterService clusters;
     private final TaskDefinitionService taskDefinitions;
     private final TaskPlacer placer;
+    private final AccountLimitsService limits;
     private final HostSignals hostSignals;
     private final String region;
     private final Duration stoppedTaskRetention;
@@ -58,6 +60,7 @@ public final class TaskService
             ClusterService clusters,
             TaskDefinitionService taskDefinitions,
             TaskPlacer placer,
+            AccountLimitsService limits,
             HostSignals hostSignals,
             String region,
             Duration stoppedTaskRetention,
@@ -67,6 +70,7 @@ public final class TaskService
         this.clusters = requireNonNull(clusters, "clusters is null");
         this.taskDefinitions = requireNonNull(taskDefinitions, "taskDefinitions is null");
         this.placer = requireNonNull(placer, "placer is null");
+        this.limits = requireNonNull(limits, "limits is null");
         this.hostSignals = requireNonNull(hostSignals, "hostSignals is null");
         this.region = requireNonNull(region, "region is null");
         this.stoppedTaskRetention = requireNonNull(stoppedTaskRetention, "stoppedTaskRetention is null");
@@ -106,6 +110,8 @@ public final class TaskService
             TaskSize size = TaskComposition.size(definition, command.overrides());
             List<ContainerSpec> specs = TaskComposition.containers(definition, command.overrides(), size);
             checkContainersFit(specs, size);
+            // counted in the transaction that inserts, so that nothing past a quota is ever created
+            limits.check(transaction, accountId, command.count(), size.cpu());
             Instant now = clock.instant();
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < command.count(); i++) {

@@ -5,6 +5,7 @@ import io.berth.common.agentprotocol.HostInfo;
 import io.berth.controlplane.accounts.AccessKey;
 import io.berth.controlplane.accounts.Account;
 import io.berth.controlplane.clusters.Cluster;
+import io.berth.controlplane.placement.PlacementAttempt;
 import io.berth.controlplane.taskdefinitions.ContainerDefinition;
 import io.berth.controlplane.taskdefinitions.EnvironmentVariable;
 import io.berth.controlplane.taskdefinitions.PortMapping;
@@ -170,13 +171,35 @@ abstract class StoreContractTest
         assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().listArns(accountId, "prod", null, "starter", TaskStatus.RUNNING, 0, 10)))
                 .containsExactly(task.arn());
         assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().listArns(accountId, "prod", "other", null, TaskStatus.RUNNING, 0, 10))).isEmpty();
-        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().unplaced(1000))).extracting(Task::taskId).contains(task.taskId());
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().unplaced(task.accountId(), 1000))).extracting(Task::taskId).contains(task.taskId());
 
         String hostId = "host-" + UUID.randomUUID();
         store.useTransaction(transaction -> transaction.tasks().updateIfChanged(task, task.withState(task.state().toBuilder().hostId(hostId).build())));
         assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().onHost(hostId))).extracting(Task::taskId).containsExactly(task.taskId());
         assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().countWithLastStatus(accountId, "prod", List.of(TaskStatus.PROVISIONING)))).isEqualTo(1);
         assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().countNotStopped(accountId, "prod"))).isEqualTo(1);
+    }
+
+    @Test
+    void waitingTasksComeNeverTriedFirstThenLeastRecentlyTried()
+    {
+        List<Task> tasks = java.util.stream.Stream.of(task("prod", null), task("prod", null), task("prod", null))
+                .sorted(java.util.Comparator.comparing(Task::taskId)).toList();
+        Task stopped = stopped(task("prod", null), T0);
+        store.useTransaction(transaction -> {
+            tasks.forEach(transaction.tasks()::insert);
+            transaction.tasks().insert(stopped);
+            transaction.placementAttempts().record(new PlacementAttempt(tasks.get(0).taskId(), T0.plusSeconds(120), "RESOURCE:MEMORY", "full", Map.of()));
+            transaction.placementAttempts().record(new PlacementAttempt(tasks.get(1).taskId(), T0.plusSeconds(60), "RESOURCE:MEMORY", "full", Map.of()));
+        });
+
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().unplaced(accountId, 10))).extracting(Task::taskId)
+                .containsExactly(tasks.get(2).taskId(), tasks.get(1).taskId(), tasks.get(0).taskId());
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().unplaced(accountId, 1))).extracting(Task::taskId)
+                .containsExactly(tasks.get(2).taskId());
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().accountsWaiting(1000))).contains(accountId);
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().notStoppedOf(accountId))).extracting(Task::taskId)
+                .containsExactlyInAnyOrderElementsOf(tasks.stream().map(Task::taskId).toList());
     }
 
     @Test

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.controlplane.api.EcsAction;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.api.RequestContext;
+import io.berth.controlplane.quotas.QuotaExceededException;
 import io.berth.controlplane.resources.Described;
 import io.berth.controlplane.resources.Page;
 import io.berth.controlplane.resources.PageRequest;
@@ -59,7 +60,14 @@ public final class TaskActions
                 optionalString(request, "platformVersion"),
                 JsonFields.asMap(optionalObject(request, "networkConfiguration")),
                 placement(request));
-        List<Task> started = tasks.run(context.account().accountId(), command);
+        List<Task> started;
+        try {
+            started = tasks.run(context.account().accountId(), command);
+        }
+        catch (QuotaExceededException e) {
+            // ECS's model lists no LimitExceededException for RunTask: a refused request is a ClientException
+            throw EcsException.clientException(e.getMessage());
+        }
         ObjectNode response = JsonFields.object();
         ArrayNode array = response.putArray("tasks");
         started.forEach(task -> array.add(TaskWire.toJson(task)));

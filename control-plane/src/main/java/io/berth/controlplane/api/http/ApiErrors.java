@@ -16,8 +16,15 @@ final class ApiErrors
     static final String SERIALIZATION = "SerializationException";
     static final String REQUEST_TOO_LARGE = "RequestEntityTooLargeException";
     static final String SERVER = "ServerException";
+    static final String THROTTLING = "ThrottlingException";
 
     private ApiErrors() {}
+
+    /** What AWS answers past a request rate; the AWS SDKs retry it with backoff. */
+    static EcsException throttling()
+    {
+        return new EcsException(THROTTLING, "Rate exceeded");
+    }
 
     static EcsException missingAuthentication()
     {

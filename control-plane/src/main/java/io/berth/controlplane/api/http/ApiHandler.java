@@ -45,6 +45,7 @@ final class ApiHandler
     private final Map<String, EcsAction> actions;
     private final List<AdminRoute> adminRoutes;
     private final int maxBodyBytes;
+    private volatile RequestThrottle throttle;
 
     ApiHandler(RequestAuthenticator authenticator, List<EcsAction> actions, List<AdminEndpoint> adminEndpoints, int maxBodyBytes)
     {
@@ -55,6 +56,11 @@ final class ApiHandler
             throw new IllegalArgumentException("maxBodyBytes must be positive");
         }
         this.maxBodyBytes = maxBodyBytes;
+    }
+
+    void throttle(RequestThrottle value)
+    {
+        this.throttle = requireNonNull(value, "throttle is null");
     }
 
     @Override
@@ -75,6 +81,10 @@ final class ApiHandler
                 }
                 RequestAuthenticator.Authenticated caller = authenticator.authenticate(request);
                 accountId = caller.key().account().accountId();
+                RequestThrottle currentThrottle = throttle;
+                if (currentThrottle != null && !currentThrottle.tryAcquire(accountId)) {
+                    throw ApiErrors.throttling();
+                }
                 RequestContext context = new RequestContext(caller.key().account(), caller.region(), requestId);
                 JsonNode response;
                 if (ecs) {

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.berth.controlplane.accounts.AccessKeyLookup;
 import io.berth.controlplane.api.AdminEndpoint;
 import io.berth.controlplane.api.EcsAction;
+import io.berth.controlplane.quotas.RequestRates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,19 @@ public final class ApiServer
     {
         this.bind = requireNonNull(bind, "bind is null");
         this.handler = new ApiHandler(new RequestAuthenticator(keys, clock, "ecs"), actions, adminEndpoints, maxBodyBytes);
+    }
+
+    /**
+     * Limits each account's requests to the rate rates gives for it (a token bucket per account; past it the
+     * caller gets ThrottlingException, as from AWS). Call before {@link #start()}.
+     */
+    public synchronized ApiServer throttle(RequestRates rates, Clock clock)
+    {
+        if (server != null) {
+            throw new IllegalStateException("throttle before start");
+        }
+        handler.throttle(new RequestThrottle(rates, clock));
+        return this;
     }
 
     /**
