@@ -66,6 +66,16 @@ public final class LayerStore
     public Path unpack(Digest diffId, Path blob)
             throws IOException
     {
+        return unpack(diffId, blob, UnpackBudget.unlimited());
+    }
+
+    /**
+     * Unpacks the blob unless the layer is already there, within what is left of the pull's {@code budget}; a
+     * layer past a limit stops at once and its partial unpack is removed. Callers serialize calls per diff id.
+     */
+    public Path unpack(Digest diffId, Path blob, UnpackBudget budget)
+            throws IOException
+    {
         Path target = layerPath(diffId);
         if (Files.isDirectory(target)) {
             return target;
@@ -76,7 +86,7 @@ public final class LayerStore
             Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rwxr-xr-x"));
             Digest actual;
             try (InputStream in = Files.newInputStream(blob)) {
-                actual = unpacker.unpack(in, temporary);
+                actual = unpacker.unpack(in, temporary, budget.layer());
             }
             if (!actual.equals(diffId)) {
                 throw new ContentVerificationException("layer diff id mismatch: the image config says %s, the layer content is %s".formatted(diffId, actual));

@@ -70,19 +70,38 @@ public final class LayerUnpacker
         this.setOwners = setOwners;
     }
 
-    /** Unpacks into {@code target}, an existing empty directory; returns the diff id of the uncompressed tar. */
+    /** Unpacks into {@code target}, an existing empty directory, without limits; returns the diff id of the uncompressed tar. */
     public Digest unpack(InputStream layer, Path target)
             throws IOException
     {
+        return unpack(layer, target, UnpackBudget.unlimited().layer());
+    }
+
+    /**
+     * Unpacks into {@code target}, an existing empty directory, charging every uncompressed byte and every entry
+     * to {@code budget} as it goes; returns the diff id of the uncompressed tar. On a refusal the caller removes
+     * {@code target}: it may hold part of the layer.
+     */
+    public Digest unpack(InputStream layer, Path target, UnpackBudget.Layer budget)
+            throws IOException
+    {
         MessageDigest diffId = Digest.newSha256();
-        try (InputStream uncompressed = new DigestInputStream(decompress(new BufferedInputStream(layer, 65536)), diffId);
+        try (InputStream uncompressed = new DigestInputStream(new BudgetedInputStream(decompress(new BufferedInputStream(layer, 65536)), budget), diffId);
                 TarArchiveInputStream tar = new TarArchiveInputStream(uncompressed)) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
-                unpackEntry(tar, entry, target);
+                budget.chargeEntry();
+                unpackEntry(tar, entry, target, budget);
             }
-            // The tar's end-of-archive padding counts in the diff id too.
+            // The tar's end-of-archive padding counts in the diff id too (and in the budget: zeros after the end are a bomb as well).
             uncompressed.transferTo(OutputStream.nullOutputStream());
+        }
+        catch (IOException e) {
+            // commons-compress may wrap what the budgeted stream threw; the limit is the reason a user needs.
+            if (budget.exceeded() != null && e != budget.exceeded()) {
+                throw budget.exceeded();
+            }
+            throw e;
         }
         return Digest.fromMessageDigest(diffId.digest());
     }
@@ -110,7 +129,7 @@ public final class LayerUnpacker
         return head.length >= magic.length && Arrays.equals(head, 0, magic.length, magic, 0, magic.length);
     }
 
-    private void unpackEntry(TarArchiveInputStream tar, TarArchiveEntry entry, Path root)
+    private void unpackEntry(TarArchiveInputStream tar, TarArchiveEntry entry, Path root, UnpackBudget.Layer budget)
             throws IOException
     {
         String name = entry.getName();
@@ -121,7 +140,7 @@ public final class LayerUnpacker
         Path parent = ensureParents(root, components, name);
         String baseName = components.get(components.size() - 1);
         if (baseName.startsWith(WHITEOUT_PREFIX)) {
-            applyWhiteout(parent, baseName, name);
+            applyWhiteout(parent, components, name);
             return;
         }
         Path path = parent.resolve(baseName);
@@ -182,8 +201,9 @@ public final class LayerUnpacker
             Files.createLink(path, linkTarget);
         }
         else if (entry.isFile()) {
+            budget.checkDeclaredSize(name, entry.getRealSize());
             try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, NOFOLLOW_LINKS)) {
-                tar.transferTo(out);
+                copyFile(tar, entry, out, budget);
             }
             applyMetadata(path, entry);
         }
@@ -234,19 +254,59 @@ public final class LayerUnpacker
         return current;
     }
 
-    private void applyWhiteout(Path parent, String baseName, String name)
+    /**
+     * The stream charges the stored bytes; a sparse file's holes are not in the stream but are written out as
+     * zeros, so what is written beyond the stored size is charged here.
+     */
+    private static void copyFile(TarArchiveInputStream tar, TarArchiveEntry entry, OutputStream out, UnpackBudget.Layer budget)
             throws IOException
     {
+        byte[] buffer = new byte[65536];
+        long written = 0;
+        long stored = entry.getSize();
+        int count;
+        while ((count = tar.read(buffer)) != -1) {
+            long beyondStored = Math.max(0, written + count - Math.max(stored, written));
+            if (beyondStored > 0) {
+                budget.chargeBytes(beyondStored);
+            }
+            out.write(buffer, 0, count);
+            written += count;
+        }
+    }
+
+    /**
+     * A whiteout hides one name in the directory it sits in, and that directory is inside this layer (its
+     * parents were walked without links). Anything that would name the directory itself, its parent or nothing
+     * ({@code .wh.}, {@code .wh..}, {@code .wh...}) is refused: resolved naively those delete the layer, or
+     * what lies next to it. An opaque marker at the layer root would hide every layer below: refused too.
+     */
+    private void applyWhiteout(Path parent, List<String> components, String name)
+            throws IOException
+    {
+        String baseName = components.get(components.size() - 1);
         if (baseName.equals(OPAQUE_MARKER)) {
+            if (components.size() == 1) {
+                throw new LayerRejectedException("layer entry \"%s\" is an opaque whiteout of the layer root itself".formatted(name));
+            }
             whiteouts.markOpaque(parent);
             return;
         }
         String hidden = baseName.substring(WHITEOUT_PREFIX.length());
-        if (hidden.isEmpty() || hidden.startsWith(WHITEOUT_PREFIX)) {
+        if (hidden.isEmpty()) {
+            throw new LayerRejectedException("layer entry \"%s\" is a whiteout that names nothing".formatted(name));
+        }
+        if (hidden.equals(".") || hidden.equals("..")) {
+            throw new LayerRejectedException("layer entry \"%s\" is a whiteout of \"%s\", which is not a name inside the layer".formatted(name, hidden));
+        }
+        if (hidden.startsWith(WHITEOUT_PREFIX)) {
             log.debug("layer entry {} skipped: aufs metadata", name);
             return;
         }
         Path whiteout = parent.resolve(hidden);
+        if (!parent.equals(whiteout.getParent())) {
+            throw new LayerRejectedException("layer entry \"%s\" is a whiteout outside its own directory".formatted(name));
+        }
         if (Files.exists(whiteout, NOFOLLOW_LINKS)) {
             FileTrees.deleteRecursively(whiteout);
         }

@@ -32,17 +32,31 @@ public final class RegistryImageService
     private final ContentStore content;
     private final LayerStore layers;
     private final Descriptor.Platform platform;
+    private final ImageLimits limits;
     private final ConcurrentMap<Digest, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     public RegistryImageService(Path root, RegistryClient client)
             throws IOException
     {
-        this(root, client, new LayerUnpacker(), Descriptor.Platform.LINUX_AMD64);
+        this(root, client, new LayerUnpacker(), Descriptor.Platform.LINUX_AMD64, ImageLimits.DEFAULTS);
+    }
+
+    public RegistryImageService(Path root, RegistryClient client, ImageLimits limits)
+            throws IOException
+    {
+        this(root, client, new LayerUnpacker(), Descriptor.Platform.LINUX_AMD64, limits);
     }
 
     public RegistryImageService(Path root, RegistryClient client, LayerUnpacker unpacker, Descriptor.Platform platform)
             throws IOException
     {
+        this(root, client, unpacker, platform, ImageLimits.DEFAULTS);
+    }
+
+    public RegistryImageService(Path root, RegistryClient client, LayerUnpacker unpacker, Descriptor.Platform platform, ImageLimits limits)
+            throws IOException
+    {
+        this.limits = requireNonNull(limits, "limits is null");
         requireNonNull(root, "root is null");
         this.client = requireNonNull(client, "client is null");
         this.platform = requireNonNull(platform, "platform is null");
@@ -83,6 +97,8 @@ public final class RegistryImageService
                 throw new ImagePullException("%s: the manifest lists %d layers but the image config %d diff ids".formatted(failure, manifest.layers().size(), config.diffIds().size()));
             }
             List<Path> layerPaths = new ArrayList<>();
+            // Counts what this pull unpacks; layers already on the host were counted by the pull that unpacked them.
+            UnpackBudget budget = new UnpackBudget(limits);
             int unpacked = 0;
             for (int index = 0; index < manifest.layers().size(); index++) {
                 Digest diffId = config.diffIds().get(index);
@@ -93,7 +109,11 @@ public final class RegistryImageService
                     if (!layers.contains(diffId)) {
                         Path blob = ensureBlob(parsed, layer);
                         try {
-                            layers.unpack(diffId, blob);
+                            layers.unpack(diffId, blob, budget);
+                        }
+                        catch (ImageLimitExceededException e) {
+                            log.warn("image {}: layer {} refused: {}", parsed, diffId, e.getMessage());
+                            throw new ImagePullException("%s: layer %s refused: %s".formatted(failure, diffId, e.getMessage()), e);
                         }
                         catch (IOException e) {
                             throw new ImagePullException("%s: failed to extract layer %s: %s".formatted(failure, diffId, e.getMessage()), e);
