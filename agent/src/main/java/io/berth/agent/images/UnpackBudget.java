@@ -10,7 +10,7 @@ import static java.util.Objects.requireNonNull;
  */
 public final class UnpackBudget
 {
-    private static final String RAISE = "the agent's --max-image-size (berth agent or berth up) raises it";
+    private static final String RAISE = "raise it with --max-image-size on berth agent or berth up";
 
     private final ImageLimits limits;
     private final AtomicLong imageBytes = new AtomicLong();
@@ -45,10 +45,10 @@ public final class UnpackBudget
             bytes += count;
             long image = imageBytes.addAndGet(count);
             if (bytes > limits.maxLayerBytes()) {
-                throw exceeded("a layer of this image unpacks to more than the limit of %s per layer (%s)".formatted(ByteSizes.format(limits.maxLayerBytes()), RAISE));
+                throw exceeded("a layer of this image unpacks to more than the limit of %s per layer; %s".formatted(ByteSizes.format(limits.maxLayerBytes()), RAISE));
             }
             if (image > limits.maxImageBytes()) {
-                throw exceeded("the image unpacks to more than the limit of %s per image (%s)".formatted(ByteSizes.format(limits.maxImageBytes()), RAISE));
+                throw exceeded("the image unpacks to more than the limit of %s per image; %s".formatted(ByteSizes.format(limits.maxImageBytes()), RAISE));
             }
         }
 
@@ -58,10 +58,10 @@ public final class UnpackBudget
         {
             failIfExceeded();
             if (bytes + size > limits.maxLayerBytes()) {
-                throw exceeded("layer entry \"%s\" of %d bytes does not fit the limit of %s per layer (%s)".formatted(name, size, ByteSizes.format(limits.maxLayerBytes()), RAISE));
+                throw exceeded("layer entry \"%s\" of %d bytes does not fit the limit of %s per layer; %s".formatted(name, size, ByteSizes.format(limits.maxLayerBytes()), RAISE));
             }
             if (imageBytes.get() + size > limits.maxImageBytes()) {
-                throw exceeded("layer entry \"%s\" of %d bytes does not fit the limit of %s per image (%s)".formatted(name, size, ByteSizes.format(limits.maxImageBytes()), RAISE));
+                throw exceeded("layer entry \"%s\" of %d bytes does not fit the limit of %s per image; %s".formatted(name, size, ByteSizes.format(limits.maxImageBytes()), RAISE));
             }
         }
 
@@ -73,6 +73,12 @@ public final class UnpackBudget
             if (entries > limits.maxLayerEntries()) {
                 throw exceeded("a layer of this image has more than the limit of %d entries per layer (a fixed limit of Berth: split the layer)".formatted(limits.maxLayerEntries()));
             }
+        }
+
+        /** Unpacked bytes charged to this layer so far. */
+        public long bytes()
+        {
+            return bytes;
         }
 
         /** The limit this layer passed, if any: a tar reader may wrap the exception thrown from its stream. */
