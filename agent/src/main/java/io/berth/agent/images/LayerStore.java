@@ -116,18 +116,9 @@ public final class LayerStore
     }
 
     /**
-     * Unpacks the blob unless the layer is already there; callers serialize calls per diff id. Throws
-     * {@link ContentVerificationException} when the uncompressed content is not the promised diff id.
-     */
-    public Path unpack(Digest diffId, Path blob)
-            throws IOException
-    {
-        return unpack(diffId, blob, UnpackBudget.unlimited());
-    }
-
-    /**
      * Unpacks the blob unless the layer is already there, within what is left of the pull's {@code budget}; a
      * layer past a limit stops at once and its partial unpack is removed. Callers serialize calls per diff id.
+     * Throws {@link ContentVerificationException} when the uncompressed content is not the promised diff id.
      */
     public Path unpack(Digest diffId, Path blob, UnpackBudget budget)
             throws IOException

@@ -43,7 +43,11 @@ import static java.util.Objects.requireNonNull;
  * image would be a privilege the image must not get. Refusing them would make such images unusable for nothing.
  *
  * <p>OCI whiteouts become overlayfs whiteouts: {@code .wh.NAME} a 0/0 character device NAME,
- * {@code .wh..wh..opq} the opaque xattr on its directory.
+ * {@code .wh..wh..opq} the opaque xattr on its directory. A whiteout acts only on a name in its own directory
+ * inside the layer; one that names nothing, {@code .}, {@code ..} or (opaque) the layer root fails the layer.
+ *
+ * <p>Limits: every uncompressed byte and every entry is charged to an {@link UnpackBudget} as it is read, so a
+ * layer past a limit (a gzip bomb) fails at the limit rather than at a full disk.
  */
 public final class LayerUnpacker
 {

@@ -19,6 +19,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -87,6 +92,48 @@ class HostileLayerTest
                 .hasMessageContaining(reason);
 
         assertBystandersSurviveAndNothingIsLeft();
+    }
+
+    @Test
+    void anotherUnpackInFlightIsUnaffectedByAHostileWhiteout()
+            throws Exception
+    {
+        // The benign layer pauses inside its first whiteout, its directory half-filled under layers/unpacking/.
+        CountDownLatch paused = new CountDownLatch(1);
+        CountDownLatch resume = new CountDownLatch(1);
+        OverlayWhiteouts pausing = new OverlayWhiteouts()
+        {
+            @Override
+            public void createWhiteout(Path path)
+                    throws IOException
+            {
+                paused.countDown();
+                try {
+                    resume.await(30, TimeUnit.SECONDS);
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.createWhiteout(path);
+            }
+        };
+        LayerStore benignStore = new LayerStore(root, new LayerUnpacker(pausing, true));
+        byte[] benign = tar(List.of(file("app/data", "data"), file("app/.wh.old", ""), file("app/more", "more")));
+        byte[] hostile = tar(List.of(file(".wh...", "")));
+        try (ExecutorService executor = Executors.newSingleThreadExecutor()) {
+            Future<Path> inFlight = executor.submit(() -> benignStore.unpack(Digest.of(benign), blob(benign), new UnpackBudget(ImageLimits.DEFAULTS)));
+            assertThat(paused.await(30, TimeUnit.SECONDS)).isTrue();
+
+            assertThatThrownBy(() -> store.unpack(Digest.of(hostile), blob(hostile), new UnpackBudget(ImageLimits.DEFAULTS)))
+                    .isInstanceOf(LayerRejectedException.class)
+                    .hasMessageContaining("is a whiteout of \"..\"");
+            resume.countDown();
+
+            Path layer = inFlight.get(30, TimeUnit.SECONDS);
+            assertThat(layer.resolve("app/data")).hasContent("data");
+            assertThat(layer.resolve("app/more")).hasContent("more");
+        }
+        assertBystandersSurvive();
     }
 
     @Test
