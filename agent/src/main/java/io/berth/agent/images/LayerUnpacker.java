@@ -90,12 +90,16 @@ public final class LayerUnpacker
             throws IOException
     {
         MessageDigest diffId = Digest.newSha256();
-        try (InputStream uncompressed = new DigestInputStream(new BudgetedInputStream(decompress(new BufferedInputStream(layer, 65536)), budget), diffId);
+        BudgetedInputStream budgeted = new BudgetedInputStream(decompress(new BufferedInputStream(layer, 65536)), budget);
+        try (InputStream uncompressed = new DigestInputStream(budgeted, diffId);
                 TarArchiveInputStream tar = new TarArchiveInputStream(uncompressed)) {
             TarArchiveEntry entry;
-            while ((entry = tar.getNextEntry()) != null) {
+            while ((entry = nextEntry(tar, budgeted)) != null) {
                 budget.chargeEntry();
                 unpackEntry(tar, entry, target, budget);
+                // What the entry's handler left unread (a whiteout's content, data of a skipped type) is read here,
+                // so that all the tar reader reads for the next entry is headers.
+                tar.transferTo(OutputStream.nullOutputStream());
             }
             // The tar's end-of-archive padding counts in the diff id too (and in the budget: zeros after the end are a bomb as well).
             uncompressed.transferTo(OutputStream.nullOutputStream());
@@ -105,9 +109,24 @@ public final class LayerUnpacker
             if (budget.exceeded() != null && e != budget.exceeded()) {
                 throw budget.exceeded();
             }
+            if (budgeted.refused() != null && e != budgeted.refused()) {
+                throw budgeted.refused();
+            }
             throw e;
         }
         return Digest.fromMessageDigest(diffId.digest());
+    }
+
+    private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, BudgetedInputStream budgeted)
+            throws IOException
+    {
+        budgeted.startHeaders();
+        try {
+            return tar.getNextEntry();
+        }
+        finally {
+            budgeted.endHeaders();
+        }
     }
 
     private static InputStream decompress(BufferedInputStream in)

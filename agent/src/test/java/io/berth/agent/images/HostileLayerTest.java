@@ -189,6 +189,30 @@ class HostileLayerTest
     }
 
     @Test
+    void aHugeLongNameIsRefusedBeforeItFillsTheHeap()
+            throws IOException
+    {
+        // A GNU long-name entry of 256 MiB: the tar reader would hold it all in memory for the next entry's name.
+        Path bomb = work.resolve("long-name.tar.gz");
+        TarArchiveEntry longName = new TarArchiveEntry(TarConstants.GNU_LONGLINK, TarConstants.LF_GNUTYPE_LONGNAME);
+        longName.setSize(256 * MiB);
+        byte[] block = new byte[512];
+        longName.writeEntryHeader(block, org.apache.commons.compress.archivers.zip.ZipEncodingHelper.getZipEncoding(StandardCharsets.UTF_8), false);
+        byte[] names = gzip("a".repeat((int) (16 * MiB)).getBytes(StandardCharsets.US_ASCII));
+        try (OutputStream out = Files.newOutputStream(bomb)) {
+            out.write(gzip(block));
+            for (int i = 0; i < 16; i++) {
+                out.write(names);
+            }
+        }
+
+        assertThatThrownBy(() -> store.unpack(Digest.of(new byte[0]), bomb, new UnpackBudget(ImageLimits.DEFAULTS)))
+                .isInstanceOf(LayerRejectedException.class)
+                .hasMessage("layer has an entry with more than 1 MiB of tar headers (a long name or extended header that large is not a file system)");
+        assertBystandersSurviveAndNothingIsLeft();
+    }
+
+    @Test
     void zerosAfterTheEndOfTheArchiveCountToo()
             throws IOException
     {
@@ -258,11 +282,14 @@ class HostileLayerTest
     void aBenignLayerStillUnpacksWithWhiteouts()
             throws IOException
     {
-        byte[] tar = tar(List.of(file("etc/.wh.hosts", ""), file("var/cache/.wh..wh..opq", ""), file("etc/hostname", "box")));
+        // a whiteout with content (some tools write one): the content is read past, not taken for headers
+        byte[] tar = tar(List.of(file("etc/.wh.hosts", "ignored content"), file("var/cache/.wh..wh..opq", ""), file("etc/hostname", "box"),
+                file("long/" + "n".repeat(200) + "/" + "m".repeat(200), "long name")));
 
         Path layer = store.unpack(Digest.of(tar), blob(tar), new UnpackBudget(ImageLimits.DEFAULTS));
 
         assertThat(layer.resolve("etc/hostname")).hasContent("box");
+        assertThat(layer.resolve("long/" + "n".repeat(200) + "/" + "m".repeat(200))).hasContent("long name");
         assertThat(Files.exists(layer.resolve("etc/hosts"), java.nio.file.LinkOption.NOFOLLOW_LINKS)).isTrue();
         assertBystandersSurvive();
     }
