@@ -213,6 +213,28 @@ class HostileLayerTest
     }
 
     @Test
+    void aSparseFileCountsWithItsHoles()
+            throws Exception
+    {
+        // GNU tar stores a 1 GiB sparse file as its map and a few bytes; unpacked, the holes are written out in full.
+        // (commons-compress refuses sparse maps past 2 GiB outright, which refuses the layer too.)
+        Path sparse = Files.createDirectory(work.resolve("sparse-source")).resolve("holes");
+        try (var file = java.nio.channels.FileChannel.open(sparse, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            file.write(java.nio.ByteBuffer.wrap("end".getBytes(StandardCharsets.UTF_8)), 1L << 30);
+        }
+        Path bomb = work.resolve("sparse.tar.gz");
+        Process tar = new ProcessBuilder("tar", "--sparse", "--format=pax", "-czf", bomb.toString(), "-C", sparse.getParent().toString(), "holes")
+                .redirectErrorStream(true).start();
+        assertThat(tar.waitFor()).as(new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        assertThat(Files.size(bomb)).isLessThan(MiB);
+
+        assertThatThrownBy(() -> store.unpack(Digest.of(new byte[0]), bomb, new UnpackBudget(ImageLimits.ofMaxImageBytes(100 * MiB))))
+                .isInstanceOf(ImageLimitExceededException.class)
+                .hasMessageContaining("layer entry \"holes\" of 1073741827 bytes does not fit the limit of 100 MiB per layer");
+        assertBystandersSurviveAndNothingIsLeft();
+    }
+
+    @Test
     void zerosAfterTheEndOfTheArchiveCountToo()
             throws IOException
     {
