@@ -33,18 +33,20 @@ final class BerthEnvironment
     private final Path dataDirectory;
     private final int apiPort;
     private final UnaryOperator<ControlPlaneConfig> controlPlaneTuning;
+    private final UnaryOperator<AllInOneConfig> configTuning;
     private AllInOne berth;
     private final String image;
     // a bridge and subnet of this environment's own, kept across restarts, so tests never meet a running `berth up`
     private final String bridgeName = TestNetworks.bridgeName("bte2e");
     private final String subnet = TestNetworks.subnet();
 
-    private BerthEnvironment(Path dataDirectory, int apiPort, UnaryOperator<ControlPlaneConfig> controlPlaneTuning)
+    private BerthEnvironment(Path dataDirectory, int apiPort, UnaryOperator<ControlPlaneConfig> controlPlaneTuning, UnaryOperator<AllInOneConfig> configTuning)
             throws IOException
     {
         this.dataDirectory = dataDirectory;
         this.apiPort = apiPort;
         this.controlPlaneTuning = controlPlaneTuning;
+        this.configTuning = configTuning;
         this.berth = start();
         this.image = TestImages.pushBusybox(berth.registryAddress(), "e2e/busybox:latest");
     }
@@ -52,21 +54,28 @@ final class BerthEnvironment
     static BerthEnvironment start(Path dataDirectory)
             throws IOException
     {
-        return new BerthEnvironment(dataDirectory, FreePorts.any(), UnaryOperator.identity());
+        return new BerthEnvironment(dataDirectory, FreePorts.any(), UnaryOperator.identity(), UnaryOperator.identity());
+    }
+
+    /** With `berth up` options adjusted, e.g. a small --max-image-size. */
+    static BerthEnvironment startConfigured(Path dataDirectory, UnaryOperator<AllInOneConfig> configTuning)
+            throws IOException
+    {
+        return new BerthEnvironment(dataDirectory, FreePorts.any(), UnaryOperator.identity(), configTuning);
     }
 
     /** With control plane settings adjusted, e.g. a short placement timeout. */
     static BerthEnvironment start(Path dataDirectory, UnaryOperator<ControlPlaneConfig> controlPlaneTuning)
             throws IOException
     {
-        return new BerthEnvironment(dataDirectory, FreePorts.any(), controlPlaneTuning);
+        return new BerthEnvironment(dataDirectory, FreePorts.any(), controlPlaneTuning, UnaryOperator.identity());
     }
 
     private AllInOne start()
             throws IOException
     {
-        AllInOne started = new AllInOne(AllInOneConfig.defaults(dataDirectory).withApiPort(apiPort).withStoppedTaskRetention(Duration.ofHours(1))
-                .withTaskNetwork(bridgeName, subnet), controlPlaneTuning);
+        AllInOne started = new AllInOne(configTuning.apply(AllInOneConfig.defaults(dataDirectory).withApiPort(apiPort).withStoppedTaskRetention(Duration.ofHours(1))
+                .withTaskNetwork(bridgeName, subnet)), controlPlaneTuning);
         started.start();
         return started;
     }

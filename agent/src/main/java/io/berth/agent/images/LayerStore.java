@@ -7,6 +7,9 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,7 +20,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * Unpacked layers at {@code <root>/layers/sha256/<diff id hex>}, each unpacked once and then shared read-only.
  * A layer is unpacked into a temporary directory and renamed into place only after its diff id checked out,
- * so a half-unpacked or wrong layer is never used, even after a crash.
+ * so a half-unpacked or wrong layer is never used, even after a crash. Beside each layer, under
+ * {@code <root>/layers/sizes/<diff id hex>}, its unpacked size, so a pull can count a layer it finds on the host
+ * against the image limit without reading the layer again.
  */
 public final class LayerStore
 {
@@ -25,6 +30,7 @@ public final class LayerStore
 
     private final Path layers;
     private final Path unpacking;
+    private final Path sizes;
     private final LayerUnpacker unpacker;
 
     public LayerStore(Path root, LayerUnpacker unpacker)
@@ -34,8 +40,10 @@ public final class LayerStore
         this.unpacker = requireNonNull(unpacker, "unpacker is null");
         this.layers = root.resolve("layers").resolve("sha256");
         this.unpacking = root.resolve("layers").resolve("unpacking");
+        this.sizes = root.resolve("layers").resolve("sizes");
         Files.createDirectories(layers);
         Files.createDirectories(unpacking);
+        Files.createDirectories(sizes);
     }
 
     /** Deletes what interrupted unpacks left behind; call once at agent start, before any pull. */
@@ -45,6 +53,11 @@ public final class LayerStore
         try (var leftovers = Files.list(unpacking)) {
             for (Path leftover : leftovers.toList()) {
                 FileTrees.deleteRecursively(leftover);
+            }
+        }
+        try (var partialSizes = Files.list(sizes)) {
+            for (Path partial : partialSizes.filter(path -> path.getFileName().toString().endsWith(".partial")).toList()) {
+                Files.deleteIfExists(partial);
             }
         }
     }
@@ -60,10 +73,54 @@ public final class LayerStore
     }
 
     /**
-     * Unpacks the blob unless the layer is already there; callers serialize calls per diff id. Throws
-     * {@link ContentVerificationException} when the uncompressed content is not the promised diff id.
+     * The unpacked size of a layer on the host: as counted when it was unpacked, or (for a layer unpacked before
+     * sizes were recorded) the sum of its files' sizes, then recorded.
      */
-    public Path unpack(Digest diffId, Path blob)
+    public long unpackedSize(Digest diffId)
+            throws IOException
+    {
+        Path recorded = sizes.resolve(diffId.hex());
+        if (Files.isRegularFile(recorded)) {
+            try {
+                return Long.parseLong(Files.readString(recorded).strip());
+            }
+            catch (NumberFormatException e) {
+                log.warn("layer {}: unreadable recorded size; measuring the layer again", diffId);
+            }
+        }
+        long[] total = {0};
+        Files.walkFileTree(layerPath(diffId), new SimpleFileVisitor<>()
+        {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
+            {
+                total[0] += attributes.isRegularFile() ? attributes.size() : 0;
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        recordSize(diffId, total[0]);
+        return total[0];
+    }
+
+    private void recordSize(Digest diffId, long bytes)
+            throws IOException
+    {
+        Path temporary = Files.createTempFile(sizes, diffId.hex().substring(0, 12) + "-", ".partial");
+        try {
+            Files.writeString(temporary, Long.toString(bytes));
+            Files.move(temporary, sizes.resolve(diffId.hex()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    /**
+     * Unpacks the blob unless the layer is already there, within what is left of the pull's {@code budget}; a
+     * layer past a limit stops at once and its partial unpack is removed. Callers serialize calls per diff id.
+     * Throws {@link ContentVerificationException} when the uncompressed content is not the promised diff id.
+     */
+    public Path unpack(Digest diffId, Path blob, UnpackBudget budget)
             throws IOException
     {
         Path target = layerPath(diffId);
@@ -75,12 +132,14 @@ public final class LayerStore
             // The layer directory becomes "/" in the container: it must be traversable by every user.
             Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rwxr-xr-x"));
             Digest actual;
+            UnpackBudget.Layer share = budget.layer();
             try (InputStream in = Files.newInputStream(blob)) {
-                actual = unpacker.unpack(in, temporary);
+                actual = unpacker.unpack(in, temporary, share);
             }
             if (!actual.equals(diffId)) {
                 throw new ContentVerificationException("layer diff id mismatch: the image config says %s, the layer content is %s".formatted(diffId, actual));
             }
+            recordSize(diffId, share.bytes());
             try {
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
             }

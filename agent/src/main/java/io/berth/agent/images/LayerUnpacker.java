@@ -43,7 +43,11 @@ import static java.util.Objects.requireNonNull;
  * image would be a privilege the image must not get. Refusing them would make such images unusable for nothing.
  *
  * <p>OCI whiteouts become overlayfs whiteouts: {@code .wh.NAME} a 0/0 character device NAME,
- * {@code .wh..wh..opq} the opaque xattr on its directory.
+ * {@code .wh..wh..opq} the opaque xattr on its directory. A whiteout acts only on a name in its own directory
+ * inside the layer; one that names nothing, {@code .}, {@code ..} or (opaque) the layer root fails the layer.
+ *
+ * <p>Limits: every uncompressed byte and every entry is charged to an {@link UnpackBudget} as it is read, so a
+ * layer past a limit (a gzip bomb) fails at the limit rather than at a full disk.
  */
 public final class LayerUnpacker
 {
@@ -70,21 +74,59 @@ public final class LayerUnpacker
         this.setOwners = setOwners;
     }
 
-    /** Unpacks into {@code target}, an existing empty directory; returns the diff id of the uncompressed tar. */
+    /** Unpacks into {@code target}, an existing empty directory, without limits; returns the diff id of the uncompressed tar. */
     public Digest unpack(InputStream layer, Path target)
             throws IOException
     {
+        return unpack(layer, target, UnpackBudget.unlimited().layer());
+    }
+
+    /**
+     * Unpacks into {@code target}, an existing empty directory, charging every uncompressed byte and every entry
+     * to {@code budget} as it goes; returns the diff id of the uncompressed tar. On a refusal the caller removes
+     * {@code target}: it may hold part of the layer.
+     */
+    public Digest unpack(InputStream layer, Path target, UnpackBudget.Layer budget)
+            throws IOException
+    {
         MessageDigest diffId = Digest.newSha256();
-        try (InputStream uncompressed = new DigestInputStream(decompress(new BufferedInputStream(layer, 65536)), diffId);
+        BudgetedInputStream budgeted = new BudgetedInputStream(decompress(new BufferedInputStream(layer, 65536)), budget);
+        try (InputStream uncompressed = new DigestInputStream(budgeted, diffId);
                 TarArchiveInputStream tar = new TarArchiveInputStream(uncompressed)) {
             TarArchiveEntry entry;
-            while ((entry = tar.getNextEntry()) != null) {
-                unpackEntry(tar, entry, target);
+            while ((entry = nextEntry(tar, budgeted)) != null) {
+                budget.chargeEntry();
+                unpackEntry(tar, entry, target, budget);
+                // What the entry's handler left unread (a whiteout's content, data of a skipped type) is read here,
+                // so that all the tar reader reads for the next entry is headers.
+                tar.transferTo(OutputStream.nullOutputStream());
             }
-            // The tar's end-of-archive padding counts in the diff id too.
+            // The tar's end-of-archive padding counts in the diff id too (and in the budget: zeros after the end are a bomb as well).
             uncompressed.transferTo(OutputStream.nullOutputStream());
         }
+        catch (IOException e) {
+            // commons-compress may wrap what the budgeted stream threw; the limit is the reason a user needs.
+            if (budget.exceeded() != null && e != budget.exceeded()) {
+                throw budget.exceeded();
+            }
+            if (budgeted.refused() != null && e != budgeted.refused()) {
+                throw budgeted.refused();
+            }
+            throw e;
+        }
         return Digest.fromMessageDigest(diffId.digest());
+    }
+
+    private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, BudgetedInputStream budgeted)
+            throws IOException
+    {
+        budgeted.startHeaders();
+        try {
+            return tar.getNextEntry();
+        }
+        finally {
+            budgeted.endHeaders();
+        }
     }
 
     private static InputStream decompress(BufferedInputStream in)
@@ -110,7 +152,7 @@ public final class LayerUnpacker
         return head.length >= magic.length && Arrays.equals(head, 0, magic.length, magic, 0, magic.length);
     }
 
-    private void unpackEntry(TarArchiveInputStream tar, TarArchiveEntry entry, Path root)
+    private void unpackEntry(TarArchiveInputStream tar, TarArchiveEntry entry, Path root, UnpackBudget.Layer budget)
             throws IOException
     {
         String name = entry.getName();
@@ -121,7 +163,7 @@ public final class LayerUnpacker
         Path parent = ensureParents(root, components, name);
         String baseName = components.get(components.size() - 1);
         if (baseName.startsWith(WHITEOUT_PREFIX)) {
-            applyWhiteout(parent, baseName, name);
+            applyWhiteout(parent, components, name);
             return;
         }
         Path path = parent.resolve(baseName);
@@ -182,8 +224,9 @@ public final class LayerUnpacker
             Files.createLink(path, linkTarget);
         }
         else if (entry.isFile()) {
+            budget.checkDeclaredSize(name, entry.getRealSize());
             try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, NOFOLLOW_LINKS)) {
-                tar.transferTo(out);
+                copyFile(tar, entry, out, budget);
             }
             applyMetadata(path, entry);
         }
@@ -234,19 +277,59 @@ public final class LayerUnpacker
         return current;
     }
 
-    private void applyWhiteout(Path parent, String baseName, String name)
+    /**
+     * The stream charges the stored bytes; a sparse file's holes are not in the stream but are written out as
+     * zeros, so what is written beyond the stored size is charged here.
+     */
+    private static void copyFile(TarArchiveInputStream tar, TarArchiveEntry entry, OutputStream out, UnpackBudget.Layer budget)
             throws IOException
     {
+        byte[] buffer = new byte[65536];
+        long written = 0;
+        long stored = entry.getSize();
+        int count;
+        while ((count = tar.read(buffer)) != -1) {
+            long beyondStored = Math.max(0, written + count - Math.max(stored, written));
+            if (beyondStored > 0) {
+                budget.chargeBytes(beyondStored);
+            }
+            out.write(buffer, 0, count);
+            written += count;
+        }
+    }
+
+    /**
+     * A whiteout hides one name in the directory it sits in, and that directory is inside this layer (its
+     * parents were walked without links). Anything that would name the directory itself, its parent or nothing
+     * ({@code .wh.}, {@code .wh..}, {@code .wh...}) is refused: resolved naively those delete the layer, or
+     * what lies next to it. An opaque marker at the layer root would hide every layer below: refused too.
+     */
+    private void applyWhiteout(Path parent, List<String> components, String name)
+            throws IOException
+    {
+        String baseName = components.get(components.size() - 1);
         if (baseName.equals(OPAQUE_MARKER)) {
+            if (components.size() == 1) {
+                throw new LayerRejectedException("layer entry \"%s\" is an opaque whiteout of the layer root itself".formatted(name));
+            }
             whiteouts.markOpaque(parent);
             return;
         }
         String hidden = baseName.substring(WHITEOUT_PREFIX.length());
-        if (hidden.isEmpty() || hidden.startsWith(WHITEOUT_PREFIX)) {
+        if (hidden.isEmpty()) {
+            throw new LayerRejectedException("layer entry \"%s\" is a whiteout that names nothing".formatted(name));
+        }
+        if (hidden.equals(".") || hidden.equals("..")) {
+            throw new LayerRejectedException("layer entry \"%s\" is a whiteout of \"%s\", which is not a name inside the layer".formatted(name, hidden));
+        }
+        if (hidden.startsWith(WHITEOUT_PREFIX)) {
             log.debug("layer entry {} skipped: aufs metadata", name);
             return;
         }
         Path whiteout = parent.resolve(hidden);
+        if (!parent.equals(whiteout.getParent())) {
+            throw new LayerRejectedException("layer entry \"%s\" is a whiteout outside its own directory".formatted(name));
+        }
         if (Files.exists(whiteout, NOFOLLOW_LINKS)) {
             FileTrees.deleteRecursively(whiteout);
         }

@@ -20,11 +20,12 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
 import static io.berth.agent.images.RegistryException.Kind.DENIED;
@@ -46,29 +47,38 @@ public final class RegistryClient
 {
     private static final Logger log = LoggerFactory.getLogger(RegistryClient.class);
     private static final int MAX_REDIRECTS = 5;
-    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(60);
+    // A manifest or token answer is small; a larger one is a registry gone wrong (containerd uses the same bound).
+    private static final int MAX_METADATA_BYTES = 4 << 20;
 
     private final RegistryAccessPolicy accessPolicy;
     private final RegistryCredentials credentials;
     private final HttpClient httpClient;
+    private final RegistryDeadlines deadlines;
+    private final ScheduledExecutorService watchdogs = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("registry-download-deadlines").factory());
     // Authorization header value per "host/repository": a registry scopes tokens to a repository.
     private final Map<String, String> authorizations = new ConcurrentHashMap<>();
 
     public RegistryClient(RegistryAccessPolicy accessPolicy, RegistryCredentials credentials)
     {
-        this(accessPolicy, credentials, HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build());
+        this(accessPolicy, credentials, RegistryDeadlines.DEFAULTS);
     }
 
-    /** The given client must not follow redirects itself. */
-    public RegistryClient(RegistryAccessPolicy accessPolicy, RegistryCredentials credentials, HttpClient httpClient)
+    public RegistryClient(RegistryAccessPolicy accessPolicy, RegistryCredentials credentials, RegistryDeadlines deadlines)
+    {
+        this(accessPolicy, credentials, HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(deadlines.connect())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build(), deadlines);
+    }
+
+    /** The given client must not follow redirects itself, and brings its own connect timeout. */
+    public RegistryClient(RegistryAccessPolicy accessPolicy, RegistryCredentials credentials, HttpClient httpClient, RegistryDeadlines deadlines)
     {
         this.accessPolicy = requireNonNull(accessPolicy, "accessPolicy is null");
         this.credentials = requireNonNull(credentials, "credentials is null");
         this.httpClient = requireNonNull(httpClient, "httpClient is null");
+        this.deadlines = requireNonNull(deadlines, "deadlines is null");
     }
 
     /** Fetches the manifest or index the reference names (its digest if it has one, else its tag). */
@@ -83,10 +93,11 @@ public final class RegistryClient
             throws RegistryException
     {
         URI uri = apiUri(repository, "/manifests/" + tagOrDigest);
-        HttpResponse<byte[]> response = send(repository, uri, authorization -> request(uri, authorization)
+        HttpResponse<InputStream> streamed = send(repository, uri, authorization -> request(uri, authorization)
                 .header("Accept", String.join(", ", MediaTypes.ACCEPTED_MANIFESTS))
                 .GET()
-                .build(), HttpResponse.BodyHandlers.ofByteArray());
+                .build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<byte[]> response = readSmallBody(repository, streamed, "manifest " + tagOrDigest);
         expectStatus(response, 200, "manifest " + tagOrDigest);
         byte[] content = response.body();
         Digest digest = Digest.of(content);
@@ -110,12 +121,20 @@ public final class RegistryClient
         HttpResponse<InputStream> response = send(repository, uri, authorization -> request(uri, authorization).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         response = followRedirects(repository, response);
-        try (InputStream body = response.body()) {
-            expectStatus(response, 200, "blob " + descriptor.digest());
+        if (response.statusCode() != 200) {
+            HttpResponse<byte[]> failed = readSmallBody(repository, response, "blob " + descriptor.digest());
+            expectStatus(failed, 200, "blob " + descriptor.digest());
+        }
+        String what = "blob %s from registry %s".formatted(descriptor.digest(), repository.apiHost());
+        try (InputStream body = new DeadlineInputStream(response.body(), what, deadlines.stall(), deadlines.totalFor(descriptor.size()), watchdogs)) {
             return store.ingest(descriptor.digest(), OptionalLong.of(descriptor.size()), body);
         }
         catch (ContentVerificationException e) {
             throw new RegistryException(INVALID_CONTENT, "blob " + descriptor.digest() + ": " + e.getMessage(), e);
+        }
+        catch (DeadlineInputStream.DownloadDeadlineException e) {
+            log.warn("{}", e.getMessage());
+            throw new RegistryException(UNREACHABLE, e.getMessage(), e);
         }
         catch (IOException e) {
             throw connectionFailure(repository, e);
@@ -187,6 +206,7 @@ public final class RegistryClient
     @Override
     public void close()
     {
+        watchdogs.shutdownNow();
         httpClient.close();
     }
 
@@ -196,9 +216,9 @@ public final class RegistryClient
         return URI.create(accessPolicy.scheme(host) + "://" + host + "/v2/" + repository.repository() + suffix);
     }
 
-    private static HttpRequest.Builder request(URI uri, Optional<String> authorization)
+    private HttpRequest.Builder request(URI uri, Optional<String> authorization)
     {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(METADATA_TIMEOUT);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(deadlines.headers());
         authorization.ifPresent(value -> builder.header("Authorization", value));
         return builder;
     }
@@ -259,9 +279,9 @@ public final class RegistryClient
             }
         });
         URI tokenUri = URI.create(realm + (query.isEmpty() ? "" : (realm.contains("?") ? "&" : "?") + query));
-        HttpRequest.Builder tokenRequest = HttpRequest.newBuilder(tokenUri).timeout(METADATA_TIMEOUT).GET();
+        HttpRequest.Builder tokenRequest = HttpRequest.newBuilder(tokenUri).timeout(deadlines.headers()).GET();
         credential.ifPresent(value -> tokenRequest.header("Authorization", value.basicAuthorization()));
-        HttpResponse<byte[]> response = execute(repository, tokenRequest.build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = readSmallBody(repository, execute(repository, tokenRequest.build(), HttpResponse.BodyHandlers.ofInputStream()), "token");
         if (response.statusCode() == 401 || response.statusCode() == 403) {
             throw new RegistryException(UNAUTHORIZED, credential.isPresent()
                     ? "unauthorized: the token service of %s rejected user %s".formatted(repository.registry(), credential.get().username())
@@ -295,7 +315,7 @@ public final class RegistryClient
             if ("http".equals(target.getScheme()) && !accessPolicy.allowsPlainHttp(authority(target))) {
                 throw new RegistryException(PROTOCOL, "registry %s redirected to plain HTTP (%s); refusing".formatted(repository.registry(), target.getHost()));
             }
-            HttpRequest.Builder next = HttpRequest.newBuilder(target).timeout(METADATA_TIMEOUT).GET();
+            HttpRequest.Builder next = HttpRequest.newBuilder(target).timeout(deadlines.headers()).GET();
             if (authority(target).equals(authority(originalHost))) {
                 Optional.ofNullable(authorizations.get(repository.apiHost() + "/" + repository.repository()))
                         .ifPresent(value -> next.header("Authorization", value));
@@ -303,6 +323,78 @@ public final class RegistryClient
             response = execute(repository, next.build(), HttpResponse.BodyHandlers.ofInputStream());
         }
         return response;
+    }
+
+    /**
+     * Reads a manifest, token or error body under the stall and total deadlines and at most 4 MiB; the HTTP
+     * client's own timeout ends with the headers, so a body that stops would otherwise wait forever.
+     */
+    private HttpResponse<byte[]> readSmallBody(ImageReference repository, HttpResponse<InputStream> response, String what)
+            throws RegistryException
+    {
+        String download = "%s from registry %s".formatted(what, repository.apiHost());
+        byte[] body;
+        try (InputStream in = new DeadlineInputStream(response.body(), download, deadlines.stall(), deadlines.total(), watchdogs)) {
+            body = in.readNBytes(MAX_METADATA_BYTES + 1);
+        }
+        catch (DeadlineInputStream.DownloadDeadlineException e) {
+            log.warn("{}", e.getMessage());
+            throw new RegistryException(UNREACHABLE, e.getMessage(), e);
+        }
+        catch (IOException e) {
+            throw connectionFailure(repository, e);
+        }
+        if (body.length > MAX_METADATA_BYTES) {
+            throw new RegistryException(PROTOCOL, "%s is larger than %s; refusing it".formatted(download, ByteSizes.format(MAX_METADATA_BYTES)));
+        }
+        return new BufferedResponse(response, body);
+    }
+
+    /** A response whose body was read into memory. */
+    private record BufferedResponse(HttpResponse<InputStream> response, byte[] body)
+            implements HttpResponse<byte[]>
+    {
+        @Override
+        public int statusCode()
+        {
+            return response.statusCode();
+        }
+
+        @Override
+        public HttpRequest request()
+        {
+            return response.request();
+        }
+
+        @Override
+        public Optional<HttpResponse<byte[]>> previousResponse()
+        {
+            return Optional.empty();
+        }
+
+        @Override
+        public java.net.http.HttpHeaders headers()
+        {
+            return response.headers();
+        }
+
+        @Override
+        public Optional<javax.net.ssl.SSLSession> sslSession()
+        {
+            return response.sslSession();
+        }
+
+        @Override
+        public URI uri()
+        {
+            return response.uri();
+        }
+
+        @Override
+        public HttpClient.Version version()
+        {
+            return response.version();
+        }
     }
 
     private static boolean isRedirect(int status)

@@ -27,22 +27,38 @@ public final class RegistryImageService
         implements ImageService
 {
     private static final Logger log = LoggerFactory.getLogger(RegistryImageService.class);
+    // An image config is JSON of a few KiB (history included); it is read into memory, so it is bounded.
+    private static final long MAX_CONFIG_BYTES = 16L << 20;
 
     private final RegistryClient client;
     private final ContentStore content;
     private final LayerStore layers;
     private final Descriptor.Platform platform;
+    private final ImageLimits limits;
     private final ConcurrentMap<Digest, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     public RegistryImageService(Path root, RegistryClient client)
             throws IOException
     {
-        this(root, client, new LayerUnpacker(), Descriptor.Platform.LINUX_AMD64);
+        this(root, client, new LayerUnpacker(), Descriptor.Platform.LINUX_AMD64, ImageLimits.DEFAULTS);
+    }
+
+    public RegistryImageService(Path root, RegistryClient client, ImageLimits limits)
+            throws IOException
+    {
+        this(root, client, new LayerUnpacker(), Descriptor.Platform.LINUX_AMD64, limits);
     }
 
     public RegistryImageService(Path root, RegistryClient client, LayerUnpacker unpacker, Descriptor.Platform platform)
             throws IOException
     {
+        this(root, client, unpacker, platform, ImageLimits.DEFAULTS);
+    }
+
+    public RegistryImageService(Path root, RegistryClient client, LayerUnpacker unpacker, Descriptor.Platform platform, ImageLimits limits)
+            throws IOException
+    {
+        this.limits = requireNonNull(limits, "limits is null");
         requireNonNull(root, "root is null");
         this.client = requireNonNull(client, "client is null");
         this.platform = requireNonNull(platform, "platform is null");
@@ -77,12 +93,18 @@ public final class RegistryImageService
         try {
             FetchedManifest imageManifest = selectPlatform(parsed, top);
             ImageManifest manifest = ManifestParser.parseImageManifest(imageManifest.content());
+            if (manifest.config().size() > MAX_CONFIG_BYTES) {
+                throw new ImagePullException("%s: the image config is %d bytes, more than the %s an image config may have".formatted(failure, manifest.config().size(), ByteSizes.format(MAX_CONFIG_BYTES)));
+            }
             byte[] configBytes = java.nio.file.Files.readAllBytes(ensureBlob(parsed, manifest.config()));
             ManifestParser.ParsedConfig config = ManifestParser.parseConfig(configBytes);
             if (config.diffIds().size() != manifest.layers().size()) {
                 throw new ImagePullException("%s: the manifest lists %d layers but the image config %d diff ids".formatted(failure, manifest.layers().size(), config.diffIds().size()));
             }
+            refuseDownloadsPastTheLimit(failure, manifest.layers(), config.diffIds());
             List<Path> layerPaths = new ArrayList<>();
+            // Counts every layer of the image: those this pull unpacks while they unpack, those already here by their recorded size.
+            UnpackBudget budget = new UnpackBudget(limits);
             int unpacked = 0;
             for (int index = 0; index < manifest.layers().size(); index++) {
                 Digest diffId = config.diffIds().get(index);
@@ -90,10 +112,23 @@ public final class RegistryImageService
                 ReentrantLock lock = lockFor(diffId);
                 lock.lock();
                 try {
-                    if (!layers.contains(diffId)) {
+                    if (layers.contains(diffId)) {
+                        // a layer on the host is part of the image all the same: the limit is on the image, not on this pull's work
+                        try {
+                            budget.layer().chargeBytes(layers.unpackedSize(diffId));
+                        }
+                        catch (ImageLimitExceededException e) {
+                            throw new ImagePullException("%s: %s".formatted(failure, e.getMessage()), e);
+                        }
+                    }
+                    else {
                         Path blob = ensureBlob(parsed, layer);
                         try {
-                            layers.unpack(diffId, blob);
+                            layers.unpack(diffId, blob, budget);
+                        }
+                        catch (ImageLimitExceededException e) {
+                            log.warn("image {}: layer {} refused: {}", parsed, diffId, e.getMessage());
+                            throw new ImagePullException("%s: layer %s refused: %s".formatted(failure, diffId, e.getMessage()), e);
                         }
                         catch (IOException e) {
                             throw new ImagePullException("%s: failed to extract layer %s: %s".formatted(failure, diffId, e.getMessage()), e);
@@ -114,6 +149,31 @@ public final class RegistryImageService
         }
         catch (IOException e) {
             throw new ImagePullException(failure + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses before any download an image whose layers still to fetch are, compressed, already past the limit:
+     * a layer seldom unpacks to less than its compressed size, and the store checks each blob against its size.
+     */
+    private void refuseDownloadsPastTheLimit(String failure, List<Descriptor> layerDescriptors, List<Digest> diffIds)
+            throws ImagePullException
+    {
+        long toDownload = 0;
+        for (int index = 0; index < layerDescriptors.size(); index++) {
+            Descriptor layer = layerDescriptors.get(index);
+            if (layers.contains(diffIds.get(index)) || content.contains(layer.digest())) {
+                continue;
+            }
+            if (layer.size() > limits.maxLayerBytes()) {
+                throw new ImagePullException("%s: layer %s is %d bytes compressed, more than the limit of %s per layer; raise it with --max-image-size on berth agent or berth up"
+                        .formatted(failure, layer.digest(), layer.size(), ByteSizes.format(limits.maxLayerBytes())));
+            }
+            toDownload += layer.size();
+        }
+        if (toDownload > limits.maxImageBytes()) {
+            throw new ImagePullException("%s: the image's layers are %d bytes compressed, more than the limit of %s per image; raise it with --max-image-size on berth agent or berth up"
+                    .formatted(failure, toDownload, ByteSizes.format(limits.maxImageBytes())));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.berth.cli.agent;
 
+import io.berth.agent.images.ByteSizes;
 import io.berth.agent.link.CredentialFile;
 import io.berth.cli.commands.Durations;
 import io.berth.cli.up.DataDirectoryLock;
@@ -82,6 +83,11 @@ public final class AgentCommand
             defaultValue = "1h")
     String stoppedTaskRetention;
 
+    @Option(names = "--max-image-size", paramLabel = "SIZE",
+            description = "How much one image may unpack to on this host's disk, e.g. 10GiB or 500MiB; a larger image stops its task with CannotPullContainerError (default: ${DEFAULT-VALUE}).",
+            defaultValue = "10GiB")
+    String maxImageSize;
+
     @Mixin
     TaskNetworkOptions taskNetwork = new TaskNetworkOptions();
 
@@ -98,7 +104,8 @@ public final class AgentCommand
         }
         AgentNodeConfig config;
         try {
-            config = AgentNodeConfig.defaults(dataDirectory).withTaskNetwork(taskNetwork.bridgeName());
+            config = AgentNodeConfig.defaults(dataDirectory).withTaskNetwork(taskNetwork.bridgeName())
+                    .withMaxImageBytes(ByteSizes.parse(maxImageSize));
         }
         catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

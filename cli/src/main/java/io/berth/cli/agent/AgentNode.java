@@ -166,7 +166,7 @@ public final class AgentNode
             throws IOException
     {
         registryClient = new RegistryClient(new RegistryAccessPolicy(config.insecureRegistries()), RegistryCredentials.fromDockerConfig(config.registryAuthFile()));
-        RegistryImageService images = new RegistryImageService(directory.resolve("images"), registryClient);
+        RegistryImageService images = new RegistryImageService(directory.resolve("images"), registryClient, config.imageLimits());
         images.removeInterruptedWork();
         return new HostServices(
                 images,

@@ -1,5 +1,6 @@
 package io.berth.cli.agent;
 
+import io.berth.agent.images.ImageLimits;
 import io.berth.agent.network.CniNetworkConfig;
 
 import java.net.URI;
@@ -23,6 +24,7 @@ import static java.util.Objects.requireNonNull;
  * @param cpuUnits capacity announced to the scheduler, null for the machine's (1024 per core)
  * @param memoryMiB capacity announced to the scheduler, null for the machine's
  * @param bridgeName the Linux bridge of the tasks' networks on this host (their addresses come from the control plane's plan)
+ * @param maxImageBytes how many bytes the layers one pull unpacks may take on disk (a single layer too); see {@link ImageLimits}
  */
 public record AgentNodeConfig(
         Path dataDirectory,
@@ -38,7 +40,8 @@ public record AgentNodeConfig(
         Long memoryMiB,
         Duration heartbeatInterval,
         Duration stoppedTaskRetention,
-        String bridgeName)
+        String bridgeName,
+        long maxImageBytes)
 {
     public static final String ZONE_ATTRIBUTE = "ecs.availability-zone";
 
@@ -52,61 +55,75 @@ public record AgentNodeConfig(
         requireNonNull(heartbeatInterval, "heartbeatInterval is null");
         requireNonNull(stoppedTaskRetention, "stoppedTaskRetention is null");
         CniNetworkConfig.checkBridgeName(bridgeName);
+        if (maxImageBytes <= 0) {
+            throw new IllegalArgumentException("the maximum image size must be positive");
+        }
     }
 
     public static AgentNodeConfig defaults(Path dataDirectory)
     {
         Path directory = dataDirectory.toAbsolutePath();
         return new AgentNodeConfig(directory, null, null, Set.of(), directory.resolve("registry-auth.json"), null, 0, "default", Map.of(),
-                null, null, Duration.ofSeconds(2), Duration.ofHours(1), CniNetworkConfig.DEFAULT_BRIDGE);
+                null, null, Duration.ofSeconds(2), Duration.ofHours(1), CniNetworkConfig.DEFAULT_BRIDGE, ImageLimits.DEFAULT_MAX_IMAGE_BYTES);
     }
 
     public AgentNodeConfig withControlPlane(URI url, String token)
     {
         return new AgentNodeConfig(dataDirectory, url, token, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes);
     }
 
     public AgentNodeConfig withInsecureRegistries(Set<String> registries)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, registries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes);
     }
 
     public AgentNodeConfig withRegistryAuthFile(Path file)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, file, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes);
     }
 
     public AgentNodeConfig withEndpoint(String agentAddress, int port)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, agentAddress, port, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes);
     }
 
     public AgentNodeConfig withPlacement(String hostZone, Map<String, String> hostAttributes)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, hostZone, hostAttributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes);
     }
 
     public AgentNodeConfig withCapacity(Integer cpu, Long memory)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpu, memory, heartbeatInterval, stoppedTaskRetention, bridgeName);
+                cpu, memory, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes);
     }
 
     public AgentNodeConfig withTimings(Duration heartbeat, Duration retention)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeat, retention, bridgeName);
+                cpuUnits, memoryMiB, heartbeat, retention, bridgeName, maxImageBytes);
+    }
+
+    public AgentNodeConfig withMaxImageBytes(long bytes)
+    {
+        return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, bytes);
+    }
+
+    public ImageLimits imageLimits()
+    {
+        return ImageLimits.ofMaxImageBytes(maxImageBytes);
     }
 
     /** The bridge of the tasks' networks; agents sharing a network namespace need their own. */
     public AgentNodeConfig withTaskNetwork(String bridge)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridge);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridge, maxImageBytes);
     }
 }

@@ -118,7 +118,8 @@ public final class AllInOne
                 .withPlacement("local", Map.of())
                 .withCapacity(HostCapacity.cpuUnits() * HostCapacity.ALL_IN_ONE_CPU_OVERCOMMIT, HostCapacity.memoryMiB() * HostCapacity.ALL_IN_ONE_MEMORY_OVERCOMMIT)
                 .withTaskNetwork(config.bridgeName())
-                .withTimings(config.heartbeatInterval(), config.stoppedTaskRetention());
+                .withTimings(config.heartbeatInterval(), config.stoppedTaskRetention())
+                .withMaxImageBytes(config.maxImageBytes());
         AgentNode node = new AgentNode(agentConfig, clock);
         node.start();
         agentNode = node;

@@ -1,5 +1,6 @@
 package io.berth.cli.up;
 
+import io.berth.agent.images.ImageLimits;
 import io.berth.agent.network.CniNetworkConfig;
 import io.berth.controlplane.metering.MeteringConfig;
 
@@ -13,7 +14,8 @@ import static java.util.Objects.requireNonNull;
  * How `berth up` runs. storeUrl null means the embedded SQLite store in the data directory; apiPort 0 picks
  * a free port; registryPort 0 means "the port recorded in the data directory, or a free one the first time";
  * metering holds the prices the bill uses; bridgeName is the tasks' bridge on this host and subnet the task
- * CIDR of the control plane, which the one host holds whole unless a control plane tuning cuts it in slices.
+ * CIDR of the control plane, which the one host holds whole unless a control plane tuning cuts it in slices;
+ * maxImageBytes is how much one image may unpack to on the agent's disk.
  */
 public record AllInOneConfig(
         Path dataDirectory,
@@ -27,7 +29,8 @@ public record AllInOneConfig(
         Duration heartbeatInterval,
         MeteringConfig metering,
         String bridgeName,
-        String subnet)
+        String subnet,
+        long maxImageBytes)
 {
     public AllInOneConfig
     {
@@ -40,59 +43,69 @@ public record AllInOneConfig(
         requireNonNull(metering, "metering is null");
         CniNetworkConfig.checkBridgeName(bridgeName);
         CniNetworkConfig.checkSubnet(subnet);
+        if (maxImageBytes <= 0) {
+            throw new IllegalArgumentException("the maximum image size must be positive");
+        }
     }
 
     public static AllInOneConfig defaults(Path dataDirectory)
     {
         return new AllInOneConfig(dataDirectory.toAbsolutePath(), "127.0.0.1", 8686, 0, null, "us-east-1", Set.of(), Duration.ofHours(1), Duration.ofSeconds(2),
-                MeteringConfig.DEFAULTS, CniNetworkConfig.DEFAULT_BRIDGE, CniNetworkConfig.DEFAULT_SUBNET);
+                MeteringConfig.DEFAULTS, CniNetworkConfig.DEFAULT_BRIDGE, CniNetworkConfig.DEFAULT_SUBNET,
+                ImageLimits.DEFAULT_MAX_IMAGE_BYTES);
     }
 
     public AllInOneConfig withApiPort(int port)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, port, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet);
+        return new AllInOneConfig(dataDirectory, bindAddress, port, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes);
     }
 
     public AllInOneConfig withBindAddress(String address)
     {
-        return new AllInOneConfig(dataDirectory, address, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet);
+        return new AllInOneConfig(dataDirectory, address, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes);
     }
 
     public AllInOneConfig withRegistryPort(int port)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, port, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, port, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes);
     }
 
     public AllInOneConfig withStoreUrl(String url)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, url, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, url, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes);
     }
 
     public AllInOneConfig withRegion(String newRegion)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, newRegion, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, newRegion, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes);
     }
 
     public AllInOneConfig withInsecureRegistries(Set<String> registries)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, registries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, registries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes);
     }
 
     public AllInOneConfig withStoppedTaskRetention(Duration retention)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, retention, heartbeatInterval, metering, bridgeName, subnet);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, retention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes);
     }
 
     /** Prices and the minimum billed duration of the bill. */
     public AllInOneConfig withMetering(MeteringConfig value)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, value, bridgeName, subnet);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, value, bridgeName, subnet, maxImageBytes);
     }
 
     /** The bridge and subnet of this host's task network; give each Berth on one machine its own. */
     public AllInOneConfig withTaskNetwork(String bridge, String taskSubnet)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridge, taskSubnet);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridge, taskSubnet, maxImageBytes);
+    }
+
+    /** How much one image may unpack to on this host's disk (`berth up --max-image-size`). */
+    public AllInOneConfig withMaxImageBytes(long bytes)
+    {
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, bytes);
     }
 
     public String effectiveStoreUrl()

@@ -1,5 +1,6 @@
 package io.berth.cli.up;
 
+import io.berth.agent.images.ByteSizes;
 import io.berth.cli.agent.TaskNetworkOptions;
 import io.berth.cli.server.ControlPlaneOptions;
 import io.berth.cli.commands.CommandFailedException;
@@ -50,6 +51,11 @@ public final class UpCommand
             defaultValue = TaskAddressPlan.DEFAULT_TASK_CIDR)
     String taskCidr;
 
+    @Option(names = "--max-image-size", paramLabel = "SIZE",
+            description = "How much one image may unpack to on this host's disk, e.g. 10GiB or 500MiB; a larger image stops its task with CannotPullContainerError (default: ${DEFAULT-VALUE}).",
+            defaultValue = "10GiB")
+    String maxImageSize;
+
     @Override
     public Integer call()
             throws Exception
@@ -64,6 +70,7 @@ public final class UpCommand
         config = config.withMetering(controlPlane.metering());
         try {
             config = config.withTaskNetwork(taskNetwork.bridgeName(), taskCidr);
+            config = config.withMaxImageBytes(ByteSizes.parse(maxImageSize));
         }
         catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());

@@ -38,4 +38,16 @@ class AgentCommandTest
         new CommandLine(old).parseArgs("--address", "10.0.0.6");
         assertThat(old.address).isEqualTo("10.0.0.6");
     }
+
+    @Test
+    void maxImageSizeIsCheckedBeforeAnythingStarts()
+    {
+        StringWriter errors = new StringWriter();
+        CommandLine command = new CommandLine(new AgentCommand()).setErr(new PrintWriter(errors));
+
+        int exit = command.execute("--data-dir", directory.toString(), "--max-image-size", "10GB");
+
+        assertThat(exit).isNotZero();
+        assertThat(errors.toString()).contains("invalid size \"10GB\": use e.g. 10GiB, 500MiB or a number of bytes");
+    }
 }
