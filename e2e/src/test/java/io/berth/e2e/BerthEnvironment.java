@@ -11,7 +11,10 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.Compatibility;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
+import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 import java.io.IOException;
@@ -89,6 +92,22 @@ final class BerthEnvironment
     String image()
     {
         return image;
+    }
+
+    /**
+     * Registers the task definition family "sleeper" through {@code ecs}: a Fargate task of 256 CPU units and
+     * 512 MiB on awsvpc, whose one container runs the test image's {@code sleep 600} and stops within 2 s.
+     */
+    void registerSleeper(EcsClient ecs)
+    {
+        ecs.registerTaskDefinition(request -> request
+                .family("sleeper")
+                .cpu("256")
+                .memory("512")
+                .networkMode(NetworkMode.AWSVPC)
+                .requiresCompatibilities(Compatibility.FARGATE)
+                .containerDefinitions(ContainerDefinition.builder().name("main").image(image).essential(true)
+                        .command(List.of("sleep", "600")).stopTimeout(2).build()));
     }
 
     /** Stops all of Berth (control plane, agent, registry) and starts it again on the same data directory. */

@@ -19,10 +19,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ClientException;
-import software.amazon.awssdk.services.ecs.model.Compatibility;
-import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.EcsException;
-import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.PlacementConstraint;
 import software.amazon.awssdk.services.ecs.model.PlacementConstraintType;
 
@@ -66,14 +63,7 @@ class FairPlacementAndQuotasEndToEndTest
         tenantA = environment.client(accountA.accessKeyId(), accountA.secretAccessKey());
         tenantB = environment.client(accountB.accessKeyId(), accountB.secretAccessKey());
         for (EcsClient tenant : List.of(tenantA, tenantB)) {
-            tenant.registerTaskDefinition(request -> request
-                    .family("sleeper")
-                    .cpu("256")
-                    .memory("512")
-                    .networkMode(NetworkMode.AWSVPC)
-                    .requiresCompatibilities(Compatibility.FARGATE)
-                    .containerDefinitions(ContainerDefinition.builder().name("main").image(environment.image()).essential(true)
-                            .command(List.of("sleep", "600")).stopTimeout(2).build()));
+            environment.registerSleeper(tenant);
         }
     }
 

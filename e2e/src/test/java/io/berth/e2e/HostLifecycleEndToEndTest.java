@@ -10,15 +10,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.ecs.model.Compatibility;
-import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
-import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 import static io.berth.e2e.BerthEnvironment.awaitStatus;
@@ -53,14 +49,7 @@ class HostLifecycleEndToEndTest
                 Clock.systemUTC());
         JsonNode hosts = await().atMost(TIMEOUT).until(() -> admin.admin("GET", "/berth/hosts", Map.of(), null).get("hosts"), list -> list.size() == 1);
         hostId = hosts.get(0).get("hostId").asText();
-        ecs.registerTaskDefinition(request -> request
-                .family("sleeper")
-                .cpu("256")
-                .memory("512")
-                .networkMode(NetworkMode.AWSVPC)
-                .requiresCompatibilities(Compatibility.FARGATE)
-                .containerDefinitions(ContainerDefinition.builder().name("main").image(environment.image()).essential(true)
-                        .command(List.of("sleep", "600")).stopTimeout(2).build()));
+        environment.registerSleeper(ecs);
     }
 
     @AfterAll

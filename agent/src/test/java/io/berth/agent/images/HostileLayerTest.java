@@ -1,7 +1,7 @@
 package io.berth.agent.images;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import io.berth.agent.images.LayerTars.Item;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,7 +11,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +25,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static io.berth.agent.images.LayerTars.file;
+import static io.berth.agent.images.LayerTars.gzip;
+import static io.berth.agent.images.LayerTars.hardlink;
+import static io.berth.agent.images.LayerTars.symlink;
+import static io.berth.agent.images.LayerTars.tar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -368,58 +372,5 @@ class HostileLayerTest
         byte[] block = new byte[512];
         entry.writeEntryHeader(block, org.apache.commons.compress.archivers.zip.ZipEncodingHelper.getZipEncoding(StandardCharsets.UTF_8), true);
         return block;
-    }
-
-    private static byte[] gzip(byte[] content)
-            throws IOException
-    {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (OutputStream out = new GzipCompressorOutputStream(bytes)) {
-            out.write(content);
-        }
-        return bytes.toByteArray();
-    }
-
-    record Item(TarArchiveEntry entry, byte[] content) {}
-
-    private static Item file(String name, String content)
-    {
-        TarArchiveEntry entry = new TarArchiveEntry(name, TarConstants.LF_NORMAL, true);
-        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-        entry.setMode(0100644);
-        entry.setSize(bytes.length);
-        return new Item(entry, bytes);
-    }
-
-    private static Item symlink(String name, String target)
-    {
-        TarArchiveEntry entry = new TarArchiveEntry(name, TarConstants.LF_SYMLINK, true);
-        entry.setLinkName(target);
-        return new Item(entry, null);
-    }
-
-    private static Item hardlink(String name, String target)
-    {
-        TarArchiveEntry entry = new TarArchiveEntry(name, TarConstants.LF_LINK, true);
-        entry.setLinkName(target);
-        return new Item(entry, null);
-    }
-
-    /** Writes entries verbatim (preserveAbsolutePath), so hostile names reach the unpacker unchanged. */
-    private static byte[] tar(List<Item> items)
-            throws IOException
-    {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            for (Item item : items) {
-                tar.putArchiveEntry(item.entry());
-                if (item.content() != null) {
-                    tar.write(item.content());
-                }
-                tar.closeArchiveEntry();
-            }
-        }
-        return bytes.toByteArray();
     }
 }

@@ -1,14 +1,13 @@
 package io.berth.agent.images;
 
-import io.berth.common.files.FileTrees;
 import io.berth.testing.OciLayoutImage;
 import io.berth.testing.TestImageConfig;
 import io.berth.testing.TestImages;
 import io.berth.testing.TestRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -23,32 +22,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ImageLimitsPullTest
 {
+    @RegisterExtension
+    static final RegistryFixture fixture = new RegistryFixture("berth-image-limits-test-");
+
     private TestRegistry registry;
-    private Path images;
+    private RegistryClient client;
     private OciLayoutImage busybox;
-    private final RegistryClient client = new RegistryClient(RegistryAccessPolicy.loopbackOnly(), RegistryCredentials.none());
 
     @BeforeAll
-    void startRegistry()
+    void pushImages()
             throws IOException
     {
-        registry = TestRegistry.start();
-        images = Files.createTempDirectory("berth-image-limits-test-");
-        busybox = TestImages.buildOciLayout(images.resolve("busybox"), "v1", TestImageConfig.busybox());
+        registry = fixture.registry();
+        client = fixture.client();
+        busybox = TestImages.buildOciLayout(fixture.images().resolve("busybox"), "v1", TestImageConfig.busybox());
         TestImages.push(busybox, registry, "test/busybox:v1");
-    }
-
-    @AfterAll
-    void stopRegistry()
-            throws IOException
-    {
-        client.close();
-        if (registry != null) {
-            registry.close();
-        }
-        if (images != null) {
-            FileTrees.deleteRecursively(images);
-        }
     }
 
     @Test

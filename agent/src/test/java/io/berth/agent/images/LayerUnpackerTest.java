@@ -1,9 +1,8 @@
 package io.berth.agent.images;
 
+import io.berth.agent.images.LayerTars.Item;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.apache.commons.compress.compressors.zstandard.ZstdCompressorOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,9 +14,14 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
+import static io.berth.agent.images.LayerTars.directory;
+import static io.berth.agent.images.LayerTars.file;
+import static io.berth.agent.images.LayerTars.gzip;
+import static io.berth.agent.images.LayerTars.hardlink;
+import static io.berth.agent.images.LayerTars.symlink;
+import static io.berth.agent.images.LayerTars.tar;
 import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -63,15 +67,11 @@ class LayerUnpackerTest
             throws IOException
     {
         byte[] tar = tar(List.of(file("hello.txt", "hello", 0644, 0)));
-        ByteArrayOutputStream gzip = new ByteArrayOutputStream();
-        try (OutputStream out = new GzipCompressorOutputStream(gzip)) {
-            out.write(tar);
-        }
         ByteArrayOutputStream zstd = new ByteArrayOutputStream();
         try (OutputStream out = new ZstdCompressorOutputStream(zstd)) {
             out.write(tar);
         }
-        for (byte[] blob : List.of(tar, gzip.toByteArray(), zstd.toByteArray())) {
+        for (byte[] blob : List.of(tar, gzip(tar), zstd.toByteArray())) {
             Path layer = layerDirectory();
             assertThat(unpacker.unpack(new ByteArrayInputStream(blob), layer)).isEqualTo(Digest.of(tar));
             assertThat(layer.resolve("hello.txt")).hasContent("hello");
@@ -233,59 +233,5 @@ class LayerUnpackerTest
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor()).as(output).isZero();
         return output;
-    }
-
-    private record Item(TarArchiveEntry entry, byte[] content) {}
-
-    private static Item directory(String name, int mode, int owner)
-    {
-        TarArchiveEntry entry = new TarArchiveEntry(name, TarConstants.LF_DIR);
-        entry.setMode(040000 | mode);
-        entry.setUserId(owner);
-        entry.setGroupId(owner);
-        return new Item(entry, null);
-    }
-
-    private static Item file(String name, String content, int mode, int owner)
-    {
-        TarArchiveEntry entry = new TarArchiveEntry(name, TarConstants.LF_NORMAL, true);
-        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-        entry.setMode(0100000 | mode);
-        entry.setSize(bytes.length);
-        entry.setUserId(owner);
-        entry.setGroupId(owner);
-        return new Item(entry, bytes);
-    }
-
-    private static Item symlink(String name, String target)
-    {
-        TarArchiveEntry entry = new TarArchiveEntry(name, TarConstants.LF_SYMLINK, true);
-        entry.setLinkName(target);
-        return new Item(entry, null);
-    }
-
-    private static Item hardlink(String name, String target)
-    {
-        TarArchiveEntry entry = new TarArchiveEntry(name, TarConstants.LF_LINK, true);
-        entry.setLinkName(target);
-        return new Item(entry, null);
-    }
-
-    /** Writes entries verbatim (preserveAbsolutePath), so malicious names reach the unpacker unchanged. */
-    private static byte[] tar(List<Item> items)
-            throws IOException
-    {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            for (Item item : new ArrayList<>(items)) {
-                tar.putArchiveEntry(item.entry());
-                if (item.content() != null) {
-                    tar.write(item.content());
-                }
-                tar.closeArchiveEntry();
-            }
-        }
-        return bytes.toByteArray();
     }
 }

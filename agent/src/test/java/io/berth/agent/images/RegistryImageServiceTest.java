@@ -1,14 +1,13 @@
 package io.berth.agent.images;
 
-import io.berth.common.files.FileTrees;
 import io.berth.testing.OciLayoutImage;
 import io.berth.testing.TestImageConfig;
 import io.berth.testing.TestImages;
 import io.berth.testing.TestRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -29,43 +28,32 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RegistryImageServiceTest
 {
+    @RegisterExtension
+    static final RegistryFixture fixture = new RegistryFixture("berth-images-test-");
+
     private TestRegistry registry;
-    private Path images;
+    private RegistryClient client;
     private OciLayoutImage busybox;
     private OciLayoutImage multiArch;
     private String busyboxReference;
     private String multiArchReference;
-    private final RegistryClient client = new RegistryClient(RegistryAccessPolicy.loopbackOnly(), RegistryCredentials.none());
 
     @BeforeAll
-    void startRegistry()
+    void pushImages()
             throws IOException
     {
-        registry = TestRegistry.start();
-        images = Files.createTempDirectory("berth-images-test-");
+        registry = fixture.registry();
+        client = fixture.client();
         TestImageConfig config = TestImageConfig.busybox()
                 .withEntrypoint("/bin/sh", "-c")
                 .withCmd("echo hello")
                 .withEnv(TestImageConfig.DEFAULT_PATH, "GREETING=hi")
                 .withWorkingDir("/home/app")
                 .withUser("1000:1000");
-        busybox = TestImages.buildOciLayout(images.resolve("busybox"), "v1", config);
+        busybox = TestImages.buildOciLayout(fixture.images().resolve("busybox"), "v1", config);
         busyboxReference = TestImages.push(busybox, registry, "test/busybox:v1");
-        multiArch = TestImages.buildMultiArchOciLayout(images.resolve("multi"), "multi", TestImageConfig.busybox());
+        multiArch = TestImages.buildMultiArchOciLayout(fixture.images().resolve("multi"), "multi", TestImageConfig.busybox());
         multiArchReference = TestImages.push(multiArch, registry, "test/multi:v1");
-    }
-
-    @AfterAll
-    void stopRegistry()
-            throws IOException
-    {
-        client.close();
-        if (registry != null) {
-            registry.close();
-        }
-        if (images != null) {
-            FileTrees.deleteRecursively(images);
-        }
     }
 
     @Test
@@ -215,7 +203,7 @@ class RegistryImageServiceTest
     void tamperedBlobIsRefused(@TempDir Path root)
             throws Exception
     {
-        OciLayoutImage image = TestImages.buildOciLayout(images.resolve("tampered"), "t", TestImageConfig.busybox().withFile("marker", "tampered image\n"));
+        OciLayoutImage image = TestImages.buildOciLayout(fixture.images().resolve("tampered"), "t", TestImageConfig.busybox().withFile("marker", "tampered image\n"));
         String reference = TestImages.push(image, registry, "test/tampered:v1");
         String layerDigest = image.layerDigests().get(0);
         Path stored = registry.blobDataPath(layerDigest);

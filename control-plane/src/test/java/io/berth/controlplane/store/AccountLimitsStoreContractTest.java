@@ -1,14 +1,9 @@
 package io.berth.controlplane.store;
 
-import io.berth.controlplane.accounts.Account;
 import io.berth.controlplane.quotas.AccountLimits;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,25 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * share a database, so each uses its own accounts.
  */
 abstract class AccountLimitsStoreContractTest
+        extends StoreContractBase
 {
-    private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
-
-    private Store store;
-
-    protected abstract String jdbcUrl();
-
-    @BeforeEach
-    void openStore()
-    {
-        store = Store.open(jdbcUrl());
-    }
-
-    @AfterEach
-    void closeStore()
-    {
-        store.close();
-    }
-
     @Test
     void aNewAccountHasNoQuotaSet()
     {
@@ -78,12 +56,5 @@ abstract class AccountLimitsStoreContractTest
     private Optional<AccountLimits> limits(String accountId)
     {
         return store.inTransaction(transaction -> transaction.accounts().limits(accountId));
-    }
-
-    private String newAccount()
-    {
-        String accountId = String.valueOf(100_000_000_000L + ThreadLocalRandom.current().nextLong(899_999_999_999L));
-        store.useTransaction(transaction -> transaction.accounts().insert(new Account(accountId, "account-" + accountId, false), T0));
-        return accountId;
     }
 }

@@ -2,15 +2,11 @@ package io.berth.controlplane.store;
 
 import io.berth.common.agentprotocol.EgressPolicy;
 import io.berth.common.agentprotocol.HostInfo;
-import io.berth.controlplane.accounts.Account;
 import io.berth.controlplane.agents.Host;
 import io.berth.controlplane.network.TaskAddressPlan;
 import io.berth.controlplane.network.TaskNetwork;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +16,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,25 +26,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * subclasses. The tests of one class share a database, so each uses its own hosts, accounts and CIDRs.
  */
 abstract class TaskNetworkStoreContractTest
+        extends StoreContractBase
 {
-    private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
-
-    private Store store;
-
-    protected abstract String jdbcUrl();
-
-    @BeforeEach
-    void openStore()
-    {
-        store = Store.open(jdbcUrl());
-    }
-
-    @AfterEach
-    void closeStore()
-    {
-        store.close();
-    }
-
     @Test
     void aSliceIsAssignedOnceAndKept()
     {
@@ -167,13 +145,6 @@ abstract class TaskNetworkStoreContractTest
         String hostId = "host-" + UUID.randomUUID();
         store.useTransaction(transaction -> transaction.hosts().recordHeartbeat(new HostInfo(hostId, "192.0.2.1", 4096, 8192, Map.of()), T0));
         return hostId;
-    }
-
-    private String newAccount()
-    {
-        String accountId = String.valueOf(100_000_000_000L + ThreadLocalRandom.current().nextLong(899_999_999_999L));
-        store.useTransaction(transaction -> transaction.accounts().insert(new Account(accountId, "account-" + accountId, false), T0));
-        return accountId;
     }
 
     private <T> T read(Function<StoreTransaction, T> work)

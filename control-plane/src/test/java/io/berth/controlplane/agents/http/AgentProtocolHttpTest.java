@@ -8,6 +8,7 @@ import io.berth.common.hostauth.HostCredential;
 import io.berth.common.json.Json;
 import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
+import io.berth.controlplane.ServedControlPlane;
 import io.berth.controlplane.TestingClock;
 import io.berth.controlplane.accounts.AccessKey;
 import io.berth.controlplane.agents.access.IssuedJoinToken;
@@ -21,7 +22,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,6 +44,7 @@ class AgentProtocolHttpTest
 
     private final TestingClock clock = new TestingClock();
     private final HttpClient http = HttpClient.newHttpClient();
+    private ServedControlPlane served;
     private ControlPlane controlPlane;
     private ApiServer server;
     private AccessKey operator;
@@ -51,18 +52,17 @@ class AgentProtocolHttpTest
     @BeforeEach
     void start()
     {
-        controlPlane = new ControlPlane(ControlPlaneConfig.of("jdbc:sqlite:" + directory.resolve("berth.db")).withClock(clock));
+        served = ServedControlPlane.start(ControlPlaneConfig.of("jdbc:sqlite:" + directory.resolve("berth.db")).withClock(clock),
+                (server, controlPlane) -> server.mount(AgentProtocolHandler.PREFIX, controlPlane.agentProtocol()));
+        controlPlane = served.controlPlane();
+        server = served.server();
         operator = controlPlane.accounts().bootstrapOperator();
-        server = new ApiServer(new InetSocketAddress("127.0.0.1", 0), controlPlane.accessKeys(), controlPlane.ecsActions(), controlPlane.adminEndpoints(), clock)
-                .mount(AgentProtocolHandler.PREFIX, controlPlane.agentProtocol());
-        server.start();
     }
 
     @AfterEach
     void stop()
     {
-        server.close();
-        controlPlane.close();
+        served.close();
     }
 
     @Test

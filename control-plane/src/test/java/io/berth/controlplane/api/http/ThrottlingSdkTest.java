@@ -2,6 +2,7 @@ package io.berth.controlplane.api.http;
 
 import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
+import io.berth.controlplane.ServedControlPlane;
 import io.berth.controlplane.accounts.AccessKey;
 import io.berth.controlplane.quotas.AccountLimits;
 import org.junit.jupiter.api.AfterEach;
@@ -18,8 +19,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.EcsException;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,8 +32,7 @@ class ThrottlingSdkTest
     @TempDir
     Path directory;
 
-    private ControlPlane controlPlane;
-    private ApiServer server;
+    private ServedControlPlane served;
     private AccessKey slow;
     private AccessKey other;
 
@@ -42,22 +40,19 @@ class ThrottlingSdkTest
     void start()
             throws Exception
     {
-        controlPlane = new ControlPlane(ControlPlaneConfig.of("jdbc:sqlite:" + directory.resolve("berth.db")));
+        served = ServedControlPlane.start(ControlPlaneConfig.of("jdbc:sqlite:" + directory.resolve("berth.db")),
+                (server, controlPlane) -> server.throttle(controlPlane.limits(), Clock.systemUTC()));
+        ControlPlane controlPlane = served.controlPlane();
         controlPlane.accounts().bootstrapOperator();
         slow = controlPlane.accounts().createAccount("slow");
         other = controlPlane.accounts().createAccount("other");
         controlPlane.limits().set(slow.account().accountId(), new AccountLimits(null, null, null, 2.0));
-        server = new ApiServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), controlPlane.accessKeys(), controlPlane.ecsActions(),
-                controlPlane.adminEndpoints(), Clock.systemUTC())
-                .throttle(controlPlane.limits(), Clock.systemUTC());
-        server.start();
     }
 
     @AfterEach
     void stop()
     {
-        server.close();
-        controlPlane.close();
+        served.close();
     }
 
     @Test
@@ -104,7 +99,7 @@ class ThrottlingSdkTest
             }
         };
         return EcsClient.builder()
-                .endpointOverride(server.endpoint())
+                .endpointOverride(served.server().endpoint())
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey())))
                 .overrideConfiguration(override -> {
