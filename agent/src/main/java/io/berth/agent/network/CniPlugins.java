@@ -33,12 +33,19 @@ final class CniPlugins
 
     private final Path pluginDirectory;
     private final List<String> prefix;
+    private final Duration timeout;
 
     /** @param prefix runs the plugins through it, e.g. in another network namespace (see {@link NetworkCommands}) */
     CniPlugins(Path pluginDirectory, List<String> prefix)
     {
+        this(pluginDirectory, prefix, TIMEOUT);
+    }
+
+    CniPlugins(Path pluginDirectory, List<String> prefix, Duration timeout)
+    {
         this.pluginDirectory = requireNonNull(pluginDirectory, "pluginDirectory is null");
         this.prefix = List.copyOf(prefix);
+        this.timeout = requireNonNull(timeout, "timeout is null");
     }
 
     /** Runs one plugin (config's "type") and returns what it printed: the result of an ADD, often nothing for DEL. */
@@ -60,7 +67,7 @@ final class CniPlugins
         try {
             List<String> commandLine = new ArrayList<>(prefix);
             commandLine.add(plugin.toString());
-            ProcessOutput result = HostProcess.run(commandLine, environment, Json.mapper().writeValueAsBytes(config), TIMEOUT);
+            ProcessOutput result = HostProcess.run(commandLine, environment, Json.mapper().writeValueAsBytes(config), timeout);
             String output = result.stdout().strip();
             if (!result.succeeded()) {
                 throw new NetworkException("CNI " + type + " " + command + " failed: " + errorMessage(output, result.stderr().strip()));
