@@ -140,10 +140,21 @@ class TaskNetworkEndToEndTest
             throws Exception
     {
         WebTask from = tasksOfA.get(0);
+        // RUNNING says a task's process started, not that its web server listens yet: each answers itself first
+        for (WebTask task : tasksOfA) {
+            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                    assertThat(task.probe().httpGet(task.address(), WEB_PORT, "/")).as("page of %s from its own namespace", task.address()).contains("account-a"));
+        }
         for (WebTask to : tasksOfA.subList(1, tasksOfA.size())) {
-            await().atMost(PROPAGATION).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                    assertThat(from.probe().httpGet(to.address(), WEB_PORT, "/")).as("page of %s (host %d) from host %d", to.address(), to.hostIndex(), from.hostIndex())
-                            .contains("account-a"));
+            try {
+                await().atMost(PROPAGATION).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                        assertThat(from.probe().httpGet(to.address(), WEB_PORT, "/")).as("page of %s (host %d) from host %d", to.address(), to.hostIndex(), from.hostIndex())
+                                .contains("account-a"));
+            }
+            catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("page of " + to.address() + " (host " + to.hostIndex() + ") from " + from.address() + " (host " + from.hostIndex() + ") not reached within "
+                        + PROPAGATION.toSeconds() + " s; ping " + from.probe().pings(to.address()) + "\n" + networkState(from.hostIndex()) + "\n" + networkState(to.hostIndex()), e);
+            }
             assertThat(from.probe().pings(to.address())).as("ping %s", to.address()).isTrue();
             assertThat(from.probe().udpReaches(to.address())).as("UDP to %s", to.address()).isTrue();
         }
@@ -375,6 +386,17 @@ class TaskNetworkEndToEndTest
                 assertThat(survivor.probe().httpGet(onJoined.address(), WEB_PORT, "/")).contains("account-a"));
     }
 
+    /** What a host's task network looks like, for a failure message: routes, peers and the firewall's endpoint sets. */
+    private String networkState(int hostIndex)
+            throws Exception
+    {
+        TaskNamespaceProbe host = TaskNamespaceProbe.of(fleet.host(hostIndex).namespace());
+        String table = "berth-" + fleet.network().bridgeName();
+        return "host " + hostIndex + " routes:\n" + host.ip("-4", "route") + "\nneighbours:\n" + host.ip("-4", "neigh")
+                + "\nendpoint_owner:\n" + host.nft("list", "set", "inet", table, "endpoint_owner")
+                + "\ntask_identity:\n" + host.nft("list", "set", "bridge", table, "task_identity");
+    }
+
     private static void stopAllTasks(EcsClient ecs)
     {
         List<String> running = ecs.listTasks(request -> request.cluster(CLUSTER)).taskArns();
@@ -391,7 +413,7 @@ class TaskNetworkEndToEndTest
         String definition = ecs.registerTaskDefinition(request -> request.family("web").cpu("256").memory("512").networkMode("awsvpc")
                         .containerDefinitions(ContainerDefinition.builder().name("web").image(fleet.image())
                                 .command("sh", "-c", "mkdir -p /tmp/www; echo " + text + " > /tmp/www/index.html; "
-                                        + "wget -q -O /tmp/www/metadata.json \"$ECS_CONTAINER_METADATA_URI_V4/task\"; "
+                                        + "timeout 10 wget -q -O /tmp/www/metadata.json \"$ECS_CONTAINER_METADATA_URI_V4/task\"; "
                                         + "httpd -p " + WEB_PORT + " -h /tmp/www; trap 'exit 0' TERM; sleep 600 & wait")
                                 .stopTimeout(2).build()))
                 .taskDefinition().taskDefinitionArn();
