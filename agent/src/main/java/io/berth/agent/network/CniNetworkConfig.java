@@ -61,21 +61,4 @@ public record CniNetworkConfig(Path stateDirectory, Path pluginDirectory, String
         }
     }
 
-    /** Accepts an IPv4 network in CIDR form with a prefix from /8 to /28 and no host bits set. */
-    public static void checkSubnet(String subnet)
-    {
-        Ipv4Cidr cidr;
-        try {
-            cidr = Ipv4Cidr.parse(subnet);
-        }
-        catch (IllegalArgumentException e) {
-            if (e.getMessage().contains("host bits")) {
-                throw new IllegalArgumentException("invalid subnet '" + subnet + "': the address has host bits set; use the network's first address");
-            }
-            throw new IllegalArgumentException("invalid subnet '" + subnet + "': use an IPv4 network in CIDR form with a prefix from /8 to /28, e.g. " + DEFAULT_SUBNET);
-        }
-        if (cidr.prefix() < 8 || cidr.prefix() > 28) {
-            throw new IllegalArgumentException("invalid subnet '" + subnet + "': use an IPv4 network in CIDR form with a prefix from /8 to /28, e.g. " + DEFAULT_SUBNET);
-        }
-    }
 }

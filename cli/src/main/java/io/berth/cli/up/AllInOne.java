@@ -9,7 +9,6 @@ import io.berth.cli.agent.HostRequirements;
 import io.berth.cli.server.BerthServer;
 import io.berth.cli.server.ServerConfig;
 import io.berth.common.hostauth.HostCredential;
-import io.berth.common.network.Ipv4Cidr;
 import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
 import io.berth.controlplane.network.TaskAddressPlan;
@@ -66,15 +65,8 @@ public final class AllInOne
         this.config = requireNonNull(config, "config is null");
         requireNonNull(controlPlaneTuning, "controlPlaneTuning is null");
         // the task CIDR first, so that a tuning (berth up --host-prefix) can still cut it in slices
-        TaskAddressPlan addresses = wholeTaskCidr(config.subnet());
+        TaskAddressPlan addresses = config.taskAddressPlan();
         this.controlPlaneTuning = settings -> controlPlaneTuning.apply(settings.withTaskAddressPlan(addresses));
-    }
-
-    /** The task CIDR for one host: a /24 slice of a larger CIDR (as a fleet's would be), or all of a smaller one. */
-    private static TaskAddressPlan wholeTaskCidr(String taskCidr)
-    {
-        Ipv4Cidr cidr = Ipv4Cidr.parse(taskCidr);
-        return new TaskAddressPlan(cidr, Math.max(TaskAddressPlan.DEFAULT_HOST_PREFIX, cidr.prefix()));
     }
 
     public void start()

@@ -2,7 +2,9 @@ package io.berth.cli.up;
 
 import io.berth.agent.images.ImageLimits;
 import io.berth.agent.network.CniNetworkConfig;
+import io.berth.common.network.Ipv4Cidr;
 import io.berth.controlplane.metering.MeteringConfig;
+import io.berth.controlplane.network.TaskAddressPlan;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +44,8 @@ public record AllInOneConfig(
         requireNonNull(heartbeatInterval, "heartbeatInterval is null");
         requireNonNull(metering, "metering is null");
         CniNetworkConfig.checkBridgeName(bridgeName);
-        CniNetworkConfig.checkSubnet(subnet);
+        // the control plane's own rule for a task CIDR, checked before anything starts
+        taskAddressPlan(subnet);
         if (maxImageBytes <= 0) {
             throw new IllegalArgumentException("the maximum image size must be positive");
         }
@@ -111,5 +114,17 @@ public record AllInOneConfig(
     public String effectiveStoreUrl()
     {
         return storeUrl != null ? storeUrl : "jdbc:sqlite:" + dataDirectory.resolve("berth.db");
+    }
+
+    /** The task CIDR for the one host: a /24 slice of a larger CIDR (as a fleet's host would get), or all of a smaller one. */
+    public TaskAddressPlan taskAddressPlan()
+    {
+        return taskAddressPlan(subnet);
+    }
+
+    private static TaskAddressPlan taskAddressPlan(String taskCidr)
+    {
+        Ipv4Cidr cidr = Ipv4Cidr.parse(taskCidr);
+        return new TaskAddressPlan(cidr, Math.max(TaskAddressPlan.DEFAULT_HOST_PREFIX, cidr.prefix()));
     }
 }
