@@ -46,6 +46,12 @@ static int mount_disk(const char *major, const char *minor)
 {
     long made = mknod("/tmp/host-disk", S_IFBLK | 0600, makedev(atoi(major), atoi(minor)));
     report("mknod_block_device", made);
+    /* as with Docker's defaults, the node may be made; the device cgroup allows no read or write of it */
+    int device = open("/tmp/host-disk", O_RDONLY);
+    report("open_block_device", device);
+    if (device >= 0) {
+        close(device);
+    }
     mkdir("/tmp/host-root", 0700);
     long mounted = mount("/tmp/host-disk", "/tmp/host-root", "ext4", MS_RDONLY, NULL);
     report("mount_host_disk", mounted);
