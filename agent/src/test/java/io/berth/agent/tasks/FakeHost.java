@@ -12,6 +12,7 @@ import io.berth.agent.runtime.ContainerLaunch;
 import io.berth.agent.runtime.ContainerRuntime;
 import io.berth.agent.runtime.ContainerStartException;
 import io.berth.agent.runtime.ContainerStatus;
+import io.berth.agent.userns.IdMapping;
 import io.berth.common.agentprotocol.NetworkPlan;
 
 import java.nio.file.Path;
@@ -37,6 +38,8 @@ final class FakeHost
     final List<ContainerLaunch> launches = new CopyOnWriteArrayList<>();
     final List<String> signals = new CopyOnWriteArrayList<>();
     final Set<String> snapshots = ConcurrentHashMap.newKeySet();
+    /** The id mapping each snapshot was prepared with, when it had one. */
+    final Map<String, IdMapping> snapshotMappings = new ConcurrentHashMap<>();
     volatile String pullFailure;
     volatile String startFailure;
     /** How many of the next container deletes fail, as a runc that cannot reach a stuck process would. */
@@ -65,9 +68,12 @@ final class FakeHost
     }
 
     @Override
-    public Path prepare(String key, List<Path> layers)
+    public Path prepare(String key, List<Path> layers, IdMapping idMapping)
     {
         snapshots.add(key);
+        if (idMapping != null) {
+            snapshotMappings.put(key, idMapping);
+        }
         return Path.of("/rootfs", key);
     }
 

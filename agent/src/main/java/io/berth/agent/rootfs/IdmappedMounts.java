@@ -1,0 +1,81 @@
+package io.berth.agent.rootfs;
+
+import io.berth.agent.userns.IdMapping;
+import io.berth.agent.userns.LinuxSyscalls;
+import io.berth.agent.userns.UserNamespaceFile;
+import io.berth.agent.userns.UserNamespaces;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Shows the shared image layers to a container in a user namespace as its owners appear inside: an idmapped,
+ * read-only mount of each layer directory, through a user namespace with the task's mapping, so a file the
+ * image gives to root (on disk uid 0) appears owned by the task's host uid and container root may change it
+ * (overlayfs copies it up). Costs no copy of the layers and no disk: one mount per layer, under the
+ * container's own snapshot directory, where removing the snapshot unmounts it. (runc 1.1.5 cannot idmap the
+ * rootfs itself, and overlayfs takes idmapped lower layers since Linux 5.19.)
+ */
+final class IdmappedMounts
+{
+    private final UserNamespaces userNamespaces;
+    private final MountTable mountTable;
+
+    IdmappedMounts(UserNamespaces userNamespaces, MountTable mountTable)
+    {
+        this.userNamespaces = requireNonNull(userNamespaces, "userNamespaces is null");
+        this.mountTable = requireNonNull(mountTable, "mountTable is null");
+    }
+
+    /**
+     * Mounts each layer idmapped at targets' matching directory (made here), skipping targets already mounted
+     * (a prepare cut short before). One user namespace serves every layer of the call.
+     */
+    void mount(List<Path> layers, List<Path> targets, IdMapping mapping)
+            throws IOException
+    {
+        if (layers.size() != targets.size()) {
+            throw new IllegalArgumentException(layers.size() + " layers for " + targets.size() + " mount points");
+        }
+        List<Integer> missing = new ArrayList<>();
+        for (int index = 0; index < layers.size(); index++) {
+            Files.createDirectories(targets.get(index));
+            if (!mountTable.isMountPoint(targets.get(index))) {
+                missing.add(index);
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        try (UserNamespaceFile userNamespace = userNamespaces.open(mapping)) {
+            for (int index : missing) {
+                LinuxSyscalls.mountIdmapped(layers.get(index), targets.get(index), userNamespace.descriptor(), true);
+            }
+        }
+    }
+
+    /**
+     * The container's root uid cannot search a directory the host's root keeps to itself, and runc mounts the
+     * root filesystem from inside the user namespace: every directory above it must let others search it (as
+     * Docker requires of its root with user namespaces). Says which one does not and how to fix it.
+     */
+    static void checkSearchable(Path path)
+            throws IOException
+    {
+        for (Path directory = path.toAbsolutePath().normalize().getParent(); directory != null; directory = directory.getParent()) {
+            PosixFileAttributes attributes = Files.readAttributes(directory, PosixFileAttributes.class);
+            if (!attributes.permissions().contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                throw new IOException("containers in user namespaces cannot reach their root filesystem under " + path
+                        + ": the directory " + directory + " does not let others search it (mode "
+                        + java.nio.file.attribute.PosixFilePermissions.toString(attributes.permissions()) + "); allow it with chmod o+x " + directory);
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.berth.agent.userns;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The few Linux calls the agent makes itself, through Java's foreign function API into the C library (glibc
+ * 2.36 has wrappers for the new mount API): opening a file for its descriptor, and cloning a directory as a
+ * detached mount, marking it idmapped and attaching it. util-linux 2.38's mount(8) cannot make idmapped mounts
+ * (X-mount.idmap came in 2.39), so no host command would do. Each call fails with an IOException that names the
+ * call, the path and the kernel's error.
+ */
+public final class LinuxSyscalls
+{
+    static final int AT_FDCWD = -100;
+    static final int AT_EMPTY_PATH = 0x1000;
+    static final int O_RDONLY = 0;
+    static final int O_CLOEXEC = 0x80000;
+    static final int OPEN_TREE_CLONE = 1;
+    static final int OPEN_TREE_CLOEXEC = O_CLOEXEC;
+    static final long MOUNT_ATTR_RDONLY = 0x1;
+    static final long MOUNT_ATTR_IDMAP = 0x100000;
+    static final int MOVE_MOUNT_F_EMPTY_PATH = 0x4;
+
+    /** struct mount_attr: attr_set, attr_clr, propagation, userns_fd, each a __u64. */
+    private static final StructLayout MOUNT_ATTR = MemoryLayout.structLayout(
+            JAVA_LONG.withName("attr_set"), JAVA_LONG.withName("attr_clr"), JAVA_LONG.withName("propagation"), JAVA_LONG.withName("userns_fd"));
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    private static final MethodHandle OPEN = function("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle CLOSE = function("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle OPEN_TREE = function("open_tree", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle MOUNT_SETATTR = function("mount_setattr", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO);
+    private static final MethodHandle MOVE_MOUNT = function("move_mount", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle STRERROR = function("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+
+    private LinuxSyscalls() {}
+
+    /** Opens path read-only (close-on-exec) and returns the descriptor; the caller closes it. */
+    public static int openReadOnly(Path path)
+            throws IOException
+    {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path.toString()), O_RDONLY | O_CLOEXEC, 0);
+            return check(fd, state, "open", path);
+        }
+        catch (IOException | RuntimeException | Error e) {
+            throw e;
+        }
+        catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static void close(int fd)
+            throws IOException
+    {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int result = (int) CLOSE.invokeExact(state, fd);
+            check(result, state, "close", Path.of("fd " + fd));
+        }
+        catch (IOException | RuntimeException | Error e) {
+            throw e;
+        }
+        catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Makes an idmapped, read-only copy of the mount of source at target (an existing directory): source's
+     * files, owned on disk by id N, appear owned by the id that N maps to in the user namespace userNamespaceFd,
+     * as seen from the host. Only the mount at source is cloned, not mounts below it.
+     */
+    public static void mountIdmapped(Path source, Path target, int userNamespaceFd, boolean readOnly)
+            throws IOException
+    {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment empty = arena.allocateFrom("");
+            int tree = check((int) OPEN_TREE.invokeExact(state, AT_FDCWD, arena.allocateFrom(source.toString()), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC), state, "open_tree", source);
+            try {
+                MemorySegment attributes = arena.allocate(MOUNT_ATTR);
+                attributes.set(JAVA_LONG, MOUNT_ATTR.byteOffset(MemoryLayout.PathElement.groupElement("attr_set")), MOUNT_ATTR_IDMAP | (readOnly ? MOUNT_ATTR_RDONLY : 0));
+                attributes.set(JAVA_LONG, MOUNT_ATTR.byteOffset(MemoryLayout.PathElement.groupElement("userns_fd")), userNamespaceFd);
+                check((int) MOUNT_SETATTR.invokeExact(state, tree, empty, AT_EMPTY_PATH, attributes, MOUNT_ATTR.byteSize()), state, "mount_setattr(MOUNT_ATTR_IDMAP)", source);
+                check((int) MOVE_MOUNT.invokeExact(state, tree, empty, AT_FDCWD, arena.allocateFrom(target.toString()), MOVE_MOUNT_F_EMPTY_PATH), state, "move_mount", target);
+            }
+            finally {
+                // the attached mount keeps its own reference: the descriptor of the clone is no longer needed
+                close(tree);
+            }
+        }
+        catch (IOException | RuntimeException | Error e) {
+            throw e;
+        }
+        catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int check(int result, MemorySegment state, String call, Path path)
+            throws IOException
+    {
+        if (result >= 0) {
+            return result;
+        }
+        int errno = (int) ERRNO.get(state, 0L);
+        throw new IOException(call + " of " + path + " failed: " + describe(errno));
+    }
+
+    static String describe(int errno)
+    {
+        try {
+            MemorySegment message = (MemorySegment) STRERROR.invokeExact(errno);
+            return message.reinterpret(1024).getString(0) + " (errno " + errno + ")";
+        }
+        catch (Throwable e) {
+            return "errno " + errno;
+        }
+    }
+
+    private static MethodHandle function(String name, FunctionDescriptor descriptor, Linker.Option... options)
+    {
+        MemorySegment symbol = LIBC.find(name)
+                .orElseThrow(() -> new UnsupportedOperationException("the C library has no " + name + "(): idmapped mounts need glibc 2.36 or newer"));
+        return LINKER.downcallHandle(symbol, descriptor, options);
+    }
+}
