@@ -8,8 +8,6 @@ import io.berth.agent.userns.UserNamespaces;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -57,24 +55,6 @@ final class IdmappedMounts
         try (UserNamespaceFile userNamespace = userNamespaces.open(mapping)) {
             for (int index : missing) {
                 LinuxSyscalls.mountIdmapped(layers.get(index), targets.get(index), userNamespace.descriptor(), true);
-            }
-        }
-    }
-
-    /**
-     * The container's root uid cannot search a directory the host's root keeps to itself, and runc mounts the
-     * root filesystem from inside the user namespace: every directory above it must let others search it (as
-     * Docker requires of its root with user namespaces). Says which one does not and how to fix it.
-     */
-    static void checkSearchable(Path path)
-            throws IOException
-    {
-        for (Path directory = path.toAbsolutePath().normalize().getParent(); directory != null; directory = directory.getParent()) {
-            PosixFileAttributes attributes = Files.readAttributes(directory, PosixFileAttributes.class);
-            if (!attributes.permissions().contains(PosixFilePermission.OTHERS_EXECUTE)) {
-                throw new IOException("containers in user namespaces cannot reach their root filesystem under " + path
-                        + ": the directory " + directory + " does not let others search it (mode "
-                        + java.nio.file.attribute.PosixFilePermissions.toString(attributes.permissions()) + "); allow it with chmod o+x " + directory);
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.berth.agent.rootfs;
 
 import io.berth.agent.userns.IdMapping;
+import io.berth.agent.userns.SearchablePaths;
 import io.berth.agent.userns.UserNamespaces;
 import io.berth.common.files.FileTrees;
 import org.slf4j.Logger;
@@ -81,7 +82,7 @@ public final class OverlaySnapshotter
         Path links = Files.createDirectories(directory.resolve(LAYER_LINKS));
         List<Path> lowerTargets = layers.stream().map(layer -> layer.toAbsolutePath().normalize()).toList();
         if (idMapping != null) {
-            IdmappedMounts.checkSearchable(rootfs);
+            SearchablePaths.check(rootfs);
             List<Path> mountPoints = new ArrayList<>();
             for (int index = 0; index < layers.size(); index++) {
                 mountPoints.add(directory.resolve(IDMAPPED_LAYERS).resolve(Integer.toString(index)));
