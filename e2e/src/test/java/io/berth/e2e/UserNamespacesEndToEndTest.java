@@ -1,11 +1,13 @@
 package io.berth.e2e;
 
 import io.berth.agent.Agent;
+import io.berth.agent.logs.ContainerLogReader;
 import io.berth.agent.rootfs.MountTable;
 import io.berth.agent.runtime.ContainerStatus;
 import io.berth.agent.tasks.TaskRecord;
 import io.berth.agent.userns.IdMapping;
 import io.berth.agent.userns.IdRangePool;
+import io.berth.common.agentprotocol.LogLine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
@@ -62,7 +64,7 @@ class UserNamespacesEndToEndTest
         assertThat(output.get(0).trim().split("\\s+")).containsExactly("0", Long.toString(first.hostId()), "65536");
         // the image's root-owned files are root's inside, and its user's home stays that user's
         assertThat(output.get(1)).matches("-rw-r--r-- +1 0 +0 .*/etc/passwd");
-        assertThat(output.get(2)).matches("d\\S+ +\\d+ 1000 +0 .*/home/app");
+        assertThat(output.get(2)).matches("d\\S+ +\\d+ 1000 +1000 .*/home/app");
         assertThat(output).contains("passwd-written", "root-written");
 
         // seen from the host, the container's process is the range's first uid, not root
@@ -114,8 +116,10 @@ class UserNamespacesEndToEndTest
 
     private List<String> awaitProbe(String taskArn)
     {
+        // the task still runs: its log is read where the agent's monitor writes it
+        Path logFile = agent().host().logFile(taskId(taskArn), "main");
         return await().atMost(Duration.ofSeconds(60)).until(
-                () -> LogLines.readAll(berth.environment(), CLUSTER, taskArn).stream().map(LogLines.Line::text).toList(),
+                () -> Files.exists(logFile) ? new ContainerLogReader().read(logFile, "main", 0, 100).lines().stream().map(LogLine::text).toList() : List.<String>of(),
                 lines -> lines.contains("probe-done"));
     }
 
