@@ -39,10 +39,10 @@ public final class UserNamespaceBenchmark
         cleanup.push("network namespace " + namespace, () -> HostCommands.run(List.of("ip", "netns", "del", namespace), output, Duration.ofSeconds(30)));
         Path networkNamespace = Path.of("/var/run/netns", namespace);
 
-        UserNamespaceStarts without = new UserNamespaceStarts(cleanup, "no user namespace", options, workspace.scratch(), workspace.rootfs(),
+        UserNamespaceStarts without = new UserNamespaceStarts(cleanup, "plain", options, workspace.scratch(), workspace.rootfs(),
                 workspace.cgroupParent() + "/plain", networkNamespace, null);
         IdMapping mapping = IdRangePool.DEFAULT.slot(IdRangePool.DEFAULT.count() - 1);
-        UserNamespaceStarts with = new UserNamespaceStarts(cleanup, "user namespace", options, workspace.scratch(), workspace.rootfs(),
+        UserNamespaceStarts with = new UserNamespaceStarts(cleanup, "userns", options, workspace.scratch(), workspace.rootfs(),
                 workspace.cgroupParent() + "/userns", networkNamespace, mapping);
 
         out.println("measuring sequential starts in a network namespace, without and with a user namespace in turn ...");

@@ -59,7 +59,7 @@ final class UserNamespaceStarts
 
     String step()
     {
-        return "snapshot + start, " + name;
+        return "snapshot + start, " + (idMapping == null ? "no user namespace" : "user namespace");
     }
 
     @Override
@@ -89,7 +89,7 @@ final class UserNamespaceStarts
             prepares.add(Duration.ofNanos(prepared - begin));
             starts.add(Duration.ofNanos(started - prepared));
             if (snapshotKilobytes < 0) {
-                snapshotKilobytes = kilobytesOnDisk(snapshots.resolve(containerId));
+                snapshotKilobytes = kilobytesOnDisk(snapshots.resolve(containerId), List.of("idmapped"));
             }
         }
         runtime.delete(containerId);
@@ -111,13 +111,26 @@ final class UserNamespaceStarts
         return snapshotKilobytes;
     }
 
-    /** du on one filesystem: mounts below (the overlay itself, idmapped layers) are not counted. */
+    /** What directory takes on disk, in KiB (du -skx). */
     static long kilobytesOnDisk(Path directory)
+            throws IOException, InterruptedException
+    {
+        return kilobytesOnDisk(directory, List.of());
+    }
+
+    /**
+     * du on one filesystem: the overlay (a filesystem of its own) is not counted; the idmapped layers are mounts of
+     * the layers' own filesystem, which du -x would enter, so they are excluded by name.
+     */
+    static long kilobytesOnDisk(Path directory, List<String> excludedNames)
             throws IOException, InterruptedException
     {
         Path output = java.nio.file.Files.createTempFile("berth-bench-du", ".txt");
         try {
-            String printed = HostCommands.runOrThrow(List.of("du", "-skx", directory.toString()), output, Duration.ofSeconds(60));
+            List<String> command = new ArrayList<>(List.of("du", "-skx"));
+            excludedNames.forEach(name -> command.add("--exclude=" + name));
+            command.add(directory.toString());
+            String printed = HostCommands.runOrThrow(command, output, Duration.ofSeconds(60));
             return Long.parseLong(printed.strip().split("\\s+")[0]);
         }
         finally {

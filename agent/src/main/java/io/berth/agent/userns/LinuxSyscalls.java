@@ -19,8 +19,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The few Linux calls the agent makes itself, through Java's foreign function API into the C library (glibc
- * 2.36 has wrappers for the new mount API): opening a file for its descriptor, and cloning a directory as a
- * detached mount, marking it idmapped and attaching it. util-linux 2.38's mount(8) cannot make idmapped mounts
+ * 2.36 has wrappers for the new mount API): opening a file for its descriptor, cloning a directory as a
+ * detached mount, marking it idmapped and attaching it, and mounting a network namespace's sysfs. util-linux 2.38's mount(8) cannot make idmapped mounts
  * (X-mount.idmap came in 2.39), so no host command would do. Each call fails with an IOException that names the
  * call, the path and the kernel's error.
  */
@@ -35,6 +35,15 @@ public final class LinuxSyscalls
     static final long MOUNT_ATTR_RDONLY = 0x1;
     static final long MOUNT_ATTR_IDMAP = 0x100000;
     static final int MOVE_MOUNT_F_EMPTY_PATH = 0x4;
+    static final long MOUNT_ATTR_NOSUID = 0x2;
+    static final long MOUNT_ATTR_NODEV = 0x4;
+    static final long MOUNT_ATTR_NOEXEC = 0x8;
+    static final int CLONE_NEWNET = 0x40000000;
+    static final int FSOPEN_CLOEXEC = 1;
+    static final int FSCONFIG_CMD_CREATE = 6;
+    static final int FSMOUNT_CLOEXEC = 1;
+    static final int MNT_DETACH = 2;
+    private static final Path OWN_NETWORK_NAMESPACE = Path.of("/proc/thread-self/ns/net");
 
     /** struct mount_attr: attr_set, attr_clr, propagation, userns_fd, each a __u64. */
     private static final StructLayout MOUNT_ATTR = MemoryLayout.structLayout(
@@ -51,6 +60,11 @@ public final class LinuxSyscalls
     private static final MethodHandle OPEN_TREE = function("open_tree", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle MOUNT_SETATTR = function("mount_setattr", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO);
     private static final MethodHandle MOVE_MOUNT = function("move_mount", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle SETNS = function("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle FSOPEN = function("fsopen", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle FSCONFIG = function("fsconfig", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle FSMOUNT = function("fsmount", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle UMOUNT2 = function("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle STRERROR = function("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
     private LinuxSyscalls() {}
@@ -111,6 +125,100 @@ public final class LinuxSyscalls
                 // the attached mount keeps its own reference: the descriptor of the clone is no longer needed
                 close(tree);
             }
+        }
+        catch (IOException | RuntimeException | Error e) {
+            throw e;
+        }
+        catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Mounts, read-only (and nosuid, nodev, noexec), at target (an existing directory) a new sysfs that belongs to
+     * the network namespace at networkNamespace: sysfs takes the network namespace of the thread that opens it
+     * (fsopen), so a thread of its own enters the namespace for that one call and goes back before anything
+     * else; the rest happens where the agent is. No process is started.
+     */
+    public static void mountSysfsOf(Path networkNamespace, Path target)
+            throws IOException
+    {
+        IOException[] failure = {null};
+        Thread thread = Thread.ofPlatform().name("sysfs-of-" + networkNamespace.getFileName()).start(() -> {
+            try {
+                mountSysfsOnThisThread(networkNamespace, target);
+            }
+            catch (IOException e) {
+                failure[0] = e;
+            }
+        });
+        try {
+            thread.join();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while mounting the sysfs of " + networkNamespace, e);
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+    }
+
+    /** Runs on a platform thread that ends right after: a network namespace entered for one call never outlives it. */
+    private static void mountSysfsOnThisThread(Path networkNamespace, Path target)
+            throws IOException
+    {
+        int own = openReadOnly(OWN_NETWORK_NAMESPACE);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int context;
+            int namespace = openReadOnly(networkNamespace);
+            try {
+                check((int) SETNS.invokeExact(state, namespace, CLONE_NEWNET), state, "setns", networkNamespace);
+                try {
+                    context = check((int) FSOPEN.invokeExact(state, arena.allocateFrom("sysfs"), FSOPEN_CLOEXEC), state, "fsopen(sysfs)", networkNamespace);
+                }
+                finally {
+                    check((int) SETNS.invokeExact(state, own, CLONE_NEWNET), state, "setns back", OWN_NETWORK_NAMESPACE);
+                }
+            }
+            finally {
+                close(namespace);
+            }
+            try {
+                check((int) FSCONFIG.invokeExact(state, context, FSCONFIG_CMD_CREATE, MemorySegment.NULL, MemorySegment.NULL, 0), state, "fsconfig(create sysfs)", target);
+                int mount = check((int) FSMOUNT.invokeExact(state, context, FSMOUNT_CLOEXEC,
+                        (int) (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)), state, "fsmount(sysfs)", target);
+                try {
+                    check((int) MOVE_MOUNT.invokeExact(state, mount, arena.allocateFrom(""), AT_FDCWD, arena.allocateFrom(target.toString()), MOVE_MOUNT_F_EMPTY_PATH),
+                            state, "move_mount", target);
+                }
+                finally {
+                    close(mount);
+                }
+            }
+            finally {
+                close(context);
+            }
+        }
+        catch (IOException | RuntimeException | Error e) {
+            throw e;
+        }
+        catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+        finally {
+            close(own);
+        }
+    }
+
+    /** Unmounts target; detach, when true, lets the kernel finish once a busy mount is let go (MNT_DETACH). */
+    public static void unmount(Path target, boolean detach)
+            throws IOException
+    {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            check((int) UMOUNT2.invokeExact(state, arena.allocateFrom(target.toString()), detach ? MNT_DETACH : 0), state, "umount", target);
         }
         catch (IOException | RuntimeException | Error e) {
             throw e;
