@@ -55,9 +55,9 @@ public final class UserNamespaceBenchmark
         new ReportTable(out).print("Results (p50 / rb = p50 divided by the start without a user namespace)", all, Measurement.find(all, without.step()));
         Measurement plain = Measurement.find(all, without.step());
         Measurement mapped = Measurement.find(all, with.step());
-        out.printf(Locale.ROOT, "%nStart-latency cost of a user namespace: p50 %s ms -> %s ms (+%s ms, %.2fx)%n",
+        out.printf(Locale.ROOT, "%nStart-latency cost of a user namespace: p50 %s ms -> %s ms (%+.1f ms, %.2fx)%n",
                 ReportTable.millis(plain.summary().p50()), ReportTable.millis(mapped.summary().p50()),
-                ReportTable.millis(mapped.summary().p50().minus(plain.summary().p50())), ReportTable.ratio(mapped.summary().p50(), plain.summary().p50()));
+                mapped.summary().p50().minus(plain.summary().p50()).toNanos() / 1_000_000.0, ReportTable.ratio(mapped.summary().p50(), plain.summary().p50()));
         long imageKilobytes = UserNamespaceStarts.kilobytesOnDisk(workspace.rootfs());
         out.printf(Locale.ROOT, "Disk per running container's snapshot (du -skx, mounts excluded): %d KiB without, %d KiB with a user namespace (idmapped layers copy nothing)%n",
                 without.snapshotKilobytes(), with.snapshotKilobytes());
