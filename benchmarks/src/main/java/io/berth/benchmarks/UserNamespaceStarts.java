@@ -2,8 +2,6 @@ package io.berth.benchmarks;
 
 import io.berth.agent.rootfs.OverlaySnapshotter;
 import io.berth.agent.runtime.ContainerLaunch;
-import io.berth.agent.runtime.ContainerStartException;
-import io.berth.agent.runtime.ContainerStatus;
 import io.berth.agent.runtime.RuncConmonRuntime;
 import io.berth.agent.userns.IdMapping;
 
@@ -13,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -73,17 +70,7 @@ final class UserNamespaceStarts
         ContainerLaunch plain = BenchmarkContainer.launch(containerId, containerRootfs, logs.resolve(containerId + ".log"));
         ContainerLaunch launch = new ContainerLaunch(plain.containerId(), plain.rootfs(), plain.args(), plain.env(), plain.workingDir(), plain.user(), plain.hostname(),
                 plain.limits(), plain.logFile(), networkNamespace, plain.hardening(), idMapping);
-        try {
-            runtime.start(launch);
-        }
-        catch (ContainerStartException e) {
-            throw new IOException(name + " start of " + containerId + " failed: " + e.getMessage(), e);
-        }
-        long started = System.nanoTime();
-        Optional<ContainerStatus> status = runtime.status(containerId);
-        if (status.isEmpty() || !(status.get() instanceof ContainerStatus.Running)) {
-            throw new IOException(name + " container " + containerId + " is not running after start: " + status);
-        }
+        long started = MonitoredStarts.startRunning(runtime, name, launch);
         if (measured) {
             samples.add(Duration.ofNanos(started - begin));
             prepares.add(Duration.ofNanos(prepared - begin));

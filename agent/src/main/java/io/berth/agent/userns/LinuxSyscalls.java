@@ -69,37 +69,40 @@ public final class LinuxSyscalls
 
     private LinuxSyscalls() {}
 
-    /** Opens path read-only (close-on-exec) and returns the descriptor; the caller closes it. */
-    public static int openReadOnly(Path path)
+    /** Native calls made with one confined arena and one errno capture area, which the calls' failures read. */
+    @FunctionalInterface
+    private interface NativeCalls<T>
+    {
+        T run(Arena arena, MemorySegment state)
+                throws Throwable;
+    }
+
+    private static <T> T withCallState(NativeCalls<T> calls)
             throws IOException
     {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path.toString()), O_RDONLY | O_CLOEXEC, 0);
-            return check(fd, state, "open", path);
+            return calls.run(arena, arena.allocate(CALL_STATE));
         }
         catch (IOException | RuntimeException | Error e) {
             throw e;
         }
         catch (Throwable e) {
-            throw new IllegalStateException(e);
+            // invokeExact declares Throwable; a downcall itself throws nothing else
+            throw new IllegalStateException("unexpected failure of a native call", e);
         }
+    }
+
+    /** Opens path read-only (close-on-exec) and returns the descriptor; the caller closes it. */
+    public static int openReadOnly(Path path)
+            throws IOException
+    {
+        return withCallState((arena, state) -> check((int) OPEN.invokeExact(state, arena.allocateFrom(path.toString()), O_RDONLY | O_CLOEXEC, 0), state, "open", path));
     }
 
     public static void close(int fd)
             throws IOException
     {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            int result = (int) CLOSE.invokeExact(state, fd);
-            check(result, state, "close", Path.of("fd " + fd));
-        }
-        catch (IOException | RuntimeException | Error e) {
-            throw e;
-        }
-        catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
+        withCallState((arena, state) -> check((int) CLOSE.invokeExact(state, fd), state, "close", Path.of("fd " + fd)));
     }
 
     /**
@@ -110,8 +113,7 @@ public final class LinuxSyscalls
     public static void mountIdmapped(Path source, Path target, int userNamespaceFd, boolean readOnly)
             throws IOException
     {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
+        withCallState((arena, state) -> {
             MemorySegment empty = arena.allocateFrom("");
             int tree = check((int) OPEN_TREE.invokeExact(state, AT_FDCWD, arena.allocateFrom(source.toString()), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC), state, "open_tree", source);
             try {
@@ -125,13 +127,8 @@ public final class LinuxSyscalls
                 // the attached mount keeps its own reference: the descriptor of the clone is no longer needed
                 close(tree);
             }
-        }
-        catch (IOException | RuntimeException | Error e) {
-            throw e;
-        }
-        catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
+            return null;
+        });
     }
 
     /**
@@ -169,63 +166,54 @@ public final class LinuxSyscalls
             throws IOException
     {
         int own = openReadOnly(OWN_NETWORK_NAMESPACE);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            int context;
-            int namespace = openReadOnly(networkNamespace);
-            try {
-                check((int) SETNS.invokeExact(state, namespace, CLONE_NEWNET), state, "setns", networkNamespace);
-                try {
-                    context = check((int) FSOPEN.invokeExact(state, arena.allocateFrom("sysfs"), FSOPEN_CLOEXEC), state, "fsopen(sysfs)", networkNamespace);
-                }
-                finally {
-                    check((int) SETNS.invokeExact(state, own, CLONE_NEWNET), state, "setns back", OWN_NETWORK_NAMESPACE);
-                }
-            }
-            finally {
-                close(namespace);
-            }
-            try {
-                check((int) FSCONFIG.invokeExact(state, context, FSCONFIG_CMD_CREATE, MemorySegment.NULL, MemorySegment.NULL, 0), state, "fsconfig(create sysfs)", target);
-                int mount = check((int) FSMOUNT.invokeExact(state, context, FSMOUNT_CLOEXEC,
-                        (int) (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)), state, "fsmount(sysfs)", target);
-                try {
-                    check((int) MOVE_MOUNT.invokeExact(state, mount, arena.allocateFrom(""), AT_FDCWD, arena.allocateFrom(target.toString()), MOVE_MOUNT_F_EMPTY_PATH),
-                            state, "move_mount", target);
-                }
-                finally {
-                    close(mount);
-                }
-            }
-            finally {
-                close(context);
-            }
-        }
-        catch (IOException | RuntimeException | Error e) {
-            throw e;
-        }
-        catch (Throwable e) {
-            throw new IllegalStateException(e);
+        try {
+            withCallState((arena, state) -> mountSysfs(arena, state, own, networkNamespace, target));
         }
         finally {
             close(own);
         }
     }
 
+    private static Void mountSysfs(Arena arena, MemorySegment state, int own, Path networkNamespace, Path target)
+            throws Throwable
+    {
+        int context;
+        int namespace = openReadOnly(networkNamespace);
+        try {
+            check((int) SETNS.invokeExact(state, namespace, CLONE_NEWNET), state, "setns", networkNamespace);
+            try {
+                context = check((int) FSOPEN.invokeExact(state, arena.allocateFrom("sysfs"), FSOPEN_CLOEXEC), state, "fsopen(sysfs)", networkNamespace);
+            }
+            finally {
+                check((int) SETNS.invokeExact(state, own, CLONE_NEWNET), state, "setns back", OWN_NETWORK_NAMESPACE);
+            }
+        }
+        finally {
+            close(namespace);
+        }
+        try {
+            check((int) FSCONFIG.invokeExact(state, context, FSCONFIG_CMD_CREATE, MemorySegment.NULL, MemorySegment.NULL, 0), state, "fsconfig(create sysfs)", target);
+            int mount = check((int) FSMOUNT.invokeExact(state, context, FSMOUNT_CLOEXEC,
+                    (int) (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)), state, "fsmount(sysfs)", target);
+            try {
+                check((int) MOVE_MOUNT.invokeExact(state, mount, arena.allocateFrom(""), AT_FDCWD, arena.allocateFrom(target.toString()), MOVE_MOUNT_F_EMPTY_PATH),
+                        state, "move_mount", target);
+            }
+            finally {
+                close(mount);
+            }
+        }
+        finally {
+            close(context);
+        }
+        return null;
+    }
+
     /** Unmounts target; detach, when true, lets the kernel finish once a busy mount is let go (MNT_DETACH). */
     public static void unmount(Path target, boolean detach)
             throws IOException
     {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            check((int) UMOUNT2.invokeExact(state, arena.allocateFrom(target.toString()), detach ? MNT_DETACH : 0), state, "umount", target);
-        }
-        catch (IOException | RuntimeException | Error e) {
-            throw e;
-        }
-        catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
+        withCallState((arena, state) -> check((int) UMOUNT2.invokeExact(state, arena.allocateFrom(target.toString()), detach ? MNT_DETACH : 0), state, "umount", target));
     }
 
     private static int check(int result, MemorySegment state, String call, Path path)
