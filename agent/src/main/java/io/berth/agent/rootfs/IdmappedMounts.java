@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -42,10 +43,12 @@ final class IdmappedMounts
         if (layers.size() != targets.size()) {
             throw new IllegalArgumentException(layers.size() + " layers for " + targets.size() + " mount points");
         }
+        // one read of the mount table for all layers: it is long on a busy host
+        Set<Path> mounted = mountTable.mountPoints();
         List<Integer> missing = new ArrayList<>();
         for (int index = 0; index < layers.size(); index++) {
-            Files.createDirectories(targets.get(index));
-            if (!mountTable.isMountPoint(targets.get(index))) {
+            Path target = Files.createDirectories(targets.get(index)).toAbsolutePath().normalize();
+            if (!mounted.contains(target)) {
                 missing.add(index);
             }
         }
