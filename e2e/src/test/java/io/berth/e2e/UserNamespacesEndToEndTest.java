@@ -38,6 +38,8 @@ class UserNamespacesEndToEndTest
             ls -lnd /home/app
             echo 'extra:x:2000:2000::/:/bin/sh' >> /etc/passwd && echo passwd-written
             touch /root/created && echo root-written
+            echo "net: $(ls /sys/class/net | tr '\n' ' ')"
+            touch /sys/kernel/probe 2>/dev/null && echo sys-writable || echo sys-read-only
             echo probe-done
             exec sleep 600
             """;
@@ -66,6 +68,10 @@ class UserNamespacesEndToEndTest
         assertThat(output.get(1)).matches("-rw-r--r-- +1 0 +0 .*/etc/passwd");
         assertThat(output.get(2)).matches("d\\S+ +\\d+ 1000 +1000 .*/home/app");
         assertThat(output).contains("passwd-written", "root-written");
+        // /sys comes from the task's network namespace: its own interfaces, not the host's, and read-only
+        assertThat(output).filteredOn(line -> line.startsWith("net: ")).singleElement().asString()
+                .satisfies(line -> assertThat(line.substring(5).trim().split(" ")).containsExactlyInAnyOrder("eth0", "lo"));
+        assertThat(output).contains("sys-read-only");
 
         // seen from the host, the container's process is the range's first uid, not root
         int pid = ((ContainerStatus.Running) agent().host().runtime().status(containerId(firstArn)).orElseThrow()).pid();
