@@ -19,11 +19,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The escape suite: what a tenant who controls a container tries in order to reach the host or another tenant,
@@ -217,6 +219,31 @@ class EscapeEndToEndTest
         assertThat(output).contains("uid: real=1000 effective=1000 saved=1000");
     }
 
+    @ParameterizedTest
+    @EnumSource(Tier.class)
+    @DisplayName("the uid a container's root has on the host: an unprivileged uid of the task's own user namespace range (container); no host process at all (sandbox: it lives in gVisor's kernel)")
+    void containerRootIsNotHostRoot(Tier tier)
+            throws IOException
+    {
+        String marker = "marker-" + UUID.randomUUID();
+        String taskArn = berth.runFargate(register(tier, "root-uid", "sleep 600", container -> container
+                .environment(KeyValuePair.builder().name("ESCAPE_MARKER").value(marker).build())));
+        try {
+            berth.awaitStatus(taskArn, "RUNNING");
+            if (tier == Tier.CONTAINER) {
+                long pid = await().atMost(Duration.ofSeconds(10)).until(() -> hostPidWithEnvironment(marker), Optional::isPresent).orElseThrow();
+                int hostUid = (int) Files.getAttribute(Path.of("/proc", String.valueOf(pid)), "unix:uid");
+                assertThat(hostUid).as("host uid of the container's root").isGreaterThanOrEqualTo(1 << 30);
+            }
+            else {
+                assertThat(hostPidWithEnvironment(marker)).as("a host process running the sandboxed command").isEmpty();
+            }
+        }
+        finally {
+            stop(taskArn);
+        }
+    }
+
     /** Runs the script as the container's command under the tier, to its end, and returns its log lines. */
     private List<String> attack(Tier tier, String name, String script)
     {
@@ -282,7 +309,7 @@ class EscapeEndToEndTest
     }
 
     /** The host pid of a process whose environment holds the value; a sandboxed (gVisor) process has none on the host. */
-    private static java.util.Optional<Long> hostPidWithEnvironment(String value)
+    private static Optional<Long> hostPidWithEnvironment(String value)
     {
         List<Long> found = new ArrayList<>();
         ProcessHandle.allProcesses().forEach(process -> {
