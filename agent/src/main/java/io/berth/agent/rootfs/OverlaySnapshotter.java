@@ -14,6 +14,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -24,7 +25,8 @@ import static java.util.Objects.requireNonNull;
  * {@code upper} (the container's writes), {@code work} (overlayfs scratch), {@code rootfs} (the mount
  * point), and {@code l/0..n}, short symlinks to the layers. The mount runs from the key's directory with
  * relative paths ({@code lowerdir=l/2:l/1:l/0}) so that even a hundred layers stay far below the one page
- * the kernel accepts for mount options.
+ * the kernel accepts for mount options. The upper and work directories go where the {@link WritableLayerSpace}
+ * says (the task's own storage, which caps what the container writes), or in the key's directory without one.
  */
 public final class OverlaySnapshotter
         implements Snapshotter
@@ -36,7 +38,9 @@ public final class OverlaySnapshotter
 
     private final Path root;
     private final MountTable mountTable;
+    private final Optional<WritableLayerSpace> writableLayers;
 
+    /** Keeps each key's writes in its own directory, without a cap. */
     public OverlaySnapshotter(Path root)
     {
         this(root, new MountTable());
@@ -44,8 +48,20 @@ public final class OverlaySnapshotter
 
     public OverlaySnapshotter(Path root, MountTable mountTable)
     {
+        this(root, mountTable, null);
+    }
+
+    /** Puts each key's writes where writableLayers says. */
+    public OverlaySnapshotter(Path root, WritableLayerSpace writableLayers)
+    {
+        this(root, new MountTable(), requireNonNull(writableLayers, "writableLayers is null"));
+    }
+
+    private OverlaySnapshotter(Path root, MountTable mountTable, WritableLayerSpace writableLayers)
+    {
         this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
         this.mountTable = requireNonNull(mountTable, "mountTable is null");
+        this.writableLayers = Optional.ofNullable(writableLayers);
     }
 
     @Override
@@ -62,8 +78,9 @@ public final class OverlaySnapshotter
                 throw new IOException("layer directory " + layer + " does not exist");
             }
         }
-        Files.createDirectories(directory.resolve("upper"));
-        Files.createDirectories(directory.resolve("work"));
+        Path writable = writableLayers.isPresent() ? writableLayers.get().directoryFor(key) : directory;
+        Path upper = Files.createDirectories(writable.resolve("upper"));
+        Path work = Files.createDirectories(writable.resolve("work"));
         Files.createDirectories(rootfs);
         Path links = Files.createDirectories(directory.resolve(LAYER_LINKS));
 
@@ -80,7 +97,8 @@ public final class OverlaySnapshotter
             // the contract lists layers base first; overlayfs wants the top layer first
             lowerDirectories.addFirst(LAYER_LINKS + "/" + index);
         }
-        String options = "lowerdir=" + String.join(":", lowerDirectories) + ",upperdir=upper,workdir=work";
+        // relative too: the path between the two directories holds no name the operator chose (no comma, no colon)
+        String options = "lowerdir=" + String.join(":", lowerDirectories) + ",upperdir=" + directory.relativize(upper) + ",workdir=" + directory.relativize(work);
         CommandResult result = HostCommand.run(directory, List.of("mount", "-t", "overlay", "overlay", "-o", options, "rootfs"));
         if (!result.succeeded()) {
             throw new IOException("cannot mount the root filesystem of " + key + ": " + result.output());
@@ -101,6 +119,12 @@ public final class OverlaySnapshotter
         if (!remaining.isEmpty()) {
             // deleting through a live mount would delete the image layers or the container's data
             throw new IOException("cannot remove the root filesystem of " + key + ": still mounted at " + remaining);
+        }
+        if (writableLayers.isPresent()) {
+            Optional<Path> writable = writableLayers.get().existing(key);
+            if (writable.isPresent()) {
+                FileTrees.deleteRecursively(writable.get());
+            }
         }
         if (Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
             FileTrees.deleteRecursively(directory);

@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Takes one task through its life on this host: pull, network, root filesystems, start (in dependsOn
+ * Takes one task through its life on this host: pull, network, storage, root filesystems, start (in dependsOn
  * order), watch, stop (dependents first), clean up.
  * Every step is recorded before the next begins, so a new runner built from the saved record (after an
  * agent restart) resumes where the old one was: containers that run are adopted, not started again.
@@ -153,7 +153,25 @@ public final class TaskRunner
             finishWithoutStarting(reason);
             return false;
         }
-        return true;
+        return createStorage();
+    }
+
+    /** The task's writable storage, which holds every container's writable layer; false when the task ended because it failed. */
+    private boolean createStorage()
+    {
+        TaskRecord current = record.get();
+        int sizeGiB = current.assignment().ephemeralStorageSizeGiB();
+        try {
+            host.storage().create(taskId(), sizeGiB, current.containers().stream().map(ContainerRecord::containerId).toList());
+            return true;
+        }
+        catch (IOException | RuntimeException e) {
+            String reason = "ResourceInitializationError: cannot create the task's ephemeral storage of " + sizeGiB + " GiB: " + e.getMessage();
+            log.warn("task {}: {}", taskId(), reason);
+            update(changed -> changed.withStopReason(TASK_FAILED_TO_START, reason));
+            finishWithoutStarting(reason);
+            return false;
+        }
     }
 
     /** The container's image, pulled (or found in the local store); empty when the pull failed, recorded as the task's stop reason. */
@@ -384,7 +402,7 @@ public final class TaskRunner
     }
 
     /**
-     * Removes every container and rootfs of the task, then its network, and only then records it STOPPED.
+     * Removes every container and rootfs of the task, then its storage and its network, and only then records it STOPPED.
      * Every step is tried even when an earlier one failed; what failed is retried with backoff (from 1 s, at
      * most every 30 s) until it is gone, and the task stays STOPPING meanwhile, logged with what could not be
      * removed. Idempotent, so a crash in the middle is repaired by the next run; an agent shutting down leaves
@@ -433,6 +451,18 @@ public final class TaskRunner
             catch (IOException | RuntimeException e) {
                 failures.add("the root filesystem of container " + container.name() + " (" + e.getMessage() + ")");
             }
+        }
+        if (failures.isEmpty()) {
+            try {
+                host.storage().remove(taskId());
+            }
+            catch (IOException | RuntimeException e) {
+                failures.add("the task's ephemeral storage (" + e.getMessage() + ")");
+            }
+        }
+        else {
+            // a container or its root filesystem may still write to it: it goes once they are gone
+            failures.add("the task's ephemeral storage (kept until its containers and root filesystems are removed)");
         }
         try {
             host.network().tearDown(taskId());
