@@ -26,8 +26,9 @@ final class StartBreakdown
     private static final String WOKEN = "createdAt -> agent has the task (long-poll wake-up + sync)";
     private static final String RUNNER = "agent has the task -> pullStartedAt (runner starts)";
     private static final String NETWORK = "pullStoppedAt -> network ready (CNI: netns, veth, IP)";
-    private static final String STORAGE = "network ready -> task storage mounted (mkfs.ext4, losetup, mount)";
-    private static final String ROOTFS = "task storage mounted -> overlay rootfs mounted";
+    private static final String STORAGE = "network ready -> task storage mounted, when later (made beside the network)";
+    private static final String STORAGE_ALONE = "  (beside: pullStoppedAt -> task storage mounted: mkfs.ext4, losetup, mount)";
+    private static final String ROOTFS = "network and storage ready -> overlay rootfs mounted";
     private static final String CONTAINER = "rootfs mounted -> startedAt (conmon + runc)";
     private static final String REPORTED = "startedAt -> control plane has RUNNING (report sync)";
     private static final String POLLED = "control plane has RUNNING -> client sees it (poll)";
@@ -64,8 +65,10 @@ final class StartBreakdown
             phases.add(RUNNER, agentHasTask, task.pullStartedAt());
             phases.add(PULLED, task.pullStartedAt(), task.pullStoppedAt());
             phases.add(NETWORK, task.pullStoppedAt(), networkReady);
-            phases.add(STORAGE, networkReady, storageReady);
-            phases.add(ROOTFS, storageReady, rootfsMounted);
+            Instant prepared = networkReady == null || storageReady == null ? null : storageReady.isAfter(networkReady) ? storageReady : networkReady;
+            phases.add(STORAGE, networkReady, prepared);
+            phases.add(STORAGE_ALONE, task.pullStoppedAt(), storageReady);
+            phases.add(ROOTFS, prepared, rootfsMounted);
             phases.add(CONTAINER, rootfsMounted, task.startedAt());
             phases.add(REPORTED, task.startedAt(), controlPlaneRunning);
             phases.add(POLLED, controlPlaneRunning, sample.seenAt());

@@ -213,16 +213,7 @@ public final class LoopDeviceTaskStorage
     public List<String> taskIds()
             throws IOException
     {
-        if (!Files.isDirectory(root)) {
-            return List.of();
-        }
-        try (Stream<Path> entries = Files.list(root)) {
-            return entries.filter(Files::isDirectory)
-                    .map(path -> path.getFileName().toString())
-                    .filter(name -> NAME.matcher(name).matches())
-                    .sorted()
-                    .toList();
-        }
+        return DirectoryNames.under(root, NAME);
     }
 
     @Override

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
 
@@ -136,16 +135,7 @@ public final class OverlaySnapshotter
     public List<String> keys()
             throws IOException
     {
-        if (!Files.isDirectory(root)) {
-            return List.of();
-        }
-        try (Stream<Path> entries = Files.list(root)) {
-            return entries.filter(Files::isDirectory)
-                    .map(path -> path.getFileName().toString())
-                    .filter(name -> KEY.matcher(name).matches())
-                    .sorted()
-                    .toList();
-        }
+        return DirectoryNames.under(root, KEY);
     }
 
     private void unmount(String key, Path mountPoint)

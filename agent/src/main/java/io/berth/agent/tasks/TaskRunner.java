@@ -25,12 +25,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Takes one task through its life on this host: pull, network, storage, root filesystems, start (in dependsOn
+ * Takes one task through its life on this host: pull, network and storage (side by side), root filesystems, start (in dependsOn
  * order), watch, stop (dependents first), clean up.
  * Every step is recorded before the next begins, so a new runner built from the saved record (after an
  * agent restart) resumes where the old one was: containers that run are adopted, not started again.
@@ -142,6 +143,16 @@ public final class TaskRunner
             }
         }
         update(current -> current.withPullStopped(now()));
+        // the task's storage is made while its network is set up: the two are independent, and each takes a while
+        CompletableFuture<String> storageFailure = new CompletableFuture<>();
+        Thread.ofVirtual().name("storage-" + taskId()).start(() -> {
+            try {
+                storageFailure.complete(createStorage());
+            }
+            catch (Throwable e) {
+                storageFailure.completeExceptionally(e);
+            }
+        });
         try {
             NetworkAttachment attachment = host.network().setUp(taskId(), record.get().assignment().accountId()).orElse(null);
             update(current -> current.withNetwork(attachment));
@@ -150,27 +161,36 @@ public final class TaskRunner
             String reason = "ResourceInitializationError: cannot set up the task's network: " + e.getMessage();
             log.warn("task {}: {}", taskId(), reason);
             update(current -> current.withStopReason(TASK_FAILED_TO_START, reason));
+            // the cleanup removes the storage too: it waits until the storage is made (each step has a deadline)
+            storageFailure.join();
             finishWithoutStarting(reason);
             return false;
         }
-        return createStorage();
+        String failure = storageFailure.join();
+        if (failure != null) {
+            update(current -> current.withStopReason(TASK_FAILED_TO_START, failure));
+            finishWithoutStarting(failure);
+            return false;
+        }
+        return true;
     }
 
-    /** The task's writable storage, which holds every container's writable layer; false when the task ended because it failed. */
-    private boolean createStorage()
+    /**
+     * Makes the task's writable storage, which holds every container's writable layer. Returns null, or the stop
+     * reason when it failed. Runs beside the network's set-up, so it records nothing itself.
+     */
+    private String createStorage()
     {
         TaskRecord current = record.get();
         int sizeGiB = current.assignment().ephemeralStorageSizeGiB();
         try {
             host.storage().create(taskId(), sizeGiB, current.containers().stream().map(ContainerRecord::containerId).toList());
-            return true;
+            return null;
         }
         catch (IOException | RuntimeException e) {
             String reason = "ResourceInitializationError: cannot create the task's ephemeral storage of " + sizeGiB + " GiB: " + e.getMessage();
             log.warn("task {}: {}", taskId(), reason);
-            update(changed -> changed.withStopReason(TASK_FAILED_TO_START, reason));
-            finishWithoutStarting(reason);
-            return false;
+            return reason;
         }
     }
 

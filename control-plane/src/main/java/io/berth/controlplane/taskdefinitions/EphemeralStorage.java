@@ -2,7 +2,6 @@ package io.berth.controlplane.taskdefinitions;
 
 import io.berth.controlplane.resources.InvalidRequestException;
 
-import java.math.BigInteger;
 import java.util.Map;
 import java.util.Optional;
 
@@ -47,22 +46,11 @@ public record EphemeralStorage(int sizeInGiB)
         if (size == null) {
             throw InvalidRequestException.refused("Invalid '" + field + "': '" + field + ".sizeInGiB' is required.");
         }
-        Long gib = wholeNumber(size);
+        Long gib = ContainerLinuxRules.integer(size);
         if (gib == null || gib < MINIMUM_GIB || gib > MAXIMUM_GIB) {
             throw InvalidRequestException.refused("Invalid '" + field + ".sizeInGiB' " + size + ": Fargate supports a whole number of GiB from "
                     + MINIMUM_GIB + " to " + MAXIMUM_GIB + "; omit " + field + " for the default " + DEFAULT_GIB + " GiB.");
         }
         return Optional.of(new EphemeralStorage(gib.intValue()));
-    }
-
-    private static Long wholeNumber(Object value)
-    {
-        return switch (value) {
-            case Integer number -> number.longValue();
-            case Long number -> number;
-            case Short number -> number.longValue();
-            case BigInteger number -> number.bitLength() < 64 ? number.longValue() : null;
-            default -> null;
-        };
     }
 }
