@@ -422,7 +422,7 @@ public final class TaskRunner
     }
 
     /**
-     * Removes every container and rootfs of the task, then its storage and its network, and only then records it STOPPED.
+     * Removes every container and rootfs of the task, then its storage and its network (side by side), and only then records it STOPPED.
      * Every step is tried even when an earlier one failed; what failed is retried with backoff (from 1 s, at
      * most every 30 s) until it is gone, and the task stays STOPPING meanwhile, logged with what could not be
      * removed. Idempotent, so a crash in the middle is repaired by the next run; an agent shutting down leaves
@@ -472,17 +472,14 @@ public final class TaskRunner
                 failures.add("the root filesystem of container " + container.name() + " (" + e.getMessage() + ")");
             }
         }
+        // the storage is released beside the network's tear-down, as it was made beside its set-up
+        CompletableFuture<String> storageFailure = new CompletableFuture<>();
         if (failures.isEmpty()) {
-            try {
-                host.storage().remove(taskId());
-            }
-            catch (IOException | RuntimeException e) {
-                failures.add("the task's ephemeral storage (" + e.getMessage() + ")");
-            }
+            Thread.ofVirtual().name("storage-" + taskId()).start(() -> storageFailure.complete(removeStorage()));
         }
         else {
             // a container or its root filesystem may still write to it: it goes once they are gone
-            failures.add("the task's ephemeral storage (kept until its containers and root filesystems are removed)");
+            storageFailure.complete("the task's ephemeral storage (kept until its containers and root filesystems are removed)");
         }
         try {
             host.network().tearDown(taskId());
@@ -490,7 +487,23 @@ public final class TaskRunner
         catch (NetworkException | RuntimeException e) {
             failures.add("the task's network (" + e.getMessage() + ")");
         }
+        String storage = storageFailure.join();
+        if (storage != null) {
+            failures.add(storage);
+        }
         return failures;
+    }
+
+    /** Null when the task's storage is gone, else what could not be removed. */
+    private String removeStorage()
+    {
+        try {
+            host.storage().remove(taskId());
+            return null;
+        }
+        catch (Exception | Error e) {
+            return "the task's ephemeral storage (" + e.getMessage() + ")";
+        }
     }
 
     private void update(java.util.function.UnaryOperator<TaskRecord> change)

@@ -221,7 +221,8 @@ class TaskRunnerTest
 
         // the network and the storage are made side by side
         assertThat(host.events.subList(0, 2)).containsExactlyInAnyOrder("network-up", "storage-up:20");
-        assertThat(host.events.subList(2, host.events.size())).containsExactly("start:" + id("app"), "delete:" + id("app"), "storage-down", "network-down");
+        assertThat(host.events.subList(2, 4)).containsExactly("start:" + id("app"), "delete:" + id("app"));
+        assertThat(host.events.subList(4, host.events.size())).containsExactlyInAnyOrder("storage-down", "network-down");
         assertThat(host.networks).isEmpty();
         assertThat(runner.record().status()).isEqualTo(Status.STOPPED);
     }
