@@ -48,7 +48,13 @@ final class FakeHost
 
     HostServices services(Path directory)
     {
-        return new HostServices(this, this, this, new TaskRecordStore(directory.resolve("tasks")), directory.resolve("logs"), Clock.systemUTC(), this, storage);
+        return services(directory, storage);
+    }
+
+    /** The same with another task storage, e.g. a real one. */
+    HostServices services(Path directory, TaskStorage taskStorage)
+    {
+        return new HostServices(this, this, this, new TaskRecordStore(directory.resolve("tasks")), directory.resolve("logs"), Clock.systemUTC(), this, taskStorage);
     }
 
     void exit(String containerId, int exitCode, boolean oomKilled)
