@@ -10,6 +10,7 @@ BERTH_DEBIAN_PACKAGES=(
   iptables                    # removes the masquerade rules of tasks that earlier versions started
   busybox-static umoci skopeo # test images are built from busybox and packed as OCI
   attr                        # setfattr, for overlayfs opaque-directory whiteouts
+  e2fsprogs mount             # mkfs.ext4, losetup and mount: each task's ephemeral storage is a filesystem on a loop device
   postgresql                  # the HA store, and the store tests' second database
   haproxy                     # ingress, for services
   iperf3                      # the task network benchmark (scripts/bench.sh --network)

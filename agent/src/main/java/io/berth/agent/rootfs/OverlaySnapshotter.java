@@ -17,8 +17,8 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
 
@@ -29,7 +29,9 @@ import static java.util.Objects.requireNonNull;
  * relative paths ({@code lowerdir=l/2:l/1:l/0}) so that even a hundred layers stay far below the one page
  * the kernel accepts for mount options. A container in a user namespace gets {@code idmapped/0..n} too, an
  * idmapped mount of each layer ({@link IdmappedMounts}), and the links point there; its upper directory belongs
- * to the task's container root, so what the container writes is owned by the task's host ids.
+ * to the task's container root, so what the container writes is owned by the task's host ids. The upper and work
+ * directories go where the {@link WritableLayerSpace} says (the task's own storage, which caps what the container
+ * writes), or in the key's directory without one.
  */
 public final class OverlaySnapshotter
         implements Snapshotter
@@ -43,7 +45,9 @@ public final class OverlaySnapshotter
     private final Path root;
     private final MountTable mountTable;
     private final IdmappedMounts idmappedMounts;
+    private final Optional<WritableLayerSpace> writableLayers;
 
+    /** Keeps each key's writes in its own directory, without a cap. */
     public OverlaySnapshotter(Path root)
     {
         this(root, new MountTable());
@@ -51,15 +55,28 @@ public final class OverlaySnapshotter
 
     public OverlaySnapshotter(Path root, MountTable mountTable)
     {
-        this(root, mountTable, new UserNamespaces());
+        this(root, mountTable, new UserNamespaces(), null);
     }
 
     /** @param userNamespaces where the user namespaces for idmapped layers come from */
     public OverlaySnapshotter(Path root, MountTable mountTable, UserNamespaces userNamespaces)
     {
+        this(root, mountTable, userNamespaces, null);
+    }
+
+    /** Puts each key's writes where writableLayers says. */
+    public OverlaySnapshotter(Path root, WritableLayerSpace writableLayers)
+    {
+        this(root, new MountTable(), new UserNamespaces(), requireNonNull(writableLayers, "writableLayers is null"));
+    }
+
+    /** @param writableLayers where each key's upper and work directories go; null keeps them in the key's directory */
+    public OverlaySnapshotter(Path root, MountTable mountTable, UserNamespaces userNamespaces, WritableLayerSpace writableLayers)
+    {
         this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
         this.mountTable = requireNonNull(mountTable, "mountTable is null");
         this.idmappedMounts = new IdmappedMounts(userNamespaces, mountTable);
+        this.writableLayers = Optional.ofNullable(writableLayers);
     }
 
     @Override
@@ -76,8 +93,9 @@ public final class OverlaySnapshotter
                 throw new IOException("layer directory " + layer + " does not exist");
             }
         }
-        Path upper = Files.createDirectories(directory.resolve("upper"));
-        Files.createDirectories(directory.resolve("work"));
+        Path writable = writableLayers.isPresent() ? writableLayers.get().directoryFor(key) : directory;
+        Path upper = Files.createDirectories(writable.resolve("upper"));
+        Path work = Files.createDirectories(writable.resolve("work"));
         Files.createDirectories(rootfs);
         Path links = Files.createDirectories(directory.resolve(LAYER_LINKS));
         List<Path> lowerTargets = layers.stream().map(layer -> layer.toAbsolutePath().normalize()).toList();
@@ -107,7 +125,8 @@ public final class OverlaySnapshotter
             // the contract lists layers base first; overlayfs wants the top layer first
             lowerDirectories.addFirst(LAYER_LINKS + "/" + index);
         }
-        String options = "lowerdir=" + String.join(":", lowerDirectories) + ",upperdir=upper,workdir=work";
+        // relative too: the path between the two directories holds no name the operator chose (no comma, no colon)
+        String options = "lowerdir=" + String.join(":", lowerDirectories) + ",upperdir=" + directory.relativize(upper) + ",workdir=" + directory.relativize(work);
         CommandResult result = HostCommand.run(directory, List.of("mount", "-t", "overlay", "overlay", "-o", options, "rootfs"));
         if (!result.succeeded()) {
             throw new IOException("cannot mount the root filesystem of " + key + ": " + result.output());
@@ -129,6 +148,12 @@ public final class OverlaySnapshotter
             // deleting through a live mount would delete the image layers or the container's data
             throw new IOException("cannot remove the root filesystem of " + key + ": still mounted at " + remaining);
         }
+        if (writableLayers.isPresent()) {
+            Optional<Path> writable = writableLayers.get().existing(key);
+            if (writable.isPresent()) {
+                FileTrees.deleteRecursively(writable.get());
+            }
+        }
         if (Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
             FileTrees.deleteRecursively(directory);
             log.info("Removed root filesystem of {}", key);
@@ -139,16 +164,7 @@ public final class OverlaySnapshotter
     public List<String> keys()
             throws IOException
     {
-        if (!Files.isDirectory(root)) {
-            return List.of();
-        }
-        try (Stream<Path> entries = Files.list(root)) {
-            return entries.filter(Files::isDirectory)
-                    .map(path -> path.getFileName().toString())
-                    .filter(name -> KEY.matcher(name).matches())
-                    .sorted()
-                    .toList();
-        }
+        return DirectoryNames.under(root, KEY);
     }
 
     private void unmount(String key, Path mountPoint)

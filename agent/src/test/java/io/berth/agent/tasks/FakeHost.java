@@ -8,6 +8,7 @@ import io.berth.agent.network.NetworkAttachment;
 import io.berth.agent.network.NetworkException;
 import io.berth.agent.network.TaskNetwork;
 import io.berth.agent.rootfs.Snapshotter;
+import io.berth.agent.rootfs.TaskStorage;
 import io.berth.agent.runtime.ContainerLaunch;
 import io.berth.agent.runtime.ContainerRuntime;
 import io.berth.agent.runtime.ContainerStartException;
@@ -43,6 +44,7 @@ final class FakeHost
     volatile String pullFailure;
     /** The layers every pulled image has. */
     volatile List<Path> layers = List.of(Path.of("/layers/1"));
+    final Storage storage = new Storage();
     volatile String startFailure;
     /** How many of the next container deletes fail, as a runc that cannot reach a stuck process would. */
     final java.util.concurrent.atomic.AtomicInteger deleteFailures = new java.util.concurrent.atomic.AtomicInteger();
@@ -51,13 +53,24 @@ final class FakeHost
 
     HostServices services(Path directory)
     {
-        return services(directory, this);
+        return services(directory, this, storage);
     }
 
     /** With another snapshotter, e.g. a real one. */
     HostServices services(Path directory, Snapshotter snapshotter)
     {
-        return new HostServices(this, snapshotter, this, new TaskRecordStore(directory.resolve("tasks")), directory.resolve("logs"), Clock.systemUTC(), this);
+        return services(directory, snapshotter, storage);
+    }
+
+    /** The same with another task storage, e.g. a real one. */
+    HostServices services(Path directory, TaskStorage taskStorage)
+    {
+        return services(directory, this, taskStorage);
+    }
+
+    private HostServices services(Path directory, Snapshotter snapshotter, TaskStorage taskStorage)
+    {
+        return new HostServices(this, snapshotter, this, new TaskRecordStore(directory.resolve("tasks")), directory.resolve("logs"), Clock.systemUTC(), this, taskStorage);
     }
 
     void exit(String containerId, int exitCode, boolean oomKilled)
@@ -73,6 +86,39 @@ final class FakeHost
             throw new ImagePullException(pullFailure);
         }
         return new PulledImage(reference, "sha256:" + "a".repeat(64), new ImageConfig(List.of(), List.of("sh"), List.of("PATH=/bin"), "", ""), layers);
+    }
+
+    /** Task storage by task id, with its size in GiB; events "storage-up:GIB" and "storage-down". */
+    final class Storage
+            implements TaskStorage
+    {
+        final Map<String, Integer> sizes = new ConcurrentHashMap<>();
+        volatile String failure;
+
+        @Override
+        public void create(String taskId, int sizeGiB, List<String> keys)
+                throws java.io.IOException
+        {
+            if (failure != null) {
+                throw new java.io.IOException(failure);
+            }
+            events.add("storage-up:" + sizeGiB);
+            sizes.put(taskId, sizeGiB);
+        }
+
+        @Override
+        public void remove(String taskId)
+        {
+            if (sizes.remove(taskId) != null) {
+                events.add("storage-down");
+            }
+        }
+
+        @Override
+        public List<String> taskIds()
+        {
+            return new ArrayList<>(sizes.keySet());
+        }
     }
 
     @Override

@@ -71,7 +71,38 @@ class TaskReconcilerTest
 
         await().atMost(Duration.ofSeconds(10)).until(() -> host.events.contains("start:" + TASK_ID + "-app"));
         assertThat(applied).hasValue(1);
-        assertThat(host.events.subList(0, 2)).containsExactly("network-plan", "network-up:111111111111");
+        assertThat(host.events.stream().filter(event -> !event.startsWith("storage-")).limit(2)).containsExactly("network-plan", "network-up:111111111111");
+    }
+
+    @Test
+    void aRestartedAgentKeepsTheStorageOfARunningTaskAndRemovesTheStorageOfTasksThatAreGone()
+    {
+        TaskAssignment assignment = new TaskAssignment(TASK_ID, "arn:aws:ecs:us-east-1:111111111111:task/default/" + TASK_ID, DesiredStatus.RUNNING, 256, 512,
+                List.of(new ContainerSpec("app", "registry/app:1", null, List.of("serve"), Map.of(), null, null, true, null, null, 30)),
+                null, null, null, Map.of(), "111111111111", 21);
+        HostServices services = host.services(directory);
+        TaskRecord running = TaskRecord.fresh(assignment).withRunning(java.time.Instant.now())
+                .withContainer("app", io.berth.agent.tasks.ContainerRecord::running);
+        services.records().save(running);
+        host.containers.put(TASK_ID + "-app", new io.berth.agent.runtime.ContainerStatus.Running(42));
+        host.storage.sizes.put(TASK_ID, 21);
+        host.storage.sizes.put("fedcba9876543210fedcba9876543210", 20);
+        reconciler = new TaskReconciler(new HostInfo("host-1", "10.242.0.1", 1024, 2048, Map.of()), new ControlPlaneLink()
+        {
+            @Override
+            public SyncResponse sync(SyncRequest request)
+            {
+                return new SyncResponse(List.of(assignment), null);
+            }
+
+            @Override
+            public void awaitChange(String hostId, Duration timeout) {}
+        }, services, () -> {});
+
+        reconciler.resume();
+
+        assertThat(host.storage.sizes).containsOnlyKeys(TASK_ID);
+        assertThat(host.events).doesNotContain("start:" + TASK_ID + "-app").containsOnlyOnce("storage-down");
     }
 
     @Test

@@ -222,7 +222,10 @@ class TaskRunnerTest
         host.exit(id("app"), 0, false);
         lifecycle.get(10, TimeUnit.SECONDS);
 
-        assertThat(host.events).containsExactly("network-up", "start:" + id("app"), "delete:" + id("app"), "network-down");
+        // the network and the storage are made side by side
+        assertThat(host.events.subList(0, 2)).containsExactlyInAnyOrder("network-up", "storage-up:20");
+        assertThat(host.events.subList(2, 4)).containsExactly("start:" + id("app"), "delete:" + id("app"));
+        assertThat(host.events.subList(4, host.events.size())).containsExactlyInAnyOrder("storage-down", "network-down");
         assertThat(host.networks).isEmpty();
         assertThat(runner.record().status()).isEqualTo(Status.STOPPED);
     }
@@ -239,6 +242,61 @@ class TaskRunnerTest
         assertThat(runner.record().stopCode()).isEqualTo(TaskRunner.TASK_FAILED_TO_START);
         assertThat(runner.record().stoppedReason()).isEqualTo("ResourceInitializationError: cannot set up the task's network: CNI bridge ADD failed: no IP addresses available in range set");
         assertThat(host.launches).isEmpty();
+    }
+
+    @Test
+    void theTaskGetsStorageOfItsSizeBeforeItsContainersStartAndReleasesItAfterTheyAreDeleted()
+            throws Exception
+    {
+        TaskAssignment sized = new TaskAssignment(TASK_ID, "arn:aws:ecs:us-east-1:000000000000:task/default/" + TASK_ID, DesiredStatus.RUNNING, 256, 512,
+                List.of(container("app", true, null)), null, null, null, Map.of(), null, 21);
+        TaskRunner runner = runner(sized);
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);
+        assertThat(host.storage.sizes).containsEntry(TASK_ID, 21);
+
+        host.exit(id("app"), 0, false);
+        lifecycle.get(10, TimeUnit.SECONDS);
+
+        assertThat(host.events).containsSubsequence("storage-up:21", "start:" + id("app"), "delete:" + id("app"), "storage-down");
+        assertThat(host.storage.sizes).isEmpty();
+    }
+
+    @Test
+    void storageThatCannotBeMadeStopsTheTaskWithWhatFailedAndLeavesNothing()
+            throws Exception
+    {
+        host.storage.failure = "cannot make the filesystem: mkfs.ext4 exited with 1: No space left on device";
+        TaskRunner runner = runner(assignment(container("app", true, null)));
+        start(runner).get(10, TimeUnit.SECONDS);
+
+        assertThat(runner.record().status()).isEqualTo(Status.STOPPED);
+        assertThat(runner.record().stopCode()).isEqualTo(TaskRunner.TASK_FAILED_TO_START);
+        assertThat(runner.record().stoppedReason()).isEqualTo("ResourceInitializationError: cannot create the task's ephemeral storage of 20 GiB: "
+                + "cannot make the filesystem: mkfs.ext4 exited with 1: No space left on device");
+        assertThat(host.launches).isEmpty();
+        assertThat(host.networks).isEmpty();
+        assertThat(host.storage.sizes).isEmpty();
+        assertThat(host.snapshots).isEmpty();
+    }
+
+    @Test
+    void storageWaitsForARootFilesystemThatCouldNotBeRemoved()
+            throws Exception
+    {
+        host.deleteFailures.set(1);
+        TaskRunner runner = new TaskRunner(TaskRecord.fresh(assignment(container("app", true, null))), host.services(directory), () -> {},
+                new RetryBackoff(Duration.ofMillis(10), Duration.ofMillis(20)));
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);
+
+        host.exit(id("app"), 0, false);
+        lifecycle.get(10, TimeUnit.SECONDS);
+
+        // the failed delete's pass kept the storage; the retry removed the container, then the storage
+        assertThat(host.events).containsSubsequence("delete-failed:" + id("app"), "delete:" + id("app"), "storage-down");
+        assertThat(host.events.indexOf("storage-down")).isGreaterThan(host.events.indexOf("delete:" + id("app")));
+        assertThat(host.storage.sizes).isEmpty();
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.berth.agent.link.HttpControlPlaneLink;
 import io.berth.agent.network.CniNetworkConfig;
 import io.berth.agent.network.CniTaskNetwork;
 import io.berth.agent.network.NetworkException;
+import io.berth.agent.rootfs.LoopDeviceTaskStorage;
 import io.berth.agent.rootfs.OverlaySnapshotter;
 import io.berth.agent.runtime.RuncConmonRuntime;
 import io.berth.agent.tasks.HostServices;
@@ -178,15 +179,18 @@ public final class AgentNode
         registryClient = new RegistryClient(new RegistryAccessPolicy(config.insecureRegistries()), RegistryCredentials.fromDockerConfig(config.registryAuthFile()));
         RegistryImageService images = new RegistryImageService(directory.resolve("images"), registryClient, config.imageLimits());
         images.removeInterruptedWork();
+        // each task's containers write into the task's own filesystem, of the task's ephemeral storage size
+        LoopDeviceTaskStorage storage = new LoopDeviceTaskStorage(directory.resolve("storage"));
         return new HostServices(
                 images,
-                new OverlaySnapshotter(directory.resolve("rootfs")),
+                new OverlaySnapshotter(directory.resolve("rootfs"), storage),
                 // the runtime's state (runc root, bundles, exit files) and the cgroup parent are this agent's own
                 new RuncConmonRuntime(directory.resolve("runtime"), RuncConmonRuntime.DEFAULT_RUNC, RuncConmonRuntime.DEFAULT_CONMON, "berth/" + credential.hostId(), clock),
                 new TaskRecordStore(directory.resolve("tasks")),
                 directory.resolve("logs"),
                 clock,
-                new CniTaskNetwork(new CniNetworkConfig(directory.resolve("network"), CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, config.bridgeName(), underlayAddress)))
+                new CniTaskNetwork(new CniNetworkConfig(directory.resolve("network"), CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, config.bridgeName(), underlayAddress)),
+                storage)
                 .withIdRanges(new IdRanges(config.userNamespaces()));
     }
 
