@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.ecs.model.Compatibility;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.EphemeralStorage;
 import software.amazon.awssdk.services.ecs.model.KeyValuePair;
 import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.Tag;
@@ -211,6 +212,35 @@ class EscapeEndToEndTest
 
     @ParameterizedTest
     @EnumSource(Tier.class)
+    @DisplayName("filling the disk: the task writes into its own filesystem of its ephemeral storage size and gets ENOSPC there; its neighbour and the host still write")
+    void fillingTheDiskStopsAtTheTasksOwnStorage(Tier tier)
+            throws IOException
+    {
+        String neighbour = berth.runFargate(register(tier, "disk-neighbour", "sleep 600", UnaryOperator.identity()));
+        try {
+            berth.awaitStatus(neighbour, "RUNNING");
+            // bounded: 22 GiB is more than the 21 GiB asked for; /dev/zero compresses to nothing but ext4 stores it whole
+            List<String> output = attack(tier, "disk-fill", "df -k / | tail -1; dd if=/dev/zero of=/fill bs=1M count=22528 2>&1 | head -1; "
+                    + "rm -f /fill; echo after-rm", "256", "512", container -> container, 21);
+
+            assertThat(output).anyMatch(line -> line.contains("No space left on device")).contains("after-rm");
+            assertThat(BerthEnvironment.describe(berth.ecs(), CLUSTER, neighbour).lastStatus()).isEqualTo("RUNNING");
+            Path hostFile = Files.createTempFile("berth-escape-host-write", ".txt");
+            try {
+                Files.writeString(hostFile, "the host still writes");
+                assertThat(Files.readString(hostFile)).isEqualTo("the host still writes");
+            }
+            finally {
+                Files.deleteIfExists(hostFile);
+            }
+        }
+        finally {
+            stop(neighbour);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Tier.class)
     @DisplayName("a setuid-root binary in the image: no_new_privs keeps an unprivileged user unprivileged")
     void aSetuidBinaryGivesNothing(Tier tier)
     {
@@ -257,7 +287,13 @@ class EscapeEndToEndTest
 
     private List<String> attack(Tier tier, String name, String script, String cpu, String memory, UnaryOperator<ContainerDefinition.Builder> settings)
     {
-        String taskArn = berth.runFargate(register(tier, name, script, cpu, memory, settings));
+        return attack(tier, name, script, cpu, memory, settings, null);
+    }
+
+    private List<String> attack(Tier tier, String name, String script, String cpu, String memory, UnaryOperator<ContainerDefinition.Builder> settings,
+            Integer ephemeralStorageGiB)
+    {
+        String taskArn = berth.runFargate(register(tier, name, script, cpu, memory, settings, ephemeralStorageGiB));
         // thousands of forks take a while on a busy host
         Task task = BerthEnvironment.awaitStatus(berth.ecs(), CLUSTER, taskArn, "STOPPED", Duration.ofMinutes(3));
         List<String> lines = LogLines.readAll(berth.environment(), CLUSTER, task.taskArn()).stream().map(LogLines.Line::text).toList();
@@ -272,6 +308,12 @@ class EscapeEndToEndTest
 
     private String register(Tier tier, String name, String script, String cpu, String memory, UnaryOperator<ContainerDefinition.Builder> settings)
     {
+        return register(tier, name, script, cpu, memory, settings, null);
+    }
+
+    private String register(Tier tier, String name, String script, String cpu, String memory, UnaryOperator<ContainerDefinition.Builder> settings,
+            Integer ephemeralStorageGiB)
+    {
         ContainerDefinition.Builder container = ContainerDefinition.builder()
                 .name("main")
                 .image(probeImage)
@@ -285,6 +327,7 @@ class EscapeEndToEndTest
                         .networkMode(NetworkMode.AWSVPC)
                         .requiresCompatibilities(Compatibility.FARGATE)
                         .tags(tier.tags)
+                        .ephemeralStorage(ephemeralStorageGiB == null ? null : EphemeralStorage.builder().sizeInGiB(ephemeralStorageGiB).build())
                         .containerDefinitions(settings.apply(container).build()))
                 .taskDefinition().taskDefinitionArn();
     }
