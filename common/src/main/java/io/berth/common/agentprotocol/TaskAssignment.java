@@ -11,7 +11,8 @@ import static java.util.Objects.requireNonNull;
  * clusterArn, taskDefinitionArn, availabilityZone and containerArns (container name to its ARN) are what the
  * task metadata endpoint shows a task of itself; they are null (empty) from a control plane that does not
  * send them. accountId names the account that owns the task: the host keeps tasks of different accounts apart
- * on its network (null from a control plane that does not send it).
+ * on its network (null from a control plane that does not send it). isolation is the tier the task's containers
+ * run at ({@link IsolationTier#CONTAINER} from a control plane that does not send it).
  */
 public record TaskAssignment(
         String taskId,
@@ -24,7 +25,8 @@ public record TaskAssignment(
         String taskDefinitionArn,
         String availabilityZone,
         Map<String, String> containerArns,
-        String accountId)
+        String accountId,
+        IsolationTier isolation)
 {
     public enum DesiredStatus { RUNNING, STOPPED }
 
@@ -35,11 +37,20 @@ public record TaskAssignment(
         requireNonNull(desiredStatus, "desiredStatus is null");
         containers = List.copyOf(containers);
         containerArns = containerArns == null ? Map.of() : Map.copyOf(containerArns);
+        isolation = isolation == null ? IsolationTier.CONTAINER : isolation;
+    }
+
+    /** A task run at the container tier. */
+    public TaskAssignment(String taskId, String taskArn, DesiredStatus desiredStatus, int cpu, int memoryMiB, List<ContainerSpec> containers,
+            String clusterArn, String taskDefinitionArn, String availabilityZone, Map<String, String> containerArns, String accountId)
+    {
+        this(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, clusterArn, taskDefinitionArn, availabilityZone, containerArns, accountId,
+                IsolationTier.CONTAINER);
     }
 
     /** An assignment without the task's identity beyond its ARN. */
     public TaskAssignment(String taskId, String taskArn, DesiredStatus desiredStatus, int cpu, int memoryMiB, List<ContainerSpec> containers)
     {
-        this(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, null, null, null, Map.of(), null);
+        this(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, null, null, null, Map.of(), null, IsolationTier.CONTAINER);
     }
 }

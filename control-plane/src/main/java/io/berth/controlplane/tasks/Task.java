@@ -1,5 +1,7 @@
 package io.berth.controlplane.tasks;
 
+import io.berth.common.agentprotocol.IsolationTier;
+
 import java.time.Instant;
 import java.util.Map;
 
@@ -7,7 +9,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A task of one account: what RunTask fixed at creation (ids, size, overrides) and its changing
- * {@link TaskState}. cpu is in ECS units, memory in MiB.
+ * {@link TaskState}. cpu is in ECS units, memory in MiB. isolation is the tier its containers run at, fixed at
+ * creation (container for a task stored before tiers existed).
  */
 public record Task(
         String accountId,
@@ -28,7 +31,8 @@ public record Task(
         Map<String, Object> networkConfiguration,
         Instant createdAt,
         TaskState state,
-        PlacementOptions placement)
+        PlacementOptions placement,
+        IsolationTier isolation)
 {
     public Task
     {
@@ -44,11 +48,21 @@ public record Task(
         requireNonNull(createdAt, "createdAt is null");
         requireNonNull(state, "state is null");
         placement = placement == null ? PlacementOptions.NONE : placement;
+        isolation = isolation == null ? IsolationTier.CONTAINER : isolation;
+    }
+
+    /** A task at the container tier. */
+    public Task(String accountId, String taskId, String arn, String clusterName, String clusterArn, String taskDefinitionArn, String family, int cpu,
+            int memory, TaskOverrides overrides, String startedBy, String group, String launchType, String platformVersion, String availabilityZone,
+            Map<String, Object> networkConfiguration, Instant createdAt, TaskState state, PlacementOptions placement)
+    {
+        this(accountId, taskId, arn, clusterName, clusterArn, taskDefinitionArn, family, cpu, memory, overrides, startedBy, group, launchType,
+                platformVersion, availabilityZone, networkConfiguration, createdAt, state, placement, IsolationTier.CONTAINER);
     }
 
     public Task withState(TaskState newState)
     {
         return new Task(accountId, taskId, arn, clusterName, clusterArn, taskDefinitionArn, family, cpu, memory, overrides, startedBy, group,
-                launchType, platformVersion, availabilityZone, networkConfiguration, createdAt, newState, placement);
+                launchType, platformVersion, availabilityZone, networkConfiguration, createdAt, newState, placement, isolation);
     }
 }

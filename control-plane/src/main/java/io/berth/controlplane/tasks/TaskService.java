@@ -1,6 +1,8 @@
 package io.berth.controlplane.tasks;
 
 import io.berth.common.agentprotocol.ContainerSpec;
+import io.berth.common.agentprotocol.IsolationTier;
+import io.berth.controlplane.isolation.TaskIsolation;
 import io.berth.controlplane.agents.HostSignals;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.clusters.Cluster;
@@ -112,10 +114,13 @@ public final class TaskService
             checkContainersFit(specs, size);
             // counted in the transaction that inserts, so that nothing past a quota is ever created
             limits.check(transaction, accountId, command.count(), size.cpu());
+            // read in the transaction that inserts, so a task never starts below a tier the operator just raised
+            IsolationTier isolation = TaskIsolation.effective(
+                    transaction.accounts().isolation(accountId).orElse(IsolationTier.CONTAINER), definition.tags());
             Instant now = clock.instant();
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < command.count(); i++) {
-                Task task = newTask(accountId, cluster, definition, size, specs, command, now);
+                Task task = newTask(accountId, cluster, definition, size, specs, command, isolation, now);
                 transaction.tasks().insert(task);
                 ids.add(task.taskId());
             }
@@ -124,7 +129,8 @@ public final class TaskService
         });
         touchedHosts.forEach(hostSignals::signal);
         List<Task> created = store.inTransaction(transaction -> ids(transaction, accountId, taskIds));
-        created.forEach(task -> log.info("Task {} created from {} for account {} on host {}", task.taskId(), task.taskDefinitionArn(), accountId, task.state().hostId()));
+        created.forEach(task -> log.info("Task {} created from {} for account {} at isolation {} on host {}", task.taskId(), task.taskDefinitionArn(), accountId,
+                task.isolation().wireName(), task.state().hostId()));
         return created;
     }
 
@@ -212,7 +218,8 @@ public final class TaskService
         return purged;
     }
 
-    private Task newTask(String accountId, Cluster cluster, TaskDefinition definition, TaskSize size, List<ContainerSpec> specs, RunTaskCommand command, Instant now)
+    private Task newTask(String accountId, Cluster cluster, TaskDefinition definition, TaskSize size, List<ContainerSpec> specs, RunTaskCommand command,
+            IsolationTier isolation, Instant now)
     {
         String taskId = newTaskId();
         List<TaskContainer> containers = new ArrayList<>();
@@ -250,7 +257,8 @@ public final class TaskService
                 command.networkConfiguration(),
                 now,
                 state,
-                command.placement());
+                command.placement(),
+                isolation);
     }
 
     private static void checkContainersFit(List<ContainerSpec> specs, TaskSize size)
