@@ -1,5 +1,7 @@
 package io.berth.agent.runtime;
 
+import io.berth.common.agentprotocol.IsolationTier;
+
 import java.nio.file.Path;
 import java.util.List;
 
@@ -11,6 +13,7 @@ import static java.util.Objects.requireNonNull;
  * logFile is where the monitor writes stdout and stderr with timestamps. networkNamespacePath, when not
  * null, is the task's network namespace (e.g. /var/run/netns/task-1) to join; when null the container
  * gets a new network namespace with only loopback. hardening says how the sandbox differs from the default.
+ * isolation is the tier the container runs at, which picks the OCI runtime (see {@link TieredRuntime}).
  */
 public record ContainerLaunch(
         String containerId,
@@ -23,7 +26,8 @@ public record ContainerLaunch(
         ResourceLimits limits,
         Path logFile,
         Path networkNamespacePath,
-        ContainerHardening hardening)
+        ContainerHardening hardening,
+        IsolationTier isolation)
 {
     public ContainerLaunch
     {
@@ -34,6 +38,24 @@ public record ContainerLaunch(
         requireNonNull(limits, "limits is null");
         requireNonNull(logFile, "logFile is null");
         requireNonNull(hardening, "hardening is null");
+        requireNonNull(isolation, "isolation is null");
+    }
+
+    /** A container at the container tier. */
+    public ContainerLaunch(
+            String containerId,
+            Path rootfs,
+            List<String> args,
+            List<String> env,
+            String workingDir,
+            String user,
+            String hostname,
+            ResourceLimits limits,
+            Path logFile,
+            Path networkNamespacePath,
+            ContainerHardening hardening)
+    {
+        this(containerId, rootfs, args, env, workingDir, user, hostname, limits, logFile, networkNamespacePath, hardening, IsolationTier.CONTAINER);
     }
 
     /** A container in a network namespace of its own, with only loopback. */
@@ -48,6 +70,6 @@ public record ContainerLaunch(
             ResourceLimits limits,
             Path logFile)
     {
-        this(containerId, rootfs, args, env, workingDir, user, hostname, limits, logFile, null, ContainerHardening.DEFAULT);
+        this(containerId, rootfs, args, env, workingDir, user, hostname, limits, logFile, null, ContainerHardening.DEFAULT, IsolationTier.CONTAINER);
     }
 }

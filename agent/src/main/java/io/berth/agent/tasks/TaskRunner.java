@@ -323,8 +323,9 @@ public final class TaskRunner
                 ResourceLimits.fromTaskSize(assignment.cpu(), assignment.memoryMiB()).forContainer(spec.memoryMiB(), spec.linux().memoryReservationMiB()),
                 logFile,
                 network == null ? null : Path.of(network.networkNamespacePath()),
-                ContainerHardenings.of(spec.linux())));
-        log.info("task {}: container {} started", taskId(), spec.name());
+                ContainerHardenings.of(spec.linux()),
+                assignment.isolation()));
+        log.info("task {}: container {} started at isolation {}", taskId(), spec.name(), assignment.isolation().wireName());
     }
 
     private String hostname()

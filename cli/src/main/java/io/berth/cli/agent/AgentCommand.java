@@ -91,6 +91,9 @@ public final class AgentCommand
     @Mixin
     TaskNetworkOptions taskNetwork = new TaskNetworkOptions();
 
+    @Mixin
+    RuntimeOptions runtimes = new RuntimeOptions();
+
     @Override
     public Integer call()
             throws Exception
@@ -115,7 +118,8 @@ public final class AgentCommand
                 .withInsecureRegistries(Set.copyOf(insecureRegistries))
                 .withEndpoint(address, agentPort)
                 .withPlacement(zone, attributes)
-                .withCapacity(cpuUnits, memoryMiB);
+                .withCapacity(cpuUnits, memoryMiB)
+                .withRunsc(runtimes.runscBinary());
         if (registryAuthFile != null) {
             config = config.withRegistryAuthFile(registryAuthFile.toAbsolutePath());
         }
