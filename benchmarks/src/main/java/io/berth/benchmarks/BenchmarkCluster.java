@@ -79,6 +79,30 @@ record BenchmarkCluster(String name, EcsClient ecs, BerthClient admin, String cl
         return new BenchmarkCluster(name, ecs, admin, CLUSTER, taskDefinitionArn, placementStrategies);
     }
 
+    /**
+     * The same Berth and cluster, running the benchmark container at the sandbox tier: a second task definition
+     * that asks for it with the berth:isolation tag.
+     */
+    BenchmarkCluster sandboxed(String sandboxName, String image)
+    {
+        String sandboxDefinition = ecs.registerTaskDefinition(request -> request
+                        .family("bench-sleeper-sandbox")
+                        .cpu(Integer.toString(BenchmarkContainer.CPU_UNITS))
+                        .memory(Integer.toString(BenchmarkContainer.MEMORY_MIB))
+                        .networkMode(NetworkMode.AWSVPC)
+                        .requiresCompatibilities(Compatibility.FARGATE)
+                        .tags(software.amazon.awssdk.services.ecs.model.Tag.builder().key("berth:isolation").value("sandbox").build())
+                        .containerDefinitions(ContainerDefinition.builder()
+                                .name("main")
+                                .image(image)
+                                .essential(true)
+                                .command(BenchmarkContainer.COMMAND)
+                                .stopTimeout(1)
+                                .build()))
+                .taskDefinition().taskDefinitionArn();
+        return new BenchmarkCluster(sandboxName, ecs, admin, cluster, sandboxDefinition, placementStrategies);
+    }
+
     /** RunTask of count benchmark tasks, with the placement strategy when there is one (else Berth's default). */
     RunTaskResponse runTask(int count)
     {
