@@ -106,7 +106,7 @@ public final class RuncConmonRuntime
     {
         String containerId = StateLayout.checkContainerId(launch.containerId());
         Path bundle = layout.bundle(containerId);
-        if (Files.exists(bundle) || Files.exists(layout.exitFile(containerId)) || Files.exists(layout.runcRoot().resolve(containerId))) {
+        if (Files.exists(bundle) || Files.exists(layout.exitFile(containerId)) || layout.runtimeStateExists(containerId)) {
             throw new ContainerStartException("container " + containerId + " already exists");
         }
         try {
@@ -143,7 +143,7 @@ public final class RuncConmonRuntime
     public boolean holds(String containerId)
     {
         StateLayout.checkContainerId(containerId);
-        return Files.exists(layout.bundle(containerId)) || Files.exists(layout.exitFile(containerId)) || Files.exists(layout.runcRoot().resolve(containerId));
+        return Files.exists(layout.bundle(containerId)) || Files.exists(layout.exitFile(containerId)) || layout.runtimeStateExists(containerId);
     }
 
     @Override
@@ -158,7 +158,7 @@ public final class RuncConmonRuntime
                 return Optional.of(new ContainerStatus.Running(pid.getAsInt()));
             }
         }
-        if (!Files.exists(layout.bundle(containerId)) && !Files.exists(layout.exitFile(containerId)) && !Files.exists(layout.runcRoot().resolve(containerId))) {
+        if (!Files.exists(layout.bundle(containerId)) && !Files.exists(layout.exitFile(containerId)) && !layout.runtimeStateExists(containerId)) {
             // runc keeps its state in its root, so nothing there means nothing to ask runc about
             return Optional.empty();
         }

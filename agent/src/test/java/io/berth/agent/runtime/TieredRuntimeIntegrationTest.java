@@ -73,8 +73,9 @@ class TieredRuntimeIntegrationTest
         assertThat(logText("plain")).contains(hostKernel, "on-stderr").doesNotContain("[   0.000000] Starting gVisor...");
         assertThat(runtime.containerIds()).containsExactly("plain", "sandboxed");
         // each runtime keeps its state in its own directory
-        assertThat(directory.resolve("runtime-sandbox").resolve("runc").resolve("sandboxed")).exists();
-        assertThat(directory.resolve("runtime").resolve("runc").resolve("sandboxed")).doesNotExist();
+        assertThat(directory.resolve("runtime-sandbox").resolve("bundles").resolve("sandboxed")).exists();
+        assertThat(directory.resolve("runtime-sandbox").resolve("runc").resolve("sandboxed_sandbox:sandboxed.state")).exists();
+        assertThat(directory.resolve("runtime").resolve("bundles").resolve("sandboxed")).doesNotExist();
 
         runtime.delete("sandboxed");
         runtime.delete("plain");
@@ -91,12 +92,12 @@ class TieredRuntimeIntegrationTest
                 List.of(new ResourceLimit(ResourceLimit.OPEN_FILES, 1024, 2048)));
         runtime.start(launch("hardened", IsolationTier.SANDBOX, hardening, "sh", "-c",
                 "tr '\\0' ' ' < /proc/1/cmdline; echo; grep -E '^(CapEff|Seccomp):' /proc/self/status; ulimit -n; ulimit -Hn; "
-                        + "echo x > /probe 2>/dev/null || echo read-only-root"));
+                        + "(echo x > /probe) 2>/dev/null || echo read-only-root"));
 
         assertThat(awaitExit("hardened").exitCode()).isZero();
         assertThat(logText("hardened")).containsExactly(
                 "/dev/init -- sh -c tr '\\0' ' ' < /proc/1/cmdline; echo; grep -E '^(CapEff|Seccomp):' /proc/self/status; ulimit -n; ulimit -Hn; "
-                        + "echo x > /probe 2>/dev/null || echo read-only-root ",
+                        + "(echo x > /probe) 2>/dev/null || echo read-only-root ",
                 "CapEff:\t0000000000000000",
                 // the spec's seccomp profile is applied inside the sandbox (runsc --oci-seccomp)
                 "Seccomp:\t2",
