@@ -23,14 +23,14 @@ import static java.util.Objects.requireNonNull;
  * A workload's own run time (busybox {@code time -p}, measured inside, so a runtime's start and stop do not count)
  * on the host and in a container of each tier: the agent's OCI spec (with its seccomp profile and 1 vCPU) run by
  * the tier's runtime with the agent's options, on the benchmark's busybox rootfs. The host runs the same static
- * busybox binary.
+ * busybox binary (its own sh, never the host's /bin/sh).
  */
 final class WorkloadRuns
 {
     /** Pure user-space CPU: a shell loop that makes no system call. */
     static final Workload CPU_BOUND = new Workload("CPU-bound (shell loop, 300k iterations)", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done");
     /** A system call per byte: dd reads and writes one byte 50k times (100k system calls). */
-    static final Workload SYSCALL_HEAVY = new Workload("syscall-heavy (dd bs=1, 100k read+write)", "dd if=/dev/zero of=/dev/null bs=1 count=50000 2>/dev/null");
+    static final Workload SYSCALL_HEAVY = new Workload("syscall-heavy (dd bs=1, 100k read+write)", "busybox dd if=/dev/zero of=/dev/null bs=1 count=50000 2>/dev/null");
 
     record Workload(String name, String script) {}
 
@@ -56,7 +56,7 @@ final class WorkloadRuns
     Duration onHost(Workload workload)
             throws IOException, InterruptedException
     {
-        return realTime(List.of(HOST_BUSYBOX.toString(), "time", "-p", "sh", "-c", workload.script()), workload);
+        return realTime(List.of(HOST_BUSYBOX.toString(), "time", "-p", HOST_BUSYBOX.toString(), "sh", "-c", workload.script()), workload);
     }
 
     /** The workload's run time in a container run by the runtime (foreground `run`, deleted when it ends). */
@@ -68,7 +68,7 @@ final class WorkloadRuns
         Path root = Files.createDirectories(scratch.resolve(runtime.name() + "-root"));
         Path hosts = Files.writeString(bundle.resolve("hosts"), "127.0.0.1\tlocalhost\n");
         Path hostname = Files.writeString(bundle.resolve("hostname"), "workload\n");
-        ContainerLaunch launch = new ContainerLaunch(containerId, rootfs, List.of("time", "-p", "sh", "-c", workload.script()),
+        ContainerLaunch launch = new ContainerLaunch(containerId, rootfs, List.of("/bin/busybox", "time", "-p", "/bin/busybox", "sh", "-c", workload.script()),
                 List.of("PATH=/bin:/usr/bin"), "/", null, "workload", ResourceLimits.fromTaskSize(1024, 512), bundle.resolve("unused.log"));
         try {
             Files.writeString(bundle.resolve("config.json"), Json.mapper().writeValueAsString(specs.build(launch, hosts, hostname)));
