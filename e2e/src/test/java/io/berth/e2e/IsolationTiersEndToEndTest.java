@@ -177,6 +177,19 @@ class IsolationTiersEndToEndTest
                 assertThat(stopped.stoppedReason()).startsWith("Unable to place task: ").contains("no host offers isolation sandbox");
                 assertThat(stopped.pullStartedAt()).as("never reached a host").isNull();
             }
+            assertThat(isolationTiersOfHosts(withoutRunsc)).containsExactly("container");
+        }
+        assertThat(isolationTiersOfHosts(environment)).as("the host with runsc").containsExactly("container", "sandbox");
+    }
+
+    /** The tiers the hosts offer, as `berth host ls` shows them. */
+    private static List<String> isolationTiersOfHosts(BerthEnvironment berth)
+    {
+        try (var operator = SignedClients.operator(berth)) {
+            List<String> tiers = new java.util.ArrayList<>();
+            operator.admin("GET", "/berth/hosts", java.util.Map.of(), null).path("hosts")
+                    .forEach(host -> host.path("isolationTiers").forEach(tier -> tiers.add(tier.asText())));
+            return tiers;
         }
     }
 
