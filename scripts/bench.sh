@@ -9,6 +9,9 @@
 # host and across hosts of such a fleet, next to the underlay between the hosts' namespaces (needs iperf3).
 # With --userns first, io.berth.benchmarks.UserNamespaceBenchmark: a task container's rootfs and start steps with
 # and without a user namespace (idmapped layers), and the disk each takes.
+# With --tiers first, io.berth.benchmarks.TierBenchmark: RunTask-to-RUNNING at the container tier (runc) and the
+# sandbox tier (gVisor's runsc) next to raw runc run and raw runsc run of the same bundle, and a CPU-bound and a
+# syscall-heavy workload under each tier next to the host (needs runsc).
 set -euo pipefail
 BENCHMARK=io.berth.benchmarks.StartLatencyBenchmark
 LOG_NAME=bench-berth.log
@@ -20,6 +23,10 @@ elif [ "${1:-}" = "--userns" ]; then
   shift
   BENCHMARK=io.berth.benchmarks.UserNamespaceBenchmark
   LOG_NAME=bench-userns-berth.log
+elif [ "${1:-}" = "--tiers" ]; then
+  shift
+  BENCHMARK=io.berth.benchmarks.TierBenchmark
+  LOG_NAME=bench-tiers-berth.log
 elif [ "${1:-}" = "--network" ]; then
   shift
   BENCHMARK=io.berth.benchmarks.TaskNetworkBenchmark
@@ -31,7 +38,9 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "berth bench: run as root (sudo bash scripts/bench.sh): runc, overlay mounts and cgroups need it" >&2
   exit 1
 fi
-for tool in runc conmon docker-registry skopeo busybox ip nsenter; do
+TOOLS="runc conmon docker-registry skopeo busybox ip nsenter"
+[ "$BENCHMARK" = io.berth.benchmarks.TierBenchmark ] && TOOLS="$TOOLS runsc"
+for tool in $TOOLS; do
   command -v "$tool" >/dev/null || {
     echo "berth bench: $tool not found: install the Debian packages in scripts/lib.sh (bash scripts/test.sh does)" >&2
     exit 1

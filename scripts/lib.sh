@@ -3,6 +3,7 @@
 BERTH_DEBIAN_PACKAGES=(
   maven                       # builds Berth
   runc conmon                 # the OCI runtime and the per-container monitor
+  runsc                       # gVisor: the OCI runtime of the sandbox isolation tier (a user-space kernel per task)
   tini                        # initProcessEnabled: its static tini-static runs as PID 1 in any image (reaps, forwards signals)
   docker-registry             # the local OCI registry `berth up` runs
   containernetworking-plugins # CNI plugins: a network namespace and an address per task

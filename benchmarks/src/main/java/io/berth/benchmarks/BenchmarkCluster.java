@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.PlacementStrategy;
 import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
+import software.amazon.awssdk.services.ecs.model.Tag;
 
 import java.net.URI;
 import java.time.Clock;
@@ -62,12 +63,20 @@ record BenchmarkCluster(String name, EcsClient ecs, BerthClient admin, String cl
         cleanup.push(name + " admin client", admin::close);
 
         ecs.createCluster(request -> request.clusterName(CLUSTER));
-        String taskDefinitionArn = ecs.registerTaskDefinition(request -> request
-                        .family("bench-sleeper")
+        String taskDefinitionArn = registerSleeper(ecs, "bench-sleeper", image, List.of());
+        return new BenchmarkCluster(name, ecs, admin, CLUSTER, taskDefinitionArn, placementStrategies);
+    }
+
+    /** Registers {@link BenchmarkContainer} as a Fargate task definition of the family, with the tags; returns its ARN. */
+    private static String registerSleeper(EcsClient ecs, String family, String image, List<Tag> tags)
+    {
+        return ecs.registerTaskDefinition(request -> request
+                        .family(family)
                         .cpu(Integer.toString(BenchmarkContainer.CPU_UNITS))
                         .memory(Integer.toString(BenchmarkContainer.MEMORY_MIB))
                         .networkMode(NetworkMode.AWSVPC)
                         .requiresCompatibilities(Compatibility.FARGATE)
+                        .tags(tags)
                         .containerDefinitions(ContainerDefinition.builder()
                                 .name("main")
                                 .image(image)
@@ -76,7 +85,17 @@ record BenchmarkCluster(String name, EcsClient ecs, BerthClient admin, String cl
                                 .stopTimeout(1)
                                 .build()))
                 .taskDefinition().taskDefinitionArn();
-        return new BenchmarkCluster(name, ecs, admin, CLUSTER, taskDefinitionArn, placementStrategies);
+    }
+
+    /**
+     * The same Berth and cluster, running the benchmark container at the sandbox tier: a second task definition
+     * that asks for it with the berth:isolation tag.
+     */
+    BenchmarkCluster sandboxed(String sandboxName, String image)
+    {
+        String sandboxDefinition = registerSleeper(ecs, "bench-sleeper-sandbox", image,
+                List.of(Tag.builder().key("berth:isolation").value("sandbox").build()));
+        return new BenchmarkCluster(sandboxName, ecs, admin, cluster, sandboxDefinition, placementStrategies);
     }
 
     /** RunTask of count benchmark tasks, with the placement strategy when there is one (else Berth's default). */

@@ -24,15 +24,16 @@ record BenchmarkWorkspace(Path scratch, String cgroupParent, Path rootfs)
         requireNonNull(rootfs, "rootfs is null");
     }
 
-    /** Prints the title and the settings; {@code bursts} is how many bursts the benchmark measures, for the wording. */
+    /** Prints the title and the settings; {@code bursts} is how many bursts the benchmark measures (0: none), for the wording. */
     static BenchmarkWorkspace prepare(String title, int bursts, BenchmarkOptions options, CleanupStack cleanup, PrintStream out)
             throws IOException, InterruptedException
     {
         Path scratch = ScratchDirectories.create(cleanup, "berth-bench");
         out.println(title);
         MachineDescription.describe(options.runcBinary(), options.conmonBinary(), scratch).forEach(line -> out.println("  " + line));
-        out.printf(Locale.ROOT, "  %d measured rounds after %d warm-up ones, %s of %d tasks, DescribeTasks every %d ms%n",
-                options.iterations(), options.warmups(), bursts == 1 ? "burst" : "bursts", options.burstTasks(), options.pollInterval().toMillis());
+        String burst = bursts == 0 ? "" : String.format(Locale.ROOT, ", %s of %d tasks", bursts == 1 ? "burst" : "bursts", options.burstTasks());
+        out.printf(Locale.ROOT, "  %d measured rounds after %d warm-up ones%s, DescribeTasks every %d ms%n",
+                options.iterations(), options.warmups(), burst, options.pollInterval().toMillis());
 
         String cgroupParent = "berth-bench-" + ProcessHandle.current().pid();
         // pushed after the scratch directory, so it runs before it, and after the containers are gone

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.agent.runtime.CgroupLayout;
 import io.berth.agent.runtime.ContainerLaunch;
 import io.berth.agent.runtime.ContainerStartException;
+import io.berth.agent.runtime.OciRuntime;
 import io.berth.agent.runtime.OciSpecBuilder;
 import io.berth.common.json.Json;
 
@@ -23,17 +24,17 @@ import static java.util.Objects.requireNonNull;
  * {@link OciSpecBuilder}) on a plain busybox rootfs, with a runc --root of its own; timed to the return of
  * {@code runc run -d} (runc returns once the container's process runs) and to a {@code runc state} that
  * says running; and split into {@code runc create} and {@code runc start}, the two steps the agent's
- * runtime takes. Each container is deleted with {@code runc delete --force} before the next.
+ * runtime takes. Each container is deleted with {@code runc delete --force} before the next. The same for runsc (the
+ * sandbox tier's runtime, with the agent's global options), whose command line is runc's.
  */
 final class RawRuncStarts
         implements StartSeries
 {
-    static final String RUN_RETURNED = "raw runc: run -d returns";
-    static final String STATE_RUNNING = "raw runc: run -d + state running";
-    static final String CREATE_START = "raw runc: create, then start (as conmon does)";
+    static final String STATE_RUNNING = stateRunning(OciRuntime.runc(OciRuntime.DEFAULT_RUNC));
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
 
-    private final Path runcBinary;
+    private final OciRuntime runtime;
+    private final String name;
     private final Path runcRoot;
     private final Path bundles;
     private final Path rootfs;
@@ -46,43 +47,59 @@ final class RawRuncStarts
     RawRuncStarts(CleanupStack cleanup, Path runcBinary, Path scratch, Path rootfs, String cgroupParent)
             throws IOException
     {
-        this.runcBinary = requireNonNull(runcBinary, "runcBinary is null");
+        this(cleanup, OciRuntime.runc(runcBinary), scratch, rootfs, cgroupParent);
+    }
+
+    RawRuncStarts(CleanupStack cleanup, OciRuntime runtime, Path scratch, Path rootfs, String cgroupParent)
+            throws IOException
+    {
+        this.runtime = requireNonNull(runtime, "runtime is null");
+        this.name = "raw " + runtime.name();
         this.rootfs = requireNonNull(rootfs, "rootfs is null");
-        this.runcRoot = Files.createDirectories(scratch.resolve("raw-runc-root"));
-        this.bundles = Files.createDirectories(scratch.resolve("raw-bundles"));
-        this.commandOutput = scratch.resolve("raw-command.out");
+        this.runcRoot = Files.createDirectories(scratch.resolve(name.replace(' ', '-') + "-root"));
+        this.bundles = Files.createDirectories(scratch.resolve(name.replace(' ', '-') + "-bundles"));
+        this.commandOutput = scratch.resolve(name.replace(' ', '-') + "-command.out");
         this.specs = new OciSpecBuilder(cgroupParent, CgroupLayout.host());
-        cleanup.push("raw runc containers", this::deleteAll);
+        cleanup.push(name + " containers", this::deleteAll);
+    }
+
+    /** The step of a start to a state that says running, for the runtime's name. */
+    static String stateRunning(OciRuntime runtime)
+    {
+        return "raw " + runtime.name() + ": run -d + state running";
     }
 
     @Override
     public void startOnce(int round, boolean measured)
             throws IOException, InterruptedException
     {
-        String containerId = "bench-raw-" + round;
+        String containerId = "bench-" + name.replace(' ', '-') + "-" + round;
         Path bundle = writeBundle(bundles.resolve(containerId), BenchmarkContainer.launch(containerId, rootfs, bundles.resolve("unused.log")));
         Path runOutput = bundle.resolve("runc-run.out");
 
         long begin = System.nanoTime();
         // with --detach and no terminal runc hands its own stdio to the container: /dev/null in, a file out
-        Process run = new ProcessBuilder(runcBinary.toString(), "--root", runcRoot.toString(), "run", "--detach", "--bundle", bundle.toString(), containerId)
+        List<String> command = new ArrayList<>(List.of(runtime.binary().toString()));
+        command.addAll(runtime.globalArguments());
+        command.addAll(List.of("--root", runcRoot.toString(), "run", "--detach", "--bundle", bundle.toString(), containerId));
+        Process run = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(runOutput.toFile())
                 .redirectErrorStream(true)
                 .start();
         if (!run.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
             run.destroyForcibly();
-            throw new IOException("runc run did not return within " + COMMAND_TIMEOUT.toSeconds() + " s");
+            throw new IOException(runtime.name() + " run did not return within " + COMMAND_TIMEOUT.toSeconds() + " s");
         }
         long returned = System.nanoTime();
         if (run.exitValue() != 0) {
-            throw new IOException("runc run failed: " + Files.readString(runOutput).strip());
+            throw new IOException(runtime.name() + " run failed: " + Files.readString(runOutput).strip());
         }
         String state = runc("state", containerId);
         long confirmed = System.nanoTime();
         JsonNode status = Json.mapper().readTree(state).path("status");
         if (!status.asText().equals("running")) {
-            throw new IOException("raw runc container " + containerId + " is " + status.asText() + ", not running");
+            throw new IOException(name + " container " + containerId + " is " + status.asText() + ", not running");
         }
         if (measured) {
             runReturned.add(Duration.ofNanos(returned - begin));
@@ -106,13 +123,16 @@ final class RawRuncStarts
     @Override
     public List<Measurement> measurements()
     {
-        return List.of(Measurement.of(RUN_RETURNED, runReturned), Measurement.of(STATE_RUNNING, stateRunning), Measurement.of(CREATE_START, createThenStart));
+        return List.of(Measurement.of(name + ": run -d returns", runReturned), Measurement.of(stateRunning(runtime), stateRunning),
+                Measurement.of(name + ": create, then start (as conmon does)", createThenStart));
     }
 
     private String runc(String... arguments)
             throws IOException, InterruptedException
     {
-        List<String> command = new ArrayList<>(List.of(runcBinary.toString(), "--root", runcRoot.toString()));
+        List<String> command = new ArrayList<>(List.of(runtime.binary().toString()));
+        command.addAll(runtime.globalArguments());
+        command.addAll(List.of("--root", runcRoot.toString()));
         command.addAll(List.of(arguments));
         return HostCommands.runOrThrow(command, commandOutput, COMMAND_TIMEOUT);
     }

@@ -69,7 +69,7 @@ final class UserNamespaceStarts
         long prepared = System.nanoTime();
         ContainerLaunch plain = BenchmarkContainer.launch(containerId, containerRootfs, logs.resolve(containerId + ".log"));
         ContainerLaunch launch = new ContainerLaunch(plain.containerId(), plain.rootfs(), plain.args(), plain.env(), plain.workingDir(), plain.user(), plain.hostname(),
-                plain.limits(), plain.logFile(), networkNamespace, plain.hardening(), idMapping);
+                plain.limits(), plain.logFile(), networkNamespace, plain.hardening(), idMapping, plain.isolation());
         long started = MonitoredStarts.startRunning(runtime, name, launch);
         if (measured) {
             samples.add(Duration.ofNanos(started - begin));

@@ -20,6 +20,7 @@ import io.berth.controlplane.api.admin.CreateJoinTokenEndpoint;
 import io.berth.controlplane.api.admin.TaskLogsEndpoint;
 import io.berth.controlplane.clusters.ClusterService;
 import io.berth.controlplane.api.admin.HostEndpoints;
+import io.berth.controlplane.api.admin.SetAccountIsolationEndpoint;
 import io.berth.controlplane.api.admin.SetAccountLimitsEndpoint;
 import io.berth.controlplane.api.admin.SetEgressEndpoint;
 import io.berth.controlplane.hosts.HostService;
@@ -115,6 +116,7 @@ public final class ControlPlane
                 new BillEndpoint(metering),
                 new CreateJoinTokenEndpoint(hostAccess),
                 new SetEgressEndpoint(egressPolicies),
+                new SetAccountIsolationEndpoint(accounts),
                 new SetAccountLimitsEndpoint(limits)));
         endpoints.addAll(new HostEndpoints(hosts, new PlacementReports(store)).endpoints());
         this.adminEndpoints = List.copyOf(endpoints);

@@ -74,6 +74,13 @@ final class BerthEnvironment
         return new BerthEnvironment(dataDirectory, FreePorts.any(), controlPlaneTuning, UnaryOperator.identity());
     }
 
+    /** With both `berth up` options and control plane settings adjusted. */
+    static BerthEnvironment start(Path dataDirectory, UnaryOperator<ControlPlaneConfig> controlPlaneTuning, UnaryOperator<AllInOneConfig> configTuning)
+            throws IOException
+    {
+        return new BerthEnvironment(dataDirectory, FreePorts.any(), controlPlaneTuning, configTuning);
+    }
+
     private AllInOne start()
             throws IOException
     {

@@ -13,9 +13,17 @@ final class SignedClients
 
     static BerthClient operator(BerthEnvironment environment)
     {
-        return new BerthClient(new BerthClientConfig(
-                environment.berth().endpoint(),
-                new SigV4Credentials(environment.berth().operatorKey().accessKeyId(), environment.berth().operatorKey().secretAccessKey()),
-                "us-east-1"), Clock.systemUTC());
+        return of(environment, environment.berth().operatorKey().accessKeyId(), environment.berth().operatorKey().secretAccessKey());
+    }
+
+    static BerthClient of(BerthEnvironment environment, AccountKeys keys)
+    {
+        return of(environment, keys.accessKeyId(), keys.secretAccessKey());
+    }
+
+    private static BerthClient of(BerthEnvironment environment, String accessKeyId, String secretAccessKey)
+    {
+        return new BerthClient(new BerthClientConfig(environment.berth().endpoint(), new SigV4Credentials(accessKeyId, secretAccessKey), "us-east-1"),
+                Clock.systemUTC());
     }
 }

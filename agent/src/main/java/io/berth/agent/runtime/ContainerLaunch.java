@@ -1,6 +1,7 @@
 package io.berth.agent.runtime;
 
 import io.berth.agent.userns.IdMapping;
+import io.berth.common.agentprotocol.IsolationTier;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +16,8 @@ import static java.util.Objects.requireNonNull;
  * gets a new network namespace with only loopback. hardening says how the sandbox differs from the default.
  * idMapping, when not null, puts the container in a user namespace of its own whose root is that range of host
  * ids (the rootfs must show the image's files through the same mapping); null runs it without one (a runtime
- * that is itself the boundary, such as gVisor, decides so).
+ * that is itself the boundary, such as gVisor, decides so). isolation is the tier the container runs at, which
+ * picks the OCI runtime (see {@link TieredRuntime}).
  */
 public record ContainerLaunch(
         String containerId,
@@ -29,7 +31,8 @@ public record ContainerLaunch(
         Path logFile,
         Path networkNamespacePath,
         ContainerHardening hardening,
-        IdMapping idMapping)
+        IdMapping idMapping,
+        IsolationTier isolation)
 {
     public ContainerLaunch
     {
@@ -40,9 +43,10 @@ public record ContainerLaunch(
         requireNonNull(limits, "limits is null");
         requireNonNull(logFile, "logFile is null");
         requireNonNull(hardening, "hardening is null");
+        requireNonNull(isolation, "isolation is null");
     }
 
-    /** Without a user namespace. */
+    /** A container at the container tier, without a user namespace. */
     public ContainerLaunch(
             String containerId,
             Path rootfs,
@@ -56,7 +60,7 @@ public record ContainerLaunch(
             Path networkNamespacePath,
             ContainerHardening hardening)
     {
-        this(containerId, rootfs, args, env, workingDir, user, hostname, limits, logFile, networkNamespacePath, hardening, null);
+        this(containerId, rootfs, args, env, workingDir, user, hostname, limits, logFile, networkNamespacePath, hardening, null, IsolationTier.CONTAINER);
     }
 
     /** A container in a network namespace of its own, with only loopback. */
@@ -71,11 +75,16 @@ public record ContainerLaunch(
             ResourceLimits limits,
             Path logFile)
     {
-        this(containerId, rootfs, args, env, workingDir, user, hostname, limits, logFile, null, ContainerHardening.DEFAULT, null);
+        this(containerId, rootfs, args, env, workingDir, user, hostname, limits, logFile, null, ContainerHardening.DEFAULT, null, IsolationTier.CONTAINER);
     }
 
     public ContainerLaunch withIdMapping(IdMapping mapping)
     {
-        return new ContainerLaunch(containerId, rootfs, args, env, workingDir, user, hostname, limits, logFile, networkNamespacePath, hardening, mapping);
+        return new ContainerLaunch(containerId, rootfs, args, env, workingDir, user, hostname, limits, logFile, networkNamespacePath, hardening, mapping, isolation);
+    }
+
+    public ContainerLaunch withIsolation(IsolationTier tier)
+    {
+        return new ContainerLaunch(containerId, rootfs, args, env, workingDir, user, hostname, limits, logFile, networkNamespacePath, hardening, idMapping, tier);
     }
 }

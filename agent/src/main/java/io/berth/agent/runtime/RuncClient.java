@@ -15,17 +15,20 @@ import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
-/** The runc commands the runtime needs, all against one private runc state root. */
+/**
+ * The runtime commands the agent needs (runc's command line, which runsc shares), all with the runtime's global
+ * options and against one private state root.
+ */
 final class RuncClient
 {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private final Path runcBinary;
+    private final OciRuntime runtime;
     private final Path runcRoot;
 
-    RuncClient(Path runcBinary, Path runcRoot)
+    RuncClient(OciRuntime runtime, Path runcRoot)
     {
-        this.runcBinary = requireNonNull(runcBinary, "runcBinary is null");
+        this.runtime = requireNonNull(runtime, "runtime is null");
         this.runcRoot = requireNonNull(runcRoot, "runcRoot is null");
     }
 
@@ -41,14 +44,14 @@ final class RuncClient
             if (output.stderr().contains("does not exist")) {
                 return Optional.empty();
             }
-            throw new UncheckedIOException(new IOException("runc state " + containerId + " failed: " + RuncMessages.fromStderr(output.stderr())));
+            throw new UncheckedIOException(new IOException(runtime.name() + " state " + containerId + " failed: " + RuncMessages.fromStderr(output.stderr())));
         }
         try {
             JsonNode state = Json.mapper().readTree(output.stdout());
             return Optional.of(new RuncState(state.path("status").asText(), state.path("pid").asInt()));
         }
         catch (IOException e) {
-            throw new UncheckedIOException("runc state " + containerId + " printed something that is not JSON", e);
+            throw new UncheckedIOException(runtime.name() + " state " + containerId + " printed something that is not JSON", e);
         }
     }
 
@@ -69,7 +72,10 @@ final class RuncClient
 
     private ProcessOutput run(String... arguments)
     {
-        List<String> command = new ArrayList<>(List.of(runcBinary.toString(), "--root", runcRoot.toString()));
+        List<String> command = new ArrayList<>();
+        command.add(runtime.binary().toString());
+        command.addAll(runtime.globalArguments());
+        command.addAll(List.of("--root", runcRoot.toString()));
         command.addAll(List.of(arguments));
         return HostProcess.run(command, TIMEOUT);
     }

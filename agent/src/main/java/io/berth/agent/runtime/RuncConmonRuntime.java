@@ -34,7 +34,8 @@ import java.util.stream.Stream;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Runs each container with runc under its own conmon. conmon is a session of its own that holds the
+ * Runs each container with an OCI runtime (runc, or runsc for the sandbox tier: see {@link OciRuntime}) under its
+ * own conmon. conmon is a session of its own that holds the
  * container's stdio, writes the log and records the exit code, so containers outlive the agent; a new
  * instance over the same state directory finds them all again from runc's state, the exit files and the
  * cgroups.
@@ -45,7 +46,7 @@ public final class RuncConmonRuntime
     /** The exit code reported when a container ended without its monitor recording one (the monitor was killed). */
     public static final int UNKNOWN_EXIT_CODE = -1;
 
-    public static final Path DEFAULT_RUNC = Path.of("/usr/sbin/runc");
+    public static final Path DEFAULT_RUNC = OciRuntime.DEFAULT_RUNC;
     public static final Path DEFAULT_CONMON = Path.of("/usr/bin/conmon");
 
     private static final Logger log = LoggerFactory.getLogger(RuncConmonRuntime.class);
@@ -59,7 +60,7 @@ public final class RuncConmonRuntime
 
     private final StateLayout layout;
     private final RuncClient runc;
-    private final Path runcBinary;
+    private final OciRuntime runtime;
     private final Path conmonBinary;
     private final CgroupLayout cgroups;
     private final String cgroupParent;
@@ -79,10 +80,16 @@ public final class RuncConmonRuntime
 
     public RuncConmonRuntime(Path stateDirectory, Path runcBinary, Path conmonBinary, String cgroupParent, CgroupLayout cgroups, Clock clock)
     {
+        this(stateDirectory, OciRuntime.runc(runcBinary), conmonBinary, cgroupParent, cgroups, clock);
+    }
+
+    /** @param runtime the OCI runtime and its options; give each runtime its own stateDirectory */
+    public RuncConmonRuntime(Path stateDirectory, OciRuntime runtime, Path conmonBinary, String cgroupParent, CgroupLayout cgroups, Clock clock)
+    {
         this.layout = new StateLayout(stateDirectory);
-        this.runcBinary = requireNonNull(runcBinary, "runcBinary is null");
+        this.runtime = requireNonNull(runtime, "runtime is null");
         this.conmonBinary = requireNonNull(conmonBinary, "conmonBinary is null");
-        this.runc = new RuncClient(runcBinary, layout.runcRoot());
+        this.runc = new RuncClient(runtime, layout.runcRoot());
         this.cgroups = requireNonNull(cgroups, "cgroups is null");
         this.specBuilder = new OciSpecBuilder(cgroupParent, cgroups);
         this.cgroupParent = requireNonNull(cgroupParent, "cgroupParent is null");
@@ -101,7 +108,7 @@ public final class RuncConmonRuntime
     {
         String containerId = StateLayout.checkContainerId(launch.containerId());
         Path bundle = layout.bundle(containerId);
-        if (Files.exists(bundle) || Files.exists(layout.exitFile(containerId)) || Files.exists(layout.runcRoot().resolve(containerId))) {
+        if (Files.exists(bundle) || Files.exists(layout.exitFile(containerId)) || layout.runtimeStateExists(containerId)) {
             throw new ContainerStartException("container " + containerId + " already exists");
         }
         try {
@@ -125,7 +132,20 @@ public final class RuncConmonRuntime
             removeQuietly(containerId);
             throw new ContainerStartException("cannot prepare container " + containerId + ": " + e.getMessage(), e);
         }
-        log.info("Started container {}", containerId);
+        log.info("Started container {} with {}", containerId, runtime.name());
+    }
+
+    /** The runtime this instance runs containers with. */
+    public OciRuntime runtime()
+    {
+        return runtime;
+    }
+
+    /** Whether anything of the container is in this runtime's state directory: its bundle, exit file or runtime state. */
+    public boolean holds(String containerId)
+    {
+        StateLayout.checkContainerId(containerId);
+        return Files.exists(layout.bundle(containerId)) || Files.exists(layout.exitFile(containerId)) || layout.runtimeStateExists(containerId);
     }
 
     @Override
@@ -140,7 +160,7 @@ public final class RuncConmonRuntime
                 return Optional.of(new ContainerStatus.Running(pid.getAsInt()));
             }
         }
-        if (!Files.exists(layout.bundle(containerId)) && !Files.exists(layout.exitFile(containerId)) && !Files.exists(layout.runcRoot().resolve(containerId))) {
+        if (!Files.exists(layout.bundle(containerId)) && !Files.exists(layout.exitFile(containerId)) && !layout.runtimeStateExists(containerId)) {
             // runc keeps its state in its root, so nothing there means nothing to ask runc about
             return Optional.empty();
         }
@@ -274,7 +294,7 @@ public final class RuncConmonRuntime
                 "--cid", containerId,
                 "--cuuid", containerId,
                 "--name", containerId,
-                "--runtime", runcBinary.toString(),
+                "--runtime", runtime.binary().toString(),
                 "--bundle", bundle.toString(),
                 "--container-pidfile", layout.containerPidFile(containerId).toString(),
                 "--conmon-pidfile", layout.conmonPidFile(containerId).toString(),
@@ -284,9 +304,11 @@ public final class RuncConmonRuntime
                 "--log-level", "info",
                 // conmon writes an "oom" marker into its persist directory, by default its working directory
                 "--persist-dir", bundle.toString()));
-        // runc's global options, for the create that conmon runs: our private state root, and errors as JSON
-        // in a file we can read back
-        for (String argument : List.of("--root", layout.runcRoot().toString(), "--log", layout.runcLog(containerId).toString(), "--log-format", "json")) {
+        // the runtime's global options, for the create that conmon runs: its flavour's, our private state root,
+        // and errors as JSON in a file we can read back
+        List<String> runtimeArguments = new ArrayList<>(runtime.globalArguments());
+        runtimeArguments.addAll(List.of("--root", layout.runcRoot().toString(), "--log", layout.runcLog(containerId).toString(), "--log-format", "json"));
+        for (String argument : runtimeArguments) {
             command.add("--runtime-arg");
             command.add(argument);
         }
@@ -336,7 +358,7 @@ public final class RuncConmonRuntime
                 throw new ContainerStartException(reason);
             }
             if (System.nanoTime() > deadline) {
-                throw new ContainerStartException("runc did not create the container within " + CREATE_TIMEOUT.toSeconds() + " s");
+                throw new ContainerStartException(runtime.name() + " did not create the container within " + CREATE_TIMEOUT.toSeconds() + " s");
             }
             sleep(CREATE_POLL_INTERVAL);
         }

@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
 final class RuncMessages
 {
     private static final Pattern TEXT_MESSAGE = Pattern.compile("msg=\"((?:[^\"\\\\]|\\\\.)*)\"");
-    private static final String[] NOISE_PREFIXES = {"runc create failed: ", "runc run failed: ", "unable to start container process: "};
+    private static final String[] NOISE_PREFIXES = {"runc create failed: ", "runc run failed: ", "unable to start container process: ",
+            // runsc's layers of context around the same kind of error
+            "starting container: ", "starting root container: ", "starting sandbox: ", "creating process: "};
 
     private RuncMessages() {}
 

@@ -1,5 +1,6 @@
 package io.berth.agent.runtime;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
@@ -11,7 +12,7 @@ import static java.util.Objects.requireNonNull;
  * <pre>
  * bundles/ID/   config.json, hosts, hostname, conmon.pid, container.pid, runc.log, conmon.log, oom-killed
  * exits/ID      the exit code, written by conmon when the container's init process ends
- * runc/         runc's --root
+ * runc/         the runtime's --root (runc keeps a directory ID/ there, runsc files ID_sandbox:ID.state and .lock)
  * sockets/      conmon's attach sockets
  * </pre>
  */
@@ -58,6 +59,12 @@ final class StateLayout
     Path runcRoot()
     {
         return stateDirectory.resolve("runc");
+    }
+
+    /** Whether the runtime has state for the container in its root, in runc's layout or runsc's. */
+    boolean runtimeStateExists(String containerId)
+    {
+        return Files.exists(runcRoot().resolve(containerId)) || Files.exists(runcRoot().resolve(containerId + "_sandbox:" + containerId + ".state"));
     }
 
     Path sockets()

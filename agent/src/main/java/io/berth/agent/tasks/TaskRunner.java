@@ -12,6 +12,7 @@ import io.berth.agent.userns.IdMapping;
 import io.berth.agent.userns.IdRanges;
 import io.berth.agent.userns.IdRangesExhaustedException;
 import io.berth.common.agentprotocol.ContainerSpec;
+import io.berth.common.agentprotocol.IsolationTier;
 import io.berth.common.agentprotocol.TaskReport.Status;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -188,7 +189,9 @@ public final class TaskRunner
     private boolean allocateIdRange()
     {
         IdRanges ranges = host.idRanges();
-        if (ranges == null) {
+        // gVisor's sentry is the sandbox's boundary and serves the files itself: its rootfs keeps the image's owners
+        // as they are on disk, so a sandbox task takes no range and its layers are not idmapped
+        if (ranges == null || record.get().assignment().isolation() == IsolationTier.SANDBOX) {
             return true;
         }
         try {
@@ -393,8 +396,9 @@ public final class TaskRunner
                 logFile,
                 network == null ? null : Path.of(network.networkNamespacePath()),
                 ContainerHardenings.of(spec.linux()),
-                idMapping));
-        log.info("task {}: container {} started", taskId(), spec.name());
+                idMapping,
+                assignment.isolation()));
+        log.info("task {}: container {} started at isolation {}", taskId(), spec.name(), assignment.isolation().wireName());
     }
 
     private String hostname()

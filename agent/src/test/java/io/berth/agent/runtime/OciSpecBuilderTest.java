@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.agent.userns.IdMapping;
 import io.berth.testing.BusyboxRootfs;
+import io.berth.common.agentprotocol.IsolationTier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,7 +101,7 @@ class OciSpecBuilderTest
 
         // joining the task's network namespace, /sys is a read-only bind of the sysfs mounted from it
         ContainerLaunch inNetwork = new ContainerLaunch("c1", rootfs, launch.args(), List.of(), "", "", "web-1", launch.limits(), launch.logFile(),
-                Path.of("/var/run/netns/task-1"), ContainerHardening.DEFAULT, mapping);
+                Path.of("/var/run/netns/task-1"), ContainerHardening.DEFAULT, mapping, IsolationTier.CONTAINER);
         assertThatThrownBy(() -> build(inNetwork)).isInstanceOf(ContainerStartException.class).hasMessageContaining("needs a sysfs");
         ObjectNode spec = new OciSpecBuilder("berth-test", cgroupV1WithSwap)
                 .build(inNetwork, directory.resolve("hosts"), directory.resolve("hostname"), null, directory.resolve("sys"));

@@ -7,6 +7,7 @@ import io.berth.agent.userns.IdMapping;
 import io.berth.agent.userns.UserNamespaces;
 import io.berth.common.agentprotocol.LogLine;
 import io.berth.testing.BusyboxRootfs;
+import io.berth.common.agentprotocol.IsolationTier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -155,7 +156,7 @@ class UserNamespaceIntegrationTest
         Path rootfs = snapshotter.prepare("hardened", List.of(image), MAPPING);
         ContainerHardening hardening = new ContainerHardening(true, true, List.of(), List.of(), List.of());
         runtime.start(new ContainerLaunch("hardened", rootfs, List.of("sh", "-c", "cat /proc/1/comm; touch /etc/x 2>/dev/null && echo writable || echo read-only"),
-                List.of(), "/", "", "h", ResourceLimits.fromTaskSize(256, 128), logFile("hardened"), null, hardening, MAPPING));
+                List.of(), "/", "", "h", ResourceLimits.fromTaskSize(256, 128), logFile("hardened"), null, hardening, MAPPING, IsolationTier.CONTAINER));
 
         assertThat(awaitExit("hardened").exitCode()).isZero();
         assertThat(logText("hardened")).containsExactly("init", "read-only");
@@ -199,7 +200,7 @@ class UserNamespaceIntegrationTest
     private ContainerLaunch launch(String containerId, Path rootfs, Path networkNamespacePath, String script)
     {
         return new ContainerLaunch(containerId, rootfs, List.of("sh", "-c", script), List.of(), "/", "", "h", ResourceLimits.fromTaskSize(256, 128),
-                logFile(containerId), networkNamespacePath, ContainerHardening.DEFAULT, MAPPING);
+                logFile(containerId), networkNamespacePath, ContainerHardening.DEFAULT, MAPPING, IsolationTier.CONTAINER);
     }
 
     private Path logFile(String containerId)

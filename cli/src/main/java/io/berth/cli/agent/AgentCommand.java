@@ -102,6 +102,9 @@ public final class AgentCommand
             defaultValue = "" + IdRangePool.DEFAULT_COUNT)
     int userNamespaceRanges;
 
+    @Mixin
+    RuntimeOptions runtimes = new RuntimeOptions();
+
     @Override
     public Integer call()
             throws Exception
@@ -127,7 +130,8 @@ public final class AgentCommand
                 .withInsecureRegistries(Set.copyOf(insecureRegistries))
                 .withEndpoint(address, agentPort)
                 .withPlacement(zone, attributes)
-                .withCapacity(cpuUnits, memoryMiB);
+                .withCapacity(cpuUnits, memoryMiB)
+                .withRunsc(runtimes.runscBinary());
         if (registryAuthFile != null) {
             config = config.withRegistryAuthFile(registryAuthFile.toAbsolutePath());
         }

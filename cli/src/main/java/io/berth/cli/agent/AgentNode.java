@@ -15,7 +15,11 @@ import io.berth.agent.network.CniTaskNetwork;
 import io.berth.agent.network.NetworkException;
 import io.berth.agent.rootfs.LoopDeviceTaskStorage;
 import io.berth.agent.rootfs.OverlaySnapshotter;
+import io.berth.agent.runtime.CgroupLayout;
+import io.berth.agent.runtime.OciRuntime;
 import io.berth.agent.runtime.RuncConmonRuntime;
+import io.berth.agent.runtime.RuntimeProbe;
+import io.berth.agent.runtime.TieredRuntime;
 import io.berth.agent.tasks.HostServices;
 import io.berth.agent.tasks.TaskRecordStore;
 import io.berth.agent.userns.IdRanges;
@@ -36,7 +40,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -93,12 +99,15 @@ public final class AgentNode
 
             Map<String, String> attributes = new HashMap<>(config.attributes());
             attributes.put(AgentNodeConfig.ZONE_ATTRIBUTE, config.zone());
+            TieredRuntime runtime = runtime(directory);
             HostInfo hostInfo = new HostInfo(credential.hostId(), address,
                     config.cpuUnits() != null ? config.cpuUnits() : HostCapacity.cpuUnits(),
                     config.memoryMiB() != null ? config.memoryMiB() : HostCapacity.memoryMiB(),
                     attributes,
-                    endpoint.port());
-            Agent started = new Agent(new AgentConfig(hostInfo, config.heartbeatInterval(), config.stoppedTaskRetention()), link, hostServices(directory, address.matches("\\d{1,3}(\\.\\d{1,3}){3}") ? address : null));
+                    endpoint.port(),
+                    runtime.tiers());
+            Agent started = new Agent(new AgentConfig(hostInfo, config.heartbeatInterval(), config.stoppedTaskRetention()), link,
+                    hostServices(directory, runtime, address.matches("\\d{1,3}(\\.\\d{1,3}){3}") ? address : null));
             started.start();
             agent = started;
             log.info("host {} joined {}: agent endpoint on {}:{}", credential.hostId(), controlPlane, address, endpoint.port());
@@ -173,7 +182,7 @@ public final class AgentNode
     }
 
     /** underlayAddress: where the other hosts' links to this host's task network end; null when not an IPv4 address (found from the route then). */
-    private HostServices hostServices(Path directory, String underlayAddress)
+    private HostServices hostServices(Path directory, TieredRuntime runtime, String underlayAddress)
             throws IOException
     {
         registryClient = new RegistryClient(new RegistryAccessPolicy(config.insecureRegistries()), RegistryCredentials.fromDockerConfig(config.registryAuthFile()));
@@ -184,14 +193,35 @@ public final class AgentNode
         return new HostServices(
                 images,
                 new OverlaySnapshotter(directory.resolve("rootfs"), storage),
-                // the runtime's state (runc root, bundles, exit files) and the cgroup parent are this agent's own
-                new RuncConmonRuntime(directory.resolve("runtime"), RuncConmonRuntime.DEFAULT_RUNC, RuncConmonRuntime.DEFAULT_CONMON, "berth/" + credential.hostId(), clock),
+                runtime,
                 new TaskRecordStore(directory.resolve("tasks")),
                 directory.resolve("logs"),
                 clock,
                 new CniTaskNetwork(new CniNetworkConfig(directory.resolve("network"), CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, config.bridgeName(), underlayAddress)),
                 storage)
                 .withIdRanges(new IdRanges(config.userNamespaces()));
+    }
+
+    /**
+     * runc for the container tier, and runsc for the sandbox tier when it answers. Each runtime's state (its root,
+     * bundles, exit files) is in a directory of its own; the cgroup parent is this agent's own.
+     */
+    private TieredRuntime runtime(Path directory)
+    {
+        String cgroupParent = "berth/" + credential.hostId();
+        List<RuncConmonRuntime> runtimes = new ArrayList<>();
+        runtimes.add(new RuncConmonRuntime(directory.resolve("runtime"), OciRuntime.runc(OciRuntime.DEFAULT_RUNC), RuncConmonRuntime.DEFAULT_CONMON,
+                cgroupParent, CgroupLayout.host(), clock));
+        Optional<String> runscProblem = RuntimeProbe.problem(config.runscBinary(), RuntimeProbe.DEADLINE);
+        if (runscProblem.isEmpty()) {
+            runtimes.add(new RuncConmonRuntime(directory.resolve("runtime-sandbox"), OciRuntime.runsc(config.runscBinary()), RuncConmonRuntime.DEFAULT_CONMON,
+                    cgroupParent, CgroupLayout.host(), clock));
+            log.info("host {}: isolation sandbox offered with {}", credential.hostId(), config.runscBinary());
+        }
+        else {
+            log.warn("host {}: no isolation sandbox on this host: {} (install Debian's runsc, or give its path with --runsc)", credential.hostId(), runscProblem.get());
+        }
+        return new TieredRuntime(runtimes);
     }
 
     private Optional<LogChunk> readLogs(String taskId, String token, int maxLines)
@@ -213,7 +243,7 @@ public final class AgentNode
         }
         current.reconciler().stopAll(timeout);
         close();
-        if (current.host().runtime() instanceof RuncConmonRuntime runtime) {
+        if (current.host().runtime() instanceof TieredRuntime runtime) {
             runtime.removeCgroupParent();
         }
         if (current.host().network() instanceof CniTaskNetwork network) {

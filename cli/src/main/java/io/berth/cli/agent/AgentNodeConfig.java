@@ -3,6 +3,7 @@ package io.berth.cli.agent;
 import io.berth.agent.images.ImageLimits;
 import io.berth.agent.network.CniNetworkConfig;
 import io.berth.agent.userns.IdRangePool;
+import io.berth.agent.runtime.OciRuntime;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -28,6 +29,8 @@ import static java.util.Objects.requireNonNull;
  * @param maxImageBytes how many bytes the layers one pull unpacks may take on disk (a single layer too); see {@link ImageLimits}
  * @param userNamespaces the host id ranges this agent gives tasks' user namespaces, one range per task; agents
  * sharing a host should each get their own
+ * @param runscBinary gVisor's runsc, for the sandbox isolation tier; the host offers the tier only if it answers
+ * `runsc --version` (see {@link io.berth.agent.runtime.RuntimeProbe})
  */
 public record AgentNodeConfig(
         Path dataDirectory,
@@ -45,7 +48,8 @@ public record AgentNodeConfig(
         Duration stoppedTaskRetention,
         String bridgeName,
         long maxImageBytes,
-        IdRangePool userNamespaces)
+        IdRangePool userNamespaces,
+        Path runscBinary)
 {
     public static final String ZONE_ATTRIBUTE = "ecs.availability-zone";
 
@@ -63,67 +67,76 @@ public record AgentNodeConfig(
             throw new IllegalArgumentException("the maximum image size must be positive");
         }
         requireNonNull(userNamespaces, "userNamespaces is null");
+        requireNonNull(runscBinary, "runscBinary is null");
     }
 
     public static AgentNodeConfig defaults(Path dataDirectory)
     {
         Path directory = dataDirectory.toAbsolutePath();
         return new AgentNodeConfig(directory, null, null, Set.of(), directory.resolve("registry-auth.json"), null, 0, "default", Map.of(),
-                null, null, Duration.ofSeconds(2), Duration.ofHours(1), CniNetworkConfig.DEFAULT_BRIDGE, ImageLimits.DEFAULT_MAX_IMAGE_BYTES, IdRangePool.DEFAULT);
+                null, null, Duration.ofSeconds(2), Duration.ofHours(1), CniNetworkConfig.DEFAULT_BRIDGE, ImageLimits.DEFAULT_MAX_IMAGE_BYTES, IdRangePool.DEFAULT,
+                OciRuntime.DEFAULT_RUNSC);
     }
 
     public AgentNodeConfig withControlPlane(URI url, String token)
     {
         return new AgentNodeConfig(dataDirectory, url, token, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, userNamespaces);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, userNamespaces, runscBinary);
     }
 
     public AgentNodeConfig withInsecureRegistries(Set<String> registries)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, registries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, userNamespaces);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, userNamespaces, runscBinary);
     }
 
     public AgentNodeConfig withRegistryAuthFile(Path file)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, file, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, userNamespaces);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, userNamespaces, runscBinary);
     }
 
     public AgentNodeConfig withEndpoint(String agentAddress, int port)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, agentAddress, port, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, userNamespaces);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, userNamespaces, runscBinary);
     }
 
     public AgentNodeConfig withPlacement(String hostZone, Map<String, String> hostAttributes)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, hostZone, hostAttributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, userNamespaces);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, userNamespaces, runscBinary);
     }
 
     public AgentNodeConfig withCapacity(Integer cpu, Long memory)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpu, memory, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, userNamespaces);
+                cpu, memory, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, userNamespaces, runscBinary);
     }
 
     public AgentNodeConfig withTimings(Duration heartbeat, Duration retention)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeat, retention, bridgeName, maxImageBytes, userNamespaces);
+                cpuUnits, memoryMiB, heartbeat, retention, bridgeName, maxImageBytes, userNamespaces, runscBinary);
     }
 
     public AgentNodeConfig withMaxImageBytes(long bytes)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, bytes, userNamespaces);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, bytes, userNamespaces, runscBinary);
     }
 
     public AgentNodeConfig withUserNamespaces(IdRangePool pool)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, pool);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, pool, runscBinary);
+    }
+
+    /** The runsc binary that gives this host the sandbox tier. */
+    public AgentNodeConfig withRunsc(Path binary)
+    {
+        return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, userNamespaces, binary);
     }
 
     public ImageLimits imageLimits()
@@ -135,6 +148,6 @@ public record AgentNodeConfig(
     public AgentNodeConfig withTaskNetwork(String bridge)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridge, maxImageBytes, userNamespaces);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridge, maxImageBytes, userNamespaces, runscBinary);
     }
 }

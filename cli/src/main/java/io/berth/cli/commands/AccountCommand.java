@@ -17,6 +17,6 @@ public final class AccountCommand
     @Override
     public void run()
     {
-        throw new ParameterException(spec.commandLine(), "Missing subcommand: use `berth account create NAME`, `berth account set ACCOUNT [--max-vcpu N] [--max-tasks N] [--max-waiting N] [--rate RPS]` or `berth account set-egress ACCOUNT --deny-all | --allow CIDR... | --allow-all`");
+        throw new ParameterException(spec.commandLine(), "Missing subcommand: use `berth account create NAME [--isolation container|sandbox]`, `berth account set ACCOUNT [--max-vcpu N] [--max-tasks N] [--max-waiting N] [--rate RPS] [--isolation container|sandbox]` or `berth account set-egress ACCOUNT --deny-all | --allow CIDR... | --allow-all`");
     }
 }

@@ -29,6 +29,9 @@ public final class AccountCreateCommand
     @Parameters(index = "0", paramLabel = "NAME", description = "Account name")
     String name;
 
+    @Option(names = "--isolation", paramLabel = "TIER", description = "The least isolation tier of the account's tasks: container (runc, the default) or sandbox (gVisor).")
+    String isolation;
+
     public AccountCreateCommand(BerthClientFactory clients)
     {
         super(clients);
@@ -40,6 +43,9 @@ public final class AccountCreateCommand
     {
         ObjectNode request = Json.mapper().createObjectNode();
         request.put("name", name);
+        if (isolation != null) {
+            request.put("isolation", isolation);
+        }
         JsonNode account;
         try (BerthClient client = connect()) {
             account = client.admin("POST", "/berth/accounts", Map.of(), request);
@@ -51,6 +57,7 @@ public final class AccountCreateCommand
         else {
             out.println("Account ID:         " + account.path("accountId").asText());
             out.println("Name:               " + account.path("name").asText());
+            out.println("Isolation:          " + account.path("isolation").asText());
             out.println("Access key ID:      " + account.path("accessKeyId").asText());
             out.println("Secret access key:  " + account.path("secretAccessKey").asText());
             out.println();

@@ -17,11 +17,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * berth account set ACCOUNT [--max-vcpu N] [--max-tasks N] [--max-waiting N] [--rate RPS]
- * (PUT /berth/accounts/ACCOUNT/limits): the account's quotas; the ones not given keep their value.
+ * berth account set ACCOUNT [--max-vcpu N] [--max-tasks N] [--max-waiting N] [--rate RPS] [--isolation TIER]
+ * (PUT /berth/accounts/ACCOUNT/limits, PUT /berth/accounts/ACCOUNT/isolation): the account's quotas, the ones not
+ * given keeping their value, and its isolation tier.
  */
 @Command(name = "set", mixinStandardHelpOptions = true,
-        description = "Set an account's quotas (0 for unlimited); quotas not given keep their value, those never set follow the server's --default-* options.")
+        description = "Set an account's quotas (0 for unlimited) and isolation tier; what is not given keeps its value, quotas never set follow the server's --default-* options.")
 public final class AccountSetCommand
         extends ControlPlaneCommand
 {
@@ -39,6 +40,9 @@ public final class AccountSetCommand
 
     @Option(names = "--rate", paramLabel = "RPS", description = "API requests per second the account may sustain; past it calls get ThrottlingException.")
     BigDecimal rate;
+
+    @Option(names = "--isolation", paramLabel = "TIER", description = "The least isolation tier of the account's tasks from now on: container (runc) or sandbox (gVisor).")
+    String isolation;
 
     public AccountSetCommand(BerthClientFactory clients)
     {
@@ -61,23 +65,33 @@ public final class AccountSetCommand
         if (rate != null) {
             request.put("rate", rate);
         }
-        if (request.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "Give at least one of --max-vcpu, --max-tasks, --max-waiting, --rate");
+        if (request.isEmpty() && isolation == null) {
+            throw new ParameterException(spec.commandLine(), "Give at least one of --max-vcpu, --max-tasks, --max-waiting, --rate, --isolation");
         }
-        JsonNode response;
+        PrintWriter out = spec.commandLine().getOut();
         try (BerthClient client = connect()) {
-            response = client.admin("PUT", "/berth/accounts/" + BerthClient.pathSegment(accountId) + "/limits", Map.of(), request);
+            if (isolation != null) {
+                JsonNode set = client.admin("PUT", "/berth/accounts/" + BerthClient.pathSegment(accountId) + "/isolation", Map.of(),
+                        Json.mapper().createObjectNode().put("isolation", isolation));
+                out.println("Account " + set.path("accountId").asText() + ": isolation " + set.path("isolation").asText());
+            }
+            if (!request.isEmpty()) {
+                printQuotas(out, client.admin("PUT", "/berth/accounts/" + BerthClient.pathSegment(accountId) + "/limits", Map.of(), request));
+            }
         }
+        out.flush();
+        return 0;
+    }
+
+    private static void printQuotas(PrintWriter out, JsonNode response)
+    {
         List<String> defaults = new ArrayList<>();
         response.path("defaults").forEach(field -> defaults.add(field.asText()));
-        PrintWriter out = spec.commandLine().getOut();
         out.println("Account " + response.path("accountId").asText() + ": "
                 + quota("max-vcpu", response.path("maxVcpu"), defaults.contains("maxVcpu")) + ", "
                 + quota("max-tasks", response.path("maxTasks"), defaults.contains("maxTasks")) + ", "
                 + quota("max-waiting", response.path("maxWaiting"), defaults.contains("maxWaiting")) + ", "
                 + quota("rate", response.path("rate"), defaults.contains("rate")));
-        out.flush();
-        return 0;
     }
 
     private static String quota(String name, JsonNode value, boolean fromDefault)

@@ -13,7 +13,7 @@ final class HostTable
 
     static void print(PrintWriter out, List<JsonNode> hosts, Instant now)
     {
-        TablePrinter table = new TablePrinter(List.of("HOST ID", "ADDRESS", "SUBNET", "STATE", "CPU", "MEMORY (MiB)", "TASKS", "LAST HEARTBEAT"));
+        TablePrinter table = new TablePrinter(List.of("HOST ID", "ADDRESS", "SUBNET", "STATE", "CPU", "MEMORY (MiB)", "TASKS", "ISOLATION", "LAST HEARTBEAT"));
         for (JsonNode host : hosts) {
             String state = host.path("state").asText();
             if (host.hasNonNull("drainDeadline")) {
@@ -27,8 +27,16 @@ final class HostTable
                     host.path("cpu").path("allocated").asLong() + "/" + host.path("cpu").path("capacity").asLong(),
                     host.path("memory").path("allocated").asLong() + "/" + host.path("memory").path("capacity").asLong(),
                     host.path("runningTasks").asText("0"),
+                    isolationTiers(host),
                     host.hasNonNull("lastHeartbeat") ? AgeFormat.ago(Instant.ofEpochMilli((long) (host.path("lastHeartbeat").asDouble() * 1000)), now) : ""));
         }
         table.print(out);
+    }
+
+    private static String isolationTiers(JsonNode host)
+    {
+        List<String> tiers = new java.util.ArrayList<>();
+        host.path("isolationTiers").forEach(tier -> tiers.add(tier.asText()));
+        return String.join(",", tiers);
     }
 }

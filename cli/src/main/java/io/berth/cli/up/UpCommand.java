@@ -1,6 +1,7 @@
 package io.berth.cli.up;
 
 import io.berth.agent.images.ByteSizes;
+import io.berth.cli.agent.RuntimeOptions;
 import io.berth.cli.agent.TaskNetworkOptions;
 import io.berth.cli.server.ControlPlaneOptions;
 import io.berth.cli.commands.CommandFailedException;
@@ -45,6 +46,9 @@ public final class UpCommand
     @Mixin
     TaskNetworkOptions taskNetwork = new TaskNetworkOptions();
 
+    @Mixin
+    RuntimeOptions runtimes = new RuntimeOptions();
+
     // for `up` the task CIDR is also this one host's slice unless --host-prefix cuts it (--subnet: its older name)
     @Option(names = {"--task-cidr", "--subnet"}, paramLabel = "CIDR",
             description = "IPv4 range the tasks' addresses come from (default: ${DEFAULT-VALUE}).",
@@ -65,7 +69,8 @@ public final class UpCommand
                 .withBindAddress(bindAddress)
                 .withStoreUrl(controlPlane.storeUrl())
                 .withInsecureRegistries(Set.copyOf(insecureRegistries))
-                .withStoppedTaskRetention(controlPlane.stoppedTaskRetention());
+                .withStoppedTaskRetention(controlPlane.stoppedTaskRetention())
+                .withRunsc(runtimes.runscBinary());
         config = config.withRegion(controlPlane.region());
         config = config.withMetering(controlPlane.metering());
         try {

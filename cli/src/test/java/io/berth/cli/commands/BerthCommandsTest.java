@@ -279,6 +279,18 @@ class BerthCommandsTest
     }
 
     @Test
+    void accountIsolationIsSetAtCreationAndLater()
+    {
+        assertThat(berth("account", "create", "team-c", "--isolation", "sandbox").out()).contains("Isolation:          sandbox");
+        assertThat(berth("account", "set", "210987654321", "--isolation", "sandbox").out()).isEqualTo("Account 210987654321: isolation sandbox\n");
+        Result invalid = berth("account", "set", "210987654321", "--isolation", "vm");
+        assertThat(invalid.exitCode()).isEqualTo(1);
+        assertThat(invalid.err()).contains("InvalidParameterException: isolation must be one of container, sandbox");
+        assertThat(ecs.isolationRequests).containsExactly("{\"isolation\":\"sandbox\"}", "{\"isolation\":\"vm\"}");
+        assertThat(ecs.limitsRequests).as("no quota given, none sent").isEmpty();
+    }
+
+    @Test
     void apiErrorsAreOneLineWithoutStackTrace()
     {
         Result result = berth("ps", "--cluster", "nowhere");

@@ -41,6 +41,8 @@ final class FakeEcs
     final Map<String, FakeTask> tasks = new LinkedHashMap<>();
     final List<String> egressRequests = new ArrayList<>();
     final List<String> limitsRequests = new ArrayList<>();
+
+    final List<String> isolationRequests = new ArrayList<>();
     final ApiServer server;
     private final Clock clock;
     private int nextTaskNumber = 1;
@@ -88,7 +90,8 @@ final class FakeEcs
                         new LambdaAdminEndpoint("GET", "/berth/tasks/{taskId}/logs", this::logs),
                         new LambdaAdminEndpoint("POST", "/berth/accounts", this::createAccount),
                         new LambdaAdminEndpoint("PUT", "/berth/accounts/{accountId}/egress", this::setEgress),
-                        new LambdaAdminEndpoint("PUT", "/berth/accounts/{accountId}/limits", this::setLimits)),
+                        new LambdaAdminEndpoint("PUT", "/berth/accounts/{accountId}/limits", this::setLimits),
+                        new LambdaAdminEndpoint("PUT", "/berth/accounts/{accountId}/isolation", this::setIsolation)),
                 clock);
         server.start();
     }
@@ -276,6 +279,7 @@ final class FakeEcs
         ObjectNode response = Json.mapper().createObjectNode();
         response.put("accountId", "210987654321");
         response.put("name", body.path("name").asText());
+        response.put("isolation", body.path("isolation").asText("container"));
         response.put("accessKeyId", "AKIDNEW" + body.path("name").asText().toUpperCase());
         response.put("secretAccessKey", "new-secret");
         return response;
@@ -291,6 +295,20 @@ final class FakeEcs
         ObjectNode response = Json.mapper().createObjectNode();
         response.put("accountId", path.get("accountId"));
         response.set("egress", body);
+        return response;
+    }
+
+    /** Echoes the tier as the real endpoint does; an unknown tier is an InvalidParameterException there too. */
+    private JsonNode setIsolation(RequestContext context, Map<String, String> path, Map<String, String> query, JsonNode body)
+    {
+        isolationRequests.add(body.toString());
+        String tier = body.path("isolation").asText();
+        if (!tier.equals("container") && !tier.equals("sandbox")) {
+            throw EcsException.invalidParameter("isolation must be one of container, sandbox, got '" + tier + "'.");
+        }
+        ObjectNode response = Json.mapper().createObjectNode();
+        response.put("accountId", path.get("accountId"));
+        response.put("isolation", tier);
         return response;
     }
 

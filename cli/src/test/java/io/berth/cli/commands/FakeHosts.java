@@ -73,6 +73,10 @@ final class FakeHosts
         host.putObject("memory").put("capacity", 8192).put("allocated", 512 * tasks);
         host.put("runningTasks", tasks);
         host.put("lastHeartbeat", lastHeartbeat.toEpochMilli() / 1000.0);
+        host.putArray("isolationTiers").add("container");
+        if (hosts.isEmpty()) {
+            host.withArray("isolationTiers").add("sandbox");
+        }
         host.putObject("attributes").put("ecs.availability-zone", "zone-a");
         hosts.put(hostId, host);
     }

@@ -1,14 +1,18 @@
 package io.berth.common.agentprotocol;
 
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * Who a host is and what it can hold: cpu in ECS cpu units, memory in MiB. agentPort is the port of the
  * agent's own HTTP endpoint on address (where the control plane reads task logs); 0 when it has none.
+ * isolationTiers are the tiers the host can run tasks at (the runtimes it has); a host that does not say (an older
+ * agent) offers only {@link IsolationTier#CONTAINER}.
  */
-public record HostInfo(String hostId, String address, int cpu, long memoryMiB, Map<String, String> attributes, int agentPort)
+public record HostInfo(String hostId, String address, int cpu, long memoryMiB, Map<String, String> attributes, int agentPort, Set<IsolationTier> isolationTiers)
 {
     public HostInfo
     {
@@ -17,6 +21,13 @@ public record HostInfo(String hostId, String address, int cpu, long memoryMiB, M
         if (agentPort < 0 || agentPort > 65535) {
             throw new IllegalArgumentException("agentPort out of range: " + agentPort);
         }
+        isolationTiers = isolationTiers == null || isolationTiers.isEmpty() ? Set.of(IsolationTier.CONTAINER) : Set.copyOf(EnumSet.copyOf(isolationTiers));
+    }
+
+    /** A host that runs containers with runc only. */
+    public HostInfo(String hostId, String address, int cpu, long memoryMiB, Map<String, String> attributes, int agentPort)
+    {
+        this(hostId, address, cpu, memoryMiB, attributes, agentPort, Set.of(IsolationTier.CONTAINER));
     }
 
     /** A host without an agent endpoint. */
@@ -27,6 +38,6 @@ public record HostInfo(String hostId, String address, int cpu, long memoryMiB, M
 
     public HostInfo withAgentPort(int port)
     {
-        return new HostInfo(hostId, address, cpu, memoryMiB, attributes, port);
+        return new HostInfo(hostId, address, cpu, memoryMiB, attributes, port, isolationTiers);
     }
 }

@@ -13,7 +13,8 @@ import static java.util.Objects.requireNonNull;
  * send them. accountId names the account that owns the task: the host keeps tasks of different accounts apart
  * on its network (null from a control plane that does not send it). ephemeralStorageGiB is the size of the task's
  * writable storage, shared by all its containers' writable layers (null from a control plane that does not send
- * it: the host then gives {@link #DEFAULT_EPHEMERAL_STORAGE_GIB}).
+ * it: the host then gives {@link #DEFAULT_EPHEMERAL_STORAGE_GIB}). isolation is the tier the task's containers
+ * run at ({@link IsolationTier#CONTAINER} from a control plane that does not send it).
  */
 public record TaskAssignment(
         String taskId,
@@ -27,7 +28,8 @@ public record TaskAssignment(
         String availabilityZone,
         Map<String, String> containerArns,
         String accountId,
-        Integer ephemeralStorageGiB)
+        Integer ephemeralStorageGiB,
+        IsolationTier isolation)
 {
     public enum DesiredStatus { RUNNING, STOPPED }
 
@@ -44,13 +46,15 @@ public record TaskAssignment(
         if (ephemeralStorageGiB != null && ephemeralStorageGiB < 1) {
             throw new IllegalArgumentException("ephemeralStorageGiB must be positive: " + ephemeralStorageGiB);
         }
+        isolation = isolation == null ? IsolationTier.CONTAINER : isolation;
     }
 
-    /** An assignment with the default task storage. */
+    /** An assignment with the default task storage, at the container tier. */
     public TaskAssignment(String taskId, String taskArn, DesiredStatus desiredStatus, int cpu, int memoryMiB, List<ContainerSpec> containers,
             String clusterArn, String taskDefinitionArn, String availabilityZone, Map<String, String> containerArns, String accountId)
     {
-        this(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, clusterArn, taskDefinitionArn, availabilityZone, containerArns, accountId, null);
+        this(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, clusterArn, taskDefinitionArn, availabilityZone, containerArns, accountId, null,
+                IsolationTier.CONTAINER);
     }
 
     /** The size of the task's writable storage in GiB: the control plane's, else the default. */
@@ -62,6 +66,6 @@ public record TaskAssignment(
     /** An assignment without the task's identity beyond its ARN. */
     public TaskAssignment(String taskId, String taskArn, DesiredStatus desiredStatus, int cpu, int memoryMiB, List<ContainerSpec> containers)
     {
-        this(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, null, null, null, Map.of(), null, null);
+        this(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, null, null, null, Map.of(), null, null, IsolationTier.CONTAINER);
     }
 }

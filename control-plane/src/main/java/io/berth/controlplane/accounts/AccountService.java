@@ -1,5 +1,6 @@
 package io.berth.controlplane.accounts;
 
+import io.berth.common.agentprotocol.IsolationTier;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.store.Store;
 import org.slf4j.Logger;
@@ -13,7 +14,10 @@ import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
-/** Creates accounts with their first access key, and finds the key that signed a request. */
+/**
+ * Creates accounts with their first access key, finds the key that signed a request, and keeps each account's
+ * isolation tier (the least every task of the account runs at).
+ */
 public final class AccountService
         implements AccessKeyLookup
 {
@@ -38,7 +42,34 @@ public final class AccountService
     /** A new tenant account and its access key. A name already taken is a ClientException. */
     public AccessKey createAccount(String name)
     {
-        return create(name, false);
+        return create(name, false, IsolationTier.CONTAINER);
+    }
+
+    /** A new tenant account whose tasks run at least at the isolation tier. */
+    public AccessKey createAccount(String name, IsolationTier isolation)
+    {
+        return create(name, false, requireNonNull(isolation, "isolation is null"));
+    }
+
+    /** The account's isolation tier; AccountNotFoundException for an unknown account. */
+    public IsolationTier isolation(String accountId)
+    {
+        return store.inTransaction(transaction -> transaction.accounts().isolation(accountId)).orElseThrow(() -> new AccountNotFoundException(accountId));
+    }
+
+    /**
+     * Sets the account's isolation tier: tasks started from now on run at least at it (running tasks keep theirs).
+     * AccountNotFoundException for an unknown account.
+     */
+    public IsolationTier setIsolation(String accountId, IsolationTier isolation)
+    {
+        requireNonNull(isolation, "isolation is null");
+        boolean found = store.inTransaction(transaction -> transaction.accounts().setIsolation(accountId, isolation));
+        if (!found) {
+            throw new AccountNotFoundException(accountId);
+        }
+        log.info("Isolation of account {} set to {}", accountId, isolation.wireName());
+        return isolation;
     }
 
     /**
@@ -52,7 +83,7 @@ public final class AccountService
         if (existing.isPresent()) {
             return existing.get();
         }
-        AccessKey key = create(OPERATOR_ACCOUNT_NAME, true);
+        AccessKey key = create(OPERATOR_ACCOUNT_NAME, true, IsolationTier.CONTAINER);
         log.info("Created operator account {} with access key {}", key.account().accountId(), key.accessKeyId());
         return key;
     }
@@ -76,7 +107,7 @@ public final class AccountService
         return store.inTransaction(transaction -> transaction.accounts().findAccessKey(accessKeyId));
     }
 
-    private AccessKey create(String name, boolean operator)
+    private AccessKey create(String name, boolean operator, IsolationTier isolation)
     {
         if (name == null || !NAME.matcher(name).matches()) {
             throw EcsException.clientException("Invalid account name '" + name + "': use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
@@ -93,9 +124,10 @@ public final class AccountService
             AccessKey accessKey = new AccessKey(newAccessKeyId(), newSecret(), account);
             transaction.accounts().insert(account, clock.instant());
             transaction.accounts().insertAccessKey(accessKey, clock.instant());
+            transaction.accounts().setIsolation(accountId, isolation);
             return accessKey;
         });
-        log.info("Created account {} ({})", key.account().accountId(), name);
+        log.info("Created account {} ({}), isolation {}", key.account().accountId(), name, isolation.wireName());
         return key;
     }
 

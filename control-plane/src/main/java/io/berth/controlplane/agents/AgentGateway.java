@@ -160,6 +160,7 @@ public final class AgentGateway
                 // for the task metadata endpoint: what a task may read of itself
                 task.state().containers().stream().collect(java.util.stream.Collectors.toMap(container -> container.spec().name(), TaskContainer::containerArn)),
                 task.accountId(),
-                task.ephemeralStorage().sizeInGiB());
+                task.ephemeralStorage().sizeInGiB(),
+                task.isolation());
     }
 }

@@ -40,7 +40,8 @@ public final class ClusterSnapshots
                         memory.getOrDefault(host.hostId(), new long[1])[0],
                         host.attributes(),
                         host.lastHeartbeat().isBefore(heardSince) ? HostState.LOST : host.state(),
-                        groups.getOrDefault(host.hostId(), Map.of())))
+                        groups.getOrDefault(host.hostId(), Map.of()),
+                        host.info().isolationTiers()))
                 .toList();
         return new ClusterSnapshot(snapshotHosts);
     }

@@ -109,6 +109,6 @@ public final class TaskPlacer
     private static PlacementRequest request(Task task)
     {
         return new PlacementRequest(task.taskId(), task.cpu(), task.memory(), task.group() == null ? "" : task.group(),
-                task.placement().placementStrategies(), task.placement().placementConstraints());
+                task.placement().placementStrategies(), task.placement().placementConstraints(), task.isolation());
     }
 }

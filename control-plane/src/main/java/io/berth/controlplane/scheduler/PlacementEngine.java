@@ -17,8 +17,8 @@ import static java.util.Objects.requireNonNull;
  * Places tasks on hosts: a pure function of a {@link ClusterSnapshot} and the requests, apart from the injected
  * random generator that the {@code random} strategy draws from (seed it and plans repeat exactly).
  *
- * <p>For each request, in order: hosts that cannot take the task are filtered out (state, memberOf,
- * distinctInstance, memory, cpu); the rest are ranked by the request's strategies, each breaking the ties of the
+ * <p>For each request, in order: hosts that cannot take the task are filtered out (state, isolation tier,
+ * memberOf, distinctInstance, memory, cpu); the rest are ranked by the request's strategies, each breaking the ties of the
  * one before, and finally by host id; the first wins. Tasks placed earlier in the same plan count against their
  * host's capacity and in their group's spread. A task that fits nowhere gets a {@link PlacementFailure} with the
  * reason of every host.
@@ -104,6 +104,7 @@ public final class PlacementEngine
                     .reduce((first, second) -> first + " and " + second)
                     .orElse("the memberOf constraints");
             case DISTINCT_INSTANCE -> "every host that fits already runs a task of group " + request.group();
+            case ISOLATION -> "no host offers isolation " + request.isolation().wireName();
             case CORDONED, DRAINING, LOST -> "no ACTIVE host can take it";
         };
         StringBuilder breakdown = new StringBuilder();
@@ -118,6 +119,7 @@ public final class PlacementEngine
     private static final List<RejectionReason> SUMMARY_PREFERENCE = List.of(
             RejectionReason.RESOURCE_MEMORY,
             RejectionReason.RESOURCE_CPU,
+            RejectionReason.ISOLATION,
             RejectionReason.MEMBER_OF,
             RejectionReason.DISTINCT_INSTANCE,
             RejectionReason.CORDONED,
@@ -139,6 +141,9 @@ public final class PlacementEngine
             }
             case ACTIVE -> {
             }
+        }
+        if (!cluster.isolationTiers.get(host).contains(request.isolation())) {
+            return RejectionReason.ISOLATION;
         }
         for (PlacementConstraint constraint : request.constraints()) {
             if (constraint.type() == PlacementConstraint.Type.MEMBER_OF && !constraint.predicate().test(cluster.hostIds[host], cluster.attributes.get(host))) {

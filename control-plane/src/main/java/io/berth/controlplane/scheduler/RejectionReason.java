@@ -9,6 +9,8 @@ public enum RejectionReason
     LOST("LOST"),
     DRAINING("DRAINING"),
     CORDONED("CORDONED"),
+    /** The host has no runtime for the task's isolation tier (e.g. no runsc for sandbox). */
+    ISOLATION("ISOLATION"),
     MEMBER_OF("memberOf"),
     DISTINCT_INSTANCE("distinctInstance"),
     RESOURCE_MEMORY("RESOURCE:MEMORY"),

@@ -1,11 +1,14 @@
 package io.berth.controlplane.scheduler;
 
+import io.berth.common.agentprotocol.IsolationTier;
+
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -30,6 +33,7 @@ final class WorkingCluster
     final String[] hostIds;
     final HostState[] states;
     final List<Map<String, String>> attributes;
+    final List<Set<IsolationTier>> isolationTiers;
     final long[] freeCpu;
     final long[] freeMemory;
     final long[] tasks;
@@ -62,6 +66,7 @@ final class WorkingCluster
         hostIds = new String[size];
         states = new HostState[size];
         attributes = new ArrayList<>(size);
+        isolationTiers = new ArrayList<>(size);
         freeCpu = new long[size];
         freeMemory = new long[size];
         tasks = new long[size];
@@ -70,6 +75,7 @@ final class WorkingCluster
             hostIds[host] = snapshotHost.hostId();
             states[host] = snapshotHost.state();
             attributes.add(snapshotHost.attributes());
+            isolationTiers.add(snapshotHost.isolationTiers());
             freeCpu[host] = snapshotHost.cpuFree();
             freeMemory[host] = snapshotHost.memoryFree();
             for (Map.Entry<String, Integer> entry : snapshotHost.tasksByGroup().entrySet()) {

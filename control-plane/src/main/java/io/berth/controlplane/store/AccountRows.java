@@ -3,6 +3,7 @@ package io.berth.controlplane.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.berth.common.agentprotocol.EgressPolicy;
+import io.berth.common.agentprotocol.IsolationTier;
 import io.berth.common.json.Json;
 import io.berth.controlplane.accounts.AccessKey;
 import io.berth.controlplane.accounts.Account;
@@ -19,7 +20,7 @@ import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
-/** Accounts, their access keys, and the egress policies and quotas the operator set. */
+/** Accounts, their access keys, and the egress policies, quotas and isolation tiers the operator set. */
 public final class AccountRows
 {
     private final Sql sql;
@@ -99,6 +100,23 @@ public final class AccountRows
     {
         return sql.update("UPDATE accounts SET max_cpu_units = ?, max_tasks = ?, max_waiting = ?, requests_per_second = ? WHERE account_id = ?",
                 limits.maxCpuUnits(), limits.maxTasks(), limits.maxWaiting(), limits.requestsPerSecond(), accountId) == 1;
+    }
+
+    /** The account's isolation tier; empty when no such account. */
+    public Optional<IsolationTier> isolation(String accountId)
+    {
+        return sql.queryOne("SELECT isolation FROM accounts WHERE account_id = ?", row -> storedTier(row.getString("isolation")), accountId);
+    }
+
+    /** Sets the account's isolation tier; false when no such account. */
+    public boolean setIsolation(String accountId, IsolationTier tier)
+    {
+        return sql.update("UPDATE accounts SET isolation = ? WHERE account_id = ?", tier.wireName(), accountId) == 1;
+    }
+
+    private static IsolationTier storedTier(String name)
+    {
+        return IsolationTier.fromWireName(name).orElseThrow(() -> new StoreException("Unknown stored isolation tier '" + name + "'", null));
     }
 
     /**

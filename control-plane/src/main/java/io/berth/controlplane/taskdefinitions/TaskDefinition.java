@@ -1,5 +1,7 @@
 package io.berth.controlplane.taskdefinitions;
 
+import io.berth.controlplane.resources.Tag;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +12,8 @@ import static java.util.Objects.requireNonNull;
  * A registered revision of a family. cpu (ECS units) and memory (MiB) are the task size, always set: derived
  * at registration when the request gave none (see {@link TaskSize#derive}). otherFields keeps the top-level
  * fields Berth stores and echoes as given (volumes, runtimePlatform, ...); some of them are checked and acted on
- * where they matter, such as ephemeralStorage ({@link #ephemeralStorage()}).
+ * where they matter, such as ephemeralStorage ({@link #ephemeralStorage()}). tags are the definition's own tags
+ * (DescribeTaskDefinition shows them when asked to include TAGS); Berth acts on berth:isolation.
  */
 public record TaskDefinition(
         String accountId,
@@ -27,7 +30,8 @@ public record TaskDefinition(
         List<String> requiresCompatibilities,
         Map<String, Object> otherFields,
         Instant registeredAt,
-        Instant deregisteredAt)
+        Instant deregisteredAt,
+        List<Tag> tags)
 {
     public enum Status { ACTIVE, INACTIVE }
 
@@ -41,6 +45,16 @@ public record TaskDefinition(
         requiresCompatibilities = requiresCompatibilities == null ? List.of() : List.copyOf(requiresCompatibilities);
         otherFields = otherFields == null ? Map.of() : Map.copyOf(otherFields);
         requireNonNull(registeredAt, "registeredAt is null");
+        tags = tags == null ? List.of() : List.copyOf(tags);
+    }
+
+    /** A definition without tags. */
+    public TaskDefinition(String accountId, String arn, String family, int revision, Status status, List<ContainerDefinition> containerDefinitions,
+            int cpu, int memory, String networkMode, String taskRoleArn, String executionRoleArn, List<String> requiresCompatibilities,
+            Map<String, Object> otherFields, Instant registeredAt, Instant deregisteredAt)
+    {
+        this(accountId, arn, family, revision, status, containerDefinitions, cpu, memory, networkMode, taskRoleArn, executionRoleArn,
+                requiresCompatibilities, otherFields, registeredAt, deregisteredAt, List.of());
     }
 
     public TaskSize size()
@@ -57,6 +71,6 @@ public record TaskDefinition(
     public TaskDefinition deregistered(Instant now)
     {
         return new TaskDefinition(accountId, arn, family, revision, Status.INACTIVE, containerDefinitions, cpu, memory, networkMode,
-                taskRoleArn, executionRoleArn, requiresCompatibilities, otherFields, registeredAt, now);
+                taskRoleArn, executionRoleArn, requiresCompatibilities, otherFields, registeredAt, now, tags);
     }
 }

@@ -1,6 +1,9 @@
 package io.berth.controlplane.taskdefinitions;
 
 import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.isolation.TaskIsolation;
+import io.berth.controlplane.resources.Tag;
+import io.berth.controlplane.resources.TagRules;
 import io.berth.controlplane.resources.Arns;
 import io.berth.controlplane.resources.Page;
 import io.berth.controlplane.resources.PageRequest;
@@ -10,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -46,6 +50,8 @@ public final class TaskDefinitionService
                 TaskDefinitionValidator.containersMemory(request.containerDefinitions()));
         FargateTaskSizes.check(size);
         TaskDefinitionValidator.checkContainersFit(request.containerDefinitions(), size);
+        List<Tag> tags = TagRules.check(request.tags());
+        TaskIsolation.checkTags(tags);
 
         TaskDefinition registered = store.inTransaction(transaction -> {
             int revision = transaction.taskDefinitions().latestRevision(accountId, request.family()) + 1;
@@ -64,7 +70,8 @@ public final class TaskDefinitionService
                     request.requiresCompatibilities().stream().map(value -> value.toUpperCase(Locale.ROOT)).toList(),
                     request.otherFields(),
                     clock.instant(),
-                    null);
+                    null,
+                    tags);
             transaction.taskDefinitions().insert(definition);
             return definition;
         });

@@ -1,5 +1,6 @@
 package io.berth.controlplane.tasks;
 
+import io.berth.common.agentprotocol.IsolationTier;
 import io.berth.controlplane.taskdefinitions.EphemeralStorage;
 
 import java.time.Instant;
@@ -10,7 +11,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * A task of one account: what RunTask fixed at creation (ids, size, overrides) and its changing
  * {@link TaskState}. cpu is in ECS units, memory in MiB; ephemeralStorage is the writable storage the task gets
- * (the definition's or the override's).
+ * (the definition's or the override's). isolation is the tier its containers run at, fixed at creation (container
+ * for a task stored before tiers existed).
  */
 public record Task(
         String accountId,
@@ -32,7 +34,8 @@ public record Task(
         Instant createdAt,
         TaskState state,
         PlacementOptions placement,
-        EphemeralStorage ephemeralStorage)
+        EphemeralStorage ephemeralStorage,
+        IsolationTier isolation)
 {
     public Task
     {
@@ -50,20 +53,21 @@ public record Task(
         placement = placement == null ? PlacementOptions.NONE : placement;
         // tasks stored before tasks had their own size got the default
         ephemeralStorage = ephemeralStorage == null ? EphemeralStorage.DEFAULT : ephemeralStorage;
+        isolation = isolation == null ? IsolationTier.CONTAINER : isolation;
     }
 
-    /** A task with the default ephemeral storage. */
+    /** A task with the default ephemeral storage, at the container tier. */
     public Task(String accountId, String taskId, String arn, String clusterName, String clusterArn, String taskDefinitionArn, String family, int cpu,
             int memory, TaskOverrides overrides, String startedBy, String group, String launchType, String platformVersion, String availabilityZone,
             Map<String, Object> networkConfiguration, Instant createdAt, TaskState state, PlacementOptions placement)
     {
         this(accountId, taskId, arn, clusterName, clusterArn, taskDefinitionArn, family, cpu, memory, overrides, startedBy, group, launchType,
-                platformVersion, availabilityZone, networkConfiguration, createdAt, state, placement, EphemeralStorage.DEFAULT);
+                platformVersion, availabilityZone, networkConfiguration, createdAt, state, placement, EphemeralStorage.DEFAULT, IsolationTier.CONTAINER);
     }
 
     public Task withState(TaskState newState)
     {
         return new Task(accountId, taskId, arn, clusterName, clusterArn, taskDefinitionArn, family, cpu, memory, overrides, startedBy, group,
-                launchType, platformVersion, availabilityZone, networkConfiguration, createdAt, newState, placement, ephemeralStorage);
+                launchType, platformVersion, availabilityZone, networkConfiguration, createdAt, newState, placement, ephemeralStorage, isolation);
     }
 }

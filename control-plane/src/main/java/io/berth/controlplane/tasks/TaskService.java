@@ -1,6 +1,8 @@
 package io.berth.controlplane.tasks;
 
 import io.berth.common.agentprotocol.ContainerSpec;
+import io.berth.common.agentprotocol.IsolationTier;
+import io.berth.controlplane.isolation.TaskIsolation;
 import io.berth.controlplane.agents.HostSignals;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.clusters.Cluster;
@@ -114,10 +116,13 @@ public final class TaskService
             EphemeralStorage storage = TaskComposition.ephemeralStorage(definition, command.overrides());
             // counted in the transaction that inserts, so that nothing past a quota is ever created
             limits.check(transaction, accountId, command.count(), size.cpu());
+            // read in the transaction that inserts, so a task never starts below a tier the operator just raised
+            IsolationTier isolation = TaskIsolation.effective(
+                    transaction.accounts().isolation(accountId).orElse(IsolationTier.CONTAINER), definition.tags());
             Instant now = clock.instant();
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < command.count(); i++) {
-                Task task = newTask(accountId, cluster, definition, size, storage, specs, command, now);
+                Task task = newTask(accountId, cluster, definition, size, storage, specs, command, isolation, now);
                 transaction.tasks().insert(task);
                 ids.add(task.taskId());
             }
@@ -126,7 +131,8 @@ public final class TaskService
         });
         touchedHosts.forEach(hostSignals::signal);
         List<Task> created = store.inTransaction(transaction -> ids(transaction, accountId, taskIds));
-        created.forEach(task -> log.info("Task {} created from {} for account {} on host {}", task.taskId(), task.taskDefinitionArn(), accountId, task.state().hostId()));
+        created.forEach(task -> log.info("Task {} created from {} for account {} at isolation {} on host {}", task.taskId(), task.taskDefinitionArn(), accountId,
+                task.isolation().wireName(), task.state().hostId()));
         return created;
     }
 
@@ -215,7 +221,7 @@ public final class TaskService
     }
 
     private Task newTask(String accountId, Cluster cluster, TaskDefinition definition, TaskSize size, EphemeralStorage storage, List<ContainerSpec> specs,
-            RunTaskCommand command, Instant now)
+            RunTaskCommand command, IsolationTier isolation, Instant now)
     {
         String taskId = newTaskId();
         List<TaskContainer> containers = new ArrayList<>();
@@ -254,7 +260,8 @@ public final class TaskService
                 now,
                 state,
                 command.placement(),
-                storage);
+                storage,
+                isolation);
     }
 
     private static void checkContainersFit(List<ContainerSpec> specs, TaskSize size)

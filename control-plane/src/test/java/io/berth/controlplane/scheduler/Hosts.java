@@ -1,5 +1,8 @@
 package io.berth.controlplane.scheduler;
 
+import io.berth.common.agentprotocol.IsolationTier;
+
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -23,6 +26,7 @@ final class Hosts
         private final Map<String, String> attributes = new HashMap<>(Map.of(PlacementStrategy.AVAILABILITY_ZONE, "a"));
         private HostState state = HostState.ACTIVE;
         private final Map<String, Integer> tasksByGroup = new HashMap<>();
+        private EnumSet<IsolationTier> isolationTiers = EnumSet.of(IsolationTier.CONTAINER);
 
         private Builder(String hostId)
         {
@@ -78,9 +82,16 @@ final class Hosts
             return this;
         }
 
+        /** The host has a runtime for each of these tiers (default: container only). */
+        Builder offers(IsolationTier first, IsolationTier... rest)
+        {
+            isolationTiers = EnumSet.of(first, rest);
+            return this;
+        }
+
         SnapshotHost build()
         {
-            return new SnapshotHost(hostId, cpu, memory, cpuAllocated, memoryAllocated, attributes, state, tasksByGroup);
+            return new SnapshotHost(hostId, cpu, memory, cpuAllocated, memoryAllocated, attributes, state, tasksByGroup, isolationTiers);
         }
     }
 }

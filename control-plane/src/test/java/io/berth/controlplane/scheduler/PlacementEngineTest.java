@@ -1,5 +1,6 @@
 package io.berth.controlplane.scheduler;
 
+import io.berth.common.agentprotocol.IsolationTier;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -380,5 +381,46 @@ class PlacementEngineTest
         requests.addAll(task("y").size(1024, 2048).group("family:y").spread("instanceId").times(3));
 
         assertThat(new SchedulerHarness(hosts).place(requests)).isEqualTo(new SchedulerHarness(hosts).place(requests));
+    }
+
+    @Test
+    void aSandboxTaskGoesOnlyToAHostThatOffersTheSandboxEvenWhenAnotherFitsBetter()
+    {
+        SchedulerHarness harness = new SchedulerHarness(
+                host("runc-only").allocated(0, 7000).build(),
+                host("with-runsc").offers(IsolationTier.CONTAINER, IsolationTier.SANDBOX).build());
+
+        assertThat(harness.hostOf(task("sandboxed").isolation(IsolationTier.SANDBOX).binpack("memory").build())).isEqualTo("with-runsc");
+        assertThat(harness.hostOf(task("sandboxed").isolation(IsolationTier.SANDBOX).spread("instanceId").build())).isEqualTo("with-runsc");
+        // a container task still binpacks onto the fuller host
+        assertThat(harness.hostOf(task("plain").binpack("memory").build())).isEqualTo("runc-only");
+    }
+
+    @Test
+    void aSandboxTaskWithNoHostOfferingTheSandboxSaysSo()
+    {
+        SchedulerHarness harness = new SchedulerHarness(
+                host("a").build(),
+                host("b").build(),
+                host("c").state(HostState.CORDONED).offers(IsolationTier.CONTAINER, IsolationTier.SANDBOX).build());
+
+        PlacementFailure failure = harness.place(task("sandboxed").isolation(IsolationTier.SANDBOX).build()).failureFor("sandboxed").orElseThrow();
+
+        assertThat(failure.reason()).isEqualTo(RejectionReason.ISOLATION);
+        assertThat(failure.message()).isEqualTo("ISOLATION (no host offers isolation sandbox; 3 hosts: 2 ISOLATION, 1 CORDONED)");
+        assertThat(failure.hostReasons()).containsExactly(
+                entry("a", RejectionReason.ISOLATION),
+                entry("b", RejectionReason.ISOLATION),
+                entry("c", RejectionReason.CORDONED));
+    }
+
+    @Test
+    void theHostsTierIsCheckedBeforeItsCapacity()
+    {
+        SchedulerHarness harness = new SchedulerHarness(host("full").allocated(4096, 8192).build());
+
+        PlacementFailure failure = harness.place(task("sandboxed").isolation(IsolationTier.SANDBOX).build()).failureFor("sandboxed").orElseThrow();
+
+        assertThat(failure.hostReasons()).containsExactly(entry("full", RejectionReason.ISOLATION));
     }
 }

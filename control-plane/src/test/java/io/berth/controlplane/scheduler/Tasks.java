@@ -1,5 +1,7 @@
 package io.berth.controlplane.scheduler;
 
+import io.berth.common.agentprotocol.IsolationTier;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,6 +23,7 @@ final class Tasks
         private String group = "family:app";
         private final List<PlacementStrategy> strategies = new ArrayList<>();
         private final List<PlacementConstraint> constraints = new ArrayList<>();
+        private IsolationTier isolation = IsolationTier.CONTAINER;
 
         private Builder(String taskId)
         {
@@ -70,9 +73,15 @@ final class Tasks
             return this;
         }
 
+        Builder isolation(IsolationTier value)
+        {
+            isolation = value;
+            return this;
+        }
+
         PlacementRequest build()
         {
-            return new PlacementRequest(taskId, cpu, memory, group, strategies, constraints);
+            return new PlacementRequest(taskId, cpu, memory, group, strategies, constraints, isolation);
         }
 
         /** count copies of this task, ids taskId-1..taskId-count. */
@@ -80,7 +89,7 @@ final class Tasks
         {
             List<PlacementRequest> requests = new ArrayList<>();
             for (int i = 1; i <= count; i++) {
-                requests.add(new PlacementRequest(taskId + "-" + i, cpu, memory, group, strategies, constraints));
+                requests.add(new PlacementRequest(taskId + "-" + i, cpu, memory, group, strategies, constraints, isolation));
             }
             return requests;
         }

@@ -1,5 +1,6 @@
 package io.berth.controlplane.store;
 
+import io.berth.common.agentprotocol.IsolationTier;
 import io.berth.controlplane.quotas.AccountLimits;
 import org.junit.jupiter.api.Test;
 
@@ -8,7 +9,7 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Accounts' quotas in the store; run against SQLite and PostgreSQL by the subclasses. The tests of one class
+ * Accounts' quotas and isolation tiers in the store; run against SQLite and PostgreSQL by the subclasses. The tests of one class
  * share a database, so each uses its own accounts.
  */
 abstract class AccountLimitsStoreContractTest
@@ -56,5 +57,22 @@ abstract class AccountLimitsStoreContractTest
     private Optional<AccountLimits> limits(String accountId)
     {
         return store.inTransaction(transaction -> transaction.accounts().limits(accountId));
+    }
+
+    @Test
+    void anAccountStartsAtTheContainerTierAndKeepsTheTierSet()
+    {
+        String accountId = newAccount();
+        assertThat(isolation(accountId)).hasValue(IsolationTier.CONTAINER);
+
+        assertThat(store.<Boolean>inTransaction(transaction -> transaction.accounts().setIsolation(accountId, IsolationTier.SANDBOX))).isTrue();
+        assertThat(isolation(accountId)).hasValue(IsolationTier.SANDBOX);
+        assertThat(isolation("000000000001")).isEmpty();
+        assertThat(store.<Boolean>inTransaction(transaction -> transaction.accounts().setIsolation("000000000001", IsolationTier.SANDBOX))).isFalse();
+    }
+
+    private Optional<IsolationTier> isolation(String accountId)
+    {
+        return store.inTransaction(transaction -> transaction.accounts().isolation(accountId));
     }
 }

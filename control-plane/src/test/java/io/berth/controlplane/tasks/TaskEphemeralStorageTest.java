@@ -44,6 +44,6 @@ class TaskEphemeralStorageTest
         return new Task("123456789012", "0123456789abcdef0123456789abcdef", "arn:aws:ecs:us-east-1:123456789012:task/default/0123456789abcdef0123456789abcdef",
                 "default", "arn:aws:ecs:us-east-1:123456789012:cluster/default", "arn:td", "family", 256, 512,
                 new TaskOverrides(List.of(), null, null, null, null, storage), null, "family:family", "FARGATE", "1.4.0", "us-east-1a", Map.of(),
-                Instant.parse("2024-05-01T00:00:00Z"), state, PlacementOptions.NONE, storage);
+                Instant.parse("2024-05-01T00:00:00Z"), state, PlacementOptions.NONE, storage, null);
     }
 }

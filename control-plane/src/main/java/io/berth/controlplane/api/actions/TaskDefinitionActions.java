@@ -44,8 +44,9 @@ public final class TaskDefinitionActions
 
     private JsonNode describe(RequestContext context, JsonNode request)
     {
+        boolean includeTags = includesTags(request);
         TaskDefinition definition = taskDefinitions.describe(context.account().accountId(), optionalString(request, "taskDefinition"));
-        return withTaskDefinition(definition, false);
+        return withTaskDefinition(definition, includeTags);
     }
 
     private JsonNode list(RequestContext context, JsonNode request)
@@ -86,9 +87,24 @@ public final class TaskDefinitionActions
         ObjectNode response = JsonFields.object();
         response.set("taskDefinition", TaskDefinitionWire.toJson(definition));
         if (withTags) {
-            response.set("tags", JsonFields.array());
+            response.set("tags", TaskDefinitionWire.tagsToJson(definition.tags()));
         }
         return response;
+    }
+
+    /** DescribeTaskDefinition's include: only "TAGS" exists. */
+    private static boolean includesTags(JsonNode request)
+    {
+        List<String> include = JsonFields.optionalStrings(request, "include");
+        if (include == null) {
+            return false;
+        }
+        for (String value : include) {
+            if (!"TAGS".equals(value)) {
+                throw EcsException.invalidParameter("include may only hold TAGS, got '" + value + "'.");
+            }
+        }
+        return !include.isEmpty();
     }
 
     /** null means "any status" (only ListTaskDefinitionFamilies accepts ALL). */

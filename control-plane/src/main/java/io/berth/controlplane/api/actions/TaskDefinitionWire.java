@@ -9,6 +9,7 @@ import io.berth.controlplane.taskdefinitions.EnvironmentVariable;
 import io.berth.controlplane.taskdefinitions.PortMapping;
 import io.berth.controlplane.taskdefinitions.TaskDefinition;
 import io.berth.controlplane.taskdefinitions.TaskDefinitionRequest;
+import io.berth.controlplane.resources.Tag;
 
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,32 @@ final class TaskDefinitionWire
                 optionalString(request, "taskRoleArn"),
                 optionalString(request, "executionRoleArn"),
                 optionalStrings(request, "requiresCompatibilities"),
-                JsonFields.otherFields(request, KNOWN_TASK_FIELDS));
+                JsonFields.otherFields(request, KNOWN_TASK_FIELDS),
+                tags(request));
+    }
+
+    /** ECS's tags, [{"key", "value"}]; null when the request has none. */
+    static List<Tag> tags(JsonNode request)
+    {
+        if (request.get("tags") == null || request.get("tags").isNull()) {
+            return null;
+        }
+        return optionalObjects(request, "tags").stream()
+                .map(tag -> {
+                    String key = optionalString(tag, "key");
+                    if (key == null) {
+                        throw EcsException.invalidParameter("Every tag needs a key: give tags as [{\"key\": \"team\", \"value\": \"a\"}].");
+                    }
+                    return new Tag(key, optionalString(tag, "value"));
+                })
+                .toList();
+    }
+
+    static ArrayNode tagsToJson(List<Tag> tags)
+    {
+        ArrayNode array = JsonFields.array();
+        tags.forEach(tag -> array.addObject().put("key", tag.key()).put("value", tag.value()));
+        return array;
     }
 
     private static ContainerDefinition containerDefinition(JsonNode node)

@@ -61,12 +61,15 @@ final class TaskWire
         return optionalString(node, field);
     }
 
+    /** The task attribute that names the isolation tier the task runs at. */
+    static final String ISOLATION_ATTRIBUTE = "berth.isolation";
+
     static ObjectNode toJson(Task task)
     {
         TaskState state = task.state();
         ObjectNode node = JsonFields.object();
         node.set("attachments", NetworkInterfaceWire.attachments(task));
-        node.set("attributes", JsonFields.array());
+        node.set("attributes", attributes(task));
         node.put("availabilityZone", task.availabilityZone());
         node.put("clusterArn", task.clusterArn());
         ArrayNode containers = node.putArray("containers");
@@ -98,6 +101,14 @@ final class TaskWire
         node.put("version", state.version());
         node.putObject("ephemeralStorage").put("sizeInGiB", task.ephemeralStorage().sizeInGiB());
         return node;
+    }
+
+    /** ECS Attributes of the task; Berth's own: the isolation tier the task runs at. */
+    private static ArrayNode attributes(Task task)
+    {
+        ArrayNode attributes = JsonFields.array();
+        attributes.addObject().put("name", ISOLATION_ATTRIBUTE).put("value", task.isolation().wireName());
+        return attributes;
     }
 
     private static ObjectNode containerToJson(Task task, TaskContainer container)

@@ -2,6 +2,7 @@ package io.berth.controlplane.api.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.common.agentprotocol.IsolationTier;
 import io.berth.controlplane.accounts.AccessKey;
 import io.berth.controlplane.accounts.AccountService;
 import io.berth.controlplane.api.AdminEndpoint;
@@ -13,7 +14,10 @@ import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
 
-/** POST /berth/accounts {"name"}: a new tenant account and its key. Only the operator may create accounts. */
+/**
+ * POST /berth/accounts {"name", "isolation"}: a new tenant account and its key; isolation ("container" by default,
+ * or "sandbox") is the least tier the account's tasks run at. Only the operator may create accounts.
+ */
 public final class CreateAccountEndpoint
         implements AdminEndpoint
 {
@@ -46,10 +50,12 @@ public final class CreateAccountEndpoint
         if (name == null || name.isEmpty()) {
             throw EcsException.clientException("name is required: POST /berth/accounts with {\"name\": \"team-a\"}.");
         }
-        AccessKey key = accounts.createAccount(name);
+        IsolationTier isolation = IsolationField.optional(body);
+        AccessKey key = accounts.createAccount(name, isolation == null ? IsolationTier.CONTAINER : isolation);
         ObjectNode response = JsonFields.object();
         response.put("accountId", key.account().accountId());
         response.put("name", key.account().name());
+        response.put(IsolationField.NAME, accounts.isolation(key.account().accountId()).wireName());
         response.put("accessKeyId", key.accessKeyId());
         response.put("secretAccessKey", key.secretAccessKey());
         return response;

@@ -35,7 +35,7 @@ import static java.util.Objects.requireNonNull;
  *   GET  /berth/tasks/{taskId}/placement    where a task went, or why it waits
  * </pre>
  * HOST is {hostId, address, state, taskSubnet?, cpu: {capacity, allocated}, memory: {capacity, allocated}, runningTasks,
- * lastHeartbeat, attributes, drainDeadline?, lostAt?}; times are epoch seconds.
+ * lastHeartbeat, isolationTiers, attributes, drainDeadline?, lostAt?}; times are epoch seconds.
  */
 public final class HostEndpoints
 {
@@ -164,6 +164,8 @@ public final class HostEndpoints
         JsonFields.putTime(node, "lastHeartbeat", host.lastHeartbeat());
         JsonFields.putTime(node, "drainDeadline", host.drainDeadline());
         JsonFields.putTime(node, "lostAt", host.lostAt());
+        // the isolation tiers the host offers, weakest first
+        host.info().isolationTiers().stream().sorted().forEach(tier -> node.withArray("isolationTiers").add(tier.wireName()));
         ObjectNode attributes = node.putObject("attributes");
         new TreeMap<>(host.attributes()).forEach(attributes::put);
         return node;

@@ -1,0 +1,54 @@
+package io.berth.agent.runtime;
+
+import io.berth.common.agentprotocol.IsolationTier;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * An OCI runtime binary and the global options every call of it takes, for one isolation tier. conmon runs its
+ * create, the agent its state, start, kill and delete, all with the same options, so the runtime's flavour is
+ * data here rather than a class of its own.
+ */
+public record OciRuntime(IsolationTier tier, Path binary, List<String> globalArguments)
+{
+    public static final Path DEFAULT_RUNC = Path.of("/usr/sbin/runc");
+    public static final Path DEFAULT_RUNSC = Path.of("/usr/bin/runsc");
+
+    /**
+     * runsc's options. {@code --network=host}: the sentry uses the host kernel's network stack of the task's own
+     * network namespace, because gVisor's netstack (the default, {@code --network=sandbox}) refuses to start on
+     * this project's kernels: the 2022-12 runsc takes every namespace for the root one when
+     * /proc/sys/net/core/rmem_default exists, which newer kernels have in each. {@code --oci-seccomp}: the spec's
+     * seccomp profile is applied to the task's system calls inside the sandbox too (runsc ignores it otherwise).
+     * {@code --platform=ptrace}: the only platform without /dev/kvm.
+     */
+    static final List<String> RUNSC_ARGUMENTS = List.of("--network=host", "--oci-seccomp", "--platform=ptrace");
+
+    public OciRuntime
+    {
+        requireNonNull(tier, "tier is null");
+        requireNonNull(binary, "binary is null");
+        globalArguments = List.copyOf(globalArguments);
+    }
+
+    /** runc: the container tier. */
+    public static OciRuntime runc(Path binary)
+    {
+        return new OciRuntime(IsolationTier.CONTAINER, binary, List.of());
+    }
+
+    /** gVisor's runsc: the sandbox tier. */
+    public static OciRuntime runsc(Path binary)
+    {
+        return new OciRuntime(IsolationTier.SANDBOX, binary, RUNSC_ARGUMENTS);
+    }
+
+    /** The binary's name, for messages: "runc", "runsc". */
+    public String name()
+    {
+        return binary.getFileName().toString();
+    }
+}
