@@ -11,7 +11,9 @@ import static java.util.Objects.requireNonNull;
  * clusterArn, taskDefinitionArn, availabilityZone and containerArns (container name to its ARN) are what the
  * task metadata endpoint shows a task of itself; they are null (empty) from a control plane that does not
  * send them. accountId names the account that owns the task: the host keeps tasks of different accounts apart
- * on its network (null from a control plane that does not send it).
+ * on its network (null from a control plane that does not send it). registryLogin is the account's login to
+ * Berth's registry for this task's pulls (null when the control plane runs no registry); a new one comes with
+ * every sync.
  */
 public record TaskAssignment(
         String taskId,
@@ -24,7 +26,8 @@ public record TaskAssignment(
         String taskDefinitionArn,
         String availabilityZone,
         Map<String, String> containerArns,
-        String accountId)
+        String accountId,
+        RegistryLogin registryLogin)
 {
     public enum DesiredStatus { RUNNING, STOPPED }
 
@@ -40,6 +43,13 @@ public record TaskAssignment(
     /** An assignment without the task's identity beyond its ARN. */
     public TaskAssignment(String taskId, String taskArn, DesiredStatus desiredStatus, int cpu, int memoryMiB, List<ContainerSpec> containers)
     {
-        this(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, null, null, null, Map.of(), null);
+        this(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, null, null, null, Map.of(), null, null);
+    }
+
+    /** An assignment with the task's identity, without a registry login. */
+    public TaskAssignment(String taskId, String taskArn, DesiredStatus desiredStatus, int cpu, int memoryMiB, List<ContainerSpec> containers,
+            String clusterArn, String taskDefinitionArn, String availabilityZone, Map<String, String> containerArns, String accountId)
+    {
+        this(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, clusterArn, taskDefinitionArn, availabilityZone, containerArns, accountId, null);
     }
 }
