@@ -262,12 +262,14 @@ class CliEndToEndTest
 
         BerthCli.Result fromLayout = operator.run("image", "import", layout.layout().toString(), "--tag", "e2e/from-layout:1");
         assertThat(fromLayout.exitCode()).as(fromLayout.toString()).isZero();
-        assertThat(fromLayout.stdoutLines()).containsExactly(environment.berth().registryAddress() + "/e2e/from-layout:1");
+        // into the caller's own repositories: the account id is the first part of the path
+        String operatorAccount = environment.berth().operatorKey().account().accountId();
+        assertThat(fromLayout.stdoutLines()).containsExactly(environment.berth().registryAddress() + "/" + operatorAccount + "/e2e/from-layout:1");
         assertThat(fromLayout.stderrLines()).as("import prints nothing but the reference").isEmpty();
 
         BerthCli.Result fromArchive = operator.run("image", "import", dockerArchive.toString());
         assertThat(fromArchive.exitCode()).as(fromArchive.toString()).isZero();
-        assertThat(fromArchive.stdoutLines()).containsExactly(environment.berth().registryAddress() + "/e2e/from-docker:2");
+        assertThat(fromArchive.stdoutLines()).containsExactly(environment.berth().registryAddress() + "/" + operatorAccount + "/e2e/from-docker:2");
 
         for (String reference : List.of(fromLayout.stdout().strip(), fromArchive.stdout().strip())) {
             BerthCli.Result run = operator.run("run", reference, "--", "echo", "imported");

@@ -111,6 +111,28 @@ public final class TestImages
         return reference;
     }
 
+    /**
+     * Copies the layout's image (all platforms) to the plain-HTTP registry at hostPort as {@code repoTag}, logged in
+     * as username with password (a registry behind token auth, such as Berth's).
+     */
+    public static String push(OciLayoutImage image, String registryHostPort, String repoTag, String username, String password)
+            throws IOException
+    {
+        String reference = registryHostPort + "/" + repoTag;
+        Path authFile = Files.createTempFile("berth-registry-auth", ".json");
+        try {
+            // the password goes through a file of this process's own, never on a command line
+            Files.writeString(authFile, "{\"auths\":{\"" + registryHostPort + "\":{\"auth\":\""
+                    + java.util.Base64.getEncoder().encodeToString((username + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "\"}}}");
+            ProcessRunner.run(List.of("skopeo", "--insecure-policy", "copy", "--all", "--preserve-digests", "--quiet",
+                    "--dest-tls-verify=false", "--dest-authfile", authFile.toString(), "oci:" + image.layout() + ":" + image.tag(), "docker://" + reference));
+        }
+        finally {
+            Files.deleteIfExists(authFile);
+        }
+        return reference;
+    }
+
     /** Builds the busybox test image in a temporary directory and pushes it as {@code repoTag}; returns its reference. */
     public static String pushBusybox(String registryHostPort, String repoTag)
             throws IOException
@@ -118,6 +140,19 @@ public final class TestImages
         Path layout = Files.createTempDirectory("berth-busybox-image");
         try {
             return push(buildOciLayout(layout.resolve("layout"), "latest", TestImageConfig.busybox()), registryHostPort, repoTag);
+        }
+        finally {
+            FileTrees.deleteRecursively(layout);
+        }
+    }
+
+    /** As {@link #pushBusybox(String, String)}, logged in as username with password. */
+    public static String pushBusybox(String registryHostPort, String repoTag, String username, String password)
+            throws IOException
+    {
+        Path layout = Files.createTempDirectory("berth-busybox-image");
+        try {
+            return push(buildOciLayout(layout.resolve("layout"), "latest", TestImageConfig.busybox()), registryHostPort, repoTag, username, password);
         }
         finally {
             FileTrees.deleteRecursively(layout);

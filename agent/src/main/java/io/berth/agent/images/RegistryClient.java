@@ -54,7 +54,9 @@ public final class RegistryClient
     private final RegistryCredentials credentials;
     private final HttpClient httpClient;
     private final RegistryDeadlines deadlines;
-    private final ScheduledExecutorService watchdogs = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("registry-download-deadlines").factory());
+    private final ScheduledExecutorService watchdogs;
+    // false for a view made by withCredentials: the HTTP client and watchdogs are its parent's to close
+    private final boolean ownsResources;
     // Authorization header value per "host/repository": a registry scopes tokens to a repository.
     private final Map<String, String> authorizations = new ConcurrentHashMap<>();
 
@@ -75,10 +77,29 @@ public final class RegistryClient
     /** The given client must not follow redirects itself, and brings its own connect timeout. */
     public RegistryClient(RegistryAccessPolicy accessPolicy, RegistryCredentials credentials, HttpClient httpClient, RegistryDeadlines deadlines)
     {
+        this(accessPolicy, credentials, httpClient, deadlines,
+                Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("registry-download-deadlines").factory()), true);
+    }
+
+    private RegistryClient(RegistryAccessPolicy accessPolicy, RegistryCredentials credentials, HttpClient httpClient, RegistryDeadlines deadlines,
+            ScheduledExecutorService watchdogs, boolean ownsResources)
+    {
         this.accessPolicy = requireNonNull(accessPolicy, "accessPolicy is null");
         this.credentials = requireNonNull(credentials, "credentials is null");
         this.httpClient = requireNonNull(httpClient, "httpClient is null");
         this.deadlines = requireNonNull(deadlines, "deadlines is null");
+        this.watchdogs = requireNonNull(watchdogs, "watchdogs is null");
+        this.ownsResources = ownsResources;
+    }
+
+    /**
+     * A client that logs in to host with credential instead (a task's own login), sharing this one's connections
+     * but none of its tokens: what another login was granted is never reused for this one. Closing it closes
+     * nothing; this client stays the owner.
+     */
+    public RegistryClient withCredential(String host, RegistryCredentials.Credential credential)
+    {
+        return new RegistryClient(accessPolicy, credentials.with(host, credential), httpClient, deadlines, watchdogs, false);
     }
 
     /** Fetches the manifest or index the reference names (its digest if it has one, else its tag). */
@@ -206,6 +227,9 @@ public final class RegistryClient
     @Override
     public void close()
     {
+        if (!ownsResources) {
+            return;
+        }
         watchdogs.shutdownNow();
         httpClient.close();
     }
