@@ -13,6 +13,7 @@ BERTH_DEBIAN_PACKAGES=(
   postgresql                  # the HA store, and the store tests' second database
   haproxy                     # ingress, for services
   iperf3                      # the task network benchmark (scripts/bench.sh --network)
+  awscli                      # the registry tests log skopeo in with `aws ecr get-login-password`, as CI tools do
   iproute2 procps util-linux ca-certificates
 )
 

@@ -16,12 +16,17 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * Reads a repository's images from docker-registry's own API (tags, then each tag's manifest) and deletes
- * manifests, with a token Berth signs for itself. Every call has a 5 s connect and a 30 s answer deadline.
+ * manifests, with a token Berth signs for itself. Every call has deadlines: 5 s to connect, 30 s for the answer's
+ * headers and 60 s for all of it; a registry that misses one is unavailable (a server error to the caller).
  */
 public final class HttpRegistryContents
         implements RegistryContents
@@ -37,12 +42,20 @@ public final class HttpRegistryContents
     private final String baseUri;
     private final RegistryTokens tokens;
     private final HttpClient client;
+    private final Duration answerTimeout;
 
     public HttpRegistryContents(String address, RegistryTokens tokens)
     {
+        this(address, tokens, CONNECT_TIMEOUT, ANSWER_TIMEOUT);
+    }
+
+    /** answerTimeout: how long the registry may take to answer one request (its headers and body). */
+    public HttpRegistryContents(String address, RegistryTokens tokens, Duration connectTimeout, Duration answerTimeout)
+    {
         this.baseUri = "http://" + requireNonNull(address, "address is null") + "/v2/";
         this.tokens = requireNonNull(tokens, "tokens is null");
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.answerTimeout = requireNonNull(answerTimeout, "answerTimeout is null");
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     @Override
@@ -113,14 +126,22 @@ public final class HttpRegistryContents
 
     private HttpResponse<byte[]> send(HttpRequest.Builder request, String authorization)
     {
-        HttpRequest built = request.timeout(ANSWER_TIMEOUT).header("Authorization", authorization).build();
+        HttpRequest built = request.timeout(answerTimeout).header("Authorization", authorization).build();
+        String what = built.method() + " " + built.uri().getPath();
+        // the client's timeout ends with the headers: the whole answer gets a deadline of its own
+        CompletableFuture<HttpResponse<byte[]>> answer = client.sendAsync(built, HttpResponse.BodyHandlers.ofByteArray());
         try {
-            return client.send(built, HttpResponse.BodyHandlers.ofByteArray());
+            return answer.get(answerTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);
         }
-        catch (IOException e) {
-            throw new RegistryUnavailableException("the registry did not answer " + built.method() + " " + built.uri().getPath() + ": " + e, e);
+        catch (ExecutionException e) {
+            throw new RegistryUnavailableException("the registry did not answer " + what + ": " + e.getCause(), e.getCause());
+        }
+        catch (TimeoutException e) {
+            answer.cancel(true);
+            throw new RegistryUnavailableException("the registry did not answer " + what + " within " + answerTimeout.multipliedBy(2).toSeconds() + " s", e);
         }
         catch (InterruptedException e) {
+            answer.cancel(true);
             Thread.currentThread().interrupt();
             throw new RegistryUnavailableException("interrupted while asking the registry for " + built.uri().getPath(), e);
         }
