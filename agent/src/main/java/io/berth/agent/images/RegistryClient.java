@@ -253,6 +253,7 @@ public final class RegistryClient
     {
         String authorizationKey = repository.apiHost() + "/" + repository.repository();
         HttpResponse<T> response = null;
+        AuthChallenge lastChallenge = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             Optional<String> authorization = Optional.ofNullable(authorizations.get(authorizationKey));
             response = execute(repository, requestFactory.apply(authorization), bodyHandler);
@@ -262,6 +263,7 @@ public final class RegistryClient
             String challengeHeader = response.headers().firstValue("WWW-Authenticate").orElse(null);
             discard(response);
             Optional<AuthChallenge> challenge = AuthChallenge.parse(challengeHeader);
+            lastChallenge = challenge.orElse(null);
             if (challenge.isEmpty() || attempt == 2) {
                 break;
             }
@@ -272,6 +274,12 @@ public final class RegistryClient
             authorizations.put(authorizationKey, fresh);
         }
         Optional<RegistryCredentials.Credential> credential = credentials.lookup(repository.registry());
+        if (credential.isPresent() && lastChallenge != null && lastChallenge.parameter("error").filter("insufficient_scope"::equals).isPresent()) {
+            // logged in, and still not allowed: the token service granted this login nothing on the repository
+            throw new RegistryException(DENIED, "denied: the registry %s does not let user %s %s %s (insufficient_scope): it is neither this account's repository nor one it may read"
+                    .formatted(repository.registry(), credential.get().username(), lastChallenge.parameter("scope").map(scope -> "do " + scope.substring(scope.lastIndexOf(':') + 1) + " on").orElse("access"),
+                            repository.repository()));
+        }
         throw new RegistryException(UNAUTHORIZED, credential.isPresent()
                 ? "unauthorized: the registry %s rejected the credentials of user %s for %s".formatted(repository.registry(), credential.get().username(), uri.getPath())
                 : "unauthorized: authentication required (no credentials configured for %s)".formatted(repository.registry()));
