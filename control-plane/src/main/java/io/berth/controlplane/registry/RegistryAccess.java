@@ -10,7 +10,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Who may do what in the registry, answered per requested scope ({@code repository:ACCOUNT_ID/NAME:pull,push}):
- * an account pulls and pushes its own repositories (the first push makes the repository, as ECR's create-on-push),
+ * an account pulls and pushes under its own path (the first push makes the repository, as ECR's create-on-push),
  * pulls a public repository of another account, and nothing else. What is not granted is left out of the token,
  * and the registry then refuses the request itself.
  */
@@ -62,11 +62,9 @@ public final class RegistryAccess
             return Optional.empty();
         }
         if (owner.equals(accountId)) {
-            Optional<Repository> existing = repositories.atPath(path);
-            if (existing.isEmpty() && !requested.contains("push")) {
-                return Optional.empty();
-            }
-            if (existing.isEmpty()) {
+            // the account's own path: a pull of what is not there finds nothing (a push client looks before it
+            // writes); a push makes the repository
+            if (requested.contains("push") && repositories.atPath(path).isEmpty()) {
                 repositories.ownForPush(accountId, name);
             }
             List<String> allowed = requested.stream().filter(OWNER_ACTIONS::contains).toList();
