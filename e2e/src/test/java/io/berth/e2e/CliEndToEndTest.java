@@ -279,6 +279,30 @@ class CliEndToEndTest
     }
 
     @Test
+    void importGoesIntoTheCallersAccountAndOnlyItRunsIt()
+            throws Exception
+    {
+        BerthCli.Result created = operator.run("account", "create", "importer");
+        assertThat(created.exitCode()).as(created.toString()).isZero();
+        String accountId = field(created.stdout(), "Account ID:");
+        BerthCli importer = operator.withKeys(field(created.stdout(), "Access key ID:"), field(created.stdout(), "Secret access key:"));
+        OciLayoutImage layout = TestImages.buildOciLayout(workDirectory.resolve("importer-layout"), "latest", TestImageConfig.busybox());
+
+        BerthCli.Result imported = importer.run("image", "import", layout.layout().toString(), "--tag", "mine/app:1");
+        assertThat(imported.exitCode()).as(imported.toString()).isZero();
+        assertThat(imported.stdoutLines()).containsExactly(environment.berth().registryAddress() + "/" + accountId + "/mine/app:1");
+
+        BerthCli.Result own = importer.run("run", imported.stdout().strip(), "--", "echo", "mine");
+        assertThat(own.exitCode()).as(own.toString()).isZero();
+        assertThat(own.stdoutLines()).containsExactly("mine");
+
+        // the operator is another account: the registry does not let it read the importer's private repository
+        BerthCli.Result other = operator.run("run", imported.stdout().strip(), "--", "echo", "not yours");
+        assertThat(other.exitCode()).as(other.toString()).isNotZero();
+        assertThat(other.stdout() + other.stderr()).contains("CannotPullContainerError").doesNotContain("not yours");
+    }
+
+    @Test
     void importOfALayoutWithoutANameSaysHowToNameIt()
             throws Exception
     {
