@@ -178,8 +178,7 @@ class RegistryPerAccountEndToEndTest
         assertThat(pull.exitCode()).as(pull.output()).isNotZero();
         assertThat(pull.output()).doesNotContain("sha256:");
 
-        HostCommand push = HostCommand.run(List.of("skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false", "--dest-authfile", bsLogin.toString(),
-                "oci:" + secretImage.layout() + ":" + secretImage.tag(), "docker://" + repositoryUri(a, "refuse/private") + ":overwritten"), Map.of(), null, COMMAND_TIMEOUT);
+        HostCommand push = skopeoCopy(bsLogin, secretImage, repositoryUri(a, "refuse/private") + ":overwritten");
         assertThat(push.exitCode()).as(push.output()).isNotZero();
         assertThat(ecrA.listImages(request -> request.repositoryName("refuse/private")).imageIds()).extracting(ImageIdentifier::imageTag).containsExactly("1");
 
@@ -223,8 +222,7 @@ class RegistryPerAccountEndToEndTest
         Task bRuns = runAndAwaitStop(ecsB, "tools", image, "test \"$(cat /secret)\" = " + SECRET);
         assertThat(bRuns.containers()).singleElement().satisfies(container -> assertThat(container.exitCode()).as(bRuns.stoppedReason()).isZero());
 
-        HostCommand push = HostCommand.run(List.of("skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false", "--dest-authfile", skopeoLogin(b).toString(),
-                "oci:" + secretImage.layout() + ":" + secretImage.tag(), "docker://" + repositoryUri(a, "shared/tools") + ":2"), Map.of(), null, COMMAND_TIMEOUT);
+        HostCommand push = skopeoCopy(skopeoLogin(b), secretImage, repositoryUri(a, "shared/tools") + ":2");
         assertThat(push.exitCode()).as(push.output()).isNotZero();
         // B's tasks read a public repository, B's ECR calls still see only B's repositories
         assertThatThrownBy(() -> ecrB.listImages(request -> request.registryId(a.accountId()).repositoryName("shared/tools"))).isInstanceOf(RepositoryNotFoundException.class);
@@ -248,10 +246,16 @@ class RegistryPerAccountEndToEndTest
     private String pushWithLoginPassword(AccountKeys account, OciLayoutImage image, String reference)
             throws Exception
     {
-        HostCommand copy = HostCommand.run(List.of("skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false", "--dest-authfile", skopeoLogin(account).toString(),
-                "oci:" + image.layout() + ":" + image.tag(), "docker://" + reference), Map.of(), null, COMMAND_TIMEOUT);
+        HostCommand copy = skopeoCopy(skopeoLogin(account), image, reference);
         assertThat(copy.exitCode()).as(copy.output()).isZero();
         return reference;
+    }
+
+    private static HostCommand skopeoCopy(Path authFile, OciLayoutImage image, String reference)
+            throws Exception
+    {
+        return HostCommand.run(List.of("skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false", "--dest-authfile", authFile.toString(),
+                "oci:" + image.layout() + ":" + image.tag(), "docker://" + reference), Map.of(), null, COMMAND_TIMEOUT);
     }
 
     /** Logs skopeo in as the account with the AWS CLI's get-login-password; returns the auth file it wrote. */

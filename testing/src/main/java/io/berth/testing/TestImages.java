@@ -105,10 +105,7 @@ public final class TestImages
     public static String push(OciLayoutImage image, String registryHostPort, String repoTag)
             throws IOException
     {
-        String reference = registryHostPort + "/" + repoTag;
-        ProcessRunner.run(List.of("skopeo", "--insecure-policy", "copy", "--all", "--preserve-digests", "--quiet",
-                "--dest-tls-verify=false", "oci:" + image.layout() + ":" + image.tag(), "docker://" + reference));
-        return reference;
+        return copy(image, registryHostPort + "/" + repoTag, List.of());
     }
 
     /**
@@ -118,18 +115,25 @@ public final class TestImages
     public static String push(OciLayoutImage image, String registryHostPort, String repoTag, String username, String password)
             throws IOException
     {
-        String reference = registryHostPort + "/" + repoTag;
         Path authFile = Files.createTempFile("berth-registry-auth", ".json");
         try {
             // the password goes through a file of this process's own, never on a command line
             Files.writeString(authFile, "{\"auths\":{\"" + registryHostPort + "\":{\"auth\":\""
                     + java.util.Base64.getEncoder().encodeToString((username + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "\"}}}");
-            ProcessRunner.run(List.of("skopeo", "--insecure-policy", "copy", "--all", "--preserve-digests", "--quiet",
-                    "--dest-tls-verify=false", "--dest-authfile", authFile.toString(), "oci:" + image.layout() + ":" + image.tag(), "docker://" + reference));
+            return copy(image, registryHostPort + "/" + repoTag, List.of("--dest-authfile", authFile.toString()));
         }
         finally {
             Files.deleteIfExists(authFile);
         }
+    }
+
+    private static String copy(OciLayoutImage image, String reference, List<String> options)
+            throws IOException
+    {
+        List<String> command = new java.util.ArrayList<>(List.of("skopeo", "--insecure-policy", "copy", "--all", "--preserve-digests", "--quiet", "--dest-tls-verify=false"));
+        command.addAll(options);
+        command.addAll(List.of("oci:" + image.layout() + ":" + image.tag(), "docker://" + reference));
+        ProcessRunner.run(command);
         return reference;
     }
 
@@ -137,22 +141,28 @@ public final class TestImages
     public static String pushBusybox(String registryHostPort, String repoTag)
             throws IOException
     {
-        Path layout = Files.createTempDirectory("berth-busybox-image");
-        try {
-            return push(buildOciLayout(layout.resolve("layout"), "latest", TestImageConfig.busybox()), registryHostPort, repoTag);
-        }
-        finally {
-            FileTrees.deleteRecursively(layout);
-        }
+        return withBusybox(layout -> push(layout, registryHostPort, repoTag));
     }
 
     /** As {@link #pushBusybox(String, String)}, logged in as username with password. */
     public static String pushBusybox(String registryHostPort, String repoTag, String username, String password)
             throws IOException
     {
+        return withBusybox(layout -> push(layout, registryHostPort, repoTag, username, password));
+    }
+
+    private interface LayoutPush
+    {
+        String push(OciLayoutImage layout)
+                throws IOException;
+    }
+
+    private static String withBusybox(LayoutPush push)
+            throws IOException
+    {
         Path layout = Files.createTempDirectory("berth-busybox-image");
         try {
-            return push(buildOciLayout(layout.resolve("layout"), "latest", TestImageConfig.busybox()), registryHostPort, repoTag, username, password);
+            return push.push(buildOciLayout(layout.resolve("layout"), "latest", TestImageConfig.busybox()));
         }
         finally {
             FileTrees.deleteRecursively(layout);

@@ -69,7 +69,8 @@ final class RequestAuthenticator
 
         CredentialScope scope = authorization.scope();
         if (!services.contains(scope.service())) {
-            throw ApiErrors.invalidSignature("Credential should be scoped to correct service: one of " + new TreeSet<>(services) + ", not '" + scope.service() + "'.");
+            String expected = services.size() == 1 ? "'" + services.iterator().next() + "'" : "one of " + new TreeSet<>(services);
+            throw ApiErrors.invalidSignature("Credential should be scoped to correct service: " + expected + ", not '" + scope.service() + "'.");
         }
         if (!authorization.signedHeaders().contains("host")) {
             throw ApiErrors.incompleteSignature("'Host' must be a 'SignedHeader' in the AWS Authorization.");

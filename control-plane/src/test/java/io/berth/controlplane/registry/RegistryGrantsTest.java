@@ -18,7 +18,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Who may pull and push what in Berth's registry, and the tokens that carry it. */
-class RegistryAccessTest
+class RegistryGrantsTest
 {
     private static final String A = "111111111111";
     private static final String B = "222222222222";
