@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.BatchDeleteImageResponse;
 import software.amazon.awssdk.services.ecr.model.DescribeImagesResponse;
 import software.amazon.awssdk.services.ecr.model.ImageIdentifier;
+import software.amazon.awssdk.services.ecr.model.ImageNotFoundException;
 import software.amazon.awssdk.services.ecr.model.InvalidParameterException;
 import software.amazon.awssdk.services.ecr.model.Repository;
 import software.amazon.awssdk.services.ecr.model.RepositoryAlreadyExistsException;
@@ -132,6 +133,11 @@ class RegistryPerAccountEndToEndTest
             assertThat(detail.registryId()).isEqualTo(a.accountId());
         });
         String digest = described.imageDetails().get(0).imageDigest();
+        assertThat(ecrA.describeImages(request -> request.repositoryName("team/app").imageIds(ImageIdentifier.builder().imageTag("1").build())).imageDetails())
+                .singleElement().satisfies(detail -> assertThat(detail.imageDigest()).isEqualTo(digest));
+        assertThatThrownBy(() -> ecrA.describeImages(request -> request.repositoryName("team/app").imageIds(ImageIdentifier.builder().imageTag("nope").build())))
+                .isInstanceOf(ImageNotFoundException.class);
+        assertThat(ecrA.listImages(request -> request.repositoryName("team/app").filter(filter -> filter.tagStatus("UNTAGGED"))).imageIds()).isEmpty();
 
         // B sees its own repository of that name, empty, and nothing of A's: every action on A's is not found
         assertThat(ecrB.listImages(request -> request.repositoryName("team/app")).imageIds()).isEmpty();
