@@ -1,6 +1,7 @@
 package io.berth.benchmarks;
 
 import io.berth.agent.rootfs.OverlaySnapshotter;
+import io.berth.agent.runtime.ContainerLaunch;
 import io.berth.agent.runtime.ContainerStartException;
 import io.berth.agent.runtime.ContainerStatus;
 import io.berth.agent.runtime.RuncConmonRuntime;
@@ -75,17 +76,7 @@ final class MonitoredStarts
         long checked = System.nanoTime();
         Path containerRootfs = snapshotter != null ? snapshotter.prepare(containerId, List.of(rootfs)) : rootfs;
         long prepared = System.nanoTime();
-        try {
-            runtime.start(BenchmarkContainer.launch(containerId, containerRootfs, logs.resolve(containerId + ".log")));
-        }
-        catch (ContainerStartException e) {
-            throw new IOException(name + " start of " + containerId + " failed: " + e.getMessage(), e);
-        }
-        long started = System.nanoTime();
-        Optional<ContainerStatus> status = runtime.status(containerId);
-        if (status.isEmpty() || !(status.get() instanceof ContainerStatus.Running)) {
-            throw new IOException(name + " container " + containerId + " is not running after start: " + status);
-        }
+        long started = startRunning(runtime, name, BenchmarkContainer.launch(containerId, containerRootfs, logs.resolve(containerId + ".log")));
         if (measured) {
             samples.add(Duration.ofNanos(started - begin));
             statusChecks.add(Duration.ofNanos(checked - begin));
@@ -96,6 +87,24 @@ final class MonitoredStarts
         if (snapshotter != null) {
             snapshotter.remove(containerId);
         }
+    }
+
+    /** Starts the container and returns when the start returned (System.nanoTime()); fails unless the container then runs. */
+    static long startRunning(RuncConmonRuntime runtime, String name, ContainerLaunch launch)
+            throws IOException
+    {
+        try {
+            runtime.start(launch);
+        }
+        catch (ContainerStartException e) {
+            throw new IOException(name + " start of " + launch.containerId() + " failed: " + e.getMessage(), e);
+        }
+        long started = System.nanoTime();
+        Optional<ContainerStatus> status = runtime.status(launch.containerId());
+        if (status.isEmpty() || !(status.get() instanceof ContainerStatus.Running)) {
+            throw new IOException(name + " container " + launch.containerId() + " is not running after start: " + status);
+        }
+        return started;
     }
 
     @Override

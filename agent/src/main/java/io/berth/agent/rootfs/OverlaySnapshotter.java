@@ -1,5 +1,8 @@
 package io.berth.agent.rootfs;
 
+import io.berth.agent.userns.IdMapping;
+import io.berth.agent.userns.SearchablePaths;
+import io.berth.agent.userns.UserNamespaces;
 import io.berth.common.files.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +27,9 @@ import static java.util.Objects.requireNonNull;
  * {@code upper} (the container's writes), {@code work} (overlayfs scratch), {@code rootfs} (the mount
  * point), and {@code l/0..n}, short symlinks to the layers. The mount runs from the key's directory with
  * relative paths ({@code lowerdir=l/2:l/1:l/0}) so that even a hundred layers stay far below the one page
- * the kernel accepts for mount options.
+ * the kernel accepts for mount options. A container in a user namespace gets {@code idmapped/0..n} too, an
+ * idmapped mount of each layer ({@link IdmappedMounts}), and the links point there; its upper directory belongs
+ * to the task's container root, so what the container writes is owned by the task's host ids.
  */
 public final class OverlaySnapshotter
         implements Snapshotter
@@ -33,9 +38,11 @@ public final class OverlaySnapshotter
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
     private static final String LAYER_LINKS = "l";
     private static final String EMPTY_LAYER = "empty";
+    private static final String IDMAPPED_LAYERS = "idmapped";
 
     private final Path root;
     private final MountTable mountTable;
+    private final IdmappedMounts idmappedMounts;
 
     public OverlaySnapshotter(Path root)
     {
@@ -44,12 +51,19 @@ public final class OverlaySnapshotter
 
     public OverlaySnapshotter(Path root, MountTable mountTable)
     {
+        this(root, mountTable, new UserNamespaces());
+    }
+
+    /** @param userNamespaces where the user namespaces for idmapped layers come from */
+    public OverlaySnapshotter(Path root, MountTable mountTable, UserNamespaces userNamespaces)
+    {
         this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
         this.mountTable = requireNonNull(mountTable, "mountTable is null");
+        this.idmappedMounts = new IdmappedMounts(userNamespaces, mountTable);
     }
 
     @Override
-    public Path prepare(String key, List<Path> layers)
+    public Path prepare(String key, List<Path> layers, IdMapping idMapping)
             throws IOException
     {
         Path directory = keyDirectory(key);
@@ -62,10 +76,23 @@ public final class OverlaySnapshotter
                 throw new IOException("layer directory " + layer + " does not exist");
             }
         }
-        Files.createDirectories(directory.resolve("upper"));
+        Path upper = Files.createDirectories(directory.resolve("upper"));
         Files.createDirectories(directory.resolve("work"));
         Files.createDirectories(rootfs);
         Path links = Files.createDirectories(directory.resolve(LAYER_LINKS));
+        List<Path> lowerTargets = layers.stream().map(layer -> layer.toAbsolutePath().normalize()).toList();
+        if (idMapping != null) {
+            SearchablePaths.check(rootfs);
+            List<Path> mountPoints = new ArrayList<>();
+            for (int index = 0; index < layers.size(); index++) {
+                mountPoints.add(directory.resolve(IDMAPPED_LAYERS).resolve(Integer.toString(index)));
+            }
+            idmappedMounts.mount(lowerTargets, mountPoints, idMapping);
+            lowerTargets = mountPoints;
+            // overlayfs shows the upper directory as the container's root directory: container root owns it
+            Files.setAttribute(upper, "unix:uid", (int) idMapping.hostId());
+            Files.setAttribute(upper, "unix:gid", (int) idMapping.hostId());
+        }
 
         List<String> lowerDirectories = new ArrayList<>();
         if (layers.isEmpty()) {
@@ -76,7 +103,7 @@ public final class OverlaySnapshotter
         for (int index = 0; index < layers.size(); index++) {
             Path link = links.resolve(Integer.toString(index));
             Files.deleteIfExists(link);
-            Files.createSymbolicLink(link, layers.get(index).toAbsolutePath().normalize());
+            Files.createSymbolicLink(link, lowerTargets.get(index));
             // the contract lists layers base first; overlayfs wants the top layer first
             lowerDirectories.addFirst(LAYER_LINKS + "/" + index);
         }
@@ -85,7 +112,7 @@ public final class OverlaySnapshotter
         if (!result.succeeded()) {
             throw new IOException("cannot mount the root filesystem of " + key + ": " + result.output());
         }
-        log.info("Mounted overlay root filesystem for {} over {} layers", key, layers.size());
+        log.info("Mounted overlay root filesystem for {} over {} layers{}", key, layers.size(), idMapping == null ? "" : " idmapped to host ids from " + idMapping.hostId());
         return rootfs;
     }
 

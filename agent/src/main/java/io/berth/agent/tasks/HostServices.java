@@ -4,6 +4,7 @@ import io.berth.agent.images.ImageService;
 import io.berth.agent.network.TaskNetwork;
 import io.berth.agent.rootfs.Snapshotter;
 import io.berth.agent.runtime.ContainerRuntime;
+import io.berth.agent.userns.IdRanges;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -12,7 +13,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The host's subsystems a task runs on, and where its logs go. network gives each task its own network;
- * containerEnvironment is what the host adds to every container's environment.
+ * containerEnvironment is what the host adds to every container's environment. idRanges, when not null, is
+ * the pool of host id ranges the task runner gives each task's containers a user namespace from; null runs
+ * containers without one.
  */
 public record HostServices(
         ImageService images,
@@ -22,7 +25,8 @@ public record HostServices(
         Path logDirectory,
         Clock clock,
         TaskNetwork network,
-        ContainerEnvironment containerEnvironment)
+        ContainerEnvironment containerEnvironment,
+        IdRanges idRanges)
 {
     public HostServices
     {
@@ -34,6 +38,13 @@ public record HostServices(
         requireNonNull(clock, "clock is null");
         requireNonNull(network, "network is null");
         requireNonNull(containerEnvironment, "containerEnvironment is null");
+    }
+
+    /** A host whose containers run without user namespaces. */
+    public HostServices(ImageService images, Snapshotter snapshotter, ContainerRuntime runtime, TaskRecordStore records, Path logDirectory, Clock clock, TaskNetwork network,
+            ContainerEnvironment containerEnvironment)
+    {
+        this(images, snapshotter, runtime, records, logDirectory, clock, network, containerEnvironment, null);
     }
 
     /** A host that adds nothing to the containers' environment. */
@@ -51,13 +62,19 @@ public record HostServices(
     /** The same host with another runtime in front, e.g. one that meters what it runs. */
     public HostServices withRuntime(ContainerRuntime newRuntime)
     {
-        return new HostServices(images, snapshotter, newRuntime, records, logDirectory, clock, network, containerEnvironment);
+        return new HostServices(images, snapshotter, newRuntime, records, logDirectory, clock, network, containerEnvironment, idRanges);
     }
 
     /** The same host adding these variables to every container it starts. */
     public HostServices withContainerEnvironment(ContainerEnvironment environment)
     {
-        return new HostServices(images, snapshotter, runtime, records, logDirectory, clock, network, environment);
+        return new HostServices(images, snapshotter, runtime, records, logDirectory, clock, network, environment, idRanges);
+    }
+
+    /** The same host giving each task's containers a user namespace with a range from ranges. */
+    public HostServices withIdRanges(IdRanges ranges)
+    {
+        return new HostServices(images, snapshotter, runtime, records, logDirectory, clock, network, containerEnvironment, ranges);
     }
 
     public Path logFile(String taskId, String containerName)

@@ -60,7 +60,16 @@ public final class TaskReconciler
     /** Picks up the tasks recorded on disk by an earlier agent: running containers are adopted, not restarted. */
     public void resume()
     {
-        for (TaskRecord record : host.records().loadAll()) {
+        List<TaskRecord> records = host.records().loadAll();
+        if (host.idRanges() != null) {
+            // before any runner allocates: the ranges of tasks not yet cleaned up stay theirs
+            for (TaskRecord record : records) {
+                if (record.holdsIdMapping()) {
+                    host.idRanges().markTaken(record.taskId(), record.idMapping());
+                }
+            }
+        }
+        for (TaskRecord record : records) {
             log.info("task {}: resuming in state {}", record.taskId(), record.status());
             launch(new TaskRunner(record, host, onChange));
         }

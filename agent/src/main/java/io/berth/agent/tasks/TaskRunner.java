@@ -8,6 +8,9 @@ import io.berth.agent.runtime.ContainerLaunch;
 import io.berth.agent.runtime.ContainerStartException;
 import io.berth.agent.runtime.ContainerStatus;
 import io.berth.agent.runtime.ResourceLimits;
+import io.berth.agent.userns.IdMapping;
+import io.berth.agent.userns.IdRanges;
+import io.berth.agent.userns.IdRangesExhaustedException;
 import io.berth.common.agentprotocol.ContainerSpec;
 import io.berth.common.agentprotocol.TaskReport.Status;
 import org.slf4j.Logger;
@@ -142,6 +145,9 @@ public final class TaskRunner
             }
         }
         update(current -> current.withPullStopped(now()));
+        if (!allocateIdRange()) {
+            return false;
+        }
         try {
             NetworkAttachment attachment = host.network().setUp(taskId(), record.get().assignment().accountId()).orElse(null);
             update(current -> current.withNetwork(attachment));
@@ -154,6 +160,30 @@ public final class TaskRunner
             return false;
         }
         return true;
+    }
+
+    /**
+     * Gives the task its host id range, recorded before anything is made with it; false when none is free (the
+     * task ended, with the reason). A resumed task gets the range its record holds.
+     */
+    private boolean allocateIdRange()
+    {
+        IdRanges ranges = host.idRanges();
+        if (ranges == null) {
+            return true;
+        }
+        try {
+            IdMapping mapping = ranges.allocate(taskId());
+            update(current -> current.withIdMapping(mapping));
+            return true;
+        }
+        catch (IdRangesExhaustedException e) {
+            String reason = "ResourceInitializationError: " + e.getMessage();
+            log.warn("task {}: {}", taskId(), reason);
+            update(current -> current.withStopReason(TASK_FAILED_TO_START, reason));
+            finishWithoutStarting(reason);
+            return false;
+        }
     }
 
     /** The container's image, pulled (or found in the local store); empty when the pull failed, recorded as the task's stop reason. */
@@ -303,7 +333,8 @@ public final class TaskRunner
             // created but never started: the start was cut short, so begin again
             host.runtime().delete(containerId);
         }
-        Path rootfs = host.snapshotter().prepare(containerId, image.layers());
+        IdMapping idMapping = record.get().idMapping();
+        Path rootfs = host.snapshotter().prepare(containerId, image.layers(), idMapping);
         Path logFile = host.logFile(taskId(), spec.name());
         Files.createDirectories(logFile.getParent());
         ProcessLaunchPlan plan = ProcessLaunchPlan.of(image.config(), spec, host.containerEnvironment().forContainer(record.get(), spec.name()));
@@ -323,7 +354,8 @@ public final class TaskRunner
                 ResourceLimits.fromTaskSize(assignment.cpu(), assignment.memoryMiB()).forContainer(spec.memoryMiB(), spec.linux().memoryReservationMiB()),
                 logFile,
                 network == null ? null : Path.of(network.networkNamespacePath()),
-                ContainerHardenings.of(spec.linux())));
+                ContainerHardenings.of(spec.linux()),
+                idMapping));
         log.info("task {}: container {} started", taskId(), spec.name());
     }
 
@@ -397,6 +429,10 @@ public final class TaskRunner
             List<String> failures = cleanUpOnce();
             if (failures.isEmpty()) {
                 update(current -> current.withStopped(now()));
+                // nothing of the task is left: no process runs as its ids and its files are deleted
+                if (host.idRanges() != null) {
+                    host.idRanges().release(taskId());
+                }
                 log.info("task {}: stopped ({})", taskId(), record.get().stopCode());
                 return;
             }

@@ -12,6 +12,7 @@ import io.berth.agent.runtime.ContainerLaunch;
 import io.berth.agent.runtime.ContainerRuntime;
 import io.berth.agent.runtime.ContainerStartException;
 import io.berth.agent.runtime.ContainerStatus;
+import io.berth.agent.userns.IdMapping;
 import io.berth.common.agentprotocol.NetworkPlan;
 
 import java.nio.file.Path;
@@ -37,7 +38,11 @@ final class FakeHost
     final List<ContainerLaunch> launches = new CopyOnWriteArrayList<>();
     final List<String> signals = new CopyOnWriteArrayList<>();
     final Set<String> snapshots = ConcurrentHashMap.newKeySet();
+    /** The id mapping each snapshot was prepared with, when it had one. */
+    final Map<String, IdMapping> snapshotMappings = new ConcurrentHashMap<>();
     volatile String pullFailure;
+    /** The layers every pulled image has. */
+    volatile List<Path> layers = List.of(Path.of("/layers/1"));
     volatile String startFailure;
     /** How many of the next container deletes fail, as a runc that cannot reach a stuck process would. */
     final java.util.concurrent.atomic.AtomicInteger deleteFailures = new java.util.concurrent.atomic.AtomicInteger();
@@ -46,7 +51,13 @@ final class FakeHost
 
     HostServices services(Path directory)
     {
-        return new HostServices(this, this, this, new TaskRecordStore(directory.resolve("tasks")), directory.resolve("logs"), Clock.systemUTC(), this);
+        return services(directory, this);
+    }
+
+    /** With another snapshotter, e.g. a real one. */
+    HostServices services(Path directory, Snapshotter snapshotter)
+    {
+        return new HostServices(this, snapshotter, this, new TaskRecordStore(directory.resolve("tasks")), directory.resolve("logs"), Clock.systemUTC(), this);
     }
 
     void exit(String containerId, int exitCode, boolean oomKilled)
@@ -61,13 +72,16 @@ final class FakeHost
         if (pullFailure != null) {
             throw new ImagePullException(pullFailure);
         }
-        return new PulledImage(reference, "sha256:" + "a".repeat(64), new ImageConfig(List.of(), List.of("sh"), List.of("PATH=/bin"), "", ""), List.of(Path.of("/layers/1")));
+        return new PulledImage(reference, "sha256:" + "a".repeat(64), new ImageConfig(List.of(), List.of("sh"), List.of("PATH=/bin"), "", ""), layers);
     }
 
     @Override
-    public Path prepare(String key, List<Path> layers)
+    public Path prepare(String key, List<Path> layers, IdMapping idMapping)
     {
         snapshots.add(key);
+        if (idMapping != null) {
+            snapshotMappings.put(key, idMapping);
+        }
         return Path.of("/rootfs", key);
     }
 

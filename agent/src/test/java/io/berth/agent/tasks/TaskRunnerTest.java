@@ -1,5 +1,8 @@
 package io.berth.agent.tasks;
 
+import io.berth.agent.userns.IdMapping;
+import io.berth.agent.userns.IdRangePool;
+import io.berth.agent.userns.IdRanges;
 import io.berth.common.agentprotocol.ContainerDependency;
 import io.berth.common.agentprotocol.ContainerDependency.Condition;
 import io.berth.common.agentprotocol.ContainerLinuxOptions;
@@ -350,5 +353,71 @@ class TaskRunnerTest
         host.exit(id("app"), 0, false);
         host.exit(id("sidecar"), 0, false);
         lifecycle.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void theTasksContainersRunInItsOwnIdRangeWhichIsReleasedOnceTheTaskIsCleanedUp()
+            throws Exception
+    {
+        host.fatalSignals = Set.of(9, 15);
+        IdRanges ranges = new IdRanges(new IdRangePool(1L << 30, 65536, 4));
+        ranges.markTaken("other-task", new IdMapping(1L << 30, 65536));
+        TaskRunner runner = new TaskRunner(TaskRecord.fresh(assignment(container("app", true, null), container("sidecar", false, null))),
+                host.services(directory).withIdRanges(ranges), () -> {});
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(10)).until(() -> runner.record().status() == Status.RUNNING);
+
+        IdMapping expected = new IdMapping((1L << 30) + 65536, 65536);
+        assertThat(runner.record().idMapping()).isEqualTo(expected);
+        assertThat(new TaskRecordStore(directory.resolve("tasks")).loadAll()).singleElement()
+                .satisfies(saved -> assertThat(saved.idMapping()).isEqualTo(expected));
+        assertThat(host.launches).extracting(launch -> launch.idMapping()).containsExactly(expected, expected);
+        assertThat(host.snapshotMappings).containsOnly(Map.entry(id("app"), expected), Map.entry(id("sidecar"), expected));
+        assertThat(ranges.heldBy(TASK_ID)).contains(expected);
+
+        runner.requestStop();
+        lifecycle.get(10, TimeUnit.SECONDS);
+        assertThat(runner.record().status()).isEqualTo(Status.STOPPED);
+        assertThat(ranges.heldBy(TASK_ID)).isEmpty();
+        assertThat(ranges.held()).containsOnlyKeys("other-task");
+    }
+
+    @Test
+    void aTaskWhoseCleanupFailsKeepsItsRangeUntilTheCleanupSucceeds()
+            throws Exception
+    {
+        host.fatalSignals = Set.of(9, 15);
+        IdRanges ranges = new IdRanges(new IdRangePool(1L << 30, 65536, 4));
+        host.deleteFailures.set(1);
+        TaskRunner runner = new TaskRunner(TaskRecord.fresh(assignment(container("app", true, null))), host.services(directory).withIdRanges(ranges), () -> {},
+                new RetryBackoff(Duration.ofMillis(300), Duration.ofMillis(300)));
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(10)).until(() -> runner.record().status() == Status.RUNNING);
+
+        runner.requestStop();
+        await().atMost(Duration.ofSeconds(10)).until(() -> host.events.contains("delete-failed:" + id("app")));
+        assertThat(ranges.heldBy(TASK_ID)).isPresent();
+        assertThat(runner.record().holdsIdMapping()).isTrue();
+        lifecycle.get(10, TimeUnit.SECONDS);
+        assertThat(ranges.heldBy(TASK_ID)).isEmpty();
+        assertThat(runner.record().holdsIdMapping()).isFalse();
+    }
+
+    @Test
+    void aTaskFindingNoFreeIdRangeStopsWithTheReasonAndStartsNothing()
+            throws Exception
+    {
+        IdRanges ranges = new IdRanges(new IdRangePool(1L << 30, 65536, 1));
+        ranges.allocate("other-task");
+        TaskRunner runner = new TaskRunner(TaskRecord.fresh(assignment(container("app", true, null))), host.services(directory).withIdRanges(ranges), () -> {});
+        start(runner).get(10, TimeUnit.SECONDS);
+
+        TaskRecord record = runner.record();
+        assertThat(record.status()).isEqualTo(Status.STOPPED);
+        assertThat(record.stopCode()).isEqualTo(TaskRunner.TASK_FAILED_TO_START);
+        assertThat(record.stoppedReason()).startsWith("ResourceInitializationError: no free user namespace range").contains("--userns-ranges");
+        assertThat(record.idMapping()).isNull();
+        assertThat(host.launches).isEmpty();
+        assertThat(host.networks).isEmpty();
     }
 }

@@ -17,6 +17,8 @@ import io.berth.agent.rootfs.OverlaySnapshotter;
 import io.berth.agent.runtime.RuncConmonRuntime;
 import io.berth.agent.tasks.HostServices;
 import io.berth.agent.tasks.TaskRecordStore;
+import io.berth.agent.userns.IdRanges;
+import io.berth.agent.userns.SearchablePaths;
 import io.berth.common.agentprotocol.HostInfo;
 import io.berth.common.agentprotocol.LogChunk;
 import io.berth.common.hostauth.HostCredential;
@@ -70,6 +72,14 @@ public final class AgentNode
         }
         HostRequirements.checkAgentHost("berth agent");
         Path directory = Files.createDirectories(config.dataDirectory());
+        // containers run as unprivileged host uids (user namespaces), and runc reaches their files from there
+        SearchablePaths.allowSearch(directory);
+        try {
+            SearchablePaths.check(directory.resolve("rootfs"));
+        }
+        catch (IOException e) {
+            log.warn("{}; until then every task on this host fails to start", e.getMessage());
+        }
         try {
             URI controlPlane = joinControlPlane(directory);
             HttpControlPlaneLink link = new HttpControlPlaneLink(controlPlane, credential);
@@ -176,7 +186,8 @@ public final class AgentNode
                 new TaskRecordStore(directory.resolve("tasks")),
                 directory.resolve("logs"),
                 clock,
-                new CniTaskNetwork(new CniNetworkConfig(directory.resolve("network"), CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, config.bridgeName(), underlayAddress)));
+                new CniTaskNetwork(new CniNetworkConfig(directory.resolve("network"), CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, config.bridgeName(), underlayAddress)))
+                .withIdRanges(new IdRanges(config.userNamespaces()));
     }
 
     private Optional<LogChunk> readLogs(String taskId, String token, int maxLines)
