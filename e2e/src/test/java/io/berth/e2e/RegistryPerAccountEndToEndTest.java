@@ -70,6 +70,8 @@ class RegistryPerAccountEndToEndTest
             throws IOException
     {
         work = Files.createTempDirectory("berth-e2e-registry-");
+        // the data directory is inside: tasks in user namespaces must be able to search their way to their root filesystems
+        Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
         environment = BerthEnvironment.start(work.resolve("data"));
         a = AccountKeys.create(environment, "registry-a");
         b = AccountKeys.create(environment, "registry-b");
