@@ -15,6 +15,7 @@ BERTH_DEBIAN_PACKAGES=(
   postgresql                  # the HA store, and the store tests' second database
   haproxy                     # ingress, for services
   iperf3                      # the task network benchmark (scripts/bench.sh --network)
+  awscli                      # the registry tests log skopeo in with `aws ecr get-login-password`, as CI tools do
   gcc libc6-dev               # the escape suite builds its attacker (escape-probe.c) static
   iproute2 procps util-linux ca-certificates
 )

@@ -4,6 +4,7 @@ import io.berth.agent.runtime.CgroupLayout;
 import io.berth.agent.runtime.OciRuntime;
 import io.berth.cli.up.AllInOne;
 import io.berth.cli.up.AllInOneConfig;
+import io.berth.controlplane.registry.LoginToken;
 import io.berth.testing.TestImages;
 import io.berth.testing.TestNetworks;
 
@@ -48,7 +49,10 @@ final class BerthUnderTest
         cleanup.push("Berth", () -> berth.stopAllTasksAndClose(STOP_ALL_TIMEOUT));
         berth.start();
 
-        String image = TestImages.pushBusybox(berth.registryAddress(), "bench/busybox:latest");
+        // into the operator's own repository of Berth's registry, which the benchmark's tasks (the operator's) pull
+        String operator = berth.operatorKey().account().accountId();
+        String image = TestImages.pushBusybox(berth.registryAddress(), operator + "/bench/busybox:latest",
+                LoginToken.USERNAME, berth.controlPlane().registryLogin(operator).password());
         return new Started(BenchmarkCluster.create(cleanup, NAME, berth.endpoint(), berth.operatorKey().accessKeyId(), berth.operatorKey().secretAccessKey(),
                 maxConnections, image, List.of()), image);
     }

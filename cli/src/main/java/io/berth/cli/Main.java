@@ -38,7 +38,7 @@ public final class Main
     {
         CommandLine commandLine = new CommandLine(
                 new BerthCommand(),
-                new BerthCommandFactory(BerthClientFactory.fromEnvironment(), Optional.of(new RegistryImageImport(System.getenv())), Clock.systemUTC()));
+                new BerthCommandFactory(BerthClientFactory.fromEnvironment(), Optional.of(new RegistryImageImport(System.getenv(), BerthClientFactory.fromEnvironment())), Clock.systemUTC()));
         BerthCommands.configure(commandLine);
         return BerthCommands.execute(commandLine, args);
     }

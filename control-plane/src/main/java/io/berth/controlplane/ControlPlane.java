@@ -11,6 +11,18 @@ import io.berth.controlplane.agents.http.AgentProtocolHandler;
 import io.berth.controlplane.agents.http.HostLogSources;
 import io.berth.controlplane.api.AdminEndpoint;
 import io.berth.controlplane.api.EcsAction;
+import io.berth.controlplane.api.JsonService;
+import io.berth.controlplane.api.admin.SetRepositoryPublicEndpoint;
+import io.berth.controlplane.api.ecr.EcrActions;
+import io.berth.controlplane.api.registry.RegistryTokenEndpoint;
+import io.berth.common.agentprotocol.RegistryLogin;
+import io.berth.controlplane.registry.HttpRegistryContents;
+import io.berth.controlplane.registry.LoginToken;
+import io.berth.controlplane.registry.RegistryAccess;
+import io.berth.controlplane.registry.RegistryContents;
+import io.berth.controlplane.registry.RegistrySettings;
+import io.berth.controlplane.registry.RegistryTokens;
+import io.berth.controlplane.registry.RepositoryService;
 import io.berth.controlplane.api.actions.ClusterActions;
 import io.berth.controlplane.api.actions.TaskActions;
 import io.berth.controlplane.api.actions.TaskDefinitionActions;
@@ -44,6 +56,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 
@@ -58,6 +71,7 @@ public final class ControlPlane
         implements AutoCloseable
 {
     private static final Duration PURGE_INTERVAL = Duration.ofMinutes(1);
+    private static final Duration TASK_LOGIN_LIFETIME = Duration.ofHours(1);
 
     private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
 
@@ -78,7 +92,11 @@ public final class ControlPlane
     private final LogSourceRegistry logSources = new LogSourceRegistry();
     private Instant lastPurge;
     private final List<EcsAction> ecsActions;
+    private final List<JsonService> services;
     private final List<AdminEndpoint> adminEndpoints;
+    private final RepositoryService repositories;
+    private final RegistryTokens registryTokens;
+    private final RegistryTokenEndpoint registryTokenEndpoint;
 
     public ControlPlane(ControlPlaneConfig config)
     {
@@ -99,7 +117,13 @@ public final class ControlPlane
         this.limits = new AccountLimitsService(store, config.defaultLimits(), config.clock());
         this.tasks = new TaskService(store, clusters, taskDefinitions, placer, limits, hostSignals, config.region(), config.stoppedTaskRetention(), config.clock());
         this.taskNetwork = new TaskNetwork(config.taskAddressPlan());
-        this.agentGateway = new AgentGateway(store, placer, hostSignals, taskNetwork, config.clock());
+        RegistrySettings registry = config.registry();
+        this.registryTokens = registry == null ? null : new RegistryTokens(registry.signingKey(), config.clock());
+        RegistryContents registryContents = registry == null ? RegistryContents.NONE : new HttpRegistryContents(registry.address(), registryTokens);
+        this.repositories = new RepositoryService(store, registryContents, config.clock());
+        this.registryTokenEndpoint = registry == null ? null : new RegistryTokenEndpoint(new RegistryAccess(repositories, registryTokens), config.clock());
+        this.agentGateway = new AgentGateway(store, placer, hostSignals, taskNetwork, config.clock(),
+                registry == null ? accountId -> null : accountId -> taskRegistryLogin(registry, accountId));
         this.egressPolicies = new EgressPolicies(store, hostSignals);
         this.hostAccess = new HostAccess(store, config.clock());
         this.agentProtocol = new AgentProtocolHandler(agentGateway, hostAccess);
@@ -110,6 +134,12 @@ public final class ControlPlane
         actions.addAll(new TaskDefinitionActions(taskDefinitions).actions());
         actions.addAll(new TaskActions(tasks).actions());
         this.ecsActions = List.copyOf(actions);
+        List<JsonService> served = new ArrayList<>(List.of(JsonService.ecs(ecsActions)));
+        if (registry != null) {
+            served.add(new JsonService(JsonService.ECR_SIGNING_NAME, JsonService.ECR_TARGET_PREFIX,
+                    new EcrActions(repositories, registryTokens, registry.address()).actions()));
+        }
+        this.services = List.copyOf(served);
         List<AdminEndpoint> endpoints = new ArrayList<>(List.of(
                 new CreateAccountEndpoint(accounts),
                 new TaskLogsEndpoint(tasks, new HostLogSources(logSources, store, hostAccess, config.clock())),
@@ -117,7 +147,8 @@ public final class ControlPlane
                 new CreateJoinTokenEndpoint(hostAccess),
                 new SetEgressEndpoint(egressPolicies),
                 new SetAccountIsolationEndpoint(accounts),
-                new SetAccountLimitsEndpoint(limits)));
+                new SetAccountLimitsEndpoint(limits),
+                new SetRepositoryPublicEndpoint(repositories)));
         endpoints.addAll(new HostEndpoints(hosts, new PlacementReports(store)).endpoints());
         this.adminEndpoints = List.copyOf(endpoints);
     }
@@ -135,6 +166,42 @@ public final class ControlPlane
     public List<AdminEndpoint> adminEndpoints()
     {
         return adminEndpoints;
+    }
+
+    /** The JSON 1.1 services the API serves: ECS, and ECR when this control plane has a registry. */
+    public List<JsonService> services()
+    {
+        return services;
+    }
+
+    /** The registry's repositories per account. */
+    public RepositoryService repositories()
+    {
+        return repositories;
+    }
+
+    /**
+     * The registry's token endpoint, for the server to mount at {@link RegistryTokenEndpoint#PREFIX}; empty when
+     * this control plane runs no registry.
+     */
+    public Optional<RegistryTokenEndpoint> registryTokenEndpoint()
+    {
+        return Optional.ofNullable(registryTokenEndpoint);
+    }
+
+    /** A registry login for the account, as GetAuthorizationToken gives it (for fixtures and `berth up`'s own use). */
+    public LoginToken registryLogin(String accountId)
+    {
+        if (registryTokens == null) {
+            throw new IllegalStateException("this control plane runs no registry");
+        }
+        return registryTokens.login(accountId, RegistryTokens.LOGIN_LIFETIME);
+    }
+
+    /** What a task of the account pulls with: valid for an hour, long enough for a pull after an agent restart. */
+    private RegistryLogin taskRegistryLogin(RegistrySettings registry, String accountId)
+    {
+        return new RegistryLogin(registry.address(), LoginToken.USERNAME, registryTokens.login(accountId, TASK_LOGIN_LIFETIME).password());
     }
 
     public AccessKeyLookup accessKeys()

@@ -24,13 +24,13 @@ public final class ServedControlPlane
         this.server = requireNonNull(server, "server is null");
     }
 
-    /** Starts the server serving ECS, admin and whatever {@code extend} adds (a throttle, a mounted handler) before it starts. */
+    /** Starts the server serving ECS (and ECR with a registry), admin and whatever {@code extend} adds (a throttle, a mounted handler) before it starts. */
     public static ServedControlPlane start(ControlPlaneConfig config, BiFunction<ApiServer, ControlPlane, ApiServer> extend)
     {
         ControlPlane controlPlane = new ControlPlane(config);
         try {
-            ApiServer server = extend.apply(new ApiServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), controlPlane.accessKeys(),
-                    controlPlane.ecsActions(), controlPlane.adminEndpoints(), config.clock()), controlPlane);
+            ApiServer server = extend.apply(ApiServer.serving(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), controlPlane.accessKeys(),
+                    controlPlane.services(), controlPlane.adminEndpoints(), config.clock()), controlPlane);
             server.start();
             return new ServedControlPlane(controlPlane, server);
         }

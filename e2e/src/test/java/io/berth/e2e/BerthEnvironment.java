@@ -4,12 +4,15 @@ import io.berth.cli.up.AllInOne;
 import io.berth.cli.up.AllInOneConfig;
 import io.berth.common.files.FileTrees;
 import io.berth.controlplane.ControlPlaneConfig;
+import io.berth.controlplane.registry.LoginToken;
+import io.berth.testing.OciLayoutImage;
 import io.berth.testing.TestImages;
 import io.berth.testing.TestNetworks;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Compatibility;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
@@ -27,7 +30,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A real all-in-one Berth for end-to-end tests: control plane, agent and local registry on this machine,
- * in a temporary data directory, with the busybox test image pushed into its registry. Tests talk to it
+ * in a temporary data directory, with the busybox test image pushed into the operator's repository of its registry
+ * (made public, so every account's tasks may run it). Tests talk to it
  * with the AWS SDK for Java v2, signed with real SigV4.
  */
 final class BerthEnvironment
@@ -51,7 +55,19 @@ final class BerthEnvironment
         this.controlPlaneTuning = controlPlaneTuning;
         this.configTuning = configTuning;
         this.berth = start();
-        this.image = TestImages.pushBusybox(berth.registryAddress(), "e2e/busybox:latest");
+        // the operator's repository, opened to every account: tests run it as other accounts too
+        String operator = berth.operatorKey().account().accountId();
+        LoginToken login = berth.controlPlane().registryLogin(operator);
+        this.image = TestImages.pushBusybox(berth.registryAddress(), operator + "/e2e/busybox:latest", LoginToken.USERNAME, login.password());
+        berth.controlPlane().repositories().setPublic(operator, "e2e/busybox", true);
+    }
+
+    /** Pushes the layout's image into the account's repository (its path in the registry: ACCOUNT_ID/NAME) as repoTag; returns the reference. */
+    String pushAs(String accountId, OciLayoutImage layout, String repoTag)
+            throws IOException
+    {
+        LoginToken login = berth.controlPlane().registryLogin(accountId);
+        return TestImages.push(layout, berth.registryAddress(), accountId + "/" + repoTag, LoginToken.USERNAME, login.password());
     }
 
     static BerthEnvironment start(Path dataDirectory)
@@ -133,6 +149,17 @@ final class BerthEnvironment
     EcsClient client(String accessKeyId, String secretAccessKey)
     {
         return EcsClient.builder()
+                .endpointOverride(berth.endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
+                .httpClientBuilder(ApacheHttpClient.builder())
+                .build();
+    }
+
+    /** An ECR client of this Berth's registry API (the same endpoint as ECS), signed with the given keys. */
+    EcrClient ecr(String accessKeyId, String secretAccessKey)
+    {
+        return EcrClient.builder()
                 .endpointOverride(berth.endpoint())
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey)))

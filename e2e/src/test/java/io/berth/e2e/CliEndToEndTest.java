@@ -262,18 +262,44 @@ class CliEndToEndTest
 
         BerthCli.Result fromLayout = operator.run("image", "import", layout.layout().toString(), "--tag", "e2e/from-layout:1");
         assertThat(fromLayout.exitCode()).as(fromLayout.toString()).isZero();
-        assertThat(fromLayout.stdoutLines()).containsExactly(environment.berth().registryAddress() + "/e2e/from-layout:1");
+        // into the caller's own repositories: the account id is the first part of the path
+        String operatorAccount = environment.berth().operatorKey().account().accountId();
+        assertThat(fromLayout.stdoutLines()).containsExactly(environment.berth().registryAddress() + "/" + operatorAccount + "/e2e/from-layout:1");
         assertThat(fromLayout.stderrLines()).as("import prints nothing but the reference").isEmpty();
 
         BerthCli.Result fromArchive = operator.run("image", "import", dockerArchive.toString());
         assertThat(fromArchive.exitCode()).as(fromArchive.toString()).isZero();
-        assertThat(fromArchive.stdoutLines()).containsExactly(environment.berth().registryAddress() + "/e2e/from-docker:2");
+        assertThat(fromArchive.stdoutLines()).containsExactly(environment.berth().registryAddress() + "/" + operatorAccount + "/e2e/from-docker:2");
 
         for (String reference : List.of(fromLayout.stdout().strip(), fromArchive.stdout().strip())) {
             BerthCli.Result run = operator.run("run", reference, "--", "echo", "imported");
             assertThat(run.exitCode()).as(run.toString()).isZero();
             assertThat(run.stdoutLines()).containsExactly("imported");
         }
+    }
+
+    @Test
+    void importGoesIntoTheCallersAccountAndOnlyItRunsIt()
+            throws Exception
+    {
+        BerthCli.Result created = operator.run("account", "create", "importer");
+        assertThat(created.exitCode()).as(created.toString()).isZero();
+        String accountId = field(created.stdout(), "Account ID:");
+        BerthCli importer = operator.withKeys(field(created.stdout(), "Access key ID:"), field(created.stdout(), "Secret access key:"));
+        OciLayoutImage layout = TestImages.buildOciLayout(workDirectory.resolve("importer-layout"), "latest", TestImageConfig.busybox());
+
+        BerthCli.Result imported = importer.run("image", "import", layout.layout().toString(), "--tag", "mine/app:1");
+        assertThat(imported.exitCode()).as(imported.toString()).isZero();
+        assertThat(imported.stdoutLines()).containsExactly(environment.berth().registryAddress() + "/" + accountId + "/mine/app:1");
+
+        BerthCli.Result own = importer.run("run", imported.stdout().strip(), "--", "echo", "mine");
+        assertThat(own.exitCode()).as(own.toString()).isZero();
+        assertThat(own.stdoutLines()).containsExactly("mine");
+
+        // the operator is another account: the registry does not let it read the importer's private repository
+        BerthCli.Result other = operator.run("run", imported.stdout().strip(), "--", "echo", "not yours");
+        assertThat(other.exitCode()).as(other.toString()).isNotZero();
+        assertThat(other.stdout() + other.stderr()).contains("CannotPullContainerError").doesNotContain("not yours");
     }
 
     @Test

@@ -70,7 +70,7 @@ class ImageLimitsEndToEndTest
     {
         OciLayoutImage large = TestImages.buildOciLayout(work.resolve("large"), "1",
                 TestImageConfig.busybox().withFile("/data/zeros", "0".repeat(12 << 20)));
-        String largeImage = TestImages.push(large, berth.berth().registryAddress(), "e2e/large:1");
+        String largeImage = berth.pushAs(berth.berth().operatorKey().account().accountId(), large, "e2e/large:1");
 
         Task refused = runAndAwaitStop(register("too-large", largeImage, List.of("echo", "never")));
 

@@ -114,9 +114,35 @@ public final class TestImages
     public static String push(OciLayoutImage image, String registryHostPort, String repoTag)
             throws IOException
     {
-        String reference = registryHostPort + "/" + repoTag;
-        ProcessRunner.run(List.of("skopeo", "--insecure-policy", "copy", "--all", "--preserve-digests", "--quiet",
-                "--dest-tls-verify=false", "oci:" + image.layout() + ":" + image.tag(), "docker://" + reference));
+        return copy(image, registryHostPort + "/" + repoTag, List.of());
+    }
+
+    /**
+     * Copies the layout's image (all platforms) to the plain-HTTP registry at hostPort as {@code repoTag}, logged in
+     * as username with password (a registry behind token auth, such as Berth's).
+     */
+    public static String push(OciLayoutImage image, String registryHostPort, String repoTag, String username, String password)
+            throws IOException
+    {
+        Path authFile = Files.createTempFile("berth-registry-auth", ".json");
+        try {
+            // the password goes through a file of this process's own, never on a command line
+            Files.writeString(authFile, "{\"auths\":{\"" + registryHostPort + "\":{\"auth\":\""
+                    + java.util.Base64.getEncoder().encodeToString((username + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "\"}}}");
+            return copy(image, registryHostPort + "/" + repoTag, List.of("--dest-authfile", authFile.toString()));
+        }
+        finally {
+            Files.deleteIfExists(authFile);
+        }
+    }
+
+    private static String copy(OciLayoutImage image, String reference, List<String> options)
+            throws IOException
+    {
+        List<String> command = new java.util.ArrayList<>(List.of("skopeo", "--insecure-policy", "copy", "--all", "--preserve-digests", "--quiet", "--dest-tls-verify=false"));
+        command.addAll(options);
+        command.addAll(List.of("oci:" + image.layout() + ":" + image.tag(), "docker://" + reference));
+        ProcessRunner.run(command);
         return reference;
     }
 
@@ -124,9 +150,28 @@ public final class TestImages
     public static String pushBusybox(String registryHostPort, String repoTag)
             throws IOException
     {
+        return withBusybox(layout -> push(layout, registryHostPort, repoTag));
+    }
+
+    /** As {@link #pushBusybox(String, String)}, logged in as username with password. */
+    public static String pushBusybox(String registryHostPort, String repoTag, String username, String password)
+            throws IOException
+    {
+        return withBusybox(layout -> push(layout, registryHostPort, repoTag, username, password));
+    }
+
+    private interface LayoutPush
+    {
+        String push(OciLayoutImage layout)
+                throws IOException;
+    }
+
+    private static String withBusybox(LayoutPush push)
+            throws IOException
+    {
         Path layout = Files.createTempDirectory("berth-busybox-image");
         try {
-            return push(buildOciLayout(layout.resolve("layout"), "latest", TestImageConfig.busybox()), registryHostPort, repoTag);
+            return push.push(buildOciLayout(layout.resolve("layout"), "latest", TestImageConfig.busybox()));
         }
         finally {
             FileTrees.deleteRecursively(layout);

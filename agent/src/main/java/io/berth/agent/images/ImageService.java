@@ -1,5 +1,7 @@
 package io.berth.agent.images;
 
+import io.berth.common.agentprotocol.RegistryLogin;
+
 /** Makes an image available on this host. */
 public interface ImageService
 {
@@ -12,4 +14,18 @@ public interface ImageService
      */
     PulledImage pull(String reference)
             throws ImagePullException;
+
+    /**
+     * As {@link #pull(String)}, for a task whose account logs in to login's registry with login (null: no login of
+     * its own). Every image of that registry is then read with that login only, including its manifest when all of
+     * its layers are already here, so a cache hit never serves an image the account may not read.
+     */
+    default PulledImage pull(String reference, RegistryLogin login)
+            throws ImagePullException
+    {
+        if (login != null) {
+            throw new ImagePullException("this host cannot pull with a task's own registry login");
+        }
+        return pull(reference);
+    }
 }

@@ -54,7 +54,9 @@ public final class RegistryClient
     private final RegistryCredentials credentials;
     private final HttpClient httpClient;
     private final RegistryDeadlines deadlines;
-    private final ScheduledExecutorService watchdogs = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("registry-download-deadlines").factory());
+    private final ScheduledExecutorService watchdogs;
+    // false for a view made by withCredentials: the HTTP client and watchdogs are its parent's to close
+    private final boolean ownsResources;
     // Authorization header value per "host/repository": a registry scopes tokens to a repository.
     private final Map<String, String> authorizations = new ConcurrentHashMap<>();
 
@@ -75,10 +77,29 @@ public final class RegistryClient
     /** The given client must not follow redirects itself, and brings its own connect timeout. */
     public RegistryClient(RegistryAccessPolicy accessPolicy, RegistryCredentials credentials, HttpClient httpClient, RegistryDeadlines deadlines)
     {
+        this(accessPolicy, credentials, httpClient, deadlines,
+                Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("registry-download-deadlines").factory()), true);
+    }
+
+    private RegistryClient(RegistryAccessPolicy accessPolicy, RegistryCredentials credentials, HttpClient httpClient, RegistryDeadlines deadlines,
+            ScheduledExecutorService watchdogs, boolean ownsResources)
+    {
         this.accessPolicy = requireNonNull(accessPolicy, "accessPolicy is null");
         this.credentials = requireNonNull(credentials, "credentials is null");
         this.httpClient = requireNonNull(httpClient, "httpClient is null");
         this.deadlines = requireNonNull(deadlines, "deadlines is null");
+        this.watchdogs = requireNonNull(watchdogs, "watchdogs is null");
+        this.ownsResources = ownsResources;
+    }
+
+    /**
+     * A client that logs in to host with credential instead (a task's own login), sharing this one's connections
+     * but none of its tokens: what another login was granted is never reused for this one. Closing it closes
+     * nothing; this client stays the owner.
+     */
+    public RegistryClient withCredential(String host, RegistryCredentials.Credential credential)
+    {
+        return new RegistryClient(accessPolicy, credentials.with(host, credential), httpClient, deadlines, watchdogs, false);
     }
 
     /** Fetches the manifest or index the reference names (its digest if it has one, else its tag). */
@@ -206,6 +227,9 @@ public final class RegistryClient
     @Override
     public void close()
     {
+        if (!ownsResources) {
+            return;
+        }
         watchdogs.shutdownNow();
         httpClient.close();
     }
@@ -229,6 +253,7 @@ public final class RegistryClient
     {
         String authorizationKey = repository.apiHost() + "/" + repository.repository();
         HttpResponse<T> response = null;
+        AuthChallenge lastChallenge = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             Optional<String> authorization = Optional.ofNullable(authorizations.get(authorizationKey));
             response = execute(repository, requestFactory.apply(authorization), bodyHandler);
@@ -238,6 +263,7 @@ public final class RegistryClient
             String challengeHeader = response.headers().firstValue("WWW-Authenticate").orElse(null);
             discard(response);
             Optional<AuthChallenge> challenge = AuthChallenge.parse(challengeHeader);
+            lastChallenge = challenge.orElse(null);
             if (challenge.isEmpty() || attempt == 2) {
                 break;
             }
@@ -248,6 +274,12 @@ public final class RegistryClient
             authorizations.put(authorizationKey, fresh);
         }
         Optional<RegistryCredentials.Credential> credential = credentials.lookup(repository.registry());
+        if (credential.isPresent() && lastChallenge != null && lastChallenge.parameter("error").filter("insufficient_scope"::equals).isPresent()) {
+            // logged in, and still not allowed: the token service granted this login nothing on the repository
+            throw new RegistryException(DENIED, "denied: the registry %s does not let user %s %s %s (insufficient_scope): it is neither this account's repository nor one it may read"
+                    .formatted(repository.registry(), credential.get().username(), lastChallenge.parameter("scope").map(scope -> "do " + scope.substring(scope.lastIndexOf(':') + 1) + " on").orElse("access"),
+                            repository.repository()));
+        }
         throw new RegistryException(UNAUTHORIZED, credential.isPresent()
                 ? "unauthorized: the registry %s rejected the credentials of user %s for %s".formatted(repository.registry(), credential.get().username(), uri.getPath())
                 : "unauthorized: authentication required (no credentials configured for %s)".formatted(repository.registry()));

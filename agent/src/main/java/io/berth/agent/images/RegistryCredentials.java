@@ -93,6 +93,14 @@ public final class RegistryCredentials
         return new RegistryCredentials(credentials);
     }
 
+    /** These credentials with host's replaced by credential (a task's own login to Berth's registry). */
+    public RegistryCredentials with(String host, Credential credential)
+    {
+        Map<String, Credential> merged = new HashMap<>(byHost);
+        merged.put(normalizeHost(host), requireNonNull(credential, "credential is null"));
+        return new RegistryCredentials(merged);
+    }
+
     /** Looks up by registry name ({@code docker.io}) or API host ({@code registry-1.docker.io}). */
     public Optional<Credential> lookup(String host)
     {

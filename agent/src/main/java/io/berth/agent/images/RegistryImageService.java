@@ -1,5 +1,6 @@
 package io.berth.agent.images;
 
+import io.berth.common.agentprotocol.RegistryLogin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,10 @@ import static java.util.Objects.requireNonNull;
  * digest and fetched only when missing, so a repeated pull downloads no blob. A digest reference whose content
  * is all here is served even when the registry is unreachable. Work on one blob or layer is serialized by a
  * per-digest lock, so concurrent pulls of one image share the work instead of corrupting it.
+ *
+ * <p>A task's pull may bring its account's own login to a registry: then every request to that registry is made
+ * with it, with tokens of its own, and the manifest is always fetched with it, even when every layer is already
+ * here, so a layer on the host serves only an account the registry lets read the image.
  */
 public final class RegistryImageService
         implements ImageService
@@ -81,6 +86,13 @@ public final class RegistryImageService
     public PulledImage pull(String reference)
             throws ImagePullException
     {
+        return pull(reference, null);
+    }
+
+    @Override
+    public PulledImage pull(String reference, RegistryLogin login)
+            throws ImagePullException
+    {
         ImageReference parsed;
         try {
             parsed = ImageReference.parse(reference);
@@ -88,15 +100,29 @@ public final class RegistryImageService
         catch (IllegalArgumentException e) {
             throw new ImagePullException(e.getMessage());
         }
-        FetchedManifest top = resolve(parsed);
+        if (login == null) {
+            return pull(reference, parsed, client, true);
+        }
+        // the task's own login, and no token another pull was granted; its manifest is always fetched with it
+        try (RegistryClient taskClient = client.withCredential(login.registry(), new RegistryCredentials.Credential(login.username(), login.password()))) {
+            boolean ownRegistry = RegistryCredentials.normalizeHost(login.registry()).equals(RegistryCredentials.normalizeHost(parsed.registry()));
+            return pull(reference, parsed, taskClient, !ownRegistry);
+        }
+    }
+
+    /** offlineFallback: whether a digest reference whose content is here may be served when the registry is unreachable. */
+    private PulledImage pull(String reference, ImageReference parsed, RegistryClient client, boolean offlineFallback)
+            throws ImagePullException
+    {
+        FetchedManifest top = resolve(client, parsed, offlineFallback);
         String failure = "failed to pull and unpack image \"%s\"".formatted(parsed);
         try {
-            FetchedManifest imageManifest = selectPlatform(parsed, top);
+            FetchedManifest imageManifest = selectPlatform(client, parsed, top);
             ImageManifest manifest = ManifestParser.parseImageManifest(imageManifest.content());
             if (manifest.config().size() > MAX_CONFIG_BYTES) {
                 throw new ImagePullException("%s: the image config is %d bytes, more than the %s an image config may have".formatted(failure, manifest.config().size(), ByteSizes.format(MAX_CONFIG_BYTES)));
             }
-            byte[] configBytes = java.nio.file.Files.readAllBytes(ensureBlob(parsed, manifest.config()));
+            byte[] configBytes = java.nio.file.Files.readAllBytes(ensureBlob(client, parsed, manifest.config()));
             ManifestParser.ParsedConfig config = ManifestParser.parseConfig(configBytes);
             if (config.diffIds().size() != manifest.layers().size()) {
                 throw new ImagePullException("%s: the manifest lists %d layers but the image config %d diff ids".formatted(failure, manifest.layers().size(), config.diffIds().size()));
@@ -122,7 +148,7 @@ public final class RegistryImageService
                         }
                     }
                     else {
-                        Path blob = ensureBlob(parsed, layer);
+                        Path blob = ensureBlob(client, parsed, layer);
                         try {
                             layers.unpack(diffId, blob, budget);
                         }
@@ -177,8 +203,11 @@ public final class RegistryImageService
         }
     }
 
-    /** The manifest (or index) the reference names, from the registry, or from the store for a known digest offline. */
-    private FetchedManifest resolve(ImageReference reference)
+    /**
+     * The manifest (or index) the reference names, from the registry, or from the store for a known digest offline
+     * (when offlineFallback: never for a task's own login, which must prove it may read the image).
+     */
+    private FetchedManifest resolve(RegistryClient client, ImageReference reference, boolean offlineFallback)
             throws ImagePullException
     {
         String failure = "failed to resolve reference \"%s\"".formatted(reference);
@@ -188,7 +217,7 @@ public final class RegistryImageService
             return fetched;
         }
         catch (RegistryException e) {
-            if (e.kind() == RegistryException.Kind.UNREACHABLE && reference.digest().isPresent() && content.contains(reference.digest().get())) {
+            if (offlineFallback && e.kind() == RegistryException.Kind.UNREACHABLE && reference.digest().isPresent() && content.contains(reference.digest().get())) {
                 log.info("registry for {} unreachable ({}); using the stored manifest", reference, e.getMessage());
                 try {
                     return stored(reference.digest().get());
@@ -204,7 +233,7 @@ public final class RegistryImageService
         }
     }
 
-    private FetchedManifest selectPlatform(ImageReference reference, FetchedManifest top)
+    private FetchedManifest selectPlatform(RegistryClient client, ImageReference reference, FetchedManifest top)
             throws RegistryException, IOException, ImagePullException
     {
         if (MediaTypes.isImageManifest(top.mediaType())) {
@@ -240,7 +269,7 @@ public final class RegistryImageService
         return new FetchedManifest(ManifestParser.mediaType(bytes, null), digest, bytes);
     }
 
-    private Path ensureBlob(ImageReference reference, Descriptor descriptor)
+    private Path ensureBlob(RegistryClient client, ImageReference reference, Descriptor descriptor)
             throws RegistryException
     {
         ReentrantLock lock = lockFor(descriptor.digest());

@@ -28,6 +28,8 @@ public final class TaskRecordStore
         this.directory = requireNonNull(directory, "directory is null");
         try {
             Files.createDirectories(directory);
+            // a record holds its task's registry login until the task has pulled: root's only
+            Files.setPosixFilePermissions(directory, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -235,7 +235,7 @@ public final class TaskRunner
             return Optional.of(known);
         }
         try {
-            PulledImage image = host.images().pull(spec.image());
+            PulledImage image = host.images().pull(spec.image(), record.get().assignment().registryLogin());
             images.put(spec.name(), image);
             update(current -> current.withContainer(spec.name(), container -> container.withImageDigest(image.manifestDigest())));
             return Optional.of(image);

@@ -79,7 +79,7 @@ class TaskReconcilerTest
     {
         TaskAssignment assignment = new TaskAssignment(TASK_ID, "arn:aws:ecs:us-east-1:111111111111:task/default/" + TASK_ID, DesiredStatus.RUNNING, 256, 512,
                 List.of(new ContainerSpec("app", "registry/app:1", null, List.of("serve"), Map.of(), null, null, true, null, null, 30)),
-                null, null, null, Map.of(), "111111111111", 21, null);
+                null, null, null, Map.of(), "111111111111", 21, null, null);
         HostServices services = host.services(directory);
         TaskRecord running = TaskRecord.fresh(assignment).withRunning(java.time.Instant.now())
                 .withContainer("app", io.berth.agent.tasks.ContainerRecord::running);

@@ -249,7 +249,7 @@ class TaskRunnerTest
             throws Exception
     {
         TaskAssignment sized = new TaskAssignment(TASK_ID, "arn:aws:ecs:us-east-1:000000000000:task/default/" + TASK_ID, DesiredStatus.RUNNING, 256, 512,
-                List.of(container("app", true, null)), null, null, null, Map.of(), null, 21, null);
+                List.of(container("app", true, null)), null, null, null, Map.of(), null, 21, null, null);
         TaskRunner runner = runner(sized);
         Future<?> lifecycle = start(runner);
         await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);

@@ -45,7 +45,7 @@ class TaskStorageFaultTest
         FakeHost host = new FakeHost();
         TaskAssignment assignment = new TaskAssignment(TASK_ID, "arn:aws:ecs:us-east-1:000000000000:task/default/" + TASK_ID, DesiredStatus.RUNNING, 256, 512,
                 List.of(new ContainerSpec("app", "registry/app:1", null, List.of("serve"), Map.of(), null, null, true, null, null, 30)),
-                null, null, null, Map.of(), null, 21, null);
+                null, null, null, Map.of(), null, 21, null, null);
         TaskRunner runner = new TaskRunner(TaskRecord.fresh(assignment), host.services(directory, storage), () -> {});
 
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {

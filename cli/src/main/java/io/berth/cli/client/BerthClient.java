@@ -33,6 +33,7 @@ public final class BerthClient
         implements AutoCloseable
 {
     private static final String TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113.";
+    private static final String ECR_TARGET_PREFIX = "AmazonEC2ContainerRegistry_V20150921.";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
 
@@ -40,6 +41,7 @@ public final class BerthClient
     private final BerthClientConfig config;
     private final Clock clock;
     private final SigV4Signer signer = new SigV4Signer("ecs", true);
+    private final SigV4Signer ecrSigner = new SigV4Signer("ecr", true);
     private final HttpClient http;
 
     public BerthClient(BerthClientConfig config, Clock clock)
@@ -64,7 +66,17 @@ public final class BerthClient
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/x-amz-json-1.1");
         headers.put("X-Amz-Target", TARGET_PREFIX + action);
-        return call("POST", baseUri("/", null), headers, toBytes(body == null ? mapper.createObjectNode() : body));
+        return call(signer, "POST", baseUri("/", null), headers, toBytes(body == null ? mapper.createObjectNode() : body));
+    }
+
+    /** Calls an ECR action of Berth's registry, e.g. ecr("GetAuthorizationToken", body), signed for the ecr service. */
+    public JsonNode ecr(String action, ObjectNode body)
+    {
+        requireNonNull(action, "action is null");
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/x-amz-json-1.1");
+        headers.put("X-Amz-Target", ECR_TARGET_PREFIX + action);
+        return call(ecrSigner, "POST", baseUri("/", null), headers, toBytes(body == null ? mapper.createObjectNode() : body));
     }
 
     /**
@@ -89,7 +101,7 @@ public final class BerthClient
             headers.put("Content-Type", "application/json");
             bytes = toBytes(body);
         }
-        return call(method, baseUri(path, rawQuery.length() == 0 ? null : rawQuery.toString()), headers, bytes);
+        return call(signer, method, baseUri(path, rawQuery.length() == 0 ? null : rawQuery.toString()), headers, bytes);
     }
 
     /** Encodes one path segment (a task id or an ARN) so that it stays one segment. */
@@ -117,7 +129,7 @@ public final class BerthClient
         }
     }
 
-    private JsonNode call(String method, URI uri, Map<String, String> headers, byte[] body)
+    private JsonNode call(SigV4Signer requestSigner, String method, URI uri, Map<String, String> headers, byte[] body)
     {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(REQUEST_TIMEOUT)
@@ -125,7 +137,7 @@ public final class BerthClient
                         ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
-        signer.sign(method, uri, headers, body, config.credentials(), config.region(), clock.instant()).forEach(request::header);
+        requestSigner.sign(method, uri, headers, body, config.credentials(), config.region(), clock.instant()).forEach(request::header);
 
         HttpResponse<byte[]> response;
         try {

@@ -78,6 +78,9 @@ public final class BerthCommandFactory
         else if (type == BillCommand.class) {
             command = new BillCommand(clients);
         }
+        else if (type == ImagePublicCommand.class) {
+            command = new ImagePublicCommand(clients);
+        }
         else if (type == ImageImportCommand.class) {
             command = imageImport.map(ImageImportCommand::new).orElseGet(ImageImportCommand::new);
         }

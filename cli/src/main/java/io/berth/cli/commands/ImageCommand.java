@@ -6,7 +6,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** berth image: groups the image subcommands. */
-@Command(name = "image", mixinStandardHelpOptions = true, description = "Manage images.", subcommands = ImageImportCommand.class)
+@Command(name = "image", mixinStandardHelpOptions = true, description = "Manage images.", subcommands = {ImageImportCommand.class, ImagePublicCommand.class})
 public final class ImageCommand
         implements Runnable
 {
@@ -16,6 +16,6 @@ public final class ImageCommand
     @Override
     public void run()
     {
-        throw new ParameterException(spec.commandLine(), "Missing subcommand: use `berth image import FILE`");
+        throw new ParameterException(spec.commandLine(), "Missing subcommand: use `berth image import FILE` or `berth image public REPOSITORY`");
     }
 }

@@ -5,6 +5,9 @@ import io.berth.controlplane.ControlPlaneConfig;
 import io.berth.controlplane.accounts.AccessKey;
 import io.berth.controlplane.agents.http.AgentProtocolHandler;
 import io.berth.controlplane.api.http.ApiServer;
+import io.berth.controlplane.api.registry.RegistryTokenEndpoint;
+import io.berth.controlplane.registry.RegistrySettings;
+import io.berth.controlplane.registry.RegistrySigningKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +26,9 @@ import java.util.function.UnaryOperator;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The control plane as a server: the store, the ECS API and admin endpoints (SigV4), the agent protocol under
- * /berth/agent/v1/ (host credentials) on the same port, periodic maintenance, and DIR/berth.env.
+ * The control plane as a server: the store, the ECS (and, with a registry, ECR) API and admin endpoints (SigV4), the
+ * agent protocol under /berth/agent/v1/ (host credentials) and the registry's token endpoint under /berth/registry/
+ * on the same port, periodic maintenance, and DIR/berth.env.
  */
 public final class BerthServer
         implements AutoCloseable
@@ -57,20 +61,26 @@ public final class BerthServer
     {
         Path data = Files.createDirectories(config.dataDirectory());
         try {
-            controlPlane = new ControlPlane(controlPlaneTuning.apply(ControlPlaneConfig.of(config.effectiveStoreUrl())
+            ControlPlaneConfig settings = ControlPlaneConfig.of(config.effectiveStoreUrl())
                     .withRegion(config.region())
                     .withStoppedTaskRetention(config.stoppedTaskRetention())
                     .withMetering(config.metering())
-                    .withClock(clock)));
+                    .withClock(clock);
+            if (config.registryAddress() != null) {
+                // the registry trusts tokens signed with this key; kept in the data directory, so both survive restarts
+                settings = settings.withRegistry(new RegistrySettings(config.registryAddress(), RegistrySigningKey.loadOrCreate(data.resolve("registry-auth"))));
+            }
+            controlPlane = new ControlPlane(controlPlaneTuning.apply(settings));
             operatorKey = controlPlane.accounts().bootstrapOperator();
-            apiServer = new ApiServer(
+            apiServer = ApiServer.serving(
                     new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.apiPort()),
                     controlPlane.accessKeys(),
-                    controlPlane.ecsActions(),
+                    controlPlane.services(),
                     controlPlane.adminEndpoints(),
                     clock);
             apiServer.throttle(controlPlane.limits(), clock);
             apiServer.mount(AgentProtocolHandler.PREFIX, controlPlane.agentProtocol());
+            controlPlane.registryTokenEndpoint().ifPresent(endpoint -> apiServer.mount(RegistryTokenEndpoint.PREFIX, endpoint));
             apiServer.start();
             // tasks may call the API, as tasks on AWS call ECS: every host's network plan lets them reach it
             controlPlane.taskNetwork().publishApiAddress(ServerAddresses.concrete(config.bindAddress()), apiServer.port());

@@ -9,7 +9,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * How the control plane runs. storeUrl null means the embedded SQLite store in the data directory; apiPort 0
- * picks a free port; registryAddress (may be null) is written into berth.env as BERTH_REGISTRY; metering holds
+ * picks a free port; registryAddress (may be null) is the registry whose repositories the ECR API serves, Berth
+ * signing its tokens; it is written into berth.env as BERTH_REGISTRY; metering holds
  * the prices of the bill.
  */
 public record ServerConfig(

@@ -13,6 +13,7 @@ import io.berth.common.hostauth.HostCredential;
 import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
 import io.berth.controlplane.network.TaskAddressPlan;
+import io.berth.controlplane.registry.RegistrySettings;
 import io.berth.controlplane.accounts.AccessKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,10 +82,11 @@ public final class AllInOne
         try {
             checkApiPortIsFree();
             registry = new LocalRegistry(Files.createDirectories(data.resolve("registry")), registryPort(data));
-            registry.start();
+            // the server first: the registry sends clients to its token endpoint and trusts its signing key
             server = new BerthServer(new ServerConfig(data, config.bindAddress(), config.apiPort(), config.storeUrl(), config.region(),
                     config.stoppedTaskRetention(), registry.address(), config.metering()), clock, controlPlaneTuning);
             server.start();
+            registry.start(RegistrySettings.tokenRealm(loopbackEndpoint().toString()), server.controlPlane().config().registry().signingKey().certificateFile());
             startAgent();
         }
         catch (IOException | RuntimeException e) {

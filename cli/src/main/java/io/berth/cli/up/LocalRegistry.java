@@ -1,5 +1,6 @@
 package io.berth.cli.up;
 
+import io.berth.controlplane.registry.RegistrySettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * Debian's docker-registry (CNCF Distribution) serving plain HTTP on loopback, storing its blobs in the
  * data directory. Started and stopped with `berth up`; the port is kept in the data directory so image
- * references stay valid across restarts.
+ * references stay valid across restarts. Its token auth sends every client to Berth's token endpoint and trusts
+ * only tokens signed with Berth's registry key, so each account reads and writes only what Berth grants it.
  */
 public final class LocalRegistry
         implements AutoCloseable
@@ -50,7 +52,8 @@ public final class LocalRegistry
         return port;
     }
 
-    public void start()
+    /** tokenRealm: Berth's token endpoint; signingCertificate: the PEM certificate of the key Berth signs tokens with. */
+    public void start(String tokenRealm, Path signingCertificate)
             throws IOException
     {
         if (!Files.isExecutable(BINARY)) {
@@ -71,7 +74,13 @@ public final class LocalRegistry
                     enabled: true
                 http:
                   addr: %s
-                """.formatted(storage, address()));
+                auth:
+                  token:
+                    realm: %s
+                    service: %s
+                    issuer: %s
+                    rootcertbundle: %s
+                """.formatted(storage, address(), tokenRealm, RegistrySettings.SERVICE, RegistrySettings.ISSUER, signingCertificate));
         stopLeftOverRegistry(config);
         process = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
                 .redirectErrorStream(true)
@@ -136,7 +145,9 @@ public final class LocalRegistry
                 throw new IOException("the local registry exited at start (port " + port + " in use?); see " + directory.resolve("registry.log"));
             }
             try {
-                if (client.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                // 401: up, and asking for a token as it should
+                int status = client.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status == 200 || status == 401) {
                     return;
                 }
             }

@@ -103,7 +103,7 @@ public final class UpCommand
                 Use it from this shell:
                   . %s
                   berth image import ./image-layout --tag app:1      # prints the reference to run
-                  berth run %s/app:1 -- echo hello
+                  berth run %s/ACCOUNT_ID/app:1 -- echo hello         # your account's own repository
                   aws ecs list-clusters                               # the AWS CLI and SDKs work too
                 Containers keep running when berth up stops; the next berth up adopts them.
                 %n""", berth.endpoint(), berth.registryAddress(), config.dataDirectory(), berth.environmentFile(), berth.registryAddress());

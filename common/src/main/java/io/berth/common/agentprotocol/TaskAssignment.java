@@ -14,7 +14,9 @@ import static java.util.Objects.requireNonNull;
  * on its network (null from a control plane that does not send it). ephemeralStorageGiB is the size of the task's
  * writable storage, shared by all its containers' writable layers (null from a control plane that does not send
  * it: the host then gives {@link #DEFAULT_EPHEMERAL_STORAGE_GIB}). isolation is the tier the task's containers
- * run at ({@link IsolationTier#CONTAINER} from a control plane that does not send it).
+ * run at ({@link IsolationTier#CONTAINER} from a control plane that does not send it). registryLogin is the
+ * account's login to Berth's registry for this task's pulls (null when the control plane runs no registry); a new
+ * one comes with every sync.
  */
 public record TaskAssignment(
         String taskId,
@@ -29,7 +31,8 @@ public record TaskAssignment(
         Map<String, String> containerArns,
         String accountId,
         Integer ephemeralStorageGiB,
-        IsolationTier isolation)
+        IsolationTier isolation,
+        RegistryLogin registryLogin)
 {
     public enum DesiredStatus { RUNNING, STOPPED }
 
@@ -49,12 +52,12 @@ public record TaskAssignment(
         isolation = isolation == null ? IsolationTier.CONTAINER : isolation;
     }
 
-    /** An assignment with the default task storage, at the container tier. */
+    /** An assignment with the default task storage, at the container tier, without a registry login. */
     public TaskAssignment(String taskId, String taskArn, DesiredStatus desiredStatus, int cpu, int memoryMiB, List<ContainerSpec> containers,
             String clusterArn, String taskDefinitionArn, String availabilityZone, Map<String, String> containerArns, String accountId)
     {
         this(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, clusterArn, taskDefinitionArn, availabilityZone, containerArns, accountId, null,
-                IsolationTier.CONTAINER);
+                IsolationTier.CONTAINER, null);
     }
 
     /** The size of the task's writable storage in GiB: the control plane's, else the default. */
@@ -66,6 +69,6 @@ public record TaskAssignment(
     /** An assignment without the task's identity beyond its ARN. */
     public TaskAssignment(String taskId, String taskArn, DesiredStatus desiredStatus, int cpu, int memoryMiB, List<ContainerSpec> containers)
     {
-        this(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, null, null, null, Map.of(), null, null, IsolationTier.CONTAINER);
+        this(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, null, null, null, Map.of(), null, null, IsolationTier.CONTAINER, null);
     }
 }

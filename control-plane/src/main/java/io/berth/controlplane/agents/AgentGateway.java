@@ -1,6 +1,7 @@
 package io.berth.controlplane.agents;
 
 import io.berth.common.agentprotocol.ControlPlaneLink;
+import io.berth.common.agentprotocol.RegistryLogin;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
 import io.berth.common.agentprotocol.TaskAssignment;
@@ -25,6 +26,7 @@ import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
 
@@ -46,9 +48,17 @@ public final class AgentGateway
     private final HostSignals hostSignals;
     private final TaskNetwork taskNetwork;
     private final Clock clock;
+    private final Function<String, RegistryLogin> registryLogins;
 
     public AgentGateway(Store store, TaskPlacer placer, HostSignals hostSignals, TaskNetwork taskNetwork, Clock clock)
     {
+        this(store, placer, hostSignals, taskNetwork, clock, accountId -> null);
+    }
+
+    /** registryLogins mints, per account, the login each of its tasks pulls with (null: no registry of Berth's). */
+    public AgentGateway(Store store, TaskPlacer placer, HostSignals hostSignals, TaskNetwork taskNetwork, Clock clock, Function<String, RegistryLogin> registryLogins)
+    {
+        this.registryLogins = requireNonNull(registryLogins, "registryLogins is null");
         this.store = requireNonNull(store, "store is null");
         this.placer = requireNonNull(placer, "placer is null");
         this.hostSignals = requireNonNull(hostSignals, "hostSignals is null");
@@ -91,7 +101,7 @@ public final class AgentGateway
                         .filter(other -> !other.equals(hostId))
                         .forEach(otherHostsTouched::add);
             }
-            return new SyncResponse(transaction.tasks().onHost(hostId).stream().map(AgentGateway::assignment).toList(),
+            return new SyncResponse(transaction.tasks().onHost(hostId).stream().map(this::assignment).toList(),
                     taskNetwork.planFor(transaction, hostId).orElse(null));
         });
         otherHostsTouched.forEach(hostSignals::signal);
@@ -149,7 +159,7 @@ public final class AgentGateway
         }
     }
 
-    private static TaskAssignment assignment(Task task)
+    private TaskAssignment assignment(Task task)
     {
         TaskAssignment.DesiredStatus desired = task.state().desiredStatus() == TaskStatus.STOPPED
                 ? TaskAssignment.DesiredStatus.STOPPED
@@ -161,6 +171,15 @@ public final class AgentGateway
                 task.state().containers().stream().collect(java.util.stream.Collectors.toMap(container -> container.spec().name(), TaskContainer::containerArn)),
                 task.accountId(),
                 task.ephemeralStorage().sizeInGiB(),
-                task.isolation());
+                task.isolation(),
+                // only a task still to start pulls: the others need no login (and get none to hold)
+                pullsYet(task) ? registryLogins.apply(task.accountId()) : null);
+    }
+
+    private static boolean pullsYet(Task task)
+    {
+        TaskStatus status = task.state().lastStatus();
+        return task.accountId() != null && task.state().desiredStatus() != TaskStatus.STOPPED
+                && (status == TaskStatus.PROVISIONING || status == TaskStatus.PENDING);
     }
 }

@@ -54,6 +54,11 @@ public final class StoreTransaction
         return new HostCredentialRows(sql);
     }
 
+    public RepositoryRows repositories()
+    {
+        return new RepositoryRows(sql);
+    }
+
     public TaskUsageRows taskUsage()
     {
         return new TaskUsageRows(sql);

@@ -5,6 +5,7 @@ import io.berth.common.agentprotocol.HostInfo;
 import io.berth.controlplane.accounts.AccessKey;
 import io.berth.controlplane.accounts.Account;
 import io.berth.controlplane.clusters.Cluster;
+import io.berth.controlplane.registry.Repository;
 import io.berth.controlplane.placement.PlacementAttempt;
 import io.berth.controlplane.taskdefinitions.ContainerDefinition;
 import io.berth.controlplane.taskdefinitions.EnvironmentVariable;
@@ -290,6 +291,33 @@ abstract class StoreContractTest
     private Cluster cluster(String name)
     {
         return new Cluster(accountId, name, "arn:aws:ecs:us-east-1:" + accountId + ":cluster/" + name, Cluster.Status.ACTIVE, T0);
+    }
+
+    @Test
+    void repositoriesAreKeptPerAccount()
+    {
+        String otherAccount = String.valueOf(100_000_000_000L + ThreadLocalRandom.current().nextLong(899_999_999_999L));
+        store.useTransaction(transaction -> transaction.accounts().insert(new Account(otherAccount, "account-" + otherAccount, false), T0));
+        Repository mine = new Repository(accountId, "team/app", T0, false);
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.repositories().insertIfAbsent(mine))).isTrue();
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.repositories().insertIfAbsent(mine.withPublicRead(true)))).as("a second insert").isFalse();
+        // the same name in another account is another repository
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.repositories().insertIfAbsent(new Repository(otherAccount, "team/app", T0, false)))).isTrue();
+        store.useTransaction(transaction -> transaction.repositories().insertIfAbsent(new Repository(accountId, "a-first", T0, false)));
+
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.repositories().find(accountId, "team/app"))).contains(mine);
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.repositories().list(accountId, 0, 10)))
+                .extracting(Repository::name).containsExactly("a-first", "team/app");
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.repositories().list(accountId, 1, 10))).extracting(Repository::name).containsExactly("team/app");
+
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.repositories().setPublicRead(accountId, "team/app", true))).isTrue();
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.repositories().find(accountId, "team/app"))).contains(mine.withPublicRead(true));
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.repositories().find(otherAccount, "team/app")).orElseThrow().publicRead()).isFalse();
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.repositories().setPublicRead(accountId, "missing", true))).isFalse();
+
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.repositories().delete(accountId, "team/app"))).isTrue();
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.repositories().find(accountId, "team/app"))).isEmpty();
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.repositories().find(otherAccount, "team/app"))).isPresent();
     }
 
     private TaskDefinition definition(String family, int revision)

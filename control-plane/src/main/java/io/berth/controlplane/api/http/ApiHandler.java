@@ -10,6 +10,7 @@ import io.berth.common.json.Json;
 import io.berth.controlplane.api.AdminEndpoint;
 import io.berth.controlplane.api.EcsAction;
 import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.api.JsonService;
 import io.berth.controlplane.api.RequestContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,28 +30,31 @@ import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
-/** Decodes one request, authenticates it, dispatches it and writes the response or the ECS error shape. */
+/**
+ * Decodes one request, authenticates it, dispatches it and writes the response or the error shape. {@code POST /}
+ * goes to the JSON 1.1 service the request was signed for (ECS or ECR); paths under /berth/ to the admin
+ * endpoints, which are signed as ECS calls.
+ */
 final class ApiHandler
         implements HttpHandler
 {
     private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
 
-    static final String TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113.";
     static final String ECS_CONTENT_TYPE = "application/x-amz-json-1.1";
     static final String ADMIN_CONTENT_TYPE = "application/json";
     static final String REQUEST_ID_HEADER = "x-amzn-RequestId";
 
     private final ObjectMapper mapper = Json.mapper();
     private final RequestAuthenticator authenticator;
-    private final Map<String, EcsAction> actions;
+    private final Map<String, JsonService> services;
     private final List<AdminRoute> adminRoutes;
     private final int maxBodyBytes;
     private volatile RequestThrottle throttle;
 
-    ApiHandler(RequestAuthenticator authenticator, List<EcsAction> actions, List<AdminEndpoint> adminEndpoints, int maxBodyBytes)
+    ApiHandler(RequestAuthenticator authenticator, List<JsonService> services, List<AdminEndpoint> adminEndpoints, int maxBodyBytes)
     {
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
-        this.actions = actions.stream().collect(Collectors.toUnmodifiableMap(EcsAction::name, Function.identity()));
+        this.services = services.stream().collect(Collectors.toUnmodifiableMap(JsonService::signingName, Function.identity()));
         this.adminRoutes = adminEndpoints.stream().map(AdminRoute::of).toList();
         if (maxBodyBytes <= 0) {
             throw new IllegalArgumentException("maxBodyBytes must be positive");
@@ -88,10 +92,13 @@ final class ApiHandler
                 RequestContext context = new RequestContext(caller.key().account(), caller.region(), requestId);
                 JsonNode response;
                 if (ecs) {
-                    String action = actionName(request);
-                    response = handleEcs(context, action, request);
+                    JsonService service = services.get(caller.service());
+                    response = handleAction(context, service, actionName(service, request), request);
                 }
                 else {
+                    if (!caller.service().equals(JsonService.ECS_SIGNING_NAME)) {
+                        throw ApiErrors.invalidSignature("Credential should be scoped to correct service: 'ecs', not '" + caller.service() + "': Berth's endpoints are signed as ECS calls.");
+                    }
                     response = handleAdmin(context, request);
                 }
                 status = 200;
@@ -152,24 +159,26 @@ final class ApiHandler
                 body);
     }
 
-    private static String actionName(IncomingRequest request)
+    private static String actionName(JsonService service, IncomingRequest request)
     {
+        String serviceName = service.signingName().toUpperCase(Locale.ROOT);
         if (!request.method().equals("POST")) {
-            throw ApiErrors.methodNotAllowed("ECS actions are called with POST /, not " + request.method() + " /");
+            throw ApiErrors.methodNotAllowed(serviceName + " actions are called with POST /, not " + request.method() + " /");
         }
+        String prefix = service.targetPrefix();
         String target = request.header("x-amz-target")
-                .orElseThrow(() -> ApiErrors.unknownOperation("Missing X-Amz-Target header: it names the action, e.g. " + TARGET_PREFIX + "ListClusters"));
-        if (!target.startsWith(TARGET_PREFIX) || target.length() == TARGET_PREFIX.length()) {
-            throw ApiErrors.unknownOperation("X-Amz-Target '" + target + "' is not an ECS action; expected " + TARGET_PREFIX + "<Action>");
+                .orElseThrow(() -> ApiErrors.unknownOperation("Missing X-Amz-Target header: it names the action, e.g. " + prefix + "<Action>"));
+        if (!target.startsWith(prefix) || target.length() == prefix.length()) {
+            throw ApiErrors.unknownOperation("X-Amz-Target '" + target + "' is not an " + serviceName + " action; expected " + prefix + "<Action>");
         }
-        return target.substring(TARGET_PREFIX.length());
+        return target.substring(prefix.length());
     }
 
-    private JsonNode handleEcs(RequestContext context, String actionName, IncomingRequest request)
+    private JsonNode handleAction(RequestContext context, JsonService service, String actionName, IncomingRequest request)
     {
-        EcsAction action = actions.get(actionName);
+        EcsAction action = service.actionsByName().get(actionName);
         if (action == null) {
-            throw ApiErrors.unknownOperation("Berth does not support the ECS action " + actionName);
+            throw ApiErrors.unknownOperation("Berth does not support the " + service.signingName().toUpperCase(Locale.ROOT) + " action " + actionName);
         }
         JsonNode body = parseBody(request.body());
         if (!body.isObject()) {

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.berth.controlplane.accounts.AccessKeyLookup;
 import io.berth.controlplane.api.AdminEndpoint;
 import io.berth.controlplane.api.EcsAction;
+import io.berth.controlplane.api.JsonService;
 import io.berth.controlplane.quotas.RequestRates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,13 +18,15 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * The control plane's HTTP API: the ECS JSON 1.1 protocol on {@code POST /} and the admin endpoints under
+ * The control plane's HTTP API: the ECS and ECR JSON 1.1 protocols on {@code POST /} and the admin endpoints under
  * {@code /berth/}, all SigV4-authenticated. One virtual thread per request.
  */
 public final class ApiServer
@@ -47,8 +50,25 @@ public final class ApiServer
 
     public ApiServer(InetSocketAddress bind, AccessKeyLookup keys, List<EcsAction> actions, List<AdminEndpoint> adminEndpoints, Clock clock, int maxBodyBytes)
     {
+        this(bind, handler(keys, List.of(JsonService.ecs(actions)), adminEndpoints, clock, maxBodyBytes));
+    }
+
+    private ApiServer(InetSocketAddress bind, ApiHandler handler)
+    {
         this.bind = requireNonNull(bind, "bind is null");
-        this.handler = new ApiHandler(new RequestAuthenticator(keys, clock, "ecs"), actions, adminEndpoints, maxBodyBytes);
+        this.handler = requireNonNull(handler, "handler is null");
+    }
+
+    /** Serves each of the JSON 1.1 services (ECS, ECR) to the requests signed for it. */
+    public static ApiServer serving(InetSocketAddress bind, AccessKeyLookup keys, List<JsonService> services, List<AdminEndpoint> adminEndpoints, Clock clock)
+    {
+        return new ApiServer(bind, handler(keys, services, adminEndpoints, clock, DEFAULT_MAX_BODY_BYTES));
+    }
+
+    private static ApiHandler handler(AccessKeyLookup keys, List<JsonService> services, List<AdminEndpoint> adminEndpoints, Clock clock, int maxBodyBytes)
+    {
+        Set<String> signingNames = services.stream().map(JsonService::signingName).collect(Collectors.toSet());
+        return new ApiHandler(new RequestAuthenticator(keys, clock, signingNames), services, adminEndpoints, maxBodyBytes);
     }
 
     /**

@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.util.Objects.requireNonNull;
@@ -33,21 +35,24 @@ final class RequestAuthenticator
 
     private final AccessKeyLookup keys;
     private final Clock clock;
-    private final String service;
+    private final Set<String> services;
 
-    RequestAuthenticator(AccessKeyLookup keys, Clock clock, String service)
+    /** services: the signing names accepted in the credential scope, e.g. ecs and ecr. */
+    RequestAuthenticator(AccessKeyLookup keys, Clock clock, Set<String> services)
     {
         this.keys = requireNonNull(keys, "keys is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.service = requireNonNull(service, "service is null");
+        this.services = Set.copyOf(services);
     }
 
-    record Authenticated(AccessKey key, String region)
+    /** service: the credential scope's service, which names the AWS service the request is for. */
+    record Authenticated(AccessKey key, String region, String service)
     {
         Authenticated
         {
             requireNonNull(key, "key is null");
             requireNonNull(region, "region is null");
+            requireNonNull(service, "service is null");
         }
     }
 
@@ -63,8 +68,9 @@ final class RequestAuthenticator
         }
 
         CredentialScope scope = authorization.scope();
-        if (!scope.service().equals(service)) {
-            throw ApiErrors.invalidSignature("Credential should be scoped to correct service: '" + service + "', not '" + scope.service() + "'.");
+        if (!services.contains(scope.service())) {
+            String expected = services.size() == 1 ? "'" + services.iterator().next() + "'" : "one of " + new TreeSet<>(services);
+            throw ApiErrors.invalidSignature("Credential should be scoped to correct service: " + expected + ", not '" + scope.service() + "'.");
         }
         if (!authorization.signedHeaders().contains("host")) {
             throw ApiErrors.incompleteSignature("'Host' must be a 'SignedHeader' in the AWS Authorization.");
@@ -111,7 +117,7 @@ final class RequestAuthenticator
             throw ApiErrors.invalidSignature("The request signature we calculated does not match the signature you provided. "
                     + "Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
         }
-        return new Authenticated(key, scope.region());
+        return new Authenticated(key, scope.region(), scope.service());
     }
 
     /** The signed request time in basic ISO 8601 form, from X-Amz-Date or else the HTTP Date header. */

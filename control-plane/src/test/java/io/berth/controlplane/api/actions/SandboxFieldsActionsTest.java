@@ -102,6 +102,9 @@ class SandboxFieldsActionsTest
         assertRefused(container("\"linuxParameters\": {\"capabilities\": {\"adds\": [\"SYS_PTRACE\"]}}"), "ClientException", "linuxParameters.capabilities.adds");
         assertRefused(container("\"linuxParameters\": {\"seccomp\": true}"), "ClientException", "linuxParameters.seccomp");
         assertRefused(container("\"dockerSecurityOptions\": [\"seccomp=unconfined\"]"), "ClientException", "dockerSecurityOptions");
+        // a Secrets Manager secret Berth cannot read: refused, never pulled without it
+        assertRefused(container("\"repositoryCredentials\": {\"credentialsParameter\": \"arn:aws:secretsmanager:us-east-1:1:secret:x\"}"), "ClientException",
+                "repositoryCredentials", "Secrets Manager");
     }
 
     @Test
