@@ -5,12 +5,17 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -22,6 +27,10 @@ import static java.util.Objects.requireNonNull;
  * digest and fetched only when missing, so a repeated pull downloads no blob. A digest reference whose content
  * is all here is served even when the registry is unreachable. Work on one blob or layer is serialized by a
  * per-digest lock, so concurrent pulls of one image share the work instead of corrupting it.
+ *
+ * <p>Each pull records the image and its last use in an {@link ImageRecordStore}, for garbage collection. Pulls hold
+ * the store's read lock and a collection its write lock, so a collection never removes content a pull is working on
+ * (see {@link #collectGarbageAbove}).
  */
 public final class RegistryImageService
         implements ImageService
@@ -35,7 +44,11 @@ public final class RegistryImageService
     private final LayerStore layers;
     private final Descriptor.Platform platform;
     private final ImageLimits limits;
+    private final ImageRecordStore records;
+    private final Clock clock;
     private final ConcurrentMap<Digest, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final ReentrantReadWriteLock storeLock = new ReentrantReadWriteLock();
+    private volatile ImageGarbageCollector collector;
 
     public RegistryImageService(Path root, RegistryClient client)
             throws IOException
@@ -58,12 +71,34 @@ public final class RegistryImageService
     public RegistryImageService(Path root, RegistryClient client, LayerUnpacker unpacker, Descriptor.Platform platform, ImageLimits limits)
             throws IOException
     {
+        this(root, client, unpacker, platform, limits, Clock.systemUTC());
+    }
+
+    /** clock: the time each pull records as the image's last use. */
+    public RegistryImageService(Path root, RegistryClient client, LayerUnpacker unpacker, Descriptor.Platform platform, ImageLimits limits, Clock clock)
+            throws IOException
+    {
         this.limits = requireNonNull(limits, "limits is null");
+        this.clock = requireNonNull(clock, "clock is null");
         requireNonNull(root, "root is null");
         this.client = requireNonNull(client, "client is null");
         this.platform = requireNonNull(platform, "platform is null");
         this.content = new ContentStore(root);
         this.layers = new LayerStore(root, requireNonNull(unpacker, "unpacker is null"));
+        this.records = new ImageRecordStore(root);
+    }
+
+    /**
+     * Keeps the store (blobs and unpacked layers) within maxStoreBytes from now on: after each pull, and whenever
+     * the returned collector runs, least recently used images that no task in {@code inUse} uses are removed until
+     * the store fits. A collection runs only while no pull does; it never waits for one (the last pull of a burst
+     * runs it).
+     */
+    public ImageGarbageCollector collectGarbageAbove(long maxStoreBytes, Supplier<InUseImages> inUse)
+    {
+        ImageGarbageCollector created = new ImageGarbageCollector(content, layers, records, storeLock.writeLock(), this::storedImage, maxStoreBytes, inUse);
+        collector = created;
+        return created;
     }
 
     /**
@@ -79,6 +114,24 @@ public final class RegistryImageService
 
     @Override
     public PulledImage pull(String reference)
+            throws ImagePullException
+    {
+        PulledImage pulled;
+        storeLock.readLock().lock();
+        try {
+            pulled = pullHoldingTheStore(reference);
+        }
+        finally {
+            storeLock.readLock().unlock();
+        }
+        ImageGarbageCollector current = collector;
+        if (current != null) {
+            current.collectUnlessBusy();
+        }
+        return pulled;
+    }
+
+    private PulledImage pullHoldingTheStore(String reference)
             throws ImagePullException
     {
         ImageReference parsed;
@@ -141,6 +194,12 @@ public final class RegistryImageService
                     lock.unlock();
                 }
             }
+            Set<Digest> blobs = new HashSet<>();
+            blobs.add(top.digest());
+            blobs.add(imageManifest.digest());
+            blobs.add(manifest.config().digest());
+            manifest.layers().forEach(layer -> blobs.add(layer.digest()));
+            records.recordUse(parsed.toString(), top.digest(), blobs, Set.copyOf(config.diffIds()), clock.instant());
             log.info("image {} ready: manifest {}, {} layers, {} newly unpacked", parsed, top.digest(), layerPaths.size(), unpacked);
             return new PulledImage(reference, top.digest().toString(), config.config(), layerPaths);
         }
@@ -231,6 +290,47 @@ public final class RegistryImageService
             throw new ImagePullException("failed to pull and unpack image \"%s\": the %s entry is a %s, not an image manifest".formatted(reference, platform, child.mediaType()));
         }
         return child;
+    }
+
+    /**
+     * What an image whose manifest is in the store references, read from the stored manifests and config alone: for an
+     * image a task runs that was pulled before image records were kept. Empty when a part is not in the store.
+     */
+    private Optional<ImageRecord> storedImage(Digest manifestDigest)
+    {
+        try {
+            if (!content.contains(manifestDigest)) {
+                return Optional.empty();
+            }
+            Set<Digest> blobs = new HashSet<>();
+            blobs.add(manifestDigest);
+            FetchedManifest top = stored(manifestDigest);
+            FetchedManifest imageManifest = top;
+            if (MediaTypes.isIndex(top.mediaType())) {
+                Optional<Digest> child = ManifestParser.parseIndex(top.content()).stream()
+                        .filter(entry -> entry.platform().map(candidate -> candidate.runsOn(platform)).orElse(false))
+                        .map(Descriptor::digest)
+                        .filter(content::contains)
+                        .findFirst();
+                if (child.isEmpty()) {
+                    return Optional.empty();
+                }
+                imageManifest = stored(child.get());
+                blobs.add(child.get());
+            }
+            ImageManifest manifest = ManifestParser.parseImageManifest(imageManifest.content());
+            if (!content.contains(manifest.config().digest())) {
+                return Optional.empty();
+            }
+            blobs.add(manifest.config().digest());
+            manifest.layers().forEach(layer -> blobs.add(layer.digest()));
+            ManifestParser.ParsedConfig config = ManifestParser.parseConfig(content.read(manifest.config().digest()));
+            return Optional.of(new ImageRecord(manifestDigest, Set.of(), blobs, Set.copyOf(config.diffIds()), clock.instant()));
+        }
+        catch (IOException | RuntimeException e) {
+            log.warn("image store: cannot read what image {} references from the store: {}", manifestDigest, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private FetchedManifest stored(Digest digest)
