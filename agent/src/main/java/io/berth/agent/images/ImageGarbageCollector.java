@@ -4,6 +4,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +30,9 @@ public final class ImageGarbageCollector
         implements AutoCloseable
 {
     private static final Logger log = LoggerFactory.getLogger(ImageGarbageCollector.class);
+    public static final long DEFAULT_MAX_STORE_BYTES = 50L << 30;
+    /** How often a collection runs besides the one after each pull. */
+    public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
 
     private final ContentStore content;
     private final LayerStore layers;
@@ -51,6 +56,22 @@ public final class ImageGarbageCollector
         }
         this.maxStoreBytes = maxStoreBytes;
         this.inUse = requireNonNull(inUse, "inUse is null");
+    }
+
+    /**
+     * The size an image store in this directory gets unless the operator sets one: 50 GiB, or half of the
+     * directory's filesystem when that is smaller, so that images never fill a small disk the tasks also write to.
+     */
+    public static long defaultMaxStoreBytes(Path directory)
+            throws IOException
+    {
+        long half = Files.getFileStore(directory).getTotalSpace() / 2;
+        return half > 0 ? Math.min(DEFAULT_MAX_STORE_BYTES, half) : DEFAULT_MAX_STORE_BYTES;
+    }
+
+    public long maxStoreBytes()
+    {
+        return maxStoreBytes;
     }
 
     /** The outcome of one collection: the store's bytes before and after, and what could not be removed. */

@@ -111,7 +111,8 @@ public final class AllInOne
                 .withCapacity(HostCapacity.cpuUnits() * HostCapacity.ALL_IN_ONE_CPU_OVERCOMMIT, HostCapacity.memoryMiB() * HostCapacity.ALL_IN_ONE_MEMORY_OVERCOMMIT)
                 .withTaskNetwork(config.bridgeName())
                 .withTimings(config.heartbeatInterval(), config.stoppedTaskRetention())
-                .withMaxImageBytes(config.maxImageBytes());
+                .withMaxImageBytes(config.maxImageBytes())
+                .withImageStoreBytes(config.imageStoreBytes());
         AgentNode node = new AgentNode(agentConfig, clock);
         node.start();
         agentNode = node;
