@@ -7,6 +7,8 @@
 # `berth agent` processes, each agent in a network namespace of its own, next to raw runc and the all-in-one.
 # With --network first, io.berth.benchmarks.TaskNetworkBenchmark: task-to-task throughput and round trip on one
 # host and across hosts of such a fleet, next to the underlay between the hosts' namespaces (needs iperf3).
+# With --pull, io.berth.benchmarks.PullBenchmark: pull and unpack of a ~500 MB multi-layer image from a local
+# registry by the agent's image service, next to `skopeo copy` into an OCI directory plus `tar -xzf` of its layers.
 set -euo pipefail
 BENCHMARK=io.berth.benchmarks.StartLatencyBenchmark
 LOG_NAME=bench-berth.log
@@ -18,6 +20,10 @@ elif [ "${1:-}" = "--network" ]; then
   shift
   BENCHMARK=io.berth.benchmarks.TaskNetworkBenchmark
   LOG_NAME=bench-network-berth.log
+elif [ "${1:-}" = "--pull" ]; then
+  shift
+  BENCHMARK=io.berth.benchmarks.PullBenchmark
+  LOG_NAME=bench-pull-berth.log
 fi
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 . "$ROOT/scripts/lib.sh"

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The image records, one JSON file per image at {@code <root>/images/sha256/<manifest digest hex>.json}, written to a
+ * The image records, one JSON file per image at {@code <root>/records/sha256/<manifest digest hex>.json}, written to a
  * temporary file and renamed, so a crash leaves the old record or the new one. Read once, then kept in memory: only
  * this agent writes them. A reference belongs to one image at a time: when a tag moves, it leaves the old image.
  */

@@ -190,7 +190,7 @@ class ImageGarbageCollectorTest
         RegistryImageService pulledBeforeRecords = service(root);
         pullAt(pulledBeforeRecords, aReference, 0);
         pullAt(pulledBeforeRecords, bReference, 60);
-        try (Stream<Path> records = Files.list(root.resolve("images/sha256"))) {
+        try (Stream<Path> records = Files.list(root.resolve("records/sha256"))) {
             for (Path record : records.toList()) {
                 Files.delete(record);
             }
@@ -202,7 +202,7 @@ class ImageGarbageCollectorTest
         assertThat(result.failures()).isEmpty();
         assertPresent(root, a, true);
         assertPresent(root, b, false);
-        assertThat(root.resolve("images/sha256").resolve(hex(a.manifestDigest()) + ".json")).isRegularFile();
+        assertThat(root.resolve("records/sha256").resolve(hex(a.manifestDigest()) + ".json")).isRegularFile();
     }
 
     private RegistryImageService service(Path root)
@@ -234,7 +234,7 @@ class ImageGarbageCollectorTest
         Path layer = layerDirectory(root, image);
         Path manifest = root.resolve("blobs/sha256").resolve(hex(image.manifestDigest()));
         Path layerBlob = root.resolve("blobs/sha256").resolve(hex(image.layerDigests().getFirst()));
-        Path record = root.resolve("images/sha256").resolve(hex(image.manifestDigest()) + ".json");
+        Path record = root.resolve("records/sha256").resolve(hex(image.manifestDigest()) + ".json");
         for (Path path : List.of(layer, manifest, layerBlob, record)) {
             assertThat(Files.exists(path)).as("%s exists", path).isEqualTo(present);
         }
