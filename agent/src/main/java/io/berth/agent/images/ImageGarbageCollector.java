@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -41,7 +43,8 @@ public final class ImageGarbageCollector
     private final Function<Digest, Optional<ImageRecord>> storedImage;
     private final long maxStoreBytes;
     private final Supplier<InUseImages> inUse;
-    private ScheduledExecutorService schedule;
+    private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("image-gc").daemon().factory());
+    private final AtomicBoolean queued = new AtomicBoolean();
 
     ImageGarbageCollector(ContentStore content, LayerStore layers, ImageRecordStore records, Lock storeWriteLock,
             Function<Digest, Optional<ImageRecord>> storedImage, long maxStoreBytes, Supplier<InUseImages> inUse)
@@ -109,29 +112,46 @@ public final class ImageGarbageCollector
         }
     }
 
-    /** Also collects every interval, for stores that grew while the size was larger, or images that fell out of use. */
-    public synchronized void startPeriodic(Duration interval)
+    /**
+     * Asks for a collection on the collector's own thread, so that the pull that asks (and the task start behind it)
+     * does not wait for it; a request while one is queued joins it.
+     */
+    public void collectSoon()
     {
-        if (schedule != null) {
+        if (!queued.compareAndSet(false, true)) {
             return;
         }
-        schedule = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("image-gc").daemon().factory());
-        schedule.scheduleWithFixedDelay(() -> {
-            try {
-                collectUnlessBusy();
-            }
-            catch (RuntimeException e) {
-                log.warn("image store: garbage collection failed, trying again in {}: {}", interval, e.toString());
-            }
-        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            background.execute(() -> {
+                queued.set(false);
+                collectLogged();
+            });
+        }
+        catch (RejectedExecutionException e) {
+            // closed: the agent is stopping
+            queued.set(false);
+        }
+    }
+
+    /** Also collects every interval, for stores that grew while the size was larger, or images that fell out of use. */
+    public void startPeriodic(Duration interval)
+    {
+        background.scheduleWithFixedDelay(this::collectLogged, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
-    public synchronized void close()
+    public void close()
     {
-        if (schedule != null) {
-            schedule.shutdownNow();
-            schedule = null;
+        background.shutdownNow();
+    }
+
+    private void collectLogged()
+    {
+        try {
+            collectUnlessBusy();
+        }
+        catch (RuntimeException e) {
+            log.warn("image store: garbage collection failed, trying again after the next pull: {}", e.toString());
         }
     }
 

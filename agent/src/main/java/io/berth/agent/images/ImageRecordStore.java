@@ -36,7 +36,7 @@ public final class ImageRecordStore
     public ImageRecordStore(Path root)
             throws IOException
     {
-        this.directory = requireNonNull(root, "root is null").resolve("images").resolve("sha256");
+        this.directory = requireNonNull(root, "root is null").resolve("records").resolve("sha256");
         Files.createDirectories(directory);
     }
 

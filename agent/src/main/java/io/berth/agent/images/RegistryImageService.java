@@ -6,13 +6,22 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -38,6 +47,9 @@ public final class RegistryImageService
     private static final Logger log = LoggerFactory.getLogger(RegistryImageService.class);
     // An image config is JSON of a few KiB (history included); it is read into memory, so it is bounded.
     private static final long MAX_CONFIG_BYTES = 16L << 20;
+    // as Docker's and containerd's default of concurrent downloads
+    private static final int PARALLEL_LAYERS = 3;
+    private static final Duration LAYER_STOP_TIMEOUT = Duration.ofSeconds(60);
 
     private final RegistryClient client;
     private final ContentStore content;
@@ -89,10 +101,10 @@ public final class RegistryImageService
     }
 
     /**
-     * Keeps the store (blobs and unpacked layers) within maxStoreBytes from now on: after each pull, and whenever
-     * the returned collector runs, least recently used images that no task in {@code inUse} uses are removed until
-     * the store fits. A collection runs only while no pull does; it never waits for one (the last pull of a burst
-     * runs it).
+     * Keeps the store (blobs and unpacked layers) within maxStoreBytes from now on: after each pull (on the
+     * collector's thread), and whenever the returned collector runs, least recently used images that no task in
+     * {@code inUse} uses are removed until the store fits. A collection runs only while no pull does; it never waits
+     * for one (the end of the last pull of a burst asks again). Close the collector when the service is done.
      */
     public ImageGarbageCollector collectGarbageAbove(long maxStoreBytes, Supplier<InUseImages> inUse)
     {
@@ -126,7 +138,7 @@ public final class RegistryImageService
         }
         ImageGarbageCollector current = collector;
         if (current != null) {
-            current.collectUnlessBusy();
+            current.collectSoon();
         }
         return pulled;
     }
@@ -155,11 +167,10 @@ public final class RegistryImageService
                 throw new ImagePullException("%s: the manifest lists %d layers but the image config %d diff ids".formatted(failure, manifest.layers().size(), config.diffIds().size()));
             }
             refuseDownloadsPastTheLimit(failure, manifest.layers(), config.diffIds());
-            List<Path> layerPaths = new ArrayList<>();
             // Counts every layer of the image: those this pull unpacks while they unpack, those already here by their recorded size.
             UnpackBudget budget = new UnpackBudget(limits);
-            int unpacked = 0;
-            for (int index = 0; index < manifest.layers().size(); index++) {
+            AtomicInteger unpacked = new AtomicInteger();
+            List<Path> layerPaths = forEachLayer(failure, manifest.layers().size(), index -> {
                 Digest diffId = config.diffIds().get(index);
                 Descriptor layer = manifest.layers().get(index);
                 ReentrantLock lock = lockFor(diffId);
@@ -186,21 +197,21 @@ public final class RegistryImageService
                         catch (IOException e) {
                             throw new ImagePullException("%s: failed to extract layer %s: %s".formatted(failure, diffId, e.getMessage()), e);
                         }
-                        unpacked++;
+                        unpacked.incrementAndGet();
                     }
-                    layerPaths.add(layers.layerPath(diffId));
+                    return layers.layerPath(diffId);
                 }
                 finally {
                     lock.unlock();
                 }
-            }
+            });
             Set<Digest> blobs = new HashSet<>();
             blobs.add(top.digest());
             blobs.add(imageManifest.digest());
             blobs.add(manifest.config().digest());
             manifest.layers().forEach(layer -> blobs.add(layer.digest()));
             records.recordUse(parsed.toString(), top.digest(), blobs, Set.copyOf(config.diffIds()), clock.instant());
-            log.info("image {} ready: manifest {}, {} layers, {} newly unpacked", parsed, top.digest(), layerPaths.size(), unpacked);
+            log.info("image {} ready: manifest {}, {} layers, {} newly unpacked", parsed, top.digest(), layerPaths.size(), unpacked.get());
             return new PulledImage(reference, top.digest().toString(), config.config(), layerPaths);
         }
         catch (RegistryException e) {
@@ -208,6 +219,85 @@ public final class RegistryImageService
         }
         catch (IOException e) {
             throw new ImagePullException(failure + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** One layer's work in a pull: fetch and unpack it, or find it here; returns its directory. */
+    private interface LayerStep
+    {
+        Path run(int index)
+                throws ImagePullException, RegistryException, IOException;
+    }
+
+    /**
+     * Runs the step for each layer, up to {@link #PARALLEL_LAYERS} at a time, so that one layer's download overlaps
+     * another's unpack; returns the layer directories in the manifest's order. The first failure ends the pull: the
+     * other layers' work is interrupted (an unpack cut short removes its partial directory) and awaited.
+     */
+    private static List<Path> forEachLayer(String failure, int count, LayerStep step)
+            throws ImagePullException
+    {
+        if (count <= 1) {
+            List<Path> paths = new ArrayList<>();
+            for (int index = 0; index < count; index++) {
+                paths.add(runStep(failure, step, index));
+            }
+            return paths;
+        }
+        ExecutorService workers = Executors.newFixedThreadPool(Math.min(count, PARALLEL_LAYERS), Thread.ofPlatform().name("layer-", 0).daemon().factory());
+        CompletionService<Path> completion = new ExecutorCompletionService<>(workers);
+        List<Future<Path>> futures = new ArrayList<>();
+        try {
+            for (int index = 0; index < count; index++) {
+                int layer = index;
+                futures.add(completion.submit(() -> runStep(failure, step, layer)));
+            }
+            for (int done = 0; done < count; done++) {
+                try {
+                    completion.take().get();
+                }
+                catch (ExecutionException e) {
+                    if (e.getCause() instanceof ImagePullException pullFailure) {
+                        throw pullFailure;
+                    }
+                    if (e.getCause() instanceof RuntimeException unexpected) {
+                        throw unexpected;
+                    }
+                    throw new ImagePullException(failure + ": " + e.getCause(), e.getCause());
+                }
+            }
+            return futures.stream().map(Future::resultNow).toList();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImagePullException(failure + ": interrupted", e);
+        }
+        finally {
+            workers.shutdownNow();
+            awaitLayers(workers);
+        }
+    }
+
+    private static Path runStep(String failure, LayerStep step, int index)
+            throws ImagePullException
+    {
+        try {
+            return step.run(index);
+        }
+        catch (RegistryException | IOException e) {
+            throw new ImagePullException(failure + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void awaitLayers(ExecutorService workers)
+    {
+        try {
+            if (!workers.awaitTermination(LAYER_STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                log.warn("layer work of a failed pull still runs after {}; it removes what it leaves when it ends", LAYER_STOP_TIMEOUT);
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
