@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Compatibility;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
+import software.amazon.awssdk.services.ecs.model.LaunchType;
 import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.Task;
 
@@ -131,6 +132,30 @@ final class BerthEnvironment
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
                 .httpClientBuilder(ApacheHttpClient.builder())
                 .build();
+    }
+
+    /**
+     * Registers a Fargate task definition of 256 CPU units and 512 MiB on awsvpc whose one essential container,
+     * "main", runs {@code command} in {@code image} and stops within 2 s; returns its ARN.
+     */
+    static String registerSingleContainer(EcsClient ecs, String family, String image, List<String> command)
+    {
+        ContainerDefinition container = ContainerDefinition.builder().name("main").image(image).essential(true).command(command).stopTimeout(2).build();
+        return ecs.registerTaskDefinition(request -> request
+                        .family(family)
+                        .cpu("256")
+                        .memory("512")
+                        .networkMode(NetworkMode.AWSVPC)
+                        .requiresCompatibilities(Compatibility.FARGATE)
+                        .containerDefinitions(container))
+                .taskDefinition().taskDefinitionArn();
+    }
+
+    /** Runs one Fargate task of the definition and waits until it is STOPPED. */
+    static Task runToStop(EcsClient ecs, String cluster, String taskDefinition, Duration timeout)
+    {
+        String taskArn = ecs.runTask(request -> request.cluster(cluster).taskDefinition(taskDefinition).launchType(LaunchType.FARGATE)).tasks().get(0).taskArn();
+        return awaitStatus(ecs, cluster, taskArn, "STOPPED", timeout);
     }
 
     static Task awaitStatus(EcsClient ecs, String cluster, String taskArn, String status, Duration timeout)

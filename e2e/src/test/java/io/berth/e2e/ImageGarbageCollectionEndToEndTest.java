@@ -1,6 +1,7 @@
 package io.berth.e2e;
 
 import io.berth.common.files.FileTrees;
+import io.berth.testing.DiskUsage;
 import io.berth.testing.OciLayoutImage;
 import io.berth.testing.TestImageConfig;
 import io.berth.testing.TestImages;
@@ -9,22 +10,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.ecs.model.Compatibility;
-import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.LaunchType;
-import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -141,23 +134,11 @@ class ImageGarbageCollectionEndToEndTest
         return digest.substring("sha256:".length());
     }
 
-    /** Bytes of the store's regular files, blobs and unpacked layers (a hard-linked file once). */
+    /** Bytes of the store's blobs and unpacked layers on disk. */
     private long bytesOnDisk()
             throws IOException
     {
-        long total = 0;
-        Set<Object> seen = new HashSet<>();
-        for (Path directory : List.of(store.resolve("blobs"), store.resolve("layers/sha256"))) {
-            try (Stream<Path> files = Files.walk(directory)) {
-                for (Path file : files.toList()) {
-                    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                    if (attributes.isRegularFile() && seen.add(attributes.fileKey())) {
-                        total += attributes.size();
-                    }
-                }
-            }
-        }
-        return total;
+        return DiskUsage.regularFileBytes(List.of(store.resolve("blobs"), store.resolve("layers/sha256")));
     }
 
     private static void assertExitCode(Task task, int exitCode)
@@ -168,15 +149,7 @@ class ImageGarbageCollectionEndToEndTest
 
     private String register(String family, String image, List<String> command)
     {
-        ContainerDefinition container = ContainerDefinition.builder().name("main").image(image).essential(true).command(command).stopTimeout(2).build();
-        return ecs.registerTaskDefinition(request -> request
-                        .family("gc-" + family)
-                        .cpu("256")
-                        .memory("512")
-                        .networkMode(NetworkMode.AWSVPC)
-                        .requiresCompatibilities(Compatibility.FARGATE)
-                        .containerDefinitions(container))
-                .taskDefinition().taskDefinitionArn();
+        return BerthEnvironment.registerSingleContainer(ecs, "gc-" + family, image, command);
     }
 
     private String run(String taskDefinition)
@@ -186,6 +159,6 @@ class ImageGarbageCollectionEndToEndTest
 
     private Task runToStop(String taskDefinition)
     {
-        return BerthEnvironment.awaitStatus(ecs, CLUSTER, run(taskDefinition), "STOPPED", TIMEOUT);
+        return BerthEnvironment.runToStop(ecs, CLUSTER, taskDefinition, TIMEOUT);
     }
 }

@@ -1,5 +1,6 @@
 package io.berth.agent.images;
 
+import io.berth.testing.DiskUsage;
 import io.berth.testing.OciLayoutImage;
 import io.berth.testing.TestImageConfig;
 import io.berth.testing.TestImages;
@@ -11,15 +12,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -257,23 +255,11 @@ class ImageGarbageCollectorTest
         return Digest.parse(digest).hex();
     }
 
-    /** Bytes of the regular files under the blob and layer directories (each hard-linked file once): what the store puts on disk. */
-    static long bytesOnDisk(Path root)
+    /** Bytes of the store's blobs and unpacked layers on disk. */
+    private static long bytesOnDisk(Path root)
             throws IOException
     {
-        long total = 0;
-        Set<Object> seen = new HashSet<>();
-        for (Path directory : List.of(root.resolve("blobs"), root.resolve("layers/sha256"))) {
-            try (Stream<Path> files = Files.walk(directory)) {
-                for (Path file : files.toList()) {
-                    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                    if (attributes.isRegularFile() && seen.add(attributes.fileKey())) {
-                        total += attributes.size();
-                    }
-                }
-            }
-        }
-        return total;
+        return DiskUsage.regularFileBytes(List.of(root.resolve("blobs"), root.resolve("layers/sha256")));
     }
 
     private static final class TestClock
