@@ -7,6 +7,8 @@
 # `berth agent` processes, each agent in a network namespace of its own, next to raw runc and the all-in-one.
 # With --network first, io.berth.benchmarks.TaskNetworkBenchmark: task-to-task throughput and round trip on one
 # host and across hosts of such a fleet, next to the underlay between the hosts' namespaces (needs iperf3).
+# With --userns first, io.berth.benchmarks.UserNamespaceBenchmark: a task container's rootfs and start steps with
+# and without a user namespace (idmapped layers), and the disk each takes.
 # With --pull, io.berth.benchmarks.PullBenchmark: pull and unpack of a ~500 MB multi-layer image from a local
 # registry by the agent's image service, next to `skopeo copy` into an OCI directory plus `tar -xzf` of its layers.
 set -euo pipefail
@@ -16,6 +18,10 @@ if [ "${1:-}" = "--fleet" ]; then
   shift
   BENCHMARK=io.berth.benchmarks.FleetStartBenchmark
   LOG_NAME=bench-fleet-berth.log
+elif [ "${1:-}" = "--userns" ]; then
+  shift
+  BENCHMARK=io.berth.benchmarks.UserNamespaceBenchmark
+  LOG_NAME=bench-userns-berth.log
 elif [ "${1:-}" = "--network" ]; then
   shift
   BENCHMARK=io.berth.benchmarks.TaskNetworkBenchmark

@@ -1,4 +1,4 @@
-# Shared by Berth's scripts: finding a JDK 21+ and installing Debian packages. Source it; do not run it.
+# Shared by Berth's scripts: finding a JDK 22+ and installing Debian packages. Source it; do not run it.
 
 BERTH_DEBIAN_PACKAGES=(
   maven                       # builds Berth
@@ -10,13 +10,15 @@ BERTH_DEBIAN_PACKAGES=(
   iptables                    # removes the masquerade rules of tasks that earlier versions started
   busybox-static umoci skopeo # test images are built from busybox and packed as OCI
   attr                        # setfattr, for overlayfs opaque-directory whiteouts
+  e2fsprogs mount             # mkfs.ext4, losetup and mount: each task's ephemeral storage is a filesystem on a loop device
   postgresql                  # the HA store, and the store tests' second database
   haproxy                     # ingress, for services
   iperf3                      # the task network benchmark (scripts/bench.sh --network)
+  gcc libc6-dev               # the escape suite builds its attacker (escape-probe.c) static
   iproute2 procps util-linux ca-certificates
 )
 
-# Prints the path of a JDK whose major version is 21 or more: JAVA_HOME first, then /usr/lib/jvm.
+# Prints the path of a JDK whose major version is 22 or more: JAVA_HOME first, then /usr/lib/jvm.
 berth_find_jdk() {
   local candidate major
   for candidate in "${JAVA_HOME:-}" $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV); do
@@ -24,13 +26,13 @@ berth_find_jdk() {
     [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] && [ -x "$candidate/bin/javac" ] || continue
     major="$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 \
       | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')"
-    if [ -n "$major" ] && [ "$major" -ge 21 ]; then
+    if [ -n "$major" ] && [ "$major" -ge 22 ]; then
       echo "$candidate"
       return 0
     fi
   done
-  echo "berth: no JDK 21 or newer found (looked at JAVA_HOME and /usr/lib/jvm)." >&2
-  echo "berth: install one, e.g. Temurin 21 (https://adoptium.net) into /usr/lib/jvm, or set JAVA_HOME." >&2
+  echo "berth: no JDK 22 or newer found (looked at JAVA_HOME and /usr/lib/jvm)." >&2
+  echo "berth: install one, e.g. Temurin 25 (https://adoptium.net) into /usr/lib/jvm, or set JAVA_HOME." >&2
   return 1
 }
 

@@ -1,6 +1,7 @@
 package io.berth.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.agent.rootfs.LoopDeviceTaskStorage;
 import io.berth.agent.rootfs.OverlaySnapshotter;
 import io.berth.agent.runtime.RuncConmonRuntime;
 import io.berth.common.json.Json;
@@ -40,6 +41,11 @@ final class FleetLeftovers
             OverlaySnapshotter snapshotter = new OverlaySnapshotter(agent.resolve("rootfs"));
             for (String key : snapshotter.keys()) {
                 snapshotter.remove(key);
+            }
+            LoopDeviceTaskStorage storage = new LoopDeviceTaskStorage(agent.resolve("storage"));
+            for (String taskId : storage.taskIds()) {
+                System.err.println("bench: removing the storage of task " + taskId + " that agent " + i + " left");
+                storage.remove(taskId);
             }
             runtime.removeCgroupParent();
             deleteTaskNamespaces(agent.resolve("network"));

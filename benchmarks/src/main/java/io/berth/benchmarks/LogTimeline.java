@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 
 /**
  * When Berth's own log lines say each step of a task's start happened: the agent got the assignment, the task's
- * network was ready, the overlay root filesystem mounted, the container started, and the control plane recorded
+ * network was ready, its storage made, the overlay root filesystem mounted, the container started, and the control plane recorded
  * RUNNING. Berth logs with a HH:mm:ss.SSS time of this machine's clock (the benchmark sets the format), so these
  * fall between the task's own timestamps and split the steps the timestamps lump together.
  */
@@ -28,6 +28,7 @@ final class LogTimeline
     {
         AGENT_HAS_TASK("task (\\p{XDigit}{32}): assigned to this host"),
         NETWORK_READY("task (\\p{XDigit}{32}): network namespace "),
+        STORAGE_READY("task (\\p{XDigit}{32}): ephemeral storage of "),
         ROOTFS_MOUNTED("Mounted overlay root filesystem for (\\p{XDigit}{32})-"),
         CONTAINER_STARTED("Started container (\\p{XDigit}{32})-"),
         CONTROL_PLANE_RUNNING("Task (\\p{XDigit}{32}) on host \\S+: \\S+ -> RUNNING");

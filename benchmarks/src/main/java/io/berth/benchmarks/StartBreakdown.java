@@ -20,13 +20,15 @@ final class StartBreakdown
     static final String ACCEPTED = "client send -> createdAt (API, auth, store, placement)";
     static final String DISPATCHED = "createdAt -> pullStartedAt (agent wakes, syncs, starts runner)";
     static final String PULLED = "pullStartedAt -> pullStoppedAt (image resolve, cached)";
-    static final String STARTED = "pullStoppedAt -> startedAt (network + rootfs + conmon + runc)";
+    static final String STARTED = "pullStoppedAt -> startedAt (network + storage + rootfs + conmon + runc)";
     static final String OBSERVED = "startedAt -> RUNNING seen (agent report + client poll)";
 
     private static final String WOKEN = "createdAt -> agent has the task (long-poll wake-up + sync)";
     private static final String RUNNER = "agent has the task -> pullStartedAt (runner starts)";
     private static final String NETWORK = "pullStoppedAt -> network ready (CNI: netns, veth, IP)";
-    private static final String ROOTFS = "network ready -> overlay rootfs mounted";
+    private static final String STORAGE = "network ready -> task storage mounted, when later (made beside the network)";
+    private static final String STORAGE_ALONE = "  (beside: pullStoppedAt -> task storage mounted: mkfs.ext4, losetup, mount)";
+    private static final String ROOTFS = "network and storage ready -> overlay rootfs mounted";
     private static final String CONTAINER = "rootfs mounted -> startedAt (conmon + runc)";
     private static final String REPORTED = "startedAt -> control plane has RUNNING (report sync)";
     private static final String POLLED = "control plane has RUNNING -> client sees it (poll)";
@@ -55,6 +57,7 @@ final class StartBreakdown
             String id = sample.taskId();
             Instant agentHasTask = timeline.at(id, LogTimeline.Event.AGENT_HAS_TASK).orElse(null);
             Instant networkReady = timeline.at(id, LogTimeline.Event.NETWORK_READY).orElse(null);
+            Instant storageReady = timeline.at(id, LogTimeline.Event.STORAGE_READY).orElse(null);
             Instant rootfsMounted = timeline.at(id, LogTimeline.Event.ROOTFS_MOUNTED).orElse(null);
             Instant controlPlaneRunning = timeline.at(id, LogTimeline.Event.CONTROL_PLANE_RUNNING).orElse(null);
             phases.add(ACCEPTED, sample.sentAt(), task.createdAt());
@@ -62,7 +65,10 @@ final class StartBreakdown
             phases.add(RUNNER, agentHasTask, task.pullStartedAt());
             phases.add(PULLED, task.pullStartedAt(), task.pullStoppedAt());
             phases.add(NETWORK, task.pullStoppedAt(), networkReady);
-            phases.add(ROOTFS, networkReady, rootfsMounted);
+            Instant prepared = networkReady == null || storageReady == null ? null : storageReady.isAfter(networkReady) ? storageReady : networkReady;
+            phases.add(STORAGE, networkReady, prepared);
+            phases.add(STORAGE_ALONE, task.pullStoppedAt(), storageReady);
+            phases.add(ROOTFS, prepared, rootfsMounted);
             phases.add(CONTAINER, rootfsMounted, task.startedAt());
             phases.add(REPORTED, task.startedAt(), controlPlaneRunning);
             phases.add(POLLED, controlPlaneRunning, sample.seenAt());

@@ -34,10 +34,12 @@ public final class StartLatencyBenchmark
         RawRuncStarts rawRunc = new RawRuncStarts(cleanup, options.runcBinary(), workspace.scratch(), workspace.rootfs(), workspace.cgroupParent() + "/raw");
         MonitoredStarts conmon = new MonitoredStarts(cleanup, "conmon", options.runcBinary(), options.conmonBinary(), workspace.scratch(), workspace.rootfs(), workspace.cgroupParent() + "/conmon", false);
         MonitoredStarts overlay = new MonitoredStarts(cleanup, "overlay", options.runcBinary(), options.conmonBinary(), workspace.scratch(), workspace.rootfs(), workspace.cgroupParent() + "/overlay", true);
+        MonitoredStarts storage = new MonitoredStarts(cleanup, "storage", options.runcBinary(), options.conmonBinary(), workspace.scratch(), workspace.rootfs(),
+                workspace.cgroupParent() + "/storage", true, true);
         BerthSequentialStarts berthStarts = new BerthSequentialStarts(berth, options.pollInterval(), 0);
-        List<StartSeries> series = List.of(rawRunc, conmon, overlay, berthStarts);
+        List<StartSeries> series = List.of(rawRunc, conmon, overlay, storage, berthStarts);
 
-        out.println("measuring sequential starts: raw runc, conmon + runc, overlay + conmon + runc and Berth, one of each per round ...");
+        out.println("measuring sequential starts: raw runc, conmon + runc, overlay + conmon + runc, the same on task storage, and Berth, one of each per round ...");
         for (int round = 0; round < options.warmups() + options.iterations(); round++) {
             for (StartSeries each : series) {
                 each.startOnce(round, round >= options.warmups());

@@ -2,6 +2,7 @@ package io.berth.e2e;
 
 import io.berth.agent.network.CniNetworkConfig;
 import io.berth.agent.network.CniTaskNetwork;
+import io.berth.agent.rootfs.LoopDeviceTaskStorage;
 import io.berth.agent.rootfs.OverlaySnapshotter;
 import io.berth.agent.runtime.CgroupLayout;
 import io.berth.agent.runtime.ContainerStatus;
@@ -395,6 +396,10 @@ final class TestFleet
                 OverlaySnapshotter snapshotter = new OverlaySnapshotter(agentDirectory(i).resolve("rootfs"));
                 for (String key : snapshotter.keys()) {
                     snapshotter.remove(key);
+                }
+                LoopDeviceTaskStorage storage = new LoopDeviceTaskStorage(agentDirectory(i).resolve("storage"));
+                for (String taskId : storage.taskIds()) {
+                    storage.remove(taskId);
                 }
                 runtime.removeCgroupParent();
             }

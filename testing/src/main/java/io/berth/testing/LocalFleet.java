@@ -61,7 +61,10 @@ public final class LocalFleet
     public static LocalFleet start(LocalFleetOptions options)
             throws IOException, InterruptedException
     {
-        LocalFleet fleet = new LocalFleet(Files.createTempDirectory("berth-fleet").toRealPath(), options);
+        Path root = Files.createTempDirectory("berth-fleet").toRealPath();
+        // tasks run as unprivileged host uids (user namespaces) that must be able to search the way to the agents' files
+        Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        LocalFleet fleet = new LocalFleet(root, options);
         try {
             fleet.startAll();
             return fleet;
@@ -100,6 +103,10 @@ public final class LocalFleet
         log.info("fleet of {} hosts up: server {}, registry {}, directory {}", options.hostCount(), endpoint(), registry.hostPort(), root);
     }
 
+    /** The first host id of a fleet's agents' user namespace ranges: above the default pool (2^30 to 2^31). */
+    private static final long FLEET_USERNS_BASE = 1L << 31;
+    private static final int FLEET_USERNS_RANGES = 256;
+
     /** The options every start of agent i gets (the join URL and token only on the first). */
     private List<String> agentArguments(int index)
     {
@@ -108,7 +115,10 @@ public final class LocalFleet
                 "--zone", "zone-" + index,
                 "--attribute", "rack=rack-" + index,
                 "--cpu", Integer.toString(options.agentCpuUnits()),
-                "--memory", Long.toString(options.agentMemoryMiB())));
+                "--memory", Long.toString(options.agentMemoryMiB()),
+                // agents sharing this machine get pools of their own, as the agent's help asks
+                "--userns-base", Long.toString(FLEET_USERNS_BASE + index * FLEET_USERNS_RANGES * 65536L),
+                "--userns-ranges", Integer.toString(FLEET_USERNS_RANGES)));
         arguments.addAll(options.extraAgentArguments().forAgent(index, network));
         return arguments;
     }

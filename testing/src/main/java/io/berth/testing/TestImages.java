@@ -52,8 +52,17 @@ public final class TestImages
     public static OciLayoutImage buildOciLayout(Path layout, String tag, TestImageConfig config)
             throws IOException
     {
+        return buildOciLayout(layout, tag, config, List.of());
+    }
+
+    /** The busybox image with host files added, e.g. a static test program; their directories must exist in busybox's tree. */
+    public static OciLayoutImage buildOciLayout(Path layout, String tag, TestImageConfig config, List<ImageFile> hostFiles)
+            throws IOException
+    {
         initLayout(layout);
-        PlatformImage image = writeImage(layout, "amd64", config, busyboxRootfs(config));
+        List<TarItem> rootfs = busyboxRootfs(config);
+        hostFiles.forEach(file -> rootfs.add(TarItem.copy(file.path(), file.source(), file.mode())));
+        PlatformImage image = writeImage(layout, "amd64", config, rootfs);
         writeIndexJson(layout, OCI_MANIFEST, image.manifestDigest, image.manifestSize, tag);
         return new OciLayoutImage(layout, tag, image.manifestDigest, image.configDigest, List.of(image.layerDigest), List.of(image.diffId));
     }

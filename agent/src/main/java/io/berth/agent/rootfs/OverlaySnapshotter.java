@@ -1,5 +1,8 @@
 package io.berth.agent.rootfs;
 
+import io.berth.agent.userns.IdMapping;
+import io.berth.agent.userns.SearchablePaths;
+import io.berth.agent.userns.UserNamespaces;
 import io.berth.common.files.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,8 +17,8 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
 
@@ -24,7 +27,11 @@ import static java.util.Objects.requireNonNull;
  * {@code upper} (the container's writes), {@code work} (overlayfs scratch), {@code rootfs} (the mount
  * point), and {@code l/0..n}, short symlinks to the layers. The mount runs from the key's directory with
  * relative paths ({@code lowerdir=l/2:l/1:l/0}) so that even a hundred layers stay far below the one page
- * the kernel accepts for mount options.
+ * the kernel accepts for mount options. A container in a user namespace gets {@code idmapped/0..n} too, an
+ * idmapped mount of each layer ({@link IdmappedMounts}), and the links point there; its upper directory belongs
+ * to the task's container root, so what the container writes is owned by the task's host ids. The upper and work
+ * directories go where the {@link WritableLayerSpace} says (the task's own storage, which caps what the container
+ * writes), or in the key's directory without one.
  */
 public final class OverlaySnapshotter
         implements Snapshotter
@@ -33,10 +40,14 @@ public final class OverlaySnapshotter
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
     private static final String LAYER_LINKS = "l";
     private static final String EMPTY_LAYER = "empty";
+    private static final String IDMAPPED_LAYERS = "idmapped";
 
     private final Path root;
     private final MountTable mountTable;
+    private final IdmappedMounts idmappedMounts;
+    private final Optional<WritableLayerSpace> writableLayers;
 
+    /** Keeps each key's writes in its own directory, without a cap. */
     public OverlaySnapshotter(Path root)
     {
         this(root, new MountTable());
@@ -44,12 +55,32 @@ public final class OverlaySnapshotter
 
     public OverlaySnapshotter(Path root, MountTable mountTable)
     {
+        this(root, mountTable, new UserNamespaces(), null);
+    }
+
+    /** @param userNamespaces where the user namespaces for idmapped layers come from */
+    public OverlaySnapshotter(Path root, MountTable mountTable, UserNamespaces userNamespaces)
+    {
+        this(root, mountTable, userNamespaces, null);
+    }
+
+    /** Puts each key's writes where writableLayers says. */
+    public OverlaySnapshotter(Path root, WritableLayerSpace writableLayers)
+    {
+        this(root, new MountTable(), new UserNamespaces(), requireNonNull(writableLayers, "writableLayers is null"));
+    }
+
+    /** @param writableLayers where each key's upper and work directories go; null keeps them in the key's directory */
+    public OverlaySnapshotter(Path root, MountTable mountTable, UserNamespaces userNamespaces, WritableLayerSpace writableLayers)
+    {
         this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
         this.mountTable = requireNonNull(mountTable, "mountTable is null");
+        this.idmappedMounts = new IdmappedMounts(userNamespaces, mountTable);
+        this.writableLayers = Optional.ofNullable(writableLayers);
     }
 
     @Override
-    public Path prepare(String key, List<Path> layers)
+    public Path prepare(String key, List<Path> layers, IdMapping idMapping)
             throws IOException
     {
         Path directory = keyDirectory(key);
@@ -62,10 +93,24 @@ public final class OverlaySnapshotter
                 throw new IOException("layer directory " + layer + " does not exist");
             }
         }
-        Files.createDirectories(directory.resolve("upper"));
-        Files.createDirectories(directory.resolve("work"));
+        Path writable = writableLayers.isPresent() ? writableLayers.get().directoryFor(key) : directory;
+        Path upper = Files.createDirectories(writable.resolve("upper"));
+        Path work = Files.createDirectories(writable.resolve("work"));
         Files.createDirectories(rootfs);
         Path links = Files.createDirectories(directory.resolve(LAYER_LINKS));
+        List<Path> lowerTargets = layers.stream().map(layer -> layer.toAbsolutePath().normalize()).toList();
+        if (idMapping != null) {
+            SearchablePaths.check(rootfs);
+            List<Path> mountPoints = new ArrayList<>();
+            for (int index = 0; index < layers.size(); index++) {
+                mountPoints.add(directory.resolve(IDMAPPED_LAYERS).resolve(Integer.toString(index)));
+            }
+            idmappedMounts.mount(lowerTargets, mountPoints, idMapping);
+            lowerTargets = mountPoints;
+            // overlayfs shows the upper directory as the container's root directory: container root owns it
+            Files.setAttribute(upper, "unix:uid", (int) idMapping.hostId());
+            Files.setAttribute(upper, "unix:gid", (int) idMapping.hostId());
+        }
 
         List<String> lowerDirectories = new ArrayList<>();
         if (layers.isEmpty()) {
@@ -76,16 +121,17 @@ public final class OverlaySnapshotter
         for (int index = 0; index < layers.size(); index++) {
             Path link = links.resolve(Integer.toString(index));
             Files.deleteIfExists(link);
-            Files.createSymbolicLink(link, layers.get(index).toAbsolutePath().normalize());
+            Files.createSymbolicLink(link, lowerTargets.get(index));
             // the contract lists layers base first; overlayfs wants the top layer first
             lowerDirectories.addFirst(LAYER_LINKS + "/" + index);
         }
-        String options = "lowerdir=" + String.join(":", lowerDirectories) + ",upperdir=upper,workdir=work";
+        // relative too: the path between the two directories holds no name the operator chose (no comma, no colon)
+        String options = "lowerdir=" + String.join(":", lowerDirectories) + ",upperdir=" + directory.relativize(upper) + ",workdir=" + directory.relativize(work);
         CommandResult result = HostCommand.run(directory, List.of("mount", "-t", "overlay", "overlay", "-o", options, "rootfs"));
         if (!result.succeeded()) {
             throw new IOException("cannot mount the root filesystem of " + key + ": " + result.output());
         }
-        log.info("Mounted overlay root filesystem for {} over {} layers", key, layers.size());
+        log.info("Mounted overlay root filesystem for {} over {} layers{}", key, layers.size(), idMapping == null ? "" : " idmapped to host ids from " + idMapping.hostId());
         return rootfs;
     }
 
@@ -102,6 +148,12 @@ public final class OverlaySnapshotter
             // deleting through a live mount would delete the image layers or the container's data
             throw new IOException("cannot remove the root filesystem of " + key + ": still mounted at " + remaining);
         }
+        if (writableLayers.isPresent()) {
+            Optional<Path> writable = writableLayers.get().existing(key);
+            if (writable.isPresent()) {
+                FileTrees.deleteRecursively(writable.get());
+            }
+        }
         if (Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
             FileTrees.deleteRecursively(directory);
             log.info("Removed root filesystem of {}", key);
@@ -112,16 +164,7 @@ public final class OverlaySnapshotter
     public List<String> keys()
             throws IOException
     {
-        if (!Files.isDirectory(root)) {
-            return List.of();
-        }
-        try (Stream<Path> entries = Files.list(root)) {
-            return entries.filter(Files::isDirectory)
-                    .map(path -> path.getFileName().toString())
-                    .filter(name -> KEY.matcher(name).matches())
-                    .sorted()
-                    .toList();
-        }
+        return DirectoryNames.under(root, KEY);
     }
 
     private void unmount(String key, Path mountPoint)

@@ -1,5 +1,7 @@
 package io.berth.agent.runtime;
 
+import io.berth.agent.userns.IdMapping;
+
 import java.nio.file.Path;
 import java.util.List;
 
@@ -11,6 +13,9 @@ import static java.util.Objects.requireNonNull;
  * logFile is where the monitor writes stdout and stderr with timestamps. networkNamespacePath, when not
  * null, is the task's network namespace (e.g. /var/run/netns/task-1) to join; when null the container
  * gets a new network namespace with only loopback. hardening says how the sandbox differs from the default.
+ * idMapping, when not null, puts the container in a user namespace of its own whose root is that range of host
+ * ids (the rootfs must show the image's files through the same mapping); null runs it without one (a runtime
+ * that is itself the boundary, such as gVisor, decides so).
  */
 public record ContainerLaunch(
         String containerId,
@@ -23,7 +28,8 @@ public record ContainerLaunch(
         ResourceLimits limits,
         Path logFile,
         Path networkNamespacePath,
-        ContainerHardening hardening)
+        ContainerHardening hardening,
+        IdMapping idMapping)
 {
     public ContainerLaunch
     {
@@ -34,6 +40,23 @@ public record ContainerLaunch(
         requireNonNull(limits, "limits is null");
         requireNonNull(logFile, "logFile is null");
         requireNonNull(hardening, "hardening is null");
+    }
+
+    /** Without a user namespace. */
+    public ContainerLaunch(
+            String containerId,
+            Path rootfs,
+            List<String> args,
+            List<String> env,
+            String workingDir,
+            String user,
+            String hostname,
+            ResourceLimits limits,
+            Path logFile,
+            Path networkNamespacePath,
+            ContainerHardening hardening)
+    {
+        this(containerId, rootfs, args, env, workingDir, user, hostname, limits, logFile, networkNamespacePath, hardening, null);
     }
 
     /** A container in a network namespace of its own, with only loopback. */
@@ -48,6 +71,11 @@ public record ContainerLaunch(
             ResourceLimits limits,
             Path logFile)
     {
-        this(containerId, rootfs, args, env, workingDir, user, hostname, limits, logFile, null, ContainerHardening.DEFAULT);
+        this(containerId, rootfs, args, env, workingDir, user, hostname, limits, logFile, null, ContainerHardening.DEFAULT, null);
+    }
+
+    public ContainerLaunch withIdMapping(IdMapping mapping)
+    {
+        return new ContainerLaunch(containerId, rootfs, args, env, workingDir, user, hostname, limits, logFile, networkNamespacePath, hardening, mapping);
     }
 }

@@ -3,6 +3,7 @@ package io.berth.agent.runtime;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.agent.userns.IdMapping;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,6 +110,23 @@ public final class OciSpecBuilder
     public ObjectNode build(ContainerLaunch launch, Path hostsFile, Path hostnameFile, Path resolvConfFile)
             throws ContainerStartException
     {
+        return build(launch, hostsFile, hostnameFile, resolvConfFile, null);
+    }
+
+    /**
+     * @param sysfs when not null, a sysfs already mounted from the container's network namespace, bind-mounted
+     * read-only as its /sys. A container in a user namespace that joins a network namespace made outside it (the
+     * task's) may not mount sysfs itself: the kernel lets only the network namespace's owner (here the host)
+     * mount one, and runc 1.1.5 has no fallback. Docker binds the host's /sys then, which would show the host's
+     * network devices; a sysfs mounted from the task's network namespace shows exactly what a fresh one would.
+     */
+    public ObjectNode build(ContainerLaunch launch, Path hostsFile, Path hostnameFile, Path resolvConfFile, Path sysfs)
+            throws ContainerStartException
+    {
+        if (launch.idMapping() != null && launch.networkNamespacePath() != null && sysfs == null) {
+            throw new ContainerStartException("a container in a user namespace that joins the network namespace " + launch.networkNamespacePath()
+                    + " needs a sysfs mounted from that network namespace");
+        }
         if (launch.args().isEmpty()) {
             throw new ContainerStartException("no command to run: the image has no entrypoint or command and the task sets none");
         }
@@ -128,7 +146,7 @@ public final class OciSpecBuilder
         // runc makes the mounts first and then remounts the root read-only, so the mount points still appear
         root.put("readonly", hardening.readonlyRootfs());
         spec.put("hostname", hostname(launch));
-        ArrayNode mounts = mounts(hostsFile, hostnameFile, resolvConfFile);
+        ArrayNode mounts = mounts(hostsFile, hostnameFile, resolvConfFile, sysfs);
         if (hardening.runInit()) {
             mount(mounts, INIT_PATH, "bind", initBinary.toAbsolutePath().toString(), "rbind", "ro", "nosuid", "nodev");
         }
@@ -225,7 +243,7 @@ public final class OciSpecBuilder
         return workingDir.startsWith("/") ? workingDir : "/" + workingDir;
     }
 
-    private static ArrayNode mounts(Path hostsFile, Path hostnameFile, Path resolvConfFile)
+    private static ArrayNode mounts(Path hostsFile, Path hostnameFile, Path resolvConfFile, Path sysfs)
     {
         ArrayNode mounts = JsonNodeFactory.instance.arrayNode();
         mount(mounts, "/proc", "proc", "proc");
@@ -233,7 +251,13 @@ public final class OciSpecBuilder
         mount(mounts, "/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5");
         mount(mounts, "/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777", "size=65536k");
         mount(mounts, "/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
-        mount(mounts, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", "ro");
+        if (sysfs == null) {
+            mount(mounts, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", "ro");
+        }
+        else {
+            // a bind of one sysfs mount (nothing mounted below it), so read-only holds for all of it
+            mount(mounts, "/sys", "bind", sysfs.toAbsolutePath().toString(), "rbind", "nosuid", "noexec", "nodev", "ro");
+        }
         mount(mounts, "/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "noexec", "nodev", "relatime", "ro");
         mount(mounts, "/etc/hosts", "bind", hostsFile.toAbsolutePath().toString(), "rbind", "ro", "nosuid", "nodev", "noexec");
         mount(mounts, "/etc/hostname", "bind", hostnameFile.toAbsolutePath().toString(), "rbind", "ro", "nosuid", "nodev", "noexec");
@@ -268,10 +292,24 @@ public final class OciSpecBuilder
         if (launch.networkNamespacePath() != null) {
             network.put("path", launch.networkNamespacePath().toAbsolutePath().toString());
         }
+        if (launch.idMapping() != null) {
+            // runc makes the user namespace first and the others (but the joined network one) inside it
+            namespaces.addObject().put("type", "user");
+            idMapping(linux.putArray("uidMappings"), launch.idMapping());
+            idMapping(linux.putArray("gidMappings"), launch.idMapping());
+        }
         MASKED_PATHS.forEach(linux.putArray("maskedPaths")::add);
         READONLY_PATHS.forEach(linux.putArray("readonlyPaths")::add);
         linux.set("seccomp", SeccompProfile.build());
         return linux;
+    }
+
+    private static void idMapping(ArrayNode mappings, IdMapping mapping)
+    {
+        ObjectNode node = mappings.addObject();
+        node.put("containerID", 0);
+        node.put("hostID", mapping.hostId());
+        node.put("size", mapping.size());
     }
 
     private ObjectNode resources(ResourceLimits limits)

@@ -2,6 +2,7 @@ package io.berth.agent.runtime;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.agent.process.ProcessOutput;
+import io.berth.agent.rootfs.MountTable;
 import io.berth.common.files.FileTrees;
 import io.berth.common.json.Json;
 import org.slf4j.Logger;
@@ -64,6 +65,7 @@ public final class RuncConmonRuntime
     private final String cgroupParent;
     private final OciSpecBuilder specBuilder;
     private final Clock clock;
+    private final NetworkSysfs networkSysfs = new NetworkSysfs(new MountTable());
 
     /**
      * @param stateDirectory this runtime's own directory (bundles, exit files, runc root, sockets); give each
@@ -203,6 +205,8 @@ public final class RuncConmonRuntime
         awaitMonitorExit(containerId, EXIT_FILE_GRACE);
         try {
             removeCgroup(containerId);
+            // a sysfs mounted in the bundle must go first: deleting through it would reach into sysfs
+            networkSysfs.unmount(layout.bundle(containerId).resolve("sys"));
             FileTrees.deleteRecursively(layout.bundle(containerId));
             Files.deleteIfExists(layout.exitFile(containerId));
             Files.deleteIfExists(layout.sockets().resolve(containerId));
@@ -252,7 +256,12 @@ public final class RuncConmonRuntime
             resolvConf = bundle.resolve("resolv.conf");
             writeAtomically(resolvConf, nameservers.get());
         }
-        ObjectNode spec = specBuilder.build(launch, hosts, hostname, resolvConf);
+        Path sysfs = null;
+        if (launch.idMapping() != null && launch.networkNamespacePath() != null) {
+            sysfs = bundle.resolve("sys");
+            networkSysfs.mount(launch.networkNamespacePath(), sysfs);
+        }
+        ObjectNode spec = specBuilder.build(launch, hosts, hostname, resolvConf, sysfs);
         writeAtomically(bundle.resolve("config.json"), Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(spec));
     }
 

@@ -3,7 +3,9 @@ package io.berth.agent.tasks;
 import io.berth.agent.images.ImageService;
 import io.berth.agent.network.TaskNetwork;
 import io.berth.agent.rootfs.Snapshotter;
+import io.berth.agent.rootfs.TaskStorage;
 import io.berth.agent.runtime.ContainerRuntime;
+import io.berth.agent.userns.IdRanges;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -12,7 +14,10 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The host's subsystems a task runs on, and where its logs go. network gives each task its own network;
- * containerEnvironment is what the host adds to every container's environment.
+ * containerEnvironment is what the host adds to every container's environment; storage gives each task its
+ * writable storage of the task's size (the snapshotter puts the containers' writable layers in it). idRanges, when
+ * not null, is the pool of host id ranges the task runner gives each task's containers a user namespace from; null
+ * runs containers without one.
  */
 public record HostServices(
         ImageService images,
@@ -22,7 +27,9 @@ public record HostServices(
         Path logDirectory,
         Clock clock,
         TaskNetwork network,
-        ContainerEnvironment containerEnvironment)
+        ContainerEnvironment containerEnvironment,
+        TaskStorage storage,
+        IdRanges idRanges)
 {
     public HostServices
     {
@@ -34,30 +41,39 @@ public record HostServices(
         requireNonNull(clock, "clock is null");
         requireNonNull(network, "network is null");
         requireNonNull(containerEnvironment, "containerEnvironment is null");
+        requireNonNull(storage, "storage is null");
+    }
+
+    /** A host whose containers run without user namespaces. */
+    public HostServices(ImageService images, Snapshotter snapshotter, ContainerRuntime runtime, TaskRecordStore records, Path logDirectory, Clock clock, TaskNetwork network,
+            ContainerEnvironment containerEnvironment, TaskStorage storage)
+    {
+        this(images, snapshotter, runtime, records, logDirectory, clock, network, containerEnvironment, storage, null);
     }
 
     /** A host that adds nothing to the containers' environment. */
-    public HostServices(ImageService images, Snapshotter snapshotter, ContainerRuntime runtime, TaskRecordStore records, Path logDirectory, Clock clock, TaskNetwork network)
+    public HostServices(ImageService images, Snapshotter snapshotter, ContainerRuntime runtime, TaskRecordStore records, Path logDirectory, Clock clock,
+            TaskNetwork network, TaskStorage storage)
     {
-        this(images, snapshotter, runtime, records, logDirectory, clock, network, ContainerEnvironment.none());
-    }
-
-    /** A host whose tasks get no network of their own: each container has only loopback. */
-    public HostServices(ImageService images, Snapshotter snapshotter, ContainerRuntime runtime, TaskRecordStore records, Path logDirectory, Clock clock)
-    {
-        this(images, snapshotter, runtime, records, logDirectory, clock, TaskNetwork.none());
+        this(images, snapshotter, runtime, records, logDirectory, clock, network, ContainerEnvironment.none(), storage);
     }
 
     /** The same host with another runtime in front, e.g. one that meters what it runs. */
     public HostServices withRuntime(ContainerRuntime newRuntime)
     {
-        return new HostServices(images, snapshotter, newRuntime, records, logDirectory, clock, network, containerEnvironment);
+        return new HostServices(images, snapshotter, newRuntime, records, logDirectory, clock, network, containerEnvironment, storage, idRanges);
     }
 
     /** The same host adding these variables to every container it starts. */
     public HostServices withContainerEnvironment(ContainerEnvironment environment)
     {
-        return new HostServices(images, snapshotter, runtime, records, logDirectory, clock, network, environment);
+        return new HostServices(images, snapshotter, runtime, records, logDirectory, clock, network, environment, storage, idRanges);
+    }
+
+    /** The same host giving each task's containers a user namespace with a range from ranges. */
+    public HostServices withIdRanges(IdRanges ranges)
+    {
+        return new HostServices(images, snapshotter, runtime, records, logDirectory, clock, network, containerEnvironment, storage, ranges);
     }
 
     public Path logFile(String taskId, String containerName)

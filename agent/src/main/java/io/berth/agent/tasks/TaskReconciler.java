@@ -60,7 +60,16 @@ public final class TaskReconciler
     /** Picks up the tasks recorded on disk by an earlier agent: running containers are adopted, not restarted. */
     public void resume()
     {
-        for (TaskRecord record : host.records().loadAll()) {
+        List<TaskRecord> records = host.records().loadAll();
+        if (host.idRanges() != null) {
+            // before any runner allocates: the ranges of tasks not yet cleaned up stay theirs
+            for (TaskRecord record : records) {
+                if (record.holdsIdMapping()) {
+                    host.idRanges().markTaken(record.taskId(), record.idMapping());
+                }
+            }
+        }
+        for (TaskRecord record : records) {
             log.info("task {}: resuming in state {}", record.taskId(), record.status());
             launch(new TaskRunner(record, host, onChange));
         }
@@ -134,7 +143,7 @@ public final class TaskReconciler
         lifecycles.submit(runner);
     }
 
-    /** Containers, root filesystems and task networks that no recorded task owns: left by a crash between steps. */
+    /** Containers, root filesystems, task storage and task networks that no recorded task owns: left by a crash between steps. */
     private void removeOrphans()
     {
         Set<String> owned = new HashSet<>();
@@ -158,6 +167,7 @@ public final class TaskReconciler
         catch (java.io.IOException e) {
             log.warn("cannot list root filesystems for orphan cleanup: {}", e.getMessage());
         }
+        removeOrphanStorage();
         for (String taskId : host.network().taskIds()) {
             if (!runners.containsKey(taskId)) {
                 log.info("task {}: removing orphan network", taskId);
@@ -167,6 +177,31 @@ public final class TaskReconciler
                 catch (NetworkException e) {
                     log.warn("task {}: cannot remove orphan network: {}", taskId, e.getMessage());
                 }
+            }
+        }
+    }
+
+    /** Task storage whose task this host no longer holds; a running task's storage stays mounted and is kept. */
+    private void removeOrphanStorage()
+    {
+        List<String> taskIds;
+        try {
+            taskIds = host.storage().taskIds();
+        }
+        catch (java.io.IOException e) {
+            log.warn("cannot list task storage for orphan cleanup: {}", e.getMessage());
+            return;
+        }
+        for (String taskId : taskIds) {
+            if (runners.containsKey(taskId)) {
+                continue;
+            }
+            log.info("task {}: removing orphan ephemeral storage", taskId);
+            try {
+                host.storage().remove(taskId);
+            }
+            catch (java.io.IOException | RuntimeException e) {
+                log.warn("task {}: cannot remove orphan ephemeral storage: {}", taskId, e.getMessage());
             }
         }
     }

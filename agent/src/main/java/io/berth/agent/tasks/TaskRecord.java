@@ -1,6 +1,7 @@
 package io.berth.agent.tasks;
 
 import io.berth.agent.network.NetworkAttachment;
+import io.berth.agent.userns.IdMapping;
 import io.berth.common.agentprotocol.TaskAssignment;
 import io.berth.common.agentprotocol.TaskReport;
 import io.berth.common.agentprotocol.TaskReport.Status;
@@ -15,7 +16,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * Everything the agent keeps on disk about one task: enough to resume it after an agent restart and to
  * report it to the control plane. Immutable; every step of the lifecycle writes a new one. network is null
- * until the task's network is set up (and on hosts that give tasks none).
+ * until the task's network is set up (and on hosts that give tasks none). idMapping is the host id range the
+ * task's containers run as, recorded before anything is made with it and held until the task is STOPPED (by then
+ * every process and file of the task is gone); null until it is allocated, and for tasks that run without one.
  */
 public record TaskRecord(
         TaskAssignment assignment,
@@ -27,7 +30,8 @@ public record TaskRecord(
         String stopCode,
         String stoppedReason,
         List<ContainerRecord> containers,
-        NetworkAttachment network)
+        NetworkAttachment network,
+        IdMapping idMapping)
 {
     public TaskRecord
     {
@@ -41,7 +45,7 @@ public record TaskRecord(
         List<ContainerRecord> containers = assignment.containers().stream()
                 .map(spec -> new ContainerRecord(spec.name(), containerId(assignment.taskId(), spec.name()), Status.PENDING, null, null, null))
                 .toList();
-        return new TaskRecord(assignment, Status.PENDING, null, null, null, null, null, null, containers, null);
+        return new TaskRecord(assignment, Status.PENDING, null, null, null, null, null, null, containers, null, null);
     }
 
     /** runc ids allow letters, digits and _+-. ; ECS container names are letters, digits, - and _. */
@@ -57,22 +61,22 @@ public record TaskRecord(
 
     public TaskRecord withStatus(Status newStatus)
     {
-        return new TaskRecord(assignment, newStatus, pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, stopCode, stoppedReason, containers, network);
+        return new TaskRecord(assignment, newStatus, pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, stopCode, stoppedReason, containers, network, idMapping);
     }
 
     public TaskRecord withPullStarted(Instant time)
     {
-        return new TaskRecord(assignment, status, pullStartedAt == null ? time : pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, stopCode, stoppedReason, containers, network);
+        return new TaskRecord(assignment, status, pullStartedAt == null ? time : pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, stopCode, stoppedReason, containers, network, idMapping);
     }
 
     public TaskRecord withPullStopped(Instant time)
     {
-        return new TaskRecord(assignment, status, pullStartedAt, time, startedAt, executionStoppedAt, stopCode, stoppedReason, containers, network);
+        return new TaskRecord(assignment, status, pullStartedAt, time, startedAt, executionStoppedAt, stopCode, stoppedReason, containers, network, idMapping);
     }
 
     public TaskRecord withRunning(Instant time)
     {
-        return new TaskRecord(assignment, Status.RUNNING, pullStartedAt, pullStoppedAt, startedAt == null ? time : startedAt, executionStoppedAt, stopCode, stoppedReason, containers, network);
+        return new TaskRecord(assignment, Status.RUNNING, pullStartedAt, pullStoppedAt, startedAt == null ? time : startedAt, executionStoppedAt, stopCode, stoppedReason, containers, network, idMapping);
     }
 
     /** The first stop reason wins: a later one (the cleanup after an essential exit, say) does not overwrite it. */
@@ -81,17 +85,28 @@ public record TaskRecord(
         if (stopCode != null) {
             return this;
         }
-        return new TaskRecord(assignment, status, pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, code, reason, containers, network);
+        return new TaskRecord(assignment, status, pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, code, reason, containers, network, idMapping);
     }
 
     public TaskRecord withStopped(Instant time)
     {
-        return new TaskRecord(assignment, Status.STOPPED, pullStartedAt, pullStoppedAt, startedAt, time, stopCode, stoppedReason, containers, network);
+        return new TaskRecord(assignment, Status.STOPPED, pullStartedAt, pullStoppedAt, startedAt, time, stopCode, stoppedReason, containers, network, idMapping);
     }
 
     public TaskRecord withNetwork(NetworkAttachment attachment)
     {
-        return new TaskRecord(assignment, status, pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, stopCode, stoppedReason, containers, attachment);
+        return new TaskRecord(assignment, status, pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, stopCode, stoppedReason, containers, attachment, idMapping);
+    }
+
+    public TaskRecord withIdMapping(IdMapping mapping)
+    {
+        return new TaskRecord(assignment, status, pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, stopCode, stoppedReason, containers, network, mapping);
+    }
+
+    /** Whether the task still holds its id range: until its cleanup is done, which is when it becomes STOPPED. */
+    public boolean holdsIdMapping()
+    {
+        return idMapping != null && status != Status.STOPPED;
     }
 
     public TaskRecord withContainer(String name, UnaryOperator<ContainerRecord> change)
@@ -100,7 +115,7 @@ public record TaskRecord(
         for (ContainerRecord container : containers) {
             changed.add(container.name().equals(name) ? change.apply(container) : container);
         }
-        return new TaskRecord(assignment, status, pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, stopCode, stoppedReason, changed, network);
+        return new TaskRecord(assignment, status, pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, stopCode, stoppedReason, changed, network, idMapping);
     }
 
     public TaskReport toReport()

@@ -8,6 +8,9 @@ import io.berth.agent.runtime.ContainerLaunch;
 import io.berth.agent.runtime.ContainerStartException;
 import io.berth.agent.runtime.ContainerStatus;
 import io.berth.agent.runtime.ResourceLimits;
+import io.berth.agent.userns.IdMapping;
+import io.berth.agent.userns.IdRanges;
+import io.berth.agent.userns.IdRangesExhaustedException;
 import io.berth.common.agentprotocol.ContainerSpec;
 import io.berth.common.agentprotocol.TaskReport.Status;
 import org.slf4j.Logger;
@@ -25,12 +28,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Takes one task through its life on this host: pull, network, root filesystems, start (in dependsOn
+ * Takes one task through its life on this host: pull, network and storage (side by side), root filesystems, start (in dependsOn
  * order), watch, stop (dependents first), clean up.
  * Every step is recorded before the next begins, so a new runner built from the saved record (after an
  * agent restart) resumes where the old one was: containers that run are adopted, not started again.
@@ -142,6 +146,19 @@ public final class TaskRunner
             }
         }
         update(current -> current.withPullStopped(now()));
+        if (!allocateIdRange()) {
+            return false;
+        }
+        // the task's storage is made while its network is set up: the two are independent, and each takes a while
+        CompletableFuture<String> storageFailure = new CompletableFuture<>();
+        Thread.ofVirtual().name("storage-" + taskId()).start(() -> {
+            try {
+                storageFailure.complete(createStorage());
+            }
+            catch (Throwable e) {
+                storageFailure.completeExceptionally(e);
+            }
+        });
         try {
             NetworkAttachment attachment = host.network().setUp(taskId(), record.get().assignment().accountId()).orElse(null);
             update(current -> current.withNetwork(attachment));
@@ -150,10 +167,61 @@ public final class TaskRunner
             String reason = "ResourceInitializationError: cannot set up the task's network: " + e.getMessage();
             log.warn("task {}: {}", taskId(), reason);
             update(current -> current.withStopReason(TASK_FAILED_TO_START, reason));
+            // the cleanup removes the storage too: it waits until the storage is made (each step has a deadline)
+            storageFailure.join();
             finishWithoutStarting(reason);
             return false;
         }
+        String failure = storageFailure.join();
+        if (failure != null) {
+            update(current -> current.withStopReason(TASK_FAILED_TO_START, failure));
+            finishWithoutStarting(failure);
+            return false;
+        }
         return true;
+    }
+
+    /**
+     * Gives the task its host id range, recorded before anything is made with it; false when none is free (the
+     * task ended, with the reason). A resumed task gets the range its record holds.
+     */
+    private boolean allocateIdRange()
+    {
+        IdRanges ranges = host.idRanges();
+        if (ranges == null) {
+            return true;
+        }
+        try {
+            IdMapping mapping = ranges.allocate(taskId());
+            update(current -> current.withIdMapping(mapping));
+            return true;
+        }
+        catch (IdRangesExhaustedException e) {
+            String reason = "ResourceInitializationError: " + e.getMessage();
+            log.warn("task {}: {}", taskId(), reason);
+            update(current -> current.withStopReason(TASK_FAILED_TO_START, reason));
+            finishWithoutStarting(reason);
+            return false;
+        }
+    }
+
+    /**
+     * Makes the task's writable storage, which holds every container's writable layer. Returns null, or the stop
+     * reason when it failed. Runs beside the network's set-up, so it records nothing itself.
+     */
+    private String createStorage()
+    {
+        TaskRecord current = record.get();
+        int sizeGiB = current.assignment().ephemeralStorageSizeGiB();
+        try {
+            host.storage().create(taskId(), sizeGiB, current.containers().stream().map(ContainerRecord::containerId).toList());
+            return null;
+        }
+        catch (IOException | RuntimeException e) {
+            String reason = "ResourceInitializationError: cannot create the task's ephemeral storage of " + sizeGiB + " GiB: " + e.getMessage();
+            log.warn("task {}: {}", taskId(), reason);
+            return reason;
+        }
     }
 
     /** The container's image, pulled (or found in the local store); empty when the pull failed, recorded as the task's stop reason. */
@@ -303,7 +371,8 @@ public final class TaskRunner
             // created but never started: the start was cut short, so begin again
             host.runtime().delete(containerId);
         }
-        Path rootfs = host.snapshotter().prepare(containerId, image.layers());
+        IdMapping idMapping = record.get().idMapping();
+        Path rootfs = host.snapshotter().prepare(containerId, image.layers(), idMapping);
         Path logFile = host.logFile(taskId(), spec.name());
         Files.createDirectories(logFile.getParent());
         ProcessLaunchPlan plan = ProcessLaunchPlan.of(image.config(), spec, host.containerEnvironment().forContainer(record.get(), spec.name()));
@@ -323,7 +392,8 @@ public final class TaskRunner
                 ResourceLimits.fromTaskSize(assignment.cpu(), assignment.memoryMiB()).forContainer(spec.memoryMiB(), spec.linux().memoryReservationMiB()),
                 logFile,
                 network == null ? null : Path.of(network.networkNamespacePath()),
-                ContainerHardenings.of(spec.linux())));
+                ContainerHardenings.of(spec.linux()),
+                idMapping));
         log.info("task {}: container {} started", taskId(), spec.name());
     }
 
@@ -384,7 +454,7 @@ public final class TaskRunner
     }
 
     /**
-     * Removes every container and rootfs of the task, then its network, and only then records it STOPPED.
+     * Removes every container and rootfs of the task, then its storage and its network (side by side), and only then records it STOPPED.
      * Every step is tried even when an earlier one failed; what failed is retried with backoff (from 1 s, at
      * most every 30 s) until it is gone, and the task stays STOPPING meanwhile, logged with what could not be
      * removed. Idempotent, so a crash in the middle is repaired by the next run; an agent shutting down leaves
@@ -397,6 +467,10 @@ public final class TaskRunner
             List<String> failures = cleanUpOnce();
             if (failures.isEmpty()) {
                 update(current -> current.withStopped(now()));
+                // nothing of the task is left: no process runs as its ids and its files are deleted
+                if (host.idRanges() != null) {
+                    host.idRanges().release(taskId());
+                }
                 log.info("task {}: stopped ({})", taskId(), record.get().stopCode());
                 return;
             }
@@ -434,13 +508,38 @@ public final class TaskRunner
                 failures.add("the root filesystem of container " + container.name() + " (" + e.getMessage() + ")");
             }
         }
+        // the storage is released beside the network's tear-down, as it was made beside its set-up
+        CompletableFuture<String> storageFailure = new CompletableFuture<>();
+        if (failures.isEmpty()) {
+            Thread.ofVirtual().name("storage-" + taskId()).start(() -> storageFailure.complete(removeStorage()));
+        }
+        else {
+            // a container or its root filesystem may still write to it: it goes once they are gone
+            storageFailure.complete("the task's ephemeral storage (kept until its containers and root filesystems are removed)");
+        }
         try {
             host.network().tearDown(taskId());
         }
         catch (NetworkException | RuntimeException e) {
             failures.add("the task's network (" + e.getMessage() + ")");
         }
+        String storage = storageFailure.join();
+        if (storage != null) {
+            failures.add(storage);
+        }
         return failures;
+    }
+
+    /** Null when the task's storage is gone, else what could not be removed. */
+    private String removeStorage()
+    {
+        try {
+            host.storage().remove(taskId());
+            return null;
+        }
+        catch (Exception | Error e) {
+            return "the task's ephemeral storage (" + e.getMessage() + ")";
+        }
     }
 
     private void update(java.util.function.UnaryOperator<TaskRecord> change)

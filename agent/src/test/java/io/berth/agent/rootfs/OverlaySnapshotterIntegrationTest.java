@@ -145,4 +145,44 @@ class OverlaySnapshotterIntegrationTest
                 .hasMessageContaining("does not exist");
         assertThatThrownBy(() -> snapshotter.prepare("../escape", List.of())).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void withTaskStorageTheWritesGoToTheTasksFilesystemAndAreRemovedWithTheSnapshot()
+            throws IOException
+    {
+        String task = "0123456789abcdef0123456789abcdef";
+        String key = task + "-app";
+        LoopDeviceTaskStorage storage = new LoopDeviceTaskStorage(directory.resolve("storage"));
+        OverlaySnapshotter capped = new OverlaySnapshotter(directory.resolve("capped"), storage);
+        try {
+            assertThatThrownBy(() -> capped.prepare(key, List.of()))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("no task storage holds the writable layer of " + key);
+            storage.create(task, 21, List.of(key));
+            Path layer = Files.createDirectories(directory.resolve("layer"));
+            Files.writeString(layer.resolve("file"), "original");
+
+            Path rootfs = capped.prepare(key, List.of(layer));
+            Files.writeString(rootfs.resolve("file"), "changed");
+
+            Path upper = storage.directoryFor(key).resolve("upper");
+            assertThat(Files.readString(upper.resolve("file"))).isEqualTo("changed");
+            assertThat(directory.resolve("capped").resolve(key).resolve("upper")).doesNotExist();
+            // df / in the container: overlayfs reports its upper filesystem, the task's
+            assertThat(Files.getFileStore(rootfs).getTotalSpace()).isEqualTo(Files.getFileStore(upper).getTotalSpace());
+            assertThat(Files.getFileStore(rootfs).getTotalSpace()).isBetween(21L * (1L << 30) - (1 << 20), 21L * (1L << 30) + (1 << 20));
+
+            capped.remove(key);
+
+            assertThat(storage.existing(key)).isEmpty();
+            assertThat(storage.mountPoint(task).orElseThrow().resolve(key)).doesNotExist();
+            assertThat(directory.resolve("capped").resolve(key)).doesNotExist();
+        }
+        finally {
+            for (String leftover : capped.keys()) {
+                capped.remove(leftover);
+            }
+            storage.remove(task);
+        }
+    }
 }

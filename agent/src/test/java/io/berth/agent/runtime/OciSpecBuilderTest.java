@@ -2,6 +2,7 @@ package io.berth.agent.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.agent.userns.IdMapping;
 import io.berth.testing.BusyboxRootfs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +80,49 @@ class OciSpecBuilderTest
         assertThat(strings(spec.path("process").path("env"))).containsExactly("PATH=/opt/bin", "HOME=/data", "HOSTNAME=web-1");
         assertThat(spec.path("process").path("cwd").asText()).isEqualTo("/");
         assertThat(spec.path("linux").path("namespaces").findValuesAsText("path")).containsExactly("/var/run/netns/task-1");
+    }
+
+    @Test
+    void aLaunchWithAnIdMappingGetsAUserNamespaceAndTheTaskNetworksSysfs()
+            throws Exception
+    {
+        IdMapping mapping = new IdMapping(1L << 30, 65536);
+        ContainerLaunch launch = launch("", List.of(), "", null).withIdMapping(mapping);
+
+        JsonNode linux = build(launch).path("linux");
+        assertThat(linux.path("namespaces").findValuesAsText("type")).containsExactlyInAnyOrder("pid", "mount", "ipc", "uts", "network", "user");
+        for (String field : List.of("uidMappings", "gidMappings")) {
+            assertThat(linux.path(field)).hasSize(1);
+            assertThat(linux.path(field).get(0).path("containerID").asLong()).isZero();
+            assertThat(linux.path(field).get(0).path("hostID").asLong()).isEqualTo(1L << 30);
+            assertThat(linux.path(field).get(0).path("size").asLong()).isEqualTo(65536);
+        }
+
+        // joining the task's network namespace, /sys is a read-only bind of the sysfs mounted from it
+        ContainerLaunch inNetwork = new ContainerLaunch("c1", rootfs, launch.args(), List.of(), "", "", "web-1", launch.limits(), launch.logFile(),
+                Path.of("/var/run/netns/task-1"), ContainerHardening.DEFAULT, mapping);
+        assertThatThrownBy(() -> build(inNetwork)).isInstanceOf(ContainerStartException.class).hasMessageContaining("needs a sysfs");
+        ObjectNode spec = new OciSpecBuilder("berth-test", cgroupV1WithSwap)
+                .build(inNetwork, directory.resolve("hosts"), directory.resolve("hostname"), null, directory.resolve("sys"));
+        JsonNode sys = null;
+        for (JsonNode mount : spec.path("mounts")) {
+            if (mount.path("destination").asText().equals("/sys")) {
+                sys = mount;
+            }
+        }
+        assertThat(sys).isNotNull();
+        assertThat(sys.path("type").asText()).isEqualTo("bind");
+        assertThat(sys.path("source").asText()).isEqualTo(directory.resolve("sys").toString());
+        assertThat(strings(sys.path("options"))).contains("ro", "nosuid", "noexec", "nodev");
+    }
+
+    @Test
+    void aLaunchWithoutAnIdMappingHasNoUserNamespace()
+            throws Exception
+    {
+        JsonNode linux = build(launch("", List.of(), "", null)).path("linux");
+        assertThat(linux.path("namespaces").findValuesAsText("type")).doesNotContain("user");
+        assertThat(linux.has("uidMappings")).isFalse();
     }
 
     @Test

@@ -8,10 +8,12 @@ import io.berth.agent.network.NetworkAttachment;
 import io.berth.agent.network.NetworkException;
 import io.berth.agent.network.TaskNetwork;
 import io.berth.agent.rootfs.Snapshotter;
+import io.berth.agent.rootfs.TaskStorage;
 import io.berth.agent.runtime.ContainerLaunch;
 import io.berth.agent.runtime.ContainerRuntime;
 import io.berth.agent.runtime.ContainerStartException;
 import io.berth.agent.runtime.ContainerStatus;
+import io.berth.agent.userns.IdMapping;
 import io.berth.common.agentprotocol.NetworkPlan;
 
 import java.nio.file.Path;
@@ -37,7 +39,12 @@ final class FakeHost
     final List<ContainerLaunch> launches = new CopyOnWriteArrayList<>();
     final List<String> signals = new CopyOnWriteArrayList<>();
     final Set<String> snapshots = ConcurrentHashMap.newKeySet();
+    /** The id mapping each snapshot was prepared with, when it had one. */
+    final Map<String, IdMapping> snapshotMappings = new ConcurrentHashMap<>();
     volatile String pullFailure;
+    /** The layers every pulled image has. */
+    volatile List<Path> layers = List.of(Path.of("/layers/1"));
+    final Storage storage = new Storage();
     volatile String startFailure;
     /** How many of the next container deletes fail, as a runc that cannot reach a stuck process would. */
     final java.util.concurrent.atomic.AtomicInteger deleteFailures = new java.util.concurrent.atomic.AtomicInteger();
@@ -46,7 +53,24 @@ final class FakeHost
 
     HostServices services(Path directory)
     {
-        return new HostServices(this, this, this, new TaskRecordStore(directory.resolve("tasks")), directory.resolve("logs"), Clock.systemUTC(), this);
+        return services(directory, this, storage);
+    }
+
+    /** With another snapshotter, e.g. a real one. */
+    HostServices services(Path directory, Snapshotter snapshotter)
+    {
+        return services(directory, snapshotter, storage);
+    }
+
+    /** The same with another task storage, e.g. a real one. */
+    HostServices services(Path directory, TaskStorage taskStorage)
+    {
+        return services(directory, this, taskStorage);
+    }
+
+    private HostServices services(Path directory, Snapshotter snapshotter, TaskStorage taskStorage)
+    {
+        return new HostServices(this, snapshotter, this, new TaskRecordStore(directory.resolve("tasks")), directory.resolve("logs"), Clock.systemUTC(), this, taskStorage);
     }
 
     void exit(String containerId, int exitCode, boolean oomKilled)
@@ -61,13 +85,49 @@ final class FakeHost
         if (pullFailure != null) {
             throw new ImagePullException(pullFailure);
         }
-        return new PulledImage(reference, "sha256:" + "a".repeat(64), new ImageConfig(List.of(), List.of("sh"), List.of("PATH=/bin"), "", ""), List.of(Path.of("/layers/1")));
+        return new PulledImage(reference, "sha256:" + "a".repeat(64), new ImageConfig(List.of(), List.of("sh"), List.of("PATH=/bin"), "", ""), layers);
+    }
+
+    /** Task storage by task id, with its size in GiB; events "storage-up:GIB" and "storage-down". */
+    final class Storage
+            implements TaskStorage
+    {
+        final Map<String, Integer> sizes = new ConcurrentHashMap<>();
+        volatile String failure;
+
+        @Override
+        public void create(String taskId, int sizeGiB, List<String> keys)
+                throws java.io.IOException
+        {
+            if (failure != null) {
+                throw new java.io.IOException(failure);
+            }
+            events.add("storage-up:" + sizeGiB);
+            sizes.put(taskId, sizeGiB);
+        }
+
+        @Override
+        public void remove(String taskId)
+        {
+            if (sizes.remove(taskId) != null) {
+                events.add("storage-down");
+            }
+        }
+
+        @Override
+        public List<String> taskIds()
+        {
+            return new ArrayList<>(sizes.keySet());
+        }
     }
 
     @Override
-    public Path prepare(String key, List<Path> layers)
+    public Path prepare(String key, List<Path> layers, IdMapping idMapping)
     {
         snapshots.add(key);
+        if (idMapping != null) {
+            snapshotMappings.put(key, idMapping);
+        }
         return Path.of("/rootfs", key);
     }
 

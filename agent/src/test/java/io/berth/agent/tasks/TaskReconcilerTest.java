@@ -1,6 +1,9 @@
 package io.berth.agent.tasks;
 
 import io.berth.agent.network.TestPlans;
+import io.berth.agent.userns.IdMapping;
+import io.berth.agent.userns.IdRangePool;
+import io.berth.agent.userns.IdRanges;
 import io.berth.common.agentprotocol.ContainerSpec;
 import io.berth.common.agentprotocol.ControlPlaneLink;
 import io.berth.common.agentprotocol.HostInfo;
@@ -68,6 +71,75 @@ class TaskReconcilerTest
 
         await().atMost(Duration.ofSeconds(10)).until(() -> host.events.contains("start:" + TASK_ID + "-app"));
         assertThat(applied).hasValue(1);
-        assertThat(host.events.subList(0, 2)).containsExactly("network-plan", "network-up:111111111111");
+        assertThat(host.events.stream().filter(event -> !event.startsWith("storage-")).limit(2)).containsExactly("network-plan", "network-up:111111111111");
+    }
+
+    @Test
+    void aRestartedAgentKeepsTheStorageOfARunningTaskAndRemovesTheStorageOfTasksThatAreGone()
+    {
+        TaskAssignment assignment = new TaskAssignment(TASK_ID, "arn:aws:ecs:us-east-1:111111111111:task/default/" + TASK_ID, DesiredStatus.RUNNING, 256, 512,
+                List.of(new ContainerSpec("app", "registry/app:1", null, List.of("serve"), Map.of(), null, null, true, null, null, 30)),
+                null, null, null, Map.of(), "111111111111", 21);
+        HostServices services = host.services(directory);
+        TaskRecord running = TaskRecord.fresh(assignment).withRunning(java.time.Instant.now())
+                .withContainer("app", io.berth.agent.tasks.ContainerRecord::running);
+        services.records().save(running);
+        host.containers.put(TASK_ID + "-app", new io.berth.agent.runtime.ContainerStatus.Running(42));
+        host.storage.sizes.put(TASK_ID, 21);
+        host.storage.sizes.put("fedcba9876543210fedcba9876543210", 20);
+        reconciler = new TaskReconciler(new HostInfo("host-1", "10.242.0.1", 1024, 2048, Map.of()), new ControlPlaneLink()
+        {
+            @Override
+            public SyncResponse sync(SyncRequest request)
+            {
+                return new SyncResponse(List.of(assignment), null);
+            }
+
+            @Override
+            public void awaitChange(String hostId, Duration timeout) {}
+        }, services, () -> {});
+
+        reconciler.resume();
+
+        assertThat(host.storage.sizes).containsOnlyKeys(TASK_ID);
+        assertThat(host.events).doesNotContain("start:" + TASK_ID + "-app").containsOnlyOnce("storage-down");
+    }
+
+    @Test
+    void aRestartedAgentKeepsTheRangesOfTasksNotYetCleanedUpTaken()
+            throws Exception
+    {
+        TaskRecordStore records = new TaskRecordStore(directory.resolve("tasks"));
+        IdMapping running = new IdMapping(1L << 30, 65536);
+        IdMapping stopped = new IdMapping((1L << 30) + 65536, 65536);
+        records.save(TaskRecord.fresh(assignment("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")).withIdMapping(running).withRunning(java.time.Instant.now()));
+        records.save(TaskRecord.fresh(assignment("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")).withIdMapping(stopped).withStopped(java.time.Instant.now()));
+        // its container still runs, so the resumed runner adopts it and the task keeps its range
+        host.containers.put("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-app", new io.berth.agent.runtime.ContainerStatus.Running(4242));
+        IdRanges ranges = new IdRanges(new IdRangePool(1L << 30, 65536, 2));
+        ControlPlaneLink link = new ControlPlaneLink()
+        {
+            @Override
+            public SyncResponse sync(SyncRequest request)
+            {
+                return new SyncResponse(List.of(), null);
+            }
+
+            @Override
+            public void awaitChange(String hostId, Duration timeout) {}
+        };
+        reconciler = new TaskReconciler(new HostInfo("host-1", "10.242.0.1", 1024, 2048, Map.of()), link, host.services(directory).withIdRanges(ranges), () -> {});
+
+        reconciler.resume();
+
+        // the running task's range stays its own; the stopped task's was released when its cleanup finished
+        assertThat(ranges.heldBy("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")).contains(running);
+        assertThat(ranges.allocate("cccccccccccccccccccccccccccccccc")).isEqualTo(stopped);
+    }
+
+    private static TaskAssignment assignment(String taskId)
+    {
+        return new TaskAssignment(taskId, "arn:aws:ecs:us-east-1:111111111111:task/default/" + taskId, DesiredStatus.RUNNING, 256, 512,
+                List.of(new ContainerSpec("app", "registry/app:1", null, List.of("serve"), Map.of(), null, null, true, null, null, 30)));
     }
 }

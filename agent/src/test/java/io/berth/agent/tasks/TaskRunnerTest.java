@@ -1,5 +1,8 @@
 package io.berth.agent.tasks;
 
+import io.berth.agent.userns.IdMapping;
+import io.berth.agent.userns.IdRangePool;
+import io.berth.agent.userns.IdRanges;
 import io.berth.common.agentprotocol.ContainerDependency;
 import io.berth.common.agentprotocol.ContainerDependency.Condition;
 import io.berth.common.agentprotocol.ContainerLinuxOptions;
@@ -219,7 +222,10 @@ class TaskRunnerTest
         host.exit(id("app"), 0, false);
         lifecycle.get(10, TimeUnit.SECONDS);
 
-        assertThat(host.events).containsExactly("network-up", "start:" + id("app"), "delete:" + id("app"), "network-down");
+        // the network and the storage are made side by side
+        assertThat(host.events.subList(0, 2)).containsExactlyInAnyOrder("network-up", "storage-up:20");
+        assertThat(host.events.subList(2, 4)).containsExactly("start:" + id("app"), "delete:" + id("app"));
+        assertThat(host.events.subList(4, host.events.size())).containsExactlyInAnyOrder("storage-down", "network-down");
         assertThat(host.networks).isEmpty();
         assertThat(runner.record().status()).isEqualTo(Status.STOPPED);
     }
@@ -236,6 +242,61 @@ class TaskRunnerTest
         assertThat(runner.record().stopCode()).isEqualTo(TaskRunner.TASK_FAILED_TO_START);
         assertThat(runner.record().stoppedReason()).isEqualTo("ResourceInitializationError: cannot set up the task's network: CNI bridge ADD failed: no IP addresses available in range set");
         assertThat(host.launches).isEmpty();
+    }
+
+    @Test
+    void theTaskGetsStorageOfItsSizeBeforeItsContainersStartAndReleasesItAfterTheyAreDeleted()
+            throws Exception
+    {
+        TaskAssignment sized = new TaskAssignment(TASK_ID, "arn:aws:ecs:us-east-1:000000000000:task/default/" + TASK_ID, DesiredStatus.RUNNING, 256, 512,
+                List.of(container("app", true, null)), null, null, null, Map.of(), null, 21);
+        TaskRunner runner = runner(sized);
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);
+        assertThat(host.storage.sizes).containsEntry(TASK_ID, 21);
+
+        host.exit(id("app"), 0, false);
+        lifecycle.get(10, TimeUnit.SECONDS);
+
+        assertThat(host.events).containsSubsequence("storage-up:21", "start:" + id("app"), "delete:" + id("app"), "storage-down");
+        assertThat(host.storage.sizes).isEmpty();
+    }
+
+    @Test
+    void storageThatCannotBeMadeStopsTheTaskWithWhatFailedAndLeavesNothing()
+            throws Exception
+    {
+        host.storage.failure = "cannot make the filesystem: mkfs.ext4 exited with 1: No space left on device";
+        TaskRunner runner = runner(assignment(container("app", true, null)));
+        start(runner).get(10, TimeUnit.SECONDS);
+
+        assertThat(runner.record().status()).isEqualTo(Status.STOPPED);
+        assertThat(runner.record().stopCode()).isEqualTo(TaskRunner.TASK_FAILED_TO_START);
+        assertThat(runner.record().stoppedReason()).isEqualTo("ResourceInitializationError: cannot create the task's ephemeral storage of 20 GiB: "
+                + "cannot make the filesystem: mkfs.ext4 exited with 1: No space left on device");
+        assertThat(host.launches).isEmpty();
+        assertThat(host.networks).isEmpty();
+        assertThat(host.storage.sizes).isEmpty();
+        assertThat(host.snapshots).isEmpty();
+    }
+
+    @Test
+    void storageWaitsForARootFilesystemThatCouldNotBeRemoved()
+            throws Exception
+    {
+        host.deleteFailures.set(1);
+        TaskRunner runner = new TaskRunner(TaskRecord.fresh(assignment(container("app", true, null))), host.services(directory), () -> {},
+                new RetryBackoff(Duration.ofMillis(10), Duration.ofMillis(20)));
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);
+
+        host.exit(id("app"), 0, false);
+        lifecycle.get(10, TimeUnit.SECONDS);
+
+        // the failed delete's pass kept the storage; the retry removed the container, then the storage
+        assertThat(host.events).containsSubsequence("delete-failed:" + id("app"), "delete:" + id("app"), "storage-down");
+        assertThat(host.events.indexOf("storage-down")).isGreaterThan(host.events.indexOf("delete:" + id("app")));
+        assertThat(host.storage.sizes).isEmpty();
     }
 
     @Test
@@ -350,5 +411,71 @@ class TaskRunnerTest
         host.exit(id("app"), 0, false);
         host.exit(id("sidecar"), 0, false);
         lifecycle.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void theTasksContainersRunInItsOwnIdRangeWhichIsReleasedOnceTheTaskIsCleanedUp()
+            throws Exception
+    {
+        host.fatalSignals = Set.of(9, 15);
+        IdRanges ranges = new IdRanges(new IdRangePool(1L << 30, 65536, 4));
+        ranges.markTaken("other-task", new IdMapping(1L << 30, 65536));
+        TaskRunner runner = new TaskRunner(TaskRecord.fresh(assignment(container("app", true, null), container("sidecar", false, null))),
+                host.services(directory).withIdRanges(ranges), () -> {});
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(10)).until(() -> runner.record().status() == Status.RUNNING);
+
+        IdMapping expected = new IdMapping((1L << 30) + 65536, 65536);
+        assertThat(runner.record().idMapping()).isEqualTo(expected);
+        assertThat(new TaskRecordStore(directory.resolve("tasks")).loadAll()).singleElement()
+                .satisfies(saved -> assertThat(saved.idMapping()).isEqualTo(expected));
+        assertThat(host.launches).extracting(launch -> launch.idMapping()).containsExactly(expected, expected);
+        assertThat(host.snapshotMappings).containsOnly(Map.entry(id("app"), expected), Map.entry(id("sidecar"), expected));
+        assertThat(ranges.heldBy(TASK_ID)).contains(expected);
+
+        runner.requestStop();
+        lifecycle.get(10, TimeUnit.SECONDS);
+        assertThat(runner.record().status()).isEqualTo(Status.STOPPED);
+        assertThat(ranges.heldBy(TASK_ID)).isEmpty();
+        assertThat(ranges.held()).containsOnlyKeys("other-task");
+    }
+
+    @Test
+    void aTaskWhoseCleanupFailsKeepsItsRangeUntilTheCleanupSucceeds()
+            throws Exception
+    {
+        host.fatalSignals = Set.of(9, 15);
+        IdRanges ranges = new IdRanges(new IdRangePool(1L << 30, 65536, 4));
+        host.deleteFailures.set(1);
+        TaskRunner runner = new TaskRunner(TaskRecord.fresh(assignment(container("app", true, null))), host.services(directory).withIdRanges(ranges), () -> {},
+                new RetryBackoff(Duration.ofMillis(300), Duration.ofMillis(300)));
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(10)).until(() -> runner.record().status() == Status.RUNNING);
+
+        runner.requestStop();
+        await().atMost(Duration.ofSeconds(10)).until(() -> host.events.contains("delete-failed:" + id("app")));
+        assertThat(ranges.heldBy(TASK_ID)).isPresent();
+        assertThat(runner.record().holdsIdMapping()).isTrue();
+        lifecycle.get(10, TimeUnit.SECONDS);
+        assertThat(ranges.heldBy(TASK_ID)).isEmpty();
+        assertThat(runner.record().holdsIdMapping()).isFalse();
+    }
+
+    @Test
+    void aTaskFindingNoFreeIdRangeStopsWithTheReasonAndStartsNothing()
+            throws Exception
+    {
+        IdRanges ranges = new IdRanges(new IdRangePool(1L << 30, 65536, 1));
+        ranges.allocate("other-task");
+        TaskRunner runner = new TaskRunner(TaskRecord.fresh(assignment(container("app", true, null))), host.services(directory).withIdRanges(ranges), () -> {});
+        start(runner).get(10, TimeUnit.SECONDS);
+
+        TaskRecord record = runner.record();
+        assertThat(record.status()).isEqualTo(Status.STOPPED);
+        assertThat(record.stopCode()).isEqualTo(TaskRunner.TASK_FAILED_TO_START);
+        assertThat(record.stoppedReason()).startsWith("ResourceInitializationError: no free user namespace range").contains("--userns-ranges");
+        assertThat(record.idMapping()).isNull();
+        assertThat(host.launches).isEmpty();
+        assertThat(host.networks).isEmpty();
     }
 }

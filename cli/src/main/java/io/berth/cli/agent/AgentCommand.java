@@ -2,6 +2,7 @@ package io.berth.cli.agent;
 
 import io.berth.agent.images.ByteSizes;
 import io.berth.agent.link.CredentialFile;
+import io.berth.agent.userns.IdRangePool;
 import io.berth.cli.commands.Durations;
 import io.berth.cli.up.DataDirectoryLock;
 import picocli.CommandLine.Command;
@@ -95,6 +96,16 @@ public final class AgentCommand
     @Mixin
     TaskNetworkOptions taskNetwork = new TaskNetworkOptions();
 
+    @Option(names = "--userns-base", paramLabel = "ID",
+            description = "First host uid/gid of the ranges tasks' user namespaces get, one range of 65536 per task (default: ${DEFAULT-VALUE}, i.e. 2^30). Agents sharing a host need pools that do not overlap.",
+            defaultValue = "" + IdRangePool.DEFAULT_BASE)
+    long userNamespaceBase;
+
+    @Option(names = "--userns-ranges", paramLabel = "N",
+            description = "How many such ranges (tasks at once) this agent hands out (default: ${DEFAULT-VALUE}).",
+            defaultValue = "" + IdRangePool.DEFAULT_COUNT)
+    int userNamespaceRanges;
+
     @Override
     public Integer call()
             throws Exception
@@ -110,7 +121,8 @@ public final class AgentCommand
         try {
             config = AgentNodeConfig.defaults(dataDirectory).withTaskNetwork(taskNetwork.bridgeName())
                     .withMaxImageBytes(ByteSizes.parse(maxImageSize))
-                    .withImageStoreBytes(imageStoreSize == null ? null : ByteSizes.parse(imageStoreSize));
+                    .withImageStoreBytes(imageStoreSize == null ? null : ByteSizes.parse(imageStoreSize))
+                    .withUserNamespaces(new IdRangePool(userNamespaceBase, IdRangePool.DEFAULT_SLOT_SIZE, userNamespaceRanges));
         }
         catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -17,11 +17,14 @@ import io.berth.agent.link.HttpControlPlaneLink;
 import io.berth.agent.network.CniNetworkConfig;
 import io.berth.agent.network.CniTaskNetwork;
 import io.berth.agent.network.NetworkException;
+import io.berth.agent.rootfs.LoopDeviceTaskStorage;
 import io.berth.agent.rootfs.OverlaySnapshotter;
 import io.berth.agent.runtime.RuncConmonRuntime;
 import io.berth.agent.tasks.HostServices;
 import io.berth.agent.tasks.TaskImages;
 import io.berth.agent.tasks.TaskRecordStore;
+import io.berth.agent.userns.IdRanges;
+import io.berth.agent.userns.SearchablePaths;
 import io.berth.common.agentprotocol.HostInfo;
 import io.berth.common.agentprotocol.LogChunk;
 import io.berth.common.hostauth.HostCredential;
@@ -76,6 +79,14 @@ public final class AgentNode
         }
         HostRequirements.checkAgentHost("berth agent");
         Path directory = Files.createDirectories(config.dataDirectory());
+        // containers run as unprivileged host uids (user namespaces), and runc reaches their files from there
+        SearchablePaths.allowSearch(directory);
+        try {
+            SearchablePaths.check(directory.resolve("rootfs"));
+        }
+        catch (IOException e) {
+            log.warn("{}; until then every task on this host fails to start", e.getMessage());
+        }
         try {
             URI controlPlane = joinControlPlane(directory);
             HttpControlPlaneLink link = new HttpControlPlaneLink(controlPlane, credential);
@@ -181,15 +192,19 @@ public final class AgentNode
         imageCollector = images.collectGarbageAbove(imageStoreBytes, () -> TaskImages.inUse(taskRecords.loadAll()));
         imageCollector.startPeriodic(ImageGarbageCollector.DEFAULT_INTERVAL);
         log.info("host {}: image store {} holds at most {}; unused images past that are removed", credential.hostId(), imageDirectory, ByteSizes.format(imageStoreBytes));
+        // each task's containers write into the task's own filesystem, of the task's ephemeral storage size
+        LoopDeviceTaskStorage storage = new LoopDeviceTaskStorage(directory.resolve("storage"));
         return new HostServices(
                 images,
-                new OverlaySnapshotter(directory.resolve("rootfs")),
+                new OverlaySnapshotter(directory.resolve("rootfs"), storage),
                 // the runtime's state (runc root, bundles, exit files) and the cgroup parent are this agent's own
                 new RuncConmonRuntime(directory.resolve("runtime"), RuncConmonRuntime.DEFAULT_RUNC, RuncConmonRuntime.DEFAULT_CONMON, "berth/" + credential.hostId(), clock),
                 taskRecords,
                 directory.resolve("logs"),
                 clock,
-                new CniTaskNetwork(new CniNetworkConfig(directory.resolve("network"), CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, config.bridgeName(), underlayAddress)));
+                new CniTaskNetwork(new CniNetworkConfig(directory.resolve("network"), CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, config.bridgeName(), underlayAddress)),
+                storage)
+                .withIdRanges(new IdRanges(config.userNamespaces()));
     }
 
     private Optional<LogChunk> readLogs(String taskId, String token, int maxLines)

@@ -3,6 +3,7 @@ package io.berth.cli.agent;
 import io.berth.agent.images.ImageGarbageCollector;
 import io.berth.agent.images.ImageLimits;
 import io.berth.agent.network.CniNetworkConfig;
+import io.berth.agent.userns.IdRangePool;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -28,6 +29,8 @@ import static java.util.Objects.requireNonNull;
  * @param maxImageBytes how many bytes the layers one pull unpacks may take on disk (a single layer too); see {@link ImageLimits}
  * @param imageStoreBytes how many bytes the image store (blobs and unpacked layers) may hold before unused images are
  * removed, least recently used first; null for {@link ImageGarbageCollector#defaultMaxStoreBytes}
+ * @param userNamespaces the host id ranges this agent gives tasks' user namespaces, one range per task; agents
+ * sharing a host should each get their own
  */
 public record AgentNodeConfig(
         Path dataDirectory,
@@ -45,7 +48,8 @@ public record AgentNodeConfig(
         Duration stoppedTaskRetention,
         String bridgeName,
         long maxImageBytes,
-        Long imageStoreBytes)
+        Long imageStoreBytes,
+        IdRangePool userNamespaces)
 {
     public static final String ZONE_ATTRIBUTE = "ecs.availability-zone";
 
@@ -65,67 +69,74 @@ public record AgentNodeConfig(
         if (imageStoreBytes != null && imageStoreBytes <= 0) {
             throw new IllegalArgumentException("the image store size must be positive");
         }
+        requireNonNull(userNamespaces, "userNamespaces is null");
     }
 
     public static AgentNodeConfig defaults(Path dataDirectory)
     {
         Path directory = dataDirectory.toAbsolutePath();
         return new AgentNodeConfig(directory, null, null, Set.of(), directory.resolve("registry-auth.json"), null, 0, "default", Map.of(),
-                null, null, Duration.ofSeconds(2), Duration.ofHours(1), CniNetworkConfig.DEFAULT_BRIDGE, ImageLimits.DEFAULT_MAX_IMAGE_BYTES, null);
+                null, null, Duration.ofSeconds(2), Duration.ofHours(1), CniNetworkConfig.DEFAULT_BRIDGE, ImageLimits.DEFAULT_MAX_IMAGE_BYTES, null, IdRangePool.DEFAULT);
     }
 
     public AgentNodeConfig withControlPlane(URI url, String token)
     {
         return new AgentNodeConfig(dataDirectory, url, token, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces);
     }
 
     public AgentNodeConfig withInsecureRegistries(Set<String> registries)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, registries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces);
     }
 
     public AgentNodeConfig withRegistryAuthFile(Path file)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, file, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces);
     }
 
     public AgentNodeConfig withEndpoint(String agentAddress, int port)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, agentAddress, port, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces);
     }
 
     public AgentNodeConfig withPlacement(String hostZone, Map<String, String> hostAttributes)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, hostZone, hostAttributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces);
     }
 
     public AgentNodeConfig withCapacity(Integer cpu, Long memory)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpu, memory, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes);
+                cpu, memory, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces);
     }
 
     public AgentNodeConfig withTimings(Duration heartbeat, Duration retention)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeat, retention, bridgeName, maxImageBytes, imageStoreBytes);
+                cpuUnits, memoryMiB, heartbeat, retention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces);
     }
 
     public AgentNodeConfig withMaxImageBytes(long bytes)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, bytes, imageStoreBytes);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, bytes, imageStoreBytes, userNamespaces);
     }
 
     public AgentNodeConfig withImageStoreBytes(Long bytes)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, bytes);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, bytes, userNamespaces);
+    }
+
+    public AgentNodeConfig withUserNamespaces(IdRangePool pool)
+    {
+        return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, pool);
     }
 
     public ImageLimits imageLimits()
@@ -137,6 +148,6 @@ public record AgentNodeConfig(
     public AgentNodeConfig withTaskNetwork(String bridge)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridge, maxImageBytes, imageStoreBytes);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridge, maxImageBytes, imageStoreBytes, userNamespaces);
     }
 }

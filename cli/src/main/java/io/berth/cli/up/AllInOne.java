@@ -2,6 +2,7 @@ package io.berth.cli.up;
 
 import io.berth.agent.Agent;
 import io.berth.agent.link.CredentialFile;
+import io.berth.agent.userns.SearchablePaths;
 import io.berth.cli.agent.AgentNode;
 import io.berth.cli.agent.AgentNodeConfig;
 import io.berth.cli.agent.HostCapacity;
@@ -74,6 +75,8 @@ public final class AllInOne
     {
         HostRequirements.checkAgentHost("berth up");
         Path data = Files.createDirectories(config.dataDirectory());
+        // the agent's containers run as unprivileged host uids, which must be able to search the way to their files
+        SearchablePaths.allowSearch(data);
         lock = DataDirectoryLock.acquire(data);
         try {
             checkApiPortIsFree();

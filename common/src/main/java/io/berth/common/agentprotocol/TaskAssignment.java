@@ -11,7 +11,9 @@ import static java.util.Objects.requireNonNull;
  * clusterArn, taskDefinitionArn, availabilityZone and containerArns (container name to its ARN) are what the
  * task metadata endpoint shows a task of itself; they are null (empty) from a control plane that does not
  * send them. accountId names the account that owns the task: the host keeps tasks of different accounts apart
- * on its network (null from a control plane that does not send it).
+ * on its network (null from a control plane that does not send it). ephemeralStorageGiB is the size of the task's
+ * writable storage, shared by all its containers' writable layers (null from a control plane that does not send
+ * it: the host then gives {@link #DEFAULT_EPHEMERAL_STORAGE_GIB}).
  */
 public record TaskAssignment(
         String taskId,
@@ -24,9 +26,13 @@ public record TaskAssignment(
         String taskDefinitionArn,
         String availabilityZone,
         Map<String, String> containerArns,
-        String accountId)
+        String accountId,
+        Integer ephemeralStorageGiB)
 {
     public enum DesiredStatus { RUNNING, STOPPED }
+
+    /** Fargate's default task storage, in GiB. */
+    public static final int DEFAULT_EPHEMERAL_STORAGE_GIB = 20;
 
     public TaskAssignment
     {
@@ -35,11 +41,27 @@ public record TaskAssignment(
         requireNonNull(desiredStatus, "desiredStatus is null");
         containers = List.copyOf(containers);
         containerArns = containerArns == null ? Map.of() : Map.copyOf(containerArns);
+        if (ephemeralStorageGiB != null && ephemeralStorageGiB < 1) {
+            throw new IllegalArgumentException("ephemeralStorageGiB must be positive: " + ephemeralStorageGiB);
+        }
+    }
+
+    /** An assignment with the default task storage. */
+    public TaskAssignment(String taskId, String taskArn, DesiredStatus desiredStatus, int cpu, int memoryMiB, List<ContainerSpec> containers,
+            String clusterArn, String taskDefinitionArn, String availabilityZone, Map<String, String> containerArns, String accountId)
+    {
+        this(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, clusterArn, taskDefinitionArn, availabilityZone, containerArns, accountId, null);
+    }
+
+    /** The size of the task's writable storage in GiB: the control plane's, else the default. */
+    public int ephemeralStorageSizeGiB()
+    {
+        return ephemeralStorageGiB == null ? DEFAULT_EPHEMERAL_STORAGE_GIB : ephemeralStorageGiB;
     }
 
     /** An assignment without the task's identity beyond its ARN. */
     public TaskAssignment(String taskId, String taskArn, DesiredStatus desiredStatus, int cpu, int memoryMiB, List<ContainerSpec> containers)
     {
-        this(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, null, null, null, Map.of(), null);
+        this(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, null, null, null, Map.of(), null, null);
     }
 }

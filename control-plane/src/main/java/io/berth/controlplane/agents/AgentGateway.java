@@ -159,6 +159,7 @@ public final class AgentGateway
                 task.clusterArn(), task.taskDefinitionArn(), task.availabilityZone(),
                 // for the task metadata endpoint: what a task may read of itself
                 task.state().containers().stream().collect(java.util.stream.Collectors.toMap(container -> container.spec().name(), TaskContainer::containerArn)),
-                task.accountId());
+                task.accountId(),
+                task.ephemeralStorage().sizeInGiB());
     }
 }

@@ -233,7 +233,7 @@ public final class ContainerLinuxRules
     }
 
     /** A JSON whole number as a long; null for anything else, and for numbers beyond a long. */
-    private static Long integer(Object value)
+    static Long integer(Object value)
     {
         return switch (value) {
             case Integer number -> number.longValue();

@@ -9,7 +9,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * A registered revision of a family. cpu (ECS units) and memory (MiB) are the task size, always set: derived
  * at registration when the request gave none (see {@link TaskSize#derive}). otherFields keeps the top-level
- * fields Berth stores and echoes without acting on them (volumes, runtimePlatform, ...).
+ * fields Berth stores and echoes as given (volumes, runtimePlatform, ...); some of them are checked and acted on
+ * where they matter, such as ephemeralStorage ({@link #ephemeralStorage()}).
  */
 public record TaskDefinition(
         String accountId,
@@ -45,6 +46,12 @@ public record TaskDefinition(
     public TaskSize size()
     {
         return new TaskSize(cpu, memory);
+    }
+
+    /** The storage the definition asks for (kept in otherFields as given, so that it is echoed so), else the default. */
+    public EphemeralStorage ephemeralStorage()
+    {
+        return EphemeralStorage.parse(otherFields.get("ephemeralStorage"), "ephemeralStorage").orElse(EphemeralStorage.DEFAULT);
     }
 
     public TaskDefinition deregistered(Instant now)

@@ -37,6 +37,7 @@ public final class TaskDefinitionService
         TaskDefinitionValidator.checkContainers(request.containerDefinitions());
         TaskDefinitionValidator.checkCompatibilities(request.requiresCompatibilities());
         ContainerLinuxRules.checkTaskNamespaces(request.otherFields(), request.containerDefinitions().size());
+        EphemeralStorage.parse(request.otherFields().get("ephemeralStorage"), "ephemeralStorage");
         String networkMode = TaskDefinitionValidator.networkMode(request.networkMode());
         TaskSize size = FargateTaskSizes.derive(
                 TaskSize.parseCpu(request.cpu()),

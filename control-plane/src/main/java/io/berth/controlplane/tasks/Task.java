@@ -1,5 +1,7 @@
 package io.berth.controlplane.tasks;
 
+import io.berth.controlplane.taskdefinitions.EphemeralStorage;
+
 import java.time.Instant;
 import java.util.Map;
 
@@ -7,7 +9,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A task of one account: what RunTask fixed at creation (ids, size, overrides) and its changing
- * {@link TaskState}. cpu is in ECS units, memory in MiB.
+ * {@link TaskState}. cpu is in ECS units, memory in MiB; ephemeralStorage is the writable storage the task gets
+ * (the definition's or the override's).
  */
 public record Task(
         String accountId,
@@ -28,7 +31,8 @@ public record Task(
         Map<String, Object> networkConfiguration,
         Instant createdAt,
         TaskState state,
-        PlacementOptions placement)
+        PlacementOptions placement,
+        EphemeralStorage ephemeralStorage)
 {
     public Task
     {
@@ -44,11 +48,22 @@ public record Task(
         requireNonNull(createdAt, "createdAt is null");
         requireNonNull(state, "state is null");
         placement = placement == null ? PlacementOptions.NONE : placement;
+        // tasks stored before tasks had their own size got the default
+        ephemeralStorage = ephemeralStorage == null ? EphemeralStorage.DEFAULT : ephemeralStorage;
+    }
+
+    /** A task with the default ephemeral storage. */
+    public Task(String accountId, String taskId, String arn, String clusterName, String clusterArn, String taskDefinitionArn, String family, int cpu,
+            int memory, TaskOverrides overrides, String startedBy, String group, String launchType, String platformVersion, String availabilityZone,
+            Map<String, Object> networkConfiguration, Instant createdAt, TaskState state, PlacementOptions placement)
+    {
+        this(accountId, taskId, arn, clusterName, clusterArn, taskDefinitionArn, family, cpu, memory, overrides, startedBy, group, launchType,
+                platformVersion, availabilityZone, networkConfiguration, createdAt, state, placement, EphemeralStorage.DEFAULT);
     }
 
     public Task withState(TaskState newState)
     {
         return new Task(accountId, taskId, arn, clusterName, clusterArn, taskDefinitionArn, family, cpu, memory, overrides, startedBy, group,
-                launchType, platformVersion, availabilityZone, networkConfiguration, createdAt, newState, placement);
+                launchType, platformVersion, availabilityZone, networkConfiguration, createdAt, newState, placement, ephemeralStorage);
     }
 }

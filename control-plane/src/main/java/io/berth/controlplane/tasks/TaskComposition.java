@@ -7,6 +7,7 @@ import io.berth.controlplane.taskdefinitions.ContainerDefinition;
 import io.berth.controlplane.taskdefinitions.ContainerDependencyRules;
 import io.berth.controlplane.taskdefinitions.ContainerLinuxRules;
 import io.berth.controlplane.taskdefinitions.EnvironmentVariable;
+import io.berth.controlplane.taskdefinitions.EphemeralStorage;
 import io.berth.controlplane.taskdefinitions.FargateTaskSizes;
 import io.berth.controlplane.taskdefinitions.TaskDefinition;
 import io.berth.controlplane.taskdefinitions.TaskSize;
@@ -20,7 +21,8 @@ import java.util.stream.Collectors;
 
 /**
  * What a task runs: the task definition with RunTask's overrides applied. An override's command replaces the
- * definition's; its environment adds to the definition's, winning on equal names; cpu and memory replace.
+ * definition's; its environment adds to the definition's, winning on equal names; cpu, memory and ephemeralStorage
+ * replace.
  */
 public final class TaskComposition
 {
@@ -34,6 +36,12 @@ public final class TaskComposition
         TaskSize size = new TaskSize(cpu == null ? definition.cpu() : cpu, memory == null ? definition.memory() : memory);
         FargateTaskSizes.check(size);
         return size;
+    }
+
+    /** The task's writable storage: the override's, else the definition's, else the default 20 GiB. */
+    public static EphemeralStorage ephemeralStorage(TaskDefinition definition, TaskOverrides overrides)
+    {
+        return overrides.ephemeralStorage() != null ? overrides.ephemeralStorage() : definition.ephemeralStorage();
     }
 
     /**

@@ -14,6 +14,7 @@ import io.berth.controlplane.resources.PageRequest;
 import io.berth.controlplane.store.Store;
 import io.berth.controlplane.store.StoreTransaction;
 import io.berth.controlplane.taskdefinitions.ContainerDefinition;
+import io.berth.controlplane.taskdefinitions.EphemeralStorage;
 import io.berth.controlplane.taskdefinitions.TaskDefinition;
 import io.berth.controlplane.taskdefinitions.TaskDefinitionService;
 import io.berth.controlplane.taskdefinitions.TaskSize;
@@ -110,12 +111,13 @@ public final class TaskService
             TaskSize size = TaskComposition.size(definition, command.overrides());
             List<ContainerSpec> specs = TaskComposition.containers(definition, command.overrides(), size);
             checkContainersFit(specs, size);
+            EphemeralStorage storage = TaskComposition.ephemeralStorage(definition, command.overrides());
             // counted in the transaction that inserts, so that nothing past a quota is ever created
             limits.check(transaction, accountId, command.count(), size.cpu());
             Instant now = clock.instant();
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < command.count(); i++) {
-                Task task = newTask(accountId, cluster, definition, size, specs, command, now);
+                Task task = newTask(accountId, cluster, definition, size, storage, specs, command, now);
                 transaction.tasks().insert(task);
                 ids.add(task.taskId());
             }
@@ -212,7 +214,8 @@ public final class TaskService
         return purged;
     }
 
-    private Task newTask(String accountId, Cluster cluster, TaskDefinition definition, TaskSize size, List<ContainerSpec> specs, RunTaskCommand command, Instant now)
+    private Task newTask(String accountId, Cluster cluster, TaskDefinition definition, TaskSize size, EphemeralStorage storage, List<ContainerSpec> specs,
+            RunTaskCommand command, Instant now)
     {
         String taskId = newTaskId();
         List<TaskContainer> containers = new ArrayList<>();
@@ -250,7 +253,8 @@ public final class TaskService
                 command.networkConfiguration(),
                 now,
                 state,
-                command.placement());
+                command.placement(),
+                storage);
     }
 
     private static void checkContainersFit(List<ContainerSpec> specs, TaskSize size)

@@ -73,6 +73,7 @@ class AgentGatewayTest
         assertThat(assignment.desiredStatus()).isEqualTo(TaskAssignment.DesiredStatus.RUNNING);
         assertThat(assignment.cpu()).isEqualTo(256);
         assertThat(assignment.memoryMiB()).isEqualTo(512);
+        assertThat(assignment.ephemeralStorageGiB()).isEqualTo(20);
         assertThat(assignment.containers()).containsExactly(
                 new ContainerSpec("main", "127.0.0.1:5000/busybox:1", List.of("sh", "-c"), List.of("echo hi"), Map.of("A", "1", "B", "2"), null, null, true, null, 256, null),
                 new ContainerSpec("side", "127.0.0.1:5000/busybox:1", null, null, Map.of(), null, null, false, null, null, null));

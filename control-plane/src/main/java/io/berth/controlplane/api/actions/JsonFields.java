@@ -116,10 +116,19 @@ public final class JsonFields
         Map<String, Object> other = new LinkedHashMap<>();
         node.properties().forEach(entry -> {
             if (!known.contains(entry.getKey()) && !entry.getValue().isNull()) {
-                other.put(entry.getKey(), Json.mapper().convertValue(entry.getValue(), new TypeReference<Object>() {}));
+                other.put(entry.getKey(), plainValue(entry.getValue()));
             }
         });
         return other;
+    }
+
+    /** A JSON value as a plain one (Map, List, String, Integer, ...), null for null or absent: for domain checks that name the field. */
+    public static Object plainValue(JsonNode value)
+    {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        return Json.mapper().convertValue(value, new TypeReference<Object>() {});
     }
 
     public static Map<String, Object> asMap(JsonNode node)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.taskdefinitions.EphemeralStorage;
 import io.berth.controlplane.tasks.ContainerOverride;
 import io.berth.controlplane.tasks.Task;
 import io.berth.controlplane.tasks.TaskContainer;
@@ -32,7 +33,8 @@ final class TaskWire
                 sizeString(node, "cpu"),
                 sizeString(node, "memory"),
                 optionalString(node, "executionRoleArn"),
-                optionalString(node, "taskRoleArn"));
+                optionalString(node, "taskRoleArn"),
+                EphemeralStorage.parse(JsonFields.plainValue(node.get("ephemeralStorage")), "overrides.ephemeralStorage").orElse(null));
     }
 
     private static ContainerOverride containerOverride(JsonNode node)
@@ -94,7 +96,7 @@ final class TaskWire
         node.put("taskArn", task.arn());
         node.put("taskDefinitionArn", task.taskDefinitionArn());
         node.put("version", state.version());
-        node.putObject("ephemeralStorage").put("sizeInGiB", 20);
+        node.putObject("ephemeralStorage").put("sizeInGiB", task.ephemeralStorage().sizeInGiB());
         return node;
     }
 
@@ -144,6 +146,9 @@ final class TaskWire
         putIfNotNull(node, "memory", overrides.memory());
         putIfNotNull(node, "executionRoleArn", overrides.executionRoleArn());
         putIfNotNull(node, "taskRoleArn", overrides.taskRoleArn());
+        if (overrides.ephemeralStorage() != null) {
+            node.putObject("ephemeralStorage").put("sizeInGiB", overrides.ephemeralStorage().sizeInGiB());
+        }
         return node;
     }
 }

@@ -1,0 +1,246 @@
+package io.berth.agent.userns;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The few Linux calls the agent makes itself, through Java's foreign function API into the C library (glibc
+ * 2.36 has wrappers for the new mount API): opening a file for its descriptor, cloning a directory as a
+ * detached mount, marking it idmapped and attaching it, and mounting a network namespace's sysfs. util-linux 2.38's mount(8) cannot make idmapped mounts
+ * (X-mount.idmap came in 2.39), so no host command would do. Each call fails with an IOException that names the
+ * call, the path and the kernel's error.
+ */
+public final class LinuxSyscalls
+{
+    static final int AT_FDCWD = -100;
+    static final int AT_EMPTY_PATH = 0x1000;
+    static final int O_RDONLY = 0;
+    static final int O_CLOEXEC = 0x80000;
+    static final int OPEN_TREE_CLONE = 1;
+    static final int OPEN_TREE_CLOEXEC = O_CLOEXEC;
+    static final long MOUNT_ATTR_RDONLY = 0x1;
+    static final long MOUNT_ATTR_IDMAP = 0x100000;
+    static final int MOVE_MOUNT_F_EMPTY_PATH = 0x4;
+    static final long MOUNT_ATTR_NOSUID = 0x2;
+    static final long MOUNT_ATTR_NODEV = 0x4;
+    static final long MOUNT_ATTR_NOEXEC = 0x8;
+    static final int CLONE_NEWNET = 0x40000000;
+    static final int FSOPEN_CLOEXEC = 1;
+    static final int FSCONFIG_CMD_CREATE = 6;
+    static final int FSMOUNT_CLOEXEC = 1;
+    static final int MNT_DETACH = 2;
+    private static final Path OWN_NETWORK_NAMESPACE = Path.of("/proc/thread-self/ns/net");
+
+    /** struct mount_attr: attr_set, attr_clr, propagation, userns_fd, each a __u64. */
+    private static final StructLayout MOUNT_ATTR = MemoryLayout.structLayout(
+            JAVA_LONG.withName("attr_set"), JAVA_LONG.withName("attr_clr"), JAVA_LONG.withName("propagation"), JAVA_LONG.withName("userns_fd"));
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    private static final MethodHandle OPEN = function("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle CLOSE = function("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle OPEN_TREE = function("open_tree", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle MOUNT_SETATTR = function("mount_setattr", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO);
+    private static final MethodHandle MOVE_MOUNT = function("move_mount", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle SETNS = function("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle FSOPEN = function("fsopen", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle FSCONFIG = function("fsconfig", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle FSMOUNT = function("fsmount", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle UMOUNT2 = function("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle STRERROR = function("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+
+    private LinuxSyscalls() {}
+
+    /** Native calls made with one confined arena and one errno capture area, which the calls' failures read. */
+    @FunctionalInterface
+    private interface NativeCalls<T>
+    {
+        T run(Arena arena, MemorySegment state)
+                throws Throwable;
+    }
+
+    private static <T> T withCallState(NativeCalls<T> calls)
+            throws IOException
+    {
+        try (Arena arena = Arena.ofConfined()) {
+            return calls.run(arena, arena.allocate(CALL_STATE));
+        }
+        catch (IOException | RuntimeException | Error e) {
+            throw e;
+        }
+        catch (Throwable e) {
+            // invokeExact declares Throwable; a downcall itself throws nothing else
+            throw new IllegalStateException("unexpected failure of a native call", e);
+        }
+    }
+
+    /** Opens path read-only (close-on-exec) and returns the descriptor; the caller closes it. */
+    public static int openReadOnly(Path path)
+            throws IOException
+    {
+        return withCallState((arena, state) -> check((int) OPEN.invokeExact(state, arena.allocateFrom(path.toString()), O_RDONLY | O_CLOEXEC, 0), state, "open", path));
+    }
+
+    public static void close(int fd)
+            throws IOException
+    {
+        withCallState((arena, state) -> check((int) CLOSE.invokeExact(state, fd), state, "close", Path.of("fd " + fd)));
+    }
+
+    /**
+     * Makes an idmapped, read-only copy of the mount of source at target (an existing directory): source's
+     * files, owned on disk by id N, appear owned by the id that N maps to in the user namespace userNamespaceFd,
+     * as seen from the host. Only the mount at source is cloned, not mounts below it.
+     */
+    public static void mountIdmapped(Path source, Path target, int userNamespaceFd, boolean readOnly)
+            throws IOException
+    {
+        withCallState((arena, state) -> {
+            MemorySegment empty = arena.allocateFrom("");
+            int tree = check((int) OPEN_TREE.invokeExact(state, AT_FDCWD, arena.allocateFrom(source.toString()), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC), state, "open_tree", source);
+            try {
+                MemorySegment attributes = arena.allocate(MOUNT_ATTR);
+                attributes.set(JAVA_LONG, MOUNT_ATTR.byteOffset(MemoryLayout.PathElement.groupElement("attr_set")), MOUNT_ATTR_IDMAP | (readOnly ? MOUNT_ATTR_RDONLY : 0));
+                attributes.set(JAVA_LONG, MOUNT_ATTR.byteOffset(MemoryLayout.PathElement.groupElement("userns_fd")), userNamespaceFd);
+                check((int) MOUNT_SETATTR.invokeExact(state, tree, empty, AT_EMPTY_PATH, attributes, MOUNT_ATTR.byteSize()), state, "mount_setattr(MOUNT_ATTR_IDMAP)", source);
+                check((int) MOVE_MOUNT.invokeExact(state, tree, empty, AT_FDCWD, arena.allocateFrom(target.toString()), MOVE_MOUNT_F_EMPTY_PATH), state, "move_mount", target);
+            }
+            finally {
+                // the attached mount keeps its own reference: the descriptor of the clone is no longer needed
+                close(tree);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Mounts, read-only (and nosuid, nodev, noexec), at target (an existing directory) a new sysfs that belongs to
+     * the network namespace at networkNamespace: sysfs takes the network namespace of the thread that opens it
+     * (fsopen), so a thread of its own enters the namespace for that one call and goes back before anything
+     * else; the rest happens where the agent is. No process is started.
+     */
+    public static void mountSysfsOf(Path networkNamespace, Path target)
+            throws IOException
+    {
+        IOException[] failure = {null};
+        Thread thread = Thread.ofPlatform().name("sysfs-of-" + networkNamespace.getFileName()).start(() -> {
+            try {
+                mountSysfsOnThisThread(networkNamespace, target);
+            }
+            catch (IOException e) {
+                failure[0] = e;
+            }
+        });
+        try {
+            thread.join();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while mounting the sysfs of " + networkNamespace, e);
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+    }
+
+    /** Runs on a platform thread that ends right after: a network namespace entered for one call never outlives it. */
+    private static void mountSysfsOnThisThread(Path networkNamespace, Path target)
+            throws IOException
+    {
+        int own = openReadOnly(OWN_NETWORK_NAMESPACE);
+        try {
+            withCallState((arena, state) -> mountSysfs(arena, state, own, networkNamespace, target));
+        }
+        finally {
+            close(own);
+        }
+    }
+
+    private static Void mountSysfs(Arena arena, MemorySegment state, int own, Path networkNamespace, Path target)
+            throws Throwable
+    {
+        int context;
+        int namespace = openReadOnly(networkNamespace);
+        try {
+            check((int) SETNS.invokeExact(state, namespace, CLONE_NEWNET), state, "setns", networkNamespace);
+            try {
+                context = check((int) FSOPEN.invokeExact(state, arena.allocateFrom("sysfs"), FSOPEN_CLOEXEC), state, "fsopen(sysfs)", networkNamespace);
+            }
+            finally {
+                check((int) SETNS.invokeExact(state, own, CLONE_NEWNET), state, "setns back", OWN_NETWORK_NAMESPACE);
+            }
+        }
+        finally {
+            close(namespace);
+        }
+        try {
+            check((int) FSCONFIG.invokeExact(state, context, FSCONFIG_CMD_CREATE, MemorySegment.NULL, MemorySegment.NULL, 0), state, "fsconfig(create sysfs)", target);
+            int mount = check((int) FSMOUNT.invokeExact(state, context, FSMOUNT_CLOEXEC,
+                    (int) (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)), state, "fsmount(sysfs)", target);
+            try {
+                check((int) MOVE_MOUNT.invokeExact(state, mount, arena.allocateFrom(""), AT_FDCWD, arena.allocateFrom(target.toString()), MOVE_MOUNT_F_EMPTY_PATH),
+                        state, "move_mount", target);
+            }
+            finally {
+                close(mount);
+            }
+        }
+        finally {
+            close(context);
+        }
+        return null;
+    }
+
+    /** Unmounts target; detach, when true, lets the kernel finish once a busy mount is let go (MNT_DETACH). */
+    public static void unmount(Path target, boolean detach)
+            throws IOException
+    {
+        withCallState((arena, state) -> check((int) UMOUNT2.invokeExact(state, arena.allocateFrom(target.toString()), detach ? MNT_DETACH : 0), state, "umount", target));
+    }
+
+    private static int check(int result, MemorySegment state, String call, Path path)
+            throws IOException
+    {
+        if (result >= 0) {
+            return result;
+        }
+        int errno = (int) ERRNO.get(state, 0L);
+        throw new IOException(call + " of " + path + " failed: " + describe(errno));
+    }
+
+    static String describe(int errno)
+    {
+        try {
+            MemorySegment message = (MemorySegment) STRERROR.invokeExact(errno);
+            return message.reinterpret(1024).getString(0) + " (errno " + errno + ")";
+        }
+        catch (Throwable e) {
+            return "errno " + errno;
+        }
+    }
+
+    private static MethodHandle function(String name, FunctionDescriptor descriptor, Linker.Option... options)
+    {
+        MemorySegment symbol = LIBC.find(name)
+                .orElseThrow(() -> new UnsupportedOperationException("the C library has no " + name + "(): idmapped mounts need glibc 2.36 or newer"));
+        return LINKER.downcallHandle(symbol, descriptor, options);
+    }
+}

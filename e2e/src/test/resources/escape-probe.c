@@ -1,0 +1,158 @@
+/*
+ * The escape suite's attacker: each subcommand makes the one system call an escape from a container needs
+ * and prints "ATTACK: allowed" or "ATTACK: refused (errno name: message)". Built static at test time so it
+ * runs in the busybox test image; busybox alone cannot make these calls.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+static int report(const char *attack, long result)
+{
+    if (result >= 0) {
+        printf("%s: allowed\n", attack);
+        return 0;
+    }
+    printf("%s: refused (%s: %s)\n", attack, strerrorname_np(errno), strerror(errno));
+    return 1;
+}
+
+/* io_uring gives a second, unfiltered path to most system calls; today's engines deny it. */
+static int io_uring(void)
+{
+    unsigned char params[120];
+    memset(params, 0, sizeof(params));
+    long fd = syscall(SYS_io_uring_setup, 4, params);
+    return report("io_uring_setup", fd);
+}
+
+/* Attaching to a process that is not ours: the pid namespace hides it, and CAP_SYS_PTRACE is not given. */
+static int ptrace_attach(const char *pid)
+{
+    return report("ptrace_attach", ptrace(PTRACE_ATTACH, atoi(pid), 0, 0));
+}
+
+/* A block device node for the host's disk and a mount of it: the device cgroup and CAP_SYS_ADMIN stop it. */
+static int mount_disk(const char *major, const char *minor)
+{
+    long made = mknod("/tmp/host-disk", S_IFBLK | 0600, makedev(atoi(major), atoi(minor)));
+    report("mknod_block_device", made);
+    /* as with Docker's defaults, the node may be made; the device cgroup allows no read or write of it */
+    int device = open("/tmp/host-disk", O_RDONLY);
+    report("open_block_device", device);
+    if (device >= 0) {
+        close(device);
+    }
+    mkdir("/tmp/host-root", 0700);
+    long mounted = mount("/tmp/host-disk", "/tmp/host-root", "ext4", MS_RDONLY, NULL);
+    report("mount_host_disk", mounted);
+    if (mounted == 0) {
+        umount("/tmp/host-root");
+    }
+    return mounted == 0 ? 0 : 1;
+}
+
+/* A kernel module would run in the host's kernel: CAP_SYS_MODULE is never given. */
+static int load_module(void)
+{
+    int fd = open("/bin/busybox", O_RDONLY);
+    return report("finit_module", syscall(SYS_finit_module, fd, "", 0));
+}
+
+/* Opens a host control file for writing without writing to it (the sysrq trigger would act on the host). */
+static int open_for_write(const char *path)
+{
+    char attack[256];
+    snprintf(attack, sizeof(attack), "write %s", path);
+    int fd = open(path, O_WRONLY);
+    int refused = report(attack, fd);
+    if (fd >= 0) {
+        close(fd);
+    }
+    return refused;
+}
+
+/*
+ * The release_agent escape: mount a cgroup v1 hierarchy of one's own and set its release_agent to a program
+ * the host then runs as root. Both the mount and a write to any existing release_agent must fail.
+ */
+static int release_agent(void)
+{
+    mkdir("/tmp/cgroup", 0700);
+    long mounted = mount("cgroup", "/tmp/cgroup", "cgroup", 0, "rdma");
+    report("mount_cgroup_hierarchy", mounted);
+    if (mounted == 0) {
+        umount("/tmp/cgroup");
+    }
+    return open_for_write("/sys/fs/cgroup/memory/release_agent") & (mounted != 0);
+}
+
+/* Who the process is now: run setuid-root as an unprivileged user, it shows whether the bit gave root. */
+static int identity(void)
+{
+    uid_t real, effective, saved;
+    getresuid(&real, &effective, &saved);
+    printf("uid: real=%u effective=%u saved=%u\n", real, effective, saved);
+    return 0;
+}
+
+/* Touches memory until the limit stops it, at most limit_mib MiB so a broken limit still ends. */
+static int memory_bomb(const char *limit_mib)
+{
+    long total = atol(limit_mib);
+    for (long mib = 0; mib < total; mib++) {
+        char *chunk = malloc(1 << 20);
+        if (chunk == NULL) {
+            printf("memory_bomb: malloc failed after %ld MiB\n", mib);
+            return 1;
+        }
+        memset(chunk, 1, 1 << 20);
+        if (mib % 256 == 0) {
+            printf("memory_bomb: %ld MiB\n", mib);
+            fflush(stdout);
+        }
+    }
+    printf("memory_bomb: allowed %ld MiB\n", total);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc >= 2 && strcmp(argv[1], "io_uring") == 0) {
+        return io_uring();
+    }
+    if (argc >= 3 && strcmp(argv[1], "ptrace") == 0) {
+        return ptrace_attach(argv[2]);
+    }
+    if (argc >= 4 && strcmp(argv[1], "mount-disk") == 0) {
+        return mount_disk(argv[2], argv[3]);
+    }
+    if (argc >= 2 && strcmp(argv[1], "module") == 0) {
+        return load_module();
+    }
+    if (argc >= 3 && strcmp(argv[1], "open-write") == 0) {
+        return open_for_write(argv[2]);
+    }
+    if (argc >= 2 && strcmp(argv[1], "release-agent") == 0) {
+        return release_agent();
+    }
+    if (argc >= 2 && strcmp(argv[1], "id") == 0) {
+        return identity();
+    }
+    if (argc >= 3 && strcmp(argv[1], "memory-bomb") == 0) {
+        return memory_bomb(argv[2]);
+    }
+    fprintf(stderr, "usage: escape-probe io_uring | ptrace PID | mount-disk MAJOR MINOR | module | open-write PATH"
+            " | release-agent | id | memory-bomb MIB\n");
+    return 2;
+}
