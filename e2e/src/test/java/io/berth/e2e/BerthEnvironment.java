@@ -19,7 +19,9 @@ import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -59,6 +61,18 @@ final class BerthEnvironment
             throws IOException
     {
         return new BerthEnvironment(dataDirectory, FreePorts.any(), UnaryOperator.identity(), UnaryOperator.identity());
+    }
+
+    /**
+     * A scratch directory to hold a data directory (and the test's own files), which tasks in user namespaces can pass
+     * through to their root filesystems.
+     */
+    static Path scratchDirectory(String prefix)
+            throws IOException
+    {
+        Path scratch = Files.createTempDirectory(prefix);
+        Files.setPosixFilePermissions(scratch, PosixFilePermissions.fromString("rwx--x--x"));
+        return scratch;
     }
 
     /** With `berth up` options adjusted, e.g. a small --max-image-size. */

@@ -16,7 +16,6 @@ import software.amazon.awssdk.services.ecs.model.Task;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 
@@ -46,9 +45,7 @@ class ImageGarbageCollectionEndToEndTest
     void start()
             throws IOException
     {
-        work = Files.createTempDirectory("berth-e2e-image-gc-");
-        // the data directory is inside: tasks in user namespaces must be able to pass through to their root filesystems
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+        work = BerthEnvironment.scratchDirectory("berth-e2e-image-gc-");
         berth = BerthEnvironment.startConfigured(work.resolve("data"), config -> config.withImageStoreBytes(STORE_BYTES));
         ecs = berth.operatorClient();
         ecs.createCluster(request -> request.clusterName(CLUSTER));

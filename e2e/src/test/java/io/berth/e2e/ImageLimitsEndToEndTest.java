@@ -14,7 +14,6 @@ import software.amazon.awssdk.services.ecs.model.Task;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -39,9 +38,7 @@ class ImageLimitsEndToEndTest
     void start()
             throws IOException
     {
-        work = Files.createTempDirectory("berth-e2e-image-limits-");
-        // the data directory is inside: tasks in user namespaces must be able to pass through to their root filesystems
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+        work = BerthEnvironment.scratchDirectory("berth-e2e-image-limits-");
         // busybox unpacks to about 2 MiB: it fits; the large image's one layer (busybox and 12 MiB of zeros) does not
         berth = BerthEnvironment.startConfigured(work.resolve("data"), config -> config.withMaxImageBytes(8L << 20));
         ecs = berth.operatorClient();
