@@ -12,6 +12,8 @@
 # With --tiers first, io.berth.benchmarks.TierBenchmark: RunTask-to-RUNNING at the container tier (runc) and the
 # sandbox tier (gVisor's runsc) next to raw runc run and raw runsc run of the same bundle, and a CPU-bound and a
 # syscall-heavy workload under each tier next to the host (needs runsc).
+# With --pull, io.berth.benchmarks.PullBenchmark: pull and unpack of a ~500 MB multi-layer image from a local
+# registry by the agent's image service, next to `skopeo copy` into an OCI directory plus `tar -xzf` of its layers.
 set -euo pipefail
 BENCHMARK=io.berth.benchmarks.StartLatencyBenchmark
 LOG_NAME=bench-berth.log
@@ -31,6 +33,10 @@ elif [ "${1:-}" = "--network" ]; then
   shift
   BENCHMARK=io.berth.benchmarks.TaskNetworkBenchmark
   LOG_NAME=bench-network-berth.log
+elif [ "${1:-}" = "--pull" ]; then
+  shift
+  BENCHMARK=io.berth.benchmarks.PullBenchmark
+  LOG_NAME=bench-pull-berth.log
 fi
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 . "$ROOT/scripts/lib.sh"

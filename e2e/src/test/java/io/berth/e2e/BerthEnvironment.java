@@ -17,11 +17,14 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Compatibility;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
+import software.amazon.awssdk.services.ecs.model.LaunchType;
 import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -74,6 +77,18 @@ final class BerthEnvironment
             throws IOException
     {
         return new BerthEnvironment(dataDirectory, FreePorts.any(), UnaryOperator.identity(), UnaryOperator.identity());
+    }
+
+    /**
+     * A scratch directory to hold a data directory (and the test's own files), which tasks in user namespaces can pass
+     * through to their root filesystems.
+     */
+    static Path scratchDirectory(String prefix)
+            throws IOException
+    {
+        Path scratch = Files.createTempDirectory(prefix);
+        Files.setPosixFilePermissions(scratch, PosixFilePermissions.fromString("rwx--x--x"));
+        return scratch;
     }
 
     /** With `berth up` options adjusted, e.g. a small --max-image-size. */
@@ -165,6 +180,30 @@ final class BerthEnvironment
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
                 .httpClientBuilder(ApacheHttpClient.builder())
                 .build();
+    }
+
+    /**
+     * Registers a Fargate task definition of 256 CPU units and 512 MiB on awsvpc whose one essential container,
+     * "main", runs {@code command} in {@code image} and stops within 2 s; returns its ARN.
+     */
+    static String registerSingleContainer(EcsClient ecs, String family, String image, List<String> command)
+    {
+        ContainerDefinition container = ContainerDefinition.builder().name("main").image(image).essential(true).command(command).stopTimeout(2).build();
+        return ecs.registerTaskDefinition(request -> request
+                        .family(family)
+                        .cpu("256")
+                        .memory("512")
+                        .networkMode(NetworkMode.AWSVPC)
+                        .requiresCompatibilities(Compatibility.FARGATE)
+                        .containerDefinitions(container))
+                .taskDefinition().taskDefinitionArn();
+    }
+
+    /** Runs one Fargate task of the definition and waits until it is STOPPED. */
+    static Task runToStop(EcsClient ecs, String cluster, String taskDefinition, Duration timeout)
+    {
+        String taskArn = ecs.runTask(request -> request.cluster(cluster).taskDefinition(taskDefinition).launchType(LaunchType.FARGATE)).tasks().get(0).taskArn();
+        return awaitStatus(ecs, cluster, taskArn, "STOPPED", timeout);
     }
 
     static Task awaitStatus(EcsClient ecs, String cluster, String taskArn, String status, Duration timeout)

@@ -9,10 +9,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.ecs.model.Compatibility;
-import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
-import software.amazon.awssdk.services.ecs.model.LaunchType;
-import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 import java.io.IOException;
@@ -42,7 +38,7 @@ class ImageLimitsEndToEndTest
     void start()
             throws IOException
     {
-        work = Files.createTempDirectory("berth-e2e-image-limits-");
+        work = BerthEnvironment.scratchDirectory("berth-e2e-image-limits-");
         // busybox unpacks to about 2 MiB: it fits; the large image's one layer (busybox and 12 MiB of zeros) does not
         berth = BerthEnvironment.startConfigured(work.resolve("data"), config -> config.withMaxImageBytes(8L << 20));
         ecs = berth.operatorClient();
@@ -96,20 +92,11 @@ class ImageLimitsEndToEndTest
 
     private String register(String family, String image, List<String> command)
     {
-        ContainerDefinition container = ContainerDefinition.builder().name("main").image(image).essential(true).command(command).build();
-        return ecs.registerTaskDefinition(request -> request
-                        .family(family)
-                        .cpu("256")
-                        .memory("512")
-                        .networkMode(NetworkMode.AWSVPC)
-                        .requiresCompatibilities(Compatibility.FARGATE)
-                        .containerDefinitions(container))
-                .taskDefinition().taskDefinitionArn();
+        return BerthEnvironment.registerSingleContainer(ecs, family, image, command);
     }
 
     private Task runAndAwaitStop(String taskDefinition)
     {
-        String taskArn = ecs.runTask(request -> request.cluster(CLUSTER).taskDefinition(taskDefinition).launchType(LaunchType.FARGATE)).tasks().get(0).taskArn();
-        return BerthEnvironment.awaitStatus(ecs, CLUSTER, taskArn, "STOPPED", TIMEOUT);
+        return BerthEnvironment.runToStop(ecs, CLUSTER, taskDefinition, TIMEOUT);
     }
 }

@@ -5,10 +5,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 import static java.util.Objects.requireNonNull;
@@ -53,6 +57,45 @@ public final class ContentStore
     public boolean contains(Digest digest)
     {
         return Files.isRegularFile(blobPath(digest));
+    }
+
+    /** Every committed blob and its size in bytes; a blob removed meanwhile is left out. */
+    public Map<Digest, Long> sizes()
+            throws IOException
+    {
+        Map<Digest, Long> sizes = new HashMap<>();
+        try (var entries = Files.list(blobs)) {
+            for (Path blob : entries.toList()) {
+                Optional<Digest> digest = digestOf(blob);
+                if (digest.isEmpty()) {
+                    continue;
+                }
+                try {
+                    sizes.put(digest.get(), Files.size(blob));
+                }
+                catch (NoSuchFileException e) {
+                    // removed since the listing
+                }
+            }
+        }
+        return sizes;
+    }
+
+    /** Removes a blob; removing one that is not there is fine. */
+    public void remove(Digest digest)
+            throws IOException
+    {
+        Files.deleteIfExists(blobPath(digest));
+    }
+
+    private static Optional<Digest> digestOf(Path blob)
+    {
+        try {
+            return Optional.of(new Digest(blob.getFileName().toString()));
+        }
+        catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     public byte[] read(Digest digest)

@@ -11,9 +11,15 @@ import java.nio.file.FileVisitResult;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import static java.util.Objects.requireNonNull;
 
@@ -31,6 +37,7 @@ public final class LayerStore
     private final Path layers;
     private final Path unpacking;
     private final Path sizes;
+    private final Path removing;
     private final LayerUnpacker unpacker;
 
     public LayerStore(Path root, LayerUnpacker unpacker)
@@ -41,18 +48,22 @@ public final class LayerStore
         this.layers = root.resolve("layers").resolve("sha256");
         this.unpacking = root.resolve("layers").resolve("unpacking");
         this.sizes = root.resolve("layers").resolve("sizes");
+        this.removing = root.resolve("layers").resolve("removing");
         Files.createDirectories(layers);
+        Files.createDirectories(removing);
         Files.createDirectories(unpacking);
         Files.createDirectories(sizes);
     }
 
-    /** Deletes what interrupted unpacks left behind; call once at agent start, before any pull. */
+    /** Deletes what interrupted unpacks and removals left behind; call once at agent start, before any pull. */
     public void removeInterruptedWork()
             throws IOException
     {
-        try (var leftovers = Files.list(unpacking)) {
-            for (Path leftover : leftovers.toList()) {
-                FileTrees.deleteRecursively(leftover);
+        for (Path directory : List.of(unpacking, removing)) {
+            try (var leftovers = Files.list(directory)) {
+                for (Path leftover : leftovers.toList()) {
+                    FileTrees.deleteRecursively(leftover);
+                }
             }
         }
         try (var partialSizes = Files.list(sizes)) {
@@ -100,6 +111,51 @@ public final class LayerStore
         });
         recordSize(diffId, total[0]);
         return total[0];
+    }
+
+    /** Every unpacked layer (by diff id) and its unpacked size; see {@link #unpackedSize}. */
+    public Map<Digest, Long> sizes()
+            throws IOException
+    {
+        Map<Digest, Long> found = new HashMap<>();
+        try (var entries = Files.list(layers)) {
+            for (Path layer : entries.toList()) {
+                Digest diffId;
+                try {
+                    diffId = new Digest(layer.getFileName().toString());
+                }
+                catch (IllegalArgumentException e) {
+                    continue;
+                }
+                try {
+                    found.put(diffId, unpackedSize(diffId));
+                }
+                catch (NoSuchFileException e) {
+                    // removed since the listing
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Removes an unpacked layer. It is first renamed out of {@code layers/sha256}, so a removal cut short never
+     * leaves a partial layer that a pull would take for a whole one; removing one that is not there is fine. The
+     * caller makes sure no task uses the layer and no pull is working on it.
+     */
+    public void remove(Digest diffId)
+            throws IOException
+    {
+        Path layer = layerPath(diffId);
+        if (Files.exists(layer, LinkOption.NOFOLLOW_LINKS)) {
+            Path doomed = removing.resolve(diffId.hex() + "-" + UUID.randomUUID());
+            Files.move(layer, doomed, StandardCopyOption.ATOMIC_MOVE);
+            Files.deleteIfExists(sizes.resolve(diffId.hex()));
+            FileTrees.deleteRecursively(doomed);
+        }
+        else {
+            Files.deleteIfExists(sizes.resolve(diffId.hex()));
+        }
     }
 
     private void recordSize(Digest diffId, long bytes)

@@ -59,6 +59,9 @@ public final class LayerUnpacker
     private static final byte[] XZ_MAGIC = {(byte) 0xfd, '7', 'z', 'X', 'Z', 0};
     private static final byte[] BZIP2_MAGIC = {'B', 'Z', 'h'};
 
+    private static final int READ_AHEAD_CHUNK_BYTES = 256 << 10;
+    private static final int READ_AHEAD_CHUNKS = 8;
+
     private final OverlayWhiteouts whiteouts;
     private final boolean setOwners;
 
@@ -90,7 +93,8 @@ public final class LayerUnpacker
             throws IOException
     {
         MessageDigest diffId = Digest.newSha256();
-        BudgetedInputStream budgeted = new BudgetedInputStream(decompress(new BufferedInputStream(layer, 65536)), budget);
+        // decompression runs a few chunks ahead on a thread of its own, beside the writing of the files
+        BudgetedInputStream budgeted = new BudgetedInputStream(new ReadAheadInputStream(decompress(new BufferedInputStream(layer, 65536)), READ_AHEAD_CHUNK_BYTES, READ_AHEAD_CHUNKS), budget);
         try (InputStream uncompressed = new DigestInputStream(budgeted, diffId);
                 TarArchiveInputStream tar = new TarArchiveInputStream(uncompressed)) {
             TarArchiveEntry entry;

@@ -6,12 +6,26 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -27,6 +41,10 @@ import static java.util.Objects.requireNonNull;
  * <p>A task's pull may bring its account's own login to a registry: then every request to that registry is made
  * with it, with tokens of its own, and the manifest is always fetched with it, even when every layer is already
  * here, so a layer on the host serves only an account the registry lets read the image.
+ *
+ * <p>Each pull records the image and its last use in an {@link ImageRecordStore}, for garbage collection. Pulls hold
+ * the store's read lock and a collection its write lock, so a collection never removes content a pull is working on
+ * (see {@link #collectGarbageAbove}).
  */
 public final class RegistryImageService
         implements ImageService
@@ -34,13 +52,20 @@ public final class RegistryImageService
     private static final Logger log = LoggerFactory.getLogger(RegistryImageService.class);
     // An image config is JSON of a few KiB (history included); it is read into memory, so it is bounded.
     private static final long MAX_CONFIG_BYTES = 16L << 20;
+    // as Docker's and containerd's default of concurrent downloads
+    private static final int PARALLEL_LAYERS = 3;
+    private static final Duration LAYER_STOP_TIMEOUT = Duration.ofSeconds(60);
 
     private final RegistryClient client;
     private final ContentStore content;
     private final LayerStore layers;
     private final Descriptor.Platform platform;
     private final ImageLimits limits;
+    private final ImageRecordStore records;
+    private final Clock clock;
     private final ConcurrentMap<Digest, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final ReentrantReadWriteLock storeLock = new ReentrantReadWriteLock();
+    private volatile ImageGarbageCollector collector;
 
     public RegistryImageService(Path root, RegistryClient client)
             throws IOException
@@ -63,12 +88,34 @@ public final class RegistryImageService
     public RegistryImageService(Path root, RegistryClient client, LayerUnpacker unpacker, Descriptor.Platform platform, ImageLimits limits)
             throws IOException
     {
+        this(root, client, unpacker, platform, limits, Clock.systemUTC());
+    }
+
+    /** clock: the time each pull records as the image's last use. */
+    public RegistryImageService(Path root, RegistryClient client, LayerUnpacker unpacker, Descriptor.Platform platform, ImageLimits limits, Clock clock)
+            throws IOException
+    {
         this.limits = requireNonNull(limits, "limits is null");
+        this.clock = requireNonNull(clock, "clock is null");
         requireNonNull(root, "root is null");
         this.client = requireNonNull(client, "client is null");
         this.platform = requireNonNull(platform, "platform is null");
         this.content = new ContentStore(root);
         this.layers = new LayerStore(root, requireNonNull(unpacker, "unpacker is null"));
+        this.records = new ImageRecordStore(root);
+    }
+
+    /**
+     * Keeps the store (blobs and unpacked layers) within maxStoreBytes from now on: after each pull (on the
+     * collector's thread), and whenever the returned collector runs, least recently used images that no task in
+     * {@code inUse} uses are removed until the store fits. A collection runs only while no pull does; it never waits
+     * for one (the end of the last pull of a burst asks again). Close the collector when the service is done.
+     */
+    public ImageGarbageCollector collectGarbageAbove(long maxStoreBytes, Supplier<InUseImages> inUse)
+    {
+        ImageGarbageCollector created = new ImageGarbageCollector(content, layers, records, storeLock.writeLock(), this::storedImage, maxStoreBytes, inUse);
+        collector = created;
+        return created;
     }
 
     /**
@@ -91,6 +138,24 @@ public final class RegistryImageService
 
     @Override
     public PulledImage pull(String reference, RegistryLogin login)
+            throws ImagePullException
+    {
+        PulledImage pulled;
+        storeLock.readLock().lock();
+        try {
+            pulled = pullHoldingTheStore(reference, login);
+        }
+        finally {
+            storeLock.readLock().unlock();
+        }
+        ImageGarbageCollector current = collector;
+        if (current != null) {
+            current.collectSoon();
+        }
+        return pulled;
+    }
+
+    private PulledImage pullHoldingTheStore(String reference, RegistryLogin login)
             throws ImagePullException
     {
         ImageReference parsed;
@@ -128,11 +193,10 @@ public final class RegistryImageService
                 throw new ImagePullException("%s: the manifest lists %d layers but the image config %d diff ids".formatted(failure, manifest.layers().size(), config.diffIds().size()));
             }
             refuseDownloadsPastTheLimit(failure, manifest.layers(), config.diffIds());
-            List<Path> layerPaths = new ArrayList<>();
             // Counts every layer of the image: those this pull unpacks while they unpack, those already here by their recorded size.
             UnpackBudget budget = new UnpackBudget(limits);
-            int unpacked = 0;
-            for (int index = 0; index < manifest.layers().size(); index++) {
+            AtomicInteger unpacked = new AtomicInteger();
+            List<Path> layerPaths = forEachLayer(failure, manifest.layers().size(), index -> {
                 Digest diffId = config.diffIds().get(index);
                 Descriptor layer = manifest.layers().get(index);
                 ReentrantLock lock = lockFor(diffId);
@@ -159,15 +223,21 @@ public final class RegistryImageService
                         catch (IOException e) {
                             throw new ImagePullException("%s: failed to extract layer %s: %s".formatted(failure, diffId, e.getMessage()), e);
                         }
-                        unpacked++;
+                        unpacked.incrementAndGet();
                     }
-                    layerPaths.add(layers.layerPath(diffId));
+                    return layers.layerPath(diffId);
                 }
                 finally {
                     lock.unlock();
                 }
-            }
-            log.info("image {} ready: manifest {}, {} layers, {} newly unpacked", parsed, top.digest(), layerPaths.size(), unpacked);
+            });
+            Set<Digest> blobs = new HashSet<>();
+            blobs.add(top.digest());
+            blobs.add(imageManifest.digest());
+            blobs.add(manifest.config().digest());
+            manifest.layers().forEach(layer -> blobs.add(layer.digest()));
+            records.recordUse(parsed.toString(), top.digest(), blobs, Set.copyOf(config.diffIds()), clock.instant());
+            log.info("image {} ready: manifest {}, {} layers, {} newly unpacked", parsed, top.digest(), layerPaths.size(), unpacked.get());
             return new PulledImage(reference, top.digest().toString(), config.config(), layerPaths);
         }
         catch (RegistryException e) {
@@ -175,6 +245,85 @@ public final class RegistryImageService
         }
         catch (IOException e) {
             throw new ImagePullException(failure + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** One layer's work in a pull: fetch and unpack it, or find it here; returns its directory. */
+    private interface LayerStep
+    {
+        Path run(int index)
+                throws ImagePullException, RegistryException, IOException;
+    }
+
+    /**
+     * Runs the step for each layer, up to {@link #PARALLEL_LAYERS} at a time, so that one layer's download overlaps
+     * another's unpack; returns the layer directories in the manifest's order. The first failure ends the pull: the
+     * other layers' work is interrupted (an unpack cut short removes its partial directory) and awaited.
+     */
+    private static List<Path> forEachLayer(String failure, int count, LayerStep step)
+            throws ImagePullException
+    {
+        if (count <= 1) {
+            List<Path> paths = new ArrayList<>();
+            for (int index = 0; index < count; index++) {
+                paths.add(runStep(failure, step, index));
+            }
+            return paths;
+        }
+        ExecutorService workers = Executors.newFixedThreadPool(Math.min(count, PARALLEL_LAYERS), Thread.ofPlatform().name("layer-", 0).daemon().factory());
+        CompletionService<Path> completion = new ExecutorCompletionService<>(workers);
+        List<Future<Path>> futures = new ArrayList<>();
+        try {
+            for (int index = 0; index < count; index++) {
+                int layer = index;
+                futures.add(completion.submit(() -> runStep(failure, step, layer)));
+            }
+            for (int done = 0; done < count; done++) {
+                try {
+                    completion.take().get();
+                }
+                catch (ExecutionException e) {
+                    if (e.getCause() instanceof ImagePullException pullFailure) {
+                        throw pullFailure;
+                    }
+                    if (e.getCause() instanceof RuntimeException unexpected) {
+                        throw unexpected;
+                    }
+                    throw new ImagePullException(failure + ": " + e.getCause(), e.getCause());
+                }
+            }
+            return futures.stream().map(Future::resultNow).toList();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImagePullException(failure + ": interrupted", e);
+        }
+        finally {
+            workers.shutdownNow();
+            awaitLayers(workers);
+        }
+    }
+
+    private static Path runStep(String failure, LayerStep step, int index)
+            throws ImagePullException
+    {
+        try {
+            return step.run(index);
+        }
+        catch (RegistryException | IOException e) {
+            throw new ImagePullException(failure + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void awaitLayers(ExecutorService workers)
+    {
+        try {
+            if (!workers.awaitTermination(LAYER_STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                log.warn("layer work of a failed pull still runs after {}; it removes what it leaves when it ends", LAYER_STOP_TIMEOUT);
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -260,6 +409,47 @@ public final class RegistryImageService
             throw new ImagePullException("failed to pull and unpack image \"%s\": the %s entry is a %s, not an image manifest".formatted(reference, platform, child.mediaType()));
         }
         return child;
+    }
+
+    /**
+     * What an image whose manifest is in the store references, read from the stored manifests and config alone: for an
+     * image a task runs that was pulled before image records were kept. Empty when a part is not in the store.
+     */
+    private Optional<ImageRecord> storedImage(Digest manifestDigest)
+    {
+        try {
+            if (!content.contains(manifestDigest)) {
+                return Optional.empty();
+            }
+            Set<Digest> blobs = new HashSet<>();
+            blobs.add(manifestDigest);
+            FetchedManifest top = stored(manifestDigest);
+            FetchedManifest imageManifest = top;
+            if (MediaTypes.isIndex(top.mediaType())) {
+                Optional<Digest> child = ManifestParser.parseIndex(top.content()).stream()
+                        .filter(entry -> entry.platform().map(candidate -> candidate.runsOn(platform)).orElse(false))
+                        .map(Descriptor::digest)
+                        .filter(content::contains)
+                        .findFirst();
+                if (child.isEmpty()) {
+                    return Optional.empty();
+                }
+                imageManifest = stored(child.get());
+                blobs.add(child.get());
+            }
+            ImageManifest manifest = ManifestParser.parseImageManifest(imageManifest.content());
+            if (!content.contains(manifest.config().digest())) {
+                return Optional.empty();
+            }
+            blobs.add(manifest.config().digest());
+            manifest.layers().forEach(layer -> blobs.add(layer.digest()));
+            ManifestParser.ParsedConfig config = ManifestParser.parseConfig(content.read(manifest.config().digest()));
+            return Optional.of(new ImageRecord(manifestDigest, Set.of(), blobs, Set.copyOf(config.diffIds()), clock.instant()));
+        }
+        catch (IOException | RuntimeException e) {
+            log.warn("image store: cannot read what image {} references from the store: {}", manifestDigest, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private FetchedManifest stored(Digest digest)

@@ -13,13 +13,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A loopback reverse proxy in front of a test registry that records every request and can demand Basic or
@@ -43,6 +46,8 @@ final class RegistryProxy
     private final String password;
     private final Set<String> issuedTokens = ConcurrentHashMap.newKeySet();
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private volatile CountDownLatch blobsReleased = new CountDownLatch(0);
+    private final CountDownLatch blobRequested = new CountDownLatch(1);
 
     RegistryProxy(String upstreamHostPort, Auth auth, String username, String password)
             throws IOException
@@ -75,6 +80,21 @@ final class RegistryProxy
         return List.copyOf(requests);
     }
 
+    /** Holds every blob download until the returned latch is counted down (or 60 s pass). */
+    CountDownLatch holdBlobs()
+    {
+        CountDownLatch release = new CountDownLatch(1);
+        blobsReleased = release;
+        return release;
+    }
+
+    /** Waits until a blob download has reached the proxy. */
+    boolean awaitBlobRequest(Duration timeout)
+            throws InterruptedException
+    {
+        return blobRequested.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     long blobDownloads()
     {
         return requests.stream().filter(request -> request.startsWith("GET ") && request.contains("/blobs/sha256:")).count();
@@ -100,6 +120,16 @@ final class RegistryProxy
     {
         try (exchange) {
             requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+            if (exchange.getRequestURI().getPath().contains("/blobs/sha256:")) {
+                blobRequested.countDown();
+                try {
+                    blobsReleased.await(60, TimeUnit.SECONDS);
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(e);
+                }
+            }
             if (!authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
                 String challenge = auth == Auth.BASIC
                         ? "Basic realm=\"test\""

@@ -89,6 +89,10 @@ public final class AgentCommand
             defaultValue = "10GiB")
     String maxImageSize;
 
+    @Option(names = "--image-store-size", paramLabel = "SIZE",
+            description = "How much this host's image store (blobs and unpacked layers) may hold, e.g. 20GiB; past it, images no task on the host uses are removed, least recently used first (default: 50GiB or half of the data directory's filesystem, whichever is smaller).")
+    String imageStoreSize;
+
     @Mixin
     TaskNetworkOptions taskNetwork = new TaskNetworkOptions();
 
@@ -120,6 +124,7 @@ public final class AgentCommand
         try {
             config = AgentNodeConfig.defaults(dataDirectory).withTaskNetwork(taskNetwork.bridgeName())
                     .withMaxImageBytes(ByteSizes.parse(maxImageSize))
+                    .withImageStoreBytes(imageStoreSize == null ? null : ByteSizes.parse(imageStoreSize))
                     .withUserNamespaces(new IdRangePool(userNamespaceBase, IdRangePool.DEFAULT_SLOT_SIZE, userNamespaceRanges));
         }
         catch (IllegalArgumentException e) {

@@ -3,6 +3,10 @@ package io.berth.cli.agent;
 import io.berth.agent.Agent;
 import io.berth.agent.AgentConfig;
 import io.berth.agent.endpoint.AgentEndpoint;
+import io.berth.agent.images.ByteSizes;
+import io.berth.agent.images.Descriptor;
+import io.berth.agent.images.ImageGarbageCollector;
+import io.berth.agent.images.LayerUnpacker;
 import io.berth.agent.images.RegistryAccessPolicy;
 import io.berth.agent.images.RegistryClient;
 import io.berth.agent.images.RegistryCredentials;
@@ -21,6 +25,7 @@ import io.berth.agent.runtime.RuncConmonRuntime;
 import io.berth.agent.runtime.RuntimeProbe;
 import io.berth.agent.runtime.TieredRuntime;
 import io.berth.agent.tasks.HostServices;
+import io.berth.agent.tasks.TaskImages;
 import io.berth.agent.tasks.TaskRecordStore;
 import io.berth.agent.userns.IdRanges;
 import io.berth.agent.userns.SearchablePaths;
@@ -62,6 +67,7 @@ public final class AgentNode
     private final Clock clock;
     private HostCredential credential;
     private RegistryClient registryClient;
+    private ImageGarbageCollector imageCollector;
     private AgentEndpoint endpoint;
     private volatile Agent agent;
 
@@ -186,15 +192,22 @@ public final class AgentNode
             throws IOException
     {
         registryClient = new RegistryClient(new RegistryAccessPolicy(config.insecureRegistries()), RegistryCredentials.fromDockerConfig(config.registryAuthFile()));
-        RegistryImageService images = new RegistryImageService(directory.resolve("images"), registryClient, config.imageLimits());
+        Path imageDirectory = directory.resolve("images");
+        RegistryImageService images = new RegistryImageService(imageDirectory, registryClient, new LayerUnpacker(), Descriptor.Platform.LINUX_AMD64, config.imageLimits(), clock);
         images.removeInterruptedWork();
+        TaskRecordStore taskRecords = new TaskRecordStore(directory.resolve("tasks"));
+        long imageStoreBytes = config.imageStoreBytes() != null ? config.imageStoreBytes() : ImageGarbageCollector.defaultMaxStoreBytes(imageDirectory);
+        // the task records on disk, not the agent's runners: they exist from a task's assignment on, also before the agent resumed them
+        imageCollector = images.collectGarbageAbove(imageStoreBytes, () -> TaskImages.inUse(taskRecords.loadAll()));
+        imageCollector.startPeriodic(ImageGarbageCollector.DEFAULT_INTERVAL);
+        log.info("host {}: image store {} holds at most {}; unused images past that are removed", credential.hostId(), imageDirectory, ByteSizes.format(imageStoreBytes));
         // each task's containers write into the task's own filesystem, of the task's ephemeral storage size
         LoopDeviceTaskStorage storage = new LoopDeviceTaskStorage(directory.resolve("storage"));
         return new HostServices(
                 images,
                 new OverlaySnapshotter(directory.resolve("rootfs"), storage),
                 runtime,
-                new TaskRecordStore(directory.resolve("tasks")),
+                taskRecords,
                 directory.resolve("logs"),
                 clock,
                 new CniTaskNetwork(new CniNetworkConfig(directory.resolve("network"), CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, config.bridgeName(), underlayAddress)),
@@ -266,6 +279,10 @@ public final class AgentNode
         if (endpoint != null) {
             endpoint.close();
             endpoint = null;
+        }
+        if (imageCollector != null) {
+            imageCollector.close();
+            imageCollector = null;
         }
         if (registryClient != null) {
             registryClient.close();

@@ -1,5 +1,6 @@
 package io.berth.cli.agent;
 
+import io.berth.agent.images.ImageGarbageCollector;
 import io.berth.agent.images.ImageLimits;
 import io.berth.agent.network.CniNetworkConfig;
 import io.berth.agent.userns.IdRangePool;
@@ -27,6 +28,8 @@ import static java.util.Objects.requireNonNull;
  * @param memoryMiB capacity announced to the scheduler, null for the machine's
  * @param bridgeName the Linux bridge of the tasks' networks on this host (their addresses come from the control plane's plan)
  * @param maxImageBytes how many bytes the layers one pull unpacks may take on disk (a single layer too); see {@link ImageLimits}
+ * @param imageStoreBytes how many bytes the image store (blobs and unpacked layers) may hold before unused images are
+ * removed, least recently used first; null for {@link ImageGarbageCollector#defaultMaxStoreBytes}
  * @param userNamespaces the host id ranges this agent gives tasks' user namespaces, one range per task; agents
  * sharing a host should each get their own
  * @param runscBinary gVisor's runsc, for the sandbox isolation tier; the host offers the tier only if it answers
@@ -48,6 +51,7 @@ public record AgentNodeConfig(
         Duration stoppedTaskRetention,
         String bridgeName,
         long maxImageBytes,
+        Long imageStoreBytes,
         IdRangePool userNamespaces,
         Path runscBinary)
 {
@@ -66,6 +70,9 @@ public record AgentNodeConfig(
         if (maxImageBytes <= 0) {
             throw new IllegalArgumentException("the maximum image size must be positive");
         }
+        if (imageStoreBytes != null && imageStoreBytes <= 0) {
+            throw new IllegalArgumentException("the image store size must be positive");
+        }
         requireNonNull(userNamespaces, "userNamespaces is null");
         requireNonNull(runscBinary, "runscBinary is null");
     }
@@ -74,69 +81,75 @@ public record AgentNodeConfig(
     {
         Path directory = dataDirectory.toAbsolutePath();
         return new AgentNodeConfig(directory, null, null, Set.of(), directory.resolve("registry-auth.json"), null, 0, "default", Map.of(),
-                null, null, Duration.ofSeconds(2), Duration.ofHours(1), CniNetworkConfig.DEFAULT_BRIDGE, ImageLimits.DEFAULT_MAX_IMAGE_BYTES, IdRangePool.DEFAULT,
+                null, null, Duration.ofSeconds(2), Duration.ofHours(1), CniNetworkConfig.DEFAULT_BRIDGE, ImageLimits.DEFAULT_MAX_IMAGE_BYTES, null, IdRangePool.DEFAULT,
                 OciRuntime.DEFAULT_RUNSC);
     }
 
     public AgentNodeConfig withControlPlane(URI url, String token)
     {
         return new AgentNodeConfig(dataDirectory, url, token, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, userNamespaces, runscBinary);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary);
     }
 
     public AgentNodeConfig withInsecureRegistries(Set<String> registries)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, registries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, userNamespaces, runscBinary);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary);
     }
 
     public AgentNodeConfig withRegistryAuthFile(Path file)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, file, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, userNamespaces, runscBinary);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary);
     }
 
     public AgentNodeConfig withEndpoint(String agentAddress, int port)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, agentAddress, port, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, userNamespaces, runscBinary);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary);
     }
 
     public AgentNodeConfig withPlacement(String hostZone, Map<String, String> hostAttributes)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, hostZone, hostAttributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, userNamespaces, runscBinary);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary);
     }
 
     public AgentNodeConfig withCapacity(Integer cpu, Long memory)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpu, memory, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, userNamespaces, runscBinary);
+                cpu, memory, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary);
     }
 
     public AgentNodeConfig withTimings(Duration heartbeat, Duration retention)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeat, retention, bridgeName, maxImageBytes, userNamespaces, runscBinary);
+                cpuUnits, memoryMiB, heartbeat, retention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary);
     }
 
     public AgentNodeConfig withMaxImageBytes(long bytes)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, bytes, userNamespaces, runscBinary);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, bytes, imageStoreBytes, userNamespaces, runscBinary);
+    }
+
+    public AgentNodeConfig withImageStoreBytes(Long bytes)
+    {
+        return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, bytes, userNamespaces, runscBinary);
     }
 
     public AgentNodeConfig withUserNamespaces(IdRangePool pool)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, pool, runscBinary);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, pool, runscBinary);
     }
 
     /** The runsc binary that gives this host the sandbox tier. */
     public AgentNodeConfig withRunsc(Path binary)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, userNamespaces, binary);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, binary);
     }
 
     public ImageLimits imageLimits()
@@ -148,6 +161,6 @@ public record AgentNodeConfig(
     public AgentNodeConfig withTaskNetwork(String bridge)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridge, maxImageBytes, userNamespaces, runscBinary);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridge, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary);
     }
 }

@@ -117,7 +117,8 @@ public final class AllInOne
                 .withTaskNetwork(config.bridgeName())
                 .withTimings(config.heartbeatInterval(), config.stoppedTaskRetention())
                 .withMaxImageBytes(config.maxImageBytes())
-                .withRunsc(config.runscBinary());
+                .withRunsc(config.runscBinary())
+                .withImageStoreBytes(config.imageStoreBytes());
         AgentNode node = new AgentNode(agentConfig, clock);
         node.start();
         agentNode = node;

@@ -19,7 +19,8 @@ import static java.util.Objects.requireNonNull;
  * metering holds the prices the bill uses; bridgeName is the tasks' bridge on this host and subnet the task
  * CIDR of the control plane, which the one host holds whole unless a control plane tuning cuts it in slices;
  * maxImageBytes is how much one image may unpack to on the agent's disk; runscBinary is gVisor's runsc, which gives
- * the host the sandbox isolation tier when it answers.
+ * the host the sandbox isolation tier when it answers; imageStoreBytes how much the agent's
+ * image store may hold before unused images are removed (null: the agent's default, see AgentNodeConfig).
  */
 public record AllInOneConfig(
         Path dataDirectory,
@@ -35,7 +36,8 @@ public record AllInOneConfig(
         String bridgeName,
         String subnet,
         long maxImageBytes,
-        Path runscBinary)
+        Path runscBinary,
+        Long imageStoreBytes)
 {
     public AllInOneConfig
     {
@@ -53,72 +55,81 @@ public record AllInOneConfig(
             throw new IllegalArgumentException("the maximum image size must be positive");
         }
         requireNonNull(runscBinary, "runscBinary is null");
+        if (imageStoreBytes != null && imageStoreBytes <= 0) {
+            throw new IllegalArgumentException("the image store size must be positive");
+        }
     }
 
     public static AllInOneConfig defaults(Path dataDirectory)
     {
         return new AllInOneConfig(dataDirectory.toAbsolutePath(), "127.0.0.1", 8686, 0, null, "us-east-1", Set.of(), Duration.ofHours(1), Duration.ofSeconds(2),
                 MeteringConfig.DEFAULTS, CniNetworkConfig.DEFAULT_BRIDGE, CniNetworkConfig.DEFAULT_SUBNET,
-                ImageLimits.DEFAULT_MAX_IMAGE_BYTES, OciRuntime.DEFAULT_RUNSC);
+                ImageLimits.DEFAULT_MAX_IMAGE_BYTES, OciRuntime.DEFAULT_RUNSC, null);
     }
 
     public AllInOneConfig withApiPort(int port)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, port, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary);
+        return new AllInOneConfig(dataDirectory, bindAddress, port, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes);
     }
 
     public AllInOneConfig withBindAddress(String address)
     {
-        return new AllInOneConfig(dataDirectory, address, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary);
+        return new AllInOneConfig(dataDirectory, address, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes);
     }
 
     public AllInOneConfig withRegistryPort(int port)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, port, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, port, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes);
     }
 
     public AllInOneConfig withStoreUrl(String url)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, url, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, url, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes);
     }
 
     public AllInOneConfig withRegion(String newRegion)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, newRegion, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, newRegion, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes);
     }
 
     public AllInOneConfig withInsecureRegistries(Set<String> registries)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, registries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, registries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes);
     }
 
     public AllInOneConfig withStoppedTaskRetention(Duration retention)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, retention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, retention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes);
     }
 
     /** Prices and the minimum billed duration of the bill. */
     public AllInOneConfig withMetering(MeteringConfig value)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, value, bridgeName, subnet, maxImageBytes, runscBinary);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, value, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes);
     }
 
     /** The bridge and subnet of this host's task network; give each Berth on one machine its own. */
     public AllInOneConfig withTaskNetwork(String bridge, String taskSubnet)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridge, taskSubnet, maxImageBytes, runscBinary);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridge, taskSubnet, maxImageBytes, runscBinary, imageStoreBytes);
     }
 
     /** How much one image may unpack to on this host's disk (`berth up --max-image-size`). */
     public AllInOneConfig withMaxImageBytes(long bytes)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, bytes, runscBinary);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, bytes, runscBinary, imageStoreBytes);
     }
 
     /** gVisor's runsc for the sandbox tier (`berth up --runsc`). */
     public AllInOneConfig withRunsc(Path binary)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, binary);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, binary, imageStoreBytes);
+    }
+
+    /** How much the agent's image store may hold before unused images are removed (`berth up --image-store-size`). */
+    public AllInOneConfig withImageStoreBytes(Long bytes)
+    {
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, bytes);
     }
 
     public String effectiveStoreUrl()

@@ -60,6 +60,10 @@ public final class UpCommand
             defaultValue = "10GiB")
     String maxImageSize;
 
+    @Option(names = "--image-store-size", paramLabel = "SIZE",
+            description = "How much this host's image store (blobs and unpacked layers) may hold, e.g. 20GiB; past it, images no task on the host uses are removed, least recently used first (default: 50GiB or half of the data directory's filesystem, whichever is smaller).")
+    String imageStoreSize;
+
     @Override
     public Integer call()
             throws Exception
@@ -76,6 +80,7 @@ public final class UpCommand
         try {
             config = config.withTaskNetwork(taskNetwork.bridgeName(), taskCidr);
             config = config.withMaxImageBytes(ByteSizes.parse(maxImageSize));
+            config = config.withImageStoreBytes(imageStoreSize == null ? null : ByteSizes.parse(imageStoreSize));
         }
         catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());

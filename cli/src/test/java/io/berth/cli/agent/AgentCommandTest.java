@@ -50,4 +50,16 @@ class AgentCommandTest
         assertThat(exit).isNotZero();
         assertThat(errors.toString()).contains("invalid size \"10GB\": use e.g. 10GiB, 500MiB or a number of bytes");
     }
+
+    @Test
+    void imageStoreSizeIsCheckedBeforeAnythingStarts()
+    {
+        StringWriter errors = new StringWriter();
+        CommandLine command = new CommandLine(new AgentCommand()).setErr(new PrintWriter(errors));
+
+        int exit = command.execute("--data-dir", directory.toString(), "--image-store-size", "20GB");
+
+        assertThat(exit).isNotZero();
+        assertThat(errors.toString()).contains("invalid size \"20GB\": use e.g. 10GiB, 500MiB or a number of bytes");
+    }
 }
