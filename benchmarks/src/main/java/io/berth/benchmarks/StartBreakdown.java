@@ -65,8 +65,9 @@ final class StartBreakdown
             phases.add(RUNNER, agentHasTask, task.pullStartedAt());
             phases.add(PULLED, task.pullStartedAt(), task.pullStoppedAt());
             phases.add(NETWORK, task.pullStoppedAt(), networkReady);
-            Instant prepared = networkReady == null || storageReady == null ? null : storageReady.isAfter(networkReady) ? storageReady : networkReady;
-            phases.add(STORAGE, networkReady, prepared);
+            // a log without the storage line (an agent from before task storage) has its rootfs follow the network
+            Instant prepared = networkReady == null || storageReady == null ? networkReady : storageReady.isAfter(networkReady) ? storageReady : networkReady;
+            phases.add(STORAGE, networkReady, storageReady == null ? null : prepared);
             phases.add(STORAGE_ALONE, task.pullStoppedAt(), storageReady);
             phases.add(ROOTFS, prepared, rootfsMounted);
             phases.add(CONTAINER, rootfsMounted, task.startedAt());
