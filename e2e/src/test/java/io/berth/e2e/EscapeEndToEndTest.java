@@ -60,7 +60,7 @@ class EscapeEndToEndTest
     static void pushProbeImage()
             throws IOException, InterruptedException
     {
-        probeImage = EscapeProbeImage.push(berth.environment().berth().registryAddress());
+        probeImage = EscapeProbeImage.push(berth.environment());
     }
 
     @ParameterizedTest
@@ -178,10 +178,10 @@ class EscapeEndToEndTest
             berth.awaitStatus(neighbour, "RUNNING");
             // bounded: 4400 background sleeps are more than the 4096 pids a task may have. The loop runs in a subshell,
             // which a refused fork ends; after it only builtins run, since the pids stay taken until the task ends
-            List<String> output = attack(tier, "fork-bomb", "(i=0; while [ $i -lt 4400 ]; do sleep 1000 & i=$((i+1)); done) 2>/tmp/forks.err; "
-                    + "kill -9 -1; read -r first < /tmp/forks.err; echo \"fork refused: $first\"", "512", "2048");
+            Attack bomb = attackTask(tier, "fork-bomb", "(i=0; while [ $i -lt 4400 ]; do sleep 1000 & i=$((i+1)); done) 2>/tmp/forks.err; "
+                    + "kill -9 -1; read -r first < /tmp/forks.err; echo \"fork refused: $first\"", "512", "2048", UnaryOperator.identity(), null);
 
-            assertThat(output).anySatisfy(line -> assertThat(line).startsWith("fork refused: ").contains("fork:"));
+            assertThat(bomb.lines()).as(bomb.describe()).anySatisfy(line -> assertThat(line).startsWith("fork refused: ").contains("fork:"));
             assertThat(BerthEnvironment.describe(berth.ecs(), CLUSTER, neighbour).lastStatus()).isEqualTo("RUNNING");
             Process host = new ProcessBuilder("true").start();
             assertThat(host.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -293,12 +293,28 @@ class EscapeEndToEndTest
     private List<String> attack(Tier tier, String name, String script, String cpu, String memory, UnaryOperator<ContainerDefinition.Builder> settings,
             Integer ephemeralStorageGiB)
     {
+        return attackTask(tier, name, script, cpu, memory, settings, ephemeralStorageGiB).lines();
+    }
+
+    /** An attack's task when it stopped, and what it printed. */
+    record Attack(Task task, List<String> lines)
+    {
+        String describe()
+        {
+            var container = task.containers().get(0);
+            return "exit code " + container.exitCode() + ", reason " + container.reason() + ", stopped reason " + task.stoppedReason() + ", output " + lines;
+        }
+    }
+
+    private Attack attackTask(Tier tier, String name, String script, String cpu, String memory, UnaryOperator<ContainerDefinition.Builder> settings,
+            Integer ephemeralStorageGiB)
+    {
         String taskArn = berth.runFargate(register(tier, name, script, cpu, memory, settings, ephemeralStorageGiB));
         // thousands of forks take a while on a busy host
         Task task = BerthEnvironment.awaitStatus(berth.ecs(), CLUSTER, taskArn, "STOPPED", Duration.ofMinutes(3));
-        List<String> lines = LogLines.readAll(berth.environment(), CLUSTER, task.taskArn()).stream().map(LogLines.Line::text).toList();
-        assertThat(task.stopCodeAsString()).as("the attack ran to its end: %s", lines).isEqualTo("EssentialContainerExited");
-        return lines;
+        Attack attack = new Attack(task, LogLines.readAll(berth.environment(), CLUSTER, task.taskArn()).stream().map(LogLines.Line::text).toList());
+        assertThat(task.stopCodeAsString()).as("the attack ran to its end: %s", attack.describe()).isEqualTo("EssentialContainerExited");
+        return attack;
     }
 
     private String register(Tier tier, String name, String script, UnaryOperator<ContainerDefinition.Builder> settings)

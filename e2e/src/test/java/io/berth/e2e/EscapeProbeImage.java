@@ -23,8 +23,8 @@ final class EscapeProbeImage
 
     private EscapeProbeImage() {}
 
-    /** Builds the probe and the image and pushes it to the registry at registryHostPort; returns the image reference. */
-    static String push(String registryHostPort)
+    /** Builds the probe and the image and pushes it into the operator's repository of Berth's registry; returns the image reference. */
+    static String push(BerthEnvironment berth)
             throws IOException, InterruptedException
     {
         Path work = Files.createTempDirectory("berth-escape-probe");
@@ -38,7 +38,7 @@ final class EscapeProbeImage
             var layout = TestImages.buildOciLayout(work.resolve("layout"), "latest", TestImageConfig.busybox(), List.of(
                     new ImageFile("bin/escape-probe", binary, 0755),
                     new ImageFile("bin/escape-probe-setuid", binary, 04755)));
-            return TestImages.push(layout, registryHostPort, "e2e/escape-probe:latest");
+            return berth.pushAs(berth.berth().operatorKey().account().accountId(), layout, "e2e/escape-probe:latest");
         }
         finally {
             FileTrees.deleteRecursively(work);

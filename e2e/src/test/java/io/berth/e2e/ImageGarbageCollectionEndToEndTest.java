@@ -113,7 +113,8 @@ class ImageGarbageCollectionEndToEndTest
     private String push(OciLayoutImage image, String name)
             throws IOException
     {
-        return TestImages.push(image, berth.berth().registryAddress(), "e2e-gc/" + name + ":1");
+        // the operator's own repository: the test's tasks are the operator's, and pull as that account
+        return berth.pushAs(berth.berth().operatorKey().account().accountId(), image, "e2e-gc/" + name + ":1");
     }
 
     /** The image's unpacked layer, its compressed layer blob, its manifest and its record: all there, or all gone. */
