@@ -13,6 +13,7 @@
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/types.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -125,6 +126,29 @@ static int memory_bomb(const char *limit_mib)
     return 0;
 }
 
+/*
+ * Forks children that only wait, at most limit of them so a broken limit still ends, until a fork is refused.
+ * C rather than a shell loop: a fork here costs a fraction of a shell's fork and exec, so the bomb reaches the
+ * limit in well under a second. The children go when the task ends.
+ */
+static int fork_bomb(const char *limit)
+{
+    long total = atol(limit);
+    for (long made = 0; made < total; made++) {
+        pid_t child = fork();
+        if (child == 0) {
+            pause();
+            _exit(0);
+        }
+        if (child < 0) {
+            printf("fork_bomb: refused after %ld forks (%s: %s)\n", made, strerrorname_np(errno), strerror(errno));
+            return 1;
+        }
+    }
+    printf("fork_bomb: allowed %ld forks\n", total);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -149,10 +173,13 @@ int main(int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "id") == 0) {
         return identity();
     }
+    if (argc >= 3 && strcmp(argv[1], "fork-bomb") == 0) {
+        return fork_bomb(argv[2]);
+    }
     if (argc >= 3 && strcmp(argv[1], "memory-bomb") == 0) {
         return memory_bomb(argv[2]);
     }
     fprintf(stderr, "usage: escape-probe io_uring | ptrace PID | mount-disk MAJOR MINOR | module | open-write PATH"
-            " | release-agent | id | memory-bomb MIB\n");
+            " | release-agent | id | fork-bomb N | memory-bomb MIB\n");
     return 2;
 }
