@@ -2,7 +2,7 @@ package io.berth.controlplane.tasks;
 
 import java.util.Map;
 
-/** RunTask's input, decoded. Null cluster means "default"; null launchType means FARGATE. */
+/** RunTask's input, decoded. Null cluster means "default"; null launchType means FARGATE; tagging says the tasks' tags. */
 public record RunTaskCommand(
         String cluster,
         String taskDefinition,
@@ -13,13 +13,31 @@ public record RunTaskCommand(
         String launchType,
         String platformVersion,
         Map<String, Object> networkConfiguration,
-        PlacementOptions placement)
+        PlacementOptions placement,
+        TaskTagging tagging)
 {
     public RunTaskCommand
     {
         overrides = overrides == null ? TaskOverrides.NONE : overrides;
         networkConfiguration = networkConfiguration == null ? Map.of() : Map.copyOf(networkConfiguration);
         placement = placement == null ? PlacementOptions.NONE : placement;
+        tagging = tagging == null ? TaskTagging.NONE : tagging;
+    }
+
+    /** A command whose tasks get no tags. */
+    public RunTaskCommand(
+            String cluster,
+            String taskDefinition,
+            int count,
+            TaskOverrides overrides,
+            String startedBy,
+            String group,
+            String launchType,
+            String platformVersion,
+            Map<String, Object> networkConfiguration,
+            PlacementOptions placement)
+    {
+        this(cluster, taskDefinition, count, overrides, startedBy, group, launchType, platformVersion, networkConfiguration, placement, TaskTagging.NONE);
     }
 
     public RunTaskCommand(
@@ -33,6 +51,7 @@ public record RunTaskCommand(
             String platformVersion,
             Map<String, Object> networkConfiguration)
     {
-        this(cluster, taskDefinition, count, overrides, startedBy, group, launchType, platformVersion, networkConfiguration, PlacementOptions.NONE);
+        this(cluster, taskDefinition, count, overrides, startedBy, group, launchType, platformVersion, networkConfiguration, PlacementOptions.NONE,
+                TaskTagging.NONE);
     }
 }

@@ -1,9 +1,11 @@
 package io.berth.controlplane.tasks;
 
 import io.berth.common.agentprotocol.IsolationTier;
+import io.berth.controlplane.resources.Tag;
 import io.berth.controlplane.taskdefinitions.EphemeralStorage;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
@@ -12,7 +14,8 @@ import static java.util.Objects.requireNonNull;
  * A task of one account: what RunTask fixed at creation (ids, size, overrides) and its changing
  * {@link TaskState}. cpu is in ECS units, memory in MiB; ephemeralStorage is the writable storage the task gets
  * (the definition's or the override's). isolation is the tier its containers run at, fixed at creation (container
- * for a task stored before tiers existed).
+ * for a task stored before tiers existed). tags are the task's ECS tags, fixed at creation by {@link TaskTags} (none for a
+ * task stored before tasks had tags).
  */
 public record Task(
         String accountId,
@@ -35,7 +38,8 @@ public record Task(
         TaskState state,
         PlacementOptions placement,
         EphemeralStorage ephemeralStorage,
-        IsolationTier isolation)
+        IsolationTier isolation,
+        List<Tag> tags)
 {
     public Task
     {
@@ -54,6 +58,17 @@ public record Task(
         // tasks stored before tasks had their own size got the default
         ephemeralStorage = ephemeralStorage == null ? EphemeralStorage.DEFAULT : ephemeralStorage;
         isolation = isolation == null ? IsolationTier.CONTAINER : isolation;
+        tags = tags == null ? List.of() : List.copyOf(tags);
+    }
+
+    /** A task without tags. */
+    public Task(String accountId, String taskId, String arn, String clusterName, String clusterArn, String taskDefinitionArn, String family, int cpu,
+            int memory, TaskOverrides overrides, String startedBy, String group, String launchType, String platformVersion, String availabilityZone,
+            Map<String, Object> networkConfiguration, Instant createdAt, TaskState state, PlacementOptions placement, EphemeralStorage ephemeralStorage,
+            IsolationTier isolation)
+    {
+        this(accountId, taskId, arn, clusterName, clusterArn, taskDefinitionArn, family, cpu, memory, overrides, startedBy, group, launchType,
+                platformVersion, availabilityZone, networkConfiguration, createdAt, state, placement, ephemeralStorage, isolation, List.of());
     }
 
     /** A task with the default ephemeral storage, at the container tier. */
@@ -62,12 +77,14 @@ public record Task(
             Map<String, Object> networkConfiguration, Instant createdAt, TaskState state, PlacementOptions placement)
     {
         this(accountId, taskId, arn, clusterName, clusterArn, taskDefinitionArn, family, cpu, memory, overrides, startedBy, group, launchType,
-                platformVersion, availabilityZone, networkConfiguration, createdAt, state, placement, EphemeralStorage.DEFAULT, IsolationTier.CONTAINER);
+                platformVersion, availabilityZone, networkConfiguration, createdAt, state, placement, EphemeralStorage.DEFAULT, IsolationTier.CONTAINER,
+                List.of());
     }
 
     public Task withState(TaskState newState)
     {
         return new Task(accountId, taskId, arn, clusterName, clusterArn, taskDefinitionArn, family, cpu, memory, overrides, startedBy, group,
-                launchType, platformVersion, availabilityZone, networkConfiguration, createdAt, newState, placement, ephemeralStorage, isolation);
+                launchType, platformVersion, availabilityZone, networkConfiguration, createdAt, newState, placement, ephemeralStorage, isolation,
+                tags);
     }
 }

@@ -13,6 +13,7 @@ import io.berth.controlplane.resources.Arns;
 import io.berth.controlplane.resources.Described;
 import io.berth.controlplane.resources.Page;
 import io.berth.controlplane.resources.PageRequest;
+import io.berth.controlplane.resources.Tag;
 import io.berth.controlplane.store.Store;
 import io.berth.controlplane.store.StoreTransaction;
 import io.berth.controlplane.taskdefinitions.ContainerDefinition;
@@ -101,6 +102,7 @@ public final class TaskService
         catch (IllegalArgumentException e) {
             throw EcsException.invalidParameter(e.getMessage());
         }
+        TaskTags.check(command.tagging());
         Set<String> touchedHosts = new HashSet<>();
         List<String> taskIds = store.inTransaction(transaction -> {
             touchedHosts.clear();
@@ -119,10 +121,11 @@ public final class TaskService
             // read in the transaction that inserts, so a task never starts below a tier the operator just raised
             IsolationTier isolation = TaskIsolation.effective(
                     transaction.accounts().isolation(accountId).orElse(IsolationTier.CONTAINER), definition.tags());
+            List<Tag> tags = TaskTags.of(command.tagging(), definition.tags(), cluster.name());
             Instant now = clock.instant();
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < command.count(); i++) {
-                Task task = newTask(accountId, cluster, definition, size, storage, specs, command, isolation, now);
+                Task task = newTask(accountId, cluster, definition, size, storage, specs, command, isolation, tags, now);
                 transaction.tasks().insert(task);
                 ids.add(task.taskId());
             }
@@ -221,7 +224,7 @@ public final class TaskService
     }
 
     private Task newTask(String accountId, Cluster cluster, TaskDefinition definition, TaskSize size, EphemeralStorage storage, List<ContainerSpec> specs,
-            RunTaskCommand command, IsolationTier isolation, Instant now)
+            RunTaskCommand command, IsolationTier isolation, List<Tag> tags, Instant now)
     {
         String taskId = newTaskId();
         List<TaskContainer> containers = new ArrayList<>();
@@ -261,7 +264,8 @@ public final class TaskService
                 state,
                 command.placement(),
                 storage,
-                isolation);
+                isolation,
+                tags);
     }
 
     private static void checkContainersFit(List<ContainerSpec> specs, TaskSize size)

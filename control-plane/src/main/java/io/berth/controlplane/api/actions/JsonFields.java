@@ -59,6 +59,21 @@ public final class JsonFields
         return value.asBoolean();
     }
 
+    /** The include field of DescribeTaskDefinition and DescribeTasks, where only "TAGS" exists: whether it asks for tags. */
+    public static boolean includesTags(JsonNode request)
+    {
+        List<String> include = optionalStrings(request, "include");
+        if (include == null) {
+            return false;
+        }
+        for (String value : include) {
+            if (!"TAGS".equals(value)) {
+                throw EcsException.invalidParameter("include may only hold TAGS, got '" + value + "'.");
+            }
+        }
+        return !include.isEmpty();
+    }
+
     /** Null when absent; a list of strings otherwise. */
     public static List<String> optionalStrings(JsonNode node, String field)
     {

@@ -16,9 +16,11 @@ import io.berth.controlplane.tasks.Task;
 import io.berth.controlplane.tasks.TaskListFilter;
 import io.berth.controlplane.tasks.TaskService;
 import io.berth.controlplane.tasks.TaskStatus;
+import io.berth.controlplane.tasks.TaskTagging;
 
 import java.util.List;
 
+import static io.berth.controlplane.api.actions.JsonFields.optionalBoolean;
 import static io.berth.controlplane.api.actions.JsonFields.optionalInteger;
 import static io.berth.controlplane.api.actions.JsonFields.optionalObject;
 import static io.berth.controlplane.api.actions.JsonFields.optionalObjects;
@@ -48,7 +50,6 @@ public final class TaskActions
     private JsonNode runTask(RequestContext context, JsonNode request)
     {
         Integer count = optionalInteger(request, "count");
-        // tags, propagateTags, enableECSManagedTags, capacityProviderStrategy: accepted and ignored
         RunTaskCommand command = new RunTaskCommand(
                 optionalString(request, "cluster"),
                 optionalString(request, "taskDefinition"),
@@ -56,10 +57,11 @@ public final class TaskActions
                 TaskWire.overrides(optionalObject(request, "overrides")),
                 optionalString(request, "startedBy"),
                 optionalString(request, "group"),
-                optionalString(request, "launchType"),
+                CapacityProviderStrategyWire.launchType(request),
                 optionalString(request, "platformVersion"),
                 JsonFields.asMap(optionalObject(request, "networkConfiguration")),
-                placement(request));
+                placement(request),
+                tagging(request));
         List<Task> started;
         try {
             started = tasks.run(context.account().accountId(), command);
@@ -70,9 +72,15 @@ public final class TaskActions
         }
         ObjectNode response = JsonFields.object();
         ArrayNode array = response.putArray("tasks");
-        started.forEach(task -> array.add(TaskWire.toJson(task)));
+        started.forEach(task -> array.add(TaskWire.toJson(task, true)));
         response.putArray("failures");
         return response;
+    }
+
+    private static TaskTagging tagging(JsonNode request)
+    {
+        Boolean managed = optionalBoolean(request, "enableECSManagedTags");
+        return new TaskTagging(TaskDefinitionWire.tags(request), optionalString(request, "propagateTags"), managed != null && managed);
     }
 
     private static PlacementOptions placement(JsonNode request)
@@ -91,16 +99,18 @@ public final class TaskActions
         Task task = tasks.stop(context.account().accountId(), optionalString(request, "cluster"), optionalString(request, "task"),
                 optionalString(request, "reason"));
         ObjectNode response = JsonFields.object();
-        response.set("task", TaskWire.toJson(task));
+        response.set("task", TaskWire.toJson(task, false));
         return response;
     }
 
     private JsonNode describeTasks(RequestContext context, JsonNode request)
     {
+        // as in ECS, a task's tags are shown only to a caller that asks for them
+        boolean includeTags = JsonFields.includesTags(request);
         Described<Task> described = tasks.describe(context.account().accountId(), optionalString(request, "cluster"), optionalStrings(request, "tasks"));
         ObjectNode response = JsonFields.object();
         ArrayNode array = response.putArray("tasks");
-        described.found().forEach(task -> array.add(TaskWire.toJson(task)));
+        described.found().forEach(task -> array.add(TaskWire.toJson(task, includeTags)));
         response.set("failures", JsonFields.missingFailures(described.missing()));
         return response;
     }

@@ -44,7 +44,7 @@ public final class TaskDefinitionActions
 
     private JsonNode describe(RequestContext context, JsonNode request)
     {
-        boolean includeTags = includesTags(request);
+        boolean includeTags = JsonFields.includesTags(request);
         TaskDefinition definition = taskDefinitions.describe(context.account().accountId(), optionalString(request, "taskDefinition"));
         return withTaskDefinition(definition, includeTags);
     }
@@ -90,21 +90,6 @@ public final class TaskDefinitionActions
             response.set("tags", TaskDefinitionWire.tagsToJson(definition.tags()));
         }
         return response;
-    }
-
-    /** DescribeTaskDefinition's include: only "TAGS" exists. */
-    private static boolean includesTags(JsonNode request)
-    {
-        List<String> include = JsonFields.optionalStrings(request, "include");
-        if (include == null) {
-            return false;
-        }
-        for (String value : include) {
-            if (!"TAGS".equals(value)) {
-                throw EcsException.invalidParameter("include may only hold TAGS, got '" + value + "'.");
-            }
-        }
-        return !include.isEmpty();
     }
 
     /** null means "any status" (only ListTaskDefinitionFamilies accepts ALL). */

@@ -64,7 +64,8 @@ final class TaskWire
     /** The task attribute that names the isolation tier the task runs at. */
     static final String ISOLATION_ATTRIBUTE = "berth.isolation";
 
-    static ObjectNode toJson(Task task)
+    /** The task; its tags only when withTags (DescribeTasks shows them when asked to include TAGS, as ECS does). */
+    static ObjectNode toJson(Task task, boolean withTags)
     {
         TaskState state = task.state();
         ObjectNode node = JsonFields.object();
@@ -95,7 +96,9 @@ final class TaskWire
         putTime(node, "stoppedAt", state.stoppedAt());
         putIfNotNull(node, "stoppedReason", state.stoppedReason());
         putTime(node, "stoppingAt", state.stoppingAt());
-        node.set("tags", JsonFields.array());
+        if (withTags) {
+            node.set("tags", TaskDefinitionWire.tagsToJson(task.tags()));
+        }
         node.put("taskArn", task.arn());
         node.put("taskDefinitionArn", task.taskDefinitionArn());
         node.put("version", state.version());
