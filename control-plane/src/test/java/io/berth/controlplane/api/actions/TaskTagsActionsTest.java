@@ -1,0 +1,170 @@
+package io.berth.controlplane.api.actions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.common.agentprotocol.HostInfo;
+import io.berth.common.agentprotocol.SyncRequest;
+import io.berth.controlplane.ControlPlane;
+import io.berth.controlplane.ControlPlaneConfig;
+import io.berth.controlplane.TestingClock;
+import io.berth.controlplane.api.EcsException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
+/**
+ * RunTask's tags, propagateTags, enableECSManagedTags and capacityProviderStrategy, and CreateCluster's unstored
+ * fields, as the HTTP layer calls them: each is honoured (the tags are stored, DescribeTasks shows them with include
+ * TAGS only) or refused with a message that names it, and a refused RunTask creates no task.
+ */
+class TaskTagsActionsTest
+{
+    @TempDir
+    Path directory;
+
+    private ControlPlane controlPlane;
+    private EcsClient client;
+
+    @BeforeEach
+    void start()
+    {
+        controlPlane = new ControlPlane(ControlPlaneConfig.of("jdbc:sqlite:" + directory.resolve("berth.db")).withClock(new TestingClock()));
+        client = new EcsClient(controlPlane, controlPlane.accounts().createAccount("tags"));
+        controlPlane.agentGateway().sync(new SyncRequest(new HostInfo("host-1", "127.0.0.1", 2048, 4096, Map.of()), List.of()));
+        client.call("RegisterTaskDefinition", """
+                {"family": "web", "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "a", "image": "i"}],
+                 "tags": [{"key": "team", "value": "definition"}, {"key": "cost", "value": "42"}]}""");
+    }
+
+    @AfterEach
+    void stop()
+    {
+        controlPlane.close();
+    }
+
+    @Test
+    void ownTagsAreStoredAndShownOnlyWhenDescribeTasksIncludesTags()
+    {
+        JsonNode task = runTask("\"tags\": [{\"key\": \"env\", \"value\": \"prod\"}, {\"key\": \"empty\"}]");
+
+        assertThat(tags(task)).containsExactly(entry("env", "prod"), entry("empty", ""));
+        assertThat(tags(describe(task, ", \"include\": [\"TAGS\"]"))).containsExactly(entry("env", "prod"), entry("empty", ""));
+        assertThat(describe(task, "").has("tags")).isFalse();
+        assertThat(describe(task, ", \"include\": []").has("tags")).isFalse();
+        assertThat(client.call("StopTask", "{\"task\": \"" + task.get("taskArn").asText() + "\"}").get("task").has("tags")).isFalse();
+        assertRefused("DescribeTasks", "{\"tasks\": [\"" + task.get("taskArn").asText() + "\"], \"include\": [\"TAGZ\"]}", "InvalidParameterException", "TAGZ");
+    }
+
+    @Test
+    void propagateTaskDefinitionCopiesTheDefinitionsTagsAndTheTasksOwnWin()
+    {
+        JsonNode task = runTask("\"tags\": [{\"key\": \"team\", \"value\": \"task\"}], \"propagateTags\": \"TASK_DEFINITION\"");
+
+        assertThat(tags(describe(task, ", \"include\": [\"TAGS\"]"))).containsExactly(entry("team", "task"), entry("cost", "42"));
+        assertThat(tags(runTask("\"propagateTags\": \"TASK_DEFINITION\""))).containsExactly(entry("team", "definition"), entry("cost", "42"));
+        assertThat(tags(runTask("\"propagateTags\": \"NONE\""))).isEmpty();
+        assertThat(tags(runTask(""))).isEmpty();
+    }
+
+    @Test
+    void managedTagsAddTheClusterName()
+    {
+        client.call("CreateCluster", "{\"clusterName\": \"prod\"}");
+
+        JsonNode task = runTask("\"cluster\": \"prod\", \"enableECSManagedTags\": true, \"tags\": [{\"key\": \"env\", \"value\": \"prod\"}]");
+
+        assertThat(tags(describe(task, ", \"cluster\": \"prod\", \"include\": [\"TAGS\"]")))
+                .containsExactly(entry("env", "prod"), entry("aws:ecs:clusterName", "prod"));
+        assertThat(tags(runTask("\"enableECSManagedTags\": false"))).isEmpty();
+        assertRefused("RunTask", "{\"taskDefinition\": \"web\", \"enableECSManagedTags\": \"yes\"}", "InvalidParameterException", "enableECSManagedTags");
+    }
+
+    @Test
+    void tagsAndPropagationBerthCannotHonourAreRefusedAndNoTaskIsCreated()
+    {
+        assertRefused("RunTask", run("\"propagateTags\": \"SERVICE\""), "InvalidParameterException", "propagateTags SERVICE");
+        assertRefused("RunTask", run("\"propagateTags\": \"EVERYTHING\""), "InvalidParameterException", "propagateTags", "EVERYTHING");
+        assertRefused("RunTask", run("\"tags\": [{\"key\": \"aws:owner\", \"value\": \"x\"}]"), "InvalidParameterException", "aws:owner");
+        assertRefused("RunTask", run("\"tags\": [{\"key\": \"berth:isolation\", \"value\": \"sandbox\"}]"), "InvalidParameterException",
+                "berth:isolation", "task definition");
+        assertRefused("RunTask", run("\"tags\": [{\"key\": \"a\"}, {\"key\": \"a\"}]"), "InvalidParameterException", "Duplicate tag key 'a'");
+        assertRefused("RunTask", run("\"tags\": [{\"value\": \"x\"}]"), "InvalidParameterException", "key");
+        assertRefused("RunTask", run("\"tags\": [{\"key\": \"" + "k".repeat(129) + "\"}]"), "InvalidParameterException", "128");
+        StringBuilder fifty = new StringBuilder();
+        for (int i = 0; i < 49; i++) {
+            fifty.append(i == 0 ? "" : ", ").append("{\"key\": \"k").append(i).append("\"}");
+        }
+        // 49 own tags and 2 from the definition make 51: over ECS's 50 once propagated
+        assertRefused("RunTask", run("\"propagateTags\": \"TASK_DEFINITION\", \"tags\": [" + fifty + "]"), "InvalidParameterException", "at most 50");
+        assertThat(client.call("ListTasks", "{}").get("taskArns")).isEmpty();
+    }
+
+    @Test
+    void capacityProviderFargateIsTheFargateLaunchTypeAndOthersAreRefused()
+    {
+        JsonNode task = runTask("\"capacityProviderStrategy\": [{\"capacityProvider\": \"FARGATE\", \"weight\": 1, \"base\": 0}]");
+        assertThat(task.get("launchType").asText()).isEqualTo("FARGATE");
+
+        assertRefused("RunTask", run("\"capacityProviderStrategy\": [{\"capacityProvider\": \"FARGATE_SPOT\"}]"), "ClientException",
+                "capacityProviderStrategy", "FARGATE_SPOT");
+        assertRefused("RunTask", run("\"capacityProviderStrategy\": [{\"capacityProvider\": \"FARGATE\"}, {\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]"),
+                "ClientException", "FARGATE_SPOT");
+        assertRefused("RunTask", run("\"launchType\": \"FARGATE\", \"capacityProviderStrategy\": [{\"capacityProvider\": \"FARGATE\"}]"),
+                "InvalidParameterException", "launchType", "capacityProviderStrategy");
+        assertRefused("RunTask", run("\"capacityProviderStrategy\": [{\"weight\": 1}]"), "InvalidParameterException", "capacityProvider");
+        assertRefused("RunTask", run("\"capacityProviderStrategy\": [{\"capacityProvider\": \"FARGATE\", \"weight\": 1001}]"),
+                "InvalidParameterException", "weight");
+        assertThat(client.call("ListTasks", "{}").get("taskArns")).hasSize(1);
+    }
+
+    @Test
+    void createClusterRefusesTheFieldsItDoesNotStore()
+    {
+        assertRefused("CreateCluster", "{\"clusterName\": \"tagged\", \"tags\": [{\"key\": \"env\", \"value\": \"prod\"}]}", "ClientException", "'tags'");
+        assertRefused("CreateCluster", "{\"clusterName\": \"tagged\", \"settings\": [{\"name\": \"containerInsights\", \"value\": \"enabled\"}]}",
+                "ClientException", "'settings'");
+        assertRefused("CreateCluster", "{\"clusterName\": \"tagged\", \"capacityProviders\": [\"FARGATE\"]}", "ClientException", "'capacityProviders'");
+        assertThat(client.call("ListClusters", "{}").get("clusterArns").toString()).doesNotContain("tagged");
+
+        JsonNode cluster = client.call("CreateCluster", "{\"clusterName\": \"plain\", \"tags\": []}").get("cluster");
+        assertThat(cluster.get("clusterName").asText()).isEqualTo("plain");
+    }
+
+    private JsonNode runTask(String fields)
+    {
+        return client.call("RunTask", run(fields)).get("tasks").get(0);
+    }
+
+    private static String run(String fields)
+    {
+        return "{\"taskDefinition\": \"web\"" + (fields.isEmpty() ? "" : ", " + fields) + "}";
+    }
+
+    private JsonNode describe(JsonNode task, String fields)
+    {
+        return client.call("DescribeTasks", "{\"tasks\": [\"" + task.get("taskArn").asText() + "\"]" + fields + "}").get("tasks").get(0);
+    }
+
+    private static Map<String, String> tags(JsonNode task)
+    {
+        Map<String, String> tags = new LinkedHashMap<>();
+        task.get("tags").forEach(tag -> tags.put(tag.get("key").asText(), tag.get("value").asText()));
+        return tags;
+    }
+
+    private void assertRefused(String action, String request, String type, String... messageParts)
+    {
+        EcsException error = client.fails(action, request);
+        assertThat(error).as("%s %s", action, request).isNotNull();
+        assertThat(error.type()).as(error.getMessage()).isEqualTo(type);
+        assertThat(error.getMessage()).contains(messageParts);
+    }
+}
