@@ -24,6 +24,7 @@ import io.berth.controlplane.registry.RegistrySettings;
 import io.berth.controlplane.registry.RegistryTokens;
 import io.berth.controlplane.registry.RepositoryService;
 import io.berth.controlplane.api.actions.ClusterActions;
+import io.berth.controlplane.api.actions.TagActions;
 import io.berth.controlplane.api.actions.TaskActions;
 import io.berth.controlplane.api.actions.TaskDefinitionActions;
 import io.berth.controlplane.api.admin.BillEndpoint;
@@ -133,6 +134,7 @@ public final class ControlPlane
         actions.addAll(new ClusterActions(clusters).actions());
         actions.addAll(new TaskDefinitionActions(taskDefinitions).actions());
         actions.addAll(new TaskActions(tasks).actions());
+        actions.addAll(new TagActions(clusters, taskDefinitions, tasks).actions());
         this.ecsActions = List.copyOf(actions);
         List<JsonService> served = new ArrayList<>(List.of(JsonService.ecs(ecsActions)));
         if (registry != null) {

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * RunTask's tag fields through the AWS SDK for Java v2 on a real task: its own tags, the task definition's copied
  * with propagateTags TASK_DEFINITION (its own win), and ECS's managed aws:ecs:clusterName, shown by DescribeTasks
  * with include TAGS and not without; what Berth cannot honour (propagateTags SERVICE, FARGATE_SPOT) is a 400 that
- * names it, and a strategy of FARGATE alone runs as the FARGATE launch type.
+ * names it, and a strategy of FARGATE alone runs as the FARGATE launch type. ListTagsForResource shows the same tags.
  */
 class TaskTagsEndToEndTest
 {
@@ -50,6 +50,8 @@ class TaskTagsEndToEndTest
         assertThat(withTags.tags()).containsExactly(tag("team", "task"), tag("env", "prod"), tag("cost", "42"), tag("aws:ecs:clusterName", CLUSTER));
         Task withoutTags = berth.ecs().describeTasks(request -> request.cluster(CLUSTER).tasks(taskArn)).tasks().get(0);
         assertThat(withoutTags.hasTags()).isFalse();
+        assertThat(berth.ecs().listTagsForResource(request -> request.resourceArn(taskArn)).tags()).isEqualTo(withTags.tags());
+        assertThat(berth.ecs().listTagsForResource(request -> request.resourceArn(definition)).tags()).containsExactly(tag("team", "definition"), tag("cost", "42"));
 
         String plainArn = berth.runFargate(definition);
         assertThat(berth.ecs().describeTasks(request -> request.cluster(CLUSTER).tasks(plainArn).include(TaskField.TAGS)).tasks().get(0).tags()).isEmpty();

@@ -82,8 +82,14 @@ public final class TaskDefinitionService
     /** By family (latest ACTIVE revision), family:revision or ARN. */
     public TaskDefinition describe(String accountId, String reference)
     {
-        return store.inTransaction(transaction -> find(transaction, accountId, reference))
+        return findByReference(accountId, reference)
                 .orElseThrow(() -> EcsException.clientException("Unable to describe task definition."));
+    }
+
+    /** The definition a reference names, in a transaction of its own; empty when there is none. */
+    public Optional<TaskDefinition> findByReference(String accountId, String reference)
+    {
+        return store.inTransaction(transaction -> find(transaction, accountId, reference));
     }
 
     /** The definition RunTask names, inside the caller's transaction; empty when there is none. */

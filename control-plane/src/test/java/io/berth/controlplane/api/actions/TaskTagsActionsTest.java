@@ -138,6 +138,37 @@ class TaskTagsActionsTest
         assertThat(cluster.get("clusterName").asText()).isEqualTo("plain");
     }
 
+    @Test
+    void listTagsForResourceShowsTheTagsOfTheAccountsOwnTasksDefinitionsAndClusters()
+    {
+        JsonNode task = runTask("\"tags\": [{\"key\": \"env\", \"value\": \"prod\"}], \"enableECSManagedTags\": true");
+        String definitionArn = task.get("taskDefinitionArn").asText();
+
+        assertThat(tags(listTags(task.get("taskArn").asText()))).containsExactly(entry("env", "prod"), entry("aws:ecs:clusterName", "default"));
+        assertThat(tags(listTags(definitionArn))).containsExactly(entry("team", "definition"), entry("cost", "42"));
+        assertThat(tags(listTags(task.get("clusterArn").asText()))).isEmpty();
+
+        EcsClient other = new EcsClient(controlPlane, controlPlane.accounts().createAccount("other"));
+        for (String arn : List.of(task.get("taskArn").asText(), definitionArn, task.get("clusterArn").asText())) {
+            EcsException error = other.fails("ListTagsForResource", "{\"resourceArn\": \"" + arn + "\"}");
+            assertThat(error).as(arn).isNotNull();
+            assertThat(error.type()).isEqualTo("InvalidParameterException");
+            assertThat(error.getMessage()).contains("not found");
+        }
+        String unknownTaskArn = task.get("taskArn").asText().replaceAll("[0-9a-f]{32}$", "0".repeat(32));
+        assertRefused("ListTagsForResource", "{\"resourceArn\": \"" + unknownTaskArn + "\"}", "InvalidParameterException", "not found");
+        assertRefused("ListTagsForResource", "{\"resourceArn\": \"" + definitionArn.replace("task-definition", "service") + "\"}",
+                "InvalidParameterException", "'service'");
+        assertRefused("ListTagsForResource", "{}", "InvalidParameterException", "resourceArn");
+        // tags are fixed at creation: TagResource and UntagResource are unknown operations, not accepted and dropped
+        assertThat(controlPlane.ecsActions()).extracting(action -> action.name()).doesNotContain("TagResource", "UntagResource");
+    }
+
+    private JsonNode listTags(String arn)
+    {
+        return client.call("ListTagsForResource", "{\"resourceArn\": \"" + arn + "\"}");
+    }
+
     private JsonNode runTask(String fields)
     {
         return client.call("RunTask", run(fields)).get("tasks").get(0);
