@@ -2,12 +2,15 @@ package io.berth.controlplane.store;
 
 import io.berth.common.agentprotocol.ContainerSpec;
 import io.berth.common.agentprotocol.HostInfo;
+import io.berth.common.agentprotocol.IsolationTier;
 import io.berth.controlplane.accounts.AccessKey;
 import io.berth.controlplane.accounts.Account;
 import io.berth.controlplane.clusters.Cluster;
 import io.berth.controlplane.registry.Repository;
+import io.berth.controlplane.resources.Tag;
 import io.berth.controlplane.placement.PlacementAttempt;
 import io.berth.controlplane.taskdefinitions.ContainerDefinition;
+import io.berth.controlplane.taskdefinitions.EphemeralStorage;
 import io.berth.controlplane.taskdefinitions.EnvironmentVariable;
 import io.berth.controlplane.taskdefinitions.PortMapping;
 import io.berth.controlplane.taskdefinitions.TaskDefinition;
@@ -177,6 +180,8 @@ abstract class StoreContractTest
         String hostId = "host-" + UUID.randomUUID();
         store.useTransaction(transaction -> transaction.tasks().updateIfChanged(task, task.withState(task.state().toBuilder().hostId(hostId).build())));
         assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().onHost(hostId))).extracting(Task::taskId).containsExactly(task.taskId());
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().find(accountId, task.taskId())).orElseThrow().tags())
+                .isEqualTo(task.tags());
         assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().countWithLastStatus(accountId, "prod", List.of(TaskStatus.PROVISIONING)))).isEqualTo(1);
         assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().countNotStopped(accountId, "prod"))).isEqualTo(1);
     }
@@ -338,7 +343,8 @@ abstract class StoreContractTest
                 List.of(new TaskContainer("arn:container/" + taskId, spec, null, TaskStatus.PENDING, null, null, null)), 1, null);
         return new Task(accountId, taskId, "arn:aws:ecs:us-east-1:" + accountId + ":task/" + cluster + "/" + taskId, cluster,
                 "arn:aws:ecs:us-east-1:" + accountId + ":cluster/" + cluster, "arn:td", "family", 256, 512, TaskOverrides.NONE, startedBy, "family:family",
-                "FARGATE", "1.4.0", "us-east-1a", Map.of("awsvpcConfiguration", Map.of("subnets", List.of("subnet-1"))), T0, state, PlacementOptions.NONE);
+                "FARGATE", "1.4.0", "us-east-1a", Map.of("awsvpcConfiguration", Map.of("subnets", List.of("subnet-1"))), T0, state, PlacementOptions.NONE,
+                EphemeralStorage.DEFAULT, IsolationTier.CONTAINER, List.of(new Tag("env", "prod"), new Tag("aws:ecs:clusterName", cluster)));
     }
 
     private static Task stopped(Task task, Instant stoppedAt)
