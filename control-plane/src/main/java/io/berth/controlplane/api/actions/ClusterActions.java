@@ -13,6 +13,7 @@ import io.berth.controlplane.resources.Page;
 import io.berth.controlplane.resources.PageRequest;
 
 import java.util.List;
+import java.util.Set;
 
 import static io.berth.controlplane.api.actions.JsonFields.optionalInteger;
 import static io.berth.controlplane.api.actions.JsonFields.optionalString;
@@ -40,27 +41,12 @@ public final class ClusterActions
 
     private JsonNode createCluster(RequestContext context, JsonNode request)
     {
-        refuseUnhonoured(request);
+        // tags, settings, configuration, capacityProviders, defaultCapacityProviderStrategy, serviceConnectDefaults: not stored yet
+        JsonFields.refuseUnsupported(request, Set.of("clusterName"), "CreateCluster");
         ClusterSummary cluster = clusters.create(context.account().accountId(), optionalString(request, "clusterName"));
         ObjectNode response = JsonFields.object();
         response.set("cluster", ClusterWire.toJson(cluster));
         return response;
-    }
-
-    /**
-     * CreateCluster's fields other than clusterName (tags, settings, configuration, capacityProviders,
-     * defaultCapacityProviderStrategy, serviceConnectDefaults) are not stored yet: refused by name, never dropped.
-     */
-    private static void refuseUnhonoured(JsonNode request)
-    {
-        request.properties().forEach(field -> {
-            JsonNode value = field.getValue();
-            boolean empty = value.isNull() || (value.isContainerNode() && value.isEmpty());
-            if (!field.getKey().equals("clusterName") && !empty) {
-                throw EcsException.clientException("CreateCluster field '" + field.getKey() + "' is not supported by Berth yet; "
-                        + "create the cluster with clusterName only.");
-            }
-        });
     }
 
     private JsonNode describeClusters(RequestContext context, JsonNode request)

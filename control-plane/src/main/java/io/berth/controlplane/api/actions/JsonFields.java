@@ -125,6 +125,21 @@ public final class JsonFields
         return value;
     }
 
+    /**
+     * Refuses (ClientException naming it) a field of the object that Berth does not honour: any not in known that
+     * is given a value. null, false and an empty list or object say nothing and pass, as ECS's defaults.
+     */
+    public static void refuseUnsupported(JsonNode node, Set<String> known, String where)
+    {
+        node.properties().forEach(entry -> {
+            JsonNode value = entry.getValue();
+            boolean saysNothing = value.isNull() || (value.isBoolean() && !value.asBoolean()) || (value.isContainerNode() && value.isEmpty());
+            if (!known.contains(entry.getKey()) && !saysNothing) {
+                throw EcsException.clientException(where + " field '" + entry.getKey() + "' is not supported by Berth yet; leave it out.");
+            }
+        });
+    }
+
     /** The fields of an object other than the known ones, as plain values, nulls left out: kept to echo them. */
     public static Map<String, Object> otherFields(JsonNode node, Set<String> known)
     {

@@ -19,6 +19,7 @@ import io.berth.controlplane.tasks.TaskStatus;
 import io.berth.controlplane.tasks.TaskTagging;
 
 import java.util.List;
+import java.util.Set;
 
 import static io.berth.controlplane.api.actions.JsonFields.optionalBoolean;
 import static io.berth.controlplane.api.actions.JsonFields.optionalInteger;
@@ -31,6 +32,14 @@ import static java.util.Objects.requireNonNull;
 /** RunTask, StopTask, DescribeTasks, ListTasks. */
 public final class TaskActions
 {
+    /**
+     * RunTask's fields Berth honours. clientToken is let through unhonoured, the one exception: the AWS SDKs and CLI
+     * fill it in on every call, so refusing it would refuse every RunTask (idempotent retries are not done yet).
+     */
+    private static final Set<String> RUN_TASK_FIELDS = Set.of("cluster", "taskDefinition", "count", "overrides", "startedBy", "group", "launchType",
+            "platformVersion", "networkConfiguration", "placementStrategy", "placementConstraints", "tags", "propagateTags", "enableECSManagedTags",
+            "capacityProviderStrategy", "clientToken");
+
     private final TaskService tasks;
 
     public TaskActions(TaskService tasks)
@@ -49,6 +58,7 @@ public final class TaskActions
 
     private JsonNode runTask(RequestContext context, JsonNode request)
     {
+        JsonFields.refuseUnsupported(request, RUN_TASK_FIELDS, "RunTask");
         Integer count = optionalInteger(request, "count");
         RunTaskCommand command = new RunTaskCommand(
                 optionalString(request, "cluster"),

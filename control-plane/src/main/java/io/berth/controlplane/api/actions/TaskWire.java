@@ -11,6 +11,8 @@ import io.berth.controlplane.tasks.TaskContainer;
 import io.berth.controlplane.tasks.TaskOverrides;
 import io.berth.controlplane.tasks.TaskState;
 
+import java.util.Set;
+
 import static io.berth.controlplane.api.actions.JsonFields.optionalInteger;
 import static io.berth.controlplane.api.actions.JsonFields.optionalObjects;
 import static io.berth.controlplane.api.actions.JsonFields.optionalString;
@@ -21,6 +23,9 @@ import static io.berth.controlplane.api.actions.JsonFields.putTime;
 /** The ECS Task, Container and TaskOverride shapes. */
 final class TaskWire
 {
+    private static final Set<String> OVERRIDE_FIELDS = Set.of("containerOverrides", "cpu", "memory", "executionRoleArn", "taskRoleArn", "ephemeralStorage");
+    private static final Set<String> CONTAINER_OVERRIDE_FIELDS = Set.of("name", "command", "environment", "cpu", "memory", "memoryReservation");
+
     private TaskWire() {}
 
     static TaskOverrides overrides(JsonNode node)
@@ -28,6 +33,7 @@ final class TaskWire
         if (node == null) {
             return TaskOverrides.NONE;
         }
+        JsonFields.refuseUnsupported(node, OVERRIDE_FIELDS, "overrides");
         return new TaskOverrides(
                 optionalObjects(node, "containerOverrides").stream().map(TaskWire::containerOverride).toList(),
                 sizeString(node, "cpu"),
@@ -39,6 +45,7 @@ final class TaskWire
 
     private static ContainerOverride containerOverride(JsonNode node)
     {
+        JsonFields.refuseUnsupported(node, CONTAINER_OVERRIDE_FIELDS, "containerOverrides");
         String name = optionalString(node, "name");
         if (name == null || name.isEmpty()) {
             throw EcsException.invalidParameter("Every container override needs the name of the container it overrides.");

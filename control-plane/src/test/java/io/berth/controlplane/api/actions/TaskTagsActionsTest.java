@@ -23,7 +23,9 @@ import static org.assertj.core.api.Assertions.entry;
 /**
  * RunTask's tags, propagateTags, enableECSManagedTags and capacityProviderStrategy, and CreateCluster's unstored
  * fields, as the HTTP layer calls them: each is honoured (the tags are stored, DescribeTasks shows them with include
- * TAGS only) or refused with a message that names it, and a refused RunTask creates no task.
+ * TAGS only) or refused with a message that names it, and a refused RunTask creates no task. RunTask's other fields
+ * Berth does not honour (enableExecuteCommand, referenceId, volumeConfigurations, unknown override fields) are
+ * refused the same way.
  */
 class TaskTagsActionsTest
 {
@@ -122,6 +124,23 @@ class TaskTagsActionsTest
         assertRefused("RunTask", run("\"capacityProviderStrategy\": [{\"weight\": 1}]"), "InvalidParameterException", "capacityProvider");
         assertRefused("RunTask", run("\"capacityProviderStrategy\": [{\"capacityProvider\": \"FARGATE\", \"weight\": 1001}]"),
                 "InvalidParameterException", "weight");
+        assertThat(client.call("ListTasks", "{}").get("taskArns")).hasSize(1);
+    }
+
+    @Test
+    void runTaskRefusesEveryOtherFieldItDoesNotHonourByName()
+    {
+        assertRefused("RunTask", run("\"enableExecuteCommand\": true"), "ClientException", "RunTask field 'enableExecuteCommand'");
+        assertRefused("RunTask", run("\"referenceId\": \"ref\""), "ClientException", "'referenceId'");
+        assertRefused("RunTask", run("\"volumeConfigurations\": [{\"name\": \"v\"}]"), "ClientException", "'volumeConfigurations'");
+        assertRefused("RunTask", run("\"overrides\": {\"inferenceAcceleratorOverrides\": [{\"deviceName\": \"d\"}]}"), "ClientException",
+                "overrides field 'inferenceAcceleratorOverrides'");
+        assertRefused("RunTask", run("\"overrides\": {\"containerOverrides\": [{\"name\": \"a\", \"environmentFiles\": [{\"type\": \"s3\"}]}]}"),
+                "ClientException", "containerOverrides field 'environmentFiles'");
+        assertThat(client.call("ListTasks", "{}").get("taskArns")).isEmpty();
+
+        // what says nothing passes: the defaults, and the clientToken every AWS SDK sends
+        runTask("\"enableExecuteCommand\": false, \"clientToken\": \"token-1\", \"overrides\": {\"inferenceAcceleratorOverrides\": []}");
         assertThat(client.call("ListTasks", "{}").get("taskArns")).hasSize(1);
     }
 
