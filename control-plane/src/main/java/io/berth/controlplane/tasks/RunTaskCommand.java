@@ -24,22 +24,6 @@ public record RunTaskCommand(
         tagging = tagging == null ? TaskTagging.NONE : tagging;
     }
 
-    /** A command whose tasks get no tags. */
-    public RunTaskCommand(
-            String cluster,
-            String taskDefinition,
-            int count,
-            TaskOverrides overrides,
-            String startedBy,
-            String group,
-            String launchType,
-            String platformVersion,
-            Map<String, Object> networkConfiguration,
-            PlacementOptions placement)
-    {
-        this(cluster, taskDefinition, count, overrides, startedBy, group, launchType, platformVersion, networkConfiguration, placement, TaskTagging.NONE);
-    }
-
     public RunTaskCommand(
             String cluster,
             String taskDefinition,
