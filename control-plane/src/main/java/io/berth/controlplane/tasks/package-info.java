@@ -1,5 +1,5 @@
 /**
  * Tasks: RunTask/StopTask, the lifecycle PROVISIONING -> PENDING -> RUNNING -> STOPPED driven by agent
- * reports, and the merge of task definition and overrides into what an agent runs.
+ * reports, the merge of task definition and overrides into what an agent runs, and the tags a task gets.
  */
 package io.berth.controlplane.tasks;
