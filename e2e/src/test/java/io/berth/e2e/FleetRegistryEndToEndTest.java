@@ -2,10 +2,8 @@ package io.berth.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.cli.client.BerthClient;
-import io.berth.cli.client.BerthClientConfig;
 import io.berth.common.files.FileTrees;
 import io.berth.common.json.Json;
-import io.berth.common.sigv4.SigV4Credentials;
 import io.berth.testing.OciLayoutImage;
 import io.berth.testing.TestImageConfig;
 import io.berth.testing.TestImages;
@@ -25,16 +23,13 @@ import software.amazon.awssdk.services.ecs.model.Task;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * `berth server`'s registry serves a fleet: an account makes an ECR repository through the AWS SDK against the
@@ -147,15 +142,8 @@ class FleetRegistryEndToEndTest
     /** The task's log lines, read by its own account through the control plane, once they include text (fails after 30 s). */
     private List<String> awaitLogLines(Keys account, String taskArn, String text)
     {
-        String taskId = taskArn.substring(taskArn.lastIndexOf('/') + 1);
-        try (BerthClient client = new BerthClient(new BerthClientConfig(fleet.endpoint(), new SigV4Credentials(account.accessKeyId(), account.secretAccessKey()), "us-east-1"),
-                Clock.systemUTC())) {
-            return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).ignoreExceptions().until(() -> {
-                JsonNode page = client.admin("GET", "/berth/tasks/" + BerthClient.pathSegment(taskId) + "/logs", Map.of("cluster", CLUSTER), null);
-                List<String> lines = new ArrayList<>();
-                page.path("lines").forEach(line -> lines.add(line.path("text").asText()));
-                return lines;
-            }, lines -> lines.contains(text));
+        try (BerthClient client = fleet.signedClient(account.accessKeyId(), account.secretAccessKey())) {
+            return TestFleet.awaitLogLine(client, CLUSTER, taskArn, text);
         }
     }
 
