@@ -84,13 +84,15 @@ public final class BerthServer
             apiServer.throttle(controlPlane.limits(), clock);
             apiServer.mount(AgentProtocolHandler.PREFIX, controlPlane.agentProtocol());
             controlPlane.registryTokenEndpoint().ifPresent(endpoint -> apiServer.mount(RegistryTokenEndpoint.PREFIX, endpoint));
+            apiServer.bind();
+            if (registry != null) {
+                // before the API serves, so that no ECR login names a registry not up yet; it learns the API's port
+                // (its token endpoint) from the bound server and trusts the control plane's signing key
+                registry.start(RegistrySettings.tokenRealm(tokenRealmBase().toString()), controlPlane.config().registry().signingKey().certificateFile());
+            }
             apiServer.start();
             // tasks may call the API, as tasks on AWS call ECS: every host's network plan lets them reach it
             controlPlane.taskNetwork().publishApiAddress(ServerAddresses.concrete(config.bindAddress()), apiServer.port());
-            if (registry != null) {
-                // after the API: the registry sends clients to its token endpoint and trusts its signing key
-                registry.start(RegistrySettings.tokenRealm(tokenRealmBase().toString()), controlPlane.config().registry().signingKey().certificateFile());
-            }
             EnvironmentFile.write(environmentFile(), operatorKey, config.region(), endpoint(), registryAddress());
             maintenance = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("berth-maintenance").daemon().factory());
             maintenance.scheduleWithFixedDelay(this::runMaintenance, 1, 1, TimeUnit.SECONDS);
