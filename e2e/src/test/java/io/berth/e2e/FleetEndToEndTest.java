@@ -531,14 +531,8 @@ class FleetEndToEndTest
     /** The lines of the task's log, read through the control plane, once they include text (fails after 30 s). */
     private List<String> awaitLogLine(String taskArn, String text)
     {
-        String taskId = taskArn.substring(taskArn.lastIndexOf('/') + 1);
         try (BerthClient client = fleet.signedClient()) {
-            return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).ignoreExceptions().until(() -> {
-                JsonNode page = client.admin("GET", "/berth/tasks/" + BerthClient.pathSegment(taskId) + "/logs", Map.of("cluster", CLUSTER), null);
-                List<String> lines = new ArrayList<>();
-                page.path("lines").forEach(line -> lines.add(line.path("text").asText()));
-                return lines;
-            }, lines -> lines.contains(text));
+            return TestFleet.awaitLogLine(client, CLUSTER, taskArn, text);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.berth.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.agent.network.CniNetworkConfig;
 import io.berth.agent.network.CniTaskNetwork;
 import io.berth.agent.rootfs.LoopDeviceTaskStorage;
@@ -182,9 +183,25 @@ final class TestFleet
     BerthClient signedClient()
     {
         Map<String, String> operator = fleet.operatorEnvironment();
-        return new BerthClient(new BerthClientConfig(endpoint(),
-                new SigV4Credentials(operator.get("AWS_ACCESS_KEY_ID"), operator.get("AWS_SECRET_ACCESS_KEY")), "us-east-1"),
-                Clock.systemUTC());
+        return signedClient(operator.get("AWS_ACCESS_KEY_ID"), operator.get("AWS_SECRET_ACCESS_KEY"));
+    }
+
+    /** The berth CLI's signed client as the account of these keys. */
+    BerthClient signedClient(String accessKeyId, String secretAccessKey)
+    {
+        return new BerthClient(new BerthClientConfig(endpoint(), new SigV4Credentials(accessKeyId, secretAccessKey), "us-east-1"), Clock.systemUTC());
+    }
+
+    /** The lines of the task's log, read through the control plane as client's account, once they include text (fails after 30 s). */
+    static List<String> awaitLogLine(BerthClient client, String cluster, String taskArn, String text)
+    {
+        String taskId = taskArn.substring(taskArn.lastIndexOf('/') + 1);
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).ignoreExceptions().until(() -> {
+            JsonNode page = client.admin("GET", "/berth/tasks/" + BerthClient.pathSegment(taskId) + "/logs", Map.of("cluster", cluster), null);
+            List<String> lines = new ArrayList<>();
+            page.path("lines").forEach(line -> lines.add(line.path("text").asText()));
+            return lines;
+        }, lines -> lines.contains(text));
     }
 
     Map<String, String> operatorEnvironment()

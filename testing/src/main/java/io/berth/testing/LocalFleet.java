@@ -24,6 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A Berth fleet on this machine, made of real processes: a private {@link TestNetwork}, a registry on its host side
@@ -346,6 +349,43 @@ public final class LocalFleet
         }
         if (server != null) {
             server.close();
+            stopLeftOverServerRegistry();
+        }
+    }
+
+    /**
+     * `berth server` stops its registry (docker-registry) as it stops; one it could not stop (a server that was
+     * SIGKILLed and not started again) is stopped here, by the pid it recorded, only if that pid still serves this fleet's config.
+     */
+    private void stopLeftOverServerRegistry()
+            throws InterruptedException
+    {
+        Path registryDirectory = serverDirectory().resolve("registry");
+        Path pidFile = registryDirectory.resolve("registry.pid");
+        long pid;
+        try {
+            if (!Files.exists(pidFile)) {
+                return;
+            }
+            pid = Long.parseLong(Files.readString(pidFile).strip());
+        }
+        catch (IOException | NumberFormatException e) {
+            log.warn("cannot read {}: {}", pidFile, e.toString());
+            return;
+        }
+        String config = registryDirectory.resolve("config.yml").toString();
+        Optional<ProcessHandle> leftOver = ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
+                .filter(handle -> handle.info().commandLine().map(line -> line.contains("docker-registry") && line.contains(config)).orElse(false));
+        if (leftOver.isPresent()) {
+            log.warn("stopping the registry (pid {}) the fleet's server left running", pid);
+            leftOver.get().destroyForcibly();
+            try {
+                leftOver.get().onExit().get(5, TimeUnit.SECONDS);
+            }
+            catch (ExecutionException | TimeoutException e) {
+                log.warn("the registry (pid {}) did not exit: {}", pid, e.toString());
+            }
         }
     }
 

@@ -2,22 +2,48 @@ package io.berth.agent.images;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Decides whether a registry is reached over plain HTTP or HTTPS. Plain HTTP is allowed only for loopback
- * hosts (a registry on this machine cannot be intercepted on the network) and for {@code HOST:PORT} entries the
- * operator listed as insecure; everything else uses HTTPS with certificate verification.
+ * hosts (a registry on this machine cannot be intercepted on the network), for {@code HOST:PORT} entries the
+ * operator listed as insecure, and for every port of a host the agent already trusts over plain HTTP (the control
+ * plane it joined over http://, whose registry and token endpoint are there); everything else uses HTTPS with
+ * certificate verification.
  */
 public final class RegistryAccessPolicy
 {
     private final Set<String> insecureRegistries;
+    private final Set<String> plainHttpHosts;
 
     public RegistryAccessPolicy(Set<String> insecureRegistries)
     {
-        this.insecureRegistries = insecureRegistries.stream()
+        this(insecureRegistries, Set.of());
+    }
+
+    private RegistryAccessPolicy(Set<String> insecureRegistries, Set<String> plainHttpHosts)
+    {
+        this.insecureRegistries = normalized(insecureRegistries);
+        this.plainHttpHosts = normalized(plainHttpHosts);
+    }
+
+    /**
+     * This policy, also allowing plain HTTP to every port of host (a name or address, IPv6 without brackets): the
+     * control plane's host when the agent reaches it over plain HTTP anyway, so its registry adds nothing to intercept.
+     */
+    public RegistryAccessPolicy withPlainHttpHost(String host)
+    {
+        Set<String> hosts = new HashSet<>(plainHttpHosts);
+        hosts.add(host);
+        return new RegistryAccessPolicy(insecureRegistries, hosts);
+    }
+
+    private static Set<String> normalized(Set<String> values)
+    {
+        return values.stream()
                 .map(value -> value.strip().toLowerCase(Locale.ROOT))
                 .collect(Collectors.toUnmodifiableSet());
     }
@@ -36,7 +62,8 @@ public final class RegistryAccessPolicy
     public boolean allowsPlainHttp(String apiHost)
     {
         String normalized = apiHost.toLowerCase(Locale.ROOT);
-        return insecureRegistries.contains(normalized) || isLoopback(hostPart(normalized));
+        String host = hostPart(normalized);
+        return insecureRegistries.contains(normalized) || plainHttpHosts.contains(host) || isLoopback(host);
     }
 
     static String hostPart(String hostAndPort)

@@ -35,6 +35,20 @@ class RegistryAccessTest
     }
 
     @Test
+    void plainHttpToEveryPortOfATrustedHostOnly()
+    {
+        RegistryAccessPolicy policy = new RegistryAccessPolicy(Set.of("10.0.0.5:5000")).withPlainHttpHost("10.0.0.9").withPlainHttpHost("fd00::9");
+
+        assertThat(policy.scheme("10.0.0.9:5000")).isEqualTo("http");
+        assertThat(policy.scheme("10.0.0.9:8686")).isEqualTo("http");
+        assertThat(policy.scheme("[fd00::9]:5000")).isEqualTo("http");
+        assertThat(policy.scheme("10.0.0.5:5000")).isEqualTo("http");
+        assertThat(policy.scheme("10.0.0.90:5000")).isEqualTo("https");
+        assertThat(policy.scheme("10.0.0.5:5001")).isEqualTo("https");
+        assertThat(policy.scheme("10.0.0.9.nip.io:5000")).isEqualTo("https");
+    }
+
+    @Test
     void readsDockerConfigJson()
             throws Exception
     {

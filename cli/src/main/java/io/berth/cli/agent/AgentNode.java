@@ -50,6 +50,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -113,7 +114,7 @@ public final class AgentNode
                     endpoint.port(),
                     runtime.tiers());
             Agent started = new Agent(new AgentConfig(hostInfo, config.heartbeatInterval(), config.stoppedTaskRetention()), link,
-                    hostServices(directory, runtime, address.matches("\\d{1,3}(\\.\\d{1,3}){3}") ? address : null));
+                    hostServices(directory, runtime, controlPlane, address.matches("\\d{1,3}(\\.\\d{1,3}){3}") ? address : null));
             started.start();
             agent = started;
             log.info("host {} joined {}: agent endpoint on {}:{}", credential.hostId(), controlPlane, address, endpoint.port());
@@ -187,11 +188,26 @@ public final class AgentNode
         }
     }
 
+    /**
+     * The operator's insecure registries, and the control plane's host when the agent reaches it over plain HTTP:
+     * `berth server` runs its registry and the registry's token endpoint there, so the fleet pulls from it with no
+     * --insecure-registry (whoever could intercept that registry could already intercept the agent's own link).
+     */
+    static RegistryAccessPolicy registryAccessPolicy(Set<String> insecureRegistries, URI controlPlane)
+    {
+        RegistryAccessPolicy policy = new RegistryAccessPolicy(insecureRegistries);
+        if ("http".equalsIgnoreCase(controlPlane.getScheme()) && controlPlane.getHost() != null) {
+            String host = controlPlane.getHost();
+            return policy.withPlainHttpHost(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
+        }
+        return policy;
+    }
+
     /** underlayAddress: where the other hosts' links to this host's task network end; null when not an IPv4 address (found from the route then). */
-    private HostServices hostServices(Path directory, TieredRuntime runtime, String underlayAddress)
+    private HostServices hostServices(Path directory, TieredRuntime runtime, URI controlPlane, String underlayAddress)
             throws IOException
     {
-        registryClient = new RegistryClient(new RegistryAccessPolicy(config.insecureRegistries()), RegistryCredentials.fromDockerConfig(config.registryAuthFile()));
+        registryClient = new RegistryClient(registryAccessPolicy(config.insecureRegistries(), controlPlane), RegistryCredentials.fromDockerConfig(config.registryAuthFile()));
         Path imageDirectory = directory.resolve("images");
         RegistryImageService images = new RegistryImageService(imageDirectory, registryClient, new LayerUnpacker(), Descriptor.Platform.LINUX_AMD64, config.imageLimits(), clock);
         images.removeInterruptedWork();

@@ -28,7 +28,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * The control plane as a server: the store, the ECS (and, with a registry, ECR) API and admin endpoints (SigV4), the
  * agent protocol under /berth/agent/v1/ (host credentials) and the registry's token endpoint under /berth/registry/
- * on the same port, periodic maintenance, and DIR/berth.env.
+ * on the same port, periodic maintenance, DIR/berth.env, and (unless configured without) the registry: Debian's
+ * docker-registry in DIR/registry, trusting only tokens Berth signs with the key in DIR/registry-auth.
  */
 public final class BerthServer
         implements AutoCloseable
@@ -38,6 +39,7 @@ public final class BerthServer
     private final ServerConfig config;
     private final Clock clock;
     private ControlPlane controlPlane;
+    private LocalRegistry registry;
     private ApiServer apiServer;
     private AccessKey operatorKey;
     private ScheduledExecutorService maintenance;
@@ -66,9 +68,10 @@ public final class BerthServer
                     .withStoppedTaskRetention(config.stoppedTaskRetention())
                     .withMetering(config.metering())
                     .withClock(clock);
-            if (config.registryAddress() != null) {
+            if (config.registry() != null) {
+                registry = new LocalRegistry(data.resolve("registry"), config.registry().bindAddress(), config.registry().port());
                 // the registry trusts tokens signed with this key; kept in the data directory, so both survive restarts
-                settings = settings.withRegistry(new RegistrySettings(config.registryAddress(), RegistrySigningKey.loadOrCreate(data.resolve("registry-auth"))));
+                settings = settings.withRegistry(new RegistrySettings(registry.address(), RegistrySigningKey.loadOrCreate(data.resolve("registry-auth"))));
             }
             controlPlane = new ControlPlane(controlPlaneTuning.apply(settings));
             operatorKey = controlPlane.accounts().bootstrapOperator();
@@ -81,10 +84,16 @@ public final class BerthServer
             apiServer.throttle(controlPlane.limits(), clock);
             apiServer.mount(AgentProtocolHandler.PREFIX, controlPlane.agentProtocol());
             controlPlane.registryTokenEndpoint().ifPresent(endpoint -> apiServer.mount(RegistryTokenEndpoint.PREFIX, endpoint));
+            apiServer.bind();
+            if (registry != null) {
+                // before the API serves, so that no ECR login names a registry not up yet; it learns the API's port
+                // (its token endpoint) from the bound server and trusts the control plane's signing key
+                registry.start(RegistrySettings.tokenRealm(tokenRealmBase().toString()), controlPlane.config().registry().signingKey().certificateFile());
+            }
             apiServer.start();
             // tasks may call the API, as tasks on AWS call ECS: every host's network plan lets them reach it
             controlPlane.taskNetwork().publishApiAddress(ServerAddresses.concrete(config.bindAddress()), apiServer.port());
-            EnvironmentFile.write(environmentFile(), operatorKey, config.region(), endpoint(), config.registryAddress());
+            EnvironmentFile.write(environmentFile(), operatorKey, config.region(), endpoint(), registryAddress());
             maintenance = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("berth-maintenance").daemon().factory());
             maintenance.scheduleWithFixedDelay(this::runMaintenance, 1, 1, TimeUnit.SECONDS);
         }
@@ -92,7 +101,26 @@ public final class BerthServer
             close();
             throw e;
         }
-        log.info("control plane: API on {}, data in {}", endpoint(), data);
+        log.info("control plane: API on {}, registry on {}, data in {}", endpoint(), registry == null ? "none" : registry.address(), data);
+    }
+
+    /**
+     * Where the registry's clients find the token endpoint: the API on loopback when both listen there or on all
+     * addresses (a registry on loopback serves only this host), else the address agents and clients use.
+     */
+    private URI tokenRealmBase()
+    {
+        boolean apiOnAll = config.bindAddress().equals("0.0.0.0") || ServerAddresses.unbracketed(config.bindAddress()).equals("::");
+        if (apiOnAll && ServerAddresses.isLoopback(config.registry().bindAddress())) {
+            return URI.create("http://127.0.0.1:" + apiServer.port());
+        }
+        return endpoint();
+    }
+
+    /** HOST:PORT of the registry this server runs, or null when it runs none. */
+    public String registryAddress()
+    {
+        return registry == null ? null : registry.address();
     }
 
     /** The URL clients and agents use: the bound address, or a concrete one of this host when bound to all. */
@@ -137,6 +165,10 @@ public final class BerthServer
         if (apiServer != null) {
             apiServer.close();
             apiServer = null;
+        }
+        if (registry != null) {
+            registry.close();
+            registry = null;
         }
         if (controlPlane != null) {
             controlPlane.close();

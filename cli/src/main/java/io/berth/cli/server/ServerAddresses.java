@@ -21,6 +21,19 @@ final class ServerAddresses
         return firstInterfaceAddress().orElse("127.0.0.1");
     }
 
+    /** An IPv6 address without the brackets of a URL ([::] as ::). */
+    static String unbracketed(String address)
+    {
+        return address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
+    }
+
+    /** A literal loopback address (no name is looked up). */
+    static boolean isLoopback(String address)
+    {
+        String host = unbracketed(address);
+        return host.startsWith("127.") || host.equals("::1");
+    }
+
     private static Optional<String> firstInterfaceAddress()
     {
         try {

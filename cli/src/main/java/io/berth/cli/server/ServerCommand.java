@@ -1,5 +1,6 @@
 package io.berth.cli.server;
 
+import io.berth.cli.commands.CommandFailedException;
 import io.berth.cli.up.DataDirectoryLock;
 import io.berth.controlplane.ControlPlaneConfig;
 import io.berth.controlplane.network.TaskAddressPlan;
@@ -7,8 +8,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -39,6 +42,14 @@ public final class ServerCommand
             defaultValue = TaskAddressPlan.DEFAULT_TASK_CIDR)
     String taskCidr;
 
+    @Option(names = "--registry-port", paramLabel = "PORT",
+            description = "Port of the registry (the per-account repositories of the ECR API), on the --bind address; 0: the port recorded in the data directory, or a free one the first time (default: ${DEFAULT-VALUE}).",
+            defaultValue = "0")
+    int registryPort;
+
+    @Option(names = "--no-registry", description = "Run no registry: no ECR API, and tasks pull only from other registries.")
+    boolean noRegistry;
+
     @Mixin
     ControlPlaneOptions controlPlane = new ControlPlaneOptions();
 
@@ -47,29 +58,53 @@ public final class ServerCommand
             throws Exception
     {
         ServerConfig config = new ServerConfig(dataDirectory.toAbsolutePath(), bindAddress, port, controlPlane.storeUrl(), controlPlane.region(),
-                controlPlane.stoppedTaskRetention(), null, controlPlane.metering());
+                controlPlane.stoppedTaskRetention(), registry(), controlPlane.metering());
         Files.createDirectories(config.dataDirectory());
         // held until the process ends, however it ends: one server per data directory
         DataDirectoryLock lock = DataDirectoryLock.acquire(config.dataDirectory());
         BerthServer server = new BerthServer(config, Clock.systemUTC(), controlPlaneSettings());
-        server.start();
+        try {
+            server.start();
+        }
+        catch (IOException e) {
+            lock.close();
+            throw new CommandFailedException("cannot start the control plane: " + e.getMessage());
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             stopped.countDown();
         }, "berth-server-shutdown"));
         spec.commandLine().getOut().printf("""
-                Berth control plane is up: API on %s, data in %s
+                Berth control plane is up: API on %s, registry on %s, data in %s
                 Use it from this shell:
                   . %s
                 Join a host: get a token here, then run the agent on the host (as root):
                   berth host token                 # prints TOKEN; add --expires-in 1h to limit it
                   berth agent --join %s --token TOKEN --data-dir /var/lib/berth-agent
-                %n""", server.endpoint(), config.dataDirectory(), server.environmentFile(), server.endpoint());
+                %n""", server.endpoint(), server.registryAddress() == null ? "none (--no-registry)" : server.registryAddress(), config.dataDirectory(), server.environmentFile(), server.endpoint());
         spec.commandLine().getOut().flush();
         stopped.await();
         lock.close();
         return 0;
+    }
+
+    /** Where the registry listens (--registry-port on the --bind address), or null with --no-registry. */
+    ServerConfig.Registry registry()
+    {
+        if (noRegistry) {
+            if (registryPort != 0) {
+                throw new ParameterException(spec.commandLine(), "--registry-port and --no-registry exclude each other");
+            }
+            return null;
+        }
+        if (registryPort < 0 || registryPort > 65535) {
+            throw new ParameterException(spec.commandLine(), "--registry-port must be between 0 and 65535");
+        }
+        if (registryPort != 0 && registryPort == port) {
+            throw new ParameterException(spec.commandLine(), "--registry-port must differ from --port");
+        }
+        return new ServerConfig.Registry(bindAddress, registryPort);
     }
 
     /** --placement-timeout, --host-lost-after, --task-cidr, --host-prefix and the --default-* quotas as settings of the control plane. */

@@ -9,8 +9,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * How the control plane runs. storeUrl null means the embedded SQLite store in the data directory; apiPort 0
- * picks a free port; registryAddress (may be null) is the registry whose repositories the ECR API serves, Berth
- * signing its tokens; it is written into berth.env as BERTH_REGISTRY; metering holds
+ * picks a free port; registry (null: none) is where the registry the server runs listens, whose repositories the
+ * ECR API serves, Berth signing its tokens; its address is written into berth.env as BERTH_REGISTRY; metering holds
  * the prices of the bill.
  */
 public record ServerConfig(
@@ -20,7 +20,7 @@ public record ServerConfig(
         String storeUrl,
         String region,
         Duration stoppedTaskRetention,
-        String registryAddress,
+        Registry registry,
         MeteringConfig metering)
 {
     public ServerConfig
@@ -30,6 +30,21 @@ public record ServerConfig(
         requireNonNull(region, "region is null");
         requireNonNull(stoppedTaskRetention, "stoppedTaskRetention is null");
         requireNonNull(metering, "metering is null");
+    }
+
+    /**
+     * Where the server's registry listens: bindAddress (0.0.0.0 for all addresses) and port (0: the port recorded in
+     * the data directory, or a free one the first time).
+     */
+    public record Registry(String bindAddress, int port)
+    {
+        public Registry
+        {
+            requireNonNull(bindAddress, "bindAddress is null");
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("the registry port must be between 0 and 65535: " + port);
+            }
+        }
     }
 
     public String effectiveStoreUrl()

@@ -13,7 +13,6 @@ import io.berth.common.hostauth.HostCredential;
 import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
 import io.berth.controlplane.network.TaskAddressPlan;
-import io.berth.controlplane.registry.RegistrySettings;
 import io.berth.controlplane.accounts.AccessKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +50,6 @@ public final class AllInOne
     private final AllInOneConfig config;
     private final UnaryOperator<ControlPlaneConfig> controlPlaneTuning;
     private final Clock clock = Clock.systemUTC();
-    private LocalRegistry registry;
     private BerthServer server;
     private AgentNode agentNode;
     private DataDirectoryLock lock;
@@ -81,19 +79,17 @@ public final class AllInOne
         lock = DataDirectoryLock.acquire(data);
         try {
             checkApiPortIsFree();
-            registry = new LocalRegistry(Files.createDirectories(data.resolve("registry")), registryPort(data));
-            // the server first: the registry sends clients to its token endpoint and trusts its signing key
+            // the registry serves this host's agent only: on loopback, whatever address the API listens on
             server = new BerthServer(new ServerConfig(data, config.bindAddress(), config.apiPort(), config.storeUrl(), config.region(),
-                    config.stoppedTaskRetention(), registry.address(), config.metering()), clock, controlPlaneTuning);
+                    config.stoppedTaskRetention(), new ServerConfig.Registry("127.0.0.1", config.registryPort()), config.metering()), clock, controlPlaneTuning);
             server.start();
-            registry.start(RegistrySettings.tokenRealm(loopbackEndpoint().toString()), server.controlPlane().config().registry().signingKey().certificateFile());
             startAgent();
         }
         catch (IOException | RuntimeException e) {
             close();
             throw e;
         }
-        log.info("berth up: API on {}, registry on {}, data in {}", endpoint(), registry.address(), data);
+        log.info("berth up: API on {}, registry on {}, data in {}", endpoint(), registryAddress(), data);
     }
 
     /** Starts this host's agent; it adopts the containers an earlier agent left running. */
@@ -106,7 +102,7 @@ public final class AllInOne
         Path agentDirectory = Files.createDirectories(config.dataDirectory().resolve("agent"));
         ensureCredential(agentDirectory);
         Set<String> insecure = new HashSet<>(config.insecureRegistries());
-        insecure.add(registry.address());
+        insecure.add(registryAddress());
         AgentNodeConfig agentConfig = AgentNodeConfig.defaults(agentDirectory)
                 .withControlPlane(loopbackEndpoint(), null)
                 .withInsecureRegistries(insecure)
@@ -166,7 +162,7 @@ public final class AllInOne
 
     public String registryAddress()
     {
-        return registry.address();
+        return server.registryAddress();
     }
 
     public AccessKey operatorKey()
@@ -202,26 +198,6 @@ public final class AllInOne
         catch (BindException e) {
             throw new IOException("port " + config.apiPort() + " on " + config.bindAddress() + " is already in use (another berth up?): stop what uses it or choose another --port");
         }
-    }
-
-    private int registryPort(Path data)
-            throws IOException
-    {
-        if (config.registryPort() != 0) {
-            return config.registryPort();
-        }
-        // image references name the registry's port, so it must not change across restarts
-        Path recorded = data.resolve("registry").resolve("port");
-        if (Files.exists(recorded)) {
-            return Integer.parseInt(Files.readString(recorded).trim());
-        }
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
-        Files.createDirectories(recorded.getParent());
-        Files.writeString(recorded, Integer.toString(port));
-        return port;
     }
 
     /** The host id recorded in the agent directory by an earlier `berth up`, or a new one. */
@@ -260,10 +236,6 @@ public final class AllInOne
         if (server != null) {
             server.close();
             server = null;
-        }
-        if (registry != null) {
-            registry.close();
-            registry = null;
         }
         if (lock != null) {
             try {

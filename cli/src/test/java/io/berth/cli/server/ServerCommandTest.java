@@ -89,4 +89,30 @@ class ServerCommandTest
                 .isInstanceOf(ParameterException.class)
                 .hasMessage("invalid duration 'soon': use e.g. 90s, 30m, 1h");
     }
+
+    @Test
+    void theRegistryListensOnTheBindAddressUnlessTurnedOff()
+    {
+        commandLine.parseArgs("--bind", "10.1.2.3");
+        assertThat(server.registry()).isEqualTo(new ServerConfig.Registry("10.1.2.3", 0));
+
+        commandLine.parseArgs("--bind", "10.1.2.3", "--registry-port", "5000");
+        assertThat(server.registry()).isEqualTo(new ServerConfig.Registry("10.1.2.3", 5000));
+
+        commandLine.parseArgs("--no-registry");
+        assertThat(server.registry()).isNull();
+    }
+
+    @Test
+    void badRegistryOptionsAreRefusedWithTheOptionsToFix()
+    {
+        commandLine.parseArgs("--no-registry", "--registry-port", "5000");
+        assertThatThrownBy(() -> server.registry())
+                .isInstanceOf(ParameterException.class)
+                .hasMessage("--registry-port and --no-registry exclude each other");
+        commandLine.parseArgs("--registry-port", "70000");
+        assertThatThrownBy(() -> server.registry()).isInstanceOf(ParameterException.class).hasMessage("--registry-port must be between 0 and 65535");
+        commandLine.parseArgs("--port", "9000", "--registry-port", "9000");
+        assertThatThrownBy(() -> server.registry()).isInstanceOf(ParameterException.class).hasMessage("--registry-port must differ from --port");
+    }
 }

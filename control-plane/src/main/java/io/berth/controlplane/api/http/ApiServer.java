@@ -42,6 +42,7 @@ public final class ApiServer
     private final Map<String, HttpHandler> mounted = new LinkedHashMap<>();
     private HttpServer server;
     private ExecutorService executor;
+    private boolean started;
 
     public ApiServer(InetSocketAddress bind, AccessKeyLookup keys, List<EcsAction> actions, List<AdminEndpoint> adminEndpoints, Clock clock)
     {
@@ -78,7 +79,7 @@ public final class ApiServer
     public synchronized ApiServer throttle(RequestRates rates, Clock clock)
     {
         if (server != null) {
-            throw new IllegalStateException("throttle before start");
+            throw new IllegalStateException("throttle before bind or start");
         }
         handler.throttle(new RequestThrottle(rates, clock));
         return this;
@@ -91,7 +92,7 @@ public final class ApiServer
     public synchronized ApiServer mount(String pathPrefix, HttpHandler handler)
     {
         if (server != null) {
-            throw new IllegalStateException("mount before start");
+            throw new IllegalStateException("mount before bind or start");
         }
         if (!pathPrefix.startsWith("/berth/") || !pathPrefix.endsWith("/")) {
             throw new IllegalArgumentException("mounted paths are /berth/.../ prefixes, got " + pathPrefix);
@@ -100,10 +101,14 @@ public final class ApiServer
         return this;
     }
 
-    public synchronized void start()
+    /**
+     * Binds the port without serving yet, so that what must be ready before the first request (a registry that
+     * names this server's port) can learn it; connections wait until {@link #start()}.
+     */
+    public synchronized void bind()
     {
         if (server != null) {
-            throw new IllegalStateException("ApiServer already started");
+            throw new IllegalStateException("ApiServer already bound");
         }
         try {
             server = HttpServer.create(bind, 0);
@@ -116,7 +121,19 @@ public final class ApiServer
         server.createContext("/", handler);
         // the JDK server picks the longest matching context, so a mounted prefix wins over "/"
         mounted.forEach(server::createContext);
+    }
+
+    /** Serves requests (binding first unless {@link #bind()} did). */
+    public synchronized void start()
+    {
+        if (started) {
+            throw new IllegalStateException("ApiServer already started");
+        }
+        if (server == null) {
+            bind();
+        }
         server.start();
+        started = true;
         log.info("Berth API listening on {}", endpoint());
     }
 
@@ -124,7 +141,7 @@ public final class ApiServer
     public synchronized int port()
     {
         if (server == null) {
-            throw new IllegalStateException("ApiServer not started");
+            throw new IllegalStateException("ApiServer not bound");
         }
         return server.getAddress().getPort();
     }
@@ -146,6 +163,7 @@ public final class ApiServer
             return;
         }
         server.stop(0);
+        started = false;
         // agents' long polls wait up to a minute for a change: interrupt them rather than wait them out
         executor.shutdownNow();
         try {

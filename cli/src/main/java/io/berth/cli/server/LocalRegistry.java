@@ -1,10 +1,12 @@
-package io.berth.cli.up;
+package io.berth.cli.server;
 
 import io.berth.controlplane.registry.RegistrySettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,9 +22,10 @@ import java.util.concurrent.TimeoutException;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Debian's docker-registry (CNCF Distribution) serving plain HTTP on loopback, storing its blobs in the
- * data directory. Started and stopped with `berth up`; the port is kept in the data directory so image
- * references stay valid across restarts. Its token auth sends every client to Berth's token endpoint and trusts
+ * Debian's docker-registry (CNCF Distribution) serving plain HTTP on a bind address (loopback for `berth up`, the
+ * server's address for `berth server`, where a fleet's agents reach it), storing its blobs in the data directory.
+ * Started and stopped with the control plane; the port is kept in the data directory so image references stay valid
+ * across restarts. Its token auth sends every client to Berth's token endpoint and trusts
  * only tokens signed with Berth's registry key, so each account reads and writes only what Berth grants it.
  */
 public final class LocalRegistry
@@ -33,23 +36,58 @@ public final class LocalRegistry
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
     private final Path directory;
+    private final String bindAddress;
     private final int port;
     private Process process;
 
-    public LocalRegistry(Path directory, int port)
+    /** bindAddress: where it listens (0.0.0.0 for all addresses); port 0: the one recorded in directory, or a free one the first time. */
+    public LocalRegistry(Path directory, String bindAddress, int port)
+            throws IOException
     {
-        this.directory = requireNonNull(directory, "directory is null");
-        this.port = port;
+        this.directory = Files.createDirectories(requireNonNull(directory, "directory is null"));
+        this.bindAddress = ServerAddresses.unbracketed(requireNonNull(bindAddress, "bindAddress is null"));
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("the registry port must be between 0 and 65535: " + port);
+        }
+        this.port = port != 0 ? port : recordedPort();
     }
 
+    /** HOST:PORT clients and agents use: the bound address, or a concrete one of this host when bound to all. */
     public String address()
     {
-        return "127.0.0.1:" + port;
+        return hostAndPort(ServerAddresses.concrete(bindAddress));
     }
 
     public int port()
     {
         return port;
+    }
+
+    private String hostAndPort(String host)
+    {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /** Image references name the registry's port, so it must not change across restarts. */
+    private int recordedPort()
+            throws IOException
+    {
+        Path recorded = directory.resolve("port");
+        if (Files.exists(recorded)) {
+            return Integer.parseInt(Files.readString(recorded).trim());
+        }
+        int free;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(bindAddress))) {
+            free = socket.getLocalPort();
+        }
+        Files.writeString(recorded, Integer.toString(free));
+        return free;
+    }
+
+    /** Where this host reaches the registry: loopback when it listens on all addresses. */
+    private String probeAddress()
+    {
+        return hostAndPort(bindAddress.equals("0.0.0.0") ? "127.0.0.1" : bindAddress.equals("::") ? "::1" : bindAddress);
     }
 
     /** tokenRealm: Berth's token endpoint; signingCertificate: the PEM certificate of the key Berth signs tokens with. */
@@ -80,7 +118,7 @@ public final class LocalRegistry
                     service: %s
                     issuer: %s
                     rootcertbundle: %s
-                """.formatted(storage, address(), tokenRealm, RegistrySettings.SERVICE, RegistrySettings.ISSUER, signingCertificate));
+                """.formatted(storage, hostAndPort(bindAddress), tokenRealm, RegistrySettings.SERVICE, RegistrySettings.ISSUER, signingCertificate));
         stopLeftOverRegistry(config);
         process = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
                 .redirectErrorStream(true)
@@ -97,7 +135,7 @@ public final class LocalRegistry
     }
 
     /**
-     * A berth up that was killed (kill -9, OOM killer) could not stop its registry, which still holds the
+     * A berth up or server that was killed (kill -9, OOM killer) could not stop its registry, which still holds the
      * port this one needs. The caller holds the data directory's lock, so a registry serving this directory's
      * config is such a leftover; it is stopped by the pid recorded for it, only if that pid still runs it.
      */
@@ -119,7 +157,7 @@ public final class LocalRegistry
                 .filter(ProcessHandle::isAlive)
                 .filter(handle -> handle.info().commandLine().map(line -> line.contains(BINARY.toString()) && line.contains(config.toString())).orElse(false))
                 .ifPresent(leftOver -> {
-                    log.info("stopping the registry (pid {}) that an earlier berth up left running", pid);
+                    log.info("stopping the registry (pid {}) that an earlier berth up or server left running", pid);
                     leftOver.destroy();
                     try {
                         leftOver.onExit().get(5, TimeUnit.SECONDS);
@@ -138,7 +176,7 @@ public final class LocalRegistry
             throws IOException
     {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest probe = HttpRequest.newBuilder(URI.create("http://" + address() + "/v2/")).timeout(Duration.ofSeconds(2)).build();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create("http://" + probeAddress() + "/v2/")).timeout(Duration.ofSeconds(2)).build();
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
