@@ -15,6 +15,12 @@ import io.berth.controlplane.api.JsonService;
 import io.berth.controlplane.api.admin.SetRepositoryPublicEndpoint;
 import io.berth.controlplane.api.ecr.EcrActions;
 import io.berth.controlplane.api.registry.RegistryTokenEndpoint;
+import io.berth.controlplane.api.secretsmanager.SecretsManagerActions;
+import io.berth.controlplane.api.ssm.SsmActions;
+import io.berth.controlplane.secrets.ParameterService;
+import io.berth.controlplane.secrets.SecretCipher;
+import io.berth.controlplane.secrets.SecretService;
+import io.berth.controlplane.secrets.TaskSecretResolver;
 import io.berth.common.agentprotocol.RegistryLogin;
 import io.berth.controlplane.registry.HttpRegistryContents;
 import io.berth.controlplane.registry.LoginToken;
@@ -123,8 +129,12 @@ public final class ControlPlane
         RegistryContents registryContents = registry == null ? RegistryContents.NONE : new HttpRegistryContents(registry.address(), registryTokens);
         this.repositories = new RepositoryService(store, registryContents, config.clock());
         this.registryTokenEndpoint = registry == null ? null : new RegistryTokenEndpoint(new RegistryAccess(repositories, registryTokens), config.clock());
+        SecretCipher cipher = secretCipher(config);
+        SecretService secrets = new SecretService(store, cipher, config.clock());
+        ParameterService parameters = new ParameterService(store, cipher, config.clock());
+        TaskSecretResolver taskSecrets = new TaskSecretResolver(secrets, parameters);
         this.agentGateway = new AgentGateway(store, placer, hostSignals, taskNetwork, config.clock(),
-                registry == null ? accountId -> null : accountId -> taskRegistryLogin(registry, accountId));
+                registry == null ? accountId -> null : accountId -> taskRegistryLogin(registry, accountId), taskSecrets::resolve);
         this.egressPolicies = new EgressPolicies(store, hostSignals);
         this.hostAccess = new HostAccess(store, config.clock());
         this.agentProtocol = new AgentProtocolHandler(agentGateway, hostAccess);
@@ -136,7 +146,9 @@ public final class ControlPlane
         actions.addAll(new TaskActions(tasks).actions());
         actions.addAll(new TagActions(clusters, taskDefinitions, tasks).actions());
         this.ecsActions = List.copyOf(actions);
-        List<JsonService> served = new ArrayList<>(List.of(JsonService.ecs(ecsActions)));
+        List<JsonService> served = new ArrayList<>(List.of(JsonService.ecs(ecsActions),
+                new JsonService(SecretsManagerActions.SIGNING_NAME, SecretsManagerActions.TARGET_PREFIX, new SecretsManagerActions(secrets).actions()),
+                new JsonService(SsmActions.SIGNING_NAME, SsmActions.TARGET_PREFIX, new SsmActions(parameters).actions())));
         if (registry != null) {
             served.add(new JsonService(JsonService.ECR_SIGNING_NAME, JsonService.ECR_TARGET_PREFIX,
                     new EcrActions(repositories, registryTokens, registry.address()).actions()));
@@ -153,6 +165,21 @@ public final class ControlPlane
                 new SetRepositoryPublicEndpoint(repositories)));
         endpoints.addAll(new HostEndpoints(hosts, new PlacementReports(store)).endpoints());
         this.adminEndpoints = List.copyOf(endpoints);
+    }
+
+    /** The key file's cipher, or (no file configured) one whose key lives in memory only. */
+    private static SecretCipher secretCipher(ControlPlaneConfig config)
+    {
+        if (config.secretsKeyFile() == null) {
+            log.warn("No secrets key file configured: secrets and parameters are sealed with a key held in memory and are unreadable after a restart");
+            return SecretCipher.ephemeral();
+        }
+        try {
+            return SecretCipher.loadOrCreate(config.secretsKeyFile());
+        }
+        catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot read or make the secrets key " + config.secretsKeyFile() + ": " + e.getMessage(), e);
+        }
     }
 
     public ControlPlaneConfig config()

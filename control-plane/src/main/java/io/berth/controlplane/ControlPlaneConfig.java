@@ -5,6 +5,7 @@ import io.berth.controlplane.network.TaskAddressPlan;
 import io.berth.controlplane.quotas.AccountLimits;
 import io.berth.controlplane.registry.RegistrySettings;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -24,6 +25,8 @@ import static java.util.Objects.requireNonNull;
  * @param defaultLimits the quotas of an account for which the operator set none (0: unlimited)
  * @param registry Berth's registry (address and token signing key), whose repositories the ECR API serves; null
  *        when this control plane runs none (no ECR API then)
+ * @param secretsKeyFile the AES-256 key that seals secrets and parameters at rest (made, mode 0600, on first start);
+ *        null for a key held in memory only, whose secrets die with the process (tests)
  */
 public record ControlPlaneConfig(
         String storeUrl,
@@ -36,7 +39,8 @@ public record ControlPlaneConfig(
         Duration placementTimeout,
         TaskAddressPlan taskAddressPlan,
         AccountLimits defaultLimits,
-        RegistrySettings registry)
+        RegistrySettings registry,
+        Path secretsKeyFile)
 {
     public static final String DEFAULT_REGION = "us-east-1";
     public static final Duration DEFAULT_STOPPED_TASK_RETENTION = Duration.ofHours(1);
@@ -60,7 +64,7 @@ public record ControlPlaneConfig(
 
     public ControlPlaneConfig(String storeUrl, String region, Duration stoppedTaskRetention, Duration hostTimeout, Clock clock, MeteringConfig metering)
     {
-        this(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, DEFAULT_HOST_LOST_AFTER, DEFAULT_PLACEMENT_TIMEOUT, TaskAddressPlan.DEFAULT, AccountLimits.UNLIMITED, null);
+        this(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, DEFAULT_HOST_LOST_AFTER, DEFAULT_PLACEMENT_TIMEOUT, TaskAddressPlan.DEFAULT, AccountLimits.UNLIMITED, null, null);
     }
 
     /**
@@ -75,52 +79,58 @@ public record ControlPlaneConfig(
 
     public ControlPlaneConfig withRegion(String value)
     {
-        return new ControlPlaneConfig(storeUrl, value, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry);
+        return new ControlPlaneConfig(storeUrl, value, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry, secretsKeyFile);
     }
 
     public ControlPlaneConfig withStoppedTaskRetention(Duration value)
     {
-        return new ControlPlaneConfig(storeUrl, region, value, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry);
+        return new ControlPlaneConfig(storeUrl, region, value, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry, secretsKeyFile);
     }
 
     public ControlPlaneConfig withHostTimeout(Duration value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, value, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, value, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry, secretsKeyFile);
     }
 
     public ControlPlaneConfig withClock(Clock value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, value, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, value, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry, secretsKeyFile);
     }
 
     public ControlPlaneConfig withMetering(MeteringConfig value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, value, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, value, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry, secretsKeyFile);
     }
 
     public ControlPlaneConfig withHostLostAfter(Duration value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, value, placementTimeout, taskAddressPlan, defaultLimits, registry);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, value, placementTimeout, taskAddressPlan, defaultLimits, registry, secretsKeyFile);
     }
 
     public ControlPlaneConfig withTaskAddressPlan(TaskAddressPlan value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, value, defaultLimits, registry);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, value, defaultLimits, registry, secretsKeyFile);
     }
 
     public ControlPlaneConfig withPlacementTimeout(Duration value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, value, taskAddressPlan, defaultLimits, registry);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, value, taskAddressPlan, defaultLimits, registry, secretsKeyFile);
     }
 
     public ControlPlaneConfig withDefaultLimits(AccountLimits value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, value, registry);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, value, registry, secretsKeyFile);
+    }
+
+    /** Seals secrets and parameters with the key in this file (made on first start). */
+    public ControlPlaneConfig withSecretsKeyFile(Path value)
+    {
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry, value);
     }
 
     /** Serves the ECR API for this registry, and mints registry logins for tasks' pulls. */
     public ControlPlaneConfig withRegistry(RegistrySettings value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, value);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, value, secretsKeyFile);
     }
 }

@@ -17,6 +17,12 @@ public record ProcessLaunchPlan(List<String> args, List<String> env, String work
 {
     public static ProcessLaunchPlan of(ImageConfig image, ContainerSpec spec, Map<String, String> extraEnvironment)
     {
+        return of(image, spec, extraEnvironment, Map.of());
+    }
+
+    /** secrets (the container's `secrets`, resolved) win over every other variable of the same name. */
+    public static ProcessLaunchPlan of(ImageConfig image, ContainerSpec spec, Map<String, String> extraEnvironment, Map<String, String> secrets)
+    {
         List<String> entrypoint = spec.entryPoint() != null ? spec.entryPoint() : image.entrypoint();
         List<String> command;
         if (spec.command() != null) {
@@ -40,6 +46,7 @@ public record ProcessLaunchPlan(List<String> args, List<String> env, String work
         }
         environment.putAll(extraEnvironment);
         environment.putAll(spec.environment());
+        environment.putAll(secrets);
         List<String> env = environment.entrySet().stream().map(entry -> entry.getKey() + "=" + entry.getValue()).toList();
 
         String workingDir = spec.workingDirectory() != null ? spec.workingDirectory() : image.workingDir();

@@ -88,18 +88,24 @@ public final class TaskReconciler
             desired.add(assignment.taskId());
             TaskRunner runner = runners.get(assignment.taskId());
             if (runner == null) {
-                TaskRecord record = TaskRecord.fresh(assignment);
+                // the secrets' values stay in memory: the record on disk says only that there are some
+                TaskRecord record = TaskRecord.fresh(assignment.withoutSecrets());
                 if (assignment.desiredStatus() == DesiredStatus.STOPPED) {
                     // never started here: nothing to stop, only to report
                     record = record.withStopped(host.clock().instant());
                 }
                 host.records().save(record);
                 runner = new TaskRunner(record, host, onChange);
+                runner.offerSecrets(assignment.secrets());
                 launch(runner);
                 log.info("task {}: assigned to this host", assignment.taskId());
             }
             else if (assignment.desiredStatus() == DesiredStatus.STOPPED) {
                 runner.requestStop();
+            }
+            else {
+                // after an agent restart, a task still to start gets its secrets again from the control plane
+                runner.offerSecrets(assignment.secrets());
             }
         }
         for (TaskRunner runner : List.copyOf(runners.values())) {

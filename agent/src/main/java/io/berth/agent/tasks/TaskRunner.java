@@ -12,6 +12,8 @@ import io.berth.agent.userns.IdMapping;
 import io.berth.agent.userns.IdRanges;
 import io.berth.agent.userns.IdRangesExhaustedException;
 import io.berth.common.agentprotocol.ContainerSpec;
+import io.berth.common.agentprotocol.RegistryLogin;
+import io.berth.common.agentprotocol.TaskSecrets;
 import io.berth.common.agentprotocol.IsolationTier;
 import io.berth.common.agentprotocol.TaskReport.Status;
 import org.slf4j.Logger;
@@ -63,6 +65,8 @@ public final class TaskRunner
     private final Map<String, PulledImage> images = new HashMap<>();
     private final RetryBackoff cleanupRetry;
     private volatile boolean stopRequested;
+    /** The values of the task's secrets, from the control plane's latest assignment; never written to disk. */
+    private volatile TaskSecrets secrets;
     private volatile boolean detached;
 
     public TaskRunner(TaskRecord record, HostServices host, Runnable onChange)
@@ -86,6 +90,30 @@ public final class TaskRunner
     public TaskRecord record()
     {
         return record.get();
+    }
+
+    /** The task's secrets as the latest assignment carries them (null: none came with it, the ones held stay). */
+    public void offerSecrets(TaskSecrets value)
+    {
+        if (value != null) {
+            secrets = value;
+            synchronized (wakeUp) {
+                wakeUp.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * The secrets to start or pull with; empty when the task has secrets whose values this agent does not hold (it
+     * restarted and the control plane has not handed them again yet).
+     */
+    private Optional<TaskSecrets> heldSecrets()
+    {
+        TaskSecrets held = secrets;
+        if (held != null) {
+            return Optional.of(held);
+        }
+        return record.get().assignment().secrets() == null ? Optional.of(TaskSecrets.NONE) : Optional.empty();
     }
 
     /** Asks the task to stop; the reason is the control plane's to tell, so none is recorded here. */
@@ -235,7 +263,9 @@ public final class TaskRunner
             return Optional.of(known);
         }
         try {
-            PulledImage image = host.images().pull(spec.image(), record.get().assignment().registryLogin());
+            // a container with repositoryCredentials pulls with them (an outside registry), the others with the account's login
+            RegistryLogin login = heldSecrets().map(held -> held.registryLogins().get(spec.name())).orElse(null);
+            PulledImage image = host.images().pull(spec.image(), login != null ? login : record.get().assignment().registryLogin());
             images.put(spec.name(), image);
             update(current -> current.withContainer(spec.name(), container -> container.withImageDigest(image.manifestDigest())));
             return Optional.of(image);
@@ -378,7 +408,10 @@ public final class TaskRunner
         Path rootfs = host.snapshotter().prepare(containerId, image.layers(), idMapping);
         Path logFile = host.logFile(taskId(), spec.name());
         Files.createDirectories(logFile.getParent());
-        ProcessLaunchPlan plan = ProcessLaunchPlan.of(image.config(), spec, host.containerEnvironment().forContainer(record.get(), spec.name()));
+        TaskSecrets held = heldSecrets().orElseThrow(() -> new ContainerStartException(
+                "ResourceInitializationError: the values of the task's secrets are not on this host (the agent restarted before the container started); stop the task and run it again"));
+        ProcessLaunchPlan plan = ProcessLaunchPlan.of(image.config(), spec, host.containerEnvironment().forContainer(record.get(), spec.name()),
+                held.environmentOf(spec.name()));
         if (plan.args().isEmpty()) {
             throw new ContainerStartException("no command: the image " + spec.image() + " has no Entrypoint or Cmd and the task definition sets no command");
         }

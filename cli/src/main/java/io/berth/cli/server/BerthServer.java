@@ -67,7 +67,9 @@ public final class BerthServer
                     .withRegion(config.region())
                     .withStoppedTaskRetention(config.stoppedTaskRetention())
                     .withMetering(config.metering())
-                    .withClock(clock);
+                    .withClock(clock)
+                    // the key that seals secrets at rest; back it up with the store, or every secret is lost
+                    .withSecretsKeyFile(data.resolve("secrets.key"));
             if (config.registry() != null) {
                 registry = new LocalRegistry(data.resolve("registry"), config.registry().bindAddress(), config.registry().port());
                 // the registry trusts tokens signed with this key; kept in the data directory, so both survive restarts

@@ -16,7 +16,9 @@ import static java.util.Objects.requireNonNull;
  * it: the host then gives {@link #DEFAULT_EPHEMERAL_STORAGE_GIB}). isolation is the tier the task's containers
  * run at ({@link IsolationTier#CONTAINER} from a control plane that does not send it). registryLogin is the
  * account's login to Berth's registry for this task's pulls (null when the control plane runs no registry); a new
- * one comes with every sync.
+ * one comes with every sync. secrets are the values of the containers' `secrets` and `repositoryCredentials`, resolved
+ * for this task while it is still to start (null otherwise, and from a control plane that does not send them); the
+ * agent keeps them in memory only.
  */
 public record TaskAssignment(
         String taskId,
@@ -32,7 +34,8 @@ public record TaskAssignment(
         String accountId,
         Integer ephemeralStorageGiB,
         IsolationTier isolation,
-        RegistryLogin registryLogin)
+        RegistryLogin registryLogin,
+        TaskSecrets secrets)
 {
     public enum DesiredStatus { RUNNING, STOPPED }
 
@@ -52,12 +55,31 @@ public record TaskAssignment(
         isolation = isolation == null ? IsolationTier.CONTAINER : isolation;
     }
 
+    /** As before secrets were carried: none. */
+    public TaskAssignment(String taskId, String taskArn, DesiredStatus desiredStatus, int cpu, int memoryMiB, List<ContainerSpec> containers,
+            String clusterArn, String taskDefinitionArn, String availabilityZone, Map<String, String> containerArns, String accountId,
+            Integer ephemeralStorageGiB, IsolationTier isolation, RegistryLogin registryLogin)
+    {
+        this(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, clusterArn, taskDefinitionArn, availabilityZone, containerArns, accountId,
+                ephemeralStorageGiB, isolation, registryLogin, null);
+    }
+
+    /**
+     * This assignment without its secrets' values, what the agent may keep on disk: secrets becomes
+     * {@link TaskSecrets#NONE} (still telling that the task has secrets, whose values live in memory only).
+     */
+    public TaskAssignment withoutSecrets()
+    {
+        return secrets == null ? this : new TaskAssignment(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, clusterArn, taskDefinitionArn,
+                availabilityZone, containerArns, accountId, ephemeralStorageGiB, isolation, registryLogin, TaskSecrets.NONE);
+    }
+
     /** An assignment with the default task storage, at the container tier, without a registry login. */
     public TaskAssignment(String taskId, String taskArn, DesiredStatus desiredStatus, int cpu, int memoryMiB, List<ContainerSpec> containers,
             String clusterArn, String taskDefinitionArn, String availabilityZone, Map<String, String> containerArns, String accountId)
     {
         this(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, clusterArn, taskDefinitionArn, availabilityZone, containerArns, accountId, null,
-                IsolationTier.CONTAINER, null);
+                IsolationTier.CONTAINER, null, null);
     }
 
     /** The size of the task's writable storage in GiB: the control plane's, else the default. */
@@ -69,6 +91,6 @@ public record TaskAssignment(
     /** An assignment without the task's identity beyond its ARN. */
     public TaskAssignment(String taskId, String taskArn, DesiredStatus desiredStatus, int cpu, int memoryMiB, List<ContainerSpec> containers)
     {
-        this(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, null, null, null, Map.of(), null, null, IsolationTier.CONTAINER, null);
+        this(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, null, null, null, Map.of(), null, null, IsolationTier.CONTAINER, null, null);
     }
 }

@@ -6,10 +6,12 @@ import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
 import io.berth.common.agentprotocol.TaskAssignment;
 import io.berth.common.agentprotocol.TaskReport;
+import io.berth.common.agentprotocol.TaskSecrets;
 import io.berth.controlplane.metering.UsageRecorder;
 import io.berth.controlplane.network.NetworkPlanBuilder;
 import io.berth.controlplane.network.TaskNetwork;
 import io.berth.controlplane.placement.TaskPlacer;
+import io.berth.controlplane.secrets.SecretsUnavailableException;
 import io.berth.controlplane.store.Store;
 import io.berth.controlplane.store.StoreTransaction;
 import io.berth.controlplane.tasks.Task;
@@ -22,7 +24,9 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -49,6 +53,7 @@ public final class AgentGateway
     private final TaskNetwork taskNetwork;
     private final Clock clock;
     private final Function<String, RegistryLogin> registryLogins;
+    private final TaskSecretsSource secrets;
 
     public AgentGateway(Store store, TaskPlacer placer, HostSignals hostSignals, TaskNetwork taskNetwork, Clock clock)
     {
@@ -58,6 +63,14 @@ public final class AgentGateway
     /** registryLogins mints, per account, the login each of its tasks pulls with (null: no registry of Berth's). */
     public AgentGateway(Store store, TaskPlacer placer, HostSignals hostSignals, TaskNetwork taskNetwork, Clock clock, Function<String, RegistryLogin> registryLogins)
     {
+        this(store, placer, hostSignals, taskNetwork, clock, registryLogins, TaskSecretsSource.NONE);
+    }
+
+    /** secrets resolves each task's container secrets and registry credentials while the task is still to start. */
+    public AgentGateway(Store store, TaskPlacer placer, HostSignals hostSignals, TaskNetwork taskNetwork, Clock clock, Function<String, RegistryLogin> registryLogins,
+            TaskSecretsSource secrets)
+    {
+        this.secrets = requireNonNull(secrets, "secrets is null");
         this.registryLogins = requireNonNull(registryLogins, "registryLogins is null");
         this.store = requireNonNull(store, "store is null");
         this.placer = requireNonNull(placer, "placer is null");
@@ -101,8 +114,11 @@ public final class AgentGateway
                         .filter(other -> !other.equals(hostId))
                         .forEach(otherHostsTouched::add);
             }
-            return new SyncResponse(transaction.tasks().onHost(hostId).stream().map(this::assignment).toList(),
-                    taskNetwork.planFor(transaction, hostId).orElse(null));
+            List<TaskAssignment> assignments = new ArrayList<>();
+            for (Task task : transaction.tasks().onHost(hostId)) {
+                assignment(transaction, task, now).ifPresent(assignments::add);
+            }
+            return new SyncResponse(assignments, taskNetwork.planFor(transaction, hostId).orElse(null));
         });
         otherHostsTouched.forEach(hostSignals::signal);
         return response;
@@ -159,7 +175,27 @@ public final class AgentGateway
         }
     }
 
-    private TaskAssignment assignment(Task task)
+    /**
+     * The task's assignment; for a task still to start with secrets, they are resolved now, and a task whose secrets
+     * cannot be had is stopped here (TaskFailedToStart) and left out, which tells the host to drop it.
+     */
+    private Optional<TaskAssignment> assignment(StoreTransaction transaction, Task task, Instant now)
+    {
+        if (!pullsYet(task)) {
+            return Optional.of(assignment(task, null));
+        }
+        try {
+            return Optional.of(assignment(task, secrets.secretsFor(transaction, task)));
+        }
+        catch (SecretsUnavailableException e) {
+            Task stopped = task.withState(TaskTransitions.failedToStart(task.state(), e.getMessage(), now));
+            transaction.tasks().updateIfChanged(task, stopped);
+            log.info("Task {} on host {} cannot start: {}", task.taskId(), task.state().hostId(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private TaskAssignment assignment(Task task, TaskSecrets taskSecrets)
     {
         TaskAssignment.DesiredStatus desired = task.state().desiredStatus() == TaskStatus.STOPPED
                 ? TaskAssignment.DesiredStatus.STOPPED
@@ -173,7 +209,8 @@ public final class AgentGateway
                 task.ephemeralStorage().sizeInGiB(),
                 task.isolation(),
                 // only a task still to start pulls: the others need no login (and get none to hold)
-                pullsYet(task) ? registryLogins.apply(task.accountId()) : null);
+                pullsYet(task) ? registryLogins.apply(task.accountId()) : null,
+                taskSecrets);
     }
 
     private static boolean pullsYet(Task task)

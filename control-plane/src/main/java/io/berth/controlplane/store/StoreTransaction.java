@@ -59,6 +59,16 @@ public final class StoreTransaction
         return new RepositoryRows(sql);
     }
 
+    public SecretRows secrets()
+    {
+        return new SecretRows(sql);
+    }
+
+    public ParameterRows parameters()
+    {
+        return new ParameterRows(sql);
+    }
+
     public TaskUsageRows taskUsage()
     {
         return new TaskUsageRows(sql);

@@ -55,11 +55,6 @@ public final class ContainerLinuxRules
             // seccomp, AppArmor or SELinux labels chosen per container would undo the sandbox Berth sets
             throw InvalidRequestException.refused("Container '" + name + "': 'dockerSecurityOptions' is not supported on Fargate.");
         }
-        if (!isEmpty(fields.get("repositoryCredentials"))) {
-            // its credentialsParameter names a Secrets Manager secret: refused rather than pulled without it
-            throw InvalidRequestException.refused("Container '" + name + "': 'repositoryCredentials' needs AWS Secrets Manager, which Berth does not have yet; "
-                    + "push the image to Berth's registry (a task pulls it with its account's own login) or give the hosts the registry's login (berth agent --registry-auth).");
-        }
         boolean readonly = Boolean.TRUE.equals(bool(fields, "readonlyRootFilesystem", name));
         stopTimeout(fields, name);
 

@@ -60,6 +60,12 @@ public final class TaskTransitions
                 .build();
     }
 
+    /** The control plane found that the task cannot start (its secrets cannot be had): it never ran. */
+    public static TaskState failedToStart(TaskState state, String reason, Instant now)
+    {
+        return unplaceable(state, reason, now);
+    }
+
     /** No host could take the task before the placement timeout: it never started. */
     public static TaskState unplaceable(TaskState state, String reason, Instant now)
     {
