@@ -102,9 +102,12 @@ class SandboxFieldsActionsTest
         assertRefused(container("\"linuxParameters\": {\"capabilities\": {\"adds\": [\"SYS_PTRACE\"]}}"), "ClientException", "linuxParameters.capabilities.adds");
         assertRefused(container("\"linuxParameters\": {\"seccomp\": true}"), "ClientException", "linuxParameters.seccomp");
         assertRefused(container("\"dockerSecurityOptions\": [\"seccomp=unconfined\"]"), "ClientException", "dockerSecurityOptions");
-        // a Secrets Manager secret Berth cannot read: refused, never pulled without it
-        assertRefused(container("\"repositoryCredentials\": {\"credentialsParameter\": \"arn:aws:secretsmanager:us-east-1:1:secret:x\"}"), "ClientException",
-                "repositoryCredentials", "Secrets Manager");
+        // credentials that are no Secrets Manager secret, or secrets that name nothing Berth can read: refused at registration
+        assertRefused(container("\"repositoryCredentials\": {\"credentialsParameter\": \"arn:aws:ssm:us-east-1:1:parameter/x\"}"), "InvalidParameterException",
+                "repositoryCredentials.credentialsParameter", "Secrets Manager");
+        assertRefused(container("\"repositoryCredentials\": {\"user\": \"a\"}"), "InvalidParameterException", "repositoryCredentials.user");
+        assertRefused(container("\"secrets\": [{\"name\": \"A\", \"valueFrom\": \"arn:aws:s3:::bucket\"}]"), "InvalidParameterException", "valueFrom");
+        assertRefused(container("\"secrets\": [{\"name\": \"A\"}]"), "InvalidParameterException", "valueFrom");
     }
 
     @Test
