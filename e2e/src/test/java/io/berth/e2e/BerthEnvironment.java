@@ -13,6 +13,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Compatibility;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
@@ -178,6 +180,28 @@ final class BerthEnvironment
                 .endpointOverride(berth.endpoint())
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
+                .httpClientBuilder(ApacheHttpClient.builder())
+                .build();
+    }
+
+    /** A Secrets Manager client of this Berth (the same endpoint as ECS), signed with the given keys. */
+    SecretsManagerClient secretsManager(AccountKeys keys)
+    {
+        return SecretsManagerClient.builder()
+                .endpointOverride(berth.endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(keys.accessKeyId(), keys.secretAccessKey())))
+                .httpClientBuilder(ApacheHttpClient.builder())
+                .build();
+    }
+
+    /** An SSM (Parameter Store) client of this Berth, signed with the given keys. */
+    SsmClient ssm(AccountKeys keys)
+    {
+        return SsmClient.builder()
+                .endpointOverride(berth.endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(keys.accessKeyId(), keys.secretAccessKey())))
                 .httpClientBuilder(ApacheHttpClient.builder())
                 .build();
     }

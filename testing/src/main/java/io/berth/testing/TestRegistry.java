@@ -51,11 +51,32 @@ public final class TestRegistry
     public static TestRegistry start(String bindAddress)
             throws IOException
     {
+        return start(bindAddress, "");
+    }
+
+    /**
+     * A registry on 127.0.0.1 that wants basic authentication against htpasswdFile (bcrypt lines, as `htpasswd -B`
+     * writes them), like a private registry outside Berth.
+     */
+    public static TestRegistry startWithHtpasswd(Path htpasswdFile)
+            throws IOException
+    {
+        return start("127.0.0.1", """
+                auth:
+                  htpasswd:
+                    realm: berth-test
+                    path: %s
+                """.formatted(htpasswdFile.toAbsolutePath()));
+    }
+
+    private static TestRegistry start(String bindAddress, String extraConfig)
+            throws IOException
+    {
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             Path directory = Files.createTempDirectory("berth-registry-");
             try {
-                return startIn(directory, bindAddress);
+                return startIn(directory, bindAddress, extraConfig);
             }
             catch (IOException e) {
                 last = e;
@@ -65,7 +86,7 @@ public final class TestRegistry
         throw last;
     }
 
-    private static TestRegistry startIn(Path directory, String bindAddress)
+    private static TestRegistry startIn(Path directory, String bindAddress, String extraConfig)
             throws IOException
     {
         int port = freePort(bindAddress);
@@ -82,7 +103,7 @@ public final class TestRegistry
                     enabled: true
                 http:
                   addr: %s:%d
-                """.formatted(storage, bindAddress, port));
+                """.formatted(storage, bindAddress, port) + extraConfig);
         Path logFile = directory.resolve("registry.log");
         Process process = new ProcessBuilder(BINARY, "serve", config.toString())
                 .redirectErrorStream(true)
@@ -111,7 +132,9 @@ public final class TestRegistry
                     throw new IOException("docker-registry exited with %d: %s".formatted(process.exitValue(), Files.readString(logFile)));
                 }
                 try {
-                    if (client.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    int status = client.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode();
+                    // 401: up, and asking for the login it was configured with
+                    if (status == 200 || status == 401) {
                         return;
                     }
                 }
