@@ -65,6 +65,8 @@ public final class TaskRunner
     private final Map<String, PulledImage> images = new HashMap<>();
     private final RetryBackoff cleanupRetry;
     private volatile boolean stopRequested;
+    /** How long a task resumed after an agent restart waits for the control plane to hand its secrets again. */
+    private static final Duration SECRETS_WAIT = Duration.ofSeconds(30);
     /** The values of the task's secrets, from the control plane's latest assignment; never written to disk. */
     private volatile TaskSecrets secrets;
     private volatile boolean detached;
@@ -105,15 +107,33 @@ public final class TaskRunner
 
     /**
      * The secrets to start or pull with; empty when the task has secrets whose values this agent does not hold (it
-     * restarted and the control plane has not handed them again yet).
+     * restarted, and the control plane has not handed them again within {@link #SECRETS_WAIT}: it does on its next
+     * sync while the task is still to start).
      */
     private Optional<TaskSecrets> heldSecrets()
     {
-        TaskSecrets held = secrets;
-        if (held != null) {
-            return Optional.of(held);
+        Instant deadline = now().plus(SECRETS_WAIT);
+        while (true) {
+            TaskSecrets held = secrets;
+            if (held != null) {
+                return Optional.of(held);
+            }
+            if (record.get().assignment().secrets() == null) {
+                return Optional.of(TaskSecrets.NONE);
+            }
+            if (stopRequested || !now().isBefore(deadline)) {
+                return Optional.empty();
+            }
+            try {
+                synchronized (wakeUp) {
+                    wakeUp.wait(200);
+                }
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
         }
-        return record.get().assignment().secrets() == null ? Optional.of(TaskSecrets.NONE) : Optional.empty();
     }
 
     /** Asks the task to stop; the reason is the control plane's to tell, so none is recorded here. */
@@ -264,7 +284,11 @@ public final class TaskRunner
         }
         try {
             // a container with repositoryCredentials pulls with them (an outside registry), the others with the account's login
-            RegistryLogin login = heldSecrets().map(held -> held.registryLogins().get(spec.name())).orElse(null);
+            Optional<TaskSecrets> held = heldSecrets();
+            if (held.isEmpty()) {
+                throw new ImagePullException("the task's registry credentials are not on this host (the agent restarted before the pull); stop the task and run it again");
+            }
+            RegistryLogin login = held.get().registryLogins().get(spec.name());
             PulledImage image = host.images().pull(spec.image(), login != null ? login : record.get().assignment().registryLogin());
             images.put(spec.name(), image);
             update(current -> current.withContainer(spec.name(), container -> container.withImageDigest(image.manifestDigest())));

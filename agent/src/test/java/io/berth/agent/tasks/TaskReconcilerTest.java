@@ -11,6 +11,7 @@ import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
 import io.berth.common.agentprotocol.TaskAssignment;
 import io.berth.common.agentprotocol.TaskAssignment.DesiredStatus;
+import io.berth.common.agentprotocol.TaskSecrets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,6 +73,41 @@ class TaskReconcilerTest
         await().atMost(Duration.ofSeconds(10)).until(() -> host.events.contains("start:" + TASK_ID + "-app"));
         assertThat(applied).hasValue(1);
         assertThat(host.events.stream().filter(event -> !event.startsWith("storage-")).limit(2)).containsExactly("network-plan", "network-up:111111111111");
+    }
+
+    @Test
+    void secretValuesReachTheContainerButNotTheRecordOnDisk()
+            throws Exception
+    {
+        TaskAssignment assignment = new TaskAssignment(TASK_ID, "arn:aws:ecs:us-east-1:111111111111:task/default/" + TASK_ID, DesiredStatus.RUNNING, 256, 512,
+                List.of(new ContainerSpec("app", "registry/app:1", null, List.of("serve"), Map.of("PLAIN", "p", "DB_PASSWORD", "overridden"), null, null, true, null, null, 30)),
+                null, null, null, Map.of(), "111111111111", null, null, null,
+                new TaskSecrets(Map.of("app", Map.of("DB_PASSWORD", "secret-value-42")), Map.of()));
+        ControlPlaneLink link = new ControlPlaneLink()
+        {
+            @Override
+            public SyncResponse sync(SyncRequest request)
+            {
+                return new SyncResponse(List.of(assignment), null);
+            }
+
+            @Override
+            public void awaitChange(String hostId, Duration timeout) {}
+        };
+        HostServices services = host.services(directory);
+        reconciler = new TaskReconciler(new HostInfo("host-1", "10.242.0.1", 1024, 2048, Map.of()), link, services, () -> {});
+
+        reconciler.reconcile();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !host.launches.isEmpty());
+        // the secret wins over an environment entry of the same name
+        assertThat(host.launches.get(0).env()).contains("DB_PASSWORD=secret-value-42", "PLAIN=p");
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(directory)) {
+            for (Path file : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                assertThat(java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1)).as(file.toString()).doesNotContain("secret-value-42");
+            }
+        }
+        assertThat(services.records().loadAll()).singleElement().satisfies(record -> assertThat(record.assignment().secrets()).isEqualTo(TaskSecrets.NONE));
     }
 
     @Test
