@@ -4,58 +4,39 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.controlplane.api.EcsAction;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.api.RequestContext;
+import io.berth.controlplane.api.SignedJsonAction;
 import io.berth.controlplane.registry.RegistryUnavailableException;
 import io.berth.controlplane.registry.RepositoryException;
 import io.berth.controlplane.resources.InvalidRequestException;
 
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.BiFunction;
-
-import static java.util.Objects.requireNonNull;
 
 /**
  * One ECR action: refuses fields it does not know (none is silently ignored), runs the handler, and maps the
  * registry domain's errors to ECR's error shapes (RepositoryNotFoundException, ...).
  */
-record EcrAction(String name, Set<String> fields, BiFunction<RequestContext, JsonNode, JsonNode> handler)
-        implements EcsAction
+final class EcrAction
 {
-    EcrAction
+    private EcrAction() {}
+
+    static EcsAction of(String name, Set<String> fields, BiFunction<RequestContext, JsonNode, JsonNode> handler)
     {
-        requireNonNull(name, "name is null");
-        fields = Set.copyOf(fields);
-        requireNonNull(handler, "handler is null");
+        return new SignedJsonAction(name, "ECR", fields, handler, EcrAction::error, "InvalidParameterException");
     }
 
-    @Override
-    public JsonNode handle(RequestContext context, JsonNode request)
+    private static EcsException error(RuntimeException e)
     {
-        Set<String> unknown = new TreeSet<>();
-        request.fieldNames().forEachRemaining(field -> {
-            if (!fields.contains(field)) {
-                unknown.add(field);
-            }
-        });
-        if (!unknown.isEmpty()) {
-            throw EcsException.invalidParameter("Berth's ECR does not support " + String.join(", ", unknown) + " in " + name + "; it takes " + new TreeSet<>(fields) + ".");
-        }
-        try {
-            return handler.apply(context, request);
-        }
-        catch (RepositoryException e) {
-            throw new EcsException(switch (e.kind()) {
+        return switch (e) {
+            case RepositoryException repository -> new EcsException(switch (repository.kind()) {
                 case REPOSITORY_NOT_FOUND -> "RepositoryNotFoundException";
                 case REPOSITORY_ALREADY_EXISTS -> "RepositoryAlreadyExistsException";
                 case REPOSITORY_NOT_EMPTY -> "RepositoryNotEmptyException";
                 case IMAGE_NOT_FOUND -> "ImageNotFoundException";
             }, e.getMessage());
-        }
-        catch (InvalidRequestException e) {
-            throw EcsException.invalidParameter(e.getMessage());
-        }
-        catch (RegistryUnavailableException e) {
-            throw new EcsException("ServerException", "The registry is unavailable: " + e.getMessage());
-        }
+            case InvalidRequestException invalid -> EcsException.invalidParameter(invalid.getMessage());
+            case RegistryUnavailableException unavailable -> new EcsException("ServerException", "The registry is unavailable: " + unavailable.getMessage());
+            default -> null;
+        };
     }
 }

@@ -55,14 +55,14 @@ public final class EcrActions
     public List<EcsAction> actions()
     {
         return List.of(
-                new EcrAction("CreateRepository", Set.of("registryId", "repositoryName", "tags", "imageTagMutability", "imageScanningConfiguration", "encryptionConfiguration"),
+                EcrAction.of("CreateRepository", Set.of("registryId", "repositoryName", "tags", "imageTagMutability", "imageScanningConfiguration", "encryptionConfiguration"),
                         this::createRepository),
-                new EcrAction("DescribeRepositories", Set.of("registryId", "repositoryNames", "nextToken", "maxResults"), this::describeRepositories),
-                new EcrAction("DeleteRepository", Set.of("registryId", "repositoryName", "force"), this::deleteRepository),
-                new EcrAction("ListImages", Set.of("registryId", "repositoryName", "nextToken", "maxResults", "filter"), this::listImages),
-                new EcrAction("DescribeImages", Set.of("registryId", "repositoryName", "imageIds", "nextToken", "maxResults", "filter"), this::describeImages),
-                new EcrAction("BatchDeleteImage", Set.of("registryId", "repositoryName", "imageIds"), this::batchDeleteImage),
-                new EcrAction("GetAuthorizationToken", Set.of("registryIds"), this::getAuthorizationToken));
+                EcrAction.of("DescribeRepositories", Set.of("registryId", "repositoryNames", "nextToken", "maxResults"), this::describeRepositories),
+                EcrAction.of("DeleteRepository", Set.of("registryId", "repositoryName", "force"), this::deleteRepository),
+                EcrAction.of("ListImages", Set.of("registryId", "repositoryName", "nextToken", "maxResults", "filter"), this::listImages),
+                EcrAction.of("DescribeImages", Set.of("registryId", "repositoryName", "imageIds", "nextToken", "maxResults", "filter"), this::describeImages),
+                EcrAction.of("BatchDeleteImage", Set.of("registryId", "repositoryName", "imageIds"), this::batchDeleteImage),
+                EcrAction.of("GetAuthorizationToken", Set.of("registryIds"), this::getAuthorizationToken));
     }
 
     private JsonNode createRepository(RequestContext context, JsonNode request)
