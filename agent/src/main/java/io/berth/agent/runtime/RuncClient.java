@@ -70,16 +70,21 @@ final class RuncClient
      * container, writing its pid to pidFile. Throws {@link UncheckedIOException} when it does not end within timeout
      * (the runtime's exec is killed then, not the process in the container: see {@link #killExec}).
      */
-    ProcessOutput exec(String containerId, Path processFile, Path pidFile, Duration timeout)
+    ProcessOutput exec(String containerId, Path processFile, Path pidFile, Duration timeout, Optional<ExecNamespaces.Plan> namespaces)
     {
-        return run(timeout, "exec", "--process", processFile.toString(), runtime.execPidFileOption(), pidFile.toString(), containerId);
+        List<String> command = new ArrayList<>(namespaces.map(ExecNamespaces.Plan::prefix).orElse(List.of()));
+        command.add(runtime.binary().toString());
+        command.addAll(runtime.globalArguments());
+        command.addAll(List.of("--root", namespaces.map(plan -> plan.stateRoot().toString()).orElse(runcRoot.toString())));
+        command.addAll(List.of("exec", "--process", processFile.toString(), runtime.execPidFileOption(), pidFile.toString(), containerId));
+        return HostProcess.run(command, timeout);
     }
 
     /** Kills a process exec started in the container, by the pid its pid file holds; false when none was killed. */
     boolean killExec(String containerId, long pid)
     {
         if (runtime.tier() == io.berth.common.agentprotocol.IsolationTier.SANDBOX) {
-            return run(TIMEOUT, "kill", "--pid", Long.toString(pid), containerId, "9").succeeded();
+            return run("kill", "--pid", Long.toString(pid), containerId, "9").succeeded();
         }
         return ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly).orElse(false);
     }
@@ -91,16 +96,11 @@ final class RuncClient
 
     private ProcessOutput run(String... arguments)
     {
-        return run(TIMEOUT, arguments);
-    }
-
-    private ProcessOutput run(Duration timeout, String... arguments)
-    {
         List<String> command = new ArrayList<>();
         command.add(runtime.binary().toString());
         command.addAll(runtime.globalArguments());
         command.addAll(List.of("--root", runcRoot.toString()));
         command.addAll(List.of(arguments));
-        return HostProcess.run(command, timeout);
+        return HostProcess.run(command, TIMEOUT);
     }
 }

@@ -58,6 +58,7 @@ public final class RuncConmonRuntime
     private static final Duration CREATE_POLL_INTERVAL = Duration.ofMillis(2);
     private static final int SIGKILL = 9;
     private static final Path HOST_RESOLV_CONF = Path.of("/etc/resolv.conf");
+    private static final Path NSENTER = Path.of("/usr/bin/nsenter");
 
     private final StateLayout layout;
     private final RuncClient runc;
@@ -251,7 +252,10 @@ public final class RuncConmonRuntime
         String name = "exec-" + UUID.randomUUID();
         Path processFile = layout.bundle(containerId).resolve(name + ".json");
         Path pidFile = layout.bundle(containerId).resolve(name + ".pid");
+        Path stateCopy = layout.bundle(containerId).resolve(name);
+        Optional<ExecNamespaces.Plan> namespaces;
         try {
+            namespaces = ExecNamespaces.plan(layout.runcRoot(), containerId, stateCopy, NSENTER);
             ObjectNode process = (ObjectNode) Json.mapper().readTree(Files.readString(layout.bundle(containerId).resolve("config.json"))).path("process");
             process.put("terminal", false);
             process.set("args", Json.mapper().valueToTree(arguments));
@@ -262,7 +266,7 @@ public final class RuncConmonRuntime
         }
         long started = System.nanoTime();
         try {
-            ProcessOutput output = runc.exec(containerId, processFile, pidFile, timeout);
+            ProcessOutput output = runc.exec(containerId, processFile, pidFile, timeout, namespaces);
             return new ExecResult(output.exitCode(), output.stdout() + output.stderr(), false);
         }
         catch (UncheckedIOException e) {
@@ -281,6 +285,7 @@ public final class RuncConmonRuntime
             try {
                 Files.deleteIfExists(processFile);
                 Files.deleteIfExists(pidFile);
+                FileTrees.deleteRecursively(stateCopy);
             }
             catch (IOException e) {
                 log.warn("Cannot remove the exec files of container {}: {}", containerId, e.getMessage());
