@@ -10,6 +10,7 @@ import io.berth.agent.metering.UsageLedger;
 import io.berth.agent.metering.UsageReportingLink;
 import io.berth.agent.metering.UsageSampler;
 import io.berth.agent.network.NetworkException;
+import io.berth.agent.health.HealthMonitor;
 import io.berth.agent.tasks.HostServices;
 import io.berth.agent.tasks.TaskReconciler;
 import io.berth.agent.tasks.TaskRecord;
@@ -51,6 +52,7 @@ public final class Agent
     private final ControlPlaneLink link;
     private final HostServices host;
     private final TaskReconciler reconciler;
+    private final HealthMonitor healthChecks;
     private final TaskLogs logs;
     private final UsageSampler usageSampler;
     private final TaskMetadataServer metadataServer;
@@ -88,7 +90,9 @@ public final class Agent
                 host.runtime(),
                 new TaskMetadataDocuments(config.host().attributes().getOrDefault("ecs.availability-zone", "local")),
                 host.clock());
-        HostServices meteredHost = host.withRuntime(meteredRuntime).withContainerEnvironment(metadataServer.environment());
+        // one health monitor for every task of the host, closed with the agent
+        this.healthChecks = new HealthMonitor(meteredRuntime, host.clock());
+        HostServices meteredHost = host.withRuntime(meteredRuntime).withContainerEnvironment(metadataServer.environment()).withHealthChecks(healthChecks);
         this.reconciler = new TaskReconciler(config.host(), new UsageReportingLink(link, usage), meteredHost, this::wakeUp, this::startMetadataServer);
         this.usageSampler = new UsageSampler(meteredRuntime, usage, reconciler::tasks, usageSampleInterval, host.clock());
         this.logs = new TaskLogs(host.logDirectory(), this::holdsUnstoppedTask);
@@ -280,6 +284,7 @@ public final class Agent
         changeListener.interrupt();
         usageSampler.close();
         reconciler.shutdown();
+        healthChecks.close();
         metadataServer.close();
         try {
             loop.join(5_000);

@@ -156,7 +156,7 @@ class NetworkEndToEndTest
     }
 
     @Test
-    void healthyConditionIsRefusedAtRegistration()
+    void healthyConditionOnAContainerWithoutAHealthCheckIsRefused()
     {
         assertThatThrownBy(() -> register("healthy",
                 container("db", true, "sleep 1"),

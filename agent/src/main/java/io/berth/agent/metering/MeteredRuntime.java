@@ -5,10 +5,12 @@ import io.berth.agent.runtime.ContainerRuntime;
 import io.berth.agent.runtime.ContainerStartException;
 import io.berth.agent.runtime.ContainerStatus;
 import io.berth.agent.runtime.ContainerUsage;
+import io.berth.agent.runtime.ExecResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -77,6 +79,12 @@ public final class MeteredRuntime
     {
         sample(containerId);
         runtime.delete(containerId);
+    }
+
+    @Override
+    public ExecResult exec(String containerId, List<String> arguments, Duration timeout)
+    {
+        return runtime.exec(containerId, arguments, timeout);
     }
 
     @Override

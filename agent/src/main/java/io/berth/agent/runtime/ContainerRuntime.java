@@ -1,5 +1,6 @@
 package io.berth.agent.runtime;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,6 +34,17 @@ public interface ContainerRuntime
     default Optional<ContainerUsage> usage(String containerId)
     {
         return Optional.empty();
+    }
+
+    /**
+     * Runs a process in the running container (its namespaces, cgroup, user, environment and working directory, at
+     * its isolation tier) and waits for it within timeout; a process still running at the deadline is killed.
+     * A command that cannot run at all (the container has exited, say) ends with a non-zero exit code and the
+     * runtime's message as output.
+     */
+    default ExecResult exec(String containerId, List<String> arguments, Duration timeout)
+    {
+        throw new UnsupportedOperationException("this runtime cannot run processes in containers");
     }
 
     /** Ids of every container this runtime has state for, running or exited. */

@@ -46,6 +46,16 @@ public record OciRuntime(IsolationTier tier, Path binary, List<String> globalArg
         return new OciRuntime(IsolationTier.SANDBOX, binary, RUNSC_ARGUMENTS);
     }
 
+    /**
+     * The exec option that writes the pid of the process it runs, in the form {@link RuncClient#killExec} needs:
+     * runc's is the host pid; runsc's process lives inside the sandbox, so its pid there (what {@code runsc kill --pid}
+     * takes).
+     */
+    String execPidFileOption()
+    {
+        return tier == IsolationTier.SANDBOX ? "--internal-pid-file" : "--pid-file";
+    }
+
     /** The binary's name, for messages: "runc", "runsc". */
     public String name()
     {

@@ -65,6 +65,30 @@ final class RuncClient
         return run("kill", containerId, Integer.toString(signal));
     }
 
+    /**
+     * Runs the process described by processFile (an OCI process: the container's own with other args) in the running
+     * container, writing its pid to pidFile. Throws {@link UncheckedIOException} when it does not end within timeout
+     * (the runtime's exec is killed then, not the process in the container: see {@link #killExec}).
+     */
+    ProcessOutput exec(String containerId, Path processFile, Path pidFile, Duration timeout, Optional<ExecNamespaces.Plan> namespaces)
+    {
+        List<String> command = new ArrayList<>(namespaces.map(ExecNamespaces.Plan::prefix).orElse(List.of()));
+        command.add(runtime.binary().toString());
+        command.addAll(runtime.globalArguments());
+        command.addAll(List.of("--root", namespaces.map(plan -> plan.stateRoot().toString()).orElse(runcRoot.toString())));
+        command.addAll(List.of("exec", "--process", processFile.toString(), runtime.execPidFileOption(), pidFile.toString(), containerId));
+        return HostProcess.run(command, timeout);
+    }
+
+    /** Kills a process exec started in the container, by the pid its pid file holds; false when none was killed. */
+    boolean killExec(String containerId, long pid)
+    {
+        if (runtime.tier() == io.berth.common.agentprotocol.IsolationTier.SANDBOX) {
+            return run("kill", "--pid", Long.toString(pid), containerId, "9").succeeded();
+        }
+        return ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly).orElse(false);
+    }
+
     ProcessOutput forceDelete(String containerId)
     {
         return run("delete", "--force", containerId);

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -57,6 +58,7 @@ public final class RuncConmonRuntime
     private static final Duration CREATE_POLL_INTERVAL = Duration.ofMillis(2);
     private static final int SIGKILL = 9;
     private static final Path HOST_RESOLV_CONF = Path.of("/etc/resolv.conf");
+    private static final Path NSENTER = Path.of("/usr/bin/nsenter");
 
     private final StateLayout layout;
     private final RuncClient runc;
@@ -236,6 +238,69 @@ public final class RuncConmonRuntime
             throw new UncheckedIOException("cannot delete container " + containerId + ": " + e.getMessage(), e);
         }
         log.info("Deleted container {}", containerId);
+    }
+
+    /**
+     * Runs the container's own process description (user, environment, working directory, capabilities, limits) with
+     * other arguments through the runtime's exec, so the process joins the container as its first process did: its
+     * namespaces (the user namespace too), cgroup and, under runsc, its sandbox.
+     */
+    @Override
+    public ExecResult exec(String containerId, List<String> arguments, Duration timeout)
+    {
+        StateLayout.checkContainerId(containerId);
+        String name = "exec-" + UUID.randomUUID();
+        Path processFile = layout.bundle(containerId).resolve(name + ".json");
+        Path pidFile = layout.bundle(containerId).resolve(name + ".pid");
+        Path stateCopy = layout.bundle(containerId).resolve(name);
+        Optional<ExecNamespaces.Plan> namespaces;
+        try {
+            namespaces = ExecNamespaces.plan(layout.runcRoot(), containerId, stateCopy, NSENTER);
+            ObjectNode process = (ObjectNode) Json.mapper().readTree(Files.readString(layout.bundle(containerId).resolve("config.json"))).path("process");
+            process.put("terminal", false);
+            process.set("args", Json.mapper().valueToTree(arguments));
+            writeAtomically(processFile, Json.mapper().writeValueAsString(process));
+        }
+        catch (IOException | ClassCastException e) {
+            return new ExecResult(UNKNOWN_EXIT_CODE, "cannot read the process of container " + containerId + ": " + e.getMessage(), false);
+        }
+        long started = System.nanoTime();
+        try {
+            ProcessOutput output = runc.exec(containerId, processFile, pidFile, timeout, namespaces);
+            return new ExecResult(output.exitCode(), output.stdout() + output.stderr(), false);
+        }
+        catch (UncheckedIOException e) {
+            if (System.nanoTime() - started < timeout.toNanos()) {
+                return new ExecResult(UNKNOWN_EXIT_CODE, e.getMessage(), false);
+            }
+            // the runtime's exec is gone; the process it started would run on in the container
+            readPid(pidFile).ifPresent(pid -> {
+                if (!runc.killExec(containerId, pid)) {
+                    log.warn("Could not kill process {} run in container {} past its deadline", pid, containerId);
+                }
+            });
+            return new ExecResult(UNKNOWN_EXIT_CODE, "did not finish within " + timeout.toSeconds() + " s", true);
+        }
+        finally {
+            try {
+                Files.deleteIfExists(processFile);
+                Files.deleteIfExists(pidFile);
+                FileTrees.deleteRecursively(stateCopy);
+            }
+            catch (IOException e) {
+                log.warn("Cannot remove the exec files of container {}: {}", containerId, e.getMessage());
+            }
+        }
+    }
+
+    private static Optional<Long> readPid(Path pidFile)
+    {
+        try {
+            return Optional.of(Long.parseLong(Files.readString(pidFile).strip()));
+        }
+        catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.berth.agent.runtime;
 
 import io.berth.common.agentprotocol.IsolationTier;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -90,6 +91,14 @@ public final class TieredRuntime
     {
         // every runtime puts a container (for runsc: its whole sandbox) in the same cgroup path
         return owner(containerId).orElse(runtimes.get(IsolationTier.CONTAINER)).usage(containerId);
+    }
+
+    @Override
+    public ExecResult exec(String containerId, List<String> arguments, Duration timeout)
+    {
+        return owner(containerId)
+                .map(runtime -> runtime.exec(containerId, arguments, timeout))
+                .orElseGet(() -> new ExecResult(RuncConmonRuntime.UNKNOWN_EXIT_CODE, "container " + containerId + " does not exist", false));
     }
 
     @Override

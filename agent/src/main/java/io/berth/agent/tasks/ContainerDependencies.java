@@ -2,6 +2,7 @@ package io.berth.agent.tasks;
 
 import io.berth.common.agentprotocol.ContainerDependency;
 import io.berth.common.agentprotocol.ContainerSpec;
+import io.berth.common.agentprotocol.HealthStatus;
 import io.berth.common.agentprotocol.TaskReport.Status;
 
 import java.util.ArrayList;
@@ -102,8 +103,8 @@ final class ContainerDependencies
             case START -> target.status() == Status.RUNNING || exited ? Outcome.MET : gone ? Outcome.NEVER : Outcome.WAIT;
             case COMPLETE -> exited ? Outcome.MET : gone ? Outcome.NEVER : Outcome.WAIT;
             case SUCCESS -> exited ? (target.exitCode() == 0 ? Outcome.MET : Outcome.NEVER) : gone ? Outcome.NEVER : Outcome.WAIT;
-            // health checks are not there yet; the control plane refuses such task definitions
-            case HEALTHY -> Outcome.NEVER;
+            case HEALTHY -> target.status() == Status.STOPPED || target.health() == HealthStatus.UNHEALTHY ? Outcome.NEVER
+                    : target.status() == Status.RUNNING && target.health() == HealthStatus.HEALTHY ? Outcome.MET : Outcome.WAIT;
         };
     }
 
@@ -113,8 +114,8 @@ final class ContainerDependencies
         if (target == null) {
             return "Container '" + dependent + "' depends on container '" + name + "', which is not in the task";
         }
-        if (dependency.condition() == ContainerDependency.Condition.HEALTHY) {
-            return "Container '" + dependent + "' depends on container '" + name + "' being HEALTHY, which is not supported yet";
+        if (dependency.condition() == ContainerDependency.Condition.HEALTHY && target.health() == HealthStatus.UNHEALTHY) {
+            return "Container '" + name + "' is UNHEALTHY, so dependent container '" + dependent + "' cannot start";
         }
         if (target.exitCode() != null) {
             return "Container '" + name + "' exited with " + target.exitCode() + ", so dependent container '" + dependent + "' cannot start";

@@ -1,5 +1,6 @@
 package io.berth.agent.tasks;
 
+import io.berth.agent.health.HealthMonitor;
 import io.berth.agent.images.ImageService;
 import io.berth.agent.network.TaskNetwork;
 import io.berth.agent.rootfs.Snapshotter;
@@ -17,7 +18,8 @@ import static java.util.Objects.requireNonNull;
  * containerEnvironment is what the host adds to every container's environment; storage gives each task its
  * writable storage of the task's size (the snapshotter puts the containers' writable layers in it). idRanges, when
  * not null, is the pool of host id ranges the task runner gives each task's containers a user namespace from; null
- * runs containers without one.
+ * runs containers without one. healthChecks runs the containers' health checks (one for the whole host; by
+ * default one over this host's runtime).
  */
 public record HostServices(
         ImageService images,
@@ -29,7 +31,8 @@ public record HostServices(
         TaskNetwork network,
         ContainerEnvironment containerEnvironment,
         TaskStorage storage,
-        IdRanges idRanges)
+        IdRanges idRanges,
+        HealthMonitor healthChecks)
 {
     public HostServices
     {
@@ -42,6 +45,14 @@ public record HostServices(
         requireNonNull(network, "network is null");
         requireNonNull(containerEnvironment, "containerEnvironment is null");
         requireNonNull(storage, "storage is null");
+        healthChecks = healthChecks == null ? new HealthMonitor(runtime, clock) : healthChecks;
+    }
+
+    /** A host whose health checks run on its own runtime. */
+    public HostServices(ImageService images, Snapshotter snapshotter, ContainerRuntime runtime, TaskRecordStore records, Path logDirectory, Clock clock,
+            TaskNetwork network, ContainerEnvironment containerEnvironment, TaskStorage storage, IdRanges idRanges)
+    {
+        this(images, snapshotter, runtime, records, logDirectory, clock, network, containerEnvironment, storage, idRanges, null);
     }
 
     /** A host whose containers run without user namespaces. */
@@ -61,19 +72,25 @@ public record HostServices(
     /** The same host with another runtime in front, e.g. one that meters what it runs. */
     public HostServices withRuntime(ContainerRuntime newRuntime)
     {
-        return new HostServices(images, snapshotter, newRuntime, records, logDirectory, clock, network, containerEnvironment, storage, idRanges);
+        return new HostServices(images, snapshotter, newRuntime, records, logDirectory, clock, network, containerEnvironment, storage, idRanges, healthChecks);
     }
 
     /** The same host adding these variables to every container it starts. */
     public HostServices withContainerEnvironment(ContainerEnvironment environment)
     {
-        return new HostServices(images, snapshotter, runtime, records, logDirectory, clock, network, environment, storage, idRanges);
+        return new HostServices(images, snapshotter, runtime, records, logDirectory, clock, network, environment, storage, idRanges, healthChecks);
     }
 
     /** The same host giving each task's containers a user namespace with a range from ranges. */
     public HostServices withIdRanges(IdRanges ranges)
     {
-        return new HostServices(images, snapshotter, runtime, records, logDirectory, clock, network, containerEnvironment, storage, ranges);
+        return new HostServices(images, snapshotter, runtime, records, logDirectory, clock, network, containerEnvironment, storage, ranges, healthChecks);
+    }
+
+    /** The same host running its containers' health checks with monitor. */
+    public HostServices withHealthChecks(HealthMonitor monitor)
+    {
+        return new HostServices(images, snapshotter, runtime, records, logDirectory, clock, network, containerEnvironment, storage, idRanges, monitor);
     }
 
     public Path logFile(String taskId, String containerName)

@@ -14,6 +14,7 @@ import io.berth.agent.userns.IdRangesExhaustedException;
 import io.berth.common.agentprotocol.ContainerSpec;
 import io.berth.common.agentprotocol.RegistryLogin;
 import io.berth.common.agentprotocol.TaskSecrets;
+import io.berth.common.agentprotocol.HealthStatus;
 import io.berth.common.agentprotocol.IsolationTier;
 import io.berth.common.agentprotocol.TaskReport.Status;
 import org.slf4j.Logger;
@@ -49,6 +50,9 @@ public final class TaskRunner
 
     public static final String ESSENTIAL_CONTAINER_EXITED = "EssentialContainerExited";
     public static final String TASK_FAILED_TO_START = "TaskFailedToStart";
+    /** ECS stops a task whose essential container fails its health checks with this code and reason. */
+    public static final String SERVICE_SCHEDULER_INITIATED = "ServiceSchedulerInitiated";
+    public static final String HEALTH_CHECKS_FAILED = "Task failed container health checks";
     static final String OOM_REASON = "OutOfMemoryError: Container killed due to memory usage";
     private static final Duration WATCH_INTERVAL = Duration.ofMillis(100);
     /** While stopping, exits are looked for more often: a StopTask waits on them, and a look is a file read. */
@@ -325,7 +329,9 @@ public final class TaskRunner
                 }
             }
             if (!stopRequested) {
+                followHealth();
                 startReadyContainers();
+                stopIfEssentialContainerUnhealthy();
             }
             if (stopRequested) {
                 stopInDependencyOrder(killDeadlines, killed);
@@ -379,6 +385,40 @@ public final class TaskRunner
         if (!stopRequested && current.status() == Status.PENDING && current.containers().stream().noneMatch(container -> container.status() == Status.PENDING)) {
             update(changed -> changed.withRunning(now()));
             log.info("task {}: running", taskId());
+        }
+    }
+
+    /**
+     * Has the host's health monitor check every running container that has a health check, and records each status
+     * that changed (the next report carries it to the control plane).
+     */
+    private void followHealth()
+    {
+        for (ContainerRecord container : record.get().containers()) {
+            ContainerSpec spec = spec(container.name());
+            if (container.status() != Status.RUNNING || spec.healthCheck() == null) {
+                continue;
+            }
+            if (!host.healthChecks().watches(container.containerId())) {
+                host.healthChecks().watch(container.containerId(), spec.healthCheck(), container.healthStatus());
+            }
+            HealthStatus status = host.healthChecks().status(container.containerId());
+            if (status != container.health()) {
+                log.info("task {}: container {} is {}", taskId(), container.name(), status);
+                update(current -> current.withContainer(container.name(), changed -> changed.withHealthStatus(status)));
+            }
+        }
+    }
+
+    /** An essential container that turned UNHEALTHY stops the task, each container with its stop timeout, as StopTask does. */
+    private void stopIfEssentialContainerUnhealthy()
+    {
+        for (ContainerRecord container : record.get().containers()) {
+            if (!stopRequested && container.status() == Status.RUNNING && container.health() == HealthStatus.UNHEALTHY && spec(container.name()).essential()) {
+                log.info("task {}: essential container {} failed its health checks, stopping the task", taskId(), container.name());
+                update(current -> current.withStopReason(SERVICE_SCHEDULER_INITIATED, HEALTH_CHECKS_FAILED));
+                stopRequested = true;
+            }
         }
     }
 
@@ -478,6 +518,7 @@ public final class TaskRunner
         Integer code = exitCode;
         String why = reason;
         log.info("task {}: container {} exited with {}{}", taskId(), container.name(), code, why == null ? "" : " (" + why + ")");
+        host.healthChecks().unwatch(container.containerId());
         update(current -> current.withContainer(container.name(), c -> c.stopped(code, why)));
         if (spec(container.name()).essential() && !stopRequested) {
             update(current -> current.withStopReason(ESSENTIAL_CONTAINER_EXITED, "Essential container in task exited"));
@@ -523,6 +564,7 @@ public final class TaskRunner
      */
     private void cleanUp()
     {
+        record.get().containers().forEach(container -> host.healthChecks().unwatch(container.containerId()));
         Duration wait = cleanupRetry.first();
         while (true) {
             List<String> failures = cleanUpOnce();

@@ -7,6 +7,8 @@ import io.berth.testing.BusyboxRootfs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -23,7 +25,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * One host runtime with both tiers on real runc, runsc (Debian's gVisor) and conmon: each container runs with its
- * tier's runtime, and what the spec asks (hardening, cgroup limits, seccomp) holds under runsc as under runc.
+ * tier's runtime, and what the spec asks (hardening, cgroup limits, seccomp) holds under runsc as under runc. Processes
+ * run in running containers (what health checks use) join the container with its environment at either tier, a
+ * process past its deadline is killed in the container (not only the runtime's exec), and an exec into a container
+ * that has exited fails with the runtime's reason instead of hanging.
  * Needs root, runc, runsc, conmon, tini and busybox-static.
  */
 class TieredRuntimeIntegrationTest
@@ -137,6 +142,73 @@ class TieredRuntimeIntegrationTest
                 .hasMessageContaining("no runtime for isolation sandbox")
                 .hasMessageContaining("runsc");
         assertThat(runcOnly.containerIds()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(IsolationTier.class)
+    void aProcessJoinsTheRunningContainerWithItsEnvironment(IsolationTier tier)
+            throws Exception
+    {
+        startSleeper("app", tier);
+
+        ExecResult result = runtime.exec("app", List.of("sh", "-c", "echo $GREETING; test -f /tmp/only-in-the-container && exit 3"), Duration.ofSeconds(20));
+
+        assertThat(result.timedOut()).isFalse();
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.output()).contains("hello-from-the-spec");
+        assertThat(result.succeeded()).isFalse();
+        assertThat(runtime.exec("app", List.of("true"), Duration.ofSeconds(20)).succeeded()).isTrue();
+        // nothing of the exec is left in the bundle
+        Path bundles = directory.resolve(tier == IsolationTier.SANDBOX ? "runtime-sandbox" : "runtime").resolve("bundles").resolve("app");
+        try (var entries = Files.list(bundles)) {
+            assertThat(entries.map(entry -> entry.getFileName().toString())).noneMatch(name -> name.startsWith("exec-"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(IsolationTier.class)
+    void aProcessPastItsDeadlineIsKilledInTheContainer(IsolationTier tier)
+    {
+        startSleeper("slow", tier);
+
+        ExecResult result = runtime.exec("slow", List.of("sh", "-c", "echo $$ > /tmp/check.pid; exec sleep 60"), Duration.ofSeconds(2));
+
+        assertThat(result.timedOut()).isTrue();
+        assertThat(result.succeeded()).isFalse();
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(
+                runtime.exec("slow", List.of("sh", "-c", "kill -0 $(cat /tmp/check.pid) 2>/dev/null && echo alive || echo gone"), Duration.ofSeconds(20)).output())
+                .contains("gone"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(IsolationTier.class)
+    void anExecIntoAnExitedContainerFailsWithoutWaiting(IsolationTier tier)
+    {
+        startSleeper("done", tier);
+        runtime.signal("done", 9);
+        await().atMost(PATIENCE).until(() -> runtime.status("done").orElse(null) instanceof ContainerStatus.Exited);
+
+        ExecResult result = runtime.exec("done", List.of("true"), Duration.ofSeconds(20));
+
+        assertThat(result.timedOut()).isFalse();
+        assertThat(result.succeeded()).isFalse();
+        assertThat(runtime.exec("never-made", List.of("true"), Duration.ofSeconds(20)).output()).contains("does not exist");
+    }
+
+    /** A container of the tier that runs until killed, once its command has made its file. */
+    private void startSleeper(String containerId, IsolationTier tier)
+    {
+        try {
+            runtime.start(new ContainerLaunch(containerId, rootfs, List.of("sh", "-c", "touch /tmp/only-in-the-container; sleep 600"), List.of("GREETING=hello-from-the-spec"),
+                    "/", "", "h", ResourceLimits.fromTaskSize(256, 128), directory.resolve("logs").resolve(containerId + ".log"), null,
+                    ContainerHardening.DEFAULT, null, tier));
+        }
+        catch (ContainerStartException e) {
+            throw new AssertionError(e);
+        }
+        await().atMost(PATIENCE).until(() -> runtime.status(containerId).orElse(null) instanceof ContainerStatus.Running);
+        // the container's command has made its file
+        await().atMost(PATIENCE).until(() -> runtime.exec(containerId, List.of("test", "-f", "/tmp/only-in-the-container"), Duration.ofSeconds(20)).succeeded());
     }
 
     private TieredRuntime newRuntime(boolean withRunsc)

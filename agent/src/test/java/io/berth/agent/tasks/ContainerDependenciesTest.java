@@ -4,6 +4,7 @@ import io.berth.common.agentprotocol.ContainerDependency;
 import io.berth.common.agentprotocol.ContainerDependency.Condition;
 import io.berth.common.agentprotocol.ContainerLinuxOptions;
 import io.berth.common.agentprotocol.ContainerSpec;
+import io.berth.common.agentprotocol.HealthStatus;
 import io.berth.common.agentprotocol.TaskReport.Status;
 import org.junit.jupiter.api.Test;
 
@@ -91,11 +92,26 @@ class ContainerDependenciesTest
     }
 
     @Test
-    void healthyIsNotSupported()
+    void healthyWaitsForAPassedCheck()
     {
-        var decision = ContainerDependencies.decide(List.of(spec("db"), spec("app", on("db", Condition.HEALTHY))), List.of(running("db"), pending("app")));
+        List<ContainerSpec> specs = List.of(spec("db"), spec("app", on("db", Condition.HEALTHY)));
 
-        assertThat(decision.blocked()).extracting(ContainerDependencies.Blocked::reason).singleElement().asString().contains("HEALTHY", "not supported");
+        assertThat(ContainerDependencies.decide(specs, List.of(running("db"), pending("app"))).ready()).isEmpty();
+        assertThat(ContainerDependencies.decide(specs, List.of(running("db").withHealthStatus(HealthStatus.UNKNOWN), pending("app"))).ready()).isEmpty();
+        assertThat(ContainerDependencies.decide(specs, List.of(running("db").withHealthStatus(HealthStatus.HEALTHY), pending("app"))).ready()).containsExactly("app");
+    }
+
+    @Test
+    void healthyIsNeverMetOnceTheDependencyIsUnhealthyOrGone()
+    {
+        List<ContainerSpec> specs = List.of(spec("db"), spec("app", on("db", Condition.HEALTHY)));
+
+        assertThat(ContainerDependencies.decide(specs, List.of(running("db").withHealthStatus(HealthStatus.UNHEALTHY), pending("app"))).blocked())
+                .extracting(ContainerDependencies.Blocked::reason)
+                .containsExactly("Container 'db' is UNHEALTHY, so dependent container 'app' cannot start");
+        assertThat(ContainerDependencies.decide(specs, List.of(exited("db", 0), pending("app"))).blocked())
+                .extracting(ContainerDependencies.Blocked::reason)
+                .containsExactly("Container 'db' exited with 0, so dependent container 'app' cannot start");
     }
 
     @Test

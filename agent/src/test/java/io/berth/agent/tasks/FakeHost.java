@@ -13,11 +13,13 @@ import io.berth.agent.runtime.ContainerLaunch;
 import io.berth.agent.runtime.ContainerRuntime;
 import io.berth.agent.runtime.ContainerStartException;
 import io.berth.agent.runtime.ContainerStatus;
+import io.berth.agent.runtime.ExecResult;
 import io.berth.agent.userns.IdMapping;
 import io.berth.common.agentprotocol.NetworkPlan;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +50,10 @@ final class FakeHost
     volatile String startFailure;
     /** How many of the next container deletes fail, as a runc that cannot reach a stuck process would. */
     final java.util.concurrent.atomic.AtomicInteger deleteFailures = new java.util.concurrent.atomic.AtomicInteger();
+    /** The exit code of every process run in a container (a health check), by container id; 0 when not set. */
+    final Map<String, Integer> execExitCodes = new ConcurrentHashMap<>();
+    /** Ids of the containers processes were run in, in order. */
+    final List<String> execs = new CopyOnWriteArrayList<>();
     /** Signals that end the container; others are recorded and ignored, as pid 1 ignores SIGTERM. */
     volatile Set<Integer> fatalSignals = Set.of(9);
 
@@ -180,6 +186,16 @@ final class FakeHost
         if (containers.remove(containerId) != null) {
             events.add("delete:" + containerId);
         }
+    }
+
+    @Override
+    public ExecResult exec(String containerId, List<String> arguments, Duration timeout)
+    {
+        execs.add(containerId);
+        if (!(containers.get(containerId) instanceof ContainerStatus.Running)) {
+            return new ExecResult(1, "container " + containerId + " is not running", false);
+        }
+        return new ExecResult(execExitCodes.getOrDefault(containerId, 0), "", false);
     }
 
     @Override

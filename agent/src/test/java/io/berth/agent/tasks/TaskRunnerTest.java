@@ -4,6 +4,8 @@ import io.berth.agent.userns.IdMapping;
 import io.berth.agent.userns.IdRangePool;
 import io.berth.agent.userns.IdRanges;
 import io.berth.common.agentprotocol.ContainerDependency;
+import io.berth.common.agentprotocol.ContainerHealthCheck;
+import io.berth.common.agentprotocol.HealthStatus;
 import io.berth.common.agentprotocol.ContainerDependency.Condition;
 import io.berth.common.agentprotocol.ContainerLinuxOptions;
 import io.berth.common.agentprotocol.ContainerSpec;
@@ -50,6 +52,13 @@ class TaskRunnerTest
     {
         return new ContainerSpec(name, "registry/app:1", null, List.of("serve"), Map.of(), null, null, essential, null, null, 30,
                 List.of(new ContainerDependency(dependency, condition)), ContainerLinuxOptions.DEFAULT);
+    }
+
+    /** A container with a health check every second that fails after retries failures. */
+    private static ContainerSpec checked(String name, boolean essential, int retries, ContainerDependency... dependsOn)
+    {
+        return new ContainerSpec(name, "registry/app:1", null, List.of("serve"), Map.of(), null, null, essential, null, null, 1, List.of(dependsOn),
+                ContainerLinuxOptions.DEFAULT, new ContainerHealthCheck(List.of("CMD-SHELL", "test -f /tmp/ok"), 1, 1, retries, 0));
     }
 
     private static String id(String containerName)
@@ -477,5 +486,82 @@ class TaskRunnerTest
         assertThat(record.idMapping()).isNull();
         assertThat(host.launches).isEmpty();
         assertThat(host.networks).isEmpty();
+    }
+
+    @Test
+    void anEssentialContainerThatTurnsUnhealthyStopsTheTaskAsStopTaskDoes()
+            throws Exception
+    {
+        host.fatalSignals = Set.of(15, 9);
+        host.execExitCodes.put(id("app"), 1);
+        TaskRunner runner = runner(assignment(checked("app", true, 2), container("sidecar", false, null)));
+        Future<?> lifecycle = start(runner);
+
+        lifecycle.get(20, TimeUnit.SECONDS);
+
+        TaskRecord record = runner.record();
+        assertThat(record.status()).isEqualTo(Status.STOPPED);
+        assertThat(record.stopCode()).isEqualTo(TaskRunner.SERVICE_SCHEDULER_INITIATED);
+        assertThat(record.stoppedReason()).isEqualTo("Task failed container health checks");
+        assertThat(record.containers()).extracting(ContainerRecord::name, ContainerRecord::health)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("app", HealthStatus.UNHEALTHY), org.assertj.core.groups.Tuple.tuple("sidecar", HealthStatus.UNKNOWN));
+        assertThat(host.signals).contains(id("app") + ":15", id("sidecar") + ":15");
+        assertThat(host.execs).containsOnly(id("app")).hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aNonEssentialContainerThatTurnsUnhealthyLeavesTheTaskRunning()
+            throws Exception
+    {
+        host.fatalSignals = Set.of(15, 9);
+        host.execExitCodes.put(id("sidecar"), 1);
+        TaskRunner runner = runner(assignment(container("app", true, null), checked("sidecar", false, 1)));
+        Future<?> lifecycle = start(runner);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> runner.record().containers().get(1).health() == HealthStatus.UNHEALTHY);
+        assertThat(runner.record().status()).isEqualTo(Status.RUNNING);
+
+        runner.requestStop();
+        lifecycle.get(10, TimeUnit.SECONDS);
+        assertThat(runner.record().stopCode()).isNull();
+    }
+
+    @Test
+    void dependentOnHealthyStartsOnlyOnceItsDependencyPassesACheck()
+            throws Exception
+    {
+        host.fatalSignals = Set.of(15, 9);
+        host.execExitCodes.put(id("db"), 1);
+        TaskRunner runner = runner(assignment(checked("db", true, 10), checked("app", true, 10, new ContainerDependency("db", Condition.HEALTHY))));
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(5)).until(() -> host.execs.size() >= 2);
+        assertThat(host.launches).extracting(launch -> launch.containerId()).containsExactly(id("db"));
+        assertThat(runner.record().status()).isEqualTo(Status.PENDING);
+
+        host.execExitCodes.put(id("db"), 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);
+        assertThat(host.launches).extracting(launch -> launch.containerId()).containsExactly(id("db"), id("app"));
+        assertThat(runner.record().containers().getFirst().health()).isEqualTo(HealthStatus.HEALTHY);
+
+        runner.requestStop();
+        lifecycle.get(10, TimeUnit.SECONDS);
+        assertThat(runner.record().stopCode()).isNull();
+    }
+
+    @Test
+    void dependentOnHealthyNeverStartsWhenItsDependencyTurnsUnhealthy()
+            throws Exception
+    {
+        host.fatalSignals = Set.of(15, 9);
+        host.execExitCodes.put(id("db"), 1);
+        TaskRunner runner = runner(assignment(checked("db", false, 1), dependent("app", true, "db", Condition.HEALTHY)));
+        Future<?> lifecycle = start(runner);
+
+        lifecycle.get(20, TimeUnit.SECONDS);
+
+        TaskRecord record = runner.record();
+        assertThat(host.launches).extracting(launch -> launch.containerId()).containsExactly(id("db"));
+        assertThat(record.stopCode()).isEqualTo(TaskRunner.TASK_FAILED_TO_START);
+        assertThat(record.stoppedReason()).isEqualTo("Container 'db' is UNHEALTHY, so dependent container 'app' cannot start");
     }
 }

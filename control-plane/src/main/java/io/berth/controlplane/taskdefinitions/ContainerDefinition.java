@@ -6,10 +6,11 @@ import java.util.Map;
 import static java.util.Objects.requireNonNull;
 
 /**
- * One container of a task definition. Fields Berth does not act on yet (logConfiguration, healthCheck, ...)
+ * One container of a task definition. Fields Berth does not act on yet (logConfiguration, ...)
  * are kept in otherFields and echoed back unchanged, so existing definitions round-trip. The sandbox fields it
  * does act on (readonlyRootFilesystem, linuxParameters, ulimits, stopTimeout) are kept there too, so that they
- * echo exactly as given; {@link ContainerLinuxRules} reads and checks them.
+ * echo exactly as given; {@link ContainerLinuxRules} reads and checks them. So is healthCheck, which
+ * {@link ContainerHealthCheckRules} reads and checks.
  */
 public record ContainerDefinition(
         String name,

@@ -14,8 +14,8 @@ import java.util.Set;
 
 /**
  * ECS's container dependsOn: how it is read from a container definition, and the checks RegisterTaskDefinition
- * makes on it (known containers, no cycles, COMPLETE and SUCCESS only on non-essential containers, no HEALTHY
- * until health checks exist).
+ * makes on it (known containers, no cycles, COMPLETE and SUCCESS only on non-essential containers, HEALTHY only on
+ * containers with a healthCheck).
  */
 public final class ContainerDependencyRules
 {
@@ -38,7 +38,7 @@ public final class ContainerDependencyRules
             }
             if (!(fields.get("condition") instanceof String condition)) {
                 throw EcsException.clientException("The dependsOn entry for '" + name + "' in container '" + container.name()
-                        + "' needs a condition: START, COMPLETE or SUCCESS.");
+                        + "' needs a condition: START, COMPLETE, SUCCESS or HEALTHY.");
             }
             dependencies.add(new ContainerDependency(name, condition(container.name(), name, condition)));
         }
@@ -62,9 +62,9 @@ public final class ContainerDependencyRules
                     throw EcsException.clientException("Container '" + container.name() + "' depends on container '" + target
                             + "', which is not in the task definition. Containers are: " + String.join(", ", containers.stream().map(ContainerDefinition::name).toList()) + ".");
                 }
-                if (dependency.condition() == Condition.HEALTHY) {
+                if (dependency.condition() == Condition.HEALTHY && ContainerHealthCheckRules.healthCheck(dependedOn) == null) {
                     throw EcsException.clientException("Container '" + container.name() + "' depends on '" + target
-                            + "' with condition HEALTHY, which Berth does not support yet (health checks are not implemented): use START, COMPLETE or SUCCESS.");
+                            + "' with condition HEALTHY, but '" + target + "' has no healthCheck: give it one, or use START, COMPLETE or SUCCESS.");
                 }
                 if ((dependency.condition() == Condition.COMPLETE || dependency.condition() == Condition.SUCCESS) && dependedOn.essential()) {
                     throw EcsException.clientException("Container '" + container.name() + "' depends on essential container '" + target + "' with condition "
@@ -112,7 +112,7 @@ public final class ContainerDependencyRules
         }
         catch (IllegalArgumentException e) {
             throw EcsException.clientException("Invalid dependsOn condition '" + condition + "' for '" + target + "' in container '" + container
-                    + "': use START, COMPLETE or SUCCESS.");
+                    + "': use START, COMPLETE, SUCCESS or HEALTHY.");
         }
     }
 }

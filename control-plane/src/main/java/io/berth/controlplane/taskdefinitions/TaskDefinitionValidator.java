@@ -82,6 +82,7 @@ final class TaskDefinitionValidator
             }
             ContainerLinuxRules.check(container);
             ContainerSecretRules.check(container);
+            ContainerHealthCheckRules.healthCheck(container);
             for (PortMapping mapping : container.portMappings()) {
                 if (mapping.containerPort() != null && (mapping.containerPort() < 1 || mapping.containerPort() > MAX_PORT)) {
                     throw InvalidRequestException.refused("Invalid 'containerPort' " + mapping.containerPort() + " in the portMappings of container '"

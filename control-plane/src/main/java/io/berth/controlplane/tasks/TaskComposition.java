@@ -5,6 +5,7 @@ import io.berth.common.agentprotocol.ContainerSpec;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.taskdefinitions.ContainerDefinition;
 import io.berth.controlplane.taskdefinitions.ContainerDependencyRules;
+import io.berth.controlplane.taskdefinitions.ContainerHealthCheckRules;
 import io.berth.controlplane.taskdefinitions.ContainerLinuxRules;
 import io.berth.controlplane.taskdefinitions.EnvironmentVariable;
 import io.berth.controlplane.taskdefinitions.EphemeralStorage;
@@ -118,6 +119,7 @@ public final class TaskComposition
                 container.stopTimeout(),
                 ContainerDependencyRules.dependencies(container),
                 new ContainerLinuxOptions(linux.readonlyRootFilesystem(), linux.initProcessEnabled(), linux.addCapabilities(),
-                        linux.dropCapabilities(), linux.ulimits(), memoryReservation));
+                        linux.dropCapabilities(), linux.ulimits(), memoryReservation),
+                ContainerHealthCheckRules.healthCheck(container));
     }
 }

@@ -151,7 +151,9 @@ public final class TaskTransitions
                             TaskStatus.later(container.lastStatus(), toTaskStatus(report.status())),
                             first(report.imageDigest(), container.imageDigest()),
                             first(report.exitCode(), container.exitCode()),
-                            first(report.reason(), container.reason()));
+                            first(report.reason(), container.reason()))
+                            // the host's latest word on health (it moves both ways); an agent without health checks says nothing
+                            .withHealthStatus(first(report.healthStatus(), container.healthStatus()));
                 })
                 .toList();
     }

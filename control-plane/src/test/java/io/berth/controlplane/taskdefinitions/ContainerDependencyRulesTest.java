@@ -55,11 +55,20 @@ class ContainerDependencyRulesTest
     }
 
     @Test
-    void refusesHealthyUntilHealthChecksExist()
+    void refusesHealthyOnAContainerWithoutAHealthCheck()
     {
         assertThatThrownBy(() -> ContainerDependencyRules.check(List.of(container("db", true), container("app", true, on("db", "HEALTHY")))))
-                .hasMessageContaining("HEALTHY")
-                .hasMessageContaining("not support");
+                .isInstanceOf(EcsException.class)
+                .hasMessage("Container 'app' depends on 'db' with condition HEALTHY, but 'db' has no healthCheck: give it one, or use START, COMPLETE or SUCCESS.");
+    }
+
+    @Test
+    void acceptsHealthyOnAContainerWithAHealthCheck()
+    {
+        ContainerDefinition db = new ContainerDefinition("db", "image", null, null, null, true, null, null, null, null, null, null,
+                Map.of("healthCheck", Map.of("command", List.of("CMD", "true"))));
+
+        ContainerDependencyRules.check(List.of(db, container("app", true, on("db", "HEALTHY"))));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.berth.controlplane.tasks;
 
 import io.berth.common.agentprotocol.ContainerReport;
 import io.berth.common.agentprotocol.ContainerSpec;
+import io.berth.common.agentprotocol.HealthStatus;
 import io.berth.common.agentprotocol.TaskReport;
 import org.junit.jupiter.api.Test;
 
@@ -82,5 +83,22 @@ class TaskTransitionsTest
     private static TaskReport report(TaskReport.Status status, String stopCode, String reason, List<ContainerReport> containers)
     {
         return new TaskReport("task", status, null, null, null, null, stopCode, reason, containers);
+    }
+
+    @Test
+    void healthFollowsTheHostAndAnAgentWithoutHealthChecksLeavesItAlone()
+    {
+        TaskState placed = TaskTransitions.placed(NEW, "host-1");
+        TaskState healthy = TaskTransitions.reported(placed, new TaskReport("t", TaskReport.Status.RUNNING, T0, T0, T0, null, null, null,
+                List.of(new ContainerReport("app", TaskReport.Status.RUNNING, null, null, null, HealthStatus.HEALTHY))), T0);
+        TaskState silent = TaskTransitions.reported(healthy, new TaskReport("t", TaskReport.Status.RUNNING, T0, T0, T0, null, null, null,
+                List.of(new ContainerReport("app", TaskReport.Status.RUNNING, null, null, null))), T0);
+        TaskState unhealthy = TaskTransitions.reported(silent, new TaskReport("t", TaskReport.Status.RUNNING, T0, T0, T0, null, null, null,
+                List.of(new ContainerReport("app", TaskReport.Status.RUNNING, null, null, null, HealthStatus.UNHEALTHY))), T0);
+
+        assertThat(placed.containers().getFirst().healthStatus()).isEqualTo(HealthStatus.UNKNOWN);
+        assertThat(healthy.containers().getFirst().healthStatus()).isEqualTo(HealthStatus.HEALTHY);
+        assertThat(silent.containers().getFirst().healthStatus()).isEqualTo(HealthStatus.HEALTHY);
+        assertThat(unhealthy.containers().getFirst().healthStatus()).isEqualTo(HealthStatus.UNHEALTHY);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.taskdefinitions.ContainerDefinition;
+import io.berth.controlplane.taskdefinitions.ContainerHealthCheckRules;
 import io.berth.controlplane.taskdefinitions.EnvironmentVariable;
 import io.berth.controlplane.taskdefinitions.PortMapping;
 import io.berth.controlplane.taskdefinitions.TaskDefinition;
@@ -198,6 +199,11 @@ final class TaskDefinitionWire
             if (container.otherFields().containsKey(echoed)) {
                 node.remove(echoed);
             }
+        }
+        Map<String, Object> healthCheck = ContainerHealthCheckRules.described(container);
+        if (healthCheck != null) {
+            // with ECS's defaults filled in, before the other fields (which hold it as given)
+            JsonFields.putOther(node, Map.of("healthCheck", healthCheck));
         }
         JsonFields.putOther(node, container.otherFields());
         return node;

@@ -8,6 +8,7 @@ import io.berth.controlplane.taskdefinitions.EphemeralStorage;
 import io.berth.controlplane.tasks.ContainerOverride;
 import io.berth.controlplane.tasks.Task;
 import io.berth.controlplane.tasks.TaskContainer;
+import io.berth.controlplane.tasks.TaskHealth;
 import io.berth.controlplane.tasks.TaskOverrides;
 import io.berth.controlplane.tasks.TaskState;
 
@@ -88,7 +89,7 @@ final class TaskWire
         node.put("enableExecuteCommand", false);
         putTime(node, "executionStoppedAt", state.executionStoppedAt());
         putIfNotNull(node, "group", task.group());
-        node.put("healthStatus", "UNKNOWN");
+        node.put("healthStatus", TaskHealth.of(state.containers()).name());
         node.put("lastStatus", state.lastStatus().name());
         node.put("launchType", task.launchType());
         node.put("memory", String.valueOf(task.memory()));
@@ -134,7 +135,7 @@ final class TaskWire
         putIfNotNull(node, "reason", container.reason());
         node.set("networkBindings", JsonFields.array());
         node.set("networkInterfaces", NetworkInterfaceWire.containerNetworkInterfaces(task));
-        node.put("healthStatus", "UNKNOWN");
+        node.put("healthStatus", container.healthStatus().name());
         node.put("cpu", String.valueOf(container.spec().cpu() == null ? 0 : container.spec().cpu()));
         if (container.spec().memoryMiB() != null) {
             node.put("memory", String.valueOf(container.spec().memoryMiB()));
