@@ -1,5 +1,6 @@
 package io.berth.controlplane;
 
+import io.berth.common.network.Ipv4Cidr;
 import io.berth.controlplane.metering.MeteringConfig;
 import io.berth.controlplane.network.TaskAddressPlan;
 import io.berth.controlplane.quotas.AccountLimits;
@@ -24,6 +25,8 @@ import static java.util.Objects.requireNonNull;
  * @param defaultLimits the quotas of an account for which the operator set none (0: unlimited)
  * @param registry Berth's registry (address and token signing key), whose repositories the ECR API serves; null
  *        when this control plane runs none (no ECR API then)
+ * @param ingressAddresses where each load balancer's own address comes from: its listeners bind there on the ingress
+ *        hosts, so two accounts' listeners on one port do not meet (default 127.77.0.0/16, loopback: this machine only)
  */
 public record ControlPlaneConfig(
         String storeUrl,
@@ -36,8 +39,11 @@ public record ControlPlaneConfig(
         Duration placementTimeout,
         TaskAddressPlan taskAddressPlan,
         AccountLimits defaultLimits,
-        RegistrySettings registry)
+        RegistrySettings registry,
+        Ipv4Cidr ingressAddresses)
 {
+    public static final Ipv4Cidr DEFAULT_INGRESS_ADDRESSES = Ipv4Cidr.parse("127.77.0.0/16");
+
     public static final String DEFAULT_REGION = "us-east-1";
     public static final Duration DEFAULT_STOPPED_TASK_RETENTION = Duration.ofHours(1);
     public static final Duration DEFAULT_HOST_TIMEOUT = Duration.ofSeconds(60);
@@ -56,11 +62,12 @@ public record ControlPlaneConfig(
         requireNonNull(placementTimeout, "placementTimeout is null");
         requireNonNull(taskAddressPlan, "taskAddressPlan is null");
         requireNonNull(defaultLimits, "defaultLimits is null");
+        requireNonNull(ingressAddresses, "ingressAddresses is null");
     }
 
     public ControlPlaneConfig(String storeUrl, String region, Duration stoppedTaskRetention, Duration hostTimeout, Clock clock, MeteringConfig metering)
     {
-        this(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, DEFAULT_HOST_LOST_AFTER, DEFAULT_PLACEMENT_TIMEOUT, TaskAddressPlan.DEFAULT, AccountLimits.UNLIMITED, null);
+        this(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, DEFAULT_HOST_LOST_AFTER, DEFAULT_PLACEMENT_TIMEOUT, TaskAddressPlan.DEFAULT, AccountLimits.UNLIMITED, null, DEFAULT_INGRESS_ADDRESSES);
     }
 
     /**
@@ -75,52 +82,58 @@ public record ControlPlaneConfig(
 
     public ControlPlaneConfig withRegion(String value)
     {
-        return new ControlPlaneConfig(storeUrl, value, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry);
+        return new ControlPlaneConfig(storeUrl, value, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry, ingressAddresses);
     }
 
     public ControlPlaneConfig withStoppedTaskRetention(Duration value)
     {
-        return new ControlPlaneConfig(storeUrl, region, value, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry);
+        return new ControlPlaneConfig(storeUrl, region, value, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry, ingressAddresses);
     }
 
     public ControlPlaneConfig withHostTimeout(Duration value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, value, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, value, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry, ingressAddresses);
     }
 
     public ControlPlaneConfig withClock(Clock value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, value, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, value, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry, ingressAddresses);
     }
 
     public ControlPlaneConfig withMetering(MeteringConfig value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, value, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, value, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry, ingressAddresses);
     }
 
     public ControlPlaneConfig withHostLostAfter(Duration value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, value, placementTimeout, taskAddressPlan, defaultLimits, registry);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, value, placementTimeout, taskAddressPlan, defaultLimits, registry, ingressAddresses);
     }
 
     public ControlPlaneConfig withTaskAddressPlan(TaskAddressPlan value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, value, defaultLimits, registry);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, value, defaultLimits, registry, ingressAddresses);
     }
 
     public ControlPlaneConfig withPlacementTimeout(Duration value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, value, taskAddressPlan, defaultLimits, registry);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, value, taskAddressPlan, defaultLimits, registry, ingressAddresses);
     }
 
     public ControlPlaneConfig withDefaultLimits(AccountLimits value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, value, registry);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, value, registry, ingressAddresses);
     }
 
     /** Serves the ECR API for this registry, and mints registry logins for tasks' pulls. */
     public ControlPlaneConfig withRegistry(RegistrySettings value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, value);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, value, ingressAddresses);
+    }
+
+    /** The range each load balancer's own address is taken from (see the ingressAddresses parameter). */
+    public ControlPlaneConfig withIngressAddresses(Ipv4Cidr value)
+    {
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry, value);
     }
 }

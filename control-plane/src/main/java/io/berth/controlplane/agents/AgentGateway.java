@@ -1,11 +1,13 @@
 package io.berth.controlplane.agents;
 
 import io.berth.common.agentprotocol.ControlPlaneLink;
+import io.berth.common.agentprotocol.IngressPlan;
 import io.berth.common.agentprotocol.RegistryLogin;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
 import io.berth.common.agentprotocol.TaskAssignment;
 import io.berth.common.agentprotocol.TaskReport;
+import io.berth.controlplane.loadbalancing.IngressPlans;
 import io.berth.controlplane.metering.UsageRecorder;
 import io.berth.controlplane.network.NetworkPlanBuilder;
 import io.berth.controlplane.network.TaskNetwork;
@@ -36,7 +38,8 @@ import static java.util.Objects.requireNonNull;
  * should hold and the task network it is part of. Reports of tasks the control plane does not know (or has
  * already recorded as STOPPED) are left out of the answer, which tells the agent to clean them up and forget them.
  * When a sync changes what other hosts' plans hold (a new slice, a host back from LOST, a task address that
- * appeared or went away), every other host is woken, so their peers and endpoints follow within seconds.
+ * appeared or went away), every other host is woken, so their peers and endpoints follow within seconds. A host that
+ * reports ingress (its load balancer's view of the targets) is answered with every load balancer to serve.
  */
 public final class AgentGateway
         implements ControlPlaneLink
@@ -101,8 +104,14 @@ public final class AgentGateway
                         .filter(other -> !other.equals(hostId))
                         .forEach(otherHostsTouched::add);
             }
+            // an ingress host reports what its load balancer sees, and gets every load balancer to serve
+            IngressPlan ingress = null;
+            if (request.ingress() != null) {
+                IngressPlans.recordHealth(transaction, request.ingress());
+                ingress = IngressPlans.build(transaction, now);
+            }
             return new SyncResponse(transaction.tasks().onHost(hostId).stream().map(this::assignment).toList(),
-                    taskNetwork.planFor(transaction, hostId).orElse(null));
+                    taskNetwork.planFor(transaction, hostId).orElse(null), ingress);
         });
         otherHostsTouched.forEach(hostSignals::signal);
         return response;
