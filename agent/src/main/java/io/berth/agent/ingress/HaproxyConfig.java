@@ -67,7 +67,6 @@ public final class HaproxyConfig
         out.append("    stats socket ").append(runDirectory.resolve("admin.sock")).append(" mode 600 level admin\n");
         out.append("    server-state-file ").append(runDirectory.resolve("servers.state")).append('\n');
         out.append("    hard-stop-after ").append(Math.max(1, maxDrain.toSeconds())).append("s\n");
-        out.append("    maxconn 20000\n");
         out.append("defaults\n");
         out.append("    mode http\n");
         out.append("    load-server-state-from-file global\n");
