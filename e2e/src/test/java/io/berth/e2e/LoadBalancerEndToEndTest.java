@@ -304,7 +304,8 @@ class LoadBalancerEndToEndTest
         master.destroyForcibly();
         workers.forEach(ProcessHandle::destroyForcibly);
         master.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        // until the new master's worker listens, connections are refused
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
             Optional<Long> now = readPid(pidFile);
             return now.isPresent() && now.get() != pid && requests("/", 1).equals(List.of("one"));
         });
