@@ -176,6 +176,10 @@ public final class HaproxySupervisor
             reload();
         }
         current = wanted;
+        // forget targets that left: one registered again is checked again before it gets traffic
+        Set<String> configured = new HashSet<>();
+        wanted.servers().forEach(server -> configured.add(key(server.targetGroupArn(), server.address(), server.port())));
+        seenHealthy.retainAll(configured);
         holdBackUncheckedTargets(wanted);
     }
 

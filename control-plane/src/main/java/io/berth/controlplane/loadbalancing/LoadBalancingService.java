@@ -1,13 +1,11 @@
 package io.berth.controlplane.loadbalancing;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import io.berth.common.json.Json;
 import io.berth.common.network.Ipv4Cidr;
 import io.berth.controlplane.store.ConcurrentUpdateException;
+import io.berth.controlplane.store.JsonBodies;
 import io.berth.controlplane.store.LoadBalancingRows;
 import io.berth.controlplane.store.LoadBalancingRows.Resource;
 import io.berth.controlplane.store.Store;
-import io.berth.controlplane.store.StoreException;
 import io.berth.controlplane.store.StoreTransaction;
 
 import java.security.SecureRandom;
@@ -388,21 +386,11 @@ public final class LoadBalancingService
 
     static String write(Object value)
     {
-        try {
-            return Json.mapper().writeValueAsString(value);
-        }
-        catch (JsonProcessingException e) {
-            throw new StoreException("Cannot encode " + value.getClass().getSimpleName() + ": " + e.getMessage(), e);
-        }
+        return JsonBodies.write(value);
     }
 
     static <T> T read(Resource row, Class<T> type)
     {
-        try {
-            return Json.mapper().readValue(row.body(), type);
-        }
-        catch (JsonProcessingException e) {
-            throw new StoreException("Cannot decode stored " + type.getSimpleName() + " " + row.arn() + ": " + e.getMessage(), e);
-        }
+        return JsonBodies.read(row.body(), type);
     }
 }
