@@ -100,16 +100,11 @@ final class ApiHandler
                     operation = form.getOrDefault("Action", operation);
                     RequestAuthenticator.Authenticated caller = authenticator.authenticate(request);
                     accountId = caller.key().account().accountId();
-                    QueryService service = queryServices.get(caller.service());
-                    if (service == null) {
-                        throw ApiErrors.unknownOperation(caller.service().toUpperCase(Locale.ROOT) + " is not spoken with the query protocol: send "
-                                + ECS_CONTENT_TYPE + " with X-Amz-Target");
-                    }
+                    QueryService service = queryService(caller);
                     queryNamespace = service.namespace();
                     throttle(accountId);
                     XmlElement response = handleQuery(new RequestContext(caller.key().account(), caller.region(), requestId), service, form);
-                    status = 200;
-                    sendXml(exchange, requestId, status, response.write(service.namespace()));
+                    sendXml(exchange, requestId, 200, response.write(service.namespace()));
                     return;
                 }
                 if (ecs) {
@@ -172,6 +167,16 @@ final class ApiHandler
     private static String formBody(byte[] body)
     {
         return new String(body, java.nio.charset.StandardCharsets.UTF_8).strip().replace("+", "%20");
+    }
+
+    private QueryService queryService(RequestAuthenticator.Authenticated caller)
+    {
+        QueryService service = queryServices.get(caller.service());
+        if (service == null) {
+            throw ApiErrors.unknownOperation(caller.service().toUpperCase(Locale.ROOT) + " is not spoken with the query protocol: send "
+                    + ECS_CONTENT_TYPE + " with X-Amz-Target");
+        }
+        return service;
     }
 
     private static XmlElement handleQuery(RequestContext context, QueryService service, Map<String, String> form)
