@@ -13,7 +13,7 @@ BERTH_DEBIAN_PACKAGES=(
   attr                        # setfattr, for overlayfs opaque-directory whiteouts
   e2fsprogs mount             # mkfs.ext4, losetup and mount: each task's ephemeral storage is a filesystem on a loop device
   postgresql                  # the HA store, and the store tests' second database
-  haproxy                     # ingress, for services
+  haproxy                     # the load balancers (ELBv2) of the ingress hosts: configured and supervised by the agent
   iperf3                      # the task network benchmark (scripts/bench.sh --network)
   awscli                      # the registry tests log skopeo in with `aws ecr get-login-password`, as CI tools do
   gcc libc6-dev               # the escape suite builds its attacker (escape-probe.c) static

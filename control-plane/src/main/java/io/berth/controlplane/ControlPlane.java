@@ -12,6 +12,11 @@ import io.berth.controlplane.agents.http.HostLogSources;
 import io.berth.controlplane.api.AdminEndpoint;
 import io.berth.controlplane.api.EcsAction;
 import io.berth.controlplane.api.JsonService;
+import io.berth.controlplane.api.elb.ElbActions;
+import io.berth.controlplane.api.query.QueryService;
+import io.berth.controlplane.api.sts.StsActions;
+import io.berth.controlplane.loadbalancing.LoadBalancingService;
+import io.berth.controlplane.loadbalancing.TargetRegistration;
 import io.berth.controlplane.api.admin.SetRepositoryPublicEndpoint;
 import io.berth.controlplane.api.ecr.EcrActions;
 import io.berth.controlplane.api.registry.RegistryTokenEndpoint;
@@ -100,6 +105,9 @@ public final class ControlPlane
     private Instant lastPurge;
     private final List<EcsAction> ecsActions;
     private final List<JsonService> services;
+    private final List<QueryService> queryServices;
+    private final LoadBalancingService loadBalancing;
+    private final TargetRegistration targetRegistration;
     private final List<AdminEndpoint> adminEndpoints;
     private final RepositoryService repositories;
     private final RegistryTokens registryTokens;
@@ -138,6 +146,10 @@ public final class ControlPlane
         this.egressPolicies = new EgressPolicies(store, hostSignals);
         this.hostAccess = new HostAccess(store, config.clock());
         this.agentProtocol = new AgentProtocolHandler(agentGateway, hostAccess);
+        // a load balancer change wakes every host: the ingress hosts among them take the new plan at once
+        this.loadBalancing = new LoadBalancingService(store, config.ingressAddresses(), this::signalEveryHost, config.clock());
+        this.targetRegistration = new TargetRegistration(loadBalancing);
+        this.queryServices = List.of(new ElbActions(loadBalancing, targetRegistration).service(), StsActions.service());
         this.metering = new MeteringService(store, config.metering(), RightSizingPolicy.DEFAULT, config.clock());
 
         List<EcsAction> actions = new ArrayList<>();
@@ -201,6 +213,28 @@ public final class ControlPlane
     public List<JsonService> services()
     {
         return services;
+    }
+
+    /** The query protocol services the API serves: ELBv2 and STS. */
+    public List<QueryService> queryServices()
+    {
+        return queryServices;
+    }
+
+    public LoadBalancingService loadBalancing()
+    {
+        return loadBalancing;
+    }
+
+    /** Registers and deregisters targets of an account's target groups (what an ECS service's loadBalancers use). */
+    public TargetRegistration targetRegistration()
+    {
+        return targetRegistration;
+    }
+
+    private void signalEveryHost()
+    {
+        store.inTransaction(transaction -> transaction.hosts().all()).forEach(host -> hostSignals.signal(host.hostId()));
     }
 
     /** The registry's repositories per account. */

@@ -1,5 +1,6 @@
 package io.berth.controlplane;
 
+import io.berth.common.network.Ipv4Cidr;
 import io.berth.controlplane.metering.MeteringConfig;
 import io.berth.controlplane.network.TaskAddressPlan;
 import io.berth.controlplane.quotas.AccountLimits;
@@ -27,6 +28,8 @@ import static java.util.Objects.requireNonNull;
  *        when this control plane runs none (no ECR API then)
  * @param secretsKeyFile the AES-256 key that seals secrets and parameters at rest (made, mode 0600, on first start);
  *        null for a key held in memory only, whose secrets die with the process (tests)
+ * @param ingressAddresses where each load balancer's own address comes from: its listeners bind there on the ingress
+ *        hosts, so two accounts' listeners on one port do not meet (default 127.77.0.0/16, loopback: this machine only)
  */
 public record ControlPlaneConfig(
         String storeUrl,
@@ -40,8 +43,11 @@ public record ControlPlaneConfig(
         TaskAddressPlan taskAddressPlan,
         AccountLimits defaultLimits,
         RegistrySettings registry,
-        Path secretsKeyFile)
+        Path secretsKeyFile,
+        Ipv4Cidr ingressAddresses)
 {
+    public static final Ipv4Cidr DEFAULT_INGRESS_ADDRESSES = Ipv4Cidr.parse("127.77.0.0/16");
+
     public static final String DEFAULT_REGION = "us-east-1";
     public static final Duration DEFAULT_STOPPED_TASK_RETENTION = Duration.ofHours(1);
     public static final Duration DEFAULT_HOST_TIMEOUT = Duration.ofSeconds(60);
@@ -60,11 +66,12 @@ public record ControlPlaneConfig(
         requireNonNull(placementTimeout, "placementTimeout is null");
         requireNonNull(taskAddressPlan, "taskAddressPlan is null");
         requireNonNull(defaultLimits, "defaultLimits is null");
+        requireNonNull(ingressAddresses, "ingressAddresses is null");
     }
 
     public ControlPlaneConfig(String storeUrl, String region, Duration stoppedTaskRetention, Duration hostTimeout, Clock clock, MeteringConfig metering)
     {
-        this(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, DEFAULT_HOST_LOST_AFTER, DEFAULT_PLACEMENT_TIMEOUT, TaskAddressPlan.DEFAULT, AccountLimits.UNLIMITED, null, null);
+        this(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, DEFAULT_HOST_LOST_AFTER, DEFAULT_PLACEMENT_TIMEOUT, TaskAddressPlan.DEFAULT, AccountLimits.UNLIMITED, null, null, DEFAULT_INGRESS_ADDRESSES);
     }
 
     /**
@@ -79,58 +86,64 @@ public record ControlPlaneConfig(
 
     public ControlPlaneConfig withRegion(String value)
     {
-        return new ControlPlaneConfig(storeUrl, value, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry, secretsKeyFile);
+        return new ControlPlaneConfig(storeUrl, value, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry, secretsKeyFile, ingressAddresses);
     }
 
     public ControlPlaneConfig withStoppedTaskRetention(Duration value)
     {
-        return new ControlPlaneConfig(storeUrl, region, value, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry, secretsKeyFile);
+        return new ControlPlaneConfig(storeUrl, region, value, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry, secretsKeyFile, ingressAddresses);
     }
 
     public ControlPlaneConfig withHostTimeout(Duration value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, value, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry, secretsKeyFile);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, value, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry, secretsKeyFile, ingressAddresses);
     }
 
     public ControlPlaneConfig withClock(Clock value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, value, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry, secretsKeyFile);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, value, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry, secretsKeyFile, ingressAddresses);
     }
 
     public ControlPlaneConfig withMetering(MeteringConfig value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, value, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry, secretsKeyFile);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, value, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry, secretsKeyFile, ingressAddresses);
     }
 
     public ControlPlaneConfig withHostLostAfter(Duration value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, value, placementTimeout, taskAddressPlan, defaultLimits, registry, secretsKeyFile);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, value, placementTimeout, taskAddressPlan, defaultLimits, registry, secretsKeyFile, ingressAddresses);
     }
 
     public ControlPlaneConfig withTaskAddressPlan(TaskAddressPlan value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, value, defaultLimits, registry, secretsKeyFile);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, value, defaultLimits, registry, secretsKeyFile, ingressAddresses);
     }
 
     public ControlPlaneConfig withPlacementTimeout(Duration value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, value, taskAddressPlan, defaultLimits, registry, secretsKeyFile);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, value, taskAddressPlan, defaultLimits, registry, secretsKeyFile, ingressAddresses);
     }
 
     public ControlPlaneConfig withDefaultLimits(AccountLimits value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, value, registry, secretsKeyFile);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, value, registry, secretsKeyFile, ingressAddresses);
     }
 
     /** Seals secrets and parameters with the key in this file (made on first start). */
     public ControlPlaneConfig withSecretsKeyFile(Path value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry, value);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry, value, ingressAddresses);
     }
 
     /** Serves the ECR API for this registry, and mints registry logins for tasks' pulls. */
     public ControlPlaneConfig withRegistry(RegistrySettings value)
     {
-        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, value, secretsKeyFile);
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, value, secretsKeyFile, ingressAddresses);
+    }
+
+    /** The range each load balancer's own address is taken from (see the ingressAddresses parameter). */
+    public ControlPlaneConfig withIngressAddresses(Ipv4Cidr value)
+    {
+        return new ControlPlaneConfig(storeUrl, region, stoppedTaskRetention, hostTimeout, clock, metering, hostLostAfter, placementTimeout, taskAddressPlan, defaultLimits, registry, secretsKeyFile, value);
     }
 }

@@ -30,7 +30,7 @@ public final class ServedControlPlane
         ControlPlane controlPlane = new ControlPlane(config);
         try {
             ApiServer server = extend.apply(ApiServer.serving(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), controlPlane.accessKeys(),
-                    controlPlane.services(), controlPlane.adminEndpoints(), config.clock()), controlPlane);
+                    controlPlane.services(), controlPlane.queryServices(), controlPlane.adminEndpoints(), config.clock()), controlPlane);
             server.start();
             return new ServedControlPlane(controlPlane, server);
         }

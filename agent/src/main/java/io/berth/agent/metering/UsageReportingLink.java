@@ -25,7 +25,7 @@ public final class UsageReportingLink
     @Override
     public SyncResponse sync(SyncRequest request)
     {
-        return link.sync(new SyncRequest(request.host(), request.tasks().stream().map(this::withUsage).toList()));
+        return link.sync(request.withTasks(request.tasks().stream().map(this::withUsage).toList()));
     }
 
     @Override

@@ -106,6 +106,10 @@ public final class AgentCommand
             defaultValue = "" + IdRangePool.DEFAULT_COUNT)
     int userNamespaceRanges;
 
+    @Option(names = "--ingress", description = "This host serves the load balancers (ELBv2): the agent runs HAProxy (/usr/sbin/haproxy) with the "
+            + "control plane's load balancers, each listening on its own address (DNSName), which the operator routes to this host.")
+    boolean ingress;
+
     @Mixin
     RuntimeOptions runtimes = new RuntimeOptions();
 
@@ -136,7 +140,8 @@ public final class AgentCommand
                 .withEndpoint(address, agentPort)
                 .withPlacement(zone, attributes)
                 .withCapacity(cpuUnits, memoryMiB)
-                .withRunsc(runtimes.runscBinary());
+                .withRunsc(runtimes.runscBinary())
+                .withIngress(ingress);
         if (registryAuthFile != null) {
             config = config.withRegistryAuthFile(registryAuthFile.toAbsolutePath());
         }

@@ -11,7 +11,10 @@ import io.berth.agent.images.RegistryAccessPolicy;
 import io.berth.agent.images.RegistryClient;
 import io.berth.agent.images.RegistryCredentials;
 import io.berth.agent.images.RegistryImageService;
+import io.berth.agent.ingress.HaproxySupervisor;
+import io.berth.agent.ingress.IngressLink;
 import io.berth.agent.link.ControlPlaneJoin;
+import io.berth.common.agentprotocol.ControlPlaneLink;
 import io.berth.agent.link.CredentialFile;
 import io.berth.agent.link.HttpControlPlaneLink;
 import io.berth.agent.network.CniNetworkConfig;
@@ -71,6 +74,7 @@ public final class AgentNode
     private ImageGarbageCollector imageCollector;
     private AgentEndpoint endpoint;
     private volatile Agent agent;
+    private HaproxySupervisor haproxy;
 
     public AgentNode(AgentNodeConfig config, Clock clock)
     {
@@ -113,7 +117,14 @@ public final class AgentNode
                     attributes,
                     endpoint.port(),
                     runtime.tiers());
-            Agent started = new Agent(new AgentConfig(hostInfo, config.heartbeatInterval(), config.stoppedTaskRetention()), link,
+            ControlPlaneLink agentLink = link;
+            if (config.ingress()) {
+                // the load balancers' data plane: HAProxy under this agent, fed by each sync's ingress plan
+                haproxy = new HaproxySupervisor(HaproxySupervisor.DEFAULT_BINARY, directory.resolve("ingress"), clock);
+                haproxy.start();
+                agentLink = new IngressLink(link, haproxy);
+            }
+            Agent started = new Agent(new AgentConfig(hostInfo, config.heartbeatInterval(), config.stoppedTaskRetention()), agentLink,
                     hostServices(directory, runtime, controlPlane, address.matches("\\d{1,3}(\\.\\d{1,3}){3}") ? address : null));
             started.start();
             agent = started;
@@ -291,6 +302,10 @@ public final class AgentNode
         if (agent != null) {
             agent.close();
             agent = null;
+        }
+        if (haproxy != null) {
+            haproxy.close();
+            haproxy = null;
         }
         if (endpoint != null) {
             endpoint.close();

@@ -34,6 +34,8 @@ import static java.util.Objects.requireNonNull;
  * sharing a host should each get their own
  * @param runscBinary gVisor's runsc, for the sandbox isolation tier; the host offers the tier only if it answers
  * `runsc --version` (see {@link io.berth.agent.runtime.RuntimeProbe})
+ * @param ingress whether this host serves the load balancers: its agent runs HAProxy with every load balancer's
+ *        listeners (in DIR/ingress)
  */
 public record AgentNodeConfig(
         Path dataDirectory,
@@ -53,7 +55,8 @@ public record AgentNodeConfig(
         long maxImageBytes,
         Long imageStoreBytes,
         IdRangePool userNamespaces,
-        Path runscBinary)
+        Path runscBinary,
+        boolean ingress)
 {
     public static final String ZONE_ATTRIBUTE = "ecs.availability-zone";
 
@@ -82,74 +85,74 @@ public record AgentNodeConfig(
         Path directory = dataDirectory.toAbsolutePath();
         return new AgentNodeConfig(directory, null, null, Set.of(), directory.resolve("registry-auth.json"), null, 0, "default", Map.of(),
                 null, null, Duration.ofSeconds(2), Duration.ofHours(1), CniNetworkConfig.DEFAULT_BRIDGE, ImageLimits.DEFAULT_MAX_IMAGE_BYTES, null, IdRangePool.DEFAULT,
-                OciRuntime.DEFAULT_RUNSC);
+                OciRuntime.DEFAULT_RUNSC, false);
     }
 
     public AgentNodeConfig withControlPlane(URI url, String token)
     {
         return new AgentNodeConfig(dataDirectory, url, token, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary, ingress);
     }
 
     public AgentNodeConfig withInsecureRegistries(Set<String> registries)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, registries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary, ingress);
     }
 
     public AgentNodeConfig withRegistryAuthFile(Path file)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, file, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary, ingress);
     }
 
     public AgentNodeConfig withEndpoint(String agentAddress, int port)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, agentAddress, port, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary, ingress);
     }
 
     public AgentNodeConfig withPlacement(String hostZone, Map<String, String> hostAttributes)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, hostZone, hostAttributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary, ingress);
     }
 
     public AgentNodeConfig withCapacity(Integer cpu, Long memory)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpu, memory, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary);
+                cpu, memory, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary, ingress);
     }
 
     public AgentNodeConfig withTimings(Duration heartbeat, Duration retention)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeat, retention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary);
+                cpuUnits, memoryMiB, heartbeat, retention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary, ingress);
     }
 
     public AgentNodeConfig withMaxImageBytes(long bytes)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, bytes, imageStoreBytes, userNamespaces, runscBinary);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, bytes, imageStoreBytes, userNamespaces, runscBinary, ingress);
     }
 
     public AgentNodeConfig withImageStoreBytes(Long bytes)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, bytes, userNamespaces, runscBinary);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, bytes, userNamespaces, runscBinary, ingress);
     }
 
     public AgentNodeConfig withUserNamespaces(IdRangePool pool)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, pool, runscBinary);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, pool, runscBinary, ingress);
     }
 
     /** The runsc binary that gives this host the sandbox tier. */
     public AgentNodeConfig withRunsc(Path binary)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, binary);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, binary, ingress);
     }
 
     public ImageLimits imageLimits()
@@ -161,6 +164,13 @@ public record AgentNodeConfig(
     public AgentNodeConfig withTaskNetwork(String bridge)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridge, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridge, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary, ingress);
+    }
+
+    /** Whether this host serves the load balancers (runs HAProxy): `berth agent --ingress`, and `berth up`'s agent always. */
+    public AgentNodeConfig withIngress(boolean value)
+    {
+        return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary, value);
     }
 }

@@ -81,6 +81,7 @@ public final class BerthServer
                     new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.apiPort()),
                     controlPlane.accessKeys(),
                     controlPlane.services(),
+                    controlPlane.queryServices(),
                     controlPlane.adminEndpoints(),
                     clock);
             apiServer.throttle(controlPlane.limits(), clock);

@@ -1,6 +1,7 @@
 package io.berth.cli.server;
 
 import io.berth.cli.commands.Durations;
+import io.berth.common.network.Ipv4Cidr;
 import io.berth.controlplane.ControlPlaneConfig;
 import io.berth.controlplane.metering.MeteringConfig;
 import io.berth.controlplane.metering.PriceList;
@@ -55,6 +56,12 @@ public final class ControlPlaneOptions
             description = "How long a host may go without a heartbeat before it is marked LOST and its tasks STOPPED, e.g. 60s or 5m (default: ${DEFAULT-VALUE}).",
             defaultValue = "60s")
     String hostLostAfter;
+
+    @Option(names = "--ingress-cidr", paramLabel = "CIDR",
+            description = "IPv4 range each load balancer's own address (its DNSName) comes from; the ingress hosts serve its listeners there "
+                    + "(default: ${DEFAULT-VALUE}, loopback: this machine only; for a fleet, a range routed to the ingress hosts).",
+            defaultValue = "127.77.0.0/16")
+    String ingressCidr;
 
     @Option(names = "--host-prefix", paramLabel = "N",
             description = "Prefix length of each host's slice of the task CIDR: longer than the CIDR's, at most 28 (default: ${DEFAULT-VALUE}, a /24 per host).",
@@ -126,6 +133,19 @@ public final class ControlPlaneOptions
             throw new ParameterException(command.commandLine(), "check the --default-* quota options: " + e.getMessage());
         }
         return controlPlane -> controlPlane.withDefaultLimits(defaults);
+    }
+
+    /** --ingress-cidr as the control plane's range of load balancer addresses. */
+    public UnaryOperator<ControlPlaneConfig> ingressAddresses()
+    {
+        Ipv4Cidr range;
+        try {
+            range = Ipv4Cidr.parse(ingressCidr);
+        }
+        catch (IllegalArgumentException e) {
+            throw new ParameterException(command.commandLine(), "check --ingress-cidr: " + e.getMessage());
+        }
+        return controlPlane -> controlPlane.withIngressAddresses(range);
     }
 
     /** The task CIDR (the command's --task-cidr) cut into slices of --host-prefix, as a setting of the control plane. */

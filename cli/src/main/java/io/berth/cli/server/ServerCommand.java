@@ -113,6 +113,7 @@ public final class ServerCommand
         UnaryOperator<ControlPlaneConfig> timings = controlPlane.hostTimings();
         UnaryOperator<ControlPlaneConfig> network = controlPlane.taskNetwork(taskCidr);
         UnaryOperator<ControlPlaneConfig> quotas = controlPlane.defaultQuotas();
-        return config -> quotas.apply(network.apply(timings.apply(config)));
+        UnaryOperator<ControlPlaneConfig> ingress = controlPlane.ingressAddresses();
+        return config -> ingress.apply(quotas.apply(network.apply(timings.apply(config))));
     }
 }

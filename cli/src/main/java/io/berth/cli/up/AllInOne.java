@@ -114,7 +114,9 @@ public final class AllInOne
                 .withTimings(config.heartbeatInterval(), config.stoppedTaskRetention())
                 .withMaxImageBytes(config.maxImageBytes())
                 .withRunsc(config.runscBinary())
-                .withImageStoreBytes(config.imageStoreBytes());
+                .withImageStoreBytes(config.imageStoreBytes())
+                // this machine serves the load balancers: their addresses are on its loopback (127.77.0.0/16 by default)
+                .withIngress(true);
         AgentNode node = new AgentNode(agentConfig, clock);
         node.start();
         agentNode = node;

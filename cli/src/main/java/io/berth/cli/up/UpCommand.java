@@ -88,7 +88,8 @@ public final class UpCommand
         UnaryOperator<ControlPlaneConfig> timings = controlPlane.hostTimings();
         UnaryOperator<ControlPlaneConfig> network = controlPlane.taskNetwork(taskCidr);
         UnaryOperator<ControlPlaneConfig> quotas = controlPlane.defaultQuotas();
-        AllInOne berth = new AllInOne(config, settings -> quotas.apply(network.apply(timings.apply(settings))));
+        UnaryOperator<ControlPlaneConfig> ingress = controlPlane.ingressAddresses();
+        AllInOne berth = new AllInOne(config, settings -> ingress.apply(quotas.apply(network.apply(timings.apply(settings)))));
         try {
             berth.start();
         }

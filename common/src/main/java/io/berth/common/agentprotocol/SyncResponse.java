@@ -6,13 +6,19 @@ import java.util.List;
  * The desired state for the host: every task it should hold, and the task network it is part of (null from a
  * control plane that gives it none: its tasks then get no network of their own). A task the agent holds that
  * is not listed here is to be stopped and cleaned up; a STOPPED report that the control plane has recorded is
- * dropped from this list, which tells the agent it may forget the task.
+ * dropped from this list, which tells the agent it may forget the task. An ingress host (one whose request carried an
+ * ingress report) also gets the load balancers it serves; every other host gets null there.
  */
-public record SyncResponse(List<TaskAssignment> tasks, NetworkPlan network)
+public record SyncResponse(List<TaskAssignment> tasks, NetworkPlan network, IngressPlan ingress)
 {
     public SyncResponse
     {
         tasks = List.copyOf(tasks);
+    }
+
+    public SyncResponse(List<TaskAssignment> tasks, NetworkPlan network)
+    {
+        this(tasks, network, null);
     }
 
     /** Tasks only, with no network plan. */

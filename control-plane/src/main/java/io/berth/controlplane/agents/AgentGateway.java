@@ -1,12 +1,14 @@
 package io.berth.controlplane.agents;
 
 import io.berth.common.agentprotocol.ControlPlaneLink;
+import io.berth.common.agentprotocol.IngressPlan;
 import io.berth.common.agentprotocol.RegistryLogin;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
 import io.berth.common.agentprotocol.TaskAssignment;
 import io.berth.common.agentprotocol.TaskReport;
 import io.berth.common.agentprotocol.TaskSecrets;
+import io.berth.controlplane.loadbalancing.IngressPlans;
 import io.berth.controlplane.metering.UsageRecorder;
 import io.berth.controlplane.network.NetworkPlanBuilder;
 import io.berth.controlplane.network.TaskNetwork;
@@ -40,7 +42,8 @@ import static java.util.Objects.requireNonNull;
  * should hold and the task network it is part of. Reports of tasks the control plane does not know (or has
  * already recorded as STOPPED) are left out of the answer, which tells the agent to clean them up and forget them.
  * When a sync changes what other hosts' plans hold (a new slice, a host back from LOST, a task address that
- * appeared or went away), every other host is woken, so their peers and endpoints follow within seconds.
+ * appeared or went away), every other host is woken, so their peers and endpoints follow within seconds. A host that
+ * reports ingress (its load balancer's view of the targets) is answered with every load balancer to serve.
  */
 public final class AgentGateway
         implements ControlPlaneLink
@@ -118,7 +121,13 @@ public final class AgentGateway
             for (Task task : transaction.tasks().onHost(hostId)) {
                 assignment(transaction, task, now).ifPresent(assignments::add);
             }
-            return new SyncResponse(assignments, taskNetwork.planFor(transaction, hostId).orElse(null));
+            // an ingress host reports what its load balancer sees, and gets every load balancer to serve
+            IngressPlan ingress = null;
+            if (request.ingress() != null) {
+                IngressPlans.recordHealth(transaction, request.ingress());
+                ingress = IngressPlans.build(transaction, now);
+            }
+            return new SyncResponse(assignments, taskNetwork.planFor(transaction, hostId).orElse(null), ingress);
         });
         otherHostsTouched.forEach(hostSignals::signal);
         return response;

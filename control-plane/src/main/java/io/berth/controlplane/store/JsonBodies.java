@@ -4,11 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.berth.common.json.Json;
 
 /** Domain records to and from the JSON text of body columns. */
-final class JsonBodies
+public final class JsonBodies
 {
     private JsonBodies() {}
 
-    static String write(Object value)
+    public static String write(Object value)
     {
         try {
             return Json.mapper().writeValueAsString(value);
@@ -18,7 +18,7 @@ final class JsonBodies
         }
     }
 
-    static <T> T read(String body, Class<T> type)
+    public static <T> T read(String body, Class<T> type)
     {
         try {
             return Json.mapper().readValue(body, type);

@@ -73,4 +73,9 @@ public final class StoreTransaction
     {
         return new TaskUsageRows(sql);
     }
+
+    public LoadBalancingRows loadBalancing()
+    {
+        return new LoadBalancingRows(sql);
+    }
 }

@@ -12,6 +12,9 @@ import io.berth.controlplane.api.EcsAction;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.api.JsonService;
 import io.berth.controlplane.api.RequestContext;
+import io.berth.controlplane.api.query.QueryArguments;
+import io.berth.controlplane.api.query.QueryService;
+import io.berth.controlplane.api.query.XmlElement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +35,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Decodes one request, authenticates it, dispatches it and writes the response or the error shape. {@code POST /}
- * goes to the JSON 1.1 service the request was signed for (ECS or ECR); paths under /berth/ to the admin
- * endpoints, which are signed as ECS calls.
+ * goes to the service the request was signed for: a JSON 1.1 service (ECS, ECR) by X-Amz-Target, or a query
+ * protocol service (ELBv2, STS) by the form body's Action, answered and refused in XML. Paths under /berth/ go to
+ * the admin endpoints, which are signed as ECS calls.
  */
 final class ApiHandler
         implements HttpHandler
@@ -43,18 +47,27 @@ final class ApiHandler
     static final String ECS_CONTENT_TYPE = "application/x-amz-json-1.1";
     static final String ADMIN_CONTENT_TYPE = "application/json";
     static final String REQUEST_ID_HEADER = "x-amzn-RequestId";
+    static final String FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
+    static final String XML_CONTENT_TYPE = "text/xml";
 
     private final ObjectMapper mapper = Json.mapper();
     private final RequestAuthenticator authenticator;
     private final Map<String, JsonService> services;
+    private final Map<String, QueryService> queryServices;
     private final List<AdminRoute> adminRoutes;
     private final int maxBodyBytes;
     private volatile RequestThrottle throttle;
 
     ApiHandler(RequestAuthenticator authenticator, List<JsonService> services, List<AdminEndpoint> adminEndpoints, int maxBodyBytes)
     {
+        this(authenticator, services, List.of(), adminEndpoints, maxBodyBytes);
+    }
+
+    ApiHandler(RequestAuthenticator authenticator, List<JsonService> services, List<QueryService> queryServices, List<AdminEndpoint> adminEndpoints, int maxBodyBytes)
+    {
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
         this.services = services.stream().collect(Collectors.toUnmodifiableMap(JsonService::signingName, Function.identity()));
+        this.queryServices = queryServices.stream().collect(Collectors.toUnmodifiableMap(QueryService::signingName, Function.identity()));
         this.adminRoutes = adminEndpoints.stream().map(AdminRoute::of).toList();
         if (maxBodyBytes <= 0) {
             throw new IllegalArgumentException("maxBodyBytes must be positive");
@@ -75,24 +88,40 @@ final class ApiHandler
         String operation = exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath();
         String accountId = "-";
         boolean ecs = "/".equals(exchange.getRequestURI().getRawPath());
+        // the query protocol's clients read errors as XML, so the form body decides the error shape before anything is verified
+        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+        String queryNamespace = ecs && contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(FORM_CONTENT_TYPE) ? "" : null;
         try (exchange) {
             int status;
             try {
                 IncomingRequest request = readRequest(exchange);
+                if (queryNamespace != null) {
+                    Map<String, String> form = QueryParameters.parse(formBody(request.body()));
+                    operation = form.getOrDefault("Action", operation);
+                    RequestAuthenticator.Authenticated caller = authenticator.authenticate(request);
+                    accountId = caller.key().account().accountId();
+                    QueryService service = queryService(caller);
+                    queryNamespace = service.namespace();
+                    throttle(accountId);
+                    XmlElement response = handleQuery(new RequestContext(caller.key().account(), caller.region(), requestId), service, form);
+                    sendXml(exchange, requestId, 200, response.write(service.namespace()));
+                    return;
+                }
                 if (ecs) {
                     // name the action in log lines even when authentication fails
                     operation = request.header("x-amz-target").map(target -> target.substring(target.lastIndexOf('.') + 1)).orElse(operation);
                 }
                 RequestAuthenticator.Authenticated caller = authenticator.authenticate(request);
                 accountId = caller.key().account().accountId();
-                RequestThrottle currentThrottle = throttle;
-                if (currentThrottle != null && !currentThrottle.tryAcquire(accountId)) {
-                    throw ApiErrors.throttling();
-                }
+                throttle(accountId);
                 RequestContext context = new RequestContext(caller.key().account(), caller.region(), requestId);
                 JsonNode response;
                 if (ecs) {
                     JsonService service = services.get(caller.service());
+                    if (service == null) {
+                        throw ApiErrors.unknownOperation(caller.service().toUpperCase(Locale.ROOT) + " is spoken with the query protocol: send "
+                                + FORM_CONTENT_TYPE + " with Action and Version");
+                    }
                     response = handleAction(context, service, actionName(service, request), request);
                 }
                 else {
@@ -107,14 +136,13 @@ final class ApiHandler
             catch (EcsException e) {
                 status = e.httpStatus();
                 log.warn("{} account={} failed: {} {}: {} requestId={}", operation, accountId, status, e.type(), e.getMessage(), requestId);
-                send(exchange, requestId, status, ecs, errorBody(e.type(), e.getMessage()));
+                sendError(exchange, requestId, ecs, queryNamespace, e);
                 return;
             }
             catch (RuntimeException e) {
                 EcsException error = ApiErrors.server(requestId);
-                status = error.httpStatus();
                 log.warn("{} account={} failed unexpectedly, requestId={}", operation, accountId, requestId, e);
-                send(exchange, requestId, status, ecs, errorBody(error.type(), error.getMessage()));
+                sendError(exchange, requestId, ecs, queryNamespace, error);
                 return;
             }
             if (log.isDebugEnabled()) {
@@ -124,6 +152,79 @@ final class ApiHandler
         catch (IOException e) {
             // the client went away mid-response; nothing left to tell it
             log.debug("{} requestId={}: could not write the response: {}", operation, requestId, e.toString());
+        }
+    }
+
+    private void throttle(String accountId)
+    {
+        RequestThrottle currentThrottle = throttle;
+        if (currentThrottle != null && !currentThrottle.tryAcquire(accountId)) {
+            throw ApiErrors.throttling();
+        }
+    }
+
+    /** A form body as a query string: in forms a raw '+' is a space. */
+    private static String formBody(byte[] body)
+    {
+        return new String(body, java.nio.charset.StandardCharsets.UTF_8).strip().replace("+", "%20");
+    }
+
+    private QueryService queryService(RequestAuthenticator.Authenticated caller)
+    {
+        QueryService service = queryServices.get(caller.service());
+        if (service == null) {
+            throw ApiErrors.unknownOperation(caller.service().toUpperCase(Locale.ROOT) + " is not spoken with the query protocol: send "
+                    + ECS_CONTENT_TYPE + " with X-Amz-Target");
+        }
+        return service;
+    }
+
+    private static XmlElement handleQuery(RequestContext context, QueryService service, Map<String, String> form)
+    {
+        String serviceName = service.signingName().toUpperCase(Locale.ROOT);
+        String actionName = form.get("Action");
+        if (actionName == null || actionName.isEmpty()) {
+            throw new EcsException("MissingAction", "The request names no Action: " + serviceName + " takes Action=<name>&Version=" + service.version());
+        }
+        var action = service.actionsByName().get(actionName);
+        if (action == null) {
+            throw new EcsException("InvalidAction", "Berth does not support the " + serviceName + " action " + actionName);
+        }
+        String version = form.get("Version");
+        if (!service.version().equals(version)) {
+            throw new EcsException("InvalidParameterValue", "Version must be " + service.version() + " for " + serviceName + ", not " + version);
+        }
+        Map<String, String> parameters = new java.util.LinkedHashMap<>(form);
+        parameters.remove("Action");
+        parameters.remove("Version");
+        return action.handle(context, new QueryArguments("", parameters));
+    }
+
+    private void sendError(HttpExchange exchange, String requestId, boolean ecs, String queryNamespace, EcsException error)
+            throws IOException
+    {
+        if (queryNamespace == null) {
+            send(exchange, requestId, error.httpStatus(), ecs, errorBody(error.type(), error.getMessage()));
+            return;
+        }
+        XmlElement body = XmlElement.of("ErrorResponse")
+                .add(XmlElement.of("Error")
+                        .add("Type", error.httpStatus() >= 500 ? "Receiver" : "Sender")
+                        .add("Code", error.type())
+                        .add("Message", error.getMessage()))
+                .add("RequestId", requestId);
+        sendXml(exchange, requestId, error.httpStatus(), body.write(queryNamespace.isEmpty() ? null : queryNamespace));
+    }
+
+    private static void sendXml(HttpExchange exchange, String requestId, int status, String document)
+            throws IOException
+    {
+        byte[] bytes = document.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", XML_CONTENT_TYPE);
+        exchange.getResponseHeaders().set(REQUEST_ID_HEADER, requestId);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream output = exchange.getResponseBody()) {
+            output.write(bytes);
         }
     }
 

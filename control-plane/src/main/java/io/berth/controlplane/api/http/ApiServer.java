@@ -6,6 +6,7 @@ import io.berth.controlplane.accounts.AccessKeyLookup;
 import io.berth.controlplane.api.AdminEndpoint;
 import io.berth.controlplane.api.EcsAction;
 import io.berth.controlplane.api.JsonService;
+import io.berth.controlplane.api.query.QueryService;
 import io.berth.controlplane.quotas.RequestRates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,8 @@ import java.util.concurrent.Executors;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The control plane's HTTP API: the ECS and ECR JSON 1.1 protocols on {@code POST /} and the admin endpoints under
+ * The control plane's HTTP API: the ECS and ECR JSON 1.1 protocols and the ELBv2 and STS query protocol on
+ * {@code POST /}, and the admin endpoints under
  * {@code /berth/}, all SigV4-authenticated. One virtual thread per request.
  */
 public final class ApiServer
@@ -63,13 +65,27 @@ public final class ApiServer
     /** Serves each of the JSON 1.1 services (ECS, ECR) to the requests signed for it. */
     public static ApiServer serving(InetSocketAddress bind, AccessKeyLookup keys, List<JsonService> services, List<AdminEndpoint> adminEndpoints, Clock clock)
     {
-        return new ApiServer(bind, handler(keys, services, adminEndpoints, clock, DEFAULT_MAX_BODY_BYTES));
+        return serving(bind, keys, services, List.of(), adminEndpoints, clock);
+    }
+
+    /** Serves each of the JSON 1.1 services (ECS, ECR) and the query protocol services (ELBv2, STS) to the requests signed for it. */
+    public static ApiServer serving(InetSocketAddress bind, AccessKeyLookup keys, List<JsonService> services, List<QueryService> queryServices,
+            List<AdminEndpoint> adminEndpoints, Clock clock)
+    {
+        return new ApiServer(bind, handler(keys, services, queryServices, adminEndpoints, clock, DEFAULT_MAX_BODY_BYTES));
     }
 
     private static ApiHandler handler(AccessKeyLookup keys, List<JsonService> services, List<AdminEndpoint> adminEndpoints, Clock clock, int maxBodyBytes)
     {
-        Set<String> signingNames = services.stream().map(JsonService::signingName).collect(Collectors.toSet());
-        return new ApiHandler(new RequestAuthenticator(keys, clock, signingNames), services, adminEndpoints, maxBodyBytes);
+        return handler(keys, services, List.of(), adminEndpoints, clock, maxBodyBytes);
+    }
+
+    private static ApiHandler handler(AccessKeyLookup keys, List<JsonService> services, List<QueryService> queryServices, List<AdminEndpoint> adminEndpoints,
+            Clock clock, int maxBodyBytes)
+    {
+        Set<String> signingNames = new java.util.HashSet<>(services.stream().map(JsonService::signingName).collect(Collectors.toSet()));
+        queryServices.forEach(service -> signingNames.add(service.signingName()));
+        return new ApiHandler(new RequestAuthenticator(keys, clock, signingNames), services, queryServices, adminEndpoints, maxBodyBytes);
     }
 
     /**
