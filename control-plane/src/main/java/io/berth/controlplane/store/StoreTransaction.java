@@ -59,6 +59,11 @@ public final class StoreTransaction
         return new RepositoryRows(sql);
     }
 
+    public ServiceRows services()
+    {
+        return new ServiceRows(sql);
+    }
+
     public TaskUsageRows taskUsage()
     {
         return new TaskUsageRows(sql);

@@ -95,6 +95,19 @@ public final class TaskRows
                 row -> row.getString(1), parameters.toArray());
     }
 
+    /** The cluster's tasks not yet STOPPED that one of these started (a service's deployments), oldest first. */
+    public List<Task> notStoppedStartedBy(String accountId, String clusterName, List<String> startedBy)
+    {
+        if (startedBy.isEmpty()) {
+            return List.of();
+        }
+        List<Object> parameters = new ArrayList<>(List.of(accountId, clusterName, TaskStatus.STOPPED.name()));
+        parameters.addAll(startedBy);
+        String placeholders = String.join(", ", startedBy.stream().map(value -> "?").toList());
+        return sql.query("SELECT body FROM tasks WHERE account_id = ? AND cluster_name = ? AND last_status <> ? AND started_by IN (" + placeholders + ") "
+                        + "ORDER BY created_at, task_id", TaskRows::task, parameters.toArray());
+    }
+
     public long countWithLastStatus(String accountId, String clusterName, List<TaskStatus> statuses)
     {
         List<Object> parameters = new ArrayList<>(List.of(accountId, clusterName));

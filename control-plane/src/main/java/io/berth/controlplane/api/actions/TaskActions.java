@@ -93,7 +93,7 @@ public final class TaskActions
         return new TaskTagging(TaskDefinitionWire.tags(request), optionalString(request, "propagateTags"), managed != null && managed);
     }
 
-    private static PlacementOptions placement(JsonNode request)
+    static PlacementOptions placement(JsonNode request)
     {
         List<PlacementOptions.Strategy> strategies = optionalObjects(request, "placementStrategy").stream()
                 .map(strategy -> new PlacementOptions.Strategy(optionalString(strategy, "type"), optionalString(strategy, "field")))

@@ -1,0 +1,59 @@
+package io.berth.controlplane.services;
+
+import io.berth.controlplane.tasks.StopCodes;
+import io.berth.controlplane.tasks.TaskStatus;
+
+import java.time.Instant;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What the controller needs to know of one task of a service. startedBy is the deployment that started it.
+ * healthStatus is the task's (HEALTHY, UNHEALTHY, UNKNOWN; null for a task without health checks, which counts as
+ * healthy once RUNNING). onDrainingHost says its host is being drained, so the task is replaced make-before-break.
+ * placementMessage is why no host took it yet (null when placed or not tried).
+ */
+public record ServiceTask(
+        String taskId,
+        String startedBy,
+        TaskStatus lastStatus,
+        TaskStatus desiredStatus,
+        Instant startedAt,
+        Instant createdAt,
+        String stopCode,
+        String stoppedReason,
+        String healthStatus,
+        boolean onDrainingHost,
+        String placementMessage)
+{
+    public ServiceTask
+    {
+        requireNonNull(taskId, "taskId is null");
+        requireNonNull(lastStatus, "lastStatus is null");
+        requireNonNull(desiredStatus, "desiredStatus is null");
+        requireNonNull(createdAt, "createdAt is null");
+    }
+
+    public boolean stopped()
+    {
+        return lastStatus == TaskStatus.STOPPED;
+    }
+
+    /** Not stopped and not told to stop: a task the service counts on. */
+    public boolean wanted()
+    {
+        return !stopped() && desiredStatus == TaskStatus.RUNNING;
+    }
+
+    /** RUNNING and, when it has a health check, HEALTHY (UNKNOWN is not yet healthy). */
+    public boolean healthy()
+    {
+        return wanted() && lastStatus == TaskStatus.RUNNING && (healthStatus == null || healthStatus.equals("HEALTHY"));
+    }
+
+    /** A stop the service did not ask for (nor a user): counts against the deployment and the back-off. */
+    public boolean failed()
+    {
+        return stopped() && !StopCodes.SERVICE_SCHEDULER_INITIATED.equals(stopCode) && !StopCodes.USER_INITIATED.equals(stopCode);
+    }
+}
