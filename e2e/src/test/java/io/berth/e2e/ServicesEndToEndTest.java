@@ -1,5 +1,6 @@
 package io.berth.e2e;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy;
@@ -235,9 +236,22 @@ class ServicesEndToEndTest
             assertThat(failure.arn()).isEqualTo("arn:aws:ecs:us-east-1:" + accountId() + ":service/services/nothing-here");
             assertThat(failure.reason()).isEqualTo("MISSING");
         });
+        ecs.createService(create("shapes-2", definition, 0));
         ListServicesResponse page = ecs.listServices(request -> request.cluster(cluster.cluster()).maxResults(1));
         assertThat(page.serviceArns()).hasSize(1);
         assertThat(page.nextToken()).isNotNull();
+    }
+
+    /** Deletes every service left, so their controller starts nothing while the fixture stops all tasks. */
+    @AfterAll
+    static void deleteServices()
+    {
+        EcsClient ecs = cluster.ecs();
+        List<String> arns = ecs.listServices(request -> request.cluster(cluster.cluster())).serviceArns();
+        arns.forEach(arn -> ecs.deleteService(request -> request.cluster(cluster.cluster()).service(arn).force(true)));
+        if (!arns.isEmpty()) {
+            waiter().waitUntilServicesInactive(request -> request.cluster(cluster.cluster()).services(arns));
+        }
     }
 
     private static CreateServiceRequest create(String name, String taskDefinition, int desiredCount)
