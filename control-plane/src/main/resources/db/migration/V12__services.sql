@@ -18,3 +18,6 @@ CREATE TABLE services (
 );
 
 CREATE INDEX services_by_status ON services (status);
+
+-- ListTasks' serviceName filter: a task's group (service:NAME for a service's tasks), null for tasks stored before.
+ALTER TABLE tasks ADD COLUMN task_group VARCHAR(255);

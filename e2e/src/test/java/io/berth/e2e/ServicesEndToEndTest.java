@@ -76,6 +76,9 @@ class ServicesEndToEndTest
             assertThat(task.taskDefinitionArn()).isEqualTo(revision1);
         });
 
+        assertThat(ecs.listTasks(request -> request.cluster(cluster.cluster()).serviceName("web")).taskArns())
+                .containsExactlyInAnyOrderElementsOf(tasks.stream().map(Task::taskArn).toList());
+
         // the AWS CLI's waiter on the same service
         HostCommand wait = HostCommand.run(List.of("aws", "ecs", "wait", "services-stable", "--cluster", cluster.cluster(), "--services", "web",
                 "--endpoint-url", cluster.environment().berth().endpoint().toString()), cliEnvironment(), null, Duration.ofSeconds(60));

@@ -48,6 +48,12 @@ public final class ServiceController
         return settings.backOff(consecutiveFailures);
     }
 
+    /** Whether the task counts as healthy now (for load balancer registration as for rollouts). */
+    public boolean healthy(ServiceTask task, Instant now)
+    {
+        return task.healthy(now, settings.settleTime());
+    }
+
     public ServicePlan decide(ServiceSnapshot snapshot)
     {
         Pass pass = new Pass(snapshot);
@@ -94,7 +100,7 @@ public final class ServiceController
             // the primary above its desired count: the least useful first (not yet healthy, then the newest)
             List<ServiceTask> keep = new ArrayList<>(primaryWanted.stream().filter(task -> !task.onDrainingHost()).toList());
             List<ServiceTask> replaceable = new ArrayList<>(primaryWanted.stream().filter(ServiceTask::onDrainingHost).toList());
-            keep.sort(Comparator.comparing(ServiceTask::healthy).reversed().thenComparing(ServiceTask::createdAt));
+            keep.sort(Comparator.comparing(this::healthy).reversed().thenComparing(ServiceTask::createdAt));
             while (keep.size() > desired) {
                 stop(keep.removeLast(), stopReason);
             }
@@ -107,10 +113,10 @@ public final class ServiceController
 
             // older tasks: those not healthy go at once; healthy ones while the healthy count stays at the minimum
             int minimumHealthy = service.deploymentConfiguration().minimumHealthyTasks(desired);
-            int healthy = (int) (keep.stream().filter(ServiceTask::healthy).count() + replaceable.stream().filter(ServiceTask::healthy).count());
-            replaceable.sort(Comparator.comparing(ServiceTask::healthy).thenComparing(ServiceTask::createdAt));
+            int healthy = (int) (keep.stream().filter(this::healthy).count() + replaceable.stream().filter(this::healthy).count());
+            replaceable.sort(Comparator.comparing(this::healthy).thenComparing(ServiceTask::createdAt));
             for (ServiceTask task : replaceable) {
-                if (!task.healthy()) {
+                if (!healthy(task)) {
                     if (!primaryFailed || desired == 0) {
                         stop(task, stopReason);
                     }
@@ -234,7 +240,7 @@ public final class ServiceController
             }
             Deployment current = next.getFirst();
             boolean onlyPrimary = next.size() == 1;
-            long healthyKept = keep.stream().filter(task -> task.healthy() && !stopping.contains(task.taskId())).count();
+            long healthyKept = keep.stream().filter(task -> healthy(task) && !stopping.contains(task.taskId())).count();
             boolean drainingHosts = keep.size() < aliveByDeployment.get(current.id()).stream().filter(ServiceTask::wanted).count();
             boolean done = onlyPrimary && healthyKept == desired && launches.isEmpty() && stops.isEmpty() && !drainingHosts;
             if (done && current.rolloutState() == RolloutState.IN_PROGRESS) {
@@ -267,6 +273,11 @@ public final class ServiceController
                     .steady(steady)
                     .build();
             return new ServicePlan(nextService, launches, stops);
+        }
+
+        private boolean healthy(ServiceTask task)
+        {
+            return task.healthy(now, settings.settleTime());
         }
 
         private void stop(ServiceTask task, String reason)

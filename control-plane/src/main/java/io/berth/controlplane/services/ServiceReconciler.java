@@ -83,7 +83,7 @@ public final class ServiceReconciler
         }
         ServicePlan plan = controller.decide(snapshot);
         Service service = plan.next();
-        snapshot.tasks().stream().filter(ServiceTask::healthy).forEach(task -> targets.register(service, task.taskId()));
+        snapshot.tasks().stream().filter(task -> controller.healthy(task, now)).forEach(task -> targets.register(service, task.taskId()));
         for (StopOrder stop : plan.stops()) {
             Instant when = stopAfter.computeIfAbsent(stop.taskId(), taskId -> now.plus(targets.deregister(service, taskId)));
             if (!now.isBefore(when)) {

@@ -3,6 +3,7 @@ package io.berth.controlplane.services;
 import io.berth.controlplane.tasks.StopCodes;
 import io.berth.controlplane.tasks.TaskStatus;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import static java.util.Objects.requireNonNull;
@@ -45,10 +46,20 @@ public record ServiceTask(
         return !stopped() && desiredStatus == TaskStatus.RUNNING;
     }
 
-    /** RUNNING and, when it has a health check, HEALTHY (UNKNOWN is not yet healthy). */
-    public boolean healthy()
+    /**
+     * RUNNING and, when it has a health check, HEALTHY (UNKNOWN is not yet healthy); without a health check, RUNNING for
+     * settleTime, so that a container that exits at once (RUNNING for a moment) never completes a deployment or
+     * replaces a good task.
+     */
+    public boolean healthy(Instant now, Duration settleTime)
     {
-        return wanted() && lastStatus == TaskStatus.RUNNING && (healthStatus == null || healthStatus.equals("HEALTHY"));
+        if (!wanted() || lastStatus != TaskStatus.RUNNING) {
+            return false;
+        }
+        if (healthStatus != null) {
+            return healthStatus.equals("HEALTHY");
+        }
+        return startedAt != null && !now.isBefore(startedAt.plus(settleTime));
     }
 
     /** A stop the service did not ask for (nor a user): counts against the deployment and the back-off. */

@@ -30,9 +30,9 @@ public final class TaskRows
     public void insert(Task task)
     {
         TaskState state = task.state();
-        sql.update("INSERT INTO tasks (task_id, account_id, cluster_name, arn, family, started_by, desired_status, last_status, host_id, "
-                        + "created_at, stopped_at, version, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                task.taskId(), task.accountId(), task.clusterName(), task.arn(), task.family(), task.startedBy(),
+        sql.update("INSERT INTO tasks (task_id, account_id, cluster_name, arn, family, started_by, task_group, desired_status, last_status, host_id, "
+                        + "created_at, stopped_at, version, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                task.taskId(), task.accountId(), task.clusterName(), task.arn(), task.family(), task.startedBy(), task.group(),
                 state.desiredStatus().name(), state.lastStatus().name(), state.hostId(),
                 task.createdAt().toEpochMilli(), epochMillis(state.stoppedAt()), state.version(), JsonBodies.write(task));
     }
@@ -79,6 +79,13 @@ public final class TaskRows
     /** Task ARNs of a cluster, oldest first; family and startedBy may be null (no filter). */
     public List<String> listArns(String accountId, String clusterName, String family, String startedBy, TaskStatus desiredStatus, int offset, int limit)
     {
+        return listArns(accountId, clusterName, family, startedBy, null, desiredStatus, offset, limit);
+    }
+
+    /** Task ARNs of a cluster, oldest first; family, startedBy and group may be null (no filter). */
+    public List<String> listArns(String accountId, String clusterName, String family, String startedBy, String group, TaskStatus desiredStatus, int offset,
+            int limit)
+    {
         List<Object> parameters = new ArrayList<>(List.of(accountId, clusterName, desiredStatus.name()));
         StringBuilder where = new StringBuilder("account_id = ? AND cluster_name = ? AND desired_status = ?");
         if (family != null) {
@@ -88,6 +95,10 @@ public final class TaskRows
         if (startedBy != null) {
             where.append(" AND started_by = ?");
             parameters.add(startedBy);
+        }
+        if (group != null) {
+            where.append(" AND task_group = ?");
+            parameters.add(group);
         }
         parameters.add(limit);
         parameters.add(offset);

@@ -210,8 +210,9 @@ public final class TaskService
         }
         return store.inTransaction(transaction -> {
             Cluster cluster = clusters.resolve(transaction, accountId, filter.cluster());
+            String serviceName = emptyToNull(filter.serviceName());
             List<String> arns = transaction.tasks().listArns(accountId, cluster.name(), emptyToNull(filter.family()), emptyToNull(filter.startedBy()),
-                    filter.desiredStatus(), page.offset(), page.maxResults() + 1);
+                    serviceName == null ? null : "service:" + serviceName, filter.desiredStatus(), page.offset(), page.maxResults() + 1);
             return Page.of(arns, page.offset(), page.maxResults());
         });
     }

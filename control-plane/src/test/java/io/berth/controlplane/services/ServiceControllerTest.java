@@ -74,6 +74,21 @@ class ServiceControllerTest
     }
 
     @Test
+    void aTaskWithoutAHealthCheckCountsOnceItHasRunForTheSettleTime()
+    {
+        Deployment old = primary("ecs-svc/1", REVISION_1, List.of("a")).withStatus(Deployment.Status.ACTIVE, T0);
+        Service service = service(1, DeploymentConfiguration.DEFAULT, primary("ecs-svc/2", REVISION_2, List.of("b")), old);
+        ServiceTask justStarted = new ServiceTask("b", "ecs-svc/2", TaskStatus.RUNNING, TaskStatus.RUNNING, T0.minusSeconds(1), T0.minusSeconds(2), null, null,
+                null, false, null);
+        // a container that exits at once is RUNNING for a moment: the old task stays until the new one has held for 5 s
+        ServicePlan early = decide(service, List.of(running("a", "ecs-svc/1"), justStarted));
+        assertThat(early.stops()).isEmpty();
+        assertThat(early.next().primary().orElseThrow().rolloutState()).isEqualTo(RolloutState.IN_PROGRESS);
+        ServicePlan settled = controller.decide(new ServiceSnapshot(service, List.of(running("a", "ecs-svc/1"), justStarted), T0.plusSeconds(4)));
+        assertThat(settled.stops()).extracting(StopOrder::taskId).containsExactly("a");
+    }
+
+    @Test
     void scalingDownStopsTheNewestTasksWithTheSchedulersReason()
     {
         Service service = service(1, DeploymentConfiguration.DEFAULT, primary("ecs-svc/1", REVISION_1, List.of("a", "b", "c")));
@@ -115,7 +130,7 @@ class ServiceControllerTest
     @Test
     void backOffDoublesUpToItsCap()
     {
-        ServiceControllerSettings settings = new ServiceControllerSettings(Duration.ofSeconds(1), Duration.ofSeconds(10));
+        ServiceControllerSettings settings = new ServiceControllerSettings(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(5));
         assertThat(settings.backOff(0)).isEqualTo(Duration.ZERO);
         assertThat(settings.backOff(1)).isEqualTo(Duration.ofSeconds(1));
         assertThat(settings.backOff(3)).isEqualTo(Duration.ofSeconds(4));
@@ -255,7 +270,8 @@ class ServiceControllerTest
     void aTaskOnADrainingHostIsReplacedBeforeItIsStopped()
     {
         Service service = service(1, DeploymentConfiguration.DEFAULT, primary("ecs-svc/1", REVISION_1, List.of("a")));
-        ServiceTask onDraining = new ServiceTask("a", "ecs-svc/1", TaskStatus.RUNNING, TaskStatus.RUNNING, T0, T0, null, null, null, true, null);
+        ServiceTask onDraining = new ServiceTask("a", "ecs-svc/1", TaskStatus.RUNNING, TaskStatus.RUNNING, T0.minusSeconds(30), T0.minusSeconds(30), null, null,
+                null, true, null);
         ServicePlan plan = decide(service, List.of(onDraining));
         assertThat(plan.launches()).containsExactly(new Launch("ecs-svc/1", REVISION_1, 1));
         assertThat(plan.stops()).isEmpty();
