@@ -277,10 +277,19 @@ class ServicesEndToEndTest
                 .build();
     }
 
+    /**
+     * Waits with the SDK's services-stable waiter (one deployment, runningCount == desiredCount), then for its rollout to
+     * be COMPLETED, which Berth marks once the tasks have held RUNNING for 5 s (what a circuit breaker rolls back to).
+     */
     private static Service awaitStable(String name)
     {
         WaiterResponse<DescribeServicesResponse> response = waiter().waitUntilServicesStable(request -> request.cluster(cluster.cluster()).services(name));
-        return response.matched().response().orElseThrow().services().getFirst();
+        Service stable = response.matched().response().orElseThrow().services().getFirst();
+        assertThat(stable.runningCount()).isEqualTo(stable.desiredCount());
+        assertThat(stable.deployments()).hasSize(1);
+        return await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(500))
+                .until(() -> describe(name), service -> service.deployments().size() == 1
+                        && service.deployments().getFirst().rolloutState() == DeploymentRolloutState.COMPLETED && service.runningCount() == service.desiredCount());
     }
 
     private static Service describe(String name)

@@ -111,12 +111,14 @@ public final class ServiceController
             }
             boolean primaryFailed = primary.rolloutState() == RolloutState.FAILED;
 
-            // older tasks: those not healthy go at once; healthy ones while the healthy count stays at the minimum
+            // older tasks: those not serving (not RUNNING, or UNHEALTHY) go at once; serving ones while the tasks
+            // counted healthy stay at the minimum. An older task counts while it serves, a new one only once healthy
+            // (settled), so a new revision that crashes at once never takes a good task's place.
             int minimumHealthy = service.deploymentConfiguration().minimumHealthyTasks(desired);
-            int healthy = (int) (keep.stream().filter(this::healthy).count() + replaceable.stream().filter(this::healthy).count());
-            replaceable.sort(Comparator.comparing(this::healthy).thenComparing(ServiceTask::createdAt));
+            int healthy = (int) (keep.stream().filter(this::healthy).count() + replaceable.stream().filter(ServiceTask::serving).count());
+            replaceable.sort(Comparator.comparing(ServiceTask::serving).thenComparing(ServiceTask::createdAt));
             for (ServiceTask task : replaceable) {
-                if (!healthy(task)) {
+                if (!task.serving()) {
                     if (!primaryFailed || desired == 0) {
                         stop(task, stopReason);
                     }

@@ -62,6 +62,12 @@ public record ServiceTask(
         return startedAt != null && !now.isBefore(startedAt.plus(settleTime));
     }
 
+    /** RUNNING and not UNHEALTHY: a task that serves, though perhaps not yet long enough to count as healthy. */
+    public boolean serving()
+    {
+        return wanted() && lastStatus == TaskStatus.RUNNING && !"UNHEALTHY".equals(healthStatus);
+    }
+
     /** A stop the service did not ask for (nor a user): counts against the deployment and the back-off. */
     public boolean failed()
     {
