@@ -139,6 +139,31 @@ class ServicesEndToEndTest
     }
 
     @Test
+    void aRestartInTheMiddleOfADeploymentCarriesItOn()
+            throws Exception
+    {
+        EcsClient ecs = cluster.ecs();
+        String revision1 = register("restarted", SLEEP);
+        ecs.createService(create("restarted", revision1, 2));
+        String firstDeployment = awaitStable("restarted").deployments().getFirst().id();
+        String revision2 = register("restarted", List.of("sleep", "602"));
+        Service rolling = ecs.updateService(request -> request.cluster(cluster.cluster()).service("restarted").taskDefinition(revision2)).service();
+        String secondDeployment = rolling.deployments().getFirst().id();
+
+        cluster.environment().restart();
+
+        Service rolled = awaitStable("restarted");
+        assertThat(rolled.deployments()).singleElement().satisfies(deployment -> {
+            assertThat(deployment.id()).isEqualTo(secondDeployment);
+            assertThat(deployment.taskDefinition()).isEqualTo(revision2);
+        });
+        assertThat(runningTasks(secondDeployment)).hasSize(2);
+        assertThat(runningTasks(firstDeployment)).isEmpty();
+        // nothing started twice: the deployment's tasks are the two running plus none lost track of
+        assertThat(tasks(secondDeployment, DesiredStatus.STOPPED)).isEmpty();
+    }
+
+    @Test
     void aTaskKilledFromOutsideIsReplaced()
     {
         EcsClient ecs = cluster.ecs();
