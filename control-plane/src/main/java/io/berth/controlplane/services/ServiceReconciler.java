@@ -1,6 +1,7 @@
 package io.berth.controlplane.services;
 
 import io.berth.controlplane.agents.Host;
+import io.berth.controlplane.hosts.HostService;
 import io.berth.controlplane.placement.PlacementAttempt;
 import io.berth.controlplane.services.ServicePlan.Launch;
 import io.berth.controlplane.services.ServicePlan.StopOrder;
@@ -201,6 +202,6 @@ public final class ServiceReconciler
         String healthStatus = null;
         return new ServiceTask(task.taskId(), task.startedBy(), task.state().lastStatus(), task.state().desiredStatus(), task.state().startedAt(),
                 task.createdAt(), task.state().stopCode(), task.state().stoppedReason(), healthStatus, hostId != null && drainingHosts.contains(hostId),
-                placementMessage);
+                placementMessage, task.state().lastStatus() == TaskStatus.STOPPED && HostService.stoppedWithHost(hostId, task.state().stoppedReason()));
     }
 }

@@ -12,7 +12,8 @@ import static java.util.Objects.requireNonNull;
  * What the controller needs to know of one task of a service. startedBy is the deployment that started it.
  * healthStatus is the task's (HEALTHY, UNHEALTHY, UNKNOWN; null for a task without health checks, which counts as
  * healthy once RUNNING). onDrainingHost says its host is being drained, so the task is replaced make-before-break.
- * placementMessage is why no host took it yet (null when placed or not tried).
+ * placementMessage is why no host took it yet (null when placed or not tried). stoppedWithItsHost says it was
+ * recorded STOPPED because its host was lost or removed: replaced like any other, but no failure of the task.
  */
 public record ServiceTask(
         String taskId,
@@ -25,7 +26,8 @@ public record ServiceTask(
         String stoppedReason,
         String healthStatus,
         boolean onDrainingHost,
-        String placementMessage)
+        String placementMessage,
+        boolean stoppedWithItsHost)
 {
     public ServiceTask
     {
@@ -33,6 +35,13 @@ public record ServiceTask(
         requireNonNull(lastStatus, "lastStatus is null");
         requireNonNull(desiredStatus, "desiredStatus is null");
         requireNonNull(createdAt, "createdAt is null");
+    }
+
+    /** A task that did not stop with its host. */
+    public ServiceTask(String taskId, String startedBy, TaskStatus lastStatus, TaskStatus desiredStatus, Instant startedAt, Instant createdAt, String stopCode,
+            String stoppedReason, String healthStatus, boolean onDrainingHost, String placementMessage)
+    {
+        this(taskId, startedBy, lastStatus, desiredStatus, startedAt, createdAt, stopCode, stoppedReason, healthStatus, onDrainingHost, placementMessage, false);
     }
 
     public boolean stopped()
@@ -68,9 +77,12 @@ public record ServiceTask(
         return wanted() && lastStatus == TaskStatus.RUNNING && !"UNHEALTHY".equals(healthStatus);
     }
 
-    /** A stop the service did not ask for (nor a user): counts against the deployment and the back-off. */
+    /**
+     * A stop the service did not ask for (nor a user, nor the loss of its host): counts against the deployment and the
+     * back-off. A lost host with many tasks must not hold their replacements back for minutes.
+     */
     public boolean failed()
     {
-        return stopped() && !StopCodes.SERVICE_SCHEDULER_INITIATED.equals(stopCode) && !StopCodes.USER_INITIATED.equals(stopCode);
+        return stopped() && !stoppedWithItsHost && !StopCodes.SERVICE_SCHEDULER_INITIATED.equals(stopCode) && !StopCodes.USER_INITIATED.equals(stopCode);
     }
 }

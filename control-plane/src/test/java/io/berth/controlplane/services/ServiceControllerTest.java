@@ -128,6 +128,20 @@ class ServiceControllerTest
     }
 
     @Test
+    void tasksStoppedWithTheirLostHostAreReplacedAtOnceWithoutFailures()
+    {
+        Service service = service(2, DeploymentConfiguration.DEFAULT, primary("ecs-svc/1", REVISION_1, List.of("a", "b")));
+        List<ServiceTask> lost = List.of("a", "b").stream()
+                .map(id -> new ServiceTask(id, "ecs-svc/1", TaskStatus.STOPPED, TaskStatus.STOPPED, T0.minusSeconds(30), T0.minusSeconds(30),
+                        StopCodes.ESSENTIAL_CONTAINER_EXITED, "Host h1 was lost: no heartbeat since 2025-01-01T00:00:00Z", null, false, null, true))
+                .toList();
+        ServicePlan plan = decide(service, lost);
+        assertThat(plan.launches()).containsExactly(new Launch("ecs-svc/1", REVISION_1, 2));
+        assertThat(plan.next().consecutiveFailures()).isZero();
+        assertThat(plan.next().primary().orElseThrow().failedTasks()).isZero();
+    }
+
+    @Test
     void backOffDoublesUpToItsCap()
     {
         ServiceControllerSettings settings = new ServiceControllerSettings(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(5));
