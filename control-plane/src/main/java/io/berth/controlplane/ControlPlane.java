@@ -35,6 +35,7 @@ import io.berth.controlplane.registry.RegistrySettings;
 import io.berth.controlplane.registry.RegistryTokens;
 import io.berth.controlplane.registry.RepositoryService;
 import io.berth.controlplane.api.actions.ClusterActions;
+import io.berth.controlplane.api.actions.ServiceActions;
 import io.berth.controlplane.api.actions.TagActions;
 import io.berth.controlplane.api.actions.TaskActions;
 import io.berth.controlplane.api.actions.TaskDefinitionActions;
@@ -56,6 +57,11 @@ import io.berth.controlplane.network.TaskNetwork;
 import io.berth.controlplane.metering.RightSizingPolicy;
 import io.berth.controlplane.placement.TaskPlacer;
 import io.berth.controlplane.scheduler.PlacementEngine;
+import io.berth.controlplane.services.ServiceController;
+import io.berth.controlplane.services.ServiceControllerSettings;
+import io.berth.controlplane.services.ServiceOperations;
+import io.berth.controlplane.services.ServiceReconciler;
+import io.berth.controlplane.services.ServiceTargets;
 import io.berth.controlplane.store.Store;
 import io.berth.controlplane.taskdefinitions.TaskDefinitionService;
 import io.berth.controlplane.tasks.TaskService;
@@ -71,6 +77,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 import static java.util.Objects.requireNonNull;
 
@@ -112,6 +120,7 @@ public final class ControlPlane
     private final RepositoryService repositories;
     private final RegistryTokens registryTokens;
     private final RegistryTokenEndpoint registryTokenEndpoint;
+    private final ServiceReconciler serviceReconciler;
 
     public ControlPlane(ControlPlaneConfig config)
     {
@@ -152,10 +161,15 @@ public final class ControlPlane
         this.queryServices = List.of(new ElbActions(loadBalancing, targetRegistration).service(), StsActions.service());
         this.metering = new MeteringService(store, config.metering(), RightSizingPolicy.DEFAULT, config.clock());
 
+        ServiceController serviceController = new ServiceController(ServiceControllerSettings.DEFAULT, ControlPlane::newDeploymentId,
+                () -> UUID.randomUUID().toString());
+        this.serviceReconciler = new ServiceReconciler(store, tasks, serviceController, ServiceTargets.NONE, config.clock());
+
         List<EcsAction> actions = new ArrayList<>();
         actions.addAll(new ClusterActions(clusters).actions());
         actions.addAll(new TaskDefinitionActions(taskDefinitions).actions());
         actions.addAll(new TaskActions(tasks).actions());
+        actions.addAll(new ServiceActions(new ServiceOperations(store, clusters, taskDefinitions, ControlPlane::newDeploymentId, config.clock())).actions());
         actions.addAll(new TagActions(clusters, taskDefinitions, tasks).actions());
         this.ecsActions = List.copyOf(actions);
         List<JsonService> served = new ArrayList<>(List.of(JsonService.ecs(ecsActions),
@@ -192,6 +206,12 @@ public final class ControlPlane
         catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("Cannot read or make the secrets key " + config.secretsKeyFile() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** ECS's deployment id: ecs-svc/ and 19 digits. */
+    private static String newDeploymentId()
+    {
+        return "ecs-svc/" + ThreadLocalRandom.current().nextLong(1_000_000_000_000_000_000L, Long.MAX_VALUE);
     }
 
     public ControlPlaneConfig config()
@@ -346,7 +366,8 @@ public final class ControlPlane
     /**
      * The periodic work of the control plane, cheap enough to run every second: marks silent hosts LOST (stopping
      * their tasks), stops the tasks of hosts whose drain deadline passed, places waiting tasks (stopping those that
-     * waited longer than the placement timeout), and, at most once a minute, forgets long-stopped tasks (which
+     * waited longer than the placement timeout), runs the service controller (tasks at each service's desired count,
+     * deployments rolled, see {@link ServiceReconciler}), and, at most once a minute, forgets long-stopped tasks (which
      * reads every running task for metering first). Each step runs on its own, so one failing does not hold up the
      * others. Called by `berth up` (AllInOne) every second; a standalone server should do the same.
      */
@@ -363,6 +384,8 @@ public final class ControlPlane
             });
             touched.forEach(hostSignals::signal);
         });
+        // after placement, so a service sees its tasks placed; its new tasks are placed at once by RunTask's own pass
+        step("reconciling services", serviceReconciler::reconcileAll);
         if (lastPurge == null || !now.isBefore(lastPurge.plus(PURGE_INTERVAL))) {
             lastPurge = now;
             step("purging stopped tasks", () -> {

@@ -148,6 +148,18 @@ public final class BerthServer
         return config.dataDirectory().resolve("berth.env");
     }
 
+    /**
+     * Stops the periodic maintenance (placement, drains, the service controller) for good: before all tasks are
+     * stopped at shutdown, so that no service starts a replacement meanwhile.
+     */
+    public synchronized void stopMaintenance()
+    {
+        if (maintenance != null) {
+            maintenance.shutdownNow();
+            maintenance = null;
+        }
+    }
+
     private void runMaintenance()
     {
         try {
@@ -161,10 +173,7 @@ public final class BerthServer
     @Override
     public synchronized void close()
     {
-        if (maintenance != null) {
-            maintenance.shutdownNow();
-            maintenance = null;
-        }
+        stopMaintenance();
         if (apiServer != null) {
             apiServer.close();
             apiServer = null;

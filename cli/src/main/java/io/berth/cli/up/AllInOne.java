@@ -224,6 +224,10 @@ public final class AllInOne
         synchronized (this) {
             node = agentNode;
             agentNode = null;
+            if (server != null) {
+                // a service's controller would otherwise start replacements for the tasks being stopped
+                server.stopMaintenance();
+            }
         }
         if (node != null) {
             node.stopAllTasksAndClose(timeout);

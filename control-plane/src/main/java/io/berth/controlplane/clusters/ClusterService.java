@@ -77,11 +77,15 @@ public final class ClusterService
         });
     }
 
-    /** Marks the cluster INACTIVE; refused while it holds tasks that have not stopped. */
+    /** Marks the cluster INACTIVE; refused while it holds services that are not INACTIVE or tasks that have not stopped. */
     public ClusterSummary delete(String accountId, String reference)
     {
         ClusterSummary deleted = store.inTransaction(transaction -> {
             Cluster cluster = findActive(transaction, accountId, reference);
+            if (transaction.services().countLive(accountId, cluster.name()) > 0) {
+                throw new EcsException("ClusterContainsServicesException",
+                        "The Cluster cannot be deleted while Services are active. Delete its services first (DeleteService with force).");
+            }
             if (transaction.tasks().countNotStopped(accountId, cluster.name()) > 0) {
                 throw new EcsException("ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active.");
             }

@@ -132,7 +132,7 @@ public final class HostService
                 if (!transaction.hosts().markLostIfSilentSince(host.hostId(), cutoff, now)) {
                     continue; // it heartbeat in between
                 }
-                String reason = "Host " + host.hostId() + " was lost: no heartbeat since " + host.lastHeartbeat();
+                String reason = lostReason(host.hostId()) + host.lastHeartbeat();
                 int stopped = 0;
                 for (Task task : transaction.tasks().onHost(host.hostId())) {
                     if (transaction.tasks().updateIfChanged(task, task.withState(TaskTransitions.hostLost(task.state(), reason, now)))) {
@@ -184,6 +184,18 @@ public final class HostService
     public static String removalReason(String hostId)
     {
         return "Host " + hostId + " was removed by the operator";
+    }
+
+    /** The start of the stoppedReason of a task whose host was lost; the time of its last heartbeat follows. */
+    private static String lostReason(String hostId)
+    {
+        return "Host " + hostId + " was lost: no heartbeat since ";
+    }
+
+    /** Whether a task on hostId was recorded STOPPED with this reason because the host was lost or removed. */
+    public static boolean stoppedWithHost(String hostId, String stoppedReason)
+    {
+        return hostId != null && stoppedReason != null && (stoppedReason.equals(removalReason(hostId)) || stoppedReason.startsWith(lostReason(hostId)));
     }
 
     /** Wakes every host but these: their peers (and the task endpoints they know) changed. */

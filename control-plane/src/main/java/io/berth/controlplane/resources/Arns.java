@@ -6,7 +6,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Builds and reads ECS ARNs: arn:aws:ecs:REGION:ACCOUNT:cluster/NAME, task-definition/FAMILY:REVISION,
- * task/CLUSTER/ID and container/CLUSTER/TASK/ID. Requests may name a resource by ARN or by its short name.
+ * task/CLUSTER/ID, service/CLUSTER/NAME and container/CLUSTER/TASK/ID. Requests may name a resource by ARN or by its short name.
  */
 public final class Arns
 {
@@ -37,6 +37,11 @@ public final class Arns
     public static String task(String region, String accountId, String clusterName, String taskId)
     {
         return prefix(region, accountId) + "task/" + clusterName + "/" + taskId;
+    }
+
+    public static String service(String region, String accountId, String clusterName, String serviceName)
+    {
+        return prefix(region, accountId) + "service/" + clusterName + "/" + serviceName;
     }
 
     public static String container(String region, String accountId, String clusterName, String taskId, String containerId)

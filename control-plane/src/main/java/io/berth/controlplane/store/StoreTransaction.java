@@ -69,6 +69,11 @@ public final class StoreTransaction
         return new ParameterRows(sql);
     }
 
+    public ServiceRows services()
+    {
+        return new ServiceRows(sql);
+    }
+
     public TaskUsageRows taskUsage()
     {
         return new TaskUsageRows(sql);

@@ -30,9 +30,9 @@ public final class TaskRows
     public void insert(Task task)
     {
         TaskState state = task.state();
-        sql.update("INSERT INTO tasks (task_id, account_id, cluster_name, arn, family, started_by, desired_status, last_status, host_id, "
-                        + "created_at, stopped_at, version, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                task.taskId(), task.accountId(), task.clusterName(), task.arn(), task.family(), task.startedBy(),
+        sql.update("INSERT INTO tasks (task_id, account_id, cluster_name, arn, family, started_by, task_group, desired_status, last_status, host_id, "
+                        + "created_at, stopped_at, version, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                task.taskId(), task.accountId(), task.clusterName(), task.arn(), task.family(), task.startedBy(), task.group(),
                 state.desiredStatus().name(), state.lastStatus().name(), state.hostId(),
                 task.createdAt().toEpochMilli(), epochMillis(state.stoppedAt()), state.version(), JsonBodies.write(task));
     }
@@ -79,6 +79,13 @@ public final class TaskRows
     /** Task ARNs of a cluster, oldest first; family and startedBy may be null (no filter). */
     public List<String> listArns(String accountId, String clusterName, String family, String startedBy, TaskStatus desiredStatus, int offset, int limit)
     {
+        return listArns(accountId, clusterName, family, startedBy, null, desiredStatus, offset, limit);
+    }
+
+    /** Task ARNs of a cluster, oldest first; family, startedBy and group may be null (no filter). */
+    public List<String> listArns(String accountId, String clusterName, String family, String startedBy, String group, TaskStatus desiredStatus, int offset,
+            int limit)
+    {
         List<Object> parameters = new ArrayList<>(List.of(accountId, clusterName, desiredStatus.name()));
         StringBuilder where = new StringBuilder("account_id = ? AND cluster_name = ? AND desired_status = ?");
         if (family != null) {
@@ -89,10 +96,27 @@ public final class TaskRows
             where.append(" AND started_by = ?");
             parameters.add(startedBy);
         }
+        if (group != null) {
+            where.append(" AND task_group = ?");
+            parameters.add(group);
+        }
         parameters.add(limit);
         parameters.add(offset);
         return sql.query("SELECT arn FROM tasks WHERE " + where + " ORDER BY created_at, task_id LIMIT ? OFFSET ?",
                 row -> row.getString(1), parameters.toArray());
+    }
+
+    /** The cluster's tasks not yet STOPPED that one of these started (a service's deployments), oldest first. */
+    public List<Task> notStoppedStartedBy(String accountId, String clusterName, List<String> startedBy)
+    {
+        if (startedBy.isEmpty()) {
+            return List.of();
+        }
+        List<Object> parameters = new ArrayList<>(List.of(accountId, clusterName, TaskStatus.STOPPED.name()));
+        parameters.addAll(startedBy);
+        String placeholders = String.join(", ", startedBy.stream().map(value -> "?").toList());
+        return sql.query("SELECT body FROM tasks WHERE account_id = ? AND cluster_name = ? AND last_status <> ? AND started_by IN (" + placeholders + ") "
+                        + "ORDER BY created_at, task_id", TaskRows::task, parameters.toArray());
     }
 
     public long countWithLastStatus(String accountId, String clusterName, List<TaskStatus> statuses)

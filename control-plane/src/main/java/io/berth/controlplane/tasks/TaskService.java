@@ -162,6 +162,22 @@ public final class TaskService
         return stopped;
     }
 
+    /**
+     * Stops a task of a service for its scheduler (stopCode ServiceSchedulerInitiated); a task already stopping or
+     * stopped is left as is. Empty when the task is gone.
+     */
+    public Optional<Task> stopForService(String accountId, String taskId, String reason)
+    {
+        Optional<Task> stopped = store.inTransaction(transaction -> transaction.tasks().find(accountId, taskId).map(task -> {
+            Task after = task.withState(TaskTransitions.stopRequested(task.state(), reason, StopCodes.SERVICE_SCHEDULER_INITIATED, clock.instant()));
+            transaction.tasks().updateIfChanged(task, after);
+            return transaction.tasks().find(accountId, taskId).orElseThrow();
+        }));
+        stopped.map(task -> task.state().hostId()).ifPresent(hostSignals::signal);
+        stopped.ifPresent(task -> log.info("Service scheduler stopped task {} ({}): {}", task.taskId(), task.state().lastStatus(), reason));
+        return stopped;
+    }
+
     public Described<Task> describe(String accountId, String clusterReference, List<String> taskReferences)
     {
         if (taskReferences == null || taskReferences.isEmpty()) {
@@ -194,8 +210,9 @@ public final class TaskService
         }
         return store.inTransaction(transaction -> {
             Cluster cluster = clusters.resolve(transaction, accountId, filter.cluster());
+            String serviceName = emptyToNull(filter.serviceName());
             List<String> arns = transaction.tasks().listArns(accountId, cluster.name(), emptyToNull(filter.family()), emptyToNull(filter.startedBy()),
-                    filter.desiredStatus(), page.offset(), page.maxResults() + 1);
+                    serviceName == null ? null : "service:" + serviceName, filter.desiredStatus(), page.offset(), page.maxResults() + 1);
             return Page.of(arns, page.offset(), page.maxResults());
         });
     }

@@ -32,13 +32,19 @@ public final class TaskTransitions
      */
     public static TaskState stopRequested(TaskState state, String reason, Instant now)
     {
+        return stopRequested(state, reason, StopCodes.USER_INITIATED, now);
+    }
+
+    /** A stop asked for by stopCode's party: the user (UserInitiated) or a service's scheduler (ServiceSchedulerInitiated). */
+    public static TaskState stopRequested(TaskState state, String reason, String stopCode, Instant now)
+    {
         if (state.desiredStatus() == TaskStatus.STOPPED || state.lastStatus() == TaskStatus.STOPPED) {
             return state;
         }
         TaskState.Builder stopping = state.toBuilder()
                 .desiredStatus(TaskStatus.STOPPED)
                 .stoppingAt(now)
-                .stopCode(StopCodes.USER_INITIATED)
+                .stopCode(stopCode)
                 .stoppedReason(reason == null || reason.isEmpty() ? DEFAULT_STOP_REASON : reason);
         if (state.hostId() == null) {
             return stopping.lastStatus(TaskStatus.STOPPED).stoppedAt(now).containers(stopContainers(state.containers())).build();

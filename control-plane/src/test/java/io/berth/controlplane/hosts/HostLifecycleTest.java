@@ -225,6 +225,10 @@ class HostLifecycleTest
         assertThat(stopped.get("lastStatus").asText()).isEqualTo("STOPPED");
         assertThat(stopped.get("stopCode").asText()).isEqualTo("EssentialContainerExited");
         assertThat(stopped.get("stoppedReason").asText()).isEqualTo("Host host-a was lost: no heartbeat since " + lastHeartbeat);
+        // what a service's controller reads to replace the task without counting a failure of it
+        assertThat(HostService.stoppedWithHost("host-a", stopped.get("stoppedReason").asText())).isTrue();
+        assertThat(HostService.stoppedWithHost("host-b", stopped.get("stoppedReason").asText())).isFalse();
+        assertThat(HostService.stoppedWithHost("host-a", HostService.removalReason("host-a"))).isTrue();
         JsonNode hosts = admin(operator, "GET", "/berth/hosts", Map.of(), "{}").get("hosts");
         assertThat(hosts.get(0).get("hostId").asText()).isEqualTo("host-a");
         assertThat(hosts.get(0).get("state").asText()).isEqualTo("LOST");

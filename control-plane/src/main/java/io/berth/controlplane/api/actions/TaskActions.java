@@ -93,7 +93,7 @@ public final class TaskActions
         return new TaskTagging(TaskDefinitionWire.tags(request), optionalString(request, "propagateTags"), managed != null && managed);
     }
 
-    private static PlacementOptions placement(JsonNode request)
+    static PlacementOptions placement(JsonNode request)
     {
         List<PlacementOptions.Strategy> strategies = optionalObjects(request, "placementStrategy").stream()
                 .map(strategy -> new PlacementOptions.Strategy(optionalString(strategy, "type"), optionalString(strategy, "field")))
@@ -125,6 +125,12 @@ public final class TaskActions
         return response;
     }
 
+    /** serviceName may be the service's ARN (service/CLUSTER/NAME or service/NAME). */
+    private static String serviceNameOf(String reference)
+    {
+        return reference == null ? null : reference.substring(reference.lastIndexOf('/') + 1);
+    }
+
     private JsonNode listTasks(RequestContext context, JsonNode request)
     {
         PageRequest pageRequest = PageRequest.of(optionalInteger(request, "maxResults"), optionalString(request, "nextToken"));
@@ -132,9 +138,8 @@ public final class TaskActions
         if (desiredStatus != null && !desiredStatus.equals("RUNNING") && !desiredStatus.equals("STOPPED") && !desiredStatus.equals("PENDING")) {
             throw EcsException.invalidParameter("desiredStatus must be RUNNING, PENDING or STOPPED.");
         }
-        // desiredStatus PENDING never occurs in Berth (tasks are created wanting RUNNING), and no task belongs to a
-        // service yet: both filters match nothing
-        if ("PENDING".equals(desiredStatus) || optionalString(request, "serviceName") != null) {
+        // desiredStatus PENDING never occurs in Berth (tasks are created wanting RUNNING): it matches nothing
+        if ("PENDING".equals(desiredStatus)) {
             ObjectNode response = JsonFields.object();
             response.putArray("taskArns");
             return response;
@@ -146,7 +151,8 @@ public final class TaskActions
                 optionalString(request, "cluster"),
                 optionalString(request, "family"),
                 optionalString(request, "startedBy"),
-                desiredStatus == null ? null : TaskStatus.valueOf(desiredStatus));
+                desiredStatus == null ? null : TaskStatus.valueOf(desiredStatus),
+                serviceNameOf(optionalString(request, "serviceName")));
         Page<String> page = tasks.listArns(context.account().accountId(), filter, pageRequest);
         ObjectNode response = JsonFields.object();
         response.set("taskArns", JsonFields.strings(page.items()));

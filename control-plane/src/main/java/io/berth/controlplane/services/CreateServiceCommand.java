@@ -1,0 +1,31 @@
+package io.berth.controlplane.services;
+
+import io.berth.controlplane.resources.Tag;
+import io.berth.controlplane.tasks.PlacementOptions;
+
+import java.util.List;
+import java.util.Map;
+
+/** CreateService's input, decoded. Null cluster means "default"; null launchType and platformVersion mean FARGATE and LATEST. */
+public record CreateServiceCommand(
+        String cluster,
+        String serviceName,
+        String taskDefinition,
+        Integer desiredCount,
+        String launchType,
+        String platformVersion,
+        DeploymentConfigurationChange deploymentConfiguration,
+        Map<String, Object> networkConfiguration,
+        PlacementOptions placement,
+        List<Tag> tags,
+        String propagateTags,
+        boolean enableEcsManagedTags)
+{
+    public CreateServiceCommand
+    {
+        deploymentConfiguration = deploymentConfiguration == null ? DeploymentConfigurationChange.NONE : deploymentConfiguration;
+        networkConfiguration = networkConfiguration == null ? Map.of() : Map.copyOf(networkConfiguration);
+        placement = placement == null ? PlacementOptions.NONE : placement;
+        tags = tags == null ? List.of() : List.copyOf(tags);
+    }
+}

@@ -1,0 +1,207 @@
+package io.berth.controlplane.services;
+
+import io.berth.controlplane.agents.Host;
+import io.berth.controlplane.hosts.HostService;
+import io.berth.controlplane.placement.PlacementAttempt;
+import io.berth.controlplane.services.ServicePlan.Launch;
+import io.berth.controlplane.services.ServicePlan.StopOrder;
+import io.berth.controlplane.store.Store;
+import io.berth.controlplane.store.StoreTransaction;
+import io.berth.controlplane.tasks.RunTaskCommand;
+import io.berth.controlplane.tasks.Task;
+import io.berth.controlplane.tasks.TaskOverrides;
+import io.berth.controlplane.tasks.TaskService;
+import io.berth.controlplane.tasks.TaskStatus;
+import io.berth.controlplane.tasks.TaskTagging;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The one place that applies the service controller's plans: per live service, read a snapshot, decide, stop and
+ * start tasks through {@link TaskService}, and store the service with the tasks it started. Called from the control
+ * plane's maintenance loop (so only the process that runs controllers runs it). A crash between starting tasks and
+ * storing them loses nothing: the next pass adopts not-stopped tasks by their startedBy (the deployment id).
+ */
+public final class ServiceReconciler
+{
+    private static final Logger log = LoggerFactory.getLogger(ServiceReconciler.class);
+    private static final int MAX_TASKS_PER_RUN = 10;
+
+    private final Store store;
+    private final TaskService tasks;
+    private final ServiceController controller;
+    private final ServiceTargets targets;
+    private final Clock clock;
+    // tasks deregistered from their targets and when they may be stopped; in memory, since a restart deregisters anew
+    private final Map<String, Instant> stopAfter = new ConcurrentHashMap<>();
+
+    public ServiceReconciler(Store store, TaskService tasks, ServiceController controller, ServiceTargets targets, Clock clock)
+    {
+        this.store = requireNonNull(store, "store is null");
+        this.tasks = requireNonNull(tasks, "tasks is null");
+        this.controller = requireNonNull(controller, "controller is null");
+        this.targets = requireNonNull(targets, "targets is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** One pass over every live service; a service that fails is logged and left for the next pass. */
+    public void reconcileAll()
+    {
+        for (Service service : store.inTransaction(transaction -> transaction.services().allLive())) {
+            try {
+                reconcile(service.accountId(), service.clusterName(), service.name());
+            }
+            catch (RuntimeException e) {
+                log.warn("Service {}: reconciliation failed: {}", service.arn(), e.toString());
+            }
+        }
+    }
+
+    void reconcile(String accountId, String clusterName, String name)
+    {
+        Instant now = clock.instant();
+        ServiceSnapshot snapshot = store.inTransaction(transaction -> transaction.services().find(accountId, clusterName, name)
+                .filter(service -> service.status() != Service.Status.INACTIVE)
+                .map(service -> snapshot(transaction, service, now))
+                .orElse(null));
+        if (snapshot == null) {
+            return;
+        }
+        ServicePlan plan = controller.decide(snapshot);
+        Service service = plan.next();
+        snapshot.tasks().stream().filter(task -> controller.healthy(task, now)).forEach(task -> targets.register(service, task.taskId()));
+        for (StopOrder stop : plan.stops()) {
+            Instant when = stopAfter.computeIfAbsent(stop.taskId(), taskId -> now.plus(targets.deregister(service, taskId)));
+            if (!now.isBefore(when)) {
+                tasks.stopForService(accountId, stop.taskId(), stop.reason());
+                stopAfter.remove(stop.taskId());
+            }
+        }
+        Map<String, List<String>> started = new LinkedHashMap<>();
+        List<String> events = new ArrayList<>();
+        boolean launchFailed = false;
+        for (Launch launch : plan.launches()) {
+            try {
+                started.computeIfAbsent(launch.deploymentId(), ignored -> new ArrayList<>()).addAll(launch(service, launch));
+            }
+            catch (RuntimeException e) {
+                // a task definition made inactive, a quota reached: the service says so and backs off like after a failed task
+                events.add("(service " + name + ") was unable to place a task because " + e.getMessage());
+                launchFailed = true;
+                log.warn("Service {}: cannot start tasks of {}: {}", service.arn(), launch.taskDefinitionArn(), e.getMessage());
+            }
+        }
+        List<String> startedIds = started.values().stream().flatMap(List::stream).toList();
+        if (!startedIds.isEmpty()) {
+            events.add("(service " + name + ") has started " + startedIds.size() + " tasks: "
+                    + startedIds.stream().map(id -> "(task " + id + ")").collect(Collectors.joining(" ")) + ".");
+        }
+        boolean backOff = launchFailed;
+        store.useTransaction(transaction -> {
+            Service current = transaction.services().find(accountId, clusterName, name).orElseThrow();
+            // the API changed the service since the snapshot: keep its change, add only the tasks started; the next pass decides again
+            Service base = current.version() == snapshot.service().version() ? service : current;
+            Service after = withStarted(base, started, events, backOff, now);
+            transaction.services().updateIfChanged(current, after);
+        });
+        if (service.status() == Service.Status.INACTIVE) {
+            log.info("Service {} is INACTIVE: its tasks have stopped", service.arn());
+        }
+    }
+
+    private List<String> launch(Service service, Launch launch)
+    {
+        List<String> ids = new ArrayList<>();
+        for (int remaining = launch.count(); remaining > 0; remaining -= MAX_TASKS_PER_RUN) {
+            RunTaskCommand command = new RunTaskCommand(service.clusterName(), launch.taskDefinitionArn(), Math.min(remaining, MAX_TASKS_PER_RUN),
+                    TaskOverrides.NONE, launch.deploymentId(), service.taskGroup(), Service.LAUNCH_TYPE, null, service.networkConfiguration(),
+                    service.placement(), tagging(service));
+            tasks.run(service.accountId(), command).forEach(task -> ids.add(task.taskId()));
+        }
+        return ids;
+    }
+
+    /** propagateTags SERVICE gives the tasks the service's tags; TASK_DEFINITION the definition's, as RunTask does. */
+    private static TaskTagging tagging(Service service)
+    {
+        if ("SERVICE".equals(service.propagateTags())) {
+            return new TaskTagging(service.tags(), null, service.enableEcsManagedTags());
+        }
+        return new TaskTagging(List.of(), service.propagateTags(), service.enableEcsManagedTags());
+    }
+
+    private Service withStarted(Service service, Map<String, List<String>> started, List<String> messages, boolean backOff, Instant now)
+    {
+        List<Deployment> deployments = service.deployments().stream()
+                .map(deployment -> {
+                    List<String> ids = started.getOrDefault(deployment.id(), List.of());
+                    if (ids.isEmpty()) {
+                        return deployment;
+                    }
+                    List<String> tracked = new ArrayList<>(deployment.taskIds());
+                    tracked.addAll(ids);
+                    return deployment.withTasks(tracked, deployment.runningCount(), deployment.pendingCount() + ids.size(), deployment.failedTasks());
+                })
+                .toList();
+        List<ServiceEvent> events = new ArrayList<>(messages.reversed().stream().map(message -> new ServiceEvent(UUID.randomUUID().toString(), now, message)).toList());
+        events.addAll(service.events());
+        Service.Builder next = service.toBuilder().deployments(deployments).events(events);
+        if (backOff) {
+            int failures = service.consecutiveFailures() + 1;
+            next.consecutiveFailures(failures).launchNotBefore(now.plus(controllerBackOff(failures)));
+        }
+        return next.build();
+    }
+
+    private Duration controllerBackOff(int failures)
+    {
+        return controller.backOff(failures);
+    }
+
+    private static ServiceSnapshot snapshot(StoreTransaction transaction, Service service, Instant now)
+    {
+        Map<String, Task> found = new HashMap<>();
+        List<String> deploymentIds = service.deployments().stream().map(Deployment::id).toList();
+        transaction.tasks().notStoppedStartedBy(service.accountId(), service.clusterName(), deploymentIds).forEach(task -> found.put(task.taskId(), task));
+        service.deployments().stream()
+                .flatMap(deployment -> deployment.taskIds().stream())
+                .filter(id -> !found.containsKey(id))
+                .forEach(id -> transaction.tasks().find(service.accountId(), id).ifPresent(task -> found.put(id, task)));
+        Set<String> drainingHosts = transaction.hosts().draining().stream().map(Host::hostId).collect(Collectors.toSet());
+        List<ServiceTask> serviceTasks = found.values().stream()
+                // a task of the same account that some user started with a deployment id as startedBy is not the service's
+                .filter(task -> task.group() != null && task.group().equals(service.taskGroup()))
+                .map(task -> serviceTask(transaction, task, drainingHosts))
+                .toList();
+        return new ServiceSnapshot(service, serviceTasks, now);
+    }
+
+    private static ServiceTask serviceTask(StoreTransaction transaction, Task task, Set<String> drainingHosts)
+    {
+        String hostId = task.state().hostId();
+        String placementMessage = null;
+        if (hostId == null && task.state().lastStatus() == TaskStatus.PROVISIONING) {
+            placementMessage = transaction.placementAttempts().find(task.taskId()).map(PlacementAttempt::message).orElse(null);
+        }
+        // the health helper's task healthStatus goes here once tasks carry it; until then a RUNNING task is healthy
+        String healthStatus = null;
+        return new ServiceTask(task.taskId(), task.startedBy(), task.state().lastStatus(), task.state().desiredStatus(), task.state().startedAt(),
+                task.createdAt(), task.state().stopCode(), task.state().stoppedReason(), healthStatus, hostId != null && drainingHosts.contains(hostId),
+                placementMessage, task.state().lastStatus() == TaskStatus.STOPPED && HostService.stoppedWithHost(hostId, task.state().stoppedReason()));
+    }
+}
