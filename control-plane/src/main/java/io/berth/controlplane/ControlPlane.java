@@ -14,6 +14,9 @@ import io.berth.controlplane.api.EcsAction;
 import io.berth.controlplane.api.JsonService;
 import io.berth.controlplane.api.admin.SetRepositoryPublicEndpoint;
 import io.berth.controlplane.api.ecr.EcrActions;
+import io.berth.controlplane.api.logs.LogsActions;
+import io.berth.controlplane.logs.LogService;
+import io.berth.controlplane.logs.TaskLogStreams;
 import io.berth.controlplane.api.registry.RegistryTokenEndpoint;
 import io.berth.common.agentprotocol.RegistryLogin;
 import io.berth.controlplane.registry.HttpRegistryContents;
@@ -98,6 +101,8 @@ public final class ControlPlane
     private final RepositoryService repositories;
     private final RegistryTokens registryTokens;
     private final RegistryTokenEndpoint registryTokenEndpoint;
+    private final LogService logs;
+    private final TaskLogStreams taskLogStreams;
 
     public ControlPlane(ControlPlaneConfig config)
     {
@@ -116,7 +121,10 @@ public final class ControlPlane
         this.placer = new TaskPlacer(placementEngine, config.hostTimeout(), config.placementTimeout());
         this.hosts = new HostService(store, hostSignals, config.hostLostAfter(), config.clock());
         this.limits = new AccountLimitsService(store, config.defaultLimits(), config.clock());
-        this.tasks = new TaskService(store, clusters, taskDefinitions, placer, limits, hostSignals, config.region(), config.stoppedTaskRetention(), config.clock());
+        this.logs = new LogService(store, config.clock());
+        this.taskLogStreams = new TaskLogStreams(store, logs, config.clock());
+        this.tasks = new TaskService(store, clusters, taskDefinitions, placer, limits, hostSignals, config.region(), config.stoppedTaskRetention(), config.clock(),
+                taskLogStreams);
         this.taskNetwork = new TaskNetwork(config.taskAddressPlan());
         RegistrySettings registry = config.registry();
         this.registryTokens = registry == null ? null : new RegistryTokens(registry.signingKey(), config.clock());
@@ -124,7 +132,7 @@ public final class ControlPlane
         this.repositories = new RepositoryService(store, registryContents, config.clock());
         this.registryTokenEndpoint = registry == null ? null : new RegistryTokenEndpoint(new RegistryAccess(repositories, registryTokens), config.clock());
         this.agentGateway = new AgentGateway(store, placer, hostSignals, taskNetwork, config.clock(),
-                registry == null ? accountId -> null : accountId -> taskRegistryLogin(registry, accountId));
+                registry == null ? accountId -> null : accountId -> taskRegistryLogin(registry, accountId), taskLogStreams);
         this.egressPolicies = new EgressPolicies(store, hostSignals);
         this.hostAccess = new HostAccess(store, config.clock());
         this.agentProtocol = new AgentProtocolHandler(agentGateway, hostAccess);
@@ -136,7 +144,8 @@ public final class ControlPlane
         actions.addAll(new TaskActions(tasks).actions());
         actions.addAll(new TagActions(clusters, taskDefinitions, tasks).actions());
         this.ecsActions = List.copyOf(actions);
-        List<JsonService> served = new ArrayList<>(List.of(JsonService.ecs(ecsActions)));
+        List<JsonService> served = new ArrayList<>(List.of(JsonService.ecs(ecsActions),
+                new JsonService(JsonService.LOGS_SIGNING_NAME, JsonService.LOGS_TARGET_PREFIX, new LogsActions(logs).actions())));
         if (registry != null) {
             served.add(new JsonService(JsonService.ECR_SIGNING_NAME, JsonService.ECR_TARGET_PREFIX,
                     new EcrActions(repositories, registryTokens, registry.address()).actions()));
@@ -170,7 +179,13 @@ public final class ControlPlane
         return adminEndpoints;
     }
 
-    /** The JSON 1.1 services the API serves: ECS, and ECR when this control plane has a registry. */
+    /** CloudWatch Logs: the log groups, streams and events of each account. */
+    public LogService logs()
+    {
+        return logs;
+    }
+
+    /** The JSON 1.1 services the API serves: ECS, CloudWatch Logs, and ECR when this control plane has a registry. */
     public List<JsonService> services()
     {
         return services;
@@ -286,7 +301,7 @@ public final class ControlPlane
      * The periodic work of the control plane, cheap enough to run every second: marks silent hosts LOST (stopping
      * their tasks), stops the tasks of hosts whose drain deadline passed, places waiting tasks (stopping those that
      * waited longer than the placement timeout), and, at most once a minute, forgets long-stopped tasks (which
-     * reads every running task for metering first). Each step runs on its own, so one failing does not hold up the
+     * reads every running task for metering first) and deletes log events older than their group's retention. Each step runs on its own, so one failing does not hold up the
      * others. Called by `berth up` (AllInOne) every second; a standalone server should do the same.
      */
     public synchronized void runMaintenance()
@@ -308,6 +323,7 @@ public final class ControlPlane
                 purgeExpired();
                 store.useTransaction(transaction -> transaction.placementAttempts().deleteOrphans());
             });
+            step("deleting log events past their retention", logs::purgeExpired);
         }
     }
 

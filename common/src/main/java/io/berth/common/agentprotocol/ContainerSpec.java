@@ -11,7 +11,8 @@ import static java.util.Objects.requireNonNull;
  * stopTimeoutSeconds means the default (30 s, as ECS), the time between SIGTERM and SIGKILL. dependsOn
  * lists the containers that must reach a condition before this one starts. memoryMiB is the container's own
  * hard memory limit (null: only the task's); linux holds the sandbox settings (read-only rootfs, init,
- * capabilities, ulimits, soft memory limit), never null.
+ * capabilities, ulimits, soft memory limit), never null. awslogs is where the container's lines go in CloudWatch
+ * Logs (null: only to the host's log files, which `berth logs` reads for every container).
  */
 public record ContainerSpec(
         String name,
@@ -26,7 +27,8 @@ public record ContainerSpec(
         Integer memoryMiB,
         Integer stopTimeoutSeconds,
         List<ContainerDependency> dependsOn,
-        ContainerLinuxOptions linux)
+        ContainerLinuxOptions linux,
+        AwsLogsDestination awslogs)
 {
     public ContainerSpec
     {
@@ -37,6 +39,32 @@ public record ContainerSpec(
         environment = environment == null ? Map.of() : Map.copyOf(environment);
         dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
         linux = linux == null ? ContainerLinuxOptions.DEFAULT : linux;
+    }
+
+    /** A container whose lines stay on its host (no awslogs destination). */
+    public ContainerSpec(
+            String name,
+            String image,
+            List<String> entryPoint,
+            List<String> command,
+            Map<String, String> environment,
+            String workingDirectory,
+            String user,
+            boolean essential,
+            Integer cpu,
+            Integer memoryMiB,
+            Integer stopTimeoutSeconds,
+            List<ContainerDependency> dependsOn,
+            ContainerLinuxOptions linux)
+    {
+        this(name, image, entryPoint, command, environment, workingDirectory, user, essential, cpu, memoryMiB, stopTimeoutSeconds, dependsOn, linux, null);
+    }
+
+    /** The same container, its lines shipped to awslogs (null: kept on the host only). */
+    public ContainerSpec withAwslogs(AwsLogsDestination destination)
+    {
+        return new ContainerSpec(name, image, entryPoint, command, environment, workingDirectory, user, essential, cpu, memoryMiB, stopTimeoutSeconds, dependsOn,
+                linux, destination);
     }
 
     /** A container that depends on no other, with the default Linux settings. */
@@ -54,6 +82,6 @@ public record ContainerSpec(
             Integer stopTimeoutSeconds)
     {
         this(name, image, entryPoint, command, environment, workingDirectory, user, essential, cpu, memoryMiB, stopTimeoutSeconds, List.of(),
-                ContainerLinuxOptions.DEFAULT);
+                ContainerLinuxOptions.DEFAULT, null);
     }
 }

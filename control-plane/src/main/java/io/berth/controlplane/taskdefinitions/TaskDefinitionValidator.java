@@ -81,6 +81,7 @@ final class TaskDefinitionValidator
                         + ") must be less than or equal to memory (" + container.memory() + ").");
             }
             ContainerLinuxRules.check(container);
+            ContainerLogRules.check(container);
             for (PortMapping mapping : container.portMappings()) {
                 if (mapping.containerPort() != null && (mapping.containerPort() < 1 || mapping.containerPort() > MAX_PORT)) {
                     throw InvalidRequestException.refused("Invalid 'containerPort' " + mapping.containerPort() + " in the portMappings of container '"
