@@ -73,8 +73,10 @@ public final class LogGroupRows
     private static LogGroup group(ResultSet row)
             throws SQLException
     {
-        int retention = row.getInt("retention_days");
-        return new LogGroup(row.getString("account_id"), row.getString("name"), Instant.ofEpochMilli(row.getLong("created_at")),
-                row.wasNull() ? null : retention, row.getLong("stored_bytes"));
+        int days = row.getInt("retention_days");
+        // read wasNull at once: it tells of the last column read
+        Integer retentionDays = row.wasNull() ? null : days;
+        return new LogGroup(row.getString("account_id"), row.getString("name"), Instant.ofEpochMilli(row.getLong("created_at")), retentionDays,
+                row.getLong("stored_bytes"));
     }
 }
