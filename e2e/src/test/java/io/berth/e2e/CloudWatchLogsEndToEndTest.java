@@ -184,8 +184,11 @@ class CloudWatchLogsEndToEndTest
         assertError(ResourceNotFoundException.class, () -> logsA.putLogEvents(request -> request.logGroupName("/events").logStreamName("none").logEvents(
                 event(base, "x"))), "log stream");
         PutLogEventsResponse rejected = logsA.putLogEvents(request -> request.logGroupName("/events").logStreamName("s2").logEvents(
-                event(Instant.now().minus(Duration.ofDays(20)), "ancient"), event(Instant.now(), "fresh")));
+                event(Instant.now().minus(Duration.ofDays(20)), "ancient")));
         assertThat(rejected.rejectedLogEventsInfo().tooOldLogEventEndIndex()).isEqualTo(1);
+        assertError(InvalidParameterException.class, () -> logsA.putLogEvents(request -> request.logGroupName("/events").logStreamName("s2").logEvents(
+                event(Instant.now().minus(Duration.ofDays(2)), "old"), event(Instant.now(), "new"))), "24 hours");
+        put(logsA, "/events", "s2", Instant.now(), "fresh");
 
         GetLogEventsResponse head = logsA.getLogEvents(request -> request.logGroupName("/events").logStreamName("s1").startFromHead(true).limit(2));
         assertThat(head.events()).extracting(OutputLogEvent::message).containsExactly("INFO started", "ERROR disk full");
