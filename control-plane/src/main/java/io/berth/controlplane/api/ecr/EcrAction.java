@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.controlplane.api.EcsAction;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.api.RequestContext;
+import io.berth.controlplane.api.actions.JsonFields;
 import io.berth.controlplane.registry.RegistryUnavailableException;
 import io.berth.controlplane.registry.RepositoryException;
 import io.berth.controlplane.resources.InvalidRequestException;
 
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.BiFunction;
 
 import static java.util.Objects.requireNonNull;
@@ -31,15 +31,7 @@ record EcrAction(String name, Set<String> fields, BiFunction<RequestContext, Jso
     @Override
     public JsonNode handle(RequestContext context, JsonNode request)
     {
-        Set<String> unknown = new TreeSet<>();
-        request.fieldNames().forEachRemaining(field -> {
-            if (!fields.contains(field)) {
-                unknown.add(field);
-            }
-        });
-        if (!unknown.isEmpty()) {
-            throw EcsException.invalidParameter("Berth's ECR does not support " + String.join(", ", unknown) + " in " + name + "; it takes " + new TreeSet<>(fields) + ".");
-        }
+        JsonFields.refuseUnknownFields(request, fields, "ECR", name);
         try {
             return handler.apply(context, request);
         }

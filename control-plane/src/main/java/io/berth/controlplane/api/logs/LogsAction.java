@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.controlplane.api.EcsAction;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.api.RequestContext;
+import io.berth.controlplane.api.actions.JsonFields;
 import io.berth.controlplane.logs.LogsException;
 
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.BiFunction;
 
 import static java.util.Objects.requireNonNull;
@@ -30,16 +30,7 @@ record LogsAction(String name, Set<String> fields, BiFunction<RequestContext, Js
     @Override
     public JsonNode handle(RequestContext context, JsonNode request)
     {
-        Set<String> unknown = new TreeSet<>();
-        request.fieldNames().forEachRemaining(field -> {
-            if (!fields.contains(field)) {
-                unknown.add(field);
-            }
-        });
-        if (!unknown.isEmpty()) {
-            throw EcsException.invalidParameter("Berth's CloudWatch Logs does not support " + String.join(", ", unknown) + " in " + name + "; it takes "
-                    + new TreeSet<>(fields) + ".");
-        }
+        JsonFields.refuseUnknownFields(request, fields, "CloudWatch Logs", name);
         try {
             return handler.apply(context, request);
         }
