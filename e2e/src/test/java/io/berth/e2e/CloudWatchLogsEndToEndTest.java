@@ -305,6 +305,32 @@ class CloudWatchLogsEndToEndTest
     }
 
     @Test
+    void linesWrittenWhileBerthRestartsArriveOnceEachAfterwards()
+            throws IOException
+    {
+        logsA.createLogGroup(request -> request.logGroupName("/ecs/restart"));
+        String definition = register("counter", "/ecs/restart", Map.of(),
+                "i=0; while [ $i -lt 40 ]; do echo line-$i; i=$((i+1)); sleep 0.25; done");
+        String taskArn = run(definition);
+        String stream = "web/main/" + taskArn.substring(taskArn.lastIndexOf('/') + 1);
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .until(() -> logsA.getLogEvents(request -> request.logGroupName("/ecs/restart").logStreamName(stream)).events().size() >= 2);
+
+        // the control plane and the agent go away while the container goes on writing; the lines wait in its log file
+        environment.restart();
+
+        BerthEnvironment.awaitStatus(ecsA, CLUSTER, taskArn, "STOPPED", TIMEOUT);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            expected.add("line-" + i);
+        }
+        List<OutputLogEvent> events = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> logsA.getLogEvents(request -> request.logGroupName("/ecs/restart").logStreamName(stream).startFromHead(true)).events(),
+                        found -> found.size() >= expected.size());
+        assertThat(events).extracting(OutputLogEvent::message).containsExactlyElementsOf(expected);
+    }
+
+    @Test
     void aMissingGroupStopsTheTaskUnlessAwslogsCreateGroupIsTrue()
     {
         String missing = register("nogroup", "/ecs/absent", Map.of(), "echo never");
