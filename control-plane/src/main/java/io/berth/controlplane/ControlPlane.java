@@ -19,6 +19,9 @@ import io.berth.controlplane.loadbalancing.LoadBalancingService;
 import io.berth.controlplane.loadbalancing.TargetRegistration;
 import io.berth.controlplane.api.admin.SetRepositoryPublicEndpoint;
 import io.berth.controlplane.api.ecr.EcrActions;
+import io.berth.controlplane.api.logs.LogsActions;
+import io.berth.controlplane.logs.LogService;
+import io.berth.controlplane.logs.TaskLogStreams;
 import io.berth.controlplane.api.registry.RegistryTokenEndpoint;
 import io.berth.controlplane.api.secretsmanager.SecretsManagerActions;
 import io.berth.controlplane.api.ssm.SsmActions;
@@ -121,6 +124,8 @@ public final class ControlPlane
     private final RegistryTokens registryTokens;
     private final RegistryTokenEndpoint registryTokenEndpoint;
     private final ServiceReconciler serviceReconciler;
+    private final LogService logs;
+    private final TaskLogStreams taskLogStreams;
 
     public ControlPlane(ControlPlaneConfig config)
     {
@@ -139,7 +144,10 @@ public final class ControlPlane
         this.placer = new TaskPlacer(placementEngine, config.hostTimeout(), config.placementTimeout());
         this.hosts = new HostService(store, hostSignals, config.hostLostAfter(), config.clock());
         this.limits = new AccountLimitsService(store, config.defaultLimits(), config.clock());
-        this.tasks = new TaskService(store, clusters, taskDefinitions, placer, limits, hostSignals, config.region(), config.stoppedTaskRetention(), config.clock());
+        this.logs = new LogService(store, config.clock());
+        this.taskLogStreams = new TaskLogStreams(store, logs, config.clock());
+        this.tasks = new TaskService(store, clusters, taskDefinitions, placer, limits, hostSignals, config.region(), config.stoppedTaskRetention(), config.clock(),
+                taskLogStreams);
         this.taskNetwork = new TaskNetwork(config.taskAddressPlan());
         RegistrySettings registry = config.registry();
         this.registryTokens = registry == null ? null : new RegistryTokens(registry.signingKey(), config.clock());
@@ -151,7 +159,7 @@ public final class ControlPlane
         ParameterService parameters = new ParameterService(store, cipher, config.clock());
         TaskSecretResolver taskSecrets = new TaskSecretResolver(secrets, parameters);
         this.agentGateway = new AgentGateway(store, placer, hostSignals, taskNetwork, config.clock(),
-                registry == null ? accountId -> null : accountId -> taskRegistryLogin(registry, accountId), taskSecrets::resolve);
+                registry == null ? accountId -> null : accountId -> taskRegistryLogin(registry, accountId), taskSecrets::resolve, taskLogStreams);
         this.egressPolicies = new EgressPolicies(store, hostSignals);
         this.hostAccess = new HostAccess(store, config.clock());
         this.agentProtocol = new AgentProtocolHandler(agentGateway, hostAccess);
@@ -174,7 +182,8 @@ public final class ControlPlane
         this.ecsActions = List.copyOf(actions);
         List<JsonService> served = new ArrayList<>(List.of(JsonService.ecs(ecsActions),
                 new JsonService(SecretsManagerActions.SIGNING_NAME, SecretsManagerActions.TARGET_PREFIX, new SecretsManagerActions(secrets).actions()),
-                new JsonService(SsmActions.SIGNING_NAME, SsmActions.TARGET_PREFIX, new SsmActions(parameters).actions())));
+                new JsonService(SsmActions.SIGNING_NAME, SsmActions.TARGET_PREFIX, new SsmActions(parameters).actions()),
+                new JsonService(JsonService.LOGS_SIGNING_NAME, JsonService.LOGS_TARGET_PREFIX, new LogsActions(logs).actions())));
         if (registry != null) {
             served.add(new JsonService(JsonService.ECR_SIGNING_NAME, JsonService.ECR_TARGET_PREFIX,
                     new EcrActions(repositories, registryTokens, registry.address()).actions()));
@@ -229,7 +238,13 @@ public final class ControlPlane
         return adminEndpoints;
     }
 
-    /** The JSON 1.1 services the API serves: ECS, and ECR when this control plane has a registry. */
+    /** CloudWatch Logs: the log groups, streams and events of each account. */
+    public LogService logs()
+    {
+        return logs;
+    }
+
+    /** The JSON 1.1 services the API serves: ECS, CloudWatch Logs, and ECR when this control plane has a registry. */
     public List<JsonService> services()
     {
         return services;
@@ -368,7 +383,7 @@ public final class ControlPlane
      * their tasks), stops the tasks of hosts whose drain deadline passed, places waiting tasks (stopping those that
      * waited longer than the placement timeout), runs the service controller (tasks at each service's desired count,
      * deployments rolled, see {@link ServiceReconciler}), and, at most once a minute, forgets long-stopped tasks (which
-     * reads every running task for metering first). Each step runs on its own, so one failing does not hold up the
+     * reads every running task for metering first) and deletes log events older than their group's retention. Each step runs on its own, so one failing does not hold up the
      * others. Called by `berth up` (AllInOne) every second; a standalone server should do the same.
      */
     public synchronized void runMaintenance()
@@ -392,6 +407,7 @@ public final class ControlPlane
                 purgeExpired();
                 store.useTransaction(transaction -> transaction.placementAttempts().deleteOrphans());
             });
+            step("deleting log events past their retention", logs::purgeExpired);
         }
     }
 

@@ -74,6 +74,21 @@ public final class StoreTransaction
         return new ServiceRows(sql);
     }
 
+    public LogGroupRows logGroups()
+    {
+        return new LogGroupRows(sql);
+    }
+
+    public LogStreamRows logStreams()
+    {
+        return new LogStreamRows(sql);
+    }
+
+    public LogEventRows logEvents()
+    {
+        return new LogEventRows(sql);
+    }
+
     public TaskUsageRows taskUsage()
     {
         return new TaskUsageRows(sql);

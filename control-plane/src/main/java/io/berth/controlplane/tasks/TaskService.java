@@ -16,7 +16,9 @@ import io.berth.controlplane.resources.PageRequest;
 import io.berth.controlplane.resources.Tag;
 import io.berth.controlplane.store.Store;
 import io.berth.controlplane.store.StoreTransaction;
+import io.berth.controlplane.taskdefinitions.AwsLogsOptions;
 import io.berth.controlplane.taskdefinitions.ContainerDefinition;
+import io.berth.controlplane.taskdefinitions.ContainerLogRules;
 import io.berth.controlplane.taskdefinitions.EphemeralStorage;
 import io.berth.controlplane.taskdefinitions.TaskDefinition;
 import io.berth.controlplane.taskdefinitions.TaskDefinitionService;
@@ -57,6 +59,7 @@ public final class TaskService
     private final String region;
     private final Duration stoppedTaskRetention;
     private final Clock clock;
+    private final TaskPreparation preparation;
     private final SecureRandom random = new SecureRandom();
 
     public TaskService(
@@ -70,6 +73,23 @@ public final class TaskService
             Duration stoppedTaskRetention,
             Clock clock)
     {
+        this(store, clusters, taskDefinitions, placer, limits, hostSignals, region, stoppedTaskRetention, clock, TaskPreparation.NONE);
+    }
+
+    /** preparation readies what each new task needs beyond a host (its log streams), or tells why it cannot start. */
+    public TaskService(
+            Store store,
+            ClusterService clusters,
+            TaskDefinitionService taskDefinitions,
+            TaskPlacer placer,
+            AccountLimitsService limits,
+            HostSignals hostSignals,
+            String region,
+            Duration stoppedTaskRetention,
+            Clock clock,
+            TaskPreparation preparation)
+    {
+        this.preparation = requireNonNull(preparation, "preparation is null");
         this.store = requireNonNull(store, "store is null");
         this.clusters = requireNonNull(clusters, "clusters is null");
         this.taskDefinitions = requireNonNull(taskDefinitions, "taskDefinitions is null");
@@ -127,6 +147,11 @@ public final class TaskService
             for (int i = 0; i < command.count(); i++) {
                 Task task = newTask(accountId, cluster, definition, size, storage, specs, command, isolation, tags, now);
                 transaction.tasks().insert(task);
+                Optional<String> failure = preparation.prepare(transaction, task);
+                if (failure.isPresent()) {
+                    transaction.tasks().updateIfChanged(task, task.withState(TaskTransitions.unplaceable(task.state(), failure.get(), now)));
+                    log.info("Task {} cannot start: {}", task.taskId(), failure.get());
+                }
                 ids.add(task.taskId());
             }
             touchedHosts.addAll(placer.placeWaiting(transaction, now));
@@ -250,9 +275,10 @@ public final class TaskService
                     .filter(candidate -> candidate.name().equals(spec.name()))
                     .findFirst()
                     .orElseThrow();
+            AwsLogsOptions awslogs = ContainerLogRules.check(containerDefinition);
             containers.add(new TaskContainer(
                     Arns.container(region, accountId, cluster.name(), taskId, UUID.randomUUID().toString()),
-                    spec,
+                    awslogs == null ? spec : spec.withAwslogs(awslogs.destination(spec.name(), taskId)),
                     TaskComposition.memoryReservation(containerDefinition, command.overrides()),
                     TaskStatus.PENDING,
                     null,

@@ -24,7 +24,8 @@ abstract class EcsActionsTest
              "executionRoleArn": "arn:aws:iam::123456789012:role/exec",
              "containerDefinitions": [{"name": "app", "image": "127.0.0.1:5000/app:1", "command": ["serve"],
                "environment": [{"name": "MODE", "value": "prod"}], "portMappings": [{"containerPort": 8080}],
-               "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/web"}}}]}
+               "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/web", "awslogs-stream-prefix": "web",
+                 "awslogs-create-group": "true"}}}]}
             """;
 
     private final TestingClock clock = new TestingClock();
