@@ -111,7 +111,7 @@ public final class ControlPlane
         this.store = Store.open(config.storeUrl());
         this.accounts = new AccountService(store, config.clock());
         ClusterService clusters = new ClusterService(store, config.region(), config.clock());
-        TaskDefinitionService taskDefinitions = new TaskDefinitionService(store, config.region(), config.clock());
+        TaskDefinitionService taskDefinitions = new TaskDefinitionService(store, config.clock());
         this.hostSignals = new HostSignals();
         this.placer = new TaskPlacer(placementEngine, config.hostTimeout(), config.placementTimeout());
         this.hosts = new HostService(store, hostSignals, config.hostLostAfter(), config.clock());

@@ -27,27 +27,28 @@ public final class ClusterService
     private static final List<TaskStatus> PENDING_STATUSES = List.of(TaskStatus.PROVISIONING, TaskStatus.PENDING, TaskStatus.ACTIVATING);
 
     private final Store store;
-    private final String region;
+    private final String defaultRegion;
     private final Clock clock;
 
     public ClusterService(Store store, String region, Clock clock)
     {
         this.store = requireNonNull(store, "store is null");
-        this.region = requireNonNull(region, "region is null");
+        this.defaultRegion = requireNonNull(region, "region is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
     /** Creates the cluster, or returns the existing one of that name: CreateCluster is idempotent in ECS. */
-    public ClusterSummary create(String accountId, String clusterName)
+    public ClusterSummary create(String accountId, String region, String clusterName)
     {
         String name = clusterName == null ? Cluster.DEFAULT_NAME : clusterName;
         if (!NAME.matcher(name).matches()) {
             throw EcsException.invalidParameter("Cluster name can have up to 255 characters: letters (uppercase and lowercase), numbers, underscores and hyphens. Got '" + name + "'.");
         }
-        return store.inTransaction(transaction -> summary(transaction, ensureActive(transaction, accountId, name)));
+        return store.inTransaction(transaction -> summary(transaction, ensureActive(transaction, accountId, region, name)));
     }
 
-    public Described<ClusterSummary> describe(String accountId, List<String> references)
+    /** region: the caller's, for the ARNs of clusters not found (a found cluster keeps the ARN it was created with). */
+    public Described<ClusterSummary> describe(String accountId, String region, List<String> references)
     {
         List<String> wanted = references == null || references.isEmpty() ? List.of(Cluster.DEFAULT_NAME) : references;
         return store.inTransaction(transaction -> {
@@ -95,14 +96,20 @@ public final class ClusterService
 
     /**
      * The active cluster a request names by name or ARN, inside the caller's transaction. No name means
-     * "default", which is created on first use as ECS does.
+     * "default", which is created on first use as ECS does, with the caller's region in its ARN.
      */
-    public Cluster resolve(StoreTransaction transaction, String accountId, String reference)
+    public Cluster resolve(StoreTransaction transaction, String accountId, String region, String reference)
     {
         if (reference == null || reference.isEmpty()) {
-            return ensureActive(transaction, accountId, Cluster.DEFAULT_NAME);
+            return ensureActive(transaction, accountId, region, Cluster.DEFAULT_NAME);
         }
         return findActive(transaction, accountId, reference);
+    }
+
+    /** As {@link #resolve(StoreTransaction, String, String, String)} for callers without a request: the configured region. */
+    public Cluster resolve(StoreTransaction transaction, String accountId, String reference)
+    {
+        return resolve(transaction, accountId, defaultRegion, reference);
     }
 
     private Cluster findActive(StoreTransaction transaction, String accountId, String reference)
@@ -116,7 +123,7 @@ public final class ClusterService
                 .orElseThrow(() -> EcsException.clusterNotFound("Cluster not found."));
     }
 
-    private Cluster ensureActive(StoreTransaction transaction, String accountId, String name)
+    private Cluster ensureActive(StoreTransaction transaction, String accountId, String region, String name)
     {
         Optional<Cluster> existing = transaction.clusters().find(accountId, name).filter(Cluster::isActive);
         if (existing.isPresent()) {

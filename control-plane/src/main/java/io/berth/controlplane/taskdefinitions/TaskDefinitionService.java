@@ -25,17 +25,16 @@ public final class TaskDefinitionService
     private static final Logger log = LoggerFactory.getLogger(TaskDefinitionService.class);
 
     private final Store store;
-    private final String region;
     private final Clock clock;
 
-    public TaskDefinitionService(Store store, String region, Clock clock)
+    public TaskDefinitionService(Store store, Clock clock)
     {
         this.store = requireNonNull(store, "store is null");
-        this.region = requireNonNull(region, "region is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
-    public TaskDefinition register(String accountId, TaskDefinitionRequest request)
+    /** region: the caller's, in the new revision's ARN. */
+    public TaskDefinition register(String accountId, String region, TaskDefinitionRequest request)
     {
         TaskDefinitionValidator.checkFamily(request.family());
         TaskDefinitionValidator.checkContainers(request.containerDefinitions());

@@ -54,7 +54,7 @@ public final class TaskService
     private final TaskPlacer placer;
     private final AccountLimitsService limits;
     private final HostSignals hostSignals;
-    private final String region;
+    private final String defaultRegion;
     private final Duration stoppedTaskRetention;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
@@ -76,12 +76,19 @@ public final class TaskService
         this.placer = requireNonNull(placer, "placer is null");
         this.limits = requireNonNull(limits, "limits is null");
         this.hostSignals = requireNonNull(hostSignals, "hostSignals is null");
-        this.region = requireNonNull(region, "region is null");
+        this.defaultRegion = requireNonNull(region, "region is null");
         this.stoppedTaskRetention = requireNonNull(stoppedTaskRetention, "stoppedTaskRetention is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
+    /** For callers without a request (controllers): the configured region goes into the ARNs. */
     public List<Task> run(String accountId, RunTaskCommand command)
+    {
+        return run(accountId, defaultRegion, command);
+    }
+
+    /** region: the caller's, in the ARNs of the new tasks and containers (and of the default cluster if this creates it). */
+    public List<Task> run(String accountId, String region, RunTaskCommand command)
     {
         if (command.count() < 1 || command.count() > 10) {
             throw EcsException.invalidParameter("count must be between 1 and 10, got " + command.count() + ".");
@@ -106,7 +113,7 @@ public final class TaskService
         Set<String> touchedHosts = new HashSet<>();
         List<String> taskIds = store.inTransaction(transaction -> {
             touchedHosts.clear();
-            Cluster cluster = clusters.resolve(transaction, accountId, command.cluster());
+            Cluster cluster = clusters.resolve(transaction, accountId, region, command.cluster());
             TaskDefinition definition = taskDefinitions.find(transaction, accountId, command.taskDefinition())
                     .orElseThrow(() -> EcsException.clientException("TaskDefinition not found."));
             if (definition.status() != TaskDefinition.Status.ACTIVE) {
@@ -125,7 +132,7 @@ public final class TaskService
             Instant now = clock.instant();
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < command.count(); i++) {
-                Task task = newTask(accountId, cluster, definition, size, storage, specs, command, isolation, tags, now);
+                Task task = newTask(accountId, region, cluster, definition, size, storage, specs, command, isolation, tags, now);
                 transaction.tasks().insert(task);
                 ids.add(task.taskId());
             }
@@ -139,7 +146,13 @@ public final class TaskService
         return created;
     }
 
+    /** For callers without a request (controllers). */
     public Task stop(String accountId, String clusterReference, String taskReference, String reason)
+    {
+        return stop(accountId, defaultRegion, clusterReference, taskReference, reason);
+    }
+
+    public Task stop(String accountId, String region, String clusterReference, String taskReference, String reason)
     {
         if (taskReference == null || taskReference.isEmpty()) {
             throw EcsException.invalidParameter("task is required: give the task id or ARN.");
@@ -148,7 +161,7 @@ public final class TaskService
             throw EcsException.invalidParameter("reason can have at most " + MAX_REASON_LENGTH + " characters.");
         }
         Task stopped = store.inTransaction(transaction -> {
-            Cluster cluster = clusters.resolve(transaction, accountId, clusterReference);
+            Cluster cluster = clusters.resolve(transaction, accountId, region, clusterReference);
             Task task = findInCluster(transaction, accountId, cluster, taskReference)
                     .orElseThrow(() -> EcsException.invalidParameter("The referenced task was not found."));
             Task after = task.withState(TaskTransitions.stopRequested(task.state(), reason, clock.instant()));
@@ -162,7 +175,8 @@ public final class TaskService
         return stopped;
     }
 
-    public Described<Task> describe(String accountId, String clusterReference, List<String> taskReferences)
+    /** region: the caller's, for the ARNs of tasks not found. */
+    public Described<Task> describe(String accountId, String region, String clusterReference, List<String> taskReferences)
     {
         if (taskReferences == null || taskReferences.isEmpty()) {
             throw EcsException.invalidParameter("Tasks cannot be empty.");
@@ -171,7 +185,7 @@ public final class TaskService
             throw EcsException.invalidParameter("At most 100 tasks can be described at once.");
         }
         return store.inTransaction(transaction -> {
-            Cluster cluster = clusters.resolve(transaction, accountId, clusterReference);
+            Cluster cluster = clusters.resolve(transaction, accountId, region, clusterReference);
             List<Task> found = new ArrayList<>();
             List<String> missing = new ArrayList<>();
             for (String reference : taskReferences) {
@@ -187,13 +201,13 @@ public final class TaskService
         });
     }
 
-    public Page<String> listArns(String accountId, TaskListFilter filter, PageRequest page)
+    public Page<String> listArns(String accountId, String region, TaskListFilter filter, PageRequest page)
     {
         if (filter.desiredStatus() != TaskStatus.RUNNING && filter.desiredStatus() != TaskStatus.STOPPED) {
             throw EcsException.invalidParameter("desiredStatus must be RUNNING or STOPPED.");
         }
         return store.inTransaction(transaction -> {
-            Cluster cluster = clusters.resolve(transaction, accountId, filter.cluster());
+            Cluster cluster = clusters.resolve(transaction, accountId, region, filter.cluster());
             List<String> arns = transaction.tasks().listArns(accountId, cluster.name(), emptyToNull(filter.family()), emptyToNull(filter.startedBy()),
                     filter.desiredStatus(), page.offset(), page.maxResults() + 1);
             return Page.of(arns, page.offset(), page.maxResults());
@@ -223,7 +237,7 @@ public final class TaskService
         return purged;
     }
 
-    private Task newTask(String accountId, Cluster cluster, TaskDefinition definition, TaskSize size, EphemeralStorage storage, List<ContainerSpec> specs,
+    private Task newTask(String accountId, String region, Cluster cluster, TaskDefinition definition, TaskSize size, EphemeralStorage storage, List<ContainerSpec> specs,
             RunTaskCommand command, IsolationTier isolation, List<Tag> tags, Instant now)
     {
         String taskId = newTaskId();

@@ -43,7 +43,7 @@ public final class ClusterActions
     {
         // tags, settings, configuration, capacityProviders, defaultCapacityProviderStrategy, serviceConnectDefaults: not stored yet
         JsonFields.refuseUnsupported(request, Set.of("clusterName"), "CreateCluster");
-        ClusterSummary cluster = clusters.create(context.account().accountId(), optionalString(request, "clusterName"));
+        ClusterSummary cluster = clusters.create(context.account().accountId(), context.region(), optionalString(request, "clusterName"));
         ObjectNode response = JsonFields.object();
         response.set("cluster", ClusterWire.toJson(cluster));
         return response;
@@ -51,7 +51,7 @@ public final class ClusterActions
 
     private JsonNode describeClusters(RequestContext context, JsonNode request)
     {
-        Described<ClusterSummary> described = clusters.describe(context.account().accountId(), optionalStrings(request, "clusters"));
+        Described<ClusterSummary> described = clusters.describe(context.account().accountId(), context.region(), optionalStrings(request, "clusters"));
         ObjectNode response = JsonFields.object();
         ArrayNode found = response.putArray("clusters");
         described.found().forEach(cluster -> found.add(ClusterWire.toJson(cluster)));

@@ -52,7 +52,7 @@ public final class TagActions
         Optional<List<Tag>> tags = !arn.accountId().equals(accountId) ? Optional.empty() : switch (arn.resourceType()) {
             case "task" -> tasks.find(accountId, null, resourceArn).filter(task -> task.arn().equals(resourceArn)).map(task -> task.tags());
             case "task-definition" -> taskDefinitions.findByReference(accountId, resourceArn).map(definition -> definition.tags());
-            case "cluster" -> clusters.describe(accountId, List.of(resourceArn)).found().isEmpty() ? Optional.empty() : Optional.of(List.of());
+            case "cluster" -> clusters.describe(accountId, context.region(), List.of(resourceArn)).found().isEmpty() ? Optional.empty() : Optional.of(List.of());
             default -> throw EcsException.invalidParameter("ListTagsForResource: resource type '" + arn.resourceType()
                     + "' is not supported; give the ARN of a task, task definition or cluster.");
         };

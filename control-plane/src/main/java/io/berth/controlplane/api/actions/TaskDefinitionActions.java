@@ -38,7 +38,7 @@ public final class TaskDefinitionActions
 
     private JsonNode register(RequestContext context, JsonNode request)
     {
-        TaskDefinition definition = taskDefinitions.register(context.account().accountId(), TaskDefinitionWire.request(request));
+        TaskDefinition definition = taskDefinitions.register(context.account().accountId(), context.region(), TaskDefinitionWire.request(request));
         return withTaskDefinition(definition, true);
     }
 
