@@ -26,6 +26,10 @@ import io.berth.controlplane.registry.RepositoryService;
 import io.berth.controlplane.api.actions.ClusterActions;
 import io.berth.controlplane.api.actions.TagActions;
 import io.berth.controlplane.api.actions.TaskActions;
+import io.berth.controlplane.clusters.TaggedClusters;
+import io.berth.controlplane.tagging.ResourceTagging;
+import io.berth.controlplane.taskdefinitions.TaggedTaskDefinitions;
+import io.berth.controlplane.tasks.TaggedTasks;
 import io.berth.controlplane.api.actions.TaskDefinitionActions;
 import io.berth.controlplane.api.admin.BillEndpoint;
 import io.berth.controlplane.api.admin.CreateAccountEndpoint;
@@ -134,7 +138,8 @@ public final class ControlPlane
         actions.addAll(new ClusterActions(clusters).actions());
         actions.addAll(new TaskDefinitionActions(taskDefinitions).actions());
         actions.addAll(new TaskActions(tasks).actions());
-        actions.addAll(new TagActions(clusters, taskDefinitions, tasks).actions());
+        ResourceTagging tagging = new ResourceTagging(store, List.of(new TaggedClusters(), new TaggedTaskDefinitions(), new TaggedTasks()));
+        actions.addAll(new TagActions(tagging).actions());
         this.ecsActions = List.copyOf(actions);
         List<JsonService> served = new ArrayList<>(List.of(JsonService.ecs(ecsActions)));
         if (registry != null) {

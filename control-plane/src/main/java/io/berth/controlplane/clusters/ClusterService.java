@@ -5,6 +5,7 @@ import io.berth.controlplane.resources.Arns;
 import io.berth.controlplane.resources.Described;
 import io.berth.controlplane.resources.Page;
 import io.berth.controlplane.resources.PageRequest;
+import io.berth.controlplane.resources.TagRules;
 import io.berth.controlplane.store.Store;
 import io.berth.controlplane.store.StoreTransaction;
 import io.berth.controlplane.tasks.TaskStatus;
@@ -37,14 +38,19 @@ public final class ClusterService
         this.clock = requireNonNull(clock, "clock is null");
     }
 
-    /** Creates the cluster, or returns the existing one of that name: CreateCluster is idempotent in ECS. */
-    public ClusterSummary create(String accountId, String region, String clusterName)
+    /**
+     * Creates the cluster with its tags and settings, or returns the existing one of that name unchanged:
+     * CreateCluster is idempotent in ECS.
+     */
+    public ClusterSummary create(String accountId, String region, String clusterName, ClusterConfiguration configuration)
     {
+        TagRules.check(configuration.tags());
+        ClusterSettings.check(configuration.settings());
         String name = clusterName == null ? Cluster.DEFAULT_NAME : clusterName;
         if (!NAME.matcher(name).matches()) {
             throw EcsException.invalidParameter("Cluster name can have up to 255 characters: letters (uppercase and lowercase), numbers, underscores and hyphens. Got '" + name + "'.");
         }
-        return store.inTransaction(transaction -> summary(transaction, ensureActive(transaction, accountId, region, name)));
+        return store.inTransaction(transaction -> summary(transaction, ensureActive(transaction, accountId, region, name, configuration)));
     }
 
     /** region: the caller's, for the ARNs of clusters not found (a found cluster keeps the ARN it was created with). */
@@ -87,11 +93,24 @@ public final class ClusterService
                 throw new EcsException("ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active.");
             }
             transaction.clusters().setStatus(accountId, cluster.name(), Cluster.Status.INACTIVE);
-            Cluster inactive = new Cluster(cluster.accountId(), cluster.name(), cluster.arn(), Cluster.Status.INACTIVE, cluster.createdAt());
-            return summary(transaction, inactive);
+            return summary(transaction, cluster.withStatus(Cluster.Status.INACTIVE));
         });
         log.info("Deleted cluster {} of account {}", deleted.cluster().name(), accountId);
         return deleted;
+    }
+
+    /** UpdateCluster / UpdateClusterSettings: replaces the settings named, keeps the others. */
+    public ClusterSummary updateSettings(String accountId, String reference, List<ClusterConfiguration.Setting> settings)
+    {
+        ClusterSettings.check(settings);
+        ClusterSummary updated = store.inTransaction(transaction -> {
+            Cluster cluster = findActive(transaction, accountId, reference);
+            ClusterConfiguration configuration = cluster.configuration().withSettings(ClusterSettings.merge(cluster.configuration().settings(), settings));
+            transaction.clusters().setConfiguration(accountId, cluster.name(), configuration);
+            return summary(transaction, transaction.clusters().find(accountId, cluster.name()).orElseThrow());
+        });
+        log.info("Updated the settings of cluster {} of account {}: {}", updated.cluster().name(), accountId, settings);
+        return updated;
     }
 
     /**
@@ -101,7 +120,7 @@ public final class ClusterService
     public Cluster resolve(StoreTransaction transaction, String accountId, String region, String reference)
     {
         if (reference == null || reference.isEmpty()) {
-            return ensureActive(transaction, accountId, region, Cluster.DEFAULT_NAME);
+            return ensureActive(transaction, accountId, region, Cluster.DEFAULT_NAME, ClusterConfiguration.EMPTY);
         }
         return findActive(transaction, accountId, reference);
     }
@@ -123,13 +142,13 @@ public final class ClusterService
                 .orElseThrow(() -> EcsException.clusterNotFound("Cluster not found."));
     }
 
-    private Cluster ensureActive(StoreTransaction transaction, String accountId, String region, String name)
+    private Cluster ensureActive(StoreTransaction transaction, String accountId, String region, String name, ClusterConfiguration configuration)
     {
         Optional<Cluster> existing = transaction.clusters().find(accountId, name).filter(Cluster::isActive);
         if (existing.isPresent()) {
             return existing.get();
         }
-        Cluster cluster = new Cluster(accountId, name, Arns.cluster(region, accountId, name), Cluster.Status.ACTIVE, clock.instant());
+        Cluster cluster = new Cluster(accountId, name, Arns.cluster(region, accountId, name), Cluster.Status.ACTIVE, clock.instant(), configuration);
         transaction.clusters().upsertActive(cluster);
         log.info("Created cluster {} of account {}", name, accountId);
         return transaction.clusters().find(accountId, name).orElseThrow();

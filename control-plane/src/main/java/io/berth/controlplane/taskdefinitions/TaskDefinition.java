@@ -57,6 +57,12 @@ public record TaskDefinition(
                 requiresCompatibilities, otherFields, registeredAt, deregisteredAt, List.of());
     }
 
+    public TaskDefinition withTags(List<Tag> value)
+    {
+        return new TaskDefinition(accountId, arn, family, revision, status, containerDefinitions, cpu, memory, networkMode, taskRoleArn,
+                executionRoleArn, requiresCompatibilities, otherFields, registeredAt, deregisteredAt, value);
+    }
+
     public TaskSize size()
     {
         return new TaskSize(cpu, memory);
