@@ -197,7 +197,7 @@ class BillingEndToEndTest
 
     private static String run(EcsClient ecs, String definition)
     {
-        return ecs.runTask(request -> request.cluster(CLUSTER).taskDefinition(definition)).tasks().get(0).taskArn();
+        return ecs.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(definition)).tasks().get(0).taskArn();
     }
 
     private double awaitUsedCpu(AccountKeys tenant, String taskArn, double atLeast)

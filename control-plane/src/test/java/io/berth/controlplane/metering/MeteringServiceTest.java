@@ -153,7 +153,7 @@ class MeteringServiceTest
         EcsClient ecs = new EcsClient(controlPlane, key);
         ecs.call("RegisterTaskDefinition", DEFINITION);
         controlPlane.agentGateway().sync(new SyncRequest(HOST, List.of()));
-        String arn = ecs.call("RunTask", "{\"taskDefinition\": \"job\"}").get("tasks").get(0).get("taskArn").asText();
+        String arn = ecs.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\"}").get("tasks").get(0).get("taskArn").asText();
         controlPlane.agentGateway().sync(new SyncRequest(HOST, List.of()));
         return arn.substring(arn.lastIndexOf('/') + 1);
     }

@@ -65,7 +65,7 @@ class FairPlacementTest
             tenantB.call("RunTask", UNPLACEABLE);
             clock.advance(java.time.Duration.ofMillis(10));
         }
-        String taskA = taskId(tenantA.call("RunTask", "{\"taskDefinition\": \"small\"}").get("tasks").get(0).get("taskArn").asText());
+        String taskA = taskId(tenantA.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"small\"}").get("tasks").get(0).get("taskArn").asText());
 
         assertThat(sync().tasks()).extracting(TaskAssignment::taskId).containsExactly(taskA);
     }
@@ -78,7 +78,7 @@ class FairPlacementTest
             tenantB.call("RunTask", UNPLACEABLE);
             clock.advance(java.time.Duration.ofMillis(10));
         }
-        String placeable = taskId(tenantB.call("RunTask", "{\"taskDefinition\": \"small\"}").get("tasks").get(0).get("taskArn").asText());
+        String placeable = taskId(tenantB.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"small\"}").get("tasks").get(0).get("taskArn").asText());
 
         assertThat(sync().tasks()).extracting(TaskAssignment::taskId).containsExactly(placeable);
     }

@@ -153,9 +153,9 @@ class SandboxFieldsActionsTest
         assertRefused(container("\"portMappings\": [{\"containerPort\": -80}]"), "ClientException", "'containerPort'");
 
         client.call("RegisterTaskDefinition", container(""));
-        assertRunRefused("{\"taskDefinition\": \"one\", \"overrides\": {\"cpu\": \"2147483648\"}}", "ClientException", "'cpu'");
-        assertRunRefused("{\"taskDefinition\": \"one\", \"overrides\": {\"memory\": \"2147483648\"}}", "ClientException", "'memory'");
-        assertRunRefused("{\"taskDefinition\": \"one\", \"overrides\": {\"cpu\": 2147483648}}", "ClientException", "'cpu'");
+        assertRunRefused("{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"one\", \"overrides\": {\"cpu\": \"2147483648\"}}", "ClientException", "'cpu'");
+        assertRunRefused("{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"one\", \"overrides\": {\"memory\": \"2147483648\"}}", "ClientException", "'memory'");
+        assertRunRefused("{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"one\", \"overrides\": {\"cpu\": 2147483648}}", "ClientException", "'cpu'");
         assertRunRefused(override("\"memory\": 2147483648"), "InvalidParameterException", "'memory'");
         assertRunRefused(override("\"memory\": 4"), "ClientException", "'memory'", "6 MiB");
         assertRunRefused(override("\"memory\": 1024"), "ClientException", "'memory'", "512 MiB");
@@ -200,6 +200,6 @@ class SandboxFieldsActionsTest
 
     private static String override(String fields)
     {
-        return "{\"taskDefinition\": \"one\", \"overrides\": {\"containerOverrides\": [{\"name\": \"a\", " + fields + "}]}}";
+        return "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"one\", \"overrides\": {\"containerOverrides\": [{\"name\": \"a\", " + fields + "}]}}";
     }
 }

@@ -86,7 +86,7 @@ class TaskTagsActionsTest
         assertThat(tags(describe(task, ", \"cluster\": \"prod\", \"include\": [\"TAGS\"]")))
                 .containsExactly(entry("env", "prod"), entry("aws:ecs:clusterName", "prod"));
         assertThat(tags(runTask("\"enableECSManagedTags\": false"))).isEmpty();
-        assertRefused("RunTask", "{\"taskDefinition\": \"web\", \"enableECSManagedTags\": \"yes\"}", "InvalidParameterException", "enableECSManagedTags");
+        assertRefused("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"web\", \"enableECSManagedTags\": \"yes\"}", "InvalidParameterException", "enableECSManagedTags");
     }
 
     @Test
@@ -195,7 +195,7 @@ class TaskTagsActionsTest
 
     private static String run(String fields)
     {
-        return "{\"taskDefinition\": \"web\"" + (fields.isEmpty() ? "" : ", " + fields) + "}";
+        return "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"web\"" + (fields.isEmpty() ? "" : ", " + fields) + "}";
     }
 
     private JsonNode describe(JsonNode task, String fields)
