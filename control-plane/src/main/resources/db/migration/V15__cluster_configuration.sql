@@ -2,3 +2,7 @@
 -- and its capacity providers with their default strategy. NULL for a cluster created before: no tags, no settings.
 
 ALTER TABLE clusters ADD COLUMN configuration TEXT;
+
+-- The task's tags as its bill sees them (JSON object of key to value), for `berth bill --by tag:KEY`; kept current
+-- by TagResource and UntagResource, and kept after the task itself is forgotten. NULL: no tags.
+ALTER TABLE task_usage ADD COLUMN tags TEXT;

@@ -34,6 +34,8 @@ public final class TaggedTasks
     {
         Task task = find(transaction, accountId, resourceArn).orElseThrow();
         transaction.tasks().updateIfChanged(task, task.withTags(tags));
+        // the bill groups by the tags a task has now, also once the task itself is forgotten
+        transaction.taskUsage().setTags(task.taskId(), tags);
     }
 
     @Override

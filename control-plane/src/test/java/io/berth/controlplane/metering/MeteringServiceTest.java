@@ -136,7 +136,7 @@ class MeteringServiceTest
     void rejectsBadParametersWithOneLine()
     {
         assertThat(catchThrowableOfType(EcsException.class, () -> bill(tenantA, Map.of("by", "host"))).getMessage())
-                .isEqualTo("by must be task, family, service or cluster, got 'host'.");
+                .isEqualTo("by must be task, family, service, cluster or tag:KEY, got 'host'.");
         assertThat(catchThrowableOfType(EcsException.class, () -> bill(tenantA, Map.of("since", "yesterday"))).getMessage())
                 .startsWith("Since must be a date (2024-05-01)");
         assertThat(catchThrowableOfType(EcsException.class, () -> bill(tenantA, Map.of("since", "2025-03-02", "until", "2025-03-01"))).type())

@@ -18,7 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Reading request fields with type checks, and writing response fields, in the ways every action needs. */
+/**
+ * Reading request fields with type checks, and writing response fields, in the ways every action needs. A field of
+ * the wrong JSON type is a SerializationException naming it, as the AWS services answer a body that does not fit the
+ * model; a value of the right type that ECS refuses is an InvalidParameterException or ClientException.
+ */
 public final class JsonFields
 {
     private JsonFields() {}
@@ -30,7 +34,7 @@ public final class JsonFields
             return null;
         }
         if (!value.isTextual()) {
-            throw EcsException.invalidParameter("'" + field + "' must be a string.");
+            throw EcsException.serialization("'" + field + "' must be a string.");
         }
         return value.asText();
     }
@@ -42,7 +46,7 @@ public final class JsonFields
             return null;
         }
         if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw EcsException.invalidParameter("'" + field + "' must be an integer.");
+            throw EcsException.serialization("'" + field + "' must be an integer.");
         }
         return value.asInt();
     }
@@ -54,7 +58,7 @@ public final class JsonFields
             return null;
         }
         if (!value.isBoolean()) {
-            throw EcsException.invalidParameter("'" + field + "' must be true or false.");
+            throw EcsException.serialization("'" + field + "' must be true or false.");
         }
         return value.asBoolean();
     }
@@ -82,12 +86,12 @@ public final class JsonFields
             return null;
         }
         if (!value.isArray()) {
-            throw EcsException.invalidParameter("'" + field + "' must be a list of strings.");
+            throw EcsException.serialization("'" + field + "' must be a list of strings.");
         }
         List<String> strings = new ArrayList<>();
         for (JsonNode element : value) {
             if (!element.isTextual()) {
-                throw EcsException.invalidParameter("'" + field + "' must be a list of strings.");
+                throw EcsException.serialization("'" + field + "' must be a list of strings.");
             }
             strings.add(element.asText());
         }
@@ -101,12 +105,12 @@ public final class JsonFields
             return List.of();
         }
         if (!value.isArray()) {
-            throw EcsException.invalidParameter("'" + field + "' must be a list of objects.");
+            throw EcsException.serialization("'" + field + "' must be a list of objects.");
         }
         List<JsonNode> objects = new ArrayList<>();
         for (JsonNode element : value) {
             if (!element.isObject()) {
-                throw EcsException.invalidParameter("'" + field + "' must be a list of objects.");
+                throw EcsException.serialization("'" + field + "' must be a list of objects.");
             }
             objects.add(element);
         }
@@ -120,7 +124,7 @@ public final class JsonFields
             return null;
         }
         if (!value.isObject()) {
-            throw EcsException.invalidParameter("'" + field + "' must be an object.");
+            throw EcsException.serialization("'" + field + "' must be an object.");
         }
         return value;
     }

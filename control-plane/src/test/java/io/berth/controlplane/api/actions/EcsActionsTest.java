@@ -214,7 +214,12 @@ abstract class EcsActionsTest
                 .isEqualTo("InvalidParameterException");
         assertThat(alice.fails("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"web\", \"overrides\": {\"memory\": \"8192\"}}").getMessage()).contains("512, 1024, 2048");
         assertThat(alice.fails("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"cluster\": \"nope\", \"taskDefinition\": \"web\"}").type()).isEqualTo("ClusterNotFoundException");
-        assertThat(alice.fails("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": 5}").type()).isEqualTo("InvalidParameterException");
+        assertThat(alice.fails("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": 5}").type()).isEqualTo("SerializationException");
+        assertThat(alice.fails("RunTask", "{\"taskDefinition\": \"web\", \"tags\": \"team=a\"}").type()).isEqualTo("SerializationException");
+        assertThat(alice.fails("RunTask", "{\"taskDefinition\": \"web\"}").getMessage())
+                .isEqualTo("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
+        assertThat(alice.fails("RunTask", "{\"taskDefinition\": \"web\", \"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": []}}}")
+                .getMessage()).isEqualTo("subnets can not be empty.");
     }
 
     @Test
