@@ -46,6 +46,7 @@ public final class ClusterService
     {
         TagRules.check(configuration.tags());
         ClusterSettings.check(configuration.settings());
+        CapacityProviders.check(configuration.capacityProviders(), configuration.defaultCapacityProviderStrategy());
         String name = clusterName == null ? Cluster.DEFAULT_NAME : clusterName;
         if (!NAME.matcher(name).matches()) {
             throw EcsException.invalidParameter("Cluster name can have up to 255 characters: letters (uppercase and lowercase), numbers, underscores and hyphens. Got '" + name + "'.");
@@ -110,6 +111,19 @@ public final class ClusterService
             return summary(transaction, transaction.clusters().find(accountId, cluster.name()).orElseThrow());
         });
         log.info("Updated the settings of cluster {} of account {}: {}", updated.cluster().name(), accountId, settings);
+        return updated;
+    }
+
+    /** PutClusterCapacityProviders: replaces the cluster's capacity providers and their default strategy. */
+    public ClusterSummary putCapacityProviders(String accountId, String reference, List<String> providers, List<ClusterConfiguration.StrategyItem> strategy)
+    {
+        CapacityProviders.check(providers, strategy);
+        ClusterSummary updated = store.inTransaction(transaction -> {
+            Cluster cluster = findActive(transaction, accountId, reference);
+            transaction.clusters().setConfiguration(accountId, cluster.name(), cluster.configuration().withCapacityProviders(providers, strategy));
+            return summary(transaction, transaction.clusters().find(accountId, cluster.name()).orElseThrow());
+        });
+        log.info("Set the capacity providers of cluster {} of account {}: {} with default strategy {}", updated.cluster().name(), accountId, providers, strategy);
         return updated;
     }
 

@@ -5,6 +5,7 @@ import io.berth.common.agentprotocol.IsolationTier;
 import io.berth.controlplane.isolation.TaskIsolation;
 import io.berth.controlplane.agents.HostSignals;
 import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.clusters.CapacityProviders;
 import io.berth.controlplane.clusters.Cluster;
 import io.berth.controlplane.clusters.ClusterService;
 import io.berth.controlplane.placement.TaskPlacer;
@@ -114,6 +115,10 @@ public final class TaskService
         List<String> taskIds = store.inTransaction(transaction -> {
             touchedHosts.clear();
             Cluster cluster = clusters.resolve(transaction, accountId, region, command.cluster());
+            if (command.launchType() == null) {
+                // neither a launch type nor a strategy: the cluster's default strategy decides, as in ECS
+                CapacityProviders.checkRunnable(cluster.configuration().defaultCapacityProviderStrategy(), "The cluster's defaultCapacityProviderStrategy");
+            }
             TaskDefinition definition = taskDefinitions.find(transaction, accountId, command.taskDefinition())
                     .orElseThrow(() -> EcsException.clientException("TaskDefinition not found."));
             if (definition.status() != TaskDefinition.Status.ACTIVE) {

@@ -22,7 +22,7 @@ import static io.berth.controlplane.api.actions.JsonFields.optionalString;
 import static io.berth.controlplane.api.actions.JsonFields.optionalStrings;
 import static java.util.Objects.requireNonNull;
 
-/** CreateCluster, DescribeClusters, ListClusters, DeleteCluster, UpdateCluster, UpdateClusterSettings. */
+/** CreateCluster, DescribeClusters, ListClusters, DeleteCluster, UpdateCluster, UpdateClusterSettings, PutClusterCapacityProviders. */
 public final class ClusterActions
 {
     private final ClusterService clusters;
@@ -40,15 +40,18 @@ public final class ClusterActions
                 new SimpleEcsAction("ListClusters", this::listClusters),
                 new SimpleEcsAction("DeleteCluster", this::deleteCluster),
                 new SimpleEcsAction("UpdateCluster", this::updateCluster),
-                new SimpleEcsAction("UpdateClusterSettings", this::updateClusterSettings));
+                new SimpleEcsAction("UpdateClusterSettings", this::updateClusterSettings),
+                new SimpleEcsAction("PutClusterCapacityProviders", this::putClusterCapacityProviders));
     }
 
     private JsonNode createCluster(RequestContext context, JsonNode request)
     {
         // configuration (execute command logging) and serviceConnectDefaults (Cloud Map namespaces) are refused by name
-        JsonFields.refuseUnsupported(request, Set.of("clusterName", "tags", "settings"), "CreateCluster");
+        JsonFields.refuseUnsupported(request, Set.of("clusterName", "tags", "settings", "capacityProviders", "defaultCapacityProviderStrategy"), "CreateCluster");
         List<Tag> tags = TaskDefinitionWire.tags(request);
-        ClusterConfiguration configuration = new ClusterConfiguration(tags, ClusterWire.settings(request));
+        List<String> providers = optionalStrings(request, "capacityProviders");
+        ClusterConfiguration configuration = new ClusterConfiguration(tags, ClusterWire.settings(request), providers,
+                CapacityProviderStrategyWire.strategy(request, "defaultCapacityProviderStrategy"));
         ClusterSummary cluster = clusters.create(context.account().accountId(), context.region(), optionalString(request, "clusterName"), configuration);
         ObjectNode response = JsonFields.object();
         response.set("cluster", ClusterWire.toJson(cluster, true));
@@ -67,6 +70,19 @@ public final class ClusterActions
             throw EcsException.invalidParameter("settings is required: give [{\"name\": \"containerInsights\", \"value\": \"enabled\"}].");
         }
         return updateSettings(context, request);
+    }
+
+    private JsonNode putClusterCapacityProviders(RequestContext context, JsonNode request)
+    {
+        List<String> providers = optionalStrings(request, "capacityProviders");
+        if (providers == null || request.get("defaultCapacityProviderStrategy") == null || request.get("defaultCapacityProviderStrategy").isNull()) {
+            throw EcsException.invalidParameter("capacityProviders and defaultCapacityProviderStrategy are required (either may be an empty list).");
+        }
+        ClusterSummary updated = clusters.putCapacityProviders(context.account().accountId(), requiredCluster(request), providers,
+                CapacityProviderStrategyWire.strategy(request, "defaultCapacityProviderStrategy"));
+        ObjectNode response = JsonFields.object();
+        response.set("cluster", ClusterWire.toJson(updated, false));
+        return response;
     }
 
     private JsonNode updateSettings(RequestContext context, JsonNode request)

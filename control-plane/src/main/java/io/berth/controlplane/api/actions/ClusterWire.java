@@ -39,8 +39,8 @@ final class ClusterWire
         node.set("tags", tags ? TaskDefinitionWire.tagsToJson(configuration.tags()) : JsonFields.array());
         ArrayNode settings = node.putArray("settings");
         configuration.settings().forEach(setting -> settings.addObject().put("name", setting.name()).put("value", setting.value()));
-        node.set("capacityProviders", JsonFields.array());
-        node.set("defaultCapacityProviderStrategy", JsonFields.array());
+        node.set("capacityProviders", JsonFields.strings(configuration.capacityProviders()));
+        node.set("defaultCapacityProviderStrategy", CapacityProviderStrategyWire.toJson(configuration.defaultCapacityProviderStrategy()));
         return node;
     }
 
