@@ -6,3 +6,13 @@ ALTER TABLE clusters ADD COLUMN configuration TEXT;
 -- The task's tags as its bill sees them (JSON object of key to value), for `berth bill --by tag:KEY`; kept current
 -- by TagResource and UntagResource, and kept after the task itself is forgotten. NULL: no tags.
 ALTER TABLE task_usage ADD COLUMN tags TEXT;
+
+-- ECS account settings (PutAccountSetting, PutAccountSettingDefault): per account and principal; principal_arn '*'
+-- holds the account's default for principals without a setting of their own.
+CREATE TABLE account_settings (
+    account_id VARCHAR(12) NOT NULL,
+    principal_arn VARCHAR(512) NOT NULL,
+    name VARCHAR(64) NOT NULL,
+    setting_value VARCHAR(64) NOT NULL,
+    PRIMARY KEY (account_id, principal_arn, name)
+);

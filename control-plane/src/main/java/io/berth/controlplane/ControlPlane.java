@@ -23,6 +23,8 @@ import io.berth.controlplane.registry.RegistryContents;
 import io.berth.controlplane.registry.RegistrySettings;
 import io.berth.controlplane.registry.RegistryTokens;
 import io.berth.controlplane.registry.RepositoryService;
+import io.berth.controlplane.accountsettings.AccountSettingsService;
+import io.berth.controlplane.api.actions.AccountSettingActions;
 import io.berth.controlplane.api.actions.ClusterActions;
 import io.berth.controlplane.api.actions.TagActions;
 import io.berth.controlplane.api.actions.TaskActions;
@@ -114,7 +116,8 @@ public final class ControlPlane
         requireNonNull(placementEngine, "placementEngine is null");
         this.store = Store.open(config.storeUrl());
         this.accounts = new AccountService(store, config.clock());
-        ClusterService clusters = new ClusterService(store, config.region(), config.clock());
+        AccountSettingsService accountSettings = new AccountSettingsService(store);
+        ClusterService clusters = new ClusterService(store, accountSettings, config.region(), config.clock());
         TaskDefinitionService taskDefinitions = new TaskDefinitionService(store, config.clock());
         this.hostSignals = new HostSignals();
         this.placer = new TaskPlacer(placementEngine, config.hostTimeout(), config.placementTimeout());
@@ -140,6 +143,7 @@ public final class ControlPlane
         actions.addAll(new TaskActions(tasks).actions());
         ResourceTagging tagging = new ResourceTagging(store, List.of(new TaggedClusters(), new TaggedTaskDefinitions(), new TaggedTasks()));
         actions.addAll(new TagActions(tagging).actions());
+        actions.addAll(new AccountSettingActions(accountSettings).actions());
         this.ecsActions = List.copyOf(actions);
         List<JsonService> served = new ArrayList<>(List.of(JsonService.ecs(ecsActions)));
         if (registry != null) {

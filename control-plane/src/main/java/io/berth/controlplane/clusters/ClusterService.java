@@ -1,5 +1,8 @@
 package io.berth.controlplane.clusters;
 
+import io.berth.controlplane.accountsettings.AccountSetting;
+import io.berth.controlplane.accountsettings.AccountSettingNames;
+import io.berth.controlplane.accountsettings.AccountSettingsService;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.resources.Arns;
 import io.berth.controlplane.resources.Described;
@@ -28,12 +31,14 @@ public final class ClusterService
     private static final List<TaskStatus> PENDING_STATUSES = List.of(TaskStatus.PROVISIONING, TaskStatus.PENDING, TaskStatus.ACTIVATING);
 
     private final Store store;
+    private final AccountSettingsService accountSettings;
     private final String defaultRegion;
     private final Clock clock;
 
-    public ClusterService(Store store, String region, Clock clock)
+    public ClusterService(Store store, AccountSettingsService accountSettings, String region, Clock clock)
     {
         this.store = requireNonNull(store, "store is null");
+        this.accountSettings = requireNonNull(accountSettings, "accountSettings is null");
         this.defaultRegion = requireNonNull(region, "region is null");
         this.clock = requireNonNull(clock, "clock is null");
     }

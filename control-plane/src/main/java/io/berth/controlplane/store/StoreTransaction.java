@@ -19,6 +19,11 @@ public final class StoreTransaction
         return new AccountRows(sql);
     }
 
+    public AccountSettingRows accountSettings()
+    {
+        return new AccountSettingRows(sql);
+    }
+
     public ClusterRows clusters()
     {
         return new ClusterRows(sql);
