@@ -16,3 +16,11 @@ CREATE TABLE account_settings (
     setting_value VARCHAR(64) NOT NULL,
     PRIMARY KEY (account_id, principal_arn, name)
 );
+
+-- Task scale-in protection (UpdateTaskProtection): a task with a row here is protected until expires_at (epoch ms).
+-- The row goes with protection turned off; an expired row protects nothing.
+CREATE TABLE task_protection (
+    task_id VARCHAR(32) NOT NULL PRIMARY KEY,
+    account_id VARCHAR(12) NOT NULL,
+    expires_at BIGINT NOT NULL
+);

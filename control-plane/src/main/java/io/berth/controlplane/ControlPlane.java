@@ -28,6 +28,8 @@ import io.berth.controlplane.api.actions.AccountSettingActions;
 import io.berth.controlplane.api.actions.ClusterActions;
 import io.berth.controlplane.api.actions.TagActions;
 import io.berth.controlplane.api.actions.TaskActions;
+import io.berth.controlplane.api.actions.TaskProtectionActions;
+import io.berth.controlplane.tasks.TaskProtectionService;
 import io.berth.controlplane.clusters.TaggedClusters;
 import io.berth.controlplane.tagging.ResourceTagging;
 import io.berth.controlplane.taskdefinitions.TaggedTaskDefinitions;
@@ -144,6 +146,7 @@ public final class ControlPlane
         ResourceTagging tagging = new ResourceTagging(store, List.of(new TaggedClusters(), new TaggedTaskDefinitions(), new TaggedTasks()));
         actions.addAll(new TagActions(tagging).actions());
         actions.addAll(new AccountSettingActions(accountSettings).actions());
+        actions.addAll(new TaskProtectionActions(new TaskProtectionService(store, clusters, config.clock())).actions());
         this.ecsActions = List.copyOf(actions);
         List<JsonService> served = new ArrayList<>(List.of(JsonService.ecs(ecsActions)));
         if (registry != null) {

@@ -24,6 +24,11 @@ public final class StoreTransaction
         return new AccountSettingRows(sql);
     }
 
+    public TaskProtectionRows taskProtection()
+    {
+        return new TaskProtectionRows(sql);
+    }
+
     public ClusterRows clusters()
     {
         return new ClusterRows(sql);
