@@ -18,7 +18,6 @@ import software.amazon.awssdk.services.ecs.model.SettingName;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
 
@@ -32,32 +31,27 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  */
 class EcsSurfaceEndToEndTest
 {
+    private static TwoAccounts accounts;
     private static BerthEnvironment environment;
     private static EcsClient owner;
     private static EcsClient stranger;
-    private static AccountKeys ownerKeys;
 
     @BeforeAll
     static void start()
             throws Exception
     {
-        environment = BerthEnvironment.start(Files.createTempDirectory("berth-e2e-surface"));
-        ownerKeys = AccountKeys.create(environment, "surface-owner");
-        AccountKeys strangerKeys = AccountKeys.create(environment, "surface-stranger");
-        owner = environment.client(ownerKeys.accessKeyId(), ownerKeys.secretAccessKey());
-        stranger = environment.client(strangerKeys.accessKeyId(), strangerKeys.secretAccessKey());
+        accounts = TwoAccounts.start("surface");
+        environment = accounts.environment;
+        owner = accounts.owner;
+        stranger = accounts.stranger;
     }
 
     @AfterAll
     static void stop()
             throws Exception
     {
-        if (owner != null) {
-            owner.close();
-            stranger.close();
-        }
-        if (environment != null) {
-            environment.close();
+        if (accounts != null) {
+            accounts.close();
         }
     }
 
@@ -125,8 +119,8 @@ class EcsSurfaceEndToEndTest
     @Test
     void accountSettingsAreStoredPerAccountAndPrincipalAndEchoed()
     {
-        String root = "arn:aws:iam::" + ownerKeys.accountId() + ":root";
-        String role = "arn:aws:iam::" + ownerKeys.accountId() + ":role/deployer";
+        String root = "arn:aws:iam::" + accounts.ownerKeys.accountId() + ":root";
+        String role = "arn:aws:iam::" + accounts.ownerKeys.accountId() + ":role/deployer";
 
         Setting own = owner.putAccountSetting(request -> request.name(SettingName.CONTAINER_INSIGHTS).value("enabled")).setting();
         assertThat(own.principalArn()).isEqualTo(root);
@@ -154,7 +148,7 @@ class EcsSurfaceEndToEndTest
         assertRefusal(catchThrowableOfType(ClientException.class, () -> owner.putAccountSetting(request -> request
                 .name(SettingName.TASK_LONG_ARN_FORMAT).value("disabled"))), "long ARN format");
         assertRefusal(catchThrowableOfType(ClientException.class, () -> owner.putAccountSetting(request -> request
-                .name(SettingName.DUAL_STACK_I_PV6).value("enabled"))), "not supported by Berth");
+                .name("dualStackIPv6").value("enabled"))), "not supported by Berth");
         assertRefusal(catchThrowableOfType(InvalidParameterException.class, () -> owner.putAccountSetting(request -> request
                 .name(SettingName.CONTAINER_INSIGHTS).value("sometimes"))), "enabled, disabled, enhanced");
     }

@@ -16,7 +16,6 @@ import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
 import software.amazon.awssdk.services.ecs.model.TaskField;
 
-import java.nio.file.Files;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -31,6 +30,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  */
 class ResourceTagsEndToEndTest
 {
+    private static TwoAccounts accounts;
     private static BerthEnvironment environment;
     private static EcsClient owner;
     private static EcsClient stranger;
@@ -39,23 +39,18 @@ class ResourceTagsEndToEndTest
     static void start()
             throws Exception
     {
-        environment = BerthEnvironment.start(Files.createTempDirectory("berth-e2e-tags"));
-        AccountKeys ownerKeys = AccountKeys.create(environment, "tags-owner");
-        AccountKeys strangerKeys = AccountKeys.create(environment, "tags-stranger");
-        owner = environment.client(ownerKeys.accessKeyId(), ownerKeys.secretAccessKey());
-        stranger = environment.client(strangerKeys.accessKeyId(), strangerKeys.secretAccessKey());
+        accounts = TwoAccounts.start("tags");
+        environment = accounts.environment;
+        owner = accounts.owner;
+        stranger = accounts.stranger;
     }
 
     @AfterAll
     static void stop()
             throws Exception
     {
-        if (owner != null) {
-            owner.close();
-            stranger.close();
-        }
-        if (environment != null) {
-            environment.close();
+        if (accounts != null) {
+            accounts.close();
         }
     }
 
