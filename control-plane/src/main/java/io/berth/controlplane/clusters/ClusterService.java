@@ -56,7 +56,24 @@ public final class ClusterService
         if (!NAME.matcher(name).matches()) {
             throw EcsException.invalidParameter("Cluster name can have up to 255 characters: letters (uppercase and lowercase), numbers, underscores and hyphens. Got '" + name + "'.");
         }
-        return store.inTransaction(transaction -> summary(transaction, ensureActive(transaction, accountId, region, name, configuration)));
+        ClusterConfiguration withDefaults = withAccountDefaults(accountId, configuration);
+        return store.inTransaction(transaction -> summary(transaction, ensureActive(transaction, accountId, region, name, withDefaults)));
+    }
+
+    /** A cluster that sets no containerInsights gets the account's (PutAccountSetting[Default]) when the account set one, as in ECS. */
+    private ClusterConfiguration withAccountDefaults(String accountId, ClusterConfiguration configuration)
+    {
+        boolean setsInsights = configuration.settings().stream().anyMatch(setting -> setting.name().equals(ClusterSettings.CONTAINER_INSIGHTS));
+        if (setsInsights) {
+            return configuration;
+        }
+        AccountSetting insights = accountSettings.list(accountId, null, AccountSettingNames.CONTAINER_INSIGHTS, null, true).getFirst();
+        if (!insights.type().equals(AccountSetting.USER)) {
+            return configuration;
+        }
+        List<ClusterConfiguration.Setting> settings = new ArrayList<>(configuration.settings());
+        settings.add(new ClusterConfiguration.Setting(ClusterSettings.CONTAINER_INSIGHTS, insights.value()));
+        return configuration.withSettings(settings);
     }
 
     /** region: the caller's, for the ARNs of clusters not found (a found cluster keeps the ARN it was created with). */
