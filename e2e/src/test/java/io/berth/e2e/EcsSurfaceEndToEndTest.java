@@ -150,7 +150,7 @@ class EcsSurfaceEndToEndTest
         assertRefusal(catchThrowableOfType(ClientException.class, () -> owner.putAccountSetting(request -> request
                 .name("dualStackIPv6").value("enabled"))), "not supported by Berth");
         assertRefusal(catchThrowableOfType(InvalidParameterException.class, () -> owner.putAccountSetting(request -> request
-                .name(SettingName.CONTAINER_INSIGHTS).value("sometimes"))), "enabled, disabled, enhanced");
+                .name(SettingName.CONTAINER_INSIGHTS).value("sometimes"))), "disabled, enabled, enhanced");
     }
 
     @Test
