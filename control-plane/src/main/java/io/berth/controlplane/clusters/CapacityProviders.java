@@ -72,11 +72,15 @@ public final class CapacityProviders
         }
     }
 
-    /** Refuses a strategy that would place a task on FARGATE_SPOT, which Berth does not run (yet). */
+    /**
+     * Refuses a strategy that would place a task on FARGATE_SPOT, which Berth does not run (yet): spot gets tasks when
+     * it has a base or a weight, or when no provider of the strategy has a weight (then ECS spreads by base alone).
+     */
     public static void checkRunnable(List<ClusterConfiguration.StrategyItem> strategy, String where)
     {
+        boolean anyWeight = strategy.stream().anyMatch(item -> item.weight() > 0);
         for (ClusterConfiguration.StrategyItem item : strategy) {
-            if (item.capacityProvider().equals(FARGATE_SPOT) && (item.weight() > 0 || item.base() > 0)) {
+            if (item.capacityProvider().equals(FARGATE_SPOT) && (item.weight() > 0 || item.base() > 0 || !anyWeight)) {
                 throw InvalidRequestException.refused(where + " places tasks on FARGATE_SPOT, which Berth does not run: interruptible spot capacity is not built. "
                         + "Use a strategy of FARGATE alone, or launchType FARGATE.");
             }

@@ -115,7 +115,7 @@ class HostLifecycleTest
     {
         sync(HOST_A);
         String pinned = runTask("""
-                {"taskDefinition": "small", "placementConstraints": [{"type": "memberOf", "expression": "attribute:ecs.availability-zone == zone-b"}],
+                {"networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-1"]}}, "taskDefinition": "small", "placementConstraints": [{"type": "memberOf", "expression": "attribute:ecs.availability-zone == zone-b"}],
                  "placementStrategy": [{"type": "binpack", "field": "memory"}]}""");
         assertThat(describe(pinned).get("lastStatus").asText()).isEqualTo("PROVISIONING");
         assertThat(admin(operator, "GET", "/berth/tasks/{taskId}/placement", Map.of("taskId", pinned), "{}").get("latestFailure").get("reason").asText())
@@ -132,12 +132,12 @@ class HostLifecycleTest
     void runTaskRefusesPlacementItCannotUnderstand()
     {
         EcsException badExpression = ecs.fails("RunTask", """
-                {"taskDefinition": "small", "placementConstraints": [{"type": "memberOf", "expression": "attribute:zone = a"}]}""");
+                {"networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-1"]}}, "taskDefinition": "small", "placementConstraints": [{"type": "memberOf", "expression": "attribute:zone = a"}]}""");
         assertThat(badExpression.type()).isEqualTo("InvalidParameterException");
         assertThat(badExpression.getMessage()).startsWith("Cannot parse memberOf expression 'attribute:zone = a': unexpected '='");
 
         EcsException badStrategy = ecs.fails("RunTask", """
-                {"taskDefinition": "small", "placementStrategy": [{"type": "binpack", "field": "disk"}]}""");
+                {"networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-1"]}}, "taskDefinition": "small", "placementStrategy": [{"type": "binpack", "field": "disk"}]}""");
         assertThat(badStrategy.type()).isEqualTo("InvalidParameterException");
         assertThat(badStrategy.getMessage()).isEqualTo("binpack needs field cpu or memory, got 'disk'.");
     }

@@ -27,7 +27,7 @@ class FairPlacementTest
 {
     private static final HostInfo HOST = new HostInfo("host-a", "10.0.0.1", 4096, 8192, Map.of("ecs.availability-zone", "zone-a"));
     private static final String UNPLACEABLE = """
-            {"taskDefinition": "small", "count": 10,
+            {"networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-1"]}}, "taskDefinition": "small", "count": 10,
              "placementConstraints": [{"type": "memberOf", "expression": "attribute:disk == nvme"}]}""";
 
     @TempDir
