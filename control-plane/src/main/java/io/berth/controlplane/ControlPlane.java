@@ -37,10 +37,18 @@ import io.berth.controlplane.registry.RegistryContents;
 import io.berth.controlplane.registry.RegistrySettings;
 import io.berth.controlplane.registry.RegistryTokens;
 import io.berth.controlplane.registry.RepositoryService;
+import io.berth.controlplane.accountsettings.AccountSettingsService;
+import io.berth.controlplane.api.actions.AccountSettingActions;
 import io.berth.controlplane.api.actions.ClusterActions;
 import io.berth.controlplane.api.actions.ServiceActions;
 import io.berth.controlplane.api.actions.TagActions;
 import io.berth.controlplane.api.actions.TaskActions;
+import io.berth.controlplane.api.actions.TaskProtectionActions;
+import io.berth.controlplane.tasks.TaskProtectionService;
+import io.berth.controlplane.clusters.TaggedClusters;
+import io.berth.controlplane.tagging.ResourceTagging;
+import io.berth.controlplane.taskdefinitions.TaggedTaskDefinitions;
+import io.berth.controlplane.tasks.TaggedTasks;
 import io.berth.controlplane.api.actions.TaskDefinitionActions;
 import io.berth.controlplane.api.admin.BillEndpoint;
 import io.berth.controlplane.api.admin.CreateAccountEndpoint;
@@ -138,8 +146,9 @@ public final class ControlPlane
         requireNonNull(placementEngine, "placementEngine is null");
         this.store = Store.open(config.storeUrl());
         this.accounts = new AccountService(store, config.clock());
-        ClusterService clusters = new ClusterService(store, config.region(), config.clock());
-        TaskDefinitionService taskDefinitions = new TaskDefinitionService(store, config.region(), config.clock());
+        AccountSettingsService accountSettings = new AccountSettingsService(store);
+        ClusterService clusters = new ClusterService(store, accountSettings, config.region(), config.clock());
+        TaskDefinitionService taskDefinitions = new TaskDefinitionService(store, config.clock());
         this.hostSignals = new HostSignals();
         this.placer = new TaskPlacer(placementEngine, config.hostTimeout(), config.placementTimeout());
         this.hosts = new HostService(store, hostSignals, config.hostLostAfter(), config.clock());
@@ -178,7 +187,10 @@ public final class ControlPlane
         actions.addAll(new TaskDefinitionActions(taskDefinitions).actions());
         actions.addAll(new TaskActions(tasks).actions());
         actions.addAll(new ServiceActions(new ServiceOperations(store, clusters, taskDefinitions, ControlPlane::newDeploymentId, config.clock())).actions());
-        actions.addAll(new TagActions(clusters, taskDefinitions, tasks).actions());
+        ResourceTagging tagging = new ResourceTagging(store, List.of(new TaggedClusters(), new TaggedTaskDefinitions(), new TaggedTasks()));
+        actions.addAll(new TagActions(tagging).actions());
+        actions.addAll(new AccountSettingActions(accountSettings).actions());
+        actions.addAll(new TaskProtectionActions(new TaskProtectionService(store, clusters, config.clock())).actions());
         this.ecsActions = List.copyOf(actions);
         List<JsonService> served = new ArrayList<>(List.of(JsonService.ecs(ecsActions),
                 new JsonService(SecretsManagerActions.SIGNING_NAME, SecretsManagerActions.TARGET_PREFIX, new SecretsManagerActions(secrets).actions()),

@@ -19,6 +19,16 @@ public final class StoreTransaction
         return new AccountRows(sql);
     }
 
+    public AccountSettingRows accountSettings()
+    {
+        return new AccountSettingRows(sql);
+    }
+
+    public TaskProtectionRows taskProtection()
+    {
+        return new TaskProtectionRows(sql);
+    }
+
     public ClusterRows clusters()
     {
         return new ClusterRows(sql);

@@ -81,6 +81,13 @@ public record Task(
                 List.of());
     }
 
+    public Task withTags(List<Tag> value)
+    {
+        return new Task(accountId, taskId, arn, clusterName, clusterArn, taskDefinitionArn, family, cpu, memory, overrides, startedBy, group,
+                launchType, platformVersion, availabilityZone, networkConfiguration, createdAt, state, placement, ephemeralStorage, isolation,
+                value);
+    }
+
     public Task withState(TaskState newState)
     {
         return new Task(accountId, taskId, arn, clusterName, clusterArn, taskDefinitionArn, family, cpu, memory, overrides, startedBy, group,

@@ -75,6 +75,10 @@ final class RequestAuthenticator
         if (!authorization.signedHeaders().contains("host")) {
             throw ApiErrors.incompleteSignature("'Host' must be a 'SignedHeader' in the AWS Authorization.");
         }
+        // X-Amz-Target names the action of a JSON service: unsigned, a request signed as one action could be replayed as another
+        if (request.header("x-amz-target").isPresent() && !authorization.signedHeaders().contains("x-amz-target")) {
+            throw ApiErrors.incompleteSignature("'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.");
+        }
 
         String amzDate = requestDate(request, authorization);
         Instant requestTime = AmzDate.parse(amzDate).orElseThrow();
