@@ -403,7 +403,7 @@ class CloudWatchLogsEndToEndTest
 
     private String run(String definition)
     {
-        return ecsA.runTask(request -> request.cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE)).tasks().get(0).taskArn();
+        return ecsA.runTask(request -> request.cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE).networkConfiguration(BerthEnvironment.awsvpc())).tasks().get(0).taskArn();
     }
 
     private List<FilteredLogEvent> filter(java.util.function.Consumer<software.amazon.awssdk.services.cloudwatchlogs.model.FilterLogEventsRequest.Builder> request)

@@ -13,6 +13,7 @@ import io.berth.controlplane.store.Store;
 import io.berth.controlplane.store.StoreTransaction;
 import io.berth.controlplane.taskdefinitions.TaskDefinition;
 import io.berth.controlplane.taskdefinitions.TaskDefinitionService;
+import io.berth.controlplane.tasks.NetworkConfigurationRules;
 import io.berth.controlplane.tasks.TaskService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,6 +83,8 @@ public final class ServiceOperations
         Service created = store.inTransaction(transaction -> {
             Cluster cluster = clusters.resolve(transaction, accountId, command.cluster());
             TaskDefinition definition = activeDefinition(transaction, accountId, command.taskDefinition());
+            // checked here as RunTask checks it, so a service never launches tasks that cannot start
+            NetworkConfigurationRules.check(definition.networkMode(), command.networkConfiguration());
             Instant now = clock.instant();
             Deployment primary = Deployment.start(deploymentIds.get(), definition.arn(), command.desiredCount(), now);
             Service service = new Service(accountId, name, Arns.service(region, accountId, cluster.name(), name), cluster.name(), cluster.arn(),
@@ -111,8 +114,17 @@ public final class ServiceOperations
                 throw new EcsException("ServiceNotActiveException", "Service was not ACTIVE.");
             }
             Instant now = clock.instant();
-            String definitionArn = command.taskDefinition() == null ? service.taskDefinitionArn()
-                    : activeDefinition(transaction, accountId, command.taskDefinition()).arn();
+            String definitionArn = service.taskDefinitionArn();
+            if (command.taskDefinition() != null) {
+                TaskDefinition definition = activeDefinition(transaction, accountId, command.taskDefinition());
+                definitionArn = definition.arn();
+                NetworkConfigurationRules.check(definition.networkMode(),
+                        command.networkConfiguration() == null ? service.networkConfiguration() : command.networkConfiguration());
+            }
+            else if (command.networkConfiguration() != null) {
+                // Fargate task definitions are all awsvpc
+                NetworkConfigurationRules.check("awsvpc", command.networkConfiguration());
+            }
             int desired = command.desiredCount() == null ? service.desiredCount() : command.desiredCount();
             boolean networkChanged = command.networkConfiguration() != null && !command.networkConfiguration().equals(service.networkConfiguration());
             boolean newDeployment = command.forceNewDeployment() || networkChanged || !definitionArn.equals(service.taskDefinitionArn());
