@@ -11,7 +11,8 @@ import static java.util.Objects.requireNonNull;
  * stopTimeoutSeconds means the default (30 s, as ECS), the time between SIGTERM and SIGKILL. dependsOn
  * lists the containers that must reach a condition before this one starts. memoryMiB is the container's own
  * hard memory limit (null: only the task's); linux holds the sandbox settings (read-only rootfs, init,
- * capabilities, ulimits, soft memory limit), never null.
+ * capabilities, ulimits, soft memory limit), never null. mountPoints are the task volumes this container mounts
+ * (its own mountPoints and those it takes by volumesFrom), empty from a control plane that does not send them.
  */
 public record ContainerSpec(
         String name,
@@ -26,7 +27,8 @@ public record ContainerSpec(
         Integer memoryMiB,
         Integer stopTimeoutSeconds,
         List<ContainerDependency> dependsOn,
-        ContainerLinuxOptions linux)
+        ContainerLinuxOptions linux,
+        List<VolumeMount> mountPoints)
 {
     public ContainerSpec
     {
@@ -37,6 +39,16 @@ public record ContainerSpec(
         environment = environment == null ? Map.of() : Map.copyOf(environment);
         dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
         linux = linux == null ? ContainerLinuxOptions.DEFAULT : linux;
+        mountPoints = mountPoints == null ? List.of() : List.copyOf(mountPoints);
+    }
+
+    /** A container that mounts no task volume. */
+    public ContainerSpec(String name, String image, List<String> entryPoint, List<String> command, Map<String, String> environment,
+            String workingDirectory, String user, boolean essential, Integer cpu, Integer memoryMiB, Integer stopTimeoutSeconds,
+            List<ContainerDependency> dependsOn, ContainerLinuxOptions linux)
+    {
+        this(name, image, entryPoint, command, environment, workingDirectory, user, essential, cpu, memoryMiB, stopTimeoutSeconds, dependsOn, linux,
+                List.of());
     }
 
     /** A container that depends on no other, with the default Linux settings. */

@@ -2,6 +2,7 @@ package io.berth.controlplane.tasks;
 
 import io.berth.common.agentprotocol.ContainerLinuxOptions;
 import io.berth.common.agentprotocol.ContainerSpec;
+import io.berth.common.agentprotocol.VolumeMount;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.taskdefinitions.ContainerDefinition;
 import io.berth.controlplane.taskdefinitions.ContainerDependencyRules;
@@ -11,6 +12,7 @@ import io.berth.controlplane.taskdefinitions.EphemeralStorage;
 import io.berth.controlplane.taskdefinitions.FargateTaskSizes;
 import io.berth.controlplane.taskdefinitions.TaskDefinition;
 import io.berth.controlplane.taskdefinitions.TaskSize;
+import io.berth.controlplane.taskdefinitions.TaskVolumeRules;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,8 +71,9 @@ public final class TaskComposition
                 .collect(Collectors.toMap(ContainerOverride::name, Function.identity(), (first, second) -> {
                     throw EcsException.invalidParameter("More than one override for container " + first.name() + ".");
                 }));
+        Map<String, List<VolumeMount>> mounts = TaskVolumeRules.mounts(definition.otherFields(), definition.containerDefinitions());
         return definition.containerDefinitions().stream()
-                .map(container -> merge(container, overridesByName.get(container.name())))
+                .map(container -> merge(container, overridesByName.get(container.name()), mounts.get(container.name())))
                 .toList();
     }
 
@@ -85,6 +88,12 @@ public final class TaskComposition
     }
 
     static ContainerSpec merge(ContainerDefinition container, ContainerOverride override)
+    {
+        return merge(container, override, List.of());
+    }
+
+    /** mounts: the container's task volumes, volumesFrom resolved (see {@link TaskVolumeRules}). */
+    static ContainerSpec merge(ContainerDefinition container, ContainerOverride override, List<VolumeMount> mounts)
     {
         Map<String, String> environment = new LinkedHashMap<>();
         for (EnvironmentVariable variable : container.environment()) {
@@ -118,6 +127,7 @@ public final class TaskComposition
                 container.stopTimeout(),
                 ContainerDependencyRules.dependencies(container),
                 new ContainerLinuxOptions(linux.readonlyRootFilesystem(), linux.initProcessEnabled(), linux.addCapabilities(),
-                        linux.dropCapabilities(), linux.ulimits(), memoryReservation));
+                        linux.dropCapabilities(), linux.ulimits(), memoryReservation),
+                mounts);
     }
 }
