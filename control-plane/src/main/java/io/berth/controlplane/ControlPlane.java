@@ -2,6 +2,8 @@ package io.berth.controlplane;
 
 import io.berth.common.agentprotocol.TaskLogSource;
 import io.berth.controlplane.accounts.AccessKeyLookup;
+import io.berth.controlplane.credentials.SessionKeyLookup;
+import io.berth.controlplane.credentials.TaskCredentialIssuer;
 import io.berth.controlplane.accounts.AccountService;
 import io.berth.controlplane.agents.AgentGateway;
 import io.berth.controlplane.agents.HostSignals;
@@ -98,6 +100,7 @@ public final class ControlPlane
     private final RepositoryService repositories;
     private final RegistryTokens registryTokens;
     private final RegistryTokenEndpoint registryTokenEndpoint;
+    private final TaskCredentialIssuer taskCredentials;
 
     public ControlPlane(ControlPlaneConfig config)
     {
@@ -123,8 +126,10 @@ public final class ControlPlane
         RegistryContents registryContents = registry == null ? RegistryContents.NONE : new HttpRegistryContents(registry.address(), registryTokens);
         this.repositories = new RepositoryService(store, registryContents, config.clock());
         this.registryTokenEndpoint = registry == null ? null : new RegistryTokenEndpoint(new RegistryAccess(repositories, registryTokens), config.clock());
+        this.taskCredentials = new TaskCredentialIssuer(store, accounts::findAccount, config.clock(), TaskCredentialIssuer.DEFAULT_LIFETIME);
         this.agentGateway = new AgentGateway(store, placer, hostSignals, taskNetwork, config.clock(),
-                registry == null ? accountId -> null : accountId -> taskRegistryLogin(registry, accountId));
+                registry == null ? accountId -> null : accountId -> taskRegistryLogin(registry, accountId),
+                task -> taskCredentials.issue(task).orElse(null));
         this.egressPolicies = new EgressPolicies(store, hostSignals);
         this.hostAccess = new HostAccess(store, config.clock());
         this.agentProtocol = new AgentProtocolHandler(agentGateway, hostAccess);
@@ -206,9 +211,10 @@ public final class ControlPlane
         return new RegistryLogin(registry.address(), LoginToken.USERNAME, registryTokens.login(accountId, TASK_LOGIN_LIFETIME).password());
     }
 
+    /** The accounts' keys, and the temporary keys of tasks with a role (requests with a session token). */
     public AccessKeyLookup accessKeys()
     {
-        return accounts;
+        return new SessionKeyLookup(accounts, taskCredentials);
     }
 
     public AccountService accounts()

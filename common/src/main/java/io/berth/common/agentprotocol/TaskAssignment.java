@@ -16,7 +16,8 @@ import static java.util.Objects.requireNonNull;
  * it: the host then gives {@link #DEFAULT_EPHEMERAL_STORAGE_GIB}). isolation is the tier the task's containers
  * run at ({@link IsolationTier#CONTAINER} from a control plane that does not send it). registryLogin is the
  * account's login to Berth's registry for this task's pulls (null when the control plane runs no registry); a new
- * one comes with every sync.
+ * one comes with every sync. credentials are the task's role credentials when it has a taskRoleArn (null
+ * otherwise, and from a control plane that does not send them); every sync carries the current ones.
  */
 public record TaskAssignment(
         String taskId,
@@ -32,7 +33,8 @@ public record TaskAssignment(
         String accountId,
         Integer ephemeralStorageGiB,
         IsolationTier isolation,
-        RegistryLogin registryLogin)
+        RegistryLogin registryLogin,
+        TaskRoleCredentials credentials)
 {
     public enum DesiredStatus { RUNNING, STOPPED }
 
@@ -50,6 +52,15 @@ public record TaskAssignment(
             throw new IllegalArgumentException("ephemeralStorageGiB must be positive: " + ephemeralStorageGiB);
         }
         isolation = isolation == null ? IsolationTier.CONTAINER : isolation;
+    }
+
+    /** An assignment of a task without role credentials. */
+    public TaskAssignment(String taskId, String taskArn, DesiredStatus desiredStatus, int cpu, int memoryMiB, List<ContainerSpec> containers,
+            String clusterArn, String taskDefinitionArn, String availabilityZone, Map<String, String> containerArns, String accountId,
+            Integer ephemeralStorageGiB, IsolationTier isolation, RegistryLogin registryLogin)
+    {
+        this(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, clusterArn, taskDefinitionArn, availabilityZone, containerArns, accountId,
+                ephemeralStorageGiB, isolation, registryLogin, null);
     }
 
     /** An assignment with the default task storage, at the container tier, without a registry login. */

@@ -5,6 +5,7 @@ import io.berth.common.agentprotocol.RegistryLogin;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
 import io.berth.common.agentprotocol.TaskAssignment;
+import io.berth.common.agentprotocol.TaskRoleCredentials;
 import io.berth.common.agentprotocol.TaskReport;
 import io.berth.controlplane.metering.UsageRecorder;
 import io.berth.controlplane.network.NetworkPlanBuilder;
@@ -49,6 +50,7 @@ public final class AgentGateway
     private final TaskNetwork taskNetwork;
     private final Clock clock;
     private final Function<String, RegistryLogin> registryLogins;
+    private final Function<Task, TaskRoleCredentials> taskCredentials;
 
     public AgentGateway(Store store, TaskPlacer placer, HostSignals hostSignals, TaskNetwork taskNetwork, Clock clock)
     {
@@ -58,6 +60,14 @@ public final class AgentGateway
     /** registryLogins mints, per account, the login each of its tasks pulls with (null: no registry of Berth's). */
     public AgentGateway(Store store, TaskPlacer placer, HostSignals hostSignals, TaskNetwork taskNetwork, Clock clock, Function<String, RegistryLogin> registryLogins)
     {
+        this(store, placer, hostSignals, taskNetwork, clock, registryLogins, task -> null);
+    }
+
+    /** taskCredentials mints a task's role credentials (null for a task without a role, or stopped). */
+    public AgentGateway(Store store, TaskPlacer placer, HostSignals hostSignals, TaskNetwork taskNetwork, Clock clock, Function<String, RegistryLogin> registryLogins,
+            Function<Task, TaskRoleCredentials> taskCredentials)
+    {
+        this.taskCredentials = requireNonNull(taskCredentials, "taskCredentials is null");
         this.registryLogins = requireNonNull(registryLogins, "registryLogins is null");
         this.store = requireNonNull(store, "store is null");
         this.placer = requireNonNull(placer, "placer is null");
@@ -173,7 +183,9 @@ public final class AgentGateway
                 task.ephemeralStorage().sizeInGiB(),
                 task.isolation(),
                 // only a task still to start pulls: the others need no login (and get none to hold)
-                pullsYet(task) ? registryLogins.apply(task.accountId()) : null);
+                pullsYet(task) ? registryLogins.apply(task.accountId()) : null,
+                // fresh keys with every sync: the agent serves the newest, well before the last ones expire
+                taskCredentials.apply(task));
     }
 
     private static boolean pullsYet(Task task)
