@@ -4,6 +4,7 @@ import io.berth.agent.logs.TaskLogs;
 import io.berth.agent.metadata.ContainerTokens;
 import io.berth.agent.metadata.TaskMetadataDocuments;
 import io.berth.agent.metadata.TaskMetadataServer;
+import io.berth.agent.metadata.TaskRoleCredentialsCache;
 import io.berth.agent.link.ControlPlaneRefusedException;
 import io.berth.agent.metering.MeteredRuntime;
 import io.berth.agent.metering.UsageLedger;
@@ -81,15 +82,18 @@ public final class Agent
         // metering wraps the runtime (a last reading before each delete) and the link (usage in each report)
         UsageLedger usage = new UsageLedger(usageDirectory);
         MeteredRuntime meteredRuntime = new MeteredRuntime(host.runtime(), usage, host.clock());
-        // the task metadata endpoint: its URLs go into every container's environment
+        // the task metadata endpoint: its URLs go into every container's environment; it serves the tasks' role keys too
+        TaskRoleCredentialsCache roleCredentials = new TaskRoleCredentialsCache();
         this.metadataServer = new TaskMetadataServer(
                 ContainerTokens.fromSecretFile(host.logDirectory().toAbsolutePath().resolveSibling("metadata").resolve("token-secret")),
                 this::heldTasks,
                 host.runtime(),
                 new TaskMetadataDocuments(config.host().attributes().getOrDefault("ecs.availability-zone", "local")),
-                host.clock());
+                host.clock(),
+                roleCredentials);
         HostServices meteredHost = host.withRuntime(meteredRuntime).withContainerEnvironment(metadataServer.environment());
-        this.reconciler = new TaskReconciler(config.host(), new UsageReportingLink(link, usage), meteredHost, this::wakeUp, this::startMetadataServer);
+        this.reconciler = new TaskReconciler(config.host(), new UsageReportingLink(link, usage), meteredHost, this::wakeUp, this::startMetadataServer,
+                roleCredentials::update);
         this.usageSampler = new UsageSampler(meteredRuntime, usage, reconciler::tasks, usageSampleInterval, host.clock());
         this.logs = new TaskLogs(host.logDirectory(), this::holdsUnstoppedTask);
     }
