@@ -52,7 +52,7 @@ public final class TaskCredentialIssuer
     private final Function<String, Optional<Account>> accounts;
     private final Clock clock;
     private final Duration lifetime;
-    private volatile SecretKeySpec key;
+    private final SecretKeySpec key;
 
     /**
      * @param accounts finds an account by id (the key's account)
@@ -67,6 +67,8 @@ public final class TaskCredentialIssuer
         if (lifetime.toSeconds() < 2) {
             throw new IllegalArgumentException("the credentials' lifetime must be at least 2 seconds: " + lifetime);
         }
+        // read once, here: minting runs inside the agents' sync transactions, where the store has no second connection to give
+        this.key = loadOrCreateKey(store, clock);
     }
 
     /** The task's current credentials; empty for a task without a role, and for a stopped one. */
@@ -161,7 +163,7 @@ public final class TaskCredentialIssuer
     {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
-            mac.init(key());
+            mac.init(key);
             // each purpose keys its own values, and NULs keep the parts from shifting into each other
             mac.update((purpose + "\0" + String.join("\0", parts)).getBytes(StandardCharsets.UTF_8));
             return mac.doFinal();
@@ -171,18 +173,13 @@ public final class TaskCredentialIssuer
         }
     }
 
-    private SecretKeySpec key()
+    private static SecretKeySpec loadOrCreateKey(Store store, Clock clock)
     {
-        SecretKeySpec current = key;
-        if (current == null) {
-            byte[] candidate = new byte[32];
-            new SecureRandom().nextBytes(candidate);
-            String stored = store.inTransaction(transaction -> transaction.taskCredentialKeys()
-                    .insertIfAbsent(KEY_ID, Base64.getEncoder().encodeToString(candidate), clock.instant()));
-            current = new SecretKeySpec(Base64.getDecoder().decode(stored), ALGORITHM);
-            key = current;
-        }
-        return current;
+        byte[] candidate = new byte[32];
+        new SecureRandom().nextBytes(candidate);
+        String stored = store.inTransaction(transaction -> transaction.taskCredentialKeys()
+                .insertIfAbsent(KEY_ID, Base64.getEncoder().encodeToString(candidate), clock.instant()));
+        return new SecretKeySpec(Base64.getDecoder().decode(stored), ALGORITHM);
     }
 
     private static String base64(byte[] bytes)
