@@ -127,6 +127,9 @@ final class FakeHost
             if (!sizes.containsKey(taskId)) {
                 throw new java.io.IOException("task " + taskId + " has no storage");
             }
+            if (volumeFailure != null) {
+                throw new java.io.IOException(volumeFailure);
+            }
             return volumeRoots.computeIfAbsent(taskId, id -> {
                 try {
                     return java.nio.file.Files.createTempDirectory("fake-volumes-");
@@ -138,6 +141,7 @@ final class FakeHost
         }
 
         final Map<String, Path> volumeRoots = new ConcurrentHashMap<>();
+        volatile String volumeFailure;
     }
 
     @Override
