@@ -9,6 +9,7 @@ import io.berth.agent.runtime.ContainerUsage;
 import io.berth.agent.tasks.ContainerEnvironment;
 import io.berth.agent.tasks.ContainerRecord;
 import io.berth.agent.tasks.TaskRecord;
+import io.berth.common.agentprotocol.TaskRoleCredentials;
 import io.berth.common.json.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -130,7 +133,7 @@ public final class TaskMetadataServer
                 return Map.of();
             }
             String token = tokens.token(task.taskId(), containerName);
-            Map<String, String> variables = new java.util.HashMap<>(Map.of(
+            Map<String, String> variables = new HashMap<>(Map.of(
                     URI_V4_VARIABLE, base + "/v4/" + token,
                     URI_V3_VARIABLE, base + "/v3/" + token));
             if (task.assignment().credentials() != null) {
@@ -200,7 +203,7 @@ public final class TaskMetadataServer
         Optional<TaskRecord> owner = tasks.get().stream()
                 .filter(task -> task.assignment().credentials() != null && task.assignment().credentials().credentialsId().equals(credentialsId))
                 .findFirst();
-        Optional<io.berth.common.agentprotocol.TaskRoleCredentials> keys = owner.flatMap(credentials::current);
+        Optional<TaskRoleCredentials> keys = owner.flatMap(credentials::current);
         if (keys.isEmpty()) {
             respond(exchange, 404, error("unknown credentials id: use $" + CREDENTIALS_URI_VARIABLE + " of a running task with a taskRoleArn"));
             return;
@@ -217,7 +220,7 @@ public final class TaskMetadataServer
                 .put("AccessKeyId", keys.get().accessKeyId())
                 .put("SecretAccessKey", keys.get().secretAccessKey())
                 .put("Token", keys.get().sessionToken())
-                .put("Expiration", keys.get().expiration().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+                .put("Expiration", keys.get().expiration().truncatedTo(ChronoUnit.SECONDS).toString());
         respond(exchange, 200, body);
     }
 
