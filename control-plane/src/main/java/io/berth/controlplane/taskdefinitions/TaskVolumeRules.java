@@ -127,13 +127,7 @@ public final class TaskVolumeRules
     {
         List<VolumeMount> mounts = new ArrayList<>();
         Set<String> paths = new HashSet<>();
-        for (Map<?, ?> entry : objects(container.otherFields().get("mountPoints"), "mountPoints", container.name())) {
-            for (Object key : entry.keySet()) {
-                if (!MOUNT_POINT_FIELDS.contains(key)) {
-                    throw InvalidRequestException.refused("Container '" + container.name() + "': unknown field '" + key
-                            + "' in 'mountPoints': use sourceVolume, containerPath and readOnly.");
-                }
-            }
+        for (Map<?, ?> entry : objects(container, "mountPoints", MOUNT_POINT_FIELDS)) {
             Object source = entry.get("sourceVolume");
             if (!(source instanceof String volume) || volume.isEmpty()) {
                 throw InvalidRequestException.refused("Container '" + container.name() + "': every mount point needs a 'sourceVolume'.");
@@ -166,13 +160,7 @@ public final class TaskVolumeRules
     private static List<VolumesFrom> volumesFrom(ContainerDefinition container, Set<String> containerNames)
     {
         List<VolumesFrom> sources = new ArrayList<>();
-        for (Map<?, ?> entry : objects(container.otherFields().get("volumesFrom"), "volumesFrom", container.name())) {
-            for (Object key : entry.keySet()) {
-                if (!VOLUMES_FROM_FIELDS.contains(key)) {
-                    throw InvalidRequestException.refused("Container '" + container.name() + "': unknown field '" + key
-                            + "' in 'volumesFrom': use sourceContainer and readOnly.");
-                }
-            }
+        for (Map<?, ?> entry : objects(container, "volumesFrom", VOLUMES_FROM_FIELDS)) {
             Object source = entry.get("sourceContainer");
             if (!(source instanceof String sourceContainer) || sourceContainer.isEmpty()) {
                 throw InvalidRequestException.refused("Container '" + container.name() + "': every volumesFrom entry needs a 'sourceContainer'.");
@@ -216,8 +204,11 @@ public final class TaskVolumeRules
         throw InvalidRequestException.invalidValue("Container '" + container + "': 'readOnly' in '" + field + "' must be true or false.");
     }
 
-    private static List<Map<?, ?>> objects(Object value, String field, String container)
+    /** The container's list field as objects, each with only the known fields. */
+    private static List<Map<?, ?>> objects(ContainerDefinition definition, String field, Set<String> known)
     {
+        Object value = definition.otherFields().get(field);
+        String container = definition.name();
         if (value == null) {
             return List.of();
         }
@@ -228,6 +219,12 @@ public final class TaskVolumeRules
         for (Object entry : entries) {
             if (!(entry instanceof Map<?, ?> object)) {
                 throw InvalidRequestException.invalidValue("Container '" + container + "': every entry of '" + field + "' must be an object.");
+            }
+            for (Object key : object.keySet()) {
+                if (!known.contains(key)) {
+                    throw InvalidRequestException.refused("Container '" + container + "': unknown field '" + key + "' in '" + field + "': use "
+                            + String.join(", ", known.stream().sorted().toList()) + ".");
+                }
             }
             objects.add(object);
         }
