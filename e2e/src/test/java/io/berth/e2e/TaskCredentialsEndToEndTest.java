@@ -31,10 +31,11 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Task role credentials on a real Berth, read by a real container and used with the AWS SDK: a task with a
- * taskRoleArn gets AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, reads its keys with busybox wget at 169.254.170.2 as the
- * SDKs do, and those exact keys (with their session token) call DescribeTasks as the task's account: its own task
- * is found, another account's is not, and once the task has stopped the keys are refused. Another task cannot read
- * the first one's credentials URI, and a task without a role has none.
+ * taskRoleArn gets AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and reads its keys there with busybox wget (on the metadata
+ * endpoint's address: 169.254.170.2 is not routed to it yet), and those exact keys (with their session token) call
+ * DescribeTasks as the task's account: its own task is found, another account's is not, and once the task has
+ * stopped the keys are refused. Another task cannot read the first one's credentials URI, and a task without a role
+ * has none.
  */
 class TaskCredentialsEndToEndTest
 {
@@ -81,7 +82,7 @@ class TaskCredentialsEndToEndTest
     {
         String roleArn = "arn:aws:iam::" + owner.accountId() + ":role/app";
         String definition = register(ownerEcs, "with-role", roleArn,
-                "echo uri=$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI; wget -qO- http://169.254.170.2$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI; echo; sleep 600");
+                "echo uri=$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI; wget -qO- $ENDPOINT$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI; echo; sleep 600");
         String taskArn = run(ownerEcs, definition, List.of());
         String foreignTaskArn = run(otherEcs, register(otherEcs, "foreign", null, "sleep 600"), List.of());
         awaitStatus(ownerEcs, taskArn, "RUNNING");
@@ -105,7 +106,7 @@ class TaskCredentialsEndToEndTest
 
             // another task, even given the URI, is refused: the request does not come from the owner's address
             String thief = run(otherEcs, register(otherEcs, "thief", null,
-                    "wget -qO- http://169.254.170.2$STOLEN_URI 2>&1; echo thief-exit=$?"), List.of(KeyValuePair.builder().name("STOLEN_URI").value(uri).build()));
+                    "wget -qO- $ENDPOINT$STOLEN_URI 2>&1; echo thief-exit=$?"), List.of(KeyValuePair.builder().name("STOLEN_URI").value(uri).build()));
             awaitStatus(otherEcs, thief, "STOPPED");
             List<String> thiefLines = lines(other, thief);
             assertThat(String.join("\n", thiefLines)).contains("403").doesNotContain(keys.path("SecretAccessKey").asText());
@@ -142,7 +143,8 @@ class TaskCredentialsEndToEndTest
     private static String register(EcsClient ecs, String family, String roleArn, String script)
     {
         ContainerDefinition container = ContainerDefinition.builder().name("main").image(environment.image())
-                .command(List.of("sh", "-c", script)).stopTimeout(2).build();
+                // the credentials endpoint is the metadata endpoint's address (169.254.170.2 is not routed to it yet)
+                .command(List.of("sh", "-c", "ENDPOINT=$(echo $ECS_CONTAINER_METADATA_URI_V4 | cut -d/ -f1-3); " + script)).stopTimeout(2).build();
         return ecs.registerTaskDefinition(request -> request.family(family).cpu("256").memory("512").networkMode(NetworkMode.AWSVPC)
                         .requiresCompatibilities(Compatibility.FARGATE).taskRoleArn(roleArn).containerDefinitions(container))
                 .taskDefinition().taskDefinitionArn();

@@ -33,9 +33,6 @@ import java.util.stream.Collectors;
  */
 final class FirewallRuleset
 {
-    /** ECS's task credentials address: the SDKs prefix AWS_CONTAINER_CREDENTIALS_RELATIVE_URI with http://169.254.170.2. */
-    static final String CREDENTIALS_ENDPOINT = "169.254.170.2";
-
     private FirewallRuleset() {}
 
     /** The name of both tables of the agent that owns this bridge. */
@@ -180,13 +177,6 @@ final class FirewallRuleset
         out.append("    chain tasks_to_host {\n");
         lines(out, toHost);
         out.append("    }\n");
-        if (rules.metadataPort() > 0) {
-            // the address the SDKs read task credentials at (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI), as the ECS agent
-            // does on EC2: to this host's metadata endpoint, whose source check still sees the task's own address
-            out.append("    chain prerouting {\n        type nat hook prerouting priority dstnat; policy accept;\n");
-            lines(out, List.of("iifname " + bridge + " ip daddr " + CREDENTIALS_ENDPOINT + " tcp dport 80 dnat ip to " + rules.gateway() + ":" + rules.metadataPort()));
-            out.append("    }\n");
-        }
         out.append("    chain postrouting {\n        type nat hook postrouting priority srcnat; policy accept;\n");
         lines(out, List.of("ip saddr " + rules.hostSubnet() + " ip daddr != " + taskCidr + " oifname != " + bridge + " masquerade"));
         out.append("    }\n");
