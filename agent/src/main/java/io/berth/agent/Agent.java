@@ -6,6 +6,7 @@ import io.berth.agent.logs.TaskLogs;
 import io.berth.agent.metadata.ContainerTokens;
 import io.berth.agent.metadata.TaskMetadataDocuments;
 import io.berth.agent.metadata.TaskMetadataServer;
+import io.berth.agent.metadata.TaskRoleCredentialsCache;
 import io.berth.agent.link.ControlPlaneRefusedException;
 import io.berth.agent.metering.MeteredRuntime;
 import io.berth.agent.metering.UsageLedger;
@@ -18,6 +19,7 @@ import io.berth.agent.tasks.TaskReconciler;
 import io.berth.agent.tasks.TaskRecord;
 import io.berth.common.agentprotocol.ContainerSpec;
 import io.berth.common.agentprotocol.ControlPlaneLink;
+import io.berth.agent.ingress.IngressLink;
 import io.berth.common.agentprotocol.LogShippingLink;
 import io.berth.common.agentprotocol.TaskLogSource;
 import io.berth.common.agentprotocol.TaskReport;
@@ -91,20 +93,25 @@ public final class Agent
         // metering wraps the runtime (a last reading before each delete) and the link (usage in each report)
         UsageLedger usage = new UsageLedger(usageDirectory);
         MeteredRuntime meteredRuntime = new MeteredRuntime(host.runtime(), usage, host.clock());
-        // the task metadata endpoint: its URLs go into every container's environment
+        // the task metadata endpoint: its URLs go into every container's environment; it serves the tasks' role keys too
+        TaskRoleCredentialsCache roleCredentials = new TaskRoleCredentialsCache();
         this.metadataServer = new TaskMetadataServer(
                 ContainerTokens.fromSecretFile(host.logDirectory().toAbsolutePath().resolveSibling("metadata").resolve("token-secret")),
                 this::heldTasks,
                 host.runtime(),
                 new TaskMetadataDocuments(config.host().attributes().getOrDefault("ecs.availability-zone", "local")),
-                host.clock());
+                host.clock(),
+                roleCredentials);
         // one health monitor for every task of the host, closed with the agent
         this.healthChecks = new HealthMonitor(meteredRuntime, host.clock());
         HostServices meteredHost = host.withRuntime(meteredRuntime).withContainerEnvironment(metadataServer.environment()).withHealthChecks(healthChecks);
-        this.reconciler = new TaskReconciler(config.host(), new UsageReportingLink(link, usage), meteredHost, this::wakeUp, this::startMetadataServer);
+        this.reconciler = new TaskReconciler(config.host(), new UsageReportingLink(link, usage), meteredHost, this::wakeUp, this::startMetadataServer,
+                roleCredentials::update);
         this.usageSampler = new UsageSampler(meteredRuntime, usage, reconciler::tasks, usageSampleInterval, host.clock());
         this.logs = new TaskLogs(host.logDirectory(), this::holdsUnstoppedTask);
-        if (link instanceof LogShippingLink shipping) {
+        // an ingress host's link wraps the one to the control plane, which is the one that ships lines
+        ControlPlaneLink controlPlane = link instanceof IngressLink ingress ? ingress.inner() : link;
+        if (controlPlane instanceof LogShippingLink shipping) {
             this.awslogsShipper = new AwsLogsShipper(host.logDirectory(), config.host().hostId(), shipping, this::awslogsTasks, AWSLOGS_SHIP_INTERVAL);
         }
         else {

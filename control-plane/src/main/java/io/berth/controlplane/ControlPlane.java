@@ -2,6 +2,8 @@ package io.berth.controlplane;
 
 import io.berth.common.agentprotocol.TaskLogSource;
 import io.berth.controlplane.accounts.AccessKeyLookup;
+import io.berth.controlplane.credentials.SessionKeyLookup;
+import io.berth.controlplane.credentials.TaskCredentialIssuer;
 import io.berth.controlplane.accounts.AccountService;
 import io.berth.controlplane.agents.AgentGateway;
 import io.berth.controlplane.agents.HostSignals;
@@ -134,6 +136,7 @@ public final class ControlPlane
     private final ServiceReconciler serviceReconciler;
     private final LogService logs;
     private final TaskLogStreams taskLogStreams;
+    private final TaskCredentialIssuer taskCredentials;
 
     public ControlPlane(ControlPlaneConfig config)
     {
@@ -167,8 +170,10 @@ public final class ControlPlane
         SecretService secrets = new SecretService(store, cipher, config.clock());
         ParameterService parameters = new ParameterService(store, cipher, config.clock());
         TaskSecretResolver taskSecrets = new TaskSecretResolver(secrets, parameters);
+        this.taskCredentials = new TaskCredentialIssuer(store, accounts::findAccount, config.clock(), TaskCredentialIssuer.DEFAULT_LIFETIME);
         this.agentGateway = new AgentGateway(store, placer, hostSignals, taskNetwork, config.clock(),
-                registry == null ? accountId -> null : accountId -> taskRegistryLogin(registry, accountId), taskSecrets::resolve, taskLogStreams);
+                registry == null ? accountId -> null : accountId -> taskRegistryLogin(registry, accountId), taskSecrets::resolve, taskLogStreams,
+                task -> taskCredentials.issue(task).orElse(null));
         this.egressPolicies = new EgressPolicies(store, hostSignals);
         this.hostAccess = new HostAccess(store, config.clock());
         this.agentProtocol = new AgentProtocolHandler(agentGateway, hostAccess);
@@ -314,9 +319,10 @@ public final class ControlPlane
         return new RegistryLogin(registry.address(), LoginToken.USERNAME, registryTokens.login(accountId, TASK_LOGIN_LIFETIME).password());
     }
 
+    /** The accounts' keys, and the temporary keys of tasks with a role (requests with a session token). */
     public AccessKeyLookup accessKeys()
     {
-        return accounts;
+        return new SessionKeyLookup(accounts, taskCredentials);
     }
 
     public AccountService accounts()

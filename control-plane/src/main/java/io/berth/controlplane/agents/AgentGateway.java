@@ -9,6 +9,7 @@ import io.berth.common.agentprotocol.RegistryLogin;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
 import io.berth.common.agentprotocol.TaskAssignment;
+import io.berth.common.agentprotocol.TaskRoleCredentials;
 import io.berth.common.agentprotocol.TaskReport;
 import io.berth.common.agentprotocol.TaskSecrets;
 import io.berth.controlplane.loadbalancing.IngressPlans;
@@ -61,6 +62,7 @@ public final class AgentGateway
     private final Function<String, RegistryLogin> registryLogins;
     private final TaskSecretsSource secrets;
     private final LogShippingLink logShipping;
+    private final Function<Task, TaskRoleCredentials> taskCredentials;
 
     public AgentGateway(Store store, TaskPlacer placer, HostSignals hostSignals, TaskNetwork taskNetwork, Clock clock)
     {
@@ -72,18 +74,20 @@ public final class AgentGateway
     {
         this(store, placer, hostSignals, taskNetwork, clock, registryLogins, TaskSecretsSource.NONE, batch -> {
             throw new LogBatchRefusedException("this control plane takes no container lines for CloudWatch Logs");
-        });
+        }, task -> null);
     }
 
     /**
      * secrets resolves each task's container secrets and registry credentials while the task is still to start;
-     * logShipping takes the lines of tasks' awslogs containers that hosts ship (CloudWatch Logs).
+     * logShipping takes the lines of tasks' awslogs containers that hosts ship (CloudWatch Logs); taskCredentials
+     * mints a task's role credentials (null for a task without a role, or stopped).
      */
     public AgentGateway(Store store, TaskPlacer placer, HostSignals hostSignals, TaskNetwork taskNetwork, Clock clock, Function<String, RegistryLogin> registryLogins,
-            TaskSecretsSource secrets, LogShippingLink logShipping)
+            TaskSecretsSource secrets, LogShippingLink logShipping, Function<Task, TaskRoleCredentials> taskCredentials)
     {
         this.secrets = requireNonNull(secrets, "secrets is null");
         this.logShipping = requireNonNull(logShipping, "logShipping is null");
+        this.taskCredentials = requireNonNull(taskCredentials, "taskCredentials is null");
         this.registryLogins = requireNonNull(registryLogins, "registryLogins is null");
         this.store = requireNonNull(store, "store is null");
         this.placer = requireNonNull(placer, "placer is null");
@@ -236,7 +240,9 @@ public final class AgentGateway
                 task.isolation(),
                 // only a task still to start pulls: the others need no login (and get none to hold)
                 pullsYet(task) ? registryLogins.apply(task.accountId()) : null,
-                taskSecrets);
+                taskSecrets,
+                // fresh keys with every sync: the agent serves the newest, well before the last ones expire
+                taskCredentials.apply(task));
     }
 
     private static boolean pullsYet(Task task)

@@ -64,6 +64,11 @@ public final class StoreTransaction
         return new HostCredentialRows(sql);
     }
 
+    public TaskCredentialKeyRows taskCredentialKeys()
+    {
+        return new TaskCredentialKeyRows(sql);
+    }
+
     public RepositoryRows repositories()
     {
         return new RepositoryRows(sql);

@@ -43,6 +43,7 @@ public final class TaskDefinitionService
         TaskDefinitionValidator.checkCompatibilities(request.requiresCompatibilities());
         ContainerLinuxRules.checkTaskNamespaces(request.otherFields(), request.containerDefinitions().size());
         EphemeralStorage.parse(request.otherFields().get("ephemeralStorage"), "ephemeralStorage");
+        TaskVolumeRules.check(request.otherFields(), request.containerDefinitions());
         String networkMode = TaskDefinitionValidator.networkMode(request.networkMode());
         TaskSize size = FargateTaskSizes.derive(
                 TaskSize.parseCpu(request.cpu()),

@@ -328,7 +328,9 @@ public final class TaskService
                 command.placement(),
                 storage,
                 isolation,
-                tags);
+                tags,
+                // the role the containers get credentials for: RunTask's override, else the definition's
+                command.overrides().taskRoleArn() != null ? command.overrides().taskRoleArn() : definition.taskRoleArn());
     }
 
     private static void checkContainersFit(List<ContainerSpec> specs, TaskSize size)

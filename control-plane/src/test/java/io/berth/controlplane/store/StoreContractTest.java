@@ -63,6 +63,17 @@ abstract class StoreContractTest
     }
 
     @Test
+    void theTaskCredentialKeyIsStoredOnceAndKeptByLaterWriters()
+    {
+        String first = store.inTransaction((StoreTransaction transaction) -> transaction.taskCredentialKeys().insertIfAbsent("current", "first-secret", T0));
+        String second = store.inTransaction((StoreTransaction transaction) -> transaction.taskCredentialKeys().insertIfAbsent("current", "second-secret", T0));
+
+        assertThat(first).isEqualTo("first-secret");
+        assertThat(second).isEqualTo("first-secret");
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.taskCredentialKeys().find("other"))).isEmpty();
+    }
+
+    @Test
     void opensTwiceWithoutMigratingAgain()
     {
         try (Store again = Store.open(jdbcUrl())) {
