@@ -21,6 +21,7 @@ import io.berth.common.agentprotocol.ContainerSpec;
 import io.berth.common.agentprotocol.ControlPlaneLink;
 import io.berth.agent.ingress.IngressLink;
 import io.berth.common.agentprotocol.LogShippingLink;
+import io.berth.common.agentprotocol.TaskAssignment;
 import io.berth.common.agentprotocol.TaskLogSource;
 import io.berth.common.agentprotocol.TaskReport;
 import io.berth.common.files.FileTrees;
@@ -106,7 +107,7 @@ public final class Agent
         this.healthChecks = new HealthMonitor(meteredRuntime, host.clock());
         HostServices meteredHost = host.withRuntime(meteredRuntime).withContainerEnvironment(metadataServer.environment()).withHealthChecks(healthChecks);
         this.reconciler = new TaskReconciler(config.host(), new UsageReportingLink(link, usage), meteredHost, this::wakeUp, this::startMetadataServer,
-                roleCredentials::update);
+                assignments -> onAssignments(roleCredentials, assignments));
         this.usageSampler = new UsageSampler(meteredRuntime, usage, reconciler::tasks, usageSampleInterval, host.clock());
         this.logs = new TaskLogs(host.logDirectory(), this::holdsUnstoppedTask);
         // an ingress host's link wraps the one to the control plane, which is the one that ships lines
@@ -205,14 +206,31 @@ public final class Agent
         return reconciler.tasks();
     }
 
+    /** Each sync's tasks: their newest role keys, and their awslogs containers (shipped even if a task is soon forgotten). */
+    private void onAssignments(TaskRoleCredentialsCache roleCredentials, List<TaskAssignment> assignments)
+    {
+        roleCredentials.update(assignments);
+        if (awslogsShipper != null) {
+            awslogsShipper.assigned(assignments.stream().map(Agent::awslogsTask).toList());
+        }
+    }
+
     private List<ShippedTask> awslogsTasks()
     {
         return reconciler.tasks().stream()
-                .map(task -> new ShippedTask(task.taskId(),
-                        task.assignment().containers().stream().filter(container -> container.awslogs() != null).map(ContainerSpec::name).toList(),
-                        task.status() != TaskReport.Status.STOPPED))
+                .map(task -> new ShippedTask(task.taskId(), awslogsContainers(task.assignment()), task.status() != TaskReport.Status.STOPPED))
                 .filter(task -> !task.containers().isEmpty())
                 .toList();
+    }
+
+    private static ShippedTask awslogsTask(TaskAssignment assignment)
+    {
+        return new ShippedTask(assignment.taskId(), awslogsContainers(assignment), true);
+    }
+
+    private static List<String> awslogsContainers(TaskAssignment assignment)
+    {
+        return assignment.containers().stream().filter(container -> container.awslogs() != null).map(ContainerSpec::name).toList();
     }
 
     private boolean holdsUnstoppedTask(String taskId)

@@ -152,7 +152,7 @@ class TaskCredentialsEndToEndTest
 
     private static String run(EcsClient ecs, String definition, List<KeyValuePair> environmentVariables)
     {
-        return ecs.runTask(request -> request.cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE)
+        return ecs.runTask(request -> request.cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE).networkConfiguration(BerthEnvironment.awsvpc())
                         .overrides(overrides -> overrides.containerOverrides(container -> container.name("main").environment(environmentVariables))))
                 .tasks().get(0).taskArn();
     }

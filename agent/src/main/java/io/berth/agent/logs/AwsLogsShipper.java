@@ -18,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -46,6 +48,7 @@ public final class AwsLogsShipper
     private final String hostId;
     private final LogShippingLink link;
     private final Supplier<List<ShippedTask>> heldTasks;
+    private final Map<String, List<String>> assigned = new ConcurrentHashMap<>();
     private final Duration interval;
     private final ContainerLogReader reader = new ContainerLogReader();
     private volatile boolean running;
@@ -109,6 +112,9 @@ public final class AwsLogsShipper
         for (ShippedTask task : heldTasks.get()) {
             tasks.put(task.taskId(), task);
         }
+        Set<String> held = Set.copyOf(tasks.keySet());
+        // a task that ran and was forgotten between two rounds (a short one): its lines are still to ship
+        assigned.forEach((taskId, containers) -> tasks.computeIfAbsent(taskId, id -> new ShippedTask(id, containers, false)));
         // tasks the agent no longer holds but whose last lines are not shipped yet (an agent restart, a forgotten task)
         for (String taskId : unfinishedOnDisk()) {
             tasks.computeIfAbsent(taskId, id -> new ShippedTask(id, List.of(), false));
@@ -116,8 +122,31 @@ public final class AwsLogsShipper
         boolean more = false;
         for (ShippedTask task : tasks.values()) {
             more |= ship(task);
+            if (!held.contains(task.taskId()) && !shipping(task.taskId())) {
+                assigned.remove(task.taskId());
+            }
         }
         return more;
+    }
+
+    /**
+     * Remembers the awslogs containers of tasks assigned to this host, so that a task that starts and is forgotten
+     * between two rounds still gets its lines shipped; forgotten again once they are.
+     */
+    public void assigned(List<ShippedTask> tasks)
+    {
+        for (ShippedTask task : tasks) {
+            if (!task.containers().isEmpty()) {
+                assigned.putIfAbsent(task.taskId(), task.containers());
+            }
+        }
+    }
+
+    /** Whether the task still has lines to ship: it has started a container and its last lines are not shipped. */
+    private boolean shipping(String taskId)
+    {
+        Path taskDirectory = logDirectory.resolve(taskId);
+        return Files.isDirectory(taskDirectory) && ShippingState.read(taskDirectory).map(state -> !state.done()).orElse(true);
     }
 
     private boolean ship(ShippedTask task)

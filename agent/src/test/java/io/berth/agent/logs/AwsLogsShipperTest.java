@@ -93,6 +93,22 @@ class AwsLogsShipperTest
     }
 
     @Test
+    void aTaskForgottenBeforeAnyRoundIsShippedFromItsAssignment()
+            throws IOException
+    {
+        // a short task: assigned, ran and forgotten between two rounds, so the agent never held it in a round
+        held.set(List.of());
+        AwsLogsShipper shipper = shipper();
+        shipper.assigned(List.of(new ShippedTask(TASK, List.of("main"), true)));
+        write("main", "stdout", "quick", "exit");
+        shipper.shipRound();
+        assertThat(link.texts()).containsExactly("quick", "exit");
+        assertThat(Files.readString(logs.resolve(TASK).resolve(ShippingState.FILE_NAME))).contains("done=true");
+        shipper.shipRound();
+        assertThat(link.texts()).containsExactly("quick", "exit");
+    }
+
+    @Test
     void aRefusedTaskIsNoLongerShipped()
             throws IOException
     {
