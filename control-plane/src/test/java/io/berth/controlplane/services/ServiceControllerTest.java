@@ -345,7 +345,7 @@ class ServiceControllerTest
     {
         return new Service("123456789012", "web", "arn:aws:ecs:us-east-1:123456789012:service/default/web", "default",
                 "arn:aws:ecs:us-east-1:123456789012:cluster/default", Service.Status.ACTIVE, desiredCount, deployments[0].taskDefinitionArn(), "1.4.0",
-                configuration, null, null, null, null, null, false, null, T0.minusSeconds(60), List.of(deployments), List.of(), 0, null, null, false, 1);
+                configuration, null, null, null, null, null, null, false, null, T0.minusSeconds(60), List.of(deployments), List.of(), 0, null, null, false, 1);
     }
 
     private static ServiceTask running(String id, String deploymentId)
