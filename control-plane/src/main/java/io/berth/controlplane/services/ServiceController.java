@@ -266,7 +266,9 @@ public final class ServiceController
             boolean onlyPrimary = next.size() == 1;
             long healthyKept = keep.stream().filter(task -> healthy(task) && !stopping.contains(task.taskId())).count();
             boolean drainingHosts = keep.size() < aliveByDeployment.get(current.id()).stream().filter(ServiceTask::wanted).count();
-            boolean done = onlyPrimary && healthyKept == desired && launches.isEmpty() && stops.isEmpty() && !drainingHosts;
+            // a task still draining before its stop keeps the service from being steady, as a stop not yet done
+            boolean drainingTasks = aliveByDeployment.get(current.id()).stream().anyMatch(ServiceTask::stopping);
+            boolean done = onlyPrimary && healthyKept == desired && launches.isEmpty() && stops.isEmpty() && !drainingHosts && !drainingTasks;
             if (done && current.rolloutState() == RolloutState.IN_PROGRESS) {
                 current = current.withRollout(RolloutState.COMPLETED, "ECS deployment " + current.id() + " completed.", now);
                 next.set(0, current);
