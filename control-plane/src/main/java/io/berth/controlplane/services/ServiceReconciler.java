@@ -36,7 +36,10 @@ import static java.util.Objects.requireNonNull;
  * The one place that applies the service controller's plans: per live service, read a snapshot, decide, stop and
  * start tasks through {@link TaskService}, and store the service with the tasks it started. Called from the control
  * plane's maintenance loop (so only the process that runs controllers runs it). A crash between starting tasks and
- * storing them loses nothing: the next pass adopts not-stopped tasks by their startedBy (the deployment id).
+ * storing them loses nothing: the next pass adopts not-stopped tasks by their startedBy (the deployment id). For a
+ * service with loadBalancers it also registers ready tasks as targets and tells the controller how each stands in its
+ * target groups ({@link ServiceTargets}); a task the controller stops is deregistered first and stopped only after the
+ * target groups' deregistration delay, marked stopping meanwhile so the controller neither counts it nor stops it again.
  */
 public final class ServiceReconciler
 {
