@@ -57,7 +57,8 @@ import static org.awaitility.Awaitility.await;
  * definition revision), through the AWS SDK for Java v2: its tasks are registered as targets and the service is steady
  * only once they are healthy in the target group; under a steady request load (a request every 20 ms, bounded) a
  * rolling deployment to revision 2 and a scale-in fail no request, since each old task is deregistered, drained for
- * the target group's deregistration delay and only then stopped; ECS's refusals of bad loadBalancers entries.
+ * the target group's deregistration delay and only then stopped; a revision that fails the target group's health
+ * check is replaced (grace period 0) and never takes a request; ECS's refusals of bad loadBalancers entries.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -95,8 +96,8 @@ class ServiceLoadBalancerEndToEndTest
                 .httpClientBuilder(ApacheHttpClient.builder())
                 .build();
         ecs.createCluster(request -> request.clusterName(CLUSTER));
-        revision1 = register("rev-1");
-        revision2 = register("rev-2");
+        revision1 = register("rev-1", true);
+        revision2 = register("rev-2", true);
         loadBalancer = elb.createLoadBalancer(request -> request.name("svc").type(LoadBalancerTypeEnum.APPLICATION)).loadBalancers().getFirst();
         targetGroup = elb.createTargetGroup(request -> request.name("svc").protocol(ProtocolEnum.HTTP).port(WEB_PORT).targetType(TargetTypeEnum.IP)
                         .healthCheckPath("/health").healthCheckIntervalSeconds(5).healthCheckTimeoutSeconds(2)
@@ -201,6 +202,26 @@ class ServiceLoadBalancerEndToEndTest
                 .isLessThanOrEqualTo(3);
     }
 
+    @Test
+    @Order(3)
+    void aTaskFailingItsTargetGroupsHealthCheckIsReplacedWhileTheOldOneServes()
+            throws Exception
+    {
+        String sick = register("sick", false);
+        try (Load load = new Load()) {
+            ecs.updateService(request -> request.cluster(CLUSTER).service("web").taskDefinition(sick).healthCheckGracePeriodSeconds(0));
+            Service replaced = await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> describe("web"),
+                    service -> service.events().stream().anyMatch(event -> event.message().contains("is unhealthy in (target-group " + targetGroup + ")")));
+            assertThat(replaced.healthCheckGracePeriodSeconds()).isZero();
+            await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() -> assertThat(ecs.describeTasks(request -> request.cluster(CLUSTER)
+                            .tasks(ecs.listTasks(list -> list.cluster(CLUSTER).serviceName("web").desiredStatus("STOPPED")).taskArns())).tasks())
+                    .anyMatch(task -> ("Task failed ELB health checks in (target-group " + targetGroup + ")").equals(task.stoppedReason())));
+            // the sick revision never took a request: the old task kept serving all along
+            load.assertNoFailure();
+            assertThat(load.answers()).containsOnlyKeys("rev-2");
+        }
+    }
+
     /** GETs to the load balancer every 20 ms on a virtual thread until closed (at most 10 minutes): answers by body, failures kept. */
     private final class Load
             implements AutoCloseable
@@ -296,10 +317,10 @@ class ServiceLoadBalancerEndToEndTest
                 .loadBalancers(entry -> entry.targetGroupArn(group).containerName(container).containerPort(port)).build();
     }
 
-    /** A task definition of busybox httpd on WEB_PORT whose page is the revision's name; /health answers 200. */
-    private String register(String page)
+    /** A task definition of busybox httpd on WEB_PORT whose page is the revision's name; /health answers 200 if healthy, else 404. */
+    private String register(String page, boolean healthy)
     {
-        Function<String, String> script = text -> "mkdir -p /tmp/www; echo " + text + " > /tmp/www/index.html; echo ok > /tmp/www/health; "
+        Function<String, String> script = text -> "mkdir -p /tmp/www; echo " + text + " > /tmp/www/index.html; " + (healthy ? "echo ok > /tmp/www/health; " : "")
                 + "httpd -p " + WEB_PORT + " -h /tmp/www; trap 'exit 0' TERM; sleep 600 & wait";
         return ecs.registerTaskDefinition(request -> request.family("web").cpu("256").memory("512").networkMode("awsvpc")
                         .containerDefinitions(ContainerDefinition.builder().name("web").image(environment.image())
