@@ -1,9 +1,12 @@
 package io.berth.agent;
 
+import io.berth.agent.logs.AwsLogsShipper;
+import io.berth.agent.logs.ShippedTask;
 import io.berth.agent.logs.TaskLogs;
 import io.berth.agent.metadata.ContainerTokens;
 import io.berth.agent.metadata.TaskMetadataDocuments;
 import io.berth.agent.metadata.TaskMetadataServer;
+import io.berth.agent.metadata.TaskRoleCredentialsCache;
 import io.berth.agent.link.ControlPlaneRefusedException;
 import io.berth.agent.metering.MeteredRuntime;
 import io.berth.agent.metering.UsageLedger;
@@ -14,7 +17,10 @@ import io.berth.agent.health.HealthMonitor;
 import io.berth.agent.tasks.HostServices;
 import io.berth.agent.tasks.TaskReconciler;
 import io.berth.agent.tasks.TaskRecord;
+import io.berth.common.agentprotocol.ContainerSpec;
 import io.berth.common.agentprotocol.ControlPlaneLink;
+import io.berth.agent.ingress.IngressLink;
+import io.berth.common.agentprotocol.LogShippingLink;
 import io.berth.common.agentprotocol.TaskLogSource;
 import io.berth.common.agentprotocol.TaskReport;
 import io.berth.common.files.FileTrees;
@@ -47,6 +53,8 @@ public final class Agent
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
     private static final Duration LOG_PURGE_INTERVAL = Duration.ofMinutes(1);
     public static final Duration DEFAULT_USAGE_SAMPLE_INTERVAL = Duration.ofSeconds(5);
+    /** How often the lines of awslogs containers are looked for and shipped while all so far are shipped. */
+    private static final Duration AWSLOGS_SHIP_INTERVAL = Duration.ofSeconds(1);
 
     private final AgentConfig config;
     private final ControlPlaneLink link;
@@ -56,6 +64,8 @@ public final class Agent
     private final TaskLogs logs;
     private final UsageSampler usageSampler;
     private final TaskMetadataServer metadataServer;
+    /** Null when the link cannot ship lines (then awslogs containers' lines stay on the host, in berth logs only). */
+    private final AwsLogsShipper awslogsShipper;
     private final Semaphore wakeUps = new Semaphore(0);
     private final CompletableFuture<String> removedFromCluster = new CompletableFuture<>();
     private volatile boolean running;
@@ -83,19 +93,31 @@ public final class Agent
         // metering wraps the runtime (a last reading before each delete) and the link (usage in each report)
         UsageLedger usage = new UsageLedger(usageDirectory);
         MeteredRuntime meteredRuntime = new MeteredRuntime(host.runtime(), usage, host.clock());
-        // the task metadata endpoint: its URLs go into every container's environment
+        // the task metadata endpoint: its URLs go into every container's environment; it serves the tasks' role keys too
+        TaskRoleCredentialsCache roleCredentials = new TaskRoleCredentialsCache();
         this.metadataServer = new TaskMetadataServer(
                 ContainerTokens.fromSecretFile(host.logDirectory().toAbsolutePath().resolveSibling("metadata").resolve("token-secret")),
                 this::heldTasks,
                 host.runtime(),
                 new TaskMetadataDocuments(config.host().attributes().getOrDefault("ecs.availability-zone", "local")),
-                host.clock());
+                host.clock(),
+                roleCredentials);
         // one health monitor for every task of the host, closed with the agent
         this.healthChecks = new HealthMonitor(meteredRuntime, host.clock());
         HostServices meteredHost = host.withRuntime(meteredRuntime).withContainerEnvironment(metadataServer.environment()).withHealthChecks(healthChecks);
-        this.reconciler = new TaskReconciler(config.host(), new UsageReportingLink(link, usage), meteredHost, this::wakeUp, this::startMetadataServer);
+        this.reconciler = new TaskReconciler(config.host(), new UsageReportingLink(link, usage), meteredHost, this::wakeUp, this::startMetadataServer,
+                roleCredentials::update);
         this.usageSampler = new UsageSampler(meteredRuntime, usage, reconciler::tasks, usageSampleInterval, host.clock());
         this.logs = new TaskLogs(host.logDirectory(), this::holdsUnstoppedTask);
+        // an ingress host's link wraps the one to the control plane, which is the one that ships lines
+        ControlPlaneLink controlPlane = link instanceof IngressLink ingress ? ingress.inner() : link;
+        if (controlPlane instanceof LogShippingLink shipping) {
+            this.awslogsShipper = new AwsLogsShipper(host.logDirectory(), config.host().hostId(), shipping, this::awslogsTasks, AWSLOGS_SHIP_INTERVAL);
+        }
+        else {
+            this.awslogsShipper = null;
+            log.warn("host {}: this control plane link cannot ship container lines; awslogs containers' lines stay in berth logs only", config.host().hostId());
+        }
     }
 
     public synchronized void start()
@@ -115,6 +137,9 @@ public final class Agent
         startMetadataServer();
         reconciler.resume();
         usageSampler.start();
+        if (awslogsShipper != null) {
+            awslogsShipper.start();
+        }
         loop = Thread.ofPlatform().name("agent-reconcile").daemon().start(this::reconcileLoop);
         changeListener = Thread.ofPlatform().name("agent-changes").daemon().start(this::listenForChanges);
         log.info("agent for host {} started", config.host().hostId());
@@ -178,6 +203,16 @@ public final class Agent
     private List<TaskRecord> heldTasks()
     {
         return reconciler.tasks();
+    }
+
+    private List<ShippedTask> awslogsTasks()
+    {
+        return reconciler.tasks().stream()
+                .map(task -> new ShippedTask(task.taskId(),
+                        task.assignment().containers().stream().filter(container -> container.awslogs() != null).map(ContainerSpec::name).toList(),
+                        task.status() != TaskReport.Status.STOPPED))
+                .filter(task -> !task.containers().isEmpty())
+                .toList();
     }
 
     private boolean holdsUnstoppedTask(String taskId)
@@ -283,6 +318,9 @@ public final class Agent
         loop.interrupt();
         changeListener.interrupt();
         usageSampler.close();
+        if (awslogsShipper != null) {
+            awslogsShipper.close();
+        }
         reconciler.shutdown();
         healthChecks.close();
         metadataServer.close();

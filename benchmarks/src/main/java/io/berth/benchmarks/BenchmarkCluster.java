@@ -12,6 +12,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Compatibility;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.NetworkConfiguration;
 import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.PlacementStrategy;
 import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
@@ -32,6 +33,11 @@ import static java.util.Objects.requireNonNull;
  */
 record BenchmarkCluster(String name, EcsClient ecs, BerthClient admin, String cluster, String taskDefinitionArn, List<PlacementStrategy> placementStrategies)
 {
+    /** Fargate requires a networkConfiguration for awsvpc tasks; Berth places them on its own task network whatever the subnet id. */
+    static final NetworkConfiguration AWSVPC = NetworkConfiguration.builder()
+            .awsvpcConfiguration(configuration -> configuration.subnets("subnet-berth"))
+            .build();
+
     static final String CLUSTER = "bench";
 
     BenchmarkCluster
@@ -102,7 +108,7 @@ record BenchmarkCluster(String name, EcsClient ecs, BerthClient admin, String cl
     RunTaskResponse runTask(int count)
     {
         return ecs.runTask(request -> {
-            request.cluster(cluster).taskDefinition(taskDefinitionArn).count(count);
+            request.cluster(cluster).taskDefinition(taskDefinitionArn).count(count).networkConfiguration(AWSVPC);
             if (!placementStrategies.isEmpty()) {
                 request.placementStrategy(placementStrategies);
             }

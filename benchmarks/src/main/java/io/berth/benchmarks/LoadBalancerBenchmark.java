@@ -88,7 +88,7 @@ public final class LoadBalancerBenchmark
         elb.createListener(request -> request.loadBalancerArn(loadBalancer.loadBalancerArn()).protocol(ProtocolEnum.HTTP).port(LISTENER_PORT)
                 .defaultActions(Action.builder().type(ActionTypeEnum.FORWARD).targetGroupArn(targetGroup).build()));
         ecs.createService(request -> request.cluster(cluster.cluster()).serviceName("bench").taskDefinition(revision1).desiredCount(2)
-                .loadBalancers(entry -> entry.targetGroupArn(targetGroup).containerName("web").containerPort(WEB_PORT)));
+                .networkConfiguration(BenchmarkCluster.AWSVPC).loadBalancers(entry -> entry.targetGroupArn(targetGroup).containerName("web").containerPort(WEB_PORT)));
         cleanup.push("service", () -> ecs.deleteService(request -> request.cluster(cluster.cluster()).service("bench").force(true)));
         out.println("waiting for the service's two tasks to be healthy targets ...");
         await(() -> completed(ecs, cluster.cluster(), revision1));

@@ -95,7 +95,7 @@ public final class TaskNetworkBenchmark
     private static Task runOn(FleetUnderTest fleet, int index)
     {
         BenchmarkCluster cluster = fleet.cluster();
-        String taskArn = cluster.ecs().runTask(request -> request.cluster(cluster.cluster()).taskDefinition(cluster.taskDefinitionArn())
+        String taskArn = cluster.ecs().runTask(request -> request.cluster(cluster.cluster()).taskDefinition(cluster.taskDefinitionArn()).networkConfiguration(BenchmarkCluster.AWSVPC)
                         .placementConstraints(PlacementConstraint.builder().type(PlacementConstraintType.MEMBER_OF).expression("attribute:rack == rack-" + index).build()))
                 .tasks().get(0).taskArn();
         long deadline = System.nanoTime() + COMMAND_TIMEOUT.toNanos();

@@ -2,6 +2,8 @@ package io.berth.controlplane;
 
 import io.berth.common.agentprotocol.TaskLogSource;
 import io.berth.controlplane.accounts.AccessKeyLookup;
+import io.berth.controlplane.credentials.SessionKeyLookup;
+import io.berth.controlplane.credentials.TaskCredentialIssuer;
 import io.berth.controlplane.accounts.AccountService;
 import io.berth.controlplane.agents.AgentGateway;
 import io.berth.controlplane.agents.HostSignals;
@@ -19,6 +21,9 @@ import io.berth.controlplane.loadbalancing.LoadBalancingService;
 import io.berth.controlplane.loadbalancing.TargetRegistration;
 import io.berth.controlplane.api.admin.SetRepositoryPublicEndpoint;
 import io.berth.controlplane.api.ecr.EcrActions;
+import io.berth.controlplane.api.logs.LogsActions;
+import io.berth.controlplane.logs.LogService;
+import io.berth.controlplane.logs.TaskLogStreams;
 import io.berth.controlplane.api.registry.RegistryTokenEndpoint;
 import io.berth.controlplane.api.secretsmanager.SecretsManagerActions;
 import io.berth.controlplane.api.ssm.SsmActions;
@@ -34,10 +39,18 @@ import io.berth.controlplane.registry.RegistryContents;
 import io.berth.controlplane.registry.RegistrySettings;
 import io.berth.controlplane.registry.RegistryTokens;
 import io.berth.controlplane.registry.RepositoryService;
+import io.berth.controlplane.accountsettings.AccountSettingsService;
+import io.berth.controlplane.api.actions.AccountSettingActions;
 import io.berth.controlplane.api.actions.ClusterActions;
 import io.berth.controlplane.api.actions.ServiceActions;
 import io.berth.controlplane.api.actions.TagActions;
 import io.berth.controlplane.api.actions.TaskActions;
+import io.berth.controlplane.api.actions.TaskProtectionActions;
+import io.berth.controlplane.tasks.TaskProtectionService;
+import io.berth.controlplane.clusters.TaggedClusters;
+import io.berth.controlplane.tagging.ResourceTagging;
+import io.berth.controlplane.taskdefinitions.TaggedTaskDefinitions;
+import io.berth.controlplane.tasks.TaggedTasks;
 import io.berth.controlplane.api.actions.TaskDefinitionActions;
 import io.berth.controlplane.api.admin.BillEndpoint;
 import io.berth.controlplane.api.admin.CreateAccountEndpoint;
@@ -122,6 +135,9 @@ public final class ControlPlane
     private final RegistryTokens registryTokens;
     private final RegistryTokenEndpoint registryTokenEndpoint;
     private final ServiceReconciler serviceReconciler;
+    private final LogService logs;
+    private final TaskLogStreams taskLogStreams;
+    private final TaskCredentialIssuer taskCredentials;
 
     public ControlPlane(ControlPlaneConfig config)
     {
@@ -134,13 +150,17 @@ public final class ControlPlane
         requireNonNull(placementEngine, "placementEngine is null");
         this.store = Store.open(config.storeUrl());
         this.accounts = new AccountService(store, config.clock());
-        ClusterService clusters = new ClusterService(store, config.region(), config.clock());
-        TaskDefinitionService taskDefinitions = new TaskDefinitionService(store, config.region(), config.clock());
+        AccountSettingsService accountSettings = new AccountSettingsService(store);
+        ClusterService clusters = new ClusterService(store, accountSettings, config.region(), config.clock());
+        TaskDefinitionService taskDefinitions = new TaskDefinitionService(store, config.clock());
         this.hostSignals = new HostSignals();
         this.placer = new TaskPlacer(placementEngine, config.hostTimeout(), config.placementTimeout());
         this.hosts = new HostService(store, hostSignals, config.hostLostAfter(), config.clock());
         this.limits = new AccountLimitsService(store, config.defaultLimits(), config.clock());
-        this.tasks = new TaskService(store, clusters, taskDefinitions, placer, limits, hostSignals, config.region(), config.stoppedTaskRetention(), config.clock());
+        this.logs = new LogService(store, config.clock());
+        this.taskLogStreams = new TaskLogStreams(store, logs, config.clock());
+        this.tasks = new TaskService(store, clusters, taskDefinitions, placer, limits, hostSignals, config.region(), config.stoppedTaskRetention(), config.clock(),
+                taskLogStreams);
         this.taskNetwork = new TaskNetwork(config.taskAddressPlan());
         RegistrySettings registry = config.registry();
         this.registryTokens = registry == null ? null : new RegistryTokens(registry.signingKey(), config.clock());
@@ -151,8 +171,10 @@ public final class ControlPlane
         SecretService secrets = new SecretService(store, cipher, config.clock());
         ParameterService parameters = new ParameterService(store, cipher, config.clock());
         TaskSecretResolver taskSecrets = new TaskSecretResolver(secrets, parameters);
+        this.taskCredentials = new TaskCredentialIssuer(store, accounts::findAccount, config.clock(), TaskCredentialIssuer.DEFAULT_LIFETIME);
         this.agentGateway = new AgentGateway(store, placer, hostSignals, taskNetwork, config.clock(),
-                registry == null ? accountId -> null : accountId -> taskRegistryLogin(registry, accountId), taskSecrets::resolve);
+                registry == null ? accountId -> null : accountId -> taskRegistryLogin(registry, accountId), taskSecrets::resolve, taskLogStreams,
+                task -> taskCredentials.issue(task).orElse(null));
         this.egressPolicies = new EgressPolicies(store, hostSignals);
         this.hostAccess = new HostAccess(store, config.clock());
         this.agentProtocol = new AgentProtocolHandler(agentGateway, hostAccess);
@@ -172,11 +194,15 @@ public final class ControlPlane
         actions.addAll(new TaskDefinitionActions(taskDefinitions).actions());
         actions.addAll(new TaskActions(tasks).actions());
         actions.addAll(new ServiceActions(new ServiceOperations(store, clusters, taskDefinitions, serviceTargets, ControlPlane::newDeploymentId, config.clock())).actions());
-        actions.addAll(new TagActions(clusters, taskDefinitions, tasks).actions());
+        ResourceTagging tagging = new ResourceTagging(store, List.of(new TaggedClusters(), new TaggedTaskDefinitions(), new TaggedTasks()));
+        actions.addAll(new TagActions(tagging).actions());
+        actions.addAll(new AccountSettingActions(accountSettings).actions());
+        actions.addAll(new TaskProtectionActions(new TaskProtectionService(store, clusters, config.clock())).actions());
         this.ecsActions = List.copyOf(actions);
         List<JsonService> served = new ArrayList<>(List.of(JsonService.ecs(ecsActions),
                 new JsonService(SecretsManagerActions.SIGNING_NAME, SecretsManagerActions.TARGET_PREFIX, new SecretsManagerActions(secrets).actions()),
-                new JsonService(SsmActions.SIGNING_NAME, SsmActions.TARGET_PREFIX, new SsmActions(parameters).actions())));
+                new JsonService(SsmActions.SIGNING_NAME, SsmActions.TARGET_PREFIX, new SsmActions(parameters).actions()),
+                new JsonService(JsonService.LOGS_SIGNING_NAME, JsonService.LOGS_TARGET_PREFIX, new LogsActions(logs).actions())));
         if (registry != null) {
             served.add(new JsonService(JsonService.ECR_SIGNING_NAME, JsonService.ECR_TARGET_PREFIX,
                     new EcrActions(repositories, registryTokens, registry.address()).actions()));
@@ -231,7 +257,13 @@ public final class ControlPlane
         return adminEndpoints;
     }
 
-    /** The JSON 1.1 services the API serves: ECS, and ECR when this control plane has a registry. */
+    /** CloudWatch Logs: the log groups, streams and events of each account. */
+    public LogService logs()
+    {
+        return logs;
+    }
+
+    /** The JSON 1.1 services the API serves: ECS, CloudWatch Logs, and ECR when this control plane has a registry. */
     public List<JsonService> services()
     {
         return services;
@@ -289,9 +321,10 @@ public final class ControlPlane
         return new RegistryLogin(registry.address(), LoginToken.USERNAME, registryTokens.login(accountId, TASK_LOGIN_LIFETIME).password());
     }
 
+    /** The accounts' keys, and the temporary keys of tasks with a role (requests with a session token). */
     public AccessKeyLookup accessKeys()
     {
-        return accounts;
+        return new SessionKeyLookup(accounts, taskCredentials);
     }
 
     public AccountService accounts()
@@ -370,7 +403,7 @@ public final class ControlPlane
      * their tasks), stops the tasks of hosts whose drain deadline passed, places waiting tasks (stopping those that
      * waited longer than the placement timeout), runs the service controller (tasks at each service's desired count,
      * deployments rolled, see {@link ServiceReconciler}), and, at most once a minute, forgets long-stopped tasks (which
-     * reads every running task for metering first). Each step runs on its own, so one failing does not hold up the
+     * reads every running task for metering first) and deletes log events older than their group's retention. Each step runs on its own, so one failing does not hold up the
      * others. Called by `berth up` (AllInOne) every second; a standalone server should do the same.
      */
     public synchronized void runMaintenance()
@@ -394,6 +427,7 @@ public final class ControlPlane
                 purgeExpired();
                 store.useTransaction(transaction -> transaction.placementAttempts().deleteOrphans());
             });
+            step("deleting log events past their retention", logs::purgeExpired);
         }
     }
 

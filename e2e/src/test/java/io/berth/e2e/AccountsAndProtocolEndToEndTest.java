@@ -48,7 +48,7 @@ class AccountsAndProtocolEndToEndTest
             String definition = operator.registerTaskDefinition(request -> request.family("private-family").cpu("256").memory("512")
                     .containerDefinitions(ContainerDefinition.builder().name("main").image(environment.image()).command("sleep", "600").stopTimeout(1).build()))
                     .taskDefinition().taskDefinitionArn();
-            String taskArn = operator.runTask(request -> request.cluster("private").taskDefinition(definition)).tasks().get(0).taskArn();
+            String taskArn = operator.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster("private").taskDefinition(definition)).tasks().get(0).taskArn();
 
             assertThat(tenant.listClusters().clusterArns()).noneMatch(arn -> arn.endsWith("/private"));
             assertThat(tenant.describeClusters(request -> request.clusters("private")).failures()).singleElement()
@@ -58,7 +58,7 @@ class AccountsAndProtocolEndToEndTest
                     .isInstanceOf(EcsException.class);
             assertThatThrownBy(() -> tenant.stopTask(request -> request.cluster("private").task(taskArn)))
                     .isInstanceOf(EcsException.class);
-            assertThatThrownBy(() -> tenant.runTask(request -> request.taskDefinition(definition)))
+            assertThatThrownBy(() -> tenant.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).taskDefinition(definition)))
                     .isInstanceOf(EcsException.class);
             assertThatThrownBy(() -> tenant.describeTasks(request -> request.cluster("private").tasks(taskArn)))
                     .isInstanceOf(software.amazon.awssdk.services.ecs.model.ClusterNotFoundException.class);

@@ -89,7 +89,7 @@ final class BerthCluster
     /** Runs one task of the definition on this cluster with the Fargate launch type; returns its ARN. */
     String runFargate(String taskDefinition)
     {
-        return ecs.runTask(request -> request.cluster(cluster).taskDefinition(taskDefinition).launchType(LaunchType.FARGATE)).tasks().get(0).taskArn();
+        return ecs.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(cluster).taskDefinition(taskDefinition).launchType(LaunchType.FARGATE)).tasks().get(0).taskArn();
     }
 
     /** Waits up to {@link #TIMEOUT} for the task on this cluster to reach the status. */

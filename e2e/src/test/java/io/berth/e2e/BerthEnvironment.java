@@ -16,6 +16,9 @@ import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
+import software.amazon.awssdk.services.ecs.model.AwsVpcConfiguration;
+import software.amazon.awssdk.services.ecs.model.NetworkConfiguration;
 import software.amazon.awssdk.services.ecs.model.Compatibility;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
@@ -165,9 +168,15 @@ final class BerthEnvironment
 
     EcsClient client(String accessKeyId, String secretAccessKey)
     {
+        return client(accessKeyId, secretAccessKey, Region.US_EAST_1);
+    }
+
+    /** A client that signs for the given region (the region of the credential scope, which goes into ARNs). */
+    EcsClient client(String accessKeyId, String secretAccessKey, Region region)
+    {
         return EcsClient.builder()
                 .endpointOverride(berth.endpoint())
-                .region(Region.US_EAST_1)
+                .region(region)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
                 .httpClientBuilder(ApacheHttpClient.builder())
                 .build();
@@ -176,9 +185,14 @@ final class BerthEnvironment
     /** An ECR client of this Berth's registry API (the same endpoint as ECS), signed with the given keys. */
     EcrClient ecr(String accessKeyId, String secretAccessKey)
     {
+        return ecr(accessKeyId, secretAccessKey, Region.US_EAST_1);
+    }
+
+    EcrClient ecr(String accessKeyId, String secretAccessKey, Region region)
+    {
         return EcrClient.builder()
                 .endpointOverride(berth.endpoint())
-                .region(Region.US_EAST_1)
+                .region(region)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
                 .httpClientBuilder(ApacheHttpClient.builder())
                 .build();
@@ -223,10 +237,21 @@ final class BerthEnvironment
                 .taskDefinition().taskDefinitionArn();
     }
 
+    /**
+     * The networkConfiguration an awsvpc RunTask must carry, as on Fargate. Berth gives the task its own address on
+     * its task network whatever subnet is named; the subnet id is echoed in the task's networkConfiguration.
+     */
+    static NetworkConfiguration awsvpc()
+    {
+        return NetworkConfiguration.builder()
+                .awsvpcConfiguration(AwsVpcConfiguration.builder().subnets("subnet-berth").assignPublicIp(AssignPublicIp.DISABLED).build())
+                .build();
+    }
+
     /** Runs one Fargate task of the definition and waits until it is STOPPED. */
     static Task runToStop(EcsClient ecs, String cluster, String taskDefinition, Duration timeout)
     {
-        String taskArn = ecs.runTask(request -> request.cluster(cluster).taskDefinition(taskDefinition).launchType(LaunchType.FARGATE)).tasks().get(0).taskArn();
+        String taskArn = ecs.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(cluster).taskDefinition(taskDefinition).launchType(LaunchType.FARGATE)).tasks().get(0).taskArn();
         return awaitStatus(ecs, cluster, taskArn, "STOPPED", timeout);
     }
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.TestInstance;
 import picocli.CommandLine;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 import java.io.PrintWriter;
@@ -188,6 +189,36 @@ class BillingEndToEndTest
         assertThat(denied.toString()).contains("AccessDeniedException");
     }
 
+    @Test
+    void aBillByTagSumsEachValueOfTheTaskTagAsTheTasksAreTaggedNow()
+    {
+        AccountKeys tenant = AccountKeys.create(environment, "billing-tags");
+        List<String> tasks = new ArrayList<>();
+        try (EcsClient ecs = client(tenant)) {
+            ecs.createCluster(request -> request.clusterName(CLUSTER));
+            String definition = register(ecs, "tagged", List.of("true"));
+            for (String team : List.of("red", "red", "blue", "")) {
+                tasks.add(ecs.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(definition)
+                        .tags(team.isEmpty() ? List.of() : List.of(Tag.builder().key("team").value(team).build())))
+                        .tasks().get(0).taskArn());
+            }
+            tasks.forEach(taskArn -> awaitStatus(ecs, CLUSTER, taskArn, "STOPPED", TIMEOUT));
+            // retagged after it stopped: the bill follows the tags the task has now
+            ecs.tagResource(request -> request.resourceArn(tasks.get(1)).tags(Tag.builder().key("team").value("blue").build()));
+        }
+
+        JsonNode bill = bill(tenant, Map.of("by", "tag:team"));
+        assertThat(bill.get("by").asText()).isEqualTo("tag:team");
+        Map<String, Integer> tasksPerTeam = new HashMap<>();
+        bill.get("lines").forEach(line -> tasksPerTeam.put(line.get("tag:team").asText(), line.get("tasks").asInt()));
+        assertThat(tasksPerTeam).containsOnly(Map.entry("red", 1), Map.entry("blue", 2), Map.entry("(untagged)", 1));
+
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertThat(cli(tenant, out, err).execute("bill", "--by", "tag:team", "-o", "json")).as(err.toString()).isZero();
+        assertThat(parse(out.toString())).hasSize(3);
+    }
+
     private String register(EcsClient ecs, String family, List<String> command)
     {
         return ecs.registerTaskDefinition(request -> request.family(family).cpu("256").memory("512")
@@ -197,7 +228,7 @@ class BillingEndToEndTest
 
     private static String run(EcsClient ecs, String definition)
     {
-        return ecs.runTask(request -> request.cluster(CLUSTER).taskDefinition(definition)).tasks().get(0).taskArn();
+        return ecs.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(definition)).tasks().get(0).taskArn();
     }
 
     private double awaitUsedCpu(AccountKeys tenant, String taskArn, double atLeast)

@@ -53,7 +53,7 @@ class EphemeralStorageEndToEndTest
     {
         String definition = register("df-override", "df -k / | tail -1", 21);
 
-        Task task = berth.awaitStatus(berth.ecs().runTask(request -> request.cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE)
+        Task task = berth.awaitStatus(berth.ecs().runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE)
                 .overrides(overrides -> overrides.ephemeralStorage(EphemeralStorage.builder().sizeInGiB(30).build()))).tasks().get(0).taskArn(), "STOPPED");
 
         assertThat(task.ephemeralStorage().sizeInGiB()).isEqualTo(30);
@@ -98,7 +98,7 @@ class EphemeralStorageEndToEndTest
         }
         String definition = register("override-refused", "true", null);
         for (int size : List.of(10, 500)) {
-            assertThatThrownBy(() -> berth.ecs().runTask(request -> request.cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE)
+            assertThatThrownBy(() -> berth.ecs().runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE)
                     .overrides(overrides -> overrides.ephemeralStorage(EphemeralStorage.builder().sizeInGiB(size).build()))))
                     .isInstanceOfSatisfying(ClientException.class, e -> assertThat(e.statusCode()).isEqualTo(400))
                     .hasMessageContainingAll("'overrides.ephemeralStorage.sizeInGiB' " + size, "21 to 200");

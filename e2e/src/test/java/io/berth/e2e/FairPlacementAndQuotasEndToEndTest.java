@@ -84,9 +84,9 @@ class FairPlacementAndQuotasEndToEndTest
     {
         PlacementConstraint nowhere = PlacementConstraint.builder().type(PlacementConstraintType.MEMBER_OF).expression("attribute:disk == nvme").build();
         for (int i = 0; i < 10; i++) {
-            assertThat(tenantB.runTask(request -> request.taskDefinition("sleeper").count(10).placementConstraints(nowhere)).tasks()).hasSize(10);
+            assertThat(tenantB.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).taskDefinition("sleeper").count(10).placementConstraints(nowhere)).tasks()).hasSize(10);
         }
-        String taskA = tenantA.runTask(request -> request.taskDefinition("sleeper")).tasks().get(0).taskArn();
+        String taskA = tenantA.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).taskDefinition("sleeper")).tasks().get(0).taskArn();
 
         awaitStatus(tenantA, "default", taskA, "RUNNING", FEW_SECONDS);
         assertThat(tenantB.listTasks(request -> request.desiredStatus("RUNNING").maxResults(100)).taskArns()).hasSize(100)
@@ -109,7 +109,7 @@ class FairPlacementAndQuotasEndToEndTest
         assertThat(tenantB.listTasks(request -> request.maxResults(100)).nextToken()).isNull();
 
         setLimits(accountA, "{\"maxVcpu\": 0}");
-        String second = tenantA.runTask(request -> request.taskDefinition("sleeper")).tasks().get(0).taskArn();
+        String second = tenantA.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).taskDefinition("sleeper")).tasks().get(0).taskArn();
         awaitStatus(tenantA, "default", second, "RUNNING", FEW_SECONDS);
     }
 
@@ -169,7 +169,7 @@ class FairPlacementAndQuotasEndToEndTest
 
     private static String refusedRunTask(EcsClient tenant)
     {
-        ClientException refused = catchThrowableOfType(ClientException.class, () -> tenant.runTask(request -> request.taskDefinition("sleeper")));
+        ClientException refused = catchThrowableOfType(ClientException.class, () -> tenant.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).taskDefinition("sleeper")));
         assertThat(refused).as("RunTask refused").isNotNull();
         assertThat(refused.statusCode()).isEqualTo(400);
         return refused.awsErrorDetails().errorMessage();

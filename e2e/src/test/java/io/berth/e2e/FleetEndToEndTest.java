@@ -203,7 +203,7 @@ class FleetEndToEndTest
             throws Exception
     {
         try (EcsClient ecs = fleet.operatorClient()) {
-            String taskArn = ecs.runTask(request -> request.cluster(CLUSTER).taskDefinition(sleeper)
+            String taskArn = ecs.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(sleeper)
                             .overrides(overrides -> overrides.containerOverrides(container -> container.name("main")
                                     .command("sh", "-c", "wget -q -O - \"$ECS_CONTAINER_METADATA_URI_V4/task\" || echo no metadata endpoint; echo; echo read"))))
                     .tasks().get(0).taskArn();
@@ -286,8 +286,8 @@ class FleetEndToEndTest
             throws Exception
     {
         try (EcsClient ecs = fleet.operatorClient()) {
-            String tooLarge = ecs.runTask(request -> request.cluster(CLUSTER).taskDefinition(larger)).tasks().get(0).taskArn();
-            String noSuchDisk = ecs.runTask(request -> request.cluster(CLUSTER).taskDefinition(sleeper).placementConstraints(
+            String tooLarge = ecs.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(larger)).tasks().get(0).taskArn();
+            String noSuchDisk = ecs.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(sleeper).placementConstraints(
                     PlacementConstraint.builder().type(PlacementConstraintType.MEMBER_OF).expression("attribute:disk == nvme").build())).tasks().get(0).taskArn();
 
             assertThat(BerthEnvironment.describe(ecs, CLUSTER, tooLarge).lastStatus()).isEqualTo("PROVISIONING");
@@ -458,7 +458,7 @@ class FleetEndToEndTest
     private List<String> runTasks(EcsClient ecs, int count, String group, Consumer<RunTaskRequest.Builder> placement)
     {
         RunTaskResponse response = ecs.runTask(request -> {
-            request.cluster(CLUSTER).taskDefinition(sleeper).count(count).group(group);
+            request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(sleeper).count(count).group(group);
             placement.accept(request);
         });
         assertThat(response.failures()).isEmpty();
@@ -523,7 +523,7 @@ class FleetEndToEndTest
 
     private String runSleeper(EcsClient ecs)
     {
-        String taskArn = ecs.runTask(request -> request.cluster(CLUSTER).taskDefinition(sleeper)).tasks().get(0).taskArn();
+        String taskArn = ecs.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(sleeper)).tasks().get(0).taskArn();
         awaitStatus(ecs, CLUSTER, taskArn, "RUNNING", TIMEOUT);
         return taskArn;
     }

@@ -136,7 +136,7 @@ class FleetRegistryEndToEndTest
         ContainerDefinition main = ContainerDefinition.builder().name("main").image(image).essential(true).command("sh", "-c", command).stopTimeout(2).build();
         String definition = ecs.registerTaskDefinition(request -> request.family(family).cpu("256").memory("512").containerDefinitions(main))
                 .taskDefinition().taskDefinitionArn();
-        return ecs.runTask(request -> request.cluster(CLUSTER).taskDefinition(definition)).tasks().get(0).taskArn();
+        return ecs.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(definition)).tasks().get(0).taskArn();
     }
 
     /** The task's log lines, read by its own account through the control plane, once they include text (fails after 30 s). */

@@ -207,7 +207,7 @@ class HealthChecksEndToEndTest
 
     private static String run(EcsClient ecs, String definition)
     {
-        return ecs.runTask(request -> request.cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE)).tasks().getFirst().taskArn();
+        return ecs.runTask(request -> request.cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE).networkConfiguration(BerthEnvironment.awsvpc())).tasks().getFirst().taskArn();
     }
 
     private static Task awaitTask(EcsClient ecs, String taskArn, java.util.function.Predicate<Task> condition)

@@ -99,7 +99,7 @@ class HostLifecycleEndToEndTest
 
     private String runTask()
     {
-        return ecs.runTask(request -> request.taskDefinition("sleeper")).tasks().get(0).taskArn();
+        return ecs.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).taskDefinition("sleeper")).tasks().get(0).taskArn();
     }
 
     private JsonNode hostCall(String action, JsonNode body)

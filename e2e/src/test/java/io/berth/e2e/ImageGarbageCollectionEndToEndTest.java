@@ -155,7 +155,7 @@ class ImageGarbageCollectionEndToEndTest
 
     private String run(String taskDefinition)
     {
-        return ecs.runTask(request -> request.cluster(CLUSTER).taskDefinition(taskDefinition).launchType(LaunchType.FARGATE)).tasks().get(0).taskArn();
+        return ecs.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(taskDefinition).launchType(LaunchType.FARGATE)).tasks().get(0).taskArn();
     }
 
     private Task runToStop(String taskDefinition)

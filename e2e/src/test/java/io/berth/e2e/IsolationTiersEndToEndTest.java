@@ -123,7 +123,7 @@ class IsolationTiersEndToEndTest
                 + "u=${ECS_CONTAINER_METADATA_URI_V4#http://}; hostport=${u%%/*}; "
                 + "printf 'GET /%s/task HTTP/1.0\\r\\n\\r\\n' \"${u#*/}\" | timeout 10 nc ${hostport%:*} ${hostport#*:} > /tmp/www/metadata.json; "
                 + "httpd -p 8080 -h /tmp/www; trap 'exit 0' TERM; sleep 600 & wait", List.of());
-        String server = sandboxAccount.runTask(request -> request.cluster(CLUSTER).taskDefinition(web).launchType(LaunchType.FARGATE)).tasks().get(0).taskArn();
+        String server = sandboxAccount.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(web).launchType(LaunchType.FARGATE)).tasks().get(0).taskArn();
         Task running = BerthEnvironment.awaitStatus(sandboxAccount, CLUSTER, server, "RUNNING", TIMEOUT);
         String address = running.containers().get(0).networkInterfaces().get(0).privateIpv4Address();
 
@@ -169,7 +169,7 @@ class IsolationTiersEndToEndTest
                                 .networkMode(NetworkMode.AWSVPC).requiresCompatibilities(Compatibility.FARGATE)
                                 .containerDefinitions(ContainerDefinition.builder().name("main").image(withoutRunsc.image()).command("true").build()))
                         .taskDefinition().taskDefinitionArn();
-                String taskArn = ecs.runTask(request -> request.cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE)).tasks().get(0).taskArn();
+                String taskArn = ecs.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE)).tasks().get(0).taskArn();
 
                 Task stopped = BerthEnvironment.awaitStatus(ecs, CLUSTER, taskArn, "STOPPED", TIMEOUT);
 
@@ -209,7 +209,7 @@ class IsolationTiersEndToEndTest
 
     private static Task runToEnd(EcsClient ecs, String definition)
     {
-        String taskArn = ecs.runTask(request -> request.cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE)).tasks().get(0).taskArn();
+        String taskArn = ecs.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE)).tasks().get(0).taskArn();
         return BerthEnvironment.awaitStatus(ecs, CLUSTER, taskArn, "STOPPED", TIMEOUT);
     }
 

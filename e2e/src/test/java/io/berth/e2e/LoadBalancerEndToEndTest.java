@@ -109,7 +109,7 @@ class LoadBalancerEndToEndTest
                                             + health + "httpd -p " + WEB_PORT + " -h /tmp/www; trap 'exit 0' TERM; sleep 600 & wait")
                                     .stopTimeout(2).build()))
                     .taskDefinition().taskDefinitionArn();
-            Task task = ecsA.runTask(request -> request.cluster(CLUSTER).taskDefinition(definition)).tasks().getFirst();
+            Task task = ecsA.runTask(request -> request.cluster(CLUSTER).taskDefinition(definition).networkConfiguration(BerthEnvironment.awsvpc())).tasks().getFirst();
             taskArns.add(task.taskArn());
             Task running = awaitStatus(ecsA, CLUSTER, task.taskArn(), "RUNNING", TIMEOUT);
             addressOf.put(name, running.containers().getFirst().networkInterfaces().getFirst().privateIpv4Address());

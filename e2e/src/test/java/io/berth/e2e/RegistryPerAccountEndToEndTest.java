@@ -296,7 +296,7 @@ class RegistryPerAccountEndToEndTest
                         .requiresCompatibilities(Compatibility.FARGATE)
                         .containerDefinitions(ContainerDefinition.builder().name("main").image(image).essential(true).command("sh", "-c", command).build()))
                 .taskDefinition().taskDefinitionArn();
-        String taskArn = ecs.runTask(request -> request.cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE)).tasks().get(0).taskArn();
+        String taskArn = ecs.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE)).tasks().get(0).taskArn();
         return BerthEnvironment.awaitStatus(ecs, CLUSTER, taskArn, "STOPPED", TIMEOUT);
     }
 }

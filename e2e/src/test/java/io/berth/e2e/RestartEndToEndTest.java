@@ -56,7 +56,7 @@ class RestartEndToEndTest
     {
         try (EcsClient ecs = environment.operatorClient()) {
             String definition = register(ecs, "agent-restart", List.of("sh", "-c", "echo started; sleep 4; echo finished; exit 7"));
-            String taskArn = ecs.runTask(request -> request.cluster(CLUSTER).taskDefinition(definition)).tasks().get(0).taskArn();
+            String taskArn = ecs.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(definition)).tasks().get(0).taskArn();
             awaitStatus(ecs, CLUSTER, taskArn, "RUNNING", TIMEOUT);
 
             environment.berth().stopAgent();
@@ -77,7 +77,7 @@ class RestartEndToEndTest
         String definition;
         try (EcsClient ecs = environment.operatorClient()) {
             definition = register(ecs, "berth-restart", List.of("sleep", "600"));
-            taskArn = ecs.runTask(request -> request.cluster(CLUSTER).taskDefinition(definition)).tasks().get(0).taskArn();
+            taskArn = ecs.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(definition)).tasks().get(0).taskArn();
             awaitStatus(ecs, CLUSTER, taskArn, "RUNNING", TIMEOUT);
         }
 

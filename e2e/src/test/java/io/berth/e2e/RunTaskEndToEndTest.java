@@ -37,7 +37,7 @@ class RunTaskEndToEndTest
 
     private Task runAndAwaitStop(String taskDefinition)
     {
-        RunTaskResponse response = berth.ecs().runTask(request -> request.cluster(CLUSTER).taskDefinition(taskDefinition).launchType(LaunchType.FARGATE));
+        RunTaskResponse response = berth.ecs().runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(taskDefinition).launchType(LaunchType.FARGATE));
         assertThat(response.failures()).isEmpty();
         return berth.awaitStatus(response.tasks().get(0).taskArn(), "STOPPED");
     }
@@ -68,7 +68,7 @@ class RunTaskEndToEndTest
     void commandAndEnvironmentOverridesApply()
     {
         String definition = register("overrides", "256", "512", List.of("echo", "not-overridden"), null);
-        RunTaskResponse response = berth.ecs().runTask(request -> request.cluster(CLUSTER).taskDefinition(definition)
+        RunTaskResponse response = berth.ecs().runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(definition)
                 .overrides(overrides -> overrides.containerOverrides(container -> container
                         .name("main")
                         .command("sh", "-c", "echo greeting=$GREETING")
@@ -107,7 +107,7 @@ class RunTaskEndToEndTest
     void stopTaskStopsARunningContainer()
     {
         String definition = register("stop", "256", "512", List.of("sleep", "600"), 2);
-        RunTaskResponse response = berth.ecs().runTask(request -> request.cluster(CLUSTER).taskDefinition(definition).startedBy("e2e-test"));
+        RunTaskResponse response = berth.ecs().runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(definition).startedBy("e2e-test"));
         String taskArn = response.tasks().get(0).taskArn();
         berth.awaitStatus(taskArn, "RUNNING");
 

@@ -159,11 +159,11 @@ class SandboxFieldsEndToEndTest
                 .hasMessageContaining("'memory'");
 
         String definition = register("huge-override", "true", UnaryOperator.identity());
-        assertThatThrownBy(() -> berth.ecs().runTask(request -> request.cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE)
+        assertThatThrownBy(() -> berth.ecs().runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE)
                 .overrides(overrides -> overrides.cpu("2147483648"))))
                 .isInstanceOfSatisfying(ClientException.class, e -> assertThat(e.statusCode()).isEqualTo(400))
                 .hasMessageContaining("'cpu'");
-        assertThatThrownBy(() -> berth.ecs().runTask(request -> request.cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE)
+        assertThatThrownBy(() -> berth.ecs().runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE)
                 .overrides(overrides -> overrides.memory("2147483648"))))
                 .isInstanceOfSatisfying(ClientException.class, e -> assertThat(e.statusCode()).isEqualTo(400))
                 .hasMessageContaining("'memory'");

@@ -441,7 +441,7 @@ class SecretsEndToEndTest
 
     private static Task runToStop(EcsClient ecs, String definition)
     {
-        String taskArn = ecs.runTask(request -> request.cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE)).tasks().get(0).taskArn();
+        String taskArn = ecs.runTask(request -> request.cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE).networkConfiguration(BerthEnvironment.awsvpc())).tasks().get(0).taskArn();
         return BerthEnvironment.awaitStatus(ecs, CLUSTER, taskArn, "STOPPED", TIMEOUT);
     }
 

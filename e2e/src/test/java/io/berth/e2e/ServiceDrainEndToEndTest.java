@@ -75,7 +75,7 @@ class ServiceDrainEndToEndTest
                 .command("sh", "-c", "trap 'exit 0' TERM; sleep 600 & wait").stopTimeout(2).build();
         String definition = ecs.registerTaskDefinition(request -> request.family("drained").cpu("256").memory("512").containerDefinitions(main))
                 .taskDefinition().taskDefinitionArn();
-        ecs.createService(request -> request.cluster(CLUSTER).serviceName("drained").taskDefinition(definition).desiredCount(1));
+        ecs.createService(request -> request.cluster(CLUSTER).serviceName("drained").taskDefinition(definition).desiredCount(1).networkConfiguration(BerthEnvironment.awsvpc()));
         waiter().waitUntilServicesStable(request -> request.cluster(CLUSTER).services("drained"));
         Service stable = await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(500)).until(this::describe,
                 service -> service.deployments().getFirst().rolloutState() == DeploymentRolloutState.COMPLETED);

@@ -152,7 +152,7 @@ class ServiceLoadBalancerEndToEndTest
                 .isInstanceOf(InvalidParameterException.class)
                 .hasMessageContaining("The container web did not have a container port 9090 defined.");
         assertThatThrownBy(() -> ecs.createService(CreateServiceRequest.builder().cluster(CLUSTER).serviceName("bad").taskDefinition(revision1).desiredCount(1)
-                        .launchType(LaunchType.FARGATE).healthCheckGracePeriodSeconds(10).build()))
+                        .launchType(LaunchType.FARGATE).networkConfiguration(BerthEnvironment.awsvpc()).healthCheckGracePeriodSeconds(10).build()))
                 .isInstanceOf(InvalidParameterException.class)
                 .hasMessageContaining("Health check grace period is only valid for services configured to use load balancers");
         // nothing half-created
@@ -314,7 +314,7 @@ class ServiceLoadBalancerEndToEndTest
     private CreateServiceRequest create(String name, String taskDefinition, int count, String group, String container, int port)
     {
         return CreateServiceRequest.builder().cluster(CLUSTER).serviceName(name).taskDefinition(taskDefinition).desiredCount(count).launchType(LaunchType.FARGATE)
-                .loadBalancers(entry -> entry.targetGroupArn(group).containerName(container).containerPort(port)).build();
+                .networkConfiguration(BerthEnvironment.awsvpc()).loadBalancers(entry -> entry.targetGroupArn(group).containerName(container).containerPort(port)).build();
     }
 
     /** A task definition of busybox httpd on WEB_PORT whose page is the revision's name; /health answers 200 if healthy, else 404. */

@@ -286,7 +286,7 @@ class ServicesEndToEndTest
     private static CreateServiceRequest create(String name, String taskDefinition, int desiredCount)
     {
         return CreateServiceRequest.builder().cluster(cluster.cluster()).serviceName(name).taskDefinition(taskDefinition).desiredCount(desiredCount)
-                .launchType(LaunchType.FARGATE).build();
+                .launchType(LaunchType.FARGATE).networkConfiguration(BerthEnvironment.awsvpc()).build();
     }
 
     private static String register(String family, List<String> command)

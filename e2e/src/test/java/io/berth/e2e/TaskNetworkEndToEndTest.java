@@ -417,7 +417,7 @@ class TaskNetworkEndToEndTest
                                         + "httpd -p " + WEB_PORT + " -h /tmp/www; trap 'exit 0' TERM; sleep 600 & wait")
                                 .stopTimeout(2).build()))
                 .taskDefinition().taskDefinitionArn();
-        RunTaskResponse response = ecs.runTask(request -> request.cluster(CLUSTER).taskDefinition(definition).count(count)
+        RunTaskResponse response = ecs.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(definition).count(count)
                 .placementStrategy(PlacementStrategy.builder().type(PlacementStrategyType.SPREAD).field("instanceId").build()));
         assertThat(response.failures()).isEmpty();
         List<WebTask> tasks = new ArrayList<>();

@@ -38,7 +38,7 @@ class TaskTagsEndToEndTest
     {
         String definition = register("tagged");
 
-        String taskArn = berth.ecs().runTask(request -> request.cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE)
+        String taskArn = berth.ecs().runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE)
                         .tags(tag("team", "task"), tag("env", "prod"))
                         .propagateTags(PropagateTags.TASK_DEFINITION)
                         .enableECSManagedTags(true))
@@ -66,16 +66,16 @@ class TaskTagsEndToEndTest
                 + berth.ecs().listTasks(request -> request.cluster(CLUSTER)).taskArns().size();
 
         InvalidParameterException service = catchThrowableOfType(InvalidParameterException.class, () -> berth.ecs().runTask(request -> request
-                .cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE).propagateTags(PropagateTags.SERVICE)));
+                .networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE).propagateTags(PropagateTags.SERVICE)));
         assertRefusal(service, "propagateTags SERVICE");
 
         ClientException spot = catchThrowableOfType(ClientException.class, () -> berth.ecs().runTask(request -> request
-                .cluster(CLUSTER).taskDefinition(definition)
+                .networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(definition)
                 .capacityProviderStrategy(CapacityProviderStrategyItem.builder().capacityProvider("FARGATE_SPOT").weight(1).build())));
         assertRefusal(spot, "FARGATE_SPOT");
 
         InvalidParameterException both = catchThrowableOfType(InvalidParameterException.class, () -> berth.ecs().runTask(request -> request
-                .cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE)
+                .networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE)
                 .capacityProviderStrategy(CapacityProviderStrategyItem.builder().capacityProvider("FARGATE").build())));
         assertRefusal(both, "capacityProviderStrategy");
 
@@ -89,7 +89,7 @@ class TaskTagsEndToEndTest
     {
         String definition = register("strategy");
 
-        Task task = berth.ecs().runTask(request -> request.cluster(CLUSTER).taskDefinition(definition)
+        Task task = berth.ecs().runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(definition)
                         .capacityProviderStrategy(CapacityProviderStrategyItem.builder().capacityProvider("FARGATE").weight(1).build()))
                 .tasks().get(0);
 

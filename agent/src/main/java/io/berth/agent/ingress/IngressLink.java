@@ -29,6 +29,12 @@ public final class IngressLink
         this.haproxy = requireNonNull(haproxy, "haproxy is null");
     }
 
+    /** The link this one wraps: the one other traffic (e.g. awslogs lines) goes over. */
+    public ControlPlaneLink inner()
+    {
+        return link;
+    }
+
     @Override
     public SyncResponse sync(SyncRequest request)
     {

@@ -1,6 +1,9 @@
 package io.berth.agent.link;
 
 import io.berth.common.agentprotocol.ControlPlaneLink;
+import io.berth.common.agentprotocol.LogBatch;
+import io.berth.common.agentprotocol.LogBatchRefusedException;
+import io.berth.common.agentprotocol.LogShippingLink;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
 import io.berth.common.hostauth.HostCredential;
@@ -17,10 +20,11 @@ import static java.util.Objects.requireNonNull;
  * The agent protocol over HTTP: sync is {@code POST /berth/agent/v1/sync}, awaitChange a long poll on
  * {@code GET /berth/agent/v1/changes?timeout=SECONDS}, both with the host's bearer credential. Failures are
  * UncheckedIOException (the control plane is away: retry) or ControlPlaneRefusedException (this host is not
- * accepted: retrying will not help).
+ * accepted: retrying will not help). Container lines for CloudWatch Logs go by {@code POST /berth/agent/v1/logs}; a
+ * batch the control plane refuses for good (403: not this host's task) is a LogBatchRefusedException.
  */
 public final class HttpControlPlaneLink
-        implements ControlPlaneLink
+        implements ControlPlaneLink, LogShippingLink
 {
     private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);
     /** Beyond the long poll's own timeout, time for the answer to travel. */
@@ -64,6 +68,23 @@ public final class HttpControlPlaneLink
         }
         long seconds = Math.max(0, timeout.toSeconds());
         http.call("GET", "changes?timeout=" + seconds, null, credential.authorizationHeader(), Duration.ofSeconds(seconds).plus(POLL_MARGIN));
+    }
+
+    @Override
+    public void shipLogs(LogBatch batch)
+    {
+        if (!batch.hostId().equals(credential.hostId())) {
+            throw new IllegalArgumentException("this link speaks for host " + credential.hostId() + ", not " + batch.hostId());
+        }
+        try {
+            http.call("POST", "logs", batch, credential.authorizationHeader(), SYNC_TIMEOUT);
+        }
+        catch (ControlPlaneRefusedException e) {
+            if (e.status() == 403) {
+                throw new LogBatchRefusedException(e.getMessage());
+            }
+            throw e;
+        }
     }
 
     /** Checks, without changing anything, that the control plane accepts this host's credential. */

@@ -9,6 +9,7 @@ import io.berth.agent.runtime.ContainerUsage;
 import io.berth.agent.tasks.ContainerEnvironment;
 import io.berth.agent.tasks.ContainerRecord;
 import io.berth.agent.tasks.TaskRecord;
+import io.berth.common.agentprotocol.TaskRoleCredentials;
 import io.berth.common.json.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -47,12 +50,16 @@ public final class TaskMetadataServer
     public static final int DEFAULT_PORT = 51680;
     public static final String URI_V4_VARIABLE = "ECS_CONTAINER_METADATA_URI_V4";
     public static final String URI_V3_VARIABLE = "ECS_CONTAINER_METADATA_URI";
+    /** Where the SDKs' container credential provider reads the task's role keys, relative to the credentials endpoint. */
+    public static final String CREDENTIALS_URI_VARIABLE = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI";
+    private static final String CREDENTIALS_PATH = "/v2/credentials/";
 
     private final ContainerTokens tokens;
     private final Supplier<List<TaskRecord>> tasks;
     private final ContainerRuntime runtime;
     private final TaskMetadataDocuments documents;
     private final Clock clock;
+    private final TaskRoleCredentialsCache credentials;
     /** The last stats reading served per container id, for the next one's precpu_stats. */
     private final Map<String, StatsReading> lastReadings = new ConcurrentHashMap<>();
     private volatile HttpServer server;
@@ -65,6 +72,14 @@ public final class TaskMetadataServer
      */
     public TaskMetadataServer(ContainerTokens tokens, Supplier<List<TaskRecord>> tasks, ContainerRuntime runtime, TaskMetadataDocuments documents, Clock clock)
     {
+        this(tokens, tasks, runtime, documents, clock, new TaskRoleCredentialsCache());
+    }
+
+    /** @param credentials the tasks' newest role credentials, served at /v2/credentials/ID */
+    public TaskMetadataServer(ContainerTokens tokens, Supplier<List<TaskRecord>> tasks, ContainerRuntime runtime, TaskMetadataDocuments documents, Clock clock,
+            TaskRoleCredentialsCache credentials)
+    {
+        this.credentials = requireNonNull(credentials, "credentials is null");
         this.tokens = requireNonNull(tokens, "tokens is null");
         this.tasks = requireNonNull(tasks, "tasks is null");
         this.runtime = requireNonNull(runtime, "runtime is null");
@@ -118,9 +133,14 @@ public final class TaskMetadataServer
                 return Map.of();
             }
             String token = tokens.token(task.taskId(), containerName);
-            return Map.of(
+            Map<String, String> variables = new HashMap<>(Map.of(
                     URI_V4_VARIABLE, base + "/v4/" + token,
-                    URI_V3_VARIABLE, base + "/v3/" + token);
+                    URI_V3_VARIABLE, base + "/v3/" + token));
+            if (task.assignment().credentials() != null) {
+                // the id stays the task's for its life: the keys behind it are refreshed
+                variables.put(CREDENTIALS_URI_VARIABLE, task.assignment().credentials().relativeUri());
+            }
+            return Map.copyOf(variables);
         };
     }
 
@@ -131,6 +151,10 @@ public final class TaskMetadataServer
             if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
                 respond(exchange, 405, error("only GET is supported"));
+                return;
+            }
+            if (exchange.getRequestURI().getPath().startsWith(CREDENTIALS_PATH)) {
+                serveCredentials(exchange);
                 return;
             }
             MetadataRequest request = MetadataRequest.parse(exchange.getRequestURI().getPath()).orElse(null);
@@ -166,6 +190,38 @@ public final class TaskMetadataServer
                 // the response had begun: the client sees a cut connection
             }
         }
+    }
+
+    /**
+     * The task's role keys in the ECS shape, by the same rule as its metadata: the id must be a task's here and the
+     * request must come from that task's address, so a leaked URI is of no use to another task.
+     */
+    private void serveCredentials(HttpExchange exchange)
+            throws IOException
+    {
+        String credentialsId = exchange.getRequestURI().getPath().substring(CREDENTIALS_PATH.length());
+        Optional<TaskRecord> owner = tasks.get().stream()
+                .filter(task -> task.assignment().credentials() != null && task.assignment().credentials().credentialsId().equals(credentialsId))
+                .findFirst();
+        Optional<TaskRoleCredentials> keys = owner.flatMap(credentials::current);
+        if (keys.isEmpty()) {
+            respond(exchange, 404, error("unknown credentials id: use $" + CREDENTIALS_URI_VARIABLE + " of a running task with a taskRoleArn"));
+            return;
+        }
+        TaskRecord task = owner.get();
+        String source = exchange.getRemoteAddress().getAddress().getHostAddress();
+        if (task.network() == null || !task.network().ipv4Address().equals(source)) {
+            log.warn("task {}: refused a credentials request from {}, which is not the task's address", task.taskId(), source);
+            respond(exchange, 403, error("these credentials belong to another task"));
+            return;
+        }
+        ObjectNode body = Json.mapper().createObjectNode()
+                .put("RoleArn", keys.get().roleArn())
+                .put("AccessKeyId", keys.get().accessKeyId())
+                .put("SecretAccessKey", keys.get().secretAccessKey())
+                .put("Token", keys.get().sessionToken())
+                .put("Expiration", keys.get().expiration().truncatedTo(ChronoUnit.SECONDS).toString());
+        respond(exchange, 200, body);
     }
 
     private Optional<Owner> owner(String token)

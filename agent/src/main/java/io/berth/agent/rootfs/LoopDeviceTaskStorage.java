@@ -39,6 +39,8 @@ public final class LoopDeviceTaskStorage
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
     static final String IMAGE = "disk.img";
     static final String MOUNT_POINT = "fs";
+    /** Beside the containers' writable layers, whose keys (container ids) all begin with the task id. */
+    static final String VOLUMES = "volumes";
     /** Far above Fargate's 200 GiB; only guards the arithmetic. */
     static final int MAXIMUM_GIB = 16 * 1024;
 
@@ -243,6 +245,19 @@ public final class LoopDeviceTaskStorage
             }
         }
         return Optional.empty();
+    }
+
+    @Override
+    public Path volumeRoot(String taskId)
+            throws IOException
+    {
+        Path filesystem = taskDirectory(taskId).resolve(MOUNT_POINT);
+        if (!mountTable.isMountPoint(filesystem)) {
+            throw new IOException("task " + taskId + " has no ephemeral storage for its volumes: it was not made, or is gone");
+        }
+        Path volumes = filesystem.resolve(VOLUMES);
+        Files.createDirectories(volumes);
+        return volumes;
     }
 
     /** The task's mounted filesystem, if it has one: for operators and tests. */

@@ -1,6 +1,7 @@
 package io.berth.agent.rootfs;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -16,6 +17,13 @@ public interface TaskStorage
      * Nothing is left behind when it fails.
      */
     void create(String taskId, int sizeGiB, List<String> keys)
+            throws IOException;
+
+    /**
+     * The directory of the task's volumes (one directory per volume in it), inside its storage, so that what the
+     * task writes to its volumes counts against its size and goes with it. Fails when the task has no storage.
+     */
+    Path volumeRoot(String taskId)
             throws IOException;
 
     /** Releases everything of the task's storage. Succeeds when it is already gone, or half made. */

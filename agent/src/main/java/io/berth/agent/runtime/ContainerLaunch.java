@@ -17,7 +17,7 @@ import static java.util.Objects.requireNonNull;
  * idMapping, when not null, puts the container in a user namespace of its own whose root is that range of host
  * ids (the rootfs must show the image's files through the same mapping); null runs it without one (a runtime
  * that is itself the boundary, such as gVisor, decides so). isolation is the tier the container runs at, which
- * picks the OCI runtime (see {@link TieredRuntime}).
+ * picks the OCI runtime (see {@link TieredRuntime}). volumes are the task volumes bind-mounted into the container.
  */
 public record ContainerLaunch(
         String containerId,
@@ -32,7 +32,8 @@ public record ContainerLaunch(
         Path networkNamespacePath,
         ContainerHardening hardening,
         IdMapping idMapping,
-        IsolationTier isolation)
+        IsolationTier isolation,
+        List<VolumeBind> volumes)
 {
     public ContainerLaunch
     {
@@ -44,6 +45,14 @@ public record ContainerLaunch(
         requireNonNull(logFile, "logFile is null");
         requireNonNull(hardening, "hardening is null");
         requireNonNull(isolation, "isolation is null");
+        volumes = volumes == null ? List.of() : List.copyOf(volumes);
+    }
+
+    /** A container that mounts no task volume. */
+    public ContainerLaunch(String containerId, Path rootfs, List<String> args, List<String> env, String workingDir, String user, String hostname,
+            ResourceLimits limits, Path logFile, Path networkNamespacePath, ContainerHardening hardening, IdMapping idMapping, IsolationTier isolation)
+    {
+        this(containerId, rootfs, args, env, workingDir, user, hostname, limits, logFile, networkNamespacePath, hardening, idMapping, isolation, List.of());
     }
 
     /** A container at the container tier, without a user namespace. */
@@ -80,11 +89,11 @@ public record ContainerLaunch(
 
     public ContainerLaunch withIdMapping(IdMapping mapping)
     {
-        return new ContainerLaunch(containerId, rootfs, args, env, workingDir, user, hostname, limits, logFile, networkNamespacePath, hardening, mapping, isolation);
+        return new ContainerLaunch(containerId, rootfs, args, env, workingDir, user, hostname, limits, logFile, networkNamespacePath, hardening, mapping, isolation, volumes);
     }
 
     public ContainerLaunch withIsolation(IsolationTier tier)
     {
-        return new ContainerLaunch(containerId, rootfs, args, env, workingDir, user, hostname, limits, logFile, networkNamespacePath, hardening, idMapping, tier);
+        return new ContainerLaunch(containerId, rootfs, args, env, workingDir, user, hostname, limits, logFile, networkNamespacePath, hardening, idMapping, tier, volumes);
     }
 }

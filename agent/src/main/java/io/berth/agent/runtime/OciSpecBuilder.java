@@ -147,6 +147,11 @@ public final class OciSpecBuilder
         root.put("readonly", hardening.readonlyRootfs());
         spec.put("hostname", hostname(launch));
         ArrayNode mounts = mounts(hostsFile, hostnameFile, resolvConfFile, sysfs);
+        for (VolumeBind volume : launch.volumes()) {
+            // rbind and the ro/rw flag alike under runc and runsc (gVisor's gofer serves a bind mount, shared by default:
+            // a write by another container's sandbox is seen here)
+            mount(mounts, volume.destination(), "bind", volume.source().toAbsolutePath().toString(), "rbind", volume.readOnly() ? "ro" : "rw", "nosuid", "nodev");
+        }
         if (hardening.runInit()) {
             mount(mounts, INIT_PATH, "bind", initBinary.toAbsolutePath().toString(), "rbind", "ro", "nosuid", "nodev");
         }

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -36,6 +37,7 @@ public final class TaskReconciler
     private final HostServices host;
     private final Runnable onChange;
     private final Runnable onNetworkApplied;
+    private final Consumer<List<TaskAssignment>> onAssignments;
     private final Map<String, TaskRunner> runners = new ConcurrentHashMap<>();
     private final ExecutorService lifecycles = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("task-", 0).factory());
 
@@ -50,6 +52,14 @@ public final class TaskReconciler
      */
     public TaskReconciler(HostInfo hostInfo, ControlPlaneLink link, HostServices host, Runnable onChange, Runnable onNetworkApplied)
     {
+        this(hostInfo, link, host, onChange, onNetworkApplied, assignments -> {});
+    }
+
+    /** @param onAssignments gets every sync answer's tasks, before they are acted on (e.g. their newest role credentials) */
+    public TaskReconciler(HostInfo hostInfo, ControlPlaneLink link, HostServices host, Runnable onChange, Runnable onNetworkApplied,
+            Consumer<List<TaskAssignment>> onAssignments)
+    {
+        this.onAssignments = requireNonNull(onAssignments, "onAssignments is null");
         this.hostInfo = requireNonNull(hostInfo, "hostInfo is null");
         this.link = requireNonNull(link, "link is null");
         this.host = requireNonNull(host, "host is null");
@@ -83,6 +93,7 @@ public final class TaskReconciler
         if (response.network() != null) {
             applyNetwork(response.network());
         }
+        onAssignments.accept(response.tasks());
         Set<String> desired = new HashSet<>();
         for (TaskAssignment assignment : response.tasks()) {
             desired.add(assignment.taskId());

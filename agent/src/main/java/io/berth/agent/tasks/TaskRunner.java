@@ -8,6 +8,7 @@ import io.berth.agent.runtime.ContainerLaunch;
 import io.berth.agent.runtime.ContainerStartException;
 import io.berth.agent.runtime.ContainerStatus;
 import io.berth.agent.runtime.ResourceLimits;
+import io.berth.agent.runtime.VolumeBind;
 import io.berth.agent.userns.IdMapping;
 import io.berth.agent.userns.IdRanges;
 import io.berth.agent.userns.IdRangesExhaustedException;
@@ -480,6 +481,7 @@ public final class TaskRunner
             throw new ContainerStartException("no command: the image " + spec.image() + " has no Entrypoint or Cmd and the task definition sets no command");
         }
         var assignment = record.get().assignment();
+        List<VolumeBind> volumes = TaskVolumes.binds(host.storage(), taskId(), spec, idMapping);
         NetworkAttachment network = record.get().network();
         host.runtime().start(new ContainerLaunch(
                 containerId,
@@ -494,7 +496,8 @@ public final class TaskRunner
                 network == null ? null : Path.of(network.networkNamespacePath()),
                 ContainerHardenings.of(spec.linux()),
                 idMapping,
-                assignment.isolation()));
+                assignment.isolation(),
+                volumes));
         log.info("task {}: container {} started at isolation {}", taskId(), spec.name(), assignment.isolation().wireName());
     }
 

@@ -84,6 +84,29 @@ class OciSpecBuilderTest
     }
 
     @Test
+    void taskVolumesAreBoundReadWriteOrReadOnly()
+            throws Exception
+    {
+        ContainerLaunch base = launch("", List.of(), "", null);
+        ContainerLaunch launch = new ContainerLaunch(base.containerId(), base.rootfs(), base.args(), base.env(), base.workingDir(), base.user(), base.hostname(),
+                base.limits(), base.logFile(), null, base.hardening(), null, IsolationTier.CONTAINER,
+                List.of(new VolumeBind(Path.of("/storage/task/fs/volumes/data"), "/data", false), new VolumeBind(Path.of("/storage/task/fs/volumes/data"), "/shared", true)));
+
+        ObjectNode spec = build(launch);
+
+        List<JsonNode> volumes = new java.util.ArrayList<>();
+        spec.path("mounts").forEach(mount -> {
+            if (mount.path("source").asText().equals("/storage/task/fs/volumes/data")) {
+                volumes.add(mount);
+            }
+        });
+        assertThat(volumes).extracting(mount -> mount.path("destination").asText()).containsExactly("/data", "/shared");
+        assertThat(volumes).allSatisfy(mount -> assertThat(mount.path("type").asText()).isEqualTo("bind"));
+        assertThat(strings(volumes.get(0).path("options"))).containsExactly("rbind", "rw", "nosuid", "nodev");
+        assertThat(strings(volumes.get(1).path("options"))).containsExactly("rbind", "ro", "nosuid", "nodev");
+    }
+
+    @Test
     void aLaunchWithAnIdMappingGetsAUserNamespaceAndTheTaskNetworksSysfs()
             throws Exception
     {

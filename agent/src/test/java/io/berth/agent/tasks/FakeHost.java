@@ -125,6 +125,29 @@ final class FakeHost
         {
             return new ArrayList<>(sizes.keySet());
         }
+
+        @Override
+        public Path volumeRoot(String taskId)
+                throws java.io.IOException
+        {
+            if (!sizes.containsKey(taskId)) {
+                throw new java.io.IOException("task " + taskId + " has no storage");
+            }
+            if (volumeFailure != null) {
+                throw new java.io.IOException(volumeFailure);
+            }
+            return volumeRoots.computeIfAbsent(taskId, id -> {
+                try {
+                    return java.nio.file.Files.createTempDirectory("fake-volumes-");
+                }
+                catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        }
+
+        final Map<String, Path> volumeRoots = new ConcurrentHashMap<>();
+        volatile String volumeFailure;
     }
 
     @Override

@@ -82,7 +82,7 @@ class TaskReconcilerTest
         TaskAssignment assignment = new TaskAssignment(TASK_ID, "arn:aws:ecs:us-east-1:111111111111:task/default/" + TASK_ID, DesiredStatus.RUNNING, 256, 512,
                 List.of(new ContainerSpec("app", "registry/app:1", null, List.of("serve"), Map.of("PLAIN", "p", "DB_PASSWORD", "overridden"), null, null, true, null, null, 30)),
                 null, null, null, Map.of(), "111111111111", null, null, null,
-                new TaskSecrets(Map.of("app", Map.of("DB_PASSWORD", "secret-value-42")), Map.of()));
+                new TaskSecrets(Map.of("app", Map.of("DB_PASSWORD", "secret-value-42")), Map.of()), null);
         ControlPlaneLink link = new ControlPlaneLink()
         {
             @Override

@@ -290,6 +290,30 @@ class TaskRunnerTest
     }
 
     @Test
+    void containersGetTheirVolumesOwnedByTheTasksRootAndAVolumeThatCannotBeMadeStopsTheTask()
+            throws Exception
+    {
+        ContainerSpec writer = new ContainerSpec("writer", "registry/app:1", null, List.of("serve"), Map.of(), null, null, true, null, null, 30, List.of(),
+                ContainerLinuxOptions.DEFAULT, List.of(new io.berth.common.agentprotocol.VolumeMount("data", "/data", false)));
+        TaskRunner runner = runner(assignment(writer));
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);
+
+        Path volume = host.storage.volumeRoots.get(TASK_ID).resolve("data");
+        assertThat(host.launches.getFirst().volumes()).containsExactly(new io.berth.agent.runtime.VolumeBind(volume, "/data", false));
+        assertThat(java.nio.file.Files.getAttribute(volume, "unix:uid")).isEqualTo(0);
+        host.exit(id("writer"), 0, false);
+        lifecycle.get(10, TimeUnit.SECONDS);
+
+        host.storage.volumeFailure = "the task's storage is gone";
+        TaskRunner failing = runner(assignment(writer));
+        start(failing).get(10, TimeUnit.SECONDS);
+        assertThat(failing.record().status()).isEqualTo(Status.STOPPED);
+        assertThat(failing.record().stoppedReason()).isEqualTo("CannotStartContainerError: the task's storage is gone");
+        assertThat(host.storage.sizes).isEmpty();
+    }
+
+    @Test
     void storageWaitsForARootFilesystemThatCouldNotBeRemoved()
             throws Exception
     {

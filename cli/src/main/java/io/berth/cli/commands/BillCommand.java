@@ -29,19 +29,15 @@ public final class BillCommand
         table, csv, json
     }
 
-    enum Grouping
-    {
-        task, family, service, cluster
-    }
-
     @Option(names = "--since", paramLabel = "DATE", description = "Bill from this UTC date or date-time on, e.g. 2024-05-01 (default: from the first task)")
     String since;
 
     @Option(names = "--until", paramLabel = "DATE", description = "Bill up to (not including) this UTC date or date-time (default: no end)")
     String until;
 
-    @Option(names = "--by", defaultValue = "task", description = "One line per: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
-    Grouping by;
+    @Option(names = "--by", defaultValue = "task", paramLabel = "GROUPING",
+            description = "One line per: task, family, service, cluster, or tag:KEY (the value of the task tag KEY) (default: ${DEFAULT-VALUE})")
+    String by;
 
     @Option(names = {"-o", "--output"}, defaultValue = "table", description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     OutputFormat output;
@@ -64,7 +60,7 @@ public final class BillCommand
         Map<String, String> query = new LinkedHashMap<>();
         query.put("since", since);
         query.put("until", until);
-        query.put("by", by.name());
+        query.put("by", by);
         query.put("account", account);
         JsonNode bill;
         try (BerthClient client = connect()) {

@@ -27,6 +27,9 @@ import java.util.Set;
 public final class RunCommand
         extends ControlPlaneCommand
 {
+    /** The subnet id `berth run` names in its networkConfiguration: any id will do, Berth places tasks on its own task network. */
+    static final String BERTH_SUBNET = "subnet-berth";
+
     /** docker run's exit code when the container could not be run at all. */
     static final int TASK_FAILED_EXIT_CODE = 125;
     static final Duration POLL_INTERVAL = Duration.ofMillis(300);
@@ -107,6 +110,8 @@ public final class RunCommand
         request.put("taskDefinition", taskDefinition);
         request.put("count", 1);
         request.put("launchType", "FARGATE");
+        // Fargate requires a networkConfiguration for awsvpc tasks; Berth's task network needs no real subnet id
+        request.putObject("networkConfiguration").putObject("awsvpcConfiguration").putArray("subnets").add(BERTH_SUBNET);
         List<String> containerCommand = containerCommand();
         if (!containerCommand.isEmpty() || !environment.isEmpty()) {
             ObjectNode override = request.putObject("overrides").putArray("containerOverrides").addObject();

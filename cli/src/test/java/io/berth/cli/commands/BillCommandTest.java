@@ -137,7 +137,7 @@ class BillCommandTest
         try (BerthClient client = clients().connect(Optional.empty(), Optional.empty())) {
             client.ecs("RegisterTaskDefinition", definition);
             controlPlane.agentGateway().sync(new SyncRequest(HOST, List.of()));
-            String arn = client.ecs("RunTask", (ObjectNode) parse("{\"taskDefinition\": \"job\"}")).get("tasks").get(0).get("taskArn").asText();
+            String arn = client.ecs("RunTask", (ObjectNode) parse("{\"taskDefinition\": \"job\", \"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-berth\"]}}}")).get("tasks").get(0).get("taskArn").asText();
             String taskId = arn.substring(arn.lastIndexOf('/') + 1);
             controlPlane.agentGateway().sync(new SyncRequest(HOST, List.of()));
             controlPlane.agentGateway().sync(new SyncRequest(HOST, List.of(

@@ -19,6 +19,8 @@ import static java.util.Objects.requireNonNull;
  * one comes with every sync. secrets are the values of the containers' `secrets` and `repositoryCredentials`, resolved
  * for this task while it is still to start (null otherwise, and from a control plane that does not send them); the
  * agent keeps them in memory only.
+ * credentials are the task's role credentials when it has a taskRoleArn (null
+ * otherwise, and from a control plane that does not send them); every sync carries the current ones.
  */
 public record TaskAssignment(
         String taskId,
@@ -35,7 +37,8 @@ public record TaskAssignment(
         Integer ephemeralStorageGiB,
         IsolationTier isolation,
         RegistryLogin registryLogin,
-        TaskSecrets secrets)
+        TaskSecrets secrets,
+        TaskRoleCredentials credentials)
 {
     public enum DesiredStatus { RUNNING, STOPPED }
 
@@ -55,13 +58,13 @@ public record TaskAssignment(
         isolation = isolation == null ? IsolationTier.CONTAINER : isolation;
     }
 
-    /** As before secrets were carried: none. */
+    /** As before secrets and role credentials were carried: none. */
     public TaskAssignment(String taskId, String taskArn, DesiredStatus desiredStatus, int cpu, int memoryMiB, List<ContainerSpec> containers,
             String clusterArn, String taskDefinitionArn, String availabilityZone, Map<String, String> containerArns, String accountId,
             Integer ephemeralStorageGiB, IsolationTier isolation, RegistryLogin registryLogin)
     {
         this(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, clusterArn, taskDefinitionArn, availabilityZone, containerArns, accountId,
-                ephemeralStorageGiB, isolation, registryLogin, null);
+                ephemeralStorageGiB, isolation, registryLogin, null, null);
     }
 
     /**
@@ -71,7 +74,7 @@ public record TaskAssignment(
     public TaskAssignment withoutSecrets()
     {
         return secrets == null ? this : new TaskAssignment(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, clusterArn, taskDefinitionArn,
-                availabilityZone, containerArns, accountId, ephemeralStorageGiB, isolation, registryLogin, TaskSecrets.NONE);
+                availabilityZone, containerArns, accountId, ephemeralStorageGiB, isolation, registryLogin, TaskSecrets.NONE, credentials);
     }
 
     /** An assignment with the default task storage, at the container tier, without a registry login. */
@@ -79,7 +82,7 @@ public record TaskAssignment(
             String clusterArn, String taskDefinitionArn, String availabilityZone, Map<String, String> containerArns, String accountId)
     {
         this(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, clusterArn, taskDefinitionArn, availabilityZone, containerArns, accountId, null,
-                IsolationTier.CONTAINER, null, null);
+                IsolationTier.CONTAINER, null, null, null);
     }
 
     /** The size of the task's writable storage in GiB: the control plane's, else the default. */
@@ -91,6 +94,6 @@ public record TaskAssignment(
     /** An assignment without the task's identity beyond its ARN. */
     public TaskAssignment(String taskId, String taskArn, DesiredStatus desiredStatus, int cpu, int memoryMiB, List<ContainerSpec> containers)
     {
-        this(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, null, null, null, Map.of(), null, null, IsolationTier.CONTAINER, null, null);
+        this(taskId, taskArn, desiredStatus, cpu, memoryMiB, containers, null, null, null, Map.of(), null, null, IsolationTier.CONTAINER, null, null, null);
     }
 }

@@ -18,7 +18,7 @@ class TaskSecretsJsonTest
         TaskSecrets secrets = new TaskSecrets(Map.of("main", Map.of("DB_PASSWORD", "value-1")),
                 Map.of("main", new RegistryLogin("registry.example:5000", "puller", "value-2")));
         TaskAssignment assignment = new TaskAssignment("task", "arn:aws:ecs:us-east-1:111111111111:task/c/task", TaskAssignment.DesiredStatus.RUNNING, 256, 512,
-                List.of(), null, null, null, Map.of(), "111111111111", null, null, null, secrets);
+                List.of(), null, null, null, Map.of(), "111111111111", null, null, null, secrets, null);
 
         TaskAssignment read = Json.mapper().readValue(Json.mapper().writeValueAsString(assignment), TaskAssignment.class);
 

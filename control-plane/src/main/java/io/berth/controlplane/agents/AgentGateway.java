@@ -2,10 +2,14 @@ package io.berth.controlplane.agents;
 
 import io.berth.common.agentprotocol.ControlPlaneLink;
 import io.berth.common.agentprotocol.IngressPlan;
+import io.berth.common.agentprotocol.LogBatch;
+import io.berth.common.agentprotocol.LogBatchRefusedException;
+import io.berth.common.agentprotocol.LogShippingLink;
 import io.berth.common.agentprotocol.RegistryLogin;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
 import io.berth.common.agentprotocol.TaskAssignment;
+import io.berth.common.agentprotocol.TaskRoleCredentials;
 import io.berth.common.agentprotocol.TaskReport;
 import io.berth.common.agentprotocol.TaskSecrets;
 import io.berth.controlplane.loadbalancing.IngressPlans;
@@ -46,7 +50,7 @@ import static java.util.Objects.requireNonNull;
  * reports ingress (its load balancer's view of the targets) is answered with every load balancer to serve.
  */
 public final class AgentGateway
-        implements ControlPlaneLink
+        implements ControlPlaneLink, LogShippingLink
 {
     private static final Logger log = LoggerFactory.getLogger(AgentGateway.class);
 
@@ -57,6 +61,8 @@ public final class AgentGateway
     private final Clock clock;
     private final Function<String, RegistryLogin> registryLogins;
     private final TaskSecretsSource secrets;
+    private final LogShippingLink logShipping;
+    private final Function<Task, TaskRoleCredentials> taskCredentials;
 
     public AgentGateway(Store store, TaskPlacer placer, HostSignals hostSignals, TaskNetwork taskNetwork, Clock clock)
     {
@@ -66,20 +72,35 @@ public final class AgentGateway
     /** registryLogins mints, per account, the login each of its tasks pulls with (null: no registry of Berth's). */
     public AgentGateway(Store store, TaskPlacer placer, HostSignals hostSignals, TaskNetwork taskNetwork, Clock clock, Function<String, RegistryLogin> registryLogins)
     {
-        this(store, placer, hostSignals, taskNetwork, clock, registryLogins, TaskSecretsSource.NONE);
+        this(store, placer, hostSignals, taskNetwork, clock, registryLogins, TaskSecretsSource.NONE, batch -> {
+            throw new LogBatchRefusedException("this control plane takes no container lines for CloudWatch Logs");
+        }, task -> null);
     }
 
-    /** secrets resolves each task's container secrets and registry credentials while the task is still to start. */
+    /**
+     * secrets resolves each task's container secrets and registry credentials while the task is still to start;
+     * logShipping takes the lines of tasks' awslogs containers that hosts ship (CloudWatch Logs); taskCredentials
+     * mints a task's role credentials (null for a task without a role, or stopped).
+     */
     public AgentGateway(Store store, TaskPlacer placer, HostSignals hostSignals, TaskNetwork taskNetwork, Clock clock, Function<String, RegistryLogin> registryLogins,
-            TaskSecretsSource secrets)
+            TaskSecretsSource secrets, LogShippingLink logShipping, Function<Task, TaskRoleCredentials> taskCredentials)
     {
         this.secrets = requireNonNull(secrets, "secrets is null");
+        this.logShipping = requireNonNull(logShipping, "logShipping is null");
+        this.taskCredentials = requireNonNull(taskCredentials, "taskCredentials is null");
         this.registryLogins = requireNonNull(registryLogins, "registryLogins is null");
         this.store = requireNonNull(store, "store is null");
         this.placer = requireNonNull(placer, "placer is null");
         this.hostSignals = requireNonNull(hostSignals, "hostSignals is null");
         this.taskNetwork = requireNonNull(taskNetwork, "taskNetwork is null");
         this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** The lines a host ships for its tasks' awslogs containers; the caller has checked that batch.hostId() is who calls. */
+    @Override
+    public void shipLogs(LogBatch batch)
+    {
+        logShipping.shipLogs(batch);
     }
 
     @Override
@@ -219,7 +240,9 @@ public final class AgentGateway
                 task.isolation(),
                 // only a task still to start pulls: the others need no login (and get none to hold)
                 pullsYet(task) ? registryLogins.apply(task.accountId()) : null,
-                taskSecrets);
+                taskSecrets,
+                // fresh keys with every sync: the agent serves the newest, well before the last ones expire
+                taskCredentials.apply(task));
     }
 
     private static boolean pullsYet(Task task)

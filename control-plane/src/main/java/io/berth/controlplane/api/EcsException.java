@@ -36,6 +36,12 @@ public class EcsException
         return new EcsException("InvalidParameterException", message);
     }
 
+    /** A request field of the wrong JSON type (a string where a list belongs): the body does not fit the model, as the AWS services answer. */
+    public static EcsException serialization(String message)
+    {
+        return new EcsException("SerializationException", message);
+    }
+
     public static EcsException clusterNotFound(String message)
     {
         return new EcsException("ClusterNotFoundException", message);

@@ -17,6 +17,8 @@ public record JsonService(String signingName, String targetPrefix, List<EcsActio
     public static final String ECS_TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113.";
     public static final String ECR_SIGNING_NAME = "ecr";
     public static final String ECR_TARGET_PREFIX = "AmazonEC2ContainerRegistry_V20150921.";
+    public static final String LOGS_SIGNING_NAME = "logs";
+    public static final String LOGS_TARGET_PREFIX = "Logs_20140328.";
 
     public JsonService
     {

@@ -4,8 +4,11 @@ import java.time.Instant;
 
 import static java.util.Objects.requireNonNull;
 
-/** A cluster of one account. status is ACTIVE, or INACTIVE once deleted (ECS keeps deleted clusters describable). */
-public record Cluster(String accountId, String name, String arn, Status status, Instant createdAt)
+/**
+ * A cluster of one account. status is ACTIVE, or INACTIVE once deleted (ECS keeps deleted clusters describable).
+ * The ARN keeps the region of the request that created it.
+ */
+public record Cluster(String accountId, String name, String arn, Status status, Instant createdAt, ClusterConfiguration configuration)
 {
     public enum Status { ACTIVE, INACTIVE }
 
@@ -18,6 +21,18 @@ public record Cluster(String accountId, String name, String arn, Status status, 
         requireNonNull(arn, "arn is null");
         requireNonNull(status, "status is null");
         requireNonNull(createdAt, "createdAt is null");
+        configuration = configuration == null ? ClusterConfiguration.EMPTY : configuration;
+    }
+
+    /** A cluster without tags or settings. */
+    public Cluster(String accountId, String name, String arn, Status status, Instant createdAt)
+    {
+        this(accountId, name, arn, status, createdAt, ClusterConfiguration.EMPTY);
+    }
+
+    public Cluster withStatus(Status value)
+    {
+        return new Cluster(accountId, name, arn, value, createdAt, configuration);
     }
 
     public boolean isActive()

@@ -1,10 +1,14 @@
 package io.berth.controlplane.clusters;
 
+import io.berth.controlplane.accountsettings.AccountSetting;
+import io.berth.controlplane.accountsettings.AccountSettingNames;
+import io.berth.controlplane.accountsettings.AccountSettingsService;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.resources.Arns;
 import io.berth.controlplane.resources.Described;
 import io.berth.controlplane.resources.Page;
 import io.berth.controlplane.resources.PageRequest;
+import io.berth.controlplane.resources.TagRules;
 import io.berth.controlplane.store.Store;
 import io.berth.controlplane.store.StoreTransaction;
 import io.berth.controlplane.tasks.TaskStatus;
@@ -27,27 +31,53 @@ public final class ClusterService
     private static final List<TaskStatus> PENDING_STATUSES = List.of(TaskStatus.PROVISIONING, TaskStatus.PENDING, TaskStatus.ACTIVATING);
 
     private final Store store;
-    private final String region;
+    private final AccountSettingsService accountSettings;
+    private final String defaultRegion;
     private final Clock clock;
 
-    public ClusterService(Store store, String region, Clock clock)
+    public ClusterService(Store store, AccountSettingsService accountSettings, String region, Clock clock)
     {
         this.store = requireNonNull(store, "store is null");
-        this.region = requireNonNull(region, "region is null");
+        this.accountSettings = requireNonNull(accountSettings, "accountSettings is null");
+        this.defaultRegion = requireNonNull(region, "region is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
-    /** Creates the cluster, or returns the existing one of that name: CreateCluster is idempotent in ECS. */
-    public ClusterSummary create(String accountId, String clusterName)
+    /**
+     * Creates the cluster with its tags and settings, or returns the existing one of that name unchanged:
+     * CreateCluster is idempotent in ECS.
+     */
+    public ClusterSummary create(String accountId, String region, String clusterName, ClusterConfiguration configuration)
     {
+        TagRules.check(configuration.tags());
+        ClusterSettings.check(configuration.settings());
+        CapacityProviders.check(configuration.capacityProviders(), configuration.defaultCapacityProviderStrategy());
         String name = clusterName == null ? Cluster.DEFAULT_NAME : clusterName;
         if (!NAME.matcher(name).matches()) {
             throw EcsException.invalidParameter("Cluster name can have up to 255 characters: letters (uppercase and lowercase), numbers, underscores and hyphens. Got '" + name + "'.");
         }
-        return store.inTransaction(transaction -> summary(transaction, ensureActive(transaction, accountId, name)));
+        ClusterConfiguration withDefaults = withAccountDefaults(accountId, configuration);
+        return store.inTransaction(transaction -> summary(transaction, ensureActive(transaction, accountId, region, name, withDefaults)));
     }
 
-    public Described<ClusterSummary> describe(String accountId, List<String> references)
+    /** A cluster that sets no containerInsights gets the account's (PutAccountSetting[Default]) when the account set one, as in ECS. */
+    private ClusterConfiguration withAccountDefaults(String accountId, ClusterConfiguration configuration)
+    {
+        boolean setsInsights = configuration.settings().stream().anyMatch(setting -> setting.name().equals(ClusterSettings.CONTAINER_INSIGHTS));
+        if (setsInsights) {
+            return configuration;
+        }
+        AccountSetting insights = accountSettings.list(accountId, null, AccountSettingNames.CONTAINER_INSIGHTS, null, true).getFirst();
+        if (!insights.type().equals(AccountSetting.USER)) {
+            return configuration;
+        }
+        List<ClusterConfiguration.Setting> settings = new ArrayList<>(configuration.settings());
+        settings.add(new ClusterConfiguration.Setting(ClusterSettings.CONTAINER_INSIGHTS, insights.value()));
+        return configuration.withSettings(settings);
+    }
+
+    /** region: the caller's, for the ARNs of clusters not found (a found cluster keeps the ARN it was created with). */
+    public Described<ClusterSummary> describe(String accountId, String region, List<String> references)
     {
         List<String> wanted = references == null || references.isEmpty() ? List.of(Cluster.DEFAULT_NAME) : references;
         return store.inTransaction(transaction -> {
@@ -90,23 +120,55 @@ public final class ClusterService
                 throw new EcsException("ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active.");
             }
             transaction.clusters().setStatus(accountId, cluster.name(), Cluster.Status.INACTIVE);
-            Cluster inactive = new Cluster(cluster.accountId(), cluster.name(), cluster.arn(), Cluster.Status.INACTIVE, cluster.createdAt());
-            return summary(transaction, inactive);
+            return summary(transaction, cluster.withStatus(Cluster.Status.INACTIVE));
         });
         log.info("Deleted cluster {} of account {}", deleted.cluster().name(), accountId);
         return deleted;
     }
 
+    /** UpdateCluster / UpdateClusterSettings: replaces the settings named, keeps the others. */
+    public ClusterSummary updateSettings(String accountId, String reference, List<ClusterConfiguration.Setting> settings)
+    {
+        ClusterSettings.check(settings);
+        ClusterSummary updated = store.inTransaction(transaction -> {
+            Cluster cluster = findActive(transaction, accountId, reference);
+            ClusterConfiguration configuration = cluster.configuration().withSettings(ClusterSettings.merge(cluster.configuration().settings(), settings));
+            transaction.clusters().setConfiguration(accountId, cluster.name(), configuration);
+            return summary(transaction, transaction.clusters().find(accountId, cluster.name()).orElseThrow());
+        });
+        log.info("Updated the settings of cluster {} of account {}: {}", updated.cluster().name(), accountId, settings);
+        return updated;
+    }
+
+    /** PutClusterCapacityProviders: replaces the cluster's capacity providers and their default strategy. */
+    public ClusterSummary putCapacityProviders(String accountId, String reference, List<String> providers, List<ClusterConfiguration.StrategyItem> strategy)
+    {
+        CapacityProviders.check(providers, strategy);
+        ClusterSummary updated = store.inTransaction(transaction -> {
+            Cluster cluster = findActive(transaction, accountId, reference);
+            transaction.clusters().setConfiguration(accountId, cluster.name(), cluster.configuration().withCapacityProviders(providers, strategy));
+            return summary(transaction, transaction.clusters().find(accountId, cluster.name()).orElseThrow());
+        });
+        log.info("Set the capacity providers of cluster {} of account {}: {} with default strategy {}", updated.cluster().name(), accountId, providers, strategy);
+        return updated;
+    }
+
     /**
      * The active cluster a request names by name or ARN, inside the caller's transaction. No name means
-     * "default", which is created on first use as ECS does.
+     * "default", which is created on first use as ECS does, with the caller's region in its ARN.
      */
-    public Cluster resolve(StoreTransaction transaction, String accountId, String reference)
+    public Cluster resolve(StoreTransaction transaction, String accountId, String region, String reference)
     {
         if (reference == null || reference.isEmpty()) {
-            return ensureActive(transaction, accountId, Cluster.DEFAULT_NAME);
+            return ensureActive(transaction, accountId, region, Cluster.DEFAULT_NAME, ClusterConfiguration.EMPTY);
         }
         return findActive(transaction, accountId, reference);
+    }
+
+    /** As {@link #resolve(StoreTransaction, String, String, String)} for callers without a request: the configured region. */
+    public Cluster resolve(StoreTransaction transaction, String accountId, String reference)
+    {
+        return resolve(transaction, accountId, defaultRegion, reference);
     }
 
     private Cluster findActive(StoreTransaction transaction, String accountId, String reference)
@@ -120,13 +182,13 @@ public final class ClusterService
                 .orElseThrow(() -> EcsException.clusterNotFound("Cluster not found."));
     }
 
-    private Cluster ensureActive(StoreTransaction transaction, String accountId, String name)
+    private Cluster ensureActive(StoreTransaction transaction, String accountId, String region, String name, ClusterConfiguration configuration)
     {
         Optional<Cluster> existing = transaction.clusters().find(accountId, name).filter(Cluster::isActive);
         if (existing.isPresent()) {
             return existing.get();
         }
-        Cluster cluster = new Cluster(accountId, name, Arns.cluster(region, accountId, name), Cluster.Status.ACTIVE, clock.instant());
+        Cluster cluster = new Cluster(accountId, name, Arns.cluster(region, accountId, name), Cluster.Status.ACTIVE, clock.instant(), configuration);
         transaction.clusters().upsertActive(cluster);
         log.info("Created cluster {} of account {}", name, accountId);
         return transaction.clusters().find(accountId, name).orElseThrow();

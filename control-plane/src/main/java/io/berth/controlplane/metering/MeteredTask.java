@@ -1,6 +1,7 @@
 package io.berth.controlplane.metering;
 
 import java.time.Instant;
+import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
 
@@ -10,6 +11,7 @@ import static java.util.Objects.requireNonNull;
  * peak, and the time-weighted average memory over memorySampledSeconds.
  *
  * @param group the ECS task group, "service:NAME" for the tasks of a service; may be null
+ * @param tags the task's tags, key to value (for a bill by tag)
  */
 public record MeteredTask(
         String taskId,
@@ -26,7 +28,8 @@ public record MeteredTask(
         double avgMemoryMiB,
         double memorySampledSeconds,
         double peakMemoryMiB,
-        Instant sampledAt)
+        Instant sampledAt,
+        Map<String, String> tags)
 {
     public MeteredTask
     {
@@ -39,6 +42,16 @@ public record MeteredTask(
         if (cpu <= 0 || memory <= 0) {
             throw new IllegalArgumentException("cpu and memory must be positive");
         }
+        tags = tags == null ? Map.of() : Map.copyOf(tags);
+    }
+
+    /** A task without tags. */
+    public MeteredTask(String taskId, String accountId, String clusterName, String taskArn, String family, String group, int cpu, int memory,
+            Instant pullStartedAt, Instant stoppedAt, double cpuSeconds, double avgMemoryMiB, double memorySampledSeconds, double peakMemoryMiB,
+            Instant sampledAt)
+    {
+        this(taskId, accountId, clusterName, taskArn, family, group, cpu, memory, pullStartedAt, stoppedAt, cpuSeconds, avgMemoryMiB,
+                memorySampledSeconds, peakMemoryMiB, sampledAt, Map.of());
     }
 
     /** The service of a service's task (from its group "service:NAME"); null for a standalone task. */

@@ -6,7 +6,12 @@ import io.berth.controlplane.tasks.Task;
 import io.berth.controlplane.tasks.TaskState;
 import io.berth.controlplane.tasks.TaskStatus;
 
+import io.berth.controlplane.resources.Tag;
+
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Writes a task's metering record from its state (and the usage its agent reported, if any), inside the
@@ -39,7 +44,16 @@ public final class UsageRecorder
                 usage == null ? 0 : usage.avgMemoryMiB(),
                 usage == null ? 0 : usage.memorySampledSeconds(),
                 usage == null ? 0 : usage.peakMemoryMiB(),
-                usage == null ? null : usage.sampledAt()));
+                usage == null ? null : usage.sampledAt(),
+                tagMap(task.tags())));
+    }
+
+    /** Tags as the bill groups them: key to value. */
+    public static Map<String, String> tagMap(List<Tag> tags)
+    {
+        Map<String, String> map = new LinkedHashMap<>();
+        tags.forEach(tag -> map.put(tag.key(), tag.value()));
+        return map;
     }
 
     /**

@@ -14,6 +14,7 @@ import io.berth.controlplane.store.StoreTransaction;
 import io.berth.controlplane.taskdefinitions.ContainerDefinition;
 import io.berth.controlplane.taskdefinitions.TaskDefinition;
 import io.berth.controlplane.taskdefinitions.TaskDefinitionService;
+import io.berth.controlplane.tasks.NetworkConfigurationRules;
 import io.berth.controlplane.tasks.TaskService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +89,8 @@ public final class ServiceOperations
             Cluster cluster = clusters.resolve(transaction, accountId, command.cluster());
             TaskDefinition definition = activeDefinition(transaction, accountId, command.taskDefinition());
             checkContainers(definition, command.loadBalancers());
+            // checked here as RunTask checks it, so a service never launches tasks that cannot start
+            NetworkConfigurationRules.check(definition.networkMode(), command.networkConfiguration());
             Instant now = clock.instant();
             Deployment primary = Deployment.start(deploymentIds.get(), definition.arn(), command.desiredCount(), now);
             Service service = new Service(accountId, name, Arns.service(region, accountId, cluster.name(), name), cluster.name(), cluster.arn(),
@@ -122,6 +125,14 @@ public final class ServiceOperations
             Instant now = clock.instant();
             TaskDefinition definition = command.taskDefinition() == null ? null : activeDefinition(transaction, accountId, command.taskDefinition());
             String definitionArn = definition == null ? service.taskDefinitionArn() : definition.arn();
+            if (definition != null) {
+                NetworkConfigurationRules.check(definition.networkMode(),
+                        command.networkConfiguration() == null ? service.networkConfiguration() : command.networkConfiguration());
+            }
+            else if (command.networkConfiguration() != null) {
+                // Fargate task definitions are all awsvpc
+                NetworkConfigurationRules.check("awsvpc", command.networkConfiguration());
+            }
             List<ServiceLoadBalancer> loadBalancers = command.loadBalancers() == null ? service.loadBalancers() : command.loadBalancers();
             Integer gracePeriod = command.healthCheckGracePeriodSeconds() == null ? service.healthCheckGracePeriodSeconds() : command.healthCheckGracePeriodSeconds();
             checkGracePeriod(loadBalancers, gracePeriod);

@@ -1,6 +1,7 @@
 package io.berth.controlplane.store;
 
 import io.berth.controlplane.clusters.Cluster;
+import io.berth.controlplane.clusters.ClusterConfiguration;
 import io.berth.controlplane.store.jdbc.Sql;
 
 import java.sql.ResultSet;
@@ -14,7 +15,7 @@ import static java.util.Objects.requireNonNull;
 /** Clusters, keyed by account and name. */
 public final class ClusterRows
 {
-    private static final String COLUMNS = "account_id, name, arn, status, created_at";
+    private static final String COLUMNS = "account_id, name, arn, status, created_at, configuration";
 
     private final Sql sql;
 
@@ -23,13 +24,23 @@ public final class ClusterRows
         this.sql = requireNonNull(sql, "sql is null");
     }
 
-    /** Inserts the cluster, or reactivates a deleted one of the same name; a live cluster is left as is. */
+    /**
+     * Inserts the cluster, or reactivates a deleted one of the same name with the new cluster's ARN and
+     * configuration; a live cluster is left as is.
+     */
     public void upsertActive(Cluster cluster)
     {
-        sql.update("INSERT INTO clusters (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?) "
-                        + "ON CONFLICT (account_id, name) DO UPDATE SET status = excluded.status, created_at = excluded.created_at "
+        sql.update("INSERT INTO clusters (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?) "
+                        + "ON CONFLICT (account_id, name) DO UPDATE SET status = excluded.status, created_at = excluded.created_at, "
+                        + "arn = excluded.arn, configuration = excluded.configuration "
                         + "WHERE clusters.status <> excluded.status",
-                cluster.accountId(), cluster.name(), cluster.arn(), cluster.status().name(), cluster.createdAt().toEpochMilli());
+                cluster.accountId(), cluster.name(), cluster.arn(), cluster.status().name(), cluster.createdAt().toEpochMilli(),
+                JsonBodies.write(cluster.configuration()));
+    }
+
+    public void setConfiguration(String accountId, String name, ClusterConfiguration configuration)
+    {
+        sql.update("UPDATE clusters SET configuration = ? WHERE account_id = ? AND name = ?", JsonBodies.write(configuration), accountId, name);
     }
 
     public Optional<Cluster> find(String accountId, String name)
@@ -51,11 +62,13 @@ public final class ClusterRows
     private static Cluster cluster(ResultSet row)
             throws SQLException
     {
+        String configuration = row.getString("configuration");
         return new Cluster(
                 row.getString("account_id"),
                 row.getString("name"),
                 row.getString("arn"),
                 Cluster.Status.valueOf(row.getString("status")),
-                Instant.ofEpochMilli(row.getLong("created_at")));
+                Instant.ofEpochMilli(row.getLong("created_at")),
+                configuration == null ? ClusterConfiguration.EMPTY : JsonBodies.read(configuration, ClusterConfiguration.class));
     }
 }

@@ -19,6 +19,16 @@ public final class StoreTransaction
         return new AccountRows(sql);
     }
 
+    public AccountSettingRows accountSettings()
+    {
+        return new AccountSettingRows(sql);
+    }
+
+    public TaskProtectionRows taskProtection()
+    {
+        return new TaskProtectionRows(sql);
+    }
+
     public ClusterRows clusters()
     {
         return new ClusterRows(sql);
@@ -54,6 +64,11 @@ public final class StoreTransaction
         return new HostCredentialRows(sql);
     }
 
+    public TaskCredentialKeyRows taskCredentialKeys()
+    {
+        return new TaskCredentialKeyRows(sql);
+    }
+
     public RepositoryRows repositories()
     {
         return new RepositoryRows(sql);
@@ -72,6 +87,21 @@ public final class StoreTransaction
     public ServiceRows services()
     {
         return new ServiceRows(sql);
+    }
+
+    public LogGroupRows logGroups()
+    {
+        return new LogGroupRows(sql);
+    }
+
+    public LogStreamRows logStreams()
+    {
+        return new LogStreamRows(sql);
+    }
+
+    public LogEventRows logEvents()
+    {
+        return new LogEventRows(sql);
     }
 
     public TaskUsageRows taskUsage()

@@ -1,6 +1,11 @@
 package io.berth.controlplane.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.berth.common.json.Json;
 import io.berth.controlplane.metering.MeteredTask;
+import io.berth.controlplane.metering.UsageRecorder;
+import io.berth.controlplane.resources.Tag;
 import io.berth.controlplane.store.jdbc.Sql;
 
 import java.sql.ResultSet;
@@ -8,6 +13,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -20,7 +26,8 @@ import static java.util.Objects.requireNonNull;
 public final class TaskUsageRows
 {
     private static final String COLUMNS = "task_id, account_id, cluster_name, task_arn, family, task_group, cpu, memory, pull_started_at, stopped_at, "
-            + "cpu_seconds, avg_memory_mib, memory_sampled_seconds, peak_memory_mib, sampled_at";
+            + "cpu_seconds, avg_memory_mib, memory_sampled_seconds, peak_memory_mib, sampled_at, tags";
+    private static final TypeReference<Map<String, String>> TAG_MAP = new TypeReference<>() {};
 
     private final Sql sql;
 
@@ -32,7 +39,7 @@ public final class TaskUsageRows
     public void upsert(MeteredTask task)
     {
         // portable between SQLite (3.24+) and PostgreSQL: ON CONFLICT ... DO UPDATE with excluded, and CASE for max
-        sql.update("INSERT INTO task_usage (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        sql.update("INSERT INTO task_usage (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                         + "ON CONFLICT (task_id) DO UPDATE SET "
                         + "pull_started_at = CASE WHEN excluded.pull_started_at < task_usage.pull_started_at THEN excluded.pull_started_at ELSE task_usage.pull_started_at END, "
                         + "stopped_at = COALESCE(task_usage.stopped_at, excluded.stopped_at), "
@@ -42,10 +49,19 @@ public final class TaskUsageRows
                         + "THEN excluded.avg_memory_mib ELSE task_usage.avg_memory_mib END, "
                         + "memory_sampled_seconds = CASE WHEN excluded.memory_sampled_seconds > task_usage.memory_sampled_seconds THEN excluded.memory_sampled_seconds ELSE task_usage.memory_sampled_seconds END, "
                         + "peak_memory_mib = CASE WHEN excluded.peak_memory_mib > task_usage.peak_memory_mib THEN excluded.peak_memory_mib ELSE task_usage.peak_memory_mib END, "
-                        + "sampled_at = CASE WHEN task_usage.sampled_at IS NULL OR excluded.sampled_at > task_usage.sampled_at THEN excluded.sampled_at ELSE task_usage.sampled_at END",
+                        + "sampled_at = CASE WHEN task_usage.sampled_at IS NULL OR excluded.sampled_at > task_usage.sampled_at THEN excluded.sampled_at ELSE task_usage.sampled_at END, "
+                        // a record without tags (a vanished task closed from its row) keeps the ones stored
+                        + "tags = COALESCE(excluded.tags, task_usage.tags)",
                 task.taskId(), task.accountId(), task.clusterName(), task.taskArn(), task.family(), task.group(), task.cpu(), task.memory(),
                 task.pullStartedAt().toEpochMilli(), epochMillis(task.stoppedAt()),
-                task.cpuSeconds(), task.avgMemoryMiB(), task.memorySampledSeconds(), task.peakMemoryMiB(), epochMillis(task.sampledAt()));
+                task.cpuSeconds(), task.avgMemoryMiB(), task.memorySampledSeconds(), task.peakMemoryMiB(), epochMillis(task.sampledAt()),
+                task.tags().isEmpty() ? null : JsonBodies.write(task.tags()));
+    }
+
+    /** The task's tags after TagResource or UntagResource; nothing happens for a task not metered yet (its first record carries them). */
+    public void setTags(String taskId, List<Tag> tags)
+    {
+        sql.update("UPDATE task_usage SET tags = ? WHERE task_id = ?", JsonBodies.write(UsageRecorder.tagMap(tags)), taskId);
     }
 
     public Optional<MeteredTask> find(String taskId)
@@ -93,7 +109,21 @@ public final class TaskUsageRows
                 row.getDouble("avg_memory_mib"),
                 row.getDouble("memory_sampled_seconds"),
                 row.getDouble("peak_memory_mib"),
-                instant(Sql.nullableLong(row, "sampled_at")));
+                instant(Sql.nullableLong(row, "sampled_at")),
+                tags(row.getString("tags")));
+    }
+
+    private static Map<String, String> tags(String json)
+    {
+        if (json == null) {
+            return Map.of();
+        }
+        try {
+            return Json.mapper().readValue(json, TAG_MAP);
+        }
+        catch (JsonProcessingException e) {
+            throw new StoreException("Cannot decode stored task tags: " + e.getMessage(), e);
+        }
     }
 
     private static Instant instant(Long epochMillis)

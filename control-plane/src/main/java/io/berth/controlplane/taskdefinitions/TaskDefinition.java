@@ -33,7 +33,8 @@ public record TaskDefinition(
         Instant deregisteredAt,
         List<Tag> tags)
 {
-    public enum Status { ACTIVE, INACTIVE }
+    /** DELETE_IN_PROGRESS: DeleteTaskDefinitions was called on the INACTIVE revision; it can never run again. */
+    public enum Status { ACTIVE, INACTIVE, DELETE_IN_PROGRESS }
 
     public TaskDefinition
     {
@@ -57,6 +58,12 @@ public record TaskDefinition(
                 requiresCompatibilities, otherFields, registeredAt, deregisteredAt, List.of());
     }
 
+    public TaskDefinition withTags(List<Tag> value)
+    {
+        return new TaskDefinition(accountId, arn, family, revision, status, containerDefinitions, cpu, memory, networkMode, taskRoleArn,
+                executionRoleArn, requiresCompatibilities, otherFields, registeredAt, deregisteredAt, value);
+    }
+
     public TaskSize size()
     {
         return new TaskSize(cpu, memory);
@@ -66,6 +73,12 @@ public record TaskDefinition(
     public EphemeralStorage ephemeralStorage()
     {
         return EphemeralStorage.parse(otherFields.get("ephemeralStorage"), "ephemeralStorage").orElse(EphemeralStorage.DEFAULT);
+    }
+
+    public TaskDefinition deleteRequested()
+    {
+        return new TaskDefinition(accountId, arn, family, revision, Status.DELETE_IN_PROGRESS, containerDefinitions, cpu, memory, networkMode,
+                taskRoleArn, executionRoleArn, requiresCompatibilities, otherFields, registeredAt, deregisteredAt, tags);
     }
 
     public TaskDefinition deregistered(Instant now)

@@ -5,6 +5,7 @@ import io.berth.controlplane.isolation.TaskIsolation;
 import io.berth.controlplane.resources.Tag;
 import io.berth.controlplane.resources.TagRules;
 import io.berth.controlplane.resources.Arns;
+import io.berth.controlplane.resources.InvalidRequestException;
 import io.berth.controlplane.resources.Page;
 import io.berth.controlplane.resources.PageRequest;
 import io.berth.controlplane.store.Store;
@@ -13,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -25,23 +27,23 @@ public final class TaskDefinitionService
     private static final Logger log = LoggerFactory.getLogger(TaskDefinitionService.class);
 
     private final Store store;
-    private final String region;
     private final Clock clock;
 
-    public TaskDefinitionService(Store store, String region, Clock clock)
+    public TaskDefinitionService(Store store, Clock clock)
     {
         this.store = requireNonNull(store, "store is null");
-        this.region = requireNonNull(region, "region is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
-    public TaskDefinition register(String accountId, TaskDefinitionRequest request)
+    /** region: the caller's, in the new revision's ARN. */
+    public TaskDefinition register(String accountId, String region, TaskDefinitionRequest request)
     {
         TaskDefinitionValidator.checkFamily(request.family());
         TaskDefinitionValidator.checkContainers(request.containerDefinitions());
         TaskDefinitionValidator.checkCompatibilities(request.requiresCompatibilities());
         ContainerLinuxRules.checkTaskNamespaces(request.otherFields(), request.containerDefinitions().size());
         EphemeralStorage.parse(request.otherFields().get("ephemeralStorage"), "ephemeralStorage");
+        TaskVolumeRules.check(request.otherFields(), request.containerDefinitions());
         String networkMode = TaskDefinitionValidator.networkMode(request.networkMode());
         TaskSize size = FargateTaskSizes.derive(
                 TaskSize.parseCpu(request.cpu()),
@@ -143,7 +145,7 @@ public final class TaskDefinitionService
         TaskDefinition deregistered = store.inTransaction(transaction -> {
             TaskDefinition definition = find(transaction, accountId, reference)
                     .orElseThrow(() -> EcsException.clientException("The specified task definition does not exist."));
-            if (definition.status() == TaskDefinition.Status.INACTIVE) {
+            if (definition.status() != TaskDefinition.Status.ACTIVE) {
                 return definition;
             }
             TaskDefinition inactive = definition.deregistered(clock.instant());
@@ -152,6 +154,46 @@ public final class TaskDefinitionService
         });
         log.info("Deregistered task definition {}", deregistered.arn());
         return deregistered;
+    }
+
+    /** The outcome of DeleteTaskDefinitions: the revisions now DELETE_IN_PROGRESS, and per reference refused, why. */
+    public record Deletion(List<TaskDefinition> deleted, List<Failure> failures)
+    {
+        public record Failure(String reference, String reason) {}
+    }
+
+    /** DeleteTaskDefinitions: marks INACTIVE revisions DELETE_IN_PROGRESS; an ACTIVE or missing one is a failure, not an error. */
+    public Deletion delete(String accountId, List<String> references)
+    {
+        if (references == null || references.isEmpty() || references.size() > 10) {
+            throw InvalidRequestException.invalidValue("taskDefinitions must name 1 to 10 task definitions (family:revision or ARN).");
+        }
+        Deletion deletion = store.inTransaction(transaction -> {
+            List<TaskDefinition> deleted = new ArrayList<>();
+            List<Deletion.Failure> failures = new ArrayList<>();
+            for (String reference : references) {
+                String resource = Arns.resourceId(reference, "task-definition", accountId).orElse(reference);
+                if (!resource.contains(":")) {
+                    failures.add(new Deletion.Failure(reference, "The specified task definition identifier is invalid: give family:revision or the task definition ARN."));
+                    continue;
+                }
+                Optional<TaskDefinition> found = find(transaction, accountId, reference);
+                if (found.isEmpty()) {
+                    failures.add(new Deletion.Failure(reference, "The specified task definition does not exist."));
+                }
+                else if (found.get().status() == TaskDefinition.Status.ACTIVE) {
+                    failures.add(new Deletion.Failure(reference, "The specified task definition is still in ACTIVE status. Please deregister the target and try again."));
+                }
+                else {
+                    TaskDefinition marked = found.get().deleteRequested();
+                    transaction.taskDefinitions().update(marked);
+                    deleted.add(marked);
+                }
+            }
+            return new Deletion(deleted, failures);
+        });
+        deletion.deleted().forEach(definition -> log.info("Delete requested for task definition {}", definition.arn()));
+        return deletion;
     }
 
     private static Integer parseRevision(String value)

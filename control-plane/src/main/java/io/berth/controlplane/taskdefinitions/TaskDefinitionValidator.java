@@ -83,6 +83,7 @@ final class TaskDefinitionValidator
             ContainerLinuxRules.check(container);
             ContainerSecretRules.check(container);
             ContainerHealthCheckRules.healthCheck(container);
+            ContainerLogRules.check(container);
             for (PortMapping mapping : container.portMappings()) {
                 if (mapping.containerPort() != null && (mapping.containerPort() < 1 || mapping.containerPort() > MAX_PORT)) {
                     throw InvalidRequestException.refused("Invalid 'containerPort' " + mapping.containerPort() + " in the portMappings of container '"

@@ -15,7 +15,8 @@ import static java.util.Objects.requireNonNull;
  * {@link TaskState}. cpu is in ECS units, memory in MiB; ephemeralStorage is the writable storage the task gets
  * (the definition's or the override's). isolation is the tier its containers run at, fixed at creation (container
  * for a task stored before tiers existed). tags are the task's ECS tags, fixed at creation by {@link TaskTags} (none for a
- * task stored before tasks had tags).
+ * task stored before tasks had tags). taskRoleArn is the IAM role the task's containers get credentials for (the
+ * override's, else the definition's; null for none, and for a task stored before task credentials existed).
  */
 public record Task(
         String accountId,
@@ -39,7 +40,8 @@ public record Task(
         PlacementOptions placement,
         EphemeralStorage ephemeralStorage,
         IsolationTier isolation,
-        List<Tag> tags)
+        List<Tag> tags,
+        String taskRoleArn)
 {
     public Task
     {
@@ -59,6 +61,16 @@ public record Task(
         ephemeralStorage = ephemeralStorage == null ? EphemeralStorage.DEFAULT : ephemeralStorage;
         isolation = isolation == null ? IsolationTier.CONTAINER : isolation;
         tags = tags == null ? List.of() : List.copyOf(tags);
+    }
+
+    /** A task without a task role. */
+    public Task(String accountId, String taskId, String arn, String clusterName, String clusterArn, String taskDefinitionArn, String family, int cpu,
+            int memory, TaskOverrides overrides, String startedBy, String group, String launchType, String platformVersion, String availabilityZone,
+            Map<String, Object> networkConfiguration, Instant createdAt, TaskState state, PlacementOptions placement, EphemeralStorage ephemeralStorage,
+            IsolationTier isolation, List<Tag> tags)
+    {
+        this(accountId, taskId, arn, clusterName, clusterArn, taskDefinitionArn, family, cpu, memory, overrides, startedBy, group, launchType,
+                platformVersion, availabilityZone, networkConfiguration, createdAt, state, placement, ephemeralStorage, isolation, tags, null);
     }
 
     /** A task without tags. */
@@ -81,10 +93,17 @@ public record Task(
                 List.of());
     }
 
+    public Task withTags(List<Tag> value)
+    {
+        return new Task(accountId, taskId, arn, clusterName, clusterArn, taskDefinitionArn, family, cpu, memory, overrides, startedBy, group,
+                launchType, platformVersion, availabilityZone, networkConfiguration, createdAt, state, placement, ephemeralStorage, isolation,
+                value);
+    }
+
     public Task withState(TaskState newState)
     {
         return new Task(accountId, taskId, arn, clusterName, clusterArn, taskDefinitionArn, family, cpu, memory, overrides, startedBy, group,
                 launchType, platformVersion, availabilityZone, networkConfiguration, createdAt, newState, placement, ephemeralStorage, isolation,
-                tags);
+                tags, taskRoleArn);
     }
 }

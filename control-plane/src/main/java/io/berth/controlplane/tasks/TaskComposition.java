@@ -2,6 +2,7 @@ package io.berth.controlplane.tasks;
 
 import io.berth.common.agentprotocol.ContainerLinuxOptions;
 import io.berth.common.agentprotocol.ContainerSpec;
+import io.berth.common.agentprotocol.VolumeMount;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.taskdefinitions.ContainerDefinition;
 import io.berth.controlplane.taskdefinitions.ContainerDependencyRules;
@@ -12,6 +13,7 @@ import io.berth.controlplane.taskdefinitions.EphemeralStorage;
 import io.berth.controlplane.taskdefinitions.FargateTaskSizes;
 import io.berth.controlplane.taskdefinitions.TaskDefinition;
 import io.berth.controlplane.taskdefinitions.TaskSize;
+import io.berth.controlplane.taskdefinitions.TaskVolumeRules;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,8 +72,9 @@ public final class TaskComposition
                 .collect(Collectors.toMap(ContainerOverride::name, Function.identity(), (first, second) -> {
                     throw EcsException.invalidParameter("More than one override for container " + first.name() + ".");
                 }));
+        Map<String, List<VolumeMount>> mounts = TaskVolumeRules.mounts(definition.otherFields(), definition.containerDefinitions());
         return definition.containerDefinitions().stream()
-                .map(container -> merge(container, overridesByName.get(container.name())))
+                .map(container -> merge(container, overridesByName.get(container.name()), mounts.get(container.name())))
                 .toList();
     }
 
@@ -86,6 +89,12 @@ public final class TaskComposition
     }
 
     static ContainerSpec merge(ContainerDefinition container, ContainerOverride override)
+    {
+        return merge(container, override, List.of());
+    }
+
+    /** mounts: the container's task volumes, volumesFrom resolved (see {@link TaskVolumeRules}). */
+    static ContainerSpec merge(ContainerDefinition container, ContainerOverride override, List<VolumeMount> mounts)
     {
         Map<String, String> environment = new LinkedHashMap<>();
         for (EnvironmentVariable variable : container.environment()) {
@@ -120,6 +129,8 @@ public final class TaskComposition
                 ContainerDependencyRules.dependencies(container),
                 new ContainerLinuxOptions(linux.readonlyRootFilesystem(), linux.initProcessEnabled(), linux.addCapabilities(),
                         linux.dropCapabilities(), linux.ulimits(), memoryReservation),
-                ContainerHealthCheckRules.healthCheck(container));
+                ContainerHealthCheckRules.healthCheck(container),
+                null,
+                mounts);
     }
 }

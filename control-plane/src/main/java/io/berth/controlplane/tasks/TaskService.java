@@ -5,6 +5,7 @@ import io.berth.common.agentprotocol.IsolationTier;
 import io.berth.controlplane.isolation.TaskIsolation;
 import io.berth.controlplane.agents.HostSignals;
 import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.clusters.CapacityProviders;
 import io.berth.controlplane.clusters.Cluster;
 import io.berth.controlplane.clusters.ClusterService;
 import io.berth.controlplane.placement.TaskPlacer;
@@ -16,7 +17,9 @@ import io.berth.controlplane.resources.PageRequest;
 import io.berth.controlplane.resources.Tag;
 import io.berth.controlplane.store.Store;
 import io.berth.controlplane.store.StoreTransaction;
+import io.berth.controlplane.taskdefinitions.AwsLogsOptions;
 import io.berth.controlplane.taskdefinitions.ContainerDefinition;
+import io.berth.controlplane.taskdefinitions.ContainerLogRules;
 import io.berth.controlplane.taskdefinitions.EphemeralStorage;
 import io.berth.controlplane.taskdefinitions.TaskDefinition;
 import io.berth.controlplane.taskdefinitions.TaskDefinitionService;
@@ -54,9 +57,10 @@ public final class TaskService
     private final TaskPlacer placer;
     private final AccountLimitsService limits;
     private final HostSignals hostSignals;
-    private final String region;
+    private final String defaultRegion;
     private final Duration stoppedTaskRetention;
     private final Clock clock;
+    private final TaskPreparation preparation;
     private final SecureRandom random = new SecureRandom();
 
     public TaskService(
@@ -70,18 +74,42 @@ public final class TaskService
             Duration stoppedTaskRetention,
             Clock clock)
     {
+        this(store, clusters, taskDefinitions, placer, limits, hostSignals, region, stoppedTaskRetention, clock, TaskPreparation.NONE);
+    }
+
+    /** preparation readies what each new task needs beyond a host (its log streams), or tells why it cannot start. */
+    public TaskService(
+            Store store,
+            ClusterService clusters,
+            TaskDefinitionService taskDefinitions,
+            TaskPlacer placer,
+            AccountLimitsService limits,
+            HostSignals hostSignals,
+            String region,
+            Duration stoppedTaskRetention,
+            Clock clock,
+            TaskPreparation preparation)
+    {
+        this.preparation = requireNonNull(preparation, "preparation is null");
         this.store = requireNonNull(store, "store is null");
         this.clusters = requireNonNull(clusters, "clusters is null");
         this.taskDefinitions = requireNonNull(taskDefinitions, "taskDefinitions is null");
         this.placer = requireNonNull(placer, "placer is null");
         this.limits = requireNonNull(limits, "limits is null");
         this.hostSignals = requireNonNull(hostSignals, "hostSignals is null");
-        this.region = requireNonNull(region, "region is null");
+        this.defaultRegion = requireNonNull(region, "region is null");
         this.stoppedTaskRetention = requireNonNull(stoppedTaskRetention, "stoppedTaskRetention is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
+    /** For callers without a request (controllers): the configured region goes into the ARNs. */
     public List<Task> run(String accountId, RunTaskCommand command)
+    {
+        return run(accountId, defaultRegion, command);
+    }
+
+    /** region: the caller's, in the ARNs of the new tasks and containers (and of the default cluster if this creates it). */
+    public List<Task> run(String accountId, String region, RunTaskCommand command)
     {
         if (command.count() < 1 || command.count() > 10) {
             throw EcsException.invalidParameter("count must be between 1 and 10, got " + command.count() + ".");
@@ -106,12 +134,17 @@ public final class TaskService
         Set<String> touchedHosts = new HashSet<>();
         List<String> taskIds = store.inTransaction(transaction -> {
             touchedHosts.clear();
-            Cluster cluster = clusters.resolve(transaction, accountId, command.cluster());
+            Cluster cluster = clusters.resolve(transaction, accountId, region, command.cluster());
+            if (command.launchType() == null) {
+                // neither a launch type nor a strategy: the cluster's default strategy decides, as in ECS
+                CapacityProviders.checkRunnable(cluster.configuration().defaultCapacityProviderStrategy(), "The cluster's defaultCapacityProviderStrategy");
+            }
             TaskDefinition definition = taskDefinitions.find(transaction, accountId, command.taskDefinition())
                     .orElseThrow(() -> EcsException.clientException("TaskDefinition not found."));
             if (definition.status() != TaskDefinition.Status.ACTIVE) {
                 throw EcsException.clientException("TaskDefinition is inactive: " + definition.arn() + ". Register a new revision or run an ACTIVE one.");
             }
+            NetworkConfigurationRules.check(definition.networkMode(), command.networkConfiguration());
             TaskSize size = TaskComposition.size(definition, command.overrides());
             List<ContainerSpec> specs = TaskComposition.containers(definition, command.overrides(), size);
             checkContainersFit(specs, size);
@@ -125,8 +158,13 @@ public final class TaskService
             Instant now = clock.instant();
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < command.count(); i++) {
-                Task task = newTask(accountId, cluster, definition, size, storage, specs, command, isolation, tags, now);
+                Task task = newTask(accountId, region, cluster, definition, size, storage, specs, command, isolation, tags, now);
                 transaction.tasks().insert(task);
+                Optional<String> failure = preparation.prepare(transaction, task);
+                if (failure.isPresent()) {
+                    transaction.tasks().updateIfChanged(task, task.withState(TaskTransitions.unplaceable(task.state(), failure.get(), now)));
+                    log.info("Task {} cannot start: {}", task.taskId(), failure.get());
+                }
                 ids.add(task.taskId());
             }
             touchedHosts.addAll(placer.placeWaiting(transaction, now));
@@ -139,7 +177,13 @@ public final class TaskService
         return created;
     }
 
+    /** For callers without a request (controllers). */
     public Task stop(String accountId, String clusterReference, String taskReference, String reason)
+    {
+        return stop(accountId, defaultRegion, clusterReference, taskReference, reason);
+    }
+
+    public Task stop(String accountId, String region, String clusterReference, String taskReference, String reason)
     {
         if (taskReference == null || taskReference.isEmpty()) {
             throw EcsException.invalidParameter("task is required: give the task id or ARN.");
@@ -148,7 +192,7 @@ public final class TaskService
             throw EcsException.invalidParameter("reason can have at most " + MAX_REASON_LENGTH + " characters.");
         }
         Task stopped = store.inTransaction(transaction -> {
-            Cluster cluster = clusters.resolve(transaction, accountId, clusterReference);
+            Cluster cluster = clusters.resolve(transaction, accountId, region, clusterReference);
             Task task = findInCluster(transaction, accountId, cluster, taskReference)
                     .orElseThrow(() -> EcsException.invalidParameter("The referenced task was not found."));
             Task after = task.withState(TaskTransitions.stopRequested(task.state(), reason, clock.instant()));
@@ -178,7 +222,8 @@ public final class TaskService
         return stopped;
     }
 
-    public Described<Task> describe(String accountId, String clusterReference, List<String> taskReferences)
+    /** region: the caller's, for the ARNs of tasks not found. */
+    public Described<Task> describe(String accountId, String region, String clusterReference, List<String> taskReferences)
     {
         if (taskReferences == null || taskReferences.isEmpty()) {
             throw EcsException.invalidParameter("Tasks cannot be empty.");
@@ -187,7 +232,7 @@ public final class TaskService
             throw EcsException.invalidParameter("At most 100 tasks can be described at once.");
         }
         return store.inTransaction(transaction -> {
-            Cluster cluster = clusters.resolve(transaction, accountId, clusterReference);
+            Cluster cluster = clusters.resolve(transaction, accountId, region, clusterReference);
             List<Task> found = new ArrayList<>();
             List<String> missing = new ArrayList<>();
             for (String reference : taskReferences) {
@@ -203,13 +248,13 @@ public final class TaskService
         });
     }
 
-    public Page<String> listArns(String accountId, TaskListFilter filter, PageRequest page)
+    public Page<String> listArns(String accountId, String region, TaskListFilter filter, PageRequest page)
     {
         if (filter.desiredStatus() != TaskStatus.RUNNING && filter.desiredStatus() != TaskStatus.STOPPED) {
             throw EcsException.invalidParameter("desiredStatus must be RUNNING or STOPPED.");
         }
         return store.inTransaction(transaction -> {
-            Cluster cluster = clusters.resolve(transaction, accountId, filter.cluster());
+            Cluster cluster = clusters.resolve(transaction, accountId, region, filter.cluster());
             String serviceName = emptyToNull(filter.serviceName());
             List<String> arns = transaction.tasks().listArns(accountId, cluster.name(), emptyToNull(filter.family()), emptyToNull(filter.startedBy()),
                     serviceName == null ? null : "service:" + serviceName, filter.desiredStatus(), page.offset(), page.maxResults() + 1);
@@ -240,7 +285,7 @@ public final class TaskService
         return purged;
     }
 
-    private Task newTask(String accountId, Cluster cluster, TaskDefinition definition, TaskSize size, EphemeralStorage storage, List<ContainerSpec> specs,
+    private Task newTask(String accountId, String region, Cluster cluster, TaskDefinition definition, TaskSize size, EphemeralStorage storage, List<ContainerSpec> specs,
             RunTaskCommand command, IsolationTier isolation, List<Tag> tags, Instant now)
     {
         String taskId = newTaskId();
@@ -250,9 +295,10 @@ public final class TaskService
                     .filter(candidate -> candidate.name().equals(spec.name()))
                     .findFirst()
                     .orElseThrow();
+            AwsLogsOptions awslogs = ContainerLogRules.check(containerDefinition);
             containers.add(new TaskContainer(
                     Arns.container(region, accountId, cluster.name(), taskId, UUID.randomUUID().toString()),
-                    spec,
+                    awslogs == null ? spec : spec.withAwslogs(awslogs.destination(spec.name(), taskId)),
                     TaskComposition.memoryReservation(containerDefinition, command.overrides()),
                     TaskStatus.PENDING,
                     null,
@@ -282,7 +328,9 @@ public final class TaskService
                 command.placement(),
                 storage,
                 isolation,
-                tags);
+                tags,
+                // the role the containers get credentials for: RunTask's override, else the definition's
+                command.overrides().taskRoleArn() != null ? command.overrides().taskRoleArn() : definition.taskRoleArn());
     }
 
     private static void checkContainersFit(List<ContainerSpec> specs, TaskSize size)

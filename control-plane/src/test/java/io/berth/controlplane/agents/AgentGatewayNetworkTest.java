@@ -211,7 +211,7 @@ class AgentGatewayNetworkTest
 
     private String runTask()
     {
-        String arn = ecs.call("RunTask", "{\"taskDefinition\": \"job\"}").get("tasks").get(0).get("taskArn").asText();
+        String arn = ecs.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\"}").get("tasks").get(0).get("taskArn").asText();
         return arn.substring(arn.lastIndexOf('/') + 1);
     }
 

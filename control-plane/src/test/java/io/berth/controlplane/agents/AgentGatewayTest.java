@@ -66,7 +66,7 @@ class AgentGatewayTest
     void taskRunsThroughItsLifecycle()
     {
         assertThat(sync().tasks()).isEmpty();
-        String taskId = runTask("{\"taskDefinition\": \"job\", \"overrides\": {\"containerOverrides\": [{\"name\": \"main\", \"environment\": [{\"name\": \"B\", \"value\": \"2\"}]}]}}");
+        String taskId = runTask("{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\", \"overrides\": {\"containerOverrides\": [{\"name\": \"main\", \"environment\": [{\"name\": \"B\", \"value\": \"2\"}]}]}}");
 
         TaskAssignment assignment = sync().tasks().getFirst();
         assertThat(assignment.taskId()).isEqualTo(taskId);
@@ -128,7 +128,7 @@ class AgentGatewayTest
     void reportedNetworkIsDescribedAsAnAttachmentUntilTheTaskStops()
     {
         sync();
-        String taskId = runTask("{\"taskDefinition\": \"job\"}");
+        String taskId = runTask("{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\"}");
         NetworkReport network = new NetworkReport("10.213.0.5", "10.213.0.0/16", "10.213.0.1", "0a:58:0a:d5:00:05");
         sync(new TaskReport(taskId, TaskReport.Status.RUNNING, null, null, clock.instant(), null, null, null, List.of(), null, network));
 
@@ -163,7 +163,7 @@ class AgentGatewayTest
                   {"name": "app", "image": "busybox", "dependsOn": [{"containerName": "init", "condition": "SUCCESS"}]}]}
                 """);
         sync();
-        runTask("{\"taskDefinition\": \"ordered\"}");
+        runTask("{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"ordered\"}");
 
         ContainerSpec app = sync().tasks().getFirst().containers().get(1);
         assertThat(app.dependsOn()).containsExactly(new ContainerDependency("init", ContainerDependency.Condition.SUCCESS));
@@ -173,7 +173,7 @@ class AgentGatewayTest
     void userStopKeepsTheUsersCodeAndReason()
     {
         sync();
-        String taskId = runTask("{\"taskDefinition\": \"job\"}");
+        String taskId = runTask("{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\"}");
         sync(new TaskReport(taskId, TaskReport.Status.RUNNING, null, null, clock.instant(), null, null, null, List.of()));
 
         JsonNode stopping = ecs.call("StopTask", "{\"task\": \"" + taskId + "\", \"reason\": \"scaling down\"}").get("task");
@@ -194,7 +194,7 @@ class AgentGatewayTest
     @Test
     void taskWaitsForAHostAndIsPlacedWhenOneSyncs()
     {
-        String taskId = runTask("{\"taskDefinition\": \"job\"}");
+        String taskId = runTask("{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\"}");
         assertThat(describe(taskId).get("lastStatus").asText()).isEqualTo("PROVISIONING");
         assertThat(sync().tasks()).extracting(TaskAssignment::taskId).containsExactly(taskId);
     }
@@ -206,7 +206,7 @@ class AgentGatewayTest
         clock.advance(ControlPlaneConfig.DEFAULT_HOST_TIMEOUT.plusSeconds(1));
         HostInfo other = new HostInfo("host-2", "127.0.0.2", 2048, 4096, Map.of());
         gateway.sync(new SyncRequest(other, List.of()));
-        String taskId = runTask("{\"taskDefinition\": \"job\"}");
+        String taskId = runTask("{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\"}");
         // host-1 comes first by id but has been silent too long: the task goes to host-2
         assertThat(sync().tasks()).isEmpty();
         assertThat(gateway.sync(new SyncRequest(other, List.of())).tasks()).extracting(TaskAssignment::taskId).containsExactly(taskId);
@@ -223,7 +223,7 @@ class AgentGatewayTest
     void aTaskStoppedBeforeTheHostTookItStopsWithoutTheHost()
     {
         sync();
-        String taskId = runTask("{\"taskDefinition\": \"job\"}");
+        String taskId = runTask("{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\"}");
         ecs.call("StopTask", "{\"task\": \"" + taskId + "\"}");
         assertThat(describe(taskId).get("lastStatus").asText()).isEqualTo("PROVISIONING");
         assertThat(sync().tasks()).isEmpty();
@@ -237,7 +237,7 @@ class AgentGatewayTest
     {
         sync();
         CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> awaitChange(Duration.ofMinutes(10)));
-        String taskId = runTask("{\"taskDefinition\": \"job\"}");
+        String taskId = runTask("{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\"}");
         await().atMost(Duration.ofMinutes(1)).until(waiting::isDone);
 
         sync();
@@ -250,7 +250,7 @@ class AgentGatewayTest
     void awaitChangeReturnsAtOnceForAChangeMadeBeforeTheWait()
     {
         sync();
-        runTask("{\"taskDefinition\": \"job\"}");
+        runTask("{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\"}");
         CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> awaitChange(Duration.ofMinutes(10)));
         await().atMost(Duration.ofMinutes(1)).until(waiting::isDone);
     }

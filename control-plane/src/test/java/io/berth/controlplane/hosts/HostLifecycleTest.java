@@ -82,7 +82,7 @@ class HostLifecycleTest
     {
         sync(HOST_A);
         sync(HOST_B);
-        String taskId = runTask("{\"taskDefinition\": \"large\"}");
+        String taskId = runTask("{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"large\"}");
 
         assertThat(describe(taskId).get("lastStatus").asText()).isEqualTo("PROVISIONING");
         JsonNode placement = admin(operator, "GET", "/berth/tasks/{taskId}/placement", Map.of("taskId", taskId), "{}");
@@ -115,7 +115,7 @@ class HostLifecycleTest
     {
         sync(HOST_A);
         String pinned = runTask("""
-                {"taskDefinition": "small", "placementConstraints": [{"type": "memberOf", "expression": "attribute:ecs.availability-zone == zone-b"}],
+                {"networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-1"]}}, "taskDefinition": "small", "placementConstraints": [{"type": "memberOf", "expression": "attribute:ecs.availability-zone == zone-b"}],
                  "placementStrategy": [{"type": "binpack", "field": "memory"}]}""");
         assertThat(describe(pinned).get("lastStatus").asText()).isEqualTo("PROVISIONING");
         assertThat(admin(operator, "GET", "/berth/tasks/{taskId}/placement", Map.of("taskId", pinned), "{}").get("latestFailure").get("reason").asText())
@@ -132,12 +132,12 @@ class HostLifecycleTest
     void runTaskRefusesPlacementItCannotUnderstand()
     {
         EcsException badExpression = ecs.fails("RunTask", """
-                {"taskDefinition": "small", "placementConstraints": [{"type": "memberOf", "expression": "attribute:zone = a"}]}""");
+                {"networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-1"]}}, "taskDefinition": "small", "placementConstraints": [{"type": "memberOf", "expression": "attribute:zone = a"}]}""");
         assertThat(badExpression.type()).isEqualTo("InvalidParameterException");
         assertThat(badExpression.getMessage()).startsWith("Cannot parse memberOf expression 'attribute:zone = a': unexpected '='");
 
         EcsException badStrategy = ecs.fails("RunTask", """
-                {"taskDefinition": "small", "placementStrategy": [{"type": "binpack", "field": "disk"}]}""");
+                {"networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-1"]}}, "taskDefinition": "small", "placementStrategy": [{"type": "binpack", "field": "disk"}]}""");
         assertThat(badStrategy.type()).isEqualTo("InvalidParameterException");
         assertThat(badStrategy.getMessage()).isEqualTo("binpack needs field cpu or memory, got 'disk'.");
     }
@@ -147,7 +147,7 @@ class HostLifecycleTest
     {
         sync(HOST_A);
         sync(HOST_B);
-        ecs.call("RunTask", "{\"taskDefinition\": \"small\", \"count\": 4}");
+        ecs.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"small\", \"count\": 4}");
 
         assertThat(sync(HOST_A).tasks()).hasSize(2);
         assertThat(sync(HOST_B).tasks()).hasSize(2);
@@ -159,7 +159,7 @@ class HostLifecycleTest
         sync(HOST_A);
         JsonNode cordoned = admin(operator, "POST", "/berth/hosts/{hostId}/cordon", Map.of("hostId", "host-a"), "{}");
         assertThat(cordoned.get("state").asText()).isEqualTo("CORDONED");
-        String taskId = runTask("{\"taskDefinition\": \"small\"}");
+        String taskId = runTask("{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"small\"}");
         assertThat(sync(HOST_A).tasks()).isEmpty();
         assertThat(admin(operator, "GET", "/berth/tasks/{taskId}/placement", Map.of("taskId", taskId), "{}").get("latestFailure").get("message").asText())
                 .isEqualTo("CORDONED (no ACTIVE host can take it; 1 host: 1 CORDONED)");
@@ -172,13 +172,13 @@ class HostLifecycleTest
     void drainStopsStandaloneTasksAtTheDeadlineAndLeavesTheHostCordoned()
     {
         sync(HOST_A);
-        String taskId = runTask("{\"taskDefinition\": \"small\"}");
+        String taskId = runTask("{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"small\"}");
         sync(HOST_A, running(taskId));
 
         JsonNode draining = admin(operator, "POST", "/berth/hosts/{hostId}/drain", Map.of("hostId", "host-a"), "{\"deadlineSeconds\": 10}");
         assertThat(draining.get("state").asText()).isEqualTo("DRAINING");
         assertThat(draining.get("drainDeadline").asDouble()).isEqualTo(clock.instant().plusSeconds(10).toEpochMilli() / 1000.0);
-        String waiting = runTask("{\"taskDefinition\": \"small\"}");
+        String waiting = runTask("{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"small\"}");
 
         clock.advance(Duration.ofSeconds(9));
         controlPlane.runMaintenance();
@@ -209,7 +209,7 @@ class HostLifecycleTest
     {
         sync(HOST_A);
         sync(HOST_B);
-        String taskId = runTask("{\"taskDefinition\": \"small\", \"placementConstraints\": [{\"type\": \"memberOf\", \"expression\": \"instanceId == host-a\"}]}");
+        String taskId = runTask("{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"small\", \"placementConstraints\": [{\"type\": \"memberOf\", \"expression\": \"instanceId == host-a\"}]}");
         Instant lastHeartbeat = clock.instant();
         sync(HOST_A, running(taskId));
 
@@ -246,7 +246,7 @@ class HostLifecycleTest
     void aLostHostThatWasCordonedComesBackCordonedAndATaskThatNeverStartedFailedToStart()
     {
         sync(HOST_A);
-        String taskId = runTask("{\"taskDefinition\": \"small\"}");
+        String taskId = runTask("{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"small\"}");
         admin(operator, "POST", "/berth/hosts/{hostId}/cordon", Map.of("hostId", "host-a"), "{}");
 
         clock.advance(HOST_LOST_AFTER.plusSeconds(1));
@@ -262,7 +262,7 @@ class HostLifecycleTest
     {
         sync(HOST_A);
         sync(HOST_B);
-        String taskId = runTask("{\"taskDefinition\": \"small\", \"placementConstraints\": [{\"type\": \"memberOf\", \"expression\": \"instanceId == host-a\"}]}");
+        String taskId = runTask("{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"small\", \"placementConstraints\": [{\"type\": \"memberOf\", \"expression\": \"instanceId == host-a\"}]}");
         sync(HOST_A, running(taskId));
         controlPlane.close();
 
@@ -287,7 +287,7 @@ class HostLifecycleTest
     void hostEndpointsAreForTheOperatorOnly()
     {
         sync(HOST_A);
-        String taskId = runTask("{\"taskDefinition\": \"small\"}");
+        String taskId = runTask("{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"small\"}");
         List<String> denied = new ArrayList<>();
         for (AdminEndpoint endpoint : controlPlane.adminEndpoints()) {
             if (endpoint.pathPattern().startsWith("/berth/hosts") || endpoint.pathPattern().endsWith("/placement")) {
@@ -305,7 +305,7 @@ class HostLifecycleTest
     void hostListShowsCapacityAndAllocation()
     {
         sync(HOST_A);
-        runTask("{\"taskDefinition\": \"small\"}");
+        runTask("{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"small\"}");
         JsonNode host = admin(operator, "GET", "/berth/hosts", Map.of(), "{}").get("hosts").get(0);
         assertThat(host.get("hostId").asText()).isEqualTo("host-a");
         assertThat(host.get("address").asText()).isEqualTo("10.0.0.1");

@@ -6,12 +6,14 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import static io.berth.controlplane.metering.MeteredTasks.inService;
 import static io.berth.controlplane.metering.MeteredTasks.task;
 import static io.berth.controlplane.metering.MeteredTasks.withUsage;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 class BillCalculatorTest
@@ -86,6 +88,27 @@ class BillCalculatorTest
                         org.assertj.core.groups.Tuple.tuple("(no service)", 1));
         assertThat(calculator.calculate(tasks, BillingPeriod.ALL_TIME, BillGrouping.CLUSTER, T0).lines())
                 .extracting(BillLine::key).containsExactly("prod", "default", "default");
+    }
+
+    @Test
+    void groupsByTheValueOfATaskTagWithUntaggedTasksTogether()
+    {
+        List<MeteredTask> tasks = List.of(
+                MeteredTasks.tagged(task("a", "111111111111", "web", 256, 512, T0, T0.plusSeconds(100)), Map.of("team", "red", "env", "prod")),
+                MeteredTasks.tagged(task("b", "111111111111", "batch", 256, 512, T0, T0.plusSeconds(100)), Map.of("team", "red")),
+                MeteredTasks.tagged(task("c", "111111111111", "web", 256, 512, T0, T0.plusSeconds(100)), Map.of("team", "blue")),
+                task("d", "111111111111", "web", 256, 512, T0, T0.plusSeconds(100)));
+
+        Bill bill = calculator.calculate(tasks, BillingPeriod.ALL_TIME, BillGrouping.fromWireName("tag:team"), T0);
+
+        assertThat(bill.grouping().wireName()).isEqualTo("tag:team");
+        assertThat(bill.lines()).extracting(BillLine::key, BillLine::taskCount)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("red", 2),
+                        org.assertj.core.groups.Tuple.tuple("blue", 1),
+                        org.assertj.core.groups.Tuple.tuple(BillGrouping.UNTAGGED, 1));
+        assertThatThrownBy(() -> BillGrouping.fromWireName("tag:")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BillGrouping.fromWireName("colour")).hasMessageContaining("tag:KEY");
     }
 
     @Test

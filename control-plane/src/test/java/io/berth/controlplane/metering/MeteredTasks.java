@@ -1,6 +1,7 @@
 package io.berth.controlplane.metering;
 
 import java.time.Instant;
+import java.util.Map;
 
 /** Metered tasks for tests. */
 final class MeteredTasks
@@ -17,6 +18,13 @@ final class MeteredTasks
     {
         return new MeteredTask(task.taskId(), task.accountId(), task.clusterName(), task.taskArn(), task.family(), task.group(), task.cpu(), task.memory(),
                 task.pullStartedAt(), task.stoppedAt(), cpuSeconds, avgMemoryMiB, sampledSeconds, peakMemoryMiB, task.pullStartedAt().plusSeconds((long) sampledSeconds));
+    }
+
+    static MeteredTask tagged(MeteredTask task, Map<String, String> tags)
+    {
+        return new MeteredTask(task.taskId(), task.accountId(), task.clusterName(), task.taskArn(), task.family(), task.group(), task.cpu(), task.memory(),
+                task.pullStartedAt(), task.stoppedAt(), task.cpuSeconds(), task.avgMemoryMiB(), task.memorySampledSeconds(), task.peakMemoryMiB(), task.sampledAt(),
+                tags);
     }
 
     static MeteredTask inService(MeteredTask task, String cluster, String service)

@@ -136,7 +136,7 @@ class MeteringServiceTest
     void rejectsBadParametersWithOneLine()
     {
         assertThat(catchThrowableOfType(EcsException.class, () -> bill(tenantA, Map.of("by", "host"))).getMessage())
-                .isEqualTo("by must be task, family, service or cluster, got 'host'.");
+                .isEqualTo("by must be task, family, service, cluster or tag:KEY, got 'host'.");
         assertThat(catchThrowableOfType(EcsException.class, () -> bill(tenantA, Map.of("since", "yesterday"))).getMessage())
                 .startsWith("Since must be a date (2024-05-01)");
         assertThat(catchThrowableOfType(EcsException.class, () -> bill(tenantA, Map.of("since", "2025-03-02", "until", "2025-03-01"))).type())
@@ -153,7 +153,7 @@ class MeteringServiceTest
         EcsClient ecs = new EcsClient(controlPlane, key);
         ecs.call("RegisterTaskDefinition", DEFINITION);
         controlPlane.agentGateway().sync(new SyncRequest(HOST, List.of()));
-        String arn = ecs.call("RunTask", "{\"taskDefinition\": \"job\"}").get("tasks").get(0).get("taskArn").asText();
+        String arn = ecs.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\"}").get("tasks").get(0).get("taskArn").asText();
         controlPlane.agentGateway().sync(new SyncRequest(HOST, List.of()));
         return arn.substring(arn.lastIndexOf('/') + 1);
     }

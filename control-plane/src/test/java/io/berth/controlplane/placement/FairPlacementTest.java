@@ -27,7 +27,7 @@ class FairPlacementTest
 {
     private static final HostInfo HOST = new HostInfo("host-a", "10.0.0.1", 4096, 8192, Map.of("ecs.availability-zone", "zone-a"));
     private static final String UNPLACEABLE = """
-            {"taskDefinition": "small", "count": 10,
+            {"networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-1"]}}, "taskDefinition": "small", "count": 10,
              "placementConstraints": [{"type": "memberOf", "expression": "attribute:disk == nvme"}]}""";
 
     @TempDir
@@ -65,7 +65,7 @@ class FairPlacementTest
             tenantB.call("RunTask", UNPLACEABLE);
             clock.advance(java.time.Duration.ofMillis(10));
         }
-        String taskA = taskId(tenantA.call("RunTask", "{\"taskDefinition\": \"small\"}").get("tasks").get(0).get("taskArn").asText());
+        String taskA = taskId(tenantA.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"small\"}").get("tasks").get(0).get("taskArn").asText());
 
         assertThat(sync().tasks()).extracting(TaskAssignment::taskId).containsExactly(taskA);
     }
@@ -78,7 +78,7 @@ class FairPlacementTest
             tenantB.call("RunTask", UNPLACEABLE);
             clock.advance(java.time.Duration.ofMillis(10));
         }
-        String placeable = taskId(tenantB.call("RunTask", "{\"taskDefinition\": \"small\"}").get("tasks").get(0).get("taskArn").asText());
+        String placeable = taskId(tenantB.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"small\"}").get("tasks").get(0).get("taskArn").asText());
 
         assertThat(sync().tasks()).extracting(TaskAssignment::taskId).containsExactly(placeable);
     }

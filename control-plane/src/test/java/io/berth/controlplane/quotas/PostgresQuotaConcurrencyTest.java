@@ -38,7 +38,7 @@ class PostgresQuotaConcurrencyTest
         new EcsClient(controlPlane, tenantKey).call("RegisterTaskDefinition", """
                 {"family": "small", "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "main", "image": "busybox"}]}""");
         // one task first, so that the default cluster exists and the racers meet only at the quota
-        new EcsClient(controlPlane, tenantKey).call("RunTask", "{\"taskDefinition\": \"small\"}");
+        new EcsClient(controlPlane, tenantKey).call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"small\"}");
         controlPlane.limits().set(tenantKey.account().accountId(), new AccountLimits(null, 4L, null, null));
     }
 
@@ -61,7 +61,7 @@ class PostgresQuotaConcurrencyTest
                     EcsClient tenant = new EcsClient(controlPlane, tenantKey);
                     tenant.call("ListTasks", "{}");
                     go.await();
-                    EcsException refused = tenant.fails("RunTask", "{\"taskDefinition\": \"small\"}");
+                    EcsException refused = tenant.fails("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"small\"}");
                     if (refused != null) {
                         assertThat(refused.getMessage()).startsWith("Quota exceeded: max-tasks is 4 ");
                     }

@@ -56,14 +56,14 @@ class QuotaEnforcementTest
     {
         start(AccountLimits.UNLIMITED);
         setLimits("{\"maxTasks\": 3}");
-        tenant.call("RunTask", "{\"taskDefinition\": \"small\", \"count\": 2}");
+        tenant.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"small\", \"count\": 2}");
 
-        EcsException refused = tenant.fails("RunTask", "{\"taskDefinition\": \"small\", \"count\": 2}");
+        EcsException refused = tenant.fails("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"small\", \"count\": 2}");
 
         assertThat(refused.type()).isEqualTo("ClientException");
         assertThat(refused.getMessage()).startsWith("Quota exceeded: max-tasks is 3 for this account; it has 2 tasks not STOPPED and this request asks for 2 more.");
         assertThat(taskCount()).isEqualTo(2);
-        tenant.call("RunTask", "{\"taskDefinition\": \"small\"}");
+        tenant.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"small\"}");
         assertThat(taskCount()).isEqualTo(3);
     }
 
@@ -72,14 +72,14 @@ class QuotaEnforcementTest
     {
         start(AccountLimits.UNLIMITED);
         setLimits("{\"maxVcpu\": 0.5}");
-        String first = arn(tenant.call("RunTask", "{\"taskDefinition\": \"small\", \"count\": 2}"));
+        String first = arn(tenant.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"small\", \"count\": 2}"));
 
-        EcsException refused = tenant.fails("RunTask", "{\"taskDefinition\": \"small\"}");
+        EcsException refused = tenant.fails("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"small\"}");
         assertThat(refused.type()).isEqualTo("ClientException");
         assertThat(refused.getMessage()).startsWith("Quota exceeded: max-vcpu is 0.5 vCPU for this account; its tasks not STOPPED use 0.5 vCPU and this request asks for 0.25 more.");
 
         tenant.call("StopTask", "{\"task\": \"" + first + "\"}");
-        tenant.call("RunTask", "{\"taskDefinition\": \"small\"}");
+        tenant.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"small\"}");
     }
 
     @Test
@@ -87,9 +87,9 @@ class QuotaEnforcementTest
     {
         start(AccountLimits.UNLIMITED);
         setLimits("{\"maxWaiting\": 1}");
-        tenant.call("RunTask", "{\"taskDefinition\": \"small\"}");
+        tenant.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"small\"}");
 
-        EcsException refused = tenant.fails("RunTask", "{\"taskDefinition\": \"small\"}");
+        EcsException refused = tenant.fails("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"small\"}");
         assertThat(refused.type()).isEqualTo("ClientException");
         assertThat(refused.getMessage()).startsWith("Quota exceeded: max-waiting is 1 for this account; it has 1 tasks waiting for a host (PROVISIONING)");
         assertThat(taskCount()).isEqualTo(1);
@@ -99,14 +99,14 @@ class QuotaEnforcementTest
     void defaultsApplyUntilTheOperatorSetsTheAccountsOwn()
     {
         start(new AccountLimits(0L, 1L, 0L, 0.0));
-        tenant.call("RunTask", "{\"taskDefinition\": \"small\"}");
-        assertThat(tenant.fails("RunTask", "{\"taskDefinition\": \"small\"}").getMessage()).startsWith("Quota exceeded: max-tasks is 1 ");
+        tenant.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"small\"}");
+        assertThat(tenant.fails("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"small\"}").getMessage()).startsWith("Quota exceeded: max-tasks is 1 ");
 
         JsonNode response = setLimits("{\"maxTasks\": 0, \"rate\": 50}");
         assertThat(response.get("maxTasks").asLong()).isZero();
         assertThat(response.get("rate").asDouble()).isEqualTo(50.0);
         assertThat(response.get("defaults")).extracting(JsonNode::asText).containsExactly("maxVcpu", "maxWaiting");
-        tenant.call("RunTask", "{\"taskDefinition\": \"small\", \"count\": 10}");
+        tenant.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"small\", \"count\": 10}");
         assertThat(controlPlane.limits().requestsPerSecond(tenantKey.account().accountId())).isEqualTo(50.0);
     }
 

@@ -6,6 +6,7 @@ import io.berth.common.agentprotocol.IsolationTier;
 import io.berth.controlplane.accounts.AccessKey;
 import io.berth.controlplane.accounts.Account;
 import io.berth.controlplane.clusters.Cluster;
+import io.berth.controlplane.clusters.ClusterConfiguration;
 import io.berth.controlplane.registry.Repository;
 import io.berth.controlplane.resources.Tag;
 import io.berth.controlplane.placement.PlacementAttempt;
@@ -62,6 +63,17 @@ abstract class StoreContractTest
     }
 
     @Test
+    void theTaskCredentialKeyIsStoredOnceAndKeptByLaterWriters()
+    {
+        String first = store.inTransaction((StoreTransaction transaction) -> transaction.taskCredentialKeys().insertIfAbsent("current", "first-secret", T0));
+        String second = store.inTransaction((StoreTransaction transaction) -> transaction.taskCredentialKeys().insertIfAbsent("current", "second-secret", T0));
+
+        assertThat(first).isEqualTo("first-secret");
+        assertThat(second).isEqualTo("first-secret");
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.taskCredentialKeys().find("other"))).isEmpty();
+    }
+
+    @Test
     void opensTwiceWithoutMigratingAgain()
     {
         try (Store again = Store.open(jdbcUrl())) {
@@ -113,6 +125,31 @@ abstract class StoreContractTest
         store.useTransaction(transaction -> transaction.clusters().upsertActive(cluster("c")));
         assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.clusters().find(accountId, "c")).orElseThrow().status())
                 .isEqualTo(Cluster.Status.ACTIVE);
+    }
+
+    @Test
+    void aClustersConfigurationRoundTripsAndARecreatedClusterTakesTheNewOne()
+    {
+        ClusterConfiguration configuration = new ClusterConfiguration(List.of(new Tag("team", "a")),
+                List.of(new ClusterConfiguration.Setting("containerInsights", "enabled")));
+        Cluster plain = cluster("configured");
+        store.useTransaction(transaction -> transaction.clusters().upsertActive(
+                new Cluster(accountId, plain.name(), plain.arn(), Cluster.Status.ACTIVE, plain.createdAt(), configuration)));
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.clusters().find(accountId, "configured")).orElseThrow().configuration())
+                .isEqualTo(configuration);
+
+        store.useTransaction(transaction -> transaction.clusters().setConfiguration(accountId, "configured", configuration.withTags(List.of())));
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.clusters().find(accountId, "configured")).orElseThrow().configuration().tags())
+                .isEmpty();
+
+        store.useTransaction(transaction -> {
+            transaction.clusters().setStatus(accountId, "configured", Cluster.Status.INACTIVE);
+            transaction.clusters().upsertActive(new Cluster(accountId, "configured", plain.arn().replace("us-east-1", "us-east-2"), Cluster.Status.ACTIVE,
+                    plain.createdAt(), ClusterConfiguration.EMPTY));
+        });
+        Cluster recreated = store.inTransaction((StoreTransaction transaction) -> transaction.clusters().find(accountId, "configured")).orElseThrow();
+        assertThat(recreated.configuration()).isEqualTo(ClusterConfiguration.EMPTY);
+        assertThat(recreated.arn()).contains(":us-east-2:");
     }
 
     @Test

@@ -1,11 +1,14 @@
 package io.berth.controlplane.store;
 
 import io.berth.controlplane.metering.MeteredTask;
+import io.berth.controlplane.resources.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -99,6 +102,24 @@ abstract class TaskUsageRowsContractTest
     private void upsert(MeteredTask task)
     {
         store.useTransaction(transaction -> transaction.taskUsage().upsert(task));
+    }
+
+    @Test
+    void tagsComeWithTheRecordAndChangeWithTagResourceButNotWithATaglessRecord()
+    {
+        String taskId = newTaskId();
+        MeteredTask first = record(taskId, null, 1, 1, 1, 1, T0.plusSeconds(1));
+        upsert(new MeteredTask(first.taskId(), first.accountId(), first.clusterName(), first.taskArn(), first.family(), first.group(), first.cpu(),
+                first.memory(), first.pullStartedAt(), first.stoppedAt(), first.cpuSeconds(), first.avgMemoryMiB(), first.memorySampledSeconds(),
+                first.peakMemoryMiB(), first.sampledAt(), Map.of("team", "red")));
+        assertThat(store.inTransaction(transaction -> transaction.taskUsage().find(taskId)).orElseThrow().tags()).containsExactly(Map.entry("team", "red"));
+
+        store.useTransaction(transaction -> transaction.taskUsage().setTags(taskId, List.of(new Tag("team", "blue"), new Tag("env", "prod"))));
+        // the control plane closing a vanished task's record knows no tags: the stored ones stay
+        upsert(record(taskId, T0.plusSeconds(5), 0, 0, 0, 0, null));
+
+        assertThat(store.inTransaction(transaction -> transaction.taskUsage().find(taskId)).orElseThrow().tags())
+                .containsOnly(Map.entry("team", "blue"), Map.entry("env", "prod"));
     }
 
     private MeteredTask record(String taskId, Instant stoppedAt, double cpuSeconds, double avgMemory, double sampledSeconds, double peak, Instant sampledAt)

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.berth.common.agentprotocol.LogBatch;
+import io.berth.common.agentprotocol.LogBatchRefusedException;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
 import io.berth.common.hostauth.HostCredential;
@@ -29,7 +31,9 @@ import static java.util.Objects.requireNonNull;
  * <li>{@code POST join} {"token"} answers {"hostId", "secret"}: the host's identity, for a valid join token;</li>
  * <li>{@code POST sync} a SyncRequest, answers the SyncResponse (the heartbeat);</li>
  * <li>{@code GET changes?timeout=SECONDS} returns {"changed": true} as soon as the host's desired state may have
- * changed, or {"changed": false} after the timeout (a long poll).</li>
+ * changed, or {"changed": false} after the timeout (a long poll);</li>
+ * <li>{@code POST logs} a LogBatch of the host's own tasks' awslogs containers, answers {} once stored; 403 for a
+ * task that is not on this host.</li>
  * </ul>
  * sync and changes need {@code Authorization: Bearer <hostId>.<secret>}. Refusals are 401 (no valid credential)
  * or 403 (a valid credential used for another host), with {"__type", "message"} bodies.
@@ -65,6 +69,7 @@ public final class AgentProtocolHandler
                     case "join" -> join(exchange, method);
                     case "sync" -> sync(exchange, method);
                     case "changes" -> changes(exchange, method);
+                    case "logs" -> logs(exchange, method);
                     default -> throw new ProtocolError(404, "NotFound", "No agent endpoint at " + method + " " + path);
                 };
                 send(exchange, 200, response);
@@ -72,6 +77,10 @@ public final class AgentProtocolHandler
             catch (HostAccessDeniedException e) {
                 log.warn("agent call {} {} from {} refused: {}", method, path, exchange.getRemoteAddress(), e.getMessage());
                 send(exchange, e.unauthenticated() ? 401 : 403, error(e.unauthenticated() ? "UnrecognizedHost" : "AccessDenied", e.getMessage()));
+            }
+            catch (LogBatchRefusedException e) {
+                log.warn("agent call {} {} refused: {}", method, path, e.getMessage());
+                send(exchange, 403, error("AccessDenied", e.getMessage()));
             }
             catch (ProtocolError e) {
                 send(exchange, e.status, error(e.type, e.getMessage()));
@@ -113,6 +122,19 @@ public final class AgentProtocolHandler
         }
         SyncResponse response = gateway.sync(request);
         return response;
+    }
+
+    private Object logs(HttpExchange exchange, String method)
+            throws IOException
+    {
+        requireMethod(method, "POST");
+        String hostId = authenticate(exchange);
+        LogBatch batch = readJson(exchange, LogBatch.class);
+        if (!batch.hostId().equals(hostId)) {
+            throw new HostAccessDeniedException("this credential belongs to host " + hostId + ", not to host " + batch.hostId(), false);
+        }
+        gateway.shipLogs(batch);
+        return Map.of();
     }
 
     private Object changes(HttpExchange exchange, String method)

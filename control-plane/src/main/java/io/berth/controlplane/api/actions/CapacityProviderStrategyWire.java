@@ -1,7 +1,10 @@
 package io.berth.controlplane.api.actions;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.clusters.CapacityProviders;
+import io.berth.controlplane.clusters.ClusterConfiguration;
 import io.berth.controlplane.tasks.TaskService;
 
 import java.util.List;
@@ -11,56 +14,51 @@ import static io.berth.controlplane.api.actions.JsonFields.optionalObjects;
 import static io.berth.controlplane.api.actions.JsonFields.optionalString;
 
 /**
- * RunTask's capacityProviderStrategy, read as the launch type it amounts to. Berth has one capacity provider,
- * FARGATE: a strategy that names only it is the FARGATE launch type; FARGATE_SPOT (tasks that may be reclaimed)
- * and any other provider are refused rather than run as something else. As in ECS, a request may give a
- * strategy or a launchType, not both.
+ * Capacity provider strategies on the wire: RunTask's capacityProviderStrategy, read as the launch type it amounts
+ * to, and a cluster's defaultCapacityProviderStrategy. Berth runs FARGATE only: a RunTask strategy that would place a
+ * task on FARGATE_SPOT is refused rather than run as something else. As in ECS, a request may give a strategy or a
+ * launchType, not both.
  */
 final class CapacityProviderStrategyWire
 {
-    private static final int MAX_BASE = 100_000;
-    private static final int MAX_WEIGHT = 1_000;
-
     private CapacityProviderStrategyWire() {}
 
-    /** The request's launchType, or FARGATE for a strategy that names only FARGATE; null when it gives neither. */
+    /** The request's launchType, or FARGATE for a strategy that places tasks on FARGATE only; null when it gives neither. */
     static String launchType(JsonNode request)
     {
         String launchType = optionalString(request, "launchType");
-        JsonNode field = request.get("capacityProviderStrategy");
-        if (field == null || field.isNull()) {
-            return launchType;
-        }
-        List<JsonNode> strategy = optionalObjects(request, "capacityProviderStrategy");
+        List<ClusterConfiguration.StrategyItem> strategy = strategy(request, "capacityProviderStrategy");
         if (strategy.isEmpty()) {
             return launchType;
         }
         if (launchType != null) {
             throw EcsException.invalidParameter("Specifying both a launchType and a capacityProviderStrategy is not supported: give one of them.");
         }
-        for (JsonNode item : strategy) {
-            String provider = optionalString(item, "capacityProvider");
-            if (provider == null || provider.isEmpty()) {
-                throw EcsException.invalidParameter("Every capacityProviderStrategy item needs a capacityProvider.");
-            }
-            if (!provider.equals(TaskService.LAUNCH_TYPE)) {
-                throw EcsException.clientException("capacityProviderStrategy: capacity provider '" + provider + "' is not supported; Berth has only "
-                        + TaskService.LAUNCH_TYPE + " (no FARGATE_SPOT). Use [{\"capacityProvider\": \"FARGATE\"}] or launchType FARGATE.");
-            }
-            checkRange(item, "base", MAX_BASE);
-            checkRange(item, "weight", MAX_WEIGHT);
-        }
-        if (strategy.size() > 1) {
-            throw EcsException.invalidParameter("capacityProviderStrategy names capacity provider FARGATE more than once.");
-        }
+        CapacityProviders.checkStrategy(strategy);
+        CapacityProviders.checkRunnable(strategy, "capacityProviderStrategy");
         return TaskService.LAUNCH_TYPE;
     }
 
-    private static void checkRange(JsonNode item, String field, int max)
+    /** A strategy field: [{"capacityProvider", "weight", "base"}], empty when absent. */
+    static List<ClusterConfiguration.StrategyItem> strategy(JsonNode request, String field)
     {
-        Integer value = optionalInteger(item, field);
-        if (value != null && (value < 0 || value > max)) {
-            throw EcsException.invalidParameter("capacityProviderStrategy " + field + " must be between 0 and " + max + ", got " + value + ".");
-        }
+        return optionalObjects(request, field).stream()
+                .map(item -> {
+                    String provider = optionalString(item, "capacityProvider");
+                    if (provider == null || provider.isEmpty()) {
+                        throw EcsException.invalidParameter("Every " + field + " item needs a capacityProvider.");
+                    }
+                    Integer weight = optionalInteger(item, "weight");
+                    Integer base = optionalInteger(item, "base");
+                    return new ClusterConfiguration.StrategyItem(provider, weight == null ? 0 : weight, base == null ? 0 : base);
+                })
+                .toList();
+    }
+
+    static ArrayNode toJson(List<ClusterConfiguration.StrategyItem> strategy)
+    {
+        ArrayNode array = JsonFields.array();
+        strategy.forEach(item -> array.addObject().put("capacityProvider", item.capacityProvider()).put("weight", item.weight()).put("base", item.base()));
+        return array;
     }
 }

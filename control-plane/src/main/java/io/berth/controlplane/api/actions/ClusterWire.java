@@ -1,16 +1,32 @@
 package io.berth.controlplane.api.actions;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.clusters.ClusterConfiguration;
 import io.berth.controlplane.clusters.ClusterSummary;
 
-/** The ECS Cluster shape. */
+import java.util.List;
+import java.util.Set;
+
+import static io.berth.controlplane.api.actions.JsonFields.optionalObjects;
+import static io.berth.controlplane.api.actions.JsonFields.optionalString;
+import static io.berth.controlplane.api.actions.JsonFields.optionalStrings;
+
+/** The ECS Cluster shape, and the cluster fields of requests. */
 final class ClusterWire
 {
+    /** DescribeClusters' include values; only TAGS and SETTINGS change what Berth shows (it has no attachments or statistics to add). */
+    private static final Set<String> INCLUDE_VALUES = Set.of("ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS");
+
     private ClusterWire() {}
 
-    static ObjectNode toJson(ClusterSummary summary)
+    /** tags: whether to show the cluster's tags (CreateCluster does; DescribeClusters when asked to include TAGS). */
+    static ObjectNode toJson(ClusterSummary summary, boolean tags)
     {
         ObjectNode node = JsonFields.object();
+        ClusterConfiguration configuration = summary.cluster().configuration();
         node.put("clusterArn", summary.cluster().arn());
         node.put("clusterName", summary.cluster().name());
         node.put("status", summary.cluster().status().name());
@@ -20,10 +36,40 @@ final class ClusterWire
         node.put("pendingTasksCount", summary.pendingTasksCount());
         node.put("activeServicesCount", 0);
         node.set("statistics", JsonFields.array());
-        node.set("tags", JsonFields.array());
-        node.set("settings", JsonFields.array());
-        node.set("capacityProviders", JsonFields.array());
-        node.set("defaultCapacityProviderStrategy", JsonFields.array());
+        node.set("tags", tags ? TaskDefinitionWire.tagsToJson(configuration.tags()) : JsonFields.array());
+        ArrayNode settings = node.putArray("settings");
+        configuration.settings().forEach(setting -> settings.addObject().put("name", setting.name()).put("value", setting.value()));
+        node.set("capacityProviders", JsonFields.strings(configuration.capacityProviders()));
+        node.set("defaultCapacityProviderStrategy", CapacityProviderStrategyWire.toJson(configuration.defaultCapacityProviderStrategy()));
         return node;
+    }
+
+    /** The settings field of CreateCluster and UpdateCluster(Settings): [{"name", "value"}], empty when absent. */
+    static List<ClusterConfiguration.Setting> settings(JsonNode request)
+    {
+        return optionalObjects(request, "settings").stream()
+                .map(setting -> {
+                    String name = optionalString(setting, "name");
+                    String value = optionalString(setting, "value");
+                    if (name == null || value == null) {
+                        throw EcsException.invalidParameter("Every cluster setting needs a name and a value: give [{\"name\": \"containerInsights\", \"value\": \"enabled\"}].");
+                    }
+                    return new ClusterConfiguration.Setting(name, value);
+                })
+                .toList();
+    }
+
+    static boolean includesTags(JsonNode request)
+    {
+        List<String> include = optionalStrings(request, "include");
+        if (include == null) {
+            return false;
+        }
+        for (String value : include) {
+            if (!INCLUDE_VALUES.contains(value)) {
+                throw EcsException.invalidParameter("include may hold ATTACHMENTS, CONFIGURATIONS, SETTINGS, STATISTICS or TAGS, got '" + value + "'.");
+            }
+        }
+        return include.contains("TAGS");
     }
 }

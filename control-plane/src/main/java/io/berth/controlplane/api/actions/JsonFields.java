@@ -17,8 +17,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
-/** Reading request fields with type checks, and writing response fields, in the ways every action needs. */
+/**
+ * Reading request fields with type checks, and writing response fields, in the ways every action needs. A field of
+ * the wrong JSON type is a SerializationException naming it, as the AWS services answer a body that does not fit the
+ * model; a value of the right type that ECS refuses is an InvalidParameterException or ClientException.
+ */
 public final class JsonFields
 {
     private JsonFields() {}
@@ -30,7 +35,7 @@ public final class JsonFields
             return null;
         }
         if (!value.isTextual()) {
-            throw EcsException.invalidParameter("'" + field + "' must be a string.");
+            throw EcsException.serialization("'" + field + "' must be a string.");
         }
         return value.asText();
     }
@@ -42,7 +47,7 @@ public final class JsonFields
             return null;
         }
         if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw EcsException.invalidParameter("'" + field + "' must be an integer.");
+            throw EcsException.serialization("'" + field + "' must be an integer.");
         }
         return value.asInt();
     }
@@ -54,7 +59,7 @@ public final class JsonFields
             return null;
         }
         if (!value.isBoolean()) {
-            throw EcsException.invalidParameter("'" + field + "' must be true or false.");
+            throw EcsException.serialization("'" + field + "' must be true or false.");
         }
         return value.asBoolean();
     }
@@ -82,12 +87,12 @@ public final class JsonFields
             return null;
         }
         if (!value.isArray()) {
-            throw EcsException.invalidParameter("'" + field + "' must be a list of strings.");
+            throw EcsException.serialization("'" + field + "' must be a list of strings.");
         }
         List<String> strings = new ArrayList<>();
         for (JsonNode element : value) {
             if (!element.isTextual()) {
-                throw EcsException.invalidParameter("'" + field + "' must be a list of strings.");
+                throw EcsException.serialization("'" + field + "' must be a list of strings.");
             }
             strings.add(element.asText());
         }
@@ -101,12 +106,12 @@ public final class JsonFields
             return List.of();
         }
         if (!value.isArray()) {
-            throw EcsException.invalidParameter("'" + field + "' must be a list of objects.");
+            throw EcsException.serialization("'" + field + "' must be a list of objects.");
         }
         List<JsonNode> objects = new ArrayList<>();
         for (JsonNode element : value) {
             if (!element.isObject()) {
-                throw EcsException.invalidParameter("'" + field + "' must be a list of objects.");
+                throw EcsException.serialization("'" + field + "' must be a list of objects.");
             }
             objects.add(element);
         }
@@ -120,7 +125,7 @@ public final class JsonFields
             return null;
         }
         if (!value.isObject()) {
-            throw EcsException.invalidParameter("'" + field + "' must be an object.");
+            throw EcsException.serialization("'" + field + "' must be an object.");
         }
         return value;
     }
@@ -138,6 +143,24 @@ public final class JsonFields
                 throw EcsException.clientException(where + " field '" + entry.getKey() + "' is not supported by Berth yet; leave it out.");
             }
         });
+    }
+
+    /**
+     * Refuses (InvalidParameterException naming them) the request's fields that are not among the action's fields, so
+     * that none is silently ignored; service names the API in the message ("ECR", "CloudWatch Logs").
+     */
+    public static void refuseUnknownFields(JsonNode request, Set<String> fields, String service, String action)
+    {
+        Set<String> unknown = new TreeSet<>();
+        request.fieldNames().forEachRemaining(field -> {
+            if (!fields.contains(field)) {
+                unknown.add(field);
+            }
+        });
+        if (!unknown.isEmpty()) {
+            throw EcsException.invalidParameter("Berth's " + service + " does not support " + String.join(", ", unknown) + " in " + action + "; it takes "
+                    + new TreeSet<>(fields) + ".");
+        }
     }
 
     /** The fields of an object other than the known ones, as plain values, nulls left out: kept to echo them. */

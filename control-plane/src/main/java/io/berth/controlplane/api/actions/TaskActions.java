@@ -74,7 +74,7 @@ public final class TaskActions
                 tagging(request));
         List<Task> started;
         try {
-            started = tasks.run(context.account().accountId(), command);
+            started = tasks.run(context.account().accountId(), context.region(), command);
         }
         catch (QuotaExceededException e) {
             // ECS's model lists no LimitExceededException for RunTask: a refused request is a ClientException
@@ -106,7 +106,7 @@ public final class TaskActions
 
     private JsonNode stopTask(RequestContext context, JsonNode request)
     {
-        Task task = tasks.stop(context.account().accountId(), optionalString(request, "cluster"), optionalString(request, "task"),
+        Task task = tasks.stop(context.account().accountId(), context.region(), optionalString(request, "cluster"), optionalString(request, "task"),
                 optionalString(request, "reason"));
         ObjectNode response = JsonFields.object();
         response.set("task", TaskWire.toJson(task, false));
@@ -117,7 +117,7 @@ public final class TaskActions
     {
         // as in ECS, a task's tags are shown only to a caller that asks for them
         boolean includeTags = JsonFields.includesTags(request);
-        Described<Task> described = tasks.describe(context.account().accountId(), optionalString(request, "cluster"), optionalStrings(request, "tasks"));
+        Described<Task> described = tasks.describe(context.account().accountId(), context.region(), optionalString(request, "cluster"), optionalStrings(request, "tasks"));
         ObjectNode response = JsonFields.object();
         ArrayNode array = response.putArray("tasks");
         described.found().forEach(task -> array.add(TaskWire.toJson(task, includeTags)));
@@ -153,7 +153,7 @@ public final class TaskActions
                 optionalString(request, "startedBy"),
                 desiredStatus == null ? null : TaskStatus.valueOf(desiredStatus),
                 serviceNameOf(optionalString(request, "serviceName")));
-        Page<String> page = tasks.listArns(context.account().accountId(), filter, pageRequest);
+        Page<String> page = tasks.listArns(context.account().accountId(), context.region(), filter, pageRequest);
         ObjectNode response = JsonFields.object();
         response.set("taskArns", JsonFields.strings(page.items()));
         JsonFields.putIfNotNull(response, "nextToken", page.nextToken());

@@ -1,6 +1,7 @@
 package io.berth.controlplane.api.actions;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.controlplane.api.EcsAction;
 import io.berth.controlplane.api.EcsException;
@@ -14,6 +15,7 @@ import java.util.List;
 
 import static io.berth.controlplane.api.actions.JsonFields.optionalInteger;
 import static io.berth.controlplane.api.actions.JsonFields.optionalString;
+import static io.berth.controlplane.api.actions.JsonFields.optionalStrings;
 import static java.util.Objects.requireNonNull;
 
 /** RegisterTaskDefinition, DescribeTaskDefinition, ListTaskDefinitions, ListTaskDefinitionFamilies, DeregisterTaskDefinition. */
@@ -33,12 +35,13 @@ public final class TaskDefinitionActions
                 new SimpleEcsAction("DescribeTaskDefinition", this::describe),
                 new SimpleEcsAction("ListTaskDefinitions", this::list),
                 new SimpleEcsAction("ListTaskDefinitionFamilies", this::listFamilies),
-                new SimpleEcsAction("DeregisterTaskDefinition", this::deregister));
+                new SimpleEcsAction("DeregisterTaskDefinition", this::deregister),
+                new SimpleEcsAction("DeleteTaskDefinitions", this::delete));
     }
 
     private JsonNode register(RequestContext context, JsonNode request)
     {
-        TaskDefinition definition = taskDefinitions.register(context.account().accountId(), TaskDefinitionWire.request(request));
+        TaskDefinition definition = taskDefinitions.register(context.account().accountId(), context.region(), TaskDefinitionWire.request(request));
         return withTaskDefinition(definition, true);
     }
 
@@ -82,6 +85,17 @@ public final class TaskDefinitionActions
         return withTaskDefinition(definition, false);
     }
 
+    private JsonNode delete(RequestContext context, JsonNode request)
+    {
+        TaskDefinitionService.Deletion deletion = taskDefinitions.delete(context.account().accountId(), optionalStrings(request, "taskDefinitions"));
+        ObjectNode response = JsonFields.object();
+        ArrayNode deleted = response.putArray("taskDefinitions");
+        deletion.deleted().forEach(definition -> deleted.add(TaskDefinitionWire.toJson(definition)));
+        ArrayNode failures = response.putArray("failures");
+        deletion.failures().forEach(failure -> failures.addObject().put("arn", failure.reference()).put("reason", failure.reason()));
+        return response;
+    }
+
     private static JsonNode withTaskDefinition(TaskDefinition definition, boolean withTags)
     {
         ObjectNode response = JsonFields.object();
@@ -104,7 +118,13 @@ public final class TaskDefinitionActions
         return switch (value) {
             case "ACTIVE" -> TaskDefinition.Status.ACTIVE;
             case "INACTIVE" -> TaskDefinition.Status.INACTIVE;
-            default -> throw EcsException.invalidParameter("status must be ACTIVE or INACTIVE" + (allowAll ? " or ALL" : "") + ".");
+            case "DELETE_IN_PROGRESS" -> {
+                if (allowAll) {
+                    throw EcsException.invalidParameter("status must be ACTIVE, INACTIVE or ALL.");
+                }
+                yield TaskDefinition.Status.DELETE_IN_PROGRESS;
+            }
+            default -> throw EcsException.invalidParameter("status must be ACTIVE, INACTIVE" + (allowAll ? " or ALL" : " or DELETE_IN_PROGRESS") + ".");
         };
     }
 }

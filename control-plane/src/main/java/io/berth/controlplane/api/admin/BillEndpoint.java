@@ -18,7 +18,7 @@ import java.util.Map;
 import static java.util.Objects.requireNonNull;
 
 /**
- * GET /berth/bill?since=&until=&by=task|family|service|cluster&account=: the bill of the caller's account.
+ * GET /berth/bill?since=&until=&by=task|family|service|cluster|tag:KEY&account=: the bill of the caller's account.
  * The operator sees every account's, or one account's with account=ID. Dates are UTC days (2024-05-01),
  * date-times (2024-05-01T12:00:00Z) or epoch seconds; the period is [since, until), open where not given.
  */
@@ -66,7 +66,7 @@ public final class BillEndpoint
             grouping = by == null ? BillGrouping.TASK : BillGrouping.fromWireName(by);
         }
         catch (IllegalArgumentException e) {
-            throw EcsException.invalidParameter("by must be task, family, service or cluster, got '" + query.get("by") + "'.");
+            throw EcsException.invalidParameter("by must be task, family, service, cluster or tag:KEY, got '" + query.get("by") + "'.");
         }
         return BillWire.bill(metering.bill(accountFilter, period, grouping));
     }

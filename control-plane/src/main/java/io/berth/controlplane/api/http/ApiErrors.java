@@ -12,6 +12,7 @@ final class ApiErrors
     static final String INCOMPLETE_SIGNATURE = "IncompleteSignatureException";
     static final String INVALID_SIGNATURE = "InvalidSignatureException";
     static final String UNRECOGNIZED_CLIENT = "UnrecognizedClientException";
+    static final String EXPIRED_TOKEN = "ExpiredTokenException";
     static final String UNKNOWN_OPERATION = "UnknownOperationException";
     static final String SERIALIZATION = "SerializationException";
     static final String REQUEST_TOO_LARGE = "RequestEntityTooLargeException";
@@ -45,6 +46,11 @@ final class ApiErrors
     static EcsException unrecognizedClient()
     {
         return new EcsException(UNRECOGNIZED_CLIENT, "The security token included in the request is invalid.");
+    }
+
+    static EcsException expiredToken(String message)
+    {
+        return new EcsException(EXPIRED_TOKEN, message);
     }
 
     static EcsException unknownOperation(String message)

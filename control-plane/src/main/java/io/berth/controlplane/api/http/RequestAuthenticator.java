@@ -9,6 +9,7 @@ import io.berth.common.sigv4.MalformedAuthorizationException;
 import io.berth.common.sigv4.SigV4Signer;
 import io.berth.controlplane.accounts.AccessKey;
 import io.berth.controlplane.accounts.AccessKeyLookup;
+import io.berth.controlplane.credentials.TaskCredentialsRejectedException;
 
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -75,6 +76,10 @@ final class RequestAuthenticator
         if (!authorization.signedHeaders().contains("host")) {
             throw ApiErrors.incompleteSignature("'Host' must be a 'SignedHeader' in the AWS Authorization.");
         }
+        // X-Amz-Target names the action of a JSON service: unsigned, a request signed as one action could be replayed as another
+        if (request.header("x-amz-target").isPresent() && !authorization.signedHeaders().contains("x-amz-target")) {
+            throw ApiErrors.incompleteSignature("'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.");
+        }
 
         String amzDate = requestDate(request, authorization);
         Instant requestTime = AmzDate.parse(amzDate).orElseThrow();
@@ -103,7 +108,7 @@ final class RequestAuthenticator
             }
         }
 
-        AccessKey key = keys.findAccessKey(authorization.accessKeyId()).orElseThrow(ApiErrors::unrecognizedClient);
+        AccessKey key = key(request, authorization);
 
         String canonicalRequest = CanonicalRequest.build(
                 request.method(),
@@ -118,6 +123,21 @@ final class RequestAuthenticator
                     + "Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
         }
         return new Authenticated(key, scope.region(), scope.service());
+    }
+
+    /** The key that signed: an account's, or with X-Amz-Security-Token (which must be signed) a task's temporary one. */
+    private AccessKey key(IncomingRequest request, AuthorizationHeader authorization)
+    {
+        String sessionToken = request.header("x-amz-security-token").map(String::strip).orElse(null);
+        if (sessionToken != null && !authorization.signedHeaders().contains("x-amz-security-token")) {
+            throw ApiErrors.incompleteSignature("'X-Amz-Security-Token' must be a 'SignedHeader' in the AWS Authorization.");
+        }
+        try {
+            return keys.findAccessKey(authorization.accessKeyId(), sessionToken).orElseThrow(ApiErrors::unrecognizedClient);
+        }
+        catch (TaskCredentialsRejectedException e) {
+            throw e.reason() == TaskCredentialsRejectedException.Reason.EXPIRED ? ApiErrors.expiredToken(e.getMessage()) : ApiErrors.unrecognizedClient();
+        }
     }
 
     /** The signed request time in basic ISO 8601 form, from X-Amz-Date or else the HTTP Date header. */

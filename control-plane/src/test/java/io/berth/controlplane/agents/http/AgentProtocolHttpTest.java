@@ -127,7 +127,7 @@ class AgentProtocolHttpTest
                 HttpResponse.BodyHandlers.ofString());
         EcsClient ecs = new EcsClient(controlPlane, operator);
         ecs.call("RegisterTaskDefinition", "{\"family\": \"job\", \"containerDefinitions\": [{\"name\": \"main\", \"image\": \"busybox\"}]}");
-        ecs.call("RunTask", "{\"taskDefinition\": \"job\"}");
+        ecs.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\"}");
         HttpResponse<String> changed = waiting.get();
         assertThat(Json.mapper().readTree(changed.body()).path("changed").asBoolean()).isTrue();
 

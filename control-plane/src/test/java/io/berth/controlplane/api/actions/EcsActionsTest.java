@@ -24,7 +24,8 @@ abstract class EcsActionsTest
              "executionRoleArn": "arn:aws:iam::123456789012:role/exec",
              "containerDefinitions": [{"name": "app", "image": "127.0.0.1:5000/app:1", "command": ["serve"],
                "environment": [{"name": "MODE", "value": "prod"}], "portMappings": [{"containerPort": 8080}],
-               "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/web"}}}]}
+               "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/web", "awslogs-stream-prefix": "web",
+                 "awslogs-create-group": "true"}}}]}
             """;
 
     private final TestingClock clock = new TestingClock();
@@ -207,21 +208,26 @@ abstract class EcsActionsTest
     void runTaskValidation()
     {
         alice.call("RegisterTaskDefinition", WEB);
-        assertThat(alice.fails("RunTask", "{\"taskDefinition\": \"web\", \"launchType\": \"EC2\"}").getMessage()).contains("FARGATE");
-        assertThat(alice.fails("RunTask", "{\"taskDefinition\": \"web\", \"count\": 11}").type()).isEqualTo("InvalidParameterException");
-        assertThat(alice.fails("RunTask", "{\"taskDefinition\": \"nope\"}").getMessage()).isEqualTo("TaskDefinition not found.");
-        assertThat(alice.fails("RunTask", "{\"taskDefinition\": \"web\", \"overrides\": {\"containerOverrides\": [{\"name\": \"db\"}]}}").type())
+        assertThat(alice.fails("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"web\", \"launchType\": \"EC2\"}").getMessage()).contains("FARGATE");
+        assertThat(alice.fails("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"web\", \"count\": 11}").type()).isEqualTo("InvalidParameterException");
+        assertThat(alice.fails("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"nope\"}").getMessage()).isEqualTo("TaskDefinition not found.");
+        assertThat(alice.fails("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"web\", \"overrides\": {\"containerOverrides\": [{\"name\": \"db\"}]}}").type())
                 .isEqualTo("InvalidParameterException");
-        assertThat(alice.fails("RunTask", "{\"taskDefinition\": \"web\", \"overrides\": {\"memory\": \"8192\"}}").getMessage()).contains("512, 1024, 2048");
-        assertThat(alice.fails("RunTask", "{\"cluster\": \"nope\", \"taskDefinition\": \"web\"}").type()).isEqualTo("ClusterNotFoundException");
-        assertThat(alice.fails("RunTask", "{\"taskDefinition\": 5}").type()).isEqualTo("InvalidParameterException");
+        assertThat(alice.fails("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"web\", \"overrides\": {\"memory\": \"8192\"}}").getMessage()).contains("512, 1024, 2048");
+        assertThat(alice.fails("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"cluster\": \"nope\", \"taskDefinition\": \"web\"}").type()).isEqualTo("ClusterNotFoundException");
+        assertThat(alice.fails("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": 5}").type()).isEqualTo("SerializationException");
+        assertThat(alice.fails("RunTask", "{\"taskDefinition\": \"web\", \"tags\": \"team=a\"}").type()).isEqualTo("SerializationException");
+        assertThat(alice.fails("RunTask", "{\"taskDefinition\": \"web\"}").getMessage())
+                .isEqualTo("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
+        assertThat(alice.fails("RunTask", "{\"taskDefinition\": \"web\", \"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": []}}}")
+                .getMessage()).isEqualTo("subnets can not be empty.");
     }
 
     @Test
     void defaultClusterIsCreatedOnDemand()
     {
         alice.call("RegisterTaskDefinition", WEB);
-        JsonNode task = alice.call("RunTask", "{\"taskDefinition\": \"web:1\"}").get("tasks").get(0);
+        JsonNode task = alice.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"web:1\"}").get("tasks").get(0);
         assertThat(task.get("clusterArn").asText()).endsWith(":cluster/default");
         assertThat(texts(alice.call("ListClusters", "{}").get("clusterArns"))).singleElement().asString().endsWith("cluster/default");
         assertThat(alice.call("ListTasks", "{}").get("taskArns")).hasSize(1);
@@ -231,7 +237,7 @@ abstract class EcsActionsTest
     void stoppedTasksArePurgedAfterTheRetention()
     {
         alice.call("RegisterTaskDefinition", WEB);
-        String taskArn = alice.call("RunTask", "{\"taskDefinition\": \"web\"}").get("tasks").get(0).get("taskArn").asText();
+        String taskArn = alice.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"web\"}").get("tasks").get(0).get("taskArn").asText();
         alice.call("StopTask", "{\"task\": \"" + taskArn + "\"}");
         controlPlane.purgeExpired();
         assertThat(alice.call("DescribeTasks", "{\"tasks\": [\"" + taskArn + "\"]}").get("tasks")).hasSize(1);
@@ -248,7 +254,7 @@ abstract class EcsActionsTest
     {
         JsonNode cluster = alice.call("CreateCluster", "{\"clusterName\": \"prod\"}").get("cluster");
         JsonNode definition = alice.call("RegisterTaskDefinition", WEB).get("taskDefinition");
-        JsonNode task = alice.call("RunTask", "{\"cluster\": \"prod\", \"taskDefinition\": \"web\"}").get("tasks").get(0);
+        JsonNode task = alice.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"cluster\": \"prod\", \"taskDefinition\": \"web\"}").get("tasks").get(0);
         String clusterArn = cluster.get("clusterArn").asText();
         String taskArn = task.get("taskArn").asText();
 
@@ -263,7 +269,7 @@ abstract class EcsActionsTest
                 .isEqualTo("ClientException");
         assertThat(bob.call("ListTaskDefinitions", "{}").get("taskDefinitionArns")).isEmpty();
         assertThat(bob.call("ListTaskDefinitionFamilies", "{}").get("families")).isEmpty();
-        assertThat(bob.fails("RunTask", "{\"taskDefinition\": \"" + definition.get("taskDefinitionArn").asText() + "\"}").getMessage())
+        assertThat(bob.fails("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"" + definition.get("taskDefinitionArn").asText() + "\"}").getMessage())
                 .isEqualTo("TaskDefinition not found.");
         assertThat(bob.fails("DeregisterTaskDefinition", "{\"taskDefinition\": \"web:1\"}").type()).isEqualTo("ClientException");
 

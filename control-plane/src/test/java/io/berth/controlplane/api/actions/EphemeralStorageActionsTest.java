@@ -54,7 +54,7 @@ class EphemeralStorageActionsTest
         JsonNode described = client.call("DescribeTaskDefinition", "{\"taskDefinition\": \"big\"}").get("taskDefinition");
         assertThat(described.get("ephemeralStorage").get("sizeInGiB").asInt()).isEqualTo(21);
 
-        JsonNode task = client.call("RunTask", "{\"taskDefinition\": \"big\"}").get("tasks").get(0);
+        JsonNode task = client.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"big\"}").get("tasks").get(0);
         assertThat(task.get("ephemeralStorage").get("sizeInGiB").asInt()).isEqualTo(21);
         assertThat(task.get("overrides").has("ephemeralStorage")).isFalse();
         assertThat(describeTask(task).get("ephemeralStorage").get("sizeInGiB").asInt()).isEqualTo(21);
@@ -67,7 +67,7 @@ class EphemeralStorageActionsTest
         JsonNode registered = client.call("RegisterTaskDefinition", definition("plain", "")).get("taskDefinition");
         assertThat(registered.has("ephemeralStorage")).isFalse();
 
-        JsonNode task = client.call("RunTask", "{\"taskDefinition\": \"plain\"}").get("tasks").get(0);
+        JsonNode task = client.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"plain\"}").get("tasks").get(0);
 
         assertThat(describeTask(task).get("ephemeralStorage").get("sizeInGiB").asInt()).isEqualTo(20);
         assertThat(assignment(task.get("taskArn").asText()).ephemeralStorageGiB()).isEqualTo(20);
@@ -78,7 +78,7 @@ class EphemeralStorageActionsTest
     {
         client.call("RegisterTaskDefinition", definition("big", "\"ephemeralStorage\": {\"sizeInGiB\": 21}"));
 
-        JsonNode task = client.call("RunTask", "{\"taskDefinition\": \"big\", \"overrides\": {\"ephemeralStorage\": {\"sizeInGiB\": 200}}}")
+        JsonNode task = client.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"big\", \"overrides\": {\"ephemeralStorage\": {\"sizeInGiB\": 200}}}")
                 .get("tasks").get(0);
 
         JsonNode described = describeTask(task);
@@ -102,10 +102,10 @@ class EphemeralStorageActionsTest
 
         client.call("RegisterTaskDefinition", definition("good", ""));
         for (String value : List.of("10", "500", "21.5")) {
-            assertRefused("RunTask", "{\"taskDefinition\": \"good\", \"overrides\": {\"ephemeralStorage\": {\"sizeInGiB\": " + value + "}}}",
+            assertRefused("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"good\", \"overrides\": {\"ephemeralStorage\": {\"sizeInGiB\": " + value + "}}}",
                     "'overrides.ephemeralStorage.sizeInGiB'", "21 to 200");
         }
-        assertRefused("RunTask", "{\"taskDefinition\": \"good\", \"overrides\": {\"ephemeralStorage\": {\"size\": 30}}}", "'overrides.ephemeralStorage.size'");
+        assertRefused("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"good\", \"overrides\": {\"ephemeralStorage\": {\"size\": 30}}}", "'overrides.ephemeralStorage.size'");
         assertThat(client.call("ListTasks", "{}").get("taskArns")).isEmpty();
     }
 

@@ -134,7 +134,8 @@ class SandboxFieldsActionsTest
                 {"family": "sum", "cpu": "256", "memory": "512",
                  "containerDefinitions": [{"name": "a", "image": "i", "memory": 300}, {"name": "b", "image": "i", "memory": 300}]}""",
                 "ClientException", "adds up to 600 MiB");
-        assertRefused(container("\"memory\": 2147483648"), "InvalidParameterException", "'memory'");
+        // past an int: the body does not fit ECS's model, as for any value of the wrong type
+        assertRefused(container("\"memory\": 2147483648"), "SerializationException", "'memory'");
     }
 
     @Test
@@ -156,10 +157,10 @@ class SandboxFieldsActionsTest
         assertRefused(container("\"portMappings\": [{\"containerPort\": -80}]"), "ClientException", "'containerPort'");
 
         client.call("RegisterTaskDefinition", container(""));
-        assertRunRefused("{\"taskDefinition\": \"one\", \"overrides\": {\"cpu\": \"2147483648\"}}", "ClientException", "'cpu'");
-        assertRunRefused("{\"taskDefinition\": \"one\", \"overrides\": {\"memory\": \"2147483648\"}}", "ClientException", "'memory'");
-        assertRunRefused("{\"taskDefinition\": \"one\", \"overrides\": {\"cpu\": 2147483648}}", "ClientException", "'cpu'");
-        assertRunRefused(override("\"memory\": 2147483648"), "InvalidParameterException", "'memory'");
+        assertRunRefused("{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"one\", \"overrides\": {\"cpu\": \"2147483648\"}}", "ClientException", "'cpu'");
+        assertRunRefused("{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"one\", \"overrides\": {\"memory\": \"2147483648\"}}", "ClientException", "'memory'");
+        assertRunRefused("{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"one\", \"overrides\": {\"cpu\": 2147483648}}", "ClientException", "'cpu'");
+        assertRunRefused(override("\"memory\": 2147483648"), "SerializationException", "'memory'");
         assertRunRefused(override("\"memory\": 4"), "ClientException", "'memory'", "6 MiB");
         assertRunRefused(override("\"memory\": 1024"), "ClientException", "'memory'", "512 MiB");
         assertRunRefused(override("\"memoryReservation\": -5"), "ClientException", "'memoryReservation'");
@@ -203,6 +204,6 @@ class SandboxFieldsActionsTest
 
     private static String override(String fields)
     {
-        return "{\"taskDefinition\": \"one\", \"overrides\": {\"containerOverrides\": [{\"name\": \"a\", " + fields + "}]}}";
+        return "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"one\", \"overrides\": {\"containerOverrides\": [{\"name\": \"a\", " + fields + "}]}}";
     }
 }

@@ -86,7 +86,7 @@ class TaskTagsActionsTest
         assertThat(tags(describe(task, ", \"cluster\": \"prod\", \"include\": [\"TAGS\"]")))
                 .containsExactly(entry("env", "prod"), entry("aws:ecs:clusterName", "prod"));
         assertThat(tags(runTask("\"enableECSManagedTags\": false"))).isEmpty();
-        assertRefused("RunTask", "{\"taskDefinition\": \"web\", \"enableECSManagedTags\": \"yes\"}", "InvalidParameterException", "enableECSManagedTags");
+        assertRefused("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"web\", \"enableECSManagedTags\": \"yes\"}", "SerializationException", "enableECSManagedTags");
     }
 
     @Test
@@ -147,10 +147,13 @@ class TaskTagsActionsTest
     @Test
     void createClusterRefusesTheFieldsItDoesNotStore()
     {
-        assertRefused("CreateCluster", "{\"clusterName\": \"tagged\", \"tags\": [{\"key\": \"env\", \"value\": \"prod\"}]}", "ClientException", "'tags'");
-        assertRefused("CreateCluster", "{\"clusterName\": \"tagged\", \"settings\": [{\"name\": \"containerInsights\", \"value\": \"enabled\"}]}",
-                "ClientException", "'settings'");
-        assertRefused("CreateCluster", "{\"clusterName\": \"tagged\", \"capacityProviders\": [\"FARGATE\"]}", "ClientException", "'capacityProviders'");
+        assertRefused("CreateCluster", "{\"clusterName\": \"tagged\", \"serviceConnectDefaults\": {\"namespace\": \"ns\"}}", "ClientException",
+                "'serviceConnectDefaults'");
+        assertRefused("CreateCluster", "{\"clusterName\": \"tagged\", \"configuration\": {\"executeCommandConfiguration\": {\"logging\": \"NONE\"}}}",
+                "ClientException", "'configuration'");
+        assertRefused("CreateCluster", "{\"clusterName\": \"tagged\", \"tags\": [{\"key\": \"aws:env\", \"value\": \"prod\"}]}",
+                "InvalidParameterException", "reserved for AWS use");
+        assertRefused("CreateCluster", "{\"clusterName\": \"tagged\", \"tags\": \"env=prod\"}", "SerializationException", "'tags'");
         assertThat(client.call("ListClusters", "{}").get("clusterArns").toString()).doesNotContain("tagged");
 
         JsonNode cluster = client.call("CreateCluster", "{\"clusterName\": \"plain\", \"tags\": []}").get("cluster");
@@ -179,8 +182,9 @@ class TaskTagsActionsTest
         assertRefused("ListTagsForResource", "{\"resourceArn\": \"" + definitionArn.replace("task-definition", "service") + "\"}",
                 "InvalidParameterException", "'service'");
         assertRefused("ListTagsForResource", "{}", "InvalidParameterException", "resourceArn");
-        // tags are fixed at creation: TagResource and UntagResource are unknown operations, not accepted and dropped
-        assertThat(controlPlane.ecsActions()).extracting(action -> action.name()).doesNotContain("TagResource", "UntagResource");
+        EcsException foreignTag = other.fails("TagResource", "{\"resourceArn\": \"" + definitionArn + "\", \"tags\": [{\"key\": \"a\", \"value\": \"b\"}]}");
+        assertThat(foreignTag.getMessage()).contains("not found");
+        assertThat(tags(listTags(definitionArn))).containsExactly(entry("team", "definition"), entry("cost", "42"));
     }
 
     private JsonNode listTags(String arn)
@@ -195,7 +199,7 @@ class TaskTagsActionsTest
 
     private static String run(String fields)
     {
-        return "{\"taskDefinition\": \"web\"" + (fields.isEmpty() ? "" : ", " + fields) + "}";
+        return "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"web\"" + (fields.isEmpty() ? "" : ", " + fields) + "}";
     }
 
     private JsonNode describe(JsonNode task, String fields)

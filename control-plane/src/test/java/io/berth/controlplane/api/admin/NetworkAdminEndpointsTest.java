@@ -82,7 +82,7 @@ class NetworkAdminEndpointsTest
         sync();
         EcsClient ecs = new EcsClient(controlPlane, tenant);
         ecs.call("RegisterTaskDefinition", "{\"family\": \"job\", \"containerDefinitions\": [{\"name\": \"main\", \"image\": \"busybox\"}]}");
-        String arn = ecs.call("RunTask", "{\"taskDefinition\": \"job\"}").get("tasks").get(0).get("taskArn").asText();
+        String arn = ecs.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\"}").get("tasks").get(0).get("taskArn").asText();
         sync();
 
         EcsException refused = admin.fails(operator, "DELETE", "/berth/hosts/{hostId}", Map.of("hostId", "host-1"), Map.of(), "{}");

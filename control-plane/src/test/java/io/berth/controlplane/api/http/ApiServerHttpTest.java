@@ -148,6 +148,25 @@ class ApiServerHttpTest
     }
 
     @Test
+    void targetOutsideTheSignatureIsAnIncompleteSignature()
+            throws Exception
+    {
+        // signed without X-Amz-Target, which is then added: the signature would otherwise hold for any action
+        URI uri = URI.create(api.server.endpoint() + "/");
+        byte[] body = "{}".getBytes(UTF_8);
+        Map<String, String> signed = new SigV4Signer("ecs", false).sign("POST", uri, Map.of("Content-Type", "application/x-amz-json-1.1"), body, CREDENTIALS, "us-east-1", Instant.now());
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("Content-Type", "application/x-amz-json-1.1")
+                .header("X-Amz-Target", "AmazonEC2ContainerServiceV20141113.DescribeClusters");
+        signed.forEach(request::header);
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(400);
+        JsonNode error = Json.mapper().readTree(response.body());
+        assertThat(error.path("__type").asText()).isEqualTo("IncompleteSignatureException");
+        assertThat(error.path("message").asText()).contains("'X-Amz-Target' must be a 'SignedHeader'");
+    }
+
+    @Test
     void oldSignatureHasExpired()
             throws Exception
     {

@@ -1,0 +1,89 @@
+package io.berth.controlplane.clusters;
+
+import io.berth.controlplane.resources.InvalidRequestException;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * ECS's rules for a cluster's capacity providers and their default strategy, with the two providers Fargate has:
+ * FARGATE and FARGATE_SPOT. Berth stores and echoes both; it runs FARGATE tasks only, so a RunTask whose strategy
+ * (its own or the cluster's default) would place tasks on FARGATE_SPOT is refused (see {@link #checkRunnable}).
+ */
+public final class CapacityProviders
+{
+    public static final String FARGATE = "FARGATE";
+    public static final String FARGATE_SPOT = "FARGATE_SPOT";
+    private static final Set<String> KNOWN = Set.of(FARGATE, FARGATE_SPOT);
+    private static final int MAX_WEIGHT = 1_000;
+    private static final int MAX_BASE = 100_000;
+    private static final int MAX_STRATEGY_ITEMS = 6;
+
+    private CapacityProviders() {}
+
+    public static void check(List<String> providers, List<ClusterConfiguration.StrategyItem> strategy)
+    {
+        Set<String> seen = new HashSet<>();
+        for (String provider : providers) {
+            if (!KNOWN.contains(provider)) {
+                throw InvalidRequestException.invalidValue("The specified capacity provider '" + provider + "' does not exist: Berth has FARGATE and FARGATE_SPOT.");
+            }
+            if (!seen.add(provider)) {
+                throw InvalidRequestException.invalidValue("The capacity provider '" + provider + "' is given more than once.");
+            }
+        }
+        checkStrategy(strategy);
+        for (ClusterConfiguration.StrategyItem item : strategy) {
+            if (!providers.contains(item.capacityProvider())) {
+                throw InvalidRequestException.invalidValue("The specified capacity provider strategy cannot contain a capacity provider that is not associated "
+                        + "with the cluster: '" + item.capacityProvider() + "'. Associate it first with PutClusterCapacityProviders.");
+            }
+        }
+    }
+
+    /** A strategy's own rules: known providers, each once, weights 0 to 1000, bases 0 to 100000, one base at most. */
+    public static void checkStrategy(List<ClusterConfiguration.StrategyItem> strategy)
+    {
+        if (strategy.size() > MAX_STRATEGY_ITEMS) {
+            throw InvalidRequestException.invalidValue("A capacity provider strategy can have at most " + MAX_STRATEGY_ITEMS + " items.");
+        }
+        Set<String> seen = new HashSet<>();
+        int withBase = 0;
+        for (ClusterConfiguration.StrategyItem item : strategy) {
+            if (!KNOWN.contains(item.capacityProvider())) {
+                throw InvalidRequestException.invalidValue("The specified capacity provider '" + item.capacityProvider() + "' does not exist: Berth has FARGATE and FARGATE_SPOT.");
+            }
+            if (!seen.add(item.capacityProvider())) {
+                throw InvalidRequestException.invalidValue("The capacity provider strategy names '" + item.capacityProvider() + "' more than once.");
+            }
+            if (item.weight() < 0 || item.weight() > MAX_WEIGHT) {
+                throw InvalidRequestException.invalidValue("capacityProviderStrategy weight must be between 0 and " + MAX_WEIGHT + ", got " + item.weight() + ".");
+            }
+            if (item.base() < 0 || item.base() > MAX_BASE) {
+                throw InvalidRequestException.invalidValue("capacityProviderStrategy base must be between 0 and " + MAX_BASE + ", got " + item.base() + ".");
+            }
+            if (item.base() > 0) {
+                withBase++;
+            }
+        }
+        if (withBase > 1) {
+            throw InvalidRequestException.invalidValue("Only one capacity provider in a strategy can have a base defined.");
+        }
+    }
+
+    /**
+     * Refuses a strategy that would place a task on FARGATE_SPOT, which Berth does not run (yet): spot gets tasks when
+     * it has a base or a weight, or when no provider of the strategy has a weight (then ECS spreads by base alone).
+     */
+    public static void checkRunnable(List<ClusterConfiguration.StrategyItem> strategy, String where)
+    {
+        boolean anyWeight = strategy.stream().anyMatch(item -> item.weight() > 0);
+        for (ClusterConfiguration.StrategyItem item : strategy) {
+            if (item.capacityProvider().equals(FARGATE_SPOT) && (item.weight() > 0 || item.base() > 0 || !anyWeight)) {
+                throw InvalidRequestException.refused(where + " places tasks on FARGATE_SPOT, which Berth does not run: interruptible spot capacity is not built. "
+                        + "Use a strategy of FARGATE alone, or launchType FARGATE.");
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.berth.controlplane.clusters;
+
+import io.berth.controlplane.resources.InvalidRequestException;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CapacityProvidersTest
+{
+    @Test
+    void aStrategyUsesOnlyTheClustersKnownProvidersWithOneBase()
+    {
+        assertThatCode(() -> CapacityProviders.check(List.of("FARGATE", "FARGATE_SPOT"), List.of(item("FARGATE", 1, 2), item("FARGATE_SPOT", 3, 0))))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> CapacityProviders.check(List.of("EC2"), List.of())).hasMessageContaining("'EC2' does not exist");
+        assertThatThrownBy(() -> CapacityProviders.check(List.of("FARGATE"), List.of(item("FARGATE_SPOT", 1, 0)))).hasMessageContaining("not associated");
+        assertThatThrownBy(() -> CapacityProviders.checkStrategy(List.of(item("FARGATE", 1, 1), item("FARGATE_SPOT", 1, 1)))).hasMessageContaining("Only one");
+        assertThatThrownBy(() -> CapacityProviders.checkStrategy(List.of(item("FARGATE", 1001, 0)))).hasMessageContaining("between 0 and 1000");
+        assertThatThrownBy(() -> CapacityProviders.checkStrategy(List.of(item("FARGATE", 1, 0), item("FARGATE", 1, 0)))).hasMessageContaining("more than once");
+    }
+
+    @Test
+    void aStrategyThatWouldPlaceTasksOnSpotIsNotRunnable()
+    {
+        assertThatCode(() -> CapacityProviders.checkRunnable(List.of(item("FARGATE", 1, 0), item("FARGATE_SPOT", 0, 0)), "s")).doesNotThrowAnyException();
+        assertThatThrownBy(() -> CapacityProviders.checkRunnable(List.of(item("FARGATE_SPOT", 0, 0)), "s"))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("FARGATE_SPOT");
+        assertThatThrownBy(() -> CapacityProviders.checkRunnable(List.of(item("FARGATE", 1, 0), item("FARGATE_SPOT", 1, 0)), "s")).hasMessageContaining("FARGATE_SPOT");
+        assertThatThrownBy(() -> CapacityProviders.checkRunnable(List.of(item("FARGATE", 1, 0), item("FARGATE_SPOT", 0, 2)), "s")).hasMessageContaining("FARGATE_SPOT");
+    }
+
+    private static ClusterConfiguration.StrategyItem item(String provider, int weight, int base)
+    {
+        return new ClusterConfiguration.StrategyItem(provider, weight, base);
+    }
+}
