@@ -14,6 +14,8 @@
 # syscall-heavy workload under each tier next to the host (needs runsc).
 # With --pull, io.berth.benchmarks.PullBenchmark: pull and unpack of a ~500 MB multi-layer image from a local
 # registry by the agent's image service, next to `skopeo copy` into an OCI directory plus `tar -xzf` of its layers.
+# With --lb, io.berth.benchmarks.LoadBalancerBenchmark: GETs through a load balancer (HAProxy) next to direct to one
+# task (p50, p99, requests per second), and failed requests while a service behind it rolls to a new revision.
 set -euo pipefail
 BENCHMARK=io.berth.benchmarks.StartLatencyBenchmark
 LOG_NAME=bench-berth.log
@@ -33,6 +35,10 @@ elif [ "${1:-}" = "--network" ]; then
   shift
   BENCHMARK=io.berth.benchmarks.TaskNetworkBenchmark
   LOG_NAME=bench-network-berth.log
+elif [ "${1:-}" = "--lb" ]; then
+  shift
+  BENCHMARK=io.berth.benchmarks.LoadBalancerBenchmark
+  LOG_NAME=bench-lb-berth.log
 elif [ "${1:-}" = "--pull" ]; then
   shift
   BENCHMARK=io.berth.benchmarks.PullBenchmark
@@ -46,6 +52,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 TOOLS="runc conmon docker-registry skopeo busybox ip nsenter"
 [ "$BENCHMARK" = io.berth.benchmarks.TierBenchmark ] && TOOLS="$TOOLS runsc"
+[ "$BENCHMARK" = io.berth.benchmarks.LoadBalancerBenchmark ] && TOOLS="$TOOLS haproxy"
 for tool in $TOOLS; do
   command -v "$tool" >/dev/null || {
     echo "berth bench: $tool not found: install the Debian packages in scripts/lib.sh (bash scripts/test.sh does)" >&2

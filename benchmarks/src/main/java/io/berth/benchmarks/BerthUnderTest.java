@@ -4,6 +4,7 @@ import io.berth.agent.runtime.CgroupLayout;
 import io.berth.agent.runtime.OciRuntime;
 import io.berth.cli.up.AllInOne;
 import io.berth.cli.up.AllInOneConfig;
+import io.berth.controlplane.ControlPlaneConfig;
 import io.berth.controlplane.registry.LoginToken;
 import io.berth.testing.TestImages;
 import io.berth.testing.TestNetworks;
@@ -35,17 +36,24 @@ final class BerthUnderTest
         return start(cleanup, runcBinary, maxConnections, UnaryOperator.identity()).cluster();
     }
 
-    /** The Berth and its busybox image, for benchmarks that add task definitions of their own. */
-    record Started(BenchmarkCluster cluster, String image) {}
+    /** The Berth and its busybox image, for benchmarks that add task definitions of their own (berth: for other APIs' clients). */
+    record Started(BenchmarkCluster cluster, String image, AllInOne berth) {}
 
     static Started start(CleanupStack cleanup, Path runcBinary, int maxConnections, UnaryOperator<AllInOneConfig> tuning)
+            throws IOException
+    {
+        return start(cleanup, runcBinary, maxConnections, tuning, UnaryOperator.identity());
+    }
+
+    static Started start(CleanupStack cleanup, Path runcBinary, int maxConnections, UnaryOperator<AllInOneConfig> tuning,
+            UnaryOperator<ControlPlaneConfig> controlPlaneTuning)
             throws IOException
     {
         Path data = ScratchDirectories.create(cleanup, "berth-bench-data");
         cleanup.push("leftovers of Berth's agent", () -> sweepAgentLeftovers(data, runcBinary));
         // a bridge and subnet of its own, so that it never meets another Berth or a test on this machine
         AllInOne berth = new AllInOne(tuning.apply(AllInOneConfig.defaults(data).withApiPort(0)
-                .withTaskNetwork(TestNetworks.bridgeName("bbench"), TestNetworks.subnet())));
+                .withTaskNetwork(TestNetworks.bridgeName("bbench"), TestNetworks.subnet())), controlPlaneTuning);
         cleanup.push("Berth", () -> berth.stopAllTasksAndClose(STOP_ALL_TIMEOUT));
         berth.start();
 
@@ -54,7 +62,7 @@ final class BerthUnderTest
         String image = TestImages.pushBusybox(berth.registryAddress(), operator + "/bench/busybox:latest",
                 LoginToken.USERNAME, berth.controlPlane().registryLogin(operator).password());
         return new Started(BenchmarkCluster.create(cleanup, NAME, berth.endpoint(), berth.operatorKey().accessKeyId(), berth.operatorKey().secretAccessKey(),
-                maxConnections, image, List.of()), image);
+                maxConnections, image, List.of()), image, berth);
     }
 
     /**

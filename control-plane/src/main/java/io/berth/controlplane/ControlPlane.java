@@ -74,6 +74,7 @@ import io.berth.controlplane.services.ServiceController;
 import io.berth.controlplane.services.ServiceControllerSettings;
 import io.berth.controlplane.services.ServiceOperations;
 import io.berth.controlplane.services.ServiceReconciler;
+import io.berth.controlplane.services.LoadBalancerTargets;
 import io.berth.controlplane.services.ServiceTargets;
 import io.berth.controlplane.store.Store;
 import io.berth.controlplane.taskdefinitions.TaskDefinitionService;
@@ -185,13 +186,14 @@ public final class ControlPlane
 
         ServiceController serviceController = new ServiceController(ServiceControllerSettings.DEFAULT, ControlPlane::newDeploymentId,
                 () -> UUID.randomUUID().toString());
-        this.serviceReconciler = new ServiceReconciler(store, tasks, serviceController, ServiceTargets.NONE, config.clock());
+        ServiceTargets serviceTargets = new LoadBalancerTargets(loadBalancing, targetRegistration);
+        this.serviceReconciler = new ServiceReconciler(store, tasks, serviceController, serviceTargets, config.clock());
 
         List<EcsAction> actions = new ArrayList<>();
         actions.addAll(new ClusterActions(clusters).actions());
         actions.addAll(new TaskDefinitionActions(taskDefinitions).actions());
         actions.addAll(new TaskActions(tasks).actions());
-        actions.addAll(new ServiceActions(new ServiceOperations(store, clusters, taskDefinitions, ControlPlane::newDeploymentId, config.clock())).actions());
+        actions.addAll(new ServiceActions(new ServiceOperations(store, clusters, taskDefinitions, serviceTargets, ControlPlane::newDeploymentId, config.clock())).actions());
         ResourceTagging tagging = new ResourceTagging(store, List.of(new TaggedClusters(), new TaggedTaskDefinitions(), new TaggedTasks()));
         actions.addAll(new TagActions(tagging).actions());
         actions.addAll(new AccountSettingActions(accountSettings).actions());

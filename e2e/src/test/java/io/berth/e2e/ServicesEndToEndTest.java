@@ -241,7 +241,8 @@ class ServicesEndToEndTest
                 .loadBalancers(balancer -> balancer.targetGroupArn("arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t/1")
                         .containerName("main").containerPort(80))
                 .build()))
-                .isInstanceOfSatisfying(InvalidParameterException.class, e -> assertThat(e.awsErrorDetails().errorMessage()).contains("loadBalancers"));
+                .isInstanceOfSatisfying(InvalidParameterException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
+                        .isEqualTo("The target group with targetGroupArn arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t/1 does not exist."));
         assertThatThrownBy(() -> ecs.createService(create("shapes", definition, 1).toBuilder().enableExecuteCommand(true).build()))
                 .isInstanceOfSatisfying(EcsException.class, e -> {
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ClientException");

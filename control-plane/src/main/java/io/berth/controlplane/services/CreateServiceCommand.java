@@ -19,7 +19,9 @@ public record CreateServiceCommand(
         PlacementOptions placement,
         List<Tag> tags,
         String propagateTags,
-        boolean enableEcsManagedTags)
+        boolean enableEcsManagedTags,
+        List<ServiceLoadBalancer> loadBalancers,
+        Integer healthCheckGracePeriodSeconds)
 {
     public CreateServiceCommand
     {
@@ -27,5 +29,6 @@ public record CreateServiceCommand(
         networkConfiguration = networkConfiguration == null ? Map.of() : Map.copyOf(networkConfiguration);
         placement = placement == null ? PlacementOptions.NONE : placement;
         tags = tags == null ? List.of() : List.copyOf(tags);
+        loadBalancers = loadBalancers == null ? List.of() : List.copyOf(loadBalancers);
     }
 }

@@ -15,6 +15,8 @@ import static java.util.Objects.requireNonNull;
  * events (newest first), the back-off after failing tasks (consecutiveFailures, no launch before launchNotBefore)
  * and the task definition of the last deployment that COMPLETED (where a circuit breaker rolls back to). version
  * is the store's optimistic-concurrency check. propagateTags is SERVICE, TASK_DEFINITION or NONE (null: none).
+ * loadBalancers are the target groups its tasks are registered in (empty: none); healthCheckGracePeriodSeconds how
+ * long after a task starts its target health failures are ignored (null: 0).
  */
 public record Service(
         String accountId,
@@ -30,6 +32,7 @@ public record Service(
         Map<String, Object> networkConfiguration,
         PlacementOptions placement,
         Integer healthCheckGracePeriodSeconds,
+        List<ServiceLoadBalancer> loadBalancers,
         List<Tag> tags,
         String propagateTags,
         boolean enableEcsManagedTags,
@@ -60,6 +63,7 @@ public record Service(
         requireNonNull(deploymentConfiguration, "deploymentConfiguration is null");
         networkConfiguration = networkConfiguration == null ? Map.of() : Map.copyOf(networkConfiguration);
         placement = placement == null ? PlacementOptions.NONE : placement;
+        loadBalancers = loadBalancers == null ? List.of() : List.copyOf(loadBalancers);
         tags = tags == null ? List.of() : List.copyOf(tags);
         requireNonNull(createdAt, "createdAt is null");
         deployments = deployments == null ? List.of() : List.copyOf(deployments);
@@ -75,6 +79,12 @@ public record Service(
     public Optional<Deployment> primary()
     {
         return deployments.stream().filter(deployment -> deployment.status() == Deployment.Status.PRIMARY).findFirst();
+    }
+
+    /** How long after a task starts its target health failures are ignored. */
+    public java.time.Duration gracePeriod()
+    {
+        return java.time.Duration.ofSeconds(healthCheckGracePeriodSeconds == null ? 0 : healthCheckGracePeriodSeconds);
     }
 
     public int runningCount()
@@ -102,6 +112,7 @@ public record Service(
         private DeploymentConfiguration deploymentConfiguration;
         private Map<String, Object> networkConfiguration;
         private Integer healthCheckGracePeriodSeconds;
+        private List<ServiceLoadBalancer> loadBalancers;
         private List<Deployment> deployments;
         private List<ServiceEvent> events;
         private int consecutiveFailures;
@@ -119,6 +130,7 @@ public record Service(
             deploymentConfiguration = service.deploymentConfiguration;
             networkConfiguration = service.networkConfiguration;
             healthCheckGracePeriodSeconds = service.healthCheckGracePeriodSeconds;
+            loadBalancers = service.loadBalancers;
             deployments = service.deployments;
             events = service.events;
             consecutiveFailures = service.consecutiveFailures;
@@ -140,6 +152,8 @@ public record Service(
 
         public Builder healthCheckGracePeriodSeconds(Integer value) { healthCheckGracePeriodSeconds = value; return this; }
 
+        public Builder loadBalancers(List<ServiceLoadBalancer> value) { loadBalancers = value; return this; }
+
         public Builder deployments(List<Deployment> value) { deployments = value; return this; }
 
         public Builder events(List<ServiceEvent> value) { events = value; return this; }
@@ -157,7 +171,7 @@ public record Service(
         public Service build()
         {
             return new Service(base.accountId, base.name, base.arn, base.clusterName, base.clusterArn, status, desiredCount, taskDefinitionArn,
-                    base.platformVersion, deploymentConfiguration, networkConfiguration, base.placement, healthCheckGracePeriodSeconds, base.tags,
+                    base.platformVersion, deploymentConfiguration, networkConfiguration, base.placement, healthCheckGracePeriodSeconds, loadBalancers, base.tags,
                     base.propagateTags, base.enableEcsManagedTags, base.createdBy, base.createdAt, deployments, events, consecutiveFailures, launchNotBefore,
                     lastCompletedTaskDefinitionArn, steady, version);
         }

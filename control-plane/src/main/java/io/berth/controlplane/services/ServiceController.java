@@ -93,9 +93,12 @@ public final class ServiceController
             tripCircuitBreaker();
             int desired = service.status() == Service.Status.ACTIVE ? service.desiredCount() : 0;
             Deployment primary = deployments.stream().filter(d -> d.status() == Deployment.Status.PRIMARY).findFirst().orElseThrow();
-            List<ServiceTask> primaryAlive = aliveByDeployment.get(primary.id());
-            List<ServiceTask> primaryWanted = new ArrayList<>(primaryAlive.stream().filter(ServiceTask::wanted).toList());
             String stopReason = "Scaling activity initiated by (deployment " + primary.id() + ")";
+            Set<String> failingTargets = stopFailingTargets();
+            List<ServiceTask> primaryAlive = aliveByDeployment.get(primary.id());
+            List<ServiceTask> primaryWanted = new ArrayList<>(primaryAlive.stream()
+                    .filter(task -> task.wanted() && !failingTargets.contains(task.taskId()))
+                    .toList());
 
             // the primary above its desired count: the least useful first (not yet healthy, then the newest)
             List<ServiceTask> keep = new ArrayList<>(primaryWanted.stream().filter(task -> !task.onDrainingHost()).toList());
@@ -106,7 +109,9 @@ public final class ServiceController
             }
             for (Deployment deployment : deployments) {
                 if (deployment != primary) {
-                    replaceable.addAll(aliveByDeployment.get(deployment.id()).stream().filter(ServiceTask::wanted).toList());
+                    replaceable.addAll(aliveByDeployment.get(deployment.id()).stream()
+                            .filter(task -> task.wanted() && !failingTargets.contains(task.taskId()))
+                            .toList());
                 }
             }
             boolean primaryFailed = primary.rolloutState() == RolloutState.FAILED;
@@ -144,6 +149,23 @@ public final class ServiceController
             }
             reportUnplaceable(primaryWanted);
             return finish(primary, desired, keep);
+        }
+
+        /**
+         * Stops the tasks unhealthy in a target group once the service's grace period after their start is over (ECS
+         * replaces them, whatever the minimum healthy percent); returns their ids.
+         */
+        private Set<String> stopFailingTargets()
+        {
+            Set<String> failing = new LinkedHashSet<>();
+            Duration grace = service.gracePeriod();
+            aliveByDeployment.values().stream().flatMap(List::stream).filter(task -> task.failingTargets(now, grace)).forEach(task -> {
+                String targetGroup = task.targets().unhealthyTargetGroupArn();
+                event("(task " + task.taskId() + ") is unhealthy in (target-group " + targetGroup + ") due to (reason Health checks failed).");
+                stop(task, "Task failed ELB health checks in (target-group " + targetGroup + ")");
+                failing.add(task.taskId());
+            });
+            return failing;
         }
 
         /** Sets deployments with each one's alive tasks, counts and failures; updates the back-off. */
@@ -244,7 +266,9 @@ public final class ServiceController
             boolean onlyPrimary = next.size() == 1;
             long healthyKept = keep.stream().filter(task -> healthy(task) && !stopping.contains(task.taskId())).count();
             boolean drainingHosts = keep.size() < aliveByDeployment.get(current.id()).stream().filter(ServiceTask::wanted).count();
-            boolean done = onlyPrimary && healthyKept == desired && launches.isEmpty() && stops.isEmpty() && !drainingHosts;
+            // a task still draining before its stop keeps the service from being steady, as a stop not yet done
+            boolean drainingTasks = aliveByDeployment.get(current.id()).stream().anyMatch(ServiceTask::stopping);
+            boolean done = onlyPrimary && healthyKept == desired && launches.isEmpty() && stops.isEmpty() && !drainingHosts && !drainingTasks;
             if (done && current.rolloutState() == RolloutState.IN_PROGRESS) {
                 current = current.withRollout(RolloutState.COMPLETED, "ECS deployment " + current.id() + " completed.", now);
                 next.set(0, current);

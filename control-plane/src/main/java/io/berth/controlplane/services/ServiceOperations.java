@@ -11,6 +11,7 @@ import io.berth.controlplane.resources.PageRequest;
 import io.berth.controlplane.resources.TagRules;
 import io.berth.controlplane.store.Store;
 import io.berth.controlplane.store.StoreTransaction;
+import io.berth.controlplane.taskdefinitions.ContainerDefinition;
 import io.berth.controlplane.taskdefinitions.TaskDefinition;
 import io.berth.controlplane.taskdefinitions.TaskDefinitionService;
 import io.berth.controlplane.tasks.NetworkConfigurationRules;
@@ -43,11 +44,14 @@ public final class ServiceOperations
     private final Store store;
     private final ClusterService clusters;
     private final TaskDefinitionService taskDefinitions;
+    private final ServiceTargets targets;
     private final Supplier<String> deploymentIds;
     private final Clock clock;
 
-    public ServiceOperations(Store store, ClusterService clusters, TaskDefinitionService taskDefinitions, Supplier<String> deploymentIds, Clock clock)
+    public ServiceOperations(Store store, ClusterService clusters, TaskDefinitionService taskDefinitions, ServiceTargets targets, Supplier<String> deploymentIds,
+            Clock clock)
     {
+        this.targets = requireNonNull(targets, "targets is null");
         this.store = requireNonNull(store, "store is null");
         this.clusters = requireNonNull(clusters, "clusters is null");
         this.taskDefinitions = requireNonNull(taskDefinitions, "taskDefinitions is null");
@@ -80,16 +84,18 @@ public final class ServiceOperations
         catch (IllegalArgumentException e) {
             throw EcsException.invalidParameter(e.getMessage());
         }
+        checkLoadBalancing(accountId, command.loadBalancers(), command.healthCheckGracePeriodSeconds());
         Service created = store.inTransaction(transaction -> {
             Cluster cluster = clusters.resolve(transaction, accountId, command.cluster());
             TaskDefinition definition = activeDefinition(transaction, accountId, command.taskDefinition());
+            checkContainers(definition, command.loadBalancers());
             // checked here as RunTask checks it, so a service never launches tasks that cannot start
             NetworkConfigurationRules.check(definition.networkMode(), command.networkConfiguration());
             Instant now = clock.instant();
             Deployment primary = Deployment.start(deploymentIds.get(), definition.arn(), command.desiredCount(), now);
             Service service = new Service(accountId, name, Arns.service(region, accountId, cluster.name(), name), cluster.name(), cluster.arn(),
                     Service.Status.ACTIVE, command.desiredCount(), definition.arn(), TaskService.PLATFORM_VERSION, configuration, command.networkConfiguration(),
-                    command.placement(), null, command.tags(), command.propagateTags(), command.enableEcsManagedTags(), null, now, List.of(primary), List.of(),
+                    command.placement(), command.healthCheckGracePeriodSeconds(), command.loadBalancers(), command.tags(), command.propagateTags(), command.enableEcsManagedTags(), null, now, List.of(primary), List.of(),
                     0, null, null, false, 1);
             if (!transaction.services().insertOrReplaceInactive(service)) {
                 // ECS's words for a second CreateService of a live name
@@ -107,6 +113,9 @@ public final class ServiceOperations
             checkDesiredCount(command.desiredCount());
         }
         checkLaunch(null, command.platformVersion());
+        if (command.loadBalancers() != null) {
+            command.loadBalancers().forEach(entry -> targets.check(accountId, entry.targetGroupArn()));
+        }
         Service updated = store.inTransaction(transaction -> {
             Cluster cluster = clusters.resolve(transaction, accountId, command.cluster());
             Service service = find(transaction, accountId, cluster, command.service());
@@ -114,10 +123,9 @@ public final class ServiceOperations
                 throw new EcsException("ServiceNotActiveException", "Service was not ACTIVE.");
             }
             Instant now = clock.instant();
-            String definitionArn = service.taskDefinitionArn();
-            if (command.taskDefinition() != null) {
-                TaskDefinition definition = activeDefinition(transaction, accountId, command.taskDefinition());
-                definitionArn = definition.arn();
+            TaskDefinition definition = command.taskDefinition() == null ? null : activeDefinition(transaction, accountId, command.taskDefinition());
+            String definitionArn = definition == null ? service.taskDefinitionArn() : definition.arn();
+            if (definition != null) {
                 NetworkConfigurationRules.check(definition.networkMode(),
                         command.networkConfiguration() == null ? service.networkConfiguration() : command.networkConfiguration());
             }
@@ -125,9 +133,16 @@ public final class ServiceOperations
                 // Fargate task definitions are all awsvpc
                 NetworkConfigurationRules.check("awsvpc", command.networkConfiguration());
             }
+            List<ServiceLoadBalancer> loadBalancers = command.loadBalancers() == null ? service.loadBalancers() : command.loadBalancers();
+            Integer gracePeriod = command.healthCheckGracePeriodSeconds() == null ? service.healthCheckGracePeriodSeconds() : command.healthCheckGracePeriodSeconds();
+            checkGracePeriod(loadBalancers, gracePeriod);
+            if (definition != null || command.loadBalancers() != null) {
+                checkContainers(definition != null ? definition : activeDefinition(transaction, accountId, definitionArn), loadBalancers);
+            }
             int desired = command.desiredCount() == null ? service.desiredCount() : command.desiredCount();
             boolean networkChanged = command.networkConfiguration() != null && !command.networkConfiguration().equals(service.networkConfiguration());
-            boolean newDeployment = command.forceNewDeployment() || networkChanged || !definitionArn.equals(service.taskDefinitionArn());
+            boolean loadBalancersChanged = !loadBalancers.equals(service.loadBalancers());
+            boolean newDeployment = command.forceNewDeployment() || networkChanged || loadBalancersChanged || !definitionArn.equals(service.taskDefinitionArn());
             List<Deployment> deployments = new ArrayList<>();
             if (newDeployment) {
                 deployments.add(Deployment.start(deploymentIds.get(), definitionArn, desired, now));
@@ -143,6 +158,8 @@ public final class ServiceOperations
                     .taskDefinitionArn(definitionArn)
                     .deploymentConfiguration(command.deploymentConfiguration().applyTo(service.deploymentConfiguration()))
                     .networkConfiguration(command.networkConfiguration() == null ? service.networkConfiguration() : command.networkConfiguration())
+                    .loadBalancers(loadBalancers)
+                    .healthCheckGracePeriodSeconds(gracePeriod)
                     .deployments(deployments)
                     .steady(service.steady() && !newDeployment && desired == service.desiredCount())
                     .build();
@@ -250,6 +267,42 @@ public final class ServiceOperations
             throw EcsException.clientException("TaskDefinition is inactive: " + definition.arn() + ". Register a new revision or use an ACTIVE one.");
         }
         return definition;
+    }
+
+    /** The target groups exist in the account and a load balancer uses them; a grace period goes with load balancers only. */
+    private void checkLoadBalancing(String accountId, List<ServiceLoadBalancer> loadBalancers, Integer gracePeriod)
+    {
+        checkGracePeriod(loadBalancers, gracePeriod);
+        loadBalancers.forEach(entry -> targets.check(accountId, entry.targetGroupArn()));
+    }
+
+    private static void checkGracePeriod(List<ServiceLoadBalancer> loadBalancers, Integer gracePeriod)
+    {
+        if (gracePeriod == null) {
+            return;
+        }
+        if (loadBalancers.isEmpty()) {
+            throw EcsException.invalidParameter("Health check grace period is only valid for services configured to use load balancers");
+        }
+        if (gracePeriod < 0) {
+            throw EcsException.invalidParameter("healthCheckGracePeriodSeconds cannot be negative, got " + gracePeriod + ".");
+        }
+    }
+
+    /** Each entry's container is in the task definition and has the port in its portMappings, as ECS checks. */
+    private static void checkContainers(TaskDefinition definition, List<ServiceLoadBalancer> loadBalancers)
+    {
+        for (ServiceLoadBalancer entry : loadBalancers) {
+            ContainerDefinition container = definition.containerDefinitions().stream()
+                    .filter(candidate -> candidate.name().equals(entry.containerName()))
+                    .findFirst()
+                    .orElseThrow(() -> EcsException.invalidParameter("The container " + entry.containerName() + " does not exist in the task definition."));
+            boolean hasPort = container.portMappings().stream()
+                    .anyMatch(mapping -> mapping.containerPort() != null && mapping.containerPort() == entry.containerPort());
+            if (!hasPort) {
+                throw EcsException.invalidParameter("The container " + entry.containerName() + " did not have a container port " + entry.containerPort() + " defined.");
+            }
+        }
     }
 
     private static void checkDesiredCount(int desiredCount)

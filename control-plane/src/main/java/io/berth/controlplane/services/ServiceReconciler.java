@@ -10,6 +10,7 @@ import io.berth.controlplane.store.StoreTransaction;
 import io.berth.controlplane.tasks.RunTaskCommand;
 import io.berth.controlplane.tasks.Task;
 import io.berth.controlplane.tasks.TaskOverrides;
+import io.berth.controlplane.tasks.TaskHealth;
 import io.berth.controlplane.tasks.TaskService;
 import io.berth.controlplane.tasks.TaskStatus;
 import io.berth.controlplane.tasks.TaskTagging;
@@ -35,7 +36,10 @@ import static java.util.Objects.requireNonNull;
  * The one place that applies the service controller's plans: per live service, read a snapshot, decide, stop and
  * start tasks through {@link TaskService}, and store the service with the tasks it started. Called from the control
  * plane's maintenance loop (so only the process that runs controllers runs it). A crash between starting tasks and
- * storing them loses nothing: the next pass adopts not-stopped tasks by their startedBy (the deployment id).
+ * storing them loses nothing: the next pass adopts not-stopped tasks by their startedBy (the deployment id). For a
+ * service with loadBalancers it also registers ready tasks as targets and tells the controller how each stands in its
+ * target groups ({@link ServiceTargets}); a task the controller stops is deregistered first and stopped only after the
+ * target groups' deregistration delay, marked stopping meanwhile so the controller neither counts it nor stops it again.
  */
 public final class ServiceReconciler
 {
@@ -47,8 +51,8 @@ public final class ServiceReconciler
     private final ServiceController controller;
     private final ServiceTargets targets;
     private final Clock clock;
-    // tasks deregistered from their targets and when they may be stopped; in memory, since a restart deregisters anew
-    private final Map<String, Instant> stopAfter = new ConcurrentHashMap<>();
+    // tasks deregistered from their target groups, stopped once their drain is over; in memory, since a restart deregisters anew
+    private final Map<String, PendingStop> stopping = new ConcurrentHashMap<>();
 
     public ServiceReconciler(Store store, TaskService tasks, ServiceController controller, ServiceTargets targets, Clock clock)
     {
@@ -75,21 +79,26 @@ public final class ServiceReconciler
     void reconcile(String accountId, String clusterName, String name)
     {
         Instant now = clock.instant();
-        ServiceSnapshot snapshot = store.inTransaction(transaction -> transaction.services().find(accountId, clusterName, name)
+        ServiceSnapshot read = store.inTransaction(transaction -> transaction.services().find(accountId, clusterName, name)
                 .filter(service -> service.status() != Service.Status.INACTIVE)
                 .map(service -> snapshot(transaction, service, now))
                 .orElse(null));
-        if (snapshot == null) {
+        if (read == null) {
             return;
         }
+        ServiceSnapshot snapshot = observeTargets(read);
         ServicePlan plan = controller.decide(snapshot);
         Service service = plan.next();
-        snapshot.tasks().stream().filter(task -> controller.healthy(task, now)).forEach(task -> targets.register(service, task.taskId()));
+        stopDrained(snapshot, now);
+        Map<String, ServiceTask> byId = snapshot.tasks().stream().collect(Collectors.toMap(ServiceTask::taskId, task -> task));
         for (StopOrder stop : plan.stops()) {
-            Instant when = stopAfter.computeIfAbsent(stop.taskId(), taskId -> now.plus(targets.deregister(service, taskId)));
-            if (!now.isBefore(when)) {
+            // deregistered first: the load balancer sends it no new request, and those in flight get the deregistration delay
+            Duration delay = targets.deregister(service, byId.get(stop.taskId()));
+            if (delay.isZero()) {
                 tasks.stopForService(accountId, stop.taskId(), stop.reason());
-                stopAfter.remove(stop.taskId());
+            }
+            else {
+                stopping.put(stop.taskId(), new PendingStop(now.plus(delay), stop.reason()));
             }
         }
         Map<String, List<String>> started = new LinkedHashMap<>();
@@ -121,6 +130,48 @@ public final class ServiceReconciler
         });
         if (service.status() == Service.Status.INACTIVE) {
             log.info("Service {} is INACTIVE: its tasks have stopped", service.arn());
+        }
+    }
+
+    /**
+     * Marks the tasks waiting for their drain, and for a service with load balancers registers its ready tasks and
+     * reads how each stands in its target groups; a task that stopped otherwise (a failure, a StopTask) leaves them.
+     */
+    private ServiceSnapshot observeTargets(ServiceSnapshot snapshot)
+    {
+        Service service = snapshot.service();
+        List<ServiceTask> observed = new ArrayList<>();
+        for (ServiceTask task : snapshot.tasks()) {
+            ServiceTask marked = task.withStopping(stopping.containsKey(task.taskId()));
+            if (service.loadBalancers().isEmpty() || marked.stopping()) {
+                observed.add(marked);
+            }
+            else if (marked.wanted()) {
+                observed.add(marked.withTargets(targets.sync(service, marked)));
+            }
+            else {
+                targets.deregister(service, marked);
+                observed.add(marked);
+            }
+        }
+        return new ServiceSnapshot(service, observed, snapshot.now());
+    }
+
+    /** Stops the tasks whose drain is over, and forgets those that stopped meanwhile. */
+    private void stopDrained(ServiceSnapshot snapshot, Instant now)
+    {
+        for (ServiceTask task : snapshot.tasks()) {
+            PendingStop pending = stopping.get(task.taskId());
+            if (pending == null) {
+                continue;
+            }
+            if (task.stopped() || task.desiredStatus() == TaskStatus.STOPPED) {
+                stopping.remove(task.taskId());
+            }
+            else if (!now.isBefore(pending.after())) {
+                tasks.stopForService(snapshot.service().accountId(), task.taskId(), pending.reason());
+                stopping.remove(task.taskId());
+            }
         }
     }
 
@@ -198,10 +249,16 @@ public final class ServiceReconciler
         if (hostId == null && task.state().lastStatus() == TaskStatus.PROVISIONING) {
             placementMessage = transaction.placementAttempts().find(task.taskId()).map(PlacementAttempt::message).orElse(null);
         }
-        // the health helper's task healthStatus goes here once tasks carry it; until then a RUNNING task is healthy
-        String healthStatus = null;
+        // null without an essential container with a health check: such a task is healthy once RUNNING (and settled)
+        boolean checked = task.state().containers().stream().anyMatch(container -> container.spec().essential() && container.spec().healthCheck() != null);
+        String healthStatus = checked ? TaskHealth.of(task.state().containers()).name() : null;
+        String address = task.state().network() == null ? null : task.state().network().privateIPv4Address();
         return new ServiceTask(task.taskId(), task.startedBy(), task.state().lastStatus(), task.state().desiredStatus(), task.state().startedAt(),
                 task.createdAt(), task.state().stopCode(), task.state().stoppedReason(), healthStatus, hostId != null && drainingHosts.contains(hostId),
-                placementMessage, task.state().lastStatus() == TaskStatus.STOPPED && HostService.stoppedWithHost(hostId, task.state().stoppedReason()));
+                placementMessage, task.state().lastStatus() == TaskStatus.STOPPED && HostService.stoppedWithHost(hostId, task.state().stoppedReason()),
+                address, false, TargetStatus.NONE);
     }
+
+    /** A stop ordered once the task's drain is over. */
+    private record PendingStop(Instant after, String reason) {}
 }

@@ -1,29 +1,46 @@
 package io.berth.controlplane.services;
 
+import io.berth.controlplane.api.EcsException;
+
 import java.time.Duration;
 
 /**
- * Where a service's tasks are registered as load balancer targets. The reconciler calls {@link #register} for every
- * healthy task of a service on each pass (so it must be idempotent) and {@link #deregister} once before it stops a
- * task, then waits the delay it returns (the target group's deregistration delay) before the StopTask. Berth refuses
- * loadBalancers until the ELBv2 API exists, so today only {@link #NONE} is wired.
+ * Where the tasks of a service with loadBalancers are registered as targets. The reconciler calls {@link #sync} for
+ * every task the service counts on at each pass (so it must be idempotent: it registers a task that is ready and not
+ * yet registered, and tells how the task stands) and {@link #deregister} once before it stops a task, then waits
+ * the delay it returns (the longest deregistration delay of the service's target groups) before the StopTask, so
+ * that requests in flight finish.
  */
 public interface ServiceTargets
 {
+    /** For a control plane without load balancers (and tests): no service can name one. */
     ServiceTargets NONE = new ServiceTargets()
     {
         @Override
-        public void register(Service service, String taskId) {}
+        public void check(String accountId, String targetGroupArn)
+        {
+            throw EcsException.invalidParameter("The target group with targetGroupArn " + targetGroupArn + " does not exist.");
+        }
 
         @Override
-        public Duration deregister(Service service, String taskId)
+        public TargetStatus sync(Service service, ServiceTask task)
+        {
+            return service.loadBalancers().isEmpty() ? TargetStatus.NONE : TargetStatus.PENDING;
+        }
+
+        @Override
+        public Duration deregister(Service service, ServiceTask task)
         {
             return Duration.ZERO;
         }
     };
 
-    void register(Service service, String taskId);
+    /** Refuses (InvalidParameterException, ECS's words) a target group the account does not have or no load balancer uses. */
+    void check(String accountId, String targetGroupArn);
 
-    /** Stops new connections to the task; returns how long in-flight requests may take before the task is stopped. */
-    Duration deregister(Service service, String taskId);
+    /** Registers the task where it is missing if it is {@link ServiceTask#registrable()}; returns how it stands in the service's target groups. */
+    TargetStatus sync(Service service, ServiceTask task);
+
+    /** Stops new requests to the task; returns how long in-flight requests may take before the task is stopped. */
+    Duration deregister(Service service, ServiceTask task);
 }

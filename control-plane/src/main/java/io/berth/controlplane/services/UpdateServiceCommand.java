@@ -1,10 +1,12 @@
 package io.berth.controlplane.services;
 
+import java.util.List;
 import java.util.Map;
 
 /**
  * UpdateService's input, decoded; null fields keep the service's value. A new deployment starts when the task
- * definition or the network configuration changes, or forceNewDeployment asks for one.
+ * definition, the network configuration or the load balancers change, or forceNewDeployment asks for one. An empty
+ * loadBalancers removes them.
  */
 public record UpdateServiceCommand(
         String cluster,
@@ -14,11 +16,14 @@ public record UpdateServiceCommand(
         DeploymentConfigurationChange deploymentConfiguration,
         Map<String, Object> networkConfiguration,
         boolean forceNewDeployment,
-        String platformVersion)
+        String platformVersion,
+        List<ServiceLoadBalancer> loadBalancers,
+        Integer healthCheckGracePeriodSeconds)
 {
     public UpdateServiceCommand
     {
         deploymentConfiguration = deploymentConfiguration == null ? DeploymentConfigurationChange.NONE : deploymentConfiguration;
         networkConfiguration = networkConfiguration == null ? null : Map.copyOf(networkConfiguration);
+        loadBalancers = loadBalancers == null ? null : List.copyOf(loadBalancers);
     }
 }

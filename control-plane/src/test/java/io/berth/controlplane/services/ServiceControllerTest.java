@@ -317,6 +317,79 @@ class ServiceControllerTest
         assertThat(plan.next().primary().orElseThrow().taskIds()).containsExactly("orphan");
     }
 
+    @Test
+    void aLoadBalancedTaskCountsOnlyOnceHealthyInItsTargetGroups()
+    {
+        Deployment old = primary("ecs-svc/1", REVISION_1, List.of("a")).withStatus(Deployment.Status.ACTIVE, T0);
+        Service service = balanced(service(1, DeploymentConfiguration.DEFAULT, primary("ecs-svc/2", REVISION_2, List.of("b")), old), null);
+        ServiceTask oldTask = running("a", "ecs-svc/1").withTargets(TargetStatus.HEALTHY);
+        // RUNNING long past the settle time, but not yet healthy in the target group: the old task keeps serving
+        ServicePlan pending = decide(service, List.of(oldTask, running("b", "ecs-svc/2").withTargets(TargetStatus.PENDING)));
+        assertThat(pending.stops()).isEmpty();
+        assertThat(pending.next().steady()).isFalse();
+        ServicePlan healthy = decide(service, List.of(oldTask, running("b", "ecs-svc/2").withTargets(TargetStatus.HEALTHY)));
+        assertThat(healthy.stops()).extracting(StopOrder::taskId).containsExactly("a");
+    }
+
+    @Test
+    void aLoadBalancedTaskOnADrainingHostIsStoppedOnlyOnceItsReplacementIsAHealthyTarget()
+    {
+        Service service = balanced(service(1, DeploymentConfiguration.DEFAULT, primary("ecs-svc/1", REVISION_1, List.of("a", "b"))), null);
+        ServiceTask onDraining = new ServiceTask("a", "ecs-svc/1", TaskStatus.RUNNING, TaskStatus.RUNNING, T0.minusSeconds(30), T0.minusSeconds(30), null, null,
+                null, true, null, false, "10.0.0.1", false, TargetStatus.HEALTHY);
+        assertThat(decide(service, List.of(onDraining, running("b", "ecs-svc/1").withTargets(TargetStatus.PENDING))).stops()).isEmpty();
+        assertThat(decide(service, List.of(onDraining, running("b", "ecs-svc/1").withTargets(TargetStatus.HEALTHY))).stops())
+                .extracting(StopOrder::taskId).containsExactly("a");
+    }
+
+    @Test
+    void aTaskUnhealthyInItsTargetGroupIsReplacedOnlyAfterTheGracePeriod()
+    {
+        String group = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef";
+        Service service = balanced(service(2, DeploymentConfiguration.DEFAULT, primary("ecs-svc/1", REVISION_1, List.of("a", "b"))), 60);
+        ServiceTask sick = running("b", "ecs-svc/1").withTargets(TargetStatus.unhealthy(group));
+        ServiceTask good = running("a", "ecs-svc/1").withTargets(TargetStatus.HEALTHY);
+        // started 30 s ago, grace 60 s: its failures are ignored for now
+        ServicePlan inGrace = decide(service, List.of(good, sick));
+        assertThat(inGrace.stops()).isEmpty();
+        assertThat(inGrace.launches()).isEmpty();
+        ServicePlan after = controller.decide(new ServiceSnapshot(service, List.of(good, sick), T0.plusSeconds(31)));
+        assertThat(after.stops()).containsExactly(new StopOrder("b", "Task failed ELB health checks in (target-group " + group + ")"));
+        assertThat(after.launches()).containsExactly(new Launch("ecs-svc/1", REVISION_1, 1));
+        assertThat(after.next().events().stream().map(ServiceEvent::message).toList())
+                .contains("(service web) (task b) is unhealthy in (target-group " + group + ") due to (reason Health checks failed).");
+    }
+
+    @Test
+    void aTaskDrainingBeforeItsStopIsNeitherCountedNorStoppedAgain()
+    {
+        Service service = balanced(service(1, DeploymentConfiguration.DEFAULT, primary("ecs-svc/1", REVISION_1, List.of("a", "b"))), null);
+        ServiceTask draining = running("b", "ecs-svc/1").withTargets(TargetStatus.HEALTHY).withStopping(true);
+        ServicePlan plan = decide(service, List.of(running("a", "ecs-svc/1").withTargets(TargetStatus.HEALTHY), draining));
+        assertThat(plan.stops()).isEmpty();
+        assertThat(plan.launches()).isEmpty();
+        assertThat(messages(plan)).noneMatch(message -> message.contains("has stopped"));
+        assertThat(plan.next().runningCount()).isEqualTo(1);
+        // still there, so not yet steady: the deployment has a task left to stop
+        assertThat(plan.next().primary().orElseThrow().taskIds()).containsExactly("a", "b");
+        assertThat(plan.next().steady()).isFalse();
+    }
+
+    @Test
+    void onlyATaskRunningWithItsHealthCheckPassedIsRegistered()
+    {
+        ServiceTask unknown = new ServiceTask("a", "ecs-svc/1", TaskStatus.RUNNING, TaskStatus.RUNNING, T0, T0, null, null, "UNKNOWN", false, null, false,
+                "10.0.0.1", false, TargetStatus.PENDING);
+        assertThat(unknown.registrable()).isFalse();
+        ServiceTask healthy = new ServiceTask("a", "ecs-svc/1", TaskStatus.RUNNING, TaskStatus.RUNNING, T0, T0, null, null, "HEALTHY", false, null, false,
+                "10.0.0.1", false, TargetStatus.PENDING);
+        assertThat(healthy.registrable()).isTrue();
+        assertThat(healthy.withStopping(true).registrable()).isFalse();
+        ServiceTask withoutCheck = new ServiceTask("a", "ecs-svc/1", TaskStatus.RUNNING, TaskStatus.RUNNING, T0, T0, null, null, null, false, null, false,
+                null, false, TargetStatus.PENDING);
+        assertThat(withoutCheck.registrable()).as("no address reported yet").isFalse();
+    }
+
     private ServicePlan decide(Service service, List<ServiceTask> tasks)
     {
         return controller.decide(new ServiceSnapshot(service, tasks, T0));
@@ -336,6 +409,14 @@ class ServiceControllerTest
         return service.toBuilder().deployments(deployments).build();
     }
 
+    private static Service balanced(Service service, Integer gracePeriodSeconds)
+    {
+        return service.toBuilder()
+                .loadBalancers(List.of(new ServiceLoadBalancer("arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef", "web", 8080)))
+                .healthCheckGracePeriodSeconds(gracePeriodSeconds)
+                .build();
+    }
+
     private static Deployment primary(String id, String taskDefinition, List<String> taskIds)
     {
         return Deployment.start(id, taskDefinition, 0, T0.minusSeconds(60)).withTasks(taskIds, 0, 0, 0);
@@ -345,7 +426,7 @@ class ServiceControllerTest
     {
         return new Service("123456789012", "web", "arn:aws:ecs:us-east-1:123456789012:service/default/web", "default",
                 "arn:aws:ecs:us-east-1:123456789012:cluster/default", Service.Status.ACTIVE, desiredCount, deployments[0].taskDefinitionArn(), "1.4.0",
-                configuration, null, null, null, null, null, false, null, T0.minusSeconds(60), List.of(deployments), List.of(), 0, null, null, false, 1);
+                configuration, null, null, null, null, null, null, false, null, T0.minusSeconds(60), List.of(deployments), List.of(), 0, null, null, false, 1);
     }
 
     private static ServiceTask running(String id, String deploymentId)

@@ -5,6 +5,7 @@ import io.berth.controlplane.resources.Tag;
 import io.berth.controlplane.services.Deployment;
 import io.berth.controlplane.services.DeploymentConfiguration;
 import io.berth.controlplane.services.Service;
+import io.berth.controlplane.services.ServiceLoadBalancer;
 import io.berth.controlplane.services.ServiceEvent;
 import io.berth.controlplane.tasks.PlacementOptions;
 import org.junit.jupiter.api.Test;
@@ -91,7 +92,8 @@ abstract class ServiceRowsContractTest
                 "arn:aws:ecs:us-east-1:" + accountId + ":cluster/default", Service.Status.ACTIVE, 2, definition, "1.4.0",
                 new DeploymentConfiguration(150, 50, true, true),
                 Map.of("awsvpcConfiguration", Map.of("subnets", List.of("subnet-1"), "assignPublicIp", "DISABLED")),
-                new PlacementOptions(List.of(new PlacementOptions.Strategy("spread", "attribute:ecs.availability-zone")), List.of()), null,
+                new PlacementOptions(List.of(new PlacementOptions.Strategy("spread", "attribute:ecs.availability-zone")), List.of()), 30,
+                List.of(new ServiceLoadBalancer("arn:aws:elasticloadbalancing:us-east-1:" + accountId + ":targetgroup/web/0123456789abcdef", "web", 8080)),
                 List.of(new Tag("team", "blue")), "SERVICE", true, null, T0, List.of(deployment),
                 List.of(new ServiceEvent("e1", T0, "(service web) has started 2 tasks: (task t1) (task t2).")), 2, T0.plusSeconds(2), definition, false, 1);
     }

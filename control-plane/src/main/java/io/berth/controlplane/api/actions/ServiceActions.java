@@ -20,7 +20,6 @@ import java.util.Set;
 import static io.berth.controlplane.api.actions.JsonFields.optionalBoolean;
 import static io.berth.controlplane.api.actions.JsonFields.optionalInteger;
 import static io.berth.controlplane.api.actions.JsonFields.optionalObject;
-import static io.berth.controlplane.api.actions.JsonFields.optionalObjects;
 import static io.berth.controlplane.api.actions.JsonFields.optionalString;
 import static io.berth.controlplane.api.actions.JsonFields.optionalStrings;
 import static java.util.Objects.requireNonNull;
@@ -59,7 +58,6 @@ public final class ServiceActions
     private JsonNode createService(RequestContext context, JsonNode request)
     {
         JsonFields.refuseUnsupported(request, CREATE_FIELDS, "CreateService");
-        refuseLoadBalancing(request);
         String strategy = optionalString(request, "schedulingStrategy");
         if (strategy != null && !strategy.equals("REPLICA")) {
             throw EcsException.invalidParameter("schedulingStrategy " + strategy + " is not supported: Berth runs REPLICA services only.");
@@ -85,7 +83,9 @@ public final class ServiceActions
                 TaskActions.placement(request),
                 TaskDefinitionWire.tags(request),
                 optionalString(request, "propagateTags"),
-                managedTags != null && managedTags);
+                managedTags != null && managedTags,
+                ServiceWire.loadBalancers(request),
+                optionalInteger(request, "healthCheckGracePeriodSeconds"));
         Service service = services.create(context.account().accountId(), context.region(), command);
         ObjectNode response = JsonFields.object();
         response.set("service", ServiceWire.toJson(service, false));
@@ -95,7 +95,6 @@ public final class ServiceActions
     private JsonNode updateService(RequestContext context, JsonNode request)
     {
         JsonFields.refuseUnsupported(request, UPDATE_FIELDS, "UpdateService");
-        refuseLoadBalancing(request);
         Boolean force = optionalBoolean(request, "forceNewDeployment");
         JsonNode network = optionalObject(request, "networkConfiguration");
         UpdateServiceCommand command = new UpdateServiceCommand(
@@ -106,27 +105,13 @@ public final class ServiceActions
                 ServiceWire.deploymentConfiguration(request),
                 network == null ? null : JsonFields.asMap(network),
                 force != null && force,
-                optionalString(request, "platformVersion"));
+                optionalString(request, "platformVersion"),
+                request.has("loadBalancers") && !request.get("loadBalancers").isNull() ? ServiceWire.loadBalancers(request) : null,
+                optionalInteger(request, "healthCheckGracePeriodSeconds"));
         Service service = services.update(context.account().accountId(), command);
         ObjectNode response = JsonFields.object();
         response.set("service", ServiceWire.toJson(service, false));
         return response;
-    }
-
-    /**
-     * loadBalancers and healthCheckGracePeriodSeconds (which ECS allows only with load balancers) wait for the ELBv2
-     * API: refused by name until then, never accepted and ignored.
-     */
-    private static void refuseLoadBalancing(JsonNode request)
-    {
-        if (!optionalObjects(request, "loadBalancers").isEmpty()) {
-            throw EcsException.invalidParameter("loadBalancers is not supported by Berth yet: target groups come with the Elastic Load Balancing API. "
-                    + "Leave loadBalancers out.");
-        }
-        if (optionalInteger(request, "healthCheckGracePeriodSeconds") != null) {
-            throw EcsException.invalidParameter("Health check grace period is only valid for services configured to use load balancers, "
-                    + "and Berth does not support loadBalancers yet: leave healthCheckGracePeriodSeconds out.");
-        }
     }
 
     private JsonNode deleteService(RequestContext context, JsonNode request)

@@ -8,13 +8,18 @@ import io.berth.controlplane.services.Deployment;
 import io.berth.controlplane.services.DeploymentConfiguration;
 import io.berth.controlplane.services.DeploymentConfigurationChange;
 import io.berth.controlplane.services.Service;
+import io.berth.controlplane.services.ServiceLoadBalancer;
 import io.berth.controlplane.tasks.PlacementOptions;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 import static io.berth.controlplane.api.actions.JsonFields.optionalBoolean;
 import static io.berth.controlplane.api.actions.JsonFields.optionalInteger;
 import static io.berth.controlplane.api.actions.JsonFields.optionalObject;
+import static io.berth.controlplane.api.actions.JsonFields.optionalObjects;
+import static io.berth.controlplane.api.actions.JsonFields.optionalString;
 import static io.berth.controlplane.api.actions.JsonFields.putIfNotNull;
 import static io.berth.controlplane.api.actions.JsonFields.putTime;
 
@@ -24,7 +29,30 @@ final class ServiceWire
     private static final Set<String> DEPLOYMENT_CONFIGURATION_FIELDS = Set.of("maximumPercent", "minimumHealthyPercent", "deploymentCircuitBreaker");
     private static final Set<String> CIRCUIT_BREAKER_FIELDS = Set.of("enable", "rollback");
 
+    private static final Set<String> LOAD_BALANCER_FIELDS = Set.of("targetGroupArn", "loadBalancerName", "containerName", "containerPort");
+
     private ServiceWire() {}
+
+    /** A request's loadBalancers; each needs targetGroupArn, containerName and containerPort (Classic Load Balancers are not served). */
+    static List<ServiceLoadBalancer> loadBalancers(JsonNode request)
+    {
+        List<ServiceLoadBalancer> result = new ArrayList<>();
+        for (JsonNode node : optionalObjects(request, "loadBalancers")) {
+            JsonFields.refuseUnsupported(node, LOAD_BALANCER_FIELDS, "loadBalancers");
+            if (optionalString(node, "loadBalancerName") != null) {
+                throw io.berth.controlplane.api.EcsException.invalidParameter("loadBalancerName names a Classic Load Balancer, which Berth does not serve: "
+                        + "give the targetGroupArn of an Application Load Balancer's target group instead.");
+            }
+            String targetGroupArn = optionalString(node, "targetGroupArn");
+            String containerName = optionalString(node, "containerName");
+            Integer containerPort = optionalInteger(node, "containerPort");
+            if (targetGroupArn == null || containerName == null || containerPort == null) {
+                throw io.berth.controlplane.api.EcsException.invalidParameter("Each loadBalancers entry needs targetGroupArn, containerName and containerPort.");
+            }
+            result.add(new ServiceLoadBalancer(targetGroupArn, containerName, containerPort));
+        }
+        return result;
+    }
 
     static DeploymentConfigurationChange deploymentConfiguration(JsonNode request)
     {
@@ -55,7 +83,11 @@ final class ServiceWire
         node.put("serviceArn", service.arn());
         node.put("serviceName", service.name());
         node.put("clusterArn", service.clusterArn());
-        node.putArray("loadBalancers");
+        ArrayNode loadBalancers = node.putArray("loadBalancers");
+        service.loadBalancers().forEach(entry -> loadBalancers.addObject()
+                .put("targetGroupArn", entry.targetGroupArn())
+                .put("containerName", entry.containerName())
+                .put("containerPort", entry.containerPort()));
         node.putArray("serviceRegistries");
         node.put("status", service.status().name());
         node.put("desiredCount", service.desiredCount());
