@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Reading request fields with type checks, and writing response fields, in the ways every action needs. A field of
@@ -143,24 +142,6 @@ public final class JsonFields
                 throw EcsException.clientException(where + " field '" + entry.getKey() + "' is not supported by Berth yet; leave it out.");
             }
         });
-    }
-
-    /**
-     * Refuses (InvalidParameterException naming them) the request's fields that are not among the action's fields, so
-     * that none is silently ignored; service names the API in the message ("ECR", "CloudWatch Logs").
-     */
-    public static void refuseUnknownFields(JsonNode request, Set<String> fields, String service, String action)
-    {
-        Set<String> unknown = new TreeSet<>();
-        request.fieldNames().forEachRemaining(field -> {
-            if (!fields.contains(field)) {
-                unknown.add(field);
-            }
-        });
-        if (!unknown.isEmpty()) {
-            throw EcsException.invalidParameter("Berth's " + service + " does not support " + String.join(", ", unknown) + " in " + action + "; it takes "
-                    + new TreeSet<>(fields) + ".");
-        }
     }
 
     /** The fields of an object other than the known ones, as plain values, nulls left out: kept to echo them. */

@@ -4,42 +4,35 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.controlplane.api.EcsAction;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.api.RequestContext;
-import io.berth.controlplane.api.actions.JsonFields;
+import io.berth.controlplane.api.SignedJsonAction;
 import io.berth.controlplane.logs.LogsException;
 
 import java.util.Set;
 import java.util.function.BiFunction;
-
-import static java.util.Objects.requireNonNull;
 
 /**
  * One CloudWatch Logs action: refuses fields it does not know (none is silently ignored), runs the handler, and maps
  * the logs domain's errors to CloudWatch's (ResourceNotFoundException, ResourceAlreadyExistsException,
  * InvalidParameterException).
  */
-record LogsAction(String name, Set<String> fields, BiFunction<RequestContext, JsonNode, JsonNode> handler)
-        implements EcsAction
+final class LogsAction
 {
-    LogsAction
+    private LogsAction() {}
+
+    static EcsAction of(String name, Set<String> fields, BiFunction<RequestContext, JsonNode, JsonNode> handler)
     {
-        requireNonNull(name, "name is null");
-        fields = Set.copyOf(fields);
-        requireNonNull(handler, "handler is null");
+        return new SignedJsonAction(name, "CloudWatch Logs", fields, handler, LogsAction::error, "InvalidParameterException");
     }
 
-    @Override
-    public JsonNode handle(RequestContext context, JsonNode request)
+    private static EcsException error(RuntimeException e)
     {
-        JsonFields.refuseUnknownFields(request, fields, "CloudWatch Logs", name);
-        try {
-            return handler.apply(context, request);
+        if (!(e instanceof LogsException logs)) {
+            return null;
         }
-        catch (LogsException e) {
-            throw new EcsException(switch (e.kind()) {
-                case RESOURCE_NOT_FOUND -> "ResourceNotFoundException";
-                case RESOURCE_ALREADY_EXISTS -> "ResourceAlreadyExistsException";
-                case INVALID_PARAMETER -> "InvalidParameterException";
-            }, e.getMessage());
-        }
+        return new EcsException(switch (logs.kind()) {
+            case RESOURCE_NOT_FOUND -> "ResourceNotFoundException";
+            case RESOURCE_ALREADY_EXISTS -> "ResourceAlreadyExistsException";
+            case INVALID_PARAMETER -> "InvalidParameterException";
+        }, logs.getMessage());
     }
 }

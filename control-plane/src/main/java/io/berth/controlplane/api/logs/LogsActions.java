@@ -52,22 +52,22 @@ public final class LogsActions
     public List<EcsAction> actions()
     {
         return List.of(
-                new LogsAction("CreateLogGroup", Set.of("logGroupName", "kmsKeyId", "tags", "logGroupClass"), this::createLogGroup),
-                new LogsAction("DeleteLogGroup", Set.of("logGroupName"), this::deleteLogGroup),
-                new LogsAction("DescribeLogGroups", Set.of("logGroupNamePrefix", "nextToken", "limit", "logGroupClass", "includeLinkedAccounts"),
+                LogsAction.of("CreateLogGroup", Set.of("logGroupName", "kmsKeyId", "tags", "logGroupClass"), this::createLogGroup),
+                LogsAction.of("DeleteLogGroup", Set.of("logGroupName"), this::deleteLogGroup),
+                LogsAction.of("DescribeLogGroups", Set.of("logGroupNamePrefix", "nextToken", "limit", "logGroupClass", "includeLinkedAccounts"),
                         this::describeLogGroups),
-                new LogsAction("PutRetentionPolicy", Set.of("logGroupName", "retentionInDays"), this::putRetentionPolicy),
-                new LogsAction("DeleteRetentionPolicy", Set.of("logGroupName"), this::deleteRetentionPolicy),
-                new LogsAction("CreateLogStream", Set.of("logGroupName", "logStreamName"), this::createLogStream),
-                new LogsAction("DeleteLogStream", Set.of("logGroupName", "logStreamName"), this::deleteLogStream),
-                new LogsAction("DescribeLogStreams", Set.of("logGroupName", "logGroupIdentifier", "logStreamNamePrefix", "orderBy", "descending", "nextToken",
+                LogsAction.of("PutRetentionPolicy", Set.of("logGroupName", "retentionInDays"), this::putRetentionPolicy),
+                LogsAction.of("DeleteRetentionPolicy", Set.of("logGroupName"), this::deleteRetentionPolicy),
+                LogsAction.of("CreateLogStream", Set.of("logGroupName", "logStreamName"), this::createLogStream),
+                LogsAction.of("DeleteLogStream", Set.of("logGroupName", "logStreamName"), this::deleteLogStream),
+                LogsAction.of("DescribeLogStreams", Set.of("logGroupName", "logGroupIdentifier", "logStreamNamePrefix", "orderBy", "descending", "nextToken",
                         "limit"), this::describeLogStreams),
                 // sequenceToken is accepted and ignored, as CloudWatch Logs itself does since 2023
-                new LogsAction("PutLogEvents", Set.of("logGroupName", "logStreamName", "logEvents", "sequenceToken"), this::putLogEvents),
-                new LogsAction("GetLogEvents", Set.of("logGroupName", "logGroupIdentifier", "logStreamName", "startTime", "endTime", "nextToken", "limit",
+                LogsAction.of("PutLogEvents", Set.of("logGroupName", "logStreamName", "logEvents", "sequenceToken"), this::putLogEvents),
+                LogsAction.of("GetLogEvents", Set.of("logGroupName", "logGroupIdentifier", "logStreamName", "startTime", "endTime", "nextToken", "limit",
                         "startFromHead", "unmask"), this::getLogEvents),
                 // interleaved is accepted: CloudWatch always interleaves now, and so does Berth
-                new LogsAction("FilterLogEvents", Set.of("logGroupName", "logGroupIdentifier", "logStreamNames", "logStreamNamePrefix", "startTime", "endTime",
+                LogsAction.of("FilterLogEvents", Set.of("logGroupName", "logGroupIdentifier", "logStreamNames", "logStreamNamePrefix", "startTime", "endTime",
                         "filterPattern", "nextToken", "limit", "interleaved", "unmask"), this::filterLogEvents));
     }
 
