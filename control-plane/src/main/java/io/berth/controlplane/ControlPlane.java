@@ -73,6 +73,7 @@ import io.berth.controlplane.scheduler.PlacementEngine;
 import io.berth.controlplane.services.ServiceController;
 import io.berth.controlplane.services.ServiceControllerSettings;
 import io.berth.controlplane.services.ServiceOperations;
+import io.berth.controlplane.services.TaggedServices;
 import io.berth.controlplane.services.ServiceReconciler;
 import io.berth.controlplane.services.LoadBalancerTargets;
 import io.berth.controlplane.services.ServiceTargets;
@@ -194,7 +195,7 @@ public final class ControlPlane
         actions.addAll(new TaskDefinitionActions(taskDefinitions).actions());
         actions.addAll(new TaskActions(tasks).actions());
         actions.addAll(new ServiceActions(new ServiceOperations(store, clusters, taskDefinitions, serviceTargets, ControlPlane::newDeploymentId, config.clock())).actions());
-        ResourceTagging tagging = new ResourceTagging(store, List.of(new TaggedClusters(), new TaggedTaskDefinitions(), new TaggedTasks()));
+        ResourceTagging tagging = new ResourceTagging(store, List.of(new TaggedClusters(), new TaggedTaskDefinitions(), new TaggedTasks(), new TaggedServices()));
         actions.addAll(new TagActions(tagging).actions());
         actions.addAll(new AccountSettingActions(accountSettings).actions());
         actions.addAll(new TaskProtectionActions(new TaskProtectionService(store, clusters, config.clock())).actions());

@@ -216,6 +216,11 @@ class ServicesEndToEndTest
         EcsClient ecs = cluster.ecs();
         String definition = register("private", SLEEP);
         Service service = ecs.createService(create("private", definition, 0)).service();
+        // services are taggable resources: TagResource, ListTagsForResource and UntagResource by the service's ARN
+        ecs.tagResource(request -> request.resourceArn(service.serviceArn()).tags(tag -> tag.key("team").value("blue"), tag -> tag.key("tier").value("web")));
+        ecs.untagResource(request -> request.resourceArn(service.serviceArn()).tagKeys("tier"));
+        assertThat(ecs.listTagsForResource(request -> request.resourceArn(service.serviceArn())).tags())
+                .extracting(tag -> tag.key() + "=" + tag.value()).containsExactly("team=blue");
         AccountKeys other = AccountKeys.create(cluster.environment(), "services-other");
         try (EcsClient stranger = cluster.environment().client(other.accessKeyId(), other.secretAccessKey())) {
             stranger.createCluster(request -> request.clusterName(cluster.cluster()));
@@ -227,6 +232,10 @@ class ServicesEndToEndTest
                     .isInstanceOf(ServiceNotFoundException.class);
             assertThatThrownBy(() -> stranger.deleteService(request -> request.cluster(cluster.cluster()).service(service.serviceArn()).force(true)))
                     .isInstanceOf(ServiceNotFoundException.class);
+            assertThatThrownBy(() -> stranger.listTagsForResource(request -> request.resourceArn(service.serviceArn())))
+                    .isInstanceOfSatisfying(InvalidParameterException.class, e -> assertThat(e.awsErrorDetails().errorMessage()).contains("not found"));
+            assertThatThrownBy(() -> stranger.tagResource(request -> request.resourceArn(service.serviceArn()).tags(tag -> tag.key("team").value("red"))))
+                    .isInstanceOf(InvalidParameterException.class);
         }
         assertThat(describe("private").desiredCount()).isZero();
         assertThat(describe("private").status()).isEqualTo("ACTIVE");

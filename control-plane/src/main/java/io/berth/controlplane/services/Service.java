@@ -113,6 +113,7 @@ public record Service(
         private Map<String, Object> networkConfiguration;
         private Integer healthCheckGracePeriodSeconds;
         private List<ServiceLoadBalancer> loadBalancers;
+        private List<Tag> tags;
         private List<Deployment> deployments;
         private List<ServiceEvent> events;
         private int consecutiveFailures;
@@ -131,6 +132,7 @@ public record Service(
             networkConfiguration = service.networkConfiguration;
             healthCheckGracePeriodSeconds = service.healthCheckGracePeriodSeconds;
             loadBalancers = service.loadBalancers;
+            tags = service.tags;
             deployments = service.deployments;
             events = service.events;
             consecutiveFailures = service.consecutiveFailures;
@@ -154,6 +156,8 @@ public record Service(
 
         public Builder loadBalancers(List<ServiceLoadBalancer> value) { loadBalancers = value; return this; }
 
+        public Builder tags(List<Tag> value) { tags = value; return this; }
+
         public Builder deployments(List<Deployment> value) { deployments = value; return this; }
 
         public Builder events(List<ServiceEvent> value) { events = value; return this; }
@@ -171,7 +175,7 @@ public record Service(
         public Service build()
         {
             return new Service(base.accountId, base.name, base.arn, base.clusterName, base.clusterArn, status, desiredCount, taskDefinitionArn,
-                    base.platformVersion, deploymentConfiguration, networkConfiguration, base.placement, healthCheckGracePeriodSeconds, loadBalancers, base.tags,
+                    base.platformVersion, deploymentConfiguration, networkConfiguration, base.placement, healthCheckGracePeriodSeconds, loadBalancers, tags,
                     base.propagateTags, base.enableEcsManagedTags, base.createdBy, base.createdAt, deployments, events, consecutiveFailures, launchNotBefore,
                     lastCompletedTaskDefinitionArn, steady, version);
         }
