@@ -187,6 +187,29 @@ class ServicesEndToEndTest
     }
 
     @Test
+    void aScaleInLeavesATaskUnderScaleInProtectionRunning()
+    {
+        EcsClient ecs = cluster.ecs();
+        String definition = register("guarded", SLEEP);
+        ecs.createService(create("guarded", definition, 2));
+        String deploymentId = awaitStable("guarded").deployments().getFirst().id();
+        List<Task> running = runningTasks(deploymentId);
+        assertThat(running).hasSize(2);
+        // the newer task would go first in a scale-in: protected, the older one goes instead
+        Task newer = running.stream().max(java.util.Comparator.comparing(Task::createdAt)).orElseThrow();
+        Task older = running.stream().filter(task -> !task.taskArn().equals(newer.taskArn())).findFirst().orElseThrow();
+        ecs.updateTaskProtection(request -> request.cluster(cluster.cluster()).tasks(newer.taskArn()).protectionEnabled(true).expiresInMinutes(10));
+
+        ecs.updateService(request -> request.cluster(cluster.cluster()).service("guarded").desiredCount(1));
+        cluster.awaitStatus(older.taskArn(), "STOPPED");
+        awaitStable("guarded");
+        assertThat(runningTasks(deploymentId)).extracting(Task::taskArn).containsExactly(newer.taskArn());
+        // a DeleteService stops it all the same
+        ecs.deleteService(request -> request.cluster(cluster.cluster()).service("guarded").force(true));
+        cluster.awaitStatus(newer.taskArn(), "STOPPED");
+    }
+
+    @Test
     void deleteServiceDrainsItToInactive()
     {
         EcsClient ecs = cluster.ecs();

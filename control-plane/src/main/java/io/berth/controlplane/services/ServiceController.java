@@ -100,12 +100,16 @@ public final class ServiceController
                     .filter(task -> task.wanted() && !failingTargets.contains(task.taskId()))
                     .toList());
 
-            // the primary above its desired count: the least useful first (not yet healthy, then the newest)
+            // the primary above its desired count: the least useful first (not yet healthy, then the newest); a task under
+            // scale-in protection stays while the service is ACTIVE (above its desired count until the protection ends),
+            // but not through a DeleteService
             List<ServiceTask> keep = new ArrayList<>(primaryWanted.stream().filter(task -> !task.onDrainingHost()).toList());
             List<ServiceTask> replaceable = new ArrayList<>(primaryWanted.stream().filter(ServiceTask::onDrainingHost).toList());
             keep.sort(Comparator.comparing(this::healthy).reversed().thenComparing(ServiceTask::createdAt));
-            while (keep.size() > desired) {
-                stop(keep.removeLast(), stopReason);
+            for (int index = keep.size() - 1; index >= 0 && keep.size() > desired; index--) {
+                if (!keep.get(index).scaleInProtected() || service.status() != Service.Status.ACTIVE) {
+                    stop(keep.remove(index), stopReason);
+                }
             }
             for (Deployment deployment : deployments) {
                 if (deployment != primary) {

@@ -12,6 +12,7 @@ import io.berth.controlplane.tasks.Task;
 import io.berth.controlplane.tasks.TaskOverrides;
 import io.berth.controlplane.tasks.TaskHealth;
 import io.berth.controlplane.tasks.TaskService;
+import io.berth.controlplane.tasks.TaskProtectionService;
 import io.berth.controlplane.tasks.TaskStatus;
 import io.berth.controlplane.tasks.TaskTagging;
 import org.slf4j.Logger;
@@ -237,7 +238,7 @@ public final class ServiceReconciler
         List<ServiceTask> serviceTasks = found.values().stream()
                 // a task of the same account that some user started with a deployment id as startedBy is not the service's
                 .filter(task -> task.group() != null && task.group().equals(service.taskGroup()))
-                .map(task -> serviceTask(transaction, task, drainingHosts))
+                .map(task -> serviceTask(transaction, task, drainingHosts).withScaleInProtection(TaskProtectionService.isProtected(transaction, task, now)))
                 .toList();
         return new ServiceSnapshot(service, serviceTasks, now);
     }
@@ -256,7 +257,7 @@ public final class ServiceReconciler
         return new ServiceTask(task.taskId(), task.startedBy(), task.state().lastStatus(), task.state().desiredStatus(), task.state().startedAt(),
                 task.createdAt(), task.state().stopCode(), task.state().stoppedReason(), healthStatus, hostId != null && drainingHosts.contains(hostId),
                 placementMessage, task.state().lastStatus() == TaskStatus.STOPPED && HostService.stoppedWithHost(hostId, task.state().stoppedReason()),
-                address, false, TargetStatus.NONE);
+                address, false, TargetStatus.NONE, false);
     }
 
     /** A stop ordered once the task's drain is over. */

@@ -33,7 +33,8 @@ public record ServiceTask(
         boolean stoppedWithItsHost,
         String address,
         boolean stopping,
-        TargetStatus targets)
+        TargetStatus targets,
+        boolean scaleInProtected)
 {
     public ServiceTask
     {
@@ -49,7 +50,7 @@ public record ServiceTask(
             String stoppedReason, String healthStatus, boolean onDrainingHost, String placementMessage, boolean stoppedWithItsHost)
     {
         this(taskId, startedBy, lastStatus, desiredStatus, startedAt, createdAt, stopCode, stoppedReason, healthStatus, onDrainingHost, placementMessage,
-                stoppedWithItsHost, null, false, TargetStatus.NONE);
+                stoppedWithItsHost, null, false, TargetStatus.NONE, false);
     }
 
     /** A task that did not stop with its host. */
@@ -62,13 +63,20 @@ public record ServiceTask(
     public ServiceTask withTargets(TargetStatus value)
     {
         return new ServiceTask(taskId, startedBy, lastStatus, desiredStatus, startedAt, createdAt, stopCode, stoppedReason, healthStatus, onDrainingHost,
-                placementMessage, stoppedWithItsHost, address, stopping, value);
+                placementMessage, stoppedWithItsHost, address, stopping, value, scaleInProtected);
     }
 
     public ServiceTask withStopping(boolean value)
     {
         return new ServiceTask(taskId, startedBy, lastStatus, desiredStatus, startedAt, createdAt, stopCode, stoppedReason, healthStatus, onDrainingHost,
-                placementMessage, stoppedWithItsHost, address, value, targets);
+                placementMessage, stoppedWithItsHost, address, value, targets, scaleInProtected);
+    }
+
+    /** The task under scale-in protection (UpdateTaskProtection): a scale-in leaves it running. */
+    public ServiceTask withScaleInProtection(boolean value)
+    {
+        return new ServiceTask(taskId, startedBy, lastStatus, desiredStatus, startedAt, createdAt, stopCode, stoppedReason, healthStatus, onDrainingHost,
+                placementMessage, stoppedWithItsHost, address, stopping, targets, value);
     }
 
     public boolean stopped()

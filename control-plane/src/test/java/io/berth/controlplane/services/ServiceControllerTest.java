@@ -53,6 +53,22 @@ class ServiceControllerTest
     }
 
     @Test
+    void aScaleInLeavesTasksUnderScaleInProtectionRunning()
+    {
+        Service service = service(2, DeploymentConfiguration.DEFAULT, primary("ecs-svc/1", REVISION_1, List.of("a", "b", "c")));
+        // c, the newest, would go first; protected, it stays and the next one goes
+        List<ServiceTask> tasks = List.of(running("a", "ecs-svc/1", T0.minusSeconds(60)), running("b", "ecs-svc/1", T0.minusSeconds(50)),
+                running("c", "ecs-svc/1", T0.minusSeconds(40)).withScaleInProtection(true));
+        assertThat(decide(service, tasks).stops()).extracting(StopOrder::taskId).containsExactly("b");
+
+        // all protected: none stops, and the service is above its desired count until a protection ends
+        List<ServiceTask> allProtected = tasks.stream().map(task -> task.withScaleInProtection(true)).toList();
+        ServicePlan held = decide(service, allProtected);
+        assertThat(held.stops()).isEmpty();
+        assertThat(held.next().steady()).isFalse();
+    }
+
+    @Test
     void pendingTasksAreNotYetASteadyState()
     {
         Service service = service(2, DeploymentConfiguration.DEFAULT, primary("ecs-svc/1", REVISION_1, List.of("a", "b")));
@@ -336,7 +352,7 @@ class ServiceControllerTest
     {
         Service service = balanced(service(1, DeploymentConfiguration.DEFAULT, primary("ecs-svc/1", REVISION_1, List.of("a", "b"))), null);
         ServiceTask onDraining = new ServiceTask("a", "ecs-svc/1", TaskStatus.RUNNING, TaskStatus.RUNNING, T0.minusSeconds(30), T0.minusSeconds(30), null, null,
-                null, true, null, false, "10.0.0.1", false, TargetStatus.HEALTHY);
+                null, true, null, false, "10.0.0.1", false, TargetStatus.HEALTHY, false);
         assertThat(decide(service, List.of(onDraining, running("b", "ecs-svc/1").withTargets(TargetStatus.PENDING))).stops()).isEmpty();
         assertThat(decide(service, List.of(onDraining, running("b", "ecs-svc/1").withTargets(TargetStatus.HEALTHY))).stops())
                 .extracting(StopOrder::taskId).containsExactly("a");
@@ -379,14 +395,14 @@ class ServiceControllerTest
     void onlyATaskRunningWithItsHealthCheckPassedIsRegistered()
     {
         ServiceTask unknown = new ServiceTask("a", "ecs-svc/1", TaskStatus.RUNNING, TaskStatus.RUNNING, T0, T0, null, null, "UNKNOWN", false, null, false,
-                "10.0.0.1", false, TargetStatus.PENDING);
+                "10.0.0.1", false, TargetStatus.PENDING, false);
         assertThat(unknown.registrable()).isFalse();
         ServiceTask healthy = new ServiceTask("a", "ecs-svc/1", TaskStatus.RUNNING, TaskStatus.RUNNING, T0, T0, null, null, "HEALTHY", false, null, false,
-                "10.0.0.1", false, TargetStatus.PENDING);
+                "10.0.0.1", false, TargetStatus.PENDING, false);
         assertThat(healthy.registrable()).isTrue();
         assertThat(healthy.withStopping(true).registrable()).isFalse();
         ServiceTask withoutCheck = new ServiceTask("a", "ecs-svc/1", TaskStatus.RUNNING, TaskStatus.RUNNING, T0, T0, null, null, null, false, null, false,
-                null, false, TargetStatus.PENDING);
+                null, false, TargetStatus.PENDING, false);
         assertThat(withoutCheck.registrable()).as("no address reported yet").isFalse();
     }
 

@@ -141,6 +141,6 @@ abstract class ServiceTargetsContractTest
     private static ServiceTask task(String healthStatus)
     {
         return new ServiceTask("t1", "ecs-svc/1", TaskStatus.RUNNING, TaskStatus.RUNNING, T0, T0, null, null, healthStatus, false, null, false, ADDRESS, false,
-                TargetStatus.NONE);
+                TargetStatus.NONE, false);
     }
 }
