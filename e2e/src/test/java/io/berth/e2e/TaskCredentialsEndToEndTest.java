@@ -138,7 +138,11 @@ class TaskCredentialsEndToEndTest
                 "printf 'GET %s HTTP/1.0\\r\\nHost: 169.254.170.2\\r\\n\\r\\n' \"$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI\" "
                         + "| timeout 10 nc 169.254.170.2 80; echo; sleep 600");
         String taskArn = run(sandboxedEcs, definition, List.of());
-        awaitStatus(sandboxedEcs, taskArn, "RUNNING");
+        Task running = awaitStatus(sandboxedEcs, taskArn, "RUNNING");
+        assertThat(running.attributes()).as("runs under gVisor").anySatisfy(attribute -> {
+            assertThat(attribute.name()).isEqualTo("berth.isolation");
+            assertThat(attribute.value()).isEqualTo("sandbox");
+        });
 
         JsonNode keys = JSON.readTree(awaitLine(sandboxed, taskArn, "{"));
         assertThat(keys.path("RoleArn").asText()).isEqualTo(roleArn);
