@@ -31,11 +31,12 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Task role credentials on a real Berth, read by a real container and used with the AWS SDK: a task with a
- * taskRoleArn gets AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and reads its keys there with busybox wget (on the metadata
- * endpoint's address: 169.254.170.2 is not routed to it yet), and those exact keys (with their session token) call
+ * taskRoleArn gets AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and reads its keys where the AWS SDKs do,
+ * http://169.254.170.2 + that URI, with busybox wget (under runc) or busybox nc (under gVisor's runsc, see
+ * {@link #aSandboxedContainerReadsItsKeysAtTheLinkLocalAddress}), and those exact keys (with their session token) call
  * DescribeTasks as the task's account: its own task is found, another account's is not, and once the task has
- * stopped the keys are refused. Another task cannot read the first one's credentials URI, and a task without a role
- * has none.
+ * stopped the keys are refused. Another task cannot read the first one's credentials URI at the same address, and a
+ * task without a role has none.
  */
 class TaskCredentialsEndToEndTest
 {
@@ -46,8 +47,10 @@ class TaskCredentialsEndToEndTest
     private static BerthEnvironment environment;
     private static AccountKeys owner;
     private static AccountKeys other;
+    private static AccountKeys sandboxed;
     private static EcsClient ownerEcs;
     private static EcsClient otherEcs;
+    private static EcsClient sandboxedEcs;
 
     @BeforeAll
     static void startBerth()
@@ -56,17 +59,20 @@ class TaskCredentialsEndToEndTest
         environment = BerthEnvironment.start(Files.createTempDirectory("berth-e2e-credentials"));
         owner = AccountKeys.create(environment, "credentials-owner");
         other = AccountKeys.create(environment, "credentials-other");
+        sandboxed = AccountKeys.create(environment, "credentials-sandboxed", "sandbox");
         ownerEcs = environment.client(owner.accessKeyId(), owner.secretAccessKey());
         otherEcs = environment.client(other.accessKeyId(), other.secretAccessKey());
+        sandboxedEcs = environment.client(sandboxed.accessKeyId(), sandboxed.secretAccessKey());
         ownerEcs.createCluster(request -> request.clusterName(CLUSTER));
         otherEcs.createCluster(request -> request.clusterName(CLUSTER));
+        sandboxedEcs.createCluster(request -> request.clusterName(CLUSTER));
     }
 
     @AfterAll
     static void stopBerth()
             throws Exception
     {
-        for (EcsClient client : new EcsClient[] {ownerEcs, otherEcs}) {
+        for (EcsClient client : new EcsClient[] {ownerEcs, otherEcs, sandboxedEcs}) {
             if (client != null) {
                 client.close();
             }
@@ -82,7 +88,7 @@ class TaskCredentialsEndToEndTest
     {
         String roleArn = "arn:aws:iam::" + owner.accountId() + ":role/app";
         String definition = register(ownerEcs, "with-role", roleArn,
-                "echo uri=$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI; wget -qO- $ENDPOINT$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI; echo; sleep 600");
+                "echo uri=$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI; wget -qO- http://169.254.170.2$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI; echo; sleep 600");
         String taskArn = run(ownerEcs, definition, List.of());
         String foreignTaskArn = run(otherEcs, register(otherEcs, "foreign", null, "sleep 600"), List.of());
         awaitStatus(ownerEcs, taskArn, "RUNNING");
@@ -104,9 +110,10 @@ class TaskCredentialsEndToEndTest
             assertThat(foreign.tasks()).isEmpty();
             assertThat(foreign.failures()).singleElement().satisfies(failure -> assertThat(failure.reason()).isEqualTo("MISSING"));
 
-            // another task, even given the URI, is refused: the request does not come from the owner's address
+            // another task, even given the URI, is refused: the request does not come from the owner's address (the
+            // redirect to the endpoint inside the thief's namespace keeps the thief's own source address)
             String thief = run(otherEcs, register(otherEcs, "thief", null,
-                    "wget -qO- $ENDPOINT$STOLEN_URI 2>&1; echo thief-exit=$?"), List.of(KeyValuePair.builder().name("STOLEN_URI").value(uri).build()));
+                    "wget -qO- http://169.254.170.2$STOLEN_URI 2>&1; echo thief-exit=$?"), List.of(KeyValuePair.builder().name("STOLEN_URI").value(uri).build()));
             awaitStatus(otherEcs, thief, "STOPPED");
             List<String> thiefLines = lines(other, thief);
             assertThat(String.join("\n", thiefLines)).contains("403").doesNotContain(keys.path("SecretAccessKey").asText());
@@ -118,6 +125,34 @@ class TaskCredentialsEndToEndTest
                     .isInstanceOfSatisfying(EcsException.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("UnrecognizedClientException"));
         }
         otherEcs.stopTask(request -> request.cluster(CLUSTER).task(foreignTaskArn));
+    }
+
+    @Test
+    void aSandboxedContainerReadsItsKeysAtTheLinkLocalAddress()
+            throws Exception
+    {
+        String roleArn = "arn:aws:iam::" + sandboxed.accountId() + ":role/sandboxed-app";
+        // busybox nc, not wget: under runsc's host network a blocking read(2) of a socket with no data yet fails with
+        // EAGAIN in this gVisor build, which busybox wget does (see the README's isolation tiers); nc polls first
+        String definition = register(sandboxedEcs, "sandboxed-with-role", roleArn,
+                "printf 'GET %s HTTP/1.0\\r\\nHost: 169.254.170.2\\r\\n\\r\\n' \"$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI\" "
+                        + "| timeout 10 nc 169.254.170.2 80; echo; sleep 600");
+        String taskArn = run(sandboxedEcs, definition, List.of());
+        Task running = awaitStatus(sandboxedEcs, taskArn, "RUNNING");
+        assertThat(running.attributes()).as("runs under gVisor").anySatisfy(attribute -> {
+            assertThat(attribute.name()).isEqualTo("berth.isolation");
+            assertThat(attribute.value()).isEqualTo("sandbox");
+        });
+
+        JsonNode keys = JSON.readTree(awaitLine(sandboxed, taskArn, "{"));
+        assertThat(keys.path("RoleArn").asText()).isEqualTo(roleArn);
+        assertThat(keys.path("AccessKeyId").asText()).startsWith("ASIA");
+        try (EcsClient taskEcs = sessionClient(keys)) {
+            Task own = taskEcs.describeTasks(request -> request.cluster(CLUSTER).tasks(taskArn)).tasks().get(0);
+            assertThat(own.taskArn()).isEqualTo(taskArn);
+        }
+        sandboxedEcs.stopTask(request -> request.cluster(CLUSTER).task(taskArn));
+        awaitStatus(sandboxedEcs, taskArn, "STOPPED");
     }
 
     @Test
@@ -143,8 +178,7 @@ class TaskCredentialsEndToEndTest
     private static String register(EcsClient ecs, String family, String roleArn, String script)
     {
         ContainerDefinition container = ContainerDefinition.builder().name("main").image(environment.image())
-                // the credentials endpoint is the metadata endpoint's address (169.254.170.2 is not routed to it yet)
-                .command(List.of("sh", "-c", "ENDPOINT=$(echo $ECS_CONTAINER_METADATA_URI_V4 | cut -d/ -f1-3); " + script)).stopTimeout(2).build();
+                .command(List.of("sh", "-c", script)).stopTimeout(2).build();
         return ecs.registerTaskDefinition(request -> request.family(family).cpu("256").memory("512").networkMode(NetworkMode.AWSVPC)
                         .requiresCompatibilities(Compatibility.FARGATE).taskRoleArn(roleArn).containerDefinitions(container))
                 .taskDefinition().taskDefinitionArn();
@@ -152,7 +186,7 @@ class TaskCredentialsEndToEndTest
 
     private static String run(EcsClient ecs, String definition, List<KeyValuePair> environmentVariables)
     {
-        return ecs.runTask(request -> request.cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE).networkConfiguration(BerthEnvironment.awsvpc())
+        return ecs.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE)
                         .overrides(overrides -> overrides.containerOverrides(container -> container.name("main").environment(environmentVariables))))
                 .tasks().get(0).taskArn();
     }

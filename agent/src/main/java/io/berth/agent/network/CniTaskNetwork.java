@@ -44,6 +44,7 @@ public final class CniTaskNetwork
     private final CniPlugins plugins;
     private final CniBridgeConfigs bridgeConfigs;
     private final NetworkCommands commands;
+    private final NetworkCommands machineCommands;
     private final NetworkNamespaces namespaces;
     private final TaskNetworkStates states;
     private final NetworkPlanStore planStore;
@@ -66,12 +67,19 @@ public final class CniTaskNetwork
     /** commands: how host commands run; tests pass one that runs them in a namespace standing for another host. */
     CniTaskNetwork(CniNetworkConfig config, NetworkCommands commands)
     {
+        this(config, commands, new NetworkCommands());
+    }
+
+    /** machineCommands: what enters the tasks' named namespaces (`ip netns`); fault-injection tests wrap it. */
+    CniTaskNetwork(CniNetworkConfig config, NetworkCommands commands, NetworkCommands machineCommands)
+    {
         this.config = requireNonNull(config, "config is null");
         this.plugins = new CniPlugins(config.pluginDirectory(), commands.prefix());
         this.bridgeConfigs = new CniBridgeConfigs(config);
         this.commands = requireNonNull(commands, "commands is null");
         // named namespaces belong to the machine (their bind mounts under /run/netns), not to a network namespace
-        this.namespaces = new NetworkNamespaces(new NetworkCommands());
+        this.machineCommands = requireNonNull(machineCommands, "machineCommands is null");
+        this.namespaces = new NetworkNamespaces(machineCommands);
         this.states = new TaskNetworkStates(config.stateDirectory().resolve("tasks"));
         this.planStore = new NetworkPlanStore(config.stateDirectory());
         this.bridge = new HostBridge(config.bridgeName(), commands);
@@ -161,6 +169,29 @@ public final class CniTaskNetwork
         if (plan != null) {
             applyFirewall();
         }
+        // tasks that kept running across an agent restart may point 169.254.170.2 at an earlier port
+        for (String taskId : states.taskIds()) {
+            Optional<TaskNetworkState> state = states.read(taskId, namespaceName(taskId));
+            if (state.isEmpty() || state.get().addResult() == null || !namespaces.exists(state.get().namespace())) {
+                continue;
+            }
+            try {
+                routeMetadataAddress(bridgeConfigs.attachment(state.get(), namespaces.path(state.get().namespace())), state.get().namespace());
+            }
+            catch (NetworkException e) {
+                log.warn("task {}: {} does not reach the metadata endpoint: {}", taskId, TaskMetadataAddress.ADDRESS, e.getMessage());
+            }
+        }
+    }
+
+    /** Leads the task's connections to 169.254.170.2:80 to the metadata endpoint, once it listens. */
+    private void routeMetadataAddress(NetworkAttachment attachment, String namespace)
+            throws NetworkException
+    {
+        int port = metadataPort;
+        if (port > 0 && attachment.gateway() != null) {
+            TaskMetadataAddress.apply(machineCommands, namespace, attachment.gateway(), port);
+        }
     }
 
     @Override
@@ -198,6 +229,7 @@ public final class CniTaskNetwork
                 state = state.withAddResult(plugins.run(CniPlugins.ADD, taskId, namespacePath, INTERFACE, bridgeConfigs.bridge(state.subnet(), taskMtu, null)));
                 NetworkAttachment attachment = bridgeConfigs.attachment(state, namespaces.path(state.namespace()));
                 states.write(state);
+                routeMetadataAddress(attachment, state.namespace());
                 // the task's identity is in the firewall before any of its containers can send a packet
                 applyFirewall();
                 log.info("task {}: network namespace {} with address {} on bridge {}", taskId, state.namespace(), attachment.ipv4Address(), config.bridgeName());

@@ -10,6 +10,8 @@
  * link can take its place).</li>
  * <li>{@code TenantFirewall} keeps accounts apart and the host closed to tasks, with nftables rules that
  * {@code FirewallRuleset} renders from a {@code FirewallRules} value, a pure function.</li>
+ * <li>{@code TaskMetadataAddress} points 169.254.170.2:80, where the AWS SDKs read task credentials, at the
+ * metadata endpoint with a DNAT inside each task's own namespace (the host's tables stay without NAT).</li>
  * <li>Every host command goes through {@code NetworkCommands}, which runs it with a deadline.</li>
  * </ul>
  */

@@ -183,6 +183,30 @@ class CniTaskNetworkIntegrationTest
 
         network.openMetadataEndpoint(18081);
         assertThat(wget(network.namespaceName(TASK_A), url)).isEqualTo("host secret\n");
+        // ECS's link-local address leads to the same endpoint: for a task that was running when it opened, and a new one
+        assertThat(wget(network.namespaceName(TASK_A), "http://169.254.170.2/secret.txt")).isEqualTo("host secret\n");
+        network.setUp(TASK_B, ACCOUNT_2).orElseThrow();
+        assertThat(wget(network.namespaceName(TASK_B), "http://169.254.170.2/secret.txt")).isEqualTo("host secret\n");
+        // only port 80 of that address, and nothing else of the host
+        assertThatThrownBy(() -> wget(network.namespaceName(TASK_B), "http://169.254.170.2:18081/secret.txt")).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void aFailedMetadataRouteStopsTheSetUpAndLeavesNothingBehind()
+            throws Exception
+    {
+        // fault injection: every nft run inside a task's namespace fails, as a missing nf_nat module would make it
+        String failNft = "case \"$*\" in *nft*) echo injected nft failure >&2; exit 1;; esac; exec \"$@\"";
+        network = new CniTaskNetwork(config, new NetworkCommands(), new NetworkCommands(List.of("sh", "-c", failNft, "sh")));
+        applyPlan();
+        network.openMetadataEndpoint(18081);
+
+        assertThatThrownBy(() -> network.setUp(TASK_A, ACCOUNT_1))
+                .isInstanceOf(NetworkException.class)
+                .hasMessageContaining("route 169.254.170.2 to the metadata endpoint")
+                .hasMessageContaining("injected nft failure");
+        assertThat(network.taskIds()).isEmpty();
+        assertThat(Files.exists(Path.of("/run/netns", network.namespaceName(TASK_A)))).isFalse();
     }
 
     @Test
