@@ -179,8 +179,11 @@ class TaskTagsActionsTest
         }
         String unknownTaskArn = task.get("taskArn").asText().replaceAll("[0-9a-f]{32}$", "0".repeat(32));
         assertRefused("ListTagsForResource", "{\"resourceArn\": \"" + unknownTaskArn + "\"}", "InvalidParameterException", "not found");
+        // services are taggable: one that does not exist is not found; a type Berth cannot tag is named
         assertRefused("ListTagsForResource", "{\"resourceArn\": \"" + definitionArn.replace("task-definition", "service") + "\"}",
-                "InvalidParameterException", "'service'");
+                "InvalidParameterException", "not found");
+        assertRefused("ListTagsForResource", "{\"resourceArn\": \"" + definitionArn.replace("task-definition", "capacity-provider") + "\"}",
+                "InvalidParameterException", "'capacity-provider'");
         assertRefused("ListTagsForResource", "{}", "InvalidParameterException", "resourceArn");
         EcsException foreignTag = other.fails("TagResource", "{\"resourceArn\": \"" + definitionArn + "\", \"tags\": [{\"key\": \"a\", \"value\": \"b\"}]}");
         assertThat(foreignTag.getMessage()).contains("not found");
