@@ -214,8 +214,14 @@ public final class RuncConmonRuntime
         StateLayout.checkContainerId(containerId);
         Optional<RuncState> state = runc.state(containerId);
         if (state.isPresent() && !state.get().status().equals("stopped")) {
-            runc.kill(containerId, SIGKILL);
-            awaitStopped(containerId);
+            try {
+                runc.kill(containerId, SIGKILL);
+                awaitStopped(containerId);
+            }
+            catch (UncheckedIOException e) {
+                // a kill that hangs or fails: the forced delete below kills the container by itself
+                log.warn("kill of container {} failed, deleting it by force: {}", containerId, e.getMessage());
+            }
         }
         // let conmon record the exit and leave by itself before its container's state goes away
         awaitMonitorExit(containerId, EXIT_FILE_GRACE);
