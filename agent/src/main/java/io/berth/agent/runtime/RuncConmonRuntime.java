@@ -126,6 +126,12 @@ public final class RuncConmonRuntime
             awaitCreated(containerId);
             startCreated(containerId);
         }
+        catch (UncheckedIOException e) {
+            // a runtime command that hung past its deadline or could not run: the task's reason names it
+            removeQuietly(containerId);
+            String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+            throw new ContainerStartException(runtime.name() + " could not start container " + containerId + ": " + why, e);
+        }
         catch (ContainerStartException | RuntimeException e) {
             removeQuietly(containerId);
             throw e;

@@ -32,12 +32,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Fault injection for an agent leaving its host (`berth up` shutting down, a removed host) while a task's stop
- * hangs: real runc (behind a wrapper whose kill never returns), conmon, cgroups and overlayfs. The stop passes its
- * deadline, and the forced teardown still removes the container, its cgroup, its monitor and its root filesystem
- * mount, and records the task STOPPED. Needs root, runc, conmon and busybox-static.
+ * Fault injection with a runc that hangs (behind a wrapper: one subcommand never returns), with the real conmon,
+ * cgroups and overlayfs. A start that hangs stops the task with a reason that names the runtime's deadline; a stop
+ * that hangs while the agent leaves its host (`berth up` shutting down, a removed host) passes the agent's patience,
+ * and the forced teardown still removes the container, its cgroup, its monitor and its root filesystem mount. Either
+ * way the task ends STOPPED and nothing of it is left. Needs root, runc, conmon and busybox-static.
  */
-class AgentShutdownFaultTest
+class HungRuntimeFaultTest
 {
     private static final String TASK_ID = "5707a11f5707a11f5707a11f5707a11f";
 
@@ -70,10 +71,55 @@ class AgentShutdownFaultTest
     }
 
     @Test
+    void aTaskWhoseStartHangsStopsWithTheRuntimesDeadlineAsItsReason()
+            throws Exception
+    {
+        reconciler = launch(hangingRunc("start"));
+        await().atMost(Duration.ofSeconds(90)).until(() -> reconciler.tasks().getFirst().status() == Status.STOPPED);
+
+        TaskRecord recorded = assertNothingLeft();
+        assertThat(recorded.stopCode()).isEqualTo(TaskRunner.TASK_FAILED_TO_START);
+        assertThat(recorded.stoppedReason()).startsWith("CannotStartContainerError: runc could not start container " + TASK_ID + "-app: ")
+                .contains("start").contains("did not finish within 30 s");
+    }
+
+    @Test
     void aTaskWhoseStopHangsIsRemovedByForceAndLeavesNothing()
             throws Exception
     {
-        Path runc = hangingKillRunc();
+        reconciler = launch(hangingRunc("kill"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> reconciler.tasks().getFirst().status() == Status.RUNNING);
+
+        // the stop's SIGTERM hangs in runc kill: the task is still stopping when the agent's patience ends
+        reconciler.stopAll(Duration.ofSeconds(2));
+        assertThat(reconciler.tasks().getFirst().status()).isEqualTo(Status.STOPPING);
+        reconciler.shutdown();
+        List<String> leftovers = reconciler.tearDownUnstopped(Duration.ofSeconds(90));
+
+        assertThat(leftovers).isEmpty();
+        assertThat(assertNothingLeft().containers().getFirst().reason()).isEqualTo(TaskReconciler.FORCED_STOP_REASON);
+    }
+
+    /** runc for everything but subcommand, which never returns (as a runtime stuck on a frozen cgroup would). */
+    private Path hangingRunc(String subcommand)
+            throws Exception
+    {
+        Path wrapper = Files.createDirectories(directory.resolve("bin")).resolve("runc");
+        Files.writeString(wrapper, """
+                #!/bin/sh
+                for argument in "$@"; do
+                    if [ "$argument" = %s ]; then exec sleep 600; fi
+                done
+                exec %s "$@"
+                """.formatted(subcommand, RuncConmonRuntime.DEFAULT_RUNC));
+        Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return wrapper;
+    }
+
+    /** The reconciler of a host whose runtime runs runc, with the task assigned and launched. */
+    private TaskReconciler launch(Path runc)
+            throws Exception
+    {
         Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx--x--x"));
         host.layers = List.of(BusyboxRootfs.create(directory.resolve("layer")));
         runtime = new RuncConmonRuntime(directory.resolve("runtime"), OciRuntime.runc(runc), RuncConmonRuntime.DEFAULT_CONMON, cgroupParent,
@@ -95,44 +141,25 @@ class AgentShutdownFaultTest
         // the task network's own fault tests are CniTaskNetworkIntegrationTest's: here the container gets a namespace of its own
         HostServices services = new HostServices(host, snapshotter, runtime, new TaskRecordStore(directory.resolve("tasks")), directory.resolve("logs"), Clock.systemUTC(),
                 TaskNetwork.none(), host.storage);
-        reconciler = new TaskReconciler(new HostInfo("host-1", "10.242.0.1", 1024, 2048, Map.of()), link, services, () -> {});
-        reconciler.reconcile();
-        await().atMost(Duration.ofSeconds(60)).until(() -> reconciler.tasks().getFirst().status() == Status.RUNNING);
-        String containerId = reconciler.tasks().getFirst().containers().getFirst().containerId();
+        TaskReconciler launched = new TaskReconciler(new HostInfo("host-1", "10.242.0.1", 1024, 2048, Map.of()), link, services, () -> {});
+        launched.reconcile();
+        return launched;
+    }
 
-        // the stop's SIGTERM hangs in runc kill: the task is still stopping when the agent's patience ends
-        reconciler.stopAll(Duration.ofSeconds(2));
-        assertThat(reconciler.tasks().getFirst().status()).isEqualTo(Status.STOPPING);
-        reconciler.shutdown();
-        List<String> leftovers = reconciler.tearDownUnstopped(Duration.ofSeconds(90));
-
-        assertThat(leftovers).isEmpty();
+    /** Nothing of the task on the host: no container, mount, snapshot, cgroup, storage or hung runc; its record STOPPED. */
+    private TaskRecord assertNothingLeft()
+            throws Exception
+    {
         assertThat(runtime.containerIds()).isEmpty();
         assertThat(new MountTable().mountPointsUnder(directory)).isEmpty();
         assertThat(snapshotter.keys()).isEmpty();
         runtime.removeCgroupParent();
-        assertThat(CgroupLayout.host().existingDirectories("/" + cgroupParent)).as("cgroups of %s", containerId).isEmpty();
+        assertThat(CgroupLayout.host().existingDirectories("/" + cgroupParent)).isEmpty();
         assertThat(host.storage.sizes).isEmpty();
-        // the hung runc kill was killed when the runner gave up on it, not left waiting
+        // a hung runc was killed when its deadline passed or its caller gave up on it, not left waiting
         assertThat(ProcessHandle.current().descendants().filter(process -> process.info().commandLine().orElse("").contains("sleep 600")).count()).isZero();
         TaskRecord recorded = new TaskRecordStore(directory.resolve("tasks")).loadAll().getFirst();
         assertThat(recorded.status()).isEqualTo(Status.STOPPED);
-        assertThat(recorded.containers().getFirst().reason()).isEqualTo(TaskReconciler.FORCED_STOP_REASON);
-    }
-
-    /** runc for everything but kill, which never returns (as a runtime stuck on a frozen cgroup would). */
-    private Path hangingKillRunc()
-            throws Exception
-    {
-        Path wrapper = Files.createDirectories(directory.resolve("bin")).resolve("runc");
-        Files.writeString(wrapper, """
-                #!/bin/sh
-                for argument in "$@"; do
-                    if [ "$argument" = kill ]; then exec sleep 600; fi
-                done
-                exec %s "$@"
-                """.formatted(RuncConmonRuntime.DEFAULT_RUNC));
-        Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return wrapper;
+        return recorded;
     }
 }
