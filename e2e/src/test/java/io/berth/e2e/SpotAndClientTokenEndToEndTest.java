@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class SpotAndClientTokenEndToEndTest
 {
     private static final String CLUSTER = "spot";
-    private static final int SPOT_CPU = 1024;
+    /** 4 vCPU and 8 GiB: a few fill the all-in-one host's (overcommitted) cpu before its memory. */
+    private static final int SPOT_CPU = 4096;
 
     @RegisterExtension
     static final TwoAccounts accounts = new TwoAccounts("spot");
@@ -45,7 +46,9 @@ class SpotAndClientTokenEndToEndTest
         accounts.owner().createCluster(request -> request.clusterName(CLUSTER).capacityProviders("FARGATE", "FARGATE_SPOT"));
         String definition = registerTrapping("spot-worker");
         JsonNode host = onlyHost();
-        int slots = Math.min(10, host.path("cpu").path("capacity").asInt() / SPOT_CPU);
+        int slots = (host.path("cpu").path("capacity").asInt() - host.path("cpu").path("allocated").asInt()) / SPOT_CPU;
+        assertThat(slots).as("spot tasks that fill the host's cpu, in one RunTask").isBetween(1, 10);
+        assertThat((long) slots * 8192).as("they fit in its memory").isLessThanOrEqualTo(host.path("memory").path("capacity").asLong());
 
         // fill the host with spot tasks
         List<Task> spot = accounts.owner().runTask(request -> request.cluster(CLUSTER).taskDefinition(definition).count(slots)
@@ -100,8 +103,8 @@ class SpotAndClientTokenEndToEndTest
             lines++;
             boolean isSpot = spot.stream().anyMatch(task -> task.taskArn().equals(line.path("taskArn").asText()));
             assertThat(line.path("capacityProvider").asText()).isEqualTo(isSpot ? "FARGATE_SPOT" : "FARGATE");
-            // 1 vCPU and 2 GiB at the list price, per billed second
-            BigDecimal full = BigDecimal.valueOf(line.path("billedSeconds").asLong()).multiply(new BigDecimal("0.04937"))
+            // 4 vCPU and 8 GiB at the list price (4 x 0.04048 + 8 x 0.004445 an hour), per billed second
+            BigDecimal full = BigDecimal.valueOf(line.path("billedSeconds").asLong()).multiply(new BigDecimal("0.19748"))
                     .divide(BigDecimal.valueOf(3600), 12, RoundingMode.HALF_UP);
             BigDecimal expected = isSpot ? full.multiply(new BigDecimal("0.3")) : full;
             assertThat(new BigDecimal(line.path("cost").asText())).isCloseTo(expected, org.assertj.core.data.Offset.offset(new BigDecimal("0.000001")));
@@ -160,12 +163,12 @@ class SpotAndClientTokenEndToEndTest
         }
     }
 
-    /** 1 vCPU and 2 GiB; the container traps SIGTERM and exits 143 by itself, so a SIGKILL (137) would show. */
+    /** 4 vCPU and 8 GiB; the container traps SIGTERM and exits 143 by itself, so a SIGKILL (137) would show. */
     private static String registerTrapping(String family)
     {
         ContainerDefinition container = ContainerDefinition.builder().name("main").image(accounts.environment().image()).essential(true)
                 .command("sh", "-c", "trap 'exit 143' TERM; while true; do sleep 1; done").stopTimeout(30).build();
-        return accounts.owner().registerTaskDefinition(request -> request.family(family).cpu(String.valueOf(SPOT_CPU)).memory("2048")
+        return accounts.owner().registerTaskDefinition(request -> request.family(family).cpu(String.valueOf(SPOT_CPU)).memory("8192")
                         .networkMode(NetworkMode.AWSVPC).requiresCompatibilities(Compatibility.FARGATE).containerDefinitions(container))
                 .taskDefinition().taskDefinitionArn();
     }

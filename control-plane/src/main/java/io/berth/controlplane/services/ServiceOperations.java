@@ -277,6 +277,7 @@ public final class ServiceOperations
         if (definition.status() != TaskDefinition.Status.ACTIVE) {
             throw EcsException.clientException("TaskDefinition is inactive: " + definition.arn() + ". Register a new revision or use an ACTIVE one.");
         }
+        definition.checkFargateCompatible();
         return definition;
     }
 

@@ -152,6 +152,7 @@ public final class TaskService
             if (definition.status() != TaskDefinition.Status.ACTIVE) {
                 throw EcsException.clientException("TaskDefinition is inactive: " + definition.arn() + ". Register a new revision or run an ACTIVE one.");
             }
+            definition.checkFargateCompatible();
             NetworkConfigurationRules.check(definition.networkMode(), command.networkConfiguration());
             TaskSize size = TaskComposition.size(definition, command.overrides());
             List<ContainerSpec> specs = TaskComposition.containers(definition, command.overrides(), size);
