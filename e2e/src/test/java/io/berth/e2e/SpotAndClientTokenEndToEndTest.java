@@ -5,6 +5,7 @@ import io.berth.cli.client.BerthClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.ecs.model.CapacityProviderStrategyItem;
+import software.amazon.awssdk.services.ecs.model.ClusterNotFoundException;
 import software.amazon.awssdk.services.ecs.model.Compatibility;
 import software.amazon.awssdk.services.ecs.model.ConflictException;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
@@ -82,8 +83,10 @@ class SpotAndClientTokenEndToEndTest
         rest.forEach(arn -> assertThat(BerthEnvironment.awaitStatus(accounts.owner(), CLUSTER, arn, "STOPPED", BerthCluster.TIMEOUT).stopCodeAsString())
                 .isEqualTo("SpotInterruption"));
         assertThat(BerthEnvironment.describe(accounts.owner(), CLUSTER, onDemand.taskArn()).lastStatus()).isEqualTo("RUNNING");
-        // the other account sees none of these tasks
-        assertThat(accounts.stranger().describeTasks(request -> request.cluster(CLUSTER).tasks(onDemand.taskArn())).tasks()).isEmpty();
+        // the other account sees none of these tasks, nor their cluster, and cannot interrupt anything
+        assertThat(catchThrowableOfType(ClusterNotFoundException.class, () -> accounts.stranger().describeTasks(request -> request.cluster(CLUSTER)
+                .tasks(onDemand.taskArn())))).isNotNull();
+        assertThat(accounts.stranger().describeTasks(request -> request.tasks(onDemand.taskArn())).tasks()).isEmpty();
         accounts.owner().stopTask(request -> request.cluster(CLUSTER).task(onDemand.taskArn()));
         BerthEnvironment.awaitStatus(accounts.owner(), CLUSTER, onDemand.taskArn(), "STOPPED", BerthCluster.TIMEOUT);
 
