@@ -15,9 +15,10 @@ import java.util.List;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The operator's command to take a host's spot capacity back (before maintenance, or to test how tasks bear an
- * interruption): every FARGATE_SPOT task on the host still meant to run is stopped with stopCode SpotInterruption,
- * which its agent carries out as any stop (SIGTERM, then SIGKILL after the stopTimeout). On-demand tasks stay.
+ * Takes a host's spot capacity back: on the operator's command (before maintenance, or to test how tasks bear an
+ * interruption) and when the host starts draining (spot tasks go first, on-demand ones keep the drain's deadline).
+ * Every FARGATE_SPOT task on the host still meant to run is stopped with stopCode SpotInterruption, which its agent
+ * carries out as any stop (SIGTERM, then SIGKILL after the stopTimeout). On-demand tasks stay.
  */
 public final class SpotInterrupter
 {
@@ -37,6 +38,12 @@ public final class SpotInterrupter
     /** The spot tasks it interrupted on the host (none when it has none); throws HostNotFoundException for an unknown host. */
     public List<Task> interruptOnHost(String hostId)
     {
+        return interruptOnHost(hostId, "The operator took back the spot capacity of its host.");
+    }
+
+    /** As {@link #interruptOnHost(String)}, with why in the tasks' stoppedReason. */
+    public List<Task> interruptOnHost(String hostId, String why)
+    {
         List<Task> interrupted = store.inTransaction(transaction -> {
             if (transaction.hosts().find(hostId).isEmpty()) {
                 throw new HostNotFoundException(hostId);
@@ -47,7 +54,7 @@ public final class SpotInterrupter
                 if (!task.spot()) {
                     continue;
                 }
-                Task after = task.withState(TaskTransitions.spotInterrupted(task.state(), "The operator took back the spot capacity of its host.", now));
+                Task after = task.withState(TaskTransitions.spotInterrupted(task.state(), why, now));
                 if (transaction.tasks().updateIfChanged(task, after)) {
                     stopped.add(transaction.tasks().find(task.accountId(), task.taskId()).orElseThrow());
                 }
@@ -57,7 +64,7 @@ public final class SpotInterrupter
         if (!interrupted.isEmpty()) {
             hostSignals.signal(hostId);
         }
-        interrupted.forEach(task -> log.info("Spot task {} on host {} interrupted by the operator", task.taskId(), hostId));
+        interrupted.forEach(task -> log.info("Spot task {} on host {} interrupted: {}", task.taskId(), hostId, why));
         return interrupted;
     }
 }

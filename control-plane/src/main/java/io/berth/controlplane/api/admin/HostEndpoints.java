@@ -64,10 +64,20 @@ public final class HostEndpoints
                 new OperatorEndpoint("GET", "/berth/hosts/{hostId}", (path, query, body) -> toJson(hosts.find(path.get("hostId")))),
                 new OperatorEndpoint("POST", "/berth/hosts/{hostId}/cordon", (path, query, body) -> toJson(hosts.cordon(path.get("hostId")))),
                 new OperatorEndpoint("POST", "/berth/hosts/{hostId}/uncordon", (path, query, body) -> toJson(hosts.uncordon(path.get("hostId")))),
-                new OperatorEndpoint("POST", "/berth/hosts/{hostId}/drain", (path, query, body) -> toJson(hosts.drain(path.get("hostId"), deadline(body)))),
+                new OperatorEndpoint("POST", "/berth/hosts/{hostId}/drain", (path, query, body) -> drain(path.get("hostId"), deadline(body))),
                 new OperatorEndpoint("POST", "/berth/hosts/{hostId}/interrupt-spot", (path, query, body) -> interruptSpot(path.get("hostId"))),
                 new OperatorEndpoint("DELETE", "/berth/hosts/{hostId}", (path, query, body) -> remove(path.get("hostId"), force(query))),
                 new OperatorEndpoint("GET", "/berth/tasks/{taskId}/placement", (path, query, body) -> placement(path.get("taskId"))));
+    }
+
+    /** A drained host's spot tasks go at once, as Fargate takes spot capacity back first; on-demand tasks keep the deadline. */
+    private JsonNode drain(String hostId, Duration deadline)
+    {
+        HostSummary draining = hosts.drain(hostId, deadline);
+        if (spotInterrupter.interruptOnHost(hostId, "Its host is being drained for maintenance.").isEmpty()) {
+            return toJson(draining);
+        }
+        return toJson(hosts.find(hostId));
     }
 
     private JsonNode interruptSpot(String hostId)
