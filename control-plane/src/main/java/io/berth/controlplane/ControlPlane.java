@@ -63,6 +63,7 @@ import io.berth.controlplane.api.admin.SetAccountIsolationEndpoint;
 import io.berth.controlplane.api.admin.SetAccountLimitsEndpoint;
 import io.berth.controlplane.api.admin.SetEgressEndpoint;
 import io.berth.controlplane.hosts.HostService;
+import io.berth.controlplane.hosts.SpotInterrupter;
 import io.berth.controlplane.placement.PlacementReports;
 import io.berth.controlplane.metering.MeteringService;
 import io.berth.controlplane.network.EgressPolicies;
@@ -219,7 +220,7 @@ public final class ControlPlane
                 new SetAccountIsolationEndpoint(accounts),
                 new SetAccountLimitsEndpoint(limits),
                 new SetRepositoryPublicEndpoint(repositories)));
-        endpoints.addAll(new HostEndpoints(hosts, new PlacementReports(store)).endpoints());
+        endpoints.addAll(new HostEndpoints(hosts, new PlacementReports(store), new SpotInterrupter(store, hostSignals, config.clock())).endpoints());
         this.adminEndpoints = endpoints.stream().map(EcsErrors::mapping).toList();
     }
 

@@ -33,7 +33,7 @@ class EcsSurfaceEndToEndTest
     static final TwoAccounts accounts = new TwoAccounts("surface");
 
     @Test
-    void capacityProvidersAreStoredEchoedAndASpotDefaultIsRefusedAtRunTask()
+    void capacityProvidersAreStoredEchoedAndTheDefaultStrategyPlacesATaskWithoutALaunchType()
     {
         Cluster created = accounts.owner().createCluster(request -> request.clusterName("providers").capacityProviders("FARGATE")
                 .defaultCapacityProviderStrategy(item("FARGATE", 1, 1))).cluster();
@@ -47,10 +47,9 @@ class EcsSurfaceEndToEndTest
         assertThat(described.defaultCapacityProviderStrategy()).containsExactly(item("FARGATE", 1, 2), item("FARGATE_SPOT", 3, 0));
 
         String definition = BerthEnvironment.registerSingleContainer(accounts.owner(), "providers", accounts.environment().image(), List.of("true"));
-        // no launch type and no strategy: the cluster's default decides, and it would place tasks on FARGATE_SPOT
-        ClientException spot = catchThrowableOfType(ClientException.class, () -> accounts.owner().runTask(request -> request.cluster("providers")
-                .taskDefinition(definition).networkConfiguration(BerthEnvironment.awsvpc())));
-        assertRefusal(spot, "FARGATE_SPOT");
+        // no launch type and no strategy: the cluster's default decides, and its FARGATE base of 2 takes the first tasks
+        assertThat(accounts.owner().runTask(request -> request.cluster("providers").taskDefinition(definition).networkConfiguration(BerthEnvironment.awsvpc()))
+                .tasks().get(0).capacityProviderName()).isEqualTo("FARGATE");
         // a launch type of its own runs
         String taskArn = accounts.owner().runTask(request -> request.cluster("providers").taskDefinition(definition).launchType(LaunchType.FARGATE)
                 .networkConfiguration(BerthEnvironment.awsvpc())).tasks().get(0).taskArn();

@@ -128,7 +128,10 @@ class ResourceTagsEndToEndTest
         assertThat(updated.settings()).containsExactly(setting("disabled"));
         assertThat(accounts.owner().updateCluster(request -> request.cluster("insights").settings(setting("enhanced"))).cluster().settings())
                 .containsExactly(setting("enhanced"));
-        assertThat(accounts.owner().describeClusters(request -> request.clusters("insights")).clusters().get(0).settings()).containsExactly(setting("enhanced"));
+        assertThat(accounts.owner().describeClusters(request -> request.clusters("insights").include(ClusterField.SETTINGS)).clusters().get(0).settings())
+                .containsExactly(setting("enhanced"));
+        // as ECS, settings only when include asks for them
+        assertThat(accounts.owner().describeClusters(request -> request.clusters("insights")).clusters().get(0).settings()).isEmpty();
 
         assertRefusal(catchThrowableOfType(InvalidParameterException.class, () -> accounts.owner().updateClusterSettings(request -> request.cluster("insights")
                 .settings(setting("sometimes")))), "enabled, disabled or enhanced");
@@ -140,7 +143,8 @@ class ResourceTagsEndToEndTest
         EcsException foreign = catchThrowableOfType(EcsException.class, () -> accounts.stranger().updateClusterSettings(request -> request
                 .cluster(updated.clusterArn()).settings(setting("disabled"))));
         assertThat(foreign.awsErrorDetails().errorCode()).isEqualTo("ClusterNotFoundException");
-        assertThat(accounts.owner().describeClusters(request -> request.clusters("insights")).clusters().get(0).settings()).containsExactly(setting("enhanced"));
+        assertThat(accounts.owner().describeClusters(request -> request.clusters("insights").include(ClusterField.SETTINGS)).clusters().get(0).settings())
+                .containsExactly(setting("enhanced"));
     }
 
     private static ClusterSetting setting(String value)

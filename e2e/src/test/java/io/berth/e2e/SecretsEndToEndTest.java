@@ -226,6 +226,57 @@ class SecretsEndToEndTest
     }
 
     @Test
+    void updateRestoreAndTagASecretAsTwoAccounts()
+    {
+        CreateSecretResponse created = secretsA.createSecret(request -> request.name("lifecycle/db").secretString("one").description("first")
+                .tags(software.amazon.awssdk.services.secretsmanager.model.Tag.builder().key("team").value("red").build()));
+
+        // UpdateSecret: a new description, and a new AWSCURRENT version when a value comes with it
+        secretsA.updateSecret(request -> request.secretId("lifecycle/db").description("second"));
+        assertThat(secretsA.getSecretValue(request -> request.secretId("lifecycle/db")).secretString()).isEqualTo("one");
+        String versionId = secretsA.updateSecret(request -> request.secretId(created.arn()).secretString("two")).versionId();
+        GetSecretValueResponse current = secretsA.getSecretValue(request -> request.secretId("lifecycle/db"));
+        assertThat(current.secretString()).isEqualTo("two");
+        assertThat(current.versionId()).isEqualTo(versionId);
+        assertThat(secretsA.getSecretValue(request -> request.secretId("lifecycle/db").versionStage("AWSPREVIOUS")).secretString()).isEqualTo("one");
+        assertThat(secretsA.describeSecret(request -> request.secretId("lifecycle/db")).description()).isEqualTo("second");
+        assertThatThrownBy(() -> secretsA.updateSecret(request -> request.secretId("lifecycle/db").kmsKeyId("alias/mine")))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("KmsKeyId");
+
+        // TagResource and UntagResource: a key already there takes the new value
+        secretsA.tagResource(request -> request.secretId("lifecycle/db").tags(
+                software.amazon.awssdk.services.secretsmanager.model.Tag.builder().key("team").value("blue").build(),
+                software.amazon.awssdk.services.secretsmanager.model.Tag.builder().key("env").value("prod").build()));
+        assertThat(secretsA.describeSecret(request -> request.secretId("lifecycle/db")).tags())
+                .extracting(tag -> tag.key() + "=" + tag.value()).containsExactly("team=blue", "env=prod");
+        secretsA.untagResource(request -> request.secretId("lifecycle/db").tagKeys("team", "absent"));
+        assertThat(secretsA.describeSecret(request -> request.secretId("lifecycle/db")).tags()).extracting(tag -> tag.key()).containsExactly("env");
+        assertThatThrownBy(() -> secretsA.tagResource(request -> request.secretId("lifecycle/db")
+                .tags(software.amazon.awssdk.services.secretsmanager.model.Tag.builder().key("aws:owner").value("x").build())))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("aws:");
+
+        // the other account can neither change, tag, delete nor restore it
+        assertThatThrownBy(() -> secretsB.updateSecret(request -> request.secretId(created.arn()).secretString("theirs"))).isInstanceOf(ResourceNotFoundException.class);
+        assertThatThrownBy(() -> secretsB.tagResource(request -> request.secretId(created.arn())
+                .tags(software.amazon.awssdk.services.secretsmanager.model.Tag.builder().key("k").value("v").build()))).isInstanceOf(ResourceNotFoundException.class);
+        assertThatThrownBy(() -> secretsB.restoreSecret(request -> request.secretId(created.arn()))).isInstanceOf(ResourceNotFoundException.class);
+
+        // DeleteSecret with a recovery window: unreadable and its name taken until RestoreSecret brings it back whole
+        secretsA.deleteSecret(request -> request.secretId("lifecycle/db").recoveryWindowInDays(7L));
+        assertThatThrownBy(() -> secretsA.getSecretValue(request -> request.secretId("lifecycle/db"))).isInstanceOf(InvalidRequestException.class);
+        assertThatThrownBy(() -> secretsA.updateSecret(request -> request.secretId("lifecycle/db").secretString("three"))).isInstanceOf(InvalidRequestException.class);
+        assertThatThrownBy(() -> secretsA.createSecret(request -> request.name("lifecycle/db").secretString("again"))).isInstanceOf(InvalidRequestException.class);
+        assertThat(secretsA.restoreSecret(request -> request.secretId("lifecycle/db")).arn()).isEqualTo(created.arn());
+        assertThat(secretsA.getSecretValue(request -> request.secretId("lifecycle/db")).secretString()).isEqualTo("two");
+        assertThat(secretsA.describeSecret(request -> request.secretId("lifecycle/db")).deletedDate()).isNull();
+
+        // ForceDeleteWithoutRecovery: gone at once, nothing to restore, the name free
+        secretsA.deleteSecret(request -> request.secretId("lifecycle/db").forceDeleteWithoutRecovery(true));
+        assertThatThrownBy(() -> secretsA.restoreSecret(request -> request.secretId("lifecycle/db"))).isInstanceOf(ResourceNotFoundException.class);
+        assertThat(secretsA.createSecret(request -> request.name("lifecycle/db").secretString("new")).arn()).isNotEqualTo(created.arn());
+    }
+
+    @Test
     void everyParameterStoreActionAsTwoAccounts()
     {
         assertThat(ssmA.putParameter(request -> request.name("/svc/url").value("https://example").type(ParameterType.STRING)).version()).isEqualTo(1L);

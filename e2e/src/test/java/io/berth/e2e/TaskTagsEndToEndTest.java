@@ -3,7 +3,6 @@ package io.berth.e2e;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.ecs.model.CapacityProviderStrategyItem;
-import software.amazon.awssdk.services.ecs.model.ClientException;
 import software.amazon.awssdk.services.ecs.model.Compatibility;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.EcsException;
@@ -23,8 +22,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 /**
  * RunTask's tag fields through the AWS SDK for Java v2 on a real task: its own tags, the task definition's copied
  * with propagateTags TASK_DEFINITION (its own win), and ECS's managed aws:ecs:clusterName, shown by DescribeTasks
- * with include TAGS and not without; what Berth cannot honour (propagateTags SERVICE, FARGATE_SPOT) is a 400 that
- * names it, and a strategy of FARGATE alone runs as the FARGATE launch type. ListTagsForResource shows the same tags.
+ * with include TAGS and not without; what Berth cannot honour (propagateTags SERVICE) is a 400 that names it, as is a
+ * strategy naming a provider the cluster lacks, and a strategy of FARGATE alone runs as the FARGATE launch type. ListTagsForResource shows the same tags.
  */
 class TaskTagsEndToEndTest
 {
@@ -69,10 +68,12 @@ class TaskTagsEndToEndTest
                 .networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE).propagateTags(PropagateTags.SERVICE)));
         assertRefusal(service, "propagateTags SERVICE");
 
-        ClientException spot = catchThrowableOfType(ClientException.class, () -> berth.ecs().runTask(request -> request
-                .networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(definition)
+        // as in ECS, a strategy may name only providers associated with the cluster
+        berth.ecs().createCluster(request -> request.clusterName(CLUSTER + "-bare"));
+        InvalidParameterException spot = catchThrowableOfType(InvalidParameterException.class, () -> berth.ecs().runTask(request -> request
+                .networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER + "-bare").taskDefinition(definition)
                 .capacityProviderStrategy(CapacityProviderStrategyItem.builder().capacityProvider("FARGATE_SPOT").weight(1).build())));
-        assertRefusal(spot, "FARGATE_SPOT");
+        assertRefusal(spot, "not associated with the cluster: 'FARGATE_SPOT'");
 
         InvalidParameterException both = catchThrowableOfType(InvalidParameterException.class, () -> berth.ecs().runTask(request -> request
                 .networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE)
@@ -88,12 +89,15 @@ class TaskTagsEndToEndTest
     void aStrategyOfFargateAloneRunsAsTheFargateLaunchType()
     {
         String definition = register("strategy");
+        berth.ecs().putClusterCapacityProviders(request -> request.cluster(CLUSTER).capacityProviders("FARGATE", "FARGATE_SPOT")
+                .defaultCapacityProviderStrategy(List.of()));
 
         Task task = berth.ecs().runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(definition)
                         .capacityProviderStrategy(CapacityProviderStrategyItem.builder().capacityProvider("FARGATE").weight(1).build()))
                 .tasks().get(0);
 
         assertThat(task.launchType()).isEqualTo(LaunchType.FARGATE);
+        assertThat(task.capacityProviderName()).isEqualTo("FARGATE");
         assertThat(berth.awaitStatus(task.taskArn(), "STOPPED").containers().get(0).exitCode()).isZero();
     }
 

@@ -60,6 +60,9 @@ public final class BerthCommandFactory
         else if (type == HostDrainCommand.class) {
             command = new HostDrainCommand(clients);
         }
+        else if (type == HostInterruptSpotCommand.class) {
+            command = new HostInterruptSpotCommand(clients);
+        }
         else if (type == HostRemoveCommand.class) {
             command = new HostRemoveCommand(clients);
         }

@@ -24,9 +24,9 @@ final class BillPrinter
     static void table(JsonNode bill, PrintWriter out)
     {
         JsonNode prices = bill.path("priceList");
-        out.printf("Prices: %s: %s %s per vCPU-hour, %s per GB-hour; billed per second from image pull to stop, at least %d s.%n",
+        out.printf("Prices: %s: %s %s per vCPU-hour, %s per GB-hour (FARGATE_SPOT tasks: x %s); billed per second from image pull to stop, at least %d s.%n",
                 prices.path("label").asText(), prices.path("currency").asText(), prices.path("perVcpuHour").asText(),
-                prices.path("perGbHour").asText(), prices.path("minimumBilledSeconds").asLong());
+                prices.path("perGbHour").asText(), prices.path("spotFactor").asText("1"), prices.path("minimumBilledSeconds").asLong());
         out.printf("Period: from %s %s. Cost is rounded to %d places here; the total is the sum of the exact per-task costs.%n%n",
                 bill.path("since").asText("the first task"),
                 bill.hasNonNull("until") ? "until " + bill.path("until").asText() : "on (running tasks count up to now)",
@@ -64,6 +64,7 @@ final class BillPrinter
             columns.add(text("FAMILY", "family"));
             columns.add(text("vCPU", "vcpu"));
             columns.add(text("GiB", "memoryGiB"));
+            columns.add(text("CAPACITY", "capacityProvider"));
         }
         else {
             columns.add(text(by.toUpperCase(Locale.ROOT), by));

@@ -14,7 +14,7 @@ import java.util.Locale;
  * stopped ("Host HOST was drained for maintenance") and it stays cordoned and empty.
  */
 @Command(name = "drain", mixinStandardHelpOptions = true,
-        description = "Drain a host: no new tasks, and its tasks are stopped at the deadline; then it stays cordoned.")
+        description = "Drain a host: no new tasks, its spot tasks are interrupted now and its other tasks stopped at the deadline; then it stays cordoned.")
 public final class HostDrainCommand
         extends HostStateChangeCommand
 {

@@ -47,6 +47,11 @@ public final class ControlPlaneOptions
             defaultValue = "0.004445")
     BigDecimal pricePerGbHour;
 
+    @Option(names = "--price-spot-factor", paramLabel = "FACTOR",
+            description = "Share of the on-demand price a FARGATE_SPOT task pays in the bill, 0 to 1 (default: ${DEFAULT-VALUE}: spot is 70% off, as AWS's discount at most).",
+            defaultValue = "0.3")
+    BigDecimal priceSpotFactor;
+
     @Option(names = "--placement-timeout", paramLabel = "DURATION",
             description = "How long a task waits in PROVISIONING for a host with room before it stops with TaskFailedToStart, e.g. 5m or 30s (default: ${DEFAULT-VALUE}).",
             defaultValue = "5m")
@@ -104,13 +109,17 @@ public final class ControlPlaneOptions
         return Durations.parse(command.commandLine(), stoppedTaskRetention);
     }
 
-    /** The bill's prices from --price-vcpu-hour and --price-gb-hour. */
+    /** The bill's prices from --price-vcpu-hour, --price-gb-hour and --price-spot-factor. */
     public MeteringConfig metering()
     {
         if (pricePerVcpuHour.signum() < 0 || pricePerGbHour.signum() < 0) {
             throw new ParameterException(command.commandLine(), "prices must not be negative: check --price-vcpu-hour and --price-gb-hour");
         }
-        return MeteringConfig.DEFAULTS.withPrices(PriceList.FARGATE_US_EAST_1_LINUX_X86.withPrices(pricePerVcpuHour, pricePerGbHour));
+        if (priceSpotFactor.signum() < 0 || priceSpotFactor.compareTo(BigDecimal.ONE) > 0) {
+            throw new ParameterException(command.commandLine(), "--price-spot-factor must be between 0 and 1, got " + priceSpotFactor.toPlainString());
+        }
+        return MeteringConfig.DEFAULTS.withPrices(PriceList.FARGATE_US_EAST_1_LINUX_X86.withPrices(pricePerVcpuHour, pricePerGbHour)
+                .withSpotFactor(priceSpotFactor));
     }
 
     /** --placement-timeout and --host-lost-after as settings of the control plane. */

@@ -8,8 +8,8 @@ import java.util.Set;
 
 /**
  * ECS's rules for a cluster's capacity providers and their default strategy, with the two providers Fargate has:
- * FARGATE and FARGATE_SPOT. Berth stores and echoes both; it runs FARGATE tasks only, so a RunTask whose strategy
- * (its own or the cluster's default) would place tasks on FARGATE_SPOT is refused (see {@link #checkRunnable}).
+ * FARGATE and FARGATE_SPOT, and how a strategy spreads a RunTask's tasks over them ({@link #spread}). Services run on
+ * FARGATE only, so a service whose strategy would place tasks on FARGATE_SPOT is refused (see {@link #checkRunnable}).
  */
 public final class CapacityProviders
 {
@@ -34,12 +34,7 @@ public final class CapacityProviders
             }
         }
         checkStrategy(strategy);
-        for (ClusterConfiguration.StrategyItem item : strategy) {
-            if (!providers.contains(item.capacityProvider())) {
-                throw InvalidRequestException.invalidValue("The specified capacity provider strategy cannot contain a capacity provider that is not associated "
-                        + "with the cluster: '" + item.capacityProvider() + "'. Associate it first with PutClusterCapacityProviders.");
-            }
-        }
+        checkAssociated(strategy, providers);
     }
 
     /** A strategy's own rules: known providers, each once, weights 0 to 1000, bases 0 to 100000, one base at most. */
@@ -73,17 +68,80 @@ public final class CapacityProviders
     }
 
     /**
-     * Refuses a strategy that would place a task on FARGATE_SPOT, which Berth does not run (yet): spot gets tasks when
-     * it has a base or a weight, or when no provider of the strategy has a weight (then ECS spreads by base alone).
+     * Refuses a service strategy that would place a task on FARGATE_SPOT: Berth runs spot tasks for RunTask only (a
+     * service's replacement of interrupted tasks is not built). Spot gets tasks when it has a base or a weight, or when
+     * no provider of the strategy has a weight (then ECS spreads by base alone).
      */
     public static void checkRunnable(List<ClusterConfiguration.StrategyItem> strategy, String where)
     {
         boolean anyWeight = strategy.stream().anyMatch(item -> item.weight() > 0);
         for (ClusterConfiguration.StrategyItem item : strategy) {
             if (item.capacityProvider().equals(FARGATE_SPOT) && (item.weight() > 0 || item.base() > 0 || !anyWeight)) {
-                throw InvalidRequestException.refused(where + " places tasks on FARGATE_SPOT, which Berth does not run: interruptible spot capacity is not built. "
+                throw InvalidRequestException.refused(where + " places service tasks on FARGATE_SPOT, which Berth runs for RunTask only. "
                         + "Use a strategy of FARGATE alone, or launchType FARGATE.");
             }
         }
+    }
+
+    /** Refuses a strategy naming a provider the cluster does not have (ECS: associate it first). */
+    public static void checkAssociated(List<ClusterConfiguration.StrategyItem> strategy, List<String> clusterProviders)
+    {
+        for (ClusterConfiguration.StrategyItem item : strategy) {
+            if (!clusterProviders.contains(item.capacityProvider())) {
+                throw InvalidRequestException.invalidValue("The specified capacity provider strategy cannot contain a capacity provider that is not associated "
+                        + "with the cluster: '" + item.capacityProvider() + "'. Associate it first with PutClusterCapacityProviders.");
+            }
+        }
+    }
+
+    /**
+     * The provider of each of count new tasks, as ECS spreads them: first each base is filled (in strategy order), then
+     * the rest go by weight, each task to the provider whose share of the tasks beyond the bases is furthest below its
+     * weight (ties to the earlier provider). A strategy with no weight at all puts the rest on the provider with a
+     * base, or on the first one.
+     */
+    public static List<String> spread(List<ClusterConfiguration.StrategyItem> strategy, int count)
+    {
+        if (strategy.isEmpty()) {
+            throw new IllegalArgumentException("strategy is empty");
+        }
+        int[] assigned = new int[strategy.size()];
+        List<String> providers = new java.util.ArrayList<>(count);
+        boolean anyWeight = strategy.stream().anyMatch(item -> item.weight() > 0);
+        for (int task = 0; task < count; task++) {
+            int chosen = -1;
+            for (int i = 0; i < strategy.size() && chosen < 0; i++) {
+                if (assigned[i] < strategy.get(i).base()) {
+                    chosen = i;
+                }
+            }
+            if (chosen < 0 && anyWeight) {
+                double best = Double.MAX_VALUE;
+                for (int i = 0; i < strategy.size(); i++) {
+                    ClusterConfiguration.StrategyItem item = strategy.get(i);
+                    if (item.weight() == 0) {
+                        continue;
+                    }
+                    // how full this provider's weighted share would be with one more task
+                    double fill = (double) (assigned[i] - item.base() + 1) / item.weight();
+                    if (fill < best) {
+                        best = fill;
+                        chosen = i;
+                    }
+                }
+            }
+            if (chosen < 0) {
+                int withBase = 0;
+                for (int i = 0; i < strategy.size(); i++) {
+                    if (strategy.get(i).base() > 0) {
+                        withBase = i;
+                    }
+                }
+                chosen = withBase;
+            }
+            assigned[chosen]++;
+            providers.add(strategy.get(chosen).capacityProvider());
+        }
+        return providers;
     }
 }

@@ -63,8 +63,15 @@ public final class BillingMath
     /** billedSeconds of a task of this size: seconds x (vCPU x vCPU-hour price + GiB x GB-hour price) / 3600. */
     public static BigDecimal cost(long billedSeconds, BigDecimal vcpu, BigDecimal memoryGiB, PriceList prices)
     {
+        return cost(billedSeconds, vcpu, memoryGiB, prices, BigDecimal.ONE);
+    }
+
+    /** The cost at a share of the prices (a spot task's factor), rounded once at the end. */
+    public static BigDecimal cost(long billedSeconds, BigDecimal vcpu, BigDecimal memoryGiB, PriceList prices, BigDecimal factor)
+    {
         return BigDecimal.valueOf(billedSeconds)
                 .multiply(prices.hourlyRate(vcpu, memoryGiB))
+                .multiply(factor)
                 .divide(SECONDS_PER_HOUR, MONEY_SCALE, RoundingMode.HALF_UP);
     }
 

@@ -12,6 +12,7 @@ import static java.util.Objects.requireNonNull;
  *
  * @param group the ECS task group, "service:NAME" for the tasks of a service; may be null
  * @param tags the task's tags, key to value (for a bill by tag)
+ * @param capacityProvider FARGATE_SPOT for a spot task (billed at the spot factor); FARGATE or null for on-demand
  */
 public record MeteredTask(
         String taskId,
@@ -29,7 +30,8 @@ public record MeteredTask(
         double memorySampledSeconds,
         double peakMemoryMiB,
         Instant sampledAt,
-        Map<String, String> tags)
+        Map<String, String> tags,
+        String capacityProvider)
 {
     public MeteredTask
     {
@@ -43,6 +45,20 @@ public record MeteredTask(
             throw new IllegalArgumentException("cpu and memory must be positive");
         }
         tags = tags == null ? Map.of() : Map.copyOf(tags);
+    }
+
+    /** An on-demand task. */
+    public MeteredTask(String taskId, String accountId, String clusterName, String taskArn, String family, String group, int cpu, int memory,
+            Instant pullStartedAt, Instant stoppedAt, double cpuSeconds, double avgMemoryMiB, double memorySampledSeconds, double peakMemoryMiB,
+            Instant sampledAt, Map<String, String> tags)
+    {
+        this(taskId, accountId, clusterName, taskArn, family, group, cpu, memory, pullStartedAt, stoppedAt, cpuSeconds, avgMemoryMiB,
+                memorySampledSeconds, peakMemoryMiB, sampledAt, tags, null);
+    }
+
+    public boolean spot()
+    {
+        return "FARGATE_SPOT".equals(capacityProvider);
     }
 
     /** A task without tags. */

@@ -80,6 +80,6 @@ public final class MeteringService
         log.warn("Task {} vanished without a recorded stop; billing it until its last usage sample at {}", open.taskId(), end);
         transaction.taskUsage().upsert(new MeteredTask(open.taskId(), open.accountId(), open.clusterName(), open.taskArn(), open.family(), open.group(),
                 open.cpu(), open.memory(), open.pullStartedAt(), end, open.cpuSeconds(), open.avgMemoryMiB(), open.memorySampledSeconds(),
-                open.peakMemoryMiB(), open.sampledAt(), open.tags()));
+                open.peakMemoryMiB(), open.sampledAt(), open.tags(), open.capacityProvider()));
     }
 }

@@ -9,7 +9,8 @@ import static java.util.Objects.requireNonNull;
  *
  * @param taskBilledSeconds the whole task's billed seconds (so far, for a running task)
  * @param billedSeconds the part of them inside the period
- * @param cost billedSeconds of the task's size at the price list, exact to {@link BillingMath#MONEY_SCALE} places
+ * @param cost billedSeconds of the task's size at the price list (times its spot factor for a FARGATE_SPOT task), exact to
+ * {@link BillingMath#MONEY_SCALE} places
  * @param usedCpuSeconds the task's CPU seconds, in the share of its billed time that falls in the period
  * (the agent reports usage per task, not per moment)
  */
@@ -37,7 +38,8 @@ public record TaskCharge(
         BigDecimal vcpu = BillingMath.vcpu(task.cpu());
         BigDecimal memoryGiB = BillingMath.memoryGiB(task.memory());
         double share = whole == 0 ? 0 : (double) inPeriod / whole;
-        return new TaskCharge(task, whole, inPeriod, vcpu, memoryGiB, BillingMath.cost(inPeriod, vcpu, memoryGiB, prices), task.cpuSeconds() * share);
+        BigDecimal cost = BillingMath.cost(inPeriod, vcpu, memoryGiB, prices, prices.factorFor(task.spot()));
+        return new TaskCharge(task, whole, inPeriod, vcpu, memoryGiB, cost, task.cpuSeconds() * share);
     }
 
     public BigDecimal vcpuSeconds()

@@ -45,7 +45,8 @@ public final class UsageRecorder
                 usage == null ? 0 : usage.memorySampledSeconds(),
                 usage == null ? 0 : usage.peakMemoryMiB(),
                 usage == null ? null : usage.sampledAt(),
-                tagMap(task.tags())));
+                tagMap(task.tags()),
+                task.capacityProviderName()));
     }
 
     /** Tags as the bill groups them: key to value. */

@@ -58,7 +58,8 @@ public final class TaskPlacer
         transaction.hosts().lockForPlacement();
         // read under the lock: another placer may have placed some of them meanwhile
         List<Task> waiting = waiting(transaction);
-        ClusterSnapshot snapshot = ClusterSnapshots.of(transaction.hosts().all(), transaction.tasks().placedNotStopped(), now.minus(hostTimeout));
+        List<Task> placed = transaction.tasks().placedNotStopped();
+        ClusterSnapshot snapshot = ClusterSnapshots.of(transaction.hosts().all(), placed, now.minus(hostTimeout));
         Map<String, Task> byId = waiting.stream().collect(Collectors.toMap(Task::taskId, Function.identity(), (first, second) -> first, LinkedHashMap::new));
         PlacementPlan plan = engine.place(snapshot, waiting.stream().map(TaskPlacer::request).toList());
 
@@ -83,6 +84,14 @@ public final class TaskPlacer
                 if (first) {
                     log.info("Task {} waits for a host: {}", task.taskId(), failure.message());
                 }
+            }
+        }
+        // on-demand tasks that found no room take it from spot tasks; they are placed once those have stopped
+        for (Task spot : SpotInterruptions.plan(snapshot, placed, waiting, plan.failures())) {
+            String why = "Its capacity went to on-demand tasks waiting for a host.";
+            if (transaction.tasks().updateIfChanged(spot, spot.withState(TaskTransitions.spotInterrupted(spot.state(), why, now)))) {
+                touched.add(spot.state().hostId());
+                log.info("Spot task {} on host {} interrupted: {}", spot.taskId(), spot.state().hostId(), why);
             }
         }
         return touched;

@@ -46,4 +46,20 @@ public record Secret(
     {
         return new Secret(accountId, name, arn, description, tags, createdAt, now, now, until);
     }
+
+    /** RestoreSecret: live again, its deletion cancelled. */
+    public Secret restored(Instant now)
+    {
+        return new Secret(accountId, name, arn, description, tags, createdAt, now, null, null);
+    }
+
+    public Secret withDescription(String value, Instant now)
+    {
+        return new Secret(accountId, name, arn, value, tags, createdAt, now, deletedAt, deletionDate);
+    }
+
+    public Secret withTags(List<Tag> value, Instant now)
+    {
+        return new Secret(accountId, name, arn, description, value, createdAt, now, deletedAt, deletionDate);
+    }
 }

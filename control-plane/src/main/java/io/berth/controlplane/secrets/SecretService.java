@@ -30,6 +30,8 @@ public final class SecretService
     private static final Pattern VERSION_ID = Pattern.compile("[A-Za-z0-9-]{32,64}");
     private static final String SUFFIX_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     private static final int MAX_VALUE_BYTES = 65_536;
+    private static final int MAX_TAGS = 50;
+    private static final int MAX_DESCRIPTION_LENGTH = 2048;
     public static final int DEFAULT_RECOVERY_DAYS = 30;
     private static final String NOT_FOUND = "Secrets Manager can't find the specified secret.";
 
@@ -61,6 +63,10 @@ public final class SecretService
             throw SecretsException.invalidParameter("Invalid name: a secret's Name is 1 to 512 of the characters A-Z a-z 0-9 / _ + = . @ -" + (name == null ? " and is required." : "."));
         }
         checkValue(value);
+        tags.forEach(SecretService::checkTag);
+        if (tags.size() > MAX_TAGS) {
+            throw SecretsException.invalidParameter("A secret can have at most " + MAX_TAGS + " tags, got " + tags.size() + ".");
+        }
         String versionId = versionId(clientRequestToken);
         Instant now = clock.instant();
         String arn = "arn:aws:secretsmanager:" + region + ":" + accountId + ":secret:" + name + "-" + suffix();
@@ -108,35 +114,120 @@ public final class SecretService
         }
         String versionId = versionId(clientRequestToken);
         Instant now = clock.instant();
+        return store.inTransaction(transaction -> putVersion(transaction, usable(transaction, accountId, secretId, "perform this operation on"), versionId, value, now));
+    }
+
+    /**
+     * UpdateSecret: a new Description when one is given, and a new AWSCURRENT version when a value is given (as
+     * PutSecretValue; version is null without a value). A secret scheduled for deletion cannot be updated.
+     */
+    public SecretAndVersion update(String accountId, String secretId, String description, String clientRequestToken, SecretValue value)
+    {
+        checkValue(value);
+        if (description != null && description.length() > MAX_DESCRIPTION_LENGTH) {
+            throw SecretsException.invalidParameter("Description can have at most " + MAX_DESCRIPTION_LENGTH + " characters.");
+        }
+        String versionId = value == null ? null : versionId(clientRequestToken);
+        Instant now = clock.instant();
         return store.inTransaction(transaction -> {
-            SecretRows rows = transaction.secrets();
             Secret secret = usable(transaction, accountId, secretId, "perform this operation on");
-            List<SecretVersion> versions = rows.versions(secret.arn());
-            for (SecretVersion existing : versions) {
-                if (existing.versionId().equals(versionId)) {
-                    // a retried call with the same token is the same version; the same token with another value is not
-                    if (open(existing).equals(value)) {
-                        return new SecretAndVersion(secret, existing);
-                    }
-                    throw new SecretsException(SecretsException.Kind.ALREADY_EXISTS,
-                            "You can't modify an existing version, you can only create a new version. A version with ClientRequestToken " + versionId + " exists already.");
-                }
+            if (description != null) {
+                secret = secret.withDescription(description, now);
+                transaction.secrets().update(secret);
             }
-            for (SecretVersion existing : versions) {
-                if (existing.has(SecretVersion.CURRENT)) {
-                    rows.setStages(secret.arn(), existing.versionId(), List.of(SecretVersion.PREVIOUS));
-                }
-                else if (existing.has(SecretVersion.PREVIOUS)) {
-                    // a version without a label is deprecated; Secrets Manager removes those, so does Berth
-                    rows.deleteVersion(secret.arn(), existing.versionId());
-                }
-            }
-            SecretVersion version = seal(secret.arn(), versionId, List.of(SecretVersion.CURRENT), value, now);
-            rows.insertVersion(version);
-            Secret changed = secret.changed(now);
-            rows.update(changed);
-            return new SecretAndVersion(changed, version);
+            return value == null ? new SecretAndVersion(secret, null) : putVersion(transaction, secret, versionId, value, now);
         });
+    }
+
+    /** RestoreSecret: a secret scheduled for deletion becomes readable again (a live one stays as it is). */
+    public Secret restore(String accountId, String secretId)
+    {
+        Instant now = clock.instant();
+        return store.inTransaction(transaction -> {
+            Secret secret = find(transaction, accountId, secretId);
+            if (!secret.scheduledForDeletion()) {
+                return secret;
+            }
+            Secret restored = secret.restored(now);
+            transaction.secrets().update(restored);
+            return restored;
+        });
+    }
+
+    /** TagResource: the tags are added, a key already there takes the new value; at most {@value #MAX_TAGS} in all. */
+    public Secret tag(String accountId, String secretId, List<Tag> tags)
+    {
+        tags.forEach(SecretService::checkTag);
+        Instant now = clock.instant();
+        return store.inTransaction(transaction -> {
+            Secret secret = find(transaction, accountId, secretId);
+            java.util.LinkedHashMap<String, Tag> merged = new java.util.LinkedHashMap<>();
+            secret.tags().forEach(tag -> merged.put(tag.key(), tag));
+            tags.forEach(tag -> merged.put(tag.key(), tag));
+            if (merged.size() > MAX_TAGS) {
+                throw SecretsException.invalidParameter("A secret can have at most " + MAX_TAGS + " tags; this would give it " + merged.size() + ".");
+            }
+            Secret tagged = secret.withTags(List.copyOf(merged.values()), now);
+            transaction.secrets().update(tagged);
+            return tagged;
+        });
+    }
+
+    /** UntagResource: the tags of these keys go; a key the secret does not have is no error. */
+    public Secret untag(String accountId, String secretId, List<String> keys)
+    {
+        Instant now = clock.instant();
+        return store.inTransaction(transaction -> {
+            Secret secret = find(transaction, accountId, secretId);
+            Secret untagged = secret.withTags(secret.tags().stream().filter(tag -> !keys.contains(tag.key())).toList(), now);
+            transaction.secrets().update(untagged);
+            return untagged;
+        });
+    }
+
+    /** Secrets Manager's tag rules: key 1 to 128 characters, value up to 256, no aws: prefix. */
+    static void checkTag(Tag tag)
+    {
+        if (tag.key().isEmpty() || tag.key().length() > 128) {
+            throw SecretsException.invalidParameter("A tag Key must have 1 to 128 characters, got '" + tag.key() + "'.");
+        }
+        if (tag.value() != null && tag.value().length() > 256) {
+            throw SecretsException.invalidParameter("The Value of tag '" + tag.key() + "' can have at most 256 characters.");
+        }
+        if (tag.key().toLowerCase(java.util.Locale.ROOT).startsWith("aws:")) {
+            throw SecretsException.invalidParameter("Tag keys starting with aws: are reserved for AWS use: '" + tag.key() + "'.");
+        }
+    }
+
+    /** A new AWSCURRENT version of the secret; the one that was moves to AWSPREVIOUS. A retried token with the same value is that version. */
+    private SecretAndVersion putVersion(StoreTransaction transaction, Secret secret, String versionId, SecretValue value, Instant now)
+    {
+        SecretRows rows = transaction.secrets();
+        List<SecretVersion> versions = rows.versions(secret.arn());
+        for (SecretVersion existing : versions) {
+            if (existing.versionId().equals(versionId)) {
+                // a retried call with the same token is the same version; the same token with another value is not
+                if (open(existing).equals(value)) {
+                    return new SecretAndVersion(secret, existing);
+                }
+                throw new SecretsException(SecretsException.Kind.ALREADY_EXISTS,
+                        "You can't modify an existing version, you can only create a new version. A version with ClientRequestToken " + versionId + " exists already.");
+            }
+        }
+        for (SecretVersion existing : versions) {
+            if (existing.has(SecretVersion.CURRENT)) {
+                rows.setStages(secret.arn(), existing.versionId(), List.of(SecretVersion.PREVIOUS));
+            }
+            else if (existing.has(SecretVersion.PREVIOUS)) {
+                // a version without a label is deprecated; Secrets Manager removes those, so does Berth
+                rows.deleteVersion(secret.arn(), existing.versionId());
+            }
+        }
+        SecretVersion version = seal(secret.arn(), versionId, List.of(SecretVersion.CURRENT), value, now);
+        rows.insertVersion(version);
+        Secret changed = secret.changed(now);
+        rows.update(changed);
+        return new SecretAndVersion(changed, version);
     }
 
     /** DescribeSecret: also of a secret scheduled for deletion. */

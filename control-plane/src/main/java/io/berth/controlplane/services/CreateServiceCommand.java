@@ -1,12 +1,16 @@
 package io.berth.controlplane.services;
 
+import io.berth.controlplane.idempotency.ClientToken;
 import io.berth.controlplane.resources.Tag;
 import io.berth.controlplane.tasks.PlacementOptions;
 
 import java.util.List;
 import java.util.Map;
 
-/** CreateService's input, decoded. Null cluster means "default"; null launchType and platformVersion mean FARGATE and LATEST. */
+/**
+ * CreateService's input, decoded. Null cluster means "default"; null launchType and platformVersion mean FARGATE and
+ * LATEST; clientToken (null when not given) makes the request idempotent.
+ */
 public record CreateServiceCommand(
         String cluster,
         String serviceName,
@@ -21,7 +25,8 @@ public record CreateServiceCommand(
         String propagateTags,
         boolean enableEcsManagedTags,
         List<ServiceLoadBalancer> loadBalancers,
-        Integer healthCheckGracePeriodSeconds)
+        Integer healthCheckGracePeriodSeconds,
+        ClientToken clientToken)
 {
     public CreateServiceCommand
     {
@@ -30,5 +35,14 @@ public record CreateServiceCommand(
         placement = placement == null ? PlacementOptions.NONE : placement;
         tags = tags == null ? List.of() : List.copyOf(tags);
         loadBalancers = loadBalancers == null ? List.of() : List.copyOf(loadBalancers);
+    }
+
+    /** Without a client token. */
+    public CreateServiceCommand(String cluster, String serviceName, String taskDefinition, Integer desiredCount, String launchType, String platformVersion,
+            DeploymentConfigurationChange deploymentConfiguration, Map<String, Object> networkConfiguration, PlacementOptions placement, List<Tag> tags,
+            String propagateTags, boolean enableEcsManagedTags, List<ServiceLoadBalancer> loadBalancers, Integer healthCheckGracePeriodSeconds)
+    {
+        this(cluster, serviceName, taskDefinition, desiredCount, launchType, platformVersion, deploymentConfiguration, networkConfiguration, placement, tags,
+                propagateTags, enableEcsManagedTags, loadBalancers, healthCheckGracePeriodSeconds, null);
     }
 }

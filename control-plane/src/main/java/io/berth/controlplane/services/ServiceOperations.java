@@ -2,6 +2,7 @@ package io.berth.controlplane.services;
 
 import io.berth.controlplane.resources.ConflictException;
 import io.berth.controlplane.clusters.Cluster;
+import io.berth.controlplane.idempotency.ClientTokens;
 import io.berth.controlplane.clusters.ClusterService;
 import io.berth.controlplane.resources.Arns;
 import io.berth.controlplane.resources.Described;
@@ -47,6 +48,7 @@ public final class ServiceOperations
     private final ServiceTargets targets;
     private final Supplier<String> deploymentIds;
     private final Clock clock;
+    private final ClientTokens clientTokens;
 
     public ServiceOperations(Store store, ClusterService clusters, TaskDefinitionService taskDefinitions, ServiceTargets targets, Supplier<String> deploymentIds,
             Clock clock)
@@ -57,6 +59,7 @@ public final class ServiceOperations
         this.taskDefinitions = requireNonNull(taskDefinitions, "taskDefinitions is null");
         this.deploymentIds = requireNonNull(deploymentIds, "deploymentIds is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.clientTokens = new ClientTokens(clock);
     }
 
     public Service create(String accountId, String region, CreateServiceCommand command)
@@ -87,6 +90,13 @@ public final class ServiceOperations
         checkLoadBalancing(accountId, command.loadBalancers(), command.healthCheckGracePeriodSeconds());
         Service created = store.inTransaction(transaction -> {
             Cluster cluster = clusters.resolve(transaction, accountId, command.cluster());
+            // a token is the cluster's, as in ECS; a repeat of the same request answers the service it created
+            String tokenScope = "CreateService:" + cluster.name();
+            Optional<Service> repeated = clientTokens.replay(transaction, accountId, tokenScope, command.clientToken())
+                    .flatMap(arns -> transaction.services().find(accountId, cluster.name(), name));
+            if (repeated.isPresent()) {
+                return repeated.get();
+            }
             TaskDefinition definition = activeDefinition(transaction, accountId, command.taskDefinition());
             checkContainers(definition, command.loadBalancers());
             // checked here as RunTask checks it, so a service never launches tasks that cannot start
@@ -101,6 +111,7 @@ public final class ServiceOperations
                 // ECS's words for a second CreateService of a live name
                 throw InvalidRequestException.invalidValue("Creation of service was not idempotent.");
             }
+            clientTokens.record(transaction, accountId, tokenScope, command.clientToken(), List.of(service.arn()));
             return service;
         });
         log.info("Service {} created for account {}: {} tasks of {}", created.arn(), accountId, created.desiredCount(), created.taskDefinitionArn());
@@ -266,6 +277,7 @@ public final class ServiceOperations
         if (definition.status() != TaskDefinition.Status.ACTIVE) {
             throw InvalidRequestException.refused("TaskDefinition is inactive: " + definition.arn() + ". Register a new revision or use an ACTIVE one.");
         }
+        definition.checkFargateCompatible();
         return definition;
     }
 

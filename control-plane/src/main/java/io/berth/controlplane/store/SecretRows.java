@@ -39,8 +39,9 @@ public final class SecretRows
 
     public void update(Secret secret)
     {
-        sql.update("UPDATE secrets SET description = ?, last_changed_at = ?, deleted_at = ?, deletion_date = ? WHERE arn = ?",
-                secret.description(), secret.lastChangedAt().toEpochMilli(), millis(secret.deletedAt()), millis(secret.deletionDate()), secret.arn());
+        sql.update("UPDATE secrets SET description = ?, tags = ?, last_changed_at = ?, deleted_at = ?, deletion_date = ? WHERE arn = ?",
+                secret.description(), JsonBodies.write(secret.tags()), secret.lastChangedAt().toEpochMilli(), millis(secret.deletedAt()),
+                millis(secret.deletionDate()), secret.arn());
     }
 
     public Optional<Secret> findByName(String accountId, String name)

@@ -24,6 +24,11 @@ public final class StoreTransaction
         return new AccountSettingRows(sql);
     }
 
+    public ClientTokenRows clientTokens()
+    {
+        return new ClientTokenRows(sql);
+    }
+
     public TaskProtectionRows taskProtection()
     {
         return new TaskProtectionRows(sql);

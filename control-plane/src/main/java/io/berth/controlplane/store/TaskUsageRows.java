@@ -26,7 +26,7 @@ import static java.util.Objects.requireNonNull;
 public final class TaskUsageRows
 {
     private static final String COLUMNS = "task_id, account_id, cluster_name, task_arn, family, task_group, cpu, memory, pull_started_at, stopped_at, "
-            + "cpu_seconds, avg_memory_mib, memory_sampled_seconds, peak_memory_mib, sampled_at, tags";
+            + "cpu_seconds, avg_memory_mib, memory_sampled_seconds, peak_memory_mib, sampled_at, tags, capacity_provider";
     private static final TypeReference<Map<String, String>> TAG_MAP = new TypeReference<>() {};
 
     private final Sql sql;
@@ -39,7 +39,7 @@ public final class TaskUsageRows
     public void upsert(MeteredTask task)
     {
         // portable between SQLite (3.24+) and PostgreSQL: ON CONFLICT ... DO UPDATE with excluded, and CASE for max
-        sql.update("INSERT INTO task_usage (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        sql.update("INSERT INTO task_usage (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                         + "ON CONFLICT (task_id) DO UPDATE SET "
                         + "pull_started_at = CASE WHEN excluded.pull_started_at < task_usage.pull_started_at THEN excluded.pull_started_at ELSE task_usage.pull_started_at END, "
                         + "stopped_at = COALESCE(task_usage.stopped_at, excluded.stopped_at), "
@@ -51,11 +51,12 @@ public final class TaskUsageRows
                         + "peak_memory_mib = CASE WHEN excluded.peak_memory_mib > task_usage.peak_memory_mib THEN excluded.peak_memory_mib ELSE task_usage.peak_memory_mib END, "
                         + "sampled_at = CASE WHEN task_usage.sampled_at IS NULL OR excluded.sampled_at > task_usage.sampled_at THEN excluded.sampled_at ELSE task_usage.sampled_at END, "
                         // a record without tags (a vanished task closed from its row) keeps the ones stored
-                        + "tags = COALESCE(excluded.tags, task_usage.tags)",
+                        + "tags = COALESCE(excluded.tags, task_usage.tags), "
+                        + "capacity_provider = COALESCE(task_usage.capacity_provider, excluded.capacity_provider)",
                 task.taskId(), task.accountId(), task.clusterName(), task.taskArn(), task.family(), task.group(), task.cpu(), task.memory(),
                 task.pullStartedAt().toEpochMilli(), epochMillis(task.stoppedAt()),
                 task.cpuSeconds(), task.avgMemoryMiB(), task.memorySampledSeconds(), task.peakMemoryMiB(), epochMillis(task.sampledAt()),
-                task.tags().isEmpty() ? null : JsonBodies.write(task.tags()));
+                task.tags().isEmpty() ? null : JsonBodies.write(task.tags()), task.capacityProvider());
     }
 
     /** The task's tags after TagResource or UntagResource; nothing happens for a task not metered yet (its first record carries them). */
@@ -110,7 +111,8 @@ public final class TaskUsageRows
                 row.getDouble("memory_sampled_seconds"),
                 row.getDouble("peak_memory_mib"),
                 instant(Sql.nullableLong(row, "sampled_at")),
-                tags(row.getString("tags")));
+                tags(row.getString("tags")),
+                row.getString("capacity_provider"));
     }
 
     private static Map<String, String> tags(String json)

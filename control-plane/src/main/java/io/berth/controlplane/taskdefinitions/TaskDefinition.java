@@ -86,4 +86,33 @@ public record TaskDefinition(
         return new TaskDefinition(accountId, arn, family, revision, Status.INACTIVE, containerDefinitions, cpu, memory, networkMode,
                 taskRoleArn, executionRoleArn, requiresCompatibilities, otherFields, registeredAt, now, tags);
     }
+
+    /**
+     * Whether Fargate may run it: it names FARGATE among its requiresCompatibilities, or names none (Berth checks every
+     * definition against Fargate's rules at registration, so one without requiresCompatibilities validated for Fargate).
+     */
+    public boolean fargateCompatible()
+    {
+        return requiresCompatibilities.isEmpty() || requiresCompatibilities.contains("FARGATE");
+    }
+
+    /** ECS's compatibilities field: the launch types the definition validated against (EC2 always, as ECS). */
+    public List<String> compatibilities()
+    {
+        java.util.LinkedHashSet<String> validated = new java.util.LinkedHashSet<>(List.of("EC2"));
+        if (fargateCompatible()) {
+            validated.add("FARGATE");
+        }
+        validated.addAll(requiresCompatibilities);
+        return List.copyOf(validated);
+    }
+
+    /** Refuses to launch it on Fargate when it asked for other launch types only, in ECS's words. */
+    public void checkFargateCompatible()
+    {
+        if (!fargateCompatible()) {
+            throw io.berth.controlplane.resources.InvalidRequestException.invalidValue("Task definition does not support launch_type FARGATE. " + arn
+                    + " requires " + String.join(", ", requiresCompatibilities) + "; register a revision with requiresCompatibilities FARGATE.");
+        }
+    }
 }

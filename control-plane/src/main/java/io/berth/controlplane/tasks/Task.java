@@ -17,6 +17,8 @@ import static java.util.Objects.requireNonNull;
  * for a task stored before tiers existed). tags are the task's ECS tags, fixed at creation by {@link TaskTags} (none for a
  * task stored before tasks had tags). taskRoleArn is the IAM role the task's containers get credentials for (the
  * override's, else the definition's; null for none, and for a task stored before task credentials existed).
+ * capacityProviderName is the capacity provider a strategy put it on (FARGATE or FARGATE_SPOT); null for a task run
+ * with launchType FARGATE (as ECS shows none then), which is on-demand.
  */
 public record Task(
         String accountId,
@@ -41,7 +43,8 @@ public record Task(
         EphemeralStorage ephemeralStorage,
         IsolationTier isolation,
         List<Tag> tags,
-        String taskRoleArn)
+        String taskRoleArn,
+        String capacityProviderName)
 {
     public Task
     {
@@ -61,6 +64,22 @@ public record Task(
         ephemeralStorage = ephemeralStorage == null ? EphemeralStorage.DEFAULT : ephemeralStorage;
         isolation = isolation == null ? IsolationTier.CONTAINER : isolation;
         tags = tags == null ? List.of() : List.copyOf(tags);
+    }
+
+    /** A task run with a launch type (no capacity provider). */
+    public Task(String accountId, String taskId, String arn, String clusterName, String clusterArn, String taskDefinitionArn, String family, int cpu,
+            int memory, TaskOverrides overrides, String startedBy, String group, String launchType, String platformVersion, String availabilityZone,
+            Map<String, Object> networkConfiguration, Instant createdAt, TaskState state, PlacementOptions placement, EphemeralStorage ephemeralStorage,
+            IsolationTier isolation, List<Tag> tags, String taskRoleArn)
+    {
+        this(accountId, taskId, arn, clusterName, clusterArn, taskDefinitionArn, family, cpu, memory, overrides, startedBy, group, launchType,
+                platformVersion, availabilityZone, networkConfiguration, createdAt, state, placement, ephemeralStorage, isolation, tags, taskRoleArn, null);
+    }
+
+    /** Whether the task runs on interruptible spot capacity. */
+    public boolean spot()
+    {
+        return "FARGATE_SPOT".equals(capacityProviderName);
     }
 
     /** A task without a task role. */
@@ -97,13 +116,13 @@ public record Task(
     {
         return new Task(accountId, taskId, arn, clusterName, clusterArn, taskDefinitionArn, family, cpu, memory, overrides, startedBy, group,
                 launchType, platformVersion, availabilityZone, networkConfiguration, createdAt, state, placement, ephemeralStorage, isolation,
-                value);
+                value, taskRoleArn, capacityProviderName);
     }
 
     public Task withState(TaskState newState)
     {
         return new Task(accountId, taskId, arn, clusterName, clusterArn, taskDefinitionArn, family, cpu, memory, overrides, startedBy, group,
                 launchType, platformVersion, availabilityZone, networkConfiguration, createdAt, newState, placement, ephemeralStorage, isolation,
-                tags, taskRoleArn);
+                tags, taskRoleArn, capacityProviderName);
     }
 }

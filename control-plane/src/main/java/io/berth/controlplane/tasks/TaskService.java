@@ -7,7 +7,9 @@ import io.berth.controlplane.agents.HostSignals;
 import io.berth.controlplane.resources.InvalidRequestException;
 import io.berth.controlplane.clusters.CapacityProviders;
 import io.berth.controlplane.clusters.Cluster;
+import io.berth.controlplane.clusters.ClusterConfiguration;
 import io.berth.controlplane.clusters.ClusterService;
+import io.berth.controlplane.idempotency.ClientTokens;
 import io.berth.controlplane.placement.TaskPlacer;
 import io.berth.controlplane.quotas.AccountLimitsService;
 import io.berth.controlplane.resources.Arns;
@@ -62,6 +64,7 @@ public final class TaskService
     private final Clock clock;
     private final TaskPreparation preparation;
     private final SecureRandom random = new SecureRandom();
+    private final ClientTokens clientTokens;
 
     public TaskService(
             Store store,
@@ -100,6 +103,7 @@ public final class TaskService
         this.defaultRegion = requireNonNull(region, "region is null");
         this.stoppedTaskRetention = requireNonNull(stoppedTaskRetention, "stoppedTaskRetention is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.clientTokens = new ClientTokens(clock);
     }
 
     /** For callers without a request (controllers): the configured region goes into the ARNs. */
@@ -135,15 +139,20 @@ public final class TaskService
         List<String> taskIds = store.inTransaction(transaction -> {
             touchedHosts.clear();
             Cluster cluster = clusters.resolve(transaction, accountId, region, command.cluster());
-            if (command.launchType() == null) {
-                // neither a launch type nor a strategy: the cluster's default strategy decides, as in ECS
-                CapacityProviders.checkRunnable(cluster.configuration().defaultCapacityProviderStrategy(), "The cluster's defaultCapacityProviderStrategy");
+            // as in ECS, a token is the cluster's: the same token in another cluster is another request
+            String tokenScope = "RunTask:" + cluster.name();
+            Optional<List<String>> replayed = clientTokens.replay(transaction, accountId, tokenScope, command.clientToken());
+            if (replayed.isPresent()) {
+                log.info("RunTask with clientToken {} repeated for account {}: answering its {} tasks", command.clientToken().token(), accountId, replayed.get().size());
+                return replayed.get().stream().map(TaskService::taskId).toList();
             }
+            List<String> providers = capacityProviders(cluster, command);
             TaskDefinition definition = taskDefinitions.find(transaction, accountId, command.taskDefinition())
                     .orElseThrow(() -> InvalidRequestException.refused("TaskDefinition not found."));
             if (definition.status() != TaskDefinition.Status.ACTIVE) {
                 throw InvalidRequestException.refused("TaskDefinition is inactive: " + definition.arn() + ". Register a new revision or run an ACTIVE one.");
             }
+            definition.checkFargateCompatible();
             NetworkConfigurationRules.check(definition.networkMode(), command.networkConfiguration());
             TaskSize size = TaskComposition.size(definition, command.overrides());
             List<ContainerSpec> specs = TaskComposition.containers(definition, command.overrides(), size);
@@ -157,8 +166,9 @@ public final class TaskService
             List<Tag> tags = TaskTags.of(command.tagging(), definition.tags(), cluster.name());
             Instant now = clock.instant();
             List<String> ids = new ArrayList<>();
+            List<String> arns = new ArrayList<>();
             for (int i = 0; i < command.count(); i++) {
-                Task task = newTask(accountId, region, cluster, definition, size, storage, specs, command, isolation, tags, now);
+                Task task = newTask(accountId, region, cluster, definition, size, storage, specs, command, isolation, tags, now, providers.get(i));
                 transaction.tasks().insert(task);
                 Optional<String> failure = preparation.prepare(transaction, task);
                 if (failure.isPresent()) {
@@ -166,7 +176,9 @@ public final class TaskService
                     log.info("Task {} cannot start: {}", task.taskId(), failure.get());
                 }
                 ids.add(task.taskId());
+                arns.add(task.arn());
             }
+            clientTokens.record(transaction, accountId, tokenScope, command.clientToken(), arns);
             touchedHosts.addAll(placer.placeWaiting(transaction, now));
             return ids;
         });
@@ -278,6 +290,10 @@ public final class TaskService
     public int purgeExpired()
     {
         Instant cutoff = clock.instant().minus(stoppedTaskRetention);
+        int tokens = store.inTransaction(clientTokens::purgeExpired);
+        if (tokens > 0) {
+            log.info("Forgot {} client tokens past their window", tokens);
+        }
         int purged = store.inTransaction(transaction -> transaction.tasks().deleteStoppedBefore(cutoff));
         if (purged > 0) {
             log.info("Purged {} tasks stopped before {}", purged, cutoff);
@@ -285,8 +301,25 @@ public final class TaskService
         return purged;
     }
 
+    /**
+     * The capacity provider of each new task (null: launchType FARGATE, no provider): the request's strategy, else the
+     * cluster's default strategy, else none, as ECS decides. A strategy may name only the cluster's providers.
+     */
+    private static List<String> capacityProviders(Cluster cluster, RunTaskCommand command)
+    {
+        List<ClusterConfiguration.StrategyItem> strategy = command.capacityProviderStrategy();
+        if (strategy.isEmpty() && command.launchType() == null) {
+            strategy = cluster.configuration().defaultCapacityProviderStrategy();
+        }
+        if (strategy.isEmpty()) {
+            return java.util.Collections.nCopies(command.count(), null);
+        }
+        CapacityProviders.checkAssociated(strategy, cluster.configuration().capacityProviders());
+        return CapacityProviders.spread(strategy, command.count());
+    }
+
     private Task newTask(String accountId, String region, Cluster cluster, TaskDefinition definition, TaskSize size, EphemeralStorage storage, List<ContainerSpec> specs,
-            RunTaskCommand command, IsolationTier isolation, List<Tag> tags, Instant now)
+            RunTaskCommand command, IsolationTier isolation, List<Tag> tags, Instant now, String capacityProvider)
     {
         String taskId = newTaskId();
         List<TaskContainer> containers = new ArrayList<>();
@@ -330,7 +363,8 @@ public final class TaskService
                 isolation,
                 tags,
                 // the role the containers get credentials for: RunTask's override, else the definition's
-                command.overrides().taskRoleArn() != null ? command.overrides().taskRoleArn() : definition.taskRoleArn());
+                command.overrides().taskRoleArn() != null ? command.overrides().taskRoleArn() : definition.taskRoleArn(),
+                capacityProvider);
     }
 
     private static void checkContainersFit(List<ContainerSpec> specs, TaskSize size)
@@ -379,7 +413,8 @@ public final class TaskService
 
     private static List<Task> ids(StoreTransaction transaction, String accountId, List<String> taskIds)
     {
-        return taskIds.stream().map(id -> transaction.tasks().find(accountId, id).orElseThrow()).toList();
+        // a repeated RunTask may name tasks stopped and forgotten since: those are left out
+        return taskIds.stream().flatMap(id -> transaction.tasks().find(accountId, id).stream()).toList();
     }
 
     private String newTaskId()

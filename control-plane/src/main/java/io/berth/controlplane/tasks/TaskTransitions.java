@@ -30,6 +30,8 @@ public final class TaskTransitions
      * StopTask. A task no host has picked up stops at once; otherwise the host is told (desiredStatus STOPPED)
      * and lastStatus follows the host's reports. The user's reason wins over whatever the host says later.
      */
+    public static final String SPOT_INTERRUPTED_REASON = "Your Spot Task was interrupted.";
+
     public static TaskState stopRequested(TaskState state, String reason, Instant now)
     {
         return stopRequested(state, reason, StopCodes.USER_INITIATED, now);
@@ -50,6 +52,15 @@ public final class TaskTransitions
             return stopping.lastStatus(TaskStatus.STOPPED).stoppedAt(now).containers(stopContainers(state.containers())).build();
         }
         return stopping.build();
+    }
+
+    /**
+     * A FARGATE_SPOT task interrupted, in ECS's words. The agent then stops it as any stop: SIGTERM to each container,
+     * SIGKILL after its stopTimeout (ECS's two-minute warning is the stopTimeout here, at most 120 s).
+     */
+    public static TaskState spotInterrupted(TaskState state, String why, Instant now)
+    {
+        return stopRequested(state, SPOT_INTERRUPTED_REASON + " " + why, StopCodes.SPOT_INTERRUPTION, now);
     }
 
     /** A host dropped a task it had never reported and was told to stop: it never ran, so it is simply STOPPED. */

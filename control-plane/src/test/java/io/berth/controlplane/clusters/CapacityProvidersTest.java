@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,13 +24,46 @@ class CapacityProvidersTest
     }
 
     @Test
-    void aStrategyThatWouldPlaceTasksOnSpotIsNotRunnable()
+    void aServiceStrategyThatWouldPlaceTasksOnSpotIsNotRunnable()
     {
         assertThatCode(() -> CapacityProviders.checkRunnable(List.of(item("FARGATE", 1, 0), item("FARGATE_SPOT", 0, 0)), "s")).doesNotThrowAnyException();
         assertThatThrownBy(() -> CapacityProviders.checkRunnable(List.of(item("FARGATE_SPOT", 0, 0)), "s"))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("FARGATE_SPOT");
         assertThatThrownBy(() -> CapacityProviders.checkRunnable(List.of(item("FARGATE", 1, 0), item("FARGATE_SPOT", 1, 0)), "s")).hasMessageContaining("FARGATE_SPOT");
         assertThatThrownBy(() -> CapacityProviders.checkRunnable(List.of(item("FARGATE", 1, 0), item("FARGATE_SPOT", 0, 2)), "s")).hasMessageContaining("FARGATE_SPOT");
+    }
+
+    @Test
+    void basesFillFirstThenWeightsShareTheRest()
+    {
+        // FARGATE base 1 weight 1, FARGATE_SPOT weight 3: one on-demand task, then the other seven three to one
+        List<String> spread = CapacityProviders.spread(List.of(item("FARGATE", 1, 1), item("FARGATE_SPOT", 3, 0)), 9);
+        assertThat(spread.get(0)).isEqualTo("FARGATE");
+        assertThat(spread.stream().filter("FARGATE_SPOT"::equals).count()).isEqualTo(6);
+        assertThat(spread.stream().filter("FARGATE"::equals).count()).isEqualTo(3);
+    }
+
+    @Test
+    void equalWeightsAlternateAndAZeroWeightGetsNothingBeyondItsBase()
+    {
+        assertThat(CapacityProviders.spread(List.of(item("FARGATE", 1, 0), item("FARGATE_SPOT", 1, 0)), 4))
+                .containsExactly("FARGATE", "FARGATE_SPOT", "FARGATE", "FARGATE_SPOT");
+        assertThat(CapacityProviders.spread(List.of(item("FARGATE_SPOT", 0, 2), item("FARGATE", 1, 0)), 4))
+                .containsExactly("FARGATE_SPOT", "FARGATE_SPOT", "FARGATE", "FARGATE");
+        assertThat(CapacityProviders.spread(List.of(item("FARGATE_SPOT", 1, 0)), 3)).containsOnly("FARGATE_SPOT").hasSize(3);
+    }
+
+    @Test
+    void withoutAnyWeightTheRestGoesToTheProviderWithABase()
+    {
+        assertThat(CapacityProviders.spread(List.of(item("FARGATE", 0, 0), item("FARGATE_SPOT", 0, 1)), 3)).containsOnly("FARGATE_SPOT");
+    }
+
+    @Test
+    void aStrategyMayNameOnlyTheClustersProviders()
+    {
+        assertThatThrownBy(() -> CapacityProviders.checkAssociated(List.of(item("FARGATE_SPOT", 1, 0)), List.of("FARGATE")))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("'FARGATE_SPOT'");
     }
 
     private static ClusterConfiguration.StrategyItem item(String provider, int weight, int base)

@@ -297,7 +297,7 @@ class HostLifecycleTest
             }
         }
         assertThat(denied).containsExactlyInAnyOrder("POST /berth/hosts/tokens", "GET /berth/hosts", "GET /berth/hosts/{hostId}", "POST /berth/hosts/{hostId}/cordon",
-                "POST /berth/hosts/{hostId}/uncordon", "POST /berth/hosts/{hostId}/drain", "DELETE /berth/hosts/{hostId}", "GET /berth/tasks/{taskId}/placement");
+                "POST /berth/hosts/{hostId}/uncordon", "POST /berth/hosts/{hostId}/drain", "POST /berth/hosts/{hostId}/interrupt-spot", "DELETE /berth/hosts/{hostId}", "GET /berth/tasks/{taskId}/placement");
         assertThat(admin(operator, "GET", "/berth/hosts/{hostId}", Map.of("hostId", "host-a"), "{}").get("state").asText()).isEqualTo("ACTIVE");
     }
 

@@ -44,6 +44,23 @@ class BillCalculatorTest
     }
 
     @Test
+    void aSpotTaskPaysTheSpotFactorOfTheOnDemandPrice()
+    {
+        MeteredTask onDemand = task("on-demand", "111111111111", "web", 1024, 2048, T0, T0.plusSeconds(3600));
+        MeteredTask spot = MeteredTasks.spot(task("spot", "111111111111", "web", 1024, 2048, T0, T0.plusSeconds(3600)));
+
+        Bill bill = calculator.calculate(List.of(onDemand, spot), BillingPeriod.ALL_TIME, BillGrouping.TASK, T0.plusSeconds(3600));
+        Bill half = new BillCalculator(MeteringConfig.DEFAULTS.withPrices(PriceList.FARGATE_US_EAST_1_LINUX_X86.withSpotFactor(new BigDecimal("0.5"))),
+                RightSizingPolicy.DEFAULT).calculate(List.of(spot), BillingPeriod.ALL_TIME, BillGrouping.TASK, T0.plusSeconds(3600));
+
+        // one hour of 1 vCPU and 2 GiB: 0.04048 + 2 x 0.004445 = 0.04937 on demand; 0.3 of it on spot
+        assertThat(costOf(bill, "on-demand")).isEqualByComparingTo("0.04937");
+        assertThat(costOf(bill, "spot")).isEqualByComparingTo("0.014811");
+        assertThat(half.total().cost()).isEqualByComparingTo("0.024685");
+        assertThat(bill.total().cost()).isEqualByComparingTo("0.064181");
+    }
+
+    @Test
     void aTaskCutByThePeriodPaysOnlyItsSecondsInsideAndTheMinimumOnce()
     {
         MeteredTask longTask = withUsage(task("long", "111111111111", "web", 1024, 2048, T0, T0.plusSeconds(7200)), 720, 100, 7200, 200);
@@ -134,5 +151,10 @@ class BillCalculatorTest
     {
         return bill.lines().stream().filter(line -> line.charges().getFirst().task().taskId().equals(taskId))
                 .mapToLong(BillLine::billedSeconds).sum();
+    }
+
+    private static BigDecimal costOf(Bill bill, String taskId)
+    {
+        return bill.lines().stream().filter(line -> line.charges().getFirst().task().taskId().equals(taskId)).findFirst().orElseThrow().cost();
     }
 }

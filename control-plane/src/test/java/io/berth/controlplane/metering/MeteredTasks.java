@@ -27,6 +27,13 @@ final class MeteredTasks
                 tags);
     }
 
+    static MeteredTask spot(MeteredTask task)
+    {
+        return new MeteredTask(task.taskId(), task.accountId(), task.clusterName(), task.taskArn(), task.family(), task.group(), task.cpu(), task.memory(),
+                task.pullStartedAt(), task.stoppedAt(), task.cpuSeconds(), task.avgMemoryMiB(), task.memorySampledSeconds(), task.peakMemoryMiB(), task.sampledAt(),
+                task.tags(), "FARGATE_SPOT");
+    }
+
     static MeteredTask inService(MeteredTask task, String cluster, String service)
     {
         return new MeteredTask(task.taskId(), task.accountId(), cluster, task.taskArn(), task.family(), "service:" + service, task.cpu(), task.memory(),

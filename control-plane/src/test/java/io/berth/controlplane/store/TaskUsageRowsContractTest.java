@@ -1,5 +1,6 @@
 package io.berth.controlplane.store;
 
+import io.berth.controlplane.idempotency.IdempotentRequest;
 import io.berth.controlplane.metering.MeteredTask;
 import io.berth.controlplane.resources.Tag;
 import org.junit.jupiter.api.AfterEach;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -120,6 +122,44 @@ abstract class TaskUsageRowsContractTest
 
         assertThat(store.inTransaction(transaction -> transaction.taskUsage().find(taskId)).orElseThrow().tags())
                 .containsOnly(Map.entry("team", "blue"), Map.entry("env", "prod"));
+    }
+
+    @Test
+    void aSpotTaskStaysSpotWhenItsRecordIsClosedWithoutAProvider()
+    {
+        String taskId = newTaskId();
+        MeteredTask first = record(taskId, null, 1, 1, 1, 1, T0.plusSeconds(1));
+        upsert(new MeteredTask(first.taskId(), first.accountId(), first.clusterName(), first.taskArn(), first.family(), first.group(), first.cpu(),
+                first.memory(), first.pullStartedAt(), first.stoppedAt(), first.cpuSeconds(), first.avgMemoryMiB(), first.memorySampledSeconds(),
+                first.peakMemoryMiB(), first.sampledAt(), Map.of(), "FARGATE_SPOT"));
+        upsert(record(taskId, T0.plusSeconds(5), 0, 0, 0, 0, null));
+
+        MeteredTask stored = store.inTransaction(transaction -> transaction.taskUsage().find(taskId)).orElseThrow();
+        assertThat(stored.spot()).isTrue();
+    }
+
+    @Test
+    void clientTokensAreFoundWithinTheirWindowAndPurgedAfter()
+    {
+        IdempotentRequest request = new IdempotentRequest("digest", List.of("arn:a", "arn:b"), T0);
+        store.useTransaction(transaction -> transaction.clientTokens().record(accountId, "RunTask:default", "token", request));
+
+        assertThat(token("RunTask:default", T0.minusSeconds(1))).contains(request);
+        assertThat(token("RunTask:other", T0.minusSeconds(1))).isEmpty();
+        assertThat(token("RunTask:default", T0.plusSeconds(1))).isEmpty();
+        // a token past its window is used again: the new request replaces it
+        IdempotentRequest later = new IdempotentRequest("other", List.of("arn:c"), T0.plusSeconds(100));
+        store.useTransaction(transaction -> transaction.clientTokens().record(accountId, "RunTask:default", "token", later));
+        assertThat(token("RunTask:default", T0.plusSeconds(1))).contains(later);
+
+        int purged = store.inTransaction(transaction -> transaction.clientTokens().deleteBefore(T0.plusSeconds(101)));
+        assertThat(purged).isGreaterThanOrEqualTo(1);
+        assertThat(token("RunTask:default", T0)).isEmpty();
+    }
+
+    private Optional<IdempotentRequest> token(String scope, Instant since)
+    {
+        return store.inTransaction(transaction -> transaction.clientTokens().find(accountId, scope, "token", since));
     }
 
     private MeteredTask record(String taskId, Instant stoppedAt, double cpuSeconds, double avgMemory, double sampledSeconds, double peak, Instant sampledAt)

@@ -14,29 +14,38 @@ import static io.berth.controlplane.api.actions.JsonFields.optionalObjects;
 import static io.berth.controlplane.api.actions.JsonFields.optionalString;
 
 /**
- * Capacity provider strategies on the wire: RunTask's capacityProviderStrategy, read as the launch type it amounts
- * to, and a cluster's defaultCapacityProviderStrategy. Berth runs FARGATE only: a RunTask strategy that would place a
- * task on FARGATE_SPOT is refused rather than run as something else. As in ECS, a request may give a strategy or a
- * launchType, not both.
+ * Capacity provider strategies on the wire: RunTask's capacityProviderStrategy (FARGATE and FARGATE_SPOT), a
+ * service's, read as the launch type it amounts to (services run on FARGATE only: a service strategy that would place
+ * a task on FARGATE_SPOT is refused rather than run as something else), and a cluster's
+ * defaultCapacityProviderStrategy. As in ECS, a request may give a strategy or a launchType, not both.
  */
 final class CapacityProviderStrategyWire
 {
     private CapacityProviderStrategyWire() {}
 
-    /** The request's launchType, or FARGATE for a strategy that places tasks on FARGATE only; null when it gives neither. */
+    /** A service's launchType, or FARGATE for a strategy that places tasks on FARGATE only; null when it gives neither. */
     static String launchType(JsonNode request)
     {
-        String launchType = optionalString(request, "launchType");
+        List<ClusterConfiguration.StrategyItem> strategy = runTaskStrategy(request);
+        if (strategy.isEmpty()) {
+            return optionalString(request, "launchType");
+        }
+        CapacityProviders.checkRunnable(strategy, "capacityProviderStrategy");
+        return TaskService.LAUNCH_TYPE;
+    }
+
+    /** RunTask's capacityProviderStrategy, checked on its own (the cluster's providers are checked by the domain); empty when not given. */
+    static List<ClusterConfiguration.StrategyItem> runTaskStrategy(JsonNode request)
+    {
         List<ClusterConfiguration.StrategyItem> strategy = strategy(request, "capacityProviderStrategy");
         if (strategy.isEmpty()) {
-            return launchType;
+            return strategy;
         }
-        if (launchType != null) {
+        if (optionalString(request, "launchType") != null) {
             throw EcsException.invalidParameter("Specifying both a launchType and a capacityProviderStrategy is not supported: give one of them.");
         }
         CapacityProviders.checkStrategy(strategy);
-        CapacityProviders.checkRunnable(strategy, "capacityProviderStrategy");
-        return TaskService.LAUNCH_TYPE;
+        return strategy;
     }
 
     /** A strategy field: [{"capacityProvider", "weight", "base"}], empty when absent. */

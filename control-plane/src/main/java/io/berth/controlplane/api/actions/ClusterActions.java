@@ -103,11 +103,12 @@ public final class ClusterActions
 
     private JsonNode describeClusters(RequestContext context, JsonNode request)
     {
-        boolean includeTags = ClusterWire.includesTags(request);
+        boolean includeTags = ClusterWire.includes(request, "TAGS");
+        boolean includeSettings = ClusterWire.includes(request, "SETTINGS");
         Described<ClusterSummary> described = clusters.describe(context.account().accountId(), context.region(), optionalStrings(request, "clusters"));
         ObjectNode response = JsonFields.object();
         ArrayNode found = response.putArray("clusters");
-        described.found().forEach(cluster -> found.add(ClusterWire.toJson(cluster, includeTags)));
+        described.found().forEach(cluster -> found.add(ClusterWire.toJson(cluster, includeTags, includeSettings)));
         response.set("failures", JsonFields.missingFailures(described.missing()));
         return response;
     }

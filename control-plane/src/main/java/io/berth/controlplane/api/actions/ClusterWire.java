@@ -25,6 +25,12 @@ final class ClusterWire
     /** tags: whether to show the cluster's tags (CreateCluster does; DescribeClusters when asked to include TAGS). */
     static ObjectNode toJson(ClusterSummary summary, boolean tags)
     {
+        return toJson(summary, tags, true);
+    }
+
+    /** settings: whether to show the cluster's settings (every call but DescribeClusters does; it when asked to include SETTINGS, as ECS). */
+    static ObjectNode toJson(ClusterSummary summary, boolean tags, boolean settings)
+    {
         ObjectNode node = JsonFields.object();
         ClusterConfiguration configuration = summary.cluster().configuration();
         node.put("clusterArn", summary.cluster().arn());
@@ -37,8 +43,10 @@ final class ClusterWire
         node.put("activeServicesCount", 0);
         node.set("statistics", JsonFields.array());
         node.set("tags", tags ? TaskDefinitionWire.tagsToJson(configuration.tags()) : JsonFields.array());
-        ArrayNode settings = node.putArray("settings");
-        configuration.settings().forEach(setting -> settings.addObject().put("name", setting.name()).put("value", setting.value()));
+        if (settings) {
+            ArrayNode array = node.putArray("settings");
+            configuration.settings().forEach(setting -> array.addObject().put("name", setting.name()).put("value", setting.value()));
+        }
         node.set("capacityProviders", JsonFields.strings(configuration.capacityProviders()));
         node.set("defaultCapacityProviderStrategy", CapacityProviderStrategyWire.toJson(configuration.defaultCapacityProviderStrategy()));
         return node;
@@ -59,17 +67,18 @@ final class ClusterWire
                 .toList();
     }
 
-    static boolean includesTags(JsonNode request)
+    /** Whether DescribeClusters' include asks for value (TAGS or SETTINGS); every value must be one ECS knows. */
+    static boolean includes(JsonNode request, String value)
     {
         List<String> include = optionalStrings(request, "include");
         if (include == null) {
             return false;
         }
-        for (String value : include) {
-            if (!INCLUDE_VALUES.contains(value)) {
-                throw EcsException.invalidParameter("include may hold ATTACHMENTS, CONFIGURATIONS, SETTINGS, STATISTICS or TAGS, got '" + value + "'.");
+        for (String each : include) {
+            if (!INCLUDE_VALUES.contains(each)) {
+                throw EcsException.invalidParameter("include may hold ATTACHMENTS, CONFIGURATIONS, SETTINGS, STATISTICS or TAGS, got '" + each + "'.");
             }
         }
-        return include.contains("TAGS");
+        return include.contains(value);
     }
 }

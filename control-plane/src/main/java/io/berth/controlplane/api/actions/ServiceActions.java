@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.controlplane.api.EcsAction;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.api.RequestContext;
+import io.berth.controlplane.idempotency.ClientToken;
+import io.berth.controlplane.idempotency.IdempotencyConflictException;
 import io.berth.controlplane.resources.Described;
 import io.berth.controlplane.resources.Page;
 import io.berth.controlplane.resources.PageRequest;
@@ -28,9 +30,9 @@ import static java.util.Objects.requireNonNull;
 public final class ServiceActions
 {
     /**
-     * CreateService's fields Berth honours; any other given a value is refused by name. clientToken passes unhonoured,
-     * as in RunTask: the SDKs and CLI fill it in on every call. schedulingStrategy REPLICA and deploymentController
-     * ECS are what Berth does, so they pass when they say so.
+     * CreateService's fields Berth honours; any other given a value is refused by name. clientToken makes the request
+     * idempotent, as in RunTask. schedulingStrategy REPLICA and deploymentController ECS are what Berth does, so they
+     * pass when they say so.
      */
     private static final Set<String> CREATE_FIELDS = Set.of("cluster", "serviceName", "taskDefinition", "desiredCount", "clientToken", "launchType",
             "capacityProviderStrategy", "platformVersion", "deploymentConfiguration", "placementConstraints", "placementStrategy", "networkConfiguration",
@@ -85,8 +87,16 @@ public final class ServiceActions
                 optionalString(request, "propagateTags"),
                 managedTags != null && managedTags,
                 ServiceWire.loadBalancers(request),
-                optionalInteger(request, "healthCheckGracePeriodSeconds"));
-        Service service = services.create(context.account().accountId(), context.region(), command);
+                optionalInteger(request, "healthCheckGracePeriodSeconds"),
+                ClientTokenWire.of(request, ClientToken.CREATE_SERVICE_MAX_LENGTH));
+        Service service;
+        try {
+            service = services.create(context.account().accountId(), context.region(), command);
+        }
+        catch (IdempotencyConflictException e) {
+            // CreateService has no ConflictException in ECS's model: a token reused for another request is ECS's idempotency error
+            throw EcsException.invalidParameter("Creation of service was not idempotent: " + e.getMessage());
+        }
         ObjectNode response = JsonFields.object();
         response.set("service", ServiceWire.toJson(service, false));
         return response;

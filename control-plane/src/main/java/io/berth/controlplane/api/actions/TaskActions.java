@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.controlplane.api.EcsAction;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.api.RequestContext;
+import io.berth.controlplane.clusters.ClusterConfiguration;
+import io.berth.controlplane.idempotency.ClientToken;
+import io.berth.controlplane.idempotency.IdempotencyConflictException;
 import io.berth.controlplane.quotas.QuotaExceededException;
 import io.berth.controlplane.resources.Described;
 import io.berth.controlplane.resources.Page;
@@ -32,10 +35,7 @@ import static java.util.Objects.requireNonNull;
 /** RunTask, StopTask, DescribeTasks, ListTasks. */
 public final class TaskActions
 {
-    /**
-     * RunTask's fields Berth honours. clientToken is let through unhonoured, the one exception: the AWS SDKs and CLI
-     * fill it in on every call, so refusing it would refuse every RunTask (idempotent retries are not done yet).
-     */
+    /** RunTask's fields Berth honours; clientToken makes the request idempotent (the AWS SDKs and CLI fill it in on every call). */
     private static final Set<String> RUN_TASK_FIELDS = Set.of("cluster", "taskDefinition", "count", "overrides", "startedBy", "group", "launchType",
             "platformVersion", "networkConfiguration", "placementStrategy", "placementConstraints", "tags", "propagateTags", "enableECSManagedTags",
             "capacityProviderStrategy", "clientToken");
@@ -60,6 +60,7 @@ public final class TaskActions
     {
         JsonFields.refuseUnsupported(request, RUN_TASK_FIELDS, "RunTask");
         Integer count = optionalInteger(request, "count");
+        List<ClusterConfiguration.StrategyItem> strategy = CapacityProviderStrategyWire.runTaskStrategy(request);
         RunTaskCommand command = new RunTaskCommand(
                 optionalString(request, "cluster"),
                 optionalString(request, "taskDefinition"),
@@ -67,11 +68,13 @@ public final class TaskActions
                 TaskWire.overrides(optionalObject(request, "overrides")),
                 optionalString(request, "startedBy"),
                 optionalString(request, "group"),
-                CapacityProviderStrategyWire.launchType(request),
+                optionalString(request, "launchType"),
                 optionalString(request, "platformVersion"),
                 JsonFields.asMap(optionalObject(request, "networkConfiguration")),
                 placement(request),
-                tagging(request));
+                tagging(request),
+                strategy,
+                ClientTokenWire.of(request, ClientToken.RUN_TASK_MAX_LENGTH));
         List<Task> started;
         try {
             started = tasks.run(context.account().accountId(), context.region(), command);
@@ -79,6 +82,9 @@ public final class TaskActions
         catch (QuotaExceededException e) {
             // ECS's model lists no LimitExceededException for RunTask: a refused request is a ClientException
             throw EcsException.clientException(e.getMessage());
+        }
+        catch (IdempotencyConflictException e) {
+            throw ClientTokenWire.conflict(e);
         }
         ObjectNode response = JsonFields.object();
         ArrayNode array = response.putArray("tasks");

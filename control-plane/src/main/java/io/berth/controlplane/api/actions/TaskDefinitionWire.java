@@ -148,7 +148,7 @@ final class TaskDefinitionWire
         node.put("status", definition.status().name());
         node.set("requiresAttributes", JsonFields.array());
         node.set("placementConstraints", JsonFields.array());
-        node.set("compatibilities", JsonFields.strings(List.of("EC2", "FARGATE")));
+        node.set("compatibilities", JsonFields.strings(definition.compatibilities()));
         node.set("requiresCompatibilities", JsonFields.strings(definition.requiresCompatibilities()));
         node.put("cpu", String.valueOf(definition.cpu()));
         node.put("memory", String.valueOf(definition.memory()));

@@ -92,6 +92,7 @@ final class TaskWire
         node.put("healthStatus", TaskHealth.of(state.containers()).name());
         node.put("lastStatus", state.lastStatus().name());
         node.put("launchType", task.launchType());
+        JsonFields.putIfNotNull(node, "capacityProviderName", task.capacityProviderName());
         node.put("memory", String.valueOf(task.memory()));
         node.set("overrides", overridesToJson(task.overrides()));
         node.put("platformVersion", task.platformVersion());

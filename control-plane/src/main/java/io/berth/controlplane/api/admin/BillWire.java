@@ -32,6 +32,7 @@ final class BillWire
         prices.put("currency", bill.prices().currency());
         prices.put("perVcpuHour", bill.prices().perVcpuHour().toPlainString());
         prices.put("perGbHour", bill.prices().perGbHour().toPlainString());
+        prices.put("spotFactor", bill.prices().spotFactor().toPlainString());
         prices.put("minimumBilledSeconds", bill.minimumBilledSeconds());
         ArrayNode lines = response.putArray("lines");
         bill.lines().forEach(line -> lines.add(line(line, bill.grouping())));
@@ -55,6 +56,7 @@ final class BillWire
             JsonFields.putIfNotNull(node, "service", task.serviceName());
             node.put("cpu", task.cpu());
             node.put("memory", task.memory());
+            node.put("capacityProvider", task.spot() ? "FARGATE_SPOT" : "FARGATE");
             node.put("vcpu", charge.vcpu());
             node.put("memoryGiB", charge.memoryGiB());
             putTime(node, "pullStartedAt", task.pullStartedAt());

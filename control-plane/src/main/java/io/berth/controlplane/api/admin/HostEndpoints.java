@@ -12,6 +12,7 @@ import io.berth.controlplane.hosts.HostNotFoundException;
 import io.berth.controlplane.hosts.HostRemoval;
 import io.berth.controlplane.hosts.HostService;
 import io.berth.controlplane.hosts.HostSummary;
+import io.berth.controlplane.hosts.SpotInterrupter;
 import io.berth.controlplane.placement.PlacementAttempt;
 import io.berth.controlplane.placement.PlacementReports;
 import io.berth.controlplane.tasks.Task;
@@ -31,6 +32,7 @@ import static java.util.Objects.requireNonNull;
  *   POST /berth/hosts/{hostId}/cordon       HOST
  *   POST /berth/hosts/{hostId}/uncordon     HOST
  *   POST /berth/hosts/{hostId}/drain        {"deadlineSeconds": 300} -> HOST
+ *   POST /berth/hosts/{hostId}/interrupt-spot  {hostId, interruptedTasks: [TASK ARN...]}
  *   DELETE /berth/hosts/{hostId}[?force=true]  {hostId, taskSubnet?, stoppedTasks}
  *   GET  /berth/tasks/{taskId}/placement    where a task went, or why it waits
  * </pre>
@@ -41,11 +43,13 @@ public final class HostEndpoints
 {
     private final HostService hosts;
     private final PlacementReports placements;
+    private final SpotInterrupter spotInterrupter;
 
-    public HostEndpoints(HostService hosts, PlacementReports placements)
+    public HostEndpoints(HostService hosts, PlacementReports placements, SpotInterrupter spotInterrupter)
     {
         this.hosts = requireNonNull(hosts, "hosts is null");
         this.placements = requireNonNull(placements, "placements is null");
+        this.spotInterrupter = requireNonNull(spotInterrupter, "spotInterrupter is null");
     }
 
     public List<AdminEndpoint> endpoints()
@@ -60,9 +64,36 @@ public final class HostEndpoints
                 new OperatorEndpoint("GET", "/berth/hosts/{hostId}", (path, query, body) -> toJson(hosts.find(path.get("hostId")))),
                 new OperatorEndpoint("POST", "/berth/hosts/{hostId}/cordon", (path, query, body) -> toJson(hosts.cordon(path.get("hostId")))),
                 new OperatorEndpoint("POST", "/berth/hosts/{hostId}/uncordon", (path, query, body) -> toJson(hosts.uncordon(path.get("hostId")))),
-                new OperatorEndpoint("POST", "/berth/hosts/{hostId}/drain", (path, query, body) -> toJson(hosts.drain(path.get("hostId"), deadline(body)))),
+                new OperatorEndpoint("POST", "/berth/hosts/{hostId}/drain", (path, query, body) -> drain(path.get("hostId"), deadline(body))),
+                new OperatorEndpoint("POST", "/berth/hosts/{hostId}/interrupt-spot", (path, query, body) -> interruptSpot(path.get("hostId"))),
                 new OperatorEndpoint("DELETE", "/berth/hosts/{hostId}", (path, query, body) -> remove(path.get("hostId"), force(query))),
                 new OperatorEndpoint("GET", "/berth/tasks/{taskId}/placement", (path, query, body) -> placement(path.get("taskId"))));
+    }
+
+    /** A drained host's spot tasks go at once, as Fargate takes spot capacity back first; on-demand tasks keep the deadline. */
+    private JsonNode drain(String hostId, Duration deadline)
+    {
+        HostSummary draining = hosts.drain(hostId, deadline);
+        if (spotInterrupter.interruptOnHost(hostId, "Its host is being drained for maintenance.").isEmpty()) {
+            return toJson(draining);
+        }
+        return toJson(hosts.find(hostId));
+    }
+
+    private JsonNode interruptSpot(String hostId)
+    {
+        List<Task> interrupted;
+        try {
+            interrupted = spotInterrupter.interruptOnHost(hostId);
+        }
+        catch (HostNotFoundException e) {
+            throw EcsException.resourceNotFound(e.getMessage());
+        }
+        ObjectNode response = JsonFields.object();
+        response.put("hostId", hostId);
+        ArrayNode arns = response.putArray("interruptedTasks");
+        interrupted.forEach(task -> arns.add(task.arn()));
+        return response;
     }
 
     private JsonNode remove(String hostId, boolean force)

@@ -214,7 +214,7 @@ final class ApiHandler
             throws IOException
     {
         if (queryNamespace == null) {
-            send(exchange, requestId, error.httpStatus(), ecs, errorBody(error.type(), error.getMessage()));
+            send(exchange, requestId, error.httpStatus(), ecs, errorBody(error));
             return;
         }
         XmlElement body = XmlElement.of("ErrorResponse")
@@ -357,11 +357,14 @@ final class ApiHandler
         };
     }
 
-    private ObjectNode errorBody(String type, String message)
+    private ObjectNode errorBody(EcsException exception)
     {
         ObjectNode error = mapper.createObjectNode();
-        error.put("__type", type);
-        error.put("message", message);
+        error.put("__type", exception.type());
+        error.put("message", exception.getMessage());
+        if (!exception.resourceIds().isEmpty()) {
+            exception.resourceIds().forEach(error.putArray("resourceIds")::add);
+        }
         return error;
     }
 

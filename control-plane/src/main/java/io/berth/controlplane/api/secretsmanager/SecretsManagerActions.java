@@ -57,7 +57,11 @@ public final class SecretsManagerActions
                 action("PutSecretValue", Set.of("SecretId", "ClientRequestToken", "SecretBinary", "SecretString", "VersionStages", "RotationToken"), this::putSecretValue),
                 action("DescribeSecret", Set.of("SecretId"), this::describeSecret),
                 action("ListSecrets", Set.of("IncludePlannedDeletion", "MaxResults", "NextToken", "Filters", "SortOrder", "SortBy"), this::listSecrets),
-                action("DeleteSecret", Set.of("SecretId", "RecoveryWindowInDays", "ForceDeleteWithoutRecovery"), this::deleteSecret));
+                action("DeleteSecret", Set.of("SecretId", "RecoveryWindowInDays", "ForceDeleteWithoutRecovery"), this::deleteSecret),
+                action("UpdateSecret", Set.of("SecretId", "ClientRequestToken", "Description", "KmsKeyId", "SecretBinary", "SecretString"), this::updateSecret),
+                action("RestoreSecret", Set.of("SecretId"), this::restoreSecret),
+                action("TagResource", Set.of("SecretId", "Tags"), this::tagResource),
+                action("UntagResource", Set.of("SecretId", "TagKeys"), this::untagResource));
     }
 
     private static EcsAction action(String name, Set<String> fields, BiFunction<RequestContext, JsonNode, JsonNode> handler)
@@ -83,20 +87,62 @@ public final class SecretsManagerActions
         refuse(request, "KmsKeyId", "Berth encrypts every secret with its own key; leave out KmsKeyId.");
         refuse(request, "AddReplicaRegions", "Berth's Secrets Manager has no replicas; leave out AddReplicaRegions.");
         refuse(request, "ForceOverwriteReplicaSecret", "Berth's Secrets Manager has no replicas; leave out ForceOverwriteReplicaSecret.");
-        List<Tag> tags = optionalObjects(request, "Tags").stream().map(tag -> {
-            String key = optionalString(tag, "Key");
-            if (key == null || key.isEmpty()) {
-                throw EcsException.invalidParameter("Every tag needs a Key: give Tags as [{\"Key\": \"team\", \"Value\": \"a\"}].");
-            }
-            return new Tag(key, optionalString(tag, "Value"));
-        }).toList();
         SecretService.SecretAndVersion created = secrets.create(context.account().accountId(), context.region(), optionalString(request, "Name"),
-                optionalString(request, "Description"), tags, optionalString(request, "ClientRequestToken"), value(request));
+                optionalString(request, "Description"), tags(request), optionalString(request, "ClientRequestToken"), value(request));
         ObjectNode response = identity(created.secret());
         if (created.version() != null) {
             response.put("VersionId", created.version().versionId());
         }
         return response;
+    }
+
+    private JsonNode updateSecret(RequestContext context, JsonNode request)
+    {
+        refuse(request, "KmsKeyId", "Berth encrypts every secret with its own key; leave out KmsKeyId.");
+        SecretService.SecretAndVersion updated = secrets.update(context.account().accountId(), optionalString(request, "SecretId"),
+                optionalString(request, "Description"), optionalString(request, "ClientRequestToken"), value(request));
+        ObjectNode response = identity(updated.secret());
+        if (updated.version() != null) {
+            response.put("VersionId", updated.version().versionId());
+        }
+        return response;
+    }
+
+    private JsonNode restoreSecret(RequestContext context, JsonNode request)
+    {
+        return identity(secrets.restore(context.account().accountId(), optionalString(request, "SecretId")));
+    }
+
+    private JsonNode tagResource(RequestContext context, JsonNode request)
+    {
+        if (optionalObjects(request, "Tags").isEmpty()) {
+            throw EcsException.invalidParameter("Tags is required: give [{\"Key\": \"team\", \"Value\": \"a\"}].");
+        }
+        secrets.tag(context.account().accountId(), optionalString(request, "SecretId"), tags(request));
+        return JsonFields.object();
+    }
+
+    private JsonNode untagResource(RequestContext context, JsonNode request)
+    {
+        List<String> keys = optionalStrings(request, "TagKeys");
+        if (keys == null || keys.isEmpty()) {
+            throw EcsException.invalidParameter("TagKeys is required: give the keys of the tags to remove.");
+        }
+        secrets.untag(context.account().accountId(), optionalString(request, "SecretId"), keys);
+        return JsonFields.object();
+    }
+
+    /** Tags as Secrets Manager writes them: [{"Key", "Value"}]; empty when absent. */
+    private static List<Tag> tags(JsonNode request)
+    {
+        return optionalObjects(request, "Tags").stream().map(tag -> {
+            String key = optionalString(tag, "Key");
+            if (key == null || key.isEmpty()) {
+                throw EcsException.invalidParameter("Every tag needs a Key: give Tags as [{\"Key\": \"team\", \"Value\": \"a\"}].");
+            }
+            String value = optionalString(tag, "Value");
+            return new Tag(key, value == null ? "" : value);
+        }).toList();
     }
 
     private JsonNode getSecretValue(RequestContext context, JsonNode request)

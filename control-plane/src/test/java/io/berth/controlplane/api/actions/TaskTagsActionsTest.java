@@ -110,21 +110,27 @@ class TaskTagsActionsTest
     }
 
     @Test
-    void capacityProviderFargateIsTheFargateLaunchTypeAndOthersAreRefused()
+    void aCapacityProviderStrategyNeedsTheClustersProvidersAndNamesTheTasksProvider()
     {
+        assertRefused("RunTask", run("\"capacityProviderStrategy\": [{\"capacityProvider\": \"FARGATE\", \"weight\": 1}]"), "InvalidParameterException",
+                "not associated", "'FARGATE'");
+        client.call("CreateCluster", "{\"clusterName\": \"default\"}");
+        client.call("PutClusterCapacityProviders", "{\"cluster\": \"default\", \"capacityProviders\": [\"FARGATE\", \"FARGATE_SPOT\"], "
+                + "\"defaultCapacityProviderStrategy\": []}");
+
         JsonNode task = runTask("\"capacityProviderStrategy\": [{\"capacityProvider\": \"FARGATE\", \"weight\": 1, \"base\": 0}]");
         assertThat(task.get("launchType").asText()).isEqualTo("FARGATE");
+        assertThat(task.get("capacityProviderName").asText()).isEqualTo("FARGATE");
+        assertThat(runTask("\"capacityProviderStrategy\": [{\"capacityProvider\": \"FARGATE_SPOT\"}]").get("capacityProviderName").asText())
+                .isEqualTo("FARGATE_SPOT");
+        assertThat(runTask("\"launchType\": \"FARGATE\"").has("capacityProviderName")).isFalse();
 
-        assertRefused("RunTask", run("\"capacityProviderStrategy\": [{\"capacityProvider\": \"FARGATE_SPOT\"}]"), "ClientException",
-                "capacityProviderStrategy", "FARGATE_SPOT");
-        assertRefused("RunTask", run("\"capacityProviderStrategy\": [{\"capacityProvider\": \"FARGATE\"}, {\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]"),
-                "ClientException", "FARGATE_SPOT");
         assertRefused("RunTask", run("\"launchType\": \"FARGATE\", \"capacityProviderStrategy\": [{\"capacityProvider\": \"FARGATE\"}]"),
                 "InvalidParameterException", "launchType", "capacityProviderStrategy");
         assertRefused("RunTask", run("\"capacityProviderStrategy\": [{\"weight\": 1}]"), "InvalidParameterException", "capacityProvider");
         assertRefused("RunTask", run("\"capacityProviderStrategy\": [{\"capacityProvider\": \"FARGATE\", \"weight\": 1001}]"),
                 "InvalidParameterException", "weight");
-        assertThat(client.call("ListTasks", "{}").get("taskArns")).hasSize(1);
+        assertThat(client.call("ListTasks", "{}").get("taskArns")).hasSize(3);
     }
 
     @Test
