@@ -15,6 +15,7 @@ import io.berth.controlplane.tasks.TaskService;
 import io.berth.controlplane.tasks.TaskStatus;
 
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,14 +23,20 @@ import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /**
- * GET /berth/tasks/{taskId}/logs?cluster=&nextToken=&limit=: a page of a task's log lines, read from the
- * host that runs (or ran) it. Only the task's own account can read them.
+ * GET /berth/tasks/{taskId}/logs?cluster=&nextToken=&limit=&waitSeconds=: a page of a task's log lines, read from
+ * the host that runs (or ran) it, and the task's lastStatus. Only the task's own account can read them. With
+ * waitSeconds, an empty page is held back until a line comes, the task is STOPPED or the wait is over, so that
+ * `berth run` and `berth logs -f` follow a task in one long call rather than a poll every few hundred
+ * milliseconds (each a round trip and, in a CLI just started, slow interpreted code).
  */
 public final class TaskLogsEndpoint
         implements AdminEndpoint
 {
     static final int DEFAULT_LIMIT = 1000;
     static final int MAX_LIMIT = 10000;
+    static final int MAX_WAIT_SECONDS = 20;
+    /** How often a waiting request reads the log and the task again. */
+    static final Duration WAIT_POLL_INTERVAL = Duration.ofMillis(25);
 
     private final TaskService tasks;
     private final LogSources logSources;
@@ -61,13 +68,33 @@ public final class TaskLogsEndpoint
         }
         int limit = limit(query.get("limit"));
         String token = emptyToNull(query.get("nextToken"));
-        Task task = tasks.find(context.account().accountId(), query.get("cluster"), taskId)
-                .orElseThrow(() -> EcsException.invalidParameter("The referenced task was not found."));
+        long waitNanos = Duration.ofSeconds(waitSeconds(query.get("waitSeconds"))).toNanos();
+        long start = System.nanoTime();
+        while (true) {
+            Task task = tasks.find(context.account().accountId(), query.get("cluster"), taskId)
+                    .orElseThrow(() -> EcsException.invalidParameter("The referenced task was not found."));
+            LogChunk chunk = read(task, token, limit);
+            boolean stopped = task.state().lastStatus() == TaskStatus.STOPPED;
+            if (!chunk.lines().isEmpty() || stopped || System.nanoTime() - start >= waitNanos) {
+                return response(chunk, task.state().lastStatus());
+            }
+            try {
+                Thread.sleep(WAIT_POLL_INTERVAL);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return response(chunk, task.state().lastStatus());
+            }
+        }
+    }
+
+    private LogChunk read(Task task, String token, int limit)
+    {
         boolean stopped = task.state().lastStatus() == TaskStatus.STOPPED;
         String hostId = task.state().hostId();
         if (hostId == null) {
             // never placed: nothing was ever written
-            return response(new LogChunk(List.of(), token, stopped));
+            return new LogChunk(List.of(), token, stopped);
         }
         TaskLogSource source = logSources.forHost(hostId)
                 .orElseThrow(() -> new EcsException("ServerException", "The logs of task " + task.taskId() + " are on host " + hostId
@@ -79,7 +106,24 @@ public final class TaskLogsEndpoint
         catch (UncheckedIOException e) {
             throw new EcsException("ServerException", "The logs of task " + task.taskId() + " cannot be read right now: " + e.getMessage());
         }
-        return response(chunk.orElseGet(() -> new LogChunk(List.of(), token, stopped)));
+        return chunk.orElseGet(() -> new LogChunk(List.of(), token, stopped));
+    }
+
+    private static int waitSeconds(String value)
+    {
+        if (value == null || value.isEmpty()) {
+            return 0;
+        }
+        try {
+            int seconds = Integer.parseInt(value);
+            if (seconds >= 0 && seconds <= MAX_WAIT_SECONDS) {
+                return seconds;
+            }
+        }
+        catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw EcsException.invalidParameter("waitSeconds must be a number from 0 to " + MAX_WAIT_SECONDS + ", got '" + value + "'.");
     }
 
     private static int limit(String value)
@@ -99,9 +143,10 @@ public final class TaskLogsEndpoint
         throw EcsException.invalidParameter("limit must be a number from 1 to " + MAX_LIMIT + ", got '" + value + "'.");
     }
 
-    private static JsonNode response(LogChunk chunk)
+    private static JsonNode response(LogChunk chunk, TaskStatus taskStatus)
     {
         ObjectNode response = JsonFields.object();
+        response.put("taskStatus", taskStatus.name());
         ArrayNode lines = response.putArray("lines");
         chunk.lines().forEach(line -> {
             ObjectNode entry = lines.addObject();

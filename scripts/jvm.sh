@@ -1,0 +1,80 @@
+# The JVM settings of the berth launcher: a server's for `berth up|server|agent`, a short-lived command's for the
+# rest, and the CLI's ahead-of-time cache (JEP 483/514). Source it; do not run it. Figures: docs/benchmarks.md.
+
+# A long-running server: the full JIT (C2 for hot paths) and the serial collector, which kept `berth up` smallest
+# at rest for the same request latency as G1 and Parallel on a heap of this size (docs/benchmarks.md, JVM settings).
+BERTH_SERVER_JVM_OPTIONS=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC)
+
+# A command that lives well under a second: C1 only (C2 would compile after the command ended), the collector
+# with the least set-up, and no hsperfdata file to map.
+BERTH_CLI_JVM_OPTIONS=(--enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData)
+
+# How long a training run (in the background, after a command) may take before it is given up.
+BERTH_AOT_TRAINING_TIMEOUT=300
+# A training lock older than this (minutes) belongs to a run that died: it is removed.
+BERTH_AOT_STALE_LOCK_MINUTES=10
+
+# Prints the key of the AOT cache for this JDK and these jars: a cache made for another JDK build or another
+# build of any jar never matches. The jar of the CLI itself is checksummed (it changes with every build); the
+# libraries, which Maven only ever replaces, are keyed by name, size and time.
+# Usage: berth_aot_key JDK CLI_JAR LIB_JAR...
+berth_aot_key() {
+  local jdk="$1" jar="$2"
+  shift 2
+  {
+    echo "$jdk"
+    cat "$jdk/release" 2>/dev/null || echo "no release file"
+    cksum <"$jar"
+    [ "$#" -eq 0 ] || stat -c '%n %s %Y' "$@"
+  } | sha256sum | cut -c1-20
+}
+
+# Where the launcher keeps its caches: BERTH_AOT_DIR, or beside the build (a rebuild or `mvn clean` starts over).
+berth_aot_dir() {
+  echo "${BERTH_AOT_DIR:-$1/cli/target/aot}"
+}
+
+# Prints the options that make the JVM use the CLI's AOT cache, one a line, or nothing when there is none yet (then
+# it starts a training run in the background, unless one runs already). A cache that a crash or a full disk broke
+# is refused by the JVM's checksum (VerifySharedSpaces) and the command runs without it; the JVM's notes about it
+# are silenced, the command's output is the user's. BERTH_AOT=off turns it all off.
+# Usage: berth_cli_aot_options JDK AOT_DIR KEY CLASSPATH
+berth_cli_aot_options() {
+  local jdk="$1" dir="$2" key="$3" classpath="$4"
+  [ "${BERTH_AOT:-auto}" != off ] || return 0
+  local archive="$dir/berth-cli-$key.aot"
+  if [ -s "$archive" ]; then
+    printf '%s\n' "-XX:AOTCache=$archive" -XX:+VerifySharedSpaces -Xlog:aot=off -Xlog:cds=off
+    return 0
+  fi
+  berth_aot_train "$jdk" "$dir" "$key" "$classpath" || true
+}
+
+# Starts, detached and niced, one training run that writes the cache for KEY and then removes the caches of other
+# keys (older builds, another JDK). The command that triggered it does not wait for it. Never fails the caller:
+# a directory it cannot write just means no cache.
+# Usage: berth_aot_train JDK AOT_DIR KEY CLASSPATH
+berth_aot_train() {
+  local jdk="$1" dir="$2" key="$3" classpath="$4"
+  mkdir -p "$dir" 2>/dev/null && [ -w "$dir" ] || return 0
+  local lock="$dir/training-$key.lock"
+  if [ -d "$lock" ] && [ -n "$(find "$lock" -maxdepth 0 -mmin +"$BERTH_AOT_STALE_LOCK_MINUTES" 2>/dev/null)" ]; then
+    rm -rf "$lock"
+  fi
+  mkdir "$lock" 2>/dev/null || return 0
+  local partial="$dir/partial-$key-$$.aot"
+  setsid bash -c '
+    jdk="$1"; dir="$2"; key="$3"; classpath="$4"; lock="$5"; partial="$6"; limit="$7"; shift 7
+    trap '\''rm -rf "$lock" "$partial" "$partial.config"'\'' EXIT
+    if AWS_ACCESS_KEY_ID=aot-training AWS_SECRET_ACCESS_KEY=aot-training nice -n 10 timeout "$limit" \
+        "$jdk/bin/java" "$@" -XX:AOTCacheOutput="$partial" -XX:+VerifySharedSpaces -Xlog:aot=error \
+        -cp "$classpath" io.berth.cli.aot.AotTraining && [ -s "$partial" ]; then
+      for old in "$dir"/berth-cli-*.aot; do
+        [ "$old" = "$dir/berth-cli-$key.aot" ] || rm -f "$old"
+      done
+      mv -f "$partial" "$dir/berth-cli-$key.aot"
+    fi
+  ' berth-aot-training "$jdk" "$dir" "$key" "$classpath" "$lock" "$partial" "$BERTH_AOT_TRAINING_TIMEOUT" \
+    "${BERTH_CLI_JVM_OPTIONS[@]}" </dev/null >"$dir/training.log" 2>&1 &
+  return 0
+}
