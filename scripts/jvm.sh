@@ -35,17 +35,25 @@ berth_aot_dir() {
 }
 
 # Prints the options that make the JVM use the CLI's AOT cache, one a line, or nothing when there is none yet (then
-# it starts a training run in the background, unless one runs already). A cache that a crash or a full disk broke
-# is refused by the JVM's checksum (VerifySharedSpaces) and the command runs without it; the JVM's notes about it
-# are silenced, the command's output is the user's. BERTH_AOT=off turns it all off.
+# it starts a training run in the background, unless one runs already). The JVM itself refuses a cache made for
+# another class path or JDK, or one whose header is broken, and runs without it; but a cache changed in the middle
+# can crash it, and its own check (-XX:+VerifySharedSpaces, a CRC of the whole cache) costs more start-up time than
+# the cache saves on a short command. So each cache has a seal written when it was made (size and modification
+# time to the nanosecond): a cache that does not match its seal was written to since, and is removed and made
+# again. The JVM's notes about the cache are silenced: the command's output is the user's. BERTH_AOT=off turns
+# it all off.
 # Usage: berth_cli_aot_options JDK AOT_DIR KEY CLASSPATH
 berth_cli_aot_options() {
   local jdk="$1" dir="$2" key="$3" classpath="$4"
   [ "${BERTH_AOT:-auto}" != off ] || return 0
-  local archive="$dir/berth-cli-$key.aot"
-  if [ -s "$archive" ]; then
-    printf '%s\n' "-XX:AOTCache=$archive" -XX:+VerifySharedSpaces -Xlog:aot=off -Xlog:cds=off
-    return 0
+  local archive="$dir/berth-cli-$key.aot" seal=""
+  if [ -f "$archive" ]; then
+    [ -f "$archive.seal" ] && IFS= read -r seal <"$archive.seal" || true
+    if [ -n "$seal" ] && [ "$(stat -c '%s %y' "$archive" 2>/dev/null)" = "$seal" ]; then
+      printf '%s\n' "-XX:AOTCache=$archive" -Xlog:aot=off -Xlog:cds=off
+      return 0
+    fi
+    rm -f "$archive" "$archive.seal" 2>/dev/null || true
   fi
   berth_aot_train "$jdk" "$dir" "$key" "$classpath" || true
 }
@@ -65,13 +73,15 @@ berth_aot_train() {
   local partial="$dir/partial-$key-$$.aot"
   setsid bash -c '
     jdk="$1"; dir="$2"; key="$3"; classpath="$4"; lock="$5"; partial="$6"; limit="$7"; shift 7
-    trap '\''rm -rf "$lock" "$partial" "$partial.config"'\'' EXIT
+    trap '\''rm -rf "$lock" "$partial" "$partial.config" "$partial.seal"'\'' EXIT
     if AWS_ACCESS_KEY_ID=aot-training AWS_SECRET_ACCESS_KEY=aot-training nice -n 10 timeout "$limit" \
-        "$jdk/bin/java" "$@" -XX:AOTCacheOutput="$partial" -XX:+VerifySharedSpaces -Xlog:aot=error \
+        "$jdk/bin/java" "$@" -XX:AOTCacheOutput="$partial" -Xlog:aot=error \
         -cp "$classpath" io.berth.cli.aot.AotTraining && [ -s "$partial" ]; then
       for old in "$dir"/berth-cli-*.aot; do
-        [ "$old" = "$dir/berth-cli-$key.aot" ] || rm -f "$old"
+        [ "$old" = "$dir/berth-cli-$key.aot" ] || rm -f "$old" "$old.seal"
       done
+      # the seal first (mv keeps size and time): a command in between finds a seal and no cache, not the reverse
+      stat -c "%s %y" "$partial" >"$partial.seal" && mv -f "$partial.seal" "$dir/berth-cli-$key.aot.seal"
       mv -f "$partial" "$dir/berth-cli-$key.aot"
     fi
   ' berth-aot-training "$jdk" "$dir" "$key" "$classpath" "$lock" "$partial" "$BERTH_AOT_TRAINING_TIMEOUT" \
