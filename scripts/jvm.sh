@@ -15,18 +15,18 @@ BERTH_AOT_TRAINING_TIMEOUT=300
 BERTH_AOT_STALE_LOCK_MINUTES=10
 
 # Prints the key of the AOT cache for this JDK and these jars: a cache made for another JDK build or another
-# build of any jar never matches. The jar of the CLI itself is checksummed (it changes with every build); the
-# libraries, which Maven only ever replaces, are keyed by name, size and time.
+# build of any jar never matches. The jar of the CLI itself is checksummed (it changes with every build); every jar
+# is also keyed by name, size and time, which the JVM checks too (it refuses a cache whose jars have another time).
 # Usage: berth_aot_key JDK CLI_JAR LIB_JAR...
 berth_aot_key() {
-  local jdk="$1" jar="$2"
-  shift 2
-  {
+  local jdk="$1" jar="$2" key
+  key="$({
     echo "$jdk"
     cat "$jdk/release" 2>/dev/null || echo "no release file"
     cksum <"$jar"
-    [ "$#" -eq 0 ] || stat -c '%n %s %Y' "$@"
-  } | sha256sum | cut -c1-20
+    stat -c '%n %s %Y' "$jar" "${@:3}"
+  } | sha256sum)"
+  echo "${key:0:20}"
 }
 
 # Where the launcher keeps its caches: BERTH_AOT_DIR, or beside the build (a rebuild or `mvn clean` starts over).
