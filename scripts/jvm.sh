@@ -4,7 +4,7 @@
 # A long-running server: the full JIT (C2 for hot paths) and the serial collector with a heap that starts small
 # and gives memory back. Measured with `berth up` (docs/benchmarks.md, JVM settings of the servers): idle RSS
 # 123 MiB with these against 192 MiB (Serial, default heap sizing), 143 MiB (G1) and 186 MiB (Parallel), and
-# the least after ten tasks too (164 MiB against 253, 301 and 248); request latency did not differ measurably.
+# the least after ten tasks too (164 MiB against 253, 301 and 248), for the same CPU within the noise of a busy machine.
 BERTH_SERVER_JVM_OPTIONS=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30)
 
 # A command that lives well under a second: C1 only (C2 would compile after the command ended), the collector
