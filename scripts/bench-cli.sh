@@ -15,6 +15,8 @@ PORT="${BERTH_BENCH_PORT:-28790}"
 BRIDGE="${BERTH_BENCH_BRIDGE:-bbench0}"
 SUBNET="${BERTH_BENCH_SUBNET:-10.232.0.0/16}"
 WORK="$(mktemp -d /tmp/berth-bench-cli.XXXXXX)"
+# container root (an unprivileged host uid under user namespaces) must reach the rootfs under it
+chmod o+x "$WORK"
 BERTH="$ROOT/berth"
 UP_PID=""
 

@@ -81,10 +81,7 @@ class LauncherAotCacheTest
             throws Exception
     {
         String key = key();
-        assertThat(options(key, Map.of())).isEmpty();
-
-        Path cache = cacheDirectory.resolve("berth-cli-" + key + ".aot");
-        awaitFile(cache.resolveSibling(cache.getFileName() + ".seal"));
+        Path cache = trainedCache(key);
         assertThat(Files.readString(cache)).contains("io.berth.cli.aot.AotTraining").contains("-XX:TieredStopAtLevel=1");
         assertThat(options(key, Map.of())).containsExactly("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off");
         assertThat(options(key, Map.of("BERTH_AOT", "off"))).isEmpty();
@@ -95,10 +92,8 @@ class LauncherAotCacheTest
             throws Exception
     {
         String key = key();
-        options(key, Map.of());
-        Path cache = cacheDirectory.resolve("berth-cli-" + key + ".aot");
+        Path cache = trainedCache(key);
         Path seal = cache.resolveSibling(cache.getFileName() + ".seal");
-        awaitFile(seal);
 
         Files.writeString(cache, "garbage from a full disk");
         assertThat(options(key, Map.of())).isEmpty();
@@ -120,16 +115,11 @@ class LauncherAotCacheTest
     void aNewBuildsCacheReplacesTheOldOnes()
             throws Exception
     {
-        String oldKey = key();
-        options(oldKey, Map.of());
-        Path oldCache = cacheDirectory.resolve("berth-cli-" + oldKey + ".aot");
-        awaitFile(oldCache.resolveSibling(oldCache.getFileName() + ".seal"));
+        Path oldCache = trainedCache(key());
 
         Files.writeString(jar, "the cli, build 2");
         String newKey = key();
-        assertThat(options(newKey, Map.of())).isEmpty();
-        Path newCache = cacheDirectory.resolve("berth-cli-" + newKey + ".aot");
-        awaitFile(newCache.resolveSibling(newCache.getFileName() + ".seal"));
+        Path newCache = trainedCache(newKey);
 
         assertThat(oldCache).doesNotExist();
         assertThat(options(newKey, Map.of())).first().isEqualTo("-XX:AOTCache=" + newCache);
@@ -142,6 +132,16 @@ class LauncherAotCacheTest
         Path file = Files.writeString(directory.resolve("not-a-directory"), "");
         cacheDirectory = file.resolve("aot");
         assertThat(options(key(), Map.of())).isEmpty();
+    }
+
+    /** The first call finds no cache, runs without one and starts the training run; returns the cache it made. */
+    private Path trainedCache(String key)
+            throws Exception
+    {
+        assertThat(options(key, Map.of())).isEmpty();
+        Path cache = cacheDirectory.resolve("berth-cli-" + key + ".aot");
+        awaitFile(cache.resolveSibling(cache.getFileName() + ".seal"));
+        return cache;
     }
 
     private String key()

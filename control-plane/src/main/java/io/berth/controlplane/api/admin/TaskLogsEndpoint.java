@@ -66,9 +66,9 @@ public final class TaskLogsEndpoint
         if (taskId == null || taskId.isEmpty()) {
             throw EcsException.invalidParameter("The task id is missing from the path: GET /berth/tasks/{taskId}/logs.");
         }
-        int limit = limit(query.get("limit"));
+        int limit = boundedNumber("limit", query.get("limit"), DEFAULT_LIMIT, 1, MAX_LIMIT);
         String token = emptyToNull(query.get("nextToken"));
-        long waitNanos = Duration.ofSeconds(waitSeconds(query.get("waitSeconds"))).toNanos();
+        long waitNanos = Duration.ofSeconds(boundedNumber("waitSeconds", query.get("waitSeconds"), 0, 0, MAX_WAIT_SECONDS)).toNanos();
         long start = System.nanoTime();
         while (true) {
             Task task = tasks.find(context.account().accountId(), query.get("cluster"), taskId)
@@ -109,38 +109,22 @@ public final class TaskLogsEndpoint
         return chunk.orElseGet(() -> new LogChunk(List.of(), token, stopped));
     }
 
-    private static int waitSeconds(String value)
+    /** A whole-number query parameter from min to max, or the default when absent. */
+    private static int boundedNumber(String name, String value, int defaultValue, int min, int max)
     {
         if (value == null || value.isEmpty()) {
-            return 0;
+            return defaultValue;
         }
         try {
-            int seconds = Integer.parseInt(value);
-            if (seconds >= 0 && seconds <= MAX_WAIT_SECONDS) {
-                return seconds;
+            int number = Integer.parseInt(value);
+            if (number >= min && number <= max) {
+                return number;
             }
         }
         catch (NumberFormatException ignored) {
             // reported below
         }
-        throw EcsException.invalidParameter("waitSeconds must be a number from 0 to " + MAX_WAIT_SECONDS + ", got '" + value + "'.");
-    }
-
-    private static int limit(String value)
-    {
-        if (value == null || value.isEmpty()) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int limit = Integer.parseInt(value);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        }
-        catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw EcsException.invalidParameter("limit must be a number from 1 to " + MAX_LIMIT + ", got '" + value + "'.");
+        throw EcsException.invalidParameter(name + " must be a number from " + min + " to " + max + ", got '" + value + "'.");
     }
 
     private static JsonNode response(LogChunk chunk, TaskStatus taskStatus)
