@@ -37,6 +37,9 @@ cleanup() {
   [ -z "$UP_PID" ] || { kill "$UP_PID"; wait "$UP_PID"; }
   timeout 30 runc delete -f "bench-cli-raw" >/dev/null 2>&1
   ip link del "$BRIDGE" >/dev/null 2>&1
+  # the tenant firewall berth up made for its bridge
+  nft delete table bridge "berth-$BRIDGE" >/dev/null 2>&1
+  nft delete table inet "berth-$BRIDGE" >/dev/null 2>&1
   rm -rf "$WORK"
 }
 trap cleanup EXIT
