@@ -16,7 +16,12 @@
 # registry by the agent's image service, next to `skopeo copy` into an OCI directory plus `tar -xzf` of its layers.
 # With --lb, io.berth.benchmarks.LoadBalancerBenchmark: GETs through a load balancer (HAProxy) next to direct to one
 # task (p50, p99, requests per second), and failed requests while a service behind it rolls to a new revision.
+# With --cli [RUNS] or --idle [TASKS], scripts/bench-cli.sh: `berth run`, `berth ps` and `berth --version` through
+# the ./berth launcher next to raw `runc run` of the same bundle; or the idle cost of TASKS (100) idle tasks.
 set -euo pipefail
+if [ "${1:-}" = "--cli" ] || [ "${1:-}" = "--idle" ]; then
+  exec bash "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/bench-cli.sh" "$@"
+fi
 BENCHMARK=io.berth.benchmarks.StartLatencyBenchmark
 LOG_NAME=bench-berth.log
 if [ "${1:-}" = "--fleet" ]; then

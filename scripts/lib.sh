@@ -26,7 +26,9 @@ berth_find_jdk() {
   for candidate in "${JAVA_HOME:-}" $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV); do
     candidate="${candidate%/}"
     [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] && [ -x "$candidate/bin/javac" ] || continue
-    major="$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 \
+    # the JDK's release file says its version without starting a JVM (which would cost every berth command)
+    major="$(sed -n 's/^JAVA_VERSION="\(1\.\)\{0,1\}\([0-9]*\).*/\2/p' "$candidate/release" 2>/dev/null || true)"
+    [ -n "$major" ] || major="$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 \
       | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')"
     if [ -n "$major" ] && [ "$major" -ge 22 ]; then
       echo "$candidate"

@@ -39,6 +39,7 @@ public final class Main
         CommandLine commandLine = new CommandLine(
                 new BerthCommand(),
                 new BerthCommandFactory(BerthClientFactory.fromEnvironment(), Optional.of(new RegistryImageImport(System.getenv(), BerthClientFactory.fromEnvironment())), Clock.systemUTC()));
+        BerthCommand.addSubcommands(commandLine, args);
         BerthCommands.configure(commandLine);
         return BerthCommands.execute(commandLine, args);
     }

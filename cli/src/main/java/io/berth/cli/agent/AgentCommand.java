@@ -80,6 +80,9 @@ public final class AgentCommand
     @Option(names = "--memory", paramLabel = "MIB", description = "Memory in MiB this host offers to tasks (default: all of it).")
     Long memoryMiB;
 
+    @Mixin
+    OvercommitOptions overcommit = new OvercommitOptions();
+
     @Option(names = "--stopped-task-retention", paramLabel = "DURATION", description = "How long logs of stopped tasks stay on this host, e.g. 1h (default: ${DEFAULT-VALUE}).",
             defaultValue = "1h")
     String stoppedTaskRetention;
@@ -134,12 +137,13 @@ public final class AgentCommand
         catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        Overcommit factors = overcommit.resolve(Overcommit.NONE, spec);
         config = config
                 .withControlPlane(controlPlane, token)
                 .withInsecureRegistries(Set.copyOf(insecureRegistries))
                 .withEndpoint(address, agentPort)
                 .withPlacement(zone, attributes)
-                .withCapacity(cpuUnits, memoryMiB)
+                .withCapacity(offeredCpuUnits(cpuUnits, factors), offeredMemoryMiB(memoryMiB, factors))
                 .withRunsc(runtimes.runscBinary())
                 .withIngress(ingress);
         if (registryAuthFile != null) {
@@ -185,5 +189,16 @@ public final class AgentCommand
         spec.commandLine().getErr().printf("berth agent: host %s was removed from the cluster (%s); its tasks were stopped and its network removed. "
                 + "To join again: berth agent --join URL --token TOKEN --data-dir %s%n", hostId, reason, config.dataDirectory());
         spec.commandLine().getErr().flush();
+    }
+
+    /** The cpu to announce: the given or the machine's, times the overcommit; null (the machine's, found at start) when neither is set. */
+    static Integer offeredCpuUnits(Integer cpuUnits, Overcommit overcommit)
+    {
+        return cpuUnits == null && overcommit.cpu() == 1 ? null : overcommit.cpuUnits(cpuUnits != null ? cpuUnits : HostCapacity.cpuUnits());
+    }
+
+    static Long offeredMemoryMiB(Long memoryMiB, Overcommit overcommit)
+    {
+        return memoryMiB == null && overcommit.memory() == 1 ? null : overcommit.memoryMiB(memoryMiB != null ? memoryMiB : HostCapacity.memoryMiB());
     }
 }

@@ -7,14 +7,6 @@ import java.nio.file.Path;
 /** What this machine can hold, in ECS units: 1024 cpu units per core, memory in MiB. */
 public final class HostCapacity
 {
-    /**
-     * The one machine of `berth up` offers the scheduler this many times its cores and memory: a developer's
-     * machine runs many mostly idle tasks, and each task's cgroup still caps its own cpu and memory. A fleet's
-     * hosts report their real capacity, so Fargate's reservations hold there.
-     */
-    public static final int ALL_IN_ONE_CPU_OVERCOMMIT = 8;
-    public static final int ALL_IN_ONE_MEMORY_OVERCOMMIT = 2;
-
     private HostCapacity() {}
 
     public static int cpuUnits()

@@ -58,7 +58,7 @@ public final class LogsCommand
     private TaskLogReader.Page printNext(TaskLogReader logs, PrintWriter out, PrintWriter err)
     {
         try {
-            return logs.printNext(out, err);
+            return logs.printNext(out, err, follow ? RunCommand.FOLLOW_WAIT : Duration.ZERO);
         }
         catch (BerthClientException e) {
             if (e.errorType().isEmpty()) {

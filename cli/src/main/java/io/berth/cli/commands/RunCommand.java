@@ -33,6 +33,8 @@ public final class RunCommand
     /** docker run's exit code when the container could not be run at all. */
     static final int TASK_FAILED_EXIT_CODE = 125;
     static final Duration POLL_INTERVAL = Duration.ofMillis(300);
+    /** How long one log read may wait on the control plane for the next line or the task's stop. */
+    static final Duration FOLLOW_WAIT = Duration.ofSeconds(20);
     /** How long to wait for the last log lines after the task stopped, if the log never says it is complete. */
     static final Duration LOG_DRAIN_TIMEOUT = Duration.ofSeconds(10);
     private static final Set<String> NOT_FOUND_TYPES = Set.of("ClientException", "InvalidParameterException");
@@ -142,31 +144,39 @@ public final class RunCommand
         return command;
     }
 
+    /**
+     * Prints the task's output until its log is complete and it is STOPPED. Each read waits on the control plane
+     * for the next line or the stop (one long call, not a poll); a control plane that answers at once (or
+     * without the task's status) is polled as before.
+     */
     private int follow(BerthClient client, Optional<String> clusterName, String taskArn, String containerName, PrintWriter out, PrintWriter err)
     {
         Optional<String> logCluster = clusterName.or(() -> TaskReference.parse(taskArn).cluster());
         TaskLogReader logs = new TaskLogReader(client, TaskReference.idOf(taskArn), logCluster);
-        JsonNode stoppedTask = null;
         long stoppedAtNanos = 0;
         while (true) {
-            TaskLogReader.Page page = logs.printNext(out, err);
-            if (stoppedTask == null) {
-                JsonNode task = TaskDescriptions.describeOne(client, clusterName, taskArn)
-                        .orElseThrow(() -> new CommandFailedException("task " + taskArn + " has disappeared"));
-                if ("STOPPED".equals(task.path("lastStatus").asText())) {
-                    stoppedTask = task;
+            long readStart = System.nanoTime();
+            TaskLogReader.Page page = logs.printNext(out, err, FOLLOW_WAIT);
+            String status = page.taskStatus().orElseGet(() -> describe(client, clusterName, taskArn).path("lastStatus").asText());
+            if ("STOPPED".equals(status)) {
+                if (stoppedAtNanos == 0) {
                     stoppedAtNanos = System.nanoTime();
-                    // one more read: lines written just before the stop may not have been in this page
-                    continue;
+                }
+                if (page.complete() || Duration.ofNanos(System.nanoTime() - stoppedAtNanos).compareTo(LOG_DRAIN_TIMEOUT) > 0) {
+                    return exitCode(describe(client, clusterName, taskArn), containerName, err);
                 }
             }
-            else if (page.complete() || Duration.ofNanos(System.nanoTime() - stoppedAtNanos).compareTo(LOG_DRAIN_TIMEOUT) > 0) {
-                return exitCode(stoppedTask, containerName, err);
-            }
-            if (page.lineCount() == 0) {
+            boolean answeredAtOnce = Duration.ofNanos(System.nanoTime() - readStart).compareTo(POLL_INTERVAL) < 0;
+            if (page.lineCount() == 0 && answeredAtOnce) {
                 sleep(POLL_INTERVAL);
             }
         }
+    }
+
+    private static JsonNode describe(BerthClient client, Optional<String> clusterName, String taskArn)
+    {
+        return TaskDescriptions.describeOne(client, clusterName, taskArn)
+                .orElseThrow(() -> new CommandFailedException("task " + taskArn + " has disappeared"));
     }
 
     static int exitCode(JsonNode task, String containerName, PrintWriter err)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.cli.client.BerthClient;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +13,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Reads a task's log page by page from GET /berth/tasks/{taskId}/logs, remembering where it stopped, and
- * prints stdout lines to out and stderr lines to err.
+ * prints stdout lines to out and stderr lines to err. A read may ask the control plane to wait for the next
+ * line (or the task's stop) rather than answer an empty page at once.
  */
 final class TaskLogReader
 {
@@ -28,15 +30,31 @@ final class TaskLogReader
         this.cluster = requireNonNull(cluster, "cluster is null");
     }
 
-    record Page(int lineCount, boolean complete) {}
+    /** A page read: how many lines it printed, whether the log is complete, the task's lastStatus if the control plane said it. */
+    record Page(int lineCount, boolean complete, Optional<String> taskStatus)
+    {
+        Page
+        {
+            requireNonNull(taskStatus, "taskStatus is null");
+        }
+    }
 
-    /** Fetches and prints the next page; returns how many lines it printed and whether the log is complete. */
+    /** Fetches and prints the next page at once, empty or not. */
     Page printNext(PrintWriter out, PrintWriter err)
+    {
+        return printNext(out, err, Duration.ZERO);
+    }
+
+    /** Fetches and prints the next page; the control plane holds an empty page back for up to wait (whole seconds). */
+    Page printNext(PrintWriter out, PrintWriter err, Duration wait)
     {
         Map<String, String> query = new LinkedHashMap<>();
         cluster.ifPresent(value -> query.put("cluster", value));
         if (nextToken != null) {
             query.put("nextToken", nextToken);
+        }
+        if (wait.toSeconds() > 0) {
+            query.put("waitSeconds", String.valueOf(wait.toSeconds()));
         }
         JsonNode page = client.admin("GET", path, query, null);
         int count = 0;
@@ -53,6 +71,7 @@ final class TaskLogReader
         if (token != null && !token.isNull()) {
             nextToken = token.asText();
         }
-        return new Page(count, page.path("complete").asBoolean(false));
+        JsonNode status = page.get("taskStatus");
+        return new Page(count, page.path("complete").asBoolean(false), Optional.ofNullable(status).filter(JsonNode::isTextual).map(JsonNode::asText));
     }
 }

@@ -110,7 +110,7 @@ public final class AllInOne
                 .withRegistryAuthFile(config.dataDirectory().resolve("registry-auth.json"))
                 .withEndpoint("127.0.0.1", 0)
                 .withPlacement("local", Map.of())
-                .withCapacity(HostCapacity.cpuUnits() * HostCapacity.ALL_IN_ONE_CPU_OVERCOMMIT, HostCapacity.memoryMiB() * HostCapacity.ALL_IN_ONE_MEMORY_OVERCOMMIT)
+                .withCapacity(config.overcommit().cpuUnits(HostCapacity.cpuUnits()), config.overcommit().memoryMiB(HostCapacity.memoryMiB()))
                 .withTaskNetwork(config.bridgeName())
                 .withTimings(config.heartbeatInterval(), config.stoppedTaskRetention())
                 .withMaxImageBytes(config.maxImageBytes())

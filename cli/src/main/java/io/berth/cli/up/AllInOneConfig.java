@@ -3,6 +3,7 @@ package io.berth.cli.up;
 import io.berth.agent.images.ImageLimits;
 import io.berth.agent.network.CniNetworkConfig;
 import io.berth.agent.runtime.OciRuntime;
+import io.berth.cli.agent.Overcommit;
 import io.berth.common.network.Ipv4Cidr;
 import io.berth.controlplane.metering.MeteringConfig;
 import io.berth.controlplane.network.TaskAddressPlan;
@@ -20,7 +21,8 @@ import static java.util.Objects.requireNonNull;
  * CIDR of the control plane, which the one host holds whole unless a control plane tuning cuts it in slices;
  * maxImageBytes is how much one image may unpack to on the agent's disk; runscBinary is gVisor's runsc, which gives
  * the host the sandbox isolation tier when it answers; imageStoreBytes how much the agent's
- * image store may hold before unused images are removed (null: the agent's default, see AgentNodeConfig).
+ * image store may hold before unused images are removed (null: the agent's default, see AgentNodeConfig);
+ * overcommit how many times its cpu and memory the one host offers the scheduler.
  */
 public record AllInOneConfig(
         Path dataDirectory,
@@ -37,7 +39,8 @@ public record AllInOneConfig(
         String subnet,
         long maxImageBytes,
         Path runscBinary,
-        Long imageStoreBytes)
+        Long imageStoreBytes,
+        Overcommit overcommit)
 {
     public AllInOneConfig
     {
@@ -58,78 +61,79 @@ public record AllInOneConfig(
         if (imageStoreBytes != null && imageStoreBytes <= 0) {
             throw new IllegalArgumentException("the image store size must be positive");
         }
+        requireNonNull(overcommit, "overcommit is null");
     }
 
     public static AllInOneConfig defaults(Path dataDirectory)
     {
         return new AllInOneConfig(dataDirectory.toAbsolutePath(), "127.0.0.1", 8686, 0, null, "us-east-1", Set.of(), Duration.ofHours(1), Duration.ofSeconds(2),
                 MeteringConfig.DEFAULTS, CniNetworkConfig.DEFAULT_BRIDGE, CniNetworkConfig.DEFAULT_SUBNET,
-                ImageLimits.DEFAULT_MAX_IMAGE_BYTES, OciRuntime.DEFAULT_RUNSC, null);
+                ImageLimits.DEFAULT_MAX_IMAGE_BYTES, OciRuntime.DEFAULT_RUNSC, null, Overcommit.ALL_IN_ONE);
     }
 
     public AllInOneConfig withApiPort(int port)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, port, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes);
+        return new AllInOneConfig(dataDirectory, bindAddress, port, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes, overcommit);
     }
 
     public AllInOneConfig withBindAddress(String address)
     {
-        return new AllInOneConfig(dataDirectory, address, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes);
+        return new AllInOneConfig(dataDirectory, address, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes, overcommit);
     }
 
     public AllInOneConfig withRegistryPort(int port)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, port, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, port, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes, overcommit);
     }
 
     public AllInOneConfig withStoreUrl(String url)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, url, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, url, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes, overcommit);
     }
 
     public AllInOneConfig withRegion(String newRegion)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, newRegion, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, newRegion, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes, overcommit);
     }
 
     public AllInOneConfig withInsecureRegistries(Set<String> registries)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, registries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, registries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes, overcommit);
     }
 
     public AllInOneConfig withStoppedTaskRetention(Duration retention)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, retention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, retention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes, overcommit);
     }
 
     /** Prices and the minimum billed duration of the bill. */
     public AllInOneConfig withMetering(MeteringConfig value)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, value, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, value, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes, overcommit);
     }
 
     /** The bridge and subnet of this host's task network; give each Berth on one machine its own. */
     public AllInOneConfig withTaskNetwork(String bridge, String taskSubnet)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridge, taskSubnet, maxImageBytes, runscBinary, imageStoreBytes);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridge, taskSubnet, maxImageBytes, runscBinary, imageStoreBytes, overcommit);
     }
 
     /** How much one image may unpack to on this host's disk (`berth up --max-image-size`). */
     public AllInOneConfig withMaxImageBytes(long bytes)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, bytes, runscBinary, imageStoreBytes);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, bytes, runscBinary, imageStoreBytes, overcommit);
     }
 
     /** gVisor's runsc for the sandbox tier (`berth up --runsc`). */
     public AllInOneConfig withRunsc(Path binary)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, binary, imageStoreBytes);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, binary, imageStoreBytes, overcommit);
     }
 
     /** How much the agent's image store may hold before unused images are removed (`berth up --image-store-size`). */
     public AllInOneConfig withImageStoreBytes(Long bytes)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, bytes);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, bytes, overcommit);
     }
 
     public String effectiveStoreUrl()
@@ -147,5 +151,10 @@ public record AllInOneConfig(
     {
         Ipv4Cidr cidr = Ipv4Cidr.parse(taskCidr);
         return new TaskAddressPlan(cidr, Math.max(TaskAddressPlan.DEFAULT_HOST_PREFIX, cidr.prefix()));
+    }
+
+    public AllInOneConfig withOvercommit(Overcommit factors)
+    {
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes, factors);
     }
 }

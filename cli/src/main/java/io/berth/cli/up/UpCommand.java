@@ -9,7 +9,11 @@ import io.berth.controlplane.ControlPlaneConfig;
 import io.berth.controlplane.network.TaskAddressPlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import io.berth.cli.agent.Overcommit;
+import io.berth.cli.agent.OvercommitOptions;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,6 +53,12 @@ public final class UpCommand
     @Mixin
     RuntimeOptions runtimes = new RuntimeOptions();
 
+    @Mixin
+    OvercommitOptions overcommit = new OvercommitOptions();
+
+    @Spec
+    CommandSpec spec;
+
     // for `up` the task CIDR is also this one host's slice unless --host-prefix cuts it (--subnet: its older name)
     @Option(names = {"--task-cidr", "--subnet"}, paramLabel = "CIDR",
             description = "IPv4 range the tasks' addresses come from (default: ${DEFAULT-VALUE}).",
@@ -74,7 +84,8 @@ public final class UpCommand
                 .withStoreUrl(controlPlane.storeUrl())
                 .withInsecureRegistries(Set.copyOf(insecureRegistries))
                 .withStoppedTaskRetention(controlPlane.stoppedTaskRetention())
-                .withRunsc(runtimes.runscBinary());
+                .withRunsc(runtimes.runscBinary())
+                .withOvercommit(overcommit.resolve(Overcommit.ALL_IN_ONE, spec));
         config = config.withRegion(controlPlane.region());
         config = config.withMetering(controlPlane.metering());
         try {

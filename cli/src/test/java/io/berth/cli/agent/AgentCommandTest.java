@@ -62,4 +62,16 @@ class AgentCommandTest
         assertThat(exit).isNotZero();
         assertThat(errors.toString()).contains("invalid size \"20GB\": use e.g. 10GiB, 500MiB or a number of bytes");
     }
+
+    @Test
+    void aBadOvercommitIsRefusedBeforeAnythingStarts()
+    {
+        StringWriter errors = new StringWriter();
+        CommandLine command = new CommandLine(new AgentCommand()).setErr(new PrintWriter(errors));
+
+        int exit = command.execute("--data-dir", directory.toString(), "--cpu-overcommit", "0");
+
+        assertThat(exit).isNotZero();
+        assertThat(errors.toString()).contains("the cpu overcommit must be a factor above 0");
+    }
 }

@@ -15,6 +15,7 @@ import io.berth.controlplane.tasks.TaskService;
 import io.berth.controlplane.tasks.TaskStatus;
 
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,14 +23,20 @@ import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /**
- * GET /berth/tasks/{taskId}/logs?cluster=&nextToken=&limit=: a page of a task's log lines, read from the
- * host that runs (or ran) it. Only the task's own account can read them.
+ * GET /berth/tasks/{taskId}/logs?cluster=&nextToken=&limit=&waitSeconds=: a page of a task's log lines, read from
+ * the host that runs (or ran) it, and the task's lastStatus. Only the task's own account can read them. With
+ * waitSeconds, an empty page is held back until a line comes, the task is STOPPED or the wait is over, so that
+ * `berth run` and `berth logs -f` follow a task in one long call rather than a poll every few hundred
+ * milliseconds (each a round trip and, in a CLI just started, slow interpreted code).
  */
 public final class TaskLogsEndpoint
         implements AdminEndpoint
 {
     static final int DEFAULT_LIMIT = 1000;
     static final int MAX_LIMIT = 10000;
+    static final int MAX_WAIT_SECONDS = 20;
+    /** How often a waiting request reads the log and the task again. */
+    static final Duration WAIT_POLL_INTERVAL = Duration.ofMillis(25);
 
     private final TaskService tasks;
     private final LogSources logSources;
@@ -59,15 +66,35 @@ public final class TaskLogsEndpoint
         if (taskId == null || taskId.isEmpty()) {
             throw EcsException.invalidParameter("The task id is missing from the path: GET /berth/tasks/{taskId}/logs.");
         }
-        int limit = limit(query.get("limit"));
+        int limit = boundedNumber("limit", query.get("limit"), DEFAULT_LIMIT, 1, MAX_LIMIT);
         String token = emptyToNull(query.get("nextToken"));
-        Task task = tasks.find(context.account().accountId(), query.get("cluster"), taskId)
-                .orElseThrow(() -> EcsException.invalidParameter("The referenced task was not found."));
+        long waitNanos = Duration.ofSeconds(boundedNumber("waitSeconds", query.get("waitSeconds"), 0, 0, MAX_WAIT_SECONDS)).toNanos();
+        long start = System.nanoTime();
+        while (true) {
+            Task task = tasks.find(context.account().accountId(), query.get("cluster"), taskId)
+                    .orElseThrow(() -> EcsException.invalidParameter("The referenced task was not found."));
+            LogChunk chunk = read(task, token, limit);
+            boolean stopped = task.state().lastStatus() == TaskStatus.STOPPED;
+            if (!chunk.lines().isEmpty() || stopped || System.nanoTime() - start >= waitNanos) {
+                return response(chunk, task.state().lastStatus());
+            }
+            try {
+                Thread.sleep(WAIT_POLL_INTERVAL);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return response(chunk, task.state().lastStatus());
+            }
+        }
+    }
+
+    private LogChunk read(Task task, String token, int limit)
+    {
         boolean stopped = task.state().lastStatus() == TaskStatus.STOPPED;
         String hostId = task.state().hostId();
         if (hostId == null) {
             // never placed: nothing was ever written
-            return response(new LogChunk(List.of(), token, stopped));
+            return new LogChunk(List.of(), token, stopped);
         }
         TaskLogSource source = logSources.forHost(hostId)
                 .orElseThrow(() -> new EcsException("ServerException", "The logs of task " + task.taskId() + " are on host " + hostId
@@ -79,29 +106,31 @@ public final class TaskLogsEndpoint
         catch (UncheckedIOException e) {
             throw new EcsException("ServerException", "The logs of task " + task.taskId() + " cannot be read right now: " + e.getMessage());
         }
-        return response(chunk.orElseGet(() -> new LogChunk(List.of(), token, stopped)));
+        return chunk.orElseGet(() -> new LogChunk(List.of(), token, stopped));
     }
 
-    private static int limit(String value)
+    /** A whole-number query parameter from min to max, or the default when absent. */
+    private static int boundedNumber(String name, String value, int defaultValue, int min, int max)
     {
         if (value == null || value.isEmpty()) {
-            return DEFAULT_LIMIT;
+            return defaultValue;
         }
         try {
-            int limit = Integer.parseInt(value);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
+            int number = Integer.parseInt(value);
+            if (number >= min && number <= max) {
+                return number;
             }
         }
         catch (NumberFormatException ignored) {
             // reported below
         }
-        throw EcsException.invalidParameter("limit must be a number from 1 to " + MAX_LIMIT + ", got '" + value + "'.");
+        throw EcsException.invalidParameter(name + " must be a number from " + min + " to " + max + ", got '" + value + "'.");
     }
 
-    private static JsonNode response(LogChunk chunk)
+    private static JsonNode response(LogChunk chunk, TaskStatus taskStatus)
     {
         ObjectNode response = JsonFields.object();
+        response.put("taskStatus", taskStatus.name());
         ArrayNode lines = response.putArray("lines");
         chunk.lines().forEach(line -> {
             ObjectNode entry = lines.addObject();

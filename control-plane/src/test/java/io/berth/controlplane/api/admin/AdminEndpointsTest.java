@@ -103,4 +103,57 @@ class AdminEndpointsTest
                 .isEqualTo("InvalidParameterException");
         assertThat(reads).hasSize(1);
     }
+
+    @Test
+    void aWaitingLogReadAnswersWithTheFirstLinesAndTheTaskStatus()
+    {
+        AccessKey owner = controlPlane.accounts().createAccount("owner");
+        EcsClient ecs = new EcsClient(controlPlane, owner);
+        ecs.call("RegisterTaskDefinition", "{\"family\": \"job\", \"containerDefinitions\": [{\"name\": \"main\", \"image\": \"busybox\"}]}");
+        controlPlane.agentGateway().sync(new SyncRequest(new HostInfo("host-1", "127.0.0.1", 2048, 4096, Map.of()), List.of()));
+        String arn = ecs.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\"}").get("tasks").get(0).get("taskArn").asText();
+        String taskId = arn.substring(arn.lastIndexOf('/') + 1);
+        List<String> reads = new ArrayList<>();
+        // the first three reads find nothing yet, the fourth a line
+        controlPlane.registerLogSource("host-1", (id, token, maxLines) -> {
+            reads.add(token);
+            return Optional.of(reads.size() < 4
+                    ? new LogChunk(List.of(), token, false)
+                    : new LogChunk(List.of(new LogLine(Instant.parse("2025-01-01T00:00:01Z"), "main", "stdout", "late")), "t-1", false));
+        });
+
+        JsonNode page = admin.call(owner, "GET", "/berth/tasks/{taskId}/logs", Map.of("taskId", taskId), Map.of("waitSeconds", "10"), "{}");
+
+        assertThat(reads).hasSize(4);
+        assertThat(page.get("lines").get(0).get("text").asText()).isEqualTo("late");
+        assertThat(page.get("taskStatus").asText()).isEqualTo("PROVISIONING");
+
+        reads.clear();
+        JsonNode immediate = admin.call(owner, "GET", "/berth/tasks/{taskId}/logs", Map.of("taskId", taskId), Map.of(), "{}");
+        assertThat(reads).hasSize(1);
+        assertThat(immediate.get("lines")).isEmpty();
+
+        assertThat(admin.fails(owner, "GET", "/berth/tasks/{taskId}/logs", Map.of("taskId", taskId), Map.of("waitSeconds", "21"), "{}").getMessage())
+                .contains("waitSeconds");
+        assertThat(admin.fails(owner, "GET", "/berth/tasks/{taskId}/logs", Map.of("taskId", taskId), Map.of("waitSeconds", "soon"), "{}").type())
+                .isEqualTo("InvalidParameterException");
+    }
+
+    @Test
+    void aWaitingLogReadOfAStoppedTaskAnswersAtOnce()
+    {
+        AccessKey owner = controlPlane.accounts().createAccount("owner");
+        EcsClient ecs = new EcsClient(controlPlane, owner);
+        ecs.call("RegisterTaskDefinition", "{\"family\": \"job\", \"containerDefinitions\": [{\"name\": \"main\", \"image\": \"busybox\"}]}");
+        String arn = ecs.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\"}").get("tasks").get(0).get("taskArn").asText();
+        ecs.call("StopTask", "{\"task\": \"" + arn + "\"}");
+        String taskId = arn.substring(arn.lastIndexOf('/') + 1);
+
+        long start = System.nanoTime();
+        JsonNode page = admin.call(owner, "GET", "/berth/tasks/{taskId}/logs", Map.of("taskId", taskId), Map.of("waitSeconds", "20"), "{}");
+
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(10));
+        assertThat(page.get("taskStatus").asText()).isEqualTo("STOPPED");
+        assertThat(page.get("complete").asBoolean()).isTrue();
+    }
 }
