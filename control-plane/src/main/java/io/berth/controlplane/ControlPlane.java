@@ -64,6 +64,7 @@ import io.berth.controlplane.api.admin.SetEgressEndpoint;
 import io.berth.controlplane.hosts.HostService;
 import io.berth.controlplane.placement.PlacementReports;
 import io.berth.controlplane.metering.MeteringService;
+import io.berth.controlplane.metrics.ControlPlaneMetrics;
 import io.berth.controlplane.network.EgressPolicies;
 import io.berth.controlplane.quotas.AccountLimitsService;
 import io.berth.controlplane.network.TaskNetwork;
@@ -139,6 +140,7 @@ public final class ControlPlane
     private final LogService logs;
     private final TaskLogStreams taskLogStreams;
     private final TaskCredentialIssuer taskCredentials;
+    private final ControlPlaneMetrics metrics;
 
     public ControlPlane(ControlPlaneConfig config)
     {
@@ -150,12 +152,13 @@ public final class ControlPlane
         this.config = requireNonNull(config, "config is null");
         requireNonNull(placementEngine, "placementEngine is null");
         this.store = Store.open(config.storeUrl());
+        this.metrics = new ControlPlaneMetrics(store);
         this.accounts = new AccountService(store, config.clock());
         AccountSettingsService accountSettings = new AccountSettingsService(store);
         ClusterService clusters = new ClusterService(store, accountSettings, config.region(), config.clock());
         TaskDefinitionService taskDefinitions = new TaskDefinitionService(store, config.clock());
         this.hostSignals = new HostSignals();
-        this.placer = new TaskPlacer(placementEngine, config.hostTimeout(), config.placementTimeout());
+        this.placer = new TaskPlacer(placementEngine, config.hostTimeout(), config.placementTimeout(), metrics);
         this.hosts = new HostService(store, hostSignals, config.hostLostAfter(), config.clock());
         this.limits = new AccountLimitsService(store, config.defaultLimits(), config.clock());
         this.logs = new LogService(store, config.clock());
@@ -246,6 +249,12 @@ public final class ControlPlane
     public ControlPlaneConfig config()
     {
         return config;
+    }
+
+    /** The Prometheus metrics; the API server feeds its requests in and serves them at /metrics. */
+    public ControlPlaneMetrics metrics()
+    {
+        return metrics;
     }
 
     public List<EcsAction> ecsActions()

@@ -41,9 +41,16 @@ public final class TaskPlacer
     private final PlacementEngine engine;
     private final Duration hostTimeout;
     private final Duration placementTimeout;
+    private final PlacementObserver observer;
 
     public TaskPlacer(PlacementEngine engine, Duration hostTimeout, Duration placementTimeout)
     {
+        this(engine, hostTimeout, placementTimeout, PlacementObserver.NONE);
+    }
+
+    public TaskPlacer(PlacementEngine engine, Duration hostTimeout, Duration placementTimeout, PlacementObserver observer)
+    {
+        this.observer = requireNonNull(observer, "observer is null");
         this.engine = requireNonNull(engine, "engine is null");
         this.hostTimeout = requireNonNull(hostTimeout, "hostTimeout is null");
         this.placementTimeout = requireNonNull(placementTimeout, "placementTimeout is null");
@@ -69,6 +76,7 @@ public final class TaskPlacer
             transaction.placementAttempts().delete(task.taskId());
             touched.add(assignment.hostId());
             log.info("Placed task {} on host {}", task.taskId(), assignment.hostId());
+            observer.placed(Duration.between(task.createdAt(), now));
         }
         for (PlacementFailure failure : plan.failures()) {
             Task task = byId.get(failure.taskId());
@@ -76,10 +84,12 @@ public final class TaskPlacer
                 String reason = UNABLE_TO_PLACE + failure.message();
                 transaction.tasks().updateIfChanged(task, task.withState(TaskTransitions.unplaceable(task.state(), reason, now)));
                 log.info("Task {} stopped after waiting {} for a host: {}", task.taskId(), placementTimeout, failure.message());
+                observer.unplaceable();
             }
             else {
                 boolean first = transaction.placementAttempts().find(task.taskId()).isEmpty();
                 transaction.placementAttempts().record(attempt(failure, now));
+                observer.deferred();
                 if (first) {
                     log.info("Task {} waits for a host: {}", task.taskId(), failure.message());
                 }
