@@ -1,5 +1,6 @@
 package io.berth.controlplane.placement;
 
+import io.berth.controlplane.events.ClusterEvents;
 import io.berth.controlplane.scheduler.ClusterSnapshot;
 import io.berth.controlplane.scheduler.PlacementEngine;
 import io.berth.controlplane.scheduler.PlacementFailure;
@@ -73,6 +74,7 @@ public final class TaskPlacer
         for (PlacementPlan.Assignment assignment : plan.assignments()) {
             Task task = byId.get(assignment.taskId());
             transaction.tasks().updateIfChanged(task, task.withState(TaskTransitions.placed(task.state(), assignment.hostId())));
+            ClusterEvents.taskPlaced(transaction, task, assignment.hostId(), now);
             transaction.placementAttempts().delete(task.taskId());
             touched.add(assignment.hostId());
             log.info("Placed task {} on host {}", task.taskId(), assignment.hostId());
@@ -82,7 +84,9 @@ public final class TaskPlacer
             Task task = byId.get(failure.taskId());
             if (!now.isBefore(task.createdAt().plus(placementTimeout))) {
                 String reason = UNABLE_TO_PLACE + failure.message();
-                transaction.tasks().updateIfChanged(task, task.withState(TaskTransitions.unplaceable(task.state(), reason, now)));
+                Task stopped = task.withState(TaskTransitions.unplaceable(task.state(), reason, now));
+                transaction.tasks().updateIfChanged(task, stopped);
+                ClusterEvents.taskStopped(transaction, stopped, now);
                 log.info("Task {} stopped after waiting {} for a host: {}", task.taskId(), placementTimeout, failure.message());
                 observer.unplaceable();
             }
@@ -91,6 +95,7 @@ public final class TaskPlacer
                 transaction.placementAttempts().record(attempt(failure, now));
                 observer.deferred();
                 if (first) {
+                    ClusterEvents.taskWaiting(transaction, task, failure.message(), now);
                     log.info("Task {} waits for a host: {}", task.taskId(), failure.message());
                 }
             }
