@@ -4,6 +4,7 @@ import io.berth.cli.agent.AgentCommand;
 import io.berth.cli.commands.AccountCommand;
 import io.berth.cli.commands.HostCommand;
 import io.berth.cli.commands.BillCommand;
+import io.berth.cli.commands.EventsCommand;
 import io.berth.cli.commands.ExplainCommand;
 import io.berth.cli.commands.HostCommand;
 import io.berth.cli.commands.ImageCommand;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Command;
                 AccountCommand.class,
                 HostCommand.class,
                 BillCommand.class,
+                EventsCommand.class,
                 ExplainCommand.class,
         })
 public final class BerthCommand
