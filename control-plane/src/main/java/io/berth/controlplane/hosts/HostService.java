@@ -135,9 +135,11 @@ public final class HostService
                     continue; // it heartbeat in between
                 }
                 String reason = lostReason(host.hostId()) + host.lastHeartbeat();
-                int stopped = stopWithHost(transaction, host.hostId(), reason, now);
+                List<Task> tasks = transaction.tasks().onHost(host.hostId());
+                // the host's event first, then its tasks' stops, as an operator reads them
                 ClusterEvents.host(transaction, EventType.HOST_LOST, host.hostId(), "lost: no heartbeat since " + host.lastHeartbeat() + "; "
-                        + stopped + " of its tasks recorded STOPPED", now);
+                        + tasks.size() + " of its tasks recorded STOPPED", now);
+                int stopped = stopWithHost(transaction, tasks, reason, now);
                 log.warn("Host {} marked LOST: no heartbeat since {}; {} of its tasks recorded STOPPED", host.hostId(), host.lastHeartbeat(), stopped);
                 marked.add(host.hostId());
             }
@@ -163,9 +165,9 @@ public final class HostService
             if (!tasks.isEmpty() && !force) {
                 throw new HostHasTasksException(hostId, tasks.size());
             }
-            int stopped = stopWithHost(transaction, hostId, removalReason(hostId), now);
             ClusterEvents.host(transaction, EventType.HOST_REMOVED, hostId, "removed by the operator: credential revoked, "
-                    + stopped + " of its tasks recorded STOPPED", now);
+                    + tasks.size() + " of its tasks recorded STOPPED", now);
+            int stopped = stopWithHost(transaction, tasks, removalReason(hostId), now);
             transaction.hosts().delete(hostId);
             transaction.hostCredentials().delete(hostId);
             return new HostRemoval(hostId, host.taskSubnet(), stopped);
@@ -176,11 +178,11 @@ public final class HostService
         return removal;
     }
 
-    /** Records the host's tasks STOPPED with reason (its agent is gone or going); returns how many were not already. */
-    private static int stopWithHost(StoreTransaction transaction, String hostId, String reason, Instant now)
+    /** Records a host's tasks STOPPED with reason (its agent is gone or going); returns how many were not already. */
+    private static int stopWithHost(StoreTransaction transaction, List<Task> tasks, String reason, Instant now)
     {
         int stopped = 0;
-        for (Task task : transaction.tasks().onHost(hostId)) {
+        for (Task task : tasks) {
             Task after = task.withState(TaskTransitions.hostLost(task.state(), reason, now));
             if (transaction.tasks().updateIfChanged(task, after)) {
                 ClusterEvents.taskStopped(transaction, after, now);
