@@ -30,6 +30,9 @@ public final class AgentMetrics
     public static final String STORAGE_REMOVE = "storage_remove";
     public static final String NETWORK_TEARDOWN = "network_teardown";
 
+    /** The stop_code of a task the control plane told to stop (StopTask, its service, a drain): its code is the control plane's. */
+    public static final String REQUESTED = "Requested";
+
     @FunctionalInterface
     public interface Step<T, E extends Exception>
     {
@@ -76,7 +79,7 @@ public final class AgentMetrics
                 .register(registry);
         this.stops = Counter.builder()
                 .name("berth_agent_task_stops_total")
-                .help("Tasks this agent stopped and cleaned up, by stop code")
+                .help("Tasks this agent stopped and cleaned up, by the stop code the agent decided (EssentialContainerExited, TaskFailedToStart, ...) or Requested when the control plane asked")
                 .labelNames("stop_code")
                 .register(registry);
         this.stopDuration = Histogram.builder()
@@ -163,7 +166,8 @@ public final class AgentMetrics
 
     void taskStopped(String stopCode, Duration cleanup)
     {
-        stops.labelValues(stopCode == null ? "none" : stopCode).inc();
+        // the agent reports a stop code only for a stop it decided itself; the control plane's own stops have theirs there
+        stops.labelValues(stopCode == null ? REQUESTED : stopCode).inc();
         if (cleanup != null) {
             stopDuration.observe(seconds(cleanup));
         }

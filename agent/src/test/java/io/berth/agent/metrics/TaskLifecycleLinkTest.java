@@ -44,7 +44,7 @@ class TaskLifecycleLinkTest
         sync(report("a", TaskReport.Status.RUNNING, T0.plusSeconds(2), null, null), report("b", TaskReport.Status.STOPPED, null, T0.plusSeconds(1), "TaskFailedToStart"),
                 report("adopted", TaskReport.Status.RUNNING, T0, null, null));
         sync(report("a", TaskReport.Status.RUNNING, T0.plusSeconds(2), null, null), report("adopted", TaskReport.Status.STOPPED, T0, T0.plusSeconds(9), "EssentialContainerExited"));
-        sync(report("a", TaskReport.Status.STOPPED, T0.plusSeconds(2), T0.plusSeconds(8), "UserInitiated"));
+        sync(report("a", TaskReport.Status.STOPPED, T0.plusSeconds(2), T0.plusSeconds(8), null));
 
         PrometheusText text = MeasuredHostTest.scrape(metrics);
         assertThat(text.value("berth_agent_task_starts_total", Map.of("result", "running"))).hasValue(1);
@@ -52,7 +52,7 @@ class TaskLifecycleLinkTest
         assertThat(text.value("berth_agent_task_start_duration_seconds_sum", Map.of())).hasValue(2);
         assertThat(text.value("berth_agent_task_stops_total", Map.of("stop_code", "TaskFailedToStart"))).hasValue(1);
         assertThat(text.value("berth_agent_task_stops_total", Map.of("stop_code", "EssentialContainerExited"))).hasValue(1);
-        assertThat(text.value("berth_agent_task_stops_total", Map.of("stop_code", "UserInitiated"))).hasValue(1);
+        assertThat(text.value("berth_agent_task_stops_total", Map.of("stop_code", "Requested"))).as("stopped as the control plane asked").hasValue(1);
         // from the containers' exit to the report of everything removed: 9 s, 1 s and 2 s
         assertThat(text.value("berth_agent_task_stop_duration_seconds_sum", Map.of())).hasValue(12);
     }
