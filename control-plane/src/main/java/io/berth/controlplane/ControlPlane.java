@@ -13,6 +13,7 @@ import io.berth.controlplane.agents.http.AgentProtocolHandler;
 import io.berth.controlplane.agents.http.HostLogSources;
 import io.berth.controlplane.api.AdminEndpoint;
 import io.berth.controlplane.api.EcsAction;
+import io.berth.controlplane.api.EcsErrors;
 import io.berth.controlplane.api.JsonService;
 import io.berth.controlplane.api.elb.ElbActions;
 import io.berth.controlplane.api.query.QueryService;
@@ -227,7 +228,7 @@ public final class ControlPlane
                 new SetAccountLimitsEndpoint(limits),
                 new SetRepositoryPublicEndpoint(repositories)));
         endpoints.addAll(new HostEndpoints(hosts, new PlacementReports(store)).endpoints());
-        this.adminEndpoints = List.copyOf(endpoints);
+        this.adminEndpoints = endpoints.stream().map(EcsErrors::mapping).toList();
     }
 
     /** The key file's cipher, or (no file configured) one whose key lives in memory only. */

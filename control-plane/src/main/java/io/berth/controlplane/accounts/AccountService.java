@@ -1,7 +1,7 @@
 package io.berth.controlplane.accounts;
 
 import io.berth.common.agentprotocol.IsolationTier;
-import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.resources.InvalidRequestException;
 import io.berth.controlplane.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,11 +110,11 @@ public final class AccountService
     private AccessKey create(String name, boolean operator, IsolationTier isolation)
     {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw EcsException.clientException("Invalid account name '" + name + "': use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
+            throw InvalidRequestException.refused("Invalid account name '" + name + "': use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
         }
         AccessKey key = store.inTransaction(transaction -> {
             if (transaction.accounts().findByName(name).isPresent()) {
-                throw EcsException.clientException("An account named '" + name + "' already exists.");
+                throw InvalidRequestException.refused("An account named '" + name + "' already exists.");
             }
             String accountId = newAccountId();
             while (transaction.accounts().findById(accountId).isPresent()) {

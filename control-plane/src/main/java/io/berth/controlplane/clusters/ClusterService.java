@@ -3,7 +3,9 @@ package io.berth.controlplane.clusters;
 import io.berth.controlplane.accountsettings.AccountSetting;
 import io.berth.controlplane.accountsettings.AccountSettingNames;
 import io.berth.controlplane.accountsettings.AccountSettingsService;
-import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.resources.ConflictException;
+import io.berth.controlplane.resources.InvalidRequestException;
+import io.berth.controlplane.resources.NotFoundException;
 import io.berth.controlplane.resources.Arns;
 import io.berth.controlplane.resources.Described;
 import io.berth.controlplane.resources.Page;
@@ -54,7 +56,7 @@ public final class ClusterService
         CapacityProviders.check(configuration.capacityProviders(), configuration.defaultCapacityProviderStrategy());
         String name = clusterName == null ? Cluster.DEFAULT_NAME : clusterName;
         if (!NAME.matcher(name).matches()) {
-            throw EcsException.invalidParameter("Cluster name can have up to 255 characters: letters (uppercase and lowercase), numbers, underscores and hyphens. Got '" + name + "'.");
+            throw InvalidRequestException.invalidValue("Cluster name can have up to 255 characters: letters (uppercase and lowercase), numbers, underscores and hyphens. Got '" + name + "'.");
         }
         ClusterConfiguration withDefaults = withAccountDefaults(accountId, configuration);
         return store.inTransaction(transaction -> summary(transaction, ensureActive(transaction, accountId, region, name, withDefaults)));
@@ -113,11 +115,11 @@ public final class ClusterService
         ClusterSummary deleted = store.inTransaction(transaction -> {
             Cluster cluster = findActive(transaction, accountId, reference);
             if (transaction.services().countLive(accountId, cluster.name()) > 0) {
-                throw new EcsException("ClusterContainsServicesException",
+                throw new ConflictException(ConflictException.Kind.CLUSTER_CONTAINS_SERVICES,
                         "The Cluster cannot be deleted while Services are active. Delete its services first (DeleteService with force).");
             }
             if (transaction.tasks().countNotStopped(accountId, cluster.name()) > 0) {
-                throw new EcsException("ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active.");
+                throw new ConflictException(ConflictException.Kind.CLUSTER_CONTAINS_TASKS, "The Cluster cannot be deleted while Tasks are active.");
             }
             transaction.clusters().setStatus(accountId, cluster.name(), Cluster.Status.INACTIVE);
             return summary(transaction, cluster.withStatus(Cluster.Status.INACTIVE));
@@ -179,7 +181,7 @@ public final class ClusterService
         return Arns.resourceId(reference, "cluster", accountId)
                 .flatMap(name -> transaction.clusters().find(accountId, name))
                 .filter(Cluster::isActive)
-                .orElseThrow(() -> EcsException.clusterNotFound("Cluster not found."));
+                .orElseThrow(() -> NotFoundException.cluster("Cluster not found."));
     }
 
     private Cluster ensureActive(StoreTransaction transaction, String accountId, String region, String name, ClusterConfiguration configuration)

@@ -4,7 +4,7 @@ import io.berth.controlplane.events.EventType;
 import io.berth.controlplane.events.ClusterEvents;
 import io.berth.controlplane.agents.Host;
 import io.berth.controlplane.agents.HostSignals;
-import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.resources.InvalidRequestException;
 import io.berth.controlplane.scheduler.HostState;
 import io.berth.controlplane.store.Store;
 import io.berth.controlplane.store.StoreTransaction;
@@ -107,7 +107,7 @@ public final class HostService
     public HostSummary drain(String hostId, Duration deadline)
     {
         if (deadline.isNegative()) {
-            throw EcsException.invalidParameter("The drain deadline cannot be negative, got " + deadline + ".");
+            throw InvalidRequestException.invalidValue("The drain deadline cannot be negative, got " + deadline + ".");
         }
         Instant at = clock.instant().plus(deadline);
         setState(hostId, HostState.DRAINING, at, EventType.HOST_DRAINING, "draining: no new tasks; its standalone tasks are stopped at " + at);
@@ -281,8 +281,8 @@ public final class HostService
         }
     }
 
-    private static EcsException unknownHost(String hostId)
+    private static InvalidRequestException unknownHost(String hostId)
     {
-        return EcsException.invalidParameter("No host " + hostId + " has joined this control plane; `berth host ls` lists the hosts.");
+        return InvalidRequestException.invalidValue("No host " + hostId + " has joined this control plane; `berth host ls` lists the hosts.");
     }
 }

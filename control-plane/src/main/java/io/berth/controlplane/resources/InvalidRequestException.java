@@ -9,7 +9,7 @@ import static java.util.Objects.requireNonNull;
  * wrong type or shape).
  */
 public final class InvalidRequestException
-        extends RuntimeException
+        extends DomainException
 {
     public enum Kind { REFUSED, INVALID_VALUE }
 
@@ -17,7 +17,7 @@ public final class InvalidRequestException
 
     public InvalidRequestException(Kind kind, String message)
     {
-        super(requireNonNull(message, "message is null"));
+        super(message);
         this.kind = requireNonNull(kind, "kind is null");
     }
 

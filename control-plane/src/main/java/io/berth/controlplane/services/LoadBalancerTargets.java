@@ -1,6 +1,6 @@
 package io.berth.controlplane.services;
 
-import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.resources.InvalidRequestException;
 import io.berth.controlplane.loadbalancing.LoadBalancingException;
 import io.berth.controlplane.loadbalancing.LoadBalancingService;
 import io.berth.controlplane.loadbalancing.Target;
@@ -41,12 +41,12 @@ public final class LoadBalancerTargets
         }
         catch (LoadBalancingException e) {
             if (e.kind() == LoadBalancingException.Kind.TARGET_GROUP_NOT_FOUND) {
-                throw EcsException.invalidParameter("The target group with targetGroupArn " + targetGroupArn + " does not exist.");
+                throw InvalidRequestException.invalidValue("The target group with targetGroupArn " + targetGroupArn + " does not exist.");
             }
             throw e;
         }
         if (loadBalancing.loadBalancersOf(accountId, targetGroupArn).isEmpty()) {
-            throw EcsException.invalidParameter("The target group with targetGroupArn " + targetGroupArn + " does not have an associated load balancer.");
+            throw InvalidRequestException.invalidValue("The target group with targetGroupArn " + targetGroupArn + " does not have an associated load balancer.");
         }
     }
 

@@ -1,13 +1,13 @@
 package io.berth.controlplane.services;
 
-import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.resources.NotFoundException;
 
-/** ECS's ServiceNotFoundException: no service of that name in the caller's cluster. */
+/** No service of that name in the caller's cluster (ECS's ServiceNotFoundException). */
 public final class ServiceNotFoundException
-        extends EcsException
+        extends NotFoundException
 {
     public ServiceNotFoundException()
     {
-        super("ServiceNotFoundException", "Service not found.");
+        super(Resource.SERVICE, "Service not found.");
     }
 }

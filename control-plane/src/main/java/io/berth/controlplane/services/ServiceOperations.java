@@ -1,6 +1,6 @@
 package io.berth.controlplane.services;
 
-import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.resources.ConflictException;
 import io.berth.controlplane.clusters.Cluster;
 import io.berth.controlplane.clusters.ClusterService;
 import io.berth.controlplane.resources.Arns;
@@ -63,18 +63,18 @@ public final class ServiceOperations
     {
         String name = command.serviceName();
         if (name == null || !NAME.matcher(name).matches()) {
-            throw EcsException.invalidParameter("serviceName is required: up to 255 letters, numbers, underscores and hyphens" + (name == null ? "." : ", got '" + name + "'."));
+            throw InvalidRequestException.invalidValue("serviceName is required: up to 255 letters, numbers, underscores and hyphens" + (name == null ? "." : ", got '" + name + "'."));
         }
         if (command.taskDefinition() == null || command.taskDefinition().isEmpty()) {
-            throw EcsException.invalidParameter("taskDefinition is required: give the family, family:revision or ARN of the task definition to run.");
+            throw InvalidRequestException.invalidValue("taskDefinition is required: give the family, family:revision or ARN of the task definition to run.");
         }
         if (command.desiredCount() == null) {
-            throw EcsException.invalidParameter("desiredCount is required for a REPLICA service.");
+            throw InvalidRequestException.invalidValue("desiredCount is required for a REPLICA service.");
         }
         checkDesiredCount(command.desiredCount());
         checkLaunch(command.launchType(), command.platformVersion());
         if (command.propagateTags() != null && !PROPAGATE_TAGS.contains(command.propagateTags())) {
-            throw EcsException.invalidParameter("Invalid propagateTags '" + command.propagateTags() + "': use SERVICE, TASK_DEFINITION or NONE.");
+            throw InvalidRequestException.invalidValue("Invalid propagateTags '" + command.propagateTags() + "': use SERVICE, TASK_DEFINITION or NONE.");
         }
         TagRules.check(command.tags());
         DeploymentConfiguration configuration = command.deploymentConfiguration().applyTo(DeploymentConfiguration.DEFAULT);
@@ -82,7 +82,7 @@ public final class ServiceOperations
             command.placement().validate();
         }
         catch (IllegalArgumentException e) {
-            throw EcsException.invalidParameter(e.getMessage());
+            throw InvalidRequestException.invalidValue(e.getMessage());
         }
         checkLoadBalancing(accountId, command.loadBalancers(), command.healthCheckGracePeriodSeconds());
         Service created = store.inTransaction(transaction -> {
@@ -99,7 +99,7 @@ public final class ServiceOperations
                     0, null, null, false, 1);
             if (!transaction.services().insertOrReplaceInactive(service)) {
                 // ECS's words for a second CreateService of a live name
-                throw EcsException.invalidParameter("Creation of service was not idempotent.");
+                throw InvalidRequestException.invalidValue("Creation of service was not idempotent.");
             }
             return service;
         });
@@ -120,7 +120,7 @@ public final class ServiceOperations
             Cluster cluster = clusters.resolve(transaction, accountId, command.cluster());
             Service service = find(transaction, accountId, cluster, command.service());
             if (service.status() != Service.Status.ACTIVE) {
-                throw new EcsException("ServiceNotActiveException", "Service was not ACTIVE.");
+                throw new ConflictException(ConflictException.Kind.SERVICE_NOT_ACTIVE, "Service was not ACTIVE.");
             }
             Instant now = clock.instant();
             TaskDefinition definition = command.taskDefinition() == null ? null : activeDefinition(transaction, accountId, command.taskDefinition());
@@ -177,13 +177,13 @@ public final class ServiceOperations
             Cluster cluster = clusters.resolve(transaction, accountId, clusterReference);
             Service service = find(transaction, accountId, cluster, serviceReference);
             if (service.status() == Service.Status.INACTIVE) {
-                throw new EcsException("ServiceNotActiveException", "Service was not ACTIVE.");
+                throw new ConflictException(ConflictException.Kind.SERVICE_NOT_ACTIVE, "Service was not ACTIVE.");
             }
             if (service.status() == Service.Status.DRAINING) {
                 return service;
             }
             if (service.desiredCount() > 0 && !force) {
-                throw EcsException.invalidParameter("The service cannot be stopped while it is scaled above 0. Set desiredCount to 0 first, or delete with force.");
+                throw InvalidRequestException.invalidValue("The service cannot be stopped while it is scaled above 0. Set desiredCount to 0 first, or delete with force.");
             }
             Service draining = service.toBuilder().status(Service.Status.DRAINING).desiredCount(0).steady(false).build();
             transaction.services().updateIfChanged(service, draining);
@@ -196,10 +196,10 @@ public final class ServiceOperations
     public Described<Service> describe(String accountId, String region, String clusterReference, List<String> references)
     {
         if (references == null || references.isEmpty()) {
-            throw EcsException.invalidParameter("services cannot be empty: name up to " + MAX_DESCRIBED + " services.");
+            throw InvalidRequestException.invalidValue("services cannot be empty: name up to " + MAX_DESCRIBED + " services.");
         }
         if (references.size() > MAX_DESCRIBED) {
-            throw EcsException.invalidParameter("At most " + MAX_DESCRIBED + " services can be described at once, got " + references.size() + ".");
+            throw InvalidRequestException.invalidValue("At most " + MAX_DESCRIBED + " services can be described at once, got " + references.size() + ".");
         }
         return store.inTransaction(transaction -> {
             Cluster cluster = clusters.resolve(transaction, accountId, clusterReference);
@@ -222,10 +222,10 @@ public final class ServiceOperations
     public Page<String> listArns(String accountId, String clusterReference, String launchType, String schedulingStrategy, PageRequest page)
     {
         if (launchType != null && !Set.of("FARGATE", "EC2", "EXTERNAL").contains(launchType)) {
-            throw EcsException.invalidParameter("Invalid launchType '" + launchType + "': use FARGATE, EC2 or EXTERNAL.");
+            throw InvalidRequestException.invalidValue("Invalid launchType '" + launchType + "': use FARGATE, EC2 or EXTERNAL.");
         }
         if (schedulingStrategy != null && !Set.of("REPLICA", "DAEMON").contains(schedulingStrategy)) {
-            throw EcsException.invalidParameter("Invalid schedulingStrategy '" + schedulingStrategy + "': use REPLICA or DAEMON.");
+            throw InvalidRequestException.invalidValue("Invalid schedulingStrategy '" + schedulingStrategy + "': use REPLICA or DAEMON.");
         }
         return store.inTransaction(transaction -> {
             Cluster cluster = clusters.resolve(transaction, accountId, clusterReference);
@@ -241,7 +241,7 @@ public final class ServiceOperations
     private static Service find(StoreTransaction transaction, String accountId, Cluster cluster, String reference)
     {
         if (reference == null || reference.isEmpty()) {
-            throw EcsException.invalidParameter("service is required: give the service name or ARN.");
+            throw InvalidRequestException.invalidValue("service is required: give the service name or ARN.");
         }
         return lookup(transaction, accountId, cluster, reference).orElseThrow(ServiceNotFoundException::new);
     }
@@ -262,9 +262,9 @@ public final class ServiceOperations
     private TaskDefinition activeDefinition(StoreTransaction transaction, String accountId, String reference)
     {
         TaskDefinition definition = taskDefinitions.find(transaction, accountId, reference)
-                .orElseThrow(() -> EcsException.clientException("TaskDefinition not found."));
+                .orElseThrow(() -> InvalidRequestException.refused("TaskDefinition not found."));
         if (definition.status() != TaskDefinition.Status.ACTIVE) {
-            throw EcsException.clientException("TaskDefinition is inactive: " + definition.arn() + ". Register a new revision or use an ACTIVE one.");
+            throw InvalidRequestException.refused("TaskDefinition is inactive: " + definition.arn() + ". Register a new revision or use an ACTIVE one.");
         }
         return definition;
     }
@@ -282,10 +282,10 @@ public final class ServiceOperations
             return;
         }
         if (loadBalancers.isEmpty()) {
-            throw EcsException.invalidParameter("Health check grace period is only valid for services configured to use load balancers");
+            throw InvalidRequestException.invalidValue("Health check grace period is only valid for services configured to use load balancers");
         }
         if (gracePeriod < 0) {
-            throw EcsException.invalidParameter("healthCheckGracePeriodSeconds cannot be negative, got " + gracePeriod + ".");
+            throw InvalidRequestException.invalidValue("healthCheckGracePeriodSeconds cannot be negative, got " + gracePeriod + ".");
         }
     }
 
@@ -296,11 +296,11 @@ public final class ServiceOperations
             ContainerDefinition container = definition.containerDefinitions().stream()
                     .filter(candidate -> candidate.name().equals(entry.containerName()))
                     .findFirst()
-                    .orElseThrow(() -> EcsException.invalidParameter("The container " + entry.containerName() + " does not exist in the task definition."));
+                    .orElseThrow(() -> InvalidRequestException.invalidValue("The container " + entry.containerName() + " does not exist in the task definition."));
             boolean hasPort = container.portMappings().stream()
                     .anyMatch(mapping -> mapping.containerPort() != null && mapping.containerPort() == entry.containerPort());
             if (!hasPort) {
-                throw EcsException.invalidParameter("The container " + entry.containerName() + " did not have a container port " + entry.containerPort() + " defined.");
+                throw InvalidRequestException.invalidValue("The container " + entry.containerName() + " did not have a container port " + entry.containerPort() + " defined.");
             }
         }
     }
@@ -308,7 +308,7 @@ public final class ServiceOperations
     private static void checkDesiredCount(int desiredCount)
     {
         if (desiredCount < 0) {
-            throw EcsException.invalidParameter("desiredCount cannot be negative, got " + desiredCount + ".");
+            throw InvalidRequestException.invalidValue("desiredCount cannot be negative, got " + desiredCount + ".");
         }
     }
 

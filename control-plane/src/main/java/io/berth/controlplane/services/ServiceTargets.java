@@ -1,6 +1,6 @@
 package io.berth.controlplane.services;
 
-import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.resources.InvalidRequestException;
 
 import java.time.Duration;
 
@@ -19,7 +19,7 @@ public interface ServiceTargets
         @Override
         public void check(String accountId, String targetGroupArn)
         {
-            throw EcsException.invalidParameter("The target group with targetGroupArn " + targetGroupArn + " does not exist.");
+            throw InvalidRequestException.invalidValue("The target group with targetGroupArn " + targetGroupArn + " does not exist.");
         }
 
         @Override

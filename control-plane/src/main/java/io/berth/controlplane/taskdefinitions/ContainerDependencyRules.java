@@ -2,7 +2,7 @@ package io.berth.controlplane.taskdefinitions;
 
 import io.berth.common.agentprotocol.ContainerDependency;
 import io.berth.common.agentprotocol.ContainerDependency.Condition;
-import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.resources.InvalidRequestException;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,15 +29,15 @@ public final class ContainerDependencyRules
             return List.of();
         }
         if (!(raw instanceof List<?> entries)) {
-            throw EcsException.clientException("dependsOn of container '" + container.name() + "' must be a list of {containerName, condition}.");
+            throw InvalidRequestException.refused("dependsOn of container '" + container.name() + "' must be a list of {containerName, condition}.");
         }
         List<ContainerDependency> dependencies = new ArrayList<>();
         for (Object entry : entries) {
             if (!(entry instanceof Map<?, ?> fields) || !(fields.get("containerName") instanceof String name) || name.isEmpty()) {
-                throw EcsException.clientException("Every dependsOn entry of container '" + container.name() + "' needs a containerName.");
+                throw InvalidRequestException.refused("Every dependsOn entry of container '" + container.name() + "' needs a containerName.");
             }
             if (!(fields.get("condition") instanceof String condition)) {
-                throw EcsException.clientException("The dependsOn entry for '" + name + "' in container '" + container.name()
+                throw InvalidRequestException.refused("The dependsOn entry for '" + name + "' in container '" + container.name()
                         + "' needs a condition: START, COMPLETE, SUCCESS or HEALTHY.");
             }
             dependencies.add(new ContainerDependency(name, condition(container.name(), name, condition)));
@@ -55,19 +55,19 @@ public final class ContainerDependencyRules
             for (ContainerDependency dependency : dependencies(container)) {
                 String target = dependency.containerName();
                 if (target.equals(container.name())) {
-                    throw EcsException.clientException("Container '" + container.name() + "' cannot depend on itself.");
+                    throw InvalidRequestException.refused("Container '" + container.name() + "' cannot depend on itself.");
                 }
                 ContainerDefinition dependedOn = byName.get(target);
                 if (dependedOn == null) {
-                    throw EcsException.clientException("Container '" + container.name() + "' depends on container '" + target
+                    throw InvalidRequestException.refused("Container '" + container.name() + "' depends on container '" + target
                             + "', which is not in the task definition. Containers are: " + String.join(", ", containers.stream().map(ContainerDefinition::name).toList()) + ".");
                 }
                 if (dependency.condition() == Condition.HEALTHY && ContainerHealthCheckRules.healthCheck(dependedOn) == null) {
-                    throw EcsException.clientException("Container '" + container.name() + "' depends on '" + target
+                    throw InvalidRequestException.refused("Container '" + container.name() + "' depends on '" + target
                             + "' with condition HEALTHY, but '" + target + "' has no healthCheck: give it one, or use START, COMPLETE or SUCCESS.");
                 }
                 if ((dependency.condition() == Condition.COMPLETE || dependency.condition() == Condition.SUCCESS) && dependedOn.essential()) {
-                    throw EcsException.clientException("Container '" + container.name() + "' depends on essential container '" + target + "' with condition "
+                    throw InvalidRequestException.refused("Container '" + container.name() + "' depends on essential container '" + target + "' with condition "
                             + dependency.condition() + ": an essential container's exit stops the task, so mark '" + target + "' essential=false or use START.");
                 }
                 targets.add(target);
@@ -77,7 +77,7 @@ public final class ContainerDependencyRules
         for (ContainerDefinition container : containers) {
             List<String> cycle = cycleFrom(container.name(), edges, new ArrayList<>(), new HashSet<>());
             if (cycle != null) {
-                throw EcsException.clientException("The containers' dependsOn form a cycle: " + String.join(" -> ", cycle) + ". Remove one of these dependencies.");
+                throw InvalidRequestException.refused("The containers' dependsOn form a cycle: " + String.join(" -> ", cycle) + ". Remove one of these dependencies.");
             }
         }
     }
@@ -111,7 +111,7 @@ public final class ContainerDependencyRules
             return Condition.valueOf(condition.toUpperCase(Locale.ROOT));
         }
         catch (IllegalArgumentException e) {
-            throw EcsException.clientException("Invalid dependsOn condition '" + condition + "' for '" + target + "' in container '" + container
+            throw InvalidRequestException.refused("Invalid dependsOn condition '" + condition + "' for '" + target + "' in container '" + container
                     + "': use START, COMPLETE, SUCCESS or HEALTHY.");
         }
     }

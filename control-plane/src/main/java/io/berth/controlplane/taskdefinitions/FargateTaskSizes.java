@@ -1,6 +1,6 @@
 package io.berth.controlplane.taskdefinitions;
 
-import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.resources.InvalidRequestException;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,11 +62,11 @@ public final class FargateTaskSizes
     public static void check(TaskSize size)
     {
         if (!MEMORY_BY_CPU.containsKey(size.cpu())) {
-            throw EcsException.invalidParameter("Invalid cpu value " + size.cpu() + " for a Fargate task. Valid cpu values are "
+            throw InvalidRequestException.invalidValue("Invalid cpu value " + size.cpu() + " for a Fargate task. Valid cpu values are "
                     + join(validCpuValues()) + " (1024 = 1 vCPU).");
         }
         if (!isValid(size)) {
-            throw EcsException.invalidParameter("Invalid memory value " + size.memory() + " MiB for a Fargate task with cpu " + size.cpu()
+            throw InvalidRequestException.invalidValue("Invalid memory value " + size.memory() + " MiB for a Fargate task with cpu " + size.cpu()
                     + ". Valid memory values for cpu " + size.cpu() + " are " + join(validMemoryValues(size.cpu())) + " (MiB).");
         }
     }
@@ -94,7 +94,7 @@ public final class FargateTaskSizes
                     .filter(entry -> entry.getKey() >= containersCpu && entry.getValue().contains(memory))
                     .map(Map.Entry::getKey)
                     .findFirst();
-            return fitting.map(value -> new TaskSize(value, memory)).orElseThrow(() -> EcsException.invalidParameter(
+            return fitting.map(value -> new TaskSize(value, memory)).orElseThrow(() -> InvalidRequestException.invalidValue(
                     "Invalid memory value " + memory + " MiB for a Fargate task: no cpu value allows it. Valid memory values are "
                             + MEMORY_BY_CPU.entrySet().stream()
                             .map(entry -> entry.getKey() + " cpu: " + join(entry.getValue()))

@@ -1,6 +1,5 @@
 package io.berth.controlplane.taskdefinitions;
 
-import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.isolation.TaskIsolation;
 import io.berth.controlplane.resources.Tag;
 import io.berth.controlplane.resources.TagRules;
@@ -85,7 +84,7 @@ public final class TaskDefinitionService
     public TaskDefinition describe(String accountId, String reference)
     {
         return findByReference(accountId, reference)
-                .orElseThrow(() -> EcsException.clientException("Unable to describe task definition."));
+                .orElseThrow(() -> InvalidRequestException.refused("Unable to describe task definition."));
     }
 
     /** The definition a reference names, in a transaction of its own; empty when there is none. */
@@ -98,7 +97,7 @@ public final class TaskDefinitionService
     public Optional<TaskDefinition> find(StoreTransaction transaction, String accountId, String reference)
     {
         if (reference == null || reference.isEmpty()) {
-            throw EcsException.clientException("taskDefinition is required: give family, family:revision or the task definition ARN.");
+            throw InvalidRequestException.refused("taskDefinition is required: give family, family:revision or the task definition ARN.");
         }
         Optional<String> familyAndRevision = Arns.resourceId(reference, "task-definition", accountId);
         if (familyAndRevision.isEmpty()) {
@@ -111,7 +110,7 @@ public final class TaskDefinitionService
         }
         Integer revision = parseRevision(value.substring(colon + 1));
         if (revision == null) {
-            throw EcsException.clientException("Invalid revision in '" + reference + "': give family:revision with a revision number of 1 or more.");
+            throw InvalidRequestException.refused("Invalid revision in '" + reference + "': give family:revision with a revision number of 1 or more.");
         }
         return transaction.taskDefinitions().find(accountId, value.substring(0, colon), revision);
     }
@@ -136,15 +135,15 @@ public final class TaskDefinitionService
     public TaskDefinition deregister(String accountId, String reference)
     {
         if (reference == null || reference.isEmpty()) {
-            throw EcsException.clientException("taskDefinition is required: give family:revision or the task definition ARN.");
+            throw InvalidRequestException.refused("taskDefinition is required: give family:revision or the task definition ARN.");
         }
         String resource = Arns.resourceId(reference, "task-definition", accountId).orElse(reference);
         if (!resource.contains(":")) {
-            throw EcsException.clientException("Deregistering a task definition needs its revision: give family:revision or the task definition ARN.");
+            throw InvalidRequestException.refused("Deregistering a task definition needs its revision: give family:revision or the task definition ARN.");
         }
         TaskDefinition deregistered = store.inTransaction(transaction -> {
             TaskDefinition definition = find(transaction, accountId, reference)
-                    .orElseThrow(() -> EcsException.clientException("The specified task definition does not exist."));
+                    .orElseThrow(() -> InvalidRequestException.refused("The specified task definition does not exist."));
             if (definition.status() != TaskDefinition.Status.ACTIVE) {
                 return definition;
             }

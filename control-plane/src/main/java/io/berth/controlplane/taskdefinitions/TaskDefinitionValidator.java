@@ -1,6 +1,5 @@
 package io.berth.controlplane.taskdefinitions;
 
-import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.resources.InvalidRequestException;
 
 import java.util.HashSet;
@@ -23,10 +22,10 @@ final class TaskDefinitionValidator
     static void checkFamily(String family)
     {
         if (family == null || family.isEmpty()) {
-            throw EcsException.clientException("Family cannot be null or empty.");
+            throw InvalidRequestException.refused("Family cannot be null or empty.");
         }
         if (!FAMILY.matcher(family).matches()) {
-            throw EcsException.clientException("Family '" + family + "' is invalid: up to 255 letters (uppercase and lowercase), numbers, underscores and hyphens are allowed.");
+            throw InvalidRequestException.refused("Family '" + family + "' is invalid: up to 255 letters (uppercase and lowercase), numbers, underscores and hyphens are allowed.");
         }
     }
 
@@ -35,7 +34,7 @@ final class TaskDefinitionValidator
         if (requested == null || requested.equals("awsvpc")) {
             return "awsvpc";
         }
-        throw EcsException.clientException("Berth runs every task in awsvpc network mode (its own network namespace and IP, as on Fargate); networkMode '"
+        throw InvalidRequestException.refused("Berth runs every task in awsvpc network mode (its own network namespace and IP, as on Fargate); networkMode '"
                 + requested + "' is not supported. Omit networkMode or set it to awsvpc.");
     }
 
@@ -43,7 +42,7 @@ final class TaskDefinitionValidator
     {
         for (String compatibility : compatibilities) {
             if (!COMPATIBILITIES.contains(compatibility.toUpperCase(Locale.ROOT))) {
-                throw EcsException.clientException("Invalid requiresCompatibilities value '" + compatibility + "': use FARGATE.");
+                throw InvalidRequestException.refused("Invalid requiresCompatibilities value '" + compatibility + "': use FARGATE.");
             }
         }
     }
@@ -51,33 +50,33 @@ final class TaskDefinitionValidator
     static void checkContainers(List<ContainerDefinition> containers)
     {
         if (containers.isEmpty()) {
-            throw EcsException.clientException("Container list cannot be empty.");
+            throw InvalidRequestException.refused("Container list cannot be empty.");
         }
         Set<String> names = new HashSet<>();
         for (ContainerDefinition container : containers) {
             if (container.name().isEmpty()) {
-                throw EcsException.clientException("Container.name should not be null or empty.");
+                throw InvalidRequestException.refused("Container.name should not be null or empty.");
             }
             if (!CONTAINER_NAME.matcher(container.name()).matches()) {
-                throw EcsException.clientException("Container name '" + container.name() + "' is invalid: up to 255 letters (uppercase and lowercase), numbers, underscores and hyphens are allowed.");
+                throw InvalidRequestException.refused("Container name '" + container.name() + "' is invalid: up to 255 letters (uppercase and lowercase), numbers, underscores and hyphens are allowed.");
             }
             if (!names.add(container.name())) {
-                throw EcsException.clientException("Duplicate container name '" + container.name() + "': container names must be unique within a task definition.");
+                throw InvalidRequestException.refused("Duplicate container name '" + container.name() + "': container names must be unique within a task definition.");
             }
             if (container.image().isBlank()) {
-                throw EcsException.clientException("Container.image should not be null or empty (container '" + container.name() + "').");
+                throw InvalidRequestException.refused("Container.image should not be null or empty (container '" + container.name() + "').");
             }
             if (container.cpu() != null && container.cpu() < 0) {
-                throw EcsException.clientException("Invalid 'cpu' setting for container '" + container.name() + "': it must not be negative.");
+                throw InvalidRequestException.refused("Invalid 'cpu' setting for container '" + container.name() + "': it must not be negative.");
             }
             if (container.memory() != null && container.memory() < MINIMUM_CONTAINER_MEMORY) {
-                throw EcsException.clientException("Invalid 'memory' setting for container '" + container.name() + "': the minimum is " + MINIMUM_CONTAINER_MEMORY + " MiB.");
+                throw InvalidRequestException.refused("Invalid 'memory' setting for container '" + container.name() + "': the minimum is " + MINIMUM_CONTAINER_MEMORY + " MiB.");
             }
             if (container.memoryReservation() != null && container.memoryReservation() < MINIMUM_CONTAINER_MEMORY) {
-                throw EcsException.clientException("Invalid 'memoryReservation' setting for container '" + container.name() + "': the minimum is " + MINIMUM_CONTAINER_MEMORY + " MiB.");
+                throw InvalidRequestException.refused("Invalid 'memoryReservation' setting for container '" + container.name() + "': the minimum is " + MINIMUM_CONTAINER_MEMORY + " MiB.");
             }
             if (container.memory() != null && container.memoryReservation() != null && container.memoryReservation() > container.memory()) {
-                throw EcsException.clientException("Invalid setting for container '" + container.name() + "': memoryReservation (" + container.memoryReservation()
+                throw InvalidRequestException.refused("Invalid setting for container '" + container.name() + "': memoryReservation (" + container.memoryReservation()
                         + ") must be less than or equal to memory (" + container.memory() + ").");
             }
             ContainerLinuxRules.check(container);
@@ -92,7 +91,7 @@ final class TaskDefinitionValidator
             }
         }
         if (containers.stream().noneMatch(ContainerDefinition::essential)) {
-            throw EcsException.clientException("Task definition must have at least one essential container.");
+            throw InvalidRequestException.refused("Task definition must have at least one essential container.");
         }
         ContainerDependencyRules.check(containers);
     }
@@ -102,21 +101,21 @@ final class TaskDefinitionValidator
     {
         for (ContainerDefinition container : containers) {
             if (container.memory() != null && container.memory() > size.memory()) {
-                throw EcsException.clientException("The 'memory' setting for container '" + container.name() + "' (" + container.memory()
+                throw InvalidRequestException.refused("The 'memory' setting for container '" + container.name() + "' (" + container.memory()
                         + " MiB) is greater than for the task (" + size.memory() + " MiB).");
             }
             if (container.cpu() != null && container.cpu() > size.cpu()) {
-                throw EcsException.clientException("The 'cpu' setting for container '" + container.name() + "' (" + container.cpu()
+                throw InvalidRequestException.refused("The 'cpu' setting for container '" + container.name() + "' (" + container.cpu()
                         + ") is greater than for the task (" + size.cpu() + ").");
             }
         }
         long cpu = containersCpu(containers);
         long memory = containersMemory(containers);
         if (cpu > size.cpu()) {
-            throw EcsException.clientException("The containers' cpu adds up to " + cpu + ", more than the task's " + size.cpu() + ".");
+            throw InvalidRequestException.refused("The containers' cpu adds up to " + cpu + ", more than the task's " + size.cpu() + ".");
         }
         if (memory > size.memory()) {
-            throw EcsException.clientException("The containers' memory adds up to " + memory + " MiB, more than the task's " + size.memory() + " MiB.");
+            throw InvalidRequestException.refused("The containers' memory adds up to " + memory + " MiB, more than the task's " + size.memory() + " MiB.");
         }
     }
 

@@ -1,6 +1,6 @@
 package io.berth.controlplane.taskdefinitions;
 
-import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.resources.InvalidRequestException;
 
 import java.math.BigDecimal;
 import java.util.Locale;
@@ -36,7 +36,7 @@ public record TaskSize(int cpu, int memory)
                 return units.intValueExact();
             }
         }
-        throw EcsException.clientException("Invalid 'cpu' setting for task: '" + value + "'. Give cpu units such as \"256\" or vCPUs such as \"0.25 vCPU\"; Fargate's largest is 16384 (16 vCPU).");
+        throw InvalidRequestException.refused("Invalid 'cpu' setting for task: '" + value + "'. Give cpu units such as \"256\" or vCPUs such as \"0.25 vCPU\"; Fargate's largest is 16384 (16 vCPU).");
     }
 
     /** MiB from "512", "512 MiB" or "1 GB" (GB meaning GiB, as ECS reads it); null stays null. */
@@ -58,7 +58,7 @@ public record TaskSize(int cpu, int memory)
                 return mebibytes.intValueExact();
             }
         }
-        throw EcsException.clientException("Invalid 'memory' setting for task: '" + value + "'. Give MiB such as \"512\" or GB such as \"1 GB\"; Fargate's largest is 122880 (120 GB).");
+        throw InvalidRequestException.refused("Invalid 'memory' setting for task: '" + value + "'. Give MiB such as \"512\" or GB such as \"1 GB\"; Fargate's largest is 122880 (120 GB).");
     }
 
     /** A whole number from 1 to Integer.MAX_VALUE: a larger one is a client's mistake, not an overflow to report as a server error. */

@@ -3,7 +3,7 @@ package io.berth.controlplane.tasks;
 import io.berth.common.agentprotocol.ContainerLinuxOptions;
 import io.berth.common.agentprotocol.ContainerSpec;
 import io.berth.common.agentprotocol.VolumeMount;
-import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.resources.InvalidRequestException;
 import io.berth.controlplane.taskdefinitions.ContainerDefinition;
 import io.berth.controlplane.taskdefinitions.ContainerDependencyRules;
 import io.berth.controlplane.taskdefinitions.ContainerHealthCheckRules;
@@ -64,13 +64,13 @@ public final class TaskComposition
         for (ContainerOverride override : overrides.containerOverrides()) {
             ContainerSizeRules.checkOverride(override);
             if (!names.contains(override.name())) {
-                throw EcsException.invalidParameter("Override for container named " + override.name()
+                throw InvalidRequestException.invalidValue("Override for container named " + override.name()
                         + " is not a container in the TaskDefinition. Containers are: " + String.join(", ", names.stream().sorted().toList()) + ".");
             }
         }
         Map<String, ContainerOverride> overridesByName = overrides.containerOverrides().stream()
                 .collect(Collectors.toMap(ContainerOverride::name, Function.identity(), (first, second) -> {
-                    throw EcsException.invalidParameter("More than one override for container " + first.name() + ".");
+                    throw InvalidRequestException.invalidValue("More than one override for container " + first.name() + ".");
                 }));
         Map<String, List<VolumeMount>> mounts = TaskVolumeRules.mounts(definition.otherFields(), definition.containerDefinitions());
         return definition.containerDefinitions().stream()

@@ -5,7 +5,7 @@ import io.berth.common.agentprotocol.ContainerSpec;
 import io.berth.common.agentprotocol.IsolationTier;
 import io.berth.controlplane.isolation.TaskIsolation;
 import io.berth.controlplane.agents.HostSignals;
-import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.resources.InvalidRequestException;
 import io.berth.controlplane.clusters.CapacityProviders;
 import io.berth.controlplane.clusters.Cluster;
 import io.berth.controlplane.clusters.ClusterService;
@@ -113,23 +113,23 @@ public final class TaskService
     public List<Task> run(String accountId, String region, RunTaskCommand command)
     {
         if (command.count() < 1 || command.count() > 10) {
-            throw EcsException.invalidParameter("count must be between 1 and 10, got " + command.count() + ".");
+            throw InvalidRequestException.invalidValue("count must be between 1 and 10, got " + command.count() + ".");
         }
         if (command.launchType() != null && !command.launchType().equals(LAUNCH_TYPE)) {
-            throw EcsException.invalidParameter("Berth runs tasks on FARGATE only; launchType " + command.launchType()
+            throw InvalidRequestException.invalidValue("Berth runs tasks on FARGATE only; launchType " + command.launchType()
                     + " is not supported. Omit launchType or set it to FARGATE.");
         }
         if (command.platformVersion() != null && !command.platformVersion().equals("LATEST") && !command.platformVersion().equals(PLATFORM_VERSION)) {
-            throw EcsException.invalidParameter("Platform version " + command.platformVersion() + " is not supported: use LATEST or " + PLATFORM_VERSION + ".");
+            throw InvalidRequestException.invalidValue("Platform version " + command.platformVersion() + " is not supported: use LATEST or " + PLATFORM_VERSION + ".");
         }
         if (command.startedBy() != null && command.startedBy().length() > 128) {
-            throw EcsException.invalidParameter("startedBy can have at most 128 characters.");
+            throw InvalidRequestException.invalidValue("startedBy can have at most 128 characters.");
         }
         try {
             command.placement().validate();
         }
         catch (IllegalArgumentException e) {
-            throw EcsException.invalidParameter(e.getMessage());
+            throw InvalidRequestException.invalidValue(e.getMessage());
         }
         TaskTags.check(command.tagging());
         Set<String> touchedHosts = new HashSet<>();
@@ -141,9 +141,9 @@ public final class TaskService
                 CapacityProviders.checkRunnable(cluster.configuration().defaultCapacityProviderStrategy(), "The cluster's defaultCapacityProviderStrategy");
             }
             TaskDefinition definition = taskDefinitions.find(transaction, accountId, command.taskDefinition())
-                    .orElseThrow(() -> EcsException.clientException("TaskDefinition not found."));
+                    .orElseThrow(() -> InvalidRequestException.refused("TaskDefinition not found."));
             if (definition.status() != TaskDefinition.Status.ACTIVE) {
-                throw EcsException.clientException("TaskDefinition is inactive: " + definition.arn() + ". Register a new revision or run an ACTIVE one.");
+                throw InvalidRequestException.refused("TaskDefinition is inactive: " + definition.arn() + ". Register a new revision or run an ACTIVE one.");
             }
             NetworkConfigurationRules.check(definition.networkMode(), command.networkConfiguration());
             TaskSize size = TaskComposition.size(definition, command.overrides());
@@ -189,15 +189,15 @@ public final class TaskService
     public Task stop(String accountId, String region, String clusterReference, String taskReference, String reason)
     {
         if (taskReference == null || taskReference.isEmpty()) {
-            throw EcsException.invalidParameter("task is required: give the task id or ARN.");
+            throw InvalidRequestException.invalidValue("task is required: give the task id or ARN.");
         }
         if (reason != null && reason.length() > MAX_REASON_LENGTH) {
-            throw EcsException.invalidParameter("reason can have at most " + MAX_REASON_LENGTH + " characters.");
+            throw InvalidRequestException.invalidValue("reason can have at most " + MAX_REASON_LENGTH + " characters.");
         }
         Task stopped = store.inTransaction(transaction -> {
             Cluster cluster = clusters.resolve(transaction, accountId, region, clusterReference);
             Task task = findInCluster(transaction, accountId, cluster, taskReference)
-                    .orElseThrow(() -> EcsException.invalidParameter("The referenced task was not found."));
+                    .orElseThrow(() -> InvalidRequestException.invalidValue("The referenced task was not found."));
             Instant now = clock.instant();
             Task after = task.withState(TaskTransitions.stopRequested(task.state(), reason, now));
             if (transaction.tasks().updateIfChanged(task, after)) {
@@ -246,10 +246,10 @@ public final class TaskService
     public Described<Task> describe(String accountId, String region, String clusterReference, List<String> taskReferences)
     {
         if (taskReferences == null || taskReferences.isEmpty()) {
-            throw EcsException.invalidParameter("Tasks cannot be empty.");
+            throw InvalidRequestException.invalidValue("Tasks cannot be empty.");
         }
         if (taskReferences.size() > 100) {
-            throw EcsException.invalidParameter("At most 100 tasks can be described at once.");
+            throw InvalidRequestException.invalidValue("At most 100 tasks can be described at once.");
         }
         return store.inTransaction(transaction -> {
             Cluster cluster = clusters.resolve(transaction, accountId, region, clusterReference);
@@ -271,7 +271,7 @@ public final class TaskService
     public Page<String> listArns(String accountId, String region, TaskListFilter filter, PageRequest page)
     {
         if (filter.desiredStatus() != TaskStatus.RUNNING && filter.desiredStatus() != TaskStatus.STOPPED) {
-            throw EcsException.invalidParameter("desiredStatus must be RUNNING or STOPPED.");
+            throw InvalidRequestException.invalidValue("desiredStatus must be RUNNING or STOPPED.");
         }
         return store.inTransaction(transaction -> {
             Cluster cluster = clusters.resolve(transaction, accountId, region, filter.cluster());
@@ -360,7 +360,7 @@ public final class TaskService
         for (ContainerSpec spec : specs) {
             if (spec.memoryMiB() != null) {
                 if (spec.memoryMiB() > size.memory()) {
-                    throw EcsException.invalidParameter("The 'memory' setting for container '" + spec.name() + "' (" + spec.memoryMiB()
+                    throw InvalidRequestException.invalidValue("The 'memory' setting for container '" + spec.name() + "' (" + spec.memoryMiB()
                             + " MiB) is greater than for the task (" + size.memory() + " MiB).");
                 }
                 memory += spec.memoryMiB();
@@ -368,10 +368,10 @@ public final class TaskService
             cpu += spec.cpu() == null ? 0 : spec.cpu();
         }
         if (memory > size.memory()) {
-            throw EcsException.invalidParameter("The containers' memory adds up to " + memory + " MiB, more than the task's " + size.memory() + " MiB.");
+            throw InvalidRequestException.invalidValue("The containers' memory adds up to " + memory + " MiB, more than the task's " + size.memory() + " MiB.");
         }
         if (cpu > size.cpu()) {
-            throw EcsException.invalidParameter("The containers' cpu adds up to " + cpu + ", more than the task's " + size.cpu() + ".");
+            throw InvalidRequestException.invalidValue("The containers' cpu adds up to " + cpu + ", more than the task's " + size.cpu() + ".");
         }
     }
 

@@ -1,7 +1,7 @@
 package io.berth.controlplane.accounts;
 
 import io.berth.controlplane.TestingClock;
-import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.resources.InvalidRequestException;
 import io.berth.controlplane.store.Store;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,9 +53,9 @@ class AccountServiceTest
     {
         accounts.createAccount("team-a");
         assertThatThrownBy(() -> accounts.createAccount("team-a"))
-                .isInstanceOfSatisfying(EcsException.class, e -> assertThat(e.type()).isEqualTo("ClientException"))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.kind()).isEqualTo(InvalidRequestException.Kind.REFUSED))
                 .hasMessageContaining("already exists");
-        assertThatThrownBy(() -> accounts.createAccount("bad name")).isInstanceOf(EcsException.class);
+        assertThatThrownBy(() -> accounts.createAccount("bad name")).isInstanceOf(InvalidRequestException.class);
     }
 
     @Test

@@ -3,7 +3,7 @@ package io.berth.controlplane.store;
 import io.berth.common.agentprotocol.IngressReport;
 import io.berth.common.network.Ipv4Cidr;
 import io.berth.controlplane.TestingClock;
-import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.resources.InvalidRequestException;
 import io.berth.controlplane.loadbalancing.HealthCheck;
 import io.berth.controlplane.loadbalancing.IngressPlans;
 import io.berth.controlplane.loadbalancing.LoadBalancer;
@@ -63,10 +63,10 @@ abstract class ServiceTargetsContractTest
     {
         setUp(false);
         assertThatThrownBy(() -> targets.check(account, group.arn()))
-                .isInstanceOf(EcsException.class)
+                .isInstanceOf(InvalidRequestException.class)
                 .hasMessage("The target group with targetGroupArn " + group.arn() + " does not have an associated load balancer.");
         assertThatThrownBy(() -> targets.check(newAccount(), group.arn()))
-                .isInstanceOf(EcsException.class)
+                .isInstanceOf(InvalidRequestException.class)
                 .hasMessage("The target group with targetGroupArn " + group.arn() + " does not exist.");
         LoadBalancer loadBalancer = loadBalancing.createLoadBalancer(account, "us-east-1", "web");
         loadBalancing.createListener(account, "us-east-1", loadBalancer.arn(), 80, group.arn());

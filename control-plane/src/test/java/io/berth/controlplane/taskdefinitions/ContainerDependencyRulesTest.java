@@ -2,7 +2,7 @@ package io.berth.controlplane.taskdefinitions;
 
 import io.berth.common.agentprotocol.ContainerDependency;
 import io.berth.common.agentprotocol.ContainerDependency.Condition;
-import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.resources.InvalidRequestException;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -38,7 +38,7 @@ class ContainerDependencyRulesTest
     void refusesAnUnknownContainer()
     {
         assertThatThrownBy(() -> ContainerDependencyRules.check(List.of(container("app", true, on("db", "START")))))
-                .isInstanceOf(EcsException.class)
+                .isInstanceOf(InvalidRequestException.class)
                 .hasMessage("Container 'app' depends on container 'db', which is not in the task definition. Containers are: app.");
     }
 
@@ -58,7 +58,7 @@ class ContainerDependencyRulesTest
     void refusesHealthyOnAContainerWithoutAHealthCheck()
     {
         assertThatThrownBy(() -> ContainerDependencyRules.check(List.of(container("db", true), container("app", true, on("db", "HEALTHY")))))
-                .isInstanceOf(EcsException.class)
+                .isInstanceOf(InvalidRequestException.class)
                 .hasMessage("Container 'app' depends on 'db' with condition HEALTHY, but 'db' has no healthCheck: give it one, or use START, COMPLETE or SUCCESS.");
     }
 

@@ -1,6 +1,6 @@
 package io.berth.controlplane.taskdefinitions;
 
-import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.resources.InvalidRequestException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +26,7 @@ class FargateTaskSizesTest
     void invalidMemoryListsTheValidValuesForTheCpu()
     {
         assertThatThrownBy(() -> FargateTaskSizes.check(new TaskSize(256, 4096)))
-                .isInstanceOfSatisfying(EcsException.class, e -> assertThat(e.type()).isEqualTo("InvalidParameterException"))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.kind()).isEqualTo(InvalidRequestException.Kind.INVALID_VALUE))
                 .hasMessageContaining("cpu 256")
                 .hasMessageContaining("512, 1024, 2048");
     }
@@ -35,7 +35,7 @@ class FargateTaskSizesTest
     void invalidCpuListsTheValidCpuValues()
     {
         assertThatThrownBy(() -> FargateTaskSizes.check(new TaskSize(300, 512)))
-                .isInstanceOfSatisfying(EcsException.class, e -> assertThat(e.type()).isEqualTo("InvalidParameterException"))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.kind()).isEqualTo(InvalidRequestException.Kind.INVALID_VALUE))
                 .hasMessageContaining("256, 512, 1024, 2048, 4096, 8192, 16384");
     }
 
@@ -60,7 +60,7 @@ class FargateTaskSizesTest
         assertThat(FargateTaskSizes.derive(null, 4096, 600, 0)).isEqualTo(new TaskSize(1024, 4096));
         assertThat(FargateTaskSizes.derive(2048, 4096, 0, 0)).isEqualTo(new TaskSize(2048, 4096));
         assertThatThrownBy(() -> FargateTaskSizes.derive(null, 700, 0, 0))
-                .isInstanceOf(EcsException.class)
+                .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("no cpu value allows it");
     }
 
@@ -76,8 +76,8 @@ class FargateTaskSizesTest
         assertThat(TaskSize.parseMemory("1 GB")).isEqualTo(1024);
         assertThat(TaskSize.parseMemory("0.5GB")).isEqualTo(512);
         assertThat(TaskSize.parseMemory("2048 MiB")).isEqualTo(2048);
-        assertThatThrownBy(() -> TaskSize.parseCpu("lots")).isInstanceOf(EcsException.class).hasMessageContaining("0.25 vCPU");
-        assertThatThrownBy(() -> TaskSize.parseCpu("0.1 vCPU")).isInstanceOf(EcsException.class);
-        assertThatThrownBy(() -> TaskSize.parseMemory("1 TB")).isInstanceOf(EcsException.class).hasMessageContaining("1 GB");
+        assertThatThrownBy(() -> TaskSize.parseCpu("lots")).isInstanceOf(InvalidRequestException.class).hasMessageContaining("0.25 vCPU");
+        assertThatThrownBy(() -> TaskSize.parseCpu("0.1 vCPU")).isInstanceOf(InvalidRequestException.class);
+        assertThatThrownBy(() -> TaskSize.parseMemory("1 TB")).isInstanceOf(InvalidRequestException.class).hasMessageContaining("1 GB");
     }
 }

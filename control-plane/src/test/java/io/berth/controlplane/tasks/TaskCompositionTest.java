@@ -2,7 +2,6 @@ package io.berth.controlplane.tasks;
 
 import io.berth.common.agentprotocol.ContainerLinuxOptions;
 import io.berth.common.agentprotocol.ContainerSpec;
-import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.resources.InvalidRequestException;
 import io.berth.controlplane.taskdefinitions.ContainerDefinition;
 import io.berth.controlplane.taskdefinitions.EnvironmentVariable;
@@ -76,7 +75,7 @@ class TaskCompositionTest
     {
         TaskOverrides overrides = new TaskOverrides(List.of(new ContainerOverride("db", List.of("x"), null, null, null, null)), null, null, null, null);
         assertThatThrownBy(() -> TaskComposition.containers(DEFINITION, overrides))
-                .isInstanceOfSatisfying(EcsException.class, e -> assertThat(e.type()).isEqualTo("InvalidParameterException"))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.kind()).isEqualTo(InvalidRequestException.Kind.INVALID_VALUE))
                 .hasMessageContaining("db")
                 .hasMessageContaining("app, sidecar");
     }
@@ -87,7 +86,7 @@ class TaskCompositionTest
         assertThat(TaskComposition.size(DEFINITION, new TaskOverrides(List.of(), "1 vCPU", "4 GB", null, null))).isEqualTo(new TaskSize(1024, 4096));
         assertThat(TaskComposition.size(DEFINITION, new TaskOverrides(List.of(), null, "4096", null, null))).isEqualTo(new TaskSize(512, 4096));
         assertThatThrownBy(() -> TaskComposition.size(DEFINITION, new TaskOverrides(List.of(), "4096", null, null, null)))
-                .isInstanceOf(EcsException.class)
+                .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("Invalid memory value 1024 MiB")
                 .hasMessageContaining("8192, 9216, 10240");
     }

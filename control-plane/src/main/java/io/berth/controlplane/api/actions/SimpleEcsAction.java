@@ -2,9 +2,9 @@ package io.berth.controlplane.api.actions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.controlplane.api.EcsAction;
-import io.berth.controlplane.api.EcsException;
+import io.berth.controlplane.api.EcsErrors;
 import io.berth.controlplane.api.RequestContext;
-import io.berth.controlplane.resources.InvalidRequestException;
+import io.berth.controlplane.resources.DomainException;
 
 import java.util.function.BiFunction;
 
@@ -12,7 +12,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * An ECS action from its name and a handler method, so each feature keeps its actions in one small class. The
- * domain's {@link InvalidRequestException} becomes ECS's error shape here, at the edge.
+ * domain's {@link DomainException}s become ECS's error shape here, at the edge.
  */
 record SimpleEcsAction(String name, BiFunction<RequestContext, JsonNode, JsonNode> handler)
         implements EcsAction
@@ -29,11 +29,8 @@ record SimpleEcsAction(String name, BiFunction<RequestContext, JsonNode, JsonNod
         try {
             return handler.apply(context, request);
         }
-        catch (InvalidRequestException e) {
-            throw switch (e.kind()) {
-                case REFUSED -> EcsException.clientException(e.getMessage());
-                case INVALID_VALUE -> EcsException.invalidParameter(e.getMessage());
-            };
+        catch (DomainException e) {
+            throw EcsErrors.of(e);
         }
     }
 }

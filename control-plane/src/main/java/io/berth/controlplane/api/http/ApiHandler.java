@@ -9,12 +9,14 @@ import com.sun.net.httpserver.HttpHandler;
 import io.berth.common.json.Json;
 import io.berth.controlplane.api.AdminEndpoint;
 import io.berth.controlplane.api.EcsAction;
+import io.berth.controlplane.api.EcsErrors;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.api.JsonService;
 import io.berth.controlplane.api.RequestContext;
 import io.berth.controlplane.api.query.QueryArguments;
 import io.berth.controlplane.api.query.QueryService;
 import io.berth.controlplane.api.query.XmlElement;
+import io.berth.controlplane.resources.DomainException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -168,11 +170,13 @@ final class ApiHandler
                 outcome.code = status;
                 send(exchange, requestId, status, ecs, response == null ? mapper.createObjectNode() : response);
             }
-            catch (EcsException e) {
-                status = e.httpStatus();
-                outcome.failed(e);
-                log.warn("{} account={} failed: {} {}: {} requestId={}", operation, accountId, status, e.type(), e.getMessage(), requestId);
-                sendError(exchange, requestId, ecs, queryNamespace, e);
+            catch (EcsException | DomainException e) {
+                // a domain refusal that no action mapped still reaches the caller as a 4xx, never a ServerException
+                EcsException error = e instanceof DomainException refusal ? EcsErrors.of(refusal) : (EcsException) e;
+                status = error.httpStatus();
+                outcome.failed(error);
+                log.warn("{} account={} failed: {} {}: {} requestId={}", operation, accountId, status, error.type(), error.getMessage(), requestId);
+                sendError(exchange, requestId, ecs, queryNamespace, error);
                 return;
             }
             catch (RuntimeException e) {

@@ -74,6 +74,18 @@ class ApiServerSdkTest
     }
 
     @Test
+    void answersAnUnmappedDomainRefusalInTheEcsShape()
+    {
+        try (EcsClient ecs = client(TestApi.KEY.accessKeyId(), TestApi.KEY.secretAccessKey(), Region.US_EAST_1)) {
+            assertThatThrownBy(() -> ecs.listContainerInstances(request -> request.cluster("elsewhere")))
+                    .isInstanceOfSatisfying(ClusterNotFoundException.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(400);
+                        assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("Cluster not found: elsewhere");
+                    });
+        }
+    }
+
+    @Test
     void hidesUnexpectedFailuresBehindServerException()
     {
         try (EcsClient ecs = client(TestApi.KEY.accessKeyId(), TestApi.KEY.secretAccessKey(), Region.US_EAST_1)) {

@@ -11,6 +11,7 @@ import io.berth.controlplane.api.AdminEndpoint;
 import io.berth.controlplane.api.EcsAction;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.api.RequestContext;
+import io.berth.controlplane.resources.NotFoundException;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -71,6 +72,10 @@ final class TestApi
                 }),
                 action("ListTaskDefinitions", (context, request) -> {
                     throw new IllegalStateException("secret internal detail");
+                }),
+                // a domain refusal that the action itself does not map: the server still answers in ECS's shape
+                action("ListContainerInstances", (context, request) -> {
+                    throw NotFoundException.cluster("Cluster not found: " + request.path("cluster").asText());
                 }));
     }
 
