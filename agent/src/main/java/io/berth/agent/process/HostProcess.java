@@ -51,8 +51,14 @@ public final class HostProcess
         if (stdin == null) {
             builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         }
+        Process process;
         try {
-            Process process = builder.start();
+            process = builder.start();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + command.getFirst() + ": " + e.getMessage(), e);
+        }
+        try {
             CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()), Thread::startVirtualThread);
             CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()), Thread::startVirtualThread);
             if (stdin != null) {
@@ -66,10 +72,9 @@ public final class HostProcess
             return new ProcessOutput(process.exitValue(), stdout.completeOnTimeout("", 5, TimeUnit.SECONDS).join(),
                     stderr.completeOnTimeout("", 5, TimeUnit.SECONDS).join());
         }
-        catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + command.getFirst() + ": " + e.getMessage(), e);
-        }
         catch (InterruptedException e) {
+            // the caller gives up on the command (an agent shutting down): it must not outlive the wait
+            process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new UncheckedIOException(new IOException("interrupted while running " + describe(command)));
         }

@@ -126,6 +126,12 @@ public final class RuncConmonRuntime
             awaitCreated(containerId);
             startCreated(containerId);
         }
+        catch (UncheckedIOException e) {
+            // a runtime command that hung past its deadline or could not run: the task's reason names it
+            removeQuietly(containerId);
+            String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+            throw new ContainerStartException(runtime.name() + " could not start container " + containerId + ": " + why, e);
+        }
         catch (ContainerStartException | RuntimeException e) {
             removeQuietly(containerId);
             throw e;
@@ -214,8 +220,14 @@ public final class RuncConmonRuntime
         StateLayout.checkContainerId(containerId);
         Optional<RuncState> state = runc.state(containerId);
         if (state.isPresent() && !state.get().status().equals("stopped")) {
-            runc.kill(containerId, SIGKILL);
-            awaitStopped(containerId);
+            try {
+                runc.kill(containerId, SIGKILL);
+                awaitStopped(containerId);
+            }
+            catch (UncheckedIOException e) {
+                // a kill that hangs or fails: the forced delete below kills the container by itself
+                log.warn("kill of container {} failed, deleting it by force: {}", containerId, e.getMessage());
+            }
         }
         // let conmon record the exit and leave by itself before its container's state goes away
         awaitMonitorExit(containerId, EXIT_FILE_GRACE);

@@ -12,6 +12,7 @@ import io.berth.common.agentprotocol.TaskReport.Status;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,7 @@ import static java.util.Objects.requireNonNull;
 public final class TaskReconciler
 {
     private static final Logger log = LoggerFactory.getLogger(TaskReconciler.class);
+    static final String FORCED_STOP_REASON = "killed by the agent: the task's stop did not finish before the agent left the host";
 
     private final HostInfo hostInfo;
     private final ControlPlaneLink link;
@@ -223,7 +225,10 @@ public final class TaskReconciler
         }
     }
 
-    /** Stops every task on this host and waits (up to timeout) until each is cleaned up. */
+    /**
+     * Stops every task on this host and waits (up to timeout) until each is cleaned up. What has not stopped by then
+     * (a runtime whose stop hangs, a container that outlives its stop timeout) is for {@link #tearDownUnstopped}.
+     */
     public void stopAll(java.time.Duration timeout)
     {
         runners.values().forEach(TaskRunner::requestStop);
@@ -237,6 +242,87 @@ public final class TaskReconciler
                 return;
             }
         }
+    }
+
+    /**
+     * After {@link #shutdown()}, for an agent that leaves its host: removes by force everything of each task that has
+     * not stopped (its containers are killed), retrying what failed with backoff until deadline, so the agent leaves no
+     * container, mount, storage or network namespace behind. A task fully removed is recorded STOPPED; one that is not
+     * keeps its record, so the next agent on this host finishes it. Returns what could not be removed, one entry per
+     * task; empty when nothing is left.
+     */
+    public List<String> tearDownUnstopped(java.time.Duration deadline)
+    {
+        long deadlineNanos = System.nanoTime() + deadline.toNanos();
+        List<TaskRecord> unstopped = runners.values().stream().map(TaskRunner::record).filter(record -> record.status() != Status.STOPPED).toList();
+        // side by side: a hung runtime step takes its whole deadline, and each task's wait is its own
+        List<String> leftovers = new ArrayList<>();
+        try (ExecutorService teardowns = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<String>> results = unstopped.stream().map(record -> teardowns.submit(() -> tearDownByForce(record, deadlineNanos))).toList();
+            for (java.util.concurrent.Future<String> result : results) {
+                String leftover = result.get();
+                if (leftover != null) {
+                    leftovers.add(leftover);
+                }
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            leftovers.add("the forced removal was interrupted");
+        }
+        catch (java.util.concurrent.ExecutionException e) {
+            leftovers.add("the forced removal failed: " + e.getCause());
+        }
+        return leftovers;
+    }
+
+    /** Null when nothing of the task is left, else what is left of it. */
+    private String tearDownByForce(TaskRecord record, long deadlineNanos)
+    {
+        log.warn("task {}: its stop did not finish in time ({}); removing it by force", record.taskId(), record.status());
+        List<String> failures = tearDown(record, deadlineNanos);
+        if (!failures.isEmpty()) {
+            log.warn("task {}: could not remove {}", record.taskId(), String.join("; ", failures));
+            return "task " + record.taskId() + ": " + String.join("; ", failures);
+        }
+        host.records().save(stoppedByForce(record));
+        if (host.idRanges() != null) {
+            host.idRanges().release(record.taskId());
+        }
+        log.info("task {}: removed by force", record.taskId());
+        return null;
+    }
+
+    /** Cleanup passes until one leaves nothing or the deadline passes; the last pass's failures. */
+    private List<String> tearDown(TaskRecord record, long deadlineNanos)
+    {
+        java.time.Duration wait = RetryBackoff.CLEANUP.first();
+        while (true) {
+            List<String> failures = TaskCleanup.once(host, record);
+            long left = deadlineNanos - System.nanoTime();
+            if (failures.isEmpty() || left <= 0) {
+                return failures;
+            }
+            try {
+                Thread.sleep(Math.min(wait.toMillis(), java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return failures;
+            }
+            wait = RetryBackoff.CLEANUP.after(wait);
+        }
+    }
+
+    private TaskRecord stoppedByForce(TaskRecord record)
+    {
+        TaskRecord changed = record;
+        for (ContainerRecord container : record.containers()) {
+            if (container.status() != Status.STOPPED) {
+                changed = changed.withContainer(container.name(), c -> c.stopped(null, FORCED_STOP_REASON));
+            }
+        }
+        return changed.withStopped(host.clock().instant());
     }
 
     /** Stops watching; the containers keep running for the next agent to adopt. */

@@ -26,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -534,11 +533,17 @@ public final class TaskRunner
         return spec.stopTimeoutSeconds() == null ? DEFAULT_STOP_TIMEOUT : Duration.ofSeconds(spec.stopTimeoutSeconds());
     }
 
+    /** Kills what still runs; a kill that fails (a hung runtime) is logged, and the cleanup's delete kills it again. */
     private void stopAllContainers()
     {
         for (ContainerRecord container : record.get().containers()) {
             if (container.status() != Status.STOPPED) {
-                host.runtime().signal(container.containerId(), SIGKILL);
+                try {
+                    host.runtime().signal(container.containerId(), SIGKILL);
+                }
+                catch (RuntimeException e) {
+                    log.warn("task {}: cannot kill container {}: {}", taskId(), container.name(), e.getMessage());
+                }
                 update(current -> current.withContainer(container.name(), c -> c.stopped(null, "stopped after an agent error")));
             }
         }
@@ -599,53 +604,7 @@ public final class TaskRunner
     /** One pass over every step of the cleanup; what could not be removed, each with why. */
     private List<String> cleanUpOnce()
     {
-        List<String> failures = new ArrayList<>();
-        for (ContainerRecord container : record.get().containers()) {
-            try {
-                host.runtime().delete(container.containerId());
-            }
-            catch (RuntimeException e) {
-                failures.add("container " + container.name() + " (" + e.getMessage() + ")");
-            }
-            try {
-                host.snapshotter().remove(container.containerId());
-            }
-            catch (IOException | RuntimeException e) {
-                failures.add("the root filesystem of container " + container.name() + " (" + e.getMessage() + ")");
-            }
-        }
-        // the storage is released beside the network's tear-down, as it was made beside its set-up
-        CompletableFuture<String> storageFailure = new CompletableFuture<>();
-        if (failures.isEmpty()) {
-            Thread.ofVirtual().name("storage-" + taskId()).start(() -> storageFailure.complete(removeStorage()));
-        }
-        else {
-            // a container or its root filesystem may still write to it: it goes once they are gone
-            storageFailure.complete("the task's ephemeral storage (kept until its containers and root filesystems are removed)");
-        }
-        try {
-            host.network().tearDown(taskId());
-        }
-        catch (NetworkException | RuntimeException e) {
-            failures.add("the task's network (" + e.getMessage() + ")");
-        }
-        String storage = storageFailure.join();
-        if (storage != null) {
-            failures.add(storage);
-        }
-        return failures;
-    }
-
-    /** Null when the task's storage is gone, else what could not be removed. */
-    private String removeStorage()
-    {
-        try {
-            host.storage().remove(taskId());
-            return null;
-        }
-        catch (Exception | Error e) {
-            return "the task's ephemeral storage (" + e.getMessage() + ")";
-        }
+        return TaskCleanup.once(host, record.get());
     }
 
     private void update(java.util.function.UnaryOperator<TaskRecord> change)

@@ -69,6 +69,8 @@ public final class AgentNode
         implements AutoCloseable
 {
     private static final Logger log = LoggerFactory.getLogger(AgentNode.class);
+    /** How long an agent that leaves its host spends removing, by force, the tasks whose stop did not finish. */
+    private static final Duration FORCED_TEARDOWN_DEADLINE = Duration.ofSeconds(60);
 
     private final AgentNodeConfig config;
     private final Clock clock;
@@ -285,29 +287,45 @@ public final class AgentNode
     }
 
     /**
-     * Stops every task on this host (waiting up to timeout), then closes the agent and removes its cgroup parent and
-     * its part of the task network (bridge, links to other hosts, firewall tables).
+     * Stops every task on this host (waiting up to timeout), then closes the agent, removes by force what did not stop
+     * in time (a runtime whose stop hangs: see {@link io.berth.agent.tasks.TaskReconciler#tearDownUnstopped}), and
+     * removes its cgroup parent and its part of the task network (bridge, links to other hosts, firewall tables).
+     * Every step is tried even when an earlier one failed. Returns what could not be removed, each also logged; empty
+     * when nothing of Berth's tasks is left on the host.
      */
-    public void stopAllTasksAndClose(Duration timeout)
+    public List<String> stopAllTasksAndClose(Duration timeout)
     {
         Agent current = agent;
         if (current == null) {
             close();
-            return;
+            return List.of();
         }
         current.reconciler().stopAll(timeout);
         close();
+        List<String> leftovers = new ArrayList<>(current.reconciler().tearDownUnstopped(FORCED_TEARDOWN_DEADLINE));
         if (current.host().runtime() instanceof TieredRuntime runtime) {
             runtime.removeCgroupParent();
+            List<String> containers = runtime.containerIds();
+            if (!containers.isEmpty()) {
+                leftovers.add("containers " + String.join(", ", containers) + " (and the agent's cgroup parent with them)");
+            }
         }
         if (current.host().network() instanceof CniTaskNetwork network) {
             try {
                 network.removeHostNetworkIfUnused();
+                List<String> namespaces = network.taskIds();
+                if (!namespaces.isEmpty()) {
+                    leftovers.add("the network namespaces of tasks " + String.join(", ", namespaces) + " (and the bridge and firewall tables with them)");
+                }
             }
-            catch (NetworkException e) {
-                log.warn("cannot remove the task network: {}", e.getMessage());
+            catch (NetworkException | RuntimeException e) {
+                leftovers.add("the task network: " + e.getMessage());
             }
         }
+        for (String leftover : leftovers) {
+            log.warn("host {}: left behind on the host: {}", credential.hostId(), leftover);
+        }
+        return leftovers;
     }
 
     @Override

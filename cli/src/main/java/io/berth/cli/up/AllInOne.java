@@ -30,6 +30,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -218,8 +219,11 @@ public final class AllInOne
         return id;
     }
 
-    /** For tests and `berth up --stop-tasks`: stops every task on this host, then closes Berth. */
-    public void stopAllTasksAndClose(Duration timeout)
+    /**
+     * For tests and benchmarks: stops every task on this host, then closes Berth. Returns what could not be removed
+     * from the host (see {@link AgentNode#stopAllTasksAndClose}); empty when nothing is left.
+     */
+    public List<String> stopAllTasksAndClose(Duration timeout)
     {
         AgentNode node;
         synchronized (this) {
@@ -230,10 +234,9 @@ public final class AllInOne
                 server.stopMaintenance();
             }
         }
-        if (node != null) {
-            node.stopAllTasksAndClose(timeout);
-        }
+        List<String> leftovers = node == null ? List.of() : node.stopAllTasksAndClose(timeout);
         close();
+        return leftovers;
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * A Berth-specific endpoint beside the ECS API (under /berth/), signed with SigV4 like the ECS calls.
  * pathPattern uses {name} placeholders, e.g. "/berth/tasks/{taskId}/logs". Errors are thrown as
- * {@link EcsException} and come back in the ECS error shape.
+ * {@link EcsException}, or as the domain's exceptions (mapped by {@link EcsErrors}), and come back in the ECS error shape.
  */
 public interface AdminEndpoint
 {

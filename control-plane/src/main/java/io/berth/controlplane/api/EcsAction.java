@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * One ECS action (RunTask, DescribeClusters, ...): decode the request body, call one service method,
- * encode the response. Throws {@link EcsException} for anything the caller did wrong.
+ * encode the response. Throws {@link EcsException} for anything the caller did wrong (the domain's own exceptions
+ * become one in {@link EcsErrors}).
  */
 public interface EcsAction
 {

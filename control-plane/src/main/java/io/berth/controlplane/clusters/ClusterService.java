@@ -191,8 +191,10 @@ public final class ClusterService
             return existing.get();
         }
         Cluster cluster = new Cluster(accountId, name, Arns.cluster(region, accountId, name), Cluster.Status.ACTIVE, clock.instant(), configuration);
-        transaction.clusters().upsertActive(cluster);
-        log.info("Created cluster {} of account {}", name, accountId);
+        // concurrent first requests of an account (RunTasks at once) each try: only the one whose row took logs it
+        if (transaction.clusters().upsertActive(cluster)) {
+            log.info("Created cluster {} of account {}", name, accountId);
+        }
         return transaction.clusters().find(accountId, name).orElseThrow();
     }
 

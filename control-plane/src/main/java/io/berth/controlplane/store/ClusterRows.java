@@ -28,14 +28,15 @@ public final class ClusterRows
      * Inserts the cluster, or reactivates a deleted one of the same name with the new cluster's ARN and
      * configuration; a live cluster is left as is.
      */
-    public void upsertActive(Cluster cluster)
+    /** False when an ACTIVE cluster of that name was already there (another request made it first). */
+    public boolean upsertActive(Cluster cluster)
     {
-        sql.update("INSERT INTO clusters (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?) "
+        return sql.update("INSERT INTO clusters (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?) "
                         + "ON CONFLICT (account_id, name) DO UPDATE SET status = excluded.status, created_at = excluded.created_at, "
                         + "arn = excluded.arn, configuration = excluded.configuration "
                         + "WHERE clusters.status <> excluded.status",
                 cluster.accountId(), cluster.name(), cluster.arn(), cluster.status().name(), cluster.createdAt().toEpochMilli(),
-                JsonBodies.write(cluster.configuration()));
+                JsonBodies.write(cluster.configuration())) > 0;
     }
 
     public void setConfiguration(String accountId, String name, ClusterConfiguration configuration)

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -114,6 +115,9 @@ public final class Store
                 rollback(connection, e);
                 throw StoreException.of("COMMIT", e);
             }
+        }
+        catch (SQLTransientConnectionException e) {
+            throw new StoreBusyException("The store is busy: no connection came free in time (" + e.getMessage() + ")", e);
         }
         catch (SQLException e) {
             throw StoreException.of("connect", e);

@@ -17,6 +17,7 @@ import io.berth.controlplane.api.query.QueryArguments;
 import io.berth.controlplane.api.query.QueryService;
 import io.berth.controlplane.api.query.XmlElement;
 import io.berth.controlplane.resources.DomainException;
+import io.berth.controlplane.store.StoreBusyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -170,9 +171,14 @@ final class ApiHandler
                 outcome.code = status;
                 send(exchange, requestId, status, ecs, response == null ? mapper.createObjectNode() : response);
             }
-            catch (EcsException | DomainException e) {
-                // a domain refusal that no action mapped still reaches the caller as a 4xx, never a ServerException
-                EcsException error = e instanceof DomainException refusal ? EcsErrors.of(refusal) : (EcsException) e;
+            catch (EcsException | DomainException | StoreBusyException e) {
+                EcsException error = switch (e) {
+                    // a domain refusal that no action mapped still reaches the caller as a 4xx, never a ServerException
+                    case DomainException refusal -> EcsErrors.of(refusal);
+                    // a burst the store could not serve in time: the caller retries, as after any throttling
+                    case StoreBusyException busy -> ApiErrors.throttling();
+                    default -> (EcsException) e;
+                };
                 status = error.httpStatus();
                 outcome.failed(error);
                 log.warn("{} account={} failed: {} {}: {} requestId={}", operation, accountId, status, error.type(), error.getMessage(), requestId);

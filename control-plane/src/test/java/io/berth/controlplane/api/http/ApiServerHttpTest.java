@@ -123,6 +123,13 @@ class ApiServerHttpTest
     }
 
     @Test
+    void aStoreTooBusyToServeInTimeIsThrottlingNotAServerError()
+            throws Exception
+    {
+        assertError(ecs("AmazonEC2ContainerServiceV20141113.ListTaskDefinitionFamilies", "{}"), 400, "ThrottlingException", "Rate exceeded");
+    }
+
+    @Test
     void unknownAndMissingTargetsAreUnknownOperations()
             throws Exception
     {

@@ -12,6 +12,7 @@ import io.berth.controlplane.api.EcsAction;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.api.RequestContext;
 import io.berth.controlplane.resources.NotFoundException;
+import io.berth.controlplane.store.StoreBusyException;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -76,6 +77,9 @@ final class TestApi
                 // a domain refusal that the action itself does not map: the server still answers in ECS's shape
                 action("ListContainerInstances", (context, request) -> {
                     throw NotFoundException.cluster("Cluster not found: " + request.path("cluster").asText());
+                }),
+                action("ListTaskDefinitionFamilies", (context, request) -> {
+                    throw new StoreBusyException("The store is busy: no connection came free in time", null);
                 }));
     }
 

@@ -1,0 +1,165 @@
+package io.berth.agent.tasks;
+
+import io.berth.agent.network.TaskNetwork;
+import io.berth.agent.rootfs.MountTable;
+import io.berth.agent.rootfs.OverlaySnapshotter;
+import io.berth.agent.runtime.CgroupLayout;
+import io.berth.agent.runtime.OciRuntime;
+import io.berth.agent.runtime.RuncConmonRuntime;
+import io.berth.common.agentprotocol.ContainerSpec;
+import io.berth.common.agentprotocol.ControlPlaneLink;
+import io.berth.common.agentprotocol.HostInfo;
+import io.berth.common.agentprotocol.SyncRequest;
+import io.berth.common.agentprotocol.SyncResponse;
+import io.berth.common.agentprotocol.TaskAssignment;
+import io.berth.common.agentprotocol.TaskAssignment.DesiredStatus;
+import io.berth.common.agentprotocol.TaskReport.Status;
+import io.berth.testing.BusyboxRootfs;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Fault injection with a runc that hangs (behind a wrapper: one subcommand never returns), with the real conmon,
+ * cgroups and overlayfs. A start that hangs stops the task with a reason that names the runtime's deadline; a stop
+ * that hangs while the agent leaves its host (`berth up` shutting down, a removed host) passes the agent's patience,
+ * and the forced teardown still removes the container, its cgroup, its monitor and its root filesystem mount. Either
+ * way the task ends STOPPED and nothing of it is left. Needs root, runc, conmon and busybox-static.
+ */
+class HungRuntimeFaultTest
+{
+    private static final String TASK_ID = "5707a11f5707a11f5707a11f5707a11f";
+
+    @TempDir
+    Path directory;
+
+    private final FakeHost host = new FakeHost();
+    private final String cgroupParent = "berth-test-" + UUID.randomUUID().toString().substring(0, 8);
+    private RuncConmonRuntime runtime;
+    private OverlaySnapshotter snapshotter;
+    private TaskReconciler reconciler;
+
+    @AfterEach
+    void removeWhatIsLeft()
+            throws Exception
+    {
+        if (reconciler != null) {
+            reconciler.shutdown();
+        }
+        // with the real runc: the wrapper's hang must not keep this test's own cleanup from working
+        RuncConmonRuntime cleaner = new RuncConmonRuntime(directory.resolve("runtime"), RuncConmonRuntime.DEFAULT_RUNC, RuncConmonRuntime.DEFAULT_CONMON,
+                cgroupParent, CgroupLayout.host(), Clock.systemUTC());
+        cleaner.containerIds().forEach(cleaner::delete);
+        if (snapshotter != null) {
+            for (String key : snapshotter.keys()) {
+                snapshotter.remove(key);
+            }
+        }
+        CgroupLayout.host().remove("/" + cgroupParent);
+    }
+
+    @Test
+    void aTaskWhoseStartHangsStopsWithTheRuntimesDeadlineAsItsReason()
+            throws Exception
+    {
+        reconciler = launch(hangingRunc("start"));
+        await().atMost(Duration.ofSeconds(90)).until(() -> reconciler.tasks().getFirst().status() == Status.STOPPED);
+
+        TaskRecord recorded = assertNothingLeft();
+        assertThat(recorded.stopCode()).isEqualTo(TaskRunner.TASK_FAILED_TO_START);
+        assertThat(recorded.stoppedReason()).startsWith("CannotStartContainerError: runc could not start container " + TASK_ID + "-app: ")
+                .contains("start").contains("did not finish within 30 s");
+    }
+
+    @Test
+    void aTaskWhoseStopHangsIsRemovedByForceAndLeavesNothing()
+            throws Exception
+    {
+        reconciler = launch(hangingRunc("kill"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> reconciler.tasks().getFirst().status() == Status.RUNNING);
+
+        // the stop's SIGTERM hangs in runc kill: the task is still stopping when the agent's patience ends
+        reconciler.stopAll(Duration.ofSeconds(2));
+        assertThat(reconciler.tasks().getFirst().status()).isEqualTo(Status.STOPPING);
+        reconciler.shutdown();
+        List<String> leftovers = reconciler.tearDownUnstopped(Duration.ofSeconds(90));
+
+        assertThat(leftovers).isEmpty();
+        assertThat(assertNothingLeft().containers().getFirst().reason()).isEqualTo(TaskReconciler.FORCED_STOP_REASON);
+    }
+
+    /** runc for everything but subcommand, which never returns (as a runtime stuck on a frozen cgroup would). */
+    private Path hangingRunc(String subcommand)
+            throws Exception
+    {
+        Path wrapper = Files.createDirectories(directory.resolve("bin")).resolve("runc");
+        Files.writeString(wrapper, """
+                #!/bin/sh
+                for argument in "$@"; do
+                    if [ "$argument" = %s ]; then exec sleep 600; fi
+                done
+                exec %s "$@"
+                """.formatted(subcommand, RuncConmonRuntime.DEFAULT_RUNC));
+        Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return wrapper;
+    }
+
+    /** The reconciler of a host whose runtime runs runc, with the task assigned and launched. */
+    private TaskReconciler launch(Path runc)
+            throws Exception
+    {
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx--x--x"));
+        host.layers = List.of(BusyboxRootfs.create(directory.resolve("layer")));
+        runtime = new RuncConmonRuntime(directory.resolve("runtime"), OciRuntime.runc(runc), RuncConmonRuntime.DEFAULT_CONMON, cgroupParent,
+                CgroupLayout.host(), Clock.systemUTC());
+        snapshotter = new OverlaySnapshotter(directory.resolve("snapshots"));
+        TaskAssignment assignment = new TaskAssignment(TASK_ID, "arn:aws:ecs:us-east-1:000000000000:task/default/" + TASK_ID, DesiredStatus.RUNNING, 256, 512,
+                List.of(new ContainerSpec("app", "registry/app:1", null, List.of("sleep", "600"), Map.of(), null, null, true, null, null, 1)));
+        ControlPlaneLink link = new ControlPlaneLink()
+        {
+            @Override
+            public SyncResponse sync(SyncRequest request)
+            {
+                return new SyncResponse(List.of(assignment));
+            }
+
+            @Override
+            public void awaitChange(String hostId, Duration timeout) {}
+        };
+        // the task network's own fault tests are CniTaskNetworkIntegrationTest's: here the container gets a namespace of its own
+        HostServices services = new HostServices(host, snapshotter, runtime, new TaskRecordStore(directory.resolve("tasks")), directory.resolve("logs"), Clock.systemUTC(),
+                TaskNetwork.none(), host.storage);
+        TaskReconciler launched = new TaskReconciler(new HostInfo("host-1", "10.242.0.1", 1024, 2048, Map.of()), link, services, () -> {});
+        launched.reconcile();
+        return launched;
+    }
+
+    /** Nothing of the task on the host: no container, mount, snapshot, cgroup, storage or hung runc; its record STOPPED. */
+    private TaskRecord assertNothingLeft()
+            throws Exception
+    {
+        assertThat(runtime.containerIds()).isEmpty();
+        assertThat(new MountTable().mountPointsUnder(directory)).isEmpty();
+        assertThat(snapshotter.keys()).isEmpty();
+        runtime.removeCgroupParent();
+        assertThat(CgroupLayout.host().existingDirectories("/" + cgroupParent)).isEmpty();
+        assertThat(host.storage.sizes).isEmpty();
+        // a hung runc was killed when its deadline passed or its caller gave up on it, not left waiting
+        assertThat(ProcessHandle.current().descendants().filter(process -> process.info().commandLine().orElse("").contains("sleep 600")).count()).isZero();
+        TaskRecord recorded = new TaskRecordStore(directory.resolve("tasks")).loadAll().getFirst();
+        assertThat(recorded.status()).isEqualTo(Status.STOPPED);
+        return recorded;
+    }
+}
