@@ -9,6 +9,9 @@ import io.berth.agent.metadata.TaskMetadataServer;
 import io.berth.agent.metadata.TaskRoleCredentialsCache;
 import io.berth.agent.link.ControlPlaneRefusedException;
 import io.berth.agent.metering.MeteredRuntime;
+import io.berth.agent.metrics.AgentMetrics;
+import io.berth.agent.metrics.MeasuredHost;
+import io.berth.agent.metrics.TaskLifecycleLink;
 import io.berth.agent.metering.UsageLedger;
 import io.berth.agent.metering.UsageReportingLink;
 import io.berth.agent.metering.UsageSampler;
@@ -79,7 +82,13 @@ public final class Agent
     /** Keeps task usage in a "usage" directory beside the log directory, sampled every 5 s. */
     public Agent(AgentConfig config, ControlPlaneLink link, HostServices host)
     {
-        this(config, link, host, host.logDirectory().toAbsolutePath().resolveSibling("usage"), DEFAULT_USAGE_SAMPLE_INTERVAL);
+        this(config, link, host, new AgentMetrics());
+    }
+
+    /** Measures its tasks' steps, starts and stops into metrics. */
+    public Agent(AgentConfig config, ControlPlaneLink link, HostServices host, AgentMetrics metrics)
+    {
+        this(config, link, host, host.logDirectory().toAbsolutePath().resolveSibling("usage"), DEFAULT_USAGE_SAMPLE_INTERVAL, metrics);
     }
 
     /**
@@ -88,6 +97,12 @@ public final class Agent
      */
     public Agent(AgentConfig config, ControlPlaneLink link, HostServices host, Path usageDirectory, Duration usageSampleInterval)
     {
+        this(config, link, host, usageDirectory, usageSampleInterval, new AgentMetrics());
+    }
+
+    public Agent(AgentConfig config, ControlPlaneLink link, HostServices host, Path usageDirectory, Duration usageSampleInterval, AgentMetrics metrics)
+    {
+        requireNonNull(metrics, "metrics is null");
         this.config = requireNonNull(config, "config is null");
         this.link = requireNonNull(link, "link is null");
         this.host = requireNonNull(host, "host is null");
@@ -105,8 +120,9 @@ public final class Agent
                 roleCredentials);
         // one health monitor for every task of the host, closed with the agent
         this.healthChecks = new HealthMonitor(meteredRuntime, host.clock());
-        HostServices meteredHost = host.withRuntime(meteredRuntime).withContainerEnvironment(metadataServer.environment()).withHealthChecks(healthChecks);
-        this.reconciler = new TaskReconciler(config.host(), new UsageReportingLink(link, usage), meteredHost, this::wakeUp, this::startMetadataServer,
+        HostServices meteredHost = MeasuredHost.of(host.withRuntime(meteredRuntime), metrics)
+                .withContainerEnvironment(metadataServer.environment()).withHealthChecks(healthChecks);
+        this.reconciler = new TaskReconciler(config.host(), new UsageReportingLink(new TaskLifecycleLink(link, metrics, host.clock()), usage), meteredHost, this::wakeUp, this::startMetadataServer,
                 assignments -> onAssignments(roleCredentials, assignments));
         this.usageSampler = new UsageSampler(meteredRuntime, usage, reconciler::tasks, usageSampleInterval, host.clock());
         this.logs = new TaskLogs(host.logDirectory(), this::holdsUnstoppedTask);

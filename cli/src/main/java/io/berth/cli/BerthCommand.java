@@ -3,6 +3,7 @@ package io.berth.cli;
 import io.berth.cli.agent.AgentCommand;
 import io.berth.cli.commands.AccountCommand;
 import io.berth.cli.commands.BillCommand;
+import io.berth.cli.commands.EventsCommand;
 import io.berth.cli.commands.ExplainCommand;
 import io.berth.cli.commands.HostCommand;
 import io.berth.cli.commands.ImageCommand;
@@ -45,6 +46,7 @@ public final class BerthCommand
             AccountCommand.class,
             HostCommand.class,
             BillCommand.class,
+            EventsCommand.class,
             ExplainCommand.class);
 
     private static final Set<String> VERSION_OPTIONS = Set.of("-V", "--version");

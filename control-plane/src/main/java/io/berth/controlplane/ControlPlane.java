@@ -66,6 +66,9 @@ import io.berth.controlplane.hosts.HostService;
 import io.berth.controlplane.hosts.SpotInterrupter;
 import io.berth.controlplane.placement.PlacementReports;
 import io.berth.controlplane.metering.MeteringService;
+import io.berth.controlplane.metrics.ControlPlaneMetrics;
+import io.berth.controlplane.events.EventLog;
+import io.berth.controlplane.api.admin.EventsEndpoint;
 import io.berth.controlplane.network.EgressPolicies;
 import io.berth.controlplane.quotas.AccountLimitsService;
 import io.berth.controlplane.network.TaskNetwork;
@@ -141,6 +144,8 @@ public final class ControlPlane
     private final LogService logs;
     private final TaskLogStreams taskLogStreams;
     private final TaskCredentialIssuer taskCredentials;
+    private final ControlPlaneMetrics metrics;
+    private final EventLog events;
 
     public ControlPlane(ControlPlaneConfig config)
     {
@@ -152,12 +157,14 @@ public final class ControlPlane
         this.config = requireNonNull(config, "config is null");
         requireNonNull(placementEngine, "placementEngine is null");
         this.store = Store.open(config.storeUrl());
+        this.metrics = new ControlPlaneMetrics(store);
+        this.events = new EventLog(store, EventLog.DEFAULT_RETENTION, EventLog.DEFAULT_MAX_EVENTS, config.clock());
         this.accounts = new AccountService(store, config.clock());
         AccountSettingsService accountSettings = new AccountSettingsService(store);
         ClusterService clusters = new ClusterService(store, accountSettings, config.region(), config.clock());
         TaskDefinitionService taskDefinitions = new TaskDefinitionService(store, config.clock());
         this.hostSignals = new HostSignals();
-        this.placer = new TaskPlacer(placementEngine, config.hostTimeout(), config.placementTimeout());
+        this.placer = new TaskPlacer(placementEngine, config.hostTimeout(), config.placementTimeout(), metrics);
         this.hosts = new HostService(store, hostSignals, config.hostLostAfter(), config.clock());
         this.limits = new AccountLimitsService(store, config.defaultLimits(), config.clock());
         this.logs = new LogService(store, config.clock());
@@ -215,6 +222,7 @@ public final class ControlPlane
                 new CreateAccountEndpoint(accounts),
                 new TaskLogsEndpoint(tasks, new HostLogSources(logSources, store, hostAccess, config.clock())),
                 new BillEndpoint(metering),
+                new EventsEndpoint(events),
                 new CreateJoinTokenEndpoint(hostAccess),
                 new SetEgressEndpoint(egressPolicies),
                 new SetAccountIsolationEndpoint(accounts),
@@ -248,6 +256,18 @@ public final class ControlPlane
     public ControlPlaneConfig config()
     {
         return config;
+    }
+
+    /** The control plane's decisions, for `berth events`. */
+    public EventLog events()
+    {
+        return events;
+    }
+
+    /** The Prometheus metrics; the API server feeds its requests in and serves them at /metrics. */
+    public ControlPlaneMetrics metrics()
+    {
+        return metrics;
     }
 
     public List<EcsAction> ecsActions()
@@ -406,7 +426,7 @@ public final class ControlPlane
      * their tasks), stops the tasks of hosts whose drain deadline passed, places waiting tasks (stopping those that
      * waited longer than the placement timeout), runs the service controller (tasks at each service's desired count,
      * deployments rolled, see {@link ServiceReconciler}), and, at most once a minute, forgets long-stopped tasks (which
-     * reads every running task for metering first) and deletes log events older than their group's retention. Each step runs on its own, so one failing does not hold up the
+     * reads every running task for metering first), deletes log events older than their group's retention and control-plane events past theirs. Each step runs on its own, so one failing does not hold up the
      * others. Called by `berth up` (AllInOne) every second; a standalone server should do the same.
      */
     public synchronized void runMaintenance()
@@ -431,6 +451,7 @@ public final class ControlPlane
                 store.useTransaction(transaction -> transaction.placementAttempts().deleteOrphans());
             });
             step("deleting log events past their retention", logs::purgeExpired);
+            step("deleting control-plane events past their retention", events::purgeExpired);
         }
     }
 

@@ -1,6 +1,8 @@
 package io.berth.agent.endpoint;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.berth.common.metrics.MetricsPage;
 import com.sun.net.httpserver.HttpServer;
 import io.berth.common.agentprotocol.LogChunk;
 import io.berth.common.agentprotocol.TaskLogSource;
@@ -26,7 +28,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * Serves {@code GET /v1/tasks/{taskId}/logs?token=&max=} with the host's task logs (a LogChunk as JSON; 404 when
  * the host knows nothing of the task), to callers that sign with this host's credential
- * ({@link HostRequestSignature}); anyone else gets 401.
+ * ({@link HostRequestSignature}); anyone else gets 401. When given a metrics page, also {@code GET /metrics} (which
+ * takes the metrics token instead: Prometheus cannot sign as the control plane does).
  */
 public final class AgentEndpoint
         implements AutoCloseable
@@ -39,12 +42,20 @@ public final class AgentEndpoint
     private final String secretHash;
     private final TaskLogSource logs;
     private final Clock clock;
+    private final HttpHandler metrics;
     private HttpServer server;
     private ExecutorService executor;
 
     /** secretHash: the SHA-256 of this host's secret (see io.berth.common.hostauth.HostSecrets#hash). */
     public AgentEndpoint(InetSocketAddress bind, String hostId, String secretHash, TaskLogSource logs, Clock clock)
     {
+        this(bind, hostId, secretHash, logs, clock, null);
+    }
+
+    /** metrics: the handler of GET /metrics (see io.berth.common.metrics.MetricsPage), or null for none. */
+    public AgentEndpoint(InetSocketAddress bind, String hostId, String secretHash, TaskLogSource logs, Clock clock, HttpHandler metrics)
+    {
+        this.metrics = metrics;
         this.bind = requireNonNull(bind, "bind is null");
         this.hostId = requireNonNull(hostId, "hostId is null");
         this.secretHash = requireNonNull(secretHash, "secretHash is null");
@@ -67,6 +78,9 @@ public final class AgentEndpoint
         executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
         server.createContext("/", this::handle);
+        if (metrics != null) {
+            server.createContext(MetricsPage.PATH, metrics);
+        }
         server.start();
         log.info("agent endpoint of host {} listening on {}", hostId, server.getAddress());
     }

@@ -45,6 +45,8 @@ public final class ImageGarbageCollector
     private final Supplier<InUseImages> inUse;
     private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("image-gc").daemon().factory());
     private final AtomicBoolean queued = new AtomicBoolean();
+    /** The store's bytes at the last collection, -1 before the first (for the metrics). */
+    private volatile long measuredStoreBytes = -1;
 
     ImageGarbageCollector(ContentStore content, LayerStore layers, ImageRecordStore records, Lock storeWriteLock,
             Function<Digest, Optional<ImageRecord>> storedImage, long maxStoreBytes, Supplier<InUseImages> inUse)
@@ -70,6 +72,13 @@ public final class ImageGarbageCollector
     {
         long half = Files.getFileStore(directory).getTotalSpace() / 2;
         return half > 0 ? Math.min(DEFAULT_MAX_STORE_BYTES, half) : DEFAULT_MAX_STORE_BYTES;
+    }
+
+    /** The store's bytes as measured at the last collection (after each pull and periodically); empty before the first. */
+    public java.util.OptionalLong measuredStoreBytes()
+    {
+        long bytes = measuredStoreBytes;
+        return bytes < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(bytes);
     }
 
     public long maxStoreBytes()
@@ -165,6 +174,7 @@ public final class ImageGarbageCollector
             blobSizes = content.sizes();
             layerSizes = layers.sizes();
             long total = blobSizes.values().stream().mapToLong(Long::longValue).sum() + layerSizes.values().stream().mapToLong(Long::longValue).sum();
+            measuredStoreBytes = total;
             if (total <= maxStoreBytes) {
                 return new Result(total, total, 0, 0, List.of());
             }
@@ -201,6 +211,7 @@ public final class ImageGarbageCollector
             }
         }
         long after = plan.bytesBefore() - freed;
+        measuredStoreBytes = after;
         if (after > maxStoreBytes) {
             log.warn("image store: {} bytes after garbage collection, still more than the {} it may hold: the rest is used by tasks on this host{}",
                     after, ByteSizes.format(maxStoreBytes), failures.isEmpty() ? "" : " or could not be removed");

@@ -4,6 +4,9 @@ import io.berth.agent.Agent;
 import io.berth.agent.AgentConfig;
 import io.berth.agent.endpoint.AgentEndpoint;
 import io.berth.agent.images.ByteSizes;
+import io.berth.agent.metrics.AgentMetrics;
+import io.berth.common.metrics.MetricsPage;
+import io.berth.common.metrics.MetricsToken;
 import io.berth.agent.images.Descriptor;
 import io.berth.agent.images.ImageGarbageCollector;
 import io.berth.agent.images.LayerUnpacker;
@@ -71,6 +74,8 @@ public final class AgentNode
 
     private final AgentNodeConfig config;
     private final Clock clock;
+    private final Path metricsTokenFile;
+    private final AgentMetrics metrics = new AgentMetrics();
     private HostCredential credential;
     private RegistryClient registryClient;
     private ImageGarbageCollector imageCollector;
@@ -78,10 +83,18 @@ public final class AgentNode
     private volatile Agent agent;
     private HaproxySupervisor haproxy;
 
+    /** Serves /metrics to the holder of the token in DIR/metrics-token (made on first start). */
     public AgentNode(AgentNodeConfig config, Clock clock)
+    {
+        this(config, clock, config.dataDirectory().resolve(MetricsToken.FILE_NAME));
+    }
+
+    /** metricsTokenFile: the bearer token /metrics on the agent's port wants (`berth up` shares the control plane's). */
+    public AgentNode(AgentNodeConfig config, Clock clock, Path metricsTokenFile)
     {
         this.config = requireNonNull(config, "config is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.metricsTokenFile = requireNonNull(metricsTokenFile, "metricsTokenFile is null");
     }
 
     public synchronized void start()
@@ -107,7 +120,7 @@ public final class AgentNode
 
             String address = config.address() != null ? config.address() : HostAddresses.towards(controlPlane);
             endpoint = new AgentEndpoint(new InetSocketAddress(InetAddress.getByName(address), config.agentPort()), credential.hostId(),
-                    HostSecrets.hash(credential.secret()), this::readLogs, clock);
+                    HostSecrets.hash(credential.secret()), this::readLogs, clock, new MetricsPage(metrics.registry(), MetricsToken.loadOrCreate(metricsTokenFile)));
             endpoint.start();
 
             Map<String, String> attributes = new HashMap<>(config.attributes());
@@ -127,7 +140,7 @@ public final class AgentNode
                 agentLink = new IngressLink(link, haproxy);
             }
             Agent started = new Agent(new AgentConfig(hostInfo, config.heartbeatInterval(), config.stoppedTaskRetention()), agentLink,
-                    hostServices(directory, runtime, controlPlane, address.matches("\\d{1,3}(\\.\\d{1,3}){3}") ? address : null));
+                    hostServices(directory, runtime, controlPlane, address.matches("\\d{1,3}(\\.\\d{1,3}){3}") ? address : null), metrics);
             started.start();
             agent = started;
             log.info("host {} joined {}: agent endpoint on {}:{}", credential.hostId(), controlPlane, address, endpoint.port());
@@ -229,6 +242,7 @@ public final class AgentNode
         // the task records on disk, not the agent's runners: they exist from a task's assignment on, also before the agent resumed them
         imageCollector = images.collectGarbageAbove(imageStoreBytes, () -> TaskImages.inUse(taskRecords.loadAll()));
         imageCollector.startPeriodic(ImageGarbageCollector.DEFAULT_INTERVAL);
+        metrics.measureImageStore(imageCollector::measuredStoreBytes, imageStoreBytes);
         log.info("host {}: image store {} holds at most {}; unused images past that are removed", credential.hostId(), imageDirectory, ByteSizes.format(imageStoreBytes));
         // each task's containers write into the task's own filesystem, of the task's ephemeral storage size
         LoopDeviceTaskStorage storage = new LoopDeviceTaskStorage(directory.resolve("storage"));

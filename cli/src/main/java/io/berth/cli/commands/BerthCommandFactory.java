@@ -81,6 +81,9 @@ public final class BerthCommandFactory
         else if (type == BillCommand.class) {
             command = new BillCommand(clients);
         }
+        else if (type == EventsCommand.class) {
+            command = new EventsCommand(clients);
+        }
         else if (type == ImagePublicCommand.class) {
             command = new ImagePublicCommand(clients);
         }

@@ -9,11 +9,11 @@ public final class BerthCommands
 {
     private BerthCommands() {}
 
-    /** run, ps, logs, stop, image (import), account (create), bill, host (ls, cordon, uncordon, drain, token), explain. */
+    /** run, ps, logs, stop, image (import), account (create), bill, host (ls, cordon, uncordon, drain, token), explain, events. */
     public static List<Class<?>> subcommandClasses()
     {
         return List.of(RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, ImageCommand.class, AccountCommand.class, BillCommand.class,
-                HostCommand.class, ExplainCommand.class);
+                HostCommand.class, ExplainCommand.class, EventsCommand.class);
     }
 
     /** Applies what the commands rely on to a root command line that has them as subcommands: one-line errors without stack traces. */

@@ -1,5 +1,7 @@
 package io.berth.cli.server;
 
+import io.berth.common.metrics.MetricsPage;
+import io.berth.common.metrics.MetricsToken;
 import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
 import io.berth.controlplane.accounts.AccessKey;
@@ -85,6 +87,9 @@ public final class BerthServer
                     controlPlane.adminEndpoints(),
                     clock);
             apiServer.throttle(controlPlane.limits(), clock);
+            // Prometheus cannot sign SigV4: /metrics takes the bearer token kept in the data directory (the operator's to hand out)
+            apiServer.observe(controlPlane.metrics());
+            apiServer.metrics(new MetricsPage(controlPlane.metrics().registry(), MetricsToken.loadOrCreate(metricsTokenFile())));
             apiServer.mount(AgentProtocolHandler.PREFIX, controlPlane.agentProtocol());
             controlPlane.registryTokenEndpoint().ifPresent(endpoint -> apiServer.mount(RegistryTokenEndpoint.PREFIX, endpoint));
             apiServer.bind();
@@ -141,6 +146,12 @@ public final class BerthServer
     public ControlPlane controlPlane()
     {
         return controlPlane;
+    }
+
+    /** The bearer token /metrics wants (DIR/metrics-token, mode 0600). */
+    public Path metricsTokenFile()
+    {
+        return config.dataDirectory().resolve(MetricsToken.FILE_NAME);
     }
 
     public Path environmentFile()

@@ -118,7 +118,8 @@ public final class AllInOne
                 .withImageStoreBytes(config.imageStoreBytes())
                 // this machine serves the load balancers: their addresses are on its loopback (127.77.0.0/16 by default)
                 .withIngress(true);
-        AgentNode node = new AgentNode(agentConfig, clock);
+        // one token reads the metrics of both the control plane and this agent
+        AgentNode node = new AgentNode(agentConfig, clock, server.metricsTokenFile());
         node.start();
         agentNode = node;
     }

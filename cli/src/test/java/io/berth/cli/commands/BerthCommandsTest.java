@@ -68,7 +68,7 @@ class BerthCommandsTest
     {
         assertThat(BerthCommands.subcommandClasses()).containsExactly(
                 RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, ImageCommand.class, AccountCommand.class, BillCommand.class,
-                HostCommand.class, ExplainCommand.class);
+                HostCommand.class, ExplainCommand.class, EventsCommand.class);
     }
 
     @Test

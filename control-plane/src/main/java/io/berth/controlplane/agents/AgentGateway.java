@@ -1,5 +1,6 @@
 package io.berth.controlplane.agents;
 
+import io.berth.controlplane.events.ClusterEvents;
 import io.berth.common.agentprotocol.ControlPlaneLink;
 import io.berth.common.agentprotocol.IngressPlan;
 import io.berth.common.agentprotocol.LogBatch;
@@ -180,6 +181,9 @@ public final class AgentGateway
         Task task = found.get();
         Task after = task.withState(TaskTransitions.reported(task.state(), report, now));
         if (transaction.tasks().updateIfChanged(task, after) && after.state().lastStatus() != task.state().lastStatus()) {
+            if (after.state().lastStatus() == TaskStatus.STOPPED) {
+                ClusterEvents.taskStopped(transaction, after, now);
+            }
             log.info("Task {} on host {}: {} -> {}{}", task.taskId(), hostId, task.state().lastStatus(), after.state().lastStatus(),
                     after.state().lastStatus() == TaskStatus.STOPPED ? " (" + after.state().stopCode() + ": " + after.state().stoppedReason() + ")" : "");
         }
@@ -199,7 +203,9 @@ public final class AgentGateway
             if (!reported.contains(task.taskId())
                     && task.state().lastStatus() == TaskStatus.PROVISIONING
                     && task.state().desiredStatus() == TaskStatus.STOPPED) {
-                transaction.tasks().updateIfChanged(task, task.withState(TaskTransitions.stoppedUnstarted(task.state(), now)));
+                Task stopped = task.withState(TaskTransitions.stoppedUnstarted(task.state(), now));
+                transaction.tasks().updateIfChanged(task, stopped);
+                ClusterEvents.taskStopped(transaction, stopped, now);
                 log.info("Task {} stopped before host {} started it", task.taskId(), hostId);
             }
         }
@@ -220,6 +226,7 @@ public final class AgentGateway
         catch (SecretsUnavailableException e) {
             Task stopped = task.withState(TaskTransitions.failedToStart(task.state(), e.getMessage(), now));
             transaction.tasks().updateIfChanged(task, stopped);
+            ClusterEvents.taskStopped(transaction, stopped, now);
             log.info("Task {} on host {} cannot start: {}", task.taskId(), task.state().hostId(), e.getMessage());
             return Optional.empty();
         }

@@ -1,5 +1,7 @@
 package io.berth.controlplane.hosts;
 
+import io.berth.controlplane.events.EventType;
+import io.berth.controlplane.events.ClusterEvents;
 import io.berth.controlplane.agents.Host;
 import io.berth.controlplane.agents.HostSignals;
 import io.berth.controlplane.resources.InvalidRequestException;
@@ -90,14 +92,14 @@ public final class HostService
 
     public HostSummary cordon(String hostId)
     {
-        setState(hostId, HostState.CORDONED, null);
+        setState(hostId, HostState.CORDONED, null, EventType.HOST_CORDONED, "cordoned: it gets no new tasks");
         log.info("Host {} cordoned: it gets no new tasks", hostId);
         return find(hostId);
     }
 
     public HostSummary uncordon(String hostId)
     {
-        setState(hostId, HostState.ACTIVE, null);
+        setState(hostId, HostState.ACTIVE, null, EventType.HOST_UNCORDONED, "uncordoned: it takes new tasks again");
         log.info("Host {} uncordoned: it takes new tasks again", hostId);
         return find(hostId);
     }
@@ -108,7 +110,7 @@ public final class HostService
             throw InvalidRequestException.invalidValue("The drain deadline cannot be negative, got " + deadline + ".");
         }
         Instant at = clock.instant().plus(deadline);
-        setState(hostId, HostState.DRAINING, at);
+        setState(hostId, HostState.DRAINING, at, EventType.HOST_DRAINING, "draining: no new tasks; its standalone tasks are stopped at " + at);
         log.info("Host {} draining: no new tasks; its tasks stop at {}", hostId, at);
         finishDrains();
         return find(hostId);
@@ -133,12 +135,11 @@ public final class HostService
                     continue; // it heartbeat in between
                 }
                 String reason = lostReason(host.hostId()) + host.lastHeartbeat();
-                int stopped = 0;
-                for (Task task : transaction.tasks().onHost(host.hostId())) {
-                    if (transaction.tasks().updateIfChanged(task, task.withState(TaskTransitions.hostLost(task.state(), reason, now)))) {
-                        stopped++;
-                    }
-                }
+                List<Task> tasks = transaction.tasks().onHost(host.hostId());
+                // the host's event first, then its tasks' stops, as an operator reads them
+                ClusterEvents.host(transaction, EventType.HOST_LOST, host.hostId(), "lost: no heartbeat since " + host.lastHeartbeat() + "; "
+                        + tasks.size() + " of its tasks recorded STOPPED", now);
+                int stopped = stopWithHost(transaction, tasks, reason, now);
                 log.warn("Host {} marked LOST: no heartbeat since {}; {} of its tasks recorded STOPPED", host.hostId(), host.lastHeartbeat(), stopped);
                 marked.add(host.hostId());
             }
@@ -164,13 +165,9 @@ public final class HostService
             if (!tasks.isEmpty() && !force) {
                 throw new HostHasTasksException(hostId, tasks.size());
             }
-            String reason = removalReason(hostId);
-            int stopped = 0;
-            for (Task task : tasks) {
-                if (transaction.tasks().updateIfChanged(task, task.withState(TaskTransitions.hostLost(task.state(), reason, now)))) {
-                    stopped++;
-                }
-            }
+            ClusterEvents.host(transaction, EventType.HOST_REMOVED, hostId, "removed by the operator: credential revoked, "
+                    + tasks.size() + " of its tasks recorded STOPPED", now);
+            int stopped = stopWithHost(transaction, tasks, removalReason(hostId), now);
             transaction.hosts().delete(hostId);
             transaction.hostCredentials().delete(hostId);
             return new HostRemoval(hostId, host.taskSubnet(), stopped);
@@ -179,6 +176,20 @@ public final class HostService
                 hostId, removal.taskSubnet(), removal.stoppedTasks());
         signalAllBut(List.of(hostId));
         return removal;
+    }
+
+    /** Records a host's tasks STOPPED with reason (its agent is gone or going); returns how many were not already. */
+    private static int stopWithHost(StoreTransaction transaction, List<Task> tasks, String reason, Instant now)
+    {
+        int stopped = 0;
+        for (Task task : tasks) {
+            Task after = task.withState(TaskTransitions.hostLost(task.state(), reason, now));
+            if (transaction.tasks().updateIfChanged(task, after)) {
+                ClusterEvents.taskStopped(transaction, after, now);
+                stopped++;
+            }
+        }
+        return stopped;
     }
 
     public static String removalReason(String hostId)
@@ -220,6 +231,7 @@ public final class HostService
                 List<Task> tasks = transaction.tasks().onHost(host.hostId());
                 if (tasks.isEmpty()) {
                     transaction.hosts().setOperatorState(host.hostId(), HostState.CORDONED, null);
+                    ClusterEvents.host(transaction, EventType.HOST_DRAINED, host.hostId(), "drained: it holds no task and stays cordoned", now);
                     log.info("Host {} drained: it holds no task and stays cordoned", host.hostId());
                     continue;
                 }
@@ -240,7 +252,10 @@ public final class HostService
             if (task.state().desiredStatus() == TaskStatus.STOPPED) {
                 continue;
             }
-            transaction.tasks().updateIfChanged(task, task.withState(TaskTransitions.stopRequested(task.state(), reason, now)));
+            Task after = task.withState(TaskTransitions.stopRequested(task.state(), reason, now));
+            if (transaction.tasks().updateIfChanged(task, after)) {
+                ClusterEvents.taskStopRequested(transaction, after, now);
+            }
             signalled.add(host.hostId());
             log.info("Task {} on draining host {} told to stop: drain deadline passed", task.taskId(), host.hostId());
         }
@@ -251,9 +266,16 @@ public final class HostService
         return "Host " + hostId + " was drained for maintenance";
     }
 
-    private void setState(String hostId, HostState state, Instant drainDeadline)
+    private void setState(String hostId, HostState state, Instant drainDeadline, EventType event, String message)
     {
-        boolean updated = store.inTransaction(transaction -> transaction.hosts().setOperatorState(hostId, state, drainDeadline));
+        Instant now = clock.instant();
+        boolean updated = store.inTransaction(transaction -> {
+            boolean set = transaction.hosts().setOperatorState(hostId, state, drainDeadline);
+            if (set) {
+                ClusterEvents.host(transaction, event, hostId, message, now);
+            }
+            return set;
+        });
         if (!updated) {
             throw unknownHost(hostId);
         }

@@ -1,5 +1,6 @@
 package io.berth.controlplane.placement;
 
+import io.berth.controlplane.events.ClusterEvents;
 import io.berth.controlplane.scheduler.ClusterSnapshot;
 import io.berth.controlplane.scheduler.PlacementEngine;
 import io.berth.controlplane.scheduler.PlacementFailure;
@@ -41,9 +42,16 @@ public final class TaskPlacer
     private final PlacementEngine engine;
     private final Duration hostTimeout;
     private final Duration placementTimeout;
+    private final PlacementObserver observer;
 
     public TaskPlacer(PlacementEngine engine, Duration hostTimeout, Duration placementTimeout)
     {
+        this(engine, hostTimeout, placementTimeout, PlacementObserver.NONE);
+    }
+
+    public TaskPlacer(PlacementEngine engine, Duration hostTimeout, Duration placementTimeout, PlacementObserver observer)
+    {
+        this.observer = requireNonNull(observer, "observer is null");
         this.engine = requireNonNull(engine, "engine is null");
         this.hostTimeout = requireNonNull(hostTimeout, "hostTimeout is null");
         this.placementTimeout = requireNonNull(placementTimeout, "placementTimeout is null");
@@ -67,21 +75,28 @@ public final class TaskPlacer
         for (PlacementPlan.Assignment assignment : plan.assignments()) {
             Task task = byId.get(assignment.taskId());
             transaction.tasks().updateIfChanged(task, task.withState(TaskTransitions.placed(task.state(), assignment.hostId())));
+            ClusterEvents.taskPlaced(transaction, task, assignment.hostId(), now);
             transaction.placementAttempts().delete(task.taskId());
             touched.add(assignment.hostId());
             log.info("Placed task {} on host {}", task.taskId(), assignment.hostId());
+            observer.placed(Duration.between(task.createdAt(), now));
         }
         for (PlacementFailure failure : plan.failures()) {
             Task task = byId.get(failure.taskId());
             if (!now.isBefore(task.createdAt().plus(placementTimeout))) {
                 String reason = UNABLE_TO_PLACE + failure.message();
-                transaction.tasks().updateIfChanged(task, task.withState(TaskTransitions.unplaceable(task.state(), reason, now)));
+                Task stopped = task.withState(TaskTransitions.unplaceable(task.state(), reason, now));
+                transaction.tasks().updateIfChanged(task, stopped);
+                ClusterEvents.taskStopped(transaction, stopped, now);
                 log.info("Task {} stopped after waiting {} for a host: {}", task.taskId(), placementTimeout, failure.message());
+                observer.unplaceable();
             }
             else {
                 boolean first = transaction.placementAttempts().find(task.taskId()).isEmpty();
                 transaction.placementAttempts().record(attempt(failure, now));
+                observer.deferred();
                 if (first) {
+                    ClusterEvents.taskWaiting(transaction, task, failure.message(), now);
                     log.info("Task {} waits for a host: {}", task.taskId(), failure.message());
                 }
             }

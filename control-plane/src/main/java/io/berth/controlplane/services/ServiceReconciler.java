@@ -1,5 +1,6 @@
 package io.berth.controlplane.services;
 
+import io.berth.controlplane.events.ClusterEvents;
 import io.berth.controlplane.agents.Host;
 import io.berth.controlplane.hosts.HostService;
 import io.berth.controlplane.placement.PlacementAttempt;
@@ -127,7 +128,9 @@ public final class ServiceReconciler
             // the API changed the service since the snapshot: keep its change, add only the tasks started; the next pass decides again
             Service base = current.version() == snapshot.service().version() ? service : current;
             Service after = withStarted(base, started, events, backOff, now);
-            transaction.services().updateIfChanged(current, after);
+            if (transaction.services().updateIfChanged(current, after)) {
+                recordNewEvents(transaction, current, after, now);
+            }
         });
         if (service.status() == Service.Status.INACTIVE) {
             log.info("Service {} is INACTIVE: its tasks have stopped", service.arn());
@@ -218,6 +221,15 @@ public final class ServiceReconciler
             next.consecutiveFailures(failures).launchNotBefore(now.plus(controllerBackOff(failures)));
         }
         return next.build();
+    }
+
+    /** The service's events this pass added, oldest first, into the control plane's events too. */
+    private static void recordNewEvents(StoreTransaction transaction, Service before, Service after, Instant now)
+    {
+        Set<String> known = before.events().stream().map(ServiceEvent::id).collect(Collectors.toSet());
+        after.events().reversed().stream()
+                .filter(event -> !known.contains(event.id()))
+                .forEach(event -> ClusterEvents.service(transaction, after.accountId(), after.arn(), event.message(), now));
     }
 
     private Duration controllerBackOff(int failures)

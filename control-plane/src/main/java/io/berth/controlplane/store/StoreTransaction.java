@@ -118,4 +118,10 @@ public final class StoreTransaction
     {
         return new LoadBalancingRows(sql);
     }
+
+    /** The control plane's decisions, for `berth events`. */
+    public EventRows events()
+    {
+        return new EventRows(sql);
+    }
 }

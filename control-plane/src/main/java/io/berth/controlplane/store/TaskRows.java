@@ -128,6 +128,15 @@ public final class TaskRows
                 parameters.toArray());
     }
 
+    /** How many tasks of every account are in each lastStatus (statuses with none are absent), for the operator's metrics. */
+    public java.util.Map<TaskStatus, Long> countByLastStatus()
+    {
+        java.util.Map<TaskStatus, Long> counts = new java.util.EnumMap<>(TaskStatus.class);
+        sql.query("SELECT last_status, COUNT(*) FROM tasks GROUP BY last_status", row -> java.util.Map.entry(row.getString(1), row.getLong(2)))
+                .forEach(entry -> counts.put(TaskStatus.valueOf(entry.getKey()), entry.getValue()));
+        return counts;
+    }
+
     public long countNotStopped(String accountId, String clusterName)
     {
         return sql.count("SELECT COUNT(*) FROM tasks WHERE account_id = ? AND cluster_name = ? AND last_status <> ?",

@@ -1,5 +1,6 @@
 package io.berth.controlplane.tasks;
 
+import io.berth.controlplane.events.ClusterEvents;
 import io.berth.common.agentprotocol.ContainerSpec;
 import io.berth.common.agentprotocol.IsolationTier;
 import io.berth.controlplane.isolation.TaskIsolation;
@@ -172,7 +173,9 @@ public final class TaskService
                 transaction.tasks().insert(task);
                 Optional<String> failure = preparation.prepare(transaction, task);
                 if (failure.isPresent()) {
-                    transaction.tasks().updateIfChanged(task, task.withState(TaskTransitions.unplaceable(task.state(), failure.get(), now)));
+                    Task stopped = task.withState(TaskTransitions.unplaceable(task.state(), failure.get(), now));
+                    transaction.tasks().updateIfChanged(task, stopped);
+                    ClusterEvents.taskStopped(transaction, stopped, now);
                     log.info("Task {} cannot start: {}", task.taskId(), failure.get());
                 }
                 ids.add(task.taskId());
@@ -207,8 +210,11 @@ public final class TaskService
             Cluster cluster = clusters.resolve(transaction, accountId, region, clusterReference);
             Task task = findInCluster(transaction, accountId, cluster, taskReference)
                     .orElseThrow(() -> InvalidRequestException.invalidValue("The referenced task was not found."));
-            Task after = task.withState(TaskTransitions.stopRequested(task.state(), reason, clock.instant()));
-            transaction.tasks().updateIfChanged(task, after);
+            Instant now = clock.instant();
+            Task after = task.withState(TaskTransitions.stopRequested(task.state(), reason, now));
+            if (transaction.tasks().updateIfChanged(task, after)) {
+                recordStop(transaction, task, after, now);
+            }
             return transaction.tasks().find(accountId, task.taskId()).orElseThrow();
         });
         if (stopped.state().hostId() != null) {
@@ -218,6 +224,17 @@ public final class TaskService
         return stopped;
     }
 
+    /** A stop request of a task still to be placed stops it at once; of a placed one, tells its host. */
+    private static void recordStop(StoreTransaction transaction, Task before, Task after, Instant now)
+    {
+        if (after.state().lastStatus() == TaskStatus.STOPPED && before.state().lastStatus() != TaskStatus.STOPPED) {
+            ClusterEvents.taskStopped(transaction, after, now);
+        }
+        else if (before.state().desiredStatus() != TaskStatus.STOPPED) {
+            ClusterEvents.taskStopRequested(transaction, after, now);
+        }
+    }
+
     /**
      * Stops a task of a service for its scheduler (stopCode ServiceSchedulerInitiated); a task already stopping or
      * stopped is left as is. Empty when the task is gone.
@@ -225,8 +242,11 @@ public final class TaskService
     public Optional<Task> stopForService(String accountId, String taskId, String reason)
     {
         Optional<Task> stopped = store.inTransaction(transaction -> transaction.tasks().find(accountId, taskId).map(task -> {
-            Task after = task.withState(TaskTransitions.stopRequested(task.state(), reason, StopCodes.SERVICE_SCHEDULER_INITIATED, clock.instant()));
-            transaction.tasks().updateIfChanged(task, after);
+            Instant now = clock.instant();
+            Task after = task.withState(TaskTransitions.stopRequested(task.state(), reason, StopCodes.SERVICE_SCHEDULER_INITIATED, now));
+            if (transaction.tasks().updateIfChanged(task, after)) {
+                recordStop(transaction, task, after, now);
+            }
             return transaction.tasks().find(accountId, taskId).orElseThrow();
         }));
         stopped.map(task -> task.state().hostId()).ifPresent(hostSignals::signal);

@@ -60,6 +60,7 @@ final class ApiHandler
     private final List<AdminRoute> adminRoutes;
     private final int maxBodyBytes;
     private volatile RequestThrottle throttle;
+    private volatile ApiRequestObserver observer = ApiRequestObserver.NONE;
 
     ApiHandler(RequestAuthenticator authenticator, List<JsonService> services, List<AdminEndpoint> adminEndpoints, int maxBodyBytes)
     {
@@ -83,6 +84,26 @@ final class ApiHandler
         this.throttle = requireNonNull(value, "throttle is null");
     }
 
+    void observe(ApiRequestObserver value)
+    {
+        this.observer = requireNonNull(value, "observer is null");
+    }
+
+    /** What the observer is told of a request: filled in as the request is understood (see {@link ApiRequestObserver}). */
+    private static final class Outcome
+    {
+        String service = "none";
+        String action = "none";
+        int code;
+        String error = "";
+
+        void failed(EcsException error)
+        {
+            this.code = error.httpStatus();
+            this.error = error.type();
+        }
+    }
+
     @Override
     public void handle(HttpExchange exchange)
     {
@@ -94,6 +115,7 @@ final class ApiHandler
         // the query protocol's clients read errors as XML, so the form body decides the error shape before anything is verified
         String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
         String queryNamespace = ecs && contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(FORM_CONTENT_TYPE) ? "" : null;
+        Outcome outcome = new Outcome();
         try (exchange) {
             int status;
             try {
@@ -105,8 +127,12 @@ final class ApiHandler
                     accountId = caller.key().account().accountId();
                     QueryService service = queryService(caller);
                     queryNamespace = service.namespace();
+                    outcome.service = service.signingName();
+                    String formAction = form.get("Action");
+                    outcome.action = formAction != null && service.actionsByName().containsKey(formAction) ? formAction : "unknown";
                     throttle(accountId);
                     XmlElement response = handleQuery(new RequestContext(caller.key().account(), caller.region(), requestId), service, form);
+                    outcome.code = 200;
                     sendXml(exchange, requestId, 200, response.write(service.namespace()));
                     return;
                 }
@@ -125,15 +151,24 @@ final class ApiHandler
                         throw ApiErrors.unknownOperation(caller.service().toUpperCase(Locale.ROOT) + " is spoken with the query protocol: send "
                                 + FORM_CONTENT_TYPE + " with Action and Version");
                     }
-                    response = handleAction(context, service, actionName(service, request), request);
+                    outcome.service = service.signingName();
+                    outcome.action = "unknown";
+                    String actionName = actionName(service, request);
+                    if (service.actionsByName().containsKey(actionName)) {
+                        outcome.action = actionName;
+                    }
+                    response = handleAction(context, service, actionName, request);
                 }
                 else {
                     if (!caller.service().equals(JsonService.ECS_SIGNING_NAME)) {
                         throw ApiErrors.invalidSignature("Credential should be scoped to correct service: 'ecs', not '" + caller.service() + "': Berth's endpoints are signed as ECS calls.");
                     }
-                    response = handleAdmin(context, request);
+                    outcome.service = "berth";
+                    outcome.action = "unknown";
+                    response = handleAdmin(context, request, outcome);
                 }
                 status = 200;
+                outcome.code = status;
                 send(exchange, requestId, status, ecs, response == null ? mapper.createObjectNode() : response);
             }
             catch (EcsException | DomainException | StoreBusyException e) {
@@ -145,12 +180,14 @@ final class ApiHandler
                     default -> (EcsException) e;
                 };
                 status = error.httpStatus();
+                outcome.failed(error);
                 log.warn("{} account={} failed: {} {}: {} requestId={}", operation, accountId, status, error.type(), error.getMessage(), requestId);
                 sendError(exchange, requestId, ecs, queryNamespace, error);
                 return;
             }
             catch (RuntimeException e) {
                 EcsException error = ApiErrors.server(requestId);
+                outcome.failed(error);
                 log.warn("{} account={} failed unexpectedly, requestId={}", operation, accountId, requestId, e);
                 sendError(exchange, requestId, ecs, queryNamespace, error);
                 return;
@@ -162,6 +199,11 @@ final class ApiHandler
         catch (IOException e) {
             // the client went away mid-response; nothing left to tell it
             log.debug("{} requestId={}: could not write the response: {}", operation, requestId, e.toString());
+        }
+        finally {
+            if (outcome.code != 0) {
+                observer.completed(outcome.service, outcome.action, outcome.code, outcome.error, java.time.Duration.ofNanos(System.nanoTime() - startNanos));
+            }
         }
     }
 
@@ -298,7 +340,7 @@ final class ApiHandler
         return action.handle(context, body);
     }
 
-    private JsonNode handleAdmin(RequestContext context, IncomingRequest request)
+    private JsonNode handleAdmin(RequestContext context, IncomingRequest request, Outcome outcome)
     {
         boolean pathMatched = false;
         for (AdminRoute route : adminRoutes) {
@@ -308,6 +350,7 @@ final class ApiHandler
             }
             pathMatched = true;
             if (route.endpoint().method().equalsIgnoreCase(request.method())) {
+                outcome.action = route.endpoint().method() + " " + route.endpoint().pathPattern();
                 return route.endpoint().handle(context, pathParameters.get(), QueryParameters.parse(request.rawQuery()), parseBody(request.body()));
             }
         }

@@ -101,6 +101,29 @@ public final class ApiServer
         return this;
     }
 
+    /** Tells observer of every API request answered (the metrics). Call before {@link #start()}. */
+    public synchronized ApiServer observe(ApiRequestObserver observer)
+    {
+        if (server != null) {
+            throw new IllegalStateException("observe before bind or start");
+        }
+        handler.observe(observer);
+        return this;
+    }
+
+    /**
+     * Serves GET /metrics with handler (it authenticates its readers itself: Prometheus does not sign SigV4). Call
+     * before {@link #start()}.
+     */
+    public synchronized ApiServer metrics(HttpHandler handler)
+    {
+        if (server != null) {
+            throw new IllegalStateException("metrics before bind or start");
+        }
+        mounted.put(io.berth.common.metrics.MetricsPage.PATH, requireNonNull(handler, "handler is null"));
+        return this;
+    }
+
     /**
      * Serves every path under pathPrefix with handler instead of the SigV4 API, for protocols that authenticate
      * their own way (the agents' host credentials). Call before {@link #start()}.

@@ -1,0 +1,23 @@
+package io.berth.controlplane.events;
+
+/** What a control-plane decision was about. Host events have no account: only the operator sees them. */
+public enum EventType
+{
+    /** A task got a host. */
+    TASK_PLACED,
+    /** A task fits on no host yet and waits (recorded once, at its first failed attempt). */
+    TASK_WAITING,
+    /** A task was told to stop: by its owner (StopTask), its service, a drain deadline. */
+    TASK_STOP_REQUESTED,
+    /** A task reached STOPPED, with its stop code and reason. */
+    TASK_STOPPED,
+    HOST_CORDONED,
+    HOST_UNCORDONED,
+    HOST_DRAINING,
+    /** A draining host holds no task any more and stays cordoned. */
+    HOST_DRAINED,
+    HOST_LOST,
+    HOST_REMOVED,
+    /** A service's own event: tasks started or stopped, a deployment begun, completed or rolled back, steady state. */
+    SERVICE
+}
