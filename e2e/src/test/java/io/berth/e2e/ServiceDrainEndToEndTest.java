@@ -6,6 +6,7 @@ import io.berth.common.json.Json;
 import io.berth.testing.BerthProcess;
 import io.berth.testing.NetnsHttpLoad;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -118,6 +119,19 @@ class ServiceDrainEndToEndTest
         }
     }
 
+    /** Each test leaves the fleet as it found it, also when it failed: no service, every host ACTIVE. */
+    @AfterEach
+    void removeServicesAndUncordon()
+            throws Exception
+    {
+        ecs.listServices(request -> request.cluster(CLUSTER)).serviceArns().forEach(this::deleteService);
+        for (int i = 0; i < fleet.size(); i++) {
+            if (fleet.agentIsAlive(i)) {
+                admin("POST", "/berth/hosts/" + fleet.hostId(i) + "/uncordon");
+            }
+        }
+    }
+
     @Test
     @Order(1)
     void aDrainedHostsServiceTaskIsReplacedBeforeItStops()
@@ -154,8 +168,6 @@ class ServiceDrainEndToEndTest
                 .until(() -> admin("GET", "/berth/hosts/" + drainedHost), node -> node.path("state").asText().equals("CORDONED"));
         assertThat(host.path("runningTasks").asInt()).isZero();
         assertThat(describe("drained").runningCount()).isEqualTo(1);
-        admin("POST", "/berth/hosts/" + drainedHost + "/uncordon");
-        deleteService("drained");
     }
 
     @Test
@@ -227,8 +239,6 @@ class ServiceDrainEndToEndTest
             assertThat(load.failures()).as("failed requests out of %d during the drain", load.answered()).isEmpty();
             assertThat(load.answered()).isGreaterThan(20);
         }
-        admin("POST", "/berth/hosts/" + drainedHost + "/uncordon");
-        deleteService("web");
     }
 
     @Test
@@ -280,7 +290,6 @@ class ServiceDrainEndToEndTest
         await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(300)).until(() -> admin("GET", "/berth/hosts/" + lostHost).path("state").asText(), "ACTIVE"::equals);
         await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(300)).until(() -> fleet.containerIds(lostIndex).isEmpty());
         assertThat(describe("survivor").runningCount()).isEqualTo(2);
-        deleteService("survivor");
     }
 
     private void drain(String hostId)

@@ -128,7 +128,8 @@ abstract class LoadBalancingStoreContractTest
         // a target's views go with it
         service.deleteLoadBalancer(a, loadBalancer.arn());
         service.deleteTargetGroup(a, group.arn());
-        assertThat(store.inTransaction(transaction -> transaction.loadBalancing().recordHealth(second, group.arn(), "10.213.0.5", 8080, "healthy", null, null)))
+        boolean recorded = store.inTransaction(transaction -> transaction.loadBalancing().recordHealth(second, group.arn(), "10.213.0.5", 8080, "healthy", null, null));
+        assertThat(recorded)
                 .as("a target no longer registered is not recorded").isFalse();
     }
 
