@@ -306,7 +306,8 @@ public final class LoadBalancerBenchmark
         return statuses;
     }
 
-    private static void await(BooleanSupplier condition, Duration timeout)
+    /** Polls condition every 500 ms until it holds; fails after timeout. */
+    static void await(BooleanSupplier condition, Duration timeout)
             throws InterruptedException, IOException
     {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -174,13 +174,6 @@ public final class ServiceDrainBenchmark
     private static void await(BooleanSupplier condition)
             throws InterruptedException, IOException
     {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-        throw new IOException("not reached within " + TIMEOUT.toSeconds() + " s");
+        LoadBalancerBenchmark.await(condition, TIMEOUT);
     }
 }

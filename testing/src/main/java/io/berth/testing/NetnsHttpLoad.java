@@ -61,7 +61,8 @@ public final class NetnsHttpLoad
         Path stopFile = directory.resolve("stop");
         // the URL and file names are the test's own (no quotes in them); each outcome is one line
         String loop = "i=0; while [ $i -lt " + maxRequests + " ] && [ ! -e '" + stopFile + "' ]; do i=$((i+1)); "
-                + "if body=$(busybox wget -q -T " + REQUEST_TIMEOUT.toSeconds() + " -O - '" + url + "' 2>&1); "
+                // Debian's busybox 1.35 wget crashes with -T: coreutils' timeout bounds each request instead
+                + "if body=$(timeout " + REQUEST_TIMEOUT.toSeconds() + " busybox wget -q -O - '" + url + "' 2>&1); "
                 + "then echo \"" + ANSWER + "$(echo $body)\"; else echo \"" + FAILURE + "$(date +%T.%N) $(echo $body)\"; fi; "
                 + "sleep " + interval.toMillis() / 1000.0 + "; done";
         Process process = new ProcessBuilder(host.command(List.of("sh", "-c", loop)))
