@@ -15,7 +15,11 @@
 # With --pull, io.berth.benchmarks.PullBenchmark: pull and unpack of a ~500 MB multi-layer image from a local
 # registry by the agent's image service, next to `skopeo copy` into an OCI directory plus `tar -xzf` of its layers.
 # With --lb, io.berth.benchmarks.LoadBalancerBenchmark: GETs through a load balancer (HAProxy) next to direct to one
-# task (p50, p99, requests per second), and failed requests while a service behind it rolls to a new revision.
+# task (p50, p99, requests per second), failed requests while a service behind it rolls to a new revision, and
+# UpdateService to a stable service of 20 tasks (scale-out 2 -> 20, a rolling deployment of the 20) next to RunTask of 20.
+# With --drain, io.berth.benchmarks.ServiceDrainBenchmark: failed requests through a load balancer on a fleet's
+# ingress host (`berth agent --ingress`) while `berth host drain` moves a service's tasks off a host, next to the same
+# load without a drain.
 # With --cli [RUNS] or --idle [TASKS], scripts/bench-cli.sh: `berth run`, `berth ps` and `berth --version` through
 # the ./berth launcher next to raw `runc run` of the same bundle; or the idle cost of TASKS (100) idle tasks.
 set -euo pipefail
@@ -44,6 +48,10 @@ elif [ "${1:-}" = "--lb" ]; then
   shift
   BENCHMARK=io.berth.benchmarks.LoadBalancerBenchmark
   LOG_NAME=bench-lb-berth.log
+elif [ "${1:-}" = "--drain" ]; then
+  shift
+  BENCHMARK=io.berth.benchmarks.ServiceDrainBenchmark
+  LOG_NAME=bench-drain-berth.log
 elif [ "${1:-}" = "--pull" ]; then
   shift
   BENCHMARK=io.berth.benchmarks.PullBenchmark
@@ -58,6 +66,7 @@ fi
 TOOLS="runc conmon docker-registry skopeo busybox ip nsenter"
 [ "$BENCHMARK" = io.berth.benchmarks.TierBenchmark ] && TOOLS="$TOOLS runsc"
 [ "$BENCHMARK" = io.berth.benchmarks.LoadBalancerBenchmark ] && TOOLS="$TOOLS haproxy"
+[ "$BENCHMARK" = io.berth.benchmarks.ServiceDrainBenchmark ] && TOOLS="$TOOLS haproxy"
 for tool in $TOOLS; do
   command -v "$tool" >/dev/null || {
     echo "berth bench: $tool not found: install the Debian packages in scripts/lib.sh (bash scripts/test.sh does)" >&2

@@ -47,9 +47,16 @@ final class FleetUnderTest
     static FleetUnderTest start(CleanupStack cleanup, int maxConnections)
             throws IOException, InterruptedException
     {
+        return start(cleanup, maxConnections, (index, network) -> List.of());
+    }
+
+    /** As {@link #start(CleanupStack, int)}, with further options for each agent (an ingress host, attributes). */
+    static FleetUnderTest start(CleanupStack cleanup, int maxConnections, LocalFleetOptions.AgentArguments agentArguments)
+            throws IOException, InterruptedException
+    {
         List<String> jvmOptions = new ArrayList<>(BerthJvm.BERTH_SCRIPT_OPTIONS);
         jvmOptions.addAll(LOG_OPTIONS);
-        LocalFleet fleet = LocalFleet.start(new LocalFleetOptions(AGENTS, AGENT_CPU_UNITS, AGENT_MEMORY_MIB, "bench/busybox:latest", BerthJvm.current(jvmOptions), List.of(), (index, network) -> List.of()));
+        LocalFleet fleet = LocalFleet.start(new LocalFleetOptions(AGENTS, AGENT_CPU_UNITS, AGENT_MEMORY_MIB, "bench/busybox:latest", BerthJvm.current(jvmOptions), List.of(), agentArguments));
         cleanup.push("fleet (registry, network namespaces, directory)", fleet::close);
         cleanup.push("copy of the fleet's logs", () -> keepLogs(fleet));
         cleanup.push("leftovers of the fleet's agents", () -> FleetLeftovers.sweep(fleet));

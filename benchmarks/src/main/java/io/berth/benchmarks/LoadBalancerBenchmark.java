@@ -8,6 +8,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
+import software.amazon.awssdk.services.ecs.model.LaunchType;
 import software.amazon.awssdk.services.ecs.model.PortMapping;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.Task;
@@ -38,8 +39,11 @@ import java.util.function.BooleanSupplier;
  * failed requests while a service behind it rolls to a new revision: a service of two busybox httpd tasks behind an
  * application load balancer; rounds of sequential keep-alive GETs, alternately direct to one task's address and
  * through the load balancer's DNSName (p50, p99, requests per second of one connection); then an UpdateService to
- * revision 2 under GETs every 20 ms until the deployment completes, counting failures. Targets: 0 failed requests;
- * proxy overhead (p50 through the load balancer minus p50 direct) at most 1 ms.
+ * revision 2 under GETs every 20 ms until the deployment completes, counting failures. Then UpdateService to a stable
+ * service of 20 tasks: a scale-out from 2 to 20, and a rolling deployment of the 20 to revision 3 under the same load,
+ * each timed from UpdateService until the deployment is COMPLETED with 20 healthy targets, next to a RunTask of 20
+ * standalone tasks to RUNNING (no target group) and the health check's own floor (healthy threshold x interval).
+ * Targets: 0 failed requests; proxy overhead (p50 through the load balancer minus p50 direct) at most 1 ms.
  */
 public final class LoadBalancerBenchmark
 {
@@ -48,6 +52,11 @@ public final class LoadBalancerBenchmark
     private static final int LISTENER_PORT = 8000;
     private static final int REQUESTS_PER_ROUND = 500;
     private static final Duration TIMEOUT = Duration.ofSeconds(180);
+    /** The stable service's size: `berth up` offers 8 times the machine's cores, room for 20 tasks of 0.25 vCPU and their replacements. */
+    static final int STABLE_TASKS = 20;
+    private static final Duration LARGE_TIMEOUT = Duration.ofSeconds(900);
+    private static final int HEALTH_CHECK_INTERVAL_SECONDS = 5;
+    private static final int HEALTHY_THRESHOLD = 2;
 
     private LoadBalancerBenchmark() {}
 
@@ -81,7 +90,7 @@ public final class LoadBalancerBenchmark
         LoadBalancer loadBalancer = elb.createLoadBalancer(request -> request.name("bench").type(LoadBalancerTypeEnum.APPLICATION)).loadBalancers().getFirst();
         cleanup.push("load balancer", () -> elb.deleteLoadBalancer(request -> request.loadBalancerArn(loadBalancer.loadBalancerArn())));
         String targetGroup = elb.createTargetGroup(request -> request.name("bench").protocol(ProtocolEnum.HTTP).port(WEB_PORT).targetType(TargetTypeEnum.IP)
-                        .healthCheckPath("/").healthCheckIntervalSeconds(5).healthCheckTimeoutSeconds(2).healthyThresholdCount(2))
+                        .healthCheckPath("/").healthCheckIntervalSeconds(HEALTH_CHECK_INTERVAL_SECONDS).healthCheckTimeoutSeconds(2).healthyThresholdCount(HEALTHY_THRESHOLD))
                 .targetGroups().getFirst().targetGroupArn();
         elb.modifyTargetGroupAttributes(request -> request.targetGroupArn(targetGroup)
                 .attributes(TargetGroupAttribute.builder().key("deregistration_delay.timeout_seconds").value("3").build()));
@@ -91,7 +100,7 @@ public final class LoadBalancerBenchmark
                 .networkConfiguration(BenchmarkCluster.AWSVPC).loadBalancers(entry -> entry.targetGroupArn(targetGroup).containerName("web").containerPort(WEB_PORT)));
         cleanup.push("service", () -> ecs.deleteService(request -> request.cluster(cluster.cluster()).service("bench").force(true)));
         out.println("waiting for the service's two tasks to be healthy targets ...");
-        await(() -> completed(ecs, cluster.cluster(), revision1));
+        await(() -> completed(ecs, cluster.cluster(), revision1, 2), TIMEOUT);
 
         List<String> taskArns = ecs.listTasks(request -> request.cluster(cluster.cluster()).serviceName("bench")).taskArns();
         Task task = ecs.describeTasks(request -> request.cluster(cluster.cluster()).tasks(taskArns.getFirst())).tasks().getFirst();
@@ -115,12 +124,36 @@ public final class LoadBalancerBenchmark
         Thread loader = Thread.ofVirtual().start(load);
         try {
             ecs.updateService(request -> request.cluster(cluster.cluster()).service("bench").taskDefinition(revision2));
-            await(() -> completed(ecs, cluster.cluster(), revision2));
+            await(() -> completed(ecs, cluster.cluster(), revision2, 2), TIMEOUT);
             Thread.sleep(1000);
         }
         finally {
             load.stop();
             loader.join(Duration.ofSeconds(10));
+        }
+
+        out.println("baseline: RunTask of " + STABLE_TASKS + " standalone tasks to RUNNING ...");
+        Duration runTasks = runTasksToRunning(ecs, cluster.cluster(), revision1, STABLE_TASKS);
+        out.println("UpdateService desiredCount 2 -> " + STABLE_TASKS + " until steady ...");
+        long scaleStart = System.nanoTime();
+        ecs.updateService(request -> request.cluster(cluster.cluster()).service("bench").desiredCount(STABLE_TASKS));
+        await(() -> completed(ecs, cluster.cluster(), revision2, STABLE_TASKS), LARGE_TIMEOUT);
+        Duration scaleOut = Duration.ofNanos(System.nanoTime() - scaleStart);
+        out.println("UpdateService of the " + STABLE_TASKS + " tasks to revision 3 under a GET every 20 ms until steady ...");
+        String revision3 = register(ecs, started.image(), "rev-3");
+        LoadDuringDeployment largeLoad = new LoadDuringDeployment(http, balanced);
+        Thread largeLoader = Thread.ofVirtual().start(largeLoad);
+        Duration rollout;
+        try {
+            long rolloutStart = System.nanoTime();
+            ecs.updateService(request -> request.cluster(cluster.cluster()).service("bench").taskDefinition(revision3));
+            await(() -> completed(ecs, cluster.cluster(), revision3, STABLE_TASKS), LARGE_TIMEOUT);
+            rollout = Duration.ofNanos(System.nanoTime() - rolloutStart);
+            Thread.sleep(1000);
+        }
+        finally {
+            largeLoad.stop();
+            largeLoader.join(Duration.ofSeconds(10));
         }
 
         out.println();
@@ -133,9 +166,19 @@ public final class LoadBalancerBenchmark
         Duration overhead = LatencySummary.of(balancedFigures.latencies()).p50().minus(LatencySummary.of(directFigures.latencies()).p50());
         out.println(String.format(Locale.ROOT, "deployment: %d requests, %d failed, answered by %s", load.requests(), load.failures().size(), load.answers()));
         load.failures().stream().limit(5).forEach(failure -> out.println("  failed: " + failure));
+        out.println(String.format(Locale.ROOT, "%-56s %8.1f s", "baseline: RunTask of " + STABLE_TASKS + " tasks to RUNNING", runTasks.toMillis() / 1000.0));
+        out.println(String.format(Locale.ROOT, "%-56s %8.1f s", "floor: a new target's health checks (" + HEALTHY_THRESHOLD + " x " + HEALTH_CHECK_INTERVAL_SECONDS + " s)",
+                (double) HEALTHY_THRESHOLD * HEALTH_CHECK_INTERVAL_SECONDS));
+        out.println(String.format(Locale.ROOT, "%-56s %8.1f s", "UpdateService 2 -> " + STABLE_TASKS + " tasks to steady state", scaleOut.toMillis() / 1000.0));
+        out.println(String.format(Locale.ROOT, "%-56s %8.1f s", "UpdateService of " + STABLE_TASKS + " tasks to revision 3, to steady", rollout.toMillis() / 1000.0));
+        out.println(String.format(Locale.ROOT, "deployment of %d tasks: %d requests, %d failed, answered by %s", STABLE_TASKS, largeLoad.requests(),
+                largeLoad.failures().size(), largeLoad.answers()));
+        largeLoad.failures().stream().limit(5).forEach(failure -> out.println("  failed: " + failure));
         out.println();
         out.println(String.format(Locale.ROOT, "target: 0 failed requests during the deployment: %d -> %s", load.failures().size(),
                 load.failures().isEmpty() ? "MET" : "NOT MET"));
+        out.println(String.format(Locale.ROOT, "target: 0 failed requests during the deployment of %d tasks: %d -> %s", STABLE_TASKS, largeLoad.failures().size(),
+                largeLoad.failures().isEmpty() ? "MET" : "NOT MET"));
         out.println(String.format(Locale.ROOT, "target: proxy overhead <= %.1f ms p50: %.3f ms -> %s", millis(TARGET_OVERHEAD_P50), millis(overhead),
                 overhead.compareTo(TARGET_OVERHEAD_P50) <= 0 ? "MET" : "NOT MET"));
         out.println("cleaning up ...");
@@ -228,24 +271,53 @@ public final class LoadBalancerBenchmark
         }
     }
 
-    private static boolean completed(EcsClient ecs, String cluster, String taskDefinition)
+    private static boolean completed(EcsClient ecs, String cluster, String taskDefinition, int count)
     {
         Service service = ecs.describeServices(request -> request.cluster(cluster).services("bench")).services().getFirst();
         return service.deployments().size() == 1 && service.deployments().getFirst().rolloutState() == DeploymentRolloutState.COMPLETED
-                && service.taskDefinition().equals(taskDefinition) && service.runningCount() == 2;
+                && service.taskDefinition().equals(taskDefinition) && service.runningCount() == count;
     }
 
-    private static void await(BooleanSupplier condition)
+    /** RunTask of count standalone tasks (10 per call, as ECS allows) until all are RUNNING; then stops them. */
+    private static Duration runTasksToRunning(EcsClient ecs, String cluster, String taskDefinition, int count)
             throws InterruptedException, IOException
     {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        long start = System.nanoTime();
+        List<String> arns = new ArrayList<>();
+        for (int remaining = count; remaining > 0; remaining -= 10) {
+            int batch = Math.min(remaining, 10);
+            ecs.runTask(request -> request.cluster(cluster).taskDefinition(taskDefinition).count(batch).launchType(LaunchType.FARGATE)
+                    .networkConfiguration(BenchmarkCluster.AWSVPC)).tasks().forEach(task -> arns.add(task.taskArn()));
+        }
+        await(() -> lastStatuses(ecs, cluster, arns).stream().allMatch("RUNNING"::equals), LARGE_TIMEOUT);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        arns.forEach(arn -> ecs.stopTask(request -> request.cluster(cluster).task(arn)));
+        await(() -> lastStatuses(ecs, cluster, arns).stream().allMatch("STOPPED"::equals), LARGE_TIMEOUT);
+        return took;
+    }
+
+    private static List<String> lastStatuses(EcsClient ecs, String cluster, List<String> arns)
+    {
+        List<String> statuses = new ArrayList<>();
+        for (int from = 0; from < arns.size(); from += 100) {
+            List<String> page = arns.subList(from, Math.min(arns.size(), from + 100));
+            ecs.describeTasks(request -> request.cluster(cluster).tasks(page)).tasks().forEach(task -> statuses.add(task.lastStatus()));
+        }
+        return statuses;
+    }
+
+    /** Polls condition every 500 ms until it holds; fails after timeout. */
+    static void await(BooleanSupplier condition, Duration timeout)
+            throws InterruptedException, IOException
+    {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (condition.getAsBoolean()) {
                 return;
             }
             Thread.sleep(500);
         }
-        throw new IOException("the service did not complete its deployment within " + TIMEOUT.toSeconds() + " s");
+        throw new IOException("not reached within " + timeout.toSeconds() + " s");
     }
 
     /** busybox httpd on WEB_PORT serving the revision's name. */

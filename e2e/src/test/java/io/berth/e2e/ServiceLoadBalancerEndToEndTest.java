@@ -120,12 +120,7 @@ class ServiceLoadBalancerEndToEndTest
                 }
             }
             if (elb != null) {
-                for (LoadBalancer each : elb.describeLoadBalancers().loadBalancers()) {
-                    elb.deleteLoadBalancer(request -> request.loadBalancerArn(each.loadBalancerArn()));
-                }
-                for (TargetGroup group : elb.describeTargetGroups().targetGroups()) {
-                    elb.deleteTargetGroup(request -> request.targetGroupArn(group.targetGroupArn()));
-                }
+                deleteEveryLoadBalancerAndTargetGroup(elb);
                 elb.close();
             }
         }
@@ -219,6 +214,17 @@ class ServiceLoadBalancerEndToEndTest
             // the sick revision never took a request: the old task kept serving all along
             load.assertNoFailure();
             assertThat(load.answers()).containsOnlyKeys("rev-2");
+        }
+    }
+
+    /** Deletes the caller's load balancers (their listeners and rules go with them), then its target groups. */
+    static void deleteEveryLoadBalancerAndTargetGroup(ElasticLoadBalancingV2Client elb)
+    {
+        for (LoadBalancer each : elb.describeLoadBalancers().loadBalancers()) {
+            elb.deleteLoadBalancer(request -> request.loadBalancerArn(each.loadBalancerArn()));
+        }
+        for (TargetGroup group : elb.describeTargetGroups().targetGroups()) {
+            elb.deleteTargetGroup(request -> request.targetGroupArn(group.targetGroupArn()));
         }
     }
 

@@ -406,7 +406,8 @@ public final class CniTaskNetwork
                 current.endpoints(),
                 otherHosts(current).stream().map(NetworkPeer::underlayAddress).toList(),
                 current.egress(),
-                current.reachableServices());
+                current.reachableServices(),
+                otherHosts(current).stream().map(peer -> Ipv4Cidr.parse(peer.hostSubnet()).networkAddress()).toList());
     }
 
     /** The plan's peers without this host, should the plan list it too: its own slice must not be routed away. */

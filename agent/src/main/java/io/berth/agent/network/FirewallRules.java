@@ -20,6 +20,8 @@ import static java.util.Objects.requireNonNull;
  * @param metadataPort the task metadata endpoint's port on the gateway; 0 when it does not listen
  * @param peerUnderlayAddresses the other hosts' own addresses, which tasks may not reach
  * @param reachableServices host services tasks may reach over TCP, as "ADDRESS:PORT"
+ * @param peerLinkAddresses the other hosts' own addresses on the task network (their link device's, the network
+ * address of their slice): what their own processes (a load balancer, its health checks) reach tasks from
  */
 record FirewallRules(
         String bridgeName,
@@ -31,7 +33,8 @@ record FirewallRules(
         List<TaskEndpoint> endpoints,
         List<String> peerUnderlayAddresses,
         Map<String, EgressPolicy> egress,
-        List<String> reachableServices)
+        List<String> reachableServices,
+        List<String> peerLinkAddresses)
 {
     private static final Pattern SERVICE = Pattern.compile("(\\d{1,3}(?:\\.\\d{1,3}){3}):(\\d{1,5})");
 
@@ -59,6 +62,15 @@ record FirewallRules(
             Ipv4Cidr.parseAddress(matcher.group(1));
         }
         endpoints.forEach(endpoint -> Ipv4Cidr.parseAddress(endpoint.ipv4Address()));
+        peerLinkAddresses = List.copyOf(peerLinkAddresses);
+        peerLinkAddresses.forEach(Ipv4Cidr::parseAddress);
+    }
+
+    /** Rules where no other host's own process reaches this host's tasks. */
+    FirewallRules(String bridgeName, Optional<String> linkDevice, Ipv4Cidr taskCidr, Ipv4Cidr hostSubnet, int metadataPort, List<LocalTask> localTasks,
+            List<TaskEndpoint> endpoints, List<String> peerUnderlayAddresses, Map<String, EgressPolicy> egress, List<String> reachableServices)
+    {
+        this(bridgeName, linkDevice, taskCidr, hostSubnet, metadataPort, localTasks, endpoints, peerUnderlayAddresses, egress, reachableServices, List.of());
     }
 
     /** The tasks' gateway on the bridge: the slice's first host address. */

@@ -121,6 +121,7 @@ final class FirewallRuleset
         set(out, "endpoint_owner", "ipv4_addr . mark", endpointAccounts.entrySet().stream().map(entry -> entry.getKey() + " . " + marks.get(entry.getValue())).toList());
         set(out, "reachable_services", "ipv4_addr . inet_service", rules.reachableServices().stream().map(service -> service.replace(":", " . ")).sorted().toList());
         set(out, "peer_hosts", "ipv4_addr", new TreeSet<>(rules.peerUnderlayAddresses()));
+        set(out, "peer_links", "ipv4_addr", new TreeSet<>(rules.peerLinkAddresses()));
 
         List<String> fromTasks = new ArrayList<>(List.of(
                 "ip daddr 169.254.0.0/16 drop",
@@ -157,9 +158,11 @@ final class FirewallRuleset
                 "# nothing from outside the task network opens a connection to a task",
                 "oifname " + bridge + " drop"));
         out.append("    }\n");
-        out.append("    # a task is reached only from a task of its own account, on any host\n");
+        out.append("    # a task is reached only from a task of its own account, on any host, and from the hosts themselves: another\n");
+        out.append("    # host's own address on the task network (its load balancer), which no task can send from (anti-spoofing)\n");
         out.append("    chain to_tasks {\n");
         lines(out, List.of(
+                "ip saddr @peer_links accept",
                 "ip saddr != " + taskCidr + " drop",
                 "meta mark set 0",
                 "meta mark set ip saddr map @endpoint_account",

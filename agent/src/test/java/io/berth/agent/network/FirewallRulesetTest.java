@@ -27,7 +27,8 @@ class FirewallRulesetTest
                         new TaskEndpoint("10.241.3.2", "222222222222")),
                 List.of("10.242.0.2"),
                 egress,
-                List.of("10.242.0.1:8686"));
+                List.of("10.242.0.1:8686"),
+                List.of("10.241.4.0"));
     }
 
     @Test
@@ -88,7 +89,10 @@ class FirewallRulesetTest
         assertThat(ruleset).contains("elements = { 10.241.3.2 : 1, 10.241.3.3 : 2, 10.241.4.2 : 1, 10.241.4.3 : 2 }");
         assertThat(ruleset).contains("elements = { 10.241.3.2 . 1, 10.241.3.3 . 2, 10.241.4.2 . 1, 10.241.4.3 . 2 }");
         assertThat(chain(inet(ruleset), "forward")).startsWith("ct state established,related accept\nip daddr 10.241.0.0/16 jump to_tasks");
+        // another host's own address on the task network (its load balancer's health checks and requests) reaches tasks
+        assertThat(ruleset).contains("set peer_links {\n        type ipv4_addr\n        elements = { 10.241.4.0 }\n    }");
         assertThat(chain(ruleset, "to_tasks")).isEqualTo("""
+                ip saddr @peer_links accept
                 ip saddr != 10.241.0.0/16 drop
                 meta mark set 0
                 meta mark set ip saddr map @endpoint_account

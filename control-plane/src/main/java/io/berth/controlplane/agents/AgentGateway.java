@@ -146,7 +146,7 @@ public final class AgentGateway
             // an ingress host reports what its load balancer sees, and gets every load balancer to serve
             IngressPlan ingress = null;
             if (request.ingress() != null) {
-                IngressPlans.recordHealth(transaction, request.ingress());
+                IngressPlans.recordHealth(transaction, hostId, request.ingress());
                 ingress = IngressPlans.build(transaction, now);
             }
             return new SyncResponse(assignments, taskNetwork.planFor(transaction, hostId).orElse(null), ingress);

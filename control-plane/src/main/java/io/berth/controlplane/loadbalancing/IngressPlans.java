@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * What the ingress hosts serve, built inside the agent gateway's sync transaction: every account's load balancers
  * (each on its own address, so two accounts' listeners on one port do not meet) with their listeners and rules, and
- * the target groups they forward to with their targets. Also records the target health an ingress host reports.
+ * the target groups they forward to with their targets. Also records the target health each ingress host reports.
  */
 public final class IngressPlans
 {
@@ -49,12 +49,13 @@ public final class IngressPlans
         return new IngressPlan(loadBalancers, List.copyOf(targetGroups.values()));
     }
 
-    /** Records what the ingress host saw of each target; true when anything changed. */
-    public static boolean recordHealth(StoreTransaction transaction, IngressReport report)
+    /** Records what the ingress host saw of each target (a target's health is the worst its ingress hosts see); true when anything changed. */
+    public static boolean recordHealth(StoreTransaction transaction, String hostId, IngressReport report)
     {
         boolean changed = false;
         for (IngressReport.TargetHealth health : report.targets()) {
-            changed |= transaction.loadBalancing().recordHealth(health.targetGroupArn(), health.address(), health.port(), health.state(), health.reason(), health.description());
+            changed |= transaction.loadBalancing().recordHealth(hostId, health.targetGroupArn(), health.address(), health.port(), health.state(), health.reason(),
+                    health.description());
         }
         return changed;
     }

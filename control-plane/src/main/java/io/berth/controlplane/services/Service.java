@@ -16,7 +16,8 @@ import static java.util.Objects.requireNonNull;
  * and the task definition of the last deployment that COMPLETED (where a circuit breaker rolls back to). version
  * is the store's optimistic-concurrency check. propagateTags is SERVICE, TASK_DEFINITION or NONE (null: none).
  * loadBalancers are the target groups its tasks are registered in (empty: none); healthCheckGracePeriodSeconds how
- * long after a task starts its target health failures are ignored (null: 0).
+ * long after a task starts its target health failures are ignored (null: 0). pendingStops are its tasks deregistered
+ * from their target groups and stopped once the deregistration delay is over (stored, so a restart keeps the delay).
  */
 public record Service(
         String accountId,
@@ -44,7 +45,8 @@ public record Service(
         Instant launchNotBefore,
         String lastCompletedTaskDefinitionArn,
         boolean steady,
-        long version)
+        long version,
+        List<PendingStop> pendingStops)
 {
     public static final String LAUNCH_TYPE = "FARGATE";
     public static final int MAX_EVENTS = 100;
@@ -68,6 +70,19 @@ public record Service(
         requireNonNull(createdAt, "createdAt is null");
         deployments = deployments == null ? List.of() : List.copyOf(deployments);
         events = events == null ? List.of() : List.copyOf(events.subList(0, Math.min(events.size(), MAX_EVENTS)));
+        pendingStops = pendingStops == null ? List.of() : List.copyOf(pendingStops);
+    }
+
+    /** A service without tasks waiting for their deregistration delay. */
+    public Service(String accountId, String name, String arn, String clusterName, String clusterArn, Status status, int desiredCount,
+            String taskDefinitionArn, String platformVersion, DeploymentConfiguration deploymentConfiguration, Map<String, Object> networkConfiguration,
+            PlacementOptions placement, Integer healthCheckGracePeriodSeconds, List<ServiceLoadBalancer> loadBalancers, List<Tag> tags, String propagateTags,
+            boolean enableEcsManagedTags, String createdBy, Instant createdAt, List<Deployment> deployments, List<ServiceEvent> events,
+            int consecutiveFailures, Instant launchNotBefore, String lastCompletedTaskDefinitionArn, boolean steady, long version)
+    {
+        this(accountId, name, arn, clusterName, clusterArn, status, desiredCount, taskDefinitionArn, platformVersion, deploymentConfiguration,
+                networkConfiguration, placement, healthCheckGracePeriodSeconds, loadBalancers, tags, propagateTags, enableEcsManagedTags, createdBy, createdAt,
+                deployments, events, consecutiveFailures, launchNotBefore, lastCompletedTaskDefinitionArn, steady, version, List.of());
     }
 
     /** The group its tasks carry, as ECS sets it. */
@@ -121,6 +136,7 @@ public record Service(
         private String lastCompletedTaskDefinitionArn;
         private boolean steady;
         private long version;
+        private List<PendingStop> pendingStops;
 
         private Builder(Service service)
         {
@@ -140,6 +156,7 @@ public record Service(
             lastCompletedTaskDefinitionArn = service.lastCompletedTaskDefinitionArn;
             steady = service.steady;
             version = service.version;
+            pendingStops = service.pendingStops;
         }
 
         public Builder status(Status value) { status = value; return this; }
@@ -172,12 +189,14 @@ public record Service(
 
         public Builder version(long value) { version = value; return this; }
 
+        public Builder pendingStops(List<PendingStop> value) { pendingStops = value; return this; }
+
         public Service build()
         {
             return new Service(base.accountId, base.name, base.arn, base.clusterName, base.clusterArn, status, desiredCount, taskDefinitionArn,
                     base.platformVersion, deploymentConfiguration, networkConfiguration, base.placement, healthCheckGracePeriodSeconds, loadBalancers, tags,
                     base.propagateTags, base.enableEcsManagedTags, base.createdBy, base.createdAt, deployments, events, consecutiveFailures, launchNotBefore,
-                    lastCompletedTaskDefinitionArn, steady, version);
+                    lastCompletedTaskDefinitionArn, steady, version, pendingStops);
         }
     }
 }

@@ -90,11 +90,12 @@ public final class ServiceController
         ServicePlan run()
         {
             countTasks();
+            // before the circuit breaker: ECS counts a task failing its load balancer's health check as a failed task
+            Set<String> failingTargets = stopFailingTargets();
             tripCircuitBreaker();
             int desired = service.status() == Service.Status.ACTIVE ? service.desiredCount() : 0;
             Deployment primary = deployments.stream().filter(d -> d.status() == Deployment.Status.PRIMARY).findFirst().orElseThrow();
             String stopReason = "Scaling activity initiated by (deployment " + primary.id() + ")";
-            Set<String> failingTargets = stopFailingTargets();
             List<ServiceTask> primaryAlive = aliveByDeployment.get(primary.id());
             List<ServiceTask> primaryWanted = new ArrayList<>(primaryAlive.stream()
                     .filter(task -> task.wanted() && !failingTargets.contains(task.taskId()))
@@ -157,18 +158,25 @@ public final class ServiceController
 
         /**
          * Stops the tasks unhealthy in a target group once the service's grace period after their start is over (ECS
-         * replaces them, whatever the minimum healthy percent); returns their ids.
+         * replaces them, whatever the minimum healthy percent) and counts each as a failed task of its deployment, once
+         * (the stop is by the scheduler, so its STOPPED is no failure again); returns their ids.
          */
         private Set<String> stopFailingTargets()
         {
             Set<String> failing = new LinkedHashSet<>();
+            Map<String, Integer> failuresByDeployment = new LinkedHashMap<>();
             Duration grace = service.gracePeriod();
-            aliveByDeployment.values().stream().flatMap(List::stream).filter(task -> task.failingTargets(now, grace)).forEach(task -> {
+            aliveByDeployment.forEach((deploymentId, alive) -> alive.stream().filter(task -> task.failingTargets(now, grace)).forEach(task -> {
                 String targetGroup = task.targets().unhealthyTargetGroupArn();
                 event("(task " + task.taskId() + ") is unhealthy in (target-group " + targetGroup + ") due to (reason Health checks failed).");
                 stop(task, "Task failed ELB health checks in (target-group " + targetGroup + ")");
                 failing.add(task.taskId());
-            });
+                failuresByDeployment.merge(deploymentId, 1, Integer::sum);
+            }));
+            deployments = deployments.stream()
+                    .map(deployment -> deployment.withTasks(deployment.taskIds(), deployment.runningCount(), deployment.pendingCount(),
+                            deployment.failedTasks() + failuresByDeployment.getOrDefault(deployment.id(), 0)))
+                    .toList();
             return failing;
         }
 

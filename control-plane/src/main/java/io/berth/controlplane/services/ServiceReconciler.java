@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
@@ -42,6 +41,8 @@ import static java.util.Objects.requireNonNull;
  * service with loadBalancers it also registers ready tasks as targets and tells the controller how each stands in its
  * target groups ({@link ServiceTargets}); a task the controller stops is deregistered first and stopped only after the
  * target groups' deregistration delay, marked stopping meanwhile so the controller neither counts it nor stops it again.
+ * Those pending stops are stored with the service ({@link PendingStop}): a control plane restarted during the delay
+ * stops the task when the delay ends, neither at once nor never.
  */
 public final class ServiceReconciler
 {
@@ -53,8 +54,6 @@ public final class ServiceReconciler
     private final ServiceController controller;
     private final ServiceTargets targets;
     private final Clock clock;
-    // tasks deregistered from their target groups, stopped once their drain is over; in memory, since a restart deregisters anew
-    private final Map<String, PendingStop> stopping = new ConcurrentHashMap<>();
 
     public ServiceReconciler(Store store, TaskService tasks, ServiceController controller, ServiceTargets targets, Clock clock)
     {
@@ -91,8 +90,8 @@ public final class ServiceReconciler
         ServiceSnapshot snapshot = observeTargets(read);
         ServicePlan plan = controller.decide(snapshot);
         Service service = plan.next();
-        stopDrained(snapshot, now);
         Map<String, ServiceTask> byId = snapshot.tasks().stream().collect(Collectors.toMap(ServiceTask::taskId, task -> task));
+        List<PendingStop> pendingStops = stopDrained(snapshot.service(), byId, now);
         for (StopOrder stop : plan.stops()) {
             // deregistered first: the load balancer sends it no new request, and those in flight get the deregistration delay
             Duration delay = targets.deregister(service, byId.get(stop.taskId()));
@@ -100,7 +99,7 @@ public final class ServiceReconciler
                 tasks.stopForService(accountId, stop.taskId(), stop.reason());
             }
             else {
-                stopping.put(stop.taskId(), new PendingStop(now.plus(delay), stop.reason()));
+                pendingStops.add(new PendingStop(stop.taskId(), now.plus(delay), stop.reason()));
             }
         }
         Map<String, List<String>> started = new LinkedHashMap<>();
@@ -127,7 +126,8 @@ public final class ServiceReconciler
             Service current = transaction.services().find(accountId, clusterName, name).orElseThrow();
             // the API changed the service since the snapshot: keep its change, add only the tasks started; the next pass decides again
             Service base = current.version() == snapshot.service().version() ? service : current;
-            Service after = withStarted(base, started, events, backOff, now);
+            // the pending stops are the controller's alone (the API never changes them): this pass's are the current ones
+            Service after = withStarted(base, started, events, backOff, now).toBuilder().pendingStops(pendingStops).build();
             if (transaction.services().updateIfChanged(current, after)) {
                 recordNewEvents(transaction, current, after, now);
             }
@@ -144,9 +144,10 @@ public final class ServiceReconciler
     private ServiceSnapshot observeTargets(ServiceSnapshot snapshot)
     {
         Service service = snapshot.service();
+        Set<String> stopping = service.pendingStops().stream().map(PendingStop::taskId).collect(Collectors.toSet());
         List<ServiceTask> observed = new ArrayList<>();
         for (ServiceTask task : snapshot.tasks()) {
-            ServiceTask marked = task.withStopping(stopping.containsKey(task.taskId()));
+            ServiceTask marked = task.withStopping(stopping.contains(task.taskId()));
             if (service.loadBalancers().isEmpty() || marked.stopping()) {
                 observed.add(marked);
             }
@@ -161,22 +162,23 @@ public final class ServiceReconciler
         return new ServiceSnapshot(service, observed, snapshot.now());
     }
 
-    /** Stops the tasks whose drain is over, and forgets those that stopped meanwhile. */
-    private void stopDrained(ServiceSnapshot snapshot, Instant now)
+    /** Stops the tasks whose drain is over, forgets those that stopped meanwhile (or are gone); returns the stops still pending. */
+    private List<PendingStop> stopDrained(Service service, Map<String, ServiceTask> tasksById, Instant now)
     {
-        for (ServiceTask task : snapshot.tasks()) {
-            PendingStop pending = stopping.get(task.taskId());
-            if (pending == null) {
+        List<PendingStop> remaining = new ArrayList<>();
+        for (PendingStop pending : service.pendingStops()) {
+            ServiceTask task = tasksById.get(pending.taskId());
+            if (task == null || task.stopped() || task.desiredStatus() == TaskStatus.STOPPED) {
                 continue;
             }
-            if (task.stopped() || task.desiredStatus() == TaskStatus.STOPPED) {
-                stopping.remove(task.taskId());
+            if (now.isBefore(pending.after())) {
+                remaining.add(pending);
             }
-            else if (!now.isBefore(pending.after())) {
-                tasks.stopForService(snapshot.service().accountId(), task.taskId(), pending.reason());
-                stopping.remove(task.taskId());
+            else {
+                tasks.stopForService(service.accountId(), task.taskId(), pending.reason());
             }
         }
+        return remaining;
     }
 
     private List<String> launch(Service service, Launch launch)
@@ -271,7 +273,4 @@ public final class ServiceReconciler
                 placementMessage, task.state().lastStatus() == TaskStatus.STOPPED && HostService.stoppedWithHost(hostId, task.state().stoppedReason()),
                 address, false, TargetStatus.NONE, false);
     }
-
-    /** A stop ordered once the task's drain is over. */
-    private record PendingStop(Instant after, String reason) {}
 }

@@ -14,7 +14,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The load balancing resources (load balancers, target groups, listeners, rules) as rows with a JSON body, and the
- * targets of each target group with their drain deadline and last seen health.
+ * targets of each target group with their drain deadline and health: what each ingress host last saw, and the worst
+ * of those of the ingress hosts not lost, which is the target's health.
  */
 public final class LoadBalancingRows
 {
@@ -130,21 +131,55 @@ public final class LoadBalancingRows
     /** Drops targets whose deregistration delay has ended; how many. */
     public int removeDrainedTargets(Instant now)
     {
-        return sql.update("DELETE FROM elb_targets WHERE drain_until IS NOT NULL AND drain_until <= ?", now.toEpochMilli());
+        int removed = sql.update("DELETE FROM elb_targets WHERE drain_until IS NOT NULL AND drain_until <= ?", now.toEpochMilli());
+        if (removed > 0) {
+            sql.update("DELETE FROM elb_target_health WHERE NOT EXISTS (SELECT 1 FROM elb_targets t WHERE t.target_group_arn = elb_target_health.target_group_arn "
+                    + "AND t.target_id = elb_target_health.target_id AND t.port = elb_target_health.port)");
+        }
+        return removed;
     }
 
     public void removeTargets(String targetGroupArn)
     {
         sql.update("DELETE FROM elb_targets WHERE target_group_arn = ?", targetGroupArn);
+        sql.update("DELETE FROM elb_target_health WHERE target_group_arn = ?", targetGroupArn);
     }
 
-    /** Records what the ingress host saw; true when it changed. */
-    public boolean recordHealth(String targetGroupArn, String targetId, int port, String state, String reason, String description)
+    /**
+     * Records what the ingress host saw of a registered target, and sets the target's health to the worst that any
+     * ingress host not lost sees (so with several, the last reporter does not simply win); true when that changed.
+     */
+    public boolean recordHealth(String hostId, String targetGroupArn, String targetId, int port, String state, String reason, String description)
     {
+        if (sql.count("SELECT COUNT(*) FROM elb_targets WHERE target_group_arn = ? AND target_id = ? AND port = ?", targetGroupArn, targetId, port) == 0) {
+            return false;
+        }
+        sql.update("INSERT INTO elb_target_health (target_group_arn, target_id, port, host_id, state, reason, description) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                        + "ON CONFLICT (target_group_arn, target_id, port, host_id) DO UPDATE SET state = excluded.state, reason = excluded.reason, "
+                        + "description = excluded.description",
+                targetGroupArn, targetId, port, hostId, state, reason, description);
+        List<SeenHealth> seen = sql.query("SELECT h.state, h.reason, h.description FROM elb_target_health h JOIN hosts ON hosts.host_id = h.host_id "
+                        + "WHERE h.target_group_arn = ? AND h.target_id = ? AND h.port = ? AND hosts.lost_at IS NULL ORDER BY h.host_id",
+                row -> new SeenHealth(row.getString("state"), row.getString("reason"), row.getString("description")), targetGroupArn, targetId, port);
+        SeenHealth worst = seen.stream().max(java.util.Comparator.comparingInt(SeenHealth::severity)).orElse(new SeenHealth(state, reason, description));
         return sql.update("UPDATE elb_targets SET health_state = ?, health_reason = ?, health_description = ? "
                         + "WHERE target_group_arn = ? AND target_id = ? AND port = ? "
                         + "AND (health_state IS NULL OR health_state <> ? OR COALESCE(health_reason, '') <> ? OR COALESCE(health_description, '') <> ?)",
-                state, reason, description, targetGroupArn, targetId, port, state, reason == null ? "" : reason, description == null ? "" : description) == 1;
+                worst.state(), worst.reason(), worst.description(), targetGroupArn, targetId, port, worst.state(),
+                worst.reason() == null ? "" : worst.reason(), worst.description() == null ? "" : worst.description()) == 1;
+    }
+
+    /** One ingress host's view of a target; unhealthy is worse than initial (not yet checked enough), which is worse than healthy. */
+    private record SeenHealth(String state, String reason, String description)
+    {
+        int severity()
+        {
+            return switch (state) {
+                case "healthy" -> 0;
+                case "unhealthy" -> 2;
+                default -> 1;
+            };
+        }
     }
 
     private static Resource resource(ResultSet row)

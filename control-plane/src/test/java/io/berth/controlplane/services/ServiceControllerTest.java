@@ -377,6 +377,42 @@ class ServiceControllerTest
     }
 
     @Test
+    void tasksFailingTheirLoadBalancersHealthCheckTripTheCircuitBreaker()
+    {
+        String group = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef";
+        DeploymentConfiguration configuration = new DeploymentConfiguration(200, 100, true, true);
+        Deployment old = primary("ecs-svc/1", REVISION_1, List.of("a")).withStatus(Deployment.Status.ACTIVE, T0);
+        Deployment failing = primary("ecs-svc/2", REVISION_2, List.of("c", "d", "e"));
+        Service service = balanced(service(1, configuration, failing, old), 0).toBuilder()
+                .lastCompletedTaskDefinitionArn(REVISION_1).taskDefinitionArn(REVISION_2).build();
+        List<ServiceTask> sick = List.of(running("c", "ecs-svc/2").withTargets(TargetStatus.unhealthy(group)));
+
+        // one sick task: stopped, and counted once as a failed task of its deployment
+        ServicePlan first = decide(service, List.of(running("a", "ecs-svc/1").withTargets(TargetStatus.HEALTHY), sick.getFirst()));
+        assertThat(first.stops()).extracting(StopOrder::taskId).containsExactly("c");
+        assertThat(first.next().primary().orElseThrow().failedTasks()).isEqualTo(1);
+        // while it drains before its stop (and once STOPPED by the scheduler) it is not counted again
+        ServicePlan draining = decide(first.next(), List.of(running("a", "ecs-svc/1").withTargets(TargetStatus.HEALTHY), sick.getFirst().withStopping(true)));
+        assertThat(draining.next().primary().orElseThrow().failedTasks()).isEqualTo(1);
+        ServicePlan stoppedByScheduler = decide(draining.next(), List.of(running("a", "ecs-svc/1").withTargets(TargetStatus.HEALTHY),
+                stopped("c", "ecs-svc/2", StopCodes.SERVICE_SCHEDULER_INITIATED)));
+        assertThat(stoppedByScheduler.next().primary().orElseThrow().failedTasks()).isEqualTo(1);
+
+        // the third task failing its health check reaches ECS's threshold (3 for one task): the deployment fails and rolls back
+        Service twoFailed = stoppedByScheduler.next().toBuilder().deployments(stoppedByScheduler.next().deployments().stream()
+                .map(deployment -> deployment.id().equals("ecs-svc/2") ? deployment.withTasks(List.of("e"), 1, 0, 2) : deployment).toList()).build();
+        ServicePlan tripped = decide(twoFailed, List.of(running("a", "ecs-svc/1").withTargets(TargetStatus.HEALTHY),
+                running("e", "ecs-svc/2").withTargets(TargetStatus.unhealthy(group))));
+        assertThat(tripped.next().deployments()).anySatisfy(deployment -> {
+            assertThat(deployment.id()).isEqualTo("ecs-svc/2");
+            assertThat(deployment.rolloutState()).isEqualTo(RolloutState.FAILED);
+            assertThat(deployment.failedTasks()).isEqualTo(3);
+        });
+        assertThat(tripped.next().primary().orElseThrow().taskDefinitionArn()).isEqualTo(REVISION_1);
+        assertThat(messages(tripped)).contains("(service web) deployment ecs-svc/2 deployment failed: tasks failed to start.");
+    }
+
+    @Test
     void aTaskDrainingBeforeItsStopIsNeitherCountedNorStoppedAgain()
     {
         Service service = balanced(service(1, DeploymentConfiguration.DEFAULT, primary("ecs-svc/1", REVISION_1, List.of("a", "b"))), null);

@@ -82,8 +82,8 @@ abstract class LoadBalancingStoreContractTest
         assertThat(plan.targetGroups().stream().filter(each -> each.arn().equals(group.arn())).findFirst().orElseThrow().targets())
                 .containsExactly(new IngressPlan.Target("10.213.0.5", 8080, null));
 
-        store.useTransaction(transaction -> IngressPlans.recordHealth(transaction,
-                new IngressReport(List.of(new IngressReport.TargetHealth(group.arn(), "10.213.0.5", 8080, "healthy", null, null)))));
+        String ingress = ingressHost();
+        report(ingress, group, "healthy");
         assertThat(targets.health(a, group.arn(), List.of())).extracting(TargetHealth::state).containsExactly("healthy");
 
         targets.deregister(a, group.arn(), List.of(target));
@@ -95,6 +95,55 @@ abstract class LoadBalancingStoreContractTest
                 .isInstanceOfSatisfying(LoadBalancingException.class, e -> assertThat(e.kind()).isEqualTo(RESOURCE_IN_USE));
         assertThatThrownBy(() -> targets.register(newAccount(), group.arn(), List.of(target)))
                 .isInstanceOfSatisfying(LoadBalancingException.class, e -> assertThat(e.kind()).isEqualTo(TARGET_GROUP_NOT_FOUND));
+    }
+
+    @Test
+    void withSeveralIngressHostsATargetsHealthIsTheWorstThatAHostNotLostSees()
+    {
+        String a = newAccount();
+        LoadBalancingService service = service();
+        TargetRegistration targets = new TargetRegistration(service);
+        LoadBalancer loadBalancer = service.createLoadBalancer(a, "us-east-1", "lb");
+        TargetGroup group = service.createTargetGroup(a, "us-east-1", "tg", 8080, HealthCheck.DEFAULT);
+        service.createListener(a, "us-east-1", loadBalancer.arn(), 80, group.arn());
+        targets.register(a, group.arn(), List.of(new Target("10.213.0.5", 8080)));
+        String first = ingressHost();
+        String second = ingressHost();
+
+        report(first, group, "healthy");
+        report(second, group, "initial");
+        assertThat(targets.health(a, group.arn(), List.of())).extracting(TargetHealth::state).as("not yet healthy where the second host checks it")
+                .containsExactly("initial");
+        report(second, group, "healthy");
+        assertThat(targets.health(a, group.arn(), List.of())).extracting(TargetHealth::state).containsExactly("healthy");
+        // the last reporter does not win: the first host still sees it unhealthy
+        report(first, group, "unhealthy");
+        report(second, group, "healthy");
+        assertThat(targets.health(a, group.arn(), List.of())).extracting(TargetHealth::state).containsExactly("unhealthy");
+        // a lost ingress host's last view no longer counts
+        store.useTransaction(transaction -> transaction.hosts().markLostIfSilentSince(first, T0.plusSeconds(3600), T0.plusSeconds(60)));
+        report(second, group, "healthy");
+        assertThat(targets.health(a, group.arn(), List.of())).extracting(TargetHealth::state).containsExactly("healthy");
+
+        // a target's views go with it
+        service.deleteLoadBalancer(a, loadBalancer.arn());
+        service.deleteTargetGroup(a, group.arn());
+        boolean recorded = store.inTransaction(transaction -> transaction.loadBalancing().recordHealth(second, group.arn(), "10.213.0.5", 8080, "healthy", null, null));
+        assertThat(recorded)
+                .as("a target no longer registered is not recorded").isFalse();
+    }
+
+    private String ingressHost()
+    {
+        String hostId = "ingress-" + java.util.UUID.randomUUID();
+        store.useTransaction(transaction -> transaction.hosts().recordHeartbeat(new io.berth.common.agentprotocol.HostInfo(hostId, "10.0.0.9", 1024, 1024, java.util.Map.of()), T0));
+        return hostId;
+    }
+
+    private void report(String hostId, TargetGroup group, String state)
+    {
+        store.useTransaction(transaction -> IngressPlans.recordHealth(transaction, hostId,
+                new IngressReport(List.of(new IngressReport.TargetHealth(group.arn(), "10.213.0.5", 8080, state, null, null)))));
     }
 
     @Test

@@ -36,6 +36,7 @@ abstract class ServiceTargetsContractTest
         extends StoreContractBase
 {
     private static final String ADDRESS = "10.213.0.7";
+    private static final String INGRESS_HOST = "ingress-" + java.util.UUID.randomUUID();
 
     private final TestingClock clock = new TestingClock(T0);
     private LoadBalancingService loadBalancing;
@@ -121,7 +122,8 @@ abstract class ServiceTargetsContractTest
 
     private void report(String state)
     {
-        store.useTransaction(transaction -> IngressPlans.recordHealth(transaction,
+        store.useTransaction(transaction -> transaction.hosts().recordHeartbeat(new io.berth.common.agentprotocol.HostInfo(INGRESS_HOST, "10.0.0.9", 1024, 1024, java.util.Map.of()), T0));
+        store.useTransaction(transaction -> IngressPlans.recordHealth(transaction, INGRESS_HOST,
                 new IngressReport(List.of(new IngressReport.TargetHealth(group.arn(), ADDRESS, 8080, state, null, null)))));
     }
 
