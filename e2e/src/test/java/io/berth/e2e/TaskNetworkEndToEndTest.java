@@ -285,15 +285,21 @@ class TaskNetworkEndToEndTest
                 assertThat(otherHost.httpGet(fleet.host(otherIndex).address(), HOST_LISTENER_PORT, "/")).contains("other host service");
             });
             String gateway = gatewayOf(task);
-            assertThat(task.probe().answersHttp(gateway, HOST_LISTENER_PORT)).as("host listener on the task gateway").isFalse();
-            assertThat(task.probe().answersHttp(fleet.host(hostIndex).address(), HOST_LISTENER_PORT)).as("host listener on the host's address").isFalse();
-            assertThat(task.probe().answersHttp(fleet.host(otherIndex).address(), HOST_LISTENER_PORT)).as("listener of another host").isFalse();
-            assertThat(task.probe().answersHttp(METADATA_ADDRESS, 80)).as(METADATA_ADDRESS).isFalse();
+            // each probe that gets no answer waits out its deadline: they run at once
+            ConcurrentChecks unreachable = new ConcurrentChecks()
+                    .add("host listener on the task gateway", () ->
+                            assertThat(task.probe().answersHttp(gateway, HOST_LISTENER_PORT)).as("host listener on the task gateway").isFalse())
+                    .add("host listener on the host's address", () ->
+                            assertThat(task.probe().answersHttp(fleet.host(hostIndex).address(), HOST_LISTENER_PORT)).as("host listener on the host's address").isFalse())
+                    .add("listener of another host", () ->
+                            assertThat(task.probe().answersHttp(fleet.host(otherIndex).address(), HOST_LISTENER_PORT)).as("listener of another host").isFalse())
+                    .add(METADATA_ADDRESS, () -> assertThat(task.probe().answersHttp(METADATA_ADDRESS, 80)).as(METADATA_ADDRESS).isFalse())
+                    .add("ping of the host", () -> assertThat(task.probe().pings(gateway)).as("ping of the host").isFalse());
             int agentPort = hostAdmin(fleet.hostId(hostIndex)).path("agentPort").asInt();
             if (agentPort > 0) {
-                assertThat(task.probe().answersHttp(fleet.host(hostIndex).address(), agentPort)).as("the agent's port").isFalse();
+                unreachable.add("the agent's port", () -> assertThat(task.probe().answersHttp(fleet.host(hostIndex).address(), agentPort)).as("the agent's port").isFalse());
             }
-            assertThat(task.probe().pings(gateway)).as("ping of the host").isFalse();
+            unreachable.runAll(PROBE_PARALLELISM, TIMEOUT);
             // the task metadata endpoint still answers (it refuses a request without a token, but answers)
             assertThat(task.probe().answersHttp(gateway, 51680)).as("task metadata endpoint").isTrue();
             // and the containers read their own metadata: each web task saved its TaskARN at start
