@@ -6,12 +6,16 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/sysmacros.h>
@@ -149,6 +153,86 @@ static int fork_bomb(const char *limit)
     return 0;
 }
 
+static int wait_forever(void *unused)
+{
+    (void) unused;
+    for (;;) {
+        pause();
+    }
+    return 0;
+}
+
+/*
+ * As fork_bomb, with processes made by clone(CLONE_VM): each shares the attacker's memory, so none has page tables
+ * to copy and thousands start in a fraction of the time forks take; each is a process of its own all the same
+ * (its own pid, counted by the pids limit like any other). Each runs on a small stack of its own.
+ */
+static int process_bomb(const char *limit)
+{
+    long total = atol(limit);
+    size_t stack_size = 64 * 1024;
+    char *stacks = mmap(NULL, stack_size * (size_t) total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (stacks == MAP_FAILED) {
+        printf("process_bomb: mmap of the stacks: %s\n", strerror(errno));
+        return 2;
+    }
+    for (long made = 0; made < total; made++) {
+        if (clone(wait_forever, stacks + stack_size * (size_t) (made + 1), CLONE_VM | SIGCHLD, NULL) < 0) {
+            printf("process_bomb: refused after %ld processes (%s: %s)\n", made, strerrorname_np(errno), strerror(errno));
+            return 1;
+        }
+    }
+    printf("process_bomb: allowed %ld processes\n", total);
+    return 0;
+}
+
+/*
+ * Fills the filesystem that holds path, at most limit_mib MiB so a broken limit still ends. Writing tens of GiB
+ * takes minutes, so the free space statvfs shows (less 64 MiB) is first reserved with fallocate(2), which takes
+ * the blocks without writing them; then 1 MiB blocks of data are written after it until a write is refused. If
+ * fallocate is not offered (or refused), the writes alone fill the disk.
+ */
+static int fill_disk(const char *path, const char *limit_mib)
+{
+    long limit = atol(limit_mib);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0) {
+        printf("fill_disk: open %s: %s\n", path, strerror(errno));
+        return 2;
+    }
+    long reserved = 0;
+    struct statvfs filesystem;
+    if (fstatvfs(fd, &filesystem) == 0) {
+        long wanted = (long) ((unsigned long long) filesystem.f_bavail * filesystem.f_frsize >> 20) - 64;
+        wanted = wanted > limit ? limit : wanted;
+        if (wanted > 0 && fallocate(fd, 0, 0, (off_t) wanted << 20) == 0) {
+            reserved = wanted;
+        }
+        else if (wanted > 0) {
+            printf("fill_disk: fallocate of %ld MiB: %s: %s (writing instead)\n", wanted, strerrorname_np(errno), strerror(errno));
+        }
+    }
+    printf("fill_disk: reserved %ld MiB\n", reserved);
+    fflush(stdout);
+    static char block[1 << 20];
+    memset(block, 0x5a, sizeof(block));
+    if (lseek(fd, (off_t) reserved << 20, SEEK_SET) < 0) {
+        printf("fill_disk: lseek: %s\n", strerror(errno));
+        return 2;
+    }
+    for (long mib = reserved; mib < limit; mib++) {
+        ssize_t written = write(fd, block, sizeof(block));
+        if (written < 0) {
+            printf("fill_disk: refused after %ld MiB (%s: %s)\n", mib, strerrorname_np(errno), strerror(errno));
+            close(fd);
+            return 1;
+        }
+    }
+    close(fd);
+    printf("fill_disk: allowed %ld MiB\n", limit);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -179,7 +263,13 @@ int main(int argc, char **argv)
     if (argc >= 3 && strcmp(argv[1], "memory-bomb") == 0) {
         return memory_bomb(argv[2]);
     }
+    if (argc >= 3 && strcmp(argv[1], "process-bomb") == 0) {
+        return process_bomb(argv[2]);
+    }
+    if (argc >= 4 && strcmp(argv[1], "fill-disk") == 0) {
+        return fill_disk(argv[2], argv[3]);
+    }
     fprintf(stderr, "usage: escape-probe io_uring | ptrace PID | mount-disk MAJOR MINOR | module | open-write PATH"
-            " | release-agent | id | fork-bomb N | memory-bomb MIB\n");
+            " | release-agent | id | fork-bomb N | process-bomb N | memory-bomb MIB | fill-disk PATH MIB\n");
     return 2;
 }

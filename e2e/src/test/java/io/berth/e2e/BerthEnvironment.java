@@ -139,7 +139,9 @@ final class BerthEnvironment
 
     /**
      * Registers the task definition family "sleeper" through {@code ecs}: a Fargate task of 256 CPU units and
-     * 512 MiB on awsvpc, whose one container runs the test image's {@code sleep 600} and stops within 2 s.
+     * 512 MiB on awsvpc, whose one container runs the test image's {@code sleep 600} and stops at once on the SIGTERM of
+     * a stop (a shell that traps it: sleep as the first process of its pid namespace would ignore it until the 2 s
+     * stop timeout).
      */
     void registerSleeper(EcsClient ecs)
     {
@@ -150,7 +152,7 @@ final class BerthEnvironment
                 .networkMode(NetworkMode.AWSVPC)
                 .requiresCompatibilities(Compatibility.FARGATE)
                 .containerDefinitions(ContainerDefinition.builder().name("main").image(image).essential(true)
-                        .command(List.of("sleep", "600")).stopTimeout(2).build()));
+                        .command(List.of("sh", "-c", "trap 'exit 0' TERM; sleep 600 & wait")).stopTimeout(2).build()));
     }
 
     /** Stops all of Berth (control plane, agent, registry) and starts it again on the same data directory. */

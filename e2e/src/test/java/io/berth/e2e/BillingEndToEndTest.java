@@ -8,6 +8,7 @@ import io.berth.cli.commands.BerthCommands;
 import io.berth.cli.commands.BillCommand;
 import io.berth.common.json.Json;
 import io.berth.common.sigv4.SigV4Credentials;
+import io.berth.controlplane.metering.MeteringConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,8 @@ class BillingEndToEndTest
 {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final String CLUSTER = "billing";
+    /** The minimum billed duration of the Berth that the restart test restarts, instead of Fargate's one minute. */
+    private static final Duration SHORT_MINIMUM = Duration.ofSeconds(10);
 
     private BerthEnvironment environment;
 
@@ -110,35 +113,45 @@ class BillingEndToEndTest
     void aControlPlaneRestartInTheMiddleOfATaskNeitherLosesNorDoublesTime()
             throws Exception
     {
-        AccountKeys tenant = AccountKeys.create(environment, "billing-restart");
-        String taskArn;
-        Task running;
-        try (EcsClient ecs = client(tenant)) {
-            ecs.createCluster(request -> request.clusterName(CLUSTER));
-            taskArn = run(ecs, register(ecs, "long-burner", List.of("sh", "-c", "while :; do :; done")));
-            running = awaitStatus(ecs, CLUSTER, taskArn, "RUNNING", TIMEOUT);
+        // a Berth of its own, restarted here, whose minimum is short: the task must run past the minimum for its
+        // billed time to be its own, and a one-minute run would be mostly waiting
+        BerthEnvironment restarted = BerthEnvironment.start(Files.createTempDirectory("berth-e2e-billing-restart"),
+                config -> config.withMetering(MeteringConfig.DEFAULTS.withMinimumBilledDuration(SHORT_MINIMUM)));
+        try {
+            AccountKeys tenant = AccountKeys.create(restarted, "billing-restart");
+            String taskArn;
+            Task running;
+            try (EcsClient ecs = client(restarted, tenant)) {
+                ecs.createCluster(request -> request.clusterName(CLUSTER));
+                taskArn = run(ecs, register(restarted, ecs, "long-burner", List.of("sh", "-c", "while :; do :; done")));
+                running = awaitStatus(ecs, CLUSTER, taskArn, "RUNNING", TIMEOUT);
+            }
+            // wait for a usage sample to reach the control plane before it goes away
+            double usedBefore = awaitUsedCpu(restarted, tenant, taskArn, 0.1);
+
+            restarted.restart();
+
+            Task stopped;
+            try (EcsClient ecs = client(restarted, tenant)) {
+                // a sample taken after the restart arrives, and the task runs past the minimum so the billed time is its own
+                awaitUsedCpu(restarted, tenant, taskArn, usedBefore + 0.1);
+                Thread.sleep(Math.max(0, Duration.between(Instant.now(), running.pullStartedAt().plus(SHORT_MINIMUM).plusSeconds(5)).toMillis()));
+                ecs.stopTask(request -> request.cluster(CLUSTER).task(taskArn));
+                stopped = awaitStatus(ecs, CLUSTER, taskArn, "STOPPED", TIMEOUT);
+            }
+
+            JsonNode line = line(bill(restarted, tenant, Map.of("by", "task")), taskArn);
+            long run = Duration.between(stopped.pullStartedAt(), stopped.executionStoppedAt()).toMillis();
+            assertThat(run).isGreaterThan(SHORT_MINIMUM.toMillis());
+            assertThat(line.get("billedSeconds").asLong()).isEqualTo(Math.ceilDiv(run, 1000L));
+            double usedAfter = line.get("usedCpuSeconds").asDouble();
+            // the time after the restart counted, and nothing counted twice: at most a quarter vCPU for the run
+            assertThat(usedAfter).isGreaterThan(usedBefore);
+            assertThat(usedAfter).isLessThanOrEqualTo(0.25 * run / 1000.0 * 1.1 + 0.5);
         }
-        // wait for a usage sample to reach the control plane before it goes away
-        double usedBefore = awaitUsedCpu(tenant, taskArn, 0.1);
-
-        environment.restart();
-
-        Task stopped;
-        try (EcsClient ecs = client(tenant)) {
-            // run past the one-minute minimum so the billed time is the task's own
-            Thread.sleep(Math.max(0, Duration.between(Instant.now(), running.pullStartedAt().plusSeconds(65)).toMillis()));
-            ecs.stopTask(request -> request.cluster(CLUSTER).task(taskArn));
-            stopped = awaitStatus(ecs, CLUSTER, taskArn, "STOPPED", TIMEOUT);
+        finally {
+            restarted.close();
         }
-
-        JsonNode line = line(bill(tenant, Map.of("by", "task")), taskArn);
-        long run = Duration.between(stopped.pullStartedAt(), stopped.executionStoppedAt()).toMillis();
-        assertThat(run).isGreaterThan(60_000);
-        assertThat(line.get("billedSeconds").asLong()).isEqualTo(Math.ceilDiv(run, 1000L));
-        double usedAfter = line.get("usedCpuSeconds").asDouble();
-        // the time after the restart counted, and nothing counted twice: at most a quarter vCPU for the run
-        assertThat(usedAfter).isGreaterThan(usedBefore);
-        assertThat(usedAfter).isLessThanOrEqualTo(0.25 * run / 1000.0 * 1.1 + 0.5);
     }
 
     @Test
@@ -221,8 +234,13 @@ class BillingEndToEndTest
 
     private String register(EcsClient ecs, String family, List<String> command)
     {
+        return register(environment, ecs, family, command);
+    }
+
+    private static String register(BerthEnvironment berth, EcsClient ecs, String family, List<String> command)
+    {
         return ecs.registerTaskDefinition(request -> request.family(family).cpu("256").memory("512")
-                        .containerDefinitions(ContainerDefinition.builder().name("main").image(environment.image()).command(command).stopTimeout(2).build()))
+                        .containerDefinitions(ContainerDefinition.builder().name("main").image(berth.image()).command(command).stopTimeout(2).build()))
                 .taskDefinition().taskDefinitionArn();
     }
 
@@ -231,28 +249,43 @@ class BillingEndToEndTest
         return ecs.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(definition)).tasks().get(0).taskArn();
     }
 
-    private double awaitUsedCpu(AccountKeys tenant, String taskArn, double atLeast)
+    private static double awaitUsedCpu(BerthEnvironment berth, AccountKeys tenant, String taskArn, double atLeast)
     {
         return org.awaitility.Awaitility.await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(500))
-                .until(() -> line(bill(tenant, Map.of("by", "task")), taskArn).get("usedCpuSeconds").asDouble(), used -> used >= atLeast);
+                .until(() -> line(bill(berth, tenant, Map.of("by", "task")), taskArn).get("usedCpuSeconds").asDouble(), used -> used >= atLeast);
     }
 
     private EcsClient client(AccountKeys keys)
     {
-        return environment.client(keys.accessKeyId(), keys.secretAccessKey());
+        return client(environment, keys);
+    }
+
+    private static EcsClient client(BerthEnvironment berth, AccountKeys keys)
+    {
+        return berth.client(keys.accessKeyId(), keys.secretAccessKey());
     }
 
     /** GET /berth/bill signed as the tenant (or as the operator when tenant is null). */
     private JsonNode bill(AccountKeys tenant, Map<String, String> query)
     {
-        try (BerthClient client = tenant == null ? SignedClients.operator(environment) : signed(tenant)) {
+        return bill(environment, tenant, query);
+    }
+
+    private static JsonNode bill(BerthEnvironment berth, AccountKeys tenant, Map<String, String> query)
+    {
+        try (BerthClient client = tenant == null ? SignedClients.operator(berth) : signed(berth, tenant)) {
             return client.admin("GET", "/berth/bill", new HashMap<>(query), null);
         }
     }
 
     private BerthClient signed(AccountKeys keys)
     {
-        return new BerthClient(new BerthClientConfig(environment.berth().endpoint(), new SigV4Credentials(keys.accessKeyId(), keys.secretAccessKey()), "us-east-1"),
+        return signed(environment, keys);
+    }
+
+    private static BerthClient signed(BerthEnvironment berth, AccountKeys keys)
+    {
+        return new BerthClient(new BerthClientConfig(berth.berth().endpoint(), new SigV4Credentials(keys.accessKeyId(), keys.secretAccessKey()), "us-east-1"),
                 Clock.systemUTC());
     }
 

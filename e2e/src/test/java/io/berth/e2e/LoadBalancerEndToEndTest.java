@@ -182,7 +182,7 @@ class LoadBalancerEndToEndTest
                 .defaultActions(forward(webGroup))).listeners().getFirst().listenerArn();
         assertThat(listener).startsWith("arn:aws:elasticloadbalancing:us-east-1:" + a.accountId() + ":listener/app/web/");
 
-        await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
             Map<String, TargetHealthDescription> health = health(webGroup);
             assertThat(health.get(addressOf.get("one")).targetHealth().stateAsString()).isEqualTo("healthy");
             assertThat(health.get(addressOf.get("two")).targetHealth().stateAsString()).isEqualTo("healthy");
@@ -209,7 +209,7 @@ class LoadBalancerEndToEndTest
         assertThat(rule.priority()).isEqualTo("10");
         List<Rule> rules = elbA.describeRules(request -> request.listenerArn(listener)).rules();
         assertThat(rules).extracting(Rule::priority).containsExactly("10", "default");
-        await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
                 assertThat(health(apiGroup).get(addressOf.get("api")).targetHealth().stateAsString()).isEqualTo("healthy"));
 
         assertThat(requests("/api/index.html", 6)).containsOnly("api-api");
@@ -239,7 +239,7 @@ class LoadBalancerEndToEndTest
         assertThat(draining.targetHealth().reasonAsString()).isEqualTo("Target.DeregistrationInProgress");
         // no new requests for a draining target, once the ingress host has the plan
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> requests("/", 6).stream().allMatch("one"::equals));
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> !health(webGroup).containsKey(addressOf.get("two")));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> !health(webGroup).containsKey(addressOf.get("two")));
         assertThat(requests("/", 6)).containsOnly("one");
     }
 

@@ -205,10 +205,10 @@ class ServiceLoadBalancerEndToEndTest
         String sick = register("sick", false);
         try (Load load = new Load()) {
             ecs.updateService(request -> request.cluster(CLUSTER).service("web").taskDefinition(sick).healthCheckGracePeriodSeconds(0));
-            Service replaced = await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> describe("web"),
+            Service replaced = await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(250)).until(() -> describe("web"),
                     service -> service.events().stream().anyMatch(event -> event.message().contains("is unhealthy in (target-group " + targetGroup + ")")));
             assertThat(replaced.healthCheckGracePeriodSeconds()).isZero();
-            await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() -> assertThat(ecs.describeTasks(request -> request.cluster(CLUSTER)
+            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(250)).ignoreExceptions().untilAsserted(() -> assertThat(ecs.describeTasks(request -> request.cluster(CLUSTER)
                             .tasks(ecs.listTasks(list -> list.cluster(CLUSTER).serviceName("web").desiredStatus("STOPPED")).taskArns())).tasks())
                     .anyMatch(task -> ("Task failed ELB health checks in (target-group " + targetGroup + ")").equals(task.stoppedReason())));
             // the sick revision never took a request: the old task kept serving all along

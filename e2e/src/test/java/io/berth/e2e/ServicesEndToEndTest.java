@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
 class ServicesEndToEndTest
 {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
-    private static final List<String> SLEEP = List.of("sleep", "600");
+    private static final List<String> SLEEP = sleep(600);
 
     @RegisterExtension
     static final BerthCluster cluster = new BerthCluster("services");
@@ -97,7 +97,7 @@ class ServicesEndToEndTest
             assertThat(task.stoppedReason()).isEqualTo("Scaling activity initiated by (deployment " + deploymentId + ")");
         });
 
-        String revision2 = register("web", List.of("sleep", "601"));
+        String revision2 = register("web", sleep(601));
         Service rolling = ecs.updateService(request -> request.cluster(cluster.cluster()).service("web").taskDefinition(revision2).desiredCount(2)).service();
         assertThat(rolling.deployments()).extracting(software.amazon.awssdk.services.ecs.model.Deployment::status).containsExactly("PRIMARY", "ACTIVE");
         Service rolled = awaitStable("web");
@@ -146,7 +146,7 @@ class ServicesEndToEndTest
         String revision1 = register("restarted", SLEEP);
         ecs.createService(create("restarted", revision1, 2));
         String firstDeployment = awaitStable("restarted").deployments().getFirst().id();
-        String revision2 = register("restarted", List.of("sleep", "602"));
+        String revision2 = register("restarted", sleep(602));
         Service rolling = ecs.updateService(request -> request.cluster(cluster.cluster()).service("restarted").taskDefinition(revision2)).service();
         String secondDeployment = rolling.deployments().getFirst().id();
 
@@ -321,17 +321,27 @@ class ServicesEndToEndTest
                 .launchType(LaunchType.FARGATE).networkConfiguration(BerthEnvironment.awsvpc()).build();
     }
 
+    /**
+     * Sleeps for seconds (a revision may differ only by it), and ends on the SIGTERM of a stop: sleep as a pid
+     * namespace's first process ignores it, and every scale-in or rollout would wait out the stop timeout.
+     */
+    private static List<String> sleep(int seconds)
+    {
+        return List.of("sh", "-c", "trap 'exit 0' TERM; sleep " + seconds + " & wait");
+    }
+
     private static String register(String family, List<String> command)
     {
         return BerthEnvironment.registerSingleContainer(cluster.ecs(), family, cluster.environment().image(), command);
     }
 
-    /** The SDK's services-stable waiter, polling every second instead of ECS's 15 s so the test stays short. */
+    /** The SDK's services-stable waiter, polling every 250 ms instead of ECS's 15 s so the test stays short. */
     private static EcsWaiter waiter()
     {
+        Duration poll = Duration.ofMillis(250);
         return EcsWaiter.builder().client(cluster.ecs())
-                .overrideConfiguration(WaiterOverrideConfiguration.builder().backoffStrategy(FixedDelayBackoffStrategy.create(Duration.ofSeconds(1)))
-                        .maxAttempts((int) TIMEOUT.toSeconds()).build())
+                .overrideConfiguration(WaiterOverrideConfiguration.builder().backoffStrategy(FixedDelayBackoffStrategy.create(poll))
+                        .maxAttempts((int) TIMEOUT.dividedBy(poll)).build())
                 .build();
     }
 
@@ -345,7 +355,7 @@ class ServicesEndToEndTest
         Service stable = response.matched().response().orElseThrow().services().getFirst();
         assertThat(stable.runningCount()).isEqualTo(stable.desiredCount());
         assertThat(stable.deployments()).hasSize(1);
-        return await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(500))
+        return await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
                 .until(() -> describe(name), service -> service.deployments().size() == 1
                         && service.deployments().getFirst().rolloutState() == DeploymentRolloutState.COMPLETED && service.runningCount() == service.desiredCount());
     }

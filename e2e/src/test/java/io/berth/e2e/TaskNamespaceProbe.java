@@ -3,6 +3,7 @@ package io.berth.e2e;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -78,8 +79,11 @@ record TaskNamespaceProbe(Path namespace)
     {
         // arping binds to the address it claims; a hostile process with a raw socket needs no such thing
         busybox("sysctl", "-w", "net.ipv4.ip_nonlocal_bind=1");
-        busybox("arping", "-A", "-c", "3", "-w", "3", "-I", "eth0", "-s", claimedAddress, target);
-        busybox("arping", "-U", "-c", "3", "-w", "3", "-I", "eth0", "-s", claimedAddress, target);
+        // answers and unsolicited requests at once: each arping spends its seconds waiting between packets
+        new ConcurrentChecks()
+                .add("forged ARP answers", () -> busybox("arping", "-A", "-c", "3", "-w", "3", "-I", "eth0", "-s", claimedAddress, target))
+                .add("forged unsolicited ARP requests", () -> busybox("arping", "-U", "-c", "3", "-w", "3", "-I", "eth0", "-s", claimedAddress, target))
+                .runAll(2, Duration.ofSeconds(PROCESS_DEADLINE_SECONDS + 5));
     }
 
     /** Runs ip with arguments in this namespace and returns what it printed (for neighbours, addresses). */

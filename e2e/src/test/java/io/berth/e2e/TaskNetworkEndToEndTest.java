@@ -59,6 +59,8 @@ class TaskNetworkEndToEndTest
     private static final int WEB_PORT = 8080;
     private static final int HOST_LISTENER_PORT = 18181;
     private static final String METADATA_ADDRESS = "169.254.169.254";
+    /** Probes at once: each is a short-lived nsenter and busybox that mostly waits for an answer. */
+    private static final int PROBE_PARALLELISM = 16;
 
     private TestFleet fleet;
     private Path scratch;
@@ -173,23 +175,49 @@ class TaskNetworkEndToEndTest
     void tasksOfAnotherAccountGetNoPacketThroughOnOneHostOrAcrossHosts()
             throws Exception
     {
+        // every target listens (RUNNING says a task's process started, not that its web server listens yet), so a
+        // probe that gets nothing through was stopped on the way
+        List<WebTask> all = new ArrayList<>(tasksOfA);
+        all.addAll(tasksOfB);
+        for (WebTask task : all) {
+            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                    assertThat(task.probe().httpGet(task.address(), WEB_PORT, "/")).as("page of %s from its own namespace", task.address()).startsWith("account-"));
+        }
+        // and B's tasks reach each other across hosts (their addresses reached the other hosts)
+        for (int i = 0; i < tasksOfB.size(); i++) {
+            WebTask from = tasksOfB.get(i);
+            WebTask to = tasksOfB.get((i + 1) % tasksOfB.size());
+            await().atMost(PROPAGATION).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                    assertThat(from.probe().httpGet(to.address(), WEB_PORT, "/")).as("page of %s from %s", to.address(), from.address()).contains("account-b"));
+        }
+        // a packet that must not arrive takes a probe's whole deadline to prove so: the probes are independent, and
+        // run at once, each with its own deadline
+        ConcurrentChecks probes = new ConcurrentChecks();
         for (WebTask intruder : tasksOfB) {
             for (WebTask target : tasksOfA) {
                 String what = "account B on host " + intruder.hostIndex() + " to account A's " + target.address() + " on host " + target.hostIndex();
-                assertThat(intruder.probe().httpGet(target.address(), WEB_PORT, "/")).as("TCP " + what).isNull();
-                assertThat(intruder.probe().pings(target.address())).as("ICMP " + what).isFalse();
-                assertThat(intruder.probe().udpReaches(target.address())).as("UDP " + what).isFalse();
+                probes.add("TCP " + what, () -> assertThat(intruder.probe().httpGet(target.address(), WEB_PORT, "/")).as("TCP " + what).isNull());
+                probes.add("ICMP " + what, () -> assertThat(intruder.probe().pings(target.address())).as("ICMP " + what).isFalse());
+                probes.add("UDP " + what, () -> assertThat(intruder.probe().udpReaches(target.address())).as("UDP " + what).isFalse());
             }
         }
         // and the other way round
         WebTask a = tasksOfA.get(0);
         for (WebTask b : tasksOfB) {
-            assertThat(a.probe().httpGet(b.address(), WEB_PORT, "/")).as("TCP account A to B's %s", b.address()).isNull();
-            assertThat(a.probe().pings(b.address())).as("ICMP account A to B's %s", b.address()).isFalse();
+            probes.add("TCP account A to B's " + b.address(), () -> assertThat(a.probe().httpGet(b.address(), WEB_PORT, "/")).as("TCP account A to B's %s", b.address()).isNull());
+            probes.add("ICMP account A to B's " + b.address(), () -> assertThat(a.probe().pings(b.address())).as("ICMP account A to B's %s", b.address()).isFalse());
         }
-        // while B's own tasks reach each other across hosts
-        await().atMost(PROPAGATION).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                assertThat(tasksOfB.get(0).probe().httpGet(tasksOfB.get(1).address(), WEB_PORT, "/")).contains("account-b"));
+        // while B's own tasks reach each other across hosts, by each kind of probe, among the others: the probes can
+        // succeed while they all run
+        for (int i = 0; i < tasksOfB.size(); i++) {
+            WebTask from = tasksOfB.get(i);
+            WebTask to = tasksOfB.get((i + 1) % tasksOfB.size());
+            String what = "account B on host " + from.hostIndex() + " to its own " + to.address() + " on host " + to.hostIndex();
+            probes.add("TCP " + what, () -> assertThat(from.probe().httpGet(to.address(), WEB_PORT, "/")).as("TCP " + what).contains("account-b"));
+            probes.add("ICMP " + what, () -> assertThat(from.probe().pings(to.address())).as("ICMP " + what).isTrue());
+            probes.add("UDP " + what, () -> assertThat(from.probe().udpReaches(to.address())).as("UDP " + what).isTrue());
+        }
+        probes.runAll(PROBE_PARALLELISM, PROPAGATION.plus(TIMEOUT));
     }
 
     @Test
@@ -206,9 +234,11 @@ class TaskNetworkEndToEndTest
         // the victim and the host know each other's real MAC addresses first
         assertThat(victim.probe().httpGet(remoteOfA.address(), WEB_PORT, "/")).contains("account-a");
 
-        intruder.probe().forgeArpReplies(gateway, victim.address());
-        intruder.probe().forgeArpReplies(victim.address(), gateway);
-        intruder.probe().forgeArpReplies(remoteOfA.address(), victim.address());
+        new ConcurrentChecks()
+                .add("forge the gateway's address to the victim", () -> intruder.probe().forgeArpReplies(gateway, victim.address()))
+                .add("forge the victim's address to the gateway", () -> intruder.probe().forgeArpReplies(victim.address(), gateway))
+                .add("forge the remote peer's address to the victim", () -> intruder.probe().forgeArpReplies(remoteOfA.address(), victim.address()))
+                .runAll(3, TIMEOUT);
 
         assertThat(victim.probe().ip("neigh", "show", gateway)).as("the victim's neighbour entry for its gateway").doesNotContain(intruderMac);
         TaskNamespaceProbe host = TaskNamespaceProbe.of(fleet.host(hostIndex).namespace());
@@ -220,9 +250,11 @@ class TaskNetworkEndToEndTest
         try {
             TaskNamespaceProbe target = remoteOfA.probe();
             long echoesBefore = target.icmpCounter("InEchos");
+            ConcurrentChecks forgedPings = new ConcurrentChecks();
             for (int i = 0; i < 3; i++) {
-                intruder.probe().pingsFrom(victim.address(), remoteOfA.address());
+                forgedPings.add("ping with a forged source " + i, () -> intruder.probe().pingsFrom(victim.address(), remoteOfA.address()));
             }
+            forgedPings.runAll(3, TIMEOUT);
             assertThat(target.icmpCounter("InEchos")).as("echo requests with a forged source that reached %s", remoteOfA.address()).isEqualTo(echoesBefore);
             // the intruder now answers ARP requests for the victim's address too: the host must not believe it
             intruder.probe().forgeArpReplies(victim.address(), gateway);
@@ -258,15 +290,21 @@ class TaskNetworkEndToEndTest
                 assertThat(otherHost.httpGet(fleet.host(otherIndex).address(), HOST_LISTENER_PORT, "/")).contains("other host service");
             });
             String gateway = gatewayOf(task);
-            assertThat(task.probe().answersHttp(gateway, HOST_LISTENER_PORT)).as("host listener on the task gateway").isFalse();
-            assertThat(task.probe().answersHttp(fleet.host(hostIndex).address(), HOST_LISTENER_PORT)).as("host listener on the host's address").isFalse();
-            assertThat(task.probe().answersHttp(fleet.host(otherIndex).address(), HOST_LISTENER_PORT)).as("listener of another host").isFalse();
-            assertThat(task.probe().answersHttp(METADATA_ADDRESS, 80)).as(METADATA_ADDRESS).isFalse();
+            // each probe that gets no answer waits out its deadline: they run at once
+            ConcurrentChecks unreachable = new ConcurrentChecks()
+                    .add("host listener on the task gateway", () ->
+                            assertThat(task.probe().answersHttp(gateway, HOST_LISTENER_PORT)).as("host listener on the task gateway").isFalse())
+                    .add("host listener on the host's address", () ->
+                            assertThat(task.probe().answersHttp(fleet.host(hostIndex).address(), HOST_LISTENER_PORT)).as("host listener on the host's address").isFalse())
+                    .add("listener of another host", () ->
+                            assertThat(task.probe().answersHttp(fleet.host(otherIndex).address(), HOST_LISTENER_PORT)).as("listener of another host").isFalse())
+                    .add(METADATA_ADDRESS, () -> assertThat(task.probe().answersHttp(METADATA_ADDRESS, 80)).as(METADATA_ADDRESS).isFalse())
+                    .add("ping of the host", () -> assertThat(task.probe().pings(gateway)).as("ping of the host").isFalse());
             int agentPort = hostAdmin(fleet.hostId(hostIndex)).path("agentPort").asInt();
             if (agentPort > 0) {
-                assertThat(task.probe().answersHttp(fleet.host(hostIndex).address(), agentPort)).as("the agent's port").isFalse();
+                unreachable.add("the agent's port", () -> assertThat(task.probe().answersHttp(fleet.host(hostIndex).address(), agentPort)).as("the agent's port").isFalse());
             }
-            assertThat(task.probe().pings(gateway)).as("ping of the host").isFalse();
+            unreachable.runAll(PROBE_PARALLELISM, TIMEOUT);
             // the task metadata endpoint still answers (it refuses a request without a token, but answers)
             assertThat(task.probe().answersHttp(gateway, 51680)).as("task metadata endpoint").isTrue();
             // and the containers read their own metadata: each web task saved its TaskARN at start
