@@ -29,10 +29,19 @@ cleanup() {
     for arn in $(timeout 120 aws ecs list-tasks --desired-status RUNNING --query 'taskArns[]' --output text 2>/dev/null); do
       [ "$arn" = None ] || timeout 60 aws ecs stop-task --task "$arn" >/dev/null 2>&1
     done
-    for i in $(seq 1 120); do
-      [ "$(timeout 60 "$BERTH" ps 2>/dev/null | grep -c -e RUNNING -e STOPPING -e PENDING -e DEPROVISIONING)" = 0 ] && break
+    # berth up leaves its containers running when it stops (the next one adopts them): wait for every stop, and say
+    # what is left rather than removing the data directory under running tasks
+    local left=1
+    for _ in $(seq 1 450); do
+      left="$(timeout 60 "$BERTH" ps 2>/dev/null | grep -c -e RUNNING -e STOPPING -e PENDING -e DEPROVISIONING)"
+      [ "$left" = 0 ] && break
       sleep 2
     done
+    if [ "$left" != 0 ]; then
+      log "$left tasks did not stop within 15 minutes; berth up stays down and $WORK stays for them (start berth up --data-dir $WORK/data again to stop them)"
+      [ -z "$UP_PID" ] || { kill "$UP_PID"; wait "$UP_PID"; }
+      return
+    fi
   fi
   [ -z "$UP_PID" ] || { kill "$UP_PID"; wait "$UP_PID"; }
   timeout 30 runc delete -f "bench-cli-raw" >/dev/null 2>&1
@@ -131,7 +140,7 @@ bench_idle() {
   idle_cores="$(awk -v t="$((after_cpu - before_cpu))" -v w="$window" 'BEGIN {printf "%.4f", t / 100 / w}')"
   log "starting $tasks idle tasks"
   aws ecs register-task-definition --family bench-idle --cpu 256 --memory 512 --requires-compatibilities FARGATE --network-mode awsvpc \
-    --container-definitions "[{\"name\": \"idle\", \"image\": \"$IMAGE\", \"command\": [\"sleep\", \"86400\"], \"essential\": true}]" >/dev/null
+    --container-definitions "[{\"name\": \"idle\", \"image\": \"$IMAGE\", \"command\": [\"sleep\", \"86400\"], \"essential\": true, \"stopTimeout\": 2}]" >/dev/null
   local started=0
   while [ "$started" -lt "$tasks" ]; do
     local batch=$((tasks - started < 10 ? tasks - started : 10))
