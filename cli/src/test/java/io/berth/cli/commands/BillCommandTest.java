@@ -3,14 +3,10 @@ package io.berth.cli.commands;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.cli.client.BerthClient;
-import io.berth.cli.client.BerthClientConfig;
-import io.berth.cli.client.BerthClientFactory;
 import io.berth.common.agentprotocol.HostInfo;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.TaskReport;
 import io.berth.common.agentprotocol.TaskUsage;
-import io.berth.common.json.Json;
-import io.berth.common.sigv4.SigV4Credentials;
 import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
 import io.berth.controlplane.accounts.AccessKey;
@@ -19,10 +15,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.net.InetAddress;
@@ -81,8 +75,8 @@ class BillCommandTest
         String busy = runTask(pullStart, pullStart.plusMillis(90_500), new TaskUsage(45, 300, 400, 90, pullStart.plusSeconds(90)));
         String idle = runTask(pullStart, pullStart.plusMillis(90_500), new TaskUsage(0.25, 4, 5, 90, pullStart.plusSeconds(90)));
 
-        String json = berth("bill", "--by", "task", "-o", "json");
-        JsonNode lines = parse(json);
+        String json = cli().run("bill", "--by", "task", "-o", "json");
+        JsonNode lines = CommandAgainstServer.parse(json);
         assertThat(lines.isArray()).isTrue();
         assertThat(lines).hasSize(2);
         for (JsonNode line : lines) {
@@ -98,23 +92,23 @@ class BillCommandTest
         assertThat(line(lines, busy).get("usedCpuSeconds").asDouble()).isEqualTo(45);
         assertThat(line(lines, idle).get("peakMemoryMiB").asDouble()).isEqualTo(5);
 
-        String csv = berth("bill", "--by", "family", "-o", "csv");
+        String csv = cli().run("bill", "--by", "family", "-o", "csv");
         assertThat(csv.lines().toList()).hasSize(2);
         assertThat(csv.lines().toList().get(0)).startsWith("family,tasks,billedSeconds,vcpuSeconds,gbSeconds,cost,");
         assertThat(csv.lines().toList().get(1)).startsWith("job,2,182,182,364,0.0024959278,");
 
-        String table = berth("bill");
+        String table = cli().run("bill");
         assertThat(table).contains("AWS Fargate us-east-1 Linux/x86 list price", "TOTAL", "COST-USD", "0.002496", "Right-sizing:");
         assertThat(table).contains(busy.substring(0, 8));
 
-        assertThat(parse(berth("bill", "-o", "json", "--recommendations")).isArray()).isTrue();
+        assertThat(CommandAgainstServer.parse(cli().run("bill", "-o", "json", "--recommendations")).isArray()).isTrue();
     }
 
     @Test
     void badDatesGiveOneLine()
     {
         StringWriter err = new StringWriter();
-        int exitCode = commandLine(new StringWriter(), err).execute("bill", "--since", "someday");
+        int exitCode = cli().commandLine(new StringWriter(), err).execute("bill", "--since", "someday");
         assertThat(exitCode).isNotZero();
         assertThat(err.toString().strip()).containsIgnoringCase("since must be a date").doesNotContain("\n").doesNotContain("\tat ");
     }
@@ -131,13 +125,13 @@ class BillCommandTest
 
     private String runTask(Instant pullStart, Instant stop, TaskUsage usage)
     {
-        ObjectNode definition = (ObjectNode) parse("""
+        ObjectNode definition = (ObjectNode) CommandAgainstServer.parse("""
                 {"family": "job", "cpu": "1024", "memory": "2048", "containerDefinitions": [{"name": "main", "image": "busybox"}]}
                 """);
-        try (BerthClient client = clients().connect(Optional.empty(), Optional.empty())) {
+        try (BerthClient client = cli().clients().connect(Optional.empty(), Optional.empty())) {
             client.ecs("RegisterTaskDefinition", definition);
             controlPlane.agentGateway().sync(new SyncRequest(HOST, List.of()));
-            String arn = client.ecs("RunTask", (ObjectNode) parse("{\"taskDefinition\": \"job\", \"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-berth\"]}}}")).get("tasks").get(0).get("taskArn").asText();
+            String arn = client.ecs("RunTask", (ObjectNode) CommandAgainstServer.parse("{\"taskDefinition\": \"job\", \"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-berth\"]}}}")).get("tasks").get(0).get("taskArn").asText();
             String taskId = arn.substring(arn.lastIndexOf('/') + 1);
             controlPlane.agentGateway().sync(new SyncRequest(HOST, List.of()));
             controlPlane.agentGateway().sync(new SyncRequest(HOST, List.of(
@@ -146,38 +140,8 @@ class BillCommandTest
         }
     }
 
-    private String berth(String... args)
+    private CommandAgainstServer cli()
     {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exitCode = commandLine(out, err).execute(args);
-        assertThat(exitCode).as(err.toString()).isZero();
-        return out.toString();
-    }
-
-    private CommandLine commandLine(StringWriter out, StringWriter err)
-    {
-        CommandLine commandLine = new CommandLine(new TestRoot(), new BerthCommandFactory(clients(), Optional.empty(), Clock.systemUTC()));
-        BerthCommands.configure(commandLine);
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        return commandLine;
-    }
-
-    private BerthClientFactory clients()
-    {
-        return (endpoint, region) -> new BerthClient(
-                new BerthClientConfig(server.endpoint(), new SigV4Credentials(tenant.accessKeyId(), tenant.secretAccessKey()), region.orElse("us-east-1")),
-                Clock.systemUTC());
-    }
-
-    private static JsonNode parse(String json)
-    {
-        try {
-            return Json.mapper().readTree(json);
-        }
-        catch (java.io.IOException e) {
-            throw new AssertionError(e);
-        }
+        return new CommandAgainstServer(TestRoot::new, server.endpoint(), tenant);
     }
 }

@@ -1,13 +1,8 @@
 package io.berth.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.berth.cli.client.BerthClient;
-import io.berth.cli.client.BerthClientConfig;
-import io.berth.cli.client.BerthClientFactory;
 import io.berth.common.agentprotocol.HostInfo;
 import io.berth.common.agentprotocol.SyncRequest;
-import io.berth.common.json.Json;
-import io.berth.common.sigv4.SigV4Credentials;
 import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
 import io.berth.controlplane.accounts.AccessKey;
@@ -16,10 +11,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,14 +68,14 @@ class EventsCommandTest
         controlPlane.hosts().cordon("host-1");
         controlPlane.hosts().uncordon("host-1");
 
-        List<String> lines = berth("events").lines().toList();
+        List<String> lines = cli().run("events").lines().toList();
         assertThat(lines).hasSize(2);
         assertThat(lines.get(0)).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z  HOST_CORDONED  host-1  cordoned: it gets no new tasks");
         assertThat(lines.get(1)).endsWith("  HOST_UNCORDONED  host-1  uncordoned: it takes new tasks again");
 
-        List<String> json = berth("events", "-o", "json", "--limit", "1").lines().toList();
+        List<String> json = cli().run("events", "-o", "json", "--limit", "1").lines().toList();
         assertThat(json).hasSize(1);
-        JsonNode event = parse(json.getFirst());
+        JsonNode event = CommandAgainstServer.parse(json.getFirst());
         assertThat(event.get("type").asText()).isEqualTo("HOST_UNCORDONED");
         assertThat(event.get("hostId").asText()).isEqualTo("host-1");
         assertThat(event.get("eventId").asLong()).isPositive();
@@ -96,7 +88,7 @@ class EventsCommandTest
         controlPlane.hosts().cordon("host-1");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        Thread follower = Thread.ofVirtual().start(() -> commandLine(out, err).execute("events", "-f"));
+        Thread follower = Thread.ofVirtual().start(() -> cli().commandLine(out, err).execute("events", "-f"));
         try {
             waitFor(() -> out.toString().contains("HOST_CORDONED"));
             controlPlane.hosts().drain("host-1", Duration.ofMinutes(5));
@@ -114,7 +106,7 @@ class EventsCommandTest
     void aLimitOutOfRangeIsRefused()
     {
         StringWriter err = new StringWriter();
-        int exitCode = commandLine(new StringWriter(), err).execute("events", "--limit", "0");
+        int exitCode = cli().commandLine(new StringWriter(), err).execute("events", "--limit", "0");
         assertThat(exitCode).isNotZero();
         assertThat(err.toString()).contains("--limit must be 1 to 1000");
     }
@@ -132,38 +124,8 @@ class EventsCommandTest
         }
     }
 
-    private String berth(String... args)
+    private CommandAgainstServer cli()
     {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exitCode = commandLine(out, err).execute(args);
-        assertThat(exitCode).as(err.toString()).isZero();
-        return out.toString();
-    }
-
-    private CommandLine commandLine(StringWriter out, StringWriter err)
-    {
-        CommandLine commandLine = new CommandLine(new TestRoot(), new BerthCommandFactory(clients(), Optional.empty(), Clock.systemUTC()));
-        BerthCommands.configure(commandLine);
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        return commandLine;
-    }
-
-    private BerthClientFactory clients()
-    {
-        return (endpoint, region) -> new BerthClient(
-                new BerthClientConfig(server.endpoint(), new SigV4Credentials(operator.accessKeyId(), operator.secretAccessKey()), region.orElse("us-east-1")),
-                Clock.systemUTC());
-    }
-
-    private static JsonNode parse(String json)
-    {
-        try {
-            return Json.mapper().readTree(json);
-        }
-        catch (java.io.IOException e) {
-            throw new AssertionError(e);
-        }
+        return new CommandAgainstServer(TestRoot::new, server.endpoint(), operator);
     }
 }
