@@ -103,7 +103,7 @@ class LoadBalancerEndToEndTest
         // one, two and api answer /health; sick does not (404), so it fails the target group's health check
         for (String name : List.of("one", "two", "sick", "api")) {
             String health = name.equals("sick") ? "" : "echo ok > /tmp/www/health; ";
-            String definition = ecsA.registerTaskDefinition(request -> request.family("web-" + name).cpu("256").memory("512").networkMode("awsvpc")
+            String definition = ecsA.registerTaskDefinition(request -> request.family("web-" + name).requiresCompatibilitiesWithStrings("FARGATE").cpu("256").memory("512").networkMode("awsvpc")
                             .containerDefinitions(ContainerDefinition.builder().name("web").image(environment.image())
                                     .command("sh", "-c", "mkdir -p /tmp/www/api; echo " + name + " > /tmp/www/index.html; echo api-" + name + " > /tmp/www/api/index.html; "
                                             + health + "httpd -p " + WEB_PORT + " -h /tmp/www; trap 'exit 0' TERM; sleep 600 & wait")

@@ -328,7 +328,7 @@ class ServiceLoadBalancerEndToEndTest
     {
         Function<String, String> script = text -> "mkdir -p /tmp/www; echo " + text + " > /tmp/www/index.html; " + (healthy ? "echo ok > /tmp/www/health; " : "")
                 + "httpd -p " + WEB_PORT + " -h /tmp/www; trap 'exit 0' TERM; sleep 600 & wait";
-        return ecs.registerTaskDefinition(request -> request.family("web").cpu("256").memory("512").networkMode("awsvpc")
+        return ecs.registerTaskDefinition(request -> request.family("web").requiresCompatibilitiesWithStrings("FARGATE").cpu("256").memory("512").networkMode("awsvpc")
                         .containerDefinitions(ContainerDefinition.builder().name("web").image(environment.image())
                                 .command("sh", "-c", script.apply(page))
                                 .portMappings(PortMapping.builder().containerPort(WEB_PORT).build())

@@ -57,7 +57,7 @@ class LoadBalancedServiceRestartTest
         ecs = new EcsClient(controlPlane, tenant);
         String account = tenant.account().accountId();
         ecs.call("RegisterTaskDefinition", """
-                {"family": "web", "cpu": "256", "memory": "512", "networkMode": "awsvpc",
+                {"family": "web", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512", "networkMode": "awsvpc",
                  "containerDefinitions": [{"name": "web", "image": "busybox", "portMappings": [{"containerPort": 8080}]}]}""");
         LoadBalancer loadBalancer = controlPlane.loadBalancing().createLoadBalancer(account, "us-east-1", "web");
         group = controlPlane.loadBalancing().createTargetGroup(account, "us-east-1", "web", 8080, HealthCheck.DEFAULT);
