@@ -100,6 +100,9 @@ class LoadBalancedServiceRestartTest
         controlPlane.runMaintenance();
         assertThat(targetStates()).containsExactly("draining");
         assertThat(task(taskId).get("desiredStatus").asText()).as("in flight requests finish first").isEqualTo("RUNNING");
+        // as ECS counts it: RUNNING until it stops, though the service no longer counts on it
+        assertThat(service().get("runningCount").asInt()).isEqualTo(1);
+        assertThat(service().get("deployments").get(0).get("runningCount").asInt()).isEqualTo(1);
 
         clock.advance(Duration.ofSeconds(DEREGISTRATION_DELAY_SECONDS - 10));
         controlPlane.close();
