@@ -450,7 +450,7 @@ class TaskNetworkEndToEndTest
     private List<WebTask> runWebTasks(EcsClient ecs, String text, int count)
             throws Exception
     {
-        String definition = ecs.registerTaskDefinition(request -> request.family("web").cpu("256").memory("512").networkMode("awsvpc")
+        String definition = ecs.registerTaskDefinition(request -> request.family("web").requiresCompatibilitiesWithStrings("FARGATE").cpu("256").memory("512").networkMode("awsvpc")
                         .containerDefinitions(ContainerDefinition.builder().name("web").image(fleet.image())
                                 .command("sh", "-c", "mkdir -p /tmp/www; echo " + text + " > /tmp/www/index.html; "
                                         + "timeout 10 wget -q -O /tmp/www/metadata.json \"$ECS_CONTAINER_METADATA_URI_V4/task\"; "

@@ -60,9 +60,9 @@ class ClusterEventsTest
         ecs = new EcsClient(controlPlane, tenant);
         admin = new AdminClient(controlPlane);
         ecs.call("RegisterTaskDefinition", """
-                {"family": "small", "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "main", "image": "busybox"}]}""");
+                {"family": "small", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "main", "image": "busybox"}]}""");
         ecs.call("RegisterTaskDefinition", """
-                {"family": "large", "cpu": "1024", "memory": "8192", "containerDefinitions": [{"name": "main", "image": "busybox"}]}""");
+                {"family": "large", "requiresCompatibilities": ["FARGATE"], "cpu": "1024", "memory": "8192", "containerDefinitions": [{"name": "main", "image": "busybox"}]}""");
     }
 
     @AfterEach
