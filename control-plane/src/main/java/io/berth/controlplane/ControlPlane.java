@@ -199,7 +199,7 @@ public final class ControlPlane
                 task -> taskCredentials.issue(task).orElse(null));
         this.egressPolicies = new EgressPolicies(store, hostSignals);
         this.hostAccess = new HostAccess(store, config.clock());
-        this.agentProtocol = new AgentProtocolHandler(agentGateway, hostAccess);
+        this.agentProtocol = new AgentProtocolHandler(agentGateway, hostAccess, replicas::urls);
         // a load balancer change wakes every host: the ingress hosts among them take the new plan at once
         this.loadBalancing = new LoadBalancingService(store, config.ingressAddresses(), this::signalEveryHost, config.clock());
         this.targetRegistration = new TargetRegistration(loadBalancing);

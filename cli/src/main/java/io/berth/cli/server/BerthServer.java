@@ -8,6 +8,7 @@ import io.berth.controlplane.accounts.AccessKey;
 import io.berth.controlplane.agents.http.AgentProtocolHandler;
 import io.berth.controlplane.api.http.ApiServer;
 import io.berth.controlplane.api.registry.RegistryTokenEndpoint;
+import io.berth.controlplane.leadership.LeaderElection;
 import io.berth.controlplane.registry.RegistrySettings;
 import io.berth.controlplane.registry.RegistrySigningKey;
 import org.slf4j.Logger;
@@ -45,6 +46,7 @@ public final class BerthServer
     private ApiServer apiServer;
     private AccessKey operatorKey;
     private ScheduledExecutorService maintenance;
+    private ScheduledExecutorService leadership;
     private final UnaryOperator<ControlPlaneConfig> controlPlaneTuning;
 
     public BerthServer(ServerConfig config, Clock clock)
@@ -102,6 +104,10 @@ public final class BerthServer
             // tasks may call the API, as tasks on AWS call ECS: every host's network plan lets them reach it
             controlPlane.taskNetwork().publishApiAddress(ServerAddresses.concrete(config.bindAddress()), apiServer.port());
             EnvironmentFile.write(environmentFile(), operatorKey, config.region(), endpoint(), registryAddress());
+            // agents learn every replica's URL; the lease is renewed on a thread of its own, never held up by maintenance
+            controlPlane.replicas().advertise(advertisedUrl());
+            leadership = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("berth-leadership").daemon().factory());
+            leadership.scheduleAtFixedRate(this::keepLeadership, 0, LeaderElection.DEFAULT_RENEW_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
             maintenance = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("berth-maintenance").daemon().factory());
             maintenance.scheduleWithFixedDelay(this::runMaintenance, 1, 1, TimeUnit.SECONDS);
         }
@@ -138,6 +144,12 @@ public final class BerthServer
         return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + apiServer.port());
     }
 
+    /** Where agents reach this control plane: --advertise-url, else {@link #endpoint()}. */
+    public URI advertisedUrl()
+    {
+        return config.advertiseUrl() != null ? config.advertiseUrl() : endpoint();
+    }
+
     public AccessKey operatorKey()
     {
         return operatorKey;
@@ -171,6 +183,16 @@ public final class BerthServer
         }
     }
 
+    private void keepLeadership()
+    {
+        try {
+            controlPlane.keepLeadership();
+        }
+        catch (RuntimeException e) {
+            log.warn("control plane lease renewal failed: {}", e.toString());
+        }
+    }
+
     private void runMaintenance()
     {
         try {
@@ -185,6 +207,10 @@ public final class BerthServer
     public synchronized void close()
     {
         stopMaintenance();
+        if (leadership != null) {
+            leadership.shutdownNow();
+            leadership = null;
+        }
         if (apiServer != null) {
             apiServer.close();
             apiServer = null;
