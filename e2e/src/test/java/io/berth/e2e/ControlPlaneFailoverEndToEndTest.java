@@ -56,9 +56,9 @@ class ControlPlaneFailoverEndToEndTest
     private static final Logger log = LoggerFactory.getLogger(ControlPlaneFailoverEndToEndTest.class);
     private static final String CLUSTER = TestFleet.CLUSTER;
     private static final Duration TAKEOVER_LIMIT = Duration.ofSeconds(5);
-    private static final int BURST = 12;
+    private static final int BURST = 9;
     /** The RunTask of the burst after which the leader dies. */
-    private static final int KILL_AFTER = 4;
+    private static final int KILL_AFTER = 3;
 
     private TestPostgres postgres;
     private TestFleet fleet;
@@ -156,7 +156,7 @@ class ControlPlaneFailoverEndToEndTest
         for (int attempt = 0; attempt < clients.size(); attempt++) {
             EcsClient client = clients.get((first + attempt) % clients.size());
             try {
-                List<Task> tasks = client.runTask(request -> request.cluster(CLUSTER).taskDefinition(taskDefinition).clientToken(clientToken)).tasks();
+                List<Task> tasks = client.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(taskDefinition).clientToken(clientToken)).tasks();
                 assertThat(tasks).hasSize(1);
                 return tasks.getFirst().taskArn();
             }

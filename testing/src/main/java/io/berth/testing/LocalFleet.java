@@ -94,12 +94,14 @@ public final class LocalFleet
                 serverArguments(),
                 root.resolve("server.log"), Map.of());
         awaitServer();
-        // one at a time, once the first has made the schema and the operator: they share its store
+        // once the first has made the schema and the operator, which they share through the store
         for (int replica = 1; replica < options.controlPlanes(); replica++) {
             try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(network.hostAddress()))) {
                 replicaPorts.add(socket.getLocalPort());
             }
             replicas.add(BerthProcess.start(options.jvm(), Optional.empty(), serverArguments(replica), root.resolve("server-" + replica + ".log"), Map.of()));
+        }
+        for (int replica = 1; replica < options.controlPlanes(); replica++) {
             awaitServer(replica);
         }
         operatorEnvironment = readEnvironmentFile(serverDirectory().resolve("berth.env"));
