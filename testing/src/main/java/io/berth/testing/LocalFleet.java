@@ -294,6 +294,14 @@ public final class LocalFleet
         awaitServer();
     }
 
+    /** Starts control plane replica i again (after {@link BerthProcess#kill()}) and waits until it answers. */
+    public void restartServer(int replica)
+            throws IOException, InterruptedException
+    {
+        server(replica).start();
+        awaitServer(replica);
+    }
+
     /** Waits until each agent has its credential and the control plane lists its host with a heartbeat. */
     private void awaitAgentsJoined()
             throws IOException, InterruptedException
