@@ -93,6 +93,26 @@ abstract class LeaderElectionContractTest
     }
 
     @Test
+    void aLeaderCutOffFromTheStoreStopsActingAtOnceAndAnotherTakesOverOnceItsLeaseLapses()
+    {
+        assertThat(a.tick()).isTrue();
+        long term = a.epoch().orElseThrow();
+        // a's connections are gone (its pool closed): its renewal fails
+        storeA.close();
+        clock.advance(RENEW);
+        assertThat(a.tick()).isFalse();
+        assertThat(a.isLeader()).as("stops acting at once, not when its lease would end").isFalse();
+        assertThatThrownBy(() -> a.check(null)).isInstanceOf(NotLeaderException.class);
+
+        assertThat(b.tick()).as("the lease has not lapsed yet").isFalse();
+        assertThat(b.read().holder()).isEqualTo("replica-a");
+        clock.advance(LEASE);
+        assertThat(b.tick()).isTrue();
+        assertThat(b.epoch()).contains(term + 1);
+        storeA = Store.open(jdbcUrl());
+    }
+
+    @Test
     void aDeposedLeadersFencedTransactionIsRefusedAndWritesNothing()
     {
         // a was paused: its clock (and its idea of its term) stayed behind while b's moved past a's lease
