@@ -139,6 +139,9 @@ class ControlPlaneFailoverEndToEndTest
             // the agent was given only the first replica: it learned the others from its syncs and moved to one of them
             String agentLog = Files.readString(fleet.agentLogFile(0));
             assertThat(agentLog).contains("this agent now talks to the control plane at");
+            // and keeps them beside its credential, for a restart while the one it joined is away
+            assertThat(Files.readString(fleet.agentDirectory(0).resolve("host-credential.json")))
+                    .contains(fleet.endpoint(1).toString(), fleet.endpoint(2).toString());
             String after = runTask(clients, newLeader, sleeper, UUID.randomUUID().toString());
             awaitRunning(clients.get(newLeader), List.of(after));
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -22,11 +23,19 @@ public final class ControlPlaneEndpoints
     private static final Logger log = LoggerFactory.getLogger(ControlPlaneEndpoints.class);
 
     private final List<URI> given;
+    private final Consumer<List<URI>> learned;
     private List<URI> known;
     private URI current;
 
     public ControlPlaneEndpoints(List<URI> given)
     {
+        this(given, urls -> {});
+    }
+
+    /** learned hears every new list of known URLs (to keep them for the agent's next start). */
+    public ControlPlaneEndpoints(List<URI> given, Consumer<List<URI>> learned)
+    {
+        this.learned = requireNonNull(learned, "learned is null");
         this.given = List.copyOf(given);
         if (this.given.isEmpty()) {
             throw new IllegalArgumentException("at least one control plane URL is needed");
@@ -70,7 +79,16 @@ public final class ControlPlaneEndpoints
     }
 
     /** The replicas a control plane named (its sync answer), beside the given ones; malformed entries are skipped. */
-    public synchronized void learn(List<String> urls)
+    public void learn(List<String> urls)
+    {
+        List<URI> changed = merge(urls);
+        if (changed != null) {
+            learned.accept(changed);
+        }
+    }
+
+    /** The new list of known URLs, or null when it did not change. */
+    private synchronized List<URI> merge(List<String> urls)
     {
         Set<URI> merged = new LinkedHashSet<>(given);
         for (String url : urls) {
@@ -85,9 +103,11 @@ public final class ControlPlaneEndpoints
             }
         }
         List<URI> updated = List.copyOf(merged);
-        if (!updated.equals(known)) {
-            log.info("control planes this agent may talk to: {}", updated);
-            known = updated;
+        if (updated.equals(known)) {
+            return null;
         }
+        log.info("control planes this agent may talk to: {}", updated);
+        known = updated;
+        return updated;
     }
 }

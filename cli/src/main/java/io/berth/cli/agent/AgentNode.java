@@ -58,6 +58,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
 
@@ -192,13 +193,16 @@ public final class AgentNode
         if (controlPlane == null) {
             throw new IOException("this agent has not joined a control plane yet: run `berth agent --join URL --token TOKEN` (get a token with `berth host token`)");
         }
+        // the given ones first, then the replicas learned before this start
         List<URI> urls = new ArrayList<>(List.of(controlPlane));
-        config.otherControlPlanes().stream().filter(url -> !urls.contains(url)).forEach(urls::add);
-        ControlPlaneEndpoints endpoints = new ControlPlaneEndpoints(urls);
+        Stream.concat(config.otherControlPlanes().stream(), stored.map(CredentialFile.Stored::otherControlPlanes).orElse(List.of()).stream())
+                .filter(url -> !urls.contains(url))
+                .forEach(urls::add);
+        ControlPlaneEndpoints endpoints = new ControlPlaneEndpoints(urls, learned -> keepControlPlanes(file, controlPlane, learned));
         if (stored.isPresent()) {
             credential = stored.get().credential();
             if (!controlPlane.equals(stored.get().controlPlane())) {
-                file.save(credential, controlPlane);
+                file.save(credential, controlPlane, stored.get().otherControlPlanes());
             }
             return endpoints;
         }
@@ -209,6 +213,17 @@ public final class AgentNode
         file.save(credential, endpoints.current());
         log.info("joined the control plane at {} as host {}", endpoints.current(), credential.hostId());
         return endpoints;
+    }
+
+    /** Keeps the control planes the agent learned beside its credential, for its next start (a failure is only logged). */
+    private void keepControlPlanes(CredentialFile file, URI controlPlane, List<URI> learned)
+    {
+        try {
+            file.save(credential, controlPlane, learned.stream().filter(url -> !url.equals(controlPlane)).toList());
+        }
+        catch (IOException e) {
+            log.warn("cannot keep the control planes this agent learned in {}: {}", file.path(), e.toString());
+        }
     }
 
     /** A refused credential stops the start; an unreachable control plane does not (the agent retries every heartbeat). */
