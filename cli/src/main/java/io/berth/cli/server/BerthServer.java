@@ -41,7 +41,7 @@ public final class BerthServer
 
     private final ServerConfig config;
     private final Clock clock;
-    private ControlPlane controlPlane;
+    private volatile ControlPlane controlPlane;
     private LocalRegistry registry;
     private ApiServer apiServer;
     private AccessKey operatorKey;
@@ -80,6 +80,10 @@ public final class BerthServer
                 settings = settings.withRegistry(new RegistrySettings(registry.address(), RegistrySigningKey.loadOrCreate(data.resolve("registry-auth"))));
             }
             controlPlane = new ControlPlane(controlPlaneTuning.apply(settings));
+            // the lease is renewed from now on (on SQLite this server took it as it opened the store), on a thread of its
+            // own that maintenance never holds up
+            leadership = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("berth-leadership").daemon().factory());
+            leadership.scheduleAtFixedRate(this::keepLeadership, 0, LeaderElection.DEFAULT_RENEW_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
             operatorKey = controlPlane.accounts().bootstrapOperator();
             apiServer = ApiServer.serving(
                     new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.apiPort()),
@@ -104,10 +108,8 @@ public final class BerthServer
             // tasks may call the API, as tasks on AWS call ECS: every host's network plan lets them reach it
             controlPlane.taskNetwork().publishApiAddress(ServerAddresses.concrete(config.bindAddress()), apiServer.port());
             EnvironmentFile.write(environmentFile(), operatorKey, config.region(), endpoint(), registryAddress());
-            // agents learn every replica's URL; the lease is renewed on a thread of its own, never held up by maintenance
+            // agents learn every replica's URL from the store
             controlPlane.replicas().advertise(advertisedUrl());
-            leadership = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("berth-leadership").daemon().factory());
-            leadership.scheduleAtFixedRate(this::keepLeadership, 0, LeaderElection.DEFAULT_RENEW_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
             maintenance = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("berth-maintenance").daemon().factory());
             maintenance.scheduleWithFixedDelay(this::runMaintenance, 1, 1, TimeUnit.SECONDS);
         }
@@ -185,12 +187,25 @@ public final class BerthServer
 
     private void keepLeadership()
     {
+        ControlPlane current = runningControlPlane();
+        if (current == null) {
+            return;
+        }
         try {
-            controlPlane.keepLeadership();
+            current.keepLeadership();
         }
         catch (RuntimeException e) {
             log.warn("control plane lease renewal failed: {}", e.toString());
         }
+    }
+
+    /**
+     * The control plane, or null before it opened or once closed: read without the server's lock, which start() holds
+     * for as long as the server starts, while the lease must be renewed.
+     */
+    private ControlPlane runningControlPlane()
+    {
+        return controlPlane;
     }
 
     private void runMaintenance()
