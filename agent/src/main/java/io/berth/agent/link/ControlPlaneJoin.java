@@ -20,7 +20,14 @@ public final class ControlPlaneJoin
     /** This host's new identity, or ControlPlaneRefusedException when the token is not valid. */
     public static HostCredential join(URI controlPlane, String token)
     {
-        byte[] body = new ControlPlaneHttp(controlPlane).call("POST", "join", Map.of("token", token), null, TIMEOUT);
+        return join(ControlPlaneEndpoints.of(controlPlane), token);
+    }
+
+    /** Joins through the first of the control planes (replicas of one cluster) that answers. */
+    public static HostCredential join(ControlPlaneEndpoints controlPlanes, String token)
+    {
+        URI controlPlane = controlPlanes.current();
+        byte[] body = new ControlPlaneHttp(controlPlanes).call("POST", "join", Map.of("token", token), null, TIMEOUT);
         try {
             JsonNode answer = Json.mapper().readTree(body);
             return new HostCredential(answer.path("hostId").asText(), answer.path("secret").asText());

@@ -2,6 +2,7 @@ package io.berth.cli.server;
 
 import io.berth.controlplane.metering.MeteringConfig;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -11,7 +12,8 @@ import static java.util.Objects.requireNonNull;
  * How the control plane runs. storeUrl null means the embedded SQLite store in the data directory; apiPort 0
  * picks a free port; registry (null: none) is where the registry the server runs listens, whose repositories the
  * ECR API serves, Berth signing its tokens; its address is written into berth.env as BERTH_REGISTRY; metering holds
- * the prices of the bill.
+ * the prices of the bill; advertiseUrl (null: {@link BerthServer#endpoint()}) is where agents reach this control plane,
+ * announced to every agent, so that with several control planes on one PostgreSQL they know them all.
  */
 public record ServerConfig(
         Path dataDirectory,
@@ -21,7 +23,8 @@ public record ServerConfig(
         String region,
         Duration stoppedTaskRetention,
         Registry registry,
-        MeteringConfig metering)
+        MeteringConfig metering,
+        URI advertiseUrl)
 {
     public ServerConfig
     {
@@ -30,6 +33,16 @@ public record ServerConfig(
         requireNonNull(region, "region is null");
         requireNonNull(stoppedTaskRetention, "stoppedTaskRetention is null");
         requireNonNull(metering, "metering is null");
+        if (advertiseUrl != null && (!advertiseUrl.isAbsolute() || advertiseUrl.getHost() == null
+                || !("http".equalsIgnoreCase(advertiseUrl.getScheme()) || "https".equalsIgnoreCase(advertiseUrl.getScheme())))) {
+            throw new IllegalArgumentException("the advertised URL must be http://HOST:PORT or https://HOST:PORT, got " + advertiseUrl);
+        }
+    }
+
+    public ServerConfig(Path dataDirectory, String bindAddress, int apiPort, String storeUrl, String region, Duration stoppedTaskRetention, Registry registry,
+            MeteringConfig metering)
+    {
+        this(dataDirectory, bindAddress, apiPort, storeUrl, region, stoppedTaskRetention, registry, metering, null);
     }
 
     /**
