@@ -102,7 +102,7 @@ class ControlPlaneFailoverEndToEndTest
         try {
             ContainerDefinition main = ContainerDefinition.builder().name("main").image(fleet.image())
                     .command("sh", "-c", "trap 'exit 0' TERM; sleep 600 & wait").stopTimeout(2).build();
-            String sleeper = clients.get(1).registerTaskDefinition(request -> request.family("failover-sleeper").cpu("256").memory("512").containerDefinitions(main))
+            String sleeper = clients.get(1).registerTaskDefinition(request -> request.family("failover-sleeper").requiresCompatibilitiesWithStrings("FARGATE").cpu("256").memory("512").containerDefinitions(main))
                     .taskDefinition().taskDefinitionArn();
             List<String> before = List.of(runTask(clients, 1, sleeper, UUID.randomUUID().toString()), runTask(clients, 2, sleeper, UUID.randomUUID().toString()));
             Map<String, Instant> startedBefore = awaitRunning(clients.get(1), before).stream().collect(Collectors.toMap(Task::taskArn, Task::startedAt));
