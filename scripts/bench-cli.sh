@@ -26,9 +26,10 @@ cleanup() {
   set +e
   if [ -f "$WORK/data/berth.env" ]; then
     . "$WORK/data/berth.env"
-    for arn in $(timeout 120 aws ecs list-tasks --desired-status RUNNING --query 'taskArns[]' --output text 2>/dev/null); do
-      [ "$arn" = None ] || timeout 60 aws ecs stop-task --task "$arn" >/dev/null 2>&1
-    done
+    # one `berth stop` for every task: an AWS CLI process per task takes seconds each on a loaded machine
+    local arns
+    arns="$(timeout 120 aws ecs list-tasks --desired-status RUNNING --query 'taskArns[]' --output text 2>/dev/null)"
+    [ -z "$arns" ] || [ "$arns" = None ] || timeout 300 "$BERTH" stop $arns >/dev/null 2>&1
     # berth up leaves its containers running when it stops (the next one adopts them): wait for every stop, and say
     # what is left rather than removing the data directory under running tasks
     local left=1
