@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.common.files.FileTrees;
 import io.berth.common.hostauth.HostCredential;
 import io.berth.common.json.Json;
+import io.berth.common.tls.PemCertificates;
+import io.berth.common.tls.TrustedCertificates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,6 +132,10 @@ public final class LocalFleet
     {
         List<String> arguments = new ArrayList<>(List.of("server", "--data-dir", serverDirectory().toString(), "--bind", network.hostAddress(), "--port", Integer.toString(apiPort)));
         arguments.addAll(options.extraServerArguments());
+        if (!tls()) {
+            // most tests build plain clients; a fleet serves TLS when its options say --tls on
+            arguments.addAll(List.of("--tls", "off"));
+        }
         return arguments;
     }
 
@@ -141,7 +147,20 @@ public final class LocalFleet
 
     public URI endpoint()
     {
-        return URI.create("http://" + network.hostAddress() + ":" + apiPort);
+        return URI.create((tls() ? "https://" : "http://") + network.hostAddress() + ":" + apiPort);
+    }
+
+    /** Whether the server serves TLS: its options have --tls on. */
+    public boolean tls()
+    {
+        int index = options.extraServerArguments().indexOf("--tls");
+        return index >= 0 && index + 1 < options.extraServerArguments().size() && options.extraServerArguments().get(index + 1).equals("on");
+    }
+
+    /** The cluster CA the server's certificate chains to (DIR/tls/ca.pem), made on its first start; meaningful with TLS only. */
+    public Path caCertificate()
+    {
+        return serverDirectory().resolve("tls").resolve("ca.pem");
     }
 
     /** The busybox test image's reference in the fleet's registry. */
@@ -304,7 +323,21 @@ public final class LocalFleet
             throws IOException, InterruptedException
     {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
+        // with TLS the server makes its CA before it listens: trust that alone
+        while (tls() && !Files.exists(caCertificate())) {
+            if (!server.isAlive()) {
+                throw new IOException("berth server exited: " + Files.readString(server.logFile()));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("berth server made no CA in " + caCertificate() + " within " + START_TIMEOUT.toSeconds() + " s");
+            }
+            Thread.sleep(POLL_INTERVAL);
+        }
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1));
+        if (tls()) {
+            client.sslContext(TrustedCertificates.only(PemCertificates.read(caCertificate())));
+        }
+        try (HttpClient http = client.build()) {
             HttpRequest probe = HttpRequest.newBuilder(endpoint().resolve("/berth/agent/v1/changes")).timeout(Duration.ofSeconds(2)).build();
             while (true) {
                 if (!server.isAlive()) {

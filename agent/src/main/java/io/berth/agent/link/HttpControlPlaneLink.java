@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 
 import static java.util.Objects.requireNonNull;
 
@@ -33,9 +34,10 @@ public final class HttpControlPlaneLink
     private final ControlPlaneHttp http;
     private final HostCredential credential;
 
-    public HttpControlPlaneLink(URI controlPlane, HostCredential credential)
+    /** tls: whom to trust for an https:// control plane (see {@link ControlPlaneTrust}). */
+    public HttpControlPlaneLink(URI controlPlane, HostCredential credential, SSLContext tls)
     {
-        this.http = new ControlPlaneHttp(controlPlane);
+        this.http = new ControlPlaneHttp(controlPlane, tls);
         this.credential = requireNonNull(credential, "credential is null");
     }
 

@@ -53,12 +53,15 @@ public final class ServerCommand
     @Mixin
     ControlPlaneOptions controlPlane = new ControlPlaneOptions();
 
+    @Mixin
+    TlsOptions tls = new TlsOptions();
+
     @Override
     public Integer call()
             throws Exception
     {
         ServerConfig config = new ServerConfig(dataDirectory.toAbsolutePath(), bindAddress, port, controlPlane.storeUrl(), controlPlane.region(),
-                controlPlane.stoppedTaskRetention(), registry(), controlPlane.metering());
+                controlPlane.stoppedTaskRetention(), registry(), controlPlane.metering(), tls.resolve());
         Files.createDirectories(config.dataDirectory());
         // held until the process ends, however it ends: one server per data directory
         DataDirectoryLock lock = DataDirectoryLock.acquire(config.dataDirectory());

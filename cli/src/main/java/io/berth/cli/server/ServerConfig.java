@@ -4,6 +4,7 @@ import io.berth.controlplane.metering.MeteringConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static java.util.Objects.requireNonNull;
 
@@ -11,7 +12,7 @@ import static java.util.Objects.requireNonNull;
  * How the control plane runs. storeUrl null means the embedded SQLite store in the data directory; apiPort 0
  * picks a free port; registry (null: none) is where the registry the server runs listens, whose repositories the
  * ECR API serves, Berth signing its tokens; its address is written into berth.env as BERTH_REGISTRY; metering holds
- * the prices of the bill.
+ * the prices of the bill; tls how the API serves TLS.
  */
 public record ServerConfig(
         Path dataDirectory,
@@ -21,7 +22,8 @@ public record ServerConfig(
         String region,
         Duration stoppedTaskRetention,
         Registry registry,
-        MeteringConfig metering)
+        MeteringConfig metering,
+        Tls tls)
 {
     public ServerConfig
     {
@@ -30,6 +32,41 @@ public record ServerConfig(
         requireNonNull(region, "region is null");
         requireNonNull(stoppedTaskRetention, "stoppedTaskRetention is null");
         requireNonNull(metering, "metering is null");
+        requireNonNull(tls, "tls is null");
+    }
+
+    /** Plain HTTP, as before TLS: for callers that do not say (tests that build their own clients). */
+    public ServerConfig(Path dataDirectory, String bindAddress, int apiPort, String storeUrl, String region, Duration stoppedTaskRetention, Registry registry,
+            MeteringConfig metering)
+    {
+        this(dataDirectory, bindAddress, apiPort, storeUrl, region, stoppedTaskRetention, registry, metering, Tls.OFF);
+    }
+
+    public ServerConfig withTls(Tls value)
+    {
+        return new ServerConfig(dataDirectory, bindAddress, apiPort, storeUrl, region, stoppedTaskRetention, registry, metering, value);
+    }
+
+    /**
+     * How the API serves TLS: not at all (enabled false: plain HTTP), with a certificate the cluster CA in DIR/tls
+     * signs (certificateFile null), or with the operator's certificate chain and key. extraNames are further names and
+     * addresses the cluster CA's certificate is valid for, beside loopback, the host name and the listening addresses.
+     */
+    public record Tls(boolean enabled, Path certificateFile, Path keyFile, List<String> extraNames)
+    {
+        public static final Tls OFF = new Tls(false, null, null, List.of());
+        public static final Tls CLUSTER_CA = new Tls(true, null, null, List.of());
+
+        public Tls
+        {
+            extraNames = List.copyOf(extraNames);
+            if ((certificateFile == null) != (keyFile == null)) {
+                throw new IllegalArgumentException("a TLS certificate needs its key, and a key its certificate");
+            }
+            if (!enabled && certificateFile != null) {
+                throw new IllegalArgumentException("a TLS certificate is given but TLS is off");
+            }
+        }
     }
 
     /**

@@ -2,6 +2,8 @@ package io.berth.controlplane.agents.access;
 
 import io.berth.common.hostauth.HostCredential;
 import io.berth.common.hostauth.HostSecrets;
+import io.berth.common.hostauth.JoinTokenText;
+import io.berth.common.tls.CertificatePin;
 import io.berth.controlplane.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,11 +29,22 @@ public final class HostAccess
     private final Store store;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    // set once the API serves TLS: join tokens then carry the pin agents check the control plane by
+    private volatile CertificatePin joinTokenPin;
 
     public HostAccess(Store store, Clock clock)
     {
         this.store = requireNonNull(store, "store is null");
         this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /**
+     * Join tokens issued from now on carry pin (the CA the API's certificate chains to), so that an agent checks the
+     * control plane it reaches before it sends the token. The server calls it before it serves.
+     */
+    public void pinJoinTokens(CertificatePin pin)
+    {
+        this.joinTokenPin = requireNonNull(pin, "pin is null");
     }
 
     /** A new join token; validFor empty means it never expires. */
@@ -43,7 +56,7 @@ public final class HostAccess
         String secret = HostSecrets.newSecret(random);
         store.useTransaction(transaction -> transaction.joinTokens().insert(new JoinToken(tokenId, HostSecrets.hash(secret), now, expiresAt)));
         log.info("join token {} issued{}", tokenId, expiresAt == null ? "" : ", expires " + expiresAt);
-        return new IssuedJoinToken(tokenId + "." + secret, expiresAt);
+        return new IssuedJoinToken(JoinTokenText.of(tokenId + "." + secret, Optional.ofNullable(joinTokenPin)).toString(), expiresAt);
     }
 
     /** A new host id and its credential, for a host presenting a valid join token. */
@@ -92,6 +105,13 @@ public final class HostAccess
     private String verifyJoinToken(String token)
     {
         String refusal = "the join token is not valid: get a new one with `berth host token` on the control plane";
+        // an agent sends the token without its pin; one that sends it whole is understood too
+        try {
+            token = token == null ? null : JoinTokenText.parse(token).credential();
+        }
+        catch (IllegalArgumentException e) {
+            throw new HostAccessDeniedException(refusal, true);
+        }
         int dot = token == null ? -1 : token.indexOf('.');
         if (dot <= 0) {
             throw new HostAccessDeniedException(refusal, true);
