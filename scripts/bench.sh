@@ -20,6 +20,8 @@
 # With --drain, io.berth.benchmarks.ServiceDrainBenchmark: failed requests through a load balancer on a fleet's
 # ingress host (`berth agent --ingress`) while `berth host drain` moves a service's tasks off a host, next to the same
 # load without a drain.
+# With --tls, io.berth.benchmarks.TlsBenchmark: ListClusters through the AWS SDK against `berth server` with HTTPS
+# (its cluster CA) next to --tls off, kept alive and on new connections (--requests N, --connections N).
 # With --cli [RUNS] or --idle [TASKS], scripts/bench-cli.sh: `berth run`, `berth ps` and `berth --version` through
 # the ./berth launcher next to raw `runc run` of the same bundle; or the idle cost of TASKS (100) idle tasks.
 set -euo pipefail
@@ -52,6 +54,10 @@ elif [ "${1:-}" = "--drain" ]; then
   shift
   BENCHMARK=io.berth.benchmarks.ServiceDrainBenchmark
   LOG_NAME=bench-drain-berth.log
+elif [ "${1:-}" = "--tls" ]; then
+  shift
+  BENCHMARK=io.berth.benchmarks.TlsBenchmark
+  LOG_NAME=bench-tls-berth.log
 elif [ "${1:-}" = "--pull" ]; then
   shift
   BENCHMARK=io.berth.benchmarks.PullBenchmark
