@@ -4,6 +4,7 @@ import io.berth.cli.server.BerthServer;
 import io.berth.cli.server.ServerConfig;
 import io.berth.common.files.FileTrees;
 import io.berth.common.tls.PemCertificates;
+import io.berth.common.tls.TrustedCertificates;
 import io.berth.controlplane.metering.MeteringConfig;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -12,10 +13,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
 
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,12 +133,7 @@ public final class TlsBenchmark
     private static TrustManager[] trustManagers(Path caBundle)
             throws Exception
     {
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        store.setCertificateEntry("berth", PemCertificates.read(caBundle).getFirst());
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(store);
-        return factory.getTrustManagers();
+        return TrustedCertificates.trustManagers(PemCertificates.read(caBundle));
     }
 
     private static int option(String[] args, String name, int defaultValue)

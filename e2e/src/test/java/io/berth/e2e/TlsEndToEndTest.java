@@ -1,7 +1,5 @@
 package io.berth.e2e;
 
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import io.berth.cli.client.BerthClient;
 import io.berth.common.hostauth.JoinTokenText;
 import io.berth.common.tls.CertificatePin;
@@ -9,6 +7,7 @@ import io.berth.common.tls.PemCertificates;
 import io.berth.controlplane.tls.ClusterCertificateAuthority;
 import io.berth.controlplane.tls.ServerTls;
 import io.berth.testing.BerthProcess;
+import io.berth.testing.RecordingHttpsServer;
 import io.berth.testing.LocalFleetOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,8 +22,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
 
 import javax.net.ssl.SSLHandshakeException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -113,28 +109,16 @@ class TlsEndToEndTest
             throws Exception
     {
         ServerTls impostor = ClusterCertificateAuthority.loadOrCreate(work.resolve("impostor-ca"), Clock.systemUTC()).issueServerCertificate(Set.of("127.0.0.1"));
-        List<String> received = new CopyOnWriteArrayList<>();
-        HttpsServer recorder = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        recorder.setHttpsConfigurator(new HttpsConfigurator(impostor.sslContext()));
-        recorder.createContext("/", exchange -> {
-            received.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + new String(exchange.getRequestBody().readAllBytes()));
-            exchange.sendResponseHeaders(500, -1);
-            exchange.close();
-        });
-        recorder.start();
-        try {
+        try (RecordingHttpsServer recorder = RecordingHttpsServer.start(impostor.sslContext())) {
             Path agentDirectory = work.resolve("deceived-agent");
             BerthProcess.Result refused = BerthProcess.run(Optional.empty(),
-                    List.of("agent", "--join", "https://127.0.0.1:" + recorder.getAddress().getPort(), "--token", fleet.token(), "--data-dir", agentDirectory.toString()),
+                    List.of("agent", "--join", recorder.endpoint().toString(), "--token", fleet.token(), "--data-dir", agentDirectory.toString()),
                     Map.of());
 
             assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
             assertThat(refused.stdout() + refused.stderr()).contains("the join token pins sha256:").contains("nothing was sent to it");
-            assertThat(received).as("what the server with another CA received").isEmpty();
+            assertThat(recorder.received()).as("what the server with another CA received").isEmpty();
             assertThat(agentDirectory.resolve("host-credential.json")).doesNotExist();
-        }
-        finally {
-            recorder.stop(0);
         }
     }
 

@@ -1,7 +1,5 @@
 package io.berth.cli.server;
 
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import io.berth.agent.link.ControlPlaneJoin;
 import io.berth.agent.link.ControlPlaneTrust;
 import io.berth.agent.link.HttpControlPlaneLink;
@@ -12,22 +10,18 @@ import io.berth.common.tls.CertificatePin;
 import io.berth.controlplane.metering.MeteringConfig;
 import io.berth.controlplane.tls.ClusterCertificateAuthority;
 import io.berth.controlplane.tls.ServerTls;
+import io.berth.testing.RecordingHttpsServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -89,29 +83,16 @@ class TlsJoinTest
             throws Exception
     {
         String token = server.controlPlane().hostAccess().issueJoinToken(Optional.empty()).token();
-        List<String> received = new CopyOnWriteArrayList<>();
         ServerTls impostor = ClusterCertificateAuthority.loadOrCreate(directory.resolve("impostor"), Clock.systemUTC()).issueServerCertificate(Set.of("127.0.0.1"));
-        HttpsServer recorder = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        recorder.setHttpsConfigurator(new HttpsConfigurator(impostor.sslContext()));
-        recorder.createContext("/", exchange -> {
-            received.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + new String(exchange.getRequestBody().readAllBytes()));
-            exchange.sendResponseHeaders(500, -1);
-            exchange.close();
-        });
-        recorder.start();
-        try {
-            URI impostorUrl = URI.create("https://127.0.0.1:" + recorder.getAddress().getPort());
+        try (RecordingHttpsServer recorder = RecordingHttpsServer.start(impostor.sslContext())) {
             Path agent = directory.resolve("deceived-agent");
 
-            assertThatThrownBy(() -> ControlPlaneJoin.join(impostorUrl, token, agent))
+            assertThatThrownBy(() -> ControlPlaneJoin.join(recorder.endpoint(), token, agent))
                     .isInstanceOf(UntrustedControlPlaneException.class)
                     .hasMessageContaining("the join token pins " + server.certificatePin())
                     .hasMessageContaining("nothing was sent to it");
-            assertThat(received).as("what the impostor received").isEmpty();
+            assertThat(recorder.received()).as("what the impostor received").isEmpty();
             assertThat(ControlPlaneTrust.load(agent)).isEmpty();
-        }
-        finally {
-            recorder.stop(0);
         }
     }
 }

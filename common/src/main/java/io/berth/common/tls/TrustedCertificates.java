@@ -28,6 +28,12 @@ public final class TrustedCertificates
         return context(List.of(trustManager(anchors)));
     }
 
+    /** Trust managers trusting only anchors, for clients that take trust managers (the AWS SDK's HTTP clients). */
+    public static TrustManager[] trustManagers(List<X509Certificate> anchors)
+    {
+        return new TrustManager[] {trustManager(List.copyOf(anchors))};
+    }
+
     /** Trusts the system's CAs and anchors besides. */
     public static SSLContext withSystem(List<X509Certificate> anchors)
     {

@@ -1,6 +1,7 @@
 package io.berth.controlplane.api.http;
 
 import io.berth.common.tls.PemCertificates;
+import io.berth.common.tls.TrustedCertificates;
 import io.berth.controlplane.tls.ClusterCertificateAuthority;
 import io.berth.controlplane.tls.ServerTls;
 import org.junit.jupiter.api.AfterAll;
@@ -17,9 +18,7 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Clock;
 import java.util.Set;
 
@@ -79,12 +78,7 @@ class ApiServerTlsTest
     private static TrustManager[] trusting(ClusterCertificateAuthority authority)
             throws Exception
     {
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        store.setCertificateEntry("berth", PemCertificates.read(authority.certificateFile()).getFirst());
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(store);
-        return factory.getTrustManagers();
+        return TrustedCertificates.trustManagers(PemCertificates.read(authority.certificateFile()));
     }
 
     private static EcsClient client(TrustManager[] trustManagers)
