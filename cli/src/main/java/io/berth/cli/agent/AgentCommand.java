@@ -39,10 +39,10 @@ public final class AgentCommand
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--join", paramLabel = "URL", description = "The control plane's URL, e.g. http://10.0.0.1:8686 (default: the one this agent joined before).")
+    @Option(names = "--join", paramLabel = "URL", description = "The control plane's URL, e.g. https://10.0.0.1:8686 (default: the one this agent joined before).")
     URI controlPlane;
 
-    @Option(names = "--token", paramLabel = "TOKEN", description = "Join token from `berth host token`; needed only the first time.")
+    @Option(names = "--token", paramLabel = "TOKEN", description = "Join token from `berth host token`; needed only the first time. Its sha256:... pin is checked against the control plane's CA before anything is sent.")
     String token;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the agent keeps its credential, images, tasks and logs (default: ${DEFAULT-VALUE}).",

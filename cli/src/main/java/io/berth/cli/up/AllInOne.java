@@ -108,6 +108,9 @@ public final class AllInOne
         if (server.caBundle() != null) {
             ControlPlaneTrust.save(agentDirectory, PemCertificates.read(server.caBundle()));
         }
+        else {
+            ControlPlaneTrust.forget(agentDirectory);
+        }
         Set<String> insecure = new HashSet<>(config.insecureRegistries());
         insecure.add(registryAddress());
         AgentNodeConfig agentConfig = AgentNodeConfig.defaults(agentDirectory)
