@@ -20,6 +20,9 @@
 # With --drain, io.berth.benchmarks.ServiceDrainBenchmark: failed requests through a load balancer on a fleet's
 # ingress host (`berth agent --ingress`) while `berth host drain` moves a service's tasks off a host, next to the same
 # load without a drain.
+# With --failover, io.berth.benchmarks.FailoverBenchmark: three `berth server` replicas on PostgreSQL (a fresh database
+# on the server BERTH_TEST_POSTGRES_URL names) and one agent; the leader SIGKILLed up to 5 times (--iterations): time
+# to the new leader's lease and to the placement of a RunTask sent at the kill.
 # With --tls, io.berth.benchmarks.TlsBenchmark: ListClusters through the AWS SDK against `berth server` with HTTPS
 # (its cluster CA) next to --tls off, kept alive and on new connections (--requests N, --connections N).
 # With --cli [RUNS] or --idle [TASKS], scripts/bench-cli.sh: `berth run`, `berth ps` and `berth --version` through
@@ -54,6 +57,10 @@ elif [ "${1:-}" = "--drain" ]; then
   shift
   BENCHMARK=io.berth.benchmarks.ServiceDrainBenchmark
   LOG_NAME=bench-drain-berth.log
+elif [ "${1:-}" = "--failover" ]; then
+  shift
+  BENCHMARK=io.berth.benchmarks.FailoverBenchmark
+  LOG_NAME=bench-failover-berth.log
 elif [ "${1:-}" = "--tls" ]; then
   shift
   BENCHMARK=io.berth.benchmarks.TlsBenchmark

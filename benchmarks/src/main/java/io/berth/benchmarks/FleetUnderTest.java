@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
@@ -54,9 +55,17 @@ final class FleetUnderTest
     static FleetUnderTest start(CleanupStack cleanup, int maxConnections, LocalFleetOptions.AgentArguments agentArguments)
             throws IOException, InterruptedException
     {
+        return start(cleanup, maxConnections, agentArguments, UnaryOperator.identity());
+    }
+
+    /** As {@link #start(CleanupStack, int, LocalFleetOptions.AgentArguments)}, with the fleet's options changed by tuning (e.g. several control planes). */
+    static FleetUnderTest start(CleanupStack cleanup, int maxConnections, LocalFleetOptions.AgentArguments agentArguments, UnaryOperator<LocalFleetOptions> tuning)
+            throws IOException, InterruptedException
+    {
         List<String> jvmOptions = new ArrayList<>(BerthJvm.BERTH_SCRIPT_OPTIONS);
         jvmOptions.addAll(LOG_OPTIONS);
-        LocalFleet fleet = LocalFleet.start(new LocalFleetOptions(AGENTS, AGENT_CPU_UNITS, AGENT_MEMORY_MIB, "bench/busybox:latest", BerthJvm.current(jvmOptions), List.of(), agentArguments));
+        LocalFleet fleet = LocalFleet.start(tuning.apply(new LocalFleetOptions(AGENTS, AGENT_CPU_UNITS, AGENT_MEMORY_MIB, "bench/busybox:latest", BerthJvm.current(jvmOptions),
+                List.of(), agentArguments)));
         cleanup.push("fleet (registry, network namespaces, directory)", fleet::close);
         cleanup.push("copy of the fleet's logs", () -> keepLogs(fleet));
         cleanup.push("leftovers of the fleet's agents", () -> FleetLeftovers.sweep(fleet));

@@ -323,7 +323,7 @@ public final class LoadBalancerBenchmark
     /** busybox httpd on WEB_PORT serving the revision's name. */
     private static String register(EcsClient ecs, String image, String page)
     {
-        return ecs.registerTaskDefinition(request -> request.family("bench-web").cpu("256").memory("512").networkMode("awsvpc")
+        return ecs.registerTaskDefinition(request -> request.family("bench-web").requiresCompatibilitiesWithStrings("FARGATE").cpu("256").memory("512").networkMode("awsvpc")
                         .containerDefinitions(ContainerDefinition.builder().name("web").image(image)
                                 .command("sh", "-c", "mkdir -p /tmp/www; echo " + page + " > /tmp/www/index.html; httpd -p " + WEB_PORT
                                         + " -h /tmp/www; trap 'exit 0' TERM; sleep 3600 & wait")

@@ -79,7 +79,7 @@ public final class ServiceDrainBenchmark
                 .build();
         cleanup.push("ELB client", elb::close);
 
-        String definition = ecs.registerTaskDefinition(request -> request.family("drain-web").cpu("256").memory("512").networkMode("awsvpc")
+        String definition = ecs.registerTaskDefinition(request -> request.family("drain-web").requiresCompatibilitiesWithStrings("FARGATE").cpu("256").memory("512").networkMode("awsvpc")
                         .containerDefinitions(ContainerDefinition.builder().name("web").image(fleet.image())
                                 .command("sh", "-c", "mkdir -p /tmp/www; echo web > /tmp/www/index.html; httpd -p " + WEB_PORT
                                         + " -h /tmp/www; trap 'exit 0' TERM; sleep 3600 & wait")

@@ -65,6 +65,10 @@ import io.berth.controlplane.api.admin.SetAccountLimitsEndpoint;
 import io.berth.controlplane.api.admin.SetEgressEndpoint;
 import io.berth.controlplane.hosts.HostService;
 import io.berth.controlplane.hosts.SpotInterrupter;
+import io.berth.controlplane.leadership.LeaderElection;
+import io.berth.controlplane.leadership.NotLeaderException;
+import io.berth.controlplane.leadership.ReplicaDirectory;
+import io.berth.controlplane.store.jdbc.DataSources;
 import io.berth.controlplane.placement.PlacementReports;
 import io.berth.controlplane.metering.MeteringService;
 import io.berth.controlplane.metrics.ControlPlaneMetrics;
@@ -147,6 +151,8 @@ public final class ControlPlane
     private final TaskCredentialIssuer taskCredentials;
     private final ControlPlaneMetrics metrics;
     private final EventLog events;
+    private final LeaderElection leadership;
+    private final ReplicaDirectory replicas;
 
     public ControlPlane(ControlPlaneConfig config)
     {
@@ -158,7 +164,13 @@ public final class ControlPlane
         this.config = requireNonNull(config, "config is null");
         requireNonNull(placementEngine, "placementEngine is null");
         this.store = Store.open(config.storeUrl());
-        this.metrics = new ControlPlaneMetrics(store);
+        String replicaId = ReplicaDirectory.newReplicaId();
+        this.leadership = new LeaderElection(store, replicaId, config.clock(), LeaderElection.DEFAULT_LEASE, LeaderElection.DEFAULT_RENEW_INTERVAL);
+        this.replicas = new ReplicaDirectory(store, replicaId, config.clock());
+        if (DataSources.isSqlite(config.storeUrl())) {
+            requireSoleReplica(config.storeUrl());
+        }
+        this.metrics = new ControlPlaneMetrics(store, leadership::isLeader);
         this.events = new EventLog(store, EventLog.DEFAULT_RETENTION, EventLog.DEFAULT_MAX_EVENTS, config.clock());
         this.accounts = new AccountService(store, config.clock());
         AccountSettingsService accountSettings = new AccountSettingsService(store);
@@ -188,7 +200,7 @@ public final class ControlPlane
                 task -> taskCredentials.issue(task).orElse(null));
         this.egressPolicies = new EgressPolicies(store, hostSignals);
         this.hostAccess = new HostAccess(store, config.clock());
-        this.agentProtocol = new AgentProtocolHandler(agentGateway, hostAccess);
+        this.agentProtocol = new AgentProtocolHandler(agentGateway, hostAccess, replicas::urls);
         // a load balancer change wakes every host: the ingress hosts among them take the new plan at once
         this.loadBalancing = new LoadBalancingService(store, config.ingressAddresses(), this::signalEveryHost, config.clock());
         this.targetRegistration = new TargetRegistration(loadBalancing);
@@ -234,6 +246,31 @@ public final class ControlPlane
         this.adminEndpoints = endpoints.stream().map(EcsErrors::mapping).toList();
     }
 
+    /**
+     * SQLite serves one control plane: take the lease now, waiting out one that a crashed server left, and refuse to
+     * start while another server on the same file keeps renewing it.
+     */
+    private void requireSoleReplica(String storeUrl)
+    {
+        long deadline = System.nanoTime() + LeaderElection.DEFAULT_LEASE.plus(LeaderElection.DEFAULT_RENEW_INTERVAL).toNanos();
+        while (!leadership.tick()) {
+            if (System.nanoTime() - deadline > 0) {
+                String holder = leadership.read().holder();
+                store.close();
+                throw new IllegalStateException("Another berth server (replica " + holder + ") runs on the SQLite store " + storeUrl
+                        + ": SQLite serves one control plane. Stop the other server, or run several on PostgreSQL (--store jdbc:postgresql://...)");
+            }
+            try {
+                Thread.sleep(LeaderElection.DEFAULT_RENEW_INTERVAL.dividedBy(4));
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                store.close();
+                throw new IllegalStateException("interrupted while waiting for the SQLite store's lease", e);
+            }
+        }
+    }
+
     /** The key file's cipher, or (no file configured) one whose key lives in memory only. */
     private static SecretCipher secretCipher(ControlPlaneConfig config)
     {
@@ -258,6 +295,28 @@ public final class ControlPlane
     public ControlPlaneConfig config()
     {
         return config;
+    }
+
+    /** This replica's part in the election of the leader, which alone runs the controllers. */
+    public LeaderElection leadership()
+    {
+        return leadership;
+    }
+
+    /** The control-plane replicas agents are told about. */
+    public ReplicaDirectory replicas()
+    {
+        return replicas;
+    }
+
+    /**
+     * Renews (or contends for) the controllers' lease and announces this replica: the server calls it about every
+     * second on a thread of its own, so a long maintenance pass does not let the lease lapse.
+     */
+    public void keepLeadership()
+    {
+        leadership.tick();
+        replicas.refresh();
     }
 
     /** The control plane's decisions, for `berth events`. */
@@ -430,8 +489,20 @@ public final class ControlPlane
      * deployments rolled, see {@link ServiceReconciler}), and, at most once a minute, forgets long-stopped tasks (which
      * reads every running task for metering first), deletes log events older than their group's retention and control-plane events past theirs. Each step runs on its own, so one failing does not hold up the
      * others. Called by `berth up` (AllInOne) every second; a standalone server should do the same.
+     * <p>
+     * Only the leader does this work (see {@link LeaderElection}); on another replica it returns at once. Each step is
+     * skipped once this replica stops leading, and each transaction of a step checks the lease under its row lock first,
+     * so a replica deposed midway writes nothing more.
      */
     public synchronized void runMaintenance()
+    {
+        if (!leadership.tick()) {
+            return;
+        }
+        store.fenced(leadership, this::runControllers);
+    }
+
+    private void runControllers()
     {
         Instant now = config.clock().instant();
         step("marking lost hosts", hosts::markLostHosts);
@@ -454,22 +525,32 @@ public final class ControlPlane
             });
             step("deleting log events past their retention", logs::purgeExpired);
             step("deleting control-plane events past their retention", events::purgeExpired);
+            step("forgetting control-plane replicas long gone", replicas::forgetGone);
         }
     }
 
-    private static void step(String name, Runnable work)
+    private void step(String name, Runnable work)
     {
+        if (!leadership.isLeader()) {
+            return;
+        }
         try {
             work.run();
+        }
+        catch (NotLeaderException e) {
+            log.info("Maintenance stopped while {}: {}", name, e.getMessage());
         }
         catch (RuntimeException e) {
             log.warn("Maintenance failed while {}: {}", name, e.toString());
         }
     }
 
+    /** Gives up the lease (another replica takes over at once) and leaves the replica list, then closes the store. */
     @Override
     public void close()
     {
+        leadership.resign();
+        replicas.withdraw();
         store.close();
     }
 }

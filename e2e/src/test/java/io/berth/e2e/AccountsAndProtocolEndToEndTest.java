@@ -45,7 +45,7 @@ class AccountsAndProtocolEndToEndTest
         AccountKeys other = AccountKeys.create(environment, "tenant-b");
         try (EcsClient operator = environment.operatorClient(); EcsClient tenant = environment.client(other.accessKeyId(), other.secretAccessKey())) {
             operator.createCluster(request -> request.clusterName("private"));
-            String definition = operator.registerTaskDefinition(request -> request.family("private-family").cpu("256").memory("512")
+            String definition = operator.registerTaskDefinition(request -> request.family("private-family").requiresCompatibilitiesWithStrings("FARGATE").cpu("256").memory("512")
                     .containerDefinitions(ContainerDefinition.builder().name("main").image(environment.image()).command("sleep", "600").stopTimeout(1).build()))
                     .taskDefinition().taskDefinitionArn();
             String taskArn = operator.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster("private").taskDefinition(definition)).tasks().get(0).taskArn();

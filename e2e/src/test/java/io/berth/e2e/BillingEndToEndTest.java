@@ -239,7 +239,7 @@ class BillingEndToEndTest
 
     private static String register(BerthEnvironment berth, EcsClient ecs, String family, List<String> command)
     {
-        return ecs.registerTaskDefinition(request -> request.family(family).cpu("256").memory("512")
+        return ecs.registerTaskDefinition(request -> request.family(family).requiresCompatibilitiesWithStrings("FARGATE").cpu("256").memory("512")
                         .containerDefinitions(ContainerDefinition.builder().name("main").image(berth.image()).command(command).stopTimeout(2).build()))
                 .taskDefinition().taskDefinitionArn();
     }

@@ -5,14 +5,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.ecs.model.CapacityProviderStrategyItem;
 import software.amazon.awssdk.services.ecs.model.ClientException;
 import software.amazon.awssdk.services.ecs.model.Cluster;
+import software.amazon.awssdk.services.ecs.model.Compatibility;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.DeleteTaskDefinitionsResponse;
 import software.amazon.awssdk.services.ecs.model.EcsException;
 import software.amazon.awssdk.services.ecs.model.GetTaskProtectionResponse;
 import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
 import software.amazon.awssdk.services.ecs.model.LaunchType;
+import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.ProtectedTask;
 import software.amazon.awssdk.services.ecs.model.Setting;
 import software.amazon.awssdk.services.ecs.model.SettingName;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
 
 import java.net.http.HttpResponse;
@@ -66,6 +70,33 @@ class EcsSurfaceEndToEndTest
                 .cluster(created.clusterArn()).capacityProviders("FARGATE").defaultCapacityProviderStrategy(List.of())));
         assertThat(foreign.awsErrorDetails().errorCode()).isEqualTo("ClusterNotFoundException");
         assertThat(accounts.owner().describeClusters(request -> request.clusters("providers")).clusters().get(0).capacityProviders()).containsExactly("FARGATE", "FARGATE_SPOT");
+    }
+
+    @Test
+    void aDefinitionWithoutRequiresCompatibilitiesIsValidatedForEc2OnlyAndDoesNotRunOnFargate()
+    {
+        ContainerDefinition container = ContainerDefinition.builder().name("main").image(accounts.environment().image()).essential(true).command("true").build();
+        TaskDefinition plain = accounts.owner().registerTaskDefinition(request -> request.family("no-compatibilities").cpu("256").memory("512")
+                .networkMode(NetworkMode.AWSVPC).containerDefinitions(container)).taskDefinition();
+        assertThat(plain.compatibilitiesAsStrings()).containsExactly("EC2");
+        assertThat(plain.requiresCompatibilities()).isEmpty();
+        TaskDefinition fargate = accounts.owner().registerTaskDefinition(request -> request.family("no-compatibilities").cpu("256").memory("512")
+                .networkMode(NetworkMode.AWSVPC).requiresCompatibilities(Compatibility.FARGATE).containerDefinitions(container)).taskDefinition();
+        assertThat(fargate.compatibilitiesAsStrings()).containsExactly("EC2", "FARGATE");
+
+        InvalidParameterException run = catchThrowableOfType(InvalidParameterException.class, () -> accounts.owner().runTask(request -> request
+                .taskDefinition(plain.taskDefinitionArn()).launchType(LaunchType.FARGATE).networkConfiguration(BerthEnvironment.awsvpc())));
+        assertRefusal(run, "Task definition does not support launch_type FARGATE.");
+        assertThat(run.awsErrorDetails().errorMessage()).contains("requiresCompatibilities FARGATE");
+        InvalidParameterException service = catchThrowableOfType(InvalidParameterException.class, () -> accounts.owner().createService(request -> request
+                .serviceName("ec2-only").taskDefinition(plain.taskDefinitionArn()).desiredCount(1).networkConfiguration(BerthEnvironment.awsvpc())));
+        assertRefusal(service, "Task definition does not support launch_type FARGATE.");
+        assertThat(accounts.owner().listTasks(request -> request.family("no-compatibilities")).taskArns()).isEmpty();
+
+        // the revision that requires FARGATE runs
+        String taskArn = accounts.owner().runTask(request -> request.taskDefinition(fargate.taskDefinitionArn()).launchType(LaunchType.FARGATE)
+                .networkConfiguration(BerthEnvironment.awsvpc())).tasks().get(0).taskArn();
+        assertThat(BerthEnvironment.awaitStatus(accounts.owner(), "default", taskArn, "STOPPED", BerthCluster.TIMEOUT).containers().get(0).exitCode()).isZero();
     }
 
     @Test

@@ -77,10 +77,10 @@ class FleetEndToEndTest
             // the shell ends at SIGTERM, so stopping a task takes no stopTimeout
             ContainerDefinition main = ContainerDefinition.builder().name("main").image(fleet.image())
                     .command("sh", "-c", "echo hello from the fleet; trap 'exit 0' TERM; sleep 600 & wait").stopTimeout(2).build();
-            sleeper = ecs.registerTaskDefinition(request -> request.family("fleet-sleeper").cpu("256").memory("512").containerDefinitions(main))
+            sleeper = ecs.registerTaskDefinition(request -> request.family("fleet-sleeper").requiresCompatibilitiesWithStrings("FARGATE").cpu("256").memory("512").containerDefinitions(main))
                     .taskDefinition().taskDefinitionArn();
             // more memory than any host of the fleet offers
-            larger = ecs.registerTaskDefinition(request -> request.family("fleet-larger").cpu("256").memory(Integer.toString(2 * TestFleet.HOST_MEMORY_MIB))
+            larger = ecs.registerTaskDefinition(request -> request.family("fleet-larger").requiresCompatibilitiesWithStrings("FARGATE").cpu("256").memory(Integer.toString(2 * TestFleet.HOST_MEMORY_MIB))
                             .containerDefinitions(main))
                     .taskDefinition().taskDefinitionArn();
         }

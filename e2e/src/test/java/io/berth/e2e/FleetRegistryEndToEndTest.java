@@ -134,7 +134,7 @@ class FleetRegistryEndToEndTest
     {
         ecs.createCluster(request -> request.clusterName(CLUSTER));
         ContainerDefinition main = ContainerDefinition.builder().name("main").image(image).essential(true).command("sh", "-c", command).stopTimeout(2).build();
-        String definition = ecs.registerTaskDefinition(request -> request.family(family).cpu("256").memory("512").containerDefinitions(main))
+        String definition = ecs.registerTaskDefinition(request -> request.family(family).requiresCompatibilitiesWithStrings("FARGATE").cpu("256").memory("512").containerDefinitions(main))
                 .taskDefinition().taskDefinitionArn();
         return ecs.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(CLUSTER).taskDefinition(definition)).tasks().get(0).taskArn();
     }

@@ -103,7 +103,7 @@ class LoadBalancerEndToEndTest
         // one, two and api answer /health; sick does not (404), so it fails the target group's health check
         for (String name : List.of("one", "two", "sick", "api")) {
             String health = name.equals("sick") ? "" : "echo ok > /tmp/www/health; ";
-            String definition = ecsA.registerTaskDefinition(request -> request.family("web-" + name).cpu("256").memory("512").networkMode("awsvpc")
+            String definition = ecsA.registerTaskDefinition(request -> request.family("web-" + name).requiresCompatibilitiesWithStrings("FARGATE").cpu("256").memory("512").networkMode("awsvpc")
                             .containerDefinitions(ContainerDefinition.builder().name("web").image(environment.image())
                                     .command("sh", "-c", "mkdir -p /tmp/www/api; echo " + name + " > /tmp/www/index.html; echo api-" + name + " > /tmp/www/api/index.html; "
                                             + health + "httpd -p " + WEB_PORT + " -h /tmp/www; trap 'exit 0' TERM; sleep 600 & wait")
@@ -262,6 +262,15 @@ class LoadBalancerEndToEndTest
                 });
         assertThatThrownBy(() -> elbA.createTargetGroup(request -> request.name("instances").protocol(ProtocolEnum.HTTP).port(80).targetType(TargetTypeEnum.INSTANCE)))
                 .isInstanceOfSatisfying(ElasticLoadBalancingV2Exception.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationError"));
+        // Berth has one VPC, its task network: another VpcId is refused by name, and every group and balancer reports Berth's
+        assertThatThrownBy(() -> elbA.createTargetGroup(request -> request.name("elsewhere").protocol(ProtocolEnum.HTTP).port(80)
+                        .targetType(TargetTypeEnum.IP).vpcId("vpc-0123456789abcdef0")))
+                .isInstanceOfSatisfying(ElasticLoadBalancingV2Exception.class, e -> {
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationError");
+                    assertThat(e.getMessage()).contains("VpcId 'vpc-0123456789abcdef0'").contains("vpc-berth");
+                });
+        assertThat(elbA.describeTargetGroups(request -> request.targetGroupArns(webGroup)).targetGroups().getFirst().vpcId()).isEqualTo("vpc-berth");
+        assertThat(elbA.describeLoadBalancers().loadBalancers()).extracting(LoadBalancer::vpcId).containsOnly("vpc-berth");
         // nothing refused was half made
         assertThat(elbA.describeLoadBalancers().loadBalancers()).extracting(LoadBalancer::loadBalancerName).containsExactly("web");
         assertThat(elbA.describeTargetGroups().targetGroups()).extracting(TargetGroup::targetGroupName).containsExactly("web");
@@ -321,9 +330,10 @@ class LoadBalancerEndToEndTest
         }
     }
 
+    /** As Terraform's aws_lb_target_group makes one: with the vpc_id of Berth's one VPC, its task network. */
     private String createTargetGroup(String name)
     {
-        return elbA.createTargetGroup(request -> request.name(name).protocol(ProtocolEnum.HTTP).port(WEB_PORT).targetType(TargetTypeEnum.IP)
+        return elbA.createTargetGroup(request -> request.name(name).protocol(ProtocolEnum.HTTP).port(WEB_PORT).targetType(TargetTypeEnum.IP).vpcId("vpc-berth")
                         .healthCheckPath("/health").healthCheckIntervalSeconds(5).healthCheckTimeoutSeconds(2)
                         .healthyThresholdCount(2).unhealthyThresholdCount(2).matcher(Matcher.builder().httpCode("200").build()))
                 .targetGroups().getFirst().targetGroupArn();

@@ -45,7 +45,7 @@ class RestartEndToEndTest
 
     private String register(EcsClient ecs, String family, List<String> command)
     {
-        return ecs.registerTaskDefinition(request -> request.family(family).cpu("256").memory("512")
+        return ecs.registerTaskDefinition(request -> request.family(family).requiresCompatibilitiesWithStrings("FARGATE").cpu("256").memory("512")
                         .containerDefinitions(ContainerDefinition.builder().name("main").image(environment.image()).command(command).stopTimeout(2).build()))
                 .taskDefinition().taskDefinitionArn();
     }

@@ -126,7 +126,7 @@ class RunTaskEndToEndTest
     @Test
     void unknownImageStopsTheTaskWithAPullError()
     {
-        String definition = berth.ecs().registerTaskDefinition(request -> request.family("unknown-image").cpu("256").memory("512")
+        String definition = berth.ecs().registerTaskDefinition(request -> request.family("unknown-image").requiresCompatibilitiesWithStrings("FARGATE").cpu("256").memory("512")
                         .containerDefinitions(ContainerDefinition.builder().name("main").image(berth.environment().berth().registryAddress() + "/no/such-image:latest").build()))
                 .taskDefinition().taskDefinitionArn();
         Task task = runAndAwaitStop(definition);
@@ -139,7 +139,7 @@ class RunTaskEndToEndTest
     @Test
     void unreachableRegistryStopsTheTaskWithAPullError()
     {
-        String definition = berth.ecs().registerTaskDefinition(request -> request.family("unreachable").cpu("256").memory("512")
+        String definition = berth.ecs().registerTaskDefinition(request -> request.family("unreachable").requiresCompatibilitiesWithStrings("FARGATE").cpu("256").memory("512")
                         .containerDefinitions(ContainerDefinition.builder().name("main").image("127.0.0.1:1/busybox:latest").build()))
                 .taskDefinition().taskDefinitionArn();
         Task task = runAndAwaitStop(definition);

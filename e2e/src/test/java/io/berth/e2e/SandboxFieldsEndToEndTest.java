@@ -141,7 +141,7 @@ class SandboxFieldsEndToEndTest
                 .capabilities(KernelCapabilities.builder().add("SYS_ADMIN").build()).build())), "SYS_ADMIN", "only SYS_PTRACE");
         assertRefused(() -> register("soft-above-hard", "true", container -> container.ulimits(Ulimit.builder().name(UlimitName.NOFILE)
                 .softLimit(4096).hardLimit(1024).build())), "nofile", "softLimit");
-        assertRefused(() -> berth.ecs().registerTaskDefinition(request -> request.family("pid-host").pidMode(PidMode.HOST)
+        assertRefused(() -> berth.ecs().registerTaskDefinition(request -> request.family("pid-host").requiresCompatibilitiesWithStrings("FARGATE").pidMode(PidMode.HOST)
                 .containerDefinitions(ContainerDefinition.builder().name("main").image(berth.environment().image()).build())), "pidMode 'host'");
         assertThat(berth.ecs().listTaskDefinitionFamilies(request -> request.familyPrefix("privileged")).families()).isEmpty();
     }
@@ -149,11 +149,11 @@ class SandboxFieldsEndToEndTest
     @Test
     void cpuOrMemoryOf2147483648IsAClientErrorNotAServerError()
     {
-        assertThatThrownBy(() -> berth.ecs().registerTaskDefinition(request -> request.family("huge").cpu("2147483648").memory("512")
+        assertThatThrownBy(() -> berth.ecs().registerTaskDefinition(request -> request.family("huge").requiresCompatibilitiesWithStrings("FARGATE").cpu("2147483648").memory("512")
                 .containerDefinitions(ContainerDefinition.builder().name("main").image(berth.environment().image()).build())))
                 .isInstanceOfSatisfying(ClientException.class, e -> assertThat(e.statusCode()).isEqualTo(400))
                 .hasMessageContaining("'cpu'");
-        assertThatThrownBy(() -> berth.ecs().registerTaskDefinition(request -> request.family("huge").cpu("256").memory("2147483648")
+        assertThatThrownBy(() -> berth.ecs().registerTaskDefinition(request -> request.family("huge").requiresCompatibilitiesWithStrings("FARGATE").cpu("256").memory("2147483648")
                 .containerDefinitions(ContainerDefinition.builder().name("main").image(berth.environment().image()).build())))
                 .isInstanceOfSatisfying(ClientException.class, e -> assertThat(e.statusCode()).isEqualTo(400))
                 .hasMessageContaining("'memory'");

@@ -57,8 +57,9 @@ import static org.awaitility.Awaitility.await;
  * definition revision), through the AWS SDK for Java v2: its tasks are registered as targets and the service is steady
  * only once they are healthy in the target group; under a steady request load (a request every 20 ms, bounded) a
  * rolling deployment to revision 2 and a scale-in fail no request, since each old task is deregistered, drained for
- * the target group's deregistration delay and only then stopped; a revision that fails the target group's health
- * check is replaced (grace period 0) and never takes a request; ECS's refusals of bad loadBalancers entries.
+ * the target group's deregistration delay (counted in runningCount meanwhile, as ECS counts it) and only then
+ * stopped; a revision that fails the target group's health check is replaced (grace period 0) and never takes a
+ * request; ECS's refusals of bad loadBalancers entries.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -185,6 +186,13 @@ class ServiceLoadBalancerEndToEndTest
 
         try (Load load = new Load()) {
             ecs.updateService(request -> request.cluster(CLUSTER).service("web").desiredCount(1));
+            // the task scaled in waits out the deregistration delay still RUNNING, and ECS counts it so until it stops
+            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> allTargets().stream().anyMatch(this::draining));
+            Thread.sleep(1500);
+            Service duringDelay = describe("web");
+            assertThat(allTargets().stream().anyMatch(this::draining)).as("still within the %d s deregistration delay", DEREGISTRATION_DELAY_SECONDS).isTrue();
+            assertThat(duringDelay.runningCount()).isEqualTo(2);
+            assertThat(duringDelay.deployments().getFirst().runningCount()).isEqualTo(2);
             await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(500))
                     .until(() -> describe("web"), service -> service.runningCount() == 1 && service.pendingCount() == 0 && allTargets().size() == 1
                             && ecs.listTasks(request -> request.cluster(CLUSTER).serviceName("web")).taskArns().size() == 1);
@@ -312,6 +320,11 @@ class ServiceLoadBalancerEndToEndTest
         return elb.describeTargetHealth(request -> request.targetGroupArn(targetGroup)).targetHealthDescriptions();
     }
 
+    private boolean draining(TargetHealthDescription target)
+    {
+        return target.targetHealth().stateAsString().equals("draining");
+    }
+
     private List<TargetHealthDescription> healthyTargets()
     {
         return allTargets().stream().filter(target -> target.targetHealth().stateAsString().equals("healthy")).toList();
@@ -328,7 +341,7 @@ class ServiceLoadBalancerEndToEndTest
     {
         Function<String, String> script = text -> "mkdir -p /tmp/www; echo " + text + " > /tmp/www/index.html; " + (healthy ? "echo ok > /tmp/www/health; " : "")
                 + "httpd -p " + WEB_PORT + " -h /tmp/www; trap 'exit 0' TERM; sleep 600 & wait";
-        return ecs.registerTaskDefinition(request -> request.family("web").cpu("256").memory("512").networkMode("awsvpc")
+        return ecs.registerTaskDefinition(request -> request.family("web").requiresCompatibilitiesWithStrings("FARGATE").cpu("256").memory("512").networkMode("awsvpc")
                         .containerDefinitions(ContainerDefinition.builder().name("web").image(environment.image())
                                 .command("sh", "-c", script.apply(page))
                                 .portMappings(PortMapping.builder().containerPort(WEB_PORT).build())

@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * full interrupts the newest spot task (stopCode SpotInterruption, the container gets SIGTERM and exits by its trap,
  * 143, not SIGKILL's 137), the operator's interrupt-spot takes the rest, and the bill prices spot at the spot factor.
  * clientToken: the same token and request answers the same tasks / service, another request is a ConflictException
- * with the first tasks, another account's same token is its own.
+ * with the first tasks, another account's same token is its own. A service on a FARGATE/FARGATE_SPOT strategy replaces
+ * its interrupted spot task with another spot task.
  */
 class SpotAndClientTokenEndToEndTest
 {
@@ -112,6 +113,53 @@ class SpotAndClientTokenEndToEndTest
             assertThat(new BigDecimal(line.path("cost").asText())).isCloseTo(expected, org.assertj.core.data.Offset.offset(new BigDecimal("0.000001")));
         }
         assertThat(lines).isEqualTo(ours.size());
+    }
+
+    @Test
+    void aServiceOnFargateSpotReplacesItsInterruptedTask()
+    {
+        String cluster = "spot-service";
+        accounts.owner().createCluster(request -> request.clusterName(cluster).capacityProviders("FARGATE", "FARGATE_SPOT"));
+        // the shell ends at SIGTERM, so an interruption takes no stopTimeout
+        String definition = BerthEnvironment.registerSingleContainer(accounts.owner(), "spot-service", accounts.environment().image(),
+                List.of("sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"));
+        Service created = accounts.owner().createService(request -> request.cluster(cluster).serviceName("web").taskDefinition(definition).desiredCount(2)
+                .networkConfiguration(BerthEnvironment.awsvpc()).capacityProviderStrategy(
+                        CapacityProviderStrategyItem.builder().capacityProvider("FARGATE").base(1).weight(0).build(),
+                        CapacityProviderStrategyItem.builder().capacityProvider("FARGATE_SPOT").weight(1).build())).service();
+        assertThat(created.launchType()).isNull();
+        assertThat(created.capacityProviderStrategy()).extracting(CapacityProviderStrategyItem::capacityProvider).containsExactly("FARGATE", "FARGATE_SPOT");
+
+        List<Task> first = awaitServiceTasks(cluster, 2);
+        assertThat(first).extracting(Task::capacityProviderName).containsExactlyInAnyOrder("FARGATE", "FARGATE_SPOT");
+        Task spot = first.stream().filter(task -> "FARGATE_SPOT".equals(task.capacityProviderName())).findFirst().orElseThrow();
+        Task onDemand = first.stream().filter(task -> "FARGATE".equals(task.capacityProviderName())).findFirst().orElseThrow();
+
+        try (BerthClient operator = SignedClients.operator(accounts.environment())) {
+            operator.admin("POST", "/berth/hosts/" + onlyHost().path("hostId").asText() + "/interrupt-spot", Map.of(), null);
+        }
+        assertThat(BerthEnvironment.awaitStatus(accounts.owner(), cluster, spot.taskArn(), "STOPPED", BerthCluster.TIMEOUT).stopCodeAsString())
+                .isEqualTo("SpotInterruption");
+        // the service starts a spot task in its place; the on-demand task stays, and the interruption is no failure
+        List<Task> after = awaitServiceTasks(cluster, 2);
+        assertThat(after).extracting(Task::taskArn).contains(onDemand.taskArn()).doesNotContain(spot.taskArn());
+        assertThat(after).extracting(Task::capacityProviderName).containsExactlyInAnyOrder("FARGATE", "FARGATE_SPOT");
+        Service service = accounts.owner().describeServices(request -> request.cluster(cluster).services("web")).services().get(0);
+        assertThat(service.deployments().get(0).failedTasks()).isZero();
+        assertThat(service.deployments().get(0).capacityProviderStrategy()).hasSize(2);
+
+        accounts.owner().deleteService(request -> request.cluster(cluster).service("web").force(true));
+        after.forEach(task -> BerthEnvironment.awaitStatus(accounts.owner(), cluster, task.taskArn(), "STOPPED", BerthCluster.TIMEOUT));
+    }
+
+    /** The service's count RUNNING tasks, once it has exactly that many meant to run. */
+    private static List<Task> awaitServiceTasks(String cluster, int count)
+    {
+        return org.awaitility.Awaitility.await().atMost(BerthCluster.TIMEOUT).pollInterval(java.time.Duration.ofMillis(300)).until(() -> {
+            List<String> arns = accounts.owner().listTasks(request -> request.cluster(cluster).serviceName("web")
+                    .desiredStatus(software.amazon.awssdk.services.ecs.model.DesiredStatus.RUNNING)).taskArns();
+            return arns.isEmpty() ? List.<Task>of() : accounts.owner().describeTasks(request -> request.cluster(cluster).tasks(arns)).tasks();
+        }, tasks -> tasks.size() == count && tasks.stream().allMatch(task -> task.lastStatus().equals("RUNNING")));
     }
 
     @Test

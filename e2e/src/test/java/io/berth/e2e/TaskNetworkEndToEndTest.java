@@ -155,7 +155,8 @@ class TaskNetworkEndToEndTest
             }
             catch (org.awaitility.core.ConditionTimeoutException e) {
                 throw new AssertionError("page of " + to.address() + " (host " + to.hostIndex() + ") from " + from.address() + " (host " + from.hostIndex() + ") not reached within "
-                        + PROPAGATION.toSeconds() + " s; ping " + from.probe().pings(to.address()) + "\n" + networkState(from.hostIndex()) + "\n" + networkState(to.hostIndex()), e);
+                        + PROPAGATION.toSeconds() + " s; ping " + from.probe().pings(to.address()) + "\nthe client's neighbours:\n" + from.probe().ip("-4", "neigh")
+                        + "\n" + networkState(from.hostIndex()) + "\n" + networkState(to.hostIndex()), e);
             }
             assertThat(from.probe().pings(to.address())).as("ping %s", to.address()).isTrue();
             assertThat(from.probe().udpReaches(to.address())).as("UDP to %s", to.address()).isTrue();
@@ -430,7 +431,8 @@ class TaskNetworkEndToEndTest
     {
         TaskNamespaceProbe host = TaskNamespaceProbe.of(fleet.host(hostIndex).namespace());
         String table = "berth-" + fleet.network().bridgeName();
-        return "host " + hostIndex + " routes:\n" + host.ip("-4", "route") + "\nneighbours:\n" + host.ip("-4", "neigh")
+        return "host " + hostIndex + " routes:\n" + host.ip("-4", "route") + "\nbridge:\n" + host.ip("-o", "link", "show", "dev", fleet.network().bridgeName())
+                + "\nneighbours:\n" + host.ip("-4", "neigh")
                 + "\nendpoint_owner:\n" + host.nft("list", "set", "inet", table, "endpoint_owner")
                 + "\ntask_identity:\n" + host.nft("list", "set", "bridge", table, "task_identity");
     }
@@ -448,7 +450,7 @@ class TaskNetworkEndToEndTest
     private List<WebTask> runWebTasks(EcsClient ecs, String text, int count)
             throws Exception
     {
-        String definition = ecs.registerTaskDefinition(request -> request.family("web").cpu("256").memory("512").networkMode("awsvpc")
+        String definition = ecs.registerTaskDefinition(request -> request.family("web").requiresCompatibilitiesWithStrings("FARGATE").cpu("256").memory("512").networkMode("awsvpc")
                         .containerDefinitions(ContainerDefinition.builder().name("web").image(fleet.image())
                                 .command("sh", "-c", "mkdir -p /tmp/www; echo " + text + " > /tmp/www/index.html; "
                                         + "timeout 10 wget -q -O /tmp/www/metadata.json \"$ECS_CONTAINER_METADATA_URI_V4/task\"; "

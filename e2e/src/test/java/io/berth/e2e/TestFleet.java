@@ -14,6 +14,7 @@ import io.berth.common.agentprotocol.HostInfo;
 import io.berth.common.hostauth.HostCredential;
 import io.berth.common.json.Json;
 import io.berth.common.sigv4.SigV4Credentials;
+import io.berth.testing.BerthProcess;
 import io.berth.testing.LocalFleet;
 import io.berth.testing.LocalFleetOptions;
 import io.berth.testing.NetnsHost;
@@ -42,7 +43,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
@@ -170,9 +173,15 @@ final class TestFleet
 
     EcsClient operatorClient()
     {
+        return operatorClient(0);
+    }
+
+    /** The operator's ECS client against control plane replica i. */
+    EcsClient operatorClient(int replica)
+    {
         Map<String, String> operator = fleet.operatorEnvironment();
         return EcsClient.builder()
-                .endpointOverride(endpoint())
+                .endpointOverride(fleet.endpoint(replica))
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
                         operator.get("AWS_ACCESS_KEY_ID"), operator.get("AWS_SECRET_ACCESS_KEY"))))
@@ -370,10 +379,42 @@ final class TestFleet
                 "berth/" + hostId(index), Clock.systemUTC());
     }
 
+    Path agentLogFile(int index)
+    {
+        return fleet.agent(index).logFile();
+    }
+
+    /** Control plane replicas (`berth server` processes on one store) this fleet runs. */
+    int controlPlanes()
+    {
+        return fleet.controlPlanes();
+    }
+
+    URI endpoint(int replica)
+    {
+        return fleet.endpoint(replica);
+    }
+
+    BerthProcess server(int replica)
+    {
+        return fleet.server(replica);
+    }
+
+    Path serverDirectory(int replica)
+    {
+        return fleet.serverDirectory(replica);
+    }
+
     /** Stops every task through the control plane and waits until the agents report them STOPPED. */
     void stopAllTasks(Duration timeout)
     {
-        try (EcsClient ecs = operatorClient()) {
+        stopAllTasks(0, timeout);
+    }
+
+    /** As {@link #stopAllTasks(Duration)}, through control plane replica i. */
+    void stopAllTasks(int replica, Duration timeout)
+    {
+        try (EcsClient ecs = operatorClient(replica)) {
             List<String> running = ecs.listTasks(request -> request.cluster(CLUSTER).desiredStatus(DesiredStatus.RUNNING)).taskArns();
             running.forEach(arn -> ecs.stopTask(request -> request.cluster(CLUSTER).task(arn)));
             if (!running.isEmpty()) {
@@ -387,9 +428,10 @@ final class TestFleet
     public void close()
             throws Exception
     {
-        if (fleet.server().isAlive() && fleet.size() > 0) {
+        OptionalInt live = IntStream.range(0, fleet.controlPlanes()).filter(replica -> fleet.server(replica).isAlive()).findFirst();
+        if (live.isPresent() && fleet.size() > 0) {
             try {
-                stopAllTasks(Duration.ofSeconds(60));
+                stopAllTasks(live.getAsInt(), Duration.ofSeconds(60));
             }
             catch (RuntimeException e) {
                 log.warn("stopping the fleet's tasks failed, removing them by hand: {}", e.toString());

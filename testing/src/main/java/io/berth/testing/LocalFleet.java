@@ -52,6 +52,9 @@ public final class LocalFleet
     private TestRegistry registry;
     private BerthProcess server;
     private int apiPort;
+    /** The further `berth server` replicas (options.controlPlanes() - 1), each with its own port and data directory. */
+    private final List<BerthProcess> replicas = new ArrayList<>();
+    private final List<Integer> replicaPorts = new ArrayList<>();
     private String image;
     private String token;
     private Map<String, String> operatorEnvironment;
@@ -93,6 +96,16 @@ public final class LocalFleet
                 serverArguments(),
                 root.resolve("server.log"), Map.of());
         awaitServer();
+        // once the first has made the schema and the operator, which they share through the store
+        for (int replica = 1; replica < options.controlPlanes(); replica++) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(network.hostAddress()))) {
+                replicaPorts.add(socket.getLocalPort());
+            }
+            replicas.add(BerthProcess.start(options.jvm(), Optional.empty(), serverArguments(replica), root.resolve("server-" + replica + ".log"), Map.of()));
+        }
+        for (int replica = 1; replica < options.controlPlanes(); replica++) {
+            awaitServer(replica);
+        }
         operatorEnvironment = readEnvironmentFile(serverDirectory().resolve("berth.env"));
         BerthProcess.Result issued = BerthProcess.run(options.jvm(), Optional.empty(), List.of("host", "token"), operatorEnvironment);
         if (issued.exitCode() != 0) {
@@ -130,7 +143,13 @@ public final class LocalFleet
 
     private List<String> serverArguments()
     {
-        List<String> arguments = new ArrayList<>(List.of("server", "--data-dir", serverDirectory().toString(), "--bind", network.hostAddress(), "--port", Integer.toString(apiPort)));
+        return serverArguments(0);
+    }
+
+    private List<String> serverArguments(int replica)
+    {
+        List<String> arguments = new ArrayList<>(List.of("server", "--data-dir", serverDirectory(replica).toString(), "--bind", network.hostAddress(),
+                "--port", Integer.toString(replica == 0 ? apiPort : replicaPorts.get(replica - 1))));
         arguments.addAll(options.extraServerArguments());
         if (!tls()) {
             // most tests build plain clients; a fleet serves TLS when its options say --tls on
@@ -150,7 +169,10 @@ public final class LocalFleet
         return URI.create((tls() ? "https://" : "http://") + network.hostAddress() + ":" + apiPort);
     }
 
-    /** Whether the server serves TLS: its options have --tls on. */
+    /**
+     * Whether the server serves TLS: its options have --tls on. Each replica then makes a CA of its own, which agents
+     * of one pinned token do not trust: a TLS fleet runs one control plane (replicas of a real cluster share the CA).
+     */
     public boolean tls()
     {
         int index = options.extraServerArguments().indexOf("--tls");
@@ -161,6 +183,30 @@ public final class LocalFleet
     public Path caCertificate()
     {
         return serverDirectory().resolve("tls").resolve("ca.pem");
+    }
+
+    /** The URL of control plane replica i (0: the first, {@link #endpoint()}). */
+    public URI endpoint(int replica)
+    {
+        return replica == 0 ? endpoint() : URI.create((tls() ? "https://" : "http://") + network.hostAddress() + ":" + replicaPorts.get(replica - 1));
+    }
+
+    /** How many `berth server` replicas the fleet runs. */
+    public int controlPlanes()
+    {
+        return 1 + replicas.size();
+    }
+
+    /** Control plane replica i's process (0: {@link #server()}). */
+    public BerthProcess server(int replica)
+    {
+        return replica == 0 ? server : replicas.get(replica - 1);
+    }
+
+    /** Replica i's data directory (0: {@link #serverDirectory()}). */
+    public Path serverDirectory(int replica)
+    {
+        return replica == 0 ? serverDirectory() : root.resolve("server-" + replica);
     }
 
     /** The busybox test image's reference in the fleet's registry. */
@@ -270,6 +316,14 @@ public final class LocalFleet
         awaitServer();
     }
 
+    /** Starts control plane replica i again (after {@link BerthProcess#kill()}) and waits until it answers. */
+    public void restartServer(int replica)
+            throws IOException, InterruptedException
+    {
+        server(replica).start();
+        awaitServer(replica);
+    }
+
     /** Waits until each agent has its credential and the control plane lists its host with a heartbeat. */
     private void awaitAgentsJoined()
             throws IOException, InterruptedException
@@ -322,26 +376,35 @@ public final class LocalFleet
     private void awaitServer()
             throws IOException, InterruptedException
     {
+        awaitServer(0);
+    }
+
+    private void awaitServer(int replica)
+            throws IOException, InterruptedException
+    {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        BerthProcess process = server(replica);
+        URI endpoint = endpoint(replica);
+        Path authority = serverDirectory(replica).resolve("tls").resolve("ca.pem");
         // with TLS the server makes its CA before it listens: trust that alone
-        while (tls() && !Files.exists(caCertificate())) {
-            if (!server.isAlive()) {
-                throw new IOException("berth server exited: " + Files.readString(server.logFile()));
+        while (tls() && !Files.exists(authority)) {
+            if (!process.isAlive()) {
+                throw new IOException("berth server exited: " + Files.readString(process.logFile()));
             }
             if (System.nanoTime() > deadline) {
-                throw new IOException("berth server made no CA in " + caCertificate() + " within " + START_TIMEOUT.toSeconds() + " s");
+                throw new IOException("berth server made no CA in " + authority + " within " + START_TIMEOUT.toSeconds() + " s");
             }
             Thread.sleep(POLL_INTERVAL);
         }
         HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1));
         if (tls()) {
-            client.sslContext(TrustedCertificates.only(PemCertificates.read(caCertificate())));
+            client.sslContext(TrustedCertificates.only(PemCertificates.read(authority)));
         }
         try (HttpClient http = client.build()) {
-            HttpRequest probe = HttpRequest.newBuilder(endpoint().resolve("/berth/agent/v1/changes")).timeout(Duration.ofSeconds(2)).build();
+            HttpRequest probe = HttpRequest.newBuilder(endpoint.resolve("/berth/agent/v1/changes")).timeout(Duration.ofSeconds(2)).build();
             while (true) {
-                if (!server.isAlive()) {
-                    throw new IOException("berth server exited: " + Files.readString(server.logFile()));
+                if (!process.isAlive()) {
+                    throw new IOException("berth server exited: " + Files.readString(process.logFile()));
                 }
                 try {
                     // any answer (401: no host credential) means it listens
@@ -353,7 +416,7 @@ public final class LocalFleet
                     // not listening yet
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IOException("berth server did not answer on " + endpoint() + " within " + START_TIMEOUT.toSeconds() + " s");
+                    throw new IOException("berth server did not answer on " + endpoint + " within " + START_TIMEOUT.toSeconds() + " s");
                 }
                 Thread.sleep(POLL_INTERVAL);
             }
@@ -379,6 +442,9 @@ public final class LocalFleet
     {
         for (BerthProcess agent : agents) {
             agent.close();
+        }
+        for (BerthProcess replica : replicas) {
+            replica.close();
         }
         if (server != null) {
             server.close();

@@ -67,7 +67,12 @@ public final class TestNetwork
     private void setUp(int hostCount)
             throws IOException
     {
-        ip("link", "add", bridge, "type", "bridge");
+        // a MAC of its own: a bridge left to the kernel follows its ports' lowest, and the hosts would lose the
+        // machine's address for a while whenever a port with a lower one came or went
+        String[] octets = hostAddress().split("\\.");
+        String mac = String.format(java.util.Locale.ROOT, "02:64:%02x:%02x:%02x:%02x",
+                Integer.parseInt(octets[0]), Integer.parseInt(octets[1]), Integer.parseInt(octets[2]), Integer.parseInt(octets[3]));
+        ip("link", "add", bridge, "address", mac, "type", "bridge");
         bridgeCreated = true;
         ip("addr", "add", hostAddress() + "/24", "dev", bridge);
         ip("link", "set", bridge, "up");

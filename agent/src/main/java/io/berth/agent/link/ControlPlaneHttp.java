@@ -18,19 +18,29 @@ import javax.net.ssl.SSLHandshakeException;
 
 import static java.util.Objects.requireNonNull;
 
-/** JSON calls to the control plane's agent endpoints, with every failure turned into one line. */
+/**
+ * JSON calls to the control plane's agent endpoints, with every failure turned into one line. With several control
+ * planes (replicas on one store) a call that finds its control plane away (no connection, no answer in time, a 5xx)
+ * goes to the next, and the first that answers becomes the one called from then on; a refusal (401, 403) is final.
+ */
 final class ControlPlaneHttp
 {
     static final String PREFIX = "/berth/agent/v1/";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
-    private final URI controlPlane;
+    private final ControlPlaneEndpoints endpoints;
     private final HttpClient http;
 
     /** tls: whom to trust for an https:// control plane. */
     ControlPlaneHttp(URI controlPlane, SSLContext tls)
     {
-        this.controlPlane = requireNonNull(controlPlane, "controlPlane is null");
+        this(ControlPlaneEndpoints.of(controlPlane), tls);
+    }
+
+    /** tls: whom to trust for https:// control planes (replicas of one cluster share its CA). */
+    ControlPlaneHttp(ControlPlaneEndpoints endpoints, SSLContext tls)
+    {
+        this.endpoints = requireNonNull(endpoints, "endpoints is null");
         this.http = HttpClient.newBuilder()
                 .connectTimeout(CONNECT_TIMEOUT)
                 .version(HttpClient.Version.HTTP_1_1)
@@ -40,13 +50,46 @@ final class ControlPlaneHttp
 
     URI controlPlane()
     {
-        return controlPlane;
+        return endpoints.current();
     }
 
-    /** Sends the request to PREFIX + pathAndQuery and returns the body of a 200 answer. */
+    ControlPlaneEndpoints endpoints()
+    {
+        return endpoints;
+    }
+
+    /**
+     * Sends the request to PREFIX + pathAndQuery of each control plane in turn, the current one first, and returns the
+     * body of the first 200 answer; when none answers, the last failure says why.
+     */
     byte[] call(String method, String pathAndQuery, Object body, String authorization, Duration timeout)
     {
-        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint(pathAndQuery)).timeout(timeout);
+        UncheckedIOException failure = null;
+        for (URI controlPlane : endpoints.inOrder()) {
+            try {
+                byte[] answer = call(controlPlane, method, pathAndQuery, body, authorization, timeout);
+                endpoints.answered(controlPlane);
+                return answer;
+            }
+            catch (ControlPlaneRefusedException e) {
+                throw e;
+            }
+            catch (UncheckedIOException e) {
+                if (failure != null) {
+                    e.addSuppressed(failure);
+                }
+                failure = e;
+                if (Thread.currentThread().isInterrupted()) {
+                    break;
+                }
+            }
+        }
+        throw failure;
+    }
+
+    private byte[] call(URI controlPlane, String method, String pathAndQuery, Object body, String authorization, Duration timeout)
+    {
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint(controlPlane, pathAndQuery)).timeout(timeout);
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
@@ -93,7 +136,7 @@ final class ControlPlaneHttp
         throw new UncheckedIOException(new IOException("the control plane at " + controlPlane + " answered " + response.statusCode() + ": " + message));
     }
 
-    private URI endpoint(String pathAndQuery)
+    private static URI endpoint(URI controlPlane, String pathAndQuery)
     {
         String base = controlPlane.toString();
         if (base.endsWith("/")) {

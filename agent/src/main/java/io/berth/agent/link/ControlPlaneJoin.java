@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.common.hostauth.HostCredential;
 import io.berth.common.hostauth.JoinTokenText;
 import io.berth.common.json.Json;
+import io.berth.common.tls.CertificatePin;
 import io.berth.common.tls.TrustedCertificates;
+
+import javax.net.ssl.SSLContext;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,6 +37,16 @@ public final class ControlPlaneJoin
     public static HostCredential join(URI controlPlane, String token, Path agentDirectory)
             throws IOException
     {
+        return join(ControlPlaneEndpoints.of(controlPlane), token, agentDirectory);
+    }
+
+    /**
+     * Joins through the first of the control planes (replicas of one cluster, sharing one CA) that answers. A pinned
+     * token has the CA checked at the first that completes a TLS handshake.
+     */
+    public static HostCredential join(ControlPlaneEndpoints controlPlanes, String token, Path agentDirectory)
+            throws IOException
+    {
         JoinTokenText text;
         try {
             text = JoinTokenText.parse(token);
@@ -42,15 +55,15 @@ public final class ControlPlaneJoin
             throw new UntrustedControlPlaneException("the join token is damaged (" + e.getMessage() + "): copy it again from `berth host token`");
         }
         if (text.pin().isPresent()) {
-            X509Certificate authority = ControlPlaneDiscovery.pinnedCertificate(controlPlane, text.pin().get(), DISCOVERY_TIMEOUT);
-            ControlPlaneTrust.save(agentDirectory, List.of(authority));
+            ControlPlaneTrust.save(agentDirectory, List.of(pinnedAuthority(controlPlanes, text.pin().get())));
         }
         else {
             // a CA pinned by an earlier join is not this control plane's
             ControlPlaneTrust.forget(agentDirectory);
         }
-        ControlPlaneHttp http = new ControlPlaneHttp(controlPlane, text.pin().isPresent() ? ControlPlaneTrust.sslContext(agentDirectory) : TrustedCertificates.withSystem(List.of()));
-        byte[] body = http.call("POST", "join", Map.of("token", text.credential()), null, TIMEOUT);
+        URI controlPlane = controlPlanes.current();
+        SSLContext trust = text.pin().isPresent() ? ControlPlaneTrust.sslContext(agentDirectory) : TrustedCertificates.withSystem(List.of());
+        byte[] body = new ControlPlaneHttp(controlPlanes, trust).call("POST", "join", Map.of("token", text.credential()), null, TIMEOUT);
         try {
             JsonNode answer = Json.mapper().readTree(body);
             return new HostCredential(answer.path("hostId").asText(), answer.path("secret").asText());
@@ -58,5 +71,20 @@ public final class ControlPlaneJoin
         catch (IOException | IllegalArgumentException e) {
             throw new UncheckedIOException(new IOException("the control plane at " + controlPlane + " answered the join with something else than a host credential"));
         }
+    }
+
+    /** The pinned CA, from the first control plane that completes a handshake; a CA with another pin ends the join at once. */
+    private static X509Certificate pinnedAuthority(ControlPlaneEndpoints controlPlanes, CertificatePin pin)
+    {
+        UncheckedIOException unreachable = null;
+        for (URI controlPlane : controlPlanes.inOrder()) {
+            try {
+                return ControlPlaneDiscovery.pinnedCertificate(controlPlane, pin, DISCOVERY_TIMEOUT);
+            }
+            catch (UncheckedIOException e) {
+                unreachable = e;
+            }
+        }
+        throw unreachable;
     }
 }

@@ -22,7 +22,8 @@ import static java.util.Objects.requireNonNull;
  * {@code GET /berth/agent/v1/changes?timeout=SECONDS}, both with the host's bearer credential. Failures are
  * UncheckedIOException (the control plane is away: retry) or ControlPlaneRefusedException (this host is not
  * accepted: retrying will not help). Container lines for CloudWatch Logs go by {@code POST /berth/agent/v1/logs}; a
- * batch the control plane refuses for good (403: not this host's task) is a LogBatchRefusedException.
+ * batch the control plane refuses for good (403: not this host's task) is a LogBatchRefusedException. Each sync answer
+ * names the control-plane replicas; a call whose control plane is away goes to another.
  */
 public final class HttpControlPlaneLink
         implements ControlPlaneLink, LogShippingLink
@@ -37,7 +38,13 @@ public final class HttpControlPlaneLink
     /** tls: whom to trust for an https:// control plane (see {@link ControlPlaneTrust}). */
     public HttpControlPlaneLink(URI controlPlane, HostCredential credential, SSLContext tls)
     {
-        this.http = new ControlPlaneHttp(controlPlane, tls);
+        this(ControlPlaneEndpoints.of(controlPlane), credential, tls);
+    }
+
+    /** A link to several control planes (replicas on one store): see {@link ControlPlaneEndpoints}; tls as above. */
+    public HttpControlPlaneLink(ControlPlaneEndpoints controlPlanes, HostCredential credential, SSLContext tls)
+    {
+        this.http = new ControlPlaneHttp(controlPlanes, tls);
         this.credential = requireNonNull(credential, "credential is null");
     }
 
@@ -54,7 +61,10 @@ public final class HttpControlPlaneLink
         }
         byte[] body = http.call("POST", "sync", request, credential.authorizationHeader(), SYNC_TIMEOUT);
         try {
-            return Json.mapper().readValue(body, SyncResponse.class);
+            SyncResponse response = Json.mapper().readValue(body, SyncResponse.class);
+            // the replicas the control plane knows: where to go when this one stops answering
+            http.endpoints().learn(response.controlPlanes());
+            return response;
         }
         catch (IOException e) {
             throw new UncheckedIOException("the control plane answered the sync with something else than the desired state: " + e.getMessage(), e);

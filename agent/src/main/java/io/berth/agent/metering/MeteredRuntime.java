@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -91,5 +92,11 @@ public final class MeteredRuntime
     public List<String> containerIds()
     {
         return runtime.containerIds();
+    }
+
+    @Override
+    public Optional<ExitWatch> watchExits(Consumer<String> exited)
+    {
+        return runtime.watchExits(exited);
     }
 }

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -233,6 +234,12 @@ public final class MeasuredHost
         public List<String> containerIds()
         {
             return inner.containerIds();
+        }
+
+        @Override
+        public Optional<ExitWatch> watchExits(Consumer<String> exited)
+        {
+            return inner.watchExits(exited);
         }
     }
 }

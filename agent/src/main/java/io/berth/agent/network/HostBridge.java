@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -13,6 +14,11 @@ import static java.util.Objects.requireNonNull;
  * The agent's bridge, which carries the tasks' gateway (the slice's first host address), and the MTU tasks get.
  * The bridge is made here before any task exists, so host services can listen on the gateway from the plan's
  * arrival; the CNI bridge plugin adopts a bridge that already has the gateway address.
+ *
+ * <p>The bridge's MAC address is set, never left to the kernel: a bridge whose address was not set takes the lowest
+ * MAC of its ports, so it changes whenever a task's veth with a lower one comes or goes. The tasks' ARP caches still
+ * name the old gateway MAC; the kernel drops what they send to it (addressed to another host), and a task loses its
+ * gateway until its cache entry expires, up to a minute.
  */
 final class HostBridge
 {
@@ -21,6 +27,8 @@ final class HostBridge
 
     private final String name;
     private final NetworkCommands commands;
+    /** Whether this agent has set the bridge's address; a bridge made by an earlier agent may lack it. */
+    private volatile boolean addressPinned;
 
     HostBridge(String name, NetworkCommands commands)
     {
@@ -33,8 +41,12 @@ final class HostBridge
     {
         String gateway = slice.firstHost();
         if (!commands.linkExists(name)) {
-            commands.run("create the bridge " + name, List.of(NetworkCommands.IP, "link", "add", name, "mtu", Integer.toString(mtu), "type", "bridge"));
+            commands.run("create the bridge " + name, List.of(NetworkCommands.IP, "link", "add", name, "address", macAddress(slice), "mtu", Integer.toString(mtu), "type", "bridge"));
+            addressPinned = true;
             log.info("bridge {} created", name);
+        }
+        else if (!addressPinned) {
+            pinCurrentAddress();
         }
         String addresses = commands.run("read the addresses of " + name, List.of(NetworkCommands.IP, "-4", "-o", "addr", "show", "dev", name));
         if (!addresses.contains(" " + gateway + "/" + slice.prefix() + " ")) {
@@ -54,6 +66,33 @@ final class HostBridge
             commands.run("delete the bridge " + name, List.of(NetworkCommands.IP, "link", "delete", name, "type", "bridge"));
             log.info("bridge {} removed", name);
         }
+        addressPinned = false;
+    }
+
+    /**
+     * Locally administered (02:), then 63 for a Berth bridge (62 is its VXLAN devices'), then the four bytes of the
+     * gateway: one per host's slice, and the same after the bridge is made again.
+     */
+    static String macAddress(Ipv4Cidr slice)
+    {
+        long address = Ipv4Cidr.parseAddress(slice.firstHost());
+        return String.format(Locale.ROOT, "02:63:%02x:%02x:%02x:%02x", (address >> 24) & 255, (address >> 16) & 255, (address >> 8) & 255, address & 255);
+    }
+
+    /**
+     * Sets a bridge made without an address (by an earlier Berth) to the address it has now: the tasks' caches keep
+     * naming the right gateway, and the address no longer follows its ports.
+     */
+    private void pinCurrentAddress()
+            throws NetworkException
+    {
+        String link = commands.run("read the bridge " + name, List.of(NetworkCommands.IP, "-o", "link", "show", "dev", name));
+        Optional<String> current = NetworkCommands.wordAfter(link, "link/ether");
+        if (current.isEmpty()) {
+            throw new NetworkException("cannot tell the MAC address of the bridge " + name + ": " + link);
+        }
+        commands.run("fix the MAC address of the bridge " + name, List.of(NetworkCommands.IP, "link", "set", "dev", name, "address", current.get()));
+        addressPinned = true;
     }
 
     /**

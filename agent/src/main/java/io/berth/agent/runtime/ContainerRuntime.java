@@ -3,6 +3,7 @@ package io.berth.agent.runtime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** Starts, watches, signals and deletes containers. Every method is safe to call after an agent restart. */
 public interface ContainerRuntime
@@ -49,4 +50,23 @@ public interface ContainerRuntime
 
     /** Ids of every container this runtime has state for, running or exited. */
     List<String> containerIds();
+
+    /**
+     * Tells exited the id of each container that exits, soon after, for a runtime that learns of exits as they
+     * happen (conmon's exit files): a caller then need not look at its running containers often. It may also tell
+     * of a container more than once, or of one that did not exit (a caller looks at the status). Empty when this
+     * runtime cannot tell; the watch goes when the handle is closed.
+     */
+    default Optional<ExitWatch> watchExits(Consumer<String> exited)
+    {
+        return Optional.empty();
+    }
+
+    /** A watch on containers' exits, see {@link #watchExits}. */
+    interface ExitWatch
+            extends AutoCloseable
+    {
+        @Override
+        void close();
+    }
 }

@@ -30,6 +30,7 @@ import java.util.OptionalInt;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
@@ -191,6 +192,19 @@ public final class RuncConmonRuntime
             return Optional.of(exited(containerId));
         }
         return Optional.empty();
+    }
+
+    @Override
+    public Optional<ExitWatch> watchExits(Consumer<String> exited)
+    {
+        try {
+            Files.createDirectories(layout.exits());
+            return Optional.of(ExitFileWatch.start(layout.exits(), exited));
+        }
+        catch (IOException e) {
+            log.warn("cannot watch the exit directory {}: {}; container exits are seen by polling", layout.exits(), e.getMessage());
+            return Optional.empty();
+        }
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -107,6 +108,22 @@ public final class TieredRuntime
         TreeSet<String> ids = new TreeSet<>();
         runtimes.values().forEach(runtime -> ids.addAll(runtime.containerIds()));
         return new ArrayList<>(ids);
+    }
+
+    /** Every tier's exits, or none when one tier cannot tell of them (its containers must be looked at often). */
+    @Override
+    public Optional<ExitWatch> watchExits(Consumer<String> exited)
+    {
+        List<ExitWatch> watches = new ArrayList<>();
+        for (RuncConmonRuntime runtime : runtimes.values()) {
+            Optional<ExitWatch> watch = runtime.watchExits(exited);
+            if (watch.isEmpty()) {
+                watches.forEach(ExitWatch::close);
+                return Optional.empty();
+            }
+            watches.add(watch.get());
+        }
+        return Optional.of(() -> watches.forEach(ExitWatch::close));
     }
 
     /** Removes the agent's cgroup parent once no runtime holds a container. */

@@ -1,5 +1,6 @@
 package io.berth.agent.tasks;
 
+import io.berth.agent.runtime.ContainerRuntime;
 import io.berth.agent.network.NetworkException;
 import io.berth.common.agentprotocol.ControlPlaneLink;
 import io.berth.common.agentprotocol.HostInfo;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -42,6 +44,8 @@ public final class TaskReconciler
     private final Consumer<List<TaskAssignment>> onAssignments;
     private final Map<String, TaskRunner> runners = new ConcurrentHashMap<>();
     private final ExecutorService lifecycles = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("task-", 0).factory());
+    /** The runtime's watch on container exits, made with the first runner; while there is one, runners look rarely. */
+    private Optional<ContainerRuntime.ExitWatch> exitWatch;
 
     public TaskReconciler(HostInfo hostInfo, ControlPlaneLink link, HostServices host, Runnable onChange)
     {
@@ -83,7 +87,7 @@ public final class TaskReconciler
         }
         for (TaskRecord record : records) {
             log.info("task {}: resuming in state {}", record.taskId(), record.status());
-            launch(new TaskRunner(record, host, onChange));
+            launch(new TaskRunner(record, host, onChange, exitsReported()));
         }
         removeOrphans();
     }
@@ -108,7 +112,7 @@ public final class TaskReconciler
                     record = record.withStopped(host.clock().instant());
                 }
                 host.records().save(record);
-                runner = new TaskRunner(record, host, onChange);
+                runner = new TaskRunner(record, host, onChange, exitsReported());
                 runner.offerSecrets(assignment.secrets());
                 launch(runner);
                 log.info("task {}: assigned to this host", assignment.taskId());
@@ -160,6 +164,26 @@ public final class TaskReconciler
     {
         runners.put(runner.taskId(), runner);
         lifecycles.submit(runner);
+    }
+
+    /** Whether the runtime tells of exits as they happen; the first call starts its watch. */
+    private synchronized boolean exitsReported()
+    {
+        if (exitWatch == null) {
+            exitWatch = host.runtime().watchExits(this::containerExited);
+        }
+        return exitWatch.isPresent();
+    }
+
+    /** Wakes the runner of the task that holds the container, which then reads its status. */
+    private void containerExited(String containerId)
+    {
+        for (TaskRunner runner : runners.values()) {
+            if (runner.record().containers().stream().anyMatch(container -> container.containerId().equals(containerId))) {
+                runner.wake();
+                return;
+            }
+        }
     }
 
     /** Containers, root filesystems, task storage and task networks that no recorded task owns: left by a crash between steps. */
@@ -328,6 +352,11 @@ public final class TaskReconciler
     /** Stops watching; the containers keep running for the next agent to adopt. */
     public void shutdown()
     {
+        synchronized (this) {
+            if (exitWatch != null) {
+                exitWatch.ifPresent(ContainerRuntime.ExitWatch::close);
+            }
+        }
         runners.values().forEach(TaskRunner::detach);
         lifecycles.shutdownNow();
         try {

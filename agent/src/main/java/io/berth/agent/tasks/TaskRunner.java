@@ -55,8 +55,16 @@ public final class TaskRunner
     public static final String HEALTH_CHECKS_FAILED = "Task failed container health checks";
     static final String OOM_REASON = "OutOfMemoryError: Container killed due to memory usage";
     private static final Duration WATCH_INTERVAL = Duration.ofMillis(100);
+    /**
+     * How often a running task's containers are looked at when the runtime tells of exits as they happen: only
+     * what it does not tell (health results, dependencies waiting on them) waits this long. An idle host then
+     * costs next to nothing per task.
+     */
+    private static final Duration REPORTED_EXITS_WATCH_INTERVAL = Duration.ofSeconds(1);
     /** While stopping, exits are looked for more often: a StopTask waits on them, and a look is a file read. */
     private static final Duration STOPPING_WATCH_INTERVAL = Duration.ofMillis(10);
+    /** While stopping, with exits told as they happen: only kill deadlines are looked for, and 100 tasks stopping at once cost little. */
+    private static final Duration REPORTED_EXITS_STOPPING_WATCH_INTERVAL = Duration.ofMillis(100);
     private static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final int SIGTERM = 15;
     private static final int SIGKILL = 9;
@@ -65,6 +73,8 @@ public final class TaskRunner
     private final Runnable onChange;
     private final AtomicReference<TaskRecord> record;
     private final Object wakeUp = new Object();
+    /** Set by {@link #wake()} under wakeUp's lock, cleared by the supervising loop before it looks again. */
+    private boolean woken;
     /** Images pulled by this runner, by container name; after an agent restart they are looked up again. */
     private final Map<String, PulledImage> images = new HashMap<>();
     private final RetryBackoff cleanupRetry;
@@ -74,18 +84,42 @@ public final class TaskRunner
     /** The values of the task's secrets, from the control plane's latest assignment; never written to disk. */
     private volatile TaskSecrets secrets;
     private volatile boolean detached;
+    private final Duration watchInterval;
+    private final Duration stoppingWatchInterval;
 
     public TaskRunner(TaskRecord record, HostServices host, Runnable onChange)
     {
-        this(record, host, onChange, RetryBackoff.CLEANUP);
+        this(record, host, onChange, false);
+    }
+
+    /** @param exitsReported whether the runtime tells of exits as they happen ({@link #wake()}), so running containers are looked at rarely */
+    public TaskRunner(TaskRecord record, HostServices host, Runnable onChange, boolean exitsReported)
+    {
+        this(record, host, onChange, RetryBackoff.CLEANUP, exitsReported);
     }
 
     TaskRunner(TaskRecord record, HostServices host, Runnable onChange, RetryBackoff cleanupRetry)
+    {
+        this(record, host, onChange, cleanupRetry, false);
+    }
+
+    private TaskRunner(TaskRecord record, HostServices host, Runnable onChange, RetryBackoff cleanupRetry, boolean exitsReported)
     {
         this.record = new AtomicReference<>(requireNonNull(record, "record is null"));
         this.host = requireNonNull(host, "host is null");
         this.onChange = requireNonNull(onChange, "onChange is null");
         this.cleanupRetry = requireNonNull(cleanupRetry, "cleanupRetry is null");
+        this.watchInterval = exitsReported ? REPORTED_EXITS_WATCH_INTERVAL : WATCH_INTERVAL;
+        this.stoppingWatchInterval = exitsReported ? REPORTED_EXITS_STOPPING_WATCH_INTERVAL : STOPPING_WATCH_INTERVAL;
+    }
+
+    /** Makes the runner look at its containers now: one of them may have exited. */
+    public void wake()
+    {
+        synchronized (wakeUp) {
+            woken = true;
+            wakeUp.notifyAll();
+        }
     }
 
     public String taskId()
@@ -103,9 +137,7 @@ public final class TaskRunner
     {
         if (value != null) {
             secrets = value;
-            synchronized (wakeUp) {
-                wakeUp.notifyAll();
-            }
+            wake();
         }
     }
 
@@ -144,9 +176,7 @@ public final class TaskRunner
     public void requestStop()
     {
         stopRequested = true;
-        synchronized (wakeUp) {
-            wakeUp.notifyAll();
-        }
+        wake();
     }
 
     /**
@@ -341,7 +371,11 @@ public final class TaskRunner
                 return;
             }
             synchronized (wakeUp) {
-                wakeUp.wait((stopRequested ? STOPPING_WATCH_INTERVAL : WATCH_INTERVAL).toMillis());
+                // a wake that came while the containers were looked at is not lost: the next look is at once
+                if (!woken) {
+                    wakeUp.wait((stopRequested ? stoppingWatchInterval : watchInterval).toMillis());
+                }
+                woken = false;
             }
         }
     }

@@ -2,6 +2,7 @@ package io.berth.agent.network;
 
 import io.berth.common.agentprotocol.NetworkPlan;
 import io.berth.common.files.FileTrees;
+import io.berth.common.network.Ipv4Cidr;
 import io.berth.testing.TestNetworks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -189,6 +190,49 @@ class CniTaskNetworkIntegrationTest
         assertThat(wget(network.namespaceName(TASK_B), "http://169.254.170.2/secret.txt")).isEqualTo("host secret\n");
         // only port 80 of that address, and nothing else of the host
         assertThatThrownBy(() -> wget(network.namespaceName(TASK_B), "http://169.254.170.2:18081/secret.txt")).isInstanceOf(IOException.class);
+    }
+
+    /**
+     * A bridge left to the kernel takes the lowest MAC of its ports: a task that cached its gateway's MAC while
+     * another task's veth lent it would lose its gateway once that task goes (the kernel drops frames to a MAC the
+     * bridge no longer has). Each of two tasks goes in turn, so whichever veth had the lower MAC, one round shows it.
+     */
+    @Test
+    void tasksKeepTheirGatewayWhileOtherTasksComeAndGo()
+            throws Exception
+    {
+        applyPlan();
+        String bridgeMac = bridgeMac();
+        assertThat(bridgeMac).as("the bridge's own MAC, not its ports'").isEqualTo(HostBridge.macAddress(Ipv4Cidr.parse(subnet)));
+        Path web = Files.createDirectories(directory.resolve("gateway-www"));
+        Files.writeString(web.resolve("up.txt"), "gateway\n");
+        String gateway = Ipv4Cidr.parse(subnet).firstHost();
+        processes.add(new ProcessBuilder("/bin/busybox", "httpd", "-f", "-p", gateway + ":18082", "-h", web.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+        network.openMetadataEndpoint(18082);
+        String url = "http://" + gateway + ":18082/up.txt";
+
+        String stays = TASK_A;
+        network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> wget(network.namespaceName(TASK_A), url), text -> !text.isEmpty());
+        for (String comesAndGoes : List.of(TASK_B, TASK_C)) {
+            network.setUp(comesAndGoes, ACCOUNT_1).orElseThrow();
+            assertThat(bridgeMac()).as("the bridge's MAC after %s joined", comesAndGoes).isEqualTo(bridgeMac);
+            // both tasks learn the gateway's MAC now, while both veths are on the bridge
+            assertThat(wget(network.namespaceName(stays), url)).isEqualTo("gateway\n");
+            assertThat(wget(network.namespaceName(comesAndGoes), url)).isEqualTo("gateway\n");
+            network.tearDown(stays);
+            assertThat(bridgeMac()).as("the bridge's MAC after %s left", stays).isEqualTo(bridgeMac);
+            assertThat(wget(network.namespaceName(comesAndGoes), url)).as("the gateway from %s after %s left", comesAndGoes, stays).isEqualTo("gateway\n");
+            stays = comesAndGoes;
+        }
+    }
+
+    private String bridgeMac()
+            throws Exception
+    {
+        String link = run("ip", "-o", "link", "show", "dev", config.bridgeName());
+        return NetworkCommands.wordAfter(link, "link/ether").orElseThrow();
     }
 
     @Test

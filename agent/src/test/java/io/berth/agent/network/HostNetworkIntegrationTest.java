@@ -95,6 +95,49 @@ class HostNetworkIntegrationTest
         links.remove();
     }
 
+    /**
+     * A bridge an earlier Berth made left its MAC to the kernel, which gives it the lowest of its ports': the agent
+     * keeps the MAC it has now (the one the running tasks cached) and stops it from following the ports.
+     */
+    @Test
+    void aBridgeMadeWithoutAnAddressKeepsTheOneItHasOnceAdopted()
+            throws Exception
+    {
+        inside("ip", "link", "add", BRIDGE, "type", "bridge");
+        inside("ip", "link", "add", "t0", "address", "0a:00:00:00:00:50", "type", "veth", "peer", "name", "t0p");
+        inside("ip", "link", "set", "t0", "master", BRIDGE);
+        assertThat(mac(BRIDGE)).as("the kernel lends the bridge its port's MAC").isEqualTo("0a:00:00:00:00:50");
+
+        new HostBridge(BRIDGE, commands).ensure(SLICE, 1450);
+        // a task's veth with a lower MAC joins, and the first leaves
+        inside("ip", "link", "add", "t1", "address", "02:00:00:00:00:10", "type", "veth", "peer", "name", "t1p");
+        inside("ip", "link", "set", "t1", "master", BRIDGE);
+        inside("ip", "link", "delete", "t0");
+
+        assertThat(mac(BRIDGE)).isEqualTo("0a:00:00:00:00:50");
+        new HostBridge(BRIDGE, commands).remove();
+    }
+
+    /** A bridge Berth makes has its own MAC from the start, not one of its ports'. */
+    @Test
+    void aNewBridgeHasAnAddressOfItsOwn()
+            throws Exception
+    {
+        new HostBridge(BRIDGE, commands).ensure(SLICE, 1450);
+        assertThat(mac(BRIDGE)).isEqualTo("02:63:0a:f1:03:01").isEqualTo(HostBridge.macAddress(SLICE));
+        inside("ip", "link", "add", "t1", "address", "02:00:00:00:00:10", "type", "veth", "peer", "name", "t1p");
+        inside("ip", "link", "set", "t1", "master", BRIDGE);
+
+        assertThat(mac(BRIDGE)).isEqualTo("02:63:0a:f1:03:01");
+        new HostBridge(BRIDGE, commands).remove();
+    }
+
+    private String mac(String device)
+            throws Exception
+    {
+        return NetworkCommands.wordAfter(inside("ip", "-o", "link", "show", "dev", device), "link/ether").orElseThrow();
+    }
+
     @Test
     void firewallAppliesAtomicallyIdempotentlyAndGoesWithoutTrace()
             throws Exception

@@ -22,6 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -189,6 +192,54 @@ class RuncConmonRuntimeIntegrationTest
         assertThat(killed.oomKilled()).isFalse();
         // no effect once exited
         runtime.signal("polite", 15);
+    }
+
+    /**
+     * The exit watch tells of each exit (once its code is there to read) and not of a running container; after it
+     * is closed, of none. It may tell of an exit twice, or of conmon's temporary file for it.
+     */
+    @Test
+    void anExitWatchTellsOfEachExitAsItHappens()
+            throws Exception
+    {
+        BlockingQueue<String> told = new LinkedBlockingQueue<>();
+        ContainerRuntime.ExitWatch watch = runtime.watchExits(told::add).orElseThrow();
+        try {
+            runtime.start(launch("quick", "sh", "-c", "exit 4"));
+            runtime.start(launch("slow", "sh", "-c", "trap 'exit 143' TERM; sleep 1000 & wait"));
+            awaitRunning("slow");
+            assertThat(nextContainerTold(told)).isEqualTo("quick");
+            // when told, the exit is recorded with its code
+            assertThat(runtime.status("quick")).get().isInstanceOfSatisfying(ContainerStatus.Exited.class, exited -> assertThat(exited.exitCode()).isEqualTo(4));
+            assertThat(told).doesNotContain("slow");
+
+            runtime.signal("slow", 15);
+            String next = nextContainerTold(told);
+            while ("quick".equals(next)) {
+                next = nextContainerTold(told);
+            }
+            assertThat(next).isEqualTo("slow");
+            assertThat(runtime.status("slow")).get().isInstanceOfSatisfying(ContainerStatus.Exited.class, exited -> assertThat(exited.exitCode()).isEqualTo(143));
+        }
+        finally {
+            watch.close();
+        }
+        told.clear();
+        runtime.start(launch("unwatched", "sh", "-c", "exit 0"));
+        awaitExit("unwatched");
+        assertThat(told).isEmpty();
+    }
+
+    /** The next container told of, past any name that is no container of this runtime's (conmon's temporary files). */
+    private String nextContainerTold(BlockingQueue<String> told)
+            throws InterruptedException
+    {
+        while (true) {
+            String name = told.poll(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+            if (name == null || runtime.containerIds().contains(name)) {
+                return name;
+            }
+        }
     }
 
     @Test

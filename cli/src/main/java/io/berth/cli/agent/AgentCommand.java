@@ -39,8 +39,11 @@ public final class AgentCommand
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--join", paramLabel = "URL", description = "The control plane's URL, e.g. https://10.0.0.1:8686 (default: the one this agent joined before).")
-    URI controlPlane;
+    @Option(names = "--join", paramLabel = "URL[,URL...]", split = ",",
+            description = "The control plane's URL, e.g. https://10.0.0.1:8686, or the URLs of several control planes on one PostgreSQL store, comma-separated: "
+                    + "the agent joins and talks to the first that answers and moves to another when it stops answering; it also learns every "
+                    + "control plane's URL from them (default: the one this agent joined before).")
+    List<URI> controlPlanes = new ArrayList<>();
 
     @Option(names = "--token", paramLabel = "TOKEN", description = "Join token from `berth host token`; needed only the first time. Its sha256:... pin is checked against the control plane's CA before anything is sent.")
     String token;
@@ -139,7 +142,7 @@ public final class AgentCommand
         }
         Overcommit factors = overcommit.resolve(Overcommit.NONE, spec);
         config = config
-                .withControlPlane(controlPlane, token)
+                .withControlPlanes(controlPlanes, token)
                 .withInsecureRegistries(Set.copyOf(insecureRegistries))
                 .withEndpoint(address, agentPort)
                 .withPlacement(zone, attributes)

@@ -19,6 +19,7 @@ import io.berth.agent.ingress.IngressLink;
 import io.berth.agent.link.ControlPlaneJoin;
 import io.berth.common.agentprotocol.ControlPlaneLink;
 import io.berth.agent.link.ControlPlaneTrust;
+import io.berth.agent.link.ControlPlaneEndpoints;
 import io.berth.agent.link.CredentialFile;
 import io.berth.agent.images.RegistryDeadlines;
 import io.berth.common.tls.TrustedCertificates;
@@ -61,6 +62,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
 
@@ -118,8 +120,9 @@ public final class AgentNode
             log.warn("{}; until then every task on this host fails to start", e.getMessage());
         }
         try {
-            URI controlPlane = joinControlPlane(directory);
-            HttpControlPlaneLink link = new HttpControlPlaneLink(controlPlane, credential, ControlPlaneTrust.sslContext(directory));
+            ControlPlaneEndpoints controlPlanes = joinControlPlane(directory);
+            URI controlPlane = controlPlanes.current();
+            HttpControlPlaneLink link = new HttpControlPlaneLink(controlPlanes, credential, ControlPlaneTrust.sslContext(directory));
             checkCredential(link);
 
             String address = config.address() != null ? config.address() : HostAddresses.towards(controlPlane);
@@ -181,8 +184,11 @@ public final class AgentNode
         return endpoint.port();
     }
 
-    /** The control plane to talk to, and this host's credential: the stored one, or a new one from joining with the token. */
-    private URI joinControlPlane(Path directory)
+    /**
+     * The control planes to talk to (the given or stored one first, then the other given replicas), and this host's
+     * credential: the stored one, or a new one from joining with the token through the first that answers.
+     */
+    private ControlPlaneEndpoints joinControlPlane(Path directory)
             throws IOException
     {
         CredentialFile file = new CredentialFile(directory);
@@ -191,20 +197,37 @@ public final class AgentNode
         if (controlPlane == null) {
             throw new IOException("this agent has not joined a control plane yet: run `berth agent --join URL --token TOKEN` (get a token with `berth host token`)");
         }
+        // the given ones first, then the replicas learned before this start
+        List<URI> urls = new ArrayList<>(List.of(controlPlane));
+        Stream.concat(config.otherControlPlanes().stream(), stored.map(CredentialFile.Stored::otherControlPlanes).orElse(List.of()).stream())
+                .filter(url -> !urls.contains(url))
+                .forEach(urls::add);
+        ControlPlaneEndpoints endpoints = new ControlPlaneEndpoints(urls, learned -> keepControlPlanes(file, controlPlane, learned));
         if (stored.isPresent()) {
             credential = stored.get().credential();
             if (!controlPlane.equals(stored.get().controlPlane())) {
-                file.save(credential, controlPlane);
+                file.save(credential, controlPlane, stored.get().otherControlPlanes());
             }
-            return controlPlane;
+            return endpoints;
         }
         if (config.joinToken() == null || config.joinToken().isBlank()) {
             throw new IOException("this agent has no host credential in " + directory + ": join with --token TOKEN (get one with `berth host token` on the control plane)");
         }
-        credential = ControlPlaneJoin.join(controlPlane, config.joinToken().strip(), directory);
-        file.save(credential, controlPlane);
-        log.info("joined the control plane at {} as host {}", controlPlane, credential.hostId());
-        return controlPlane;
+        credential = ControlPlaneJoin.join(endpoints, config.joinToken().strip(), directory);
+        file.save(credential, endpoints.current());
+        log.info("joined the control plane at {} as host {}", endpoints.current(), credential.hostId());
+        return endpoints;
+    }
+
+    /** Keeps the control planes the agent learned beside its credential, for its next start (a failure is only logged). */
+    private void keepControlPlanes(CredentialFile file, URI controlPlane, List<URI> learned)
+    {
+        try {
+            file.save(credential, controlPlane, learned.stream().filter(url -> !url.equals(controlPlane)).toList());
+        }
+        catch (IOException e) {
+            log.warn("cannot keep the control planes this agent learned in {}: {}", file.path(), e.toString());
+        }
     }
 
     /** A refused credential stops the start; an unreachable control plane does not (the agent retries every heartbeat). */

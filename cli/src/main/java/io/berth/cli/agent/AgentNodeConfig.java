@@ -9,6 +9,7 @@ import io.berth.agent.runtime.OciRuntime;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -36,6 +37,8 @@ import static java.util.Objects.requireNonNull;
  * `runsc --version` (see {@link io.berth.agent.runtime.RuntimeProbe})
  * @param ingress whether this host serves the load balancers: its agent runs HAProxy with every load balancer's
  *        listeners (in DIR/ingress)
+ * @param otherControlPlanes more control planes (replicas on the same store) to try when controlPlane does not answer,
+ *        beside those the control plane names in its sync answers
  */
 public record AgentNodeConfig(
         Path dataDirectory,
@@ -56,7 +59,8 @@ public record AgentNodeConfig(
         Long imageStoreBytes,
         IdRangePool userNamespaces,
         Path runscBinary,
-        boolean ingress)
+        boolean ingress,
+        List<URI> otherControlPlanes)
 {
     public static final String ZONE_ATTRIBUTE = "ecs.availability-zone";
 
@@ -78,6 +82,7 @@ public record AgentNodeConfig(
         }
         requireNonNull(userNamespaces, "userNamespaces is null");
         requireNonNull(runscBinary, "runscBinary is null");
+        otherControlPlanes = List.copyOf(otherControlPlanes);
     }
 
     public static AgentNodeConfig defaults(Path dataDirectory)
@@ -85,74 +90,85 @@ public record AgentNodeConfig(
         Path directory = dataDirectory.toAbsolutePath();
         return new AgentNodeConfig(directory, null, null, Set.of(), directory.resolve("registry-auth.json"), null, 0, "default", Map.of(),
                 null, null, Duration.ofSeconds(2), Duration.ofHours(1), CniNetworkConfig.DEFAULT_BRIDGE, ImageLimits.DEFAULT_MAX_IMAGE_BYTES, null, IdRangePool.DEFAULT,
-                OciRuntime.DEFAULT_RUNSC, false);
+                OciRuntime.DEFAULT_RUNSC, false, List.of());
     }
 
     public AgentNodeConfig withControlPlane(URI url, String token)
     {
         return new AgentNodeConfig(dataDirectory, url, token, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary, ingress);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary, ingress, otherControlPlanes);
+    }
+
+    /** The first URL to join and talk to, the others (replicas of the same control plane) to move to when it does not answer. */
+    public AgentNodeConfig withControlPlanes(List<URI> urls, String token)
+    {
+        if (urls.isEmpty()) {
+            return withControlPlane(null, token);
+        }
+        return new AgentNodeConfig(dataDirectory, urls.getFirst(), token, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary, ingress,
+                urls.subList(1, urls.size()));
     }
 
     public AgentNodeConfig withInsecureRegistries(Set<String> registries)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, registries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary, ingress);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary, ingress, otherControlPlanes);
     }
 
     public AgentNodeConfig withRegistryAuthFile(Path file)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, file, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary, ingress);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary, ingress, otherControlPlanes);
     }
 
     public AgentNodeConfig withEndpoint(String agentAddress, int port)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, agentAddress, port, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary, ingress);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary, ingress, otherControlPlanes);
     }
 
     public AgentNodeConfig withPlacement(String hostZone, Map<String, String> hostAttributes)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, hostZone, hostAttributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary, ingress);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary, ingress, otherControlPlanes);
     }
 
     public AgentNodeConfig withCapacity(Integer cpu, Long memory)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpu, memory, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary, ingress);
+                cpu, memory, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary, ingress, otherControlPlanes);
     }
 
     public AgentNodeConfig withTimings(Duration heartbeat, Duration retention)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeat, retention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary, ingress);
+                cpuUnits, memoryMiB, heartbeat, retention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary, ingress, otherControlPlanes);
     }
 
     public AgentNodeConfig withMaxImageBytes(long bytes)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, bytes, imageStoreBytes, userNamespaces, runscBinary, ingress);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, bytes, imageStoreBytes, userNamespaces, runscBinary, ingress, otherControlPlanes);
     }
 
     public AgentNodeConfig withImageStoreBytes(Long bytes)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, bytes, userNamespaces, runscBinary, ingress);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, bytes, userNamespaces, runscBinary, ingress, otherControlPlanes);
     }
 
     public AgentNodeConfig withUserNamespaces(IdRangePool pool)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, pool, runscBinary, ingress);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, pool, runscBinary, ingress, otherControlPlanes);
     }
 
     /** The runsc binary that gives this host the sandbox tier. */
     public AgentNodeConfig withRunsc(Path binary)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, binary, ingress);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, binary, ingress, otherControlPlanes);
     }
 
     public ImageLimits imageLimits()
@@ -164,13 +180,13 @@ public record AgentNodeConfig(
     public AgentNodeConfig withTaskNetwork(String bridge)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridge, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary, ingress);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridge, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary, ingress, otherControlPlanes);
     }
 
     /** Whether this host serves the load balancers (runs HAProxy): `berth agent --ingress`, and `berth up`'s agent always. */
     public AgentNodeConfig withIngress(boolean value)
     {
         return new AgentNodeConfig(dataDirectory, controlPlane, joinToken, insecureRegistries, registryAuthFile, address, agentPort, zone, attributes,
-                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary, value);
+                cpuUnits, memoryMiB, heartbeatInterval, stoppedTaskRetention, bridgeName, maxImageBytes, imageStoreBytes, userNamespaces, runscBinary, value, otherControlPlanes);
     }
 }

@@ -300,7 +300,9 @@ public final class RunCommand
         static boolean matches(JsonNode definition, String containerName, String image, int cpuUnits, int memoryMiB)
         {
             JsonNode containers = definition.path("containerDefinitions");
+            // a revision that does not require FARGATE (registered by hand, say) cannot run: register one that does
             if (containers.size() != 1
+                    || !requiresFargate(definition)
                     || !"ACTIVE".equals(definition.path("status").asText("ACTIVE"))
                     || !String.valueOf(cpuUnits).equals(definition.path("cpu").asText())
                     || !String.valueOf(memoryMiB).equals(definition.path("memory").asText())) {
@@ -316,6 +318,16 @@ public final class RunCommand
                     && (container.path("cpu").asInt(0) == 0)
                     && isEmpty(container.get("memory"))
                     && isEmpty(container.get("memoryReservation"));
+        }
+
+        private static boolean requiresFargate(JsonNode definition)
+        {
+            for (JsonNode compatibility : definition.path("requiresCompatibilities")) {
+                if ("FARGATE".equals(compatibility.asText())) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private static boolean isEmpty(JsonNode node)

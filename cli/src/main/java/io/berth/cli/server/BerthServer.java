@@ -10,6 +10,7 @@ import io.berth.controlplane.accounts.AccessKey;
 import io.berth.controlplane.agents.http.AgentProtocolHandler;
 import io.berth.controlplane.api.http.ApiServer;
 import io.berth.controlplane.api.registry.RegistryTokenEndpoint;
+import io.berth.controlplane.leadership.LeaderElection;
 import io.berth.controlplane.registry.RegistrySettings;
 import io.berth.controlplane.registry.RegistrySigningKey;
 import io.berth.controlplane.tls.ClusterCertificateAuthority;
@@ -45,13 +46,14 @@ public final class BerthServer
 
     private final ServerConfig config;
     private final Clock clock;
-    private ControlPlane controlPlane;
+    private volatile ControlPlane controlPlane;
     private LocalRegistry registry;
     private ApiServer apiServer;
     private ServerTls tls;
     private Path caBundle;
     private AccessKey operatorKey;
     private ScheduledExecutorService maintenance;
+    private ScheduledExecutorService leadership;
     private final UnaryOperator<ControlPlaneConfig> controlPlaneTuning;
 
     public BerthServer(ServerConfig config, Clock clock)
@@ -89,6 +91,10 @@ public final class BerthServer
             if (tls != null) {
                 controlPlane.hostAccess().pinJoinTokens(tls.pin());
             }
+            // the lease is renewed from now on (on SQLite this server took it as it opened the store), on a thread of its
+            // own that maintenance never holds up
+            leadership = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("berth-leadership").daemon().factory());
+            leadership.scheduleAtFixedRate(this::keepLeadership, 0, LeaderElection.DEFAULT_RENEW_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
             operatorKey = controlPlane.accounts().bootstrapOperator();
             apiServer = ApiServer.serving(
                     new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.apiPort()),
@@ -116,6 +122,8 @@ public final class BerthServer
             // tasks may call the API, as tasks on AWS call ECS: every host's network plan lets them reach it
             controlPlane.taskNetwork().publishApiAddress(ServerAddresses.concrete(config.bindAddress()), apiServer.port());
             EnvironmentFile.write(environmentFile(), operatorKey, config.region(), endpoint(), registryAddress(), caBundle);
+            // agents learn every replica's URL from the store
+            controlPlane.replicas().advertise(advertisedUrl());
             maintenance = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("berth-maintenance").daemon().factory());
             maintenance.scheduleWithFixedDelay(this::runMaintenance, 1, 1, TimeUnit.SECONDS);
         }
@@ -194,6 +202,12 @@ public final class BerthServer
         return config.tls().enabled() ? "https" : "http";
     }
 
+    /** Where agents reach this control plane: --advertise-url, else {@link #endpoint()}. */
+    public URI advertisedUrl()
+    {
+        return config.advertiseUrl() != null ? config.advertiseUrl() : endpoint();
+    }
+
     public AccessKey operatorKey()
     {
         return operatorKey;
@@ -227,6 +241,29 @@ public final class BerthServer
         }
     }
 
+    private void keepLeadership()
+    {
+        ControlPlane current = runningControlPlane();
+        if (current == null) {
+            return;
+        }
+        try {
+            current.keepLeadership();
+        }
+        catch (RuntimeException e) {
+            log.warn("control plane lease renewal failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * The control plane, or null before it opened or once closed: read without the server's lock, which start() holds
+     * for as long as the server starts, while the lease must be renewed.
+     */
+    private ControlPlane runningControlPlane()
+    {
+        return controlPlane;
+    }
+
     private void runMaintenance()
     {
         try {
@@ -241,6 +278,10 @@ public final class BerthServer
     public synchronized void close()
     {
         stopMaintenance();
+        if (leadership != null) {
+            leadership.shutdownNow();
+            leadership = null;
+        }
         if (apiServer != null) {
             apiServer.close();
             apiServer = null;

@@ -12,6 +12,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,6 +48,11 @@ public final class ServerCommand
             defaultValue = "0")
     int registryPort;
 
+    @Option(names = "--advertise-url", paramLabel = "URL",
+            description = "Where agents reach this control plane, e.g. http://10.0.0.1:8686; every agent is told the URLs of all control planes on the "
+                    + "same PostgreSQL store and moves to another when its own stops answering (default: http://ADDRESS:PORT of --bind and --port).")
+    URI advertiseUrl;
+
     @Option(names = "--no-registry", description = "Run no registry: no ECR API, and tasks pull only from other registries.")
     boolean noRegistry;
 
@@ -60,8 +66,15 @@ public final class ServerCommand
     public Integer call()
             throws Exception
     {
-        ServerConfig config = new ServerConfig(dataDirectory.toAbsolutePath(), bindAddress, port, controlPlane.storeUrl(), controlPlane.region(),
-                controlPlane.stoppedTaskRetention(), registry(), controlPlane.metering(), tls.resolve());
+        ServerConfig config;
+        try {
+            config = new ServerConfig(dataDirectory.toAbsolutePath(), bindAddress, port, controlPlane.storeUrl(), controlPlane.region(),
+                    controlPlane.stoppedTaskRetention(), registry(), controlPlane.metering(), advertiseUrl);
+        }
+        catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "check --advertise-url: " + e.getMessage());
+        }
+        config = config.withTls(tls.resolve());
         Files.createDirectories(config.dataDirectory());
         // held until the process ends, however it ends: one server per data directory
         DataDirectoryLock lock = DataDirectoryLock.acquire(config.dataDirectory());
@@ -69,7 +82,8 @@ public final class ServerCommand
         try {
             server.start();
         }
-        catch (IOException e) {
+        catch (IOException | IllegalStateException e) {
+            // IllegalStateException: e.g. another server already runs on the same SQLite store
             lock.close();
             throw new CommandFailedException("cannot start the control plane: " + e.getMessage());
         }
@@ -85,7 +99,7 @@ public final class ServerCommand
                 Join a host: get a token here, then run the agent on the host (as root):
                   berth host token                 # prints TOKEN; add --expires-in 1h to limit it
                   berth agent --join %s --token TOKEN --data-dir /var/lib/berth-agent
-                %n""", server.endpoint(), server.registryAddress() == null ? "none (--no-registry)" : server.registryAddress(), config.dataDirectory(), server.environmentFile(), server.endpoint());
+                %n""", server.endpoint(), server.registryAddress() == null ? "none (--no-registry)" : server.registryAddress(), config.dataDirectory(), server.environmentFile(), server.advertisedUrl());
         spec.commandLine().getOut().flush();
         stopped.await();
         lock.close();

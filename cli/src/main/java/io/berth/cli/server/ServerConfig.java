@@ -2,6 +2,7 @@ package io.berth.cli.server;
 
 import io.berth.controlplane.metering.MeteringConfig;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +13,9 @@ import static java.util.Objects.requireNonNull;
  * How the control plane runs. storeUrl null means the embedded SQLite store in the data directory; apiPort 0
  * picks a free port; registry (null: none) is where the registry the server runs listens, whose repositories the
  * ECR API serves, Berth signing its tokens; its address is written into berth.env as BERTH_REGISTRY; metering holds
- * the prices of the bill; tls how the API serves TLS.
+ * the prices of the bill; advertiseUrl (null: {@link BerthServer#endpoint()}) is where agents reach this control plane,
+ * announced to every agent, so that with several control planes on one PostgreSQL they know them all; tls how the API
+ * serves TLS (replicas of one cluster share one CA: copy DIR/tls/ca.key and ca.pem to each, or give them --tls-cert).
  */
 public record ServerConfig(
         Path dataDirectory,
@@ -23,6 +26,7 @@ public record ServerConfig(
         Duration stoppedTaskRetention,
         Registry registry,
         MeteringConfig metering,
+        URI advertiseUrl,
         Tls tls)
 {
     public ServerConfig
@@ -32,6 +36,10 @@ public record ServerConfig(
         requireNonNull(region, "region is null");
         requireNonNull(stoppedTaskRetention, "stoppedTaskRetention is null");
         requireNonNull(metering, "metering is null");
+        if (advertiseUrl != null && (!advertiseUrl.isAbsolute() || advertiseUrl.getHost() == null
+                || !("http".equalsIgnoreCase(advertiseUrl.getScheme()) || "https".equalsIgnoreCase(advertiseUrl.getScheme())))) {
+            throw new IllegalArgumentException("the advertised URL must be http://HOST:PORT or https://HOST:PORT, got " + advertiseUrl);
+        }
         requireNonNull(tls, "tls is null");
     }
 
@@ -39,12 +47,26 @@ public record ServerConfig(
     public ServerConfig(Path dataDirectory, String bindAddress, int apiPort, String storeUrl, String region, Duration stoppedTaskRetention, Registry registry,
             MeteringConfig metering)
     {
-        this(dataDirectory, bindAddress, apiPort, storeUrl, region, stoppedTaskRetention, registry, metering, Tls.OFF);
+        this(dataDirectory, bindAddress, apiPort, storeUrl, region, stoppedTaskRetention, registry, metering, (URI) null, Tls.OFF);
+    }
+
+    /** Plain HTTP unless {@link #withTls} says otherwise. */
+    public ServerConfig(Path dataDirectory, String bindAddress, int apiPort, String storeUrl, String region, Duration stoppedTaskRetention, Registry registry,
+            MeteringConfig metering, URI advertiseUrl)
+    {
+        this(dataDirectory, bindAddress, apiPort, storeUrl, region, stoppedTaskRetention, registry, metering, advertiseUrl, Tls.OFF);
+    }
+
+    /** Agents reach this control plane at {@link BerthServer#endpoint()}. */
+    public ServerConfig(Path dataDirectory, String bindAddress, int apiPort, String storeUrl, String region, Duration stoppedTaskRetention, Registry registry,
+            MeteringConfig metering, Tls tls)
+    {
+        this(dataDirectory, bindAddress, apiPort, storeUrl, region, stoppedTaskRetention, registry, metering, null, tls);
     }
 
     public ServerConfig withTls(Tls value)
     {
-        return new ServerConfig(dataDirectory, bindAddress, apiPort, storeUrl, region, stoppedTaskRetention, registry, metering, value);
+        return new ServerConfig(dataDirectory, bindAddress, apiPort, storeUrl, region, stoppedTaskRetention, registry, metering, advertiseUrl, value);
     }
 
     /**

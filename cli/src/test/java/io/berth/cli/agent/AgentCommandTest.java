@@ -6,7 +6,9 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -73,5 +75,18 @@ class AgentCommandTest
 
         assertThat(exit).isNotZero();
         assertThat(errors.toString()).contains("the cpu overcommit must be a factor above 0");
+    }
+
+    @Test
+    void joinTakesSeveralControlPlanesAndTheAgentTalksToTheFirstAndKnowsTheOthers()
+    {
+        AgentCommand agent = new AgentCommand();
+        new CommandLine(agent).parseArgs("--join", "http://10.0.0.1:8686,http://10.0.0.2:8686", "--join", "http://10.0.0.3:8686");
+        AgentNodeConfig config = AgentNodeConfig.defaults(directory).withControlPlanes(agent.controlPlanes, "token");
+
+        assertThat(config.controlPlane()).isEqualTo(URI.create("http://10.0.0.1:8686"));
+        assertThat(config.otherControlPlanes()).containsExactly(URI.create("http://10.0.0.2:8686"), URI.create("http://10.0.0.3:8686"));
+        assertThat(config.joinToken()).isEqualTo("token");
+        assertThat(AgentNodeConfig.defaults(directory).withControlPlanes(List.of(), null).controlPlane()).as("none given: the one joined before").isNull();
     }
 }

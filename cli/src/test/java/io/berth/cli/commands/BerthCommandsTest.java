@@ -83,6 +83,7 @@ class BerthCommandsTest
         assertThat(definition.path("cpu").asText()).isEqualTo("256");
         assertThat(definition.path("memory").asText()).isEqualTo("512");
         assertThat(definition.path("containerDefinitions").get(0).path("image").asText()).isEqualTo("busybox");
+        assertThat(definition.path("requiresCompatibilities").toString()).isEqualTo("[\"FARGATE\"]");
     }
 
     @Test
@@ -127,6 +128,12 @@ class BerthCommandsTest
 
         assertThat(berth("run", "--name", "custom", "busybox").exitCode()).isEqualTo(0);
         assertThat(ecs.taskDefinitions).containsKey("custom");
+
+        // the same family and container, but a revision that does not require FARGATE (ECS validated it for EC2 only)
+        ecs.taskDefinitions.get("custom").getLast().remove("requiresCompatibilities");
+        assertThat(berth("run", "--name", "custom", "busybox").exitCode()).isEqualTo(0);
+        assertThat(ecs.taskDefinitions.get("custom")).hasSize(2);
+        assertThat(ecs.taskDefinitions.get("custom").getLast().path("requiresCompatibilities").toString()).isEqualTo("[\"FARGATE\"]");
     }
 
     @Test

@@ -126,7 +126,7 @@ class BillCommandTest
     private String runTask(Instant pullStart, Instant stop, TaskUsage usage)
     {
         ObjectNode definition = (ObjectNode) CommandAgainstServer.parse("""
-                {"family": "job", "cpu": "1024", "memory": "2048", "containerDefinitions": [{"name": "main", "image": "busybox"}]}
+                {"family": "job", "requiresCompatibilities": ["FARGATE"], "cpu": "1024", "memory": "2048", "containerDefinitions": [{"name": "main", "image": "busybox"}]}
                 """);
         try (BerthClient client = cli().clients().connect(Optional.empty(), Optional.empty())) {
             client.ecs("RegisterTaskDefinition", definition);

@@ -69,9 +69,11 @@ class EventsCommandTest
         controlPlane.hosts().uncordon("host-1");
 
         List<String> lines = cli().run("events").lines().toList();
-        assertThat(lines).hasSize(2);
-        assertThat(lines.get(0)).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z  HOST_CORDONED  host-1  cordoned: it gets no new tasks");
-        assertThat(lines.get(1)).endsWith("  HOST_UNCORDONED  host-1  uncordoned: it takes new tasks again");
+        assertThat(lines).hasSize(3);
+        // the control plane took the controllers' lease as it started
+        assertThat(lines.get(0)).contains("  LEADER_ELECTED  ").contains("leads (term 1): nobody held the lease");
+        assertThat(lines.get(1)).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z  HOST_CORDONED  host-1  cordoned: it gets no new tasks");
+        assertThat(lines.get(2)).endsWith("  HOST_UNCORDONED  host-1  uncordoned: it takes new tasks again");
 
         List<String> json = cli().run("events", "-o", "json", "--limit", "1").lines().toList();
         assertThat(json).hasSize(1);
@@ -93,7 +95,7 @@ class EventsCommandTest
             waitFor(() -> out.toString().contains("HOST_CORDONED"));
             controlPlane.hosts().drain("host-1", Duration.ofMinutes(5));
             waitFor(() -> out.toString().contains("HOST_DRAINED"));
-            assertThat(out.toString().lines().map(line -> line.split("  ")[1]).toList()).containsExactly("HOST_CORDONED", "HOST_DRAINING", "HOST_DRAINED");
+            assertThat(out.toString().lines().map(line -> line.split("  ")[1]).toList()).containsExactly("LEADER_ELECTED", "HOST_CORDONED", "HOST_DRAINING", "HOST_DRAINED");
         }
         finally {
             follower.interrupt();

@@ -151,4 +151,14 @@ class ServerCommandTest
         commandLine.parseArgs("--port", "9000", "--registry-port", "9000");
         assertThatThrownBy(() -> server.registry()).isInstanceOf(ParameterException.class).hasMessage("--registry-port must differ from --port");
     }
+
+    @Test
+    void aBadAdvertisedUrlIsRefusedWithTheOptionToFix()
+    {
+        java.io.StringWriter errors = new java.io.StringWriter();
+        int exit = new CommandLine(new ServerCommand()).setErr(new java.io.PrintWriter(errors)).execute("--advertise-url", "ftp://10.0.0.1:8686", "--data-dir", "/nonexistent-berth-test");
+
+        assertThat(exit).isNotZero();
+        assertThat(errors.toString()).contains("check --advertise-url").contains("http://HOST:PORT");
+    }
 }

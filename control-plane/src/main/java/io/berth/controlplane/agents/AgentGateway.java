@@ -33,7 +33,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -123,14 +125,19 @@ public final class AgentGateway
             boolean peersChanged = back || known.isEmpty() || !Objects.equals(known.get().info().address(), request.host().address());
             transaction.hosts().recordHeartbeat(request.host(), now);
             peersChanged |= taskNetwork.ensureSlice(transaction, hostId);
+            // the host's tasks are read once and kept current here: a sync comes every heartbeat from every host, and
+            // reading each task again for its report, the unstarted ones and the assignments was most of its cost
+            Map<String, Task> held = new LinkedHashMap<>();
+            transaction.tasks().onHost(hostId).forEach(task -> held.put(task.taskId(), task));
             Set<String> reported = new HashSet<>();
             boolean endpointsChanged = false;
             for (TaskReport report : request.tasks()) {
                 reported.add(report.taskId());
-                endpointsChanged |= applyReport(transaction, hostId, report, now);
+                endpointsChanged |= applyReport(transaction, hostId, held, report, now);
             }
-            stopTasksTheHostNeverTook(transaction, hostId, reported, now);
-            placer.placeWaiting(transaction, now).stream()
+            stopTasksTheHostNeverTook(transaction, hostId, held, reported, now);
+            Set<String> placedOn = placer.placeWaiting(transaction, now);
+            placedOn.stream()
                     .filter(touched -> !touched.equals(hostId))
                     .forEach(otherHostsTouched::add);
             if (peersChanged || endpointsChanged) {
@@ -140,7 +147,7 @@ public final class AgentGateway
                         .forEach(otherHostsTouched::add);
             }
             List<TaskAssignment> assignments = new ArrayList<>();
-            for (Task task : transaction.tasks().onHost(hostId)) {
+            for (Task task : placedOn.contains(hostId) ? transaction.tasks().onHost(hostId) : held.values()) {
                 assignment(transaction, task, now).ifPresent(assignments::add);
             }
             // an ingress host reports what its load balancer sees, and gets every load balancer to serve
@@ -169,18 +176,25 @@ public final class AgentGateway
         return hostSignals.await(hostId, timeout);
     }
 
-    /** Records the report; true when the task's endpoint in the cluster appeared, changed or went away. */
-    private boolean applyReport(StoreTransaction transaction, String hostId, TaskReport report, Instant now)
+    /**
+     * Records the report; true when the task's endpoint in the cluster appeared, changed or went away.
+     *
+     * @param held the host's tasks by id, updated here with the task as the report leaves it
+     */
+    private boolean applyReport(StoreTransaction transaction, String hostId, Map<String, Task> held, TaskReport report, Instant now)
     {
-        Optional<Task> found = transaction.tasks().find(report.taskId())
-                .filter(task -> hostId.equals(task.state().hostId()));
-        if (found.isEmpty()) {
+        // a task recorded STOPPED is not held, and its host still reports it (its last usage) until it forgets it
+        Task task = held.containsKey(report.taskId()) ? held.get(report.taskId()) : transaction.tasks().find(report.taskId())
+                .filter(found -> hostId.equals(found.state().hostId()))
+                .orElse(null);
+        if (task == null) {
             log.info("Host {} reported unknown task {}; telling it to drop the task", hostId, report.taskId());
             return false;
         }
-        Task task = found.get();
         Task after = task.withState(TaskTransitions.reported(task.state(), report, now));
-        if (transaction.tasks().updateIfChanged(task, after) && after.state().lastStatus() != task.state().lastStatus()) {
+        Task stored = transaction.tasks().stored(task, after);
+        hold(held, stored);
+        if (stored != task && after.state().lastStatus() != task.state().lastStatus()) {
             if (after.state().lastStatus() == TaskStatus.STOPPED) {
                 ClusterEvents.taskStopped(transaction, after, now);
             }
@@ -192,19 +206,30 @@ public final class AgentGateway
         return !NetworkPlanBuilder.endpoint(task).equals(NetworkPlanBuilder.endpoint(after));
     }
 
+    /** Keeps the host's tasks as onHost would read them now: a task that is STOPPED leaves them. */
+    private static void hold(Map<String, Task> held, Task task)
+    {
+        if (task.state().lastStatus() == TaskStatus.STOPPED) {
+            held.remove(task.taskId());
+        }
+        else {
+            held.put(task.taskId(), task);
+        }
+    }
+
     /**
      * A task placed here and told to stop before the agent ever reported it never started: nothing will report
      * it, so it stops now. (The agent reports every task it holds, so an unreported PROVISIONING task is not
      * being worked on.)
      */
-    private void stopTasksTheHostNeverTook(StoreTransaction transaction, String hostId, Set<String> reported, Instant now)
+    private void stopTasksTheHostNeverTook(StoreTransaction transaction, String hostId, Map<String, Task> held, Set<String> reported, Instant now)
     {
-        for (Task task : transaction.tasks().onHost(hostId)) {
+        for (Task task : List.copyOf(held.values())) {
             if (!reported.contains(task.taskId())
                     && task.state().lastStatus() == TaskStatus.PROVISIONING
                     && task.state().desiredStatus() == TaskStatus.STOPPED) {
                 Task stopped = task.withState(TaskTransitions.stoppedUnstarted(task.state(), now));
-                transaction.tasks().updateIfChanged(task, stopped);
+                hold(held, transaction.tasks().stored(task, stopped));
                 ClusterEvents.taskStopped(transaction, stopped, now);
                 log.info("Task {} stopped before host {} started it", task.taskId(), hostId);
             }

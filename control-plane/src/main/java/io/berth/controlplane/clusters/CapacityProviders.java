@@ -8,8 +8,8 @@ import java.util.Set;
 
 /**
  * ECS's rules for a cluster's capacity providers and their default strategy, with the two providers Fargate has:
- * FARGATE and FARGATE_SPOT, and how a strategy spreads a RunTask's tasks over them ({@link #spread}). Services run on
- * FARGATE only, so a service whose strategy would place tasks on FARGATE_SPOT is refused (see {@link #checkRunnable}).
+ * FARGATE and FARGATE_SPOT, and how a strategy spreads new tasks over them ({@link #spread}): a RunTask's from none,
+ * a service deployment's counting the tasks it already runs on each.
  */
 public final class CapacityProviders
 {
@@ -67,22 +67,6 @@ public final class CapacityProviders
         }
     }
 
-    /**
-     * Refuses a service strategy that would place a task on FARGATE_SPOT: Berth runs spot tasks for RunTask only (a
-     * service's replacement of interrupted tasks is not built). Spot gets tasks when it has a base or a weight, or when
-     * no provider of the strategy has a weight (then ECS spreads by base alone).
-     */
-    public static void checkRunnable(List<ClusterConfiguration.StrategyItem> strategy, String where)
-    {
-        boolean anyWeight = strategy.stream().anyMatch(item -> item.weight() > 0);
-        for (ClusterConfiguration.StrategyItem item : strategy) {
-            if (item.capacityProvider().equals(FARGATE_SPOT) && (item.weight() > 0 || item.base() > 0 || !anyWeight)) {
-                throw InvalidRequestException.refused(where + " places service tasks on FARGATE_SPOT, which Berth runs for RunTask only. "
-                        + "Use a strategy of FARGATE alone, or launchType FARGATE.");
-            }
-        }
-    }
-
     /** Refuses a strategy naming a provider the cluster does not have (ECS: associate it first). */
     public static void checkAssociated(List<ClusterConfiguration.StrategyItem> strategy, List<String> clusterProviders)
     {
@@ -102,10 +86,22 @@ public final class CapacityProviders
      */
     public static List<String> spread(List<ClusterConfiguration.StrategyItem> strategy, int count)
     {
+        return spread(strategy, count, java.util.Map.of());
+    }
+
+    /**
+     * As {@link #spread(List, int)}, for tasks that join others already placed by the strategy (existing: how many run
+     * on each provider), as ECS spreads a service's tasks: bases count the existing tasks, and weights the share of all.
+     */
+    public static List<String> spread(List<ClusterConfiguration.StrategyItem> strategy, int count, java.util.Map<String, Integer> existing)
+    {
         if (strategy.isEmpty()) {
             throw new IllegalArgumentException("strategy is empty");
         }
         int[] assigned = new int[strategy.size()];
+        for (int i = 0; i < strategy.size(); i++) {
+            assigned[i] = existing.getOrDefault(strategy.get(i).capacityProvider(), 0);
+        }
         List<String> providers = new java.util.ArrayList<>(count);
         boolean anyWeight = strategy.stream().anyMatch(item -> item.weight() > 0);
         for (int task = 0; task < count; task++) {

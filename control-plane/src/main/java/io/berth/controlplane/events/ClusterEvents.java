@@ -51,6 +51,15 @@ public final class ClusterEvents
         record(transaction, ClusterEvent.of(now, type, null, hostId, hostId, message));
     }
 
+    /** A change of the control plane's leader, about replica replicaId; only the operator sees it. */
+    public static void leadership(StoreTransaction transaction, EventType type, String replicaId, String message, Instant now)
+    {
+        if (!type.name().startsWith("LEADER_")) {
+            throw new IllegalArgumentException(type + " is not a leadership event");
+        }
+        record(transaction, ClusterEvent.of(now, type, null, replicaId, null, message));
+    }
+
     /** One of a service's own events (the messages DescribeServices shows). */
     public static void service(StoreTransaction transaction, String accountId, String serviceArn, String message, Instant now)
     {

@@ -18,6 +18,10 @@ public enum EventType
     HOST_DRAINED,
     HOST_LOST,
     HOST_REMOVED,
+    /** A control-plane replica took the controllers' lease: it now places tasks, marks hosts lost, runs services. */
+    LEADER_ELECTED,
+    /** The leader gave the lease up (it shut down), so another replica takes over at once. */
+    LEADER_RESIGNED,
     /** A service's own event: tasks started or stopped, a deployment begun, completed or rolled back, steady state. */
     SERVICE
 }

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -40,9 +41,11 @@ public final class ControlPlaneMetrics
     private final Counter placements;
     private final Histogram placementLatency;
 
-    public ControlPlaneMetrics(Store store)
+    /** leader says whether this replica runs the controllers now (berth_leader). */
+    public ControlPlaneMetrics(Store store, BooleanSupplier leader)
     {
         requireNonNull(store, "store is null");
+        requireNonNull(leader, "leader is null");
         this.requests = Counter.builder()
                 .name("berth_api_requests_total")
                 .help("API requests answered, by service (ecs, ecr, logs, ... or berth for the admin endpoints), action, HTTP code and AWS error code")
@@ -82,9 +85,9 @@ public final class ControlPlaneMetrics
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("berth_leader")
-                .help("1 when this control plane runs the controllers (placement, host loss, drains, services). Leader election among several "
-                        + "control planes is not built yet, so every control plane runs them and reports 1")
-                .callback(callback -> callback.call(1))
+                .help("1 when this control plane replica is the elected leader, which alone runs the controllers (placement of waiting tasks, "
+                        + "host loss, drains, services); 0 on the other replicas")
+                .callback(callback -> callback.call(leader.getAsBoolean() ? 1 : 0))
                 .register(registry);
     }
 

@@ -21,8 +21,10 @@ import java.util.Set;
  * capacity back. Pure: a snapshot, the placed tasks and the plan's failures in, task ids out. For each on-demand task
  * that failed for cpu or memory, in the plan's order, the first ACTIVE host where its size fits once counted with
  * what that host is already releasing (tasks told to stop) and its running spot tasks is chosen, and the fewest of
- * those spot tasks (newest first, the work least along) are interrupted. Placement constraints are not weighed: a task
- * they keep off a host may interrupt spot tasks there in vain (it then keeps waiting, as it would have).
+ * those spot tasks (newest first, the work least along) are interrupted. Only hosts the waiting task was turned away
+ * from for cpu or memory alone are candidates: the engine checks state, isolation tier, memberOf and distinctInstance
+ * before resources, so a host it rejected for lack of room passed every constraint of the task, and room freed there
+ * is room the task can take. Spot tasks on a host its constraints keep it off are never interrupted in vain.
  */
 public final class SpotInterruptions
 {
@@ -59,12 +61,13 @@ public final class SpotInterruptions
         Set<String> taken = new HashSet<>();
         for (PlacementFailure failure : failures) {
             Task waiting = failedById.get(failure.taskId());
-            if (waiting == null || waiting.spot() || !forLackOfRoom(failure)) {
+            // judged host by host: a task most hosts refuse for its constraints may still lack only room on one
+            if (waiting == null || waiting.spot()) {
                 continue;
             }
             for (SnapshotHost host : snapshot.hosts()) {
                 long[] hostRoom = room.get(host.hostId());
-                if (hostRoom == null) {
+                if (hostRoom == null || !forLackOfRoom(failure.hostReasons().get(host.hostId()))) {
                     continue;
                 }
                 if (hostRoom[0] >= waiting.cpu() && hostRoom[1] >= waiting.memory()) {
@@ -110,8 +113,8 @@ public final class SpotInterruptions
         return cpu >= waiting.cpu() && memory >= waiting.memory() ? chosen : null;
     }
 
-    private static boolean forLackOfRoom(PlacementFailure failure)
+    private static boolean forLackOfRoom(RejectionReason reason)
     {
-        return failure.reason() == RejectionReason.RESOURCE_CPU || failure.reason() == RejectionReason.RESOURCE_MEMORY;
+        return reason == RejectionReason.RESOURCE_CPU || reason == RejectionReason.RESOURCE_MEMORY;
     }
 }

@@ -1,5 +1,6 @@
 package io.berth.controlplane.services;
 
+import io.berth.controlplane.clusters.ClusterConfiguration;
 import io.berth.controlplane.resources.Tag;
 import io.berth.controlplane.tasks.PlacementOptions;
 
@@ -18,6 +19,7 @@ import static java.util.Objects.requireNonNull;
  * loadBalancers are the target groups its tasks are registered in (empty: none); healthCheckGracePeriodSeconds how
  * long after a task starts its target health failures are ignored (null: 0). pendingStops are its tasks deregistered
  * from their target groups and stopped once the deregistration delay is over (stored, so a restart keeps the delay).
+ * capacityProviderStrategy is how its tasks are spread over FARGATE and FARGATE_SPOT (empty: launchType FARGATE).
  */
 public record Service(
         String accountId,
@@ -46,7 +48,8 @@ public record Service(
         String lastCompletedTaskDefinitionArn,
         boolean steady,
         long version,
-        List<PendingStop> pendingStops)
+        List<PendingStop> pendingStops,
+        List<ClusterConfiguration.StrategyItem> capacityProviderStrategy)
 {
     public static final String LAUNCH_TYPE = "FARGATE";
     public static final int MAX_EVENTS = 100;
@@ -71,9 +74,22 @@ public record Service(
         deployments = deployments == null ? List.of() : List.copyOf(deployments);
         events = events == null ? List.of() : List.copyOf(events.subList(0, Math.min(events.size(), MAX_EVENTS)));
         pendingStops = pendingStops == null ? List.of() : List.copyOf(pendingStops);
+        capacityProviderStrategy = capacityProviderStrategy == null ? List.of() : List.copyOf(capacityProviderStrategy);
     }
 
-    /** A service without tasks waiting for their deregistration delay. */
+    /** A service on launchType FARGATE. */
+    public Service(String accountId, String name, String arn, String clusterName, String clusterArn, Status status, int desiredCount,
+            String taskDefinitionArn, String platformVersion, DeploymentConfiguration deploymentConfiguration, Map<String, Object> networkConfiguration,
+            PlacementOptions placement, Integer healthCheckGracePeriodSeconds, List<ServiceLoadBalancer> loadBalancers, List<Tag> tags, String propagateTags,
+            boolean enableEcsManagedTags, String createdBy, Instant createdAt, List<Deployment> deployments, List<ServiceEvent> events,
+            int consecutiveFailures, Instant launchNotBefore, String lastCompletedTaskDefinitionArn, boolean steady, long version, List<PendingStop> pendingStops)
+    {
+        this(accountId, name, arn, clusterName, clusterArn, status, desiredCount, taskDefinitionArn, platformVersion, deploymentConfiguration,
+                networkConfiguration, placement, healthCheckGracePeriodSeconds, loadBalancers, tags, propagateTags, enableEcsManagedTags, createdBy, createdAt,
+                deployments, events, consecutiveFailures, launchNotBefore, lastCompletedTaskDefinitionArn, steady, version, pendingStops, List.of());
+    }
+
+    /** A service on launchType FARGATE without tasks waiting for their deregistration delay. */
     public Service(String accountId, String name, String arn, String clusterName, String clusterArn, Status status, int desiredCount,
             String taskDefinitionArn, String platformVersion, DeploymentConfiguration deploymentConfiguration, Map<String, Object> networkConfiguration,
             PlacementOptions placement, Integer healthCheckGracePeriodSeconds, List<ServiceLoadBalancer> loadBalancers, List<Tag> tags, String propagateTags,
@@ -137,6 +153,7 @@ public record Service(
         private boolean steady;
         private long version;
         private List<PendingStop> pendingStops;
+        private List<ClusterConfiguration.StrategyItem> capacityProviderStrategy;
 
         private Builder(Service service)
         {
@@ -157,6 +174,7 @@ public record Service(
             steady = service.steady;
             version = service.version;
             pendingStops = service.pendingStops;
+            capacityProviderStrategy = service.capacityProviderStrategy;
         }
 
         public Builder status(Status value) { status = value; return this; }
@@ -191,12 +209,14 @@ public record Service(
 
         public Builder pendingStops(List<PendingStop> value) { pendingStops = value; return this; }
 
+        public Builder capacityProviderStrategy(List<ClusterConfiguration.StrategyItem> value) { capacityProviderStrategy = value; return this; }
+
         public Service build()
         {
             return new Service(base.accountId, base.name, base.arn, base.clusterName, base.clusterArn, status, desiredCount, taskDefinitionArn,
                     base.platformVersion, deploymentConfiguration, networkConfiguration, base.placement, healthCheckGracePeriodSeconds, loadBalancers, tags,
                     base.propagateTags, base.enableEcsManagedTags, base.createdBy, base.createdAt, deployments, events, consecutiveFailures, launchNotBefore,
-                    lastCompletedTaskDefinitionArn, steady, version, pendingStops);
+                    lastCompletedTaskDefinitionArn, steady, version, pendingStops, capacityProviderStrategy);
         }
     }
 }

@@ -207,7 +207,8 @@ public final class ServiceController
                     alive.add(task);
                 }
                 aliveByDeployment.put(deployment.id(), alive);
-                int running = (int) alive.stream().filter(task -> task.wanted() && task.lastStatus() == TaskStatus.RUNNING).count();
+                // as ECS counts: every task still RUNNING, those waiting out their deregistration delay (or told to stop) too, until they stop
+                int running = (int) alive.stream().filter(task -> task.lastStatus() == TaskStatus.RUNNING).count();
                 int pending = (int) alive.stream().filter(task -> task.wanted() && task.lastStatus() != TaskStatus.RUNNING).count();
                 counted.add(deployment.withTasks(alive.stream().map(ServiceTask::taskId).toList(), running, pending, failed));
             }

@@ -1,7 +1,9 @@
 package io.berth.controlplane.services;
 
 import io.berth.controlplane.resources.ConflictException;
+import io.berth.controlplane.clusters.CapacityProviders;
 import io.berth.controlplane.clusters.Cluster;
+import io.berth.controlplane.clusters.ClusterConfiguration;
 import io.berth.controlplane.idempotency.ClientTokens;
 import io.berth.controlplane.clusters.ClusterService;
 import io.berth.controlplane.resources.Arns;
@@ -97,6 +99,7 @@ public final class ServiceOperations
             if (repeated.isPresent()) {
                 return repeated.get();
             }
+            List<ClusterConfiguration.StrategyItem> strategy = capacityProviderStrategy(cluster, command);
             TaskDefinition definition = activeDefinition(transaction, accountId, command.taskDefinition());
             checkContainers(definition, command.loadBalancers());
             // checked here as RunTask checks it, so a service never launches tasks that cannot start
@@ -106,7 +109,7 @@ public final class ServiceOperations
             Service service = new Service(accountId, name, Arns.service(region, accountId, cluster.name(), name), cluster.name(), cluster.arn(),
                     Service.Status.ACTIVE, command.desiredCount(), definition.arn(), TaskService.PLATFORM_VERSION, configuration, command.networkConfiguration(),
                     command.placement(), command.healthCheckGracePeriodSeconds(), command.loadBalancers(), command.tags(), command.propagateTags(), command.enableEcsManagedTags(), null, now, List.of(primary), List.of(),
-                    0, null, null, false, 1);
+                    0, null, null, false, 1, List.of(), strategy);
             if (!transaction.services().insertOrReplaceInactive(service)) {
                 // ECS's words for a second CreateService of a live name
                 throw InvalidRequestException.invalidValue("Creation of service was not idempotent.");
@@ -150,6 +153,16 @@ public final class ServiceOperations
             if (definition != null || command.loadBalancers() != null) {
                 checkContainers(definition != null ? definition : activeDefinition(transaction, accountId, definitionArn), loadBalancers);
             }
+            List<ClusterConfiguration.StrategyItem> strategy = command.capacityProviderStrategy() == null
+                    ? service.capacityProviderStrategy() : command.capacityProviderStrategy();
+            if (!strategy.equals(service.capacityProviderStrategy())) {
+                // ECS's rule and words: the new strategy takes effect with a deployment of its own
+                if (!command.forceNewDeployment()) {
+                    throw InvalidRequestException.invalidValue("When switching from launch type to capacity provider strategy on an existing service, or making a "
+                            + "change to a capacity provider strategy on a service that is already using one, you must force a new deployment.");
+                }
+                CapacityProviders.checkAssociated(strategy, cluster.configuration().capacityProviders());
+            }
             int desired = command.desiredCount() == null ? service.desiredCount() : command.desiredCount();
             boolean networkChanged = command.networkConfiguration() != null && !command.networkConfiguration().equals(service.networkConfiguration());
             boolean loadBalancersChanged = !loadBalancers.equals(service.loadBalancers());
@@ -171,6 +184,7 @@ public final class ServiceOperations
                     .networkConfiguration(command.networkConfiguration() == null ? service.networkConfiguration() : command.networkConfiguration())
                     .loadBalancers(loadBalancers)
                     .healthCheckGracePeriodSeconds(gracePeriod)
+                    .capacityProviderStrategy(strategy)
                     .deployments(deployments)
                     .steady(service.steady() && !newDeployment && desired == service.desiredCount())
                     .build();
@@ -315,6 +329,23 @@ public final class ServiceOperations
                 throw InvalidRequestException.invalidValue("The container " + entry.containerName() + " did not have a container port " + entry.containerPort() + " defined.");
             }
         }
+    }
+
+    /**
+     * The service's strategy as ECS decides it: the one asked for, else (with no launchType either) the cluster's
+     * default strategy, else none (launchType FARGATE). A strategy may name only the cluster's providers.
+     */
+    private static List<ClusterConfiguration.StrategyItem> capacityProviderStrategy(Cluster cluster, CreateServiceCommand command)
+    {
+        List<ClusterConfiguration.StrategyItem> strategy = command.capacityProviderStrategy();
+        if (!strategy.isEmpty() && command.launchType() != null) {
+            throw InvalidRequestException.invalidValue("Specifying both a launchType and a capacityProviderStrategy is not supported: give one of them.");
+        }
+        if (strategy.isEmpty() && command.launchType() == null) {
+            strategy = cluster.configuration().defaultCapacityProviderStrategy();
+        }
+        CapacityProviders.checkAssociated(strategy, cluster.configuration().capacityProviders());
+        return strategy;
     }
 
     private static void checkDesiredCount(int desiredCount)

@@ -1,5 +1,7 @@
 package io.berth.controlplane.services;
 
+import io.berth.controlplane.clusters.CapacityProviders;
+import io.berth.controlplane.clusters.ClusterConfiguration;
 import io.berth.controlplane.events.ClusterEvents;
 import io.berth.controlplane.agents.Host;
 import io.berth.controlplane.hosts.HostService;
@@ -184,13 +186,31 @@ public final class ServiceReconciler
     private List<String> launch(Service service, Launch launch)
     {
         List<String> ids = new ArrayList<>();
-        for (int remaining = launch.count(); remaining > 0; remaining -= MAX_TASKS_PER_RUN) {
+        if (service.capacityProviderStrategy().isEmpty()) {
+            launch(service, launch, launch.count(), Service.LAUNCH_TYPE, List.of(), ids);
+            return ids;
+        }
+        // spread as ECS spreads a service's tasks: over what the deployment already runs on each provider
+        Map<String, Integer> running = store.inTransaction(transaction -> transaction.tasks()
+                .notStoppedStartedBy(service.accountId(), service.clusterName(), List.of(launch.deploymentId())).stream()
+                .filter(task -> service.taskGroup().equals(task.group()) && task.state().desiredStatus() == TaskStatus.RUNNING)
+                .collect(Collectors.toMap(task -> task.capacityProviderName() == null ? CapacityProviders.FARGATE : task.capacityProviderName(),
+                        task -> 1, Integer::sum)));
+        Map<String, Integer> perProvider = new LinkedHashMap<>();
+        CapacityProviders.spread(service.capacityProviderStrategy(), launch.count(), running).forEach(provider -> perProvider.merge(provider, 1, Integer::sum));
+        perProvider.forEach((provider, count) -> launch(service, launch, count, null, List.of(new ClusterConfiguration.StrategyItem(provider, 1, 0)), ids));
+        return ids;
+    }
+
+    /** Starts count tasks of the launch, on the launch type or the (one provider) strategy given, at most ten per RunTask. */
+    private void launch(Service service, Launch launch, int count, String launchType, List<ClusterConfiguration.StrategyItem> strategy, List<String> ids)
+    {
+        for (int remaining = count; remaining > 0; remaining -= MAX_TASKS_PER_RUN) {
             RunTaskCommand command = new RunTaskCommand(service.clusterName(), launch.taskDefinitionArn(), Math.min(remaining, MAX_TASKS_PER_RUN),
-                    TaskOverrides.NONE, launch.deploymentId(), service.taskGroup(), Service.LAUNCH_TYPE, null, service.networkConfiguration(),
-                    service.placement(), tagging(service));
+                    TaskOverrides.NONE, launch.deploymentId(), service.taskGroup(), launchType, null, service.networkConfiguration(),
+                    service.placement(), tagging(service), strategy, null);
             tasks.run(service.accountId(), command).forEach(task -> ids.add(task.taskId()));
         }
-        return ids;
     }
 
     /** propagateTags SERVICE gives the tasks the service's tags; TASK_DEFINITION the definition's, as RunTask does. */

@@ -131,11 +131,13 @@ public record ServiceTask(
     }
 
     /**
-     * A stop the service did not ask for (nor a user, nor the loss of its host): counts against the deployment and the
-     * back-off. A lost host with many tasks must not hold their replacements back for minutes.
+     * A stop the service did not ask for (nor a user, nor the loss of its host, nor Fargate taking its spot capacity
+     * back): counts against the deployment and the back-off. A lost host with many tasks must not hold their
+     * replacements back for minutes, and an interrupted spot task is replaced at once, as ECS replaces it.
      */
     public boolean failed()
     {
-        return stopped() && !stoppedWithItsHost && !StopCodes.SERVICE_SCHEDULER_INITIATED.equals(stopCode) && !StopCodes.USER_INITIATED.equals(stopCode);
+        return stopped() && !stoppedWithItsHost && !StopCodes.SERVICE_SCHEDULER_INITIATED.equals(stopCode) && !StopCodes.USER_INITIATED.equals(stopCode)
+                && !StopCodes.SPOT_INTERRUPTION.equals(stopCode);
     }
 }

@@ -28,6 +28,8 @@ public final class Store
     private static final long BACKOFF_CAP_MICROS = 100_000;
 
     private final HikariDataSource dataSource;
+    /** The fence of the work this thread runs in {@link #fenced}, or null. */
+    private final ThreadLocal<TransactionFence> fence = new ThreadLocal<>();
 
     private Store(HikariDataSource dataSource)
     {
@@ -99,11 +101,38 @@ public final class Store
         });
     }
 
+    /**
+     * Runs work with every transaction it makes on this thread checked by fence first (see {@link TransactionFence}):
+     * the leader's controllers run so, and a refused transaction's exception leaves work.
+     */
+    public void fenced(TransactionFence check, Runnable work)
+    {
+        requireNonNull(check, "check is null");
+        TransactionFence outer = fence.get();
+        fence.set(check);
+        try {
+            work.run();
+        }
+        finally {
+            if (outer == null) {
+                fence.remove();
+            }
+            else {
+                fence.set(outer);
+            }
+        }
+    }
+
     private <T> T runOnce(Function<StoreTransaction, T> work)
     {
         try (Connection connection = dataSource.getConnection()) {
             try {
-                T result = work.apply(new StoreTransaction(connection));
+                StoreTransaction transaction = new StoreTransaction(connection);
+                TransactionFence check = fence.get();
+                if (check != null) {
+                    check.check(transaction);
+                }
+                T result = work.apply(transaction);
                 connection.commit();
                 return result;
             }

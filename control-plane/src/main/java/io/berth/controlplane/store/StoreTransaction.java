@@ -124,4 +124,16 @@ public final class StoreTransaction
     {
         return new EventRows(sql);
     }
+
+    /** The controllers' lease: which replica leads (see {@link io.berth.controlplane.leadership}). */
+    public LeaseRows lease()
+    {
+        return new LeaseRows(sql);
+    }
+
+    /** The running control-plane replicas and their URLs, handed to agents. */
+    public ReplicaRows replicas()
+    {
+        return new ReplicaRows(sql);
+    }
 }

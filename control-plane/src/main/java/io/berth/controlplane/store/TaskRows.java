@@ -58,11 +58,18 @@ public final class TaskRows
      */
     public boolean updateIfChanged(Task before, Task after)
     {
+        return stored(before, after) != before;
+    }
+
+    /** As {@link #updateIfChanged}, returning the task as it is stored now: before itself when unchanged. */
+    public Task stored(Task before, Task after)
+    {
         if (after.equals(before)) {
-            return false;
+            return before;
         }
-        update(after.withState(after.state().toBuilder().version(before.state().version() + 1).build()));
-        return true;
+        Task stored = after.withState(after.state().toBuilder().version(before.state().version() + 1).build());
+        update(stored);
+        return stored;
     }
 
     /** Any account's task: for agents, which act on ids the control plane gave them. */

@@ -88,12 +88,13 @@ public record TaskDefinition(
     }
 
     /**
-     * Whether Fargate may run it: it names FARGATE among its requiresCompatibilities, or names none (Berth checks every
-     * definition against Fargate's rules at registration, so one without requiresCompatibilities validated for Fargate).
+     * Whether Fargate may run it: it names FARGATE among its requiresCompatibilities. As on ECS, a definition that names
+     * none was validated for EC2 only (its compatibilities are ["EC2"]), so it does not run on Fargate even when its
+     * fields would fit Fargate's rules; Berth runs no EC2 launch type, so such a definition is registered but never runs.
      */
     public boolean fargateCompatible()
     {
-        return requiresCompatibilities.isEmpty() || requiresCompatibilities.contains("FARGATE");
+        return requiresCompatibilities.contains("FARGATE");
     }
 
     /** ECS's compatibilities field: the launch types the definition validated against (EC2 always, as ECS). */
@@ -111,8 +112,11 @@ public record TaskDefinition(
     public void checkFargateCompatible()
     {
         if (!fargateCompatible()) {
+            String asked = requiresCompatibilities.isEmpty()
+                    ? " names no requiresCompatibilities, so it was validated for EC2 only (as on ECS), which Berth does not run"
+                    : " requires " + String.join(", ", requiresCompatibilities);
             throw io.berth.controlplane.resources.InvalidRequestException.invalidValue("Task definition does not support launch_type FARGATE. " + arn
-                    + " requires " + String.join(", ", requiresCompatibilities) + "; register a revision with requiresCompatibilities FARGATE.");
+                    + asked + "; register a revision with requiresCompatibilities FARGATE.");
         }
     }
 }

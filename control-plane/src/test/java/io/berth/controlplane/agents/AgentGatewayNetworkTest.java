@@ -52,7 +52,7 @@ class AgentGatewayNetworkTest
         gateway = controlPlane.agentGateway();
         tenant = controlPlane.accounts().createAccount("tenant");
         ecs = new EcsClient(controlPlane, tenant);
-        ecs.call("RegisterTaskDefinition", "{\"family\": \"job\", \"cpu\": \"256\", \"memory\": \"512\", "
+        ecs.call("RegisterTaskDefinition", "{\"family\": \"job\", \"requiresCompatibilities\": [\"FARGATE\"], \"cpu\": \"256\", \"memory\": \"512\", "
                 + "\"containerDefinitions\": [{\"name\": \"main\", \"image\": \"busybox\"}]}");
     }
 

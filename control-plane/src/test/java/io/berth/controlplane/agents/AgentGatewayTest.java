@@ -33,7 +33,7 @@ class AgentGatewayTest
 {
     private static final HostInfo HOST = new HostInfo("host-1", "127.0.0.1", 2048, 4096, Map.of());
     private static final String DEFINITION = """
-            {"family": "job", "cpu": "256", "memory": "512", "containerDefinitions": [
+            {"family": "job", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512", "containerDefinitions": [
               {"name": "main", "image": "127.0.0.1:5000/busybox:1", "entryPoint": ["sh", "-c"], "command": ["echo hi"], "memory": 256,
                "environment": [{"name": "A", "value": "1"}]},
               {"name": "side", "image": "127.0.0.1:5000/busybox:1", "essential": false}]}
@@ -158,7 +158,7 @@ class AgentGatewayTest
     void dependsOnReachesTheAgent()
     {
         ecs.call("RegisterTaskDefinition", """
-                {"family": "ordered", "cpu": "256", "memory": "512", "containerDefinitions": [
+                {"family": "ordered", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512", "containerDefinitions": [
                   {"name": "init", "image": "busybox", "essential": false},
                   {"name": "app", "image": "busybox", "dependsOn": [{"containerName": "init", "condition": "SUCCESS"}]}]}
                 """);

@@ -4,6 +4,7 @@ import io.berth.controlplane.resources.InvalidRequestException;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -24,13 +25,15 @@ class CapacityProvidersTest
     }
 
     @Test
-    void aServiceStrategyThatWouldPlaceTasksOnSpotIsNotRunnable()
+    void tasksJoiningAServiceCountTheOnesItRunsOnEachProvider()
     {
-        assertThatCode(() -> CapacityProviders.checkRunnable(List.of(item("FARGATE", 1, 0), item("FARGATE_SPOT", 0, 0)), "s")).doesNotThrowAnyException();
-        assertThatThrownBy(() -> CapacityProviders.checkRunnable(List.of(item("FARGATE_SPOT", 0, 0)), "s"))
-                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("FARGATE_SPOT");
-        assertThatThrownBy(() -> CapacityProviders.checkRunnable(List.of(item("FARGATE", 1, 0), item("FARGATE_SPOT", 1, 0)), "s")).hasMessageContaining("FARGATE_SPOT");
-        assertThatThrownBy(() -> CapacityProviders.checkRunnable(List.of(item("FARGATE", 1, 0), item("FARGATE_SPOT", 0, 2)), "s")).hasMessageContaining("FARGATE_SPOT");
+        // FARGATE base 2, then one to one: with the base already met by running tasks, the next go by weight
+        List<ClusterConfiguration.StrategyItem> strategy = List.of(item("FARGATE", 1, 2), item("FARGATE_SPOT", 1, 0));
+        assertThat(CapacityProviders.spread(strategy, 2, Map.of("FARGATE", 2))).containsExactly("FARGATE", "FARGATE_SPOT");
+        // a replacement of an interrupted spot task goes back to spot: the share of all tasks is what the weights keep
+        assertThat(CapacityProviders.spread(strategy, 1, Map.of("FARGATE", 3, "FARGATE_SPOT", 0))).containsExactly("FARGATE_SPOT");
+        // the base is filled first when running tasks do not meet it
+        assertThat(CapacityProviders.spread(strategy, 2, Map.of("FARGATE_SPOT", 3))).containsExactly("FARGATE", "FARGATE");
     }
 
     @Test

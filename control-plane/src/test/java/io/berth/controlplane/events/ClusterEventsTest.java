@@ -60,9 +60,9 @@ class ClusterEventsTest
         ecs = new EcsClient(controlPlane, tenant);
         admin = new AdminClient(controlPlane);
         ecs.call("RegisterTaskDefinition", """
-                {"family": "small", "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "main", "image": "busybox"}]}""");
+                {"family": "small", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "main", "image": "busybox"}]}""");
         ecs.call("RegisterTaskDefinition", """
-                {"family": "large", "cpu": "1024", "memory": "8192", "containerDefinitions": [{"name": "main", "image": "busybox"}]}""");
+                {"family": "large", "requiresCompatibilities": ["FARGATE"], "cpu": "1024", "memory": "8192", "containerDefinitions": [{"name": "main", "image": "busybox"}]}""");
     }
 
     @AfterEach
@@ -94,7 +94,7 @@ class ClusterEventsTest
         assertThat(events.get(0).get("time").decimalValue().longValue()).isEqualTo(clock.instant().getEpochSecond());
 
         assertThat(events(other, Map.of())).as("another account's view").isEmpty();
-        assertThat(events(operator, Map.of())).extracting(event -> event.get("eventId").asLong())
+        assertThat(decisions(operator)).extracting(event -> event.get("eventId").asLong())
                 .containsExactlyElementsOf(events.stream().map(event -> event.get("eventId").asLong()).toList());
     }
 
@@ -129,7 +129,7 @@ class ClusterEventsTest
         admin.call(operator, "POST", "/berth/hosts/{hostId}/uncordon", Map.of("hostId", "host-a"), Map.of(), "{}");
         admin.call(operator, "POST", "/berth/hosts/{hostId}/drain", Map.of("hostId", "host-a"), Map.of(), "{\"deadlineSeconds\": 60}");
 
-        assertThat(events(operator, Map.of())).extracting(event -> event.get("type").asText())
+        assertThat(decisions(operator)).extracting(event -> event.get("type").asText())
                 .containsExactly("HOST_CORDONED", "HOST_UNCORDONED", "HOST_DRAINING", "HOST_DRAINED");
     }
 
@@ -170,6 +170,12 @@ class ClusterEventsTest
         List<JsonNode> events = new ArrayList<>();
         admin.call(key, "GET", "/berth/events", Map.of(), query, "{}").get("events").forEach(events::add);
         return events;
+    }
+
+    /** The operator's events but those of the control plane's own leadership (it took the lease as it started). */
+    private List<JsonNode> decisions(AccessKey operator)
+    {
+        return events(operator, Map.of()).stream().filter(event -> !event.get("type").asText().startsWith("LEADER_")).toList();
     }
 
     private void sync(HostInfo host, TaskReport... reports)

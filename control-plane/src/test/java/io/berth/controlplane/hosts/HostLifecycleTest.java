@@ -54,9 +54,9 @@ class HostLifecycleTest
         tenant = controlPlane.accounts().createAccount("tenant");
         ecs = new EcsClient(controlPlane, tenant);
         ecs.call("RegisterTaskDefinition", """
-                {"family": "small", "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "main", "image": "busybox"}]}""");
+                {"family": "small", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "main", "image": "busybox"}]}""");
         ecs.call("RegisterTaskDefinition", """
-                {"family": "large", "cpu": "1024", "memory": "8192", "containerDefinitions": [{"name": "main", "image": "busybox"}]}""");
+                {"family": "large", "requiresCompatibilities": ["FARGATE"], "cpu": "1024", "memory": "8192", "containerDefinitions": [{"name": "main", "image": "busybox"}]}""");
     }
 
     private void restartControlPlane()

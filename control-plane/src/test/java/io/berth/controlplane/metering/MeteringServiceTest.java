@@ -35,7 +35,7 @@ class MeteringServiceTest
 {
     private static final HostInfo HOST = new HostInfo("host-1", "127.0.0.1", 16384, 65536, Map.of());
     private static final String DEFINITION = """
-            {"family": "job", "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "main", "image": "busybox"}]}
+            {"family": "job", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "main", "image": "busybox"}]}
             """;
 
     @TempDir

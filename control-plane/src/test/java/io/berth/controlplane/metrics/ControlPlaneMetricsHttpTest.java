@@ -74,6 +74,8 @@ class ControlPlaneMetricsHttpTest
             assertThat(missing.statusCode()).isEqualTo(400);
         }
 
+        // the lease, renewed as the server does every second: this, the only replica, leads
+        served.controlPlane().keepLeadership();
         PrometheusText metrics = PrometheusText.parse(scrape(token.authorizationHeader()).body());
         assertThat(metrics.type("berth_api_requests_total")).hasValue("counter");
         assertThat(metrics.value("berth_api_requests_total", Map.of("service", "ecs", "action", "ListClusters", "code", "200", "error", ""))).hasValue(2);

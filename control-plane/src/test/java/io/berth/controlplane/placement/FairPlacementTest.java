@@ -47,7 +47,7 @@ class FairPlacementTest
         tenantB = new EcsClient(controlPlane, controlPlane.accounts().createAccount("tenant-b"));
         for (EcsClient tenant : List.of(tenantA, tenantB)) {
             tenant.call("RegisterTaskDefinition", """
-                    {"family": "small", "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "main", "image": "busybox"}]}""");
+                    {"family": "small", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "main", "image": "busybox"}]}""");
         }
     }
 

@@ -75,14 +75,37 @@ class SpotInterruptionsTest
         assertThat(ids(interrupted)).containsExactly("spot-b", "spot-a");
     }
 
+    @Test
+    void onlyHostsTheWaitingTaskLacksRoomOnAreCandidatesNotThoseItsConstraintsKeepItOff()
+    {
+        // host-1 has the newest spot task but fails the waiting task's memberOf (or offers not its isolation tier);
+        // host-2 lacks only room: its spot task goes, even though most hosts refuse the task for its constraints
+        List<Task> placed = List.of(
+                placed("spot-on-excluded-host", "host-1", 2048, "FARGATE_SPOT", 10),
+                placed("spot-on-eligible-host", "host-2", 2048, "FARGATE_SPOT", 0));
+        Task waiting = waiting("constrained", 2048, null);
+        ClusterSnapshot full = snapshot(host("host-1", 2048, 2048), host("host-2", 2048, 2048), host("host-3", 2048, 2048));
+        PlacementFailure failure = new PlacementFailure("constrained", RejectionReason.MEMBER_OF, "MEMBER_OF", Map.of(
+                "host-1", RejectionReason.MEMBER_OF, "host-2", RejectionReason.RESOURCE_MEMORY, "host-3", RejectionReason.ISOLATION));
+
+        assertThat(ids(SpotInterruptions.plan(full, placed, List.of(waiting), List.of(failure)))).containsExactly("spot-on-eligible-host");
+
+        // with no host that lacks only room, nothing is interrupted at all
+        PlacementFailure nowhere = new PlacementFailure("constrained", RejectionReason.MEMBER_OF, "MEMBER_OF", Map.of(
+                "host-1", RejectionReason.MEMBER_OF, "host-2", RejectionReason.DISTINCT_INSTANCE, "host-3", RejectionReason.ISOLATION));
+        assertThat(SpotInterruptions.plan(full, placed, List.of(waiting), List.of(nowhere))).isEmpty();
+    }
+
     private static List<String> ids(List<Task> tasks)
     {
         return tasks.stream().map(Task::taskId).toList();
     }
 
+    /** The task fits on no host for lack of cpu (host-1 to host-3 named, as the engine names every host it tried). */
     private static PlacementFailure failure(Task task)
     {
-        return new PlacementFailure(task.taskId(), RejectionReason.RESOURCE_CPU, "RESOURCE:CPU", Map.of("host-1", RejectionReason.RESOURCE_CPU));
+        return new PlacementFailure(task.taskId(), RejectionReason.RESOURCE_CPU, "RESOURCE:CPU", Map.of("host-1", RejectionReason.RESOURCE_CPU,
+                "host-2", RejectionReason.RESOURCE_CPU, "host-3", RejectionReason.LOST));
     }
 
     private static ClusterSnapshot snapshot(SnapshotHost... hosts)

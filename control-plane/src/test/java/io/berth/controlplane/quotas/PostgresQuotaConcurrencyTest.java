@@ -36,7 +36,7 @@ class PostgresQuotaConcurrencyTest
         controlPlane.accounts().bootstrapOperator();
         tenantKey = controlPlane.accounts().createAccount("racer");
         new EcsClient(controlPlane, tenantKey).call("RegisterTaskDefinition", """
-                {"family": "small", "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "main", "image": "busybox"}]}""");
+                {"family": "small", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "main", "image": "busybox"}]}""");
         // one task first, so that the default cluster exists and the racers meet only at the quota
         new EcsClient(controlPlane, tenantKey).call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"small\"}");
         controlPlane.limits().set(tenantKey.account().accountId(), new AccountLimits(null, 4L, null, null));

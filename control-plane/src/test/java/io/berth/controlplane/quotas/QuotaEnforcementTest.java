@@ -40,7 +40,7 @@ class QuotaEnforcementTest
         tenant = new EcsClient(controlPlane, tenantKey);
         admin = new AdminClient(controlPlane);
         tenant.call("RegisterTaskDefinition", """
-                {"family": "small", "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "main", "image": "busybox"}]}""");
+                {"family": "small", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "main", "image": "busybox"}]}""");
     }
 
     @AfterEach

@@ -57,7 +57,7 @@ class LoadBalancedServiceRestartTest
         ecs = new EcsClient(controlPlane, tenant);
         String account = tenant.account().accountId();
         ecs.call("RegisterTaskDefinition", """
-                {"family": "web", "cpu": "256", "memory": "512", "networkMode": "awsvpc",
+                {"family": "web", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512", "networkMode": "awsvpc",
                  "containerDefinitions": [{"name": "web", "image": "busybox", "portMappings": [{"containerPort": 8080}]}]}""");
         LoadBalancer loadBalancer = controlPlane.loadBalancing().createLoadBalancer(account, "us-east-1", "web");
         group = controlPlane.loadBalancing().createTargetGroup(account, "us-east-1", "web", 8080, HealthCheck.DEFAULT);
@@ -100,6 +100,9 @@ class LoadBalancedServiceRestartTest
         controlPlane.runMaintenance();
         assertThat(targetStates()).containsExactly("draining");
         assertThat(task(taskId).get("desiredStatus").asText()).as("in flight requests finish first").isEqualTo("RUNNING");
+        // as ECS counts it: RUNNING until it stops, though the service no longer counts on it
+        assertThat(service().get("runningCount").asInt()).isEqualTo(1);
+        assertThat(service().get("deployments").get(0).get("runningCount").asInt()).isEqualTo(1);
 
         clock.advance(Duration.ofSeconds(DEREGISTRATION_DELAY_SECONDS - 10));
         controlPlane.close();

@@ -413,7 +413,7 @@ class ServiceControllerTest
     }
 
     @Test
-    void aTaskDrainingBeforeItsStopIsNeitherCountedNorStoppedAgain()
+    void aTaskDrainingBeforeItsStopIsNotCountedTowardsTheDesiredCountNorStoppedAgainButShowsAsRunning()
     {
         Service service = balanced(service(1, DeploymentConfiguration.DEFAULT, primary("ecs-svc/1", REVISION_1, List.of("a", "b"))), null);
         ServiceTask draining = running("b", "ecs-svc/1").withTargets(TargetStatus.HEALTHY).withStopping(true);
@@ -421,7 +421,9 @@ class ServiceControllerTest
         assertThat(plan.stops()).isEmpty();
         assertThat(plan.launches()).isEmpty();
         assertThat(messages(plan)).noneMatch(message -> message.contains("has stopped"));
-        assertThat(plan.next().runningCount()).isEqualTo(1);
+        // ECS counts a task RUNNING until it stops, also while its target waits out the deregistration delay
+        assertThat(plan.next().runningCount()).isEqualTo(2);
+        assertThat(plan.next().pendingCount()).isZero();
         // still there, so not yet steady: the deployment has a task left to stop
         assertThat(plan.next().primary().orElseThrow().taskIds()).containsExactly("a", "b");
         assertThat(plan.next().steady()).isFalse();

@@ -20,8 +20,11 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -29,7 +32,8 @@ import static java.util.Objects.requireNonNull;
  * The agent protocol over HTTP, under {@value #PREFIX}:
  * <ul>
  * <li>{@code POST join} {"token"} answers {"hostId", "secret"}: the host's identity, for a valid join token;</li>
- * <li>{@code POST sync} a SyncRequest, answers the SyncResponse (the heartbeat);</li>
+ * <li>{@code POST sync} a SyncRequest, answers the SyncResponse (the heartbeat), with the URLs of every control-plane
+ * replica;</li>
  * <li>{@code GET changes?timeout=SECONDS} returns {"changed": true} as soon as the host's desired state may have
  * changed, or {"changed": false} after the timeout (a long poll);</li>
  * <li>{@code POST logs} a LogBatch of the host's own tasks' awslogs containers, answers {} once stored; 403 for a
@@ -50,11 +54,19 @@ public final class AgentProtocolHandler
     private final ObjectMapper mapper = Json.mapper();
     private final AgentGateway gateway;
     private final HostAccess access;
+    private final Supplier<List<URI>> controlPlanes;
 
     public AgentProtocolHandler(AgentGateway gateway, HostAccess access)
     {
+        this(gateway, access, List::of);
+    }
+
+    /** controlPlanes: the URLs of every control-plane replica, handed to agents in each sync answer. */
+    public AgentProtocolHandler(AgentGateway gateway, HostAccess access, Supplier<List<URI>> controlPlanes)
+    {
         this.gateway = requireNonNull(gateway, "gateway is null");
         this.access = requireNonNull(access, "access is null");
+        this.controlPlanes = requireNonNull(controlPlanes, "controlPlanes is null");
     }
 
     @Override
@@ -120,8 +132,7 @@ public final class AgentProtocolHandler
         if (!request.host().hostId().equals(hostId)) {
             throw new HostAccessDeniedException("this credential belongs to host " + hostId + ", not to host " + request.host().hostId(), false);
         }
-        SyncResponse response = gateway.sync(request);
-        return response;
+        return gateway.sync(request).withControlPlanes(controlPlanes.get().stream().map(URI::toString).toList());
     }
 
     private Object logs(HttpExchange exchange, String method)

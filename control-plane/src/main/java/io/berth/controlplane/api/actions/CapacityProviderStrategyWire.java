@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.clusters.CapacityProviders;
 import io.berth.controlplane.clusters.ClusterConfiguration;
-import io.berth.controlplane.tasks.TaskService;
 
 import java.util.List;
 
@@ -14,27 +13,29 @@ import static io.berth.controlplane.api.actions.JsonFields.optionalObjects;
 import static io.berth.controlplane.api.actions.JsonFields.optionalString;
 
 /**
- * Capacity provider strategies on the wire: RunTask's capacityProviderStrategy (FARGATE and FARGATE_SPOT), a
- * service's, read as the launch type it amounts to (services run on FARGATE only: a service strategy that would place
- * a task on FARGATE_SPOT is refused rather than run as something else), and a cluster's
+ * Capacity provider strategies on the wire: RunTask's and CreateService's capacityProviderStrategy (FARGATE and
+ * FARGATE_SPOT), UpdateService's (null when not given, empty to go back to launchType FARGATE), and a cluster's
  * defaultCapacityProviderStrategy. As in ECS, a request may give a strategy or a launchType, not both.
  */
 final class CapacityProviderStrategyWire
 {
     private CapacityProviderStrategyWire() {}
 
-    /** A service's launchType, or FARGATE for a strategy that places tasks on FARGATE only; null when it gives neither. */
-    static String launchType(JsonNode request)
+    /** UpdateService's capacityProviderStrategy, checked on its own: null when not given, empty when given empty. */
+    static List<ClusterConfiguration.StrategyItem> updateStrategy(JsonNode request)
     {
-        List<ClusterConfiguration.StrategyItem> strategy = runTaskStrategy(request);
-        if (strategy.isEmpty()) {
-            return optionalString(request, "launchType");
+        if (!request.has("capacityProviderStrategy") || request.get("capacityProviderStrategy").isNull()) {
+            return null;
         }
-        CapacityProviders.checkRunnable(strategy, "capacityProviderStrategy");
-        return TaskService.LAUNCH_TYPE;
+        List<ClusterConfiguration.StrategyItem> strategy = strategy(request, "capacityProviderStrategy");
+        CapacityProviders.checkStrategy(strategy);
+        return strategy;
     }
 
-    /** RunTask's capacityProviderStrategy, checked on its own (the cluster's providers are checked by the domain); empty when not given. */
+    /**
+     * RunTask's and CreateService's capacityProviderStrategy, checked on its own (the cluster's providers are checked by
+     * the domain); empty when not given.
+     */
     static List<ClusterConfiguration.StrategyItem> runTaskStrategy(JsonNode request)
     {
         List<ClusterConfiguration.StrategyItem> strategy = strategy(request, "capacityProviderStrategy");

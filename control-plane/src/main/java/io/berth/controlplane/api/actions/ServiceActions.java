@@ -38,7 +38,7 @@ public final class ServiceActions
             "capacityProviderStrategy", "platformVersion", "deploymentConfiguration", "placementConstraints", "placementStrategy", "networkConfiguration",
             "schedulingStrategy", "deploymentController", "tags", "enableECSManagedTags", "propagateTags", "loadBalancers", "healthCheckGracePeriodSeconds");
     private static final Set<String> UPDATE_FIELDS = Set.of("cluster", "service", "taskDefinition", "desiredCount", "deploymentConfiguration",
-            "networkConfiguration", "forceNewDeployment", "platformVersion", "loadBalancers", "healthCheckGracePeriodSeconds");
+            "networkConfiguration", "forceNewDeployment", "platformVersion", "loadBalancers", "healthCheckGracePeriodSeconds", "capacityProviderStrategy");
 
     private final ServiceOperations services;
 
@@ -78,7 +78,8 @@ public final class ServiceActions
                 optionalString(request, "serviceName"),
                 optionalString(request, "taskDefinition"),
                 optionalInteger(request, "desiredCount"),
-                CapacityProviderStrategyWire.launchType(request),
+                optionalString(request, "launchType"),
+                CapacityProviderStrategyWire.runTaskStrategy(request),
                 optionalString(request, "platformVersion"),
                 ServiceWire.deploymentConfiguration(request),
                 JsonFields.asMap(optionalObject(request, "networkConfiguration")),
@@ -117,7 +118,8 @@ public final class ServiceActions
                 force != null && force,
                 optionalString(request, "platformVersion"),
                 request.has("loadBalancers") && !request.get("loadBalancers").isNull() ? ServiceWire.loadBalancers(request) : null,
-                optionalInteger(request, "healthCheckGracePeriodSeconds"));
+                optionalInteger(request, "healthCheckGracePeriodSeconds"),
+                CapacityProviderStrategyWire.updateStrategy(request));
         Service service = services.update(context.account().accountId(), command);
         ObjectNode response = JsonFields.object();
         response.set("service", ServiceWire.toJson(service, false));

@@ -93,7 +93,7 @@ final class ServiceWire
         node.put("desiredCount", service.desiredCount());
         node.put("runningCount", service.runningCount());
         node.put("pendingCount", service.pendingCount());
-        node.put("launchType", Service.LAUNCH_TYPE);
+        launchToJson(node, service);
         node.put("platformVersion", service.platformVersion());
         node.put("platformFamily", "Linux");
         node.put("taskDefinition", service.taskDefinitionArn());
@@ -124,6 +124,17 @@ final class ServiceWire
         return node;
     }
 
+    /** As ECS shows it: a service on a capacity provider strategy has no launchType, one on launchType no strategy. */
+    private static void launchToJson(ObjectNode node, Service service)
+    {
+        if (service.capacityProviderStrategy().isEmpty()) {
+            node.put("launchType", Service.LAUNCH_TYPE);
+        }
+        else {
+            node.set("capacityProviderStrategy", CapacityProviderStrategyWire.toJson(service.capacityProviderStrategy()));
+        }
+    }
+
     private static ObjectNode deploymentConfigurationToJson(DeploymentConfiguration configuration)
     {
         ObjectNode node = JsonFields.object();
@@ -147,7 +158,7 @@ final class ServiceWire
         node.put("failedTasks", deployment.failedTasks());
         putTime(node, "createdAt", deployment.createdAt());
         putTime(node, "updatedAt", deployment.updatedAt());
-        node.put("launchType", Service.LAUNCH_TYPE);
+        launchToJson(node, service);
         node.put("platformVersion", service.platformVersion());
         node.put("platformFamily", "Linux");
         if (!service.networkConfiguration().isEmpty()) {

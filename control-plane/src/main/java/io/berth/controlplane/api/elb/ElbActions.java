@@ -16,6 +16,7 @@ import io.berth.controlplane.loadbalancing.Target;
 import io.berth.controlplane.loadbalancing.TargetGroup;
 import io.berth.controlplane.loadbalancing.TargetHealth;
 import io.berth.controlplane.loadbalancing.TargetRegistration;
+import io.berth.controlplane.network.TaskNetworkVpc;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +55,7 @@ public final class ElbActions
                 action("DeleteLoadBalancer", Set.of("LoadBalancerArn"), this::deleteLoadBalancer),
                 action("CreateTargetGroup", Set.of("Name", "Protocol", "ProtocolVersion", "Port", "TargetType", "HealthCheckProtocol", "HealthCheckPort",
                         "HealthCheckEnabled", "HealthCheckPath", "HealthCheckIntervalSeconds", "HealthCheckTimeoutSeconds", "HealthyThresholdCount",
-                        "UnhealthyThresholdCount", "Matcher", "IpAddressType"), this::createTargetGroup),
+                        "UnhealthyThresholdCount", "Matcher", "IpAddressType", "VpcId"), this::createTargetGroup),
                 action("DescribeTargetGroups", Set.of("LoadBalancerArn", "TargetGroupArns", "Names", "Marker", "PageSize"), this::describeTargetGroups),
                 action("DeleteTargetGroup", Set.of("TargetGroupArn"), this::deleteTargetGroup),
                 action("ModifyTargetGroupAttributes", Set.of("TargetGroupArn", "Attributes"), this::modifyTargetGroupAttributes),
@@ -135,6 +136,7 @@ public final class ElbActions
                 .add("Scheme", "internet-facing")
                 .add(XmlElement.of("State").add("Code", "active"))
                 .add("Type", "application")
+                .add("VpcId", TaskNetworkVpc.ID)
                 .add(XmlElement.of("AvailabilityZones"))
                 .add("IpAddressType", "ipv4");
     }
@@ -152,6 +154,7 @@ public final class ElbActions
         only(arguments, "HealthCheckPort", "traffic-port", "health checks go to the target's own port");
         only(arguments, "HealthCheckEnabled", "true", "every target group is health checked");
         only(arguments, "IpAddressType", "ipv4", "targets are IPv4 addresses");
+        only(arguments, "VpcId", TaskNetworkVpc.ID, "Berth has one VPC, its task network, whose id is " + TaskNetworkVpc.ID);
         QueryArguments matcher = arguments.structure("Matcher").requireOnly(Set.of("HttpCode"), "Matcher");
         HealthCheck defaults = HealthCheck.DEFAULT;
         HealthCheck healthCheck = new HealthCheck(
@@ -237,6 +240,7 @@ public final class ElbActions
                 .add(XmlElement.of("Matcher").add("HttpCode", check.matcher()))
                 .addStrings("LoadBalancerArns", loadBalancerArns)
                 .add("TargetType", "ip")
+                .add("VpcId", TaskNetworkVpc.ID)
                 .add("ProtocolVersion", "HTTP1")
                 .add("IpAddressType", "ipv4");
     }

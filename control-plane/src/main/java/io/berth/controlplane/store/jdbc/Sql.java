@@ -68,6 +68,17 @@ public final class Sql
         return queryOne(sql, row -> row.getLong(1), parameters).orElse(0L);
     }
 
+    /** True on PostgreSQL, for the few statements (session settings) that only it knows. */
+    public boolean isPostgreSql()
+    {
+        try {
+            return "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName());
+        }
+        catch (SQLException e) {
+            throw StoreException.of("getMetaData", e);
+        }
+    }
+
     /** A nullable BIGINT column: getLong returns 0 for NULL, which would be a real time. */
     public static Long nullableLong(ResultSet row, String column)
             throws SQLException

@@ -126,7 +126,7 @@ class AgentProtocolHttpTest
         CompletableFuture<HttpResponse<String>> waiting = http.sendAsync(request("changes?timeout=60", host.authorizationHeader()).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         EcsClient ecs = new EcsClient(controlPlane, operator);
-        ecs.call("RegisterTaskDefinition", "{\"family\": \"job\", \"containerDefinitions\": [{\"name\": \"main\", \"image\": \"busybox\"}]}");
+        ecs.call("RegisterTaskDefinition", "{\"family\": \"job\", \"requiresCompatibilities\": [\"FARGATE\"], \"containerDefinitions\": [{\"name\": \"main\", \"image\": \"busybox\"}]}");
         ecs.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\"}");
         HttpResponse<String> changed = waiting.get();
         assertThat(Json.mapper().readTree(changed.body()).path("changed").asBoolean()).isTrue();

@@ -44,7 +44,7 @@ class ClientTokenActionsTest
         controlPlane.agentGateway().sync(new SyncRequest(new HostInfo("host-1", "127.0.0.1", 4096, 8192, Map.of()), List.of()));
         for (EcsClient each : List.of(client, other)) {
             each.call("RegisterTaskDefinition", """
-                    {"family": "web", "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "a", "image": "i"}]}""");
+                    {"family": "web", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "a", "image": "i"}]}""");
         }
     }
 

@@ -125,22 +125,22 @@ abstract class EcsActionsTest
     void taskDefinitionValidation()
     {
         EcsException badSize = alice.fails("RegisterTaskDefinition", """
-                {"family": "x", "cpu": "256", "memory": "4096", "containerDefinitions": [{"name": "a", "image": "i"}]}""");
+                {"family": "x", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "4096", "containerDefinitions": [{"name": "a", "image": "i"}]}""");
         assertThat(badSize.type()).isEqualTo("InvalidParameterException");
         assertThat(badSize.getMessage()).contains("512, 1024, 2048");
-        assertThat(alice.fails("RegisterTaskDefinition", "{\"family\": \"x\", \"containerDefinitions\": []}").getMessage())
+        assertThat(alice.fails("RegisterTaskDefinition", "{\"family\": \"x\", \"requiresCompatibilities\": [\"FARGATE\"], \"containerDefinitions\": []}").getMessage())
                 .isEqualTo("Container list cannot be empty.");
-        assertThat(alice.fails("RegisterTaskDefinition", "{\"family\": \"x\", \"containerDefinitions\": [{\"name\": \"a\"}]}").getMessage())
+        assertThat(alice.fails("RegisterTaskDefinition", "{\"family\": \"x\", \"requiresCompatibilities\": [\"FARGATE\"], \"containerDefinitions\": [{\"name\": \"a\"}]}").getMessage())
                 .contains("Container.image");
-        assertThat(alice.fails("RegisterTaskDefinition", "{\"family\": \"bad name\", \"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\"}]}").type())
+        assertThat(alice.fails("RegisterTaskDefinition", "{\"family\": \"bad name\", \"requiresCompatibilities\": [\"FARGATE\"], \"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\"}]}").type())
                 .isEqualTo("ClientException");
-        assertThat(alice.fails("RegisterTaskDefinition", "{\"family\": \"x\", \"networkMode\": \"bridge\", \"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\"}]}")
+        assertThat(alice.fails("RegisterTaskDefinition", "{\"family\": \"x\", \"requiresCompatibilities\": [\"FARGATE\"], \"networkMode\": \"bridge\", \"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\"}]}")
                 .getMessage()).contains("awsvpc");
-        assertThat(alice.fails("RegisterTaskDefinition", "{\"family\": \"x\", \"memory\": \"512\", \"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\", \"memory\": 1024}]}")
+        assertThat(alice.fails("RegisterTaskDefinition", "{\"family\": \"x\", \"requiresCompatibilities\": [\"FARGATE\"], \"memory\": \"512\", \"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\", \"memory\": 1024}]}")
                 .getMessage()).contains("greater than for the task");
 
         // no task size: the smallest Fargate size that holds the containers
-        JsonNode derived = alice.call("RegisterTaskDefinition", "{\"family\": \"small\", \"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\", \"memory\": 600}]}")
+        JsonNode derived = alice.call("RegisterTaskDefinition", "{\"family\": \"small\", \"requiresCompatibilities\": [\"FARGATE\"], \"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\", \"memory\": 600}]}")
                 .get("taskDefinition");
         assertThat(derived.get("cpu").asText()).isEqualTo("256");
         assertThat(derived.get("memory").asText()).isEqualTo("1024");

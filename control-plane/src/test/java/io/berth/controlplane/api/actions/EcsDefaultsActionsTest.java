@@ -20,10 +20,10 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * ECS's defaults where a request leaves something out: a task definition's compatibilities (EC2 always; FARGATE when
- * it names FARGATE or no launch type, since Berth validates every definition for Fargate), a definition that asked for
- * other launch types only is refused by RunTask and CreateService in ECS's words, and DescribeClusters shows settings
- * only when include asks for SETTINGS.
+ * ECS's defaults where a request leaves something out: a task definition's compatibilities (EC2 always; FARGATE only
+ * when it names FARGATE, as ECS validates a definition that names no launch type for EC2 alone), a definition that does
+ * not require FARGATE is refused by RunTask, CreateService and UpdateService in ECS's words, and DescribeClusters shows
+ * settings only when include asks for SETTINGS.
  */
 class EcsDefaultsActionsTest
 {
@@ -48,23 +48,34 @@ class EcsDefaultsActionsTest
     }
 
     @Test
-    void compatibilitiesFollowRequiresCompatibilitiesAndAnEc2OnlyDefinitionDoesNotRunOnFargate()
+    void compatibilitiesFollowRequiresCompatibilitiesAndOnlyAFargateDefinitionRunsOnFargate()
     {
-        assertThat(strings(register("plain", "").get("compatibilities"))).containsExactly("EC2", "FARGATE");
+        JsonNode plain = register("plain", "");
+        assertThat(strings(plain.get("compatibilities"))).containsExactly("EC2");
+        assertThat(plain.get("requiresCompatibilities")).isEmpty();
         assertThat(strings(register("fargate", ", \"requiresCompatibilities\": [\"FARGATE\"]").get("compatibilities"))).containsExactly("EC2", "FARGATE");
         JsonNode ec2 = register("ec2", ", \"requiresCompatibilities\": [\"EC2\"]");
         assertThat(strings(ec2.get("compatibilities"))).containsExactly("EC2");
         assertThat(strings(ec2.get("requiresCompatibilities"))).containsExactly("EC2");
 
-        EcsException refused = client.fails("RunTask", run("ec2"));
-        assertThat(refused.type()).isEqualTo("InvalidParameterException");
-        assertThat(refused.getMessage()).startsWith("Task definition does not support launch_type FARGATE.");
-        EcsException service = client.fails("CreateService", "{\"serviceName\": \"s\", \"taskDefinition\": \"ec2\", \"desiredCount\": 1, "
-                + "\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}}");
-        assertThat(service.getMessage()).startsWith("Task definition does not support launch_type FARGATE.");
+        for (String family : List.of("ec2", "plain")) {
+            EcsException refused = client.fails("RunTask", run(family));
+            assertThat(refused.type()).isEqualTo("InvalidParameterException");
+            assertThat(refused.getMessage()).startsWith("Task definition does not support launch_type FARGATE.").contains("requiresCompatibilities FARGATE");
+            EcsException service = client.fails("CreateService", "{\"serviceName\": \"s\", \"taskDefinition\": \"" + family + "\", \"desiredCount\": 1, "
+                    + "\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}}");
+            assertThat(service.type()).isEqualTo("InvalidParameterException");
+            assertThat(service.getMessage()).startsWith("Task definition does not support launch_type FARGATE.");
+        }
+        assertThat(client.fails("RunTask", run("plain")).getMessage()).contains("names no requiresCompatibilities");
         assertThat(client.call("ListTasks", "{}").get("taskArns")).isEmpty();
 
-        assertThat(client.call("RunTask", run("plain")).get("tasks")).hasSize(1);
+        client.call("CreateService", "{\"serviceName\": \"s\", \"taskDefinition\": \"fargate\", \"desiredCount\": 0, "
+                + "\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}}");
+        EcsException update = client.fails("UpdateService", "{\"service\": \"s\", \"taskDefinition\": \"plain\"}");
+        assertThat(update.getMessage()).startsWith("Task definition does not support launch_type FARGATE.");
+
+        assertThat(client.call("RunTask", run("fargate")).get("tasks")).hasSize(1);
     }
 
     @Test

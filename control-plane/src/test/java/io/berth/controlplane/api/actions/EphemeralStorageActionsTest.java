@@ -138,7 +138,7 @@ class EphemeralStorageActionsTest
 
     private static String definition(String family, String fields)
     {
-        return "{\"family\": \"" + family + "\", \"cpu\": \"256\", \"memory\": \"512\"" + (fields.isEmpty() ? "" : ", " + fields)
+        return "{\"family\": \"" + family + "\", \"requiresCompatibilities\": [\"FARGATE\"], \"cpu\": \"256\", \"memory\": \"512\"" + (fields.isEmpty() ? "" : ", " + fields)
                 + ", \"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\"}]}";
     }
 }

@@ -53,7 +53,7 @@ class SandboxFieldsActionsTest
     void acceptedFieldsReachTheAgentAndEchoAsGiven()
     {
         String request = """
-                {"family": "hardened", "cpu": "256", "memory": "512", "pidMode": "task",
+                {"family": "hardened", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512", "pidMode": "task",
                  "containerDefinitions": [{"name": "app", "image": "i", "memory": 256, "memoryReservation": 128,
                    "readonlyRootFilesystem": true, "privileged": false, "stopTimeout": 120,
                    "linuxParameters": {"initProcessEnabled": true, "capabilities": {"add": ["SYS_PTRACE"], "drop": ["ALL"]}},
@@ -83,7 +83,7 @@ class SandboxFieldsActionsTest
         assertRefused(task("\"ipcMode\": \"host\""), "ClientException", "ipcMode 'host'");
         assertRefused(task("\"ipcMode\": \"task\""), "ClientException", "ipcMode 'task'");
         assertRefused("""
-                {"family": "two", "pidMode": "task", "containerDefinitions": [{"name": "a", "image": "i"}, {"name": "b", "image": "i"}]}""",
+                {"family": "two", "requiresCompatibilities": ["FARGATE"], "pidMode": "task", "containerDefinitions": [{"name": "a", "image": "i"}, {"name": "b", "image": "i"}]}""",
                 "ClientException", "pidMode 'task'");
     }
 
@@ -131,7 +131,7 @@ class SandboxFieldsActionsTest
         assertRefused(container("\"memory\": 64, \"memoryReservation\": 128"), "ClientException", "memoryReservation (128)", "memory (64)");
         assertRefused(container("\"memory\": 1024"), "ClientException", "'memory'", "greater than for the task");
         assertRefused("""
-                {"family": "sum", "cpu": "256", "memory": "512",
+                {"family": "sum", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
                  "containerDefinitions": [{"name": "a", "image": "i", "memory": 300}, {"name": "b", "image": "i", "memory": 300}]}""",
                 "ClientException", "adds up to 600 MiB");
         // past an int: the body does not fit ECS's model, as for any value of the wrong type
@@ -141,13 +141,13 @@ class SandboxFieldsActionsTest
     @Test
     void numbersOutOfRangeAreClientErrors()
     {
-        assertRefused("{\"family\": \"big\", \"cpu\": \"2147483648\", \"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\"}]}",
+        assertRefused("{\"family\": \"big\", \"requiresCompatibilities\": [\"FARGATE\"], \"cpu\": \"2147483648\", \"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\"}]}",
                 "ClientException", "'cpu'");
-        assertRefused("{\"family\": \"big\", \"memory\": \"2147483648\", \"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\"}]}",
+        assertRefused("{\"family\": \"big\", \"requiresCompatibilities\": [\"FARGATE\"], \"memory\": \"2147483648\", \"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\"}]}",
                 "ClientException", "'memory'");
-        assertRefused("{\"family\": \"big\", \"cpu\": 2147483648, \"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\"}]}",
+        assertRefused("{\"family\": \"big\", \"requiresCompatibilities\": [\"FARGATE\"], \"cpu\": 2147483648, \"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\"}]}",
                 "ClientException", "'cpu'");
-        assertRefused("{\"family\": \"big\", \"memory\": \"99999999999 GB\", \"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\"}]}",
+        assertRefused("{\"family\": \"big\", \"requiresCompatibilities\": [\"FARGATE\"], \"memory\": \"99999999999 GB\", \"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\"}]}",
                 "ClientException", "'memory'");
         assertRefused(container("\"stopTimeout\": 121"), "ClientException", "'stopTimeout'", "0 to 120");
         assertRefused(container("\"stopTimeout\": -1"), "ClientException", "'stopTimeout'");
@@ -188,13 +188,13 @@ class SandboxFieldsActionsTest
     /** A one-container definition of the smallest size with the container fields given. */
     private static String container(String fields)
     {
-        return "{\"family\": \"one\", \"cpu\": \"256\", \"memory\": \"512\", \"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\""
+        return "{\"family\": \"one\", \"requiresCompatibilities\": [\"FARGATE\"], \"cpu\": \"256\", \"memory\": \"512\", \"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\""
                 + (fields.isEmpty() ? "" : ", " + fields) + "}]}";
     }
 
     private static String task(String fields)
     {
-        return "{\"family\": \"one\", " + fields + ", \"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\"}]}";
+        return "{\"family\": \"one\", \"requiresCompatibilities\": [\"FARGATE\"], " + fields + ", \"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\"}]}";
     }
 
     private static String ulimit(String name, String soft, String hard)

@@ -42,7 +42,7 @@ class TaskTagsActionsTest
         client = new EcsClient(controlPlane, controlPlane.accounts().createAccount("tags"));
         controlPlane.agentGateway().sync(new SyncRequest(new HostInfo("host-1", "127.0.0.1", 2048, 4096, Map.of()), List.of()));
         client.call("RegisterTaskDefinition", """
-                {"family": "web", "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "a", "image": "i"}],
+                {"family": "web", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "a", "image": "i"}],
                  "tags": [{"key": "team", "value": "definition"}, {"key": "cost", "value": "42"}]}""");
     }
 

@@ -70,7 +70,7 @@ class AdminEndpointsTest
         AccessKey owner = controlPlane.accounts().createAccount("owner");
         AccessKey stranger = controlPlane.accounts().createAccount("stranger");
         EcsClient ecs = new EcsClient(controlPlane, owner);
-        ecs.call("RegisterTaskDefinition", "{\"family\": \"job\", \"containerDefinitions\": [{\"name\": \"main\", \"image\": \"busybox\"}]}");
+        ecs.call("RegisterTaskDefinition", "{\"family\": \"job\", \"requiresCompatibilities\": [\"FARGATE\"], \"containerDefinitions\": [{\"name\": \"main\", \"image\": \"busybox\"}]}");
         controlPlane.agentGateway().sync(new SyncRequest(new HostInfo("host-1", "127.0.0.1", 2048, 4096, Map.of()), List.of()));
         String arn = ecs.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\"}").get("tasks").get(0).get("taskArn").asText();
         String taskId = arn.substring(arn.lastIndexOf('/') + 1);
@@ -109,7 +109,7 @@ class AdminEndpointsTest
     {
         AccessKey owner = controlPlane.accounts().createAccount("owner");
         EcsClient ecs = new EcsClient(controlPlane, owner);
-        ecs.call("RegisterTaskDefinition", "{\"family\": \"job\", \"containerDefinitions\": [{\"name\": \"main\", \"image\": \"busybox\"}]}");
+        ecs.call("RegisterTaskDefinition", "{\"family\": \"job\", \"requiresCompatibilities\": [\"FARGATE\"], \"containerDefinitions\": [{\"name\": \"main\", \"image\": \"busybox\"}]}");
         controlPlane.agentGateway().sync(new SyncRequest(new HostInfo("host-1", "127.0.0.1", 2048, 4096, Map.of()), List.of()));
         String arn = ecs.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\"}").get("tasks").get(0).get("taskArn").asText();
         String taskId = arn.substring(arn.lastIndexOf('/') + 1);
@@ -144,7 +144,7 @@ class AdminEndpointsTest
     {
         AccessKey owner = controlPlane.accounts().createAccount("owner");
         EcsClient ecs = new EcsClient(controlPlane, owner);
-        ecs.call("RegisterTaskDefinition", "{\"family\": \"job\", \"containerDefinitions\": [{\"name\": \"main\", \"image\": \"busybox\"}]}");
+        ecs.call("RegisterTaskDefinition", "{\"family\": \"job\", \"requiresCompatibilities\": [\"FARGATE\"], \"containerDefinitions\": [{\"name\": \"main\", \"image\": \"busybox\"}]}");
         String arn = ecs.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\"}").get("tasks").get(0).get("taskArn").asText();
         ecs.call("StopTask", "{\"task\": \"" + arn + "\"}");
         String taskId = arn.substring(arn.lastIndexOf('/') + 1);

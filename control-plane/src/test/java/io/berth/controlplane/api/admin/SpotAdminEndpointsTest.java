@@ -43,7 +43,7 @@ class SpotAdminEndpointsTest
         admin = new AdminClient(controlPlane);
         ecs = new EcsClient(controlPlane, owner);
         controlPlane.agentGateway().sync(new SyncRequest(new HostInfo("host-1", "127.0.0.1", 4096, 8192, Map.of()), List.of()));
-        ecs.call("RegisterTaskDefinition", "{\"family\": \"job\", \"cpu\": \"256\", \"memory\": \"512\", \"containerDefinitions\": [{\"name\": \"main\", \"image\": \"busybox\"}]}");
+        ecs.call("RegisterTaskDefinition", "{\"family\": \"job\", \"requiresCompatibilities\": [\"FARGATE\"], \"cpu\": \"256\", \"memory\": \"512\", \"containerDefinitions\": [{\"name\": \"main\", \"image\": \"busybox\"}]}");
         ecs.call("CreateCluster", "{\"clusterName\": \"default\", \"capacityProviders\": [\"FARGATE\", \"FARGATE_SPOT\"]}");
     }
 
