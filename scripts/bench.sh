@@ -23,6 +23,8 @@
 # With --failover, io.berth.benchmarks.FailoverBenchmark: three `berth server` replicas on PostgreSQL (a fresh database
 # on the server BERTH_TEST_POSTGRES_URL names) and one agent; the leader SIGKILLed up to 5 times (--iterations): time
 # to the new leader's lease and to the placement of a RunTask sent at the kill.
+# With --tls, io.berth.benchmarks.TlsBenchmark: ListClusters through the AWS SDK against `berth server` with HTTPS
+# (its cluster CA) next to --tls off, kept alive and on new connections (--requests N, --connections N).
 # With --cli [RUNS] or --idle [TASKS], scripts/bench-cli.sh: `berth run`, `berth ps` and `berth --version` through
 # the ./berth launcher next to raw `runc run` of the same bundle; or the idle cost of TASKS (100) idle tasks.
 set -euo pipefail
@@ -59,6 +61,10 @@ elif [ "${1:-}" = "--failover" ]; then
   shift
   BENCHMARK=io.berth.benchmarks.FailoverBenchmark
   LOG_NAME=bench-failover-berth.log
+elif [ "${1:-}" = "--tls" ]; then
+  shift
+  BENCHMARK=io.berth.benchmarks.TlsBenchmark
+  LOG_NAME=bench-tls-berth.log
 elif [ "${1:-}" = "--pull" ]; then
   shift
   BENCHMARK=io.berth.benchmarks.PullBenchmark

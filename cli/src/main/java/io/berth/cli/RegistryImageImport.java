@@ -15,7 +15,10 @@ import io.berth.common.json.Json;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
+import io.berth.agent.images.RegistryDeadlines;
+import io.berth.common.tls.TrustedCertificates;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -51,7 +54,15 @@ final class RegistryImageImport
         }
         Login login = login();
         RegistryCredentials credentials = new RegistryCredentials(Map.of(registry, new RegistryCredentials.Credential(login.username(), login.password())));
-        try (RegistryClient client = new RegistryClient(new RegistryAccessPolicy(Set.of(registry)), credentials)) {
+        // the registry's token endpoint is Berth's API: trust its CA (AWS_CA_BUNDLE) beside the system's
+        String caBundle = environment.get("AWS_CA_BUNDLE");
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(RegistryDeadlines.DEFAULTS.connect())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .sslContext(TrustedCertificates.withSystem(caBundle == null || caBundle.isBlank() ? null : Path.of(caBundle)))
+                .build();
+        try (RegistryClient client = new RegistryClient(new RegistryAccessPolicy(Set.of(registry)), credentials, http, RegistryDeadlines.DEFAULTS)) {
             ImportedImage imported = new ImageImporter(client, registry + "/" + login.accountId()).importImage(archive, reference);
             return imported.reference().toString();
         }

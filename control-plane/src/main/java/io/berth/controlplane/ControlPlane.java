@@ -56,6 +56,7 @@ import io.berth.controlplane.api.actions.TaskDefinitionActions;
 import io.berth.controlplane.api.admin.BillEndpoint;
 import io.berth.controlplane.api.admin.CreateAccountEndpoint;
 import io.berth.controlplane.api.admin.CreateJoinTokenEndpoint;
+import io.berth.controlplane.api.admin.RevokeJoinTokenEndpoint;
 import io.berth.controlplane.api.admin.TaskLogsEndpoint;
 import io.berth.controlplane.clusters.ClusterService;
 import io.berth.controlplane.api.admin.HostEndpoints;
@@ -236,6 +237,7 @@ public final class ControlPlane
                 new BillEndpoint(metering),
                 new EventsEndpoint(events),
                 new CreateJoinTokenEndpoint(hostAccess),
+                new RevokeJoinTokenEndpoint(hostAccess),
                 new SetEgressEndpoint(egressPolicies),
                 new SetAccountIsolationEndpoint(accounts),
                 new SetAccountLimitsEndpoint(limits),

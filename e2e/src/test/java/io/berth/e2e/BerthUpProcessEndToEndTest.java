@@ -89,7 +89,9 @@ class BerthUpProcessEndToEndTest
 
         Process first = startBerthUp(dataDirectory, port, "first");
         BerthCli cli = BerthCli.fromEnvironmentFile(dataDirectory.resolve("berth.env"));
-        assertThat(cli.environment()).containsEntry("BERTH_ENDPOINT", "http://127.0.0.1:" + port);
+        // TLS by default: the CLI, the image import's registry login and the agent all trust the CA berth.env names
+        assertThat(cli.environment()).containsEntry("BERTH_ENDPOINT", "https://127.0.0.1:" + port)
+                .containsEntry("AWS_CA_BUNDLE", dataDirectory.resolve("tls/ca.pem").toString());
 
         OciLayoutImage layout = TestImages.buildOciLayout(workDirectory.resolve("layout"), "latest", TestImageConfig.busybox());
         BerthCli.Result imported = cli.run("image", "import", layout.layout().toString(), "--tag", "e2e/busybox:1");
@@ -182,7 +184,7 @@ class BerthUpProcessEndToEndTest
             if (!process.isAlive()) {
                 throw new AssertionError("berth up exited with " + process.exitValue() + ":\n" + Files.readString(stdout) + Files.readString(stderr));
             }
-            return Files.readString(stdout).contains(LISTENING + " http://127.0.0.1:" + port) && Files.exists(dataDirectory.resolve("berth.env"));
+            return Files.readString(stdout).contains(LISTENING + " https://127.0.0.1:" + port) && Files.exists(dataDirectory.resolve("berth.env"));
         });
         return process;
     }

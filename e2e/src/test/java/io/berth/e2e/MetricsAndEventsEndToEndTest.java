@@ -71,7 +71,9 @@ class MetricsAndEventsEndToEndTest
         int port = FreePorts.any();
         Path stdout = workDirectory.resolve("up.out");
         berthUp = BerthCli.withoutEnvironment().startWithOutputTo(stdout, workDirectory.resolve("up.err"),
-                "up", "--data-dir", dataDirectory.toString(), "--port", Integer.toString(port), "--bridge", bridgeName, "--subnet", subnet);
+                "up", "--data-dir", dataDirectory.toString(), "--port", Integer.toString(port), "--bridge", bridgeName, "--subnet", subnet,
+                // the test scrapes /metrics with a plain client; TLS has its own test (TlsEndToEndTest)
+                "--tls", "off");
         await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
             if (!berthUp.isAlive()) {
                 throw new AssertionError("berth up exited with " + berthUp.exitValue() + ":\n" + Files.readString(stdout));

@@ -185,8 +185,14 @@ final class TestFleet
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
                         operator.get("AWS_ACCESS_KEY_ID"), operator.get("AWS_SECRET_ACCESS_KEY"))))
-                .httpClientBuilder(ApacheHttpClient.builder())
+                .httpClientBuilder(httpClient())
                 .build();
+    }
+
+    /** The SDK's HTTP client: trusting the fleet's cluster CA (as AWS_CA_BUNDLE tells the AWS CLI) when it serves TLS. */
+    ApacheHttpClient.Builder httpClient()
+    {
+        return fleet.tls() ? SdkTrust.trusting(fleet.caCertificate()) : ApacheHttpClient.builder();
     }
 
     BerthClient signedClient()
@@ -198,7 +204,8 @@ final class TestFleet
     /** The berth CLI's signed client as the account of these keys. */
     BerthClient signedClient(String accessKeyId, String secretAccessKey)
     {
-        return new BerthClient(new BerthClientConfig(endpoint(), new SigV4Credentials(accessKeyId, secretAccessKey), "us-east-1"), Clock.systemUTC());
+        return new BerthClient(new BerthClientConfig(endpoint(), new SigV4Credentials(accessKeyId, secretAccessKey), "us-east-1",
+                fleet.tls() ? fleet.caCertificate() : null), Clock.systemUTC());
     }
 
     /** The lines of the task's log, read through the control plane as client's account, once they include text (fails after 30 s). */
@@ -211,6 +218,17 @@ final class TestFleet
             page.path("lines").forEach(line -> lines.add(line.path("text").asText()));
             return lines;
         }, lines -> lines.contains(text));
+    }
+
+    /** The fleet's cluster CA (DIR/tls/ca.pem of the server), when it serves TLS. */
+    Path caCertificate()
+    {
+        return fleet.caCertificate();
+    }
+
+    LocalFleet localFleet()
+    {
+        return fleet;
     }
 
     Map<String, String> operatorEnvironment()

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.common.files.FileTrees;
 import io.berth.common.hostauth.HostCredential;
 import io.berth.common.json.Json;
+import io.berth.common.tls.PemCertificates;
+import io.berth.common.tls.TrustedCertificates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,6 +151,10 @@ public final class LocalFleet
         List<String> arguments = new ArrayList<>(List.of("server", "--data-dir", serverDirectory(replica).toString(), "--bind", network.hostAddress(),
                 "--port", Integer.toString(replica == 0 ? apiPort : replicaPorts.get(replica - 1))));
         arguments.addAll(options.extraServerArguments());
+        if (!tls()) {
+            // most tests build plain clients; a fleet serves TLS when its options say --tls on
+            arguments.addAll(List.of("--tls", "off"));
+        }
         return arguments;
     }
 
@@ -160,13 +166,29 @@ public final class LocalFleet
 
     public URI endpoint()
     {
-        return URI.create("http://" + network.hostAddress() + ":" + apiPort);
+        return URI.create((tls() ? "https://" : "http://") + network.hostAddress() + ":" + apiPort);
+    }
+
+    /**
+     * Whether the server serves TLS: its options have --tls on. Each replica then makes a CA of its own, which agents
+     * of one pinned token do not trust: a TLS fleet runs one control plane (replicas of a real cluster share the CA).
+     */
+    public boolean tls()
+    {
+        int index = options.extraServerArguments().indexOf("--tls");
+        return index >= 0 && index + 1 < options.extraServerArguments().size() && options.extraServerArguments().get(index + 1).equals("on");
+    }
+
+    /** The cluster CA the server's certificate chains to (DIR/tls/ca.pem), made on its first start; meaningful with TLS only. */
+    public Path caCertificate()
+    {
+        return serverDirectory().resolve("tls").resolve("ca.pem");
     }
 
     /** The URL of control plane replica i (0: the first, {@link #endpoint()}). */
     public URI endpoint(int replica)
     {
-        return replica == 0 ? endpoint() : URI.create("http://" + network.hostAddress() + ":" + replicaPorts.get(replica - 1));
+        return replica == 0 ? endpoint() : URI.create((tls() ? "https://" : "http://") + network.hostAddress() + ":" + replicaPorts.get(replica - 1));
     }
 
     /** How many `berth server` replicas the fleet runs. */
@@ -363,7 +385,22 @@ public final class LocalFleet
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         BerthProcess process = server(replica);
         URI endpoint = endpoint(replica);
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
+        Path authority = serverDirectory(replica).resolve("tls").resolve("ca.pem");
+        // with TLS the server makes its CA before it listens: trust that alone
+        while (tls() && !Files.exists(authority)) {
+            if (!process.isAlive()) {
+                throw new IOException("berth server exited: " + Files.readString(process.logFile()));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("berth server made no CA in " + authority + " within " + START_TIMEOUT.toSeconds() + " s");
+            }
+            Thread.sleep(POLL_INTERVAL);
+        }
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1));
+        if (tls()) {
+            client.sslContext(TrustedCertificates.only(PemCertificates.read(authority)));
+        }
+        try (HttpClient http = client.build()) {
             HttpRequest probe = HttpRequest.newBuilder(endpoint.resolve("/berth/agent/v1/changes")).timeout(Duration.ofSeconds(2)).build();
             while (true) {
                 if (!process.isAlive()) {

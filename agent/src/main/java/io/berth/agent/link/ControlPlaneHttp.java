@@ -13,6 +13,8 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 
 import static java.util.Objects.requireNonNull;
 
@@ -29,17 +31,20 @@ final class ControlPlaneHttp
     private final ControlPlaneEndpoints endpoints;
     private final HttpClient http;
 
-    ControlPlaneHttp(URI controlPlane)
+    /** tls: whom to trust for an https:// control plane. */
+    ControlPlaneHttp(URI controlPlane, SSLContext tls)
     {
-        this(ControlPlaneEndpoints.of(controlPlane));
+        this(ControlPlaneEndpoints.of(controlPlane), tls);
     }
 
-    ControlPlaneHttp(ControlPlaneEndpoints endpoints)
+    /** tls: whom to trust for https:// control planes (replicas of one cluster share its CA). */
+    ControlPlaneHttp(ControlPlaneEndpoints endpoints, SSLContext tls)
     {
         this.endpoints = requireNonNull(endpoints, "endpoints is null");
         this.http = HttpClient.newBuilder()
                 .connectTimeout(CONNECT_TIMEOUT)
                 .version(HttpClient.Version.HTTP_1_1)
+                .sslContext(requireNonNull(tls, "tls is null"))
                 .build();
     }
 
@@ -106,6 +111,10 @@ final class ControlPlaneHttp
         }
         catch (ConnectException e) {
             throw new UncheckedIOException("cannot reach the control plane at " + controlPlane + " (connection refused): is `berth server` running there?", e);
+        }
+        catch (SSLHandshakeException e) {
+            throw new UncheckedIOException("the control plane at " + controlPlane + " is not trusted (" + e.getMessage() + "): the agent trusts only the CA "
+                    + "its join token pinned (DIR/" + ControlPlaneTrust.FILE_NAME + "); is --join the URL and name `berth server` printed?", e);
         }
         catch (HttpTimeoutException e) {
             throw new UncheckedIOException("the control plane at " + controlPlane + " did not answer within " + timeout.toSeconds() + " s", e);

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 
 import static java.util.Objects.requireNonNull;
 
@@ -34,15 +35,16 @@ public final class HttpControlPlaneLink
     private final ControlPlaneHttp http;
     private final HostCredential credential;
 
-    public HttpControlPlaneLink(URI controlPlane, HostCredential credential)
+    /** tls: whom to trust for an https:// control plane (see {@link ControlPlaneTrust}). */
+    public HttpControlPlaneLink(URI controlPlane, HostCredential credential, SSLContext tls)
     {
-        this(ControlPlaneEndpoints.of(controlPlane), credential);
+        this(ControlPlaneEndpoints.of(controlPlane), credential, tls);
     }
 
-    /** A link to several control planes (replicas on one store): see {@link ControlPlaneEndpoints}. */
-    public HttpControlPlaneLink(ControlPlaneEndpoints controlPlanes, HostCredential credential)
+    /** A link to several control planes (replicas on one store): see {@link ControlPlaneEndpoints}; tls as above. */
+    public HttpControlPlaneLink(ControlPlaneEndpoints controlPlanes, HostCredential credential, SSLContext tls)
     {
-        this.http = new ControlPlaneHttp(controlPlanes);
+        this.http = new ControlPlaneHttp(controlPlanes, tls);
         this.credential = requireNonNull(credential, "credential is null");
     }
 

@@ -50,7 +50,7 @@ class HttpControlPlaneLinkFailoverTest
         AtomicInteger liveCalls = new AtomicInteger();
         URI live = server(200, Json.mapper().writeValueAsString(new SyncResponse(List.of(), null, null, List.of("http://10.9.9.9:8686"))), liveCalls);
         ControlPlaneEndpoints endpoints = new ControlPlaneEndpoints(List.of(dead, failing, live));
-        HttpControlPlaneLink link = new HttpControlPlaneLink(endpoints, CREDENTIAL);
+        HttpControlPlaneLink link = new HttpControlPlaneLink(endpoints, CREDENTIAL, io.berth.common.tls.TrustedCertificates.withSystem(java.util.List.of()));
 
         SyncResponse response = link.sync(request());
 
@@ -71,7 +71,7 @@ class HttpControlPlaneLinkFailoverTest
     {
         URI first = deadUrl();
         URI second = deadUrl();
-        HttpControlPlaneLink link = new HttpControlPlaneLink(new ControlPlaneEndpoints(List.of(first, second)), CREDENTIAL);
+        HttpControlPlaneLink link = new HttpControlPlaneLink(new ControlPlaneEndpoints(List.of(first, second)), CREDENTIAL, io.berth.common.tls.TrustedCertificates.withSystem(java.util.List.of()));
 
         assertThatThrownBy(() -> link.sync(request()))
                 .isInstanceOf(UncheckedIOException.class)
@@ -86,7 +86,7 @@ class HttpControlPlaneLinkFailoverTest
         URI refusing = server(401, "{\"__type\":\"UnrecognizedHost\",\"message\":\"no host credential\"}", new AtomicInteger());
         AtomicInteger otherCalls = new AtomicInteger();
         URI other = server(200, "{\"tasks\":[]}", otherCalls);
-        HttpControlPlaneLink link = new HttpControlPlaneLink(new ControlPlaneEndpoints(List.of(refusing, other)), CREDENTIAL);
+        HttpControlPlaneLink link = new HttpControlPlaneLink(new ControlPlaneEndpoints(List.of(refusing, other)), CREDENTIAL, io.berth.common.tls.TrustedCertificates.withSystem(java.util.List.of()));
 
         assertThatThrownBy(() -> link.sync(request())).isInstanceOf(ControlPlaneRefusedException.class).hasMessageContaining("no host credential");
         assertThat(otherCalls).hasValue(0);

@@ -40,12 +40,12 @@ public final class AgentCommand
     CommandSpec spec;
 
     @Option(names = "--join", paramLabel = "URL[,URL...]", split = ",",
-            description = "The control plane's URL, e.g. http://10.0.0.1:8686, or the URLs of several control planes on one PostgreSQL store, comma-separated: "
+            description = "The control plane's URL, e.g. https://10.0.0.1:8686, or the URLs of several control planes on one PostgreSQL store, comma-separated: "
                     + "the agent joins and talks to the first that answers and moves to another when it stops answering; it also learns every "
                     + "control plane's URL from them (default: the one this agent joined before).")
     List<URI> controlPlanes = new ArrayList<>();
 
-    @Option(names = "--token", paramLabel = "TOKEN", description = "Join token from `berth host token`; needed only the first time.")
+    @Option(names = "--token", paramLabel = "TOKEN", description = "Join token from `berth host token`; needed only the first time. Its sha256:... pin is checked against the control plane's CA before anything is sent.")
     String token;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the agent keeps its credential, images, tasks and logs (default: ${DEFAULT-VALUE}).",

@@ -18,8 +18,11 @@ import io.berth.agent.ingress.HaproxySupervisor;
 import io.berth.agent.ingress.IngressLink;
 import io.berth.agent.link.ControlPlaneJoin;
 import io.berth.common.agentprotocol.ControlPlaneLink;
+import io.berth.agent.link.ControlPlaneTrust;
 import io.berth.agent.link.ControlPlaneEndpoints;
 import io.berth.agent.link.CredentialFile;
+import io.berth.agent.images.RegistryDeadlines;
+import io.berth.common.tls.TrustedCertificates;
 import io.berth.agent.link.HttpControlPlaneLink;
 import io.berth.agent.network.CniNetworkConfig;
 import io.berth.agent.network.CniTaskNetwork;
@@ -48,6 +51,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -118,7 +122,7 @@ public final class AgentNode
         try {
             ControlPlaneEndpoints controlPlanes = joinControlPlane(directory);
             URI controlPlane = controlPlanes.current();
-            HttpControlPlaneLink link = new HttpControlPlaneLink(controlPlanes, credential);
+            HttpControlPlaneLink link = new HttpControlPlaneLink(controlPlanes, credential, ControlPlaneTrust.sslContext(directory));
             checkCredential(link);
 
             String address = config.address() != null ? config.address() : HostAddresses.towards(controlPlane);
@@ -209,7 +213,7 @@ public final class AgentNode
         if (config.joinToken() == null || config.joinToken().isBlank()) {
             throw new IOException("this agent has no host credential in " + directory + ": join with --token TOKEN (get one with `berth host token` on the control plane)");
         }
-        credential = ControlPlaneJoin.join(endpoints, config.joinToken().strip());
+        credential = ControlPlaneJoin.join(endpoints, config.joinToken().strip(), directory);
         file.save(credential, endpoints.current());
         log.info("joined the control plane at {} as host {}", endpoints.current(), credential.hostId());
         return endpoints;
@@ -238,14 +242,14 @@ public final class AgentNode
     }
 
     /**
-     * The operator's insecure registries, and the control plane's host when the agent reaches it over plain HTTP:
-     * `berth server` runs its registry and the registry's token endpoint there, so the fleet pulls from it with no
-     * --insecure-registry (whoever could intercept that registry could already intercept the agent's own link).
+     * The operator's insecure registries, and the control plane's host: `berth server` runs its registry there, on
+     * plain HTTP, so the fleet pulls from it with no --insecure-registry. Its tokens come from the control plane's API
+     * (over TLS when the API serves it); the registry's own traffic is not encrypted (yet).
      */
     static RegistryAccessPolicy registryAccessPolicy(Set<String> insecureRegistries, URI controlPlane)
     {
         RegistryAccessPolicy policy = new RegistryAccessPolicy(insecureRegistries);
-        if ("http".equalsIgnoreCase(controlPlane.getScheme()) && controlPlane.getHost() != null) {
+        if (("http".equalsIgnoreCase(controlPlane.getScheme()) || "https".equalsIgnoreCase(controlPlane.getScheme())) && controlPlane.getHost() != null) {
             String host = controlPlane.getHost();
             return policy.withPlainHttpHost(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
         }
@@ -256,7 +260,15 @@ public final class AgentNode
     private HostServices hostServices(Path directory, TieredRuntime runtime, URI controlPlane, String underlayAddress)
             throws IOException
     {
-        registryClient = new RegistryClient(registryAccessPolicy(config.insecureRegistries(), controlPlane), RegistryCredentials.fromDockerConfig(config.registryAuthFile()));
+        // the registry's token endpoint is the control plane's API: trust its CA beside the system's (public registries)
+        HttpClient registryHttp = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(RegistryDeadlines.DEFAULTS.connect())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .sslContext(TrustedCertificates.withSystem(ControlPlaneTrust.load(directory).orElse(List.of())))
+                .build();
+        registryClient = new RegistryClient(registryAccessPolicy(config.insecureRegistries(), controlPlane), RegistryCredentials.fromDockerConfig(config.registryAuthFile()),
+                registryHttp, RegistryDeadlines.DEFAULTS);
         Path imageDirectory = directory.resolve("images");
         RegistryImageService images = new RegistryImageService(imageDirectory, registryClient, new LayerUnpacker(), Descriptor.Platform.LINUX_AMD64, config.imageLimits(), clock);
         images.removeInterruptedWork();

@@ -10,6 +10,10 @@ import io.berth.common.sigv4.UriEncoding;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import io.berth.common.tls.TrustedCertificates;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -51,7 +55,18 @@ public final class BerthClient
         this.http = HttpClient.newBuilder()
                 .connectTimeout(CONNECT_TIMEOUT)
                 .version(HttpClient.Version.HTTP_1_1)
+                .sslContext(trust(config.caBundle()))
                 .build();
+    }
+
+    private static SSLContext trust(Path caBundle)
+    {
+        try {
+            return TrustedCertificates.withSystem(caBundle);
+        }
+        catch (IOException e) {
+            throw new BerthClientException("AWS_CA_BUNDLE: " + e.getMessage() + " (source the berth.env `berth server` or `berth up` wrote)");
+        }
     }
 
     public BerthClientConfig config()
@@ -148,6 +163,10 @@ public final class BerthClient
         }
         catch (HttpConnectTimeoutException e) {
             throw new BerthClientException("cannot reach Berth at " + config.endpoint() + ": connection timed out; check BERTH_ENDPOINT", e);
+        }
+        catch (SSLHandshakeException e) {
+            throw new BerthClientException("Berth at " + config.endpoint() + " is not trusted (" + e.getMessage() + "): set AWS_CA_BUNDLE to its CA, "
+                    + "as the berth.env `berth server` or `berth up` wrote does", e);
         }
         catch (HttpTimeoutException e) {
             throw new BerthClientException("Berth at " + config.endpoint() + " did not answer within " + REQUEST_TIMEOUT.toSeconds() + " seconds", e);

@@ -3,16 +3,21 @@ package io.berth.cli.client;
 import io.berth.common.sigv4.SigV4Credentials;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
-/** Where the control plane is, whose keys sign, and the region to sign for. */
-public record BerthClientConfig(URI endpoint, SigV4Credentials credentials, String region)
+/**
+ * Where the control plane is, whose keys sign, the region to sign for, and caBundle: further CAs (PEM) to trust an
+ * https:// endpoint by, beside the system's (null: the system's alone); `berth server` writes its cluster CA's path to
+ * berth.env as AWS_CA_BUNDLE, which the AWS CLI reads too.
+ */
+public record BerthClientConfig(URI endpoint, SigV4Credentials credentials, String region, Path caBundle)
 {
     /** Where `berth up` listens unless told otherwise. */
-    public static final String DEFAULT_ENDPOINT = "http://127.0.0.1:8686";
+    public static final String DEFAULT_ENDPOINT = "https://127.0.0.1:8686";
     public static final String DEFAULT_REGION = "us-east-1";
 
     public BerthClientConfig
@@ -22,9 +27,14 @@ public record BerthClientConfig(URI endpoint, SigV4Credentials credentials, Stri
         requireNonNull(region, "region is null");
     }
 
+    public BerthClientConfig(URI endpoint, SigV4Credentials credentials, String region)
+    {
+        this(endpoint, credentials, region, null);
+    }
+
     /**
      * Reads the configuration as the AWS CLI would: BERTH_ENDPOINT (or AWS_ENDPOINT_URL), AWS_ACCESS_KEY_ID,
-     * AWS_SECRET_ACCESS_KEY, AWS_REGION (or AWS_DEFAULT_REGION). Explicit overrides (from command-line
+     * AWS_SECRET_ACCESS_KEY, AWS_REGION (or AWS_DEFAULT_REGION), AWS_CA_BUNDLE. Explicit overrides (from command-line
      * options) win over the environment.
      *
      * @throws BerthClientException when the credentials are missing or the endpoint is not a URL
@@ -43,7 +53,8 @@ public record BerthClientConfig(URI endpoint, SigV4Credentials credentials, Stri
                 "AWS_ACCESS_KEY_ID is not set: export the access key that `berth up` or `berth account create` printed"));
         String secretAccessKey = nonBlank(environment, "AWS_SECRET_ACCESS_KEY").orElseThrow(() -> new BerthClientException(
                 "AWS_SECRET_ACCESS_KEY is not set: export the secret that `berth up` or `berth account create` printed"));
-        return new BerthClientConfig(parseEndpoint(endpoint), new SigV4Credentials(accessKeyId, secretAccessKey), region);
+        Path caBundle = nonBlank(environment, "AWS_CA_BUNDLE").map(Path::of).orElse(null);
+        return new BerthClientConfig(parseEndpoint(endpoint), new SigV4Credentials(accessKeyId, secretAccessKey), region, caBundle);
     }
 
     static URI parseEndpoint(String endpoint)

@@ -2,6 +2,8 @@ package io.berth.cli.server;
 
 import io.berth.common.metrics.MetricsPage;
 import io.berth.common.metrics.MetricsToken;
+import io.berth.common.tls.CertificatePin;
+import io.berth.common.tls.PemCertificates;
 import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
 import io.berth.controlplane.accounts.AccessKey;
@@ -11,6 +13,8 @@ import io.berth.controlplane.api.registry.RegistryTokenEndpoint;
 import io.berth.controlplane.leadership.LeaderElection;
 import io.berth.controlplane.registry.RegistrySettings;
 import io.berth.controlplane.registry.RegistrySigningKey;
+import io.berth.controlplane.tls.ClusterCertificateAuthority;
+import io.berth.controlplane.tls.ServerTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +25,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +49,8 @@ public final class BerthServer
     private volatile ControlPlane controlPlane;
     private LocalRegistry registry;
     private ApiServer apiServer;
+    private ServerTls tls;
+    private Path caBundle;
     private AccessKey operatorKey;
     private ScheduledExecutorService maintenance;
     private ScheduledExecutorService leadership;
@@ -79,7 +86,11 @@ public final class BerthServer
                 // the registry trusts tokens signed with this key; kept in the data directory, so both survive restarts
                 settings = settings.withRegistry(new RegistrySettings(registry.address(), RegistrySigningKey.loadOrCreate(data.resolve("registry-auth"))));
             }
+            tls = serverTls(data);
             controlPlane = new ControlPlane(controlPlaneTuning.apply(settings));
+            if (tls != null) {
+                controlPlane.hostAccess().pinJoinTokens(tls.pin());
+            }
             // the lease is renewed from now on (on SQLite this server took it as it opened the store), on a thread of its
             // own that maintenance never holds up
             leadership = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("berth-leadership").daemon().factory());
@@ -92,6 +103,9 @@ public final class BerthServer
                     controlPlane.queryServices(),
                     controlPlane.adminEndpoints(),
                     clock);
+            if (tls != null) {
+                apiServer.tls(tls.sslContext());
+            }
             apiServer.throttle(controlPlane.limits(), clock);
             // Prometheus cannot sign SigV4: /metrics takes the bearer token kept in the data directory (the operator's to hand out)
             apiServer.observe(controlPlane.metrics());
@@ -107,7 +121,7 @@ public final class BerthServer
             apiServer.start();
             // tasks may call the API, as tasks on AWS call ECS: every host's network plan lets them reach it
             controlPlane.taskNetwork().publishApiAddress(ServerAddresses.concrete(config.bindAddress()), apiServer.port());
-            EnvironmentFile.write(environmentFile(), operatorKey, config.region(), endpoint(), registryAddress());
+            EnvironmentFile.write(environmentFile(), operatorKey, config.region(), endpoint(), registryAddress(), caBundle);
             // agents learn every replica's URL from the store
             controlPlane.replicas().advertise(advertisedUrl());
             maintenance = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("berth-maintenance").daemon().factory());
@@ -121,6 +135,43 @@ public final class BerthServer
     }
 
     /**
+     * The API's TLS: none when off; the operator's certificate and key; or a certificate the cluster CA in DIR/tls
+     * signs (the CA made on first start) for loopback, this host's name and addresses and the extra names.
+     */
+    private ServerTls serverTls(Path data)
+            throws IOException
+    {
+        ServerConfig.Tls settings = config.tls();
+        if (!settings.enabled()) {
+            log.warn("the API serves plain HTTP (--tls off): keys, join tokens and host secrets cross the network in clear");
+            return null;
+        }
+        if (settings.certificateFile() != null) {
+            ServerTls operators = ServerTls.fromFiles(settings.certificateFile(), settings.keyFile());
+            // clients trust what the operator's chain ends at (a public CA's chain: the system's trust already does)
+            caBundle = data.resolve("tls").resolve("api-chain.pem");
+            Files.createDirectories(caBundle.getParent());
+            Files.writeString(caBundle, PemCertificates.encode(List.of(operators.chain().getLast())));
+            return operators;
+        }
+        ClusterCertificateAuthority authority = ClusterCertificateAuthority.loadOrCreate(data.resolve("tls"), clock);
+        caBundle = authority.certificateFile();
+        return authority.issueServerCertificate(ServerNames.of(config.bindAddress(), settings.extraNames()));
+    }
+
+    /** The CA clients trust the API by (AWS_CA_BUNDLE); null when the API serves plain HTTP. */
+    public Path caBundle()
+    {
+        return caBundle;
+    }
+
+    /** What join tokens pin; null when the API serves plain HTTP. */
+    public CertificatePin certificatePin()
+    {
+        return tls == null ? null : tls.pin();
+    }
+
+    /**
      * Where the registry's clients find the token endpoint: the API on loopback when both listen there or on all
      * addresses (a registry on loopback serves only this host), else the address agents and clients use.
      */
@@ -128,7 +179,7 @@ public final class BerthServer
     {
         boolean apiOnAll = config.bindAddress().equals("0.0.0.0") || ServerAddresses.unbracketed(config.bindAddress()).equals("::");
         if (apiOnAll && ServerAddresses.isLoopback(config.registry().bindAddress())) {
-            return URI.create("http://127.0.0.1:" + apiServer.port());
+            return URI.create(scheme() + "://127.0.0.1:" + apiServer.port());
         }
         return endpoint();
     }
@@ -143,7 +194,12 @@ public final class BerthServer
     public URI endpoint()
     {
         String host = ServerAddresses.concrete(config.bindAddress());
-        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + apiServer.port());
+        return URI.create(scheme() + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + apiServer.port());
+    }
+
+    private String scheme()
+    {
+        return config.tls().enabled() ? "https" : "http";
     }
 
     /** Where agents reach this control plane: --advertise-url, else {@link #endpoint()}. */

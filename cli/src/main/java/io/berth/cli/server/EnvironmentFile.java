@@ -14,7 +14,8 @@ final class EnvironmentFile
 {
     private EnvironmentFile() {}
 
-    static void write(Path file, AccessKey operatorKey, String region, URI endpoint, String registryAddress)
+    /** caBundle: the CA the API's certificate chains to, for AWS_CA_BUNDLE; null when the API serves plain HTTP. */
+    static void write(Path file, AccessKey operatorKey, String region, URI endpoint, String registryAddress, Path caBundle)
             throws IOException
     {
         String content = """
@@ -25,6 +26,10 @@ final class EnvironmentFile
                 export AWS_ENDPOINT_URL=%s
                 export BERTH_ENDPOINT=%s
                 """.formatted(operatorKey.accessKeyId(), operatorKey.secretAccessKey(), region, endpoint, endpoint);
+        if (caBundle != null) {
+            // the AWS CLI and SDKs read AWS_CA_BUNDLE; berth reads it too
+            content += "export AWS_CA_BUNDLE=" + caBundle + "\n";
+        }
         if (registryAddress != null) {
             content += "export BERTH_REGISTRY=" + registryAddress + "\n";
         }

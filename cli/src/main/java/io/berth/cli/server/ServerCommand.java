@@ -59,6 +59,9 @@ public final class ServerCommand
     @Mixin
     ControlPlaneOptions controlPlane = new ControlPlaneOptions();
 
+    @Mixin
+    TlsOptions tls = new TlsOptions();
+
     @Override
     public Integer call()
             throws Exception
@@ -71,6 +74,7 @@ public final class ServerCommand
         catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "check --advertise-url: " + e.getMessage());
         }
+        config = config.withTls(tls.resolve());
         Files.createDirectories(config.dataDirectory());
         // held until the process ends, however it ends: one server per data directory
         DataDirectoryLock lock = DataDirectoryLock.acquire(config.dataDirectory());

@@ -1,7 +1,9 @@
 package io.berth.cli.up;
 
 import io.berth.agent.Agent;
+import io.berth.agent.link.ControlPlaneTrust;
 import io.berth.agent.link.CredentialFile;
+import io.berth.common.tls.PemCertificates;
 import io.berth.agent.userns.SearchablePaths;
 import io.berth.cli.agent.AgentNode;
 import io.berth.cli.agent.AgentNodeConfig;
@@ -82,7 +84,7 @@ public final class AllInOne
             checkApiPortIsFree();
             // the registry serves this host's agent only: on loopback, whatever address the API listens on
             server = new BerthServer(new ServerConfig(data, config.bindAddress(), config.apiPort(), config.storeUrl(), config.region(),
-                    config.stoppedTaskRetention(), new ServerConfig.Registry("127.0.0.1", config.registryPort()), config.metering()), clock, controlPlaneTuning);
+                    config.stoppedTaskRetention(), new ServerConfig.Registry("127.0.0.1", config.registryPort()), config.metering(), config.tls()), clock, controlPlaneTuning);
             server.start();
             startAgent();
         }
@@ -102,6 +104,13 @@ public final class AllInOne
         }
         Path agentDirectory = Files.createDirectories(config.dataDirectory().resolve("agent"));
         ensureCredential(agentDirectory);
+        // the agent trusts the control plane by the same CA a remote agent pins when it joins
+        if (server.caBundle() != null) {
+            ControlPlaneTrust.save(agentDirectory, PemCertificates.read(server.caBundle()));
+        }
+        else {
+            ControlPlaneTrust.forget(agentDirectory);
+        }
         Set<String> insecure = new HashSet<>(config.insecureRegistries());
         insecure.add(registryAddress());
         AgentNodeConfig agentConfig = AgentNodeConfig.defaults(agentDirectory)
@@ -154,7 +163,7 @@ public final class AllInOne
         URI endpoint = server.endpoint();
         String bind = config.bindAddress();
         if (bind.equals("0.0.0.0") || bind.equals("::")) {
-            return URI.create("http://127.0.0.1:" + endpoint.getPort());
+            return URI.create(endpoint.getScheme() + "://127.0.0.1:" + endpoint.getPort());
         }
         return endpoint;
     }
@@ -187,6 +196,12 @@ public final class AllInOne
     public Path environmentFile()
     {
         return server.environmentFile();
+    }
+
+    /** The CA clients trust the API by (AWS_CA_BUNDLE); null when the API serves plain HTTP. */
+    public Path caBundle()
+    {
+        return server.caBundle();
     }
 
     /** Fails before anything starts, with a message that says what to do, when another process has the port. */

@@ -4,6 +4,7 @@ import io.berth.agent.images.ImageLimits;
 import io.berth.agent.network.CniNetworkConfig;
 import io.berth.agent.runtime.OciRuntime;
 import io.berth.cli.agent.Overcommit;
+import io.berth.cli.server.ServerConfig;
 import io.berth.common.network.Ipv4Cidr;
 import io.berth.controlplane.metering.MeteringConfig;
 import io.berth.controlplane.network.TaskAddressPlan;
@@ -22,7 +23,8 @@ import static java.util.Objects.requireNonNull;
  * maxImageBytes is how much one image may unpack to on the agent's disk; runscBinary is gVisor's runsc, which gives
  * the host the sandbox isolation tier when it answers; imageStoreBytes how much the agent's
  * image store may hold before unused images are removed (null: the agent's default, see AgentNodeConfig);
- * overcommit how many times its cpu and memory the one host offers the scheduler.
+ * overcommit how many times its cpu and memory the one host offers the scheduler; tls how the API serves TLS (plain
+ * HTTP by default here, for callers that build their own clients; `berth up` turns it on unless --tls off).
  */
 public record AllInOneConfig(
         Path dataDirectory,
@@ -40,7 +42,8 @@ public record AllInOneConfig(
         long maxImageBytes,
         Path runscBinary,
         Long imageStoreBytes,
-        Overcommit overcommit)
+        Overcommit overcommit,
+        ServerConfig.Tls tls)
 {
     public AllInOneConfig
     {
@@ -62,78 +65,79 @@ public record AllInOneConfig(
             throw new IllegalArgumentException("the image store size must be positive");
         }
         requireNonNull(overcommit, "overcommit is null");
+        requireNonNull(tls, "tls is null");
     }
 
     public static AllInOneConfig defaults(Path dataDirectory)
     {
         return new AllInOneConfig(dataDirectory.toAbsolutePath(), "127.0.0.1", 8686, 0, null, "us-east-1", Set.of(), Duration.ofHours(1), Duration.ofSeconds(2),
                 MeteringConfig.DEFAULTS, CniNetworkConfig.DEFAULT_BRIDGE, CniNetworkConfig.DEFAULT_SUBNET,
-                ImageLimits.DEFAULT_MAX_IMAGE_BYTES, OciRuntime.DEFAULT_RUNSC, null, Overcommit.ALL_IN_ONE);
+                ImageLimits.DEFAULT_MAX_IMAGE_BYTES, OciRuntime.DEFAULT_RUNSC, null, Overcommit.ALL_IN_ONE, ServerConfig.Tls.OFF);
     }
 
     public AllInOneConfig withApiPort(int port)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, port, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes, overcommit);
+        return new AllInOneConfig(dataDirectory, bindAddress, port, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes, overcommit, tls);
     }
 
     public AllInOneConfig withBindAddress(String address)
     {
-        return new AllInOneConfig(dataDirectory, address, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes, overcommit);
+        return new AllInOneConfig(dataDirectory, address, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes, overcommit, tls);
     }
 
     public AllInOneConfig withRegistryPort(int port)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, port, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes, overcommit);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, port, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes, overcommit, tls);
     }
 
     public AllInOneConfig withStoreUrl(String url)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, url, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes, overcommit);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, url, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes, overcommit, tls);
     }
 
     public AllInOneConfig withRegion(String newRegion)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, newRegion, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes, overcommit);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, newRegion, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes, overcommit, tls);
     }
 
     public AllInOneConfig withInsecureRegistries(Set<String> registries)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, registries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes, overcommit);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, registries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes, overcommit, tls);
     }
 
     public AllInOneConfig withStoppedTaskRetention(Duration retention)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, retention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes, overcommit);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, retention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes, overcommit, tls);
     }
 
     /** Prices and the minimum billed duration of the bill. */
     public AllInOneConfig withMetering(MeteringConfig value)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, value, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes, overcommit);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, value, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes, overcommit, tls);
     }
 
     /** The bridge and subnet of this host's task network; give each Berth on one machine its own. */
     public AllInOneConfig withTaskNetwork(String bridge, String taskSubnet)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridge, taskSubnet, maxImageBytes, runscBinary, imageStoreBytes, overcommit);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridge, taskSubnet, maxImageBytes, runscBinary, imageStoreBytes, overcommit, tls);
     }
 
     /** How much one image may unpack to on this host's disk (`berth up --max-image-size`). */
     public AllInOneConfig withMaxImageBytes(long bytes)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, bytes, runscBinary, imageStoreBytes, overcommit);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, bytes, runscBinary, imageStoreBytes, overcommit, tls);
     }
 
     /** gVisor's runsc for the sandbox tier (`berth up --runsc`). */
     public AllInOneConfig withRunsc(Path binary)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, binary, imageStoreBytes, overcommit);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, binary, imageStoreBytes, overcommit, tls);
     }
 
     /** How much the agent's image store may hold before unused images are removed (`berth up --image-store-size`). */
     public AllInOneConfig withImageStoreBytes(Long bytes)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, bytes, overcommit);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, bytes, overcommit, tls);
     }
 
     public String effectiveStoreUrl()
@@ -155,6 +159,12 @@ public record AllInOneConfig(
 
     public AllInOneConfig withOvercommit(Overcommit factors)
     {
-        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes, factors);
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes, factors, tls);
+    }
+
+    /** How the API serves TLS (`berth up --tls`, --tls-cert, --tls-key). */
+    public AllInOneConfig withTls(ServerConfig.Tls value)
+    {
+        return new AllInOneConfig(dataDirectory, bindAddress, apiPort, registryPort, storeUrl, region, insecureRegistries, stoppedTaskRetention, heartbeatInterval, metering, bridgeName, subnet, maxImageBytes, runscBinary, imageStoreBytes, overcommit, value);
     }
 }

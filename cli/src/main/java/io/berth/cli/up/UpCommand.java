@@ -4,6 +4,7 @@ import io.berth.agent.images.ByteSizes;
 import io.berth.cli.agent.RuntimeOptions;
 import io.berth.cli.agent.TaskNetworkOptions;
 import io.berth.cli.server.ControlPlaneOptions;
+import io.berth.cli.server.TlsOptions;
 import io.berth.cli.commands.CommandFailedException;
 import io.berth.controlplane.ControlPlaneConfig;
 import io.berth.controlplane.network.TaskAddressPlan;
@@ -43,6 +44,9 @@ public final class UpCommand
 
     @Mixin
     ControlPlaneOptions controlPlane = new ControlPlaneOptions();
+
+    @Mixin
+    TlsOptions tls = new TlsOptions();
 
     @Option(names = "--insecure-registry", paramLabel = "HOST:PORT", description = "A registry to reach over plain HTTP (loopback registries always may be).")
     List<String> insecureRegistries = new ArrayList<>();
@@ -85,7 +89,8 @@ public final class UpCommand
                 .withInsecureRegistries(Set.copyOf(insecureRegistries))
                 .withStoppedTaskRetention(controlPlane.stoppedTaskRetention())
                 .withRunsc(runtimes.runscBinary())
-                .withOvercommit(overcommit.resolve(Overcommit.ALL_IN_ONE, spec));
+                .withOvercommit(overcommit.resolve(Overcommit.ALL_IN_ONE, spec))
+                .withTls(tls.resolve());
         config = config.withRegion(controlPlane.region());
         config = config.withMetering(controlPlane.metering());
         try {

@@ -23,11 +23,13 @@ class AgentNodeRegistryAccessTest
     }
 
     @Test
-    void aControlPlaneJoinedOverHttpsGivesNoPlainHttp()
+    void theRegistryOfAControlPlaneJoinedOverHttpsIsStillPlainHttpButNoOtherHostIs()
     {
+        // `berth server` serves its API over TLS, its registry (docker-registry) over plain HTTP
         RegistryAccessPolicy policy = AgentNode.registryAccessPolicy(Set.of(), URI.create("https://berth.example:8686"));
 
-        assertThat(policy.scheme("berth.example:41000")).isEqualTo("https");
+        assertThat(policy.scheme("berth.example:41000")).isEqualTo("http");
+        assertThat(policy.scheme("other.example:41000")).isEqualTo("https");
     }
 
     @Test

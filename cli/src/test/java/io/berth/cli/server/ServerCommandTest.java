@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,6 +18,40 @@ class ServerCommandTest
 {
     private final ServerCommand server = new ServerCommand();
     private final CommandLine commandLine = new CommandLine(server);
+
+    @Test
+    void theApiServesTlsFromTheClusterCaUnlessTurnedOffOrGivenTheOperatorsCertificate()
+            throws Exception
+    {
+        commandLine.parseArgs();
+        assertThat(server.tls.resolve()).isEqualTo(ServerConfig.Tls.CLUSTER_CA);
+        commandLine.parseArgs("--tls", "off");
+        assertThat(server.tls.resolve()).isEqualTo(ServerConfig.Tls.OFF);
+        commandLine.parseArgs("--tls-name", "berth.example", "--tls-name", "192.0.2.7");
+        assertThat(server.tls.resolve().extraNames()).containsExactly("berth.example", "192.0.2.7");
+
+        Path certificate = Files.createTempFile("berth-cert", ".pem");
+        try {
+            commandLine.parseArgs("--tls-cert", certificate.toString(), "--tls-key", certificate.toString());
+            assertThat(server.tls.resolve().certificateFile()).isEqualTo(certificate.toAbsolutePath());
+        }
+        finally {
+            Files.delete(certificate);
+        }
+    }
+
+    @Test
+    void badTlsOptionsAreRefusedWithTheOptionsToFix()
+    {
+        commandLine.parseArgs("--tls", "maybe");
+        assertThatThrownBy(() -> server.tls.resolve()).isInstanceOf(ParameterException.class).hasMessage("--tls is on or off, got 'maybe'");
+        commandLine.parseArgs("--tls-cert", "/etc/hostname");
+        assertThatThrownBy(() -> server.tls.resolve()).hasMessageStartingWith("--tls-cert and --tls-key go together");
+        commandLine.parseArgs("--tls", "off", "--tls-name", "berth.example");
+        assertThatThrownBy(() -> server.tls.resolve()).hasMessage("--tls-cert, --tls-key and --tls-name need --tls on");
+        commandLine.parseArgs("--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/key.pem");
+        assertThatThrownBy(() -> server.tls.resolve()).hasMessage("cannot read /nonexistent/cert.pem");
+    }
 
     @Test
     void placementTimeoutAndHostLostAfterBecomeControlPlaneSettings()

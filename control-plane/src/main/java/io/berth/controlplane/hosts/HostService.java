@@ -169,7 +169,8 @@ public final class HostService
                     + tasks.size() + " of its tasks recorded STOPPED", now);
             int stopped = stopWithHost(transaction, tasks, removalReason(hostId), now);
             transaction.hosts().delete(hostId);
-            transaction.hostCredentials().delete(hostId);
+            // revoked rather than forgotten: its agent is told why it is refused
+            transaction.hostCredentials().revoke(hostId, now);
             return new HostRemoval(hostId, host.taskSubnet(), stopped);
         });
         log.info("Host {} removed by the operator: credential revoked, task subnet {} freed, {} of its tasks recorded STOPPED",

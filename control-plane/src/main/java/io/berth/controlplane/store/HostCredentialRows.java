@@ -17,11 +17,11 @@ public final class HostCredentialRows
         this.sql = requireNonNull(sql, "sql is null");
     }
 
-    /** Records the host's secret hash, replacing an earlier one (the old secret stops working). */
+    /** Records the host's secret hash, replacing an earlier one (the old secret stops working) and lifting a revocation. */
     public void put(String hostId, String secretHash, String joinedWith, Instant now)
     {
         sql.update("INSERT INTO host_credentials (host_id, secret_hash, joined_with, created_at) VALUES (?, ?, ?, ?) "
-                        + "ON CONFLICT (host_id) DO UPDATE SET secret_hash = excluded.secret_hash, joined_with = excluded.joined_with, created_at = excluded.created_at",
+                        + "ON CONFLICT (host_id) DO UPDATE SET secret_hash = excluded.secret_hash, joined_with = excluded.joined_with, created_at = excluded.created_at, revoked_at = NULL",
                 hostId, secretHash, joinedWith, now.toEpochMilli());
     }
 
@@ -31,8 +31,25 @@ public final class HostCredentialRows
         return sql.update("DELETE FROM host_credentials WHERE host_id = ?", hostId) == 1;
     }
 
+    /**
+     * Revokes the host's credential (`berth host rm`): its agent can no longer sync, and is told why; false when it
+     * had none or it already was.
+     */
+    public boolean revoke(String hostId, Instant now)
+    {
+        return sql.update("UPDATE host_credentials SET revoked_at = ? WHERE host_id = ? AND revoked_at IS NULL", now.toEpochMilli(), hostId) == 1;
+    }
+
+    /** When the host's credential was revoked; empty when it was not (or there is none). */
+    public Optional<Instant> revokedAt(String hostId)
+    {
+        return sql.queryOne("SELECT revoked_at FROM host_credentials WHERE host_id = ? AND revoked_at IS NOT NULL",
+                row -> Instant.ofEpochMilli(row.getLong("revoked_at")), hostId);
+    }
+
+    /** The hash of the host's secret while its credential is valid; empty for an unknown host or a revoked credential. */
     public Optional<String> secretHash(String hostId)
     {
-        return sql.queryOne("SELECT secret_hash FROM host_credentials WHERE host_id = ?", row -> row.getString("secret_hash"), hostId);
+        return sql.queryOne("SELECT secret_hash FROM host_credentials WHERE host_id = ? AND revoked_at IS NULL", row -> row.getString("secret_hash"), hostId);
     }
 }

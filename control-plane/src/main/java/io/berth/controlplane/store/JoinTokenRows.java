@@ -28,14 +28,21 @@ public final class JoinTokenRows
 
     public Optional<JoinToken> find(String tokenId)
     {
-        return sql.queryOne("SELECT token_id, secret_hash, created_at, expires_at FROM join_tokens WHERE token_id = ?", JoinTokenRows::token, tokenId);
+        return sql.queryOne("SELECT token_id, secret_hash, created_at, expires_at, revoked_at FROM join_tokens WHERE token_id = ?", JoinTokenRows::token, tokenId);
+    }
+
+    /** Marks the token revoked (hosts can no longer join with it); false when there is no such token or it already was. */
+    public boolean revoke(String tokenId, Instant now)
+    {
+        return sql.update("UPDATE join_tokens SET revoked_at = ? WHERE token_id = ? AND revoked_at IS NULL", now.toEpochMilli(), tokenId) == 1;
     }
 
     private static JoinToken token(ResultSet row)
             throws SQLException
     {
         Long expiresAt = Sql.nullableLong(row, "expires_at");
+        Long revokedAt = Sql.nullableLong(row, "revoked_at");
         return new JoinToken(row.getString("token_id"), row.getString("secret_hash"), Instant.ofEpochMilli(row.getLong("created_at")),
-                expiresAt == null ? null : Instant.ofEpochMilli(expiresAt));
+                expiresAt == null ? null : Instant.ofEpochMilli(expiresAt), revokedAt == null ? null : Instant.ofEpochMilli(revokedAt));
     }
 }

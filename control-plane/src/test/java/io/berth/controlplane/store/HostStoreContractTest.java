@@ -60,6 +60,28 @@ abstract class HostStoreContractTest
     }
 
     @Test
+    void revokedCredentialsAndJoinTokensStayAndSayWhenUntilACredentialIsIssuedAgain()
+    {
+        String tokenId = "jt" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        store.useTransaction(transaction -> {
+            transaction.joinTokens().insert(new io.berth.controlplane.agents.access.JoinToken(tokenId, "a".repeat(64), T0, null));
+            transaction.hostCredentials().put(hostId, "b".repeat(64), tokenId, T0);
+        });
+
+        assertThat(this.<Boolean>read(transaction -> transaction.joinTokens().revoke(tokenId, T0.plusSeconds(1)))).isTrue();
+        assertThat(this.<Boolean>read(transaction -> transaction.joinTokens().revoke(tokenId, T0.plusSeconds(2)))).as("already revoked").isFalse();
+        assertThat(read(transaction -> transaction.joinTokens().find(tokenId)).orElseThrow().revokedAt()).isEqualTo(T0.plusSeconds(1));
+
+        assertThat(this.<Boolean>read(transaction -> transaction.hostCredentials().revoke(hostId, T0.plusSeconds(3)))).isTrue();
+        assertThat(this.<Optional<String>>read(transaction -> transaction.hostCredentials().secretHash(hostId))).as("a revoked credential proves nothing").isEmpty();
+        assertThat(this.<Optional<Instant>>read(transaction -> transaction.hostCredentials().revokedAt(hostId))).contains(T0.plusSeconds(3));
+
+        store.useTransaction(transaction -> transaction.hostCredentials().put(hostId, "c".repeat(64), null, T0.plusSeconds(4)));
+        assertThat(this.<Optional<String>>read(transaction -> transaction.hostCredentials().secretHash(hostId))).contains("c".repeat(64));
+        assertThat(this.<Optional<Instant>>read(transaction -> transaction.hostCredentials().revokedAt(hostId))).isEmpty();
+    }
+
+    @Test
     void aNewHostIsActive()
     {
         Host host = host();

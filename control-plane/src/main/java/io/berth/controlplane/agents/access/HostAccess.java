@@ -2,6 +2,8 @@ package io.berth.controlplane.agents.access;
 
 import io.berth.common.hostauth.HostCredential;
 import io.berth.common.hostauth.HostSecrets;
+import io.berth.common.hostauth.JoinTokenText;
+import io.berth.common.tls.CertificatePin;
 import io.berth.controlplane.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,11 +29,22 @@ public final class HostAccess
     private final Store store;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    // set once the API serves TLS: join tokens then carry the pin agents check the control plane by
+    private volatile CertificatePin joinTokenPin;
 
     public HostAccess(Store store, Clock clock)
     {
         this.store = requireNonNull(store, "store is null");
         this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /**
+     * Join tokens issued from now on carry pin (the CA the API's certificate chains to), so that an agent checks the
+     * control plane it reaches before it sends the token. The server calls it before it serves.
+     */
+    public void pinJoinTokens(CertificatePin pin)
+    {
+        this.joinTokenPin = requireNonNull(pin, "pin is null");
     }
 
     /** A new join token; validFor empty means it never expires. */
@@ -43,7 +56,31 @@ public final class HostAccess
         String secret = HostSecrets.newSecret(random);
         store.useTransaction(transaction -> transaction.joinTokens().insert(new JoinToken(tokenId, HostSecrets.hash(secret), now, expiresAt)));
         log.info("join token {} issued{}", tokenId, expiresAt == null ? "" : ", expires " + expiresAt);
-        return new IssuedJoinToken(tokenId + "." + secret, expiresAt);
+        return new IssuedJoinToken(JoinTokenText.of(tokenId + "." + secret, Optional.ofNullable(joinTokenPin)).toString(), expiresAt);
+    }
+
+    /**
+     * Revokes a join token, given whole or by its id (what `berth host token` printed, or the part before the first
+     * dot): hosts can no longer join with it; hosts that joined with it keep their own credentials. Returns the
+     * token's id, or empty when there is no such token or it was already revoked.
+     */
+    public Optional<String> revokeJoinToken(String tokenOrId)
+    {
+        String credential;
+        try {
+            credential = JoinTokenText.parse(requireNonNull(tokenOrId, "tokenOrId is null")).credential();
+        }
+        catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        int dot = credential.indexOf('.');
+        String tokenId = dot < 0 ? credential : credential.substring(0, dot);
+        Instant now = clock.instant();
+        boolean revoked = store.inTransaction(transaction -> transaction.joinTokens().revoke(tokenId, now));
+        if (revoked) {
+            log.info("join token {} revoked", tokenId);
+        }
+        return revoked ? Optional.of(tokenId) : Optional.empty();
     }
 
     /** A new host id and its credential, for a host presenting a valid join token. */
@@ -73,7 +110,15 @@ public final class HostAccess
         HostCredential credential = HostCredential.fromAuthorizationHeader(authorizationHeader)
                 .orElseThrow(() -> new HostAccessDeniedException(
                         "no host credential: an agent joins with `berth agent --join URL --token TOKEN` (get a token with `berth host token`)", true));
-        String expected = secretHash(credential.hostId())
+        Optional<String> valid = secretHash(credential.hostId());
+        if (valid.isEmpty()) {
+            Optional<Instant> revoked = store.inTransaction(transaction -> transaction.hostCredentials().revokedAt(credential.hostId()));
+            if (revoked.isPresent()) {
+                throw new HostAccessDeniedException("the credential of host " + credential.hostId() + " was revoked at " + revoked.get()
+                        + " (`berth host rm`): this host is no longer part of the cluster; to join again, remove the agent's credential file and join with a new token from `berth host token`", true);
+            }
+        }
+        String expected = valid
                 .orElseThrow(() -> new HostAccessDeniedException("host " + credential.hostId() + " is not known to this control plane: "
                         + "remove the agent's credential file and join again with a new token from `berth host token`", true));
         if (!HostSecrets.matches(credential.secret(), expected)) {
@@ -92,6 +137,13 @@ public final class HostAccess
     private String verifyJoinToken(String token)
     {
         String refusal = "the join token is not valid: get a new one with `berth host token` on the control plane";
+        // an agent sends the token without its pin; one that sends it whole is understood too
+        try {
+            token = token == null ? null : JoinTokenText.parse(token).credential();
+        }
+        catch (IllegalArgumentException e) {
+            throw new HostAccessDeniedException(refusal, true);
+        }
         int dot = token == null ? -1 : token.indexOf('.');
         if (dot <= 0) {
             throw new HostAccessDeniedException(refusal, true);
@@ -101,6 +153,9 @@ public final class HostAccess
                 .orElseThrow(() -> new HostAccessDeniedException(refusal, true));
         if (!HostSecrets.matches(token.substring(dot + 1), stored.secretHash())) {
             throw new HostAccessDeniedException(refusal, true);
+        }
+        if (stored.revokedAt() != null) {
+            throw new HostAccessDeniedException("the join token " + tokenId + " was revoked at " + stored.revokedAt() + ": get a new one with `berth host token`", true);
         }
         if (stored.expired(clock.instant())) {
             throw new HostAccessDeniedException("the join token expired at " + stored.expiresAt() + ": get a new one with `berth host token`", true);

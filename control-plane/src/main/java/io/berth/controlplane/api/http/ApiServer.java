@@ -2,6 +2,8 @@ package io.berth.controlplane.api.http;
 
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.berth.controlplane.accounts.AccessKeyLookup;
 import io.berth.controlplane.api.AdminEndpoint;
 import io.berth.controlplane.api.EcsAction;
@@ -23,6 +25,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
 
 import static java.util.Objects.requireNonNull;
 
@@ -43,6 +46,7 @@ public final class ApiServer
     private final ApiHandler handler;
     private final Map<String, HttpHandler> mounted = new LinkedHashMap<>();
     private HttpServer server;
+    private SSLContext tls;
     private ExecutorService executor;
     private boolean started;
 
@@ -140,6 +144,16 @@ public final class ApiServer
         return this;
     }
 
+    /** Serves HTTPS with context (its key and certificate chain) instead of plain HTTP. Call before {@link #start()}. */
+    public synchronized ApiServer tls(SSLContext context)
+    {
+        if (server != null) {
+            throw new IllegalStateException("tls before bind or start");
+        }
+        this.tls = requireNonNull(context, "context is null");
+        return this;
+    }
+
     /**
      * Binds the port without serving yet, so that what must be ready before the first request (a registry that
      * names this server's port) can learn it; connections wait until {@link #start()}.
@@ -150,7 +164,14 @@ public final class ApiServer
             throw new IllegalStateException("ApiServer already bound");
         }
         try {
-            server = HttpServer.create(bind, 0);
+            if (tls == null) {
+                server = HttpServer.create(bind, 0);
+            }
+            else {
+                HttpsServer https = HttpsServer.create(bind, 0);
+                https.setHttpsConfigurator(new HttpsConfigurator(tls));
+                server = https;
+            }
         }
         catch (IOException e) {
             throw new UncheckedIOException("Cannot listen on " + bind + ": " + e.getMessage(), e);
@@ -185,14 +206,14 @@ public final class ApiServer
         return server.getAddress().getPort();
     }
 
-    /** The URL clients use, e.g. http://127.0.0.1:8080. */
+    /** The URL clients use, e.g. http://127.0.0.1:8080, or https://127.0.0.1:8080 when serving TLS. */
     public synchronized URI endpoint()
     {
         String host = server == null ? bind.getHostString() : server.getAddress().getHostString();
         if (host.contains(":")) {
             host = "[" + host + "]";
         }
-        return URI.create("http://" + host + ":" + port());
+        return URI.create((tls == null ? "http://" : "https://") + host + ":" + port());
     }
 
     @Override

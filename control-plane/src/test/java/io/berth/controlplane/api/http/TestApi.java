@@ -32,8 +32,17 @@ final class TestApi
 
     TestApi(Clock clock, int maxBodyBytes)
     {
+        this(clock, maxBodyBytes, null);
+    }
+
+    /** tls: the server's TLS context, or null for plain HTTP. */
+    TestApi(Clock clock, int maxBodyBytes, javax.net.ssl.SSLContext tls)
+    {
         AccessKeyLookup keys = accessKeyId -> accessKeyId.equals(KEY.accessKeyId()) ? Optional.of(KEY) : Optional.empty();
         server = new ApiServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), keys, actions(), adminEndpoints(), clock, maxBodyBytes);
+        if (tls != null) {
+            server.tls(tls);
+        }
         server.start();
     }
 
