@@ -34,8 +34,12 @@ cleanup() {
     # what is left rather than removing the data directory under running tasks
     local left=1
     for _ in $(seq 1 450); do
-      left="$(timeout 60 "$BERTH" ps 2>/dev/null | grep -c -e RUNNING -e STOPPING -e PENDING -e DEPROVISIONING)"
-      [ "$left" = 0 ] && break
+      # a failed `berth ps` says nothing about the tasks: it is no "none left"
+      local listed
+      if listed="$(timeout 60 "$BERTH" ps 2>/dev/null)"; then
+        left="$(grep -c -e RUNNING -e STOPPING -e PENDING -e DEPROVISIONING <<<"$listed")"
+        [ "$left" = 0 ] && break
+      fi
       sleep 2
     done
     if [ "$left" != 0 ]; then
