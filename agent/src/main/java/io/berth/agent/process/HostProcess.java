@@ -131,19 +131,21 @@ public final class HostProcess
 
     private static String readBounded(InputStream stream, int maxBytes)
     {
+        java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
+        long cut = 0;
+        byte[] buffer = new byte[8192];
         try (stream) {
-            byte[] kept = stream.readNBytes(maxBytes);
-            long cut = 0;
-            byte[] discard = new byte[8192];
-            for (int read = stream.read(discard); read >= 0; read = stream.read(discard)) {
-                cut += read;
+            for (int read = stream.read(buffer); read >= 0; read = stream.read(buffer)) {
+                int keep = Math.min(read, maxBytes - kept.size());
+                kept.write(buffer, 0, keep);
+                cut += read - keep;
             }
-            String text = new String(kept, StandardCharsets.UTF_8);
-            return cut == 0 ? text : text + "\n[... " + cut + " more bytes not kept]\n";
         }
         catch (IOException e) {
-            return "";
+            // the stream closes under the reader when the command is killed: what was read so far is the output
         }
+        String text = kept.toString(StandardCharsets.UTF_8);
+        return cut == 0 ? text : text + "\n[... " + cut + " more bytes not kept]\n";
     }
 
     private static String describe(List<String> command)
