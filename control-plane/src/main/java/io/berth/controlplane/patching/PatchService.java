@@ -65,9 +65,11 @@ public final class PatchService
             }
             PatchRun created = new PatchRun(newRunId(now), request.command(), request.maxUnavailable(), request.reboot(), request.commandTimeout(),
                     request.drainDeadline(), PatchRun.Status.RUNNING, now, null, null, null, hostIds.stream().map(PatchHost::pending).toList());
-            if (!transaction.patchRuns().insert(created)) {
-                String other = transaction.patchRuns().running().stream().map(PatchRun::runId).findFirst().orElse("another");
-                throw InvalidRequestException.refused("Patch run " + other + " is still RUNNING: one patch at a time (`berth host patch --status` shows it).");
+            // the unique index refuses a run started by another control plane at the same moment
+            String other = transaction.patchRuns().running().stream().map(PatchRun::runId).findFirst().orElse(null);
+            if (other != null || !transaction.patchRuns().insert(created)) {
+                throw InvalidRequestException.refused("Patch run " + (other != null ? other : "started meanwhile")
+                        + " is still RUNNING: one patch at a time (`berth host patch --status` shows it).");
             }
             ClusterEvents.patch(transaction, EventType.PATCH_STARTED, created.runId(), null, "patch " + created.runId() + " started on " + hostIds.size()
                     + " host(s) " + hostIds + ", at most " + request.maxUnavailable() + " at once" + (request.reboot() ? ", rebooting" : "") + ": " + request.command(), now);
