@@ -219,6 +219,48 @@ class HostPatchEndToEndTest
         assertThat(child).as("a child of the killed command").doesNotExist();
     }
 
+    @Test
+    @Order(4)
+    void aRebootingCommandIsDoneOnceANewAgentAnswersAndHeartbeats()
+            throws Exception
+    {
+        int index = 1;
+        String host = fleet.hostId(index);
+        long before = fleet.agentPid(index);
+        // the command stops its own agent, as `systemctl restart berth-agent` or a reboot would; the watcher restarts it, as systemd would
+        AtomicInteger restarts = new AtomicInteger();
+        ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor();
+        supervisor.scheduleWithFixedDelay(() -> {
+            try {
+                if (!fleet.agentIsAlive(index)) {
+                    fleet.restartAgent(index);
+                    restarts.incrementAndGet();
+                }
+            }
+            catch (Exception e) {
+                // tried again at the next round
+            }
+        }, 0, 200, TimeUnit.MILLISECONDS);
+        BerthProcess.Result patch;
+        try {
+            patch = BerthProcess.run(Optional.empty(), List.of("host", "patch", host, "--command", "echo restarting; kill -TERM $PPID",
+                    "--reboot", "--drain-deadline", "5s", "--timeout", "60s", "--wait"), fleet.operatorEnvironment());
+        }
+        finally {
+            supervisor.shutdownNow();
+            supervisor.awaitTermination(10, TimeUnit.SECONDS);
+        }
+
+        assertThat(patch.exitCode()).as("berth host patch --reboot --wait: %s", patch.stdout()).isZero();
+        assertThat(restarts.get()).isEqualTo(1);
+        assertThat(fleet.agentPid(index)).isNotEqualTo(before);
+        JsonNode run = admin("GET", "/berth/patches").path("runs").get(0);
+        assertThat(run.path("status").asText()).isEqualTo("COMPLETED");
+        assertThat(admin("GET", "/berth/hosts/" + host).path("state").asText()).isEqualTo("ACTIVE");
+        BerthProcess.Result events = BerthProcess.run(Optional.empty(), List.of("events", "-n", "50"), fleet.operatorEnvironment());
+        assertThat(events.stdout()).contains("HOST_PATCH_COMMAND_ENDED  " + host + "  patch " + run.path("runId").asText() + ": the host is back with a new agent");
+    }
+
     private Service describe(String service)
     {
         return ecs.describeServices(request -> request.cluster(CLUSTER).services(service)).services().getFirst();
