@@ -100,6 +100,7 @@ class HostPatchEndToEndTest
     void aPatchOfEveryHostKeepsTheServiceRunningAndRunsTheCommandOnceOnEachHost()
             throws Exception
     {
+        long began = System.nanoTime();
         ContainerDefinition sleeper = ContainerDefinition.builder().name("main").image(fleet.image())
                 .command("sh", "-c", "trap 'exit 0' TERM; sleep 600 & wait").stopTimeout(2).build();
         String definition = ecs.registerTaskDefinition(request -> request.family("patched").cpu("256").memory("512").containerDefinitions(sleeper))
@@ -112,6 +113,8 @@ class HostPatchEndToEndTest
         BerthEnvironment.awaitStatus(ecs, CLUSTER, standalone, "RUNNING", TIMEOUT);
         String standaloneHost = fleet.hostOfTask(standalone);
 
+        System.out.printf("service and task running after %.1f s%n", (System.nanoTime() - began) / 1e9);
+        long patchBegan = System.nanoTime();
         Path marked = marks.resolve("patched");
         AtomicInteger mostOutOfService = new AtomicInteger();
         AtomicInteger fewestServiceTasks = new AtomicInteger(Integer.MAX_VALUE);
@@ -139,7 +142,9 @@ class HostPatchEndToEndTest
             sampler.awaitTermination(10, TimeUnit.SECONDS);
         }
 
+        System.out.println("berth host patch --wait:\n" + patch.stdout());
         assertThat(patch.exitCode()).as("berth host patch --wait: %s\n%s", patch.stdout(), patch.stderr()).isZero();
+        System.out.printf("the patch of 3 hosts took %.1f s%n", (System.nanoTime() - patchBegan) / 1e9);
         List<String> hostIds = new ArrayList<>();
         for (int i = 0; i < fleet.size(); i++) {
             hostIds.add(fleet.hostId(i));

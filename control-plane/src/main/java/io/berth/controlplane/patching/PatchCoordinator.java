@@ -24,6 +24,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -70,17 +73,7 @@ public final class PatchCoordinator
 
     private void step(PatchRun run)
     {
-        Map<String, PatchCommandStatus> commands = new HashMap<>();
-        for (PatchHost host : run.hosts()) {
-            if (host.step() == Step.COMMAND) {
-                try {
-                    commands.put(host.hostId(), agents.status(host.hostId(), run.patchId(host.hostId())));
-                }
-                catch (UncheckedIOException e) {
-                    log.debug("Patch {}: no answer from host {} about its command: {}", run.runId(), host.hostId(), e.getMessage());
-                }
-            }
-        }
+        Map<String, PatchCommandStatus> commands = commandStatuses(run);
         Instant now = clock.instant();
         PatchDecision decision = planner.plan(run, new PatchSnapshot(now, hostViews(), commands));
         PatchRun next = decision.run();
@@ -109,6 +102,30 @@ public final class PatchCoordinator
             events.forEach(event -> ClusterEvents.patch(transaction, event.type(), stored.runId(), event.hostId(), event.message(), now));
         });
         events.forEach(event -> log.info("{}", event.message()));
+    }
+
+    /**
+     * What the agents of the hosts whose command runs say, asked all at once: a host that reboots does not answer
+     * until its call's deadline, and the maintenance round waits for the slowest only.
+     */
+    private Map<String, PatchCommandStatus> commandStatuses(PatchRun run)
+    {
+        Map<String, PatchCommandStatus> commands = new ConcurrentHashMap<>();
+        try (ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (PatchHost host : run.hosts()) {
+                if (host.step() == Step.COMMAND) {
+                    calls.submit(() -> {
+                        try {
+                            commands.put(host.hostId(), agents.status(host.hostId(), run.patchId(host.hostId())));
+                        }
+                        catch (UncheckedIOException e) {
+                            log.debug("Patch {}: no answer from host {} about its command: {}", run.runId(), host.hostId(), e.getMessage());
+                        }
+                    });
+                }
+            }
+        }
+        return new HashMap<>(commands);
     }
 
     /** Starts the command on the host's agent, learning first which agent process it will run on (to tell a restart later). */

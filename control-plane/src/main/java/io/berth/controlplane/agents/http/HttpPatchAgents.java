@@ -23,8 +23,8 @@ import java.time.Duration;
 public final class HttpPatchAgents
         implements PatchAgents
 {
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(4);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(3);
 
     private final AgentEndpointCalls calls;
 
