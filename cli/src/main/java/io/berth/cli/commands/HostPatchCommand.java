@@ -72,11 +72,13 @@ public final class HostPatchCommand
             throws InterruptedException
     {
         PrintWriter out = spec.commandLine().getOut();
+        // a mistake in the options is said before anything is sent
+        ObjectNode request = status ? null : request();
         try (BerthClient client = connect()) {
             if (status) {
                 return showStatus(client, out);
             }
-            JsonNode run = client.admin("POST", "/berth/patches", Map.of(), request());
+            JsonNode run = client.admin("POST", "/berth/patches", Map.of(), request);
             out.println("Patch " + run.path("runId").asText() + " started on " + run.path("hosts").size() + " host(s), at most " + run.path("maxUnavailable").asInt()
                     + " at once; `berth host patch --status` shows its progress, `berth events -f` its steps.");
             out.flush();
