@@ -63,6 +63,11 @@ import io.berth.controlplane.api.admin.HostEndpoints;
 import io.berth.controlplane.api.admin.SetAccountIsolationEndpoint;
 import io.berth.controlplane.api.admin.SetAccountLimitsEndpoint;
 import io.berth.controlplane.api.admin.SetEgressEndpoint;
+import io.berth.controlplane.api.admin.PatchEndpoints;
+import io.berth.controlplane.agents.http.HttpPatchAgents;
+import io.berth.controlplane.patching.PatchCoordinator;
+import io.berth.controlplane.patching.PatchPlanner;
+import io.berth.controlplane.patching.PatchService;
 import io.berth.controlplane.hosts.HostService;
 import io.berth.controlplane.hosts.SpotInterrupter;
 import io.berth.controlplane.leadership.LeaderElection;
@@ -153,6 +158,7 @@ public final class ControlPlane
     private final EventLog events;
     private final LeaderElection leadership;
     private final ReplicaDirectory replicas;
+    private final PatchCoordinator patchCoordinator;
 
     public ControlPlane(ControlPlaneConfig config)
     {
@@ -242,7 +248,11 @@ public final class ControlPlane
                 new SetAccountIsolationEndpoint(accounts),
                 new SetAccountLimitsEndpoint(limits),
                 new SetRepositoryPublicEndpoint(repositories)));
-        endpoints.addAll(new HostEndpoints(hosts, new PlacementReports(store), new SpotInterrupter(store, hostSignals, config.clock())).endpoints());
+        SpotInterrupter spotInterrupter = new SpotInterrupter(store, hostSignals, config.clock());
+        endpoints.addAll(new HostEndpoints(hosts, new PlacementReports(store), spotInterrupter).endpoints());
+        endpoints.addAll(new PatchEndpoints(new PatchService(store, config.clock())).endpoints());
+        this.patchCoordinator = new PatchCoordinator(store, hosts, spotInterrupter, hostSignals, new HttpPatchAgents(store, hostAccess, config.clock()),
+                new PatchPlanner(), config.clock());
         this.adminEndpoints = endpoints.stream().map(EcsErrors::mapping).toList();
     }
 
@@ -486,7 +496,7 @@ public final class ControlPlane
      * The periodic work of the control plane, cheap enough to run every second: marks silent hosts LOST (stopping
      * their tasks), stops the tasks of hosts whose drain deadline passed, places waiting tasks (stopping those that
      * waited longer than the placement timeout), runs the service controller (tasks at each service's desired count,
-     * deployments rolled, see {@link ServiceReconciler}), and, at most once a minute, forgets long-stopped tasks (which
+     * deployments rolled, see {@link ServiceReconciler}), advances the RUNNING patch run (see {@link PatchCoordinator}), and, at most once a minute, forgets long-stopped tasks (which
      * reads every running task for metering first), deletes log events older than their group's retention and control-plane events past theirs. Each step runs on its own, so one failing does not hold up the
      * others. Called by `berth up` (AllInOne) every second; a standalone server should do the same.
      * <p>
@@ -517,6 +527,8 @@ public final class ControlPlane
         });
         // after placement, so a service sees its tasks placed; its new tasks are placed at once by RunTask's own pass
         step("reconciling services", serviceReconciler::reconcileAll);
+        // after the services, so a patched host's drain sees its service tasks replaced as soon as they are
+        step("patching hosts", patchCoordinator::advance);
         if (lastPurge == null || !now.isBefore(lastPurge.plus(PURGE_INTERVAL))) {
             lastPurge = now;
             step("purging stopped tasks", () -> {

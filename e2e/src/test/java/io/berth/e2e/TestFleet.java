@@ -262,6 +262,12 @@ final class TestFleet
         return fleet.agent(index).isAlive();
     }
 
+    /** The process id of agent i's current process. */
+    long agentPid(int index)
+    {
+        return fleet.agent(index).pid().orElseThrow();
+    }
+
     /** Starts agent i again as a new host: a new credential from the fleet's join token. */
     void rejoinAgent(int index)
             throws IOException

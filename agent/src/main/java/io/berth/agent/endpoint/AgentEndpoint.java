@@ -8,6 +8,9 @@ import io.berth.common.agentprotocol.LogChunk;
 import io.berth.common.agentprotocol.TaskLogSource;
 import io.berth.common.hostauth.HostRequestSignature;
 import io.berth.common.json.Json;
+import io.berth.common.patching.PatchCommandRequest;
+import io.berth.common.patching.PatchCommandStatus;
+import io.berth.agent.patching.PatchCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,13 +32,17 @@ import static java.util.Objects.requireNonNull;
  * Serves {@code GET /v1/tasks/{taskId}/logs?token=&max=} with the host's task logs (a LogChunk as JSON; 404 when
  * the host knows nothing of the task), to callers that sign with this host's credential
  * ({@link HostRequestSignature}); anyone else gets 401. When given a metrics page, also {@code GET /metrics} (which
- * takes the metrics token instead: Prometheus cannot sign as the control plane does).
+ * takes the metrics token instead: Prometheus cannot sign as the control plane does). When given patch commands, also
+ * {@code POST /v1/patches/{patchId}?bodySha256=HEX} (a {@link PatchCommandRequest}: starts the operator's command once
+ * per patch) and {@code GET /v1/patches/{patchId}} (a {@link PatchCommandStatus}), signed the same way; the body's
+ * SHA-256 in the signed query binds the command to the signature.
  */
 public final class AgentEndpoint
         implements AutoCloseable
 {
     private static final Logger log = LoggerFactory.getLogger(AgentEndpoint.class);
     private static final int MAX_LINES = 10_000;
+    private static final int MAX_PATCH_BODY_BYTES = 16 * 1024;
 
     private final InetSocketAddress bind;
     private final String hostId;
@@ -43,6 +50,7 @@ public final class AgentEndpoint
     private final TaskLogSource logs;
     private final Clock clock;
     private final HttpHandler metrics;
+    private final PatchCommands patches;
     private HttpServer server;
     private ExecutorService executor;
 
@@ -55,7 +63,14 @@ public final class AgentEndpoint
     /** metrics: the handler of GET /metrics (see io.berth.common.metrics.MetricsPage), or null for none. */
     public AgentEndpoint(InetSocketAddress bind, String hostId, String secretHash, TaskLogSource logs, Clock clock, HttpHandler metrics)
     {
+        this(bind, hostId, secretHash, logs, clock, metrics, null);
+    }
+
+    /** patches: the host's patch commands, or null for an endpoint that runs none. */
+    public AgentEndpoint(InetSocketAddress bind, String hostId, String secretHash, TaskLogSource logs, Clock clock, HttpHandler metrics, PatchCommands patches)
+    {
         this.metrics = metrics;
+        this.patches = patches;
         this.bind = requireNonNull(bind, "bind is null");
         this.hostId = requireNonNull(hostId, "hostId is null");
         this.secretHash = requireNonNull(secretHash, "secretHash is null");
@@ -106,6 +121,10 @@ public final class AgentEndpoint
                 return;
             }
             String[] segments = rawPath.split("/");
+            if (patches != null && segments.length == 4 && segments[1].equals("v1") && segments[2].equals("patches")) {
+                handlePatch(exchange, URLDecoder.decode(segments[3], StandardCharsets.UTF_8), query(rawQuery));
+                return;
+            }
             // "", "v1", "tasks", taskId, "logs"
             if (segments.length != 5 || !segments[1].equals("v1") || !segments[2].equals("tasks") || !segments[4].equals("logs")) {
                 send(exchange, 404, Map.of("message", "no agent endpoint at " + rawPath));
@@ -134,6 +153,36 @@ public final class AgentEndpoint
         }
         catch (IOException | RuntimeException e) {
             log.warn("agent endpoint: request failed: {}", e.toString());
+        }
+    }
+
+    private void handlePatch(HttpExchange exchange, String patchId, Map<String, String> query)
+            throws IOException
+    {
+        switch (exchange.getRequestMethod()) {
+            case "GET" -> send(exchange, 200, patches.status(patchId));
+            case "POST" -> {
+                byte[] body = exchange.getRequestBody().readNBytes(MAX_PATCH_BODY_BYTES + 1);
+                if (body.length > MAX_PATCH_BODY_BYTES) {
+                    send(exchange, 413, Map.of("message", "the patch request is larger than " + MAX_PATCH_BODY_BYTES + " bytes"));
+                    return;
+                }
+                // the signature covers the query, not the body: the body's digest in the query makes it covered too
+                if (!PatchCommandRequest.bodyDigest(body).equals(query.get(PatchCommandRequest.BODY_DIGEST_PARAMETER))) {
+                    send(exchange, 401, Map.of("message", "the patch request's body does not match the " + PatchCommandRequest.BODY_DIGEST_PARAMETER + " it was signed with"));
+                    return;
+                }
+                PatchCommandRequest request;
+                try {
+                    request = Json.mapper().readValue(body, PatchCommandRequest.class);
+                }
+                catch (IOException | RuntimeException e) {
+                    send(exchange, 400, Map.of("message", "not a patch command request: " + e.getMessage()));
+                    return;
+                }
+                send(exchange, 200, patches.start(patchId, request));
+            }
+            default -> send(exchange, 405, Map.of("message", "use GET or POST"));
         }
     }
 

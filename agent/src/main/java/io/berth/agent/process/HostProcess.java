@@ -80,6 +80,74 @@ public final class HostProcess
         }
     }
 
+    /**
+     * Runs an operator's command (a patch): as {@link #run(List, Map, byte[], Duration)} with no input, but keeps at
+     * most maxOutputBytes of each stream (saying how much was cut), and at the deadline kills the command with every
+     * process it started (a shell's children would otherwise keep running), throwing a
+     * {@link HostProcessTimeoutException} that holds what it printed until then.
+     */
+    public static ProcessOutput runBounded(List<String> command, Map<String, String> environment, Duration timeout, int maxOutputBytes)
+    {
+        if (maxOutputBytes < 1) {
+            throw new IllegalArgumentException("maxOutputBytes must be 1 or more, got " + maxOutputBytes);
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        if (environment != null) {
+            builder.environment().clear();
+            builder.environment().putAll(environment);
+        }
+        Process process;
+        try {
+            process = builder.start();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + command.getFirst() + ": " + e.getMessage(), e);
+        }
+        CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> readBounded(process.getInputStream(), maxOutputBytes), Thread::startVirtualThread);
+        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> readBounded(process.getErrorStream(), maxOutputBytes), Thread::startVirtualThread);
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                killTree(process);
+                ProcessOutput partial = new ProcessOutput(-1, stdout.completeOnTimeout("", 5, TimeUnit.SECONDS).join(),
+                        stderr.completeOnTimeout("", 5, TimeUnit.SECONDS).join());
+                throw new HostProcessTimeoutException(describe(command) + " did not finish within " + timeout.toSeconds() + " s", partial);
+            }
+            return new ProcessOutput(process.exitValue(), stdout.completeOnTimeout("", 5, TimeUnit.SECONDS).join(),
+                    stderr.completeOnTimeout("", 5, TimeUnit.SECONDS).join());
+        }
+        catch (InterruptedException e) {
+            killTree(process);
+            Thread.currentThread().interrupt();
+            throw new UncheckedIOException(new IOException("interrupted while running " + describe(command)));
+        }
+    }
+
+    private static void killTree(Process process)
+    {
+        // children first: once the parent is gone they are re-parented and no longer its descendants
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    private static String readBounded(InputStream stream, int maxBytes)
+    {
+        java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
+        long cut = 0;
+        byte[] buffer = new byte[8192];
+        try (stream) {
+            for (int read = stream.read(buffer); read >= 0; read = stream.read(buffer)) {
+                int keep = Math.min(read, maxBytes - kept.size());
+                kept.write(buffer, 0, keep);
+                cut += read - keep;
+            }
+        }
+        catch (IOException e) {
+            // the stream closes under the reader when the command is killed: what was read so far is the output
+        }
+        String text = kept.toString(StandardCharsets.UTF_8);
+        return cut == 0 ? text : text + "\n[... " + cut + " more bytes not kept]\n";
+    }
+
     private static String describe(List<String> command)
     {
         return String.join(" ", command.size() > 4 ? command.subList(0, 4) : command) + (command.size() > 4 ? " ..." : "");

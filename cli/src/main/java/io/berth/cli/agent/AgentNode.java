@@ -3,6 +3,7 @@ package io.berth.cli.agent;
 import io.berth.agent.Agent;
 import io.berth.agent.AgentConfig;
 import io.berth.agent.endpoint.AgentEndpoint;
+import io.berth.agent.patching.PatchCommands;
 import io.berth.agent.images.ByteSizes;
 import io.berth.agent.metrics.AgentMetrics;
 import io.berth.common.metrics.MetricsPage;
@@ -127,7 +128,8 @@ public final class AgentNode
 
             String address = config.address() != null ? config.address() : HostAddresses.towards(controlPlane);
             endpoint = new AgentEndpoint(new InetSocketAddress(InetAddress.getByName(address), config.agentPort()), credential.hostId(),
-                    HostSecrets.hash(credential.secret()), this::readLogs, clock, new MetricsPage(metrics.registry(), MetricsToken.loadOrCreate(metricsTokenFile)));
+                    HostSecrets.hash(credential.secret()), this::readLogs, clock, new MetricsPage(metrics.registry(), MetricsToken.loadOrCreate(metricsTokenFile)),
+                    new PatchCommands(credential.hostId()));
             endpoint.start();
 
             Map<String, String> attributes = new HashMap<>(config.attributes());

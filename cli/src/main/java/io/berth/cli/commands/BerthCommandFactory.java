@@ -75,6 +75,9 @@ public final class BerthCommandFactory
         else if (type == ExplainCommand.class) {
             command = new ExplainCommand(clients);
         }
+        else if (type == HostPatchCommand.class) {
+            command = new HostPatchCommand(clients);
+        }
         else if (type == HostTokenCommand.class) {
             command = new HostTokenCommand(clients);
         }

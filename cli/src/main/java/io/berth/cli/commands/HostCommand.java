@@ -6,8 +6,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** berth host: groups the host subcommands (operator only). */
-@Command(name = "host", mixinStandardHelpOptions = true, description = "Manage the hosts of the fleet: list, cordon, uncordon, drain, interrupt spot tasks, remove, join tokens (operator only).",
-        subcommands = {HostListCommand.class, HostCordonCommand.class, HostUncordonCommand.class, HostDrainCommand.class, HostInterruptSpotCommand.class, HostRemoveCommand.class, HostTokenCommand.class})
+@Command(name = "host", mixinStandardHelpOptions = true, description = "Manage the hosts of the fleet: list, cordon, uncordon, drain, interrupt spot tasks, remove, join tokens, rolling patches (operator only).",
+        subcommands = {HostListCommand.class, HostCordonCommand.class, HostUncordonCommand.class, HostDrainCommand.class, HostInterruptSpotCommand.class, HostRemoveCommand.class, HostTokenCommand.class, HostPatchCommand.class})
 public final class HostCommand
         implements Runnable
 {
@@ -17,6 +17,6 @@ public final class HostCommand
     @Override
     public void run()
     {
-        throw new ParameterException(spec.commandLine(), "Missing subcommand: use `berth host ls`, `berth host cordon HOST`, `berth host uncordon HOST`, `berth host drain HOST`, `berth host interrupt-spot HOST`, `berth host rm HOST` or `berth host token`");
+        throw new ParameterException(spec.commandLine(), "Missing subcommand: use `berth host ls`, `berth host cordon HOST`, `berth host uncordon HOST`, `berth host drain HOST`, `berth host interrupt-spot HOST`, `berth host rm HOST`, `berth host token` or `berth host patch`");
     }
 }

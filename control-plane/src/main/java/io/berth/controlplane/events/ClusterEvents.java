@@ -60,6 +60,15 @@ public final class ClusterEvents
         record(transaction, ClusterEvent.of(now, type, null, replicaId, null, message));
     }
 
+    /** An event of a patch run only the operator sees: about one of its hosts (hostId), or the whole run (hostId null). */
+    public static void patch(StoreTransaction transaction, EventType type, String runId, String hostId, String message, Instant now)
+    {
+        if (!type.name().contains("PATCH")) {
+            throw new IllegalArgumentException(type + " is not a patch event");
+        }
+        record(transaction, ClusterEvent.of(now, type, null, hostId != null ? hostId : "patch/" + runId, hostId, message));
+    }
+
     /** One of a service's own events (the messages DescribeServices shows). */
     public static void service(StoreTransaction transaction, String accountId, String serviceArn, String message, Instant now)
     {

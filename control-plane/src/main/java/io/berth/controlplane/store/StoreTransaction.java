@@ -119,6 +119,12 @@ public final class StoreTransaction
         return new LoadBalancingRows(sql);
     }
 
+    /** The operator's rolling patches of the fleet. */
+    public PatchRunRows patchRuns()
+    {
+        return new PatchRunRows(sql);
+    }
+
     /** The control plane's decisions, for `berth events`. */
     public EventRows events()
     {

@@ -1,6 +1,5 @@
 package io.berth.controlplane.agents.http;
 
-import io.berth.common.agentprotocol.HostInfo;
 import io.berth.common.agentprotocol.TaskLogSource;
 import io.berth.controlplane.agents.Host;
 import io.berth.controlplane.agents.LogSourceRegistry;
@@ -46,12 +45,11 @@ public final class HostLogSources
         if (local.isPresent()) {
             return local;
         }
-        Optional<HostInfo> info = store.inTransaction(transaction -> transaction.hosts().find(hostId)).map(Host::info);
-        if (info.isEmpty() || info.get().agentPort() == 0 || info.get().address() == null) {
+        Optional<String> hostAndPort = store.inTransaction(transaction -> transaction.hosts().find(hostId)).map(Host::info)
+                .flatMap(AgentEndpointCalls::hostAndPort);
+        if (hostAndPort.isEmpty()) {
             return Optional.empty();
         }
-        String address = info.get().address();
-        String hostAndPort = (address.contains(":") ? "[" + address + "]" : address) + ":" + info.get().agentPort();
-        return access.secretHash(hostId).map(hash -> new RemoteTaskLogSource(http, hostId, hostAndPort, hash, clock));
+        return access.secretHash(hostId).map(hash -> new RemoteTaskLogSource(http, hostId, hostAndPort.get(), hash, clock));
     }
 }
