@@ -1,7 +1,7 @@
 package io.berth.agent.tasks;
 
-import io.berth.agent.runtime.ContainerRuntime;
 import io.berth.agent.network.NetworkException;
+import io.berth.agent.runtime.ContainerRuntime;
 import io.berth.common.agentprotocol.ControlPlaneLink;
 import io.berth.common.agentprotocol.HostInfo;
 import io.berth.common.agentprotocol.NetworkPlan;
