@@ -5,7 +5,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -75,8 +74,7 @@ final class HostBridge
      */
     static String macAddress(Ipv4Cidr slice)
     {
-        long address = Ipv4Cidr.parseAddress(slice.firstHost());
-        return String.format(Locale.ROOT, "02:63:%02x:%02x:%02x:%02x", (address >> 24) & 255, (address >> 16) & 255, (address >> 8) & 255, address & 255);
+        return BerthMacAddresses.of(BerthMacAddresses.TASK_BRIDGE, Ipv4Cidr.parseAddress(slice.firstHost()));
     }
 
     /**

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -40,8 +39,7 @@ final class VxlanPeerEntries
     /** Locally administered (02:), then 62 for Berth, then the four bytes of the slice's network address. */
     static String macAddress(Ipv4Cidr slice)
     {
-        long address = slice.network();
-        return String.format(Locale.ROOT, "02:62:%02x:%02x:%02x:%02x", (address >> 24) & 255, (address >> 16) & 255, (address >> 8) & 255, address & 255);
+        return BerthMacAddresses.of(BerthMacAddresses.VXLAN_DEVICE, slice.network());
     }
 
     /** Commands that remove entries of peers that left, then place the entries a wanted peer lacks (or has wrong). */
