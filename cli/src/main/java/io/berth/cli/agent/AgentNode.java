@@ -369,8 +369,18 @@ public final class AgentNode
     public synchronized void close()
     {
         if (agent != null) {
+            Agent closing = agent;
             agent.close();
             agent = null;
+            // containers outlive the agent and keep their cgroups in its parent; with none left, nothing needs the parent
+            if (closing.host().runtime() instanceof TieredRuntime runtime) {
+                try {
+                    runtime.removeCgroupParent();
+                }
+                catch (RuntimeException e) {
+                    log.warn("host {}: cannot remove the agent's cgroup parent: {}", credential.hostId(), e.getMessage());
+                }
+            }
         }
         if (haproxy != null) {
             haproxy.close();
