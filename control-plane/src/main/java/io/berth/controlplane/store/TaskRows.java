@@ -20,9 +20,6 @@ import static java.util.Objects.requireNonNull;
  */
 public final class TaskRows
 {
-    /** Enough for the tasks of a large host many times over; a body is a few KiB. */
-    private static final DecodedBodies<Task> DECODED = new DecodedBodies<>(Task.class, 8192);
-
     private final Sql sql;
 
     TaskRows(Sql sql)
@@ -213,6 +210,6 @@ public final class TaskRows
     private static Task task(ResultSet row)
             throws SQLException
     {
-        return DECODED.read(row.getString("body"));
+        return JsonBodies.read(row.getString("body"), Task.class);
     }
 }
