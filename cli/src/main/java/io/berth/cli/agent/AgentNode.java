@@ -1,6 +1,7 @@
 package io.berth.cli.agent;
 
 import io.berth.agent.Agent;
+import io.berth.cli.BerthVersion;
 import io.berth.agent.AgentConfig;
 import io.berth.agent.endpoint.AgentEndpoint;
 import io.berth.agent.patching.PatchCommands;
@@ -140,7 +141,8 @@ public final class AgentNode
                     config.memoryMiB() != null ? config.memoryMiB() : HostCapacity.memoryMiB(),
                     attributes,
                     endpoint.port(),
-                    runtime.tiers());
+                    runtime.tiers(),
+                    BerthVersion.current());
             ControlPlaneLink agentLink = link;
             if (config.ingress()) {
                 // the load balancers' data plane: HAProxy under this agent, fed by each sync's ingress plan
