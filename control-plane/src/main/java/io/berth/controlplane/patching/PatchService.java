@@ -64,7 +64,7 @@ public final class PatchService
                 }
             }
             PatchRun created = new PatchRun(newRunId(now), request.command(), request.maxUnavailable(), request.reboot(), request.commandTimeout(),
-                    request.drainDeadline(), PatchRun.Status.RUNNING, now, null, null, null, hostIds.stream().map(PatchHost::pending).toList());
+                    request.drainDeadline(), PatchRun.Status.RUNNING, now, null, null, null, hostIds.stream().map(PatchHost::pending).toList(), request.upgrade());
             // the unique index refuses a run started by another control plane at the same moment
             String other = transaction.patchRuns().running().stream().map(PatchRun::runId).findFirst().orElse(null);
             if (other != null || !transaction.patchRuns().insert(created)) {
