@@ -133,7 +133,7 @@ public final class HostPatchCommand
     }
 
     /** Prints each host's step as it changes until the run ends; 0 when it COMPLETED, 1 when it FAILED. */
-    private int follow(BerthClient client, String runId, PrintWriter out)
+    static int follow(BerthClient client, String runId, PrintWriter out)
             throws InterruptedException
     {
         Map<String, String> seen = new HashMap<>();
