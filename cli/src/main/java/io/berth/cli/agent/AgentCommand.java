@@ -158,18 +158,22 @@ public final class AgentCommand
         Files.createDirectories(config.dataDirectory());
         // held until the process ends, however it ends: one agent per data directory
         DataDirectoryLock lock = DataDirectoryLock.acquire(config.dataDirectory());
-        AgentNode node = new AgentNode(config, Clock.systemUTC());
         UpgradeTrial upgrades = new UpgradeTrial(config.dataDirectory(), Clock.systemUTC());
-        node.allowUpgrades(command -> upgrades.handOver(node, lock, command));
         Optional<PendingUpgrade> trial = upgrades.pending();
+        AgentNode created = null;
         try {
-            node.start();
+            created = new AgentNode(config, Clock.systemUTC());
+            AgentNode handedOver = created;
+            created.allowUpgrades(command -> upgrades.handOver(handedOver, lock, command));
+            created.start();
         }
         catch (Exception | LinkageError e) {
             // a new build that cannot even start (a library missing, a bug) gives the host back to the old one
-            trial.ifPresent(pending -> upgrades.rollBack(pending, node, lock, "it did not start: " + e));
+            AgentNode failed = created;
+            trial.ifPresent(pending -> upgrades.rollBack(pending, failed, lock, "it did not start: " + e));
             throw e;
         }
+        AgentNode node = created;
         if (trial.isPresent()) {
             upgrades.await(trial.get(), node, lock);
         }

@@ -78,7 +78,7 @@ final class UpgradeTrial
         log.info("Upgrade {} of host {}: {}", pending.patchId(), node.hostId(), done);
     }
 
-    /** The new build failed its trial: record why, close what it opened, and exec the old build's command line again. */
+    /** The new build failed its trial: record why, close what it opened (node null when it was not even made), and exec the old build's command line again. */
     void rollBack(PendingUpgrade pending, AgentNode node, DataDirectoryLock lock, String why)
     {
         String message = "build " + pending.toVersion() + " did not come back (" + why + "); rolled back to build " + pending.fromVersion();
@@ -90,7 +90,9 @@ final class UpgradeTrial
             log.error("Upgrade {}: cannot record the rollback: {}", pending.patchId(), e.toString());
         }
         try {
-            node.close();
+            if (node != null) {
+                node.close();
+            }
         }
         catch (RuntimeException | LinkageError e) {
             log.warn("Upgrade {}: closing the new agent failed: {}", pending.patchId(), e.toString());
