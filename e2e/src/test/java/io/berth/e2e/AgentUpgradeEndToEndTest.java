@@ -43,6 +43,7 @@ class AgentUpgradeEndToEndTest
     private static final String CLUSTER = TestFleet.CLUSTER;
     private static final String VERSION_B = "0.1.0-upgrade-b";
     private static final String VERSION_BROKEN = "0.1.0-upgrade-broken";
+    private static final Duration HOST_LOST_AFTER = Duration.ofSeconds(30);
 
     private TestFleet fleet;
     private EcsClient ecs;
@@ -53,7 +54,10 @@ class AgentUpgradeEndToEndTest
     void startFleet()
             throws Exception
     {
-        fleet = TestFleet.start(1);
+        // the agent's handover (the old one closes, the new JVM starts and syncs) takes seconds; on a busy test machine more
+        // than the fleet's usual 10 s before a silent host is called lost
+        fleet = TestFleet.start(1, options -> options.withServerArguments(List.of("--placement-timeout", TestFleet.PLACEMENT_TIMEOUT.toSeconds() + "s",
+                "--host-lost-after", HOST_LOST_AFTER.toSeconds() + "s")));
         ecs = fleet.operatorClient();
         builds = Files.createTempDirectory("berth-builds");
         hostId = fleet.hostId(0);
@@ -102,6 +106,7 @@ class AgentUpgradeEndToEndTest
         BerthProcess.Result upgrade = berth("host", "upgrade", hostId, "--to", buildB.toString(), "--timeout", "60s", "--wait");
         System.out.printf("the upgrade took %.1f s:%n%s%n", (System.nanoTime() - upgradeBegan) / 1e9, upgrade.stdout());
 
+        System.out.println(berth("events", "-n", "8").stdout());
         assertThat(upgrade.exitCode()).as("berth host upgrade --wait: %s\n%s", upgrade.stdout(), upgrade.stderr()).isZero();
         assertThat(upgrade.stdout()).contains("COMPLETED").contains("upgraded from build " + versionA + " to build " + VERSION_B);
         assertThat(host().path("agentVersion").asText()).as("the version the host reports").isEqualTo(VERSION_B);

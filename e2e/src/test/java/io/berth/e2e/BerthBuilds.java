@@ -10,19 +10,21 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * Berth builds for upgrade tests, made without a second Maven build: the Berth this test runs (the class path of
  * {@link BerthJvm#forTests()}) packed as the tar `berth host upgrade` takes, its CLI jar (the one with io.berth.cli.Main)
- * at the top with another Implementation-Version, which is what `berth --version` and the agent announce. A directory on
- * the class path (target/classes) is packed as a jar.
+ * at the top with another Implementation-Version, which is what `berth --version` and the agent announce, and its runtime
+ * libraries in lib/. A directory on the class path (target/classes) is packed as a jar.
  */
 final class BerthBuilds
 {
@@ -35,6 +37,7 @@ final class BerthBuilds
             throws IOException
     {
         List<String> classPath = List.of(BerthJvm.forTests().classPath().split(":"));
+        Set<String> runtimeLibraries = runtimeLibraries(classPath);
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(Files.newOutputStream(file))) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             int index = 0;
@@ -47,7 +50,7 @@ final class BerthBuilds
                 if (holdsMainClass(path)) {
                     add(tar, "berth-cli-" + version + ".jar", jar(path, version));
                 }
-                else if (keep.test(name)) {
+                else if (keep.test(name) && (runtimeLibraries == null || runtimeLibraries.contains(name))) {
                     String entry = "lib/%03d-%s".formatted(index++, name);
                     if (Files.isDirectory(path)) {
                         add(tar, entry, jar(path, null));
@@ -62,6 +65,28 @@ final class BerthBuilds
             }
         }
         return file;
+    }
+
+    /**
+     * The file names of the CLI's runtime libraries, which Maven copies beside its jar (cli/target/lib): the test's own
+     * libraries (the AWS SDK, JUnit) are left out of the build. Null when there is no such directory: then all go in.
+     */
+    private static Set<String> runtimeLibraries(List<String> classPath)
+            throws IOException
+    {
+        for (String element : classPath) {
+            Path path = Path.of(element);
+            if (Files.exists(path) && holdsMainClass(path)) {
+                Path libraries = path.toAbsolutePath().getParent().resolve("lib");
+                if (!Files.isDirectory(libraries)) {
+                    return null;
+                }
+                try (Stream<Path> files = Files.list(libraries)) {
+                    return files.map(file -> file.getFileName().toString()).collect(Collectors.toSet());
+                }
+            }
+        }
+        return null;
     }
 
     /** A jar's file name; for a directory (MODULE/target/classes) MODULE-classes.jar. */
