@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -163,6 +164,9 @@ public final class AgentBuilds
             try {
                 response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             }
+            catch (HttpTimeoutException e) {
+                throw new AgentUpgradeException(notInTime(build), e);
+            }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while fetching " + build, e);
@@ -218,7 +222,7 @@ public final class AgentBuilds
         catch (TimeoutException e) {
             in.close();
             copy.cancel(true);
-            throw new AgentUpgradeException("fetching the build at " + build + " did not finish before the upgrade's deadline");
+            throw new AgentUpgradeException(notInTime(build));
         }
         catch (InterruptedException e) {
             in.close();
@@ -232,6 +236,11 @@ public final class AgentBuilds
                 case Throwable cause -> throw new IOException(cause.toString(), cause);
             }
         }
+    }
+
+    private static String notInTime(String build)
+    {
+        return "fetching the build at " + build + " did not finish before the upgrade's deadline";
     }
 
     /** Unpacks the jars of a tar or tar.gz archive: NAME.jar at its top and lib/NAME.jar; anything else in it is skipped. */
