@@ -62,7 +62,7 @@ class AgentBuildsTest
     void installsABuildThatHasItsChecksumAndSaysItsVersion()
             throws Exception
     {
-        Path archive = build("berth 9.9.9-test", true);
+        Path archive = TestBuilds.build(directory, "berth 9.9.9-test", true);
 
         AgentBuild build = builds.install(new AgentUpgradeRequest(archive.toString(), sha256(archive), 60), deadline(60));
 
@@ -86,7 +86,7 @@ class AgentBuildsTest
     void refusesABuildWithAnotherChecksumAndKeepsNothingOfIt()
             throws Exception
     {
-        Path archive = build("berth 9.9.9-test", false);
+        Path archive = TestBuilds.build(directory, "berth 9.9.9-test", false);
 
         assertThatThrownBy(() -> builds.install(new AgentUpgradeRequest("file://" + archive, "0".repeat(64), 60), deadline(60)))
                 .isInstanceOf(AgentUpgradeException.class)
@@ -103,12 +103,12 @@ class AgentBuildsTest
         assertThatThrownBy(() -> builds.install(new AgentUpgradeRequest(garbage.toString(), sha256(garbage), 60), deadline(60)))
                 .hasMessageStartingWith("the build is not a tar or tar.gz archive of jars: ");
 
-        Path noJar = tar(Map.of("README", "hello".getBytes(StandardCharsets.UTF_8)), false);
+        Path noJar = TestBuilds.tar(directory, Map.of("README", "hello".getBytes(StandardCharsets.UTF_8)), false);
         assertThatThrownBy(() -> builds.install(new AgentUpgradeRequest(noJar.toString(), sha256(noJar), 60), deadline(60)))
                 .hasMessage("the build at " + noJar + " holds no jar (a tar or tar.gz of berth-cli-VERSION.jar and lib/*.jar is needed)");
 
         // jars, but no Berth in them: the JVM finds no main class
-        Path noBerth = tar(Map.of("berth-cli-1.jar", jar(Map.of("other/Thing.class", new byte[] {1}))), false);
+        Path noBerth = TestBuilds.tar(directory, Map.of("berth-cli-1.jar", TestBuilds.jar(Map.of("other/Thing.class", new byte[] {1}))), false);
         assertThatThrownBy(() -> builds.install(new AgentUpgradeRequest(noBerth.toString(), sha256(noBerth), 60), deadline(60)))
                 .hasMessageStartingWith("the new build does not start: `berth --version` exited 1: ");
 
@@ -173,53 +173,7 @@ class AgentBuildsTest
         return clock.instant().plusSeconds(seconds);
     }
 
-    /** A build whose io.berth.cli.Main prints versionLine, as `berth --version` does, and a library beside it. */
-    private Path build(String versionLine, boolean gzip)
-            throws IOException
-    {
-        Path sources = Files.createDirectories(directory.resolve("src/io/berth/cli"));
-        Files.writeString(sources.resolve("Main.java"), "package io.berth.cli; public class Main { public static void main(String[] arguments) { System.out.println(\""
-                + versionLine + "\"); } }");
-        Path classes = Files.createDirectories(directory.resolve("classes"));
-        int compiled = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), sources.resolve("Main.java").toString());
-        assertThat(compiled).isZero();
-        byte[] cli = jar(Map.of("io/berth/cli/Main.class", Files.readAllBytes(classes.resolve("io/berth/cli/Main.class"))));
-        return tar(Map.of("./berth-cli-9.9.9-test.jar", cli, "lib/library.jar", jar(Map.of("library/Thing.class", new byte[] {1})), "README.md", new byte[] {1}), gzip);
-    }
-
-    private Path tar(Map<String, byte[]> files, boolean gzip)
-            throws IOException
-    {
-        Path archive = Files.createTempFile(directory, "build", gzip ? ".tar.gz" : ".tar");
-        try (OutputStream file = Files.newOutputStream(archive);
-                OutputStream out = gzip ? new GZIPOutputStream(file) : file;
-                TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
-            for (Map.Entry<String, byte[]> entry : files.entrySet()) {
-                TarArchiveEntry header = new TarArchiveEntry(entry.getKey());
-                header.setSize(entry.getValue().length);
-                tar.putArchiveEntry(header);
-                tar.write(entry.getValue());
-                tar.closeArchiveEntry();
-            }
-        }
-        return archive;
-    }
-
-    private static byte[] jar(Map<String, byte[]> entries)
-            throws IOException
-    {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (JarOutputStream jar = new JarOutputStream(bytes)) {
-            for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
-                jar.putNextEntry(new JarEntry(entry.getKey()));
-                jar.write(entry.getValue());
-                jar.closeEntry();
-            }
-        }
-        return bytes.toByteArray();
-    }
-
-    private static String sha256(Path file)
+    static String sha256(Path file)
             throws Exception
     {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
