@@ -94,8 +94,7 @@ class AgentUpgradeEndToEndTest
                 .command("sh", "-c", "trap 'exit 0' TERM; sleep 600 & wait").stopTimeout(2).build();
         String definition = ecs.registerTaskDefinition(request -> request.family("upgraded").requiresCompatibilitiesWithStrings("FARGATE").cpu("256").memory("512")
                 .containerDefinitions(sleeper)).taskDefinition().taskDefinitionArn();
-        String taskArn = ecs.runTask(request -> request.cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE)
-                .networkConfiguration(BerthEnvironment.awsvpc())).tasks().getFirst().taskArn();
+        String taskArn = runTask(definition);
         Task before = BerthEnvironment.awaitStatus(ecs, CLUSTER, taskArn, "RUNNING", TIMEOUT);
         String versionA = host().path("agentVersion").asText();
         assertThat(versionA).isNotBlank().isNotEqualTo(VERSION_B);
@@ -172,9 +171,13 @@ class AgentUpgradeEndToEndTest
         await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> host().path("agentVersion").asText().equals(version));
         // and it still runs tasks
         String definition = ecs.listTaskDefinitions(request -> request.familyPrefix("upgraded")).taskDefinitionArns().getFirst();
-        String taskArn = ecs.runTask(request -> request.cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE)
+        BerthEnvironment.awaitStatus(ecs, CLUSTER, runTask(definition), "RUNNING", TIMEOUT);
+    }
+
+    private String runTask(String definition)
+    {
+        return ecs.runTask(request -> request.cluster(CLUSTER).taskDefinition(definition).launchType(LaunchType.FARGATE)
                 .networkConfiguration(BerthEnvironment.awsvpc())).tasks().getFirst().taskArn();
-        BerthEnvironment.awaitStatus(ecs, CLUSTER, taskArn, "RUNNING", TIMEOUT);
     }
 
     private int runningContainerPid()

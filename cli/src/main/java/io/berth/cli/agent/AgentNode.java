@@ -195,13 +195,9 @@ public final class AgentNode
         upgrades.pending().ifPresent(pending -> commands.record(pending.patchId(), PatchCommandStatus.State.RUNNING,
                 "build " + pending.toVersion() + " started; waiting for its first sync with the control plane"));
         if (upgradeHandover != null) {
-            HttpClient http = HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(RegistryDeadlines.DEFAULTS.connect())
-                    .followRedirects(HttpClient.Redirect.NORMAL)
-                    .sslContext(TrustedCertificates.withSystem(ControlPlaneTrust.load(directory).orElse(List.of())))
-                    .build();
-            AgentBuilds builds = new AgentBuilds(directory.resolve(BUILDS_DIRECTORY), ProcessImage.javaBinary(), http, clock);
+            // builds come from the operator's servers (public CAs) or the control plane's side (the cluster CA)
+            AgentBuilds builds = new AgentBuilds(directory.resolve(BUILDS_DIRECTORY), ProcessImage.javaBinary(), httpTrustingTheClusterCa(directory, HttpClient.Redirect.NORMAL),
+                    clock);
             commands.allowUpgrades(new AgentUpgrader(credential.hostId(), BerthVersion.current(), builds, upgrades, ProcessImage::commandLine, upgradeHandover, clock));
         }
         patchCommands = commands;
@@ -312,19 +308,24 @@ public final class AgentNode
         return policy;
     }
 
+    /** An HTTP/1.1 client with the registry's connect deadline that trusts the system's CAs and the control plane's. */
+    private static HttpClient httpTrustingTheClusterCa(Path directory, HttpClient.Redirect redirects)
+    {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(RegistryDeadlines.DEFAULTS.connect())
+                .followRedirects(redirects)
+                .sslContext(TrustedCertificates.withSystem(ControlPlaneTrust.load(directory).orElse(List.of())))
+                .build();
+    }
+
     /** underlayAddress: where the other hosts' links to this host's task network end; null when not an IPv4 address (found from the route then). */
     private HostServices hostServices(Path directory, TieredRuntime runtime, URI controlPlane, String underlayAddress)
             throws IOException
     {
         // the registry's token endpoint is the control plane's API: trust its CA beside the system's (public registries)
-        HttpClient registryHttp = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(RegistryDeadlines.DEFAULTS.connect())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .sslContext(TrustedCertificates.withSystem(ControlPlaneTrust.load(directory).orElse(List.of())))
-                .build();
         registryClient = new RegistryClient(registryAccessPolicy(config.insecureRegistries(), controlPlane), RegistryCredentials.fromDockerConfig(config.registryAuthFile()),
-                registryHttp, RegistryDeadlines.DEFAULTS);
+                httpTrustingTheClusterCa(directory, HttpClient.Redirect.NEVER), RegistryDeadlines.DEFAULTS);
         Path imageDirectory = directory.resolve("images");
         RegistryImageService images = new RegistryImageService(imageDirectory, registryClient, new LayerUnpacker(), Descriptor.Platform.LINUX_AMD64, config.imageLimits(), clock);
         images.removeInterruptedWork();

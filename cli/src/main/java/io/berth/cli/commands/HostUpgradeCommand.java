@@ -1,7 +1,6 @@
 package io.berth.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.cli.client.BerthClient;
 import io.berth.cli.client.BerthClientFactory;
@@ -90,13 +89,7 @@ public final class HostUpgradeCommand
             throw new CommandFailedException("--sha256 must be the 64 hex digits sha256sum prints, got '" + sha256 + "'");
         }
         ObjectNode body = Json.mapper().createObjectNode();
-        if (all) {
-            body.put("all", true);
-        }
-        else {
-            ArrayNode hosts = body.putArray("hosts");
-            hostIds.forEach(hosts::add);
-        }
+        HostPatchCommand.putHosts(body, all, hostIds);
         body.put("build", build.startsWith("/") || build.contains("://") || build.startsWith("file:") ? build : Path.of(build).toAbsolutePath().toString());
         body.put("sha256", digest);
         body.put("maxUnavailable", maxUnavailable);
