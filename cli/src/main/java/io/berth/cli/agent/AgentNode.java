@@ -310,6 +310,7 @@ public final class AgentNode
 
     /** An HTTP/1.1 client with the registry's connect deadline that trusts the system's CAs and the control plane's. */
     private static HttpClient httpTrustingTheClusterCa(Path directory, HttpClient.Redirect redirects)
+            throws IOException
     {
         return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
