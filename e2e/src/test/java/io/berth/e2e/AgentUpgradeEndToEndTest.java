@@ -32,8 +32,9 @@ import static org.awaitility.Awaitility.await;
  * `berth host upgrade` with two builds (this test's Berth, and the same packed as a build with another version): the
  * agent of a host with a running task becomes build B in place (the same process id), the task's container runs on (the
  * same pid, startedAt unchanged, RUNNING throughout), the host reports version B, and a StopTask after the upgrade
- * works. A build with a wrong SHA-256, or one that is not a build at all, is refused and the agent goes on; a build
- * that starts but cannot run an agent (a library missing) is rolled back to the build before.
+ * works. A build with another SHA-256 than the one given is refused and the agent goes on (AgentBuildsTest has the other
+ * refusals: not an archive, no jar, no Berth in it, a stalled download); a build that starts but cannot run an agent (a
+ * library missing) is rolled back to the build before, in the same process.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -130,22 +131,17 @@ class AgentUpgradeEndToEndTest
 
     @Test
     @Order(2)
-    void aBuildWithAnotherChecksumOrNoBuildAtAllIsRefusedAndTheAgentGoesOn()
+    void aBuildWithAnotherChecksumIsRefusedAndTheAgentGoesOn()
             throws Exception
     {
         long agentPid = fleet.agentPid(0);
         String version = host().path("agentVersion").asText();
         Path buildB = builds.resolve("berth-b.tar");
-        BerthProcess.Result wrongChecksum = berth("host", "upgrade", hostId, "--to", buildB.toString(), "--sha256", "0".repeat(64), "--timeout", "30s", "--wait");
+        BerthProcess.Result upgrade = berth("host", "upgrade", hostId, "--to", buildB.toString(), "--sha256", "0".repeat(64), "--timeout", "30s", "--wait");
 
-        assertThat(wrongChecksum.exitCode()).as("berth host upgrade --wait: %s", wrongChecksum.stdout()).isEqualTo(1);
+        assertThat(upgrade.exitCode()).as("berth host upgrade --wait: %s", upgrade.stdout()).isEqualTo(1);
         assertThat(latestRun().path("failure").asText()).startsWith("the upgrade of host " + hostId + " failed: the upgrade failed: the build at " + buildB
                 + " has SHA-256 ").contains("not the " + "0".repeat(64) + " given").endsWith("the agent goes on with build " + version);
-
-        Path corrupt = Files.write(builds.resolve("corrupt.tar.gz"), new byte[] {0x1f, (byte) 0x8b, 1, 2, 3, 4, 5, 6, 7, 8});
-        BerthProcess.Result notABuild = berth("host", "upgrade", hostId, "--to", corrupt.toString(), "--timeout", "30s", "--wait");
-        assertThat(notABuild.exitCode()).isEqualTo(1);
-        assertThat(latestRun().path("failure").asText()).contains("the build is not a tar or tar.gz archive of jars");
 
         assertThat(fleet.agentPid(0)).isEqualTo(agentPid);
         assertThat(host().path("agentVersion").asText()).isEqualTo(version);
