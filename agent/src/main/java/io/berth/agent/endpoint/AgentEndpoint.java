@@ -8,6 +8,7 @@ import io.berth.common.agentprotocol.LogChunk;
 import io.berth.common.agentprotocol.TaskLogSource;
 import io.berth.common.hostauth.HostRequestSignature;
 import io.berth.common.json.Json;
+import io.berth.common.patching.AgentUpgradeRequest;
 import io.berth.common.patching.PatchCommandRequest;
 import io.berth.common.patching.PatchCommandStatus;
 import io.berth.agent.patching.PatchCommands;
@@ -125,6 +126,10 @@ public final class AgentEndpoint
                 handlePatch(exchange, URLDecoder.decode(segments[3], StandardCharsets.UTF_8), query(rawQuery));
                 return;
             }
+            if (patches != null && segments.length == 4 && segments[1].equals("v1") && segments[2].equals("upgrades")) {
+                handleUpgrade(exchange, URLDecoder.decode(segments[3], StandardCharsets.UTF_8), query(rawQuery));
+                return;
+            }
             // "", "v1", "tasks", taskId, "logs"
             if (segments.length != 5 || !segments[1].equals("v1") || !segments[2].equals("tasks") || !segments[4].equals("logs")) {
                 send(exchange, 404, Map.of("message", "no agent endpoint at " + rawPath));
@@ -162,14 +167,8 @@ public final class AgentEndpoint
         switch (exchange.getRequestMethod()) {
             case "GET" -> send(exchange, 200, patches.status(patchId));
             case "POST" -> {
-                byte[] body = exchange.getRequestBody().readNBytes(MAX_PATCH_BODY_BYTES + 1);
-                if (body.length > MAX_PATCH_BODY_BYTES) {
-                    send(exchange, 413, Map.of("message", "the patch request is larger than " + MAX_PATCH_BODY_BYTES + " bytes"));
-                    return;
-                }
-                // the signature covers the query, not the body: the body's digest in the query makes it covered too
-                if (!PatchCommandRequest.bodyDigest(body).equals(query.get(PatchCommandRequest.BODY_DIGEST_PARAMETER))) {
-                    send(exchange, 401, Map.of("message", "the patch request's body does not match the " + PatchCommandRequest.BODY_DIGEST_PARAMETER + " it was signed with"));
+                byte[] body = signedBody(exchange, query);
+                if (body == null) {
                     return;
                 }
                 PatchCommandRequest request;
@@ -184,6 +183,46 @@ public final class AgentEndpoint
             }
             default -> send(exchange, 405, Map.of("message", "use GET or POST"));
         }
+    }
+
+    /** An upgrade of this agent to another build ({@link AgentUpgradeRequest}); how it goes is read as a patch's status. */
+    private void handleUpgrade(HttpExchange exchange, String patchId, Map<String, String> query)
+            throws IOException
+    {
+        if (!exchange.getRequestMethod().equals("POST")) {
+            send(exchange, 405, Map.of("message", "use POST (GET /v1/patches/" + patchId + " tells how the upgrade goes)"));
+            return;
+        }
+        byte[] body = signedBody(exchange, query);
+        if (body == null) {
+            return;
+        }
+        AgentUpgradeRequest request;
+        try {
+            request = Json.mapper().readValue(body, AgentUpgradeRequest.class);
+        }
+        catch (IOException | RuntimeException e) {
+            send(exchange, 400, Map.of("message", "not an upgrade request: " + e.getMessage()));
+            return;
+        }
+        send(exchange, 200, patches.startUpgrade(patchId, request));
+    }
+
+    /** A POST's body, once it is no larger than allowed and matches the digest in the signed query; null when refused (the answer is sent). */
+    private static byte[] signedBody(HttpExchange exchange, Map<String, String> query)
+            throws IOException
+    {
+        byte[] body = exchange.getRequestBody().readNBytes(MAX_PATCH_BODY_BYTES + 1);
+        if (body.length > MAX_PATCH_BODY_BYTES) {
+            send(exchange, 413, Map.of("message", "the request is larger than " + MAX_PATCH_BODY_BYTES + " bytes"));
+            return null;
+        }
+        // the signature covers the query, not the body: the body's digest in the query makes it covered too
+        if (!PatchCommandRequest.bodyDigest(body).equals(query.get(PatchCommandRequest.BODY_DIGEST_PARAMETER))) {
+            send(exchange, 401, Map.of("message", "the request's body does not match the " + PatchCommandRequest.BODY_DIGEST_PARAMETER + " it was signed with"));
+            return null;
+        }
+        return body;
     }
 
     private static Map<String, String> query(String rawQuery)
