@@ -161,10 +161,20 @@ public final class ScaleBenchmark
         Thread.sleep(options.phase().toMillis());
         ProcessCpu.Use cpu = ProcessCpu.now(pids).since(before);
         SimulatedFleet.SyncRecorder syncs = fleet.nextPhase();
-        LatencySummary roundTrips = LatencySummary.of(syncs.roundTrips());
-        return String.format(Locale.ROOT, "%-34s %9.0f %8d %8d %9d %7.2f %8d %8s %10s   (syncs; CPU per sync %.1f ms)", "syncs only, 1 replica",
-                syncs.perSecond(), roundTrips.p50().toMillis(), roundTrips.p99().toMillis(), syncs.failures(), cpu.ownCores(), rssMiB(pids), "-", "-",
+        List<Duration> roundTrips = syncs.roundTrips();
+        return String.format(Locale.ROOT, "%-34s %9.0f %8s %8s %9d %7.2f %8d %8s %10s   (syncs; CPU per sync %.1f ms)", "syncs only, 1 replica",
+                syncs.perSecond(), p50(roundTrips), p99(roundTrips), syncs.failures(), cpu.ownCores(), rssMiB(pids), "-", "-",
                 cpu.ownCores() * 1000 / Math.max(syncs.perSecond(), 0.001));
+    }
+
+    private static String p50(List<Duration> samples)
+    {
+        return samples.isEmpty() ? "-" : Long.toString(LatencySummary.of(samples).p50().toMillis());
+    }
+
+    private static String p99(List<Duration> samples)
+    {
+        return samples.isEmpty() ? "-" : Long.toString(LatencySummary.of(samples).p99().toMillis());
     }
 
     private record PhaseFigures(String row, double rate, Duration p99) {}
@@ -190,14 +200,12 @@ public final class ScaleBenchmark
         List<Duration> seen = new ArrayList<>();
         load.answeredAt().forEach((taskId, answered) -> Optional.ofNullable(fleet.firstSeen(taskId))
                 .ifPresent(at -> seen.add(Duration.ofNanos(Math.max(0, at - answered)))));
-        LatencySummary latency = LatencySummary.of(load.latencies());
-        LatencySummary wake = seen.isEmpty() ? null : LatencySummary.of(seen);
-        String row = String.format(Locale.ROOT, "%-34s %9.0f %8d %8d %9d %7.2f %8d %8s %10s   (%d tasks, %.0f syncs/s, sync p99 %d ms%s)",
-                "RunTask, " + count + (count == 1 ? " replica" : " replicas"), load.callsPerSecond(), latency.p50().toMillis(), latency.p99().toMillis(),
-                load.failures(), cpu.ownCores(), rss, wake == null ? "-" : Long.toString(wake.p50().toMillis()), wake == null ? "-" : Long.toString(wake.p99().toMillis()),
-                load.tasks(), syncs.perSecond(), syncs.roundTrips().isEmpty() ? 0 : LatencySummary.of(syncs.roundTrips()).p99().toMillis(),
+        String row = String.format(Locale.ROOT, "%-34s %9.0f %8s %8s %9d %7.2f %8d %8s %10s   (%d tasks, %.0f syncs/s, sync p99 %s ms%s)",
+                "RunTask, " + count + (count == 1 ? " replica" : " replicas"), load.callsPerSecond(), p50(load.latencies()), p99(load.latencies()),
+                load.failures(), cpu.ownCores(), rss, p50(seen), p99(seen), load.tasks(), syncs.perSecond(), p99(syncs.roundTrips()),
                 load.lastFailure() == null ? "" : "; last failure: " + load.lastFailure());
-        return new PhaseFigures(row, load.callsPerSecond(), latency.p99());
+        Duration p99 = load.latencies().isEmpty() ? Duration.ofDays(1) : LatencySummary.of(load.latencies()).p99();
+        return new PhaseFigures(row, load.callsPerSecond(), p99);
     }
 
     /** SIGKILL of the leader: time to another replica's lease, and to the placement of a RunTask sent to a survivor at the kill. */

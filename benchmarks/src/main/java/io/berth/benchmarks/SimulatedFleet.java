@@ -180,19 +180,19 @@ final class SimulatedFleet
     private void sync(SimulatedAgent agent)
             throws InterruptedException
     {
-        SyncRecorder phase = recorder.get();
         long started = System.nanoTime();
         try {
             byte[] body = mapper.writeValueAsBytes(agent.request());
             byte[] answer = call(agent.replica(), agent.hashCode(), "sync", HttpRequest.BodyPublishers.ofByteArray(body), agent.credential(), SYNC_TIMEOUT);
             long answered = System.nanoTime();
-            phase.roundTrips.add(answered - started);
+            // counted in the phase it ends in
+            recorder.get().roundTrips.add(answered - started);
             for (String taskId : agent.apply(mapper.readValue(answer, SimulatedAgent.Answer.class), Instant.now())) {
                 firstSeen.putIfAbsent(taskId, answered);
             }
         }
         catch (IOException e) {
-            phase.failures.increment();
+            recorder.get().failures.increment();
             // as the real agent does: the next call goes to another replica
             agent.moveTo((agent.replica() + 1) % replicas);
         }
