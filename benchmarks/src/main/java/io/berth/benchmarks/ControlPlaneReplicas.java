@@ -114,7 +114,8 @@ final class ControlPlaneReplicas
     String joinToken()
             throws IOException, InterruptedException
     {
-        BerthProcess.Result issued = BerthProcess.run(jvm, Optional.empty(), List.of("host", "token"), operatorEnvironment());
+        // the launcher's own options: the servers' (a JFR recording, say) may print to standard output
+        BerthProcess.Result issued = BerthProcess.run(BerthJvm.current(BerthJvm.BERTH_SCRIPT_OPTIONS), Optional.empty(), List.of("host", "token"), operatorEnvironment());
         if (issued.exitCode() != 0) {
             throw new IOException("berth host token failed: " + issued.stderr());
         }

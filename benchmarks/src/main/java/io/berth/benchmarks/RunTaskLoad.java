@@ -1,6 +1,8 @@
 package io.berth.benchmarks;
 
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.PlacementStrategy;
+import software.amazon.awssdk.services.ecs.model.PlacementStrategyType;
 import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
 
 import java.time.Duration;
@@ -24,6 +26,9 @@ import static java.util.Objects.requireNonNull;
  */
 final class RunTaskLoad
 {
+    /** As a fleet's tasks are spread: every simulated host holds about as many. */
+    static final PlacementStrategy SPREAD = PlacementStrategy.builder().type(PlacementStrategyType.SPREAD).field("instanceId").build();
+
     private final List<EcsClient> clients;
     private final String cluster;
     private final String taskDefinitionArn;
@@ -69,7 +74,7 @@ final class RunTaskLoad
                         long sent = System.nanoTime();
                         try {
                             RunTaskResponse response = clients.get(call % clients.size()).runTask(request -> request.cluster(cluster).taskDefinition(taskDefinitionArn)
-                                    .count(count).networkConfiguration(BenchmarkCluster.AWSVPC));
+                                    .count(count).networkConfiguration(BenchmarkCluster.AWSVPC).placementStrategy(SPREAD));
                             long answered = System.nanoTime();
                             latencies.add(Duration.ofNanos(answered - sent));
                             response.tasks().forEach(task -> answeredAt.put(task.taskArn().substring(task.taskArn().lastIndexOf('/') + 1), answered));

@@ -218,7 +218,7 @@ public final class ScaleBenchmark
         replicas.server(leader).kill();
         long killedAt = System.currentTimeMillis();
         String taskArn = clients.get(survivor).runTask(request -> request.cluster(BenchmarkCluster.CLUSTER).taskDefinition(taskDefinitionArn)
-                .networkConfiguration(BenchmarkCluster.AWSVPC)).tasks().getFirst().taskArn();
+                .networkConfiguration(BenchmarkCluster.AWSVPC).placementStrategy(RunTaskLoad.SPREAD)).tasks().getFirst().taskArn();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         long elected;
         while ((elected = lastElection(jdbcUrl)) <= before) {
