@@ -31,7 +31,7 @@ import static java.util.Objects.requireNonNull;
 final class ControlPlaneReplicas
         implements AutoCloseable
 {
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private static final String ADDRESS = "127.0.0.1";
 
     private final Path root;

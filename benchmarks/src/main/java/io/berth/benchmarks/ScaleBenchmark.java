@@ -115,10 +115,10 @@ public final class ScaleBenchmark
 
         RunTaskLoad fill = new RunTaskLoad(clients, BenchmarkCluster.CLUSTER, taskDefinitionArn);
         int fillCalls = (options.tasks() + FILL_BATCH - 1) / FILL_BATCH;
-        RunTaskLoad.Result filled = fill.run(FILL_BATCH, options.concurrency(), fillCalls, Duration.ofHours(1));
-        out.printf(Locale.ROOT, "filled: %d tasks by %d RunTask of %d in %.1f s (%.0f tasks/s, RunTask p99 %d ms, %d failed%s)%n",
-                filled.tasks(), filled.calls(), FILL_BATCH, filled.elapsed().toMillis() / 1000.0, filled.tasksPerSecond(),
-                LatencySummary.of(filled.latencies()).p99().toMillis(), filled.failures(), filled.lastFailure() == null ? "" : ": " + filled.lastFailure());
+        RunTaskLoad.Result filled = fill.run(FILL_BATCH, options.concurrency(), fillCalls, options.fillLimit());
+        out.printf(Locale.ROOT, "filled: %d tasks (of %d asked) by %d RunTask of %d in %.1f s (%.1f tasks/s, RunTask p50 %s ms, p99 %s ms, %d failed%s)%n",
+                filled.tasks(), options.tasks(), filled.calls(), FILL_BATCH, filled.elapsed().toMillis() / 1000.0, filled.tasksPerSecond(),
+                p50(filled.latencies()), p99(filled.latencies()), filled.failures(), filled.lastFailure() == null ? "" : ": " + filled.lastFailure());
         Duration settled = awaitRunning(fleet, filled.tasks());
         out.printf(Locale.ROOT, "the fleet reports all %d RUNNING %.1f s after the last RunTask%n", filled.tasks(), settled.toMillis() / 1000.0);
 
