@@ -3,6 +3,7 @@ package io.berth.benchmarks;
 import io.berth.common.files.FileTrees;
 import io.berth.testing.BerthJvm;
 import io.berth.testing.BerthProcess;
+import io.berth.testing.LocalFleet;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,14 +100,7 @@ final class ControlPlaneReplicas
     Map<String, String> operatorEnvironment()
             throws IOException
     {
-        Map<String, String> environment = new HashMap<>();
-        for (String line : Files.readAllLines(directory(0).resolve("berth.env"))) {
-            if (line.startsWith("export ")) {
-                int equals = line.indexOf('=');
-                environment.put(line.substring("export ".length(), equals), line.substring(equals + 1));
-            }
-        }
-        return environment;
+        return LocalFleet.readEnvironmentFile(directory(0).resolve("berth.env"));
     }
 
     /** A join token from `berth host token` (it never expires, and any number of hosts may join with it). */

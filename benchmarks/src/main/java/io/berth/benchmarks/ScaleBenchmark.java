@@ -45,47 +45,19 @@ public final class ScaleBenchmark
     private static final Duration TARGET_P99 = Duration.ofMillis(50);
     private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(10);
     private static final int FILL_BATCH = 10;
+    private static final int WAKE_UP_SAMPLES = 30;
 
     private ScaleBenchmark() {}
 
     public static void main(String[] arguments)
     {
-        ScaleOptions options;
-        try {
-            options = ScaleOptions.parse(List.of(arguments));
-        }
-        catch (IllegalArgumentException e) {
-            System.err.println("bench: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        CleanupStack cleanup = new CleanupStack();
-        int exitCode = 0;
-        try (cleanup) {
-            run(options, cleanup, System.out);
-        }
-        catch (IOException | RuntimeException e) {
-            System.err.println("bench: failed: " + e);
-            exitCode = 1;
-        }
-        catch (InterruptedException e) {
-            System.err.println("bench: interrupted");
-            exitCode = 1;
-        }
-        if (!cleanup.shuttingDown()) {
-            System.exit(exitCode);
-        }
+        BenchmarkMain.run(arguments, ScaleOptions::parse, ScaleBenchmark::run);
     }
 
     private static void run(ScaleOptions options, CleanupStack cleanup, PrintStream out)
             throws IOException, InterruptedException
     {
-        if (System.getenv(TestPostgres.URL_VARIABLE) == null) {
-            throw new IOException("set " + TestPostgres.URL_VARIABLE + "=jdbc:postgresql://127.0.0.1:5432/postgres?user=...&password=... (a role with CREATEDB): "
-                    + "the control plane runs on a fresh database on that server");
-        }
-        TestPostgres postgres = TestPostgres.create();
-        cleanup.push("PostgreSQL database " + postgres.databaseName(), postgres::close);
+        TestPostgres postgres = BenchmarkMain.freshPostgres(cleanup, "the control plane runs on a fresh database on that server");
         out.printf(Locale.ROOT, "Berth scale benchmark: %d simulated agents (heartbeat %d ms) holding %d tasks, `berth server` on PostgreSQL, up to %d replicas%n",
                 options.agents(), options.heartbeat().toMillis(), options.tasks(), options.replicas());
         out.println("load before: " + BenchmarkMain.loadAverage());
@@ -133,12 +105,16 @@ public final class ScaleBenchmark
             fleet.spreadOver(count);
             rows.add(runTaskPhase(fleet, replicas, clients, taskDefinitionArn, options, count).row());
         }
+        String wakeUps = options.replicas() > 1 ? wakeUps(fleet, clients.getFirst(), taskDefinitionArn) : null;
         String failover = options.replicas() > 1 ? failover(replicas, clients, taskDefinitionArn, postgres.jdbcUrl(), fleet) : null;
 
         out.println();
         out.printf(Locale.ROOT, "%-34s %9s %8s %8s %9s %7s %8s %8s %10s%n", "phase (while the fleet syncs)", "calls/s", "p50 ms", "p99 ms", "failed", "CPU", "RSS MiB",
                 "seen p50", "seen p99 ms");
         rows.forEach(out::println);
+        if (wakeUps != null) {
+            out.println(wakeUps);
+        }
         if (failover != null) {
             out.println(failover);
         }
@@ -206,6 +182,41 @@ public final class ScaleBenchmark
                 load.lastFailure() == null ? "" : "; last failure: " + load.lastFailure());
         Duration p99 = load.latencies().isEmpty() ? Duration.ofDays(1) : LatencySummary.of(load.latencies()).p99();
         return new PhaseFigures(row, load.callsPerSecond(), p99);
+    }
+
+    /**
+     * Wake-ups across replicas, measured one RunTask at a time (so the queue of a loaded control plane does not count):
+     * each goes through replica 0, and the time from its answer to the sync answer that gives the task to its host is
+     * put with the hosts connected to replica 0 or with those connected to another. Without a wake-up the host would
+     * get it at its next heartbeat: half a heartbeat on average.
+     */
+    private static String wakeUps(SimulatedFleet fleet, EcsClient client, String taskDefinitionArn)
+            throws InterruptedException
+    {
+        List<Duration> same = new ArrayList<>();
+        List<Duration> other = new ArrayList<>();
+        for (int sample = 0; sample < WAKE_UP_SAMPLES; sample++) {
+            String taskArn = client.runTask(request -> request.cluster(BenchmarkCluster.CLUSTER).taskDefinition(taskDefinitionArn)
+                    .networkConfiguration(BenchmarkCluster.AWSVPC).placementStrategy(RunTaskLoad.SPREAD)).tasks().getFirst().taskArn();
+            long answered = System.nanoTime();
+            String taskId = taskArn.substring(taskArn.lastIndexOf('/') + 1);
+            long deadline = answered + Duration.ofSeconds(30).toNanos();
+            while (fleet.firstSeen(taskId) == null && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            Long seen = fleet.firstSeen(taskId);
+            if (seen != null) {
+                (fleet.seenThrough(taskId) == 0 ? same : other).add(Duration.ofNanos(Math.max(0, seen - answered)));
+            }
+        }
+        return String.format(Locale.ROOT, "wake-ups, one RunTask at a time through replica 0 (%d): to a host on replica 0 p50 %s ms, max %s ms (%d); "
+                        + "to a host on another replica p50 %s ms, max %s ms (%d)",
+                WAKE_UP_SAMPLES, p50(same), max(same), same.size(), p50(other), max(other), other.size());
+    }
+
+    private static String max(List<Duration> samples)
+    {
+        return samples.isEmpty() ? "-" : Long.toString(LatencySummary.of(samples).max().toMillis());
     }
 
     /** SIGKILL of the leader: time to another replica's lease, and to the placement of a RunTask sent to a survivor at the kill. */

@@ -52,6 +52,7 @@ final class SimulatedFleet
     private final List<SimulatedAgent> agents = new ArrayList<>();
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
+    private final Map<String, Integer> seenThrough = new ConcurrentHashMap<>();
     private final AtomicReference<SyncRecorder> recorder = new AtomicReference<>(new SyncRecorder());
     private volatile int replicas = 1;
     private volatile boolean running;
@@ -162,6 +163,12 @@ final class SimulatedFleet
         return firstSeen.get(taskId);
     }
 
+    /** The replica whose sync answer first gave the task to its host, if one did. */
+    Integer seenThrough(String taskId)
+    {
+        return seenThrough.get(taskId);
+    }
+
     private void reconcileLoop(SimulatedAgent agent, Semaphore wakeUps)
     {
         try {
@@ -189,6 +196,7 @@ final class SimulatedFleet
             recorder.get().roundTrips.add(answered - started);
             for (String taskId : agent.apply(mapper.readValue(answer, SimulatedAgent.Answer.class), Instant.now())) {
                 firstSeen.putIfAbsent(taskId, answered);
+                seenThrough.putIfAbsent(taskId, agent.replica());
             }
         }
         catch (IOException e) {

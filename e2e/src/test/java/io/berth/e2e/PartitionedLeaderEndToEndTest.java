@@ -7,6 +7,7 @@ import io.berth.common.metrics.MetricsToken;
 import io.berth.common.files.FileTrees;
 import io.berth.testing.BerthJvm;
 import io.berth.testing.BerthProcess;
+import io.berth.testing.LocalFleet;
 import io.berth.testing.PrometheusText;
 import io.berth.testing.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +31,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -190,14 +190,7 @@ class PartitionedLeaderEndToEndTest
     private Map<String, String> operatorEnvironment()
             throws IOException
     {
-        Map<String, String> environment = new HashMap<>();
-        for (String line : Files.readAllLines(directory(1).resolve("berth.env"))) {
-            if (line.startsWith("export ")) {
-                int equals = line.indexOf('=');
-                environment.put(line.substring("export ".length(), equals), line.substring(equals + 1));
-            }
-        }
-        return environment;
+        return LocalFleet.readEnvironmentFile(directory(1).resolve("berth.env"));
     }
 
     /** The replica (0 or 1) whose process holds the lease, or -1 (replica ids are HOSTNAME-PID-RANDOM). */
