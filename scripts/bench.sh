@@ -23,6 +23,10 @@
 # With --failover, io.berth.benchmarks.FailoverBenchmark: three `berth server` replicas on PostgreSQL (a fresh database
 # on the server BERTH_TEST_POSTGRES_URL names) and one agent; the leader SIGKILLed up to 5 times (--iterations): time
 # to the new leader's lease and to the placement of a RunTask sent at the kill.
+# With --scale, io.berth.benchmarks.ScaleBenchmark: `berth server` on PostgreSQL (a fresh database on the server
+# BERTH_TEST_POSTGRES_URL names) and a simulated fleet in one process speaking the agent protocol: --agents N (1000)
+# --tasks N (50000) --heartbeat-ms N (2000) --seconds N (20, each measured phase) --concurrency N (32, RunTask workers)
+# --replicas N (3: RunTask throughput with 1, 2 and 3 replicas, then the leader's SIGKILL) --jfr (profile the first).
 # With --tls, io.berth.benchmarks.TlsBenchmark: ListClusters through the AWS SDK against `berth server` with HTTPS
 # (its cluster CA) next to --tls off, kept alive and on new connections (--requests N, --connections N).
 # With --cli [RUNS] or --idle [TASKS], scripts/bench-cli.sh: `berth run`, `berth ps` and `berth --version` through
@@ -61,6 +65,10 @@ elif [ "${1:-}" = "--failover" ]; then
   shift
   BENCHMARK=io.berth.benchmarks.FailoverBenchmark
   LOG_NAME=bench-failover-berth.log
+elif [ "${1:-}" = "--scale" ]; then
+  shift
+  BENCHMARK=io.berth.benchmarks.ScaleBenchmark
+  LOG_NAME=bench-scale-berth.log
 elif [ "${1:-}" = "--tls" ]; then
   shift
   BENCHMARK=io.berth.benchmarks.TlsBenchmark

@@ -1,10 +1,13 @@
 package io.berth.benchmarks;
 
+import io.berth.testing.TestPostgres;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * What every benchmark's main does around its body: parse the options, check it runs as root with runc and conmon,
@@ -13,19 +16,28 @@ import java.util.List;
  */
 final class BenchmarkMain
 {
-    interface Body
+    interface Body<O>
     {
-        void run(BenchmarkOptions options, CleanupStack cleanup, PrintStream out)
+        void run(O options, CleanupStack cleanup, PrintStream out)
                 throws IOException, InterruptedException;
     }
 
     private BenchmarkMain() {}
 
-    static void run(String[] arguments, Body body)
+    static void run(String[] arguments, Body<BenchmarkOptions> body)
     {
-        BenchmarkOptions options;
+        run(arguments, BenchmarkOptions::parse, (options, cleanup, out) -> {
+            checkPrerequisites(options);
+            body.run(options, cleanup, out);
+        });
+    }
+
+    /** As {@link #run(String[], Body)}, for a benchmark with options of its own (parse throws IllegalArgumentException for bad ones) and no runc. */
+    static <O> void run(String[] arguments, Function<List<String>, O> parse, Body<O> body)
+    {
+        O options;
         try {
-            options = BenchmarkOptions.parse(List.of(arguments));
+            options = parse.apply(List.of(arguments));
         }
         catch (IllegalArgumentException e) {
             System.err.println("bench: " + e.getMessage());
@@ -35,7 +47,6 @@ final class BenchmarkMain
         CleanupStack cleanup = new CleanupStack();
         int exitCode = 0;
         try (cleanup) {
-            checkPrerequisites(options);
             body.run(options, cleanup, System.out);
         }
         catch (IOException | RuntimeException e) {
@@ -52,6 +63,18 @@ final class BenchmarkMain
             return;
         }
         System.exit(exitCode);
+    }
+
+    /** A fresh PostgreSQL database on the server BERTH_TEST_POSTGRES_URL names, dropped by the cleanup; why: what it is for. */
+    static TestPostgres freshPostgres(CleanupStack cleanup, String why)
+            throws IOException
+    {
+        if (System.getenv(TestPostgres.URL_VARIABLE) == null) {
+            throw new IOException("set " + TestPostgres.URL_VARIABLE + "=jdbc:postgresql://127.0.0.1:5432/postgres?user=...&password=... (a role with CREATEDB): " + why);
+        }
+        TestPostgres postgres = TestPostgres.create();
+        cleanup.push("PostgreSQL database " + postgres.databaseName(), postgres::close);
+        return postgres;
     }
 
     private static void checkPrerequisites(BenchmarkOptions options)

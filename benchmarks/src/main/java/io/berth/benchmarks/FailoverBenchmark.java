@@ -53,12 +53,7 @@ public final class FailoverBenchmark
     private static void run(BenchmarkOptions options, CleanupStack cleanup, PrintStream out)
             throws IOException, InterruptedException
     {
-        if (System.getenv(TestPostgres.URL_VARIABLE) == null) {
-            throw new IOException("set " + TestPostgres.URL_VARIABLE + "=jdbc:postgresql://127.0.0.1:5432/postgres?user=...&password=... (a role with CREATEDB): "
-                    + "the replicas share a fresh database on that server");
-        }
-        TestPostgres postgres = TestPostgres.create();
-        cleanup.push("PostgreSQL database " + postgres.databaseName(), postgres::close);
+        TestPostgres postgres = BenchmarkMain.freshPostgres(cleanup, "the replicas share a fresh database on that server");
         int rounds = Math.min(options.iterations(), MAX_ROUNDS);
         out.println("Berth failover benchmark: " + REPLICAS + " control planes on PostgreSQL, the leader SIGKILLed " + rounds + " times");
         FleetUnderTest fleetUnderTest = FleetUnderTest.start(cleanup, 16, (index, network) -> List.of(), fleetOptions -> new LocalFleetOptions(1,

@@ -7,6 +7,7 @@ import io.berth.controlplane.credentials.TaskCredentialIssuer;
 import io.berth.controlplane.accounts.AccountService;
 import io.berth.controlplane.agents.AgentGateway;
 import io.berth.controlplane.agents.HostSignals;
+import io.berth.controlplane.agents.wakeups.HostChangeRelay;
 import io.berth.controlplane.agents.LogSourceRegistry;
 import io.berth.controlplane.agents.access.HostAccess;
 import io.berth.controlplane.agents.http.AgentProtocolHandler;
@@ -159,6 +160,8 @@ public final class ControlPlane
     private final LeaderElection leadership;
     private final ReplicaDirectory replicas;
     private final PatchCoordinator patchCoordinator;
+    /** Relays host wake-ups between replicas on PostgreSQL; null on SQLite. */
+    private final HostChangeRelay wakeups;
 
     public ControlPlane(ControlPlaneConfig config)
     {
@@ -254,6 +257,8 @@ public final class ControlPlane
         this.patchCoordinator = new PatchCoordinator(store, hosts, spotInterrupter, hostSignals, new HttpPatchAgents(store, hostAccess, config.clock()),
                 new PatchPlanner(), config.clock());
         this.adminEndpoints = endpoints.stream().map(EcsErrors::mapping).toList();
+        // replicas on one PostgreSQL store wake each other's agents (last: nothing after it can fail and leave it running); SQLite serves one replica
+        this.wakeups = DataSources.isSqlite(config.storeUrl()) ? null : HostChangeRelay.start(config.storeUrl(), replicaId, hostSignals);
     }
 
     /**
@@ -563,6 +568,9 @@ public final class ControlPlane
     {
         leadership.resign();
         replicas.withdraw();
+        if (wakeups != null) {
+            wakeups.close();
+        }
         store.close();
     }
 }

@@ -423,7 +423,8 @@ public final class LocalFleet
         }
     }
 
-    private static Map<String, String> readEnvironmentFile(Path file)
+    /** The variables a berth.env file exports (`export NAME=VALUE` lines), as `berth server` writes it. */
+    public static Map<String, String> readEnvironmentFile(Path file)
             throws IOException
     {
         Map<String, String> environment = new HashMap<>();

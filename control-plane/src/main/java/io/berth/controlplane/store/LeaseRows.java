@@ -85,6 +85,8 @@ public final class LeaseRows
     {
         if (sql.isPostgreSql()) {
             sql.update("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
+            // a renewal cut off between its UPDATE and its COMMIT would otherwise hold the row, and so the lease, for good
+            sql.update("SET LOCAL idle_in_transaction_session_timeout = '" + IDLE_TIMEOUT + "'");
         }
     }
 }

@@ -30,6 +30,8 @@ public final class Store
     private final HikariDataSource dataSource;
     /** The fence of the work this thread runs in {@link #fenced}, or null. */
     private final ThreadLocal<TransactionFence> fence = new ThreadLocal<>();
+    /** Shared by every transaction: tasks as of their version, so rows read again are not parsed again. */
+    private final TaskBodyCache taskBodies = new TaskBodyCache();
 
     private Store(HikariDataSource dataSource)
     {
@@ -127,7 +129,7 @@ public final class Store
     {
         try (Connection connection = dataSource.getConnection()) {
             try {
-                StoreTransaction transaction = new StoreTransaction(connection);
+                StoreTransaction transaction = new StoreTransaction(connection, taskBodies);
                 TransactionFence check = fence.get();
                 if (check != null) {
                     check.check(transaction);

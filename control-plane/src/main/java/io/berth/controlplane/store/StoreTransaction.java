@@ -4,14 +4,18 @@ import io.berth.controlplane.store.jdbc.Sql;
 
 import java.sql.Connection;
 
+import static java.util.Objects.requireNonNull;
+
 /** The tables, as seen inside one transaction. */
 public final class StoreTransaction
 {
     private final Sql sql;
+    private final TaskBodyCache taskBodies;
 
-    StoreTransaction(Connection connection)
+    StoreTransaction(Connection connection, TaskBodyCache taskBodies)
     {
         this.sql = new Sql(connection);
+        this.taskBodies = requireNonNull(taskBodies, "taskBodies is null");
     }
 
     public AccountRows accounts()
@@ -46,7 +50,7 @@ public final class StoreTransaction
 
     public TaskRows tasks()
     {
-        return new TaskRows(sql);
+        return new TaskRows(sql, taskBodies);
     }
 
     public HostRows hosts()

@@ -21,10 +21,12 @@ import static java.util.Objects.requireNonNull;
 public final class TaskRows
 {
     private final Sql sql;
+    private final TaskBodyCache bodies;
 
-    TaskRows(Sql sql)
+    TaskRows(Sql sql, TaskBodyCache bodies)
     {
         this.sql = requireNonNull(sql, "sql is null");
+        this.bodies = requireNonNull(bodies, "bodies is null");
     }
 
     public void insert(Task task)
@@ -153,15 +155,15 @@ public final class TaskRows
     /** Every task the host holds or should hold: placed there and not yet STOPPED. */
     public List<Task> onHost(String hostId)
     {
-        return sql.query("SELECT body FROM tasks WHERE host_id = ? AND last_status <> ? ORDER BY created_at, task_id",
-                TaskRows::task, hostId, TaskStatus.STOPPED.name());
+        return sql.query("SELECT task_id, version, body FROM tasks WHERE host_id = ? AND last_status <> ? ORDER BY created_at, task_id",
+                this::cachedTask, hostId, TaskStatus.STOPPED.name());
     }
 
     /** Every task placed on a host and not yet STOPPED: what holds the hosts' capacity. */
     public List<Task> placedNotStopped()
     {
-        return sql.query("SELECT body FROM tasks WHERE host_id IS NOT NULL AND last_status <> ? ORDER BY host_id, created_at, task_id",
-                TaskRows::task, TaskStatus.STOPPED.name());
+        return sql.query("SELECT task_id, version, body FROM tasks WHERE host_id IS NOT NULL AND last_status <> ? ORDER BY host_id, created_at, task_id",
+                this::cachedTask, TaskStatus.STOPPED.name());
     }
 
     /**
@@ -211,5 +213,12 @@ public final class TaskRows
             throws SQLException
     {
         return JsonBodies.read(row.getString("body"), Task.class);
+    }
+
+    /** For the reads every sync makes: a row of a version read before is not parsed again (see {@link TaskBodyCache}). */
+    private Task cachedTask(ResultSet row)
+            throws SQLException
+    {
+        return bodies.task(row.getString("task_id"), row.getLong("version"), () -> row.getString("body"));
     }
 }

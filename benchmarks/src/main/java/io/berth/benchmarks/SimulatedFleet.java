@@ -1,0 +1,258 @@
+package io.berth.benchmarks;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.berth.common.hostauth.HostCredential;
+import io.berth.common.json.Json;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntFunction;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Many agents in one process, speaking the real agent protocol over HTTP to `berth server` replicas: each joins with
+ * a join token, then syncs every heartbeat (and at once when its long poll on changes says its desired state changed),
+ * as the real agent's reconcile loop does, reporting its tasks ({@link SimulatedAgent}). Agent i talks to replica
+ * i modulo the replicas it is spread over, and moves to the next replica when its own stops answering. It records each
+ * sync's round trip and when each task was first seen by its host, for the benchmark to read phase by phase.
+ */
+final class SimulatedFleet
+        implements AutoCloseable
+{
+    private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);
+    private static final int LONG_POLL_SECONDS = 30;
+    /** Clients the agents share: one client's selector thread would be the simulator's bottleneck. */
+    private static final int CLIENTS = 8;
+    private static final int PARALLEL_JOINS = 16;
+
+    private final ObjectMapper mapper = Json.mapper().copy().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private final IntFunction<URI> endpoints;
+    private final Duration heartbeat;
+    private final List<HttpClient> clients = new ArrayList<>();
+    private final List<SimulatedAgent> agents = new ArrayList<>();
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
+    private final Map<String, Integer> seenThrough = new ConcurrentHashMap<>();
+    private final AtomicReference<SyncRecorder> recorder = new AtomicReference<>(new SyncRecorder());
+    private volatile int replicas = 1;
+    private volatile boolean running;
+
+    /** What the fleet's syncs did over a phase: their round trips (nanoseconds) and failures. */
+    static final class SyncRecorder
+    {
+        private final long startedAt = System.nanoTime();
+        private final ConcurrentLinkedQueue<Long> roundTrips = new ConcurrentLinkedQueue<>();
+        private final LongAdder failures = new LongAdder();
+
+        List<Duration> roundTrips()
+        {
+            return roundTrips.stream().map(Duration::ofNanos).toList();
+        }
+
+        long failures()
+        {
+            return failures.sum();
+        }
+
+        double perSecond()
+        {
+            return roundTrips.size() / ((System.nanoTime() - startedAt) / 1e9);
+        }
+    }
+
+    /** endpoints: the URL of replica i; heartbeat: how often each agent syncs when nothing wakes it (the agent's default is 2 s). */
+    SimulatedFleet(IntFunction<URI> endpoints, Duration heartbeat)
+    {
+        this.endpoints = requireNonNull(endpoints, "endpoints is null");
+        this.heartbeat = requireNonNull(heartbeat, "heartbeat is null");
+        for (int i = 0; i < CLIENTS; i++) {
+            clients.add(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(threads).build());
+        }
+    }
+
+    /** count agents join with the token (through replica 0), a few at a time; returns how long it took. */
+    Duration join(String token, int count)
+            throws IOException, InterruptedException
+    {
+        long started = System.nanoTime();
+        Semaphore parallel = new Semaphore(PARALLEL_JOINS);
+        List<java.util.concurrent.Future<HostCredential>> joins = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            parallel.acquire();
+            joins.add(threads.submit(() -> {
+                try {
+                    byte[] body = mapper.writeValueAsBytes(Map.of("token", token));
+                    JsonNode answer = mapper.readTree(call(0, 0, "join", HttpRequest.BodyPublishers.ofByteArray(body), null, SYNC_TIMEOUT));
+                    return new HostCredential(answer.path("hostId").asText(), answer.path("secret").asText());
+                }
+                finally {
+                    parallel.release();
+                }
+            }));
+        }
+        for (int i = 0; i < joins.size(); i++) {
+            try {
+                agents.add(new SimulatedAgent(i, joins.get(i).get(), 0));
+            }
+            catch (java.util.concurrent.ExecutionException e) {
+                throw new IOException("simulated agent " + i + " could not join: " + e.getCause(), e.getCause());
+            }
+        }
+        return Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    /** Starts every agent's reconcile loop and long poll, each agent's first sync at a random point of one heartbeat. */
+    void start()
+    {
+        running = true;
+        for (SimulatedAgent agent : agents) {
+            Semaphore wakeUps = new Semaphore(0);
+            threads.execute(() -> reconcileLoop(agent, wakeUps));
+            threads.execute(() -> listenForChanges(agent, wakeUps));
+        }
+    }
+
+    /** Agent i talks to replica i modulo count from its next call on. */
+    void spreadOver(int count)
+    {
+        replicas = count;
+        for (int i = 0; i < agents.size(); i++) {
+            agents.get(i).moveTo(i % count);
+        }
+    }
+
+    int size()
+    {
+        return agents.size();
+    }
+
+    int tasksRunning()
+    {
+        return agents.stream().mapToInt(SimulatedAgent::tasksRunning).sum();
+    }
+
+    /** Starts a new phase of sync records and returns the last one's. */
+    SyncRecorder nextPhase()
+    {
+        return recorder.getAndSet(new SyncRecorder());
+    }
+
+    /** When a host first saw the task in a sync answer (System.nanoTime()), if it did. */
+    Long firstSeen(String taskId)
+    {
+        return firstSeen.get(taskId);
+    }
+
+    /** The replica whose sync answer first gave the task to its host, if one did. */
+    Integer seenThrough(String taskId)
+    {
+        return seenThrough.get(taskId);
+    }
+
+    private void reconcileLoop(SimulatedAgent agent, Semaphore wakeUps)
+    {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(heartbeat.toMillis() + 1));
+            while (running) {
+                wakeUps.drainPermits();
+                sync(agent);
+                wakeUps.tryAcquire(heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void sync(SimulatedAgent agent)
+            throws InterruptedException
+    {
+        long started = System.nanoTime();
+        try {
+            byte[] body = mapper.writeValueAsBytes(agent.request());
+            byte[] answer = call(agent.replica(), agent.hashCode(), "sync", HttpRequest.BodyPublishers.ofByteArray(body), agent.credential(), SYNC_TIMEOUT);
+            long answered = System.nanoTime();
+            // counted in the phase it ends in
+            recorder.get().roundTrips.add(answered - started);
+            for (String taskId : agent.apply(mapper.readValue(answer, SimulatedAgent.Answer.class), Instant.now())) {
+                firstSeen.putIfAbsent(taskId, answered);
+                seenThrough.putIfAbsent(taskId, agent.replica());
+            }
+        }
+        catch (IOException e) {
+            recorder.get().failures.increment();
+            // as the real agent does: the next call goes to another replica
+            agent.moveTo((agent.replica() + 1) % replicas);
+        }
+    }
+
+    private void listenForChanges(SimulatedAgent agent, Semaphore wakeUps)
+    {
+        while (running) {
+            try {
+                byte[] answer = call(agent.replica(), agent.hashCode(), "changes?timeout=" + LONG_POLL_SECONDS, null, agent.credential(),
+                        Duration.ofSeconds(LONG_POLL_SECONDS + 10));
+                if (mapper.readTree(answer).path("changed").asBoolean()) {
+                    wakeUps.release();
+                }
+            }
+            catch (IOException e) {
+                try {
+                    Thread.sleep(heartbeat.toMillis());
+                }
+                catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+            catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** POST (body given) or GET of /berth/agent/v1/OPERATION on replica; the answer's body, or IOException for any status but 200. */
+    private byte[] call(int replica, int spread, String operation, HttpRequest.BodyPublisher body, HostCredential credential, Duration timeout)
+            throws IOException, InterruptedException
+    {
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoints.apply(replica).resolve("/berth/agent/v1/" + operation)).timeout(timeout);
+        if (credential != null) {
+            request.header("Authorization", credential.authorizationHeader());
+        }
+        if (body != null) {
+            request.header("Content-Type", "application/json").POST(body);
+        }
+        HttpResponse<byte[]> response = clients.get(Math.floorMod(spread, CLIENTS)).send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new IOException(operation + " on replica " + replica + " answered " + response.statusCode() + ": " + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return response.body();
+    }
+
+    @Override
+    public void close()
+    {
+        running = false;
+        threads.shutdownNow();
+        clients.forEach(HttpClient::close);
+    }
+}
