@@ -80,6 +80,8 @@ class TlsEndToEndTest
     static Path work;
 
     private static TestFleet fleet;
+    // one task serves the tests of the agent's calls and of the rotation: a task start is the slow part
+    private static String sleeperArn;
 
     @BeforeAll
     static void start()
@@ -165,7 +167,7 @@ class TlsEndToEndTest
     {
         String hostId = fleet.hostId(0);
         try (EcsClient ecs = fleet.operatorClient()) {
-            String taskArn = runSleeper(ecs);
+            String taskArn = sleeper(ecs);
             // the control plane read them from the agent: over HTTPS, signed with its key
             assertThat(awaitLogLine(taskArn, "hello over https")).contains("hello over https");
 
@@ -187,7 +189,6 @@ class TlsEndToEndTest
                 assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(plain).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString()))
                         .as("the agent serves HTTPS only").isInstanceOf(IOException.class);
             }
-            stop(ecs, taskArn);
         }
     }
 
@@ -199,7 +200,7 @@ class TlsEndToEndTest
         String hostId = fleet.hostId(0);
         HostCredential old = fleet.credential(0);
         try (EcsClient ecs = fleet.operatorClient()) {
-            String taskArn = runSleeper(ecs);
+            String taskArn = sleeper(ecs);
             Task before = BerthEnvironment.describe(ecs, TestFleet.CLUSTER, taskArn);
             BigInteger oldCertificate = agentCertificate(hostId).getSerialNumber();
 
@@ -226,7 +227,9 @@ class TlsEndToEndTest
             long heartbeat = admin("GET", "/berth/hosts/" + hostId).path("lastHeartbeat").asLong();
             await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
                     .until(() -> admin("GET", "/berth/hosts/" + hostId).path("lastHeartbeat").asLong() > heartbeat);
-            stop(ecs, taskArn);
+            ecs.stopTask(request -> request.cluster(TestFleet.CLUSTER).task(taskArn));
+            BerthEnvironment.awaitStatus(ecs, TestFleet.CLUSTER, taskArn, "STOPPED", TIMEOUT);
+            sleeperArn = null;
         }
     }
 
@@ -259,7 +262,16 @@ class TlsEndToEndTest
                 .contains("the credential of host " + hostId + " was revoked at");
     }
 
-    private String runSleeper(EcsClient ecs)
+    /** The tests' running task, started by the first that needs it. */
+    private static String sleeper(EcsClient ecs)
+    {
+        if (sleeperArn == null) {
+            sleeperArn = runSleeper(ecs);
+        }
+        return sleeperArn;
+    }
+
+    private static String runSleeper(EcsClient ecs)
     {
         String definition = ecs.registerTaskDefinition(request -> request.family("tls-sleeper").requiresCompatibilitiesWithStrings("FARGATE").cpu("256").memory("512")
                 .containerDefinitions(ContainerDefinition.builder().name("main").image(fleet.image())
@@ -269,12 +281,6 @@ class TlsEndToEndTest
                 .tasks().get(0).taskArn();
         BerthEnvironment.awaitStatus(ecs, TestFleet.CLUSTER, taskArn, "RUNNING", TIMEOUT);
         return taskArn;
-    }
-
-    private static void stop(EcsClient ecs, String taskArn)
-    {
-        ecs.stopTask(request -> request.cluster(TestFleet.CLUSTER).task(taskArn));
-        BerthEnvironment.awaitStatus(ecs, TestFleet.CLUSTER, taskArn, "STOPPED", TIMEOUT);
     }
 
     private static String taskId(String taskArn)
