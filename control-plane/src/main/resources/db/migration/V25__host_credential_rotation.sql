@@ -8,3 +8,13 @@ ALTER TABLE host_credentials ADD COLUMN previous_valid_until BIGINT;
 ALTER TABLE host_credentials ADD COLUMN rotation_requested_at BIGINT;
 ALTER TABLE host_credentials ADD COLUMN rotation_grace_millis BIGINT;
 ALTER TABLE host_credentials ADD COLUMN rotated_at BIGINT;
+
+-- What each control-plane replica proves itself to agents with (public parts only: its agent-call key and the pin of
+-- the CA its agents' certificates come from), keyed by the URL agents reach it at: a replica whose DIR/tls holds
+-- another key or CA than a live replica's is refused at start, since agents would trust one and refuse the other.
+CREATE TABLE control_plane_identities (
+    url VARCHAR(2048) NOT NULL PRIMARY KEY,
+    agent_call_key VARCHAR(255) NOT NULL,
+    ca_pin VARCHAR(80),
+    announced_at BIGINT NOT NULL
+);

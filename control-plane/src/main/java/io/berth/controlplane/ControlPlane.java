@@ -443,6 +443,15 @@ public final class ControlPlane
         return identity;
     }
 
+    /**
+     * Checks that the replicas running now prove themselves to agents as this one does (one agent-call key, one CA) and
+     * records this one's under url: the server calls it before it serves. IllegalStateException when one differs.
+     */
+    public void announceIdentity(java.net.URI url)
+    {
+        identity.announce(store, url, config.clock().instant().minus(ReplicaDirectory.FORGET_AFTER));
+    }
+
     public HostAccess hostAccess()
     {
         return hostAccess;

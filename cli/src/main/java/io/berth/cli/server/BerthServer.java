@@ -118,6 +118,8 @@ public final class BerthServer
             apiServer.mount(AgentProtocolHandler.PREFIX, controlPlane.agentProtocol());
             controlPlane.registryTokenEndpoint().ifPresent(endpoint -> apiServer.mount(RegistryTokenEndpoint.PREFIX, endpoint));
             apiServer.bind();
+            // before any agent is served: a replica with another agent-call key or CA than the running ones is refused
+            controlPlane.announceIdentity(advertisedUrl());
             if (registry != null) {
                 // before the API serves, so that no ECR login names a registry not up yet; it learns the API's port
                 // (its token endpoint) from the bound server and trusts the control plane's signing key

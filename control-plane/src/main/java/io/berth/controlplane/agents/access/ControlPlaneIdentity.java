@@ -1,16 +1,22 @@
 package io.berth.controlplane.agents.access;
 
 import io.berth.common.hostauth.AgentCallSignature;
+import io.berth.common.tls.CertificatePin;
 import io.berth.common.tls.TrustedCertificates;
+import io.berth.controlplane.store.ReplicaIdentityRows.ReplicaIdentity;
+import io.berth.controlplane.store.Store;
 import io.berth.controlplane.tls.ClusterCertificateAuthority;
 
 import javax.net.ssl.SSLContext;
 
 import java.io.IOException;
+import java.net.URI;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -61,6 +67,27 @@ public final class ControlPlaneIdentity
     public Optional<SSLContext> agentTls()
     {
         return Optional.ofNullable(agentTls);
+    }
+
+    /**
+     * Records this replica's identity (agent-call key, CA pin) under url, after checking that every other replica seen
+     * running since holds the same: replicas of one cluster share DIR/tls, or agents would trust one and refuse the
+     * others. IllegalStateException naming the first that differs.
+     */
+    public void announce(Store store, URI url, Instant liveSince)
+    {
+        String caPin = authority == null ? null : CertificatePin.of(authority.certificate()).toString();
+        ReplicaIdentity own = new ReplicaIdentity(url.toString(), publicKeyText(), caPin);
+        store.useTransaction(transaction -> {
+            for (ReplicaIdentity other : transaction.replicaIdentities().othersSeenSince(own.url(), liveSince)) {
+                if (!other.agentCallKey().equals(own.agentCallKey()) || !Objects.equals(other.caPin(), own.caPin())) {
+                    throw new IllegalStateException("the control plane at " + other.url() + " holds another "
+                            + (other.agentCallKey().equals(own.agentCallKey()) ? "cluster CA" : "agent-call key") + " than this one: replicas of one cluster share "
+                            + "DIR/tls (ca.key, ca.pem, " + AgentCallSigningKey.FILE_NAME + "); copy it from a running replica and start this one again");
+                }
+            }
+            transaction.replicaIdentities().announce(own, clock.instant());
+        });
     }
 
     /** A certificate (and the CA's after it) for hostId's agent endpoint at address; empty when agents serve plain HTTP. */
