@@ -31,33 +31,73 @@ berth_aot_key() {
   echo "${key:0:20}"
 }
 
-# Where the launcher keeps its caches: BERTH_AOT_DIR, or beside the build (a rebuild or `mvn clean` starts over).
-berth_aot_dir() {
-  echo "${BERTH_AOT_DIR:-$1/cli/target/aot}"
+# Prints the options that make the JVM use the CLI's AOT cache, one a line, or nothing when there is none yet (then
+# it starts a training run in the background, unless one runs already). See berth_cli_aot_options_set.
+# Usage: berth_cli_aot_options JDK AOT_DIR KEY CLASSPATH
+berth_cli_aot_options() {
+  berth_cli_aot_options_set "$@"
+  [ "${#BERTH_AOT_OPTIONS[@]}" -eq 0 ] || printf '%s\n' "${BERTH_AOT_OPTIONS[@]}"
 }
 
-# Prints the options that make the JVM use the CLI's AOT cache, one a line, or nothing when there is none yet (then
-# it starts a training run in the background, unless one runs already). The JVM itself refuses a cache made for
-# another class path or JDK, or one whose header is broken, and runs without it; but a cache changed in the middle
+# Sets BERTH_AOT_OPTIONS to the options that make the JVM use the CLI's AOT cache, or to none when there is none yet
+# (then it starts a training run in the background, unless one runs already). The JVM itself refuses a cache made
+# for another class path or JDK, or one whose header is broken, and runs without it; but a cache changed in the middle
 # can crash it, and its own check (-XX:+VerifySharedSpaces, a CRC of the whole cache) costs more start-up time than
 # the cache saves on a short command. So each cache has a seal written when it was made (size and modification
 # time to the nanosecond): a cache that does not match its seal was written to since, and is removed and made
 # again. The JVM's notes about the cache are silenced: the command's output is the user's. BERTH_AOT=off turns
-# it all off.
-# Usage: berth_cli_aot_options JDK AOT_DIR KEY CLASSPATH
-berth_cli_aot_options() {
+# it all off. It sets a variable rather than printing so that the launcher needs no subshell for it.
+# Usage: berth_cli_aot_options_set JDK AOT_DIR KEY CLASSPATH
+berth_cli_aot_options_set() {
   local jdk="$1" dir="$2" key="$3" classpath="$4"
+  BERTH_AOT_OPTIONS=()
   [ "${BERTH_AOT:-auto}" != off ] || return 0
   local archive="$dir/berth-cli-$key.aot" seal=""
   if [ -f "$archive" ]; then
     [ -f "$archive.seal" ] && IFS= read -r seal <"$archive.seal" || true
     if [ -n "$seal" ] && [ "$(stat -c '%s %y' "$archive" 2>/dev/null)" = "$seal" ]; then
-      printf '%s\n' "-XX:AOTCache=$archive" -Xlog:aot=off -Xlog:cds=off
+      BERTH_AOT_OPTIONS=("-XX:AOTCache=$archive" -Xlog:aot=off -Xlog:cds=off)
       return 0
     fi
     rm -f "$archive" "$archive.seal" 2>/dev/null || true
   fi
   berth_aot_train "$jdk" "$dir" "$key" "$classpath" || true
+}
+
+# Sets BERTH_JDK (berth_find_jdk's choice) and BERTH_AOT_KEY (berth_aot_key's) for this build, the CLI's jar first and
+# then the libraries. Both take a dozen processes to work out (ls, sort, sed, cksum, stat, sha256sum), which cost a
+# short command more than a tenth of a second on a busy machine; so they are kept in AOT_DIR/launch and read back
+# with shell builtins alone while that file still holds: the same JAVA_HOME, the same jars in the same order, and
+# no jar, no JDK release file and no new JDK in /usr/lib/jvm newer than the file. A directory that cannot be
+# written just means working them out each time.
+# Usage: berth_launch_plan AOT_DIR JAR LIB...
+berth_launch_plan() {
+  local dir="$1" file="$1/launch" classpath jar stale="" lines=()
+  printf -v classpath '%s:' "${@:2}"
+  classpath="${classpath%:}"
+  if [ -f "$file" ] && mapfile -t lines <"$file" 2>/dev/null && [ "${#lines[@]}" -eq 5 ] \
+      && [ "${lines[0]}" = "berth-launch 1" ] && [ "${lines[1]}" = "${JAVA_HOME:-}" ] && [ "${lines[4]}" = "$classpath" ] \
+      && [ -x "${lines[2]}/bin/java" ] && ! [ "${lines[2]}/release" -nt "$file" ] && ! [ /usr/lib/jvm -nt "$file" ]; then
+    for jar in "${@:2}"; do
+      if [ "$jar" -nt "$file" ]; then
+        stale=1
+        break
+      fi
+    done
+    if [ -z "$stale" ]; then
+      BERTH_JDK="${lines[2]}"
+      BERTH_AOT_KEY="${lines[3]}"
+      return 0
+    fi
+  fi
+  BERTH_JDK="$(berth_find_jdk)" || return 1
+  BERTH_AOT_KEY="$(berth_aot_key "$BERTH_JDK" "${@:2}")"
+  # written whole, then renamed: a command in between reads the old file or the new one, never half of one
+  if mkdir -p "$dir" 2>/dev/null \
+      && printf '%s\n' "berth-launch 1" "${JAVA_HOME:-}" "$BERTH_JDK" "$BERTH_AOT_KEY" "$classpath" >"$file.$$" 2>/dev/null; then
+    mv -f "$file.$$" "$file" 2>/dev/null || rm -f "$file.$$" 2>/dev/null || true
+  fi
+  return 0
 }
 
 # Starts, detached and niced, one training run that writes the cache for KEY and then removes the caches of other

@@ -72,6 +72,7 @@ public final class Agent
     private final AwsLogsShipper awslogsShipper;
     private final Semaphore wakeUps = new Semaphore(0);
     private final CompletableFuture<String> removedFromCluster = new CompletableFuture<>();
+    private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
     private volatile boolean running;
     /** Whether the control plane has answered a sync of this agent: a host it once knew and then refuses was removed. */
     private volatile boolean synced;
@@ -201,6 +202,12 @@ public final class Agent
         return removedFromCluster;
     }
 
+    /** Completes when the control plane first answered this agent's sync: an upgraded agent is back once it has. */
+    public CompletableFuture<Void> firstSync()
+    {
+        return firstSync;
+    }
+
     public HostServices host()
     {
         return host;
@@ -266,6 +273,7 @@ public final class Agent
                 wakeUps.drainPermits();
                 reconciler.reconcile();
                 synced = true;
+                firstSync.complete(null);
                 purgeOldLogs();
             }
             catch (ControlPlaneRefusedException e) {

@@ -9,7 +9,13 @@ public final class BerthVersion
     @Override
     public String[] getVersion()
     {
+        return new String[] {"berth " + current()};
+    }
+
+    /** This build's version: what an agent announces as its host's agentVersion. */
+    public static String current()
+    {
         String version = BerthVersion.class.getPackage().getImplementationVersion();
-        return new String[] {"berth " + (version == null ? "development" : version)};
+        return version == null ? "development" : version;
     }
 }

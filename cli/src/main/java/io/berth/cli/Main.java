@@ -6,6 +6,7 @@ import io.berth.cli.commands.BerthCommands;
 import picocli.CommandLine;
 
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 
 /** Entry point of the berth command. */
@@ -36,9 +37,16 @@ public final class Main
 
     public static int run(String... args)
     {
+        return run(System.getenv(), args);
+    }
+
+    /** Runs a command configured by environment instead of this process's (the AOT training run gives its own). */
+    public static int run(Map<String, String> environment, String... args)
+    {
+        BerthClientFactory clients = BerthClientFactory.fromEnvironment(environment);
         CommandLine commandLine = new CommandLine(
                 new BerthCommand(),
-                new BerthCommandFactory(BerthClientFactory.fromEnvironment(), Optional.of(new RegistryImageImport(System.getenv(), BerthClientFactory.fromEnvironment())), Clock.systemUTC()));
+                new BerthCommandFactory(clients, Optional.of(new RegistryImageImport(environment, clients)), Clock.systemUTC()));
         BerthCommand.addSubcommands(commandLine, args);
         BerthCommands.configure(commandLine);
         return BerthCommands.execute(commandLine, args);

@@ -134,6 +134,34 @@ class LauncherAotCacheTest
         assertThat(options(key(), Map.of())).isEmpty();
     }
 
+    @Test
+    void theLaunchPlanIsKeptUntilAJarOrTheJdkChanges()
+            throws Exception
+    {
+        Path javac = jdk.resolve("bin").resolve("javac");
+        Files.writeString(javac, "#!/bin/bash\n");
+        Files.setPosixFilePermissions(javac, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String key = key();
+        assertThat(plan()).containsExactly(jdk.toString(), key);
+        Path launch = cacheDirectory.resolve("launch");
+        assertThat(launch).exists();
+
+        // read back as kept, not worked out again: a key written into the file by hand comes back
+        List<String> lines = Files.readAllLines(launch);
+        lines.set(3, "kept-key");
+        Files.write(launch, lines);
+        assertThat(plan()).containsExactly(jdk.toString(), "kept-key");
+
+        Files.setLastModifiedTime(library, FileTime.from(Instant.now().plusSeconds(5)));
+        assertThat(plan()).as("a library newer than the plan").containsExactly(jdk.toString(), key());
+
+        lines = Files.readAllLines(launch);
+        lines.set(3, "kept-key");
+        Files.write(launch, lines);
+        assertThat(bash("berth_launch_plan \"$AOT_DIR\" \"$JAR\"; echo \"$BERTH_AOT_KEY\"", Map.of("JAVA_HOME", jdk.toString())))
+                .as("another class path").containsExactly(bash("berth_aot_key \"$JDK\" \"$JAR\"", Map.of()).getFirst());
+    }
+
     /** The first call finds no cache, runs without one and starts the training run; returns the cache it made. */
     private Path trainedCache(String key)
             throws Exception
@@ -150,6 +178,13 @@ class LauncherAotCacheTest
         return bash("berth_aot_key \"$JDK\" \"$JAR\" \"$LIB\"", Map.of()).getFirst();
     }
 
+    /** berth_launch_plan's JDK and key for the jar and the library, with JAVA_HOME at the stand-in JDK. */
+    private List<String> plan()
+            throws Exception
+    {
+        return bash("berth_launch_plan \"$AOT_DIR\" \"$JAR\" \"$LIB\"; echo \"$BERTH_JDK\"; echo \"$BERTH_AOT_KEY\"", Map.of("JAVA_HOME", jdk.toString()));
+    }
+
     private List<String> options(String key, Map<String, String> environment)
             throws Exception
     {
@@ -159,7 +194,7 @@ class LauncherAotCacheTest
     private List<String> bash(String command, Map<String, String> environment)
             throws Exception
     {
-        ProcessBuilder builder = new ProcessBuilder("bash", "-c", "set -euo pipefail; . \"$SCRIPT\"; " + command);
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c", "set -euo pipefail; . \"${SCRIPT%/*}/lib.sh\"; . \"$SCRIPT\"; " + command);
         builder.environment().putAll(Map.of("SCRIPT", SCRIPT.toString(), "JDK", jdk.toString(), "JAR", jar.toString(), "LIB", library.toString(),
                 "AOT_DIR", cacheDirectory.toString()));
         builder.environment().putAll(environment);

@@ -144,6 +144,7 @@ class BerthUpProcessEndToEndTest
         assertThat(second.exitValue()).isIn(0, 143);
         assertThat(ProcessHandle.of(secondRegistryPid).filter(ProcessHandle::isAlive)).as("berth up's registry after SIGTERM").isEmpty();
         assertThat(host.processes()).as("processes naming " + dataDirectory).isEmpty();
+        assertThat(HostLeftovers.hostCgroups(host.hostId())).as("the agent's cgroup parent once no container is left").isEmpty();
     }
 
     @Test

@@ -132,7 +132,7 @@ final class HostLeftovers
 
     /**
      * Removes a host's cgroup directories once they are empty. The agent leaves berth/HOST_ID behind when it
-     * stops (harmless on a real host, which keeps its id; each test Berth has a new one).
+     * stops with containers still running (they keep their cgroups there), or when a test ends it by force.
      */
     static void removeHostCgroups(String hostId)
     {

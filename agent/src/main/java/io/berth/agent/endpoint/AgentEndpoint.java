@@ -10,6 +10,7 @@ import io.berth.common.agentprotocol.LogChunk;
 import io.berth.common.agentprotocol.TaskLogSource;
 import io.berth.common.hostauth.AgentCallVerifier;
 import io.berth.common.json.Json;
+import io.berth.common.patching.AgentUpgradeRequest;
 import io.berth.common.patching.PatchCommandRequest;
 import io.berth.common.patching.PatchCommandStatus;
 import io.berth.agent.patching.PatchCommands;
@@ -138,6 +139,10 @@ public final class AgentEndpoint
                 handlePatch(exchange, URLDecoder.decode(segments[3], StandardCharsets.UTF_8), query(rawQuery), body);
                 return;
             }
+            if (patches != null && segments.length == 4 && segments[1].equals("v1") && segments[2].equals("upgrades")) {
+                handleUpgrade(exchange, URLDecoder.decode(segments[3], StandardCharsets.UTF_8), query(rawQuery), body);
+                return;
+            }
             // "", "v1", "tasks", taskId, "logs"
             if (segments.length != 5 || !segments[1].equals("v1") || !segments[2].equals("tasks") || !segments[4].equals("logs")) {
                 send(exchange, 404, Map.of("message", "no agent endpoint at " + rawPath));
@@ -175,9 +180,7 @@ public final class AgentEndpoint
         switch (exchange.getRequestMethod()) {
             case "GET" -> send(exchange, 200, patches.status(patchId));
             case "POST" -> {
-                // the signature covers the body; the digest in the query names the body the control plane meant too
-                if (!PatchCommandRequest.bodyDigest(body).equals(query.get(PatchCommandRequest.BODY_DIGEST_PARAMETER))) {
-                    send(exchange, 401, Map.of("message", "the patch request's body does not match the " + PatchCommandRequest.BODY_DIGEST_PARAMETER + " it was signed with"));
+                if (!digestMatches(exchange, query, body)) {
                     return;
                 }
                 PatchCommandRequest request;
@@ -192,6 +195,42 @@ public final class AgentEndpoint
             }
             default -> send(exchange, 405, Map.of("message", "use GET or POST"));
         }
+    }
+
+    /** An upgrade of this agent to another build ({@link AgentUpgradeRequest}); how it goes is read as a patch's status. */
+    private void handleUpgrade(HttpExchange exchange, String patchId, Map<String, String> query, byte[] body)
+            throws IOException
+    {
+        if (!exchange.getRequestMethod().equals("POST")) {
+            send(exchange, 405, Map.of("message", "use POST (GET /v1/patches/" + patchId + " tells how the upgrade goes)"));
+            return;
+        }
+        if (!digestMatches(exchange, query, body)) {
+            return;
+        }
+        AgentUpgradeRequest request;
+        try {
+            request = Json.mapper().readValue(body, AgentUpgradeRequest.class);
+        }
+        catch (IOException | RuntimeException e) {
+            send(exchange, 400, Map.of("message", "not an upgrade request: " + e.getMessage()));
+            return;
+        }
+        send(exchange, 200, patches.startUpgrade(patchId, request));
+    }
+
+    /**
+     * Whether a POST's body matches the digest in its query (false: refused, the answer sent): the signature covers the
+     * body itself; the digest names the body the control plane meant too.
+     */
+    private static boolean digestMatches(HttpExchange exchange, Map<String, String> query, byte[] body)
+            throws IOException
+    {
+        if (!PatchCommandRequest.bodyDigest(body).equals(query.get(PatchCommandRequest.BODY_DIGEST_PARAMETER))) {
+            send(exchange, 401, Map.of("message", "the request's body does not match the " + PatchCommandRequest.BODY_DIGEST_PARAMETER + " it was signed with"));
+            return false;
+        }
+        return true;
     }
 
     private static Map<String, String> query(String rawQuery)

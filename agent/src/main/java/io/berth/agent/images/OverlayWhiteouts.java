@@ -1,10 +1,13 @@
 package io.berth.agent.images;
 
+import io.berth.agent.process.HostProcess;
+import io.berth.agent.process.ProcessOutput;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Writes overlayfs's own deletion markers into an unpacked layer: a whiteout is a 0/0 character device, an
@@ -14,6 +17,9 @@ import java.util.concurrent.TimeUnit;
  */
 public class OverlayWhiteouts
 {
+    /** A mknod or setfattr on a local file: seconds at most, unless the file system hangs. */
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+
     public void createWhiteout(Path path)
             throws IOException
     {
@@ -29,28 +35,16 @@ public class OverlayWhiteouts
     private static void run(List<String> command)
             throws IOException
     {
-        Process process;
+        ProcessOutput output;
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            output = HostProcess.run(command, DEADLINE);
         }
-        catch (IOException e) {
-            throw new IOException("cannot run %s (install %s): %s".formatted(command.get(0), command.get(0).equals("setfattr") ? "the attr package" : "coreutils", e.getMessage()), e);
+        catch (UncheckedIOException e) {
+            String hint = command.getFirst().equals("setfattr") ? "the attr package" : "coreutils";
+            throw new IOException("cannot run %s (install %s if it is missing): %s".formatted(command.getFirst(), hint, e.getMessage()), e);
         }
-        try {
-            process.getOutputStream().close();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IOException(command.get(0) + " did not finish");
-            }
-            if (process.exitValue() != 0) {
-                throw new IOException("%s failed (exit %d): %s".formatted(String.join(" ", command), process.exitValue(), output));
-            }
-        }
-        catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while running " + command.get(0), e);
+        if (!output.succeeded()) {
+            throw new IOException("%s failed (exit %d): %s".formatted(String.join(" ", command), output.exitCode(), (output.stdout() + output.stderr()).strip()));
         }
     }
 }

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -41,9 +42,22 @@ public final class MeteredRuntime
     /** Reads the container's counters into the ledger; nothing happens when its cgroup is gone. */
     public void sample(String containerId)
     {
+        sample(containerId, false);
+    }
+
+    private void sample(String containerId, boolean last)
+    {
         try {
             Optional<ContainerUsage> usage = runtime.usage(containerId);
-            usage.ifPresent(reading -> ledger.record(containerId, reading, clock.instant()));
+            Instant at = clock.instant();
+            usage.ifPresent(reading -> {
+                if (last) {
+                    ledger.recordLast(containerId, reading, at);
+                }
+                else {
+                    ledger.record(containerId, reading, at);
+                }
+            });
         }
         catch (RuntimeException e) {
             log.warn("cannot read the usage of container {}: {}", containerId, e.getMessage());
@@ -78,7 +92,7 @@ public final class MeteredRuntime
     @Override
     public void delete(String containerId)
     {
-        sample(containerId);
+        sample(containerId, true);
         runtime.delete(containerId);
     }
 

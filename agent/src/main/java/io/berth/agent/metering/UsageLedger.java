@@ -11,7 +11,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,8 +24,11 @@ import java.util.stream.Stream;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The accumulated usage of every container on this host, one JSON file per container, written atomically
- * after each reading so that an agent restart (or crash) resumes from the last reading instead of zero.
+ * The accumulated usage of every container on this host, one JSON file per container, written atomically so
+ * that an agent restart (or crash) resumes from a recent reading instead of zero. A container's first and last
+ * readings are written at once, the ones between at most every {@link #SAVE_INTERVAL} (a write per container
+ * per sample was most of an idle host's metering cost): a crash loses at most that much of the used figures,
+ * never the billed window, which comes from the task's timestamps.
  * Container ids are "taskId-containerName" (see the task records), which is how a task finds its containers.
  */
 public final class UsageLedger
@@ -32,8 +37,12 @@ public final class UsageLedger
     private static final double MIB = 1024.0 * 1024.0;
     private static final String SUFFIX = ".usage.json";
 
+    static final Duration SAVE_INTERVAL = Duration.ofSeconds(30);
+
     private final Path directory;
     private final Map<String, ContainerMeter> meters = new ConcurrentHashMap<>();
+    /** When each container's record was last written; a container missing here has readings not yet written. */
+    private final Map<String, Instant> savedAt = new HashMap<>();
 
     public UsageLedger(Path directory)
     {
@@ -47,13 +56,38 @@ public final class UsageLedger
         load();
     }
 
-    /** Adds a reading of the container's cgroup counters, taken at the given time, and saves it. */
+    /** Adds a reading of the container's cgroup counters, taken at the given time; written if the last write is old. */
     public synchronized void record(String containerId, ContainerUsage usage, Instant at)
+    {
+        record(containerId, usage, at, false);
+    }
+
+    /** Adds a container's last reading (before its removal) and writes it at once. */
+    public synchronized void recordLast(String containerId, ContainerUsage usage, Instant at)
+    {
+        record(containerId, usage, at, true);
+    }
+
+    private void record(String containerId, ContainerUsage usage, Instant at, boolean writeNow)
     {
         requireNonNull(usage, "usage is null");
         requireNonNull(at, "at is null");
         ContainerMeter updated = meters.compute(containerId, (id, meter) -> meter == null ? ContainerMeter.first(id, usage, at) : meter.plus(usage, at));
-        save(updated);
+        Instant lastWrite = savedAt.get(containerId);
+        if (writeNow || lastWrite == null || !at.isBefore(lastWrite.plus(SAVE_INTERVAL))) {
+            save(updated, at);
+        }
+    }
+
+    /** Writes every reading not yet written, as an agent does before it stops. */
+    public synchronized void flush()
+    {
+        for (ContainerMeter meter : meters.values()) {
+            Instant lastWrite = savedAt.get(meter.containerId());
+            if (lastWrite == null || lastWrite.isBefore(meter.lastSampleAt())) {
+                save(meter, meter.lastSampleAt());
+            }
+        }
     }
 
     /** The usage of a task's containers so far; empty before its first reading. */
@@ -67,7 +101,7 @@ public final class UsageLedger
         }
         Instant first = containers.stream().map(ContainerMeter::firstSampleAt).min(Instant::compareTo).orElseThrow();
         Instant last = containers.stream().map(ContainerMeter::lastSampleAt).max(Instant::compareTo).orElseThrow();
-        double sampledSeconds = java.time.Duration.between(first, last).toNanos() / 1e9;
+        double sampledSeconds = Duration.between(first, last).toNanos() / 1e9;
         double cpuSeconds = containers.stream().mapToLong(ContainerMeter::cpuNanos).sum() / 1e9;
         // a multi-container task's peak is bounded by the sum of its containers' peaks: erring high keeps
         // right-sizing advice from ever suggesting a size too small
@@ -84,6 +118,7 @@ public final class UsageLedger
         for (String containerId : List.copyOf(meters.keySet())) {
             if (!keep.test(containerId)) {
                 meters.remove(containerId);
+                savedAt.remove(containerId);
                 try {
                     Files.deleteIfExists(file(containerId));
                 }
@@ -111,13 +146,14 @@ public final class UsageLedger
         return containerId.startsWith(taskId + "-");
     }
 
-    private void save(ContainerMeter meter)
+    private void save(ContainerMeter meter, Instant readingAt)
     {
         Path target = file(meter.containerId());
         Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
         try {
             Files.write(temporary, Json.mapper().writeValueAsBytes(meter));
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            savedAt.put(meter.containerId(), readingAt);
         }
         catch (IOException e) {
             // the reading stays in memory and the next one tries again
@@ -132,6 +168,7 @@ public final class UsageLedger
                 try {
                     ContainerMeter meter = Json.mapper().readValue(file.toFile(), ContainerMeter.class);
                     meters.put(meter.containerId(), meter);
+                    savedAt.put(meter.containerId(), meter.lastSampleAt());
                 }
                 catch (IOException e) {
                     log.warn("ignoring unreadable usage record {}: {}", file, e.getMessage());

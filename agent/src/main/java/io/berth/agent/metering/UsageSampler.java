@@ -106,5 +106,7 @@ public final class UsageSampler
             }
             thread = null;
         }
+        // readings between writes are kept in memory: the next agent resumes from the last one
+        ledger.flush();
     }
 }

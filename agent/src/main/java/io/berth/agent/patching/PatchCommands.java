@@ -3,6 +3,8 @@ package io.berth.agent.patching;
 import io.berth.agent.process.HostProcess;
 import io.berth.agent.process.HostProcessTimeoutException;
 import io.berth.agent.process.ProcessOutput;
+import io.berth.agent.upgrading.AgentUpgrader;
+import io.berth.common.patching.AgentUpgradeRequest;
 import io.berth.common.patching.PatchCommandRequest;
 import io.berth.common.patching.PatchCommandStatus;
 import io.berth.common.patching.PatchCommandStatus.State;
@@ -36,10 +38,51 @@ public final class PatchCommands
     private final String hostId;
     private final String agentInstance = UUID.randomUUID().toString();
     private final Map<String, PatchCommandStatus> statuses = new LinkedHashMap<>();
+    /** Null when this agent cannot upgrade itself in place (the agent of `berth up`). */
+    private volatile AgentUpgrader upgrader;
 
     public PatchCommands(String hostId)
     {
         this.hostId = requireNonNull(hostId, "hostId is null");
+    }
+
+    /** Lets the control plane upgrade this agent in place ({@link #startUpgrade}). */
+    public void allowUpgrades(AgentUpgrader value)
+    {
+        this.upgrader = requireNonNull(value, "value is null");
+    }
+
+    /**
+     * Starts an upgrade of this agent to another build unless this patch id has run here already; returns the patch's
+     * status either way. When the upgrade goes through, this process becomes the new build, whose agent answers for the
+     * patch (see {@link io.berth.agent.upgrading.UpgradeState}); when it fails, the patch FAILED here, saying why.
+     */
+    public synchronized PatchCommandStatus startUpgrade(String patchId, AgentUpgradeRequest request)
+    {
+        requireNonNull(patchId, "patchId is null");
+        requireNonNull(request, "request is null");
+        PatchCommandStatus known = statuses.get(patchId);
+        if (known != null) {
+            return known;
+        }
+        AgentUpgrader current = upgrader;
+        if (current == null) {
+            PatchCommandStatus refused = new PatchCommandStatus(patchId, State.FAILED, null, "this agent cannot be upgraded in place (the agent of `berth up`): "
+                    + "restart it with the new build", agentInstance);
+            remember(refused);
+            return refused;
+        }
+        PatchCommandStatus running = new PatchCommandStatus(patchId, State.RUNNING, null, "installing the build " + request.build(), agentInstance);
+        remember(running);
+        log.info("Upgrade {} of host {}: installing the build {} (sha256 {})", patchId, hostId, request.build(), request.sha256());
+        Thread.ofVirtual().name("upgrade-" + patchId).start(() -> finish(current.upgrade(patchId, request).status(agentInstance)));
+        return running;
+    }
+
+    /** What this agent process answers for a patch it did not run itself: an upgrade that ended, or that runs on as this process. */
+    public synchronized void record(String patchId, State state, String output)
+    {
+        remember(new PatchCommandStatus(patchId, state, state == State.SUCCEEDED ? Integer.valueOf(0) : null, output, agentInstance));
     }
 
     /** This agent process's id: drawn at its start, so a restarted agent has a new one. */

@@ -3,6 +3,7 @@ package io.berth.agent.runtime;
 import io.berth.common.agentprotocol.IsolationTier;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import static java.util.Objects.requireNonNull;
@@ -12,8 +13,11 @@ import static java.util.Objects.requireNonNull;
  * create, the agent its state, start, kill and delete, all with the same options, so the runtime's flavour is
  * data here rather than a class of its own.
  */
-public record OciRuntime(IsolationTier tier, Path binary, List<String> globalArguments)
+public record OciRuntime(IsolationTier tier, Path binary, List<String> globalArguments, Duration commandDeadline)
 {
+    /** How long one runtime command (state, start, kill, delete) may take before the agent gives up on it. */
+    public static final Duration DEFAULT_COMMAND_DEADLINE = Duration.ofSeconds(30);
+
     public static final Path DEFAULT_RUNC = Path.of("/usr/sbin/runc");
     public static final Path DEFAULT_RUNSC = Path.of("/usr/bin/runsc");
 
@@ -32,18 +36,28 @@ public record OciRuntime(IsolationTier tier, Path binary, List<String> globalArg
         requireNonNull(tier, "tier is null");
         requireNonNull(binary, "binary is null");
         globalArguments = List.copyOf(globalArguments);
+        requireNonNull(commandDeadline, "commandDeadline is null");
+        if (commandDeadline.isNegative() || commandDeadline.isZero()) {
+            throw new IllegalArgumentException("commandDeadline must be positive: " + commandDeadline);
+        }
     }
 
     /** runc: the container tier. */
     public static OciRuntime runc(Path binary)
     {
-        return new OciRuntime(IsolationTier.CONTAINER, binary, List.of());
+        return new OciRuntime(IsolationTier.CONTAINER, binary, List.of(), DEFAULT_COMMAND_DEADLINE);
     }
 
     /** gVisor's runsc: the sandbox tier. */
     public static OciRuntime runsc(Path binary)
     {
-        return new OciRuntime(IsolationTier.SANDBOX, binary, RUNSC_ARGUMENTS);
+        return new OciRuntime(IsolationTier.SANDBOX, binary, RUNSC_ARGUMENTS, DEFAULT_COMMAND_DEADLINE);
+    }
+
+    /** The same runtime with another deadline per command: a fault-injection test need not wait out the default. */
+    public OciRuntime withCommandDeadline(Duration deadline)
+    {
+        return new OciRuntime(tier, binary, globalArguments, deadline);
     }
 
     /**

@@ -21,8 +21,6 @@ import static java.util.Objects.requireNonNull;
  */
 final class RuncClient
 {
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
     private final OciRuntime runtime;
     private final Path runcRoot;
 
@@ -101,6 +99,6 @@ final class RuncClient
         command.addAll(runtime.globalArguments());
         command.addAll(List.of("--root", runcRoot.toString()));
         command.addAll(List.of(arguments));
-        return HostProcess.run(command, TIMEOUT);
+        return HostProcess.run(command, runtime.commandDeadline());
     }
 }

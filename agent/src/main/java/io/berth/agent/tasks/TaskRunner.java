@@ -61,6 +61,12 @@ public final class TaskRunner
      * costs next to nothing per task.
      */
     private static final Duration REPORTED_EXITS_WATCH_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * How often a running task is looked at when the runtime tells of exits and nothing else can change: every
+     * container started, none with a health check. Only a lost exit report would wait this long; a stop request
+     * wakes the runner at once.
+     */
+    private static final Duration QUIET_WATCH_INTERVAL = Duration.ofSeconds(10);
     /** While stopping, exits are looked for more often: a StopTask waits on them, and a look is a file read. */
     private static final Duration STOPPING_WATCH_INTERVAL = Duration.ofMillis(10);
     /** While stopping, with exits told as they happen: only kill deadlines are looked for, and 100 tasks stopping at once cost little. */
@@ -85,6 +91,7 @@ public final class TaskRunner
     private volatile TaskSecrets secrets;
     private volatile boolean detached;
     private final Duration watchInterval;
+    private final Duration quietWatchInterval;
     private final Duration stoppingWatchInterval;
 
     public TaskRunner(TaskRecord record, HostServices host, Runnable onChange)
@@ -110,6 +117,7 @@ public final class TaskRunner
         this.onChange = requireNonNull(onChange, "onChange is null");
         this.cleanupRetry = requireNonNull(cleanupRetry, "cleanupRetry is null");
         this.watchInterval = exitsReported ? REPORTED_EXITS_WATCH_INTERVAL : WATCH_INTERVAL;
+        this.quietWatchInterval = exitsReported ? QUIET_WATCH_INTERVAL : WATCH_INTERVAL;
         this.stoppingWatchInterval = exitsReported ? REPORTED_EXITS_STOPPING_WATCH_INTERVAL : STOPPING_WATCH_INTERVAL;
     }
 
@@ -373,11 +381,23 @@ public final class TaskRunner
             synchronized (wakeUp) {
                 // a wake that came while the containers were looked at is not lost: the next look is at once
                 if (!woken) {
-                    wakeUp.wait((stopRequested ? stoppingWatchInterval : watchInterval).toMillis());
+                    wakeUp.wait(nextLookIn().toMillis());
                 }
                 woken = false;
             }
         }
+    }
+
+    /** When the supervising loop looks again unless woken: soon while stopping or while anything but an exit may change. */
+    private Duration nextLookIn()
+    {
+        if (stopRequested) {
+            return stoppingWatchInterval;
+        }
+        TaskRecord current = record.get();
+        boolean quiet = current.containers().stream().noneMatch(container -> container.status() == Status.PENDING)
+                && current.containers().stream().noneMatch(container -> container.status() == Status.RUNNING && spec(container.name()).healthCheck() != null);
+        return quiet ? quietWatchInterval : watchInterval;
     }
 
     private void startReadyContainers()

@@ -59,6 +59,7 @@ class UsageLedgerTest
         UsageLedger before = new UsageLedger(directory);
         before.record("task1-app", new ContainerUsage(4_000_000_000L, 64 * MIB, OptionalLong.empty()), T0);
         before.record("task1-app", new ContainerUsage(6_000_000_000L, 64 * MIB, OptionalLong.empty()), T0.plusSeconds(5));
+        before.flush();
 
         UsageLedger after = new UsageLedger(directory);
         assertThat(after.taskUsage("task1")).isEqualTo(before.taskUsage("task1"));
@@ -66,6 +67,25 @@ class UsageLedgerTest
         // an older, lower reading (a late sample) changes nothing
         after.record("task1-app", new ContainerUsage(5_000_000_000L, 64 * MIB, OptionalLong.empty()), T0.plusSeconds(4));
         assertThat(after.taskUsage("task1").orElseThrow().cpuSeconds()).isCloseTo(6, within(1e-9));
+    }
+
+    @Test
+    void readingsBetweenTheFirstAndTheLastAreWrittenAtMostEverySaveInterval()
+    {
+        UsageLedger ledger = new UsageLedger(directory);
+        ledger.record("task1-app", new ContainerUsage(1_000_000_000L, 64 * MIB, OptionalLong.empty()), T0);
+        ledger.record("task1-app", new ContainerUsage(2_000_000_000L, 64 * MIB, OptionalLong.empty()), T0.plusSeconds(5));
+        assertThat(new UsageLedger(directory).taskUsage("task1").orElseThrow().cpuSeconds()).as("written: the first reading only").isCloseTo(1, within(1e-9));
+
+        ledger.record("task1-app", new ContainerUsage(3_000_000_000L, 64 * MIB, OptionalLong.empty()), T0.plus(UsageLedger.SAVE_INTERVAL));
+        assertThat(new UsageLedger(directory).taskUsage("task1").orElseThrow().cpuSeconds()).as("written once the interval passed").isCloseTo(3, within(1e-9));
+
+        ledger.recordLast("task1-app", new ContainerUsage(4_000_000_000L, 64 * MIB, OptionalLong.empty()), T0.plus(UsageLedger.SAVE_INTERVAL).plusSeconds(1));
+        assertThat(new UsageLedger(directory).taskUsage("task1").orElseThrow().cpuSeconds()).as("a container's last reading, at once").isCloseTo(4, within(1e-9));
+
+        ledger.record("task1-app", new ContainerUsage(5_000_000_000L, 64 * MIB, OptionalLong.empty()), T0.plus(UsageLedger.SAVE_INTERVAL).plusSeconds(2));
+        ledger.flush();
+        assertThat(new UsageLedger(directory).taskUsage("task1")).as("flushed").isEqualTo(ledger.taskUsage("task1"));
     }
 
     @Test

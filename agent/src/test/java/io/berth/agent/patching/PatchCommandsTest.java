@@ -1,5 +1,6 @@
 package io.berth.agent.patching;
 
+import io.berth.common.patching.AgentUpgradeRequest;
 import io.berth.common.patching.PatchCommandRequest;
 import io.berth.common.patching.PatchCommandStatus;
 import io.berth.common.patching.PatchCommandStatus.State;
@@ -62,5 +63,23 @@ class PatchCommandsTest
     private PatchCommandStatus awaitEnd(String patchId)
     {
         return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> commands.status(patchId), status -> status.state().ended());
+    }
+
+    @Test
+    void anAgentThatMayNotUpgradeSaysSoAndAnUpgradeThatEndedElsewhereIsAnswered()
+    {
+        PatchCommands patches = new PatchCommands("host-a");
+
+        PatchCommandStatus refused = patches.startUpgrade("patch-1.host-a", new AgentUpgradeRequest("/builds/berth.tar", "a".repeat(64), 60));
+        assertThat(refused.state()).isEqualTo(State.FAILED);
+        assertThat(refused.output()).startsWith("this agent cannot be upgraded in place");
+
+        // the upgrade that made this process: recorded by the trial, answered as this process's own
+        patches.record("patch-2.host-a", State.SUCCEEDED, "upgraded from build 1 to build 2; the containers kept running");
+        PatchCommandStatus upgraded = patches.status("patch-2.host-a");
+        assertThat(upgraded.state()).isEqualTo(State.SUCCEEDED);
+        assertThat(upgraded.exitCode()).isZero();
+        assertThat(upgraded.agentInstance()).isEqualTo(patches.agentInstance());
+        assertThat(patches.startUpgrade("patch-2.host-a", new AgentUpgradeRequest("/builds/berth.tar", "a".repeat(64), 60))).as("not started again").isEqualTo(upgraded);
     }
 }

@@ -41,6 +41,8 @@ import static org.awaitility.Awaitility.await;
 class HungRuntimeFaultTest
 {
     private static final String TASK_ID = "5707a11f5707a11f5707a11f5707a11f";
+    /** Shorter than the agent's 30 s so that the test does not wait it out; long enough for a real runc under load. */
+    private static final Duration RUNTIME_COMMAND_DEADLINE = Duration.ofSeconds(6);
 
     @TempDir
     Path directory;
@@ -80,7 +82,7 @@ class HungRuntimeFaultTest
         TaskRecord recorded = assertNothingLeft();
         assertThat(recorded.stopCode()).isEqualTo(TaskRunner.TASK_FAILED_TO_START);
         assertThat(recorded.stoppedReason()).startsWith("CannotStartContainerError: runc could not start container " + TASK_ID + "-app: ")
-                .contains("start").contains("did not finish within 30 s");
+                .contains("start").contains("did not finish within " + RUNTIME_COMMAND_DEADLINE.toSeconds() + " s");
     }
 
     @Test
@@ -122,7 +124,7 @@ class HungRuntimeFaultTest
     {
         Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx--x--x"));
         host.layers = List.of(BusyboxRootfs.create(directory.resolve("layer")));
-        runtime = new RuncConmonRuntime(directory.resolve("runtime"), OciRuntime.runc(runc), RuncConmonRuntime.DEFAULT_CONMON, cgroupParent,
+        runtime = new RuncConmonRuntime(directory.resolve("runtime"), OciRuntime.runc(runc).withCommandDeadline(RUNTIME_COMMAND_DEADLINE), RuncConmonRuntime.DEFAULT_CONMON, cgroupParent,
                 CgroupLayout.host(), Clock.systemUTC());
         snapshotter = new OverlaySnapshotter(directory.resolve("snapshots"));
         TaskAssignment assignment = new TaskAssignment(TASK_ID, "arn:aws:ecs:us-east-1:000000000000:task/default/" + TASK_ID, DesiredStatus.RUNNING, 256, 512,

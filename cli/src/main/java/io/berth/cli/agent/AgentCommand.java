@@ -2,6 +2,7 @@ package io.berth.cli.agent;
 
 import io.berth.agent.images.ByteSizes;
 import io.berth.agent.link.CredentialFile;
+import io.berth.agent.upgrading.PendingUpgrade;
 import io.berth.agent.userns.IdRangePool;
 import io.berth.cli.commands.Durations;
 import io.berth.cli.up.DataDirectoryLock;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -156,8 +158,25 @@ public final class AgentCommand
         Files.createDirectories(config.dataDirectory());
         // held until the process ends, however it ends: one agent per data directory
         DataDirectoryLock lock = DataDirectoryLock.acquire(config.dataDirectory());
-        AgentNode node = new AgentNode(config, Clock.systemUTC());
-        node.start();
+        UpgradeTrial upgrades = new UpgradeTrial(config.dataDirectory(), Clock.systemUTC());
+        Optional<PendingUpgrade> trial = upgrades.pending();
+        AgentNode created = null;
+        try {
+            created = new AgentNode(config, Clock.systemUTC());
+            AgentNode handedOver = created;
+            created.allowUpgrades(command -> upgrades.handOver(handedOver, lock, command));
+            created.start();
+        }
+        catch (Exception | LinkageError e) {
+            // a new build that cannot even start (a library missing, a bug) gives the host back to the old one
+            AgentNode failed = created;
+            trial.ifPresent(pending -> upgrades.rollBack(pending, failed, lock, "it did not start: " + e));
+            throw e;
+        }
+        AgentNode node = created;
+        if (trial.isPresent()) {
+            upgrades.await(trial.get(), node, lock);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();

@@ -1,10 +1,16 @@
 package io.berth.cli.agent;
 
 import io.berth.agent.Agent;
+import io.berth.cli.BerthVersion;
 import io.berth.agent.AgentConfig;
 import io.berth.agent.endpoint.AgentEndpoint;
 import io.berth.agent.endpoint.EndpointCertificate;
 import io.berth.agent.patching.PatchCommands;
+import io.berth.agent.upgrading.AgentBuilds;
+import io.berth.agent.upgrading.AgentUpgrader;
+import io.berth.agent.upgrading.ProcessImage;
+import io.berth.agent.upgrading.UpgradeState;
+import io.berth.common.patching.PatchCommandStatus;
 import io.berth.agent.images.ByteSizes;
 import io.berth.agent.metrics.AgentMetrics;
 import io.berth.common.metrics.MetricsPage;
@@ -80,6 +86,9 @@ public final class AgentNode
     private static final Logger log = LoggerFactory.getLogger(AgentNode.class);
     /** How long an agent that leaves its host spends removing, by force, the tasks whose stop did not finish. */
     private static final Duration FORCED_TEARDOWN_DEADLINE = Duration.ofSeconds(60);
+    /** Under the data directory: the state of an upgrade in place, and the builds it installed. */
+    public static final String UPGRADE_DIRECTORY = "upgrade";
+    static final String BUILDS_DIRECTORY = "builds";
 
     private final AgentNodeConfig config;
     private final Clock clock;
@@ -94,6 +103,9 @@ public final class AgentNode
     private AgentEndpoint endpoint;
     private volatile Agent agent;
     private HaproxySupervisor haproxy;
+    private PatchCommands patchCommands;
+    /** Null unless this agent may upgrade itself in place (`berth agent`, not `berth up`). */
+    private AgentUpgrader.Handover upgradeHandover;
 
     /** Serves /metrics to the holder of the token in DIR/metrics-token (made on first start). */
     public AgentNode(AgentNodeConfig config, Clock clock)
@@ -141,7 +153,7 @@ public final class AgentNode
                     : null;
             endpoint = new AgentEndpoint(new InetSocketAddress(InetAddress.getByName(address), config.agentPort()), credential.hostId(),
                     new AgentCallVerifier(credential.hostId(), controlPlaneKeys::current, clock), this::readLogs,
-                    new MetricsPage(metrics.registry(), MetricsToken.loadOrCreate(metricsTokenFile)), new PatchCommands(credential.hostId()),
+                    new MetricsPage(metrics.registry(), MetricsToken.loadOrCreate(metricsTokenFile)), patchCommands(directory),
                     endpointCertificate == null ? null : endpointCertificate.sslContext());
             endpoint.start();
 
@@ -153,7 +165,8 @@ public final class AgentNode
                     config.memoryMiB() != null ? config.memoryMiB() : HostCapacity.memoryMiB(),
                     attributes,
                     endpoint.port(),
-                    runtime.tiers());
+                    runtime.tiers(),
+                    BerthVersion.current());
             ControlPlaneLink agentLink = link;
             if (config.ingress()) {
                 // the load balancers' data plane: HAProxy under this agent, fed by each sync's ingress plan
@@ -171,6 +184,43 @@ public final class AgentNode
             close();
             throw e;
         }
+    }
+
+    /**
+     * Lets the control plane upgrade this agent in place (`berth host upgrade`): handover closes this node and execs the
+     * new build. Call before {@link #start()}.
+     */
+    public synchronized void allowUpgrades(AgentUpgrader.Handover handover)
+    {
+        this.upgradeHandover = requireNonNull(handover, "handover is null");
+    }
+
+    /**
+     * The patch commands of this agent process, which also answer for an upgrade that handed over to this process (on
+     * trial until it syncs) or ended before it started (rolled back, or confirmed by the agent before).
+     */
+    private PatchCommands patchCommands(Path directory)
+            throws IOException
+    {
+        PatchCommands commands = new PatchCommands(credential.hostId());
+        UpgradeState upgrades = new UpgradeState(directory.resolve(UPGRADE_DIRECTORY));
+        upgrades.outcome().ifPresent(outcome -> commands.record(outcome.patchId(), outcome.state(), outcome.output()));
+        upgrades.pending().ifPresent(pending -> commands.record(pending.patchId(), PatchCommandStatus.State.RUNNING,
+                "build " + pending.toVersion() + " started; waiting for its first sync with the control plane"));
+        if (upgradeHandover != null) {
+            // builds come from the operator's servers (public CAs) or the control plane's side (the cluster CA)
+            AgentBuilds builds = new AgentBuilds(directory.resolve(BUILDS_DIRECTORY), ProcessImage.javaBinary(), httpTrustingTheClusterCa(directory, HttpClient.Redirect.NORMAL),
+                    clock);
+            commands.allowUpgrades(new AgentUpgrader(credential.hostId(), BerthVersion.current(), builds, upgrades, ProcessImage::commandLine, upgradeHandover, clock));
+        }
+        patchCommands = commands;
+        return commands;
+    }
+
+    /** The patch commands of the running agent; null before start. */
+    public synchronized PatchCommands patchCommands()
+    {
+        return patchCommands;
     }
 
     /** This host's id; known once started. */
@@ -297,19 +347,25 @@ public final class AgentNode
         return policy;
     }
 
+    /** An HTTP/1.1 client with the registry's connect deadline that trusts the system's CAs and the control plane's. */
+    private static HttpClient httpTrustingTheClusterCa(Path directory, HttpClient.Redirect redirects)
+            throws IOException
+    {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(RegistryDeadlines.DEFAULTS.connect())
+                .followRedirects(redirects)
+                .sslContext(TrustedCertificates.withSystem(ControlPlaneTrust.load(directory).orElse(List.of())))
+                .build();
+    }
+
     /** underlayAddress: where the other hosts' links to this host's task network end; null when not an IPv4 address (found from the route then). */
     private HostServices hostServices(Path directory, TieredRuntime runtime, URI controlPlane, String underlayAddress)
             throws IOException
     {
         // the registry's token endpoint is the control plane's API: trust its CA beside the system's (public registries)
-        HttpClient registryHttp = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(RegistryDeadlines.DEFAULTS.connect())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .sslContext(TrustedCertificates.withSystem(ControlPlaneTrust.load(directory).orElse(List.of())))
-                .build();
         registryClient = new RegistryClient(registryAccessPolicy(config.insecureRegistries(), controlPlane), RegistryCredentials.fromDockerConfig(config.registryAuthFile()),
-                registryHttp, RegistryDeadlines.DEFAULTS);
+                httpTrustingTheClusterCa(directory, HttpClient.Redirect.NEVER), RegistryDeadlines.DEFAULTS);
         Path imageDirectory = directory.resolve("images");
         RegistryImageService images = new RegistryImageService(imageDirectory, registryClient, new LayerUnpacker(), Descriptor.Platform.LINUX_AMD64, config.imageLimits(), clock);
         images.removeInterruptedWork();
@@ -408,8 +464,18 @@ public final class AgentNode
     public synchronized void close()
     {
         if (agent != null) {
+            Agent closing = agent;
             agent.close();
             agent = null;
+            // containers outlive the agent and keep their cgroups in its parent; with none left, nothing needs the parent
+            if (closing.host().runtime() instanceof TieredRuntime runtime) {
+                try {
+                    runtime.removeCgroupParent();
+                }
+                catch (RuntimeException e) {
+                    log.warn("host {}: cannot remove the agent's cgroup parent: {}", credential.hostId(), e.getMessage());
+                }
+            }
         }
         if (haproxy != null) {
             haproxy.close();

@@ -1,108 +1,107 @@
 package io.berth.cli.aot;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.berth.cli.Main;
-import io.berth.common.json.Json;
 
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.time.Instant;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
- * Runs the everyday commands (help, run, ps, logs, stop) end to end against a control plane in this process that
- * answers each call with a well-formed, minimal ECS answer, so the cache holds what those commands load: picocli's
- * model of them, Jackson, SigV4, the JDK's HttpClient. It never reaches a real Berth: nothing runs anywhere.
- * The launcher gives it throwaway keys in the environment, as the commands read them there.
+ * Runs the everyday commands (run, ps, logs, stop, --version) end to end as a user runs them, so that the cache holds
+ * what exactly those commands load, link and initialise: picocli's model of each, Jackson, SigV4, the JDK's
+ * HttpClient and TLS 1.3 with the certificate check against a cluster CA given by AWS_CA_BUNDLE. The control plane is
+ * a {@link TrainingControlPlane} in a child JVM serving HTTPS with a throwaway CA; nothing runs anywhere. No help
+ * text is trained: it would build every command, and every class the cache holds is loaded at each start.
  */
 public final class AotTraining
 {
-    static final String TASK_ARN = "arn:aws:ecs:us-east-1:000000000000:task/default/0123456789abcdef0123456789abcdef";
-    static final String CONTAINER = "aot-training";
+    private static final long CONTROL_PLANE_STOP_SECONDS = 10;
 
     private AotTraining() {}
 
     public static void main(String[] args)
-            throws IOException
+            throws IOException, InterruptedException
     {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", AotTraining::answer);
-        server.start();
+        Path directory = Files.createTempDirectory("berth-aot-training");
+        Process controlPlane = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"),
+                TrainingControlPlane.class.getName(), directory.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         int failures = 0;
         try {
-            String endpoint = "http://127.0.0.1:" + server.getAddress().getPort();
+            String endpoint = "https://127.0.0.1:" + port(controlPlane);
+            // as berth.env sets them; the keys are throwaway ones that the stand-in does not check
+            Map<String, String> environment = Map.of(
+                    "BERTH_ENDPOINT", endpoint,
+                    "AWS_CA_BUNDLE", directory.resolve("ca.pem").toString(),
+                    "AWS_ACCESS_KEY_ID", "AKIAAOTTRAINING00000",
+                    "AWS_SECRET_ACCESS_KEY", "aot-training-secret",
+                    "AWS_DEFAULT_REGION", "us-east-1");
             for (List<String> command : List.of(
-                    List.of("--help"),
-                    List.of("run", "--endpoint", endpoint, CONTAINER, "--", "true"),
-                    List.of("ps", "-a", "--endpoint", endpoint),
-                    List.of("logs", "--endpoint", endpoint, TASK_ARN),
-                    List.of("stop", "--endpoint", endpoint, TASK_ARN))) {
-                if (Main.run(command.toArray(String[]::new)) != 0) {
+                    List.of("run", TrainingControlPlane.IMAGE, "--", "echo", "hi"),
+                    List.of("ps"),
+                    List.of("ps", "-a"),
+                    List.of("logs", TrainingControlPlane.TASK_ARN),
+                    List.of("stop", TrainingControlPlane.TASK_ARN),
+                    List.of("--version"))) {
+                if (Main.run(environment, command.toArray(String[]::new)) != 0) {
                     System.err.println("aot training: berth " + String.join(" ", command) + " failed");
                     failures++;
                 }
             }
         }
         finally {
-            server.stop(0);
+            stop(controlPlane);
+            delete(directory);
         }
         // a failed command still trained most of what it loaded: the cache is made either way
         System.err.println("aot training: done, " + failures + " command(s) failed");
     }
 
-    private static void answer(HttpExchange exchange)
+    private static int port(Process controlPlane)
             throws IOException
     {
-        try (exchange; InputStream body = exchange.getRequestBody()) {
-            body.readAllBytes();
-            String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-            JsonNode answer = target == null ? logPage() : ecsAnswer(target.substring(target.indexOf('.') + 1));
-            byte[] bytes = Json.mapper().writeValueAsBytes(answer);
-            exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
-            exchange.sendResponseHeaders(200, bytes.length);
-            exchange.getResponseBody().write(bytes);
+        BufferedReader output = new BufferedReader(new InputStreamReader(controlPlane.getInputStream(), UTF_8));
+        String line = output.readLine();
+        if (line == null || !line.startsWith(TrainingControlPlane.LISTENING)) {
+            throw new IOException("the training control plane did not start (it said: " + line + ")");
+        }
+        return Integer.parseInt(line.substring(TrainingControlPlane.LISTENING.length()).strip());
+    }
+
+    private static void stop(Process controlPlane)
+            throws InterruptedException
+    {
+        try {
+            controlPlane.getOutputStream().close();
+        }
+        catch (IOException e) {
+            // it is gone already
+        }
+        if (!controlPlane.waitFor(CONTROL_PLANE_STOP_SECONDS, TimeUnit.SECONDS)) {
+            controlPlane.destroyForcibly();
         }
     }
 
-    private static JsonNode ecsAnswer(String action)
+    private static void delete(Path directory)
+            throws IOException
     {
-        ObjectNode answer = Json.mapper().createObjectNode();
-        switch (action) {
-            case "DescribeTaskDefinition" -> {
-                ObjectNode definition = answer.putObject("taskDefinition");
-                definition.put("taskDefinitionArn", "arn:aws:ecs:us-east-1:000000000000:task-definition/berth-run-aot-training:1");
-                definition.put("status", "ACTIVE").put("cpu", "256").put("memory", "512");
-                definition.putArray("containerDefinitions").addObject().put("name", CONTAINER).put("image", CONTAINER).put("essential", true);
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
             }
-            case "RunTask" -> answer.putArray("tasks").add(task());
-            case "DescribeTasks" -> answer.putArray("tasks").add(task());
-            case "ListTasks" -> answer.putArray("taskArns").add(TASK_ARN);
-            case "StopTask" -> answer.set("task", task());
-            default -> answer.putArray("failures");
         }
-        return answer;
-    }
-
-    private static ObjectNode task()
-    {
-        ObjectNode task = Json.mapper().createObjectNode();
-        task.put("taskArn", TASK_ARN).put("lastStatus", "STOPPED").put("desiredStatus", "STOPPED");
-        task.put("taskDefinitionArn", "arn:aws:ecs:us-east-1:000000000000:task-definition/berth-run-aot-training:1");
-        task.put("createdAt", Instant.now().getEpochSecond());
-        task.putArray("containers").addObject().put("name", CONTAINER).put("image", CONTAINER).put("exitCode", 0);
-        return task;
-    }
-
-    private static JsonNode logPage()
-    {
-        ObjectNode page = Json.mapper().createObjectNode();
-        page.putArray("lines").addObject().put("time", Instant.now().getEpochSecond()).put("stream", "stdout").put("text", "trained");
-        page.put("complete", true).put("taskStatus", "STOPPED");
-        return page;
     }
 }

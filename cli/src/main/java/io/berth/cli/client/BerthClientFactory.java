@@ -1,6 +1,7 @@
 package io.berth.cli.client;
 
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 
 /** Opens a client, given the endpoint and region a command line may have set. Tests pass their own. */
@@ -12,6 +13,13 @@ public interface BerthClientFactory
     /** Configured from this process's environment, like the AWS CLI. */
     static BerthClientFactory fromEnvironment()
     {
-        return (endpoint, region) -> new BerthClient(BerthClientConfig.fromEnvironment(System.getenv(), endpoint, region), Clock.systemUTC());
+        return fromEnvironment(System.getenv());
+    }
+
+    /** Configured from environment, read as the AWS CLI reads its environment. */
+    static BerthClientFactory fromEnvironment(Map<String, String> environment)
+    {
+        Map<String, String> copy = Map.copyOf(environment);
+        return (endpoint, region) -> new BerthClient(BerthClientConfig.fromEnvironment(copy, endpoint, region), Clock.systemUTC());
     }
 }

@@ -81,6 +81,9 @@ public final class BerthCommandFactory
         else if (type == HostRotateCommand.class) {
             command = new HostRotateCommand(clients);
         }
+        else if (type == HostUpgradeCommand.class) {
+            command = new HostUpgradeCommand(clients);
+        }
         else if (type == HostTokenCommand.class) {
             command = new HostTokenCommand(clients);
         }

@@ -95,6 +95,18 @@ public final class HostPatchCommand
             throw new CommandFailedException("Name the hosts to patch, or give --all (not both)");
         }
         ObjectNode body = Json.mapper().createObjectNode();
+        putHosts(body, all, hostIds);
+        body.put("command", command);
+        body.put("maxUnavailable", maxUnavailable);
+        body.put("reboot", reboot);
+        body.put("timeoutSeconds", Durations.parse(spec.commandLine(), timeout).toSeconds());
+        body.put("drainDeadlineSeconds", Durations.parse(spec.commandLine(), drainDeadline).toSeconds());
+        return body;
+    }
+
+    /** The hosts of a run's request: all, or the ones named. */
+    static void putHosts(ObjectNode body, boolean all, List<String> hostIds)
+    {
         if (all) {
             body.put("all", true);
         }
@@ -102,12 +114,6 @@ public final class HostPatchCommand
             ArrayNode hosts = body.putArray("hosts");
             hostIds.forEach(hosts::add);
         }
-        body.put("command", command);
-        body.put("maxUnavailable", maxUnavailable);
-        body.put("reboot", reboot);
-        body.put("timeoutSeconds", Durations.parse(spec.commandLine(), timeout).toSeconds());
-        body.put("drainDeadlineSeconds", Durations.parse(spec.commandLine(), drainDeadline).toSeconds());
-        return body;
     }
 
     private int showStatus(BerthClient client, PrintWriter out)
@@ -133,7 +139,7 @@ public final class HostPatchCommand
     }
 
     /** Prints each host's step as it changes until the run ends; 0 when it COMPLETED, 1 when it FAILED. */
-    private int follow(BerthClient client, String runId, PrintWriter out)
+    static int follow(BerthClient client, String runId, PrintWriter out)
             throws InterruptedException
     {
         Map<String, String> seen = new HashMap<>();

@@ -13,7 +13,7 @@ final class HostTable
 
     static void print(PrintWriter out, List<JsonNode> hosts, Instant now)
     {
-        TablePrinter table = new TablePrinter(List.of("HOST ID", "ADDRESS", "SUBNET", "STATE", "CPU", "MEMORY (MiB)", "TASKS", "ISOLATION", "LAST HEARTBEAT"));
+        TablePrinter table = new TablePrinter(List.of("HOST ID", "ADDRESS", "SUBNET", "STATE", "CPU", "MEMORY (MiB)", "TASKS", "ISOLATION", "VERSION", "LAST HEARTBEAT"));
         for (JsonNode host : hosts) {
             String state = host.path("state").asText();
             if (host.hasNonNull("drainDeadline")) {
@@ -28,6 +28,7 @@ final class HostTable
                     host.path("memory").path("allocated").asLong() + "/" + host.path("memory").path("capacity").asLong(),
                     host.path("runningTasks").asText("0"),
                     isolationTiers(host),
+                    host.path("agentVersion").asText("-"),
                     host.hasNonNull("lastHeartbeat") ? AgeFormat.ago(Instant.ofEpochMilli((long) (host.path("lastHeartbeat").asDouble() * 1000)), now) : ""));
         }
         table.print(out);

@@ -76,6 +76,7 @@ final class FakeHosts
         host.putArray("isolationTiers").add("container");
         if (hosts.isEmpty()) {
             host.withArray("isolationTiers").add("sandbox");
+            host.put("agentVersion", "0.2.0");
         }
         host.putObject("attributes").put("ecs.availability-zone", "zone-a");
         hosts.put(hostId, host);

@@ -73,9 +73,9 @@ class HostCommandsTest
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.out()).isEqualTo("""
-                HOST ID   ADDRESS    SUBNET          STATE      CPU        MEMORY (MiB)   TASKS   ISOLATION           LAST HEARTBEAT
-                host-a    10.0.0.1   10.213.0.0/24   ACTIVE     512/4096   1024/8192      2       container,sandbox   3 seconds ago
-                host-b    10.0.0.2   10.213.1.0/24   CORDONED   0/4096     0/8192         0       container           2 minutes ago
+                HOST ID   ADDRESS    SUBNET          STATE      CPU        MEMORY (MiB)   TASKS   ISOLATION           VERSION   LAST HEARTBEAT
+                host-a    10.0.0.1   10.213.0.0/24   ACTIVE     512/4096   1024/8192      2       container,sandbox   0.2.0     3 seconds ago
+                host-b    10.0.0.2   10.213.1.0/24   CORDONED   0/4096     0/8192         0       container           -         2 minutes ago
                 """);
     }
 

@@ -10,9 +10,11 @@ import static java.util.Objects.requireNonNull;
  * Who a host is and what it can hold: cpu in ECS cpu units, memory in MiB. agentPort is the port of the
  * agent's own HTTP endpoint on address (where the control plane reads task logs); 0 when it has none.
  * isolationTiers are the tiers the host can run tasks at (the runtimes it has); a host that does not say (an older
- * agent) offers only {@link IsolationTier#CONTAINER}.
+ * agent) offers only {@link IsolationTier#CONTAINER}. agentVersion is the Berth version of the agent process (what `berth
+ * --version` says of its build; `berth host upgrade` changes it); null from an agent that does not say.
  */
-public record HostInfo(String hostId, String address, int cpu, long memoryMiB, Map<String, String> attributes, int agentPort, Set<IsolationTier> isolationTiers)
+public record HostInfo(String hostId, String address, int cpu, long memoryMiB, Map<String, String> attributes, int agentPort, Set<IsolationTier> isolationTiers,
+                       String agentVersion)
 {
     public HostInfo
     {
@@ -22,6 +24,12 @@ public record HostInfo(String hostId, String address, int cpu, long memoryMiB, M
             throw new IllegalArgumentException("agentPort out of range: " + agentPort);
         }
         isolationTiers = isolationTiers == null || isolationTiers.isEmpty() ? Set.of(IsolationTier.CONTAINER) : Set.copyOf(EnumSet.copyOf(isolationTiers));
+    }
+
+    /** From an agent that does not say its version. */
+    public HostInfo(String hostId, String address, int cpu, long memoryMiB, Map<String, String> attributes, int agentPort, Set<IsolationTier> isolationTiers)
+    {
+        this(hostId, address, cpu, memoryMiB, attributes, agentPort, isolationTiers, null);
     }
 
     /** A host that runs containers with runc only. */
@@ -38,6 +46,11 @@ public record HostInfo(String hostId, String address, int cpu, long memoryMiB, M
 
     public HostInfo withAgentPort(int port)
     {
-        return new HostInfo(hostId, address, cpu, memoryMiB, attributes, port, isolationTiers);
+        return new HostInfo(hostId, address, cpu, memoryMiB, attributes, port, isolationTiers, agentVersion);
+    }
+
+    public HostInfo withAgentVersion(String version)
+    {
+        return new HostInfo(hostId, address, cpu, memoryMiB, attributes, agentPort, isolationTiers, version);
     }
 }

@@ -13,6 +13,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * SSL contexts for clients of a Berth: trusting only given anchors (an agent that pinned its control plane's CA),
@@ -34,15 +35,23 @@ public final class TrustedCertificates
         return new TrustManager[] {trustManager(List.copyOf(anchors))};
     }
 
-    /** Trusts the system's CAs and anchors besides. */
+    /**
+     * Trusts the system's CAs and anchors besides. The system's CAs (the JDK's cacerts, some 150 certificates to
+     * parse) are read only when a server's chain does not end at one of anchors: a CLI command talking to its own
+     * Berth never pays for them.
+     */
     public static SSLContext withSystem(List<X509Certificate> anchors)
     {
-        X509TrustManager system = trustManager(null);
         if (anchors.isEmpty()) {
-            return context(List.of(system));
+            return context(List.of(trustManager(null)));
         }
-        X509TrustManager own = trustManager(anchors);
-        return context(List.of(new EitherTrustManager(own, system)));
+        return context(List.of(anchorsThenSystem(anchors, () -> trustManager(null))));
+    }
+
+    /** Trusts anchors, and the trust manager system makes (on the first chain anchors do not trust) besides. */
+    static X509TrustManager anchorsThenSystem(List<X509Certificate> anchors, Supplier<X509TrustManager> system)
+    {
+        return new EitherTrustManager(trustManager(anchors), new LazyTrustManager(system));
     }
 
     /** Trusts the system's CAs and the certificates in pemFile (null: the system's alone). */
@@ -86,6 +95,50 @@ public final class TrustedCertificates
         }
         catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot make a trust manager: " + e.getMessage(), e);
+        }
+    }
+
+    /** A trust manager made on first use. */
+    private static final class LazyTrustManager
+            implements X509TrustManager
+    {
+        private final Supplier<X509TrustManager> maker;
+        private volatile X509TrustManager made;
+
+        private LazyTrustManager(Supplier<X509TrustManager> maker)
+        {
+            this.maker = maker;
+        }
+
+        private X509TrustManager system()
+        {
+            X509TrustManager trustManager = made;
+            if (trustManager == null) {
+                // two threads may both make one: the same trust, made twice at worst
+                trustManager = maker.get();
+                made = trustManager;
+            }
+            return trustManager;
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType)
+                throws CertificateException
+        {
+            system().checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType)
+                throws CertificateException
+        {
+            system().checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers()
+        {
+            return system().getAcceptedIssuers();
         }
     }
 

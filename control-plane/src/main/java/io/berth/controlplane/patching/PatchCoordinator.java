@@ -142,8 +142,11 @@ public final class PatchCoordinator
                     return run; // started by an earlier call whose answer was lost
                 }
             }
-            PatchCommandStatus started = agents.start(hostId, patchId, new PatchCommandRequest(run.command(), run.commandTimeout().toSeconds()));
-            events.add(new PatchAction.Event(EventType.HOST_PATCH_COMMAND_STARTED, hostId, "patch " + run.runId() + ": the command runs on the host: " + run.command()));
+            PatchCommandStatus started = run.upgradesAgents()
+                    ? agents.upgrade(hostId, patchId, run.upgrade().request(run.commandTimeout().toSeconds()))
+                    : agents.start(hostId, patchId, new PatchCommandRequest(run.command(), run.commandTimeout().toSeconds()));
+            events.add(new PatchAction.Event(EventType.HOST_PATCH_COMMAND_STARTED, hostId, "patch " + run.runId() + (run.upgradesAgents()
+                    ? ": the agent upgrades itself to " + run.upgrade().build() : ": the command runs on the host: " + run.command())));
             if (!started.agentInstance().equals(host.agentInstance())) {
                 log.warn("Patch {}: the agent of host {} restarted between two calls; its command started on agent {}", run.runId(), hostId, started.agentInstance());
             }

@@ -20,7 +20,8 @@ import java.util.List;
  * (the host CORDONED and empty), wait for the command (with reboot: for a new agent process), wait for a heartbeat
  * after it, uncordon. A host that fails (the command exits non-zero or times out, the agent stops answering or
  * restarts unasked, the host is lost, a step overruns) ends the run: no further host starts, and the run is FAILED once
- * the hosts in flight are done.
+ * the hosts in flight are done. A run that upgrades the agents drains nothing: each host's agent upgrades itself (see
+ * {@link #upgrading}) and is done once the new agent heartbeats.
  */
 public final class PatchPlanner
 {
@@ -114,6 +115,9 @@ public final class PatchPlanner
             actions.add(new PatchAction.StartCommand(host.hostId()));
             return run;
         }
+        if (run.upgradesAgents()) {
+            return upgrading(run, host, status, deadline, now, actions);
+        }
         if (!status.agentInstance().equals(host.agentInstance())) {
             if (!run.reboot()) {
                 return fail(run, host, "the agent of host " + host.hostId() + " restarted while the command ran (give --reboot to a command that restarts it)",
@@ -152,8 +156,41 @@ public final class PatchPlanner
         };
     }
 
+    /**
+     * An agent upgrading itself: the old agent process answers RUNNING while it installs the build, or FAILED (the build
+     * was refused, the agent goes on); then the new process answers, RUNNING until it synced, SUCCEEDED, or FAILED from
+     * the old build when the new one was rolled back.
+     */
+    private PatchRun upgrading(PatchRun run, PatchHost host, PatchCommandStatus status, Instant deadline, Instant now, List<PatchAction> actions)
+    {
+        boolean restarted = !status.agentInstance().equals(host.agentInstance());
+        return switch (status.state()) {
+            case RUNNING -> now.isAfter(deadline)
+                    ? fail(run, host, "the upgrade of host " + host.hostId() + " did not finish within " + seconds(run.commandTimeout()) + outputTail(status.output()), now, actions)
+                    : run;
+            case SUCCEEDED -> {
+                if (!restarted) {
+                    yield run; // the old agent does not say SUCCEEDED; wait for the new one
+                }
+                actions.add(new PatchAction.Event(EventType.HOST_PATCH_COMMAND_ENDED, host.hostId(), "patch " + run.runId() + outputTail(status.output())));
+                actions.add(new PatchAction.Signal(host.hostId()));
+                yield run.withHost(host.withResult(status.exitCode(), status.output()).at(Step.HEALTH_CHECK, now, "waiting for a heartbeat"));
+            }
+            case FAILED, TIMED_OUT -> fail(run, host.withResult(null, status.output()), "the upgrade of host " + host.hostId() + " failed" + outputTail(status.output()),
+                    now, actions);
+            case UNKNOWN -> fail(run, host, "the agent of host " + host.hostId() + " restarted and knows nothing of the upgrade (was it started by hand with another build?)",
+                    now, actions);
+        };
+    }
+
     private PatchRun healthCheck(PatchRun run, PatchHost host, HostView view, Instant now, List<PatchAction> actions)
     {
+        if (!view.lastHeartbeat().isBefore(host.stepStartedAt()) && run.upgradesAgents()) {
+            // never drained nor cordoned: the host stays in the state the operator left it in
+            actions.add(new PatchAction.Event(EventType.HOST_PATCHED, host.hostId(), "patch " + run.runId() + ": agent upgraded and healthy ("
+                    + (done(run) + 1) + " of " + run.hosts().size() + ")"));
+            return run.withHost(host.at(Step.DONE, now, null));
+        }
         if (!view.lastHeartbeat().isBefore(host.stepStartedAt())) {
             actions.add(new PatchAction.Uncordon(host.hostId()));
             actions.add(new PatchAction.Event(EventType.HOST_PATCHED, host.hostId(), "patch " + run.runId() + ": host patched, healthy and back in service ("
@@ -182,6 +219,14 @@ public final class PatchPlanner
             }
             if (view.state() == HostState.LOST) {
                 return fail(next, pending, "host " + pending.hostId() + " is LOST: it cannot be patched", snapshot.now(), actions);
+            }
+            if (next.upgradesAgents()) {
+                // an upgrade moves no task: the agent restarts as the new build while its containers run on
+                actions.add(new PatchAction.StartCommand(pending.hostId()));
+                actions.add(new PatchAction.Event(EventType.HOST_PATCH_STARTED, pending.hostId(), "patch " + next.runId() + ": upgrading the agent ("
+                        + (done(next) + next.inFlight() + 1) + " of " + next.hosts().size() + ")"));
+                next = next.withHost(pending.at(Step.COMMAND, snapshot.now(), "upgrading the agent"));
+                continue;
             }
             String noRoom = roomFor(next, pending.hostId(), snapshot);
             if (noRoom != null) {
@@ -253,7 +298,8 @@ public final class PatchPlanner
 
     private static PatchRun fail(PatchRun run, PatchHost host, String why, Instant now, List<PatchAction> actions)
     {
-        actions.add(new PatchAction.Event(EventType.HOST_PATCH_FAILED, host.hostId(), "patch " + run.runId() + ": " + why + "; the host stays cordoned"));
+        actions.add(new PatchAction.Event(EventType.HOST_PATCH_FAILED, host.hostId(), "patch " + run.runId() + ": " + why
+                + (run.upgradesAgents() ? "; the host's tasks run on" : "; the host stays cordoned")));
         return run.withHost(host.at(Step.FAILED, now, why)).withFailure(why);
     }
 

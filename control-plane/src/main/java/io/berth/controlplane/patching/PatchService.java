@@ -64,7 +64,7 @@ public final class PatchService
                 }
             }
             PatchRun created = new PatchRun(newRunId(now), request.command(), request.maxUnavailable(), request.reboot(), request.commandTimeout(),
-                    request.drainDeadline(), PatchRun.Status.RUNNING, now, null, null, null, hostIds.stream().map(PatchHost::pending).toList());
+                    request.drainDeadline(), PatchRun.Status.RUNNING, now, null, null, null, hostIds.stream().map(PatchHost::pending).toList(), request.upgrade());
             // the unique index refuses a run started by another control plane at the same moment
             String other = transaction.patchRuns().running().stream().map(PatchRun::runId).findFirst().orElse(null);
             if (other != null || !transaction.patchRuns().insert(created)) {
@@ -72,7 +72,8 @@ public final class PatchService
                         + " is still RUNNING: one patch at a time (`berth host patch --status` shows it).");
             }
             ClusterEvents.patch(transaction, EventType.PATCH_STARTED, created.runId(), null, "patch " + created.runId() + " started on " + hostIds.size()
-                    + " host(s) " + hostIds + ", at most " + request.maxUnavailable() + " at once" + (request.reboot() ? ", rebooting" : "") + ": " + request.command(), now);
+                    + " host(s) " + hostIds + ", at most " + request.maxUnavailable() + " at once" + (request.reboot() && request.upgrade() == null ? ", rebooting" : "")
+                    + ": " + request.command(), now);
             return created;
         });
         log.info("Patch {} started on hosts {} (at most {} at once{}): {}", run.runId(), run.hosts().stream().map(PatchHost::hostId).toList(), run.maxUnavailable(),

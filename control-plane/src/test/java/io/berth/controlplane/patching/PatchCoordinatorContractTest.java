@@ -1,6 +1,7 @@
 package io.berth.controlplane.patching;
 
 import io.berth.common.agentprotocol.HostInfo;
+import io.berth.common.patching.AgentUpgradeRequest;
 import io.berth.common.patching.PatchCommandRequest;
 import io.berth.common.patching.PatchCommandStatus;
 import io.berth.common.patching.PatchCommandStatus.State;
@@ -111,6 +112,35 @@ abstract class PatchCoordinatorContractTest
     }
 
     @Test
+    void anUpgradeAsksEachAgentToUpgradeWithoutADrainAndIsDoneWhenTheNewAgentSaysSoAndHeartbeats()
+    {
+        AgentUpgradeTarget target = new AgentUpgradeTarget("https://builds.example/berth-0.2.0.tar.gz", "ab".repeat(32));
+        PatchRun run = patches.start(PatchRequest.upgrade(List.of("host-a"), false, target, 1, Duration.ofMinutes(5)));
+        PatchCoordinator coordinator = coordinator();
+
+        coordinator.advance();
+        assertThat(patches.find(run.runId()).orElseThrow().upgrade()).as("the target, stored with the run").isEqualTo(target);
+        assertThat(step(run, "host-a")).isEqualTo(Step.COMMAND);
+        assertThat(hosts.find("host-a").host().state()).as("an upgrade drains nothing").isEqualTo(HostState.ACTIVE);
+        assertThat(agents.upgrades).containsExactly(run.patchId("host-a") + " https://builds.example/berth-0.2.0.tar.gz");
+        assertThat(agents.starts).isEmpty();
+
+        // the process became the new build: another instance answers
+        agents.statuses.put(run.patchId("host-a"), new PatchCommandStatus(run.patchId("host-a"), State.SUCCEEDED, 0, "upgraded from build 0.1.0 to build 0.2.0",
+                "agent-host-a-new"));
+        clock.advance(Duration.ofSeconds(1));
+        coordinator.advance();
+        assertThat(step(run, "host-a")).isEqualTo(Step.HEALTH_CHECK);
+        clock.advance(Duration.ofSeconds(1));
+        heartbeat("host-a", 9000);
+        coordinator.advance();
+        PatchRun done = patches.find(run.runId()).orElseThrow();
+        assertThat(done.status()).isEqualTo(PatchRun.Status.COMPLETED);
+        assertThat(done.host("host-a").output()).isEqualTo("upgraded from build 0.1.0 to build 0.2.0");
+        assertThat(hosts.find("host-a").host().state()).isEqualTo(HostState.ACTIVE);
+    }
+
+    @Test
     void anAgentThatCannotBeReachedIsAskedAgainAndFailsTheHostAtTheDeadline()
     {
         PatchRun run = patches.start(new PatchRequest(List.of("host-b"), false, "true", 1, false, Duration.ofSeconds(10), Duration.ofSeconds(30)));
@@ -178,6 +208,7 @@ abstract class PatchCoordinatorContractTest
             implements PatchAgents
     {
         final List<String> starts = new ArrayList<>();
+        final List<String> upgrades = new ArrayList<>();
         final Map<String, PatchCommandStatus> statuses = new HashMap<>();
         boolean unreachable;
 
@@ -187,6 +218,17 @@ abstract class PatchCoordinatorContractTest
             reachable(hostId);
             if (!statuses.containsKey(patchId)) {
                 starts.add(patchId);
+                statuses.put(patchId, new PatchCommandStatus(patchId, State.RUNNING, null, "", "agent-" + hostId));
+            }
+            return statuses.get(patchId);
+        }
+
+        @Override
+        public PatchCommandStatus upgrade(String hostId, String patchId, AgentUpgradeRequest request)
+        {
+            reachable(hostId);
+            if (!statuses.containsKey(patchId)) {
+                upgrades.add(patchId + " " + request.build());
                 statuses.put(patchId, new PatchCommandStatus(patchId, State.RUNNING, null, "", "agent-" + hostId));
             }
             return statuses.get(patchId);

@@ -53,7 +53,7 @@ class PatchEndpointsTest
     void onlyTheOperatorPatchesOrSeesPatches()
     {
         for (AdminEndpoint endpoint : controlPlane.adminEndpoints()) {
-            if (endpoint.pathPattern().startsWith("/berth/patches")) {
+            if (endpoint.pathPattern().startsWith("/berth/patches") || endpoint.pathPattern().startsWith("/berth/upgrades")) {
                 EcsException denied = catchThrowableOfType(EcsException.class, () -> endpoint.handle(context(tenant), Map.of("runId", "x"), Map.of(),
                         EcsClient.parse("{\"hosts\": [\"host-a\"], \"command\": \"touch /tmp/owned\"}")));
                 assertThat(denied.type()).as(endpoint.method() + " " + endpoint.pathPattern()).isEqualTo("AccessDeniedException");
@@ -87,6 +87,33 @@ class PatchEndpointsTest
                 .isEqualTo("Name the hosts to patch, or all of them (all), not both and not neither.");
         EcsException unknown = catchThrowableOfType(EcsException.class, () -> call(operator, "GET", "/berth/patches/{runId}", Map.of("runId", "patch-x"), "{}"));
         assertThat(unknown.getMessage()).startsWith("No patch run patch-x");
+    }
+
+    @Test
+    void startsAnUpgradeOfTheAgentsAndRefusesItsMistakes()
+    {
+        String sha256 = "ab".repeat(32);
+        JsonNode run = call(operator, "POST", "/berth/upgrades", Map.of(), "{\"hosts\": [\"host-a\"], \"build\": \"https://builds.example/berth.tar.gz\", "
+                + "\"sha256\": \"" + sha256 + "\", \"timeoutSeconds\": 120}");
+        assertThat(run.get("status").asText()).isEqualTo("RUNNING");
+        assertThat(run.get("upgrade").get("build").asText()).isEqualTo("https://builds.example/berth.tar.gz");
+        assertThat(run.get("upgrade").get("sha256").asText()).isEqualTo(sha256);
+        assertThat(run.get("command").asText()).isEqualTo("upgrade the agent to https://builds.example/berth.tar.gz (sha256 " + sha256 + ")");
+        assertThat(run.get("timeoutSeconds").asLong()).isEqualTo(120);
+
+        assertThat(upgradeError("{\"hosts\": [\"host-a\"], \"build\": \"/b.tar\"}").getMessage()).startsWith("build and sha256 are required");
+        assertThat(upgradeError("{\"hosts\": [\"host-a\"], \"build\": \"/b.tar\", \"sha256\": \"abc\"}").getMessage())
+                .isEqualTo("sha256 must be 64 lowercase hex digits (as sha256sum prints them), got 'abc'.");
+        assertThat(upgradeError("{\"hosts\": [\"host-a\"], \"build\": \"/b.tar\", \"sha256\": \"" + sha256 + "\", \"command\": \"true\"}").getMessage())
+                .isEqualTo("The upgrade request's field 'command' is not supported by Berth yet; leave it out.");
+        assertThat(upgradeError("{\"hosts\": [\"host-b\"], \"build\": \"/b.tar\", \"sha256\": \"" + sha256 + "\"}").getMessage()).startsWith("No host host-b");
+    }
+
+    private EcsException upgradeError(String body)
+    {
+        EcsException error = catchThrowableOfType(EcsException.class, () -> call(operator, "POST", "/berth/upgrades", Map.of(), body));
+        assertThat(error.type()).isIn("ClientException", "InvalidParameterException");
+        return error;
     }
 
     private EcsException error(String body)

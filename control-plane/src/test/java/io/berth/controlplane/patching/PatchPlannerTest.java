@@ -219,6 +219,66 @@ class PatchPlannerTest
         assertThat(planner.plan(unanswered, snapshot()).actions()).contains(new PatchAction.StartCommand("a"));
     }
 
+    @Test
+    void anUpgradeStartsOnEachHostWithoutADrainAndEndsWhenTheNewAgentSaysItSyncedAndHeartbeats()
+    {
+        fleet("a", "b");
+        // b's service task would not fit anywhere: an upgrade moves no task, so it does not matter
+        host("b", HostState.ACTIVE, START, List.of(new TaskSize(4096, 8192)));
+        PatchDecision first = planner.plan(upgrade(2, "a", "b"), snapshot());
+        assertThat(first.actions()).noneMatch(PatchAction.Drain.class::isInstance)
+                .contains(new PatchAction.StartCommand("a"), new PatchAction.StartCommand("b"));
+        assertThat(steps(first.run())).containsExactly(Step.COMMAND, Step.COMMAND);
+
+        PatchRun run = first.run().withHost(first.run().host("a").withAgentInstance("old-a")).withHost(first.run().host("b").withAgentInstance("old-b"));
+        commands.put("a", status("a", State.RUNNING, null, "installing the build", "old-a"));
+        commands.put("b", status("b", State.RUNNING, null, "build 0.2.0 started; waiting for its first sync", "new-b"));
+        later(5);
+        assertThat(steps(planner.plan(run, snapshot()).run())).as("both still upgrading").containsExactly(Step.COMMAND, Step.COMMAND);
+
+        commands.put("b", status("b", State.SUCCEEDED, 0, "upgraded from build 0.1.0 to build 0.2.0", "new-b"));
+        PatchDecision back = planner.plan(run, snapshot());
+        assertThat(steps(back.run())).containsExactly(Step.COMMAND, Step.HEALTH_CHECK);
+        later(2);
+        host("b", HostState.ACTIVE, now, List.of());
+        PatchDecision done = planner.plan(back.run(), snapshot());
+        assertThat(steps(done.run())).containsExactly(Step.COMMAND, Step.DONE);
+        assertThat(done.actions()).as("a host that was never cordoned is not uncordoned").noneMatch(PatchAction.Uncordon.class::isInstance);
+        assertThat(done.run().host("b").output()).isEqualTo("upgraded from build 0.1.0 to build 0.2.0");
+    }
+
+    @Test
+    void anUpgradeRefusedByTheOldAgentOrRolledBackByTheNewFailsTheRunAndSaysWhy()
+    {
+        fleet("a");
+        PatchRun run = planner.plan(upgrade(1, "a"), snapshot()).run();
+        run = run.withHost(run.host("a").withAgentInstance("old-a"));
+
+        commands.put("a", status("a", State.FAILED, null, "the upgrade failed: the build at /b.tar has SHA-256 00, not the 11 given", "old-a"));
+        PatchDecision refused = planner.plan(run, snapshot());
+        assertThat(refused.run().status()).isEqualTo(PatchRun.Status.FAILED);
+        assertThat(refused.run().failure()).isEqualTo("the upgrade of host a failed: the upgrade failed: the build at /b.tar has SHA-256 00, not the 11 given");
+        assertThat(refused.actions()).filteredOn(PatchAction.Event.class::isInstance).map(action -> ((PatchAction.Event) action).message())
+                .anyMatch(message -> message.endsWith("; the host's tasks run on"));
+
+        commands.put("a", status("a", State.FAILED, null, "build 0.2.0 did not come back (it did not start); rolled back to build 0.1.0", "rolled-back-a"));
+        assertThat(planner.plan(run, snapshot()).run().failure()).endsWith("rolled back to build 0.1.0");
+
+        commands.put("a", status("a", State.UNKNOWN, null, "", "other-a"));
+        assertThat(planner.plan(run, snapshot()).run().failure()).startsWith("the agent of host a restarted and knows nothing of the upgrade");
+    }
+
+    private PatchRun upgrade(int maxUnavailable, String... hostIds)
+    {
+        List<PatchHost> pending = new ArrayList<>();
+        for (String hostId : hostIds) {
+            pending.add(PatchHost.pending(hostId));
+        }
+        AgentUpgradeTarget target = new AgentUpgradeTarget("/builds/berth.tar.gz", "cd".repeat(32));
+        return new PatchRun("patch-1", target.description(), maxUnavailable, true, TIMEOUT, Duration.ZERO, PatchRun.Status.RUNNING, START, null, null, null, pending,
+                target);
+    }
+
     private PatchRun run(int maxUnavailable, boolean reboot, String... hostIds)
     {
         List<PatchHost> pending = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.berth.controlplane.agents.http;
 
 import io.berth.common.json.Json;
+import io.berth.common.patching.AgentUpgradeRequest;
 import io.berth.common.patching.PatchCommandRequest;
 import io.berth.common.patching.PatchCommandStatus;
 import io.berth.controlplane.agents.access.ControlPlaneIdentity;
@@ -15,7 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * Patch commands through the agents' endpoints ({@code POST|GET /v1/patches/{patchId}}), signed as the control plane's
+ * Patch commands through the agents' endpoints ({@code POST|GET /v1/patches/{patchId}}, and {@code POST /v1/upgrades/{patchId}}), signed as the control plane's
  * other calls to agents ({@link AgentEndpointCalls}); a POST carries its body's SHA-256 in the signed query too. Short deadlines: the control plane's
  * maintenance makes these calls, and a host that does not answer in time is asked again at the next round.
  */
@@ -35,6 +36,18 @@ public final class HttpPatchAgents
     @Override
     public PatchCommandStatus start(String hostId, String patchId, PatchCommandRequest request)
     {
+        return post(hostId, path(patchId), request);
+    }
+
+    @Override
+    public PatchCommandStatus upgrade(String hostId, String patchId, AgentUpgradeRequest request)
+    {
+        return post(hostId, "/v1/upgrades/" + URLEncoder.encode(patchId, StandardCharsets.UTF_8), request);
+    }
+
+    /** A POST whose body's SHA-256 is in the signed query. */
+    private PatchCommandStatus post(String hostId, String path, Object request)
+    {
         byte[] body;
         try {
             body = Json.mapper().writeValueAsBytes(request);
@@ -43,7 +56,7 @@ public final class HttpPatchAgents
             throw new UncheckedIOException(e);
         }
         String query = PatchCommandRequest.BODY_DIGEST_PARAMETER + "=" + PatchCommandRequest.bodyDigest(body);
-        return status(hostId, calls.send(hostId, "POST", path(patchId), query, body, REQUEST_TIMEOUT));
+        return status(hostId, calls.send(hostId, "POST", path, query, body, REQUEST_TIMEOUT));
     }
 
     @Override

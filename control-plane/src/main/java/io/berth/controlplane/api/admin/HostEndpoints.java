@@ -36,7 +36,7 @@ import static java.util.Objects.requireNonNull;
  *   DELETE /berth/hosts/{hostId}[?force=true]  {hostId, taskSubnet?, stoppedTasks}
  *   GET  /berth/tasks/{taskId}/placement    where a task went, or why it waits
  * </pre>
- * HOST is {hostId, address, agentPort?, state, taskSubnet?, cpu: {capacity, allocated}, memory: {capacity, allocated}, runningTasks,
+ * HOST is {hostId, address, agentPort?, agentVersion?, state, taskSubnet?, cpu: {capacity, allocated}, memory: {capacity, allocated}, runningTasks,
  * lastHeartbeat, isolationTiers, attributes, drainDeadline?, lostAt?}; times are epoch seconds.
  */
 public final class HostEndpoints
@@ -187,6 +187,7 @@ public final class HostEndpoints
         if (host.info().agentPort() > 0) {
             node.put("agentPort", host.info().agentPort());
         }
+        JsonFields.putIfNotNull(node, "agentVersion", host.info().agentVersion());
         node.put("state", host.state().name());
         JsonFields.putIfNotNull(node, "taskSubnet", host.taskSubnet());
         ObjectNode cpu = node.putObject("cpu");
