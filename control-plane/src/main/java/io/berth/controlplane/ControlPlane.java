@@ -9,6 +9,7 @@ import io.berth.controlplane.agents.AgentGateway;
 import io.berth.controlplane.agents.HostSignals;
 import io.berth.controlplane.agents.wakeups.HostChangeRelay;
 import io.berth.controlplane.agents.LogSourceRegistry;
+import io.berth.controlplane.agents.access.ControlPlaneIdentity;
 import io.berth.controlplane.agents.access.HostAccess;
 import io.berth.controlplane.agents.http.AgentProtocolHandler;
 import io.berth.controlplane.agents.http.HostLogSources;
@@ -58,6 +59,7 @@ import io.berth.controlplane.api.admin.BillEndpoint;
 import io.berth.controlplane.api.admin.CreateAccountEndpoint;
 import io.berth.controlplane.api.admin.CreateJoinTokenEndpoint;
 import io.berth.controlplane.api.admin.RevokeJoinTokenEndpoint;
+import io.berth.controlplane.api.admin.RotateHostCredentialsEndpoint;
 import io.berth.controlplane.api.admin.TaskLogsEndpoint;
 import io.berth.controlplane.clusters.ClusterService;
 import io.berth.controlplane.api.admin.HostEndpoints;
@@ -138,6 +140,7 @@ public final class ControlPlane
     private final EgressPolicies egressPolicies;
     private final AccountLimitsService limits;
     private final HostAccess hostAccess;
+    private final ControlPlaneIdentity identity;
     private final AgentProtocolHandler agentProtocol;
     private final MeteringService metering;
     private final LogSourceRegistry logSources = new LogSourceRegistry();
@@ -209,7 +212,8 @@ public final class ControlPlane
                 task -> taskCredentials.issue(task).orElse(null));
         this.egressPolicies = new EgressPolicies(store, hostSignals);
         this.hostAccess = new HostAccess(store, config.clock());
-        this.agentProtocol = new AgentProtocolHandler(agentGateway, hostAccess, replicas::urls);
+        this.identity = new ControlPlaneIdentity(config.clock());
+        this.agentProtocol = new AgentProtocolHandler(agentGateway, hostAccess, identity, replicas::urls);
         // a load balancer change wakes every host: the ingress hosts among them take the new plan at once
         this.loadBalancing = new LoadBalancingService(store, config.ingressAddresses(), this::signalEveryHost, config.clock());
         this.targetRegistration = new TargetRegistration(loadBalancing);
@@ -242,11 +246,12 @@ public final class ControlPlane
         this.services = List.copyOf(served);
         List<AdminEndpoint> endpoints = new ArrayList<>(List.of(
                 new CreateAccountEndpoint(accounts),
-                new TaskLogsEndpoint(tasks, new HostLogSources(logSources, store, hostAccess, config.clock())),
+                new TaskLogsEndpoint(tasks, new HostLogSources(logSources, store, identity)),
                 new BillEndpoint(metering),
                 new EventsEndpoint(events),
                 new CreateJoinTokenEndpoint(hostAccess),
                 new RevokeJoinTokenEndpoint(hostAccess),
+                new RotateHostCredentialsEndpoint(hostAccess, hostSignals),
                 new SetEgressEndpoint(egressPolicies),
                 new SetAccountIsolationEndpoint(accounts),
                 new SetAccountLimitsEndpoint(limits),
@@ -254,7 +259,7 @@ public final class ControlPlane
         SpotInterrupter spotInterrupter = new SpotInterrupter(store, hostSignals, config.clock());
         endpoints.addAll(new HostEndpoints(hosts, new PlacementReports(store), spotInterrupter).endpoints());
         endpoints.addAll(new PatchEndpoints(new PatchService(store, config.clock())).endpoints());
-        this.patchCoordinator = new PatchCoordinator(store, hosts, spotInterrupter, hostSignals, new HttpPatchAgents(store, hostAccess, config.clock()),
+        this.patchCoordinator = new PatchCoordinator(store, hosts, spotInterrupter, hostSignals, new HttpPatchAgents(store, identity),
                 new PatchPlanner(), config.clock());
         this.adminEndpoints = endpoints.stream().map(EcsErrors::mapping).toList();
         // replicas on one PostgreSQL store wake each other's agents (last: nothing after it can fail and leave it running); SQLite serves one replica
@@ -437,6 +442,21 @@ public final class ControlPlane
     }
 
     /** Join tokens and host credentials. */
+    /** The key the control plane signs its calls to agents with, and the CA it trusts them by: the server sets them before it serves. */
+    public ControlPlaneIdentity identity()
+    {
+        return identity;
+    }
+
+    /**
+     * Checks that the replicas running now prove themselves to agents as this one does (one agent-call key, one CA) and
+     * records this one's under url: the server calls it before it serves. IllegalStateException when one differs.
+     */
+    public void announceIdentity(java.net.URI url)
+    {
+        identity.announce(store, url, config.clock().instant().minus(ReplicaDirectory.FORGET_AFTER));
+    }
+
     public HostAccess hostAccess()
     {
         return hostAccess;

@@ -1,9 +1,14 @@
 package io.berth.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.cli.client.BerthClient;
+import io.berth.common.hostauth.AgentCallKeys;
+import io.berth.common.hostauth.AgentCallSignature;
+import io.berth.common.hostauth.HostCredential;
 import io.berth.common.hostauth.JoinTokenText;
 import io.berth.common.tls.CertificatePin;
 import io.berth.common.tls.PemCertificates;
+import io.berth.common.tls.TrustedCertificates;
 import io.berth.controlplane.tls.ClusterCertificateAuthority;
 import io.berth.controlplane.tls.ServerTls;
 import io.berth.testing.BerthProcess;
@@ -11,7 +16,10 @@ import io.berth.testing.RecordingHttpsServer;
 import io.berth.testing.LocalFleetOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -20,12 +28,31 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.Task;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import javax.net.ssl.SSLHandshakeException;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,14 +66,22 @@ import static org.awaitility.Awaitility.await;
 /**
  * `berth server` serving TLS with the cluster CA it made, against real processes: an agent in a network namespace
  * joined by the pin its token carries, the AWS SDK trusting the CA, a client that does not, an agent sent to a
- * server with another CA (it sends nothing there), a revoked join token and a revoked host.
+ * server with another CA (it sends nothing there), the control plane's calls to the agent (HTTPS to a certificate of
+ * the CA, signed with a key the store does not hold: a call forged with the store's hash of the host's secret is
+ * refused), a rotation of the host's credential under a running task, a revoked join token and a revoked host (last:
+ * it removes the fleet's host).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TlsEndToEndTest
 {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
     @TempDir
     static Path work;
 
     private static TestFleet fleet;
+    // one task serves the tests of the agent's calls and of the rotation: a task start is the slow part
+    private static String sleeperArn;
 
     @BeforeAll
     static void start()
@@ -72,6 +107,7 @@ class TlsEndToEndTest
     }
 
     @Test
+    @Order(1)
     void theAgentJoinedByThePinOfTheClusterCaAndTheSdkTrustingTheCaIsServed()
             throws Exception
     {
@@ -88,6 +124,7 @@ class TlsEndToEndTest
     }
 
     @Test
+    @Order(2)
     void aClientThatDoesNotTrustTheClusterCaIsRefusedInTheHandshake()
     {
         Map<String, String> operator = fleet.operatorEnvironment();
@@ -105,6 +142,7 @@ class TlsEndToEndTest
     }
 
     @Test
+    @Order(3)
     void anAgentSentToAServerWithAnotherCaRefusesItHavingSentNothing()
             throws Exception
     {
@@ -123,6 +161,80 @@ class TlsEndToEndTest
     }
 
     @Test
+    @Order(4)
+    void theControlPlaneCallsItsAgentOverHttpsWithItsOwnKeyAndACallForgedWithTheStoresHashIsRefused()
+            throws Exception
+    {
+        String hostId = fleet.hostId(0);
+        try (EcsClient ecs = fleet.operatorClient()) {
+            String taskArn = sleeper(ecs);
+            // the control plane read them from the agent: over HTTPS, signed with its key
+            assertThat(awaitLogLine(taskArn, "hello over https")).contains("hello over https");
+
+            URI logs = agentEndpoint(hostId).resolve("/v1/tasks/" + taskId(taskArn) + "/logs?max=5");
+            HttpResponse<String> forged = callAgent(logs, storeHmacAuthorization(hostId, "/v1/tasks/" + taskId(taskArn) + "/logs", "max=5"));
+            assertThat(forged.statusCode()).isEqualTo(401);
+            assertThat(forged.body()).contains("only the control plane may call this agent");
+            X509Certificate presented = (X509Certificate) forged.sslSession().orElseThrow().getPeerCertificates()[0];
+            presented.verify(PemCertificates.read(fleet.caCertificate()).getFirst().getPublicKey());
+            assertThat(presented.getSubjectX500Principal().getName()).isEqualTo("CN=" + ClusterCertificateAuthority.agentCommonName(hostId));
+
+            KeyPair impostor = AgentCallKeys.newKeyPair();
+            HttpResponse<String> otherKey = callAgent(logs, AgentCallSignature.sign(impostor.getPrivate(), hostId, "GET", logs.getRawPath(), logs.getRawQuery(), null, Instant.now()));
+            assertThat(otherKey.statusCode()).isEqualTo(401);
+            assertThat(otherKey.body()).contains("not signed by the control plane");
+
+            URI plain = URI.create("http://" + logs.getRawAuthority() + logs.getRawPath() + "?" + logs.getRawQuery());
+            try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+                assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(plain).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString()))
+                        .as("the agent serves HTTPS only").isInstanceOf(IOException.class);
+            }
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aRotationGivesTheAgentANewSecretWithoutTouchingItsTaskAndTheOldSecretIsRefusedAfterTheGrace()
+            throws Exception
+    {
+        String hostId = fleet.hostId(0);
+        HostCredential old = fleet.credential(0);
+        try (EcsClient ecs = fleet.operatorClient()) {
+            String taskArn = sleeper(ecs);
+            Task before = BerthEnvironment.describe(ecs, TestFleet.CLUSTER, taskArn);
+            BigInteger oldCertificate = agentCertificate(hostId).getSerialNumber();
+
+            BerthProcess.Result rotate = BerthProcess.run(Optional.empty(), List.of("host", "rotate", hostId, "--grace", "3s"), fleet.operatorEnvironment());
+            assertThat(rotate.exitCode()).as(rotate.toString()).isZero();
+            assertThat(rotate.stdout()).contains("Host " + hostId + ": rotating");
+
+            HostCredential next = await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                    .until(() -> fleet.credential(0), credential -> !credential.secret().equals(old.secret()));
+            assertThat(next.hostId()).isEqualTo(hostId);
+            assertThat(agentProtocol(next).statusCode()).isEqualTo(200);
+            HttpResponse<String> refused = await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> agentProtocol(old), response -> response.statusCode() == 401);
+            assertThat(refused.body()).contains("grace period ended");
+
+            // the task went on in the same container, and the control plane still reads it (a new certificate)
+            Task after = BerthEnvironment.describe(ecs, TestFleet.CLUSTER, taskArn);
+            assertThat(after.lastStatus()).isEqualTo("RUNNING");
+            assertThat(after.startedAt()).isEqualTo(before.startedAt());
+            assertThat(fleet.localFleet().agent(0).isAlive()).isTrue();
+            assertThat(agentCertificate(hostId).getSerialNumber()).isNotEqualTo(oldCertificate);
+            assertThat(awaitLogLine(taskArn, "hello over https")).contains("hello over https");
+            // and the agent goes on syncing with its new secret
+            long heartbeat = admin("GET", "/berth/hosts/" + hostId).path("lastHeartbeat").asLong();
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> admin("GET", "/berth/hosts/" + hostId).path("lastHeartbeat").asLong() > heartbeat);
+            ecs.stopTask(request -> request.cluster(TestFleet.CLUSTER).task(taskArn));
+            BerthEnvironment.awaitStatus(ecs, TestFleet.CLUSTER, taskArn, "STOPPED", TIMEOUT);
+            sleeperArn = null;
+        }
+    }
+
+    @Test
+    @Order(100)
     void aRevokedJoinTokenJoinsNoHostAndARemovedHostsAgentIsRefusedAndLeaves()
             throws Exception
     {
@@ -148,5 +260,101 @@ class TlsEndToEndTest
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> !fleet.agentIsAlive(0));
         assertThat(Files.readString(fleet.localFleet().agent(0).logFile()))
                 .contains("the credential of host " + hostId + " was revoked at");
+    }
+
+    /** The tests' running task, started by the first that needs it. */
+    private static String sleeper(EcsClient ecs)
+    {
+        if (sleeperArn == null) {
+            sleeperArn = runSleeper(ecs);
+        }
+        return sleeperArn;
+    }
+
+    private static String runSleeper(EcsClient ecs)
+    {
+        String definition = ecs.registerTaskDefinition(request -> request.family("tls-sleeper").requiresCompatibilitiesWithStrings("FARGATE").cpu("256").memory("512")
+                .containerDefinitions(ContainerDefinition.builder().name("main").image(fleet.image())
+                        .command("sh", "-c", "echo hello over https; trap 'exit 0' TERM; sleep 600 & wait").stopTimeout(2).build()))
+                .taskDefinition().taskDefinitionArn();
+        String taskArn = ecs.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(TestFleet.CLUSTER).taskDefinition(definition))
+                .tasks().get(0).taskArn();
+        BerthEnvironment.awaitStatus(ecs, TestFleet.CLUSTER, taskArn, "RUNNING", TIMEOUT);
+        return taskArn;
+    }
+
+    private static String taskId(String taskArn)
+    {
+        return taskArn.substring(taskArn.lastIndexOf('/') + 1);
+    }
+
+    private static List<String> awaitLogLine(String taskArn, String text)
+    {
+        try (BerthClient client = fleet.signedClient()) {
+            return TestFleet.awaitLogLine(client, TestFleet.CLUSTER, taskArn, text);
+        }
+    }
+
+    private static JsonNode admin(String method, String path)
+    {
+        try (BerthClient client = fleet.signedClient()) {
+            return client.admin(method, path, Map.of(), null);
+        }
+    }
+
+    /** https://ADDRESS:PORT of the host's agent endpoint, as it announced it. */
+    private static URI agentEndpoint(String hostId)
+    {
+        JsonNode host = admin("GET", "/berth/hosts/" + hostId);
+        return URI.create("https://" + host.path("address").asText() + ":" + host.path("agentPort").asInt());
+    }
+
+    /** What the control plane signed its calls with before it had a key of its own: an HMAC keyed by the store's hash of the host's secret. */
+    private static String storeHmacAuthorization(String hostId, String rawPath, String rawQuery)
+            throws Exception
+    {
+        String secretHash;
+        try (Connection store = DriverManager.getConnection("jdbc:sqlite:" + fleet.serverDirectory().resolve("berth.db"));
+                PreparedStatement query = store.prepareStatement("SELECT secret_hash FROM host_credentials WHERE host_id = ?")) {
+            query.setString(1, hostId);
+            try (ResultSet row = query.executeQuery()) {
+                assertThat(row.next()).as("the host's row in the store").isTrue();
+                secretHash = row.getString(1);
+            }
+        }
+        long time = Instant.now().getEpochSecond();
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secretHash.getBytes(StandardCharsets.US_ASCII), "HmacSHA256"));
+        String signature = HexFormat.of().formatHex(mac.doFinal(("GET\n" + rawPath + "\n" + rawQuery + "\n" + time).getBytes(StandardCharsets.UTF_8)));
+        return "Berth-HMAC-SHA256 host=" + hostId + ", time=" + time + ", signature=" + signature;
+    }
+
+    /** A call to the agent endpoint over HTTPS, trusting the cluster CA. */
+    private static HttpResponse<String> callAgent(URI uri, String authorization)
+            throws Exception
+    {
+        try (HttpClient http = HttpClient.newBuilder().sslContext(TrustedCertificates.only(PemCertificates.read(fleet.caCertificate())))
+                .connectTimeout(Duration.ofSeconds(2)).build()) {
+            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).header("Authorization", authorization).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    private static X509Certificate agentCertificate(String hostId)
+            throws Exception
+    {
+        HttpResponse<String> answer = callAgent(agentEndpoint(hostId).resolve("/v1/tasks/none/logs"), "none");
+        return (X509Certificate) answer.sslSession().orElseThrow().getPeerCertificates()[0];
+    }
+
+    /** A call of the agent protocol with this credential (a long poll that returns at once). */
+    private static HttpResponse<String> agentProtocol(HostCredential credential)
+            throws Exception
+    {
+        try (HttpClient http = HttpClient.newBuilder().sslContext(TrustedCertificates.only(PemCertificates.read(fleet.caCertificate())))
+                .connectTimeout(Duration.ofSeconds(2)).build()) {
+            return http.send(HttpRequest.newBuilder(fleet.endpoint().resolve("/berth/agent/v1/changes?timeout=0")).timeout(Duration.ofSeconds(5))
+                    .header("Authorization", credential.authorizationHeader()).GET().build(), HttpResponse.BodyHandlers.ofString());
+        }
     }
 }

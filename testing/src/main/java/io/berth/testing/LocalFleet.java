@@ -101,6 +101,7 @@ public final class LocalFleet
             try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(network.hostAddress()))) {
                 replicaPorts.add(socket.getLocalPort());
             }
+            shareTlsDirectory(serverDirectory(replica));
             replicas.add(BerthProcess.start(options.jvm(), Optional.empty(), serverArguments(replica), root.resolve("server-" + replica + ".log"), Map.of()));
         }
         for (int replica = 1; replica < options.controlPlanes(); replica++) {
@@ -146,6 +147,22 @@ public final class LocalFleet
         return serverArguments(0);
     }
 
+    /**
+     * Replicas of one cluster share DIR/tls (the cluster CA and the key the control plane signs its calls to agents with),
+     * as an operator copies it: a replica with others is refused at start.
+     */
+    private void shareTlsDirectory(Path replicaDirectory)
+            throws IOException
+    {
+        Path source = serverDirectory().resolve("tls");
+        Path target = Files.createDirectories(replicaDirectory.resolve("tls"));
+        try (var files = Files.list(source)) {
+            for (Path file : files.filter(Files::isRegularFile).filter(file -> !file.getFileName().toString().endsWith(".tmp")).toList()) {
+                Files.copy(file, target.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+    }
+
     private List<String> serverArguments(int replica)
     {
         List<String> arguments = new ArrayList<>(List.of("server", "--data-dir", serverDirectory(replica).toString(), "--bind", network.hostAddress(),
@@ -170,8 +187,8 @@ public final class LocalFleet
     }
 
     /**
-     * Whether the server serves TLS: its options have --tls on. Each replica then makes a CA of its own, which agents
-     * of one pinned token do not trust: a TLS fleet runs one control plane (replicas of a real cluster share the CA).
+     * Whether the server serves TLS: its options have --tls on. Replicas share the first one's DIR/tls (its CA and
+     * agent-call key), as replicas of a real cluster do.
      */
     public boolean tls()
     {

@@ -4,9 +4,11 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.berth.common.metrics.MetricsPage;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.berth.common.agentprotocol.LogChunk;
 import io.berth.common.agentprotocol.TaskLogSource;
-import io.berth.common.hostauth.HostRequestSignature;
+import io.berth.common.hostauth.AgentCallVerifier;
 import io.berth.common.json.Json;
 import io.berth.common.patching.AgentUpgradeRequest;
 import io.berth.common.patching.PatchCommandRequest;
@@ -20,63 +22,62 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * Serves {@code GET /v1/tasks/{taskId}/logs?token=&max=} with the host's task logs (a LogChunk as JSON; 404 when
- * the host knows nothing of the task), to callers that sign with this host's credential
- * ({@link HostRequestSignature}); anyone else gets 401. When given a metrics page, also {@code GET /metrics} (which
+ * the host knows nothing of the task), to the control plane: calls signed with its key for this host, each once
+ * ({@link AgentCallVerifier}); anyone else gets 401. Over HTTPS with a certificate of the cluster CA when the control
+ * plane serves TLS ({@link EndpointCertificate}). When given a metrics page, also {@code GET /metrics} (which
  * takes the metrics token instead: Prometheus cannot sign as the control plane does). When given patch commands, also
  * {@code POST /v1/patches/{patchId}?bodySha256=HEX} (a {@link PatchCommandRequest}: starts the operator's command once
  * per patch) and {@code GET /v1/patches/{patchId}} (a {@link PatchCommandStatus}), signed the same way; the body's
- * SHA-256 in the signed query binds the command to the signature.
+ * SHA-256 in the signed query names the body the control plane meant.
  */
 public final class AgentEndpoint
         implements AutoCloseable
 {
     private static final Logger log = LoggerFactory.getLogger(AgentEndpoint.class);
     private static final int MAX_LINES = 10_000;
-    private static final int MAX_PATCH_BODY_BYTES = 16 * 1024;
+    private static final int MAX_BODY_BYTES = 16 * 1024;
 
     private final InetSocketAddress bind;
     private final String hostId;
-    private final String secretHash;
+    private final AgentCallVerifier verifier;
     private final TaskLogSource logs;
-    private final Clock clock;
     private final HttpHandler metrics;
     private final PatchCommands patches;
+    private final SSLContext tls;
     private HttpServer server;
     private ExecutorService executor;
 
-    /** secretHash: the SHA-256 of this host's secret (see io.berth.common.hostauth.HostSecrets#hash). */
-    public AgentEndpoint(InetSocketAddress bind, String hostId, String secretHash, TaskLogSource logs, Clock clock)
+    /** Plain HTTP, with no metrics and no patch commands. */
+    public AgentEndpoint(InetSocketAddress bind, String hostId, AgentCallVerifier verifier, TaskLogSource logs)
     {
-        this(bind, hostId, secretHash, logs, clock, null);
+        this(bind, hostId, verifier, logs, null, null, null);
     }
 
-    /** metrics: the handler of GET /metrics (see io.berth.common.metrics.MetricsPage), or null for none. */
-    public AgentEndpoint(InetSocketAddress bind, String hostId, String secretHash, TaskLogSource logs, Clock clock, HttpHandler metrics)
-    {
-        this(bind, hostId, secretHash, logs, clock, metrics, null);
-    }
-
-    /** patches: the host's patch commands, or null for an endpoint that runs none. */
-    public AgentEndpoint(InetSocketAddress bind, String hostId, String secretHash, TaskLogSource logs, Clock clock, HttpHandler metrics, PatchCommands patches)
+    /**
+     * verifier: whether a call is the control plane's; metrics: the handler of GET /metrics (see
+     * io.berth.common.metrics.MetricsPage), or null for none; patches: the host's patch commands, or null for an endpoint
+     * that runs none; tls: the HTTPS the endpoint serves (see {@link EndpointCertificate}), or null for plain HTTP.
+     */
+    public AgentEndpoint(InetSocketAddress bind, String hostId, AgentCallVerifier verifier, TaskLogSource logs, HttpHandler metrics, PatchCommands patches, SSLContext tls)
     {
         this.metrics = metrics;
         this.patches = patches;
+        this.tls = tls;
         this.bind = requireNonNull(bind, "bind is null");
         this.hostId = requireNonNull(hostId, "hostId is null");
-        this.secretHash = requireNonNull(secretHash, "secretHash is null");
+        this.verifier = requireNonNull(verifier, "verifier is null");
         this.logs = requireNonNull(logs, "logs is null");
-        this.clock = requireNonNull(clock, "clock is null");
     }
 
     public synchronized void start()
@@ -86,7 +87,14 @@ public final class AgentEndpoint
             return;
         }
         try {
-            server = HttpServer.create(bind, 0);
+            if (tls != null) {
+                HttpsServer https = HttpsServer.create(bind, 0);
+                https.setHttpsConfigurator(new HttpsConfigurator(tls));
+                server = https;
+            }
+            else {
+                server = HttpServer.create(bind, 0);
+            }
         }
         catch (IOException e) {
             throw new IOException("the agent endpoint cannot listen on " + bind + ": " + e.getMessage() + " (choose another --agent-port)", e);
@@ -98,7 +106,7 @@ public final class AgentEndpoint
             server.createContext(MetricsPage.PATH, metrics);
         }
         server.start();
-        log.info("agent endpoint of host {} listening on {}", hostId, server.getAddress());
+        log.info("agent endpoint of host {} listening on {} ({})", hostId, server.getAddress(), tls != null ? "HTTPS" : "plain HTTP");
     }
 
     public synchronized int port()
@@ -114,8 +122,13 @@ public final class AgentEndpoint
         try (exchange) {
             String rawPath = exchange.getRequestURI().getRawPath();
             String rawQuery = exchange.getRequestURI().getRawQuery();
-            Optional<String> refusal = HostRequestSignature.verify(exchange.getRequestHeaders().getFirst("Authorization"), hostId, secretHash,
-                    exchange.getRequestMethod(), rawPath, rawQuery, clock.instant());
+            // the body first: the signature covers it
+            byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES) {
+                send(exchange, 413, Map.of("message", "the request is larger than " + MAX_BODY_BYTES + " bytes"));
+                return;
+            }
+            Optional<String> refusal = verifier.verify(exchange.getRequestHeaders().getFirst("Authorization"), exchange.getRequestMethod(), rawPath, rawQuery, body);
             if (refusal.isPresent()) {
                 log.warn("agent endpoint: refused {} {} from {}: {}", exchange.getRequestMethod(), rawPath, exchange.getRemoteAddress(), refusal.get());
                 send(exchange, 401, Map.of("message", refusal.get()));
@@ -123,11 +136,11 @@ public final class AgentEndpoint
             }
             String[] segments = rawPath.split("/");
             if (patches != null && segments.length == 4 && segments[1].equals("v1") && segments[2].equals("patches")) {
-                handlePatch(exchange, URLDecoder.decode(segments[3], StandardCharsets.UTF_8), query(rawQuery));
+                handlePatch(exchange, URLDecoder.decode(segments[3], StandardCharsets.UTF_8), query(rawQuery), body);
                 return;
             }
             if (patches != null && segments.length == 4 && segments[1].equals("v1") && segments[2].equals("upgrades")) {
-                handleUpgrade(exchange, URLDecoder.decode(segments[3], StandardCharsets.UTF_8), query(rawQuery));
+                handleUpgrade(exchange, URLDecoder.decode(segments[3], StandardCharsets.UTF_8), query(rawQuery), body);
                 return;
             }
             // "", "v1", "tasks", taskId, "logs"
@@ -161,14 +174,13 @@ public final class AgentEndpoint
         }
     }
 
-    private void handlePatch(HttpExchange exchange, String patchId, Map<String, String> query)
+    private void handlePatch(HttpExchange exchange, String patchId, Map<String, String> query, byte[] body)
             throws IOException
     {
         switch (exchange.getRequestMethod()) {
             case "GET" -> send(exchange, 200, patches.status(patchId));
             case "POST" -> {
-                byte[] body = signedBody(exchange, query);
-                if (body == null) {
+                if (!digestMatches(exchange, query, body)) {
                     return;
                 }
                 PatchCommandRequest request;
@@ -186,15 +198,14 @@ public final class AgentEndpoint
     }
 
     /** An upgrade of this agent to another build ({@link AgentUpgradeRequest}); how it goes is read as a patch's status. */
-    private void handleUpgrade(HttpExchange exchange, String patchId, Map<String, String> query)
+    private void handleUpgrade(HttpExchange exchange, String patchId, Map<String, String> query, byte[] body)
             throws IOException
     {
         if (!exchange.getRequestMethod().equals("POST")) {
             send(exchange, 405, Map.of("message", "use POST (GET /v1/patches/" + patchId + " tells how the upgrade goes)"));
             return;
         }
-        byte[] body = signedBody(exchange, query);
-        if (body == null) {
+        if (!digestMatches(exchange, query, body)) {
             return;
         }
         AgentUpgradeRequest request;
@@ -208,21 +219,18 @@ public final class AgentEndpoint
         send(exchange, 200, patches.startUpgrade(patchId, request));
     }
 
-    /** A POST's body, once it is no larger than allowed and matches the digest in the signed query; null when refused (the answer is sent). */
-    private static byte[] signedBody(HttpExchange exchange, Map<String, String> query)
+    /**
+     * Whether a POST's body matches the digest in its query (false: refused, the answer sent): the signature covers the
+     * body itself; the digest names the body the control plane meant too.
+     */
+    private static boolean digestMatches(HttpExchange exchange, Map<String, String> query, byte[] body)
             throws IOException
     {
-        byte[] body = exchange.getRequestBody().readNBytes(MAX_PATCH_BODY_BYTES + 1);
-        if (body.length > MAX_PATCH_BODY_BYTES) {
-            send(exchange, 413, Map.of("message", "the request is larger than " + MAX_PATCH_BODY_BYTES + " bytes"));
-            return null;
-        }
-        // the signature covers the query, not the body: the body's digest in the query makes it covered too
         if (!PatchCommandRequest.bodyDigest(body).equals(query.get(PatchCommandRequest.BODY_DIGEST_PARAMETER))) {
             send(exchange, 401, Map.of("message", "the request's body does not match the " + PatchCommandRequest.BODY_DIGEST_PARAMETER + " it was signed with"));
-            return null;
+            return false;
         }
-        return body;
+        return true;
     }
 
     private static Map<String, String> query(String rawQuery)

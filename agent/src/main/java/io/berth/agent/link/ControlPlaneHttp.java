@@ -64,10 +64,16 @@ final class ControlPlaneHttp
      */
     byte[] call(String method, String pathAndQuery, Object body, String authorization, Duration timeout)
     {
+        return exchange(method, pathAndQuery, body, authorization, timeout).body();
+    }
+
+    /** As {@link #call}, with the whole answer (its headers too). */
+    HttpResponse<byte[]> exchange(String method, String pathAndQuery, Object body, String authorization, Duration timeout)
+    {
         UncheckedIOException failure = null;
         for (URI controlPlane : endpoints.inOrder()) {
             try {
-                byte[] answer = call(controlPlane, method, pathAndQuery, body, authorization, timeout);
+                HttpResponse<byte[]> answer = call(controlPlane, method, pathAndQuery, body, authorization, timeout);
                 endpoints.answered(controlPlane);
                 return answer;
             }
@@ -87,7 +93,7 @@ final class ControlPlaneHttp
         throw failure;
     }
 
-    private byte[] call(URI controlPlane, String method, String pathAndQuery, Object body, String authorization, Duration timeout)
+    private HttpResponse<byte[]> call(URI controlPlane, String method, String pathAndQuery, Object body, String authorization, Duration timeout)
     {
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint(controlPlane, pathAndQuery)).timeout(timeout);
         if (authorization != null) {
@@ -127,7 +133,7 @@ final class ControlPlaneHttp
             throw new UncheckedIOException(new IOException("interrupted while calling the control plane"));
         }
         if (response.statusCode() == 200) {
-            return response.body();
+            return response;
         }
         String message = message(response.body());
         if (response.statusCode() == 401 || response.statusCode() == 403) {

@@ -21,7 +21,8 @@ import java.util.Map;
 /**
  * Joins a control plane with a bootstrap token: {@code POST /berth/agent/v1/join}, answered with this host's credential.
  * A token that pins the control plane's CA has it checked first ({@link ControlPlaneDiscovery}); the CA is saved in the
- * agent's directory ({@link ControlPlaneTrust}) and the join, as every later call, trusts that CA alone.
+ * agent's directory ({@link ControlPlaneTrust}) and the join, as every later call, trusts that CA alone. The join's
+ * answer carries the key the control plane signs its calls to agents with: pinned in {@link ControlPlaneKeys}.
  */
 public final class ControlPlaneJoin
 {
@@ -64,13 +65,19 @@ public final class ControlPlaneJoin
         URI controlPlane = controlPlanes.current();
         SSLContext trust = text.pin().isPresent() ? ControlPlaneTrust.sslContext(agentDirectory) : TrustedCertificates.withSystem(List.of());
         byte[] body = new ControlPlaneHttp(controlPlanes, trust).call("POST", "join", Map.of("token", text.credential()), null, TIMEOUT);
+        HostCredential credential;
+        String agentCallKey;
         try {
             JsonNode answer = Json.mapper().readTree(body);
-            return new HostCredential(answer.path("hostId").asText(), answer.path("secret").asText());
+            credential = new HostCredential(answer.path("hostId").asText(), answer.path("secret").asText());
+            agentCallKey = answer.path("agentCallKey").asText(null);
         }
         catch (IOException | IllegalArgumentException e) {
             throw new UncheckedIOException(new IOException("the control plane at " + controlPlane + " answered the join with something else than a host credential"));
         }
+        // pinned now: the agent endpoint takes calls signed by this key alone
+        ControlPlaneKeys.save(agentDirectory, agentCallKey);
+        return credential;
     }
 
     /** The pinned CA, from the first control plane that completes a handshake; a CA with another pin ends the join at once. */

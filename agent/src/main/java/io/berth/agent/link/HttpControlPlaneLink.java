@@ -6,12 +6,22 @@ import io.berth.common.agentprotocol.LogBatchRefusedException;
 import io.berth.common.agentprotocol.LogShippingLink;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
+import io.berth.common.hostauth.AgentCallKeys;
 import io.berth.common.hostauth.HostCredential;
 import io.berth.common.json.Json;
+import io.berth.common.tls.PemCertificates;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Map;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
 
@@ -23,17 +33,33 @@ import static java.util.Objects.requireNonNull;
  * UncheckedIOException (the control plane is away: retry) or ControlPlaneRefusedException (this host is not
  * accepted: retrying will not help). Container lines for CloudWatch Logs go by {@code POST /berth/agent/v1/logs}; a
  * batch the control plane refuses for good (403: not this host's task) is a LogBatchRefusedException. Each sync answer
- * names the control-plane replicas; a call whose control plane is away goes to another.
+ * names the control-plane replicas; a call whose control plane is away goes to another, and carries the key the control
+ * plane signs its calls to this agent with ({@link ControlPlaneKeys}); one that asks this host to take a new secret
+ * has it rotated ({@code POST /berth/agent/v1/rotate}) before the next call.
  */
 public final class HttpControlPlaneLink
         implements ControlPlaneLink, LogShippingLink
 {
+    private static final Logger log = LoggerFactory.getLogger(HttpControlPlaneLink.class);
     private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);
     /** Beyond the long poll's own timeout, time for the answer to travel. */
     private static final Duration POLL_MARGIN = Duration.ofSeconds(10);
 
     private final ControlPlaneHttp http;
-    private final HostCredential credential;
+    private final ControlPlaneKeys keys;
+    private final CredentialRotation rotation;
+    private volatile HostCredential credential;
+
+    /**
+     * What the agent does with a new secret (keep it where a restarted agent finds it) before it uses it; an IOException
+     * keeps the old one in use (still good for the rotation's grace: the next sync asks again).
+     */
+    @FunctionalInterface
+    public interface CredentialRotation
+    {
+        void rotated(HostCredential next)
+                throws IOException;
+    }
 
     /** tls: whom to trust for an https:// control plane (see {@link ControlPlaneTrust}). */
     public HttpControlPlaneLink(URI controlPlane, HostCredential credential, SSLContext tls)
@@ -44,8 +70,25 @@ public final class HttpControlPlaneLink
     /** A link to several control planes (replicas on one store): see {@link ControlPlaneEndpoints}; tls as above. */
     public HttpControlPlaneLink(ControlPlaneEndpoints controlPlanes, HostCredential credential, SSLContext tls)
     {
+        this(controlPlanes, credential, tls, null, null);
+    }
+
+    /**
+     * keys: where the agent-call key each sync answer carries goes (null: nowhere); rotation: what keeps a new secret when
+     * a sync answer asks this host to take one (null: the link does not rotate).
+     */
+    public HttpControlPlaneLink(ControlPlaneEndpoints controlPlanes, HostCredential credential, SSLContext tls, ControlPlaneKeys keys, CredentialRotation rotation)
+    {
         this.http = new ControlPlaneHttp(controlPlanes, tls);
         this.credential = requireNonNull(credential, "credential is null");
+        this.keys = keys;
+        this.rotation = rotation;
+    }
+
+    /** The credential the link speaks with now (it changes when the host's secret rotates). */
+    public HostCredential credential()
+    {
+        return credential;
     }
 
     public URI controlPlane()
@@ -59,16 +102,67 @@ public final class HttpControlPlaneLink
         if (!request.host().hostId().equals(credential.hostId())) {
             throw new IllegalArgumentException("this link speaks for host " + credential.hostId() + ", not " + request.host().hostId());
         }
-        byte[] body = http.call("POST", "sync", request, credential.authorizationHeader(), SYNC_TIMEOUT);
+        HttpResponse<byte[]> answer = http.exchange("POST", "sync", request, credential.authorizationHeader(), SYNC_TIMEOUT);
+        SyncResponse response;
         try {
-            SyncResponse response = Json.mapper().readValue(body, SyncResponse.class);
-            // the replicas the control plane knows: where to go when this one stops answering
-            http.endpoints().learn(response.controlPlanes());
-            return response;
+            response = Json.mapper().readValue(answer.body(), SyncResponse.class);
         }
         catch (IOException e) {
             throw new UncheckedIOException("the control plane answered the sync with something else than the desired state: " + e.getMessage(), e);
         }
+        // the replicas the control plane knows: where to go when this one stops answering
+        http.endpoints().learn(response.controlPlanes());
+        followAgentCallKey(answer);
+        if (rotation != null && answer.headers().firstValue(HostCredential.ROTATE_HEADER).map("true"::equalsIgnoreCase).orElse(false)) {
+            rotateCredential();
+        }
+        return response;
+    }
+
+    private void followAgentCallKey(HttpResponse<byte[]> answer)
+    {
+        if (keys == null) {
+            return;
+        }
+        try {
+            keys.update(answer.headers().firstValue(AgentCallKeys.SYNC_HEADER).orElse(null));
+        }
+        catch (IOException e) {
+            log.warn("cannot keep the control plane's agent-call key: {}", e.toString());
+        }
+    }
+
+    /**
+     * Takes a new secret from the control plane (over the channel the old one authenticates) and, once it is kept, speaks
+     * with it. A failure leaves the old secret in use, good for the rotation's grace; the next sync asks again.
+     */
+    private void rotateCredential()
+    {
+        HostCredential current = credential;
+        try {
+            JsonNode answer = Json.mapper().readTree(http.call("POST", "rotate", null, current.authorizationHeader(), SYNC_TIMEOUT));
+            HostCredential next = new HostCredential(answer.path("hostId").asText(), answer.path("secret").asText());
+            if (!next.hostId().equals(current.hostId())) {
+                throw new IOException("the control plane rotated the credential of host " + next.hostId() + ", not of this host " + current.hostId());
+            }
+            rotation.rotated(next);
+            credential = next;
+            log.info("host {}: credential rotated; the old secret stays good for the grace the operator gave", current.hostId());
+        }
+        catch (IOException | RuntimeException e) {
+            log.warn("host {}: credential rotation failed, the old secret stays in use for now: {}", current.hostId(), e.toString());
+        }
+    }
+
+    /**
+     * A certificate of the cluster CA for this host's agent endpoint: for publicKey (base64 SubjectPublicKeyInfo, EC)
+     * at address; the chain, the endpoint's certificate first.
+     */
+    public List<X509Certificate> requestEndpointCertificate(String publicKey, String address)
+            throws IOException
+    {
+        byte[] answer = http.call("POST", "certificate", Map.of("publicKey", publicKey, "address", address), credential.authorizationHeader(), SYNC_TIMEOUT);
+        return PemCertificates.parse(Json.mapper().readTree(answer).path("certificateChain").asText("").getBytes(StandardCharsets.US_ASCII));
     }
 
     @Override

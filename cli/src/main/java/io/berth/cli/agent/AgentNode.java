@@ -4,6 +4,7 @@ import io.berth.agent.Agent;
 import io.berth.cli.BerthVersion;
 import io.berth.agent.AgentConfig;
 import io.berth.agent.endpoint.AgentEndpoint;
+import io.berth.agent.endpoint.EndpointCertificate;
 import io.berth.agent.patching.PatchCommands;
 import io.berth.agent.upgrading.AgentBuilds;
 import io.berth.agent.upgrading.AgentUpgrader;
@@ -27,6 +28,7 @@ import io.berth.agent.link.ControlPlaneJoin;
 import io.berth.common.agentprotocol.ControlPlaneLink;
 import io.berth.agent.link.ControlPlaneTrust;
 import io.berth.agent.link.ControlPlaneEndpoints;
+import io.berth.agent.link.ControlPlaneKeys;
 import io.berth.agent.link.CredentialFile;
 import io.berth.agent.images.RegistryDeadlines;
 import io.berth.common.tls.TrustedCertificates;
@@ -49,7 +51,7 @@ import io.berth.agent.userns.SearchablePaths;
 import io.berth.common.agentprotocol.HostInfo;
 import io.berth.common.agentprotocol.LogChunk;
 import io.berth.common.hostauth.HostCredential;
-import io.berth.common.hostauth.HostSecrets;
+import io.berth.common.hostauth.AgentCallVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,7 +94,10 @@ public final class AgentNode
     private final Clock clock;
     private final Path metricsTokenFile;
     private final AgentMetrics metrics = new AgentMetrics();
-    private HostCredential credential;
+    // the credential changes when the control plane rotates it; the lock orders the writes of the credential file
+    private final Object credentialLock = new Object();
+    private volatile HostCredential credential;
+    private volatile EndpointCertificate endpointCertificate;
     private RegistryClient registryClient;
     private ImageGarbageCollector imageCollector;
     private AgentEndpoint endpoint;
@@ -135,13 +140,21 @@ public final class AgentNode
         try {
             ControlPlaneEndpoints controlPlanes = joinControlPlane(directory);
             URI controlPlane = controlPlanes.current();
-            HttpControlPlaneLink link = new HttpControlPlaneLink(controlPlanes, credential, ControlPlaneTrust.sslContext(directory));
+            // the key the control plane signs its calls to this agent with: pinned at the join, followed at each sync
+            ControlPlaneKeys controlPlaneKeys = ControlPlaneKeys.load(directory);
+            HttpControlPlaneLink link = new HttpControlPlaneLink(controlPlanes, credential, ControlPlaneTrust.sslContext(directory), controlPlaneKeys,
+                    this::credentialRotated);
             checkCredential(link);
 
             String address = config.address() != null ? config.address() : HostAddresses.towards(controlPlane);
+            // a control plane that serves TLS calls its agents over HTTPS, trusting its cluster CA
+            endpointCertificate = "https".equalsIgnoreCase(controlPlane.getScheme())
+                    ? EndpointCertificate.obtain(directory, address, link::requestEndpointCertificate)
+                    : null;
             endpoint = new AgentEndpoint(new InetSocketAddress(InetAddress.getByName(address), config.agentPort()), credential.hostId(),
-                    HostSecrets.hash(credential.secret()), this::readLogs, clock, new MetricsPage(metrics.registry(), MetricsToken.loadOrCreate(metricsTokenFile)),
-                    patchCommands(directory));
+                    new AgentCallVerifier(credential.hostId(), controlPlaneKeys::current, clock), this::readLogs,
+                    new MetricsPage(metrics.registry(), MetricsToken.loadOrCreate(metricsTokenFile)), patchCommands(directory),
+                    endpointCertificate == null ? null : endpointCertificate.sslContext());
             endpoint.start();
 
             Map<String, String> attributes = new HashMap<>(config.attributes());
@@ -274,11 +287,37 @@ public final class AgentNode
     /** Keeps the control planes the agent learned beside its credential, for its next start (a failure is only logged). */
     private void keepControlPlanes(CredentialFile file, URI controlPlane, List<URI> learned)
     {
-        try {
-            file.save(credential, controlPlane, learned.stream().filter(url -> !url.equals(controlPlane)).toList());
+        synchronized (credentialLock) {
+            try {
+                file.save(credential, controlPlane, learned.stream().filter(url -> !url.equals(controlPlane)).toList());
+            }
+            catch (IOException e) {
+                log.warn("cannot keep the control planes this agent learned in {}: {}", file.path(), e.toString());
+            }
         }
-        catch (IOException e) {
-            log.warn("cannot keep the control planes this agent learned in {}: {}", file.path(), e.toString());
+    }
+
+    /**
+     * The control plane gave this host a new secret: kept in the credential file before the link speaks with it (a
+     * failure keeps the old one, good for the rotation's grace), then a new endpoint certificate with a new key.
+     */
+    private void credentialRotated(HostCredential next)
+            throws IOException
+    {
+        synchronized (credentialLock) {
+            CredentialFile file = new CredentialFile(config.dataDirectory());
+            CredentialFile.Stored stored = file.load().orElseThrow(() -> new IOException("the credential file " + file.path() + " is gone"));
+            file.save(next, stored.controlPlane(), stored.otherControlPlanes());
+            credential = next;
+        }
+        EndpointCertificate certificate = endpointCertificate;
+        if (certificate != null) {
+            try {
+                certificate.renew();
+            }
+            catch (IOException | RuntimeException e) {
+                log.warn("host {}: the agent endpoint keeps its certificate: a new one was not issued: {}", next.hostId(), e.toString());
+            }
         }
     }
 

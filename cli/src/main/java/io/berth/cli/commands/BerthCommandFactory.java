@@ -78,6 +78,9 @@ public final class BerthCommandFactory
         else if (type == HostPatchCommand.class) {
             command = new HostPatchCommand(clients);
         }
+        else if (type == HostRotateCommand.class) {
+            command = new HostRotateCommand(clients);
+        }
         else if (type == HostUpgradeCommand.class) {
             command = new HostUpgradeCommand(clients);
         }

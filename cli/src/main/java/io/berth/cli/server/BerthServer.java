@@ -7,6 +7,7 @@ import io.berth.common.tls.PemCertificates;
 import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
 import io.berth.controlplane.accounts.AccessKey;
+import io.berth.controlplane.agents.access.AgentCallSigningKey;
 import io.berth.controlplane.agents.http.AgentProtocolHandler;
 import io.berth.controlplane.api.http.ApiServer;
 import io.berth.controlplane.api.registry.RegistryTokenEndpoint;
@@ -88,8 +89,12 @@ public final class BerthServer
             }
             tls = serverTls(data);
             controlPlane = new ControlPlane(controlPlaneTuning.apply(settings));
+            // the key the control plane signs its calls to agents with: in DIR/tls beside the CA, never in the store
+            controlPlane.identity().useSigningKey(AgentCallSigningKey.loadOrCreate(data.resolve("tls").resolve(AgentCallSigningKey.FILE_NAME)));
             if (tls != null) {
                 controlPlane.hostAccess().pinJoinTokens(tls.pin());
+                // agents serve HTTPS with certificates of the cluster CA (also beside the operator's own API certificate)
+                controlPlane.identity().useCertificateAuthority(ClusterCertificateAuthority.loadOrCreate(data.resolve("tls"), clock));
             }
             // the lease is renewed from now on (on SQLite this server took it as it opened the store), on a thread of its
             // own that maintenance never holds up
@@ -113,6 +118,8 @@ public final class BerthServer
             apiServer.mount(AgentProtocolHandler.PREFIX, controlPlane.agentProtocol());
             controlPlane.registryTokenEndpoint().ifPresent(endpoint -> apiServer.mount(RegistryTokenEndpoint.PREFIX, endpoint));
             apiServer.bind();
+            // before any agent is served: a replica with another agent-call key or CA than the running ones is refused
+            controlPlane.announceIdentity(advertisedUrl());
             if (registry != null) {
                 // before the API serves, so that no ECR login names a registry not up yet; it learns the API's port
                 // (its token endpoint) from the bound server and trusts the control plane's signing key

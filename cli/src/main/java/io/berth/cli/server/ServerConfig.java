@@ -15,7 +15,7 @@ import static java.util.Objects.requireNonNull;
  * ECR API serves, Berth signing its tokens; its address is written into berth.env as BERTH_REGISTRY; metering holds
  * the prices of the bill; advertiseUrl (null: {@link BerthServer#endpoint()}) is where agents reach this control plane,
  * announced to every agent, so that with several control planes on one PostgreSQL they know them all; tls how the API
- * serves TLS (replicas of one cluster share one CA: copy DIR/tls/ca.key and ca.pem to each, or give them --tls-cert).
+ * serves TLS (replicas of one cluster share one CA and one agent-call key: copy DIR/tls to each).
  */
 public record ServerConfig(
         Path dataDirectory,

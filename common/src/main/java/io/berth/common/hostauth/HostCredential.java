@@ -11,6 +11,8 @@ import static java.util.Objects.requireNonNull;
 public record HostCredential(String hostId, String secret)
 {
     private static final String BEARER = "Bearer ";
+    /** The header ("true") of a sync answer to a host that is to take a new secret. */
+    public static final String ROTATE_HEADER = "Berth-Rotate-Credential";
 
     public HostCredential
     {

@@ -146,4 +146,10 @@ public final class StoreTransaction
     {
         return new ReplicaRows(sql);
     }
+
+    /** What each replica proves itself to agents with (public parts only). */
+    public ReplicaIdentityRows replicaIdentities()
+    {
+        return new ReplicaIdentityRows(sql);
+    }
 }

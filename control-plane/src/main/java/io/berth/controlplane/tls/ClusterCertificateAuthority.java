@@ -28,6 +28,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -44,7 +45,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * The cluster's own CA: an EC P-256 key (DIR/ca.key, mode 0600) and its self-signed certificate (DIR/ca.pem, what
  * clients trust: AWS_CA_BUNDLE), made on first start and kept, so clients and joined agents go on trusting a
- * restarted control plane. It signs the API's server certificate, made again at each start for the names of the day.
+ * restarted control plane. It signs the API's server certificate, made again at each start for the names of the day,
+ * and each agent's endpoint certificate (the control plane trusts its agents by this CA).
  */
 public final class ClusterCertificateAuthority
 {
@@ -113,30 +115,58 @@ public final class ClusterCertificateAuthority
     public ServerTls issueServerCertificate(Set<String> names)
             throws IOException
     {
+        try {
+            KeyPair pair = newKeyPair();
+            return new ServerTls(pair.getPrivate(), issue(new X500Name("CN=Berth API"), names, pair.getPublic()));
+        }
+        catch (GeneralSecurityException e) {
+            throw new IOException("cannot make the API's server certificate: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A server certificate for a host's agent endpoint, for the key the agent made (it never leaves the host) and the
+     * address it listens on; its common name is {@link #agentCommonName(String)}, which the control plane checks when it
+     * calls that host, so that one host's certificate cannot answer for another's address. The CA's certificate follows.
+     */
+    public List<X509Certificate> issueAgentCertificate(String hostId, String address, PublicKey agentKey)
+            throws IOException
+    {
+        try {
+            return issue(new X500Name("CN=" + agentCommonName(hostId)), Set.of(address), agentKey);
+        }
+        catch (GeneralSecurityException e) {
+            throw new IOException("cannot make the certificate of host " + hostId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The common name of a host's agent certificate. */
+    public static String agentCommonName(String hostId)
+    {
+        return "Berth agent " + hostId;
+    }
+
+    private List<X509Certificate> issue(X500Name subject, Set<String> names, PublicKey key)
+            throws GeneralSecurityException, CertIOException
+    {
         if (names.isEmpty()) {
             throw new IllegalArgumentException("a server certificate needs at least one name");
         }
-        try {
-            KeyPair pair = newKeyPair();
-            List<GeneralName> alternativeNames = new ArrayList<>();
-            for (String name : names) {
-                alternativeNames.add(isAddress(name) ? new GeneralName(GeneralName.iPAddress, name) : new GeneralName(GeneralName.dNSName, name));
-            }
-            Instant now = clock.instant();
-            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(random), Date.from(now.minus(BACKDATE)),
-                    Date.from(now.plus(SERVER_VALIDITY)), new X500Name("CN=Berth API"), pair.getPublic())
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(alternativeNames.toArray(GeneralName[]::new)))
-                    .addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(certificate))
-                    .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(pair.getPublic()));
-            return new ServerTls(pair.getPrivate(), List.of(sign(builder, privateKey), certificate));
+        List<GeneralName> alternativeNames = new ArrayList<>();
+        for (String name : names) {
+            alternativeNames.add(isAddress(name) ? new GeneralName(GeneralName.iPAddress, name) : new GeneralName(GeneralName.dNSName, name));
         }
-        catch (GeneralSecurityException | CertIOException e) {
-            throw new IOException("cannot make the API's server certificate: " + e.getMessage(), e);
-        }
+        Instant now = clock.instant();
+        JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(random), Date.from(now.minus(BACKDATE)),
+                Date.from(now.plus(SERVER_VALIDITY)), subject, key)
+                .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(alternativeNames.toArray(GeneralName[]::new)))
+                .addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(certificate))
+                .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(key));
+        return List.of(sign(builder, privateKey), certificate);
     }
 
     public X509Certificate certificate()

@@ -296,7 +296,7 @@ class HostLifecycleTest
                 denied.add(endpoint.method() + " " + endpoint.pathPattern());
             }
         }
-        assertThat(denied).containsExactlyInAnyOrder("POST /berth/hosts/tokens", "DELETE /berth/hosts/tokens/{token}", "GET /berth/hosts", "GET /berth/hosts/{hostId}", "POST /berth/hosts/{hostId}/cordon",
+        assertThat(denied).containsExactlyInAnyOrder("POST /berth/hosts/tokens", "DELETE /berth/hosts/tokens/{token}", "POST /berth/hosts/credentials/rotate", "GET /berth/hosts", "GET /berth/hosts/{hostId}", "POST /berth/hosts/{hostId}/cordon",
                 "POST /berth/hosts/{hostId}/uncordon", "POST /berth/hosts/{hostId}/drain", "POST /berth/hosts/{hostId}/interrupt-spot", "DELETE /berth/hosts/{hostId}", "GET /berth/tasks/{taskId}/placement");
         assertThat(admin(operator, "GET", "/berth/hosts/{hostId}", Map.of("hostId", "host-a"), "{}").get("state").asText()).isEqualTo("ACTIVE");
     }

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
@@ -47,6 +49,26 @@ class ClusterCertificateAuthorityTest
                 .containsExactlyInAnyOrder((Object) "127.0.0.1", "0:0:0:0:0:0:0:1", "localhost", "berth.example");
         assertThat(tls.chain().getLast()).isEqualTo(authority.certificate());
         assertThat(tls.pin()).as("join tokens pin the CA, which outlives the server certificate").isEqualTo(CertificatePin.of(authority.certificate()));
+    }
+
+    @Test
+    void signsAnAgentsCertificateForItsOwnKeyAndAddressNamingItsHost()
+            throws Exception
+    {
+        ClusterCertificateAuthority authority = ClusterCertificateAuthority.loadOrCreate(directory, Clock.systemUTC());
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(256);
+        KeyPair agentKey = generator.generateKeyPair();
+
+        List<X509Certificate> chain = authority.issueAgentCertificate("host-1", "10.1.2.3", agentKey.getPublic());
+
+        X509Certificate agent = chain.getFirst();
+        agent.verify(authority.certificate().getPublicKey());
+        assertThat(agent.getPublicKey()).isEqualTo(agentKey.getPublic());
+        assertThat(agent.getSubjectX500Principal().getName()).isEqualTo("CN=" + ClusterCertificateAuthority.agentCommonName("host-1"));
+        assertThat(agent.getSubjectAlternativeNames()).extracting(name -> (Object) name.get(1)).containsExactly((Object) "10.1.2.3");
+        assertThat(agent.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1");
+        assertThat(chain.getLast()).isEqualTo(authority.certificate());
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.berth.common.hostauth.HostCredential;
 import io.berth.common.hostauth.HostSecrets;
 import io.berth.common.hostauth.JoinTokenText;
 import io.berth.common.tls.CertificatePin;
+import io.berth.controlplane.store.HostCredentialRows.StoredCredential;
 import io.berth.controlplane.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -25,6 +27,8 @@ import static java.util.Objects.requireNonNull;
 public final class HostAccess
 {
     private static final Logger log = LoggerFactory.getLogger(HostAccess.class);
+    /** How long the secret a host rotated away from stays good when the operator gave no grace. */
+    public static final Duration DEFAULT_ROTATION_GRACE = Duration.ofMinutes(10);
 
     private final Store store;
     private final Clock clock;
@@ -107,10 +111,19 @@ public final class HostAccess
     /** The host id a request's Authorization header proves, or HostAccessDeniedException. */
     public String authenticate(String authorizationHeader)
     {
+        return authenticateHost(authorizationHeader).hostId();
+    }
+
+    /**
+     * The host a request's Authorization header proves, and whether it is to take a new secret (the operator asked
+     * for a rotation, or it still uses the secret it rotated away from); HostAccessDeniedException when it proves none.
+     */
+    public AuthenticatedHost authenticateHost(String authorizationHeader)
+    {
         HostCredential credential = HostCredential.fromAuthorizationHeader(authorizationHeader)
                 .orElseThrow(() -> new HostAccessDeniedException(
                         "no host credential: an agent joins with `berth agent --join URL --token TOKEN` (get a token with `berth host token`)", true));
-        Optional<String> valid = secretHash(credential.hostId());
+        Optional<StoredCredential> valid = store.inTransaction(transaction -> transaction.hostCredentials().find(credential.hostId()));
         if (valid.isEmpty()) {
             Optional<Instant> revoked = store.inTransaction(transaction -> transaction.hostCredentials().revokedAt(credential.hostId()));
             if (revoked.isPresent()) {
@@ -118,17 +131,93 @@ public final class HostAccess
                         + " (`berth host rm`): this host is no longer part of the cluster; to join again, remove the agent's credential file and join with a new token from `berth host token`", true);
             }
         }
-        String expected = valid
+        StoredCredential stored = valid
                 .orElseThrow(() -> new HostAccessDeniedException("host " + credential.hostId() + " is not known to this control plane: "
                         + "remove the agent's credential file and join again with a new token from `berth host token`", true));
-        if (!HostSecrets.matches(credential.secret(), expected)) {
-            throw new HostAccessDeniedException("the credential of host " + credential.hostId() + " is not valid: "
-                    + "remove the agent's credential file and join again with a new token from `berth host token`", true);
+        if (HostSecrets.matches(credential.secret(), stored.secretHash())) {
+            return new AuthenticatedHost(credential.hostId(), HostSecrets.hash(credential.secret()), stored.rotationRequestedAt() != null);
         }
-        return credential.hostId();
+        if (stored.previousSecretHash() != null && HostSecrets.matches(credential.secret(), stored.previousSecretHash())) {
+            if (clock.instant().isBefore(stored.previousValidUntil())) {
+                return new AuthenticatedHost(credential.hostId(), stored.previousSecretHash(), true);
+            }
+            throw new HostAccessDeniedException("the credential of host " + credential.hostId() + " was replaced at " + stored.rotatedAt()
+                    + " (`berth host rotate`) and its grace period ended at " + stored.previousValidUntil()
+                    + ": the agent keeps its new secret in its credential file; if that is lost, remove the file and join again with a new token from `berth host token`", true);
+        }
+        throw new HostAccessDeniedException("the credential of host " + credential.hostId() + " is not valid: "
+                + "remove the agent's credential file and join again with a new token from `berth host token`", true);
     }
 
-    /** The stored hash of the host's secret: the key the control plane signs its calls to the host with. */
+    /** A host an agent call proved; secretHash is the hash of the secret it proved it with. */
+    public record AuthenticatedHost(String hostId, String secretHash, boolean rotationDue)
+    {
+        public AuthenticatedHost
+        {
+            requireNonNull(hostId, "hostId is null");
+            requireNonNull(secretHash, "secretHash is null");
+        }
+    }
+
+    /**
+     * Asks the host's agent to take a new secret at its next sync (`berth host rotate`); the secret it has now stays good
+     * for grace after it took the new one, then is refused. False when the host has no valid credential.
+     */
+    public boolean requestRotation(String hostId, Duration grace)
+    {
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("the grace period cannot be negative, got " + grace);
+        }
+        boolean requested = store.inTransaction(transaction -> transaction.hostCredentials().requestRotation(hostId, grace, clock.instant()));
+        if (requested) {
+            log.info("host {}: credential rotation requested; the old secret stays good for {} after the agent takes the new one", hostId, grace);
+        }
+        return requested;
+    }
+
+    /**
+     * Asks each host (every host with a valid credential when hostIds is empty) to take a new secret, as
+     * {@link #requestRotation}; none is asked when one of them has no valid credential (HostAccessDeniedException
+     * naming it, unauthenticated false). Returns the hosts asked.
+     */
+    public List<String> requestRotation(List<String> hostIds, Duration grace)
+    {
+        List<String> hosts = hostIds.isEmpty() ? store.inTransaction(transaction -> transaction.hostCredentials().validHostIds()) : List.copyOf(hostIds);
+        for (String hostId : hosts) {
+            if (store.inTransaction(transaction -> transaction.hostCredentials().find(hostId)).isEmpty()) {
+                throw new HostAccessDeniedException("host " + hostId + " has no credential to rotate: it is unknown, or was removed with `berth host rm`", false);
+            }
+        }
+        hosts.forEach(hostId -> requestRotation(hostId, grace));
+        return hosts;
+    }
+
+    /**
+     * A new secret for the host the Authorization header proves (with its current secret, or the one it rotated away
+     * from while that is in its grace): the secret it proved with stays good for the grace the operator gave (or
+     * {@link #DEFAULT_ROTATION_GRACE}), so an agent whose answer was lost is not locked out and asks again.
+     */
+    public HostCredential rotate(String authorizationHeader)
+    {
+        AuthenticatedHost host = authenticateHost(authorizationHeader);
+        HostCredential next = new HostCredential(host.hostId(), HostSecrets.newSecret(random));
+        Instant now = clock.instant();
+        boolean rotated = store.inTransaction(transaction -> {
+            Optional<StoredCredential> stored = transaction.hostCredentials().find(host.hostId());
+            if (stored.isEmpty()) {
+                return false;
+            }
+            Duration grace = stored.get().rotationGrace() != null ? stored.get().rotationGrace() : DEFAULT_ROTATION_GRACE;
+            return transaction.hostCredentials().rotate(host.hostId(), stored.get().secretHash(), HostSecrets.hash(next.secret()), host.secretHash(), now.plus(grace), now);
+        });
+        if (!rotated) {
+            throw new HostAccessDeniedException("the credential of host " + host.hostId() + " changed while it rotated: try again", true);
+        }
+        log.info("host {}: credential rotated", host.hostId());
+        return next;
+    }
+
+    /** The stored hash of the host's secret (no longer a key of anything: the control plane signs with its own key). */
     public Optional<String> secretHash(String hostId)
     {
         return store.inTransaction(transaction -> transaction.hostCredentials().secretHash(hostId));

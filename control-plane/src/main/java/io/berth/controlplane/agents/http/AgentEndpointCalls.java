@@ -1,10 +1,13 @@
 package io.berth.controlplane.agents.http;
 
 import io.berth.common.agentprotocol.HostInfo;
-import io.berth.common.hostauth.HostRequestSignature;
 import io.berth.controlplane.agents.Host;
-import io.berth.controlplane.agents.access.HostAccess;
+import io.berth.controlplane.agents.access.ControlPlaneIdentity;
 import io.berth.controlplane.store.Store;
+import io.berth.controlplane.tls.ClusterCertificateAuthority;
+
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,32 +16,32 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Calls to a host's agent endpoint: where it is (the address and agentPort the host announced in its heartbeat) and
- * the control plane's signature on each call ({@link HostRequestSignature}, keyed by the host's credential).
+ * Every call the control plane makes to a host's agent endpoint goes through here: where it is (the address and
+ * agentPort the host announced in its heartbeat), the control plane's signature on the call ({@link ControlPlaneIdentity}:
+ * a key the store does not hold), and, when the API serves TLS, HTTPS to a certificate the cluster CA issued to that
+ * very host.
  */
 final class AgentEndpointCalls
 {
     private final Store store;
-    private final HostAccess access;
-    private final Clock clock;
-    private final HttpClient http;
+    private final ControlPlaneIdentity identity;
+    private final Duration connectTimeout;
+    private volatile HttpClient http;
+    private volatile boolean httpOverTls;
 
-    AgentEndpointCalls(Store store, HostAccess access, Clock clock, Duration connectTimeout)
+    AgentEndpointCalls(Store store, ControlPlaneIdentity identity, Duration connectTimeout)
     {
         this.store = requireNonNull(store, "store is null");
-        this.access = requireNonNull(access, "access is null");
-        this.clock = requireNonNull(clock, "clock is null");
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(requireNonNull(connectTimeout, "connectTimeout is null"))
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+        this.identity = requireNonNull(identity, "identity is null");
+        this.connectTimeout = requireNonNull(connectTimeout, "connectTimeout is null");
     }
 
     /** "address:port" (IPv6 in brackets) of the host's agent endpoint; empty when it announced none. */
@@ -62,16 +65,16 @@ final class AgentEndpointCalls
     {
         String hostAndPort = endpointOf(hostId)
                 .orElseThrow(() -> new UncheckedIOException(new IOException("host " + hostId + " has announced no agent endpoint")));
-        String secretHash = access.secretHash(hostId)
-                .orElseThrow(() -> new UncheckedIOException(new IOException("host " + hostId + " has no credential")));
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + hostAndPort + rawPath + (rawQuery == null ? "" : "?" + rawQuery)))
+        boolean tls = identity.agentTls().isPresent();
+        HttpRequest request = HttpRequest.newBuilder(URI.create((tls ? "https://" : "http://") + hostAndPort + rawPath + (rawQuery == null ? "" : "?" + rawQuery)))
                 .timeout(timeout)
-                .header("Authorization", HostRequestSignature.sign(hostId, secretHash, method, rawPath, rawQuery, clock.instant()))
+                .header("Authorization", identity.sign(hostId, method, rawPath, rawQuery, body))
                 .header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
+        HttpResponse<byte[]> response;
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            response = client(tls).send(request, HttpResponse.BodyHandlers.ofByteArray());
         }
         catch (IOException e) {
             throw new UncheckedIOException("cannot reach the agent of host " + hostId + " at " + hostAndPort + ": " + e, e);
@@ -79,6 +82,49 @@ final class AgentEndpointCalls
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UncheckedIOException(new IOException("interrupted while calling the agent of host " + hostId));
+        }
+        if (tls) {
+            requireCertificateOf(hostId, hostAndPort, response.sslSession());
+        }
+        return response;
+    }
+
+    /**
+     * The CA and the address were checked in the handshake; the name says which host the CA issued the certificate to,
+     * so that a host that announces another's address cannot answer for it.
+     */
+    private static void requireCertificateOf(String hostId, String hostAndPort, Optional<SSLSession> session)
+    {
+        String expected = "CN=" + ClusterCertificateAuthority.agentCommonName(hostId);
+        try {
+            Certificate[] chain = session.orElseThrow(() -> new SSLPeerUnverifiedException("no TLS session")).getPeerCertificates();
+            if (chain.length > 0 && chain[0] instanceof X509Certificate leaf && leaf.getSubjectX500Principal().getName().equals(expected)) {
+                return;
+            }
+            String presented = chain.length > 0 && chain[0] instanceof X509Certificate leaf ? leaf.getSubjectX500Principal().getName() : "nothing";
+            throw new UncheckedIOException(new IOException("the agent at " + hostAndPort + " presented the certificate of " + presented + ", not of host " + hostId));
+        }
+        catch (SSLPeerUnverifiedException e) {
+            throw new UncheckedIOException(new IOException("the agent at " + hostAndPort + " presented no certificate", e));
+        }
+    }
+
+    private HttpClient client(boolean tls)
+    {
+        HttpClient current = http;
+        if (current != null && httpOverTls == tls) {
+            return current;
+        }
+        synchronized (this) {
+            if (http == null || httpOverTls != tls) {
+                HttpClient.Builder builder = HttpClient.newBuilder()
+                        .connectTimeout(connectTimeout)
+                        .version(HttpClient.Version.HTTP_1_1);
+                identity.agentTls().ifPresent(builder::sslContext);
+                http = builder.build();
+                httpOverTls = tls;
+            }
+            return http;
         }
     }
 

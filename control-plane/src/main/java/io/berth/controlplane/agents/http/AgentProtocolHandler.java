@@ -9,9 +9,12 @@ import io.berth.common.agentprotocol.LogBatch;
 import io.berth.common.agentprotocol.LogBatchRefusedException;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
+import io.berth.common.hostauth.AgentCallKeys;
 import io.berth.common.hostauth.HostCredential;
 import io.berth.common.json.Json;
 import io.berth.controlplane.agents.AgentGateway;
+import io.berth.common.tls.PemCertificates;
+import io.berth.controlplane.agents.access.ControlPlaneIdentity;
 import io.berth.controlplane.agents.access.HostAccess;
 import io.berth.controlplane.agents.access.HostAccessDeniedException;
 import org.slf4j.Logger;
@@ -21,6 +24,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,15 +46,24 @@ import static java.util.Objects.requireNonNull;
  * <li>{@code GET changes?timeout=SECONDS} returns {"changed": true} as soon as the host's desired state may have
  * changed, or {"changed": false} after the timeout (a long poll);</li>
  * <li>{@code POST logs} a LogBatch of the host's own tasks' awslogs containers, answers {} once stored; 403 for a
- * task that is not on this host.</li>
+ * task that is not on this host;</li>
+ * <li>{@code POST certificate} {"publicKey", "address"} answers {"certificateChain"} (PEM): a certificate the cluster CA
+ * issues to this host's agent endpoint for the key the agent made and the address it listens on; 400 when the
+ * control plane serves no TLS (its agents then serve plain HTTP);</li>
+ * <li>{@code POST rotate} answers {"hostId", "secret"}: a new secret for this host; the one it called with stays good
+ * for the rotation's grace.</li>
  * </ul>
- * sync and changes need {@code Authorization: Bearer <hostId>.<secret>}. Refusals are 401 (no valid credential)
+ * The join answer carries "agentCallKey" too, and each sync answer the header {@value AgentCallKeys#SYNC_HEADER}: the
+ * public key the control plane signs its calls to agents with (see {@link io.berth.common.hostauth.AgentCallSignature}),
+ * which the agent pins; a sync answer to a host that is to take a new secret carries {@value HostCredential#ROTATE_HEADER}: true.
+ * Every call but join needs {@code Authorization: Bearer <hostId>.<secret>}. Refusals are 401 (no valid credential)
  * or 403 (a valid credential used for another host), with {"__type", "message"} bodies.
  */
 public final class AgentProtocolHandler
         implements HttpHandler
 {
     public static final String PREFIX = "/berth/agent/v1/";
+    private static final int MAX_ADDRESS_LENGTH = 253;
     static final Duration MAX_WAIT = Duration.ofSeconds(60);
     private static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -54,18 +72,20 @@ public final class AgentProtocolHandler
     private final ObjectMapper mapper = Json.mapper();
     private final AgentGateway gateway;
     private final HostAccess access;
+    private final ControlPlaneIdentity identity;
     private final Supplier<List<URI>> controlPlanes;
 
-    public AgentProtocolHandler(AgentGateway gateway, HostAccess access)
+    public AgentProtocolHandler(AgentGateway gateway, HostAccess access, ControlPlaneIdentity identity)
     {
-        this(gateway, access, List::of);
+        this(gateway, access, identity, List::of);
     }
 
     /** controlPlanes: the URLs of every control-plane replica, handed to agents in each sync answer. */
-    public AgentProtocolHandler(AgentGateway gateway, HostAccess access, Supplier<List<URI>> controlPlanes)
+    public AgentProtocolHandler(AgentGateway gateway, HostAccess access, ControlPlaneIdentity identity, Supplier<List<URI>> controlPlanes)
     {
         this.gateway = requireNonNull(gateway, "gateway is null");
         this.access = requireNonNull(access, "access is null");
+        this.identity = requireNonNull(identity, "identity is null");
         this.controlPlanes = requireNonNull(controlPlanes, "controlPlanes is null");
     }
 
@@ -82,6 +102,8 @@ public final class AgentProtocolHandler
                     case "sync" -> sync(exchange, method);
                     case "changes" -> changes(exchange, method);
                     case "logs" -> logs(exchange, method);
+                    case "certificate" -> certificate(exchange, method);
+                    case "rotate" -> rotate(exchange, method);
                     default -> throw new ProtocolError(404, "NotFound", "No agent endpoint at " + method + " " + path);
                 };
                 send(exchange, 200, response);
@@ -120,19 +142,60 @@ public final class AgentProtocolHandler
         ObjectNode response = mapper.createObjectNode();
         response.put("hostId", credential.hostId());
         response.put("secret", credential.secret());
+        response.put("agentCallKey", identity.publicKeyText());
         return response;
+    }
+
+    private Object rotate(HttpExchange exchange, String method)
+    {
+        requireMethod(method, "POST");
+        HostCredential credential = access.rotate(exchange.getRequestHeaders().getFirst("Authorization"));
+        ObjectNode response = mapper.createObjectNode();
+        response.put("hostId", credential.hostId());
+        response.put("secret", credential.secret());
+        return response;
+    }
+
+    private Object certificate(HttpExchange exchange, String method)
+            throws IOException
+    {
+        requireMethod(method, "POST");
+        String hostId = authenticate(exchange);
+        JsonNode body = readJson(exchange, JsonNode.class);
+        String address = body.path("address").asText("");
+        if (address.isEmpty() || address.length() > MAX_ADDRESS_LENGTH || !address.matches("[A-Za-z0-9.:-]+")) {
+            throw new ProtocolError(400, "InvalidParameterException", "address must be the IP address or DNS name the agent endpoint listens on, got '" + address + "'");
+        }
+        PublicKey key;
+        try {
+            key = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(body.path("publicKey").asText(""))));
+        }
+        catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new ProtocolError(400, "InvalidParameterException", "publicKey must be the base64 of an EC public key's SubjectPublicKeyInfo: " + e.getMessage());
+        }
+        List<X509Certificate> chain = identity.issueAgentCertificate(hostId, address, key)
+                .orElseThrow(() -> new ProtocolError(400, "InvalidParameterException", "this control plane serves no TLS (--tls off): agents serve plain HTTP"));
+        log.info("host {}: certificate issued for its agent endpoint at {}", hostId, address);
+        return Map.of("certificateChain", PemCertificates.encode(chain));
     }
 
     private Object sync(HttpExchange exchange, String method)
             throws IOException
     {
         requireMethod(method, "POST");
-        String hostId = authenticate(exchange);
+        HostAccess.AuthenticatedHost host = access.authenticateHost(exchange.getRequestHeaders().getFirst("Authorization"));
+        String hostId = host.hostId();
         SyncRequest request = readJson(exchange, SyncRequest.class);
         if (!request.host().hostId().equals(hostId)) {
             throw new HostAccessDeniedException("this credential belongs to host " + hostId + ", not to host " + request.host().hostId(), false);
         }
-        return gateway.sync(request).withControlPlanes(controlPlanes.get().stream().map(URI::toString).toList());
+        SyncResponse response = gateway.sync(request).withControlPlanes(controlPlanes.get().stream().map(URI::toString).toList());
+        // the key from this replica's data directory, never from the store: whoever writes the store cannot hand agents a key
+        exchange.getResponseHeaders().set(AgentCallKeys.SYNC_HEADER, identity.publicKeyText());
+        if (host.rotationDue()) {
+            exchange.getResponseHeaders().set(HostCredential.ROTATE_HEADER, "true");
+        }
+        return response;
     }
 
     private Object logs(HttpExchange exchange, String method)

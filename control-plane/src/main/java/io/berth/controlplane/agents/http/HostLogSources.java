@@ -1,14 +1,11 @@
 package io.berth.controlplane.agents.http;
 
 import io.berth.common.agentprotocol.TaskLogSource;
-import io.berth.controlplane.agents.Host;
 import io.berth.controlplane.agents.LogSourceRegistry;
 import io.berth.controlplane.agents.LogSources;
-import io.berth.controlplane.agents.access.HostAccess;
+import io.berth.controlplane.agents.access.ControlPlaneIdentity;
 import io.berth.controlplane.store.Store;
 
-import java.net.http.HttpClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -16,26 +13,18 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Finds a host's log reader: one registered in this process if any, else the agent endpoint the host announced
- * in its heartbeat (address and agentPort), signed with the host's credential.
+ * in its heartbeat (address and agentPort), called as every agent is ({@link AgentEndpointCalls}).
  */
 public final class HostLogSources
         implements LogSources
 {
     private final LogSourceRegistry registered;
-    private final Store store;
-    private final HostAccess access;
-    private final Clock clock;
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(5))
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
+    private final AgentEndpointCalls calls;
 
-    public HostLogSources(LogSourceRegistry registered, Store store, HostAccess access, Clock clock)
+    public HostLogSources(LogSourceRegistry registered, Store store, ControlPlaneIdentity identity)
     {
         this.registered = requireNonNull(registered, "registered is null");
-        this.store = requireNonNull(store, "store is null");
-        this.access = requireNonNull(access, "access is null");
-        this.clock = requireNonNull(clock, "clock is null");
+        this.calls = new AgentEndpointCalls(store, identity, Duration.ofSeconds(5));
     }
 
     @Override
@@ -45,11 +34,6 @@ public final class HostLogSources
         if (local.isPresent()) {
             return local;
         }
-        Optional<String> hostAndPort = store.inTransaction(transaction -> transaction.hosts().find(hostId)).map(Host::info)
-                .flatMap(AgentEndpointCalls::hostAndPort);
-        if (hostAndPort.isEmpty()) {
-            return Optional.empty();
-        }
-        return access.secretHash(hostId).map(hash -> new RemoteTaskLogSource(http, hostId, hostAndPort.get(), hash, clock));
+        return calls.endpointOf(hostId).map(endpoint -> new RemoteTaskLogSource(calls, hostId));
     }
 }

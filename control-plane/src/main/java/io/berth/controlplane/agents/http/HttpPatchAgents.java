@@ -4,7 +4,7 @@ import io.berth.common.json.Json;
 import io.berth.common.patching.AgentUpgradeRequest;
 import io.berth.common.patching.PatchCommandRequest;
 import io.berth.common.patching.PatchCommandStatus;
-import io.berth.controlplane.agents.access.HostAccess;
+import io.berth.controlplane.agents.access.ControlPlaneIdentity;
 import io.berth.controlplane.patching.PatchAgents;
 import io.berth.controlplane.store.Store;
 
@@ -13,12 +13,11 @@ import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 
 /**
  * Patch commands through the agents' endpoints ({@code POST|GET /v1/patches/{patchId}}, and {@code POST /v1/upgrades/{patchId}}), signed as the control plane's
- * other calls to agents; a POST carries its body's SHA-256 in the signed query. Short deadlines: the control plane's
+ * other calls to agents ({@link AgentEndpointCalls}); a POST carries its body's SHA-256 in the signed query too. Short deadlines: the control plane's
  * maintenance makes these calls, and a host that does not answer in time is asked again at the next round.
  */
 public final class HttpPatchAgents
@@ -29,9 +28,9 @@ public final class HttpPatchAgents
 
     private final AgentEndpointCalls calls;
 
-    public HttpPatchAgents(Store store, HostAccess access, Clock clock)
+    public HttpPatchAgents(Store store, ControlPlaneIdentity identity)
     {
-        this.calls = new AgentEndpointCalls(store, access, clock, CONNECT_TIMEOUT);
+        this.calls = new AgentEndpointCalls(store, identity, CONNECT_TIMEOUT);
     }
 
     @Override

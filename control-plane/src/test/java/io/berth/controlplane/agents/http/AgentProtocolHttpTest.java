@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.common.agentprotocol.HostInfo;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
+import io.berth.common.hostauth.AgentCallKeys;
 import io.berth.common.hostauth.HostCredential;
 import io.berth.common.json.Json;
 import io.berth.controlplane.ControlPlane;
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
+import java.security.KeyPairGenerator;
+import java.util.Base64;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -89,6 +92,49 @@ class AgentProtocolHttpTest
         assertThat(post("sync", sync(first.hostId()), null).statusCode()).isEqualTo(401);
         assertThat(post("sync", sync(first.hostId()), new HostCredential(first.hostId(), "f".repeat(64)).authorizationHeader()).statusCode()).isEqualTo(401);
         assertThat(post("sync", sync(first.hostId()), "AWS4-HMAC-SHA256 Credential=AKIA/20250101/us-east-1/ecs/aws4_request").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void theJoinAndEachSyncHandTheControlPlanesKeyAndARotationIsTakenOverTheAuthenticatedChannel()
+            throws Exception
+    {
+        HttpResponse<String> joined = post("join", "{\"token\": \"" + controlPlane.hostAccess().issueJoinToken(Optional.empty()).token() + "\"}", null);
+        JsonNode joinAnswer = Json.mapper().readTree(joined.body());
+        HostCredential host = new HostCredential(joinAnswer.path("hostId").asText(), joinAnswer.path("secret").asText());
+        String key = controlPlane.identity().publicKeyText();
+        assertThat(joinAnswer.path("agentCallKey").asText()).isEqualTo(key);
+
+        HttpResponse<String> synced = post("sync", sync(host.hostId()), host.authorizationHeader());
+        assertThat(synced.headers().firstValue(AgentCallKeys.SYNC_HEADER)).contains(key);
+        assertThat(synced.headers().firstValue(HostCredential.ROTATE_HEADER)).isEmpty();
+
+        controlPlane.hostAccess().requestRotation(List.of(host.hostId()), Duration.ofSeconds(5));
+        assertThat(post("sync", sync(host.hostId()), host.authorizationHeader()).headers().firstValue(HostCredential.ROTATE_HEADER)).contains("true");
+        HttpResponse<String> rotated = post("rotate", "", host.authorizationHeader());
+        assertThat(rotated.statusCode()).isEqualTo(200);
+        HostCredential next = new HostCredential(host.hostId(), Json.mapper().readTree(rotated.body()).path("secret").asText());
+        assertThat(post("sync", sync(host.hostId()), next.authorizationHeader()).headers().firstValue(HostCredential.ROTATE_HEADER)).isEmpty();
+
+        clock.advance(Duration.ofSeconds(6));
+        HttpResponse<String> old = post("sync", sync(host.hostId()), host.authorizationHeader());
+        assertThat(old.statusCode()).isEqualTo(401);
+        assertThat(message(old)).contains("grace period ended");
+        assertThat(post("rotate", "", host.authorizationHeader()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aControlPlaneWithoutTlsIssuesNoAgentCertificateAndABadRequestIsRefused()
+            throws Exception
+    {
+        HostCredential host = join(controlPlane.hostAccess().issueJoinToken(Optional.empty()).token());
+        String publicKey = Base64.getEncoder().encodeToString(KeyPairGenerator.getInstance("EC").generateKeyPair().getPublic().getEncoded());
+
+        HttpResponse<String> plain = post("certificate", "{\"publicKey\": \"" + publicKey + "\", \"address\": \"127.0.0.1\"}", host.authorizationHeader());
+        assertThat(plain.statusCode()).isEqualTo(400);
+        assertThat(message(plain)).contains("--tls off");
+        assertThat(post("certificate", "{\"publicKey\": \"bm9wZQ==\", \"address\": \"127.0.0.1\"}", host.authorizationHeader()).statusCode()).isEqualTo(400);
+        assertThat(post("certificate", "{\"publicKey\": \"" + publicKey + "\", \"address\": \"a b\"}", host.authorizationHeader()).statusCode()).isEqualTo(400);
+        assertThat(post("certificate", "{\"publicKey\": \"" + publicKey + "\", \"address\": \"127.0.0.1\"}", null).statusCode()).isEqualTo(401);
     }
 
     @Test

@@ -1,0 +1,17 @@
+package io.berth.controlplane.agents.access;
+
+import io.berth.testing.TestPostgresExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class PostgresHostCredentialRotationTest
+        extends HostCredentialRotationContractTest
+{
+    @RegisterExtension
+    static final TestPostgresExtension postgres = new TestPostgresExtension();
+
+    @Override
+    protected String jdbcUrl()
+    {
+        return postgres.jdbcUrl();
+    }
+}
