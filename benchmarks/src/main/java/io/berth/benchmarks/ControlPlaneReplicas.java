@@ -4,6 +4,7 @@ import io.berth.common.files.FileTrees;
 import io.berth.testing.BerthJvm;
 import io.berth.testing.BerthProcess;
 import io.berth.testing.LocalFleet;
+import io.berth.testing.ReplicaDirectories;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -64,6 +65,9 @@ final class ControlPlaneReplicas
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(ADDRESS))) {
             port = socket.getLocalPort();
+        }
+        if (replica > 0) {
+            ReplicaDirectories.shareTls(directory(0), directory(replica));
         }
         List<String> arguments = new ArrayList<>(List.of("server", "--data-dir", directory(replica).toString(), "--bind", ADDRESS, "--port", Integer.toString(port)));
         arguments.addAll(serverArguments);

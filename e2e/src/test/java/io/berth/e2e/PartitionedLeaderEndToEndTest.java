@@ -9,6 +9,7 @@ import io.berth.testing.BerthJvm;
 import io.berth.testing.BerthProcess;
 import io.berth.testing.LocalFleet;
 import io.berth.testing.PrometheusText;
+import io.berth.testing.ReplicaDirectories;
 import io.berth.testing.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -144,6 +145,9 @@ class PartitionedLeaderEndToEndTest
             port = socket.getLocalPort();
         }
         endpoints.add(URI.create("http://127.0.0.1:" + port));
+        if (replica > 0) {
+            ReplicaDirectories.shareTls(directory(0), directory(replica));
+        }
         servers.add(BerthProcess.start(BerthJvm.forTests(), Optional.empty(), List.of("server", "--data-dir", directory(replica).toString(), "--bind", "127.0.0.1",
                 "--port", Integer.toString(port), "--store", storeUrl, "--no-registry", "--tls", "off", "--host-lost-after", HOST_LOST_AFTER),
                 root.resolve("server-" + replica + ".log"), Map.of()));

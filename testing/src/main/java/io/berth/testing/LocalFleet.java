@@ -101,7 +101,7 @@ public final class LocalFleet
             try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(network.hostAddress()))) {
                 replicaPorts.add(socket.getLocalPort());
             }
-            shareTlsDirectory(serverDirectory(replica));
+            ReplicaDirectories.shareTls(serverDirectory(), serverDirectory(replica));
             replicas.add(BerthProcess.start(options.jvm(), Optional.empty(), serverArguments(replica), root.resolve("server-" + replica + ".log"), Map.of()));
         }
         for (int replica = 1; replica < options.controlPlanes(); replica++) {
@@ -145,22 +145,6 @@ public final class LocalFleet
     private List<String> serverArguments()
     {
         return serverArguments(0);
-    }
-
-    /**
-     * Replicas of one cluster share DIR/tls (the cluster CA and the key the control plane signs its calls to agents with),
-     * as an operator copies it: a replica with others is refused at start.
-     */
-    private void shareTlsDirectory(Path replicaDirectory)
-            throws IOException
-    {
-        Path source = serverDirectory().resolve("tls");
-        Path target = Files.createDirectories(replicaDirectory.resolve("tls"));
-        try (var files = Files.list(source)) {
-            for (Path file : files.filter(Files::isRegularFile).filter(file -> !file.getFileName().toString().endsWith(".tmp")).toList()) {
-                Files.copy(file, target.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-            }
-        }
     }
 
     private List<String> serverArguments(int replica)
