@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static java.util.Objects.requireNonNull;
@@ -189,39 +190,38 @@ public final class TaskRunner
         }
     }
 
-    /** Pulls every image and sets up the task's network; false when the task ended because one of them failed. */
+    /**
+     * Pulls every image and sets up the task's network and storage; false when the task ended because one of them
+     * failed. The network and the storage do not depend on the images, nor on each other: both are made while the
+     * images are resolved, each on a thread of its own, and the task waits for the slowest of the three.
+     */
     private boolean prepare()
     {
         update(current -> current.withPullStarted(now()));
+        String accountId = record.get().assignment().accountId();
+        CompletableFuture<NetworkAttachment> network = beside("network-" + taskId(), () -> host.network().setUp(taskId(), accountId).orElse(null));
+        CompletableFuture<String> storageFailure = beside("storage-" + taskId(), this::createStorage);
         for (ContainerSpec spec : record.get().assignment().containers()) {
             if (image(spec).isEmpty()) {
+                // the cleanup removes the network and the storage: it waits until both are made (each step has a deadline)
+                network.exceptionally(failure -> null).join();
+                storageFailure.join();
                 finishWithoutStarting(record.get().stoppedReason());
                 return false;
             }
         }
         update(current -> current.withPullStopped(now()));
-        if (!allocateIdRange()) {
-            return false;
-        }
-        // the task's storage is made while its network is set up: the two are independent, and each takes a while
-        CompletableFuture<String> storageFailure = new CompletableFuture<>();
-        Thread.ofVirtual().name("storage-" + taskId()).start(() -> {
-            try {
-                storageFailure.complete(createStorage());
-            }
-            catch (Throwable e) {
-                storageFailure.completeExceptionally(e);
-            }
-        });
         try {
-            NetworkAttachment attachment = host.network().setUp(taskId(), record.get().assignment().accountId()).orElse(null);
+            NetworkAttachment attachment = network.join();
             update(current -> current.withNetwork(attachment));
         }
-        catch (NetworkException e) {
-            String reason = "ResourceInitializationError: cannot set up the task's network: " + e.getMessage();
+        catch (CompletionException e) {
+            if (!(e.getCause() instanceof NetworkException failure)) {
+                throw e.getCause() instanceof RuntimeException unexpected ? unexpected : e;
+            }
+            String reason = "ResourceInitializationError: cannot set up the task's network: " + failure.getMessage();
             log.warn("task {}: {}", taskId(), reason);
             update(current -> current.withStopReason(TASK_FAILED_TO_START, reason));
-            // the cleanup removes the storage too: it waits until the storage is made (each step has a deadline)
             storageFailure.join();
             finishWithoutStarting(reason);
             return false;
@@ -232,7 +232,29 @@ public final class TaskRunner
             finishWithoutStarting(failure);
             return false;
         }
-        return true;
+        return allocateIdRange();
+    }
+
+    /** Runs a step of the task's set-up or cleanup on a virtual thread of its own, beside the runner's. */
+    private static <T> CompletableFuture<T> beside(String name, Step<T> step)
+    {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread.ofVirtual().name(name).start(() -> {
+            try {
+                result.complete(step.run());
+            }
+            catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    @FunctionalInterface
+    private interface Step<T>
+    {
+        T run()
+                throws Exception;
     }
 
     /**
@@ -263,7 +285,7 @@ public final class TaskRunner
 
     /**
      * Makes the task's writable storage, which holds every container's writable layer. Returns null, or the stop
-     * reason when it failed. Runs beside the network's set-up, so it records nothing itself.
+     * reason when it failed. Runs beside the network's set-up and the pulls, so it records nothing itself.
      */
     private String createStorage()
     {
@@ -559,7 +581,7 @@ public final class TaskRunner
     }
 
     /**
-     * Removes every container and rootfs of the task, then its storage and its network (side by side), and only then records it STOPPED.
+     * Removes every container and rootfs of the task and then its storage, its network beside them, and only then records it STOPPED.
      * Every step is tried even when an earlier one failed; what failed is retried with backoff (from 1 s, at
      * most every 30 s) until it is gone, and the task stays STOPPING meanwhile, logged with what could not be
      * removed. Idempotent, so a crash in the middle is repaired by the next run; an agent shutting down leaves
@@ -596,10 +618,15 @@ public final class TaskRunner
         }
     }
 
-    /** One pass over every step of the cleanup; what could not be removed, each with why. */
+    /**
+     * One pass over every step of the cleanup; what could not be removed, each with why. The network goes beside the
+     * containers, their root filesystems and then the storage: it depends on none of them (the containers' processes
+     * have exited or been killed, and a namespace lasts while a process is still in it).
+     */
     private List<String> cleanUpOnce()
     {
         List<String> failures = new ArrayList<>();
+        CompletableFuture<String> networkFailure = beside("network-" + taskId(), this::tearDownNetwork);
         for (ContainerRecord container : record.get().containers()) {
             try {
                 host.runtime().delete(container.containerId());
@@ -614,26 +641,33 @@ public final class TaskRunner
                 failures.add("the root filesystem of container " + container.name() + " (" + e.getMessage() + ")");
             }
         }
-        // the storage is released beside the network's tear-down, as it was made beside its set-up
-        CompletableFuture<String> storageFailure = new CompletableFuture<>();
         if (failures.isEmpty()) {
-            Thread.ofVirtual().name("storage-" + taskId()).start(() -> storageFailure.complete(removeStorage()));
+            String storage = removeStorage();
+            if (storage != null) {
+                failures.add(storage);
+            }
         }
         else {
             // a container or its root filesystem may still write to it: it goes once they are gone
-            storageFailure.complete("the task's ephemeral storage (kept until its containers and root filesystems are removed)");
+            failures.add("the task's ephemeral storage (kept until its containers and root filesystems are removed)");
         }
-        try {
-            host.network().tearDown(taskId());
-        }
-        catch (NetworkException | RuntimeException e) {
-            failures.add("the task's network (" + e.getMessage() + ")");
-        }
-        String storage = storageFailure.join();
-        if (storage != null) {
-            failures.add(storage);
+        String network = networkFailure.join();
+        if (network != null) {
+            failures.add(network);
         }
         return failures;
+    }
+
+    /** Null when the task's network is released, else what could not be removed. */
+    private String tearDownNetwork()
+    {
+        try {
+            host.network().tearDown(taskId());
+            return null;
+        }
+        catch (NetworkException | RuntimeException e) {
+            return "the task's network (" + e.getMessage() + ")";
+        }
     }
 
     /** Null when the task's storage is gone, else what could not be removed. */
