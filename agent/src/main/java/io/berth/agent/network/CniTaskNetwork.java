@@ -23,8 +23,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A network namespace per task on this host's slice of the cluster's task network, made with the CNI bridge
- * plugin (host-local IPAM; the loopback comes up with one `ip`, beside the plugin); links to the other hosts ({@link HostLinks}) and the tenant firewall
- * ({@link TenantFirewall}) follow the control plane's plan. The plugins do no NAT: traffic between tasks keeps
+ * plugin (host-local IPAM; the loopback comes up with one `ip`, beside the plugin); links to the other hosts
+ * ({@link HostLinks}) and the tenant firewall ({@link TenantFirewall}) follow the control plane's plan. The plugins do no NAT: traffic between tasks keeps
  * its addresses, and the firewall masquerades only what leaves the task network. Each task's state file
  * ({@link TaskNetworkStates}) exists before anything is made for it and goes only after everything is released,
  * so a crash at any step is finished by the next tear-down or the agent's orphan cleanup.
@@ -230,13 +230,20 @@ public final class CniTaskNetwork
                 // inside the namespace (loopback, the metadata address) beside the bridge plugin's veth and address: neither
                 // needs the other, and each is a process or two of its own
                 CompletableFuture<Integer> inside = insideNamespace(taskId, state.namespace(), Ipv4Cidr.parse(state.subnet()).firstHost());
-                int routedPort;
                 try {
                     state = state.withAddResult(plugins.run(CniPlugins.ADD, taskId, namespacePath, INTERFACE, bridgeConfigs.bridge(state.subnet(), taskMtu, null)));
                 }
-                finally {
-                    routedPort = awaitInside(inside);
+                catch (NetworkException | RuntimeException e) {
+                    // the tear-down below must not race the steps inside the namespace: they end first
+                    try {
+                        awaitInside(inside);
+                    }
+                    catch (NetworkException | RuntimeException inner) {
+                        e.addSuppressed(inner);
+                    }
+                    throw e;
                 }
+                int routedPort = awaitInside(inside);
                 NetworkAttachment attachment = bridgeConfigs.attachment(state, namespaces.path(state.namespace()));
                 states.write(state);
                 if (metadataPort != routedPort) {
