@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
@@ -20,9 +22,9 @@ import java.util.regex.Pattern;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A network namespace per task on this host's slice of the cluster's task network, made with the CNI plugins
- * (bridge with host-local IPAM, loopback); links to the other hosts ({@link HostLinks}) and the tenant firewall
- * ({@link TenantFirewall}) follow the control plane's plan. The plugins do no NAT: traffic between tasks keeps
+ * A network namespace per task on this host's slice of the cluster's task network, made with the CNI bridge
+ * plugin (host-local IPAM; the loopback comes up with one `ip`, beside the plugin); links to the other hosts
+ * ({@link HostLinks}) and the tenant firewall ({@link TenantFirewall}) follow the control plane's plan. The plugins do no NAT: traffic between tasks keeps
  * its addresses, and the firewall masquerades only what leaves the task network. Each task's state file
  * ({@link TaskNetworkStates}) exists before anything is made for it and goes only after everything is released,
  * so a crash at any step is finished by the next tear-down or the agent's orphan cleanup.
@@ -225,11 +227,29 @@ public final class CniTaskNetwork
             try {
                 namespaces.create(state.namespace());
                 String namespacePath = namespaces.path(state.namespace()).toString();
-                plugins.run(CniPlugins.ADD, taskId, namespacePath, "lo", CniBridgeConfigs.loopback());
-                state = state.withAddResult(plugins.run(CniPlugins.ADD, taskId, namespacePath, INTERFACE, bridgeConfigs.bridge(state.subnet(), taskMtu, null)));
+                // inside the namespace (loopback, the metadata address) beside the bridge plugin's veth and address: neither
+                // needs the other, and each is a process or two of its own
+                CompletableFuture<Integer> inside = insideNamespace(taskId, state.namespace(), Ipv4Cidr.parse(state.subnet()).firstHost());
+                try {
+                    state = state.withAddResult(plugins.run(CniPlugins.ADD, taskId, namespacePath, INTERFACE, bridgeConfigs.bridge(state.subnet(), taskMtu, null)));
+                }
+                catch (NetworkException | RuntimeException e) {
+                    // the tear-down below must not race the steps inside the namespace: they end first
+                    try {
+                        awaitInside(inside);
+                    }
+                    catch (NetworkException | RuntimeException inner) {
+                        e.addSuppressed(inner);
+                    }
+                    throw e;
+                }
+                int routedPort = awaitInside(inside);
                 NetworkAttachment attachment = bridgeConfigs.attachment(state, namespaces.path(state.namespace()));
                 states.write(state);
-                routeMetadataAddress(attachment, state.namespace());
+                if (metadataPort != routedPort) {
+                    // the endpoint opened meanwhile, and skipped this task's namespace while its state had no address yet
+                    routeMetadataAddress(attachment, state.namespace());
+                }
                 // the task's identity is in the firewall before any of its containers can send a packet
                 applyFirewall();
                 log.info("task {}: network namespace {} with address {} on bridge {}", taskId, state.namespace(), attachment.ipv4Address(), config.bridgeName());
@@ -247,6 +267,44 @@ public final class CniTaskNetwork
         }
         finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Brings the namespace's loopback up and leads the metadata address to the endpoint, on a thread of its own; gives
+     * the endpoint's port it routed to (0: none yet).
+     */
+    private CompletableFuture<Integer> insideNamespace(String taskId, String namespace, String gateway)
+    {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        Thread.ofVirtual().name("netns-" + taskId).start(() -> {
+            try {
+                namespaces.loopbackUp(namespace);
+                int port = metadataPort;
+                if (port > 0) {
+                    TaskMetadataAddress.apply(machineCommands, namespace, gateway, port);
+                }
+                done.complete(port);
+            }
+            catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
+    /** Waits for the steps inside the namespace; their failure is the set-up's (each step has its own deadline). */
+    private static int awaitInside(CompletableFuture<Integer> inside)
+            throws NetworkException
+    {
+        try {
+            return inside.join();
+        }
+        catch (CompletionException e) {
+            if (e.getCause() instanceof NetworkException failure) {
+                throw failure;
+            }
+            throw e.getCause() instanceof RuntimeException unexpected ? unexpected : e;
         }
     }
 

@@ -37,6 +37,13 @@ final class NetworkNamespaces
         commands.run("create the network namespace " + name, List.of(NetworkCommands.IP, "netns", "add", name));
     }
 
+    /** Brings the namespace's loopback up, as the CNI loopback plugin would, with one `ip` instead of a plugin's start. */
+    void loopbackUp(String name)
+            throws NetworkException
+    {
+        commands.run("bring up the loopback of the network namespace " + name, List.of(NetworkCommands.IP, "-n", name, "link", "set", "dev", "lo", "up"));
+    }
+
     /** Removes the namespace; one that is already gone is fine. */
     void delete(String name)
             throws NetworkException

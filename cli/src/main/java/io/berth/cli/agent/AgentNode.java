@@ -42,6 +42,7 @@ import io.berth.agent.userns.IdRanges;
 import io.berth.agent.userns.SearchablePaths;
 import io.berth.common.agentprotocol.HostInfo;
 import io.berth.common.agentprotocol.LogChunk;
+import io.berth.common.agentprotocol.TaskAssignment;
 import io.berth.common.hostauth.HostCredential;
 import io.berth.common.hostauth.HostSecrets;
 import org.slf4j.Logger;
@@ -78,6 +79,8 @@ public final class AgentNode
     private static final Logger log = LoggerFactory.getLogger(AgentNode.class);
     /** How long an agent that leaves its host spends removing, by force, the tasks whose stop did not finish. */
     private static final Duration FORCED_TEARDOWN_DEADLINE = Duration.ofSeconds(60);
+    /** Task storage images formatted ahead (sparse: a few MiB of disk each); a burst beyond them formats its own. */
+    private static final int SPARE_STORAGE_IMAGES = 4;
 
     private final AgentNodeConfig config;
     private final Clock clock;
@@ -281,8 +284,10 @@ public final class AgentNode
         imageCollector.startPeriodic(ImageGarbageCollector.DEFAULT_INTERVAL);
         metrics.measureImageStore(imageCollector::measuredStoreBytes, imageStoreBytes);
         log.info("host {}: image store {} holds at most {}; unused images past that are removed", credential.hostId(), imageDirectory, ByteSizes.format(imageStoreBytes));
-        // each task's containers write into the task's own filesystem, of the task's ephemeral storage size
-        LoopDeviceTaskStorage storage = new LoopDeviceTaskStorage(directory.resolve("storage"));
+        // each task's containers write into the task's own filesystem, of the task's ephemeral storage size; a few of
+        // the default size are formatted ahead, so most starts do not wait for mkfs
+        LoopDeviceTaskStorage storage = new LoopDeviceTaskStorage(directory.resolve("storage"))
+                .withSpareImages(TaskAssignment.DEFAULT_EPHEMERAL_STORAGE_GIB, SPARE_STORAGE_IMAGES);
         return new HostServices(
                 images,
                 new OverlaySnapshotter(directory.resolve("rootfs"), storage),
