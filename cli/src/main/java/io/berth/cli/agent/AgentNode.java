@@ -81,6 +81,8 @@ public final class AgentNode
     private static final Duration FORCED_TEARDOWN_DEADLINE = Duration.ofSeconds(60);
     /** Task storage images formatted ahead (sparse: a few MiB of disk each); a burst beyond them formats its own. */
     private static final int SPARE_STORAGE_IMAGES = 4;
+    /** Task network namespaces made ahead of need (each holds an address of the host's slice while it waits). */
+    private static final int WARM_NETWORK_NAMESPACES = 4;
 
     private final AgentNodeConfig config;
     private final Clock clock;
@@ -295,7 +297,8 @@ public final class AgentNode
                 taskRecords,
                 directory.resolve("logs"),
                 clock,
-                new CniTaskNetwork(new CniNetworkConfig(directory.resolve("network"), CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, config.bridgeName(), underlayAddress)),
+                new CniTaskNetwork(new CniNetworkConfig(directory.resolve("network"), CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, config.bridgeName(), underlayAddress),
+                        WARM_NETWORK_NAMESPACES),
                 storage)
                 .withIdRanges(new IdRanges(config.userNamespaces()));
     }
