@@ -187,13 +187,13 @@ public final class CniTaskNetwork
 
     /**
      * Removes the warm namespaces an earlier agent left (it stopped, or crashed, with them made and not handed out);
-     * one whose namespace a task's state names was being handed to that task, which keeps it.
+     * one whose plugin id a task's state names was being handed to that task, which keeps it.
      */
     private void releaseLeftoverWarm()
     {
         Set<String> taken = new HashSet<>();
         for (String taskId : states.taskIds()) {
-            states.read(taskId, namespaceName(taskId)).ifPresent(state -> taken.add(state.namespace()));
+            states.read(taskId, namespaceName(taskId)).ifPresent(state -> taken.add(state.cniContainerId()));
         }
         for (String id : warmStates.taskIds()) {
             Optional<TaskNetworkState> state = warmStates.read(id, namespaceName(id));
@@ -201,7 +201,9 @@ public final class CniTaskNetwork
                 continue;
             }
             try {
-                if (taken.contains(state.get().namespace())) {
+                if (taken.contains(id)) {
+                    // a task's now (its address and veth are its own): only the warm name goes, should it be left
+                    namespaces.delete(state.get().namespace());
                     warmStates.delete(id);
                 }
                 else {
@@ -333,13 +335,13 @@ public final class CniTaskNetwork
     /**
      * Gives the task a warm namespace: its state file (naming the warm one's plugin id, which the DEL needs) is written
      * before the warm one's goes, so a crash between leaves it to either the task or the next agent's start, never to
-     * neither; then the metadata route if the endpoint moved, and the task's identity into the firewall (which drops
-     * the port from the idle ones in the same transaction).
+     * neither; the namespace takes the task's name; then the metadata route if the endpoint moved, and the task's
+     * identity into the firewall (which takes the port out of the idle ones in the same transaction).
      */
     private NetworkAttachment takeWarm(String taskId, String accountId, WarmNamespace warm)
             throws NetworkException
     {
-        TaskNetworkState state = new TaskNetworkState(taskId, warm.namespace(), accountId == null ? NO_ACCOUNT : accountId, warm.subnet(), warm.addResult(), warm.id());
+        TaskNetworkState state = new TaskNetworkState(taskId, namespaceName(taskId), accountId == null ? NO_ACCOUNT : accountId, warm.subnet(), warm.addResult(), warm.id());
         try {
             states.write(state);
         }
@@ -356,6 +358,7 @@ public final class CniTaskNetwork
             warmPool.handedOut(warm);
         }
         try {
+            namespaces.rename(warm.namespace(), state.namespace());
             warmStates.delete(warm.id());
             NetworkAttachment attachment = bridgeConfigs.attachment(state, namespaces.path(state.namespace()));
             if (metadataPort != warm.metadataPort()) {
@@ -368,6 +371,9 @@ public final class CniTaskNetwork
         catch (NetworkException | RuntimeException e) {
             try {
                 tearDownHeld(taskId);
+                // the warm name, should the renaming have failed before it went
+                namespaces.delete(warm.namespace());
+                warmStates.delete(warm.id());
             }
             catch (NetworkException cleanup) {
                 e.addSuppressed(cleanup);
