@@ -364,6 +364,10 @@ public final class Agent
             awslogsShipper.close();
         }
         reconciler.shutdown();
+        // warm namespaces are the agent's, not any task's: they go with it (the next agent's start removes any left)
+        for (String leftover : host.network().releaseWarm()) {
+            log.warn("host {}: could not remove {}", config.host().hostId(), leftover);
+        }
         healthChecks.close();
         metadataServer.close();
         try {

@@ -24,7 +24,9 @@ import static java.util.Objects.requireNonNull;
  * {@link OciSpecBuilder}) on a plain busybox rootfs, with a runc --root of its own; timed to the return of
  * {@code runc run -d} (runc returns once the container's process runs) and to a {@code runc state} that
  * says running; and split into {@code runc create} and {@code runc start}, the two steps the agent's
- * runtime takes. Each container is deleted with {@code runc delete --force} before the next. The same for runsc (the
+ * runtime takes. The run container is stopped as a StopTask stops one, timed as the stop's floor: {@code runc kill}
+ * with SIGTERM, {@code runc state} until stopped, {@code runc delete}; the others are deleted with
+ * {@code runc delete --force} before the next. The same for runsc (the
  * sandbox tier's runtime, with the agent's global options), whose command line is runc's.
  */
 final class RawRuncStarts
@@ -43,6 +45,7 @@ final class RawRuncStarts
     private final List<Duration> runReturned = new ArrayList<>();
     private final List<Duration> stateRunning = new ArrayList<>();
     private final List<Duration> createThenStart = new ArrayList<>();
+    private final List<Duration> killThenDelete = new ArrayList<>();
 
     RawRuncStarts(CleanupStack cleanup, Path runcBinary, Path scratch, Path rootfs, String cgroupParent)
             throws IOException
@@ -61,6 +64,12 @@ final class RawRuncStarts
         this.commandOutput = scratch.resolve(name.replace(' ', '-') + "-command.out");
         this.specs = new OciSpecBuilder(cgroupParent, CgroupLayout.host());
         cleanup.push(name + " containers", this::deleteAll);
+    }
+
+    /** The stop's floor, for the runtime's name: kill with SIGTERM, runc state until stopped, delete. */
+    static String killThenDelete(OciRuntime runtime)
+    {
+        return "raw " + runtime.name() + ": kill TERM + state stopped + delete";
     }
 
     /** The step of a start to a state that says running, for the runtime's name. */
@@ -105,7 +114,14 @@ final class RawRuncStarts
             runReturned.add(Duration.ofNanos(returned - begin));
             stateRunning.add(Duration.ofNanos(confirmed - begin));
         }
-        runc("delete", "--force", containerId);
+        // the stop's floor: SIGTERM (the container's shell exits at once on it), runc state until stopped, delete
+        long stopBegin = System.nanoTime();
+        runc("kill", containerId, "TERM");
+        awaitStopped(containerId);
+        runc("delete", containerId);
+        if (measured) {
+            killThenDelete.add(Duration.ofNanos(System.nanoTime() - stopBegin));
+        }
 
         // the same split into the two steps the agent's runtime takes (conmon runs create, the agent start)
         String splitId = containerId + "-split";
@@ -124,7 +140,20 @@ final class RawRuncStarts
     public List<Measurement> measurements()
     {
         return List.of(Measurement.of(name + ": run -d returns", runReturned), Measurement.of(stateRunning(runtime), stateRunning),
-                Measurement.of(name + ": create, then start (as conmon does)", createThenStart));
+                Measurement.of(name + ": create, then start (as conmon does)", createThenStart), Measurement.of(killThenDelete(runtime), killThenDelete));
+    }
+
+    /** Polls runc state until the container stopped, for at most the command timeout. */
+    private void awaitStopped(String containerId)
+            throws IOException, InterruptedException
+    {
+        long deadline = System.nanoTime() + COMMAND_TIMEOUT.toNanos();
+        while (!Json.mapper().readTree(runc("state", containerId)).path("status").asText().equals("stopped")) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException(name + " container " + containerId + " did not stop within " + COMMAND_TIMEOUT.toSeconds() + " s of SIGTERM");
+            }
+            Thread.sleep(1);
+        }
     }
 
     private String runc(String... arguments)

@@ -449,6 +449,37 @@ final class TestFleet
         fleet.close();
     }
 
+    /**
+     * The warm network namespaces an agent that was killed (not stopped) left: their addresses go with the agent's
+     * directory, their veths with the namespace.
+     */
+    private void removeWarmNamespaces(int index)
+            throws IOException
+    {
+        Path warm = agentDirectory(index).resolve("network").resolve("warm");
+        if (!Files.isDirectory(warm)) {
+            return;
+        }
+        try (Stream<Path> states = Files.list(warm)) {
+            for (Path state : states.filter(file -> file.getFileName().toString().endsWith(".json")).toList()) {
+                String namespace = Json.mapper().readTree(state.toFile()).path("namespace").asText("");
+                if (namespace.startsWith(fleet.network().bridgeName() + "-warm-") && Files.exists(Path.of("/run/netns", namespace))) {
+                    log.warn("removing warm network namespace {} left on test host {}", namespace, index);
+                    try {
+                        Process delete = new ProcessBuilder("ip", "netns", "delete", namespace).inheritIO().start();
+                        if (!delete.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                            delete.destroyForcibly();
+                        }
+                    }
+                    catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
     /** The server's and agents' logs go away with the fleet: their last lines go into the test's output. */
     private void showProcessLogs()
     {
@@ -485,6 +516,7 @@ final class TestFleet
                     storage.remove(taskId);
                 }
                 runtime.removeCgroupParent();
+                removeWarmNamespaces(i);
             }
             catch (IOException | RuntimeException e) {
                 log.warn("cleanup of test host {} failed: {}", i, e.toString());

@@ -171,6 +171,12 @@ public final class MeasuredHost
         }
 
         @Override
+        public List<String> releaseWarm()
+        {
+            return inner.releaseWarm();
+        }
+
+        @Override
         public Optional<String> gateway()
         {
             return inner.gateway();

@@ -12,8 +12,8 @@ import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The network configurations this agent gives the CNI plugins (loopback; bridge with host-local IPAM on the
- * host's slice) and what it reads from the bridge plugin's result: the task's address and MAC, and the
+ * The network configuration this agent gives the CNI bridge plugin (host-local IPAM on the host's slice; the
+ * namespace's loopback is brought up with `ip`, without a plugin) and what it reads from the bridge plugin's result: the task's address and MAC, and the
  * host-side interface of its veth pair.
  */
 final class CniBridgeConfigs
@@ -26,15 +26,6 @@ final class CniBridgeConfigs
     CniBridgeConfigs(CniNetworkConfig config)
     {
         this.config = requireNonNull(config, "config is null");
-    }
-
-    static ObjectNode loopback()
-    {
-        ObjectNode loopback = Json.mapper().createObjectNode();
-        loopback.put("cniVersion", CNI_VERSION);
-        loopback.put("name", "loopback");
-        loopback.put("type", "loopback");
-        return loopback;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.berth.agent.network;
 
 import io.berth.agent.network.FirewallRules.LocalTask;
 import io.berth.agent.network.TaskNetworkStates.TaskNetworkState;
+import io.berth.agent.network.WarmNamespacePool.WarmNamespace;
 import io.berth.common.agentprotocol.NetworkPeer;
 import io.berth.common.agentprotocol.NetworkPlan;
 import io.berth.common.network.Ipv4Cidr;
@@ -12,7 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
@@ -20,12 +25,14 @@ import java.util.regex.Pattern;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A network namespace per task on this host's slice of the cluster's task network, made with the CNI plugins
- * (bridge with host-local IPAM, loopback); links to the other hosts ({@link HostLinks}) and the tenant firewall
- * ({@link TenantFirewall}) follow the control plane's plan. The plugins do no NAT: traffic between tasks keeps
+ * A network namespace per task on this host's slice of the cluster's task network, made with the CNI bridge
+ * plugin (host-local IPAM; the loopback comes up with one `ip`, beside the plugin); links to the other hosts
+ * ({@link HostLinks}) and the tenant firewall ({@link TenantFirewall}) follow the control plane's plan. The plugins do no NAT: traffic between tasks keeps
  * its addresses, and the firewall masquerades only what leaves the task network. Each task's state file
  * ({@link TaskNetworkStates}) exists before anything is made for it and goes only after everything is released,
- * so a crash at any step is finished by the next tear-down or the agent's orphan cleanup.
+ * so a crash at any step is finished by the next tear-down or the agent's orphan cleanup. A few namespaces may be made
+ * ahead of need ({@link WarmNamespacePool}): a task then takes one, with its own state file written before the warm
+ * one's is removed, and the agent's start removes the warm ones an earlier agent left.
  *
  * <p>Locks: one per task (its set-up and tear-down never overlap), one for applying plans and removing the host's
  * network; the firewall serializes its own renders. No lock is held across another task's plugin calls.
@@ -47,6 +54,9 @@ public final class CniTaskNetwork
     private final NetworkCommands machineCommands;
     private final NetworkNamespaces namespaces;
     private final TaskNetworkStates states;
+    /** The state files of warm namespaces, under their own ids: never mistaken for a task's by the orphan cleanup. */
+    private final TaskNetworkStates warmStates;
+    private final WarmNamespacePool warmPool;
     private final NetworkPlanStore planStore;
     private final HostBridge bridge;
     private final HostLinks links;
@@ -61,7 +71,13 @@ public final class CniTaskNetwork
 
     public CniTaskNetwork(CniNetworkConfig config)
     {
-        this(config, new NetworkCommands());
+        this(config, 0);
+    }
+
+    /** warmNamespaces: how many task network namespaces to keep made ahead of need, once the agent started ({@link #restore()}). */
+    public CniTaskNetwork(CniNetworkConfig config, int warmNamespaces)
+    {
+        this(config, new NetworkCommands(), new NetworkCommands(), warmNamespaces);
     }
 
     /** commands: how host commands run; tests pass one that runs them in a namespace standing for another host. */
@@ -73,6 +89,11 @@ public final class CniTaskNetwork
     /** machineCommands: what enters the tasks' named namespaces (`ip netns`); fault-injection tests wrap it. */
     CniTaskNetwork(CniNetworkConfig config, NetworkCommands commands, NetworkCommands machineCommands)
     {
+        this(config, commands, machineCommands, 0);
+    }
+
+    CniTaskNetwork(CniNetworkConfig config, NetworkCommands commands, NetworkCommands machineCommands, int warmNamespaces)
+    {
         this.config = requireNonNull(config, "config is null");
         this.plugins = new CniPlugins(config.pluginDirectory(), commands.prefix());
         this.bridgeConfigs = new CniBridgeConfigs(config);
@@ -81,6 +102,8 @@ public final class CniTaskNetwork
         this.machineCommands = requireNonNull(machineCommands, "machineCommands is null");
         this.namespaces = new NetworkNamespaces(machineCommands);
         this.states = new TaskNetworkStates(config.stateDirectory().resolve("tasks"));
+        this.warmStates = new TaskNetworkStates(config.stateDirectory().resolve("warm"));
+        this.warmPool = new WarmNamespacePool(warmNamespaces, new WarmMaker());
         this.planStore = new NetworkPlanStore(config.stateDirectory());
         this.bridge = new HostBridge(config.bridgeName(), commands);
         this.links = new VxlanHostLinks(config.bridgeName(), config.underlayAddress(), commands);
@@ -135,6 +158,8 @@ public final class CniTaskNetwork
             taskMtu = mtu;
             plan = newPlan;
             firewall.apply(this::firewallRules, repair);
+            // the first plan lets the pool fill; a changed one may leave warm namespaces of another slice or MTU to replace
+            warmPool.refill();
             if (previous == null || !previous.peers().equals(newPlan.peers())) {
                 log.info("task network on slice {} of {}: {} peer host(s), bridge {}", slice, taskCidr, peers.size(), config.bridgeName());
             }
@@ -148,10 +173,62 @@ public final class CniTaskNetwork
     public void restore()
             throws NetworkException
     {
-        Optional<NetworkPlan> stored = planStore.load();
-        if (stored.isPresent()) {
-            apply(stored.get());
+        try {
+            Optional<NetworkPlan> stored = planStore.load();
+            if (stored.isPresent()) {
+                apply(stored.get());
+            }
         }
+        finally {
+            releaseLeftoverWarm();
+            warmPool.enable();
+        }
+    }
+
+    /**
+     * Removes the warm namespaces an earlier agent left (it stopped, or crashed, with them made and not handed out);
+     * one whose plugin id a task's state names was being handed to that task, which keeps it.
+     */
+    private void releaseLeftoverWarm()
+    {
+        Set<String> taken = new HashSet<>();
+        for (String taskId : states.taskIds()) {
+            states.read(taskId, namespaceName(taskId)).ifPresent(state -> taken.add(state.cniContainerId()));
+        }
+        for (String id : warmStates.taskIds()) {
+            Optional<TaskNetworkState> state = warmStates.read(id, namespaceName(id));
+            if (state.isEmpty()) {
+                continue;
+            }
+            try {
+                if (taken.contains(id)) {
+                    // a task's now (its address and veth are its own): only the warm name goes, should it be left
+                    namespaces.delete(state.get().namespace());
+                    warmStates.delete(id);
+                }
+                else {
+                    release(state.get(), warmStates, "warm network namespace " + state.get().namespace());
+                }
+            }
+            catch (NetworkException e) {
+                log.warn("cannot remove the warm network namespace {} an earlier agent left: {}", state.get().namespace(), e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public List<String> releaseWarm()
+    {
+        List<String> failures = new ArrayList<>(warmPool.release());
+        if (plan != null) {
+            try {
+                applyFirewall();
+            }
+            catch (NetworkException e) {
+                failures.add("the firewall without the warm network namespaces (" + e.getMessage() + ")");
+            }
+        }
+        return failures;
     }
 
     @Override
@@ -220,16 +297,21 @@ public final class CniTaskNetwork
                 // a set-up cut short by a crash: release what it got, then begin again
                 tearDownHeld(taskId);
             }
+            Optional<WarmNamespace> warm = warmPool.take(candidate -> candidate.subnet().equals(current.hostSubnet()) && candidate.mtu() == taskMtu);
+            if (warm.isPresent()) {
+                return Optional.of(takeWarm(taskId, accountId, warm.get()));
+            }
             TaskNetworkState state = new TaskNetworkState(taskId, namespaceName(taskId), accountId == null ? NO_ACCOUNT : accountId, current.hostSubnet(), null);
             states.write(state);
             try {
-                namespaces.create(state.namespace());
-                String namespacePath = namespaces.path(state.namespace()).toString();
-                plugins.run(CniPlugins.ADD, taskId, namespacePath, "lo", CniBridgeConfigs.loopback());
-                state = state.withAddResult(plugins.run(CniPlugins.ADD, taskId, namespacePath, INTERFACE, bridgeConfigs.bridge(state.subnet(), taskMtu, null)));
+                MadeNamespace made = makeNamespace(state, taskMtu);
+                state = made.state();
                 NetworkAttachment attachment = bridgeConfigs.attachment(state, namespaces.path(state.namespace()));
                 states.write(state);
-                routeMetadataAddress(attachment, state.namespace());
+                if (metadataPort != made.routedPort()) {
+                    // the endpoint opened meanwhile, and skipped this task's namespace while its state had no address yet
+                    routeMetadataAddress(attachment, state.namespace());
+                }
                 // the task's identity is in the firewall before any of its containers can send a packet
                 applyFirewall();
                 log.info("task {}: network namespace {} with address {} on bridge {}", taskId, state.namespace(), attachment.ipv4Address(), config.bridgeName());
@@ -247,6 +329,182 @@ public final class CniTaskNetwork
         }
         finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Gives the task a warm namespace: its state file (naming the warm one's plugin id, which the DEL needs) is written
+     * before the warm one's goes, so a crash between leaves it to either the task or the next agent's start, never to
+     * neither; the namespace takes the task's name; then the metadata route if the endpoint moved, and the task's
+     * identity into the firewall (which takes the port out of the idle ones in the same transaction).
+     */
+    private NetworkAttachment takeWarm(String taskId, String accountId, WarmNamespace warm)
+            throws NetworkException
+    {
+        TaskNetworkState state = new TaskNetworkState(taskId, namespaceName(taskId), accountId == null ? NO_ACCOUNT : accountId, warm.subnet(), warm.addResult(), warm.id());
+        try {
+            states.write(state);
+        }
+        catch (NetworkException e) {
+            try {
+                release(warmState(warm), warmStates, "warm network namespace " + warm.namespace());
+            }
+            catch (NetworkException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        finally {
+            warmPool.handedOut(warm);
+        }
+        try {
+            namespaces.rename(warm.namespace(), state.namespace());
+            warmStates.delete(warm.id());
+            NetworkAttachment attachment = bridgeConfigs.attachment(state, namespaces.path(state.namespace()));
+            if (metadataPort != warm.metadataPort()) {
+                routeMetadataAddress(attachment, state.namespace());
+            }
+            applyFirewall();
+            log.info("task {}: network namespace {} (made warm) with address {} on bridge {}", taskId, state.namespace(), attachment.ipv4Address(), config.bridgeName());
+            return attachment;
+        }
+        catch (NetworkException | RuntimeException e) {
+            try {
+                tearDownHeld(taskId);
+                // the warm name, should the renaming have failed before it went
+                namespaces.delete(warm.namespace());
+                warmStates.delete(warm.id());
+            }
+            catch (NetworkException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    private static TaskNetworkState warmState(WarmNamespace warm)
+    {
+        return new TaskNetworkState(warm.id(), warm.namespace(), null, warm.subnet(), warm.addResult(), warm.id());
+    }
+
+    /** A namespace made with its address: the state with the bridge plugin's result, and the metadata port it routed to (0: none). */
+    private record MadeNamespace(TaskNetworkState state, int routedPort) {}
+
+    /**
+     * Makes the namespace the state names, with its loopback, its metadata route and its veth and address; on failure
+     * the caller tears down by the state (recorded before this).
+     */
+    private MadeNamespace makeNamespace(TaskNetworkState state, int mtu)
+            throws NetworkException
+    {
+        namespaces.create(state.namespace());
+        String namespacePath = namespaces.path(state.namespace()).toString();
+        // inside the namespace (loopback, the metadata address) beside the bridge plugin's veth and address: neither
+        // needs the other, and each is a process or two of its own
+        CompletableFuture<Integer> inside = insideNamespace(state.taskId(), state.namespace(), Ipv4Cidr.parse(state.subnet()).firstHost());
+        TaskNetworkState added;
+        try {
+            added = state.withAddResult(plugins.run(CniPlugins.ADD, state.cniContainerId(), namespacePath, INTERFACE, bridgeConfigs.bridge(state.subnet(), mtu, null)));
+        }
+        catch (NetworkException | RuntimeException e) {
+            // the tear-down after this must not race the steps inside the namespace: they end first
+            try {
+                awaitInside(inside);
+            }
+            catch (NetworkException | RuntimeException inner) {
+                e.addSuppressed(inner);
+            }
+            throw e;
+        }
+        return new MadeNamespace(added, awaitInside(inside));
+    }
+
+    /** Makes and removes warm namespaces for the pool, with the same steps as a task's own. */
+    private final class WarmMaker
+            implements WarmNamespacePool.Maker
+    {
+        @Override
+        public Optional<WarmNamespace> make(String id)
+                throws NetworkException
+        {
+            NetworkPlan current = plan;
+            int mtu = taskMtu;
+            if (current == null) {
+                return Optional.empty();
+            }
+            TaskNetworkState state = new TaskNetworkState(id, namespaceName(id), null, current.hostSubnet(), null, id);
+            warmStates.write(state);
+            try {
+                MadeNamespace made = makeNamespace(state, mtu);
+                warmStates.write(made.state());
+                String hostInterface = bridgeConfigs.hostInterface(made.state().addResult())
+                        .orElseThrow(() -> new NetworkException("the bridge plugin named no host interface for " + state.namespace()));
+                return Optional.of(new WarmNamespace(id, state.namespace(), state.subnet(), mtu, made.routedPort(), made.state().addResult(), hostInterface));
+            }
+            catch (NetworkException | RuntimeException e) {
+                TaskNetworkState held = warmStates.read(id, state.namespace()).orElse(state);
+                try {
+                    CniTaskNetwork.this.release(held, warmStates, "warm network namespace " + state.namespace());
+                }
+                catch (NetworkException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public void release(WarmNamespace warm)
+                throws NetworkException
+        {
+            CniTaskNetwork.this.release(warmState(warm), warmStates, "warm network namespace " + warm.namespace());
+        }
+
+        @Override
+        public void idleChanged()
+                throws NetworkException
+        {
+            if (plan != null) {
+                applyFirewall();
+            }
+        }
+    }
+
+    /**
+     * Brings the namespace's loopback up and leads the metadata address to the endpoint, on a thread of its own; gives
+     * the endpoint's port it routed to (0: none yet).
+     */
+    private CompletableFuture<Integer> insideNamespace(String taskId, String namespace, String gateway)
+    {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        Thread.ofVirtual().name("netns-" + taskId).start(() -> {
+            try {
+                namespaces.loopbackUp(namespace);
+                int port = metadataPort;
+                if (port > 0) {
+                    TaskMetadataAddress.apply(machineCommands, namespace, gateway, port);
+                }
+                done.complete(port);
+            }
+            catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
+    /** Waits for the steps inside the namespace; their failure is the set-up's (each step has its own deadline). */
+    private static int awaitInside(CompletableFuture<Integer> inside)
+            throws NetworkException
+    {
+        try {
+            return inside.join();
+        }
+        catch (CompletionException e) {
+            if (e.getCause() instanceof NetworkException failure) {
+                throw failure;
+            }
+            throw e.getCause() instanceof RuntimeException unexpected ? unexpected : e;
         }
     }
 
@@ -270,15 +528,25 @@ public final class CniTaskNetwork
             throws NetworkException
     {
         Optional<TaskNetworkState> found = states.read(taskId, namespaceName(taskId));
-        if (found.isEmpty()) {
-            return;
+        if (found.isPresent()) {
+            release(found.get(), states, "task " + taskId);
+            log.info("task {}: network released", taskId);
         }
-        TaskNetworkState state = found.get();
+    }
+
+    /**
+     * Releases the address, the veth and the namespace the state names, then its state file (from the store it is
+     * in) and its place in the firewall. Goes on past a failed step; the state file stays when one failed, so the next
+     * tear-down (or the agent's orphan cleanup) tries again.
+     */
+    private void release(TaskNetworkState state, TaskNetworkStates store, String what)
+            throws NetworkException
+    {
         List<String> failures = new ArrayList<>();
         NetworkPlan current = plan;
         String subnet = state.subnet() != null ? state.subnet() : current != null ? current.hostSubnet() : CniNetworkConfig.DEFAULT_SUBNET;
         try {
-            plugins.run(CniPlugins.DEL, taskId, namespaces.path(state.namespace()).toString(), INTERFACE, bridgeConfigs.bridge(subnet, taskMtu, state.addResult()));
+            plugins.run(CniPlugins.DEL, state.cniContainerId(), namespaces.path(state.namespace()).toString(), INTERFACE, bridgeConfigs.bridge(subnet, taskMtu, state.addResult()));
         }
         catch (NetworkException e) {
             failures.add("its interface and address (" + e.getMessage() + ")");
@@ -286,7 +554,7 @@ public final class CniTaskNetwork
         if (state.subnet() == null && Files.isExecutable(Path.of("/usr/sbin/iptables"))) {
             // set up by an agent from before the tenant firewall, with the bridge plugin's own masquerade rules
             try {
-                LegacyMasqueradeRules.remove(commands, config.networkName(), taskId);
+                LegacyMasqueradeRules.remove(commands, config.networkName(), state.taskId());
             }
             catch (NetworkException e) {
                 failures.add("its old masquerade rules (" + e.getMessage() + ")");
@@ -299,14 +567,12 @@ public final class CniTaskNetwork
             failures.add("its namespace (" + e.getMessage() + ")");
         }
         if (!failures.isEmpty()) {
-            // the state file stays, so the next tear-down (or the agent's orphan cleanup) tries again
-            throw new NetworkException("task " + taskId + ": could not remove " + String.join("; ", failures));
+            throw new NetworkException(what + ": could not remove " + String.join("; ", failures));
         }
-        states.delete(taskId);
+        store.delete(state.taskId());
         if (current != null) {
             applyFirewall();
         }
-        log.info("task {}: network released", taskId);
     }
 
     @Override
@@ -328,8 +594,8 @@ public final class CniTaskNetwork
             if (!taskIds().isEmpty()) {
                 return;
             }
+            List<String> failures = new ArrayList<>(warmPool.release());
             plan = null;
-            List<String> failures = new ArrayList<>();
             try {
                 links.remove();
             }
@@ -407,7 +673,8 @@ public final class CniTaskNetwork
                 otherHosts(current).stream().map(NetworkPeer::underlayAddress).toList(),
                 current.egress(),
                 current.reachableServices(),
-                otherHosts(current).stream().map(peer -> Ipv4Cidr.parse(peer.hostSubnet()).networkAddress()).toList());
+                otherHosts(current).stream().map(peer -> Ipv4Cidr.parse(peer.hostSubnet()).networkAddress()).toList(),
+                warmPool.idleInterfaces());
     }
 
     /** The plan's peers without this host, should the plan list it too: its own slice must not be routed away. */

@@ -22,6 +22,7 @@ import static java.util.Objects.requireNonNull;
  * @param reachableServices host services tasks may reach over TCP, as "ADDRESS:PORT"
  * @param peerLinkAddresses the other hosts' own addresses on the task network (their link device's, the network
  * address of their slice): what their own processes (a load balancer, its health checks) reach tasks from
+ * @param idlePorts the host-side interfaces of warm network namespaces no task has yet: nothing passes to or from them
  */
 record FirewallRules(
         String bridgeName,
@@ -34,7 +35,8 @@ record FirewallRules(
         List<String> peerUnderlayAddresses,
         Map<String, EgressPolicy> egress,
         List<String> reachableServices,
-        List<String> peerLinkAddresses)
+        List<String> peerLinkAddresses,
+        List<String> idlePorts)
 {
     private static final Pattern SERVICE = Pattern.compile("(\\d{1,3}(?:\\.\\d{1,3}){3}):(\\d{1,5})");
 
@@ -64,6 +66,16 @@ record FirewallRules(
         endpoints.forEach(endpoint -> Ipv4Cidr.parseAddress(endpoint.ipv4Address()));
         peerLinkAddresses = List.copyOf(peerLinkAddresses);
         peerLinkAddresses.forEach(Ipv4Cidr::parseAddress);
+        idlePorts = List.copyOf(idlePorts);
+        idlePorts.forEach(LocalTask::checkInterface);
+    }
+
+    /** Rules with no warm network namespace waiting. */
+    FirewallRules(String bridgeName, Optional<String> linkDevice, Ipv4Cidr taskCidr, Ipv4Cidr hostSubnet, int metadataPort, List<LocalTask> localTasks,
+            List<TaskEndpoint> endpoints, List<String> peerUnderlayAddresses, Map<String, EgressPolicy> egress, List<String> reachableServices,
+            List<String> peerLinkAddresses)
+    {
+        this(bridgeName, linkDevice, taskCidr, hostSubnet, metadataPort, localTasks, endpoints, peerUnderlayAddresses, egress, reachableServices, peerLinkAddresses, List.of());
     }
 
     /** Rules where no other host's own process reaches this host's tasks. */
@@ -97,6 +109,14 @@ record FirewallRules(
             }
             macAddress = macAddress.toLowerCase(java.util.Locale.ROOT);
             Ipv4Cidr.parseAddress(ipv4Address);
+        }
+
+        /** An interface name goes into an nft input: only the characters Linux allows and nft reads as a string. */
+        static void checkInterface(String name)
+        {
+            if (name == null || !INTERFACE.matcher(name).matches()) {
+                throw new IllegalArgumentException("invalid host interface: " + name);
+            }
         }
     }
 }

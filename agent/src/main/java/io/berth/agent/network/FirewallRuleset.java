@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * <ul>
  * <li>bridge family: what a task's port on the bridge may send (only its own MAC and IPv4 address, ARP that
  * tells the truth about both; no IPv6 or other protocols), and which other local ports it may reach (only
- * those of its own account);</li>
+ * those of its own account); the ports of warm namespaces that no task has yet pass nothing;</li>
  * <li>inet family: routed traffic. Into the task network only from a task of the destination's account;
  * from tasks outward never to link-local addresses or other hosts, and within the account's egress policy;
  * to this host only the metadata endpoint and the reachable services; masquerade for traffic leaving the
@@ -81,9 +81,12 @@ final class FirewallRuleset
                 tasks.stream().map(task -> quote(task.hostInterface()) + " . " + task.macAddress() + " . " + task.ipv4Address()).toList());
         set(out, "port_account", "ifname : mark", tasks.stream().map(task -> quote(task.hostInterface()) + " : " + marks.get(task.accountId())).toList());
         set(out, "port_owner", "ifname . mark", tasks.stream().map(task -> quote(task.hostInterface()) + " . " + marks.get(task.accountId())).toList());
+        set(out, "idle_ports", "ifname", rules.idlePorts().stream().map(FirewallRuleset::quote).toList());
         out.append("""
                     chain prerouting {
                         type filter hook prerouting priority filter; policy accept;
+                        # a warm namespace waiting for its task is cut off: nothing reaches it that its task could find
+                        iifname @idle_ports drop
                         iifname @task_ports jump from_task
                     }
                     # a task sends only from its own MAC and address, and ARP only about itself
@@ -94,7 +97,12 @@ final class FirewallRuleset
                     }
                     chain forward {
                         type filter hook forward priority filter; policy accept;
+                        oifname @idle_ports drop
                         iifname @task_ports oifname @task_ports jump between_tasks
+                    }
+                    chain output {
+                        type filter hook output priority filter; policy accept;
+                        oifname @idle_ports drop
                     }
                     # tasks on this host reach each other only within one account
                     chain between_tasks {

@@ -42,10 +42,22 @@ public interface TaskNetwork
     {
     }
 
-    /** Applies the plan an earlier agent on this host applied last, if any: running tasks keep their network. */
+    /**
+     * Applies the plan an earlier agent on this host applied last, if any: running tasks keep their network. Called as
+     * the agent starts: what an earlier agent made ahead of need is removed, and making it ahead begins again.
+     */
     default void restore()
             throws NetworkException
     {
+    }
+
+    /**
+     * Removes what is made ahead of need (warm namespaces no task has), as the agent stops; the tasks' networks stay.
+     * Returns what could not be removed, each with why.
+     */
+    default List<String> releaseWarm()
+    {
+        return List.of();
     }
 
     /**

@@ -98,10 +98,11 @@ final class TaskNetworkStates
 
     /**
      * What is kept per task: the namespace's name, the account that owns the task, the slice its address came
-     * from (the plugins' DEL needs the same IPAM configuration), and the bridge plugin's ADD result once it
-     * succeeded (it names the task's address, its MAC and the host-side interface).
+     * from (the plugins' DEL needs the same IPAM configuration), the bridge plugin's ADD result once it
+     * succeeded (it names the task's address, its MAC and the host-side interface), and the container id the
+     * plugins made it under (null: the task's id; a namespace made warm, ahead of its task, has its own).
      */
-    record TaskNetworkState(String taskId, String namespace, String accountId, String subnet, JsonNode addResult)
+    record TaskNetworkState(String taskId, String namespace, String accountId, String subnet, JsonNode addResult, String pluginContainerId)
     {
         TaskNetworkState
         {
@@ -109,9 +110,20 @@ final class TaskNetworkStates
             requireNonNull(namespace, "namespace is null");
         }
 
+        TaskNetworkState(String taskId, String namespace, String accountId, String subnet, JsonNode addResult)
+        {
+            this(taskId, namespace, accountId, subnet, addResult, null);
+        }
+
         TaskNetworkState withAddResult(JsonNode result)
         {
-            return new TaskNetworkState(taskId, namespace, accountId, subnet, result);
+            return new TaskNetworkState(taskId, namespace, accountId, subnet, result, pluginContainerId);
+        }
+
+        /** The id the CNI plugins know the address by: their DEL must name the one their ADD was given. */
+        String cniContainerId()
+        {
+            return pluginContainerId == null ? taskId : pluginContainerId;
         }
     }
 }

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import static java.util.Objects.requireNonNull;
@@ -11,6 +12,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * Applies the host's tenant firewall ({@link FirewallRuleset}) with nft, one render at a time: every caller
  * renders from the state it holds when it gets its turn, so the last one to apply wins with the newest state.
+ * Callers that waited for their turn while another render was applied are covered by it when that render began
+ * after they called (it read their changes): they return without an nft call of their own, so a burst of task
+ * set-ups on one host costs one render per turn, not one per task.
  */
 final class TenantFirewall
 {
@@ -20,7 +24,11 @@ final class TenantFirewall
     private final String bridgeName;
     private final NetworkCommands commands;
     private final ReentrantLock applying = new ReentrantLock();
+    /** Numbers the calls to apply, each taken after the caller changed what the rules are rendered from. */
+    private final AtomicLong calls = new AtomicLong();
     private String applied;
+    /** Every call numbered up to this one is in the rules applied last; guarded by applying. */
+    private long coveredUpTo;
 
     TenantFirewall(String bridgeName, NetworkCommands commands)
     {
@@ -39,17 +47,23 @@ final class TenantFirewall
     void apply(RulesSource source, boolean force)
             throws NetworkException
     {
+        long call = calls.incrementAndGet();
         applying.lock();
         try {
-            String ruleset = FirewallRuleset.render(source.rules());
-            if (!force && ruleset.equals(applied)) {
+            if (!force && coveredUpTo >= call) {
                 return;
             }
-            commands.run("apply the tenant firewall " + FirewallRuleset.tableName(bridgeName), NFT_FROM_STDIN, ruleset);
-            if (applied == null) {
-                log.info("tenant firewall {} applied", FirewallRuleset.tableName(bridgeName));
+            // read before the rules: every call numbered up to here changed its state before this render reads it
+            long covering = calls.get();
+            String ruleset = FirewallRuleset.render(source.rules());
+            if (force || !ruleset.equals(applied)) {
+                commands.run("apply the tenant firewall " + FirewallRuleset.tableName(bridgeName), NFT_FROM_STDIN, ruleset);
+                if (applied == null) {
+                    log.info("tenant firewall {} applied", FirewallRuleset.tableName(bridgeName));
+                }
+                applied = ruleset;
             }
-            applied = ruleset;
+            coveredUpTo = covering;
         }
         finally {
             applying.unlock();
@@ -64,6 +78,8 @@ final class TenantFirewall
         try {
             commands.run("remove the tenant firewall " + FirewallRuleset.tableName(bridgeName), NFT_FROM_STDIN, FirewallRuleset.removal(bridgeName));
             applied = null;
+            // the tables are gone: no earlier render covers a caller still waiting for its turn
+            coveredUpTo = 0;
         }
         finally {
             applying.unlock();

@@ -70,9 +70,14 @@ public final class LoopDeviceTaskStorage
         }
     }
 
+    /** Where spare images wait; not a task's name (tasks' names begin with a letter or digit), on the tasks' filesystem. */
+    static final String SPARES = ".spare";
+
     private final Path root;
     private final MountTable mountTable;
     private final Commands commands;
+    /** Null: every task's image is formatted at its start. */
+    private final SpareImages spares;
 
     public LoopDeviceTaskStorage(Path root)
     {
@@ -81,9 +86,26 @@ public final class LoopDeviceTaskStorage
 
     public LoopDeviceTaskStorage(Path root, MountTable mountTable, Commands commands)
     {
+        this(root, mountTable, commands, 0, 0);
+    }
+
+    private LoopDeviceTaskStorage(Path root, MountTable mountTable, Commands commands, int spareSizeGiB, int spareCount)
+    {
         this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
         this.mountTable = requireNonNull(mountTable, "mountTable is null");
         this.commands = requireNonNull(commands, "commands is null");
+        this.spares = spareCount == 0 ? null : new SpareImages(this.root.resolve(SPARES), spareSizeGiB, spareCount, this::format);
+    }
+
+    /**
+     * The same storage with count images of sizeGiB formatted ahead of need (see {@link SpareImages}): a task of that
+     * size starts without waiting for mkfs. The first spares are formatted now, on a background thread.
+     */
+    public LoopDeviceTaskStorage withSpareImages(int sizeGiB, int count)
+    {
+        LoopDeviceTaskStorage withSpares = new LoopDeviceTaskStorage(root, mountTable, commands, sizeGiB, count);
+        withSpares.spares.refill();
+        return withSpares;
     }
 
     @Override
@@ -113,17 +135,20 @@ public final class LoopDeviceTaskStorage
         Path image = directory.resolve(IMAGE);
         try {
             Files.createDirectories(directory.resolve(MOUNT_POINT));
-            try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
-                // sparse: the host's disk gives blocks only as the task writes
-                file.setLength(imageBytes(sizeGiB));
+            boolean spare = spares != null && spares.takeInto(sizeGiB, image);
+            if (!spare) {
+                format(image, sizeGiB);
             }
-            List<String> mkfs = new ArrayList<>(List.of(commands.mkfs()));
-            mkfs.addAll(mkfsArguments());
-            mkfs.add(image.toString());
-            run("make the filesystem", mkfs);
             // direct I/O: the task's writes are cached once (in its filesystem), not a second time for the image file
             String device = run("attach a loop device", List.of(commands.losetup(), "--find", "--show", "--direct-io=on", image.toString()))
                     .stdout().strip().lines().findFirst().orElse("");
+            if (!device.startsWith("/dev/")) {
+                // seen in bursts of concurrent attaches: losetup exits 0 yet prints nothing; the kernel knows the device
+                List<String> attached = loopDevicesOf(image);
+                if (attached.size() == 1) {
+                    device = attached.getFirst();
+                }
+            }
             if (!device.startsWith("/dev/")) {
                 throw new IOException("cannot attach a loop device: losetup printed no device: '" + device + "'");
             }
@@ -134,7 +159,8 @@ public final class LoopDeviceTaskStorage
                 detach(device);
                 throw e;
             }
-            log.info("task {}: ephemeral storage of {} GiB on {} ({} ms)", taskId, sizeGiB, device, Duration.ofNanos(System.nanoTime() - start).toMillis());
+            log.info("task {}: ephemeral storage of {} GiB on {} ({} ms{})", taskId, sizeGiB, device, Duration.ofNanos(System.nanoTime() - start).toMillis(),
+                    spare ? ", formatted ahead" : "");
         }
         catch (IOException | RuntimeException e) {
             try {
@@ -145,6 +171,20 @@ public final class LoopDeviceTaskStorage
             }
             throw e;
         }
+    }
+
+    /** A sparse image of the task size's bytes with an empty ext4 filesystem in it. */
+    private void format(Path image, int sizeGiB)
+            throws IOException
+    {
+        try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
+            // sparse: the host's disk gives blocks only as the task writes
+            file.setLength(imageBytes(sizeGiB));
+        }
+        List<String> mkfs = new ArrayList<>(List.of(commands.mkfs()));
+        mkfs.addAll(mkfsArguments());
+        mkfs.add(image.toString());
+        run("make the filesystem", mkfs);
     }
 
     /**

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One pass over everything a task has on this host: each container and its root filesystem, then the task's storage
- * and network side by side. Every step is tried even when an earlier one failed. Idempotent, so it repairs a
+ * One pass over everything a task has on this host: each container and its root filesystem, then the task's storage;
+ * the network beside them all. Every step is tried even when an earlier one failed. Idempotent, so it repairs a
  * cleanup cut short by a crash and may run on a task that never got that far; both a task's own runner and an agent
  * leaving its host use it.
  */
@@ -17,9 +17,14 @@ final class TaskCleanup
 {
     private TaskCleanup() {}
 
-    /** What could not be removed, each with why; empty when nothing of the task is left. */
+    /**
+     * What could not be removed, each with why; empty when nothing of the task is left. The network goes beside the
+     * containers, their root filesystems and then the storage: it depends on none of them (the containers' processes
+     * have exited or been killed, and a namespace lasts while a process is still in it).
+     */
     static List<String> once(HostServices host, TaskRecord record)
     {
+        CompletableFuture<String> networkFailure = SideStep.start("network-" + record.taskId(), () -> tearDownNetwork(host, record.taskId()));
         List<String> failures = new ArrayList<>();
         for (ContainerRecord container : record.containers()) {
             try {
@@ -35,26 +40,33 @@ final class TaskCleanup
                 failures.add("the root filesystem of container " + container.name() + " (" + e.getMessage() + ")");
             }
         }
-        // the storage is released beside the network's tear-down, as it was made beside its set-up
-        CompletableFuture<String> storageFailure = new CompletableFuture<>();
         if (failures.isEmpty()) {
-            Thread.ofVirtual().name("storage-" + record.taskId()).start(() -> storageFailure.complete(removeStorage(host, record.taskId())));
+            String storage = removeStorage(host, record.taskId());
+            if (storage != null) {
+                failures.add(storage);
+            }
         }
         else {
             // a container or its root filesystem may still write to it: it goes once they are gone
-            storageFailure.complete("the task's ephemeral storage (kept until its containers and root filesystems are removed)");
+            failures.add("the task's ephemeral storage (kept until its containers and root filesystems are removed)");
         }
-        try {
-            host.network().tearDown(record.taskId());
-        }
-        catch (NetworkException | RuntimeException e) {
-            failures.add("the task's network (" + e.getMessage() + ")");
-        }
-        String storage = storageFailure.join();
-        if (storage != null) {
-            failures.add(storage);
+        String network = networkFailure.join();
+        if (network != null) {
+            failures.add(network);
         }
         return failures;
+    }
+
+    /** Null when the task's network is released, else what could not be removed. */
+    private static String tearDownNetwork(HostServices host, String taskId)
+    {
+        try {
+            host.network().tearDown(taskId);
+            return null;
+        }
+        catch (NetworkException | RuntimeException e) {
+            return "the task's network (" + e.getMessage() + ")";
+        }
     }
 
     /** Null when the task's storage is gone, else what could not be removed. */

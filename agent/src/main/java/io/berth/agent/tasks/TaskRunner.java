@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static java.util.Objects.requireNonNull;
@@ -226,39 +227,38 @@ public final class TaskRunner
         }
     }
 
-    /** Pulls every image and sets up the task's network; false when the task ended because one of them failed. */
+    /**
+     * Pulls every image and sets up the task's network and storage; false when the task ended because one of them
+     * failed. The network and the storage do not depend on the images, nor on each other: both are made while the
+     * images are resolved, each on a thread of its own, and the task waits for the slowest of the three.
+     */
     private boolean prepare()
     {
         update(current -> current.withPullStarted(now()));
+        String accountId = record.get().assignment().accountId();
+        CompletableFuture<NetworkAttachment> network = SideStep.start("network-" + taskId(), () -> host.network().setUp(taskId(), accountId).orElse(null));
+        CompletableFuture<String> storageFailure = SideStep.start("storage-" + taskId(), this::createStorage);
         for (ContainerSpec spec : record.get().assignment().containers()) {
             if (image(spec).isEmpty()) {
+                // the cleanup removes the network and the storage: it waits until both are made (each step has a deadline)
+                network.exceptionally(failure -> null).join();
+                storageFailure.join();
                 finishWithoutStarting(record.get().stoppedReason());
                 return false;
             }
         }
         update(current -> current.withPullStopped(now()));
-        if (!allocateIdRange()) {
-            return false;
-        }
-        // the task's storage is made while its network is set up: the two are independent, and each takes a while
-        CompletableFuture<String> storageFailure = new CompletableFuture<>();
-        Thread.ofVirtual().name("storage-" + taskId()).start(() -> {
-            try {
-                storageFailure.complete(createStorage());
-            }
-            catch (Throwable e) {
-                storageFailure.completeExceptionally(e);
-            }
-        });
         try {
-            NetworkAttachment attachment = host.network().setUp(taskId(), record.get().assignment().accountId()).orElse(null);
+            NetworkAttachment attachment = network.join();
             update(current -> current.withNetwork(attachment));
         }
-        catch (NetworkException e) {
-            String reason = "ResourceInitializationError: cannot set up the task's network: " + e.getMessage();
+        catch (CompletionException e) {
+            if (!(e.getCause() instanceof NetworkException failure)) {
+                throw e.getCause() instanceof RuntimeException unexpected ? unexpected : e;
+            }
+            String reason = "ResourceInitializationError: cannot set up the task's network: " + failure.getMessage();
             log.warn("task {}: {}", taskId(), reason);
             update(current -> current.withStopReason(TASK_FAILED_TO_START, reason));
-            // the cleanup removes the storage too: it waits until the storage is made (each step has a deadline)
             storageFailure.join();
             finishWithoutStarting(reason);
             return false;
@@ -269,7 +269,7 @@ public final class TaskRunner
             finishWithoutStarting(failure);
             return false;
         }
-        return true;
+        return allocateIdRange();
     }
 
     /**
@@ -300,7 +300,7 @@ public final class TaskRunner
 
     /**
      * Makes the task's writable storage, which holds every container's writable layer. Returns null, or the stop
-     * reason when it failed. Runs beside the network's set-up, so it records nothing itself.
+     * reason when it failed. Runs beside the network's set-up and the pulls, so it records nothing itself.
      */
     private String createStorage()
     {
@@ -618,7 +618,7 @@ public final class TaskRunner
     }
 
     /**
-     * Removes every container and rootfs of the task, then its storage and its network (side by side), and only then records it STOPPED.
+     * Removes every container and rootfs of the task and then its storage, its network beside them, and only then records it STOPPED.
      * Every step is tried even when an earlier one failed; what failed is retried with backoff (from 1 s, at
      * most every 30 s) until it is gone, and the task stays STOPPING meanwhile, logged with what could not be
      * removed. Idempotent, so a crash in the middle is repaired by the next run; an agent shutting down leaves

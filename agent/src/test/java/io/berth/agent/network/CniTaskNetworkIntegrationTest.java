@@ -358,6 +358,134 @@ class CniTaskNetworkIntegrationTest
         assertThat(first.networkNamespacePath()).isEqualTo(second.networkNamespacePath());
     }
 
+    @Test
+    void aTaskTakesAWarmNamespaceCutOffWhileItWaitedAndTheAgentsStopRemovesTheRest()
+            throws Exception
+    {
+        network = new CniTaskNetwork(config, new NetworkCommands(), new NetworkCommands(), 2);
+        applyPlan();
+        // as the agent's start: the pool fills
+        network.restore();
+        await().atMost(Duration.ofSeconds(60)).until(() -> warmNamespaces().size() == 2 && idlePorts().size() == 2);
+        List<String> warm = warmNamespaces();
+        String waiting = addressIn(warm.get(1));
+
+        NetworkAttachment server = network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
+        NetworkAttachment client = network.setUp(TASK_B, ACCOUNT_1).orElseThrow();
+
+        // made warm, named as any task's namespace, with the task's identity in the firewall and its port no longer idle
+        assertThat(server.networkNamespacePath()).isEqualTo("/run/netns/" + network.namespaceName(TASK_A));
+        assertThat(warmNamespaces()).doesNotContain(warm.get(0));
+        assertThat(run("ip", "netns", "exec", network.namespaceName(TASK_A), "ip", "link", "show", "lo")).contains("UP");
+        assertThat(run("ip", "netns", "exec", network.namespaceName(TASK_A), "ip", "-4", "addr", "show", "eth0")).contains(server.ipv4Address() + "/24");
+        assertThat(run("nft", "list", "table", "bridge", config.networkName())).contains(server.macAddress()).contains(server.ipv4Address());
+        assertThat(idlePorts()).doesNotContain(new CniBridgeConfigs(config).hostInterface(stateOf(TASK_A)).orElseThrow());
+        assertThat(fetch(server)).isEqualTo("hello from task A\n");
+
+        // one that waits (made after the two were taken) is cut off: a task cannot reach it
+        await().atMost(Duration.ofSeconds(60)).until(() -> warmNamespaces().size() == 2 && idlePorts().size() == 2);
+        String idle = addressIn(warmNamespaces().get(0));
+        assertThat(idle).isNotIn(server.ipv4Address(), client.ipv4Address());
+        assertThatThrownBy(() -> ping(network.namespaceName(TASK_B), idle)).isInstanceOf(IOException.class);
+        assertThat(waiting).isIn(server.ipv4Address(), client.ipv4Address());
+
+        network.tearDown(TASK_A);
+        network.tearDown(TASK_B);
+        assertThat(network.releaseWarm()).isEmpty();
+
+        assertThat(warmNamespaces()).isEmpty();
+        assertThat(Path.of(server.networkNamespacePath())).doesNotExist();
+        assertThat(allocatedAddresses()).isEmpty();
+        assertThat(idlePorts()).isEmpty();
+    }
+
+    @Test
+    void aRestartedAgentRemovesTheWarmNamespacesAnEarlierOneLeft()
+            throws Exception
+    {
+        network = new CniTaskNetwork(config, new NetworkCommands(), new NetworkCommands(), 2);
+        applyPlan();
+        network.restore();
+        await().atMost(Duration.ofSeconds(60)).until(() -> warmNamespaces().size() == 2 && allocatedAddresses().size() == 2);
+
+        // the agent crashed: the next one, with no pool of its own, removes them as it starts
+        network = new CniTaskNetwork(config);
+        network.restore();
+
+        assertThat(warmNamespaces()).isEmpty();
+        assertThat(allocatedAddresses()).isEmpty();
+    }
+
+    @Test
+    void aWarmNamespaceThatCannotTakeItsTasksNameFailsTheSetUpAndLeavesNothing()
+            throws Exception
+    {
+        // fault injection: the bind mount that gives a warm namespace its task's name fails
+        String failMount = "case \"$*\" in *mount*--bind*) echo injected mount failure >&2; exit 1;; esac; exec \"$@\"";
+        network = new CniTaskNetwork(config, new NetworkCommands(), new NetworkCommands(List.of("sh", "-c", failMount, "sh")), 1);
+        applyPlan();
+        network.restore();
+        await().atMost(Duration.ofSeconds(60)).until(() -> warmNamespaces().size() == 1 && idlePorts().size() == 1);
+        String taken = warmNamespaces().get(0);
+
+        assertThatThrownBy(() -> network.setUp(TASK_A, ACCOUNT_1))
+                .isInstanceOf(NetworkException.class)
+                .hasMessageContaining("injected mount failure");
+
+        assertThat(network.taskIds()).isEmpty();
+        assertThat(Path.of("/run/netns", network.namespaceName(TASK_A))).doesNotExist();
+        assertThat(Path.of("/run/netns", taken)).doesNotExist();
+        // the next warm one is made again; the stop removes it and nothing is left
+        await().atMost(Duration.ofSeconds(60)).until(() -> warmNamespaces().size() == 1);
+        assertThat(network.releaseWarm()).isEmpty();
+        assertThat(warmNamespaces()).isEmpty();
+        assertThat(allocatedAddresses()).isEmpty();
+    }
+
+    /** The warm namespaces of this test's bridge, by name. */
+    private List<String> warmNamespaces()
+            throws IOException
+    {
+        try (Stream<Path> names = Files.list(Path.of("/run/netns"))) {
+            return names.map(path -> path.getFileName().toString()).filter(name -> name.startsWith(config.bridgeName() + "-warm-")).sorted().toList();
+        }
+    }
+
+    /** The ports the firewall holds idle. */
+    private List<String> idlePorts()
+            throws InterruptedException
+    {
+        String table;
+        try {
+            table = run("nft", "list", "set", "bridge", config.networkName(), "idle_ports");
+        }
+        catch (IOException e) {
+            // no table: nothing is idle
+            return List.of();
+        }
+        java.util.regex.Matcher ports = java.util.regex.Pattern.compile("\"(veth[^\"]+)\"").matcher(table);
+        List<String> found = new ArrayList<>();
+        while (ports.find()) {
+            found.add(ports.group(1));
+        }
+        return found;
+    }
+
+    private static String addressIn(String namespace)
+            throws IOException, InterruptedException
+    {
+        String shown = run("ip", "-n", namespace, "-4", "-o", "addr", "show", "eth0");
+        java.util.regex.Matcher address = java.util.regex.Pattern.compile("inet (\\d+\\.\\d+\\.\\d+\\.\\d+)/").matcher(shown);
+        assertThat(address.find()).as("an address in " + namespace + ": " + shown).isTrue();
+        return address.group(1);
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode stateOf(String taskId)
+            throws IOException
+    {
+        return io.berth.common.json.Json.mapper().readTree(config.stateDirectory().resolve("tasks").resolve(taskId + ".json").toFile()).path("addResult");
+    }
+
     private List<String> allocatedAddresses()
             throws IOException
     {

@@ -68,6 +68,27 @@ class FirewallRulesetTest
     }
 
     @Test
+    void thePortsOfWarmNamespacesPassNothingBeforeAnyOtherRule()
+    {
+        FirewallRules base = rules(Map.of());
+        FirewallRules rules = new FirewallRules(base.bridgeName(), base.linkDevice(), base.taskCidr(), base.hostSubnet(), base.metadataPort(), base.localTasks(),
+                base.endpoints(), base.peerUnderlayAddresses(), base.egress(), base.reachableServices(), base.peerLinkAddresses(), List.of("vethw1", "vethw2"));
+
+        String ruleset = FirewallRuleset.render(rules);
+
+        assertThat(ruleset).contains("set idle_ports {\n        type ifname\n        elements = { \"vethw1\", \"vethw2\" }\n    }");
+        // from them, to them (bridged from a task) and to them from the host: dropped first
+        assertThat(chain(ruleset, "prerouting")).startsWith("# a warm namespace waiting for its task is cut off: nothing reaches it that its task could find\niifname @idle_ports drop\n");
+        assertThat(chain(ruleset, "forward")).startsWith("oifname @idle_ports drop\n");
+        assertThat(chain(ruleset, "output")).isEqualTo("oifname @idle_ports drop");
+        // without warm namespaces the set is empty
+        assertThat(FirewallRuleset.render(base)).contains("set idle_ports {\n        type ifname\n    }");
+        assertThatThrownBy(() -> new FirewallRules(base.bridgeName(), base.linkDevice(), base.taskCidr(), base.hostSubnet(), base.metadataPort(), base.localTasks(),
+                base.endpoints(), base.peerUnderlayAddresses(), base.egress(), base.reachableServices(), base.peerLinkAddresses(), List.of("veth\"; flush ruleset")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void tasksOnOneHostReachOnlyTheirOwnAccount()
     {
         String ruleset = FirewallRuleset.render(rules(Map.of()));

@@ -67,6 +67,41 @@ class LoopDeviceTaskStorageIntegrationTest
     }
 
     @Test
+    void aTaskOfTheSpareSizeGetsAnImageFormattedAheadAndTheSparesAreMadeAgain()
+            throws Exception
+    {
+        storage = new LoopDeviceTaskStorage(directory.resolve("storage")).withSpareImages(2, 2);
+        SpareImages spares = new SpareImages(directory.resolve("storage").resolve(LoopDeviceTaskStorage.SPARES), 2, 2, (image, size) -> {});
+        waitForSpares(spares, 2);
+        // a spare is an empty filesystem no task has had: the next task's files are only its own
+        storage.create(TASK, 2, List.of(KEY));
+
+        Path filesystem = storage.mountPoint(TASK).orElseThrow();
+        assertThat(Files.getFileStore(filesystem).type()).isEqualTo("ext4");
+        assertThat(Files.getFileStore(filesystem).getTotalSpace()).isBetween(2 * GIB - (1 << 20), 2 * GIB + (1 << 20));
+        try (var entries = Files.list(filesystem)) {
+            assertThat(entries.map(path -> path.getFileName().toString()).toList()).containsExactlyInAnyOrder(KEY, "lost+found");
+        }
+        // the one taken is made again off the task's start
+        waitForSpares(spares, 2);
+        // a task of another size formats its own
+        storage.create("other-task", 1, List.of("other-task-app"));
+        assertThat(Files.getFileStore(storage.mountPoint("other-task").orElseThrow()).getTotalSpace()).isLessThan(GIB + (1 << 20));
+        assertThat(spares.ready()).hasSize(2);
+        // spares are not tasks: the orphan cleanup never sees them
+        assertThat(storage.taskIds()).containsExactlyInAnyOrder(TASK, "other-task");
+    }
+
+    private static void waitForSpares(SpareImages spares, int count)
+            throws Exception
+    {
+        for (int i = 0; i < 300 && spares.ready().size() < count; i++) {
+            Thread.sleep(100);
+        }
+        assertThat(spares.ready()).hasSize(count);
+    }
+
+    @Test
     void writingPastTheSizeFailsWithNoSpaceInsideTheTaskOnly()
             throws Exception
     {

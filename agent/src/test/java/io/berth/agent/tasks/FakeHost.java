@@ -44,6 +44,8 @@ final class FakeHost
     /** The id mapping each snapshot was prepared with, when it had one. */
     final Map<String, IdMapping> snapshotMappings = new ConcurrentHashMap<>();
     volatile String pullFailure;
+    /** When set, a pull waits (at most 10 s) until it is opened. */
+    volatile java.util.concurrent.CountDownLatch pullGate;
     /** The layers every pulled image has. */
     volatile List<Path> layers = List.of(Path.of("/layers/1"));
     final Storage storage = new Storage();
@@ -88,6 +90,16 @@ final class FakeHost
     public PulledImage pull(String reference)
             throws ImagePullException
     {
+        java.util.concurrent.CountDownLatch gate = pullGate;
+        try {
+            if (gate != null && !gate.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new ImagePullException("the test's pull gate was not opened");
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImagePullException("interrupted");
+        }
         if (pullFailure != null) {
             throw new ImagePullException(pullFailure);
         }

@@ -138,12 +138,13 @@ class TaskRunnerTest
         host.deleteFailures.set(3);
 
         host.exit(TASK_ID + "-app", 0, false);
-        // the first pass could not delete the container, yet removed the rootfs and the network
-        await().atMost(Duration.ofSeconds(5)).until(() -> host.events.contains("network-down"));
-        assertThat(host.events.indexOf("delete-failed:" + TASK_ID + "-app")).isLessThan(host.events.indexOf("network-down"));
+        // the first pass could not delete the container, yet removed the rootfs and the network (beside the delete)
+        await().atMost(Duration.ofSeconds(5)).until(() -> host.events.contains("network-down") && host.events.contains("delete-failed:" + TASK_ID + "-app"));
         assertThat(host.snapshots).isEmpty();
 
         lifecycle.get(10, TimeUnit.SECONDS);
+        // released in the first pass, not only once the container was finally deleted
+        assertThat(host.events.indexOf("network-down")).isLessThan(host.events.indexOf("delete:" + TASK_ID + "-app"));
         assertThat(host.events).filteredOn(event -> event.startsWith("delete-failed:")).hasSize(3);
         assertThat(host.events).contains("delete:" + TASK_ID + "-app");
         assertThat(host.containers).isEmpty();
@@ -219,7 +220,7 @@ class TaskRunnerTest
     }
 
     @Test
-    void networkIsSetUpBeforeTheContainersStartAndReleasedAfterTheyAreDeleted()
+    void networkIsSetUpBeforeTheContainersStartAndReleasedBesideTheirRemoval()
             throws Exception
     {
         TaskRunner runner = runner(assignment(container("app", true, null)));
@@ -233,10 +234,45 @@ class TaskRunnerTest
 
         // the network and the storage are made side by side
         assertThat(host.events.subList(0, 2)).containsExactlyInAnyOrder("network-up", "storage-up:20");
-        assertThat(host.events.subList(2, 4)).containsExactly("start:" + id("app"), "delete:" + id("app"));
-        assertThat(host.events.subList(4, host.events.size())).containsExactlyInAnyOrder("storage-down", "network-down");
+        assertThat(host.events.get(2)).isEqualTo("start:" + id("app"));
+        // the network goes beside the containers and the storage, which goes once the containers are deleted
+        List<String> cleanup = host.events.subList(3, host.events.size());
+        assertThat(cleanup).containsExactlyInAnyOrder("delete:" + id("app"), "storage-down", "network-down");
+        assertThat(cleanup.indexOf("delete:" + id("app"))).isLessThan(cleanup.indexOf("storage-down"));
         assertThat(host.networks).isEmpty();
         assertThat(runner.record().status()).isEqualTo(Status.STOPPED);
+    }
+
+    @Test
+    void networkAndStorageAreMadeWhileTheImageIsPulled()
+            throws Exception
+    {
+        host.pullGate = new java.util.concurrent.CountDownLatch(1);
+        TaskRunner runner = runner(assignment(container("app", true, null)));
+        Future<?> lifecycle = start(runner);
+        // the pull has not returned, yet both are made
+        await().atMost(Duration.ofSeconds(5)).until(() -> host.events.contains("network-up") && host.events.contains("storage-up:20"));
+        assertThat(runner.record().status()).isEqualTo(Status.PENDING);
+        host.pullGate.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);
+
+        host.exit(id("app"), 0, false);
+        lifecycle.get(10, TimeUnit.SECONDS);
+        assertThat(host.networks).isEmpty();
+    }
+
+    @Test
+    void aFailedPullReleasesTheNetworkAndStorageMadeBesideIt()
+            throws Exception
+    {
+        host.pullFailure = "manifest unknown";
+        TaskRunner runner = runner(assignment(container("app", true, null)));
+        start(runner).get(10, TimeUnit.SECONDS);
+
+        assertThat(runner.record().status()).isEqualTo(Status.STOPPED);
+        assertThat(runner.record().stoppedReason()).startsWith("CannotPullContainerError");
+        assertThat(host.events).contains("network-down", "storage-down");
+        assertThat(host.networks).isEmpty();
     }
 
     @Test

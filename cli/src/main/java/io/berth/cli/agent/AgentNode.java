@@ -50,6 +50,7 @@ import io.berth.agent.userns.IdRanges;
 import io.berth.agent.userns.SearchablePaths;
 import io.berth.common.agentprotocol.HostInfo;
 import io.berth.common.agentprotocol.LogChunk;
+import io.berth.common.agentprotocol.TaskAssignment;
 import io.berth.common.hostauth.HostCredential;
 import io.berth.common.hostauth.AgentCallVerifier;
 import org.slf4j.Logger;
@@ -89,6 +90,10 @@ public final class AgentNode
     /** Under the data directory: the state of an upgrade in place, and the builds it installed. */
     public static final String UPGRADE_DIRECTORY = "upgrade";
     static final String BUILDS_DIRECTORY = "builds";
+    /** Task storage images formatted ahead (sparse: a few MiB of disk each); a burst beyond them formats its own. */
+    private static final int SPARE_STORAGE_IMAGES = 4;
+    /** Task network namespaces made ahead of need (each holds an address of the host's slice while it waits). */
+    private static final int WARM_NETWORK_NAMESPACES = 4;
 
     private final AgentNodeConfig config;
     private final Clock clock;
@@ -376,8 +381,10 @@ public final class AgentNode
         imageCollector.startPeriodic(ImageGarbageCollector.DEFAULT_INTERVAL);
         metrics.measureImageStore(imageCollector::measuredStoreBytes, imageStoreBytes);
         log.info("host {}: image store {} holds at most {}; unused images past that are removed", credential.hostId(), imageDirectory, ByteSizes.format(imageStoreBytes));
-        // each task's containers write into the task's own filesystem, of the task's ephemeral storage size
-        LoopDeviceTaskStorage storage = new LoopDeviceTaskStorage(directory.resolve("storage"));
+        // each task's containers write into the task's own filesystem, of the task's ephemeral storage size; a few of
+        // the default size are formatted ahead, so most starts do not wait for mkfs
+        LoopDeviceTaskStorage storage = new LoopDeviceTaskStorage(directory.resolve("storage"))
+                .withSpareImages(TaskAssignment.DEFAULT_EPHEMERAL_STORAGE_GIB, SPARE_STORAGE_IMAGES);
         return new HostServices(
                 images,
                 new OverlaySnapshotter(directory.resolve("rootfs"), storage),
@@ -385,7 +392,8 @@ public final class AgentNode
                 taskRecords,
                 directory.resolve("logs"),
                 clock,
-                new CniTaskNetwork(new CniNetworkConfig(directory.resolve("network"), CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, config.bridgeName(), underlayAddress)),
+                new CniTaskNetwork(new CniNetworkConfig(directory.resolve("network"), CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, config.bridgeName(), underlayAddress),
+                        WARM_NETWORK_NAMESPACES),
                 storage)
                 .withIdRanges(new IdRanges(config.userNamespaces()));
     }
