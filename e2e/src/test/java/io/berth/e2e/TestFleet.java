@@ -39,11 +39,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -341,9 +343,15 @@ final class TestFleet
         for (int i = 0; i < fleet.size(); i++) {
             leftovers.addAll(leftovers(i));
         }
-        // the agents name their tasks' namespaces BRIDGE-TASKID
+        // the agents name their tasks' namespaces BRIDGE-TASKID; the warm ones a running agent keeps for its next tasks
+        // (BRIDGE-warm-ID, in its pool's state) are its own, not a task's: any other is left over
+        Set<String> pooled = new HashSet<>();
+        for (int i = 0; i < fleet.size(); i++) {
+            pooled.addAll(warmNamespaces(i));
+        }
         try (Stream<Path> namespaces = Files.list(Path.of("/run/netns"))) {
             namespaces.map(path -> path.getFileName().toString()).filter(name -> name.startsWith(fleet.network().bridgeName() + "-"))
+                    .filter(name -> !pooled.contains(name))
                     .forEach(name -> leftovers.add("network namespace " + name));
         }
         for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
@@ -456,28 +464,46 @@ final class TestFleet
     private void removeWarmNamespaces(int index)
             throws IOException
     {
-        Path warm = agentDirectory(index).resolve("network").resolve("warm");
-        if (!Files.isDirectory(warm)) {
-            return;
-        }
-        try (Stream<Path> states = Files.list(warm)) {
-            for (Path state : states.filter(file -> file.getFileName().toString().endsWith(".json")).toList()) {
-                String namespace = Json.mapper().readTree(state.toFile()).path("namespace").asText("");
-                if (namespace.startsWith(fleet.network().bridgeName() + "-warm-") && Files.exists(Path.of("/run/netns", namespace))) {
-                    log.warn("removing warm network namespace {} left on test host {}", namespace, index);
-                    try {
-                        Process delete = new ProcessBuilder("ip", "netns", "delete", namespace).inheritIO().start();
-                        if (!delete.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                            delete.destroyForcibly();
-                        }
+        for (String namespace : warmNamespaces(index)) {
+            if (Files.exists(Path.of("/run/netns", namespace))) {
+                log.warn("removing warm network namespace {} left on test host {}", namespace, index);
+                try {
+                    Process delete = new ProcessBuilder("ip", "netns", "delete", namespace).inheritIO().start();
+                    if (!delete.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                        delete.destroyForcibly();
                     }
-                    catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
                 }
             }
         }
+    }
+
+    /** The warm network namespaces in agent i's pool, by the state it keeps of each (BRIDGE-warm-ID). */
+    private Set<String> warmNamespaces(int index)
+            throws IOException
+    {
+        Path warm = agentDirectory(index).resolve("network").resolve("warm");
+        if (!Files.isDirectory(warm)) {
+            return Set.of();
+        }
+        Set<String> namespaces = new HashSet<>();
+        try (Stream<Path> states = Files.list(warm)) {
+            for (Path state : states.filter(file -> file.getFileName().toString().endsWith(".json")).toList()) {
+                try {
+                    String namespace = Json.mapper().readTree(state.toFile()).path("namespace").asText("");
+                    if (namespace.startsWith(fleet.network().bridgeName() + "-warm-")) {
+                        namespaces.add(namespace);
+                    }
+                }
+                catch (IOException e) {
+                    // written or removed by the agent while read: the next look sees it whole or gone
+                }
+            }
+        }
+        return namespaces;
     }
 
     /** The server's and agents' logs go away with the fleet: their last lines go into the test's output. */
