@@ -34,10 +34,11 @@ cleanup() {
     # what is left rather than removing the data directory under running tasks
     local left=1
     for _ in $(seq 1 450); do
-      # a failed `berth ps` says nothing about the tasks: it is no "none left"
+      # a failed `berth ps` says nothing about the tasks: it is no "none left". -a: `berth ps` lists the tasks that are
+      # to run (ECS's ListTasks default), and a task being stopped is no longer one of them while its container runs
       local listed
-      if listed="$(timeout 60 "$BERTH" ps 2>/dev/null)"; then
-        left="$(grep -c -e RUNNING -e STOPPING -e PENDING -e DEPROVISIONING <<<"$listed")"
+      if listed="$(timeout 60 "$BERTH" ps -a 2>/dev/null)"; then
+        left="$(grep -c -E ' (PROVISIONING|PENDING|ACTIVATING|RUNNING|DEACTIVATING|STOPPING|DEPROVISIONING) ' <<<"$listed")"
         [ "$left" = 0 ] && break
       fi
       sleep 2
