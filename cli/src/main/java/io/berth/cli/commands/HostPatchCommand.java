@@ -165,7 +165,8 @@ public final class HostPatchCommand
         out.println("Patch " + run.path("runId").asText() + "  " + run.path("status").asText() + "  started " + time(run.path("createdAt"))
                 + (run.hasNonNull("finishedAt") ? ", finished " + time(run.path("finishedAt")) : ""));
         out.println("Command: " + run.path("command").asText() + "   (at most " + run.path("maxUnavailable").asInt() + " at once"
-                + (run.path("reboot").asBoolean() ? ", reboot" : "") + ", timeout " + run.path("timeoutSeconds").asLong() + " s)");
+                // an upgrade waits for the new agent as a reboot does, but reboots nothing
+                + (run.path("reboot").asBoolean() && !run.hasNonNull("upgrade") ? ", reboot" : "") + ", timeout " + run.path("timeoutSeconds").asLong() + " s)");
         TablePrinter table = new TablePrinter(List.of("HOST", "STEP", "EXIT", "SINCE", "MESSAGE"));
         for (JsonNode host : run.path("hosts")) {
             table.addRow(List.of(host.path("hostId").asText(), host.path("step").asText(), host.hasNonNull("exitCode") ? host.path("exitCode").asText() : "-",
