@@ -60,11 +60,12 @@ public final class Main
         CommandLine commandLine = new CommandLine(
                 new BerthCommand(),
                 new BerthCommandFactory(clients, Optional.of(new RegistryImageImport(environment, clients)), Clock.systemUTC(), interruptions, environment));
+        BerthCommand.addSubcommands(commandLine, args);
+        // after the subcommands: picocli gives the streams to the subcommands it has at the time
         output.ifPresent(streams -> {
             commandLine.setOut(streams.out());
             commandLine.setErr(streams.err());
         });
-        BerthCommand.addSubcommands(commandLine, args);
         BerthCommands.configure(commandLine, environment);
         return BerthCommands.execute(commandLine, args);
     }

@@ -34,6 +34,10 @@ public final class CliDaemon
     private static final Duration CHECK_INTERVAL = Duration.ofSeconds(5);
     private static final Set<PosixFilePermission> OWNER_READ_WRITE = PosixFilePermissions.fromString("rw-------");
 
+    /** The jar this daemon's classes come from, and its size and time at start: a rebuild under a running JVM breaks it. */
+    private static final Path OWN_JAR = ownJar();
+    private static final String OWN_JAR_STAMP = stamp(OWN_JAR);
+
     private final Path stateDirectory;
     private final String buildKey;
     private final Duration idle;
@@ -117,6 +121,10 @@ public final class CliDaemon
                     connection = server.accept();
                 }
                 catch (SocketTimeoutException e) {
+                    if (!ownJarUnchanged()) {
+                        System.err.println("berth daemon: " + OWN_JAR + " was rebuilt; stopping (the launcher starts one for the new build)");
+                        break;
+                    }
                     if (!namesUs(addressFile, server.getLocalPort(), token)) {
                         System.err.println("berth daemon: " + addressFile + " no longer names this daemon; stopping");
                         break;
@@ -156,6 +164,31 @@ public final class CliDaemon
                 return;
             }
         }
+    }
+
+    private static Path ownJar()
+    {
+        try {
+            return Path.of(CliDaemon.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        }
+        catch (java.net.URISyntaxException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String stamp(Path file)
+    {
+        try {
+            return file == null ? "" : Files.size(file) + " " + Files.getLastModifiedTime(file).toMillis();
+        }
+        catch (IOException e) {
+            return "missing";
+        }
+    }
+
+    private static boolean ownJarUnchanged()
+    {
+        return OWN_JAR_STAMP.equals(stamp(OWN_JAR));
     }
 
     private static byte[] randomBytes()
