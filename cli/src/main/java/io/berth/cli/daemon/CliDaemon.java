@@ -111,6 +111,8 @@ public final class CliDaemon
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             server.setSoTimeout((int) CHECK_INTERVAL.toMillis());
             writeAddressFile(addressFile, server.getLocalPort(), token);
+            // a daemon stopped by a signal (kill, shutdown) takes its address away too, so no launcher tries it
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> removeIfOurs(addressFile, token), "berth-daemon-address"));
             if (startLock != null) {
                 Files.deleteIfExists(startLock);
             }
@@ -150,9 +152,7 @@ public final class CliDaemon
             }
         }
         finally {
-            if (namesUs(addressFile, -1, token)) {
-                Files.deleteIfExists(addressFile);
-            }
+            removeIfOurs(addressFile, token);
         }
         // commands under way when it stopped (the port is closed now, so no new one comes) finish first
         while (running.get() > 0) {
@@ -211,6 +211,18 @@ public final class CliDaemon
         }
         catch (AtomicMoveNotSupportedException e) {
             Files.move(partial, addressFile, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void removeIfOurs(Path addressFile, String token)
+    {
+        try {
+            if (namesUs(addressFile, -1, token)) {
+                Files.deleteIfExists(addressFile);
+            }
+        }
+        catch (IOException e) {
+            // gone already, or the directory with it
         }
     }
 
