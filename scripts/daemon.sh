@@ -25,10 +25,10 @@ berth_daemon_state_dir() {
 
 # Runs the command through the daemon when it can. Returns 0 with BERTH_DAEMON_STATUS set to the command's exit code
 # when the daemon ran it; 1 when the caller is to run it in a JVM of its own (then nothing of it ran).
-# Usage: berth_daemon_run JDK AOT_KEY CLASSPATH ARGS...   (with BERTH_AOT_OPTIONS set)
+# Usage: berth_daemon_run JDK AOT_KEY CLASSPATH AOT_DIR ARGS...
 berth_daemon_run() {
-  local jdk="$1" key="$2" classpath="$3"
-  shift 3
+  local jdk="$1" key="$2" classpath="$3" aot_dir="$4"
+  shift 4
   BERTH_DAEMON_STATUS=""
   [ "${BERTH_DAEMON:-on}" != off ] || return 1
   local output
@@ -40,20 +40,23 @@ berth_daemon_run() {
   if ! { [ -f "$file" ] && [ -O "$file" ] && mapfile -t lines <"$file" 2>/dev/null && [ "${#lines[@]}" -eq 3 ] \
       && [ "${lines[0]}" = "berth-daemon 1" ] && { exec {connection}<>"/dev/tcp/127.0.0.1/${lines[1]}"; } 2>/dev/null; }; then
     [ -z "$connection" ] || exec {connection}>&-
-    berth_daemon_start "$jdk" "$key" "$classpath"
+    berth_daemon_start "$jdk" "$key" "$classpath" "$aot_dir"
     return 1
   fi
+  # copies of stdout and stderr for the daemon to open: while printf writes the request, fd 1 is the connection
+  local out err
+  exec {out}>&1 {err}>&2
   while IFS= read -r name; do
     variables+=("$name=${!name}")
   done < <(compgen -e)
   # the request, NUL-separated in one write (see DaemonRequest)
-  if ! printf '%s\0' "berth-daemon 1" "${lines[2]}" "$key" "$$" "$PWD" "$#" "$@" "${#variables[@]}" "${variables[@]}" >&"$connection" 2>/dev/null \
+  if ! printf '%s\0' "berth-daemon 1" "${lines[2]}" "$key" "$$" "$out" "$err" "$PWD" "$#" "$@" "${#variables[@]}" "${variables[@]}" >&"$connection" 2>/dev/null \
       || ! IFS= read -r -t 10 -u "$connection" reply || [ "$reply" != ok ]; then
-    exec {connection}>&-
+    exec {connection}>&- {out}>&- {err}>&-
     [ -z "${BERTH_DEBUG:-}" ] || echo "berth: not through the CLI daemon: ${reply:-no answer}" >&2
     # a daemon that answers nothing, or answers another build's key, is replaced
     case "$reply" in
-      ""|"fallback this daemon runs another build"|"fallback wrong token") berth_daemon_start "$jdk" "$key" "$classpath" ;;
+      ""|"fallback this daemon runs another build"|"fallback wrong token") berth_daemon_start "$jdk" "$key" "$classpath" "$aot_dir" ;;
     esac
     return 1
   fi
@@ -70,7 +73,7 @@ berth_daemon_run() {
     fi
   done
   trap - INT TERM HUP
-  exec {connection}>&-
+  exec {connection}>&- {out}>&- {err}>&-
   case "$reply" in
     "exit "*) BERTH_DAEMON_STATUS="${reply#exit }" ;;
     *)
@@ -84,14 +87,16 @@ berth_daemon_run() {
 # Starts a daemon for this build in the background, unless one is starting already; the command that found none runs
 # in a JVM of its own meanwhile. The daemon runs with the servers' JVM settings (it lives long: full JIT, a heap that
 # gives memory back) and the CLI's AOT cache.
-# Usage: berth_daemon_start JDK AOT_KEY CLASSPATH
+# Usage: berth_daemon_start JDK AOT_KEY CLASSPATH AOT_DIR
 berth_daemon_start() {
-  local jdk="$1" key="$2" classpath="$3" lock="$BERTH_DAEMON_STATE/starting-$key"
+  local jdk="$1" key="$2" classpath="$3" aot_dir="$4" lock="$BERTH_DAEMON_STATE/starting-$key"
   # a start that did not finish within a minute died
   if [ -d "$lock" ] && [ -n "$(find "$lock" -maxdepth 0 -mmin +1 2>/dev/null)" ]; then
     rm -rf -- "$lock"
   fi
   mkdir -- "$lock" 2>/dev/null || return 0
+  # the cache's options are worked out here, not on the daemon's path: it takes a stat process
+  berth_cli_aot_options_set "$jdk" "$aot_dir" "$key" "$classpath"
   setsid "$jdk/bin/java" "${BERTH_SERVER_JVM_OPTIONS[@]}" "${BERTH_AOT_OPTIONS[@]}" -cp "$classpath" \
     io.berth.cli.daemon.CliDaemon "$BERTH_DAEMON_STATE" "$key" "$lock" </dev/null >"$BERTH_DAEMON_STATE/daemon-$key.log" 2>&1 &
   return 0

@@ -14,10 +14,15 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * One command handed to the daemon: NUL-terminated fields, as bash's printf '%s\0' writes them (a bash string holds
- * no NUL): the protocol line, the token, the build key, the caller's pid, its working directory, the argument count
- * and the arguments, the variable count and the variables as NAME=VALUE.
+ * no NUL): the protocol line, the token, the build key, the caller's pid, the caller's descriptors that hold its
+ * stdout and stderr, its working directory, the argument count and the arguments, the variable count and the
+ * variables as NAME=VALUE.
+ * <p>
+ * The descriptors are copies the launcher made of its 1 and 2, not 1 and 2 themselves: while bash writes the request
+ * (printf ... >&CONNECTION) its fd 1 is the connection for a moment, and the daemon may look just then.
  */
-public record DaemonRequest(String token, String buildKey, long callerPid, Path workingDirectory, List<String> arguments, Map<String, String> environment)
+public record DaemonRequest(String token, String buildKey, long callerPid, int stdoutDescriptor, int stderrDescriptor, Path workingDirectory,
+        List<String> arguments, Map<String, String> environment)
 {
     public static final String PROTOCOL = "berth-daemon 1";
     /** Far more than any command line or environment; a client that sends more is not the launcher. */
@@ -44,6 +49,8 @@ public record DaemonRequest(String token, String buildKey, long callerPid, Path 
         String token = field(in);
         String buildKey = field(in);
         long pid = number(field(in));
+        int stdoutDescriptor = count(field(in));
+        int stderrDescriptor = count(field(in));
         Path workingDirectory = Path.of(field(in));
         if (!workingDirectory.isAbsolute()) {
             throw new IOException("working directory is not absolute: " + workingDirectory);
@@ -63,7 +70,7 @@ public record DaemonRequest(String token, String buildKey, long callerPid, Path 
             }
             environment.put(variable.substring(0, equals), variable.substring(equals + 1));
         }
-        return new DaemonRequest(token, buildKey, pid, workingDirectory, arguments, environment);
+        return new DaemonRequest(token, buildKey, pid, stdoutDescriptor, stderrDescriptor, workingDirectory, arguments, environment);
     }
 
     private static String field(InputStream in)

@@ -80,8 +80,8 @@ final class DaemonSession
             CallerOutput out;
             CallerOutput err;
             try {
-                out = CallerOutput.open(request.callerPid(), 1);
-                err = CallerOutput.open(request.callerPid(), 2);
+                out = CallerOutput.open(request.callerPid(), request.stdoutDescriptor());
+                err = CallerOutput.open(request.callerPid(), request.stderrDescriptor());
             }
             catch (IOException e) {
                 reply(replies, "fallback cannot write to the caller's output: " + e.getMessage());
