@@ -19,6 +19,9 @@ WORK="$(mktemp -d /tmp/berth-bench-cli.XXXXXX)"
 chmod o+x "$WORK"
 BERTH="$ROOT/berth"
 UP_PID=""
+# every berth command of this run uses a CLI daemon of this run's, stopped at the end (its address file removed)
+export BERTH_DAEMON_DIR="$WORK/daemon"
+mkdir -m 700 "$BERTH_DAEMON_DIR"
 
 log() { echo "berth bench: $*" >&2; }
 
@@ -52,6 +55,7 @@ cleanup() {
   [ -z "$UP_PID" ] || { kill "$UP_PID"; wait "$UP_PID"; }
   # the CLI daemon stops once its address file is gone (within 5 s); the state directory goes with $WORK
   rm -f "$WORK"/daemon/daemon-*
+  sleep 6
   timeout 30 runc delete -f "bench-cli-raw" >/dev/null 2>&1
   ip link del "$BRIDGE" >/dev/null 2>&1
   # the tenant firewall berth up made for its bridge
@@ -111,9 +115,7 @@ bench_cli() {
   jq '.process.args = ["echo", "hi"] | .process.terminal = false' "$WORK/bundle/config.json" >"$WORK/config.json"
   mv "$WORK/config.json" "$WORK/bundle/config.json"
   local raw run run_nodaemon run_noaot ps ps_nodaemon ps_noaot version version_nodaemon version_noaot
-  # the CLI daemon of this build, in a state directory of this run's (stopped at the end), warmed by one command
-  export BERTH_DAEMON_DIR="$WORK/daemon"
-  mkdir -m 700 "$BERTH_DAEMON_DIR"
+  # the CLI daemon of this build (in this run's BERTH_DAEMON_DIR), warmed by one command
   "$BERTH" ps >/dev/null 2>&1
   for _ in $(seq 1 60); do ls "$BERTH_DAEMON_DIR"/daemon-* 2>/dev/null | grep -qv '\.log$' && break; sleep 1; done
   "$BERTH" run "$IMAGE" -- echo hi >/dev/null 2>&1
