@@ -173,8 +173,8 @@ class CliStartupEndToEndTest
                 IFS= read -r -t 10 -u 3 reply
                 echo "$reply"
                 """;
-        String asNobody = bash("cat \"$3\" >/dev/null 2>&1 && echo token-readable; "
-                        + "exec setpriv --reuid=65534 --regid=65534 --clear-groups bash -c \"$4\" bash \"$1\" \"$2\"",
+        String asNobody = bash("exec setpriv --reuid=65534 --regid=65534 --clear-groups "
+                        + "bash -c 'cat \"$3\" >/dev/null 2>&1 && echo token-readable; eval \"$4\"' bash \"$1\" \"$2\" \"$3\" \"$4\"",
                 address.get(1), address.get(2), addressFile.toString(), request);
         assertThat(asNobody.strip()).isEqualTo("fallback the connection is not from the daemon's user");
         // this user with a wrong token is refused too
