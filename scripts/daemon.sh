@@ -33,13 +33,17 @@ berth_daemon_run() {
   [ "${BERTH_DAEMON:-on}" != off ] || return 1
   local output
   for output in "/proc/$$/fd/1" "/proc/$$/fd/2"; do
-    [ -e "$output" ] && ! [ -f "$output" ] && ! [ -S "$output" ] || return 1
+    if ! [ -e "$output" ] || [ -f "$output" ] || [ -S "$output" ]; then
+      [ -z "${BERTH_DEBUG:-}" ] || echo "berth: not through the CLI daemon: ${output##*/} is a regular file, a socket or closed" >&2
+      return 1
+    fi
   done
   berth_daemon_state_dir || return 1
   local file="$BERTH_DAEMON_STATE/daemon-$key" lines=() connection="" name variables=() reply="" status
   if ! { [ -f "$file" ] && [ -O "$file" ] && mapfile -t lines <"$file" 2>/dev/null && [ "${#lines[@]}" -eq 3 ] \
       && [ "${lines[0]}" = "berth-daemon 1" ] && { exec {connection}<>"/dev/tcp/127.0.0.1/${lines[1]}"; } 2>/dev/null; }; then
     [ -z "$connection" ] || exec {connection}>&-
+    [ -z "${BERTH_DEBUG:-}" ] || echo "berth: no CLI daemon answered; starting one for the next command" >&2
     berth_daemon_start "$jdk" "$key" "$classpath" "$aot_dir"
     return 1
   fi
