@@ -57,7 +57,7 @@ public final class BerthCommand
     @Override
     public void run()
     {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     /**

@@ -3,11 +3,15 @@ package io.berth.cli;
 import io.berth.cli.client.BerthClientFactory;
 import io.berth.cli.commands.BerthCommandFactory;
 import io.berth.cli.commands.BerthCommands;
+import io.berth.cli.commands.Interruptions;
 import picocli.CommandLine;
 
+import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
 
 /** Entry point of the berth command. */
 public final class Main
@@ -43,12 +47,36 @@ public final class Main
     /** Runs a command configured by environment instead of this process's (the AOT training run gives its own). */
     public static int run(Map<String, String> environment, String... args)
     {
+        return run(environment, Optional.empty(), Interruptions.jvmShutdown(), args);
+    }
+
+    /**
+     * Runs a command on behalf of a caller: its environment, where its output goes (empty: this process's stdout and
+     * stderr), and how it is interrupted. The CLI daemon runs every command through here.
+     */
+    public static int run(Map<String, String> environment, Optional<CommandOutput> output, Interruptions interruptions, String... args)
+    {
         BerthClientFactory clients = BerthClientFactory.fromEnvironment(environment);
         CommandLine commandLine = new CommandLine(
                 new BerthCommand(),
-                new BerthCommandFactory(clients, Optional.of(new RegistryImageImport(environment, clients)), Clock.systemUTC()));
+                new BerthCommandFactory(clients, Optional.of(new RegistryImageImport(environment, clients)), Clock.systemUTC(), interruptions, environment));
         BerthCommand.addSubcommands(commandLine, args);
-        BerthCommands.configure(commandLine);
+        // after the subcommands: picocli gives the streams to the subcommands it has at the time
+        output.ifPresent(streams -> {
+            commandLine.setOut(streams.out());
+            commandLine.setErr(streams.err());
+        });
+        BerthCommands.configure(commandLine, environment);
         return BerthCommands.execute(commandLine, args);
+    }
+
+    /** Where a command's standard output and standard error go. */
+    public record CommandOutput(PrintWriter out, PrintWriter err)
+    {
+        public CommandOutput
+        {
+            requireNonNull(out, "out is null");
+            requireNonNull(err, "err is null");
+        }
     }
 }

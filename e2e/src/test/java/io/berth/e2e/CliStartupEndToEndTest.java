@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The ./berth launcher as a user runs it, on a copy of this build (so the test may touch its jars), against a real
  * all-in-one Berth: the CLI answers correctly with no AOT cache yet, with the cache its first run made in the
- * background, with that cache corrupted in the middle, and with a stale cache made for another build of its jars.
+ * background, with that cache corrupted in the middle, and with a stale cache made for another build of its jars; and
+ * through the per-user CLI daemon, which answers as a JVM of the command's own does, is replaced when killed, stops a
+ * task on Ctrl-C, and serves no other user.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CliStartupEndToEndTest
@@ -41,6 +44,7 @@ class CliStartupEndToEndTest
     private BerthEnvironment environment;
     private Path installation;
     private Path cacheDirectory;
+    private Path daemonDirectory;
     private Map<String, String> berthEnv;
 
     @BeforeAll
@@ -52,6 +56,8 @@ class CliStartupEndToEndTest
         installation = Files.createTempDirectory("berth-e2e-launcher");
         copyBuild(installation);
         cacheDirectory = installation.resolve("aot-cache");
+        daemonDirectory = installation.resolve("daemon");
+        Files.createDirectory(daemonDirectory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
 
     @AfterAll
@@ -67,6 +73,7 @@ class CliStartupEndToEndTest
         }
         finally {
             if (installation != null) {
+                stopDaemons();
                 // a training run may still be writing here: wait for it before removing its directory
                 awaitNoTraining();
                 CliEndToEndTest.deleteRecursively(installation);
@@ -116,6 +123,169 @@ class CliStartupEndToEndTest
         assertWorks();
     }
 
+    @Test
+    void theCliDaemonAnswersAsAJvmOfItsOwnDoes()
+            throws Exception
+    {
+        Map<String, String> daemon = Map.of("BERTH_DAEMON", "on");
+        // none runs yet: the command runs in a JVM of its own and starts one for the next command
+        BerthCli.Result first = launch(daemon, "--version");
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        Path addressFile = awaitDaemon(Optional.empty());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(addressFile))).isEqualTo("rw-------");
+
+        for (List<String> command : List.of(List.of("--version"), List.of("ps", "-a"),
+                List.of("run", environment.image(), "--", "sh", "-c", "echo hi; echo oops >&2; exit 3"), List.of("ps", "--no-such-option"))) {
+            BerthCli.Result own = launch(Map.of(), command.toArray(String[]::new));
+            BerthCli.Result throughDaemon = launchThroughDaemon(command.toArray(String[]::new));
+            assertThat(throughDaemon.exitCode()).as(throughDaemon + " against " + own).isEqualTo(own.exitCode());
+            assertThat(throughDaemon.stderr()).as(throughDaemon + " against " + own).isEqualTo(own.stderr());
+            if (command.getFirst().equals("ps")) {
+                // the header; the rows' ages move on between the two runs
+                assertThat(throughDaemon.stdoutLines().stream().findFirst()).as(throughDaemon.toString()).isEqualTo(own.stdoutLines().stream().findFirst());
+            }
+            else {
+                assertThat(throughDaemon.stdout()).as(throughDaemon + " against " + own).isEqualTo(own.stdout());
+            }
+            if (command.getFirst().equals("run")) {
+                // the container's output, each stream on its own, and its exit code
+                assertThat(throughDaemon.exitCode()).isEqualTo(3);
+                assertThat(throughDaemon.stdout()).isEqualTo("hi\n");
+                assertThat(throughDaemon.stderr()).isEqualTo("oops\n");
+            }
+        }
+        // each command has its caller's environment, not the one the daemon started with (which had no GREETING)
+        BerthCli.Result greeting = launchThroughDaemon(Map.of("GREETING", "one"), "run", environment.image(), "-e", "GREETING", "--", "sh", "-c", "echo $GREETING");
+        assertThat(greeting.stdout()).as(greeting.toString()).isEqualTo("one\n");
+        BerthCli.Result wrongSecret = launchThroughDaemon(Map.of("AWS_SECRET_ACCESS_KEY", "not-the-secret"), "ps");
+        assertThat(wrongSecret.exitCode()).as(wrongSecret.toString()).isEqualTo(1);
+        assertThat(wrongSecret.stderr()).as(wrongSecret.toString()).startsWith("berth: ");
+
+        // Ctrl-C stops the command's task, as the shutdown hook of a JVM of its own does, and the exit code says so
+        interruptedRunStopsItsTask();
+
+        // another user reaches the port but is refused before anything runs, and cannot read the token
+        List<String> address = Files.readAllLines(addressFile);
+        String request = """
+                exec 3<>/dev/tcp/127.0.0.1/$1
+                printf '%s\\0' 'berth-daemon 1' "$2" x 1 1 2 / 1 --version 0 >&3
+                IFS= read -r -t 10 -u 3 reply
+                echo "$reply"
+                """;
+        String asNobody = bash("exec setpriv --reuid=65534 --regid=65534 --clear-groups "
+                        + "bash -c 'cat \"$3\" >/dev/null 2>&1 && echo token-readable; eval \"$4\"' bash \"$1\" \"$2\" \"$3\" \"$4\"",
+                address.get(1), address.get(2), addressFile.toString(), request);
+        assertThat(asNobody.strip()).isEqualTo("fallback the connection is not from the daemon's user");
+        // this user with a wrong token is refused too
+        String wrongToken = bash(request, address.get(1), "wrong");
+        assertThat(wrongToken.strip()).isEqualTo("fallback wrong token");
+
+        // a killed daemon: the next command runs in a JVM of its own and starts a new daemon, which serves the one after
+        ProcessHandle killed = daemonProcesses().findFirst().orElseThrow();
+        killed.destroyForcibly();
+        killed.onExit().get(30, TimeUnit.SECONDS);
+        BerthCli.Result afterKill = launch(daemon, "--version");
+        assertThat(afterKill.exitCode()).as(afterKill.toString()).isZero();
+        assertThat(afterKill.stdout()).startsWith("berth ");
+        awaitDaemon(Optional.of(address));
+        assertThat(launchThroughDaemon("--version").stdout()).startsWith("berth ");
+    }
+
+    /** berth run of a long task through the daemon, interrupted once the task runs: 130, and the task stops. */
+    private void interruptedRunStopsItsTask()
+            throws Exception
+    {
+        ProcessBuilder builder = launcher(Map.of("BERTH_DAEMON", "on", "JDK_JAVA_OPTIONS", "-Xlog:disable -XX:+UseSerialGC"),
+                "run", environment.image(), "--name", "berth-daemon-interrupt", "--", "sleep", "300");
+        Process process = builder.start();
+        process.getOutputStream().close();
+        CompletableFuture<String> stdout = BerthCli.readAll(process.getInputStream());
+        CompletableFuture<String> stderr = BerthCli.readAll(process.getErrorStream());
+        long deadline = System.nanoTime() + COMMAND_TIMEOUT.toNanos();
+        // polled through the daemon too (quick), beside the run it serves at the same time
+        while (launch(Map.of("BERTH_DAEMON", "on"), "ps").stdoutLines().stream().noneMatch(line -> line.contains("berth-daemon-interrupt") && line.contains(" RUNNING "))) {
+            assertThat(System.nanoTime()).as("the task did not run; " + stderr).isLessThan(deadline);
+            assertThat(process.isAlive()).as("berth run ended early: " + stderr.getNow("")).isTrue();
+            Thread.sleep(300);
+        }
+        // a shell started in the background ignores SIGINT and cannot trap it; TERM takes the same way then
+        String signal = ignoresInterrupt() ? "-TERM" : "-INT";
+        bash("kill " + signal + " \"$1\"", Long.toString(process.pid()));
+        assertThat(process.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(process.exitValue()).as(stderr.join()).isEqualTo(130);
+        assertThat(stderr.join()).contains("berth: interrupted, stopping task");
+        assertThat(stdout.join()).isEmpty();
+        while (launch(Map.of("BERTH_DAEMON", "on"), "ps", "-a").stdoutLines().stream().anyMatch(line -> line.contains("berth-daemon-interrupt") && !line.contains(" STOPPED "))) {
+            assertThat(System.nanoTime()).as("the interrupted task did not stop").isLessThan(deadline);
+            Thread.sleep(300);
+        }
+    }
+
+    private static boolean ignoresInterrupt()
+            throws IOException
+    {
+        String ignored = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(line -> line.startsWith("SigIgn:")).findFirst().orElse("SigIgn: 0");
+        return (Long.parseUnsignedLong(ignored.substring("SigIgn:".length()).strip(), 16) & 0b10) != 0;
+    }
+
+    /**
+     * A command through the daemon, checked to have started no JVM: the java launcher would write the class-load
+     * log JDK_JAVA_OPTIONS asks for, and no debug note says the launcher fell back.
+     */
+    private BerthCli.Result launchThroughDaemon(String... arguments)
+            throws Exception
+    {
+        return launchThroughDaemon(Map.of(), arguments);
+    }
+
+    private BerthCli.Result launchThroughDaemon(Map<String, String> extra, String... arguments)
+            throws Exception
+    {
+        Path log = installation.resolve("no-jvm-" + System.nanoTime() + ".log");
+        Map<String, String> variables = new HashMap<>(extra);
+        variables.put("BERTH_DAEMON", "on");
+        variables.put("JDK_JAVA_OPTIONS", "-Xlog:class+load:file=" + log);
+        BerthCli.Result result = launch(variables, arguments);
+        assertThat(log).as("berth " + String.join(" ", arguments) + " started a JVM: " + result).doesNotExist();
+        return result;
+    }
+
+    /** Waits for a daemon's address file (other than the one given) and returns it. */
+    private Path awaitDaemon(Optional<List<String>> previous)
+            throws Exception
+    {
+        long deadline = System.nanoTime() + COMMAND_TIMEOUT.toNanos();
+        while (true) {
+            try (Stream<Path> entries = Files.list(daemonDirectory)) {
+                Optional<Path> file = entries.filter(entry -> entry.getFileName().toString().matches("daemon-[0-9a-f]+")).findFirst();
+                if (file.isPresent() && !previous.equals(Optional.of(Files.readAllLines(file.get())))) {
+                    return file.get();
+                }
+            }
+            catch (IOException e) {
+                // renamed under us: look again
+            }
+            assertThat(System.nanoTime()).as("no CLI daemon within " + COMMAND_TIMEOUT).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private Stream<ProcessHandle> daemonProcesses()
+    {
+        return ProcessHandle.allProcesses().filter(process -> process.info().arguments()
+                .map(arguments -> List.of(arguments).contains("io.berth.cli.daemon.CliDaemon") && List.of(arguments).contains(daemonDirectory.toString()))
+                .orElse(false));
+    }
+
+    private void stopDaemons()
+            throws Exception
+    {
+        for (ProcessHandle process : daemonProcesses().toList()) {
+            process.destroy();
+            process.onExit().get(30, TimeUnit.SECONDS);
+        }
+    }
+
     /** --version, ps and a run answer as they would without any cache. */
     private void assertWorks()
             throws Exception
@@ -151,16 +321,7 @@ class CliStartupEndToEndTest
     private BerthCli.Result launch(Map<String, String> extra, String... arguments)
             throws Exception
     {
-        List<String> command = new ArrayList<>(List.of("bash", installation.resolve("berth").toString()));
-        command.addAll(List.of(arguments));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        Map<String, String> variables = builder.environment();
-        variables.keySet().removeIf(name -> !List.of("PATH", "HOME", "LANG", "TMPDIR").contains(name));
-        variables.putAll(berthEnv);
-        variables.put("JAVA_HOME", System.getProperty("java.home"));
-        variables.put("BERTH_AOT_DIR", cacheDirectory.toString());
-        variables.putAll(extra);
-        Process process = builder.start();
+        Process process = launcher(extra, arguments).start();
         process.getOutputStream().close();
         CompletableFuture<String> stdout = BerthCli.readAll(process.getInputStream());
         CompletableFuture<String> stderr = BerthCli.readAll(process.getErrorStream());
@@ -171,6 +332,23 @@ class CliStartupEndToEndTest
         // JDK_JAVA_OPTIONS makes the java launcher say so on stderr; that note is not the CLI's
         String errors = stderr.join().lines().filter(line -> !line.startsWith("NOTE: Picked up JDK_JAVA_OPTIONS")).map(line -> line + "\n").reduce("", String::concat);
         return new BerthCli.Result(process.exitValue(), stdout.join(), errors);
+    }
+
+    private ProcessBuilder launcher(Map<String, String> extra, String... arguments)
+    {
+        List<String> command = new ArrayList<>(List.of("bash", installation.resolve("berth").toString()));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Map<String, String> variables = builder.environment();
+        variables.keySet().removeIf(name -> !List.of("PATH", "HOME", "LANG", "TMPDIR").contains(name));
+        variables.putAll(berthEnv);
+        variables.put("JAVA_HOME", System.getProperty("java.home"));
+        variables.put("BERTH_AOT_DIR", cacheDirectory.toString());
+        // a JVM of its own unless a test asks for the CLI daemon (in a state directory of this test's)
+        variables.put("BERTH_DAEMON", "off");
+        variables.put("BERTH_DAEMON_DIR", daemonDirectory.toString());
+        variables.putAll(extra);
+        return builder;
     }
 
     /** Waits until the training run has sealed a cache and let go of its lock; returns the cache. */
@@ -263,7 +441,7 @@ class CliStartupEndToEndTest
         Files.createDirectories(target.resolve("scripts"));
         Files.createDirectories(target.resolve("cli/target/lib"));
         Files.copy(REPOSITORY.resolve("berth"), target.resolve("berth"), StandardCopyOption.COPY_ATTRIBUTES);
-        for (String script : List.of("lib.sh", "jvm.sh")) {
+        for (String script : List.of("lib.sh", "jvm.sh", "daemon.sh")) {
             Files.copy(REPOSITORY.resolve("scripts").resolve(script), target.resolve("scripts").resolve(script), StandardCopyOption.COPY_ATTRIBUTES);
         }
         Map<Path, Path> copies = new HashMap<>();

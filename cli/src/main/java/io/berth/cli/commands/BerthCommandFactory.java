@@ -5,6 +5,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.IFactory;
 
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -20,12 +21,23 @@ public final class BerthCommandFactory
     private final BerthClientFactory clients;
     private final Optional<ImageImport> imageImport;
     private final Clock clock;
+    private final Interruptions interruptions;
+    private final Map<String, String> callerEnvironment;
 
     public BerthCommandFactory(BerthClientFactory clients, Optional<ImageImport> imageImport, Clock clock)
+    {
+        this(clients, imageImport, clock, Interruptions.jvmShutdown(), System.getenv());
+    }
+
+    /** For a command run on behalf of another process (the CLI daemon): its interrupts and its environment. */
+    public BerthCommandFactory(BerthClientFactory clients, Optional<ImageImport> imageImport, Clock clock, Interruptions interruptions,
+            Map<String, String> callerEnvironment)
     {
         this.clients = requireNonNull(clients, "clients is null");
         this.imageImport = requireNonNull(imageImport, "imageImport is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.interruptions = requireNonNull(interruptions, "interruptions is null");
+        this.callerEnvironment = Map.copyOf(callerEnvironment);
     }
 
     @Override
@@ -34,7 +46,7 @@ public final class BerthCommandFactory
     {
         Object command;
         if (type == RunCommand.class) {
-            command = new RunCommand(clients);
+            command = new RunCommand(clients, interruptions, callerEnvironment);
         }
         else if (type == PsCommand.class) {
             command = new PsCommand(clients, clock);

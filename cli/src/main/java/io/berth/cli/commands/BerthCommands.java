@@ -3,6 +3,7 @@ package io.berth.cli.commands;
 import picocli.CommandLine;
 
 import java.util.List;
+import java.util.Map;
 
 /** The commands of this package, for the top-level `berth` command to list, and the settings they need. */
 public final class BerthCommands
@@ -19,7 +20,13 @@ public final class BerthCommands
     /** Applies what the commands rely on to a root command line that has them as subcommands: one-line errors without stack traces. */
     public static CommandLine configure(CommandLine root)
     {
-        root.setExecutionExceptionHandler(new BerthExceptionHandler());
+        return configure(root, System.getenv());
+    }
+
+    /** As {@link #configure(CommandLine)}, for a command whose caller has this environment (BERTH_DEBUG). */
+    public static CommandLine configure(CommandLine root, Map<String, String> callerEnvironment)
+    {
+        root.setExecutionExceptionHandler(new BerthExceptionHandler(callerEnvironment.get("BERTH_DEBUG") != null));
         return root;
     }
 

@@ -16,6 +16,19 @@ import java.io.UncheckedIOException;
 public final class BerthExceptionHandler
         implements IExecutionExceptionHandler
 {
+    private final boolean debug;
+
+    public BerthExceptionHandler()
+    {
+        this(System.getenv("BERTH_DEBUG") != null);
+    }
+
+    /** debug: print the stack trace too (BERTH_DEBUG set in the caller's environment). */
+    public BerthExceptionHandler(boolean debug)
+    {
+        this.debug = debug;
+    }
+
     @Override
     public int handleExecutionException(Exception exception, CommandLine commandLine, ParseResult parseResult)
     {
@@ -29,7 +42,7 @@ public final class BerthExceptionHandler
             default -> "unexpected error: " + exception;
         };
         commandLine.getErr().println("berth: " + message);
-        if (System.getenv("BERTH_DEBUG") != null) {
+        if (debug) {
             exception.printStackTrace(commandLine.getErr());
         }
         commandLine.getErr().flush();

@@ -15,8 +15,11 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * berth run: registers (or reuses) a task definition for the image, starts one task, streams its output
@@ -63,9 +66,20 @@ public final class RunCommand
     @Option(names = {"-d", "--detach"}, description = "Print the task ARN and return instead of streaming output")
     boolean detach;
 
+    private final Interruptions interruptions;
+    /** The caller's environment, for `-e KEY` (copy KEY from it): a daemon's own is not the caller's. */
+    private final Map<String, String> callerEnvironment;
+
     public RunCommand(BerthClientFactory clients)
     {
+        this(clients, Interruptions.jvmShutdown(), System.getenv());
+    }
+
+    public RunCommand(BerthClientFactory clients, Interruptions interruptions, Map<String, String> callerEnvironment)
+    {
         super(clients);
+        this.interruptions = requireNonNull(interruptions, "interruptions is null");
+        this.callerEnvironment = Map.copyOf(callerEnvironment);
     }
 
     @Override
@@ -94,13 +108,8 @@ public final class RunCommand
                 out.flush();
                 return 0;
             }
-            Thread stopOnInterrupt = new Thread(() -> stopQuietly(client, clusterName, taskArn, err), "berth-run-interrupt");
-            Runtime.getRuntime().addShutdownHook(stopOnInterrupt);
-            try {
+            try (Interruptions.Registration stopOnInterrupt = interruptions.onInterrupt(() -> stopQuietly(client, clusterName, taskArn, err))) {
                 return follow(client, clusterName, taskArn, containerName, out, err);
-            }
-            finally {
-                removeShutdownHook(stopOnInterrupt);
             }
         }
     }
@@ -208,16 +217,6 @@ public final class RunCommand
         }
     }
 
-    private static void removeShutdownHook(Thread hook)
-    {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        }
-        catch (IllegalStateException e) {
-            // the JVM is already shutting down (Ctrl-C); the hook is running
-        }
-    }
-
     private static void sleep(Duration duration)
     {
         try {
@@ -239,13 +238,13 @@ public final class RunCommand
         return name;
     }
 
-    private static String variableValue(String variable)
+    private String variableValue(String variable)
     {
         int equals = variable.indexOf('=');
         if (equals >= 0) {
             return variable.substring(equals + 1);
         }
-        String value = System.getenv(variable);
+        String value = callerEnvironment.get(variable);
         if (value == null) {
             throw new CommandFailedException("environment variable " + variable + " is not set in this shell: use -e " + variable + "=VALUE");
         }
