@@ -59,6 +59,7 @@ import io.berth.controlplane.api.admin.BillEndpoint;
 import io.berth.controlplane.api.admin.CreateAccountEndpoint;
 import io.berth.controlplane.api.admin.CreateJoinTokenEndpoint;
 import io.berth.controlplane.api.admin.RevokeJoinTokenEndpoint;
+import io.berth.controlplane.api.admin.RotateAgentCallKeyEndpoint;
 import io.berth.controlplane.api.admin.RotateHostCredentialsEndpoint;
 import io.berth.controlplane.api.admin.TaskLogsEndpoint;
 import io.berth.controlplane.clusters.ClusterService;
@@ -252,6 +253,7 @@ public final class ControlPlane
                 new CreateJoinTokenEndpoint(hostAccess),
                 new RevokeJoinTokenEndpoint(hostAccess),
                 new RotateHostCredentialsEndpoint(hostAccess, hostSignals),
+                new RotateAgentCallKeyEndpoint(identity, this::signalEveryHost),
                 new SetEgressEndpoint(egressPolicies),
                 new SetAccountIsolationEndpoint(accounts),
                 new SetAccountLimitsEndpoint(limits),
@@ -337,6 +339,8 @@ public final class ControlPlane
     {
         leadership.tick();
         replicas.refresh();
+        // replicas sharing DIR/tls sign with the key another one rotated to within a second
+        identity.followKeyDirectory();
     }
 
     /** The control plane's decisions, for `berth events`. */

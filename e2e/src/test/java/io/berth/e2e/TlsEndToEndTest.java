@@ -9,6 +9,7 @@ import io.berth.common.hostauth.JoinTokenText;
 import io.berth.common.tls.CertificatePin;
 import io.berth.common.tls.PemCertificates;
 import io.berth.common.tls.TrustedCertificates;
+import io.berth.controlplane.agents.access.AgentCallKeyRing;
 import io.berth.controlplane.tls.ClusterCertificateAuthority;
 import io.berth.controlplane.tls.ServerTls;
 import io.berth.testing.BerthProcess;
@@ -68,7 +69,8 @@ import static org.awaitility.Awaitility.await;
  * joined by the pin its token carries, the AWS SDK trusting the CA, a client that does not, an agent sent to a
  * server with another CA (it sends nothing there), the control plane's calls to the agent (HTTPS to a certificate of
  * the CA, signed with a key the store does not hold: a call forged with the store's hash of the host's secret is
- * refused), a rotation of the host's credential under a running task, a revoked join token and a revoked host (last:
+ * refused), a rotation of the control plane's agent-call key (the old key taken for the grace only), a rotation of the
+ * host's credential under a running task, a revoked join token and a revoked host (last:
  * it removes the fleet's host).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -194,6 +196,51 @@ class TlsEndToEndTest
 
     @Test
     @Order(5)
+    void aRotationOfTheAgentCallKeyIsFollowedByTheAgentAndTheOldKeyIsRefusedAfterTheGrace()
+            throws Exception
+    {
+        String hostId = fleet.hostId(0);
+        Path tls = fleet.serverDirectory().resolve("tls");
+        AgentCallKeyRing before = AgentCallKeyRing.load(tls);
+        try (EcsClient ecs = fleet.operatorClient()) {
+            String taskArn = sleeper(ecs);
+            URI logs = agentEndpoint(hostId).resolve("/v1/tasks/" + taskId(taskArn) + "/logs?max=5");
+
+            BerthProcess.Result rotate = BerthProcess.run(Optional.empty(), List.of("host", "rotate-call-key", "--grace", "10s"), fleet.operatorEnvironment());
+            assertThat(rotate.exitCode()).as(rotate.toString()).isZero();
+            AgentCallKeyRing after = AgentCallKeyRing.load(tls);
+            assertThat(after.current().publicKeyText()).isNotEqualTo(before.current().publicKeyText());
+            assertThat(rotate.stdout()).contains("Agent-call key rotated: the control plane signs with " + after.current().publicKeyText());
+            assertThat(after.previous().key()).isEqualTo(before.current().publicKeyText());
+
+            // the agent was woken to sync and took the new key, keeping the old one for the grace
+            Path agentKey = fleet.agentDirectory(0).resolve("control-plane-key");
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Files.readString(agentKey).strip(), after.current().publicKeyText()::equals);
+            // the control plane's own calls (signed with the new key) go on working
+            assertThat(awaitLogLine(taskArn, "hello over https")).contains("hello over https");
+            HttpResponse<String> oldKeyInGrace = callAgent(logs, signed(before, hostId, logs));
+            Instant checkedAt = Instant.now();
+            assertThat(checkedAt).as("still within the grace").isBefore(after.previous().validUntil());
+            assertThat(oldKeyInGrace.statusCode()).as(oldKeyInGrace.body()).isEqualTo(200);
+
+            HttpResponse<String> oldKeyAfterGrace = await().atMost(Duration.ofSeconds(25)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> callAgent(logs, signed(before, hostId, logs)), response -> response.statusCode() != 200);
+            assertThat(Instant.now()).as("refused only once the grace was over").isAfterOrEqualTo(after.previous().validUntil());
+            assertThat(oldKeyAfterGrace.statusCode()).isEqualTo(401);
+            assertThat(oldKeyAfterGrace.body()).contains("not signed by the control plane");
+            assertThat(callAgent(logs, signed(after, hostId, logs)).statusCode()).isEqualTo(200);
+            assertThat(awaitLogLine(taskArn, "hello over https")).contains("hello over https");
+        }
+    }
+
+    private static String signed(AgentCallKeyRing keys, String hostId, URI uri)
+    {
+        return AgentCallSignature.sign(keys.current().privateKey(), hostId, "GET", uri.getRawPath(), uri.getRawQuery(), null, Instant.now());
+    }
+
+    @Test
+    @Order(6)
     void aRotationGivesTheAgentANewSecretWithoutTouchingItsTaskAndTheOldSecretIsRefusedAfterTheGrace()
             throws Exception
     {

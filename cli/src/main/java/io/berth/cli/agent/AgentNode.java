@@ -146,7 +146,7 @@ public final class AgentNode
             ControlPlaneEndpoints controlPlanes = joinControlPlane(directory);
             URI controlPlane = controlPlanes.current();
             // the key the control plane signs its calls to this agent with: pinned at the join, followed at each sync
-            ControlPlaneKeys controlPlaneKeys = ControlPlaneKeys.load(directory);
+            ControlPlaneKeys controlPlaneKeys = ControlPlaneKeys.load(directory, clock);
             HttpControlPlaneLink link = new HttpControlPlaneLink(controlPlanes, credential, ControlPlaneTrust.sslContext(directory), controlPlaneKeys,
                     this::credentialRotated);
             checkCredential(link);

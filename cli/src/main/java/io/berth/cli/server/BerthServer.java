@@ -7,7 +7,6 @@ import io.berth.common.tls.PemCertificates;
 import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
 import io.berth.controlplane.accounts.AccessKey;
-import io.berth.controlplane.agents.access.AgentCallSigningKey;
 import io.berth.controlplane.agents.http.AgentProtocolHandler;
 import io.berth.controlplane.api.http.ApiServer;
 import io.berth.controlplane.api.registry.RegistryTokenEndpoint;
@@ -90,7 +89,7 @@ public final class BerthServer
             tls = serverTls(data);
             controlPlane = new ControlPlane(controlPlaneTuning.apply(settings));
             // the key the control plane signs its calls to agents with: in DIR/tls beside the CA, never in the store
-            controlPlane.identity().useSigningKey(AgentCallSigningKey.loadOrCreate(data.resolve("tls").resolve(AgentCallSigningKey.FILE_NAME)));
+            controlPlane.identity().useKeyDirectory(data.resolve("tls"));
             if (tls != null) {
                 controlPlane.hostAccess().pinJoinTokens(tls.pin());
                 // agents serve HTTPS with certificates of the cluster CA (also beside the operator's own API certificate)

@@ -192,6 +192,9 @@ public final class AgentProtocolHandler
         SyncResponse response = gateway.sync(request).withControlPlanes(controlPlanes.get().stream().map(URI::toString).toList());
         // the key from this replica's data directory, never from the store: whoever writes the store cannot hand agents a key
         exchange.getResponseHeaders().set(AgentCallKeys.SYNC_HEADER, identity.publicKeyText());
+        // for a grace after a rotation, the key rotated away from: calls signed by it (by a replica that has not yet read
+        // the new key) still work until then, by the agent's own clock too
+        identity.previousKey().ifPresent(previous -> exchange.getResponseHeaders().set(AgentCallKeys.PREVIOUS_SYNC_HEADER, previous.headerValue()));
         if (host.rotationDue()) {
             exchange.getResponseHeaders().set(HostCredential.ROTATE_HEADER, "true");
         }
