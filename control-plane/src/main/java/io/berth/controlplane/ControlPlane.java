@@ -200,7 +200,7 @@ public final class ControlPlane
         this.taskNetwork = new TaskNetwork(config.taskAddressPlan());
         RegistrySettings registry = config.registry();
         this.registryTokens = registry == null ? null : new RegistryTokens(registry.signingKey(), config.clock());
-        RegistryContents registryContents = registry == null ? RegistryContents.NONE : new HttpRegistryContents(registry.address(), registryTokens);
+        RegistryContents registryContents = registry == null ? RegistryContents.NONE : new HttpRegistryContents(registry, registryTokens);
         this.repositories = new RepositoryService(store, registryContents, config.clock());
         this.registryTokenEndpoint = registry == null ? null : new RegistryTokenEndpoint(new RegistryAccess(repositories, registryTokens), config.clock());
         SecretCipher cipher = secretCipher(config);
@@ -242,7 +242,7 @@ public final class ControlPlane
                 new JsonService(JsonService.LOGS_SIGNING_NAME, JsonService.LOGS_TARGET_PREFIX, new LogsActions(logs).actions())));
         if (registry != null) {
             served.add(new JsonService(JsonService.ECR_SIGNING_NAME, JsonService.ECR_TARGET_PREFIX,
-                    new EcrActions(repositories, registryTokens, registry.address()).actions()));
+                    new EcrActions(repositories, registryTokens, registry.address(), registry.scheme()).actions()));
         }
         this.services = List.copyOf(served);
         List<AdminEndpoint> endpoints = new ArrayList<>(List.of(

@@ -15,6 +15,9 @@ import io.berth.controlplane.tls.ServerTls;
 import io.berth.testing.BerthProcess;
 import io.berth.testing.RecordingHttpsServer;
 import io.berth.testing.LocalFleetOptions;
+import io.berth.testing.OciLayoutImage;
+import io.berth.testing.TestImageConfig;
+import io.berth.testing.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -70,7 +73,7 @@ import static org.awaitility.Awaitility.await;
  * server with another CA (it sends nothing there), the control plane's calls to the agent (HTTPS to a certificate of
  * the CA, signed with a key the store does not hold: a call forged with the store's hash of the host's secret is
  * refused), a rotation of the control plane's agent-call key (the old key taken for the grace only), a rotation of the
- * host's credential under a running task, a revoked join token and a revoked host (last:
+ * host's credential under a running task, the registry on TLS (an image imported by the CLI and pulled by the agent), a revoked join token and a revoked host (last:
  * it removes the fleet's host).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -277,6 +280,43 @@ class TlsEndToEndTest
             ecs.stopTask(request -> request.cluster(TestFleet.CLUSTER).task(taskArn));
             BerthEnvironment.awaitStatus(ecs, TestFleet.CLUSTER, taskArn, "STOPPED", TIMEOUT);
             sleeperArn = null;
+        }
+    }
+
+    @Test
+    @Order(7)
+    void theRegistryServesTlsWithACertificateOfTheClusterCaAndAnImportedImageIsPulledByTheFleet()
+            throws Exception
+    {
+        Map<String, String> operator = fleet.operatorEnvironment();
+        String registry = operator.get("BERTH_REGISTRY");
+        assertThat(registry).as("berth.env names the registry").isNotBlank();
+        // HTTPS to a certificate of the cluster CA; plain HTTP is not served
+        HttpResponse<String> probe = callAgent(URI.create("https://" + registry + "/v2/"), "none");
+        assertThat(probe.statusCode()).as("asks for a token").isEqualTo(401);
+        X509Certificate presented = (X509Certificate) probe.sslSession().orElseThrow().getPeerCertificates()[0];
+        presented.verify(PemCertificates.read(fleet.caCertificate()).getFirst().getPublicKey());
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+            HttpResponse<String> plain = http.send(HttpRequest.newBuilder(URI.create("http://" + registry + "/v2/")).timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(plain.statusCode()).as("plain HTTP to a TLS server").isEqualTo(400);
+        }
+
+        // the CLI pushes over TLS trusting AWS_CA_BUNDLE; the agent pulls over TLS trusting the CA it joined by
+        OciLayoutImage layout = TestImages.buildOciLayout(work.resolve("tls-layout"), "latest", TestImageConfig.busybox());
+        BerthProcess.Result imported = BerthProcess.run(Optional.empty(), List.of("image", "import", layout.layout().toString(), "--tag", "tls/imported:1"), operator);
+        assertThat(imported.exitCode()).as(imported.toString()).isZero();
+        String reference = imported.stdout().strip();
+        assertThat(reference).startsWith(registry + "/").endsWith("/tls/imported:1");
+        try (EcsClient ecs = fleet.operatorClient()) {
+            String definition = ecs.registerTaskDefinition(request -> request.family("tls-imported").requiresCompatibilitiesWithStrings("FARGATE").cpu("256").memory("512")
+                    .containerDefinitions(ContainerDefinition.builder().name("main").image(reference).command("sh", "-c", "echo pulled over tls").build()))
+                    .taskDefinition().taskDefinitionArn();
+            String taskArn = ecs.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(TestFleet.CLUSTER).taskDefinition(definition))
+                    .tasks().get(0).taskArn();
+            Task stopped = BerthEnvironment.awaitStatus(ecs, TestFleet.CLUSTER, taskArn, "STOPPED", TIMEOUT);
+            assertThat(stopped.containers().getFirst().exitCode()).as(stopped.stoppedReason()).isEqualTo(0);
+            assertThat(awaitLogLine(taskArn, "pulled over tls")).contains("pulled over tls");
         }
     }
 

@@ -338,14 +338,15 @@ public final class AgentNode
     }
 
     /**
-     * The operator's insecure registries, and the control plane's host: `berth server` runs its registry there, on
-     * plain HTTP, so the fleet pulls from it with no --insecure-registry. Its tokens come from the control plane's API
-     * (over TLS when the API serves it); the registry's own traffic is not encrypted (yet).
+     * The operator's insecure registries, and the control plane's host when the agent joined over http://: `berth
+     * server` runs its registry there on plain HTTP then, so the fleet pulls from it with no --insecure-registry. A
+     * control plane joined over https:// serves its registry over HTTPS with a certificate of the cluster CA (trusted
+     * since the join), as every registry off loopback is reached.
      */
     static RegistryAccessPolicy registryAccessPolicy(Set<String> insecureRegistries, URI controlPlane)
     {
         RegistryAccessPolicy policy = new RegistryAccessPolicy(insecureRegistries);
-        if (("http".equalsIgnoreCase(controlPlane.getScheme()) || "https".equalsIgnoreCase(controlPlane.getScheme())) && controlPlane.getHost() != null) {
+        if ("http".equalsIgnoreCase(controlPlane.getScheme()) && controlPlane.getHost() != null) {
             String host = controlPlane.getHost();
             return policy.withPlainHttpHost(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
         }
