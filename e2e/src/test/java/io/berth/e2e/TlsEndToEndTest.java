@@ -2,6 +2,7 @@ package io.berth.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.cli.client.BerthClient;
+import io.berth.common.agentprotocol.AgentProtocolVersion;
 import io.berth.common.hostauth.AgentCallKeys;
 import io.berth.common.hostauth.AgentCallSignature;
 import io.berth.common.hostauth.HostCredential;
@@ -73,8 +74,9 @@ import static org.awaitility.Awaitility.await;
  * server with another CA (it sends nothing there), the control plane's calls to the agent (HTTPS to a certificate of
  * the CA, signed with a key the store does not hold: a call forged with the store's hash of the host's secret is
  * refused), a rotation of the control plane's agent-call key (the old key taken for the grace only), a rotation of the
- * host's credential under a running task, the registry on TLS (an image imported by the CLI and pulled by the agent), a revoked join token and a revoked host (last:
- * it removes the fleet's host).
+ * host's credential under a running task, the registry on TLS (an image imported by the CLI and pulled by the agent),
+ * the agent protocol version the agent speaks and the refusal of a newer one, a revoked join token and a revoked host
+ * (last: it removes the fleet's host).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TlsEndToEndTest
@@ -321,6 +323,22 @@ class TlsEndToEndTest
     }
 
     @Test
+    @Order(8)
+    void theAgentSpeaksItsProtocolVersionAndAnAgentOfANewerOneIsRefusedSayingToUpgradeTheControlPlanesFirst()
+            throws Exception
+    {
+        String hostId = fleet.hostId(0);
+        assertThat(admin("GET", "/berth/hosts/" + hostId).path("agentProtocol").asInt()).isEqualTo(AgentProtocolVersion.CURRENT);
+
+        HttpResponse<String> current = agentProtocol(fleet.credential(0), Integer.toString(AgentProtocolVersion.CURRENT));
+        assertThat(current.statusCode()).isEqualTo(200);
+        assertThat(current.headers().firstValue(AgentProtocolVersion.HEADER)).contains(Integer.toString(AgentProtocolVersion.CURRENT));
+        HttpResponse<String> newer = agentProtocol(fleet.credential(0), Integer.toString(AgentProtocolVersion.CURRENT + 1));
+        assertThat(newer.statusCode()).isEqualTo(426);
+        assertThat(newer.body()).contains("upgrade the control planes first");
+    }
+
+    @Test
     @Order(100)
     void aRevokedJoinTokenJoinsNoHostAndARemovedHostsAgentIsRefusedAndLeaves()
             throws Exception
@@ -438,10 +456,21 @@ class TlsEndToEndTest
     private static HttpResponse<String> agentProtocol(HostCredential credential)
             throws Exception
     {
+        return agentProtocol(credential, null);
+    }
+
+    /** protocolVersion: the agent protocol version the call says it speaks, null for none. */
+    private static HttpResponse<String> agentProtocol(HostCredential credential, String protocolVersion)
+            throws Exception
+    {
         try (HttpClient http = HttpClient.newBuilder().sslContext(TrustedCertificates.only(PemCertificates.read(fleet.caCertificate())))
                 .connectTimeout(Duration.ofSeconds(2)).build()) {
-            return http.send(HttpRequest.newBuilder(fleet.endpoint().resolve("/berth/agent/v1/changes?timeout=0")).timeout(Duration.ofSeconds(5))
-                    .header("Authorization", credential.authorizationHeader()).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(fleet.endpoint().resolve("/berth/agent/v1/changes?timeout=0")).timeout(Duration.ofSeconds(5))
+                    .header("Authorization", credential.authorizationHeader());
+            if (protocolVersion != null) {
+                request.header(AgentProtocolVersion.HEADER, protocolVersion);
+            }
+            return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
         }
     }
 }

@@ -29,6 +29,7 @@ import io.berth.common.agentprotocol.ControlPlaneLink;
 import io.berth.agent.link.ControlPlaneTrust;
 import io.berth.agent.link.ControlPlaneEndpoints;
 import io.berth.agent.link.ControlPlaneKeys;
+import io.berth.common.agentprotocol.AgentProtocolVersion;
 import io.berth.agent.link.CredentialFile;
 import io.berth.agent.images.RegistryDeadlines;
 import io.berth.common.tls.TrustedCertificates;
@@ -171,7 +172,8 @@ public final class AgentNode
                     attributes,
                     endpoint.port(),
                     runtime.tiers(),
-                    BerthVersion.current());
+                    BerthVersion.current(),
+                    AgentProtocolVersion.CURRENT);
             ControlPlaneLink agentLink = link;
             if (config.ingress()) {
                 // the load balancers' data plane: HAProxy under this agent, fed by each sync's ingress plan
