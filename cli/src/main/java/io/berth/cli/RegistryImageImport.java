@@ -62,7 +62,12 @@ final class RegistryImageImport
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .sslContext(TrustedCertificates.withSystem(caBundle == null || caBundle.isBlank() ? null : Path.of(caBundle)))
                 .build();
-        try (RegistryClient client = new RegistryClient(new RegistryAccessPolicy(Set.of(registry)), credentials, http, RegistryDeadlines.DEFAULTS)) {
+        // a Berth whose API serves TLS (berth.env names its CA) serves a registry off loopback over TLS, with a
+        // certificate of that CA: plain HTTP is then allowed on loopback only
+        RegistryAccessPolicy access = caBundle == null || caBundle.isBlank()
+                ? new RegistryAccessPolicy(Set.of(registry))
+                : RegistryAccessPolicy.loopbackOnly();
+        try (RegistryClient client = new RegistryClient(access, credentials, http, RegistryDeadlines.DEFAULTS)) {
             ImportedImage imported = new ImageImporter(client, registry + "/" + login.accountId()).importImage(archive, reference);
             return imported.reference().toString();
         }

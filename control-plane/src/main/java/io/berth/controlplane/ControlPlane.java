@@ -59,6 +59,7 @@ import io.berth.controlplane.api.admin.BillEndpoint;
 import io.berth.controlplane.api.admin.CreateAccountEndpoint;
 import io.berth.controlplane.api.admin.CreateJoinTokenEndpoint;
 import io.berth.controlplane.api.admin.RevokeJoinTokenEndpoint;
+import io.berth.controlplane.api.admin.RotateAgentCallKeyEndpoint;
 import io.berth.controlplane.api.admin.RotateHostCredentialsEndpoint;
 import io.berth.controlplane.api.admin.TaskLogsEndpoint;
 import io.berth.controlplane.clusters.ClusterService;
@@ -199,7 +200,7 @@ public final class ControlPlane
         this.taskNetwork = new TaskNetwork(config.taskAddressPlan());
         RegistrySettings registry = config.registry();
         this.registryTokens = registry == null ? null : new RegistryTokens(registry.signingKey(), config.clock());
-        RegistryContents registryContents = registry == null ? RegistryContents.NONE : new HttpRegistryContents(registry.address(), registryTokens);
+        RegistryContents registryContents = registry == null ? RegistryContents.NONE : new HttpRegistryContents(registry, registryTokens);
         this.repositories = new RepositoryService(store, registryContents, config.clock());
         this.registryTokenEndpoint = registry == null ? null : new RegistryTokenEndpoint(new RegistryAccess(repositories, registryTokens), config.clock());
         SecretCipher cipher = secretCipher(config);
@@ -241,7 +242,7 @@ public final class ControlPlane
                 new JsonService(JsonService.LOGS_SIGNING_NAME, JsonService.LOGS_TARGET_PREFIX, new LogsActions(logs).actions())));
         if (registry != null) {
             served.add(new JsonService(JsonService.ECR_SIGNING_NAME, JsonService.ECR_TARGET_PREFIX,
-                    new EcrActions(repositories, registryTokens, registry.address()).actions()));
+                    new EcrActions(repositories, registryTokens, registry.address(), registry.scheme()).actions()));
         }
         this.services = List.copyOf(served);
         List<AdminEndpoint> endpoints = new ArrayList<>(List.of(
@@ -252,6 +253,7 @@ public final class ControlPlane
                 new CreateJoinTokenEndpoint(hostAccess),
                 new RevokeJoinTokenEndpoint(hostAccess),
                 new RotateHostCredentialsEndpoint(hostAccess, hostSignals),
+                new RotateAgentCallKeyEndpoint(identity, this::signalEveryHost),
                 new SetEgressEndpoint(egressPolicies),
                 new SetAccountIsolationEndpoint(accounts),
                 new SetAccountLimitsEndpoint(limits),
@@ -337,6 +339,8 @@ public final class ControlPlane
     {
         leadership.tick();
         replicas.refresh();
+        // replicas sharing DIR/tls sign with the key another one rotated to within a second
+        identity.followKeyDirectory();
     }
 
     /** The control plane's decisions, for `berth events`. */

@@ -2,6 +2,7 @@ package io.berth.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.cli.client.BerthClient;
+import io.berth.common.agentprotocol.AgentProtocolVersion;
 import io.berth.common.hostauth.AgentCallKeys;
 import io.berth.common.hostauth.AgentCallSignature;
 import io.berth.common.hostauth.HostCredential;
@@ -9,11 +10,15 @@ import io.berth.common.hostauth.JoinTokenText;
 import io.berth.common.tls.CertificatePin;
 import io.berth.common.tls.PemCertificates;
 import io.berth.common.tls.TrustedCertificates;
+import io.berth.controlplane.agents.access.AgentCallKeyRing;
 import io.berth.controlplane.tls.ClusterCertificateAuthority;
 import io.berth.controlplane.tls.ServerTls;
 import io.berth.testing.BerthProcess;
 import io.berth.testing.RecordingHttpsServer;
 import io.berth.testing.LocalFleetOptions;
+import io.berth.testing.OciLayoutImage;
+import io.berth.testing.TestImageConfig;
+import io.berth.testing.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -68,8 +73,10 @@ import static org.awaitility.Awaitility.await;
  * joined by the pin its token carries, the AWS SDK trusting the CA, a client that does not, an agent sent to a
  * server with another CA (it sends nothing there), the control plane's calls to the agent (HTTPS to a certificate of
  * the CA, signed with a key the store does not hold: a call forged with the store's hash of the host's secret is
- * refused), a rotation of the host's credential under a running task, a revoked join token and a revoked host (last:
- * it removes the fleet's host).
+ * refused), a rotation of the control plane's agent-call key (the old key taken for the grace only), a rotation of the
+ * host's credential under a running task, the registry on TLS (an image imported by the CLI and pulled by the agent),
+ * the agent protocol version the agent speaks and the refusal of a newer one, a revoked join token and a revoked host
+ * (last: it removes the fleet's host).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TlsEndToEndTest
@@ -194,6 +201,51 @@ class TlsEndToEndTest
 
     @Test
     @Order(5)
+    void aRotationOfTheAgentCallKeyIsFollowedByTheAgentAndTheOldKeyIsRefusedAfterTheGrace()
+            throws Exception
+    {
+        String hostId = fleet.hostId(0);
+        Path tls = fleet.serverDirectory().resolve("tls");
+        AgentCallKeyRing before = AgentCallKeyRing.load(tls);
+        try (EcsClient ecs = fleet.operatorClient()) {
+            String taskArn = sleeper(ecs);
+            URI logs = agentEndpoint(hostId).resolve("/v1/tasks/" + taskId(taskArn) + "/logs?max=5");
+
+            BerthProcess.Result rotate = BerthProcess.run(Optional.empty(), List.of("host", "rotate-call-key", "--grace", "10s"), fleet.operatorEnvironment());
+            assertThat(rotate.exitCode()).as(rotate.toString()).isZero();
+            AgentCallKeyRing after = AgentCallKeyRing.load(tls);
+            assertThat(after.current().publicKeyText()).isNotEqualTo(before.current().publicKeyText());
+            assertThat(rotate.stdout()).contains("Agent-call key rotated: the control plane signs with " + after.current().publicKeyText());
+            assertThat(after.previous().key()).isEqualTo(before.current().publicKeyText());
+
+            // the agent was woken to sync and took the new key, keeping the old one for the grace
+            Path agentKey = fleet.agentDirectory(0).resolve("control-plane-key");
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Files.readString(agentKey).strip(), after.current().publicKeyText()::equals);
+            // the control plane's own calls (signed with the new key) go on working
+            assertThat(awaitLogLine(taskArn, "hello over https")).contains("hello over https");
+            HttpResponse<String> oldKeyInGrace = callAgent(logs, signed(before, hostId, logs));
+            Instant checkedAt = Instant.now();
+            assertThat(checkedAt).as("still within the grace").isBefore(after.previous().validUntil());
+            assertThat(oldKeyInGrace.statusCode()).as(oldKeyInGrace.body()).isEqualTo(200);
+
+            HttpResponse<String> oldKeyAfterGrace = await().atMost(Duration.ofSeconds(25)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> callAgent(logs, signed(before, hostId, logs)), response -> response.statusCode() != 200);
+            assertThat(Instant.now()).as("refused only once the grace was over").isAfterOrEqualTo(after.previous().validUntil());
+            assertThat(oldKeyAfterGrace.statusCode()).isEqualTo(401);
+            assertThat(oldKeyAfterGrace.body()).contains("not signed by the control plane");
+            assertThat(callAgent(logs, signed(after, hostId, logs)).statusCode()).isEqualTo(200);
+            assertThat(awaitLogLine(taskArn, "hello over https")).contains("hello over https");
+        }
+    }
+
+    private static String signed(AgentCallKeyRing keys, String hostId, URI uri)
+    {
+        return AgentCallSignature.sign(keys.current().privateKey(), hostId, "GET", uri.getRawPath(), uri.getRawQuery(), null, Instant.now());
+    }
+
+    @Test
+    @Order(6)
     void aRotationGivesTheAgentANewSecretWithoutTouchingItsTaskAndTheOldSecretIsRefusedAfterTheGrace()
             throws Exception
     {
@@ -231,6 +283,59 @@ class TlsEndToEndTest
             BerthEnvironment.awaitStatus(ecs, TestFleet.CLUSTER, taskArn, "STOPPED", TIMEOUT);
             sleeperArn = null;
         }
+    }
+
+    @Test
+    @Order(7)
+    void theRegistryServesTlsWithACertificateOfTheClusterCaAndAnImportedImageIsPulledByTheFleet()
+            throws Exception
+    {
+        Map<String, String> operator = fleet.operatorEnvironment();
+        String registry = operator.get("BERTH_REGISTRY");
+        assertThat(registry).as("berth.env names the registry").isNotBlank();
+        // HTTPS to a certificate of the cluster CA; plain HTTP is not served
+        HttpResponse<String> probe = callAgent(URI.create("https://" + registry + "/v2/"), "none");
+        assertThat(probe.statusCode()).as("asks for a token").isEqualTo(401);
+        X509Certificate presented = (X509Certificate) probe.sslSession().orElseThrow().getPeerCertificates()[0];
+        presented.verify(PemCertificates.read(fleet.caCertificate()).getFirst().getPublicKey());
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+            HttpResponse<String> plain = http.send(HttpRequest.newBuilder(URI.create("http://" + registry + "/v2/")).timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(plain.statusCode()).as("plain HTTP to a TLS server").isEqualTo(400);
+        }
+
+        // the CLI pushes over TLS trusting AWS_CA_BUNDLE; the agent pulls over TLS trusting the CA it joined by
+        OciLayoutImage layout = TestImages.buildOciLayout(work.resolve("tls-layout"), "latest", TestImageConfig.busybox());
+        BerthProcess.Result imported = BerthProcess.run(Optional.empty(), List.of("image", "import", layout.layout().toString(), "--tag", "tls/imported:1"), operator);
+        assertThat(imported.exitCode()).as(imported.toString()).isZero();
+        String reference = imported.stdout().strip();
+        assertThat(reference).startsWith(registry + "/").endsWith("/tls/imported:1");
+        try (EcsClient ecs = fleet.operatorClient()) {
+            String definition = ecs.registerTaskDefinition(request -> request.family("tls-imported").requiresCompatibilitiesWithStrings("FARGATE").cpu("256").memory("512")
+                    .containerDefinitions(ContainerDefinition.builder().name("main").image(reference).command("sh", "-c", "echo pulled over tls").build()))
+                    .taskDefinition().taskDefinitionArn();
+            String taskArn = ecs.runTask(request -> request.networkConfiguration(BerthEnvironment.awsvpc()).cluster(TestFleet.CLUSTER).taskDefinition(definition))
+                    .tasks().get(0).taskArn();
+            Task stopped = BerthEnvironment.awaitStatus(ecs, TestFleet.CLUSTER, taskArn, "STOPPED", TIMEOUT);
+            assertThat(stopped.containers().getFirst().exitCode()).as(stopped.stoppedReason()).isEqualTo(0);
+            assertThat(awaitLogLine(taskArn, "pulled over tls")).contains("pulled over tls");
+        }
+    }
+
+    @Test
+    @Order(8)
+    void theAgentSpeaksItsProtocolVersionAndAnAgentOfANewerOneIsRefusedSayingToUpgradeTheControlPlanesFirst()
+            throws Exception
+    {
+        String hostId = fleet.hostId(0);
+        assertThat(admin("GET", "/berth/hosts/" + hostId).path("agentProtocol").asInt()).isEqualTo(AgentProtocolVersion.CURRENT);
+
+        HttpResponse<String> current = agentProtocol(fleet.credential(0), Integer.toString(AgentProtocolVersion.CURRENT));
+        assertThat(current.statusCode()).isEqualTo(200);
+        assertThat(current.headers().firstValue(AgentProtocolVersion.HEADER)).contains(Integer.toString(AgentProtocolVersion.CURRENT));
+        HttpResponse<String> newer = agentProtocol(fleet.credential(0), Integer.toString(AgentProtocolVersion.CURRENT + 1));
+        assertThat(newer.statusCode()).isEqualTo(426);
+        assertThat(newer.body()).contains("upgrade the control planes first");
     }
 
     @Test
@@ -351,10 +456,21 @@ class TlsEndToEndTest
     private static HttpResponse<String> agentProtocol(HostCredential credential)
             throws Exception
     {
+        return agentProtocol(credential, null);
+    }
+
+    /** protocolVersion: the agent protocol version the call says it speaks, null for none. */
+    private static HttpResponse<String> agentProtocol(HostCredential credential, String protocolVersion)
+            throws Exception
+    {
         try (HttpClient http = HttpClient.newBuilder().sslContext(TrustedCertificates.only(PemCertificates.read(fleet.caCertificate())))
                 .connectTimeout(Duration.ofSeconds(2)).build()) {
-            return http.send(HttpRequest.newBuilder(fleet.endpoint().resolve("/berth/agent/v1/changes?timeout=0")).timeout(Duration.ofSeconds(5))
-                    .header("Authorization", credential.authorizationHeader()).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(fleet.endpoint().resolve("/berth/agent/v1/changes?timeout=0")).timeout(Duration.ofSeconds(5))
+                    .header("Authorization", credential.authorizationHeader());
+            if (protocolVersion != null) {
+                request.header(AgentProtocolVersion.HEADER, protocolVersion);
+            }
+            return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
         }
     }
 }

@@ -6,6 +6,7 @@ import io.berth.common.metrics.MetricsPage;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.berth.common.agentprotocol.AgentProtocolVersion;
 import io.berth.common.agentprotocol.LogChunk;
 import io.berth.common.agentprotocol.TaskLogSource;
 import io.berth.common.hostauth.AgentCallVerifier;
@@ -109,6 +110,17 @@ public final class AgentEndpoint
         log.info("agent endpoint of host {} listening on {} ({})", hostId, server.getAddress(), tls != null ? "HTTPS" : "plain HTTP");
     }
 
+    /** Why a call in the agent protocol version header names is not taken ({@link AgentProtocolVersion}); empty when it is. */
+    static Optional<String> protocolRefusal(String header)
+    {
+        try {
+            return AgentProtocolVersion.agentRefusal(AgentProtocolVersion.parse(header), AgentProtocolVersion.CURRENT);
+        }
+        catch (IllegalArgumentException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
     public synchronized int port()
     {
         if (server == null) {
@@ -132,6 +144,12 @@ public final class AgentEndpoint
             if (refusal.isPresent()) {
                 log.warn("agent endpoint: refused {} {} from {}: {}", exchange.getRequestMethod(), rawPath, exchange.getRemoteAddress(), refusal.get());
                 send(exchange, 401, Map.of("message", refusal.get()));
+                return;
+            }
+            Optional<String> unspoken = protocolRefusal(exchange.getRequestHeaders().getFirst(AgentProtocolVersion.HEADER));
+            if (unspoken.isPresent()) {
+                log.warn("agent endpoint: refused {} {}: {}", exchange.getRequestMethod(), rawPath, unspoken.get());
+                send(exchange, 426, Map.of("message", unspoken.get()));
                 return;
             }
             String[] segments = rawPath.split("/");

@@ -1,6 +1,7 @@
 package io.berth.agent.link;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.common.agentprotocol.AgentProtocolVersion;
 import io.berth.common.json.Json;
 
 import java.io.IOException;
@@ -95,7 +96,9 @@ final class ControlPlaneHttp
 
     private HttpResponse<byte[]> call(URI controlPlane, String method, String pathAndQuery, Object body, String authorization, Duration timeout)
     {
-        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint(controlPlane, pathAndQuery)).timeout(timeout);
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint(controlPlane, pathAndQuery)).timeout(timeout)
+                // the control plane answers in this version, or refuses it (426) saying which side to upgrade
+                .header(AgentProtocolVersion.HEADER, Integer.toString(AgentProtocolVersion.CURRENT));
         if (authorization != null) {
             request.header("Authorization", authorization);
         }

@@ -125,7 +125,7 @@ public final class HttpControlPlaneLink
             return;
         }
         try {
-            keys.update(answer.headers().firstValue(AgentCallKeys.SYNC_HEADER).orElse(null));
+            keys.update(answer.headers().firstValue(AgentCallKeys.SYNC_HEADER).orElse(null), answer.headers().firstValue(AgentCallKeys.PREVIOUS_SYNC_HEADER).orElse(null));
         }
         catch (IOException e) {
             log.warn("cannot keep the control plane's agent-call key: {}", e.toString());

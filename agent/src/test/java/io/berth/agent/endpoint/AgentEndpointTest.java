@@ -1,5 +1,6 @@
 package io.berth.agent.endpoint;
 
+import io.berth.common.agentprotocol.AgentProtocolVersion;
 import io.berth.common.agentprotocol.LogChunk;
 import io.berth.common.agentprotocol.LogLine;
 import io.berth.common.hostauth.AgentCallKeys;
@@ -114,6 +115,23 @@ class AgentEndpointTest
         assertThat(reads).isEmpty();
     }
 
+    @Test
+    void takesCallsInItsProtocolVersionAndThePreviousOneAndRefusesOthersSayingSo()
+            throws Exception
+    {
+        assertThat(get("/v1/tasks/t1/logs", "max=5", signed(controlPlane.getPrivate(), "/v1/tasks/t1/logs", "max=5"), null).statusCode())
+                .as("a control plane from before versions").isEqualTo(200);
+        assertThat(get("/v1/tasks/t1/logs", "max=5", signed(controlPlane.getPrivate(), "/v1/tasks/t1/logs", "max=5"), Integer.toString(AgentProtocolVersion.CURRENT)).statusCode())
+                .isEqualTo(200);
+        assertThat(get("/v1/tasks/t1/logs", "max=5", signed(controlPlane.getPrivate(), "/v1/tasks/t1/logs", "max=5"), Integer.toString(AgentProtocolVersion.CURRENT - 1)).statusCode())
+                .isEqualTo(200);
+
+        HttpResponse<String> newer = get("/v1/tasks/t1/logs", "max=5", signed(controlPlane.getPrivate(), "/v1/tasks/t1/logs", "max=5"), Integer.toString(AgentProtocolVersion.CURRENT + 1));
+        assertThat(newer.statusCode()).isEqualTo(426);
+        assertThat(newer.body()).contains("agent protocol " + (AgentProtocolVersion.CURRENT + 1));
+        assertThat(reads).hasSize(3);
+    }
+
     private static String signed(PrivateKey key, String rawPath, String rawQuery)
     {
         return AgentCallSignature.sign(key, HOST_ID, "GET", rawPath, rawQuery, null, Instant.now());
@@ -122,9 +140,18 @@ class AgentEndpointTest
     private HttpResponse<String> get(String rawPath, String rawQuery, String authorization)
             throws Exception
     {
+        return get(rawPath, rawQuery, authorization, Integer.toString(AgentProtocolVersion.CURRENT));
+    }
+
+    private HttpResponse<String> get(String rawPath, String rawQuery, String authorization, String protocolVersion)
+            throws Exception
+    {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoint.port() + rawPath + "?" + rawQuery));
         if (authorization != null) {
             request.header("Authorization", authorization);
+        }
+        if (protocolVersion != null) {
+            request.header(AgentProtocolVersion.HEADER, protocolVersion);
         }
         return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -48,6 +48,7 @@ class HttpControlPlaneLinkRotationTest
     private final AtomicInteger rotateFailures = new AtomicInteger();
     private HttpServer server;
     private volatile boolean askToRotate;
+    private volatile String previousKeyHeader;
 
     @BeforeEach
     void start()
@@ -57,6 +58,9 @@ class HttpControlPlaneLinkRotationTest
         server.createContext("/berth/agent/v1/sync", exchange -> {
             authorizations.add("sync " + exchange.getRequestHeaders().getFirst("Authorization"));
             exchange.getResponseHeaders().set(AgentCallKeys.SYNC_HEADER, key);
+            if (previousKeyHeader != null) {
+                exchange.getResponseHeaders().set(AgentCallKeys.PREVIOUS_SYNC_HEADER, previousKeyHeader);
+            }
             if (askToRotate) {
                 exchange.getResponseHeaders().set(HostCredential.ROTATE_HEADER, "true");
             }
@@ -91,6 +95,25 @@ class HttpControlPlaneLinkRotationTest
 
         assertThat(keys.current()).containsExactly(AgentCallKeys.decode(key));
         assertThat(ControlPlaneKeys.load(directory).current()).containsExactly(AgentCallKeys.decode(key));
+    }
+
+    @Test
+    void thePreviousKeyOfASyncAnswerIsTakenUntilItsEndAndDroppedWhenAnAnswerNoLongerNamesIt()
+            throws IOException
+    {
+        String previous = AgentCallKeys.encode(AgentCallKeys.newKeyPair().getPublic());
+        previousKeyHeader = previous + "; until=" + java.time.Instant.now().plusSeconds(600).getEpochSecond();
+        ControlPlaneKeys keys = ControlPlaneKeys.load(directory);
+        HttpControlPlaneLink link = link(keys, next -> {});
+
+        link.sync(request());
+        assertThat(keys.current()).containsExactly(AgentCallKeys.decode(key), AgentCallKeys.decode(previous));
+        assertThat(ControlPlaneKeys.load(directory).current()).as("after a restart").containsExactly(AgentCallKeys.decode(key), AgentCallKeys.decode(previous));
+
+        previousKeyHeader = null;
+        link.sync(request());
+        assertThat(keys.current()).containsExactly(AgentCallKeys.decode(key));
+        assertThat(directory.resolve(ControlPlaneKeys.PREVIOUS_FILE_NAME)).doesNotExist();
     }
 
     @Test

@@ -29,6 +29,7 @@ import io.berth.common.agentprotocol.ControlPlaneLink;
 import io.berth.agent.link.ControlPlaneTrust;
 import io.berth.agent.link.ControlPlaneEndpoints;
 import io.berth.agent.link.ControlPlaneKeys;
+import io.berth.common.agentprotocol.AgentProtocolVersion;
 import io.berth.agent.link.CredentialFile;
 import io.berth.agent.images.RegistryDeadlines;
 import io.berth.common.tls.TrustedCertificates;
@@ -146,7 +147,7 @@ public final class AgentNode
             ControlPlaneEndpoints controlPlanes = joinControlPlane(directory);
             URI controlPlane = controlPlanes.current();
             // the key the control plane signs its calls to this agent with: pinned at the join, followed at each sync
-            ControlPlaneKeys controlPlaneKeys = ControlPlaneKeys.load(directory);
+            ControlPlaneKeys controlPlaneKeys = ControlPlaneKeys.load(directory, clock);
             HttpControlPlaneLink link = new HttpControlPlaneLink(controlPlanes, credential, ControlPlaneTrust.sslContext(directory), controlPlaneKeys,
                     this::credentialRotated);
             checkCredential(link);
@@ -171,7 +172,8 @@ public final class AgentNode
                     attributes,
                     endpoint.port(),
                     runtime.tiers(),
-                    BerthVersion.current());
+                    BerthVersion.current(),
+                    AgentProtocolVersion.CURRENT);
             ControlPlaneLink agentLink = link;
             if (config.ingress()) {
                 // the load balancers' data plane: HAProxy under this agent, fed by each sync's ingress plan
@@ -338,14 +340,15 @@ public final class AgentNode
     }
 
     /**
-     * The operator's insecure registries, and the control plane's host: `berth server` runs its registry there, on
-     * plain HTTP, so the fleet pulls from it with no --insecure-registry. Its tokens come from the control plane's API
-     * (over TLS when the API serves it); the registry's own traffic is not encrypted (yet).
+     * The operator's insecure registries, and the control plane's host when the agent joined over http://: `berth
+     * server` runs its registry there on plain HTTP then, so the fleet pulls from it with no --insecure-registry. A
+     * control plane joined over https:// serves its registry over HTTPS with a certificate of the cluster CA (trusted
+     * since the join), as every registry off loopback is reached.
      */
     static RegistryAccessPolicy registryAccessPolicy(Set<String> insecureRegistries, URI controlPlane)
     {
         RegistryAccessPolicy policy = new RegistryAccessPolicy(insecureRegistries);
-        if (("http".equalsIgnoreCase(controlPlane.getScheme()) || "https".equalsIgnoreCase(controlPlane.getScheme())) && controlPlane.getHost() != null) {
+        if ("http".equalsIgnoreCase(controlPlane.getScheme()) && controlPlane.getHost() != null) {
             String host = controlPlane.getHost();
             return policy.withPlainHttpHost(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
         }

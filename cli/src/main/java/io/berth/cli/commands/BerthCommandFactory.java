@@ -93,6 +93,9 @@ public final class BerthCommandFactory
         else if (type == HostRotateCommand.class) {
             command = new HostRotateCommand(clients);
         }
+        else if (type == HostRotateCallKeyCommand.class) {
+            command = new HostRotateCallKeyCommand(clients);
+        }
         else if (type == HostUpgradeCommand.class) {
             command = new HostUpgradeCommand(clients);
         }

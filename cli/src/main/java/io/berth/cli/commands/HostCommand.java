@@ -7,7 +7,7 @@ import picocli.CommandLine.Spec;
 
 /** berth host: groups the host subcommands (operator only). */
 @Command(name = "host", mixinStandardHelpOptions = true, description = "Manage the hosts of the fleet: list, cordon, uncordon, drain, interrupt spot tasks, remove, join tokens, rolling patches (operator only).",
-        subcommands = {HostListCommand.class, HostCordonCommand.class, HostUncordonCommand.class, HostDrainCommand.class, HostInterruptSpotCommand.class, HostRemoveCommand.class, HostTokenCommand.class, HostRotateCommand.class, HostPatchCommand.class, HostUpgradeCommand.class})
+        subcommands = {HostListCommand.class, HostCordonCommand.class, HostUncordonCommand.class, HostDrainCommand.class, HostInterruptSpotCommand.class, HostRemoveCommand.class, HostTokenCommand.class, HostRotateCommand.class, HostRotateCallKeyCommand.class, HostPatchCommand.class, HostUpgradeCommand.class})
 public final class HostCommand
         implements Runnable
 {

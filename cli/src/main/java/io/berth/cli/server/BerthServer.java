@@ -4,10 +4,10 @@ import io.berth.common.metrics.MetricsPage;
 import io.berth.common.metrics.MetricsToken;
 import io.berth.common.tls.CertificatePin;
 import io.berth.common.tls.PemCertificates;
+import io.berth.common.tls.TrustedCertificates;
 import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
 import io.berth.controlplane.accounts.AccessKey;
-import io.berth.controlplane.agents.access.AgentCallSigningKey;
 import io.berth.controlplane.agents.http.AgentProtocolHandler;
 import io.berth.controlplane.api.http.ApiServer;
 import io.berth.controlplane.api.registry.RegistryTokenEndpoint;
@@ -18,6 +18,8 @@ import io.berth.controlplane.tls.ClusterCertificateAuthority;
 import io.berth.controlplane.tls.ServerTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLContext;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -82,15 +84,23 @@ public final class BerthServer
                     .withClock(clock)
                     // the key that seals secrets at rest; back it up with the store, or every secret is lost
                     .withSecretsKeyFile(data.resolve("secrets.key"));
+            tls = serverTls(data);
             if (config.registry() != null) {
                 registry = new LocalRegistry(data.resolve("registry"), config.registry().bindAddress(), config.registry().port());
+                SSLContext registryTrust = null;
+                if (tls != null && !ServerAddresses.isLoopback(config.registry().bindAddress())) {
+                    // pushes and pulls are encrypted as the API is, with the API's certificate (the registry listens on
+                    // the same --bind address): agents trust it by the CA their join pinned, clients by AWS_CA_BUNDLE. A
+                    // registry on loopback (berth up's) stays plain HTTP: its traffic never leaves the machine
+                    registryTrust = TrustedCertificates.only(List.of(tls.chain().getLast()));
+                    registry.useTls(tls, registryTrust);
+                }
                 // the registry trusts tokens signed with this key; kept in the data directory, so both survive restarts
-                settings = settings.withRegistry(new RegistrySettings(registry.address(), RegistrySigningKey.loadOrCreate(data.resolve("registry-auth"))));
+                settings = settings.withRegistry(new RegistrySettings(registry.address(), RegistrySigningKey.loadOrCreate(data.resolve("registry-auth")), registryTrust));
             }
-            tls = serverTls(data);
             controlPlane = new ControlPlane(controlPlaneTuning.apply(settings));
             // the key the control plane signs its calls to agents with: in DIR/tls beside the CA, never in the store
-            controlPlane.identity().useSigningKey(AgentCallSigningKey.loadOrCreate(data.resolve("tls").resolve(AgentCallSigningKey.FILE_NAME)));
+            controlPlane.identity().useKeyDirectory(data.resolve("tls"));
             if (tls != null) {
                 controlPlane.hostAccess().pinJoinTokens(tls.pin());
                 // agents serve HTTPS with certificates of the cluster CA (also beside the operator's own API certificate)

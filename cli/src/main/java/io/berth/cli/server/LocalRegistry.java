@@ -1,8 +1,11 @@
 package io.berth.cli.server;
 
 import io.berth.controlplane.registry.RegistrySettings;
+import io.berth.controlplane.tls.ServerTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLContext;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -22,7 +25,8 @@ import java.util.concurrent.TimeoutException;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Debian's docker-registry (CNCF Distribution) serving plain HTTP on a bind address (loopback for `berth up`, the
+ * Debian's docker-registry (CNCF Distribution) serving HTTP (HTTPS with the API's certificate when the API serves TLS
+ * and the registry listens off loopback, {@link #useTls}) on a bind address (loopback for `berth up`, the
  * server's address for `berth server`, where a fleet's agents reach it), storing its blobs in the data directory.
  * Started and stopped with the control plane; the port is kept in the data directory so image references stay valid
  * across restarts. Its token auth sends every client to Berth's token endpoint and trusts
@@ -39,6 +43,9 @@ public final class LocalRegistry
     private final String bindAddress;
     private final int port;
     private Process process;
+    // null: plain HTTP
+    private ServerTls tls;
+    private SSLContext probeTrust;
 
     /** bindAddress: where it listens (0.0.0.0 for all addresses); port 0: the one recorded in directory, or a free one the first time. */
     public LocalRegistry(Path directory, String bindAddress, int port)
@@ -90,6 +97,17 @@ public final class LocalRegistry
         return hostAndPort(bindAddress.equals("0.0.0.0") ? "127.0.0.1" : bindAddress.equals("::") ? "::1" : bindAddress);
     }
 
+    /**
+     * Serve HTTPS from the next start with tls (the API's certificate, for the address both listen on), probed trusting
+     * only trust (what that certificate chains to): when the control plane's API serves TLS, pushes and pulls are
+     * encrypted too.
+     */
+    public void useTls(ServerTls tls, SSLContext trust)
+    {
+        this.tls = requireNonNull(tls, "tls is null");
+        this.probeTrust = requireNonNull(trust, "trust is null");
+    }
+
     /** tokenRealm: Berth's token endpoint; signingCertificate: the PEM certificate of the key Berth signs tokens with. */
     public void start(String tokenRealm, Path signingCertificate)
             throws IOException
@@ -99,6 +117,17 @@ public final class LocalRegistry
         }
         Path storage = Files.createDirectories(directory.resolve("storage"));
         Path config = directory.resolve("config.yml");
+        String tlsSection = "";
+        if (tls != null) {
+            Path certificate = directory.resolve("tls").resolve("registry.pem");
+            Path key = directory.resolve("tls").resolve("registry.key");
+            tls.writePem(certificate, key);
+            tlsSection = """
+                      tls:
+                        certificate: %s
+                        key: %s
+                    """.formatted(certificate, key);
+        }
         Files.writeString(config, """
                 version: 0.1
                 log:
@@ -112,13 +141,13 @@ public final class LocalRegistry
                     enabled: true
                 http:
                   addr: %s
-                auth:
+                %sauth:
                   token:
                     realm: %s
                     service: %s
                     issuer: %s
                     rootcertbundle: %s
-                """.formatted(storage, hostAndPort(bindAddress), tokenRealm, RegistrySettings.SERVICE, RegistrySettings.ISSUER, signingCertificate));
+                """.formatted(storage, hostAndPort(bindAddress), tlsSection, tokenRealm, RegistrySettings.SERVICE, RegistrySettings.ISSUER, signingCertificate));
         stopLeftOverRegistry(config);
         process = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
                 .redirectErrorStream(true)
@@ -175,8 +204,12 @@ public final class LocalRegistry
     private void awaitReady()
             throws IOException
     {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest probe = HttpRequest.newBuilder(URI.create("http://" + probeAddress() + "/v2/")).timeout(Duration.ofSeconds(2)).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1));
+        if (probeTrust != null) {
+            builder.sslContext(probeTrust);
+        }
+        HttpClient client = builder.build();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create((tls == null ? "http://" : "https://") + probeAddress() + "/v2/")).timeout(Duration.ofSeconds(2)).build();
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {

@@ -23,13 +23,14 @@ class AgentNodeRegistryAccessTest
     }
 
     @Test
-    void theRegistryOfAControlPlaneJoinedOverHttpsIsStillPlainHttpButNoOtherHostIs()
+    void theRegistryOfAControlPlaneJoinedOverHttpsIsReachedOverHttpsAndOneOnLoopbackOverPlainHttp()
     {
-        // `berth server` serves its API over TLS, its registry (docker-registry) over plain HTTP
+        // `berth server` serving its API over TLS serves its registry over TLS too, with a certificate of the cluster CA
         RegistryAccessPolicy policy = AgentNode.registryAccessPolicy(Set.of(), URI.create("https://berth.example:8686"));
-
-        assertThat(policy.scheme("berth.example:41000")).isEqualTo("http");
+        assertThat(policy.scheme("berth.example:41000")).isEqualTo("https");
         assertThat(policy.scheme("other.example:41000")).isEqualTo("https");
+        // `berth up`'s registry on loopback: traffic that never leaves the machine
+        assertThat(AgentNode.registryAccessPolicy(Set.of(), URI.create("https://127.0.0.1:8686")).scheme("127.0.0.1:41000")).isEqualTo("http");
     }
 
     @Test

@@ -22,6 +22,11 @@ public record SyncRequest(HostInfo host, List<TaskReport> tasks, IngressReport i
         this(host, tasks, null);
     }
 
+    public SyncRequest withHost(HostInfo value)
+    {
+        return new SyncRequest(value, tasks, ingress);
+    }
+
     public SyncRequest withTasks(List<TaskReport> value)
     {
         return new SyncRequest(host, value, ingress);

@@ -17,6 +17,8 @@ public final class AgentCallKeys
     public static final String ALGORITHM = "Ed25519";
     /** The header of each sync answer that carries the control plane's key. */
     public static final String SYNC_HEADER = "Berth-Agent-Call-Key";
+    /** The header of a sync answer that carries, for a grace after a rotation, the key rotated away from ({@link PreviousAgentCallKey}). */
+    public static final String PREVIOUS_SYNC_HEADER = "Berth-Agent-Call-Key-Previous";
 
     private AgentCallKeys() {}
 

@@ -5,6 +5,7 @@ import io.berth.common.json.Json;
 
 import java.io.IOException;
 import java.net.URI;
+import javax.net.ssl.SSLContext;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -49,13 +50,29 @@ public final class HttpRegistryContents
         this(address, tokens, CONNECT_TIMEOUT, ANSWER_TIMEOUT);
     }
 
+    /** The registry of settings: over HTTPS trusting its CA when it serves TLS. */
+    public HttpRegistryContents(RegistrySettings settings, RegistryTokens tokens)
+    {
+        this(settings.address(), settings.tls(), tokens, CONNECT_TIMEOUT, ANSWER_TIMEOUT);
+    }
+
     /** answerTimeout: how long the registry may take to answer one request (its headers and body). */
     public HttpRegistryContents(String address, RegistryTokens tokens, Duration connectTimeout, Duration answerTimeout)
     {
-        this.baseUri = "http://" + requireNonNull(address, "address is null") + "/v2/";
+        this(address, null, tokens, connectTimeout, answerTimeout);
+    }
+
+    /** tls: null for a registry on plain HTTP. */
+    private HttpRegistryContents(String address, SSLContext tls, RegistryTokens tokens, Duration connectTimeout, Duration answerTimeout)
+    {
+        this.baseUri = (tls == null ? "http://" : "https://") + requireNonNull(address, "address is null") + "/v2/";
         this.tokens = requireNonNull(tokens, "tokens is null");
         this.answerTimeout = requireNonNull(answerTimeout, "answerTimeout is null");
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER);
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        this.client = builder.build();
     }
 
     @Override

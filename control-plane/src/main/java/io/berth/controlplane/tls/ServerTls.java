@@ -6,7 +6,10 @@ import io.berth.common.tls.PemCertificates;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -95,5 +98,24 @@ public final class ServerTls
         catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot make the API's TLS context: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Writes the chain (PEM, server certificate first) and the private key (PEM PKCS#8, readable by its owner only) for
+     * a server of another program to present, e.g. the registry; each file is replaced in one step.
+     */
+    public void writePem(Path certificateFile, Path keyFile)
+            throws IOException
+    {
+        Files.createDirectories(keyFile.toAbsolutePath().getParent());
+        Path temporaryKey = keyFile.resolveSibling(keyFile.getFileName() + ".tmp");
+        Files.deleteIfExists(temporaryKey);
+        Files.createFile(temporaryKey, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(temporaryKey, PemCertificates.encode("PRIVATE KEY", privateKey.getEncoded()));
+        Files.move(temporaryKey, keyFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.createDirectories(certificateFile.toAbsolutePath().getParent());
+        Path temporaryChain = certificateFile.resolveSibling(certificateFile.getFileName() + ".tmp");
+        Files.writeString(temporaryChain, PemCertificates.encode(chain));
+        Files.move(temporaryChain, certificateFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

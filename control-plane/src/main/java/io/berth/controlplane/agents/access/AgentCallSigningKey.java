@@ -49,16 +49,24 @@ public record AgentCallSigningKey(PrivateKey privateKey, PublicKey publicKey)
             return read(file);
         }
         AgentCallSigningKey key = ephemeral();
+        key.writeTo(file);
+        return key;
+    }
+
+    /** Writes this key to file (readable by its owner only), replacing what it held in one step. */
+    void writeTo(Path file)
+            throws IOException
+    {
         Files.createDirectories(file.toAbsolutePath().getParent());
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(temporary);
         Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(temporary, PemCertificates.encode("PRIVATE KEY", key.privateKey.getEncoded()) + PemCertificates.encode("PUBLIC KEY", key.publicKey.getEncoded()));
+        Files.writeString(temporary, PemCertificates.encode("PRIVATE KEY", privateKey.getEncoded()) + PemCertificates.encode("PUBLIC KEY", publicKey.getEncoded()));
         Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        return key;
     }
 
-    private static AgentCallSigningKey read(Path file)
+    /** The key in file; IOException when it is missing or damaged. */
+    static AgentCallSigningKey read(Path file)
             throws IOException
     {
         String pem = Files.readString(file);

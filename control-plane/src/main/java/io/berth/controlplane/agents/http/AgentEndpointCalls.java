@@ -1,5 +1,6 @@
 package io.berth.controlplane.agents.http;
 
+import io.berth.common.agentprotocol.AgentProtocolVersion;
 import io.berth.common.agentprotocol.HostInfo;
 import io.berth.controlplane.agents.Host;
 import io.berth.controlplane.agents.access.ControlPlaneIdentity;
@@ -60,6 +61,14 @@ final class AgentEndpointCalls
         return store.inTransaction(transaction -> transaction.hosts().find(hostId)).map(Host::info).flatMap(AgentEndpointCalls::hostAndPort);
     }
 
+    /** The agent protocol version to call hostId's agent in: its own (as its last heartbeat said), or this build's when older. */
+    private int protocolSpokenTo(String hostId)
+    {
+        int agent = store.inTransaction(transaction -> transaction.hosts().find(hostId)).map(host -> host.info().speaksAgentProtocol())
+                .orElse(AgentProtocolVersion.UNVERSIONED);
+        return AgentProtocolVersion.spokenTo(agent, AgentProtocolVersion.CURRENT);
+    }
+
     /** Sends a signed call (body null for none); the answer, whatever its status; an UncheckedIOException when the host cannot be reached. */
     HttpResponse<byte[]> send(String hostId, String method, String rawPath, String rawQuery, byte[] body, Duration timeout)
     {
@@ -69,6 +78,7 @@ final class AgentEndpointCalls
         HttpRequest request = HttpRequest.newBuilder(URI.create((tls ? "https://" : "http://") + hostAndPort + rawPath + (rawQuery == null ? "" : "?" + rawQuery)))
                 .timeout(timeout)
                 .header("Authorization", identity.sign(hostId, method, rawPath, rawQuery, body))
+                .header(AgentProtocolVersion.HEADER, Integer.toString(protocolSpokenTo(hostId)))
                 .header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();

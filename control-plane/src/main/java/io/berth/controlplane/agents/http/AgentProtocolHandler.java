@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.berth.common.agentprotocol.AgentProtocolVersion;
 import io.berth.common.agentprotocol.LogBatch;
 import io.berth.common.agentprotocol.LogBatchRefusedException;
 import io.berth.common.agentprotocol.SyncRequest;
@@ -97,9 +98,10 @@ public final class AgentProtocolHandler
         try (exchange) {
             try {
                 String operation = path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : "";
+                int spoken = negotiate(exchange);
                 Object response = switch (operation) {
                     case "join" -> join(exchange, method);
-                    case "sync" -> sync(exchange, method);
+                    case "sync" -> sync(exchange, method, spoken);
                     case "changes" -> changes(exchange, method);
                     case "logs" -> logs(exchange, method);
                     case "certificate" -> certificate(exchange, method);
@@ -130,6 +132,28 @@ public final class AgentProtocolHandler
         catch (IOException e) {
             log.debug("agent call {} {}: could not write the response: {}", method, path, e.toString());
         }
+    }
+
+    /**
+     * The agent protocol version to answer this agent in ({@link AgentProtocolVersion}): its own when this control plane
+     * serves it, said in the answer's header. A ProtocolError (426, saying which side to upgrade) when it does not.
+     */
+    private static int negotiate(HttpExchange exchange)
+    {
+        int agent;
+        try {
+            agent = AgentProtocolVersion.parse(exchange.getRequestHeaders().getFirst(AgentProtocolVersion.HEADER));
+        }
+        catch (IllegalArgumentException e) {
+            throw new ProtocolError(400, "InvalidParameterException", e.getMessage());
+        }
+        AgentProtocolVersion.controlPlaneRefusal(agent, AgentProtocolVersion.CURRENT).ifPresent(refusal -> {
+            log.warn("agent call {} from {} refused: {}", exchange.getRequestURI().getRawPath(), exchange.getRemoteAddress(), refusal);
+            throw new ProtocolError(426, "UnsupportedAgentProtocol", refusal);
+        });
+        int spoken = AgentProtocolVersion.spokenTo(agent, AgentProtocolVersion.CURRENT);
+        exchange.getResponseHeaders().set(AgentProtocolVersion.HEADER, Integer.toString(spoken));
+        return spoken;
     }
 
     private Object join(HttpExchange exchange, String method)
@@ -179,19 +203,26 @@ public final class AgentProtocolHandler
         return Map.of("certificateChain", PemCertificates.encode(chain));
     }
 
-    private Object sync(HttpExchange exchange, String method)
+    private Object sync(HttpExchange exchange, String method, int spoken)
             throws IOException
     {
         requireMethod(method, "POST");
         HostAccess.AuthenticatedHost host = access.authenticateHost(exchange.getRequestHeaders().getFirst("Authorization"));
         String hostId = host.hostId();
+        // the version its header says is the one this control plane speaks to it, in its calls to the agent too
         SyncRequest request = readJson(exchange, SyncRequest.class);
+        request = request.withHost(request.host().withAgentProtocol(AgentProtocolVersion.parse(exchange.getRequestHeaders().getFirst(AgentProtocolVersion.HEADER))));
         if (!request.host().hostId().equals(hostId)) {
             throw new HostAccessDeniedException("this credential belongs to host " + hostId + ", not to host " + request.host().hostId(), false);
         }
         SyncResponse response = gateway.sync(request).withControlPlanes(controlPlanes.get().stream().map(URI::toString).toList());
         // the key from this replica's data directory, never from the store: whoever writes the store cannot hand agents a key
         exchange.getResponseHeaders().set(AgentCallKeys.SYNC_HEADER, identity.publicKeyText());
+        // for a grace after a rotation, the key rotated away from: calls signed by it (by a replica that has not yet read
+        // the new key) still work until then, by the agent's own clock too
+        if (spoken >= AgentProtocolVersion.PREVIOUS_CALL_KEY) {
+            identity.previousKey().ifPresent(previous -> exchange.getResponseHeaders().set(AgentCallKeys.PREVIOUS_SYNC_HEADER, previous.headerValue()));
+        }
         if (host.rotationDue()) {
             exchange.getResponseHeaders().set(HostCredential.ROTATE_HEADER, "true");
         }

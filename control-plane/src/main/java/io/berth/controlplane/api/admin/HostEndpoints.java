@@ -188,6 +188,8 @@ public final class HostEndpoints
             node.put("agentPort", host.info().agentPort());
         }
         JsonFields.putIfNotNull(node, "agentVersion", host.info().agentVersion());
+        // the agent protocol version the control plane speaks to it (1: a build from before versions)
+        node.put("agentProtocol", host.info().speaksAgentProtocol());
         node.put("state", host.state().name());
         JsonFields.putIfNotNull(node, "taskSubnet", host.taskSubnet());
         ObjectNode cpu = node.putObject("cpu");

@@ -44,12 +44,20 @@ public final class EcrActions
     private final RepositoryService repositories;
     private final RegistryTokens tokens;
     private final String registryAddress;
+    private final String registryScheme;
 
     public EcrActions(RepositoryService repositories, RegistryTokens tokens, String registryAddress)
+    {
+        this(repositories, tokens, registryAddress, "http");
+    }
+
+    /** registryScheme: http, or https when the registry serves TLS (the proxyEndpoint of GetAuthorizationToken says which). */
+    public EcrActions(RepositoryService repositories, RegistryTokens tokens, String registryAddress, String registryScheme)
     {
         this.repositories = requireNonNull(repositories, "repositories is null");
         this.tokens = requireNonNull(tokens, "tokens is null");
         this.registryAddress = requireNonNull(registryAddress, "registryAddress is null");
+        this.registryScheme = requireNonNull(registryScheme, "registryScheme is null");
     }
 
     public List<EcsAction> actions()
@@ -220,7 +228,7 @@ public final class EcrActions
         ObjectNode data = response.putArray("authorizationData").addObject();
         data.put("authorizationToken", Base64.getEncoder().encodeToString((LoginToken.USERNAME + ":" + login.password()).getBytes(StandardCharsets.UTF_8)));
         JsonFields.putTime(data, "expiresAt", login.expiresAt());
-        data.put("proxyEndpoint", "http://" + registryAddress);
+        data.put("proxyEndpoint", registryScheme + "://" + registryAddress);
         return response;
     }
 

@@ -1,6 +1,7 @@
 package io.berth.controlplane.agents.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.common.agentprotocol.AgentProtocolVersion;
 import io.berth.common.agentprotocol.HostInfo;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
@@ -196,6 +197,44 @@ class AgentProtocolHttpTest
         EcsException invalid = catchThrowableOfType(EcsException.class,
                 () -> endpoint.handle(new RequestContext(operator.account(), "us-east-1", "r3"), Map.of(), Map.of(), EcsClient.parse("{\"expiresInSeconds\": -1}")));
         assertThat(invalid.type()).isEqualTo("InvalidParameterException");
+    }
+
+    @Test
+    void eachAgentIsAnsweredInItsOwnProtocolVersionAndOneNewerThanTheControlPlaneIsRefusedSayingWhatToUpgrade()
+            throws Exception
+    {
+        HostCredential host = join(controlPlane.hostAccess().issueJoinToken(Optional.empty()).token());
+        controlPlane.identity().rotate(Duration.ofMinutes(5));
+
+        // a build from before versions (no header): answered in version 1, which knows no previous agent-call key
+        HttpResponse<String> unversioned = post("sync", sync(host.hostId()), host.authorizationHeader());
+        assertThat(unversioned.statusCode()).isEqualTo(200);
+        assertThat(unversioned.headers().firstValue(AgentProtocolVersion.HEADER)).contains("1");
+        assertThat(unversioned.headers().firstValue(AgentCallKeys.PREVIOUS_SYNC_HEADER)).isEmpty();
+        assertThat(hostInfo(host.hostId()).speaksAgentProtocol()).isEqualTo(1);
+
+        HttpResponse<String> current = http.send(request("sync", host.authorizationHeader()).header(AgentProtocolVersion.HEADER, Integer.toString(AgentProtocolVersion.CURRENT))
+                .POST(HttpRequest.BodyPublishers.ofString(sync(host.hostId()))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(current.statusCode()).isEqualTo(200);
+        assertThat(current.headers().firstValue(AgentProtocolVersion.HEADER)).contains(Integer.toString(AgentProtocolVersion.CURRENT));
+        assertThat(current.headers().firstValue(AgentCallKeys.PREVIOUS_SYNC_HEADER)).isPresent();
+        // what the control plane's calls to this agent will speak
+        assertThat(hostInfo(host.hostId()).speaksAgentProtocol()).isEqualTo(AgentProtocolVersion.CURRENT);
+
+        HttpResponse<String> newer = http.send(request("sync", host.authorizationHeader()).header(AgentProtocolVersion.HEADER, Integer.toString(AgentProtocolVersion.CURRENT + 1))
+                .POST(HttpRequest.BodyPublishers.ofString(sync(host.hostId()))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(newer.statusCode()).isEqualTo(426);
+        assertThat(message(newer)).contains("upgrade the control planes first");
+
+        HttpResponse<String> garbled = http.send(request("sync", host.authorizationHeader()).header(AgentProtocolVersion.HEADER, "two")
+                .POST(HttpRequest.BodyPublishers.ofString(sync(host.hostId()))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(garbled.statusCode()).isEqualTo(400);
+        assertThat(message(garbled)).contains(AgentProtocolVersion.HEADER);
+    }
+
+    private HostInfo hostInfo(String hostId)
+    {
+        return controlPlane.hosts().find(hostId).host().info();
     }
 
     private HostCredential join(String token)
