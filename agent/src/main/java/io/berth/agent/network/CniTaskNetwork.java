@@ -383,7 +383,7 @@ public final class CniTaskNetwork
                 routeMetadataAddress(attachment, state.namespace());
             }
             applyFirewall();
-            log.info("task {}: network namespace {} (made warm) with address {} on bridge {}", taskId, state.namespace(), attachment.ipv4Address(), config.bridgeName());
+            log.info("task {}: network namespace {} (made warm as {}) with address {} on bridge {}", taskId, namespaceName(taskId), state.namespace(), attachment.ipv4Address(), config.bridgeName());
             return attachment;
         }
         catch (NetworkException | RuntimeException e) {
