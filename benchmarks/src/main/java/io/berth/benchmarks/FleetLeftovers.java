@@ -73,6 +73,13 @@ final class FleetLeftovers
                     delete.destroyForcibly();
                 }
             }
+            // a task that took a warm namespace is known by its name too, a symbolic link to the warm one (BRIDGE-TASKID)
+            String taskId = state.getFileName().toString().replaceFirst("\\.json$", "");
+            try (Stream<Path> names = Files.list(Path.of("/run/netns"))) {
+                for (Path name : names.filter(Files::isSymbolicLink).filter(link -> link.getFileName().toString().endsWith("-" + taskId)).toList()) {
+                    Files.deleteIfExists(name);
+                }
+            }
         }
     }
 }

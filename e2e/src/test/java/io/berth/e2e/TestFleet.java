@@ -343,8 +343,9 @@ final class TestFleet
         for (int i = 0; i < fleet.size(); i++) {
             leftovers.addAll(leftovers(i));
         }
-        // the agents name their tasks' namespaces BRIDGE-TASKID; the warm ones a running agent keeps for its next tasks
-        // (BRIDGE-warm-ID, in its pool's state) are its own, not a task's: any other is left over
+        // the agents name their tasks' namespaces BRIDGE-TASKID (for a namespace made warm, an alias of its BRIDGE-warm-ID,
+        // which it keeps); the warm ones a running agent keeps for its next tasks (in its pool's state) are its own, not
+        // a task's: any other is left over
         Set<String> pooled = new HashSet<>();
         for (int i = 0; i < fleet.size(); i++) {
             pooled.addAll(warmNamespaces(i));

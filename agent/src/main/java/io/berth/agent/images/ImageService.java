@@ -28,4 +28,14 @@ public interface ImageService
         }
         return pull(reference);
     }
+
+    /**
+     * As {@link #pull(String, RegistryLogin)}, for a task of the account (null: none). A tag may be resolved once for
+     * a few seconds of pulls by the same account with the same login, never across accounts or logins.
+     */
+    default PulledImage pull(String reference, RegistryLogin login, String accountId)
+            throws ImagePullException
+    {
+        return pull(reference, login);
+    }
 }

@@ -33,14 +33,16 @@ import static java.util.Objects.requireNonNull;
  * Pulls images from OCI Distribution registries into a {@link ContentStore} and a {@link LayerStore} under one
  * root: {@code <root>/blobs/sha256/...} and {@code <root>/layers/sha256/...}.
  *
- * <p>A tag is always resolved against the registry (tags move); everything below the manifest is addressed by
- * digest and fetched only when missing, so a repeated pull downloads no blob. A digest reference whose content
+ * <p>A tag is resolved against the registry (tags move), and what it resolved to serves the same account with the same
+ * credential for a few seconds ({@link TagResolutionCache}: a burst of tasks of one image asks once); everything below
+ * the manifest is addressed by digest and fetched only when missing, so a repeated pull downloads no blob. A digest reference whose content
  * is all here is served even when the registry is unreachable. Work on one blob or layer is serialized by a
  * per-digest lock, so concurrent pulls of one image share the work instead of corrupting it.
  *
  * <p>A task's pull may bring its account's own login to a registry: then every request to that registry is made
- * with it, with tokens of its own, and the manifest is always fetched with it, even when every layer is already
- * here, so a layer on the host serves only an account the registry lets read the image.
+ * with it, with tokens of its own, and the manifest is fetched with it (or was, within the cache's few seconds, with
+ * that very login by that account), even when every layer is already here, so a layer on the host serves only an
+ * account the registry lets read the image.
  *
  * <p>Each pull records the image and its last use in an {@link ImageRecordStore}, for garbage collection. Pulls hold
  * the store's read lock and a collection its write lock, so a collection never removes content a pull is working on
@@ -63,6 +65,7 @@ public final class RegistryImageService
     private final ImageLimits limits;
     private final ImageRecordStore records;
     private final Clock clock;
+    private final TagResolutionCache tagResolutions;
     private final ConcurrentMap<Digest, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final ReentrantReadWriteLock storeLock = new ReentrantReadWriteLock();
     private volatile ImageGarbageCollector collector;
@@ -103,6 +106,7 @@ public final class RegistryImageService
         this.content = new ContentStore(root);
         this.layers = new LayerStore(root, requireNonNull(unpacker, "unpacker is null"));
         this.records = new ImageRecordStore(root);
+        this.tagResolutions = new TagResolutionCache(clock, TagResolutionCache.DEFAULT_LIFETIME);
     }
 
     /**
@@ -140,10 +144,17 @@ public final class RegistryImageService
     public PulledImage pull(String reference, RegistryLogin login)
             throws ImagePullException
     {
+        return pull(reference, login, null);
+    }
+
+    @Override
+    public PulledImage pull(String reference, RegistryLogin login, String accountId)
+            throws ImagePullException
+    {
         PulledImage pulled;
         storeLock.readLock().lock();
         try {
-            pulled = pullHoldingTheStore(reference, login);
+            pulled = pullHoldingTheStore(reference, login, accountId);
         }
         finally {
             storeLock.readLock().unlock();
@@ -155,7 +166,7 @@ public final class RegistryImageService
         return pulled;
     }
 
-    private PulledImage pullHoldingTheStore(String reference, RegistryLogin login)
+    private PulledImage pullHoldingTheStore(String reference, RegistryLogin login, String accountId)
             throws ImagePullException
     {
         ImageReference parsed;
@@ -165,21 +176,32 @@ public final class RegistryImageService
         catch (IllegalArgumentException e) {
             throw new ImagePullException(e.getMessage());
         }
+        // a digest names its content for good: only a tag's resolution is kept, per account and credential
+        TagResolutionCache.Key cacheKey = parsed.digest().isPresent() ? null : TagResolutionCache.Key.of(accountId, login, parsed);
         if (login == null) {
-            return pull(reference, parsed, client, true);
+            return pull(reference, parsed, client, true, cacheKey);
         }
-        // the task's own login, and no token another pull was granted; its manifest is always fetched with it
+        // the task's own login, and no token another pull was granted; its manifest is fetched with it (or was, moments ago)
         try (RegistryClient taskClient = client.withCredential(login.registry(), new RegistryCredentials.Credential(login.username(), login.password()))) {
             boolean ownRegistry = RegistryCredentials.normalizeHost(login.registry()).equals(RegistryCredentials.normalizeHost(parsed.registry()));
-            return pull(reference, parsed, taskClient, !ownRegistry);
+            return pull(reference, parsed, taskClient, !ownRegistry, cacheKey);
         }
     }
 
-    /** offlineFallback: whether a digest reference whose content is here may be served when the registry is unreachable. */
-    private PulledImage pull(String reference, ImageReference parsed, RegistryClient client, boolean offlineFallback)
+    /**
+     * offlineFallback: whether a digest reference whose content is here may be served when the registry is unreachable;
+     * cacheKey: whose tag resolution this is (null: a digest reference, nothing to resolve).
+     */
+    private PulledImage pull(String reference, ImageReference parsed, RegistryClient client, boolean offlineFallback, TagResolutionCache.Key cacheKey)
             throws ImagePullException
     {
-        FetchedManifest top = resolve(client, parsed, offlineFallback);
+        FetchedManifest top = recentlyResolved(cacheKey).orElse(null);
+        if (top == null) {
+            top = resolve(client, parsed, offlineFallback);
+            if (cacheKey != null) {
+                tagResolutions.put(cacheKey, top.digest());
+            }
+        }
         String failure = "failed to pull and unpack image \"%s\"".formatted(parsed);
         try {
             FetchedManifest imageManifest = selectPlatform(client, parsed, top);
@@ -350,6 +372,28 @@ public final class RegistryImageService
             throw new ImagePullException("%s: the image's layers are %d bytes compressed, more than the limit of %s per image; raise it with --max-image-size on berth agent or berth up"
                     .formatted(failure, toDownload, ByteSizes.format(limits.maxImageBytes())));
         }
+    }
+
+    /** The manifest the key's tag resolved to moments ago, from the store; empty when none or no longer stored. */
+    private Optional<FetchedManifest> recentlyResolved(TagResolutionCache.Key cacheKey)
+    {
+        if (cacheKey == null) {
+            return Optional.empty();
+        }
+        Optional<Digest> digest = tagResolutions.get(cacheKey);
+        if (digest.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            if (content.contains(digest.get())) {
+                return Optional.of(stored(digest.get()));
+            }
+        }
+        catch (IOException e) {
+            log.info("image {}: the manifest {} it resolved to is not readable from the store, resolving again: {}", cacheKey.reference(), digest.get(), e.getMessage());
+        }
+        tagResolutions.forget(cacheKey);
+        return Optional.empty();
     }
 
     /**

@@ -62,6 +62,13 @@ public final class MeasuredHost
         {
             return metrics.measure(AgentMetrics.IMAGE_PULL, () -> inner.pull(reference, login));
         }
+
+        @Override
+        public PulledImage pull(String reference, RegistryLogin login, String accountId)
+                throws ImagePullException
+        {
+            return metrics.measure(AgentMetrics.IMAGE_PULL, () -> inner.pull(reference, login, accountId));
+        }
     }
 
     private record Snapshots(Snapshotter inner, AgentMetrics metrics)

@@ -13,9 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.HashSet;
+import java.util.Map;
+import java.util.HashMap;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -187,13 +187,26 @@ public final class CniTaskNetwork
 
     /**
      * Removes the warm namespaces an earlier agent left (it stopped, or crashed, with them made and not handed out);
-     * one whose plugin id a task's state names was being handed to that task, which keeps it.
+     * one whose plugin id a task's state names was being handed to that task, which keeps it (only the warm state
+     * goes). Every task's namespace gets its task's name back, should a crash have come before its alias was made.
      */
     private void releaseLeftoverWarm()
     {
-        Set<String> taken = new HashSet<>();
+        Map<String, String> taken = new HashMap<>();
         for (String taskId : states.taskIds()) {
-            states.read(taskId, namespaceName(taskId)).ifPresent(state -> taken.add(state.cniContainerId()));
+            Optional<TaskNetworkState> state = states.read(taskId, namespaceName(taskId));
+            if (state.isEmpty()) {
+                continue;
+            }
+            taken.put(state.get().cniContainerId(), state.get().namespace());
+            if (namespaces.exists(state.get().namespace())) {
+                try {
+                    nameAfterTask(state.get());
+                }
+                catch (NetworkException e) {
+                    log.warn("task {}: {}", taskId, e.getMessage());
+                }
+            }
         }
         for (String id : warmStates.taskIds()) {
             Optional<TaskNetworkState> state = warmStates.read(id, namespaceName(id));
@@ -201,9 +214,12 @@ public final class CniTaskNetwork
                 continue;
             }
             try {
-                if (taken.contains(id)) {
-                    // a task's now (its address and veth are its own): only the warm name goes, should it be left
-                    namespaces.delete(state.get().namespace());
+                if (taken.containsKey(id)) {
+                    // a task's now (its address and veth are the task's): only the warm state goes, and the warm name
+                    // should an agent from before aliases have cut its renaming short (its task's state names another)
+                    if (!taken.get(id).equals(state.get().namespace())) {
+                        namespaces.delete(state.get().namespace());
+                    }
                     warmStates.delete(id);
                 }
                 else {
@@ -290,8 +306,9 @@ public final class CniTaskNetwork
             }
             Optional<TaskNetworkState> existing = states.read(taskId, namespaceName(taskId));
             if (existing.isPresent() && existing.get().addResult() != null && namespaces.exists(existing.get().namespace())) {
+                nameAfterTask(existing.get());
                 applyFirewall();
-                return Optional.of(bridgeConfigs.attachment(existing.get(), namespaces.path(existing.get().namespace())));
+                return Optional.of(attachment(existing.get()));
             }
             if (existing.isPresent()) {
                 // a set-up cut short by a crash: release what it got, then begin again
@@ -306,7 +323,7 @@ public final class CniTaskNetwork
             try {
                 MadeNamespace made = makeNamespace(state, taskMtu);
                 state = made.state();
-                NetworkAttachment attachment = bridgeConfigs.attachment(state, namespaces.path(state.namespace()));
+                NetworkAttachment attachment = attachment(state);
                 states.write(state);
                 if (metadataPort != made.routedPort()) {
                     // the endpoint opened meanwhile, and skipped this task's namespace while its state had no address yet
@@ -333,15 +350,16 @@ public final class CniTaskNetwork
     }
 
     /**
-     * Gives the task a warm namespace: its state file (naming the warm one's plugin id, which the DEL needs) is written
-     * before the warm one's goes, so a crash between leaves it to either the task or the next agent's start, never to
-     * neither; the namespace takes the task's name; then the metadata route if the endpoint moved, and the task's
-     * identity into the firewall (which takes the port out of the idle ones in the same transaction).
+     * Gives the task a warm namespace: its state file (naming the warm namespace, which keeps its own name, and the warm
+     * one's plugin id, which the DEL needs) is written before the warm one's goes, so a crash between leaves it to
+     * either the task or the next agent's start, never to neither; the task's name becomes an alias of it (a symbolic
+     * link, no process); then the metadata route if the endpoint moved, and the task's identity into the firewall
+     * (which takes the port out of the idle ones in the same transaction). The only process on this path is that nft.
      */
     private NetworkAttachment takeWarm(String taskId, String accountId, WarmNamespace warm)
             throws NetworkException
     {
-        TaskNetworkState state = new TaskNetworkState(taskId, namespaceName(taskId), accountId == null ? NO_ACCOUNT : accountId, warm.subnet(), warm.addResult(), warm.id());
+        TaskNetworkState state = new TaskNetworkState(taskId, warm.namespace(), accountId == null ? NO_ACCOUNT : accountId, warm.subnet(), warm.addResult(), warm.id());
         try {
             states.write(state);
         }
@@ -358,21 +376,20 @@ public final class CniTaskNetwork
             warmPool.handedOut(warm);
         }
         try {
-            namespaces.rename(warm.namespace(), state.namespace());
+            nameAfterTask(state);
             warmStates.delete(warm.id());
-            NetworkAttachment attachment = bridgeConfigs.attachment(state, namespaces.path(state.namespace()));
+            NetworkAttachment attachment = attachment(state);
             if (metadataPort != warm.metadataPort()) {
                 routeMetadataAddress(attachment, state.namespace());
             }
             applyFirewall();
-            log.info("task {}: network namespace {} (made warm) with address {} on bridge {}", taskId, state.namespace(), attachment.ipv4Address(), config.bridgeName());
+            log.info("task {}: network namespace {} (made warm as {}) with address {} on bridge {}", taskId, namespaceName(taskId), state.namespace(), attachment.ipv4Address(), config.bridgeName());
             return attachment;
         }
         catch (NetworkException | RuntimeException e) {
             try {
+                // the task's state names the warm namespace: its tear-down removes it, the alias and the address
                 tearDownHeld(taskId);
-                // the warm name, should the renaming have failed before it went
-                namespaces.delete(warm.namespace());
                 warmStates.delete(warm.id());
             }
             catch (NetworkException cleanup) {
@@ -380,6 +397,26 @@ public final class CniTaskNetwork
             }
             throw e;
         }
+    }
+
+    /**
+     * The task's namespace under the task's name (BRIDGE-TASKID), which operators, health checks that nsenter and tools
+     * look for: a namespace made warm keeps its own name, and the task's name is an alias of it.
+     */
+    private void nameAfterTask(TaskNetworkState state)
+            throws NetworkException
+    {
+        String taskName = namespaceName(state.taskId());
+        if (!taskName.equals(state.namespace())) {
+            namespaces.alias(taskName, state.namespace());
+        }
+    }
+
+    /** The task's attachment: its containers join the namespace by the task's name. */
+    private NetworkAttachment attachment(TaskNetworkState state)
+            throws NetworkException
+    {
+        return bridgeConfigs.attachment(state, namespaces.path(namespaceName(state.taskId())));
     }
 
     private static TaskNetworkState warmState(WarmNamespace warm)
@@ -561,6 +598,10 @@ public final class CniTaskNetwork
             }
         }
         try {
+            // the task's name first, when it is an alias of a namespace made warm: nothing leads to a removed namespace
+            if (!namespaceName(state.taskId()).equals(state.namespace())) {
+                namespaces.removeAlias(namespaceName(state.taskId()));
+            }
             namespaces.delete(state.namespace());
         }
         catch (NetworkException e) {

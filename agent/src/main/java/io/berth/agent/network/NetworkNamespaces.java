@@ -14,7 +14,6 @@ import static java.util.Objects.requireNonNull;
 final class NetworkNamespaces
 {
     private static final Path DIRECTORY = Path.of("/run/netns");
-    private static final String MOUNT = "/usr/bin/mount";
 
     private final NetworkCommands commands;
 
@@ -47,42 +46,78 @@ final class NetworkNamespaces
     }
 
     /**
-     * Gives the namespace another name: its bind mount is made again under the new name and the old name removed, so
-     * the namespace itself (its links, addresses, routes) is the same. A warm namespace gets its task's name this way,
-     * which operators and tools look for.
+     * Gives the namespace a second name, a symbolic link beside its bind mount: a file operation, no process on a
+     * task's start path. Whatever opens the name (runc, nsenter, `ip netns exec`) reaches the same namespace. A warm
+     * namespace is known by its task's name this way, which operators and tools look for; an alias already there
+     * for the same namespace is fine.
      */
-    void rename(String from, String to)
+    void alias(String alias, String namespace)
             throws NetworkException
     {
-        Path target = path(to);
+        Path link = path(alias);
+        Path target = Path.of(namespace);
         try {
             Files.createDirectories(DIRECTORY);
-            if (!Files.exists(target)) {
-                Files.createFile(target);
+            if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).equals(target)) {
+                return;
+            }
+            Files.deleteIfExists(link);
+            Files.createSymbolicLink(link, target);
+        }
+        catch (IOException e) {
+            throw new NetworkException("cannot name the network namespace " + namespace + " " + alias + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the name is an alias ({@link #alias}) that leads to the namespace's bind mount. */
+    boolean aliases(String alias, String namespace)
+    {
+        try {
+            return Files.isSymbolicLink(path(alias)) && Files.readSymbolicLink(path(alias)).equals(Path.of(namespace));
+        }
+        catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Removes an alias; one that is gone is fine. Never `ip netns delete` on an alias: it unmounts what the link leads
+     * to before it removes the link.
+     */
+    void removeAlias(String alias)
+            throws NetworkException
+    {
+        Path link = path(alias);
+        try {
+            if (Files.isSymbolicLink(link)) {
+                Files.delete(link);
             }
         }
         catch (IOException e) {
-            throw new NetworkException("cannot name the network namespace " + from + " " + to + ": " + e.getMessage(), e);
+            throw new NetworkException("cannot remove the name " + alias + " of a network namespace: " + e.getMessage(), e);
         }
-        try {
-            commands.run("name the network namespace " + from + " " + to, List.of(MOUNT, "--bind", path(from).toString(), target.toString()));
-        }
-        catch (NetworkException e) {
-            try {
-                Files.deleteIfExists(target);
-            }
-            catch (IOException cleanup) {
-                e.addSuppressed(cleanup);
-            }
-            throw e;
-        }
-        delete(from);
     }
 
-    /** Removes the namespace; one that is already gone is fine. */
+    /**
+     * Removes the namespace; one that is already gone is fine. By an alias ({@link #alias}), both go: the alias first,
+     * then the namespace it leads to (a task's namespace made warm is removed by its task's name too).
+     */
     void delete(String name)
             throws NetworkException
     {
+        Path link = path(name);
+        if (Files.isSymbolicLink(link)) {
+            String target;
+            try {
+                target = Files.readSymbolicLink(link).getFileName().toString();
+            }
+            catch (IOException e) {
+                throw new NetworkException("cannot read the name " + name + " of a network namespace: " + e.getMessage(), e);
+            }
+            removeAlias(name);
+            delete(target);
+            return;
+        }
         if (exists(name)) {
             commands.run("delete the network namespace " + name, List.of(NetworkCommands.IP, "netns", "delete", name));
         }

@@ -173,6 +173,11 @@ public final class RuncConmonRuntime
             // runc keeps its state in its root, so nothing there means nothing to ask runc about
             return Optional.empty();
         }
+        if (Files.exists(layout.exitFile(containerId))) {
+            // conmon writes the exit file once the container's first process has exited, and runc would only say
+            // "stopped": a task's stop waits on this look, so it spawns no runc
+            return Optional.of(exited(containerId));
+        }
         Optional<RuncState> state = runc.state(containerId);
         if (state.isPresent()) {
             return Optional.of(switch (state.get().status()) {
@@ -232,7 +237,9 @@ public final class RuncConmonRuntime
     public void delete(String containerId)
     {
         StateLayout.checkContainerId(containerId);
-        Optional<RuncState> state = runc.state(containerId);
+        // an exit recorded by conmon means the container's first process has exited: nothing to kill, and no runc
+        // state to ask on a stop's path (the forced delete below removes whatever of the container is left)
+        Optional<RuncState> state = Files.exists(layout.exitFile(containerId)) ? Optional.empty() : runc.state(containerId);
         if (state.isPresent() && !state.get().status().equals("stopped")) {
             try {
                 runc.kill(containerId, SIGKILL);

@@ -331,7 +331,7 @@ public final class TaskRunner
                 throw new ImagePullException("the task's registry credentials are not on this host (the agent restarted before the pull); stop the task and run it again");
             }
             RegistryLogin login = held.get().registryLogins().get(spec.name());
-            PulledImage image = host.images().pull(spec.image(), login != null ? login : record.get().assignment().registryLogin());
+            PulledImage image = host.images().pull(spec.image(), login != null ? login : record.get().assignment().registryLogin(), record.get().assignment().accountId());
             images.put(spec.name(), image);
             update(current -> current.withContainer(spec.name(), container -> container.withImageDigest(image.manifestDigest())));
             return Optional.of(image);

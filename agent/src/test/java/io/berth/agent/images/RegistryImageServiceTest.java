@@ -1,5 +1,6 @@
 package io.berth.agent.images;
 
+import io.berth.common.agentprotocol.RegistryLogin;
 import io.berth.testing.OciLayoutImage;
 import io.berth.testing.TestImageConfig;
 import io.berth.testing.TestImages;
@@ -272,6 +273,40 @@ class RegistryImageServiceTest
             assertThatThrownBy(() -> new RegistryImageService(root, client).pull(basic.hostPort() + "/test/busybox:v1"))
                     .hasMessageContaining("unauthorized: %s requires a username and password".formatted(basic.hostPort()));
         }
+    }
+
+    @Test
+    void aTagResolvedMomentsAgoServesOnlyTheSameAccountWithTheSameLogin(@TempDir Path root)
+            throws Exception
+    {
+        try (RegistryProxy proxy = new RegistryProxy(registry.hostPort(), RegistryProxy.Auth.BASIC, "bob", "pw")) {
+            String reference = proxy.hostPort() + "/test/busybox:v1";
+            RegistryLogin bob = new RegistryLogin(proxy.hostPort(), "bob", "pw");
+            RegistryImageService images = new RegistryImageService(root, client);
+
+            PulledImage first = images.pull(reference, bob, "111111111111");
+            long asked = manifestRequests(proxy);
+            PulledImage again = images.pull(reference, bob, "111111111111");
+
+            // a burst of one account's tasks asks the registry once
+            assertThat(again).isEqualTo(first);
+            assertThat(manifestRequests(proxy)).isEqualTo(asked);
+            // another account, even with the same login, asks for itself
+            images.pull(reference, bob, "222222222222");
+            assertThat(manifestRequests(proxy)).isGreaterThan(asked);
+            // a login that cannot read the image, or none, never gets what another login resolved
+            assertThatThrownBy(() -> images.pull(reference, new RegistryLogin(proxy.hostPort(), "bob", "wrong"), "111111111111"))
+                    .isInstanceOf(ImagePullException.class)
+                    .hasMessageContaining("unauthorized");
+            assertThatThrownBy(() -> images.pull(reference, null, "111111111111"))
+                    .isInstanceOf(ImagePullException.class)
+                    .hasMessageContaining("unauthorized");
+        }
+    }
+
+    private static long manifestRequests(RegistryProxy proxy)
+    {
+        return proxy.requests().stream().filter(request -> request.contains("/manifests/")).count();
     }
 
     @Test

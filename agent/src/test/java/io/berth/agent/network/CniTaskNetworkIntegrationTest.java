@@ -373,9 +373,13 @@ class CniTaskNetworkIntegrationTest
         NetworkAttachment server = network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
         NetworkAttachment client = network.setUp(TASK_B, ACCOUNT_1).orElseThrow();
 
-        // made warm, named as any task's namespace, with the task's identity in the firewall and its port no longer idle
+        // made warm, named as any task's namespace (an alias of the warm one, which keeps its name, so no process renames
+        // it), with the task's identity in the firewall and its port no longer idle
         assertThat(server.networkNamespacePath()).isEqualTo("/run/netns/" + network.namespaceName(TASK_A));
-        assertThat(warmNamespaces()).doesNotContain(warm.get(0));
+        Path serverName = Path.of(server.networkNamespacePath());
+        assertThat(serverName).isSymbolicLink();
+        assertThat(Files.readSymbolicLink(serverName).toString()).isIn(warm);
+        assertThat(warmNamespaces()).doesNotContain(Files.readSymbolicLink(serverName).toString());
         assertThat(run("ip", "netns", "exec", network.namespaceName(TASK_A), "ip", "link", "show", "lo")).contains("UP");
         assertThat(run("ip", "netns", "exec", network.namespaceName(TASK_A), "ip", "-4", "addr", "show", "eth0")).contains(server.ipv4Address() + "/24");
         assertThat(run("nft", "list", "table", "bridge", config.networkName())).contains(server.macAddress()).contains(server.ipv4Address());
@@ -394,7 +398,7 @@ class CniTaskNetworkIntegrationTest
         assertThat(network.releaseWarm()).isEmpty();
 
         assertThat(warmNamespaces()).isEmpty();
-        assertThat(Path.of(server.networkNamespacePath())).doesNotExist();
+        assertThat(namespacesOfThisBridge()).isEmpty();
         assertThat(allocatedAddresses()).isEmpty();
         assertThat(idlePorts()).isEmpty();
     }
@@ -408,11 +412,23 @@ class CniTaskNetworkIntegrationTest
         network.restore();
         await().atMost(Duration.ofSeconds(60)).until(() -> warmNamespaces().size() == 2 && allocatedAddresses().size() == 2);
 
-        // the agent crashed: the next one, with no pool of its own, removes them as it starts
+        NetworkAttachment kept = network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
+        String keptWarm = Files.readSymbolicLink(Path.of(kept.networkNamespacePath())).toString();
+        await().atMost(Duration.ofSeconds(60)).until(() -> warmNamespaces().size() == 2);
+        // as a crash between the task's state and its alias: the name is not there yet
+        Files.delete(Path.of(kept.networkNamespacePath()));
+
+        // the agent crashed: the next one, with no pool of its own, removes the pool's as it starts; the task it no longer
+        // has keeps its namespace (under its name again) until the orphan cleanup tears it down
         network = new CniTaskNetwork(config);
         network.restore();
 
         assertThat(warmNamespaces()).isEmpty();
+        assertThat(allocatedAddresses()).containsExactly(kept.ipv4Address());
+        assertThat(Files.readSymbolicLink(Path.of(kept.networkNamespacePath())).toString()).isEqualTo(keptWarm);
+        assertThat(run("ip", "netns", "exec", network.namespaceName(TASK_A), "ip", "-4", "addr", "show", "eth0")).contains(kept.ipv4Address() + "/24");
+        network.tearDown(TASK_A);
+        assertThat(namespacesOfThisBridge()).isEmpty();
         assertThat(allocatedAddresses()).isEmpty();
     }
 
@@ -420,21 +436,27 @@ class CniTaskNetworkIntegrationTest
     void aWarmNamespaceThatCannotTakeItsTasksNameFailsTheSetUpAndLeavesNothing()
             throws Exception
     {
-        // fault injection: the bind mount that gives a warm namespace its task's name fails
-        String failMount = "case \"$*\" in *mount*--bind*) echo injected mount failure >&2; exit 1;; esac; exec \"$@\"";
-        network = new CniTaskNetwork(config, new NetworkCommands(), new NetworkCommands(List.of("sh", "-c", failMount, "sh")), 1);
+        network = new CniTaskNetwork(config, new NetworkCommands(), new NetworkCommands(), 1);
         applyPlan();
         network.restore();
         await().atMost(Duration.ofSeconds(60)).until(() -> warmNamespaces().size() == 1 && idlePorts().size() == 1);
         String taken = warmNamespaces().get(0);
+        // fault injection: the task's name is held by a directory that is not empty, so its alias cannot be made
+        Path blocker = Path.of("/run/netns", network.namespaceName(TASK_A));
+        Files.createDirectories(blocker.resolve("blocker"));
+        try {
+            assertThatThrownBy(() -> network.setUp(TASK_A, ACCOUNT_1))
+                    .isInstanceOf(NetworkException.class)
+                    .hasMessageContaining("cannot name the network namespace " + taken + " " + network.namespaceName(TASK_A));
 
-        assertThatThrownBy(() -> network.setUp(TASK_A, ACCOUNT_1))
-                .isInstanceOf(NetworkException.class)
-                .hasMessageContaining("injected mount failure");
-
-        assertThat(network.taskIds()).isEmpty();
-        assertThat(Path.of("/run/netns", network.namespaceName(TASK_A))).doesNotExist();
-        assertThat(Path.of("/run/netns", taken)).doesNotExist();
+            assertThat(network.taskIds()).isEmpty();
+            assertThat(Path.of("/run/netns", taken)).doesNotExist();
+            assertThat(blocker.resolve("blocker")).as("what held the name is not the agent's to remove").isDirectory();
+        }
+        finally {
+            Files.delete(blocker.resolve("blocker"));
+            Files.delete(blocker);
+        }
         // the next warm one is made again; the stop removes it and nothing is left
         await().atMost(Duration.ofSeconds(60)).until(() -> warmNamespaces().size() == 1);
         assertThat(network.releaseWarm()).isEmpty();
@@ -442,12 +464,26 @@ class CniTaskNetworkIntegrationTest
         assertThat(allocatedAddresses()).isEmpty();
     }
 
-    /** The warm namespaces of this test's bridge, by name. */
+    /** The warm namespaces of this test's bridge that no task has (a task's name is an alias of the one it took), by name. */
     private List<String> warmNamespaces()
             throws IOException
     {
+        List<String> taken = new ArrayList<>();
+        for (String name : namespacesOfThisBridge()) {
+            Path path = Path.of("/run/netns", name);
+            if (Files.isSymbolicLink(path)) {
+                taken.add(Files.readSymbolicLink(path).toString());
+            }
+        }
+        return namespacesOfThisBridge().stream().filter(name -> name.startsWith(config.bridgeName() + "-warm-")).filter(name -> !taken.contains(name)).toList();
+    }
+
+    /** Every name under /run/netns of this test's bridge: tasks', their aliases and warm ones. */
+    private List<String> namespacesOfThisBridge()
+            throws IOException
+    {
         try (Stream<Path> names = Files.list(Path.of("/run/netns"))) {
-            return names.map(path -> path.getFileName().toString()).filter(name -> name.startsWith(config.bridgeName() + "-warm-")).sorted().toList();
+            return names.map(path -> path.getFileName().toString()).filter(name -> name.startsWith(config.bridgeName() + "-")).sorted().toList();
         }
     }
 
