@@ -28,7 +28,7 @@ final class CniPlugins
     static final String DEL = "DEL";
     static final String CHECK = "CHECK";
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private final Path pluginDirectory;

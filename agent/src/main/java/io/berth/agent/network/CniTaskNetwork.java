@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -92,10 +93,24 @@ public final class CniTaskNetwork
         this(config, commands, machineCommands, 0);
     }
 
+    /**
+     * pluginDeadline: how long one CNI plugin call may take before it is killed and the task's set-up fails (60 s in
+     * the agent); fault-injection tests shorten it.
+     */
+    public CniTaskNetwork(CniNetworkConfig config, int warmNamespaces, Duration pluginDeadline)
+    {
+        this(config, new NetworkCommands(), new NetworkCommands(), warmNamespaces, pluginDeadline);
+    }
+
     CniTaskNetwork(CniNetworkConfig config, NetworkCommands commands, NetworkCommands machineCommands, int warmNamespaces)
     {
+        this(config, commands, machineCommands, warmNamespaces, CniPlugins.TIMEOUT);
+    }
+
+    private CniTaskNetwork(CniNetworkConfig config, NetworkCommands commands, NetworkCommands machineCommands, int warmNamespaces, Duration pluginDeadline)
+    {
         this.config = requireNonNull(config, "config is null");
-        this.plugins = new CniPlugins(config.pluginDirectory(), commands.prefix());
+        this.plugins = new CniPlugins(config.pluginDirectory(), commands.prefix(), pluginDeadline);
         this.bridgeConfigs = new CniBridgeConfigs(config);
         this.commands = requireNonNull(commands, "commands is null");
         // named namespaces belong to the machine (their bind mounts under /run/netns), not to a network namespace
