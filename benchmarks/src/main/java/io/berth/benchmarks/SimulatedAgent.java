@@ -1,11 +1,12 @@
 package io.berth.benchmarks;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.berth.common.agentprotocol.AgentSyncDelta;
 import io.berth.common.agentprotocol.ContainerReport;
 import io.berth.common.agentprotocol.HostInfo;
 import io.berth.common.agentprotocol.IsolationTier;
 import io.berth.common.agentprotocol.NetworkReport;
 import io.berth.common.agentprotocol.SyncRequest;
+import io.berth.common.agentprotocol.SyncResponse;
 import io.berth.common.agentprotocol.TaskReport;
 import io.berth.common.hostauth.HostCredential;
 
@@ -39,17 +40,25 @@ final class SimulatedAgent
     private String hostSubnet;
     private int nextAddress;
 
-    /** What the simulator reads of a sync answer; the rest (the network's peers and endpoints) is skipped. */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record Answer(List<Assigned> tasks, Plan network) {}
+    /** The agent's side of the delta sync, as a real agent's link has it: only changed reports go, only changed parts come. */
+    private final AgentSyncDelta delta = new AgentSyncDelta();
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
+    /** What the simulator reads of a (whole) sync answer. */
+    record Answer(List<Assigned> tasks, Plan network)
+    {
+        static Answer of(SyncResponse whole)
+        {
+            return new Answer(whole.tasks().stream()
+                    .map(task -> new Assigned(task.taskId(), task.desiredStatus().name(), task.containers().stream().map(container -> new Named(container.name())).toList()))
+                    .toList(),
+                    whole.network() == null ? null : new Plan(whole.network().hostSubnet()));
+        }
+    }
+
     record Assigned(String taskId, String desiredStatus, List<Named> containers) {}
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
     record Named(String name) {}
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
     record Plan(String hostSubnet) {}
 
     SimulatedAgent(int index, HostCredential credential, int replica)
@@ -62,6 +71,11 @@ final class SimulatedAgent
     HostCredential credential()
     {
         return credential;
+    }
+
+    AgentSyncDelta delta()
+    {
+        return delta;
     }
 
     int replica()
