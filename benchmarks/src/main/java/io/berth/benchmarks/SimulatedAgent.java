@@ -24,7 +24,8 @@ import static java.util.Objects.requireNonNull;
  * One simulated host of a {@link SimulatedFleet}: what a real agent tells the control plane, without running anything.
  * It reports every task it holds as a real agent would once the container runs (RUNNING, with pull and start times,
  * its containers and an address from the host's slice of the task network), reports a task the control plane wants
- * stopped as STOPPED at the next sync, and forgets a task the answer no longer lists. Its state is touched by one
+ * stopped as STOPPED at the next sync, and forgets a task the answer no longer lists. Its syncs are deltas on the wire as
+ * a real agent's are (the agent's {@link AgentSyncDelta}). Its state is touched by one
  * thread at a time (its fleet's loop for it).
  */
 final class SimulatedAgent
