@@ -55,7 +55,7 @@ import static java.util.Objects.requireNonNull;
  * A delta request (see {@link io.berth.common.agentprotocol.HeldState}) reports only the tasks whose report changed and
  * names every task the host holds; the others' reports are as last recorded. This replica asks a host for every report
  * (fullReportsWanted) when it has not had them from that host since it started (it may be new, restarted, or on a store
- * that lost state) and when the host is back from being lost.
+ * that lost state) and when the host is back from being lost or unknown to the store.
  */
 public final class AgentGateway
         implements ControlPlaneLink, LogShippingLink
@@ -126,7 +126,8 @@ public final class AgentGateway
             Instant now = clock.instant();
             Optional<Host> known = transaction.hosts().find(hostId);
             boolean back = known.isPresent() && known.get().lostAt() != null;
-            backFromLost[0] = back;
+            // a host the store does not know (a store that lost state) cannot have had its reports recorded either
+            backFromLost[0] = back || known.isEmpty();
             if (back) {
                 log.info("Host {} is back after being lost at {}; it is told to stop the tasks recorded STOPPED", hostId, known.get().lostAt());
             }
@@ -174,7 +175,8 @@ public final class AgentGateway
 
     /**
      * Whether to ask the host for every report next time: a delta request from a host whose every report this replica has
-     * not recorded since it started, or from a host back from being lost. Called once the sync is committed.
+     * not recorded since it started, or from a host back from being lost or unknown to the store. Called once the sync is
+     * committed.
      */
     private boolean fullReportsWanted(String hostId, SyncRequest request, boolean backFromLost)
     {
@@ -184,7 +186,7 @@ public final class AgentGateway
         }
         if (backFromLost || !hostsWithFullReports.contains(hostId)) {
             log.info("Host {} sent only the reports that changed; asking it for every report ({})", hostId,
-                    backFromLost ? "it is back from being lost" : "this replica has not had them since it started");
+                    backFromLost ? "it is back from being lost, or new to the store" : "this replica has not had them since it started");
             return true;
         }
         return false;
