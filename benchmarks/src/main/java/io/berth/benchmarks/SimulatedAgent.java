@@ -1,11 +1,12 @@
 package io.berth.benchmarks;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.berth.common.agentprotocol.AgentSyncDelta;
 import io.berth.common.agentprotocol.ContainerReport;
 import io.berth.common.agentprotocol.HostInfo;
 import io.berth.common.agentprotocol.IsolationTier;
 import io.berth.common.agentprotocol.NetworkReport;
 import io.berth.common.agentprotocol.SyncRequest;
+import io.berth.common.agentprotocol.SyncResponse;
 import io.berth.common.agentprotocol.TaskReport;
 import io.berth.common.hostauth.HostCredential;
 
@@ -23,7 +24,8 @@ import static java.util.Objects.requireNonNull;
  * One simulated host of a {@link SimulatedFleet}: what a real agent tells the control plane, without running anything.
  * It reports every task it holds as a real agent would once the container runs (RUNNING, with pull and start times,
  * its containers and an address from the host's slice of the task network), reports a task the control plane wants
- * stopped as STOPPED at the next sync, and forgets a task the answer no longer lists. Its state is touched by one
+ * stopped as STOPPED at the next sync, and forgets a task the answer no longer lists. Its syncs are deltas on the wire as
+ * a real agent's are (the agent's {@link AgentSyncDelta}). Its state is touched by one
  * thread at a time (its fleet's loop for it).
  */
 final class SimulatedAgent
@@ -39,17 +41,25 @@ final class SimulatedAgent
     private String hostSubnet;
     private int nextAddress;
 
-    /** What the simulator reads of a sync answer; the rest (the network's peers and endpoints) is skipped. */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record Answer(List<Assigned> tasks, Plan network) {}
+    /** The agent's side of the delta sync, as a real agent's link has it: only changed reports go, only changed parts come. */
+    private final AgentSyncDelta delta = new AgentSyncDelta();
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
+    /** What the simulator reads of a (whole) sync answer. */
+    record Answer(List<Assigned> tasks, Plan network)
+    {
+        static Answer of(SyncResponse whole)
+        {
+            return new Answer(whole.tasks().stream()
+                    .map(task -> new Assigned(task.taskId(), task.desiredStatus().name(), task.containers().stream().map(container -> new Named(container.name())).toList()))
+                    .toList(),
+                    whole.network() == null ? null : new Plan(whole.network().hostSubnet()));
+        }
+    }
+
     record Assigned(String taskId, String desiredStatus, List<Named> containers) {}
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
     record Named(String name) {}
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
     record Plan(String hostSubnet) {}
 
     SimulatedAgent(int index, HostCredential credential, int replica)
@@ -62,6 +72,11 @@ final class SimulatedAgent
     HostCredential credential()
     {
         return credential;
+    }
+
+    AgentSyncDelta delta()
+    {
+        return delta;
     }
 
     int replica()

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.berth.common.hostauth.HostCredential;
 import io.berth.common.json.Json;
 
+import io.berth.common.agentprotocol.SyncRequest;
+import io.berth.common.agentprotocol.SyncResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -63,6 +65,15 @@ final class SimulatedFleet
         private final long startedAt = System.nanoTime();
         private final ConcurrentLinkedQueue<Long> roundTrips = new ConcurrentLinkedQueue<>();
         private final LongAdder failures = new LongAdder();
+        /** Request and answer bodies of the syncs, summed. */
+        private final LongAdder bytes = new LongAdder();
+
+        /** The mean size of a sync (request body plus answer body), in bytes; 0 with no sync. */
+        long bytesPerSync()
+        {
+            int count = roundTrips.size();
+            return count == 0 ? 0 : bytes.sum() / count;
+        }
 
         List<Duration> roundTrips()
         {
@@ -189,12 +200,24 @@ final class SimulatedFleet
     {
         long started = System.nanoTime();
         try {
-            byte[] body = mapper.writeValueAsBytes(agent.request());
-            byte[] answer = call(agent.replica(), agent.hashCode(), "sync", HttpRequest.BodyPublishers.ofByteArray(body), agent.credential(), SYNC_TIMEOUT);
+            SyncRequest full = agent.request();
+            SyncRequest sent = agent.delta().outgoing(full);
+            byte[] body = mapper.writeValueAsBytes(sent);
+            byte[] answer;
+            SyncResponse whole;
+            try {
+                answer = call(agent.replica(), agent.hashCode(), "sync", HttpRequest.BodyPublishers.ofByteArray(body), agent.credential(), SYNC_TIMEOUT);
+                whole = agent.delta().incoming(full, sent, mapper.readValue(answer, SyncResponse.class));
+            }
+            catch (IOException | RuntimeException e) {
+                agent.delta().lost();
+                throw e;
+            }
             long answered = System.nanoTime();
             // counted in the phase it ends in
             recorder.get().roundTrips.add(answered - started);
-            for (String taskId : agent.apply(mapper.readValue(answer, SimulatedAgent.Answer.class), Instant.now())) {
+            recorder.get().bytes.add(body.length + answer.length);
+            for (String taskId : agent.apply(SimulatedAgent.Answer.of(whole), Instant.now())) {
                 firstSeen.putIfAbsent(taskId, answered);
                 seenThrough.putIfAbsent(taskId, agent.replica());
             }

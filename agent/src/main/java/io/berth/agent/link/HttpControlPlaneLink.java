@@ -1,5 +1,6 @@
 package io.berth.agent.link;
 
+import io.berth.common.agentprotocol.AgentSyncDelta;
 import io.berth.common.agentprotocol.ControlPlaneLink;
 import io.berth.common.agentprotocol.LogBatch;
 import io.berth.common.agentprotocol.LogBatchRefusedException;
@@ -35,7 +36,9 @@ import static java.util.Objects.requireNonNull;
  * batch the control plane refuses for good (403: not this host's task) is a LogBatchRefusedException. Each sync answer
  * names the control-plane replicas; a call whose control plane is away goes to another, and carries the key the control
  * plane signs its calls to this agent with ({@link ControlPlaneKeys}); one that asks this host to take a new secret
- * has it rotated ({@code POST /berth/agent/v1/rotate}) before the next call.
+ * has it rotated ({@code POST /berth/agent/v1/rotate}) before the next call. Syncs are deltas on the wire
+ * ({@link AgentSyncDelta}: only the reports that changed, only the parts of the answer that changed) and whole on either
+ * side of it; one that fails makes the next one whole.
  */
 public final class HttpControlPlaneLink
         implements ControlPlaneLink, LogShippingLink
@@ -48,6 +51,7 @@ public final class HttpControlPlaneLink
     private final ControlPlaneHttp http;
     private final ControlPlaneKeys keys;
     private final CredentialRotation rotation;
+    private final AgentSyncDelta delta = new AgentSyncDelta();
     private volatile HostCredential credential;
 
     /**
@@ -96,19 +100,27 @@ public final class HttpControlPlaneLink
         return http.controlPlane();
     }
 
+    /** One sync at a time: what the control plane acknowledged is known only once the answer is in. */
     @Override
-    public SyncResponse sync(SyncRequest request)
+    public synchronized SyncResponse sync(SyncRequest request)
     {
         if (!request.host().hostId().equals(credential.hostId())) {
             throw new IllegalArgumentException("this link speaks for host " + credential.hostId() + ", not " + request.host().hostId());
         }
-        HttpResponse<byte[]> answer = http.exchange("POST", "sync", request, credential.authorizationHeader(), SYNC_TIMEOUT);
+        SyncRequest sent = delta.outgoing(request);
+        HttpResponse<byte[]> answer;
         SyncResponse response;
         try {
-            response = Json.mapper().readValue(answer.body(), SyncResponse.class);
+            answer = http.exchange("POST", "sync", sent, credential.authorizationHeader(), SYNC_TIMEOUT);
+            response = delta.incoming(request, sent, Json.mapper().readValue(answer.body(), SyncResponse.class));
         }
         catch (IOException e) {
+            delta.lost();
             throw new UncheckedIOException("the control plane answered the sync with something else than the desired state: " + e.getMessage(), e);
+        }
+        catch (RuntimeException e) {
+            delta.lost();
+            throw e;
         }
         // the replicas the control plane knows: where to go when this one stops answering
         http.endpoints().learn(response.controlPlanes());

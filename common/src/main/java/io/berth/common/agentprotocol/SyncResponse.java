@@ -1,6 +1,7 @@
 package io.berth.common.agentprotocol;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * The desired state for the host: every task it should hold, and the task network it is part of (null from a
@@ -10,13 +11,40 @@ import java.util.List;
  * ingress report) also gets the load balancers it serves; every other host gets null there. controlPlanes lists the URLs
  * of every control-plane replica the agent may talk to (empty from an in-process link or an older control plane): an
  * agent whose control plane stops answering moves to the next.
+ * <p>
+ * For a delta sync (see {@link HeldState}): versions names the version of each part as the control plane has it now
+ * (null: no versions, the agent is to hold none); unchanged lists the parts left out of this answer because the agent
+ * holds them at that version ({@value #TASKS}, {@value #NETWORK}, {@value #INGRESS}; empty or missing: every part is
+ * whole here); fullReportsWanted asks the agent to report every task next time (the control plane cannot tell what it
+ * acknowledged before: a replica that has not had this host's full reports yet, or a host back from being lost).
  */
-public record SyncResponse(List<TaskAssignment> tasks, NetworkPlan network, IngressPlan ingress, List<String> controlPlanes)
+public record SyncResponse(List<TaskAssignment> tasks, NetworkPlan network, IngressPlan ingress, List<String> controlPlanes, PartVersions versions,
+                           List<String> unchanged, boolean fullReportsWanted)
 {
+    public static final String TASKS = "tasks";
+    public static final String NETWORK = "network";
+    public static final String INGRESS = "ingress";
+    private static final Set<String> PARTS = Set.of(TASKS, NETWORK, INGRESS);
+
     public SyncResponse
     {
-        tasks = List.copyOf(tasks);
+        unchanged = unchanged == null ? List.of() : List.copyOf(unchanged);
+        for (String part : unchanged) {
+            if (!PARTS.contains(part)) {
+                throw new IllegalArgumentException("unchanged names an unknown part '" + part + "'; the parts are " + PARTS);
+            }
+        }
+        if (!unchanged.isEmpty() && versions == null) {
+            throw new IllegalArgumentException("an answer that leaves parts out (" + unchanged + ") must name their versions");
+        }
+        // a task list left out is unknown here, not empty: only the holder of the previous answer can fill it in
+        tasks = tasks == null && unchanged.contains(TASKS) ? null : List.copyOf(tasks == null ? List.of() : tasks);
         controlPlanes = controlPlanes == null ? List.of() : List.copyOf(controlPlanes);
+    }
+
+    public SyncResponse(List<TaskAssignment> tasks, NetworkPlan network, IngressPlan ingress, List<String> controlPlanes)
+    {
+        this(tasks, network, ingress, controlPlanes, null, List.of(), false);
     }
 
     public SyncResponse(List<TaskAssignment> tasks, NetworkPlan network, IngressPlan ingress)
@@ -27,7 +55,19 @@ public record SyncResponse(List<TaskAssignment> tasks, NetworkPlan network, Ingr
     /** This answer, telling the agent of these control-plane URLs. */
     public SyncResponse withControlPlanes(List<String> urls)
     {
-        return new SyncResponse(tasks, network, ingress, urls);
+        return new SyncResponse(tasks, network, ingress, urls, versions, unchanged, fullReportsWanted);
+    }
+
+    /** This answer, asking (or not) for every task's report next time. */
+    public SyncResponse withFullReportsWanted(boolean value)
+    {
+        return new SyncResponse(tasks, network, ingress, controlPlanes, versions, unchanged, value);
+    }
+
+    /** This answer with its parts as given (null for a part left out), their versions, and which are left out. */
+    public SyncResponse withParts(List<TaskAssignment> newTasks, NetworkPlan newNetwork, IngressPlan newIngress, PartVersions newVersions, List<String> newUnchanged)
+    {
+        return new SyncResponse(newTasks, newNetwork, newIngress, controlPlanes, newVersions, newUnchanged, fullReportsWanted);
     }
 
     public SyncResponse(List<TaskAssignment> tasks, NetworkPlan network)
@@ -39,5 +79,23 @@ public record SyncResponse(List<TaskAssignment> tasks, NetworkPlan network, Ingr
     public SyncResponse(List<TaskAssignment> tasks)
     {
         this(tasks, null);
+    }
+
+    /**
+     * The version of each part of an answer: a digest of the part's content (so any replica, before or after a restart,
+     * gives one content the same version, and a different content another).
+     */
+    public record PartVersions(String assignments, String network, String ingress)
+    {
+        /** The version of the named part. */
+        public String of(String part)
+        {
+            return switch (part) {
+                case TASKS -> assignments;
+                case NETWORK -> network;
+                case INGRESS -> ingress;
+                default -> throw new IllegalArgumentException("unknown part " + part);
+            };
+        }
     }
 }

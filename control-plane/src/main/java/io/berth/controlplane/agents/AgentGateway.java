@@ -51,6 +51,11 @@ import static java.util.Objects.requireNonNull;
  * When a sync changes what other hosts' plans hold (a new slice, a host back from LOST, a task address that
  * appeared or went away), every other host is woken, so their peers and endpoints follow within seconds. A host that
  * reports ingress (its load balancer's view of the targets) is answered with every load balancer to serve.
+ * <p>
+ * A delta request (see {@link io.berth.common.agentprotocol.HeldState}) reports only the tasks whose report changed and
+ * names every task the host holds; the others' reports are as last recorded. This replica asks a host for every report
+ * (fullReportsWanted) when it has not had them from that host since it started (it may be new, restarted, or on a store
+ * that lost state) and when the host is back from being lost or unknown to the store.
  */
 public final class AgentGateway
         implements ControlPlaneLink, LogShippingLink
@@ -66,6 +71,8 @@ public final class AgentGateway
     private final TaskSecretsSource secrets;
     private final LogShippingLink logShipping;
     private final Function<Task, TaskRoleCredentials> taskCredentials;
+    /** Hosts whose every report this replica has recorded since it started: only their delta requests are enough. */
+    private final Set<String> hostsWithFullReports = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public AgentGateway(Store store, TaskPlacer placer, HostSignals hostSignals, TaskNetwork taskNetwork, Clock clock)
     {
@@ -113,11 +120,14 @@ public final class AgentGateway
         // cleared before reading: a RunTask/StopTask committed after this point raises it again
         hostSignals.clear(hostId);
         Set<String> otherHostsTouched = new HashSet<>();
+        boolean[] backFromLost = new boolean[1];
         SyncResponse response = store.inTransaction(transaction -> {
             otherHostsTouched.clear();
             Instant now = clock.instant();
             Optional<Host> known = transaction.hosts().find(hostId);
             boolean back = known.isPresent() && known.get().lostAt() != null;
+            // a host the store does not know (a store that lost state) cannot have had its reports recorded either
+            backFromLost[0] = back || known.isEmpty();
             if (back) {
                 log.info("Host {} is back after being lost at {}; it is told to stop the tasks recorded STOPPED", hostId, known.get().lostAt());
             }
@@ -129,7 +139,8 @@ public final class AgentGateway
             // reading each task again for its report, the unstarted ones and the assignments was most of its cost
             Map<String, Task> held = new LinkedHashMap<>();
             transaction.tasks().onHost(hostId).forEach(task -> held.put(task.taskId(), task));
-            Set<String> reported = new HashSet<>();
+            // in a delta request a task held without a report is one whose report has not changed since it was recorded
+            Set<String> reported = new HashSet<>(request.heldTaskIds());
             boolean endpointsChanged = false;
             for (TaskReport report : request.tasks()) {
                 reported.add(report.taskId());
@@ -159,7 +170,26 @@ public final class AgentGateway
             return new SyncResponse(assignments, taskNetwork.planFor(transaction, hostId).orElse(null), ingress);
         });
         otherHostsTouched.forEach(hostSignals::signal);
-        return response;
+        return response.withFullReportsWanted(fullReportsWanted(hostId, request, backFromLost[0]));
+    }
+
+    /**
+     * Whether to ask the host for every report next time: a delta request from a host whose every report this replica has
+     * not recorded since it started, or from a host back from being lost or unknown to the store. Called once the sync is
+     * committed.
+     */
+    private boolean fullReportsWanted(String hostId, SyncRequest request, boolean backFromLost)
+    {
+        if (request.reportsEveryTask()) {
+            hostsWithFullReports.add(hostId);
+            return false;
+        }
+        if (backFromLost || !hostsWithFullReports.contains(hostId)) {
+            log.info("Host {} sent only the reports that changed; asking it for every report ({})", hostId,
+                    backFromLost ? "it is back from being lost, or new to the store" : "this replica has not had them since it started");
+            return true;
+        }
+        return false;
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.common.agentprotocol.ContainerDependency;
 import io.berth.common.agentprotocol.ContainerReport;
 import io.berth.common.agentprotocol.ContainerSpec;
+import io.berth.common.agentprotocol.HeldState;
 import io.berth.common.agentprotocol.HostInfo;
 import io.berth.common.agentprotocol.NetworkReport;
 import io.berth.common.agentprotocol.SyncRequest;
@@ -253,6 +254,63 @@ class AgentGatewayTest
         runTask("{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\"}");
         CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> awaitChange(Duration.ofMinutes(10)));
         await().atMost(Duration.ofMinutes(1)).until(waiting::isDone);
+    }
+
+    @Test
+    void aDeltaRequestToAReplicaThatHasNotHadTheHostsEveryReportAsksForThem()
+    {
+        // a fresh replica (or one restarted, or on a store that lost state): it cannot tell what was acknowledged before
+        assertThat(deltaSync(List.of()).fullReportsWanted()).isTrue();
+        assertThat(sync().fullReportsWanted()).isFalse();
+        assertThat(deltaSync(List.of()).fullReportsWanted()).isFalse();
+
+        // a restarted control plane (as another replica on the same store) has not had them: it asks too, once
+        controlPlane.close();
+        controlPlane = new ControlPlane(ControlPlaneConfig.of("jdbc:sqlite:" + directory.resolve("berth.db")).withClock(clock));
+        gateway = controlPlane.agentGateway();
+        assertThat(deltaSync(List.of()).fullReportsWanted()).isTrue();
+        assertThat(sync().fullReportsWanted()).isFalse();
+        assertThat(deltaSync(List.of()).fullReportsWanted()).isFalse();
+    }
+
+    @Test
+    void aTaskHeldWithoutAReportInADeltaRequestKeepsItsRecordedState()
+    {
+        sync();
+        String taskId = runTask("{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\"}");
+        assertThat(sync().tasks()).extracting(TaskAssignment::taskId).containsExactly(taskId);
+        Instant now = clock.instant();
+        TaskReport running = new TaskReport(taskId, TaskReport.Status.RUNNING, now, now, now, null, null, null, List.of(
+                new ContainerReport("main", TaskReport.Status.RUNNING, "sha256:1111", null, null),
+                new ContainerReport("side", TaskReport.Status.RUNNING, "sha256:1111", null, null)));
+        assertThat(deltaSync(List.of(taskId), running).tasks()).extracting(TaskAssignment::taskId).containsExactly(taskId);
+        clock.advance(Duration.ofSeconds(30));
+
+        // unchanged, so not reported: still RUNNING, still assigned
+        SyncResponse unchanged = deltaSync(List.of(taskId));
+        assertThat(unchanged.tasks()).extracting(TaskAssignment::taskId).containsExactly(taskId);
+        assertThat(describe(taskId).get("lastStatus").asText()).isEqualTo("RUNNING");
+
+        // a task stopped by the user while held without a report is not taken for one the host never took
+        ecs.call("StopTask", "{\"task\": \"" + taskId + "\"}");
+        SyncResponse stopping = deltaSync(List.of(taskId));
+        assertThat(stopping.tasks()).extracting(TaskAssignment::desiredStatus).containsExactly(TaskAssignment.DesiredStatus.STOPPED);
+        assertThat(describe(taskId).get("lastStatus").asText()).isEqualTo("RUNNING");
+    }
+
+    @Test
+    void anUnreportedTaskTheHostNeverTookStillStopsInADeltaRequest()
+    {
+        sync();
+        String taskId = runTask("{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\"}");
+        ecs.call("StopTask", "{\"task\": \"" + taskId + "\"}");
+        assertThat(deltaSync(List.of()).tasks()).isEmpty();
+        assertThat(describe(taskId).get("lastStatus").asText()).isEqualTo("STOPPED");
+    }
+
+    private SyncResponse deltaSync(List<String> heldTaskIds, TaskReport... changed)
+    {
+        return gateway.sync(new SyncRequest(HOST, List.of(changed)).withHeld(new HeldState(heldTaskIds, null, null, null)));
     }
 
     private void awaitChange(Duration timeout)

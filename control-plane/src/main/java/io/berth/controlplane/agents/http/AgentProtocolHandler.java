@@ -43,7 +43,8 @@ import static java.util.Objects.requireNonNull;
  * <ul>
  * <li>{@code POST join} {"token"} answers {"hostId", "secret"}: the host's identity, for a valid join token;</li>
  * <li>{@code POST sync} a SyncRequest, answers the SyncResponse (the heartbeat), with the URLs of every control-plane
- * replica;</li>
+ * replica and the version of each part; the parts the request says the agent holds at their current version are left
+ * out (a delta sync: see {@link io.berth.common.agentprotocol.HeldState});</li>
  * <li>{@code GET changes?timeout=SECONDS} returns {"changed": true} as soon as the host's desired state may have
  * changed, or {"changed": false} after the timeout (a long poll);</li>
  * <li>{@code POST logs} a LogBatch of the host's own tasks' awslogs containers, answers {} once stored; 403 for a
@@ -71,6 +72,7 @@ public final class AgentProtocolHandler
     private static final Logger log = LoggerFactory.getLogger(AgentProtocolHandler.class);
 
     private final ObjectMapper mapper = Json.mapper();
+    private final SyncAnswerParts answerParts = new SyncAnswerParts(mapper);
     private final AgentGateway gateway;
     private final HostAccess access;
     private final ControlPlaneIdentity identity;
@@ -215,7 +217,9 @@ public final class AgentProtocolHandler
         if (!request.host().hostId().equals(hostId)) {
             throw new HostAccessDeniedException("this credential belongs to host " + hostId + ", not to host " + request.host().hostId(), false);
         }
-        SyncResponse response = gateway.sync(request).withControlPlanes(controlPlanes.get().stream().map(URI::toString).toList());
+        // the parts of the answer the agent already holds are left out (see SyncAnswerParts)
+        SyncResponse response = answerParts.answer(gateway.sync(request), request.held())
+                .withControlPlanes(controlPlanes.get().stream().map(URI::toString).toList());
         // the key from this replica's data directory, never from the store: whoever writes the store cannot hand agents a key
         exchange.getResponseHeaders().set(AgentCallKeys.SYNC_HEADER, identity.publicKeyText());
         // for a grace after a rotation, the key rotated away from: calls signed by it (by a replica that has not yet read

@@ -1,0 +1,109 @@
+package io.berth.common.agentprotocol;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * An agent's side of a delta sync: turns each full request (every task's report) into one that carries only the reports
+ * that changed since the control plane last acknowledged them, names the parts of the last answer it holds, and turns
+ * each answer back into a whole one (the parts the control plane left out are those it holds). The rule is that
+ * anything unknown goes whole: the first sync, the one after a sync that failed (its answer may have been lost: the
+ * control plane may or may not have recorded those reports), one whose answer asks for every report (a replica that
+ * has not had them, a host back from being lost), and every {@value #FULL_REPORTS_EVERY}th sync, which bounds what a
+ * control plane that lost state without saying so misses. Those above this class see whole requests and answers only.
+ * <p>
+ * One sync at a time: each {@link #outgoing} is followed by its {@link #incoming} or {@link #lost}.
+ */
+public final class AgentSyncDelta
+{
+    /** Every so many syncs (about 5 minutes at the 2 s heartbeat), every task's report goes again. */
+    public static final int FULL_REPORTS_EVERY = 150;
+
+    /** The reports the control plane has acknowledged, by task id; null: unknown, the next sync reports every task. */
+    private Map<String, TaskReport> acknowledged;
+    /** The last whole answer, with the versions of its parts; null: none held, the next answer comes whole. */
+    private SyncResponse held;
+    private int syncsSinceFullReports;
+
+    /** What to send for this full request (every task's report). */
+    public synchronized SyncRequest outgoing(SyncRequest full)
+    {
+        requireNonNull(full, "full is null");
+        if (!full.reportsEveryTask()) {
+            throw new IllegalArgumentException("the request to send is made from a full one, not from one that already leaves reports out");
+        }
+        SyncResponse.PartVersions versions = held == null ? null : held.versions();
+        boolean everyReport = acknowledged == null || syncsSinceFullReports + 1 >= FULL_REPORTS_EVERY;
+        if (everyReport && versions == null) {
+            return full.withHeld(null);
+        }
+        if (everyReport) {
+            return full.withHeld(new HeldState(null, versions.assignments(), versions.network(), versions.ingress()));
+        }
+        List<TaskReport> changed = new ArrayList<>();
+        for (TaskReport report : full.tasks()) {
+            if (!report.equals(acknowledged.get(report.taskId()))) {
+                changed.add(report);
+            }
+        }
+        return full.withTasks(changed).withHeld(new HeldState(full.heldTaskIds(),
+                versions == null ? null : versions.assignments(),
+                versions == null ? null : versions.network(),
+                versions == null ? null : versions.ingress()));
+    }
+
+    /**
+     * The whole answer to sent (made by {@link #outgoing} from full): the parts the control plane left out are filled in
+     * from the answer held. An answer that leaves out a part this side does not hold at that version is a broken
+     * exchange: everything held is dropped (the next sync is whole) and IllegalStateException says why.
+     */
+    public synchronized SyncResponse incoming(SyncRequest full, SyncRequest sent, SyncResponse answer)
+    {
+        requireNonNull(full, "full is null");
+        requireNonNull(sent, "sent is null");
+        requireNonNull(answer, "answer is null");
+        List<TaskAssignment> tasks = answer.tasks();
+        NetworkPlan network = answer.network();
+        IngressPlan ingress = answer.ingress();
+        for (String part : answer.unchanged()) {
+            String version = answer.versions().of(part);
+            if (held == null || held.versions() == null || !Objects.equals(held.versions().of(part), version)) {
+                lost();
+                throw new IllegalStateException("the control plane left out the " + part + " part of its answer as held at version " + version
+                        + ", but this agent holds " + (held == null || held.versions() == null ? "none" : "version " + held.versions().of(part)) + "; the next sync goes whole");
+            }
+            switch (part) {
+                case SyncResponse.TASKS -> tasks = held.tasks();
+                case SyncResponse.NETWORK -> network = held.network();
+                case SyncResponse.INGRESS -> ingress = held.ingress();
+                default -> throw new IllegalStateException("unknown part " + part);
+            }
+        }
+        SyncResponse whole = new SyncResponse(tasks, network, ingress, answer.controlPlanes(), answer.versions(), List.of(), answer.fullReportsWanted());
+        held = answer.versions() == null ? null : whole;
+        if (answer.fullReportsWanted()) {
+            acknowledged = null;
+        }
+        else {
+            // the reports not sent were the acknowledged ones: the control plane now has every report of full
+            Map<String, TaskReport> now = new HashMap<>();
+            full.tasks().forEach(report -> now.put(report.taskId(), report));
+            acknowledged = now;
+            syncsSinceFullReports = sent.reportsEveryTask() ? 0 : syncsSinceFullReports + 1;
+        }
+        return whole;
+    }
+
+    /** The sync failed: its answer, if any, never arrived, so nothing is known to be held; the next sync goes whole. */
+    public synchronized void lost()
+    {
+        acknowledged = null;
+        held = null;
+        syncsSinceFullReports = 0;
+    }
+}

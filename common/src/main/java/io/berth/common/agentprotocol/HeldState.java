@@ -1,0 +1,22 @@
+package io.berth.common.agentprotocol;
+
+import java.util.List;
+
+/**
+ * What an agent says it already holds, so that a sync carries only what changed. Every field may be missing, and a
+ * missing one means "send it whole":
+ * <ul>
+ * <li>taskIds: every task the host holds. With it, the request's reports are only those that changed since the last
+ * report the control plane acknowledged (answered); without it, they are every task's.</li>
+ * <li>assignments, network, ingress: the version (see {@link SyncResponse.PartVersions}) of each part of the last answer
+ * the agent holds. The control plane leaves a part out of its answer (and lists it in
+ * {@link SyncResponse#unchanged()}) only when its version now is the one named here.</li>
+ * </ul>
+ */
+public record HeldState(List<String> taskIds, String assignments, String network, String ingress)
+{
+    public HeldState
+    {
+        taskIds = taskIds == null ? null : List.copyOf(taskIds);
+    }
+}

@@ -1,0 +1,173 @@
+package io.berth.common.agentprotocol;
+
+import io.berth.common.json.Json;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AgentSyncDeltaTest
+{
+    private static final HostInfo HOST = new HostInfo("host-1", "127.0.0.1", 2048, 4096, Map.of());
+    private static final SyncResponse.PartVersions V1 = new SyncResponse.PartVersions("a1", "n1", "i1");
+    private static final SyncResponse.PartVersions V2 = new SyncResponse.PartVersions("a1", "n2", "i1");
+    private static final NetworkPlan PLAN = new NetworkPlan("10.213.0.0/16", "10.213.0.0/24", new HostLinkSettings("vxlan", 42, 4789), List.of(), List.of(), null, null);
+
+    private final AgentSyncDelta delta = new AgentSyncDelta();
+
+    @Test
+    void theFirstSyncIsWhole()
+    {
+        SyncRequest full = request(report("t1", TaskReport.Status.RUNNING));
+        assertThat(delta.outgoing(full)).isEqualTo(full);
+    }
+
+    @Test
+    void onlyChangedReportsGoOnceTheControlPlaneAnswered()
+    {
+        exchange(request(report("t1", TaskReport.Status.RUNNING), report("t2", TaskReport.Status.PENDING)), whole(V1));
+
+        SyncRequest sent = delta.outgoing(request(report("t1", TaskReport.Status.RUNNING), report("t2", TaskReport.Status.RUNNING), report("t3", TaskReport.Status.PENDING)));
+        assertThat(sent.tasks()).extracting(TaskReport::taskId).containsExactly("t2", "t3");
+        assertThat(sent.held()).isEqualTo(new HeldState(List.of("t1", "t2", "t3"), "a1", "n1", "i1"));
+        assertThat(sent.heldTaskIds()).containsExactly("t1", "t2", "t3");
+    }
+
+    @Test
+    void partsLeftOutAreFilledInFromTheAnswerHeld()
+    {
+        SyncRequest full = request(report("t1", TaskReport.Status.RUNNING));
+        SyncResponse first = exchange(full, whole(V1));
+
+        SyncRequest sent = delta.outgoing(full);
+        SyncResponse answer = new SyncResponse(null, null, null, List.of("http://cp:1"), V1, List.of(SyncResponse.TASKS, SyncResponse.NETWORK, SyncResponse.INGRESS), false);
+        SyncResponse filled = delta.incoming(full, sent, answer);
+        assertThat(filled.tasks()).isEqualTo(first.tasks());
+        assertThat(filled.network()).isEqualTo(PLAN);
+        assertThat(filled.unchanged()).isEmpty();
+        assertThat(filled.controlPlanes()).containsExactly("http://cp:1");
+
+        // a changed part replaces the one held; the next request names its new version
+        NetworkPlan moved = new NetworkPlan("10.213.0.0/16", "10.213.0.0/24", new HostLinkSettings("vxlan", 42, 4789),
+                List.of(new NetworkPeer("host-2", "192.0.2.2", "10.213.1.0/24")), List.of(), null, null);
+        SyncResponse changed = delta.incoming(full, delta.outgoing(full), new SyncResponse(null, moved, null, List.of(), V2, List.of(SyncResponse.TASKS, SyncResponse.INGRESS), false));
+        assertThat(changed.network()).isEqualTo(moved);
+        assertThat(changed.tasks()).isEqualTo(first.tasks());
+        assertThat(delta.outgoing(full).held().network()).isEqualTo("n2");
+    }
+
+    @Test
+    void aLostAnswerMakesTheNextSyncWhole()
+    {
+        SyncRequest full = request(report("t1", TaskReport.Status.RUNNING));
+        exchange(full, whole(V1));
+        SyncRequest changed = request(report("t1", TaskReport.Status.STOPPED));
+        delta.outgoing(changed);
+        // the control plane may or may not have recorded the STOPPED report, and the agent does not know what it holds
+        delta.lost();
+        assertThat(delta.outgoing(changed)).isEqualTo(changed);
+    }
+
+    @Test
+    void anAnswerAskingForEveryReportGetsThemAndKeepsTheVersionsHeld()
+    {
+        SyncRequest full = request(report("t1", TaskReport.Status.RUNNING));
+        exchange(full, whole(V1));
+        delta.incoming(full, delta.outgoing(full), whole(V1).withFullReportsWanted(true));
+
+        SyncRequest sent = delta.outgoing(full);
+        assertThat(sent.tasks()).isEqualTo(full.tasks());
+        assertThat(sent.reportsEveryTask()).isTrue();
+        assertThat(sent.held()).isEqualTo(new HeldState(null, "a1", "n1", "i1"));
+    }
+
+    @Test
+    void aPartLeftOutThatIsNotHeldAtThatVersionBreaksTheExchangeAndTheNextSyncIsWhole()
+    {
+        SyncRequest full = request(report("t1", TaskReport.Status.RUNNING));
+        exchange(full, whole(V1));
+        SyncRequest sent = delta.outgoing(full);
+        SyncResponse unknown = new SyncResponse(null, null, null, List.of(), new SyncResponse.PartVersions("a9", "n1", "i1"), List.of(SyncResponse.TASKS), false);
+        assertThatThrownBy(() -> delta.incoming(full, sent, unknown))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("tasks part");
+        assertThat(delta.outgoing(full)).isEqualTo(full);
+    }
+
+    @Test
+    void anAnswerWithoutVersionsLeavesNothingHeld()
+    {
+        SyncRequest full = request(report("t1", TaskReport.Status.RUNNING));
+        exchange(full, new SyncResponse(List.of(), PLAN, null));
+        SyncRequest sent = delta.outgoing(full);
+        assertThat(sent.tasks()).isEmpty();
+        assertThat(sent.held()).isEqualTo(new HeldState(List.of("t1"), null, null, null));
+    }
+
+    @Test
+    void everyReportGoesAgainEverySoManySyncs()
+    {
+        SyncRequest full = request(report("t1", TaskReport.Status.RUNNING));
+        exchange(full, whole(V1));
+        int deltas = 0;
+        while (!delta.outgoing(full).reportsEveryTask()) {
+            exchange(full, whole(V1));
+            deltas++;
+        }
+        assertThat(deltas).isEqualTo(AgentSyncDelta.FULL_REPORTS_EVERY - 1);
+    }
+
+    @Test
+    void jsonWithoutTheDeltaFieldsMeansWhole()
+            throws Exception
+    {
+        SyncRequest request = Json.mapper().readValue("""
+                {"host": {"hostId": "host-1", "cpu": 1024, "memoryMiB": 2048}, "tasks": [{"taskId": "t1", "status": "RUNNING"}]}
+                """, SyncRequest.class);
+        assertThat(request.reportsEveryTask()).isTrue();
+        assertThat(request.heldTaskIds()).containsExactly("t1");
+
+        SyncResponse response = Json.mapper().readValue("{\"tasks\": []}", SyncResponse.class);
+        assertThat(response.unchanged()).isEmpty();
+        assertThat(response.versions()).isNull();
+        assertThat(response.fullReportsWanted()).isFalse();
+        assertThat(response.tasks()).isEmpty();
+
+        // and a delta answer reads back as one
+        SyncResponse delta = new SyncResponse(null, null, null, List.of(), V1, List.of(SyncResponse.TASKS), true);
+        assertThat(Json.mapper().readValue(Json.mapper().writeValueAsBytes(delta), SyncResponse.class)).isEqualTo(delta);
+    }
+
+    @Test
+    void anUnknownPartLeftOutIsRefused()
+    {
+        assertThatThrownBy(() -> new SyncResponse(null, null, null, List.of(), V1, List.of("volumes"), false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("volumes");
+    }
+
+    private SyncResponse exchange(SyncRequest full, SyncResponse answer)
+    {
+        return delta.incoming(full, delta.outgoing(full), answer);
+    }
+
+    private static SyncResponse whole(SyncResponse.PartVersions versions)
+    {
+        return new SyncResponse(List.of(), PLAN, null, List.of(), versions, List.of(), false);
+    }
+
+    private static SyncRequest request(TaskReport... reports)
+    {
+        return new SyncRequest(HOST, List.of(reports));
+    }
+
+    private static TaskReport report(String taskId, TaskReport.Status status)
+    {
+        Instant at = Instant.parse("2026-01-01T00:00:00Z");
+        return new TaskReport(taskId, status, at, at, status == TaskReport.Status.PENDING ? null : at, null, null, null, List.of());
+    }
+}
