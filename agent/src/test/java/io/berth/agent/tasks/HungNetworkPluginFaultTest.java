@@ -7,13 +7,6 @@ import io.berth.agent.rootfs.MountTable;
 import io.berth.agent.rootfs.OverlaySnapshotter;
 import io.berth.agent.runtime.CgroupLayout;
 import io.berth.agent.runtime.RuncConmonRuntime;
-import io.berth.common.agentprotocol.ContainerSpec;
-import io.berth.common.agentprotocol.ControlPlaneLink;
-import io.berth.common.agentprotocol.HostInfo;
-import io.berth.common.agentprotocol.SyncRequest;
-import io.berth.common.agentprotocol.SyncResponse;
-import io.berth.common.agentprotocol.TaskAssignment;
-import io.berth.common.agentprotocol.TaskAssignment.DesiredStatus;
 import io.berth.common.agentprotocol.TaskReport.Status;
 import io.berth.testing.BusyboxRootfs;
 import io.berth.testing.TestNetworks;
@@ -28,7 +21,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -145,24 +137,9 @@ class HungNetworkPluginFaultTest
         runtime = new RuncConmonRuntime(directory.resolve("runtime"), RuncConmonRuntime.DEFAULT_RUNC, RuncConmonRuntime.DEFAULT_CONMON, cgroupParent,
                 CgroupLayout.host(), Clock.systemUTC());
         snapshotter = new OverlaySnapshotter(directory.resolve("snapshots"));
-        TaskAssignment assignment = new TaskAssignment(TASK_ID, "arn:aws:ecs:us-east-1:000000000000:task/default/" + TASK_ID, DesiredStatus.RUNNING, 256, 512,
-                List.of(new ContainerSpec("app", "registry/app:1", null, List.of("sleep", "600"), Map.of(), null, null, true, null, null, 1)));
-        ControlPlaneLink link = new ControlPlaneLink()
-        {
-            @Override
-            public SyncResponse sync(SyncRequest request)
-            {
-                return new SyncResponse(List.of(assignment));
-            }
-
-            @Override
-            public void awaitChange(String hostId, Duration timeout) {}
-        };
         HostServices services = new HostServices(host, snapshotter, runtime, new TaskRecordStore(directory.resolve("tasks")), directory.resolve("logs"), Clock.systemUTC(),
                 network, host.storage);
-        TaskReconciler launched = new TaskReconciler(new HostInfo("host-1", "10.242.0.1", 1024, 2048, Map.of()), link, services, () -> {});
-        launched.reconcile();
-        return launched;
+        return OneSleepingTask.launch(TASK_ID, services);
     }
 
     /** The host-local IPAM plugin's allocations: one file per address handed out (plus its own bookkeeping files). */

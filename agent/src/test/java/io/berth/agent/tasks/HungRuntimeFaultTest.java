@@ -6,13 +6,6 @@ import io.berth.agent.rootfs.OverlaySnapshotter;
 import io.berth.agent.runtime.CgroupLayout;
 import io.berth.agent.runtime.OciRuntime;
 import io.berth.agent.runtime.RuncConmonRuntime;
-import io.berth.common.agentprotocol.ContainerSpec;
-import io.berth.common.agentprotocol.ControlPlaneLink;
-import io.berth.common.agentprotocol.HostInfo;
-import io.berth.common.agentprotocol.SyncRequest;
-import io.berth.common.agentprotocol.SyncResponse;
-import io.berth.common.agentprotocol.TaskAssignment;
-import io.berth.common.agentprotocol.TaskAssignment.DesiredStatus;
 import io.berth.common.agentprotocol.TaskReport.Status;
 import io.berth.testing.BusyboxRootfs;
 import org.junit.jupiter.api.AfterEach;
@@ -25,7 +18,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -127,25 +119,10 @@ class HungRuntimeFaultTest
         runtime = new RuncConmonRuntime(directory.resolve("runtime"), OciRuntime.runc(runc).withCommandDeadline(RUNTIME_COMMAND_DEADLINE), RuncConmonRuntime.DEFAULT_CONMON, cgroupParent,
                 CgroupLayout.host(), Clock.systemUTC());
         snapshotter = new OverlaySnapshotter(directory.resolve("snapshots"));
-        TaskAssignment assignment = new TaskAssignment(TASK_ID, "arn:aws:ecs:us-east-1:000000000000:task/default/" + TASK_ID, DesiredStatus.RUNNING, 256, 512,
-                List.of(new ContainerSpec("app", "registry/app:1", null, List.of("sleep", "600"), Map.of(), null, null, true, null, null, 1)));
-        ControlPlaneLink link = new ControlPlaneLink()
-        {
-            @Override
-            public SyncResponse sync(SyncRequest request)
-            {
-                return new SyncResponse(List.of(assignment));
-            }
-
-            @Override
-            public void awaitChange(String hostId, Duration timeout) {}
-        };
         // the task network's own fault tests are CniTaskNetworkIntegrationTest's: here the container gets a namespace of its own
         HostServices services = new HostServices(host, snapshotter, runtime, new TaskRecordStore(directory.resolve("tasks")), directory.resolve("logs"), Clock.systemUTC(),
                 TaskNetwork.none(), host.storage);
-        TaskReconciler launched = new TaskReconciler(new HostInfo("host-1", "10.242.0.1", 1024, 2048, Map.of()), link, services, () -> {});
-        launched.reconcile();
-        return launched;
+        return OneSleepingTask.launch(TASK_ID, services);
     }
 
     /** Nothing of the task on the host: no container, mount, snapshot, cgroup, storage or hung runc; its record STOPPED. */

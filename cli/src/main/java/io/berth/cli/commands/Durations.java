@@ -1,5 +1,6 @@
 package io.berth.cli.commands;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
@@ -30,5 +31,18 @@ public final class Durations
         catch (RuntimeException e) {
             throw new ParameterException(commandLine, "invalid duration '" + text + "': use e.g. 90s, 30m, 1h");
         }
+    }
+
+    /** A rotation's --grace (null: the control plane's default) as the request's graceSeconds; a negative one is refused. */
+    static void putGraceSeconds(CommandLine commandLine, String grace, ObjectNode request)
+    {
+        if (grace == null) {
+            return;
+        }
+        Duration parsed = parse(commandLine, grace);
+        if (parsed.isNegative()) {
+            throw new ParameterException(commandLine, "--grace cannot be negative");
+        }
+        request.put("graceSeconds", parsed.toSeconds());
     }
 }

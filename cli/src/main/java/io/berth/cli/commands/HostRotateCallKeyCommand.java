@@ -7,10 +7,8 @@ import io.berth.cli.client.BerthClientFactory;
 import io.berth.common.json.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -40,13 +38,7 @@ public final class HostRotateCallKeyCommand
     public Integer call()
     {
         ObjectNode request = Json.mapper().createObjectNode();
-        if (grace != null) {
-            Duration parsed = Durations.parse(spec.commandLine(), grace);
-            if (parsed.isNegative()) {
-                throw new ParameterException(spec.commandLine(), "--grace cannot be negative");
-            }
-            request.put("graceSeconds", parsed.toSeconds());
-        }
+        Durations.putGraceSeconds(spec.commandLine(), grace, request);
         JsonNode answer;
         try (BerthClient client = connect()) {
             answer = client.admin("POST", "/berth/control-plane/agent-call-key/rotate", Map.of(), request);

@@ -11,7 +11,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,13 +52,7 @@ public final class HostRotateCommand
         else {
             hostIds.forEach(request.putArray("hostIds")::add);
         }
-        if (grace != null) {
-            Duration parsed = Durations.parse(spec.commandLine(), grace);
-            if (parsed.isNegative()) {
-                throw new ParameterException(spec.commandLine(), "--grace cannot be negative");
-            }
-            request.put("graceSeconds", parsed.toSeconds());
-        }
+        Durations.putGraceSeconds(spec.commandLine(), grace, request);
         JsonNode answer;
         try (BerthClient client = connect()) {
             answer = client.admin("POST", "/berth/hosts/credentials/rotate", Map.of(), request);
