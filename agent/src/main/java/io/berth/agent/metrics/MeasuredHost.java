@@ -43,7 +43,7 @@ public final class MeasuredHost
         requireNonNull(metrics, "metrics is null");
         return new HostServices(new Images(host.images(), metrics), new Snapshots(host.snapshotter(), metrics), new Runtime(host.runtime(), metrics),
                 host.records(), host.logDirectory(), host.clock(), new Network(host.network(), metrics), host.containerEnvironment(),
-                new Storage(host.storage(), metrics), host.idRanges(), host.healthChecks());
+                new Storage(host.storage(), metrics), host.idRanges(), host.healthChecks(), host.transitions());
     }
 
     private record Images(ImageService inner, AgentMetrics metrics)

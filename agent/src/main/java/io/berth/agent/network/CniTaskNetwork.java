@@ -3,8 +3,10 @@ package io.berth.agent.network;
 import io.berth.agent.network.FirewallRules.LocalTask;
 import io.berth.agent.network.TaskNetworkStates.TaskNetworkState;
 import io.berth.agent.network.WarmNamespacePool.WarmNamespace;
+import io.berth.agent.process.TaskTransitions;
 import io.berth.common.agentprotocol.NetworkPeer;
 import io.berth.common.agentprotocol.NetworkPlan;
+import io.berth.common.agentprotocol.TaskEndpoint;
 import io.berth.common.network.Ipv4Cidr;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,12 +104,24 @@ public final class CniTaskNetwork
         this(config, new NetworkCommands(), new NetworkCommands(), warmNamespaces, pluginDeadline);
     }
 
+    /** transitions: the host's tasks starting or stopping, which the making of warm namespaces waits for (as the agent runs it). */
+    public CniTaskNetwork(CniNetworkConfig config, int warmNamespaces, TaskTransitions transitions)
+    {
+        this(config, new NetworkCommands(), new NetworkCommands(), warmNamespaces, CniPlugins.TIMEOUT, requireNonNull(transitions, "transitions is null"));
+    }
+
     CniTaskNetwork(CniNetworkConfig config, NetworkCommands commands, NetworkCommands machineCommands, int warmNamespaces)
     {
         this(config, commands, machineCommands, warmNamespaces, CniPlugins.TIMEOUT);
     }
 
     private CniTaskNetwork(CniNetworkConfig config, NetworkCommands commands, NetworkCommands machineCommands, int warmNamespaces, Duration pluginDeadline)
+    {
+        this(config, commands, machineCommands, warmNamespaces, pluginDeadline, null);
+    }
+
+    private CniTaskNetwork(CniNetworkConfig config, NetworkCommands commands, NetworkCommands machineCommands, int warmNamespaces, Duration pluginDeadline,
+            TaskTransitions transitions)
     {
         this.config = requireNonNull(config, "config is null");
         this.plugins = new CniPlugins(config.pluginDirectory(), commands.prefix(), pluginDeadline);
@@ -118,7 +132,7 @@ public final class CniTaskNetwork
         this.namespaces = new NetworkNamespaces(machineCommands);
         this.states = new TaskNetworkStates(config.stateDirectory().resolve("tasks"));
         this.warmStates = new TaskNetworkStates(config.stateDirectory().resolve("warm"));
-        this.warmPool = new WarmNamespacePool(warmNamespaces, new WarmMaker());
+        this.warmPool = new WarmNamespacePool(warmNamespaces, new WarmMaker(), transitions);
         this.planStore = new NetworkPlanStore(config.stateDirectory());
         this.bridge = new HostBridge(config.bridgeName(), commands);
         this.links = new VxlanHostLinks(config.bridgeName(), config.underlayAddress(), commands);
@@ -167,10 +181,15 @@ public final class CniTaskNetwork
             }
             planStore.save(newPlan);
             List<NetworkPeer> peers = otherHosts(newPlan);
-            int mtu = bridge.taskMtu(peers.stream().map(NetworkPeer::underlayAddress).findFirst(), config.underlayAddress());
-            bridge.ensure(slice, mtu);
-            links.update(newPlan.link(), slice, peers);
-            taskMtu = mtu;
+            // most changes of a plan are task endpoints coming and going (two per task start or stop anywhere in the
+            // cluster): they touch the firewall only, and the bridge and links are left alone, which spares five
+            // `ip` runs competing with the task starts that caused them
+            if (repair || previous == null || !sameLayout(previous, newPlan)) {
+                int mtu = bridge.taskMtu(peers.stream().map(NetworkPeer::underlayAddress).findFirst(), config.underlayAddress());
+                bridge.ensure(slice, mtu);
+                links.update(newPlan.link(), slice, peers);
+                taskMtu = mtu;
+            }
             plan = newPlan;
             firewall.apply(this::firewallRules, repair);
             // the first plan lets the pool fill; a changed one may leave warm namespaces of another slice or MTU to replace
@@ -725,12 +744,33 @@ public final class CniTaskNetwork
                 Ipv4Cidr.parse(current.hostSubnet()),
                 metadataPort,
                 tasks,
-                current.endpoints(),
+                remoteEndpoints(current),
                 otherHosts(current).stream().map(NetworkPeer::underlayAddress).toList(),
                 current.egress(),
                 current.reachableServices(),
                 otherHosts(current).stream().map(peer -> Ipv4Cidr.parse(peer.hostSubnet()).networkAddress()).toList(),
                 warmPool.idleInterfaces());
+    }
+
+    /** Whether two plans lay out the bridge and the links to other hosts alike: the same address space, slice, link settings and peers. */
+    private static boolean sameLayout(NetworkPlan one, NetworkPlan other)
+    {
+        return one.taskCidr().equals(other.taskCidr())
+                && one.hostSubnet().equals(other.hostSubnet())
+                && one.link().equals(other.link())
+                && one.peers().equals(other.peers());
+    }
+
+    /**
+     * The plan's task endpoints on other hosts. This host's own slice is left out: its addresses are given here, and
+     * the tasks that hold them are known from their own state ({@link LocalTask}), so an endpoint of this slice adds
+     * nothing true (a task that stopped since the plan was made at worst), and leaving them out keeps a local task's
+     * start or stop from changing the rules twice.
+     */
+    private static List<TaskEndpoint> remoteEndpoints(NetworkPlan plan)
+    {
+        Ipv4Cidr slice = Ipv4Cidr.parse(plan.hostSubnet());
+        return plan.endpoints().stream().filter(endpoint -> !slice.contains(endpoint.ipv4Address())).toList();
     }
 
     /** The plan's peers without this host, should the plan list it too: its own slice must not be routed away. */

@@ -1,6 +1,7 @@
 package io.berth.agent.network;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.agent.process.TaskTransitions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +26,8 @@ import static java.util.Objects.requireNonNull;
  * and goes with that task: nothing of one task is left for another. While it waits, the firewall drops everything
  * from and to its port ({@link #idleInterfaces()}).
  *
- * <p>One thread of its own makes them, one at a time, off the start path; a failure stops it until the next take or
- * plan (no busy retry). No lock is held across a command: the lock guards the queue only.
+ * <p>One thread of its own makes them, one at a time, off the start path and after the tasks starting or stopping (a
+ * bounded wait: {@link TaskTransitions}); a failure stops it until the next take or plan (no busy retry). No lock is held across a command: the lock guards the queue only.
  */
 final class WarmNamespacePool
 {
@@ -35,6 +36,11 @@ final class WarmNamespacePool
     private static final Duration AFTER_FAILURE = Duration.ofSeconds(5);
     /** How long a release waits for a namespace being made; beyond it, the filler removes that one itself. */
     private static final Duration RELEASE_WAIT = Duration.ofSeconds(30);
+    /**
+     * How long a make waits for the host's tasks starting or stopping: a make is four processes, and run beside a
+     * start it slows that start down; a host that starts tasks without a pause still gets one made this often.
+     */
+    static final Duration DEFER_AT_MOST = Duration.ofSeconds(3);
 
     /**
      * One warm namespace.
@@ -74,6 +80,7 @@ final class WarmNamespacePool
 
     private final int size;
     private final Maker maker;
+    private final TaskTransitions transitions;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private final Deque<WarmNamespace> idle = new ArrayDeque<>();
@@ -90,11 +97,18 @@ final class WarmNamespacePool
 
     WarmNamespacePool(int size, Maker maker)
     {
+        this(size, maker, null);
+    }
+
+    /** transitions: the host's tasks starting or stopping, which each make waits for (at most {@link #DEFER_AT_MOST}); null: none is waited for. */
+    WarmNamespacePool(int size, Maker maker, TaskTransitions transitions)
+    {
         if (size < 0) {
             throw new IllegalArgumentException("the number of warm network namespaces cannot be negative: " + size);
         }
         this.size = size;
         this.maker = requireNonNull(maker, "maker is null");
+        this.transitions = transitions;
     }
 
     int size()
@@ -277,6 +291,7 @@ final class WarmNamespacePool
     private boolean fillOnce()
     {
         while (true) {
+            giveWayToTransitions();
             lock.lock();
             try {
                 if (!enabled || idle.size() >= size) {
@@ -338,6 +353,13 @@ final class WarmNamespacePool
                 log.warn("cannot render the firewall for the warm network namespace {}: {}", one.get().namespace(), e.getMessage());
                 return false;
             }
+        }
+    }
+
+    private void giveWayToTransitions()
+    {
+        if (transitions != null) {
+            transitions.giveWay(DEFER_AT_MOST);
         }
     }
 

@@ -3,6 +3,7 @@ package io.berth.agent.rootfs;
 import io.berth.agent.process.HostProcess;
 import io.berth.agent.process.ProcessOutput;
 import io.berth.common.files.FileTrees;
+import io.berth.agent.process.TaskTransitions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,15 +87,15 @@ public final class LoopDeviceTaskStorage
 
     public LoopDeviceTaskStorage(Path root, MountTable mountTable, Commands commands)
     {
-        this(root, mountTable, commands, 0, 0);
+        this(root, mountTable, commands, 0, 0, null);
     }
 
-    private LoopDeviceTaskStorage(Path root, MountTable mountTable, Commands commands, int spareSizeGiB, int spareCount)
+    private LoopDeviceTaskStorage(Path root, MountTable mountTable, Commands commands, int spareSizeGiB, int spareCount, TaskTransitions transitions)
     {
         this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
         this.mountTable = requireNonNull(mountTable, "mountTable is null");
         this.commands = requireNonNull(commands, "commands is null");
-        this.spares = spareCount == 0 ? null : new SpareImages(this.root.resolve(SPARES), spareSizeGiB, spareCount, this::format);
+        this.spares = spareCount == 0 ? null : new SpareImages(this.root.resolve(SPARES), spareSizeGiB, spareCount, this::format, transitions);
     }
 
     /**
@@ -103,7 +104,13 @@ public final class LoopDeviceTaskStorage
      */
     public LoopDeviceTaskStorage withSpareImages(int sizeGiB, int count)
     {
-        LoopDeviceTaskStorage withSpares = new LoopDeviceTaskStorage(root, mountTable, commands, sizeGiB, count);
+        return withSpareImages(sizeGiB, count, null);
+    }
+
+    /** As {@link #withSpareImages(int, int)}, each spare formatted once the host's tasks starting or stopping are done (a bounded wait). */
+    public LoopDeviceTaskStorage withSpareImages(int sizeGiB, int count, TaskTransitions transitions)
+    {
+        LoopDeviceTaskStorage withSpares = new LoopDeviceTaskStorage(root, mountTable, commands, sizeGiB, count, transitions);
         withSpares.spares.refill();
         return withSpares;
     }

@@ -1,6 +1,7 @@
 package io.berth.agent.rootfs;
 
 import io.berth.agent.userns.IdMapping;
+import io.berth.agent.userns.LinuxSyscalls;
 import io.berth.agent.userns.SearchablePaths;
 import io.berth.agent.userns.UserNamespaces;
 import io.berth.common.files.FileTrees;
@@ -41,6 +42,8 @@ public final class OverlaySnapshotter
     private static final String LAYER_LINKS = "l";
     private static final String EMPTY_LAYER = "empty";
     private static final String IDMAPPED_LAYERS = "idmapped";
+    /** A path overlayfs reads as written in its options: no option separator (comma), layer separator (colon) or escape. */
+    private static final Pattern PLAIN_PATH = Pattern.compile("[^,:\\\\]*");
 
     private final Path root;
     private final MountTable mountTable;
@@ -125,14 +128,38 @@ public final class OverlaySnapshotter
             // the contract lists layers base first; overlayfs wants the top layer first
             lowerDirectories.addFirst(LAYER_LINKS + "/" + index);
         }
-        // relative too: the path between the two directories holds no name the operator chose (no comma, no colon)
+        mountOverlay(key, directory, lowerDirectories, upper, work, rootfs);
+        log.info("Mounted overlay root filesystem for {} over {} layers{}", key, layers.size(), idMapping == null ? "" : " idmapped to host ids from " + idMapping.hostId());
+        return rootfs;
+    }
+
+    /**
+     * Mounts the overlay with the agent's own mount(2) when its options can be given with absolute paths (no comma or
+     * colon in them, one page at most), else with mount(8) run in the key's directory, whose relative paths hold no
+     * name the operator chose and stay short whatever the number of layers.
+     */
+    private static void mountOverlay(String key, Path directory, List<String> lowerDirectories, Path upper, Path work, Path rootfs)
+            throws IOException
+    {
+        String absolute = "lowerdir=" + String.join(":", lowerDirectories.stream().map(lower -> directory.resolve(lower).toString()).toList())
+                + ",upperdir=" + upper.toAbsolutePath() + ",workdir=" + work.toAbsolutePath();
+        boolean plainPaths = PLAIN_PATH.matcher(directory.toAbsolutePath().toString()).matches() && PLAIN_PATH.matcher(upper.toAbsolutePath().toString()).matches()
+                && PLAIN_PATH.matcher(work.toAbsolutePath().toString()).matches();
+        if (plainPaths && absolute.length() <= LinuxSyscalls.MAX_MOUNT_OPTIONS_BYTES) {
+            try {
+                KernelMounts.mount("overlay", rootfs.toAbsolutePath(), "overlay", absolute, HostCommand.DEADLINE);
+                return;
+            }
+            catch (IOException e) {
+                throw new IOException("cannot mount the root filesystem of " + key + ": " + e.getMessage(), e);
+            }
+        }
+        // relative: the path between the two directories holds no name the operator chose (no comma, no colon)
         String options = "lowerdir=" + String.join(":", lowerDirectories) + ",upperdir=" + directory.relativize(upper) + ",workdir=" + directory.relativize(work);
         CommandResult result = HostCommand.run(directory, List.of("mount", "-t", "overlay", "overlay", "-o", options, "rootfs"));
         if (!result.succeeded()) {
             throw new IOException("cannot mount the root filesystem of " + key + ": " + result.output());
         }
-        log.info("Mounted overlay root filesystem for {} over {} layers{}", key, layers.size(), idMapping == null ? "" : " idmapped to host ids from " + idMapping.hostId());
-        return rootfs;
     }
 
     @Override
@@ -170,16 +197,24 @@ public final class OverlaySnapshotter
     private void unmount(String key, Path mountPoint)
             throws IOException
     {
-        CommandResult result = HostCommand.run(root, List.of("umount", mountPoint.toString()));
-        if (result.succeeded()) {
+        String busy;
+        try {
+            KernelMounts.unmount(mountPoint, false, HostCommand.DEADLINE);
             return;
         }
-        // busy (a process still has a file open): detach now, the kernel finishes when it is let go
-        CommandResult lazy = HostCommand.run(root, List.of("umount", "-l", mountPoint.toString()));
-        if (!lazy.succeeded() && mountTable.isMountPoint(mountPoint)) {
-            throw new IOException("cannot unmount " + mountPoint + " of " + key + ": " + lazy.output());
+        catch (IOException e) {
+            busy = e.getMessage();
         }
-        log.warn("Lazily unmounted busy root filesystem {} of {}: {}", mountPoint, key, result.output());
+        // busy (a process still has a file open): detach now, the kernel finishes when it is let go
+        try {
+            KernelMounts.unmount(mountPoint, true, HostCommand.DEADLINE);
+        }
+        catch (IOException e) {
+            if (mountTable.isMountPoint(mountPoint)) {
+                throw new IOException("cannot unmount " + mountPoint + " of " + key + ": " + e.getMessage(), e);
+            }
+        }
+        log.warn("Lazily unmounted busy root filesystem {} of {}: {}", mountPoint, key, busy);
     }
 
     private Path keyDirectory(String key)

@@ -1,5 +1,6 @@
 package io.berth.agent.rootfs;
 
+import io.berth.agent.process.TaskTransitions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,7 +20,7 @@ import static java.util.Objects.requireNonNull;
 /**
  * Task storage images formatted ahead of need, of the size most tasks ask for (ECS's default ephemeral storage), as
  * Fargate keeps capacity warm: a task of that size gets one by a rename instead of waiting for mkfs, and a thread of
- * its own formats the next one off the start path. A spare is a freshly made filesystem that no task ever had
+ * its own formats the next one off the start path, once the tasks starting or stopping are done (a bounded wait). A spare is a freshly made filesystem that no task ever had
  * (each is handed out once and goes with its task), so nothing of one task can reach another through it. Spares
  * are made under a name of their own and renamed when complete, so a crash leaves either a whole spare (used by the
  * next agent) or a temporary file (deleted).
@@ -28,6 +30,8 @@ final class SpareImages
     private static final Logger log = LoggerFactory.getLogger(SpareImages.class);
     private static final String READY = ".img";
     private static final String MAKING = ".making";
+    /** How long a format waits for the host's tasks starting or stopping: mkfs beside a start slows that start down. */
+    static final Duration DEFER_AT_MOST = Duration.ofSeconds(3);
 
     /** Makes a formatted image of the size at the path (the task storage's own truncate and mkfs). */
     @FunctionalInterface
@@ -41,10 +45,17 @@ final class SpareImages
     private final int sizeGiB;
     private final int count;
     private final Formatter formatter;
+    private final TaskTransitions transitions;
     private final AtomicBoolean refilling = new AtomicBoolean();
 
     /** @param directory on the same filesystem as the task images, so a spare moves in by a rename */
     SpareImages(Path directory, int sizeGiB, int count, Formatter formatter)
+    {
+        this(directory, sizeGiB, count, formatter, null);
+    }
+
+    /** transitions: the host's tasks starting or stopping, which each format waits for (at most {@link #DEFER_AT_MOST}); null: none is waited for. */
+    SpareImages(Path directory, int sizeGiB, int count, Formatter formatter, TaskTransitions transitions)
     {
         this.directory = requireNonNull(directory, "directory is null");
         if (sizeGiB < 1 || count < 1) {
@@ -53,6 +64,7 @@ final class SpareImages
         this.sizeGiB = sizeGiB;
         this.count = count;
         this.formatter = requireNonNull(formatter, "formatter is null");
+        this.transitions = transitions;
     }
 
     /** Moves a spare of the size to the target path; false when none is ready or the size is another. Starts a refill either way. */
@@ -113,6 +125,7 @@ final class SpareImages
             Files.createDirectories(directory);
             deleteUnfinished();
             while (ready().size() < count) {
+                giveWayToTransitions();
                 String name = UUID.randomUUID().toString();
                 Path making = directory.resolve(name + MAKING);
                 try {
@@ -127,6 +140,13 @@ final class SpareImages
         catch (IOException | RuntimeException e) {
             // tasks then format their own image, as without spares; the next take tries again
             log.warn("cannot format a spare task storage image in {}: {}", directory, e.getMessage());
+        }
+    }
+
+    private void giveWayToTransitions()
+    {
+        if (transitions != null) {
+            transitions.giveWay(DEFER_AT_MOST);
         }
     }
 

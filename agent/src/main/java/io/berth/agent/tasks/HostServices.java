@@ -3,6 +3,7 @@ package io.berth.agent.tasks;
 import io.berth.agent.health.HealthMonitor;
 import io.berth.agent.images.ImageService;
 import io.berth.agent.network.TaskNetwork;
+import io.berth.agent.process.TaskTransitions;
 import io.berth.agent.rootfs.Snapshotter;
 import io.berth.agent.rootfs.TaskStorage;
 import io.berth.agent.runtime.ContainerRuntime;
@@ -19,7 +20,8 @@ import static java.util.Objects.requireNonNull;
  * writable storage of the task's size (the snapshotter puts the containers' writable layers in it). idRanges, when
  * not null, is the pool of host id ranges the task runner gives each task's containers a user namespace from; null
  * runs containers without one. healthChecks runs the containers' health checks (one for the whole host; by
- * default one over this host's runtime).
+ * default one over this host's runtime). transitions counts the tasks starting or stopping, so that work done ahead
+ * of need waits for them (by default a count of this host's own).
  */
 public record HostServices(
         ImageService images,
@@ -32,7 +34,8 @@ public record HostServices(
         ContainerEnvironment containerEnvironment,
         TaskStorage storage,
         IdRanges idRanges,
-        HealthMonitor healthChecks)
+        HealthMonitor healthChecks,
+        TaskTransitions transitions)
 {
     public HostServices
     {
@@ -46,6 +49,14 @@ public record HostServices(
         requireNonNull(containerEnvironment, "containerEnvironment is null");
         requireNonNull(storage, "storage is null");
         healthChecks = healthChecks == null ? new HealthMonitor(runtime, clock) : healthChecks;
+        transitions = transitions == null ? new TaskTransitions() : transitions;
+    }
+
+    /** A host whose starting and stopping tasks are counted apart from anything else's. */
+    public HostServices(ImageService images, Snapshotter snapshotter, ContainerRuntime runtime, TaskRecordStore records, Path logDirectory, Clock clock,
+            TaskNetwork network, ContainerEnvironment containerEnvironment, TaskStorage storage, IdRanges idRanges, HealthMonitor healthChecks)
+    {
+        this(images, snapshotter, runtime, records, logDirectory, clock, network, containerEnvironment, storage, idRanges, healthChecks, null);
     }
 
     /** A host whose health checks run on its own runtime. */
@@ -72,25 +83,31 @@ public record HostServices(
     /** The same host with another runtime in front, e.g. one that meters what it runs. */
     public HostServices withRuntime(ContainerRuntime newRuntime)
     {
-        return new HostServices(images, snapshotter, newRuntime, records, logDirectory, clock, network, containerEnvironment, storage, idRanges, healthChecks);
+        return new HostServices(images, snapshotter, newRuntime, records, logDirectory, clock, network, containerEnvironment, storage, idRanges, healthChecks, transitions);
     }
 
     /** The same host adding these variables to every container it starts. */
     public HostServices withContainerEnvironment(ContainerEnvironment environment)
     {
-        return new HostServices(images, snapshotter, runtime, records, logDirectory, clock, network, environment, storage, idRanges, healthChecks);
+        return new HostServices(images, snapshotter, runtime, records, logDirectory, clock, network, environment, storage, idRanges, healthChecks, transitions);
     }
 
     /** The same host giving each task's containers a user namespace with a range from ranges. */
     public HostServices withIdRanges(IdRanges ranges)
     {
-        return new HostServices(images, snapshotter, runtime, records, logDirectory, clock, network, containerEnvironment, storage, ranges, healthChecks);
+        return new HostServices(images, snapshotter, runtime, records, logDirectory, clock, network, containerEnvironment, storage, ranges, healthChecks, transitions);
     }
 
     /** The same host running its containers' health checks with monitor. */
     public HostServices withHealthChecks(HealthMonitor monitor)
     {
-        return new HostServices(images, snapshotter, runtime, records, logDirectory, clock, network, containerEnvironment, storage, idRanges, monitor);
+        return new HostServices(images, snapshotter, runtime, records, logDirectory, clock, network, containerEnvironment, storage, idRanges, monitor, transitions);
+    }
+
+    /** The same host counting its starting and stopping tasks in value, which its work done ahead of need waits on. */
+    public HostServices withTransitions(TaskTransitions value)
+    {
+        return new HostServices(images, snapshotter, runtime, records, logDirectory, clock, network, containerEnvironment, storage, idRanges, healthChecks, value);
     }
 
     public Path logFile(String taskId, String containerName)

@@ -118,6 +118,25 @@ public record TaskRecord(
         return new TaskRecord(assignment, status, pullStartedAt, pullStoppedAt, startedAt, executionStoppedAt, stopCode, stoppedReason, changed, network, idMapping);
     }
 
+    /**
+     * Whether this record, following before, tells the control plane something it should hear at once rather than with
+     * the next heartbeat: a change of the task's or a container's status, exit or health, or a stop reason. The times
+     * and details of a start under way (pull times, image digests, the address) go with the status change that follows
+     * them, so a start costs the control plane two syncs (assigned, RUNNING) instead of one per step.
+     */
+    boolean changesStatusOf(TaskRecord before)
+    {
+        return status != before.status
+                || !java.util.Objects.equals(stopCode, before.stopCode)
+                || !java.util.Objects.equals(stoppedReason, before.stoppedReason)
+                || !containerStates().equals(before.containerStates());
+    }
+
+    private List<List<Object>> containerStates()
+    {
+        return containers.stream().map(container -> java.util.Arrays.<Object>asList(container.status(), container.exitCode(), container.reason(), container.healthStatus())).toList();
+    }
+
     public TaskReport toReport()
     {
         return new TaskReport(

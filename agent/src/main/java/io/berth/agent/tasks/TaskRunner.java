@@ -4,6 +4,7 @@ import io.berth.agent.images.ImagePullException;
 import io.berth.agent.images.PulledImage;
 import io.berth.agent.network.NetworkAttachment;
 import io.berth.agent.network.NetworkException;
+import io.berth.agent.process.TaskTransitions;
 import io.berth.agent.runtime.ContainerLaunch;
 import io.berth.agent.runtime.ContainerStartException;
 import io.berth.agent.runtime.ContainerStatus;
@@ -91,6 +92,8 @@ public final class TaskRunner
     /** The values of the task's secrets, from the control plane's latest assignment; never written to disk. */
     private volatile TaskSecrets secrets;
     private volatile boolean detached;
+    /** Held while the task starts (until RUNNING) and while it stops: the host's count of them ({@link HostServices#transitions()}). */
+    private volatile TaskTransitions.Transition transition;
     private final Duration watchInterval;
     private final Duration quietWatchInterval;
     private final Duration stoppingWatchInterval;
@@ -201,6 +204,9 @@ public final class TaskRunner
     public void run()
     {
         try {
+            if (record.get().status() == Status.PENDING) {
+                beginTransition();
+            }
             if (record.get().status() == Status.PENDING && !stopRequested) {
                 if (!prepare()) {
                     return;
@@ -224,6 +230,27 @@ public final class TaskRunner
             update(current -> current.withStopReason(TASK_FAILED_TO_START, "InternalError: " + e.getMessage()));
             stopAllContainers();
             cleanUp();
+        }
+        finally {
+            endTransition();
+        }
+    }
+
+    /** The task starts or stops: the host's work done ahead of need waits for it. */
+    private void beginTransition()
+    {
+        if (transition == null) {
+            transition = host.transitions().begin();
+        }
+    }
+
+    /** The task runs, or stopped: the host's work done ahead of need no longer waits for it. */
+    private void endTransition()
+    {
+        TaskTransitions.Transition current = transition;
+        transition = null;
+        if (current != null) {
+            current.close();
         }
     }
 
@@ -372,6 +399,7 @@ public final class TaskRunner
                 stopIfEssentialContainerUnhealthy();
             }
             if (stopRequested) {
+                beginTransition();
                 stopInDependencyOrder(killDeadlines, killed);
             }
             boolean anyActive = record.get().containers().stream().anyMatch(container -> container.status() != Status.STOPPED);
@@ -438,6 +466,7 @@ public final class TaskRunner
         TaskRecord current = record.get();
         if (!stopRequested && current.status() == Status.PENDING && current.containers().stream().noneMatch(container -> container.status() == Status.PENDING)) {
             update(changed -> changed.withRunning(now()));
+            endTransition();
             log.info("task {}: running", taskId());
         }
     }
@@ -666,9 +695,12 @@ public final class TaskRunner
         if (detached) {
             throw new DetachedException();
         }
-        TaskRecord updated = record.updateAndGet(change);
+        TaskRecord before = record.getAndUpdate(change);
+        TaskRecord updated = record.get();
         host.records().save(updated);
-        onChange.run();
+        if (updated.changesStatusOf(before)) {
+            onChange.run();
+        }
     }
 
     /** Ends the lifecycle of a runner whose agent has let go of the task. */

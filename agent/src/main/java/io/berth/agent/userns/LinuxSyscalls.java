@@ -65,6 +65,9 @@ public final class LinuxSyscalls
     private static final MethodHandle FSCONFIG = function("fsconfig", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle FSMOUNT = function("fsmount", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle UMOUNT2 = function("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle MOUNT = function("mount", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS), CAPTURE_ERRNO);
+    /** The kernel copies a mount's options as one page: longer ones cannot be given to mount(2). */
+    public static final int MAX_MOUNT_OPTIONS_BYTES = 4095;
     private static final MethodHandle STRERROR = function("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
     private LinuxSyscalls() {}
@@ -207,6 +210,22 @@ public final class LinuxSyscalls
             close(context);
         }
         return null;
+    }
+
+    /**
+     * Mounts a new filesystem of the type at target (an existing directory), with the options as mount(8)'s -o
+     * gives them (at most {@link #MAX_MOUNT_OPTIONS_BYTES}), as `mount -t TYPE SOURCE TARGET -o OPTIONS` does
+     * without the process.
+     */
+    public static void mount(String source, Path target, String type, String options)
+            throws IOException
+    {
+        byte[] optionBytes = options.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (optionBytes.length > MAX_MOUNT_OPTIONS_BYTES) {
+            throw new IOException("the mount options of " + target + " are " + optionBytes.length + " bytes, more than the " + MAX_MOUNT_OPTIONS_BYTES + " mount(2) takes");
+        }
+        withCallState((arena, state) -> check((int) MOUNT.invokeExact(state, arena.allocateFrom(source), arena.allocateFrom(target.toString()), arena.allocateFrom(type), 0L,
+                arena.allocateFrom(options)), state, "mount of " + type, target));
     }
 
     /** Unmounts target; detach, when true, lets the kernel finish once a busy mount is let go (MNT_DETACH). */

@@ -1,6 +1,8 @@
 package io.berth.agent.network;
 
+import io.berth.common.agentprotocol.EgressPolicy;
 import io.berth.common.agentprotocol.NetworkPlan;
+import io.berth.common.agentprotocol.TaskEndpoint;
 import io.berth.common.files.FileTrees;
 import io.berth.common.network.Ipv4Cidr;
 import io.berth.testing.TestNetworks;
@@ -291,6 +293,35 @@ class CniTaskNetworkIntegrationTest
         }
 
         assertThat(run("nft", "list", "table", "inet", config.networkName())).isEqualTo(firewall);
+    }
+
+    @Test
+    void aPlanThatOnlyListsThisHostsOwnEndpointsRunsNoCommandAndAnEgressChangeOnlyTheFirewall()
+            throws Exception
+    {
+        Path commandLog = directory.resolve("commands.log");
+        // every host command goes through a shell that writes it down first
+        network = new CniTaskNetwork(config, new NetworkCommands(List.of("sh", "-c", "echo \"$*\" >> " + commandLog + "; exec \"$@\"", "sh")), new NetworkCommands());
+        NetworkPlan first = TestPlans.singleHost(subnet);
+        network.apply(first);
+        NetworkAttachment attachment = network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
+        String firewall = run("nft", "list", "table", "inet", config.networkName());
+        Files.writeString(commandLog, "");
+
+        // the control plane lists the task it heard of from this host: nothing to do on this host
+        NetworkPlan withOwnEndpoint = new NetworkPlan(first.taskCidr(), first.hostSubnet(), first.link(), first.peers(),
+                List.of(new TaskEndpoint(attachment.ipv4Address(), ACCOUNT_1)), first.egress(), first.reachableServices());
+        network.apply(withOwnEndpoint);
+
+        assertThat(Files.readString(commandLog)).isEmpty();
+        assertThat(run("nft", "list", "table", "inet", config.networkName())).isEqualTo(firewall);
+
+        // an egress policy is the firewall's alone: one nft, and no ip for the bridge or the links
+        network.apply(new NetworkPlan(first.taskCidr(), first.hostSubnet(), first.link(), first.peers(), withOwnEndpoint.endpoints(),
+                Map.of(ACCOUNT_1, new EgressPolicy(List.of("192.0.2.0/24"))), first.reachableServices()));
+
+        assertThat(Files.readAllLines(commandLog)).singleElement().asString().matches("(\\S*/)?nft -f -");
+        assertThat(run("nft", "list", "table", "inet", config.networkName())).contains("192.0.2.0/24");
     }
 
     @Test

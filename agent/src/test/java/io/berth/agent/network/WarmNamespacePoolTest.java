@@ -2,6 +2,7 @@ package io.berth.agent.network;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.berth.agent.network.WarmNamespacePool.WarmNamespace;
+import io.berth.agent.process.TaskTransitions;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -54,6 +55,40 @@ class WarmNamespacePoolTest
         {
             renders.incrementAndGet();
         }
+    }
+
+    @Test
+    void aTakeIsMadeGoodOnlyOnceTheTaskStartingOrStoppingIsDone()
+            throws InterruptedException
+    {
+        FakeMaker maker = new FakeMaker();
+        TaskTransitions transitions = new TaskTransitions();
+        WarmNamespacePool pool = new WarmNamespacePool(1, maker, transitions);
+        pool.enable();
+        await().atMost(WAIT).until(() -> pool.idleInterfaces().size() == 1);
+
+        TaskTransitions.Transition start = transitions.begin();
+        pool.handedOut(pool.take(any -> true).orElseThrow());
+        // the make waits for the start (bounded by DEFER_AT_MOST, 3 s): nothing is made beside it
+        Thread.sleep(500);
+        assertThat(maker.made.get()).isEqualTo(1);
+
+        start.close();
+        await().atMost(WAIT).until(() -> maker.made.get() == 2 && pool.idleInterfaces().size() == 1);
+    }
+
+    @Test
+    void aHostThatNeverStopsStartingStillGetsItsPoolFilled()
+    {
+        FakeMaker maker = new FakeMaker();
+        TaskTransitions transitions = new TaskTransitions();
+        WarmNamespacePool pool = new WarmNamespacePool(1, maker, transitions);
+        try (TaskTransitions.Transition endless = transitions.begin()) {
+            pool.enable();
+            await().atMost(WarmNamespacePool.DEFER_AT_MOST.plus(WAIT)).until(() -> pool.idleInterfaces().size() == 1);
+            assertThat(transitions.count()).isEqualTo(1);
+        }
+        assertThat(transitions.count()).isZero();
     }
 
     @Test

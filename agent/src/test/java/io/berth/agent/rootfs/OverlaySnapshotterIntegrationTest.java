@@ -62,6 +62,24 @@ class OverlaySnapshotterIntegrationTest
     }
 
     @Test
+    void aDataDirectoryWhoseNameOverlayfsWouldSplitStillMountsAndUnmounts()
+            throws IOException
+    {
+        // a comma or colon in the agent's own path cannot go into mount options: the mount then names relative paths
+        OverlaySnapshotter odd = new OverlaySnapshotter(directory.resolve("data,with:odd").resolve("snapshots"));
+        Path layer = Files.createDirectories(directory.resolve("layer"));
+        Files.writeString(layer.resolve("file"), "from the layer");
+
+        Path rootfs = odd.prepare("odd", List.of(layer));
+
+        assertThat(mountTable.isMountPoint(rootfs)).isTrue();
+        assertThat(Files.readString(rootfs.resolve("file"))).isEqualTo("from the layer");
+        odd.remove("odd");
+        assertThat(mountTable.isMountPoint(rootfs)).isFalse();
+        assertThat(rootfs).doesNotExist();
+    }
+
+    @Test
     void writesGoToTheUpperDirectoryOnly()
             throws IOException
     {

@@ -1,5 +1,6 @@
 package io.berth.agent.rootfs;
 
+import io.berth.agent.process.TaskTransitions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,27 @@ class SpareImagesTest
         assertThat(spares.takeInto(21, directory.resolve("other-size.img"))).isFalse();
         awaitReady(spares, 2);
         assertThat(made.get()).isEqualTo(4);
+    }
+
+    @Test
+    void aSpareIsFormattedOnceTheTaskStartingIsDone()
+            throws Exception
+    {
+        AtomicInteger made = new AtomicInteger();
+        TaskTransitions transitions = new TaskTransitions();
+        SpareImages spares = new SpareImages(directory.resolve("spare"), 20, 1, (image, size) -> Files.writeString(image, "image " + made.incrementAndGet()), transitions);
+        spares.refill();
+        awaitReady(spares, 1);
+
+        TaskTransitions.Transition start = transitions.begin();
+        assertThat(spares.takeInto(20, directory.resolve("task.img"))).isTrue();
+        // mkfs beside the start would slow it: the next spare waits (at most DEFER_AT_MOST, 3 s)
+        Thread.sleep(500);
+        assertThat(made.get()).isEqualTo(1);
+
+        start.close();
+        awaitReady(spares, 1);
+        assertThat(made.get()).isEqualTo(2);
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.berth.common.agentprotocol.ContainerSpec;
 import io.berth.common.agentprotocol.TaskAssignment;
 import io.berth.common.agentprotocol.TaskAssignment.DesiredStatus;
 import io.berth.common.agentprotocol.TaskReport.Status;
+import io.berth.agent.process.TaskTransitions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -90,6 +92,29 @@ class TaskRunnerTest
         assertThat(record.stoppedReason()).isEqualTo("CannotPullContainerError: failed to resolve reference \"registry/app:1\": not found");
         assertThat(record.containers()).singleElement().satisfies(container -> assertThat(container.exitCode()).isNull());
         assertThat(host.launches).isEmpty();
+    }
+
+    @Test
+    void aStartAndAStopCountAsTransitionsAndOnlyStatusChangesWakeTheAgent()
+            throws Exception
+    {
+        TaskTransitions transitions = new TaskTransitions();
+        AtomicInteger wakeUps = new AtomicInteger();
+        TaskRunner runner = new TaskRunner(TaskRecord.fresh(assignment(container("app", true, null))), host.services(directory).withTransitions(transitions),
+                wakeUps::incrementAndGet);
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);
+        await().atMost(Duration.ofSeconds(5)).until(() -> transitions.count() == 0);
+        // pull times, digest and address go with RUNNING: the container's start and the task's are the wake-ups
+        int startWakeUps = wakeUps.get();
+        assertThat(startWakeUps).isBetween(1, 2);
+
+        host.exit(TASK_ID + "-app", 0, false);
+        lifecycle.get(10, TimeUnit.SECONDS);
+
+        assertThat(runner.record().status()).isEqualTo(Status.STOPPED);
+        assertThat(transitions.count()).isZero();
+        assertThat(wakeUps.get()).isGreaterThan(startWakeUps);
     }
 
     @Test

@@ -38,6 +38,7 @@ import io.berth.agent.network.CniNetworkConfig;
 import io.berth.agent.network.CniTaskNetwork;
 import io.berth.agent.network.NetworkException;
 import io.berth.agent.rootfs.LoopDeviceTaskStorage;
+import io.berth.agent.process.TaskTransitions;
 import io.berth.agent.rootfs.OverlaySnapshotter;
 import io.berth.agent.runtime.CgroupLayout;
 import io.berth.agent.runtime.OciRuntime;
@@ -386,8 +387,10 @@ public final class AgentNode
         log.info("host {}: image store {} holds at most {}; unused images past that are removed", credential.hostId(), imageDirectory, ByteSizes.format(imageStoreBytes));
         // each task's containers write into the task's own filesystem, of the task's ephemeral storage size; a few of
         // the default size are formatted ahead, so most starts do not wait for mkfs
+        // what is made ahead of need (spare storage, warm network namespaces) waits for the tasks starting or stopping
+        TaskTransitions transitions = new TaskTransitions();
         LoopDeviceTaskStorage storage = new LoopDeviceTaskStorage(directory.resolve("storage"))
-                .withSpareImages(TaskAssignment.DEFAULT_EPHEMERAL_STORAGE_GIB, SPARE_STORAGE_IMAGES);
+                .withSpareImages(TaskAssignment.DEFAULT_EPHEMERAL_STORAGE_GIB, SPARE_STORAGE_IMAGES, transitions);
         return new HostServices(
                 images,
                 new OverlaySnapshotter(directory.resolve("rootfs"), storage),
@@ -396,9 +399,10 @@ public final class AgentNode
                 directory.resolve("logs"),
                 clock,
                 new CniTaskNetwork(new CniNetworkConfig(directory.resolve("network"), CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, config.bridgeName(), underlayAddress),
-                        WARM_NETWORK_NAMESPACES),
+                        WARM_NETWORK_NAMESPACES, transitions),
                 storage)
-                .withIdRanges(new IdRanges(config.userNamespaces()));
+                .withIdRanges(new IdRanges(config.userNamespaces()))
+                .withTransitions(transitions);
     }
 
     /**
