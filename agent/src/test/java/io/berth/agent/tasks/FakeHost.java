@@ -52,6 +52,8 @@ final class FakeHost
     volatile String startFailure;
     /** How many of the next container deletes fail, as a runc that cannot reach a stuck process would. */
     final java.util.concurrent.atomic.AtomicInteger deleteFailures = new java.util.concurrent.atomic.AtomicInteger();
+    /** How many root filesystem removals fail before they succeed. */
+    final java.util.concurrent.atomic.AtomicInteger snapshotRemovalFailures = new java.util.concurrent.atomic.AtomicInteger();
     /** The exit code of every process run in a container (a health check), by container id; 0 when not set. */
     final Map<String, Integer> execExitCodes = new ConcurrentHashMap<>();
     /** Ids of the containers processes were run in, in order. */
@@ -174,7 +176,13 @@ final class FakeHost
 
     @Override
     public void remove(String key)
+            throws java.io.IOException
     {
+        if (snapshotRemovalFailures.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+            events.add("rootfs-removal-failed:" + key);
+            throw new java.io.IOException("injected: target is busy");
+        }
+        events.add("rootfs-removed:" + key);
         snapshots.remove(key);
     }
 

@@ -262,8 +262,9 @@ class TaskRunnerTest
         assertThat(host.events.get(2)).isEqualTo("start:" + id("app"));
         // the network goes beside the containers and the storage, which goes once the containers are deleted
         List<String> cleanup = host.events.subList(3, host.events.size());
-        assertThat(cleanup).containsExactlyInAnyOrder("delete:" + id("app"), "storage-down", "network-down");
-        assertThat(cleanup.indexOf("delete:" + id("app"))).isLessThan(cleanup.indexOf("storage-down"));
+        assertThat(cleanup).containsExactlyInAnyOrder("delete:" + id("app"), "rootfs-removed:" + id("app"), "storage-down", "network-down");
+        // the storage goes after the root filesystem over it; the exited container's delete goes beside both
+        assertThat(cleanup.indexOf("rootfs-removed:" + id("app"))).isLessThan(cleanup.indexOf("storage-down"));
         assertThat(host.networks).isEmpty();
         assertThat(runner.record().status()).isEqualTo(Status.STOPPED);
     }
@@ -315,7 +316,7 @@ class TaskRunnerTest
     }
 
     @Test
-    void theTaskGetsStorageOfItsSizeBeforeItsContainersStartAndReleasesItAfterTheyAreDeleted()
+    void theTaskGetsStorageOfItsSizeBeforeItsContainersStartAndReleasesItAfterTheirRootFilesystems()
             throws Exception
     {
         TaskAssignment sized = new TaskAssignment(TASK_ID, "arn:aws:ecs:us-east-1:000000000000:task/default/" + TASK_ID, DesiredStatus.RUNNING, 256, 512,
@@ -328,7 +329,8 @@ class TaskRunnerTest
         host.exit(id("app"), 0, false);
         lifecycle.get(10, TimeUnit.SECONDS);
 
-        assertThat(host.events).containsSubsequence("storage-up:21", "start:" + id("app"), "delete:" + id("app"), "storage-down");
+        assertThat(host.events).containsSubsequence("storage-up:21", "start:" + id("app"), "rootfs-removed:" + id("app"), "storage-down");
+        assertThat(host.events).contains("delete:" + id("app"));
         assertThat(host.storage.sizes).isEmpty();
     }
 
@@ -378,6 +380,26 @@ class TaskRunnerTest
     void storageWaitsForARootFilesystemThatCouldNotBeRemoved()
             throws Exception
     {
+        host.snapshotRemovalFailures.set(1);
+        TaskRunner runner = new TaskRunner(TaskRecord.fresh(assignment(container("app", true, null))), host.services(directory), () -> {},
+                new RetryBackoff(Duration.ofMillis(10), Duration.ofMillis(20)));
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);
+
+        host.exit(id("app"), 0, false);
+        lifecycle.get(10, TimeUnit.SECONDS);
+
+        // the failed removal's pass kept the storage; the retry removed the root filesystem, then the storage
+        assertThat(host.events).containsSubsequence("rootfs-removal-failed:" + id("app"), "rootfs-removed:" + id("app"), "storage-down");
+        assertThat(host.events.indexOf("storage-down")).isGreaterThan(host.events.indexOf("rootfs-removed:" + id("app")));
+        assertThat(host.storage.sizes).isEmpty();
+        assertThat(runner.record().status()).isEqualTo(Status.STOPPED);
+    }
+
+    @Test
+    void anExitedContainersFailedDeleteIsRetriedWithoutHoldingItsStorage()
+            throws Exception
+    {
         host.deleteFailures.set(1);
         TaskRunner runner = new TaskRunner(TaskRecord.fresh(assignment(container("app", true, null))), host.services(directory), () -> {},
                 new RetryBackoff(Duration.ofMillis(10), Duration.ofMillis(20)));
@@ -387,10 +409,13 @@ class TaskRunnerTest
         host.exit(id("app"), 0, false);
         lifecycle.get(10, TimeUnit.SECONDS);
 
-        // the failed delete's pass kept the storage; the retry removed the container, then the storage
-        assertThat(host.events).containsSubsequence("delete-failed:" + id("app"), "delete:" + id("app"), "storage-down");
-        assertThat(host.events.indexOf("storage-down")).isGreaterThan(host.events.indexOf("delete:" + id("app")));
+        // its exit is recorded, so nothing of it uses the storage: the runtime's delete goes beside the storage's removal
+        assertThat(host.events).contains("delete-failed:" + id("app"), "delete:" + id("app"), "storage-down");
+        assertThat(host.events.indexOf("delete:" + id("app"))).isGreaterThan(host.events.indexOf("delete-failed:" + id("app")));
         assertThat(host.storage.sizes).isEmpty();
+        assertThat(host.containers).isEmpty();
+        // the task is STOPPED only once the delete succeeded
+        assertThat(runner.record().status()).isEqualTo(Status.STOPPED);
     }
 
     @Test
