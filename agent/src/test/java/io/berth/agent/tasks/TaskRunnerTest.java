@@ -381,13 +381,7 @@ class TaskRunnerTest
             throws Exception
     {
         host.snapshotRemovalFailures.set(1);
-        TaskRunner runner = new TaskRunner(TaskRecord.fresh(assignment(container("app", true, null))), host.services(directory), () -> {},
-                new RetryBackoff(Duration.ofMillis(10), Duration.ofMillis(20)));
-        Future<?> lifecycle = start(runner);
-        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);
-
-        host.exit(id("app"), 0, false);
-        lifecycle.get(10, TimeUnit.SECONDS);
+        TaskRunner runner = runUntilItsContainerExited();
 
         // the failed removal's pass kept the storage; the retry removed the root filesystem, then the storage
         assertThat(host.events).containsSubsequence("rootfs-removal-failed:" + id("app"), "rootfs-removed:" + id("app"), "storage-down");
@@ -396,18 +390,25 @@ class TaskRunnerTest
         assertThat(runner.record().status()).isEqualTo(Status.STOPPED);
     }
 
+    /** A one-container task that runs, whose container exits with 0, and whose cleanup retries at once; returns when it ended. */
+    private TaskRunner runUntilItsContainerExited()
+            throws Exception
+    {
+        TaskRunner runner = new TaskRunner(TaskRecord.fresh(assignment(container("app", true, null))), host.services(directory), () -> {},
+                new RetryBackoff(Duration.ofMillis(10), Duration.ofMillis(20)));
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);
+        host.exit(id("app"), 0, false);
+        lifecycle.get(10, TimeUnit.SECONDS);
+        return runner;
+    }
+
     @Test
     void anExitedContainersFailedDeleteIsRetriedWithoutHoldingItsStorage()
             throws Exception
     {
         host.deleteFailures.set(1);
-        TaskRunner runner = new TaskRunner(TaskRecord.fresh(assignment(container("app", true, null))), host.services(directory), () -> {},
-                new RetryBackoff(Duration.ofMillis(10), Duration.ofMillis(20)));
-        Future<?> lifecycle = start(runner);
-        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);
-
-        host.exit(id("app"), 0, false);
-        lifecycle.get(10, TimeUnit.SECONDS);
+        TaskRunner runner = runUntilItsContainerExited();
 
         // its exit is recorded, so nothing of it uses the storage: the runtime's delete goes beside the storage's removal
         assertThat(host.events).contains("delete-failed:" + id("app"), "delete:" + id("app"), "storage-down");
