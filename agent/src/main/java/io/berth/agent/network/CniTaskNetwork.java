@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.HashMap;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,6 +67,8 @@ public final class CniTaskNetwork
     private final TenantFirewall firewall;
     private final ReentrantLock planLock = new ReentrantLock();
     private final ConcurrentHashMap<String, ReentrantLock> taskLocks = new ConcurrentHashMap<>();
+    /** Tasks whose network is being released: the firewall is rendered without them while their state file stays. */
+    private final Set<String> leaving = ConcurrentHashMap.newKeySet();
     private volatile NetworkPlan plan;
     private volatile int taskMtu;
     private volatile int metadataPort;
@@ -616,6 +619,14 @@ public final class CniTaskNetwork
         List<String> failures = new ArrayList<>();
         NetworkPlan current = plan;
         String subnet = state.subnet() != null ? state.subnet() : current != null ? current.hostSubnet() : CniNetworkConfig.DEFAULT_SUBNET;
+        // a task's place in the firewall goes beside its interface and namespace, not after them: its processes are
+        // gone, so nothing of it needs the rules any more, and the render is one process of the stop's few
+        CompletableFuture<String> firewallFailure = CompletableFuture.completedFuture(null);
+        boolean leavesFirewallAtOnce = store == states && current != null;
+        if (leavesFirewallAtOnce) {
+            leaving.add(state.taskId());
+            firewallFailure = renderFirewallBeside("firewall-" + state.taskId());
+        }
         try {
             plugins.run(CniPlugins.DEL, state.cniContainerId(), namespaces.path(state.namespace()).toString(), INTERFACE, bridgeConfigs.bridge(subnet, taskMtu, state.addResult()));
         }
@@ -641,13 +652,35 @@ public final class CniTaskNetwork
         catch (NetworkException e) {
             failures.add("its namespace (" + e.getMessage() + ")");
         }
+        String firewallLeft = firewallFailure.join();
+        if (firewallLeft != null) {
+            failures.add("its place in the firewall (" + firewallLeft + ")");
+        }
         if (!failures.isEmpty()) {
+            leaving.remove(state.taskId());
             throw new NetworkException(what + ": could not remove " + String.join("; ", failures));
         }
         store.delete(state.taskId());
-        if (current != null) {
+        leaving.remove(state.taskId());
+        if (current != null && !leavesFirewallAtOnce) {
             applyFirewall();
         }
+    }
+
+    /** Renders the firewall on a thread of its own; the future holds null, or why the render failed. */
+    private CompletableFuture<String> renderFirewallBeside(String name)
+    {
+        CompletableFuture<String> result = new CompletableFuture<>();
+        Thread.ofVirtual().name(name).start(() -> {
+            try {
+                applyFirewall();
+                result.complete(null);
+            }
+            catch (NetworkException | RuntimeException e) {
+                result.complete(e.getMessage());
+            }
+        });
+        return result;
     }
 
     @Override
@@ -724,6 +757,9 @@ public final class CniTaskNetwork
         }
         List<LocalTask> tasks = new ArrayList<>();
         for (String taskId : states.taskIds()) {
+            if (leaving.contains(taskId)) {
+                continue;
+            }
             Optional<TaskNetworkState> state = states.read(taskId, namespaceName(taskId));
             if (state.isEmpty() || state.get().addResult() == null) {
                 continue;
