@@ -36,7 +36,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -68,26 +67,15 @@ class ControlPlaneFailoverEndToEndTest
             throws Exception
     {
         postgres = TestPostgres.create();
-        fleet = TestFleet.start(1, options -> options.withControlPlanes(3)
-                // room for every task of the test at once: they only sleep
-                .withAgentCapacity(8192, 16384)
-                .withServerArguments(Stream.concat(options.extraServerArguments().stream(), Stream.of("--store", postgres.jdbcUrl(), "--no-registry")).toList()));
+        // room for every task of the test at once: they only sleep
+        fleet = TestFleet.startOnPostgres(1, 3, postgres, options -> options.withAgentCapacity(8192, 16384), "--no-registry");
     }
 
     @AfterAll
     void stopReplicas()
             throws Exception
     {
-        try {
-            if (fleet != null) {
-                fleet.close();
-            }
-        }
-        finally {
-            if (postgres != null) {
-                postgres.close();
-            }
-        }
+        TestFleet.closeReplicas(fleet, postgres);
     }
 
     @Test

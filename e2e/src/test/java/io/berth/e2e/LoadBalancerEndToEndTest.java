@@ -254,12 +254,21 @@ class LoadBalancerEndToEndTest
                 .isInstanceOf(DuplicateLoadBalancerNameException.class);
         assertThatThrownBy(() -> elbA.describeLoadBalancers(request -> request.names("nothing-here")))
                 .isInstanceOf(LoadBalancerNotFoundException.class);
-        assertThatThrownBy(() -> elbA.createLoadBalancer(request -> request.name("subnets").subnets("subnet-1234")))
+        // Berth's load balancers are in one subnet of its task network, which Terraform's aws_lb names as its subnets
+        assertThatThrownBy(() -> elbA.createLoadBalancer(request -> request.name("subnets").subnets("subnet-berth", "subnet-1234")))
                 .isInstanceOfSatisfying(ElasticLoadBalancingV2Exception.class, e -> {
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationError");
                     assertThat(e.statusCode()).isEqualTo(400);
-                    assertThat(e.getMessage()).contains("Subnets");
+                    assertThat(e.getMessage()).contains("Subnets 'subnet-1234'").contains("subnet-berth");
                 });
+        LoadBalancer inBerthsSubnet = elbA.createLoadBalancer(request -> request.name("in-subnet").subnets("subnet-berth")).loadBalancers().getFirst();
+        assertThat(inBerthsSubnet.availabilityZones()).singleElement().satisfies(zone -> {
+            assertThat(zone.subnetId()).isEqualTo("subnet-berth");
+            assertThat(zone.zoneName()).isEqualTo("us-east-1a");
+        });
+        assertThat(elbA.describeLoadBalancers(request -> request.names("in-subnet")).loadBalancers().getFirst().availabilityZones())
+                .extracting(software.amazon.awssdk.services.elasticloadbalancingv2.model.AvailabilityZone::subnetId).containsExactly("subnet-berth");
+        elbA.deleteLoadBalancer(request -> request.loadBalancerArn(inBerthsSubnet.loadBalancerArn()));
         assertThatThrownBy(() -> elbA.createTargetGroup(request -> request.name("instances").protocol(ProtocolEnum.HTTP).port(80).targetType(TargetTypeEnum.INSTANCE)))
                 .isInstanceOfSatisfying(ElasticLoadBalancingV2Exception.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationError"));
         // Berth has one VPC, its task network: another VpcId is refused by name, and every group and balancer reports Berth's

@@ -203,11 +203,78 @@ final class TestFleet
         return signedClient(operator.get("AWS_ACCESS_KEY_ID"), operator.get("AWS_SECRET_ACCESS_KEY"));
     }
 
+    /**
+     * A fleet whose control plane is `replicas` `berth server` processes on the PostgreSQL database postgres, each also
+     * given serverArguments; tuning sets the rest of the options.
+     */
+    static TestFleet startOnPostgres(int agents, int replicas, io.berth.testing.TestPostgres postgres, UnaryOperator<LocalFleetOptions> tuning, String... serverArguments)
+            throws Exception
+    {
+        return start(agents, options -> tuning.apply(options.withControlPlanes(replicas)
+                .withServerArguments(Stream.concat(options.extraServerArguments().stream(), Stream.concat(Stream.of("--store", postgres.jdbcUrl()), Stream.of(serverArguments))).toList())));
+    }
+
+    /** Closes the fleet, then the store its replicas shared (either may be null: its start failed), also when the first fails. */
+    static void closeReplicas(TestFleet fleet, AutoCloseable store)
+            throws Exception
+    {
+        try {
+            if (fleet != null) {
+                fleet.close();
+            }
+        }
+        finally {
+            if (store != null) {
+                store.close();
+            }
+        }
+    }
+
     /** The berth CLI's signed client as the account of these keys. */
     BerthClient signedClient(String accessKeyId, String secretAccessKey)
     {
-        return new BerthClient(new BerthClientConfig(endpoint(), new SigV4Credentials(accessKeyId, secretAccessKey), "us-east-1",
+        return signedClient(0, accessKeyId, secretAccessKey);
+    }
+
+    /** The berth CLI's signed client as the operator, against control plane replica i. */
+    BerthClient signedClient(int replica)
+    {
+        Map<String, String> operator = fleet.operatorEnvironment();
+        return signedClient(replica, operator.get("AWS_ACCESS_KEY_ID"), operator.get("AWS_SECRET_ACCESS_KEY"));
+    }
+
+    private BerthClient signedClient(int replica, String accessKeyId, String secretAccessKey)
+    {
+        return new BerthClient(new BerthClientConfig(endpoint(replica), new SigV4Credentials(accessKeyId, secretAccessKey), "us-east-1",
                 fleet.tls() ? fleet.caCertificate() : null), Clock.systemUTC());
+    }
+
+    /** https://ADDRESS:PORT of the host's agent endpoint, as it announced it to the control plane. */
+    URI agentEndpoint(String hostId)
+    {
+        try (BerthClient client = signedClient()) {
+            JsonNode host = client.admin("GET", "/berth/hosts/" + hostId, Map.of(), null);
+            return URI.create("https://" + host.path("address").asText() + ":" + host.path("agentPort").asInt());
+        }
+    }
+
+    /** A GET of the agent endpoint with this Authorization, trusting the fleet's cluster CA, as the control plane calls it. */
+    java.net.http.HttpResponse<String> callAgent(URI uri, String authorization)
+            throws IOException, InterruptedException
+    {
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .sslContext(io.berth.common.tls.TrustedCertificates.only(io.berth.common.tls.PemCertificates.read(fleet.caCertificate())))
+                .connectTimeout(Duration.ofSeconds(2)).build()) {
+            return http.send(java.net.http.HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).header("Authorization", authorization).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    /** The Authorization of a GET of uri signed now with the current key of keys, as the control plane signs its calls to the host. */
+    static String signedAgentCall(io.berth.controlplane.agents.access.AgentCallKeyRing keys, String hostId, URI uri)
+    {
+        return io.berth.common.hostauth.AgentCallSignature.sign(keys.current().privateKey(), hostId, "GET", uri.getRawPath(), uri.getRawQuery(), null,
+                java.time.Instant.now());
     }
 
     /** The lines of the task's log, read through the control plane as client's account, once they include text (fails after 30 s). */

@@ -178,8 +178,8 @@ class TlsEndToEndTest
             // the control plane read them from the agent: over HTTPS, signed with its key
             assertThat(awaitLogLine(taskArn, "hello over https")).contains("hello over https");
 
-            URI logs = agentEndpoint(hostId).resolve("/v1/tasks/" + taskId(taskArn) + "/logs?max=5");
-            HttpResponse<String> forged = callAgent(logs, storeHmacAuthorization(hostId, "/v1/tasks/" + taskId(taskArn) + "/logs", "max=5"));
+            URI logs = fleet.agentEndpoint(hostId).resolve("/v1/tasks/" + taskId(taskArn) + "/logs?max=5");
+            HttpResponse<String> forged = fleet.callAgent(logs, storeHmacAuthorization(hostId, "/v1/tasks/" + taskId(taskArn) + "/logs", "max=5"));
             assertThat(forged.statusCode()).isEqualTo(401);
             assertThat(forged.body()).contains("only the control plane may call this agent");
             X509Certificate presented = (X509Certificate) forged.sslSession().orElseThrow().getPeerCertificates()[0];
@@ -187,7 +187,7 @@ class TlsEndToEndTest
             assertThat(presented.getSubjectX500Principal().getName()).isEqualTo("CN=" + ClusterCertificateAuthority.agentCommonName(hostId));
 
             KeyPair impostor = AgentCallKeys.newKeyPair();
-            HttpResponse<String> otherKey = callAgent(logs, AgentCallSignature.sign(impostor.getPrivate(), hostId, "GET", logs.getRawPath(), logs.getRawQuery(), null, Instant.now()));
+            HttpResponse<String> otherKey = fleet.callAgent(logs, AgentCallSignature.sign(impostor.getPrivate(), hostId, "GET", logs.getRawPath(), logs.getRawQuery(), null, Instant.now()));
             assertThat(otherKey.statusCode()).isEqualTo(401);
             assertThat(otherKey.body()).contains("not signed by the control plane");
 
@@ -209,7 +209,7 @@ class TlsEndToEndTest
         AgentCallKeyRing before = AgentCallKeyRing.load(tls);
         try (EcsClient ecs = fleet.operatorClient()) {
             String taskArn = sleeper(ecs);
-            URI logs = agentEndpoint(hostId).resolve("/v1/tasks/" + taskId(taskArn) + "/logs?max=5");
+            URI logs = fleet.agentEndpoint(hostId).resolve("/v1/tasks/" + taskId(taskArn) + "/logs?max=5");
 
             BerthProcess.Result rotate = BerthProcess.run(Optional.empty(), List.of("host", "rotate-call-key", "--grace", "10s"), fleet.operatorEnvironment());
             assertThat(rotate.exitCode()).as(rotate.toString()).isZero();
@@ -224,24 +224,19 @@ class TlsEndToEndTest
                     .until(() -> Files.readString(agentKey).strip(), after.current().publicKeyText()::equals);
             // the control plane's own calls (signed with the new key) go on working
             assertThat(awaitLogLine(taskArn, "hello over https")).contains("hello over https");
-            HttpResponse<String> oldKeyInGrace = callAgent(logs, signed(before, hostId, logs));
+            HttpResponse<String> oldKeyInGrace = fleet.callAgent(logs, TestFleet.signedAgentCall(before, hostId, logs));
             Instant checkedAt = Instant.now();
             assertThat(checkedAt).as("still within the grace").isBefore(after.previous().validUntil());
             assertThat(oldKeyInGrace.statusCode()).as(oldKeyInGrace.body()).isEqualTo(200);
 
             HttpResponse<String> oldKeyAfterGrace = await().atMost(Duration.ofSeconds(25)).pollInterval(Duration.ofMillis(250))
-                    .until(() -> callAgent(logs, signed(before, hostId, logs)), response -> response.statusCode() != 200);
+                    .until(() -> fleet.callAgent(logs, TestFleet.signedAgentCall(before, hostId, logs)), response -> response.statusCode() != 200);
             assertThat(Instant.now()).as("refused only once the grace was over").isAfterOrEqualTo(after.previous().validUntil());
             assertThat(oldKeyAfterGrace.statusCode()).isEqualTo(401);
             assertThat(oldKeyAfterGrace.body()).contains("not signed by the control plane");
-            assertThat(callAgent(logs, signed(after, hostId, logs)).statusCode()).isEqualTo(200);
+            assertThat(fleet.callAgent(logs, TestFleet.signedAgentCall(after, hostId, logs)).statusCode()).isEqualTo(200);
             assertThat(awaitLogLine(taskArn, "hello over https")).contains("hello over https");
         }
-    }
-
-    private static String signed(AgentCallKeyRing keys, String hostId, URI uri)
-    {
-        return AgentCallSignature.sign(keys.current().privateKey(), hostId, "GET", uri.getRawPath(), uri.getRawQuery(), null, Instant.now());
     }
 
     @Test
@@ -294,7 +289,7 @@ class TlsEndToEndTest
         String registry = operator.get("BERTH_REGISTRY");
         assertThat(registry).as("berth.env names the registry").isNotBlank();
         // HTTPS to a certificate of the cluster CA; plain HTTP is not served
-        HttpResponse<String> probe = callAgent(URI.create("https://" + registry + "/v2/"), "none");
+        HttpResponse<String> probe = fleet.callAgent(URI.create("https://" + registry + "/v2/"), "none");
         assertThat(probe.statusCode()).as("asks for a token").isEqualTo(401);
         X509Certificate presented = (X509Certificate) probe.sslSession().orElseThrow().getPeerCertificates()[0];
         presented.verify(PemCertificates.read(fleet.caCertificate()).getFirst().getPublicKey());
@@ -407,13 +402,6 @@ class TlsEndToEndTest
         }
     }
 
-    /** https://ADDRESS:PORT of the host's agent endpoint, as it announced it. */
-    private static URI agentEndpoint(String hostId)
-    {
-        JsonNode host = admin("GET", "/berth/hosts/" + hostId);
-        return URI.create("https://" + host.path("address").asText() + ":" + host.path("agentPort").asInt());
-    }
-
     /** What the control plane signed its calls with before it had a key of its own: an HMAC keyed by the store's hash of the host's secret. */
     private static String storeHmacAuthorization(String hostId, String rawPath, String rawQuery)
             throws Exception
@@ -434,21 +422,10 @@ class TlsEndToEndTest
         return "Berth-HMAC-SHA256 host=" + hostId + ", time=" + time + ", signature=" + signature;
     }
 
-    /** A call to the agent endpoint over HTTPS, trusting the cluster CA. */
-    private static HttpResponse<String> callAgent(URI uri, String authorization)
-            throws Exception
-    {
-        try (HttpClient http = HttpClient.newBuilder().sslContext(TrustedCertificates.only(PemCertificates.read(fleet.caCertificate())))
-                .connectTimeout(Duration.ofSeconds(2)).build()) {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).header("Authorization", authorization).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-        }
-    }
-
     private static X509Certificate agentCertificate(String hostId)
             throws Exception
     {
-        HttpResponse<String> answer = callAgent(agentEndpoint(hostId).resolve("/v1/tasks/none/logs"), "none");
+        HttpResponse<String> answer = fleet.callAgent(fleet.agentEndpoint(hostId).resolve("/v1/tasks/none/logs"), "none");
         return (X509Certificate) answer.sslSession().orElseThrow().getPeerCertificates()[0];
     }
 

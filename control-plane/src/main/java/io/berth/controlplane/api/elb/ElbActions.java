@@ -50,7 +50,7 @@ public final class ElbActions
     public QueryService service()
     {
         return new QueryService(SIGNING_NAME, VERSION, NAMESPACE, List.of(
-                action("CreateLoadBalancer", Set.of("Name", "Type", "Scheme", "IpAddressType"), this::createLoadBalancer),
+                action("CreateLoadBalancer", Set.of("Name", "Type", "Scheme", "IpAddressType", "Subnets"), this::createLoadBalancer),
                 action("DescribeLoadBalancers", Set.of("LoadBalancerArns", "Names", "Marker", "PageSize"), this::describeLoadBalancers),
                 action("DeleteLoadBalancer", Set.of("LoadBalancerArn"), this::deleteLoadBalancer),
                 action("CreateTargetGroup", Set.of("Name", "Protocol", "ProtocolVersion", "Port", "TargetType", "HealthCheckProtocol", "HealthCheckPort",
@@ -110,14 +110,20 @@ public final class ElbActions
         only(arguments, "Type", "application", "Berth serves application load balancers only");
         only(arguments, "Scheme", "internet-facing", "Berth's load balancers are reached at their DNSName from wherever the ingress address is routed");
         only(arguments, "IpAddressType", "ipv4", "Berth's load balancers have IPv4 addresses only");
+        for (String subnet : arguments.strings("Subnets")) {
+            if (!TaskNetworkVpc.SUBNET_ID.equals(subnet)) {
+                throw validation("Subnets '" + subnet + "' is not supported: Berth's load balancers are in one subnet of its task network, whose id is "
+                        + TaskNetworkVpc.SUBNET_ID + " (Subnets " + TaskNetworkVpc.SUBNET_ID + ").");
+            }
+        }
         LoadBalancer created = loadBalancing.createLoadBalancer(context.account().accountId(), context.region(), arguments.requiredString("Name"));
-        return QueryAction.result("CreateLoadBalancer").addList("LoadBalancers", List.of(created), ElbActions::loadBalancer);
+        return QueryAction.result("CreateLoadBalancer").addList("LoadBalancers", List.of(created), loadBalancer -> loadBalancer(loadBalancer, context.region()));
     }
 
     private XmlElement describeLoadBalancers(RequestContext context, QueryArguments arguments)
     {
         List<LoadBalancer> found = loadBalancing.describeLoadBalancers(context.account().accountId(), arguments.strings("LoadBalancerArns"), arguments.strings("Names"));
-        return paged(QueryAction.result("DescribeLoadBalancers"), arguments, "LoadBalancers", found, ElbActions::loadBalancer);
+        return paged(QueryAction.result("DescribeLoadBalancers"), arguments, "LoadBalancers", found, loadBalancer -> loadBalancer(loadBalancer, context.region()));
     }
 
     private XmlElement deleteLoadBalancer(RequestContext context, QueryArguments arguments)
@@ -126,7 +132,8 @@ public final class ElbActions
         return QueryAction.result("DeleteLoadBalancer");
     }
 
-    private static XmlElement loadBalancer(LoadBalancer loadBalancer)
+    /** region: the request's, whose zone "REGION" + "a" Berth reports for its one subnet, as it does for tasks. */
+    private static XmlElement loadBalancer(LoadBalancer loadBalancer, String region)
     {
         return XmlElement.member()
                 .add("LoadBalancerArn", loadBalancer.arn())
@@ -137,7 +144,9 @@ public final class ElbActions
                 .add(XmlElement.of("State").add("Code", "active"))
                 .add("Type", "application")
                 .add("VpcId", TaskNetworkVpc.ID)
-                .add(XmlElement.of("AvailabilityZones"))
+                .addList("AvailabilityZones", List.of(TaskNetworkVpc.SUBNET_ID), subnet -> XmlElement.member()
+                        .add("ZoneName", region.toLowerCase(java.util.Locale.ROOT) + "a")
+                        .add("SubnetId", subnet))
                 .add("IpAddressType", "ipv4");
     }
 
