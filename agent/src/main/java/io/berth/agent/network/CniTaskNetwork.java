@@ -50,6 +50,8 @@ public final class CniTaskNetwork
     private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
     /** With a sync every 2 s, a repair about every 30 s. */
     private static final int REPAIR_EVERY = 15;
+    /** How long a changed plan may leave the bridge and links unchecked: a host whose plans change often repairs them this often. */
+    private static final Duration LAYOUT_CHECK_INTERVAL = Duration.ofSeconds(30);
 
     private final CniNetworkConfig config;
     private final CniPlugins plugins;
@@ -74,6 +76,8 @@ public final class CniTaskNetwork
     private volatile int metadataPort;
     private volatile String applyFailure;
     private int unchangedApplies;
+    /** System.nanoTime() of the last look at the bridge and links; guarded by planLock. */
+    private long layoutCheckedAt;
 
     public CniTaskNetwork(CniNetworkConfig config)
     {
@@ -186,12 +190,14 @@ public final class CniTaskNetwork
             List<NetworkPeer> peers = otherHosts(newPlan);
             // most changes of a plan are task endpoints coming and going (two per task start or stop anywhere in the
             // cluster): they touch the firewall only, and the bridge and links are left alone, which spares five
-            // `ip` runs competing with the task starts that caused them
-            if (repair || previous == null || !sameLayout(previous, newPlan)) {
+            // `ip` runs competing with the task starts that caused them (they are looked at again now and then)
+            boolean layoutDue = previous == null || System.nanoTime() - layoutCheckedAt > LAYOUT_CHECK_INTERVAL.toNanos();
+            if (repair || layoutDue || !sameLayout(previous, newPlan)) {
                 int mtu = bridge.taskMtu(peers.stream().map(NetworkPeer::underlayAddress).findFirst(), config.underlayAddress());
                 bridge.ensure(slice, mtu);
                 links.update(newPlan.link(), slice, peers);
                 taskMtu = mtu;
+                layoutCheckedAt = System.nanoTime();
             }
             plan = newPlan;
             firewall.apply(this::firewallRules, repair);
