@@ -35,7 +35,7 @@ public final class TaskTransitions
      * stopped moments later (`berth run`, a failed health check), and a stop's request reaches the host about a
      * tenth of a second after the start's report left it.
      */
-    static final Duration SETTLE = Duration.ofMillis(500);
+    public static final Duration SETTLE = Duration.ofMillis(500);
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition none = lock.newCondition();

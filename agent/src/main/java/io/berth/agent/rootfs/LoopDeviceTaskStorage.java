@@ -115,6 +115,17 @@ public final class LoopDeviceTaskStorage
         return withSpares;
     }
 
+    /**
+     * Makes no more spare images, waiting for one being formatted to be finished or removed (within the commands'
+     * deadline), as an agent that stops does: nothing is written under the storage's directory afterwards.
+     */
+    public void stopMakingSpares()
+    {
+        if (spares != null) {
+            spares.close(commands.deadline().plusSeconds(5));
+        }
+    }
+
     @Override
     public void create(String taskId, int sizeGiB, List<String> keys)
             throws IOException

@@ -47,6 +47,8 @@ final class SpareImages
     private final Formatter formatter;
     private final TaskTransitions transitions;
     private final AtomicBoolean refilling = new AtomicBoolean();
+    private volatile boolean closed;
+    private volatile Thread filler;
 
     /** @param directory on the same filesystem as the task images, so a spare moves in by a rename */
     SpareImages(Path directory, int sizeGiB, int count, Formatter formatter)
@@ -91,13 +93,13 @@ final class SpareImages
         }
     }
 
-    /** Formats spares on a background thread until the count is ready; a call while one runs does nothing. */
+    /** Formats spares on a background thread until the count is ready; a call while one runs, or after {@link #close}, does nothing. */
     void refill()
     {
-        if (!refilling.compareAndSet(false, true)) {
+        if (closed || !refilling.compareAndSet(false, true)) {
             return;
         }
-        Thread.ofVirtual().name("spare-images").start(() -> {
+        filler = Thread.ofVirtual().name("spare-images").start(() -> {
             try {
                 makeUntilFull();
             }
@@ -105,6 +107,29 @@ final class SpareImages
                 refilling.set(false);
             }
         });
+    }
+
+    /**
+     * Makes no more spares, and waits (at most the deadline) for one being made to be finished or removed: the agent's
+     * directory may go once it returns. The spares ready stay for the next agent.
+     */
+    void close(Duration deadline)
+    {
+        closed = true;
+        Thread current = filler;
+        if (current == null) {
+            return;
+        }
+        // ends a wait for the tasks starting or stopping; a format under way is cut short and its file removed
+        current.interrupt();
+        try {
+            if (!current.join(deadline)) {
+                log.warn("a spare task storage image in {} was still being made after {} s", directory, deadline.toSeconds());
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Spares ready now; for tests and operators. */
@@ -126,6 +151,9 @@ final class SpareImages
             deleteUnfinished();
             while (ready().size() < count) {
                 giveWayToTransitions();
+                if (closed) {
+                    return;
+                }
                 String name = UUID.randomUUID().toString();
                 Path making = directory.resolve(name + MAKING);
                 try {

@@ -59,6 +59,29 @@ class SpareImagesTest
     }
 
     @Test
+    void aClosedPoolMakesNoMoreAndWritesNothingAfterClose()
+            throws Exception
+    {
+        AtomicInteger made = new AtomicInteger();
+        TaskTransitions transitions = new TaskTransitions();
+        SpareImages spares = new SpareImages(directory.resolve("spare"), 20, 2, (image, size) -> Files.writeString(image, "image " + made.incrementAndGet()), transitions);
+        // a task starting holds the refill back: close finds it waiting and ends it
+        TaskTransitions.Transition start = transitions.begin();
+        spares.refill();
+        Thread.sleep(200);
+
+        spares.close(java.time.Duration.ofSeconds(5));
+        start.close();
+        Thread.sleep(TaskTransitions.SETTLE.toMillis() + 500);
+
+        assertThat(made.get()).isZero();
+        assertThat(spares.ready()).isEmpty();
+        spares.refill();
+        Thread.sleep(200);
+        assertThat(made.get()).isZero();
+    }
+
+    @Test
     void aFormatterThatFailsLeavesNoSpareAndNothingHalfMade()
             throws Exception
     {

@@ -107,6 +107,7 @@ public final class AgentNode
     private volatile EndpointCertificate endpointCertificate;
     private RegistryClient registryClient;
     private ImageGarbageCollector imageCollector;
+    private LoopDeviceTaskStorage taskStorage;
     private AgentEndpoint endpoint;
     private volatile Agent agent;
     private HaproxySupervisor haproxy;
@@ -391,6 +392,7 @@ public final class AgentNode
         TaskTransitions transitions = new TaskTransitions();
         LoopDeviceTaskStorage storage = new LoopDeviceTaskStorage(directory.resolve("storage"))
                 .withSpareImages(TaskAssignment.DEFAULT_EPHEMERAL_STORAGE_GIB, SPARE_STORAGE_IMAGES, transitions);
+        taskStorage = storage;
         return new HostServices(
                 images,
                 new OverlaySnapshotter(directory.resolve("rootfs"), storage),
@@ -491,6 +493,11 @@ public final class AgentNode
                     log.warn("host {}: cannot remove the agent's cgroup parent: {}", credential.hostId(), e.getMessage());
                 }
             }
+        }
+        if (taskStorage != null) {
+            // a spare image still being formatted would write into a directory its owner may remove next
+            taskStorage.stopMakingSpares();
+            taskStorage = null;
         }
         if (haproxy != null) {
             haproxy.close();
