@@ -16,10 +16,12 @@ import java.util.Set;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Counts task starts and stops from what the agent reports on each sync (it reports on every change of a task): a
- * task seen PENDING that turns RUNNING is a start, one that turns STOPPED without having run a failed start, and a
- * task seen before that turns STOPPED a stop. Tasks the agent already held when it started (adopted) are only
- * counted when they stop, so a restart counts nothing twice.
+ * Counts task starts and stops from what the agent reports on each sync (it reports on every change of a task's
+ * status, but a start's PENDING, and even its RUNNING, may go only with the sync after them): a task seen PENDING that
+ * turns RUNNING is a start, one that turns STOPPED without having run a failed start, and a task seen before that turns
+ * STOPPED a stop. A task first seen RUNNING or STOPPED counts the same when this agent pulled for it (its pull started
+ * after this agent did). Tasks the agent already held when it started (adopted) are only counted when they stop, so a
+ * restart counts nothing twice.
  */
 public final class TaskLifecycleLink
         implements ControlPlaneLink
@@ -28,12 +30,15 @@ public final class TaskLifecycleLink
     private final AgentMetrics metrics;
     private final Clock clock;
     private final Map<String, TaskReport.Status> seen = new HashMap<>();
+    /** When this agent began: a task whose pull started before was adopted from an earlier agent. */
+    private final Instant since;
 
     public TaskLifecycleLink(ControlPlaneLink inner, AgentMetrics metrics, Clock clock)
     {
         this.inner = requireNonNull(inner, "inner is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.since = clock.instant();
     }
 
     @Override
@@ -57,14 +62,23 @@ public final class TaskLifecycleLink
         for (TaskReport task : request.tasks()) {
             reported.add(task.taskId());
             TaskReport.Status before = seen.put(task.taskId(), task.status());
-            if (before == null || before == task.status()) {
+            if (before == task.status()) {
                 continue;
             }
-            if (task.status() == TaskReport.Status.RUNNING && before == TaskReport.Status.PENDING) {
+            if (before == null) {
+                if (task.status() == TaskReport.Status.PENDING || task.pullStartedAt() == null || task.pullStartedAt().isBefore(since)) {
+                    // still to start, or adopted: counted from its next change
+                    continue;
+                }
+                // started here between two syncs: as if it had been seen PENDING
+                before = TaskReport.Status.PENDING;
+            }
+            boolean ran = task.startedAt() != null;
+            if (before == TaskReport.Status.PENDING && ran && task.status() != TaskReport.Status.PENDING) {
                 metrics.taskRunning(between(task.pullStartedAt(), task.startedAt()));
             }
             if (task.status() == TaskReport.Status.STOPPED) {
-                if (before == TaskReport.Status.PENDING && task.startedAt() == null) {
+                if (before == TaskReport.Status.PENDING && !ran) {
                     metrics.taskFailedToRun();
                 }
                 metrics.taskStopped(task.stopCode(), between(task.executionStoppedAt(), now));

@@ -57,6 +57,25 @@ class TaskLifecycleLinkTest
         assertThat(text.value("berth_agent_task_stop_duration_seconds_sum", Map.of())).hasValue(12);
     }
 
+    @Test
+    void aTaskFirstSeenRunningOrStoppedCountsWhenThisAgentPulledForIt()
+            throws Exception
+    {
+        // the link began at T0 + 10 s: "late" pulled after it, "adopted" before
+        Instant afterStart = T0.plusSeconds(11);
+        sync(new TaskReport("late", TaskReport.Status.RUNNING, afterStart, afterStart, afterStart.plusSeconds(3), null, null, null, List.of()),
+                new TaskReport("quick", TaskReport.Status.STOPPED, afterStart, afterStart, afterStart.plusSeconds(1), afterStart.plusSeconds(2), "EssentialContainerExited", null, List.of()),
+                new TaskReport("failed", TaskReport.Status.STOPPED, afterStart, afterStart, null, afterStart.plusSeconds(1), "TaskFailedToStart", null, List.of()),
+                report("adopted", TaskReport.Status.RUNNING, T0, null, null));
+
+        PrometheusText text = MeasuredHostTest.scrape(metrics);
+        assertThat(text.value("berth_agent_task_starts_total", Map.of("result", "running"))).as("late and quick ran").hasValue(2);
+        assertThat(text.value("berth_agent_task_starts_total", Map.of("result", "failed"))).hasValue(1);
+        assertThat(text.value("berth_agent_task_start_duration_seconds_sum", Map.of())).hasValue(4);
+        assertThat(text.value("berth_agent_task_stops_total", Map.of("stop_code", "EssentialContainerExited"))).hasValue(1);
+        assertThat(text.value("berth_agent_task_stops_total", Map.of("stop_code", "TaskFailedToStart"))).hasValue(1);
+    }
+
     private void sync(TaskReport... reports)
     {
         link.sync(new SyncRequest(HOST, List.of(reports)));
