@@ -2,12 +2,10 @@ package io.berth.controlplane.network;
 
 import io.berth.common.agentprotocol.NetworkPeer;
 import io.berth.common.agentprotocol.NetworkPlan;
-import io.berth.common.agentprotocol.NetworkReport;
 import io.berth.common.agentprotocol.TaskEndpoint;
 import io.berth.controlplane.agents.Host;
 import io.berth.controlplane.scheduler.HostState;
 import io.berth.controlplane.tasks.Task;
-import io.berth.controlplane.tasks.TaskStatus;
 
 import java.util.Comparator;
 import java.util.List;
@@ -28,25 +26,30 @@ public final class NetworkPlanBuilder
     /** The plan for hostId; empty while the host has no slice (it is then told of no network). */
     public static Optional<NetworkPlan> planFor(String hostId, NetworkSnapshot snapshot)
     {
-        Optional<Host> host = snapshot.hosts().stream().filter(candidate -> candidate.hostId().equals(hostId)).findFirst();
+        return planFor(hostId, snapshot.addressPlan(), ClusterNetwork.of(snapshot), snapshot.reachableServices());
+    }
+
+    /** The plan for hostId from the parts every host's plan shares; empty while the host has no slice. */
+    static Optional<NetworkPlan> planFor(String hostId, TaskAddressPlan addressPlan, ClusterNetwork cluster, List<String> reachableServices)
+    {
+        Optional<Host> host = cluster.host(hostId);
         if (host.isEmpty() || host.get().taskSubnet() == null) {
             return Optional.empty();
         }
-        TaskAddressPlan addressPlan = snapshot.addressPlan();
         return Optional.of(new NetworkPlan(
                 addressPlan.taskCidr().toString(),
                 host.get().taskSubnet(),
                 addressPlan.link(),
-                peers(hostId, snapshot.hosts()),
-                endpoints(snapshot.tasks()),
-                snapshot.egress(),
-                snapshot.reachableServices()));
+                cluster.peers().stream().filter(peer -> !peer.hostId().equals(hostId)).toList(),
+                cluster.endpoints(),
+                cluster.egress(),
+                reachableServices));
     }
 
-    static List<NetworkPeer> peers(String hostId, List<Host> hosts)
+    /** Every host that can be linked to, in host id order (each host's plan leaves itself out). */
+    static List<NetworkPeer> peers(List<Host> hosts)
     {
         return hosts.stream()
-                .filter(host -> !host.hostId().equals(hostId))
                 .filter(host -> host.taskSubnet() != null)
                 .filter(host -> host.info().address() != null && !host.info().address().isBlank())
                 .filter(host -> host.state() != HostState.LOST)
@@ -67,10 +70,6 @@ public final class NetworkPlanBuilder
     /** The task's address in the cluster with its account; empty while it has none, and once it is STOPPED. */
     public static Optional<TaskEndpoint> endpoint(Task task)
     {
-        NetworkReport network = task.state().network();
-        if (task.state().lastStatus() == TaskStatus.STOPPED || network == null || network.privateIPv4Address() == null) {
-            return Optional.empty();
-        }
-        return Optional.of(new TaskEndpoint(network.privateIPv4Address(), task.accountId()));
+        return task.endpoint();
     }
 }

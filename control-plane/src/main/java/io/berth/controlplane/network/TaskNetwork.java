@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static java.util.Objects.requireNonNull;
 
@@ -25,6 +26,8 @@ public final class TaskNetwork
 
     private final TaskAddressPlan addressPlan;
     private volatile List<String> reachableServices = List.of();
+    /** The parts every host's plan shares, as of the latest network epoch a sync built them at. */
+    private final AtomicReference<Shared> shared = new AtomicReference<>();
     // a host without a fitting slice asks again at every sync: the operator hears of it once per host and process
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
@@ -94,11 +97,41 @@ public final class TaskNetwork
         return assigned;
     }
 
-    /** The host's network plan, read in transaction; empty while the host has no slice. */
+    /**
+     * The host's network plan, read in transaction; empty while the host has no slice. Every host's plan is built from the
+     * same hosts, tasks and egress policies, so they are read and built once per network epoch of the store (see
+     * {@link StoreTransaction#networkEpoch()}) and shared by every sync of that epoch; a transaction that itself changed
+     * them reads its own view and leaves the shared one alone.
+     */
     public Optional<NetworkPlan> planFor(StoreTransaction transaction, String hostId)
     {
-        NetworkSnapshot snapshot = new NetworkSnapshot(addressPlan, transaction.hosts().all(), transaction.tasks().placedNotStopped(),
-                transaction.accounts().restrictedEgress(), reachableServices);
-        return NetworkPlanBuilder.planFor(hostId, snapshot);
+        ClusterNetwork cluster;
+        if (transaction.changesNetwork()) {
+            cluster = ClusterNetwork.of(snapshot(transaction));
+        }
+        else {
+            // the epoch is read before the rows: what they show is then at least as new as the epoch says
+            long epoch = transaction.networkEpoch();
+            Shared current = shared.get();
+            if (current != null && current.epoch() == epoch) {
+                cluster = current.cluster();
+            }
+            else {
+                cluster = ClusterNetwork.of(snapshot(transaction));
+                Shared built = new Shared(epoch, cluster);
+                // two syncs may build at once: the view of the later epoch stays
+                shared.accumulateAndGet(built, (held, offered) -> held == null || offered.epoch() >= held.epoch() ? offered : held);
+            }
+        }
+        return NetworkPlanBuilder.planFor(hostId, addressPlan, cluster, reachableServices);
     }
+
+    private NetworkSnapshot snapshot(StoreTransaction transaction)
+    {
+        return new NetworkSnapshot(addressPlan, transaction.hosts().all(), transaction.tasks().placedNotStopped(),
+                transaction.accounts().restrictedEgress(), reachableServices);
+    }
+
+    /** The cluster's network as built at a network epoch of the store. */
+    private record Shared(long epoch, ClusterNetwork cluster) {}
 }

@@ -24,10 +24,12 @@ import static java.util.Objects.requireNonNull;
 public final class AccountRows
 {
     private final Sql sql;
+    private final NetworkChanges networkChanges;
 
-    AccountRows(Sql sql)
+    AccountRows(Sql sql, NetworkChanges networkChanges)
     {
         this.sql = requireNonNull(sql, "sql is null");
+        this.networkChanges = requireNonNull(networkChanges, "networkChanges is null");
     }
 
     public void insert(Account account, Instant createdAt)
@@ -82,8 +84,13 @@ public final class AccountRows
     /** Sets the account's egress policy, null for unrestricted; false when no such account. */
     public boolean setEgress(String accountId, EgressPolicy policy)
     {
-        return sql.update("UPDATE accounts SET egress_allowed = ? WHERE account_id = ?",
+        boolean set = sql.update("UPDATE accounts SET egress_allowed = ? WHERE account_id = ?",
                 policy == null ? null : JsonBodies.write(policy.allowedCidrs()), accountId) == 1;
+        if (set) {
+            // every host's plan lists the restricted accounts
+            networkChanges.changed();
+        }
+        return set;
     }
 
     /** The quotas the operator set for the account (fields not set are null); empty when no such account. */

@@ -22,47 +22,60 @@ public final class HostRows
     private static final String COLUMNS = "info, last_heartbeat, state, lost_at, drain_deadline, operator_attributes, task_subnet";
 
     private final Sql sql;
+    private final NetworkChanges networkChanges;
+    private final HostInfoCache infos;
 
-    HostRows(Sql sql)
+    HostRows(Sql sql, NetworkChanges networkChanges, HostInfoCache infos)
     {
+        this.infos = requireNonNull(infos, "infos is null");
         this.sql = requireNonNull(sql, "sql is null");
+        this.networkChanges = requireNonNull(networkChanges, "networkChanges is null");
     }
 
-    /** Records the agent's sync; a host marked lost is no longer lost (it keeps the state the operator set). */
+    /**
+     * Records the agent's sync; a host marked lost is no longer lost (it keeps the state the operator set). A new host, a
+     * host back from being lost and one whose info changed (its underlay address is in it) change the cluster's network;
+     * the heartbeat of a host that is none of these changes only its time.
+     */
     public void recordHeartbeat(HostInfo info, Instant now)
     {
+        String written = JsonBodies.write(info);
+        if (sql.update("UPDATE hosts SET last_heartbeat = ? WHERE host_id = ? AND info = ? AND lost_at IS NULL", now.toEpochMilli(), info.hostId(), written) == 1) {
+            return;
+        }
         sql.update("INSERT INTO hosts (host_id, info, last_heartbeat) VALUES (?, ?, ?) "
                         + "ON CONFLICT (host_id) DO UPDATE SET info = excluded.info, last_heartbeat = excluded.last_heartbeat, lost_at = NULL",
-                info.hostId(), JsonBodies.write(info), now.toEpochMilli());
+                info.hostId(), written, now.toEpochMilli());
+        networkChanges.changed();
     }
 
     public Optional<Host> find(String hostId)
     {
-        return sql.queryOne("SELECT " + COLUMNS + " FROM hosts WHERE host_id = ?", HostRows::host, hostId);
+        return sql.queryOne("SELECT " + COLUMNS + " FROM hosts WHERE host_id = ?", this::host, hostId);
     }
 
     /** Every host, in id order. */
     public List<Host> all()
     {
-        return sql.query("SELECT " + COLUMNS + " FROM hosts ORDER BY host_id", HostRows::host);
+        return sql.query("SELECT " + COLUMNS + " FROM hosts ORDER BY host_id", this::host);
     }
 
     /** Hosts heard from at or after since, in id order. */
     public List<Host> heardSince(Instant since)
     {
-        return sql.query("SELECT " + COLUMNS + " FROM hosts WHERE last_heartbeat >= ? ORDER BY host_id", HostRows::host, since.toEpochMilli());
+        return sql.query("SELECT " + COLUMNS + " FROM hosts WHERE last_heartbeat >= ? ORDER BY host_id", this::host, since.toEpochMilli());
     }
 
     /** Hosts not yet marked lost whose last heartbeat is older than cutoff. */
     public List<Host> silentSince(Instant cutoff)
     {
-        return sql.query("SELECT " + COLUMNS + " FROM hosts WHERE lost_at IS NULL AND last_heartbeat < ? ORDER BY host_id", HostRows::host, cutoff.toEpochMilli());
+        return sql.query("SELECT " + COLUMNS + " FROM hosts WHERE lost_at IS NULL AND last_heartbeat < ? ORDER BY host_id", this::host, cutoff.toEpochMilli());
     }
 
     /** Hosts the operator is draining, in id order. */
     public List<Host> draining()
     {
-        return sql.query("SELECT " + COLUMNS + " FROM hosts WHERE state = ? ORDER BY host_id", HostRows::host, HostState.DRAINING.name());
+        return sql.query("SELECT " + COLUMNS + " FROM hosts WHERE state = ? ORDER BY host_id", this::host, HostState.DRAINING.name());
     }
 
     /** Sets the operator's state (ACTIVE, CORDONED or DRAINING) and the drain deadline (null unless draining); false when no such host. */
@@ -82,8 +95,8 @@ public final class HostRows
      */
     public boolean markLostIfSilentSince(String hostId, Instant cutoff, Instant lostAt)
     {
-        return sql.update("UPDATE hosts SET lost_at = ? WHERE host_id = ? AND lost_at IS NULL AND last_heartbeat < ?",
-                lostAt.toEpochMilli(), hostId, cutoff.toEpochMilli()) == 1;
+        return changedNetworkIf(sql.update("UPDATE hosts SET lost_at = ? WHERE host_id = ? AND lost_at IS NULL AND last_heartbeat < ?",
+                lostAt.toEpochMilli(), hostId, cutoff.toEpochMilli()) == 1);
     }
 
     public boolean setOperatorAttributes(String hostId, Map<String, String> attributes)
@@ -100,7 +113,7 @@ public final class HostRows
     {
         requireNonNull(taskSubnet, "taskSubnet is null");
         try {
-            return sql.update("UPDATE hosts SET task_subnet = ? WHERE host_id = ? AND task_subnet IS NULL", taskSubnet, hostId) == 1;
+            return changedNetworkIf(sql.update("UPDATE hosts SET task_subnet = ? WHERE host_id = ? AND task_subnet IS NULL", taskSubnet, hostId) == 1);
         }
         catch (StoreException e) {
             if (e.getCause() instanceof SQLException cause && StoreException.isUniqueViolation(cause)) {
@@ -119,7 +132,7 @@ public final class HostRows
         requireNonNull(from, "from is null");
         requireNonNull(to, "to is null");
         try {
-            return sql.update("UPDATE hosts SET task_subnet = ? WHERE host_id = ? AND task_subnet = ?", to, hostId, from) == 1;
+            return changedNetworkIf(sql.update("UPDATE hosts SET task_subnet = ? WHERE host_id = ? AND task_subnet = ?", to, hostId, from) == 1);
         }
         catch (StoreException e) {
             if (e.getCause() instanceof SQLException cause && StoreException.isUniqueViolation(cause)) {
@@ -138,7 +151,7 @@ public final class HostRows
     /** Forgets the host (its slice goes back to the plan); false when no such host. */
     public boolean delete(String hostId)
     {
-        return sql.update("DELETE FROM hosts WHERE host_id = ?", hostId) == 1;
+        return changedNetworkIf(sql.update("DELETE FROM hosts WHERE host_id = ?", hostId) == 1);
     }
 
     /**
@@ -150,13 +163,22 @@ public final class HostRows
         sql.update("UPDATE placement_lock SET epoch = epoch + 1 WHERE id = 1");
     }
 
-    private static Host host(ResultSet row)
+    /** Notes a change of the cluster's network when changed (a host's slice, loss or presence is in every plan's peers). */
+    private boolean changedNetworkIf(boolean changed)
+    {
+        if (changed) {
+            networkChanges.changed();
+        }
+        return changed;
+    }
+
+    private Host host(ResultSet row)
             throws SQLException
     {
         Long lostAt = Sql.nullableLong(row, "lost_at");
         Long drainDeadline = Sql.nullableLong(row, "drain_deadline");
         return new Host(
-                JsonBodies.read(row.getString("info"), HostInfo.class),
+                infos.info(row.getString("info")),
                 Instant.ofEpochMilli(row.getLong("last_heartbeat")),
                 HostState.valueOf(row.getString("state")),
                 lostAt == null ? null : Instant.ofEpochMilli(lostAt),
@@ -167,6 +189,10 @@ public final class HostRows
 
     private static Map<String, String> readAttributes(String json)
     {
+        if (json.equals("{}")) {
+            // what nearly every host has: the operator set no attribute
+            return Map.of();
+        }
         try {
             return Json.mapper().readValue(json, new TypeReference<Map<String, String>>() {});
         }

@@ -32,6 +32,8 @@ public final class Store
     private final ThreadLocal<TransactionFence> fence = new ThreadLocal<>();
     /** Shared by every transaction: tasks as of their version, so rows read again are not parsed again. */
     private final TaskBodyCache taskBodies = new TaskBodyCache();
+    /** Shared by every transaction: hosts' info as parsed, by its JSON. */
+    private final HostInfoCache hostInfos = new HostInfoCache();
 
     private Store(HikariDataSource dataSource)
     {
@@ -129,12 +131,13 @@ public final class Store
     {
         try (Connection connection = dataSource.getConnection()) {
             try {
-                StoreTransaction transaction = new StoreTransaction(connection, taskBodies);
+                StoreTransaction transaction = new StoreTransaction(connection, taskBodies, hostInfos);
                 TransactionFence check = fence.get();
                 if (check != null) {
                     check.check(transaction);
                 }
                 T result = work.apply(transaction);
+                transaction.beforeCommit();
                 connection.commit();
                 return result;
             }

@@ -11,16 +11,45 @@ public final class StoreTransaction
 {
     private final Sql sql;
     private final TaskBodyCache taskBodies;
+    private final HostInfoCache hostInfos;
+    private final NetworkChanges networkChanges = new NetworkChanges();
 
-    StoreTransaction(Connection connection, TaskBodyCache taskBodies)
+    StoreTransaction(Connection connection, TaskBodyCache taskBodies, HostInfoCache hostInfos)
     {
+        this.hostInfos = requireNonNull(hostInfos, "hostInfos is null");
         this.sql = new Sql(connection);
         this.taskBodies = requireNonNull(taskBodies, "taskBodies is null");
     }
 
+    /**
+     * The store's network epoch: it moves with every committed transaction that changed what the hosts' network plans are
+     * made of (task endpoints; hosts' addresses, slices and loss; egress policies). Read before those rows, in the same
+     * transaction, the rows show at least every change the epoch counts, so a view built from them may serve whoever
+     * reads the same epoch later.
+     */
+    public long networkEpoch()
+    {
+        return sql.queryOne("SELECT epoch FROM network_epoch WHERE id = 1", row -> row.getLong(1))
+                .orElseThrow(() -> new StoreException("The store has no network epoch row", null));
+    }
+
+    /** Whether this transaction changed what the hosts' network plans are made of (it will move the epoch as it commits). */
+    public boolean changesNetwork()
+    {
+        return networkChanges.any();
+    }
+
+    /** Moves the network epoch when this transaction changed the network; the store calls it right before the commit. */
+    void beforeCommit()
+    {
+        if (networkChanges.any()) {
+            sql.update("UPDATE network_epoch SET epoch = epoch + 1 WHERE id = 1");
+        }
+    }
+
     public AccountRows accounts()
     {
-        return new AccountRows(sql);
+        return new AccountRows(sql, networkChanges);
     }
 
     public AccountSettingRows accountSettings()
@@ -50,12 +79,12 @@ public final class StoreTransaction
 
     public TaskRows tasks()
     {
-        return new TaskRows(sql, taskBodies);
+        return new TaskRows(sql, taskBodies, networkChanges);
     }
 
     public HostRows hosts()
     {
-        return new HostRows(sql);
+        return new HostRows(sql, networkChanges, hostInfos);
     }
 
     public PlacementAttemptRows placementAttempts()

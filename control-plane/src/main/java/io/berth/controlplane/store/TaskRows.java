@@ -22,11 +22,13 @@ public final class TaskRows
 {
     private final Sql sql;
     private final TaskBodyCache bodies;
+    private final NetworkChanges networkChanges;
 
-    TaskRows(Sql sql, TaskBodyCache bodies)
+    TaskRows(Sql sql, TaskBodyCache bodies, NetworkChanges networkChanges)
     {
         this.sql = requireNonNull(sql, "sql is null");
         this.bodies = requireNonNull(bodies, "bodies is null");
+        this.networkChanges = requireNonNull(networkChanges, "networkChanges is null");
     }
 
     public void insert(Task task)
@@ -37,13 +39,16 @@ public final class TaskRows
                 task.taskId(), task.accountId(), task.clusterName(), task.arn(), task.family(), task.startedBy(), task.group(),
                 state.desiredStatus().name(), state.lastStatus().name(), state.hostId(),
                 task.createdAt().toEpochMilli(), epochMillis(state.stoppedAt()), state.version(), JsonBodies.write(task));
+        if (task.endpoint().isPresent()) {
+            networkChanges.changed();
+        }
     }
 
     /**
      * Writes task, whose state must carry the next version of the one read. Throws ConcurrentUpdateException
      * when another writer got there first.
      */
-    public void update(Task task)
+    private void update(Task task)
     {
         TaskState state = task.state();
         int updated = sql.update("UPDATE tasks SET desired_status = ?, last_status = ?, host_id = ?, stopped_at = ?, version = ?, body = ? "
@@ -71,6 +76,10 @@ public final class TaskRows
         }
         Task stored = after.withState(after.state().toBuilder().version(before.state().version() + 1).build());
         update(stored);
+        if (!before.endpoint().equals(stored.endpoint())) {
+            // every host's plan lists the cluster's task endpoints
+            networkChanges.changed();
+        }
         return stored;
     }
 

@@ -1,12 +1,15 @@
 package io.berth.controlplane.tasks;
 
 import io.berth.common.agentprotocol.IsolationTier;
+import io.berth.common.agentprotocol.NetworkReport;
+import io.berth.common.agentprotocol.TaskEndpoint;
 import io.berth.controlplane.resources.Tag;
 import io.berth.controlplane.taskdefinitions.EphemeralStorage;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -80,6 +83,19 @@ public record Task(
     public boolean spot()
     {
         return "FARGATE_SPOT".equals(capacityProviderName);
+    }
+
+    /**
+     * The task's address in the cluster's task network with its account: what every host's network plan lists. Empty
+     * until the task is placed and reported an address, and once it is STOPPED.
+     */
+    public Optional<TaskEndpoint> endpoint()
+    {
+        NetworkReport network = state.network();
+        if (state.hostId() == null || state.lastStatus() == TaskStatus.STOPPED || network == null || network.privateIPv4Address() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new TaskEndpoint(network.privateIPv4Address(), accountId));
     }
 
     /** A task without a task role. */

@@ -1,10 +1,23 @@
 package io.berth.controlplane.store;
 
+import io.berth.common.agentprotocol.ContainerSpec;
+import io.berth.common.agentprotocol.IsolationTier;
 import io.berth.controlplane.accounts.Account;
+import io.berth.controlplane.resources.Tag;
+import io.berth.controlplane.taskdefinitions.EphemeralStorage;
+import io.berth.controlplane.tasks.PlacementOptions;
+import io.berth.controlplane.tasks.Task;
+import io.berth.controlplane.tasks.TaskContainer;
+import io.berth.controlplane.tasks.TaskOverrides;
+import io.berth.controlplane.tasks.TaskState;
+import io.berth.controlplane.tasks.TaskStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -38,5 +51,18 @@ abstract class StoreContractBase
         String accountId = String.valueOf(100_000_000_000L + ThreadLocalRandom.current().nextLong(899_999_999_999L));
         store.useTransaction(transaction -> transaction.accounts().insert(new Account(accountId, "account-" + accountId, false), T0));
         return accountId;
+    }
+
+    /** A new task of the account in cluster, PROVISIONING and not placed, with one container. */
+    protected static Task task(String accountId, String cluster, String startedBy)
+    {
+        String taskId = UUID.randomUUID().toString().replace("-", "");
+        ContainerSpec spec = new ContainerSpec("app", "busybox", null, List.of("sleep", "1"), Map.of("A", "1"), null, null, true, null, 256, null);
+        TaskState state = new TaskState(TaskStatus.PROVISIONING, TaskStatus.RUNNING, null, null, null, null, null, null, null, null, null,
+                List.of(new TaskContainer("arn:container/" + taskId, spec, null, TaskStatus.PENDING, null, null, null)), 1, null);
+        return new Task(accountId, taskId, "arn:aws:ecs:us-east-1:" + accountId + ":task/" + cluster + "/" + taskId, cluster,
+                "arn:aws:ecs:us-east-1:" + accountId + ":cluster/" + cluster, "arn:td", "family", 256, 512, TaskOverrides.NONE, startedBy, "family:family",
+                "FARGATE", "1.4.0", "us-east-1a", Map.of("awsvpcConfiguration", Map.of("subnets", List.of("subnet-1"))), T0, state, PlacementOptions.NONE,
+                EphemeralStorage.DEFAULT, IsolationTier.CONTAINER, List.of(new Tag("env", "prod"), new Tag("aws:ecs:clusterName", cluster)));
     }
 }

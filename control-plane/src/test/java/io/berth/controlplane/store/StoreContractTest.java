@@ -374,14 +374,7 @@ abstract class StoreContractTest
 
     private Task task(String cluster, String startedBy)
     {
-        String taskId = UUID.randomUUID().toString().replace("-", "");
-        ContainerSpec spec = new ContainerSpec("app", "busybox", null, List.of("sleep", "1"), Map.of("A", "1"), null, null, true, null, 256, null);
-        TaskState state = new TaskState(TaskStatus.PROVISIONING, TaskStatus.RUNNING, null, null, null, null, null, null, null, null, null,
-                List.of(new TaskContainer("arn:container/" + taskId, spec, null, TaskStatus.PENDING, null, null, null)), 1, null);
-        return new Task(accountId, taskId, "arn:aws:ecs:us-east-1:" + accountId + ":task/" + cluster + "/" + taskId, cluster,
-                "arn:aws:ecs:us-east-1:" + accountId + ":cluster/" + cluster, "arn:td", "family", 256, 512, TaskOverrides.NONE, startedBy, "family:family",
-                "FARGATE", "1.4.0", "us-east-1a", Map.of("awsvpcConfiguration", Map.of("subnets", List.of("subnet-1"))), T0, state, PlacementOptions.NONE,
-                EphemeralStorage.DEFAULT, IsolationTier.CONTAINER, List.of(new Tag("env", "prod"), new Tag("aws:ecs:clusterName", cluster)));
+        return StoreContractBase.task(accountId, cluster, startedBy);
     }
 
     private static Task stopped(Task task, Instant stoppedAt)

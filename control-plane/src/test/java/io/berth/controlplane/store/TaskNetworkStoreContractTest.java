@@ -2,9 +2,15 @@ package io.berth.controlplane.store;
 
 import io.berth.common.agentprotocol.EgressPolicy;
 import io.berth.common.agentprotocol.HostInfo;
+import io.berth.common.agentprotocol.NetworkPeer;
+import io.berth.common.agentprotocol.NetworkPlan;
+import io.berth.common.agentprotocol.NetworkReport;
+import io.berth.common.agentprotocol.TaskEndpoint;
 import io.berth.controlplane.agents.Host;
 import io.berth.controlplane.network.TaskAddressPlan;
 import io.berth.controlplane.network.TaskNetwork;
+import io.berth.controlplane.tasks.Task;
+import io.berth.controlplane.tasks.TaskStatus;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -138,6 +144,108 @@ abstract class TaskNetworkStoreContractTest
         assertThat(this.<Map<String, EgressPolicy>>read(transaction -> transaction.accounts().restrictedEgress())).doesNotContainKey(denied);
 
         assertThat(this.<Boolean>read(transaction -> transaction.accounts().setEgress("999999999999", EgressPolicy.denyAll()))).isFalse();
+    }
+
+    @Test
+    void theNetworkEpochMovesWithWhatThePlansAreMadeOfAndNothingElse()
+    {
+        String accountId = newAccount();
+        String hostId = newHost();
+        long start = epoch();
+
+        // a heartbeat that changes nothing but its time, and a task placed without an address yet
+        store.useTransaction(transaction -> transaction.hosts().recordHeartbeat(new HostInfo(hostId, "192.0.2.1", 4096, 8192, Map.of()), T0.plusSeconds(2)));
+        Task task = task(accountId, "prod", null);
+        store.useTransaction(transaction -> transaction.tasks().insert(task));
+        Task placed = stored(task, task.withState(task.state().toBuilder().hostId(hostId).build()));
+        assertThat(epoch()).isEqualTo(start);
+
+        // the task's address appears: every plan lists it
+        Task running = stored(placed, placed.withState(placed.state().toBuilder().lastStatus(TaskStatus.RUNNING)
+                .network(new NetworkReport("10.38.0.5", "10.38.0.0/24", "10.38.0.1", "02:00:00:00:00:05")).build()));
+        long addressed = epoch();
+        assertThat(addressed).isGreaterThan(start);
+
+        // a change of the task that leaves its address alone (its start time, here) does not move the epoch
+        Task healthy = stored(running, running.withState(running.state().toBuilder().startedAt(T0.plusSeconds(3)).build()));
+        assertThat(epoch()).isEqualTo(addressed);
+
+        // nor does a transaction that changed the network and was rolled back
+        assertThatThrownBy(() -> store.useTransaction(transaction -> {
+            transaction.hosts().assignTaskSubnet(hostId, "10.38.0.0/24");
+            throw new IllegalStateException("rolled back");
+        })).isInstanceOf(IllegalStateException.class);
+        assertThat(epoch()).isEqualTo(addressed);
+
+        // a slice, a new underlay address, a loss and a return, an egress policy, a stop: each moves it
+        long before = epoch();
+        store.useTransaction(transaction -> transaction.hosts().assignTaskSubnet(hostId, "10.38.0.0/24"));
+        assertThat(epoch()).isGreaterThan(before);
+        before = epoch();
+        store.useTransaction(transaction -> transaction.hosts().recordHeartbeat(new HostInfo(hostId, "192.0.2.9", 4096, 8192, Map.of()), T0.plusSeconds(4)));
+        assertThat(epoch()).isGreaterThan(before);
+        before = epoch();
+        store.useTransaction(transaction -> transaction.hosts().markLostIfSilentSince(hostId, T0.plusSeconds(60), T0.plusSeconds(60)));
+        assertThat(epoch()).isGreaterThan(before);
+        before = epoch();
+        store.useTransaction(transaction -> transaction.hosts().recordHeartbeat(new HostInfo(hostId, "192.0.2.9", 4096, 8192, Map.of()), T0.plusSeconds(61)));
+        assertThat(epoch()).isGreaterThan(before);
+        before = epoch();
+        store.useTransaction(transaction -> transaction.accounts().setEgress(accountId, EgressPolicy.denyAll()));
+        assertThat(epoch()).isGreaterThan(before);
+        before = epoch();
+        stored(healthy, healthy.withState(healthy.state().toBuilder().lastStatus(TaskStatus.STOPPED).desiredStatus(TaskStatus.STOPPED).stoppedAt(T0).build()));
+        assertThat(epoch()).isGreaterThan(before);
+    }
+
+    @Test
+    void aReplicaSharesOnePlanViewUntilAnotherReplicaCommitsAChange()
+    {
+        // two replicas: each has its own TaskNetwork (its own shared view) on the one store
+        TaskAddressPlan addressPlan = TaskAddressPlan.of("10.39.0.0/16", 24);
+        TaskNetwork replica = new TaskNetwork(addressPlan);
+        TaskNetwork other = new TaskNetwork(addressPlan);
+        String accountId = newAccount();
+        String first = newHost();
+        String second = newHost();
+        store.useTransaction(transaction -> {
+            replica.ensureSlice(transaction, first);
+            replica.ensureSlice(transaction, second);
+        });
+
+        NetworkPlan firstPlan = plan(replica, first);
+        NetworkPlan secondPlan = plan(replica, second);
+        assertThat(firstPlan.peers()).extracting(NetworkPeer::hostId).contains(second).doesNotContain(first);
+        assertThat(secondPlan.peers()).extracting(NetworkPeer::hostId).contains(first).doesNotContain(second);
+        // built once for both hosts: the very same endpoints list
+        assertThat(secondPlan.endpoints()).isSameAs(firstPlan.endpoints());
+
+        // the other replica records a task's address on the second host
+        Task task = task(accountId, "prod", null);
+        store.useTransaction(transaction -> transaction.tasks().insert(task));
+        stored(task, task.withState(task.state().toBuilder().hostId(second).lastStatus(TaskStatus.RUNNING)
+                .network(new NetworkReport("10.39.1.7", "10.39.1.0/24", "10.39.1.1", "02:00:00:00:01:07")).build()));
+        assertThat(plan(other, first).endpoints()).contains(new TaskEndpoint("10.39.1.7", accountId));
+
+        // this replica's next plan has it too
+        NetworkPlan after = plan(replica, first);
+        assertThat(after.endpoints()).contains(new TaskEndpoint("10.39.1.7", accountId));
+        assertThat(after.endpoints()).isNotSameAs(firstPlan.endpoints());
+    }
+
+    private NetworkPlan plan(TaskNetwork network, String hostId)
+    {
+        return store.inTransaction(transaction -> network.planFor(transaction, hostId)).orElseThrow();
+    }
+
+    private long epoch()
+    {
+        return store.inTransaction(StoreTransaction::networkEpoch);
+    }
+
+    private Task stored(Task before, Task after)
+    {
+        return store.inTransaction(transaction -> transaction.tasks().stored(before, after));
     }
 
     private String newHost()

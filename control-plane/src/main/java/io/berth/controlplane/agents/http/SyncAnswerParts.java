@@ -2,7 +2,9 @@ package io.berth.controlplane.agents.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.berth.common.agentprotocol.HeldState;
+import io.berth.common.agentprotocol.NetworkPlan;
 import io.berth.common.agentprotocol.SyncResponse;
+import io.berth.common.agentprotocol.TaskEndpoint;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,6 +32,8 @@ final class SyncAnswerParts
     private static final int VERSION_BYTES = 16;
 
     private final ObjectMapper mapper;
+    /** The endpoints list of the latest network part versioned: the plans of one network epoch share it. */
+    private volatile DigestedEndpoints lastEndpoints;
 
     SyncAnswerParts(ObjectMapper mapper)
     {
@@ -39,7 +43,7 @@ final class SyncAnswerParts
     /** The answer to send for whole to an agent that holds held (null: nothing, every part goes whole). */
     SyncResponse answer(SyncResponse whole, HeldState held)
     {
-        SyncResponse.PartVersions versions = new SyncResponse.PartVersions(version(whole.tasks()), version(whole.network()), version(whole.ingress()));
+        SyncResponse.PartVersions versions = new SyncResponse.PartVersions(version(whole.tasks()), networkVersion(whole.network()), version(whole.ingress()));
         if (held == null) {
             return whole.withParts(whole.tasks(), whole.network(), whole.ingress(), versions, List.of());
         }
@@ -62,21 +66,67 @@ final class SyncAnswerParts
     /** The digest of the part's JSON as it goes on the wire (a missing part is JSON null), base64url. */
     String version(Object part)
     {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
+        MessageDigest digest = sha256();
+        digestJson(digest, part);
+        return encoded(digest.digest());
+    }
+
+    /**
+     * The network part's version: the digest of its JSON without the endpoints, followed by the digest of the endpoints'
+     * JSON. The endpoints are every task address of the cluster, the one part of a plan that grows with the fleet, and
+     * every plan of a network epoch shares one list of them (see the control plane's ClusterNetwork): that list is
+     * digested once, not at every host's sync.
+     */
+    String networkVersion(NetworkPlan plan)
+    {
+        if (plan == null) {
+            return version(null);
         }
-        catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
+        MessageDigest digest = sha256();
+        digestJson(digest, new NetworkPlan(plan.taskCidr(), plan.hostSubnet(), plan.link(), plan.peers(), List.of(), plan.egress(), plan.reachableServices()));
+        digest.update(endpointsDigest(plan.endpoints()));
+        return encoded(digest.digest());
+    }
+
+    private byte[] endpointsDigest(List<TaskEndpoint> endpoints)
+    {
+        DigestedEndpoints last = lastEndpoints;
+        if (last != null && last.endpoints() == endpoints) {
+            return last.digest();
         }
+        MessageDigest digest = sha256();
+        digestJson(digest, endpoints);
+        byte[] digested = digest.digest();
+        lastEndpoints = new DigestedEndpoints(endpoints, digested);
+        return digested;
+    }
+
+    private void digestJson(MessageDigest digest, Object value)
+    {
         // streamed into the digest: no copy of a large plan is made to be hashed
         try (OutputStream sink = new DigestOutputStream(OutputStream.nullOutputStream(), digest)) {
-            mapper.writeValue(sink, part);
+            mapper.writeValue(sink, value);
         }
         catch (IOException e) {
             throw new UncheckedIOException("cannot encode a sync answer's part to version it", e);
         }
-        byte[] full = digest.digest();
+    }
+
+    private static MessageDigest sha256()
+    {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+    }
+
+    private static String encoded(byte[] full)
+    {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(full, VERSION_BYTES));
     }
+
+    /** The digest of an endpoints list, kept by the list's identity (the lists are immutable). */
+    private record DigestedEndpoints(List<TaskEndpoint> endpoints, byte[] digest) {}
 }

@@ -2,6 +2,7 @@ package io.berth.controlplane.agents.http;
 
 import io.berth.common.agentprotocol.HeldState;
 import io.berth.common.agentprotocol.HostLinkSettings;
+import io.berth.common.agentprotocol.NetworkPeer;
 import io.berth.common.agentprotocol.NetworkPlan;
 import io.berth.common.agentprotocol.SyncResponse;
 import io.berth.common.agentprotocol.TaskAssignment;
@@ -67,6 +68,26 @@ class SyncAnswerPartsTest
         assertThat(there).isEqualTo(here);
     }
 
+    @Test
+    void aNetworkVersionDependsOnContentNotOnWhichListInstanceCarriesIt()
+    {
+        // the plans of one network epoch share one endpoints list; each host's plan still differs in its peers
+        List<TaskEndpoint> shared = List.copyOf(List.of(new TaskEndpoint("10.213.1.5", "111122223333"), new TaskEndpoint("10.213.2.6", "444455556666")));
+        NetworkPlan first = plan(shared, List.of(new NetworkPeer("h2", "192.0.2.2", "10.213.2.0/24")));
+        NetworkPlan second = plan(shared, List.of(new NetworkPeer("h1", "192.0.2.1", "10.213.1.0/24")));
+        assertThat(parts.networkVersion(first)).isNotEqualTo(parts.networkVersion(second));
+
+        // the same content in new lists (another epoch, another replica) has the same version
+        NetworkPlan copy = plan(new java.util.ArrayList<>(shared), List.of(new NetworkPeer("h2", "192.0.2.2", "10.213.2.0/24")));
+        assertThat(parts.networkVersion(copy)).isEqualTo(parts.networkVersion(first));
+        assertThat(new SyncAnswerParts(Json.mapper()).networkVersion(first)).isEqualTo(parts.networkVersion(first));
+
+        // and a changed endpoint changes it, whichever list was versioned last
+        NetworkPlan moved = plan(List.of(new TaskEndpoint("10.213.1.5", "111122223333")), List.of(new NetworkPeer("h2", "192.0.2.2", "10.213.2.0/24")));
+        assertThat(parts.networkVersion(moved)).isNotEqualTo(parts.networkVersion(first));
+        assertThat(parts.networkVersion(null)).isEqualTo(parts.version(null));
+    }
+
     private static SyncResponse whole(NetworkPlan network)
     {
         return new SyncResponse(List.<TaskAssignment>of(), network, null);
@@ -74,6 +95,11 @@ class SyncAnswerPartsTest
 
     private static NetworkPlan plan(List<TaskEndpoint> endpoints)
     {
-        return new NetworkPlan("10.213.0.0/16", "10.213.0.0/24", new HostLinkSettings(HostLinkSettings.VXLAN, 42, HostLinkSettings.DEFAULT_VXLAN_PORT), List.of(), endpoints, null, null);
+        return plan(endpoints, List.of());
+    }
+
+    private static NetworkPlan plan(List<TaskEndpoint> endpoints, List<NetworkPeer> peers)
+    {
+        return new NetworkPlan("10.213.0.0/16", "10.213.0.0/24", new HostLinkSettings(HostLinkSettings.VXLAN, 42, HostLinkSettings.DEFAULT_VXLAN_PORT), peers, endpoints, null, null);
     }
 }
