@@ -15,7 +15,6 @@ import io.berth.common.agentprotocol.TaskReport;
 import io.berth.common.agentprotocol.TaskSecrets;
 import io.berth.controlplane.loadbalancing.IngressPlans;
 import io.berth.controlplane.metering.UsageRecorder;
-import io.berth.controlplane.network.NetworkPlanBuilder;
 import io.berth.controlplane.network.TaskNetwork;
 import io.berth.controlplane.placement.TaskPlacer;
 import io.berth.controlplane.secrets.SecretsUnavailableException;
@@ -48,8 +47,10 @@ import static java.util.Objects.requireNonNull;
  * task CIDR the first time, applies its task reports, places waiting tasks, and answers with every task the host
  * should hold and the task network it is part of. Reports of tasks the control plane does not know (or has
  * already recorded as STOPPED) are left out of the answer, which tells the agent to clean them up and forget them.
- * When a sync changes what other hosts' plans hold (a new slice, a host back from LOST, a task address that
- * appeared or went away), every other host is woken, so their peers and endpoints follow within seconds. A host that
+ * When a sync changes the peers of other hosts' plans (a new slice, a host back from LOST, a new underlay address), every
+ * other host is woken; when a task address appeared or went away, the hosts that hold tasks of that task's account are
+ * (the only ones whose rules it changes), so their peers and endpoints follow within seconds. Every other host sees the
+ * endpoint at its next sync. A host that
  * reports ingress (its load balancer's view of the targets) is answered with every load balancer to serve.
  * <p>
  * A delta request (see {@link io.berth.common.agentprotocol.HeldState}) reports only the tasks whose report changed and
@@ -141,19 +142,27 @@ public final class AgentGateway
             transaction.tasks().onHost(hostId).forEach(task -> held.put(task.taskId(), task));
             // in a delta request a task held without a report is one whose report has not changed since it was recorded
             Set<String> reported = new HashSet<>(request.heldTaskIds());
-            boolean endpointsChanged = false;
+            // the accounts of the tasks whose endpoint appeared, changed or went away
+            Set<String> endpointAccounts = new HashSet<>();
             for (TaskReport report : request.tasks()) {
                 reported.add(report.taskId());
-                endpointsChanged |= applyReport(transaction, hostId, held, report, now);
+                applyReport(transaction, hostId, held, report, now).ifPresent(endpointAccounts::add);
             }
             stopTasksTheHostNeverTook(transaction, hostId, held, reported, now);
             Set<String> placedOn = placer.placeWaiting(transaction, now);
             placedOn.stream()
                     .filter(touched -> !touched.equals(hostId))
                     .forEach(otherHostsTouched::add);
-            if (peersChanged || endpointsChanged) {
+            if (peersChanged) {
                 transaction.hosts().all().stream()
                         .map(Host::hostId)
+                        .filter(other -> !other.equals(hostId))
+                        .forEach(otherHostsTouched::add);
+            }
+            else if (!endpointAccounts.isEmpty()) {
+                // a host lets traffic from other hosts into a task only from tasks of the task's account: a host that holds
+                // none of that account's tasks has no rule to change now (it learns of the endpoint at its next sync)
+                transaction.tasks().hostsHoldingTasksOf(endpointAccounts).stream()
                         .filter(other -> !other.equals(hostId))
                         .forEach(otherHostsTouched::add);
             }
@@ -207,11 +216,11 @@ public final class AgentGateway
     }
 
     /**
-     * Records the report; true when the task's endpoint in the cluster appeared, changed or went away.
+     * Records the report; the task's account when its endpoint in the cluster appeared, changed or went away.
      *
      * @param held the host's tasks by id, updated here with the task as the report leaves it
      */
-    private boolean applyReport(StoreTransaction transaction, String hostId, Map<String, Task> held, TaskReport report, Instant now)
+    private Optional<String> applyReport(StoreTransaction transaction, String hostId, Map<String, Task> held, TaskReport report, Instant now)
     {
         // a task recorded STOPPED is not held, and its host still reports it (its last usage) until it forgets it
         Task task = held.containsKey(report.taskId()) ? held.get(report.taskId()) : transaction.tasks().find(report.taskId())
@@ -219,7 +228,7 @@ public final class AgentGateway
                 .orElse(null);
         if (task == null) {
             log.info("Host {} reported unknown task {}; telling it to drop the task", hostId, report.taskId());
-            return false;
+            return Optional.empty();
         }
         Task after = task.withState(TaskTransitions.reported(task.state(), report, now));
         Task stored = transaction.tasks().stored(task, after);
@@ -233,7 +242,7 @@ public final class AgentGateway
         }
         // metering: the billed window comes from the task's timestamps, usage from the report (never lowered)
         UsageRecorder.record(transaction, after, report.usage());
-        return !NetworkPlanBuilder.endpoint(task).equals(NetworkPlanBuilder.endpoint(after));
+        return task.endpoint().equals(after.endpoint()) ? Optional.empty() : Optional.of(task.accountId());
     }
 
     /** Keeps the host's tasks as onHost would read them now: a task that is STOPPED leaves them. */

@@ -9,8 +9,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static java.util.Objects.requireNonNull;
 
@@ -166,6 +169,17 @@ public final class TaskRows
     {
         return sql.query("SELECT task_id, version, body FROM tasks WHERE host_id = ? AND last_status <> ? ORDER BY created_at, task_id",
                 this::cachedTask, hostId, TaskStatus.STOPPED.name());
+    }
+
+    /** The hosts that hold a task, not STOPPED, of any of the accounts. */
+    public Set<String> hostsHoldingTasksOf(Collection<String> accountIds)
+    {
+        Set<String> hosts = new TreeSet<>();
+        for (String accountId : new TreeSet<>(accountIds)) {
+            hosts.addAll(sql.query("SELECT DISTINCT host_id FROM tasks WHERE account_id = ? AND host_id IS NOT NULL AND last_status <> ?",
+                    row -> row.getString(1), accountId, TaskStatus.STOPPED.name()));
+        }
+        return hosts;
     }
 
     /** Every task placed on a host and not yet STOPPED: what holds the hosts' capacity. */

@@ -97,18 +97,33 @@ class AgentGatewayNetworkTest
             throws InterruptedException
     {
         sync(HOST_1);
-        String taskId = runTask();
+        sync(HOST_2);
+        sync(HOST_3);
+        String taskId = runTask("host-1");
+        // host-2 holds a task of the same account; host-3 only another account's
+        runTask("host-2");
+        AccessKey neighbour = controlPlane.accounts().createAccount("neighbour");
+        ecs = new EcsClient(controlPlane, neighbour);
+        ecs.call("RegisterTaskDefinition", "{\"family\": \"job\", \"requiresCompatibilities\": [\"FARGATE\"], \"cpu\": \"256\", \"memory\": \"512\", "
+                + "\"containerDefinitions\": [{\"name\": \"main\", \"image\": \"busybox\"}]}");
+        runTask("host-3");
         assertThat(sync(HOST_1).tasks()).extracting(assignment -> assignment.accountId()).containsExactly(tenant.account().accountId());
         sync(HOST_2);
+        sync(HOST_3);
         assertThat(gateway.waitForChange("host-2", Duration.ZERO)).isFalse();
+        assertThat(gateway.waitForChange("host-3", Duration.ZERO)).isFalse();
 
         Instant now = clock.instant();
         NetworkReport address = new NetworkReport("10.77.0.2", "10.77.0.0/24", "10.77.0.1", "02:00:00:00:00:02");
         sync(HOST_1, new TaskReport(taskId, TaskReport.Status.RUNNING, now, now, now, null, null, null, List.of(), null, address));
+        // the host with a task of the account must let the new address in at once; the other has no rule to change
         assertThat(gateway.waitForChange("host-2", Duration.ZERO)).isTrue();
+        assertThat(gateway.waitForChange("host-3", Duration.ZERO)).isFalse();
         TaskEndpoint endpoint = new TaskEndpoint("10.77.0.2", tenant.account().accountId());
         assertThat(sync(HOST_2).network().endpoints()).containsExactly(endpoint);
         assertThat(sync(HOST_1).network().endpoints()).containsExactly(endpoint);
+        // every host's plan still lists it, from its next sync
+        assertThat(sync(HOST_3).network().endpoints()).containsExactly(endpoint);
 
         // the same report again changes nothing the other hosts need to hear of
         sync(HOST_1, new TaskReport(taskId, TaskReport.Status.RUNNING, now, now, now, null, null, null, List.of(), null, address));
@@ -116,7 +131,9 @@ class AgentGatewayNetworkTest
 
         sync(HOST_1, new TaskReport(taskId, TaskReport.Status.STOPPED, now, now, now, now, "EssentialContainerExited", "exited", List.of(), null, address));
         assertThat(gateway.waitForChange("host-2", Duration.ZERO)).isTrue();
+        assertThat(gateway.waitForChange("host-3", Duration.ZERO)).isFalse();
         assertThat(sync(HOST_2).network().endpoints()).isEmpty();
+        assertThat(sync(HOST_3).network().endpoints()).isEmpty();
     }
 
     @Test
@@ -212,6 +229,14 @@ class AgentGatewayNetworkTest
     private String runTask()
     {
         String arn = ecs.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\"}").get("tasks").get(0).get("taskArn").asText();
+        return arn.substring(arn.lastIndexOf('/') + 1);
+    }
+
+    /** A task of the current client's account placed on the host. */
+    private String runTask(String hostId)
+    {
+        String arn = ecs.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\", "
+                + "\"placementConstraints\": [{\"type\": \"memberOf\", \"expression\": \"instanceId == " + hostId + "\"}]}").get("tasks").get(0).get("taskArn").asText();
         return arn.substring(arn.lastIndexOf('/') + 1);
     }
 
