@@ -27,6 +27,13 @@ final class TaskBodyCache
 
     private final Map<String, Task> tasks = new ConcurrentHashMap<>();
 
+    /** The task as cached at exactly this version; null when it is not. */
+    Task cached(String taskId, long version)
+    {
+        Task cached = tasks.get(taskId);
+        return cached != null && cached.state().version() == version ? cached : null;
+    }
+
     Task task(String taskId, long version, Body body)
             throws SQLException
     {

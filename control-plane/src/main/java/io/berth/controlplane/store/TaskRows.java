@@ -10,7 +10,10 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -26,6 +29,8 @@ public final class TaskRows
     private final Sql sql;
     private final TaskBodyCache bodies;
     private final NetworkChanges networkChanges;
+    /** Bodies fetched by id at most this many a query (SQLite's default limit of bound parameters is far above it). */
+    private static final int BODIES_PER_QUERY = 500;
 
     TaskRows(Sql sql, TaskBodyCache bodies, NetworkChanges networkChanges)
     {
@@ -182,12 +187,45 @@ public final class TaskRows
         return hosts;
     }
 
-    /** Every task placed on a host and not yet STOPPED: what holds the hosts' capacity. */
+    /**
+     * Every task placed on a host and not yet STOPPED: what holds the hosts' capacity. Every placement and every change of
+     * the task network reads them all, so the rows are read without their bodies first, and only the bodies of tasks not
+     * cached at their version are fetched (see {@link TaskBodyCache}): a fleet's bodies would otherwise cross from the
+     * database at every read (megabytes for a few thousand tasks).
+     */
     public List<Task> placedNotStopped()
     {
-        return sql.query("SELECT task_id, version, body FROM tasks WHERE host_id IS NOT NULL AND last_status <> ? ORDER BY host_id, created_at, task_id",
-                this::cachedTask, TaskStatus.STOPPED.name());
+        List<TaskVersion> rows = sql.query("SELECT task_id, version FROM tasks WHERE host_id IS NOT NULL AND last_status <> ? ORDER BY host_id, created_at, task_id",
+                row -> new TaskVersion(row.getString(1), row.getLong(2)), TaskStatus.STOPPED.name());
+        // the cached tasks are taken now: the cache may start afresh while the missing bodies are fetched
+        List<Task> cached = rows.stream().map(row -> bodies.cached(row.taskId(), row.version())).toList();
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            if (cached.get(i) == null) {
+                missing.add(rows.get(i).taskId());
+            }
+        }
+        Map<String, Task> fetched = new HashMap<>();
+        for (int from = 0; from < missing.size(); from += BODIES_PER_QUERY) {
+            List<String> batch = missing.subList(from, Math.min(missing.size(), from + BODIES_PER_QUERY));
+            sql.query("SELECT task_id, version, body FROM tasks WHERE task_id IN (" + String.join(", ", Collections.nCopies(batch.size(), "?")) + ")",
+                            this::cachedTask, batch.toArray())
+                    .forEach(task -> fetched.put(task.taskId(), task));
+        }
+        List<Task> tasks = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            Task task = cached.get(i) != null ? cached.get(i) : fetched.get(rows.get(i).taskId());
+            // a task whose row changed since the first read is taken as fetched (newer); one deleted since, which only a
+            // STOPPED task can be, is left out
+            if (task != null && task.state().hostId() != null && task.state().lastStatus() != TaskStatus.STOPPED) {
+                tasks.add(task);
+            }
+        }
+        return tasks;
     }
+
+    /** A task row's id and version, read without its body. */
+    private record TaskVersion(String taskId, long version) {}
 
     /**
      * The accounts with tasks waiting for a host, at most limit of them: first those with a task never tried,

@@ -182,6 +182,40 @@ abstract class HostStoreContractTest
                 .doesNotContain(stopped.taskId(), waiting.taskId());
     }
 
+    @Test
+    void everyPlacedTaskIsReadWhetherItsBodyWasCachedOrNot()
+    {
+        // more tasks than one query fetches bodies for, some stopped
+        String accountId = "210987654321";
+        List<Task> running = new java.util.ArrayList<>();
+        List<Task> stopped = new java.util.ArrayList<>();
+        for (int i = 0; i < 1_100; i++) {
+            (i % 10 == 0 ? stopped : running).add(task(accountId, PlacementOptions.NONE, hostId, i % 10 == 0 ? TaskStatus.STOPPED : TaskStatus.RUNNING));
+        }
+        store.useTransaction(transaction -> java.util.stream.Stream.concat(running.stream(), stopped.stream()).forEach(transaction.tasks()::insert));
+        List<String> expected = running.stream().map(Task::taskId).sorted().toList();
+
+        // another replica: nothing cached, every body is fetched
+        try (Store other = Store.open(jdbcUrl())) {
+            assertThat(placedOf(other, accountId)).extracting(Task::taskId).containsExactlyElementsOf(expected);
+            // again from its cache; then a task stopped through this store is seen there at its new version
+            assertThat(placedOf(other, accountId)).extracting(Task::taskId).containsExactlyElementsOf(expected);
+            Task first = running.getFirst();
+            store.useTransaction(transaction -> transaction.tasks().stored(first, first.withState(first.state().toBuilder()
+                    .lastStatus(TaskStatus.STOPPED).desiredStatus(TaskStatus.STOPPED).stoppedAt(T0).build())));
+            Task second = running.get(1);
+            Task moved = store.inTransaction(transaction -> transaction.tasks().stored(second, second.withState(second.state().toBuilder().startedAt(T0).build())));
+            List<Task> after = placedOf(other, accountId);
+            assertThat(after).extracting(Task::taskId).doesNotContain(first.taskId()).hasSize(expected.size() - 1);
+            assertThat(after).filteredOn(task -> task.taskId().equals(second.taskId())).containsExactly(moved);
+        }
+    }
+
+    private static List<Task> placedOf(Store store, String accountId)
+    {
+        return store.inTransaction(transaction -> transaction.tasks().placedNotStopped()).stream().filter(task -> task.accountId().equals(accountId)).toList();
+    }
+
     private static Task task(String accountId, PlacementOptions options, String hostId, TaskStatus status)
     {
         String taskId = UUID.randomUUID().toString().replace("-", "");
