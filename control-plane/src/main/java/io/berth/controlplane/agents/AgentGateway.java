@@ -149,7 +149,7 @@ public final class AgentGateway
                 applyReport(transaction, hostId, held, report, now).ifPresent(endpointAccounts::add);
             }
             stopTasksTheHostNeverTook(transaction, hostId, held, reported, now);
-            Set<String> placedOn = placer.placeWaiting(transaction, now);
+            Set<String> placedOn = placer.placeWaitingUnlessPlacing(transaction, now);
             placedOn.stream()
                     .filter(touched -> !touched.equals(hostId))
                     .forEach(otherHostsTouched::add);

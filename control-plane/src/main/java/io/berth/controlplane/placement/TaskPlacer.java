@@ -64,6 +64,24 @@ public final class TaskPlacer
             return Set.of();
         }
         transaction.hosts().lockForPlacement();
+        return placeLocked(transaction, now);
+    }
+
+    /**
+     * As {@link #placeWaiting}, unless another transaction is placing right now: then it places nothing (that one, or the
+     * next pass, places what waits). For an agent's sync, which places only so that capacity it freed is used at once: a
+     * sync that waited for the lock would hold its database connection through every other placement.
+     */
+    public Set<String> placeWaitingUnlessPlacing(StoreTransaction transaction, Instant now)
+    {
+        if (transaction.tasks().accountsWaiting(1).isEmpty() || !transaction.hosts().tryLockForPlacement()) {
+            return Set.of();
+        }
+        return placeLocked(transaction, now);
+    }
+
+    private Set<String> placeLocked(StoreTransaction transaction, Instant now)
+    {
         // read under the lock: another placer may have placed some of them meanwhile
         List<Task> waiting = waiting(transaction);
         List<Task> placed = transaction.tasks().placedNotStopped();

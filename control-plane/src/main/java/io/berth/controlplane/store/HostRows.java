@@ -172,6 +172,19 @@ public final class HostRows
         return changed;
     }
 
+    /**
+     * Takes the placement lock unless another transaction holds it; false then, at once. On SQLite, whose one connection
+     * makes transactions run one at a time, nobody else can hold it.
+     */
+    public boolean tryLockForPlacement()
+    {
+        if (sql.isPostgreSql() && sql.query("SELECT id FROM placement_lock WHERE id = 1 FOR UPDATE SKIP LOCKED", row -> row.getInt(1)).isEmpty()) {
+            return false;
+        }
+        lockForPlacement();
+        return true;
+    }
+
     private Host host(ResultSet row)
             throws SQLException
     {

@@ -11,6 +11,7 @@ import io.berth.controlplane.clusters.Cluster;
 import io.berth.controlplane.clusters.ClusterConfiguration;
 import io.berth.controlplane.clusters.ClusterService;
 import io.berth.controlplane.idempotency.ClientTokens;
+import io.berth.controlplane.placement.PlacementRounds;
 import io.berth.controlplane.placement.TaskPlacer;
 import io.berth.controlplane.quotas.AccountLimitsService;
 import io.berth.controlplane.resources.Arns;
@@ -35,7 +36,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -57,7 +57,6 @@ public final class TaskService
     private final Store store;
     private final ClusterService clusters;
     private final TaskDefinitionService taskDefinitions;
-    private final TaskPlacer placer;
     private final AccountLimitsService limits;
     private final HostSignals hostSignals;
     private final String defaultRegion;
@@ -66,6 +65,8 @@ public final class TaskService
     private final TaskPreparation preparation;
     private final SecureRandom random = new SecureRandom();
     private final ClientTokens clientTokens;
+    /** New tasks are placed after their commit, in rounds shared by concurrent RunTasks. */
+    private final PlacementRounds placementRounds;
 
     public TaskService(
             Store store,
@@ -98,13 +99,13 @@ public final class TaskService
         this.store = requireNonNull(store, "store is null");
         this.clusters = requireNonNull(clusters, "clusters is null");
         this.taskDefinitions = requireNonNull(taskDefinitions, "taskDefinitions is null");
-        this.placer = requireNonNull(placer, "placer is null");
         this.limits = requireNonNull(limits, "limits is null");
         this.hostSignals = requireNonNull(hostSignals, "hostSignals is null");
         this.defaultRegion = requireNonNull(region, "region is null");
         this.stoppedTaskRetention = requireNonNull(stoppedTaskRetention, "stoppedTaskRetention is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.clientTokens = new ClientTokens(clock);
+        this.placementRounds = new PlacementRounds(store, placer, hostSignals, clock);
     }
 
     /** For callers without a request (controllers): the configured region goes into the ARNs. */
@@ -136,9 +137,7 @@ public final class TaskService
             throw InvalidRequestException.invalidValue(e.getMessage());
         }
         TaskTags.check(command.tagging());
-        Set<String> touchedHosts = new HashSet<>();
         List<String> taskIds = store.inTransaction(transaction -> {
-            touchedHosts.clear();
             Cluster cluster = clusters.resolve(transaction, accountId, region, command.cluster());
             // as in ECS, a token is the cluster's: the same token in another cluster is another request
             String tokenScope = "RunTask:" + cluster.name();
@@ -182,10 +181,9 @@ public final class TaskService
                 arns.add(task.arn());
             }
             clientTokens.record(transaction, accountId, tokenScope, command.clientToken(), arns);
-            touchedHosts.addAll(placer.placeWaiting(transaction, now));
             return ids;
         });
-        touchedHosts.forEach(hostSignals::signal);
+        placementRounds.placeCommitted();
         List<Task> created = store.inTransaction(transaction -> ids(transaction, accountId, taskIds));
         created.forEach(task -> log.info("Task {} created from {} for account {} at isolation {} on host {}", task.taskId(), task.taskDefinitionArn(), accountId,
                 task.isolation().wireName(), task.state().hostId()));

@@ -16,11 +16,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
@@ -183,16 +189,44 @@ abstract class HostStoreContractTest
     }
 
     @Test
+    void aTryForThePlacementLockThatAnotherHoldsFailsAtOnce()
+            throws Exception
+    {
+        if (jdbcUrl().startsWith("jdbc:postgresql:")) {
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            try (ExecutorService placing = Executors.newSingleThreadExecutor()) {
+                Future<?> holder = placing.submit(() -> store.useTransaction(transaction -> {
+                    transaction.hosts().lockForPlacement();
+                    held.countDown();
+                    try {
+                        release.await();
+                    }
+                    catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+                held.await();
+                assertThat(this.<Boolean>read(transaction -> transaction.hosts().tryLockForPlacement())).isFalse();
+                release.countDown();
+                holder.get();
+            }
+        }
+        // free (on SQLite always: its one connection runs one transaction at a time)
+        assertThat(this.<Boolean>read(transaction -> transaction.hosts().tryLockForPlacement())).isTrue();
+    }
+
+    @Test
     void everyPlacedTaskIsReadWhetherItsBodyWasCachedOrNot()
     {
         // more tasks than one query fetches bodies for, some stopped
         String accountId = "210987654321";
-        List<Task> running = new java.util.ArrayList<>();
-        List<Task> stopped = new java.util.ArrayList<>();
+        List<Task> running = new ArrayList<>();
+        List<Task> stopped = new ArrayList<>();
         for (int i = 0; i < 1_100; i++) {
             (i % 10 == 0 ? stopped : running).add(task(accountId, PlacementOptions.NONE, hostId, i % 10 == 0 ? TaskStatus.STOPPED : TaskStatus.RUNNING));
         }
-        store.useTransaction(transaction -> java.util.stream.Stream.concat(running.stream(), stopped.stream()).forEach(transaction.tasks()::insert));
+        store.useTransaction(transaction -> Stream.concat(running.stream(), stopped.stream()).forEach(transaction.tasks()::insert));
         List<String> expected = running.stream().map(Task::taskId).sorted().toList();
 
         // another replica: nothing cached, every body is fetched
