@@ -100,28 +100,35 @@ public final class TaskNetwork
     /**
      * The host's network plan, read in transaction; empty while the host has no slice. Every host's plan is built from the
      * same hosts, tasks and egress policies, so they are read and built once per network epoch of the store (see
-     * {@link StoreTransaction#networkEpoch()}) and shared by every sync of that epoch; a transaction that itself changed
-     * them reads its own view and leaves the shared one alone.
+     * {@link StoreTransaction#networkEpoch()}) and shared by every sync of that epoch.
+     * <p>
+     * A sync whose own transaction changed the network (its tasks' addresses, its host's address or loss) is served the
+     * shared view of the latest committed epoch too, which lacks only its own changes: a host's plan lists itself in no
+     * peer, and the host keeps its own tasks apart from what it knows of them, not from the plan's endpoints. Its next
+     * sync, at the epoch its commit moved, has them. Only when its slice is new, or the shared view is not of the latest
+     * epoch, is its view read afresh, and not shared (it holds changes not yet committed).
      */
     public Optional<NetworkPlan> planFor(StoreTransaction transaction, String hostId)
     {
+        // the epoch is read before the rows: what they show is then at least as new as the epoch says
+        long epoch = transaction.networkEpoch();
+        Shared current = shared.get();
         ClusterNetwork cluster;
         if (transaction.changesNetwork()) {
-            cluster = ClusterNetwork.of(snapshot(transaction));
+            boolean sameSlice = current != null && current.epoch() == epoch && current.cluster().host(hostId)
+                    .map(Host::taskSubnet)
+                    .filter(slice -> slice.equals(transaction.hosts().find(hostId).map(Host::taskSubnet).orElse(null)))
+                    .isPresent();
+            cluster = sameSlice ? current.cluster() : ClusterNetwork.of(snapshot(transaction));
+        }
+        else if (current != null && current.epoch() == epoch) {
+            cluster = current.cluster();
         }
         else {
-            // the epoch is read before the rows: what they show is then at least as new as the epoch says
-            long epoch = transaction.networkEpoch();
-            Shared current = shared.get();
-            if (current != null && current.epoch() == epoch) {
-                cluster = current.cluster();
-            }
-            else {
-                cluster = ClusterNetwork.of(snapshot(transaction));
-                Shared built = new Shared(epoch, cluster);
-                // two syncs may build at once: the view of the later epoch stays
-                shared.accumulateAndGet(built, (held, offered) -> held == null || offered.epoch() >= held.epoch() ? offered : held);
-            }
+            cluster = ClusterNetwork.of(snapshot(transaction));
+            Shared built = new Shared(epoch, cluster);
+            // two syncs may build at once: the view of the later epoch stays
+            shared.accumulateAndGet(built, (held, offered) -> held == null || offered.epoch() >= held.epoch() ? offered : held);
         }
         return NetworkPlanBuilder.planFor(hostId, addressPlan, cluster, reachableServices);
     }

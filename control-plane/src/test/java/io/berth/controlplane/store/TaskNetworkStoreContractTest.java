@@ -233,6 +233,38 @@ abstract class TaskNetworkStoreContractTest
         assertThat(after.endpoints()).isNotSameAs(firstPlan.endpoints());
     }
 
+    @Test
+    void aSyncThatChangesTheNetworkIsServedTheSharedViewUnlessItsSliceIsNew()
+    {
+        TaskAddressPlan addressPlan = TaskAddressPlan.of("10.40.0.0/16", 24);
+        TaskNetwork network = new TaskNetwork(addressPlan);
+        String accountId = newAccount();
+        String hostId = newHost();
+        store.useTransaction(transaction -> network.ensureSlice(transaction, hostId));
+        NetworkPlan before = plan(network, hostId);
+
+        // the host reports its task's address: its answer is the view of the latest epoch, without its own change
+        Task task = task(accountId, "prod", null);
+        store.useTransaction(transaction -> transaction.tasks().insert(task));
+        NetworkPlan reporting = store.inTransaction(transaction -> {
+            transaction.tasks().stored(task, task.withState(task.state().toBuilder().hostId(hostId).lastStatus(TaskStatus.RUNNING)
+                    .network(new NetworkReport("10.40.0.9", "10.40.0.0/24", "10.40.0.1", "02:00:00:00:00:09")).build()));
+            assertThat(transaction.changesNetwork()).isTrue();
+            return network.planFor(transaction, hostId).orElseThrow();
+        });
+        assertThat(reporting.endpoints()).isSameAs(before.endpoints());
+        // its next sync has it
+        assertThat(plan(network, hostId).endpoints()).contains(new TaskEndpoint("10.40.0.9", accountId));
+
+        // a host given its slice in the same transaction is planned afresh, with that slice
+        String newcomer = newHost();
+        NetworkPlan first = store.inTransaction(transaction -> {
+            network.ensureSlice(transaction, newcomer);
+            return network.planFor(transaction, newcomer).orElseThrow();
+        });
+        assertThat(first.hostSubnet()).isEqualTo(store.inTransaction(transaction -> transaction.hosts().find(newcomer)).orElseThrow().taskSubnet());
+    }
+
     private NetworkPlan plan(TaskNetwork network, String hostId)
     {
         return store.inTransaction(transaction -> network.planFor(transaction, hostId)).orElseThrow();
