@@ -62,7 +62,8 @@ public final class ScaleBenchmark
                 options.agents(), options.heartbeat().toMillis(), options.tasks(), options.replicas());
         out.println("load before: " + BenchmarkMain.loadAverage());
 
-        List<String> jvmOptions = new ArrayList<>(BerthJvm.BERTH_SCRIPT_OPTIONS);
+        // the replicas run as the launcher runs `berth server`
+        List<String> jvmOptions = new ArrayList<>(BerthJvm.SERVER_OPTIONS);
         Path profile = null;
         if (options.profile()) {
             profile = Files.createTempFile("berth-scale-", ".jfr");

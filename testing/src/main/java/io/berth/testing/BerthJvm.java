@@ -13,7 +13,13 @@ import static java.util.Objects.requireNonNull;
  */
 public record BerthJvm(Path javaBinary, String classPath, List<String> jvmOptions)
 {
-    /** The options of the `berth` launcher script: a fast start matters more than peak throughput. */
+    /**
+     * The options the `berth` launcher runs its servers with (`berth up|server|agent`, scripts/jvm.sh): the full JIT and
+     * a heap that starts small. What a benchmark of a server's throughput runs it with.
+     */
+    public static final List<String> SERVER_OPTIONS = List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xms16m", "-XX:MinHeapFreeRatio=10",
+            "-XX:MaxHeapFreeRatio=30");
+    /** The options of the `berth` launcher script for a short-lived command: a fast start matters more than peak throughput. */
     public static final List<String> BERTH_SCRIPT_OPTIONS = List.of("--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto");
     /** For tests: the launcher's options with a small heap, since many such JVMs share the test machine. */
     public static final List<String> TEST_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m");

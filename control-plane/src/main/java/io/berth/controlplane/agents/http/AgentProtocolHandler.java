@@ -71,8 +71,10 @@ public final class AgentProtocolHandler
 
     private static final Logger log = LoggerFactory.getLogger(AgentProtocolHandler.class);
 
-    private final ObjectMapper mapper = Json.mapper();
-    private final SyncAnswerParts answerParts = new SyncAnswerParts(mapper);
+    private final SharedEndpointsJson endpointsJson = new SharedEndpointsJson(Json.mapper());
+    /** Writes a sync answer's endpoints from endpointsJson: the plans of one network epoch share them. */
+    private final ObjectMapper mapper = endpointsJson.install(Json.mapper());
+    private final SyncAnswerParts answerParts = new SyncAnswerParts(Json.mapper(), endpointsJson);
     private final AgentGateway gateway;
     private final HostAccess access;
     private final ControlPlaneIdentity identity;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.berth.common.agentprotocol.HeldState;
 import io.berth.common.agentprotocol.NetworkPlan;
 import io.berth.common.agentprotocol.SyncResponse;
-import io.berth.common.agentprotocol.TaskEndpoint;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,12 +31,18 @@ final class SyncAnswerParts
     private static final int VERSION_BYTES = 16;
 
     private final ObjectMapper mapper;
-    /** The endpoints list of the latest network part versioned: the plans of one network epoch share it. */
-    private volatile DigestedEndpoints lastEndpoints;
+    private final SharedEndpointsJson endpoints;
 
     SyncAnswerParts(ObjectMapper mapper)
     {
+        this(mapper, new SharedEndpointsJson(mapper));
+    }
+
+    /** endpoints: the JSON of the plans' endpoints, shared with what writes the answers. */
+    SyncAnswerParts(ObjectMapper mapper, SharedEndpointsJson endpoints)
+    {
         this.mapper = requireNonNull(mapper, "mapper is null");
+        this.endpoints = requireNonNull(endpoints, "endpoints is null");
     }
 
     /** The answer to send for whole to an agent that holds held (null: nothing, every part goes whole). */
@@ -75,7 +80,7 @@ final class SyncAnswerParts
      * The network part's version: the digest of its JSON without the endpoints, followed by the digest of the endpoints'
      * JSON. The endpoints are every task address of the cluster, the one part of a plan that grows with the fleet, and
      * every plan of a network epoch shares one list of them (see the control plane's ClusterNetwork): that list is
-     * digested once, not at every host's sync.
+     * written and digested once, not at every host's sync (see {@link SharedEndpointsJson}).
      */
     String networkVersion(NetworkPlan plan)
     {
@@ -84,21 +89,8 @@ final class SyncAnswerParts
         }
         MessageDigest digest = sha256();
         digestJson(digest, new NetworkPlan(plan.taskCidr(), plan.hostSubnet(), plan.link(), plan.peers(), List.of(), plan.egress(), plan.reachableServices()));
-        digest.update(endpointsDigest(plan.endpoints()));
+        digest.update(endpoints.digest(plan.endpoints()));
         return encoded(digest.digest());
-    }
-
-    private byte[] endpointsDigest(List<TaskEndpoint> endpoints)
-    {
-        DigestedEndpoints last = lastEndpoints;
-        if (last != null && last.endpoints() == endpoints) {
-            return last.digest();
-        }
-        MessageDigest digest = sha256();
-        digestJson(digest, endpoints);
-        byte[] digested = digest.digest();
-        lastEndpoints = new DigestedEndpoints(endpoints, digested);
-        return digested;
     }
 
     private void digestJson(MessageDigest digest, Object value)
@@ -126,7 +118,4 @@ final class SyncAnswerParts
     {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(full, VERSION_BYTES));
     }
-
-    /** The digest of an endpoints list, kept by the list's identity (the lists are immutable). */
-    private record DigestedEndpoints(List<TaskEndpoint> endpoints, byte[] digest) {}
 }

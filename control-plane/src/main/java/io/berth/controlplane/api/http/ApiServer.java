@@ -38,6 +38,18 @@ public final class ApiServer
         implements AutoCloseable
 {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+    /** Connections waiting to be accepted: a fleet's agents reconnect at once after a restart (the JDK's default is 50). */
+    private static final int ACCEPT_BACKLOG = 1024;
+
+    static {
+        // The JDK's server closes a keep-alive connection that goes idle while 200 others are: a fleet's agents and
+        // their long polls hold more than that, and a client that then reuses the closed connection fails with "the
+        // server failed to respond" (measured with a simulated fleet of 200 agents, docs/benchmarks.md). Read once,
+        // by the first server of the JVM; an operator's own -D setting wins.
+        if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
+            System.setProperty("sun.net.httpserver.maxIdleConnections", "20000");
+        }
+    }
 
     /** Large enough for any ECS request (a task definition with many containers); small enough to refuse floods. */
     public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -165,10 +177,10 @@ public final class ApiServer
         }
         try {
             if (tls == null) {
-                server = HttpServer.create(bind, 0);
+                server = HttpServer.create(bind, ACCEPT_BACKLOG);
             }
             else {
-                HttpsServer https = HttpsServer.create(bind, 0);
+                HttpsServer https = HttpsServer.create(bind, ACCEPT_BACKLOG);
                 https.setHttpsConfigurator(new HttpsConfigurator(tls));
                 server = https;
             }
