@@ -140,6 +140,7 @@ public final class AgentGateway
             // reading each task again for its report, the unstarted ones and the assignments was most of its cost
             Map<String, Task> held = new LinkedHashMap<>();
             transaction.tasks().onHost(hostId).forEach(task -> held.put(task.taskId(), task));
+            Set<String> heldBefore = Set.copyOf(held.keySet());
             // in a delta request a task held without a report is one whose report has not changed since it was recorded
             Set<String> reported = new HashSet<>(request.heldTaskIds());
             // the accounts of the tasks whose endpoint appeared, changed or went away
@@ -149,7 +150,13 @@ public final class AgentGateway
                 applyReport(transaction, hostId, held, report, now).ifPresent(endpointAccounts::add);
             }
             stopTasksTheHostNeverTook(transaction, hostId, held, reported, now);
-            Set<String> placedOn = placer.placeWaitingUnlessPlacing(transaction, now);
+            // a sync places waiting tasks only when it brought capacity (a new host, one back from being lost, a task of
+            // this host stopped), so that it is used at once; RunTask's own placement rounds and the leader's pass place
+            // the rest, and a sync that also placed would contend with them for the placement lock at every heartbeat
+            boolean freedCapacity = !held.keySet().containsAll(heldBefore);
+            Set<String> placedOn = freedCapacity || backFromLost[0]
+                    ? placer.placeWaitingUnlessPlacing(transaction, now)
+                    : Set.of();
             placedOn.stream()
                     .filter(touched -> !touched.equals(hostId))
                     .forEach(otherHostsTouched::add);

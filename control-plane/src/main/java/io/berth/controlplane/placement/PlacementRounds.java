@@ -6,8 +6,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -28,6 +26,8 @@ import static java.util.Objects.requireNonNull;
 public final class PlacementRounds
 {
     private static final Logger log = LoggerFactory.getLogger(PlacementRounds.class);
+    /** Passes of a round at most: a pass offers one batch of waiting tasks (a burst of RunTasks may leave more). */
+    private static final int MAX_PASSES = 20;
 
     private final Store store;
     private final TaskPlacer placer;
@@ -81,19 +81,22 @@ public final class PlacementRounds
         }
     }
 
+    /** Passes of the placer until nothing more is waiting or the last pass placed nothing, each its own transaction. */
     private void runRound()
     {
-        Set<String> touched = new HashSet<>();
-        try {
-            store.useTransaction(transaction -> {
-                touched.clear();
-                touched.addAll(placer.placeWaiting(transaction, clock.instant()));
-            });
+        for (int pass = 0; pass < MAX_PASSES; pass++) {
+            TaskPlacer.Pass placed;
+            try {
+                placed = store.inTransaction(transaction -> placer.pass(transaction, clock.instant()));
+            }
+            catch (RuntimeException e) {
+                log.warn("A placement round failed; its tasks wait for the next round or the leader's placement pass: {}", e.toString());
+                return;
+            }
+            placed.touched().forEach(hostSignals::signal);
+            if (!placed.more()) {
+                return;
+            }
         }
-        catch (RuntimeException e) {
-            log.warn("A placement round failed; its tasks wait for the next round or the leader's placement pass: {}", e.toString());
-            return;
-        }
-        touched.forEach(hostSignals::signal);
     }
 }

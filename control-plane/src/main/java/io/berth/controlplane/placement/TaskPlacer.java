@@ -60,12 +60,24 @@ public final class TaskPlacer
     /** Places every task still waiting for a host (or stops it when it waited too long); returns the hosts that received tasks. */
     public Set<String> placeWaiting(StoreTransaction transaction, Instant now)
     {
+        return pass(transaction, now).touched();
+    }
+
+    /**
+     * One pass of {@link #placeWaiting}: the hosts that received tasks, and whether another pass may place more (this one
+     * placed some, and tasks still wait).
+     */
+    Pass pass(StoreTransaction transaction, Instant now)
+    {
         if (transaction.tasks().accountsWaiting(1).isEmpty()) {
-            return Set.of();
+            return new Pass(Set.of(), false);
         }
         transaction.hosts().lockForPlacement();
         return placeLocked(transaction, now);
     }
+
+    /** What a placement pass did: the hosts that received tasks, and whether another pass may place more. */
+    record Pass(Set<String> touched, boolean more) {}
 
     /**
      * As {@link #placeWaiting}, unless another transaction is placing right now: then it places nothing (that one, or the
@@ -77,10 +89,10 @@ public final class TaskPlacer
         if (transaction.tasks().accountsWaiting(1).isEmpty() || !transaction.hosts().tryLockForPlacement()) {
             return Set.of();
         }
-        return placeLocked(transaction, now);
+        return placeLocked(transaction, now).touched();
     }
 
-    private Set<String> placeLocked(StoreTransaction transaction, Instant now)
+    private Pass placeLocked(StoreTransaction transaction, Instant now)
     {
         // read under the lock: another placer may have placed some of them meanwhile
         List<Task> waiting = waiting(transaction);
@@ -127,7 +139,8 @@ public final class TaskPlacer
                 log.info("Spot task {} on host {} interrupted: {}", spot.taskId(), spot.state().hostId(), why);
             }
         }
-        return touched;
+        // a pass offers a batch, at most perAccount of each account's: tasks may wait beyond it
+        return new Pass(touched, !plan.assignments().isEmpty() && !transaction.tasks().accountsWaiting(1).isEmpty());
     }
 
     /** A bounded batch of waiting tasks, taken account by account (see {@link FairSelection}). */

@@ -165,6 +165,8 @@ class HostLifecycleTest
                 .isEqualTo("CORDONED (no ACTIVE host can take it; 1 host: 1 CORDONED)");
 
         assertThat(admin(operator, "POST", "/berth/hosts/{hostId}/uncordon", Map.of("hostId", "host-a"), "{}").get("state").asText()).isEqualTo("ACTIVE");
+        // the leader's placement pass (every second) gives it the waiting task
+        controlPlane.runMaintenance();
         assertThat(sync(HOST_A).tasks()).extracting(TaskAssignment::taskId).containsExactly(taskId);
     }
 
