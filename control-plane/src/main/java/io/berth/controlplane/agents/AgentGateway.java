@@ -44,14 +44,14 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Where agents meet the control plane. Each sync records the host's heartbeat, gives the host its slice of the
- * task CIDR the first time, applies its task reports, places waiting tasks, and answers with every task the host
- * should hold and the task network it is part of. Reports of tasks the control plane does not know (or has
+ * task CIDR the first time, applies its task reports, places waiting tasks when it brought capacity, and answers with
+ * every task the host should hold and the task network it is part of. Reports of tasks the control plane does not know (or has
  * already recorded as STOPPED) are left out of the answer, which tells the agent to clean them up and forget them.
  * When a sync changes the peers of other hosts' plans (a new slice, a host back from LOST, a new underlay address), every
  * other host is woken; when a task address appeared or went away, the hosts that hold tasks of that task's account are
  * (the only ones whose rules it changes), so their peers and endpoints follow within seconds. Every other host sees the
- * endpoint at its next sync. A host that
- * reports ingress (its load balancer's view of the targets) is answered with every load balancer to serve.
+ * endpoint at its next sync. A host that reports ingress (its load balancer's view of the targets) is answered with every
+ * load balancer to serve.
  * <p>
  * A delta request (see {@link io.berth.common.agentprotocol.HeldState}) reports only the tasks whose report changed and
  * names every task the host holds; the others' reports are as last recorded. This replica asks a host for every report
