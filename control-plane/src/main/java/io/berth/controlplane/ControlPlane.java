@@ -550,7 +550,10 @@ public final class ControlPlane
             Set<String> touched = new HashSet<>();
             store.useTransaction(transaction -> {
                 touched.clear();
-                touched.addAll(placer.placeWaiting(transaction, config.clock().instant()));
+                // never waits for the placement lock: this transaction holds the lease row (the fence), and a renewal that
+                // waited behind it while RunTasks' rounds placed timed out and cost the lease (a round that holds the lock
+                // places what waits; the next pass, a second later, gets the rest)
+                touched.addAll(placer.placeWaitingUnlessPlacing(transaction, config.clock().instant()));
             });
             touched.forEach(hostSignals::signal);
         });

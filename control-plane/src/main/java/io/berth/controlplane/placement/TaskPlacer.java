@@ -81,8 +81,9 @@ public final class TaskPlacer
 
     /**
      * As {@link #placeWaiting}, unless another transaction is placing right now: then it places nothing (that one, or the
-     * next pass, places what waits). For an agent's sync, which places only so that capacity it freed is used at once: a
-     * sync that waited for the lock would hold its database connection through every other placement.
+     * next pass, places what waits). For an agent's sync, which places only so that capacity it freed is used at once (a
+     * sync that waited for the lock would hold its database connection through every other placement), and for the
+     * leader's pass, whose transaction holds the lease row.
      */
     public Set<String> placeWaitingUnlessPlacing(StoreTransaction transaction, Instant now)
     {

@@ -83,7 +83,7 @@ class PlacementRoundsTest
                 placed.add(callers.submit(() -> {
                     start.await();
                     Thread.sleep(arrival);
-                    Task task = waitingTask();
+                    Task task = WaitingTasks.task();
                     store.useTransaction(transaction -> transaction.tasks().insert(task));
                     rounds.placeCommitted();
                     // read as the RunTask answer is: after the round
@@ -100,18 +100,5 @@ class PlacementRoundsTest
         for (String hostId : HOSTS.stream().filter(hosts::contains).toList()) {
             assertThat(signals.await(hostId, Duration.ZERO)).as("%s was woken", hostId).isTrue();
         }
-    }
-
-    private static Task waitingTask()
-    {
-        String taskId = UUID.randomUUID().toString().replace("-", "");
-        String accountId = "123456789012";
-        ContainerSpec spec = new ContainerSpec("app", "busybox", null, List.of("sleep", "1"), Map.of(), null, null, true, null, 256, null);
-        TaskState state = new TaskState(TaskStatus.PROVISIONING, TaskStatus.RUNNING, null, null, null, null, null, null, null, null, null,
-                List.of(new TaskContainer("arn:container/" + taskId, spec, null, TaskStatus.PENDING, null, null, null)), 1, null);
-        return new Task(accountId, taskId, "arn:aws:ecs:us-east-1:" + accountId + ":task/default/" + taskId, "default",
-                "arn:aws:ecs:us-east-1:" + accountId + ":cluster/default", "arn:td", "family", 256, 512, TaskOverrides.NONE, null, null,
-                "FARGATE", "1.4.0", "us-east-1a", Map.of(), Instant.now(), state, PlacementOptions.NONE, EphemeralStorage.DEFAULT, IsolationTier.CONTAINER,
-                List.of());
     }
 }

@@ -21,10 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -193,23 +189,8 @@ abstract class HostStoreContractTest
             throws Exception
     {
         if (jdbcUrl().startsWith("jdbc:postgresql:")) {
-            CountDownLatch held = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            try (ExecutorService placing = Executors.newSingleThreadExecutor()) {
-                Future<?> holder = placing.submit(() -> store.useTransaction(transaction -> {
-                    transaction.hosts().lockForPlacement();
-                    held.countDown();
-                    try {
-                        release.await();
-                    }
-                    catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }));
-                held.await();
+            try (HeldPlacementLock ignored = HeldPlacementLock.hold(store)) {
                 assertThat(this.<Boolean>read(transaction -> transaction.hosts().tryLockForPlacement())).isFalse();
-                release.countDown();
-                holder.get();
             }
         }
         // free (on SQLite always: its one connection runs one transaction at a time)
