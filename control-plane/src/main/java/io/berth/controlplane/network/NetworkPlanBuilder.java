@@ -9,7 +9,6 @@ import io.berth.controlplane.tasks.Task;
 
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -61,15 +60,8 @@ public final class NetworkPlanBuilder
     static List<TaskEndpoint> endpoints(List<Task> tasks)
     {
         return tasks.stream()
-                .map(task -> endpoint(task).orElse(null))
-                .filter(Objects::nonNull)
+                .flatMap(task -> task.endpoint().stream())
                 .sorted(Comparator.comparing(TaskEndpoint::ipv4Address).thenComparing(TaskEndpoint::accountId))
                 .toList();
-    }
-
-    /** The task's address in the cluster with its account; empty while it has none, and once it is STOPPED. */
-    public static Optional<TaskEndpoint> endpoint(Task task)
-    {
-        return task.endpoint();
     }
 }

@@ -60,7 +60,11 @@ public final class TaskPlacer
     /** Places every task still waiting for a host (or stops it when it waited too long); returns the hosts that received tasks. */
     public Set<String> placeWaiting(StoreTransaction transaction, Instant now)
     {
-        return pass(transaction, now).touched();
+        if (transaction.tasks().accountsWaiting(1).isEmpty()) {
+            return Set.of();
+        }
+        transaction.hosts().lockForPlacement();
+        return placeLocked(transaction, now).touched();
     }
 
     /**
@@ -73,8 +77,13 @@ public final class TaskPlacer
             return new Pass(Set.of(), false);
         }
         transaction.hosts().lockForPlacement();
-        return placeLocked(transaction, now);
+        Placed placed = placeLocked(transaction, now);
+        // a pass offers a batch, at most perAccount of each account's: tasks may wait beyond it
+        return new Pass(placed.touched(), placed.any() && !transaction.tasks().accountsWaiting(1).isEmpty());
     }
+
+    /** What placeLocked did: the hosts that received tasks, and whether it placed any. */
+    private record Placed(Set<String> touched, boolean any) {}
 
     /** What a placement pass did: the hosts that received tasks, and whether another pass may place more. */
     record Pass(Set<String> touched, boolean more) {}
@@ -93,7 +102,7 @@ public final class TaskPlacer
         return placeLocked(transaction, now).touched();
     }
 
-    private Pass placeLocked(StoreTransaction transaction, Instant now)
+    private Placed placeLocked(StoreTransaction transaction, Instant now)
     {
         // read under the lock: another placer may have placed some of them meanwhile
         List<Task> waiting = waiting(transaction);
@@ -140,8 +149,7 @@ public final class TaskPlacer
                 log.info("Spot task {} on host {} interrupted: {}", spot.taskId(), spot.state().hostId(), why);
             }
         }
-        // a pass offers a batch, at most perAccount of each account's: tasks may wait beyond it
-        return new Pass(touched, !plan.assignments().isEmpty() && !transaction.tasks().accountsWaiting(1).isEmpty());
+        return new Placed(touched, !plan.assignments().isEmpty());
     }
 
     /** A bounded batch of waiting tasks, taken account by account (see {@link FairSelection}). */
