@@ -100,7 +100,9 @@ rss_mib() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 heap_used_kib() {
   jcmd "$1" GC.run >/dev/null
-  jcmd "$1" GC.heap_info | awk '/used/ {for (i = 1; i <= NF; i++) if ($i == "used") {sub("K", "", $(i + 1)); print $(i + 1); exit}}'
+  # every generation's "total ...K, used ...K" line (the serial collector's DefNew and Tenured), summed: after a full
+  # GC the young generation is all but empty, so its line alone is not the live heap
+  jcmd "$1" GC.heap_info | awk '/ total / {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i + 1); sub("K.*", "", v); s += v}} END {print s + 0}'
 }
 mem_available_mib() { awk '/MemAvailable/ {printf "%.0f", $2 / 1024}' /proc/meminfo; }
 
@@ -194,6 +196,8 @@ bench_idle() {
   printf '| %-52s | %10s cores |\n' "berth up CPU, no task (${window} s)" "$idle_cores"
   printf '| %-52s | %10s cores |\n' "berth up CPU, $tasks idle tasks (${window} s)" "$busy_cores"
   printf '| %-52s | %10s cores |\n' "berth up CPU per idle task" "$(awk -v a="$busy_cores" -v b="$idle_cores" -v n="$tasks" 'BEGIN {printf "%.5f", (a - b) / n}')"
+  printf '| %-52s | %11s KiB |\n' "heap live after a full GC, no task" "$heap0"
+  printf '| %-52s | %11s KiB |\n' "heap live after a full GC, $tasks idle tasks" "$heap1"
   printf '| %-52s | %11s KiB |\n' "heap per idle task (live, after a full GC)" "$(( (heap1 - heap0) / tasks ))"
   printf '| %-52s | %11s MiB |\n' "host memory per task (MemAvailable drop / tasks)" "$(awk -v a="$mem0" -v b="$mem1" -v n="$tasks" 'BEGIN {printf "%.1f", (a - b) / n}')"
   printf '| %-52s | %11s KiB |\n' "  of which conmon RSS per task" "$conmon_kib"

@@ -5,7 +5,10 @@
 # and gives memory back. Measured with `berth up` (docs/benchmarks.md, JVM settings of the servers): idle RSS
 # 123 MiB with these against 192 MiB (Serial, default heap sizing), 143 MiB (G1) and 186 MiB (Parallel), and
 # the least after ten tasks too (164 MiB against 253, 301 and 248), for the same CPU within the noise of a busy machine.
-BERTH_SERVER_JVM_OPTIONS=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30)
+# glibc keeps the native memory that threads freed (about 20 MiB of `berth up`'s RSS after start-up and an image
+# push); the JVM hands it back every 5 s (152 -> 132 MiB idle RSS, docs/benchmarks.md).
+BERTH_SERVER_JVM_OPTIONS=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30
+  -XX:TrimNativeHeapInterval=5000)
 
 # A command that lives well under a second: C1 only (C2 would compile after the command ended), the collector
 # with the least set-up, and no hsperfdata file to map.

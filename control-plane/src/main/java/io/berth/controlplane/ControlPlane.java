@@ -42,6 +42,7 @@ import io.berth.controlplane.registry.RegistryContents;
 import io.berth.controlplane.registry.RegistrySettings;
 import io.berth.controlplane.registry.RegistryTokens;
 import io.berth.controlplane.registry.RepositoryService;
+import io.berth.controlplane.registry.TaskRegistryLogins;
 import io.berth.controlplane.accountsettings.AccountSettingsService;
 import io.berth.controlplane.api.actions.AccountSettingActions;
 import io.berth.controlplane.api.actions.ClusterActions;
@@ -125,7 +126,6 @@ public final class ControlPlane
         implements AutoCloseable
 {
     private static final Duration PURGE_INTERVAL = Duration.ofMinutes(1);
-    private static final Duration TASK_LOGIN_LIFETIME = Duration.ofHours(1);
 
     private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
 
@@ -154,6 +154,7 @@ public final class ControlPlane
     private final List<AdminEndpoint> adminEndpoints;
     private final RepositoryService repositories;
     private final RegistryTokens registryTokens;
+    private final TaskRegistryLogins taskRegistryLogins;
     private final RegistryTokenEndpoint registryTokenEndpoint;
     private final ServiceReconciler serviceReconciler;
     private final LogService logs;
@@ -200,6 +201,7 @@ public final class ControlPlane
         this.taskNetwork = new TaskNetwork(config.taskAddressPlan());
         RegistrySettings registry = config.registry();
         this.registryTokens = registry == null ? null : new RegistryTokens(registry.signingKey(), config.clock());
+        this.taskRegistryLogins = registry == null ? null : new TaskRegistryLogins(registryTokens, config.clock());
         RegistryContents registryContents = registry == null ? RegistryContents.NONE : new HttpRegistryContents(registry, registryTokens);
         this.repositories = new RepositoryService(store, registryContents, config.clock());
         this.registryTokenEndpoint = registry == null ? null : new RegistryTokenEndpoint(new RegistryAccess(repositories, registryTokens), config.clock());
@@ -423,10 +425,10 @@ public final class ControlPlane
         return registryTokens.login(accountId, RegistryTokens.LOGIN_LIFETIME);
     }
 
-    /** What a task of the account pulls with: valid for an hour, long enough for a pull after an agent restart. */
+    /** What a task of the account pulls with: the account's current task login (see {@link TaskRegistryLogins}). */
     private RegistryLogin taskRegistryLogin(RegistrySettings registry, String accountId)
     {
-        return new RegistryLogin(registry.address(), LoginToken.USERNAME, registryTokens.login(accountId, TASK_LOGIN_LIFETIME).password());
+        return new RegistryLogin(registry.address(), LoginToken.USERNAME, taskRegistryLogins.forTaskOf(accountId).password());
     }
 
     /** The accounts' keys, and the temporary keys of tasks with a role (requests with a session token). */

@@ -18,7 +18,7 @@ public record BerthJvm(Path javaBinary, String classPath, List<String> jvmOption
      * a heap that starts small. What a benchmark of a server's throughput runs it with.
      */
     public static final List<String> SERVER_OPTIONS = List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xms16m", "-XX:MinHeapFreeRatio=10",
-            "-XX:MaxHeapFreeRatio=30");
+            "-XX:MaxHeapFreeRatio=30", "-XX:TrimNativeHeapInterval=5000");
     /** The options of the `berth` launcher script for a short-lived command: a fast start matters more than peak throughput. */
     public static final List<String> BERTH_SCRIPT_OPTIONS = List.of("--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto");
     /** For tests: the launcher's options with a small heap, since many such JVMs share the test machine. */

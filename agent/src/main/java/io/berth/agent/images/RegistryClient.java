@@ -20,10 +20,10 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Map;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
@@ -57,8 +57,9 @@ public final class RegistryClient
     private final ScheduledExecutorService watchdogs;
     // false for a view made by withCredentials: the HTTP client and watchdogs are its parent's to close
     private final boolean ownsResources;
-    // Authorization header value per "host/repository": a registry scopes tokens to a repository.
-    private final Map<String, String> authorizations = new ConcurrentHashMap<>();
+    // Authorization header values per credential and "host/repository" (a registry scopes tokens to a repository),
+    // shared with the views of other credentials
+    private final RegistryAuthorizations authorizations;
 
     public RegistryClient(RegistryAccessPolicy accessPolicy, RegistryCredentials credentials)
     {
@@ -77,13 +78,14 @@ public final class RegistryClient
     /** The given client must not follow redirects itself, and brings its own connect timeout. */
     public RegistryClient(RegistryAccessPolicy accessPolicy, RegistryCredentials credentials, HttpClient httpClient, RegistryDeadlines deadlines)
     {
-        this(accessPolicy, credentials, httpClient, deadlines,
+        this(accessPolicy, credentials, httpClient, deadlines, new RegistryAuthorizations(Clock.systemUTC()),
                 Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("registry-download-deadlines").factory()), true);
     }
 
     private RegistryClient(RegistryAccessPolicy accessPolicy, RegistryCredentials credentials, HttpClient httpClient, RegistryDeadlines deadlines,
-            ScheduledExecutorService watchdogs, boolean ownsResources)
+            RegistryAuthorizations authorizations, ScheduledExecutorService watchdogs, boolean ownsResources)
     {
+        this.authorizations = requireNonNull(authorizations, "authorizations is null");
         this.accessPolicy = requireNonNull(accessPolicy, "accessPolicy is null");
         this.credentials = requireNonNull(credentials, "credentials is null");
         this.httpClient = requireNonNull(httpClient, "httpClient is null");
@@ -94,12 +96,13 @@ public final class RegistryClient
 
     /**
      * A client that logs in to host with credential instead (a task's own login), sharing this one's connections
-     * but none of its tokens: what another login was granted is never reused for this one. Closing it closes
-     * nothing; this client stays the owner.
+     * and the tokens each credential won (a view of the same credential made later reuses what this one won, until
+     * it expires), but what another login was granted is never sent for this one. Closing it closes nothing; this
+     * client stays the owner.
      */
     public RegistryClient withCredential(String host, RegistryCredentials.Credential credential)
     {
-        return new RegistryClient(accessPolicy, credentials.with(host, credential), httpClient, deadlines, watchdogs, false);
+        return new RegistryClient(accessPolicy, credentials.with(host, credential), httpClient, deadlines, authorizations, watchdogs, false);
     }
 
     /** Fetches the manifest or index the reference names (its digest if it has one, else its tag). */
@@ -252,10 +255,11 @@ public final class RegistryClient
             throws RegistryException
     {
         String authorizationKey = repository.apiHost() + "/" + repository.repository();
+        Optional<RegistryCredentials.Credential> sender = credentials.lookup(repository.registry());
         HttpResponse<T> response = null;
         AuthChallenge lastChallenge = null;
         for (int attempt = 0; attempt < 3; attempt++) {
-            Optional<String> authorization = Optional.ofNullable(authorizations.get(authorizationKey));
+            Optional<String> authorization = authorizations.get(sender, authorizationKey);
             response = execute(repository, requestFactory.apply(authorization), bodyHandler);
             if (response.statusCode() != 401) {
                 return response;
@@ -267,13 +271,13 @@ public final class RegistryClient
             if (challenge.isEmpty() || attempt == 2) {
                 break;
             }
-            String fresh = answer(repository, challenge.get());
-            if (fresh.equals(authorization.orElse(null)) && attempt > 0) {
+            Answer fresh = answer(repository, challenge.get());
+            if (fresh.authorization().equals(authorization.orElse(null)) && attempt > 0) {
                 break;
             }
-            authorizations.put(authorizationKey, fresh);
+            authorizations.put(sender, authorizationKey, fresh.authorization(), fresh.lifetime());
         }
-        Optional<RegistryCredentials.Credential> credential = credentials.lookup(repository.registry());
+        Optional<RegistryCredentials.Credential> credential = sender;
         if (credential.isPresent() && lastChallenge != null && lastChallenge.parameter("error").filter("insufficient_scope"::equals).isPresent()) {
             // logged in, and still not allowed: the token service granted this login nothing on the repository
             throw new RegistryException(DENIED, "denied: the registry %s does not let user %s %s %s (insufficient_scope): it is neither this account's repository nor one it may read"
@@ -285,14 +289,17 @@ public final class RegistryClient
                 : "unauthorized: authentication required (no credentials configured for %s)".formatted(repository.registry()));
     }
 
-    private String answer(ImageReference repository, AuthChallenge challenge)
+    /** An Authorization value that answers a challenge, and how long it may be sent (a token's expires_in). */
+    private record Answer(String authorization, Duration lifetime) {}
+
+    private Answer answer(ImageReference repository, AuthChallenge challenge)
             throws RegistryException
     {
         Optional<RegistryCredentials.Credential> credential = credentials.lookup(repository.registry());
         if (challenge.isBasic()) {
-            return credential
+            return new Answer(credential
                     .orElseThrow(() -> new RegistryException(UNAUTHORIZED, "unauthorized: %s requires a username and password; none configured for it".formatted(repository.registry())))
-                    .basicAuthorization();
+                    .basicAuthorization(), RegistryAuthorizations.DEFAULT_TOKEN_LIFETIME);
         }
         if (!challenge.isBearer()) {
             throw new RegistryException(UNAUTHORIZED, "unauthorized: %s asks for unsupported authentication \"%s\"".formatted(repository.registry(), challenge.scheme()));
@@ -326,7 +333,9 @@ public final class RegistryClient
             if (token.isEmpty()) {
                 throw new RegistryException(PROTOCOL, "the token service of %s returned no token".formatted(repository.registry()));
             }
-            return "Bearer " + token;
+            // expires_in is counted from the answer; a token service that names no lifetime gives the protocol's 60 s
+            long expiresIn = body.path("expires_in").asLong(0);
+            return new Answer("Bearer " + token, expiresIn > 0 ? Duration.ofSeconds(expiresIn) : RegistryAuthorizations.DEFAULT_TOKEN_LIFETIME);
         }
         catch (IOException e) {
             throw new RegistryException(PROTOCOL, "the token service of %s returned invalid JSON".formatted(repository.registry()), e);
@@ -349,7 +358,7 @@ public final class RegistryClient
             }
             HttpRequest.Builder next = HttpRequest.newBuilder(target).timeout(deadlines.headers()).GET();
             if (authority(target).equals(authority(originalHost))) {
-                Optional.ofNullable(authorizations.get(repository.apiHost() + "/" + repository.repository()))
+                authorizations.get(credentials.lookup(repository.registry()), repository.apiHost() + "/" + repository.repository())
                         .ifPresent(value -> next.header("Authorization", value));
             }
             response = execute(repository, next.build(), HttpResponse.BodyHandlers.ofInputStream());

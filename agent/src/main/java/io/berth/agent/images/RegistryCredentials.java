@@ -8,8 +8,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +32,20 @@ public final class RegistryCredentials
         {
             requireNonNull(username, "username is null");
             requireNonNull(password, "password is null");
+        }
+
+        /**
+         * Names the credential without its secret: the user and a hash of the password, which tells two logins of
+         * one user apart all the same. What was granted to a credential is kept under this.
+         */
+        public String fingerprint()
+        {
+            try {
+                return "login " + username + " " + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(password.getBytes(StandardCharsets.UTF_8)));
+            }
+            catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+            }
         }
 
         public String basicAuthorization()

@@ -304,6 +304,43 @@ class RegistryImageServiceTest
         }
     }
 
+    @Test
+    void aTokenWonByALoginServesItsLaterPullsAndNoOtherLogin(@TempDir Path root)
+            throws Exception
+    {
+        try (RegistryProxy proxy = new RegistryProxy(registry.hostPort(), RegistryProxy.Auth.BEARER, "alice", "s3cret")) {
+            String reference = proxy.hostPort() + "/test/busybox:v1";
+            RegistryLogin alice = new RegistryLogin(proxy.hostPort(), "alice", "s3cret");
+            RegistryImageService images = new RegistryImageService(root, client);
+
+            images.pull(reference, alice, "111111111111");
+            assertThat(tokenRequests(proxy)).isEqualTo(1);
+            long challenged = proxy.challenges();
+            // another account's task with the same login resolves the tag again (the tag's resolution is per
+            // account), with the token the login won: no challenge, no token request
+            long asked = manifestRequests(proxy);
+            images.pull(reference, new RegistryLogin(proxy.hostPort(), "alice", "s3cret"), "222222222222");
+            assertThat(manifestRequests(proxy)).isEqualTo(asked + 1);
+            assertThat(tokenRequests(proxy)).isEqualTo(1);
+            assertThat(proxy.challenges()).isEqualTo(challenged);
+
+            // another login, or none, never sends what alice won: each is challenged and asks the token service itself
+            assertThatThrownBy(() -> images.pull(reference, new RegistryLogin(proxy.hostPort(), "alice", "wrong"), "111111111111"))
+                    .isInstanceOf(ImagePullException.class)
+                    .hasMessageContaining("unauthorized");
+            assertThat(tokenRequests(proxy)).isEqualTo(2);
+            assertThatThrownBy(() -> images.pull(reference, null, "333333333333"))
+                    .isInstanceOf(ImagePullException.class)
+                    .hasMessageContaining("unauthorized");
+            assertThat(tokenRequests(proxy)).isEqualTo(3);
+        }
+    }
+
+    private static long tokenRequests(RegistryProxy proxy)
+    {
+        return proxy.requests().stream().filter(request -> request.startsWith("TOKEN ")).count();
+    }
+
     private static long manifestRequests(RegistryProxy proxy)
     {
         return proxy.requests().stream().filter(request -> request.contains("/manifests/")).count();

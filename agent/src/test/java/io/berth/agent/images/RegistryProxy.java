@@ -23,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A loopback reverse proxy in front of a test registry that records every request and can demand Basic or
@@ -46,6 +47,7 @@ final class RegistryProxy
     private final String password;
     private final Set<String> issuedTokens = ConcurrentHashMap.newKeySet();
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final AtomicLong challenges = new AtomicLong();
     private volatile CountDownLatch blobsReleased = new CountDownLatch(0);
     private final CountDownLatch blobRequested = new CountDownLatch(1);
 
@@ -95,6 +97,12 @@ final class RegistryProxy
         return blobRequested.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** How many requests were answered with a challenge (401), having no acceptable authorization. */
+    long challenges()
+    {
+        return challenges.get();
+    }
+
     long blobDownloads()
     {
         return requests.stream().filter(request -> request.startsWith("GET ") && request.contains("/blobs/sha256:")).count();
@@ -131,6 +139,7 @@ final class RegistryProxy
                 }
             }
             if (!authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                challenges.incrementAndGet();
                 String challenge = auth == Auth.BASIC
                         ? "Basic realm=\"test\""
                         : "Bearer realm=\"http://%s/token\",service=\"test-registry\",scope=\"repository:%s:pull\"".formatted(hostPort(), repository(exchange.getRequestURI().getPath()));
