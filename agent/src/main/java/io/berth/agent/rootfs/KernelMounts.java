@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * mount(2) and umount2(2) made by the agent itself instead of through mount(8) and umount(8): on a small, busy host a
- * process start costs tens of milliseconds, and a task's start waits on one such mount and its stop on two unmounts.
+ * mount(2), umount2(2) and the loop device ioctls made by the agent itself instead of through mount(8), umount(8) and
+ * losetup(8): on a small, busy host a process start costs tens of milliseconds, and a task's start waited on three
+ * such processes (its storage's loop device and mount, its root filesystem's mount) and its stop on four.
  * Each call has a deadline: it runs on a thread of its own, so a wedged filesystem that never answers is reported at
  * the deadline (the thread stays in the kernel, as a mount process would).
  */
@@ -38,6 +39,22 @@ final class KernelMounts
             throws IOException
     {
         withDeadline("the unmount of " + target, deadline, () -> LinuxSyscalls.unmount(target, detach));
+    }
+
+    /** Binds a free loop device to the image (losetup --find --show), with direct I/O when asked; returns the device. */
+    static Path attachLoopDevice(Path image, boolean directIo, Duration deadline)
+            throws IOException
+    {
+        Path[] device = new Path[1];
+        withDeadline("the loop device attach of " + image, deadline, () -> device[0] = LinuxSyscalls.attachLoopDevice(image, directIo));
+        return device[0];
+    }
+
+    /** Unbinds the loop device (losetup --detach): the kernel finishes once a device still in use is let go. */
+    static void detachLoopDevice(Path device, Duration deadline)
+            throws IOException
+    {
+        withDeadline("the detach of " + device, deadline, () -> LinuxSyscalls.detachLoopDevice(device));
     }
 
     private static void withDeadline(String what, Duration deadline, Call call)

@@ -56,10 +56,15 @@ public final class LoopDeviceTaskStorage
     private static final long METADATA_BLOCKS_PER_GROUP = 514;
     private static final Path LOOP_DEVICES = Path.of("/sys/block");
 
-    /** The host commands, by name or path (tests put failing ones in), and each one's deadline. */
-    public record Commands(String mkfs, String losetup, String mount, String umount, Duration deadline)
+    /**
+     * The host commands, by name or path (tests put failing ones in), and each step's deadline. With kernelCalls the
+     * loop device is bound and unbound and the filesystem mounted and unmounted by the agent's own system calls
+     * ({@link KernelMounts}), as the losetup, mount and umount commands would: a task's start then runs no process
+     * for its storage but mkfs when no spare image is ready, and its stop none. Without, the named commands run.
+     */
+    public record Commands(String mkfs, String losetup, String mount, String umount, Duration deadline, boolean kernelCalls)
     {
-        public static final Commands DEFAULT = new Commands("mkfs.ext4", "losetup", "mount", "umount", Duration.ofSeconds(30));
+        public static final Commands DEFAULT = new Commands("mkfs.ext4", "losetup", "mount", "umount", Duration.ofSeconds(30), true);
 
         public Commands
         {
@@ -68,6 +73,12 @@ public final class LoopDeviceTaskStorage
             requireNonNull(mount, "mount is null");
             requireNonNull(umount, "umount is null");
             requireNonNull(deadline, "deadline is null");
+        }
+
+        /** The named commands for every step. */
+        public Commands(String mkfs, String losetup, String mount, String umount, Duration deadline)
+        {
+            this(mkfs, losetup, mount, umount, deadline, false);
         }
     }
 
@@ -157,21 +168,14 @@ public final class LoopDeviceTaskStorage
             if (!spare) {
                 format(image, sizeGiB);
             }
-            // direct I/O: the task's writes are cached once (in its filesystem), not a second time for the image file
-            String device = run("attach a loop device", List.of(commands.losetup(), "--find", "--show", "--direct-io=on", image.toString()))
-                    .stdout().strip().lines().findFirst().orElse("");
-            if (!device.startsWith("/dev/")) {
-                // seen in bursts of concurrent attaches: losetup exits 0 yet prints nothing; the kernel knows the device
-                List<String> attached = loopDevicesOf(image);
-                if (attached.size() == 1) {
-                    device = attached.getFirst();
-                }
-            }
-            if (!device.startsWith("/dev/")) {
-                throw new IOException("cannot attach a loop device: losetup printed no device: '" + device + "'");
-            }
+            String device = attach(image);
             try {
-                run("mount the filesystem", List.of(commands.mount(), "-t", "ext4", device, directory.resolve(MOUNT_POINT).toString()));
+                if (commands.kernelCalls()) {
+                    KernelMounts.mount(device, directory.resolve(MOUNT_POINT), "ext4", "", commands.deadline());
+                }
+                else {
+                    run("mount the filesystem", List.of(commands.mount(), "-t", "ext4", device, directory.resolve(MOUNT_POINT).toString()));
+                }
             }
             catch (IOException e) {
                 detach(device);
@@ -189,6 +193,29 @@ public final class LoopDeviceTaskStorage
             }
             throw e;
         }
+    }
+
+    /** Binds a loop device to the image; returns the device's path. */
+    private String attach(Path image)
+            throws IOException
+    {
+        // direct I/O: the task's writes are cached once (in its filesystem), not a second time for the image file
+        if (commands.kernelCalls()) {
+            return KernelMounts.attachLoopDevice(image, true, commands.deadline()).toString();
+        }
+        String device = run("attach a loop device", List.of(commands.losetup(), "--find", "--show", "--direct-io=on", image.toString()))
+                .stdout().strip().lines().findFirst().orElse("");
+        if (!device.startsWith("/dev/")) {
+            // seen in bursts of concurrent attaches: losetup exits 0 yet prints nothing; the kernel knows the device
+            List<String> attached = loopDevicesOf(image);
+            if (attached.size() == 1) {
+                device = attached.getFirst();
+            }
+        }
+        if (!device.startsWith("/dev/")) {
+            throw new IOException("cannot attach a loop device: losetup printed no device: '" + device + "'");
+        }
+        return device;
     }
 
     /** A sparse image of the task size's bytes with an empty ext4 filesystem in it. */
@@ -364,13 +391,23 @@ public final class LoopDeviceTaskStorage
             throws IOException
     {
         try {
-            run("unmount " + mountPoint, List.of(commands.umount(), mountPoint.toString()));
+            if (commands.kernelCalls()) {
+                KernelMounts.unmount(mountPoint, false, commands.deadline());
+            }
+            else {
+                run("unmount " + mountPoint, List.of(commands.umount(), mountPoint.toString()));
+            }
             return;
         }
         catch (IOException e) {
             // busy (a process still has a file open): detach now, the kernel finishes when it is let go
             try {
-                run("unmount " + mountPoint + " lazily", List.of(commands.umount(), "-l", mountPoint.toString()));
+                if (commands.kernelCalls()) {
+                    KernelMounts.unmount(mountPoint, true, commands.deadline());
+                }
+                else {
+                    run("unmount " + mountPoint + " lazily", List.of(commands.umount(), "-l", mountPoint.toString()));
+                }
             }
             catch (IOException lazy) {
                 if (mountTable.isMountPoint(mountPoint)) {
@@ -385,6 +422,10 @@ public final class LoopDeviceTaskStorage
     private void detach(String device)
             throws IOException
     {
+        if (commands.kernelCalls()) {
+            KernelMounts.detachLoopDevice(Path.of(device), commands.deadline());
+            return;
+        }
         run("detach " + device, List.of(commands.losetup(), "--detach", device));
     }
 

@@ -20,7 +20,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * The few Linux calls the agent makes itself, through Java's foreign function API into the C library (glibc
  * 2.36 has wrappers for the new mount API): opening a file for its descriptor, cloning a directory as a
- * detached mount, marking it idmapped and attaching it, and mounting a network namespace's sysfs. util-linux 2.38's mount(8) cannot make idmapped mounts
+ * detached mount, marking it idmapped and attaching it, mounting a network namespace's sysfs, and binding loop devices
+ * (a task's storage, without a losetup process). util-linux 2.38's mount(8) cannot make idmapped mounts
  * (X-mount.idmap came in 2.39), so no host command would do. Each call fails with an IOException that names the
  * call, the path and the kernel's error.
  */
@@ -29,6 +30,7 @@ public final class LinuxSyscalls
     static final int AT_FDCWD = -100;
     static final int AT_EMPTY_PATH = 0x1000;
     static final int O_RDONLY = 0;
+    static final int O_RDWR = 2;
     static final int O_CLOEXEC = 0x80000;
     static final int OPEN_TREE_CLONE = 1;
     static final int OPEN_TREE_CLOEXEC = O_CLOEXEC;
@@ -43,6 +45,23 @@ public final class LinuxSyscalls
     static final int FSCONFIG_CMD_CREATE = 6;
     static final int FSMOUNT_CLOEXEC = 1;
     static final int MNT_DETACH = 2;
+    static final long LOOP_CTL_GET_FREE = 0x4C82;
+    static final long LOOP_CONFIGURE = 0x4C0A;
+    static final long LOOP_CLR_FD = 0x4C01;
+    static final int LO_FLAGS_DIRECT_IO = 16;
+    static final int ENXIO = 6;
+    static final int EBUSY = 16;
+    private static final Path LOOP_CONTROL = Path.of("/dev/loop-control");
+    /**
+     * struct loop_config (linux/loop.h): fd and block_size (__u32 each), struct loop_info64 (232 bytes: five __u64,
+     * four __u32 of which lo_flags is the last, lo_file_name[64], ...), then eight reserved __u64.
+     */
+    private static final long LOOP_CONFIG_BYTES = 304;
+    private static final long LOOP_CONFIG_FLAGS = 8 + 52;
+    private static final long LOOP_CONFIG_FILE_NAME = 8 + 56;
+    private static final int LOOP_FILE_NAME_BYTES = 64;
+    /** Free devices another attach took between the kernel naming one and this attach binding it, tried again this often. */
+    private static final int LOOP_ATTACH_ATTEMPTS = 16;
     private static final Path OWN_NETWORK_NAMESPACE = Path.of("/proc/thread-self/ns/net");
 
     /** struct mount_attr: attr_set, attr_clr, propagation, userns_fd, each a __u64. */
@@ -66,6 +85,8 @@ public final class LinuxSyscalls
     private static final MethodHandle FSMOUNT = function("fsmount", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle UMOUNT2 = function("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle MOUNT = function("mount", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS), CAPTURE_ERRNO);
+    private static final MethodHandle IOCTL_WITH_INT = function("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle IOCTL_WITH_POINTER = function("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
     /** The kernel copies a mount's options as one page: longer ones cannot be given to mount(2). */
     public static final int MAX_MOUNT_OPTIONS_BYTES = 4095;
     private static final MethodHandle STRERROR = function("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
@@ -233,6 +254,78 @@ public final class LinuxSyscalls
             throws IOException
     {
         withCallState((arena, state) -> check((int) UMOUNT2.invokeExact(state, arena.allocateFrom(target.toString()), detach ? MNT_DETACH : 0), state, "umount", target));
+    }
+
+    /**
+     * Binds a free loop device to the image file, as `losetup --find --show [--direct-io=on] IMAGE` does without the
+     * process: the loop control device names a free one, LOOP_CONFIGURE binds it (another attach that took the same
+     * device first makes this one ask again). Returns the device's path, e.g. /dev/loop3.
+     */
+    public static Path attachLoopDevice(Path image, boolean directIo)
+            throws IOException
+    {
+        return withCallState((arena, state) -> {
+            int file = check((int) OPEN.invokeExact(state, arena.allocateFrom(image.toString()), O_RDWR | O_CLOEXEC, 0), state, "open", image);
+            try {
+                int control = check((int) OPEN.invokeExact(state, arena.allocateFrom(LOOP_CONTROL.toString()), O_RDWR | O_CLOEXEC, 0), state, "open", LOOP_CONTROL);
+                try {
+                    MemorySegment config = arena.allocate(LOOP_CONFIG_BYTES, 8);
+                    config.set(JAVA_INT, 0, file);
+                    config.set(JAVA_INT, LOOP_CONFIG_FLAGS, directIo ? LO_FLAGS_DIRECT_IO : 0);
+                    // the name losetup -l shows; the kernel's own record of the backing file is its path, not this
+                    byte[] name = image.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    MemorySegment.copy(name, 0, config, ValueLayout.JAVA_BYTE, LOOP_CONFIG_FILE_NAME, Math.min(name.length, LOOP_FILE_NAME_BYTES - 1));
+                    for (int attempt = 0; attempt < LOOP_ATTACH_ATTEMPTS; attempt++) {
+                        int index = check((int) IOCTL_WITH_INT.invokeExact(state, control, LOOP_CTL_GET_FREE, 0), state, "ioctl LOOP_CTL_GET_FREE", LOOP_CONTROL);
+                        Path device = Path.of("/dev/loop" + index);
+                        int loop = check((int) OPEN.invokeExact(state, arena.allocateFrom(device.toString()), O_RDWR | O_CLOEXEC, 0), state, "open", device);
+                        try {
+                            if ((int) IOCTL_WITH_POINTER.invokeExact(state, loop, LOOP_CONFIGURE, config) == 0) {
+                                return device;
+                            }
+                            int errno = (int) ERRNO.get(state, 0L);
+                            if (errno != EBUSY) {
+                                throw new IOException("ioctl LOOP_CONFIGURE of " + device + " with " + image + " failed: " + describe(errno));
+                            }
+                        }
+                        finally {
+                            int ignored = (int) CLOSE.invokeExact(state, loop);
+                        }
+                    }
+                    throw new IOException("no free loop device for " + image + ": another attach took each of the " + LOOP_ATTACH_ATTEMPTS + " the kernel offered");
+                }
+                finally {
+                    int ignored = (int) CLOSE.invokeExact(state, control);
+                }
+            }
+            finally {
+                int ignored = (int) CLOSE.invokeExact(state, file);
+            }
+        });
+    }
+
+    /**
+     * Unbinds the loop device, as `losetup --detach DEVICE` does: one still in use (mounted) is unbound by the kernel
+     * once it is let go. A device bound to nothing is fine.
+     */
+    public static void detachLoopDevice(Path device)
+            throws IOException
+    {
+        withCallState((arena, state) -> {
+            int loop = check((int) OPEN.invokeExact(state, arena.allocateFrom(device.toString()), O_RDWR | O_CLOEXEC, 0), state, "open", device);
+            try {
+                if ((int) IOCTL_WITH_INT.invokeExact(state, loop, LOOP_CLR_FD, 0) != 0) {
+                    int errno = (int) ERRNO.get(state, 0L);
+                    if (errno != ENXIO) {
+                        throw new IOException("ioctl LOOP_CLR_FD of " + device + " failed: " + describe(errno));
+                    }
+                }
+                return null;
+            }
+            finally {
+                int ignored = (int) CLOSE.invokeExact(state, loop);
+            }
+        });
     }
 
     private static int check(int result, MemorySegment state, String call, Path path)

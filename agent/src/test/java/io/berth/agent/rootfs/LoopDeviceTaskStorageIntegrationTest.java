@@ -217,6 +217,67 @@ class LoopDeviceTaskStorageIntegrationTest
     }
 
     @Test
+    void withKernelCallsNoLosetupMountOrUmountRunsAndTheDeviceUsesDirectIo()
+            throws Exception
+    {
+        // each stand-in writes down that it ran, and fails: the storage is made and removed without any of them
+        Path ran = directory.resolve("ran");
+        Path losetup = script("losetup", "#!/bin/sh\necho losetup >> " + ran + "\nexit 1\n");
+        Path mount = script("mount", "#!/bin/sh\necho mount >> " + ran + "\nexit 32\n");
+        Path umount = script("umount", "#!/bin/sh\necho umount >> " + ran + "\nexit 32\n");
+        storage = new LoopDeviceTaskStorage(directory.resolve("storage"), mountTable,
+                new LoopDeviceTaskStorage.Commands("mkfs.ext4", losetup.toString(), mount.toString(), umount.toString(), Duration.ofSeconds(30), true));
+
+        storage.create(TASK, 3, List.of(KEY));
+
+        Path filesystem = storage.mountPoint(TASK).orElseThrow();
+        assertThat(Files.getFileStore(filesystem).type()).isEqualTo("ext4");
+        Files.writeString(storage.directoryFor(KEY).resolve("file"), "written");
+        String device = storage.loopDevices(TASK).getFirst();
+        Path loop = Path.of("/sys/block").resolve(device.substring("/dev/".length())).resolve("loop");
+        assertThat(Files.readString(loop.resolve("backing_file")).strip()).isEqualTo(directory.resolve("storage").resolve(TASK).resolve("disk.img").toString());
+        assertThat(Files.readString(loop.resolve("dio")).strip()).isEqualTo("1");
+
+        storage.remove(TASK);
+
+        assertThat(directory.resolve("storage").resolve(TASK)).doesNotExist();
+        assertThat(mountTable.mountPointsUnder(directory)).isEmpty();
+        assertThat(Files.exists(loop)).isFalse();
+        assertThat(ran).doesNotExist();
+    }
+
+    @Test
+    void concurrentStartsEachGetALoopDeviceOfTheirOwn()
+            throws Exception
+    {
+        storage = new LoopDeviceTaskStorage(directory.resolve("storage"));
+        List<String> tasks = java.util.stream.IntStream.range(0, 8).mapToObj(index -> "%032x".formatted(index + 1)).toList();
+        try (var starts = java.util.concurrent.Executors.newFixedThreadPool(tasks.size())) {
+            List<java.util.concurrent.Future<Void>> made = tasks.stream().map(task -> starts.submit(() -> {
+                storage.create(task, 1, List.of(task + "-app"));
+                return (Void) null;
+            })).toList();
+            for (var future : made) {
+                future.get(120, TimeUnit.SECONDS);
+            }
+        }
+
+        List<String> devices = new java.util.ArrayList<>();
+        for (String task : tasks) {
+            assertThat(storage.mountPoint(task)).isPresent();
+            devices.addAll(storage.loopDevices(task));
+        }
+        assertThat(devices).hasSize(tasks.size()).doesNotHaveDuplicates();
+        for (String task : tasks) {
+            storage.remove(task);
+        }
+        assertThat(mountTable.mountPointsUnder(directory)).isEmpty();
+        for (String task : tasks) {
+            assertThat(storage.loopDevices(task)).isEmpty();
+        }
+    }
+
+    @Test
     void imageSizeAddsWhatExt4SpendsOnMetadata()
     {
         // per 128 MiB block group: 514 blocks of bitmaps and inode table
