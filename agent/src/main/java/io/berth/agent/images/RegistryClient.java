@@ -277,15 +277,14 @@ public final class RegistryClient
             }
             authorizations.put(sender, authorizationKey, fresh.authorization(), fresh.lifetime());
         }
-        Optional<RegistryCredentials.Credential> credential = sender;
-        if (credential.isPresent() && lastChallenge != null && lastChallenge.parameter("error").filter("insufficient_scope"::equals).isPresent()) {
+        if (sender.isPresent() && lastChallenge != null && lastChallenge.parameter("error").filter("insufficient_scope"::equals).isPresent()) {
             // logged in, and still not allowed: the token service granted this login nothing on the repository
             throw new RegistryException(DENIED, "denied: the registry %s does not let user %s %s %s (insufficient_scope): it is neither this account's repository nor one it may read"
-                    .formatted(repository.registry(), credential.get().username(), lastChallenge.parameter("scope").map(scope -> "do " + scope.substring(scope.lastIndexOf(':') + 1) + " on").orElse("access"),
+                    .formatted(repository.registry(), sender.get().username(), lastChallenge.parameter("scope").map(scope -> "do " + scope.substring(scope.lastIndexOf(':') + 1) + " on").orElse("access"),
                             repository.repository()));
         }
-        throw new RegistryException(UNAUTHORIZED, credential.isPresent()
-                ? "unauthorized: the registry %s rejected the credentials of user %s for %s".formatted(repository.registry(), credential.get().username(), uri.getPath())
+        throw new RegistryException(UNAUTHORIZED, sender.isPresent()
+                ? "unauthorized: the registry %s rejected the credentials of user %s for %s".formatted(repository.registry(), sender.get().username(), uri.getPath())
                 : "unauthorized: authentication required (no credentials configured for %s)".formatted(repository.registry()));
     }
 

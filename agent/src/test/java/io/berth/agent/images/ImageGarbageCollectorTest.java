@@ -1,6 +1,7 @@
 package io.berth.agent.images;
 
 import io.berth.testing.DiskUsage;
+import io.berth.testing.ManualClock;
 import io.berth.testing.OciLayoutImage;
 import io.berth.testing.TestImageConfig;
 import io.berth.testing.TestImages;
@@ -13,11 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -39,7 +37,8 @@ class ImageGarbageCollectorTest
     @RegisterExtension
     static final RegistryFixture fixture = new RegistryFixture("berth-image-gc-test-");
 
-    private final TestClock clock = new TestClock();
+    private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+    private final ManualClock clock = new ManualClock(START);
     private OciLayoutImage a;
     private OciLayoutImage b;
     private OciLayoutImage c;
@@ -127,7 +126,7 @@ class ImageGarbageCollectorTest
             // the task is recorded (waiting for its image) before its pull begins
             String slowReference = proxy.hostPort() + "/gc/c:1";
             CountDownLatch release = proxy.holdBlobs();
-            clock.set(120);
+            clock.set(START.plusSeconds(120));
             Future<PulledImage> pull = threads.submit(() -> service.pull(slowReference));
             assertThat(proxy.awaitBlobRequest(Duration.ofSeconds(30))).isTrue();
 
@@ -217,7 +216,7 @@ class ImageGarbageCollectorTest
     private void pullAt(RegistryImageService service, String reference, int second)
             throws ImagePullException
     {
-        clock.set(second);
+        clock.set(START.plusSeconds(second));
         service.pull(reference);
     }
 
@@ -260,35 +259,5 @@ class ImageGarbageCollectorTest
             throws IOException
     {
         return DiskUsage.regularFileBytes(List.of(root.resolve("blobs"), root.resolve("layers/sha256")));
-    }
-
-    private static final class TestClock
-            extends Clock
-    {
-        private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
-        private volatile Instant now = START;
-
-        void set(int second)
-        {
-            now = START.plusSeconds(second);
-        }
-
-        @Override
-        public ZoneId getZone()
-        {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone)
-        {
-            return this;
-        }
-
-        @Override
-        public Instant instant()
-        {
-            return now;
-        }
     }
 }

@@ -1,12 +1,10 @@
 package io.berth.agent.images;
 
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,36 +14,17 @@ class RegistryAuthorizationsTest
     private static final String REPOSITORY = "registry.example:5000/team/app";
     private static final Optional<RegistryCredentials.Credential> ALICE = Optional.of(new RegistryCredentials.Credential("alice", "s3cret"));
 
-    private Instant now = Instant.parse("2026-12-03T05:00:00Z");
-    private final RegistryAuthorizations authorizations = new RegistryAuthorizations(new Clock()
-    {
-        @Override
-        public ZoneOffset getZone()
-        {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone)
-        {
-            return this;
-        }
-
-        @Override
-        public Instant instant()
-        {
-            return now;
-        }
-    });
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-12-03T05:00:00Z"));
+    private final RegistryAuthorizations authorizations = new RegistryAuthorizations(clock);
 
     @Test
     void aTokenIsSentUntilShortlyBeforeItExpires()
     {
         authorizations.put(ALICE, REPOSITORY, "Bearer one", Duration.ofSeconds(300));
 
-        now = now.plus(Duration.ofSeconds(300).minus(RegistryAuthorizations.EXPIRY_MARGIN).minusMillis(1));
+        clock.advance(Duration.ofSeconds(300).minus(RegistryAuthorizations.EXPIRY_MARGIN).minusMillis(1));
         assertThat(authorizations.get(ALICE, REPOSITORY)).contains("Bearer one");
-        now = now.plusMillis(1);
+        clock.advance(Duration.ofMillis(1));
         assertThat(authorizations.get(ALICE, REPOSITORY)).isEmpty();
     }
 
@@ -76,7 +55,7 @@ class RegistryAuthorizationsTest
     {
         authorizations.put(ALICE, REPOSITORY, "Basic YWxpY2U6czNjcmV0", RegistryAuthorizations.DEFAULT_TOKEN_LIFETIME);
 
-        now = now.plus(RegistryAuthorizations.DEFAULT_TOKEN_LIFETIME.multipliedBy(10));
+        clock.advance(RegistryAuthorizations.DEFAULT_TOKEN_LIFETIME.multipliedBy(10));
         assertThat(authorizations.get(ALICE, REPOSITORY)).contains("Basic YWxpY2U6czNjcmV0");
     }
 
@@ -86,7 +65,7 @@ class RegistryAuthorizationsTest
         for (int index = 0; index < 1100; index++) {
             authorizations.put(ALICE, REPOSITORY + index, "Bearer " + index, Duration.ofSeconds(60));
         }
-        now = now.plusSeconds(60);
+        clock.advance(Duration.ofSeconds(60));
         authorizations.put(ALICE, REPOSITORY, "Bearer fresh", Duration.ofSeconds(60));
 
         assertThat(authorizations.size()).isEqualTo(1);

@@ -1,12 +1,12 @@
 package io.berth.agent.images;
 
 import io.berth.common.agentprotocol.RegistryLogin;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,27 +15,8 @@ class TagResolutionCacheTest
     private static final ImageReference TAG = ImageReference.parse("registry.example:5000/team/app:v1");
     private static final Digest DIGEST = Digest.parse("sha256:" + "a".repeat(64));
 
-    private Instant now = Instant.parse("2026-12-02T10:00:00Z");
-    private final TagResolutionCache cache = new TagResolutionCache(new Clock()
-    {
-        @Override
-        public ZoneOffset getZone()
-        {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone)
-        {
-            return this;
-        }
-
-        @Override
-        public Instant instant()
-        {
-            return now;
-        }
-    }, Duration.ofSeconds(5));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-12-02T10:00:00Z"));
+    private final TagResolutionCache cache = new TagResolutionCache(clock, Duration.ofSeconds(5));
 
     @Test
     void aResolutionLivesForItsLifetimeOnly()
@@ -43,9 +24,9 @@ class TagResolutionCacheTest
         TagResolutionCache.Key key = TagResolutionCache.Key.of("111111111111", null, TAG);
         cache.put(key, DIGEST);
 
-        now = now.plusMillis(4999);
+        clock.advance(Duration.ofMillis(4999));
         assertThat(cache.get(key)).contains(DIGEST);
-        now = now.plusMillis(1);
+        clock.advance(Duration.ofMillis(1));
         assertThat(cache.get(key)).isEmpty();
     }
 

@@ -2,15 +2,13 @@ package io.berth.agent.link;
 
 import io.berth.common.hostauth.AgentCallKeys;
 import io.berth.common.hostauth.PreviousAgentCallKey;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,7 +20,7 @@ class ControlPlaneKeysTest
     @TempDir
     Path directory;
 
-    private final SettableClock clock = new SettableClock();
+    private final ManualClock clock = new ManualClock(START);
     private final String oldKey = AgentCallKeys.encode(AgentCallKeys.newKeyPair().getPublic());
     private final String newKey = AgentCallKeys.encode(AgentCallKeys.newKeyPair().getPublic());
 
@@ -38,7 +36,7 @@ class ControlPlaneKeysTest
         assertThat(keys.current()).containsExactly(AgentCallKeys.decode(newKey), AgentCallKeys.decode(oldKey));
 
         // no sync needed to end the grace: an agent cut off from the control plane refuses the old key all the same
-        clock.now = START.plusSeconds(60);
+        clock.set(START.plusSeconds(60));
         assertThat(keys.current()).containsExactly(AgentCallKeys.decode(newKey));
         assertThat(ControlPlaneKeys.load(directory, clock).current()).containsExactly(AgentCallKeys.decode(newKey));
     }
@@ -54,29 +52,5 @@ class ControlPlaneKeysTest
         Files.writeString(directory.resolve(ControlPlaneKeys.PREVIOUS_FILE_NAME), "garbage");
         assertThatThrownBy(() -> ControlPlaneKeys.load(directory, clock))
                 .hasMessageContaining(ControlPlaneKeys.PREVIOUS_FILE_NAME).hasMessageContaining("is damaged").hasMessageContaining("remove it");
-    }
-
-    private static final class SettableClock
-            extends Clock
-    {
-        private volatile Instant now = START;
-
-        @Override
-        public ZoneId getZone()
-        {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone)
-        {
-            return this;
-        }
-
-        @Override
-        public Instant instant()
-        {
-            return now;
-        }
     }
 }
