@@ -26,10 +26,10 @@ final class StartBreakdown
     private static final String WOKEN = "createdAt -> agent has the task (long-poll wake-up + sync)";
     private static final String RUNNER = "agent has the task -> pullStartedAt (runner starts)";
     private static final String NETWORK = "pullStoppedAt -> network ready (CNI: netns, veth, IP)";
-    private static final String STORAGE = "network ready -> task storage mounted, when later (made beside the network)";
-    private static final String STORAGE_ALONE = "  (beside: pullStoppedAt -> task storage mounted: mkfs.ext4, losetup, mount)";
-    private static final String ROOTFS = "network and storage ready -> overlay rootfs mounted";
-    private static final String CONTAINER = "rootfs mounted -> startedAt (conmon + runc)";
+    private static final String STORAGE_ALONE = "  (beside: pullStoppedAt -> task storage mounted: mkfs.ext4, loop device, mount)";
+    private static final String ROOTFS_ALONE = "  (beside: task storage mounted -> overlay rootfs mounted)";
+    private static final String ROOTFS = "network ready -> overlay rootfs mounted, when later (made beside the network)";
+    private static final String CONTAINER = "network and rootfs ready -> startedAt (conmon + runc)";
     private static final String REPORTED = "startedAt -> control plane has RUNNING (report sync)";
     private static final String POLLED = "control plane has RUNNING -> client sees it (poll)";
 
@@ -65,12 +65,12 @@ final class StartBreakdown
             phases.add(RUNNER, agentHasTask, task.pullStartedAt());
             phases.add(PULLED, task.pullStartedAt(), task.pullStoppedAt());
             phases.add(NETWORK, task.pullStoppedAt(), networkReady);
-            // a log without the storage line (an agent from before task storage) has its rootfs follow the network
-            Instant prepared = networkReady == null || storageReady == null ? networkReady : storageReady.isAfter(networkReady) ? storageReady : networkReady;
-            phases.add(STORAGE, networkReady, storageReady == null ? null : prepared);
+            // the root filesystem is mounted in the storage while the network is still being made: the start waits for the later
+            Instant prepared = networkReady == null || rootfsMounted == null ? null : rootfsMounted.isAfter(networkReady) ? rootfsMounted : networkReady;
             phases.add(STORAGE_ALONE, task.pullStoppedAt(), storageReady);
-            phases.add(ROOTFS, prepared, rootfsMounted);
-            phases.add(CONTAINER, rootfsMounted, task.startedAt());
+            phases.add(ROOTFS_ALONE, storageReady, rootfsMounted);
+            phases.add(ROOTFS, networkReady, prepared);
+            phases.add(CONTAINER, prepared, task.startedAt());
             phases.add(REPORTED, task.startedAt(), controlPlaneRunning);
             phases.add(POLLED, controlPlaneRunning, sample.seenAt());
         }

@@ -24,7 +24,12 @@ final class NetworkCommands
     static final String NFT = "/usr/sbin/nft";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
+    private static final List<String> NFT_FROM_STDIN = List.of(NFT, "-f", "-");
+
     private final List<String> prefix;
+    private final Object nftablesLock = new Object();
+    /** libnftables in this process, made at the first nft call (null until then); empty when it cannot serve. */
+    private Optional<Nftables> nftables;
 
     /** Commands in this process's own network namespace. */
     NetworkCommands()
@@ -59,6 +64,33 @@ final class NetworkCommands
             throw new NetworkException("cannot " + purpose + ": " + output.message());
         }
         return output.stdout().strip();
+    }
+
+    /**
+     * Runs nft's commands (what `nft -f` reads) as one transaction and returns what they printed. In this process's
+     * own network namespace (no prefix) libnftables runs them without a process ({@link Nftables}); under a prefix,
+     * and when the library cannot serve, the nft command does.
+     */
+    String nft(String purpose, String commands)
+            throws NetworkException
+    {
+        Optional<Nftables> library = nftables();
+        if (library.isPresent() && library.get().usable()) {
+            return library.get().run(purpose, commands, TIMEOUT);
+        }
+        return run(purpose, NFT_FROM_STDIN, commands);
+    }
+
+    private Optional<Nftables> nftables()
+    {
+        synchronized (nftablesLock) {
+            if (nftables == null) {
+                // a context lives as long as this process, so only the agent's own namespace gets one: a test's
+                // namespaces come and go, and their commands keep the nft command
+                nftables = prefix.isEmpty() ? Nftables.open(Optional.empty(), TIMEOUT) : Optional.empty();
+            }
+            return nftables;
+        }
     }
 
     /** Runs the command and returns how it ended, failed or not; only a command that cannot run or hangs throws. */

@@ -3,14 +3,13 @@ package io.berth.agent.network;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Applies the host's tenant firewall ({@link FirewallRuleset}) with nft, one render at a time: every caller
+ * Applies the host's tenant firewall ({@link FirewallRuleset}) with nftables ({@link NetworkCommands#nft}), one render at a time: every caller
  * renders from the state it holds when it gets its turn, so the last one to apply wins with the newest state.
  * Callers that waited for their turn while another render was applied are covered by it when that render began
  * after they called (it read their changes): they return without an nft call of their own, so a burst of task
@@ -19,7 +18,6 @@ import static java.util.Objects.requireNonNull;
 final class TenantFirewall
 {
     private static final Logger log = LoggerFactory.getLogger(TenantFirewall.class);
-    private static final List<String> NFT_FROM_STDIN = List.of(NetworkCommands.NFT, "-f", "-");
 
     private final String bridgeName;
     private final NetworkCommands commands;
@@ -57,7 +55,7 @@ final class TenantFirewall
             long covering = calls.get();
             String ruleset = FirewallRuleset.render(source.rules());
             if (force || !ruleset.equals(applied)) {
-                commands.run("apply the tenant firewall " + FirewallRuleset.tableName(bridgeName), NFT_FROM_STDIN, ruleset);
+                commands.nft("apply the tenant firewall " + FirewallRuleset.tableName(bridgeName), ruleset);
                 if (applied == null) {
                     log.info("tenant firewall {} applied", FirewallRuleset.tableName(bridgeName));
                 }
@@ -76,7 +74,7 @@ final class TenantFirewall
     {
         applying.lock();
         try {
-            commands.run("remove the tenant firewall " + FirewallRuleset.tableName(bridgeName), NFT_FROM_STDIN, FirewallRuleset.removal(bridgeName));
+            commands.nft("remove the tenant firewall " + FirewallRuleset.tableName(bridgeName), FirewallRuleset.removal(bridgeName));
             applied = null;
             // the tables are gone: no earlier render covers a caller still waiting for its turn
             coveredUpTo = 0;

@@ -43,9 +43,16 @@ final class MonitorProcess
         return livePid(pidFile, containerId).isPresent();
     }
 
+    /**
+     * Kills conmon and what it still runs: a runtime create that hangs would otherwise outlive it (its children first,
+     * so none is handed to another parent on the way).
+     */
     static void kill(Path pidFile, String containerId)
     {
-        livePid(pidFile, containerId).ifPresent(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        livePid(pidFile, containerId).ifPresent(pid -> ProcessHandle.of(pid).ifPresent(monitor -> {
+            monitor.descendants().toList().reversed().forEach(ProcessHandle::destroyForcibly);
+            monitor.destroyForcibly();
+        }));
     }
 
     private static OptionalInt readPid(Path pidFile)

@@ -52,7 +52,6 @@ public final class RuncConmonRuntime
     public static final Path DEFAULT_CONMON = Path.of("/usr/bin/conmon");
 
     private static final Logger log = LoggerFactory.getLogger(RuncConmonRuntime.class);
-    private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration EXIT_FILE_GRACE = Duration.ofSeconds(2);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
@@ -420,9 +419,9 @@ public final class RuncConmonRuntime
         // conmon forks, makes the child a session leader (so it survives us) and the parent exits at once
         Process launcher = builder.start();
         try {
-            if (!launcher.waitFor(CREATE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!launcher.waitFor(createDeadline().toMillis(), TimeUnit.MILLISECONDS)) {
                 launcher.destroyForcibly();
-                throw new ContainerStartException("the container monitor (conmon) did not start within " + CREATE_TIMEOUT.toSeconds() + " s");
+                throw new ContainerStartException("the container monitor (conmon) did not start within " + createDeadline().toSeconds() + " s");
             }
         }
         catch (InterruptedException e) {
@@ -437,7 +436,7 @@ public final class RuncConmonRuntime
     private void awaitCreated(String containerId)
             throws ContainerStartException
     {
-        long deadline = System.nanoTime() + CREATE_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + createDeadline().toNanos();
         while (true) {
             // `runc create` writes the container's pid file (conmon's --container-pidfile) once the container is
             // created: watching for it costs a stat, where asking `runc state` costs a process
@@ -456,10 +455,19 @@ public final class RuncConmonRuntime
                 throw new ContainerStartException(reason);
             }
             if (System.nanoTime() > deadline) {
-                throw new ContainerStartException(runtime.name() + " did not create the container within " + CREATE_TIMEOUT.toSeconds() + " s");
+                throw new ContainerStartException(runtime.name() + " did not create the container within " + createDeadline().toSeconds() + " s");
             }
             sleep(CREATE_POLL_INTERVAL);
         }
+    }
+
+    /**
+     * How long conmon's create may take: it does most of a start's work (namespaces, cgroups, mounts), so twice what
+     * one runtime command may (60 s by default).
+     */
+    private Duration createDeadline()
+    {
+        return runtime.commandDeadline().multipliedBy(2);
     }
 
     private Optional<String> awaitRuncError(String containerId)
@@ -477,6 +485,33 @@ public final class RuncConmonRuntime
     private void startCreated(String containerId)
             throws ContainerStartException
     {
+        ExecFifoStart fifo = new ExecFifoStart(layout.runcRoot().resolve(containerId),
+                () -> ContainerProcess.livePid(layout.containerPidFile(containerId), containerId).isPresent());
+        if (fifo.available()) {
+            try {
+                fifo.start(runtime.commandDeadline());
+            }
+            catch (ContainerStartException e) {
+                // runc's own reason, when it logged one, says more
+                throw new ContainerStartException(RuncMessages.fromJsonLog(readQuietly(layout.runcLog(containerId))).orElse(e.getMessage()), e);
+            }
+        }
+        else {
+            startWithRuntime(containerId);
+        }
+        try {
+            Files.writeString(layout.startedMarker(containerId), "");
+        }
+        catch (IOException e) {
+            // only an optimisation is lost: status() then asks runc every time
+            log.warn("cannot mark container {} as started: {}", containerId, e.getMessage());
+        }
+    }
+
+    /** `runc start` (runsc's, which keeps no start FIFO). */
+    private void startWithRuntime(String containerId)
+            throws ContainerStartException
+    {
         ProcessOutput output = runc.start(containerId);
         if (!output.succeeded()) {
             // a process that ends at once may be gone before `runc start` reports back: that is a start
@@ -486,13 +521,6 @@ public final class RuncConmonRuntime
                 throw new ContainerStartException(RuncMessages.fromJsonLog(readQuietly(layout.runcLog(containerId)))
                         .orElse(RuncMessages.fromStderr(output.stderr())));
             }
-        }
-        try {
-            Files.writeString(layout.startedMarker(containerId), "");
-        }
-        catch (IOException e) {
-            // only an optimisation is lost: status() then asks runc every time
-            log.warn("cannot mark container {} as started: {}", containerId, e.getMessage());
         }
     }
 

@@ -82,7 +82,7 @@ final class StateLayout
         return bundle(containerId).resolve("container.pid");
     }
 
-    /** Written once `runc start` has succeeded, so status checks can skip runc while the process lives. */
+    /** Written once the container was started, so status checks can skip runc while the process lives. */
     Path startedMarker(String containerId)
     {
         return bundle(containerId).resolve("started");

@@ -257,11 +257,15 @@ public final class TaskRunner
     /**
      * Pulls every image and sets up the task's network and storage; false when the task ended because one of them
      * failed. The network and the storage do not depend on the images, nor on each other: both are made while the
-     * images are resolved, each on a thread of its own, and the task waits for the slowest of the three.
+     * images are resolved, each on a thread of its own. The containers' root filesystems need the images, the
+     * storage and the id range, not the network: they are mounted while the network is still being made.
      */
     private boolean prepare()
     {
         update(current -> current.withPullStarted(now()));
+        if (!allocateIdRange()) {
+            return false;
+        }
         String accountId = record.get().assignment().accountId();
         CompletableFuture<NetworkAttachment> network = SideStep.start("network-" + taskId(), () -> host.network().setUp(taskId(), accountId).orElse(null));
         CompletableFuture<String> storageFailure = SideStep.start("storage-" + taskId(), this::createStorage);
@@ -275,28 +279,51 @@ public final class TaskRunner
             }
         }
         update(current -> current.withPullStopped(now()));
+        String failure = storageFailure.join();
+        if (failure == null) {
+            prepareRootFilesystems();
+        }
         try {
             NetworkAttachment attachment = network.join();
             update(current -> current.withNetwork(attachment));
         }
         catch (CompletionException e) {
-            if (!(e.getCause() instanceof NetworkException failure)) {
+            if (!(e.getCause() instanceof NetworkException networkFailure)) {
                 throw e.getCause() instanceof RuntimeException unexpected ? unexpected : e;
             }
-            String reason = "ResourceInitializationError: cannot set up the task's network: " + failure.getMessage();
+            String reason = "ResourceInitializationError: cannot set up the task's network: " + networkFailure.getMessage();
             log.warn("task {}: {}", taskId(), reason);
             update(current -> current.withStopReason(TASK_FAILED_TO_START, reason));
-            storageFailure.join();
             finishWithoutStarting(reason);
             return false;
         }
-        String failure = storageFailure.join();
         if (failure != null) {
             update(current -> current.withStopReason(TASK_FAILED_TO_START, failure));
             finishWithoutStarting(failure);
             return false;
         }
-        return allocateIdRange();
+        return true;
+    }
+
+    /**
+     * Mounts every container's root filesystem ahead of its start. A failure is left to the container's start, which
+     * prepares again (what is mounted stays) and stops the task with the reason.
+     */
+    private void prepareRootFilesystems()
+    {
+        for (ContainerSpec spec : record.get().assignment().containers()) {
+            PulledImage image = images.get(spec.name());
+            if (image == null) {
+                continue;
+            }
+            String containerId = containerRecord(spec.name()).containerId();
+            try {
+                host.snapshotter().prepare(containerId, image.layers(), record.get().idMapping());
+            }
+            catch (IOException | RuntimeException e) {
+                log.info("task {}: the root filesystem of container {} is made again at its start: {}", taskId(), spec.name(), e.getMessage());
+            }
+        }
     }
 
     /**

@@ -12,6 +12,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
+import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -32,6 +33,8 @@ public final class LinuxSyscalls
     static final int O_RDONLY = 0;
     static final int O_RDWR = 2;
     static final int O_CLOEXEC = 0x80000;
+    static final int O_NONBLOCK = 0x800;
+    static final int EAGAIN = 11;
     static final int OPEN_TREE_CLONE = 1;
     static final int OPEN_TREE_CLOEXEC = O_CLOEXEC;
     static final long MOUNT_ATTR_RDONLY = 0x1;
@@ -76,6 +79,7 @@ public final class LinuxSyscalls
 
     private static final MethodHandle OPEN = function("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle CLOSE = function("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle READ = function("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO);
     private static final MethodHandle OPEN_TREE = function("open_tree", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle MOUNT_SETATTR = function("mount_setattr", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO);
     private static final MethodHandle MOVE_MOUNT = function("move_mount", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
@@ -123,6 +127,37 @@ public final class LinuxSyscalls
         return withCallState((arena, state) -> check((int) OPEN.invokeExact(state, arena.allocateFrom(path.toString()), O_RDONLY | O_CLOEXEC, 0), state, "open", path));
     }
 
+    /**
+     * Opens a FIFO for reading without waiting for a writer (O_NONBLOCK, close-on-exec) and returns the descriptor; the
+     * caller closes it. A writer's blocking open of the FIFO returns once this descriptor exists.
+     */
+    public static int openFifoForReading(Path fifo)
+            throws IOException
+    {
+        return withCallState((arena, state) -> check((int) OPEN.invokeExact(state, arena.allocateFrom(fifo.toString()), O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0), state, "open", fifo));
+    }
+
+    /**
+     * Reads at most max bytes from a non-blocking descriptor without waiting: the bytes read, an empty array at end
+     * of file (for a FIFO: no writer holds it open), or empty when nothing is there yet (EAGAIN).
+     */
+    public static Optional<byte[]> readAvailable(int fd, int max)
+            throws IOException
+    {
+        return withCallState((arena, state) -> {
+            MemorySegment buffer = arena.allocate(max);
+            long read = (long) READ.invokeExact(state, fd, buffer, (long) max);
+            if (read < 0) {
+                int errno = (int) ERRNO.get(state, 0L);
+                if (errno == EAGAIN) {
+                    return Optional.<byte[]>empty();
+                }
+                throw new IOException("read of fd " + fd + " failed: " + describe(errno));
+            }
+            return Optional.of(buffer.asSlice(0, read).toArray(ValueLayout.JAVA_BYTE));
+        });
+    }
+
     public static void close(int fd)
             throws IOException
     {
@@ -153,6 +188,22 @@ public final class LinuxSyscalls
             }
             return null;
         });
+    }
+
+    /**
+     * Moves the calling thread into the network namespace at networkNamespace for good: for a platform thread that
+     * serves only that namespace (sockets it opens then belong to it).
+     */
+    public static void enterNetworkNamespace(Path networkNamespace)
+            throws IOException
+    {
+        int namespace = openReadOnly(networkNamespace);
+        try {
+            withCallState((arena, state) -> check((int) SETNS.invokeExact(state, namespace, CLONE_NEWNET), state, "setns", networkNamespace));
+        }
+        finally {
+            close(namespace);
+        }
     }
 
     /**

@@ -243,6 +243,30 @@ class RuncConmonRuntimeIntegrationTest
     }
 
     @Test
+    void aCreatedContainerIsStartedThroughItsStartFifoWithoutARuncStartProcess()
+            throws Exception
+    {
+        // a runc that writes down each of its commands before it runs it
+        Path commands = directory.resolve("runc-commands");
+        Path recordingRunc = directory.resolve("recording-runc");
+        Files.writeString(recordingRunc, "#!/bin/sh\necho \"$*\" >> " + commands + "\nexec " + RuncConmonRuntime.DEFAULT_RUNC + " \"$@\"\n");
+        recordingRunc.toFile().setExecutable(true);
+        runtime = new RuncConmonRuntime(stateDirectory, recordingRunc, RuncConmonRuntime.DEFAULT_CONMON, cgroupParent, Clock.systemUTC());
+
+        runtime.start(launch("fifo", "sh", "-c", "echo started; while [ ! -e /tmp/go ]; do sleep 0.1; done; exit 4"));
+
+        await().atMost(PATIENCE).until(() -> logText("fifo").contains("started"));
+        assertThat(Files.readAllLines(commands)).anyMatch(line -> line.contains(" create ")).noneMatch(line -> line.contains(" start "));
+        assertThat(stateDirectory.resolve("runc/fifo/exec.fifo")).as("runc reports a container with its FIFO as created").doesNotExist();
+        Process state = new ProcessBuilder(RuncConmonRuntime.DEFAULT_RUNC.toString(), "--root", stateDirectory.resolve("runc").toString(), "state", "fifo")
+                .redirectErrorStream(true).start();
+        assertThat(state.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(state.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("\"status\": \"running\"");
+        Files.writeString(rootfs.resolve("tmp/go"), "");
+        assertThat(awaitExit("fifo").exitCode()).isEqualTo(4);
+    }
+
+    @Test
     void aNewRuntimeOverTheSameStateFindsRunningContainersAndTheirExit()
             throws Exception
     {

@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Fault injection with a runc that hangs (behind a wrapper: one subcommand never returns), with the real conmon,
- * cgroups and overlayfs. A start that hangs stops the task with a reason that names the runtime's deadline; a stop
+ * cgroups and overlayfs. A start whose create hangs stops the task with a reason that names its deadline; a stop
  * that hangs while the agent leaves its host (`berth up` shutting down, a removed host) passes the agent's patience,
  * and the forced teardown still removes the container, its cgroup, its monitor and its root filesystem mount. Either
  * way the task ends STOPPED and nothing of it is left. Needs root, runc, conmon and busybox-static.
@@ -35,6 +35,8 @@ class HungRuntimeFaultTest
     private static final String TASK_ID = "5707a11f5707a11f5707a11f5707a11f";
     /** Shorter than the agent's 30 s so that the test does not wait it out; long enough for a real runc under load. */
     private static final Duration RUNTIME_COMMAND_DEADLINE = Duration.ofSeconds(6);
+    /** How long the hung runc sleeps: a number no other process of the suite sleeps, so that it can be looked for. */
+    private static final int HUNG_RUNC_SECONDS = 613;
 
     @TempDir
     Path directory;
@@ -68,13 +70,14 @@ class HungRuntimeFaultTest
     void aTaskWhoseStartHangsStopsWithTheRuntimesDeadlineAsItsReason()
             throws Exception
     {
-        reconciler = launch(hangingRunc("start"));
+        // conmon runs the create, and a created container is started without another runc (its start FIFO)
+        reconciler = launch(hangingRunc("create"));
         await().atMost(Duration.ofSeconds(90)).until(() -> reconciler.tasks().getFirst().status() == Status.STOPPED);
 
         TaskRecord recorded = assertNothingLeft();
         assertThat(recorded.stopCode()).isEqualTo(TaskRunner.TASK_FAILED_TO_START);
-        assertThat(recorded.stoppedReason()).startsWith("CannotStartContainerError: runc could not start container " + TASK_ID + "-app: ")
-                .contains("start").contains("did not finish within " + RUNTIME_COMMAND_DEADLINE.toSeconds() + " s");
+        assertThat(recorded.stoppedReason()).startsWith("CannotStartContainerError: ")
+                .contains("runc did not create the container within " + RUNTIME_COMMAND_DEADLINE.multipliedBy(2).toSeconds() + " s");
     }
 
     @Test
@@ -102,10 +105,10 @@ class HungRuntimeFaultTest
         Files.writeString(wrapper, """
                 #!/bin/sh
                 for argument in "$@"; do
-                    if [ "$argument" = %s ]; then exec sleep 600; fi
+                    if [ "$argument" = %s ]; then exec sleep %d; fi
                 done
                 exec %s "$@"
-                """.formatted(subcommand, RuncConmonRuntime.DEFAULT_RUNC));
+                """.formatted(subcommand, HUNG_RUNC_SECONDS, RuncConmonRuntime.DEFAULT_RUNC));
         Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
         return wrapper;
     }
@@ -135,8 +138,8 @@ class HungRuntimeFaultTest
         runtime.removeCgroupParent();
         assertThat(CgroupLayout.host().existingDirectories("/" + cgroupParent)).isEmpty();
         assertThat(host.storage.sizes).isEmpty();
-        // a hung runc was killed when its deadline passed or its caller gave up on it, not left waiting
-        assertThat(ProcessHandle.current().descendants().filter(process -> process.info().commandLine().orElse("").contains("sleep 600")).count()).isZero();
+        // a hung runc was killed when its deadline passed or its caller gave up on it (a hung create with its conmon), not left waiting
+        assertThat(ProcessHandle.allProcesses().filter(process -> process.info().commandLine().orElse("").contains("sleep " + HUNG_RUNC_SECONDS)).count()).isZero();
         TaskRecord recorded = new TaskRecordStore(directory.resolve("tasks")).loadAll().getFirst();
         assertThat(recorded.status()).isEqualTo(Status.STOPPED);
         return recorded;
