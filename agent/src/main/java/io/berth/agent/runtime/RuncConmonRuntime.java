@@ -3,6 +3,8 @@ package io.berth.agent.runtime;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.agent.process.ProcessOutput;
 import io.berth.agent.rootfs.MountTable;
+import io.berth.agent.userns.LinuxSyscalls;
+import io.berth.common.agentprotocol.IsolationTier;
 import io.berth.common.files.FileTrees;
 import io.berth.common.json.Json;
 import org.slf4j.Logger;
@@ -221,6 +223,22 @@ public final class RuncConmonRuntime
     public void signal(String containerId, int signal)
     {
         StateLayout.checkContainerId(containerId);
+        if (runtime.tier() == IsolationTier.CONTAINER && Files.exists(layout.startedMarker(containerId))) {
+            // what runc kill does for one container: kill(2) on its init, here without a runc process (a stop's first
+            // step); the pid counts only while it lives in the container's cgroup, so a reused pid is never signalled
+            OptionalInt pid = ContainerProcess.livePid(layout.containerPidFile(containerId), containerId);
+            if (pid.isPresent()) {
+                try {
+                    LinuxSyscalls.kill(pid.getAsInt(), signal);
+                    log.info("Sent signal {} to container {}", signal, containerId);
+                    return;
+                }
+                catch (IOException e) {
+                    // gone in between: runc says whether the container is stopped
+                    log.debug("kill of container {} init {} failed: {}", containerId, pid.getAsInt(), e.getMessage());
+                }
+            }
+        }
         ProcessOutput output = runc.kill(containerId, signal);
         if (output.succeeded()) {
             log.info("Sent signal {} to container {}", signal, containerId);
@@ -251,9 +269,11 @@ public final class RuncConmonRuntime
         }
         // let conmon record the exit and leave by itself before its container's state goes away
         awaitMonitorExit(containerId, EXIT_FILE_GRACE);
-        ProcessOutput deleted = runc.forceDelete(containerId);
-        if (!deleted.succeeded() && !deleted.stderr().contains("does not exist")) {
-            log.warn("runc delete of container {} failed: {}", containerId, RuncMessages.fromStderr(deleted.stderr()));
+        if (!exitedWithoutProcessesLeft(containerId)) {
+            ProcessOutput deleted = runc.forceDelete(containerId);
+            if (!deleted.succeeded() && !deleted.stderr().contains("does not exist")) {
+                log.warn("runc delete of container {} failed: {}", containerId, RuncMessages.fromStderr(deleted.stderr()));
+            }
         }
         MonitorProcess.kill(layout.conmonPidFile(containerId), containerId);
         awaitMonitorExit(containerId, EXIT_FILE_GRACE);
@@ -270,6 +290,19 @@ public final class RuncConmonRuntime
             throw new UncheckedIOException("cannot delete container " + containerId + ": " + e.getMessage(), e);
         }
         log.info("Deleted container {}", containerId);
+    }
+
+    /**
+     * Whether runc's delete has nothing to do that the rest of {@link #delete} does not: for runc, once conmon recorded
+     * the exit of a container's init (and with it every process of its PID namespace ended), a delete only removes the
+     * cgroups and the state directory, which delete removes itself, so a stop spares a runc process. runsc keeps
+     * a sandbox to tear down, so it is always asked.
+     */
+    private boolean exitedWithoutProcessesLeft(String containerId)
+    {
+        return runtime.tier() == IsolationTier.CONTAINER
+                && Files.exists(layout.exitFile(containerId))
+                && ContainerProcess.livePid(layout.containerPidFile(containerId), containerId).isEmpty();
     }
 
     /**

@@ -79,6 +79,7 @@ public final class LinuxSyscalls
 
     private static final MethodHandle OPEN = function("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle CLOSE = function("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle KILL = function("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle READ = function("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO);
     private static final MethodHandle OPEN_TREE = function("open_tree", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle MOUNT_SETATTR = function("mount_setattr", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO);
@@ -156,6 +157,13 @@ public final class LinuxSyscalls
             }
             return Optional.of(buffer.asSlice(0, read).toArray(ValueLayout.JAVA_BYTE));
         });
+    }
+
+    /** Sends signal to the process pid (kill(2)); fails with the kernel's error, e.g. when no such process is left. */
+    public static void kill(int pid, int signal)
+            throws IOException
+    {
+        withCallState((arena, state) -> check((int) KILL.invokeExact(state, pid, signal), state, "kill " + signal, Path.of("/proc/" + pid)));
     }
 
     public static void close(int fd)

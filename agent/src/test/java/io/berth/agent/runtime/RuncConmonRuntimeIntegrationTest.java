@@ -246,12 +246,7 @@ class RuncConmonRuntimeIntegrationTest
     void aCreatedContainerIsStartedThroughItsStartFifoWithoutARuncStartProcess()
             throws Exception
     {
-        // a runc that writes down each of its commands before it runs it
-        Path commands = directory.resolve("runc-commands");
-        Path recordingRunc = directory.resolve("recording-runc");
-        Files.writeString(recordingRunc, "#!/bin/sh\necho \"$*\" >> " + commands + "\nexec " + RuncConmonRuntime.DEFAULT_RUNC + " \"$@\"\n");
-        recordingRunc.toFile().setExecutable(true);
-        runtime = new RuncConmonRuntime(stateDirectory, recordingRunc, RuncConmonRuntime.DEFAULT_CONMON, cgroupParent, Clock.systemUTC());
+        Path commands = useRecordingRunc();
 
         runtime.start(launch("fifo", "sh", "-c", "echo started; while [ ! -e /tmp/go ]; do sleep 0.1; done; exit 4"));
 
@@ -264,6 +259,34 @@ class RuncConmonRuntimeIntegrationTest
         assertThat(new String(state.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("\"status\": \"running\"");
         Files.writeString(rootfs.resolve("tmp/go"), "");
         assertThat(awaitExit("fifo").exitCode()).isEqualTo(4);
+    }
+
+    @Test
+    void aStopSignalsTheInitAndTheDeleteOfAnExitedContainerRemovesItWithoutRunc()
+            throws Exception
+    {
+        Path commands = useRecordingRunc();
+        runtime.start(launch("stopped", "sh", "-c", "trap 'exit 9' TERM; echo started; while true; do sleep 0.1; done"));
+        await().atMost(PATIENCE).until(() -> logText("stopped").contains("started"));
+        int conmonPid = Integer.parseInt(Files.readString(stateDirectory.resolve("bundles/stopped/conmon.pid")).strip());
+        List<String> beforeTheStop = Files.readAllLines(commands);
+
+        runtime.signal("stopped", 15);
+        assertThat(awaitExit("stopped").exitCode()).isEqualTo(9);
+        runtime.delete("stopped");
+
+        assertThat(Files.readAllLines(commands)).as("runc commands of the stop and the delete").isEqualTo(beforeTheStop);
+        assertThat(runtime.status("stopped")).isEmpty();
+        assertThat(cgroups.existingDirectories(runtime.cgroupsPath("stopped"))).isEmpty();
+        assertThat(processIsLive(conmonPid)).isFalse();
+        assertThat(stateDirectory.resolve("runc/stopped")).doesNotExist();
+        assertThat(stateDirectory.resolve("bundles/stopped")).doesNotExist();
+        assertThat(stateDirectory.resolve("exits/stopped")).doesNotExist();
+        // runc itself finds nothing of it
+        Process list = new ProcessBuilder(RuncConmonRuntime.DEFAULT_RUNC.toString(), "--root", stateDirectory.resolve("runc").toString(), "list", "-q")
+                .redirectErrorStream(true).start();
+        assertThat(list.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).doesNotContain("stopped");
     }
 
     @Test
@@ -377,6 +400,18 @@ class RuncConmonRuntimeIntegrationTest
         // Docker's default set: chown, dac_override, fowner, fsetid, kill, setgid, setuid, setpcap,
         // net_bind_service, net_raw, sys_chroot, mknod, audit_write, setfcap
         assertThat(logText("narrow-root")).containsExactly("CapEff:\t00000000a80425fb", "CapBnd:\t00000000a80425fb");
+    }
+
+    /** Runs this test's runtime over a runc that writes down each of its commands before it runs it; returns that list's file. */
+    private Path useRecordingRunc()
+            throws IOException
+    {
+        Path commands = directory.resolve("runc-commands");
+        Path recordingRunc = directory.resolve("recording-runc");
+        Files.writeString(recordingRunc, "#!/bin/sh\necho \"$*\" >> " + commands + "\nexec " + RuncConmonRuntime.DEFAULT_RUNC + " \"$@\"\n");
+        assertThat(recordingRunc.toFile().setExecutable(true)).isTrue();
+        runtime = new RuncConmonRuntime(stateDirectory, recordingRunc, RuncConmonRuntime.DEFAULT_CONMON, cgroupParent, Clock.systemUTC());
+        return commands;
     }
 
     private RuncConmonRuntime newRuntime()

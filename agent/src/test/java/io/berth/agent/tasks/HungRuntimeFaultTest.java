@@ -26,8 +26,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Fault injection with a runc that hangs (behind a wrapper: one subcommand never returns), with the real conmon,
  * cgroups and overlayfs. A start whose create hangs stops the task with a reason that names its deadline; a stop
- * that hangs while the agent leaves its host (`berth up` shutting down, a removed host) passes the agent's patience,
- * and the forced teardown still removes the container, its cgroup, its monitor and its root filesystem mount. Either
+ * that outlasts the agent's patience while it leaves its host (`berth up` shutting down, a removed host) is finished by
+ * the forced teardown past a runc kill that hangs: the container, its cgroup, its monitor and its root filesystem mount go. Either
  * way the task ends STOPPED and nothing of it is left. Needs root, runc, conmon and busybox-static.
  */
 class HungRuntimeFaultTest
@@ -81,16 +81,17 @@ class HungRuntimeFaultTest
     }
 
     @Test
-    void aTaskWhoseStopHangsIsRemovedByForceAndLeavesNothing()
+    void aStopPastTheAgentsPatienceIsRemovedByForcePastAHungRuncAndLeavesNothing()
             throws Exception
     {
-        reconciler = launch(hangingRunc("kill"));
+        // a stop signals the container's init itself (no runc): this one ignores SIGTERM for a minute, its stop timeout
+        reconciler = launch(hangingRunc("kill"), 60);
         await().atMost(Duration.ofSeconds(60)).until(() -> reconciler.tasks().getFirst().status() == Status.RUNNING);
 
-        // the stop's SIGTERM hangs in runc kill: the task is still stopping when the agent's patience ends
         reconciler.stopAll(Duration.ofSeconds(2));
         assertThat(reconciler.tasks().getFirst().status()).isEqualTo(Status.STOPPING);
         reconciler.shutdown();
+        // the forced teardown's runc kill hangs: past its deadline, the forced delete removes the container
         List<String> leftovers = reconciler.tearDownUnstopped(Duration.ofSeconds(90));
 
         assertThat(leftovers).isEmpty();
@@ -117,6 +118,12 @@ class HungRuntimeFaultTest
     private TaskReconciler launch(Path runc)
             throws Exception
     {
+        return launch(runc, 1);
+    }
+
+    private TaskReconciler launch(Path runc, int stopTimeoutSeconds)
+            throws Exception
+    {
         Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx--x--x"));
         host.layers = List.of(BusyboxRootfs.create(directory.resolve("layer")));
         runtime = new RuncConmonRuntime(directory.resolve("runtime"), OciRuntime.runc(runc).withCommandDeadline(RUNTIME_COMMAND_DEADLINE), RuncConmonRuntime.DEFAULT_CONMON, cgroupParent,
@@ -125,7 +132,7 @@ class HungRuntimeFaultTest
         // the task network's own fault tests are CniTaskNetworkIntegrationTest's: here the container gets a namespace of its own
         HostServices services = new HostServices(host, snapshotter, runtime, new TaskRecordStore(directory.resolve("tasks")), directory.resolve("logs"), Clock.systemUTC(),
                 TaskNetwork.none(), host.storage);
-        return OneSleepingTask.launch(TASK_ID, services);
+        return OneSleepingTask.launch(TASK_ID, services, stopTimeoutSeconds);
     }
 
     /** Nothing of the task on the host: no container, mount, snapshot, cgroup, storage or hung runc; its record STOPPED. */

@@ -19,8 +19,14 @@ final class OneSleepingTask
 
     static TaskReconciler launch(String taskId, HostServices services)
     {
+        return launch(taskId, services, 1);
+    }
+
+    /** With the container's stop timeout: until it passes, the container's sleep (its PID 1, with no handler) ignores SIGTERM. */
+    static TaskReconciler launch(String taskId, HostServices services, int stopTimeoutSeconds)
+    {
         TaskAssignment assignment = new TaskAssignment(taskId, "arn:aws:ecs:us-east-1:000000000000:task/default/" + taskId, DesiredStatus.RUNNING, 256, 512,
-                List.of(new ContainerSpec("app", "registry/app:1", null, List.of("sleep", "600"), Map.of(), null, null, true, null, null, 1)));
+                List.of(new ContainerSpec("app", "registry/app:1", null, List.of("sleep", "600"), Map.of(), null, null, true, null, null, stopTimeoutSeconds)));
         ControlPlaneLink link = new ControlPlaneLink()
         {
             @Override
