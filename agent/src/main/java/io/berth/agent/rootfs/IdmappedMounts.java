@@ -33,6 +33,13 @@ final class IdmappedMounts
         this.mountTable = requireNonNull(mountTable, "mountTable is null");
     }
 
+    /** Makes the user namespace of mapping ahead of need: see {@link UserNamespaces#makeAhead}. */
+    void makeAhead(IdMapping mapping)
+            throws IOException
+    {
+        userNamespaces.makeAhead(mapping);
+    }
+
     /**
      * Mounts each layer idmapped at targets' matching directory (made here), skipping targets already mounted
      * (a prepare cut short before). One user namespace serves every layer of the call.

@@ -133,6 +133,13 @@ public final class OverlaySnapshotter
         return rootfs;
     }
 
+    @Override
+    public void prepareAhead(IdMapping idMapping)
+            throws IOException
+    {
+        idmappedMounts.makeAhead(idMapping);
+    }
+
     /**
      * Mounts the overlay with the agent's own mount(2) when its options can be given with absolute paths (no comma or
      * colon in them, one page at most), else with mount(8) run in the key's directory, whose relative paths hold no

@@ -24,6 +24,15 @@ public interface Snapshotter
     Path prepare(String key, List<Path> layers, IdMapping idMapping)
             throws java.io.IOException;
 
+    /**
+     * Makes ahead of need what a root filesystem with idMapping will take (its user namespace), so that the prepare
+     * of the next task given that mapping runs no process. Nothing to do by default.
+     */
+    default void prepareAhead(IdMapping idMapping)
+            throws java.io.IOException
+    {
+    }
+
     /** Unmounts and deletes everything of key. Succeeds if it is already gone, or half made. */
     void remove(String key)
             throws java.io.IOException;

@@ -74,6 +74,8 @@ public final class TaskRunner
     /** While stopping, with exits told as they happen: only kill deadlines are looked for, and 100 tasks stopping at once cost little. */
     private static final Duration REPORTED_EXITS_STOPPING_WATCH_INTERVAL = Duration.ofMillis(100);
     private static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
+    /** How long the making of the next task's user namespace waits for the host's starts and stops to pass. */
+    private static final Duration USER_NAMESPACE_AHEAD_PATIENCE = Duration.ofSeconds(5);
     private static final int SIGTERM = 15;
     private static final int SIGKILL = 9;
 
@@ -306,6 +308,30 @@ public final class TaskRunner
     }
 
     /**
+     * Has the user namespace of the id range the next task will get made now, once no task starts or stops, so that
+     * task's root filesystem takes no process to make one (on its own thread: this task goes on supervising).
+     */
+    private void prepareAheadForTheNextTask()
+    {
+        IdRanges ranges = host.idRanges();
+        if (ranges == null || record.get().idMapping() == null) {
+            return;
+        }
+        SideStep.start("userns-ahead-" + taskId(), () -> {
+            host.transitions().giveWay(USER_NAMESPACE_AHEAD_PATIENCE);
+            Optional<IdMapping> next = ranges.next();
+            if (next.isPresent()) {
+                host.snapshotter().prepareAhead(next.get());
+            }
+            return null;
+        }).exceptionally(failure -> {
+            // the next task makes its own then
+            log.info("cannot make a user namespace ahead of need: {}", failure.getMessage());
+            return null;
+        });
+    }
+
+    /**
      * Mounts every container's root filesystem ahead of its start. A failure is left to the container's start, which
      * prepares again (what is mounted stays) and stops the task with the reason.
      */
@@ -495,6 +521,7 @@ public final class TaskRunner
             update(changed -> changed.withRunning(now()));
             endTransition();
             log.info("task {}: running", taskId());
+            prepareAheadForTheNextTask();
         }
     }
 

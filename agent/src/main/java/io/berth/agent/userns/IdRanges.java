@@ -51,6 +51,18 @@ public final class IdRanges
                 + " ranges of this host's pool are held by tasks not yet cleaned up; give the agent a larger pool (--userns-ranges)");
     }
 
+    /** The range {@link #allocate} would hand out now, without taking it; empty when none is free. */
+    public synchronized Optional<IdMapping> next()
+    {
+        for (int step = 0; step < pool.count(); step++) {
+            IdMapping candidate = pool.slot((cursor + step) % pool.count());
+            if (taken.values().stream().noneMatch(candidate::overlaps)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
     /**
      * Records a range a task already holds (read from its record after a restart). It may lie outside the current
      * pool, when the agent was restarted with another one: it still keeps overlapping ranges from being handed out.

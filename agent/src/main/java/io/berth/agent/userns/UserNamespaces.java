@@ -26,6 +26,8 @@ public final class UserNamespaces
 
     private final List<String> helperCommand;
     private final Duration deadline;
+    /** The namespace made ahead of need, or null; guarded by this. */
+    private UserNamespaceFile ahead;
 
     public UserNamespaces()
     {
@@ -45,10 +47,52 @@ public final class UserNamespaces
         this.deadline = requireNonNull(deadline, "deadline is null");
     }
 
+    /**
+     * A user namespace with mapping: the one made ahead for it ({@link #makeAhead}) when there is one, which costs no
+     * process, else a new one. The caller closes it.
+     */
     public UserNamespaceFile open(IdMapping mapping)
             throws IOException
     {
         requireNonNull(mapping, "mapping is null");
+        synchronized (this) {
+            if (ahead != null && ahead.mapping().equals(mapping)) {
+                UserNamespaceFile taken = ahead;
+                ahead = null;
+                return taken;
+            }
+        }
+        return make(mapping);
+    }
+
+    /**
+     * Makes a user namespace with mapping now, for the next {@link #open} with the same mapping (the id range a task
+     * will be given next): the helper process then runs beside no start. One is kept; it replaces, and closes, the
+     * one made ahead before unless that has the same mapping.
+     */
+    public void makeAhead(IdMapping mapping)
+            throws IOException
+    {
+        requireNonNull(mapping, "mapping is null");
+        synchronized (this) {
+            if (ahead != null && ahead.mapping().equals(mapping)) {
+                return;
+            }
+        }
+        UserNamespaceFile made = make(mapping);
+        UserNamespaceFile replaced;
+        synchronized (this) {
+            replaced = ahead;
+            ahead = made;
+        }
+        if (replaced != null) {
+            replaced.close();
+        }
+    }
+
+    private UserNamespaceFile make(IdMapping mapping)
+            throws IOException
+    {
         Process helper;
         try {
             helper = new ProcessBuilder(helperCommand).redirectErrorStream(true).start();

@@ -49,6 +49,23 @@ class IdRangesTest
     }
 
     @Test
+    void theNextRangeIsTheOneTheNextTaskGets()
+            throws Exception
+    {
+        IdRanges ranges = new IdRanges(POOL);
+        assertThat(ranges.next()).contains(POOL.slot(0));
+        assertThat(ranges.next()).as("looking takes nothing").contains(POOL.slot(0));
+        assertThat(ranges.allocate("a")).isEqualTo(POOL.slot(0));
+        assertThat(ranges.next()).contains(POOL.slot(1));
+        ranges.allocate("b");
+        ranges.allocate("c");
+        assertThat(ranges.next()).isEmpty();
+        ranges.release("b");
+        assertThat(ranges.next()).contains(POOL.slot(1));
+        assertThat(ranges.allocate("d")).isEqualTo(POOL.slot(1));
+    }
+
+    @Test
     void rangesMarkedTakenAfterARestartAreNeverGivenToAnotherTask()
             throws Exception
     {
