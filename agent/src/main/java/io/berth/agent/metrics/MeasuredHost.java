@@ -82,6 +82,13 @@ public final class MeasuredHost
         }
 
         @Override
+        public void prepareAhead(IdMapping idMapping)
+                throws IOException
+        {
+            inner.prepareAhead(idMapping);
+        }
+
+        @Override
         public void remove(String key)
                 throws IOException
         {

@@ -26,12 +26,10 @@ public interface Snapshotter
 
     /**
      * Makes ahead of need what a root filesystem with idMapping will take (its user namespace), so that the prepare
-     * of the next task given that mapping runs no process. Nothing to do by default.
+     * of the next task given that mapping runs no process.
      */
-    default void prepareAhead(IdMapping idMapping)
-            throws java.io.IOException
-    {
-    }
+    void prepareAhead(IdMapping idMapping)
+            throws java.io.IOException;
 
     /** Unmounts and deletes everything of key. Succeeds if it is already gone, or half made. */
     void remove(String key)

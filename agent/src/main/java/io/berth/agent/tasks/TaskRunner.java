@@ -74,8 +74,6 @@ public final class TaskRunner
     /** While stopping, with exits told as they happen: only kill deadlines are looked for, and 100 tasks stopping at once cost little. */
     private static final Duration REPORTED_EXITS_STOPPING_WATCH_INTERVAL = Duration.ofMillis(100);
     private static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
-    /** How long the making of the next task's user namespace waits for the host's starts and stops to pass. */
-    private static final Duration USER_NAMESPACE_AHEAD_PATIENCE = Duration.ofSeconds(5);
     private static final int SIGTERM = 15;
     private static final int SIGKILL = 9;
 
@@ -308,8 +306,10 @@ public final class TaskRunner
     }
 
     /**
-     * Has the user namespace of the id range the next task will get made now, once no task starts or stops, so that
-     * task's root filesystem takes no process to make one (on its own thread: this task goes on supervising).
+     * Has the user namespace of the id range the next task will get made now, so that task's root filesystem takes no
+     * process to make one (on its own thread: this task goes on supervising). Right away, not once the host is quiet
+     * as the pools wait for: one short helper process, and tasks run back to back (CI jobs) leave no quiet moment
+     * before the next start.
      */
     private void prepareAheadForTheNextTask()
     {
@@ -318,7 +318,6 @@ public final class TaskRunner
             return;
         }
         SideStep.start("userns-ahead-" + taskId(), () -> {
-            host.transitions().giveWay(USER_NAMESPACE_AHEAD_PATIENCE);
             Optional<IdMapping> next = ranges.next();
             if (next.isPresent()) {
                 host.snapshotter().prepareAhead(next.get());

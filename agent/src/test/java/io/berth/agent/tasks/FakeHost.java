@@ -43,6 +43,8 @@ final class FakeHost
     final Set<String> snapshots = ConcurrentHashMap.newKeySet();
     /** The id mapping each snapshot was prepared with, when it had one. */
     final Map<String, IdMapping> snapshotMappings = new ConcurrentHashMap<>();
+    /** The mappings whose user namespace the runner had made ahead of need, in order. */
+    final List<IdMapping> preparedAhead = new CopyOnWriteArrayList<>();
     volatile String pullFailure;
     /** When set, a pull waits (at most 10 s) until it is opened. */
     volatile java.util.concurrent.CountDownLatch pullGate;
@@ -172,6 +174,12 @@ final class FakeHost
             snapshotMappings.put(key, idMapping);
         }
         return Path.of("/rootfs", key);
+    }
+
+    @Override
+    public void prepareAhead(IdMapping idMapping)
+    {
+        preparedAhead.add(idMapping);
     }
 
     @Override

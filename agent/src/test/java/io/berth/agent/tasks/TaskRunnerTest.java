@@ -552,6 +552,9 @@ class TaskRunnerTest
         assertThat(host.launches).extracting(launch -> launch.idMapping()).containsExactly(expected, expected);
         assertThat(host.snapshotMappings).containsOnly(Map.entry(id("app"), expected), Map.entry(id("sidecar"), expected));
         assertThat(ranges.heldBy(TASK_ID)).contains(expected);
+        // the user namespace of the range the next task gets is made while this one runs
+        await().atMost(Duration.ofSeconds(10)).until(() -> !host.preparedAhead.isEmpty());
+        assertThat(host.preparedAhead).containsExactly(new IdMapping((1L << 30) + 2 * 65536, 65536));
 
         runner.requestStop();
         lifecycle.get(10, TimeUnit.SECONDS);
