@@ -85,6 +85,8 @@ public final class TaskRunner
     private boolean woken;
     /** Images pulled by this runner, by container name; after an agent restart they are looked up again. */
     private final Map<String, PulledImage> images = new HashMap<>();
+    /** The root filesystems mounted ahead of their containers' starts, by container id; only the runner's thread uses it. */
+    private final Map<String, Path> rootFilesystems = new HashMap<>();
     private final RetryBackoff cleanupRetry;
     private volatile boolean stopRequested;
     /** How long a task resumed after an agent restart waits for the control plane to hand its secrets again. */
@@ -343,7 +345,7 @@ public final class TaskRunner
             }
             String containerId = containerRecord(spec.name()).containerId();
             try {
-                host.snapshotter().prepare(containerId, image.layers(), record.get().idMapping());
+                rootFilesystems.put(containerId, host.snapshotter().prepare(containerId, image.layers(), record.get().idMapping()));
             }
             catch (IOException | RuntimeException e) {
                 log.info("task {}: the root filesystem of container {} is made again at its start: {}", taskId(), spec.name(), e.getMessage());
@@ -605,7 +607,9 @@ public final class TaskRunner
             host.runtime().delete(containerId);
         }
         IdMapping idMapping = record.get().idMapping();
-        Path rootfs = host.snapshotter().prepare(containerId, image.layers(), idMapping);
+        // mounted ahead beside the network, or made now (a failure ahead is retried here, where it stops the task)
+        Path made = rootFilesystems.remove(containerId);
+        Path rootfs = made != null ? made : host.snapshotter().prepare(containerId, image.layers(), idMapping);
         Path logFile = host.logFile(taskId(), spec.name());
         Files.createDirectories(logFile.getParent());
         TaskSecrets held = heldSecrets().orElseThrow(() -> new ContainerStartException(

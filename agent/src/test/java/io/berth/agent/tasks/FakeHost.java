@@ -169,6 +169,7 @@ final class FakeHost
     @Override
     public Path prepare(String key, List<Path> layers, IdMapping idMapping)
     {
+        events.add("rootfs-prepared:" + key);
         snapshots.add(key);
         if (idMapping != null) {
             snapshotMappings.put(key, idMapping);

@@ -257,11 +257,12 @@ class TaskRunnerTest
         host.exit(id("app"), 0, false);
         lifecycle.get(10, TimeUnit.SECONDS);
 
-        // the network and the storage are made side by side
-        assertThat(host.events.subList(0, 2)).containsExactlyInAnyOrder("network-up", "storage-up:20");
-        assertThat(host.events.get(2)).isEqualTo("start:" + id("app"));
+        // the network and the storage are made side by side, and the root filesystem in the storage beside the network
+        assertThat(host.events.subList(0, 3)).containsExactlyInAnyOrder("network-up", "storage-up:20", "rootfs-prepared:" + id("app"));
+        assertThat(host.events.indexOf("storage-up:20")).isLessThan(host.events.indexOf("rootfs-prepared:" + id("app")));
+        assertThat(host.events.get(3)).isEqualTo("start:" + id("app"));
         // the network goes beside the containers and the storage, which goes once the containers are deleted
-        List<String> cleanup = host.events.subList(3, host.events.size());
+        List<String> cleanup = host.events.subList(4, host.events.size());
         assertThat(cleanup).containsExactlyInAnyOrder("delete:" + id("app"), "rootfs-removed:" + id("app"), "storage-down", "network-down");
         // the storage goes after the root filesystem over it; the exited container's delete goes beside both
         assertThat(cleanup.indexOf("rootfs-removed:" + id("app"))).isLessThan(cleanup.indexOf("storage-down"));
@@ -551,6 +552,8 @@ class TaskRunnerTest
                 .satisfies(saved -> assertThat(saved.idMapping()).isEqualTo(expected));
         assertThat(host.launches).extracting(launch -> launch.idMapping()).containsExactly(expected, expected);
         assertThat(host.snapshotMappings).containsOnly(Map.entry(id("app"), expected), Map.entry(id("sidecar"), expected));
+        // each mounted once, ahead of its start beside the network
+        assertThat(host.events).filteredOn(event -> event.startsWith("rootfs-prepared:")).containsExactlyInAnyOrder("rootfs-prepared:" + id("app"), "rootfs-prepared:" + id("sidecar"));
         assertThat(ranges.heldBy(TASK_ID)).contains(expected);
         // the user namespace of the range the next task gets is made while this one runs
         await().atMost(Duration.ofSeconds(10)).until(() -> !host.preparedAhead.isEmpty());
