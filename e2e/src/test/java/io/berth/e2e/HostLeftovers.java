@@ -1,5 +1,7 @@
 package io.berth.e2e;
 
+import io.berth.common.json.Json;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,8 +15,8 @@ import java.util.stream.Stream;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
- * What a Berth with its state in one data directory leaves on this host: runc containers, mounts, cgroups
- * and processes (conmon, the registry). Tests look for leftovers with it, and clean them up when a test
+ * What a Berth with its state in one data directory leaves on this host: runc containers, mounts, loop devices,
+ * task network namespaces, cgroups and processes (conmon, the registry). Tests look for leftovers with it, and clean them up when a test
  * failed half way: every process it ends is found by the data directory in its command line and ended by
  * pid.
  */
@@ -167,6 +169,16 @@ final class HostLeftovers
         for (String mountPoint : mounts) {
             run("umount", "-l", mountPoint);
         }
+        // a task's storage is a loop device over an image in the data directory, which outlives its (lazy) unmount
+        for (String device : loopDevices()) {
+            run("losetup", "--detach", device);
+        }
+        // and its network a named namespace, which the agent's network state names
+        for (String namespace : taskNetworkNamespaces()) {
+            if (Files.exists(Path.of("/run/netns", namespace))) {
+                run("ip", "netns", "delete", namespace);
+            }
+        }
         if (Files.exists(dataDirectory.resolve("agent/host-id"))) {
             removeHostCgroups(hostId());
         }
@@ -176,6 +188,53 @@ final class HostLeftovers
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The loop devices whose backing file is in the data directory (deleted or not), as /dev/loopN. */
+    List<String> loopDevices()
+    {
+        List<String> devices = new ArrayList<>();
+        try (Stream<Path> blocks = Files.list(Path.of("/sys/block"))) {
+            for (Path block : blocks.filter(path -> path.getFileName().toString().startsWith("loop")).toList()) {
+                Path backingFile = block.resolve("loop/backing_file");
+                if (Files.exists(backingFile) && Files.readString(backingFile, UTF_8).strip().startsWith(dataDirectory + "/")) {
+                    devices.add("/dev/" + block.getFileName());
+                }
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return devices;
+    }
+
+    /** The network namespaces of this Berth's tasks and of those it made ahead, named in its agent's network state. */
+    List<String> taskNetworkNamespaces()
+    {
+        List<String> namespaces = new ArrayList<>();
+        for (String kind : List.of("tasks", "warm")) {
+            Path states = dataDirectory.resolve("agent/network").resolve(kind);
+            if (!Files.isDirectory(states)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.list(states)) {
+                for (Path file : files.filter(path -> path.getFileName().toString().endsWith(".json")).toList()) {
+                    try {
+                        String namespace = Json.mapper().readTree(file.toFile()).path("namespace").asText("");
+                        if (namespace.matches("[A-Za-z0-9_.-]+")) {
+                            namespaces.add(namespace);
+                        }
+                    }
+                    catch (IOException e) {
+                        // a state file cut short names nothing
+                    }
+                }
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return namespaces;
     }
 
     private static String unescapeMountPoint(String field)
