@@ -12,7 +12,15 @@ import static java.util.Objects.requireNonNull;
 public final class ManualClock
         extends Clock
 {
+    private static final Instant DEFAULT_START = Instant.parse("2025-01-01T00:00:00Z");
+
     private volatile Instant now;
+
+    /** At 2025-01-01T00:00:00Z, for a test that needs no particular time. */
+    public ManualClock()
+    {
+        this(DEFAULT_START);
+    }
 
     public ManualClock(Instant start)
     {

@@ -1,8 +1,8 @@
 package io.berth.controlplane.accounts;
 
-import io.berth.controlplane.TestingClock;
 import io.berth.controlplane.resources.InvalidRequestException;
 import io.berth.controlplane.store.Store;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +25,7 @@ class AccountServiceTest
     void open()
     {
         store = Store.open("jdbc:sqlite:" + directory.resolve("berth.db"));
-        accounts = new AccountService(store, new TestingClock());
+        accounts = new AccountService(store, new ManualClock());
     }
 
     @AfterEach
@@ -66,6 +66,6 @@ class AccountServiceTest
         assertThat(accounts.bootstrapOperator()).isEqualTo(first);
         store.close();
         store = Store.open("jdbc:sqlite:" + directory.resolve("berth.db"));
-        assertThat(new AccountService(store, new TestingClock()).bootstrapOperator()).isEqualTo(first);
+        assertThat(new AccountService(store, new ManualClock()).bootstrapOperator()).isEqualTo(first);
     }
 }

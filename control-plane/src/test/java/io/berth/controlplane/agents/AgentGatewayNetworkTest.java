@@ -11,10 +11,10 @@ import io.berth.common.agentprotocol.TaskEndpoint;
 import io.berth.common.agentprotocol.TaskReport;
 import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
-import io.berth.controlplane.TestingClock;
 import io.berth.controlplane.accounts.AccessKey;
 import io.berth.controlplane.api.actions.EcsClient;
 import io.berth.controlplane.network.TaskAddressPlan;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,7 @@ class AgentGatewayNetworkTest
     @TempDir
     Path directory;
 
-    private final TestingClock clock = new TestingClock();
+    private final ManualClock clock = new ManualClock();
     private ControlPlane controlPlane;
     private AgentGateway gateway;
     private AccessKey tenant;

@@ -2,7 +2,6 @@ package io.berth.controlplane.credentials;
 
 import io.berth.common.agentprotocol.IsolationTier;
 import io.berth.common.agentprotocol.TaskRoleCredentials;
-import io.berth.controlplane.TestingClock;
 import io.berth.controlplane.accounts.AccessKey;
 import io.berth.controlplane.accounts.Account;
 import io.berth.controlplane.store.Store;
@@ -12,6 +11,7 @@ import io.berth.controlplane.tasks.Task;
 import io.berth.controlplane.tasks.TaskOverrides;
 import io.berth.controlplane.tasks.TaskState;
 import io.berth.controlplane.tasks.TaskStatus;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +36,7 @@ class TaskCredentialIssuerTest
     @TempDir
     Path directory;
     private Store store;
-    private final TestingClock clock = new TestingClock(Instant.parse("2026-12-01T10:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-12-01T10:00:00Z"));
     private TaskCredentialIssuer issuer;
 
     @BeforeEach

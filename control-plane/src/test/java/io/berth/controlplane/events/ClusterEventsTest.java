@@ -6,11 +6,11 @@ import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.TaskReport;
 import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
-import io.berth.controlplane.TestingClock;
 import io.berth.controlplane.accounts.AccessKey;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.api.actions.EcsClient;
 import io.berth.controlplane.api.admin.AdminClient;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,7 @@ class ClusterEventsTest
     @TempDir
     Path directory;
 
-    private final TestingClock clock = new TestingClock();
+    private final ManualClock clock = new ManualClock();
     private ControlPlane controlPlane;
     private AccessKey operator;
     private AccessKey tenant;

@@ -8,12 +8,12 @@ import io.berth.common.agentprotocol.TaskAssignment;
 import io.berth.common.agentprotocol.TaskReport;
 import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
-import io.berth.controlplane.TestingClock;
 import io.berth.controlplane.accounts.AccessKey;
 import io.berth.controlplane.api.AdminEndpoint;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.api.RequestContext;
 import io.berth.controlplane.api.actions.EcsClient;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +40,7 @@ class HostLifecycleTest
     @TempDir
     Path directory;
 
-    private final TestingClock clock = new TestingClock();
+    private final ManualClock clock = new ManualClock();
     private ControlPlane controlPlane;
     private AccessKey operator;
     private AccessKey tenant;

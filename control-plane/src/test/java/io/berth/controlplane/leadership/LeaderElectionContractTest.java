@@ -1,9 +1,9 @@
 package io.berth.controlplane.leadership;
 
-import io.berth.controlplane.TestingClock;
 import io.berth.controlplane.events.ClusterEvent;
 import io.berth.controlplane.events.EventType;
 import io.berth.controlplane.store.Store;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +29,7 @@ abstract class LeaderElectionContractTest
     private static final Duration LEASE = Duration.ofSeconds(3);
     private static final Duration RENEW = Duration.ofSeconds(1);
 
-    private final TestingClock clock = new TestingClock();
+    private final ManualClock clock = new ManualClock();
     private Store storeA;
     private Store storeB;
     private LeaderElection a;
@@ -116,7 +116,7 @@ abstract class LeaderElectionContractTest
     void aDeposedLeadersFencedTransactionIsRefusedAndWritesNothing()
     {
         // a was paused: its clock (and its idea of its term) stayed behind while b's moved past a's lease
-        TestingClock clockOfA = new TestingClock(clock.instant());
+        ManualClock clockOfA = new ManualClock(clock.instant());
         LeaderElection pausedA = new LeaderElection(storeA, "replica-a", clockOfA, LEASE, RENEW);
         assertThat(pausedA.tick()).isTrue();
         clock.advance(LEASE);

@@ -1,8 +1,8 @@
 package io.berth.controlplane.logs;
 
-import io.berth.controlplane.TestingClock;
 import io.berth.controlplane.store.LogStreamRows;
 import io.berth.controlplane.store.Store;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,7 +20,7 @@ abstract class LogServiceContractTest
 {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-    private final TestingClock clock = new TestingClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private Store store;
     private LogService logs;
     private String account;

@@ -6,7 +6,6 @@ import io.berth.common.agentprotocol.IsolationTier;
 import io.berth.common.agentprotocol.LogBatch;
 import io.berth.common.agentprotocol.LogBatchRefusedException;
 import io.berth.common.agentprotocol.LogLine;
-import io.berth.controlplane.TestingClock;
 import io.berth.controlplane.store.Store;
 import io.berth.controlplane.taskdefinitions.EphemeralStorage;
 import io.berth.controlplane.tasks.PlacementOptions;
@@ -15,6 +14,7 @@ import io.berth.controlplane.tasks.TaskContainer;
 import io.berth.controlplane.tasks.TaskOverrides;
 import io.berth.controlplane.tasks.TaskState;
 import io.berth.controlplane.tasks.TaskStatus;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +46,7 @@ class TaskLogStreamsTest
     void open()
     {
         store = Store.open("jdbc:sqlite:" + directory.resolve("berth.db"));
-        TestingClock clock = new TestingClock(T0);
+        ManualClock clock = new ManualClock(T0);
         logs = new LogService(store, clock);
         streams = new TaskLogStreams(store, logs, clock);
     }

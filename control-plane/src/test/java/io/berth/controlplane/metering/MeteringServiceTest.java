@@ -7,12 +7,12 @@ import io.berth.common.agentprotocol.TaskReport;
 import io.berth.common.agentprotocol.TaskUsage;
 import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
-import io.berth.controlplane.TestingClock;
 import io.berth.controlplane.accounts.AccessKey;
 import io.berth.controlplane.api.AdminEndpoint;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.api.RequestContext;
 import io.berth.controlplane.api.actions.EcsClient;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +41,7 @@ class MeteringServiceTest
     @TempDir
     Path directory;
 
-    private final TestingClock clock = new TestingClock(Instant.parse("2025-03-01T12:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2025-03-01T12:00:00Z"));
     private ControlPlane controlPlane;
     private AccessKey operator;
     private AccessKey tenantA;

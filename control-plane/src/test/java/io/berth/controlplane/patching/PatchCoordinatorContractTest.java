@@ -5,7 +5,6 @@ import io.berth.common.patching.AgentUpgradeRequest;
 import io.berth.common.patching.PatchCommandRequest;
 import io.berth.common.patching.PatchCommandStatus;
 import io.berth.common.patching.PatchCommandStatus.State;
-import io.berth.controlplane.TestingClock;
 import io.berth.controlplane.agents.HostSignals;
 import io.berth.controlplane.events.ClusterEvent;
 import io.berth.controlplane.events.EventType;
@@ -15,6 +14,7 @@ import io.berth.controlplane.patching.PatchHost.Step;
 import io.berth.controlplane.resources.InvalidRequestException;
 import io.berth.controlplane.scheduler.HostState;
 import io.berth.controlplane.store.Store;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 abstract class PatchCoordinatorContractTest
 {
-    private final TestingClock clock = new TestingClock();
+    private final ManualClock clock = new ManualClock();
     private final HostSignals signals = new HostSignals();
     private final FakeAgents agents = new FakeAgents();
     private Store store;

@@ -3,11 +3,11 @@ package io.berth.controlplane.quotas;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
-import io.berth.controlplane.TestingClock;
 import io.berth.controlplane.accounts.AccessKey;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.api.actions.EcsClient;
 import io.berth.controlplane.api.admin.AdminClient;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +25,7 @@ class QuotaEnforcementTest
     @TempDir
     Path directory;
 
-    private final TestingClock clock = new TestingClock();
+    private final ManualClock clock = new ManualClock();
     private ControlPlane controlPlane;
     private AccessKey operator;
     private AccessKey tenantKey;

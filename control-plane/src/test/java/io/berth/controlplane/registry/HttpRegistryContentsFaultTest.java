@@ -1,6 +1,6 @@
 package io.berth.controlplane.registry;
 
-import io.berth.controlplane.TestingClock;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,7 +87,7 @@ class HttpRegistryContentsFaultTest
     private HttpRegistryContents contents(String address)
             throws IOException
     {
-        RegistryTokens tokens = new RegistryTokens(RegistrySigningKey.loadOrCreate(directory.resolve("key")), new TestingClock());
+        RegistryTokens tokens = new RegistryTokens(RegistrySigningKey.loadOrCreate(directory.resolve("key")), new ManualClock());
         return new HttpRegistryContents(address, tokens, Duration.ofSeconds(1), Duration.ofSeconds(1));
     }
 }

@@ -1,9 +1,9 @@
 package io.berth.controlplane.registry;
 
 import com.nimbusds.jwt.SignedJWT;
-import io.berth.controlplane.TestingClock;
 import io.berth.controlplane.accounts.Account;
 import io.berth.controlplane.store.Store;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +26,7 @@ class RegistryGrantsTest
     @TempDir
     Path directory;
 
-    private final TestingClock clock = new TestingClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     private Store store;
     private RepositoryService repositories;
     private RegistryTokens tokens;

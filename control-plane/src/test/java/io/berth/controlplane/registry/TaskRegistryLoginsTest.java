@@ -1,6 +1,6 @@
 package io.berth.controlplane.registry;
 
-import io.berth.controlplane.TestingClock;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +21,7 @@ class TaskRegistryLoginsTest
     void anAccountsTasksShareALoginUntilHalfItsLifeIsGone()
             throws Exception
     {
-        TestingClock clock = new TestingClock();
+        ManualClock clock = new ManualClock();
         RegistryTokens tokens = new RegistryTokens(RegistrySigningKey.loadOrCreate(directory.resolve("key")), clock);
         TaskRegistryLogins logins = new TaskRegistryLogins(tokens, clock);
 

@@ -8,7 +8,6 @@ import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.TaskReport;
 import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
-import io.berth.controlplane.TestingClock;
 import io.berth.controlplane.accounts.AccessKey;
 import io.berth.controlplane.api.actions.EcsClient;
 import io.berth.controlplane.loadbalancing.HealthCheck;
@@ -16,6 +15,7 @@ import io.berth.controlplane.loadbalancing.LoadBalancer;
 import io.berth.controlplane.loadbalancing.TargetGroup;
 import io.berth.controlplane.loadbalancing.TargetHealth;
 import io.berth.controlplane.loadbalancing.TargetRegistration;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +42,7 @@ class LoadBalancedServiceRestartTest
     @TempDir
     Path directory;
 
-    private final TestingClock clock = new TestingClock();
+    private final ManualClock clock = new ManualClock();
     private ControlPlane controlPlane;
     private AccessKey tenant;
     private EcsClient ecs;

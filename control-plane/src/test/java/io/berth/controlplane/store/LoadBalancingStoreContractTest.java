@@ -3,7 +3,6 @@ package io.berth.controlplane.store;
 import io.berth.common.agentprotocol.IngressPlan;
 import io.berth.common.agentprotocol.IngressReport;
 import io.berth.common.network.Ipv4Cidr;
-import io.berth.controlplane.TestingClock;
 import io.berth.controlplane.loadbalancing.HealthCheck;
 import io.berth.controlplane.loadbalancing.IngressPlans;
 import io.berth.controlplane.loadbalancing.Listener;
@@ -14,6 +13,7 @@ import io.berth.controlplane.loadbalancing.Target;
 import io.berth.controlplane.loadbalancing.TargetGroup;
 import io.berth.controlplane.loadbalancing.TargetHealth;
 import io.berth.controlplane.loadbalancing.TargetRegistration;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 abstract class LoadBalancingStoreContractTest
         extends StoreContractBase
 {
-    private final TestingClock clock = new TestingClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private final AtomicInteger changes = new AtomicInteger();
 
     private LoadBalancingService service()

@@ -2,7 +2,6 @@ package io.berth.controlplane.store;
 
 import io.berth.common.agentprotocol.IngressReport;
 import io.berth.common.network.Ipv4Cidr;
-import io.berth.controlplane.TestingClock;
 import io.berth.controlplane.resources.InvalidRequestException;
 import io.berth.controlplane.loadbalancing.HealthCheck;
 import io.berth.controlplane.loadbalancing.IngressPlans;
@@ -18,6 +17,7 @@ import io.berth.controlplane.services.ServiceLoadBalancer;
 import io.berth.controlplane.services.ServiceTask;
 import io.berth.controlplane.services.TargetStatus;
 import io.berth.controlplane.tasks.TaskStatus;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -38,7 +38,7 @@ abstract class ServiceTargetsContractTest
     private static final String ADDRESS = "10.213.0.7";
     private static final String INGRESS_HOST = "ingress-" + java.util.UUID.randomUUID();
 
-    private final TestingClock clock = new TestingClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private LoadBalancingService loadBalancing;
     private TargetRegistration registration;
     private LoadBalancerTargets targets;

@@ -2,7 +2,7 @@ package io.berth.controlplane.agents.access;
 
 import io.berth.common.hostauth.AgentCallKeys;
 import io.berth.common.hostauth.AgentCallVerifier;
-import io.berth.controlplane.TestingClock;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +20,7 @@ class AgentCallKeyRingTest
     @TempDir
     Path directory;
 
-    private final TestingClock clock = new TestingClock();
+    private final ManualClock clock = new ManualClock();
 
     @Test
     void aRotationWritesTheNewKeyAndTheOldOnesPublicPartWithTheEndOfItsGrace()

@@ -1,9 +1,9 @@
 package io.berth.controlplane.agents.access;
 
-import io.berth.controlplane.TestingClock;
 import io.berth.controlplane.leadership.ReplicaDirectory;
 import io.berth.controlplane.store.Store;
 import io.berth.controlplane.tls.ClusterCertificateAuthority;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +26,7 @@ abstract class ControlPlaneIdentityContractTest
     @TempDir
     protected Path directory;
 
-    private final TestingClock clock = new TestingClock();
+    private final ManualClock clock = new ManualClock();
     private Store store;
 
     @BeforeEach

@@ -1,8 +1,8 @@
 package io.berth.controlplane.agents.access;
 
 import io.berth.common.hostauth.HostCredential;
-import io.berth.controlplane.TestingClock;
 import io.berth.controlplane.store.Store;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ abstract class HostCredentialRotationContractTest
     @TempDir
     protected Path directory;
 
-    private final TestingClock clock = new TestingClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     private Store store;
     private HostAccess access;
     private HostCredential original;

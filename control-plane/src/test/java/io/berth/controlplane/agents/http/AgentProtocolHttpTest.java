@@ -11,7 +11,6 @@ import io.berth.common.json.Json;
 import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
 import io.berth.controlplane.ServedControlPlane;
-import io.berth.controlplane.TestingClock;
 import io.berth.controlplane.accounts.AccessKey;
 import io.berth.controlplane.agents.access.IssuedJoinToken;
 import io.berth.controlplane.api.AdminEndpoint;
@@ -19,6 +18,7 @@ import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.api.RequestContext;
 import io.berth.controlplane.api.actions.EcsClient;
 import io.berth.controlplane.api.http.ApiServer;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +46,7 @@ class AgentProtocolHttpTest
     @TempDir
     Path directory;
 
-    private final TestingClock clock = new TestingClock();
+    private final ManualClock clock = new ManualClock();
     private final HttpClient http = HttpClient.newHttpClient();
     private ServedControlPlane served;
     private ControlPlane controlPlane;

@@ -3,7 +3,7 @@ package io.berth.controlplane.api.actions;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
-import io.berth.controlplane.TestingClock;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +25,7 @@ class AccountSettingActionsTest
     @BeforeEach
     void start()
     {
-        controlPlane = new ControlPlane(ControlPlaneConfig.of("jdbc:sqlite:" + directory.resolve("berth.db")).withClock(new TestingClock()));
+        controlPlane = new ControlPlane(ControlPlaneConfig.of("jdbc:sqlite:" + directory.resolve("berth.db")).withClock(new ManualClock()));
         client = new EcsClient(controlPlane, controlPlane.accounts().createAccount("settings"));
     }
 

@@ -5,9 +5,9 @@ import io.berth.common.agentprotocol.HostInfo;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
-import io.berth.controlplane.TestingClock;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.idempotency.ClientTokens;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +30,7 @@ class ClientTokenActionsTest
     @TempDir
     Path directory;
 
-    private final TestingClock clock = new TestingClock();
+    private final ManualClock clock = new ManualClock();
     private ControlPlane controlPlane;
     private EcsClient client;
     private EcsClient other;

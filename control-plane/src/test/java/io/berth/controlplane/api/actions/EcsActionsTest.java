@@ -3,8 +3,8 @@ package io.berth.controlplane.api.actions;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
-import io.berth.controlplane.TestingClock;
 import io.berth.controlplane.api.EcsException;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +28,7 @@ abstract class EcsActionsTest
                  "awslogs-create-group": "true"}}}]}
             """;
 
-    private final TestingClock clock = new TestingClock();
+    private final ManualClock clock = new ManualClock();
     private ControlPlane controlPlane;
     private EcsClient alice;
     private EcsClient bob;

@@ -6,8 +6,8 @@ import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.TaskAssignment;
 import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
-import io.berth.controlplane.TestingClock;
 import io.berth.controlplane.api.EcsException;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +34,7 @@ class EphemeralStorageActionsTest
     @BeforeEach
     void start()
     {
-        controlPlane = new ControlPlane(ControlPlaneConfig.of("jdbc:sqlite:" + directory.resolve("berth.db")).withClock(new TestingClock()));
+        controlPlane = new ControlPlane(ControlPlaneConfig.of("jdbc:sqlite:" + directory.resolve("berth.db")).withClock(new ManualClock()));
         client = new EcsClient(controlPlane, controlPlane.accounts().createAccount("storage"));
         // a host to place the tasks on
         sync();

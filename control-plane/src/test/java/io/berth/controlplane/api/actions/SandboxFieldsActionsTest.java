@@ -6,12 +6,12 @@ import io.berth.common.agentprotocol.ContainerLinuxOptions;
 import io.berth.common.agentprotocol.ContainerSpec;
 import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
-import io.berth.controlplane.TestingClock;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.taskdefinitions.TaskDefinition;
 import io.berth.controlplane.taskdefinitions.TaskDefinitionRequest;
 import io.berth.controlplane.tasks.TaskComposition;
 import io.berth.controlplane.tasks.TaskOverrides;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,7 @@ class SandboxFieldsActionsTest
     @BeforeEach
     void start()
     {
-        controlPlane = new ControlPlane(ControlPlaneConfig.of("jdbc:sqlite:" + directory.resolve("berth.db")).withClock(new TestingClock()));
+        controlPlane = new ControlPlane(ControlPlaneConfig.of("jdbc:sqlite:" + directory.resolve("berth.db")).withClock(new ManualClock()));
         client = new EcsClient(controlPlane, controlPlane.accounts().createAccount("sandbox"));
     }
 

@@ -7,11 +7,11 @@ import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
 import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
-import io.berth.controlplane.TestingClock;
 import io.berth.controlplane.accounts.AccessKey;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.api.actions.EcsClient;
 import io.berth.controlplane.hosts.HostService;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,7 @@ class NetworkAdminEndpointsTest
     @BeforeEach
     void start()
     {
-        controlPlane = new ControlPlane(ControlPlaneConfig.of("jdbc:sqlite:" + directory.resolve("berth.db")).withClock(new TestingClock()));
+        controlPlane = new ControlPlane(ControlPlaneConfig.of("jdbc:sqlite:" + directory.resolve("berth.db")).withClock(new ManualClock()));
         operator = controlPlane.accounts().bootstrapOperator();
         tenant = controlPlane.accounts().createAccount("tenant");
         admin = new AdminClient(controlPlane);

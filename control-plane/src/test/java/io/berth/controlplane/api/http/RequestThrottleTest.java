@@ -1,6 +1,6 @@
 package io.berth.controlplane.api.http;
 
-import io.berth.controlplane.TestingClock;
+import io.berth.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RequestThrottleTest
 {
-    private final TestingClock clock = new TestingClock();
+    private final ManualClock clock = new ManualClock();
     private final Map<String, Double> rates = new java.util.HashMap<>(Map.of("slow", 2.0, "free", 0.0, "trickle", 0.5));
     private final RequestThrottle throttle = new RequestThrottle(accountId -> rates.getOrDefault(accountId, 0.0), clock);
 
