@@ -2,6 +2,7 @@ package io.berth.testing;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.berth.common.http.JdkHttpServers;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
@@ -31,7 +32,7 @@ public final class RecordingHttpsServer
     public static RecordingHttpsServer start(SSLContext tls)
             throws IOException
     {
-        HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        HttpsServer server = JdkHttpServers.https(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(tls));
         RecordingHttpsServer recording = new RecordingHttpsServer(server);
         server.createContext("/", exchange -> {

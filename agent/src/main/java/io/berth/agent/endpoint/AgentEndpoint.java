@@ -2,6 +2,7 @@ package io.berth.agent.endpoint;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.berth.common.http.JdkHttpServers;
 import io.berth.common.metrics.MetricsPage;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -89,12 +90,12 @@ public final class AgentEndpoint
         }
         try {
             if (tls != null) {
-                HttpsServer https = HttpsServer.create(bind, 0);
+                HttpsServer https = JdkHttpServers.https(bind, 0);
                 https.setHttpsConfigurator(new HttpsConfigurator(tls));
                 server = https;
             }
             else {
-                server = HttpServer.create(bind, 0);
+                server = JdkHttpServers.http(bind, 0);
             }
         }
         catch (IOException e) {

@@ -10,6 +10,7 @@ import io.berth.agent.tasks.ContainerEnvironment;
 import io.berth.agent.tasks.ContainerRecord;
 import io.berth.agent.tasks.TaskRecord;
 import io.berth.common.agentprotocol.TaskRoleCredentials;
+import io.berth.common.http.JdkHttpServers;
 import io.berth.common.json.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,7 +100,7 @@ public final class TaskMetadataServer
             return;
         }
         InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(listenAddress), port);
-        HttpServer created = HttpServer.create(address, 0);
+        HttpServer created = JdkHttpServers.http(address, 0);
         created.createContext("/", this::handle);
         executor = Executors.newVirtualThreadPerTaskExecutor();
         created.setExecutor(executor);

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.berth.common.http.JdkHttpServers;
 import io.berth.controlplane.accounts.AccessKeyLookup;
 import io.berth.controlplane.api.AdminEndpoint;
 import io.berth.controlplane.api.EcsAction;
@@ -177,10 +178,10 @@ public final class ApiServer
         }
         try {
             if (tls == null) {
-                server = HttpServer.create(bind, ACCEPT_BACKLOG);
+                server = JdkHttpServers.http(bind, ACCEPT_BACKLOG);
             }
             else {
-                HttpsServer https = HttpsServer.create(bind, ACCEPT_BACKLOG);
+                HttpsServer https = JdkHttpServers.https(bind, ACCEPT_BACKLOG);
                 https.setHttpsConfigurator(new HttpsConfigurator(tls));
                 server = https;
             }
