@@ -126,7 +126,7 @@ public final class Agent
         this.reconciler = new TaskReconciler(config.host(), new UsageReportingLink(new TaskLifecycleLink(link, metrics, host.clock()), usage), meteredHost, this::wakeUp, this::startMetadataServer,
                 assignments -> onAssignments(roleCredentials, assignments));
         this.usageSampler = new UsageSampler(meteredRuntime, usage, reconciler::tasks, usageSampleInterval, host.clock());
-        this.logs = new TaskLogs(host.logDirectory(), this::holdsUnstoppedTask);
+        this.logs = new TaskLogs(host.logDirectory(), this::mayStillWriteLogs);
         // an ingress host's link wraps the one to the control plane, which is the one that ships lines
         ControlPlaneLink controlPlane = link instanceof IngressLink ingress ? ingress.inner() : link;
         if (controlPlane instanceof LogShippingLink shipping) {
@@ -256,9 +256,9 @@ public final class Agent
         return assignment.containers().stream().filter(container -> container.awslogs() != null).map(ContainerSpec::name).toList();
     }
 
-    private boolean holdsUnstoppedTask(String taskId)
+    private boolean mayStillWriteLogs(String taskId)
     {
-        return reconciler.tasks().stream().anyMatch(task -> task.taskId().equals(taskId) && task.status() != TaskReport.Status.STOPPED);
+        return reconciler.tasks().stream().anyMatch(task -> task.taskId().equals(taskId) && TaskLogs.mayStillWrite(task.toReport()));
     }
 
     private void wakeUp()

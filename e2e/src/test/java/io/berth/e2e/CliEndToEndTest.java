@@ -87,6 +87,21 @@ class CliEndToEndTest
     }
 
     @Test
+    void runReturnsAtTheContainersExitWithEveryLineItWrote()
+    {
+        // `berth run` returns once the container's exit is recorded, before the task's cleanup: conmon drains the
+        // container's output into the log before it records the exit, so a burst written right before the exit is whole
+        BerthCli.Result result = operator.run("run", environment.image(), "--", "sh", "-c",
+                "i=0; while [ $i -lt 2000 ]; do echo line-$i; i=$((i+1)); done; echo last >&2; exit 5");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(5);
+        assertThat(result.stdoutLines()).hasSize(2000);
+        assertThat(result.stdoutLines().getFirst()).isEqualTo("line-0");
+        assertThat(result.stdoutLines().getLast()).isEqualTo("line-1999");
+        assertThat(result.stderrLines()).containsExactly("last");
+    }
+
+    @Test
     void runWithoutDoubleDashPassesTheCommandToo()
     {
         BerthCli.Result result = operator.run("run", environment.image(), "echo", "-e", "no\\tdashes");

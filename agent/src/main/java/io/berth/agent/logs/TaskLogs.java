@@ -3,6 +3,7 @@ package io.berth.agent.logs;
 import io.berth.common.agentprotocol.LogChunk;
 import io.berth.common.agentprotocol.LogLine;
 import io.berth.common.agentprotocol.TaskLogSource;
+import io.berth.common.agentprotocol.TaskReport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,14 +31,26 @@ public final class TaskLogs
     private static final String SUFFIX = ".log";
 
     private final Path directory;
-    private final Predicate<String> taskStillRunning;
+    private final Predicate<String> mayStillWrite;
     private final ContainerLogReader reader = new ContainerLogReader();
 
-    /** taskStillRunning tells whether more lines may still come for a task. */
-    public TaskLogs(Path directory, Predicate<String> taskStillRunning)
+    /** mayStillWrite tells whether more lines may still come for a task (a container of it has not exited yet). */
+    public TaskLogs(Path directory, Predicate<String> mayStillWrite)
     {
         this.directory = requireNonNull(directory, "directory is null");
-        this.taskStillRunning = requireNonNull(taskStillRunning, "taskStillRunning is null");
+        this.mayStillWrite = requireNonNull(mayStillWrite, "mayStillWrite is null");
+    }
+
+    /**
+     * Whether a task's log may still grow: it is not STOPPED and one of its containers has not exited yet. conmon
+     * records a container's exit only after it has drained the container's output into the log, so once every
+     * container has exited the log is whole, though the task may still be cleaning up (`berth run` need not wait for
+     * that).
+     */
+    public static boolean mayStillWrite(TaskReport task)
+    {
+        return task.status() != TaskReport.Status.STOPPED
+                && task.containers().stream().anyMatch(container -> container.status() != TaskReport.Status.STOPPED);
     }
 
     @Override
@@ -47,11 +60,11 @@ public final class TaskLogs
             return Optional.empty();
         }
         Path taskDirectory = directory.resolve(taskId);
-        boolean running = taskStillRunning.test(taskId);
+        boolean running = mayStillWrite.test(taskId);
         if (!Files.isDirectory(taskDirectory)) {
             return running ? Optional.of(new LogChunk(List.of(), token, false)) : Optional.empty();
         }
-        // read "running" before the files: lines written before the task stopped are then surely seen
+        // read "running" before the files: lines written before the last container exited are then surely seen
         Map<String, Long> offsets = parseToken(token);
         List<LogLine> lines = new ArrayList<>();
         boolean reachedEnd = true;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.berth.common.http.JdkHttpServers;
 import io.berth.common.json.Json;
 import io.berth.controlplane.tls.ClusterCertificateAuthority;
 
@@ -44,7 +45,7 @@ public final class TrainingControlPlane
             System.exit(2);
         }
         ClusterCertificateAuthority authority = ClusterCertificateAuthority.loadOrCreate(Path.of(args[0]), Clock.systemUTC());
-        HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        HttpsServer server = JdkHttpServers.https(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(authority.issueServerCertificate(Set.of("127.0.0.1", "localhost")).sslContext()));
         server.createContext("/", TrainingControlPlane::answer);
         server.start();
@@ -120,7 +121,9 @@ public final class TrainingControlPlane
     {
         ObjectNode page = Json.mapper().createObjectNode();
         page.putArray("lines").addObject().put("time", Instant.now().getEpochSecond()).put("stream", "stdout").put("text", "hi");
-        page.put("nextToken", "1").put("complete", true).put("taskStatus", "STOPPED");
+        // as a real run's last page reads: the container has exited and the task is still being cleaned up
+        page.put("nextToken", "1").put("complete", true).put("taskStatus", "DEPROVISIONING");
+        page.putArray("containers").addObject().put("name", CONTAINER).put("lastStatus", "STOPPED").put("exitCode", 0);
         return page;
     }
 }

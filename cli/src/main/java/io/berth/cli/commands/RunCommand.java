@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
@@ -154,9 +155,10 @@ public final class RunCommand
     }
 
     /**
-     * Prints the task's output until its log is complete and it is STOPPED. Each read waits on the control plane
-     * for the next line or the stop (one long call, not a poll); a control plane that answers at once (or
-     * without the task's status) is polled as before.
+     * Prints the task's output until its log is complete and every container has exited with a code (as docker run
+     * returns at the container's exit: the task's cleanup goes on without the caller), or else until it is STOPPED.
+     * Each read waits on the control plane for the next line, the exits or the stop (one long call, not a poll); a
+     * control plane that answers at once (or without the task's status) is polled as before.
      */
     private int follow(BerthClient client, Optional<String> clusterName, String taskArn, String containerName, PrintWriter out, PrintWriter err)
     {
@@ -166,6 +168,10 @@ public final class RunCommand
         while (true) {
             long readStart = System.nanoTime();
             TaskLogReader.Page page = logs.printNext(out, err, FOLLOW_WAIT);
+            OptionalInt exited = page.exitCodeOnceEveryContainerExited(containerName);
+            if (exited.isPresent()) {
+                return exited.getAsInt();
+            }
             String status = page.taskStatus().orElseGet(() -> describe(client, clusterName, taskArn).path("lastStatus").asText());
             if ("STOPPED".equals(status)) {
                 if (stoppedAtNanos == 0) {

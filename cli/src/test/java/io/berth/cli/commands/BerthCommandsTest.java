@@ -87,6 +87,21 @@ class BerthCommandsTest
     }
 
     @Test
+    void runReturnsAtTheContainersExitWithoutWaitingForTheTaskToStop()
+    {
+        Result result = berth("run", "busybox", "--", "exits-before-it-stops", "out:hello", "exit:6");
+
+        assertThat(result.exitCode()).isEqualTo(6);
+        assertThat(result.out()).isEqualTo("hello\n");
+        assertThat(result.err()).isEmpty();
+        // the log's last page named the exit: no DescribeTasks was needed, and the task itself never showed STOPPED
+        assertThat(ecs.tasks.values()).singleElement().satisfies(task -> {
+            assertThat(task.describeCount).isZero();
+            assertThat(task.stopped).isFalse();
+        });
+    }
+
+    @Test
     void runPassesEverythingAfterTheImageToTheContainer()
     {
         Result result = berth("run", "busybox", "out:hi", "--not-a-berth-option", "exit:4");

@@ -57,6 +57,8 @@ final class FakeEcs
         final List<String[]> lines = new ArrayList<>();
         Integer exitCode = 0;
         boolean forever;
+        /** Its log names the container's exit once every line is read, while DescribeTasks never shows it stopped (the task's cleanup, slow). */
+        boolean exitsBeforeItStops;
         boolean pullFails;
         boolean stopped;
         String stopCode;
@@ -178,6 +180,10 @@ final class FakeEcs
             else if (text.equals("forever")) {
                 task.forever = true;
             }
+            else if (text.equals("exits-before-it-stops")) {
+                task.forever = true;
+                task.exitsBeforeItStops = true;
+            }
             else if (text.equals("--")) {
                 // as a real container whose command is "--", which is no executable: it never starts
                 throw new IllegalArgumentException("the fake task cannot run command '--'");
@@ -267,7 +273,12 @@ final class FakeEcs
             index++;
         }
         response.put("nextToken", String.valueOf(index));
-        response.put("complete", task.stopped && index == task.lines.size());
+        boolean exited = task.exitsBeforeItStops && index == task.lines.size();
+        response.put("complete", (task.stopped || exited) && index == task.lines.size());
+        if (exited) {
+            response.put("taskStatus", "DEPROVISIONING");
+            response.putArray("containers").addObject().put("name", task.containerName).put("lastStatus", "STOPPED").put("exitCode", task.exitCode);
+        }
         return response;
     }
 

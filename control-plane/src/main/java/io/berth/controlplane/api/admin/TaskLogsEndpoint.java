@@ -11,6 +11,7 @@ import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.api.RequestContext;
 import io.berth.controlplane.api.actions.JsonFields;
 import io.berth.controlplane.tasks.Task;
+import io.berth.controlplane.tasks.TaskContainer;
 import io.berth.controlplane.tasks.TaskService;
 import io.berth.controlplane.tasks.TaskStatus;
 
@@ -24,10 +25,12 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * GET /berth/tasks/{taskId}/logs?cluster=&nextToken=&limit=&waitSeconds=: a page of a task's log lines, read from
- * the host that runs (or ran) it, and the task's lastStatus. Only the task's own account can read them. With
- * waitSeconds, an empty page is held back until a line comes, the task is STOPPED or the wait is over, so that
- * `berth run` and `berth logs -f` follow a task in one long call rather than a poll every few hundred
- * milliseconds (each a round trip and, in a CLI just started, slow interpreted code).
+ * the host that runs (or ran) it, the task's lastStatus and its containers' (lastStatus, exitCode, reason). Only the
+ * task's own account can read them. With waitSeconds, an empty page is held back until a line comes, the log is
+ * complete with every container's exit recorded, the task is STOPPED or the wait is over, so that `berth run` and
+ * `berth logs -f` follow a task in one long call rather than a poll every few hundred milliseconds (each a round trip
+ * and, in a CLI just started, slow interpreted code). `berth run` returns at its container's exit that way, not
+ * after the task's cleanup.
  */
 public final class TaskLogsEndpoint
         implements AdminEndpoint
@@ -75,15 +78,17 @@ public final class TaskLogsEndpoint
                     .orElseThrow(() -> EcsException.invalidParameter("The referenced task was not found."));
             LogChunk chunk = read(task, token, limit);
             boolean stopped = task.state().lastStatus() == TaskStatus.STOPPED;
-            if (!chunk.lines().isEmpty() || stopped || System.nanoTime() - start >= waitNanos) {
-                return response(chunk, task.state().lastStatus());
+            // the host says the log is whole once every container exited; its report of the exits may come a moment later
+            boolean exited = chunk.complete() && everyContainerExited(task);
+            if (!chunk.lines().isEmpty() || stopped || exited || System.nanoTime() - start >= waitNanos) {
+                return response(chunk, task);
             }
             try {
                 Thread.sleep(WAIT_POLL_INTERVAL);
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return response(chunk, task.state().lastStatus());
+                return response(chunk, task);
             }
         }
     }
@@ -127,10 +132,25 @@ public final class TaskLogsEndpoint
         throw EcsException.invalidParameter(name + " must be a number from " + min + " to " + max + ", got '" + value + "'.");
     }
 
-    private static JsonNode response(LogChunk chunk, TaskStatus taskStatus)
+    private static boolean everyContainerExited(Task task)
+    {
+        return task.state().containers().stream().allMatch(container -> container.lastStatus() == TaskStatus.STOPPED);
+    }
+
+    private static JsonNode response(LogChunk chunk, Task task)
     {
         ObjectNode response = JsonFields.object();
-        response.put("taskStatus", taskStatus.name());
+        response.put("taskStatus", task.state().lastStatus().name());
+        ArrayNode containers = response.putArray("containers");
+        for (TaskContainer container : task.state().containers()) {
+            ObjectNode entry = containers.addObject();
+            entry.put("name", container.name());
+            entry.put("lastStatus", container.lastStatus().name());
+            if (container.exitCode() != null) {
+                entry.put("exitCode", container.exitCode());
+            }
+            JsonFields.putIfNotNull(entry, "reason", container.reason());
+        }
         ArrayNode lines = response.putArray("lines");
         chunk.lines().forEach(line -> {
             ObjectNode entry = lines.addObject();

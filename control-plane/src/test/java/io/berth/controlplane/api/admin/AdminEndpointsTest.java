@@ -1,11 +1,13 @@
 package io.berth.controlplane.api.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.common.agentprotocol.ContainerReport;
 import io.berth.common.agentprotocol.HostInfo;
 import io.berth.common.agentprotocol.LogChunk;
 import io.berth.common.agentprotocol.LogLine;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.TaskLogSource;
+import io.berth.common.agentprotocol.TaskReport;
 import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
 import io.berth.controlplane.accounts.AccessKey;
@@ -155,5 +157,44 @@ class AdminEndpointsTest
         assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(10));
         assertThat(page.get("taskStatus").asText()).isEqualTo("STOPPED");
         assertThat(page.get("complete").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aWaitingLogReadAnswersOnceTheLogIsCompleteAndEveryContainerHasExitedBeforeTheTaskStops()
+    {
+        AccessKey owner = controlPlane.accounts().createAccount("owner");
+        EcsClient ecs = new EcsClient(controlPlane, owner);
+        ecs.call("RegisterTaskDefinition", "{\"family\": \"job\", \"requiresCompatibilities\": [\"FARGATE\"], \"containerDefinitions\": [{\"name\": \"main\", \"image\": \"busybox\"}]}");
+        HostInfo host = new HostInfo("host-1", "127.0.0.1", 2048, 4096, Map.of());
+        controlPlane.agentGateway().sync(new SyncRequest(host, List.of()));
+        String arn = ecs.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\"}").get("tasks").get(0).get("taskArn").asText();
+        String taskId = arn.substring(arn.lastIndexOf('/') + 1);
+        Instant now = Instant.parse("2025-01-01T00:00:01Z");
+        controlPlane.agentGateway().sync(new SyncRequest(host, List.of(new TaskReport(taskId, TaskReport.Status.RUNNING, now, now, now, null, null, null,
+                List.of(new ContainerReport("main", TaskReport.Status.RUNNING, "sha256:1111", null, null))))));
+        List<String> reads = new ArrayList<>();
+        // the host says the log is whole from the first read on, but its report of the exit comes only with the third:
+        // until then a complete log alone does not end the wait
+        controlPlane.registerLogSource("host-1", (id, token, maxLines) -> {
+            reads.add(token);
+            if (reads.size() == 3) {
+                controlPlane.agentGateway().sync(new SyncRequest(host, List.of(new TaskReport(taskId, TaskReport.Status.STOPPING, now, now, now, null,
+                        "EssentialContainerExited", "Essential container in task exited",
+                        List.of(new ContainerReport("main", TaskReport.Status.STOPPED, "sha256:1111", 3, null))))));
+            }
+            return Optional.of(new LogChunk(List.of(), "t-1", true));
+        });
+
+        long start = System.nanoTime();
+        JsonNode page = admin.call(owner, "GET", "/berth/tasks/{taskId}/logs", Map.of("taskId", taskId), Map.of("waitSeconds", "20"), "{}");
+
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(10));
+        assertThat(reads).hasSize(4);
+        assertThat(page.get("complete").asBoolean()).isTrue();
+        assertThat(page.get("taskStatus").asText()).isNotEqualTo("STOPPED");
+        assertThat(page.get("containers")).hasSize(1);
+        assertThat(page.get("containers").get(0).get("name").asText()).isEqualTo("main");
+        assertThat(page.get("containers").get(0).get("lastStatus").asText()).isEqualTo("STOPPED");
+        assertThat(page.get("containers").get(0).get("exitCode").asInt()).isEqualTo(3);
     }
 }
