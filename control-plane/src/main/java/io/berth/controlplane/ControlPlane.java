@@ -249,7 +249,7 @@ public final class ControlPlane
         this.services = List.copyOf(served);
         List<AdminEndpoint> endpoints = new ArrayList<>(List.of(
                 new CreateAccountEndpoint(accounts),
-                new TaskLogsEndpoint(tasks, new HostLogSources(logSources, store, identity)),
+                new TaskLogsEndpoint(tasks, new HostLogSources(logSources, store, identity), agentGateway.taskReports()),
                 new BillEndpoint(metering),
                 new EventsEndpoint(events),
                 new CreateJoinTokenEndpoint(hostAccess),

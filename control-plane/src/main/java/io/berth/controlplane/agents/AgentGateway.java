@@ -66,6 +66,7 @@ public final class AgentGateway
     private final Store store;
     private final TaskPlacer placer;
     private final HostSignals hostSignals;
+    private final TaskReportSignals taskReports = new TaskReportSignals();
     private final TaskNetwork taskNetwork;
     private final Clock clock;
     private final Function<String, RegistryLogin> registryLogins;
@@ -105,6 +106,12 @@ public final class AgentGateway
         this.hostSignals = requireNonNull(hostSignals, "hostSignals is null");
         this.taskNetwork = requireNonNull(taskNetwork, "taskNetwork is null");
         this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** Wakes those who wait on a task when a report of it is recorded here. */
+    public TaskReportSignals taskReports()
+    {
+        return taskReports;
     }
 
     /** The lines a host ships for its tasks' awslogs containers; the caller has checked that batch.hostId() is who calls. */
@@ -186,6 +193,9 @@ public final class AgentGateway
             return new SyncResponse(assignments, taskNetwork.planFor(transaction, hostId).orElse(null), ingress);
         });
         otherHostsTouched.forEach(hostSignals::signal);
+        if (!request.tasks().isEmpty()) {
+            taskReports.reported(request.tasks().stream().map(TaskReport::taskId).toList());
+        }
         return response.withFullReportsWanted(fullReportsWanted(hostId, request, backFromLost[0]));
     }
 

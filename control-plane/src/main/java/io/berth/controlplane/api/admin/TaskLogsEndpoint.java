@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.common.agentprotocol.LogChunk;
 import io.berth.common.agentprotocol.TaskLogSource;
 import io.berth.controlplane.agents.LogSources;
+import io.berth.controlplane.agents.TaskReportSignals;
 import io.berth.controlplane.api.AdminEndpoint;
 import io.berth.controlplane.api.EcsException;
 import io.berth.controlplane.api.RequestContext;
@@ -38,16 +39,18 @@ public final class TaskLogsEndpoint
     static final int DEFAULT_LIMIT = 1000;
     static final int MAX_LIMIT = 10000;
     static final int MAX_WAIT_SECONDS = 20;
-    /** How often a waiting request reads the log and the task again. */
+    /** How often a waiting request reads the log and the task again, unless a report of the task wakes it sooner. */
     static final Duration WAIT_POLL_INTERVAL = Duration.ofMillis(25);
 
     private final TaskService tasks;
     private final LogSources logSources;
+    private final TaskReportSignals reports;
 
-    public TaskLogsEndpoint(TaskService tasks, LogSources logSources)
+    public TaskLogsEndpoint(TaskService tasks, LogSources logSources, TaskReportSignals reports)
     {
         this.tasks = requireNonNull(tasks, "tasks is null");
         this.logSources = requireNonNull(logSources, "logSources is null");
+        this.reports = requireNonNull(reports, "reports is null");
     }
 
     @Override
@@ -73,6 +76,15 @@ public final class TaskLogsEndpoint
         String token = emptyToNull(query.get("nextToken"));
         long waitNanos = Duration.ofSeconds(boundedNumber("waitSeconds", query.get("waitSeconds"), 0, 0, MAX_WAIT_SECONDS)).toNanos();
         long start = System.nanoTime();
+        // watched before the first look: a report recorded while the task and its log are read wakes the first wait
+        try (TaskReportSignals.Watch watch = reports.watch(taskId.substring(taskId.lastIndexOf('/') + 1))) {
+            return answer(context, query, taskId, token, limit, waitNanos, start, watch);
+        }
+    }
+
+    private JsonNode answer(RequestContext context, Map<String, String> query, String taskId, String token, int limit, long waitNanos, long start,
+            TaskReportSignals.Watch watch)
+    {
         while (true) {
             Task task = tasks.find(context.account().accountId(), query.get("cluster"), taskId)
                     .orElseThrow(() -> EcsException.invalidParameter("The referenced task was not found."));
@@ -84,7 +96,7 @@ public final class TaskLogsEndpoint
                 return response(chunk, task);
             }
             try {
-                Thread.sleep(WAIT_POLL_INTERVAL);
+                watch.await(WAIT_POLL_INTERVAL);
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
