@@ -1,6 +1,7 @@
 package io.berth.cli;
 
 import io.berth.cli.client.BerthClientFactory;
+import io.berth.cli.client.SharedHttpClients;
 import io.berth.cli.commands.BerthCommandFactory;
 import io.berth.cli.commands.BerthCommands;
 import io.berth.cli.commands.Interruptions;
@@ -56,7 +57,15 @@ public final class Main
      */
     public static int run(Map<String, String> environment, Optional<CommandOutput> output, Interruptions interruptions, String... args)
     {
-        BerthClientFactory clients = BerthClientFactory.fromEnvironment(environment);
+        return run(environment, output, interruptions, Optional.empty(), args);
+    }
+
+    /** As above, the command's clients over connections kept across commands when given (the CLI daemon's). */
+    public static int run(Map<String, String> environment, Optional<CommandOutput> output, Interruptions interruptions, Optional<SharedHttpClients> connections,
+            String... args)
+    {
+        BerthClientFactory clients = connections.map(shared -> BerthClientFactory.fromEnvironment(environment, shared))
+                .orElseGet(() -> BerthClientFactory.fromEnvironment(environment));
         CommandLine commandLine = new CommandLine(
                 new BerthCommand(),
                 new BerthCommandFactory(clients, Optional.of(new RegistryImageImport(environment, clients)), Clock.systemUTC(), interruptions, environment));

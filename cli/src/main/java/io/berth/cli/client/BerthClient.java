@@ -47,15 +47,34 @@ public final class BerthClient
     private final SigV4Signer signer = new SigV4Signer("ecs", true);
     private final SigV4Signer ecrSigner = new SigV4Signer("ecr", true);
     private final HttpClient http;
+    /** Whether closing this client closes its HTTP client: not when the HTTP client is shared across commands. */
+    private final boolean ownsHttp;
 
     public BerthClient(BerthClientConfig config, Clock clock)
     {
+        this(config, clock, newHttpClient(config.caBundle()), true);
+    }
+
+    /** A client over the HTTP client shared has for config's CA bundle, left open for the next command when this one closes. */
+    public BerthClient(BerthClientConfig config, Clock clock, SharedHttpClients shared)
+    {
+        this(config, clock, shared.trusting(config.caBundle()), false);
+    }
+
+    private BerthClient(BerthClientConfig config, Clock clock, HttpClient http, boolean ownsHttp)
+    {
         this.config = requireNonNull(config, "config is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.http = HttpClient.newBuilder()
+        this.http = requireNonNull(http, "http is null");
+        this.ownsHttp = ownsHttp;
+    }
+
+    static HttpClient newHttpClient(Path caBundle)
+    {
+        return HttpClient.newBuilder()
                 .connectTimeout(CONNECT_TIMEOUT)
                 .version(HttpClient.Version.HTTP_1_1)
-                .sslContext(trust(config.caBundle()))
+                .sslContext(trust(caBundle))
                 .build();
     }
 
@@ -212,6 +231,8 @@ public final class BerthClient
     @Override
     public void close()
     {
-        http.close();
+        if (ownsHttp) {
+            http.close();
+        }
     }
 }

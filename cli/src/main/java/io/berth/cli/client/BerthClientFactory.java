@@ -22,4 +22,11 @@ public interface BerthClientFactory
         Map<String, String> copy = Map.copyOf(environment);
         return (endpoint, region) -> new BerthClient(BerthClientConfig.fromEnvironment(copy, endpoint, region), Clock.systemUTC());
     }
+
+    /** As {@link #fromEnvironment(Map)}, over HTTP clients kept across commands (the CLI daemon's). */
+    static BerthClientFactory fromEnvironment(Map<String, String> environment, SharedHttpClients shared)
+    {
+        Map<String, String> copy = Map.copyOf(environment);
+        return (endpoint, region) -> new BerthClient(BerthClientConfig.fromEnvironment(copy, endpoint, region), Clock.systemUTC(), shared);
+    }
 }

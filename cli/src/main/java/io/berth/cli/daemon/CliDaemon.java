@@ -1,5 +1,7 @@
 package io.berth.cli.daemon;
 
+import io.berth.cli.client.SharedHttpClients;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -108,7 +110,7 @@ public final class CliDaemon
     {
         String token = HexFormat.of().formatHex(randomBytes());
         Path addressFile = stateDirectory.resolve("daemon-" + buildKey);
-        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress()); SharedHttpClients connections = new SharedHttpClients()) {
             server.setSoTimeout((int) CHECK_INTERVAL.toMillis());
             writeAddressFile(addressFile, server.getLocalPort(), token);
             // a daemon stopped by a signal (kill, shutdown) takes its address away too, so no launcher tries it
@@ -139,7 +141,7 @@ public final class CliDaemon
                 }
                 running.incrementAndGet();
                 lastActivityNanos = System.nanoTime();
-                DaemonSession session = new DaemonSession(connection, token, buildKey, uid);
+                DaemonSession session = new DaemonSession(connection, token, buildKey, uid, connections);
                 Thread.ofPlatform().name("berth-daemon-command").start(() -> {
                     try {
                         session.run();

@@ -1,6 +1,7 @@
 package io.berth.cli.daemon;
 
 import io.berth.cli.Main;
+import io.berth.cli.client.SharedHttpClients;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -38,13 +39,16 @@ final class DaemonSession
     private final String token;
     private final String buildKey;
     private final int uid;
+    private final SharedHttpClients connections;
 
-    DaemonSession(Socket socket, String token, String buildKey, int uid)
+    /** connections: the daemon's HTTP clients, kept across its commands (and its sessions). */
+    DaemonSession(Socket socket, String token, String buildKey, int uid, SharedHttpClients connections)
     {
         this.socket = requireNonNull(socket, "socket is null");
         this.token = requireNonNull(token, "token is null");
         this.buildKey = requireNonNull(buildKey, "buildKey is null");
         this.uid = uid;
+        this.connections = requireNonNull(connections, "connections is null");
     }
 
     @Override
@@ -89,7 +93,7 @@ final class DaemonSession
             }
             socket.setSoTimeout(0);
             reply(replies, "ok");
-            int exitCode = runCommand(request, out, err, in);
+            int exitCode = runCommand(request, out, err, in, connections);
             reply(replies, "exit " + exitCode);
         }
         catch (IOException | RuntimeException e) {
@@ -98,7 +102,7 @@ final class DaemonSession
         }
     }
 
-    private static int runCommand(DaemonRequest request, CallerOutput out, CallerOutput err, InputStream clientInput)
+    private static int runCommand(DaemonRequest request, CallerOutput out, CallerOutput err, InputStream clientInput, SharedHttpClients connections)
     {
         Charset charset = Charset.forName(System.getProperty("native.encoding", "UTF-8"), UTF_8);
         PrintWriter outWriter = out.writer(charset);
@@ -111,7 +115,7 @@ final class DaemonSession
         Thread.ofPlatform().daemon().name("berth-daemon-client-watch").start(() -> watchForInterrupts(clientInput, interruptions));
         int exitCode;
         try {
-            exitCode = Main.run(callerEnvironment(request), Optional.of(new Main.CommandOutput(outWriter, errWriter)), interruptions,
+            exitCode = Main.run(callerEnvironment(request), Optional.of(new Main.CommandOutput(outWriter, errWriter)), interruptions, Optional.of(connections),
                     request.arguments().toArray(String[]::new));
         }
         catch (RuntimeException | Error e) {

@@ -106,6 +106,20 @@ class BerthClientTest
     }
 
     @Test
+    void aClientOverSharedConnectionsLeavesThemOpenForTheNextCommand()
+    {
+        BerthClientConfig config = new BerthClientConfig(server.endpoint(), new SigV4Credentials(KEY.accessKeyId(), KEY.secretAccessKey()), "us-east-1");
+        try (SharedHttpClients shared = new SharedHttpClients()) {
+            try (BerthClient first = new BerthClient(config, Clock.systemUTC(), shared)) {
+                assertThat(first.admin("GET", "/berth/echo/one", Map.of(), null).path("value").asText()).isEqualTo("one");
+            }
+            try (BerthClient second = new BerthClient(config, Clock.systemUTC(), shared)) {
+                assertThat(second.admin("GET", "/berth/echo/two", Map.of(), null).path("value").asText()).isEqualTo("two");
+            }
+        }
+    }
+
+    @Test
     void apiErrorsBecomeTypeAndMessage()
     {
         try (BerthClient client = client(KEY.secretAccessKey(), Clock.systemUTC())) {
