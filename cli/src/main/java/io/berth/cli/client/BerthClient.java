@@ -55,7 +55,7 @@ public final class BerthClient
         this(config, clock, newHttpClient(config.caBundle()), true);
     }
 
-    /** A client over the HTTP client shared has for config's CA bundle, left open for the next command when this one closes. */
+    /** A client over the HTTP client that shared keeps for config's CA bundle, left open for the next command when this one closes. */
     public BerthClient(BerthClientConfig config, Clock clock, SharedHttpClients shared)
     {
         this(config, clock, shared.trusting(config.caBundle()), false);

@@ -14,7 +14,8 @@ import java.util.Map;
  * The HTTP clients the commands of one long-lived process (the CLI daemon) share, one per CA bundle (its path and what
  * it holds), so that a command finds its connection to Berth open from the command before it: no TLS handshake, no
  * new client and trust store per command. Requests are still signed per command with the caller's own keys. A bundle
- * rewritten with another CA (a new `berth up`) gets a client of its own; the oldest is closed past a few.
+ * rewritten with another CA (a new `berth up`) gets a client of its own; the oldest is closed past a few (a command
+ * still using that one then fails and can be run again: it takes nine CAs in use at once).
  */
 public final class SharedHttpClients
         implements AutoCloseable
