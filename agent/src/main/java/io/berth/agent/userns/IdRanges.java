@@ -3,6 +3,7 @@ package io.berth.agent.userns;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import static java.util.Objects.requireNonNull;
 
@@ -38,29 +39,35 @@ public final class IdRanges
         if (held != null) {
             return held;
         }
-        for (int step = 0; step < pool.count(); step++) {
-            int index = (cursor + step) % pool.count();
-            IdMapping candidate = pool.slot(index);
-            if (taken.values().stream().noneMatch(candidate::overlaps)) {
-                taken.put(taskId, candidate);
-                cursor = (index + 1) % pool.count();
-                return candidate;
-            }
+        OptionalInt index = nextFreeSlot();
+        if (index.isEmpty()) {
+            throw new IdRangesExhaustedException("no free user namespace range: all " + pool.count()
+                    + " ranges of this host's pool are held by tasks not yet cleaned up; give the agent a larger pool (--userns-ranges)");
         }
-        throw new IdRangesExhaustedException("no free user namespace range: all " + pool.count()
-                + " ranges of this host's pool are held by tasks not yet cleaned up; give the agent a larger pool (--userns-ranges)");
+        IdMapping candidate = pool.slot(index.getAsInt());
+        taken.put(taskId, candidate);
+        cursor = (index.getAsInt() + 1) % pool.count();
+        return candidate;
     }
 
     /** The range {@link #allocate} would hand out now, without taking it; empty when none is free. */
     public synchronized Optional<IdMapping> next()
     {
+        OptionalInt index = nextFreeSlot();
+        return index.isEmpty() ? Optional.empty() : Optional.of(pool.slot(index.getAsInt()));
+    }
+
+    /** The first slot from the cursor on (next-fit) that overlaps no range held; the caller holds this. */
+    private OptionalInt nextFreeSlot()
+    {
         for (int step = 0; step < pool.count(); step++) {
-            IdMapping candidate = pool.slot((cursor + step) % pool.count());
+            int index = (cursor + step) % pool.count();
+            IdMapping candidate = pool.slot(index);
             if (taken.values().stream().noneMatch(candidate::overlaps)) {
-                return Optional.of(candidate);
+                return OptionalInt.of(index);
             }
         }
-        return Optional.empty();
+        return OptionalInt.empty();
     }
 
     /**
