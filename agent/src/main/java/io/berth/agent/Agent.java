@@ -43,6 +43,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
@@ -76,6 +77,9 @@ public final class Agent
     private volatile boolean running;
     /** Whether the control plane has answered a sync of this agent: a host it once knew and then refuses was removed. */
     private volatile boolean synced;
+    /** What the last wake-ups asked of the reconcile loop: a sync, or the network plan alone. */
+    private final AtomicBoolean syncWanted = new AtomicBoolean();
+    private final AtomicBoolean networkWanted = new AtomicBoolean();
     private Thread loop;
     private Thread changeListener;
     private Instant lastLogPurge = Instant.EPOCH;
@@ -261,20 +265,40 @@ public final class Agent
         return reconciler.tasks().stream().anyMatch(task -> task.taskId().equals(taskId) && TaskLogs.mayStillWrite(task.toReport()));
     }
 
+    /** A sync is wanted now: a task's state changed here, or the control plane's desired state may have. */
     private void wakeUp()
     {
+        syncWanted.set(true);
+        wakeUps.release();
+    }
+
+    /** Only the host's network plan changed at the control plane: fetching it alone is enough (see HostChange). */
+    private void wakeUpForNetwork()
+    {
+        networkWanted.set(true);
         wakeUps.release();
     }
 
     private void reconcileLoop()
     {
+        long lastSync = System.nanoTime();
         while (running) {
             try {
                 wakeUps.drainPermits();
-                reconciler.reconcile();
-                synced = true;
-                firstSync.complete(null);
-                purgeOldLogs();
+                boolean network = networkWanted.getAndSet(false);
+                boolean sync = syncWanted.getAndSet(false);
+                boolean syncDue = sync || !synced || System.nanoTime() - lastSync >= config.heartbeatInterval().toNanos();
+                // a change of the network alone, between heartbeats: the plan alone spares the control plane a sync (a task
+                // that starts changes the network of every host holding tasks of its account); a plan it cannot fetch
+                // alone is synced for. A wake-up whose wish an earlier round already met does nothing.
+                boolean networkFetched = !syncDue && network && reconciler.refreshNetwork();
+                if (syncDue || (network && !networkFetched)) {
+                    lastSync = System.nanoTime();
+                    reconciler.reconcile();
+                    synced = true;
+                    firstSync.complete(null);
+                    purgeOldLogs();
+                }
             }
             catch (ControlPlaneRefusedException e) {
                 if (e.status() == 401 && synced) {
@@ -289,7 +313,8 @@ public final class Agent
                 log.warn("host {}: reconcile failed, retrying: {}", config.host().hostId(), e.toString());
             }
             try {
-                wakeUps.tryAcquire(config.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
+                long untilHeartbeat = config.heartbeatInterval().toNanos() - (System.nanoTime() - lastSync);
+                wakeUps.tryAcquire(Math.max(0, untilHeartbeat), TimeUnit.NANOSECONDS);
             }
             catch (InterruptedException e) {
                 return;
@@ -301,8 +326,11 @@ public final class Agent
     {
         while (running) {
             try {
-                link.awaitChange(config.host().hostId(), Duration.ofSeconds(30));
-                wakeUp();
+                switch (link.awaitChanges(config.host().hostId(), Duration.ofSeconds(30))) {
+                    case NONE -> {}
+                    case NETWORK -> wakeUpForNetwork();
+                    case ANY -> wakeUp();
+                }
             }
             catch (InterruptedException e) {
                 return;

@@ -95,6 +95,16 @@ public final class ScaleBenchmark
         Duration settled = awaitRunning(fleet, filled.tasks());
         out.printf(Locale.ROOT, "the fleet reports all %d RUNNING %.1f s after the last RunTask%n", filled.tasks(), settled.toMillis() / 1000.0);
 
+        if (options.warmUp().isPositive()) {
+            // RunTask as the measured phase runs it, unmeasured: a server started a moment ago spends about as much CPU on
+            // compiling its hot paths as on serving them, which is not what a server that has run for a while costs
+            RunTaskLoad.Result warmUp = new RunTaskLoad(clients, BenchmarkCluster.CLUSTER, taskDefinitionArn)
+                    .run(1, options.concurrency(), Integer.MAX_VALUE, options.warmUp());
+            awaitRunning(fleet, filled.tasks() + warmUp.tasks());
+            out.printf(Locale.ROOT, "warm-up (not measured): RunTask for %d s while the fleet syncs, %.0f calls/s; the fleet now holds %d tasks%n",
+                    options.warmUp().toSeconds(), warmUp.callsPerSecond(), fleet.tasksRunning());
+        }
+
         List<String> rows = new ArrayList<>();
         List<Long> pids = List.of(replicas.server(0).pid().orElseThrow());
         rows.add(syncPhase(fleet, pids, options));
@@ -177,10 +187,10 @@ public final class ScaleBenchmark
         List<Duration> seen = new ArrayList<>();
         load.answeredAt().forEach((taskId, answered) -> Optional.ofNullable(fleet.firstSeen(taskId))
                 .ifPresent(at -> seen.add(Duration.ofNanos(Math.max(0, at - answered)))));
-        String row = String.format(Locale.ROOT, "%-34s %9.0f %8s %8s %9d %7.2f %8d %8s %10s   (%d tasks, %.0f syncs/s, sync p99 %s ms%s)",
+        String row = String.format(Locale.ROOT, "%-34s %9.0f %8s %8s %9d %7.2f %8d %8s %10s   (%d tasks, %.0f syncs/s, sync p99 %s ms, %.0f network plans fetched alone/s%s)",
                 "RunTask, " + count + (count == 1 ? " replica" : " replicas"), load.callsPerSecond(), p50(load.latencies()), p99(load.latencies()),
                 load.failures(), cpu.ownCores(), rss, p50(seen), p99(seen), load.tasks(), syncs.perSecond(), p99(syncs.roundTrips()),
-                load.lastFailure() == null ? "" : "; last failure: " + load.lastFailure());
+                syncs.networkFetchesPerSecond(), load.lastFailure() == null ? "" : "; last failure: " + load.lastFailure());
         Duration p99 = load.latencies().isEmpty() ? Duration.ofDays(1) : LatencySummary.of(load.latencies()).p99();
         return new PhaseFigures(row, load.callsPerSecond(), p99);
     }

@@ -7,18 +7,21 @@ import java.util.List;
  * The sizes of {@link ScaleBenchmark}: simulated agents, tasks they hold before the measures, each agent's heartbeat,
  * how long each measured phase lasts, RunTask workers, how many `berth server` replicas the throughput series goes up
  * to (1: no series, no failover), how long giving the fleet its tasks may take (the measures then run with the tasks given
- * so far), and whether the first replica records a JFR profile.
+ * so far), how long RunTask runs unmeasured before the measures (a freshly started server spends as much CPU compiling
+ * as serving for a minute or so: measured with JFR, docs/benchmarks.md), and whether the first replica records a JFR
+ * profile.
  */
-record ScaleOptions(int agents, int tasks, Duration heartbeat, Duration phase, int concurrency, int replicas, Duration fillLimit, boolean profile)
+record ScaleOptions(int agents, int tasks, Duration heartbeat, Duration phase, int concurrency, int replicas, Duration fillLimit, Duration warmUp, boolean profile)
 {
     static final String USAGE = "usage: bench --scale [--agents N (1000)] [--tasks N (50000)] [--heartbeat-ms N (2000)] [--seconds N (20)] "
-            + "[--concurrency N (32)] [--replicas N (3)] [--fill-minutes N (30)] [--jfr]";
+            + "[--concurrency N (32)] [--replicas N (3)] [--fill-minutes N (30)] [--warm-up-seconds N (0)] [--jfr]";
 
     ScaleOptions
     {
-        if (agents < 1 || tasks < 0 || heartbeat.toMillis() < 100 || phase.toSeconds() < 1 || concurrency < 1 || replicas < 1 || replicas > 3 || fillLimit.toMinutes() < 1) {
+        if (agents < 1 || tasks < 0 || heartbeat.toMillis() < 100 || phase.toSeconds() < 1 || concurrency < 1 || replicas < 1 || replicas > 3 || fillLimit.toMinutes() < 1
+                || warmUp.isNegative()) {
             throw new IllegalArgumentException("agents and concurrency must be at least 1, tasks at least 0, the heartbeat at least 100 ms, "
-                    + "a phase at least 1 s, replicas 1 to 3, and the fill at least 1 minute; " + USAGE);
+                    + "a phase at least 1 s, replicas 1 to 3, the fill at least 1 minute and the warm-up at least 0 s; " + USAGE);
         }
     }
 
@@ -31,6 +34,7 @@ record ScaleOptions(int agents, int tasks, Duration heartbeat, Duration phase, i
         int concurrency = 32;
         int replicas = 3;
         long fillMinutes = 30;
+        long warmUpSeconds = 0;
         boolean profile = false;
         for (int i = 0; i < arguments.size(); i++) {
             String option = arguments.get(i);
@@ -51,6 +55,7 @@ record ScaleOptions(int agents, int tasks, Duration heartbeat, Duration phase, i
                     case "--concurrency" -> concurrency = Integer.parseInt(value);
                     case "--replicas" -> replicas = Integer.parseInt(value);
                     case "--fill-minutes" -> fillMinutes = Long.parseLong(value);
+                    case "--warm-up-seconds" -> warmUpSeconds = Long.parseLong(value);
                     default -> throw new IllegalArgumentException("unknown option " + option + "; " + USAGE);
                 }
             }
@@ -58,6 +63,7 @@ record ScaleOptions(int agents, int tasks, Duration heartbeat, Duration phase, i
                 throw new IllegalArgumentException(option + " needs a number, not '" + value + "'");
             }
         }
-        return new ScaleOptions(agents, tasks, Duration.ofMillis(heartbeatMillis), Duration.ofSeconds(seconds), concurrency, replicas, Duration.ofMinutes(fillMinutes), profile);
+        return new ScaleOptions(agents, tasks, Duration.ofMillis(heartbeatMillis), Duration.ofSeconds(seconds), concurrency, replicas, Duration.ofMinutes(fillMinutes),
+                Duration.ofSeconds(warmUpSeconds), profile);
     }
 }

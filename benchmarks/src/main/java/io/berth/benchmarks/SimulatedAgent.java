@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static java.util.Objects.requireNonNull;
 
@@ -43,6 +44,9 @@ final class SimulatedAgent
 
     /** The agent's side of the delta sync, as a real agent's link has it: only changed reports go, only changed parts come. */
     private final AgentSyncDelta delta = new AgentSyncDelta();
+    /** What the long poll asked of the reconcile loop: a sync, or the network plan alone. */
+    private final AtomicBoolean syncWanted = new AtomicBoolean();
+    private final AtomicBoolean networkWanted = new AtomicBoolean();
 
     /** What the simulator reads of a (whole) sync answer. */
     record Answer(List<Assigned> tasks, Plan network)
@@ -77,6 +81,16 @@ final class SimulatedAgent
     AgentSyncDelta delta()
     {
         return delta;
+    }
+
+    AtomicBoolean syncWanted()
+    {
+        return syncWanted;
+    }
+
+    AtomicBoolean networkWanted()
+    {
+        return networkWanted;
     }
 
     int replica()

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.berth.common.hostauth.HostCredential;
 import io.berth.common.json.Json;
 
+import io.berth.common.agentprotocol.NetworkAnswer;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
 import java.io.IOException;
@@ -33,7 +34,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Many agents in one process, speaking the real agent protocol over HTTP to `berth server` replicas: each joins with
- * a join token, then syncs every heartbeat (and at once when its long poll on changes says its desired state changed),
+ * a join token, then syncs every heartbeat (and at once when its long poll on changes says its desired state changed;
+ * it fetches its network plan alone when the poll says only that changed, as the real agent does),
  * as the real agent's reconcile loop does, reporting its tasks ({@link SimulatedAgent}). Agent i talks to replica
  * i modulo the replicas it is spread over, and moves to the next replica when its own stops answering. It records each
  * sync's round trip and when each task was first seen by its host, for the benchmark to read phase by phase.
@@ -67,6 +69,8 @@ final class SimulatedFleet
         private final LongAdder failures = new LongAdder();
         /** Request and answer bodies of the syncs, summed. */
         private final LongAdder bytes = new LongAdder();
+        /** Network plans fetched alone, after a wake-up that said only the network changed. */
+        private final LongAdder networkFetches = new LongAdder();
 
         /** The mean size of a sync (request body plus answer body), in bytes; 0 with no sync. */
         long bytesPerSync()
@@ -88,6 +92,11 @@ final class SimulatedFleet
         double perSecond()
         {
             return roundTrips.size() / ((System.nanoTime() - startedAt) / 1e9);
+        }
+
+        double networkFetchesPerSecond()
+        {
+            return networkFetches.sum() / ((System.nanoTime() - startedAt) / 1e9);
         }
     }
 
@@ -184,10 +193,19 @@ final class SimulatedFleet
     {
         try {
             Thread.sleep(ThreadLocalRandom.current().nextLong(heartbeat.toMillis() + 1));
+            long lastSync = 0;
             while (running) {
                 wakeUps.drainPermits();
-                sync(agent);
-                wakeUps.tryAcquire(heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+                boolean network = agent.networkWanted().getAndSet(false);
+                boolean syncWanted = agent.syncWanted().getAndSet(false);
+                // as the real agent's reconcile loop: a change of the network alone between heartbeats fetches the plan alone
+                boolean syncDue = syncWanted || lastSync == 0 || System.nanoTime() - lastSync >= heartbeat.toNanos();
+                boolean fetched = !syncDue && network && fetchNetwork(agent);
+                if (syncDue || (network && !fetched)) {
+                    lastSync = System.nanoTime();
+                    sync(agent);
+                }
+                wakeUps.tryAcquire(Math.max(0, heartbeat.toNanos() - (System.nanoTime() - lastSync)), TimeUnit.NANOSECONDS);
             }
         }
         catch (InterruptedException e) {
@@ -229,13 +247,38 @@ final class SimulatedFleet
         }
     }
 
+    /** The network plan alone, as the real agent's link fetches it; false when it could not be (a sync follows). */
+    private boolean fetchNetwork(SimulatedAgent agent)
+            throws InterruptedException
+    {
+        String held = agent.delta().heldNetworkVersion();
+        try {
+            NetworkAnswer answer = mapper.readValue(call(agent.replica(), agent.hashCode(), "network" + (held == null ? "" : "?held=" + held), null, agent.credential(), SYNC_TIMEOUT),
+                    NetworkAnswer.class);
+            recorder.get().networkFetches.increment();
+            if (answer.unchanged()) {
+                return answer.version().equals(held);
+            }
+            if (answer.network() == null) {
+                return false;
+            }
+            agent.delta().networkFetched(answer.network(), answer.version());
+            return true;
+        }
+        catch (IOException e) {
+            return false;
+        }
+    }
+
     private void listenForChanges(SimulatedAgent agent, Semaphore wakeUps)
     {
         while (running) {
             try {
-                byte[] answer = call(agent.replica(), agent.hashCode(), "changes?timeout=" + LONG_POLL_SECONDS, null, agent.credential(),
+                byte[] answer = call(agent.replica(), agent.hashCode(), "changes?timeout=" + LONG_POLL_SECONDS + "&network=1", null, agent.credential(),
                         Duration.ofSeconds(LONG_POLL_SECONDS + 10));
-                if (mapper.readTree(answer).path("changed").asBoolean()) {
+                JsonNode changes = mapper.readTree(answer);
+                if (changes.path("changed").asBoolean()) {
+                    (changes.path("networkOnly").asBoolean() ? agent.networkWanted() : agent.syncWanted()).set(true);
                     wakeUps.release();
                 }
             }

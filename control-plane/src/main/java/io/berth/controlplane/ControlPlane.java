@@ -216,7 +216,7 @@ public final class ControlPlane
         this.egressPolicies = new EgressPolicies(store, hostSignals);
         this.hostAccess = new HostAccess(store, config.clock());
         this.identity = new ControlPlaneIdentity(config.clock());
-        this.agentProtocol = new AgentProtocolHandler(agentGateway, hostAccess, identity, replicas::urls);
+        this.agentProtocol = new AgentProtocolHandler(agentGateway, hostAccess, identity, replicas::urls, metrics);
         // a load balancer change wakes every host: the ingress hosts among them take the new plan at once
         this.loadBalancing = new LoadBalancingService(store, config.ingressAddresses(), this::signalEveryHost, config.clock());
         this.targetRegistration = new TargetRegistration(loadBalancing);

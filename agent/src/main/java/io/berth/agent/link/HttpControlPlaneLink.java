@@ -2,9 +2,12 @@ package io.berth.agent.link;
 
 import io.berth.common.agentprotocol.AgentSyncDelta;
 import io.berth.common.agentprotocol.ControlPlaneLink;
+import io.berth.common.agentprotocol.HostChange;
 import io.berth.common.agentprotocol.LogBatch;
 import io.berth.common.agentprotocol.LogBatchRefusedException;
 import io.berth.common.agentprotocol.LogShippingLink;
+import io.berth.common.agentprotocol.NetworkAnswer;
+import io.berth.common.agentprotocol.NetworkPlan;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
 import io.berth.common.hostauth.AgentCallKeys;
@@ -23,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
 
@@ -186,6 +190,62 @@ public final class HttpControlPlaneLink
         }
         long seconds = Math.max(0, timeout.toSeconds());
         http.call("GET", "changes?timeout=" + seconds, null, credential.authorizationHeader(), Duration.ofSeconds(seconds).plus(POLL_MARGIN));
+    }
+
+    /** A long poll that says when only the host's network changed (an older control plane never says so: ANY then). */
+    @Override
+    public HostChange awaitChanges(String hostId, Duration timeout)
+            throws InterruptedException
+    {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        long seconds = Math.max(0, timeout.toSeconds());
+        byte[] answer = http.call("GET", "changes?timeout=" + seconds + "&network=1", null, credential.authorizationHeader(),
+                Duration.ofSeconds(seconds).plus(POLL_MARGIN));
+        try {
+            JsonNode changes = Json.mapper().readTree(answer);
+            if (!changes.path("changed").asBoolean(true)) {
+                return HostChange.NONE;
+            }
+            return changes.path("networkOnly").asBoolean(false) ? HostChange.NETWORK : HostChange.ANY;
+        }
+        catch (IOException e) {
+            // a wake-up all the same: the sync that follows finds out what changed
+            return HostChange.ANY;
+        }
+    }
+
+    /**
+     * The host's network plan alone ({@code GET network}), naming the version held so that an unchanged plan does not
+     * travel; held from now on as the last sync answer's network part. Empty when the control plane has no plan for the
+     * host, or cannot be asked for it alone (a build from before the call; one that is away): a sync follows, and
+     * settles either.
+     */
+    @Override
+    public synchronized Optional<NetworkPlan> network(String hostId)
+    {
+        if (!hostId.equals(credential.hostId())) {
+            throw new IllegalArgumentException("this link speaks for host " + credential.hostId() + ", not " + hostId);
+        }
+        String held = delta.heldNetworkVersion();
+        NetworkAnswer answer;
+        try {
+            answer = Json.mapper().readValue(http.call("GET", "network" + (held == null ? "" : "?held=" + held), null, credential.authorizationHeader(), SYNC_TIMEOUT),
+                    NetworkAnswer.class);
+        }
+        catch (IOException | RuntimeException e) {
+            log.debug("host {}: cannot fetch the network plan alone, syncing instead: {}", hostId, e.toString());
+            return Optional.empty();
+        }
+        if (answer.unchanged() && held != null && held.equals(answer.version())) {
+            return Optional.ofNullable(delta.heldNetwork());
+        }
+        if (answer.network() == null || answer.version() == null) {
+            return Optional.empty();
+        }
+        delta.networkFetched(answer.network(), answer.version());
+        return Optional.of(answer.network());
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.berth.agent.metering;
 
 import io.berth.common.agentprotocol.ControlPlaneLink;
+import io.berth.common.agentprotocol.HostChange;
+import io.berth.common.agentprotocol.NetworkPlan;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
 import io.berth.common.agentprotocol.TaskReport;
@@ -51,6 +53,19 @@ public final class UsageReportingLink
             throws InterruptedException
     {
         link.awaitChange(hostId, timeout);
+    }
+
+    @Override
+    public HostChange awaitChanges(String hostId, Duration timeout)
+            throws InterruptedException
+    {
+        return link.awaitChanges(hostId, timeout);
+    }
+
+    @Override
+    public Optional<NetworkPlan> network(String hostId)
+    {
+        return link.network(hostId);
     }
 
     private TaskReport withUsage(TaskReport report)

@@ -1,6 +1,8 @@
 package io.berth.agent.metrics;
 
 import io.berth.common.agentprotocol.ControlPlaneLink;
+import io.berth.common.agentprotocol.HostChange;
+import io.berth.common.agentprotocol.NetworkPlan;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
 import io.berth.common.agentprotocol.TaskReport;
@@ -11,6 +13,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
@@ -53,6 +56,19 @@ public final class TaskLifecycleLink
             throws InterruptedException
     {
         inner.awaitChange(hostId, timeout);
+    }
+
+    @Override
+    public HostChange awaitChanges(String hostId, Duration timeout)
+            throws InterruptedException
+    {
+        return inner.awaitChanges(hostId, timeout);
+    }
+
+    @Override
+    public Optional<NetworkPlan> network(String hostId)
+    {
+        return inner.network(hostId);
     }
 
     synchronized void observe(SyncRequest request)

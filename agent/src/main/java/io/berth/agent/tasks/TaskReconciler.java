@@ -140,6 +140,17 @@ public final class TaskReconciler
         }
     }
 
+    /**
+     * The network plan alone, for a wake-up that said only the host's network changed, applied as a sync answer's is;
+     * false when the link could not fetch it alone (the caller syncs instead).
+     */
+    public boolean refreshNetwork()
+    {
+        Optional<NetworkPlan> plan = link.network(hostInfo.hostId());
+        plan.ifPresent(this::applyNetwork);
+        return plan.isPresent();
+    }
+
     /** A plan that cannot be applied is retried on the next round; tasks launched meanwhile fail with the reason. */
     private void applyNetwork(NetworkPlan plan)
     {

@@ -99,6 +99,35 @@ public final class AgentSyncDelta
         return whole;
     }
 
+    /** The version of the network part held (the last answer's, or a plan fetched alone since); null when none is held. */
+    public synchronized String heldNetworkVersion()
+    {
+        return held == null || held.versions() == null ? null : held.versions().network();
+    }
+
+    /** The network part held, at {@link #heldNetworkVersion}; null when none is held. */
+    public synchronized NetworkPlan heldNetwork()
+    {
+        return held == null ? null : held.network();
+    }
+
+    /**
+     * A network plan fetched alone (see {@link NetworkAnswer}) at version: from now on the network part held, so a sync
+     * answer that leaves the network out as held at that version is filled in with it. Nothing is held when no answer is
+     * (the next sync goes whole anyway).
+     */
+    public synchronized void networkFetched(NetworkPlan plan, String version)
+    {
+        requireNonNull(plan, "plan is null");
+        requireNonNull(version, "version is null");
+        if (held == null || held.versions() == null) {
+            return;
+        }
+        SyncResponse.PartVersions versions = held.versions();
+        held = new SyncResponse(held.tasks(), plan, held.ingress(), held.controlPlanes(),
+                new SyncResponse.PartVersions(versions.assignments(), version, versions.ingress()), List.of(), held.fullReportsWanted());
+    }
+
     /** The sync failed: its answer, if any, never arrived, so nothing is known to be held; the next sync goes whole. */
     public synchronized void lost()
     {

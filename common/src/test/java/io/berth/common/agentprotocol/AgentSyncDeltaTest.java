@@ -61,6 +61,33 @@ class AgentSyncDeltaTest
     }
 
     @Test
+    void aNetworkPlanFetchedAloneIsHeldAsTheLastAnswersNetworkPart()
+    {
+        SyncRequest full = request(report("t1", TaskReport.Status.RUNNING));
+        // nothing held yet: nothing to name, and a fetched plan is not kept (the next sync goes whole anyway)
+        assertThat(delta.heldNetworkVersion()).isNull();
+        delta.networkFetched(PLAN, "n0");
+        assertThat(delta.heldNetworkVersion()).isNull();
+
+        SyncResponse first = exchange(full, whole(V1));
+        assertThat(delta.heldNetworkVersion()).isEqualTo("n1");
+        assertThat(delta.heldNetwork()).isEqualTo(PLAN);
+
+        NetworkPlan moved = new NetworkPlan("10.213.0.0/16", "10.213.0.0/24", new HostLinkSettings("vxlan", 42, 4789),
+                List.of(new NetworkPeer("host-2", "192.0.2.2", "10.213.1.0/24")), List.of(), null, null);
+        delta.networkFetched(moved, "n2");
+        assertThat(delta.heldNetworkVersion()).isEqualTo("n2");
+        // the next sync names it, and an answer that leaves it out as held gets it filled in
+        SyncRequest sent = delta.outgoing(full);
+        assertThat(sent.held().network()).isEqualTo("n2");
+        assertThat(sent.held().assignments()).isEqualTo("a1");
+        SyncResponse filled = delta.incoming(full, sent, new SyncResponse(null, null, null, List.of(), V2,
+                List.of(SyncResponse.TASKS, SyncResponse.NETWORK, SyncResponse.INGRESS), false));
+        assertThat(filled.network()).isEqualTo(moved);
+        assertThat(filled.tasks()).isEqualTo(first.tasks());
+    }
+
+    @Test
     void aLostAnswerMakesTheNextSyncWhole()
     {
         SyncRequest full = request(report("t1", TaskReport.Status.RUNNING));

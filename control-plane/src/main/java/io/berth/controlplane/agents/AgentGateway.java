@@ -2,10 +2,12 @@ package io.berth.controlplane.agents;
 
 import io.berth.controlplane.events.ClusterEvents;
 import io.berth.common.agentprotocol.ControlPlaneLink;
+import io.berth.common.agentprotocol.HostChange;
 import io.berth.common.agentprotocol.IngressPlan;
 import io.berth.common.agentprotocol.LogBatch;
 import io.berth.common.agentprotocol.LogBatchRefusedException;
 import io.berth.common.agentprotocol.LogShippingLink;
+import io.berth.common.agentprotocol.NetworkPlan;
 import io.berth.common.agentprotocol.RegistryLogin;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
@@ -128,9 +130,12 @@ public final class AgentGateway
         // cleared before reading: a RunTask/StopTask committed after this point raises it again
         hostSignals.clear(hostId);
         Set<String> otherHostsTouched = new HashSet<>();
+        // the hosts whose network alone this sync changed: they fetch their plan, not sync (see HostSignals)
+        Set<String> otherHostsNetworkChanged = new HashSet<>();
         boolean[] backFromLost = new boolean[1];
         SyncResponse response = store.inTransaction(transaction -> {
             otherHostsTouched.clear();
+            otherHostsNetworkChanged.clear();
             Instant now = clock.instant();
             Optional<Host> known = transaction.hosts().find(hostId);
             boolean back = known.isPresent() && known.get().lostAt() != null;
@@ -171,14 +176,14 @@ public final class AgentGateway
                 transaction.hosts().all().stream()
                         .map(Host::hostId)
                         .filter(other -> !other.equals(hostId))
-                        .forEach(otherHostsTouched::add);
+                        .forEach(otherHostsNetworkChanged::add);
             }
             else if (!endpointAccounts.isEmpty()) {
                 // a host lets traffic from other hosts into a task only from tasks of the task's account: a host that holds
                 // none of that account's tasks has no rule to change now (it learns of the endpoint at its next sync)
                 transaction.tasks().hostsHoldingTasksOf(endpointAccounts).stream()
                         .filter(other -> !other.equals(hostId))
-                        .forEach(otherHostsTouched::add);
+                        .forEach(otherHostsNetworkChanged::add);
             }
             List<TaskAssignment> assignments = new ArrayList<>();
             for (Task task : placedOn.contains(hostId) ? transaction.tasks().onHost(hostId) : held.values()) {
@@ -193,6 +198,7 @@ public final class AgentGateway
             return new SyncResponse(assignments, taskNetwork.planFor(transaction, hostId).orElse(null), ingress);
         });
         otherHostsTouched.forEach(hostSignals::signal);
+        otherHostsNetworkChanged.forEach(hostSignals::signalNetwork);
         if (!request.tasks().isEmpty()) {
             taskReports.reported(request.tasks().stream().map(TaskReport::taskId).toList());
         }
@@ -230,6 +236,24 @@ public final class AgentGateway
             throws InterruptedException
     {
         return hostSignals.await(hostId, timeout);
+    }
+
+    /** As {@link #awaitChange}, telling what changed: see {@link HostSignals#awaitChange}. */
+    @Override
+    public HostChange awaitChanges(String hostId, Duration timeout)
+            throws InterruptedException
+    {
+        return hostSignals.awaitChange(hostId, timeout);
+    }
+
+    /**
+     * The host's network plan as of now, read without a sync's writes (for an agent told that only its network changed);
+     * empty while the host has no slice or is unknown. It is the plan the host's next sync would get.
+     */
+    @Override
+    public Optional<NetworkPlan> network(String hostId)
+    {
+        return store.inTransaction(transaction -> taskNetwork.planFor(transaction, hostId));
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.berth.controlplane.agents;
 
+import io.berth.common.agentprotocol.HostChange;
+
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +15,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * Wakes an agent waiting in awaitChange when its host's desired state changed. A flag per host, set by
  * RunTask/StopTask and cleared when the agent syncs, so a change made between a sync and the next wait is
- * not lost. Several control planes on one store tell each other through a {@link Publisher} (see
+ * not lost. A change of the task network alone (a peer, another host's task endpoint) has a flag of its own: an agent
+ * that can fetch its network plan alone is told so (see {@link #awaitChange}) and spares the control plane a sync, which
+ * matters because a task that starts changes the network of every host holding tasks of its account. Several control planes on one store tell each other through a {@link Publisher} (see
  * {@link io.berth.controlplane.agents.wakeups.HostChangeRelay}): an agent long-polls the replica it talks to, whichever
  * replica made the change.
  */
@@ -23,10 +27,10 @@ public final class HostSignals
     @FunctionalInterface
     public interface Publisher
     {
-        Publisher NONE = hostId -> {};
+        Publisher NONE = (hostId, networkOnly) -> {};
 
         /** Must not block: it runs right after the change's transaction, on the caller's thread. */
-        void publish(String hostId);
+        void publish(String hostId, boolean networkOnly);
     }
 
     private final ConcurrentMap<String, Signal> signals = new ConcurrentHashMap<>();
@@ -40,14 +44,27 @@ public final class HostSignals
 
     public void signal(String hostId)
     {
-        signalFor(hostId).raise();
-        publisher.publish(hostId);
+        signalFor(hostId).raise(false);
+        publisher.publish(hostId, false);
+    }
+
+    /** Only the host's network plan changed: its peers or the endpoints of other hosts' tasks. */
+    public void signalNetwork(String hostId)
+    {
+        signalFor(hostId).raise(true);
+        publisher.publish(hostId, true);
     }
 
     /** A change another replica made: wakes the host's agent if it waits here, and goes no further. */
     public void signalHere(String hostId)
     {
-        signalFor(hostId).raise();
+        signalFor(hostId).raise(false);
+    }
+
+    /** A change of the host's network alone, made by another replica: as {@link #signalHere}. */
+    public void signalNetworkHere(String hostId)
+    {
+        signalFor(hostId).raise(true);
     }
 
     /** The hosts whose agents have waited or synced here: those to wake when changes from other replicas may have been missed. */
@@ -62,11 +79,26 @@ public final class HostSignals
         signalFor(hostId).clear();
     }
 
-    /** True when a change arrived (or was already pending), false when the timeout passed. */
+    /**
+     * True when a change of any kind arrived (or was already pending), false when the timeout passed. For a waiter that
+     * answers every change with a sync, which clears it.
+     */
     public boolean await(String hostId, Duration timeout)
             throws InterruptedException
     {
-        return signalFor(hostId).await(timeout);
+        return signalFor(hostId).await(timeout, false) != HostChange.NONE;
+    }
+
+    /**
+     * What changed, once something did (or was already pending): ANY when the host's tasks may have changed (a sync
+     * clears it), NETWORK when only its network did. A NETWORK answer takes the network flag with it, since the waiter
+     * fetches the plan next and no sync may come to clear it; a network change that arrives after that raises it again.
+     * NONE when the timeout passed.
+     */
+    public HostChange awaitChange(String hostId, Duration timeout)
+            throws InterruptedException
+    {
+        return signalFor(hostId).await(timeout, true);
     }
 
     private Signal signalFor(String hostId)
@@ -78,13 +110,20 @@ public final class HostSignals
     {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition raised = lock.newCondition();
+        /** A change that may touch the host's tasks is pending; a change of its network alone is pending. */
         private boolean pending;
+        private boolean networkPending;
 
-        void raise()
+        void raise(boolean networkOnly)
         {
             lock.lock();
             try {
-                pending = true;
+                if (networkOnly) {
+                    networkPending = true;
+                }
+                else {
+                    pending = true;
+                }
                 raised.signalAll();
             }
             finally {
@@ -97,25 +136,33 @@ public final class HostSignals
             lock.lock();
             try {
                 pending = false;
+                networkPending = false;
             }
             finally {
                 lock.unlock();
             }
         }
 
-        boolean await(Duration timeout)
+        /** takeNetwork: a NETWORK answer clears the network flag, in the same hold of the lock (no raise is lost between). */
+        HostChange await(Duration timeout, boolean takeNetwork)
                 throws InterruptedException
         {
             long remaining = timeout.toNanos();
             lock.lock();
             try {
-                while (!pending) {
+                while (!pending && !networkPending) {
                     if (remaining <= 0) {
-                        return false;
+                        return HostChange.NONE;
                     }
                     remaining = raised.awaitNanos(remaining);
                 }
-                return true;
+                if (pending) {
+                    return HostChange.ANY;
+                }
+                if (takeNetwork) {
+                    networkPending = false;
+                }
+                return HostChange.NETWORK;
             }
             finally {
                 lock.unlock();

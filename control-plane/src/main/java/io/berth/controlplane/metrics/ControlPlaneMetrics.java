@@ -1,6 +1,7 @@
 package io.berth.controlplane.metrics;
 
 import io.berth.controlplane.agents.Host;
+import io.berth.controlplane.agents.http.AgentCallObserver;
 import io.berth.controlplane.api.http.ApiRequestObserver;
 import io.berth.controlplane.placement.PlacementObserver;
 import io.berth.controlplane.scheduler.HostState;
@@ -23,11 +24,11 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The control plane's metrics in one registry. Counters and histograms are fed by the API edge
- * ({@link ApiRequestObserver}) and the placer ({@link PlacementObserver}); tasks and hosts by state are read from the
+ * ({@link ApiRequestObserver}), the agent protocol ({@link AgentCallObserver}) and the placer ({@link PlacementObserver}); tasks and hosts by state are read from the
  * store at each scrape, so they are right on any replica and after a restart.
  */
 public final class ControlPlaneMetrics
-        implements ApiRequestObserver, PlacementObserver
+        implements ApiRequestObserver, AgentCallObserver, PlacementObserver
 {
     private static final Logger log = LoggerFactory.getLogger(ControlPlaneMetrics.class);
     /** Seconds: from a cache hit (1 ms) to a long-polled or slow call (10 s). */
@@ -38,6 +39,7 @@ public final class ControlPlaneMetrics
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter requests;
     private final Histogram requestDuration;
+    private final Counter agentCalls;
     private final Counter placements;
     private final Histogram placementLatency;
 
@@ -58,6 +60,13 @@ public final class ControlPlaneMetrics
                 .labelNames("service", "action")
                 .classicOnly()
                 .classicUpperBounds(REQUEST_BUCKETS)
+                .register(registry);
+        this.agentCalls = Counter.builder()
+                .name("berth_agent_calls_total")
+                .help("Agent protocol calls answered, by operation (sync: a heartbeat or a wake-up that may touch the host's tasks; "
+                        + "network: a host's network plan fetched alone, after a change of its peers or of other hosts' task endpoints; "
+                        + "changes: long polls; join, logs, certificate, rotate) and HTTP code")
+                .labelNames("operation", "code")
                 .register(registry);
         this.placements = Counter.builder()
                 .name("berth_placements_total")
@@ -101,6 +110,12 @@ public final class ControlPlaneMetrics
     {
         requests.labelValues(service, action, Integer.toString(code), error).inc();
         requestDuration.labelValues(service, action).observe(seconds(duration));
+    }
+
+    @Override
+    public void answered(String operation, int status)
+    {
+        agentCalls.labelValues(operation, Integer.toString(status)).inc();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.berth.controlplane.agents;
 
 import io.berth.common.agentprotocol.EgressPolicy;
+import io.berth.common.agentprotocol.HostChange;
 import io.berth.common.agentprotocol.HostInfo;
 import io.berth.common.agentprotocol.NetworkPeer;
 import io.berth.common.agentprotocol.NetworkPlan;
@@ -90,6 +91,10 @@ class AgentGatewayNetworkTest
         assertThat(gateway.waitForChange("host-1", Duration.ZERO)).isFalse();
         sync(HOST_2);
         assertThat(gateway.waitForChange("host-1", Duration.ZERO)).isTrue();
+        // only its network changed: an agent that can fetch the plan alone is told so, and gets the new peer without a sync
+        assertThat(gateway.awaitChanges("host-1", Duration.ZERO)).isEqualTo(HostChange.NETWORK);
+        assertThat(gateway.network("host-1").orElseThrow().peers()).extracting(NetworkPeer::hostId).containsExactly("host-2");
+        assertThat(gateway.awaitChanges("host-1", Duration.ZERO)).isEqualTo(HostChange.NONE);
     }
 
     @Test
@@ -116,10 +121,12 @@ class AgentGatewayNetworkTest
         Instant now = clock.instant();
         NetworkReport address = new NetworkReport("10.77.0.2", "10.77.0.0/24", "10.77.0.1", "02:00:00:00:00:02");
         sync(HOST_1, new TaskReport(taskId, TaskReport.Status.RUNNING, now, now, now, null, null, null, List.of(), null, address));
-        // the host with a task of the account must let the new address in at once; the other has no rule to change
-        assertThat(gateway.waitForChange("host-2", Duration.ZERO)).isTrue();
-        assertThat(gateway.waitForChange("host-3", Duration.ZERO)).isFalse();
+        // the host with a task of the account must let the new address in at once; the other has no rule to change. Only
+        // their network changed: they fetch the plan, with no sync (and no write) of theirs
+        assertThat(gateway.awaitChanges("host-2", Duration.ZERO)).isEqualTo(HostChange.NETWORK);
+        assertThat(gateway.awaitChanges("host-3", Duration.ZERO)).isEqualTo(HostChange.NONE);
         TaskEndpoint endpoint = new TaskEndpoint("10.77.0.2", tenant.account().accountId());
+        assertThat(gateway.network("host-2").orElseThrow().endpoints()).containsExactly(endpoint);
         assertThat(sync(HOST_2).network().endpoints()).containsExactly(endpoint);
         assertThat(sync(HOST_1).network().endpoints()).containsExactly(endpoint);
         // every host's plan still lists it, from its next sync

@@ -1,11 +1,17 @@
 package io.berth.controlplane.metrics;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.common.agentprotocol.HostInfo;
+import io.berth.common.agentprotocol.SyncRequest;
+import io.berth.common.hostauth.HostCredential;
+import io.berth.common.json.Json;
 import io.berth.common.metrics.MetricsPage;
 import io.berth.common.metrics.MetricsToken;
 import io.berth.controlplane.ControlPlane;
 import io.berth.controlplane.ControlPlaneConfig;
 import io.berth.controlplane.ServedControlPlane;
 import io.berth.controlplane.accounts.AccessKey;
+import io.berth.controlplane.agents.http.AgentProtocolHandler;
 import io.berth.testing.PrometheusText;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,7 +31,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -50,7 +58,8 @@ class ControlPlaneMetricsHttpTest
     {
         token = MetricsToken.loadOrCreate(directory.resolve(MetricsToken.FILE_NAME));
         served = ServedControlPlane.start(ControlPlaneConfig.of("jdbc:sqlite:" + directory.resolve("berth.db")),
-                (server, controlPlane) -> server.observe(controlPlane.metrics()).metrics(new MetricsPage(controlPlane.metrics().registry(), token)));
+                (server, controlPlane) -> server.observe(controlPlane.metrics()).metrics(new MetricsPage(controlPlane.metrics().registry(), token))
+                        .mount(AgentProtocolHandler.PREFIX, controlPlane.agentProtocol()));
         ControlPlane controlPlane = served.controlPlane();
         controlPlane.accounts().bootstrapOperator();
         tenant = controlPlane.accounts().createAccount("tenant");
@@ -107,6 +116,45 @@ class ControlPlaneMetricsHttpTest
         assertThat(text).doesNotContain("MadeUpAction12345");
         PrometheusText metrics = PrometheusText.parse(text);
         assertThat(metrics.sum("berth_api_requests_total", Map.of("service", "none", "action", "none"))).isEqualTo(1);
+    }
+
+    @Test
+    void agentCallsAreCountedByOperationAndCodeNotByWhatTheCallerSent()
+            throws Exception
+    {
+        String token = served.controlPlane().hostAccess().issueJoinToken(Optional.empty()).token();
+        HttpResponse<String> joined = agentCall("join", "{\"token\": \"" + token + "\"}", null);
+        assertThat(joined.statusCode()).isEqualTo(200);
+        JsonNode credential = Json.mapper().readTree(joined.body());
+        String authorization = new HostCredential(credential.path("hostId").asText(), credential.path("secret").asText()).authorizationHeader();
+        String sync = Json.mapper().writeValueAsString(new SyncRequest(new HostInfo(credential.path("hostId").asText(), "127.0.0.1", 1024, 2048, Map.of()), List.of()));
+        assertThat(agentCall("sync", sync, authorization).statusCode()).isEqualTo(200);
+        assertThat(agentCall("network", null, authorization).statusCode()).isEqualTo(200);
+        assertThat(agentCall("network", null, authorization).statusCode()).isEqualTo(200);
+        assertThat(agentCall("network", null, null).statusCode()).isEqualTo(401);
+        assertThat(agentCall("MadeUpOperation12345", null, authorization).statusCode()).isEqualTo(404);
+
+        String text = scrape(this.token.authorizationHeader()).body();
+        assertThat(text).doesNotContain("MadeUpOperation12345");
+        PrometheusText metrics = PrometheusText.parse(text);
+        assertThat(metrics.type("berth_agent_calls_total")).hasValue("counter");
+        assertThat(metrics.value("berth_agent_calls_total", Map.of("operation", "join", "code", "200"))).hasValue(1);
+        assertThat(metrics.value("berth_agent_calls_total", Map.of("operation", "sync", "code", "200"))).hasValue(1);
+        assertThat(metrics.value("berth_agent_calls_total", Map.of("operation", "network", "code", "200"))).hasValue(2);
+        assertThat(metrics.value("berth_agent_calls_total", Map.of("operation", "network", "code", "401"))).hasValue(1);
+        assertThat(metrics.value("berth_agent_calls_total", Map.of("operation", "other", "code", "404"))).hasValue(1);
+    }
+
+    /** POST with a body, GET without, to /berth/agent/v1/OPERATION. */
+    private HttpResponse<String> agentCall(String operation, String body, String authorization)
+            throws IOException, InterruptedException
+    {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(served.server().endpoint() + AgentProtocolHandler.PREFIX + operation)).timeout(Duration.ofSeconds(10));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        request = body == null ? request.GET() : request.POST(HttpRequest.BodyPublishers.ofString(body));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

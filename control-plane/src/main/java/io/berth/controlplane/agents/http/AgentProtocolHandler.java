@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.berth.common.agentprotocol.AgentProtocolVersion;
+import io.berth.common.agentprotocol.HostChange;
 import io.berth.common.agentprotocol.LogBatch;
 import io.berth.common.agentprotocol.LogBatchRefusedException;
+import io.berth.common.agentprotocol.NetworkAnswer;
+import io.berth.common.agentprotocol.NetworkPlan;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
 import io.berth.common.hostauth.AgentCallKeys;
@@ -46,7 +49,10 @@ import static java.util.Objects.requireNonNull;
  * replica and the version of each part; the parts the request says the agent holds at their current version are left
  * out (a delta sync: see {@link io.berth.common.agentprotocol.HeldState});</li>
  * <li>{@code GET changes?timeout=SECONDS} returns {"changed": true} as soon as the host's desired state may have
- * changed, or {"changed": false} after the timeout (a long poll);</li>
+ * changed, or {"changed": false} after the timeout (a long poll); with {@code &network=1} (an agent that can fetch its
+ * network plan alone) a change of the host's network alone answers {"changed": true, "networkOnly": true};</li>
+ * <li>{@code GET network?held=VERSION} answers a {@link NetworkAnswer}: the host's network plan and its version (the
+ * plan left out when the agent holds that version), read without the writes of a sync;</li>
  * <li>{@code POST logs} a LogBatch of the host's own tasks' awslogs containers, answers {} once stored; 403 for a
  * task that is not on this host;</li>
  * <li>{@code POST certificate} {"publicKey", "address"} answers {"certificateChain"} (PEM): a certificate the cluster CA
@@ -79,15 +85,21 @@ public final class AgentProtocolHandler
     private final HostAccess access;
     private final ControlPlaneIdentity identity;
     private final Supplier<List<URI>> controlPlanes;
+    private final AgentCallObserver observer;
 
     public AgentProtocolHandler(AgentGateway gateway, HostAccess access, ControlPlaneIdentity identity)
     {
-        this(gateway, access, identity, List::of);
+        this(gateway, access, identity, List::of, AgentCallObserver.NONE);
     }
 
-    /** controlPlanes: the URLs of every control-plane replica, handed to agents in each sync answer. */
-    public AgentProtocolHandler(AgentGateway gateway, HostAccess access, ControlPlaneIdentity identity, Supplier<List<URI>> controlPlanes)
+    /**
+     * controlPlanes: the URLs of every control-plane replica, handed to agents in each sync answer; observer: told of
+     * every call answered.
+     */
+    public AgentProtocolHandler(AgentGateway gateway, HostAccess access, ControlPlaneIdentity identity, Supplier<List<URI>> controlPlanes,
+            AgentCallObserver observer)
     {
+        this.observer = requireNonNull(observer, "observer is null");
         this.gateway = requireNonNull(gateway, "gateway is null");
         this.access = requireNonNull(access, "access is null");
         this.identity = requireNonNull(identity, "identity is null");
@@ -107,6 +119,7 @@ public final class AgentProtocolHandler
                     case "join" -> join(exchange, method);
                     case "sync" -> sync(exchange, method, spoken);
                     case "changes" -> changes(exchange, method);
+                    case "network" -> network(exchange, method);
                     case "logs" -> logs(exchange, method);
                     case "certificate" -> certificate(exchange, method);
                     case "rotate" -> rotate(exchange, method);
@@ -253,10 +266,49 @@ public final class AgentProtocolHandler
     {
         requireMethod(method, "GET");
         String hostId = authenticate(exchange);
-        Duration timeout = timeout(exchange.getRequestURI().getRawQuery());
+        String query = exchange.getRequestURI().getRawQuery();
+        Duration timeout = timeout(query);
         // the gateway wakes us the moment the host's desired state changes
-        boolean changed = gateway.waitForChange(hostId, timeout);
-        return Map.of("changed", changed);
+        if (!parameter(query, "network").equals("1")) {
+            return Map.of("changed", gateway.waitForChange(hostId, timeout));
+        }
+        HostChange change = gateway.awaitChanges(hostId, timeout);
+        return change == HostChange.NETWORK ? Map.of("changed", true, "networkOnly", true) : Map.of("changed", change == HostChange.ANY);
+    }
+
+    private NetworkAnswer network(HttpExchange exchange, String method)
+    {
+        requireMethod(method, "GET");
+        String hostId = authenticate(exchange);
+        NetworkPlan plan = gateway.network(hostId).orElse(null);
+        String version = answerParts.networkVersion(plan);
+        if (plan != null && version.equals(parameter(exchange.getRequestURI().getRawQuery(), "held"))) {
+            return new NetworkAnswer(null, version, true);
+        }
+        return new NetworkAnswer(plan, version, false);
+    }
+
+    /** The operation a path names, as the metrics label it: one of the protocol's, or "other" (never what a caller wrote). */
+    static String operation(String path)
+    {
+        String operation = path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : "";
+        return switch (operation) {
+            case "join", "sync", "changes", "network", "logs", "certificate", "rotate" -> operation;
+            default -> "other";
+        };
+    }
+
+    /** The raw value of a query parameter; empty when absent. */
+    private static String parameter(String rawQuery, String name)
+    {
+        if (rawQuery != null) {
+            for (String parameter : rawQuery.split("&")) {
+                if (parameter.startsWith(name + "=")) {
+                    return parameter.substring(name.length() + 1);
+                }
+            }
+        }
+        return "";
     }
 
     private String authenticate(HttpExchange exchange)
@@ -328,6 +380,7 @@ public final class AgentProtocolHandler
         byte[] bytes = mapper.writeValueAsBytes(body);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length);
+        observer.answered(operation(exchange.getRequestURI().getRawPath()), status);
         try (OutputStream output = exchange.getResponseBody()) {
             output.write(bytes);
         }

@@ -30,12 +30,15 @@ import static java.util.Objects.requireNonNull;
  * its own. Another thread listens on a connection of its own and wakes the named hosts' agents that wait here. Both
  * connections have connect and read deadlines and are made again after a failure; after the listener reconnects it
  * wakes every agent seen here, since notifications sent meanwhile are lost (a woken agent only syncs once more). A
- * wake-up that does not come is not lost work either: the agent syncs at its next heartbeat anyway.
+ * wake-up that does not come is not lost work either: the agent syncs at its next heartbeat anyway. A change of a host's
+ * network alone goes as its host id after {@value #NETWORK_ONLY} (a replica of a build before that wakes no host for
+ * it, a host id never starts with it, and its agent learns of it at its next heartbeat).
  */
 public final class HostChangeRelay
         implements HostSignals.Publisher, AutoCloseable
 {
     static final String CHANNEL = "berth_host_changes";
+    static final char NETWORK_ONLY = '~';
     /** PostgreSQL refuses payloads of 8000 bytes or more. */
     private static final int MAX_PAYLOAD = 7000;
     private static final int MAX_QUEUED = 100_000;
@@ -77,9 +80,9 @@ public final class HostChangeRelay
     }
 
     @Override
-    public void publish(String hostId)
+    public void publish(String hostId, boolean networkOnly)
     {
-        if (running && !outgoing.offer(hostId)) {
+        if (running && !outgoing.offer(networkOnly ? NETWORK_ONLY + hostId : hostId)) {
             log.debug("wake-up of host {} not relayed: {} are queued already; its agent syncs at its next heartbeat", hostId, MAX_QUEUED);
         }
     }
@@ -162,7 +165,10 @@ public final class HostChangeRelay
             return;
         }
         for (String hostId : payload.substring(bar + 1).split(",")) {
-            if (!hostId.isEmpty()) {
+            if (hostId.length() > 1 && hostId.charAt(0) == NETWORK_ONLY) {
+                signals.signalNetworkHere(hostId.substring(1));
+            }
+            else if (!hostId.isEmpty()) {
                 signals.signalHere(hostId);
             }
         }

@@ -3,6 +3,8 @@ package io.berth.controlplane.agents.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.common.agentprotocol.AgentProtocolVersion;
 import io.berth.common.agentprotocol.HostInfo;
+import io.berth.common.agentprotocol.NetworkAnswer;
+import io.berth.common.agentprotocol.NetworkPeer;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
 import io.berth.common.hostauth.AgentCallKeys;
@@ -32,6 +34,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -183,6 +186,51 @@ class AgentProtocolHttpTest
     }
 
     @Test
+    void aChangeOfTheNetworkAloneIsToldAsSuchAndItsPlanIsFetchedWithoutASync()
+            throws Exception
+    {
+        String token = controlPlane.hostAccess().issueJoinToken(Optional.empty()).token();
+        HostCredential first = join(token);
+        assertThat(post("sync", sync(first.hostId()), first.authorizationHeader()).statusCode()).isEqualTo(200);
+        assertThat(json(get("changes?timeout=0&network=1", first.authorizationHeader())).path("changed").asBoolean()).isFalse();
+
+        // a host that joins is a new peer of the first: its network alone changed
+        HostCredential second = join(token);
+        assertThat(post("sync", sync(second.hostId()), second.authorizationHeader()).statusCode()).isEqualTo(200);
+        // an agent that does not ask to be told so (a build from before) hears of it as of any change, and syncs
+        JsonNode plain = json(get("changes?timeout=0", first.authorizationHeader()));
+        assertThat(plain.path("changed").asBoolean()).isTrue();
+        assertThat(plain.has("networkOnly")).isFalse();
+        JsonNode told = json(get("changes?timeout=0&network=1", first.authorizationHeader()));
+        assertThat(told.path("changed").asBoolean()).isTrue();
+        assertThat(told.path("networkOnly").asBoolean()).isTrue();
+        // that answer took the change with it: the agent fetches the plan next, and no sync comes to clear it
+        assertThat(json(get("changes?timeout=0&network=1", first.authorizationHeader())).path("changed").asBoolean()).isFalse();
+
+        Instant heartbeat = controlPlane.hosts().find(first.hostId()).host().lastHeartbeat();
+        clock.advance(Duration.ofSeconds(1));
+        HttpResponse<String> fetched = get("network", first.authorizationHeader());
+        assertThat(fetched.statusCode()).isEqualTo(200);
+        NetworkAnswer plan = Json.mapper().readValue(fetched.body(), NetworkAnswer.class);
+        assertThat(plan.unchanged()).isFalse();
+        assertThat(plan.network().hostSubnet()).isEqualTo("10.213.0.0/24");
+        assertThat(plan.network().peers()).extracting(NetworkPeer::hostId).containsExactly(second.hostId());
+        // a fetch writes nothing: it is no heartbeat
+        assertThat(controlPlane.hosts().find(first.hostId()).host().lastHeartbeat()).isEqualTo(heartbeat);
+
+        // the plan the agent holds does not travel again, and its version is the one a sync answer gives it
+        NetworkAnswer again = Json.mapper().readValue(get("network?held=" + plan.version(), first.authorizationHeader()).body(), NetworkAnswer.class);
+        assertThat(again.unchanged()).isTrue();
+        assertThat(again.network()).isNull();
+        assertThat(again.version()).isEqualTo(plan.version());
+        SyncResponse synced = Json.mapper().readValue(post("sync", sync(first.hostId()), first.authorizationHeader()).body(), SyncResponse.class);
+        assertThat(synced.versions().network()).isEqualTo(plan.version());
+
+        assertThat(get("network", null).statusCode()).isEqualTo(401);
+        assertThat(post("network", "", first.authorizationHeader()).statusCode()).isEqualTo(405);
+    }
+
+    @Test
     void onlyTheOperatorIssuesJoinTokens()
     {
         AdminEndpoint endpoint = controlPlane.adminEndpoints().stream().filter(candidate -> candidate.pathPattern().equals("/berth/hosts/tokens")).findFirst().orElseThrow();
@@ -271,6 +319,13 @@ class AgentProtocolHttpTest
             throws Exception
     {
         return http.send(request(path, authorization).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> response)
+            throws Exception
+    {
+        assertThat(response.statusCode()).isEqualTo(200);
+        return Json.mapper().readTree(response.body());
     }
 
     private static String message(HttpResponse<String> response)

@@ -1,5 +1,6 @@
 package io.berth.controlplane.agents.wakeups;
 
+import io.berth.common.agentprotocol.HostChange;
 import io.berth.controlplane.agents.HostSignals;
 import io.berth.testing.TestPostgresExtension;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,23 @@ class HostChangeRelayTest
             assertThat(second.await("host-1", WAIT)).isTrue();
             // and only that host
             assertThat(second.await("host-2", Duration.ofMillis(200))).isFalse();
+        }
+    }
+
+    @Test
+    void aChangeOfAHostsNetworkAloneReachesAnotherReplicaAsSuch()
+            throws Exception
+    {
+        HostSignals first = new HostSignals();
+        HostSignals second = new HostSignals();
+        try (HostChangeRelay ignored = HostChangeRelay.start(postgres.jdbcUrl(), "replica-a", first);
+                HostChangeRelay alsoIgnored = HostChangeRelay.start(postgres.jdbcUrl(), "replica-b", second)) {
+            awaitListening(2);
+            first.signalNetwork("host-1");
+            // the agent waiting on the other replica fetches its plan, not syncs
+            assertThat(second.awaitChange("host-1", WAIT)).isEqualTo(HostChange.NETWORK);
+            first.signal("host-1");
+            assertThat(second.awaitChange("host-1", WAIT)).isEqualTo(HostChange.ANY);
         }
     }
 

@@ -1,0 +1,10 @@
+package io.berth.controlplane.agents.http;
+
+/** Is told of every agent protocol call answered (the metrics): its operation, or "other" for a path of none, and its HTTP status. */
+@FunctionalInterface
+public interface AgentCallObserver
+{
+    AgentCallObserver NONE = (operation, status) -> {};
+
+    void answered(String operation, int status);
+}

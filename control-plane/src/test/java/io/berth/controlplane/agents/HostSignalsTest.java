@@ -1,0 +1,90 @@
+package io.berth.controlplane.agents;
+
+import io.berth.common.agentprotocol.HostChange;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Wake-ups of one host: a change that may touch its tasks, and a change of its network alone, told apart. */
+class HostSignalsTest
+{
+    private static final Duration NO_WAIT = Duration.ZERO;
+
+    private final HostSignals signals = new HostSignals();
+
+    @Test
+    void aChangeOfTheNetworkAloneIsToldOnceAndAnyOtherChangeUntilASync()
+            throws InterruptedException
+    {
+        assertThat(signals.awaitChange("host-1", NO_WAIT)).isEqualTo(HostChange.NONE);
+
+        signals.signalNetwork("host-1");
+        assertThat(signals.awaitChange("host-1", NO_WAIT)).isEqualTo(HostChange.NETWORK);
+        // the waiter fetches the plan next: the change is not told again
+        assertThat(signals.awaitChange("host-1", NO_WAIT)).isEqualTo(HostChange.NONE);
+
+        signals.signal("host-1");
+        signals.signalNetwork("host-1");
+        // a change that may touch the host's tasks wins, and stays until the sync that hands it over
+        assertThat(signals.awaitChange("host-1", NO_WAIT)).isEqualTo(HostChange.ANY);
+        assertThat(signals.awaitChange("host-1", NO_WAIT)).isEqualTo(HostChange.ANY);
+        signals.clear("host-1");
+        // the sync handed over the network too
+        assertThat(signals.awaitChange("host-1", NO_WAIT)).isEqualTo(HostChange.NONE);
+        assertThat(signals.awaitChange("host-2", NO_WAIT)).isEqualTo(HostChange.NONE);
+    }
+
+    @Test
+    void aWaiterThatAnswersEveryChangeWithASyncHearsOfNetworkChangesToo()
+            throws InterruptedException
+    {
+        signals.signalNetwork("host-1");
+        assertThat(signals.await("host-1", NO_WAIT)).isTrue();
+        // nothing is taken: the sync clears it
+        assertThat(signals.await("host-1", NO_WAIT)).isTrue();
+        signals.clear("host-1");
+        assertThat(signals.await("host-1", NO_WAIT)).isFalse();
+    }
+
+    @Test
+    void aWaitingAgentIsWokenByEitherKind()
+            throws Exception
+    {
+        CompletableFuture<HostChange> waiting = CompletableFuture.supplyAsync(() -> awaitChange(Duration.ofMinutes(1)));
+        signals.signalNetwork("host-1");
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo(HostChange.NETWORK);
+
+        waiting = CompletableFuture.supplyAsync(() -> awaitChange(Duration.ofMinutes(1)));
+        signals.signal("host-1");
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo(HostChange.ANY);
+    }
+
+    @Test
+    void everySignalIsPublishedToTheOtherReplicasWithItsKind()
+    {
+        List<String> published = new ArrayList<>();
+        signals.publishTo((hostId, networkOnly) -> published.add(hostId + (networkOnly ? " network" : " any")));
+        signals.signal("host-1");
+        signals.signalNetwork("host-2");
+        // changes another replica made are not sent back
+        signals.signalHere("host-3");
+        signals.signalNetworkHere("host-4");
+        assertThat(published).containsExactly("host-1 any", "host-2 network");
+    }
+
+    private HostChange awaitChange(Duration timeout)
+    {
+        try {
+            return signals.awaitChange("host-1", timeout);
+        }
+        catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
