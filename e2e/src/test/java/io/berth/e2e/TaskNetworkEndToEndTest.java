@@ -169,6 +169,22 @@ class TaskNetworkEndToEndTest
                 .containsPattern("[ :]" + java.util.regex.Pattern.quote(from.address()) + ":\\d+ ");
         // routed by the hosts, not bridged across them: the server knows only its gateway's MAC address
         assertThat(remote.probe().ip("neigh")).doesNotContain(from.address());
+
+        // a task that starts now: the other hosts with tasks of its account are told that only their network changed, and
+        // fetch their plan alone (no sync, no write of theirs) to let it in. A host whose heartbeat falls due at that moment
+        // syncs instead, so a few tasks may be needed before a fetch shows
+        Map<String, String> fetchedAlone = Map.of("operation", "network", "code", "200");
+        double fetchedBefore = fleet.controlPlaneMetrics().sum("berth_agent_calls_total", fetchedAlone);
+        for (int attempt = 0; attempt < 3 && fleet.controlPlaneMetrics().sum("berth_agent_calls_total", fetchedAlone) <= fetchedBefore; attempt++) {
+            WebTask late = runWebTasks(tenantA, "account-a", 1).getFirst();
+            WebTask peer = tasksOfA.stream().filter(task -> task.hostIndex() != late.hostIndex()).findFirst().orElseThrow();
+            await().atMost(PROPAGATION).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                    assertThat(peer.probe().httpGet(late.address(), WEB_PORT, "/")).as("page of the late task %s from host %d", late.address(), peer.hostIndex())
+                            .contains("account-a"));
+            tenantA.stopTask(request -> request.cluster(CLUSTER).task(late.taskArn()));
+            awaitStatus(tenantA, CLUSTER, late.taskArn(), "STOPPED", TIMEOUT);
+        }
+        assertThat(fleet.controlPlaneMetrics().sum("berth_agent_calls_total", fetchedAlone)).as("network plans fetched alone").isGreaterThan(fetchedBefore);
     }
 
     @Test

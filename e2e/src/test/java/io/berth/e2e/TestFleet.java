@@ -277,6 +277,25 @@ final class TestFleet
                 java.time.Instant.now());
     }
 
+    /** The control plane's /metrics, read with the metrics token of its data directory as Prometheus would. */
+    io.berth.testing.PrometheusText controlPlaneMetrics()
+            throws IOException, InterruptedException
+    {
+        java.net.http.HttpClient.Builder builder = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        if (fleet.tls()) {
+            builder.sslContext(io.berth.common.tls.TrustedCertificates.only(io.berth.common.tls.PemCertificates.read(fleet.caCertificate())));
+        }
+        String token = "Bearer " + java.nio.file.Files.readString(serverDirectory().resolve(io.berth.common.metrics.MetricsToken.FILE_NAME)).strip();
+        try (java.net.http.HttpClient http = builder.build()) {
+            java.net.http.HttpResponse<String> scraped = http.send(java.net.http.HttpRequest.newBuilder(URI.create(endpoint() + "/metrics"))
+                    .timeout(Duration.ofSeconds(10)).header("Authorization", token).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (scraped.statusCode() != 200) {
+                throw new IOException("GET /metrics answered " + scraped.statusCode() + ": " + scraped.body());
+            }
+            return io.berth.testing.PrometheusText.parse(scraped.body());
+        }
+    }
+
     /** The lines of the task's log, read through the control plane as client's account, once they include text (fails after 30 s). */
     static List<String> awaitLogLine(BerthClient client, String cluster, String taskArn, String text)
     {

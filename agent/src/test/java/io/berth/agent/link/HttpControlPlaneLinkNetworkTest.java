@@ -1,0 +1,146 @@
+package io.berth.agent.link;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.berth.common.agentprotocol.HostChange;
+import io.berth.common.agentprotocol.HostInfo;
+import io.berth.common.agentprotocol.HostLinkSettings;
+import io.berth.common.agentprotocol.NetworkAnswer;
+import io.berth.common.agentprotocol.NetworkPeer;
+import io.berth.common.agentprotocol.NetworkPlan;
+import io.berth.common.agentprotocol.SyncRequest;
+import io.berth.common.agentprotocol.SyncResponse;
+import io.berth.common.hostauth.HostCredential;
+import io.berth.common.json.Json;
+import io.berth.common.tls.TrustedCertificates;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The agent's side of a change of its network alone, against a control plane stubbed on loopback HTTP: the long poll
+ * asks to be told so and says which kind of change came; the plan fetched alone names the version held, is kept as the
+ * last sync answer's network part, and a control plane that cannot answer it (a build from before) makes it empty, so
+ * the agent syncs instead.
+ */
+class HttpControlPlaneLinkNetworkTest
+{
+    private static final HostCredential CREDENTIAL = new HostCredential("host-1", "s".repeat(43));
+    private static final NetworkPlan PLAN = new NetworkPlan("10.213.0.0/16", "10.213.0.0/24", new HostLinkSettings("vxlan", 42, 4789), List.of(), List.of(), null, null);
+    private static final NetworkPlan MOVED = new NetworkPlan("10.213.0.0/16", "10.213.0.0/24", new HostLinkSettings("vxlan", 42, 4789),
+            List.of(new NetworkPeer("host-2", "192.0.2.2", "10.213.1.0/24")), List.of(), null, null);
+
+    private final List<String> calls = new CopyOnWriteArrayList<>();
+    private HttpServer server;
+    private volatile String changesAnswer = "{\"changed\": false}";
+    private volatile int networkStatus = 200;
+    private volatile NetworkAnswer networkAnswer;
+    private volatile SyncResponse syncAnswer;
+    private HttpControlPlaneLink link;
+
+    @BeforeEach
+    void start()
+            throws IOException
+    {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/berth/agent/v1/changes", exchange -> {
+            calls.add("changes?" + exchange.getRequestURI().getRawQuery());
+            send(exchange, 200, changesAnswer);
+        });
+        server.createContext("/berth/agent/v1/network", exchange -> {
+            calls.add("network" + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
+            send(exchange, networkStatus, networkStatus == 200 ? Json.mapper().writeValueAsString(networkAnswer) : "{\"__type\":\"NotFound\",\"message\":\"no such call\"}");
+        });
+        server.createContext("/berth/agent/v1/sync", exchange -> {
+            SyncRequest request = Json.mapper().readValue(exchange.getRequestBody().readAllBytes(), SyncRequest.class);
+            calls.add("sync held network " + (request.held() == null ? null : request.held().network()));
+            send(exchange, 200, Json.mapper().writeValueAsString(syncAnswer));
+        });
+        server.start();
+        link = new HttpControlPlaneLink(URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort()), CREDENTIAL,
+                TrustedCertificates.withSystem(List.of()));
+    }
+
+    @AfterEach
+    void stop()
+    {
+        server.stop(0);
+    }
+
+    @Test
+    void theLongPollAsksToBeToldOfANetworkChangeAloneAndSaysWhatCame()
+            throws Exception
+    {
+        assertThat(link.awaitChanges("host-1", Duration.ofSeconds(30))).isEqualTo(HostChange.NONE);
+        assertThat(calls).containsExactly("changes?timeout=30&network=1");
+        changesAnswer = "{\"changed\": true, \"networkOnly\": true}";
+        assertThat(link.awaitChanges("host-1", Duration.ofSeconds(30))).isEqualTo(HostChange.NETWORK);
+        changesAnswer = "{\"changed\": true}";
+        assertThat(link.awaitChanges("host-1", Duration.ofSeconds(30))).isEqualTo(HostChange.ANY);
+    }
+
+    @Test
+    void aPlanFetchedAloneNamesTheVersionHeldAndIsHeldForTheNextSync()
+    {
+        syncAnswer = new SyncResponse(List.of(), PLAN, null, List.of(), new SyncResponse.PartVersions("a1", "n1", "i1"), List.of(), false);
+        assertThat(link.sync(request()).network()).isEqualTo(PLAN);
+
+        // unchanged: the plan held comes back without travelling
+        networkAnswer = new NetworkAnswer(null, "n1", true);
+        assertThat(link.network("host-1")).contains(PLAN);
+        networkAnswer = new NetworkAnswer(MOVED, "n2", false);
+        assertThat(link.network("host-1")).contains(MOVED);
+        assertThat(calls).containsExactly("sync held network null", "network?held=n1", "network?held=n1");
+
+        // the next sync names the version fetched, and an answer that leaves the network out gets the fetched plan
+        syncAnswer = new SyncResponse(null, null, null, List.of(), new SyncResponse.PartVersions("a1", "n2", "i1"),
+                List.of(SyncResponse.TASKS, SyncResponse.NETWORK, SyncResponse.INGRESS), false);
+        assertThat(link.sync(request()).network()).isEqualTo(MOVED);
+        assertThat(calls.getLast()).isEqualTo("sync held network n2");
+    }
+
+    @Test
+    void aControlPlaneThatCannotAnswerThePlanAloneOrHasNoneMakesTheAgentSync()
+    {
+        syncAnswer = new SyncResponse(List.of(), PLAN, null, List.of(), new SyncResponse.PartVersions("a1", "n1", "i1"), List.of(), false);
+        link.sync(request());
+        networkStatus = 404;
+        assertThat(link.network("host-1")).isEmpty();
+        networkStatus = 200;
+        // no slice yet: no plan
+        networkAnswer = new NetworkAnswer(null, "n0", false);
+        assertThat(link.network("host-1")).isEmpty();
+        // an answer that says unchanged for another version than the one held is not taken
+        networkAnswer = new NetworkAnswer(null, "n9", true);
+        assertThat(link.network("host-1")).isEmpty();
+    }
+
+    private static SyncRequest request()
+    {
+        return new SyncRequest(new HostInfo("host-1", "127.0.0.1", 1024, 2048, Map.of()), List.of());
+    }
+
+    private static void send(HttpExchange exchange, int status, String body)
+            throws IOException
+    {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream output = exchange.getResponseBody()) {
+            output.write(bytes);
+        }
+    }
+}
