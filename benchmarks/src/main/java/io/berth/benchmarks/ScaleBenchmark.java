@@ -149,9 +149,13 @@ public final class ScaleBenchmark
         ProcessCpu.Use cpu = ProcessCpu.now(pids).since(before);
         SimulatedFleet.SyncRecorder syncs = fleet.nextPhase();
         List<Duration> roundTrips = syncs.roundTrips();
-        return String.format(Locale.ROOT, "%-34s %9.0f %8s %8s %9d %7.2f %8d %8s %10s   (syncs; CPU per sync %.1f ms; %d bytes per sync, request and answer)", "syncs only, 1 replica",
+        // the network plans fetched alone (after a change of a host's network only) cost the control plane too
+        double calls = syncs.perSecond() + syncs.networkFetchesPerSecond();
+        return String.format(Locale.ROOT, "%-34s %9.0f %8s %8s %9d %7.2f %8d %8s %10s   (syncs; CPU per sync %.1f ms; %.0f network plans fetched alone/s, "
+                        + "CPU per sync or plan fetched %.1f ms; %d bytes per sync, request and answer)", "syncs only, 1 replica",
                 syncs.perSecond(), p50(roundTrips), p99(roundTrips), syncs.failures(), cpu.ownCores(), rssMiB(pids), "-", "-",
-                cpu.ownCores() * 1000 / Math.max(syncs.perSecond(), 0.001), syncs.bytesPerSync());
+                cpu.ownCores() * 1000 / Math.max(syncs.perSecond(), 0.001), syncs.networkFetchesPerSecond(), cpu.ownCores() * 1000 / Math.max(calls, 0.001),
+                syncs.bytesPerSync());
     }
 
     private static String p50(List<Duration> samples)

@@ -233,7 +233,7 @@ public final class AgentProtocolHandler
             throw new HostAccessDeniedException("this credential belongs to host " + hostId + ", not to host " + request.host().hostId(), false);
         }
         // the parts of the answer the agent already holds are left out (see SyncAnswerParts)
-        SyncResponse response = answerParts.answer(gateway.sync(request), request.held())
+        SyncResponse response = answerParts.answer(hostId, gateway.sync(request), request.held())
                 .withControlPlanes(controlPlanes.get().stream().map(URI::toString).toList());
         // the key from this replica's data directory, never from the store: whoever writes the store cannot hand agents a key
         exchange.getResponseHeaders().set(AgentCallKeys.SYNC_HEADER, identity.publicKeyText());
@@ -281,7 +281,7 @@ public final class AgentProtocolHandler
         requireMethod(method, "GET");
         String hostId = authenticate(exchange);
         NetworkPlan plan = gateway.network(hostId).orElse(null);
-        String version = answerParts.networkVersion(plan);
+        String version = answerParts.networkVersion(hostId, plan);
         if (plan != null && version.equals(parameter(exchange.getRequestURI().getRawQuery(), "held"))) {
             return new NetworkAnswer(null, version, true);
         }

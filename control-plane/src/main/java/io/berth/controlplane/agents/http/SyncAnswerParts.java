@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -24,14 +27,27 @@ import static java.util.Objects.requireNonNull;
  * the part's JSON, so it needs no state: every replica, before and after a restart, gives the same content the same
  * version and any change another one, and a version the agent holds that is unknown here simply does not match (the
  * part goes whole).
+ * <p>
+ * Writing a part to digest it costs what writing it to the wire costs, at every sync of every host, and a host's parts
+ * rarely change between two of its syncs (a host holding a hundred tasks wrote and digested a hundred assignments at each
+ * heartbeat: measured with a simulated fleet, docs/benchmarks.md). So the last versions given to each host are kept with
+ * the parts they were given for, and a part equal to the one kept gets the version kept, without being written: equal
+ * parts write the same JSON.
  */
 final class SyncAnswerParts
 {
     /** 128 bits of SHA-256: enough that two contents never share a version by chance. */
     private static final int VERSION_BYTES = 16;
+    /** Hosts whose last versions are kept at most; past it the memo starts afresh (a version is then made again). */
+    private static final int MAX_HOSTS = 100_000;
 
     private final ObjectMapper mapper;
     private final SharedEndpointsJson endpoints;
+    private final ConcurrentMap<String, Versioned> lastTasks = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Versioned> lastNetwork = new ConcurrentHashMap<>();
+
+    /** A part and the version made of it. */
+    private record Versioned(Object part, String version) {}
 
     SyncAnswerParts(ObjectMapper mapper)
     {
@@ -48,7 +64,16 @@ final class SyncAnswerParts
     /** The answer to send for whole to an agent that holds held (null: nothing, every part goes whole). */
     SyncResponse answer(SyncResponse whole, HeldState held)
     {
-        SyncResponse.PartVersions versions = new SyncResponse.PartVersions(version(whole.tasks()), networkVersion(whole.network()), version(whole.ingress()));
+        return answer(null, whole, held);
+    }
+
+    /** As {@link #answer(SyncResponse, HeldState)}, for hostId: a part equal to the one last given to it keeps its version. */
+    SyncResponse answer(String hostId, SyncResponse whole, HeldState held)
+    {
+        SyncResponse.PartVersions versions = new SyncResponse.PartVersions(
+                remembered(lastTasks, hostId, whole.tasks(), () -> version(whole.tasks())),
+                networkVersion(hostId, whole.network()),
+                version(whole.ingress()));
         if (held == null) {
             return whole.withParts(whole.tasks(), whole.network(), whole.ingress(), versions, List.of());
         }
@@ -74,6 +99,30 @@ final class SyncAnswerParts
         MessageDigest digest = sha256();
         digestJson(digest, part);
         return encoded(digest.digest());
+    }
+
+    /** As {@link #networkVersion(NetworkPlan)}, for hostId: a plan equal to the one last given to it keeps its version. */
+    String networkVersion(String hostId, NetworkPlan plan)
+    {
+        return remembered(lastNetwork, hostId, plan, () -> networkVersion(plan));
+    }
+
+    /** The version kept for hostId's part when part equals the part it was made of; else a new one, kept from now on. */
+    private static String remembered(ConcurrentMap<String, Versioned> last, String hostId, Object part, Supplier<String> version)
+    {
+        if (hostId == null || part == null) {
+            return version.get();
+        }
+        Versioned kept = last.get(hostId);
+        if (kept != null && kept.part().equals(part)) {
+            return kept.version();
+        }
+        String made = version.get();
+        if (last.size() >= MAX_HOSTS) {
+            last.clear();
+        }
+        last.put(hostId, new Versioned(part, made));
+        return made;
     }
 
     /**

@@ -52,6 +52,27 @@ class SyncAnswerPartsTest
     }
 
     @Test
+    void aHostsPartEqualToTheOneItWasLastGivenKeepsItsVersionAndAChangedOneGetsANewOne()
+    {
+        SyncResponse.PartVersions first = parts.answer("host-1", whole(plan(List.of())), null).versions();
+        // equal, not the same objects: a sync builds its answer anew
+        SyncResponse again = parts.answer("host-1", whole(plan(List.of())), new HeldState(List.of(), first.assignments(), first.network(), first.ingress()));
+        assertThat(again.versions()).isEqualTo(first);
+        assertThat(again.unchanged()).containsExactly(SyncResponse.TASKS, SyncResponse.NETWORK, SyncResponse.INGRESS);
+        // the versions are those any replica gives the same content, kept or not
+        assertThat(first).isEqualTo(parts.answer(whole(plan(List.of())), null).versions());
+
+        NetworkPlan changed = plan(List.of(new TaskEndpoint("10.213.1.5", "111122223333")));
+        SyncResponse moved = parts.answer("host-1", whole(changed), new HeldState(List.of(), first.assignments(), first.network(), first.ingress()));
+        assertThat(moved.network()).isEqualTo(changed);
+        assertThat(moved.versions().network()).isNotEqualTo(first.network()).isEqualTo(parts.networkVersion(changed));
+        assertThat(parts.networkVersion("host-1", changed)).isEqualTo(moved.versions().network());
+        // another host's memo is its own
+        assertThat(parts.networkVersion("host-2", plan(List.of()))).isEqualTo(first.network());
+        assertThat(parts.networkVersion("host-1", plan(List.of()))).isEqualTo(first.network());
+    }
+
+    @Test
     void aVersionThisReplicaNeverGaveMatchesNothing()
     {
         SyncResponse answer = parts.answer(whole(plan(List.of())), new HeldState(List.of(), "unknown", "unknown", "unknown"));
