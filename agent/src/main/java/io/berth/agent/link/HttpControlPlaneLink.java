@@ -181,15 +181,12 @@ public final class HttpControlPlaneLink
         return PemCertificates.parse(Json.mapper().readTree(answer).path("certificateChain").asText("").getBytes(StandardCharsets.US_ASCII));
     }
 
+    /** A long poll that tells no kind of change: every wake-up is synced for (an ingress host's link polls so). */
     @Override
     public void awaitChange(String hostId, Duration timeout)
             throws InterruptedException
     {
-        if (Thread.interrupted()) {
-            throw new InterruptedException();
-        }
-        long seconds = Math.max(0, timeout.toSeconds());
-        http.call("GET", "changes?timeout=" + seconds, null, credential.authorizationHeader(), Duration.ofSeconds(seconds).plus(POLL_MARGIN));
+        poll(timeout, "");
     }
 
     /** A long poll that says when only the host's network changed (an older control plane never says so: ANY then). */
@@ -197,12 +194,7 @@ public final class HttpControlPlaneLink
     public HostChange awaitChanges(String hostId, Duration timeout)
             throws InterruptedException
     {
-        if (Thread.interrupted()) {
-            throw new InterruptedException();
-        }
-        long seconds = Math.max(0, timeout.toSeconds());
-        byte[] answer = http.call("GET", "changes?timeout=" + seconds + "&network=1", null, credential.authorizationHeader(),
-                Duration.ofSeconds(seconds).plus(POLL_MARGIN));
+        byte[] answer = poll(timeout, "&network=1");
         try {
             JsonNode changes = Json.mapper().readTree(answer);
             if (!changes.path("changed").asBoolean(true)) {
@@ -263,6 +255,16 @@ public final class HttpControlPlaneLink
             }
             throw e;
         }
+    }
+
+    private byte[] poll(Duration timeout, String moreQuery)
+            throws InterruptedException
+    {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        long seconds = Math.max(0, timeout.toSeconds());
+        return http.call("GET", "changes?timeout=" + seconds + moreQuery, null, credential.authorizationHeader(), Duration.ofSeconds(seconds).plus(POLL_MARGIN));
     }
 
     /** Checks, without changing anything, that the control plane accepts this host's credential. */
