@@ -8,6 +8,7 @@ import io.berth.controlplane.scheduler.PlacementPlan;
 import io.berth.controlplane.scheduler.PlacementRequest;
 import io.berth.controlplane.store.StoreTransaction;
 import io.berth.controlplane.tasks.Task;
+import io.berth.controlplane.tasks.TaskStatus;
 import io.berth.controlplane.tasks.TaskTransitions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,7 @@ public final class TaskPlacer
     private final Duration hostTimeout;
     private final Duration placementTimeout;
     private final PlacementObserver observer;
+    private final PlacedTasksLedger placedTasks = new PlacedTasksLedger();
 
     public TaskPlacer(PlacementEngine engine, Duration hostTimeout, Duration placementTimeout)
     {
@@ -106,7 +108,7 @@ public final class TaskPlacer
     {
         // read under the lock: another placer may have placed some of them meanwhile
         List<Task> waiting = waiting(transaction);
-        List<Task> placed = transaction.tasks().placedNotStopped();
+        List<Task> placed = placedTasks.placedNotStopped(transaction);
         ClusterSnapshot snapshot = ClusterSnapshots.of(transaction.hosts().all(), placed, now.minus(hostTimeout));
         Map<String, Task> byId = waiting.stream().collect(Collectors.toMap(Task::taskId, Function.identity(), (first, second) -> first, LinkedHashMap::new));
         PlacementPlan plan = engine.place(snapshot, waiting.stream().map(TaskPlacer::request).toList());
@@ -142,7 +144,12 @@ public final class TaskPlacer
             }
         }
         // on-demand tasks that found no room take it from spot tasks; they are placed once those have stopped
-        for (Task spot : SpotInterruptions.plan(snapshot, placed, waiting, plan.failures())) {
+        for (Task planned : SpotInterruptions.plan(snapshot, placed, waiting, plan.failures())) {
+            // the placed tasks may be a copy older than the store in what placement does not read: write the task as stored
+            Task spot = transaction.tasks().find(planned.taskId()).orElse(null);
+            if (spot == null || spot.state().lastStatus() == TaskStatus.STOPPED || !planned.state().hostId().equals(spot.state().hostId())) {
+                continue;
+            }
             String why = "Its capacity went to on-demand tasks waiting for a host.";
             if (transaction.tasks().updateIfChanged(spot, spot.withState(TaskTransitions.spotInterrupted(spot.state(), why, now)))) {
                 touched.add(spot.state().hostId());
@@ -150,6 +157,12 @@ public final class TaskPlacer
             }
         }
         return new Placed(touched, !plan.assignments().isEmpty());
+    }
+
+    /** How many times a placement read every placed task (the others were served from this replica's copy): for tests. */
+    long placedTaskReads()
+    {
+        return placedTasks.reads();
     }
 
     /** A bounded batch of waiting tasks, taken account by account (see {@link FairSelection}). */

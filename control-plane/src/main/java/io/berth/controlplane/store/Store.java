@@ -139,6 +139,7 @@ public final class Store
                 T result = work.apply(transaction);
                 transaction.beforeCommit();
                 connection.commit();
+                transaction.afterCommit();
                 return result;
             }
             catch (RuntimeException | Error e) {

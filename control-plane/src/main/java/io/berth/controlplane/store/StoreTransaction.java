@@ -1,18 +1,29 @@
 package io.berth.controlplane.store;
 
 import io.berth.controlplane.store.jdbc.Sql;
+import io.berth.controlplane.tasks.Task;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
 
 import static java.util.Objects.requireNonNull;
 
 /** The tables, as seen inside one transaction. */
 public final class StoreTransaction
 {
+    private static final Logger log = LoggerFactory.getLogger(StoreTransaction.class);
+
     private final Sql sql;
     private final TaskBodyCache taskBodies;
     private final HostInfoCache hostInfos;
     private final NetworkChanges networkChanges = new NetworkChanges();
+    private final PlacedTaskChanges placedChanges = new PlacedTaskChanges();
+    private final List<Runnable> afterCommit = new ArrayList<>();
+    /** The placed tasks' epoch this transaction's commit made; -1 until it commits a change of them. */
+    private long committedPlacedTasksEpoch = -1;
 
     StoreTransaction(Connection connection, TaskBodyCache taskBodies, HostInfoCache hostInfos)
     {
@@ -39,11 +50,70 @@ public final class StoreTransaction
         return networkChanges.any();
     }
 
-    /** Moves the network epoch when this transaction changed the network; the store calls it right before the commit. */
+    /**
+     * The store's placed tasks' epoch: it moves with every committed transaction that changed what placement reads of the
+     * placed tasks (see {@link #changesPlacedTasks()}). Read before those rows, as {@link #networkEpoch()}.
+     */
+    public long placedTasksEpoch()
+    {
+        return sql.queryOne("SELECT epoch FROM placed_tasks_epoch WHERE id = 1", row -> row.getLong(1))
+                .orElseThrow(() -> new StoreException("The store has no placed tasks epoch row", null));
+    }
+
+    /**
+     * Whether this transaction changed what placement reads of the placed tasks: a task placed, a placed task stopped or
+     * told to stop (it will move the epoch as it commits).
+     */
+    public boolean changesPlacedTasks()
+    {
+        return placedChanges.any();
+    }
+
+    /** The tasks this transaction wrote in a way placement sees, as written (see {@link #changesPlacedTasks()}). */
+    public List<Task> placedTasksWritten()
+    {
+        return placedChanges.written();
+    }
+
+    /** The placed tasks' epoch this transaction's commit made; -1 when it changed none of them, or has not committed. */
+    public long committedPlacedTasksEpoch()
+    {
+        return committedPlacedTasksEpoch;
+    }
+
+    /** Runs work once this transaction has committed (not when it rolls back), on the committing thread. */
+    public void afterCommit(Runnable work)
+    {
+        afterCommit.add(requireNonNull(work, "work is null"));
+    }
+
+    /**
+     * Moves the network epoch when this transaction changed the network, and the placed tasks' epoch when it changed
+     * those; the store calls it right before the commit. The epochs' rows are updated last, so transactions that move
+     * them wait on each other only for as long as a commit takes.
+     */
     void beforeCommit()
     {
         if (networkChanges.any()) {
             sql.update("UPDATE network_epoch SET epoch = epoch + 1 WHERE id = 1");
+        }
+        if (placedChanges.any()) {
+            sql.update("UPDATE placed_tasks_epoch SET epoch = epoch + 1 WHERE id = 1");
+            // read under the row lock the update holds until the commit: no other transaction's change lies between
+            committedPlacedTasksEpoch = placedTasksEpoch();
+        }
+    }
+
+    /** The store calls it once the commit succeeded: what runs then cannot undo it, so a failure is logged, not thrown. */
+    void afterCommit()
+    {
+        for (Runnable work : afterCommit) {
+            try {
+                work.run();
+            }
+            catch (RuntimeException e) {
+                log.warn("work after a committed transaction failed: {}", e.toString());
+            }
         }
     }
 
@@ -79,7 +149,7 @@ public final class StoreTransaction
 
     public TaskRows tasks()
     {
-        return new TaskRows(sql, taskBodies, networkChanges);
+        return new TaskRows(sql, taskBodies, networkChanges, placedChanges);
     }
 
     public HostRows hosts()

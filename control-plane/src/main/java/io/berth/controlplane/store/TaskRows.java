@@ -29,11 +29,18 @@ public final class TaskRows
     private final Sql sql;
     private final TaskBodyCache bodies;
     private final NetworkChanges networkChanges;
+    private final PlacedTaskChanges placedChanges;
     /** Bodies fetched by id at most this many a query (SQLite's default limit of bound parameters is far above it). */
     private static final int BODIES_PER_QUERY = 500;
 
     TaskRows(Sql sql, TaskBodyCache bodies, NetworkChanges networkChanges)
     {
+        this(sql, bodies, networkChanges, new PlacedTaskChanges());
+    }
+
+    TaskRows(Sql sql, TaskBodyCache bodies, NetworkChanges networkChanges, PlacedTaskChanges placedChanges)
+    {
+        this.placedChanges = requireNonNull(placedChanges, "placedChanges is null");
         this.sql = requireNonNull(sql, "sql is null");
         this.bodies = requireNonNull(bodies, "bodies is null");
         this.networkChanges = requireNonNull(networkChanges, "networkChanges is null");
@@ -50,6 +57,7 @@ public final class TaskRows
         if (task.endpoint().isPresent()) {
             networkChanges.changed();
         }
+        placedChanges.wrote(null, task);
     }
 
     /**
@@ -84,6 +92,7 @@ public final class TaskRows
         }
         Task stored = after.withState(after.state().toBuilder().version(before.state().version() + 1).build());
         update(stored);
+        placedChanges.wrote(before, stored);
         if (!before.endpoint().equals(stored.endpoint())) {
             // every host's plan lists the cluster's task endpoints
             networkChanges.changed();
