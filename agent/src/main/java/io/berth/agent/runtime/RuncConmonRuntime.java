@@ -58,6 +58,8 @@ public final class RuncConmonRuntime
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
     private static final Duration CREATE_POLL_INTERVAL = Duration.ofMillis(2);
+    /** How long a look waits for conmon to record the exit of a started process that is gone. */
+    private static final Duration EXIT_RECORD_WAIT = Duration.ofMillis(500);
     private static final int SIGKILL = 9;
     private static final Path HOST_RESOLV_CONF = Path.of("/etc/resolv.conf");
     private static final Path NSENTER = Path.of("/usr/bin/nsenter");
@@ -168,6 +170,11 @@ public final class RuncConmonRuntime
             OptionalInt pid = ContainerProcess.livePid(layout.containerPidFile(containerId), containerId);
             if (pid.isPresent()) {
                 return Optional.of(new ContainerStatus.Running(pid.getAsInt()));
+            }
+            // the started process is gone and conmon, still alive, records its exit next (it writes the exit file once
+            // it has reaped it): a busy machine stretches that moment, and a look then waits for the file, not for runc
+            if (MonitorProcess.isAlive(layout.conmonPidFile(containerId), containerId) && awaitExitFile(containerId)) {
+                return Optional.of(exited(containerId));
             }
         }
         if (!Files.exists(layout.bundle(containerId)) && !Files.exists(layout.exitFile(containerId)) && !layout.runtimeStateExists(containerId)) {
@@ -603,6 +610,19 @@ public final class RuncConmonRuntime
             log.info("Container {} was killed by the OOM killer", containerId);
         }
         return killed;
+    }
+
+    /** Whether the container's exit file appears within EXIT_RECORD_WAIT. */
+    private boolean awaitExitFile(String containerId)
+    {
+        long deadline = System.nanoTime() + EXIT_RECORD_WAIT.toNanos();
+        while (!Files.exists(layout.exitFile(containerId))) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            sleep(CREATE_POLL_INTERVAL);
+        }
+        return true;
     }
 
     private void awaitStopped(String containerId)

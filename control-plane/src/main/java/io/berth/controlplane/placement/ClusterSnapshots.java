@@ -7,7 +7,6 @@ import io.berth.controlplane.scheduler.SnapshotHost;
 import io.berth.controlplane.tasks.Task;
 
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,26 +21,26 @@ public final class ClusterSnapshots
 
     public static ClusterSnapshot of(List<Host> hosts, List<Task> placedTasks, Instant heardSince)
     {
-        Map<String, int[]> cpuAndCount = new HashMap<>();
-        Map<String, long[]> memory = new HashMap<>();
-        Map<String, Map<String, Integer>> groups = new HashMap<>();
-        for (Task task : placedTasks) {
-            String hostId = task.state().hostId();
-            cpuAndCount.computeIfAbsent(hostId, ignored -> new int[1])[0] += task.cpu();
-            memory.computeIfAbsent(hostId, ignored -> new long[1])[0] += task.memory();
-            groups.computeIfAbsent(hostId, ignored -> new HashMap<>()).merge(task.group() == null ? "" : task.group(), 1, Integer::sum);
-        }
+        return of(hosts, HostUse.of(placedTasks), heardSince);
+    }
+
+    /** As {@link #of(List, List, Instant)}, from what each host's placed tasks take of it (see {@link PlacedTasksLedger}). */
+    static ClusterSnapshot of(List<Host> hosts, Map<String, HostUse> use, Instant heardSince)
+    {
         List<SnapshotHost> snapshotHosts = hosts.stream()
-                .map(host -> new SnapshotHost(
-                        host.hostId(),
-                        host.info().cpu(),
-                        host.info().memoryMiB(),
-                        cpuAndCount.getOrDefault(host.hostId(), new int[1])[0],
-                        memory.getOrDefault(host.hostId(), new long[1])[0],
-                        host.attributes(),
-                        host.lastHeartbeat().isBefore(heardSince) ? HostState.LOST : host.state(),
-                        groups.getOrDefault(host.hostId(), Map.of()),
-                        host.info().isolationTiers()))
+                .map(host -> {
+                    HostUse used = use.getOrDefault(host.hostId(), HostUse.NONE);
+                    return new SnapshotHost(
+                            host.hostId(),
+                            host.info().cpu(),
+                            host.info().memoryMiB(),
+                            used.cpu(),
+                            used.memory(),
+                            host.attributes(),
+                            host.lastHeartbeat().isBefore(heardSince) ? HostState.LOST : host.state(),
+                            used.groups(),
+                            host.info().isolationTiers());
+                })
                 .toList();
         return new ClusterSnapshot(snapshotHosts);
     }

@@ -4,7 +4,7 @@ import io.berth.controlplane.store.StoreTransaction;
 import io.berth.controlplane.tasks.Task;
 import io.berth.controlplane.tasks.TaskStatus;
 
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +25,19 @@ import java.util.Map;
 final class PlacedTasksLedger
 {
     private long epoch = -1;
-    private List<Task> tasks = List.of();
+    private PlacedTasks copy = PlacedTasks.NONE;
     private long reads;
+
+    /** The placed tasks, and what they take of each host (by host id), kept along with them. */
+    record PlacedTasks(List<Task> tasks, Map<String, HostUse> use)
+    {
+        static final PlacedTasks NONE = new PlacedTasks(List.of(), Map.of());
+
+        static PlacedTasks of(List<Task> tasks)
+        {
+            return new PlacedTasks(tasks, HostUse.of(tasks));
+        }
+    }
 
     /**
      * The placed tasks, read in transaction or served from the copy. A transaction that has changed placed tasks itself
@@ -34,21 +45,27 @@ final class PlacedTasksLedger
      */
     List<Task> placedNotStopped(StoreTransaction transaction)
     {
+        return placed(transaction).tasks();
+    }
+
+    /** As {@link #placedNotStopped}, with what they take of each host. */
+    PlacedTasks placed(StoreTransaction transaction)
+    {
         if (transaction.changesPlacedTasks()) {
-            return transaction.tasks().placedNotStopped();
+            return PlacedTasks.of(transaction.tasks().placedNotStopped());
         }
         // the epoch is read before the rows: what they show is then at least as new as the epoch says
         long current = transaction.placedTasksEpoch();
-        List<Task> served;
+        PlacedTasks served;
         synchronized (this) {
-            served = current == epoch ? tasks : null;
+            served = current == epoch ? copy : null;
         }
         if (served == null) {
-            served = transaction.tasks().placedNotStopped();
+            served = PlacedTasks.of(transaction.tasks().placedNotStopped());
             synchronized (this) {
                 reads++;
                 epoch = current;
-                tasks = served;
+                copy = served;
             }
         }
         transaction.afterCommit(() -> committed(current, transaction));
@@ -74,20 +91,23 @@ final class PlacedTasksLedger
         }
         if (epoch != base || made != base + 1) {
             epoch = -1;
-            tasks = List.of();
+            copy = PlacedTasks.NONE;
             return;
         }
         Map<String, Task> byId = new LinkedHashMap<>();
-        tasks.forEach(task -> byId.put(task.taskId(), task));
+        copy.tasks().forEach(task -> byId.put(task.taskId(), task));
+        Map<String, HostUse> use = new HashMap<>(copy.use());
         for (Task written : transaction.placedTasksWritten()) {
+            Task was = byId.remove(written.taskId());
+            if (was != null) {
+                use.computeIfPresent(was.state().hostId(), (hostId, used) -> used.with(was, -1));
+            }
             if (written.state().hostId() != null && written.state().lastStatus() != TaskStatus.STOPPED) {
                 byId.put(written.taskId(), written);
-            }
-            else {
-                byId.remove(written.taskId());
+                use.merge(written.state().hostId(), HostUse.NONE.with(written, 1), (used, ignored) -> used.with(written, 1));
             }
         }
-        tasks = List.copyOf(new ArrayList<>(byId.values()));
+        copy = new PlacedTasks(List.copyOf(byId.values()), Map.copyOf(use));
         epoch = base + 1;
     }
 }

@@ -32,6 +32,10 @@ public final class SpotInterruptions
 
     public static List<Task> plan(ClusterSnapshot snapshot, List<Task> placedTasks, List<Task> failedTasks, List<PlacementFailure> failures)
     {
+        if (failures.isEmpty()) {
+            // every task found a host: nothing to make room for (and the placed tasks need not be looked at)
+            return List.of();
+        }
         Map<String, Task> failedById = new HashMap<>();
         failedTasks.forEach(task -> failedById.put(task.taskId(), task));
         Map<String, long[]> room = new HashMap<>();

@@ -108,8 +108,9 @@ public final class TaskPlacer
     {
         // read under the lock: another placer may have placed some of them meanwhile
         List<Task> waiting = waiting(transaction);
-        List<Task> placed = placedTasks.placedNotStopped(transaction);
-        ClusterSnapshot snapshot = ClusterSnapshots.of(transaction.hosts().all(), placed, now.minus(hostTimeout));
+        PlacedTasksLedger.PlacedTasks placedTasks = this.placedTasks.placed(transaction);
+        List<Task> placed = placedTasks.tasks();
+        ClusterSnapshot snapshot = ClusterSnapshots.of(transaction.hosts().all(), placedTasks.use(), now.minus(hostTimeout));
         Map<String, Task> byId = waiting.stream().collect(Collectors.toMap(Task::taskId, Function.identity(), (first, second) -> first, LinkedHashMap::new));
         PlacementPlan plan = engine.place(snapshot, waiting.stream().map(TaskPlacer::request).toList());
 

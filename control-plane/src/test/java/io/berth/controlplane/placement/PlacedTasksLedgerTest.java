@@ -123,13 +123,23 @@ class PlacedTasksLedgerTest
                 .containsExactlyInAnyOrderElementsOf(ids(placedInStore()))
                 .containsExactlyInAnyOrderElementsOf(plus(earlier, first, mine, theirs));
         assertThat(ledger.reads()).isEqualTo(2);
-        // a transaction that changed placed tasks itself reads through the copy: its own changes are in none
+        // and what they take of each host, kept along with the copy, is what the store's tasks take
         Task fourth = waiting();
         store.useTransaction(transaction -> {
+            ledger.placed(transaction);
             place(transaction, fourth, "host-a");
-            assertThat(ledger.placedNotStopped(transaction)).extracting(Task::taskId).contains(fourth.taskId());
+        });
+        assertThat(store.inTransaction(ledger::placed).use()).isEqualTo(HostUse.of(placedInStore()));
+        assertThat(ledger.reads()).isEqualTo(2);
+        // a transaction that changed placed tasks itself reads through the copy: its own changes are in none
+        Task fifth = waiting();
+        store.useTransaction(transaction -> {
+            place(transaction, fifth, "host-a");
+            assertThat(ledger.placedNotStopped(transaction)).extracting(Task::taskId).contains(fifth.taskId());
         });
         assertThat(ledger.reads()).isEqualTo(2);
+        assertThat(store.inTransaction(ledger::placed).use()).isEqualTo(HostUse.of(placedInStore()));
+        assertThat(ledger.reads()).isEqualTo(3);
     }
 
     private static List<String> ids(List<Task> tasks)
