@@ -4,7 +4,10 @@ import io.berth.common.agentprotocol.EgressPolicy;
 import io.berth.common.agentprotocol.NetworkPeer;
 import io.berth.common.agentprotocol.TaskEndpoint;
 import io.berth.controlplane.agents.Host;
+import io.berth.controlplane.store.StoreTransaction;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +40,28 @@ record ClusterNetwork(Map<String, Host> hostsById, List<NetworkPeer> peers, List
                 NetworkPlanBuilder.peers(snapshot.hosts()),
                 NetworkPlanBuilder.endpoints(snapshot.tasks()),
                 snapshot.egress());
+    }
+
+    /**
+     * This network with the task endpoints a committed transaction made appear, go away or move: the list stays in the
+     * order {@link NetworkPlanBuilder#endpoints} gives, as if built again from the tasks.
+     */
+    ClusterNetwork withEndpointChanges(List<StoreTransaction.EndpointChange> changes)
+    {
+        List<TaskEndpoint> changed = new ArrayList<>(endpoints);
+        for (StoreTransaction.EndpointChange change : changes) {
+            if (change.before() != null) {
+                int at = Collections.binarySearch(changed, change.before(), NetworkPlanBuilder.ENDPOINT_ORDER);
+                if (at >= 0) {
+                    changed.remove(at);
+                }
+            }
+            if (change.after() != null) {
+                int at = Collections.binarySearch(changed, change.after(), NetworkPlanBuilder.ENDPOINT_ORDER);
+                changed.add(at >= 0 ? at : -at - 1, change.after());
+            }
+        }
+        return new ClusterNetwork(hostsById, peers, changed, egress);
     }
 
     Optional<Host> host(String hostId)

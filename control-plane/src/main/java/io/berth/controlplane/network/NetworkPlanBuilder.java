@@ -20,6 +20,9 @@ import java.util.Optional;
  */
 public final class NetworkPlanBuilder
 {
+    /** The order of a plan's endpoints: by address, then account. */
+    static final Comparator<TaskEndpoint> ENDPOINT_ORDER = Comparator.comparing(TaskEndpoint::ipv4Address).thenComparing(TaskEndpoint::accountId);
+
     private NetworkPlanBuilder() {}
 
     /** The plan for hostId; empty while the host has no slice (it is then told of no network). */
@@ -61,7 +64,7 @@ public final class NetworkPlanBuilder
     {
         return tasks.stream()
                 .flatMap(task -> task.endpoint().stream())
-                .sorted(Comparator.comparing(TaskEndpoint::ipv4Address).thenComparing(TaskEndpoint::accountId))
+                .sorted(ENDPOINT_ORDER)
                 .toList();
     }
 }

@@ -1,5 +1,6 @@
 package io.berth.controlplane.store;
 
+import io.berth.common.agentprotocol.TaskEndpoint;
 import io.berth.controlplane.store.jdbc.Sql;
 import io.berth.controlplane.tasks.Task;
 import org.slf4j.Logger;
@@ -24,6 +25,11 @@ public final class StoreTransaction
     private final List<Runnable> afterCommit = new ArrayList<>();
     /** The placed tasks' epoch this transaction's commit made; -1 until it commits a change of them. */
     private long committedPlacedTasksEpoch = -1;
+    /** The network epoch this transaction's commit made; -1 until it commits a change of the network. */
+    private long committedNetworkEpoch = -1;
+
+    /** A task endpoint that appeared (before null), went away (after null) or moved. */
+    public record EndpointChange(TaskEndpoint before, TaskEndpoint after) {}
 
     StoreTransaction(Connection connection, TaskBodyCache taskBodies, HostInfoCache hostInfos)
     {
@@ -48,6 +54,24 @@ public final class StoreTransaction
     public boolean changesNetwork()
     {
         return networkChanges.any();
+    }
+
+    /** Whether it changed more of the network than task endpoints (hosts, slices, egress policies). */
+    public boolean changesNetworkBeyondEndpoints()
+    {
+        return networkChanges.structural();
+    }
+
+    /** The task endpoints this transaction made appear, go away or move, in the order it did. */
+    public List<EndpointChange> endpointChanges()
+    {
+        return networkChanges.endpoints();
+    }
+
+    /** The network epoch this transaction's commit made; -1 when it changed no network, or has not committed. */
+    public long committedNetworkEpoch()
+    {
+        return committedNetworkEpoch;
     }
 
     /**
@@ -96,6 +120,8 @@ public final class StoreTransaction
     {
         if (networkChanges.any()) {
             sql.update("UPDATE network_epoch SET epoch = epoch + 1 WHERE id = 1");
+            // read under the row lock the update holds until the commit: no other transaction's change lies between
+            committedNetworkEpoch = networkEpoch();
         }
         if (placedChanges.any()) {
             sql.update("UPDATE placed_tasks_epoch SET epoch = epoch + 1 WHERE id = 1");

@@ -54,9 +54,7 @@ public final class TaskRows
                 task.taskId(), task.accountId(), task.clusterName(), task.arn(), task.family(), task.startedBy(), task.group(),
                 state.desiredStatus().name(), state.lastStatus().name(), state.hostId(),
                 task.createdAt().toEpochMilli(), epochMillis(state.stoppedAt()), state.version(), JsonBodies.write(task));
-        if (task.endpoint().isPresent()) {
-            networkChanges.changed();
-        }
+        task.endpoint().ifPresent(endpoint -> networkChanges.endpointChanged(null, endpoint));
         placedChanges.wrote(null, task);
     }
 
@@ -95,7 +93,7 @@ public final class TaskRows
         placedChanges.wrote(before, stored);
         if (!before.endpoint().equals(stored.endpoint())) {
             // every host's plan lists the cluster's task endpoints
-            networkChanges.changed();
+            networkChanges.endpointChanged(before.endpoint().orElse(null), stored.endpoint().orElse(null));
         }
         return stored;
     }
