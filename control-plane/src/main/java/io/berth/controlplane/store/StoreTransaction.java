@@ -46,8 +46,7 @@ public final class StoreTransaction
      */
     public long networkEpoch()
     {
-        return sql.queryOne("SELECT epoch FROM network_epoch WHERE id = 1", row -> row.getLong(1))
-                .orElseThrow(() -> new StoreException("The store has no network epoch row", null));
+        return epoch("network_epoch");
     }
 
     /** Whether this transaction changed what the hosts' network plans are made of (it will move the epoch as it commits). */
@@ -80,8 +79,7 @@ public final class StoreTransaction
      */
     public long placedTasksEpoch()
     {
-        return sql.queryOne("SELECT epoch FROM placed_tasks_epoch WHERE id = 1", row -> row.getLong(1))
-                .orElseThrow(() -> new StoreException("The store has no placed tasks epoch row", null));
+        return epoch("placed_tasks_epoch");
     }
 
     /**
@@ -103,6 +101,13 @@ public final class StoreTransaction
     public long committedPlacedTasksEpoch()
     {
         return committedPlacedTasksEpoch;
+    }
+
+    /** The counter in the one row of an epoch table (network_epoch, placed_tasks_epoch). */
+    private long epoch(String table)
+    {
+        return sql.queryOne("SELECT epoch FROM " + table + " WHERE id = 1", row -> row.getLong(1))
+                .orElseThrow(() -> new StoreException("The store has no " + table + " row", null));
     }
 
     /** Runs work once this transaction has committed (not when it rolls back), on the committing thread. */
