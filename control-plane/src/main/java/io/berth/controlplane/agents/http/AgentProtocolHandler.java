@@ -281,7 +281,7 @@ public final class AgentProtocolHandler
         requireMethod(method, "GET");
         String hostId = authenticate(exchange);
         NetworkPlan plan = gateway.network(hostId).orElse(null);
-        String version = answerParts.networkVersion(hostId, plan);
+        String version = answerParts.networkVersion(plan);
         if (plan != null && version.equals(parameter(exchange.getRequestURI().getRawQuery(), "held"))) {
             return new NetworkAnswer(null, version, true);
         }

@@ -30,9 +30,11 @@ import static java.util.Objects.requireNonNull;
  * <p>
  * Writing a part to digest it costs what writing it to the wire costs, at every sync of every host, and a host's parts
  * rarely change between two of its syncs (a host holding a hundred tasks wrote and digested a hundred assignments at each
- * heartbeat: measured with a simulated fleet, docs/benchmarks.md). So the last versions given to each host are kept with
- * the parts they were given for, and a part equal to the one kept gets the version kept, without being written: equal
- * parts write the same JSON.
+ * heartbeat: measured with a simulated fleet, docs/benchmarks.md). So the last assignments' version given to each host is
+ * kept with the assignments it was given for, and assignments equal to those kept get the version kept, without being
+ * written: equal parts write the same JSON. (Network plans are not kept so: each holds its epoch's list of every endpoint
+ * of the cluster, and hosts at different epochs would keep as many lists alive; their endpoints are digested once per
+ * list anyway.)
  */
 final class SyncAnswerParts
 {
@@ -44,7 +46,6 @@ final class SyncAnswerParts
     private final ObjectMapper mapper;
     private final SharedEndpointsJson endpoints;
     private final ConcurrentMap<String, Versioned> lastTasks = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, Versioned> lastNetwork = new ConcurrentHashMap<>();
 
     /** A part and the version made of it. */
     private record Versioned(Object part, String version) {}
@@ -67,12 +68,12 @@ final class SyncAnswerParts
         return answer(null, whole, held);
     }
 
-    /** As {@link #answer(SyncResponse, HeldState)}, for hostId: a part equal to the one last given to it keeps its version. */
+    /** As {@link #answer(SyncResponse, HeldState)}, for hostId: assignments equal to those last given to it keep their version. */
     SyncResponse answer(String hostId, SyncResponse whole, HeldState held)
     {
         SyncResponse.PartVersions versions = new SyncResponse.PartVersions(
                 remembered(lastTasks, hostId, whole.tasks(), () -> version(whole.tasks())),
-                networkVersion(hostId, whole.network()),
+                networkVersion(whole.network()),
                 version(whole.ingress()));
         if (held == null) {
             return whole.withParts(whole.tasks(), whole.network(), whole.ingress(), versions, List.of());
@@ -99,12 +100,6 @@ final class SyncAnswerParts
         MessageDigest digest = sha256();
         digestJson(digest, part);
         return encoded(digest.digest());
-    }
-
-    /** As {@link #networkVersion(NetworkPlan)}, for hostId: a plan equal to the one last given to it keeps its version. */
-    String networkVersion(String hostId, NetworkPlan plan)
-    {
-        return remembered(lastNetwork, hostId, plan, () -> networkVersion(plan));
     }
 
     /** The version kept for hostId's part when part equals the part it was made of; else a new one, kept from now on. */

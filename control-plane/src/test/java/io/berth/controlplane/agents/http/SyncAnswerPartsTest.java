@@ -52,7 +52,7 @@ class SyncAnswerPartsTest
     }
 
     @Test
-    void aHostsPartEqualToTheOneItWasLastGivenKeepsItsVersionAndAChangedOneGetsANewOne()
+    void aHostsAssignmentsEqualToThoseItWasLastGivenKeepTheirVersionAndChangedOnesGetANewOne()
     {
         SyncResponse.PartVersions first = parts.answer("host-1", whole(plan(List.of())), null).versions();
         // equal, not the same objects: a sync builds its answer anew
@@ -62,14 +62,14 @@ class SyncAnswerPartsTest
         // the versions are those any replica gives the same content, kept or not
         assertThat(first).isEqualTo(parts.answer(whole(plan(List.of())), null).versions());
 
-        NetworkPlan changed = plan(List.of(new TaskEndpoint("10.213.1.5", "111122223333")));
-        SyncResponse moved = parts.answer("host-1", whole(changed), new HeldState(List.of(), first.assignments(), first.network(), first.ingress()));
-        assertThat(moved.network()).isEqualTo(changed);
-        assertThat(moved.versions().network()).isNotEqualTo(first.network()).isEqualTo(parts.networkVersion(changed));
-        assertThat(parts.networkVersion("host-1", changed)).isEqualTo(moved.versions().network());
-        // another host's memo is its own
-        assertThat(parts.networkVersion("host-2", plan(List.of()))).isEqualTo(first.network());
-        assertThat(parts.networkVersion("host-1", plan(List.of()))).isEqualTo(first.network());
+        SyncResponse assigned = parts.answer("host-1", new SyncResponse(List.of(assignment()), plan(List.of()), null),
+                new HeldState(List.of(), first.assignments(), first.network(), first.ingress()));
+        assertThat(assigned.tasks()).containsExactly(assignment());
+        assertThat(assigned.versions().assignments()).isNotEqualTo(first.assignments())
+                .isEqualTo(parts.answer(new SyncResponse(List.of(assignment()), plan(List.of()), null), null).versions().assignments());
+        // another host's kept version is its own
+        assertThat(parts.answer("host-2", whole(plan(List.of())), null).versions()).isEqualTo(first);
+        assertThat(parts.answer("host-1", whole(plan(List.of())), null).versions()).isEqualTo(first);
     }
 
     @Test
@@ -122,5 +122,10 @@ class SyncAnswerPartsTest
     private static NetworkPlan plan(List<TaskEndpoint> endpoints, List<NetworkPeer> peers)
     {
         return new NetworkPlan("10.213.0.0/16", "10.213.0.0/24", new HostLinkSettings(HostLinkSettings.VXLAN, 42, HostLinkSettings.DEFAULT_VXLAN_PORT), peers, endpoints, null, null);
+    }
+
+    private static TaskAssignment assignment()
+    {
+        return new TaskAssignment("t1", "arn:aws:ecs:us-east-1:111122223333:task/default/t1", TaskAssignment.DesiredStatus.RUNNING, 256, 512, List.of());
     }
 }
