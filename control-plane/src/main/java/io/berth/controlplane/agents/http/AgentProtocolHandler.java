@@ -269,7 +269,11 @@ public final class AgentProtocolHandler
         String query = exchange.getRequestURI().getRawQuery();
         Duration timeout = timeout(query);
         // the gateway wakes us the moment the host's desired state changes
-        if (!parameter(query, "network").equals("1")) {
+        String network = parameter(query, "network");
+        if (!network.isEmpty() && !network.equals("0") && !network.equals("1")) {
+            throw new ProtocolError(400, "InvalidParameterException", "network must be 1 (tell a change of the host's network alone as such) or 0, got '" + network + "'");
+        }
+        if (!network.equals("1")) {
             return Map.of("changed", gateway.waitForChange(hostId, timeout));
         }
         HostChange change = gateway.awaitChanges(hostId, timeout);

@@ -227,6 +227,9 @@ class AgentProtocolHttpTest
         assertThat(synced.versions().network()).isEqualTo(plan.version());
 
         assertThat(get("network", null).statusCode()).isEqualTo(401);
+        HttpResponse<String> garbled = get("changes?timeout=0&network=yes", first.authorizationHeader());
+        assertThat(garbled.statusCode()).isEqualTo(400);
+        assertThat(message(garbled)).contains("network").contains("yes");
         assertThat(post("network", "", first.authorizationHeader()).statusCode()).isEqualTo(405);
     }
 
