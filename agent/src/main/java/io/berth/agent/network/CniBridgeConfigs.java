@@ -60,6 +60,17 @@ final class CniBridgeConfigs
         return bridge;
     }
 
+    /**
+     * What the IPAM plugin reads to give a task's address back: the network's configuration with the IPAM plugin as
+     * its type, as the bridge plugin's DEL hands it on (the plugin reads only the name and the ipam section).
+     */
+    ObjectNode addressRelease(String subnet, JsonNode previousResult)
+    {
+        ObjectNode config = bridge(subnet, 0, previousResult);
+        config.put("type", config.path("ipam").path("type").asText());
+        return config;
+    }
+
     /** The bridge plugin's host-side veth: the interface of its result that is neither in the task's namespace nor the bridge. */
     Optional<String> hostInterface(JsonNode result)
     {

@@ -633,11 +633,26 @@ public final class CniTaskNetwork
             leaving.add(state.taskId());
             firewallFailure = renderFirewallBeside("firewall-" + state.taskId());
         }
-        try {
-            plugins.run(CniPlugins.DEL, state.cniContainerId(), namespaces.path(state.namespace()).toString(), INTERFACE, bridgeConfigs.bridge(subnet, taskMtu, state.addResult()));
+        String namespacePath = namespaces.path(state.namespace()).toString();
+        CompletableFuture<String> addressFailure = CompletableFuture.completedFuture(null);
+        if (current != null) {
+            // the firewall passes frames only from and to the ports of the tasks it lists (a warm namespace never was
+            // one): once it is rendered without this task, its veth is cut off, whatever is still in the namespace, and
+            // the address may go back, by the IPAM plugin alone. The veth goes with the namespace (the kernel removes it
+            // once nothing is in it); its removal waits 20-30 ms for the kernel, which a stop no longer does
+            addressFailure = firewallFailure.thenCompose(left -> left != null
+                    ? CompletableFuture.completedFuture("kept while its port may still pass frames")
+                    : beside("address-" + state.taskId(),
+                            () -> plugins.run(CniPlugins.DEL, state.cniContainerId(), namespacePath, INTERFACE, bridgeConfigs.addressRelease(subnet, state.addResult()))));
         }
-        catch (NetworkException e) {
-            failures.add("its interface and address (" + e.getMessage() + ")");
+        else {
+            // no firewall without a plan: the bridge plugin removes the veth before it gives the address back
+            try {
+                plugins.run(CniPlugins.DEL, state.cniContainerId(), namespacePath, INTERFACE, bridgeConfigs.bridge(subnet, taskMtu, state.addResult()));
+            }
+            catch (NetworkException e) {
+                failures.add("its interface and address (" + e.getMessage() + ")");
+            }
         }
         if (state.subnet() == null && Files.isExecutable(Path.of("/usr/sbin/iptables"))) {
             // set up by an agent from before the tenant firewall, with the bridge plugin's own masquerade rules
@@ -658,6 +673,10 @@ public final class CniTaskNetwork
         catch (NetworkException e) {
             failures.add("its namespace (" + e.getMessage() + ")");
         }
+        String addressLeft = addressFailure.join();
+        if (addressLeft != null) {
+            failures.add("its address (" + addressLeft + ")");
+        }
         String firewallLeft = firewallFailure.join();
         if (firewallLeft != null) {
             failures.add("its place in the firewall (" + firewallLeft + ")");
@@ -676,10 +695,16 @@ public final class CniTaskNetwork
     /** Renders the firewall on a thread of its own; the future holds null, or why the render failed. */
     private CompletableFuture<String> renderFirewallBeside(String name)
     {
+        return beside(name, this::applyFirewall);
+    }
+
+    /** Runs the step on a thread of its own; the future holds null, or why the step failed. */
+    private static CompletableFuture<String> beside(String name, NetworkStep step)
+    {
         CompletableFuture<String> result = new CompletableFuture<>();
         Thread.ofVirtual().name(name).start(() -> {
             try {
-                applyFirewall();
+                step.run();
                 result.complete(null);
             }
             catch (NetworkException | RuntimeException e) {
@@ -687,6 +712,12 @@ public final class CniTaskNetwork
             }
         });
         return result;
+    }
+
+    private interface NetworkStep
+    {
+        void run()
+                throws NetworkException;
     }
 
     @Override

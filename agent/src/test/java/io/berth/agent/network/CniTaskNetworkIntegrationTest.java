@@ -98,11 +98,14 @@ class CniTaskNetworkIntegrationTest
         assertThat(run("ip", "netns", "exec", network.namespaceName(TASK_A), "ip", "link", "show", "lo")).contains("UP");
         assertThat(allocatedAddresses()).containsExactly(attachment.ipv4Address());
         assertThat(network.taskIds()).containsExactly(TASK_A);
+        String veth = hostInterfaceOf(TASK_A);
+        assertThat(linkExists(veth)).isTrue();
 
         network.tearDown(TASK_A);
 
         assertThat(Path.of(attachment.networkNamespacePath())).doesNotExist();
         assertThat(allocatedAddresses()).isEmpty();
+        assertThat(linkExists(veth)).isFalse();
         assertThat(network.taskIds()).isEmpty();
         assertThat(run("nft", "list", "table", "bridge", config.networkName())).doesNotContain(attachment.ipv4Address());
         network.tearDown(TASK_A);
@@ -373,6 +376,46 @@ class CniTaskNetworkIntegrationTest
 
     }
 
+    /**
+     * The address goes back without waiting for the kernel to remove the veth: what makes that safe is the firewall,
+     * which passes nothing from or to a port it lists no task on. A process left in the namespace (one the runtime has
+     * not killed yet) keeps the namespace and its veth on the bridge, and still gets nothing through.
+     */
+    @Test
+    void aReleasedTasksPortPassesNothingEvenWithAProcessLeftInItsNamespace()
+            throws Exception
+    {
+        applyPlan();
+        NetworkAttachment leaving = network.setUp(TASK_A, ACCOUNT_1).orElseThrow();
+        NetworkAttachment staying = network.setUp(TASK_B, ACCOUNT_1).orElseThrow();
+        Process left = new ProcessBuilder("ip", "netns", "exec", network.namespaceName(TASK_A), "sleep", "120")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        processes.add(left);
+        String inLeft = "/proc/" + left.pid() + "/ns/net";
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.readSymbolicLink(Path.of(inLeft)).equals(Files.readSymbolicLink(Path.of("/proc/self/ns/net"))));
+        String veth = hostInterfaceOf(TASK_A);
+        run("nsenter", "--net=" + inLeft, "timeout", "5", "/bin/busybox", "ping", "-c", "1", "-W", "2", staying.ipv4Address());
+        run("ip", "netns", "exec", network.namespaceName(TASK_B), "timeout", "5", "/bin/busybox", "arping", "-c", "1", "-w", "2", "-I", "eth0", leaving.ipv4Address());
+
+        network.tearDown(TASK_A);
+
+        assertThat(allocatedAddresses()).doesNotContain(leaving.ipv4Address());
+        assertThat(Path.of(leaving.networkNamespacePath())).doesNotExist();
+        assertThat(linkExists(veth)).as("the process left keeps the namespace and its veth").isTrue();
+        // nothing at all, ARP included, which the routed part of the firewall never sees
+        assertThatThrownBy(() -> run("nsenter", "--net=" + inLeft, "timeout", "5", "/bin/busybox", "ping", "-c", "1", "-W", "2", staying.ipv4Address()))
+                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> run("nsenter", "--net=" + inLeft, "timeout", "5", "/bin/busybox", "arping", "-c", "1", "-w", "2", "-I", "eth0", staying.ipv4Address()))
+                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> ping(network.namespaceName(TASK_B), leaving.ipv4Address())).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> run("ip", "netns", "exec", network.namespaceName(TASK_B), "timeout", "5", "/bin/busybox", "arping", "-c", "1", "-w", "2", "-I", "eth0",
+                leaving.ipv4Address())).isInstanceOf(IOException.class);
+
+        // once the process is gone, so is the veth
+        left.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !linkExists(veth));
+    }
+
     @Test
     void setUpAfterACrashMidwayStartsAgainCleanly()
             throws Exception
@@ -551,6 +594,22 @@ class CniTaskNetworkIntegrationTest
             throws IOException
     {
         return io.berth.common.json.Json.mapper().readTree(config.stateDirectory().resolve("tasks").resolve(taskId + ".json").toFile()).path("addResult");
+    }
+
+    /** The task's veth on the bridge, as its state names it. */
+    private String hostInterfaceOf(String taskId)
+            throws IOException
+    {
+        return new CniBridgeConfigs(config).hostInterface(stateOf(taskId)).orElseThrow();
+    }
+
+    private static boolean linkExists(String name)
+            throws IOException, InterruptedException
+    {
+        Process process = new ProcessBuilder("ip", "link", "show", "dev", name).redirectErrorStream(true).start();
+        process.getInputStream().readAllBytes();
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        return process.exitValue() == 0;
     }
 
     private List<String> allocatedAddresses()
