@@ -127,10 +127,11 @@ public final class Agent
         this.healthChecks = new HealthMonitor(meteredRuntime, host.clock());
         HostServices meteredHost = MeasuredHost.of(host.withRuntime(meteredRuntime), metrics)
                 .withContainerEnvironment(metadataServer.environment()).withHealthChecks(healthChecks);
+        // before the reconciler: its tasks' changes wake the reads waiting on their logs
+        this.logs = new TaskLogs(host.logDirectory(), this::mayStillWriteLogs);
         this.reconciler = new TaskReconciler(config.host(), new UsageReportingLink(new TaskLifecycleLink(link, metrics, host.clock()), usage), meteredHost, this::wakeUp, this::startMetadataServer,
                 assignments -> onAssignments(roleCredentials, assignments));
         this.usageSampler = new UsageSampler(meteredRuntime, usage, reconciler::tasks, usageSampleInterval, host.clock());
-        this.logs = new TaskLogs(host.logDirectory(), this::mayStillWriteLogs);
         // an ingress host's link wraps the one to the control plane, which is the one that ships lines
         ControlPlaneLink controlPlane = link instanceof IngressLink ingress ? ingress.inner() : link;
         if (controlPlane instanceof LogShippingLink shipping) {
@@ -270,6 +271,8 @@ public final class Agent
     {
         syncWanted.set(true);
         wakeUps.release();
+        // a container that exited may have made its task's log whole
+        logs.changed();
     }
 
     /** Only the host's network plan changed at the control plane: fetching it alone is enough (see HostChange). */

@@ -25,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -34,8 +35,8 @@ import javax.net.ssl.SSLContext;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Serves {@code GET /v1/tasks/{taskId}/logs?token=&max=} with the host's task logs (a LogChunk as JSON; 404 when
- * the host knows nothing of the task), to the control plane: calls signed with its key for this host, each once
+ * Serves {@code GET /v1/tasks/{taskId}/logs?token=&max=&wait=} with the host's task logs (a LogChunk as JSON; 404
+ * when the host knows nothing of the task; held up to wait milliseconds for a line or the log's end), to the control plane: calls signed with its key for this host, each once
  * ({@link AgentCallVerifier}); anyone else gets 401. Over HTTPS with a certificate of the cluster CA when the control
  * plane serves TLS ({@link EndpointCertificate}). When given a metrics page, also {@code GET /metrics} (which
  * takes the metrics token instead: Prometheus cannot sign as the control plane does). When given patch commands, also
@@ -48,6 +49,8 @@ public final class AgentEndpoint
 {
     private static final Logger log = LoggerFactory.getLogger(AgentEndpoint.class);
     private static final int MAX_LINES = 10_000;
+    /** The longest a log read may be held: the control plane asks again, and looks at the task's reports, between reads. */
+    static final Duration MAX_LOG_WAIT = Duration.ofSeconds(5);
     private static final int MAX_BODY_BYTES = 16 * 1024;
 
     private final InetSocketAddress bind;
@@ -180,8 +183,20 @@ public final class AgentEndpoint
                 send(exchange, 400, Map.of("message", "max must be a number"));
                 return;
             }
+            Duration wait;
+            try {
+                wait = Duration.ofMillis(Integer.parseInt(query.getOrDefault("wait", "0")));
+            }
+            catch (NumberFormatException e) {
+                send(exchange, 400, Map.of("message", "wait must be a number of milliseconds from 0 to " + MAX_LOG_WAIT.toMillis()));
+                return;
+            }
+            if (wait.isNegative() || wait.compareTo(MAX_LOG_WAIT) > 0) {
+                send(exchange, 400, Map.of("message", "wait must be a number of milliseconds from 0 to " + MAX_LOG_WAIT.toMillis()));
+                return;
+            }
             String taskId = URLDecoder.decode(segments[3], StandardCharsets.UTF_8);
-            Optional<LogChunk> chunk = logs.read(taskId, query.get("token"), max);
+            Optional<LogChunk> chunk = logs.read(taskId, query.get("token"), max, wait);
             if (chunk.isEmpty()) {
                 send(exchange, 404, Map.of("message", "host " + hostId + " knows nothing of task " + taskId));
                 return;

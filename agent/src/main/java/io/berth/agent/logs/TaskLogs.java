@@ -9,12 +9,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -30,9 +33,18 @@ public final class TaskLogs
 {
     private static final String SUFFIX = ".log";
 
+    /** How often a waiting read looks at the files at first; conmon writes them, so their growth wakes nothing. */
+    static final Duration FIRST_LOOK_INTERVAL = Duration.ofMillis(10);
+    /** How often it looks at most, once nothing came for a while: an exit wakes it at once ({@link #changed()}). */
+    static final Duration QUIET_LOOK_INTERVAL = Duration.ofMillis(100);
+
     private final Path directory;
     private final Predicate<String> mayStillWrite;
     private final ContainerLogReader reader = new ContainerLogReader();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition change = lock.newCondition();
+    /** Counts {@link #changed()} calls, so a waiting read knows whether one came while it read the files. */
+    private long changes;
 
     /** mayStillWrite tells whether more lines may still come for a task (a container of it has not exited yet). */
     public TaskLogs(Path directory, Predicate<String> mayStillWrite)
@@ -51,6 +63,68 @@ public final class TaskLogs
     {
         return task.status() != TaskReport.Status.STOPPED
                 && task.containers().stream().anyMatch(container -> container.status() != TaskReport.Status.STOPPED);
+    }
+
+    /** A task on this host changed (a container exited, say): waiting reads look again at once. */
+    public void changed()
+    {
+        lock.lock();
+        try {
+            changes++;
+            change.signalAll();
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Looks at the files again and again, first every {@link #FIRST_LOOK_INTERVAL} and less often while nothing comes,
+     * and at once after a task changed: a reader across the network makes one call instead of one per look.
+     */
+    @Override
+    public Optional<LogChunk> read(String taskId, String token, int maxLines, Duration wait)
+    {
+        long deadline = System.nanoTime() + wait.toNanos();
+        long interval = FIRST_LOOK_INTERVAL.toNanos();
+        while (true) {
+            long seen = changesSoFar();
+            Optional<LogChunk> chunk = read(taskId, token, maxLines);
+            long left = deadline - System.nanoTime();
+            if (chunk.isEmpty() || !chunk.get().lines().isEmpty() || chunk.get().complete() || left <= 0) {
+                return chunk;
+            }
+            awaitChange(seen, Math.min(left, interval));
+            interval = Math.min(interval * 2, QUIET_LOOK_INTERVAL.toNanos());
+        }
+    }
+
+    private long changesSoFar()
+    {
+        lock.lock();
+        try {
+            return changes;
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    private void awaitChange(long seen, long nanos)
+    {
+        lock.lock();
+        try {
+            long left = nanos;
+            while (changes == seen && left > 0) {
+                left = change.awaitNanos(left);
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        finally {
+            lock.unlock();
+        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.berth.agent.endpoint;
 import io.berth.common.agentprotocol.AgentProtocolVersion;
 import io.berth.common.agentprotocol.LogChunk;
 import io.berth.common.agentprotocol.LogLine;
+import io.berth.common.agentprotocol.TaskLogSource;
 import io.berth.common.hostauth.AgentCallKeys;
 import io.berth.common.hostauth.AgentCallSignature;
 import io.berth.common.hostauth.AgentCallVerifier;
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.ArrayList;
@@ -47,12 +49,23 @@ class AgentEndpointTest
             throws Exception
     {
         endpoint = new AgentEndpoint(new InetSocketAddress("127.0.0.1", 0), HOST_ID, new AgentCallVerifier(HOST_ID, () -> List.of(controlPlane.getPublic()), Clock.systemUTC()),
-                (taskId, token, maxLines) -> {
-            reads.add(taskId + " " + token + " " + maxLines);
-            return taskId.equals("t1")
-                    ? Optional.of(new LogChunk(List.of(new LogLine(Instant.parse("2025-01-01T00:00:00Z"), "main", "stdout", "hi")), "main=3", false))
-                    : Optional.empty();
-        });
+                new TaskLogSource()
+                {
+                    @Override
+                    public Optional<LogChunk> read(String taskId, String token, int maxLines)
+                    {
+                        throw new AssertionError("the endpoint reads with a wait");
+                    }
+
+                    @Override
+                    public Optional<LogChunk> read(String taskId, String token, int maxLines, Duration wait)
+                    {
+                        reads.add(taskId + " " + token + " " + maxLines + " " + wait.toMillis());
+                        return taskId.equals("t1")
+                                ? Optional.of(new LogChunk(List.of(new LogLine(Instant.parse("2025-01-01T00:00:00Z"), "main", "stdout", "hi")), "main=3", false))
+                                : Optional.empty();
+                    }
+                });
         endpoint.start();
     }
 
@@ -71,9 +84,25 @@ class AgentEndpointTest
         LogChunk chunk = Json.mapper().readValue(response.body(), LogChunk.class);
         assertThat(chunk.lines()).extracting(LogLine::text).containsExactly("hi");
         assertThat(chunk.nextToken()).isEqualTo("main=3");
-        assertThat(reads).containsExactly("t1 main=0 5");
+        assertThat(reads).containsExactly("t1 main=0 5 0");
 
         assertThat(get("/v1/tasks/unknown/logs", "max=5", signed(controlPlane.getPrivate(), "/v1/tasks/unknown/logs", "max=5")).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void holdsAReadAsLongAsAskedUpToItsLimitAndRefusesAWaitItCannotHonour()
+            throws Exception
+    {
+        assertThat(get("/v1/tasks/t1/logs", "max=5&wait=1500", signed(controlPlane.getPrivate(), "/v1/tasks/t1/logs", "max=5&wait=1500")).statusCode()).isEqualTo(200);
+        assertThat(reads).containsExactly("t1 null 5 1500");
+
+        for (String wait : List.of("-1", "soon", Long.toString(AgentEndpoint.MAX_LOG_WAIT.toMillis() + 1))) {
+            String query = "max=5&wait=" + wait;
+            HttpResponse<String> refused = get("/v1/tasks/t1/logs", query, signed(controlPlane.getPrivate(), "/v1/tasks/t1/logs", query));
+            assertThat(refused.statusCode()).as(wait).isEqualTo(400);
+            assertThat(refused.body()).contains("wait must be a number of milliseconds from 0 to 5000");
+        }
+        assertThat(reads).hasSize(1);
     }
 
     @Test

@@ -52,6 +52,7 @@ import io.berth.agent.userns.IdRanges;
 import io.berth.agent.userns.SearchablePaths;
 import io.berth.common.agentprotocol.HostInfo;
 import io.berth.common.agentprotocol.LogChunk;
+import io.berth.common.agentprotocol.TaskLogSource;
 import io.berth.common.agentprotocol.TaskAssignment;
 import io.berth.common.hostauth.HostCredential;
 import io.berth.common.hostauth.AgentCallVerifier;
@@ -160,7 +161,7 @@ public final class AgentNode
                     ? EndpointCertificate.obtain(directory, address, link::requestEndpointCertificate)
                     : null;
             endpoint = new AgentEndpoint(new InetSocketAddress(InetAddress.getByName(address), config.agentPort()), credential.hostId(),
-                    new AgentCallVerifier(credential.hostId(), controlPlaneKeys::current, clock), this::readLogs,
+                    new AgentCallVerifier(credential.hostId(), controlPlaneKeys::current, clock), new CurrentAgentLogs(),
                     new MetricsPage(metrics.registry(), MetricsToken.loadOrCreate(metricsTokenFile)), patchCommands(directory),
                     endpointCertificate == null ? null : endpointCertificate.sslContext());
             endpoint.start();
@@ -429,10 +430,22 @@ public final class AgentNode
         return new TieredRuntime(runtimes);
     }
 
-    private Optional<LogChunk> readLogs(String taskId, String token, int maxLines)
+    /** The logs of the agent running now (none before it started), waiting reads included. */
+    private final class CurrentAgentLogs
+            implements TaskLogSource
     {
-        Agent current = agent;
-        return current == null ? Optional.empty() : current.logs().read(taskId, token, maxLines);
+        @Override
+        public Optional<LogChunk> read(String taskId, String token, int maxLines)
+        {
+            return read(taskId, token, maxLines, Duration.ZERO);
+        }
+
+        @Override
+        public Optional<LogChunk> read(String taskId, String token, int maxLines, Duration wait)
+        {
+            Agent current = agent;
+            return current == null ? Optional.empty() : current.logs().read(taskId, token, maxLines, wait);
+        }
     }
 
     /**

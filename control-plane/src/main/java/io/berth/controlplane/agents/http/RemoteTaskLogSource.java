@@ -15,7 +15,7 @@ import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Reads task logs from a host's agent endpoint ({@code GET /v1/tasks/{taskId}/logs?token=&max=}), a call signed as
+ * Reads task logs from a host's agent endpoint ({@code GET /v1/tasks/{taskId}/logs?token=&max=&wait=}), a call signed as
  * every call to agents ({@link AgentEndpointCalls}). A host that cannot be reached is an UncheckedIOException saying so.
  */
 final class RemoteTaskLogSource
@@ -35,9 +35,17 @@ final class RemoteTaskLogSource
     @Override
     public Optional<LogChunk> read(String taskId, String token, int maxLines)
     {
+        return read(taskId, token, maxLines, Duration.ZERO);
+    }
+
+    /** An agent from before waiting reads ignores the wait and answers at once, as the interface allows. */
+    @Override
+    public Optional<LogChunk> read(String taskId, String token, int maxLines, Duration wait)
+    {
         String rawPath = "/v1/tasks/" + URLEncoder.encode(taskId, StandardCharsets.UTF_8) + "/logs";
-        String rawQuery = "max=" + maxLines + (token == null ? "" : "&token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
-        HttpResponse<byte[]> response = calls.send(hostId, "GET", rawPath, rawQuery, null, REQUEST_TIMEOUT);
+        String rawQuery = "max=" + maxLines + (token == null ? "" : "&token=" + URLEncoder.encode(token, StandardCharsets.UTF_8))
+                + (wait.isZero() ? "" : "&wait=" + wait.toMillis());
+        HttpResponse<byte[]> response = calls.send(hostId, "GET", rawPath, rawQuery, null, REQUEST_TIMEOUT.plus(wait));
         if (response.statusCode() == 404) {
             return Optional.empty();
         }

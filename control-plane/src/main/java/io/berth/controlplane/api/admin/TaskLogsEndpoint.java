@@ -39,8 +39,16 @@ public final class TaskLogsEndpoint
     static final int DEFAULT_LIMIT = 1000;
     static final int MAX_LIMIT = 10000;
     static final int MAX_WAIT_SECONDS = 20;
-    /** How often a waiting request reads the log and the task again, unless a report of the task wakes it sooner. */
+    /**
+     * How often a waiting request reads the log and the task again, unless a report of the task wakes it sooner: once
+     * the log is whole (its last exits may not be reported yet), or when the host did not hold the read.
+     */
     static final Duration WAIT_POLL_INTERVAL = Duration.ofMillis(25);
+    /**
+     * How long one read may be held by the host while the log may still grow: the host looks at its files often and
+     * answers at the first line or at the log's end, where a read every 25 ms from here would each be a signed call.
+     */
+    static final Duration HOST_WAIT_AT_MOST = Duration.ofSeconds(1);
 
     private final TaskService tasks;
     private final LogSources logSources;
@@ -85,15 +93,25 @@ public final class TaskLogsEndpoint
     private JsonNode answer(RequestContext context, Map<String, String> query, String taskId, String token, int limit, long waitNanos, long start,
             TaskReportSignals.Watch watch)
     {
+        boolean whole = false;
         while (true) {
             Task task = tasks.find(context.account().accountId(), query.get("cluster"), taskId)
                     .orElseThrow(() -> EcsException.invalidParameter("The referenced task was not found."));
-            LogChunk chunk = read(task, token, limit);
             boolean stopped = task.state().lastStatus() == TaskStatus.STOPPED;
+            long left = waitNanos - (System.nanoTime() - start);
+            Duration hostWait = whole || stopped || left <= 0 ? Duration.ZERO : Duration.ofNanos(Math.min(left, HOST_WAIT_AT_MOST.toNanos()));
+            long readStart = System.nanoTime();
+            LogChunk chunk = read(task, token, limit, hostWait);
+            whole = chunk.complete();
             // the host says the log is whole once every container exited; its report of the exits may come a moment later
-            boolean exited = chunk.complete() && everyContainerExited(task);
+            boolean exited = whole && everyContainerExited(task);
             if (!chunk.lines().isEmpty() || stopped || exited || System.nanoTime() - start >= waitNanos) {
                 return response(chunk, task);
+            }
+            boolean held = !hostWait.isZero() && System.nanoTime() - readStart >= hostWait.toNanos();
+            if (held) {
+                // the host waited its whole time for nothing: read again at once (the task, too)
+                continue;
             }
             try {
                 watch.await(WAIT_POLL_INTERVAL);
@@ -105,7 +123,7 @@ public final class TaskLogsEndpoint
         }
     }
 
-    private LogChunk read(Task task, String token, int limit)
+    private LogChunk read(Task task, String token, int limit, Duration hostWait)
     {
         boolean stopped = task.state().lastStatus() == TaskStatus.STOPPED;
         String hostId = task.state().hostId();
@@ -118,7 +136,7 @@ public final class TaskLogsEndpoint
                         + ", which is not connected to the control plane right now. Try again once the host is back."));
         Optional<LogChunk> chunk;
         try {
-            chunk = source.read(task.taskId(), token, limit);
+            chunk = source.read(task.taskId(), token, limit, hostWait);
         }
         catch (UncheckedIOException e) {
             throw new EcsException("ServerException", "The logs of task " + task.taskId() + " cannot be read right now: " + e.getMessage());

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -139,6 +140,52 @@ class AdminEndpointsTest
                 .contains("waitSeconds");
         assertThat(admin.fails(owner, "GET", "/berth/tasks/{taskId}/logs", Map.of("taskId", taskId), Map.of("waitSeconds", "soon"), "{}").type())
                 .isEqualTo("InvalidParameterException");
+    }
+
+    /**
+     * A host that can hold a read is asked to, up to {@link TaskLogsEndpoint#HOST_WAIT_AT_MOST}: one call where the
+     * endpoint would read every 25 ms; once the log is whole, it reads without a wait while the exits are to come.
+     */
+    @Test
+    void aWaitingLogReadLetsTheHostHoldItAndReadsAWholeLogWithoutAWait()
+    {
+        AccessKey owner = controlPlane.accounts().createAccount("owner");
+        EcsClient ecs = new EcsClient(controlPlane, owner);
+        ecs.call("RegisterTaskDefinition", "{\"family\": \"job\", \"requiresCompatibilities\": [\"FARGATE\"], \"containerDefinitions\": [{\"name\": \"main\", \"image\": \"busybox\"}]}");
+        controlPlane.agentGateway().sync(new SyncRequest(new HostInfo("host-1", "127.0.0.1", 2048, 4096, Map.of()), List.of()));
+        String arn = ecs.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\"}").get("tasks").get(0).get("taskArn").asText();
+        String taskId = arn.substring(arn.lastIndexOf('/') + 1);
+        List<Long> waits = new ArrayList<>();
+        controlPlane.registerLogSource("host-1", new TaskLogSource()
+        {
+            @Override
+            public Optional<LogChunk> read(String id, String token, int maxLines)
+            {
+                throw new AssertionError("the endpoint reads with a wait");
+            }
+
+            @Override
+            public synchronized Optional<LogChunk> read(String id, String token, int maxLines, Duration wait)
+            {
+                waits.add(wait.toMillis());
+                // the first read, held, finds a line; the log is whole after it, but the exits are never reported
+                return Optional.of(waits.size() == 1
+                        ? new LogChunk(List.of(new LogLine(Instant.parse("2025-01-01T00:00:01Z"), "main", "stdout", "one")), "t-1", false)
+                        : new LogChunk(List.of(), "t-1", true));
+            }
+        });
+
+        JsonNode first = admin.call(owner, "GET", "/berth/tasks/{taskId}/logs", Map.of("taskId", taskId), Map.of("waitSeconds", "10"), "{}");
+        assertThat(first.get("lines").get(0).get("text").asText()).isEqualTo("one");
+        assertThat(waits).singleElement().satisfies(wait -> assertThat(wait).isPositive().isLessThanOrEqualTo(TaskLogsEndpoint.HOST_WAIT_AT_MOST.toMillis()));
+
+        JsonNode rest = admin.call(owner, "GET", "/berth/tasks/{taskId}/logs", Map.of("taskId", taskId), Map.of("waitSeconds", "1", "nextToken", "t-1"), "{}");
+        assertThat(rest.get("lines")).isEmpty();
+        assertThat(rest.get("complete").asBoolean()).isTrue();
+        // held once more (the endpoint could not know the log was whole), then read without a wait, paced
+        assertThat(waits.get(1)).isPositive();
+        assertThat(waits.subList(2, waits.size())).isNotEmpty().allSatisfy(wait -> assertThat(wait).isZero());
+        assertThat(waits.size()).isLessThan(60);
     }
 
     @Test
