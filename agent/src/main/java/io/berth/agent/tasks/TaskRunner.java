@@ -505,7 +505,13 @@ public final class TaskRunner
                 }
                 try {
                     startContainer(spec, image.get());
-                    update(changed -> changed.withContainer(name, ContainerRecord::running));
+                    boolean wasPending = record.get().status() == Status.PENDING;
+                    // the last container to start makes the task RUNNING in the same change: one report and one sync,
+                    // where two changes in a row make the second wait for the first one's sync
+                    update(changed -> runningOnceAllStarted(changed.withContainer(name, ContainerRecord::running)));
+                    if (wasPending && record.get().status() == Status.RUNNING) {
+                        announceRunning();
+                    }
                 }
                 catch (ContainerStartException | IOException e) {
                     String reason = "CannotStartContainerError: " + e.getMessage();
@@ -517,13 +523,24 @@ public final class TaskRunner
                 }
             }
         }
-        TaskRecord current = record.get();
-        if (!stopRequested && current.status() == Status.PENDING && current.containers().stream().noneMatch(container -> container.status() == Status.PENDING)) {
-            update(changed -> changed.withRunning(now()));
-            endTransition();
-            log.info("task {}: running", taskId());
-            prepareAheadForTheNextTask();
+        if (record.get().status() == Status.PENDING && runningOnceAllStarted(record.get()).status() == Status.RUNNING) {
+            update(this::runningOnceAllStarted);
+            announceRunning();
         }
+    }
+
+    /** The task as RUNNING once none of its containers is still to start (and no stop was asked), else as it is. */
+    private TaskRecord runningOnceAllStarted(TaskRecord task)
+    {
+        boolean allStarted = task.containers().stream().noneMatch(container -> container.status() == Status.PENDING);
+        return !stopRequested && task.status() == Status.PENDING && allStarted ? task.withRunning(now()) : task;
+    }
+
+    private void announceRunning()
+    {
+        endTransition();
+        log.info("task {}: running", taskId());
+        prepareAheadForTheNextTask();
     }
 
     /**
