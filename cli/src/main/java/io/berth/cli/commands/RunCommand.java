@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.cli.client.BerthClientException;
 import io.berth.cli.client.BerthClient;
+import io.berth.cli.client.BerthClientConfig;
 import io.berth.cli.client.BerthClientFactory;
 import io.berth.common.json.Json;
 import picocli.CommandLine.Command;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static java.util.Objects.requireNonNull;
 
@@ -102,15 +104,29 @@ public final class RunCommand
         PrintWriter err = spec.commandLine().getErr();
 
         try (BerthClient client = connect()) {
-            String taskDefinition = new RunTaskDefinitions(client).ensure(taskFamily, containerName, image, cpuUnits, memoryMiB);
-            String taskArn = runTask(client, clusterName, taskDefinition, containerName);
+            RunTaskDefinitions definitions = new RunTaskDefinitions(client);
+            Optional<String> known = definitions.known(taskFamily, containerName, image, cpuUnits, memoryMiB);
+            String taskArn;
+            try {
+                taskArn = runTask(client, clusterName, known.orElseGet(() -> definitions.ensure(taskFamily, containerName, image, cpuUnits, memoryMiB)), containerName);
+            }
+            catch (BerthClientException e) {
+                if (known.isEmpty() || e.errorType().isEmpty()) {
+                    throw e;
+                }
+                // refused, so nothing was started: the revision this process found earlier may be gone (deregistered,
+                // deleted); look again, as a first run would
+                definitions.forget(taskFamily, containerName, image, cpuUnits, memoryMiB);
+                taskArn = runTask(client, clusterName, definitions.ensure(taskFamily, containerName, image, cpuUnits, memoryMiB), containerName);
+            }
             if (detach) {
                 out.println(taskArn);
                 out.flush();
                 return 0;
             }
-            try (Interruptions.Registration stopOnInterrupt = interruptions.onInterrupt(() -> stopQuietly(client, clusterName, taskArn, err))) {
-                return follow(client, clusterName, taskArn, containerName, out, err);
+            String started = taskArn;
+            try (Interruptions.Registration stopOnInterrupt = interruptions.onInterrupt(() -> stopQuietly(client, clusterName, started, err))) {
+                return follow(client, clusterName, started, containerName, out, err);
             }
         }
     }
@@ -257,9 +273,17 @@ public final class RunCommand
         return value;
     }
 
-    /** Finds the latest revision of a family that already runs this image at this size, or registers one. */
+    /**
+     * Finds the latest revision of a family that already runs this image at this size, or registers one. What it found
+     * is kept for the life of the process (the CLI daemon's: the next `berth run` of the image starts with RunTask), by
+     * endpoint and caller: a revision never changes, and one that is gone makes RunTask refuse, which forgets it.
+     */
     static final class RunTaskDefinitions
     {
+        /** Beyond this many, the kept revisions are all forgotten: a daemon runs a few images, not thousands. */
+        private static final int MAX_KEPT = 256;
+        private static final Map<List<Object>, String> KEPT = new ConcurrentHashMap<>();
+
         private final BerthClient client;
 
         RunTaskDefinitions(BerthClient client)
@@ -267,7 +291,40 @@ public final class RunCommand
             this.client = client;
         }
 
+        /** The revision this process found or registered for the same caller, image and size, if any. */
+        Optional<String> known(String family, String containerName, String image, int cpuUnits, int memoryMiB)
+        {
+            return Optional.ofNullable(KEPT.get(key(family, containerName, image, cpuUnits, memoryMiB)));
+        }
+
+        void forget(String family, String containerName, String image, int cpuUnits, int memoryMiB)
+        {
+            KEPT.remove(key(family, containerName, image, cpuUnits, memoryMiB));
+        }
+
+        /** As a new process: tests that look at what a first run finds. */
+        static void forgetAll()
+        {
+            KEPT.clear();
+        }
+
         String ensure(String family, String containerName, String image, int cpuUnits, int memoryMiB)
+        {
+            String arn = find(family, containerName, image, cpuUnits, memoryMiB);
+            if (KEPT.size() >= MAX_KEPT) {
+                KEPT.clear();
+            }
+            KEPT.put(key(family, containerName, image, cpuUnits, memoryMiB), arn);
+            return arn;
+        }
+
+        private List<Object> key(String family, String containerName, String image, int cpuUnits, int memoryMiB)
+        {
+            BerthClientConfig config = client.config();
+            return List.of(config.endpoint().toString(), config.region(), config.credentials().accessKeyId(), family, containerName, image, cpuUnits, memoryMiB);
+        }
+
+        private String find(String family, String containerName, String image, int cpuUnits, int memoryMiB)
         {
             Optional<JsonNode> latest = latestRevision(family);
             if (latest.isPresent() && matches(latest.get(), containerName, image, cpuUnits, memoryMiB)) {

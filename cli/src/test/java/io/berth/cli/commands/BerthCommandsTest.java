@@ -144,11 +144,35 @@ class BerthCommandsTest
         assertThat(berth("run", "--name", "custom", "busybox").exitCode()).isEqualTo(0);
         assertThat(ecs.taskDefinitions).containsKey("custom");
 
-        // the same family and container, but a revision that does not require FARGATE (ECS validated it for EC2 only)
+        // the same family and container, but a revision that does not require FARGATE (ECS validated it for EC2 only),
+        // found by a process that has not run the image before
         ecs.taskDefinitions.get("custom").getLast().remove("requiresCompatibilities");
+        RunCommand.RunTaskDefinitions.forgetAll();
         assertThat(berth("run", "--name", "custom", "busybox").exitCode()).isEqualTo(0);
         assertThat(ecs.taskDefinitions.get("custom")).hasSize(2);
         assertThat(ecs.taskDefinitions.get("custom").getLast().path("requiresCompatibilities").toString()).isEqualTo("[\"FARGATE\"]");
+    }
+
+    /** As the CLI daemon runs one command after another in one process. */
+    @Test
+    void runStartsWithRunTaskOnceTheProcessKnowsTheRevisionAndLooksAgainWhenItIsGone()
+    {
+        assertThat(berth("run", "busybox", "--", "out:one").exitCode()).isEqualTo(0);
+        assertThat(ecs.describeTaskDefinitionRequests).containsExactly("berth-run-busybox");
+
+        Result again = berth("run", "busybox", "--", "out:two");
+        assertThat(again.exitCode()).isEqualTo(0);
+        assertThat(again.out()).isEqualTo("two\n");
+        assertThat(ecs.describeTaskDefinitionRequests).hasSize(1);
+
+        // deregistered behind the process's back: RunTask refuses it, and the run registers a revision and goes on
+        ecs.taskDefinitions.get("berth-run-busybox").getLast().put("status", "INACTIVE");
+        Result afterDeregistration = berth("run", "busybox", "--", "out:three");
+        assertThat(afterDeregistration.exitCode()).isEqualTo(0);
+        assertThat(afterDeregistration.out()).isEqualTo("three\n");
+        assertThat(ecs.describeTaskDefinitionRequests).hasSize(2);
+        assertThat(ecs.taskDefinitions.get("berth-run-busybox")).hasSize(2);
+        assertThat(List.copyOf(ecs.tasks.values()).getLast().taskDefinitionArn).endsWith("task-definition/berth-run-busybox:2");
     }
 
     @Test

@@ -40,6 +40,7 @@ final class FakeEcs
     final Map<String, List<ObjectNode>> taskDefinitions = new LinkedHashMap<>();
     final Map<String, FakeTask> tasks = new LinkedHashMap<>();
     final List<String> egressRequests = new ArrayList<>();
+    final List<String> describeTaskDefinitionRequests = new ArrayList<>();
     final List<String> limitsRequests = new ArrayList<>();
 
     final List<String> isolationRequests = new ArrayList<>();
@@ -129,6 +130,7 @@ final class FakeEcs
 
     private synchronized JsonNode describeTaskDefinition(RequestContext context, JsonNode request)
     {
+        describeTaskDefinitionRequests.add(request.path("taskDefinition").asText());
         ObjectNode response = Json.mapper().createObjectNode();
         response.set("taskDefinition", findTaskDefinition(request.path("taskDefinition").asText()));
         return response;
@@ -150,6 +152,9 @@ final class FakeEcs
     {
         String cluster = cluster(request);
         ObjectNode definition = findTaskDefinition(request.path("taskDefinition").asText());
+        if (!definition.path("status").asText().equals("ACTIVE")) {
+            throw EcsException.clientException("TaskDefinition is inactive: " + definition.path("taskDefinitionArn").asText());
+        }
         JsonNode container = definition.path("containerDefinitions").get(0);
         // 32 hex digits as in ECS, with short ids that differ (all start with "a", to test ambiguous prefixes)
         String id = String.format("a%07x", nextTaskNumber++ * 0x9E3779B1L & 0xfffffffL).repeat(4);
