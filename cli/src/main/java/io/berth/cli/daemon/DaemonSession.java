@@ -3,6 +3,7 @@ package io.berth.cli.daemon;
 import io.berth.cli.Main;
 import io.berth.cli.client.SharedHttpClients;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,7 +57,9 @@ final class DaemonSession
     {
         try (socket) {
             OutputStream replies = socket.getOutputStream();
-            InputStream in = socket.getInputStream();
+            // buffered: the request is read a byte at a time (NUL-separated fields), and the same stream then carries the
+            // client's interrupt lines
+            InputStream in = new BufferedInputStream(socket.getInputStream());
             OptionalInt peer = LoopbackPeers.ownerOf(socket);
             if (peer.isEmpty() || peer.getAsInt() != uid) {
                 reply(replies, "fallback the connection is not from the daemon's user");

@@ -31,7 +31,12 @@ final class LoopbackPeers
     {
         String clientEnd = String.format(Locale.ROOT, "0100007F:%04X", clientPort);
         String serverEnd = String.format(Locale.ROOT, "0100007F:%04X", serverPort);
+        String pair = clientEnd + " " + serverEnd;
         for (String line : procNetTcp) {
+            // a machine with many connections has many lines: only the one naming both ends is split
+            if (!line.contains(pair)) {
+                continue;
+            }
             // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid ...
             String[] columns = line.strip().split("\\s+");
             if (columns.length > 7 && columns[1].equals(clientEnd) && columns[2].equals(serverEnd)) {
