@@ -17,7 +17,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The control plane's database: SQLite (embedded, one file) or PostgreSQL, chosen by the JDBC URL. Every
- * operation runs in one transaction; a transaction that lost an optimistic-concurrency race runs again.
+ * operation runs in one transaction; a transaction that lost an optimistic-concurrency race runs again. Reads that
+ * write nothing ({@link #inReadTransaction}) have connections of their own on SQLite, whose one writing connection
+ * would otherwise make an API read wait for every agent's sync.
  */
 public final class Store
         implements AutoCloseable
@@ -28,6 +30,8 @@ public final class Store
     private static final long BACKOFF_CAP_MICROS = 100_000;
 
     private final HikariDataSource dataSource;
+    /** Where read transactions run: SQLite's readers, or the same pool on PostgreSQL. */
+    private final HikariDataSource readers;
     /** The fence of the work this thread runs in {@link #fenced}, or null. */
     private final ThreadLocal<TransactionFence> fence = new ThreadLocal<>();
     /** Shared by every transaction: tasks as of their version, so rows read again are not parsed again. */
@@ -35,9 +39,10 @@ public final class Store
     /** Shared by every transaction: hosts' info as parsed, by its JSON. */
     private final HostInfoCache hostInfos = new HostInfoCache();
 
-    private Store(HikariDataSource dataSource)
+    private Store(HikariDataSource dataSource, HikariDataSource readers)
     {
         this.dataSource = requireNonNull(dataSource, "dataSource is null");
+        this.readers = requireNonNull(readers, "readers is null");
     }
 
     /** Opens the store at jdbc:sqlite:/path/berth.db or jdbc:postgresql://..., migrating the schema first. */
@@ -62,8 +67,16 @@ public final class Store
             dataSource.close();
             throw new StoreException("Cannot bring the store schema at " + redacted(jdbcUrl) + " up to date: " + rootMessage(e), e);
         }
+        HikariDataSource readers;
+        try {
+            readers = DataSources.isSqlite(jdbcUrl) ? DataSources.createSqliteReaders(jdbcUrl) : dataSource;
+        }
+        catch (RuntimeException e) {
+            dataSource.close();
+            throw new StoreException("Cannot open the store at " + redacted(jdbcUrl) + " for reading: " + rootMessage(e), e);
+        }
         log.info("Store opened at {}", redacted(jdbcUrl));
-        return new Store(dataSource);
+        return new Store(dataSource, readers);
     }
 
     public <T> T inTransaction(Function<StoreTransaction, T> work)
@@ -94,6 +107,39 @@ public final class Store
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreException("Interrupted while waiting to retry a contended transaction", e);
+        }
+    }
+
+    /**
+     * Runs work in a transaction that only reads (a write in it fails): it sees what was committed when it began, and
+     * on SQLite it does not wait for a transaction that writes. Not fenced: reading acts on nothing.
+     */
+    public <T> T inReadTransaction(Function<StoreTransaction, T> work)
+    {
+        try (Connection connection = readers.getConnection()) {
+            try {
+                if (readers == dataSource) {
+                    // PostgreSQL: the transaction is READ ONLY; SQLite's readers only query already (their pool says so)
+                    connection.setReadOnly(true);
+                }
+                T result = work.apply(new StoreTransaction(connection, taskBodies, hostInfos));
+                connection.commit();
+                return result;
+            }
+            catch (RuntimeException | Error e) {
+                rollback(connection, e);
+                throw e;
+            }
+            catch (SQLException e) {
+                rollback(connection, e);
+                throw StoreException.of("COMMIT", e);
+            }
+        }
+        catch (SQLTransientConnectionException e) {
+            throw new StoreBusyException("The store is busy: no connection came free in time (" + e.getMessage() + ")", e);
+        }
+        catch (SQLException e) {
+            throw StoreException.of("connect", e);
         }
     }
 
@@ -172,6 +218,9 @@ public final class Store
     @Override
     public void close()
     {
+        if (readers != dataSource) {
+            readers.close();
+        }
         dataSource.close();
     }
 

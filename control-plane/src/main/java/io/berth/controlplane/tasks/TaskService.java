@@ -40,6 +40,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.Set;
 import java.util.UUID;
 
@@ -261,7 +262,7 @@ public final class TaskService
         if (taskReferences.size() > 100) {
             throw InvalidRequestException.invalidValue("At most 100 tasks can be described at once.");
         }
-        return store.inTransaction(transaction -> {
+        return readingCluster(clusterReference, transaction -> {
             Cluster cluster = clusters.resolve(transaction, accountId, region, clusterReference);
             List<Task> found = new ArrayList<>();
             List<String> missing = new ArrayList<>();
@@ -283,7 +284,7 @@ public final class TaskService
         if (filter.desiredStatus() != TaskStatus.RUNNING && filter.desiredStatus() != TaskStatus.STOPPED) {
             throw InvalidRequestException.invalidValue("desiredStatus must be RUNNING or STOPPED.");
         }
-        return store.inTransaction(transaction -> {
+        return readingCluster(filter.cluster(), transaction -> {
             Cluster cluster = clusters.resolve(transaction, accountId, region, filter.cluster());
             String serviceName = emptyToNull(filter.serviceName());
             List<String> arns = transaction.tasks().listArns(accountId, cluster.name(), emptyToNull(filter.family()), emptyToNull(filter.startedBy()),
@@ -292,10 +293,19 @@ public final class TaskService
         });
     }
 
-    /** A task of the account by id, in any cluster (the logs endpoint names tasks by id alone). */
+    /**
+     * Reads in a transaction that only reads (on SQLite it does not wait for the agents' syncs) when the cluster is
+     * named; the default cluster is made at its first use, which writes.
+     */
+    private <T> T readingCluster(String clusterReference, Function<StoreTransaction, T> work)
+    {
+        return clusterReference == null || clusterReference.isEmpty() ? store.inTransaction(work) : store.inReadTransaction(work);
+    }
+
+    /** A task of the account by id, in any cluster (the logs endpoint names tasks by id alone). Only reads. */
     public Optional<Task> find(String accountId, String clusterReference, String taskReference)
     {
-        return store.inTransaction(transaction -> {
+        return store.inReadTransaction(transaction -> {
             if (clusterReference == null || clusterReference.isEmpty()) {
                 return transaction.tasks().find(accountId, taskId(taskReference));
             }
