@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -48,6 +49,11 @@ public final class CniTaskNetwork
     private static final String INTERFACE = CniBridgeConfigs.INTERFACE;
     private static final String NO_ACCOUNT = "-";
     private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
+    /**
+     * How long a released task's veth stays cut off at most, where the machine's /sys/class/net cannot tell whether it is
+     * gone (commands run in another network namespace, as in tests); otherwise until the kernel has removed it.
+     */
+    private static final Duration RELEASED_PORT_KEPT = Duration.ofMinutes(10);
     /** With a sync every 2 s, a repair about every 30 s. */
     private static final int REPAIR_EVERY = 15;
     /** How long a changed plan may leave the bridge and links unchecked: a host whose plans change often repairs them this often. */
@@ -71,6 +77,11 @@ public final class CniTaskNetwork
     private final ConcurrentHashMap<String, ReentrantLock> taskLocks = new ConcurrentHashMap<>();
     /** Tasks whose network is being released: the firewall is rendered without them while their state file stays. */
     private final Set<String> leaving = ConcurrentHashMap.newKeySet();
+    /**
+     * The host-side veths of released tasks, by when they were released: the firewall passes nothing to or from them
+     * (as from a warm namespace's) while they may still exist, for the address they held may be another task's by now.
+     */
+    private final ConcurrentHashMap<String, Long> releasedPorts = new ConcurrentHashMap<>();
     private volatile NetworkPlan plan;
     private volatile int taskMtu;
     private volatile int metadataPort;
@@ -630,16 +641,18 @@ public final class CniTaskNetwork
         CompletableFuture<String> firewallFailure = CompletableFuture.completedFuture(null);
         boolean leavesFirewallAtOnce = store == states && current != null;
         if (leavesFirewallAtOnce) {
+            (state.addResult() == null ? Optional.<String>empty() : bridgeConfigs.hostInterface(state.addResult()))
+                    .ifPresent(port -> releasedPorts.put(port, System.nanoTime()));
             leaving.add(state.taskId());
             firewallFailure = renderFirewallBeside("firewall-" + state.taskId());
         }
         String namespacePath = namespaces.path(state.namespace()).toString();
         CompletableFuture<String> addressFailure = CompletableFuture.completedFuture(null);
         if (current != null) {
-            // the firewall passes frames only from and to the ports of the tasks it lists (a warm namespace never was
-            // one): once it is rendered without this task, its veth is cut off, whatever is still in the namespace, and
-            // the address may go back, by the IPAM plugin alone. The veth goes with the namespace (the kernel removes it
-            // once nothing is in it); its removal waits 20-30 ms for the kernel, which a stop no longer does
+            // once the firewall is rendered without this task and with its veth among the ports that pass nothing (a
+            // warm namespace's is one already), the veth is cut off, whatever is still in the namespace, and the address
+            // may go back, by the IPAM plugin alone. The veth goes with the namespace (the kernel removes it once nothing
+            // is in it); removing it here would wait 20-30 ms for the kernel, which a stop no longer does
             addressFailure = firewallFailure.thenCompose(left -> left != null
                     ? CompletableFuture.completedFuture("kept while its port may still pass frames")
                     : beside("address-" + state.taskId(),
@@ -822,7 +835,24 @@ public final class CniTaskNetwork
                 current.egress(),
                 current.reachableServices(),
                 otherHosts(current).stream().map(peer -> Ipv4Cidr.parse(peer.hostSubnet()).networkAddress()).toList(),
-                warmPool.idleInterfaces());
+                cutOffPorts(tasks));
+    }
+
+    /**
+     * The ports that pass nothing: warm namespaces' and released tasks' (those the kernel has not removed yet, or kept
+     * for {@link #RELEASED_PORT_KEPT} where it cannot be told), never a port a task holds now.
+     */
+    private List<String> cutOffPorts(List<LocalTask> tasks)
+    {
+        long now = System.nanoTime();
+        boolean sysfsShowsPorts = commands.prefix().isEmpty();
+        releasedPorts.entrySet().removeIf(released -> now - released.getValue() > RELEASED_PORT_KEPT.toNanos()
+                || sysfsShowsPorts && !Files.exists(Path.of("/sys/class/net", released.getKey())));
+        Set<String> held = new HashSet<>();
+        tasks.forEach(task -> held.add(task.hostInterface()));
+        List<String> ports = new ArrayList<>(warmPool.idleInterfaces());
+        releasedPorts.keySet().stream().filter(port -> !held.contains(port)).sorted().forEach(ports::add);
+        return ports;
     }
 
     /** Whether two plans lay out the bridge and the links to other hosts alike: the same address space, slice, link settings and peers. */

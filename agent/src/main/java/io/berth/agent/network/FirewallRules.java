@@ -22,7 +22,8 @@ import static java.util.Objects.requireNonNull;
  * @param reachableServices host services tasks may reach over TCP, as "ADDRESS:PORT"
  * @param peerLinkAddresses the other hosts' own addresses on the task network (their link device's, the network
  * address of their slice): what their own processes (a load balancer, its health checks) reach tasks from
- * @param idlePorts the host-side interfaces of warm network namespaces no task has yet: nothing passes to or from them
+ * @param idlePorts host-side interfaces that pass nothing either way: warm network namespaces' that no task has yet, and
+ * released tasks' that the kernel has not removed yet (their addresses may be other tasks' by now)
  */
 record FirewallRules(
         String bridgeName,

@@ -22,8 +22,7 @@ import java.util.stream.Collectors;
  * <ul>
  * <li>bridge family: what a task's port on the bridge may send (only its own MAC and IPv4 address, ARP that
  * tells the truth about both; no IPv6 or other protocols), and which other local ports it may reach (only
- * those of its own account); the ports of warm namespaces that no task has yet, and every other port no task
- * listed holds, pass nothing;</li>
+ * those of its own account); the ports of warm namespaces that no task has yet, and of released tasks, pass nothing;</li>
  * <li>inet family: routed traffic. Into the task network only from a task of the destination's account;
  * from tasks outward never to link-local addresses or other hosts, and within the account's egress policy;
  * to this host only the metadata endpoint and the reachable services; masquerade for traffic leaving the
@@ -86,11 +85,8 @@ final class FirewallRuleset
         out.append("""
                     chain prerouting {
                         type filter hook prerouting priority filter; policy accept;
-                        # a warm namespace waiting for its task is cut off: nothing reaches it that its task could find
+                        # a warm namespace waiting for its task, or a released task's port, is cut off either way
                         iifname @idle_ports drop
-                        # so is every port the firewall lists no task on: one on its way out may have processes left in
-                        # its namespace after its address went back to be another task's
-                        iifname != @task_ports drop
                         iifname @task_ports jump from_task
                     }
                     # a task sends only from its own MAC and address, and ARP only about itself
@@ -102,13 +98,11 @@ final class FirewallRuleset
                     chain forward {
                         type filter hook forward priority filter; policy accept;
                         oifname @idle_ports drop
-                        oifname != @task_ports drop
                         iifname @task_ports oifname @task_ports jump between_tasks
                     }
                     chain output {
                         type filter hook output priority filter; policy accept;
                         oifname @idle_ports drop
-                        oifname != @task_ports drop
                     }
                     # tasks on this host reach each other only within one account
                     chain between_tasks {

@@ -467,6 +467,7 @@ class CniTaskNetworkIntegrationTest
         assertThatThrownBy(() -> ping(network.namespaceName(TASK_B), idle)).isInstanceOf(IOException.class);
         assertThat(waiting).isIn(server.ipv4Address(), client.ipv4Address());
 
+        List<String> released = List.of(hostInterfaceOf(TASK_A), hostInterfaceOf(TASK_B));
         network.tearDown(TASK_A);
         network.tearDown(TASK_B);
         assertThat(network.releaseWarm()).isEmpty();
@@ -474,7 +475,8 @@ class CniTaskNetworkIntegrationTest
         assertThat(warmNamespaces()).isEmpty();
         assertThat(namespacesOfThisBridge()).isEmpty();
         assertThat(allocatedAddresses()).isEmpty();
-        assertThat(idlePorts()).isEmpty();
+        // no warm namespace's port is cut off any more; the released tasks' stay so until a render finds them gone
+        assertThat(idlePorts()).isSubsetOf(released);
     }
 
     @Test

@@ -78,12 +78,9 @@ class FirewallRulesetTest
 
         assertThat(ruleset).contains("set idle_ports {\n        type ifname\n        elements = { \"vethw1\", \"vethw2\" }\n    }");
         // from them, to them (bridged from a task) and to them from the host: dropped first
-        assertThat(chain(ruleset, "prerouting")).startsWith("# a warm namespace waiting for its task is cut off: nothing reaches it that its task could find\niifname @idle_ports drop\n");
+        assertThat(chain(ruleset, "prerouting")).startsWith("# a warm namespace waiting for its task, or a released task's port, is cut off either way\niifname @idle_ports drop\n");
         assertThat(chain(ruleset, "forward")).startsWith("oifname @idle_ports drop\n");
-        assertThat(chain(ruleset, "output")).isEqualTo("oifname @idle_ports drop\noifname != @task_ports drop");
-        // nor does any port the firewall lists no task on (a task's on its way out), either way
-        assertThat(chain(ruleset, "prerouting")).contains("iifname != @task_ports drop\n");
-        assertThat(chain(ruleset, "forward")).contains("oifname != @task_ports drop\n");
+        assertThat(chain(ruleset, "output")).isEqualTo("oifname @idle_ports drop");
         // without warm namespaces the set is empty
         assertThat(FirewallRuleset.render(base)).contains("set idle_ports {\n        type ifname\n    }");
         assertThatThrownBy(() -> new FirewallRules(base.bridgeName(), base.linkDevice(), base.taskCidr(), base.hostSubnet(), base.metadataPort(), base.localTasks(),

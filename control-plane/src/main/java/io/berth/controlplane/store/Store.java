@@ -116,31 +116,7 @@ public final class Store
      */
     public <T> T inReadTransaction(Function<StoreTransaction, T> work)
     {
-        try (Connection connection = readers.getConnection()) {
-            try {
-                if (readers == dataSource) {
-                    // PostgreSQL: the transaction is READ ONLY; SQLite's readers only query already (their pool says so)
-                    connection.setReadOnly(true);
-                }
-                T result = work.apply(new StoreTransaction(connection, taskBodies, hostInfos));
-                connection.commit();
-                return result;
-            }
-            catch (RuntimeException | Error e) {
-                rollback(connection, e);
-                throw e;
-            }
-            catch (SQLException e) {
-                rollback(connection, e);
-                throw StoreException.of("COMMIT", e);
-            }
-        }
-        catch (SQLTransientConnectionException e) {
-            throw new StoreBusyException("The store is busy: no connection came free in time (" + e.getMessage() + ")", e);
-        }
-        catch (SQLException e) {
-            throw StoreException.of("connect", e);
-        }
+        return runOnce(readers, true, work);
     }
 
     public void useTransaction(Consumer<StoreTransaction> work)
@@ -175,11 +151,20 @@ public final class Store
 
     private <T> T runOnce(Function<StoreTransaction, T> work)
     {
-        try (Connection connection = dataSource.getConnection()) {
+        return runOnce(dataSource, false, work);
+    }
+
+    private <T> T runOnce(HikariDataSource source, boolean readOnly, Function<StoreTransaction, T> work)
+    {
+        try (Connection connection = source.getConnection()) {
             try {
                 StoreTransaction transaction = new StoreTransaction(connection, taskBodies, hostInfos);
+                if (readOnly && source == dataSource) {
+                    // PostgreSQL: the transaction is READ ONLY; SQLite's readers only query already (their pool says so)
+                    connection.setReadOnly(true);
+                }
                 TransactionFence check = fence.get();
-                if (check != null) {
+                if (check != null && !readOnly) {
                     check.check(transaction);
                 }
                 T result = work.apply(transaction);

@@ -67,16 +67,22 @@ class AdminEndpointsTest
         assertThat(admin.fails(tenant, "POST", "/berth/accounts", Map.of(), Map.of(), "{\"name\": \"team-b\"}").type()).isEqualTo("AccessDeniedException");
     }
 
+    /** The id of a task of the owner's, placed on host-1 (which has just synced). */
+    private String taskOnHostOne(AccessKey owner)
+    {
+        EcsClient ecs = new EcsClient(controlPlane, owner);
+        ecs.call("RegisterTaskDefinition", "{\"family\": \"job\", \"requiresCompatibilities\": [\"FARGATE\"], \"containerDefinitions\": [{\"name\": \"main\", \"image\": \"busybox\"}]}");
+        controlPlane.agentGateway().sync(new SyncRequest(new HostInfo("host-1", "127.0.0.1", 2048, 4096, Map.of()), List.of()));
+        String arn = ecs.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\"}").get("tasks").get(0).get("taskArn").asText();
+        return arn.substring(arn.lastIndexOf('/') + 1);
+    }
+
     @Test
     void taskLogsAreReadFromTheTasksHostByItsOwnerOnly()
     {
         AccessKey owner = controlPlane.accounts().createAccount("owner");
         AccessKey stranger = controlPlane.accounts().createAccount("stranger");
-        EcsClient ecs = new EcsClient(controlPlane, owner);
-        ecs.call("RegisterTaskDefinition", "{\"family\": \"job\", \"requiresCompatibilities\": [\"FARGATE\"], \"containerDefinitions\": [{\"name\": \"main\", \"image\": \"busybox\"}]}");
-        controlPlane.agentGateway().sync(new SyncRequest(new HostInfo("host-1", "127.0.0.1", 2048, 4096, Map.of()), List.of()));
-        String arn = ecs.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\"}").get("tasks").get(0).get("taskArn").asText();
-        String taskId = arn.substring(arn.lastIndexOf('/') + 1);
+        String taskId = taskOnHostOne(owner);
 
         List<String> reads = new ArrayList<>();
         TaskLogSource source = (id, token, maxLines) -> {
@@ -111,11 +117,7 @@ class AdminEndpointsTest
     void aWaitingLogReadAnswersWithTheFirstLinesAndTheTaskStatus()
     {
         AccessKey owner = controlPlane.accounts().createAccount("owner");
-        EcsClient ecs = new EcsClient(controlPlane, owner);
-        ecs.call("RegisterTaskDefinition", "{\"family\": \"job\", \"requiresCompatibilities\": [\"FARGATE\"], \"containerDefinitions\": [{\"name\": \"main\", \"image\": \"busybox\"}]}");
-        controlPlane.agentGateway().sync(new SyncRequest(new HostInfo("host-1", "127.0.0.1", 2048, 4096, Map.of()), List.of()));
-        String arn = ecs.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\"}").get("tasks").get(0).get("taskArn").asText();
-        String taskId = arn.substring(arn.lastIndexOf('/') + 1);
+        String taskId = taskOnHostOne(owner);
         List<String> reads = new ArrayList<>();
         // the first three reads find nothing yet, the fourth a line
         controlPlane.registerLogSource("host-1", (id, token, maxLines) -> {
@@ -150,11 +152,7 @@ class AdminEndpointsTest
     void aWaitingLogReadLetsTheHostHoldItAndReadsAWholeLogWithoutAWait()
     {
         AccessKey owner = controlPlane.accounts().createAccount("owner");
-        EcsClient ecs = new EcsClient(controlPlane, owner);
-        ecs.call("RegisterTaskDefinition", "{\"family\": \"job\", \"requiresCompatibilities\": [\"FARGATE\"], \"containerDefinitions\": [{\"name\": \"main\", \"image\": \"busybox\"}]}");
-        controlPlane.agentGateway().sync(new SyncRequest(new HostInfo("host-1", "127.0.0.1", 2048, 4096, Map.of()), List.of()));
-        String arn = ecs.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\"}").get("tasks").get(0).get("taskArn").asText();
-        String taskId = arn.substring(arn.lastIndexOf('/') + 1);
+        String taskId = taskOnHostOne(owner);
         List<Long> waits = new ArrayList<>();
         controlPlane.registerLogSource("host-1", new TaskLogSource()
         {
