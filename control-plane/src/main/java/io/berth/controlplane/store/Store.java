@@ -17,9 +17,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The control plane's database: SQLite (embedded, one file) or PostgreSQL, chosen by the JDBC URL. Every
- * operation runs in one transaction; a transaction that lost an optimistic-concurrency race runs again. Reads that
- * write nothing ({@link #inReadTransaction}) have connections of their own on SQLite, whose one writing connection
- * would otherwise make an API read wait for every agent's sync.
+ * operation runs in one transaction; a transaction that lost an optimistic-concurrency race runs again.
  */
 public final class Store
         implements AutoCloseable
@@ -30,8 +28,6 @@ public final class Store
     private static final long BACKOFF_CAP_MICROS = 100_000;
 
     private final HikariDataSource dataSource;
-    /** Where read transactions run: SQLite's readers, or the same pool on PostgreSQL. */
-    private final HikariDataSource readers;
     /** The fence of the work this thread runs in {@link #fenced}, or null. */
     private final ThreadLocal<TransactionFence> fence = new ThreadLocal<>();
     /** Shared by every transaction: tasks as of their version, so rows read again are not parsed again. */
@@ -39,10 +35,9 @@ public final class Store
     /** Shared by every transaction: hosts' info as parsed, by its JSON. */
     private final HostInfoCache hostInfos = new HostInfoCache();
 
-    private Store(HikariDataSource dataSource, HikariDataSource readers)
+    private Store(HikariDataSource dataSource)
     {
         this.dataSource = requireNonNull(dataSource, "dataSource is null");
-        this.readers = requireNonNull(readers, "readers is null");
     }
 
     /** Opens the store at jdbc:sqlite:/path/berth.db or jdbc:postgresql://..., migrating the schema first. */
@@ -67,16 +62,8 @@ public final class Store
             dataSource.close();
             throw new StoreException("Cannot bring the store schema at " + redacted(jdbcUrl) + " up to date: " + rootMessage(e), e);
         }
-        HikariDataSource readers;
-        try {
-            readers = DataSources.isSqlite(jdbcUrl) ? DataSources.createSqliteReaders(jdbcUrl) : dataSource;
-        }
-        catch (RuntimeException e) {
-            dataSource.close();
-            throw new StoreException("Cannot open the store at " + redacted(jdbcUrl) + " for reading: " + rootMessage(e), e);
-        }
         log.info("Store opened at {}", redacted(jdbcUrl));
-        return new Store(dataSource, readers);
+        return new Store(dataSource);
     }
 
     public <T> T inTransaction(Function<StoreTransaction, T> work)
@@ -108,15 +95,6 @@ public final class Store
             Thread.currentThread().interrupt();
             throw new StoreException("Interrupted while waiting to retry a contended transaction", e);
         }
-    }
-
-    /**
-     * Runs work in a transaction that only reads (a write in it fails): it sees what was committed when it began, and
-     * on SQLite it does not wait for a transaction that writes. Not fenced: reading acts on nothing.
-     */
-    public <T> T inReadTransaction(Function<StoreTransaction, T> work)
-    {
-        return runOnce(readers, true, work);
     }
 
     public void useTransaction(Consumer<StoreTransaction> work)
@@ -151,20 +129,11 @@ public final class Store
 
     private <T> T runOnce(Function<StoreTransaction, T> work)
     {
-        return runOnce(dataSource, false, work);
-    }
-
-    private <T> T runOnce(HikariDataSource source, boolean readOnly, Function<StoreTransaction, T> work)
-    {
-        try (Connection connection = source.getConnection()) {
+        try (Connection connection = dataSource.getConnection()) {
             try {
                 StoreTransaction transaction = new StoreTransaction(connection, taskBodies, hostInfos);
-                if (readOnly && source == dataSource) {
-                    // PostgreSQL: the transaction is READ ONLY; SQLite's readers only query already (their pool says so)
-                    connection.setReadOnly(true);
-                }
                 TransactionFence check = fence.get();
-                if (check != null && !readOnly) {
+                if (check != null) {
                     check.check(transaction);
                 }
                 T result = work.apply(transaction);
@@ -203,9 +172,6 @@ public final class Store
     @Override
     public void close()
     {
-        if (readers != dataSource) {
-            readers.close();
-        }
         dataSource.close();
     }
 

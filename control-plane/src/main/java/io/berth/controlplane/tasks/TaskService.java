@@ -40,7 +40,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.Set;
 import java.util.UUID;
 
@@ -262,7 +261,7 @@ public final class TaskService
         if (taskReferences.size() > 100) {
             throw InvalidRequestException.invalidValue("At most 100 tasks can be described at once.");
         }
-        return readingCluster(clusterReference, transaction -> {
+        return store.inTransaction(transaction -> {
             Cluster cluster = clusters.resolve(transaction, accountId, region, clusterReference);
             List<Task> found = new ArrayList<>();
             List<String> missing = new ArrayList<>();
@@ -284,7 +283,7 @@ public final class TaskService
         if (filter.desiredStatus() != TaskStatus.RUNNING && filter.desiredStatus() != TaskStatus.STOPPED) {
             throw InvalidRequestException.invalidValue("desiredStatus must be RUNNING or STOPPED.");
         }
-        return readingCluster(filter.cluster(), transaction -> {
+        return store.inTransaction(transaction -> {
             Cluster cluster = clusters.resolve(transaction, accountId, region, filter.cluster());
             String serviceName = emptyToNull(filter.serviceName());
             List<String> arns = transaction.tasks().listArns(accountId, cluster.name(), emptyToNull(filter.family()), emptyToNull(filter.startedBy()),
@@ -293,19 +292,10 @@ public final class TaskService
         });
     }
 
-    /**
-     * Reads in a transaction that only reads (on SQLite it does not wait for the agents' syncs) when the cluster is
-     * named; the default cluster is made at its first use, which writes.
-     */
-    private <T> T readingCluster(String clusterReference, Function<StoreTransaction, T> work)
-    {
-        return clusterReference == null || clusterReference.isEmpty() ? store.inTransaction(work) : store.inReadTransaction(work);
-    }
-
-    /** A task of the account by id, in any cluster (the logs endpoint names tasks by id alone). Only reads. */
+    /** A task of the account by id, in any cluster (the logs endpoint names tasks by id alone). */
     public Optional<Task> find(String accountId, String clusterReference, String taskReference)
     {
-        return store.inReadTransaction(transaction -> {
+        return store.inTransaction(transaction -> {
             if (clusterReference == null || clusterReference.isEmpty()) {
                 return transaction.tasks().find(accountId, taskId(taskReference));
             }

@@ -31,8 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
@@ -95,52 +93,6 @@ abstract class StoreContractTest
         assertThat(found.account()).isEqualTo(account);
         assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.accounts().findAccessKey("AKIAUNKNOWN"))).isEmpty();
         assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.accounts().findByName("account-" + accountId))).contains(account);
-    }
-
-    /**
-     * A read does not wait for a transaction that writes (on SQLite, the one writing connection would make it), sees
-     * what was committed when it began, and cannot write.
-     */
-    @Test
-    void aReadTransactionDoesNotWaitForAWriterAndCannotWrite()
-            throws Exception
-    {
-        store.useTransaction(transaction -> transaction.clusters().upsertActive(cluster("before")));
-        CountDownLatch writing = new CountDownLatch(1);
-        CountDownLatch readDone = new CountDownLatch(1);
-        ExecutorService writer = Executors.newSingleThreadExecutor();
-        try {
-            Future<?> write = writer.submit(() -> store.useTransaction(transaction -> {
-                transaction.clusters().upsertActive(cluster("during"));
-                writing.countDown();
-                try {
-                    // held open until the read is done, or long enough to fail the test
-                    readDone.await(30, TimeUnit.SECONDS);
-                }
-                catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }));
-            assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
-
-            List<String> seen = store.inReadTransaction(transaction -> List.of(
-                    transaction.clusters().find(accountId, "before").isPresent() ? "before" : "-",
-                    transaction.clusters().find(accountId, "during").isPresent() ? "during" : "-"));
-            readDone.countDown();
-            write.get(30, TimeUnit.SECONDS);
-
-            assertThat(seen).containsExactly("before", "-");
-        }
-        finally {
-            readDone.countDown();
-            writer.shutdownNow();
-        }
-        assertThat(store.inReadTransaction((StoreTransaction transaction) -> transaction.clusters().find(accountId, "during"))).isPresent();
-        assertThatThrownBy(() -> store.inReadTransaction(transaction -> {
-            transaction.clusters().upsertActive(cluster("never"));
-            return null;
-        })).isInstanceOf(RuntimeException.class);
-        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.clusters().find(accountId, "never"))).isEmpty();
     }
 
     @Test

@@ -45,24 +45,6 @@ public final class DataSources
         return new HikariDataSource(config);
     }
 
-    /**
-     * Connections that only read an SQLite store, beside the one that writes ({@link #create}): in WAL mode readers
-     * neither wait for the writer nor hold it up, each seeing what was committed when its transaction began.
-     */
-    public static HikariDataSource createSqliteReaders(String jdbcUrl)
-    {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl);
-        config.setPoolName("berth-store-readers");
-        config.setAutoCommit(false);
-        config.setMaximumPoolSize(4);
-        config.setMinimumIdle(1);
-        config.addDataSourceProperty("busy_timeout", "10000");
-        // a write through a reader is a bug, and fails as one
-        config.setConnectionInitSql("PRAGMA query_only = true");
-        return new HikariDataSource(config);
-    }
-
     private static void createParentDirectory(String jdbcUrl)
     {
         String path = jdbcUrl.substring("jdbc:sqlite:".length());
