@@ -35,8 +35,11 @@ public final class TaskLogs
 
     /** How often a waiting read looks at the files at first; conmon writes them, so their growth wakes nothing. */
     static final Duration FIRST_LOOK_INTERVAL = Duration.ofMillis(10);
-    /** How often it looks at most, once nothing came for a while: an exit wakes it at once ({@link #changed()}). */
-    static final Duration QUIET_LOOK_INTERVAL = Duration.ofMillis(100);
+    /**
+     * How often it looks at most, once nothing came for a while: a change of a task (its start, an exit) wakes it at
+     * once ({@link #changed()}) and has it look often again, since a container writes most right after it starts.
+     */
+    static final Duration QUIET_LOOK_INTERVAL = Duration.ofMillis(50);
 
     private final Path directory;
     private final Predicate<String> mayStillWrite;
@@ -80,7 +83,8 @@ public final class TaskLogs
 
     /**
      * Looks at the files again and again, first every {@link #FIRST_LOOK_INTERVAL} and less often while nothing comes,
-     * and at once after a task changed: a reader across the network makes one call instead of one per look.
+     * and at once, and then often again, after a task changed: a reader across the network makes one call instead of
+     * one per look.
      */
     @Override
     public Optional<LogChunk> read(String taskId, String token, int maxLines, Duration wait)
@@ -91,11 +95,12 @@ public final class TaskLogs
             long seen = changesSoFar();
             Optional<LogChunk> chunk = read(taskId, token, maxLines);
             long left = deadline - System.nanoTime();
-            if (chunk.isEmpty() || !chunk.get().lines().isEmpty() || chunk.get().complete() || left <= 0) {
+            // a task not known here yet (a follower often asks before the task's assignment arrives) is waited for too
+            if (chunk.isPresent() && (!chunk.get().lines().isEmpty() || chunk.get().complete()) || left <= 0) {
                 return chunk;
             }
-            awaitChange(seen, Math.min(left, interval));
-            interval = Math.min(interval * 2, QUIET_LOOK_INTERVAL.toNanos());
+            boolean changed = awaitChange(seen, Math.min(left, interval));
+            interval = changed ? FIRST_LOOK_INTERVAL.toNanos() : Math.min(interval * 2, QUIET_LOOK_INTERVAL.toNanos());
         }
     }
 
@@ -110,7 +115,8 @@ public final class TaskLogs
         }
     }
 
-    private void awaitChange(long seen, long nanos)
+    /** Waits up to nanos for a change after the count seen; true when one came. */
+    private boolean awaitChange(long seen, long nanos)
     {
         lock.lock();
         try {
@@ -118,9 +124,11 @@ public final class TaskLogs
             while (changes == seen && left > 0) {
                 left = change.awaitNanos(left);
             }
+            return changes != seen;
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
         finally {
             lock.unlock();
