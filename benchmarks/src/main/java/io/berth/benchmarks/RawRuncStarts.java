@@ -15,6 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
@@ -117,7 +121,7 @@ final class RawRuncStarts
         // the stop's floor: SIGTERM (the container's shell exits at once on it), runc state until stopped, delete
         long stopBegin = System.nanoTime();
         runc("kill", containerId, "TERM");
-        awaitStopped(containerId);
+        awaitStopped(containerId, commandOutput);
         runc("delete", containerId);
         if (measured) {
             killThenDelete.add(Duration.ofNanos(System.nanoTime() - stopBegin));
@@ -136,6 +140,71 @@ final class RawRuncStarts
         runc("delete", "--force", splitId);
     }
 
+    /**
+     * The burst's floor: containers {@code runc run -d} at once, each from a thread of its own, timed until every one
+     * returned; then a {@code runc kill} with SIGTERM, a wait for stopped and a {@code runc delete} of each at once,
+     * timed until every one is deleted.
+     */
+    List<Measurement> burst(int containers)
+            throws IOException, InterruptedException
+    {
+        List<String> ids = new ArrayList<>();
+        List<Path> bundlesOfBurst = new ArrayList<>();
+        for (int index = 0; index < containers; index++) {
+            String containerId = "bench-" + name.replace(' ', '-') + "-burst-" + index;
+            ids.add(containerId);
+            bundlesOfBurst.add(writeBundle(bundles.resolve(containerId), BenchmarkContainer.launch(containerId, rootfs, bundles.resolve("unused.log"))));
+        }
+        long begin = System.nanoTime();
+        allAtOnce(ids, index -> {
+            Path output = bundlesOfBurst.get(index).resolve("runc-run.out");
+            List<String> command = new ArrayList<>(List.of(runtime.binary().toString()));
+            command.addAll(runtime.globalArguments());
+            command.addAll(List.of("--root", runcRoot.toString(), "run", "--detach", "--bundle", bundlesOfBurst.get(index).toString(), ids.get(index)));
+            HostCommands.runOrThrow(command, output, COMMAND_TIMEOUT);
+        });
+        long allRunning = System.nanoTime();
+        allAtOnce(ids, index -> {
+            // each container's commands print into a file of its own: they run at once
+            Path output = bundlesOfBurst.get(index).resolve("runc-stop.out");
+            runcPrintingTo(output, "kill", ids.get(index), "TERM");
+            awaitStopped(ids.get(index), output);
+            runcPrintingTo(output, "delete", ids.get(index));
+        });
+        long allDeleted = System.nanoTime();
+        return List.of(Measurement.of(name + " burst: all run -d returned (" + containers + " at once)", List.of(Duration.ofNanos(allRunning - begin))),
+                Measurement.of(name + " burst: all kill TERM + stopped + delete", List.of(Duration.ofNanos(allDeleted - allRunning))));
+    }
+
+    private interface ContainerStep
+    {
+        void run(int index)
+                throws IOException, InterruptedException;
+    }
+
+    private static void allAtOnce(List<String> ids, ContainerStep step)
+            throws IOException, InterruptedException
+    {
+        try (ExecutorService threads = Executors.newFixedThreadPool(ids.size())) {
+            List<Future<Void>> steps = new ArrayList<>();
+            for (int index = 0; index < ids.size(); index++) {
+                int each = index;
+                steps.add(threads.submit(() -> {
+                    step.run(each);
+                    return null;
+                }));
+            }
+            for (Future<Void> each : steps) {
+                try {
+                    each.get();
+                }
+                catch (ExecutionException e) {
+                    throw new IOException("a container of the raw burst failed: " + e.getCause().getMessage(), e.getCause());
+                }
+            }
+        }
+    }
+
     @Override
     public List<Measurement> measurements()
     {
@@ -144,11 +213,11 @@ final class RawRuncStarts
     }
 
     /** Polls runc state until the container stopped, for at most the command timeout. */
-    private void awaitStopped(String containerId)
+    private void awaitStopped(String containerId, Path output)
             throws IOException, InterruptedException
     {
         long deadline = System.nanoTime() + COMMAND_TIMEOUT.toNanos();
-        while (!Json.mapper().readTree(runc("state", containerId)).path("status").asText().equals("stopped")) {
+        while (!Json.mapper().readTree(runcPrintingTo(output, "state", containerId)).path("status").asText().equals("stopped")) {
             if (System.nanoTime() > deadline) {
                 throw new IOException(name + " container " + containerId + " did not stop within " + COMMAND_TIMEOUT.toSeconds() + " s of SIGTERM");
             }
@@ -159,11 +228,17 @@ final class RawRuncStarts
     private String runc(String... arguments)
             throws IOException, InterruptedException
     {
+        return runcPrintingTo(commandOutput, arguments);
+    }
+
+    private String runcPrintingTo(Path output, String... arguments)
+            throws IOException, InterruptedException
+    {
         List<String> command = new ArrayList<>(List.of(runtime.binary().toString()));
         command.addAll(runtime.globalArguments());
         command.addAll(List.of("--root", runcRoot.toString()));
         command.addAll(List.of(arguments));
-        return HostCommands.runOrThrow(command, commandOutput, COMMAND_TIMEOUT);
+        return HostCommands.runOrThrow(command, output, COMMAND_TIMEOUT);
     }
 
     private Path writeBundle(Path bundle, ContainerLaunch launch)

@@ -53,9 +53,12 @@ public final class StartLatencyBenchmark
         }
         out.println("measuring a burst of " + options.burstTasks() + " tasks (load average " + BenchmarkMain.loadAverage() + ") ...");
         BurstBenchmark.Result burst = new BurstBenchmark(berth, options.burstTasks(), options.pollInterval(), List.of()).run();
+        out.println("measuring the burst's floor: " + options.burstTasks() + " raw runc containers at once ...");
+        List<Measurement> rawBurst = rawRunc.burst(options.burstTasks());
 
         List<Measurement> all = new ArrayList<>();
         series.forEach(each -> all.addAll(each.measurements()));
+        all.addAll(rawBurst);
         all.addAll(burst.measurements());
         Measurement baseline = Measurement.find(all, RawRuncStarts.STATE_RUNNING);
         ReportTable table = new ReportTable(out);

@@ -2,6 +2,7 @@ package io.berth.agent.ingress;
 
 import io.berth.agent.process.HostProcess;
 import io.berth.agent.process.ProcessOutput;
+import io.berth.agent.process.ProcessStarts;
 import io.berth.common.agentprotocol.IngressPlan;
 import io.berth.common.agentprotocol.IngressReport;
 import org.slf4j.Logger;
@@ -191,7 +192,7 @@ public final class HaproxySupervisor
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(runDirectory.resolve("haproxy.log").toFile()));
-            master = builder.start();
+            master = ProcessStarts.start(builder);
             Files.writeString(runDirectory.resolve("haproxy.pid"), Long.toString(master.pid()));
         }
         catch (IOException e) {

@@ -337,7 +337,7 @@ public final class CniTaskNetwork
     {
         int port = metadataPort;
         if (port > 0 && attachment.gateway() != null) {
-            TaskMetadataAddress.apply(machineCommands, namespace, attachment.gateway(), port);
+            TaskMetadataAddress.apply(machineCommands, namespaces.path(namespace), namespace, attachment.gateway(), port);
         }
     }
 
@@ -562,18 +562,17 @@ public final class CniTaskNetwork
     }
 
     /**
-     * Brings the namespace's loopback up and leads the metadata address to the endpoint, on a thread of its own; gives
-     * the endpoint's port it routed to (0: none yet).
+     * Leads the metadata address to the endpoint, on a thread of its own; gives the endpoint's port it routed to (0:
+     * none yet).
      */
     private CompletableFuture<Integer> insideNamespace(String taskId, String namespace, String gateway)
     {
         CompletableFuture<Integer> done = new CompletableFuture<>();
         Thread.ofVirtual().name("netns-" + taskId).start(() -> {
             try {
-                namespaces.loopbackUp(namespace);
                 int port = metadataPort;
                 if (port > 0) {
-                    TaskMetadataAddress.apply(machineCommands, namespace, gateway, port);
+                    TaskMetadataAddress.apply(machineCommands, namespaces.path(namespace), namespace, gateway, port);
                 }
                 done.complete(port);
             }

@@ -5,6 +5,7 @@ import io.berth.agent.process.ProcessOutput;
 
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,6 +80,27 @@ final class NetworkCommands
             return library.get().run(purpose, commands, TIMEOUT);
         }
         return run(purpose, NFT_FROM_STDIN, commands);
+    }
+
+    /**
+     * Runs nft's commands as one transaction inside another network namespace, the one kept at namespaceFile under
+     * the name namespace. In this process's own namespace a context made inside that one for the call runs them
+     * ({@link Nftables}, on a thread that ends with it); under a prefix, and when the library cannot serve, `ip netns
+     * exec NAME nft` does: two processes, and a mount namespace that the kernel waits for an RCU grace period to free.
+     */
+    void nftInside(Path namespaceFile, String namespace, String purpose, String commands)
+            throws NetworkException
+    {
+        if (prefix.isEmpty()) {
+            Optional<Nftables> inside = Nftables.open(Optional.of(namespaceFile), TIMEOUT);
+            if (inside.isPresent()) {
+                try (Nftables library = inside.get()) {
+                    library.run(purpose, commands, TIMEOUT);
+                    return;
+                }
+            }
+        }
+        run(purpose, List.of(IP, "netns", "exec", namespace, NFT, "-f", "-"), commands);
     }
 
     private Optional<Nftables> nftables()

@@ -2,7 +2,7 @@ package io.berth.agent.network;
 
 import io.berth.common.network.Ipv4Cidr;
 
-import java.util.List;
+import java.nio.file.Path;
 
 import static java.util.Objects.requireNonNull;
 
@@ -46,10 +46,9 @@ final class TaskMetadataAddress
     }
 
     /** Puts the table into the named network namespace. */
-    static void apply(NetworkCommands commands, String namespace, String gateway, int metadataPort)
+    static void apply(NetworkCommands commands, Path namespaceFile, String namespace, String gateway, int metadataPort)
             throws NetworkException
     {
-        commands.run("route " + ADDRESS + " to the metadata endpoint in the network namespace " + namespace,
-                List.of(NetworkCommands.IP, "netns", "exec", namespace, NetworkCommands.NFT, "-f", "-"), render(gateway, metadataPort));
+        commands.nftInside(namespaceFile, namespace, "route " + ADDRESS + " to the metadata endpoint in the network namespace " + namespace, render(gateway, metadataPort));
     }
 }

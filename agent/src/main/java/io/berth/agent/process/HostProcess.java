@@ -53,7 +53,7 @@ public final class HostProcess
         }
         Process process;
         try {
-            process = builder.start();
+            process = ProcessStarts.start(builder);
         }
         catch (IOException e) {
             throw new UncheckedIOException("cannot run " + command.getFirst() + ": " + e.getMessage(), e);
@@ -98,7 +98,7 @@ public final class HostProcess
         }
         Process process;
         try {
-            process = builder.start();
+            process = ProcessStarts.start(builder);
         }
         catch (IOException e) {
             throw new UncheckedIOException("cannot run " + command.getFirst() + ": " + e.getMessage(), e);

@@ -2,6 +2,7 @@ package io.berth.agent.runtime;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.agent.process.ProcessOutput;
+import io.berth.agent.process.ProcessStarts;
 import io.berth.agent.rootfs.MountTable;
 import io.berth.agent.userns.LinuxSyscalls;
 import io.berth.common.agentprotocol.IsolationTier;
@@ -457,7 +458,7 @@ public final class RuncConmonRuntime
         // these would make conmon talk to a parent that is not there
         builder.environment().keySet().removeIf(name -> name.startsWith("_OCI_"));
         // conmon forks, makes the child a session leader (so it survives us) and the parent exits at once
-        Process launcher = builder.start();
+        Process launcher = ProcessStarts.start(builder);
         try {
             if (!launcher.waitFor(createDeadline().toMillis(), TimeUnit.MILLISECONDS)) {
                 launcher.destroyForcibly();

@@ -11,12 +11,14 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * The few Linux calls the agent makes itself, through Java's foreign function API into the C library (glibc
@@ -44,6 +46,21 @@ public final class LinuxSyscalls
     static final long MOUNT_ATTR_NODEV = 0x4;
     static final long MOUNT_ATTR_NOEXEC = 0x8;
     static final int CLONE_NEWNET = 0x40000000;
+    static final int O_CREAT = 0x40;
+    static final int O_EXCL = 0x80;
+    static final long MS_BIND = 0x1000;
+    static final long MS_REC = 0x4000;
+    static final long MS_SHARED = 0x100000;
+    static final int EINVAL = 22;
+    static final int AF_INET = 2;
+    static final int SOCK_DGRAM = 2;
+    static final int SOCK_CLOEXEC = 0x80000;
+    static final long SIOCGIFFLAGS = 0x8913;
+    static final long SIOCSIFFLAGS = 0x8914;
+    static final short IFF_UP = 0x1;
+    /** struct ifreq: the interface's name (16 bytes with its NUL), then a union whose first member is the flags. */
+    private static final long IFREQ_BYTES = 40;
+    private static final long IFREQ_FLAGS = 16;
     static final int FSOPEN_CLOEXEC = 1;
     static final int FSCONFIG_CMD_CREATE = 6;
     static final int FSMOUNT_CLOEXEC = 1;
@@ -94,6 +111,8 @@ public final class LinuxSyscalls
     private static final MethodHandle IOCTL_WITH_POINTER = function("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
     /** The kernel copies a mount's options as one page: longer ones cannot be given to mount(2). */
     public static final int MAX_MOUNT_OPTIONS_BYTES = 4095;
+    private static final MethodHandle UNSHARE = function("unshare", FunctionDescriptor.of(JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle SOCKET = function("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle STRERROR = function("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
     private LinuxSyscalls() {}
@@ -223,10 +242,24 @@ public final class LinuxSyscalls
     public static void mountSysfsOf(Path networkNamespace, Path target)
             throws IOException
     {
+        onThreadOfItsOwn("sysfs-of-" + networkNamespace.getFileName(), "mounting the sysfs of " + networkNamespace, () -> mountSysfsOnThisThread(networkNamespace, target));
+    }
+
+    /** A step that moves its thread into another network namespace, and so runs on a platform thread that ends with it. */
+    @FunctionalInterface
+    private interface NamespaceStep
+    {
+        void run()
+                throws IOException;
+    }
+
+    private static void onThreadOfItsOwn(String threadName, String what, NamespaceStep step)
+            throws IOException
+    {
         IOException[] failure = {null};
-        Thread thread = Thread.ofPlatform().name("sysfs-of-" + networkNamespace.getFileName()).start(() -> {
+        Thread thread = Thread.ofPlatform().name(threadName).start(() -> {
             try {
-                mountSysfsOnThisThread(networkNamespace, target);
+                step.run();
             }
             catch (IOException e) {
                 failure[0] = e;
@@ -237,11 +270,100 @@ public final class LinuxSyscalls
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while mounting the sysfs of " + networkNamespace, e);
+            throw new IOException("interrupted while " + what, e);
         }
         if (failure[0] != null) {
             throw failure[0];
         }
+    }
+
+    /**
+     * Makes a new network namespace with its loopback up and keeps it at file, as `ip netns add NAME` and `ip -n NAME
+     * link set lo up` do without their two processes: a platform thread of its own unshares its network namespace,
+     * bind-mounts it over a new file, brings the loopback up through a socket of the namespace, and goes back before it
+     * ends. The directory must be a shared mount ({@link #shareNamespaceDirectory}). On failure nothing is left at file.
+     */
+    public static void makeNetworkNamespace(Path file)
+            throws IOException
+    {
+        onThreadOfItsOwn("netns-" + file.getFileName(), "making the network namespace " + file, () -> makeNetworkNamespaceOnThisThread(file));
+    }
+
+    private static void makeNetworkNamespaceOnThisThread(Path file)
+            throws IOException
+    {
+        int own = openReadOnly(OWN_NETWORK_NAMESPACE);
+        try {
+            withCallState((arena, state) -> {
+                check((int) UNSHARE.invokeExact(state, CLONE_NEWNET), state, "unshare(CLONE_NEWNET)", file);
+                try {
+                    keepNamespace(arena, state, file);
+                }
+                finally {
+                    check((int) SETNS.invokeExact(state, own, CLONE_NEWNET), state, "setns back", OWN_NETWORK_NAMESPACE);
+                }
+                return null;
+            });
+        }
+        finally {
+            close(own);
+        }
+    }
+
+    /** In the thread's new namespace: the file, the bind mount over it, the loopback up; undone on failure. */
+    private static void keepNamespace(Arena arena, MemorySegment state, Path file)
+            throws Throwable
+    {
+        int created = check((int) OPEN.invokeExact(state, arena.allocateFrom(file.toString()), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0), state, "create", file);
+        int ignored = (int) CLOSE.invokeExact(state, created);
+        boolean mounted = false;
+        try {
+            check((int) MOUNT.invokeExact(state, arena.allocateFrom(OWN_NETWORK_NAMESPACE.toString()), arena.allocateFrom(file.toString()), arena.allocateFrom("none"),
+                    MS_BIND, MemorySegment.NULL), state, "bind mount of the network namespace", file);
+            mounted = true;
+            int socket = check((int) SOCKET.invokeExact(state, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), state, "socket in the network namespace", file);
+            try {
+                MemorySegment request = arena.allocate(IFREQ_BYTES);
+                request.setString(0, "lo");
+                check((int) IOCTL_WITH_POINTER.invokeExact(state, socket, SIOCGIFFLAGS, request), state, "read the loopback's flags", file);
+                request.set(JAVA_SHORT, IFREQ_FLAGS, (short) (request.get(JAVA_SHORT, IFREQ_FLAGS) | IFF_UP));
+                check((int) IOCTL_WITH_POINTER.invokeExact(state, socket, SIOCSIFFLAGS, request), state, "bring the loopback up", file);
+            }
+            finally {
+                int ignoredClose = (int) CLOSE.invokeExact(state, socket);
+            }
+        }
+        catch (Throwable e) {
+            if (mounted) {
+                int ignoredUnmount = (int) UMOUNT2.invokeExact(state, arena.allocateFrom(file.toString()), MNT_DETACH);
+            }
+            Files.deleteIfExists(file);
+            throw e;
+        }
+    }
+
+    /**
+     * Makes directory a shared mount, bind-mounting it over itself first when it is no mount point, as `ip netns`
+     * does with /run/netns: namespaces kept there then show in every mount namespace made from this one afterwards.
+     */
+    public static void shareNamespaceDirectory(Path directory)
+            throws IOException
+    {
+        Files.createDirectories(directory);
+        withCallState((arena, state) -> {
+            MemorySegment path = arena.allocateFrom(directory.toString());
+            MemorySegment none = arena.allocateFrom("none");
+            if ((int) MOUNT.invokeExact(state, arena.allocateFrom(""), path, none, MS_SHARED | MS_REC, MemorySegment.NULL) == 0) {
+                return null;
+            }
+            if ((int) ERRNO.get(state, 0L) != EINVAL) {
+                throw new IOException("make " + directory + " a shared mount failed: " + describe((int) ERRNO.get(state, 0L)));
+            }
+            // not a mount point yet
+            check((int) MOUNT.invokeExact(state, path, path, none, MS_BIND | MS_REC, MemorySegment.NULL), state, "bind mount over itself", directory);
+            check((int) MOUNT.invokeExact(state, arena.allocateFrom(""), path, none, MS_SHARED | MS_REC, MemorySegment.NULL), state, "make a shared mount", directory);
+            return null;
+        });
     }
 
     /** Runs on a platform thread that ends right after: a network namespace entered for one call never outlives it. */

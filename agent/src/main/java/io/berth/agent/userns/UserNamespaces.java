@@ -1,5 +1,7 @@
 package io.berth.agent.userns;
 
+import io.berth.agent.process.ProcessStarts;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -95,7 +97,7 @@ public final class UserNamespaces
     {
         Process helper;
         try {
-            helper = new ProcessBuilder(helperCommand).redirectErrorStream(true).start();
+            helper = ProcessStarts.start(new ProcessBuilder(helperCommand).redirectErrorStream(true));
         }
         catch (IOException e) {
             throw new IOException("cannot start the user namespace helper (" + helperCommand.getFirst() + "): " + e.getMessage(), e);
