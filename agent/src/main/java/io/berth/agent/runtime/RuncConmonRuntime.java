@@ -59,6 +59,7 @@ public final class RuncConmonRuntime
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
     private static final Duration CREATE_POLL_INTERVAL = Duration.ofMillis(2);
+    private static final Duration CREATE_FAILURE_LOOK_INTERVAL = Duration.ofMillis(20);
     /** How long a look waits for conmon to record the exit of a started process that is gone. */
     private static final Duration EXIT_RECORD_WAIT = Duration.ofMillis(500);
     private static final int SIGKILL = 9;
@@ -478,12 +479,20 @@ public final class RuncConmonRuntime
             throws ContainerStartException
     {
         long deadline = System.nanoTime() + createDeadline().toNanos();
+        long nextFailureLook = System.nanoTime();
         while (true) {
             // `runc create` writes the container's pid file (conmon's --container-pidfile) once the container is
             // created: watching for it costs a stat, where asking `runc state` costs a process
             if (Files.exists(layout.containerPidFile(containerId))) {
                 return;
             }
+            // the looks for a failure (runc's log parsed, conmon's pid file and /proc read) come less often than the
+            // stat: in a burst, dozens of creates wait at once for seconds, and every look takes CPU from runc
+            if (System.nanoTime() - nextFailureLook < 0) {
+                sleep(CREATE_POLL_INTERVAL);
+                continue;
+            }
+            nextFailureLook = System.nanoTime() + CREATE_FAILURE_LOOK_INTERVAL.toNanos();
             Optional<String> runcError = RuncMessages.fromJsonLog(readQuietly(layout.runcLog(containerId)));
             if (runcError.isPresent()) {
                 throw new ContainerStartException(runcError.get());
