@@ -94,6 +94,7 @@ public final class TaskLogsEndpoint
             TaskReportSignals.Watch watch)
     {
         boolean whole = false;
+        LogChunk wholeAndRead = null;
         while (true) {
             Task task = tasks.find(context.account().accountId(), query.get("cluster"), taskId)
                     .orElseThrow(() -> EcsException.invalidParameter("The referenced task was not found."));
@@ -101,8 +102,11 @@ public final class TaskLogsEndpoint
             long left = waitNanos - (System.nanoTime() - start);
             Duration hostWait = whole || stopped || left <= 0 ? Duration.ZERO : Duration.ofNanos(Math.min(left, HOST_WAIT_AT_MOST.toNanos()));
             long readStart = System.nanoTime();
-            LogChunk chunk = read(task, token, limit, hostWait);
+            // a log the host called whole, read to its end, stays so: while the exits' report is awaited only the task
+            // is read again, not the host (a signed call each)
+            LogChunk chunk = wholeAndRead != null ? wholeAndRead : read(task, token, limit, hostWait);
             whole = chunk.complete();
+            wholeAndRead = whole && chunk.lines().isEmpty() ? chunk : null;
             // the host says the log is whole once every container exited; its report of the exits may come a moment later
             boolean exited = whole && everyContainerExited(task);
             if (!chunk.lines().isEmpty() || stopped || exited || System.nanoTime() - start >= waitNanos) {
