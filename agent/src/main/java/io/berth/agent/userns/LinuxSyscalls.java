@@ -1,5 +1,8 @@
 package io.berth.agent.userns;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -13,7 +16,13 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -30,6 +39,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  */
 public final class LinuxSyscalls
 {
+    private static final Logger log = LoggerFactory.getLogger(LinuxSyscalls.class);
+
     static final int AT_FDCWD = -100;
     static final int AT_EMPTY_PATH = 0x1000;
     static final int O_RDONLY = 0;
@@ -83,6 +94,8 @@ public final class LinuxSyscalls
     /** Free devices another attach took between the kernel naming one and this attach binding it, tried again this often. */
     private static final int LOOP_ATTACH_ATTEMPTS = 16;
     private static final Path OWN_NETWORK_NAMESPACE = Path.of("/proc/thread-self/ns/net");
+    /** How long a caller waits for a step made on a thread of its own in another namespace (a mount, a namespace's making). */
+    static final Duration NAMESPACE_STEP_DEADLINE = Duration.ofSeconds(30);
 
     /** struct mount_attr: attr_set, attr_clr, propagation, userns_fd, each a __u64. */
     private static final StructLayout MOUNT_ATTR = MemoryLayout.structLayout(
@@ -242,38 +255,89 @@ public final class LinuxSyscalls
     public static void mountSysfsOf(Path networkNamespace, Path target)
             throws IOException
     {
-        onThreadOfItsOwn("sysfs-of-" + networkNamespace.getFileName(), "mounting the sysfs of " + networkNamespace, () -> mountSysfsOnThisThread(networkNamespace, target));
+        onThreadOfItsOwn("sysfs-of-" + networkNamespace.getFileName(), "the mount of the sysfs of " + networkNamespace, NAMESPACE_STEP_DEADLINE,
+                () -> mountSysfsOnThisThread(networkNamespace, target), () -> unmount(target, true));
     }
 
     /** A step that moves its thread into another network namespace, and so runs on a platform thread that ends with it. */
     @FunctionalInterface
-    private interface NamespaceStep
+    interface NamespaceStep
     {
         void run()
                 throws IOException;
     }
 
-    private static void onThreadOfItsOwn(String threadName, String what, NamespaceStep step)
+    /**
+     * Runs step on a platform thread of its own and waits for it at most deadline. A step still running then is left
+     * to its thread (a kernel call cannot be cut short), the caller fails, and should the step finish after all, its
+     * thread runs undo: what it made belongs to no caller.
+     */
+    static void onThreadOfItsOwn(String threadName, String what, Duration deadline, NamespaceStep step, NamespaceStep undo)
             throws IOException
     {
-        IOException[] failure = {null};
-        Thread thread = Thread.ofPlatform().name(threadName).start(() -> {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name(threadName).start(() -> {
             try {
                 step.run();
+                if (!done.complete(null)) {
+                    undoLate(what, undo);
+                }
             }
-            catch (IOException e) {
-                failure[0] = e;
+            catch (Throwable e) {
+                done.completeExceptionally(e);
             }
         });
         try {
-            thread.join();
+            done.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        catch (TimeoutException e) {
+            IOException late = new IOException(what + " did not finish within " + deadline.toMillis() + " ms");
+            if (done.completeExceptionally(late)) {
+                throw late;
+            }
+            // it finished just now
+            onThreadOfItsOwnResult(what, done);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while " + what, e);
+            if (done.completeExceptionally(new IOException("abandoned"))) {
+                throw new IOException("interrupted while waiting for " + what, e);
+            }
+            onThreadOfItsOwnResult(what, done);
         }
-        if (failure[0] != null) {
-            throw failure[0];
+        catch (ExecutionException e) {
+            throw failureOf(what, e);
+        }
+    }
+
+    private static void onThreadOfItsOwnResult(String what, CompletableFuture<Void> done)
+            throws IOException
+    {
+        try {
+            done.join();
+        }
+        catch (CompletionException e) {
+            throw failureOf(what, e);
+        }
+    }
+
+    private static IOException failureOf(String what, Exception wrapped)
+    {
+        Throwable cause = wrapped.getCause();
+        if (cause instanceof IOException failure) {
+            return failure;
+        }
+        return new IOException(what + " failed: " + cause, cause);
+    }
+
+    private static void undoLate(String what, NamespaceStep undo)
+    {
+        try {
+            undo.run();
+            log.warn("{} finished after its caller had given up on it; undone", what);
+        }
+        catch (IOException | RuntimeException e) {
+            log.error("{} finished after its caller had given up on it, and could not be undone: {}", what, e.getMessage());
         }
     }
 
@@ -286,7 +350,11 @@ public final class LinuxSyscalls
     public static void makeNetworkNamespace(Path file)
             throws IOException
     {
-        onThreadOfItsOwn("netns-" + file.getFileName(), "making the network namespace " + file, () -> makeNetworkNamespaceOnThisThread(file));
+        onThreadOfItsOwn("netns-" + file.getFileName(), "the making of the network namespace " + file, NAMESPACE_STEP_DEADLINE,
+                () -> makeNetworkNamespaceOnThisThread(file), () -> {
+                    unmount(file, true);
+                    Files.deleteIfExists(file);
+                });
     }
 
     private static void makeNetworkNamespaceOnThisThread(Path file)
