@@ -364,11 +364,20 @@ public final class LinuxSyscalls
         try {
             withCallState((arena, state) -> {
                 check((int) UNSHARE.invokeExact(state, CLONE_NEWNET), state, "unshare(CLONE_NEWNET)", file);
+                boolean kept = false;
                 try {
                     keepNamespace(arena, state, file);
+                    kept = true;
                 }
                 finally {
-                    check((int) SETNS.invokeExact(state, own, CLONE_NEWNET), state, "setns back", OWN_NETWORK_NAMESPACE);
+                    // the thread ends right after, in whichever namespace: going back matters for the caller's word
+                    // only, and a namespace made by a call that fails is no one's
+                    if ((int) SETNS.invokeExact(state, own, CLONE_NEWNET) != 0 && kept) {
+                        int errno = (int) ERRNO.get(state, 0L);
+                        unmount(file, true);
+                        Files.deleteIfExists(file);
+                        throw new IOException("setns back of " + OWN_NETWORK_NAMESPACE + " failed after making " + file + " (removed again): " + describe(errno));
+                    }
                 }
                 return null;
             });
@@ -405,7 +414,12 @@ public final class LinuxSyscalls
             if (mounted) {
                 int ignoredUnmount = (int) UMOUNT2.invokeExact(state, arena.allocateFrom(file.toString()), MNT_DETACH);
             }
-            Files.deleteIfExists(file);
+            try {
+                Files.deleteIfExists(file);
+            }
+            catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw e;
         }
     }
