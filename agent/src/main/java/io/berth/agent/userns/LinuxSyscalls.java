@@ -256,31 +256,44 @@ public final class LinuxSyscalls
             throws IOException
     {
         onThreadOfItsOwn("sysfs-of-" + networkNamespace.getFileName(), "the mount of the sysfs of " + networkNamespace, NAMESPACE_STEP_DEADLINE,
-                () -> mountSysfsOnThisThread(networkNamespace, target), () -> unmount(target, true));
+                () -> {
+                    mountSysfsOnThisThread(networkNamespace, target);
+                    return target;
+                },
+                mounted -> unmount(mounted, true));
     }
 
-    /** A step that moves its thread into another network namespace, and so runs on a platform thread that ends with it. */
+    /** A kernel call made on a thread of its own (one that may enter another namespace, or hang in the kernel). */
     @FunctionalInterface
-    interface NamespaceStep
+    public interface ThreadStep<T>
     {
-        void run()
+        T run()
+                throws IOException;
+    }
+
+    /** Undoes what a {@link ThreadStep} made after its caller had given up on it. */
+    @FunctionalInterface
+    public interface LateUndo<T>
+    {
+        void undo(T made)
                 throws IOException;
     }
 
     /**
-     * Runs step on a platform thread of its own and waits for it at most deadline. A step still running then is left
-     * to its thread (a kernel call cannot be cut short), the caller fails, and should the step finish after all, its
-     * thread runs undo: what it made belongs to no caller.
+     * Runs step on a platform thread of its own (a virtual one would pin its carrier for as long as the kernel keeps
+     * the call) and waits for it at most deadline. A step still running then is left to its thread (a kernel call
+     * cannot be cut short), the caller fails, and should the step finish after all, its thread runs undo on what it
+     * made: that belongs to no caller. Returns what the step returned.
      */
-    static void onThreadOfItsOwn(String threadName, String what, Duration deadline, NamespaceStep step, NamespaceStep undo)
+    public static <T> T onThreadOfItsOwn(String threadName, String what, Duration deadline, ThreadStep<T> step, LateUndo<T> undo)
             throws IOException
     {
-        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture<T> done = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name(threadName).start(() -> {
             try {
-                step.run();
-                if (!done.complete(null)) {
-                    undoLate(what, undo);
+                T made = step.run();
+                if (!done.complete(made)) {
+                    undoLate(what, undo, made);
                 }
             }
             catch (Throwable e) {
@@ -288,33 +301,35 @@ public final class LinuxSyscalls
             }
         });
         try {
-            done.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+            return done.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
         }
         catch (TimeoutException e) {
-            IOException late = new IOException(what + " did not finish within " + deadline.toMillis() + " ms");
+            // as a task's stopped reason may quote it: whole seconds as such
+            String within = deadline.toMillis() % 1000 == 0 ? deadline.toSeconds() + " s" : deadline.toMillis() + " ms";
+            IOException late = new IOException(what + " did not finish within " + within);
             if (done.completeExceptionally(late)) {
                 throw late;
             }
             // it finished just now
-            onThreadOfItsOwnResult(what, done);
+            return resultOf(what, done);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             if (done.completeExceptionally(new IOException("abandoned"))) {
                 throw new IOException("interrupted while waiting for " + what, e);
             }
-            onThreadOfItsOwnResult(what, done);
+            return resultOf(what, done);
         }
         catch (ExecutionException e) {
             throw failureOf(what, e);
         }
     }
 
-    private static void onThreadOfItsOwnResult(String what, CompletableFuture<Void> done)
+    private static <T> T resultOf(String what, CompletableFuture<T> done)
             throws IOException
     {
         try {
-            done.join();
+            return done.join();
         }
         catch (CompletionException e) {
             throw failureOf(what, e);
@@ -330,10 +345,10 @@ public final class LinuxSyscalls
         return new IOException(what + " failed: " + cause, cause);
     }
 
-    private static void undoLate(String what, NamespaceStep undo)
+    private static <T> void undoLate(String what, LateUndo<T> undo, T made)
     {
         try {
-            undo.run();
+            undo.undo(made);
             log.warn("{} finished after its caller had given up on it; undone", what);
         }
         catch (IOException | RuntimeException e) {
@@ -351,9 +366,13 @@ public final class LinuxSyscalls
             throws IOException
     {
         onThreadOfItsOwn("netns-" + file.getFileName(), "the making of the network namespace " + file, NAMESPACE_STEP_DEADLINE,
-                () -> makeNetworkNamespaceOnThisThread(file), () -> {
-                    unmount(file, true);
-                    Files.deleteIfExists(file);
+                () -> {
+                    makeNetworkNamespaceOnThisThread(file);
+                    return file;
+                },
+                made -> {
+                    unmount(made, true);
+                    Files.deleteIfExists(made);
                 });
     }
 
