@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +49,7 @@ public final class ProcessStarts
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while starting " + builder.command().getFirst());
         }
-        catch (java.util.concurrent.ExecutionException e) {
+        catch (ExecutionException e) {
             Throwable cause = e.getCause() instanceof CompletionException wrapped ? wrapped.getCause() : e.getCause();
             if (cause instanceof UncheckedIOException unchecked) {
                 throw unchecked.getCause();
