@@ -11,7 +11,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Named network namespaces, kept as `ip netns` keeps them (bind-mounted under /run/netns, so each outlives the thread
- * that made it, and the agent): made in this process, removed with `ip netns delete`.
+ * that made it, and the agent), made and removed in this process (with `ip netns` under a command prefix).
  */
 final class NetworkNamespaces
 {
@@ -143,8 +143,20 @@ final class NetworkNamespaces
             delete(target);
             return;
         }
-        if (exists(name)) {
+        if (!exists(name)) {
+            return;
+        }
+        if (!commands.prefix().isEmpty()) {
             commands.run("delete the network namespace " + name, List.of(NetworkCommands.IP, "netns", "delete", name));
+            return;
+        }
+        try {
+            // as `ip netns delete` does, without its process: the bind mount detached (a file that is no mount point,
+            // left by a make cut short, is fine), then the file; the kernel frees the namespace once nothing holds it
+            LinuxSyscalls.removeNetworkNamespace(path(name));
+        }
+        catch (IOException e) {
+            throw new NetworkException("cannot delete the network namespace " + name + ": " + e.getMessage(), e);
         }
     }
 }

@@ -444,6 +444,26 @@ public final class LinuxSyscalls
     }
 
     /**
+     * Removes a network namespace kept at file ({@link #makeNetworkNamespace}), as `ip netns delete` does: the bind
+     * mount detached (a file that is no mount point is fine: a make cut short), then the file; within the namespace
+     * steps' deadline.
+     */
+    public static void removeNetworkNamespace(Path file)
+            throws IOException
+    {
+        onThreadOfItsOwn("netns-rm-" + file.getFileName(), "the removal of the network namespace " + file, NAMESPACE_STEP_DEADLINE, () -> {
+            withCallState((arena, state) -> {
+                if ((int) UMOUNT2.invokeExact(state, arena.allocateFrom(file.toString()), MNT_DETACH) != 0 && (int) ERRNO.get(state, 0L) != EINVAL) {
+                    throw new IOException("umount of " + file + " failed: " + describe((int) ERRNO.get(state, 0L)));
+                }
+                return null;
+            });
+            Files.deleteIfExists(file);
+            return file;
+        }, removed -> {});
+    }
+
+    /**
      * Makes directory a shared mount, bind-mounting it over itself first when it is no mount point, as `ip netns`
      * does with /run/netns: namespaces kept there then show in every mount namespace made from this one afterwards.
      */

@@ -14,9 +14,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Network namespaces made in the agent's process: each is a namespace of its own that the tools see as `ip netns add`
- * leaves one (a name under /run/netns, the loopback up), the agent's own namespace stays as it was, and a name that
- * is taken fails the make and leaves what holds the name alone. Needs root.
+ * Network namespaces made and removed in the agent's process: each is a namespace of its own that the tools see as `ip
+ * netns add` leaves one (a name under /run/netns, the loopback up), the agent's own namespace stays as it was, a name
+ * that is taken fails the make and leaves what holds the name alone, and a removal leaves neither file nor mount.
+ * Needs root.
  */
 class NetworkNamespacesIntegrationTest
 {
@@ -71,6 +72,31 @@ class NetworkNamespacesIntegrationTest
 
         // the first namespace is still there under its name, with what it held
         assertThat(inside(name, "ip", "-o", "link", "show")).contains("berth-nsprobe");
+    }
+
+    @Test
+    void aNamespaceIsRemovedInProcessAsIpNetnsDeleteRemovesIt()
+            throws Exception
+    {
+        String name = name();
+        namespaces.create(name);
+        Path file = namespaces.path(name);
+        String mountsBefore = Files.readString(Path.of("/proc/self/mountinfo"));
+        assertThat(mountsBefore).contains(file.toString());
+
+        namespaces.delete(name);
+
+        assertThat(Files.exists(file)).isFalse();
+        assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(file.toString());
+        assertThat(host.run("list the namespaces", List.of(NetworkCommands.IP, "netns", "list"))).doesNotContain(name);
+        // gone already: nothing to do
+        namespaces.delete(name);
+
+        // a file left by a make cut short before its bind mount goes too
+        String leftover = name();
+        Files.createFile(namespaces.path(leftover));
+        namespaces.delete(leftover);
+        assertThat(Files.exists(namespaces.path(leftover))).isFalse();
     }
 
     private String name()
