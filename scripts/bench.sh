@@ -26,7 +26,8 @@
 # With --scale, io.berth.benchmarks.ScaleBenchmark: `berth server` on PostgreSQL (a fresh database on the server
 # BERTH_TEST_POSTGRES_URL names) and a simulated fleet in one process speaking the agent protocol: --agents N (1000)
 # --tasks N (50000) --heartbeat-ms N (2000) --seconds N (20, each measured phase) --concurrency N (32, RunTask workers)
-# --replicas N (3: RunTask throughput with 1, 2 and 3 replicas, then the leader's SIGKILL) --jfr (profile the first).
+# --replicas N (3: RunTask throughput with 1, 2 and 3 replicas, then the leader's SIGKILL) --collector g1|serial (g1:
+# `berth server`'s JVM settings; serial: `berth up`'s) --jfr (profile the first).
 # With --tls, io.berth.benchmarks.TlsBenchmark: ListClusters through the AWS SDK against `berth server` with HTTPS
 # (its cluster CA) next to --tls off, kept alive and on new connections (--requests N, --connections N).
 # With --cli [RUNS] or --idle [TASKS], scripts/bench-cli.sh: `berth run`, `berth ps` and `berth --version` through

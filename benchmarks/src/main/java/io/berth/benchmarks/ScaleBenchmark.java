@@ -1,5 +1,6 @@
 package io.berth.benchmarks;
 
+import io.berth.common.files.FileTrees;
 import io.berth.testing.BerthJvm;
 import io.berth.testing.TestPostgres;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -60,11 +61,16 @@ public final class ScaleBenchmark
         TestPostgres postgres = BenchmarkMain.freshPostgres(cleanup, "the control plane runs on a fresh database on that server");
         out.printf(Locale.ROOT, "Berth scale benchmark: %d simulated agents (heartbeat %d ms) holding %d tasks, `berth server` on PostgreSQL, up to %d replicas%n",
                 options.agents(), options.heartbeat().toMillis(), options.tasks(), options.replicas());
+        out.println("server JVM options: " + String.join(" ", options.serverJvmOptions()));
         out.println("load before: " + BenchmarkMain.loadAverage());
 
-        // the replicas run as the launcher runs `berth server`
-        List<String> jvmOptions = new ArrayList<>(BerthJvm.SERVER_OPTIONS);
+        // the replicas run as the launcher runs `berth server` (or with `berth up`'s collector, to compare)
+        List<String> jvmOptions = new ArrayList<>(options.serverJvmOptions());
         Path profile = null;
+        // each replica's collector pauses, one file per process (read back for the first replica at the end)
+        Path gcLogs = Files.createTempDirectory("berth-scale-gc");
+        cleanup.push("collector logs", () -> FileTrees.deleteRecursively(gcLogs));
+        jvmOptions.add(GcPauses.logOption(gcLogs));
         if (options.profile()) {
             profile = Files.createTempFile("berth-scale-", ".jfr");
             jvmOptions.add("-XX:StartFlightRecording=filename=" + profile + ",settings=profile,dumponexit=true");
@@ -130,6 +136,11 @@ public final class ScaleBenchmark
             out.println(failover);
         }
         out.println("load after: " + BenchmarkMain.loadAverage());
+        long firstPid = replicas.server(0).pid().orElseThrow();
+        Path firstGcLog = gcLogs.resolve("gc-" + firstPid + ".log");
+        if (Files.exists(firstGcLog)) {
+            out.println("collector pauses of the first replica, from its start (the fill included): " + GcPauses.read(firstGcLog).describe());
+        }
         boolean met = single.rate() >= TARGET_RATE && single.p99().compareTo(TARGET_P99) <= 0;
         out.printf(Locale.ROOT, "target: >= %.0f RunTask/s with p99 <= %d ms while %d agents with %d tasks sync: %.0f RunTask/s, p99 %d ms -> %s%n",
                 TARGET_RATE, TARGET_P99.toMillis(), options.agents(), filled.tasks(), single.rate(), single.p99().toMillis(), met ? "MET" : "NOT MET");

@@ -1,5 +1,6 @@
 package io.berth.e2e;
 
+import io.berth.testing.BerthJvm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -121,6 +122,36 @@ class CliStartupEndToEndTest
         assertThat(cache).doesNotExist();
         assertThat(classesFromCache("--version")).isTrue();
         assertWorks();
+    }
+
+    /**
+     * The launcher starts each server with its own JVM settings (scripts/jvm.sh): the fleet's control plane with G1,
+     * a host's servers with the serial collector; seen by a stand-in JDK whose java prints what it was given.
+     */
+    @Test
+    void eachServerGetsTheJvmSettingsMeasuredForIt()
+            throws Exception
+    {
+        Path standIn = Files.createDirectories(installation.resolve("stand-in-jdk/bin"));
+        Files.writeString(standIn.resolveSibling("release"), "JAVA_VERSION=\"25.0.3\"\n");
+        for (String tool : List.of("java", "javac")) {
+            Path file = standIn.resolve(tool);
+            Files.writeString(file, "#!/bin/bash\necho \"$*\"\n");
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Map<String, String> settings = Map.of("JAVA_HOME", standIn.getParent().toString(), "BERTH_AOT_DIR", installation.resolve("stand-in-aot").toString());
+
+        BerthCli.Result server = launch(settings, "server", "--port", "1");
+        assertThat(server.exitCode()).as(server.toString()).isZero();
+        // the benchmarks run the servers with BerthJvm's copies of these settings: they must be the launcher's
+        assertThat(server.stdout()).as(server.toString()).contains("-XX:+UseG1GC").doesNotContain("-XX:+UseSerialGC")
+                .contains(String.join(" ", BerthJvm.CONTROL_PLANE_OPTIONS)).contains("io.berth.cli.Main server --port 1");
+        for (String host : List.of("up", "agent")) {
+            BerthCli.Result result = launch(settings, host, "--port", "1");
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(result.stdout()).as(result.toString()).contains("-XX:+UseSerialGC").doesNotContain("-XX:+UseG1GC")
+                    .contains(String.join(" ", BerthJvm.SERVER_OPTIONS)).contains("io.berth.cli.Main " + host + " --port 1");
+        }
     }
 
     @Test

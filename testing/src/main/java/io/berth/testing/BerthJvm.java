@@ -14,10 +14,13 @@ import static java.util.Objects.requireNonNull;
 public record BerthJvm(Path javaBinary, String classPath, List<String> jvmOptions)
 {
     /**
-     * The options the `berth` launcher runs its servers with (`berth up|server|agent`, scripts/jvm.sh): the full JIT and
+     * The options the `berth` launcher runs a host's servers with (`berth up|agent`, scripts/jvm.sh): the full JIT and
      * a heap that starts small. What a benchmark of a server's throughput runs it with.
      */
     public static final List<String> SERVER_OPTIONS = List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xms16m", "-XX:MinHeapFreeRatio=10",
+            "-XX:MaxHeapFreeRatio=30", "-XX:TrimNativeHeapInterval=5000");
+    /** The options the launcher runs the fleet's control plane with (`berth server`, scripts/jvm.sh): the server's, with G1. */
+    public static final List<String> CONTROL_PLANE_OPTIONS = List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseG1GC", "-Xms16m", "-XX:MinHeapFreeRatio=10",
             "-XX:MaxHeapFreeRatio=30", "-XX:TrimNativeHeapInterval=5000");
     /** The options of the `berth` launcher script for a short-lived command: a fast start matters more than peak throughput. */
     public static final List<String> BERTH_SCRIPT_OPTIONS = List.of("--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto");
