@@ -71,6 +71,8 @@ final class SimulatedFleet
         private final LongAdder bytes = new LongAdder();
         /** Network plans fetched alone, after a wake-up that said only the network changed. */
         private final LongAdder networkFetches = new LongAdder();
+        /** Answer bodies of the plans fetched alone, summed. */
+        private final LongAdder networkFetchBytes = new LongAdder();
 
         /** The mean size of a sync (request body plus answer body), in bytes; 0 with no sync. */
         long bytesPerSync()
@@ -97,6 +99,13 @@ final class SimulatedFleet
         double networkFetchesPerSecond()
         {
             return networkFetches.sum() / ((System.nanoTime() - startedAt) / 1e9);
+        }
+
+        /** The mean size of a plan fetched alone (the answer body), in bytes; 0 with none. */
+        long bytesPerNetworkFetch()
+        {
+            long count = networkFetches.sum();
+            return count == 0 ? 0 : networkFetchBytes.sum() / count;
         }
     }
 
@@ -251,19 +260,12 @@ final class SimulatedFleet
     private boolean fetchNetwork(SimulatedAgent agent)
             throws InterruptedException
     {
-        String held = agent.delta().heldNetworkVersion();
         try {
-            NetworkAnswer answer = mapper.readValue(call(agent.replica(), agent.hashCode(), "network" + (held == null ? "" : "?held=" + held), null, agent.credential(), SYNC_TIMEOUT),
-                    NetworkAnswer.class);
+            byte[] body = call(agent.replica(), agent.hashCode(), agent.delta().networkFetchPath(), null, agent.credential(), SYNC_TIMEOUT);
+            NetworkAnswer answer = mapper.readValue(body, NetworkAnswer.class);
             recorder.get().networkFetches.increment();
-            if (answer.unchanged()) {
-                return answer.version().equals(held);
-            }
-            if (answer.network() == null) {
-                return false;
-            }
-            agent.delta().networkFetched(answer.network(), answer.version());
-            return true;
+            recorder.get().networkFetchBytes.add(body.length);
+            return agent.delta().networkFetched(answer).isPresent();
         }
         catch (IOException e) {
             return false;

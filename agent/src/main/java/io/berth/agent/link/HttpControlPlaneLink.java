@@ -220,24 +220,19 @@ public final class HttpControlPlaneLink
         if (!hostId.equals(credential.hostId())) {
             throw new IllegalArgumentException("this link speaks for host " + credential.hostId() + ", not " + hostId);
         }
-        String held = delta.heldNetworkVersion();
         NetworkAnswer answer;
         try {
-            answer = Json.mapper().readValue(http.call("GET", "network" + (held == null ? "" : "?held=" + held), null, credential.authorizationHeader(), SYNC_TIMEOUT),
-                    NetworkAnswer.class);
+            answer = Json.mapper().readValue(http.call("GET", delta.networkFetchPath(), null, credential.authorizationHeader(), SYNC_TIMEOUT), NetworkAnswer.class);
         }
         catch (IOException | RuntimeException e) {
             log.debug("host {}: cannot fetch the network plan alone, syncing instead: {}", hostId, e.toString());
             return Optional.empty();
         }
-        if (answer.unchanged() && held != null && held.equals(answer.version())) {
-            return Optional.ofNullable(delta.heldNetwork());
+        Optional<NetworkPlan> plan = delta.networkFetched(answer);
+        if (plan.isEmpty() && answer.endpointChanges() != null) {
+            log.debug("host {}: the network plan's endpoint changes do not apply to the list held, syncing instead", hostId);
         }
-        if (answer.network() == null || answer.version() == null) {
-            return Optional.empty();
-        }
-        delta.networkFetched(answer.network(), answer.version());
-        return Optional.of(answer.network());
+        return plan;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.berth.agent.link;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.berth.common.agentprotocol.EndpointChanges;
 import io.berth.common.agentprotocol.HostChange;
 import io.berth.common.agentprotocol.HostInfo;
 import io.berth.common.agentprotocol.HostLinkSettings;
@@ -10,6 +11,7 @@ import io.berth.common.agentprotocol.NetworkPeer;
 import io.berth.common.agentprotocol.NetworkPlan;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
+import io.berth.common.agentprotocol.TaskEndpoint;
 import io.berth.common.hostauth.HostCredential;
 import io.berth.common.json.Json;
 import io.berth.common.tls.TrustedCertificates;
@@ -103,13 +105,46 @@ class HttpControlPlaneLinkNetworkTest
         assertThat(link.network("host-1")).contains(PLAN);
         networkAnswer = new NetworkAnswer(MOVED, "n2", false);
         assertThat(link.network("host-1")).contains(MOVED);
-        assertThat(calls).containsExactly("sync held network null", "network?held=n1", "network?held=n1");
+        String noEndpoints = EndpointChanges.versionOf(List.of());
+        assertThat(calls).containsExactly("sync held network null", "network?held=n1&endpoints=" + noEndpoints, "network?held=n1&endpoints=" + noEndpoints);
 
         // the next sync names the version fetched, and an answer that leaves the network out gets the fetched plan
         syncAnswer = new SyncResponse(null, null, null, List.of(), new SyncResponse.PartVersions("a1", "n2", "i1"),
                 List.of(SyncResponse.TASKS, SyncResponse.NETWORK, SyncResponse.INGRESS), false);
         assertThat(link.sync(request()).network()).isEqualTo(MOVED);
         assertThat(calls.getLast()).isEqualTo("sync held network n2");
+    }
+
+    @Test
+    void aPlanFetchedWithItsEndpointChangesIsMadeFromTheListHeldAndCheckedAgainstTheirVersion()
+    {
+        TaskEndpoint first = new TaskEndpoint("10.213.0.5", "111111111111");
+        TaskEndpoint second = new TaskEndpoint("10.213.1.7", "111111111111");
+        NetworkPlan held = withEndpoints(PLAN, List.of(first));
+        syncAnswer = new SyncResponse(List.of(), held, null, List.of(), new SyncResponse.PartVersions("a1", "n1", "i1"), List.of(), false);
+        link.sync(request());
+
+        List<TaskEndpoint> now = List.of(first, second);
+        EndpointChanges changes = EndpointChanges.between(EndpointChanges.versionOf(held.endpoints()), held.endpoints(), EndpointChanges.versionOf(now), now);
+        networkAnswer = new NetworkAnswer(MOVED, "n2", false, changes);
+        assertThat(link.network("host-1")).contains(withEndpoints(MOVED, now));
+        assertThat(calls.getLast()).isEqualTo("network?held=n1&endpoints=" + EndpointChanges.versionOf(List.of(first)));
+        // the next fetch names the list made from the changes
+        networkAnswer = new NetworkAnswer(null, "n2", true);
+        assertThat(link.network("host-1")).contains(withEndpoints(MOVED, now));
+        assertThat(calls.getLast()).isEqualTo("network?held=n2&endpoints=" + EndpointChanges.versionOf(now));
+
+        // changes whose result is not at their version (the control plane and the agent disagree) are not taken: the
+        // agent syncs instead, and holds what it held
+        networkAnswer = new NetworkAnswer(MOVED, "n3", false, new EndpointChanges(EndpointChanges.versionOf(now), "another", List.of(second), List.of()));
+        assertThat(link.network("host-1")).isEmpty();
+        networkAnswer = new NetworkAnswer(null, "n2", true);
+        assertThat(link.network("host-1")).contains(withEndpoints(MOVED, now));
+    }
+
+    private static NetworkPlan withEndpoints(NetworkPlan plan, List<TaskEndpoint> endpoints)
+    {
+        return new NetworkPlan(plan.taskCidr(), plan.hostSubnet(), plan.link(), plan.peers(), endpoints, plan.egress(), plan.reachableServices());
     }
 
     @Test

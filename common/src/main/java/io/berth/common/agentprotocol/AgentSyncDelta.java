@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -29,6 +30,9 @@ public final class AgentSyncDelta
     /** The last whole answer, with the versions of its parts; null: none held, the next answer comes whole. */
     private SyncResponse held;
     private int syncsSinceFullReports;
+    /** The endpoints list whose version was last worked out, and that version (a list is written whole to digest it). */
+    private List<TaskEndpoint> versionedEndpoints;
+    private String endpointsVersion;
 
     /** What to send for this full request (every task's report). */
     public synchronized SyncRequest outgoing(SyncRequest full)
@@ -43,7 +47,7 @@ public final class AgentSyncDelta
             return full.withHeld(null);
         }
         if (everyReport) {
-            return full.withHeld(new HeldState(null, versions.assignments(), versions.network(), versions.ingress()));
+            return full.withHeld(new HeldState(null, versions.assignments(), versions.network(), versions.ingress(), heldEndpointsVersion()));
         }
         List<TaskReport> changed = new ArrayList<>();
         for (TaskReport report : full.tasks()) {
@@ -54,7 +58,8 @@ public final class AgentSyncDelta
         return full.withTasks(changed).withHeld(new HeldState(full.heldTaskIds(),
                 versions == null ? null : versions.assignments(),
                 versions == null ? null : versions.network(),
-                versions == null ? null : versions.ingress()));
+                versions == null ? null : versions.ingress(),
+                versions == null ? null : heldEndpointsVersion()));
     }
 
     /**
@@ -70,6 +75,22 @@ public final class AgentSyncDelta
         List<TaskAssignment> tasks = answer.tasks();
         NetworkPlan network = answer.network();
         IngressPlan ingress = answer.ingress();
+        List<TaskEndpoint> madeFromChanges = null;
+        if (answer.endpointChanges() != null) {
+            // the network came without its endpoints: made from the list held, which the request named
+            NetworkPlan heldNetwork = heldNetwork();
+            String named = sent.held() == null ? null : sent.held().endpoints();
+            Optional<List<TaskEndpoint>> endpoints = heldNetwork == null || named == null || !named.equals(answer.endpointChanges().base())
+                    ? Optional.empty()
+                    : answer.endpointChanges().applyTo(heldNetwork.endpoints());
+            if (endpoints.isEmpty()) {
+                lost();
+                throw new IllegalStateException("the control plane sent the network's endpoints as changes from version " + answer.endpointChanges().base()
+                        + " that do not make the list at version " + answer.endpointChanges().version() + " from the list this agent holds; the next sync goes whole");
+            }
+            madeFromChanges = endpoints.get();
+            network = network.withEndpoints(madeFromChanges);
+        }
         for (String part : answer.unchanged()) {
             String version = answer.versions().of(part);
             if (held == null || held.versions() == null || !Objects.equals(held.versions().of(part), version)) {
@@ -86,6 +107,11 @@ public final class AgentSyncDelta
         }
         SyncResponse whole = new SyncResponse(tasks, network, ingress, answer.controlPlanes(), answer.versions(), List.of(), answer.fullReportsWanted());
         held = answer.versions() == null ? null : whole;
+        if (madeFromChanges != null) {
+            // checked against the changes' version: not worked out again for the next request
+            versionedEndpoints = network.endpoints();
+            endpointsVersion = answer.endpointChanges().version();
+        }
         if (answer.fullReportsWanted()) {
             acknowledged = null;
         }
@@ -112,6 +138,23 @@ public final class AgentSyncDelta
     }
 
     /**
+     * The version of the endpoints of the network part held ({@link EndpointChanges#versionOf}), for a fetch that may
+     * then carry only how they changed; null when no network part is held.
+     */
+    public synchronized String heldEndpointsVersion()
+    {
+        NetworkPlan network = heldNetwork();
+        if (network == null) {
+            return null;
+        }
+        if (versionedEndpoints != network.endpoints()) {
+            endpointsVersion = EndpointChanges.versionOf(network.endpoints());
+            versionedEndpoints = network.endpoints();
+        }
+        return endpointsVersion;
+    }
+
+    /**
      * A network plan fetched alone (see {@link NetworkAnswer}) at version: from now on the network part held, so a sync
      * answer that leaves the network out as held at that version is filled in with it. Nothing is held when no answer is
      * (the next sync goes whole anyway).
@@ -126,6 +169,45 @@ public final class AgentSyncDelta
         SyncResponse.PartVersions versions = held.versions();
         held = new SyncResponse(held.tasks(), plan, held.ingress(), held.controlPlanes(),
                 new SyncResponse.PartVersions(versions.assignments(), version, versions.ingress()), List.of(), held.fullReportsWanted());
+    }
+
+    /**
+     * The path of a fetch of the network plan alone: naming the plan's version held, and the version of its endpoints,
+     * so that an unchanged plan does not travel and a changed one brings only how its endpoints changed.
+     */
+    public synchronized String networkFetchPath()
+    {
+        String held = heldNetworkVersion();
+        return held == null ? "network" : "network?held=" + held + "&endpoints=" + heldEndpointsVersion();
+    }
+
+    /**
+     * The plan a fetch made with {@link #networkFetchPath} answered, whole (its endpoints made from the list held when it
+     * brings their changes), and from now on held; empty when the answer gives none that can be used (no plan for the
+     * host, an unchanged plan at another version, changes that do not apply to the list held): the agent syncs then.
+     */
+    public synchronized Optional<NetworkPlan> networkFetched(NetworkAnswer answer)
+    {
+        requireNonNull(answer, "answer is null");
+        String held = heldNetworkVersion();
+        if (answer.unchanged()) {
+            return held != null && held.equals(answer.version()) ? Optional.ofNullable(heldNetwork()) : Optional.empty();
+        }
+        if (answer.version() == null) {
+            return Optional.empty();
+        }
+        NetworkPlan heldPlan = heldNetwork();
+        Optional<NetworkPlan> plan = answer.planFrom(heldPlan == null ? null : heldPlan.endpoints());
+        if (plan.isEmpty()) {
+            return plan;
+        }
+        networkFetched(plan.get(), answer.version());
+        if (answer.endpointChanges() != null && held != null) {
+            // made from the changes and checked against their version: not worked out again for the next fetch
+            versionedEndpoints = plan.get().endpoints();
+            endpointsVersion = answer.endpointChanges().version();
+        }
+        return plan;
     }
 
     /** The sync failed: its answer, if any, never arrived, so nothing is known to be held; the next sync goes whole. */

@@ -11,12 +11,20 @@ import java.util.List;
  * <li>assignments, network, ingress: the version (see {@link SyncResponse.PartVersions}) of each part of the last answer
  * the agent holds. The control plane leaves a part out of its answer (and lists it in
  * {@link SyncResponse#unchanged()}) only when its version now is the one named here.</li>
+ * <li>endpoints: the version of the endpoint list of the network part held ({@link EndpointChanges#versionOf}). A
+ * network part that changed may then come without its endpoints and with how they changed from that list
+ * ({@link SyncResponse#endpointChanges()}).</li>
  * </ul>
  */
-public record HeldState(List<String> taskIds, String assignments, String network, String ingress)
+public record HeldState(List<String> taskIds, String assignments, String network, String ingress, String endpoints)
 {
     public HeldState
     {
         taskIds = taskIds == null ? null : List.copyOf(taskIds);
+    }
+
+    public HeldState(List<String> taskIds, String assignments, String network, String ingress)
+    {
+        this(taskIds, assignments, network, ingress, null);
     }
 }

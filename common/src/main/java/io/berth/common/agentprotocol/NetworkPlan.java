@@ -33,4 +33,10 @@ public record NetworkPlan(
         egress = egress == null ? Map.of() : Map.copyOf(egress);
         reachableServices = reachableServices == null ? List.of() : List.copyOf(reachableServices);
     }
+
+    /** This plan with other endpoints (none: a plan that travels with their changes instead). */
+    public NetworkPlan withEndpoints(List<TaskEndpoint> newEndpoints)
+    {
+        return new NetworkPlan(taskCidr, hostSubnet, link, peers, newEndpoints, egress, reachableServices);
+    }
 }

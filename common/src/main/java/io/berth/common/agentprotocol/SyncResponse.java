@@ -17,9 +17,11 @@ import java.util.Set;
  * holds them at that version ({@value #TASKS}, {@value #NETWORK}, {@value #INGRESS}; empty or missing: every part is
  * whole here); fullReportsWanted asks the agent to report every task next time (the control plane cannot tell what it
  * acknowledged before: a replica that has not had this host's full reports yet, or a host back from being lost).
+ * endpointChanges, when present, says that the network part came without its endpoints and how they changed from the
+ * list the agent named in {@link HeldState#endpoints()}.
  */
 public record SyncResponse(List<TaskAssignment> tasks, NetworkPlan network, IngressPlan ingress, List<String> controlPlanes, PartVersions versions,
-                           List<String> unchanged, boolean fullReportsWanted)
+                           List<String> unchanged, boolean fullReportsWanted, EndpointChanges endpointChanges)
 {
     public static final String TASKS = "tasks";
     public static final String NETWORK = "network";
@@ -40,6 +42,15 @@ public record SyncResponse(List<TaskAssignment> tasks, NetworkPlan network, Ingr
         // a task list left out is unknown here, not empty: only the holder of the previous answer can fill it in
         tasks = tasks == null && unchanged.contains(TASKS) ? null : List.copyOf(tasks == null ? List.of() : tasks);
         controlPlanes = controlPlanes == null ? List.of() : List.copyOf(controlPlanes);
+        if (endpointChanges != null && network == null) {
+            throw new IllegalArgumentException("an answer with endpoint changes must carry the network part they belong to");
+        }
+    }
+
+    public SyncResponse(List<TaskAssignment> tasks, NetworkPlan network, IngressPlan ingress, List<String> controlPlanes, PartVersions versions,
+            List<String> unchanged, boolean fullReportsWanted)
+    {
+        this(tasks, network, ingress, controlPlanes, versions, unchanged, fullReportsWanted, null);
     }
 
     public SyncResponse(List<TaskAssignment> tasks, NetworkPlan network, IngressPlan ingress, List<String> controlPlanes)
@@ -55,19 +66,25 @@ public record SyncResponse(List<TaskAssignment> tasks, NetworkPlan network, Ingr
     /** This answer, telling the agent of these control-plane URLs. */
     public SyncResponse withControlPlanes(List<String> urls)
     {
-        return new SyncResponse(tasks, network, ingress, urls, versions, unchanged, fullReportsWanted);
+        return new SyncResponse(tasks, network, ingress, urls, versions, unchanged, fullReportsWanted, endpointChanges);
     }
 
     /** This answer, asking (or not) for every task's report next time. */
     public SyncResponse withFullReportsWanted(boolean value)
     {
-        return new SyncResponse(tasks, network, ingress, controlPlanes, versions, unchanged, value);
+        return new SyncResponse(tasks, network, ingress, controlPlanes, versions, unchanged, value, endpointChanges);
     }
 
     /** This answer with its parts as given (null for a part left out), their versions, and which are left out. */
     public SyncResponse withParts(List<TaskAssignment> newTasks, NetworkPlan newNetwork, IngressPlan newIngress, PartVersions newVersions, List<String> newUnchanged)
     {
-        return new SyncResponse(newTasks, newNetwork, newIngress, controlPlanes, newVersions, newUnchanged, fullReportsWanted);
+        return new SyncResponse(newTasks, newNetwork, newIngress, controlPlanes, newVersions, newUnchanged, fullReportsWanted, null);
+    }
+
+    /** This answer with its network part without endpoints, and how they changed from the list the agent holds. */
+    public SyncResponse withEndpointChanges(NetworkPlan networkWithoutEndpoints, EndpointChanges changes)
+    {
+        return new SyncResponse(tasks, networkWithoutEndpoints, ingress, controlPlanes, versions, unchanged, fullReportsWanted, changes);
     }
 
     public SyncResponse(List<TaskAssignment> tasks, NetworkPlan network)

@@ -33,7 +33,7 @@ class AgentSyncDeltaTest
 
         SyncRequest sent = delta.outgoing(request(report("t1", TaskReport.Status.RUNNING), report("t2", TaskReport.Status.RUNNING), report("t3", TaskReport.Status.PENDING)));
         assertThat(sent.tasks()).extracting(TaskReport::taskId).containsExactly("t2", "t3");
-        assertThat(sent.held()).isEqualTo(new HeldState(List.of("t1", "t2", "t3"), "a1", "n1", "i1"));
+        assertThat(sent.held()).isEqualTo(new HeldState(List.of("t1", "t2", "t3"), "a1", "n1", "i1", EndpointChanges.versionOf(List.of())));
         assertThat(sent.heldTaskIds()).containsExactly("t1", "t2", "t3");
     }
 
@@ -109,7 +109,7 @@ class AgentSyncDeltaTest
         SyncRequest sent = delta.outgoing(full);
         assertThat(sent.tasks()).isEqualTo(full.tasks());
         assertThat(sent.reportsEveryTask()).isTrue();
-        assertThat(sent.held()).isEqualTo(new HeldState(null, "a1", "n1", "i1"));
+        assertThat(sent.held()).isEqualTo(new HeldState(null, "a1", "n1", "i1", EndpointChanges.versionOf(List.of())));
     }
 
     @Test
@@ -175,6 +175,39 @@ class AgentSyncDeltaTest
         assertThatThrownBy(() -> new SyncResponse(null, null, null, List.of(), V1, List.of("volumes"), false))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("volumes");
+    }
+
+    @Test
+    void aNetworkThatCameAsItsEndpointChangesIsMadeFromTheListHeld()
+    {
+        TaskEndpoint first = new TaskEndpoint("10.213.0.5", "111111111111");
+        TaskEndpoint second = new TaskEndpoint("10.213.1.7", "222222222222");
+        SyncRequest full = request(report("t1", TaskReport.Status.RUNNING));
+        exchange(full, new SyncResponse(List.of(), PLAN.withEndpoints(List.of(first)), null, List.of(), V1, List.of(), false));
+
+        SyncRequest sent = delta.outgoing(full);
+        String held = EndpointChanges.versionOf(List.of(first));
+        assertThat(sent.held().endpoints()).isEqualTo(held);
+        List<TaskEndpoint> now = List.of(first, second);
+        EndpointChanges changes = EndpointChanges.between(held, List.of(first), EndpointChanges.versionOf(now), now);
+        SyncResponse answer = new SyncResponse(null, PLAN, null, List.of(), V2, List.of(SyncResponse.TASKS), false).withEndpointChanges(PLAN, changes);
+        assertThat(delta.incoming(full, sent, answer).network()).isEqualTo(PLAN.withEndpoints(now));
+        // the list made from the changes is named by the changes' version in the next request
+        assertThat(delta.outgoing(full).held().endpoints()).isEqualTo(changes.version());
+    }
+
+    @Test
+    void endpointChangesThatDoNotMakeTheirListDropEverythingHeld()
+    {
+        TaskEndpoint first = new TaskEndpoint("10.213.0.5", "111111111111");
+        SyncRequest full = request(report("t1", TaskReport.Status.RUNNING));
+        exchange(full, new SyncResponse(List.of(), PLAN.withEndpoints(List.of(first)), null, List.of(), V1, List.of(), false));
+
+        SyncRequest sent = delta.outgoing(full);
+        EndpointChanges wrong = new EndpointChanges(sent.held().endpoints(), "not-that-list", List.of(), List.of(new TaskEndpoint("10.213.2.2", "111111111111")));
+        SyncResponse answer = new SyncResponse(null, PLAN, null, List.of(), V2, List.of(SyncResponse.TASKS), false).withEndpointChanges(PLAN, wrong);
+        assertThatThrownBy(() -> delta.incoming(full, sent, answer)).isInstanceOf(IllegalStateException.class).hasMessageContaining("the next sync goes whole");
+        assertThat(delta.outgoing(full)).as("nothing held: the next sync is whole").isEqualTo(full);
     }
 
     private SyncResponse exchange(SyncRequest full, SyncResponse answer)

@@ -1,5 +1,6 @@
 package io.berth.controlplane.network;
 
+import io.berth.common.agentprotocol.EndpointChanges;
 import io.berth.common.agentprotocol.NetworkPeer;
 import io.berth.common.agentprotocol.NetworkPlan;
 import io.berth.common.agentprotocol.TaskEndpoint;
@@ -20,8 +21,8 @@ import java.util.Optional;
  */
 public final class NetworkPlanBuilder
 {
-    /** The order of a plan's endpoints: by address, then account. */
-    static final Comparator<TaskEndpoint> ENDPOINT_ORDER = Comparator.comparing(TaskEndpoint::ipv4Address).thenComparing(TaskEndpoint::accountId);
+    /** The order of a plan's endpoints: by address, then account (the agent applies changes to its list in it). */
+    static final Comparator<TaskEndpoint> ENDPOINT_ORDER = EndpointChanges.ORDER;
 
     private NetworkPlanBuilder() {}
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.berth.common.agentprotocol.AgentProtocolVersion;
+import io.berth.common.agentprotocol.EndpointChanges;
 import io.berth.common.agentprotocol.HostChange;
 import io.berth.common.agentprotocol.LogBatch;
 import io.berth.common.agentprotocol.LogBatchRefusedException;
@@ -13,6 +14,7 @@ import io.berth.common.agentprotocol.NetworkAnswer;
 import io.berth.common.agentprotocol.NetworkPlan;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
+import io.berth.common.agentprotocol.TaskEndpoint;
 import io.berth.common.hostauth.AgentCallKeys;
 import io.berth.common.hostauth.HostCredential;
 import io.berth.common.json.Json;
@@ -37,6 +39,7 @@ import java.util.Base64;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
@@ -52,7 +55,9 @@ import static java.util.Objects.requireNonNull;
  * changed, or {"changed": false} after the timeout (a long poll); with {@code &network=1} (an agent that can fetch its
  * network plan alone) a change of the host's network alone answers {"changed": true, "networkOnly": true};</li>
  * <li>{@code GET network?held=VERSION} answers a {@link NetworkAnswer}: the host's network plan and its version (the
- * plan left out when the agent holds that version), read without the writes of a sync;</li>
+ * plan left out when the agent holds that version), read without the writes of a sync; with {@code &endpoints=VERSION}
+ * (the version of the endpoints list the agent holds, when it is one of the last lists written here) the plan comes
+ * without its endpoints and with how they changed from that list;</li>
  * <li>{@code POST logs} a LogBatch of the host's own tasks' awslogs containers, answers {} once stored; 403 for a
  * task that is not on this host;</li>
  * <li>{@code POST certificate} {"publicKey", "address"} answers {"certificateChain"} (PEM): a certificate the cluster CA
@@ -286,10 +291,21 @@ public final class AgentProtocolHandler
         String hostId = authenticate(exchange);
         NetworkPlan plan = gateway.network(hostId).orElse(null);
         String version = answerParts.networkVersion(plan);
-        if (plan != null && version.equals(parameter(exchange.getRequestURI().getRawQuery(), "held"))) {
+        String query = exchange.getRequestURI().getRawQuery();
+        if (plan != null && version.equals(parameter(query, "held"))) {
             return new NetworkAnswer(null, version, true);
         }
-        return new NetworkAnswer(plan, version, false);
+        // the endpoints as changes from the list the agent holds, when that list is one of the last written here
+        String heldEndpoints = parameter(query, "endpoints");
+        if (plan == null || heldEndpoints.isEmpty()) {
+            return new NetworkAnswer(plan, version, false);
+        }
+        Optional<List<TaskEndpoint>> base = endpointsJson.listAt(heldEndpoints);
+        if (base.isEmpty()) {
+            return new NetworkAnswer(plan, version, false);
+        }
+        EndpointChanges changes = EndpointChanges.between(heldEndpoints, base.get(), endpointsJson.version(plan.endpoints()), plan.endpoints());
+        return new NetworkAnswer(plan.withEndpoints(List.of()), version, false, changes);
     }
 
     /** The operation a path names, as the metrics label it: one of the protocol's, or "other" (never what a caller wrote). */

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.BeanPropertyWriter;
 import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
+import io.berth.common.agentprotocol.EndpointChanges;
 import io.berth.common.agentprotocol.NetworkPlan;
 import io.berth.common.agentprotocol.TaskEndpoint;
 
@@ -17,7 +18,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -28,11 +32,26 @@ import static java.util.Objects.requireNonNull;
  * writing sync answers was a quarter of the control plane's CPU, docs/benchmarks.md). Kept by the list's identity, the
  * latest list only; the lists are immutable. {@link #install} makes a mapper write a plan's endpoints from here; the
  * bytes are the same as the mapper would write.
+ * <p>
+ * The last lists written are kept by their version too ({@link #listAt}): an agent that names the version of the list
+ * it holds is then sent how the list changed from it ({@link io.berth.common.agentprotocol.EndpointChanges}), not the
+ * list. A list is an array of references to endpoints most lists share, so the few kept cost little.
  */
 final class SharedEndpointsJson
 {
+    /** Lists kept by version: at one list per network epoch, the epochs of the last seconds of task starts and stops. */
+    private static final int RECENT_LISTS = 64;
+
     private final ObjectMapper plain;
     private volatile Written last;
+    private final Map<String, List<TaskEndpoint>> recent = new LinkedHashMap<>(16, 0.75f, true)
+    {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, List<TaskEndpoint>> eldest)
+        {
+            return size() > RECENT_LISTS;
+        }
+    };
 
     SharedEndpointsJson(ObjectMapper plain)
     {
@@ -50,7 +69,13 @@ final class SharedEndpointsJson
             public void serialize(Object value, JsonGenerator generator, SerializerProvider provider)
                     throws IOException
             {
-                generator.writeRawValue(written((List<TaskEndpoint>) value).json());
+                List<TaskEndpoint> endpoints = (List<TaskEndpoint>) value;
+                if (endpoints.isEmpty()) {
+                    // a plan sent with its endpoints' changes instead: not the list to keep
+                    generator.writeRawValue("[]");
+                    return;
+                }
+                generator.writeRawValue(written(endpoints).json());
             }
         };
         module.setSerializerModifier(new BeanSerializerModifier()
@@ -73,6 +98,20 @@ final class SharedEndpointsJson
         return written(endpoints).digest();
     }
 
+    /** The version of the endpoints (see EndpointChanges#versionOf); the list is kept by it from now on. */
+    String version(List<TaskEndpoint> endpoints)
+    {
+        return written(endpoints).version();
+    }
+
+    /** A list written lately, by its version; empty when none of the last lists has it. */
+    Optional<List<TaskEndpoint>> listAt(String version)
+    {
+        synchronized (recent) {
+            return Optional.ofNullable(recent.get(version));
+        }
+    }
+
     private Written written(List<TaskEndpoint> endpoints)
     {
         Written held = last;
@@ -86,7 +125,11 @@ final class SharedEndpointsJson
         catch (IOException e) {
             throw new UncheckedIOException("cannot write a network plan's endpoints", e);
         }
-        Written written = new Written(endpoints, json, sha256(json.getBytes(StandardCharsets.UTF_8)));
+        byte[] digest = sha256(json.getBytes(StandardCharsets.UTF_8));
+        Written written = new Written(endpoints, json, digest, EndpointChanges.versionOfDigest(digest));
+        synchronized (recent) {
+            recent.put(written.version(), endpoints);
+        }
         last = written;
         return written;
     }
@@ -101,5 +144,5 @@ final class SharedEndpointsJson
         }
     }
 
-    private record Written(List<TaskEndpoint> endpoints, String json, byte[] digest) {}
+    private record Written(List<TaskEndpoint> endpoints, String json, byte[] digest, String version) {}
 }

@@ -1,9 +1,11 @@
 package io.berth.controlplane.agents.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.berth.common.agentprotocol.EndpointChanges;
 import io.berth.common.agentprotocol.HeldState;
 import io.berth.common.agentprotocol.NetworkPlan;
 import io.berth.common.agentprotocol.SyncResponse;
+import io.berth.common.agentprotocol.TaskEndpoint;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
@@ -34,7 +37,9 @@ import static java.util.Objects.requireNonNull;
  * kept with the assignments it was given for, and assignments equal to those kept get the version kept, without being
  * written: equal parts write the same JSON. (Network plans are not kept so: each holds its epoch's list of every endpoint
  * of the cluster, and hosts at different epochs would keep as many lists alive; their endpoints are digested once per
- * list anyway.)
+ * list anyway.) A network part that changed goes without its endpoints, with how they changed from the list the agent
+ * names as held, when that list is one of the last written here (see {@link SharedEndpointsJson#listAt}): a task that
+ * started costs the answer its own endpoint, not every address of the cluster.
  */
 final class SyncAnswerParts
 {
@@ -91,7 +96,16 @@ final class SyncAnswerParts
         if (ingressHeld) {
             unchanged.add(SyncResponse.INGRESS);
         }
-        return whole.withParts(tasksHeld ? null : whole.tasks(), networkHeld ? null : whole.network(), ingressHeld ? null : whole.ingress(), versions, unchanged);
+        SyncResponse answer = whole.withParts(tasksHeld ? null : whole.tasks(), networkHeld ? null : whole.network(), ingressHeld ? null : whole.ingress(), versions, unchanged);
+        // a network that changed goes as its endpoints' changes when the agent holds one of the last lists written here
+        if (!networkHeld && whole.network() != null && held.endpoints() != null) {
+            Optional<List<TaskEndpoint>> base = endpoints.listAt(held.endpoints());
+            if (base.isPresent()) {
+                EndpointChanges changes = EndpointChanges.between(held.endpoints(), base.get(), endpoints.version(whole.network().endpoints()), whole.network().endpoints());
+                return answer.withEndpointChanges(whole.network().withEndpoints(List.of()), changes);
+            }
+        }
+        return answer;
     }
 
     /** The digest of the part's JSON as it goes on the wire (a missing part is JSON null), base64url. */

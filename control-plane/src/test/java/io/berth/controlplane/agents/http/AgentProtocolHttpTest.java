@@ -2,11 +2,17 @@ package io.berth.controlplane.agents.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.common.agentprotocol.AgentProtocolVersion;
+import io.berth.common.agentprotocol.AgentSyncDelta;
+import io.berth.common.agentprotocol.EndpointChanges;
 import io.berth.common.agentprotocol.HostInfo;
 import io.berth.common.agentprotocol.NetworkAnswer;
 import io.berth.common.agentprotocol.NetworkPeer;
+import io.berth.common.agentprotocol.NetworkPlan;
+import io.berth.common.agentprotocol.NetworkReport;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
+import io.berth.common.agentprotocol.TaskEndpoint;
+import io.berth.common.agentprotocol.TaskReport;
 import io.berth.common.hostauth.AgentCallKeys;
 import io.berth.common.hostauth.HostCredential;
 import io.berth.common.json.Json;
@@ -231,6 +237,81 @@ class AgentProtocolHttpTest
         assertThat(garbled.statusCode()).isEqualTo(400);
         assertThat(message(garbled)).contains("network").contains("yes");
         assertThat(post("network", "", first.authorizationHeader()).statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void aPlanFetchedAfterATaskStartedBringsOnlyHowTheEndpointsChanged()
+            throws Exception
+    {
+        String token = controlPlane.hostAccess().issueJoinToken(Optional.empty()).token();
+        HostCredential runner = join(token);
+        HostCredential watcher = join(token);
+        AgentSyncDelta runnerDelta = new AgentSyncDelta();
+        AgentSyncDelta watcherDelta = new AgentSyncDelta();
+        deltaSync(runner, runnerDelta);
+        assertThat(deltaSync(watcher, watcherDelta).network().endpoints()).isEmpty();
+
+        // a task starts on the runner and reports its address: it becomes an endpoint of every plan
+        EcsClient ecs = new EcsClient(controlPlane, operator);
+        ecs.call("RegisterTaskDefinition", "{\"family\": \"job\", \"requiresCompatibilities\": [\"FARGATE\"], \"containerDefinitions\": [{\"name\": \"main\", \"image\": \"busybox\"}]}");
+        String arn = ecs.call("RunTask", "{\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\", "
+                + "\"placementConstraints\": [{\"type\": \"memberOf\", \"expression\": \"instanceId == " + runner.hostId() + "\"}]}").path("tasks").path(0).path("taskArn").asText();
+        String taskId = arn.substring(arn.lastIndexOf('/') + 1);
+        String subnet = deltaSync(runner, runnerDelta).network().hostSubnet();
+        String prefix = subnet.substring(0, subnet.lastIndexOf('.'));
+        String address = prefix + ".9";
+        NetworkReport network = new NetworkReport(address, subnet, prefix + ".1", "02:00:00:00:00:09");
+        Instant now = clock.instant();
+        TaskReport running = new TaskReport(taskId, TaskReport.Status.RUNNING, now, now, now, null, null, null, List.of(), null, network);
+        deltaSync(runner, runnerDelta, running);
+        // the runner's next sync answer brings the network that changed as the change of its endpoints, too
+        SyncRequest full = new SyncRequest(new HostInfo(runner.hostId(), "127.0.0.1", 1024, 2048, Map.of(), 7000), List.of(running));
+        SyncRequest sent = runnerDelta.outgoing(full);
+        assertThat(sent.held().endpoints()).isEqualTo(EndpointChanges.versionOf(List.of()));
+        SyncResponse raw = Json.mapper().readValue(post("sync", Json.mapper().writeValueAsString(sent), runner.authorizationHeader()).body(), SyncResponse.class);
+        assertThat(raw.network().endpoints()).isEmpty();
+        assertThat(raw.endpointChanges().added()).extracting(TaskEndpoint::ipv4Address).containsExactly(address);
+        assertThat(runnerDelta.incoming(full, sent, raw).network().endpoints()).extracting(TaskEndpoint::ipv4Address).containsExactly(address);
+        TaskEndpoint endpoint = new TaskEndpoint(address, operator.account().accountId());
+
+        // the watcher names the endpoints it holds (none): the answer brings the one that came, not the list
+        String path = watcherDelta.networkFetchPath();
+        assertThat(path).contains("&endpoints=" + EndpointChanges.versionOf(List.of()));
+        HttpResponse<String> fetched = get(path, watcher.authorizationHeader());
+        assertThat(fetched.statusCode()).isEqualTo(200);
+        NetworkAnswer answer = Json.mapper().readValue(fetched.body(), NetworkAnswer.class);
+        assertThat(answer.network().endpoints()).isEmpty();
+        assertThat(answer.endpointChanges().added()).containsExactly(endpoint);
+        assertThat(answer.endpointChanges().removed()).isEmpty();
+        NetworkPlan plan = watcherDelta.networkFetched(answer).orElseThrow();
+        assertThat(plan.endpoints()).containsExactly(endpoint);
+        assertThat(watcherDelta.heldEndpointsVersion()).isEqualTo(EndpointChanges.versionOf(List.of(endpoint)));
+        // the plan made from the changes is the control plane's: its next sync leaves the network out as held
+        SyncResponse synced = deltaSync(watcher, watcherDelta);
+        assertThat(synced.network()).isEqualTo(plan);
+
+        // an endpoints version the control plane does not know (a list of long ago) gets the whole plan
+        HttpResponse<String> unknown = get("network?held=old&endpoints=" + EndpointChanges.versionOf(List.of(new TaskEndpoint("10.0.0.1", "1"))), watcher.authorizationHeader());
+        NetworkAnswer whole = Json.mapper().readValue(unknown.body(), NetworkAnswer.class);
+        assertThat(whole.endpointChanges()).isNull();
+        assertThat(whole.network().endpoints()).containsExactly(endpoint);
+
+        // the task stops: the next fetch brings its endpoint as gone
+        deltaSync(runner, runnerDelta, new TaskReport(taskId, TaskReport.Status.STOPPED, now, now, now, now, "EssentialContainerExited", "exited", List.of(), null, network));
+        NetworkAnswer gone = Json.mapper().readValue(get(watcherDelta.networkFetchPath(), watcher.authorizationHeader()).body(), NetworkAnswer.class);
+        assertThat(gone.endpointChanges().removed()).containsExactly(endpoint);
+        assertThat(watcherDelta.networkFetched(gone).orElseThrow().endpoints()).isEmpty();
+    }
+
+    /** One sync of host as its agent makes it: the reports changed since the last, the parts held named. */
+    private SyncResponse deltaSync(HostCredential host, AgentSyncDelta delta, TaskReport... reports)
+            throws Exception
+    {
+        SyncRequest full = new SyncRequest(new HostInfo(host.hostId(), "127.0.0.1", 1024, 2048, Map.of(), 7000), List.of(reports));
+        SyncRequest sent = delta.outgoing(full);
+        HttpResponse<String> answered = post("sync", Json.mapper().writeValueAsString(sent), host.authorizationHeader());
+        assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+        return delta.incoming(full, sent, Json.mapper().readValue(answered.body(), SyncResponse.class));
     }
 
     @Test
