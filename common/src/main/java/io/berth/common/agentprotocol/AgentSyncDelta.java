@@ -108,9 +108,7 @@ public final class AgentSyncDelta
         SyncResponse whole = new SyncResponse(tasks, network, ingress, answer.controlPlanes(), answer.versions(), List.of(), answer.fullReportsWanted());
         held = answer.versions() == null ? null : whole;
         if (madeFromChanges != null) {
-            // checked against the changes' version: not worked out again for the next request
-            versionedEndpoints = network.endpoints();
-            endpointsVersion = answer.endpointChanges().version();
+            endpointsMadeFrom(answer.endpointChanges(), network.endpoints());
         }
         if (answer.fullReportsWanted()) {
             acknowledged = null;
@@ -203,11 +201,16 @@ public final class AgentSyncDelta
         }
         networkFetched(plan.get(), answer.version());
         if (answer.endpointChanges() != null && held != null) {
-            // made from the changes and checked against their version: not worked out again for the next fetch
-            versionedEndpoints = plan.get().endpoints();
-            endpointsVersion = answer.endpointChanges().version();
+            endpointsMadeFrom(answer.endpointChanges(), plan.get().endpoints());
         }
         return plan;
+    }
+
+    /** endpoints were made from changes and checked against their version: it is not worked out again for the next request. */
+    private void endpointsMadeFrom(EndpointChanges changes, List<TaskEndpoint> endpoints)
+    {
+        versionedEndpoints = endpoints;
+        endpointsVersion = changes.version();
     }
 
     /** The sync failed: its answer, if any, never arrived, so nothing is known to be held; the next sync goes whole. */

@@ -74,18 +74,31 @@ public record EndpointChanges(String base, String version, List<TaskEndpoint> re
     {
         List<TaskEndpoint> changed = new ArrayList<>(held);
         for (TaskEndpoint gone : removed) {
-            int at = Collections.binarySearch(changed, gone, ORDER);
-            if (at < 0) {
+            if (!removeSorted(changed, gone)) {
                 return Optional.empty();
             }
-            changed.remove(at);
         }
-        for (TaskEndpoint came : added) {
-            int at = Collections.binarySearch(changed, came, ORDER);
-            changed.add(at >= 0 ? at : -at - 1, came);
-        }
+        added.forEach(came -> insertSorted(changed, came));
         List<TaskEndpoint> result = List.copyOf(changed);
         return versionOf(result).equals(version) ? Optional.of(result) : Optional.empty();
+    }
+
+    /** Removes one occurrence of endpoint from a list sorted in {@link #ORDER}; false when it holds none. */
+    public static boolean removeSorted(List<TaskEndpoint> sorted, TaskEndpoint endpoint)
+    {
+        int at = Collections.binarySearch(sorted, endpoint, ORDER);
+        if (at < 0) {
+            return false;
+        }
+        sorted.remove(at);
+        return true;
+    }
+
+    /** Inserts endpoint into a list sorted in {@link #ORDER}, where the order puts it. */
+    public static void insertSorted(List<TaskEndpoint> sorted, TaskEndpoint endpoint)
+    {
+        int at = Collections.binarySearch(sorted, endpoint, ORDER);
+        sorted.add(at >= 0 ? at : -at - 1, endpoint);
     }
 
     /** The version of a list of endpoints: the digest of its JSON as the agent protocol writes it. */

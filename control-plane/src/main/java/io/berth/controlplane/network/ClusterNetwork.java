@@ -1,13 +1,13 @@
 package io.berth.controlplane.network;
 
 import io.berth.common.agentprotocol.EgressPolicy;
+import io.berth.common.agentprotocol.EndpointChanges;
 import io.berth.common.agentprotocol.NetworkPeer;
 import io.berth.common.agentprotocol.TaskEndpoint;
 import io.berth.controlplane.agents.Host;
 import io.berth.controlplane.store.StoreTransaction;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,14 +51,10 @@ record ClusterNetwork(Map<String, Host> hostsById, List<NetworkPeer> peers, List
         List<TaskEndpoint> changed = new ArrayList<>(endpoints);
         for (StoreTransaction.EndpointChange change : changes) {
             if (change.before() != null) {
-                int at = Collections.binarySearch(changed, change.before(), NetworkPlanBuilder.ENDPOINT_ORDER);
-                if (at >= 0) {
-                    changed.remove(at);
-                }
+                EndpointChanges.removeSorted(changed, change.before());
             }
             if (change.after() != null) {
-                int at = Collections.binarySearch(changed, change.after(), NetworkPlanBuilder.ENDPOINT_ORDER);
-                changed.add(at >= 0 ? at : -at - 1, change.after());
+                EndpointChanges.insertSorted(changed, change.after());
             }
         }
         return new ClusterNetwork(hostsById, peers, changed, egress);

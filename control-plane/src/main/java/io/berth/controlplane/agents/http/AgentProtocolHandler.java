@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.berth.common.agentprotocol.AgentProtocolVersion;
-import io.berth.common.agentprotocol.EndpointChanges;
 import io.berth.common.agentprotocol.HostChange;
 import io.berth.common.agentprotocol.LogBatch;
 import io.berth.common.agentprotocol.LogBatchRefusedException;
@@ -14,7 +13,6 @@ import io.berth.common.agentprotocol.NetworkAnswer;
 import io.berth.common.agentprotocol.NetworkPlan;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
-import io.berth.common.agentprotocol.TaskEndpoint;
 import io.berth.common.hostauth.AgentCallKeys;
 import io.berth.common.hostauth.HostCredential;
 import io.berth.common.json.Json;
@@ -39,7 +37,6 @@ import java.util.Base64;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
@@ -300,12 +297,9 @@ public final class AgentProtocolHandler
         if (plan == null || heldEndpoints.isEmpty()) {
             return new NetworkAnswer(plan, version, false);
         }
-        Optional<List<TaskEndpoint>> base = endpointsJson.listAt(heldEndpoints);
-        if (base.isEmpty()) {
-            return new NetworkAnswer(plan, version, false);
-        }
-        EndpointChanges changes = EndpointChanges.between(heldEndpoints, base.get(), endpointsJson.version(plan.endpoints()), plan.endpoints());
-        return new NetworkAnswer(plan.withEndpoints(List.of()), version, false, changes);
+        return endpointsJson.changesFrom(heldEndpoints, plan.endpoints())
+                .map(changes -> new NetworkAnswer(plan.withEndpoints(List.of()), version, false, changes))
+                .orElseGet(() -> new NetworkAnswer(plan, version, false));
     }
 
     /** The operation a path names, as the metrics label it: one of the protocol's, or "other" (never what a caller wrote). */

@@ -33,7 +33,7 @@ import static java.util.Objects.requireNonNull;
  * latest list only; the lists are immutable. {@link #install} makes a mapper write a plan's endpoints from here; the
  * bytes are the same as the mapper would write.
  * <p>
- * The last lists written are kept by their version too ({@link #listAt}): an agent that names the version of the list
+ * The last lists written are kept by their version too ({@link #changesFrom}): an agent that names the version of the list
  * it holds is then sent how the list changed from it ({@link io.berth.common.agentprotocol.EndpointChanges}), not the
  * list. A list is an array of references to endpoints most lists share, so the few kept cost little.
  */
@@ -104,12 +104,17 @@ final class SharedEndpointsJson
         return written(endpoints).version();
     }
 
-    /** A list written lately, by its version; empty when none of the last lists has it. */
-    Optional<List<TaskEndpoint>> listAt(String version)
+    /**
+     * How the endpoints changed from the list at heldVersion (an agent's) to now; empty when that list is none of the last
+     * written here (the agent then gets the list whole).
+     */
+    Optional<EndpointChanges> changesFrom(String heldVersion, List<TaskEndpoint> now)
     {
+        List<TaskEndpoint> held;
         synchronized (recent) {
-            return Optional.ofNullable(recent.get(version));
+            held = recent.get(heldVersion);
         }
+        return held == null ? Optional.empty() : Optional.of(EndpointChanges.between(heldVersion, held, version(now), now));
     }
 
     private Written written(List<TaskEndpoint> endpoints)

@@ -1,11 +1,9 @@
 package io.berth.controlplane.agents.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.berth.common.agentprotocol.EndpointChanges;
 import io.berth.common.agentprotocol.HeldState;
 import io.berth.common.agentprotocol.NetworkPlan;
 import io.berth.common.agentprotocol.SyncResponse;
-import io.berth.common.agentprotocol.TaskEndpoint;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
@@ -38,7 +35,7 @@ import static java.util.Objects.requireNonNull;
  * written: equal parts write the same JSON. (Network plans are not kept so: each holds its epoch's list of every endpoint
  * of the cluster, and hosts at different epochs would keep as many lists alive; their endpoints are digested once per
  * list anyway.) A network part that changed goes without its endpoints, with how they changed from the list the agent
- * names as held, when that list is one of the last written here (see {@link SharedEndpointsJson#listAt}): a task that
+ * names as held, when that list is one of the last written here (see {@link SharedEndpointsJson#changesFrom}): a task that
  * started costs the answer its own endpoint, not every address of the cluster.
  */
 final class SyncAnswerParts
@@ -98,14 +95,12 @@ final class SyncAnswerParts
         }
         SyncResponse answer = whole.withParts(tasksHeld ? null : whole.tasks(), networkHeld ? null : whole.network(), ingressHeld ? null : whole.ingress(), versions, unchanged);
         // a network that changed goes as its endpoints' changes when the agent holds one of the last lists written here
-        if (!networkHeld && whole.network() != null && held.endpoints() != null) {
-            Optional<List<TaskEndpoint>> base = endpoints.listAt(held.endpoints());
-            if (base.isPresent()) {
-                EndpointChanges changes = EndpointChanges.between(held.endpoints(), base.get(), endpoints.version(whole.network().endpoints()), whole.network().endpoints());
-                return answer.withEndpointChanges(whole.network().withEndpoints(List.of()), changes);
-            }
+        if (networkHeld || whole.network() == null || held.endpoints() == null) {
+            return answer;
         }
-        return answer;
+        return endpoints.changesFrom(held.endpoints(), whole.network().endpoints())
+                .map(changes -> answer.withEndpointChanges(whole.network().withEndpoints(List.of()), changes))
+                .orElse(answer);
     }
 
     /** The digest of the part's JSON as it goes on the wire (a missing part is JSON null), base64url. */
