@@ -19,12 +19,31 @@ import static java.util.Objects.requireNonNull;
  * rules as ACLs in priority order, a backend per target group with {@code option httpchk} and
  * {@code http-check expect} from the matcher, inter/fall/rise from the thresholds. Targets being drained are
  * {@code disabled} (no new requests; in-flight ones finish in the old worker) until their drain ends, then left out.
+ * Every target is written with {@code weight 0}: HAProxy 2.6 starts a server it has no saved state for as UP
+ * (there is no {@code init-state down} before 3.1), so a new target would take requests before its first check; the
+ * supervisor gives a target its weight at run time once its checks pass, and the server state file carries that weight
+ * across reloads (HAProxy applies a saved weight while the configured one is unchanged, and here it never changes).
  * Names in the file are short ids; {@link #servers()} maps each back to its target group and target.
  */
 public final class HaproxyConfig
 {
     /** A server of the configuration: which backend and server name stand for which target of which target group. */
-    public record Server(String backend, String name, String targetGroupArn, String address, int port, boolean draining) {}
+    public record Server(String backend, String name, String targetGroupArn, String address, int port, boolean draining)
+    {
+        public Target target()
+        {
+            return new Target(targetGroupArn, address, port);
+        }
+
+        /** The runtime API's name for it. */
+        public String path()
+        {
+            return backend + "/" + name;
+        }
+    }
+
+    /** A registered target: the same address and port in two target groups are two targets. */
+    public record Target(String targetGroupArn, String address, int port) {}
 
     private final String text;
     private final List<Server> servers;
@@ -137,6 +156,7 @@ public final class HaproxyConfig
                     continue;
                 }
                 out.append("    server ").append(name).append(' ').append(target.address()).append(':').append(target.port()).append(" check");
+                out.append(" weight 0");
                 if (draining) {
                     out.append(" disabled");
                 }

@@ -29,7 +29,8 @@ import static java.util.Objects.requireNonNull;
  * Runs HAProxy in master-worker mode for this ingress host and keeps it serving the latest plan: a changed
  * configuration is checked ({@code haproxy -c}) and then loaded hitlessly (SIGUSR2 to the master: a new worker takes
  * the listeners, the old one finishes its in-flight requests, at most for the longest deregistration delay); a master
- * that died is started again; the target health it sees is read from its stats socket. Every step has a deadline.
+ * that died is started again; the target health it sees is read from its stats socket, and a target joins the
+ * rotation (gets its weight) only once its own checks have passed there, as an ELB target does. Every step has a deadline.
  * An HAProxy left by an earlier agent (its pid file) is stopped first.
  */
 public final class HaproxySupervisor
@@ -47,6 +48,8 @@ public final class HaproxySupervisor
      * that the configuration does not change as drains count down; an old worker exits as soon as its last request ends.
      */
     private static final Duration OLD_WORKER_LIMIT = Duration.ofSeconds(3600);
+    /** Every target in the rotation weighs the same: ELB's round robin. */
+    private static final int SERVING_WEIGHT = 1;
 
     private final Path binary;
     private final Path runDirectory;
@@ -56,7 +59,8 @@ public final class HaproxySupervisor
     private HaproxyConfig current;
     private Process master;
     private volatile List<IngressReport.TargetHealth> health = List.of();
-    private final Set<String> seenHealthy = new HashSet<>();
+    /** Targets whose checks passed and that were given their weight: the ones in the rotation. */
+    private final Set<HaproxyConfig.Target> admitted = new HashSet<>();
     private Thread supervision;
     private volatile boolean running;
     private int restarts;
@@ -147,7 +151,8 @@ public final class HaproxySupervisor
         }
         Instant now = clock.instant();
         HaproxyConfig wanted = HaproxyConfig.render(plan, now, runDirectory, OLD_WORKER_LIMIT);
-        if (master != null && master.isAlive() && current != null && current.text().equals(wanted.text())) {
+        boolean serving = master != null && master.isAlive() && current != null;
+        if (serving && current.text().equals(wanted.text())) {
             return;
         }
         Path config = runDirectory.resolve("haproxy.cfg");
@@ -163,7 +168,8 @@ public final class HaproxySupervisor
             // keep serving the last good configuration; the plan is the control plane's, so say what it refused
             throw new IllegalStateException("haproxy refused the generated configuration, keeping the previous one: " + check.message());
         }
-        saveServerState();
+        // the targets whose state the next worker loads: the rest start UP and are held back
+        Set<HaproxyConfig.Target> stateSaved = serving && saveServerState() ? targetsOf(current) : Set.of();
         try {
             Files.move(candidate, config, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
@@ -178,10 +184,16 @@ public final class HaproxySupervisor
         }
         current = wanted;
         // forget targets that left: one registered again is checked again before it gets traffic
-        Set<String> configured = new HashSet<>();
-        wanted.servers().forEach(server -> configured.add(key(server.targetGroupArn(), server.address(), server.port())));
-        seenHealthy.retainAll(configured);
-        holdBackUncheckedTargets(wanted);
+        admitted.retainAll(targetsOf(wanted));
+        holdBackNewTargets(wanted, stateSaved);
+        restoreWeights(wanted);
+    }
+
+    private static Set<HaproxyConfig.Target> targetsOf(HaproxyConfig config)
+    {
+        Set<HaproxyConfig.Target> targets = new HashSet<>();
+        config.servers().forEach(server -> targets.add(server.target()));
+        return targets;
     }
 
     private void startMaster(Path config)
@@ -246,33 +258,79 @@ public final class HaproxySupervisor
     }
 
     /**
-     * HAProxy starts a server it has no state for as UP; a target gets traffic only after passing its health check,
-     * so every target not yet seen healthy is set DOWN until its checks bring it up.
+     * HAProxy starts a server it has no saved state for as UP (its weight 0 keeps requests away); set DOWN, it reports
+     * its true health, and its checks must pass before {@link #admitPassedTargets} gives it a weight.
      */
-    private void holdBackUncheckedTargets(HaproxyConfig config)
+    private void holdBackNewTargets(HaproxyConfig config, Set<HaproxyConfig.Target> stateSaved)
     {
+        List<String> commands = config.servers().stream()
+                .filter(server -> !server.draining() && !admitted.contains(server.target()) && !stateSaved.contains(server.target()))
+                .map(server -> "set server " + server.path() + " health down")
+                .toList();
+        runAll(commands, "hold back new targets until their health checks pass");
+    }
+
+    /**
+     * Gives every admitted target its weight again: the state file already carries it across a reload, but not across a
+     * master that died after its last save.
+     */
+    private void restoreWeights(HaproxyConfig config)
+    {
+        List<String> commands = config.servers().stream()
+                .filter(server -> !server.draining() && admitted.contains(server.target()))
+                .map(server -> "set server " + server.path() + " weight " + SERVING_WEIGHT)
+                .toList();
+        runAll(commands, "restore the weight of the targets in the rotation");
+    }
+
+    /** Puts the targets whose checks passed into the rotation (called with the lock held, health just read from config). */
+    private void admitPassedTargets(HaproxyConfig config, List<IngressReport.TargetHealth> read)
+    {
+        Set<HaproxyConfig.Target> healthy = new HashSet<>();
+        read.stream().filter(target -> target.state().equals("healthy"))
+                .forEach(target -> healthy.add(new HaproxyConfig.Target(target.targetGroupArn(), target.address(), target.port())));
         for (HaproxyConfig.Server server : config.servers()) {
-            if (!server.draining() && !seenHealthy.contains(key(server.targetGroupArn(), server.address(), server.port()))) {
-                try {
-                    socket.command("set server " + server.backend() + "/" + server.name() + " health down");
-                }
-                catch (UncheckedIOException e) {
-                    log.warn("cannot hold back target {}:{} until its health check passes: {}", server.address(), server.port(), e.getMessage());
-                }
+            if (server.draining() || admitted.contains(server.target()) || !healthy.contains(server.target())) {
+                continue;
+            }
+            try {
+                socket.command("set server " + server.path() + " weight " + SERVING_WEIGHT);
+                admitted.add(server.target());
+                log.info("target {}:{} passed its health checks: in the rotation of {}", server.address(), server.port(), server.targetGroupArn());
+            }
+            catch (UncheckedIOException e) {
+                log.warn("cannot put target {}:{} into the rotation, trying again: {}", server.address(), server.port(), e.getMessage());
             }
         }
     }
 
-    private void saveServerState()
+    /** Runs commands in one connection (the runtime API takes them separated by semicolons); a failure is logged. */
+    private void runAll(List<String> commands, String purpose)
     {
-        if (master == null || !master.isAlive()) {
+        if (commands.isEmpty()) {
             return;
         }
         try {
+            String answer = socket.command(String.join("; ", commands)).strip();
+            if (!answer.isEmpty()) {
+                log.warn("haproxy answered while trying to {}: {}", purpose, answer);
+            }
+        }
+        catch (UncheckedIOException e) {
+            log.warn("cannot {}: {}", purpose, e.getMessage());
+        }
+    }
+
+    /** Saves what the running worker knows of each server (state, check health, weight) for the next one to load. */
+    private boolean saveServerState()
+    {
+        try {
             Files.writeString(runDirectory.resolve("servers.state"), socket.command("show servers state"));
+            return true;
         }
         catch (IOException | UncheckedIOException e) {
             log.warn("cannot save haproxy's server state before a reload: {}", e.getMessage());
+            return false;
         }
     }
 
@@ -285,24 +343,22 @@ public final class HaproxySupervisor
                 return;
             }
         }
+        List<IngressReport.TargetHealth> read;
         try {
-            List<IngressReport.TargetHealth> read = TargetHealthReader.read(socket.command("show stat"), config.servers());
-            synchronized (this) {
-                read.stream().filter(target -> target.state().equals("healthy"))
-                        .forEach(target -> seenHealthy.add(key(target.targetGroupArn(), target.address(), target.port())));
-                read.stream().filter(target -> target.state().equals("unhealthy"))
-                        .forEach(target -> seenHealthy.remove(key(target.targetGroupArn(), target.address(), target.port())));
-            }
-            health = read;
+            read = TargetHealthReader.read(socket.command("show stat"), config.servers());
         }
         catch (UncheckedIOException e) {
             log.debug("cannot read target health from haproxy: {}", e.getMessage());
+            return;
         }
-    }
-
-    private static String key(String targetGroupArn, String address, int port)
-    {
-        return targetGroupArn + "|" + address + ":" + port;
+        synchronized (this) {
+            // a reload in between may have answered from a worker that had not yet held back its new targets
+            if (current != config) {
+                return;
+            }
+            health = read;
+            admitPassedTargets(config, read);
+        }
     }
 
     /** An HAProxy whose master an earlier agent started (its pid file) and that still runs this directory's configuration. */

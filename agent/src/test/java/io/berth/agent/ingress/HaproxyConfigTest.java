@@ -49,8 +49,8 @@ class HaproxyConfigTest
         assertThat(text).contains("acl r_rrrr_host req.hdr(host),field(1,:) -m reg -i ^.*[.]example[.]com$");
         assertThat(text).contains("use_backend tg_bbbb if r_rrrr_path r_rrrr_host\n    default_backend tg_aaaa");
         assertThat(text).contains("option httpchk GET /health\n    http-check expect rstatus ^(200|201|202)$\n    timeout check 2s\n    default-server inter 5s fall 2 rise 3");
-        assertThat(text).contains("server t_10_0_0_2_8080 10.0.0.2:8080 check\n");
-        assertThat(text).contains("server t_10_0_0_3_8080 10.0.0.3:8080 check disabled\n");
+        assertThat(text).contains("server t_10_0_0_2_8080 10.0.0.2:8080 check weight 0\n");
+        assertThat(text).contains("server t_10_0_0_3_8080 10.0.0.3:8080 check weight 0 disabled\n");
         assertThat(text).doesNotContain("10.0.0.4");
         assertThat(text).contains("http-check expect status 200\n");
         assertThat(config.nextDrainEnd()).contains(NOW.plusSeconds(30));
