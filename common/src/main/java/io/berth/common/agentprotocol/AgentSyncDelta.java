@@ -82,7 +82,7 @@ public final class AgentSyncDelta
             String named = sent.held() == null ? null : sent.held().endpoints();
             Optional<List<TaskEndpoint>> endpoints = heldNetwork == null || named == null || !named.equals(answer.endpointChanges().base())
                     ? Optional.empty()
-                    : answer.endpointChanges().applyTo(heldNetwork.endpoints());
+                    : answer.endpointChanges().applyTo(heldNetwork.endpoints(), heldEndpointsVersion());
             if (endpoints.isEmpty()) {
                 lost();
                 throw new IllegalStateException("the control plane sent the network's endpoints as changes from version " + answer.endpointChanges().base()
@@ -195,7 +195,7 @@ public final class AgentSyncDelta
             return Optional.empty();
         }
         NetworkPlan heldPlan = heldNetwork();
-        Optional<NetworkPlan> plan = answer.planFrom(heldPlan == null ? null : heldPlan.endpoints());
+        Optional<NetworkPlan> plan = answer.planFrom(heldPlan == null ? null : heldPlan.endpoints(), heldEndpointsVersion());
         if (plan.isEmpty()) {
             return plan;
         }

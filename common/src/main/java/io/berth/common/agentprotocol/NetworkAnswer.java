@@ -20,11 +20,11 @@ public record NetworkAnswer(NetworkPlan network, String version, boolean unchang
     }
 
     /**
-     * The whole plan this answer gives an agent that holds heldEndpoints (null: none): the plan as it came, or with
-     * its endpoints made from heldEndpoints by the changes. Empty when there is no plan, or the changes do not apply to
+     * The whole plan this answer gives an agent that holds heldEndpoints (null: none) at heldEndpointsVersion: the plan
+     * as it came, or with its endpoints made from heldEndpoints by the changes. Empty when there is no plan, or the changes do not apply to
      * what is held (the agent then syncs).
      */
-    public Optional<NetworkPlan> planFrom(List<TaskEndpoint> heldEndpoints)
+    public Optional<NetworkPlan> planFrom(List<TaskEndpoint> heldEndpoints, String heldEndpointsVersion)
     {
         if (network == null) {
             return Optional.empty();
@@ -35,6 +35,6 @@ public record NetworkAnswer(NetworkPlan network, String version, boolean unchang
         if (heldEndpoints == null) {
             return Optional.empty();
         }
-        return endpointChanges.applyTo(heldEndpoints).map(network::withEndpoints);
+        return endpointChanges.applyTo(heldEndpoints, heldEndpointsVersion).map(network::withEndpoints);
     }
 }

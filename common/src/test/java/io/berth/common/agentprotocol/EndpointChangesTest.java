@@ -18,7 +18,7 @@ class EndpointChangesTest
             List<TaskEndpoint> before = randomList(random);
             List<TaskEndpoint> after = randomList(random);
             EndpointChanges changes = EndpointChanges.between(EndpointChanges.versionOf(before), before, EndpointChanges.versionOf(after), after);
-            assertThat(changes.applyTo(before)).as("round %d", round).contains(after);
+            assertThat(changes.applyTo(before, EndpointChanges.versionOf(before))).as("round %d", round).contains(after);
         }
     }
 
@@ -44,13 +44,34 @@ class EndpointChangesTest
         TaskEndpoint a = new TaskEndpoint("10.1.0.2", "111111111111");
         TaskEndpoint b = new TaskEndpoint("10.1.0.3", "111111111111");
         List<TaskEndpoint> after = List.of(b);
-        EndpointChanges changes = EndpointChanges.between("v1", List.of(a), EndpointChanges.versionOf(after), after);
+        String base = EndpointChanges.versionOf(List.of(a));
+        EndpointChanges changes = EndpointChanges.between(base, List.of(a), EndpointChanges.versionOf(after), after);
 
         // an endpoint to remove that is not held
-        assertThat(changes.applyTo(List.of())).isEmpty();
-        // a list that takes the changes but does not come out at their version (it held more than the base)
-        assertThat(changes.applyTo(List.of(a, new TaskEndpoint("10.1.0.9", "111111111111")))).isEmpty();
-        assertThat(changes.applyTo(List.of(a))).contains(after);
+        assertThat(changes.applyTo(List.of(), base)).isEmpty();
+        // a list that takes the changes but is not the base (it holds more)
+        List<TaskEndpoint> more = List.of(a, new TaskEndpoint("10.1.0.9", "111111111111"));
+        assertThat(changes.applyTo(more, EndpointChanges.versionOf(more))).isEmpty();
+        // changes whose version is not where they lead from their base
+        assertThat(new EndpointChanges(base, EndpointChanges.versionOf(List.of()), changes.removed(), changes.added()).applyTo(List.of(a), base)).isEmpty();
+        assertThat(changes.applyTo(List.of(a), base)).contains(after);
+    }
+
+    @Test
+    void aVersionFollowsFromTheOneBeforeAndTheChanges()
+    {
+        Random random = new Random(5);
+        for (int round = 0; round < 200; round++) {
+            List<TaskEndpoint> before = randomList(random);
+            List<TaskEndpoint> after = randomList(random);
+            EndpointChanges changes = EndpointChanges.between("", before, "", after);
+            assertThat(EndpointChanges.versionAfter(EndpointChanges.versionOf(before), changes.removed(), changes.added()))
+                    .as("round %d", round).isEqualTo(EndpointChanges.versionOf(after));
+        }
+        // a repeat counts: a list holding an endpoint twice is not the list holding it once
+        TaskEndpoint a = new TaskEndpoint("10.1.0.2", "111111111111");
+        assertThat(EndpointChanges.versionOf(List.of(a, a))).isNotEqualTo(EndpointChanges.versionOf(List.of(a)));
+        assertThat(EndpointChanges.versionAfter("not a version", List.of(), List.of(a))).isEmpty();
     }
 
     @Test

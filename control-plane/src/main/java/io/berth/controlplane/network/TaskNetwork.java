@@ -103,56 +103,59 @@ public final class TaskNetwork
     /**
      * The host's network plan, read in transaction; empty while the host has no slice. Every host's plan is built from the
      * same hosts, tasks and egress policies, so they are read and built once per network epoch of the store (see
-     * {@link StoreTransaction#networkEpoch()}) and shared by every sync of that epoch.
+     * {@link StoreTransaction#networkEpoch()}) and shared by every sync of that epoch; a view of an earlier epoch is brought
+     * to a later one by the task endpoint changes this replica committed in between (the commonest change by far: two per
+     * task start or stop anywhere), so the cluster is read whole only after a change of hosts, slices or egress, or of
+     * another replica.
      * <p>
      * A sync whose own transaction changed the network (its tasks' addresses, its host's address or loss) is served the
      * shared view of the latest committed epoch too, which lacks only its own changes: a host's plan lists itself in no
      * peer, and the host keeps its own tasks apart from what it knows of them, not from the plan's endpoints. Its next
-     * sync, at the epoch its commit moved, has them. Only when its slice is new, or the shared view is not of the latest
-     * epoch, is its view read afresh, and not shared (it holds changes not yet committed).
+     * sync, at the epoch its commit moved, has them. Only when its slice is new, or no shared view is at hand, is its view
+     * read afresh, and not shared (it holds changes not yet committed).
      */
     public Optional<NetworkPlan> planFor(StoreTransaction transaction, String hostId)
     {
         // the epoch is read before the rows: what they show is then at least as new as the epoch says
         long epoch = transaction.networkEpoch();
-        Shared current = shared.get();
+        Optional<ClusterNetwork> shared = sharedAt(transaction, epoch);
         ClusterNetwork cluster;
         if (transaction.changesNetwork()) {
-            boolean sameSlice = current != null && current.epoch() == epoch && current.cluster().host(hostId)
+            boolean sameSlice = shared.flatMap(view -> view.host(hostId))
                     .map(Host::taskSubnet)
                     .filter(slice -> slice.equals(transaction.hosts().find(hostId).map(Host::taskSubnet).orElse(null)))
                     .isPresent();
-            cluster = sameSlice ? current.cluster() : ClusterNetwork.of(snapshot(transaction));
-            if (sameSlice && !transaction.changesNetworkBeyondEndpoints()) {
-                transaction.afterCommit(() -> advance(current, transaction));
-            }
-        }
-        else if (current != null && current.epoch() == epoch) {
-            cluster = current.cluster();
+            cluster = sameSlice ? shared.get() : ClusterNetwork.of(snapshot(transaction));
         }
         else {
-            cluster = ClusterNetwork.of(snapshot(transaction));
-            Shared built = new Shared(epoch, cluster);
-            // two syncs may build at once: the view of the later epoch stays
-            shared.accumulateAndGet(built, (held, offered) -> held == null || offered.epoch() >= held.epoch() ? offered : held);
+            cluster = shared.orElseGet(() -> publish(epoch, ClusterNetwork.of(snapshot(transaction))));
         }
         return NetworkPlanBuilder.planFor(hostId, addressPlan, cluster, reachableServices);
     }
 
     /**
-     * After the commit of a transaction that changed only task endpoints, read at base's epoch: base with those changes
-     * is the view of the epoch the commit made, provided that is the next one (the epoch's row is locked from the
-     * increment to the commit, so another transaction's change in between would have moved it by more). Then the
-     * syncs of that epoch take it, instead of one of them reading every host and every placed task again.
+     * The shared view at epoch or later: the one held, or the one held brought to epoch by the endpoint changes committed
+     * since (then shared in its place); empty when there is none or a change in between was not of endpoints only or not
+     * this replica's.
      */
-    private void advance(Shared base, StoreTransaction transaction)
+    private Optional<ClusterNetwork> sharedAt(StoreTransaction transaction, long epoch)
     {
-        long made = transaction.committedNetworkEpoch();
-        if (made != base.epoch() + 1) {
-            return;
+        Shared current = shared.get();
+        if (current == null) {
+            return Optional.empty();
         }
-        Shared next = new Shared(made, base.cluster().withEndpointChanges(transaction.endpointChanges()));
-        shared.accumulateAndGet(next, (held, offered) -> held == null || offered.epoch() > held.epoch() ? offered : held);
+        if (current.epoch() >= epoch) {
+            return Optional.of(current.cluster());
+        }
+        return transaction.committedEndpointChanges(current.epoch(), epoch)
+                .map(changes -> publish(epoch, current.cluster().withEndpointChanges(changes)));
+    }
+
+    /** Shares view as the one of epoch, unless one of a later epoch is shared already (two syncs may build at once). */
+    private ClusterNetwork publish(long epoch, ClusterNetwork view)
+    {
+        shared.accumulateAndGet(new Shared(epoch, view), (held, offered) -> held == null || offered.epoch() > held.epoch() ? offered : held);
+        return view;
     }
 
     /** How many times the cluster's network was read whole and built (the other syncs took a view of their epoch): for tests. */

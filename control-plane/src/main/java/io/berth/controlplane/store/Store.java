@@ -34,6 +34,8 @@ public final class Store
     private final TaskBodyCache taskBodies = new TaskBodyCache();
     /** Shared by every transaction: hosts' info as parsed, by its JSON. */
     private final HostInfoCache hostInfos = new HostInfoCache();
+    /** Shared by every transaction: the network changes this replica committed, by epoch. */
+    private final CommittedNetworkChanges committedNetworkChanges = new CommittedNetworkChanges();
 
     private Store(HikariDataSource dataSource)
     {
@@ -130,8 +132,8 @@ public final class Store
     private <T> T runOnce(Function<StoreTransaction, T> work)
     {
         try (Connection connection = dataSource.getConnection()) {
+            StoreTransaction transaction = new StoreTransaction(connection, taskBodies, hostInfos, committedNetworkChanges);
             try {
-                StoreTransaction transaction = new StoreTransaction(connection, taskBodies, hostInfos);
                 TransactionFence check = fence.get();
                 if (check != null) {
                     check.check(transaction);
@@ -144,10 +146,12 @@ public final class Store
             }
             catch (RuntimeException | Error e) {
                 rollback(connection, e);
+                transaction.commitFailed();
                 throw e;
             }
             catch (SQLException e) {
                 rollback(connection, e);
+                transaction.commitFailed();
                 throw StoreException.of("COMMIT", e);
             }
         }

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -20,6 +21,7 @@ public final class StoreTransaction
     private final Sql sql;
     private final TaskBodyCache taskBodies;
     private final HostInfoCache hostInfos;
+    private final CommittedNetworkChanges committedNetworkChanges;
     private final NetworkChanges networkChanges = new NetworkChanges();
     private final PlacedTaskChanges placedChanges = new PlacedTaskChanges();
     private final List<Runnable> afterCommit = new ArrayList<>();
@@ -27,13 +29,16 @@ public final class StoreTransaction
     private long committedPlacedTasksEpoch = -1;
     /** The network epoch this transaction's commit made; -1 until it commits a change of the network. */
     private long committedNetworkEpoch = -1;
+    /** What this transaction's commit noted of its network changes before it committed; null when none. */
+    private CommittedNetworkChanges.Entry networkNote;
 
     /** A task endpoint that appeared (before null), went away (after null) or moved. */
     public record EndpointChange(TaskEndpoint before, TaskEndpoint after) {}
 
-    StoreTransaction(Connection connection, TaskBodyCache taskBodies, HostInfoCache hostInfos)
+    StoreTransaction(Connection connection, TaskBodyCache taskBodies, HostInfoCache hostInfos, CommittedNetworkChanges committedNetworkChanges)
     {
         this.hostInfos = requireNonNull(hostInfos, "hostInfos is null");
+        this.committedNetworkChanges = requireNonNull(committedNetworkChanges, "committedNetworkChanges is null");
         this.sql = new Sql(connection);
         this.taskBodies = requireNonNull(taskBodies, "taskBodies is null");
     }
@@ -55,22 +60,14 @@ public final class StoreTransaction
         return networkChanges.any();
     }
 
-    /** Whether it changed more of the network than task endpoints (hosts, slices, egress policies). */
-    public boolean changesNetworkBeyondEndpoints()
+    /**
+     * The task endpoint changes that took the network from epoch from to epoch to (later), in commit order, when this
+     * replica committed every change in between and none changed more than endpoints; empty otherwise (then read the
+     * network whole). A view of the network at from with them applied is the view at to.
+     */
+    public Optional<List<EndpointChange>> committedEndpointChanges(long from, long to)
     {
-        return networkChanges.structural();
-    }
-
-    /** The task endpoints this transaction made appear, go away or move, in the order it did. */
-    public List<EndpointChange> endpointChanges()
-    {
-        return networkChanges.endpoints();
-    }
-
-    /** The network epoch this transaction's commit made; -1 when it changed no network, or has not committed. */
-    public long committedNetworkEpoch()
-    {
-        return committedNetworkEpoch;
+        return committedNetworkChanges.endpointChangesBetween(from, to);
     }
 
     /**
@@ -127,11 +124,21 @@ public final class StoreTransaction
             sql.update("UPDATE network_epoch SET epoch = epoch + 1 WHERE id = 1");
             // read under the row lock the update holds until the commit: no other transaction's change lies between
             committedNetworkEpoch = networkEpoch();
+            networkNote = committedNetworkChanges.committing(committedNetworkEpoch, networkChanges.structural(), networkChanges.endpoints());
         }
         if (placedChanges.any()) {
             sql.update("UPDATE placed_tasks_epoch SET epoch = epoch + 1 WHERE id = 1");
             // read under the row lock the update holds until the commit: no other transaction's change lies between
             committedPlacedTasksEpoch = placedTasksEpoch();
+        }
+    }
+
+    /** The store calls it when the commit failed, or what came before it, after the rollback. */
+    void commitFailed()
+    {
+        if (networkNote != null) {
+            committedNetworkChanges.failed(committedNetworkEpoch, networkNote);
+            networkNote = null;
         }
     }
 

@@ -16,12 +16,12 @@ import java.util.Map;
 import java.util.UUID;
 
 /** Tasks waiting for a host, stored directly (as RunTask stores them before its placement round). */
-final class WaitingTasks
+public final class WaitingTasks
 {
     private WaitingTasks() {}
 
     /** A new task of one small container, PROVISIONING and waiting for a host. */
-    static Task task()
+    public static Task task()
     {
         String taskId = UUID.randomUUID().toString().replace("-", "");
         String accountId = "123456789012";

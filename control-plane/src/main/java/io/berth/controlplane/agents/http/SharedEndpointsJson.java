@@ -15,9 +15,6 @@ import io.berth.common.agentprotocol.TaskEndpoint;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,16 +23,19 @@ import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The JSON of a network plan's endpoints, made once per list: every plan of a network epoch carries the same list (every
- * task address of the cluster, the one part of a sync answer that grows with the fleet), and each answer that carries
- * the network part, and each version of it, would otherwise write that list again (measured with a simulated fleet:
- * writing sync answers was a quarter of the control plane's CPU, docs/benchmarks.md). Kept by the list's identity, the
- * latest list only; the lists are immutable. {@link #install} makes a mapper write a plan's endpoints from here; the
- * bytes are the same as the mapper would write.
+ * A network plan's endpoints, versioned and written once per list: every plan of a network epoch carries the same list
+ * (every task address of the cluster, the one part of a sync answer that grows with the fleet), and each answer that
+ * carries the network part, and each version of it, would otherwise write that list again (measured with a simulated
+ * fleet: writing sync answers was a quarter of the control plane's CPU, docs/benchmarks.md). Kept by the list's identity,
+ * the latest list only; the lists are immutable. A new list's version follows from the latest one's and how the two
+ * differ ({@link EndpointChanges#versionAfter}), so a task start costs no digest of the whole list; its JSON is written
+ * only when a plan goes whole. {@link #install} makes a mapper write a plan's endpoints from here; the bytes are the same
+ * as the mapper would write.
  * <p>
- * The last lists written are kept by their version too ({@link #changesFrom}): an agent that names the version of the list
- * it holds is then sent how the list changed from it ({@link io.berth.common.agentprotocol.EndpointChanges}), not the
- * list. A list is an array of references to endpoints most lists share, so the few kept cost little.
+ * The last lists are kept by their version too ({@link #changesFrom}): an agent that names the version of the list it
+ * holds is then sent how the list changed from it ({@link io.berth.common.agentprotocol.EndpointChanges}), not the list;
+ * the hosts woken by one change hold the same list, so the changes from it are worked out once. A list is an array of
+ * references to endpoints most lists share, so the few kept cost little.
  */
 final class SharedEndpointsJson
 {
@@ -43,11 +43,21 @@ final class SharedEndpointsJson
     private static final int RECENT_LISTS = 64;
 
     private final ObjectMapper plain;
-    private volatile Written last;
+    private volatile Versioned last;
     private final Map<String, List<TaskEndpoint>> recent = new LinkedHashMap<>(16, 0.75f, true)
     {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, List<TaskEndpoint>> eldest)
+        {
+            return size() > RECENT_LISTS;
+        }
+    };
+
+    /** The changes last worked out, by the versions they go from and to. */
+    private final Map<String, EndpointChanges> recentChanges = new LinkedHashMap<>(16, 0.75f, true)
+    {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, EndpointChanges> eldest)
         {
             return size() > RECENT_LISTS;
         }
@@ -75,7 +85,7 @@ final class SharedEndpointsJson
                     generator.writeRawValue("[]");
                     return;
                 }
-                generator.writeRawValue(written(endpoints).json());
+                generator.writeRawValue(versioned(endpoints).json(plain));
             }
         };
         module.setSerializerModifier(new BeanSerializerModifier()
@@ -92,16 +102,10 @@ final class SharedEndpointsJson
         return mapper.copy().registerModule(module);
     }
 
-    /** The SHA-256 digest of the endpoints' JSON. */
-    byte[] digest(List<TaskEndpoint> endpoints)
-    {
-        return written(endpoints).digest();
-    }
-
     /** The version of the endpoints (see EndpointChanges#versionOf); the list is kept by it from now on. */
     String version(List<TaskEndpoint> endpoints)
     {
-        return written(endpoints).version();
+        return versioned(endpoints).version();
     }
 
     /**
@@ -110,44 +114,85 @@ final class SharedEndpointsJson
      */
     Optional<EndpointChanges> changesFrom(String heldVersion, List<TaskEndpoint> now)
     {
+        String nowVersion = version(now);
+        String key = heldVersion + " " + nowVersion;
         List<TaskEndpoint> held;
         synchronized (recent) {
+            EndpointChanges known = recentChanges.get(key);
+            if (known != null) {
+                return Optional.of(known);
+            }
             held = recent.get(heldVersion);
         }
-        return held == null ? Optional.empty() : Optional.of(EndpointChanges.between(heldVersion, held, version(now), now));
-    }
-
-    private Written written(List<TaskEndpoint> endpoints)
-    {
-        Written held = last;
-        if (held != null && held.endpoints() == endpoints) {
-            return held;
+        if (held == null) {
+            return Optional.empty();
         }
-        String json;
-        try {
-            json = plain.writeValueAsString(endpoints);
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException("cannot write a network plan's endpoints", e);
-        }
-        byte[] digest = sha256(json.getBytes(StandardCharsets.UTF_8));
-        Written written = new Written(endpoints, json, digest, EndpointChanges.versionOfDigest(digest));
+        EndpointChanges changes = EndpointChanges.between(heldVersion, held, nowVersion, now);
         synchronized (recent) {
-            recent.put(written.version(), endpoints);
+            recentChanges.put(key, changes);
         }
-        last = written;
-        return written;
+        return Optional.of(changes);
     }
 
-    private static byte[] sha256(byte[] bytes)
+    private Versioned versioned(List<TaskEndpoint> endpoints)
     {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        Versioned before = last;
+        if (before != null && before.endpoints() == endpoints) {
+            return before;
         }
-        catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
+        String version;
+        if (before == null) {
+            version = EndpointChanges.versionOf(endpoints);
         }
+        else {
+            // a merge of two sorted lists, and a hash of each endpoint that differs: no digest of the whole list
+            EndpointChanges changes = EndpointChanges.between(before.version(), before.endpoints(), "", endpoints);
+            version = EndpointChanges.versionAfter(before.version(), changes.removed(), changes.added());
+        }
+        Versioned made = new Versioned(endpoints, version);
+        synchronized (recent) {
+            recent.put(version, endpoints);
+        }
+        last = made;
+        return made;
     }
 
-    private record Written(List<TaskEndpoint> endpoints, String json, byte[] digest, String version) {}
+    /** A list and its version; its JSON written the first time a plan goes whole with it. */
+    private static final class Versioned
+    {
+        private final List<TaskEndpoint> endpoints;
+        private final String version;
+        private volatile String json;
+
+        Versioned(List<TaskEndpoint> endpoints, String version)
+        {
+            this.endpoints = endpoints;
+            this.version = version;
+        }
+
+        List<TaskEndpoint> endpoints()
+        {
+            return endpoints;
+        }
+
+        String version()
+        {
+            return version;
+        }
+
+        String json(ObjectMapper plain)
+        {
+            String written = json;
+            if (written == null) {
+                try {
+                    written = plain.writeValueAsString(endpoints);
+                }
+                catch (IOException e) {
+                    throw new UncheckedIOException("cannot write a network plan's endpoints", e);
+                }
+                json = written;
+            }
+            return written;
+        }
+    }
 }

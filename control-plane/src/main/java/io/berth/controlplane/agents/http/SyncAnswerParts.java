@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.security.DigestOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -130,10 +131,10 @@ final class SyncAnswerParts
     }
 
     /**
-     * The network part's version: the digest of its JSON without the endpoints, followed by the digest of the endpoints'
-     * JSON. The endpoints are every task address of the cluster, the one part of a plan that grows with the fleet, and
-     * every plan of a network epoch shares one list of them (see the control plane's ClusterNetwork): that list is
-     * written and digested once, not at every host's sync (see {@link SharedEndpointsJson}).
+     * The network part's version: the digest of its JSON without the endpoints, followed by the endpoints' version. The
+     * endpoints are every task address of the cluster, the one part of a plan that grows with the fleet, and every plan
+     * of a network epoch shares one list of them (see the control plane's ClusterNetwork): that list is versioned once,
+     * from the one before, not at every host's sync (see {@link SharedEndpointsJson}).
      */
     String networkVersion(NetworkPlan plan)
     {
@@ -142,7 +143,7 @@ final class SyncAnswerParts
         }
         MessageDigest digest = sha256();
         digestJson(digest, new NetworkPlan(plan.taskCidr(), plan.hostSubnet(), plan.link(), plan.peers(), List.of(), plan.egress(), plan.reachableServices()));
-        digest.update(endpoints.digest(plan.endpoints()));
+        digest.update(endpoints.version(plan.endpoints()).getBytes(StandardCharsets.US_ASCII));
         return encoded(digest.digest());
     }
 

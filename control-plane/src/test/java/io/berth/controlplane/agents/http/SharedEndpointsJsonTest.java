@@ -1,6 +1,7 @@
 package io.berth.controlplane.agents.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.berth.common.agentprotocol.EndpointChanges;
 import io.berth.common.agentprotocol.HostLinkSettings;
 import io.berth.common.agentprotocol.NetworkPeer;
 import io.berth.common.agentprotocol.NetworkPlan;
@@ -9,10 +10,10 @@ import io.berth.common.agentprotocol.TaskEndpoint;
 import io.berth.common.json.Json;
 import org.junit.jupiter.api.Test;
 
-import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SharedEndpointsJsonTest
@@ -36,26 +37,39 @@ class SharedEndpointsJsonTest
     }
 
     @Test
-    void anotherListIsWrittenAndDigestedAnew()
+    void eachListIsVersionedAsTheAgentVersionsItFromTheOneBeforeAndTheChangesFromAHeldListAreWorkedOutOnce()
             throws Exception
     {
-        List<TaskEndpoint> first = List.of(new TaskEndpoint("10.1.0.2", "111122223333"));
-        List<TaskEndpoint> second = List.of(new TaskEndpoint("10.1.0.9", "111122223333"));
-        assertThat(shared.digest(first)).isEqualTo(sha256(Json.mapper().writeValueAsString(first)));
-        assertThat(writer.writeValueAsString(plan(second, "h1"))).contains("10.1.0.9").doesNotContain("10.1.0.2");
-        assertThat(shared.digest(second)).isEqualTo(sha256(Json.mapper().writeValueAsString(second)));
-        assertThat(shared.digest(first)).isEqualTo(sha256(Json.mapper().writeValueAsString(first)));
+        List<TaskEndpoint> endpoints = new ArrayList<>();
+        List<List<TaskEndpoint>> lists = new ArrayList<>();
+        Random random = new Random(3);
+        for (int step = 0; step < 50; step++) {
+            // an endpoint comes or goes, now and then a repeat of one held (an address taken again before its task stopped)
+            if (!endpoints.isEmpty() && random.nextInt(3) == 0) {
+                endpoints.remove(random.nextInt(endpoints.size()));
+            }
+            else {
+                endpoints.add(random.nextInt(5) == 0 && !endpoints.isEmpty() ? endpoints.get(random.nextInt(endpoints.size()))
+                        : new TaskEndpoint("10.1." + random.nextInt(4) + "." + random.nextInt(250), "11112222333" + random.nextInt(3)));
+            }
+            List<TaskEndpoint> list = endpoints.stream().sorted(EndpointChanges.ORDER).toList();
+            lists.add(list);
+            assertThat(shared.version(list)).isEqualTo(EndpointChanges.versionOf(list));
+            assertThat(writer.writeValueAsString(plan(list, "h1"))).isEqualTo(Json.mapper().writeValueAsString(plan(list, "h1")));
+        }
+        // an agent holding a list of a few steps back gets the changes that make the latest from it, the same for each
+        List<TaskEndpoint> held = lists.get(45);
+        List<TaskEndpoint> now = lists.getLast();
+        EndpointChanges changes = shared.changesFrom(EndpointChanges.versionOf(held), now).orElseThrow();
+        assertThat(changes.applyTo(held, EndpointChanges.versionOf(held))).contains(now);
+        assertThat(shared.changesFrom(EndpointChanges.versionOf(held), now)).containsSame(changes);
+        // a list none of the last: the whole plan
+        assertThat(shared.changesFrom(EndpointChanges.versionOf(List.of(new TaskEndpoint("10.9.9.9", "999999999999"))), now)).isEmpty();
     }
 
     private static NetworkPlan plan(List<TaskEndpoint> endpoints, String peer)
     {
         return new NetworkPlan("10.1.0.0/16", "10.1.0.0/24", new HostLinkSettings(HostLinkSettings.VXLAN, 42, HostLinkSettings.DEFAULT_VXLAN_PORT),
                 List.of(new NetworkPeer(peer, "192.0.2.1", "10.1.1.0/24")), endpoints, null, List.of("192.0.2.1:8686"));
-    }
-
-    private static byte[] sha256(String json)
-            throws Exception
-    {
-        return MessageDigest.getInstance("SHA-256").digest(json.getBytes(UTF_8));
     }
 }
