@@ -287,7 +287,7 @@ public final class AgentProtocolHandler
         requireMethod(method, "GET");
         String hostId = authenticate(exchange);
         NetworkPlan plan = gateway.network(hostId).orElse(null);
-        String version = answerParts.networkVersion(plan);
+        String version = answerParts.networkVersion(hostId, plan);
         String query = exchange.getRequestURI().getRawQuery();
         if (plan != null && version.equals(parameter(query, "held"))) {
             return new NetworkAnswer(null, version, true);

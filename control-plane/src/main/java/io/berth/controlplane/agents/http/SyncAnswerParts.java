@@ -33,9 +33,9 @@ import static java.util.Objects.requireNonNull;
  * rarely change between two of its syncs (a host holding a hundred tasks wrote and digested a hundred assignments at each
  * heartbeat: measured with a simulated fleet, docs/benchmarks.md). So the last assignments' version given to each host is
  * kept with the assignments it was given for, and assignments equal to those kept get the version kept, without being
- * written: equal parts write the same JSON. (Network plans are not kept so: each holds its epoch's list of every endpoint
- * of the cluster, and hosts at different epochs would keep as many lists alive; their endpoints are digested once per
- * list anyway.) A network part that changed goes without its endpoints, with how they changed from the list the agent
+ * written: equal parts write the same JSON. Network plans are kept so without their endpoints (each holds its epoch's list
+ * of every endpoint of the cluster, and hosts at different epochs would keep as many lists alive); the endpoints are
+ * versioned once per list anyway. A network part that changed goes without its endpoints, with how they changed from the list the agent
  * names as held, when that list is one of the last written here (see {@link SharedEndpointsJson#changesFrom}): a task that
  * started costs the answer its own endpoint, not every address of the cluster.
  */
@@ -49,6 +49,8 @@ final class SyncAnswerParts
     private final ObjectMapper mapper;
     private final SharedEndpointsJson endpoints;
     private final ConcurrentMap<String, Versioned> lastTasks = new ConcurrentHashMap<>();
+    /** The last network part each host was given, without its endpoints (a host's peers and egress), and its version. */
+    private final ConcurrentMap<String, Versioned> lastNetworks = new ConcurrentHashMap<>();
 
     /** A part and the version made of it. */
     private record Versioned(Object part, String version) {}
@@ -76,7 +78,7 @@ final class SyncAnswerParts
     {
         SyncResponse.PartVersions versions = new SyncResponse.PartVersions(
                 remembered(lastTasks, hostId, whole.tasks(), () -> version(whole.tasks())),
-                networkVersion(whole.network()),
+                networkVersion(hostId, whole.network()),
                 version(whole.ingress()));
         if (held == null) {
             return whole.withParts(whole.tasks(), whole.network(), whole.ingress(), versions, List.of());
@@ -131,20 +133,30 @@ final class SyncAnswerParts
     }
 
     /**
-     * The network part's version: the digest of its JSON without the endpoints, followed by the endpoints' version. The
-     * endpoints are every task address of the cluster, the one part of a plan that grows with the fleet, and every plan
-     * of a network epoch shares one list of them (see the control plane's ClusterNetwork): that list is versioned once,
-     * from the one before, not at every host's sync (see {@link SharedEndpointsJson}).
+     * The network part's version: the digest of the version of the part without its endpoints and the endpoints'
+     * version. The endpoints are every task address of the cluster, the one part of a plan that grows with the fleet, and
+     * every plan of a network epoch shares one list of them (see the control plane's ClusterNetwork): that list is
+     * versioned once, from the one before, not at every host's sync (see {@link SharedEndpointsJson}). The rest (the
+     * host's peers, a hundred in a fleet of a hundred hosts, and egress) rarely changes: its version is kept per host as
+     * the assignments' is.
      */
-    String networkVersion(NetworkPlan plan)
+    String networkVersion(String hostId, NetworkPlan plan)
     {
         if (plan == null) {
             return version(null);
         }
+        NetworkPlan withoutEndpoints = plan.withEndpoints(List.of());
+        String rest = remembered(lastNetworks, hostId, withoutEndpoints, () -> version(withoutEndpoints));
         MessageDigest digest = sha256();
-        digestJson(digest, new NetworkPlan(plan.taskCidr(), plan.hostSubnet(), plan.link(), plan.peers(), List.of(), plan.egress(), plan.reachableServices()));
+        digest.update(rest.getBytes(StandardCharsets.US_ASCII));
         digest.update(endpoints.version(plan.endpoints()).getBytes(StandardCharsets.US_ASCII));
         return encoded(digest.digest());
+    }
+
+    /** As {@link #networkVersion(String, NetworkPlan)}, for no host in particular (nothing kept). */
+    String networkVersion(NetworkPlan plan)
+    {
+        return networkVersion(null, plan);
     }
 
     private void digestJson(MessageDigest digest, Object value)

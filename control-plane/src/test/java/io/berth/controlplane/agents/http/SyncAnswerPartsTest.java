@@ -107,6 +107,12 @@ class SyncAnswerPartsTest
         NetworkPlan moved = plan(List.of(new TaskEndpoint("10.213.1.5", "111122223333")), List.of(new NetworkPeer("h2", "192.0.2.2", "10.213.2.0/24")));
         assertThat(parts.networkVersion(moved)).isNotEqualTo(parts.networkVersion(first));
         assertThat(parts.networkVersion(null)).isEqualTo(parts.version(null));
+
+        // a host's version kept from its last plan is the one made afresh, and moves when its peers do
+        assertThat(parts.networkVersion("h1", first)).isEqualTo(parts.networkVersion(first));
+        assertThat(parts.networkVersion("h1", copy)).isEqualTo(parts.networkVersion(first));
+        assertThat(parts.networkVersion("h1", second)).isEqualTo(parts.networkVersion(second)).isNotEqualTo(parts.networkVersion(first));
+        assertThat(parts.networkVersion("h1", moved)).isEqualTo(parts.networkVersion(moved));
     }
 
     private static SyncResponse whole(NetworkPlan network)
