@@ -4,6 +4,7 @@ import io.berth.controlplane.store.StoreTransaction;
 import io.berth.controlplane.tasks.Task;
 import io.berth.controlplane.tasks.TaskStatus;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,14 +29,94 @@ final class PlacedTasksLedger
     private PlacedTasks copy = PlacedTasks.NONE;
     private long reads;
 
-    /** The placed tasks, and what they take of each host (by host id), kept along with them. */
-    record PlacedTasks(List<Task> tasks, Map<String, HostUse> use)
+    /**
+     * The placed tasks, and what they take of each host (by host id), kept along with them. A copy that a commit moved on
+     * keeps what it takes of each host at once (placement reads that every round), but makes its list of tasks from the
+     * copy before and the tasks written only when asked (a round asks only when some task found no host, to see which
+     * spot tasks could make room): a list of every placed task made at every round's commit cost the round, which every
+     * RunTask waits for, O(tasks in the cluster).
+     */
+    static final class PlacedTasks
     {
-        static final PlacedTasks NONE = new PlacedTasks(List.of(), Map.of());
+        static final PlacedTasks NONE = of(List.of());
+        /** Copies made from the one before at most, before the list is made anyway: what each holds alive stays bounded. */
+        private static final int MAX_UNMADE = 64;
+
+        private final Map<String, HostUse> use;
+        private PlacedTasks before;
+        private List<Task> written;
+        private List<Task> tasks;
+        private final int unmade;
+
+        private PlacedTasks(Map<String, HostUse> use, PlacedTasks before, List<Task> written, List<Task> tasks, int unmade)
+        {
+            this.use = use;
+            this.before = before;
+            this.written = written;
+            this.tasks = tasks;
+            this.unmade = unmade;
+        }
 
         static PlacedTasks of(List<Task> tasks)
         {
-            return new PlacedTasks(tasks, HostUse.of(tasks));
+            return new PlacedTasks(HostUse.of(tasks), null, null, List.copyOf(tasks), 0);
+        }
+
+        Map<String, HostUse> use()
+        {
+            return use;
+        }
+
+        /** Every placed task, in the order the store gives them, then as they were written. */
+        synchronized List<Task> tasks()
+        {
+            if (tasks == null) {
+                Map<String, Task> byId = new LinkedHashMap<>();
+                before.tasks().forEach(task -> byId.put(task.taskId(), task));
+                for (Task task : written) {
+                    byId.remove(task.taskId());
+                    if (placementSees(task)) {
+                        byId.put(task.taskId(), task);
+                    }
+                }
+                tasks = List.copyOf(byId.values());
+                before = null;
+                written = null;
+            }
+            return tasks;
+        }
+
+        /** This copy with the tasks a commit wrote (as stored): those placed and not STOPPED are in it, the others not. */
+        PlacedTasks with(List<StoreTransaction.PlacedTaskWrite> writes)
+        {
+            Map<String, HostUse> changed = new HashMap<>(use);
+            List<Task> writtenTasks = new ArrayList<>();
+            for (StoreTransaction.PlacedTaskWrite write : writes) {
+                Task was = write.before();
+                if (was != null && placementSees(was)) {
+                    // a host left with nothing is left out, as a copy read afresh leaves it
+                    changed.computeIfPresent(was.state().hostId(), (hostId, used) -> {
+                        HostUse left = used.with(was, -1);
+                        return left.equals(HostUse.NONE) ? null : left;
+                    });
+                }
+                Task task = write.after();
+                if (placementSees(task)) {
+                    changed.merge(task.state().hostId(), HostUse.NONE.with(task, 1), (used, ignored) -> used.with(task, 1));
+                }
+                writtenTasks.add(task);
+            }
+            PlacedTasks next = new PlacedTasks(Map.copyOf(changed), this, List.copyOf(writtenTasks), null, unmade + 1);
+            if (next.unmade >= MAX_UNMADE) {
+                next.tasks();
+                return new PlacedTasks(next.use, null, null, next.tasks(), 0);
+            }
+            return next;
+        }
+
+        private static boolean placementSees(Task task)
+        {
+            return task.state().hostId() != null && task.state().lastStatus() != TaskStatus.STOPPED;
         }
     }
 
@@ -94,20 +175,7 @@ final class PlacedTasksLedger
             copy = PlacedTasks.NONE;
             return;
         }
-        Map<String, Task> byId = new LinkedHashMap<>();
-        copy.tasks().forEach(task -> byId.put(task.taskId(), task));
-        Map<String, HostUse> use = new HashMap<>(copy.use());
-        for (Task written : transaction.placedTasksWritten()) {
-            Task was = byId.remove(written.taskId());
-            if (was != null) {
-                use.computeIfPresent(was.state().hostId(), (hostId, used) -> used.with(was, -1));
-            }
-            if (written.state().hostId() != null && written.state().lastStatus() != TaskStatus.STOPPED) {
-                byId.put(written.taskId(), written);
-                use.merge(written.state().hostId(), HostUse.NONE.with(written, 1), (used, ignored) -> used.with(written, 1));
-            }
-        }
-        copy = new PlacedTasks(List.copyOf(byId.values()), Map.copyOf(use));
+        copy = copy.with(transaction.placedTasksWritten());
         epoch = base + 1;
     }
 }

@@ -14,7 +14,7 @@ import java.util.Objects;
  */
 final class PlacedTaskChanges
 {
-    private final List<Task> written = new ArrayList<>();
+    private final List<StoreTransaction.PlacedTaskWrite> written = new ArrayList<>();
 
     /** Notes after (as stored) when placement sees it otherwise than before (null: a new task). */
     void wrote(Task before, Task after)
@@ -24,7 +24,7 @@ final class PlacedTaskChanges
                     && Objects.equals(before.state().hostId(), after.state().hostId())
                     && before.state().desiredStatus() == after.state().desiredStatus();
             if (!same) {
-                written.add(after);
+                written.add(new StoreTransaction.PlacedTaskWrite(before, after));
             }
         }
     }
@@ -34,7 +34,7 @@ final class PlacedTaskChanges
         return !written.isEmpty();
     }
 
-    List<Task> written()
+    List<StoreTransaction.PlacedTaskWrite> written()
     {
         return List.copyOf(written);
     }

@@ -88,8 +88,14 @@ public final class StoreTransaction
         return placedChanges.any();
     }
 
-    /** The tasks this transaction wrote in a way placement sees, as written (see {@link #changesPlacedTasks()}). */
-    public List<Task> placedTasksWritten()
+    /**
+     * A task written in a way placement sees: as it was read (null: a new task) and as written. Placement reads the same of
+     * before as of the task as a copy of the placed tasks at this transaction's epoch holds it.
+     */
+    public record PlacedTaskWrite(Task before, Task after) {}
+
+    /** The tasks this transaction wrote in a way placement sees, in the order it wrote them (see {@link #changesPlacedTasks()}). */
+    public List<PlacedTaskWrite> placedTasksWritten()
     {
         return placedChanges.written();
     }
