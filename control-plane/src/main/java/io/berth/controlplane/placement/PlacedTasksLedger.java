@@ -108,7 +108,6 @@ final class PlacedTasksLedger
             }
             PlacedTasks next = new PlacedTasks(Map.copyOf(changed), this, List.copyOf(writtenTasks), null, unmade + 1);
             if (next.unmade >= MAX_UNMADE) {
-                next.tasks();
                 return new PlacedTasks(next.use, null, null, next.tasks(), 0);
             }
             return next;
