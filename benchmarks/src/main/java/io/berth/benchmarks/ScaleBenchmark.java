@@ -160,13 +160,13 @@ public final class ScaleBenchmark
         ProcessCpu.Use cpu = ProcessCpu.now(pids).since(before);
         SimulatedFleet.SyncRecorder syncs = fleet.nextPhase();
         List<Duration> roundTrips = syncs.roundTrips();
-        // the network plans fetched alone (after a change of a host's network only) cost the control plane too
+        // the network plans sent alone (after a change of a host's network only) cost the control plane too
         double calls = syncs.perSecond() + syncs.networkFetchesPerSecond();
-        return String.format(Locale.ROOT, "%-34s %9.0f %8s %8s %9d %7.2f %8d %8s %10s   (syncs; CPU per sync %.1f ms; %.0f network plans fetched alone/s, "
-                        + "CPU per sync or plan fetched %.1f ms; %d bytes per sync, request and answer; %d bytes per plan fetched)", "syncs only, 1 replica",
-                syncs.perSecond(), p50(roundTrips), p99(roundTrips), syncs.failures(), cpu.ownCores(), rssMiB(pids), "-", "-",
-                cpu.ownCores() * 1000 / Math.max(syncs.perSecond(), 0.001), syncs.networkFetchesPerSecond(), cpu.ownCores() * 1000 / Math.max(calls, 0.001),
-                syncs.bytesPerSync(), syncs.bytesPerNetworkFetch());
+        return String.format(Locale.ROOT, "%-34s %9.0f %8s %8s %9d %7.2f %8d %8s %10s   (syncs; CPU per sync %.1f ms; %.0f network plans sent alone/s, "
+                        + "%.0f of them with their wake-up; CPU per sync or plan sent alone %.1f ms; %d bytes per sync, request and answer; %d bytes per plan sent alone)",
+                "syncs only, 1 replica", syncs.perSecond(), p50(roundTrips), p99(roundTrips), syncs.failures(), cpu.ownCores(), rssMiB(pids), "-", "-",
+                cpu.ownCores() * 1000 / Math.max(syncs.perSecond(), 0.001), syncs.networkFetchesPerSecond(), syncs.networkBroughtPerSecond(),
+                cpu.ownCores() * 1000 / Math.max(calls, 0.001), syncs.bytesPerSync(), syncs.bytesPerNetworkFetch());
     }
 
     private static String p50(List<Duration> samples)
@@ -202,11 +202,11 @@ public final class ScaleBenchmark
         List<Duration> seen = new ArrayList<>();
         load.answeredAt().forEach((taskId, answered) -> Optional.ofNullable(fleet.firstSeen(taskId))
                 .ifPresent(at -> seen.add(Duration.ofNanos(Math.max(0, at - answered)))));
-        String row = String.format(Locale.ROOT, "%-34s %9.0f %8s %8s %9d %7.2f %8d %8s %10s   (%d tasks, %.0f syncs/s, sync p99 %s ms, %.0f network plans fetched alone/s, "
-                        + "%d bytes per sync, %d per plan fetched%s)",
+        String row = String.format(Locale.ROOT, "%-34s %9.0f %8s %8s %9d %7.2f %8d %8s %10s   (%d tasks, %.0f syncs/s, sync p99 %s ms, %.0f network plans sent alone/s, "
+                        + "%.0f of them with their wake-up, %d bytes per sync, %d per plan sent alone%s)",
                 "RunTask, " + count + (count == 1 ? " replica" : " replicas"), load.callsPerSecond(), p50(load.latencies()), p99(load.latencies()),
                 load.failures(), cpu.ownCores(), rss, p50(seen), p99(seen), load.tasks(), syncs.perSecond(), p99(syncs.roundTrips()),
-                syncs.networkFetchesPerSecond(), syncs.bytesPerSync(), syncs.bytesPerNetworkFetch(), load.lastFailure() == null ? "" : "; last failure: " + load.lastFailure());
+                syncs.networkFetchesPerSecond(), syncs.networkBroughtPerSecond(), syncs.bytesPerSync(), syncs.bytesPerNetworkFetch(), load.lastFailure() == null ? "" : "; last failure: " + load.lastFailure());
         Duration p99 = load.latencies().isEmpty() ? Duration.ofDays(1) : LatencySummary.of(load.latencies()).p99();
         return new PhaseFigures(row, load.callsPerSecond(), p99);
     }

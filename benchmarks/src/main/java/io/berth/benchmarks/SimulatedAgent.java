@@ -4,6 +4,7 @@ import io.berth.common.agentprotocol.AgentSyncDelta;
 import io.berth.common.agentprotocol.ContainerReport;
 import io.berth.common.agentprotocol.HostInfo;
 import io.berth.common.agentprotocol.IsolationTier;
+import io.berth.common.agentprotocol.NetworkAnswer;
 import io.berth.common.agentprotocol.NetworkReport;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static java.util.Objects.requireNonNull;
 
@@ -47,6 +49,13 @@ final class SimulatedAgent
     /** What the long poll asked of the reconcile loop: a sync, or the network plan alone. */
     private final AtomicBoolean syncWanted = new AtomicBoolean();
     private final AtomicBoolean networkWanted = new AtomicBoolean();
+    /** The plan the last network-only wake-up brought, for the reconcile loop to take (as the real agent's link keeps it). */
+    private final AtomicReference<PlanBrought> planBrought = new AtomicReference<>();
+
+    /** A plan a wake-up brought, what of the network it was made for the agent to hold, and its size in the wake-up's body. */
+    record PlanBrought(String madeFor, NetworkAnswer answer, int bytes)
+    {
+    }
 
     /** What the simulator reads of a (whole) sync answer. */
     record Answer(List<Assigned> tasks, Plan network)
@@ -91,6 +100,11 @@ final class SimulatedAgent
     AtomicBoolean networkWanted()
     {
         return networkWanted;
+    }
+
+    AtomicReference<PlanBrought> planBrought()
+    {
+        return planBrought;
     }
 
     int replica()

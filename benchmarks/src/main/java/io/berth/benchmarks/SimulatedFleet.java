@@ -69,9 +69,11 @@ final class SimulatedFleet
         private final LongAdder failures = new LongAdder();
         /** Request and answer bodies of the syncs, summed. */
         private final LongAdder bytes = new LongAdder();
-        /** Network plans fetched alone, after a wake-up that said only the network changed. */
+        /** Network plans sent alone, after a wake-up that said only the network changed: fetched, or with the wake-up. */
         private final LongAdder networkFetches = new LongAdder();
-        /** Answer bodies of the plans fetched alone, summed. */
+        /** Those of them that came with their wake-up. */
+        private final LongAdder networkBrought = new LongAdder();
+        /** Answer bodies of the plans sent alone, summed. */
         private final LongAdder networkFetchBytes = new LongAdder();
 
         /** The mean size of a sync (request body plus answer body), in bytes; 0 with no sync. */
@@ -99,6 +101,11 @@ final class SimulatedFleet
         double networkFetchesPerSecond()
         {
             return networkFetches.sum() / ((System.nanoTime() - startedAt) / 1e9);
+        }
+
+        double networkBroughtPerSecond()
+        {
+            return networkBrought.sum() / ((System.nanoTime() - startedAt) / 1e9);
         }
 
         /** The mean size of a plan fetched alone (the answer body), in bytes; 0 with none. */
@@ -209,7 +216,7 @@ final class SimulatedFleet
                 boolean syncWanted = agent.syncWanted().getAndSet(false);
                 // as the real agent's reconcile loop: a change of the network alone between heartbeats fetches the plan alone
                 boolean syncDue = syncWanted || lastSync == 0 || System.nanoTime() - lastSync >= heartbeat.toNanos();
-                boolean fetched = !syncDue && network && fetchNetwork(agent);
+                boolean fetched = !syncDue && network && (tookPlanBrought(agent) || fetchNetwork(agent));
                 if (syncDue || (network && !fetched)) {
                     lastSync = System.nanoTime();
                     sync(agent);
@@ -272,14 +279,36 @@ final class SimulatedFleet
         }
     }
 
+    /**
+     * Holds the plan the last network-only wake-up brought when it is still made for what the agent holds (as the real
+     * agent's link takes it, on the thread that syncs); false when none came or it no longer fits (a fetch follows).
+     */
+    private boolean tookPlanBrought(SimulatedAgent agent)
+    {
+        SimulatedAgent.PlanBrought brought = agent.planBrought().getAndSet(null);
+        if (brought == null || agent.delta().networkBrought(brought.madeFor(), brought.answer()).isEmpty()) {
+            return false;
+        }
+        recorder.get().networkFetches.increment();
+        recorder.get().networkBrought.increment();
+        recorder.get().networkFetchBytes.add(brought.bytes());
+        return true;
+    }
+
     private void listenForChanges(SimulatedAgent agent, Semaphore wakeUps)
     {
         while (running) {
             try {
-                byte[] answer = call(agent.replica(), agent.hashCode(), "changes?timeout=" + LONG_POLL_SECONDS + "&network=1", null, agent.credential(),
-                        Duration.ofSeconds(LONG_POLL_SECONDS + 10));
+                // as the real agent's link: the plan comes with a network-only wake-up, made for what is held now
+                String held = agent.delta().heldNetworkQuery();
+                byte[] answer = call(agent.replica(), agent.hashCode(), "changes?timeout=" + LONG_POLL_SECONDS + "&network=1&plan=1" + (held.isEmpty() ? "" : "&" + held),
+                        null, agent.credential(), Duration.ofSeconds(LONG_POLL_SECONDS + 10));
                 JsonNode changes = mapper.readTree(answer);
                 if (changes.path("changed").asBoolean()) {
+                    JsonNode brought = changes.get("network");
+                    if (changes.path("networkOnly").asBoolean() && brought != null && !brought.isNull()) {
+                        agent.planBrought().set(new SimulatedAgent.PlanBrought(changes.path("madeFor").asText(held), mapper.treeToValue(brought, NetworkAnswer.class), mapper.writeValueAsBytes(brought).length));
+                    }
                     (changes.path("networkOnly").asBoolean() ? agent.networkWanted() : agent.syncWanted()).set(true);
                     wakeUps.release();
                 }

@@ -56,6 +56,8 @@ public final class HttpControlPlaneLink
     private final ControlPlaneKeys keys;
     private final CredentialRotation rotation;
     private final AgentSyncDelta delta = new AgentSyncDelta();
+    /** The network plan the last network-only wake-up brought and what its poll named as held, until {@link #network} takes it. */
+    private volatile PlanBrought broughtByWakeUp;
     private volatile HostCredential credential;
 
     /**
@@ -189,18 +191,30 @@ public final class HttpControlPlaneLink
         poll(timeout, "");
     }
 
-    /** A long poll that says when only the host's network changed (an older control plane never says so: ANY then). */
+    /**
+     * A long poll that says when only the host's network changed (an older control plane never says so: ANY then), and
+     * asks for the plan to come with such a wake-up, as a fetch naming what is held now would get it ({@link #network}
+     * then uses it rather than fetch; an older control plane sends none).
+     */
     @Override
     public HostChange awaitChanges(String hostId, Duration timeout)
             throws InterruptedException
     {
-        byte[] answer = poll(timeout, "&network=1");
+        String held = delta.heldNetworkQuery();
+        byte[] answer = poll(timeout, "&network=1&plan=1" + (held.isEmpty() ? "" : "&" + held));
         try {
             JsonNode changes = Json.mapper().readTree(answer);
             if (!changes.path("changed").asBoolean(true)) {
                 return HostChange.NONE;
             }
-            return changes.path("networkOnly").asBoolean(false) ? HostChange.NETWORK : HostChange.ANY;
+            if (!changes.path("networkOnly").asBoolean(false)) {
+                return HostChange.ANY;
+            }
+            if (changes.hasNonNull("network")) {
+                // made for what this agent holds once it took the last plan answered to it (the control plane says which)
+                broughtByWakeUp = new PlanBrought(changes.path("madeFor").asText(held), Json.mapper().treeToValue(changes.get("network"), NetworkAnswer.class));
+            }
+            return HostChange.NETWORK;
         }
         catch (IOException e) {
             // a wake-up all the same: the sync that follows finds out what changed
@@ -219,6 +233,15 @@ public final class HttpControlPlaneLink
     {
         if (!hostId.equals(credential.hostId())) {
             throw new IllegalArgumentException("this link speaks for host " + credential.hostId() + ", not " + hostId);
+        }
+        PlanBrought brought = broughtByWakeUp;
+        broughtByWakeUp = null;
+        if (brought != null) {
+            // taken only when made for what is held now: a sync since may have moved that on, and then a fetch follows
+            Optional<NetworkPlan> plan = delta.networkBrought(brought.madeFor(), brought.answer());
+            if (plan.isPresent()) {
+                return plan;
+            }
         }
         NetworkAnswer answer;
         try {
@@ -266,5 +289,10 @@ public final class HttpControlPlaneLink
     public void verifyCredential()
     {
         http.call("GET", "changes?timeout=0", null, credential.authorizationHeader(), POLL_MARGIN);
+    }
+
+    /** A plan a wake-up brought, and what of the network it was made for an agent to hold. */
+    private record PlanBrought(String madeFor, NetworkAnswer answer)
+    {
     }
 }

@@ -63,6 +63,13 @@ public final class RuncConmonRuntime
     /** How long a look waits for conmon to record the exit of a started process that is gone. */
     private static final Duration EXIT_RECORD_WAIT = Duration.ofMillis(500);
     private static final int SIGKILL = 9;
+    private static final int SIGSTOP = 19;
+    /**
+     * How long after its start a container's init may take to set what it does with a signal before one sent to it is
+     * sent anyway (tini does in a few milliseconds, a loaded machine can take hundreds).
+     */
+    private static final Duration INIT_SETTLING = Duration.ofSeconds(2);
+    private static final Duration INIT_SETTLING_LOOK_INTERVAL = Duration.ofMillis(5);
     private static final Path HOST_RESOLV_CONF = Path.of("/etc/resolv.conf");
     private static final Path NSENTER = Path.of("/usr/bin/nsenter");
 
@@ -237,6 +244,7 @@ public final class RuncConmonRuntime
             // step); the pid counts only while it lives in the container's cgroup, so a reused pid is never signalled
             OptionalInt pid = ContainerProcess.livePid(layout.containerPidFile(containerId), containerId);
             if (pid.isPresent()) {
+                awaitInitSettled(containerId, pid.getAsInt(), signal);
                 try {
                     LinuxSyscalls.kill(pid.getAsInt(), signal);
                     log.info("Sent signal {} to container {}", signal, containerId);
@@ -256,6 +264,39 @@ public final class RuncConmonRuntime
         Optional<RuncState> state = runc.state(containerId);
         if (state.isPresent() && !state.get().status().equals("stopped")) {
             throw new IllegalStateException("cannot signal container " + containerId + ": " + RuncMessages.fromStderr(output.stderr()));
+        }
+    }
+
+    /**
+     * Holds a catchable signal back while the container's init, started less than {@link #INIT_SETTLING} ago, has not yet
+     * caught, blocked or ignored it (the kernel would drop it: see {@link InitSignalDisposition}); an init that never
+     * does costs nothing more, as the signal would have been lost all the same.
+     */
+    private void awaitInitSettled(String containerId, int pid, int signal)
+    {
+        if (signal == SIGKILL || signal == SIGSTOP) {
+            return;
+        }
+        Duration left;
+        try {
+            left = INIT_SETTLING.minus(Duration.between(Files.getLastModifiedTime(layout.startedMarker(containerId)).toInstant(), Instant.now()));
+        }
+        catch (IOException e) {
+            return;
+        }
+        if (left.compareTo(INIT_SETTLING) > 0) {
+            // a marker from the future (the clock moved back): bound the wait all the same
+            left = INIT_SETTLING;
+        }
+        long deadline = System.nanoTime() + left.toNanos();
+        while (!InitSignalDisposition.settled(pid, signal) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(INIT_SETTLING_LOOK_INTERVAL);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

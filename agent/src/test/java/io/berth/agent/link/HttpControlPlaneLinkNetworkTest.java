@@ -87,11 +87,55 @@ class HttpControlPlaneLinkNetworkTest
             throws Exception
     {
         assertThat(link.awaitChanges("host-1", Duration.ofSeconds(30))).isEqualTo(HostChange.NONE);
-        assertThat(calls).containsExactly("changes?timeout=30&network=1");
+        assertThat(calls).containsExactly("changes?timeout=30&network=1&plan=1");
         changesAnswer = "{\"changed\": true, \"networkOnly\": true}";
         assertThat(link.awaitChanges("host-1", Duration.ofSeconds(30))).isEqualTo(HostChange.NETWORK);
         changesAnswer = "{\"changed\": true}";
         assertThat(link.awaitChanges("host-1", Duration.ofSeconds(30))).isEqualTo(HostChange.ANY);
+    }
+
+    @Test
+    void aPlanThatCameWithTheWakeUpIsTakenWithoutAFetchAndOneThatNoLongerFitsIsFetched()
+            throws Exception
+    {
+        syncAnswer = new SyncResponse(List.of(), PLAN, null, List.of(), new SyncResponse.PartVersions("a1", "n1", "i1"), List.of(), false);
+        link.sync(request());
+        String noEndpoints = EndpointChanges.versionOf(List.of());
+
+        // the poll names what is held; the wake-up brings the plan that moved, made for what this agent holds
+        changesAnswer = "{\"changed\": true, \"networkOnly\": true, \"madeFor\": \"held=n1&endpoints=" + noEndpoints + "\", \"network\": "
+                + Json.mapper().writeValueAsString(new NetworkAnswer(MOVED, "n2", false)) + "}";
+        assertThat(link.awaitChanges("host-1", Duration.ofSeconds(30))).isEqualTo(HostChange.NETWORK);
+        assertThat(link.network("host-1")).contains(MOVED);
+        assertThat(calls).containsExactly("sync held network null", "changes?timeout=30&network=1&plan=1&held=n1&endpoints=" + noEndpoints);
+
+        // one made for a list this agent no longer holds: fetched instead
+        calls.clear();
+        EndpointChanges stale = new EndpointChanges(EndpointChanges.versionOf(List.of(new TaskEndpoint("10.213.9.9", "111122223333"))), "x", List.of(), List.of());
+        changesAnswer = "{\"changed\": true, \"networkOnly\": true, \"network\": "
+                + Json.mapper().writeValueAsString(new NetworkAnswer(PLAN.withEndpoints(List.of()), "n3", false, stale)) + "}";
+        networkAnswer = new NetworkAnswer(PLAN, "n3", false);
+        assertThat(link.awaitChanges("host-1", Duration.ofSeconds(30))).isEqualTo(HostChange.NETWORK);
+        assertThat(link.network("host-1")).contains(PLAN);
+        assertThat(calls).containsExactly("changes?timeout=30&network=1&plan=1&held=n2&endpoints=" + noEndpoints, "network?held=n2&endpoints=" + noEndpoints);
+
+        // one the control plane made for another list than held: fetched
+        calls.clear();
+        changesAnswer = "{\"changed\": true, \"networkOnly\": true, \"madeFor\": \"held=n0&endpoints=" + noEndpoints + "\", \"network\": "
+                + Json.mapper().writeValueAsString(new NetworkAnswer(MOVED, "n5", false)) + "}";
+        networkAnswer = new NetworkAnswer(PLAN, "n3", true);
+        assertThat(link.awaitChanges("host-1", Duration.ofSeconds(30))).isEqualTo(HostChange.NETWORK);
+        assertThat(link.network("host-1")).contains(PLAN);
+        assertThat(calls).last().asString().startsWith("network?held=n3");
+
+        // a sync in between: what the wake-up brought is older than its answer, so the next look fetches
+        calls.clear();
+        changesAnswer = "{\"changed\": true, \"networkOnly\": true, \"network\": " + Json.mapper().writeValueAsString(new NetworkAnswer(MOVED, "n4", false)) + "}";
+        assertThat(link.awaitChanges("host-1", Duration.ofSeconds(30))).isEqualTo(HostChange.NETWORK);
+        link.sync(request());
+        networkAnswer = new NetworkAnswer(null, "n1", true);
+        assertThat(link.network("host-1")).contains(PLAN);
+        assertThat(calls).last().asString().startsWith("network?held=n1");
     }
 
     @Test

@@ -195,6 +195,30 @@ class RuncConmonRuntimeIntegrationTest
     }
 
     /**
+     * A stop sent in the first moments of a container, before its init set a handler, is not lost: the kernel drops a
+     * signal to a PID namespace's init that has none, so the runtime holds it back until the init has one (tini's race).
+     */
+    @Test
+    void aSignalSentBeforeTheInitSetItsHandlerReachesItOnceItHasOne()
+            throws Exception
+    {
+        runtime.start(launch("settling", "sh", "-c", "sleep 0.3; trap 'exit 143' TERM; sleep 1000 & wait"));
+
+        runtime.signal("settling", 15);
+
+        Optional<ContainerStatus> status = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> runtime.status("settling"), found -> found.orElse(null) instanceof ContainerStatus.Exited);
+        assertThat(((ContainerStatus.Exited) status.orElseThrow()).exitCode()).isEqualTo(143);
+
+        // an init that never sets one is signalled once its start is long enough past: the signal is lost, as it would be anyway
+        runtime.start(launch("plain", "sleep", "1000"));
+        long sent = System.nanoTime();
+        runtime.signal("plain", 15);
+        assertThat(Duration.ofNanos(System.nanoTime() - sent)).isLessThan(Duration.ofSeconds(5));
+        assertThat(runtime.status("plain")).get().isInstanceOf(ContainerStatus.Running.class);
+    }
+
+    /**
      * The exit watch tells of each exit (once its code is there to read) and not of a running container; after it
      * is closed, of none. It may tell of an exit twice, or of conmon's temporary file for it.
      */

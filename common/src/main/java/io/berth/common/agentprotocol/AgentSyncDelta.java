@@ -175,8 +175,30 @@ public final class AgentSyncDelta
      */
     public synchronized String networkFetchPath()
     {
+        String held = heldNetworkQuery();
+        return held.isEmpty() ? "network" : "network?" + held;
+    }
+
+    /**
+     * What a fetch of the network plan names as held ({@code held=VERSION&endpoints=VERSION}), empty when no plan is held:
+     * a long poll that asks for the plan with its wake-up names the same.
+     */
+    public synchronized String heldNetworkQuery()
+    {
         String held = heldNetworkVersion();
-        return held == null ? "network" : "network?held=" + held + "&endpoints=" + heldEndpointsVersion();
+        return held == null ? "" : "held=" + held + "&endpoints=" + heldEndpointsVersion();
+    }
+
+    /**
+     * The plan a network-only wake-up brought, made for an agent that holds madeFor of the network (as
+     * {@link #heldNetworkQuery} names it): taken as a fetch's answer while that is what is held, empty otherwise (a sync
+     * since moved it on, and the plan may be older than what it holds: a fetch follows). Called where the syncs are made,
+     * never while one is under way.
+     */
+    public synchronized Optional<NetworkPlan> networkBrought(String madeFor, NetworkAnswer answer)
+    {
+        requireNonNull(madeFor, "madeFor is null");
+        return heldNetworkQuery().equals(madeFor) ? networkFetched(answer) : Optional.empty();
     }
 
     /**

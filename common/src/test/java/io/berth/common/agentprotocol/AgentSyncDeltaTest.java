@@ -88,6 +88,29 @@ class AgentSyncDeltaTest
     }
 
     @Test
+    void aPlanAWakeUpBroughtIsTakenOnlyWhileWhatItsPollNamedIsStillHeld()
+    {
+        SyncRequest full = request(report("t1", TaskReport.Status.RUNNING));
+        exchange(full, whole(V1));
+        String named = delta.heldNetworkQuery();
+        assertThat(named).startsWith("held=n1&endpoints=");
+        NetworkPlan moved = new NetworkPlan("10.213.0.0/16", "10.213.0.0/24", new HostLinkSettings("vxlan", 42, 4789),
+                List.of(new NetworkPeer("host-2", "192.0.2.2", "10.213.1.0/24")), List.of(), null, null);
+        NetworkPlan movedAgain = new NetworkPlan("10.213.0.0/16", "10.213.0.0/24", new HostLinkSettings("vxlan", 42, 4789),
+                List.of(new NetworkPeer("host-3", "192.0.2.3", "10.213.2.0/24")), List.of(), null, null);
+
+        // a sync moved what is held on past what the poll named: the plan brought may be older, so it is not taken
+        exchange(full, new SyncResponse(List.of(), movedAgain, null, List.of(), new SyncResponse.PartVersions("a1", "n3", "i1"), List.of(), false));
+        assertThat(delta.networkBrought(named, new NetworkAnswer(moved, "n2", false))).isEmpty();
+        assertThat(delta.heldNetwork()).isEqualTo(movedAgain);
+
+        // made for what is held: taken as a fetch's answer, and named by the next request
+        String now = delta.heldNetworkQuery();
+        assertThat(delta.networkBrought(now, new NetworkAnswer(moved, "n4", false))).contains(moved);
+        assertThat(delta.outgoing(full).held().network()).isEqualTo("n4");
+    }
+
+    @Test
     void aLostAnswerMakesTheNextSyncWhole()
     {
         SyncRequest full = request(report("t1", TaskReport.Status.RUNNING));

@@ -275,20 +275,39 @@ public final class AgentProtocolHandler
         if (!network.isEmpty() && !network.equals("0") && !network.equals("1")) {
             throw new ProtocolError(400, "InvalidParameterException", "network must be 1 (tell a change of the host's network alone as such) or 0, got '" + network + "'");
         }
+        String plan = parameter(query, "plan");
+        if (!plan.isEmpty() && !plan.equals("0") && !plan.equals("1")) {
+            throw new ProtocolError(400, "InvalidParameterException", "plan must be 1 (send the network plan with a wake-up for it) or 0, got '" + plan + "'");
+        }
         if (!network.equals("1")) {
             return Map.of("changed", gateway.waitForChange(hostId, timeout));
         }
         HostChange change = gateway.awaitChanges(hostId, timeout);
-        return change == HostChange.NETWORK ? Map.of("changed", true, "networkOnly", true) : Map.of("changed", change == HostChange.ANY);
+        if (change != HostChange.NETWORK) {
+            return Map.of("changed", change == HostChange.ANY);
+        }
+        if (!plan.equals("1")) {
+            return Map.of("changed", true, "networkOnly", true);
+        }
+        // the plan comes with the wake-up, no round trip more: made for what the agent holds once it took the last plan
+        // answered to it here (what the poll named is often older: syncs go on while it waits); the agent takes it only
+        // when that is what it holds, and fetches otherwise
+        String madeFor = answerParts.networkGiven(hostId).orElse(query);
+        return Map.of("changed", true, "networkOnly", true, "network", networkAnswer(hostId, madeFor), "madeFor", heldNetworkQuery(madeFor));
     }
 
     private NetworkAnswer network(HttpExchange exchange, String method)
     {
         requireMethod(method, "GET");
-        String hostId = authenticate(exchange);
+        return networkAnswer(authenticate(exchange), exchange.getRequestURI().getRawQuery());
+    }
+
+    /** The host's network plan for an agent that holds the plan at held= and the endpoint list at endpoints= of query. */
+    private NetworkAnswer networkAnswer(String hostId, String query)
+    {
         NetworkPlan plan = gateway.network(hostId).orElse(null);
         String version = answerParts.networkVersion(hostId, plan);
-        String query = exchange.getRequestURI().getRawQuery();
+        answerParts.networkGiven(hostId, version, plan);
         if (plan != null && version.equals(parameter(query, "held"))) {
             return new NetworkAnswer(null, version, true);
         }
@@ -300,6 +319,13 @@ public final class AgentProtocolHandler
         return endpointsJson.changesFrom(heldEndpoints, plan.endpoints())
                 .map(changes -> new NetworkAnswer(plan.withEndpoints(List.of()), version, false, changes))
                 .orElseGet(() -> new NetworkAnswer(plan, version, false));
+    }
+
+    /** The held= and endpoints= of a query, as an agent names what it holds of its network; empty when it names none. */
+    private static String heldNetworkQuery(String query)
+    {
+        String held = parameter(query, "held");
+        return held.isEmpty() ? "" : "held=" + held + "&endpoints=" + parameter(query, "endpoints");
     }
 
     /** The operation a path names, as the metrics label it: one of the protocol's, or "other" (never what a caller wrote). */

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
@@ -51,6 +52,8 @@ final class SyncAnswerParts
     private final ConcurrentMap<String, Versioned> lastTasks = new ConcurrentHashMap<>();
     /** The last network part each host was given, without its endpoints (a host's peers and egress), and its version. */
     private final ConcurrentMap<String, Versioned> lastNetworks = new ConcurrentHashMap<>();
+    /** What each host holds of its network once it took the last plan answered to it here, as its agent names it. */
+    private final ConcurrentMap<String, String> networksGiven = new ConcurrentHashMap<>();
 
     /** A part and the version made of it. */
     private record Versioned(Object part, String version) {}
@@ -80,6 +83,7 @@ final class SyncAnswerParts
                 remembered(lastTasks, hostId, whole.tasks(), () -> version(whole.tasks())),
                 networkVersion(hostId, whole.network()),
                 version(whole.ingress()));
+        networkGiven(hostId, versions.network(), whole.network());
         if (held == null) {
             return whole.withParts(whole.tasks(), whole.network(), whole.ingress(), versions, List.of());
         }
@@ -104,6 +108,34 @@ final class SyncAnswerParts
         return endpoints.changesFrom(held.endpoints(), whole.network().endpoints())
                 .map(changes -> answer.withEndpointChanges(whole.network().withEndpoints(List.of()), changes))
                 .orElse(answer);
+    }
+
+    /**
+     * Notes that hostId was answered its network plan at version (null: none): once its agent takes the answer, it
+     * names what it holds as {@link #networkGiven(String)} says.
+     */
+    void networkGiven(String hostId, String version, NetworkPlan plan)
+    {
+        if (hostId == null) {
+            return;
+        }
+        if (plan == null) {
+            networksGiven.remove(hostId);
+            return;
+        }
+        if (networksGiven.size() >= MAX_HOSTS) {
+            networksGiven.clear();
+        }
+        networksGiven.put(hostId, "held=" + version + "&endpoints=" + endpoints.version(plan.endpoints()));
+    }
+
+    /**
+     * What hostId holds of its network if its agent took the last plan answered to it here ({@code held=VERSION&endpoints=VERSION},
+     * as the agent names it), empty when none was: a plan sent unasked is made for that, and taken only when it is so.
+     */
+    Optional<String> networkGiven(String hostId)
+    {
+        return Optional.ofNullable(networksGiven.get(hostId));
     }
 
     /** The digest of the part's JSON as it goes on the wire (a missing part is JSON null), base64url. */

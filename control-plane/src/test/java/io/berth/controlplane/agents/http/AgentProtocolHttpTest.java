@@ -240,6 +240,38 @@ class AgentProtocolHttpTest
     }
 
     @Test
+    void aNetworkOnlyWakeUpBringsThePlanMadeForWhatTheAgentHoldsSinceItsLastAnswer()
+            throws Exception
+    {
+        String token = controlPlane.hostAccess().issueJoinToken(Optional.empty()).token();
+        HostCredential watcher = join(token);
+        AgentSyncDelta watcherDelta = new AgentSyncDelta();
+        assertThat(deltaSync(watcher, watcherDelta).network().peers()).isEmpty();
+        // what a long poll begun now names; the watcher's syncs go on while it waits
+        String namedByThePoll = watcherDelta.heldNetworkQuery();
+
+        HostCredential second = join(token);
+        deltaSync(second, new AgentSyncDelta());
+        assertThat(deltaSync(watcher, watcherDelta).network().peers()).extracting(NetworkPeer::hostId).containsExactly(second.hostId());
+        assertThat(watcherDelta.heldNetworkQuery()).isNotEqualTo(namedByThePoll);
+        HostCredential third = join(token);
+        deltaSync(third, new AgentSyncDelta());
+
+        // the network changed since the watcher's last answer: the wake-up brings the plan, made for what that answer left it holding
+        HttpResponse<String> woken = get("changes?timeout=20&network=1&plan=1&" + namedByThePoll, watcher.authorizationHeader());
+        JsonNode answer = Json.mapper().readTree(woken.body());
+        assertThat(answer.path("networkOnly").asBoolean()).isTrue();
+        assertThat(answer.path("madeFor").asText()).isEqualTo(watcherDelta.heldNetworkQuery());
+        NetworkPlan plan = watcherDelta.networkBrought(answer.path("madeFor").asText(), Json.mapper().treeToValue(answer.get("network"), NetworkAnswer.class)).orElseThrow();
+        assertThat(plan.peers()).extracting(NetworkPeer::hostId).containsExactlyInAnyOrder(second.hostId(), third.hostId());
+        // it is the control plane's plan: the next sync leaves the network out as held
+        assertThat(deltaSync(watcher, watcherDelta).network()).isEqualTo(plan);
+
+        // a garbled plan= is refused
+        assertThat(get("changes?timeout=0&network=1&plan=2", watcher.authorizationHeader()).statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void aPlanFetchedAfterATaskStartedBringsOnlyHowTheEndpointsChanged()
             throws Exception
     {

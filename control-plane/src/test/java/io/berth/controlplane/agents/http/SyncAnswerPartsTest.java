@@ -1,9 +1,12 @@
 package io.berth.controlplane.agents.http;
 
+import io.berth.common.agentprotocol.AgentSyncDelta;
 import io.berth.common.agentprotocol.HeldState;
+import io.berth.common.agentprotocol.HostInfo;
 import io.berth.common.agentprotocol.HostLinkSettings;
 import io.berth.common.agentprotocol.NetworkPeer;
 import io.berth.common.agentprotocol.NetworkPlan;
+import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
 import io.berth.common.agentprotocol.TaskAssignment;
 import io.berth.common.agentprotocol.TaskEndpoint;
@@ -11,6 +14,7 @@ import io.berth.common.json.Json;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -113,6 +117,27 @@ class SyncAnswerPartsTest
         assertThat(parts.networkVersion("h1", copy)).isEqualTo(parts.networkVersion(first));
         assertThat(parts.networkVersion("h1", second)).isEqualTo(parts.networkVersion(second)).isNotEqualTo(parts.networkVersion(first));
         assertThat(parts.networkVersion("h1", moved)).isEqualTo(parts.networkVersion(moved));
+    }
+
+    @Test
+    void whatAHostHoldsOnceItTookItsLastAnswerIsNamedAsItsAgentNamesIt()
+    {
+        assertThat(parts.networkGiven("host-1")).isEmpty();
+        NetworkPlan plan = plan(List.of(new TaskEndpoint("10.213.1.5", "111122223333")));
+        SyncResponse answer = parts.answer("host-1", whole(plan), null);
+
+        AgentSyncDelta agent = new AgentSyncDelta();
+        SyncRequest request = new SyncRequest(new HostInfo("host-1", "127.0.0.1", 1024, 2048, Map.of()), List.of());
+        agent.incoming(request, agent.outgoing(request), answer);
+        assertThat(parts.networkGiven("host-1")).contains(agent.heldNetworkQuery());
+        // a plan answered alone moves it too; no plan leaves nothing named
+        NetworkPlan moved = plan(List.of());
+        parts.networkGiven("host-1", parts.networkVersion("host-1", moved), moved);
+        agent.networkFetched(moved, parts.networkVersion("host-1", moved));
+        assertThat(parts.networkGiven("host-1")).contains(agent.heldNetworkQuery());
+        parts.networkGiven("host-1", parts.networkVersion(null), null);
+        assertThat(parts.networkGiven("host-1")).isEmpty();
+        assertThat(parts.networkGiven("host-2")).isEmpty();
     }
 
     private static SyncResponse whole(NetworkPlan network)
