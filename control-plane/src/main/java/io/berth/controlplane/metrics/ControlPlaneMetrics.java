@@ -40,6 +40,7 @@ public final class ControlPlaneMetrics
     private final Counter requests;
     private final Histogram requestDuration;
     private final Counter agentCalls;
+    private final Counter networkPlans;
     private final Counter placements;
     private final Histogram placementLatency;
 
@@ -67,6 +68,12 @@ public final class ControlPlaneMetrics
                         + "network: a host's network plan fetched alone, after a change of its peers or of other hosts' task endpoints; "
                         + "changes: long polls; join, logs, certificate, rotate) and HTTP code")
                 .labelNames("operation", "code")
+                .register(registry);
+        this.networkPlans = Counter.builder()
+                .name("berth_agent_network_plans_total")
+                .help("Network plans answered alone after a change of a host's network only, by how they went: fetch (the agent asked) "
+                        + "or wake-up (with the long poll's answer, no round trip of its own)")
+                .labelNames("via")
                 .register(registry);
         this.placements = Counter.builder()
                 .name("berth_placements_total")
@@ -116,6 +123,12 @@ public final class ControlPlaneMetrics
     public void answered(String operation, int status)
     {
         agentCalls.labelValues(operation, Integer.toString(status)).inc();
+    }
+
+    @Override
+    public void networkPlanSent(String via)
+    {
+        networkPlans.labelValues(via).inc();
     }
 
     @Override

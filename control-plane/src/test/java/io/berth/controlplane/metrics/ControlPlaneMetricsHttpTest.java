@@ -143,6 +143,8 @@ class ControlPlaneMetricsHttpTest
         assertThat(metrics.value("berth_agent_calls_total", Map.of("operation", "network", "code", "200"))).hasValue(2);
         assertThat(metrics.value("berth_agent_calls_total", Map.of("operation", "network", "code", "401"))).hasValue(1);
         assertThat(metrics.value("berth_agent_calls_total", Map.of("operation", "other", "code", "404"))).hasValue(1);
+        // the plans answered alone, by how they went (the refused fetch answered none)
+        assertThat(metrics.value("berth_agent_network_plans_total", Map.of("via", "fetch"))).hasValue(2);
     }
 
     /** POST with a body, GET without, to /berth/agent/v1/OPERATION. */

@@ -293,13 +293,17 @@ public final class AgentProtocolHandler
         // answered to it here (what the poll named is often older: syncs go on while it waits); the agent takes it only
         // when that is what it holds, and fetches otherwise
         String madeFor = answerParts.networkGiven(hostId).orElse(query);
-        return Map.of("changed", true, "networkOnly", true, "network", networkAnswer(hostId, madeFor), "madeFor", heldNetworkQuery(madeFor));
+        NetworkAnswer answer = networkAnswer(hostId, madeFor);
+        observer.networkPlanSent("wake-up");
+        return Map.of("changed", true, "networkOnly", true, "network", answer, "madeFor", heldNetworkQuery(madeFor));
     }
 
     private NetworkAnswer network(HttpExchange exchange, String method)
     {
         requireMethod(method, "GET");
-        return networkAnswer(authenticate(exchange), exchange.getRequestURI().getRawQuery());
+        NetworkAnswer answer = networkAnswer(authenticate(exchange), exchange.getRequestURI().getRawQuery());
+        observer.networkPlanSent("fetch");
+        return answer;
     }
 
     /** The host's network plan for an agent that holds the plan at held= and the endpoint list at endpoints= of query. */
