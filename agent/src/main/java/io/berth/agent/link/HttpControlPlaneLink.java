@@ -56,7 +56,7 @@ public final class HttpControlPlaneLink
     private final ControlPlaneKeys keys;
     private final CredentialRotation rotation;
     private final AgentSyncDelta delta = new AgentSyncDelta();
-    /** The network plan the last network-only wake-up brought and what its poll named as held, until {@link #network} takes it. */
+    /** The network plan the last network-only wake-up brought and what it was made for, until {@link #network} takes it. */
     private volatile PlanBrought broughtByWakeUp;
     private volatile HostCredential credential;
 
@@ -193,8 +193,8 @@ public final class HttpControlPlaneLink
 
     /**
      * A long poll that says when only the host's network changed (an older control plane never says so: ANY then), and
-     * asks for the plan to come with such a wake-up, as a fetch naming what is held now would get it ({@link #network}
-     * then uses it rather than fetch; an older control plane sends none).
+     * asks for the plan to come with such a wake-up, made for what this agent holds once it took the last plan answered
+     * to it ({@link #network} then uses it rather than fetch when that is what it holds; an older control plane sends none).
      */
     @Override
     public HostChange awaitChanges(String hostId, Duration timeout)
