@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.berth.common.hostauth.HostCredential;
 import io.berth.common.json.Json;
 
+import io.berth.common.agentprotocol.AgentSyncDelta;
 import io.berth.common.agentprotocol.NetworkAnswer;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
@@ -299,9 +300,9 @@ final class SimulatedFleet
     {
         while (running) {
             try {
-                // as the real agent's link: the plan comes with a network-only wake-up, made for what is held now
+                // as the real agent's link: the plan comes with a network-only wake-up, made for what the agent holds since its last answer
                 String held = agent.delta().heldNetworkQuery();
-                byte[] answer = call(agent.replica(), agent.hashCode(), "changes?timeout=" + LONG_POLL_SECONDS + "&network=1&plan=1" + (held.isEmpty() ? "" : "&" + held),
+                byte[] answer = call(agent.replica(), agent.hashCode(), "changes?timeout=" + LONG_POLL_SECONDS + "&network=1&plan=1" + (held.isEmpty() ? "" : "&" + held + "&" + AgentSyncDelta.TAKES_REST_AS_HELD),
                         null, agent.credential(), Duration.ofSeconds(LONG_POLL_SECONDS + 10));
                 JsonNode changes = mapper.readTree(answer);
                 if (changes.path("changed").asBoolean()) {

@@ -201,7 +201,7 @@ public final class HttpControlPlaneLink
             throws InterruptedException
     {
         String held = delta.heldNetworkQuery();
-        byte[] answer = poll(timeout, "&network=1&plan=1" + (held.isEmpty() ? "" : "&" + held));
+        byte[] answer = poll(timeout, "&network=1&plan=1" + (held.isEmpty() ? "" : "&" + held + "&" + AgentSyncDelta.TAKES_REST_AS_HELD));
         try {
             JsonNode changes = Json.mapper().readTree(answer);
             if (!changes.path("changed").asBoolean(true)) {

@@ -107,7 +107,7 @@ class HttpControlPlaneLinkNetworkTest
                 + Json.mapper().writeValueAsString(new NetworkAnswer(MOVED, "n2", false)) + "}";
         assertThat(link.awaitChanges("host-1", Duration.ofSeconds(30))).isEqualTo(HostChange.NETWORK);
         assertThat(link.network("host-1")).contains(MOVED);
-        assertThat(calls).containsExactly("sync held network null", "changes?timeout=30&network=1&plan=1&held=n1&endpoints=" + noEndpoints);
+        assertThat(calls).containsExactly("sync held network null", "changes?timeout=30&network=1&plan=1&held=n1&endpoints=" + noEndpoints + "&rest=1");
 
         // one made for a list this agent no longer holds: fetched instead
         calls.clear();
@@ -117,7 +117,7 @@ class HttpControlPlaneLinkNetworkTest
         networkAnswer = new NetworkAnswer(PLAN, "n3", false);
         assertThat(link.awaitChanges("host-1", Duration.ofSeconds(30))).isEqualTo(HostChange.NETWORK);
         assertThat(link.network("host-1")).contains(PLAN);
-        assertThat(calls).containsExactly("changes?timeout=30&network=1&plan=1&held=n2&endpoints=" + noEndpoints, "network?held=n2&endpoints=" + noEndpoints);
+        assertThat(calls).containsExactly("changes?timeout=30&network=1&plan=1&held=n2&endpoints=" + noEndpoints + "&rest=1", "network?held=n2&endpoints=" + noEndpoints + "&rest=1");
 
         // one the control plane made for another list than held: fetched
         calls.clear();
@@ -150,7 +150,7 @@ class HttpControlPlaneLinkNetworkTest
         networkAnswer = new NetworkAnswer(MOVED, "n2", false);
         assertThat(link.network("host-1")).contains(MOVED);
         String noEndpoints = EndpointChanges.versionOf(List.of());
-        assertThat(calls).containsExactly("sync held network null", "network?held=n1&endpoints=" + noEndpoints, "network?held=n1&endpoints=" + noEndpoints);
+        assertThat(calls).containsExactly("sync held network null", "network?held=n1&endpoints=" + noEndpoints + "&rest=1", "network?held=n1&endpoints=" + noEndpoints + "&rest=1");
 
         // the next sync names the version fetched, and an answer that leaves the network out gets the fetched plan
         syncAnswer = new SyncResponse(null, null, null, List.of(), new SyncResponse.PartVersions("a1", "n2", "i1"),
@@ -172,17 +172,25 @@ class HttpControlPlaneLinkNetworkTest
         EndpointChanges changes = EndpointChanges.between(EndpointChanges.versionOf(held.endpoints()), held.endpoints(), EndpointChanges.versionOf(now), now);
         networkAnswer = new NetworkAnswer(MOVED, "n2", false, changes);
         assertThat(link.network("host-1")).contains(withEndpoints(MOVED, now));
-        assertThat(calls.getLast()).isEqualTo("network?held=n1&endpoints=" + EndpointChanges.versionOf(List.of(first)));
+        assertThat(calls.getLast()).isEqualTo("network?held=n1&endpoints=" + EndpointChanges.versionOf(List.of(first)) + "&rest=1");
         // the next fetch names the list made from the changes
         networkAnswer = new NetworkAnswer(null, "n2", true);
         assertThat(link.network("host-1")).contains(withEndpoints(MOVED, now));
-        assertThat(calls.getLast()).isEqualTo("network?held=n2&endpoints=" + EndpointChanges.versionOf(now));
+        assertThat(calls.getLast()).isEqualTo("network?held=n2&endpoints=" + EndpointChanges.versionOf(now) + "&rest=1");
+
+        // the rest of the plan (peers, egress) left out as held: made from the plan held and the changes alone
+        List<TaskEndpoint> later = List.of(second);
+        networkAnswer = NetworkAnswer.endpointsOnly("n4", EndpointChanges.between(EndpointChanges.versionOf(now), now, EndpointChanges.versionOf(later), later));
+        assertThat(link.network("host-1")).contains(withEndpoints(MOVED, later));
+        networkAnswer = NetworkAnswer.endpointsOnly("n5", EndpointChanges.between(EndpointChanges.versionOf(later), later, EndpointChanges.versionOf(now), now));
+        assertThat(link.network("host-1")).contains(withEndpoints(MOVED, now));
+        assertThat(calls.getLast()).isEqualTo("network?held=n4&endpoints=" + EndpointChanges.versionOf(later) + "&rest=1");
 
         // changes whose result is not at their version (the control plane and the agent disagree) are not taken: the
         // agent syncs instead, and holds what it held
         networkAnswer = new NetworkAnswer(MOVED, "n3", false, new EndpointChanges(EndpointChanges.versionOf(now), "another", List.of(second), List.of()));
         assertThat(link.network("host-1")).isEmpty();
-        networkAnswer = new NetworkAnswer(null, "n2", true);
+        networkAnswer = new NetworkAnswer(null, "n5", true);
         assertThat(link.network("host-1")).contains(withEndpoints(MOVED, now));
     }
 

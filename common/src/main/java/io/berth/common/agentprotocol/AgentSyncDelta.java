@@ -24,6 +24,11 @@ public final class AgentSyncDelta
 {
     /** Every so many syncs (about 5 minutes at the 2 s heartbeat), every task's report goes again. */
     public static final int FULL_REPORTS_EVERY = 150;
+    /**
+     * What a fetch or a long poll adds to say that this agent takes a plan left out as held save its endpoints' changes
+     * ({@link NetworkAnswer#restHeld}).
+     */
+    public static final String TAKES_REST_AS_HELD = "rest=1";
 
     /** The reports the control plane has acknowledged, by task id; null: unknown, the next sync reports every task. */
     private Map<String, TaskReport> acknowledged;
@@ -176,7 +181,7 @@ public final class AgentSyncDelta
     public synchronized String networkFetchPath()
     {
         String held = heldNetworkQuery();
-        return held.isEmpty() ? "network" : "network?" + held;
+        return held.isEmpty() ? "network" : "network?" + held + "&" + TAKES_REST_AS_HELD;
     }
 
     /**
@@ -217,7 +222,7 @@ public final class AgentSyncDelta
             return Optional.empty();
         }
         NetworkPlan heldPlan = heldNetwork();
-        Optional<NetworkPlan> plan = answer.planFrom(heldPlan == null ? null : heldPlan.endpoints(), heldEndpointsVersion());
+        Optional<NetworkPlan> plan = answer.planFrom(heldPlan, heldEndpointsVersion());
         if (plan.isEmpty()) {
             return plan;
         }

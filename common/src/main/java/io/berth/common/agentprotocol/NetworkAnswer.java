@@ -10,13 +10,33 @@ import java.util.Optional;
  * agent syncs then.
  * <p>
  * An agent that names the version of the endpoints it holds ({@code &endpoints=VERSION}) may get the plan without its
- * endpoints and, in endpointChanges, how they changed from the list it holds ({@link #planFrom}); null otherwise.
+ * endpoints and, in endpointChanges, how they changed from the list it holds ({@link #planFrom}); null otherwise. One
+ * that also says it takes them so ({@code &rest=1}) gets no plan at all when the rest of it (the host's peers and egress,
+ * a hundred peers in a fleet of a hundred hosts) is what it holds: restHeld says so, and only the changes come.
  */
-public record NetworkAnswer(NetworkPlan network, String version, boolean unchanged, EndpointChanges endpointChanges)
+public record NetworkAnswer(NetworkPlan network, String version, boolean unchanged, EndpointChanges endpointChanges, boolean restHeld)
 {
+    public NetworkAnswer
+    {
+        if (restHeld && (network != null || endpointChanges == null)) {
+            throw new IllegalArgumentException("an answer that leaves the plan's rest out as held brings no plan and brings its endpoints' changes");
+        }
+    }
+
+    public NetworkAnswer(NetworkPlan network, String version, boolean unchanged, EndpointChanges endpointChanges)
+    {
+        this(network, version, unchanged, endpointChanges, false);
+    }
+
     public NetworkAnswer(NetworkPlan network, String version, boolean unchanged)
     {
         this(network, version, unchanged, null);
+    }
+
+    /** An answer that leaves the plan out, save how its endpoints changed: the rest of it is what the agent holds. */
+    public static NetworkAnswer endpointsOnly(String version, EndpointChanges changes)
+    {
+        return new NetworkAnswer(null, version, false, changes, true);
     }
 
     /**
@@ -36,5 +56,20 @@ public record NetworkAnswer(NetworkPlan network, String version, boolean unchang
             return Optional.empty();
         }
         return endpointChanges.applyTo(heldEndpoints, heldEndpointsVersion).map(network::withEndpoints);
+    }
+
+    /**
+     * The same for an agent that holds the plan held (null: none), its endpoints at heldEndpointsVersion: an answer that
+     * leaves the rest out as held is made from it.
+     */
+    public Optional<NetworkPlan> planFrom(NetworkPlan held, String heldEndpointsVersion)
+    {
+        if (!restHeld) {
+            return planFrom(held == null ? null : held.endpoints(), heldEndpointsVersion);
+        }
+        if (held == null) {
+            return Optional.empty();
+        }
+        return endpointChanges.applyTo(held.endpoints(), heldEndpointsVersion).map(held::withEndpoints);
     }
 }

@@ -279,6 +279,7 @@ public final class AgentProtocolHandler
         if (!plan.isEmpty() && !plan.equals("0") && !plan.equals("1")) {
             throw new ProtocolError(400, "InvalidParameterException", "plan must be 1 (send the network plan with a wake-up for it) or 0, got '" + plan + "'");
         }
+        boolean restTaken = takesRestAsHeld(query);
         if (!network.equals("1")) {
             return Map.of("changed", gateway.waitForChange(hostId, timeout));
         }
@@ -293,7 +294,7 @@ public final class AgentProtocolHandler
         // answered to it here (what the poll named is often older: syncs go on while it waits); the agent takes it only
         // when that is what it holds, and fetches otherwise
         String madeFor = answerParts.networkGiven(hostId).orElse(query);
-        NetworkAnswer answer = networkAnswer(hostId, madeFor);
+        NetworkAnswer answer = networkAnswer(hostId, madeFor, restTaken);
         observer.networkPlanSent("wake-up");
         return Map.of("changed", true, "networkOnly", true, "network", answer, "madeFor", heldNetworkQuery(madeFor));
     }
@@ -301,13 +302,17 @@ public final class AgentProtocolHandler
     private NetworkAnswer network(HttpExchange exchange, String method)
     {
         requireMethod(method, "GET");
-        NetworkAnswer answer = networkAnswer(authenticate(exchange), exchange.getRequestURI().getRawQuery());
+        String query = exchange.getRequestURI().getRawQuery();
+        NetworkAnswer answer = networkAnswer(authenticate(exchange), query, takesRestAsHeld(query));
         observer.networkPlanSent("fetch");
         return answer;
     }
 
-    /** The host's network plan for an agent that holds the plan at held= and the endpoint list at endpoints= of query. */
-    private NetworkAnswer networkAnswer(String hostId, String query)
+    /**
+     * The host's network plan for an agent that holds the plan at held= and the endpoint list at endpoints= of query; when
+     * restTaken, only the endpoints' changes if the rest of the plan (peers, egress) is what it holds.
+     */
+    private NetworkAnswer networkAnswer(String hostId, String query, boolean restTaken)
     {
         NetworkPlan plan = gateway.network(hostId).orElse(null);
         String version = answerParts.networkVersion(hostId, plan);
@@ -320,9 +325,22 @@ public final class AgentProtocolHandler
         if (plan == null || heldEndpoints.isEmpty()) {
             return new NetworkAnswer(plan, version, false);
         }
+        // a woken host's peers rarely moved with the task that woke it: then only the endpoints' changes travel
         return endpointsJson.changesFrom(heldEndpoints, plan.endpoints())
-                .map(changes -> new NetworkAnswer(plan.withEndpoints(List.of()), version, false, changes))
+                .map(changes -> restTaken && answerParts.holdsRestOf(hostId, plan, parameter(query, "held"), heldEndpoints)
+                        ? NetworkAnswer.endpointsOnly(version, changes)
+                        : new NetworkAnswer(plan.withEndpoints(List.of()), version, false, changes))
                 .orElseGet(() -> new NetworkAnswer(plan, version, false));
+    }
+
+    /** Whether the agent takes a plan left out as held save its endpoints' changes (rest=1; 0 or none: it does not). */
+    private static boolean takesRestAsHeld(String query)
+    {
+        String rest = parameter(query, "rest");
+        if (!rest.isEmpty() && !rest.equals("0") && !rest.equals("1")) {
+            throw new ProtocolError(400, "InvalidParameterException", "rest must be 1 (leave the plan out as held save its endpoints' changes) or 0, got '" + rest + "'");
+        }
+        return rest.equals("1");
     }
 
     /** The held= and endpoints= of a query, as an agent names what it holds of its network; empty when it names none. */

@@ -177,11 +177,31 @@ final class SyncAnswerParts
         if (plan == null) {
             return version(null);
         }
+        return networkVersion(restVersion(hostId, plan), endpoints.version(plan.endpoints()));
+    }
+
+    /**
+     * Whether an agent that holds hostId's network at heldVersion, its endpoints at heldEndpointsVersion, holds the rest of
+     * plan (its peers and egress) as it is: then the version of plan's rest with the endpoints held is the one held.
+     */
+    boolean holdsRestOf(String hostId, NetworkPlan plan, String heldVersion, String heldEndpointsVersion)
+    {
+        return plan != null && !heldVersion.isEmpty() && !heldEndpointsVersion.isEmpty()
+                && networkVersion(restVersion(hostId, plan), heldEndpointsVersion).equals(heldVersion);
+    }
+
+    /** The version of plan without its endpoints, kept for hostId while that part stays equal. */
+    private String restVersion(String hostId, NetworkPlan plan)
+    {
         NetworkPlan withoutEndpoints = plan.withEndpoints(List.of());
-        String rest = remembered(lastNetworks, hostId, withoutEndpoints, () -> version(withoutEndpoints));
+        return remembered(lastNetworks, hostId, withoutEndpoints, () -> version(withoutEndpoints));
+    }
+
+    private static String networkVersion(String restVersion, String endpointsVersion)
+    {
         MessageDigest digest = sha256();
-        digest.update(rest.getBytes(StandardCharsets.US_ASCII));
-        digest.update(endpoints.version(plan.endpoints()).getBytes(StandardCharsets.US_ASCII));
+        digest.update(restVersion.getBytes(StandardCharsets.US_ASCII));
+        digest.update(endpointsVersion.getBytes(StandardCharsets.US_ASCII));
         return encoded(digest.digest());
     }
 

@@ -306,13 +306,21 @@ class AgentProtocolHttpTest
         assertThat(runnerDelta.incoming(full, sent, raw).network().endpoints()).extracting(TaskEndpoint::ipv4Address).containsExactly(address);
         TaskEndpoint endpoint = new TaskEndpoint(address, operator.account().accountId());
 
-        // the watcher names the endpoints it holds (none): the answer brings the one that came, not the list
+        // the watcher names the endpoints it holds (none): the answer brings the one that came, not the list; an agent
+        // that does not say it takes the rest of the plan as held (a build from before) gets the rest (peers, egress)
         String path = watcherDelta.networkFetchPath();
-        assertThat(path).contains("&endpoints=" + EndpointChanges.versionOf(List.of()));
+        assertThat(path).contains("&endpoints=" + EndpointChanges.versionOf(List.of())).endsWith("&rest=1");
+        NetworkAnswer withRest = Json.mapper().readValue(get(path.replace("&rest=1", ""), watcher.authorizationHeader()).body(), NetworkAnswer.class);
+        assertThat(withRest.network().endpoints()).isEmpty();
+        assertThat(withRest.network().peers()).extracting(NetworkPeer::hostId).containsExactly(runner.hostId());
+        assertThat(withRest.restHeld()).isFalse();
+        // one that does, and holds the peers as they are, gets the endpoints' changes alone
         HttpResponse<String> fetched = get(path, watcher.authorizationHeader());
         assertThat(fetched.statusCode()).isEqualTo(200);
         NetworkAnswer answer = Json.mapper().readValue(fetched.body(), NetworkAnswer.class);
-        assertThat(answer.network().endpoints()).isEmpty();
+        assertThat(answer.network()).isNull();
+        assertThat(answer.restHeld()).isTrue();
+        assertThat(fetched.body().length()).isLessThan(Json.mapper().writeValueAsString(withRest).length());
         assertThat(answer.endpointChanges().added()).containsExactly(endpoint);
         assertThat(answer.endpointChanges().removed()).isEmpty();
         NetworkPlan plan = watcherDelta.networkFetched(answer).orElseThrow();
@@ -327,6 +335,9 @@ class AgentProtocolHttpTest
         NetworkAnswer whole = Json.mapper().readValue(unknown.body(), NetworkAnswer.class);
         assertThat(whole.endpointChanges()).isNull();
         assertThat(whole.network().endpoints()).containsExactly(endpoint);
+
+        // a garbled rest= is refused
+        assertThat(get(path.replace("&rest=1", "&rest=yes"), watcher.authorizationHeader()).statusCode()).isEqualTo(400);
 
         // the task stops: the next fetch brings its endpoint as gone
         deltaSync(runner, runnerDelta, new TaskReport(taskId, TaskReport.Status.STOPPED, now, now, now, now, "EssentialContainerExited", "exited", List.of(), null, network));

@@ -1,6 +1,7 @@
 package io.berth.controlplane.agents.http;
 
 import io.berth.common.agentprotocol.AgentSyncDelta;
+import io.berth.common.agentprotocol.EndpointChanges;
 import io.berth.common.agentprotocol.HeldState;
 import io.berth.common.agentprotocol.HostInfo;
 import io.berth.common.agentprotocol.HostLinkSettings;
@@ -138,6 +139,26 @@ class SyncAnswerPartsTest
         parts.networkGiven("host-1", parts.networkVersion(null), null);
         assertThat(parts.networkGiven("host-1")).isEmpty();
         assertThat(parts.networkGiven("host-2")).isEmpty();
+    }
+
+    @Test
+    void anAgentHoldsThePlansRestWhenItsVersionWithTheEndpointsHeldIsTheOneHeld()
+    {
+        List<TaskEndpoint> heldEndpoints = List.of(new TaskEndpoint("10.213.1.5", "111122223333"));
+        NetworkPlan held = plan(heldEndpoints, List.of(new NetworkPeer("h2", "192.0.2.2", "10.213.2.0/24")));
+        String heldVersion = parts.networkVersion("h1", held);
+        String heldEndpointsVersion = EndpointChanges.versionOf(heldEndpoints);
+
+        // a task started elsewhere: new endpoints, the same peers
+        NetworkPlan now = plan(List.of(), held.peers());
+        assertThat(parts.holdsRestOf("h1", now, heldVersion, heldEndpointsVersion)).isTrue();
+        // a peer joined: the rest moved
+        NetworkPlan joined = plan(List.of(), List.of(new NetworkPeer("h2", "192.0.2.2", "10.213.2.0/24"), new NetworkPeer("h3", "192.0.2.3", "10.213.3.0/24")));
+        assertThat(parts.holdsRestOf("h1", joined, heldVersion, heldEndpointsVersion)).isFalse();
+        // nothing named, or another endpoints version named
+        assertThat(parts.holdsRestOf("h1", now, "", heldEndpointsVersion)).isFalse();
+        assertThat(parts.holdsRestOf("h1", now, heldVersion, "other")).isFalse();
+        assertThat(parts.holdsRestOf("h1", null, heldVersion, heldEndpointsVersion)).isFalse();
     }
 
     private static SyncResponse whole(NetworkPlan network)
