@@ -13,11 +13,18 @@ import java.nio.file.Path;
  */
 final class InitSignalDisposition
 {
+    /** How runc names its stages before the container's command runs (runc:[0:PARENT], runc:[1:CHILD], runc:[2:INIT]). */
+    private static final String RUNC_INIT_STAGE = "runc:[";
+
     private InitSignalDisposition()
     {
     }
 
-    /** Whether the process with this /proc/PID/status text catches, blocks or ignores the signal (1-64). */
+    /**
+     * Whether the process with this /proc/PID/status text catches, blocks or ignores the signal (1-64). runc's own init
+     * stage (named runc:[2:INIT]) never has: it is still to exec the container's command, which starts with every
+     * caught signal back at its default action, while one pending goes on pending (and is dropped then).
+     */
     static boolean settled(String status, int signal)
     {
         if (signal < 1 || signal > 64) {
@@ -25,6 +32,9 @@ final class InitSignalDisposition
         }
         BigInteger handled = BigInteger.ZERO;
         for (String line : status.split("\n")) {
+            if (line.startsWith("Name:") && line.substring("Name:".length()).strip().startsWith(RUNC_INIT_STAGE)) {
+                return false;
+            }
             int colon = line.indexOf(':');
             if (colon > 0 && switch (line.substring(0, colon)) {
                 case "SigBlk", "SigIgn", "SigCgt" -> true;

@@ -284,12 +284,28 @@ public final class RuncConmonRuntime
         catch (IOException e) {
             return;
         }
+        if (left.isNegative() || left.isZero()) {
+            return;
+        }
         if (left.compareTo(INIT_SETTLING) > 0) {
             // a marker from the future (the clock moved back): bound the wait all the same
             left = INIT_SETTLING;
         }
         long deadline = System.nanoTime() + left.toNanos();
-        while (!InitSignalDisposition.settled(pid, signal) && System.nanoTime() < deadline) {
+        // settled at two looks in a row: a mask held for a moment (around a fork) is not the init's choice
+        int settledLooks = 0;
+        while (true) {
+            settledLooks = InitSignalDisposition.settled(pid, signal) ? settledLooks + 1 : 0;
+            if (settledLooks == 2) {
+                return;
+            }
+            if (System.nanoTime() >= deadline) {
+                if (settledLooks == 0) {
+                    log.info("container {}: its init had not caught, blocked or ignored signal {} within {} ms of its start; sending it anyway",
+                            containerId, signal, INIT_SETTLING.toMillis());
+                }
+                return;
+            }
             try {
                 Thread.sleep(INIT_SETTLING_LOOK_INTERVAL);
             }

@@ -45,6 +45,19 @@ class InitSignalDispositionTest
     }
 
     @Test
+    void runcsInitStageHasNotSettledAnythingYet()
+    {
+        // the Go runtime of runc's init catches every signal until it execs the container's command
+        String runcInit = """
+                Name:\trunc:[2:INIT]
+                SigBlk:\t0000000000000000
+                SigIgn:\t0000000000000000
+                SigCgt:\tfffffffffffffeff
+                """;
+        assertThat(InitSignalDisposition.settled(runcInit, 15)).isFalse();
+    }
+
+    @Test
     void aProcessThatIsGoneLeavesNothingToWaitFor()
     {
         assertThat(InitSignalDisposition.settled(Integer.MAX_VALUE, 15)).isTrue();
