@@ -280,6 +280,13 @@ public final class AgentProtocolHandler
             throw new ProtocolError(400, "InvalidParameterException", "plan must be 1 (send the network plan with a wake-up for it) or 0, got '" + plan + "'");
         }
         boolean restTaken = takesRestAsHeld(query);
+        // each asks for more of what the one before brings: none is taken without it
+        if (plan.equals("1") && !network.equals("1")) {
+            throw new ProtocolError(400, "InvalidParameterException", "plan=1 needs network=1: the plan comes with a wake-up for a change of the network alone");
+        }
+        if (restTaken && !plan.equals("1")) {
+            throw new ProtocolError(400, "InvalidParameterException", "rest=1 on a long poll needs plan=1: it says how the plan that comes with a wake-up may come");
+        }
         if (!network.equals("1")) {
             return Map.of("changed", gateway.waitForChange(hostId, timeout));
         }

@@ -267,8 +267,13 @@ class AgentProtocolHttpTest
         // it is the control plane's plan: the next sync leaves the network out as held
         assertThat(deltaSync(watcher, watcherDelta).network()).isEqualTo(plan);
 
-        // a garbled plan= is refused
+        // a garbled plan= is refused, and so are plan=1 without network=1 and rest=1 without plan=1 (neither would be honoured)
         assertThat(get("changes?timeout=0&network=1&plan=2", watcher.authorizationHeader()).statusCode()).isEqualTo(400);
+        HttpResponse<String> planAlone = get("changes?timeout=0&plan=1", watcher.authorizationHeader());
+        assertThat(planAlone.statusCode()).isEqualTo(400);
+        assertThat(planAlone.body()).contains("plan=1 needs network=1");
+        assertThat(get("changes?timeout=0&network=1&rest=1", watcher.authorizationHeader()).body()).contains("rest=1 on a long poll needs plan=1");
+        assertThat(get("changes?timeout=0&network=1&plan=1&rest=1", watcher.authorizationHeader()).statusCode()).isEqualTo(200);
     }
 
     @Test
