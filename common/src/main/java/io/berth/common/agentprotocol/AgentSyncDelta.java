@@ -191,7 +191,16 @@ public final class AgentSyncDelta
     public synchronized String heldNetworkQuery()
     {
         String held = heldNetworkVersion();
-        return held == null ? "" : "held=" + held + "&endpoints=" + heldEndpointsVersion();
+        return held == null ? "" : heldNetworkQuery(held, heldEndpointsVersion());
+    }
+
+    /**
+     * How an agent names the network it holds at networkVersion, its endpoints at endpointsVersion; the control plane
+     * names a plan's madeFor the same, and the two are compared as strings.
+     */
+    public static String heldNetworkQuery(String networkVersion, String endpointsVersion)
+    {
+        return "held=" + networkVersion + "&endpoints=" + endpointsVersion;
     }
 
     /**

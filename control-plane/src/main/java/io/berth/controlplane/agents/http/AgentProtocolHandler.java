@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.berth.common.agentprotocol.AgentProtocolVersion;
+import io.berth.common.agentprotocol.AgentSyncDelta;
 import io.berth.common.agentprotocol.HostChange;
 import io.berth.common.agentprotocol.LogBatch;
 import io.berth.common.agentprotocol.LogBatchRefusedException;
@@ -354,7 +355,7 @@ public final class AgentProtocolHandler
     private static String heldNetworkQuery(String query)
     {
         String held = parameter(query, "held");
-        return held.isEmpty() ? "" : "held=" + held + "&endpoints=" + parameter(query, "endpoints");
+        return held.isEmpty() ? "" : AgentSyncDelta.heldNetworkQuery(held, parameter(query, "endpoints"));
     }
 
     /** The operation a path names, as the metrics label it: one of the protocol's, or "other" (never what a caller wrote). */

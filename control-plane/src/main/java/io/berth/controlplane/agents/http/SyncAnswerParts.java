@@ -1,6 +1,7 @@
 package io.berth.controlplane.agents.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.berth.common.agentprotocol.AgentSyncDelta;
 import io.berth.common.agentprotocol.HeldState;
 import io.berth.common.agentprotocol.NetworkPlan;
 import io.berth.common.agentprotocol.SyncResponse;
@@ -126,7 +127,7 @@ final class SyncAnswerParts
         if (networksGiven.size() >= MAX_HOSTS) {
             networksGiven.clear();
         }
-        networksGiven.put(hostId, "held=" + version + "&endpoints=" + endpoints.version(plan.endpoints()));
+        networksGiven.put(hostId, AgentSyncDelta.heldNetworkQuery(version, endpoints.version(plan.endpoints())));
     }
 
     /**
