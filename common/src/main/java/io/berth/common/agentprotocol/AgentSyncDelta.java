@@ -12,7 +12,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * An agent's side of a delta sync: turns each full request (every task's report) into one that carries only the reports
  * that changed since the control plane last acknowledged them, names the parts of the last answer it holds, and turns
- * each answer back into a whole one (the parts the control plane left out are those it holds). The rule is that
+ * each answer back into a whole one (the parts the control plane left out are those it holds; assignments that came as
+ * their changes are applied to those it holds). The rule is that
  * anything unknown goes whole: the first sync, the one after a sync that failed (its answer may have been lost: the
  * control plane may or may not have recorded those reports), one whose answer asks for every report (a replica that
  * has not had them, a host back from being lost), and every {@value #FULL_REPORTS_EVERY}th sync, which bounds what a
@@ -52,7 +53,7 @@ public final class AgentSyncDelta
             return full.withHeld(null);
         }
         if (everyReport) {
-            return full.withHeld(new HeldState(null, versions.assignments(), versions.network(), versions.ingress(), heldEndpointsVersion()));
+            return full.withHeld(new HeldState(null, versions.assignments(), versions.network(), versions.ingress(), heldEndpointsVersion(), true));
         }
         List<TaskReport> changed = new ArrayList<>();
         for (TaskReport report : full.tasks()) {
@@ -64,7 +65,8 @@ public final class AgentSyncDelta
                 versions == null ? null : versions.assignments(),
                 versions == null ? null : versions.network(),
                 versions == null ? null : versions.ingress(),
-                versions == null ? null : heldEndpointsVersion()));
+                versions == null ? null : heldEndpointsVersion(),
+                versions != null));
     }
 
     /**
@@ -95,6 +97,19 @@ public final class AgentSyncDelta
             }
             madeFromChanges = endpoints.get();
             network = network.withEndpoints(madeFromChanges);
+        }
+        if (answer.assignmentChanges() != null) {
+            AssignmentChanges changes = answer.assignmentChanges();
+            String heldVersion = held == null || held.versions() == null ? null : held.versions().assignments();
+            Optional<List<TaskAssignment>> made = held == null || !Objects.equals(answer.versions().assignments(), changes.version())
+                    ? Optional.empty()
+                    : changes.applyTo(held.tasks(), heldVersion);
+            if (made.isEmpty()) {
+                lost();
+                throw new IllegalStateException("the control plane sent the assignments as changes from version " + changes.base()
+                        + " that do not apply to the list this agent holds (version " + heldVersion + "); the next sync goes whole");
+            }
+            tasks = made.get();
         }
         for (String part : answer.unchanged()) {
             String version = answer.versions().of(part);

@@ -14,13 +14,21 @@ import java.util.List;
  * <li>endpoints: the version of the endpoint list of the network part held ({@link EndpointChanges#versionOf}). A
  * network part that changed may then come without its endpoints and with how they changed from that list
  * ({@link SyncResponse#endpointChanges()}).</li>
+ * <li>assignmentChanges: true when the agent takes changed assignments as their changes from the list it holds at
+ * assignments ({@link SyncResponse#assignmentChanges()}); an agent of a build from before leaves it out (false) and gets
+ * the whole list.</li>
  * </ul>
  */
-public record HeldState(List<String> taskIds, String assignments, String network, String ingress, String endpoints)
+public record HeldState(List<String> taskIds, String assignments, String network, String ingress, String endpoints, boolean assignmentChanges)
 {
     public HeldState
     {
         taskIds = taskIds == null ? null : List.copyOf(taskIds);
+    }
+
+    public HeldState(List<String> taskIds, String assignments, String network, String ingress, String endpoints)
+    {
+        this(taskIds, assignments, network, ingress, endpoints, false);
     }
 
     public HeldState(List<String> taskIds, String assignments, String network, String ingress)

@@ -18,10 +18,12 @@ import java.util.Set;
  * whole here); fullReportsWanted asks the agent to report every task next time (the control plane cannot tell what it
  * acknowledged before: a replica that has not had this host's full reports yet, or a host back from being lost).
  * endpointChanges, when present, says that the network part came without its endpoints and how they changed from the
- * list the agent named in {@link HeldState#endpoints()}.
+ * list the agent named in {@link HeldState#endpoints()}. assignmentChanges, when present, says that the assignments
+ * came as how they changed from the list the agent holds (tasks is then null); only to an agent that said it takes them
+ * so ({@link HeldState#assignmentChanges()}).
  */
 public record SyncResponse(List<TaskAssignment> tasks, NetworkPlan network, IngressPlan ingress, List<String> controlPlanes, PartVersions versions,
-                           List<String> unchanged, boolean fullReportsWanted, EndpointChanges endpointChanges)
+                           List<String> unchanged, boolean fullReportsWanted, EndpointChanges endpointChanges, AssignmentChanges assignmentChanges)
 {
     public static final String TASKS = "tasks";
     public static final String NETWORK = "network";
@@ -39,12 +41,21 @@ public record SyncResponse(List<TaskAssignment> tasks, NetworkPlan network, Ingr
         if (!unchanged.isEmpty() && versions == null) {
             throw new IllegalArgumentException("an answer that leaves parts out (" + unchanged + ") must name their versions");
         }
+        if (assignmentChanges != null && (versions == null || unchanged.contains(TASKS) || tasks != null)) {
+            throw new IllegalArgumentException("an answer with assignment changes carries no task list, leaves none out as held, and names its versions");
+        }
         // a task list left out is unknown here, not empty: only the holder of the previous answer can fill it in
-        tasks = tasks == null && unchanged.contains(TASKS) ? null : List.copyOf(tasks == null ? List.of() : tasks);
+        tasks = tasks == null && (unchanged.contains(TASKS) || assignmentChanges != null) ? null : List.copyOf(tasks == null ? List.of() : tasks);
         controlPlanes = controlPlanes == null ? List.of() : List.copyOf(controlPlanes);
         if (endpointChanges != null && network == null) {
             throw new IllegalArgumentException("an answer with endpoint changes must carry the network part they belong to");
         }
+    }
+
+    public SyncResponse(List<TaskAssignment> tasks, NetworkPlan network, IngressPlan ingress, List<String> controlPlanes, PartVersions versions,
+            List<String> unchanged, boolean fullReportsWanted, EndpointChanges endpointChanges)
+    {
+        this(tasks, network, ingress, controlPlanes, versions, unchanged, fullReportsWanted, endpointChanges, null);
     }
 
     public SyncResponse(List<TaskAssignment> tasks, NetworkPlan network, IngressPlan ingress, List<String> controlPlanes, PartVersions versions,
@@ -66,13 +77,13 @@ public record SyncResponse(List<TaskAssignment> tasks, NetworkPlan network, Ingr
     /** This answer, telling the agent of these control-plane URLs. */
     public SyncResponse withControlPlanes(List<String> urls)
     {
-        return new SyncResponse(tasks, network, ingress, urls, versions, unchanged, fullReportsWanted, endpointChanges);
+        return new SyncResponse(tasks, network, ingress, urls, versions, unchanged, fullReportsWanted, endpointChanges, assignmentChanges);
     }
 
     /** This answer, asking (or not) for every task's report next time. */
     public SyncResponse withFullReportsWanted(boolean value)
     {
-        return new SyncResponse(tasks, network, ingress, controlPlanes, versions, unchanged, value, endpointChanges);
+        return new SyncResponse(tasks, network, ingress, controlPlanes, versions, unchanged, value, endpointChanges, assignmentChanges);
     }
 
     /** This answer with its parts as given (null for a part left out), their versions, and which are left out. */
@@ -84,7 +95,13 @@ public record SyncResponse(List<TaskAssignment> tasks, NetworkPlan network, Ingr
     /** This answer with its network part without endpoints, and how they changed from the list the agent holds. */
     public SyncResponse withEndpointChanges(NetworkPlan networkWithoutEndpoints, EndpointChanges changes)
     {
-        return new SyncResponse(tasks, networkWithoutEndpoints, ingress, controlPlanes, versions, unchanged, fullReportsWanted, changes);
+        return new SyncResponse(tasks, networkWithoutEndpoints, ingress, controlPlanes, versions, unchanged, fullReportsWanted, changes, assignmentChanges);
+    }
+
+    /** This answer with its assignments as how they changed from the list the agent holds, not as a list. */
+    public SyncResponse withAssignmentChanges(AssignmentChanges changes)
+    {
+        return new SyncResponse(null, network, ingress, controlPlanes, versions, unchanged, fullReportsWanted, endpointChanges, changes);
     }
 
     public SyncResponse(List<TaskAssignment> tasks, NetworkPlan network)
@@ -100,7 +117,8 @@ public record SyncResponse(List<TaskAssignment> tasks, NetworkPlan network, Ingr
 
     /**
      * The version of each part of an answer: a digest of the part's content (so any replica, before or after a restart,
-     * gives one content the same version, and a different content another).
+     * gives one content the same version, and a different content another). The assignments' does not depend on their
+     * order.
      */
     public record PartVersions(String assignments, String network, String ingress)
     {

@@ -33,7 +33,7 @@ class AgentSyncDeltaTest
 
         SyncRequest sent = delta.outgoing(request(report("t1", TaskReport.Status.RUNNING), report("t2", TaskReport.Status.RUNNING), report("t3", TaskReport.Status.PENDING)));
         assertThat(sent.tasks()).extracting(TaskReport::taskId).containsExactly("t2", "t3");
-        assertThat(sent.held()).isEqualTo(new HeldState(List.of("t1", "t2", "t3"), "a1", "n1", "i1", EndpointChanges.versionOf(List.of())));
+        assertThat(sent.held()).isEqualTo(new HeldState(List.of("t1", "t2", "t3"), "a1", "n1", "i1", EndpointChanges.versionOf(List.of()), true));
         assertThat(sent.heldTaskIds()).containsExactly("t1", "t2", "t3");
     }
 
@@ -132,7 +132,7 @@ class AgentSyncDeltaTest
         SyncRequest sent = delta.outgoing(full);
         assertThat(sent.tasks()).isEqualTo(full.tasks());
         assertThat(sent.reportsEveryTask()).isTrue();
-        assertThat(sent.held()).isEqualTo(new HeldState(null, "a1", "n1", "i1", EndpointChanges.versionOf(List.of())));
+        assertThat(sent.held()).isEqualTo(new HeldState(null, "a1", "n1", "i1", EndpointChanges.versionOf(List.of()), true));
     }
 
     @Test
@@ -145,6 +145,52 @@ class AgentSyncDeltaTest
         assertThatThrownBy(() -> delta.incoming(full, sent, unknown))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("tasks part");
+        assertThat(delta.outgoing(full)).isEqualTo(full);
+    }
+
+    @Test
+    void assignmentsThatCameAsChangesAreAppliedToTheListHeldAndHeldAtTheirVersion()
+    {
+        SyncRequest full = request(report("t1", TaskReport.Status.RUNNING));
+        exchange(full, new SyncResponse(List.of(assignment("t1"), assignment("t2")), PLAN, null, List.of(), V1, List.of(), false));
+
+        SyncRequest sent = delta.outgoing(full);
+        SyncResponse.PartVersions moved = new SyncResponse.PartVersions("a2", "n1", "i1");
+        TaskAssignment stopping = new TaskAssignment("t1", "arn:t1", TaskAssignment.DesiredStatus.STOPPED, 256, 512, List.of());
+        SyncResponse changes = new SyncResponse(null, null, null, List.of(), moved, List.of(SyncResponse.NETWORK, SyncResponse.INGRESS), false)
+                .withAssignmentChanges(new AssignmentChanges("a1", "a2", List.of(assignment("t3"), stopping), List.of("t2")));
+        SyncResponse whole = delta.incoming(full, sent, changes);
+        assertThat(whole.tasks()).containsExactly(stopping, assignment("t3"));
+        assertThat(whole.network()).isEqualTo(PLAN);
+        assertThat(delta.outgoing(full).held().assignments()).isEqualTo("a2");
+
+        // and an answer that then leaves them out as held gets the list made from the changes
+        SyncResponse unchanged = new SyncResponse(null, null, null, List.of(), moved, List.of(SyncResponse.TASKS, SyncResponse.NETWORK, SyncResponse.INGRESS), false);
+        assertThat(delta.incoming(full, delta.outgoing(full), unchanged).tasks()).containsExactly(stopping, assignment("t3"));
+    }
+
+    @Test
+    void assignmentChangesFromAListNotHeldBreakTheExchangeAndTheNextSyncIsWhole()
+    {
+        SyncRequest full = request(report("t1", TaskReport.Status.RUNNING));
+        exchange(full, new SyncResponse(List.of(assignment("t1")), PLAN, null, List.of(), V1, List.of(), false));
+        SyncResponse.PartVersions moved = new SyncResponse.PartVersions("a3", "n1", "i1");
+
+        // from a version the agent does not hold
+        SyncRequest sent = delta.outgoing(full);
+        SyncResponse otherBase = new SyncResponse(null, PLAN, null, List.of(), moved, List.of(), false)
+                .withAssignmentChanges(new AssignmentChanges("a0", "a3", List.of(assignment("t2")), List.of()));
+        assertThatThrownBy(() -> delta.incoming(full, sent, otherBase))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("changes from version a0");
+        assertThat(delta.outgoing(full)).isEqualTo(full);
+
+        // removing a task the list does not hold
+        exchange(full, new SyncResponse(List.of(assignment("t1")), PLAN, null, List.of(), V1, List.of(), false));
+        SyncRequest again = delta.outgoing(full);
+        SyncResponse notHeld = new SyncResponse(null, PLAN, null, List.of(), moved, List.of(), false)
+                .withAssignmentChanges(new AssignmentChanges("a1", "a3", List.of(), List.of("t9")));
+        assertThatThrownBy(() -> delta.incoming(full, again, notHeld)).isInstanceOf(IllegalStateException.class);
         assertThat(delta.outgoing(full)).isEqualTo(full);
     }
 
@@ -246,6 +292,11 @@ class AgentSyncDeltaTest
     private static SyncRequest request(TaskReport... reports)
     {
         return new SyncRequest(HOST, List.of(reports));
+    }
+
+    private static TaskAssignment assignment(String taskId)
+    {
+        return new TaskAssignment(taskId, "arn:" + taskId, TaskAssignment.DesiredStatus.RUNNING, 256, 512, List.of());
     }
 
     private static TaskReport report(String taskId, TaskReport.Status status)

@@ -2,9 +2,11 @@ package io.berth.controlplane.agents.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.berth.common.agentprotocol.AgentSyncDelta;
+import io.berth.common.agentprotocol.AssignmentChanges;
 import io.berth.common.agentprotocol.HeldState;
 import io.berth.common.agentprotocol.NetworkPlan;
 import io.berth.common.agentprotocol.SyncResponse;
+import io.berth.common.agentprotocol.TaskAssignment;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,8 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,9 +38,12 @@ import static java.util.Objects.requireNonNull;
  * <p>
  * Writing a part to digest it costs what writing it to the wire costs, at every sync of every host, and a host's parts
  * rarely change between two of its syncs (a host holding a hundred tasks wrote and digested a hundred assignments at each
- * heartbeat: measured with a simulated fleet, docs/benchmarks.md). So the last assignments' version given to each host is
- * kept with the assignments it was given for, and assignments equal to those kept get the version kept, without being
- * written: equal parts write the same JSON. Network plans are kept so without their endpoints (each holds its epoch's list
+ * heartbeat: measured with a simulated fleet, docs/benchmarks.md). So the assignments last given to each host are kept,
+ * each with the digest of its JSON, and an assignment equal to the one kept keeps its digest without being written (equal
+ * parts write the same JSON); the list's version is made of the tasks' ids and digests. When the agent names that list
+ * as held and takes changes, a list that changed goes as the assignments that changed and the tasks that went
+ * ({@link AssignmentChanges}): a task that started costs the answer its own assignment, not its host's fifty. Network
+ * plans are kept so without their endpoints (each holds its epoch's list
  * of every endpoint of the cluster, and hosts at different epochs would keep as many lists alive); the endpoints are
  * versioned once per list anyway. A network part that changed goes without its endpoints, with how they changed from the list the agent
  * names as held, when that list is one of the last written here (see {@link SharedEndpointsJson#changesFrom}): a task that
@@ -50,7 +58,8 @@ final class SyncAnswerParts
 
     private final ObjectMapper mapper;
     private final SharedEndpointsJson endpoints;
-    private final ConcurrentMap<String, Versioned> lastTasks = new ConcurrentHashMap<>();
+    /** The assignments last answered to each host, each with its digest (see {@link #assignmentsVersion}). */
+    private final ConcurrentMap<String, HostAssignments> lastAssignments = new ConcurrentHashMap<>();
     /** The last network part each host was given, without its endpoints (a host's peers and egress), and its version. */
     private final ConcurrentMap<String, Versioned> lastNetworks = new ConcurrentHashMap<>();
     /** What each host holds of its network once it took the last plan answered to it here, as its agent names it. */
@@ -58,6 +67,19 @@ final class SyncAnswerParts
 
     /** A part and the version made of it. */
     private record Versioned(Object part, String version) {}
+
+    /** A host's assignments in the order answered, each with its digest by task id, and the list's version. */
+    private record HostAssignments(List<TaskAssignment> list, Map<String, Digested> byTask, String version)
+    {
+        /** Whether each task appears once: changes by task id describe only such a list. */
+        boolean tasksDistinct()
+        {
+            return byTask.size() == list.size();
+        }
+    }
+
+    /** An assignment and the digest of its JSON. */
+    private record Digested(TaskAssignment assignment, byte[] digest) {}
 
     SyncAnswerParts(ObjectMapper mapper)
     {
@@ -77,11 +99,16 @@ final class SyncAnswerParts
         return answer(null, whole, held);
     }
 
-    /** As {@link #answer(SyncResponse, HeldState)}, for hostId: assignments equal to those last given to it keep their version. */
+    /**
+     * As {@link #answer(SyncResponse, HeldState)}, for hostId: assignments equal to those last given to it keep their
+     * digests, and when its agent holds that list and takes changes, the assignments that changed go alone.
+     */
     SyncResponse answer(String hostId, SyncResponse whole, HeldState held)
     {
+        HostAssignments before = hostId == null ? null : lastAssignments.get(hostId);
+        HostAssignments assignments = assignments(hostId, before, whole.tasks());
         SyncResponse.PartVersions versions = new SyncResponse.PartVersions(
-                remembered(lastTasks, hostId, whole.tasks(), () -> version(whole.tasks())),
+                assignments.version(),
                 networkVersion(hostId, whole.network()),
                 version(whole.ingress()));
         networkGiven(hostId, versions.network(), whole.network());
@@ -102,13 +129,85 @@ final class SyncAnswerParts
             unchanged.add(SyncResponse.INGRESS);
         }
         SyncResponse answer = whole.withParts(tasksHeld ? null : whole.tasks(), networkHeld ? null : whole.network(), ingressHeld ? null : whole.ingress(), versions, unchanged);
+        // changed assignments go alone when the agent holds the list last answered here and takes them so
+        if (!tasksHeld && held.assignmentChanges() && before != null && before.version().equals(held.assignments())
+                && before.tasksDistinct() && assignments.tasksDistinct()) {
+            answer = answer.withAssignmentChanges(changes(before, assignments));
+        }
         // a network that changed goes as its endpoints' changes when the agent holds one of the last lists written here
         if (networkHeld || whole.network() == null || held.endpoints() == null) {
             return answer;
         }
+        SyncResponse withoutEndpoints = answer;
         return endpoints.changesFrom(held.endpoints(), whole.network().endpoints())
-                .map(changes -> answer.withEndpointChanges(whole.network().withEndpoints(List.of()), changes))
+                .map(changes -> withoutEndpoints.withEndpointChanges(whole.network().withEndpoints(List.of()), changes))
                 .orElse(answer);
+    }
+
+    /**
+     * tasks with their digests and version: a task's digest is kept from before while its assignment is equal to the one
+     * before (the same JSON), so a sync writes only the assignments that changed to digest them. The result is kept for
+     * hostId (when there is one) as what it was last answered.
+     */
+    private HostAssignments assignments(String hostId, HostAssignments before, List<TaskAssignment> tasks)
+    {
+        Map<String, Digested> byTask = new HashMap<>();
+        boolean same = before != null && before.tasksDistinct() && before.list().size() == tasks.size();
+        for (TaskAssignment assignment : tasks) {
+            Digested kept = before == null ? null : before.byTask().get(assignment.taskId());
+            boolean equal = kept != null && (kept.assignment() == assignment || kept.assignment().equals(assignment));
+            same &= equal;
+            byTask.put(assignment.taskId(), equal ? kept : new Digested(assignment, digest(assignment)));
+        }
+        if (same && byTask.size() == tasks.size()) {
+            return before;
+        }
+        HostAssignments made = new HostAssignments(List.copyOf(tasks), Map.copyOf(byTask), assignmentsVersion(tasks, byTask));
+        if (hostId != null) {
+            if (lastAssignments.size() >= MAX_HOSTS) {
+                lastAssignments.clear();
+            }
+            lastAssignments.put(hostId, made);
+        }
+        return made;
+    }
+
+    /**
+     * The version of a host's assignments: the digest of each task's id and its assignment's digest, in the order of the
+     * task ids, so it does not depend on the order of the list (an agent that applies changes keeps its own order) and
+     * costs a few bytes per task, not the whole list's JSON.
+     */
+    private static String assignmentsVersion(List<TaskAssignment> tasks, Map<String, Digested> byTask)
+    {
+        MessageDigest digest = sha256();
+        tasks.stream().map(TaskAssignment::taskId).sorted().forEach(taskId -> {
+            digest.update(taskId.getBytes(StandardCharsets.UTF_8));
+            // a task id holds no newline: an id cannot run into the digest after it
+            digest.update((byte) '\n');
+            digest.update(byTask.get(taskId).digest());
+        });
+        return encoded(digest.digest());
+    }
+
+    /** How the assignments changed from before to now, by their digests. */
+    private static AssignmentChanges changes(HostAssignments before, HostAssignments now)
+    {
+        List<TaskAssignment> changed = new ArrayList<>();
+        for (TaskAssignment assignment : now.list()) {
+            Digested was = before.byTask().get(assignment.taskId());
+            if (was == null || !Arrays.equals(was.digest(), now.byTask().get(assignment.taskId()).digest())) {
+                changed.add(assignment);
+            }
+        }
+        List<String> removed = before.list().stream().map(TaskAssignment::taskId).filter(taskId -> !now.byTask().containsKey(taskId)).toList();
+        return new AssignmentChanges(before.version(), now.version(), changed, removed);
+    }
+
+    private byte[] digest(TaskAssignment assignment)
+    {
+        MessageDigest digest = sha256();
+        digestJson(digest, assignment);
+        return digest.digest();
     }
 
     /**
@@ -235,6 +334,6 @@ final class SyncAnswerParts
 
     private static String encoded(byte[] full)
     {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(full, VERSION_BYTES));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(full, VERSION_BYTES));
     }
 }

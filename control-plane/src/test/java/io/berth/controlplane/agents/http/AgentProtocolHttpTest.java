@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.common.agentprotocol.AgentProtocolVersion;
 import io.berth.common.agentprotocol.AgentSyncDelta;
 import io.berth.common.agentprotocol.EndpointChanges;
+import io.berth.common.agentprotocol.HeldState;
 import io.berth.common.agentprotocol.HostInfo;
 import io.berth.common.agentprotocol.NetworkAnswer;
 import io.berth.common.agentprotocol.NetworkPeer;
@@ -11,6 +12,7 @@ import io.berth.common.agentprotocol.NetworkPlan;
 import io.berth.common.agentprotocol.NetworkReport;
 import io.berth.common.agentprotocol.SyncRequest;
 import io.berth.common.agentprotocol.SyncResponse;
+import io.berth.common.agentprotocol.TaskAssignment;
 import io.berth.common.agentprotocol.TaskEndpoint;
 import io.berth.common.agentprotocol.TaskReport;
 import io.berth.common.hostauth.AgentCallKeys;
@@ -349,6 +351,79 @@ class AgentProtocolHttpTest
         NetworkAnswer gone = Json.mapper().readValue(get(watcherDelta.networkFetchPath(), watcher.authorizationHeader()).body(), NetworkAnswer.class);
         assertThat(gone.endpointChanges().removed()).containsExactly(endpoint);
         assertThat(watcherDelta.networkFetched(gone).orElseThrow().endpoints()).isEmpty();
+    }
+
+    @Test
+    void aTaskPlacedOnAHostComesAloneToAnAgentThatHoldsTheOthersAndAStoppedOneGoesByItsId()
+            throws Exception
+    {
+        HostCredential host = join(controlPlane.hostAccess().issueJoinToken(Optional.empty()).token());
+        AgentSyncDelta delta = new AgentSyncDelta();
+        deltaSync(host, delta);
+        EcsClient ecs = new EcsClient(controlPlane, operator);
+        ecs.call("RegisterTaskDefinition", "{\"family\": \"job\", \"requiresCompatibilities\": [\"FARGATE\"], \"cpu\": \"256\", \"memory\": \"512\", "
+                + "\"containerDefinitions\": [{\"name\": \"main\", \"image\": \"busybox\"}]}");
+        String onHost = "\"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [\"subnet-1\"]}}, \"taskDefinition\": \"job\", "
+                + "\"placementConstraints\": [{\"type\": \"memberOf\", \"expression\": \"instanceId == " + host.hostId() + "\"}]";
+        ecs.call("RunTask", "{" + onHost + ", \"count\": 3}");
+        List<TaskAssignment> three = deltaSync(host, delta).tasks();
+        assertThat(three).hasSize(3);
+
+        String arn = ecs.call("RunTask", "{" + onHost + "}").path("tasks").path(0).path("taskArn").asText();
+        String fourth = arn.substring(arn.lastIndexOf('/') + 1);
+        SyncRequest full = new SyncRequest(new HostInfo(host.hostId(), "127.0.0.1", 1024, 2048, Map.of(), 7000), List.of());
+        SyncRequest sent = delta.outgoing(full);
+        assertThat(sent.held().assignmentChanges()).isTrue();
+        HttpResponse<String> changed = post("sync", Json.mapper().writeValueAsString(sent), host.authorizationHeader());
+        SyncResponse raw = Json.mapper().readValue(changed.body(), SyncResponse.class);
+        // the new task alone, not the three the agent holds
+        assertThat(raw.tasks()).isNull();
+        assertThat(raw.assignmentChanges().changed()).extracting(TaskAssignment::taskId).containsExactly(fourth);
+        assertThat(raw.assignmentChanges().removed()).isEmpty();
+        SyncResponse whole = delta.incoming(full, sent, raw);
+        assertThat(whole.tasks()).extracting(TaskAssignment::taskId)
+                .containsExactly(three.get(0).taskId(), three.get(1).taskId(), three.get(2).taskId(), fourth);
+        // an agent of a build from before, holding the same three, gets the whole list: a longer answer
+        SyncRequest old = sent.withHeld(new HeldState(sent.held().taskIds(), sent.held().assignments(), sent.held().network(), sent.held().ingress(),
+                sent.held().endpoints(), false));
+        HttpResponse<String> oldAnswer = post("sync", Json.mapper().writeValueAsString(old), host.authorizationHeader());
+        SyncResponse oldRaw = Json.mapper().readValue(oldAnswer.body(), SyncResponse.class);
+        assertThat(oldRaw.assignmentChanges()).isNull();
+        assertThat(oldRaw.tasks()).hasSize(4);
+        assertThat(changed.body().length()).isLessThan(oldAnswer.body().length());
+        // the versions agree: the list made from the changes is held; the fourth task runs, and a sync after leaves the list out
+        assertThat(oldRaw.versions().assignments()).isEqualTo(whole.versions().assignments());
+        Instant now = clock.instant();
+        SyncRequest running = new SyncRequest(full.host(), List.of(new TaskReport(fourth, TaskReport.Status.RUNNING, now, now, now, null, null, null, List.of(), null, null)));
+        deltaSync(host, delta, running.tasks().getFirst());
+        SyncRequest next = delta.outgoing(running);
+        SyncResponse held = Json.mapper().readValue(post("sync", Json.mapper().writeValueAsString(next), host.authorizationHeader()).body(), SyncResponse.class);
+        assertThat(held.unchanged()).contains(SyncResponse.TASKS);
+        assertThat(delta.incoming(running, next, held).tasks()).hasSize(4);
+
+        // a stop changes the task's desired status: that assignment alone comes again
+        ecs.call("StopTask", "{\"task\": \"" + fourth + "\"}");
+        SyncRequest afterStop = delta.outgoing(running);
+        SyncResponse stopping = Json.mapper().readValue(post("sync", Json.mapper().writeValueAsString(afterStop), host.authorizationHeader()).body(), SyncResponse.class);
+        assertThat(stopping.assignmentChanges().changed()).singleElement()
+                .satisfies(assignment -> assertThat(assignment.desiredStatus()).isEqualTo(TaskAssignment.DesiredStatus.STOPPED))
+                .extracting(TaskAssignment::taskId).isEqualTo(fourth);
+        delta.incoming(running, afterStop, stopping);
+        // once its STOPPED report is recorded the task goes by its id
+        SyncRequest reported = new SyncRequest(full.host(), List.of(new TaskReport(fourth, TaskReport.Status.STOPPED, now, now, now, now, "TaskStopped", "stopped",
+                List.of(), null, null)));
+        SyncRequest reportSent = delta.outgoing(reported);
+        SyncResponse gone = Json.mapper().readValue(post("sync", Json.mapper().writeValueAsString(reportSent), host.authorizationHeader()).body(), SyncResponse.class);
+        assertThat(gone.assignmentChanges().removed()).containsExactly(fourth);
+        assertThat(gone.assignmentChanges().changed()).isEmpty();
+        assertThat(delta.incoming(reported, reportSent, gone).tasks()).extracting(TaskAssignment::taskId)
+                .containsExactly(three.get(0).taskId(), three.get(1).taskId(), three.get(2).taskId());
+
+        // a version the control plane did not last answer this host (another replica's, or a lost answer's) gets the list
+        SyncRequest unknown = full.withHeld(new HeldState(null, "elsewhere", null, null, null, true));
+        SyncResponse listed = Json.mapper().readValue(post("sync", Json.mapper().writeValueAsString(unknown), host.authorizationHeader()).body(), SyncResponse.class);
+        assertThat(listed.assignmentChanges()).isNull();
+        assertThat(listed.tasks()).hasSize(3);
     }
 
     /** One sync of host as its agent makes it: the reports changed since the last, the parts held named. */

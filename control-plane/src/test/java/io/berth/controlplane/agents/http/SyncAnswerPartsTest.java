@@ -161,6 +161,54 @@ class SyncAnswerPartsTest
         assertThat(parts.holdsRestOf("h1", null, heldVersion, heldEndpointsVersion)).isFalse();
     }
 
+    @Test
+    void theAssignmentsVersionDependsOnTheirContentNotTheirOrder()
+    {
+        TaskAssignment one = assignment("t1", 256);
+        TaskAssignment two = assignment("t2", 256);
+        String inOrder = parts.answer("host-1", new SyncResponse(List.of(one, two), plan(List.of()), null), null).versions().assignments();
+        assertThat(parts.answer("host-2", new SyncResponse(List.of(two, one), plan(List.of()), null), null).versions().assignments()).isEqualTo(inOrder);
+        assertThat(parts.answer(new SyncResponse(List.of(two, one), plan(List.of()), null), null).versions().assignments()).isEqualTo(inOrder);
+        // a field of one assignment, or one more task, is another version
+        assertThat(parts.answer("host-1", new SyncResponse(List.of(one, assignment("t2", 512)), plan(List.of()), null), null).versions().assignments())
+                .isNotEqualTo(inOrder);
+        assertThat(parts.answer("host-1", new SyncResponse(List.of(one, two, assignment("t3", 256)), plan(List.of()), null), null).versions().assignments())
+                .isNotEqualTo(inOrder);
+        assertThat(parts.answer("host-1", new SyncResponse(List.of(one), plan(List.of()), null), null).versions().assignments()).isNotEqualTo(inOrder);
+    }
+
+    @Test
+    void changedAssignmentsGoAloneOnlyToAnAgentThatHoldsTheListLastAnsweredAndTakesThemSo()
+    {
+        TaskAssignment one = assignment("t1", 256);
+        TaskAssignment two = assignment("t2", 256);
+        SyncResponse.PartVersions first = parts.answer("host-1", new SyncResponse(List.of(one, two), plan(List.of()), null), null).versions();
+        HeldState holdsFirst = new HeldState(List.of(), first.assignments(), first.network(), first.ingress(), null, true);
+
+        List<TaskAssignment> now = List.of(assignment("t2", 512), assignment("t3", 256));
+        SyncResponse changed = parts.answer("host-1", new SyncResponse(now, plan(List.of()), null), holdsFirst);
+        assertThat(changed.tasks()).isNull();
+        assertThat(changed.assignmentChanges().base()).isEqualTo(first.assignments());
+        assertThat(changed.assignmentChanges().version()).isEqualTo(changed.versions().assignments());
+        assertThat(changed.assignmentChanges().changed()).containsExactly(assignment("t2", 512), assignment("t3", 256));
+        assertThat(changed.assignmentChanges().removed()).containsExactly("t1");
+        assertThat(changed.unchanged()).containsExactly(SyncResponse.NETWORK, SyncResponse.INGRESS);
+        assertThat(changed.assignmentChanges().applyTo(List.of(one, two), first.assignments())).contains(now);
+
+        // the list last answered is now the one made of the changes: the first one no longer gets changes
+        SyncResponse fromOlder = parts.answer("host-1", new SyncResponse(List.of(assignment("t3", 256)), plan(List.of()), null), holdsFirst);
+        assertThat(fromOlder.assignmentChanges()).isNull();
+        assertThat(fromOlder.tasks()).containsExactly(assignment("t3", 256));
+
+        // an agent that does not take changes, or that another host's list was answered to, gets the whole list
+        SyncResponse.PartVersions last = fromOlder.versions();
+        SyncResponse old = parts.answer("host-1", new SyncResponse(now, plan(List.of()), null),
+                new HeldState(List.of(), last.assignments(), last.network(), last.ingress(), null, false));
+        assertThat(old.assignmentChanges()).isNull();
+        assertThat(old.tasks()).isEqualTo(now);
+        assertThat(parts.answer("host-2", new SyncResponse(now, plan(List.of()), null), holdsFirst).assignmentChanges()).isNull();
+    }
+
     private static SyncResponse whole(NetworkPlan network)
     {
         return new SyncResponse(List.<TaskAssignment>of(), network, null);
@@ -174,6 +222,11 @@ class SyncAnswerPartsTest
     private static NetworkPlan plan(List<TaskEndpoint> endpoints, List<NetworkPeer> peers)
     {
         return new NetworkPlan("10.213.0.0/16", "10.213.0.0/24", new HostLinkSettings(HostLinkSettings.VXLAN, 42, HostLinkSettings.DEFAULT_VXLAN_PORT), peers, endpoints, null, null);
+    }
+
+    private static TaskAssignment assignment(String taskId, int cpu)
+    {
+        return new TaskAssignment(taskId, "arn:aws:ecs:us-east-1:111122223333:task/default/" + taskId, TaskAssignment.DesiredStatus.RUNNING, cpu, 512, List.of());
     }
 
     private static TaskAssignment assignment()
