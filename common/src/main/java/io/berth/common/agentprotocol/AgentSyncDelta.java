@@ -53,7 +53,7 @@ public final class AgentSyncDelta
             return full.withHeld(null);
         }
         if (everyReport) {
-            return full.withHeld(new HeldState(null, versions.assignments(), versions.network(), versions.ingress(), heldEndpointsVersion(), true));
+            return full.withHeld(new HeldState(null, versions.assignments(), versions.network(), versions.ingress(), heldEndpointsVersion(), true, true));
         }
         List<TaskReport> changed = new ArrayList<>();
         for (TaskReport report : full.tasks()) {
@@ -66,6 +66,7 @@ public final class AgentSyncDelta
                 versions == null ? null : versions.network(),
                 versions == null ? null : versions.ingress(),
                 versions == null ? null : heldEndpointsVersion(),
+                versions != null,
                 versions != null));
     }
 
@@ -96,7 +97,8 @@ public final class AgentSyncDelta
                         + " that do not make the list at version " + answer.endpointChanges().version() + " from the list this agent holds; the next sync goes whole");
             }
             madeFromChanges = endpoints.get();
-            network = network.withEndpoints(madeFromChanges);
+            // a network that came without its rest has the rest held (the control plane checked its version)
+            network = (answer.networkRestHeld() ? heldNetwork : network).withEndpoints(madeFromChanges);
         }
         if (answer.assignmentChanges() != null) {
             AssignmentChanges changes = answer.assignmentChanges();

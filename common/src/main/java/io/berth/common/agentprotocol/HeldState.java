@@ -17,18 +17,23 @@ import java.util.List;
  * <li>assignmentChanges: true when the agent takes changed assignments as their changes from the list it holds at
  * assignments ({@link SyncResponse#assignmentChanges()}); an agent of a build from before leaves it out (false) and gets
  * the whole list.</li>
+ * <li>takesRestAsHeld: true when the agent takes a network part that changed only in its endpoints as their changes
+ * alone, the rest of it (peers, egress) left out as held ({@link SyncResponse#networkRestHeld()}), as a fetch with
+ * {@code &rest=1} does.</li>
  * </ul>
  */
-public record HeldState(List<String> taskIds, String assignments, String network, String ingress, String endpoints, boolean assignmentChanges)
+public record HeldState(List<String> taskIds, String assignments, String network, String ingress, String endpoints, boolean assignmentChanges,
+                        boolean takesRestAsHeld)
 {
     public HeldState
     {
         taskIds = taskIds == null ? null : List.copyOf(taskIds);
     }
 
+    /** What an agent of a build from before named: it takes no changes. */
     public HeldState(List<String> taskIds, String assignments, String network, String ingress, String endpoints)
     {
-        this(taskIds, assignments, network, ingress, endpoints, false);
+        this(taskIds, assignments, network, ingress, endpoints, false, false);
     }
 
     public HeldState(List<String> taskIds, String assignments, String network, String ingress)

@@ -20,10 +20,13 @@ import java.util.Set;
  * endpointChanges, when present, says that the network part came without its endpoints and how they changed from the
  * list the agent named in {@link HeldState#endpoints()}. assignmentChanges, when present, says that the assignments
  * came as how they changed from the list the agent holds (tasks is then null); only to an agent that said it takes them
- * so ({@link HeldState#assignmentChanges()}).
+ * so ({@link HeldState#assignmentChanges()}). networkRestHeld says that the network part that changed came as its
+ * endpoints' changes alone (network is then null): the rest of it is the one the agent holds; only to an agent that said
+ * it takes it so ({@link HeldState#takesRestAsHeld()}).
  */
 public record SyncResponse(List<TaskAssignment> tasks, NetworkPlan network, IngressPlan ingress, List<String> controlPlanes, PartVersions versions,
-                           List<String> unchanged, boolean fullReportsWanted, EndpointChanges endpointChanges, AssignmentChanges assignmentChanges)
+                           List<String> unchanged, boolean fullReportsWanted, EndpointChanges endpointChanges, AssignmentChanges assignmentChanges,
+                           boolean networkRestHeld)
 {
     public static final String TASKS = "tasks";
     public static final String NETWORK = "network";
@@ -47,15 +50,18 @@ public record SyncResponse(List<TaskAssignment> tasks, NetworkPlan network, Ingr
         // a task list left out is unknown here, not empty: only the holder of the previous answer can fill it in
         tasks = tasks == null && (unchanged.contains(TASKS) || assignmentChanges != null) ? null : List.copyOf(tasks == null ? List.of() : tasks);
         controlPlanes = controlPlanes == null ? List.of() : List.copyOf(controlPlanes);
-        if (endpointChanges != null && network == null) {
-            throw new IllegalArgumentException("an answer with endpoint changes must carry the network part they belong to");
+        if (endpointChanges != null && network == null && !networkRestHeld) {
+            throw new IllegalArgumentException("an answer with endpoint changes must carry the network part they belong to, or leave its rest out as held");
+        }
+        if (networkRestHeld && (network != null || endpointChanges == null)) {
+            throw new IllegalArgumentException("an answer that leaves the network's rest out as held carries no network part and carries its endpoints' changes");
         }
     }
 
     public SyncResponse(List<TaskAssignment> tasks, NetworkPlan network, IngressPlan ingress, List<String> controlPlanes, PartVersions versions,
             List<String> unchanged, boolean fullReportsWanted, EndpointChanges endpointChanges)
     {
-        this(tasks, network, ingress, controlPlanes, versions, unchanged, fullReportsWanted, endpointChanges, null);
+        this(tasks, network, ingress, controlPlanes, versions, unchanged, fullReportsWanted, endpointChanges, null, false);
     }
 
     public SyncResponse(List<TaskAssignment> tasks, NetworkPlan network, IngressPlan ingress, List<String> controlPlanes, PartVersions versions,
@@ -77,13 +83,13 @@ public record SyncResponse(List<TaskAssignment> tasks, NetworkPlan network, Ingr
     /** This answer, telling the agent of these control-plane URLs. */
     public SyncResponse withControlPlanes(List<String> urls)
     {
-        return new SyncResponse(tasks, network, ingress, urls, versions, unchanged, fullReportsWanted, endpointChanges, assignmentChanges);
+        return new SyncResponse(tasks, network, ingress, urls, versions, unchanged, fullReportsWanted, endpointChanges, assignmentChanges, networkRestHeld);
     }
 
     /** This answer, asking (or not) for every task's report next time. */
     public SyncResponse withFullReportsWanted(boolean value)
     {
-        return new SyncResponse(tasks, network, ingress, controlPlanes, versions, unchanged, value, endpointChanges, assignmentChanges);
+        return new SyncResponse(tasks, network, ingress, controlPlanes, versions, unchanged, value, endpointChanges, assignmentChanges, networkRestHeld);
     }
 
     /** This answer with its parts as given (null for a part left out), their versions, and which are left out. */
@@ -95,13 +101,19 @@ public record SyncResponse(List<TaskAssignment> tasks, NetworkPlan network, Ingr
     /** This answer with its network part without endpoints, and how they changed from the list the agent holds. */
     public SyncResponse withEndpointChanges(NetworkPlan networkWithoutEndpoints, EndpointChanges changes)
     {
-        return new SyncResponse(tasks, networkWithoutEndpoints, ingress, controlPlanes, versions, unchanged, fullReportsWanted, changes, assignmentChanges);
+        return new SyncResponse(tasks, networkWithoutEndpoints, ingress, controlPlanes, versions, unchanged, fullReportsWanted, changes, assignmentChanges, false);
+    }
+
+    /** This answer with no network part but how its endpoints changed from the list the agent holds: the rest is the one it holds. */
+    public SyncResponse withNetworkRestHeld(EndpointChanges changes)
+    {
+        return new SyncResponse(tasks, null, ingress, controlPlanes, versions, unchanged, fullReportsWanted, changes, assignmentChanges, true);
     }
 
     /** This answer with its assignments as how they changed from the list the agent holds, not as a list. */
     public SyncResponse withAssignmentChanges(AssignmentChanges changes)
     {
-        return new SyncResponse(null, network, ingress, controlPlanes, versions, unchanged, fullReportsWanted, endpointChanges, changes);
+        return new SyncResponse(null, network, ingress, controlPlanes, versions, unchanged, fullReportsWanted, endpointChanges, changes, networkRestHeld);
     }
 
     public SyncResponse(List<TaskAssignment> tasks, NetworkPlan network)

@@ -33,7 +33,7 @@ class AgentSyncDeltaTest
 
         SyncRequest sent = delta.outgoing(request(report("t1", TaskReport.Status.RUNNING), report("t2", TaskReport.Status.RUNNING), report("t3", TaskReport.Status.PENDING)));
         assertThat(sent.tasks()).extracting(TaskReport::taskId).containsExactly("t2", "t3");
-        assertThat(sent.held()).isEqualTo(new HeldState(List.of("t1", "t2", "t3"), "a1", "n1", "i1", EndpointChanges.versionOf(List.of()), true));
+        assertThat(sent.held()).isEqualTo(new HeldState(List.of("t1", "t2", "t3"), "a1", "n1", "i1", EndpointChanges.versionOf(List.of()), true, true));
         assertThat(sent.heldTaskIds()).containsExactly("t1", "t2", "t3");
     }
 
@@ -132,7 +132,7 @@ class AgentSyncDeltaTest
         SyncRequest sent = delta.outgoing(full);
         assertThat(sent.tasks()).isEqualTo(full.tasks());
         assertThat(sent.reportsEveryTask()).isTrue();
-        assertThat(sent.held()).isEqualTo(new HeldState(null, "a1", "n1", "i1", EndpointChanges.versionOf(List.of()), true));
+        assertThat(sent.held()).isEqualTo(new HeldState(null, "a1", "n1", "i1", EndpointChanges.versionOf(List.of()), true, true));
     }
 
     @Test
@@ -263,6 +263,25 @@ class AgentSyncDeltaTest
         assertThat(delta.incoming(full, sent, answer).network()).isEqualTo(PLAN.withEndpoints(now));
         // the list made from the changes is named by the changes' version in the next request
         assertThat(delta.outgoing(full).held().endpoints()).isEqualTo(changes.version());
+    }
+
+    @Test
+    void aNetworkThatCameAsItsEndpointChangesAloneKeepsTheRestHeld()
+    {
+        TaskEndpoint first = new TaskEndpoint("10.213.0.5", "111111111111");
+        TaskEndpoint second = new TaskEndpoint("10.213.1.7", "222222222222");
+        NetworkPlan withPeer = new NetworkPlan("10.213.0.0/16", "10.213.0.0/24", new HostLinkSettings("vxlan", 42, 4789),
+                List.of(new NetworkPeer("host-2", "192.0.2.2", "10.213.1.0/24")), List.of(first), null, null);
+        SyncRequest full = request(report("t1", TaskReport.Status.RUNNING));
+        exchange(full, new SyncResponse(List.of(), withPeer, null, List.of(), V1, List.of(), false));
+
+        SyncRequest sent = delta.outgoing(full);
+        assertThat(sent.held().takesRestAsHeld()).isTrue();
+        List<TaskEndpoint> now = List.of(first, second);
+        EndpointChanges changes = EndpointChanges.between(sent.held().endpoints(), List.of(first), EndpointChanges.versionOf(now), now);
+        SyncResponse answer = new SyncResponse(null, null, null, List.of(), V2, List.of(SyncResponse.TASKS), false).withNetworkRestHeld(changes);
+        assertThat(delta.incoming(full, sent, answer).network()).isEqualTo(withPeer.withEndpoints(now));
+        assertThat(delta.outgoing(full).held().network()).isEqualTo("n2");
     }
 
     @Test

@@ -47,7 +47,8 @@ import static java.util.Objects.requireNonNull;
  * of every endpoint of the cluster, and hosts at different epochs would keep as many lists alive); the endpoints are
  * versioned once per list anyway. A network part that changed goes without its endpoints, with how they changed from the list the agent
  * names as held, when that list is one of the last written here (see {@link SharedEndpointsJson#changesFrom}): a task that
- * started costs the answer its own endpoint, not every address of the cluster.
+ * started costs the answer its own endpoint, not every address of the cluster; and when the agent holds the rest of the
+ * part (peers, egress) as it is and takes it so, the part goes as those changes alone.
  */
 final class SyncAnswerParts
 {
@@ -138,9 +139,13 @@ final class SyncAnswerParts
         if (networkHeld || whole.network() == null || held.endpoints() == null) {
             return answer;
         }
+        // and without the rest (the host's peers, a hundred in a fleet of a hundred hosts) when that is what the agent holds
         SyncResponse withoutEndpoints = answer;
+        boolean restHeld = held.takesRestAsHeld() && held.network() != null && holdsRestOf(hostId, whole.network(), held.network(), held.endpoints());
         return endpoints.changesFrom(held.endpoints(), whole.network().endpoints())
-                .map(changes -> withoutEndpoints.withEndpointChanges(whole.network().withEndpoints(List.of()), changes))
+                .map(changes -> restHeld
+                        ? withoutEndpoints.withNetworkRestHeld(changes)
+                        : withoutEndpoints.withEndpointChanges(whole.network().withEndpoints(List.of()), changes))
                 .orElse(answer);
     }
 

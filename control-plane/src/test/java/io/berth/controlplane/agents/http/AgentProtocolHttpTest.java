@@ -307,10 +307,26 @@ class AgentProtocolHttpTest
         SyncRequest full = new SyncRequest(new HostInfo(runner.hostId(), "127.0.0.1", 1024, 2048, Map.of(), 7000), List.of(running));
         SyncRequest sent = runnerDelta.outgoing(full);
         assertThat(sent.held().endpoints()).isEqualTo(EndpointChanges.versionOf(List.of()));
-        SyncResponse raw = Json.mapper().readValue(post("sync", Json.mapper().writeValueAsString(sent), runner.authorizationHeader()).body(), SyncResponse.class);
-        assertThat(raw.network().endpoints()).isEmpty();
+        assertThat(sent.held().takesRestAsHeld()).isTrue();
+        // an agent of a build from before gets the rest of the plan (its peers) with the changes
+        SyncRequest old = sent.withHeld(new HeldState(sent.held().taskIds(), sent.held().assignments(), sent.held().network(), sent.held().ingress(),
+                sent.held().endpoints()));
+        String oldBody = post("sync", Json.mapper().writeValueAsString(old), runner.authorizationHeader()).body();
+        SyncResponse syncedWithRest = Json.mapper().readValue(oldBody, SyncResponse.class);
+        assertThat(syncedWithRest.network().endpoints()).isEmpty();
+        assertThat(syncedWithRest.network().peers()).extracting(NetworkPeer::hostId).containsExactly(watcher.hostId());
+        assertThat(syncedWithRest.networkRestHeld()).isFalse();
+        // this one holds the rest as it is: the changes come alone
+        String body = post("sync", Json.mapper().writeValueAsString(sent), runner.authorizationHeader()).body();
+        SyncResponse raw = Json.mapper().readValue(body, SyncResponse.class);
+        assertThat(raw.network()).isNull();
+        assertThat(raw.networkRestHeld()).isTrue();
+        assertThat(body.length()).isLessThan(oldBody.length());
         assertThat(raw.endpointChanges().added()).extracting(TaskEndpoint::ipv4Address).containsExactly(address);
-        assertThat(runnerDelta.incoming(full, sent, raw).network().endpoints()).extracting(TaskEndpoint::ipv4Address).containsExactly(address);
+        NetworkPlan madeFromChanges = runnerDelta.incoming(full, sent, raw).network();
+        assertThat(madeFromChanges.endpoints()).extracting(TaskEndpoint::ipv4Address).containsExactly(address);
+        assertThat(madeFromChanges.peers()).isEqualTo(syncedWithRest.network().peers());
+        assertThat(madeFromChanges.hostSubnet()).isEqualTo(subnet);
         TaskEndpoint endpoint = new TaskEndpoint(address, operator.account().accountId());
 
         // the watcher names the endpoints it holds (none): the answer brings the one that came, not the list; an agent
@@ -385,7 +401,7 @@ class AgentProtocolHttpTest
                 .containsExactly(three.get(0).taskId(), three.get(1).taskId(), three.get(2).taskId(), fourth);
         // an agent of a build from before, holding the same three, gets the whole list: a longer answer
         SyncRequest old = sent.withHeld(new HeldState(sent.held().taskIds(), sent.held().assignments(), sent.held().network(), sent.held().ingress(),
-                sent.held().endpoints(), false));
+                sent.held().endpoints(), false, true));
         HttpResponse<String> oldAnswer = post("sync", Json.mapper().writeValueAsString(old), host.authorizationHeader());
         SyncResponse oldRaw = Json.mapper().readValue(oldAnswer.body(), SyncResponse.class);
         assertThat(oldRaw.assignmentChanges()).isNull();
@@ -420,7 +436,7 @@ class AgentProtocolHttpTest
                 .containsExactly(three.get(0).taskId(), three.get(1).taskId(), three.get(2).taskId());
 
         // a version the control plane did not last answer this host (another replica's, or a lost answer's) gets the list
-        SyncRequest unknown = full.withHeld(new HeldState(null, "elsewhere", null, null, null, true));
+        SyncRequest unknown = full.withHeld(new HeldState(null, "elsewhere", null, null, null, true, true));
         SyncResponse listed = Json.mapper().readValue(post("sync", Json.mapper().writeValueAsString(unknown), host.authorizationHeader()).body(), SyncResponse.class);
         assertThat(listed.assignmentChanges()).isNull();
         assertThat(listed.tasks()).hasSize(3);

@@ -65,6 +65,37 @@ class SharedEndpointsJsonTest
         assertThat(shared.changesFrom(EndpointChanges.versionOf(held), now)).containsSame(changes);
         // a list none of the last: the whole plan
         assertThat(shared.changesFrom(EndpointChanges.versionOf(List.of(new TaskEndpoint("10.9.9.9", "999999999999"))), now)).isEmpty();
+        // from every list of the way, however far back, the changes make the latest
+        for (List<TaskEndpoint> list : lists) {
+            String version = EndpointChanges.versionOf(list);
+            assertThat(shared.changesFrom(version, now).orElseThrow().applyTo(list, version)).as("from %s", list).contains(now);
+        }
+    }
+
+    @Test
+    void aListHeldFromFurtherBackThanTheStepsKeptGetsTheWholePlanAndAListThatCameAgainStillGetsItsChanges()
+    {
+        List<TaskEndpoint> first = List.of(new TaskEndpoint("10.1.0.1", "111122223333"));
+        shared.version(first);
+        List<TaskEndpoint> list = first;
+        for (int step = 0; step < SharedEndpointsJson.KEPT_STEPS; step++) {
+            List<TaskEndpoint> next = new ArrayList<>(list);
+            next.add(new TaskEndpoint("10.2." + (step / 250) + "." + (step % 250), "111122223333"));
+            list = next.stream().sorted(EndpointChanges.ORDER).toList();
+            shared.version(list);
+        }
+        List<TaskEndpoint> now = list;
+        // the first list was the oldest step: it went
+        assertThat(shared.changesFrom(EndpointChanges.versionOf(first), now).isEmpty()).isTrue();
+        List<TaskEndpoint> oldestKept = now.subList(0, now.size() - SharedEndpointsJson.KEPT_STEPS + 1);
+        assertThat(shared.changesFrom(EndpointChanges.versionOf(oldestKept), now).orElseThrow().added()).hasSize(SharedEndpointsJson.KEPT_STEPS - 1);
+        // the list goes back to an earlier one (its tasks stopped) and on again: the circle leads nowhere wrong
+        List<TaskEndpoint> back = now.subList(0, now.size() - 1);
+        shared.version(back);
+        shared.version(now);
+        String backVersion = EndpointChanges.versionOf(back);
+        assertThat(shared.changesFrom(backVersion, now).orElseThrow().applyTo(back, backVersion)).contains(now);
+        assertThat(shared.changesFrom(EndpointChanges.versionOf(now), back).orElseThrow().applyTo(now, EndpointChanges.versionOf(now))).contains(back);
     }
 
     private static NetworkPlan plan(List<TaskEndpoint> endpoints, String peer)

@@ -162,6 +162,34 @@ class SyncAnswerPartsTest
     }
 
     @Test
+    void aNetworkThatChangedOnlyInItsEndpointsGoesAsTheirChangesAloneToAnAgentThatHoldsItsRestAndTakesItSo()
+    {
+        List<NetworkPeer> peers = List.of(new NetworkPeer("h2", "192.0.2.2", "10.213.2.0/24"));
+        SyncResponse.PartVersions first = parts.answer("h1", whole(plan(List.of(), peers)), null).versions();
+        HeldState holds = new HeldState(List.of(), first.assignments(), first.network(), first.ingress(), EndpointChanges.versionOf(List.of()), true, true);
+        TaskEndpoint started = new TaskEndpoint("10.213.2.5", "111122223333");
+
+        SyncResponse alone = parts.answer("h1", whole(plan(List.of(started), peers)), holds);
+        assertThat(alone.network()).isNull();
+        assertThat(alone.networkRestHeld()).isTrue();
+        assertThat(alone.endpointChanges().added()).containsExactly(started);
+        assertThat(alone.versions().network()).isEqualTo(parts.networkVersion(plan(List.of(started), peers)));
+
+        // an agent of a build from before gets the rest with the changes
+        SyncResponse withRest = parts.answer("h1", whole(plan(List.of(started), peers)),
+                new HeldState(List.of(), first.assignments(), first.network(), first.ingress(), EndpointChanges.versionOf(List.of())));
+        assertThat(withRest.networkRestHeld()).isFalse();
+        assertThat(withRest.network()).isEqualTo(plan(List.of(), peers));
+        assertThat(withRest.endpointChanges().added()).containsExactly(started);
+
+        // a peer that joined moves the rest: it comes
+        List<NetworkPeer> joined = List.of(peers.getFirst(), new NetworkPeer("h3", "192.0.2.3", "10.213.3.0/24"));
+        SyncResponse moved = parts.answer("h1", whole(plan(List.of(started), joined)), holds);
+        assertThat(moved.networkRestHeld()).isFalse();
+        assertThat(moved.network().peers()).isEqualTo(joined);
+    }
+
+    @Test
     void theAssignmentsVersionDependsOnTheirContentNotTheirOrder()
     {
         TaskAssignment one = assignment("t1", 256);
@@ -183,7 +211,7 @@ class SyncAnswerPartsTest
         TaskAssignment one = assignment("t1", 256);
         TaskAssignment two = assignment("t2", 256);
         SyncResponse.PartVersions first = parts.answer("host-1", new SyncResponse(List.of(one, two), plan(List.of()), null), null).versions();
-        HeldState holdsFirst = new HeldState(List.of(), first.assignments(), first.network(), first.ingress(), null, true);
+        HeldState holdsFirst = new HeldState(List.of(), first.assignments(), first.network(), first.ingress(), null, true, true);
 
         List<TaskAssignment> now = List.of(assignment("t2", 512), assignment("t3", 256));
         SyncResponse changed = parts.answer("host-1", new SyncResponse(now, plan(List.of()), null), holdsFirst);
@@ -203,7 +231,7 @@ class SyncAnswerPartsTest
         // an agent that does not take changes, or that another host's list was answered to, gets the whole list
         SyncResponse.PartVersions last = fromOlder.versions();
         SyncResponse old = parts.answer("host-1", new SyncResponse(now, plan(List.of()), null),
-                new HeldState(List.of(), last.assignments(), last.network(), last.ingress(), null, false));
+                new HeldState(List.of(), last.assignments(), last.network(), last.ingress(), null, false, true));
         assertThat(old.assignmentChanges()).isNull();
         assertThat(old.tasks()).isEqualTo(now);
         assertThat(parts.answer("host-2", new SyncResponse(now, plan(List.of()), null), holdsFirst).assignmentChanges()).isNull();
