@@ -75,6 +75,7 @@ public final class AgentGateway
     private final TaskSecretsSource secrets;
     private final LogShippingLink logShipping;
     private final Function<Task, TaskRoleCredentials> taskCredentials;
+    private final AccountHosts accountHosts = new AccountHosts();
     /** Hosts whose every report this replica has recorded since it started: only their delta requests are enough. */
     private final Set<String> hostsWithFullReports = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -181,7 +182,7 @@ public final class AgentGateway
             else if (!endpointAccounts.isEmpty()) {
                 // a host lets traffic from other hosts into a task only from tasks of the task's account: a host that holds
                 // none of that account's tasks has no rule to change now (it learns of the endpoint at its next sync)
-                transaction.tasks().hostsHoldingTasksOf(endpointAccounts).stream()
+                accountHosts.holdingTasksOf(transaction, endpointAccounts).stream()
                         .filter(other -> !other.equals(hostId))
                         .forEach(otherHostsNetworkChanged::add);
             }

@@ -144,6 +144,40 @@ class AgentGatewayNetworkTest
     }
 
     @Test
+    void aHostThatTookATaskOfTheAccountSinceTheLastWakeUpIsWokenByTheNextAddressOfIt()
+            throws InterruptedException
+    {
+        sync(HOST_1);
+        sync(HOST_2);
+        sync(HOST_3);
+        String first = runTask("host-1");
+        String second = runTask("host-1");
+        runTask("host-2");
+        sync(HOST_2);
+        sync(HOST_3);
+        assertThat(gateway.awaitChanges("host-2", Duration.ZERO)).isEqualTo(HostChange.NONE);
+        Instant now = clock.instant();
+        sync(HOST_1, new TaskReport(first, TaskReport.Status.RUNNING, now, now, now, null, null, null, List.of(), null,
+                new NetworkReport("10.77.0.2", "10.77.0.0/24", "10.77.0.1", "02:00:00:00:00:02")));
+        assertThat(gateway.awaitChanges("host-2", Duration.ZERO)).isEqualTo(HostChange.NETWORK);
+        assertThat(gateway.awaitChanges("host-3", Duration.ZERO)).isEqualTo(HostChange.NONE);
+        sync(HOST_2);
+        sync(HOST_3);
+
+        // host-3 takes a task of the account: the next address of the account wakes it too (what the last wake-up read of
+        // the account's hosts is not used past a change of the placed tasks)
+        runTask("host-3");
+        sync(HOST_3);
+        assertThat(gateway.awaitChanges("host-3", Duration.ZERO)).isEqualTo(HostChange.NONE);
+        sync(HOST_1, new TaskReport(first, TaskReport.Status.RUNNING, now, now, now, null, null, null, List.of(), null,
+                new NetworkReport("10.77.0.2", "10.77.0.0/24", "10.77.0.1", "02:00:00:00:00:02")),
+                new TaskReport(second, TaskReport.Status.RUNNING, now, now, now, null, null, null, List.of(), null,
+                        new NetworkReport("10.77.0.3", "10.77.0.0/24", "10.77.0.1", "02:00:00:00:00:03")));
+        assertThat(gateway.awaitChanges("host-2", Duration.ZERO)).isEqualTo(HostChange.NETWORK);
+        assertThat(gateway.awaitChanges("host-3", Duration.ZERO)).isEqualTo(HostChange.NETWORK);
+    }
+
+    @Test
     void aLostHostLeavesThePeersAndComesBack()
             throws InterruptedException
     {
