@@ -127,16 +127,23 @@ public final class StoreTransaction
     void beforeCommit()
     {
         if (networkChanges.any()) {
-            sql.update("UPDATE network_epoch SET epoch = epoch + 1 WHERE id = 1");
-            // read under the row lock the update holds until the commit: no other transaction's change lies between
-            committedNetworkEpoch = networkEpoch();
+            committedNetworkEpoch = incrementEpoch("network_epoch");
             networkNote = committedNetworkChanges.committing(committedNetworkEpoch, networkChanges.structural(), networkChanges.endpoints());
         }
         if (placedChanges.any()) {
-            sql.update("UPDATE placed_tasks_epoch SET epoch = epoch + 1 WHERE id = 1");
-            // read under the row lock the update holds until the commit: no other transaction's change lies between
-            committedPlacedTasksEpoch = placedTasksEpoch();
+            committedPlacedTasksEpoch = incrementEpoch("placed_tasks_epoch");
         }
+    }
+
+    /**
+     * Adds one to the epoch in table and returns the new value, read under the row lock the update holds until the
+     * commit: no other transaction's change lies between. One statement, not an update and a read: every transaction that
+     * moves the epoch waits for the one holding the row, for as long as it takes to commit.
+     */
+    private long incrementEpoch(String table)
+    {
+        return sql.queryOne("UPDATE " + table + " SET epoch = epoch + 1 WHERE id = 1 RETURNING epoch", row -> row.getLong(1))
+                .orElseThrow(() -> new StoreException("The store has no " + table + " row", null));
     }
 
     /** The store calls it when the commit failed, or what came before it, after the rollback. */
