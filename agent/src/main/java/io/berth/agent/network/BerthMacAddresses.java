@@ -13,6 +13,8 @@ final class BerthMacAddresses
     static final int VXLAN_DEVICE = 0x62;
     /** A host's task bridge, after its gateway address. */
     static final int TASK_BRIDGE = 0x63;
+    /** A task's interface, after its address. */
+    static final int TASK_INTERFACE = 0x64;
 
     private BerthMacAddresses() {}
 

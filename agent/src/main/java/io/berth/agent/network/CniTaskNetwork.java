@@ -30,9 +30,10 @@ import java.util.regex.Pattern;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A network namespace per task on this host's slice of the cluster's task network, made with the CNI bridge
- * plugin (host-local IPAM; the loopback comes up with one `ip`, beside the plugin); links to the other hosts
- * ({@link HostLinks}) and the tenant firewall ({@link TenantFirewall}) follow the control plane's plan. The plugins do no NAT: traffic between tasks keeps
+ * A network namespace per task on this host's slice of the cluster's task network, joined to the host's bridge by a
+ * veth and an address ({@link BridgePorts}: made in this process, or by the CNI bridge and host-local plugins under a
+ * command prefix); links to the other hosts
+ * ({@link HostLinks}) and the tenant firewall ({@link TenantFirewall}) follow the control plane's plan. There is no NAT: traffic between tasks keeps
  * its addresses, and the firewall masquerades only what leaves the task network. Each task's state file
  * ({@link TaskNetworkStates}) exists before anything is made for it and goes only after everything is released,
  * so a crash at any step is finished by the next tear-down or the agent's orphan cleanup. A few namespaces may be made
@@ -40,7 +41,7 @@ import static java.util.Objects.requireNonNull;
  * one's is removed, and the agent's start removes the warm ones an earlier agent left.
  *
  * <p>Locks: one per task (its set-up and tear-down never overlap), one for applying plans and removing the host's
- * network; the firewall serializes its own renders. No lock is held across another task's plugin calls.
+ * network; the firewall serializes its own renders. No lock is held across another task's port making.
  */
 public final class CniTaskNetwork
         implements TaskNetwork
@@ -60,7 +61,7 @@ public final class CniTaskNetwork
     private static final Duration LAYOUT_CHECK_INTERVAL = Duration.ofSeconds(30);
 
     private final CniNetworkConfig config;
-    private final CniPlugins plugins;
+    private final BridgePorts ports;
     private final CniBridgeConfigs bridgeConfigs;
     private final NetworkCommands commands;
     private final NetworkCommands machineCommands;
@@ -114,12 +115,24 @@ public final class CniTaskNetwork
     }
 
     /**
-     * pluginDeadline: how long one CNI plugin call may take before it is killed and the task's set-up fails (60 s in
-     * the agent); fault-injection tests shorten it.
+     * portDeadline: how long making or removing one task's veth and address may take before the task's set-up fails
+     * (60 s in the agent); fault-injection tests shorten it.
      */
-    public CniTaskNetwork(CniNetworkConfig config, int warmNamespaces, Duration pluginDeadline)
+    public CniTaskNetwork(CniNetworkConfig config, int warmNamespaces, Duration portDeadline)
     {
-        this(config, new NetworkCommands(), new NetworkCommands(), warmNamespaces, pluginDeadline);
+        this(config, new NetworkCommands(), new NetworkCommands(), warmNamespaces, portDeadline);
+    }
+
+    /**
+     * A network whose tasks' veths and addresses the CNI bridge and host-local plugins make, each call killed at
+     * pluginDeadline, as an agent under a command prefix does; fault-injection tests put a plugin of their own in
+     * the config's plugin directory.
+     */
+    public static CniTaskNetwork throughPlugins(CniNetworkConfig config, int warmNamespaces, Duration pluginDeadline)
+    {
+        NetworkCommands commands = new NetworkCommands();
+        return new CniTaskNetwork(config, commands, new NetworkCommands(), warmNamespaces,
+                new PluginBridgePorts(new CniPlugins(config.pluginDirectory(), commands.prefix(), pluginDeadline), new CniBridgeConfigs(config)), null);
     }
 
     /** transitions: the host's tasks starting or stopping, which the making of warm namespaces waits for (as the agent runs it). */
@@ -133,16 +146,28 @@ public final class CniTaskNetwork
         this(config, commands, machineCommands, warmNamespaces, CniPlugins.TIMEOUT);
     }
 
-    private CniTaskNetwork(CniNetworkConfig config, NetworkCommands commands, NetworkCommands machineCommands, int warmNamespaces, Duration pluginDeadline)
+    private CniTaskNetwork(CniNetworkConfig config, NetworkCommands commands, NetworkCommands machineCommands, int warmNamespaces, Duration portDeadline)
     {
-        this(config, commands, machineCommands, warmNamespaces, pluginDeadline, null);
+        this(config, commands, machineCommands, warmNamespaces, portDeadline, null);
     }
 
-    private CniTaskNetwork(CniNetworkConfig config, NetworkCommands commands, NetworkCommands machineCommands, int warmNamespaces, Duration pluginDeadline,
+    private CniTaskNetwork(CniNetworkConfig config, NetworkCommands commands, NetworkCommands machineCommands, int warmNamespaces, Duration portDeadline,
+            TaskTransitions transitions)
+    {
+        this(config, commands, machineCommands, warmNamespaces,
+                // the ports are made in this process when its namespace is the host's; a test's host under a command
+                // prefix lives in another, which the plugins (run under that prefix) reach
+                commands.prefix().isEmpty()
+                        ? new KernelBridgePorts(config, portDeadline)
+                        : new PluginBridgePorts(new CniPlugins(config.pluginDirectory(), commands.prefix(), portDeadline), new CniBridgeConfigs(config)),
+                transitions);
+    }
+
+    private CniTaskNetwork(CniNetworkConfig config, NetworkCommands commands, NetworkCommands machineCommands, int warmNamespaces, BridgePorts ports,
             TaskTransitions transitions)
     {
         this.config = requireNonNull(config, "config is null");
-        this.plugins = new CniPlugins(config.pluginDirectory(), commands.prefix(), pluginDeadline);
+        this.ports = requireNonNull(ports, "ports is null");
         this.bridgeConfigs = new CniBridgeConfigs(config);
         this.commands = requireNonNull(commands, "commands is null");
         // named namespaces belong to the machine (their bind mounts under /run/netns), not to a network namespace
@@ -495,7 +520,7 @@ public final class CniTaskNetwork
         CompletableFuture<Integer> inside = insideNamespace(state.taskId(), state.namespace(), Ipv4Cidr.parse(state.subnet()).firstHost());
         TaskNetworkState added;
         try {
-            added = state.withAddResult(plugins.run(CniPlugins.ADD, state.cniContainerId(), namespacePath, INTERFACE, bridgeConfigs.bridge(state.subnet(), mtu, null)));
+            added = state.withAddResult(ports.add(state.cniContainerId(), namespacePath, state.subnet(), mtu));
         }
         catch (NetworkException | RuntimeException e) {
             // the tear-down after this must not race the steps inside the namespace: they end first
@@ -655,12 +680,12 @@ public final class CniTaskNetwork
             addressFailure = firewallFailure.thenCompose(left -> left != null
                     ? CompletableFuture.completedFuture("kept while its port may still pass frames")
                     : beside("address-" + state.taskId(),
-                            () -> plugins.run(CniPlugins.DEL, state.cniContainerId(), namespacePath, INTERFACE, bridgeConfigs.addressRelease(subnet, state.addResult()))));
+                            () -> ports.releaseAddress(state.cniContainerId(), namespacePath, subnet, state.addResult())));
         }
         else {
             // no firewall without a plan: the bridge plugin removes the veth before it gives the address back
             try {
-                plugins.run(CniPlugins.DEL, state.cniContainerId(), namespacePath, INTERFACE, bridgeConfigs.bridge(subnet, taskMtu, state.addResult()));
+                ports.remove(state.cniContainerId(), namespacePath, subnet, taskMtu, state.addResult());
             }
             catch (NetworkException e) {
                 failures.add("its interface and address (" + e.getMessage() + ")");

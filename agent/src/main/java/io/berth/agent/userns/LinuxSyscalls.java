@@ -640,7 +640,7 @@ public final class LinuxSyscalls
         throw new IOException(call + " of " + path + " failed: " + describe(errno));
     }
 
-    static String describe(int errno)
+    public static String describe(int errno)
     {
         try {
             MemorySegment message = (MemorySegment) STRERROR.invokeExact(errno);

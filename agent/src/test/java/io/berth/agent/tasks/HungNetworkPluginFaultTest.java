@@ -132,7 +132,7 @@ class HungNetworkPluginFaultTest
         Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx--x--x"));
         host.layers = List.of(BusyboxRootfs.create(directory.resolve("layer")));
         config = new CniNetworkConfig(directory.resolve("network"), plugins, TestNetworks.bridgeName("bhang"));
-        network = new CniTaskNetwork(config, 0, PLUGIN_DEADLINE);
+        network = CniTaskNetwork.throughPlugins(config, 0, PLUGIN_DEADLINE);
         network.apply(TestPlans.singleHost(TestNetworks.subnet()));
         runtime = new RuncConmonRuntime(directory.resolve("runtime"), RuncConmonRuntime.DEFAULT_RUNC, RuncConmonRuntime.DEFAULT_CONMON, cgroupParent,
                 CgroupLayout.host(), Clock.systemUTC());
