@@ -1,8 +1,9 @@
 /**
  * The task network on this host, as Fargate's awsvpc mode gives it: a named network namespace per task with one
  * address from this host's slice of the cluster's task CIDR (the control plane's {@code NetworkPlan}), on a
- * per-agent bridge, made with the standard CNI plugins (bridge, host-local IPAM, loopback) and without NAT
- * between tasks.
+ * per-agent bridge, without NAT between tasks. A task's veth, address and route are made in this process over netlink
+ * ({@code KernelBridgePorts}, with addresses kept in the CNI host-local plugin's own files), or by the CNI bridge and
+ * host-local plugins for an agent whose host commands run under a prefix ({@code PluginBridgePorts}).
  * <ul>
  * <li>{@link io.berth.agent.network.TaskNetwork} is the contract the agent uses (apply a plan, set up and tear
  * down a task); {@link io.berth.agent.network.CniTaskNetwork} implements it.</li>

@@ -47,6 +47,7 @@ final class SpareImages
     private final Formatter formatter;
     private final TaskTransitions transitions;
     private final AtomicBoolean refilling = new AtomicBoolean();
+    private final AtomicBoolean refillAsked = new AtomicBoolean();
     private volatile boolean closed;
     private volatile Thread filler;
 
@@ -96,16 +97,23 @@ final class SpareImages
     /** Formats spares on a background thread until the count is ready; a call while one runs, or after {@link #close}, does nothing. */
     void refill()
     {
+        // asked for before the look at the flag: a filler that is ending sees the ask and goes round again, else a
+        // take between its last look at the pool (full) and its end would leave the pool empty until the next take
+        refillAsked.set(true);
         if (closed || !refilling.compareAndSet(false, true)) {
             return;
         }
         filler = Thread.ofVirtual().name("spare-images").start(() -> {
-            try {
-                makeUntilFull();
+            do {
+                refillAsked.set(false);
+                try {
+                    makeUntilFull();
+                }
+                finally {
+                    refilling.set(false);
+                }
             }
-            finally {
-                refilling.set(false);
-            }
+            while (refillAsked.get() && !closed && refilling.compareAndSet(false, true));
         });
     }
 

@@ -38,6 +38,25 @@ class SpareImagesTest
     }
 
     @Test
+    void aSpareTakenWhileTheFillerIsEndingIsMadeAgain()
+            throws Exception
+    {
+        // the filler's last look finds the pool full; a take between that look and its end must still get a refill
+        AtomicInteger made = new AtomicInteger();
+        SpareImages spares = new SpareImages(directory.resolve("spare"), 20, 1, (image, size) -> Files.writeString(image, "image " + made.incrementAndGet()));
+        spares.refill();
+        for (int i = 0; i < 500; i++) {
+            // taken the moment it is there, as close to the filler's last look as this test can come
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!spares.takeInto(20, directory.resolve("task-" + i + ".img"))) {
+                assertThat(System.nanoTime()).as("spare %d made within 5 s", i).isLessThan(deadline);
+            }
+        }
+        awaitReady(spares, 1);
+        assertThat(made.get()).isEqualTo(501);
+    }
+
+    @Test
     void aSpareIsFormattedOnceTheTaskStartingIsDone()
             throws Exception
     {
