@@ -112,6 +112,29 @@ class CniTaskNetworkIntegrationTest
     }
 
     @Test
+    void aTaskWhosePortThePluginsMadeIsReleasedByAnAgentThatMakesItsOwn()
+            throws Exception
+    {
+        // an agent of a build from before made the task's veth and address with the CNI plugins
+        CniTaskNetwork before = CniTaskNetwork.throughPlugins(config, 0, Duration.ofSeconds(60));
+        before.apply(TestPlans.singleHost(subnet));
+        NetworkAttachment old = before.setUp(TASK_A, ACCOUNT_1).orElseThrow();
+        String oldVeth = hostInterfaceOf(TASK_A);
+
+        // this build takes over: its next task gets another address and reaches the old one, which it then releases
+        applyPlan();
+        NetworkAttachment next = network.setUp(TASK_B, ACCOUNT_1).orElseThrow();
+        assertThat(next.ipv4Address()).isNotEqualTo(old.ipv4Address());
+        assertThat(allocatedAddresses()).containsExactlyInAnyOrder(old.ipv4Address(), next.ipv4Address());
+        assertThat(run("ip", "netns", "exec", network.namespaceName(TASK_B), "/bin/busybox", "ping", "-c", "1", "-W", "2", old.ipv4Address())).contains("1 packets received");
+
+        network.tearDown(TASK_A);
+        assertThat(allocatedAddresses()).containsExactly(next.ipv4Address());
+        assertThat(Path.of(old.networkNamespacePath())).doesNotExist();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !linkExists(oldVeth));
+    }
+
+    @Test
     void setUpTwiceReturnsTheSameAttachment()
             throws Exception
     {
