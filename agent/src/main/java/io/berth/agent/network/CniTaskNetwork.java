@@ -430,7 +430,7 @@ public final class CniTaskNetwork
 
     /**
      * Gives the task a warm namespace: its state file (naming the warm namespace, which keeps its own name, and the warm
-     * one's plugin id, which the DEL needs) is written before the warm one's goes, so a crash between leaves it to
+     * one's plugin id, which the address's release needs) is written before the warm one's goes, so a crash between leaves it to
      * either the task or the next agent's start, never to neither; the task's name becomes an alias of it (a symbolic
      * link, no process); then the metadata route if the endpoint moved, and the task's identity into the firewall
      * (which takes the port out of the idle ones in the same transaction). The only process on this path is that nft.
@@ -503,7 +503,7 @@ public final class CniTaskNetwork
         return new TaskNetworkState(warm.id(), warm.namespace(), null, warm.subnet(), warm.addResult(), warm.id());
     }
 
-    /** A namespace made with its address: the state with the bridge plugin's result, and the metadata port it routed to (0: none). */
+    /** A namespace made with its address: the state with its port's result, and the metadata port it routed to (0: none). */
     private record MadeNamespace(TaskNetworkState state, int routedPort) {}
 
     /**
@@ -515,8 +515,8 @@ public final class CniTaskNetwork
     {
         namespaces.create(state.namespace());
         String namespacePath = namespaces.path(state.namespace()).toString();
-        // inside the namespace (loopback, the metadata address) beside the bridge plugin's veth and address: neither
-        // needs the other, and each is a process or two of its own
+        // inside the namespace (the metadata address) beside the veth and address: neither needs the other, and each
+        // waits on the kernel on a thread of its own
         CompletableFuture<Integer> inside = insideNamespace(state.taskId(), state.namespace(), Ipv4Cidr.parse(state.subnet()).firstHost());
         TaskNetworkState added;
         try {
@@ -554,7 +554,7 @@ public final class CniTaskNetwork
                 MadeNamespace made = makeNamespace(state, mtu);
                 warmStates.write(made.state());
                 String hostInterface = bridgeConfigs.hostInterface(made.state().addResult())
-                        .orElseThrow(() -> new NetworkException("the bridge plugin named no host interface for " + state.namespace()));
+                        .orElseThrow(() -> new NetworkException("the port's result named no host interface for " + state.namespace()));
                 return Optional.of(new WarmNamespace(id, state.namespace(), state.subnet(), mtu, made.routedPort(), made.state().addResult(), hostInterface));
             }
             catch (NetworkException | RuntimeException e) {
@@ -675,7 +675,7 @@ public final class CniTaskNetwork
         if (current != null) {
             // once the firewall is rendered without this task and with its veth among the ports that pass nothing (a
             // warm namespace's is one already), the veth is cut off, whatever is still in the namespace, and the address
-            // may go back, by the IPAM plugin alone. The veth goes with the namespace (the kernel removes it once nothing
+            // may go back, alone. The veth goes with the namespace (the kernel removes it once nothing
             // is in it); removing it here would wait 20-30 ms for the kernel, which a stop no longer does
             addressFailure = firewallFailure.thenCompose(left -> left != null
                     ? CompletableFuture.completedFuture("kept while its port may still pass frames")
@@ -683,7 +683,7 @@ public final class CniTaskNetwork
                             () -> ports.releaseAddress(state.cniContainerId(), namespacePath, subnet, state.addResult())));
         }
         else {
-            // no firewall without a plan: the bridge plugin removes the veth before it gives the address back
+            // no firewall without a plan: the veth goes before the address goes back
             try {
                 ports.remove(state.cniContainerId(), namespacePath, subnet, taskMtu, state.addResult());
             }

@@ -328,16 +328,11 @@ public final class AgentProtocolHandler
         if (plan != null && version.equals(parameter(query, "held"))) {
             return new NetworkAnswer(null, version, true);
         }
-        // the endpoints as changes from the list the agent holds, when that list is one of the last written here
-        String heldEndpoints = parameter(query, "endpoints");
-        if (plan == null || heldEndpoints.isEmpty()) {
-            return new NetworkAnswer(plan, version, false);
-        }
         // a woken host's peers rarely moved with the task that woke it: then only the endpoints' changes travel
-        return endpointsJson.changesFrom(heldEndpoints, plan.endpoints())
-                .map(changes -> restTaken && answerParts.holdsRestOf(hostId, plan, parameter(query, "held"), heldEndpoints)
-                        ? NetworkAnswer.endpointsOnly(version, changes)
-                        : new NetworkAnswer(plan.withEndpoints(List.of()), version, false, changes))
+        return answerParts.endpointChanges(hostId, plan, parameter(query, "held"), parameter(query, "endpoints"), restTaken)
+                .map(delta -> delta.restHeld()
+                        ? NetworkAnswer.endpointsOnly(version, delta.changes())
+                        : new NetworkAnswer(plan.withEndpoints(List.of()), version, false, delta.changes()))
                 .orElseGet(() -> new NetworkAnswer(plan, version, false));
     }
 

@@ -3,6 +3,7 @@ package io.berth.controlplane.agents.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.berth.common.agentprotocol.AgentSyncDelta;
 import io.berth.common.agentprotocol.AssignmentChanges;
+import io.berth.common.agentprotocol.EndpointChanges;
 import io.berth.common.agentprotocol.HeldState;
 import io.berth.common.agentprotocol.NetworkPlan;
 import io.berth.common.agentprotocol.SyncResponse;
@@ -135,18 +136,33 @@ final class SyncAnswerParts
                 && before.tasksDistinct() && assignments.tasksDistinct()) {
             answer = answer.withAssignmentChanges(changes(before, assignments));
         }
-        // a network that changed goes as its endpoints' changes when the agent holds one of the last lists written here
         if (networkHeld || whole.network() == null || held.endpoints() == null) {
             return answer;
         }
-        // and without the rest (the host's peers, a hundred in a fleet of a hundred hosts) when that is what the agent holds
-        SyncResponse withoutEndpoints = answer;
-        boolean restHeld = held.takesRestAsHeld() && held.network() != null && holdsRestOf(hostId, whole.network(), held.network(), held.endpoints());
-        return endpoints.changesFrom(held.endpoints(), whole.network().endpoints())
-                .map(changes -> restHeld
-                        ? withoutEndpoints.withNetworkRestHeld(changes)
-                        : withoutEndpoints.withEndpointChanges(whole.network().withEndpoints(List.of()), changes))
+        SyncResponse networkWhole = answer;
+        return endpointChanges(hostId, whole.network(), held.network(), held.endpoints(), held.takesRestAsHeld())
+                .map(delta -> delta.restHeld()
+                        ? networkWhole.withNetworkRestHeld(delta.changes())
+                        : networkWhole.withEndpointChanges(whole.network().withEndpoints(List.of()), delta.changes()))
                 .orElse(answer);
+    }
+
+    /** How a host's network changed for its agent: the endpoints' changes, and whether the rest of the plan goes as held. */
+    record NetworkDelta(EndpointChanges changes, boolean restHeld) {}
+
+    /**
+     * A network that changed goes as its endpoints' changes when the agent holds (at heldEndpoints) one of the last lists
+     * written here; and without the rest (the host's peers, a hundred in a fleet of a hundred hosts) when the agent takes
+     * it so (restTaken) and holds (at heldVersion) the rest as it is. Empty: the plan goes whole. For syncs and for plans
+     * sent alone alike.
+     */
+    Optional<NetworkDelta> endpointChanges(String hostId, NetworkPlan plan, String heldVersion, String heldEndpoints, boolean restTaken)
+    {
+        if (plan == null || heldEndpoints == null || heldEndpoints.isEmpty()) {
+            return Optional.empty();
+        }
+        return endpoints.changesFrom(heldEndpoints, plan.endpoints())
+                .map(changes -> new NetworkDelta(changes, restTaken && heldVersion != null && holdsRestOf(hostId, plan, heldVersion, heldEndpoints)));
     }
 
     /**
