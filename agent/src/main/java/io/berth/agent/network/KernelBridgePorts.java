@@ -121,12 +121,12 @@ final class KernelBridgePorts
     {
         int taskNamespace = LinuxSyscalls.openReadOnly(namespace);
         try (RouteNetlink host = RouteNetlink.open("the host")) {
-            int bridgeIndex = host.link(bridgeName).orElseThrow(() -> new IOException("the bridge " + bridgeName + " is missing")).index();
+            int bridgeIndex = host.linkIndex(bridgeName).orElseThrow(() -> new IOException("the bridge " + bridgeName + " is missing"));
             // for good: this thread ends with the step (or after its undo, which needs the same namespace)
             LinuxSyscalls.enterNetworkNamespace(namespace);
             try (RouteNetlink inTask = RouteNetlink.open(namespace.toString())) {
                 host.addVeth(hostName, mtu, bridgeIndex, INTERFACE, mac, taskNamespace);
-                int index = inTask.link(INTERFACE).orElseThrow(() -> new IOException("the veth's end " + INTERFACE + " did not come to " + namespace)).index();
+                int index = inTask.linkIndex(INTERFACE).orElseThrow(() -> new IOException("the veth's end " + INTERFACE + " did not come to " + namespace));
                 inTask.setUp(index);
                 inTask.addAddress(index, address, slice.prefix(), slice.lastAddress());
                 inTask.addDefaultRoute(index, gateway);

@@ -18,8 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.Optional;
+import java.util.OptionalInt;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -100,9 +99,6 @@ final class RouteNetlink
     private static final int SOCKADDR_NL_BYTES = 12;
     private static final MethodHandle RECV = function("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
 
-    /** A link as the kernel names it: its index in its namespace and its hardware address. */
-    record Link(int index, String mac) {}
-
     private final int fd;
     private final String namespace;
     private final Arena arena = Arena.ofConfined();
@@ -149,26 +145,22 @@ final class RouteNetlink
         }
     }
 
-    /** The link named name in this socket's namespace; empty when there is none. */
-    Optional<Link> link(String name)
+    /** The index of the link named name in this socket's namespace; empty when there is none. */
+    OptionalInt linkIndex(String name)
             throws IOException
     {
         Request request = new Request(RTM_GETLINK, NLM_F_REQUEST);
         request.interfaceInfo(AF_UNSPEC, 0, 0, 0);
         request.string(IFLA_IFNAME, name);
         ByteBuffer answer = exchange(request, "read the link " + name, true);
-        if (answer == null) {
-            return Optional.empty();
-        }
-        int index = answer.getInt(HEADER_BYTES + 4);
-        byte[] address = attribute(answer, HEADER_BYTES + IFINFOMSG_BYTES, IFLA_ADDRESS);
-        return Optional.of(new Link(index, address == null ? null : HexFormat.ofDelimiter(":").formatHex(address)));
+        // the answer's struct ifinfomsg: family, padding, type, then the index
+        return answer == null ? OptionalInt.empty() : OptionalInt.of(answer.getInt(HEADER_BYTES + 4));
     }
 
     /**
      * Makes a veth pair: name here, up, with mtu (0: the kernel's), a port of the bridge at masterIndex; its peer
-     * peerName, down ({@link #setUp}), with mtu and peerMac, made straight in the namespace open at peerNamespaceFd (never in this one, so no other task can
-     * catch it on the way).
+     * peerName, down ({@link #setUp}), with mtu and peerMac, made straight in the namespace open at peerNamespaceFd
+     * (never in this one, so no other task can catch it on the way).
      */
     void addVeth(String name, int mtu, int masterIndex, String peerName, byte[] peerMac, int peerNamespaceFd)
             throws IOException
@@ -318,26 +310,6 @@ final class RouteNetlink
         catch (Throwable e) {
             throw new IllegalStateException("unexpected failure of a native call", e);
         }
-    }
-
-    /** The payload of the first attribute of type among the attributes from offset to the message's end; null when absent. */
-    private static byte[] attribute(ByteBuffer message, int offset, short type)
-    {
-        int position = offset;
-        while (position + 4 <= message.limit()) {
-            int length = Short.toUnsignedInt(message.getShort(position));
-            short attributeType = (short) (message.getShort(position + 2) & ~NLA_F_NESTED);
-            if (length < 4 || position + length > message.limit()) {
-                return null;
-            }
-            if (attributeType == type) {
-                byte[] payload = new byte[length - 4];
-                message.get(position + 4, payload);
-                return payload;
-            }
-            position += align(length);
-        }
-        return null;
     }
 
     private static int align(int length)
