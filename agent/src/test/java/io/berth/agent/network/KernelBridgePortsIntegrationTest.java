@@ -18,12 +18,14 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Task ports made in the agent's process, with the real kernel: the task's end is eth0 in its namespace with the
  * address, MAC and default route, the host's end a port of the bridge, and the host reaches the task; an address a
  * CNI host-local plugin handed out (an agent from before) is neither handed out again nor kept once given back; a
- * failed make (no bridge) gives the address back and leaves no veth. Needs root and busybox.
+ * failed make (no bridge) gives the address back and leaves no veth; a make past its deadline fails its caller at once
+ * and the veth it made later is removed by its own thread. Needs root and busybox.
  */
 class KernelBridgePortsIntegrationTest
 {
@@ -128,6 +130,27 @@ class KernelBridgePortsIntegrationTest
 
         assertThat(addressFiles()).isEmpty();
         assertThat(inside(namespace, "ip", "-o", "link", "show")).doesNotContain("eth0");
+    }
+
+    @Test
+    void aMakePastItsDeadlineFailsAtOnceAndWhatItMadeLaterIsUndone()
+            throws Exception
+    {
+        // as a netlink call stuck behind the kernel's lock would: the caller gives up at the deadline, and the step's
+        // own thread removes the veth it made once it is through
+        KernelBridgePorts late = new KernelBridgePorts(config, Duration.ofNanos(1));
+        String namespace = namespace();
+
+        assertThatThrownBy(() -> late.add("owner-1", namespaces.path(namespace).toString(), SUBNET, 0))
+                .isInstanceOf(NetworkException.class)
+                .hasMessageContaining("cannot join " + namespace + " to the bridge " + bridge)
+                .hasMessageContaining("did not finish within");
+
+        assertThat(addressFiles()).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(inside(namespace, "ip", "-o", "link", "show")).doesNotContain("eth0");
+            assertThat(host.run("list the bridge's ports", List.of(NetworkCommands.IP, "-o", "link", "show", "master", bridge))).isBlank();
+        });
     }
 
     @Test
