@@ -59,6 +59,8 @@ public final class CniTaskNetwork
     private static final int REPAIR_EVERY = 15;
     /** How long a changed plan may leave the bridge and links unchecked: a host whose plans change often repairs them this often. */
     private static final Duration LAYOUT_CHECK_INTERVAL = Duration.ofSeconds(30);
+    /** How long making or giving back one task's veth and address may take (a plugin's call, or the kernel's steps). */
+    static final Duration PORT_DEADLINE = CniPlugins.TIMEOUT;
 
     private final CniNetworkConfig config;
     private final BridgePorts ports;
@@ -138,12 +140,12 @@ public final class CniTaskNetwork
     /** transitions: the host's tasks starting or stopping, which the making of warm namespaces waits for (as the agent runs it). */
     public CniTaskNetwork(CniNetworkConfig config, int warmNamespaces, TaskTransitions transitions)
     {
-        this(config, new NetworkCommands(), new NetworkCommands(), warmNamespaces, CniPlugins.TIMEOUT, requireNonNull(transitions, "transitions is null"));
+        this(config, new NetworkCommands(), new NetworkCommands(), warmNamespaces, PORT_DEADLINE, requireNonNull(transitions, "transitions is null"));
     }
 
     CniTaskNetwork(CniNetworkConfig config, NetworkCommands commands, NetworkCommands machineCommands, int warmNamespaces)
     {
-        this(config, commands, machineCommands, warmNamespaces, CniPlugins.TIMEOUT);
+        this(config, commands, machineCommands, warmNamespaces, PORT_DEADLINE);
     }
 
     private CniTaskNetwork(CniNetworkConfig config, NetworkCommands commands, NetworkCommands machineCommands, int warmNamespaces, Duration portDeadline)
