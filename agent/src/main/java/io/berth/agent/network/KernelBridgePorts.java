@@ -76,8 +76,9 @@ final class KernelBridgePorts
         }
         catch (IOException | RuntimeException e) {
             NetworkException failure = new NetworkException("cannot join " + namespace.getFileName() + " to the bridge " + bridgeName + ": " + e.getMessage(), e);
-            // the address goes back at once: should a step past its deadline still make a veth with it, the firewall
-            // passes nothing from a port it does not name, and the step's thread removes that veth when it is through
+            // the address goes back at once: should a step past its deadline still make a veth with it, that veth is in
+            // a namespace whose set-up failed, where no process of a task ever runs, and the step's thread removes it
+            // when it is through
             try {
                 addresses.release(Optional.of(Ipv4Cidr.formatAddress(address)), owner);
             }
