@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,6 +30,8 @@ public final class ImageRecordStore
 {
     private static final Logger log = LoggerFactory.getLogger(ImageRecordStore.class);
     private static final String SUFFIX = ".json";
+    /** How close a use may come to the one recorded before it and leave the record as it is: the collector's order is by minutes. */
+    static final Duration LAST_USE_GRANULARITY = Duration.ofSeconds(30);
 
     private final Path directory;
     private Map<Digest, ImageRecord> records;
@@ -54,12 +57,20 @@ public final class ImageRecordStore
 
     /**
      * Records that {@code reference} was just pulled (or used to start a task) as this image: its last use becomes
-     * {@code now}, and the reference moves here from whichever image it named before.
+     * {@code now} (unless the last one recorded is less than {@link #LAST_USE_GRANULARITY} before it and nothing else
+     * changed), and the reference moves here from whichever image it named before.
      */
     public synchronized void recordUse(String reference, Digest manifestDigest, Set<Digest> blobs, Set<Digest> layers, Instant now)
             throws IOException
     {
         Map<Digest, ImageRecord> current = loaded();
+        ImageRecord known = current.get(manifestDigest);
+        if (known != null && known.references().contains(reference) && known.blobs().equals(blobs) && known.layers().equals(layers)
+                && !now.isBefore(known.lastUsed()) && now.isBefore(known.lastUsed().plus(LAST_USE_GRANULARITY))) {
+            // the record as it is, used moments ago: a file written and renamed per task start (50 in a burst, one at a
+            // time) would tell the collector's oldest-first order nothing it needs
+            return;
+        }
         for (ImageRecord other : List.copyOf(current.values())) {
             if (!other.manifestDigest().equals(manifestDigest) && other.references().contains(reference)) {
                 Set<String> left = new HashSet<>(other.references());
@@ -68,7 +79,9 @@ public final class ImageRecordStore
             }
         }
         Set<String> references = new HashSet<>();
-        Optional.ofNullable(current.get(manifestDigest)).ifPresent(known -> references.addAll(known.references()));
+        if (known != null) {
+            references.addAll(known.references());
+        }
         references.add(reference);
         save(new ImageRecord(manifestDigest, references, blobs, layers, now));
     }
