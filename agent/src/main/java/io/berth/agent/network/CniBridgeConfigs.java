@@ -83,15 +83,26 @@ final class CniBridgeConfigs
         return Optional.empty();
     }
 
+    /** The result's first IPv4 entry of "ips" (its address "a.b.c.d/n"); empty when it has none. */
+    static Optional<JsonNode> ipv4Entry(JsonNode result)
+    {
+        for (JsonNode ip : result.path("ips")) {
+            String address = ip.path("address").asText("");
+            if (address.contains(".") && address.indexOf('/') > 0) {
+                return Optional.of(ip);
+            }
+        }
+        return Optional.empty();
+    }
+
     NetworkAttachment attachment(TaskNetworkState state, Path namespacePath)
             throws NetworkException
     {
         JsonNode result = state.addResult();
-        for (JsonNode ip : result.path("ips")) {
-            String address = ip.path("address").asText("");
-            if (!address.contains(".") || !address.contains("/")) {
-                continue;
-            }
+        Optional<JsonNode> entry = ipv4Entry(result);
+        if (entry.isPresent()) {
+            JsonNode ip = entry.get();
+            String address = ip.path("address").asText();
             JsonNode interfaceNode = ip.has("interface") ? result.path("interfaces").path(ip.get("interface").asInt()) : null;
             String mac = interfaceNode == null ? null : interfaceNode.path("mac").asText(null);
             String name = interfaceNode == null ? INTERFACE : interfaceNode.path("name").asText(INTERFACE);

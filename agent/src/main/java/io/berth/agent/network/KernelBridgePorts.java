@@ -178,16 +178,8 @@ final class KernelBridgePorts
     /** The task's address in a result ("a.b.c.d/n"), without its prefix. */
     private static Optional<String> addressOf(JsonNode addResult)
     {
-        if (addResult == null) {
-            return Optional.empty();
-        }
-        for (JsonNode ip : addResult.path("ips")) {
-            String address = ip.path("address").asText("");
-            int slash = address.indexOf('/');
-            if (address.contains(".") && slash > 0) {
-                return Optional.of(address.substring(0, slash));
-            }
-        }
-        return Optional.empty();
+        return addResult == null ? Optional.empty() : CniBridgeConfigs.ipv4Entry(addResult)
+                .map(ip -> ip.path("address").asText())
+                .map(address -> address.substring(0, address.indexOf('/')));
     }
 }
