@@ -47,6 +47,8 @@ final class FleetLeftovers
                 System.err.println("bench: removing the storage of task " + taskId + " that agent " + i + " left");
                 storage.remove(taskId);
             }
+            // an agent killed, not stopped, leaves its spare storage mounted
+            storage.removeSpares();
             runtime.removeCgroupParent();
             deleteTaskNamespaces(agent.resolve("network"));
         }

@@ -237,7 +237,7 @@ final class HostLeftovers
         return namespaces;
     }
 
-    private static String unescapeMountPoint(String field)
+    static String unescapeMountPoint(String field)
     {
         return field.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
     }

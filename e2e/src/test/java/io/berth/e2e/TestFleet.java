@@ -441,8 +441,14 @@ final class TestFleet
                     .filter(name -> !pooled.contains(name))
                     .forEach(name -> leftovers.add("network namespace " + name));
         }
+        // the storage a running agent mounted ahead for its next tasks (its spares) is its own, not a task's
+        Set<Path> spares = new HashSet<>();
+        for (int i = 0; i < fleet.size(); i++) {
+            spares.add(agentDirectory(i).resolve("storage").resolve(".spare"));
+        }
         for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-            if (line.contains(fleet.root().toString())) {
+            Path mountPoint = Path.of(HostLeftovers.unescapeMountPoint(line.split(" ")[4]));
+            if (line.contains(fleet.root().toString()) && spares.stream().noneMatch(mountPoint::startsWith)) {
                 leftovers.add("mount " + line);
             }
         }
@@ -628,6 +634,8 @@ final class TestFleet
                 for (String taskId : storage.taskIds()) {
                     storage.remove(taskId);
                 }
+                // an agent killed, not stopped, leaves its spare storage mounted
+                storage.removeSpares();
                 runtime.removeCgroupParent();
                 removeWarmNamespaces(i);
             }

@@ -106,19 +106,20 @@ public final class LoopDeviceTaskStorage
         this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
         this.mountTable = requireNonNull(mountTable, "mountTable is null");
         this.commands = requireNonNull(commands, "commands is null");
-        this.spares = spareCount == 0 ? null : new SpareImages(this.root.resolve(SPARES), spareSizeGiB, spareCount, this::format, transitions);
+        this.spares = spareCount == 0 ? null : new SpareImages(this.root.resolve(SPARES), spareSizeGiB, spareCount, new SpareFilesystems(), transitions);
     }
 
     /**
-     * The same storage with count images of sizeGiB formatted ahead of need (see {@link SpareImages}): a task of that
-     * size starts without waiting for mkfs. The first spares are formatted now, on a background thread.
+     * The same storage with count filesystems of sizeGiB made and mounted ahead of need (see {@link SpareImages}): a
+     * task of that size starts without waiting for mkfs, a loop device or a mount. The first spares are made now, on
+     * a background thread.
      */
     public LoopDeviceTaskStorage withSpareImages(int sizeGiB, int count)
     {
         return withSpareImages(sizeGiB, count, null);
     }
 
-    /** As {@link #withSpareImages(int, int)}, each spare formatted once the host's tasks starting or stopping are done (a bounded wait). */
+    /** As {@link #withSpareImages(int, int)}, each spare made once the host's tasks starting or stopping are done (a bounded wait). */
     public LoopDeviceTaskStorage withSpareImages(int sizeGiB, int count, TaskTransitions transitions)
     {
         LoopDeviceTaskStorage withSpares = new LoopDeviceTaskStorage(root, mountTable, commands, sizeGiB, count, transitions);
@@ -127,13 +128,45 @@ public final class LoopDeviceTaskStorage
     }
 
     /**
-     * Makes no more spare images, waiting for one being formatted to be finished or removed (within the commands'
-     * deadline), as an agent that stops does: nothing is written under the storage's directory afterwards.
+     * Makes no more spares, waiting for one being made to be finished or removed (within the commands' deadline), and
+     * unmounts those ready, keeping their images for the next agent, as an agent that stops does: nothing of the
+     * spares stays mounted and nothing is written under the storage's directory afterwards.
      */
-    public void stopMakingSpares()
+    public void closeSpares()
     {
         if (spares != null) {
             spares.close(commands.deadline().plusSeconds(5));
+        }
+    }
+
+    /**
+     * Unmounts and deletes every spare, mounted or not, as after an agent that was killed (not stopped) and will not
+     * run again here: each tried past a failure of another; says what it could not remove.
+     */
+    public void removeSpares()
+            throws IOException
+    {
+        Path spareDirectory = root.resolve(SPARES);
+        if (!Files.isDirectory(spareDirectory)) {
+            return;
+        }
+        List<String> failures = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(spareDirectory)) {
+            for (Path spare : entries.toList()) {
+                // a spare ready or being mounted is a directory as a task's storage is; a formatted image is a file
+                Path image = Files.isDirectory(spare, LinkOption.NOFOLLOW_LINKS) ? spare.resolve(IMAGE) : spare;
+                failures.addAll(unmountAndDetach("spare " + spare.getFileName(), spare, image));
+            }
+        }
+        List<Path> mounted = mountTable.mountPointsUnder(spareDirectory);
+        if (mounted.isEmpty()) {
+            FileTrees.deleteRecursively(spareDirectory);
+        }
+        else {
+            failures.add("still mounted at " + mounted);
+        }
+        if (!failures.isEmpty()) {
+            throw new IOException("cannot remove the spare task storage in " + spareDirectory + ": " + String.join("; ", failures));
         }
     }
 
@@ -162,27 +195,21 @@ public final class LoopDeviceTaskStorage
     {
         long start = System.nanoTime();
         Path image = directory.resolve(IMAGE);
+        Path mountPoint = directory.resolve(MOUNT_POINT);
         try {
-            Files.createDirectories(directory.resolve(MOUNT_POINT));
-            boolean spare = spares != null && spares.takeInto(sizeGiB, image);
-            if (!spare) {
-                format(image, sizeGiB);
-            }
-            String device = attach(image);
-            try {
-                if (commands.kernelCalls()) {
-                    KernelMounts.mount(device, directory.resolve(MOUNT_POINT), "ext4", "", commands.deadline());
+            if (spares != null && spares.takeInto(sizeGiB, directory)) {
+                if (mountTable.isMountPoint(mountPoint)) {
+                    log.info("task {}: ephemeral storage of {} GiB ({} ms, mounted ahead)", taskId, sizeGiB, Duration.ofNanos(System.nanoTime() - start).toMillis());
+                    return;
                 }
-                else {
-                    run("mount the filesystem", List.of(commands.mount(), "-t", "ext4", device, directory.resolve(MOUNT_POINT).toString()));
-                }
+                // a spare taken before the first refill saw that the host restarted since it was mounted
+                log.info("task {}: the spare storage it took is no longer mounted; making its own", taskId);
+                remove(taskId);
             }
-            catch (IOException e) {
-                detach(device);
-                throw e;
-            }
-            log.info("task {}: ephemeral storage of {} GiB on {} ({} ms{})", taskId, sizeGiB, device, Duration.ofNanos(System.nanoTime() - start).toMillis(),
-                    spare ? ", formatted ahead" : "");
+            Files.createDirectories(mountPoint);
+            format(image, sizeGiB);
+            String device = attachAndMount(image, mountPoint);
+            log.info("task {}: ephemeral storage of {} GiB on {} ({} ms)", taskId, sizeGiB, device, Duration.ofNanos(System.nanoTime() - start).toMillis());
         }
         catch (IOException | RuntimeException e) {
             try {
@@ -192,6 +219,67 @@ public final class LoopDeviceTaskStorage
                 e.addSuppressed(cleanup);
             }
             throw e;
+        }
+    }
+
+    /** Binds a loop device to the image and mounts its filesystem; when the mount fails, the device is unbound. Returns the device's path. */
+    private String attachAndMount(Path image, Path mountPoint)
+            throws IOException
+    {
+        String device = attach(image);
+        try {
+            if (commands.kernelCalls()) {
+                KernelMounts.mount(device, mountPoint, "ext4", "", commands.deadline());
+            }
+            else {
+                run("mount the filesystem", List.of(commands.mount(), "-t", "ext4", device, mountPoint.toString()));
+            }
+        }
+        catch (IOException | RuntimeException e) {
+            try {
+                detach(device);
+            }
+            catch (IOException | RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        return device;
+    }
+
+    /** The task storage's own steps for the spares made ahead. */
+    private final class SpareFilesystems
+            implements SpareImages.Filesystems
+    {
+        @Override
+        public void format(Path image, int sizeGiB)
+                throws IOException
+        {
+            LoopDeviceTaskStorage.this.format(image, sizeGiB);
+        }
+
+        @Override
+        public void mount(Path image, Path mountPoint)
+                throws IOException
+        {
+            attachAndMount(image, mountPoint);
+        }
+
+        @Override
+        public void unmount(Path image, Path mountPoint)
+                throws IOException
+        {
+            List<String> failures = unmountAndDetach("spare " + image.getParent().getFileName(), mountPoint, image);
+            if (!failures.isEmpty()) {
+                throw new IOException("cannot unmount the spare task storage " + image.getParent() + ": " + String.join("; ", failures));
+            }
+        }
+
+        @Override
+        public boolean isMounted(Path mountPoint)
+                throws IOException
+        {
+            return mountTable.isMountPoint(mountPoint);
         }
     }
 
@@ -264,24 +352,7 @@ public final class LoopDeviceTaskStorage
         if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        List<String> failures = new ArrayList<>();
-        for (Path mountPoint : mountTable.mountPointsUnder(directory)) {
-            try {
-                unmount(taskId, mountPoint);
-            }
-            catch (IOException e) {
-                failures.add(e.getMessage());
-            }
-        }
-        Path image = directory.resolve(IMAGE);
-        for (String device : loopDevicesOf(image)) {
-            try {
-                detach(device);
-            }
-            catch (IOException e) {
-                failures.add(e.getMessage());
-            }
-        }
+        List<String> failures = unmountAndDetach("task " + taskId, directory, directory.resolve(IMAGE));
         List<Path> mounted = mountTable.mountPointsUnder(directory);
         if (mounted.isEmpty()) {
             FileTrees.deleteRecursively(directory);
@@ -294,6 +365,33 @@ public final class LoopDeviceTaskStorage
         if (!failures.isEmpty()) {
             throw new IOException("cannot remove the storage of task " + taskId + ": " + String.join("; ", failures));
         }
+    }
+
+    /**
+     * Unmounts every mount at or below the path and unbinds the image's loop devices, each tried past a failure of
+     * another; returns what failed.
+     */
+    private List<String> unmountAndDetach(String owner, Path under, Path image)
+            throws IOException
+    {
+        List<String> failures = new ArrayList<>();
+        for (Path mountPoint : mountTable.mountPointsUnder(under)) {
+            try {
+                unmount(owner, mountPoint);
+            }
+            catch (IOException e) {
+                failures.add(e.getMessage());
+            }
+        }
+        for (String device : loopDevicesOf(image)) {
+            try {
+                detach(device);
+            }
+            catch (IOException e) {
+                failures.add(e.getMessage());
+            }
+        }
+        return failures;
     }
 
     @Override
@@ -360,7 +458,7 @@ public final class LoopDeviceTaskStorage
         return loopDevicesOf(taskDirectory(taskId).resolve(IMAGE));
     }
 
-    private static List<String> loopDevicesOf(Path image)
+    static List<String> loopDevicesOf(Path image)
             throws IOException
     {
         if (!Files.isDirectory(LOOP_DEVICES)) {
@@ -387,7 +485,7 @@ public final class LoopDeviceTaskStorage
         return devices;
     }
 
-    private void unmount(String taskId, Path mountPoint)
+    private void unmount(String owner, Path mountPoint)
             throws IOException
     {
         try {
@@ -414,7 +512,7 @@ public final class LoopDeviceTaskStorage
                     throw lazy;
                 }
             }
-            log.warn("task {}: lazily unmounted busy task storage {}: {}", taskId, mountPoint, e.getMessage());
+            log.warn("{}: lazily unmounted busy task storage {}: {}", owner, mountPoint, e.getMessage());
         }
     }
 

@@ -33,9 +33,32 @@ class LoopDeviceTaskStorageIntegrationTest
     void tearDown()
             throws IOException
     {
+        if (storage != null) {
+            storage.closeSpares();
+        }
         LoopDeviceTaskStorage cleaner = new LoopDeviceTaskStorage(directory.resolve("storage"));
         for (String taskId : cleaner.taskIds()) {
             cleaner.remove(taskId);
+        }
+        // what a failed test left mounted of its spares
+        for (Path mountPoint : mountTable.mountPointsUnder(directory)) {
+            KernelMounts.unmount(mountPoint, true, Duration.ofSeconds(30));
+        }
+        for (Path image : spareImagesIn(directory.resolve("storage").resolve(LoopDeviceTaskStorage.SPARES))) {
+            for (String device : LoopDeviceTaskStorage.loopDevicesOf(image)) {
+                KernelMounts.detachLoopDevice(Path.of(device), Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    private static List<Path> spareImagesIn(Path spares)
+            throws IOException
+    {
+        if (!Files.isDirectory(spares)) {
+            return List.of();
+        }
+        try (var paths = Files.walk(spares)) {
+            return paths.filter(Files::isRegularFile).toList();
         }
     }
 
@@ -67,12 +90,15 @@ class LoopDeviceTaskStorageIntegrationTest
     }
 
     @Test
-    void aTaskOfTheSpareSizeGetsAnImageFormattedAheadAndTheSparesAreMadeAgain()
+    void aTaskOfTheSpareSizeGetsAFilesystemMountedAheadAndTheSparesAreMadeAgain()
             throws Exception
     {
         storage = new LoopDeviceTaskStorage(directory.resolve("storage")).withSpareImages(2, 2);
-        SpareImages spares = new SpareImages(directory.resolve("storage").resolve(LoopDeviceTaskStorage.SPARES), 2, 2, (image, size) -> {});
+        SpareImages spares = sparesOf(2);
         waitForSpares(spares, 2);
+        Path spare = spares.ready().getFirst();
+        String spareDevice = LoopDeviceTaskStorage.loopDevicesOf(spare.resolve(LoopDeviceTaskStorage.IMAGE)).getFirst();
+        assertThat(mountTable.isMountPoint(spare.resolve(LoopDeviceTaskStorage.MOUNT_POINT))).isTrue();
         // a spare is an empty filesystem no task has had: the next task's files are only its own
         storage.create(TASK, 2, List.of(KEY));
 
@@ -82,14 +108,77 @@ class LoopDeviceTaskStorageIntegrationTest
         try (var entries = Files.list(filesystem)) {
             assertThat(entries.map(path -> path.getFileName().toString()).toList()).containsExactlyInAnyOrder(KEY, "lost+found");
         }
+        // the spare's mount and loop device moved with its directory: the kernel names them by the task's paths now
+        assertThat(storage.loopDevices(TASK)).containsExactly(spareDevice);
+        assertThat(Files.readString(Path.of("/sys/block", spareDevice.substring("/dev/".length()), "loop", "dio")).strip()).isEqualTo("1");
         // the one taken is made again off the task's start
         waitForSpares(spares, 2);
-        // a task of another size formats its own
+        // a task of another size makes its own
         storage.create("other-task", 1, List.of("other-task-app"));
         assertThat(Files.getFileStore(storage.mountPoint("other-task").orElseThrow()).getTotalSpace()).isLessThan(GIB + (1 << 20));
         assertThat(spares.ready()).hasSize(2);
         // spares are not tasks: the orphan cleanup never sees them
         assertThat(storage.taskIds()).containsExactlyInAnyOrder(TASK, "other-task");
+
+        // the task's storage goes whole, though the spare's filesystem was mounted under another name
+        storage.remove(TASK);
+        assertThat(directory.resolve("storage").resolve(TASK)).doesNotExist();
+        assertThat(LoopDeviceTaskStorage.loopDevicesOf(directory.resolve("storage").resolve(TASK).resolve(LoopDeviceTaskStorage.IMAGE))).isEmpty();
+        assertThat(mountTable.mountPointsUnder(directory.resolve("storage").resolve(TASK))).isEmpty();
+    }
+
+    @Test
+    void aStoppedAgentLeavesItsSparesUnmountedAndTheNextMountsThemAgainWithoutMkfs()
+            throws Exception
+    {
+        storage = new LoopDeviceTaskStorage(directory.resolve("storage")).withSpareImages(2, 2);
+        SpareImages spares = sparesOf(2);
+        waitForSpares(spares, 2);
+        List<Path> images = new java.util.ArrayList<>();
+        for (Path spare : spares.ready()) {
+            images.add(spare.resolve(LoopDeviceTaskStorage.IMAGE));
+        }
+
+        storage.closeSpares();
+
+        assertThat(mountTable.mountPointsUnder(directory)).isEmpty();
+        for (Path image : images) {
+            assertThat(LoopDeviceTaskStorage.loopDevicesOf(image)).isEmpty();
+        }
+        assertThat(spares.ready()).isEmpty();
+        assertThat(spares.unmounted()).hasSize(2);
+
+        // the next agent: a mkfs that fails shows that it formats nothing, and its tasks get the images mounted again
+        Path failingMkfs = script("mkfs.ext4", "#!/bin/sh\nexit 1\n");
+        storage = new LoopDeviceTaskStorage(directory.resolve("storage"), mountTable,
+                new LoopDeviceTaskStorage.Commands(failingMkfs.toString(), "losetup", "mount", "umount", Duration.ofSeconds(30), true)).withSpareImages(2, 2);
+        waitForSpares(spares, 2);
+        assertThat(spares.unmounted()).isEmpty();
+        storage.create(TASK, 2, List.of(KEY));
+        assertThat(Files.getFileStore(storage.mountPoint(TASK).orElseThrow()).type()).isEqualTo("ext4");
+        storage.remove(TASK);
+    }
+
+    private SpareImages sparesOf(int sizeGiB)
+    {
+        // a view of the storage's spares, for their count: it never makes one itself
+        return new SpareImages(directory.resolve("storage").resolve(LoopDeviceTaskStorage.SPARES), sizeGiB, 2, new SpareImages.Filesystems()
+        {
+            @Override
+            public void format(Path image, int size) {}
+
+            @Override
+            public void mount(Path image, Path mountPoint) {}
+
+            @Override
+            public void unmount(Path image, Path mountPoint) {}
+
+            @Override
+            public boolean isMounted(Path mountPoint)
+            {
+                return true;
+            }
+        });
     }
 
     private static void waitForSpares(SpareImages spares, int count)

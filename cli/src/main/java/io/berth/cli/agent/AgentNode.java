@@ -93,7 +93,7 @@ public final class AgentNode
     /** Under the data directory: the state of an upgrade in place, and the builds it installed. */
     public static final String UPGRADE_DIRECTORY = "upgrade";
     static final String BUILDS_DIRECTORY = "builds";
-    /** Task storage images formatted ahead (sparse: a few MiB of disk each); a burst beyond them formats its own. */
+    /** Task storage filesystems made and mounted ahead (sparse: a few MiB of disk and a loop device each); a burst beyond them makes its own. */
     private static final int SPARE_STORAGE_IMAGES = 4;
     /** Task network namespaces made ahead of need (each holds an address of the host's slice while it waits). */
     private static final int WARM_NETWORK_NAMESPACES = 4;
@@ -388,7 +388,7 @@ public final class AgentNode
         metrics.measureImageStore(imageCollector::measuredStoreBytes, imageStoreBytes);
         log.info("host {}: image store {} holds at most {}; unused images past that are removed", credential.hostId(), imageDirectory, ByteSizes.format(imageStoreBytes));
         // each task's containers write into the task's own filesystem, of the task's ephemeral storage size; a few of
-        // the default size are formatted ahead, so most starts do not wait for mkfs
+        // the default size are made and mounted ahead, so most starts wait for no mkfs, loop device or mount
         // what is made ahead of need (spare storage, warm network namespaces) waits for the tasks starting or stopping
         TaskTransitions transitions = new TaskTransitions();
         LoopDeviceTaskStorage storage = new LoopDeviceTaskStorage(directory.resolve("storage"))
@@ -508,8 +508,9 @@ public final class AgentNode
             }
         }
         if (taskStorage != null) {
-            // a spare image still being formatted would write into a directory its owner may remove next
-            taskStorage.stopMakingSpares();
+            // a spare still being made would write into a directory its owner may remove next; the spares ready are
+            // unmounted (their images stay for the next agent), so a stopped agent leaves no mount of its own
+            taskStorage.closeSpares();
             taskStorage = null;
         }
         if (haproxy != null) {
