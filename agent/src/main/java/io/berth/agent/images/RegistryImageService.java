@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -66,6 +67,8 @@ public final class RegistryImageService
     private final ImageRecordStore records;
     private final Clock clock;
     private final TagResolutionCache tagResolutions;
+    /** Counts what pulls wrote to the store (manifests, blobs, unpacked layers): a pull that wrote nothing cannot have grown it. */
+    private final AtomicLong storeWrites = new AtomicLong();
     private final ConcurrentMap<Digest, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final ReentrantReadWriteLock storeLock = new ReentrantReadWriteLock();
     private volatile ImageGarbageCollector collector;
@@ -152,6 +155,7 @@ public final class RegistryImageService
             throws ImagePullException
     {
         PulledImage pulled;
+        long writesBefore = storeWrites.get();
         storeLock.readLock().lock();
         try {
             pulled = pullHoldingTheStore(reference, login, accountId);
@@ -160,7 +164,9 @@ public final class RegistryImageService
             storeLock.readLock().unlock();
         }
         ImageGarbageCollector current = collector;
-        if (current != null) {
+        // a pull of what the store held already (each task start of a cached image) cannot have taken it past its
+        // limit: it asks for no collection, whose hold of the store would make the next starts' pulls wait
+        if (current != null && storeWrites.get() != writesBefore) {
             current.collectSoon();
         }
         return pulled;
@@ -236,6 +242,7 @@ public final class RegistryImageService
                     else {
                         Path blob = ensureBlob(client, parsed, layer);
                         try {
+                            storeWrites.incrementAndGet();
                             layers.unpack(diffId, blob, budget);
                         }
                         catch (ImageLimitExceededException e) {
@@ -406,7 +413,7 @@ public final class RegistryImageService
         String failure = "failed to resolve reference \"%s\"".formatted(reference);
         try {
             FetchedManifest fetched = client.fetchManifest(reference);
-            content.write(fetched.content());
+            storeManifest(fetched);
             return fetched;
         }
         catch (RegistryException e) {
@@ -448,7 +455,7 @@ public final class RegistryImageService
             return stored(digest);
         }
         FetchedManifest child = client.fetchManifest(reference, digest.toString());
-        content.write(child.content());
+        storeManifest(child);
         if (!MediaTypes.isImageManifest(child.mediaType())) {
             throw new ImagePullException("failed to pull and unpack image \"%s\": the %s entry is a %s, not an image manifest".formatted(reference, platform, child.mediaType()));
         }
@@ -503,6 +510,16 @@ public final class RegistryImageService
         return new FetchedManifest(ManifestParser.mediaType(bytes, null), digest, bytes);
     }
 
+    /** A tag resolved again (past its cached resolution) fetches a manifest the store may hold already: only a new one counts as a write. */
+    private void storeManifest(FetchedManifest manifest)
+            throws IOException
+    {
+        if (!content.contains(manifest.digest())) {
+            storeWrites.incrementAndGet();
+            content.write(manifest.content());
+        }
+    }
+
     private Path ensureBlob(RegistryClient client, ImageReference reference, Descriptor descriptor)
             throws RegistryException
     {
@@ -513,6 +530,7 @@ public final class RegistryImageService
                 return content.blobPath(descriptor.digest());
             }
             log.info("fetching blob {} of {} ({} bytes)", descriptor.digest(), reference, descriptor.size());
+            storeWrites.incrementAndGet();
             return client.fetchBlob(reference, descriptor, content);
         }
         finally {

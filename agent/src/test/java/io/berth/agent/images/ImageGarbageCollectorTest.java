@@ -207,6 +207,29 @@ class ImageGarbageCollectorTest
         assertThat(root.resolve("records/sha256").resolve(hex(a.manifestDigest()) + ".json")).isRegularFile();
     }
 
+    @Test
+    void aPullOfWhatTheStoreHoldsAsksForNoCollectionAndAPullThatFetchedDoes(@TempDir Path root)
+            throws Exception
+    {
+        RegistryImageService service = service(root);
+        pullAt(service, aReference, 0);
+        pullAt(service, bReference, 60);
+        long total = storeBytes(service);
+        try (ImageGarbageCollector collector = service.collectGarbageAbove(total - 1, () -> InUseImages.NONE)) {
+            // b again, a task start of an image the store holds: a collection now would remove a, the least recently used
+            pullAt(service, bReference, 61);
+            pullAt(service, bReference, 120);
+            Thread.sleep(1_000);
+            assertPresent(root, a, true);
+
+            // c is fetched: the store grew, and the collection its pull asks for brings the store within its limit
+            pullAt(service, cReference, 180);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertPresent(root, a, false));
+            assertPresent(root, b, true);
+            assertPresent(root, c, true);
+        }
+    }
+
     private RegistryImageService service(Path root)
             throws IOException
     {
