@@ -257,8 +257,17 @@ final class SpareImages
             filesystems.mount(image, mounting.resolve(LoopDeviceTaskStorage.MOUNT_POINT));
         }
         catch (IOException | RuntimeException e) {
-            // the image may be what failed: it goes, and the next spare is formatted anew
-            FileTrees.deleteRecursively(mounting);
+            // the image may be what failed: it goes, and the next spare is formatted anew; a mount that came after the
+            // step's deadline is let go of first, so the deletion never goes through a live mount
+            try {
+                filesystems.unmount(image, mounting.resolve(LoopDeviceTaskStorage.MOUNT_POINT));
+                if (!filesystems.isMounted(mounting.resolve(LoopDeviceTaskStorage.MOUNT_POINT))) {
+                    FileTrees.deleteRecursively(mounting);
+                }
+            }
+            catch (IOException | RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw e;
         }
         Files.move(mounting, directory.resolve(name + READY), StandardCopyOption.ATOMIC_MOVE);
