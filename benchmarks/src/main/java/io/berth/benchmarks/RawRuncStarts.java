@@ -119,7 +119,7 @@ final class RawRuncStarts
             stateRunning.add(Duration.ofNanos(confirmed - begin));
         }
         // the stop's floor: SIGTERM (the container's shell exits at once on it), runc state until stopped, delete
-        awaitTermHandler(containerId, commandOutput);
+        awaitTermHandler(containerId, Json.mapper().readTree(state).path("pid").asLong());
         long stopBegin = System.nanoTime();
         runc("kill", containerId, "TERM");
         awaitStopped(containerId, commandOutput);
@@ -165,7 +165,8 @@ final class RawRuncStarts
             HostCommands.runOrThrow(command, output, COMMAND_TIMEOUT);
         });
         long allRunning = System.nanoTime();
-        allAtOnce(ids, index -> awaitTermHandler(ids.get(index), bundlesOfBurst.get(index).resolve("runc-state.out")));
+        allAtOnce(ids, index -> awaitTermHandler(ids.get(index),
+                Json.mapper().readTree(runcPrintingTo(bundlesOfBurst.get(index).resolve("runc-state.out"), "state", ids.get(index))).path("pid").asLong()));
         long stopBegin = System.nanoTime();
         allAtOnce(ids, index -> {
             // each container's commands print into a file of its own: they run at once
@@ -221,11 +222,10 @@ final class RawRuncStarts
      * namespace's init ignores a signal it has no handler for, so a SIGTERM sent in its first moments was lost and the
      * container never stopped (seen once in a burst of two).
      */
-    private void awaitTermHandler(String containerId, Path output)
+    private void awaitTermHandler(String containerId, long pid)
             throws IOException, InterruptedException
     {
         long deadline = System.nanoTime() + COMMAND_TIMEOUT.toNanos();
-        long pid = Json.mapper().readTree(runcPrintingTo(output, "state", containerId)).path("pid").asLong();
         while (!catchesTerm(pid)) {
             if (System.nanoTime() > deadline) {
                 throw new IOException(name + " container " + containerId + " did not set its SIGTERM trap within " + COMMAND_TIMEOUT.toSeconds() + " s");

@@ -93,9 +93,7 @@ class LoopDeviceTaskStorageIntegrationTest
     void aTaskOfTheSpareSizeGetsAFilesystemMountedAheadAndTheSparesAreMadeAgain()
             throws Exception
     {
-        storage = new LoopDeviceTaskStorage(directory.resolve("storage")).withSpareImages(2, 2);
-        SpareImages spares = sparesOf(2);
-        waitForSpares(spares, 2);
+        SpareImages spares = storageWithTwoSpares();
         Path spare = spares.ready().getFirst();
         String spareDevice = LoopDeviceTaskStorage.loopDevicesOf(spare.resolve(LoopDeviceTaskStorage.IMAGE)).getFirst();
         assertThat(mountTable.isMountPoint(spare.resolve(LoopDeviceTaskStorage.MOUNT_POINT))).isTrue();
@@ -131,9 +129,7 @@ class LoopDeviceTaskStorageIntegrationTest
     void aStoppedAgentLeavesItsSparesUnmountedAndTheNextMountsThemAgainWithoutMkfs()
             throws Exception
     {
-        storage = new LoopDeviceTaskStorage(directory.resolve("storage")).withSpareImages(2, 2);
-        SpareImages spares = sparesOf(2);
-        waitForSpares(spares, 2);
+        SpareImages spares = storageWithTwoSpares();
         List<Path> images = new java.util.ArrayList<>();
         for (Path spare : spares.ready()) {
             images.add(spare.resolve(LoopDeviceTaskStorage.IMAGE));
@@ -157,6 +153,16 @@ class LoopDeviceTaskStorageIntegrationTest
         storage.create(TASK, 2, List.of(KEY));
         assertThat(Files.getFileStore(storage.mountPoint(TASK).orElseThrow()).type()).isEqualTo("ext4");
         storage.remove(TASK);
+    }
+
+    /** The storage with two spares of 2 GiB made ahead, once both are ready; returns a view of its spares. */
+    private SpareImages storageWithTwoSpares()
+            throws Exception
+    {
+        storage = new LoopDeviceTaskStorage(directory.resolve("storage")).withSpareImages(2, 2);
+        SpareImages spares = sparesOf(2);
+        waitForSpares(spares, 2);
+        return spares;
     }
 
     private SpareImages sparesOf(int sizeGiB)
