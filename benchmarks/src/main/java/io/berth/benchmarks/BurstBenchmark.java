@@ -35,14 +35,31 @@ final class BurstBenchmark
     private final int tasks;
     private final Duration pollInterval;
     private final List<Long> berthProcesses;
+    private final WhileRunning whileRunning;
+
+    /** Measures something more while the burst's tasks all run (after their idle CPU, before they are stopped). */
+    @FunctionalInterface
+    interface WhileRunning
+    {
+        WhileRunning NOTHING = List::of;
+
+        List<Measurement> measure()
+                throws IOException;
+    }
 
     /** berthProcesses: the process ids whose CPU counts as Berth's; empty for this JVM (the all-in-one runs in it). */
     BurstBenchmark(BenchmarkCluster target, int tasks, Duration pollInterval, List<Long> berthProcesses)
+    {
+        this(target, tasks, pollInterval, berthProcesses, WhileRunning.NOTHING);
+    }
+
+    BurstBenchmark(BenchmarkCluster target, int tasks, Duration pollInterval, List<Long> berthProcesses, WhileRunning whileRunning)
     {
         this.target = requireNonNull(target, "target is null");
         this.tasks = tasks;
         this.pollInterval = requireNonNull(pollInterval, "pollInterval is null");
         this.berthProcesses = List.copyOf(berthProcesses);
+        this.whileRunning = requireNonNull(whileRunning, "whileRunning is null");
     }
 
     Result run()
@@ -73,6 +90,7 @@ final class BurstBenchmark
             long allRunning = running.values().stream().mapToLong(TaskObserver.Observation::seenNanos).max().orElseThrow();
             ProcessCpu.Use idleWithTasks = idleCpu();
             Map<String, Integer> tasksPerHost = target.tasksPerHost();
+            List<Measurement> measured = new ArrayList<>(whileRunning.measure());
 
             long stopSent = System.nanoTime();
             List<Future<?>> stops = taskArns.stream()
@@ -83,11 +101,12 @@ final class BurstBenchmark
             }
             Map<String, TaskObserver.Observation> stopped = observer.awaitStatus(taskArns, "STOPPED", TIMEOUT);
             long allStopped = stopped.values().stream().mapToLong(TaskObserver.Observation::seenNanos).max().orElseThrow();
+            measured.addAll(0, List.of(
+                    Measurement.of(target.name() + " burst: all RUNNING (" + tasks + " tasks)", List.of(Duration.ofNanos(allRunning - sent))),
+                    Measurement.of(target.name() + " burst: each task RUNNING", each),
+                    Measurement.of(target.name() + " burst: StopTask all -> all STOPPED", List.of(Duration.ofNanos(allStopped - stopSent)))));
             return new Result(
-                    List.of(
-                            Measurement.of(target.name() + " burst: all RUNNING (" + tasks + " tasks)", List.of(Duration.ofNanos(allRunning - sent))),
-                            Measurement.of(target.name() + " burst: each task RUNNING", each),
-                            Measurement.of(target.name() + " burst: StopTask all -> all STOPPED", List.of(Duration.ofNanos(allStopped - stopSent)))),
+                    List.copyOf(measured),
                     idleWithoutTasks,
                     idleWithTasks,
                     tasksPerHost);

@@ -52,7 +52,7 @@ public final class StartLatencyBenchmark
             }
         }
         out.println("measuring a burst of " + options.burstTasks() + " tasks (load average " + BenchmarkMain.loadAverage() + ") ...");
-        BurstBenchmark.Result burst = new BurstBenchmark(berth, options.burstTasks(), options.pollInterval(), List.of()).run();
+        BurstBenchmark.Result burst = new BurstBenchmark(berth, options.burstTasks(), options.pollInterval(), List.of(), MountPointChecks::measure).run();
         out.println("measuring the burst's floor: " + options.burstTasks() + " raw runc containers at once ...");
         List<Measurement> rawBurst = rawRunc.burst(options.burstTasks());
 

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -50,12 +49,10 @@ final class IdmappedMounts
         if (layers.size() != targets.size()) {
             throw new IllegalArgumentException(layers.size() + " layers for " + targets.size() + " mount points");
         }
-        // one read of the mount table for all layers: it is long on a busy host
-        Set<Path> mounted = mountTable.mountPoints();
         List<Integer> missing = new ArrayList<>();
         for (int index = 0; index < layers.size(); index++) {
-            Path target = Files.createDirectories(targets.get(index)).toAbsolutePath().normalize();
-            if (!mounted.contains(target)) {
+            // one statx a layer (see MountTable), where a read of the table is a line per mount on the host
+            if (!mountTable.isMountPoint(Files.createDirectories(targets.get(index)))) {
                 missing.add(index);
             }
         }

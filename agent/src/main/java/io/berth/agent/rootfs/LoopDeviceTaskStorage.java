@@ -469,6 +469,11 @@ public final class LoopDeviceTaskStorage
         try (Stream<Path> entries = Files.list(LOOP_DEVICES)) {
             for (Path device : entries.filter(path -> path.getFileName().toString().startsWith("loop")).toList()) {
                 Path backingFile = device.resolve("loop").resolve("backing_file");
+                // most loop devices the kernel made are bound to nothing and have no loop/: asked without an exception,
+                // whose stack trace cost more than the whole look at a bound one (some fifty devices, at each removal)
+                if (!Files.isRegularFile(backingFile)) {
+                    continue;
+                }
                 String backing;
                 try {
                     backing = Files.readString(backingFile).strip();

@@ -81,6 +81,16 @@ public final class LinuxSyscalls
     static final long LOOP_CLR_FD = 0x4C01;
     static final int LO_FLAGS_DIRECT_IO = 16;
     static final int ENXIO = 6;
+    static final int ENOENT = 2;
+    static final int ENOTDIR = 20;
+    static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    static final int AT_NO_AUTOMOUNT = 0x800;
+    static final int AT_STATX_DONT_SYNC = 0x4000;
+    static final long STATX_ATTR_MOUNT_ROOT = 0x2000;
+    /** struct statx: 256 bytes; stx_attributes (__u64) at 8, stx_attributes_mask (__u64) at 56. */
+    private static final long STATX_BYTES = 256;
+    private static final long STATX_ATTRIBUTES = 8;
+    private static final long STATX_ATTRIBUTES_MASK = 56;
     static final int EBUSY = 16;
     private static final Path LOOP_CONTROL = Path.of("/dev/loop-control");
     /**
@@ -126,6 +136,7 @@ public final class LinuxSyscalls
     public static final int MAX_MOUNT_OPTIONS_BYTES = 4095;
     private static final MethodHandle UNSHARE = function("unshare", FunctionDescriptor.of(JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle SOCKET = function("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle STATX = function("statx", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), CAPTURE_ERRNO);
     private static final MethodHandle STRERROR = function("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
     private LinuxSyscalls() {}
@@ -549,6 +560,29 @@ public final class LinuxSyscalls
         }
         withCallState((arena, state) -> check((int) MOUNT.invokeExact(state, arena.allocateFrom(source), arena.allocateFrom(target.toString()), arena.allocateFrom(type), 0L,
                 arena.allocateFrom(options)), state, "mount of " + type, target));
+    }
+
+    /**
+     * Whether path (its last component not followed) is where a mount is attached, as statx(2) tells it in one call
+     * (STATX_ATTR_MOUNT_ROOT) where the mount table is a line per mount to read and parse: false when nothing is at path;
+     * empty when the kernel does not tell (before Linux 5.8) or cannot look (the caller then reads the mount table).
+     */
+    public static Optional<Boolean> isMountRoot(Path path)
+            throws IOException
+    {
+        return withCallState((arena, state) -> {
+            MemorySegment buffer = arena.allocate(STATX_BYTES, 8);
+            // mask 0: the attributes come whatever is asked, and no other field is wanted; a network filesystem answers
+            // from what it has, without asking its server (which could keep the caller waiting)
+            if ((int) STATX.invokeExact(state, AT_FDCWD, arena.allocateFrom(path.toString()), AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC, 0, buffer) != 0) {
+                int errno = (int) ERRNO.get(state, 0L);
+                return errno == ENOENT || errno == ENOTDIR ? Optional.of(false) : Optional.<Boolean>empty();
+            }
+            if ((buffer.get(JAVA_LONG, STATX_ATTRIBUTES_MASK) & STATX_ATTR_MOUNT_ROOT) == 0) {
+                return Optional.<Boolean>empty();
+            }
+            return Optional.of((buffer.get(JAVA_LONG, STATX_ATTRIBUTES) & STATX_ATTR_MOUNT_ROOT) != 0);
+        });
     }
 
     /** Unmounts target; detach, when true, lets the kernel finish once a busy mount is let go (MNT_DETACH). */
