@@ -98,15 +98,19 @@ public final class TaskRows
         return stored;
     }
 
-    /** Any account's task: for agents, which act on ids the control plane gave them. */
+    /**
+     * Any account's task: for agents, which act on ids the control plane gave them. A task read before at the row's
+     * version is not parsed again (every DescribeTasks and StopTask reads its tasks; see {@link TaskBodyCache}).
+     */
     public Optional<Task> find(String taskId)
     {
-        return sql.queryOne("SELECT body FROM tasks WHERE task_id = ?", TaskRows::task, taskId);
+        return sql.queryOne("SELECT task_id, version, body FROM tasks WHERE task_id = ?", this::cachedTask, taskId);
     }
 
+    /** The account's task; as {@link #find(String)}, the row is the account's before its cached parse is served. */
     public Optional<Task> find(String accountId, String taskId)
     {
-        return sql.queryOne("SELECT body FROM tasks WHERE account_id = ? AND task_id = ?", TaskRows::task, accountId, taskId);
+        return sql.queryOne("SELECT task_id, version, body FROM tasks WHERE account_id = ? AND task_id = ?", this::cachedTask, accountId, taskId);
     }
 
     /** Task ARNs of a cluster, oldest first; family and startedBy may be null (no filter). */

@@ -224,6 +224,25 @@ abstract class StoreContractTest
     }
 
     @Test
+    void aTaskReadAgainAtItsVersionIsTheOneParsedBeforeAndAnUpdateIsReadAnew()
+    {
+        Task task = task("prod", null);
+        store.useTransaction(transaction -> transaction.tasks().insert(task));
+
+        Task first = store.inTransaction((StoreTransaction transaction) -> transaction.tasks().find(accountId, task.taskId())).orElseThrow();
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().find(accountId, task.taskId()))).containsSame(first);
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().find(task.taskId()))).containsSame(first);
+        // the row is another account's: its cached parse is not served
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().find("999999999999", task.taskId()))).isEmpty();
+
+        store.useTransaction(transaction -> transaction.tasks().updateIfChanged(task, task.withState(task.state().toBuilder().stoppedReason("changed").build())));
+        Task updated = store.inTransaction((StoreTransaction transaction) -> transaction.tasks().find(accountId, task.taskId())).orElseThrow();
+        assertThat(updated).isNotSameAs(first);
+        assertThat(updated.state().stoppedReason()).isEqualTo("changed");
+        assertThat(updated.state().version()).isEqualTo(first.state().version() + 1);
+    }
+
+    @Test
     void waitingTasksComeNeverTriedFirstThenLeastRecentlyTried()
     {
         List<Task> tasks = java.util.stream.Stream.of(task("prod", null), task("prod", null), task("prod", null))
