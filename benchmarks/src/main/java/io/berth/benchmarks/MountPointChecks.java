@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * What one question "is this path a mount point?" costs on this host as it is now (with a burst's tasks running, some
- * ten mounts each): the agent's way (statx, one call) against a read of the whole mount table, which is how the agent
- * asked before and still asks when the kernel cannot tell. A task's start and stop ask some fifteen times. Both ways
+ * five mounts each): the agent's way (statx, one call) against a read of the whole mount table, which is how the agent
+ * asked before and still asks when the kernel cannot tell. A task's start and stop asked some ten times. Both ways
  * are timed alternately on the same path, and must agree.
  */
 final class MountPointChecks

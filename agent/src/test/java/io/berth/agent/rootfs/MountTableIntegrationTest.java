@@ -22,12 +22,22 @@ class MountTableIntegrationTest
     private final MountTable mountTable = new MountTable();
     private final List<Path> mounted = new ArrayList<>();
 
+    /** Every mount is let go, each tried past a failure of another. */
     @AfterEach
     void unmount()
             throws IOException
     {
+        IOException failed = null;
         for (Path target : mounted.reversed()) {
-            LinuxSyscalls.unmount(target, true);
+            try {
+                LinuxSyscalls.unmount(target, true);
+            }
+            catch (IOException e) {
+                failed = e;
+            }
+        }
+        if (failed != null) {
+            throw failed;
         }
     }
 
