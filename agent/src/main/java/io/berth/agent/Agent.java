@@ -164,7 +164,8 @@ public final class Agent
             awslogsShipper.start();
         }
         loop = Thread.ofPlatform().name("agent-reconcile").daemon().start(this::reconcileLoop);
-        changeListener = Thread.ofPlatform().name("agent-changes").daemon().start(this::listenForChanges);
+        // virtual: an interrupt (close) ends the long poll under way by closing its socket
+        changeListener = Thread.ofVirtual().name("agent-changes").start(this::listenForChanges);
         log.info("agent for host {} started", config.host().hostId());
     }
 

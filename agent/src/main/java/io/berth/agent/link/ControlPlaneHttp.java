@@ -4,18 +4,38 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.common.agentprotocol.AgentProtocolVersion;
 import io.berth.common.json.Json;
 
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLException;
 
 import static java.util.Objects.requireNonNull;
 
@@ -23,14 +43,25 @@ import static java.util.Objects.requireNonNull;
  * JSON calls to the control plane's agent endpoints, with every failure turned into one line. With several control
  * planes (replicas on one store) a call that finds its control plane away (no connection, no answer in time, a 5xx)
  * goes to the next, and the first that answers becomes the one called from then on; a refusal (401, 403) is final.
+ * <p>
+ * The calls block on the calling thread over kept connections (Apache HttpClient's classic API): a sync or a wake-up
+ * is handed between no threads, as the JDK's asynchronous HttpClient did for each request and each answer (a sync's
+ * way to the control plane took 3.5 ms p50 of the 19 ms from a placement to the task's runner; see docs/benchmarks.md).
+ * The deadline of a call bounds the wait for its answer to start and every stall in reading it (the JDK's client
+ * bounded only the first). An interrupted virtual thread's call ends at once: its socket is closed.
  */
 final class ControlPlaneHttp
+        implements AutoCloseable
 {
     static final String PREFIX = "/berth/agent/v1/";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    // a connection idle for longer is checked before a request goes on it: the control plane may have closed it meanwhile
+    private static final TimeValue CHECK_AFTER_IDLE = TimeValue.ofSeconds(2);
+    // the long poll, a sync, a plan fetch, log shipping and a rotation may be under way at once
+    private static final int CONNECTIONS = 8;
 
     private final ControlPlaneEndpoints endpoints;
-    private final HttpClient http;
+    private final CloseableHttpClient http;
 
     /** tls: whom to trust for an https:// control plane. */
     ControlPlaneHttp(URI controlPlane, SSLContext tls)
@@ -42,10 +73,29 @@ final class ControlPlaneHttp
     ControlPlaneHttp(ControlPlaneEndpoints endpoints, SSLContext tls)
     {
         this.endpoints = requireNonNull(endpoints, "endpoints is null");
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(CONNECT_TIMEOUT)
-                .version(HttpClient.Version.HTTP_1_1)
-                .sslContext(requireNonNull(tls, "tls is null"))
+        Timeout connectTimeout = Timeout.of(CONNECT_TIMEOUT);
+        PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
+                // the host name is checked against the certificate, as the JDK's client did
+                .setTlsSocketStrategy(new DefaultClientTlsStrategy(requireNonNull(tls, "tls is null")))
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(connectTimeout)
+                        // until a request sets its own deadline: the TLS handshake's reads
+                        .setSocketTimeout(connectTimeout)
+                        .setValidateAfterInactivity(CHECK_AFTER_IDLE)
+                        .build())
+                .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).build())
+                .setMaxConnTotal(CONNECTIONS)
+                .setMaxConnPerRoute(CONNECTIONS)
+                .build();
+        this.http = HttpClients.custom()
+                .setConnectionManager(connections)
+                // a call that fails goes to the next control plane (or back to the agent's loop), never waits to retry
+                .disableAutomaticRetries()
+                .disableRedirectHandling()
+                .disableCookieManagement()
+                .disableContentCompression()
+                .disableAuthCaching()
+                .setUserAgent("berth-agent")
                 .build();
     }
 
@@ -59,6 +109,15 @@ final class ControlPlaneHttp
         return endpoints;
     }
 
+    /** An answer's body, and its headers by name (any case). */
+    record Answer(byte[] body, Map<String, String> headers)
+    {
+        Optional<String> header(String name)
+        {
+            return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
+        }
+    }
+
     /**
      * Sends the request to PREFIX + pathAndQuery of each control plane in turn, the current one first, and returns the
      * body of the first 200 answer; when none answers, the last failure says why.
@@ -69,12 +128,12 @@ final class ControlPlaneHttp
     }
 
     /** As {@link #call}, with the whole answer (its headers too). */
-    HttpResponse<byte[]> exchange(String method, String pathAndQuery, Object body, String authorization, Duration timeout)
+    Answer exchange(String method, String pathAndQuery, Object body, String authorization, Duration timeout)
     {
         UncheckedIOException failure = null;
         for (URI controlPlane : endpoints.inOrder()) {
             try {
-                HttpResponse<byte[]> answer = call(controlPlane, method, pathAndQuery, body, authorization, timeout);
+                Answer answer = call(controlPlane, method, pathAndQuery, body, authorization, timeout);
                 endpoints.answered(controlPlane);
                 return answer;
             }
@@ -94,55 +153,79 @@ final class ControlPlaneHttp
         throw failure;
     }
 
-    private HttpResponse<byte[]> call(URI controlPlane, String method, String pathAndQuery, Object body, String authorization, Duration timeout)
+    /** Closes the kept connections; a call under way ends with an error. */
+    @Override
+    public void close()
     {
-        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint(controlPlane, pathAndQuery)).timeout(timeout)
-                // the control plane answers in this version, or refuses it (426) saying which side to upgrade
-                .header(AgentProtocolVersion.HEADER, Integer.toString(AgentProtocolVersion.CURRENT));
+        http.close(CloseMode.IMMEDIATE);
+    }
+
+    private Answer call(URI controlPlane, String method, String pathAndQuery, Object body, String authorization, Duration timeout)
+    {
+        HttpUriRequestBase request = new HttpUriRequestBase(method, endpoint(controlPlane, pathAndQuery));
+        // how long the answer may take to start, and any read of it to stall
+        request.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(timeout)).build());
+        // the control plane answers in this version, or refuses it (426) saying which side to upgrade
+        request.setHeader(AgentProtocolVersion.HEADER, Integer.toString(AgentProtocolVersion.CURRENT));
         if (authorization != null) {
-            request.header("Authorization", authorization);
+            request.setHeader("Authorization", authorization);
         }
         if (body != null) {
             try {
-                request.header("Content-Type", "application/json")
-                        .method(method, HttpRequest.BodyPublishers.ofByteArray(Json.mapper().writeValueAsBytes(body)));
+                request.setEntity(new ByteArrayEntity(Json.mapper().writeValueAsBytes(body), ContentType.APPLICATION_JSON));
             }
             catch (IOException e) {
                 throw new UncheckedIOException("cannot encode the " + pathAndQuery + " request", e);
             }
         }
-        else {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
+        if (Thread.currentThread().isInterrupted()) {
+            throw new UncheckedIOException(new IOException("interrupted while calling the control plane"));
         }
-        HttpResponse<byte[]> response;
+        Answer answer;
+        int status;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            int[] statusSeen = new int[1];
+            answer = http.execute(request, response -> {
+                statusSeen[0] = response.getCode();
+                Map<String, String> headers = new TreeMap<>();
+                for (Header header : response.getHeaders()) {
+                    headers.putIfAbsent(header.getName().toLowerCase(Locale.ROOT), header.getValue());
+                }
+                return new Answer(response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity()), headers);
+            });
+            status = statusSeen[0];
         }
         catch (ConnectException e) {
             throw new UncheckedIOException("cannot reach the control plane at " + controlPlane + " (connection refused): is `berth server` running there?", e);
         }
-        catch (SSLHandshakeException e) {
+        catch (ConnectTimeoutException e) {
+            throw new UncheckedIOException("cannot reach the control plane at " + controlPlane + ": no connection within " + CONNECT_TIMEOUT.toSeconds() + " s", e);
+        }
+        catch (SSLException e) {
             throw new UncheckedIOException("the control plane at " + controlPlane + " is not trusted (" + e.getMessage() + "): the agent trusts only the CA "
                     + "its join token pinned (DIR/" + ControlPlaneTrust.FILE_NAME + "); is --join the URL and name `berth server` printed?", e);
         }
-        catch (HttpTimeoutException e) {
+        catch (SocketTimeoutException e) {
             throw new UncheckedIOException("the control plane at " + controlPlane + " did not answer within " + timeout.toSeconds() + " s", e);
         }
-        catch (IOException e) {
-            throw new UncheckedIOException("cannot reach the control plane at " + controlPlane + ": " + e, e);
-        }
-        catch (InterruptedException e) {
+        catch (InterruptedIOException e) {
             Thread.currentThread().interrupt();
             throw new UncheckedIOException(new IOException("interrupted while calling the control plane"));
         }
-        if (response.statusCode() == 200) {
-            return response;
+        catch (IOException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new UncheckedIOException(new IOException("interrupted while calling the control plane"));
+            }
+            throw new UncheckedIOException("cannot reach the control plane at " + controlPlane + ": " + e, e);
         }
-        String message = message(response.body());
-        if (response.statusCode() == 401 || response.statusCode() == 403) {
-            throw new ControlPlaneRefusedException(response.statusCode(), "the control plane at " + controlPlane + " refused this host: " + message);
+        if (status == 200) {
+            return answer;
         }
-        throw new UncheckedIOException(new IOException("the control plane at " + controlPlane + " answered " + response.statusCode() + ": " + message));
+        String message = message(answer.body());
+        if (status == 401 || status == 403) {
+            throw new ControlPlaneRefusedException(status, "the control plane at " + controlPlane + " refused this host: " + message);
+        }
+        throw new UncheckedIOException(new IOException("the control plane at " + controlPlane + " answered " + status + ": " + message));
     }
 
     private static URI endpoint(URI controlPlane, String pathAndQuery)

@@ -64,7 +64,10 @@ public final class ControlPlaneJoin
         }
         URI controlPlane = controlPlanes.current();
         SSLContext trust = text.pin().isPresent() ? ControlPlaneTrust.sslContext(agentDirectory) : TrustedCertificates.withSystem(List.of());
-        byte[] body = new ControlPlaneHttp(controlPlanes, trust).call("POST", "join", Map.of("token", text.credential()), null, TIMEOUT);
+        byte[] body;
+        try (ControlPlaneHttp http = new ControlPlaneHttp(controlPlanes, trust)) {
+            body = http.call("POST", "join", Map.of("token", text.credential()), null, TIMEOUT);
+        }
         HostCredential credential;
         String agentCallKey;
         try {

@@ -21,7 +21,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -114,7 +113,7 @@ public final class HttpControlPlaneLink
             throw new IllegalArgumentException("this link speaks for host " + credential.hostId() + ", not " + request.host().hostId());
         }
         SyncRequest sent = delta.outgoing(request);
-        HttpResponse<byte[]> answer;
+        ControlPlaneHttp.Answer answer;
         SyncResponse response;
         try {
             answer = http.exchange("POST", "sync", sent, credential.authorizationHeader(), SYNC_TIMEOUT);
@@ -131,19 +130,19 @@ public final class HttpControlPlaneLink
         // the replicas the control plane knows: where to go when this one stops answering
         http.endpoints().learn(response.controlPlanes());
         followAgentCallKey(answer);
-        if (rotation != null && answer.headers().firstValue(HostCredential.ROTATE_HEADER).map("true"::equalsIgnoreCase).orElse(false)) {
+        if (rotation != null && answer.header(HostCredential.ROTATE_HEADER).map("true"::equalsIgnoreCase).orElse(false)) {
             rotateCredential();
         }
         return response;
     }
 
-    private void followAgentCallKey(HttpResponse<byte[]> answer)
+    private void followAgentCallKey(ControlPlaneHttp.Answer answer)
     {
         if (keys == null) {
             return;
         }
         try {
-            keys.update(answer.headers().firstValue(AgentCallKeys.SYNC_HEADER).orElse(null), answer.headers().firstValue(AgentCallKeys.PREVIOUS_SYNC_HEADER).orElse(null));
+            keys.update(answer.header(AgentCallKeys.SYNC_HEADER).orElse(null), answer.header(AgentCallKeys.PREVIOUS_SYNC_HEADER).orElse(null));
         }
         catch (IOException e) {
             log.warn("cannot keep the control plane's agent-call key: {}", e.toString());
