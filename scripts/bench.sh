@@ -30,6 +30,8 @@
 # `berth server`'s JVM settings; serial: `berth up`'s) --jfr (profile the first).
 # With --tls, io.berth.benchmarks.TlsBenchmark: ListClusters through the AWS SDK against `berth server` with HTTPS
 # (its cluster CA) next to --tls off, kept alive and on new connections (--requests N, --connections N).
+# With --agent-link, io.berth.benchmarks.AgentLinkBenchmark: a sync's round trip through the agent's link next to the
+# JDK HttpClient as the link used it before, quiet and with every core busy (--syncs N).
 # With --cli [RUNS] or --idle [TASKS], scripts/bench-cli.sh: `berth run`, `berth ps` and `berth --version` through
 # the ./berth launcher next to raw `runc run` of the same bundle; or the idle cost of TASKS (100) idle tasks.
 set -euo pipefail
@@ -74,6 +76,10 @@ elif [ "${1:-}" = "--tls" ]; then
   shift
   BENCHMARK=io.berth.benchmarks.TlsBenchmark
   LOG_NAME=bench-tls-berth.log
+elif [ "${1:-}" = "--agent-link" ]; then
+  shift
+  BENCHMARK=io.berth.benchmarks.AgentLinkBenchmark
+  LOG_NAME=bench-agent-link-berth.log
 elif [ "${1:-}" = "--pull" ]; then
   shift
   BENCHMARK=io.berth.benchmarks.PullBenchmark

@@ -55,8 +55,10 @@ final class ControlPlaneHttp
 {
     static final String PREFIX = "/berth/agent/v1/";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    // a connection idle for longer is checked before a request goes on it: the control plane may have closed it meanwhile
-    private static final TimeValue CHECK_AFTER_IDLE = TimeValue.ofSeconds(2);
+    // a connection idle for longer is checked before a request goes on it (a read that waits 1 ms): the control plane
+    // closes connections idle for 30 s (the JDK server's default), and a host's syncs come every 2 s and its long poll
+    // at once after the one before, so those never pay for the check
+    private static final TimeValue CHECK_AFTER_IDLE = TimeValue.ofSeconds(10);
     // the long poll, a sync, a plan fetch, log shipping and a rotation may be under way at once
     private static final int CONNECTIONS = 8;
 
