@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -15,6 +16,9 @@ import static java.util.Objects.requireNonNull;
 public record AuthorizationHeader(String accessKeyId, CredentialScope scope, List<String> signedHeaders, String signature)
 {
     public static final String ALGORITHM = "AWS4-HMAC-SHA256";
+    // compiled once: every signed request is parsed (String.matches compiled both on each call)
+    private static final Pattern CREDENTIAL_DATE = Pattern.compile("[0-9]{8}");
+    private static final Pattern SIGNATURE = Pattern.compile("[0-9a-f]{64}");
 
     public AuthorizationHeader
     {
@@ -68,14 +72,14 @@ public record AuthorizationHeader(String accessKeyId, CredentialScope scope, Lis
         if (!credentialParts[4].equals(CredentialScope.TERMINATOR)) {
             throw new MalformedAuthorizationException("Credential should be scoped with a valid terminator: 'aws4_request', not '" + credentialParts[4] + "'");
         }
-        if (!credentialParts[1].matches("[0-9]{8}")) {
+        if (!CREDENTIAL_DATE.matcher(credentialParts[1]).matches()) {
             throw new MalformedAuthorizationException("Credential date must be yyyyMMdd, got '" + credentialParts[1] + "'");
         }
         if (signedHeaders.isEmpty()) {
             throw new MalformedAuthorizationException("Authorization header SignedHeaders is empty");
         }
         List<String> headers = Arrays.stream(signedHeaders.split(";")).map(header -> header.strip().toLowerCase(Locale.ROOT)).toList();
-        if (!signature.matches("[0-9a-f]{64}")) {
+        if (!SIGNATURE.matcher(signature).matches()) {
             throw new MalformedAuthorizationException("Authorization header Signature must be 64 lowercase hex digits");
         }
         return new AuthorizationHeader(

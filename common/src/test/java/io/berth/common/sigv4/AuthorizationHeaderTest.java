@@ -51,4 +51,21 @@ class AuthorizationHeaderTest
         assertThatThrownBy(() -> AuthorizationHeader.parse("AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=xyz"))
                 .hasMessageContaining("Signature");
     }
+
+    @Test
+    void rejectsACredentialDateThatIsNotEightDigitsAndASignatureThatIsNotSixtyFourLowercaseHexDigits()
+    {
+        for (String date : new String[] {"2026010", "202601011", "2026-1-1", "2026010a"}) {
+            assertThatThrownBy(() -> AuthorizationHeader.parse("AWS4-HMAC-SHA256 Credential=AKID/" + date + "/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=" + SIGNATURE))
+                    .isInstanceOf(MalformedAuthorizationException.class)
+                    .hasMessageContaining("Credential date must be yyyyMMdd, got '" + date + "'");
+        }
+        for (String signature : new String[] {"a".repeat(63), "a".repeat(65), "A".repeat(64), "g".repeat(64), "a".repeat(63) + "\n"}) {
+            assertThatThrownBy(() -> AuthorizationHeader.parse("AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=" + signature))
+                    .isInstanceOf(MalformedAuthorizationException.class)
+                    .hasMessageContaining("Signature must be 64 lowercase hex digits");
+        }
+        assertThat(AuthorizationHeader.parse("AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=" + "0123456789abcdef".repeat(4)).signature())
+                .isEqualTo("0123456789abcdef".repeat(4));
+    }
 }

@@ -11,7 +11,7 @@ import static java.util.Objects.requireNonNull;
  * One AWS service spoken with the JSON 1.1 protocol on {@code POST /}: requests signed for signingName (the SigV4
  * credential scope's service, e.g. ecs or ecr) name their action in X-Amz-Target as targetPrefix + action.
  */
-public record JsonService(String signingName, String targetPrefix, List<EcsAction> actions)
+public final class JsonService
 {
     public static final String ECS_SIGNING_NAME = "ecs";
     public static final String ECS_TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113.";
@@ -20,11 +20,18 @@ public record JsonService(String signingName, String targetPrefix, List<EcsActio
     public static final String LOGS_SIGNING_NAME = "logs";
     public static final String LOGS_TARGET_PREFIX = "Logs_20140328.";
 
-    public JsonService
+    private final String signingName;
+    private final String targetPrefix;
+    private final List<EcsAction> actions;
+    // made once: every request looks its action up, some more than once
+    private final Map<String, EcsAction> actionsByName;
+
+    public JsonService(String signingName, String targetPrefix, List<EcsAction> actions)
     {
-        requireNonNull(signingName, "signingName is null");
-        requireNonNull(targetPrefix, "targetPrefix is null");
-        actions = List.copyOf(actions);
+        this.signingName = requireNonNull(signingName, "signingName is null");
+        this.targetPrefix = requireNonNull(targetPrefix, "targetPrefix is null");
+        this.actions = List.copyOf(actions);
+        this.actionsByName = this.actions.stream().collect(Collectors.toUnmodifiableMap(EcsAction::name, Function.identity()));
     }
 
     public static JsonService ecs(List<EcsAction> actions)
@@ -32,8 +39,23 @@ public record JsonService(String signingName, String targetPrefix, List<EcsActio
         return new JsonService(ECS_SIGNING_NAME, ECS_TARGET_PREFIX, actions);
     }
 
+    public String signingName()
+    {
+        return signingName;
+    }
+
+    public String targetPrefix()
+    {
+        return targetPrefix;
+    }
+
+    public List<EcsAction> actions()
+    {
+        return actions;
+    }
+
     public Map<String, EcsAction> actionsByName()
     {
-        return actions.stream().collect(Collectors.toUnmodifiableMap(EcsAction::name, Function.identity()));
+        return actionsByName;
     }
 }
