@@ -111,8 +111,8 @@ final class ControlPlaneHttp
         return endpoints;
     }
 
-    /** An answer's body, and its headers by name (any case). */
-    record Answer(byte[] body, Map<String, String> headers)
+    /** An answer's status, its body, and its headers by name (any case). */
+    record Answer(int status, byte[] body, Map<String, String> headers)
     {
         Optional<String> header(String name)
         {
@@ -184,18 +184,14 @@ final class ControlPlaneHttp
             throw new UncheckedIOException(new IOException("interrupted while calling the control plane"));
         }
         Answer answer;
-        int status;
         try {
-            int[] statusSeen = new int[1];
             answer = http.execute(request, response -> {
-                statusSeen[0] = response.getCode();
                 Map<String, String> headers = new TreeMap<>();
                 for (Header header : response.getHeaders()) {
                     headers.putIfAbsent(header.getName().toLowerCase(Locale.ROOT), header.getValue());
                 }
-                return new Answer(response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity()), headers);
+                return new Answer(response.getCode(), response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity()), headers);
             });
-            status = statusSeen[0];
         }
         catch (ConnectException e) {
             throw new UncheckedIOException("cannot reach the control plane at " + controlPlane + " (connection refused): is `berth server` running there?", e);
@@ -220,14 +216,14 @@ final class ControlPlaneHttp
             }
             throw new UncheckedIOException("cannot reach the control plane at " + controlPlane + ": " + e, e);
         }
-        if (status == 200) {
+        if (answer.status() == 200) {
             return answer;
         }
         String message = message(answer.body());
-        if (status == 401 || status == 403) {
-            throw new ControlPlaneRefusedException(status, "the control plane at " + controlPlane + " refused this host: " + message);
+        if (answer.status() == 401 || answer.status() == 403) {
+            throw new ControlPlaneRefusedException(answer.status(), "the control plane at " + controlPlane + " refused this host: " + message);
         }
-        throw new UncheckedIOException(new IOException("the control plane at " + controlPlane + " answered " + status + ": " + message));
+        throw new UncheckedIOException(new IOException("the control plane at " + controlPlane + " answered " + answer.status() + ": " + message));
     }
 
     private static URI endpoint(URI controlPlane, String pathAndQuery)

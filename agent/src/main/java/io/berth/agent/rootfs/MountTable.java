@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The kernel's view of what is mounted where, from /proc/self/mountinfo. The kernel is the truth after a
@@ -82,14 +84,11 @@ public final class MountTable
     public Set<Path> mountPoints()
             throws IOException
     {
-        Set<Path> mountPoints = new LinkedHashSet<>();
-        for (String line : Files.readAllLines(mountInfo)) {
-            String mountPoint = mountPointOf(line);
-            if (mountPoint != null) {
-                mountPoints.add(Path.of(mountPoint));
-            }
-        }
-        return Set.copyOf(mountPoints);
+        return Files.readAllLines(mountInfo).stream()
+                .map(MountTable::mountPointOf)
+                .filter(Objects::nonNull)
+                .map(Path::of)
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /** The mount point a mountinfo line names (its fifth field, unescaped); null for a line of fewer fields. */
