@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -70,9 +69,7 @@ public final class UsageSampler
                 }
             }
         }
-        Instant cutoff = clock.instant().minus(FORGET_GRACE);
-        ledger.retainOnly(containerId -> heldTaskIds.stream().anyMatch(taskId -> UsageLedger.belongsTo(containerId, taskId))
-                || ledger.lastSampleAt(containerId).map(last -> last.isAfter(cutoff)).orElse(false));
+        ledger.retainOnly(heldTaskIds, clock.instant().minus(FORGET_GRACE));
     }
 
     private void loop()

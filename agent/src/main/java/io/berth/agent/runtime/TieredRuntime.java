@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
@@ -24,6 +25,12 @@ public final class TieredRuntime
         implements ContainerRuntime
 {
     private final Map<IsolationTier, RuncConmonRuntime> runtimes;
+    /**
+     * The runtime found holding each container: a container never moves between tiers, and asking every runtime's state
+     * directory again (a stat or three each) on every look at a running task and every usage reading was a good part of
+     * an idle host's work. Forgotten when the container is deleted through this runtime.
+     */
+    private final Map<String, RuncConmonRuntime> owners = new ConcurrentHashMap<>();
 
     /** @param runtimes the runtime of each tier the host offers; the container tier is required */
     public TieredRuntime(List<RuncConmonRuntime> runtimes)
@@ -66,7 +73,12 @@ public final class TieredRuntime
     @Override
     public Optional<ContainerStatus> status(String containerId)
     {
-        return owner(containerId).flatMap(runtime -> runtime.status(containerId));
+        Optional<ContainerStatus> status = owner(containerId).flatMap(runtime -> runtime.status(containerId));
+        if (status.isEmpty()) {
+            // gone (removed another way than delete, or a look raced a delete): ask every runtime again next time
+            owners.remove(containerId);
+        }
+        return status;
     }
 
     @Override
@@ -80,7 +92,13 @@ public final class TieredRuntime
     {
         Optional<RuncConmonRuntime> owner = owner(containerId);
         if (owner.isPresent()) {
-            owner.get().delete(containerId);
+            try {
+                owner.get().delete(containerId);
+            }
+            finally {
+                // a delete that failed part way leaves state that a later look finds again
+                owners.remove(containerId);
+            }
             return;
         }
         // nothing in any state directory; a cgroup may still be left from a start cut short, which delete removes
@@ -138,6 +156,12 @@ public final class TieredRuntime
     private Optional<RuncConmonRuntime> owner(String containerId)
     {
         requireNonNull(containerId, "containerId is null");
-        return runtimes.values().stream().filter(runtime -> runtime.holds(containerId)).findFirst();
+        RuncConmonRuntime known = owners.get(containerId);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<RuncConmonRuntime> found = runtimes.values().stream().filter(runtime -> runtime.holds(containerId)).findFirst();
+        found.ifPresent(runtime -> owners.put(containerId, runtime));
+        return found;
     }
 }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.OptionalLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,15 +90,18 @@ class UsageLedgerTest
     }
 
     @Test
-    void retainOnlyForgetsOnDiskToo()
+    void retainOnlyKeepsTheHeldTasksAndTheRecentlyReadAndForgetsTheRestOnDiskToo()
     {
         UsageLedger ledger = new UsageLedger(directory);
         ledger.record("task1-app", new ContainerUsage(1, 1, OptionalLong.empty()), T0);
         ledger.record("task2-app", new ContainerUsage(1, 1, OptionalLong.empty()), T0);
+        ledger.record("task2-sidecar", new ContainerUsage(1, 1, OptionalLong.empty()), T0);
+        ledger.record("task20-app", new ContainerUsage(1, 1, OptionalLong.empty()), T0);
+        ledger.record("task3-app", new ContainerUsage(1, 1, OptionalLong.empty()), T0.plusSeconds(120));
 
-        ledger.retainOnly(containerId -> UsageLedger.belongsTo(containerId, "task2"));
+        ledger.retainOnly(List.of("task2"), T0.plusSeconds(60));
 
-        assertThat(ledger.containerIds()).containsExactly("task2-app");
-        assertThat(new UsageLedger(directory).containerIds()).containsExactly("task2-app");
+        assertThat(ledger.containerIds()).containsExactlyInAnyOrder("task2-app", "task2-sidecar", "task3-app");
+        assertThat(new UsageLedger(directory).containerIds()).containsExactlyInAnyOrder("task2-app", "task2-sidecar", "task3-app");
     }
 }
