@@ -99,6 +99,24 @@ start_berth() {
 server_pid() { echo "$UP_PID"; }
 rss_mib() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# The CPU ticks of each of the JVM's JIT compiler threads (C1 and C2), "tid ticks" a line: code first run, or first
+# run often enough, is compiled minutes after a start, and rarely run code (what idle tasks do every few seconds)
+# reaches the thresholds last. The JVM adds and removes compiler threads as its queue grows and shrinks.
+compiler_ticks() {
+  local thread
+  for thread in /proc/"$1"/task/*; do
+    case "$(cat "$thread/comm" 2>/dev/null)" in
+      C1\ CompilerThre*|C2\ CompilerThre*) echo "${thread##*/} $(awk '{print $14 + $15}' "$thread/stat" 2>/dev/null || echo 0)" ;;
+    esac
+  done
+}
+# Cores the compiler threads used between two compiler_ticks lists over SECONDS; a thread that ended in between is
+# not counted (its work in the window is lost, so this errs low).
+# Usage: compiler_cores BEFORE AFTER SECONDS
+compiler_cores() {
+  awk -v w="$3" 'NR == FNR {before[$1] = $2; next} {t += $2 - ($1 in before ? before[$1] : 0)} END {printf "%.4f", t / 100 / w}' \
+    <(echo "$1") <(echo "$2")
+}
 heap_used_kib() {
   jcmd "$1" GC.run >/dev/null
   # every generation's "total ...K, used ...K" line (the serial collector's DefNew and Tenured), summed: after a full
@@ -161,6 +179,7 @@ bench_cli() {
 
 bench_idle() {
   local tasks="${COUNT:-100}" pid before_cpu after_cpu idle_cores busy_cores heap0 heap1 mem0 mem1 rss0 rss1 window=60
+  local before_jit after_jit idle_jit busy_jit
   # the host offers far more than its cores: 100 idle quarter-vCPU tasks on 2 cores need 12.5x
   start_berth --cpu-overcommit 100 --memory-overcommit 10
   pid="$(server_pid)"
@@ -168,8 +187,11 @@ bench_idle() {
   rss0="$(rss_mib "$pid")"
   heap0="$(heap_used_kib "$pid")"
   mem0="$(mem_available_mib)"
-  before_cpu="$(cpu_ticks "$pid")"; sleep "$window"; after_cpu="$(cpu_ticks "$pid")"
+  before_jit="$(compiler_ticks "$pid")"; before_cpu="$(cpu_ticks "$pid")"
+  sleep "$window"
+  after_cpu="$(cpu_ticks "$pid")"; after_jit="$(compiler_ticks "$pid")"
   idle_cores="$(awk -v t="$((after_cpu - before_cpu))" -v w="$window" 'BEGIN {printf "%.4f", t / 100 / w}')"
+  idle_jit="$(compiler_cores "$before_jit" "$after_jit" "$window")"
   log "starting $tasks idle tasks"
   aws ecs register-task-definition --family bench-idle --cpu 256 --memory 512 --requires-compatibilities FARGATE --network-mode awsvpc \
     --container-definitions "[{\"name\": \"idle\", \"image\": \"$IMAGE\", \"command\": [\"sleep\", \"86400\"], \"essential\": true, \"stopTimeout\": 2}]" >/dev/null
@@ -191,8 +213,11 @@ bench_idle() {
   rss1="$(rss_mib "$pid")"
   heap1="$(heap_used_kib "$pid")"
   mem1="$(mem_available_mib)"
-  before_cpu="$(cpu_ticks "$pid")"; sleep "$window"; after_cpu="$(cpu_ticks "$pid")"
+  before_jit="$(compiler_ticks "$pid")"; before_cpu="$(cpu_ticks "$pid")"
+  sleep "$window"
+  after_cpu="$(cpu_ticks "$pid")"; after_jit="$(compiler_ticks "$pid")"
   busy_cores="$(awk -v t="$((after_cpu - before_cpu))" -v w="$window" 'BEGIN {printf "%.4f", t / 100 / w}')"
+  busy_jit="$(compiler_cores "$before_jit" "$after_jit" "$window")"
   local conmon_kib
   conmon_kib="$(ps -o rss= -C conmon | awk '{s += $1; n++} END {printf "%.0f", n ? s / n : 0}')"
   echo
@@ -203,6 +228,9 @@ bench_idle() {
   printf '| %-52s | %11s MiB |\n' "berth up RSS, $tasks idle tasks" "$rss1"
   printf '| %-52s | %10s cores |\n' "berth up CPU, no task (${window} s)" "$idle_cores"
   printf '| %-52s | %10s cores |\n' "berth up CPU, $tasks idle tasks (${window} s)" "$busy_cores"
+  printf '| %-52s | %10s cores |\n' "  of which the JIT compiler threads, no task" "$idle_jit"
+  printf '| %-52s | %10s cores |\n' "  of which the JIT compiler threads, $tasks idle tasks" "$busy_jit"
+  printf '| %-52s | %10s cores |\n' "$tasks idle tasks over none, without the JIT compiler" "$(awk -v a="$busy_cores" -v b="$idle_cores" -v ja="$busy_jit" -v jb="$idle_jit" 'BEGIN {printf "%.4f", (a - ja) - (b - jb)}')"
   printf '| %-52s | %10s cores |\n' "berth up CPU per idle task" "$(awk -v a="$busy_cores" -v b="$idle_cores" -v n="$tasks" 'BEGIN {printf "%.5f", (a - b) / n}')"
   printf '| %-52s | %11s KiB |\n' "heap live after a full GC, no task" "$heap0"
   printf '| %-52s | %11s KiB |\n' "heap live after a full GC, $tasks idle tasks" "$heap1"
