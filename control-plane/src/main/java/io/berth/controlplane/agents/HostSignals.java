@@ -20,6 +20,13 @@ import static java.util.Objects.requireNonNull;
  * matters because a task that starts changes the network of every host holding tasks of its account. Several control planes on one store tell each other through a {@link Publisher} (see
  * {@link io.berth.controlplane.agents.wakeups.HostChangeRelay}): an agent long-polls the replica it talks to, whichever
  * replica made the change.
+ * <p>
+ * A host is told of changes of its network alone at most once per {@link #DEFAULT_NETWORK_SPACING}: the first after a
+ * quiet spell at once, those that follow within it together when it has passed. While tasks start one after another
+ * across a fleet, every host holding tasks of their account was otherwise woken for each new endpoint, one plan each
+ * (most of a simulated fleet's control-plane work at 40 RunTasks a second, docs/benchmarks.md); a peer now learns of a
+ * new endpoint at most that much later, and never later when endpoints change rarely. A change that may touch the
+ * host's tasks is never held.
  */
 public final class HostSignals
 {
@@ -33,8 +40,26 @@ public final class HostSignals
         void publish(String hostId, boolean networkOnly);
     }
 
+    /** How often at most a host is told of changes of its network alone. */
+    public static final Duration DEFAULT_NETWORK_SPACING = Duration.ofMillis(250);
+
     private final ConcurrentMap<String, Signal> signals = new ConcurrentHashMap<>();
+    private final long networkSpacingNanos;
     private volatile Publisher publisher = Publisher.NONE;
+
+    public HostSignals()
+    {
+        this(DEFAULT_NETWORK_SPACING);
+    }
+
+    /** networkSpacing: how often at most a host is told of changes of its network alone (zero: at every change). */
+    public HostSignals(Duration networkSpacing)
+    {
+        if (networkSpacing.isNegative()) {
+            throw new IllegalArgumentException("networkSpacing must not be negative: " + networkSpacing);
+        }
+        this.networkSpacingNanos = networkSpacing.toNanos();
+    }
 
     /** From now on, every signal is also published to the other replicas. */
     public void publishTo(Publisher value)
@@ -93,6 +118,7 @@ public final class HostSignals
      * What changed, once something did (or was already pending): ANY when the host's tasks may have changed (a sync
      * clears it), NETWORK when only its network did. A NETWORK answer takes the network flag with it, since the waiter
      * fetches the plan next and no sync may come to clear it; a network change that arrives after that raises it again.
+     * A NETWORK answer comes no sooner than the network spacing after the last one (unless the timeout comes first).
      * NONE when the timeout passed.
      */
     public HostChange awaitChange(String hostId, Duration timeout)
@@ -103,16 +129,25 @@ public final class HostSignals
 
     private Signal signalFor(String hostId)
     {
-        return signals.computeIfAbsent(hostId, ignored -> new Signal());
+        return signals.computeIfAbsent(hostId, ignored -> new Signal(networkSpacingNanos));
     }
 
     private static final class Signal
     {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition raised = lock.newCondition();
+        private final long networkSpacingNanos;
         /** A change that may touch the host's tasks is pending; a change of its network alone is pending. */
         private boolean pending;
         private boolean networkPending;
+        /** When a NETWORK answer last took the network flag (System.nanoTime), and whether one ever did. */
+        private long networkTakenAt;
+        private boolean networkTaken;
+
+        Signal(long networkSpacingNanos)
+        {
+            this.networkSpacingNanos = networkSpacingNanos;
+        }
 
         void raise(boolean networkOnly)
         {
@@ -143,26 +178,41 @@ public final class HostSignals
             }
         }
 
-        /** takeNetwork: a NETWORK answer clears the network flag, in the same hold of the lock (no raise is lost between). */
+        /**
+         * takeNetwork: a NETWORK answer clears the network flag, in the same hold of the lock (no raise is lost between),
+         * and comes no sooner than the spacing after the last one, or at the timeout.
+         */
         HostChange await(Duration timeout, boolean takeNetwork)
                 throws InterruptedException
         {
-            long remaining = timeout.toNanos();
+            long deadline = System.nanoTime() + timeout.toNanos();
             lock.lock();
             try {
-                while (!pending && !networkPending) {
+                while (true) {
+                    if (pending) {
+                        return HostChange.ANY;
+                    }
+                    long now = System.nanoTime();
+                    long remaining = deadline - now;
+                    if (networkPending) {
+                        if (!takeNetwork) {
+                            return HostChange.NETWORK;
+                        }
+                        long heldFor = networkTaken ? networkTakenAt + networkSpacingNanos - now : 0;
+                        if (heldFor <= 0 || remaining <= 0) {
+                            networkPending = false;
+                            networkTaken = true;
+                            networkTakenAt = now;
+                            return HostChange.NETWORK;
+                        }
+                        raised.awaitNanos(Math.min(heldFor, remaining));
+                        continue;
+                    }
                     if (remaining <= 0) {
                         return HostChange.NONE;
                     }
-                    remaining = raised.awaitNanos(remaining);
+                    raised.awaitNanos(remaining);
                 }
-                if (pending) {
-                    return HostChange.ANY;
-                }
-                if (takeNetwork) {
-                    networkPending = false;
-                }
-                return HostChange.NETWORK;
             }
             finally {
                 lock.unlock();

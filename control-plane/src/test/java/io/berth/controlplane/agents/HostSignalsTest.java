@@ -66,6 +66,53 @@ class HostSignalsTest
     }
 
     @Test
+    void changesOfTheNetworkAloneThatFollowEachOtherAreToldTogetherOncePerSpacing()
+            throws Exception
+    {
+        Duration spacing = Duration.ofMillis(300);
+        HostSignals spaced = new HostSignals(spacing);
+        spaced.signalNetwork("host-1");
+        // the first after a quiet spell: at once
+        assertThat(spaced.awaitChange("host-1", NO_WAIT)).isEqualTo(HostChange.NETWORK);
+        long firstTold = System.nanoTime();
+
+        spaced.signalNetwork("host-1");
+        spaced.signalNetwork("host-1");
+        // the next ones wait for the spacing, and are told once for both
+        assertThat(spaced.awaitChange("host-1", Duration.ofMinutes(1))).isEqualTo(HostChange.NETWORK);
+        assertThat(Duration.ofNanos(System.nanoTime() - firstTold)).isGreaterThanOrEqualTo(spacing);
+        assertThat(spaced.awaitChange("host-1", NO_WAIT)).isEqualTo(HostChange.NONE);
+
+        // a poll that ends before the spacing has passed takes what is pending rather than answer nothing
+        spaced.signalNetwork("host-1");
+        assertThat(spaced.awaitChange("host-1", NO_WAIT)).isEqualTo(HostChange.NETWORK);
+    }
+
+    @Test
+    void aChangeThatMayTouchTheHostsTasksIsNeverHeld()
+            throws Exception
+    {
+        HostSignals spaced = new HostSignals(Duration.ofMinutes(10));
+        spaced.signalNetwork("host-1");
+        assertThat(spaced.awaitChange("host-1", NO_WAIT)).isEqualTo(HostChange.NETWORK);
+        spaced.signalNetwork("host-1");
+        CompletableFuture<HostChange> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return spaced.awaitChange("host-1", Duration.ofMinutes(1));
+            }
+            catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        spaced.signal("host-1");
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo(HostChange.ANY);
+        // a waiter that answers every change with a sync is not held either
+        spaced.clear("host-1");
+        spaced.signalNetwork("host-1");
+        assertThat(spaced.await("host-1", Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
     void everySignalIsPublishedToTheOtherReplicasWithItsKind()
     {
         List<String> published = new ArrayList<>();
