@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -45,6 +46,7 @@ public final class TaskPlacer
     private final Duration placementTimeout;
     private final PlacementObserver observer;
     private final PlacedTasksLedger placedTasks = new PlacedTasksLedger();
+    private final AtomicLong placedTaskLists = new AtomicLong();
 
     public TaskPlacer(PlacementEngine engine, Duration hostTimeout, Duration placementTimeout)
     {
@@ -109,7 +111,6 @@ public final class TaskPlacer
         // read under the lock: another placer may have placed some of them meanwhile
         List<Task> waiting = waiting(transaction);
         PlacedTasksLedger.PlacedTasks placedTasks = this.placedTasks.placed(transaction);
-        List<Task> placed = placedTasks.tasks();
         ClusterSnapshot snapshot = ClusterSnapshots.of(transaction.hosts().all(), placedTasks.use(), now.minus(hostTimeout));
         Map<String, Task> byId = waiting.stream().collect(Collectors.toMap(Task::taskId, Function.identity(), (first, second) -> first, LinkedHashMap::new));
         PlacementPlan plan = engine.place(snapshot, waiting.stream().map(TaskPlacer::request).toList());
@@ -144,7 +145,14 @@ public final class TaskPlacer
                 }
             }
         }
-        // on-demand tasks that found no room take it from spot tasks; they are placed once those have stopped
+        // on-demand tasks that found no room take it from spot tasks; they are placed once those have stopped. Only then
+        // is the list of every placed task made: from a copy a commit moved on, that costs O(tasks in the cluster), and
+        // every RunTask waits for its round (a fifth of a simulated fleet's placement CPU, docs/benchmarks.md)
+        List<Task> placed = List.of();
+        if (!plan.failures().isEmpty()) {
+            placed = placedTasks.tasks();
+            placedTaskLists.incrementAndGet();
+        }
         for (Task planned : SpotInterruptions.plan(snapshot, placed, waiting, plan.failures())) {
             // the placed tasks may be a copy older than the store in what placement does not read: write the task as stored
             Task spot = transaction.tasks().find(planned.taskId()).orElse(null);
@@ -158,6 +166,12 @@ public final class TaskPlacer
             }
         }
         return new Placed(touched, !plan.assignments().isEmpty());
+    }
+
+    /** How many times a placement made the list of every placed task (to find spot tasks to interrupt): for tests. */
+    long placedTaskLists()
+    {
+        return placedTaskLists.get();
     }
 
     /** How many times a placement read every placed task (the others were served from this replica's copy): for tests. */

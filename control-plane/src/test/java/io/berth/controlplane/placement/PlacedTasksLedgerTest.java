@@ -69,7 +69,13 @@ class PlacedTasksLedgerTest
             Task task = WaitingTasks.task();
             store.useTransaction(transaction -> transaction.tasks().insert(task));
             rounds.placeCommitted();
+            if (i == 7) {
+                // every task so far found a host: no round made the list of every placed task
+                assertThat(placer.placedTaskLists()).isZero();
+            }
         }
+        // the last two found no host: their rounds looked for spot tasks to interrupt
+        assertThat(placer.placedTaskLists()).isPositive();
         // the copy took each round's placements: the placed tasks were read once, and no host took more than it has
         assertThat(placer.placedTaskReads()).isEqualTo(1);
         List<Task> placed = placedInStore();
