@@ -147,7 +147,7 @@ public final class TaskPlacer
         }
         // on-demand tasks that found no room take it from spot tasks; they are placed once those have stopped. Only then
         // is the list of every placed task made: from a copy a commit moved on, that costs O(tasks in the cluster), and
-        // every RunTask waits for its round (a fifth of a simulated fleet's placement CPU, docs/benchmarks.md)
+        // every RunTask waits for its round (more than half of the placement CPU of a simulated fleet, docs/benchmarks.md)
         List<Task> placed = List.of();
         if (!plan.failures().isEmpty()) {
             placed = placedTasks.tasks();
