@@ -96,14 +96,7 @@ class HostSignalsTest
         spaced.signalNetwork("host-1");
         assertThat(spaced.awaitChange("host-1", NO_WAIT)).isEqualTo(HostChange.NETWORK);
         spaced.signalNetwork("host-1");
-        CompletableFuture<HostChange> waiting = CompletableFuture.supplyAsync(() -> {
-            try {
-                return spaced.awaitChange("host-1", Duration.ofMinutes(1));
-            }
-            catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<HostChange> waiting = CompletableFuture.supplyAsync(() -> awaitChange(spaced, Duration.ofMinutes(1)));
         spaced.signal("host-1");
         assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo(HostChange.ANY);
         // a waiter that answers every change with a sync is not held either
@@ -127,8 +120,13 @@ class HostSignalsTest
 
     private HostChange awaitChange(Duration timeout)
     {
+        return awaitChange(signals, timeout);
+    }
+
+    private static HostChange awaitChange(HostSignals waitedOn, Duration timeout)
+    {
         try {
-            return signals.awaitChange("host-1", timeout);
+            return waitedOn.awaitChange("host-1", timeout);
         }
         catch (InterruptedException e) {
             throw new IllegalStateException(e);
