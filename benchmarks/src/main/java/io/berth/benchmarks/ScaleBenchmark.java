@@ -73,6 +73,8 @@ public final class ScaleBenchmark
         jvmOptions.add(GcPauses.logOption(gcLogs));
         if (options.profile()) {
             profile = Files.createTempFile("berth-scale-", ".jfr");
+            // deep enough for a virtual thread's whole stack under the HTTP server: the default 64 frames cut off where a sample began
+            jvmOptions.add("-XX:FlightRecorderOptions=stackdepth=256");
             jvmOptions.add("-XX:StartFlightRecording=filename=" + profile + ",settings=profile,dumponexit=true");
         }
         // a /24 per host: the default task CIDR (a /16) has room for 256 hosts only

@@ -40,6 +40,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
@@ -77,7 +79,14 @@ public final class AgentGateway
     private final Function<Task, TaskRoleCredentials> taskCredentials;
     private final AccountHosts accountHosts = new AccountHosts();
     /** Hosts whose every report this replica has recorded since it started: only their delta requests are enough. */
-    private final Set<String> hostsWithFullReports = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> hostsWithFullReports = ConcurrentHashMap.newKeySet();
+    /** The assignment last made for each started task, with the task it was made of (see {@link #startedAssignment}). */
+    private final ConcurrentMap<String, MadeAssignment> madeAssignments = new ConcurrentHashMap<>();
+
+    /** Started tasks whose assignments are kept at most; past it the memo starts afresh. */
+    private static final int MAX_MADE_ASSIGNMENTS = 100_000;
+
+    private record MadeAssignment(Task task, TaskAssignment assignment) {}
 
     public AgentGateway(Store store, TaskPlacer placer, HostSignals hostSignals, TaskNetwork taskNetwork, Clock clock)
     {
@@ -324,7 +333,7 @@ public final class AgentGateway
     private Optional<TaskAssignment> assignment(StoreTransaction transaction, Task task, Instant now)
     {
         if (!pullsYet(task)) {
-            return Optional.of(assignment(task, null));
+            return Optional.of(startedAssignment(task));
         }
         try {
             return Optional.of(assignment(task, secrets.secretsFor(transaction, task)));
@@ -338,7 +347,34 @@ public final class AgentGateway
         }
     }
 
+    /**
+     * The assignment of a task that pulls no more (no login, no secrets): the one made at an earlier sync while the task
+     * is the same (the store's cache gives the same task for the same version) and so are its credentials. Every sync of
+     * every host answers each of its tasks, nearly all unchanged since the last, and an assignment made afresh had to be
+     * compared field by field with the one last answered (see SyncAnswerParts) where the same one compares at once.
+     */
+    private TaskAssignment startedAssignment(Task task)
+    {
+        TaskRoleCredentials credentials = taskCredentials.apply(task);
+        MadeAssignment made = madeAssignments.get(task.taskId());
+        if (made != null && made.task() == task && Objects.equals(made.assignment().credentials(), credentials)) {
+            return made.assignment();
+        }
+        TaskAssignment assignment = assignment(task, null, credentials);
+        if (madeAssignments.size() >= MAX_MADE_ASSIGNMENTS) {
+            // tasks long stopped would otherwise stay; the next syncs make their hosts' assignments again
+            madeAssignments.clear();
+        }
+        madeAssignments.put(task.taskId(), new MadeAssignment(task, assignment));
+        return assignment;
+    }
+
     private TaskAssignment assignment(Task task, TaskSecrets taskSecrets)
+    {
+        return assignment(task, taskSecrets, taskCredentials.apply(task));
+    }
+
+    private TaskAssignment assignment(Task task, TaskSecrets taskSecrets, TaskRoleCredentials credentials)
     {
         TaskAssignment.DesiredStatus desired = task.state().desiredStatus() == TaskStatus.STOPPED
                 ? TaskAssignment.DesiredStatus.STOPPED
@@ -355,7 +391,7 @@ public final class AgentGateway
                 pullsYet(task) ? registryLogins.apply(task.accountId()) : null,
                 taskSecrets,
                 // fresh keys with every sync: the agent serves the newest, well before the last ones expire
-                taskCredentials.apply(task));
+                credentials);
     }
 
     private static boolean pullsYet(Task task)

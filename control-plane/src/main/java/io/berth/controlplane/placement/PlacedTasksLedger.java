@@ -4,7 +4,9 @@ import io.berth.controlplane.store.StoreTransaction;
 import io.berth.controlplane.tasks.Task;
 import io.berth.controlplane.tasks.TaskStatus;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,23 +69,51 @@ final class PlacedTasksLedger
             return use;
         }
 
-        /** Every placed task, in the order the store gives them, then as they were written. */
-        synchronized List<Task> tasks()
+        /**
+         * Every placed task, in the order the store gives them, then as they were written. Made from the nearest copy
+         * before with its list, in one map: a list made for each copy in between (as a call on each would) cost the
+         * round that made it O(tasks in the cluster) once per copy, {@link #MAX_UNMADE} times over.
+         */
+        List<Task> tasks()
         {
-            if (tasks == null) {
-                Map<String, Task> byId = new LinkedHashMap<>();
-                before.tasks().forEach(task -> byId.put(task.taskId(), task));
+            synchronized (this) {
+                if (tasks != null) {
+                    return tasks;
+                }
+            }
+            // the copies in between, newest first; each one's fields are read under its own lock (a round holding an
+            // older copy may be making its list now), and locks are taken newest to oldest only, one at a time
+            Deque<List<Task>> writes = new ArrayDeque<>();
+            List<Task> base = null;
+            for (PlacedTasks copy = this; base == null; ) {
+                PlacedTasks older;
+                synchronized (copy) {
+                    if (copy.tasks != null) {
+                        base = copy.tasks;
+                        break;
+                    }
+                    writes.push(copy.written);
+                    older = copy.before;
+                }
+                copy = older;
+            }
+            Map<String, Task> byId = new LinkedHashMap<>();
+            base.forEach(task -> byId.put(task.taskId(), task));
+            for (List<Task> written : writes) {
                 for (Task task : written) {
                     byId.remove(task.taskId());
                     if (placementSees(task)) {
                         byId.put(task.taskId(), task);
                     }
                 }
-                tasks = List.copyOf(byId.values());
+            }
+            List<Task> made = List.copyOf(byId.values());
+            synchronized (this) {
+                tasks = made;
                 before = null;
                 written = null;
             }
-            return tasks;
+            return made;
         }
 
         /** This copy with the tasks a commit wrote (as stored): those placed and not STOPPED are in it, the others not. */

@@ -18,10 +18,12 @@ public final class ClusterRows
     private static final String COLUMNS = "account_id, name, arn, status, created_at, configuration";
 
     private final Sql sql;
+    private final ParsedBodyCache<ClusterConfiguration> configurations;
 
-    ClusterRows(Sql sql)
+    ClusterRows(Sql sql, ParsedBodyCache<ClusterConfiguration> configurations)
     {
         this.sql = requireNonNull(sql, "sql is null");
+        this.configurations = requireNonNull(configurations, "configurations is null");
     }
 
     /**
@@ -46,13 +48,13 @@ public final class ClusterRows
 
     public Optional<Cluster> find(String accountId, String name)
     {
-        return sql.queryOne("SELECT " + COLUMNS + " FROM clusters WHERE account_id = ? AND name = ?", ClusterRows::cluster, accountId, name);
+        return sql.queryOne("SELECT " + COLUMNS + " FROM clusters WHERE account_id = ? AND name = ?", this::cluster, accountId, name);
     }
 
     public List<Cluster> listActive(String accountId, int offset, int limit)
     {
         return sql.query("SELECT " + COLUMNS + " FROM clusters WHERE account_id = ? AND status = ? ORDER BY name LIMIT ? OFFSET ?",
-                ClusterRows::cluster, accountId, Cluster.Status.ACTIVE.name(), limit, offset);
+                this::cluster, accountId, Cluster.Status.ACTIVE.name(), limit, offset);
     }
 
     public void setStatus(String accountId, String name, Cluster.Status status)
@@ -60,7 +62,7 @@ public final class ClusterRows
         sql.update("UPDATE clusters SET status = ? WHERE account_id = ? AND name = ?", status.name(), accountId, name);
     }
 
-    private static Cluster cluster(ResultSet row)
+    private Cluster cluster(ResultSet row)
             throws SQLException
     {
         String configuration = row.getString("configuration");
@@ -70,6 +72,6 @@ public final class ClusterRows
                 row.getString("arn"),
                 Cluster.Status.valueOf(row.getString("status")),
                 Instant.ofEpochMilli(row.getLong("created_at")),
-                configuration == null ? ClusterConfiguration.EMPTY : JsonBodies.read(configuration, ClusterConfiguration.class));
+                configuration == null ? ClusterConfiguration.EMPTY : configurations.parse(configuration));
     }
 }

@@ -23,9 +23,9 @@ public final class HostRows
 
     private final Sql sql;
     private final NetworkChanges networkChanges;
-    private final HostInfoCache infos;
+    private final ParsedBodyCache<HostInfo> infos;
 
-    HostRows(Sql sql, NetworkChanges networkChanges, HostInfoCache infos)
+    HostRows(Sql sql, NetworkChanges networkChanges, ParsedBodyCache<HostInfo> infos)
     {
         this.infos = requireNonNull(infos, "infos is null");
         this.sql = requireNonNull(sql, "sql is null");
@@ -191,7 +191,7 @@ public final class HostRows
         Long lostAt = Sql.nullableLong(row, "lost_at");
         Long drainDeadline = Sql.nullableLong(row, "drain_deadline");
         return new Host(
-                infos.info(row.getString("info")),
+                infos.parse(row.getString("info")),
                 Instant.ofEpochMilli(row.getLong("last_heartbeat")),
                 HostState.valueOf(row.getString("state")),
                 lostAt == null ? null : Instant.ofEpochMilli(lostAt),

@@ -1,8 +1,11 @@
 package io.berth.controlplane.store;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.berth.common.agentprotocol.HostInfo;
+import io.berth.controlplane.clusters.ClusterConfiguration;
 import io.berth.controlplane.store.jdbc.DataSources;
 import io.berth.controlplane.store.jdbc.Migrations;
+import io.berth.controlplane.taskdefinitions.TaskDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +36,9 @@ public final class Store
     /** Shared by every transaction: tasks as of their version, so rows read again are not parsed again. */
     private final TaskBodyCache taskBodies = new TaskBodyCache();
     /** Shared by every transaction: hosts' info as parsed, by its JSON. */
-    private final HostInfoCache hostInfos = new HostInfoCache();
+    private final ParsedBodyCache<HostInfo> hostInfos = new ParsedBodyCache<>(HostInfo.class, 20_000);
+    private final ParsedBodyCache<TaskDefinition> taskDefinitions = new ParsedBodyCache<>(TaskDefinition.class, 20_000);
+    private final ParsedBodyCache<ClusterConfiguration> clusterConfigurations = new ParsedBodyCache<>(ClusterConfiguration.class, 20_000);
     /** Shared by every transaction: the network changes this replica committed, by epoch. */
     private final CommittedNetworkChanges committedNetworkChanges = new CommittedNetworkChanges();
 
@@ -132,7 +137,7 @@ public final class Store
     private <T> T runOnce(Function<StoreTransaction, T> work)
     {
         try (Connection connection = dataSource.getConnection()) {
-            StoreTransaction transaction = new StoreTransaction(connection, taskBodies, hostInfos, committedNetworkChanges);
+            StoreTransaction transaction = new StoreTransaction(connection, taskBodies, new StoreTransaction.ParsedBodies(hostInfos, taskDefinitions, clusterConfigurations), committedNetworkChanges);
             try {
                 TransactionFence check = fence.get();
                 if (check != null) {

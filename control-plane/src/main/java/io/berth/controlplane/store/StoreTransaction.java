@@ -1,7 +1,10 @@
 package io.berth.controlplane.store;
 
+import io.berth.common.agentprotocol.HostInfo;
+import io.berth.controlplane.clusters.ClusterConfiguration;
 import io.berth.common.agentprotocol.TaskEndpoint;
 import io.berth.controlplane.store.jdbc.Sql;
+import io.berth.controlplane.taskdefinitions.TaskDefinition;
 import io.berth.controlplane.tasks.Task;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +23,7 @@ public final class StoreTransaction
 
     private final Sql sql;
     private final TaskBodyCache taskBodies;
-    private final HostInfoCache hostInfos;
+    private final ParsedBodies parsed;
     private final CommittedNetworkChanges committedNetworkChanges;
     private final NetworkChanges networkChanges = new NetworkChanges();
     private final PlacedTaskChanges placedChanges = new PlacedTaskChanges();
@@ -35,9 +38,21 @@ public final class StoreTransaction
     /** A task endpoint that appeared (before null), went away (after null) or moved. */
     public record EndpointChange(TaskEndpoint before, TaskEndpoint after) {}
 
-    StoreTransaction(Connection connection, TaskBodyCache taskBodies, HostInfoCache hostInfos, CommittedNetworkChanges committedNetworkChanges)
+    /** The store's caches of bodies parsed from their JSON, shared by its transactions (see {@link ParsedBodyCache}). */
+    record ParsedBodies(ParsedBodyCache<HostInfo> hostInfos, ParsedBodyCache<TaskDefinition> taskDefinitions,
+                        ParsedBodyCache<ClusterConfiguration> clusterConfigurations)
     {
-        this.hostInfos = requireNonNull(hostInfos, "hostInfos is null");
+        ParsedBodies
+        {
+            requireNonNull(hostInfos, "hostInfos is null");
+            requireNonNull(taskDefinitions, "taskDefinitions is null");
+            requireNonNull(clusterConfigurations, "clusterConfigurations is null");
+        }
+    }
+
+    StoreTransaction(Connection connection, TaskBodyCache taskBodies, ParsedBodies parsed, CommittedNetworkChanges committedNetworkChanges)
+    {
+        this.parsed = requireNonNull(parsed, "parsed is null");
         this.committedNetworkChanges = requireNonNull(committedNetworkChanges, "committedNetworkChanges is null");
         this.sql = new Sql(connection);
         this.taskBodies = requireNonNull(taskBodies, "taskBodies is null");
@@ -190,22 +205,22 @@ public final class StoreTransaction
 
     public ClusterRows clusters()
     {
-        return new ClusterRows(sql);
+        return new ClusterRows(sql, parsed.clusterConfigurations());
     }
 
     public TaskDefinitionRows taskDefinitions()
     {
-        return new TaskDefinitionRows(sql);
+        return new TaskDefinitionRows(sql, parsed.taskDefinitions());
     }
 
     public TaskRows tasks()
     {
-        return new TaskRows(sql, taskBodies, networkChanges, placedChanges);
+        return new TaskRows(sql, taskBodies, networkChanges, placedChanges, this::afterCommit);
     }
 
     public HostRows hosts()
     {
-        return new HostRows(sql, networkChanges, hostInfos);
+        return new HostRows(sql, networkChanges, parsed.hostInfos());
     }
 
     public PlacementAttemptRows placementAttempts()

@@ -34,6 +34,19 @@ final class TaskBodyCache
         return cached != null && cached.state().version() == version ? cached : null;
     }
 
+    /**
+     * A task as a transaction that committed wrote it: its body at its version is what a read would parse (tasks are
+     * records, and their JSON keeps every field). Kept unless the cache holds a later version already; a write that
+     * rolled back never comes here, as another write may then take its version with other content.
+     */
+    void committed(Task task)
+    {
+        if (tasks.size() >= MAX_TASKS) {
+            tasks.clear();
+        }
+        tasks.merge(task.taskId(), task, (cached, written) -> written.state().version() > cached.state().version() ? written : cached);
+    }
+
     Task task(String taskId, long version, Body body)
             throws SQLException
     {

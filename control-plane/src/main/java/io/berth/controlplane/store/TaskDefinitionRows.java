@@ -15,10 +15,12 @@ import static java.util.Objects.requireNonNull;
 public final class TaskDefinitionRows
 {
     private final Sql sql;
+    private final ParsedBodyCache<TaskDefinition> parsed;
 
-    TaskDefinitionRows(Sql sql)
+    TaskDefinitionRows(Sql sql, ParsedBodyCache<TaskDefinition> parsed)
     {
         this.sql = requireNonNull(sql, "sql is null");
+        this.parsed = requireNonNull(parsed, "parsed is null");
     }
 
     public int latestRevision(String accountId, String family)
@@ -51,13 +53,13 @@ public final class TaskDefinitionRows
     public Optional<TaskDefinition> find(String accountId, String family, int revision)
     {
         return sql.queryOne("SELECT body FROM task_definitions WHERE account_id = ? AND family = ? AND revision = ?",
-                TaskDefinitionRows::definition, accountId, family, revision);
+                this::definition, accountId, family, revision);
     }
 
     public Optional<TaskDefinition> findLatestActive(String accountId, String family)
     {
         return sql.query("SELECT body FROM task_definitions WHERE account_id = ? AND family = ? AND status = ? ORDER BY revision DESC LIMIT 1",
-                TaskDefinitionRows::definition, accountId, family, TaskDefinition.Status.ACTIVE.name()).stream().findFirst();
+                this::definition, accountId, family, TaskDefinition.Status.ACTIVE.name()).stream().findFirst();
     }
 
     /** ARNs ordered by family then revision; familyPrefix and status may be null (no filter). */
@@ -100,9 +102,9 @@ public final class TaskDefinitionRows
         return where.toString();
     }
 
-    private static TaskDefinition definition(ResultSet row)
+    private TaskDefinition definition(ResultSet row)
             throws SQLException
     {
-        return JsonBodies.read(row.getString("body"), TaskDefinition.class);
+        return parsed.parse(row.getString("body"));
     }
 }

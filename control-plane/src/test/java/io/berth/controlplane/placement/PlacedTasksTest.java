@@ -52,4 +52,27 @@ class PlacedTasksTest
         }
         assertThat(copy.tasks()).containsExactlyElementsOf(store.values());
     }
+
+    @Test
+    void aCopyInTheMiddleOfAChainMakesItsOwnListAfterTheNewestMadeItsFromTheSameCopies()
+    {
+        Random random = new Random(29);
+        Map<String, Task> store = new LinkedHashMap<>();
+        PlacedTasksLedger.PlacedTasks copy = PlacedTasksLedger.PlacedTasks.of(List.of());
+        PlacedTasksLedger.PlacedTasks middle = null;
+        List<Task> middleStore = null;
+        // fewer commits than the bound: the whole chain is unmade until the newest is asked
+        for (int commit = 0; commit < 40; commit++) {
+            Task task = WaitingTasks.task();
+            Task placed = task.withState(TaskTransitions.placed(task.state(), "host-" + random.nextInt(5)));
+            store.put(placed.taskId(), placed);
+            copy = copy.with(List.of(new StoreTransaction.PlacedTaskWrite(null, placed)));
+            if (commit == 20) {
+                middle = copy;
+                middleStore = List.copyOf(store.values());
+            }
+        }
+        assertThat(copy.tasks()).containsExactlyElementsOf(store.values());
+        assertThat(middle.tasks()).containsExactlyElementsOf(middleStore);
+    }
 }

@@ -243,6 +243,32 @@ abstract class StoreContractTest
     }
 
     @Test
+    void aTaskACommitWroteIsReadAsWrittenWithoutParsingAndAWriteRolledBackIsNotRead()
+    {
+        Task task = task("prod", null);
+        store.useTransaction(transaction -> transaction.tasks().insert(task));
+        // what a read would parse from the row is what was written: the cache may serve the written task itself
+        assertThat(JsonBodies.read(JsonBodies.write(task), Task.class)).isEqualTo(task);
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().find(accountId, task.taskId()))).containsSame(task);
+
+        String hostId = "host-" + UUID.randomUUID();
+        Task[] written = new Task[1];
+        store.useTransaction(transaction -> written[0] = transaction.tasks().stored(task, task.withState(task.state().toBuilder().hostId(hostId).build())));
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().find(accountId, task.taskId()))).containsSame(written[0]);
+
+        // a write rolled back never reaches the cache: its version is taken next by a write with other content
+        assertThatThrownBy(() -> store.useTransaction(transaction -> {
+            transaction.tasks().stored(written[0], written[0].withState(written[0].state().toBuilder().stoppedReason("rolled back").build()));
+            throw new IllegalStateException("boom");
+        })).hasMessage("boom");
+        store.useTransaction(transaction -> transaction.tasks().stored(written[0], written[0].withState(written[0].state().toBuilder().stoppedReason("committed").build())));
+        Task read = store.inTransaction((StoreTransaction transaction) -> transaction.tasks().find(accountId, task.taskId())).orElseThrow();
+        assertThat(read.state().stoppedReason()).isEqualTo("committed");
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().onHost(hostId)))
+                .extracting(onHost -> onHost.state().stoppedReason()).containsExactly("committed");
+    }
+
+    @Test
     void waitingTasksComeNeverTriedFirstThenLeastRecentlyTried()
     {
         List<Task> tasks = java.util.stream.Stream.of(task("prod", null), task("prod", null), task("prod", null))

@@ -41,6 +41,20 @@ class TaskBodyCacheTest
     }
 
     @Test
+    void aTaskACommitWroteIsServedWithoutDecodingAndAnOlderOneDoesNotReplaceIt()
+            throws Exception
+    {
+        Task running = task("t1", 2, TaskStatus.RUNNING);
+        cache.committed(running);
+        assertThat(cache.task("t1", 2, body(running))).isSameAs(running);
+        // a commit seen late (an older version) leaves the later one cached
+        cache.committed(task("t1", 1, TaskStatus.PENDING));
+        assertThat(cache.cached("t1", 2)).isSameAs(running);
+        assertThat(cache.cached("t1", 1)).isNull();
+        assertThat(decoded).hasValue(0);
+    }
+
+    @Test
     void itStartsAfreshPastItsBound()
             throws Exception
     {
