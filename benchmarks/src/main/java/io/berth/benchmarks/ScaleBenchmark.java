@@ -118,11 +118,14 @@ public final class ScaleBenchmark
         rows.add(syncPhase(fleet, pids, options));
         PhaseFigures single = runTaskPhase(fleet, replicas, clients, taskDefinitionArn, options, 1);
         rows.add(single.row());
+        List<String> shares = new ArrayList<>(List.of(single.shares()));
         for (int count = 2; count <= options.replicas(); count++) {
             int replica = replicas.startNext();
             clients.add(client(replicas, replica, operator, options.concurrency()));
             fleet.spreadOver(count);
-            rows.add(runTaskPhase(fleet, replicas, clients, taskDefinitionArn, options, count).row());
+            PhaseFigures phase = runTaskPhase(fleet, replicas, clients, taskDefinitionArn, options, count);
+            rows.add(phase.row());
+            shares.add(phase.shares());
         }
         String wakeUps = options.replicas() > 1 ? wakeUps(fleet, clients.getFirst(), taskDefinitionArn) : null;
         String failover = options.replicas() > 1 ? failover(replicas, clients, taskDefinitionArn, postgres.jdbcUrl(), fleet) : null;
@@ -131,6 +134,7 @@ public final class ScaleBenchmark
         out.printf(Locale.ROOT, "%-34s %9s %8s %8s %9s %7s %8s %8s %10s%n", "phase (while the fleet syncs)", "calls/s", "p50 ms", "p99 ms", "failed", "CPU", "RSS MiB",
                 "seen p50", "seen p99 ms");
         rows.forEach(out::println);
+        shares.forEach(out::println);
         if (wakeUps != null) {
             out.println(wakeUps);
         }
@@ -181,7 +185,8 @@ public final class ScaleBenchmark
         return samples.isEmpty() ? "-" : Long.toString(LatencySummary.of(samples).p99().toMillis());
     }
 
-    private record PhaseFigures(String row, double rate, Duration p99) {}
+    /** shares: where the machine's CPU went in the phase (see {@link MachineCpuShares}). */
+    private record PhaseFigures(String row, double rate, Duration p99, String shares) {}
 
     /** RunTask (one task a call) as fast as answered, spread over the first count replicas, while the fleet syncs. */
     private static PhaseFigures runTaskPhase(SimulatedFleet fleet, ControlPlaneReplicas replicas, List<EcsClient> clients, String taskDefinitionArn,
@@ -194,9 +199,11 @@ public final class ScaleBenchmark
         }
         fleet.nextPhase();
         ProcessCpu before = ProcessCpu.now(pids);
+        MachineCpuShares sharesBefore = MachineCpuShares.now(pids);
         RunTaskLoad.Result load = new RunTaskLoad(clients.subList(0, count), BenchmarkCluster.CLUSTER, taskDefinitionArn)
                 .run(1, options.concurrency(), Integer.MAX_VALUE, options.phase());
         ProcessCpu.Use cpu = ProcessCpu.now(pids).since(before);
+        String shares = MachineCpuShares.now(pids).since(sharesBefore);
         long rss = rssMiB(pids);
         SimulatedFleet.SyncRecorder syncs = fleet.nextPhase();
         // how soon after RunTask answered the task's host had it in a sync answer: the wake-up, across replicas too
@@ -210,7 +217,7 @@ public final class ScaleBenchmark
                 load.failures(), cpu.ownCores(), rss, p50(seen), p99(seen), load.tasks(), syncs.perSecond(), p99(syncs.roundTrips()),
                 syncs.networkFetchesPerSecond(), syncs.networkBroughtPerSecond(), syncs.bytesPerSync(), syncs.bytesPerNetworkFetch(), load.lastFailure() == null ? "" : "; last failure: " + load.lastFailure());
         Duration p99 = load.latencies().isEmpty() ? Duration.ofDays(1) : LatencySummary.of(load.latencies()).p99();
-        return new PhaseFigures(row, load.callsPerSecond(), p99);
+        return new PhaseFigures(row, load.callsPerSecond(), p99, "RunTask, " + count + (count == 1 ? " replica" : " replicas") + ": " + shares);
     }
 
     /**

@@ -198,13 +198,24 @@ public final class TaskRows
                 .toList();
     }
 
-    /** The hosts that hold a task, not STOPPED, of any of the accounts. */
+    /**
+     * The hosts that hold a task, not STOPPED, of any of the accounts. Read as a loose index scan: each step takes the
+     * next host after the one before from the index of live tasks by account and host (tasks_live_by_account_host), so
+     * a call costs one probe per host, where a DISTINCT read every live task of the account. The index's condition is
+     * written out as it is in the index (a bound value would keep the planner from using it).
+     */
     public Set<String> hostsHoldingTasksOf(Collection<String> accountIds)
     {
         Set<String> hosts = new TreeSet<>();
         for (String accountId : new TreeSet<>(accountIds)) {
-            hosts.addAll(sql.query("SELECT DISTINCT host_id FROM tasks WHERE account_id = ? AND host_id IS NOT NULL AND last_status <> ?",
-                    row -> row.getString(1), accountId, TaskStatus.STOPPED.name()));
+            hosts.addAll(sql.query("WITH RECURSIVE live(host_id) AS ("
+                            + " SELECT MIN(host_id) FROM tasks WHERE account_id = ? AND host_id IS NOT NULL AND last_status <> 'STOPPED'"
+                            + " UNION ALL"
+                            + " SELECT (SELECT MIN(next.host_id) FROM tasks next"
+                            + "   WHERE next.account_id = ? AND next.host_id > live.host_id AND next.last_status <> 'STOPPED')"
+                            + " FROM live WHERE live.host_id IS NOT NULL)"
+                            + " SELECT host_id FROM live WHERE host_id IS NOT NULL",
+                    row -> row.getString(1), accountId, accountId));
         }
         return hosts;
     }

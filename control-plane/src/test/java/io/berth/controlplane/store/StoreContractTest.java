@@ -52,8 +52,15 @@ abstract class StoreContractTest
     void openStore()
     {
         store = Store.open(jdbcUrl());
-        accountId = String.valueOf(100_000_000_000L + ThreadLocalRandom.current().nextLong(899_999_999_999L));
-        store.useTransaction(transaction -> transaction.accounts().insert(new Account(accountId, "account-" + accountId, false), T0));
+        accountId = newAccount();
+    }
+
+    /** A new account with a random twelve-digit id. */
+    private String newAccount()
+    {
+        String created = String.valueOf(100_000_000_000L + ThreadLocalRandom.current().nextLong(899_999_999_999L));
+        store.useTransaction(transaction -> transaction.accounts().insert(new Account(created, "account-" + created, false), T0));
+        return created;
     }
 
     @AfterEach
@@ -266,6 +273,38 @@ abstract class StoreContractTest
         assertThat(read.state().stoppedReason()).isEqualTo("committed");
         assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().onHost(hostId)))
                 .extracting(onHost -> onHost.state().stoppedReason()).containsExactly("committed");
+    }
+
+    @Test
+    void theHostsHoldingAnAccountsLiveTasksAreEachHostOnceAndNoneOfAStoppedOrUnplacedTask()
+    {
+        String other = newAccount();
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        List<Task> placed = new ArrayList<>();
+        for (String hostId : List.of("host-b-" + suffix, "host-a-" + suffix, "host-b-" + suffix, "host-c-" + suffix)) {
+            Task task = task("prod", null);
+            placed.add(task.withState(task.state().toBuilder().hostId(hostId).build()));
+        }
+        Task stoppedThere = task("prod", null);
+        Task otherAccounts = StoreContractBase.task(other, "prod", null);
+        store.useTransaction(transaction -> {
+            placed.forEach(transaction.tasks()::insert);
+            transaction.tasks().insert(stopped(stoppedThere.withState(stoppedThere.state().toBuilder().hostId("host-d-" + suffix).build()), T0));
+            transaction.tasks().insert(task("prod", null));
+            transaction.tasks().insert(otherAccounts.withState(otherAccounts.state().toBuilder().hostId("host-e-" + suffix).build()));
+        });
+
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().hostsHoldingTasksOf(List.of(accountId))))
+                .containsExactly("host-a-" + suffix, "host-b-" + suffix, "host-c-" + suffix);
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().hostsHoldingTasksOf(List.of(accountId, other))))
+                .containsExactly("host-a-" + suffix, "host-b-" + suffix, "host-c-" + suffix, "host-e-" + suffix);
+        // the last task of a host stops: the host is no longer one of them
+        Task onC = placed.get(3);
+        store.useTransaction(transaction -> transaction.tasks().updateIfChanged(onC, stopped(onC, T0)));
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().hostsHoldingTasksOf(List.of(accountId))))
+                .containsExactly("host-a-" + suffix, "host-b-" + suffix);
+        String withoutTasks = newAccount();
+        assertThat(store.inTransaction((StoreTransaction transaction) -> transaction.tasks().hostsHoldingTasksOf(List.of(withoutTasks)))).isEmpty();
     }
 
     @Test
