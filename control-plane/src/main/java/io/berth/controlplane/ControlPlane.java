@@ -192,7 +192,8 @@ public final class ControlPlane
         TaskDefinitionService taskDefinitions = new TaskDefinitionService(store, config.clock());
         this.hostSignals = new HostSignals();
         this.placer = new TaskPlacer(placementEngine, config.hostTimeout(), config.placementTimeout(), metrics);
-        this.hosts = new HostService(store, hostSignals, config.hostLostAfter(), config.clock());
+        this.hostAccess = new HostAccess(store, config.clock());
+        this.hosts = new HostService(store, hostSignals, config.hostLostAfter(), config.clock(), hostAccess::credentialChanged);
         this.limits = new AccountLimitsService(store, config.defaultLimits(), config.clock());
         this.logs = new LogService(store, config.clock());
         this.taskLogStreams = new TaskLogStreams(store, logs, config.clock());
@@ -214,7 +215,6 @@ public final class ControlPlane
                 registry == null ? accountId -> null : accountId -> taskRegistryLogin(registry, accountId), taskSecrets::resolve, taskLogStreams,
                 task -> taskCredentials.issue(task).orElse(null));
         this.egressPolicies = new EgressPolicies(store, hostSignals);
-        this.hostAccess = new HostAccess(store, config.clock());
         this.identity = new ControlPlaneIdentity(config.clock());
         this.agentProtocol = new AgentProtocolHandler(agentGateway, hostAccess, identity, replicas::urls, metrics);
         // a load balancer change wakes every host: the ingress hosts among them take the new plan at once
@@ -267,7 +267,7 @@ public final class ControlPlane
                 new PatchPlanner(), config.clock());
         this.adminEndpoints = endpoints.stream().map(EcsErrors::mapping).toList();
         // replicas on one PostgreSQL store wake each other's agents (last: nothing after it can fail and leave it running); SQLite serves one replica
-        this.wakeups = DataSources.isSqlite(config.storeUrl()) ? null : HostChangeRelay.start(config.storeUrl(), replicaId, hostSignals);
+        this.wakeups = DataSources.isSqlite(config.storeUrl()) ? null : HostChangeRelay.start(config.storeUrl(), replicaId, hostSignals, hostAccess);
     }
 
     /**

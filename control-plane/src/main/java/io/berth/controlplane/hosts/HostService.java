@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -54,9 +55,17 @@ public final class HostService
     private final Duration hostLostAfter;
     private final Clock clock;
     private final Instant startedAt;
+    private final Consumer<String> credentialRevoked;
 
     public HostService(Store store, HostSignals hostSignals, Duration hostLostAfter, Clock clock)
     {
+        this(store, hostSignals, hostLostAfter, clock, hostId -> {});
+    }
+
+    /** credentialRevoked: told of each host whose credential a removal revoked, once that has committed (see HostAccess). */
+    public HostService(Store store, HostSignals hostSignals, Duration hostLostAfter, Clock clock, Consumer<String> credentialRevoked)
+    {
+        this.credentialRevoked = requireNonNull(credentialRevoked, "credentialRevoked is null");
         this.store = requireNonNull(store, "store is null");
         this.hostSignals = requireNonNull(hostSignals, "hostSignals is null");
         this.hostLostAfter = requireNonNull(hostLostAfter, "hostLostAfter is null");
@@ -173,6 +182,7 @@ public final class HostService
             transaction.hostCredentials().revoke(hostId, now);
             return new HostRemoval(hostId, host.taskSubnet(), stopped);
         });
+        credentialRevoked.accept(hostId);
         log.info("Host {} removed by the operator: credential revoked, task subnet {} freed, {} of its tasks recorded STOPPED",
                 hostId, removal.taskSubnet(), removal.stoppedTasks());
         signalAllBut(List.of(hostId));

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static java.util.Objects.requireNonNull;
 
@@ -33,13 +34,66 @@ public final class HostAccess
     private final Store store;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    private final KeptCredentials kept;
+    // set when the control plane shares a store with other replicas: they forget a credential changed here
+    private volatile CredentialChanges changes = CredentialChanges.NONE;
+    private final AtomicLong credentialReads = new AtomicLong();
+
+    /** Where a change of a host's credential made here is told, so that every replica forgets what it kept of it. */
+    @FunctionalInterface
+    public interface CredentialChanges
+    {
+        CredentialChanges NONE = hostId -> {};
+
+        void changed(String hostId);
+    }
     // set once the API serves TLS: join tokens then carry the pin agents check the control plane by
     private volatile CertificatePin joinTokenPin;
 
     public HostAccess(Store store, Clock clock)
     {
+        this(store, clock, new KeptCredentials());
+    }
+
+    HostAccess(Store store, Clock clock, KeptCredentials kept)
+    {
         this.store = requireNonNull(store, "store is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.kept = requireNonNull(kept, "kept is null");
+    }
+
+    /** From now on, a host credential changed here is told to changes (the other replicas). */
+    public void publishCredentialChangesTo(CredentialChanges value)
+    {
+        this.changes = requireNonNull(value, "value is null");
+    }
+
+    /**
+     * The host's credential changed (issued, rotated, a rotation asked, revoked) in a transaction that has committed:
+     * forgets what this replica kept of it and tells the other replicas.
+     */
+    public void credentialChanged(String hostId)
+    {
+        kept.forget(hostId);
+        changes.changed(hostId);
+    }
+
+    /** Another replica changed the host's credential: forgets what this replica kept of it. */
+    public void credentialChangedElsewhere(String hostId)
+    {
+        kept.forget(hostId);
+    }
+
+    /** Changes made elsewhere may have gone untold (the notices were lost): forgets every credential kept. */
+    public void credentialsMayHaveChangedElsewhere()
+    {
+        kept.forgetAll();
+    }
+
+    /** How many times a credential was read from the store to authenticate a call: for tests. */
+    long credentialReads()
+    {
+        return credentialReads.get();
     }
 
     /**
@@ -93,6 +147,7 @@ public final class HostAccess
         String tokenId = verifyJoinToken(token);
         HostCredential credential = new HostCredential("host-" + randomHex(6), HostSecrets.newSecret(random));
         store.useTransaction(transaction -> transaction.hostCredentials().put(credential.hostId(), HostSecrets.hash(credential.secret()), tokenId, clock.instant()));
+        credentialChanged(credential.hostId());
         log.info("host {} joined with token {}", credential.hostId(), tokenId);
         return credential;
     }
@@ -105,6 +160,7 @@ public final class HostAccess
     {
         HostCredential credential = new HostCredential(hostId, HostSecrets.newSecret(random));
         store.useTransaction(transaction -> transaction.hostCredentials().put(hostId, HostSecrets.hash(credential.secret()), null, clock.instant()));
+        credentialChanged(hostId);
         return credential;
     }
 
@@ -120,9 +176,25 @@ public final class HostAccess
      */
     public AuthenticatedHost authenticateHost(String authorizationHeader)
     {
+        return authenticateHost(authorizationHeader, true);
+    }
+
+    /** As {@link #authenticateHost(String)}; mayUseKept false decides on the store's credential alone. */
+    private AuthenticatedHost authenticateHost(String authorizationHeader, boolean mayUseKept)
+    {
         HostCredential credential = HostCredential.fromAuthorizationHeader(authorizationHeader)
                 .orElseThrow(() -> new HostAccessDeniedException(
                         "no host credential: an agent joins with `berth agent --join URL --token TOKEN` (get a token with `berth host token`)", true));
+        Instant now = clock.instant();
+        // only an acceptance comes from what was kept: anything else is decided on the store's credential
+        Optional<AuthenticatedHost> fromKept = mayUseKept
+                ? kept.fresh(credential.hostId()).flatMap(stored -> accepted(credential, stored, now))
+                : Optional.empty();
+        if (fromKept.isPresent()) {
+            return fromKept.get();
+        }
+        long generation = kept.generation();
+        credentialReads.incrementAndGet();
         Optional<StoredCredential> valid = store.inTransaction(transaction -> transaction.hostCredentials().find(credential.hostId()));
         if (valid.isEmpty()) {
             Optional<Instant> revoked = store.inTransaction(transaction -> transaction.hostCredentials().revokedAt(credential.hostId()));
@@ -134,19 +206,31 @@ public final class HostAccess
         StoredCredential stored = valid
                 .orElseThrow(() -> new HostAccessDeniedException("host " + credential.hostId() + " is not known to this control plane: "
                         + "remove the agent's credential file and join again with a new token from `berth host token`", true));
-        if (HostSecrets.matches(credential.secret(), stored.secretHash())) {
-            return new AuthenticatedHost(credential.hostId(), HostSecrets.hash(credential.secret()), stored.rotationRequestedAt() != null);
+        Optional<AuthenticatedHost> accepted = accepted(credential, stored, now);
+        if (accepted.isPresent()) {
+            kept.keep(credential.hostId(), stored, generation);
+            return accepted.get();
         }
         if (stored.previousSecretHash() != null && HostSecrets.matches(credential.secret(), stored.previousSecretHash())) {
-            if (clock.instant().isBefore(stored.previousValidUntil())) {
-                return new AuthenticatedHost(credential.hostId(), stored.previousSecretHash(), true);
-            }
             throw new HostAccessDeniedException("the credential of host " + credential.hostId() + " was replaced at " + stored.rotatedAt()
                     + " (`berth host rotate`) and its grace period ended at " + stored.previousValidUntil()
                     + ": the agent keeps its new secret in its credential file; if that is lost, remove the file and join again with a new token from `berth host token`", true);
         }
         throw new HostAccessDeniedException("the credential of host " + credential.hostId() + " is not valid: "
                 + "remove the agent's credential file and join again with a new token from `berth host token`", true);
+    }
+
+    /** The host, when credential's secret is the stored one, or the one it rotated away from while that is in its grace. */
+    private static Optional<AuthenticatedHost> accepted(HostCredential credential, StoredCredential stored, Instant now)
+    {
+        if (HostSecrets.matches(credential.secret(), stored.secretHash())) {
+            return Optional.of(new AuthenticatedHost(credential.hostId(), HostSecrets.hash(credential.secret()), stored.rotationRequestedAt() != null));
+        }
+        if (stored.previousSecretHash() != null && HostSecrets.matches(credential.secret(), stored.previousSecretHash())
+                && now.isBefore(stored.previousValidUntil())) {
+            return Optional.of(new AuthenticatedHost(credential.hostId(), stored.previousSecretHash(), true));
+        }
+        return Optional.empty();
     }
 
     /** A host an agent call proved; secretHash is the hash of the secret it proved it with. */
@@ -170,6 +254,7 @@ public final class HostAccess
         }
         boolean requested = store.inTransaction(transaction -> transaction.hostCredentials().requestRotation(hostId, grace, clock.instant()));
         if (requested) {
+            credentialChanged(hostId);
             log.info("host {}: credential rotation requested; the old secret stays good for {} after the agent takes the new one", hostId, grace);
         }
         return requested;
@@ -199,7 +284,8 @@ public final class HostAccess
      */
     public HostCredential rotate(String authorizationHeader)
     {
-        AuthenticatedHost host = authenticateHost(authorizationHeader);
+        // a change of the credential is decided on the store's, never on what was kept of it
+        AuthenticatedHost host = authenticateHost(authorizationHeader, false);
         HostCredential next = new HostCredential(host.hostId(), HostSecrets.newSecret(random));
         Instant now = clock.instant();
         boolean rotated = store.inTransaction(transaction -> {
@@ -210,6 +296,8 @@ public final class HostAccess
             Duration grace = stored.get().rotationGrace() != null ? stored.get().rotationGrace() : DEFAULT_ROTATION_GRACE;
             return transaction.hostCredentials().rotate(host.hostId(), stored.get().secretHash(), HostSecrets.hash(next.secret()), host.secretHash(), now.plus(grace), now);
         });
+        // told even when it did not rotate: what this replica kept of the credential may be what made it try
+        credentialChanged(host.hostId());
         if (!rotated) {
             throw new HostAccessDeniedException("the credential of host " + host.hostId() + " changed while it rotated: try again", true);
         }

@@ -1,6 +1,7 @@
 package io.berth.controlplane.agents.wakeups;
 
 import io.berth.controlplane.agents.HostSignals;
+import io.berth.controlplane.agents.access.HostAccess;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -32,13 +33,17 @@ import static java.util.Objects.requireNonNull;
  * wakes every agent seen here, since notifications sent meanwhile are lost (a woken agent only syncs once more). A
  * wake-up that does not come is not lost work either: the agent syncs at its next heartbeat anyway. A change of a host's
  * network alone goes as its host id after {@value #NETWORK_ONLY} (a replica of a build before that wakes no host for
- * it, a host id never starts with it, and its agent learns of it at its next heartbeat).
+ * it, a host id never starts with it, and its agent learns of it at its next heartbeat). A change of a host's credential
+ * goes as its host id after {@value #CREDENTIAL_CHANGED}: the other replicas forget what they kept of it (see
+ * {@link HostAccess}), and a replica whose listener was cut off forgets every credential it kept, since notices sent
+ * meanwhile are lost (a replica of a build before keeps none).
  */
 public final class HostChangeRelay
-        implements HostSignals.Publisher, AutoCloseable
+        implements HostSignals.Publisher, HostAccess.CredentialChanges, AutoCloseable
 {
     static final String CHANNEL = "berth_host_changes";
     static final char NETWORK_ONLY = '~';
+    static final char CREDENTIAL_CHANGED = '!';
     /** PostgreSQL refuses payloads of 8000 bytes or more. */
     private static final int MAX_PAYLOAD = 7000;
     private static final int MAX_QUEUED = 100_000;
@@ -52,13 +57,15 @@ public final class HostChangeRelay
     private final String jdbcUrl;
     private final String replicaId;
     private final HostSignals signals;
+    private final HostAccess access;
     private final BlockingQueue<String> outgoing = new LinkedBlockingQueue<>(MAX_QUEUED);
     private final Thread sender;
     private final Thread listener;
     private volatile boolean running = true;
 
-    private HostChangeRelay(String jdbcUrl, String replicaId, HostSignals signals)
+    private HostChangeRelay(String jdbcUrl, String replicaId, HostSignals signals, HostAccess access)
     {
+        this.access = requireNonNull(access, "access is null");
         this.jdbcUrl = requireNonNull(jdbcUrl, "jdbcUrl is null");
         this.replicaId = requireNonNull(replicaId, "replicaId is null");
         this.signals = requireNonNull(signals, "signals is null");
@@ -69,14 +76,27 @@ public final class HostChangeRelay
         this.listener = Thread.ofPlatform().name("berth-wakeups-listen").daemon().unstarted(this::listenLoop);
     }
 
-    /** Starts relaying: signals raised on signals are published to the other replicas, and theirs raised on signals here. */
-    public static HostChangeRelay start(String jdbcUrl, String replicaId, HostSignals signals)
+    /**
+     * Starts relaying: signals raised on signals are published to the other replicas, and theirs raised on signals here;
+     * and so are the changes of host credentials made through access.
+     */
+    public static HostChangeRelay start(String jdbcUrl, String replicaId, HostSignals signals, HostAccess access)
     {
-        HostChangeRelay relay = new HostChangeRelay(jdbcUrl, replicaId, signals);
+        HostChangeRelay relay = new HostChangeRelay(jdbcUrl, replicaId, signals, access);
         relay.sender.start();
         relay.listener.start();
         signals.publishTo(relay);
+        access.publishCredentialChangesTo(relay);
         return relay;
+    }
+
+    @Override
+    public void changed(String hostId)
+    {
+        if (running && !outgoing.offer(CREDENTIAL_CHANGED + hostId)) {
+            // the other replicas then keep what they read of it for at most KeptCredentials.MAX_AGE
+            log.warn("change of host {}'s credential not relayed: {} notices are queued already", hostId, MAX_QUEUED);
+        }
     }
 
     @Override
@@ -134,6 +154,7 @@ public final class HostChangeRelay
                 }
                 if (!first) {
                     log.info("control plane replica {} listens for other replicas' changes again; waking every agent seen here", replicaId);
+                    access.credentialsMayHaveChangedElsewhere();
                     signals.hostsSeenHere().forEach(signals::signalHere);
                 }
                 first = false;
@@ -146,6 +167,8 @@ public final class HostChangeRelay
                 }
             }
             catch (SQLException | RuntimeException e) {
+                // a credential changed elsewhere from now on goes untold: none kept here may serve
+                access.credentialsMayHaveChangedElsewhere();
                 if (running) {
                     log.warn("control plane replica {} stopped hearing other replicas' changes (its agents sync at their heartbeat until it listens again): {}",
                             replicaId, e.toString());
@@ -167,6 +190,9 @@ public final class HostChangeRelay
         for (String hostId : payload.substring(bar + 1).split(",")) {
             if (hostId.length() > 1 && hostId.charAt(0) == NETWORK_ONLY) {
                 signals.signalNetworkHere(hostId.substring(1));
+            }
+            else if (hostId.length() > 1 && hostId.charAt(0) == CREDENTIAL_CHANGED) {
+                access.credentialChangedElsewhere(hostId.substring(1));
             }
             else if (!hostId.isEmpty()) {
                 signals.signalHere(hostId);

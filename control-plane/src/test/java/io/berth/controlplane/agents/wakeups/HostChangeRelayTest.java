@@ -1,8 +1,13 @@
 package io.berth.controlplane.agents.wakeups;
 
 import io.berth.common.agentprotocol.HostChange;
+import io.berth.common.hostauth.HostCredential;
 import io.berth.controlplane.agents.HostSignals;
+import io.berth.controlplane.agents.access.HostAccess;
+import io.berth.controlplane.agents.access.HostAccessDeniedException;
+import io.berth.controlplane.store.Store;
 import io.berth.testing.TestPostgresExtension;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -10,7 +15,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,14 +33,16 @@ class HostChangeRelayTest
 
     private static final Duration WAIT = Duration.ofSeconds(5);
 
+    private final List<Store> stores = new ArrayList<>();
+
     @Test
     void aChangeOnOneReplicaWakesTheAgentWaitingOnAnother()
             throws Exception
     {
         HostSignals first = new HostSignals();
         HostSignals second = new HostSignals();
-        try (HostChangeRelay ignored = HostChangeRelay.start(postgres.jdbcUrl(), "replica-a", first);
-                HostChangeRelay alsoIgnored = HostChangeRelay.start(postgres.jdbcUrl(), "replica-b", second)) {
+        try (HostChangeRelay ignored = HostChangeRelay.start(postgres.jdbcUrl(), "replica-a", first, access());
+                HostChangeRelay alsoIgnored = HostChangeRelay.start(postgres.jdbcUrl(), "replica-b", second, access())) {
             awaitListening(2);
             first.signal("host-1");
             assertThat(second.await("host-1", WAIT)).isTrue();
@@ -48,8 +57,8 @@ class HostChangeRelayTest
     {
         HostSignals first = new HostSignals();
         HostSignals second = new HostSignals();
-        try (HostChangeRelay ignored = HostChangeRelay.start(postgres.jdbcUrl(), "replica-a", first);
-                HostChangeRelay alsoIgnored = HostChangeRelay.start(postgres.jdbcUrl(), "replica-b", second)) {
+        try (HostChangeRelay ignored = HostChangeRelay.start(postgres.jdbcUrl(), "replica-a", first, access());
+                HostChangeRelay alsoIgnored = HostChangeRelay.start(postgres.jdbcUrl(), "replica-b", second, access())) {
             awaitListening(2);
             first.signalNetwork("host-1");
             // the agent waiting on the other replica fetches its plan, not syncs
@@ -65,8 +74,8 @@ class HostChangeRelayTest
     {
         HostSignals first = new HostSignals();
         HostSignals second = new HostSignals();
-        try (HostChangeRelay ignored = HostChangeRelay.start(postgres.jdbcUrl(), "replica-a", first);
-                HostChangeRelay alsoIgnored = HostChangeRelay.start(postgres.jdbcUrl(), "replica-b", second)) {
+        try (HostChangeRelay ignored = HostChangeRelay.start(postgres.jdbcUrl(), "replica-a", first, access());
+                HostChangeRelay alsoIgnored = HostChangeRelay.start(postgres.jdbcUrl(), "replica-b", second, access())) {
             awaitListening(2);
             second.clear("host-1");
             // the database ends the second replica's listening session, as a restart or a network cut would
@@ -86,11 +95,56 @@ class HostChangeRelayTest
     }
 
     @Test
+    void aHostsCredentialChangedOnOneReplicaIsReadAgainOnAnotherAtItsNextCall()
+            throws Exception
+    {
+        HostAccess firstAccess = access();
+        HostAccess secondAccess = access();
+        HostCredential credential = firstAccess.issueCredential("host-relayed");
+        try (HostChangeRelay ignored = HostChangeRelay.start(postgres.jdbcUrl(), "replica-a", new HostSignals(), firstAccess);
+                HostChangeRelay alsoIgnored = HostChangeRelay.start(postgres.jdbcUrl(), "replica-b", new HostSignals(), secondAccess)) {
+            awaitListening(2);
+            assertThat(secondAccess.authenticate(credential.authorizationHeader())).isEqualTo("host-relayed");
+            // a new secret issued on the first replica: the second must not go on accepting the old one from what it kept
+            HostCredential replaced = firstAccess.issueCredential("host-relayed");
+            // well within the five seconds a credential is kept: only the notice can make it refused this soon
+            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            boolean refused = false;
+            while (!refused && System.nanoTime() < deadline) {
+                try {
+                    secondAccess.authenticate(credential.authorizationHeader());
+                    Thread.sleep(20);
+                }
+                catch (HostAccessDeniedException e) {
+                    refused = true;
+                }
+            }
+            assertThat(refused).as("the old secret refused on the other replica before what it kept is old").isTrue();
+            assertThat(secondAccess.authenticate(replaced.authorizationHeader())).isEqualTo("host-relayed");
+        }
+    }
+
+    /** A replica's host access on the test's database (its store is closed with the test's other resources). */
+    private HostAccess access()
+    {
+        Store store = Store.open(postgres.jdbcUrl());
+        stores.add(store);
+        return new HostAccess(store, Clock.systemUTC());
+    }
+
+    @AfterEach
+    void closeStores()
+    {
+        stores.forEach(Store::close);
+        stores.clear();
+    }
+
+    @Test
     void aReplicaSkipsItsOwnNotifications()
             throws Exception
     {
         HostSignals signals = new HostSignals();
-        try (HostChangeRelay ignored = HostChangeRelay.start(postgres.jdbcUrl(), "replica-a", signals)) {
+        try (HostChangeRelay ignored = HostChangeRelay.start(postgres.jdbcUrl(), "replica-a", signals, access())) {
             awaitListening(1);
             signals.signal("host-1");
             signals.clear("host-1");
