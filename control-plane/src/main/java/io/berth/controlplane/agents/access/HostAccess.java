@@ -38,6 +38,8 @@ public final class HostAccess
     // set when the control plane shares a store with other replicas: they forget a credential changed here
     private volatile CredentialChanges changes = CredentialChanges.NONE;
     private final AtomicLong credentialReads = new AtomicLong();
+    // set once the API serves TLS: join tokens then carry the pin agents check the control plane by
+    private volatile CertificatePin joinTokenPin;
 
     /** Where a change of a host's credential made here is told, so that every replica forgets what it kept of it. */
     @FunctionalInterface
@@ -47,8 +49,6 @@ public final class HostAccess
 
         void changed(String hostId);
     }
-    // set once the API serves TLS: join tokens then carry the pin agents check the control plane by
-    private volatile CertificatePin joinTokenPin;
 
     public HostAccess(Store store, Clock clock)
     {

@@ -172,6 +172,11 @@ final class SyncAnswerParts
      */
     private HostAssignments assignments(String hostId, HostAssignments before, List<TaskAssignment> tasks)
     {
+        if (before != null && sameInstances(before.list(), tasks)) {
+            // the gateway gives a started task's assignment as the same instance while it is unchanged (a quiet host's
+            // every heartbeat): nothing to compare or digest
+            return before;
+        }
         Map<String, Digested> byTask = new HashMap<>();
         boolean same = before != null && before.tasksDistinct() && before.list().size() == tasks.size();
         for (TaskAssignment assignment : tasks) {
@@ -191,6 +196,19 @@ final class SyncAnswerParts
             lastAssignments.put(hostId, made);
         }
         return made;
+    }
+
+    private static boolean sameInstances(List<TaskAssignment> before, List<TaskAssignment> now)
+    {
+        if (before.size() != now.size()) {
+            return false;
+        }
+        for (int i = 0; i < now.size(); i++) {
+            if (before.get(i) != now.get(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
