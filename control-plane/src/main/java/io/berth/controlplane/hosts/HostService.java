@@ -57,11 +57,6 @@ public final class HostService
     private final Instant startedAt;
     private final Consumer<String> credentialRevoked;
 
-    public HostService(Store store, HostSignals hostSignals, Duration hostLostAfter, Clock clock)
-    {
-        this(store, hostSignals, hostLostAfter, clock, hostId -> {});
-    }
-
     /** credentialRevoked: told of each host whose credential a removal revoked, once that has committed (see HostAccess). */
     public HostService(Store store, HostSignals hostSignals, Duration hostLostAfter, Clock clock, Consumer<String> credentialRevoked)
     {

@@ -35,10 +35,11 @@ public final class Store
     private final ThreadLocal<TransactionFence> fence = new ThreadLocal<>();
     /** Shared by every transaction: tasks as of their version, so rows read again are not parsed again. */
     private final TaskBodyCache taskBodies = new TaskBodyCache();
-    /** Shared by every transaction: hosts' info as parsed, by its JSON. */
-    private final ParsedBodyCache<HostInfo> hostInfos = new ParsedBodyCache<>(HostInfo.class, 20_000);
-    private final ParsedBodyCache<TaskDefinition> taskDefinitions = new ParsedBodyCache<>(TaskDefinition.class, 20_000);
-    private final ParsedBodyCache<ClusterConfiguration> clusterConfigurations = new ParsedBodyCache<>(ClusterConfiguration.class, 20_000);
+    /** Shared by every transaction: hosts' info, task definitions and cluster configurations as parsed, by their JSON. */
+    private final StoreTransaction.ParsedBodies parsedBodies = new StoreTransaction.ParsedBodies(
+            new ParsedBodyCache<>(HostInfo.class, 20_000),
+            new ParsedBodyCache<>(TaskDefinition.class, 20_000),
+            new ParsedBodyCache<>(ClusterConfiguration.class, 20_000));
     /** Shared by every transaction: the network changes this replica committed, by epoch. */
     private final CommittedNetworkChanges committedNetworkChanges = new CommittedNetworkChanges();
 
@@ -137,7 +138,7 @@ public final class Store
     private <T> T runOnce(Function<StoreTransaction, T> work)
     {
         try (Connection connection = dataSource.getConnection()) {
-            StoreTransaction transaction = new StoreTransaction(connection, taskBodies, new StoreTransaction.ParsedBodies(hostInfos, taskDefinitions, clusterConfigurations), committedNetworkChanges);
+            StoreTransaction transaction = new StoreTransaction(connection, taskBodies, parsedBodies, committedNetworkChanges);
             try {
                 TransactionFence check = fence.get();
                 if (check != null) {

@@ -1,8 +1,8 @@
 package io.berth.controlplane.store;
 
 import io.berth.common.agentprotocol.HostInfo;
-import io.berth.controlplane.clusters.ClusterConfiguration;
 import io.berth.common.agentprotocol.TaskEndpoint;
+import io.berth.controlplane.clusters.ClusterConfiguration;
 import io.berth.controlplane.store.jdbc.Sql;
 import io.berth.controlplane.taskdefinitions.TaskDefinition;
 import io.berth.controlplane.tasks.Task;
