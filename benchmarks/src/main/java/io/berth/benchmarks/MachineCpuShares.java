@@ -72,9 +72,8 @@ record MachineCpuShares(long machineTicks, long serverTicks, long compilerTicks,
     private static long ownTicks(Path stat)
     {
         try {
-            String line = Files.readString(stat);
-            // the fields after the command name, which is in parentheses and may hold spaces: utime and stime are 12 and 13
-            String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
+            String[] fields = ProcessCpu.statFields(stat);
+            // utime and stime, as ProcessCpu reads them
             return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
         }
         catch (NoSuchFileException e) {

@@ -27,9 +27,7 @@ record ProcessCpu(long ownTicks, long childrenTicks, long nanos, long forks)
         long own = 0;
         long children = 0;
         for (String process : processes) {
-            String stat = Files.readString(Path.of("/proc", process, "stat"));
-            // fields after the command name, which is in parentheses and may hold spaces
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            String[] fields = statFields(Path.of("/proc", process, "stat"));
             // utime, stime, cutime, cstime are fields 14-17 of the line, 12-15 after the command name
             own += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
             children += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
@@ -39,6 +37,15 @@ record ProcessCpu(long ownTicks, long childrenTicks, long nanos, long forks)
                 .mapToLong(line -> Long.parseLong(line.substring("processes ".length()).strip()))
                 .findFirst().orElse(0);
         return new ProcessCpu(own, children, System.nanoTime(), forks);
+    }
+
+    /** The fields of a /proc/PID/stat (or /proc/PID/task/TID/stat) line after the command name. */
+    static String[] statFields(Path stat)
+            throws IOException
+    {
+        String line = Files.readString(stat);
+        // the command name is in parentheses and may hold spaces
+        return line.substring(line.lastIndexOf(')') + 2).split(" ");
     }
 
     Use since(ProcessCpu earlier)
