@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -35,7 +36,8 @@ import static java.util.Objects.requireNonNull;
  * root: {@code <root>/blobs/sha256/...} and {@code <root>/layers/sha256/...}.
  *
  * <p>A tag is resolved against the registry (tags move), and what it resolved to serves the same account with the same
- * credential for a few seconds ({@link TagResolutionCache}: a burst of tasks of one image asks once); everything below
+ * credential for a few seconds ({@link TagResolutionCache}), and pulls of a tag that come while it is being resolved wait
+ * for that resolution: a burst of tasks of one image asks once; everything below
  * the manifest is addressed by digest and fetched only when missing, so a repeated pull downloads no blob. A digest reference whose content
  * is all here is served even when the registry is unreachable. Work on one blob or layer is serialized by a
  * per-digest lock, so concurrent pulls of one image share the work instead of corrupting it.
@@ -67,6 +69,8 @@ public final class RegistryImageService
     private final ImageRecordStore records;
     private final Clock clock;
     private final TagResolutionCache tagResolutions;
+    /** The tag resolutions under way, by whose they are: a pull of the same tag by the same account and credential waits for it. */
+    private final ConcurrentMap<TagResolutionCache.Key, CompletableFuture<FetchedManifest>> resolutionsUnderWay = new ConcurrentHashMap<>();
     /** Counts what pulls wrote to the store (manifests, blobs, unpacked layers): a pull that wrote nothing cannot have grown it. */
     private final AtomicLong storeWrites = new AtomicLong();
     private final ConcurrentMap<Digest, ReentrantLock> locks = new ConcurrentHashMap<>();
@@ -203,10 +207,7 @@ public final class RegistryImageService
     {
         FetchedManifest top = recentlyResolved(cacheKey).orElse(null);
         if (top == null) {
-            top = resolve(client, parsed, offlineFallback);
-            if (cacheKey != null) {
-                tagResolutions.put(cacheKey, top.digest());
-            }
+            top = cacheKey == null ? resolve(client, parsed, offlineFallback) : resolveTag(client, parsed, offlineFallback, cacheKey);
         }
         String failure = "failed to pull and unpack image \"%s\"".formatted(parsed);
         try {
@@ -378,6 +379,54 @@ public final class RegistryImageService
         if (toDownload > limits.maxImageBytes()) {
             throw new ImagePullException("%s: the image's layers are %d bytes compressed, more than the limit of %s per image; raise it with --max-image-size on berth agent or berth up"
                     .formatted(failure, toDownload, ByteSizes.format(limits.maxImageBytes())));
+        }
+    }
+
+    /**
+     * Resolves the key's tag, or waits for the resolution of it under way and takes its outcome: the tasks of a burst
+     * start at once, and each asking the registry would make the cache of what a tag resolved to moments ago serve none
+     * of them. The outcome is the same for every pull of the key (same account, credential and tag), a refusal too.
+     */
+    private FetchedManifest resolveTag(RegistryClient client, ImageReference parsed, boolean offlineFallback, TagResolutionCache.Key cacheKey)
+            throws ImagePullException
+    {
+        CompletableFuture<FetchedManifest> own = new CompletableFuture<>();
+        CompletableFuture<FetchedManifest> underWay = resolutionsUnderWay.putIfAbsent(cacheKey, own);
+        if (underWay != null) {
+            return awaitResolution(parsed, underWay);
+        }
+        try {
+            FetchedManifest top = resolve(client, parsed, offlineFallback);
+            tagResolutions.put(cacheKey, top.digest());
+            own.complete(top);
+            return top;
+        }
+        catch (ImagePullException | RuntimeException e) {
+            own.completeExceptionally(e);
+            throw e;
+        }
+        finally {
+            resolutionsUnderWay.remove(cacheKey, own);
+        }
+    }
+
+    /** The outcome of another pull's resolution of the same tag, its refusal as this pull's own. */
+    private static FetchedManifest awaitResolution(ImageReference parsed, CompletableFuture<FetchedManifest> underWay)
+            throws ImagePullException
+    {
+        try {
+            // bounded: the resolution under way has the registry's deadlines
+            return underWay.get();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImagePullException("failed to resolve reference \"%s\": interrupted while another pull resolved it".formatted(parsed));
+        }
+        catch (ExecutionException e) {
+            if (e.getCause() instanceof ImagePullException refused) {
+                throw new ImagePullException(refused.getMessage(), refused);
+            }
+            throw new ImagePullException("failed to resolve reference \"%s\": %s".formatted(parsed, e.getCause()), e.getCause());
         }
     }
 

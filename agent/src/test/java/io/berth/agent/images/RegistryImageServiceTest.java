@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -302,6 +304,52 @@ class RegistryImageServiceTest
                     .isInstanceOf(ImagePullException.class)
                     .hasMessageContaining("unauthorized");
         }
+    }
+
+    @Test
+    void pullsOfOneTagAtOnceAskTheRegistryOnceAndShareItsRefusal(@TempDir Path root)
+            throws Exception
+    {
+        try (RegistryProxy proxy = new RegistryProxy(registry.hostPort(), RegistryProxy.Auth.BASIC, "bob", "pw");
+                ExecutorService tasks = Executors.newFixedThreadPool(BURST)) {
+            String reference = proxy.hostPort() + "/test/busybox:v1";
+            RegistryImageService images = new RegistryImageService(root, client);
+            // the layers are here already, as on a host that ran the image before: the burst's pulls only resolve the tag
+            PulledImage first = images.pull(reference, new RegistryLogin(proxy.hostPort(), "bob", "pw"), "111111111111");
+            long asked = manifestRequests(proxy);
+
+            List<Future<PulledImage>> burst = atOnce(tasks, () -> images.pull(reference, new RegistryLogin(proxy.hostPort(), "bob", "pw"), "222222222222"));
+            for (Future<PulledImage> pull : burst) {
+                assertThat(pull.get().manifestDigest()).isEqualTo(first.manifestDigest());
+            }
+            // one resolution of the tag (a manifest request, and one more for the platform's when it is an index)
+            assertThat(manifestRequests(proxy) - asked).isBetween(1L, 2L);
+
+            // pulls that are refused at once are refused together, each with the registry's reason
+            long beforeRefusals = manifestRequests(proxy);
+            List<Future<PulledImage>> refused = atOnce(tasks, () -> images.pull(reference, new RegistryLogin(proxy.hostPort(), "bob", "wrong"), "333333333333"));
+            for (Future<PulledImage> pull : refused) {
+                assertThatThrownBy(pull::get).hasCauseInstanceOf(ImagePullException.class).hasMessageContaining("unauthorized");
+            }
+            assertThat(manifestRequests(proxy) - beforeRefusals).isLessThan(BURST);
+        }
+    }
+
+    private static final int BURST = 20;
+
+    /** BURST calls of the pull, released together. */
+    private static List<Future<PulledImage>> atOnce(ExecutorService tasks, Callable<PulledImage> pull)
+    {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<PulledImage>> pulls = new ArrayList<>();
+        for (int index = 0; index < BURST; index++) {
+            pulls.add(tasks.submit(() -> {
+                start.await();
+                return pull.call();
+            }));
+        }
+        start.countDown();
+        return pulls;
     }
 
     @Test
