@@ -6,6 +6,7 @@ import software.amazon.awssdk.services.ecs.model.Task;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +76,7 @@ final class BurstBenchmark
                 counts.add(Math.min(TASKS_PER_CALL, remaining));
             }
             long sent = System.nanoTime();
+            Instant sentAt = Instant.now();
             List<Future<RunTaskResponse>> calls = counts.stream()
                     .map(count -> callers.submit(() -> target.runTask(count)))
                     .toList();
@@ -87,6 +89,11 @@ final class BurstBenchmark
             }
             Map<String, TaskObserver.Observation> running = observer.awaitStatus(taskArns, "RUNNING", TIMEOUT);
             List<Duration> each = running.values().stream().map(observation -> Duration.ofNanos(observation.seenNanos() - sent)).toList();
+            // when each container started by Berth's own timestamps (millisecond precision): the rest of "each task
+            // RUNNING" is the report's way to the control plane and the polls
+            List<Duration> started = running.values().stream()
+                    .map(observation -> Duration.between(sentAt, observation.task().startedAt()))
+                    .toList();
             long allRunning = running.values().stream().mapToLong(TaskObserver.Observation::seenNanos).max().orElseThrow();
             ProcessCpu.Use idleWithTasks = idleCpu();
             Map<String, Integer> tasksPerHost = target.tasksPerHost();
@@ -104,6 +111,7 @@ final class BurstBenchmark
             measured.addAll(0, List.of(
                     Measurement.of(target.name() + " burst: all RUNNING (" + tasks + " tasks)", List.of(Duration.ofNanos(allRunning - sent))),
                     Measurement.of(target.name() + " burst: each task RUNNING", each),
+                    Measurement.of(target.name() + " burst: each task's startedAt (its timestamp)", started),
                     Measurement.of(target.name() + " burst: StopTask all -> all STOPPED", List.of(Duration.ofNanos(allStopped - stopSent)))));
             return new Result(
                     List.copyOf(measured),

@@ -3,8 +3,13 @@ package io.berth.agent.rootfs;
 import io.berth.agent.userns.LinuxSyscalls;
 
 import java.io.IOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,9 +23,10 @@ import java.util.stream.Collectors;
  * crash: a directory that looks empty may still be a mount point.
  * <p>
  * The table has a line per mount, some five for each running task, and a task's start and stop asked about a path some
- * ten times: with fifty tasks running each question read and parsed 278 lines (0.7 ms, docs/benchmarks.md). So the table
- * of this process asks the kernel about the one path (statx) and reads the table only when the kernel cannot tell, and
- * a read takes only the field it needs from each line.
+ * ten times: with fifty tasks running each question read and parsed 278 lines (0.7 ms, docs/benchmarks.md), and a
+ * stop's four looks for what is mounted under its directories cost it more the more tasks the host ran. So the table
+ * of this process asks the kernel about the paths themselves (statx: one path, or the few under a task's directory) and
+ * reads the table only when the kernel cannot tell, and a read takes only the field it needs from each line.
  */
 public final class MountTable
 {
@@ -40,7 +46,8 @@ public final class MountTable
         this(mountInfo, false);
     }
 
-    private MountTable(Path mountInfo, boolean kernelAsked)
+    /** A table read from mountInfo that asks the kernel too, when kernelAsked: for tests that show which one answered. */
+    MountTable(Path mountInfo, boolean kernelAsked)
     {
         this.mountInfo = mountInfo;
         this.kernelAsked = kernelAsked;
@@ -59,11 +66,21 @@ public final class MountTable
         return mountPoints().contains(absolute);
     }
 
-    /** Mount points at or below directory, deepest first, so they can be unmounted in that order. */
+    /**
+     * Mount points at or below directory, deepest first, so they can be unmounted in that order. When the kernel tells
+     * (statx), a mount under another mount is not listed: the tree is not walked into a mount (a container's root
+     * filesystem would be walked whole), and unmounting the outer one detaches it too (lazily, as for a busy mount).
+     */
     public List<Path> mountPointsUnder(Path directory)
             throws IOException
     {
         Path base = directory.toAbsolutePath().normalize();
+        if (kernelAsked) {
+            Optional<List<Path>> walked = mountRootsUnder(base);
+            if (walked.isPresent()) {
+                return walked.get();
+            }
+        }
         String prefix = base.toString();
         Set<Path> under = new LinkedHashSet<>();
         for (String line : Files.readAllLines(mountInfo)) {
@@ -79,6 +96,66 @@ public final class MountTable
         return under.stream()
                 .sorted(Comparator.comparingInt(Path::getNameCount).reversed())
                 .toList();
+    }
+
+    /**
+     * The mount points at or below base as statx tells them, found by walking the tree (links not followed, mounts not
+     * walked into); empty when the kernel cannot tell for a path (the caller reads the table then).
+     */
+    private static Optional<List<Path>> mountRootsUnder(Path base)
+            throws IOException
+    {
+        List<Path> found = new ArrayList<>();
+        boolean[] untold = {false};
+        Files.walkFileTree(base, new SimpleFileVisitor<>()
+        {
+            @Override
+            public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes)
+                    throws IOException
+            {
+                return visit(directory, FileVisitResult.SKIP_SUBTREE);
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
+                    throws IOException
+            {
+                // a file can be bound over too; a link is never a mount point (statx does not follow it)
+                return attributes.isSymbolicLink() ? FileVisitResult.CONTINUE : visit(file, FileVisitResult.CONTINUE);
+            }
+
+            private FileVisitResult visit(Path path, FileVisitResult ifMounted)
+                    throws IOException
+            {
+                Optional<Boolean> mounted = LinuxSyscalls.isMountRoot(path);
+                if (mounted.isEmpty()) {
+                    untold[0] = true;
+                    return FileVisitResult.TERMINATE;
+                }
+                if (mounted.get()) {
+                    found.add(path);
+                    return ifMounted;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException failure)
+                    throws IOException
+            {
+                // gone meanwhile (or base never was): nothing is mounted there
+                if (failure instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw failure;
+            }
+        });
+        if (untold[0]) {
+            return Optional.empty();
+        }
+        return Optional.of(found.stream()
+                .sorted(Comparator.comparingInt(Path::getNameCount).reversed())
+                .toList());
     }
 
     public Set<Path> mountPoints()

@@ -65,6 +65,28 @@ class MountTableIntegrationTest
         assertThat(mountTable.mountPointsUnder(directory)).containsExactlyInAnyOrder(filesystem, file);
     }
 
+    @Test
+    void theMountsUnderADirectoryAreFoundWithoutTheTableAndWithoutWalkingIntoAMount()
+            throws IOException
+    {
+        Path filesystem = Files.createDirectories(directory.resolve("task/fs"));
+        mount("tmpfs", filesystem, "tmpfs", "size=1m");
+        Path nested = Files.createDirectories(filesystem.resolve("nested"));
+        mount("tmpfs", nested, "tmpfs", "size=1m");
+        Path file = Files.writeString(Files.createDirectories(directory.resolve("task/etc")).resolve("hosts"), "bound");
+        mountBind(Files.writeString(directory.resolve("source"), "source"), file);
+        Files.createSymbolicLink(directory.resolve("task/link"), filesystem);
+        Files.writeString(directory.resolve("task/disk.img"), "not mounted");
+
+        // a table that cannot be read: only the kernel's answers for the paths under the directory can give these
+        MountTable kernelOnly = new MountTable(directory.resolve("no-such-mountinfo"), true);
+        assertThat(kernelOnly.mountPointsUnder(directory.resolve("task"))).containsExactlyInAnyOrder(filesystem, file);
+        assertThat(kernelOnly.mountPointsUnder(filesystem)).containsExactly(filesystem);
+        assertThat(kernelOnly.mountPointsUnder(directory.resolve("missing"))).isEmpty();
+        // the table lists the mount under the mount too, deepest first
+        assertThat(new MountTable(Path.of("/proc/self/mountinfo"), false).mountPointsUnder(filesystem)).containsExactly(nested, filesystem);
+    }
+
     private void mount(String source, Path target, String type, String options)
             throws IOException
     {
