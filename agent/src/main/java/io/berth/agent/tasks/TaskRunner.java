@@ -96,6 +96,8 @@ public final class TaskRunner
     private volatile boolean detached;
     /** Held while the task starts (until RUNNING) and while it stops: the host's count of them ({@link HostServices#transitions()}). */
     private volatile TaskTransitions.Transition transition;
+    /** Held from the task's preparation to its containers' first start: the host's turns to start ({@link TaskTransitions#awaitStartTurn}). */
+    private volatile TaskTransitions.StartTurn startTurn;
     private final Duration watchInterval;
     private final Duration quietWatchInterval;
     private final Duration stoppingWatchInterval;
@@ -191,6 +193,8 @@ public final class TaskRunner
     {
         stopRequested = true;
         wake();
+        // a task still waiting for its turn to start leaves the line at once
+        host.transitions().nudge();
     }
 
     /**
@@ -208,6 +212,9 @@ public final class TaskRunner
         try {
             if (record.get().status() == Status.PENDING) {
                 beginTransition();
+            }
+            if (record.get().status() == Status.PENDING && !stopRequested) {
+                startTurn = host.transitions().awaitStartTurn(() -> stopRequested).orElse(null);
             }
             if (record.get().status() == Status.PENDING && !stopRequested) {
                 if (!prepare()) {
@@ -234,7 +241,18 @@ public final class TaskRunner
             cleanUp();
         }
         finally {
+            endStartTurn();
             endTransition();
+        }
+    }
+
+    /** The task's preparation and its containers' first start are done, or it ended: the next task may start. */
+    private void endStartTurn()
+    {
+        TaskTransitions.StartTurn current = startTurn;
+        startTurn = null;
+        if (current != null) {
+            current.close();
         }
     }
 
@@ -450,9 +468,13 @@ public final class TaskRunner
             if (!stopRequested) {
                 followHealth();
                 startReadyContainers();
+                // not held until RUNNING: a container that waits for another's health or exit may keep the task
+                // PENDING for minutes, and the host's other tasks would wait for it
+                endStartTurn();
                 stopIfEssentialContainerUnhealthy();
             }
             if (stopRequested) {
+                endStartTurn();
                 beginTransition();
                 stopInDependencyOrder(killDeadlines, killed);
             }

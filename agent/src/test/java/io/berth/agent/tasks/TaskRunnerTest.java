@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -42,7 +43,12 @@ class TaskRunnerTest
 
     private static TaskAssignment assignment(ContainerSpec... containers)
     {
-        return new TaskAssignment(TASK_ID, "arn:aws:ecs:us-east-1:000000000000:task/default/" + TASK_ID, DesiredStatus.RUNNING, 256, 512, List.of(containers));
+        return assignmentOf(TASK_ID, containers);
+    }
+
+    private static TaskAssignment assignmentOf(String taskId, ContainerSpec... containers)
+    {
+        return new TaskAssignment(taskId, "arn:aws:ecs:us-east-1:000000000000:task/default/" + taskId, DesiredStatus.RUNNING, 256, 512, List.of(containers));
     }
 
     private static ContainerSpec container(String name, boolean essential, Integer stopTimeout)
@@ -116,6 +122,44 @@ class TaskRunnerTest
         assertThat(runner.record().status()).isEqualTo(Status.STOPPED);
         assertThat(transitions.count()).isZero();
         assertThat(wakeUps.get()).isGreaterThan(startWakeUps);
+    }
+
+    @Test
+    void tasksPrepareInTurnsAndATaskStoppedWhileWaitingForItsTurnEndsWithoutBeingPrepared()
+            throws Exception
+    {
+        TaskTransitions oneAtATime = new TaskTransitions(1);
+        HostServices services = host.services(directory).withTransitions(oneAtATime);
+        host.pullGate = new CountDownLatch(1);
+        TaskRunner first = new TaskRunner(TaskRecord.fresh(assignment(container("app", true, null))), services, () -> {});
+        String secondId = "1123456789abcdef0123456789abcdef";
+        TaskRunner second = new TaskRunner(TaskRecord.fresh(assignmentOf(secondId, container("app", true, null))), services, () -> {});
+        String thirdId = "2123456789abcdef0123456789abcdef";
+        TaskRunner third = new TaskRunner(TaskRecord.fresh(assignmentOf(thirdId, container("app", true, null))), services, () -> {});
+        start(first);
+        await().atMost(Duration.ofSeconds(5)).until(() -> first.record().pullStartedAt() != null);
+        start(second);
+        Future<?> thirdLifecycle = start(third);
+        await().atMost(Duration.ofSeconds(5)).until(() -> oneAtATime.waitingForStartTurn() == 2);
+
+        // the first holds the only turn while its pull waits: the others are not prepared
+        Thread.sleep(200);
+        assertThat(second.record().pullStartedAt()).isNull();
+        assertThat(third.record().pullStartedAt()).isNull();
+
+        // a stop asked of a waiting task ends it at once, never prepared, with nothing made for it
+        third.requestStop();
+        thirdLifecycle.get(5, TimeUnit.SECONDS);
+        assertThat(third.record().status()).isEqualTo(Status.STOPPED);
+        assertThat(third.record().pullStartedAt()).isNull();
+        assertThat(host.launches).noneMatch(launch -> launch.containerId().startsWith(thirdId));
+        assertThat(host.networks).doesNotContainKey(thirdId);
+
+        host.pullGate.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> first.record().status() == Status.RUNNING && second.record().status() == Status.RUNNING);
+        // the second was prepared only once the first's containers had started
+        assertThat(second.record().pullStartedAt()).isAfterOrEqualTo(first.record().startedAt());
+        assertThat(oneAtATime.waitingForStartTurn()).isZero();
     }
 
     @Test
