@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -158,8 +159,9 @@ class SpareImagesTest
 
         SpareImages spares = new SpareImages(spareDirectory, 20, 2, filesystems);
         spares.refill();
-        // the spare the restart unmounted is named ready until the filler's first look: wait for the pool to settle
-        for (int i = 0; i < 250 && !(spares.unmounted().size() == 1 && spares.ready().size() == 2 && !Files.exists(mounting)); i++) {
+        // the spare the restart unmounted is named ready until the filler's first look (ready and unmounted can both
+        // count it then): wait for the pool to settle, its two ready spares mounted
+        for (int i = 0; i < 250 && !settled(spares, mounting, directory); i++) {
             Thread.sleep(20);
         }
         awaitReady(spares, 2);
@@ -232,6 +234,19 @@ class SpareImagesTest
         }
         assertThat(spares.takeInto(20, directory.resolve("task"))).isFalse();
         spares.close(Duration.ofSeconds(5));
+    }
+
+    /** One image waits unmounted, two spares are ready and mounted, and nothing is half mounted; false while the filler moves things. */
+    private static boolean settled(SpareImages spares, Path mounting, Path directory)
+    {
+        try {
+            return spares.unmounted().size() == 1 && spares.ready().size() == 2 && !Files.exists(mounting)
+                    && MarkedFilesystems.mountedUnder(directory).size() == 2;
+        }
+        catch (IOException | UncheckedIOException e) {
+            // a directory renamed while it was listed
+            return false;
+        }
     }
 
     private static void awaitReady(SpareImages spares, int count)
