@@ -1,6 +1,7 @@
 package io.berth.benchmarks;
 
 import io.berth.common.files.FileTrees;
+import io.berth.common.network.FreePorts;
 import io.berth.testing.BerthJvm;
 import io.berth.testing.BerthProcess;
 import io.berth.testing.LocalFleet;
@@ -8,7 +9,6 @@ import io.berth.testing.ReplicaDirectories;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,10 +62,7 @@ final class ControlPlaneReplicas
             throws IOException, InterruptedException
     {
         int replica = servers.size();
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(ADDRESS))) {
-            port = socket.getLocalPort();
-        }
+        int port = FreePorts.outsideEphemeralRange(InetAddress.getByName(ADDRESS));
         if (replica > 0) {
             ReplicaDirectories.shareTls(directory(0), directory(replica));
         }

@@ -17,8 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -140,10 +138,7 @@ class PartitionedLeaderEndToEndTest
             throws IOException, InterruptedException
     {
         int replica = servers.size();
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
+        int port = FreePorts.any();
         endpoints.add(URI.create("http://127.0.0.1:" + port));
         if (replica > 0) {
             ReplicaDirectories.shareTls(directory(0), directory(replica));

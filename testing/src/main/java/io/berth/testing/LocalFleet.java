@@ -2,6 +2,7 @@ package io.berth.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.common.files.FileTrees;
+import io.berth.common.network.FreePorts;
 import io.berth.common.hostauth.HostCredential;
 import io.berth.common.json.Json;
 import io.berth.common.tls.PemCertificates;
@@ -11,7 +12,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -89,18 +89,14 @@ public final class LocalFleet
         network = TestNetwork.create(options.hostCount());
         registry = TestRegistry.start(network.hostAddress());
         image = TestImages.pushBusybox(registry.hostPort(), options.imageRepositoryTag());
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(network.hostAddress()))) {
-            apiPort = socket.getLocalPort();
-        }
+        apiPort = FreePorts.outsideEphemeralRange(InetAddress.getByName(network.hostAddress()));
         server = BerthProcess.start(options.jvm(), Optional.empty(),
                 serverArguments(),
                 root.resolve("server.log"), Map.of());
         awaitServer();
         // once the first has made the schema and the operator, which they share through the store
         for (int replica = 1; replica < options.controlPlanes(); replica++) {
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(network.hostAddress()))) {
-                replicaPorts.add(socket.getLocalPort());
-            }
+            replicaPorts.add(FreePorts.outsideEphemeralRange(InetAddress.getByName(network.hostAddress())));
             ReplicaDirectories.shareTls(serverDirectory(), serverDirectory(replica));
             replicas.add(BerthProcess.start(options.jvm(), Optional.empty(), serverArguments(replica), root.resolve("server-" + replica + ".log"), Map.of()));
         }

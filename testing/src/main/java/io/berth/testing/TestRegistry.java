@@ -1,11 +1,11 @@
 package io.berth.testing;
 
 import io.berth.common.files.FileTrees;
+import io.berth.common.network.FreePorts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -154,9 +154,7 @@ public final class TestRegistry
     private static int freePort(String bindAddress)
             throws IOException
     {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName(bindAddress))) {
-            return socket.getLocalPort();
-        }
+        return FreePorts.outsideEphemeralRange(java.net.InetAddress.getByName(bindAddress));
     }
 
     public int port()

@@ -1,5 +1,6 @@
 package io.berth.cli.server;
 
+import io.berth.common.network.FreePorts;
 import io.berth.controlplane.registry.RegistrySettings;
 import io.berth.controlplane.tls.ServerTls;
 import org.slf4j.Logger;
@@ -9,7 +10,6 @@ import javax.net.ssl.SSLContext;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -83,10 +83,8 @@ public final class LocalRegistry
         if (Files.exists(recorded)) {
             return Integer.parseInt(Files.readString(recorded).trim());
         }
-        int free;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(bindAddress))) {
-            free = socket.getLocalPort();
-        }
+        // the registry binds it only after the control plane has started: a port no connection or port-0 listener takes meanwhile
+        int free = FreePorts.outsideEphemeralRange(InetAddress.getByName(bindAddress));
         Files.writeString(recorded, Integer.toString(free));
         return free;
     }
