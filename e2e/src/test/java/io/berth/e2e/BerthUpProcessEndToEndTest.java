@@ -58,24 +58,29 @@ class BerthUpProcessEndToEndTest
     void cleanUp()
             throws IOException
     {
-        berthUps.forEach(BerthCli::destroyTree);
-        for (Path dataDirectory : dataDirectories) {
-            new HostLeftovers(dataDirectory).cleanUpAndDelete();
-        }
-        // berth up leaves its task bridge and firewall tables when it stops (tasks may still run); this test's
-        // bridge is its own, so they go the way an agent removes them once no task holds a network
-        Path noTasks = Files.createTempDirectory("berth-e2e-up-network");
         try {
-            new CniTaskNetwork(new CniNetworkConfig(noTasks, CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, bridgeName)).removeHostNetworkIfUnused();
-        }
-        catch (NetworkException e) {
-            throw new IOException("cannot remove the task network of bridge " + bridgeName + ": " + e.getMessage(), e);
+            berthUps.forEach(BerthCli::destroyTree);
+            for (Path dataDirectory : dataDirectories) {
+                new HostLeftovers(dataDirectory).cleanUpAndDelete();
+            }
+            // berth up leaves its task bridge and firewall tables when it stops (tasks may still run); this test's
+            // bridge is its own, so they go the way an agent removes them once no task holds a network
+            Path noTasks = Files.createTempDirectory("berth-e2e-up-network");
+            try {
+                new CniTaskNetwork(new CniNetworkConfig(noTasks, CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, bridgeName)).removeHostNetworkIfUnused();
+            }
+            catch (NetworkException e) {
+                throw new IOException("cannot remove the task network of bridge " + bridgeName + ": " + e.getMessage(), e);
+            }
+            finally {
+                CliEndToEndTest.deleteRecursively(noTasks);
+            }
         }
         finally {
-            CliEndToEndTest.deleteRecursively(noTasks);
-        }
-        if (workDirectory != null) {
-            CliEndToEndTest.deleteRecursively(workDirectory);
+            // past a failed step above too (a machine without the network tools left this directory behind)
+            if (workDirectory != null) {
+                CliEndToEndTest.deleteRecursively(workDirectory);
+            }
         }
     }
 

@@ -134,6 +134,16 @@ final class FakeHost
             if (sizes.remove(taskId) != null) {
                 events.add("storage-down");
             }
+            // the volumes go with the storage, as on a host (and no temporary directory is left behind)
+            Path volumes = volumeRoots.remove(taskId);
+            if (volumes != null) {
+                try {
+                    io.berth.common.files.FileTrees.deleteRecursively(volumes);
+                }
+                catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
         }
 
         @Override
