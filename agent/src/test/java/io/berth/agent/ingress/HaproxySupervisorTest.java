@@ -3,6 +3,7 @@ package io.berth.agent.ingress;
 import com.sun.net.httpserver.HttpServer;
 import io.berth.common.agentprotocol.IngressPlan;
 import io.berth.common.agentprotocol.IngressReport;
+import io.berth.common.network.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,9 +56,8 @@ class HaproxySupervisorTest
             throws IOException
     {
         assumeTrue(Files.isExecutable(HaproxySupervisor.DEFAULT_BINARY), "haproxy is not installed");
-        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            listenerPort = probe.getLocalPort();
-        }
+        // HAProxy binds it only once the supervisor has started it
+        listenerPort = FreePorts.outsideEphemeralRange(java.net.InetAddress.getLoopbackAddress());
         supervisor = new HaproxySupervisor(HaproxySupervisor.DEFAULT_BINARY, directory.resolve("ingress"), Clock.systemUTC());
         supervisor.start();
     }
