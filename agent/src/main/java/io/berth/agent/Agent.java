@@ -18,6 +18,7 @@ import io.berth.agent.metering.UsageSampler;
 import io.berth.agent.network.NetworkException;
 import io.berth.agent.health.HealthMonitor;
 import io.berth.agent.tasks.HostServices;
+import io.berth.agent.tasks.TaskChangeListener;
 import io.berth.agent.tasks.TaskReconciler;
 import io.berth.agent.tasks.TaskRecord;
 import io.berth.common.agentprotocol.ContainerSpec;
@@ -60,6 +61,14 @@ public final class Agent
     public static final Duration DEFAULT_USAGE_SAMPLE_INTERVAL = Duration.ofSeconds(5);
     /** How often the lines of awslogs containers are looked for and shipped while all so far are shipped. */
     private static final Duration AWSLOGS_SHIP_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * How long a task's step between its start and RUNNING, or between its stop and STOPPED, may wait to be reported
+     * with the next change ({@link TaskChangeListener}): a stop's cleanup and most starts take less, so their steps
+     * travel in the sync that reports the end, and the start or stop is not slowed by syncs of its own steps.
+     */
+    static final Duration STEP_REPORT_DELAY = Duration.ofMillis(150);
+    /** How long the change listener waits at most for the sync a wake-up asked for before it polls again. */
+    private static final Duration SYNC_AFTER_WAKE_UP_WAIT = Duration.ofSeconds(5);
 
     private final AgentConfig config;
     private final ControlPlaneLink link;
@@ -80,6 +89,8 @@ public final class Agent
     /** What the last wake-ups asked of the reconcile loop: a sync, or the network plan alone. */
     private final AtomicBoolean syncWanted = new AtomicBoolean();
     private final AtomicBoolean networkWanted = new AtomicBoolean();
+    /** The task steps that wait to be reported, and the syncs begun and ended. */
+    private final SyncRounds syncRounds = new SyncRounds(STEP_REPORT_DELAY, System::nanoTime);
     private Thread loop;
     private Thread changeListener;
     private Instant lastLogPurge = Instant.EPOCH;
@@ -129,7 +140,7 @@ public final class Agent
                 .withContainerEnvironment(metadataServer.environment()).withHealthChecks(healthChecks);
         // before the reconciler: its tasks' changes wake the reads waiting on their logs
         this.logs = new TaskLogs(host.logDirectory(), this::mayStillWriteLogs);
-        this.reconciler = new TaskReconciler(config.host(), new UsageReportingLink(new TaskLifecycleLink(link, metrics, host.clock()), usage), meteredHost, this::wakeUp, this::startMetadataServer,
+        this.reconciler = new TaskReconciler(config.host(), new UsageReportingLink(new TaskLifecycleLink(link, metrics, host.clock()), usage), meteredHost, this::taskChanged, this::startMetadataServer,
                 assignments -> onAssignments(roleCredentials, assignments));
         this.usageSampler = new UsageSampler(meteredRuntime, usage, reconciler::tasks, usageSampleInterval, host.clock());
         // an ingress host's link wraps the one to the control plane, which is the one that ships lines
@@ -276,6 +287,19 @@ public final class Agent
         logs.changed();
     }
 
+    /** A task's report changed: what is waited for is synced at once, a step in between within {@link #STEP_REPORT_DELAY}. */
+    private void taskChanged(boolean awaited)
+    {
+        if (awaited) {
+            wakeUp();
+            return;
+        }
+        syncRounds.stepChanged();
+        // the reconcile loop then waits no longer than the step's delay
+        wakeUps.release();
+        logs.changed();
+    }
+
     /** Only the host's network plan changed at the control plane: fetching it alone is enough (see HostChange). */
     private void wakeUpForNetwork()
     {
@@ -291,14 +315,20 @@ public final class Agent
                 wakeUps.drainPermits();
                 boolean network = networkWanted.getAndSet(false);
                 boolean sync = syncWanted.getAndSet(false);
-                boolean syncDue = sync || !synced || System.nanoTime() - lastSync >= config.heartbeatInterval().toNanos();
+                boolean syncDue = sync || syncRounds.nanosUntilStepsDue() <= 0 || !synced || System.nanoTime() - lastSync >= config.heartbeatInterval().toNanos();
                 // a change of the network alone, between heartbeats: the plan alone spares the control plane a sync (a task
                 // that starts changes the network of every host holding tasks of its account); a plan it cannot fetch
                 // alone is synced for. A wake-up whose wish an earlier round already met does nothing.
                 boolean networkFetched = !syncDue && network && reconciler.refreshNetwork();
                 if (syncDue || (network && !networkFetched)) {
                     lastSync = System.nanoTime();
-                    reconciler.reconcile();
+                    syncRounds.syncBegins();
+                    try {
+                        reconciler.reconcile();
+                    }
+                    finally {
+                        syncRounds.syncEnded();
+                    }
                     synced = true;
                     firstSync.complete(null);
                     purgeOldLogs();
@@ -318,7 +348,7 @@ public final class Agent
             }
             try {
                 long untilHeartbeat = config.heartbeatInterval().toNanos() - (System.nanoTime() - lastSync);
-                wakeUps.tryAcquire(Math.max(0, untilHeartbeat), TimeUnit.NANOSECONDS);
+                wakeUps.tryAcquire(Math.max(0, Math.min(untilHeartbeat, syncRounds.nanosUntilStepsDue())), TimeUnit.NANOSECONDS);
             }
             catch (InterruptedException e) {
                 return;
@@ -333,7 +363,12 @@ public final class Agent
                 switch (link.awaitChanges(config.host().hostId(), Duration.ofSeconds(30))) {
                     case NONE -> {}
                     case NETWORK -> wakeUpForNetwork();
-                    case ANY -> wakeUp();
+                    case ANY -> {
+                        long begun = syncRounds.begunSoFar();
+                        wakeUp();
+                        // polled again before the sync begins there, the same change would answer at once (see SyncRounds)
+                        syncRounds.awaitSyncAfter(begun, SYNC_AFTER_WAKE_UP_WAIT);
+                    }
                 }
             }
             catch (InterruptedException e) {

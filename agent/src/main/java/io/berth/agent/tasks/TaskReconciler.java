@@ -39,7 +39,7 @@ public final class TaskReconciler
     private final HostInfo hostInfo;
     private final ControlPlaneLink link;
     private final HostServices host;
-    private final Runnable onChange;
+    private final TaskChangeListener onChange;
     private final Runnable onNetworkApplied;
     private final Consumer<List<TaskAssignment>> onAssignments;
     private final Map<String, TaskRunner> runners = new ConcurrentHashMap<>();
@@ -63,6 +63,13 @@ public final class TaskReconciler
 
     /** @param onAssignments gets every sync answer's tasks, before they are acted on (e.g. their newest role credentials) */
     public TaskReconciler(HostInfo hostInfo, ControlPlaneLink link, HostServices host, Runnable onChange, Runnable onNetworkApplied,
+            Consumer<List<TaskAssignment>> onAssignments)
+    {
+        this(hostInfo, link, host, TaskChangeListener.always(onChange), onNetworkApplied, onAssignments);
+    }
+
+    /** @param onChange told of each change of a task's report, and whether it is one that is waited for (see {@link TaskChangeListener}) */
+    public TaskReconciler(HostInfo hostInfo, ControlPlaneLink link, HostServices host, TaskChangeListener onChange, Runnable onNetworkApplied,
             Consumer<List<TaskAssignment>> onAssignments)
     {
         this.onAssignments = requireNonNull(onAssignments, "onAssignments is null");

@@ -78,7 +78,7 @@ public final class TaskRunner
     private static final int SIGKILL = 9;
 
     private final HostServices host;
-    private final Runnable onChange;
+    private final TaskChangeListener onChange;
     private final AtomicReference<TaskRecord> record;
     private final Object wakeUp = new Object();
     /** Set by {@link #wake()} under wakeUp's lock, cleared by the supervising loop before it looks again. */
@@ -110,15 +110,21 @@ public final class TaskRunner
     /** @param exitsReported whether the runtime tells of exits as they happen ({@link #wake()}), so running containers are looked at rarely */
     public TaskRunner(TaskRecord record, HostServices host, Runnable onChange, boolean exitsReported)
     {
+        this(record, host, TaskChangeListener.always(onChange), exitsReported);
+    }
+
+    /** onChange: told of each change of the task's report, and whether it is one that is waited for (see {@link TaskChangeListener}). */
+    public TaskRunner(TaskRecord record, HostServices host, TaskChangeListener onChange, boolean exitsReported)
+    {
         this(record, host, onChange, RetryBackoff.CLEANUP, exitsReported);
     }
 
     TaskRunner(TaskRecord record, HostServices host, Runnable onChange, RetryBackoff cleanupRetry)
     {
-        this(record, host, onChange, cleanupRetry, false);
+        this(record, host, TaskChangeListener.always(onChange), cleanupRetry, false);
     }
 
-    private TaskRunner(TaskRecord record, HostServices host, Runnable onChange, RetryBackoff cleanupRetry, boolean exitsReported)
+    private TaskRunner(TaskRecord record, HostServices host, TaskChangeListener onChange, RetryBackoff cleanupRetry, boolean exitsReported)
     {
         this.record = new AtomicReference<>(requireNonNull(record, "record is null"));
         this.host = requireNonNull(host, "host is null");
@@ -795,7 +801,7 @@ public final class TaskRunner
         TaskRecord updated = record.get();
         host.records().save(updated);
         if (updated.changesStatusOf(before)) {
-            onChange.run();
+            onChange.changed(updated.status() != before.status() && (updated.status() == Status.RUNNING || updated.status() == Status.STOPPED));
         }
     }
 

@@ -125,6 +125,28 @@ class TaskRunnerTest
     }
 
     @Test
+    void runningAndStoppedAreToldAsAwaitedAndTheStepsBetweenAsStepsThatMayWait()
+            throws Exception
+    {
+        List<Boolean> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TaskRunner runner = new TaskRunner(TaskRecord.fresh(assignment(container("app", true, null))), host.services(directory), told::add, false);
+        Future<?> lifecycle = start(runner);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.RUNNING);
+        assertThat(told).containsExactly(true);
+
+        runner.requestStop();
+        // the fake container exits when the test says so, as one that ends on SIGTERM would
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.record().status() == Status.STOPPING);
+        host.exit(TASK_ID + "-app", 0, false);
+        lifecycle.get(10, TimeUnit.SECONDS);
+
+        assertThat(runner.record().status()).isEqualTo(Status.STOPPED);
+        // the stop's steps (its reason, the container's exit) may wait for STOPPED, which is told at once, last
+        assertThat(told.subList(1, told.size() - 1)).isNotEmpty().containsOnly(false);
+        assertThat(told.getLast()).isTrue();
+    }
+
+    @Test
     void tasksPrepareInTurnsAndATaskStoppedWhileWaitingForItsTurnEndsWithoutBeingPrepared()
             throws Exception
     {
