@@ -12,9 +12,9 @@ import static java.util.Objects.requireNonNull;
  * travel with the next change (see {@link io.berth.agent.tasks.TaskChangeListener}). A wake-up from the control plane
  * waits for the sync it asked for to end before the next long poll: the control plane keeps a change pending until a
  * sync of the host begins there, so a poll sent before then is answered at once with the same change, and would ask
- * for a second sync of it.
+ * for a second sync of it. The scale benchmark's simulated agents keep their syncs with it too.
  */
-final class SyncRounds
+public final class SyncRounds
 {
     private final long stepDelayNanos;
     private final LongSupplier nanoTime;
@@ -24,7 +24,7 @@ final class SyncRounds
     private long ended;
 
     /** nanoTime: a monotonic clock in nanoseconds (System::nanoTime). */
-    SyncRounds(Duration stepDelay, LongSupplier nanoTime)
+    public SyncRounds(Duration stepDelay, LongSupplier nanoTime)
     {
         if (stepDelay.isNegative()) {
             throw new IllegalArgumentException("stepDelay must not be negative: " + stepDelay);
@@ -34,7 +34,7 @@ final class SyncRounds
     }
 
     /** A task's step changed its report: it is to be synced within the step delay, with any other step since the last sync. */
-    synchronized void stepChanged()
+    public synchronized void stepChanged()
     {
         if (!stepWaiting) {
             stepWaiting = true;
@@ -43,27 +43,27 @@ final class SyncRounds
     }
 
     /** Nanoseconds until the waiting steps must be synced (zero or less: now); Long.MAX_VALUE when none waits. */
-    synchronized long nanosUntilStepsDue()
+    public synchronized long nanosUntilStepsDue()
     {
         return stepWaiting ? stepDueAt - nanoTime.getAsLong() : Long.MAX_VALUE;
     }
 
     /** A sync begins: it reports every change so far, the waiting steps among them. Returns how many syncs have begun. */
-    synchronized long syncBegins()
+    public synchronized long syncBegins()
     {
         stepWaiting = false;
         return ++begun;
     }
 
     /** The sync that began last has ended, whether it succeeded or not. */
-    synchronized void syncEnded()
+    public synchronized void syncEnded()
     {
         ended++;
         notifyAll();
     }
 
     /** How many syncs have begun so far: {@link #awaitSyncAfter} then waits for one more to end. */
-    synchronized long begunSoFar()
+    public synchronized long begunSoFar()
     {
         return begun;
     }
@@ -72,7 +72,7 @@ final class SyncRounds
      * Waits until a sync that began after begun syncs has ended, or at most timeout; true when one did. A sync under way
      * when begun was read does not count: it may have begun at the control plane before the change it is waited for.
      */
-    synchronized boolean awaitSyncAfter(long begun, Duration timeout)
+    public synchronized boolean awaitSyncAfter(long begun, Duration timeout)
             throws InterruptedException
     {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -1,5 +1,6 @@
 package io.berth.benchmarks;
 
+import io.berth.agent.SyncRounds;
 import io.berth.common.agentprotocol.AgentSyncDelta;
 import io.berth.common.agentprotocol.ContainerReport;
 import io.berth.common.agentprotocol.HostInfo;
@@ -11,6 +12,7 @@ import io.berth.common.agentprotocol.SyncResponse;
 import io.berth.common.agentprotocol.TaskReport;
 import io.berth.common.hostauth.HostCredential;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -51,6 +53,8 @@ final class SimulatedAgent
     private final AtomicBoolean networkWanted = new AtomicBoolean();
     /** The plan the last network-only wake-up brought, for the reconcile loop to take (as the real agent's link keeps it). */
     private final AtomicReference<PlanBrought> planBrought = new AtomicReference<>();
+    /** Its syncs begun and ended, so that its long poll waits for the sync a wake-up asked for, as the real agent's does. */
+    private final SyncRounds syncRounds = new SyncRounds(Duration.ZERO, System::nanoTime);
 
     /** A plan a wake-up brought, what of the network it was made for the agent to hold, and its size in the wake-up's body. */
     record PlanBrought(String madeFor, NetworkAnswer answer, int bytes)
@@ -105,6 +109,11 @@ final class SimulatedAgent
     AtomicReference<PlanBrought> planBrought()
     {
         return planBrought;
+    }
+
+    SyncRounds syncRounds()
+    {
+        return syncRounds;
     }
 
     int replica()

@@ -46,6 +46,8 @@ final class SimulatedFleet
 {
     private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);
     private static final int LONG_POLL_SECONDS = 30;
+    /** How long a long poll waits at most for the sync its wake-up asked for, as the real agent's. */
+    private static final Duration SYNC_AFTER_WAKE_UP_WAIT = Duration.ofSeconds(5);
     /** Clients the agents share: one client's selector thread would be the simulator's bottleneck. */
     private static final int CLIENTS = 8;
     private static final int PARALLEL_JOINS = 16;
@@ -220,7 +222,13 @@ final class SimulatedFleet
                 boolean fetched = !syncDue && network && (tookPlanBrought(agent) || fetchNetwork(agent));
                 if (syncDue || (network && !fetched)) {
                     lastSync = System.nanoTime();
-                    sync(agent);
+                    agent.syncRounds().syncBegins();
+                    try {
+                        sync(agent);
+                    }
+                    finally {
+                        agent.syncRounds().syncEnded();
+                    }
                 }
                 wakeUps.tryAcquire(Math.max(0, heartbeat.toNanos() - (System.nanoTime() - lastSync)), TimeUnit.NANOSECONDS);
             }
@@ -310,8 +318,13 @@ final class SimulatedFleet
                     if (changes.path("networkOnly").asBoolean() && brought != null && !brought.isNull()) {
                         agent.planBrought().set(new SimulatedAgent.PlanBrought(changes.path("madeFor").asText(held), mapper.treeToValue(brought, NetworkAnswer.class), mapper.writeValueAsBytes(brought).length));
                     }
+                    long begun = agent.syncRounds().begunSoFar();
                     (changes.path("networkOnly").asBoolean() ? agent.networkWanted() : agent.syncWanted()).set(true);
                     wakeUps.release();
+                    if (!changes.path("networkOnly").asBoolean()) {
+                        // as the real agent: polled again before the sync begins there, the same change would answer at once
+                        agent.syncRounds().awaitSyncAfter(begun, SYNC_AFTER_WAKE_UP_WAIT);
+                    }
                 }
             }
             catch (IOException e) {
