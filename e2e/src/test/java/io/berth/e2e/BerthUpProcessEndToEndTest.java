@@ -1,8 +1,5 @@
 package io.berth.e2e;
 
-import io.berth.agent.network.CniNetworkConfig;
-import io.berth.agent.network.CniTaskNetwork;
-import io.berth.agent.network.NetworkException;
 import io.berth.testing.OciLayoutImage;
 import io.berth.testing.TestImageConfig;
 import io.berth.testing.TestImages;
@@ -63,18 +60,7 @@ class BerthUpProcessEndToEndTest
             for (Path dataDirectory : dataDirectories) {
                 new HostLeftovers(dataDirectory).cleanUpAndDelete();
             }
-            // berth up leaves its task bridge and firewall tables when it stops (tasks may still run); this test's
-            // bridge is its own, so they go the way an agent removes them once no task holds a network
-            Path noTasks = Files.createTempDirectory("berth-e2e-up-network");
-            try {
-                new CniTaskNetwork(new CniNetworkConfig(noTasks, CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, bridgeName)).removeHostNetworkIfUnused();
-            }
-            catch (NetworkException e) {
-                throw new IOException("cannot remove the task network of bridge " + bridgeName + ": " + e.getMessage(), e);
-            }
-            finally {
-                CliEndToEndTest.deleteRecursively(noTasks);
-            }
+            HostLeftovers.removeTaskNetwork(bridgeName);
         }
         finally {
             // past a failed step above too (a machine without the network tools left this directory behind)

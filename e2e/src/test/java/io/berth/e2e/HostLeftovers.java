@@ -1,5 +1,8 @@
 package io.berth.e2e;
 
+import io.berth.agent.network.CniNetworkConfig;
+import io.berth.agent.network.CniTaskNetwork;
+import io.berth.agent.network.NetworkException;
 import io.berth.common.json.Json;
 
 import java.io.IOException;
@@ -30,6 +33,25 @@ final class HostLeftovers
     HostLeftovers(Path dataDirectory)
     {
         this.dataDirectory = dataDirectory.toAbsolutePath();
+    }
+
+    /**
+     * Removes the task bridge and firewall tables a stopped `berth up` left (tasks may still run when it stops): a test's
+     * bridge is its own, so they go the way an agent removes them once no task holds a network.
+     */
+    static void removeTaskNetwork(String bridgeName)
+            throws IOException
+    {
+        Path noTasks = Files.createTempDirectory("berth-e2e-no-tasks");
+        try {
+            new CniTaskNetwork(new CniNetworkConfig(noTasks, CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, bridgeName)).removeHostNetworkIfUnused();
+        }
+        catch (NetworkException e) {
+            throw new IOException("cannot remove the task network of bridge " + bridgeName + ": " + e.getMessage(), e);
+        }
+        finally {
+            CliEndToEndTest.deleteRecursively(noTasks);
+        }
     }
 
     Path runcRoot()

@@ -1,9 +1,6 @@
 package io.berth.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.berth.agent.network.CniNetworkConfig;
-import io.berth.agent.network.CniTaskNetwork;
-import io.berth.agent.network.NetworkException;
 import io.berth.common.json.Json;
 import io.berth.testing.OciLayoutImage;
 import io.berth.testing.PrometheusText;
@@ -115,15 +112,10 @@ class MetricsAndEventsEndToEndTest
         if (dataDirectory != null) {
             new HostLeftovers(dataDirectory).cleanUpAndDelete();
         }
-        Path noTasks = Files.createTempDirectory("berth-e2e-metrics-network");
         try {
-            new CniTaskNetwork(new CniNetworkConfig(noTasks, CniNetworkConfig.DEFAULT_PLUGIN_DIRECTORY, bridgeName)).removeHostNetworkIfUnused();
-        }
-        catch (NetworkException e) {
-            throw new IOException("cannot remove the task network of bridge " + bridgeName + ": " + e.getMessage(), e);
+            HostLeftovers.removeTaskNetwork(bridgeName);
         }
         finally {
-            CliEndToEndTest.deleteRecursively(noTasks);
             if (workDirectory != null) {
                 CliEndToEndTest.deleteRecursively(workDirectory);
             }
